@@ -1,0 +1,86 @@
+"""webtensor: a PyTorch-shaped tensor library for Pyodide with WASM SIMD kernels.
+
+    import webtensor as torch
+"""
+import os as _os
+
+from . import _dtype
+from ._dtype import (bfloat16, float16, float32, float64, int8, int16, int32, int64, uint8,
+                     dtype, get_default_dtype, promote_types, set_default_dtype)
+from ._dtype import bool_ as bool  # noqa: A001  (torch.bool)
+from ._tensor import Size, Tensor, device
+from ._creation import (Generator, arange, as_tensor, default_generator, empty, empty_like,
+                        eye, from_numpy, full, full_like, initial_seed, linspace, manual_seed,
+                        ones, ones_like, rand, rand_like, randint, randint_like, randn,
+                        randn_like, randperm, seed, tensor, zeros, zeros_like)
+from . import ops as _ops
+from . import backends
+
+__version__ = "0.1.0"
+
+float = float32  # noqa: A001
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+uint8 = uint8
+cfloat = None
+
+globals().update(_ops.FUNCTIONS)
+
+
+def result_type(a, b):
+    return _dtype.result_type_of([a, b])
+
+
+def can_cast(from_, to):
+    return from_.category <= to.category
+
+
+def is_tensor(x):
+    return isinstance(x, Tensor)
+
+
+def is_floating_point(x):
+    return x.dtype.category == 2
+
+
+def numel(x):
+    return x.numel()
+
+
+def clone(x):
+    return x.clone()
+
+
+def broadcast_shapes(*shapes):
+    from ._shape import broadcast_shapes as b
+    return Size(b(*shapes))
+
+
+def _method_function(name):
+    def f(x, *args, **kwargs):
+        return getattr(x, name)(*args, **kwargs)
+    f.__name__ = name
+    return f
+
+
+for _name in ("reshape", "permute", "transpose", "t", "squeeze", "unsqueeze", "flatten",
+              "unflatten", "narrow", "select", "unbind", "movedim", "moveaxis", "swapaxes",
+              "swapdims", "detach"):
+    globals()[_name] = _method_function(_name)
+
+
+def _init_backend():
+    want = _os.environ.get("WEBTENSOR_BACKEND", "")
+    if want == "reference":
+        return
+    try:
+        backends.set_backend("wasm")
+    except Exception:
+        if want == "wasm":
+            raise
+
+
+_init_backend()

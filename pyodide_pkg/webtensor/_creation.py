@@ -1,0 +1,330 @@
+"""Creation functions: tensor, zeros/ones/empty/full(+_like), arange, linspace, eye, random."""
+import math
+import random as _random
+
+from . import _dtype as D
+from ._shape import as_shape, prod
+from ._tensor import Tensor
+from .backends import dispatch
+from .backends.reference.mem import write
+
+
+def _check_device(device):
+    if device is not None:
+        from ._tensor import device as _device
+        _device(device)
+
+
+def _infer_dtype(flat):
+    if all(isinstance(v, bool) for v in flat):
+        return D.bool_
+    if any(isinstance(v, float) for v in flat):
+        return D.get_default_dtype()
+    return D.int64
+
+
+def _flatten_nested(data):
+    """Nested sequences -> (flat values, shape), with torch's message for ragged input."""
+    if isinstance(data, Tensor):
+        return data._values(), tuple(data.shape), data.dtype
+    if isinstance(data, (list, tuple)):
+        if not data:
+            return [], (0,), None
+        parts = [_flatten_nested(x) for x in data]
+        shape0 = parts[0][1]
+        flat, dtypes = [], set()
+        for i, (f, s, dt) in enumerate(parts):
+            if s != shape0:
+                if len(s) != len(shape0):
+                    raise ValueError(f"expected sequence of length {shape0[0] if shape0 else 0} "
+                                     f"at dim 1 (got {s[0] if s else 0})")
+                raise ValueError(f"expected sequence of length {shape0[0]} at dim "
+                                 f"{len(s) - len(shape0) + 1} (got {s[0]})")
+            flat.extend(f)
+            if dt is not None:
+                dtypes.add(dt)
+        dt = None
+        for d in dtypes:
+            dt = d if dt is None else D.promote_types(dt, d)
+        return flat, (len(data),) + shape0, dt
+    if isinstance(data, (bool, int, float)):
+        return [data], (), None
+    if hasattr(data, "item") and hasattr(data, "dtype") and getattr(data, "ndim", 1) == 0:
+        return [data.item()], (), None  # numpy scalar
+    raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+
+
+def _from_numpy(arr, dtype):
+    import numpy as np
+    key = arr.dtype.str.lstrip("<>=|")
+    dt = {"f4": D.float32, "f8": D.float64, "f2": D.float16, "i8": D.int64, "i4": D.int32,
+          "i2": D.int16, "i1": D.int8, "u1": D.uint8, "b1": D.bool_}.get(key)
+    if dt is None:
+        raise TypeError(f"can't convert np.ndarray of type numpy.{arr.dtype}. The only supported "
+                        "types are: float64, float32, float16, int64, int32, int16, int8, uint8, "
+                        "and bool.")
+    arr = np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("<"))
+    t = Tensor._empty(arr.shape, dt)
+    t._storage.view()[:] = arr.tobytes()
+    return t if dtype is None or dtype is dt else t.to(dtype)
+
+
+_BUFFER_FORMATS = {("f", 4): D.float32, ("d", 8): D.float64, ("e", 2): D.float16,
+                   ("q", 8): D.int64, ("l", 8): D.int64, ("l", 4): D.int32, ("i", 4): D.int32,
+                   ("h", 2): D.int16, ("b", 1): D.int8, ("B", 1): D.uint8, ("?", 1): D.bool_,
+                   ("c", 1): D.uint8}
+
+
+def _from_buffer(data, dtype):
+    mv = memoryview(data)
+    fmt = mv.format.lstrip("@=<")
+    dt = _BUFFER_FORMATS.get((fmt, mv.itemsize))
+    if dt is None:
+        raise TypeError(f"unsupported buffer format {mv.format!r}")
+    mv = mv.cast("B")
+    t = Tensor._empty((len(mv) // dt.itemsize,), dt)
+    t._storage.view()[:] = mv
+    return t if dtype is None or dtype is dt else t.to(dtype)
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    _check_device(device)
+    dtype = D.as_dtype(dtype)
+    if isinstance(data, Tensor):
+        out = data.to(dtype or data.dtype, copy=True)
+    elif type(data).__module__ == "numpy" and hasattr(data, "__array_interface__"):
+        out = _from_numpy(data, dtype)
+    elif isinstance(data, (bytes, bytearray, memoryview)) or type(data).__name__ == "array":
+        out = _from_buffer(data, dtype)
+    else:
+        flat, shape, inner = _flatten_nested(data)
+        if dtype is None:
+            dtype = _infer_dtype(flat)
+            if inner is not None:
+                dtype = D.promote_types(inner, dtype) if flat else inner
+        out = Tensor._empty(shape, dtype)
+        write(out, flat)
+    out.requires_grad = requires_grad
+    return out
+
+
+def as_tensor(data, dtype=None, device=None):
+    dtype = D.as_dtype(dtype)
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(arr):
+    return _from_numpy(arr, None)
+
+
+def as_tensor_like(value, dtype):
+    """A Python scalar, list or tensor as a tensor; scalars/lists take dtype."""
+    if isinstance(value, Tensor):
+        return value
+    return tensor(value, dtype=dtype)
+
+
+def _new(size, dtype, device, requires_grad=False):
+    _check_device(device)
+    t = Tensor._empty(as_shape(size), D.as_dtype(dtype) or D.get_default_dtype())
+    t.requires_grad = requires_grad
+    return t
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False, **_):
+    return _new(size, dtype, device, requires_grad)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False, **_):
+    return _new(size, dtype, device, requires_grad)  # storage starts zeroed
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False, **_):
+    return full(as_shape(size), 1, dtype=dtype or D.get_default_dtype(), device=device,
+                requires_grad=requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad=False, **_):
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if dtype is None:
+        dtype = _infer_dtype([fill_value])
+    t = _new(as_shape((size,) if isinstance(size, int) else size), dtype, device, requires_grad)
+    dispatch("fill", t, fill_value)
+    return t
+
+
+def _like(x, dtype):
+    return D.as_dtype(dtype) or x.dtype
+
+
+def empty_like(x, dtype=None, device=None, **_):
+    return empty(x.shape, dtype=_like(x, dtype), device=device)
+
+
+def zeros_like(x, dtype=None, device=None, **_):
+    return zeros(x.shape, dtype=_like(x, dtype), device=device)
+
+
+def ones_like(x, dtype=None, device=None, **_):
+    return ones(x.shape, dtype=_like(x, dtype), device=device)
+
+
+def full_like(x, fill_value, dtype=None, device=None, **_):
+    return full(x.shape, fill_value, dtype=_like(x, dtype), device=device)
+
+
+def _scalar(v):
+    return v.item() if isinstance(v, Tensor) else v
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False, **_):
+    _check_device(device)
+    start, end, step = _scalar(start), _scalar(end), _scalar(step)
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        dtype = _infer_dtype([start, end, step])
+    dtype = D.as_dtype(dtype)
+    n = max(0, math.ceil((end - start) / step))
+    t = Tensor._empty((n,), dtype)
+    write(t, [start + i * step for i in range(n)])
+    return t
+
+
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False, **_):
+    _check_device(device)
+    start, end = _scalar(start), _scalar(end)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    dtype = D.as_dtype(dtype) or D.get_default_dtype()
+    t = Tensor._empty((steps,), dtype)
+    if steps == 1:
+        vals = [start]
+    else:
+        step = (end - start) / (steps - 1)
+        half = steps // 2
+        vals = [start + i * step if i < half else end - (steps - 1 - i) * step
+                for i in range(steps)]
+    write(t, vals)
+    return t
+
+
+def eye(n, m=None, dtype=None, device=None, requires_grad=False, **_):
+    _check_device(device)
+    m = n if m is None else m
+    if n < 0 or m < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {min(n, m)}")
+    t = Tensor._empty((n, m), D.as_dtype(dtype) or D.get_default_dtype())
+    write(t, [1 if i == j else 0 for i in range(n) for j in range(m)])
+    return t
+
+
+# ---- random numbers -----------------------------------------------------------------------
+class Generator:
+    """A seeded stream (Python's Mersenne Twister): same numbers on CPython and in Pyodide."""
+
+    def __init__(self, device="cpu"):
+        self._rng = _random.Random(0)
+        self._seed = 0
+
+    def manual_seed(self, seed):
+        self._seed = int(seed)
+        self._rng.seed(self._seed)
+        return self
+
+    def initial_seed(self):
+        return self._seed
+
+    def seed(self):
+        s = _random.SystemRandom().getrandbits(63)
+        self.manual_seed(s)
+        return s
+
+    def get_state(self):
+        return self._rng.getstate()
+
+    def set_state(self, state):
+        self._rng.setstate(state)
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed):
+    return default_generator.manual_seed(seed)
+
+
+def seed():
+    return default_generator.seed()
+
+
+def initial_seed():
+    return default_generator.initial_seed()
+
+
+def _rng(generator):
+    return (generator or default_generator)._rng
+
+
+def _float_dtype(dtype):
+    dtype = D.as_dtype(dtype) or D.get_default_dtype()
+    if dtype.category != 2:
+        raise RuntimeError(f'"check_uniform_bounds" not implemented for \'{dtype.name}\'')
+    return dtype
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **_):
+    t = _new(size, _float_dtype(dtype), device, requires_grad)
+    r = _rng(generator)
+    write(t, [r.random() for _ in range(t.numel())])
+    return t
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **_):
+    t = _new(size, _float_dtype(dtype), device, requires_grad)
+    r = _rng(generator)
+    write(t, [r.gauss(0.0, 1.0) for _ in range(t.numel())])
+    return t
+
+
+def randint(low, high=None, size=None, generator=None, dtype=None, device=None, **_):
+    if size is None:
+        if high is None or not isinstance(high, (tuple, list)):
+            raise TypeError("randint() missing required argument 'size'")
+        low, high, size = 0, low, high
+    if high is None:
+        low, high = 0, low
+    if high <= low:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
+                           f"from={low} >= to={high}")
+    t = _new(size, D.as_dtype(dtype) or D.int64, device)
+    r = _rng(generator)
+    write(t, [r.randrange(low, high) for _ in range(t.numel())])
+    return t
+
+
+def randperm(n, generator=None, dtype=None, device=None, **_):
+    vals = list(range(n))
+    _rng(generator).shuffle(vals)
+    t = _new((n,), D.as_dtype(dtype) or D.int64, device)
+    write(t, vals)
+    return t
+
+
+def rand_like(x, dtype=None, **kw):
+    return rand(x.shape, dtype=_like(x, dtype), **kw)
+
+
+def randn_like(x, dtype=None, **kw):
+    return randn(x.shape, dtype=_like(x, dtype), **kw)
+
+
+def randint_like(x, low, high=None, dtype=None, **kw):
+    return randint(low, high, x.shape, dtype=_like(x, dtype), **kw)

@@ -1,0 +1,195 @@
+"""Tensor indexing: basic (int, slice, None, ...) as free views; advanced (int/bool tensors,
+lists) with numpy/torch placement rules, lowered to index_select on a flattened view."""
+from . import _dtype as D
+from ._shape import broadcast_shapes, prod
+from ._tensor import Tensor
+
+
+def _normalize(idx):
+    if not isinstance(idx, tuple):
+        idx = (idx,)
+    out = []
+    for i in idx:
+        if isinstance(i, (list,)) or (hasattr(i, "__array_interface__") and
+                                       not isinstance(i, Tensor)):
+            from ._creation import tensor
+            i = tensor(i)
+            if i.dtype.category == 2:
+                raise IndexError("tensors used as indices must be long, int, byte or bool "
+                                 "tensors")
+        elif isinstance(i, Tensor) and i.dtype.category == 2:
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        out.append(i)
+    return out
+
+
+def _consumed(i):
+    if i is None or i is Ellipsis:
+        return 0
+    if isinstance(i, Tensor) and i.dtype in (D.bool_, D.uint8):
+        return max(i.dim(), 1) if i.dim() else 0
+    return 1
+
+
+def _expand_ellipsis(idx, ndim):
+    n_ell = sum(1 for i in idx if i is Ellipsis)
+    if n_ell > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    used = sum(_consumed(i) for i in idx)
+    if used > ndim:
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    if n_ell:
+        k = idx.index(Ellipsis)
+        idx = idx[:k] + [slice(None)] * (ndim - used) + idx[k + 1:]
+    return idx + [slice(None)] * (ndim - used if not n_ell else 0)
+
+
+def _basic(x, idx):
+    """Apply ints/slices/None; return the view and [(dim in view, index tensor)]."""
+    shape, strides, off = list(x.shape), list(x._strides), x._offset
+    out_shape, out_strides, adv = [], [], []
+    d = 0
+    for i in idx:
+        if i is None:
+            out_shape.append(1)
+            out_strides.append(0)
+        elif isinstance(i, bool):
+            raise IndexError("webtensor: indexing with a Python bool is not supported")
+        elif isinstance(i, int) or (isinstance(i, Tensor) and i.dim() == 0 and
+                                    i.dtype.category == 1):
+            i = int(i)
+            n = shape[d]
+            if not -n <= i < n:
+                raise IndexError(f"index {i} is out of bounds for dimension {d} with size {n}")
+            off += (i + n if i < 0 else i) * strides[d]
+            d += 1
+        elif isinstance(i, slice):
+            step = 1 if i.step is None else int(i.step)
+            if step <= 0:
+                raise ValueError("step must be greater than zero")
+            start, stop, step = slice(i.start, i.stop, step).indices(shape[d])
+            n = max(0, -(-(stop - start) // step))
+            off += start * strides[d] if n else 0
+            out_shape.append(n)
+            out_strides.append(strides[d] * step)
+            d += 1
+        elif isinstance(i, Tensor):
+            if i.dtype in (D.bool_, D.uint8):
+                k = i.dim()
+                if k == 0:  # x[True] adds a dim of size 1, x[False] of size 0
+                    out_shape.append(1 if i.item() else 0)
+                    out_strides.append(0)
+                    continue
+                for j in range(k):
+                    if i.shape[j] != shape[d + j]:
+                        raise IndexError(f"The shape of the mask {list(i.shape)} at index {j} "
+                                         f"does not match the shape of the indexed tensor "
+                                         f"{list(shape)} at index {d + j}")
+                from .ops.index import nonzero
+                nz = nonzero(i)
+                for j in range(k):
+                    adv.append((len(out_shape), nz[:, j].contiguous(), shape[d + j], d + j))
+                    out_shape.append(shape[d + j])
+                    out_strides.append(strides[d + j])
+                d += k
+            else:
+                adv.append((len(out_shape), i, shape[d], d))
+                out_shape.append(shape[d])
+                out_strides.append(strides[d])
+                d += 1
+        else:
+            raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or "
+                             f"byte Variables are valid indices (got {type(i).__name__})")
+    return x._view(out_shape, out_strides, off), adv
+
+
+def _linear_index(view, adv):
+    """Broadcast the advanced indices and fold them into one int64 index over their dims."""
+    from .ops.elementwise import binary
+    from .ops.reduce import amax, amin
+    ishape = broadcast_shapes(*[t.shape for _, t, _, _ in adv])
+    lin = None
+    for _, t, n, src_dim in adv:
+        t = t.to(D.int64)
+        if t.numel():
+            lo, hi = amin(t).item(), amax(t).item()
+            bad = hi if hi >= n else lo if lo < -n else None
+            if bad is not None:
+                raise IndexError(f"index {bad} is out of bounds for dimension {src_dim} with "
+                                 f"size {n}")
+        t = binary("remainder", t, n) if n else t  # wrap negative indices
+        lin = t if lin is None else binary("add", binary("mul", lin, n), t)
+    return lin.expand(ishape), ishape
+
+
+def _adv_layout(view, adv):
+    """Permutation putting advanced dims first, and where their result dims go (torch rule)."""
+    dims = [d for d, _, _, _ in adv]
+    rest = [d for d in range(view.dim()) if d not in dims]
+    adjacent = dims == list(range(dims[0], dims[0] + len(dims)))
+    insert_at = sum(1 for d in rest if d < dims[0]) if adjacent else 0
+    return dims + rest, insert_at
+
+
+def getitem(x, idx):
+    idx = _expand_ellipsis(_normalize(idx), x.dim())
+    view, adv = _basic(x, idx)
+    if not adv:
+        return view
+    lin, ishape = _linear_index(view, adv)
+    order, insert_at = _adv_layout(view, adv)
+    w = view.permute(order)
+    k = len(adv)
+    rest_shape = tuple(w.shape[k:])
+    flat = w.reshape((prod(w.shape[:k]),) + rest_shape)
+    out = flat.index_select(0, lin.reshape(-1)).view(tuple(ishape) + rest_shape)
+    if insert_at:
+        nd = len(ishape)
+        perm = list(range(nd, nd + insert_at)) + list(range(nd)) + \
+            list(range(nd + insert_at, out.dim()))
+        out = out.permute(perm)
+    return out
+
+
+def setitem(x, idx, value):
+    from ._creation import as_tensor_like
+    from .ops.elementwise import where
+    nidx = _normalize(idx)
+    # Fast path for the common mask assignment x[mask] = v with a full-shape bool mask.
+    if len(nidx) == 1 and isinstance(nidx[0], Tensor) and nidx[0].dtype is D.bool_ and \
+            nidx[0].shape == x.shape and (not isinstance(value, Tensor) or value.numel() == 1):
+        v = value.item() if isinstance(value, Tensor) else value
+        x.copy_(where(nidx[0], as_tensor_like(v, x.dtype), x))
+        return
+    idx = _expand_ellipsis(nidx, x.dim())
+    view, adv = _basic(x, idx)
+    value = as_tensor_like(value, x.dtype)
+    if not adv:
+        view.copy_(value)
+        return
+    lin, ishape = _linear_index(view, adv)
+    order, insert_at = _adv_layout(view, adv)
+    w = view.permute(order)
+    k = len(adv)
+    adv_sizes = w.shape[:k]
+    nd = len(ishape)
+    target_shape = tuple(ishape) + tuple(w.shape[k:])
+    if insert_at:  # value is laid out like the getitem result; bring ishape dims first
+        res_shape = list(w.shape[k:k + insert_at]) + list(ishape) + list(w.shape[k + insert_at:])
+        v = value.expand(res_shape)
+        perm = list(range(insert_at, insert_at + nd)) + list(range(insert_at)) + \
+            list(range(insert_at + nd, len(res_shape)))
+        v = v.permute(perm)
+    else:
+        v = value.expand(target_shape)
+    v = v.reshape((prod(ishape),) + tuple(w.shape[k:]))
+    # One copy per indexed position (duplicates: the last write wins, like torch on CPU).
+    for j, li in enumerate(lin.reshape(-1).tolist()):
+        sub = w
+        pos = []
+        for n in reversed(adv_sizes):
+            pos.append(li % n)
+            li //= n
+        for p in reversed(pos):
+            sub = sub.select(0, p)
+        sub.copy_(v[j])

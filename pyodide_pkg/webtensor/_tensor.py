@@ -1,0 +1,537 @@
+"""Tensor: shape, strides (in elements), storage offset, dtype, storage. Views copy nothing.
+
+Operator and op methods (add, sum, matmul, ...) are attached by webtensor.ops from the op table.
+"""
+from . import _dtype as D
+from ._shape import (as_shape, contiguous_strides, infer_view_shape, norm_dim, prod,
+                     view_strides)
+from ._storage import Storage
+from .backends import dispatch
+
+
+class Size(tuple):
+    def __repr__(self):
+        return "webtensor.Size(%s)" % list(self)
+
+    def numel(self):
+        return prod(self)
+
+
+class device:
+    __slots__ = ("type", "index")
+
+    def __init__(self, type="cpu", index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        if ":" in type:
+            type, idx = type.split(":", 1)
+            index = int(idx)
+        if type not in ("cpu",):
+            raise RuntimeError(f"webtensor: device type {type!r} is not available "
+                               "(only 'cpu' in this version)")
+        self.type = type
+        self.index = index
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and other.type == self.type
+
+    def __hash__(self):
+        return hash(self.type)
+
+    def __repr__(self):
+        return f"device(type='{self.type}')"
+
+    def __str__(self):
+        return self.type
+
+
+CPU = device("cpu")
+
+
+class Tensor:
+    __slots__ = ("_storage", "shape", "_strides", "_offset", "dtype", "requires_grad",
+                 "grad", "__weakref__", "__dict__")
+    __array_priority__ = 1000  # numpy defers reflected operators to us
+
+    def __new__(cls, *args, **kwargs):
+        # torch.Tensor(data) -> float32 tensor; torch.Tensor(2, 3) -> uninitialised 2x3.
+        if cls is Tensor and args and not all(isinstance(a, int) for a in args):
+            from ._creation import tensor
+            return tensor(args[0], dtype=D.get_default_dtype())
+        return cls._empty(as_shape(args) if args else (0,), D.get_default_dtype())
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    # ---- construction -------------------------------------------------------------------
+    @classmethod
+    def _make(cls, storage, shape, strides, offset, dtype):
+        t = object.__new__(cls)
+        t._storage = storage
+        t.shape = Size(shape)
+        t._strides = tuple(strides)
+        t._offset = offset
+        t.dtype = dtype
+        t.requires_grad = False
+        t.grad = None
+        return t
+
+    @classmethod
+    def _empty(cls, shape, dtype):
+        shape = tuple(shape)
+        for s in shape:
+            if s < 0:
+                raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
+                                   f"{list(shape)}")
+        st = Storage(prod(shape) * dtype.itemsize)
+        return cls._make(st, shape, contiguous_strides(shape), 0, dtype)
+
+    def _view(self, shape, strides, offset=None):
+        return Tensor._make(self._storage, shape, strides,
+                            self._offset if offset is None else offset, self.dtype)
+
+    # ---- metadata -----------------------------------------------------------------------
+    @property
+    def device(self):
+        return CPU
+
+    @property
+    def is_cuda(self):
+        return False
+
+    @property
+    def ndim(self):
+        return len(self.shape)
+
+    @property
+    def data(self):
+        return self
+
+    @property
+    def is_leaf(self):
+        return True
+
+    def dim(self):
+        return len(self.shape)
+
+    ndimension = dim
+
+    def size(self, dim=None):
+        if dim is None:
+            return self.shape
+        return self.shape[norm_dim(dim, self.dim(), allow_scalar=False)]
+
+    def stride(self, dim=None):
+        if dim is None:
+            return self._strides
+        return self._strides[norm_dim(dim, self.dim(), allow_scalar=False)]
+
+    def storage_offset(self):
+        return self._offset
+
+    def numel(self):
+        return prod(self.shape)
+
+    nelement = numel
+
+    def element_size(self):
+        return self.dtype.itemsize
+
+    def is_floating_point(self):
+        return self.dtype.category == 2
+
+    def is_contiguous(self, memory_format=None):
+        expected = 1
+        for n, s in zip(reversed(self.shape), reversed(self._strides)):
+            if n == 0:
+                return True
+            if n != 1 and s != expected:
+                return False
+            expected *= n
+        return True
+
+    def data_ptr(self):
+        return self._storage.address() + self._storage.base + self._offset * self.dtype.itemsize
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __iter__(self):
+        if not self.shape:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self.select(0, i) for i in range(self.shape[0]))
+
+    def __hash__(self):
+        return id(self)
+
+    # ---- views --------------------------------------------------------------------------
+    def view(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], D.dtype):
+            raise NotImplementedError("webtensor: Tensor.view(dtype) is not supported")
+        shape = infer_view_shape(as_shape(shape), self.numel())
+        strides = view_strides(self.shape, self._strides, shape)
+        if strides is None:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one "
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+        return self._view(shape, strides)
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    def reshape(self, *shape):
+        shape = infer_view_shape(as_shape(shape), self.numel())
+        strides = view_strides(self.shape, self._strides, shape)
+        if strides is None:
+            return self.contiguous().view(shape)
+        return self._view(shape, strides)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def permute(self, *dims):
+        dims = as_shape(dims)
+        n = self.dim()
+        if len(dims) != n:
+            raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input "
+                               f"does not match the length of the desired ordering of dimensions "
+                               f"i.e. input.dim() = {n} is not equal to len(dims) = {len(dims)}"
+                               .replace("(sparse_coo)", ""))
+        dims = [norm_dim(d, n) for d in dims]
+        if len(set(dims)) != n:
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+        return self._view([self.shape[d] for d in dims], [self._strides[d] for d in dims])
+
+    def transpose(self, dim0, dim1):
+        n = self.dim()
+        if n == 0:
+            norm_dim(dim0, 0), norm_dim(dim1, 0)
+            return self
+        d0, d1 = norm_dim(dim0, n), norm_dim(dim1, n)
+        shape, strides = list(self.shape), list(self._strides)
+        shape[d0], shape[d1] = shape[d1], shape[d0]
+        strides[d0], strides[d1] = strides[d1], strides[d0]
+        return self._view(shape, strides)
+
+    swapaxes = swapdims = transpose
+
+    def t(self):
+        if self.dim() > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                               f"{self.dim()}D")
+        return self.transpose(0, 1) if self.dim() == 2 else self
+
+    @property
+    def T(self):
+        return self.permute(*reversed(range(self.dim())))
+
+    @property
+    def mT(self):
+        if self.dim() < 2:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                               f"Got {self.dim()}-D tensor.")
+        return self.transpose(-2, -1)
+
+    def movedim(self, source, destination):
+        n = self.dim()
+        src = [norm_dim(d, n) for d in ((source,) if isinstance(source, int) else source)]
+        dst = [norm_dim(d, n) for d in ((destination,) if isinstance(destination, int)
+                                        else destination)]
+        if len(src) != len(dst):
+            raise RuntimeError("movedim: Invalid source or destination dims")
+        order = [None] * n
+        for s, d in zip(src, dst):
+            order[d] = s
+        rest = iter(d for d in range(n) if d not in src)
+        order = [o if o is not None else next(rest) for o in order]
+        return self.permute(order)
+
+    moveaxis = movedim
+
+    def expand(self, *sizes):
+        sizes = as_shape(sizes)
+        n = self.dim()
+        if len(sizes) < n:
+            raise RuntimeError(f"expand(torch.FloatTensor{{{list(self.shape)}}}, size="
+                               f"{list(sizes)}): the number of sizes provided ({len(sizes)}) "
+                               f"must be greater or equal to the number of dimensions in the "
+                               f"tensor ({n})")
+        lead = len(sizes) - n
+        shape, strides = [], []
+        for i, s in enumerate(sizes):
+            if i < lead:
+                if s < 0:
+                    raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in "
+                                       "a leading, non-existing dimension " + str(i))
+                shape.append(s)
+                strides.append(0)
+                continue
+            cur, st = self.shape[i - lead], self._strides[i - lead]
+            if s == -1:
+                s = cur
+            if cur == s:
+                shape.append(s)
+                strides.append(st)
+            elif cur == 1:
+                shape.append(s)
+                strides.append(0)
+            else:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({s}) must match the existing size ({cur}) "
+                    f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
+                    f"Tensor sizes: {list(self.shape)}")
+        return self._view(shape, strides)
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def squeeze(self, dim=None):
+        n = self.dim()
+        if dim is None:
+            dims = set(range(n))
+        else:
+            dims = {norm_dim(d, n) for d in ((dim,) if isinstance(dim, int) else dim)}
+        keep = [i for i in range(n) if not (i in dims and self.shape[i] == 1)]
+        return self._view([self.shape[i] for i in keep], [self._strides[i] for i in keep])
+
+    def unsqueeze(self, dim):
+        n = self.dim()
+        dim = norm_dim(dim, n + 1)
+        shape, strides = list(self.shape), list(self._strides)
+        st = shape[dim] * strides[dim] if dim < n else 1
+        shape.insert(dim, 1)
+        strides.insert(dim, st)
+        return self._view(shape, strides)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        n = self.dim()
+        if n == 0:
+            return self.reshape(1)
+        s, e = norm_dim(start_dim, n), norm_dim(end_dim, n)
+        if s > e:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        return self.reshape(self.shape[:s] + (prod(self.shape[s:e + 1]),) + self.shape[e + 1:])
+
+    def unflatten(self, dim, sizes):
+        n = self.dim()
+        dim = norm_dim(dim, n)
+        sizes = infer_view_shape(tuple(sizes), self.shape[dim]) if self.shape[dim] else \
+            tuple(sizes)
+        return self.view(self.shape[:dim] + tuple(sizes) + self.shape[dim + 1:])
+
+    def narrow(self, dim, start, length):
+        n = self.dim()
+        if n == 0:
+            raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+        dim = norm_dim(dim, n)
+        size = self.shape[dim]
+        if hasattr(start, "item"):
+            start = start.item()
+        if not -size <= start <= size:
+            raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
+                             f"but got {start})")
+        if start < 0:
+            start += size
+        if length < 0 or start + length > size:
+            raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
+                               f"({size}).")
+        shape = list(self.shape)
+        shape[dim] = length
+        return self._view(shape, self._strides, self._offset + start * self._strides[dim])
+
+    def select(self, dim, index):
+        n = self.dim()
+        if n == 0:
+            raise IndexError("select() cannot be applied to a 0-dim tensor.")
+        dim = norm_dim(dim, n)
+        size = self.shape[dim]
+        if not -size <= index < size:
+            raise IndexError(f"index {index} is out of bounds for dimension {dim} with size "
+                             f"{size}")
+        if index < 0:
+            index += size
+        return self._view(self.shape[:dim] + self.shape[dim + 1:],
+                          self._strides[:dim] + self._strides[dim + 1:],
+                          self._offset + index * self._strides[dim])
+
+    def unbind(self, dim=0):
+        dim = norm_dim(dim, self.dim(), allow_scalar=False)
+        return tuple(self.select(dim, i) for i in range(self.shape[dim]))
+
+    def contiguous(self, memory_format=None):
+        return self if self.is_contiguous() else self.clone()
+
+    def clone(self, memory_format=None):
+        out = Tensor._empty(self.shape, self.dtype)
+        dispatch("copy", out, self)
+        return out
+
+    def detach(self):
+        return self._view(self.shape, self._strides)
+
+    def detach_(self):
+        return self
+
+    def requires_grad_(self, requires_grad=True):
+        self.requires_grad = requires_grad
+        return self
+
+    def backward(self, *args, **kwargs):
+        raise NotImplementedError("webtensor: autograd (Tensor.backward) is not implemented yet")
+
+    # ---- conversion ---------------------------------------------------------------------
+    def to(self, *args, **kwargs):
+        dtype = kwargs.get("dtype")
+        copy = kwargs.get("copy", False)
+        if "device" in kwargs:
+            device(kwargs["device"])
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, (str, device)):
+                device(a)
+            elif a is not None and not isinstance(a, bool):
+                dtype = D.as_dtype(a)
+        dtype = D.as_dtype(dtype) if dtype is not None else self.dtype
+        if dtype is self.dtype and not copy:
+            return self
+        out = Tensor._empty(self.shape, dtype)
+        dispatch("copy", out, self)
+        return out
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return "webtensor." + {"float32": "FloatTensor", "float64": "DoubleTensor",
+                                   "int64": "LongTensor", "int32": "IntTensor",
+                                   "bool": "BoolTensor"}.get(self.dtype.name, self.dtype.name)
+        return self.to(dtype)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def cpu(self):
+        return self
+
+    def float(self):
+        return self.to(D.float32)
+
+    def double(self):
+        return self.to(D.float64)
+
+    def half(self):
+        return self.to(D.float16)
+
+    def bfloat16(self):
+        return self.to(D.bfloat16)
+
+    def long(self):
+        return self.to(D.int64)
+
+    def int(self):
+        return self.to(D.int32)
+
+    def short(self):
+        return self.to(D.int16)
+
+    def char(self):
+        return self.to(D.int8)
+
+    def byte(self):
+        return self.to(D.uint8)
+
+    def bool(self):
+        return self.to(D.bool_)
+
+    def _values(self):
+        from .backends.reference.mem import read
+        return read(self)
+
+    def item(self):
+        n = self.numel()
+        if n != 1:
+            raise RuntimeError(f"a Tensor with {n} elements cannot be converted to Scalar")
+        return self._values()[0]
+
+    def tolist(self):
+        vals = self._values()
+        if not self.shape:
+            return vals[0]
+
+        def nest(vals, shape):
+            if len(shape) == 1:
+                return vals
+            step = prod(shape[1:])
+            return [nest(vals[i * step:(i + 1) * step], shape[1:]) for i in range(shape[0])]
+        return nest(vals, self.shape)
+
+    def __bool__(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self.dtype.category == 2 or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return int(self.item())
+
+    def numpy(self, force=False):
+        """A numpy array sharing this tensor's memory (like torch)."""
+        import numpy as np
+        if self.dtype is D.bfloat16:
+            raise TypeError("Got unsupported ScalarType BFloat16")
+        npd = np.dtype({"?": "bool"}.get(self.dtype.fmt, "<" + self.dtype.fmt))
+        st = self._storage
+        isz = self.dtype.itemsize
+        flat = np.frombuffer(st.buf, dtype=npd, count=st.nbytes // isz, offset=st.base)
+        return np.lib.stride_tricks.as_strided(
+            flat[self._offset:] if flat.size else flat, shape=self.shape,
+            strides=[s * isz for s in self._strides])
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        if dtype is not None:
+            a = a.astype(dtype)
+        return a.copy() if copy else a
+
+    def __repr__(self):
+        from ._format import format_tensor
+        return format_tensor(self)
+
+    __str__ = __repr__
+
+    # ---- indexing -----------------------------------------------------------------------
+    def __getitem__(self, idx):
+        from ._indexing import getitem
+        return getitem(self, idx)
+
+    def __setitem__(self, idx, value):
+        from ._indexing import setitem
+        setitem(self, idx, value)
+
+    def copy_(self, src, non_blocking=False):
+        from ._creation import as_tensor_like
+        src = as_tensor_like(src, self.dtype)
+        if src._storage is self._storage:  # overlapping views: read everything first
+            src = src.clone()
+        dispatch("copy", self, src.expand(self.shape))
+        return self
+
+    def fill_(self, value):
+        if isinstance(value, Tensor):
+            value = value.item()
+        dispatch("fill", self, value)
+        return self
+
+    def zero_(self):
+        return self.fill_(0)

@@ -1,0 +1,72 @@
+"""One dispatch from the op layer to a backend.
+
+A backend is a module-level dict ``IMPL`` mapping primitive names to functions. The op layer
+(webtensor/ops) normalises arguments, broadcasts, promotes types and allocates outputs, then
+calls ``dispatch(name, *args)`` exactly once. Primitives write into preallocated outputs.
+
+A backend function may return ``NotImplemented`` to decline a case it has no kernel for
+(for instance a dtype); the reference backend then runs it. That is the only fallback, and
+it is explicit: ``op_backend_report()`` lists which primitives each backend provides.
+
+Primitives (all tensors are webtensor Tensors; views may be strided, expanded, offset):
+  copy(out, x)                       out[...] = x, converting dtype; x has out's shape
+  fill(out, value)                   out[...] = value (a Python scalar)
+  unary(op, out, x, **p)             same shape and dtype; op in ops.table.UNARY
+                                       (p: gelu approximate="none"|"tanh", round decimals)
+  binary(op, out, a, b, **p)         a, b expanded to out.shape, same (compute) dtype;
+                                       out.dtype is bool for comparison/logical ops
+                                       (p: div rounding_mode=None|"trunc"|"floor")
+  where(out, cond, a, b)             cond bool; a, b in out.dtype; all expanded to out.shape
+  clamp(out, x, lo, hi)              lo/hi Python scalars or None
+  reduce(op, out, x, dims, **p)      dims: sorted tuple of reduced dims of x;
+                                       out has x's shape with those dims set to 1
+                                       (keepdim form); op in ops.table.REDUCE
+                                       (p: var correction=int)
+  cumsum(out, x, dim) / cumprod
+  softmax(out, x, dim) / log_softmax(out, x, dim)
+  matmul(out, a, b)                  a [*B, M, K], b [*B, K, N], out [*B, M, N], batch
+                                       dims already expanded to the same shape
+  gather(out, x, dim, index)         torch.gather; index int64 with out's shape
+  scatter(out, dim, index, src, reduce)   in place into out (already holds the input);
+                                       reduce None|"add"|"multiply"
+  index_select(out, x, dim, index)   index 1-D int64
+  sort(values, indices, x, dim, descending, stable)
+"""
+from . import reference as _reference
+
+_backends = {"reference": _reference.IMPL}
+_active = ["reference"]
+
+
+def register(name, impl):
+    _backends[name] = impl
+
+
+def set_backend(name):
+    """Choose the CPU backend: "wasm" (default when the kernels load) or "reference"."""
+    if name == "wasm" and "wasm" not in _backends:
+        from .wasm import backend as _wasm_backend  # noqa: F401 (registers itself)
+        if "wasm" not in _backends:
+            raise RuntimeError("webtensor: the WASM kernels could not be loaded: "
+                               + _wasm_backend.load_error())
+    if name not in _backends:
+        raise ValueError(f"unknown backend {name!r}; available: {sorted(_backends)}")
+    _active[0] = name
+
+
+def get_backend():
+    return _active[0]
+
+
+def dispatch(name, *args, **kwargs):
+    impl = _backends[_active[0]]
+    fn = impl.get(name)
+    if fn is not None:
+        r = fn(*args, **kwargs)
+        if r is not NotImplemented:
+            return r
+    return _reference.IMPL[name](*args, **kwargs)
+
+
+def op_backend_report():
+    return {b: sorted(impl) for b, impl in _backends.items()}

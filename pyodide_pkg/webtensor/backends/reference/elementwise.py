@@ -1,0 +1,306 @@
+"""Reference elementwise primitives: Python's math on Python numbers, results rounded on store."""
+import math
+
+from .mem import read, write
+
+_INF = math.inf
+_NAN = math.nan
+
+
+def _safe(f):
+    """Wrap a math function so overflow gives inf and domain errors give nan (IEEE, like torch)."""
+    def g(x):
+        try:
+            return f(x)
+        except OverflowError:
+            return _INF
+        except ValueError:
+            return _NAN
+    return g
+
+
+def _exp(x):
+    if x != x:
+        return x
+    return _safe(math.exp)(x)
+
+
+def _log(x):
+    if x != x:
+        return x
+    if x == 0:
+        return -_INF
+    if x < 0:
+        return _NAN
+    return math.log(x)
+
+
+def _log1p(x):
+    if x != x:
+        return x
+    if x == -1:
+        return -_INF
+    if x < -1:
+        return _NAN
+    return math.log1p(x) if x != _INF else _INF
+
+
+def _sqrt(x):
+    return _NAN if x < 0 else math.sqrt(x) if x == x else x
+
+
+def _rsqrt(x):
+    if x == 0:
+        return math.copysign(_INF, x)
+    s = _sqrt(x)
+    return 1.0 / s if s == s and s != 0 else (_NAN if s != s else _INF)
+
+
+def _sigmoid(x):
+    if x != x:
+        return x
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _trig(f):
+    def g(x):
+        if x != x or x in (_INF, -_INF):
+            return _NAN
+        return f(x)
+    return g
+
+
+def _gelu(x):
+    return 0.5 * x * (1.0 + math.erf(x / math.sqrt(2.0))) if x == x else x
+
+
+def _gelu_tanh(x):
+    if x != x:
+        return x
+    if x in (_INF, -_INF):
+        return x if x > 0 else 0.0
+    return 0.5 * x * (1.0 + math.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)))
+
+
+def _silu(x):
+    if x != x:
+        return x
+    if x == -_INF:
+        return -0.0
+    return x * _sigmoid(x)
+
+
+def _round_like(f):
+    def g(x):
+        if isinstance(x, int) or x != x or x in (_INF, -_INF):
+            return x
+        return float(f(x))
+    return g
+
+
+def _sign(x):
+    if x != x:
+        return x
+    if isinstance(x, bool):
+        return x
+    return (x > 0) - (x < 0) if isinstance(x, int) else float((x > 0) - (x < 0))
+
+
+def _reciprocal(x):
+    if x == 0:
+        return math.copysign(_INF, float(x))
+    return 1.0 / x
+
+
+def _abs(x):
+    return abs(x)
+
+
+UNARY_FN = {
+    "neg": lambda x: -x,
+    "abs": _abs,
+    "exp": _exp,
+    "log": _log,
+    "log1p": _log1p,
+    "expm1": lambda x: x if x != x else _safe(math.expm1)(x),
+    "sqrt": _sqrt,
+    "rsqrt": _rsqrt,
+    "sin": _trig(math.sin),
+    "cos": _trig(math.cos),
+    "tanh": lambda x: x if x != x else math.tanh(x),
+    "sigmoid": _sigmoid,
+    "relu": lambda x: x if x != x else (x if x > 0 else 0 * x if isinstance(x, float) else 0),
+    "gelu": _gelu,
+    "gelu_tanh": _gelu_tanh,
+    "silu": _silu,
+    "erf": lambda x: x if x != x else math.erf(x),
+    "floor": _round_like(math.floor),
+    "ceil": _round_like(math.ceil),
+    "round": _round_like(round),
+    "sign": _sign,
+    "reciprocal": _reciprocal,
+    "logical_not": lambda x: not x,
+    "bitwise_not": lambda x: (not x) if isinstance(x, bool) else ~x,
+}
+
+
+def unary(op, out, x, approximate="none", decimals=0):
+    if op == "gelu" and approximate == "tanh":
+        op = "gelu_tanh"
+    if op == "round" and decimals:
+        s = 10.0 ** decimals
+        f = lambda v: v if v != v or v in (_INF, -_INF) else round(v * s) / s  # noqa: E731
+    else:
+        f = UNARY_FN[op]
+    write(out, [f(v) for v in read(x)])
+
+
+# ---- binary ----------------------------------------------------------------------------
+def _div(a, b):
+    if b == 0:
+        if a == 0 or a != a:
+            return _NAN
+        return math.copysign(_INF, a) * math.copysign(1.0, b)
+    return a / b
+
+
+def _int_div_check(b):
+    if b == 0:
+        raise RuntimeError("ZeroDivisionError")
+
+
+def _floordiv(a, b):
+    if isinstance(a, int) and isinstance(b, int):
+        _int_div_check(b)
+        return a // b
+    q = _div(a, b)
+    return math.floor(q) if q == q and q not in (_INF, -_INF) else q
+
+
+def _truncdiv(a, b):
+    if isinstance(a, int) and isinstance(b, int):
+        _int_div_check(b)
+        q = abs(a) // abs(b)
+        return q if (a >= 0) == (b >= 0) else -q
+    q = _div(a, b)
+    return float(math.trunc(q)) if q == q and q not in (_INF, -_INF) else q
+
+
+def _remainder(a, b):
+    if isinstance(a, int) and isinstance(b, int):
+        _int_div_check(b)
+        return a % b
+    if b == 0 or a != a or b != b or a in (_INF, -_INF):
+        return _NAN
+    if b in (_INF, -_INF):
+        return a if (a >= 0) == (b > 0) or a == 0 else b
+    return a % b
+
+
+def _pow(a, b):
+    if isinstance(a, int) and isinstance(b, int) and not isinstance(a, bool):
+        if b < 0:
+            if a in (1, -1):
+                return a ** b
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return a ** b
+    try:
+        r = math.pow(a, b)
+    except OverflowError:
+        r = _INF if a > 0 or float(b).is_integer() and int(b) % 2 == 0 else -_INF
+    except (ValueError, ZeroDivisionError):
+        r = _INF if a == 0 else _NAN
+    return r
+
+
+def _maximum(a, b):
+    if a != a or b != b:
+        return _NAN
+    return a if a >= b else b
+
+
+def _minimum(a, b):
+    if a != a or b != b:
+        return _NAN
+    return a if a <= b else b
+
+
+def _atan2(a, b):
+    return math.atan2(a, b) if a == a and b == b else _NAN
+
+
+BINARY_FN = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": _div,
+    "pow": _pow,
+    "maximum": _maximum,
+    "minimum": _minimum,
+    "remainder": _remainder,
+    "atan2": _atan2,
+    "eq": lambda a, b: a == b,
+    "ne": lambda a, b: a != b,
+    "lt": lambda a, b: a < b,
+    "le": lambda a, b: a <= b,
+    "gt": lambda a, b: a > b,
+    "ge": lambda a, b: a >= b,
+    "logical_and": lambda a, b: bool(a) and bool(b),
+    "logical_or": lambda a, b: bool(a) or bool(b),
+    "logical_xor": lambda a, b: bool(a) != bool(b),
+    "bitwise_and": lambda a, b: a & b,
+    "bitwise_or": lambda a, b: a | b,
+    "bitwise_xor": lambda a, b: a ^ b,
+}
+
+
+def binary(op, out, a, b, rounding_mode=None):
+    if op == "div" and rounding_mode is not None:
+        f = {"trunc": _truncdiv, "floor": _floordiv}[rounding_mode]
+    else:
+        f = BINARY_FN[op]
+    if op == "div" and rounding_mode is None:  # true division is always in floating point
+        write(out, [_div(float(x), float(y)) for x, y in zip(read(a), read(b))])
+        return
+    if op in ("add", "sub", "mul") and out.dtype.category == 2:
+        write(out, [_arith_nan(f, x, y) for x, y in zip(read(a), read(b))])
+        return
+    write(out, [f(x, y) for x, y in zip(read(a), read(b))])
+
+
+def _arith_nan(f, x, y):
+    try:
+        return f(x, y)
+    except OverflowError:
+        return _INF
+
+
+def where(out, cond, a, b):
+    write(out, [x if c else y for c, x, y in zip(read(cond), read(a), read(b))])
+
+
+def clamp(out, x, lo, hi):
+    vals = read(x)
+    res = []
+    for v in vals:
+        if v == v:
+            if lo is not None and (v < lo or lo != lo):
+                v = lo
+            if hi is not None and (v > hi or hi != hi):
+                v = hi
+        res.append(v)
+    write(out, res)
+
+
+def copy(out, x):
+    vals = read(x)
+    if out.dtype.category == 2 and x.dtype.category < 2:
+        vals = [float(v) for v in vals]
+    write(out, vals)
+
+
+def fill(out, value):
+    write(out, [value] * out.numel())

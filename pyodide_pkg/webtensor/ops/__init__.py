@@ -1,0 +1,66 @@
+"""The op layer: functions from the op table, bound onto Tensor as methods and operators."""
+from .. import _dtype as D
+from .._tensor import Tensor
+from . import elementwise as E
+from .table import ALIASES, OPS
+
+FUNCTIONS = {name: op.fn for name, op in OPS.items()}
+FUNCTIONS.update({alias: OPS[target].fn for alias, target in ALIASES.items()})
+
+
+def _inplace(fn, name):
+    def method(self, *args, **kwargs):
+        r = fn(self, *args, **kwargs)
+        E.can_cast_inplace(r.dtype, self.dtype)
+        if r.shape != self.shape:
+            raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the "
+                               f"broadcast shape {list(r.shape)}")
+        return self.copy_(r)
+    method.__name__ = name + "_"
+    return method
+
+
+def _bind():
+    for name, op in OPS.items():
+        if op.method:
+            setattr(Tensor, name, op.fn)
+        if op.inplace:
+            setattr(Tensor, name + "_", _inplace(op.fn, name))
+    for alias, target in ALIASES.items():
+        if OPS[target].method:
+            setattr(Tensor, alias, OPS[target].fn)
+
+    def rev(fn):
+        return lambda self, other: fn(other, self)
+
+    def fwd(fn):
+        return lambda self, other: fn(self, other)
+
+    def matmul_op(self, other):
+        return OPS["matmul"].fn(self, other)
+
+    ops = {"add": E.add, "sub": E.sub, "mul": OPS["mul"].fn, "truediv": E.div,
+           "floordiv": E.floor_divide, "mod": OPS["remainder"].fn, "pow": OPS["pow"].fn,
+           "and": OPS["bitwise_and"].fn, "or": OPS["bitwise_or"].fn,
+           "xor": OPS["bitwise_xor"].fn}
+    for name, fn in ops.items():
+        setattr(Tensor, f"__{name}__", fwd(fn))
+        setattr(Tensor, f"__r{name}__", rev(fn))
+        setattr(Tensor, f"__i{name}__", _inplace(fn, name))
+    for name in ("eq", "ne", "lt", "le", "gt", "ge"):
+        setattr(Tensor, f"__{name}__", fwd(OPS[name].fn))
+    Tensor.__matmul__ = matmul_op
+    Tensor.__rmatmul__ = lambda self, other: OPS["matmul"].fn(other, self)
+    Tensor.__neg__ = OPS["neg"].fn
+    Tensor.__pos__ = lambda self: self
+    Tensor.__abs__ = OPS["abs"].fn
+    Tensor.__invert__ = lambda self: (OPS["logical_not"].fn(self) if self.dtype is D.bool_
+                                      else OPS["bitwise_not"].fn(self))
+    Tensor.__hash__ = object.__hash__
+    Tensor.masked_fill_ = _inplace(OPS["masked_fill"].fn, "masked_fill")
+    Tensor.index_select = OPS["index_select"].fn
+    Tensor.clip = OPS["clamp"].fn
+    Tensor.clip_ = Tensor.clamp_
+
+
+_bind()

@@ -1,0 +1,195 @@
+"""Reductions over any dims with keepdim, scans, softmax."""
+from collections import namedtuple
+
+from .. import _dtype as D
+from .._shape import norm_dim, norm_dims
+from .._tensor import Tensor
+from ..backends import dispatch
+from .elementwise import _compute, binary, unary
+
+values_indices = namedtuple("values_indices", ["values", "indices"])
+
+
+def _reduce(op, x, dim, keepdim, out_dtype, **params):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
+    dims = norm_dims(dim, x.dim())
+    comp = _compute(out_dtype) if op not in ("argmax", "argmin", "all", "any") else None
+    src = x if comp is None or x.dtype is comp else x.to(comp)
+    kshape = tuple(1 if d in dims else s for d, s in enumerate(x.shape))
+    out = Tensor._empty(kshape, comp or out_dtype)
+    dispatch("reduce", op, out, src, dims, **params)
+    if comp is not None and comp is not out_dtype:
+        out = out.to(out_dtype)
+    if not keepdim:
+        out = out.view(tuple(s for d, s in enumerate(x.shape) if d not in dims))
+    return out
+
+
+def _sum_dtype(x, dtype):
+    if dtype is not None:
+        return D.as_dtype(dtype)
+    return D.int64 if x.dtype.category < 2 else x.dtype
+
+
+def _x_dtype(x, dtype):
+    return x if dtype is None else x.to(D.as_dtype(dtype))
+
+
+def sum(x, dim=None, keepdim=False, dtype=None):
+    return _reduce("sum", _x_dtype(x, dtype), dim, keepdim, _sum_dtype(x, dtype))
+
+
+def prod(x, dim=None, keepdim=False, dtype=None):
+    return _reduce("prod", _x_dtype(x, dtype), dim, keepdim, _sum_dtype(x, dtype))
+
+
+def mean(x, dim=None, keepdim=False, dtype=None):
+    dt = D.as_dtype(dtype) or x.dtype
+    if dt.category < 2:
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
+                           f"floating point or complex dtype. Got: {_title(dt)}")
+    return _reduce("mean", _x_dtype(x, dtype), dim, keepdim, dt)
+
+
+def _title(dt):
+    from .elementwise import _TNAME
+    return _TNAME[dt.name]
+
+
+def _check_nonempty(name, x, dims):
+    for d in dims:
+        if x.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    if not dims and x.numel() == 0:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                           "input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+
+
+def amax(x, dim=(), keepdim=False):
+    dims = norm_dims(None if dim == () else dim, x.dim())
+    _check_nonempty("amax", x, dims)
+    return _reduce("amax", x, dims, keepdim, x.dtype)
+
+
+def amin(x, dim=(), keepdim=False):
+    dims = norm_dims(None if dim == () else dim, x.dim())
+    _check_nonempty("amin", x, dims)
+    return _reduce("amin", x, dims, keepdim, x.dtype)
+
+
+def _arg(op, x, dim, keepdim):
+    if dim is None:
+        _check_nonempty(op, x, ())
+        r = _reduce(op, x.reshape(-1), 0, False, D.int64)
+        return r.view([1] * x.dim()) if keepdim else r
+    d = norm_dim(dim, x.dim())
+    _check_nonempty(op, x, (d,) if x.dim() else ())
+    return _reduce(op, x, d, keepdim, D.int64)
+
+
+def argmax(x, dim=None, keepdim=False):
+    return _arg("argmax", x, dim, keepdim)
+
+
+def argmin(x, dim=None, keepdim=False):
+    return _arg("argmin", x, dim, keepdim)
+
+
+def _max_min(name, op, x, dim, keepdim):
+    if isinstance(dim, Tensor):
+        return binary("maximum" if name == "max" else "minimum", x, dim)
+    if dim is None:
+        _check_nonempty(name, x, ())
+        return _reduce(op, x, None, False, x.dtype)
+    return values_indices(_reduce(op, x, dim, keepdim, x.dtype) if x.dim() else x.clone(),
+                          _arg("argmax" if name == "max" else "argmin", x, dim, keepdim))
+
+
+def max(x, dim=None, keepdim=False):
+    return _max_min("max", "amax", x, dim, keepdim)
+
+
+def min(x, dim=None, keepdim=False):
+    return _max_min("min", "amin", x, dim, keepdim)
+
+
+def _correction(unbiased, correction):
+    if correction is not None:
+        return correction
+    return 1 if unbiased is None or unbiased else 0
+
+
+def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    if isinstance(dim, bool):  # var(x, False): positional unbiased
+        dim, unbiased = None, dim
+    if x.dtype.category < 2:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    return _reduce("var", x, dim, keepdim, x.dtype, correction=_correction(unbiased, correction))
+
+
+def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return unary("sqrt", var(x, dim, unbiased, keepdim, correction=correction))
+
+
+def var_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return (var(x, dim, unbiased, keepdim, correction=correction), mean(x, dim, keepdim))
+
+
+def std_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return (std(x, dim, unbiased, keepdim, correction=correction), mean(x, dim, keepdim))
+
+
+def logsumexp(x, dim, keepdim=False):
+    dt = x.dtype if x.dtype.category == 2 else D.get_default_dtype()
+    return _reduce("logsumexp", x.to(dt), dim, keepdim, dt)
+
+
+def all(x, dim=None, keepdim=False):
+    return _reduce("all", x, dim, keepdim, D.bool_)
+
+
+def any(x, dim=None, keepdim=False):
+    return _reduce("any", x, dim, keepdim, D.bool_)
+
+
+def count_nonzero(x, dim=None):
+    return sum(binary("ne", x, 0), dim)
+
+
+def _scan(op, x, dim, dtype):
+    d = norm_dim(dim, x.dim())
+    dt = D.as_dtype(dtype) or (D.int64 if x.dtype.category < 2 else x.dtype)
+    comp = _compute(dt)
+    out = Tensor._empty(x.shape, comp)
+    dispatch(op, out, x.to(comp), d)
+    return out if comp is dt else out.to(dt)
+
+
+def cumsum(x, dim, dtype=None):
+    return _scan("cumsum", x, dim, dtype)
+
+
+def cumprod(x, dim, dtype=None):
+    return _scan("cumprod", x, dim, dtype)
+
+
+def _softmax(op, x, dim, dtype):
+    if dim is None:
+        raise TypeError(f"{op}() missing required argument 'dim'")
+    d = norm_dim(dim, x.dim())
+    dt = D.as_dtype(dtype) or x.dtype
+    if dt.category < 2:
+        raise RuntimeError(f'"{op}_lastdim_kernel_impl" not implemented for \'{dt.name}\'')
+    comp = _compute(dt)
+    out = Tensor._empty(x.shape, comp)
+    dispatch(op, out, x.to(comp), d)
+    return out if comp is dt else out.to(dt)
+
+
+def softmax(x, dim=None, dtype=None):
+    return _softmax("softmax", x, dim, dtype)
+
+
+def log_softmax(x, dim=None, dtype=None):
+    return _softmax("log_softmax", x, dim, dtype)

@@ -1,0 +1,213 @@
+"""Ops that move data without arithmetic: built from views plus the copy primitive."""
+from .. import _dtype as D
+from .._shape import as_shape, norm_dim, prod
+from .._tensor import Tensor
+from ..backends import dispatch
+from .elementwise import where
+
+
+def _seq(tensors, name):
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{name}(): argument 'tensors' must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
+    if not tensors:
+        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    return list(tensors)
+
+
+def cat(tensors, dim=0):
+    ts = _seq(tensors, "cat")
+    # Legacy rule kept by torch: 1-D empty tensors are skipped.
+    parts = [t for t in ts if not (t.dim() == 1 and t.shape[0] == 0)]
+    dt = ts[0].dtype
+    for t in ts[1:]:
+        dt = D.promote_types(dt, t.dtype)
+    if not parts:
+        return Tensor._empty((0,), dt)
+    ref = parts[0]
+    if ref.dim() == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    d = norm_dim(dim, ref.dim())
+    for i, t in enumerate(parts):
+        if t.dim() != ref.dim():
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {ref.dim()} "
+                               f"and {t.dim()}")
+        for k in range(ref.dim()):
+            if k != d and t.shape[k] != ref.shape[k]:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. "
+                                   f"Expected size {ref.shape[k]} but got size {t.shape[k]} for "
+                                   f"tensor number {ts.index(t)} in the list.")
+    shape = list(ref.shape)
+    shape[d] = sum(t.shape[d] for t in parts)
+    out = Tensor._empty(shape, dt)
+    pos = 0
+    for t in parts:
+        n = t.shape[d]
+        if n:
+            dispatch("copy", out.narrow(d, pos, n), t)
+        pos += n
+    return out
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0):
+    ts = _seq(tensors, "stack")
+    for i, t in enumerate(ts):
+        if t.shape != ts[0].shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                               f"{list(ts[0].shape)} at entry 0 and {list(t.shape)} at entry {i}")
+    d = norm_dim(dim, ts[0].dim() + 1)
+    return cat([t.unsqueeze(d) for t in ts], d)
+
+
+def hstack(tensors):
+    ts = _seq(tensors, "hstack")
+    return cat(ts, 0 if ts[0].dim() == 1 else 1)
+
+
+def vstack(tensors):
+    return cat([t.reshape(1, -1) if t.dim() < 2 else t for t in _seq(tensors, "vstack")], 0)
+
+
+def split(x, split_size_or_sections, dim=0):
+    d = norm_dim(dim, x.dim(), allow_scalar=False)
+    n = x.shape[d]
+    if isinstance(split_size_or_sections, int):
+        s = split_size_or_sections
+        if s <= 0 and n:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {n}")
+        sizes = [min(s, n - i) for i in range(0, n, s)] if s else [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
+                               f"(input tensor's size at dimension {d}), but got "
+                               f"split_sizes={sizes}")
+    out, pos = [], 0
+    for s in sizes:
+        out.append(x.narrow(d, pos, s))
+        pos += s
+    return tuple(out)
+
+
+def chunk(x, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    d = norm_dim(dim, x.dim(), allow_scalar=False)
+    n = x.shape[d]
+    size = -(-n // chunks) if n else 0
+    return split(x, size, d) if size else tuple(x.narrow(d, 0, 0) for _ in range(chunks))
+
+
+def tensor_split(x, sections, dim=0):
+    d = norm_dim(dim, x.dim())
+    n = x.shape[d]
+    q, r = divmod(n, sections)
+    return split(x, [q + 1] * r + [q] * (sections - r), d)
+
+
+def flip(x, dims):
+    dims = [norm_dim(d, x.dim()) for d in ((dims,) if isinstance(dims, int) else dims)]
+    strides, off = list(x._strides), x._offset
+    for d in dims:
+        if x.shape[d] > 1:
+            off += (x.shape[d] - 1) * strides[d]
+            strides[d] = -strides[d]
+    out = Tensor._empty(x.shape, x.dtype)
+    dispatch("copy", out, x._view(x.shape, strides, off))  # a negative-stride view, never exposed
+    return out
+
+
+def fliplr(x):
+    return flip(x, 1)
+
+
+def flipud(x):
+    return flip(x, 0)
+
+
+def roll(x, shifts, dims=None):
+    if dims is None:
+        return roll(x.reshape(-1), shifts, 0).view(x.shape)
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:"
+                           f"{len(dims)}")
+    out = x
+    for s, d in zip(shifts, dims):
+        d = norm_dim(d, x.dim())
+        n = x.shape[d]
+        if n == 0:
+            continue
+        s %= n
+        if s:
+            out = cat([out.narrow(d, n - s, s), out.narrow(d, 0, n - s)], d)
+    return out if out is not x else x.clone()
+
+
+def repeat(x, *sizes):
+    sizes = as_shape(sizes)
+    if len(sizes) < x.dim():
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
+                           "of dimensions of tensor")
+    xs = (1,) * (len(sizes) - x.dim()) + tuple(x.shape)
+    v = x.reshape(xs)
+    inter, exp = [], []
+    for r, s in zip(sizes, xs):
+        inter += [1, s]
+        exp += [r, s]
+    out = Tensor._empty(exp, x.dtype)
+    dispatch("copy", out, v.reshape(inter).expand(exp))
+    return out.view([r * s for r, s in zip(sizes, xs)])
+
+
+def tile(x, dims):
+    dims = tuple(dims)
+    return repeat(x, (1,) * (x.dim() - len(dims)) + dims)
+
+
+def repeat_interleave(x, repeats, dim=None):
+    if dim is None:
+        x, dim = x.reshape(-1), 0
+    d = norm_dim(dim, x.dim())
+    if not isinstance(repeats, int):
+        raise NotImplementedError("webtensor: repeat_interleave with tensor repeats")
+    v = x.unsqueeze(d + 1)
+    shape = list(v.shape)
+    shape[d + 1] = repeats
+    return v.expand(shape).reshape(x.shape[:d] + (x.shape[d] * repeats,) + x.shape[d + 1:])
+
+
+def _tri_mask(x, diagonal, lower):
+    if x.dim() < 2:
+        raise RuntimeError(f"{'tril' if lower else 'triu'}: input tensor must have at least 2 "
+                           "dimensions")
+    from .._creation import tensor
+    m, n = x.shape[-2:]
+    rows = [[(j - i <= diagonal) if lower else (j - i >= diagonal) for j in range(n)]
+            for i in range(m)]
+    return tensor(rows, dtype=D.bool_) if m else Tensor._empty((0, n), D.bool_)
+
+
+def tril(x, diagonal=0):
+    return where(_tri_mask(x, diagonal, True), x, 0).to(x.dtype)
+
+
+def triu(x, diagonal=0):
+    return where(_tri_mask(x, diagonal, False), x, 0).to(x.dtype)
+
+
+def broadcast_to(x, shape):
+    return x.expand(shape)
+
+
+def atleast_1d(x):
+    return x.reshape(1) if x.dim() == 0 else x
+
+
+def numel(x):
+    return prod(x.shape)

@@ -1,0 +1,95 @@
+"""THE op table: every public op, its category, the primitive it dispatches to, and whether it
+is also a Tensor method / has an in-place `op_` method. README's op list is generated from it.
+"""
+from . import elementwise as E, index as I, linalg as L, reduce as R, shape as S
+
+UNARY = ("neg", "abs", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tanh",
+         "sigmoid", "relu", "gelu", "silu", "erf", "floor", "ceil", "round", "sign",
+         "reciprocal", "logical_not", "bitwise_not")
+BINARY = ("add", "sub", "mul", "div", "pow", "maximum", "minimum", "remainder", "atan2",
+          "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
+          "bitwise_and", "bitwise_or", "bitwise_xor")
+REDUCE = ("sum", "mean", "prod", "amax", "amin", "argmax", "argmin", "var", "logsumexp",
+          "all", "any")
+
+
+class Op:
+    __slots__ = ("name", "fn", "category", "primitive", "method", "inplace")
+
+    def __init__(self, name, fn, category, primitive, method=True, inplace=False):
+        self.name, self.fn, self.category = name, fn, category
+        self.primitive, self.method, self.inplace = primitive, method, inplace
+
+
+def _unary_fn(name):
+    def f(input):
+        return E.unary(name, input)
+    f.__name__ = name
+    return f
+
+
+def _binary_fn(name):
+    def f(input, other):
+        return E.binary(name, input, other)
+    f.__name__ = name
+    return f
+
+
+_SPECIAL = {"gelu": E.gelu, "round": E.round, "add": E.add, "sub": E.sub, "div": E.div}
+
+OPS = {}
+
+
+def _add(name, fn, category, primitive, method=True, inplace=False):
+    OPS[name] = Op(name, fn, category, primitive, method, inplace)
+
+
+for _n in UNARY:
+    _add(_n, _SPECIAL.get(_n) or _unary_fn(_n), "unary", "unary", method=True,
+         inplace=_n not in ("logical_not",))
+for _n in BINARY:
+    _add(_n, _SPECIAL.get(_n) or _binary_fn(_n), "binary", "binary", inplace=True)
+for _n, _f in (("rsub", E.rsub), ("floor_divide", E.floor_divide), ("square", E.square),
+               ("lerp", E.lerp)):
+    _add(_n, _f, "binary", "binary", inplace=_n != "rsub")
+for _n, _f in (("clamp", E.clamp), ("clamp_min", E.clamp_min), ("clamp_max", E.clamp_max)):
+    _add(_n, _f, "binary", "clamp", inplace=True)
+_add("where", E.where, "binary", "where")
+for _n in ("isnan", "isinf", "isfinite"):
+    _add(_n, getattr(E, _n), "unary", "binary")
+
+for _n in ("sum", "mean", "prod", "amax", "amin", "argmax", "argmin", "max", "min", "var",
+           "std", "var_mean", "std_mean", "logsumexp", "all", "any", "count_nonzero"):
+    _add(_n, getattr(R, _n), "reduce", "reduce")
+for _n in ("cumsum", "cumprod"):
+    _add(_n, getattr(R, _n), "scan", _n)
+for _n in ("softmax", "log_softmax"):
+    _add(_n, getattr(R, _n), "softmax", _n)
+
+for _n in ("matmul", "mm", "bmm", "dot", "mv", "outer"):
+    _add(_n, getattr(L, _n), "linalg", "matmul")
+
+for _n in ("cat", "concat", "concatenate", "stack", "hstack", "vstack"):
+    _add(_n, getattr(S, _n), "shape", "copy", method=False)
+for _n in ("split", "chunk", "tensor_split", "flip", "fliplr", "flipud", "roll", "repeat",
+           "tile", "repeat_interleave", "tril", "triu", "broadcast_to"):
+    _add(_n, getattr(S, _n), "shape", "copy", inplace=_n in ("tril", "triu"))
+
+for _n in ("gather", "take_along_dim"):
+    _add(_n, getattr(I, _n), "index", "gather")
+for _n in ("scatter", "scatter_add", "scatter_reduce"):
+    _add(_n, getattr(I, _n), "index", "scatter", inplace=True)
+_add("index_select", I.index_select, "index", "index_select")
+_add("masked_fill", I.masked_fill, "index", "where", inplace=True)
+_add("masked_select", I.masked_select, "index", "index_select")
+_add("one_hot", I.one_hot, "index", "binary", method=False)
+for _n in ("sort", "argsort", "msort", "topk"):
+    _add(_n, getattr(I, _n), "sort", "sort")
+for _n in ("nonzero", "argwhere"):
+    _add(_n, getattr(I, _n), "index", "host")
+
+# Aliases users reach for.
+ALIASES = {"negative": "neg", "multiply": "mul", "subtract": "sub", "divide": "div",
+           "true_divide": "div", "greater": "gt", "less": "lt", "greater_equal": "ge",
+           "less_equal": "le", "not_equal": "ne", "clip": "clamp", "arctan2": "atan2",
+           "absolute": "abs", "fmax": "maximum", "fmin": "minimum"}
