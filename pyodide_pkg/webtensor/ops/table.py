@@ -93,3 +93,22 @@ ALIASES = {"negative": "neg", "multiply": "mul", "subtract": "sub", "divide": "d
            "true_divide": "div", "greater": "gt", "less": "lt", "greater_equal": "ge",
            "less_equal": "le", "not_equal": "ne", "clip": "clamp", "arctan2": "atan2",
            "absolute": "abs", "fmax": "maximum", "fmin": "minimum"}
+
+
+def markdown():
+    """The op list for README (kept in sync by tests/test_readme.py)."""
+    cats = {}
+    for op in OPS.values():
+        cats.setdefault(op.category, []).append(op)
+    lines = ["| category | ops (* = also in place as `op_`) | primitive |", "|---|---|---|"]
+    for cat, ops in cats.items():
+        prims = sorted({o.primitive for o in ops})
+        names = ", ".join(f"`{o.name}`{'*' if o.inplace else ''}" for o in ops)
+        lines.append(f"| {cat} | {names} | {', '.join(prims)} |")
+    aliases = ", ".join(f"`{a}`→`{t}`" for a, t in ALIASES.items())
+    lines.append(f"\nAliases: {aliases}.")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(markdown())

@@ -1,0 +1,70 @@
+"""Core benchmark, run inside Pyodide (Node or Chromium) or on CPython.
+
+Set WEBTENSOR_WASM_ISA (simd128 | relaxedsimd) before this runs to pick the kernel build.
+Prints a table and one line `BENCH_JSON {...}` that benchmarks/run.py collects.
+"""
+import json
+import os
+import sys
+import time
+
+import webtensor as torch
+from webtensor import backends
+
+
+def best_time(fn, min_total=0.3, max_reps=10_000):
+    fn()  # warm up (first call also binds kernels)
+    best, total, reps = float("inf"), 0.0, 0
+    while total < min_total and reps < max_reps:
+        t0 = time.perf_counter()
+        fn()
+        dt = time.perf_counter() - t0
+        best = min(best, dt)
+        total += dt
+        reps += 1
+    return best
+
+
+def per_call_us(fn, n=2000):
+    fn()
+    t0 = time.perf_counter()
+    for _ in range(n):
+        fn()
+    return (time.perf_counter() - t0) / n * 1e6
+
+
+def main():
+    isa = os.environ.get("WEBTENSOR_WASM_ISA", "auto")
+    result = {"platform": sys.platform, "python": sys.version.split()[0],
+              "backend": backends.get_backend(), "isa": isa}
+    try:
+        from webtensor.backends.wasm import backend as wb
+        result["isa"] = wb.isa()
+    except Exception:
+        pass
+    a = torch.ones(10)
+    b = torch.full((10,), 2.0)
+    result["add10_us"] = per_call_us(lambda: a + b)
+    try:
+        import numpy as np
+        x, y = np.ones(10, np.float32), np.full(10, 2.0, np.float32)
+        result["numpy_add10_us"] = per_call_us(lambda: x + y)
+    except ImportError:
+        result["numpy_add10_us"] = None
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "128,256,512,1024").split(",")]
+    gemm = {}
+    for n in sizes:
+        A = torch.full((n, n), 0.5)
+        B = torch.full((n, n), 0.25)
+        t = best_time(lambda: A @ B, min_total=0.5 if n < 1024 else 1.5)
+        gemm[str(n)] = 2 * n ** 3 / t / 1e9
+    result["sgemm_gflops"] = gemm
+    print(f"backend={result['backend']} isa={result['isa']} platform={result['platform']}")
+    print(f"  add (10 elements): {result['add10_us']:.2f} us/op")
+    for n, g in gemm.items():
+        print(f"  sgemm {n}^3: {g:.2f} GFLOP/s")
+    print("BENCH_JSON " + json.dumps(result))
+
+
+if __name__ == "__main__" or sys.platform == "emscripten":
+    main()
