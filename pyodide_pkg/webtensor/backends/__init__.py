@@ -58,6 +58,14 @@ def get_backend():
     return _active[0]
 
 
+def get_isa():
+    """The kernel build in use ("relaxedsimd" or "simd128"), or None off the WASM backend."""
+    if _active[0] != "wasm":
+        return None
+    from .wasm import loader
+    return loader.load().isa
+
+
 def dispatch(name, *args, **kwargs):
     impl = _backends[_active[0]]
     fn = impl.get(name)

@@ -110,5 +110,19 @@ def markdown():
     return "\n".join(lines)
 
 
-if __name__ == "__main__":
-    print(markdown())
+def readme_with_ops(text):
+    """README text with the block between the ops markers replaced by markdown()."""
+    begin, end = "<!-- ops:begin -->", "<!-- ops:end -->"
+    head, rest = text.split(begin, 1)
+    return head + begin + "\n" + markdown() + "\n" + end + rest.split(end, 1)[1]
+
+
+if __name__ == "__main__":  # python -m webtensor.ops.table [README.md]  (rewrites it in place)
+    import sys
+    if len(sys.argv) > 1:
+        with open(sys.argv[1]) as f:
+            text = readme_with_ops(f.read())
+        with open(sys.argv[1], "w") as f:
+            f.write(text)
+    else:
+        print(markdown())
