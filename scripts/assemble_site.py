@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Assemble the static demo site: demo_site/ + a Pyodide dist + the webtensor wheel.
+
+  build/site/
+    index.html, style.css, quickstart.py, ...   from demo_site/
+    pyodide/                                    .cache/pyodide-runtime (npm dist + micropip)
+    wheels/webtensor-<v>-py3-none-any.whl
+    wheels/manifest.json                        {"webtensor": {"file", "version", "sha256"}}
+
+Prerequisites: scripts/make_test_dist.py (the dists) and `python -m build --wheel` (dist/).
+Usage: python scripts/assemble_site.py [--out DIR] [--dist runtime|test|PATH] [--wheel PATH]
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_SITE = ROOT / "demo_site"
+BUILD_SITE = ROOT / "build" / "site"
+DISTS = {"runtime": ROOT / ".cache" / "pyodide-runtime", "test": ROOT / ".cache" / "pyodide-dist"}
+
+
+def newest_wheel() -> Path:
+    wheels = sorted((ROOT / "dist").glob("webtensor-*-py3-none-any.whl"),
+                    key=lambda p: p.stat().st_mtime)
+    if not wheels:
+        raise SystemExit("assemble_site: no dist/webtensor-*-py3-none-any.whl; "
+                         "run `python -m build --wheel`")
+    return wheels[-1]
+
+
+def assemble(out: Path = BUILD_SITE, dist: Path | str = "runtime", wheel: Path | None = None,
+             extra: dict[str, Path | bytes | str] | None = None) -> Path:
+    """Build the site in `out` (replaced). `extra` maps site-relative paths to files/contents."""
+    dist = DISTS.get(dist, dist) if isinstance(dist, str) else dist
+    dist = Path(dist)
+    if not (dist / "pyodide.mjs").exists() or not any(dist.glob("micropip-*.whl")):
+        raise SystemExit(f"assemble_site: {dist} is not a dist from scripts/make_test_dist.py")
+    wheel = Path(wheel) if wheel else newest_wheel()
+    out = Path(out)
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(DEMO_SITE, out, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    shutil.copytree(dist, out / "pyodide", ignore=shutil.ignore_patterns(".stamp"))
+    (out / "wheels").mkdir()
+    shutil.copy2(wheel, out / "wheels" / wheel.name)
+    manifest = {"webtensor": {"file": wheel.name, "version": wheel.name.split("-")[1],
+                              "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest()}}
+    (out / "wheels" / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    for rel, content in (extra or {}).items():
+        dest = out / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Path):
+            shutil.copy2(content, dest)
+        else:
+            dest.write_bytes(content.encode() if isinstance(content, str) else content)
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", type=Path, default=BUILD_SITE)
+    ap.add_argument("--dist", default="runtime", help="runtime, test, or a dist directory")
+    ap.add_argument("--wheel", type=Path)
+    args = ap.parse_args(argv)
+    out = assemble(args.out, args.dist, args.wheel)
+    wheel = json.loads((out / "wheels" / "manifest.json").read_text())["webtensor"]["file"]
+    print(f"assemble_site: {out} (wheel {wheel})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Serve a static directory on 127.0.0.1 with the MIME types Pyodide needs; optionally open
+the quickstart page in headless Chromium and print its results.
+
+  python scripts/serve.py [ROOT] [--port N]              serve until Ctrl-C (default build/site)
+  python scripts/serve.py [ROOT] --headless [--timeout S] run the quickstart page, print, exit
+
+Also imported by tests/browser (start_server, launch_chromium, run_quickstart).
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import sys
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD_SITE = ROOT / "build" / "site"
+CHROMIUM = os.environ.get("WEBTENSOR_CHROMIUM", "/usr/bin/chromium")
+# Proven offline/root-safe flags (see /work/shared/ENVIRONMENT.md).
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-quic"]
+MIME = {
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
+    ".whl": "application/octet-stream", ".so": "application/octet-stream",
+    ".zip": "application/zip", ".json": "application/json", ".map": "application/json",
+    ".py": "text/plain; charset=utf-8", ".txt": "text/plain; charset=utf-8",
+}
+
+
+class Handler(SimpleHTTPRequestHandler):
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MIME}
+    extra_headers: dict[str, str] = {}
+    quiet = True
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        for k, v in self.extra_headers.items():
+            self.send_header(k, v)
+        super().end_headers()
+
+    def log_message(self, fmt, *args):
+        if not self.quiet or (args and str(args[1]).startswith(("4", "5"))):
+            sys.stderr.write(f"[serve] {self.address_string()} {fmt % args}\n")
+
+
+def start_server(root: Path, port: int = 0, headers: dict[str, str] | None = None,
+                 quiet: bool = True):
+    """Serve `root` on 127.0.0.1:port (0 = a free port) in a daemon thread -> (server, url)."""
+    handler = type("SiteHandler", (Handler,),
+                   {"extra_headers": dict(headers or {}), "quiet": quiet})
+    server = ThreadingHTTPServer(("127.0.0.1", port),
+                                 functools.partial(handler, directory=str(root)))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True, name="webtensor-serve").start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+def launch_chromium(playwright, extra_args=()):
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"{CHROMIUM} not found "
+                           "(apt-get install chromium; never `playwright install`)")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
+
+
+def run_quickstart(page, url: str, timeout_s: float = 180) -> dict:
+    """Open the quickstart page; wait for done/error -> {"status", "result", "console"}."""
+    console = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    page.goto(url + "index.html")
+    page.wait_for_function(
+        "['done', 'error'].includes(document.getElementById('status').dataset.state)",
+        timeout=timeout_s * 1000)
+    status = page.inner_text("#status")
+    raw = page.text_content("#result-json") or ""
+    return {"status": status, "result": json.loads(raw) if raw else None,
+            "error": page.text_content("#error") or "", "console": console}
+
+
+def headless(url: str, timeout_s: float) -> int:
+    from playwright.sync_api import sync_playwright
+
+    t0 = time.monotonic()
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            out = run_quickstart(browser.new_page(), url, timeout_s)
+        finally:
+            browser.close()
+    print(f"status: {out['status']}  ({time.monotonic() - t0:.1f} s in headless Chromium)")
+    if out["result"]:
+        r = out["result"]
+        for key in ("matmul", "softmax", "backend", "isa", "compute_ms", "webtensor_version",
+                    "wasm_features", "timings"):
+            print(f"  {key:18} {json.dumps(r.get(key))}")
+    if out["status"] != "done":
+        print(out["error"], file=sys.stderr)
+        print("\n".join(out["console"][-30:]), file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("root", nargs="?", type=Path, default=BUILD_SITE)
+    ap.add_argument("--port", type=int, default=int(os.environ.get("WEBTENSOR_DEMO_PORT", "0")))
+    ap.add_argument("--headless", action="store_true")
+    ap.add_argument("--timeout", type=float, default=180)
+    ap.add_argument("--isolate", action="store_true",
+                    help="send COOP/COEP (crossOriginIsolated, for threads experiments; "
+                         "the demo itself needs no special headers)")
+    args = ap.parse_args(argv)
+    if not (args.root / "index.html").exists():
+        raise SystemExit(f"serve: {args.root}/index.html missing (run scripts/assemble_site.py)")
+    headers = ({"Cross-Origin-Opener-Policy": "same-origin",
+                "Cross-Origin-Embedder-Policy": "require-corp"} if args.isolate else None)
+    server, url = start_server(args.root, args.port, headers, quiet=args.headless)
+    try:
+        if args.headless:
+            print(f"serving {args.root} at {url}")
+            return headless(url, args.timeout)
+        print(f"webtensor demo: {url}index.html   (serving {args.root}; Ctrl-C to stop)",
+              flush=True)
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

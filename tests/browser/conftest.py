@@ -1,0 +1,191 @@
+"""Fixtures for the Chromium tier: Debian chromium driven by Python Playwright, pages served on
+127.0.0.1 from sites assembled by scripts/assemble_site.py (never `playwright install`).
+
+Missing prerequisites skip locally and fail under CI=true.
+"""
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import os
+import sys
+import time
+import urllib.parse
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+# Same default as tests/pyodide/run_pytest.mjs: what the portable suite may read.
+PORTABLE_FILES = ["tests/portable", "tests/golden", "tests/__init__.py", "tests/conftest.py",
+                  "pyproject.toml"]
+SKIP_DIRS = {"__pycache__", ".pytest_cache", ".hypothesis"}
+RUN_TIMEOUT = float(os.environ.get("WEBTENSOR_BROWSER_TIMEOUT", "1200"))
+
+
+def _load_script(name: str):
+    spec = importlib.util.spec_from_file_location(f"webtensor_scripts_{name}",
+                                                  REPO / "scripts" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+serve = _load_script("serve")
+assemble_site = _load_script("assemble_site")
+
+
+def missing(reason: str):
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"prerequisite missing in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def prerequisite_missing():
+    return missing
+
+
+@pytest.fixture(scope="session")
+def site_tools():
+    """scripts/serve.py as a module (start_server, launch_chromium, run_quickstart)."""
+    return serve
+
+
+@pytest.fixture(scope="session")
+def webtensor_wheel() -> Path:
+    if os.environ.get("WEBTENSOR_WHEEL"):  # test a specific wheel instead of the newest in dist/
+        return Path(os.environ["WEBTENSOR_WHEEL"]).resolve()
+    wheels = sorted((REPO / "dist").glob("webtensor-*-py3-none-any.whl"),
+                    key=lambda p: p.stat().st_mtime)
+    if not wheels:
+        missing("no dist/webtensor-*-py3-none-any.whl (run `python -m build --wheel`)")
+    return wheels[-1]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("python playwright is not installed")
+    if not Path(serve.CHROMIUM).exists():
+        missing(f"{serve.CHROMIUM} not found (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = serve.launch_chromium(p)
+        yield b
+        b.close()
+
+
+def _site(tmp_path_factory, name, dist, wheel, extra=None):
+    if not (assemble_site.DISTS[dist] / "pyodide-lock.json").exists():
+        missing(f"no {assemble_site.DISTS[dist].relative_to(REPO)} "
+                "(run `python scripts/make_test_dist.py`)")
+    root = assemble_site.assemble(tmp_path_factory.mktemp(name) / "site", dist, wheel, extra)
+    server, url = serve.start_server(root)
+    return server, url
+
+
+@pytest.fixture(scope="session")
+def quickstart_url(tmp_path_factory, webtensor_wheel):
+    """The demo site exactly as scripts/demo serves it (runtime dist), on a free port."""
+    server, url = _site(tmp_path_factory, "quickstart", "runtime", webtensor_wheel)
+    yield url
+    server.shutdown()
+
+
+def _tests_zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for rel in PORTABLE_FILES:
+            src = REPO / rel
+            files = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file()
+                                                       and not SKIP_DIRS & set(p.parts))
+            for f in files:
+                z.write(f, f.relative_to(REPO).as_posix())
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="session")
+def runner_url(tmp_path_factory, webtensor_wheel):
+    """Site with the test dist, tests/browser/runner.html and tests.zip (the portable files)."""
+    extra = {"runner.html": REPO / "tests" / "browser" / "runner.html", "tests.zip": _tests_zip()}
+    server, url = _site(tmp_path_factory, "runner", "test", webtensor_wheel, extra)
+    yield url + "runner.html"
+    server.shutdown()
+
+
+def _echo_chunk(msg):
+    if msg.text.startswith("[py] "):
+        sys.stdout.write(json.loads(msg.text[5:]))
+        sys.stdout.flush()
+
+
+@pytest.fixture
+def run_in_browser(browser, runner_url):
+    """run_in_browser(args=[...]) or run_in_browser(code="...") -> (exit_code, output, seconds).
+
+    Runs on a fresh page's main thread; output is echoed as it arrives."""
+
+    def run(args=None, code=None, timeout: float = RUN_TIMEOUT):
+        query = {"code": code} if code is not None else {"args": json.dumps(args or [])}
+        page = browser.new_page()
+        page.on("console", _echo_chunk)
+        page.on("pageerror", lambda e: print(f"pageerror: {e}", flush=True))
+        t0 = time.monotonic()
+        try:
+            page.goto(f"{runner_url}?{urllib.parse.urlencode(query)}")
+            page.wait_for_function("window.__runner && window.__runner.state !== 'running'",
+                                   timeout=timeout * 1000, polling=500)
+            r = page.evaluate("window.__runner")
+        finally:
+            page.close()
+        return r["exitCode"], r["output"], time.monotonic() - t0
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def summary_counts():
+    import re
+
+    pattern = re.compile(r"^=*\s*((?:\d+ \w+(?:, )?)+) in [\d.]+s\b.*$", re.M)
+
+    def parse(output: str) -> dict[str, int]:
+        found = pattern.findall(output)
+        counts = {}
+        for part in (found[-1].split(", ") if found else []):
+            n, word = part.split(" ", 1)
+            counts[{"error": "errors", "warning": "warnings"}.get(word, word)] = int(n)
+        return counts
+
+    return parse
+
+
+_INNER_SUITES: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def record_inner_suite():
+    """record_inner_suite(name, counts, seconds): reported in pytest's terminal summary, so the
+    counts of the suites run inside Pyodide are visible without -s."""
+
+    def record(name: str, counts: dict, seconds: float):
+        body = ", ".join(f"{n} {k}" for k, n in counts.items()) or "no summary line"
+        _INNER_SUITES.append(f"{name}: {body} ({seconds:.1f} s)")
+
+    return record
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _INNER_SUITES:
+        terminalreporter.section("suites run inside Pyodide in Chromium", sep="-")
+        for line in _INNER_SUITES:
+            terminalreporter.write_line(line)
