@@ -111,7 +111,7 @@ build_wheel() {
   log "wheel: $("$PY" -c '
 import os, sys, zipfile
 p = sys.argv[1]
-n = sum(f.startswith("webtensor/kernels/") and f.endswith(".so") for f in zipfile.ZipFile(p).namelist())
+n = sum(f.startswith("webtensor/kernels/") and f.endswith(".wasm") for f in zipfile.ZipFile(p).namelist())
 print(f"dist/{os.path.basename(p)} ({os.path.getsize(p) // 1024} KB, {n} kernel modules)")' "$whl")"
 }
 

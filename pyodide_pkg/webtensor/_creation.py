@@ -16,6 +16,8 @@ def _check_device(device):
 
 
 def _infer_dtype(flat):
+    if not flat:  # torch.tensor([]) is float32 (the default dtype), not bool
+        return D.get_default_dtype()
     if all(isinstance(v, bool) for v in flat):
         return D.bool_
     if any(isinstance(v, float) for v in flat):

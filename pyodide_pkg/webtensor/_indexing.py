@@ -14,6 +14,8 @@ def _normalize(idx):
                                        not isinstance(i, Tensor)):
             from ._creation import tensor
             i = tensor(i)
+            if i.numel() == 0 and i.dtype.category == 2:  # x[[]]: an empty integer index
+                i = i.to(D.int64)
             if i.dtype.category == 2:
                 raise IndexError("tensors used as indices must be long, int, byte or bool "
                                  "tensors")
@@ -39,7 +41,7 @@ def _expand_ellipsis(idx, ndim):
     if used > ndim:
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
     if n_ell:
-        k = idx.index(Ellipsis)
+        k = next(j for j, i in enumerate(idx) if i is Ellipsis)  # not .index: Tensor __eq__
         idx = idx[:k] + [slice(None)] * (ndim - used) + idx[k + 1:]
     return idx + [slice(None)] * (ndim - used if not n_ell else 0)
 
@@ -107,7 +109,12 @@ def _linear_index(view, adv):
     """Broadcast the advanced indices and fold them into one int64 index over their dims."""
     from .ops.elementwise import binary
     from .ops.reduce import amax, amin
-    ishape = broadcast_shapes(*[t.shape for _, t, _, _ in adv])
+    try:
+        ishape = broadcast_shapes(*[t.shape for _, t, _, _ in adv])
+    except RuntimeError:  # torch raises IndexError here
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together "
+                         "with shapes " + ", ".join(str(list(t.shape)) for _, t, _, _ in adv)
+                         ) from None
     lin = None
     for _, t, n, src_dim in adv:
         t = t.to(D.int64)

@@ -143,6 +143,8 @@ class Tensor:
         return self.dtype.category == 2
 
     def is_contiguous(self, memory_format=None):
+        if self.numel() == 0:  # like torch: an empty tensor is contiguous whatever its strides
+            return True
         expected = 1
         for n, s in zip(reversed(self.shape), reversed(self._strides)):
             if n == 0:

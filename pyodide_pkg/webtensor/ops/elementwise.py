@@ -27,6 +27,13 @@ def _as_tensor(x, dtype):
     return tensor(x, dtype=dtype)
 
 
+def _operand(x, dt, comp):
+    """x rounded to the result dtype first (as torch converts operands), then widened to the
+    compute dtype: int64 70000 + float16 must see inf, not 70000."""
+    t = _as_tensor(x, dt)
+    return t if comp is dt else t.to(comp)
+
+
 def _new(shape, dtype):
     return Tensor._empty(shape, dtype)
 
@@ -71,7 +78,7 @@ def binary(op, a, b, **params):
         if op in _BITWISE and dt.category == 2:
             raise RuntimeError(f"\"{op}_cpu\" not implemented for '{dt.name}'")
     comp = _compute(dt)
-    a, b = _as_tensor(a, comp), _as_tensor(b, comp)
+    a, b = _operand(a, dt, comp), _operand(b, dt, comp)
     shape = broadcast_shapes(a.shape, b.shape)
     out_dt = D.bool_ if op in _COMPARE or op in _LOGICAL else comp
     out = _new(shape, out_dt)
@@ -122,7 +129,7 @@ def where(condition, input=None, other=None):
                            f"with dtype {got}")
     dt = D.result_type_of([input, other])
     comp = _compute(dt)
-    a, b = _as_tensor(input, comp), _as_tensor(other, comp)
+    a, b = _operand(input, dt, comp), _operand(other, dt, comp)
     shape = broadcast_shapes(condition.shape, a.shape, b.shape)
     out = _new(shape, comp)
     dispatch("where", out, condition.expand(shape), a.expand(shape), b.expand(shape))

@@ -74,14 +74,16 @@ def _trig(f):
 
 
 def _gelu(x):
-    return 0.5 * x * (1.0 + math.erf(x / math.sqrt(2.0))) if x == x else x
+    if x != x or x in (_INF, -_INF):  # torch: inf * erf-term gives nan at both ends
+        return _NAN
+    return 0.5 * x * (1.0 + math.erf(x / math.sqrt(2.0)))
 
 
 def _gelu_tanh(x):
     if x != x:
         return x
     if x in (_INF, -_INF):
-        return x if x > 0 else 0.0
+        return x if x > 0 else _NAN
     return 0.5 * x * (1.0 + math.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)))
 
 
@@ -89,7 +91,7 @@ def _silu(x):
     if x != x:
         return x
     if x == -_INF:
-        return -0.0
+        return _NAN  # -inf * 0, as torch computes it
     return x * _sigmoid(x)
 
 
@@ -103,7 +105,7 @@ def _round_like(f):
 
 def _sign(x):
     if x != x:
-        return x
+        return 0.0  # torch: sign(nan) == 0
     if isinstance(x, bool):
         return x
     return (x > 0) - (x < 0) if isinstance(x, int) else float((x > 0) - (x < 0))
@@ -132,7 +134,7 @@ UNARY_FN = {
     "cos": _trig(math.cos),
     "tanh": lambda x: x if x != x else math.tanh(x),
     "sigmoid": _sigmoid,
-    "relu": lambda x: x if x != x else (x if x > 0 else 0 * x if isinstance(x, float) else 0),
+    "relu": lambda x: x if x != x or x >= 0 else (0.0 if isinstance(x, float) else 0),
     "gelu": _gelu,
     "gelu_tanh": _gelu_tanh,
     "silu": _silu,
@@ -176,8 +178,9 @@ def _floordiv(a, b):
     if isinstance(a, int) and isinstance(b, int):
         _int_div_check(b)
         return a // b
-    q = _div(a, b)
-    return math.floor(q) if q == q and q not in (_INF, -_INF) else q
+    if b == 0 or a != a or b != b:
+        return _div(a, b)
+    return a // b  # Python's float floor division: -inf // 3 -> nan, -2 // inf -> -1 (torch)
 
 
 def _truncdiv(a, b):

@@ -60,10 +60,14 @@ def _argbest(row, better):
 
 def _var(row, correction):
     n = len(row)
-    if n - correction <= 0:
+    if n == 0:
         return math.nan
     m = math.fsum(row) / n if all(math.isfinite(v) for v in row) else sum(row) / n
-    return sum((v - m) * (v - m) for v in row) / (n - correction)
+    ss = sum((v - m) * (v - m) for v in row)
+    dof = max(0, n - correction)  # torch divides by max(0, n - correction): x/0 -> inf or nan
+    if dof == 0:
+        return math.nan if ss == 0 or ss != ss else math.inf
+    return ss / dof
 
 
 def _logsumexp(row):

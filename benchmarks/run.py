@@ -1,0 +1,137 @@
+"""Run benchmarks/bench_core.py inside Pyodide under Node and under headless Chromium, for the
+simd128 and relaxedsimd kernel builds; print a table, write benchmarks/core.json and the table
+block in benchmarks/RESULTS.md.
+
+    scripts/bench            (builds what is missing, then runs this)
+    python benchmarks/run.py [--only node|chromium] [--sizes 128,256,512,1024]
+"""
+import argparse
+import datetime
+import importlib.util
+import json
+import os
+import platform
+import subprocess
+import sys
+import urllib.parse
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = REPO / "benchmarks" / "bench_core.py"
+ISAS = ("simd128", "relaxedsimd")
+
+
+def _script(name):
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _code(isa, sizes):
+    return (f"import os\nos.environ['WEBTENSOR_WASM_ISA'] = {isa!r}\n"
+            f"os.environ['BENCH_SIZES'] = {sizes!r}\n" + BENCH.read_text())
+
+
+def _parse(output):
+    for line in output.splitlines():
+        if line.startswith("BENCH_JSON "):
+            return json.loads(line[len("BENCH_JSON "):])
+    raise RuntimeError("benchmark printed no BENCH_JSON line:\n" + output[-3000:])
+
+
+def run_node(isa, sizes):
+    env = dict(os.environ)
+    if isa == "relaxedsimd":  # Node 20 keeps relaxed SIMD behind a flag
+        env["WEBTENSOR_NODE_FLAGS"] = "--experimental-wasm-relaxed-simd"
+    flags = env.get("WEBTENSOR_NODE_FLAGS", "").split()
+    p = subprocess.run(["node", *flags, str(REPO / "tests/pyodide/run_pytest.mjs"),
+                        "-c", _code(isa, sizes)], cwd=REPO, env=env, capture_output=True,
+                       text=True, timeout=1800)
+    if p.returncode:
+        raise RuntimeError(f"node run failed ({p.returncode}):\n{p.stdout[-3000:]}\n"
+                           f"{p.stderr[-3000:]}")
+    return _parse(p.stdout)
+
+
+def run_chromium(isas, sizes, wheel):
+    from playwright.sync_api import sync_playwright
+    serve, assemble = _script("serve"), _script("assemble_site")
+    root = assemble.assemble(REPO / "build" / "bench-site", "runtime", wheel,
+                             {"runner.html": REPO / "tests" / "browser" / "runner.html"})
+    server, url = serve.start_server(root)
+    out = {}
+    try:
+        with sync_playwright() as p:
+            browser = serve.launch_chromium(p)
+            out["browser_version"] = browser.version
+            for isa in isas:
+                page = browser.new_page()
+                page.goto(f"{url}runner.html?" + urllib.parse.urlencode(
+                    {"code": _code(isa, sizes)}))
+                page.wait_for_function("window.__runner && window.__runner.state !== 'running'",
+                                       timeout=1_800_000, polling=500)
+                r = page.evaluate("window.__runner")
+                page.close()
+                if r["exitCode"]:
+                    raise RuntimeError("chromium run failed:\n" + r["output"][-3000:])
+                out[isa] = _parse(r["output"])
+            browser.close()
+    finally:
+        server.shutdown()
+    return out
+
+
+def table(rows, sizes):
+    head = "| runtime | kernels | add 10 elem (µs) | " + \
+        " | ".join(f"sgemm {n}³ GFLOP/s" for n in sizes) + " |"
+    lines = [head, "|" + "---|" * (3 + len(sizes))]
+    for runtime, r in rows:
+        g = r["sgemm_gflops"]
+        lines.append(f"| {runtime} | {r['isa']} | {r['add10_us']:.1f} | " +
+                     " | ".join(f"{g[str(n)]:.2f}" for n in sizes) + " |")
+    return "\n".join(lines)
+
+
+def update_results_md(block):
+    path = REPO / "benchmarks" / "RESULTS.md"
+    begin, end = "<!-- core:begin -->", "<!-- core:end -->"
+    text = path.read_text() if path.exists() else f"# Benchmark results\n\n{begin}\n{end}\n"
+    head, rest = text.split(begin, 1)
+    path.write_text(head + begin + "\n" + block + "\n" + end + rest.split(end, 1)[1])
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only", choices=["node", "chromium"])
+    ap.add_argument("--sizes", default="128,256,512,1024")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    wheels = sorted((REPO / "dist").glob("webtensor-*-py3-none-any.whl"),
+                    key=lambda p: p.stat().st_mtime)
+    if not wheels:
+        sys.exit("no wheel in dist/: run scripts/bench (or python -m build --wheel)")
+    rows = []
+    if args.only in (None, "node"):
+        node_version = subprocess.run(["node", "--version"], capture_output=True,
+                                      text=True).stdout.strip()
+        for isa in ISAS:
+            rows.append((f"Pyodide / Node {node_version}", run_node(isa, args.sizes)))
+    if args.only in (None, "chromium"):
+        res = run_chromium(ISAS, args.sizes, wheels[-1])
+        for isa in ISAS:
+            rows.append((f"Pyodide / Chromium {res['browser_version']}", res[isa]))
+    when = datetime.date.today().isoformat()
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
+    block = (f"Measured {when} on {machine}; single thread; best of repeated runs.\n"
+             f"Reproduce: `scripts/bench`.\n\n" + table(rows, sizes))
+    print(block)
+    (REPO / "benchmarks" / "core.json").write_text(json.dumps(
+        {"date": when, "machine": machine, "rows": [{"runtime": n, **r} for n, r in rows]},
+        indent=1))
+    if args.only is None:
+        update_results_md(block)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Tensor views as kernel arguments: regions, dim coalescing, contiguous copies.
+
+Every helper here takes webtensor Tensors (shape, _strides, _offset in elements, _storage)
+and never reads tensor data in Python.
+"""
+import array
+
+from ..._storage import Storage
+from .kernel_table import COPY_MAX_DIM
+from .loader import Region
+
+INT32_MAX = 2 ** 31 - 1
+
+
+def span(shape, strides):
+    """Elements from the first to one past the last element of a view (non-negative strides)."""
+    last = 0
+    for n, st in zip(shape, strides):
+        if n == 0:
+            return 0
+        last += (n - 1) * st
+    return last + 1
+
+
+def region(t, writable=False):
+    """The Region a kernel may touch for view t (None if t has a negative stride).
+    Plain loops: this runs several times per op, and Pyodide's interpreter is slow."""
+    last = 0
+    for n, st in zip(t.shape, t._strides):
+        if n == 0:
+            return Region(t._storage, 0, 0, writable)
+        if st < 0:
+            return None
+        last += (n - 1) * st
+    isz = t.dtype.itemsize
+    return Region(t._storage, t._offset * isz, (last + 1) * isz, writable)
+
+
+def fits_i32(*values):
+    return all(-INT32_MAX <= v <= INT32_MAX for v in values)
+
+
+def coalesce(shape, *stride_lists):
+    """Drop size-1 dims and merge neighbours that are contiguous in *every* stride list.
+
+    Returns (shape, [strides, ...]) describing the same element order."""
+    dims = [d for d, n in enumerate(shape) if n != 1]
+    out_shape, out_strides = [], [[] for _ in stride_lists]
+    for d in dims:
+        if out_shape and all(st[-1] == sl[d] * shape[d]
+                             for st, sl in zip(out_strides, stride_lists)):
+            out_shape[-1] *= shape[d]
+            for st, sl in zip(out_strides, stride_lists):
+                st[-1] = sl[d]
+            continue
+        out_shape.append(shape[d])
+        for st, sl in zip(out_strides, stride_lists):
+            st.append(sl[d])
+    return out_shape, out_strides
+
+
+def int32_storage(values):
+    b = bytearray(array.array("i", values).tobytes() or b"\0\0\0\0")
+    return Storage(len(b), buf=b)
+
+
+def overlaps(r1, r2):
+    return r1.storage is r2.storage and r1.nbytes and r2.nbytes and \
+        r1.offset < r2.offset + r2.nbytes and r2.offset < r1.offset + r1.nbytes
+
+
+class Copier:
+    """Strided gather into contiguous outputs with the x{8,16,32,64}_copy kernels."""
+
+    def __init__(self, ks):
+        self.fns = {1: ks.x8_copy, 2: ks.x16_copy, 4: ks.x32_copy, 8: ks.x64_copy}
+
+    def gather(self, out, x):
+        """out (contiguous, same shape/dtype size) = x. False if the kernels cannot do it."""
+        fn = self.fns.get(x.dtype.itemsize)
+        src = region(x)
+        if fn is None or src is None or out.dtype.itemsize != x.dtype.itemsize:
+            return False
+        n = out.numel()
+        if n == 0:
+            return True
+        dst = region(out, True)
+        if overlaps(src, dst):
+            return False
+        shape, (strides,) = coalesce(x.shape, x._strides)
+        if len(shape) > COPY_MAX_DIM or not fits_i32(*shape, *strides):
+            return False
+        if not shape:            # a single element
+            shape, strides = [1], [1]
+        fn(len(shape), Region(int32_storage(shape), 0, 4 * len(shape), False),
+           Region(int32_storage(strides), 0, 4 * len(strides), False), src, dst)
+        return True
+
+    def contiguous(self, t):
+        """t itself if contiguous, else a contiguous copy (None if impossible here)."""
+        if t.is_contiguous():
+            return t
+        out = type(t)._empty(t.shape, t.dtype)
+        return out if self.gather(out, t) else None

@@ -1,0 +1,76 @@
+"""Strided-copy kernels x8/x16/x32/x64 (wasm_kernels/xN-copy): any shape/strides (0 strides
+broadcast) gathered into a contiguous output, compared with numpy's as_strided."""
+import numpy as np
+import pytest
+from numpy.lib.stride_tricks import as_strided
+
+from conftest_kernels import backend, call, ks  # noqa: F401
+from webtensor.backends.wasm import kernel_table
+
+DTYPES = {8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}
+
+
+def run_copy(ks, bits, src, shape, strides):
+    n = int(np.prod(shape)) if shape else 1
+    dt = DTYPES[bits]
+    y0 = np.full(n + 3, 0xA, dt)
+    (y,) = call(ks, f"x{bits}_copy", len(shape), np.array(shape or [0], np.int32),
+                np.array(strides or [0], np.int32), src, y0)
+    assert np.all(y[n:] == 0xA), "wrote past the output"
+    return y[:n]
+
+
+def random_layout(rng, ndim):
+    """A shape and non-negative strides over a buffer (permuted, gapped, broadcast)."""
+    shape = [int(rng.integers(1, 5)) for _ in range(ndim)]
+    if ndim and rng.random() < 0.2:
+        shape[int(rng.integers(ndim))] = int(rng.integers(5, 40))   # a long dim too
+    strides, step = [0] * ndim, 1
+    for d in rng.permutation(ndim):
+        if rng.random() < 0.2:
+            strides[d] = 0                           # broadcast (expanded) dim
+        else:
+            strides[d] = step * int(rng.integers(1, 3))   # gaps
+            step = strides[d] * shape[d]
+    return shape, strides
+
+
+@pytest.mark.parametrize("bits", kernel_table.COPY_BITS)
+def test_copy_random_layouts(ks, bits):
+    rng = np.random.default_rng(bits)
+    dt = DTYPES[bits]
+    for trial in range(300):
+        ndim = int(rng.integers(0, 9))
+        shape, strides = random_layout(rng, ndim)
+        extent = 1 + sum((s - 1) * st for s, st in zip(shape, strides))
+        src = rng.integers(0, np.iinfo(dt).max, extent, dtype=dt, endpoint=True)
+        y = run_copy(ks, bits, src, shape, strides)
+        isz = np.dtype(dt).itemsize
+        want = as_strided(src, shape, [s * isz for s in strides]).reshape(-1) if ndim else src[:1]
+        assert np.array_equal(y, want), (shape, strides)
+
+
+@pytest.mark.parametrize("bits", kernel_table.COPY_BITS)
+def test_copy_contiguous_and_transposed(ks, bits):
+    dt = DTYPES[bits]
+    for n in (0, 1, 3, 15, 16, 17, 100):
+        src = np.arange(n, dtype=dt)
+        if n:
+            assert np.array_equal(run_copy(ks, bits, src, [n], [1]), src)
+    src = np.arange(7 * 9, dtype=dt)
+    y = run_copy(ks, bits, src, [9, 7], [1, 9])            # transpose of a [7, 9]
+    assert np.array_equal(y, src.reshape(7, 9).T.reshape(-1))
+
+
+def test_copy_empty_shape_writes_nothing(ks):
+    src = np.arange(4, dtype=np.uint32)
+    y0 = np.full(4, 0xA, np.uint32)
+    (y,) = call(ks, "x32_copy", 2, np.array([3, 0], np.int32), np.array([1, 1], np.int32), src, y0)
+    assert np.all(y == 0xA)
+
+
+def test_copy_max_dims(ks):
+    nd = kernel_table.COPY_MAX_DIM
+    shape, strides = [2] * nd, [2 ** (nd - 1 - d) for d in range(nd)]
+    src = np.arange(2 ** nd, dtype=np.uint16)
+    assert np.array_equal(run_copy(ks, 16, src, shape, strides), src)

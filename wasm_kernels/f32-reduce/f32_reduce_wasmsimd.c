@@ -1,0 +1,103 @@
+/* Reductions over the middle axis of a contiguous [outer, n, inner] f32 array:
+ *   void wt_f32_<op>_<isa>(size_t outer, size_t n, size_t inner, const float* x, float* y)
+ * y is [outer, inner]. var takes `float correction` before x.
+ * Errors: sum/mean <= (WT_ROW_BLOCK/16 + n/WT_ROW_BLOCK + 4) eps sum|x| for inner == 1 and
+ * (WT_COL_BLOCK + n/WT_COL_BLOCK + 2) eps sum|x| otherwise (eps = 2^-24); prod <= n eps
+ * relative; amax/amin exact; var two-pass (mean, then squared deviations);
+ * logsumexp <= 4 ulp + the sum bound. n == 0 gives torch's empty results: sum 0, prod 1,
+ * mean/var nan, logsumexp -inf, amax -inf, amin +inf.
+ * NaN propagates through all of them (amax/amin too, like torch).
+ */
+#include "wt_fold.h"
+#include "wt_vmath.h"
+
+WT_DEFINE_FOLD(sum, wt_op_add, 0.0f, WT_MAP_ID)
+WT_DEFINE_FOLD(prod, wt_op_mul, 1.0f, WT_MAP_ID)
+WT_DEFINE_FOLD(max, wt_op_max, -__builtin_inff(), WT_MAP_ID)
+WT_DEFINE_FOLD(min, wt_op_min, __builtin_inff(), WT_MAP_ID)
+
+/* squared deviation from prm (the mean) and exp(x - prm) (logsumexp) */
+static inline v128_t map_sqdev(v128_t v, v128_t m) {
+  const v128_t d = wasm_f32x4_sub(v, m);
+  return wasm_f32x4_mul(d, d);
+}
+static inline v128_t map_exp_shift(v128_t v, v128_t m) { return wt_exp(wasm_f32x4_sub(v, m)); }
+WT_DEFINE_FOLD(sqdev, wt_op_add, 0.0f, map_sqdev)
+WT_DEFINE_FOLD(sumexp, wt_op_add, 0.0f, map_exp_shift)
+
+static inline v128_t fin_id(v128_t v, size_t n) { (void)n; return v; }
+static inline v128_t fin_mean(v128_t v, size_t n) { return wasm_f32x4_div(v, WT_SPLAT((float)n)); }
+
+#define DEFINE_SIMPLE(op, fold, FIN)                                                        \
+  WT_EXPORT void WT_SYM(f32_##op)(size_t outer, size_t n, size_t inner, const float* x,    \
+                                  float* y) {                                              \
+    const v128_t zero = WT_SPLAT(0.0f);                                                    \
+    for (size_t o = 0; o < outer; o++) {                                                   \
+      const float* xo = x + o * n * inner;                                                 \
+      float* yo = y + o * inner;                                                           \
+      if (inner == 1) {                                                                    \
+        *yo = wasm_f32x4_extract_lane(FIN(WT_SPLAT(fold_row_##fold(xo, n, zero)), n), 0);  \
+      } else {                                                                             \
+        for (size_t j = 0; j < inner; j += 4) {                                            \
+          const size_t c = wt_min_size(4, inner - j);                                      \
+          wt_store_c(yo + j, c, FIN(fold_cols_##fold(xo + j, n, inner, zero, c), n));      \
+        }                                                                                  \
+      }                                                                                    \
+    }                                                                                      \
+  }
+
+DEFINE_SIMPLE(sum, sum, fin_id)
+DEFINE_SIMPLE(mean, sum, fin_mean)
+DEFINE_SIMPLE(prod, prod, fin_id)
+DEFINE_SIMPLE(amax, max, fin_id)
+DEFINE_SIMPLE(amin, min, fin_id)
+
+/* var = sum (x - mean)^2 / max(0, n - correction); 0/0 = nan, positive/0 = inf like torch */
+WT_EXPORT void WT_SYM(f32_var)(size_t outer, size_t n, size_t inner, float correction,
+                               const float* x, float* y) {
+  const v128_t zero = WT_SPLAT(0.0f);
+  const float dof = (float)n - correction > 0.0f ? (float)n - correction : 0.0f;
+  const v128_t vn = WT_SPLAT((float)n), vdof = WT_SPLAT(dof);
+  for (size_t o = 0; o < outer; o++) {
+    const float* xo = x + o * n * inner;
+    float* yo = y + o * inner;
+    if (inner == 1) {
+      const float mean = fold_row_sum(xo, n, zero) / (float)n;
+      *yo = fold_row_sqdev(xo, n, WT_SPLAT(mean)) / dof;
+    } else {
+      for (size_t j = 0; j < inner; j += 4) {
+        const size_t c = wt_min_size(4, inner - j);
+        const v128_t mean = wasm_f32x4_div(fold_cols_sum(xo + j, n, inner, zero, c), vn);
+        const v128_t ss = fold_cols_sqdev(xo + j, n, inner, mean, c);
+        wt_store_c(yo + j, c, wasm_f32x4_div(ss, vdof));
+      }
+    }
+  }
+}
+
+/* logsumexp = log(sum exp(x - m)) + m, m = max with +-inf replaced by 0 (torch's rule:
+ * all -inf -> -inf, any +inf -> +inf, any nan -> nan) */
+static inline v128_t lse_shift(v128_t m) {
+  return wasm_v128_andnot(m, wasm_f32x4_eq(wasm_f32x4_abs(m), WT_SPLAT(__builtin_inff())));
+}
+
+WT_EXPORT void WT_SYM(f32_logsumexp)(size_t outer, size_t n, size_t inner, const float* x,
+                                     float* y) {
+  const v128_t zero = WT_SPLAT(0.0f);
+  for (size_t o = 0; o < outer; o++) {
+    const float* xo = x + o * n * inner;
+    float* yo = y + o * inner;
+    if (inner == 1) {
+      const v128_t m = lse_shift(WT_SPLAT(fold_row_max(xo, n, zero)));
+      const v128_t s = WT_SPLAT(fold_row_sumexp(xo, n, m));
+      *yo = wasm_f32x4_extract_lane(wasm_f32x4_add(wt_log(s), m), 0);
+    } else {
+      for (size_t j = 0; j < inner; j += 4) {
+        const size_t c = wt_min_size(4, inner - j);
+        const v128_t m = lse_shift(fold_cols_max(xo + j, n, inner, zero, c));
+        const v128_t s = fold_cols_sumexp(xo + j, n, inner, m, c);
+        wt_store_c(yo + j, c, wasm_f32x4_add(wt_log(s), m));
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/* softmax / log_softmax along the middle axis of a contiguous [outer, n, inner] f32 array:
+ *   void wt_f32_<op>_<isa>(size_t outer, size_t n, size_t inner, const float* x, float* y)
+ * y has x's shape; y == x (in place) is allowed. Numerically stable: max first.
+ * Errors: softmax <= 3 ulp + the sum's relative error (see f32_reduce); log_softmax
+ * <= 2 ulp of max(|x - max|, |log sum|) absolute. Like torch, a row with +inf or all -inf
+ * gives nan, and any nan gives nan.
+ */
+#include "wt_fold.h"
+#include "wt_vmath.h"
+
+WT_DEFINE_FOLD(max, wt_op_max, -__builtin_inff(), WT_MAP_ID)
+WT_DEFINE_FOLD(sum, wt_op_add, 0.0f, WT_MAP_ID)
+static inline v128_t map_exp_shift(v128_t v, v128_t m) { return wt_exp(wasm_f32x4_sub(v, m)); }
+WT_DEFINE_FOLD(sumexp, wt_op_add, 0.0f, map_exp_shift)
+
+/* y = VFN(x, p) elementwise over n contiguous floats */
+#define MAP_ROW(x, y, n, VFN, p)                                                       \
+  do {                                                                                 \
+    size_t k = 0;                                                                      \
+    for (; k + 4 <= (n); k += 4) wasm_v128_store((y) + k, VFN(wasm_v128_load((x) + k), p)); \
+    if (k < (n)) wt_store_partial((y) + k, (n) - k, VFN(wt_load_partial((x) + k, (n) - k, 0.0f), p)); \
+  } while (0)
+
+/* y = VFN(x, p) for c adjacent columns over n rows of stride inner */
+#define MAP_COLS(x, y, n, inner, c, VFN, p)                                            \
+  for (size_t k = 0; k < (n); k++) {                                                   \
+    const float* xk = (x) + k * (inner);                                               \
+    const v128_t v = (c) == 4 ? wasm_v128_load(xk) : wt_load_partial(xk, (c), 0.0f);   \
+    wt_store_c((y) + k * (inner), (c), VFN(v, p));                                     \
+  }
+
+static inline v128_t f_exp_shift(v128_t v, v128_t m) { return wt_exp(wasm_f32x4_sub(v, m)); }
+static inline v128_t f_div(v128_t v, v128_t s) { return wasm_f32x4_div(v, s); }
+/* log_softmax element: (x - m) - log(sum), with the row max and log-sum passed together */
+typedef struct { v128_t m, ls; } shift2;
+static inline v128_t f_logsm(v128_t v, shift2 p) {
+  return wasm_f32x4_sub(wasm_f32x4_sub(v, p.m), p.ls);
+}
+
+WT_EXPORT void WT_SYM(f32_softmax)(size_t outer, size_t n, size_t inner, const float* x,
+                                   float* y) {
+  const v128_t zero = WT_SPLAT(0.0f);
+  for (size_t o = 0; o < outer; o++) {
+    const float* xo = x + o * n * inner;
+    float* yo = y + o * n * inner;
+    if (inner == 1) {
+      const v128_t m = WT_SPLAT(fold_row_max(xo, n, zero));
+      MAP_ROW(xo, yo, n, f_exp_shift, m);
+      const v128_t s = WT_SPLAT(fold_row_sum(yo, n, zero));
+      MAP_ROW(yo, yo, n, f_div, s);
+    } else {
+      for (size_t j = 0; j < inner; j += 4) {
+        const size_t c = wt_min_size(4, inner - j);
+        const v128_t m = fold_cols_max(xo + j, n, inner, zero, c);
+        MAP_COLS(xo + j, yo + j, n, inner, c, f_exp_shift, m);
+        const v128_t s = fold_cols_sum(yo + j, n, inner, zero, c);
+        MAP_COLS(yo + j, yo + j, n, inner, c, f_div, s);
+      }
+    }
+  }
+}
+
+WT_EXPORT void WT_SYM(f32_log_softmax)(size_t outer, size_t n, size_t inner, const float* x,
+                                       float* y) {
+  const v128_t zero = WT_SPLAT(0.0f);
+  for (size_t o = 0; o < outer; o++) {
+    const float* xo = x + o * n * inner;
+    float* yo = y + o * n * inner;
+    if (inner == 1) {
+      shift2 p;
+      p.m = WT_SPLAT(fold_row_max(xo, n, zero));
+      p.ls = wt_log(WT_SPLAT(fold_row_sumexp(xo, n, p.m)));
+      MAP_ROW(xo, yo, n, f_logsm, p);
+    } else {
+      for (size_t j = 0; j < inner; j += 4) {
+        const size_t c = wt_min_size(4, inner - j);
+        shift2 p;
+        p.m = fold_cols_max(xo + j, n, inner, zero, c);
+        p.ls = wt_log(fold_cols_sumexp(xo + j, n, inner, p.m, c));
+        MAP_COLS(xo + j, yo + j, n, inner, c, f_logsm, p);
+      }
+    }
+  }
+}

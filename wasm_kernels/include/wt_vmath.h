@@ -1,0 +1,181 @@
+/* Vectorised f32x4 transcendentals shared by the unary, softmax and reduction kernels.
+ *
+ * Coefficients come from wasm_kernels/tools/fit_poly.py (near-minimax fits, rounded to f32).
+ * Error bounds are stated per kernel next to its definition and checked by
+ * tests/unit/test_kernels_unary.py against float64 references on dense grids.
+ * NaN/Inf behaviour follows torch (e.g. exp(-inf) = 0, log(0) = -inf, log(-1) = nan).
+ */
+#pragma once
+#include "wt_common.h"
+
+#define WT_LOG2E 0x1.715476p+0f
+/* ln2 split so that n * WT_LN2_HI is exact for |n| < 2^9 */
+#define WT_LN2_HI 0x1.62e400p-1f
+#define WT_LN2_LO 0x1.7f7d1cp-20f
+
+static inline v128_t wt_abs(v128_t x) { return wasm_f32x4_abs(x); }
+static inline v128_t wt_isnan(v128_t x) { return wasm_f32x4_ne(x, x); }
+static inline v128_t wt_copysign(v128_t mag, v128_t sgn) {
+  return wasm_v128_bitselect(sgn, mag, wasm_i32x4_splat((int32_t)0x80000000u));
+}
+
+/* 2^n as f32 for integer n in [-126, 127] */
+static inline v128_t wt_pow2i(v128_t n) {
+  return wasm_i32x4_shl(wasm_i32x4_add(n, wasm_i32x4_splat(127)), 23);
+}
+
+/* exp(x) * 2^k for a small constant k >= 0: max error 1.5 ulp (1 ulp measured, both builds).
+ * k > 0 lets callers keep exp(x) normal where it would be subnormal and scale the final
+ * product down once (silu, gelu_tanh). x is clamped so that exp(x) * 2^k is 0 or +inf
+ * beyond the clamp anyway; the two-step 2^n scaling then gives correctly rounded
+ * subnormals and overflow without special-case selects. */
+static inline v128_t wt_exp2k(v128_t x, int k) {
+  const float lo = -104.0f - (float)k * 0.6931472f, hi = 89.0f - (float)k * 0.6931472f;
+  const v128_t xc = wasm_f32x4_min(wasm_f32x4_max(x, WT_SPLAT(lo)), WT_SPLAT(hi));
+  const v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(xc, WT_SPLAT(WT_LOG2E)));
+  v128_t r = WT_MADD(n, WT_SPLAT(-WT_LN2_HI), xc);
+  r = WT_MADD(n, WT_SPLAT(-WT_LN2_LO), r);
+  /* exp(r) = 1 + r + r^2 q(r), |r| <= ln2/2 */
+  v128_t q = WT_MADD(WT_SPLAT(1.381459995e-03f), r, WT_SPLAT(8.368715644e-03f));
+  q = WT_MADD(q, r, WT_SPLAT(4.166838899e-02f));
+  q = WT_MADD(q, r, WT_SPLAT(1.666652113e-01f));
+  q = WT_MADD(q, r, WT_SPLAT(4.999999404e-01f));
+  const v128_t p = wasm_f32x4_add(WT_MADD(wasm_f32x4_mul(r, r), q, r), WT_SPLAT(1.0f));
+  /* n + k in [-150, 128]: scale in two steps, exact or rounded once */
+  const v128_t ni = wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(k));
+  const v128_t n1 = wasm_i32x4_shr(ni, 1);
+  const v128_t n2 = wasm_i32x4_sub(ni, n1);
+  return wasm_f32x4_mul(wasm_f32x4_mul(p, wt_pow2i(n1)), wt_pow2i(n2));
+}
+
+/* exp(x): max error 1.5 ulp */
+static inline v128_t wt_exp(v128_t x) { return wt_exp2k(x, 0); }
+
+/* expm1(x): max error 2 ulp. Small |x| keeps x exactly (sign of zero, subnormals). */
+static inline v128_t wt_expm1(v128_t x) {
+  const v128_t xc = wasm_f32x4_min(wasm_f32x4_max(x, WT_SPLAT(-17.5f)), WT_SPLAT(17.5f));
+  const v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(xc, WT_SPLAT(WT_LOG2E)));
+  v128_t r = WT_MADD(n, WT_SPLAT(-WT_LN2_HI), xc);
+  r = WT_MADD(n, WT_SPLAT(-WT_LN2_LO), r);
+  /* expm1(r) = r + r^2/2 + r^3 q(r) */
+  v128_t q = WT_MADD(WT_SPLAT(1.982412505e-04f), r, WT_SPLAT(1.393325161e-03f));
+  q = WT_MADD(q, r, WT_SPLAT(8.333419450e-03f));
+  q = WT_MADD(q, r, WT_SPLAT(4.166648164e-02f));
+  q = WT_MADD(q, r, WT_SPLAT(1.666666567e-01f));
+  const v128_t r2 = wasm_f32x4_mul(r, r);
+  const v128_t hr2 = wasm_f32x4_mul(r2, WT_SPLAT(0.5f));
+  const v128_t em1 = wasm_f32x4_add(r, WT_MADD(wasm_f32x4_mul(r2, r), q, hr2));
+  /* expm1(x) = 2^n expm1(r) + (2^n - 1); n in [-26, 26] */
+  const v128_t t = wt_pow2i(wasm_i32x4_trunc_sat_f32x4(n));
+  v128_t y = WT_MADD(t, em1, wasm_f32x4_sub(t, WT_SPLAT(1.0f)));
+  /* above 17.5, expm1 == exp in f32 */
+  y = wasm_v128_bitselect(wt_exp(x), y, wasm_f32x4_gt(x, WT_SPLAT(17.5f)));
+  return wasm_v128_bitselect(x, y, wasm_f32x4_lt(wt_abs(x), WT_SPLAT(0x1p-25f)));
+}
+
+/* log(x): max error 1 ulp. */
+static inline v128_t wt_log(v128_t x) {
+  /* subnormals: scale into the normal range first */
+  const v128_t sub = wasm_f32x4_lt(x, WT_SPLAT(0x1p-126f));
+  const v128_t xs = wasm_v128_bitselect(wasm_f32x4_mul(x, WT_SPLAT(0x1p23f)), x, sub);
+  const v128_t eadj = wasm_v128_and(sub, wasm_i32x4_splat(-23));
+  /* x = 2^k m with m in [sqrt(1/2), sqrt(2)) */
+  const v128_t ix = wasm_i32x4_add(xs, wasm_i32x4_splat(0x3f800000 - 0x3f3504f3));
+  const v128_t k = wasm_i32x4_add(
+      wasm_i32x4_sub(wasm_u32x4_shr(ix, 23), wasm_i32x4_splat(127)), eadj);
+  const v128_t m = wasm_i32x4_add(wasm_v128_and(ix, wasm_i32x4_splat(0x007fffff)),
+                                  wasm_i32x4_splat(0x3f3504f3));
+  const v128_t f = wasm_f32x4_sub(m, WT_SPLAT(1.0f));
+  /* log(1+f) = f - (hf - s (hf + R(s^2))), s = f/(2+f), hf = f^2/2 */
+  const v128_t s = wasm_f32x4_div(f, wasm_f32x4_add(f, WT_SPLAT(2.0f)));
+  const v128_t z = wasm_f32x4_mul(s, s);
+  v128_t rz = WT_MADD(WT_SPLAT(2.358147502e-01f), z, WT_SPLAT(2.853734791e-01f));
+  rz = WT_MADD(rz, z, WT_SPLAT(4.000033438e-01f));
+  rz = WT_MADD(rz, z, WT_SPLAT(6.666666269e-01f));
+  rz = wasm_f32x4_mul(rz, z);
+  const v128_t hf = wasm_f32x4_mul(wasm_f32x4_mul(f, f), WT_SPLAT(0.5f));
+  const v128_t dk = wasm_f32x4_convert_i32x4(k);
+  v128_t t = WT_MADD(s, wasm_f32x4_add(hf, rz), wasm_f32x4_mul(dk, WT_SPLAT(WT_LN2_LO)));
+  t = wasm_f32x4_sub(wasm_f32x4_sub(hf, t), f);
+  v128_t y = wasm_f32x4_sub(wasm_f32x4_mul(dk, WT_SPLAT(WT_LN2_HI)), t);
+  /* specials: log(0) = -inf, log(<0) = nan, log(inf) = inf, log(nan) = nan */
+  y = wasm_v128_bitselect(WT_SPLAT(-__builtin_inff()), y, wasm_f32x4_eq(x, WT_SPLAT(0.0f)));
+  y = wasm_v128_bitselect(WT_SPLAT(__builtin_nanf("")), y, wasm_f32x4_lt(x, WT_SPLAT(0.0f)));
+  const v128_t passthru = wasm_v128_or(wt_isnan(x), wasm_f32x4_eq(x, WT_SPLAT(__builtin_inff())));
+  return wasm_v128_bitselect(x, y, passthru);
+}
+
+/* log1p(x): max error 2 ulp. log(u) corrected by (x - (u - 1)) / u, u = 1 + x rounded. */
+static inline v128_t wt_log1p(v128_t x) {
+  const v128_t u = wasm_f32x4_add(x, WT_SPLAT(1.0f));
+  v128_t c = wasm_f32x4_div(wasm_f32x4_sub(x, wasm_f32x4_sub(u, WT_SPLAT(1.0f))), u);
+  const v128_t nocorr = wasm_v128_or(wasm_f32x4_eq(u, WT_SPLAT(0.0f)),
+                                     wasm_f32x4_eq(u, WT_SPLAT(__builtin_inff())));
+  c = wasm_v128_andnot(c, nocorr);
+  const v128_t y = wasm_f32x4_add(wt_log(u), c);
+  return wasm_v128_bitselect(x, y, wasm_f32x4_lt(wt_abs(x), WT_SPLAT(0x1p-24f)));
+}
+
+/* x * sigmoid(v + vl) for v with the sign of x and a tiny correction vl (silu: v = x, vl = 0;
+ * gelu_tanh: v + vl = 2u in double-f32). For x < 0 it is x e / (1 + e), e = exp(-|v + vl|),
+ * with e scaled by 2^64 and one final scaling, so tiny results keep full precision instead
+ * of flushing to 0. x = -inf gives -inf * 0 = nan, like torch. */
+static inline v128_t wt_mul_sigmoid(v128_t x, v128_t v, v128_t vl) {
+  /* exp(-|v + vl|) = exp(-|v|) (1 - sign(v) vl) */
+  const v128_t svl = wasm_v128_xor(vl, wasm_v128_and(v, wasm_i32x4_splat((int32_t)0x80000000u)));
+  const v128_t es = wasm_f32x4_mul(wt_exp2k(wasm_f32x4_neg(wasm_f32x4_abs(v)), 64),
+                                   wasm_f32x4_sub(WT_SPLAT(1.0f), svl));
+  const v128_t d = wasm_f32x4_add(wasm_f32x4_mul(es, WT_SPLAT(0x1p-64f)), WT_SPLAT(1.0f));
+  const v128_t pos = wasm_f32x4_div(x, d);
+  const v128_t neg = wasm_f32x4_mul(wasm_f32x4_div(wasm_f32x4_mul(x, es), d), WT_SPLAT(0x1p-64f));
+  return wasm_v128_bitselect(neg, pos, wasm_f32x4_lt(v, WT_SPLAT(0.0f)));
+}
+
+/* exp(-s v^2) for v >= 0 and s = 1 or 0.5, without rounding v^2: v = vh + vl with a 12-bit
+ * vh, so s vh^2 is exact and the remainder s (v - vh)(v + vh) is small. */
+static inline v128_t wt_exp_neg_sq(v128_t v, float s) {
+  const v128_t vc = wasm_f32x4_min(v, WT_SPLAT(16.0f)); /* exp(-128) is 0 already */
+  const v128_t vh = wasm_v128_and(vc, wasm_i32x4_splat((int32_t)0xfffff000u));
+  const v128_t d = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_sub(vc, vh), wasm_f32x4_add(vc, vh)),
+                                  WT_SPLAT(s));
+  const v128_t h = wasm_f32x4_mul(wasm_f32x4_mul(vh, vh), WT_SPLAT(s));
+  return wasm_f32x4_mul(wt_exp(wasm_f32x4_neg(h)), wt_exp(wasm_f32x4_neg(d)));
+}
+
+/* erf(a) and erfc(a) for a = |z| >= 0 (nan passes through). exp(-z^2) is taken as
+ * wt_exp_neg_sq(sq, s) so callers whose z is a rounded x/sqrt(2) can pass sq = |x|, s = 0.5
+ * and avoid that rounding's amplification (by 2 z^2) in erfc. erf: max error 3 ulp;
+ * erfc: max error 4 ulp relative (for a < 0.92 it is 1 - erf: 2^-23 absolute). */
+static inline void wt_erf_erfc_abs(v128_t a, v128_t sq, float s, v128_t* erf_a,
+                                   v128_t* erfc_a) {
+  const v128_t small = wasm_f32x4_lt(a, WT_SPLAT(0.921875f));
+  /* |a| < 0.921875: erf = a P(a^2) */
+  const v128_t a2 = wasm_f32x4_mul(a, a);
+  v128_t p = WT_MADD(WT_SPLAT(8.370249270e-05f), a2, WT_SPLAT(-8.142745937e-04f));
+  p = WT_MADD(p, a2, WT_SPLAT(5.201036576e-03f));
+  p = WT_MADD(p, a2, WT_SPLAT(-2.685940079e-02f));
+  p = WT_MADD(p, a2, WT_SPLAT(1.128369570e-01f));
+  p = WT_MADD(p, a2, WT_SPLAT(-3.761263490e-01f));
+  p = WT_MADD(p, a2, WT_SPLAT(1.128379226e+00f));
+  const v128_t es = wasm_f32x4_mul(a, p);
+  /* a >= 0.921875: erfc = exp(-a^2) Q(1/a), Q = erfcx fitted on [0.92, 2) and [2, 10.5] */
+  const v128_t ac = wasm_f32x4_min(wasm_f32x4_max(a, WT_SPLAT(0.921875f)), WT_SPLAT(10.5f));
+  const v128_t lo = wasm_f32x4_lt(ac, WT_SPLAT(2.0f));
+#define WT_C(c_lo, c_hi) wasm_v128_bitselect(WT_SPLAT(c_lo), WT_SPLAT(c_hi), lo)
+  const v128_t w = wasm_f32x4_div(WT_SPLAT(1.0f), ac);
+  v128_t q = WT_MADD(WT_C(8.655885234e-03f, -3.164578378e-01f), w,
+                     WT_C(-5.371561274e-02f, 5.738950968e-01f));
+  q = WT_MADD(q, w, WT_C(1.280817091e-01f, -6.079511344e-02f));
+  q = WT_MADD(q, w, WT_C(-1.085485145e-01f, -6.576730609e-01f));
+  q = WT_MADD(q, w, WT_C(-1.226922348e-01f, 6.240433455e-01f));
+  q = WT_MADD(q, w, WT_C(4.180937707e-01f, -3.565203771e-02f));
+  q = WT_MADD(q, w, WT_C(-4.326746464e-01f, -2.783478498e-01f));
+  q = WT_MADD(q, w, WT_C(2.847990580e-02f, -2.157750423e-04f));
+  q = WT_MADD(q, w, WT_C(5.619032979e-01f, 5.641947985e-01f));
+  q = wasm_f32x4_mul(q, w);
+#undef WT_C
+  const v128_t ex = wt_exp_neg_sq(sq, s);
+  const v128_t ec = wasm_f32x4_mul(ex, q);
+  *erf_a = wasm_v128_bitselect(es, wasm_f32x4_sub(WT_SPLAT(1.0f), ec), small);
+  *erfc_a = wasm_v128_bitselect(wasm_f32x4_sub(WT_SPLAT(1.0f), es), ec, small);
+}
