@@ -99,7 +99,7 @@ build_kernels() {
 # Build the wheel into a clean directory (so the exact file is known), copy it to dist/.
 build_wheel() {
   local out=".cache/wheel"
-  rm -rf "$out"
+  rm -rf "$out" build/lib build/bdist.*  # setuptools reuses build/lib: stale files would ship
   "$PY" -m build --wheel --outdir "$out" . >"$SETUP_STAMPS/build-wheel.log" 2>&1 || {
     tail -40 "$SETUP_STAMPS/build-wheel.log"; return 1; }
   local whl
