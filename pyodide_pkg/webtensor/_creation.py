@@ -65,8 +65,9 @@ def _from_numpy(arr, dtype):
         raise TypeError(f"can't convert np.ndarray of type numpy.{arr.dtype}. The only supported "
                         "types are: float64, float32, float16, int64, int32, int16, int8, uint8, "
                         "and bool.")
+    shape = arr.shape  # ascontiguousarray turns a 0-d array (or numpy scalar) into 1-d
     arr = np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("<"))
-    t = Tensor._empty(arr.shape, dt)
+    t = Tensor._empty(shape, dt)
     t._storage.view()[:] = arr.tobytes()
     return t if dtype is None or dtype is dt else t.to(dtype)
 

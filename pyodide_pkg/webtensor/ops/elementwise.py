@@ -66,7 +66,15 @@ _FLOAT_RESULT = {"div", "atan2"}
 _BITWISE = {"bitwise_and", "bitwise_or", "bitwise_xor"}
 
 
+def _py_scalar(x):
+    """A numpy scalar as the Python number it holds: torch treats them like Python scalars."""
+    if type(x).__module__ == "numpy" and getattr(x, "ndim", None) == 0 and hasattr(x, "item"):
+        return x.item()
+    return x
+
+
 def binary(op, a, b, **params):
+    a, b = _py_scalar(a), _py_scalar(b)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError(f"{op}(): expected at least one Tensor argument")
     if op in _LOGICAL:

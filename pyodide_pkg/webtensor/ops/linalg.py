@@ -1,5 +1,5 @@
 """matmul with torch's 1-D / 2-D / batched broadcasting rules, and its named forms."""
-from .._shape import broadcast_shapes
+from .._shape import broadcast_shapes, prod
 from .._tensor import Tensor
 from ..backends import dispatch
 from .elementwise import _compute, _TNAME, binary
@@ -38,9 +38,9 @@ def _matmul(a, b):
     if k != k2:
         if a.dim() == 2 and b.dim() == 2:
             raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n})")
+        nb = prod(b.shape[:-2])  # (a slice of a Size is a plain tuple)
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{b.shape[:-2].numel() if b.dim() > 2 else 1}, {k}] but got: "
-                           f"[{b.shape[:-2].numel() if b.dim() > 2 else 1}, {k2}].")
+                           f"[{nb}, {k}] but got: [{nb}, {k2}].")
     batch = broadcast_shapes(a.shape[:-2], b.shape[:-2])
     dt = a.dtype
     comp = _compute(dt)
@@ -76,6 +76,8 @@ def dot(a, b):
 
 def mv(a, b):
     _check(a, b, "mv")
+    if a.dim() != 2 or b.dim() != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.dim()}, {b.dim()}")
     return matmul(a, b)
 
 

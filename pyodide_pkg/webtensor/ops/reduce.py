@@ -159,6 +159,8 @@ def count_nonzero(x, dim=None):
 
 def _scan(op, x, dim, dtype):
     d = norm_dim(dim, x.dim())
+    if x.dim() == 0:  # primitives work on dim >= 1
+        return _scan(op, x.reshape(1), 0, dtype).view(())
     dt = D.as_dtype(dtype) or (D.int64 if x.dtype.category < 2 else x.dtype)
     comp = _compute(dt)
     out = Tensor._empty(x.shape, comp)
@@ -178,6 +180,8 @@ def _softmax(op, x, dim, dtype):
     if dim is None:
         raise TypeError(f"{op}() missing required argument 'dim'")
     d = norm_dim(dim, x.dim())
+    if x.dim() == 0:  # primitives work on dim >= 1
+        return _softmax(op, x.reshape(1), 0, dtype).view(())
     dt = D.as_dtype(dtype) or x.dtype
     if dt.category < 2:
         raise RuntimeError(f'"{op}_lastdim_kernel_impl" not implemented for \'{dt.name}\'')

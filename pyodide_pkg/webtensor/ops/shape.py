@@ -36,7 +36,7 @@ def cat(tensors, dim=0):
             if k != d and t.shape[k] != ref.shape[k]:
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. "
                                    f"Expected size {ref.shape[k]} but got size {t.shape[k]} for "
-                                   f"tensor number {ts.index(t)} in the list.")
+                                   f"tensor number {_position(ts, t)} in the list.")
     shape = list(ref.shape)
     shape[d] = sum(t.shape[d] for t in parts)
     out = Tensor._empty(shape, dt)
@@ -47,6 +47,11 @@ def cat(tensors, dim=0):
             dispatch("copy", out.narrow(d, pos, n), t)
         pos += n
     return out
+
+
+def _position(ts, t):
+    # not ts.index(t): that compares with Tensor.__eq__ (elementwise, may broadcast-fail)
+    return next(i for i, u in enumerate(ts) if u is t)
 
 
 concat = concatenate = cat
@@ -63,7 +68,7 @@ def stack(tensors, dim=0):
 
 
 def hstack(tensors):
-    ts = _seq(tensors, "hstack")
+    ts = [atleast_1d(t) for t in _seq(tensors, "hstack")]
     return cat(ts, 0 if ts[0].dim() == 1 else 1)
 
 
@@ -79,7 +84,7 @@ def split(x, split_size_or_sections, dim=0):
         if s <= 0 and n:
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
                                f"dimension size of {n}")
-        sizes = [min(s, n - i) for i in range(0, n, s)] if s else [0]
+        sizes = [min(s, n - i) for i in range(0, n, s)] if s and n else [0]
     else:
         sizes = list(split_size_or_sections)
         if sum(sizes) != n:
