@@ -4,6 +4,7 @@ import random as _random
 
 from . import _dtype as D
 from ._shape import as_shape, prod
+from ._storage import Storage
 from ._tensor import Tensor
 from .backends import dispatch
 from .backends.reference.mem import write
@@ -25,8 +26,17 @@ def _infer_dtype(flat):
     return D.int64
 
 
+def _scalar_dtype(v):
+    if isinstance(v, bool):
+        return D.bool_
+    if isinstance(v, int):
+        return D.int64
+    return D.get_default_dtype()
+
+
 def _flatten_nested(data):
-    """Nested sequences -> (flat values, shape), with torch's message for ragged input."""
+    """Nested sequences -> (flat values, shape, dtype), with torch's message for ragged input.
+    dtype promotes the elements' types (a numpy scalar keeps its own); None when empty."""
     if isinstance(data, Tensor):
         return data._values(), tuple(data.shape), data.dtype
     if isinstance(data, (list, tuple)):
@@ -34,8 +44,8 @@ def _flatten_nested(data):
             return [], (0,), None
         parts = [_flatten_nested(x) for x in data]
         shape0 = parts[0][1]
-        flat, dtypes = [], set()
-        for i, (f, s, dt) in enumerate(parts):
+        flat, dt = [], None
+        for i, (f, s, d) in enumerate(parts):
             if s != shape0:
                 if len(s) != len(shape0):
                     raise ValueError(f"expected sequence of length {shape0[0] if shape0 else 0} "
@@ -43,51 +53,75 @@ def _flatten_nested(data):
                 raise ValueError(f"expected sequence of length {shape0[0]} at dim "
                                  f"{len(s) - len(shape0) + 1} (got {s[0]})")
             flat.extend(f)
-            if dt is not None:
-                dtypes.add(dt)
-        dt = None
-        for d in dtypes:
-            dt = d if dt is None else D.promote_types(dt, d)
+            if d is not None:
+                dt = d if dt is None or dt is d else D.promote_types(dt, d)
         return flat, (len(data),) + shape0, dt
-    if isinstance(data, (bool, int, float)):
-        return [data], (), None
     if hasattr(data, "item") and hasattr(data, "dtype") and getattr(data, "ndim", 1) == 0:
-        return [data.item()], (), None  # numpy scalar
+        v = data.item()  # a numpy scalar (np.float64 is also a float): its own dtype, like torch
+        return [v], (), _NP_DTYPES.get(data.dtype.str.lstrip("<>=|")) or _scalar_dtype(v)
+    if isinstance(data, (bool, int, float)):
+        return [data], (), _scalar_dtype(data)
     raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
 
 
-def _from_numpy(arr, dtype):
-    import numpy as np
-    key = arr.dtype.str.lstrip("<>=|")
-    dt = {"f4": D.float32, "f8": D.float64, "f2": D.float16, "i8": D.int64, "i4": D.int32,
-          "i2": D.int16, "i1": D.int8, "u1": D.uint8, "b1": D.bool_}.get(key)
+_NP_DTYPES = {"f4": D.float32, "f8": D.float64, "f2": D.float16, "i8": D.int64, "i4": D.int32,
+              "i2": D.int16, "i1": D.int8, "u1": D.uint8, "b1": D.bool_}
+
+
+def _np_dtype(arr):
+    if arr.dtype.byteorder == ">":
+        raise ValueError("given numpy array has byte order different from the native byte "
+                         "order. Conversion between byte orders is currently not supported.")
+    dt = _NP_DTYPES.get(arr.dtype.str.lstrip("<>=|"))
     if dt is None:
         raise TypeError(f"can't convert np.ndarray of type numpy.{arr.dtype}. The only supported "
                         "types are: float64, float32, float16, int64, int32, int16, int8, uint8, "
                         "and bool.")
+    return dt
+
+
+def _share_numpy(arr):
+    """A tensor viewing arr's memory (torch.from_numpy): writes show through both ways."""
+    import numpy as np
+    if isinstance(arr, np.generic):  # a numpy scalar is immutable: nothing to share, copy it
+        arr = np.asarray(arr)
+    if not isinstance(arr, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(arr).__name__})")
+    dt = _np_dtype(arr)
+    isz = dt.itemsize
+    if any(s < 0 for s in arr.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors "
+                         "with negative strides are not currently supported. (You can probably "
+                         "work around this by making a copy of your array  with array.copy().) ")
+    if any(s % isz for s in arr.strides):
+        raise ValueError("given numpy array strides not a multiple of the element byte size. "
+                         "Copy the numpy array to reallocate the memory.")
+    strides = tuple(s // isz for s in arr.strides)
+    if not arr.flags.writeable:  # torch shares read-only memory with a warning; we copy
+        arr = arr.copy()
+        strides = tuple(s // isz for s in arr.strides)
+    n = 0 if arr.size == 0 else 1 + sum((k - 1) * s for k, s in zip(arr.shape, strides))
+    # The span of elements the view touches, as one contiguous 1-d array over the same memory.
+    flat = np.lib.stride_tricks.as_strided(arr, shape=(n,), strides=(isz,))
+    mv = memoryview(flat).cast("B") if n else memoryview(bytearray(0))
+    st = Storage(n * isz, buf=mv)
+    return Tensor._make(st, arr.shape, strides, 0, dt)
+
+
+def _from_numpy(arr, dtype):
+    """tensor(ndarray): a copy, like torch."""
+    import numpy as np
+    dt = _np_dtype(arr)
     shape = arr.shape  # ascontiguousarray turns a 0-d array (or numpy scalar) into 1-d
-    arr = np.ascontiguousarray(arr, dtype=arr.dtype.newbyteorder("<"))
+    arr = np.ascontiguousarray(arr)
     t = Tensor._empty(shape, dt)
     t._storage.view()[:] = arr.tobytes()
     return t if dtype is None or dtype is dt else t.to(dtype)
 
 
-_BUFFER_FORMATS = {("f", 4): D.float32, ("d", 8): D.float64, ("e", 2): D.float16,
-                   ("q", 8): D.int64, ("l", 8): D.int64, ("l", 4): D.int32, ("i", 4): D.int32,
-                   ("h", 2): D.int16, ("b", 1): D.int8, ("B", 1): D.uint8, ("?", 1): D.bool_,
-                   ("c", 1): D.uint8}
-
-
-def _from_buffer(data, dtype):
-    mv = memoryview(data)
-    fmt = mv.format.lstrip("@=<")
-    dt = _BUFFER_FORMATS.get((fmt, mv.itemsize))
-    if dt is None:
-        raise TypeError(f"unsupported buffer format {mv.format!r}")
-    mv = mv.cast("B")
-    t = Tensor._empty((len(mv) // dt.itemsize,), dt)
-    t._storage.view()[:] = mv
-    return t if dtype is None or dtype is dt else t.to(dtype)
+def _is_ndarray(data):
+    return type(data).__module__ == "numpy" and hasattr(data, "__array_interface__") \
+        and getattr(data, "ndim", 0) > 0 or type(data).__name__ == "ndarray"
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
@@ -95,16 +129,17 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     dtype = D.as_dtype(dtype)
     if isinstance(data, Tensor):
         out = data.to(dtype or data.dtype, copy=True)
-    elif type(data).__module__ == "numpy" and hasattr(data, "__array_interface__"):
+    elif _is_ndarray(data):
         out = _from_numpy(data, dtype)
-    elif isinstance(data, (bytes, bytearray, memoryview)) or type(data).__name__ == "array":
-        out = _from_buffer(data, dtype)
     else:
+        if isinstance(data, (bytes, bytearray, memoryview)) or type(data).__name__ == "array":
+            data = data.tolist() if hasattr(data, "tolist") else list(data)  # a sequence to torch
         flat, shape, inner = _flatten_nested(data)
         if dtype is None:
-            dtype = _infer_dtype(flat)
-            if inner is not None:
-                dtype = D.promote_types(inner, dtype) if flat else inner
+            dtype = inner or D.get_default_dtype()
+        if dtype.category == 1:
+            for v in flat:
+                D.check_scalar(v, dtype, float_limits=False)
         out = Tensor._empty(shape, dtype)
         write(out, flat)
     out.requires_grad = requires_grad
@@ -115,11 +150,14 @@ def as_tensor(data, dtype=None, device=None):
     dtype = D.as_dtype(dtype)
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
+    if _is_ndarray(data):  # shares the array's memory when no conversion is needed (torch)
+        t = _share_numpy(data)
+        return t if dtype is None or dtype is t.dtype else t.to(dtype)
     return tensor(data, dtype=dtype, device=device)
 
 
 def from_numpy(arr):
-    return _from_numpy(arr, None)
+    return _share_numpy(arr)
 
 
 def as_tensor_like(value, dtype):
@@ -155,6 +193,7 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False, **_):
     if dtype is None:
         dtype = _infer_dtype([fill_value])
     t = _new(as_shape((size,) if isinstance(size, int) else size), dtype, device, requires_grad)
+    D.check_scalar(fill_value, t.dtype)  # torch.full((2,), 300, dtype=int8) raises
     dispatch("fill", t, fill_value)
     return t
 
@@ -279,7 +318,8 @@ def _rng(generator):
 def _float_dtype(dtype):
     dtype = D.as_dtype(dtype) or D.get_default_dtype()
     if dtype.category != 2:
-        raise RuntimeError(f'"check_uniform_bounds" not implemented for \'{dtype.name}\'')
+        raise NotImplementedError(f'"check_uniform_bounds" not implemented for '
+                                  f"'{D.TNAME[dtype.name]}'")
     return dtype
 
 

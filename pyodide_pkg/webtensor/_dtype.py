@@ -10,6 +10,7 @@ Promotion (same as torch for these dtypes):
        float16 + bfloat16 -> float32; any float + wider float -> wider float.
   3. A Python float joins as the default dtype (float32); a Python int as int64; a bool as bool.
 """
+import math
 import struct
 
 __all__ = ["dtype", "float32", "float64", "float16", "bfloat16", "int64", "int32", "int16",
@@ -60,6 +61,11 @@ ALL = (float32, float64, float16, bfloat16, int64, int32, int16, int8, uint8, bo
 _NAMES = {d.name: d for d in ALL}
 _NAMES.update({"float": float32, "double": float64, "half": float16, "long": int64,
                "int": int32, "short": int16, "bool": bool_})
+
+# torch's C++ type names, used in its error messages ("not implemented for 'Float'").
+TNAME = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+         "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+         "bool": "Bool"}
 
 # Value ranges for integer wrap-around (two's complement, like torch).
 INT_BITS = {int64: 64, int32: 32, int16: 16, int8: 8, uint8: 8}
@@ -167,3 +173,39 @@ def bf16_bits_from_float(x):
 
 def float_from_bf16_bits(h):
     return struct.unpack("<f", struct.pack("<I", h << 16))[0]
+
+
+# Checked Python-scalar -> dtype conversion (torch's Scalar casts in tensor(), fill, clamp):
+# out-of-range values raise instead of wrapping, as torch does.
+_FLOAT_LIMIT = {"float32": (3.4028234663852886e38, "float"),
+                "float16": (65504.0, "c10::Half"), "bfloat16": (3.3895313892515355e38,
+                                                                "c10::BFloat16")}
+
+
+def _overflow(d, ctype=None):
+    return RuntimeError(f"value cannot be converted to type {ctype or d.name} without overflow")
+
+
+def check_scalar(v, d, ctype=None, float_limits=True):
+    """Raise like torch when the Python scalar v does not fit dtype d (v is returned)."""
+    if isinstance(v, bool) or d is bool_:
+        return v
+    if d.category == 2:
+        if isinstance(v, int):
+            v = float(v)  # OverflowError for ints past the double range, as in torch
+        lim = _FLOAT_LIMIT.get(d.name) if float_limits else None
+        if lim and v == v and abs(v) != math.inf and abs(v) > lim[0]:
+            raise _overflow(d, lim[1])
+        return v
+    bits = INT_BITS[d]
+    if isinstance(v, int):
+        if not -(1 << 63) <= v < (1 << 63):
+            raise ValueError("Overflow when unpacking long long")
+        hi = (1 << bits) - 1 if not d.is_signed else (1 << (bits - 1)) - 1
+        lo = -hi if not d.is_signed else -(1 << (bits - 1))  # uint8 takes -255..255 (wraps)
+    else:
+        hi = float((1 << bits) - 1 if not d.is_signed else (1 << (bits - 1)) - 1)
+        lo = 0.0 if not d.is_signed else -float(1 << (bits - 1))
+    if not lo <= v <= hi:  # also catches nan
+        raise _overflow(d, ctype)
+    return v

@@ -5,13 +5,36 @@ from ._shape import broadcast_shapes, prod
 from ._tensor import Tensor
 
 
+def _seq_len(o):
+    """len() of what CPython calls a sequence (lists, tuples, numpy arrays), else -1."""
+    if isinstance(o, (list, tuple, range, str)):
+        return len(o)
+    if hasattr(o, "__array_interface__") and not isinstance(o, Tensor):
+        return len(o) if getattr(o, "ndim", 0) else -1
+    return -1
+
+
+def _as_tuple(idx):
+    """torch's (numpy-derived) rule: a short non-tuple sequence holding a sequence, slice,
+    tensor, None or Ellipsis is read as a tuple, so x[[[0, 1], [1, 1]]] == x[[0, 1], [1, 1]]."""
+    if isinstance(idx, tuple):
+        return idx
+    if not isinstance(idx, list) or len(idx) >= 32:  # torch reads numpy arrays as tensors
+        return (idx,)
+    if any(isinstance(i, (Tensor, slice)) or i is None or i is Ellipsis or _seq_len(i) >= 0
+           for i in idx):
+        return tuple(idx)
+    return (idx,)
+
+
 def _normalize(idx):
-    if not isinstance(idx, tuple):
-        idx = (idx,)
     out = []
-    for i in idx:
-        if isinstance(i, (list,)) or (hasattr(i, "__array_interface__") and
-                                       not isinstance(i, Tensor)):
+    for i in _as_tuple(idx):
+        if isinstance(i, bool):  # acts like a 0-dim bool tensor (a new dim of size 1 or 0)
+            from ._creation import tensor
+            i = tensor(i)
+        elif isinstance(i, (list, tuple)) or (hasattr(i, "__array_interface__") and
+                                              not isinstance(i, Tensor)):
             from ._creation import tensor
             i = tensor(i)
             if i.numel() == 0 and i.dtype.category == 2:  # x[[]]: an empty integer index
@@ -34,16 +57,20 @@ def _consumed(i):
 
 
 def _expand_ellipsis(idx, ndim):
-    n_ell = sum(1 for i in idx if i is Ellipsis)
-    if n_ell > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
     used = sum(_consumed(i) for i in idx)
     if used > ndim:
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
-    if n_ell:
-        k = next(j for j, i in enumerate(idx) if i is Ellipsis)  # not .index: Tensor __eq__
-        idx = idx[:k] + [slice(None)] * (ndim - used) + idx[k + 1:]
-    return idx + [slice(None)] * (ndim - used if not n_ell else 0)
+    ell = [j for j, i in enumerate(idx) if i is Ellipsis]  # not .index: Tensor __eq__
+    if not ell:
+        return idx + [slice(None)] * (ndim - used)
+    # torch accepts several: the first covers the remaining dims, later ones cover none
+    out = []
+    for j, i in enumerate(idx):
+        if i is not Ellipsis:
+            out.append(i)
+        elif j == ell[0]:
+            out += [slice(None)] * (ndim - used)
+    return out
 
 
 def _basic(x, idx):
@@ -55,10 +82,8 @@ def _basic(x, idx):
         if i is None:
             out_shape.append(1)
             out_strides.append(0)
-        elif isinstance(i, bool):
-            raise IndexError("webtensor: indexing with a Python bool is not supported")
         elif isinstance(i, int) or (isinstance(i, Tensor) and i.dim() == 0 and
-                                    i.dtype.category == 1):
+                                    i.dtype.category == 1 and i.dtype is not D.uint8):
             i = int(i)
             n = shape[d]
             if not -n <= i < n:
@@ -78,8 +103,11 @@ def _basic(x, idx):
         elif isinstance(i, Tensor):
             if i.dtype in (D.bool_, D.uint8):
                 k = i.dim()
-                if k == 0:  # x[True] adds a dim of size 1, x[False] of size 0
-                    out_shape.append(1 if i.item() else 0)
+                if k == 0:  # a new dim of size 1, indexed by [0] (True) or [] (False)
+                    from ._creation import tensor
+                    adv.append((len(out_shape), tensor([0] if i.item() else [], dtype=D.int64),
+                                1, d))
+                    out_shape.append(1)
                     out_strides.append(0)
                     continue
                 for j in range(k):
@@ -118,7 +146,7 @@ def _linear_index(view, adv):
     lin = None
     for _, t, n, src_dim in adv:
         t = t.to(D.int64)
-        if t.numel():
+        if prod(ishape):  # torch checks bounds after broadcasting: nothing selected, no error
             lo, hi = amin(t).item(), amax(t).item()
             bad = hi if hi >= n else lo if lo < -n else None
             if bad is not None:
@@ -158,6 +186,15 @@ def getitem(x, idx):
     return out
 
 
+def _check_byte_mask_fill(nidx, value):
+    """torch sends x[mask] = scalar to masked_fill_, which refuses a (deprecated) uint8 mask."""
+    adv = [i for i in nidx if isinstance(i, Tensor) and not (
+        i.dim() == 0 and i.dtype.category == 1 and i.dtype is not D.uint8)]
+    if len(adv) == 1 and adv[0].dtype is D.uint8 and value.numel() == 1:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           "unsigned char")
+
+
 def setitem(x, idx, value):
     from ._creation import as_tensor_like
     from .ops.elementwise import where
@@ -171,6 +208,7 @@ def setitem(x, idx, value):
     idx = _expand_ellipsis(nidx, x.dim())
     view, adv = _basic(x, idx)
     value = as_tensor_like(value, x.dtype)
+    _check_byte_mask_fill(nidx, value)
     if not adv:
         view.copy_(value)
         return

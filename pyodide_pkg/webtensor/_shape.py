@@ -29,8 +29,10 @@ def norm_dim(dim, ndim, allow_scalar=True):
 
 
 def norm_dims(dims, ndim):
-    """dim=None|int|sequence -> sorted tuple of distinct non-negative dims."""
-    if dims is None:
+    """dim=None|int|sequence -> sorted tuple of distinct non-negative dims.
+
+    An empty sequence means every dim, like None (torch's rule for sum/mean/amax/...)."""
+    if dims is None or (isinstance(dims, (tuple, list)) and not dims):
         return tuple(range(ndim))
     if isinstance(dims, int):
         dims = (dims,)

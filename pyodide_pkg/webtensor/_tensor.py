@@ -9,6 +9,10 @@ from ._storage import Storage
 from .backends import dispatch
 
 
+_CTYPE = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int",
+          "int64": "int64_t"}
+
+
 class Size(tuple):
     def __repr__(self):
         return "webtensor.Size(%s)" % list(self)
@@ -475,11 +479,16 @@ class Tensor:
             raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.item())
 
+    def _py_number(self):
+        if self.numel() != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
+
     def __float__(self):
-        return float(self.item())
+        return float(self._py_number())
 
     def __int__(self):
-        return int(self.item())
+        return int(self._py_number())
 
     def __index__(self):
         if self.dtype.category == 2 or self.numel() != 1:
@@ -531,7 +540,12 @@ class Tensor:
 
     def fill_(self, value):
         if isinstance(value, Tensor):
-            value = value.item()
+            if value.dim():
+                raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor "
+                                   f"with {value.dim()} dimensions.")
+            value = value.item()  # a tensor value is cast (wraps), a Python scalar is checked
+        elif self.numel():
+            D.check_scalar(value, self.dtype, _CTYPE.get(self.dtype.name))
         dispatch("fill", self, value)
         return self
 

@@ -8,8 +8,18 @@ FUNCTIONS = {name: op.fn for name, op in OPS.items()}
 FUNCTIONS.update({alias: OPS[target].fn for alias, target in ALIASES.items()})
 
 
+_NO_PRECHECK = {"eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor"}
+
+
 def _inplace(fn, name):
+    op = OPS.get(name)
+    precheck = (op is None or op.category == "binary") and name not in _NO_PRECHECK
+
     def method(self, *args, **kwargs):
+        if precheck and args and isinstance(args[0], (Tensor, bool, int, float)):
+            # torch checks the cast before running the kernel (int.bitwise_and_(float) is a
+            # cast error, not the kernel's dtype error)
+            E.can_cast_inplace(D.result_type_of([self, args[0]]), self.dtype)
         r = fn(self, *args, **kwargs)
         E.can_cast_inplace(r.dtype, self.dtype)
         if r.shape != self.shape:
@@ -18,6 +28,22 @@ def _inplace(fn, name):
         return self.copy_(r)
     method.__name__ = name + "_"
     return method
+
+
+def _pos(self):
+    if self.dtype is D.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return self
+
+
+def _invert(self):
+    if self.dtype is D.bool_:
+        return OPS["logical_not"].fn(self)
+    if self.dtype.category == 2:  # torch's Python-level check: a TypeError, not the kernel's
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        f"tensors (\"bitwise_not_cpu\" not implemented for "
+                        f"'{D.TNAME[self.dtype.name]}')")
+    return OPS["bitwise_not"].fn(self)
 
 
 def _bind():
@@ -52,10 +78,10 @@ def _bind():
     Tensor.__matmul__ = matmul_op
     Tensor.__rmatmul__ = lambda self, other: OPS["matmul"].fn(other, self)
     Tensor.__neg__ = OPS["neg"].fn
-    Tensor.__pos__ = lambda self: self
+    Tensor.__pos__ = _pos
+    Tensor.where = lambda self, condition, other: E.where(condition, self, other)
     Tensor.__abs__ = OPS["abs"].fn
-    Tensor.__invert__ = lambda self: (OPS["logical_not"].fn(self) if self.dtype is D.bool_
-                                      else OPS["bitwise_not"].fn(self))
+    Tensor.__invert__ = _invert
     Tensor.__hash__ = object.__hash__
     Tensor.masked_fill_ = _inplace(OPS["masked_fill"].fn, "masked_fill")
     Tensor.index_select = OPS["index_select"].fn

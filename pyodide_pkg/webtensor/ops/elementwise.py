@@ -6,11 +6,19 @@ from .. import _dtype as D
 from .._shape import broadcast_shapes
 from .._tensor import Tensor
 from ..backends import dispatch
+from ..backends.reference.mem import storable, write
 
 _HALF = (D.float16, D.bfloat16)
 
 # Unary ops that keep an integer input's dtype; the rest give the default float dtype.
 UNARY_KEEP_INT = {"neg", "abs", "relu", "floor", "ceil", "round", "sign", "bitwise_not"}
+
+
+# op -> (dtype categories torch rejects: 0 bool, 1 int, 2 float; torch's kernel name)
+_UNARY_REJECT = {"abs": ((0,), "abs_cpu"), "relu": ((0,), "relu"),
+                 "gelu": ((0, 1), "GeluKernelImpl"), "silu": ((0, 1), "silu_cpu"),
+                 "floor": ((0,), "floor_vml_cpu"), "ceil": ((0,), "ceil_vml_cpu"),
+                 "round": ((0,), "round_vml_cpu"), "bitwise_not": ((2,), "bitwise_not_cpu")}
 
 
 def _compute(dt):
@@ -21,10 +29,11 @@ def _as_tensor(x, dtype):
     """Tensor x cast to dtype, or a Python scalar as a 0-dim tensor of dtype."""
     if isinstance(x, Tensor):
         return x if x.dtype is dtype else x.to(dtype)
-    from .._creation import tensor
     if not isinstance(x, (bool, int, float)):
         raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
-    return tensor(x, dtype=dtype)
+    t = Tensor._empty((), dtype)
+    write(t, [x])  # wraps like torch's scalar cast (uint8 tensor + 1000 -> uint8)
+    return t
 
 
 def _operand(x, dt, comp):
@@ -46,8 +55,11 @@ def unary(op, x, **params):
         out = _new(x.shape, D.bool_)
         dispatch("unary", op, out, x, **params)
         return out
-    if op == "bitwise_not" and dt.category == 2:
-        raise TypeError("bitwise_not_cpu not implemented for 'Float'")
+    bad = _UNARY_REJECT.get(op)
+    if bad is not None and dt.category in bad[0]:
+        if op == "relu":
+            raise RuntimeError("Boolean inputs not supported for relu")
+        raise NotImplementedError(f'"{bad[1]}" not implemented for \'{D.TNAME[dt.name]}\'')
     if dt.category < 2 and op not in UNARY_KEEP_INT:
         dt = D.get_default_dtype()
     if op == "neg" and dt is D.bool_:
@@ -67,10 +79,37 @@ _BITWISE = {"bitwise_and", "bitwise_or", "bitwise_xor"}
 
 
 def _py_scalar(x):
-    """A numpy scalar as the Python number it holds: torch treats them like Python scalars."""
-    if type(x).__module__ == "numpy" and getattr(x, "ndim", None) == 0 and hasattr(x, "item"):
-        return x.item()
+    """A numpy scalar as the Python number it holds (torch treats them like Python scalars);
+    an ndarray as a tensor."""
+    if type(x).__module__ == "numpy":
+        if type(x).__name__ == "ndarray":
+            from .._creation import tensor
+            return tensor(x)
+        if getattr(x, "ndim", None) == 0 and hasattr(x, "item"):
+            return x.item()
     return x
+
+
+# Binary ops torch has no bool kernel for (when the computation dtype is bool).
+_BOOL_REJECT = {"remainder": "remainder_cpu", "pow": "pow"}
+
+
+def _is_bool(x):
+    return isinstance(x, bool) or isinstance(x, Tensor) and x.dtype is D.bool_
+
+
+def _check_sub(a, b):
+    if _is_bool(a) or _is_bool(b):
+        if _is_bool(a) and _is_bool(b) and isinstance(a, Tensor) and isinstance(b, Tensor):
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                               "supported. Use the `^` or `logical_xor()` operator instead.")
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+
+
+def _reject(kernel, dt):
+    raise NotImplementedError(f'"{kernel}" not implemented for \'{D.TNAME[dt.name]}\'')
 
 
 def binary(op, a, b, **params):
@@ -84,7 +123,16 @@ def binary(op, a, b, **params):
         if op in _FLOAT_RESULT and dt.category < 2 and params.get("rounding_mode") is None:
             dt = D.get_default_dtype()
         if op in _BITWISE and dt.category == 2:
-            raise RuntimeError(f"\"{op}_cpu\" not implemented for '{dt.name}'")
+            _reject(op + "_cpu", dt)
+        if dt is D.bool_:
+            mode = params.get("rounding_mode")
+            if mode is not None:
+                _reject(f"div_{mode}_cpu", dt)
+            if op in _BOOL_REJECT and (op != "pow" or isinstance(b, Tensor)):
+                _reject(_BOOL_REJECT[op], dt)
+        if op == "pow" and dt.category == 1 and not isinstance(b, Tensor) and \
+                not isinstance(b, bool) and isinstance(b, int) and b < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
     comp = _compute(dt)
     a, b = _operand(a, dt, comp), _operand(b, dt, comp)
     shape = broadcast_shapes(a.shape, b.shape)
@@ -94,19 +142,30 @@ def binary(op, a, b, **params):
     return out if out_dt is not comp or comp is dt else out.to(dt)
 
 
+def _check_alpha(a, b, alpha):
+    dt = D.result_type_of([_py_scalar(a), _py_scalar(b)])
+    if isinstance(alpha, bool):
+        if dt is not D.bool_:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    elif isinstance(alpha, float) and dt.category < 2:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
+
+
 def add(a, b, alpha=1):
-    if alpha != 1:
-        b = binary("mul", b, alpha)
+    if type(alpha) is not int or alpha != 1:  # the common call stays free of checks
+        _check_alpha(a, b, alpha)
+        if alpha != 1:
+            b = binary("mul", b, alpha)
     return binary("add", a, b)
 
 
 def sub(a, b, alpha=1):
-    if isinstance(a, Tensor) and a.dtype is D.bool_ and isinstance(b, Tensor) and \
-            b.dtype is D.bool_:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
-                           "supported. Use the `^` or `logical_xor()` operator instead.")
-    if alpha != 1:
-        b = binary("mul", b, alpha)
+    _check_sub(a, b)
+    if type(alpha) is not int or alpha != 1:
+        _check_alpha(a, b, alpha)
+        if alpha != 1:
+            b = binary("mul", b, alpha)
     return binary("sub", a, b)
 
 
@@ -127,6 +186,14 @@ def floor_divide(a, b):
     return div(a, b, rounding_mode="floor")
 
 
+def fmax(a, b):
+    return binary("fmax", a, b)
+
+
+def fmin(a, b):
+    return binary("fmin", a, b)
+
+
 def where(condition, input=None, other=None):
     if input is None and other is None:
         from .index import nonzero
@@ -144,6 +211,10 @@ def where(condition, input=None, other=None):
     return out if comp is dt else out.to(dt)
 
 
+_CTYPE = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int",
+          "int64": "int64_t"}
+
+
 def clamp(x, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -155,9 +226,16 @@ def clamp(x, min=None, max=None):
             out = binary("minimum", out, max)
         return out
     dt = D.result_type_of([v for v in (x, min, max) if v is not None])
+    if dt is D.bool_:
+        _reject("clamp_scalar_cpu", dt)
+    # torch casts the bounds to the result dtype: checked for range, then wrapped
+    # (clamp(uint8, -2, 5) uses 254 as the lower bound).
+    conv = storable(dt) if dt.category == 1 else float
+    lo, hi = [None if v is None else conv(D.check_scalar(v, dt, _CTYPE.get(dt.name)))
+              for v in (min, max)]
     comp = _compute(dt)
     out = _new(x.shape, comp)
-    dispatch("clamp", out, _as_tensor(x, comp), min, max)
+    dispatch("clamp", out, _as_tensor(x, comp), lo, hi)
     return out if comp is dt else out.to(dt)
 
 
@@ -180,11 +258,22 @@ def round(x, decimals=0):
 
 
 def square(x):
-    return binary("mul", x, x)
+    return binary("pow", x, 2)  # torch: bool -> int64, like pow
 
 
 def lerp(a, b, weight):
+    wt_ = isinstance(weight, Tensor)
+    for name, t in (("end", b), ("weight", weight if wt_ else None)):
+        if t is not None and t.dtype is not a.dtype:
+            raise RuntimeError(f"expected dtype {_CNAME.get(a.dtype.name, a.dtype.name)} for "
+                               f"`{name}` but got dtype {_CNAME.get(t.dtype.name, t.dtype.name)}")
+    if a.dtype.category < 2:
+        _reject("lerp_kernel_tensor" if wt_ else "lerp_kernel_scalar", a.dtype)
     return add(a, binary("mul", weight, sub(b, a)))
+
+
+_CNAME = {"float32": "float", "float64": "double", "float16": "c10::Half",
+          "bfloat16": "c10::BFloat16"}
 
 
 def isnan(x):
@@ -208,6 +297,4 @@ def can_cast_inplace(result, target):
                            f"to the desired output type {_TNAME.get(target.name, target.name)}")
 
 
-_TNAME = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
-          "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-          "bool": "Bool"}
+_TNAME = D.TNAME

@@ -2,7 +2,7 @@
 from collections import namedtuple
 
 from .. import _dtype as D
-from .._shape import norm_dim
+from .._shape import broadcast_shapes, norm_dim
 from .._tensor import Tensor
 from ..backends import dispatch
 from .elementwise import _as_tensor, binary, where
@@ -14,9 +14,9 @@ def _index_tensor(index, name):
     if not isinstance(index, Tensor):
         raise TypeError(f"{name}(): argument 'index' must be Tensor, not "
                         f"{type(index).__name__}")
-    if index.dtype is not D.int64:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
-    return index
+    if index.dtype not in (D.int64, D.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    return index.to(D.int64)  # the primitives take int64 indices
 
 
 def _check_like(x, dim, index, name):
@@ -30,6 +30,32 @@ def _check_like(x, dim, index, name):
                                f"apart from dimension {dim}")
 
 
+_CTYPE = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t",
+          "uint8": "uint8_t", "float32": "float", "float64": "double", "float16": "c10::Half",
+          "bfloat16": "c10::BFloat16"}
+_FMAX = {"float32": 3.4028234663852886e38, "float16": 65504.0, "bfloat16": 3.3895313892515355e38}
+
+
+def _check_scalar_fits(value, dtype):
+    """torch's checked scalar conversion (masked_fill, scatter value): out-of-range is an
+    error, not a wrap-around. Unsigned types also accept negatives down to -max."""
+    if dtype is D.bool_ or isinstance(value, bool):
+        return
+    if dtype.category == 2:
+        lim = _FMAX.get(dtype.name)
+        bad = lim is not None and value == value and abs(value) != float("inf") and \
+            abs(value) > lim
+    else:
+        bits = D.INT_BITS[dtype]
+        lo, hi = (-(1 << bits) + 1, (1 << bits) - 1) if not dtype.is_signed else \
+            (-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
+        bad = value != value or value in (float("inf"), float("-inf")) or \
+            not lo <= value <= hi
+    if bad:
+        raise RuntimeError(f"value cannot be converted to type {_CTYPE[dtype.name]} without "
+                           "overflow")
+
+
 def gather(x, dim, index):
     index = _index_tensor(index, "gather")
     d = norm_dim(dim, x.dim())
@@ -39,8 +65,45 @@ def gather(x, dim, index):
     return out
 
 
-def take_along_dim(x, indices, dim):
-    return gather(x, dim, indices)
+def take_along_dim(x, indices, dim=None):
+    if not isinstance(indices, Tensor) or indices.dtype is not D.int64:
+        got = indices.dtype if isinstance(indices, Tensor) else type(indices).__name__
+        from .elementwise import _TNAME
+        raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{_TNAME.get(getattr(got, 'name', got), got)}")
+    if dim is None:  # over the flattened input; torch uses view(-1), so no strided input
+        return gather(x.view(-1), 0, indices.view(-1))
+    d = norm_dim(dim, x.dim())
+    if x.dim() != indices.dim():
+        raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {x.dim()} dimensions for input, and "
+                           f"{indices.dim()} dimensions for indices")
+    if x.dim() == 0:
+        return gather(x, d, indices)
+    # broadcast every dim but `dim` (views, no copies), then gather
+    xs, js = list(x.shape), list(indices.shape)
+    xs[d], js[d] = indices.shape[d], x.shape[d]
+    ishape = broadcast_shapes(tuple(xs), indices.shape)
+    xshape = broadcast_shapes(tuple(js), x.shape)
+    return gather(x.expand(xshape), d, indices.expand(ishape))
+
+
+def _scatter(x, d, index, src, reduce):
+    """Checks shared by scatter/scatter_add/scatter_reduce, then the one dispatch."""
+    _check_like(x, d, index, "scatter")
+    if src.dtype is not x.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    out = x.clone()
+    dispatch("scatter", out, d, index, src, reduce)
+    return out
+
+
+def _value_src(value, index, dtype):
+    from .._creation import full
+    if isinstance(value, Tensor):
+        value = value.item()
+    _check_scalar_fits(value, dtype)
+    return full(index.shape, value, dtype=dtype)
 
 
 def scatter(x, dim, index, src=None, value=None, reduce=None):
@@ -50,27 +113,56 @@ def scatter(x, dim, index, src=None, value=None, reduce=None):
         src, value = None, src
     index = _index_tensor(index, "scatter")
     d = norm_dim(dim, x.dim())
-    _check_like(x, d, index, "scatter")
-    if reduce not in (None, "add", "multiply", "sum", "prod", "amax", "amin"):
-        raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce}")
+    if reduce not in (None, "add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
     if src is None:
-        from .._creation import full
-        src = full(index.shape, value, dtype=x.dtype)
-    elif src.dtype is not x.dtype:
-        raise RuntimeError(f"scatter(): Expected self.dtype to be equal to src.dtype")
-    out = x.clone()
-    dispatch("scatter", out, d, index, src, reduce)
-    return out
+        _check_like(x, d, index, "scatter")
+        src = _value_src(value, index, x.dtype)
+    return _scatter(x, d, index, src, reduce)
 
 
 def scatter_add(x, dim, index, src):
-    return scatter(x, dim, index, src, reduce="add")
+    index = _index_tensor(index, "scatter_add")
+    return _scatter(x, norm_dim(dim, x.dim()), index, src, "add")
 
 
-def scatter_reduce(x, dim, index, src, reduce, include_self=True):
+def _identity(reduce, dtype):
+    """What torch writes into the targeted slots when include_self=False."""
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    if dtype.category == 2:
+        return float("-inf") if reduce == "amax" else float("inf")
+    if dtype is D.bool_:
+        return reduce == "amin"
+    bits = D.INT_BITS[dtype]
+    lo, hi = (0, (1 << bits) - 1) if not dtype.is_signed else \
+        (-(1 << (bits - 1)), (1 << (bits - 1)) - 1)
+    return lo if reduce == "amax" else hi
+
+
+def scatter_reduce(x, dim, index, src, reduce, *, include_self=True):
+    if reduce not in ("sum", "prod", "mean", "amax", "amin"):
+        raise RuntimeError("reduce argument must be either sum, prod, mean, amax or amin, got "
+                           f"{reduce}")
+    index = _index_tensor(index, "scatter_reduce")
+    d = norm_dim(dim, x.dim())
+    base = x
     if not include_self:
-        raise NotImplementedError("webtensor: scatter_reduce(include_self=False)")
-    return scatter(x, dim, index, src, reduce=reduce)
+        base = _scatter(x, d, index, _value_src(_identity(reduce, x.dtype), index, x.dtype),
+                        None)
+    out = _scatter(base, d, index, src, "sum" if reduce == "mean" else reduce)
+    if reduce != "mean":
+        return out
+    # mean = sum / number of contributions (the input counts as one when included)
+    from .._creation import full
+    count = _scatter(full(x.shape, 1 if include_self else 0, dtype=x.dtype), d, index,
+                     full(index.shape, 1, dtype=x.dtype), "sum")
+    count = where(binary("eq", count, 0), _as_tensor(1, x.dtype), count)
+    from .elementwise import div
+    r = div(out, count) if x.dtype.category == 2 else div(out, count, rounding_mode="floor")
+    return r if r.dtype is x.dtype else r.to(x.dtype)
 
 
 def index_select(x, dim, index):
@@ -99,11 +191,9 @@ def masked_fill(x, mask, value):
             raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but "
                                f"got tensor with {value.dim()} dimension(s).")
         value = value.item()
-    r = where(mask, _as_tensor(value, x.dtype), x)
-    if r.shape != x.shape:
-        raise RuntimeError(f"The size of the mask {list(mask.shape)} must be broadcastable to "
-                           f"the size of the tensor {list(x.shape)}")
-    return r
+    _check_scalar_fits(value, x.dtype)
+    # out of place, torch broadcasts x and mask together (masked_fill_ checks the shape)
+    return where(mask, _as_tensor(value, x.dtype), x)
 
 
 def one_hot(x, num_classes=-1):
@@ -168,8 +258,9 @@ def nonzero(x, as_tuple=False):
                 rem //= s
             idx.append(pos[::-1])
     out = tensor(idx, dtype=D.int64) if idx else Tensor._empty((0, len(shape)), D.int64)
-    if as_tuple:
-        return tuple(out[:, k] for k in range(len(shape))) if shape else (out.reshape(-1),)
+    if as_tuple:  # a 0-d input acts as 1-d here: (tensor([0]),) when nonzero
+        return tuple(out[:, k] for k in range(len(shape))) if shape else \
+            (Tensor._empty((len(idx),), D.int64).zero_(),)
     return out
 
 
@@ -178,5 +269,5 @@ def argwhere(x):
 
 
 def masked_select(x, mask):
-    m = mask.expand(x.shape) if mask.shape != x.shape else mask
-    return x[m]
+    shape = broadcast_shapes(x.shape, mask.shape)
+    return x.expand(shape)[mask.expand(shape)]

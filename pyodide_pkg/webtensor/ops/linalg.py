@@ -1,4 +1,5 @@
 """matmul with torch's 1-D / 2-D / batched broadcasting rules, and its named forms."""
+from .. import _dtype as D
 from .._shape import broadcast_shapes, prod
 from .._tensor import Tensor
 from ..backends import dispatch
@@ -24,15 +25,17 @@ def matmul(a, b):
             raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src "
                                f"[{b.shape[0]}] to have the same number of elements, but got "
                                f"{a.shape[0]} and {b.shape[0]} elements respectively")
-        return _matmul(a.unsqueeze(0), b.unsqueeze(1)).view(())
+        return _matmul(a.unsqueeze(0), b.unsqueeze(1), "dot").view(())
     if a.dim() == 1:
-        return _matmul(a.unsqueeze(0), b).squeeze(-2)
+        return _matmul(a.unsqueeze(0), b, "addmv_impl_cpu" if b.dim() == 2 else "bmm"
+                       ).squeeze(-2)
     if b.dim() == 1:
-        return _matmul(a, b.unsqueeze(1)).squeeze(-1)
-    return _matmul(a, b)
+        return _matmul(a, b.unsqueeze(1), "addmv_impl_cpu" if a.dim() == 2 else "bmm"
+                       ).squeeze(-1)
+    return _matmul(a, b, "addmm_impl_cpu_" if a.dim() == b.dim() == 2 else "bmm")
 
 
-def _matmul(a, b):
+def _matmul(a, b, kernel="addmm_impl_cpu_"):
     m, k = a.shape[-2:]
     k2, n = b.shape[-2:]
     if k != k2:
@@ -43,6 +46,10 @@ def _matmul(a, b):
                            f"[{nb}, {k}] but got: [{nb}, {k2}].")
     batch = broadcast_shapes(a.shape[:-2], b.shape[:-2])
     dt = a.dtype
+    # torch has no bool kernels; it only gets to them when there is something to compute
+    # (dot always does)
+    if dt is D.bool_ and (kernel == "dot" or (k and prod(batch) * m * n)):
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
     comp = _compute(dt)
     out = Tensor._empty(batch + (m, n), comp)
     dispatch("matmul", out, a.to(comp).expand(batch + (m, k)), b.to(comp).expand(batch + (k, n)))
@@ -52,19 +59,19 @@ def _matmul(a, b):
 def mm(a, b):
     _check(a, b, "mm")
     if a.dim() != 2 or b.dim() != 2:
-        raise RuntimeError(f"self must be a matrix" if a.dim() != 2 else "mat2 must be a matrix")
-    return _matmul(a, b)
+        raise RuntimeError("self must be a matrix" if a.dim() != 2 else "mat2 must be a matrix")
+    return _matmul(a, b, "addmm_impl_cpu_")
 
 
 def bmm(a, b):
     _check(a, b, "bmm")
     if a.dim() != 3 or b.dim() != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor" if a.dim() != 3 else
+        raise RuntimeError("batch1 must be a 3D tensor" if a.dim() != 3 else
                            "batch2 must be a 3D tensor")
     if a.shape[0] != b.shape[0]:
         raise RuntimeError(f"batch1 and batch2 must have same number of batches, got "
                            f"{a.shape[0]} and {b.shape[0]}")
-    return _matmul(a, b)
+    return _matmul(a, b, "bmm")
 
 
 def dot(a, b):

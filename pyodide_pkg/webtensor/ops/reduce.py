@@ -13,7 +13,8 @@ values_indices = namedtuple("values_indices", ["values", "indices"])
 def _reduce(op, x, dim, keepdim, out_dtype, **params):
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
-    dims = norm_dims(dim, x.dim())
+    # all/any treat dim=() as "reduce nothing"; the other reductions as "reduce everything"
+    dims = () if op in ("all", "any") and _is_empty_dims(dim) else norm_dims(dim, x.dim())
     comp = _compute(out_dtype) if op not in ("argmax", "argmin", "all", "any") else None
     src = x if comp is None or x.dtype is comp else x.to(comp)
     kshape = tuple(1 if d in dims else s for d, s in enumerate(x.shape))
@@ -24,6 +25,10 @@ def _reduce(op, x, dim, keepdim, out_dtype, **params):
     if not keepdim:
         out = out.view(tuple(s for d, s in enumerate(x.shape) if d not in dims))
     return out
+
+
+def _is_empty_dims(dim):
+    return isinstance(dim, (tuple, list)) and not dim
 
 
 def _sum_dtype(x, dtype):
@@ -57,30 +62,38 @@ def _title(dt):
     return _TNAME[dt.name]
 
 
-def _check_nonempty(name, x, dims):
+def _check_nonempty(name, x, dims, whole=False):
+    """whole: no dim was given. torch's error type differs: arg* IndexError, the rest Runtime."""
+    if whole:
+        if x.numel() == 0:
+            msg = f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+            if name.startswith("arg"):
+                raise IndexError(msg)
+            raise RuntimeError(msg + " Specify the reduction dim with the 'dim' argument.")
+        return
     for d in dims:
         if x.shape[d] == 0:
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
-    if not dims and x.numel() == 0:
-        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
-                           "input.numel() == 0. Specify the reduction dim with the 'dim' argument.")
+
+
+def _amax_amin(op, x, dim, keepdim):
+    whole = dim is None or _is_empty_dims(dim)
+    dims = norm_dims(None if whole else dim, x.dim())
+    _check_nonempty(op, x, dims, whole)
+    return _reduce(op, x, dims, keepdim, x.dtype)
 
 
 def amax(x, dim=(), keepdim=False):
-    dims = norm_dims(None if dim == () else dim, x.dim())
-    _check_nonempty("amax", x, dims)
-    return _reduce("amax", x, dims, keepdim, x.dtype)
+    return _amax_amin("amax", x, dim, keepdim)
 
 
 def amin(x, dim=(), keepdim=False):
-    dims = norm_dims(None if dim == () else dim, x.dim())
-    _check_nonempty("amin", x, dims)
-    return _reduce("amin", x, dims, keepdim, x.dtype)
+    return _amax_amin("amin", x, dim, keepdim)
 
 
 def _arg(op, x, dim, keepdim):
     if dim is None:
-        _check_nonempty(op, x, ())
+        _check_nonempty(op, x, (), whole=True)
         r = _reduce(op, x.reshape(-1), 0, False, D.int64)
         return r.view([1] * x.dim()) if keepdim else r
     d = norm_dim(dim, x.dim())
@@ -88,19 +101,25 @@ def _arg(op, x, dim, keepdim):
     return _reduce(op, x, d, keepdim, D.int64)
 
 
+def _arg_public(op, x, dim, keepdim):
+    if isinstance(x, Tensor) and x.dtype is D.bool_:  # max(x, dim) on bool is fine, argmax not
+        raise RuntimeError(f"{op}(): does not support bool input")
+    return _arg(op, x, dim, keepdim)
+
+
 def argmax(x, dim=None, keepdim=False):
-    return _arg("argmax", x, dim, keepdim)
+    return _arg_public("argmax", x, dim, keepdim)
 
 
 def argmin(x, dim=None, keepdim=False):
-    return _arg("argmin", x, dim, keepdim)
+    return _arg_public("argmin", x, dim, keepdim)
 
 
 def _max_min(name, op, x, dim, keepdim):
     if isinstance(dim, Tensor):
         return binary("maximum" if name == "max" else "minimum", x, dim)
     if dim is None:
-        _check_nonempty(name, x, ())
+        _check_nonempty(name, x, (), whole=True)
         return _reduce(op, x, None, False, x.dtype)
     return values_indices(_reduce(op, x, dim, keepdim, x.dtype) if x.dim() else x.clone(),
                           _arg("argmax" if name == "max" else "argmin", x, dim, keepdim))
@@ -145,12 +164,17 @@ def logsumexp(x, dim, keepdim=False):
     return _reduce("logsumexp", x.to(dt), dim, keepdim, dt)
 
 
+def _bool_dtype(x):
+    # torch keeps uint8 for uint8 input (a legacy rule); every other dtype gives bool
+    return D.uint8 if getattr(x, "dtype", None) is D.uint8 else D.bool_
+
+
 def all(x, dim=None, keepdim=False):
-    return _reduce("all", x, dim, keepdim, D.bool_)
+    return _reduce("all", x, dim, keepdim, _bool_dtype(x))
 
 
 def any(x, dim=None, keepdim=False):
-    return _reduce("any", x, dim, keepdim, D.bool_)
+    return _reduce("any", x, dim, keepdim, _bool_dtype(x))
 
 
 def count_nonzero(x, dim=None):
@@ -184,10 +208,11 @@ def _softmax(op, x, dim, dtype):
         return _softmax(op, x.reshape(1), 0, dtype).view(())
     dt = D.as_dtype(dtype) or x.dtype
     if dt.category < 2:
-        raise RuntimeError(f'"{op}_lastdim_kernel_impl" not implemented for \'{dt.name}\'')
+        raise NotImplementedError(f'"{op}_lastdim_kernel_impl" not implemented for '
+                                  f"'{_title(dt)}'")
     comp = _compute(dt)
     out = Tensor._empty(x.shape, comp)
-    dispatch(op, out, x.to(comp), d)
+    dispatch(op, out, x.to(dt).to(comp), d)  # dtype= casts the input first (f32 -> f16 rounds)
     return out if comp is dt else out.to(dt)
 
 

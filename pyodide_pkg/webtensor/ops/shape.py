@@ -10,8 +10,10 @@ def _seq(tensors, name):
     if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
         raise TypeError(f"{name}(): argument 'tensors' must be tuple of Tensors, not "
                         f"{type(tensors).__name__}")
-    if not tensors:
-        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    if not tensors:  # torch's own wording and types differ between cat and the rest
+        if name == "cat":
+            raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
     return list(tensors)
 
 
@@ -107,11 +109,35 @@ def chunk(x, chunks, dim=0):
     return split(x, size, d) if size else tuple(x.narrow(d, 0, 0) for _ in range(chunks))
 
 
-def tensor_split(x, sections, dim=0):
+def tensor_split(x, indices_or_sections, dim=0):
+    if x.dim() == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
+                           "tensor with 0 dims")
     d = norm_dim(dim, x.dim())
     n = x.shape[d]
-    q, r = divmod(n, sections)
-    return split(x, [q + 1] * r + [q] * (sections - r), d)
+    arg = indices_or_sections
+    if isinstance(arg, Tensor):
+        if arg.dtype is not D.int64:
+            from .elementwise import _TNAME
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to have dtype "
+                               f"of long, but got {_TNAME.get(arg.dtype.name, arg.dtype.name)}")
+        if arg.dim() > 1:
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to be a "
+                               "zero-dimensional or one-dimensional tensor, but got a tensor "
+                               f"with {arg.dim()} dims")
+        arg = arg.item() if arg.dim() == 0 else arg.tolist()
+    if isinstance(arg, int):
+        if arg <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {arg}")
+        q, r = divmod(n, arg)
+        return split(x, [q + 1] * r + [q] * (arg - r), d)
+    # indices: pieces x[prev:i] with Python slice clamping (negative wraps, backwards is empty)
+    out, prev = [], 0
+    for i in list(arg) + [n]:
+        start, stop, _ = slice(prev, i).indices(n)
+        out.append(x.narrow(d, start, max(0, stop - start)))
+        prev = i
+    return tuple(out)
 
 
 def flip(x, dims):
@@ -127,10 +153,14 @@ def flip(x, dims):
 
 
 def fliplr(x):
+    if x.dim() < 2:
+        raise RuntimeError("Input must be >= 2-d.")
     return flip(x, 1)
 
 
 def flipud(x):
+    if x.dim() < 1:
+        raise RuntimeError("Input must be >= 1-d.")
     return flip(x, 0)
 
 
@@ -175,16 +205,47 @@ def tile(x, dims):
     return repeat(x, (1,) * (x.dim() - len(dims)) + dims)
 
 
-def repeat_interleave(x, repeats, dim=None):
+def repeat_interleave(x, repeats=None, dim=None, *, output_size=None):
+    if repeats is None:  # repeat_interleave(repeats): arange(len) each repeated repeats[i] times
+        from .._creation import arange
+        if x.dim() != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        return repeat_interleave(arange(x.shape[0]), x, 0)
     if dim is None:
         x, dim = x.reshape(-1), 0
     d = norm_dim(dim, x.dim())
-    if not isinstance(repeats, int):
-        raise NotImplementedError("webtensor: repeat_interleave with tensor repeats")
+    if isinstance(repeats, Tensor):
+        return _repeat_interleave_tensor(x, repeats, d)
+    if repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
     v = x.unsqueeze(d + 1)
     shape = list(v.shape)
     shape[d + 1] = repeats
     return v.expand(shape).reshape(x.shape[:d] + (x.shape[d] * repeats,) + x.shape[d + 1:])
+
+
+def _repeat_interleave_tensor(x, repeats, d):
+    """Per-slice repeats: the output size depends on the data, so build the index on the host
+    and let index_select do the copy."""
+    from .._creation import tensor
+    if repeats.dtype.category != 1:
+        from .elementwise import _TNAME
+        raise NotImplementedError('"repeat_interleave_cpu" not implemented for '
+                                  f"'{_TNAME.get(repeats.dtype.name, repeats.dtype.name)}'")
+    if repeats.dim() > 1:
+        raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+    n = x.shape[d] if x.dim() else 1
+    reps = repeats.reshape(-1).tolist()
+    if len(reps) == 1:
+        reps = reps * n
+    if len(reps) != n:
+        raise RuntimeError(f"repeats must have the same size as input along dim, but got "
+                           f"repeats.size(0) = {len(reps)} and input.size({d}) = {n}")
+    if any(r < 0 for r in reps):
+        raise RuntimeError("repeats can not be negative")
+    idx = [i for i, r in enumerate(reps) for _ in range(r)]
+    index = tensor(idx, dtype=D.int64) if idx else Tensor._empty((0,), D.int64)
+    return x.index_select(d, index)
 
 
 def _tri_mask(x, diagonal, lower):

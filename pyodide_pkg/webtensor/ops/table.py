@@ -45,13 +45,12 @@ def _add(name, fn, category, primitive, method=True, inplace=False):
 
 
 for _n in UNARY:
-    _add(_n, _SPECIAL.get(_n) or _unary_fn(_n), "unary", "unary", method=True,
-         inplace=_n not in ("logical_not",))
+    _add(_n, _SPECIAL.get(_n) or _unary_fn(_n), "unary", "unary", method=True, inplace=True)
 for _n in BINARY:
     _add(_n, _SPECIAL.get(_n) or _binary_fn(_n), "binary", "binary", inplace=True)
 for _n, _f in (("rsub", E.rsub), ("floor_divide", E.floor_divide), ("square", E.square),
-               ("lerp", E.lerp)):
-    _add(_n, _f, "binary", "binary", inplace=_n != "rsub")
+               ("lerp", E.lerp), ("fmax", E.fmax), ("fmin", E.fmin)):
+    _add(_n, _f, "binary", "binary", inplace=_n not in ("rsub", "fmax", "fmin"))
 for _n, _f in (("clamp", E.clamp), ("clamp_min", E.clamp_min), ("clamp_max", E.clamp_max)):
     _add(_n, _f, "binary", "clamp", inplace=True)
 _add("where", E.where, "binary", "where")
@@ -92,7 +91,7 @@ for _n in ("nonzero", "argwhere"):
 ALIASES = {"negative": "neg", "multiply": "mul", "subtract": "sub", "divide": "div",
            "true_divide": "div", "greater": "gt", "less": "lt", "greater_equal": "ge",
            "less_equal": "le", "not_equal": "ne", "clip": "clamp", "arctan2": "atan2",
-           "absolute": "abs", "fmax": "maximum", "fmin": "minimum"}
+           "absolute": "abs"}
 
 
 def markdown():

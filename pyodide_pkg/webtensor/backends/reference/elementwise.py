@@ -204,12 +204,10 @@ def _remainder(a, b):
 
 
 def _pow(a, b):
-    if isinstance(a, int) and isinstance(b, int) and not isinstance(a, bool):
-        if b < 0:
-            if a in (1, -1):
-                return a ** b
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
-        return a ** b
+    if isinstance(a, int) and isinstance(b, int):
+        if b < 0:  # integer pow from tensor exponents: 1/a**|b| truncated, like torch
+            return 1 if a == 1 else (-1 if b % 2 else 1) if a == -1 else 0
+        return pow(a, b, 1 << 64)  # modular: wraps like the C kernel, stays fast
     try:
         r = math.pow(a, b)
     except OverflowError:
@@ -231,6 +229,18 @@ def _minimum(a, b):
     return a if a <= b else b
 
 
+def _fmax(a, b):
+    if a != a:
+        return b
+    return a if b != b or a >= b else b
+
+
+def _fmin(a, b):
+    if a != a:
+        return b
+    return a if b != b or a <= b else b
+
+
 def _atan2(a, b):
     return math.atan2(a, b) if a == a and b == b else _NAN
 
@@ -243,6 +253,8 @@ BINARY_FN = {
     "pow": _pow,
     "maximum": _maximum,
     "minimum": _minimum,
+    "fmax": _fmax,
+    "fmin": _fmin,
     "remainder": _remainder,
     "atan2": _atan2,
     "eq": lambda a, b: a == b,

@@ -20,9 +20,10 @@ def matmul(out, a, b):
 
 
 def _check_index(i, size, dim):
-    if not -size <= i < size:
-        raise IndexError(f"index {i} is out of bounds for dimension {dim} with size {size}")
-    return i + size if i < 0 else i
+    # gather/scatter do not wrap negative indices; torch raises RuntimeError here
+    if not 0 <= i < size:
+        raise RuntimeError(f"index {i} is out of bounds for dimension {dim} with size {size}")
+    return i
 
 
 def gather(out, x, dim, index):
@@ -56,7 +57,9 @@ def scatter(out, dim, index, src, reduce=None):
 
 
 def index_select(out, x, dim, index):
-    idx = [_check_index(i, x.shape[dim], dim) for i in read(index)]
+    idx = read(index)
+    if any(not 0 <= i < x.shape[dim] for i in idx):  # torch's wording and type
+        raise IndexError("index out of range in self")
     xv = read(x)
     outer = prod(x.shape[:dim])
     inner = prod(x.shape[dim + 1:])
@@ -82,7 +85,8 @@ def sort(values, indices, x, dim, descending=False, stable=False):
     rv, ri = [], []
     for s in range(0, len(vals), max(n, 1)):
         row = vals[s:s + n]
-        perm = sorted(range(len(row)), key=lambda i: _sort_key(row[i]), reverse=descending)  # stable both ways
+        # sorted() is stable with reverse=True too
+        perm = sorted(range(len(row)), key=lambda i: _sort_key(row[i]), reverse=descending)
         rv.extend(row[i] for i in perm)
         ri.extend(perm)
     write(values.permute(order), rv)
