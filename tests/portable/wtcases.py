@@ -1,0 +1,651 @@
+"""The case catalogue: every op of webtensor.ops.table.OPS called on small deterministic inputs.
+
+cases("golden") is the subset scripts/make_golden.py runs under torch into tests/golden/ops.json;
+cases("grid") adds every dtype x layout x shape combination for the WASM-vs-reference check.
+A case is JSON-able: {"id", "op", "call" (fn | method | inplace), "inputs": [spec...],
+"args" ({"t": i} = inputs[i], {"f": "nan"} = a float, {"dtype": name}), "kwargs", "tol"}.
+Pure Python (no numpy / torch): it runs inside Pyodide.
+"""
+from wtcheck import DTYPES, FLOATS, INTS, LAYOUTS, spec
+
+UNARY = ("neg", "abs", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tanh",
+         "sigmoid", "relu", "gelu", "silu", "erf", "floor", "ceil", "round", "sign",
+         "reciprocal", "logical_not", "bitwise_not")
+BINARY = ("add", "sub", "mul", "div", "pow", "maximum", "minimum", "remainder", "atan2",
+          "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
+          "bitwise_and", "bitwise_or", "bitwise_xor")
+_POS_DOMAIN = {"log", "sqrt", "rsqrt", "log1p"}
+_NEEDS_NONZERO = {"div", "remainder", "floor_divide"}
+# The golden file (< 300 KB) takes these per-dtype rows; the WASM-vs-reference grid takes all.
+_GOLDEN_DTYPES = ("float32", "float16", "bfloat16", "int64", "bool")
+_ARITH = {"add", "sub", "mul", "div", "pow", "remainder", "rsub", "floor_divide"}
+# Not a function in torch's namespace: make_golden resolves these via torch.nn.functional.
+TORCH_FUNCTIONAL = {"gelu", "silu", "one_hot"}
+
+
+def _dts(grid):
+    return DTYPES if grid else ("float32", "float16", "int64", "uint8", "bool")
+
+
+def T(i):
+    return {"t": i}
+
+
+def F(x):
+    return {"f": x}
+
+
+def DT(name):
+    return {"dtype": name}
+
+
+class _Catalogue:
+    def __init__(self):
+        self.cases = []
+        self._ids = set()
+
+    def add(self, op, inputs, args=None, kwargs=None, call="fn", tag="", tol=None):
+        if args is None:
+            args = [T(i) for i in range(len(inputs))]
+        for s in inputs:
+            if set(s) - {"shape", "dtype", "layout", "seed", "domain", "data"}:
+                raise ValueError(f"not a spec: {s}")
+        base = op + (f"-{call}" if call != "fn" else "") + (f"-{tag}" if tag else "")
+        cid, n = base, 1
+        while cid in self._ids:
+            n += 1
+            cid = f"{base}-{n}"
+        self._ids.add(cid)
+        c = {"id": cid, "op": op, "inputs": inputs}
+        if call != "fn":
+            c["call"] = call
+        if args != [T(i) for i in range(len(inputs))]:
+            c["args"] = args
+        if kwargs:
+            c["kwargs"] = kwargs
+        if tol:
+            c["tol"] = list(tol)
+        self.cases.append(c)
+
+
+def _layout(i):
+    return LAYOUTS[i % len(LAYOUTS)]
+
+
+def _unary(c, grid):
+    for op in UNARY:
+        dom = "pos" if op in _POS_DOMAIN else "any"
+        for j, dt in enumerate(DTYPES):
+            lay = _layout(j)
+            if not grid and dt not in _GOLDEN_DTYPES:
+                continue
+            c.add(op, [spec((2, 3), dt, j, lay, dom if dt in FLOATS else "any")], tag=f"{dt}-{lay}")
+            if grid:
+                grid_shapes = (((), "contig"), ((0, 3), "contig"), ((1,), "offset"),
+                               ((2, 3, 4), "transposed"), ((3, 5), "stepped"), ((4, 2), "expanded"))
+                for k, (shape, l2) in enumerate(grid_shapes):
+                    c.add(op, [spec(shape, dt, j + k, l2, dom if dt in FLOATS else "any")],
+                          tag=f"{dt}-{l2}-{len(shape)}d")
+        c.add(op, [spec((9,), "float32", 1, domain="special")], tag="special")
+        c.add(op, [spec((0, 3), "float32")], tag="empty")
+        c.add(op, [spec((), "float64", 2, domain=dom)], tag="0d")
+        if grid or op in ("exp", "abs", "sigmoid", "round", "bitwise_not"):
+            c.add(op, [spec((3, 2), "float32", 3, "transposed", dom)], call="method")
+        if op != "logical_not":
+            c.add(op, [spec((2, 3), "float32", 4, "contig", dom)], call="inplace")
+            if grid or op in ("neg", "exp", "floor", "bitwise_not", "sqrt", "relu", "sign"):
+                c.add(op, [spec((2, 3), "int32", 4, "contig", dom)], call="inplace", tag="int32")
+    c.add("gelu", [spec((7,), "float32", 5)], kwargs={"approximate": "tanh"}, tag="tanh")
+    c.add("round", [spec((6,), "float32", data=[1.2345, -2.5551, 0.125, 2.5, 3.5, -0.005])],
+          kwargs={"decimals": 2}, tag="decimals")
+    c.add("round", [spec((4,), "float32", data=[0.5, 1.5, 2.5, -0.5])], tag="half-even")
+    c.add("exp", [spec((4,), "float32", data=[100.0, -100.0, 88.5, -0.0])], tag="overflow")
+    c.add("exp", [spec((4,), "float16", data=[12.0, -20.0, 1.5, 11.0])], tag="f16-overflow")
+
+
+def _binary_pair(op, dt, seed, lay, shape_b=(2, 3), lay_b="contig"):
+    dom_b = "nonzero" if op in _NEEDS_NONZERO else "any"
+    dom_a = "any"
+    if op == "pow":
+        dom_b = "idx4" if dt in INTS or dt == "bool" else "any"
+        dom_a = "pos" if dt in FLOATS else "any"
+    return [spec((2, 3), dt, seed, lay, dom_a), spec(shape_b, dt, seed + 7, lay_b, dom_b)]
+
+
+def _binary(c, grid):
+    extra = (("rsub", False), ("floor_divide", False))
+    for op in BINARY + tuple(o for o, _ in extra):
+        for j, dt in enumerate(DTYPES):
+            lay = _layout(j)
+            if not (grid or dt in _GOLDEN_DTYPES and (op in _ARITH or dt != "bfloat16")):
+                continue
+            c.add(op, _binary_pair(op, dt, j, lay), tag=f"{dt}-{lay}")
+            if grid:
+                for l2 in LAYOUTS:
+                    c.add(op, _binary_pair(op, dt, j + 1, l2, (3,), "contig"),
+                          tag=f"{dt}-{l2}-bcast")
+        dom_b = "nonzero" if op in _NEEDS_NONZERO else "any"
+        c.add(op, [spec((2, 1, 3), "float32", 1), spec((4, 1), "float32", 2, domain=dom_b)],
+              tag="bcast")
+        c.add(op, [spec((9,), "float32", 1, domain="special"),
+                   spec((9,), "float32", 5, "offset", "special")], tag="special")
+        arith = op in _ARITH or grid
+        if arith or op in ("eq", "logical_and", "bitwise_or", "maximum"):
+            c.add(op, [spec((0, 3), "float32"), spec((3,), "float32", 1, domain=dom_b)],
+                  tag="empty")
+        for a, b in (("int32", "float16"), ("uint8", "int8"), ("bool", "float32"),
+                     ("int64", "bfloat16"), ("float16", "bfloat16"), ("int8", "int64")):
+            if arith or (a, b) == ("uint8", "int8"):
+                c.add(op, [spec((2, 3), a, 3), spec((3,), b, 4, domain="nonzero")],
+                      tag=f"{a}-{b}")
+        for s, dt in ((2.5, "int64"), (3, "uint8"), (True, "int32"), (2, "float16"),
+                      (-1.5, "bfloat16")):
+            if arith or dt == "int64" and op in ("eq", "lt", "bitwise_and"):
+                c.add(op, [spec((2, 3), dt, 6)], args=[T(0), s], tag=f"scalar-{dt}")
+        if arith:
+            c.add(op, [spec((2, 3), "int32", 5), spec((), "float64", 6, domain="nonzero")],
+                  tag="0d-float64")
+            c.add(op, [spec((2, 3), "float16", 5), spec((), "float64", 6, domain="nonzero")],
+                  tag="0d-same-category")
+            c.add(op, [spec((3, 2), "float32", 8, "transposed"),
+                       spec((3, 2), "float32", 9, domain=dom_b)], call="method")
+        if op != "rsub":
+            for dt in ("float32", "int64", "uint8"):
+                if grid or op in _ARITH or dt == "int64":
+                    c.add(op, _binary_pair(op, dt, 10, "contig"), call="inplace", tag=dt)
+            c.add(op, [spec((2, 3), "int32", 11), spec((3,), "float32", 12, domain="nonzero")],
+                  call="inplace", tag="int-float")
+    c.add("add", [spec((2, 3), "int8", 1, domain="wide"), spec((2, 3), "int8", 2, domain="wide")],
+          tag="wrap")
+    c.add("mul", [spec((2, 3), "uint8", 1, domain="wide"),
+                  spec((2, 3), "uint8", 2, domain="wide")], tag="wrap")
+    c.add("mul", [spec((2, 3), "int64", 1, domain="wide"),
+                  spec((2, 3), "int64", 2, domain="wide")], tag="wrap64")
+    c.add("add", [spec((2, 3), "float32"), spec((2, 3), "float32", 1)], kwargs={"alpha": 2},
+          tag="alpha")
+    c.add("sub", [spec((2, 3), "int64"), spec((2, 3), "int64", 1)], kwargs={"alpha": 3},
+          tag="alpha")
+    c.add("add", [spec((2, 3), "uint8")], args=[T(0), 300], tag="uint8-overflow-scalar")
+    for mode in ("trunc", "floor"):
+        for dt in ("float32", "int64", "int8"):
+            c.add("div", [spec((2, 3), dt, 3), spec((2, 3), dt, 4, domain="nonzero")],
+                  kwargs={"rounding_mode": mode}, tag=f"{mode}-{dt}")
+    c.add("div", [spec((3,), "int64"), spec((3,), "int64", data=[0, 1, 2])],
+          kwargs={"rounding_mode": "floor"}, tag="int-zero")
+    c.add("remainder", [spec((3,), "int32"), spec((3,), "int32", data=[0, 1, 2])], tag="int-zero")
+    c.add("pow", [spec((3,), "int64", data=[2, 3, -2]), spec((3,), "int64", data=[-1, 2, 3])],
+          tag="int-negative-exp")
+    c.add("pow", [spec((4,), "float32", data=[0.0, -2.0, 2.0, -0.0])], args=[T(0), -1.5],
+          tag="scalar-exp")
+    c.add("square", [spec((2, 3), "float32", 1)])
+    c.add("square", [spec((2, 3), "int8", 1, domain="wide")], tag="int8-wrap")
+    c.add("square", [spec((2, 3), "bool", 1)], tag="bool")
+    c.add("square", [spec((3, 2), "float16", 2, "transposed")], call="method")
+    c.add("square", [spec((2, 3), "float64", 3)], call="inplace")
+    for dt in ("float32", "float64", "float16", "bfloat16"):
+        c.add("lerp", [spec((2, 3), dt, 1), spec((2, 3), dt, 2)], args=[T(0), T(1), 0.25],
+              tag=dt)
+    c.add("lerp", [spec((2, 3), "float32", 1), spec((3,), "float32", 2),
+                   spec((2, 1), "float32", 3, domain="unit")], tag="tensor-weight")
+    c.add("lerp", [spec((2, 3), "float32", 1), spec((2, 3), "float32", 2)],
+          args=[T(0), T(1), 0.75], call="method")
+    c.add("lerp", [spec((2, 3), "float32", 1), spec((2, 3), "float32", 2)],
+          args=[T(0), T(1), 0.5], call="inplace")
+
+
+def _clamp_where(c, grid):
+    for dt in _dts(grid):
+        lo, hi = (-1.25, 1.5) if dt in FLOATS else (-2, 5) if dt != "bool" else (False, True)
+        c.add("clamp", [spec((2, 3), dt, 1)], args=[T(0), lo, hi], tag=dt)
+        c.add("clamp_min", [spec((2, 3), dt, 2, "stepped")], args=[T(0), lo], tag=dt)
+        c.add("clamp_max", [spec((2, 3), dt, 3, "transposed")], args=[T(0), hi], tag=dt)
+    c.add("clamp", [spec((9,), "float32", domain="special")], args=[T(0), -1.0, 1.0],
+          tag="special")
+    c.add("clamp", [spec((2, 3), "int64")], args=[T(0), 0.5], tag="int-float-bound")
+    c.add("clamp", [spec((2, 3), "float32")], kwargs={"max": 0.5}, args=[T(0)], tag="max-only")
+    c.add("clamp", [spec((2, 3), "float32"), spec((3,), "float32", 1), spec((2, 1), "float32", 2)],
+          args=[T(0), T(1), T(2)], tag="tensor-bounds")
+    c.add("clamp", [spec((2, 3), "float32")], args=[T(0), 2.0, -2.0], tag="min-gt-max")
+    c.add("clamp", [spec((2, 3), "float32")], args=[T(0), F("nan"), 1.0], tag="nan-bound")
+    c.add("clamp", [spec((2, 3), "float32")], args=[T(0)], tag="no-bounds")
+    c.add("clamp", [spec((2, 3), "float32")], args=[T(0), -1.0, 1.0], call="method")
+    c.add("clamp", [spec((2, 3), "float32")], args=[T(0), -1.0, 1.0], call="inplace")
+    c.add("clamp", [spec((2, 3), "int32")], args=[T(0), -1.5, 1.0], call="inplace", tag="int")
+    c.add("clamp_min", [spec((2, 3), "float16")], args=[T(0), 0.0], call="inplace")
+    c.add("clamp_max", [spec((2, 3), "bfloat16")], args=[T(0), 0.0], call="inplace")
+    for dt in _dts(grid):
+        c.add("where", [spec((2, 3), "bool", 1), spec((2, 3), dt, 2, "transposed"),
+                        spec((3,), dt, 3)], tag=dt)
+    c.add("where", [spec((2, 1), "bool", 1), spec((3,), "int32", 2), spec((2, 3), "float16", 3)],
+          tag="promote-bcast")
+    c.add("where", [spec((2, 3), "bool", 1), spec((2, 3), "int64", 2)], args=[T(0), T(1), 0.5],
+          tag="scalar-other")
+    c.add("where", [spec((2, 3), "bool", 1)], args=[T(0), 1.0, 0.0], tag="scalars")
+    c.add("where", [spec((2, 3), "bool", 1)], args=[T(0)], tag="nonzero-form")
+    c.add("where", [spec((2, 3), "float32", 1), spec((2, 3), "float32", 2),
+                    spec((2, 3), "float32", 3)], tag="float-cond")
+    c.add("where", [spec((2, 3), "bool", 1), spec((2, 3), "float32", 2),
+                    spec((2, 3), "float32", 3)], args=[T(1), T(0), T(2)], call="method")
+    for op in ("isnan", "isinf", "isfinite"):
+        c.add(op, [spec((9,), "float32", domain="special")], tag="f32")
+        c.add(op, [spec((9,), "float16", domain="special")], tag="f16")
+        c.add(op, [spec((9,), "bfloat16", 1, domain="special")], tag="bf16")
+        c.add(op, [spec((3, 3), "float64", 2, "transposed", "special")], call="method")
+        for dt in ("int64", "uint8", "bool"):
+            c.add(op, [spec((2, 3), dt, 1)], tag=dt)
+
+
+def _reduce(c, grid):
+    shape = (2, 3, 4)
+    dims = (None, 0, -1, (0, 2), (1,))
+    for op in ("sum", "mean", "prod", "amax", "amin", "logsumexp", "all", "any", "count_nonzero"):
+        for j, dt in enumerate(_dts(grid)):
+            lay = _layout(j)
+            d = 1 if op == "logsumexp" else None
+            c.add(op, [spec(shape, dt, j, lay, "near1" if op == "prod" else "any")],
+                  args=[T(0)] + ([d] if d is not None else []), tag=f"{dt}-{lay}")
+        for k, d in enumerate(dims):
+            if d is None and op == "logsumexp":
+                continue
+            for keep in ((False, True) if grid else (k % 2 == 1,)):
+                dt = ("float32", "float64", "float16", "bfloat16", "int32")[k]
+                kw = {} if op == "count_nonzero" else {"keepdim": keep}
+                args = [T(0)] if d is None else [T(0), d if not isinstance(d, tuple) else list(d)]
+                if d is None and op in ("sum", "mean", "prod", "all", "any", "count_nonzero"):
+                    kw = {}
+                c.add(op, [spec(shape, dt, k, _layout(k + 1), "near1" if op == "prod" else "any")],
+                      args=args, kwargs=kw, tag=f"dim{d}-keep{keep}-{dt}")
+        c.add(op, [spec((0, 3), "float32")], args=[T(0), 0], tag="empty-dim0")
+        c.add(op, [spec((0, 3), "float32")], args=[T(0), 1], tag="empty-dim1")
+        c.add(op, [spec((), "float32", 3)], args=[T(0)] + ([0] if op == "logsumexp" else []),
+              tag="0d")
+        c.add(op, [spec((9,), "float32", domain="special")],
+              args=[T(0)] + ([0] if op == "logsumexp" else []), tag="special")
+        c.add(op, [spec((3, 4), "float32", 2, "transposed")],
+              args=[T(0)] + ([1] if op == "logsumexp" else []), call="method")
+    for op in ("sum", "mean", "prod"):
+        c.add(op, [spec((2, 3), "int32", 1)], args=[T(0), 1], kwargs={"dtype": DT("float64")},
+              tag="dtype-kw")
+        c.add(op, [spec((2, 3), "float16", 1)], args=[T(0)], kwargs={"dtype": DT("float32")},
+              tag="dtype-kw-f16")
+    c.add("sum", [spec((2, 3), "int8", 1, domain="wide")], args=[T(0)], tag="int8-no-wrap")
+    c.add("sum", [spec((0,), "float32")], args=[T(0)], tag="empty-all")
+    c.add("mean", [spec((0,), "float32")], args=[T(0)], tag="empty-all")
+    c.add("prod", [spec((0, 2), "int64")], args=[T(0), 0], tag="empty-int")
+    c.add("amax", [spec((0, 3), "float32")], args=[T(0)], tag="empty-all")
+    for op in ("argmax", "argmin"):
+        for j, dt in enumerate(_dts(grid)):
+            c.add(op, [spec(shape, dt, j, _layout(j))], tag=f"{dt}")
+        for d, keep in ((0, False), (1, True), (-1, False), (None, True)):
+            c.add(op, [spec(shape, "float32", 2, "transposed")], args=[T(0), d],
+                  kwargs={"keepdim": keep}, tag=f"dim{d}-keep{keep}")
+        c.add(op, [spec((9,), "float32", domain="special")], tag="special")
+        c.add(op, [spec((), "int64", 1)], tag="0d")
+        c.add(op, [spec((0, 3), "float32")], tag="empty")
+        c.add(op, [spec((0, 3), "float32")], args=[T(0), 1], tag="empty-dim1")
+        c.add(op, [spec((3, 4), "int32", 1, "stepped")], args=[T(0), 1], call="method")
+    for op in ("max", "min"):
+        for j, dt in enumerate(_dts(grid)):
+            c.add(op, [spec(shape, dt, j, _layout(j))], tag=dt)
+            c.add(op, [spec(shape, dt, j + 1, _layout(j + 1))], args=[T(0), 1], tag=f"dim-{dt}")
+        c.add(op, [spec(shape, "float32", 3)], args=[T(0), -1], kwargs={"keepdim": True},
+              tag="keepdim")
+        c.add(op, [spec((2, 3), "float32", 1), spec((3,), "float32", 2)], tag="binary-form")
+        c.add(op, [spec((9,), "float32", domain="special")], tag="special")
+        c.add(op, [spec((9,), "float32", domain="special")], args=[T(0), 0], tag="special-dim")
+        c.add(op, [spec((0, 3), "float32")], tag="empty")
+        c.add(op, [spec((3, 4), "float16", 1, "transposed")], args=[T(0), 0], call="method")
+    for op in ("var", "std", "var_mean", "std_mean"):
+        for dt in FLOATS + ("int64",):
+            c.add(op, [spec(shape, dt, 1, "stepped")], tag=dt)
+        c.add(op, [spec(shape, "float32", 2)], args=[T(0), 1], tag="dim")
+        c.add(op, [spec(shape, "float64", 2)], args=[T(0), [0, 2]], kwargs={"keepdim": True},
+              tag="dims-keepdim")
+        c.add(op, [spec(shape, "float32", 3)], args=[T(0), 1], kwargs={"correction": 0},
+              tag="correction0")
+        c.add(op, [spec(shape, "float32", 3)], args=[T(0), 1], kwargs={"unbiased": False},
+              tag="unbiased-false")
+        c.add(op, [spec((1, 3), "float32", 3)], args=[T(0), 0], tag="single")
+        c.add(op, [spec((9,), "float32", domain="special")], tag="special")
+        if op in ("var", "std"):
+            c.add(op, [spec((3, 4), "float32", 1, "transposed")], args=[T(0), 0], call="method")
+    for op in ("cumsum", "cumprod"):
+        for j, dt in enumerate(_dts(grid)):
+            c.add(op, [spec((2, 5), dt, j, _layout(j), "near1" if op == "cumprod" else "any")],
+                  args=[T(0), 1], tag=dt)
+        c.add(op, [spec((3, 4), "float32", 1, "transposed")], args=[T(0), 0], tag="dim0")
+        c.add(op, [spec((2, 3), "int32", 1)], args=[T(0), -1], kwargs={"dtype": DT("float32")},
+              tag="dtype-kw")
+        c.add(op, [spec((9,), "float32", domain="special")], args=[T(0), 0], tag="special")
+        c.add(op, [spec((), "float32", 1)], args=[T(0), 0], tag="0d")
+        c.add(op, [spec((0, 3), "float32")], args=[T(0), 0], tag="empty")
+        c.add(op, [spec((3, 4), "float32", 2)], args=[T(0), 1], call="method")
+    for op in ("softmax", "log_softmax"):
+        for dt in FLOATS:
+            for d in (0, -1):
+                c.add(op, [spec((3, 4), dt, 1, "transposed")], args=[T(0), d], tag=f"{dt}-{d}")
+        c.add(op, [spec((2, 3, 4), "float32", 2, "stepped")], args=[T(0), 1], tag="3d")
+        c.add(op, [spec((2, 3), "float32", 2, domain="wide")], args=[T(0), 1], tag="large")
+        c.add(op, [spec((9,), "float32", domain="special")], args=[T(0), 0], tag="special")
+        c.add(op, [spec((3,), "float32", data=["-inf", 0.0, 1.0])], args=[T(0), 0], tag="neginf")
+        c.add(op, [spec((2, 3), "int64", 1)], args=[T(0), 1], tag="int")
+        c.add(op, [spec((2, 3), "int64", 1)], args=[T(0), 1], kwargs={"dtype": DT("float32")},
+              tag="int-dtype-kw")
+        c.add(op, [spec((2, 3), "float16", 1)], args=[T(0), 1], kwargs={"dtype": DT("float32")},
+              tag="f16-dtype-kw")
+        c.add(op, [spec((), "float32", 1)], args=[T(0), 0], tag="0d")
+        c.add(op, [spec((0, 3), "float32")], args=[T(0), 1], tag="empty")
+        c.add(op, [spec((3, 4), "float32", 3)], args=[T(0), 1], call="method")
+
+
+def _linalg(c, grid):
+    mm_tol = {"float16": (2e-3, 2e-2), "bfloat16": (2e-2, 1e-1)}
+    for dt in DTYPES:
+        c.add("matmul", [spec((2, 3), dt, 1), spec((3, 4), dt, 2, "transposed")], tag=dt,
+              tol=mm_tol.get(dt))
+        c.add("mm", [spec((3, 2), dt, 3, "transposed"), spec((2, 2), dt, 4, "stepped")], tag=dt,
+              tol=mm_tol.get(dt))
+    shapes = (((3,), (3,)), ((3,), (3, 2)), ((2, 3), (3,)), ((2, 2, 3), (3, 4)),
+              ((2, 1, 2, 3), (3, 3, 2)), ((4,), (2, 4, 3)), ((2, 0), (0, 3)), ((0, 2), (2, 3)),
+              ((1, 2, 3), (2, 3, 2)))
+    for k, (sa, sb) in enumerate(shapes):
+        for dt in ("float32", "int64") if not grid else ("float32", "float64", "int64", "int32",
+                                                         "float16", "uint8"):
+            c.add("matmul", [spec(sa, dt, k, _layout(k)), spec(sb, dt, k + 1, _layout(k + 2))],
+                  tag=f"{dt}-{len(sa)}d-{len(sb)}d", tol=mm_tol.get(dt))
+    c.add("matmul", [spec((2, 3), "float32"), spec((4, 2), "float32", 1)], tag="mismatch")
+    c.add("matmul", [spec((2, 3), "float32"), spec((3, 2), "float64", 1)], tag="mixed-dtype")
+    c.add("matmul", [spec((), "float32"), spec((3,), "float32", 1)], tag="0d")
+    c.add("matmul", [spec((3, 4), "float32", 9, domain="special"), spec((4, 2), "float32", 2)],
+          tag="special")
+    c.add("matmul", [spec((2, 3), "float32"), spec((3, 2), "float32", 1)], call="method")
+    c.add("bmm", [spec((2, 3, 4), "float32", 1, "transposed"), spec((2, 4, 2), "float32", 2)])
+    c.add("bmm", [spec((2, 3, 4), "int64", 1), spec((2, 4, 2), "int64", 2, "expanded")],
+          tag="int64")
+    c.add("bmm", [spec((2, 3, 4), "float32", 1), spec((3, 4, 2), "float32", 2)],
+          tag="batch-mismatch")
+    c.add("bmm", [spec((3, 4), "float32", 1), spec((4, 2), "float32", 2)], tag="2d")
+    c.add("mm", [spec((3,), "float32", 1), spec((3, 2), "float32", 2)], tag="1d")
+    c.add("mm", [spec((2, 3), "float32", 1), spec((2, 3), "float32", 2)], tag="mismatch")
+    for dt in ("float32", "float64", "int64", "float16"):
+        c.add("dot", [spec((5,), dt, 1, "stepped"), spec((5,), dt, 2, "offset")], tag=dt,
+              tol=mm_tol.get(dt))
+        c.add("mv", [spec((3, 5), dt, 1, "transposed"), spec((5,), dt, 2)], tag=dt,
+              tol=mm_tol.get(dt))
+        c.add("outer", [spec((3,), dt, 1), spec((4,), dt, 2, "stepped")], tag=dt)
+    c.add("dot", [spec((3,), "float32"), spec((4,), "float32")], tag="mismatch")
+    c.add("dot", [spec((2, 3), "float32"), spec((3,), "float32")], tag="2d")
+    c.add("outer", [spec((3,), "int32"), spec((2,), "float32")], tag="promote")
+    c.add("outer", [spec((0,), "float32"), spec((2,), "float32")], tag="empty")
+    c.add("dot", [spec((3,), "float32"), spec((3,), "float32", 1)], call="method")
+    c.add("mv", [spec((2, 3), "float32"), spec((3,), "float32", 1)], call="method")
+    c.add("outer", [spec((2,), "float32"), spec((3,), "float32", 1)], call="method")
+    c.add("mm", [spec((2, 3), "float32"), spec((3, 2), "float32", 1)], call="method")
+    c.add("bmm", [spec((1, 2, 3), "float32"), spec((1, 3, 2), "float32", 1)], call="method")
+
+
+def _shape(c, grid):
+    for op in ("cat", "concat", "concatenate"):
+        c.add(op, [spec((2, 3), "float32", 1), spec((1, 3), "float32", 2, "offset")],
+              args=[[T(0), T(1)]])
+    for dt in _dts(grid):
+        c.add("cat", [spec((2, 3), dt, 1, "transposed"), spec((2, 2), dt, 2)],
+              args=[[T(0), T(1)], 1], tag=dt)
+    c.add("cat", [spec((2, 3), "int32", 1), spec((2, 3), "float16", 2)], args=[[T(0), T(1)], -1],
+          tag="promote")
+    c.add("cat", [spec((2, 3), "uint8", 1), spec((2, 3), "int8", 2), spec((2, 3), "bool", 3)],
+          args=[[T(0), T(1), T(2)]], tag="promote-int")
+    c.add("cat", [spec((2, 3), "float32", 1), spec((0,), "float32")], args=[[T(0), T(1)]],
+          tag="legacy-empty")
+    c.add("cat", [spec((2, 3), "float32", 1), spec((2, 2), "float32")], args=[[T(0), T(1)]],
+          tag="mismatch")
+    c.add("cat", [spec((2, 3), "float32", 1), spec((3,), "float32")], args=[[T(0), T(1)]],
+          tag="ndim-mismatch")
+    c.add("cat", [spec((2, 3), "float32", 1)], args=[[T(0)], 2], tag="bad-dim")
+    c.add("cat", [spec((), "float32", 1), spec((), "float32")], args=[[T(0), T(1)]], tag="0d")
+    c.add("cat", [spec((0, 3), "float32"), spec((2, 3), "float32", 1, "expanded")],
+          args=[[T(0), T(1)]], tag="zero-rows")
+    for d in (0, 1, 2, -1):
+        c.add("stack", [spec((2, 3), "float32", 1, "transposed"), spec((2, 3), "float32", 2)],
+              args=[[T(0), T(1)], d], tag=f"dim{d}")
+    c.add("stack", [spec((2, 3), "int8", 1), spec((2, 3), "float64", 2)], args=[[T(0), T(1)]],
+          tag="promote")
+    c.add("stack", [spec((2, 3), "float32", 1), spec((3, 2), "float32", 2)], args=[[T(0), T(1)]],
+          tag="mismatch")
+    c.add("stack", [spec((), "int64", 1), spec((), "int64", 2)], args=[[T(0), T(1)]], tag="0d")
+    for op in ("hstack", "vstack"):
+        c.add(op, [spec((3,), "float32", 1), spec((2,), "float32", 2)], args=[[T(0), T(1)]],
+              tag="1d")
+        c.add(op, [spec((3,), "float32", 1), spec((3,), "float32", 2)], args=[[T(0), T(1)]],
+              tag="1d-same")
+        c.add(op, [spec((2, 3), "int64", 1), spec((2, 3), "bool", 2, "transposed")],
+              args=[[T(0), T(1)]], tag="2d")
+        c.add(op, [spec((2, 3, 2), "float16", 1), spec((2, 3, 2), "float16", 2)],
+              args=[[T(0), T(1)]], tag="3d")
+        c.add(op, [spec((), "float32", 1), spec((), "float32", 2)], args=[[T(0), T(1)]], tag="0d")
+    x = spec((5, 4), "float32", 1, "transposed")
+    for args, tag in (([2], "size"), ([2, 1], "size-dim1"), ([[1, 3, 1]], "sections"),
+                      ([[2, 2]], "bad-sections"), ([0], "zero"), ([7], "big"),
+                      ([[0, 4]], "zero-section")):
+        c.add("split", [x], args=[T(0)] + args, tag=tag)
+    c.add("split", [x], args=[T(0), 2, 0], call="method")
+    for args, tag in (([2], "2"), ([3, 1], "3-dim1"), ([7], "more-than-size"), ([0], "zero")):
+        c.add("chunk", [x], args=[T(0)] + args, tag=tag)
+    c.add("chunk", [spec((6, 2), "int32", 2)], args=[T(0), 4], call="method")
+    for args, tag in (([3], "3"), ([2, 1], "2-dim1"), ([[1, 3]], "indices"), ([7], "more")):
+        c.add("tensor_split", [x], args=[T(0)] + args, tag=tag)
+    c.add("tensor_split", [spec((5,), "int64", 2)], args=[T(0), 2], call="method")
+    c.add("flip", [spec((2, 3, 4), "float32", 1, "stepped")], args=[T(0), [0, 2]], tag="dims")
+    c.add("flip", [spec((2, 3), "int8", 1)], args=[T(0), [-1]], tag="neg")
+    c.add("flip", [spec((2, 3), "bool", 1)], args=[T(0), [0, 1]], tag="bool")
+    c.add("flip", [spec((), "float32", 1)], args=[T(0), []], tag="0d")
+    c.add("flip", [spec((2, 3), "float32", 1, "transposed")], args=[T(0), 0], call="method")
+    for op in ("fliplr", "flipud"):
+        c.add(op, [spec((3, 4), "float16", 1, "transposed")])
+        c.add(op, [spec((2, 3, 2), "int32", 1)], tag="3d")
+        c.add(op, [spec((3,), "float32", 1)], tag="1d")
+        c.add(op, [spec((3, 2), "float32", 1)], call="method")
+    for args, tag in (([2], "flat"), ([1, 0], "dim0"), ([-1, 1], "neg"),
+                      ([[1, 2], [0, 1]], "multi"), ([5, 1], "big"), ([[1], [0, 1]], "misaligned")):
+        c.add("roll", [spec((3, 4), "float32", 1, "transposed")], args=[T(0)] + args, tag=tag)
+    c.add("roll", [spec((3, 4), "int8", 1)], args=[T(0), 1, 1], call="method")
+    for args, tag in (([2, 3], "2d"), ([2, 1, 2], "more-dims"), ([1, 1], "ones"),
+                      ([0, 2], "zero"), ([2], "too-few")):
+        c.add("repeat", [spec((2, 3), "float32", 1, "stepped")], args=[T(0)] + args, tag=tag,
+              call="method")
+    c.add("repeat", [spec((3,), "bool", 1)], args=[T(0), 2], tag="bool", call="method")
+    for args, tag in (([[2, 3]], "2d"), ([[2]], "short"), ([[2, 1, 2]], "long")):
+        c.add("tile", [spec((2, 3), "int64", 1, "transposed")], args=[T(0)] + args, tag=tag)
+    c.add("tile", [spec((2,), "float32", 1)], args=[T(0), [3]], call="method")
+    for args, kwargs, tag in (([2], {}, "flat"), ([2], {"dim": 1}, "dim1"),
+                              ([3], {"dim": 0}, "dim0"), ([0], {"dim": 1}, "zero")):
+        c.add("repeat_interleave", [spec((2, 3), "float32", 1, "transposed")],
+              args=[T(0)] + args, kwargs=kwargs, tag=tag)
+    c.add("repeat_interleave", [spec((2, 3), "uint8", 1)], args=[T(0), 2], kwargs={"dim": -1},
+          call="method")
+    for op in ("tril", "triu"):
+        for dg in (-1, 0, 1, 3):
+            c.add(op, [spec((3, 4), "float32", 1, "transposed")], args=[T(0), dg], tag=f"d{dg}")
+        c.add(op, [spec((2, 3, 3), "int64", 1)], tag="batched")
+        c.add(op, [spec((3, 3), "bool", 1)], tag="bool")
+        c.add(op, [spec((0, 3), "float32")], tag="empty")
+        c.add(op, [spec((3,), "float32")], tag="1d")
+        c.add(op, [spec((3, 3), "float16", 2)], args=[T(0), 1], call="method")
+        c.add(op, [spec((3, 3), "float32", 2)], call="inplace")
+    for sh, tag in (([2, 3], "same"), ([4, 2, 3], "lead"), ([2, -1], "minus1"),
+                    ([3, 3], "bad")):
+        c.add("broadcast_to", [spec((2, 1), "float32", 1) if tag != "same" and tag != "lead"
+                               else spec((1, 3), "int32", 1)], args=[T(0), sh], tag=tag)
+    c.add("broadcast_to", [spec((1, 3), "float32", 1)], args=[T(0), [2, 3]], call="method")
+
+
+def _index(c, grid):
+    x = spec((3, 4), "float32", 1)
+    for dt in _dts(grid):
+        c.add("gather", [spec((3, 4), dt, 1, "transposed"),
+                         spec((3, 2), "int64", 2, domain="idx4")], args=[T(0), 1, T(1)], tag=dt)
+    c.add("gather", [x, spec((2, 4), "int64", 2, domain="idx3")], args=[T(0), 0, T(1)], tag="dim0")
+    c.add("gather", [x, spec((3, 2), "int64", data=[0, 1, 4, 0, 1, 2])], args=[T(0), 1, T(1)],
+          tag="out-of-range")
+    c.add("gather", [x, spec((3, 2), "int32", 2, domain="idx4")], args=[T(0), 1, T(1)],
+          tag="int32-index")
+    c.add("gather", [x, spec((3, 2), "int64", 2, "stepped", "idx4")], args=[T(0), -1, T(1)],
+          call="method")
+    c.add("take_along_dim", [x, spec((3, 2), "int64", 3, domain="idx4")], args=[T(0), T(1), 1])
+    c.add("take_along_dim", [x, spec((1, 4), "int64", 3, domain="idx3")], args=[T(0), T(1), 0],
+          tag="dim0")
+    c.add("take_along_dim", [x, spec((3, 2), "int64", 3, domain="idx4")], args=[T(0), T(1), 1],
+          call="method")
+    c.add("take_along_dim", [x, spec((2, 1), "int64", 3, domain="idx3")], args=[T(0), T(1), 0],
+          tag="bcast-index")
+    c.add("take_along_dim", [spec((3, 1), "float32", 2), spec((2, 4), "int64", 3, domain="idx3")],
+          args=[T(0), T(1), 0], tag="bcast-input")
+    c.add("take_along_dim", [x, spec((3, 4), "int64", 3, domain="idx3")], args=[T(0), T(1)],
+          tag="no-dim")
+    perm_index = spec((2, 4), "int64", data=[2, 0, 1, 0, 1, 2, 0, 2])  # distinct per column
+    for dt in _dts(grid):
+        c.add("scatter", [spec((3, 4), dt, 1), perm_index, spec((2, 4), dt, 2)],
+              args=[T(0), 0, T(1), T(2)], tag=dt)
+    c.add("scatter", [x, perm_index], args=[T(0), 0, T(1), 1.5], tag="value")
+    c.add("scatter", [x, perm_index, spec((2, 4), "float32", 3)], args=[T(0), 0, T(1), T(2)],
+          kwargs={"reduce": "add"}, tag="reduce-add")
+    c.add("scatter", [x, perm_index, spec((2, 4), "float32", 3)], args=[T(0), 0, T(1), T(2)],
+          kwargs={"reduce": "multiply"}, tag="reduce-multiply")
+    c.add("scatter", [x, perm_index, spec((2, 4), "float64", 3)], args=[T(0), 0, T(1), T(2)],
+          tag="dtype-mismatch")
+    c.add("scatter", [x, spec((3, 2), "int64", data=[1, 0, 3, 2, 0, 1]),
+                      spec((3, 3), "float32", 4, "transposed")], args=[T(0), 1, T(1), T(2)],
+          tag="dim1-bigger-src")
+    c.add("scatter", [x, perm_index, spec((2, 4), "float32", 3)], args=[T(0), 0, T(1), T(2)],
+          call="method")
+    c.add("scatter", [x, perm_index, spec((2, 4), "float32", 3)], args=[T(0), 0, T(1), T(2)],
+          call="inplace")
+    dup_index = spec((2, 4), "int64", 5, domain="idx3")
+    for dt in ("float32", "int64", "float16"):
+        c.add("scatter_add", [spec((3, 4), dt, 1), dup_index, spec((2, 4), dt, 2)],
+              args=[T(0), 0, T(1), T(2)], tag=dt)
+    c.add("scatter_add", [x, spec((3, 2), "int64", 5, domain="idx4"), spec((3, 2), "float32", 1)],
+          args=[T(0), 1, T(1), T(2)], tag="dim1")
+    c.add("scatter_add", [x, dup_index, spec((2, 4), "float32", 2)], args=[T(0), 0, T(1), T(2)],
+          call="method")
+    c.add("scatter_add", [x, dup_index, spec((2, 4), "float32", 2)], args=[T(0), 0, T(1), T(2)],
+          call="inplace")
+    for red in ("sum", "prod", "amax", "amin"):
+        for dt in ("float32", "int64"):
+            c.add("scatter_reduce", [spec((3, 4), dt, 1), dup_index, spec((2, 4), dt, 2)],
+                  args=[T(0), 0, T(1), T(2), red], tag=f"{red}-{dt}")
+    c.add("scatter_reduce", [x, dup_index, spec((2, 4), "float32", 2)],
+          args=[T(0), 0, T(1), T(2), "sum"], kwargs={"include_self": False}, tag="exclude-self")
+    c.add("scatter_reduce", [x, dup_index, spec((2, 4), "float32", 2)],
+          args=[T(0), 0, T(1), T(2), "amax"], call="method")
+    c.add("scatter_reduce", [x, dup_index, spec((2, 4), "float32", 2)],
+          args=[T(0), 0, T(1), T(2), "sum"], call="inplace")
+    for dt in _dts(grid):
+        c.add("index_select", [spec((3, 4), dt, 1, _layout(DTYPES.index(dt))),
+                               spec((5,), "int64", 2, domain="idx3")], args=[T(0), 0, T(1)],
+              tag=dt)
+    c.add("index_select", [x, spec((3,), "int32", 2, domain="idx4")], args=[T(0), 1, T(1)],
+          tag="int32-dim1")
+    c.add("index_select", [x, spec((0,), "int64")], args=[T(0), 1, T(1)], tag="empty-index")
+    c.add("index_select", [x, spec((2,), "int64", data=[0, 3])], args=[T(0), 0, T(1)],
+          tag="out-of-range")
+    c.add("index_select", [x, spec((2,), "float32", data=[0.0, 1.0])], args=[T(0), 0, T(1)],
+          tag="float-index")
+    c.add("index_select", [spec((), "float32", 1), spec((1,), "int64", data=[0])],
+          args=[T(0), 0, T(1)], tag="0d")
+    c.add("index_select", [x, spec((2,), "int64", data=[3, 1])], args=[T(0), -1, T(1)],
+          call="method")
+    for dt in _dts(grid):
+        c.add("masked_fill", [spec((2, 3), dt, 1, "transposed"), spec((2, 3), "bool", 2)],
+              args=[T(0), T(1), 1 if dt != "bool" else True], tag=dt)
+    c.add("masked_fill", [x, spec((4,), "bool", 3)], args=[T(0), T(1), F("-inf")], tag="bcast")
+    c.add("masked_fill", [x, spec((3, 4), "bool", 3), spec((), "float32", 4)],
+          args=[T(0), T(1), T(2)], tag="0d-value")
+    c.add("masked_fill", [x, spec((3, 4), "int64", 3)], args=[T(0), T(1), 0.0], tag="int-mask")
+    c.add("masked_fill", [spec((2, 3), "int32", 1), spec((2, 3), "bool", 3)],
+          args=[T(0), T(1), 2.5], tag="int-float-value")
+    c.add("masked_fill", [spec((4,), "float32", 1), spec((2, 4), "bool", 3)],
+          args=[T(0), T(1), 0.0], tag="mask-bigger")
+    c.add("masked_fill", [x, spec((3, 4), "bool", 3)], args=[T(0), T(1), -1.0], call="method")
+    c.add("masked_fill", [x, spec((3, 4), "bool", 3)], args=[T(0), T(1), -1.0], call="inplace")
+    for dt in ("float32", "int8", "bool", "bfloat16"):
+        c.add("masked_select", [spec((3, 4), dt, 1, "transposed"), spec((3, 4), "bool", 2)],
+              tag=dt)
+    c.add("masked_select", [x, spec((4,), "bool", 2)], tag="bcast")
+    c.add("masked_select", [spec((4,), "float32", 1), spec((3, 4), "bool", 2)], tag="mask-bigger")
+    c.add("masked_select", [x, spec((3, 4), "bool", 2)], call="method")
+    c.add("one_hot", [spec((5,), "int64", domain="idx4")])
+    c.add("one_hot", [spec((2, 3), "int64", 1, "transposed", "idx3")], args=[T(0), 5],
+          tag="classes")
+    c.add("one_hot", [spec((3,), "int64", data=[0, 4, 1])], args=[T(0), 3], tag="too-big")
+    c.add("one_hot", [spec((3,), "int64", data=[0, -1, 1])], tag="negative")
+    c.add("one_hot", [spec((0,), "int64")], args=[T(0), 3], tag="empty")
+    c.add("one_hot", [spec((3,), "int32", domain="idx3")], tag="int32")
+    for j, dt in enumerate(_dts(grid)):
+        dom = "distinct" if dt not in ("bool", "uint8", "int8") else "any"
+        st = {"stable": True}
+        c.add("sort", [spec((3, 4), dt, j, _layout(j), dom)], kwargs=st, tag=dt)
+        c.add("sort", [spec((3, 4), dt, j, "transposed", dom)],
+              kwargs={"dim": 0, "descending": True, "stable": True}, tag=f"{dt}-desc-dim0")
+    c.add("sort", [spec((9,), "float32", domain="special")], kwargs={"stable": True},
+          tag="special")
+    c.add("sort", [spec((9,), "float32", domain="special")],
+          kwargs={"stable": True, "descending": True}, tag="special-desc")
+    c.add("sort", [spec((), "float32", 1)], tag="0d")
+    c.add("sort", [spec((0, 3), "float32")], tag="empty")
+    c.add("sort", [spec((3, 4), "float32", 3, domain="distinct")], call="method")
+    for op in ("argsort", "msort"):
+        c.add(op, [spec((3, 4), "float32", 1, "transposed", "distinct")])
+        c.add(op, [spec((3, 4), "int64", 2, "stepped", "distinct")], tag="int64")
+        c.add(op, [spec((3, 4), "float16", 1, domain="distinct")], call="method")
+    c.add("argsort", [spec((3, 4), "int32", 2, domain="distinct")], args=[T(0), 0],
+          kwargs={"descending": True}, tag="desc-dim0")
+    c.add("argsort", [spec((2, 6), "int8", 2)], kwargs={"stable": True}, tag="ties-stable")
+    for j, (k, kw) in enumerate(((2, {}), (1, {"dim": 0}), (3, {"largest": False}), (0, {}),
+                                 (5, {}), (4, {"largest": False, "dim": -1}))):
+        dt = ("float32", "int64", "float16", "int32", "float32", "bfloat16")[j]
+        c.add("topk", [spec((3, 4), dt, j, _layout(j), "distinct")], args=[T(0), k], kwargs=kw,
+              tag=f"{dt}-k{k}")
+    c.add("topk", [spec((9,), "float32", domain="special")], args=[T(0), 3], tag="special")
+    c.add("topk", [spec((3, 4), "float32", 1, domain="distinct")], args=[T(0), 2], call="method")
+    for op in ("nonzero", "argwhere"):
+        for j, dt in enumerate(("float32", "int64", "bool", "uint8", "float16", "bfloat16")):
+            c.add(op, [spec((3, 4), dt, j, _layout(j))], tag=dt)
+        c.add(op, [spec((2, 3, 2), "int32", 3)], tag="3d")
+        c.add(op, [spec((), "float32", 1)], tag="0d")
+        c.add(op, [spec((0, 3), "float32")], tag="empty")
+        c.add(op, [spec((9,), "float32", domain="special")], tag="special")
+        c.add(op, [spec((3, 4), "bool", 3)], call="method")
+    c.add("nonzero", [spec((3, 4), "bool", 3)], kwargs={"as_tuple": True}, tag="as-tuple")
+
+
+def _aliases(c):
+    aliases = {"negative": "neg", "multiply": "mul", "subtract": "sub", "divide": "div",
+               "true_divide": "div", "greater": "gt", "less": "lt", "greater_equal": "ge",
+               "less_equal": "le", "not_equal": "ne", "clip": "clamp", "arctan2": "atan2",
+               "absolute": "abs", "fmax": "maximum", "fmin": "minimum"}
+    for alias, target in aliases.items():
+        if target in UNARY:
+            c.add(alias, [spec((2, 3), "float32", 1)])
+        elif target == "clamp":
+            c.add(alias, [spec((2, 3), "float32", 1)], args=[T(0), -1.0, 1.0])
+        else:
+            c.add(alias, [spec((2, 3), "float32", 1), spec((3,), "float32", 2, domain="nonzero")])
+    c.add("fmax", [spec((9,), "float32", domain="special"),
+                   spec((9,), "float32", 4, "offset", "special")], tag="special")
+    c.add("fmin", [spec((9,), "float32", domain="special"),
+                   spec((9,), "float32", 4, "offset", "special")], tag="special")
+
+
+def cases(level="golden"):
+    grid = level == "grid"
+    c = _Catalogue()
+    _unary(c, grid)
+    _binary(c, grid)
+    _clamp_where(c, grid)
+    _reduce(c, grid)
+    _linalg(c, grid)
+    _shape(c, grid)
+    _index(c, grid)
+    _aliases(c)
+    return c.cases
