@@ -26,6 +26,19 @@ def _infer_dtype(flat):
     return D.int64
 
 
+_PY_SCALARS = {bool, int, float}
+
+
+def _check_range(flat, dtype):
+    """torch.tensor([300], dtype=int8) raises (no silent wrap-around)."""
+    if any(type(v) is float for v in flat):
+        for v in flat:
+            D.check_scalar(v, dtype, float_limits=False)
+    elif flat:
+        D.check_scalar(min(flat), dtype)
+        D.check_scalar(max(flat), dtype)
+
+
 def _scalar_dtype(v):
     if isinstance(v, bool):
         return D.bool_
@@ -39,9 +52,15 @@ def _flatten_nested(data):
     dtype promotes the elements' types (a numpy scalar keeps its own); None when empty."""
     if isinstance(data, Tensor):
         return data._values(), tuple(data.shape), data.dtype
+    if _is_ndarray(data):  # e.g. a list of arrays
+        return _flatten_nested(_from_numpy(data, None))
     if isinstance(data, (list, tuple)):
         if not data:
             return [], (0,), None
+        kinds = set(map(type, data))
+        if kinds <= _PY_SCALARS:  # fast path: a flat list of Python numbers
+            dt = D.get_default_dtype() if float in kinds else D.int64 if int in kinds else D.bool_
+            return list(data), (len(data),), dt
         parts = [_flatten_nested(x) for x in data]
         shape0 = parts[0][1]
         flat, dt = [], None
@@ -120,8 +139,7 @@ def _from_numpy(arr, dtype):
 
 
 def _is_ndarray(data):
-    return type(data).__module__ == "numpy" and hasattr(data, "__array_interface__") \
-        and getattr(data, "ndim", 0) > 0 or type(data).__name__ == "ndarray"
+    return type(data).__name__ == "ndarray" and type(data).__module__ == "numpy"
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
@@ -138,8 +156,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         if dtype is None:
             dtype = inner or D.get_default_dtype()
         if dtype.category == 1:
-            for v in flat:
-                D.check_scalar(v, dtype, float_limits=False)
+            _check_range(flat, dtype)
         out = Tensor._empty(shape, dtype)
         write(out, flat)
     out.requires_grad = requires_grad

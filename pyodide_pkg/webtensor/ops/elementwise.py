@@ -130,8 +130,7 @@ def binary(op, a, b, **params):
                 _reject(f"div_{mode}_cpu", dt)
             if op in _BOOL_REJECT and (op != "pow" or isinstance(b, Tensor)):
                 _reject(_BOOL_REJECT[op], dt)
-        if op == "pow" and dt.category == 1 and not isinstance(b, Tensor) and \
-                not isinstance(b, bool) and isinstance(b, int) and b < 0:
+        if op == "pow" and dt.category == 1 and type(b) is int and b < 0:  # scalar exponent
             raise RuntimeError("Integers to negative integer powers are not allowed.")
     comp = _compute(dt)
     a, b = _operand(a, dt, comp), _operand(b, dt, comp)
@@ -143,6 +142,7 @@ def binary(op, a, b, **params):
 
 
 def _check_alpha(a, b, alpha):
+    """alpha as torch casts it to the result dtype (errors for the casts torch refuses)."""
     dt = D.result_type_of([_py_scalar(a), _py_scalar(b)])
     if isinstance(alpha, bool):
         if dt is not D.bool_:
@@ -150,20 +150,21 @@ def _check_alpha(a, b, alpha):
     elif isinstance(alpha, float) and dt.category < 2:
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
                            "point number.")
+    return bool(alpha) if dt is D.bool_ else alpha
 
 
 def add(a, b, alpha=1):
     if type(alpha) is not int or alpha != 1:  # the common call stays free of checks
-        _check_alpha(a, b, alpha)
+        alpha = _check_alpha(a, b, alpha)
         if alpha != 1:
             b = binary("mul", b, alpha)
     return binary("add", a, b)
 
 
 def sub(a, b, alpha=1):
-    _check_sub(a, b)
+    _check_sub(a, b)  # before numpy scalars become Python ones: torch lets x - np.True_ pass
     if type(alpha) is not int or alpha != 1:
-        _check_alpha(a, b, alpha)
+        alpha = _check_alpha(a, b, alpha)
         if alpha != 1:
             b = binary("mul", b, alpha)
     return binary("sub", a, b)
