@@ -12,16 +12,25 @@ import webtensor as torch
 from webtensor import backends
 
 
-def best_time(fn, min_total=0.3, max_reps=10_000):
+def best_time(fn, min_batch=0.05, batches=5):
+    """Best per-call time over several batches; each batch lasts >= min_batch seconds, since
+    browsers coarsen performance.now() (Chromium: 100 us without cross-origin isolation)."""
     fn()  # warm up (first call also binds kernels)
-    best, total, reps = float("inf"), 0.0, 0
-    while total < min_total and reps < max_reps:
+    reps, t = 1, 0.0
+    while True:
         t0 = time.perf_counter()
-        fn()
-        dt = time.perf_counter() - t0
-        best = min(best, dt)
-        total += dt
-        reps += 1
+        for _ in range(reps):
+            fn()
+        t = time.perf_counter() - t0
+        if t >= min_batch:
+            break
+        reps *= 2
+    best = t / reps
+    for _ in range(batches - 1):
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            fn()
+        best = min(best, (time.perf_counter() - t0) / reps)
     return best
 
 
@@ -34,14 +43,11 @@ def per_call_us(fn, n=2000):
 
 
 def main():
-    isa = os.environ.get("WEBTENSOR_WASM_ISA", "auto")
     result = {"platform": sys.platform, "python": sys.version.split()[0],
-              "backend": backends.get_backend(), "isa": isa}
-    try:
-        from webtensor.backends.wasm import backend as wb
-        result["isa"] = wb.isa()
-    except Exception:
-        pass
+              "backend": backends.get_backend(), "isa": backends.get_isa()}
+    want = os.environ.get("WEBTENSOR_WASM_ISA")
+    if want and result["isa"] != want:
+        raise RuntimeError(f"asked for the {want} kernels, got {result['isa']}")
     a = torch.ones(10)
     b = torch.full((10,), 2.0)
     result["add10_us"] = per_call_us(lambda: a + b)
@@ -56,7 +62,7 @@ def main():
     for n in sizes:
         A = torch.full((n, n), 0.5)
         B = torch.full((n, n), 0.25)
-        t = best_time(lambda: A @ B, min_total=0.5 if n < 1024 else 1.5)
+        t = best_time(lambda: A @ B)
         gemm[str(n)] = 2 * n ** 3 / t / 1e9
     result["sgemm_gflops"] = gemm
     print(f"backend={result['backend']} isa={result['isa']} platform={result['platform']}")
