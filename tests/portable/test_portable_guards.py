@@ -13,6 +13,8 @@ from webtensor.backends.wasm import kernel_table, loader
 from webtensor.backends.wasm.loader import Region
 
 PAD_BEFORE, PAD_AFTER = 13, 29
+# Both builds wherever the engine runs relaxed SIMD (not Node 20 without its flag).
+ISAS = ["simd128"] + (["relaxedsimd"] if loader.engine_has_relaxed_simd() else [])
 
 
 @pytest.fixture
@@ -64,9 +66,10 @@ def embed(data, writable, rng):
     return st, Region(st, PAD_BEFORE, len(data), writable)
 
 
+@pytest.mark.parametrize("isa", ISAS)
 @pytest.mark.parametrize("name", sorted(kernel_table.KERNELS))
-def test_kernel_writes_only_its_outputs(guarded, name):
-    ks = loader.load()
+def test_kernel_writes_only_its_outputs(guarded, name, isa):
+    ks = loader.load(isa)
     kernel = kernel_table.KERNELS[name]
     rng = random.Random(name)
     cargs, checks = [], []
@@ -91,9 +94,10 @@ def test_kernel_writes_only_its_outputs(guarded, name):
         f"{name}: wrote nothing (the example must produce visible output)"
 
 
-def test_overrun_is_caught(guarded):
+@pytest.mark.parametrize("isa", ISAS)
+def test_overrun_is_caught(guarded, isa):
     """n larger than the output: the write lands in guard bytes and the call raises."""
-    ks = loader.load()
+    ks = loader.load(isa)
     x, y = Storage(4 * 40), Storage(4 * 37)
     with pytest.raises(RuntimeError, match="f32_exp"):
         ks.fn("f32_exp")(40, Region(x, 0, 4 * 40, False), Region(y, 0, 4 * 37, True))

@@ -25,13 +25,6 @@ def _sum(row):
     return sum(row)
 
 
-def _prod(row):
-    p = 1
-    for v in row:
-        p *= v
-    return p
-
-
 def _amax(row):
     if not row:
         raise IndexError("max(): Expected reduction dim to be specified for input.numel() == 0.")
@@ -88,7 +81,7 @@ def reduce(op, out, x, dims, correction=1):
     elif op == "mean":
         res = [_sum(r) / len(r) if r else math.nan for r in rows]
     elif op == "prod":
-        res = [_prod(r) for r in rows]
+        res = [prod(r) for r in rows]
     elif op == "amax":
         res = [_amax(r) for r in rows]
     elif op == "amin":
