@@ -123,19 +123,18 @@ def result_type_of(operands, default_float=None):
 
     operands: sequence of either webtensor Tensors or Python bool/int/float.
     """
-    from ._tensor import Tensor
     default_float = default_float or get_default_dtype()
     groups = [None, None, None]  # dim>0 tensors, 0-dim tensors, scalars
     for x in operands:
-        if isinstance(x, Tensor):
-            g = 0 if x.dim() > 0 else 1
-            dt = x.dtype
-        elif isinstance(x, bool):
+        if isinstance(x, bool):
             g, dt = 2, bool_
         elif isinstance(x, int):
             g, dt = 2, int64
         elif isinstance(x, float):
             g, dt = 2, default_float
+        elif isinstance(getattr(x, "dtype", None), dtype):  # a Tensor (no import per call)
+            g = 0 if x.shape else 1
+            dt = x.dtype
         else:
             raise TypeError(f"unsupported operand type {type(x).__name__}")
         groups[g] = dt if groups[g] is None else promote_types(groups[g], dt)

@@ -4,6 +4,9 @@ In Pyodide the bytearray's address is an address in the wasm heap, so kernels re
 it in place (zero copy). With guards enabled (tests), every storage carries GUARD bytes of a
 known pattern on both sides, and the WASM backend checks them after every kernel call.
 """
+import ctypes
+
+_addressof, _c_char = ctypes.addressof, ctypes.c_char
 GUARD = 64
 GUARD_BYTE = 0xA5
 _guards = [False]
@@ -46,13 +49,13 @@ class Storage:
 
     def address(self):
         """Address of buf[0] in this process's memory (the wasm heap in Pyodide)."""
-        if self._addr is None:
+        a = self._addr
+        if a is None:
             if not self.buf:
                 return 0
-            import ctypes
             # Stable: a storage's bytearray is never resized.
-            self._addr = ctypes.addressof(ctypes.c_char.from_buffer(self.buf))
-        return self._addr
+            a = self._addr = _addressof(_c_char.from_buffer(self.buf))
+        return a
 
     def view(self):
         """A writable memoryview of the data bytes (without guards)."""

@@ -53,6 +53,32 @@ class device:
 
 CPU = device("cpu")
 
+# shape -> (Size, row-major strides, numel) for the shapes tensors are allocated with: every op
+# allocates its output and checks layouts, and Python loops over dims add up in Pyodide.
+_LAYOUTS = {}
+
+
+def _layout(shape):
+    """(Size, contiguous strides, numel) of a shape tuple, cached; negative sizes raise."""
+    lay = _LAYOUTS.get(shape)
+    if lay is None:
+        for s in shape:
+            if s < 0:
+                raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
+                                   f"{list(shape)}")
+        if len(_LAYOUTS) >= 1024:
+            _LAYOUTS.clear()
+        lay = _LAYOUTS[shape] = (Size(shape), contiguous_strides(shape), prod(shape))
+    return lay
+
+
+def dense_numel(t):
+    """t.numel() if t's strides are the row-major ones of its shape (fresh tensors and views
+    with their layout), else None. One dict lookup for the common case; None is no verdict
+    on shapes never allocated."""
+    lay = _LAYOUTS.get(t.shape)
+    return lay[2] if lay is not None and t._strides == lay[1] else None
+
 
 class Tensor:
     __slots__ = ("_storage", "shape", "_strides", "_offset", "dtype", "requires_grad",
@@ -74,8 +100,8 @@ class Tensor:
     def _make(cls, storage, shape, strides, offset, dtype):
         t = object.__new__(cls)
         t._storage = storage
-        t.shape = Size(shape)
-        t._strides = tuple(strides)
+        t.shape = shape if type(shape) is Size else Size(shape)
+        t._strides = strides if type(strides) is tuple else tuple(strides)
         t._offset = offset
         t.dtype = dtype
         t.requires_grad = False
@@ -84,13 +110,17 @@ class Tensor:
 
     @classmethod
     def _empty(cls, shape, dtype):
-        shape = tuple(shape)
-        for s in shape:
-            if s < 0:
-                raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
-                                   f"{list(shape)}")
-        st = Storage(prod(shape) * dtype.itemsize)
-        return cls._make(st, shape, contiguous_strides(shape), 0, dtype)
+        """A new contiguous tensor (uninitialised: zero bytes)."""
+        size, strides, numel = _layout(shape if type(shape) in (tuple, Size) else tuple(shape))
+        t = object.__new__(cls)
+        t._storage = Storage(numel * dtype.itemsize)
+        t.shape = size
+        t._strides = strides
+        t._offset = 0
+        t.dtype = dtype
+        t.requires_grad = False
+        t.grad = None
+        return t
 
     def _view(self, shape, strides, offset=None):
         return Tensor._make(self._storage, shape, strides,
@@ -147,6 +177,8 @@ class Tensor:
         return self.dtype.category == 2
 
     def is_contiguous(self, memory_format=None):
+        if dense_numel(self) is not None:
+            return True
         if self.numel() == 0:  # like torch: an empty tensor is contiguous whatever its strides
             return True
         expected = 1
@@ -531,11 +563,12 @@ class Tensor:
         setitem(self, idx, value)
 
     def copy_(self, src, non_blocking=False):
-        from ._creation import as_tensor_like
-        src = as_tensor_like(src, self.dtype)
+        if not isinstance(src, Tensor):  # in-place ops pass tensors: no import per call
+            from ._creation import as_tensor_like
+            src = as_tensor_like(src, self.dtype)
         if src._storage is self._storage:  # overlapping views: read everything first
             src = src.clone()
-        dispatch("copy", self, src.expand(self.shape))
+        dispatch("copy", self, src if src.shape == self.shape else src.expand(self.shape))
         return self
 
     def fill_(self, value):

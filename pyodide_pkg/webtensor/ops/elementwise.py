@@ -25,15 +25,41 @@ def _compute(dt):
     return D.float32 if dt in _HALF else dt
 
 
+# (value, type, dtype) -> 0-dim tensor. Shared: ops only read their inputs, so `x + 1.0` need
+# not build and fill a tensor per call. The type keeps 1, 1.0 and True apart.
+_SCALARS = {}
+
+
 def _as_tensor(x, dtype):
-    """Tensor x cast to dtype, or a Python scalar as a 0-dim tensor of dtype."""
+    """Tensor x cast to dtype, or a Python scalar as a (shared, read-only) 0-dim tensor."""
     if isinstance(x, Tensor):
         return x if x.dtype is dtype else x.to(dtype)
     if not isinstance(x, (bool, int, float)):
         raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
+    key = (x, type(x), dtype)
+    t = _SCALARS.get(key)
+    if t is not None:
+        return t
     t = Tensor._empty((), dtype)
     write(t, [x])  # wraps like torch's scalar cast (uint8 tensor + 1000 -> uint8)
+    if x == x and (x or type(x) is not float):  # nan never matches a key; 0.0 == -0.0 does
+        if len(_SCALARS) >= 256:
+            _SCALARS.clear()
+        _SCALARS[key] = t
     return t
+
+
+def _broadcast(t, shape):
+    """t viewed as shape, which broadcast_shapes already checked: Tensor.expand without its
+    argument parsing and checks, and t itself when the shape is already right."""
+    if t.shape == shape:
+        return t
+    lead = len(shape) - len(t.shape)
+    strides = [0] * lead
+    if t.shape:     # else 0-dim (e.g. a Python scalar): all strides 0
+        for n, m, st in zip(t.shape, shape[lead:], t._strides):
+            strides.append(st if n == m else 0)
+    return Tensor._make(t._storage, shape, strides, t._offset, t.dtype)
 
 
 def _operand(x, dt, comp):
@@ -47,7 +73,17 @@ def _new(shape, dtype):
     return Tensor._empty(shape, dtype)
 
 
+_F32, _F64 = D.float32, D.float64
+_NOT_FLOAT_UNARY = {"logical_not", "bitwise_not"}  # the unary ops whose float output differs
+
+
 def unary(op, x, **params):
+    # Fast path: float32/float64 in, same dtype out, no checks apply.
+    if isinstance(x, Tensor) and (x.dtype is _F32 or x.dtype is _F64) and \
+            op not in _NOT_FLOAT_UNARY:
+        out = Tensor._empty(x.shape, x.dtype)
+        dispatch("unary", op, out, x, **params)
+        return out
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
     dt = x.dtype
@@ -112,7 +148,36 @@ def _reject(kernel, dt):
     raise NotImplementedError(f'"{kernel}" not implemented for \'{D.TNAME[dt.name]}\'')
 
 
+_NOT_FAST = _LOGICAL | _BITWISE  # binary ops whose float result dtype or checks differ
+
+
+def _fast_dtype(a, b):
+    """The result dtype when the general promotion need not run, else None: a float32/float64
+    tensor with a tensor of its dtype or a Python int/float (the tensor's dtype wins)."""
+    if isinstance(a, Tensor):
+        dt = a.dtype
+        if (dt is _F32 or dt is _F64) and (type(b) is float or type(b) is int or
+                                           isinstance(b, Tensor) and b.dtype is dt):
+            return dt
+    elif (type(a) is float or type(a) is int) and isinstance(b, Tensor) and \
+            (b.dtype is _F32 or b.dtype is _F64):
+        return b.dtype
+    return None
+
+
 def binary(op, a, b, **params):
+    dt = None if params or op in _NOT_FAST else _fast_dtype(a, b)
+    if dt is not None:
+        a, b = _as_tensor(a, dt), _as_tensor(b, dt)
+        if a.shape != b.shape:
+            if a.shape and b.shape:
+                shape = broadcast_shapes(a.shape, b.shape)
+            else:                                   # one side 0-dim, e.g. a Python scalar
+                shape = a.shape or b.shape
+            a, b = _broadcast(a, shape), _broadcast(b, shape)
+        out = Tensor._empty(a.shape, D.bool_ if op in _COMPARE else dt)
+        dispatch("binary", op, out, a, b)
+        return out
     a, b = _py_scalar(a), _py_scalar(b)
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError(f"{op}(): expected at least one Tensor argument")
@@ -137,7 +202,7 @@ def binary(op, a, b, **params):
     shape = broadcast_shapes(a.shape, b.shape)
     out_dt = D.bool_ if op in _COMPARE or op in _LOGICAL else comp
     out = _new(shape, out_dt)
-    dispatch("binary", op, out, a.expand(shape), b.expand(shape), **params)
+    dispatch("binary", op, out, _broadcast(a, shape), _broadcast(b, shape), **params)
     return out if out_dt is not comp or comp is dt else out.to(dt)
 
 
@@ -208,7 +273,8 @@ def where(condition, input=None, other=None):
     a, b = _operand(input, dt, comp), _operand(other, dt, comp)
     shape = broadcast_shapes(condition.shape, a.shape, b.shape)
     out = _new(shape, comp)
-    dispatch("where", out, condition.expand(shape), a.expand(shape), b.expand(shape))
+    dispatch("where", out, _broadcast(condition, shape), _broadcast(a, shape),
+             _broadcast(b, shape))
     return out if comp is dt else out.to(dt)
 
 

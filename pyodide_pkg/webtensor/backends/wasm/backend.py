@@ -87,10 +87,14 @@ def unary(op, out, x, approximate="none", decimals=0, **extra):
     ro = region(out, True)
     if not ro.nbytes:
         return None
-    xr = _operand(x, ro, True)
+    if x._storage is not out._storage and x._strides == out._strides:  # x row-major too
+        xr = region(x)
+    else:
+        xr = _operand(x, ro, True)
+        xr = xr and xr[1]
     if xr is None:
         return NotImplemented
-    fn(ro.nbytes >> 2, xr[1], ro)
+    fn(ro.nbytes >> 2, xr, ro)
     return None
 
 
@@ -101,12 +105,26 @@ _BINARY_OUT = dict([(op, F32) for op in KT.ARITH_OPS] + [(op, D.bool_) for op in
 
 def _two_d(shape, *stride_lists):
     """Collapse to the kernels' [M, N] form: (M, N, [(rs, cs), ...]) or None."""
+    if len(shape) <= 2:   # already [M, N]: no coalescing; size-1 dims are never stepped
+        pad = (1, 1)[len(shape):]
+        m, n = pad + tuple(shape)
+        forms = []
+        for sl in stride_lists:
+            rs, cs = (0, 0)[len(sl):] + tuple(sl)
+            forms.append((rs if m != 1 else 0, cs if n != 1 else 0))
+        return m, n, forms
     cshape, cstrides = coalesce(shape, *stride_lists)
     if len(cshape) > 2:
         return None
     cshape = [1] * (2 - len(cshape)) + cshape
     cstrides = [[0] * (2 - len(s)) + s for s in cstrides]
     return cshape[0], cshape[1], [tuple(s) for s in cstrides]
+
+
+def _flat_step(strides, out_strides):
+    """An input's step along the flattened row-major output: 1 if laid out like it, 0 for one
+    element broadcast (all strides 0), else None."""
+    return 1 if strides == out_strides else 0 if not any(strides) else None
 
 
 def binary(op, out, a, b, rounding_mode=None, **extra):
@@ -117,13 +135,19 @@ def binary(op, out, a, b, rounding_mode=None, **extra):
     ro = region(out, True)
     if not ro.nbytes:
         return None
-    ar, br = _operand(a, ro, False), _operand(b, ro, False)
-    if ar is None or br is None:
-        return NotImplemented
-    (a, ra), (b, rb) = ar, br
+    if a._storage is not out._storage and b._storage is not out._storage:
+        ra, rb = region(a), region(b)     # fresh output: nothing overlaps, read in place
+        if ra is None or rb is None:
+            return NotImplemented
+    else:
+        ar, br = _operand(a, ro, False), _operand(b, ro, False)
+        if ar is None or br is None:
+            return NotImplemented
+        (a, ra), (b, rb) = ar, br
     os_ = out._strides
-    if a._strides == os_ and b._strides == os_:            # same shape, contiguous
-        fn(1, ro.nbytes // out.dtype.itemsize, ra, 0, 1, rb, 0, 1, ro)
+    acs, bcs = _flat_step(a._strides, os_), _flat_step(b._strides, os_)
+    if acs is not None and bcs is not None:     # one flat row: same layout, or a scalar
+        fn(1, ro.nbytes // out.dtype.itemsize, ra, 0, acs, rb, 0, bcs, ro)
         return None
     form = _two_d(out.shape, os_, a._strides, b._strides)
     if form is None:     # broadcast pattern beyond 2-D: materialise the inputs

@@ -6,10 +6,12 @@ and never reads tensor data in Python.
 import array
 
 from ..._storage import Storage
+from ..._tensor import dense_numel
 from .kernel_table import COPY_MAX_DIM
 from .loader import Region
 
 INT32_MAX = 2 ** 31 - 1
+_new_tuple = tuple.__new__  # builds a Region without namedtuple's Python-level __new__
 
 
 def span(shape, strides):
@@ -25,6 +27,12 @@ def span(shape, strides):
 def region(t, writable=False):
     """The Region a kernel may touch for view t (None if t has a negative stride).
     Plain loops: this runs several times per op, and Pyodide's interpreter is slow."""
+    isz = t.dtype.itemsize
+    n = dense_numel(t)
+    if n:                               # row-major: the common case
+        return _new_tuple(Region, (t._storage, t._offset * isz, n * isz, writable))
+    if not any(t._strides) and 0 not in t.shape:    # one element, e.g. a broadcast scalar
+        return _new_tuple(Region, (t._storage, t._offset * isz, isz, writable))
     last = 0
     for n, st in zip(t.shape, t._strides):
         if n == 0:
@@ -32,12 +40,14 @@ def region(t, writable=False):
         if st < 0:
             return None
         last += (n - 1) * st
-    isz = t.dtype.itemsize
-    return Region(t._storage, t._offset * isz, (last + 1) * isz, writable)
+    return _new_tuple(Region, (t._storage, t._offset * isz, (last + 1) * isz, writable))
 
 
 def fits_i32(*values):
-    return all(-INT32_MAX <= v <= INT32_MAX for v in values)
+    for v in values:
+        if not -INT32_MAX <= v <= INT32_MAX:
+            return False
+    return True
 
 
 def coalesce(shape, *stride_lists):
@@ -74,6 +84,17 @@ class Copier:
 
     def __init__(self, ks):
         self.fns = {1: ks.x8_copy, 2: ks.x16_copy, 4: ks.x32_copy, 8: ks.x64_copy}
+        self._dims = {}  # (shape, strides) -> their int32 Regions: read-only, so reused
+
+    def _dim_regions(self, shape, strides):
+        key = (tuple(shape), tuple(strides))
+        r = self._dims.get(key)
+        if r is None:
+            if len(self._dims) >= 256:
+                self._dims.clear()
+            r = self._dims[key] = (Region(int32_storage(shape), 0, 4 * len(shape), False),
+                                   Region(int32_storage(strides), 0, 4 * len(strides), False))
+        return r
 
     def gather(self, out, x):
         """out (contiguous, same shape/dtype size) = x. False if the kernels cannot do it."""
@@ -92,8 +113,7 @@ class Copier:
             return False
         if not shape:            # a single element
             shape, strides = [1], [1]
-        fn(len(shape), Region(int32_storage(shape), 0, 4 * len(shape), False),
-           Region(int32_storage(strides), 0, 4 * len(strides), False), src, dst)
+        fn(len(shape), *self._dim_regions(shape, strides), src, dst)
         return True
 
     def contiguous(self, t):
