@@ -34,14 +34,6 @@ def best_time(fn, min_batch=0.05, batches=5):
     return best
 
 
-def per_call_us(fn, n=2000):
-    fn()
-    t0 = time.perf_counter()
-    for _ in range(n):
-        fn()
-    return (time.perf_counter() - t0) / n * 1e6
-
-
 def main():
     result = {"platform": sys.platform, "python": sys.version.split()[0],
               "backend": backends.get_backend(), "isa": backends.get_isa()}
@@ -50,11 +42,11 @@ def main():
         raise RuntimeError(f"asked for the {want} kernels, got {result['isa']}")
     a = torch.ones(10)
     b = torch.full((10,), 2.0)
-    result["add10_us"] = per_call_us(lambda: a + b)
+    result["add10_us"] = best_time(lambda: a + b) * 1e6
     try:
         import numpy as np
         x, y = np.ones(10, np.float32), np.full(10, 2.0, np.float32)
-        result["numpy_add10_us"] = per_call_us(lambda: x + y)
+        result["numpy_add10_us"] = best_time(lambda: x + y) * 1e6
     except ImportError:
         result["numpy_add10_us"] = None
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "128,256,512,1024").split(",")]
