@@ -29,7 +29,7 @@ def test_portable_suite_in_chromium_main_thread(run_in_browser, repo, summary_co
     assert any((repo / "tests" / "portable").glob("**/test_*.py")), "tests/portable is empty"
     code, output, secs = run_in_browser(args=["tests/portable", "-ra"])
     counts = summary_counts(output)
-    record_inner_suite("tests/portable (page main thread)", counts, secs)
+    record_inner_suite("Chromium: tests/portable (page main thread)", counts, secs)
     assert code == 0, f"pytest in Chromium exited {code}: {counts}\n{output[-3000:]}"
     assert counts.get("passed", 0) >= 1, counts
 

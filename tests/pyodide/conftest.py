@@ -6,7 +6,6 @@ skipping its Pyodide tier).
 from __future__ import annotations
 
 import os
-import re
 import shlex
 import shutil
 import subprocess
@@ -51,11 +50,6 @@ def prerequisite_missing():
     """missing(reason) as a fixture: test modules import nothing from conftest, so they work
     under any --import-mode."""
     return missing
-
-
-@pytest.fixture(scope="session")
-def summary_counts():
-    return parse_pytest_summary
 
 
 @pytest.fixture(scope="session")
@@ -125,40 +119,3 @@ def run_in_pyodide(node, test_dist, webtensor_wheel):
         return RunResult(proc.returncode, "".join(lines), time.monotonic() - t0)
 
     return run
-
-
-_SUMMARY = re.compile(r"^=*\s*(?P<body>(?:\d+ \w+(?:, )?)+) in [\d.]+s\b.*$", re.M)
-
-
-def parse_pytest_summary(output: str) -> dict[str, int]:
-    """Counts from pytest's final line, e.g. '3 passed, 1 skipped in 2.1s' -> {...}."""
-    found = _SUMMARY.findall(output)
-    if not found:
-        return {}
-    counts = {}
-    for part in found[-1].split(", "):
-        n, word = part.split(" ", 1)
-        counts[{"error": "errors", "warning": "warnings"}.get(word, word)] = int(n)
-    return counts
-
-
-_INNER_SUITES: list[str] = []
-
-
-@pytest.fixture(scope="session")
-def record_inner_suite():
-    """record_inner_suite(name, counts, seconds): reported in pytest's terminal summary, so the
-    counts of the suites run inside Pyodide are visible without -s."""
-
-    def record(name: str, counts: dict, seconds: float):
-        body = ", ".join(f"{n} {k}" for k, n in counts.items()) or "no summary line"
-        _INNER_SUITES.append(f"{name}: {body} ({seconds:.1f} s)")
-
-    return record
-
-
-def pytest_terminal_summary(terminalreporter):
-    if _INNER_SUITES:
-        terminalreporter.section("suites run inside Pyodide in Node", sep="-")
-        for line in _INNER_SUITES:
-            terminalreporter.write_line(line)

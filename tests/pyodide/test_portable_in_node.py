@@ -6,7 +6,7 @@ def test_portable_suite_in_pyodide_node(run_in_pyodide, repo, summary_counts,
     assert any((repo / "tests" / "portable").glob("**/test_*.py")), "tests/portable is empty"
     res = run_in_pyodide("--", "tests/portable", "-ra")
     counts = summary_counts(res.output)
-    record_inner_suite("tests/portable", counts, res.seconds)
+    record_inner_suite("Node: tests/portable", counts, res.seconds)
     assert res.returncode == 0, f"pytest in Pyodide exited {res.returncode}: {counts}"
     assert counts.get("passed", 0) >= 1, f"no test passed inside Pyodide: {counts}"
 
