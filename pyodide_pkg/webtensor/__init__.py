@@ -24,8 +24,6 @@ half = float16
 long = int64
 int = int32  # noqa: A001
 short = int16
-uint8 = uint8
-cfloat = None
 
 globals().update(_ops.FUNCTIONS)
 

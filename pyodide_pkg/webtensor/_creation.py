@@ -3,7 +3,7 @@ import math
 import random as _random
 
 from . import _dtype as D
-from ._shape import as_shape, prod
+from ._shape import as_shape
 from ._storage import Storage
 from ._tensor import Tensor
 from .backends import dispatch

@@ -316,7 +316,7 @@ def clamp_max(x, max):
 
 def gelu(x, approximate="none"):
     if approximate not in ("none", "tanh"):
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+        raise RuntimeError("approximate argument must be either none or tanh.")
     return unary("gelu", x, approximate=approximate)
 
 
