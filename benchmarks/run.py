@@ -4,6 +4,8 @@ block in benchmarks/RESULTS.md.
 
     scripts/bench            (builds what is missing, then runs this)
     python benchmarks/run.py [--only node|chromium] [--sizes 128,256,512,1024]
+    python benchmarks/run.py --peers   (sgemm against tfjs-backend-wasm and onnxruntime-web in
+                                        one Chromium run: benchmarks/peers/run_peers.py)
 """
 import argparse
 import datetime
@@ -105,7 +107,16 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--only", choices=["node", "chromium"])
     ap.add_argument("--sizes", default="128,256,512,1024")
+    ap.add_argument("--peers", action="store_true",
+                    help="run benchmarks/peers/run_peers.py instead (writes benchmarks/peers.json)")
     args = ap.parse_args(argv)
+    if args.peers:
+        spec = importlib.util.spec_from_file_location(
+            "run_peers", REPO / "benchmarks" / "peers" / "run_peers.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        mod.main()
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     wheels = sorted((REPO / "dist").glob("webtensor-*-py3-none-any.whl"),
                     key=lambda p: p.stat().st_mtime)

@@ -1,0 +1,70 @@
+"""webtensor sgemm on the peer shapes, run inside Pyodide on tests/browser/runner.html by
+run_peers.py (same Chromium as the peers). Same method as benchmarks/bench_core.py (warm-up,
+batches >= 50 ms, best per call). Set WEBTENSOR_WASM_ISA and PEER_SHAPES before this runs.
+Prints `PEERS_JSON {...}`."""
+import json
+import os
+import random
+import time
+
+import webtensor as torch
+from webtensor import backends
+
+
+def best_time(fn, min_batch=0.05, batches=5):
+    fn()
+    reps = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            fn()
+        t = time.perf_counter() - t0
+        if t >= min_batch:
+            break
+        reps *= 2
+    best = t / reps
+    for _ in range(batches - 1):
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            fn()
+        best = min(best, (time.perf_counter() - t0) / reps)
+    return best, reps
+
+
+def check(M, K, N):
+    """max abs error of A @ B against a float64 pure-Python product (random [-1, 1) inputs)."""
+    rng = random.Random(M * 1000 + N)
+    a = [[rng.uniform(-1, 1) for _ in range(K)] for _ in range(M)]
+    b = [[rng.uniform(-1, 1) for _ in range(N)] for _ in range(K)]
+    A, B = torch.tensor(a), torch.tensor(b)
+    a, b = A.tolist(), B.tolist()  # the float32-rounded inputs
+    C = (A @ B).tolist()
+    err = 0.0
+    for i in range(M):
+        row = [0.0] * N
+        for k in range(K):
+            aik, bk = a[i][k], b[k]
+            for j in range(N):
+                row[j] += aik * bk[j]
+        err = max(err, max(abs(c - r) for c, r in zip(C[i], row)))
+    return err
+
+
+def main():
+    want = os.environ.get("WEBTENSOR_WASM_ISA")
+    if want and backends.get_isa() != want:
+        raise RuntimeError(f"asked for the {want} kernels, got {backends.get_isa()}")
+    out = {"backend": backends.get_backend(), "isa": backends.get_isa(), "shapes": {}}
+    for M, K, N in json.loads(os.environ["PEER_SHAPES"]):
+        A, B = torch.full((M, K), 0.5), torch.full((K, N), 0.25)
+        t, reps = best_time(lambda: A @ B)
+        r = {"flops": 2 * M * K * N, "us_per_call": t * 1e6, "reps": reps,
+             "gflops": 2 * M * K * N / t / 1e9}
+        if M * K * N <= 128 ** 3:
+            r["max_abs_err"] = check(M, K, N)
+        out["shapes"][f"{M}x{K}x{N}"] = r
+        print(f"  {M}x{K}x{N}: {r['gflops']:.2f} GFLOP/s ({r['us_per_call']:.1f} us/call)")
+    print("PEERS_JSON " + json.dumps(out))
+
+
+main()

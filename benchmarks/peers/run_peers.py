@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""sgemm against the JS peers in one headless Chromium run, single thread:
+@tensorflow/tfjs-backend-wasm (XNNPACK), onnxruntime-web (WASM EP) and webtensor (Pyodide,
+simd128 and relaxedsimd kernel builds). Prints a table and writes benchmarks/peers.json.
+
+    python benchmarks/peers/run_peers.py        (or: python benchmarks/run.py --peers)
+
+Installs the peers' npm deps on demand (`npm ci --prefix benchmarks/peers`; they are not part
+of the top-level package.json). Needs dist/webtensor-*.whl and the Pyodide runtime dist
+(scripts/bench builds both).
+"""
+import datetime
+import importlib.util
+import json
+import os
+import platform
+import subprocess
+import sys
+import urllib.parse
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+SHAPES = [(128, 128, 128), (256, 256, 256), (512, 512, 512), (1024, 1024, 1024),
+          (128, 384, 1536), (1, 768, 768)]
+ISAS = ("simd128", "relaxedsimd")
+NM = HERE / "node_modules"
+VENDOR = {  # site path under peers/vendor/ -> file in node_modules
+    "tf-core.min.js": "@tensorflow/tfjs-core/dist/tf-core.min.js",
+    "tf-backend-wasm.min.js": "@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.min.js",
+    "tfjs-backend-wasm.wasm": "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm",
+    "tfjs-backend-wasm-simd.wasm": "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm",
+    "tfjs-backend-wasm-threaded-simd.wasm":
+        "@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm",
+    "ort.wasm.min.js": "onnxruntime-web/dist/ort.wasm.min.js",
+    "ort-wasm-simd-threaded.mjs": "onnxruntime-web/dist/ort-wasm-simd-threaded.mjs",
+    "ort-wasm-simd-threaded.wasm": "onnxruntime-web/dist/ort-wasm-simd-threaded.wasm",
+}
+
+
+def _script(name):
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def ensure_deps():
+    if all((NM / p).exists() for p in VENDOR.values()):
+        return
+    print("run_peers: npm ci --prefix benchmarks/peers", flush=True)
+    subprocess.run(["npm", "ci", "--prefix", str(HERE), "--no-audit", "--no-fund",
+                    "--ignore-scripts"], check=True)
+
+
+def _versions():
+    return {p: json.loads((NM / p / "package.json").read_text())["version"]
+            for p in ("@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-wasm", "onnxruntime-web")}
+
+
+def run(shapes=SHAPES, isas=ISAS):
+    from playwright.sync_api import sync_playwright
+    serve, assemble = _script("serve"), _script("assemble_site")
+    wheels = sorted((REPO / "dist").glob("webtensor-*-py3-none-any.whl"),
+                    key=lambda p: p.stat().st_mtime)
+    if not wheels:
+        sys.exit("no wheel in dist/: run scripts/bench (or python -m build --wheel)")
+    extra = {"runner.html": REPO / "tests" / "browser" / "runner.html"}
+    for f in ("sgemm.html", "sgemm.js", "onnx_matmul.js"):
+        extra[f"peers/{f}"] = HERE / f
+    for name, src in VENDOR.items():
+        extra[f"peers/vendor/{name}"] = NM / src
+    root = assemble.assemble(REPO / "build" / "peers-site", "runtime", wheels[-1], extra)
+    server, url = serve.start_server(root)
+    out = {"shapes": [list(s) for s in shapes], "wheel": wheels[-1].name,
+           "npm": _versions(), "peers": {}, "webtensor": {}}
+    try:
+        with sync_playwright() as p:
+            browser = serve.launch_chromium(p)
+            out["browser_version"] = browser.version
+            page = browser.new_page()
+            console = []
+            page.on("console", lambda m: console.append(m.text))
+            page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+            page.goto(f"{url}peers/sgemm.html?" + urllib.parse.urlencode(
+                {"shapes": json.dumps([list(s) for s in shapes])}))
+            page.wait_for_function("window.__peers && window.__peers.state !== 'running'",
+                                   timeout=1_200_000, polling=500)
+            r = page.evaluate("window.__peers")
+            page.close()
+            print("\n".join(console), flush=True)
+            if r["state"] != "done":
+                raise RuntimeError("peers page failed: " + str(r["error"]))
+            out["user_agent"] = r["result"]["userAgent"]
+            out["cross_origin_isolated"] = r["result"]["crossOriginIsolated"]
+            out["peers"] = r["result"]["peers"]
+            code_tail = (HERE / "bench_webtensor.py").read_text()
+            for isa in isas:
+                code = (f"import os\nos.environ['WEBTENSOR_WASM_ISA'] = {isa!r}\n"
+                        f"os.environ['PEER_SHAPES'] = {json.dumps([list(s) for s in shapes])!r}\n"
+                        + code_tail)
+                page = browser.new_page()
+                page.goto(f"{url}runner.html?" + urllib.parse.urlencode({"code": code}))
+                page.wait_for_function(
+                    "window.__runner && window.__runner.state !== 'running'",
+                    timeout=1_200_000, polling=500)
+                r = page.evaluate("window.__runner")
+                page.close()
+                print(f"webtensor {isa}:\n" + r["output"].split("installed", 1)[-1], flush=True)
+                if r["exitCode"]:
+                    raise RuntimeError(f"webtensor {isa} run failed:\n" + r["output"][-3000:])
+                line = next(l for l in r["output"].splitlines() if l.startswith("PEERS_JSON "))
+                out["webtensor"][isa] = json.loads(line[len("PEERS_JSON "):])
+            browser.close()
+    finally:
+        server.shutdown()
+    return out
+
+
+def table(out):
+    ids = [f"{m}x{k}x{n}" for m, k, n in out["shapes"]]
+    label = {i: (f"{i.split('x')[0]}³" if len(set(i.split("x"))) == 1 else i.replace("x", "×"))
+             for i in ids}
+    lines = ["| library (single thread) | " + " | ".join(label[i] for i in ids) + " |",
+             "|---|" + "---:|" * len(ids)]
+    rows = [(f"webtensor {out['wheel'].split('-')[1]} ({isa}, Pyodide)", out["webtensor"][isa])
+            for isa in out["webtensor"]]
+    for key, rec in out["peers"].items():
+        name = rec.get("version", key)
+        if key == "tfjs_newB":
+            name = "tfjs (new B tensor each call)"
+        rows.append((name, rec))
+    for name, rec in rows:
+        cells = []
+        for i in ids:
+            s = rec.get("shapes", {}).get(i, {})
+            cells.append(f"{s['gflops']:.1f}" if "gflops" in s else "error")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    ensure_deps()
+    out = run()
+    out["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    out["machine"] = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
+    print(f"\nsgemm GFLOP/s (M×K×N), Chromium {out['browser_version']}, {out['date']}, "
+          f"{out['machine']}\n")
+    print(table(out))
+    for key, rec in out["peers"].items():
+        if "error" in rec:
+            print(f"{key}: {rec['error']}")
+        else:
+            print(f"{rec['name']}: {rec['info']}")
+    (REPO / "benchmarks" / "peers.json").write_text(json.dumps(out, indent=1) + "\n")
+    print("wrote benchmarks/peers.json")
+    return out
+
+
+if __name__ == "__main__":
+    main()
