@@ -1,17 +1,16 @@
-"""Batched sgemm kernel (wasm_kernels/f32-gemm) against float64 numpy: tile edges, k-blocking,
-transposed A, leading dims, broadcast batches; plus a quick GFLOP/s report."""
+"""Batched sgemm kernel (wasm_kernels/f32-gemm) and the M == 1 gemv kernel (wasm_kernels/f32-gemv)
+against float64 numpy: tile edges, k-blocking, transposed A, leading dims, broadcast batches.
+(Speed is measured by benchmarks/, not here.)"""
 import itertools
-import time
-
 import numpy as np
 import pytest
 from numpy.lib.stride_tricks import as_strided
 
-from conftest_kernels import EPS, backend, call, ks, storage_of  # noqa: F401
+from conftest_kernels import EPS, backend, call, ks  # noqa: F401
 from webtensor.backends.wasm import kernel_table
-from webtensor.backends.wasm.loader import Region
 
 GEMM = f"f32_gemm_{kernel_table.GEMM_MR}x{kernel_table.GEMM_NR}"
+GEMV = f"f32_gemv_1x{kernel_table.GEMV_NR}"
 
 
 def gemm(ks, batch, m, n, k, a, a_bs, a_rs, a_cs, b, b_bs, ldb, c_bs, ldc, c_fill=np.nan):
@@ -94,25 +93,76 @@ def test_gemm_nan_inf_propagate(ks):
     assert c[1, 0] == np.inf and c[1, 1] == 5.0
 
 
-def gflops(ks, size, reps=3):
-    """Best-of GFLOP/s of one size^3 sgemm call under this runtime (copies included)."""
-    rng = np.random.default_rng(0)
-    a = rng.uniform(-1, 1, size * size).astype(np.float32)
-    b = rng.uniform(-1, 1, size * size).astype(np.float32)
-    sa, sb, sc = storage_of(a), storage_of(b), storage_of(np.zeros(size * size, np.float32))
-    nb = size * size * 4
-    args = (1, size, size, size, Region(sa, 0, nb, False), 0, size, 1, Region(sb, 0, nb, False),
-            0, size, Region(sc, 0, nb, True), 0, size)
-    f = ks.fn(GEMM)
-    best = float("inf")
-    for _ in range(reps):
-        t = time.perf_counter()
-        f(*args)
-        best = min(best, time.perf_counter() - t)
-    return 2 * size ** 3 / best / 1e9
+# ---- gemv: y[n] = x[k] @ B[k, n] -------------------------------------------------------------
+def gemv(ks, batch, n, k, x, x_bs, x_cs, b, b_bs, ldb, y_bs, y_fill=np.nan):
+    y0 = np.full(max(1, batch * y_bs if batch > 1 else n), y_fill, np.float32)
+    (y,) = call(ks, GEMV, batch, n, k, x, x_bs, x_cs, b, b_bs, ldb, y0, y_bs)
+    return y
 
 
-def test_gemm_speed_report(ks):
-    """Not a gate (machines differ): reports GFLOP/s so regressions are visible in -s runs."""
-    for size in (256, 512):
-        print(f"\n{GEMM} {ks.isa} {ks.runtime} {size}^3: {gflops(ks, size):.1f} GFLOP/s")
+GEMV_DIMS = (0, 1, 3, 4, 5, 7, 8, 15, 16, 17, 33, 768)
+
+
+def test_gemv_shapes(ks):
+    """Every (k, n) edge: 32- and 4-column chunks, scalar column tails, k mod 4 rows, k == 0."""
+    rng = np.random.default_rng(4)
+    for k, n in itertools.product(GEMV_DIMS, GEMV_DIMS):
+        x = rng.uniform(-1, 1, max(1, k)).astype(np.float32)
+        b = rng.uniform(-1, 1, max(1, k * n)).astype(np.float32)
+        y = gemv(ks, 1, n, k, x, 0, 1, b, 0, n, n)
+        X, B = view(x, (k,), (1,)), view(b, (k, n), (n, 1))
+        got = y[:n]
+        check(got, X @ B, k * EPS * (np.abs(X) @ np.abs(B)), (k, n))
+        if k == 0:
+            assert np.all(got == 0), "k == 0 must write zeros"
+        if n == 0:
+            assert np.isnan(y[0]), "n == 0 must write nothing"
+
+
+def test_gemv_strided_x_leading_dim_and_padding(ks):
+    """x with element stride 3 (a column of a transposed A); B rows padded (ldb > n); y rows
+    padded (y_bs > n): the padding of y is never written."""
+    rng = np.random.default_rng(5)
+    for n, k in ((45, 37), (77, 16), (3, 9), (32, 1)):
+        ldb, y_bs, batch = n + 5, n + 6, 2
+        x = rng.uniform(-1, 1, 3 * k).astype(np.float32)
+        b = rng.uniform(-1, 1, k * ldb).astype(np.float32)
+        y = gemv(ks, batch, n, k, x, 0, 3, b, 0, ldb, y_bs, y_fill=3.5).reshape(batch, y_bs)
+        X, B = view(x, (k,), (3,)), view(b, (k, n), (ldb, 1))
+        for p in range(batch):
+            check(y[p, :n], X @ B, k * EPS * (np.abs(X) @ np.abs(B)), (n, k, p))
+        assert np.all(y[:, n:] == 3.5), "wrote into y's padding"
+
+
+@pytest.mark.parametrize("x_bcast,b_bcast", [(False, False), (True, False), (False, True)])
+def test_gemv_batched(ks, x_bcast, b_bcast):
+    rng = np.random.default_rng(6)
+    batch, n, k = 3, 41, 19
+    x = rng.uniform(-1, 1, (1 if x_bcast else batch) * k).astype(np.float32)
+    b = rng.uniform(-1, 1, (1 if b_bcast else batch) * k * n).astype(np.float32)
+    x_bs, b_bs = (0 if x_bcast else k), (0 if b_bcast else k * n)
+    y = gemv(ks, batch, n, k, x, x_bs, 1, b, b_bs, n, n).reshape(batch, n)
+    for p in range(batch):
+        X, B = view(x[p * x_bs:], (k,), (1,)), view(b[p * b_bs:], (k, n), (n, 1))
+        check(y[p], X @ B, k * EPS * (np.abs(X) @ np.abs(B)), (p, x_bcast, b_bcast))
+
+
+def test_gemv_matches_gemm_and_propagates_nan_inf(ks):
+    rng = np.random.default_rng(7)
+    n, k = 70, 33
+    x = rng.uniform(-1, 1, k).astype(np.float32)
+    b = rng.uniform(-1, 1, k * n).astype(np.float32)
+    x[5], b[7 * n + 40], b[3 * n + 69] = np.nan, np.inf, -np.inf
+    y = gemv(ks, 1, n, k, x, 0, 1, b, 0, n, n)
+    c = gemm(ks, 1, 1, n, k, x, 0, k, 1, b, 0, n, 0, n)
+    assert np.all(np.isnan(y)) and np.all(np.isnan(c))       # nan * b spreads to every column
+    x[5] = 1.0
+    X, B = x.astype(np.float64), b.reshape(k, n).astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        ref = X @ B
+    y = gemv(ks, 1, n, k, x, 0, 1, b, 0, n, n)
+    assert np.isinf(y[40]) and np.isinf(y[69]) and np.sign(y[40]) == np.sign(ref[40])
+    fin = np.isfinite(ref)
+    B0 = np.where(np.isfinite(B), B, 0)
+    check(y[fin], ref[fin], (k * EPS * (np.abs(X) @ np.abs(B0)))[fin], "finite columns")
+

@@ -245,6 +245,7 @@ def cumsum(out, x, dim):
 
 # ---- matmul -----------------------------------------------------------------------------
 GEMM = K and K.fn(f"f32_gemm_{KT.GEMM_MR}x{KT.GEMM_NR}")
+GEMV = K and K.fn(f"f32_gemv_1x{KT.GEMV_NR}")      # M == 1: one row times a matrix
 
 
 def _batch_stride(t):
@@ -284,7 +285,10 @@ def matmul(out, a, b):
     ra, rb = region(a), region(b)
     if ra is None or rb is None or not fits_i32(batch, m, n, k, a_bs, a_rs, a_cs, b_bs, ldb):
         return NotImplemented
-    GEMM(batch, m, n, k, ra, a_bs, a_rs, a_cs, rb, b_bs, ldb, region(out, True), m * n, n)
+    if m == 1:
+        GEMV(batch, n, k, ra, a_bs, a_cs, rb, b_bs, ldb, region(out, True), n)
+    else:
+        GEMM(batch, m, n, k, ra, a_bs, a_rs, a_cs, rb, b_bs, ldb, region(out, True), m * n, n)
     return None
 
 

@@ -20,7 +20,8 @@ MODULE_FILE = {"simd128": "webtensor_simd128.wasm", "relaxedsimd": "webtensor_re
 
 Kernel = namedtuple("Kernel", "name family op args relaxed")
 Kernel.__doc__ = """name: table key, e.g. "f32_exp"; family: the argument shape shared by a
-group (unary/binary/compare/reduce/argreduce/var/rowwise/gemm/copy); op: the Python op name;
+group (unary/binary/compare/reduce/argreduce/var/rowwise/gemm/gemv/copy); op: the Python op
+name ("gemv": matmul's M == 1 path);
 args: ((kind, arg name), ...); relaxed: True if the relaxed build has its own variant."""
 
 UNARY_OPS = ("neg", "abs", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos",
@@ -37,6 +38,7 @@ ROWWISE_OPS = ("softmax", "log_softmax", "cumsum")   # output has the input's sh
 COPY_BITS = (8, 16, 32, 64)
 
 GEMM_MR, GEMM_NR = 4, 8
+GEMV_NR = 32          # y[n] = x[k] @ B[k, n]: matmul with M == 1, in 32-column chunks
 
 _UNARY = (("size", "n"), ("in", "x"), ("out", "y"))
 _BINARY = (("size", "m"), ("size", "n"), ("in", "a"), ("i32", "a_rs"), ("i32", "a_cs"),
@@ -48,6 +50,10 @@ _GEMM = (("size", "batch"), ("size", "m"), ("size", "n"), ("size", "k"),
          ("in", "a"), ("i32", "a_bs"), ("i32", "a_rs"), ("i32", "a_cs"),
          ("in", "b"), ("i32", "b_bs"), ("i32", "ldb"),
          ("out", "c"), ("i32", "c_bs"), ("i32", "ldc"))
+_GEMV = (("size", "batch"), ("size", "n"), ("size", "k"),
+         ("in", "x"), ("i32", "x_bs"), ("i32", "x_cs"),
+         ("in", "b"), ("i32", "b_bs"), ("i32", "ldb"),
+         ("out", "y"), ("i32", "y_bs"))
 _COPY = (("size", "ndim"), ("in", "shape"), ("in", "strides"), ("in", "x"), ("out", "y"))
 COPY_MAX_DIM = 16
 
@@ -68,6 +74,7 @@ def _build():
     for op in ROWWISE_OPS:
         ks.append(Kernel("f32_" + op, "rowwise", op, _MIDDLE, False))
     ks.append(Kernel(f"f32_gemm_{GEMM_MR}x{GEMM_NR}", "gemm", "matmul", _GEMM, True))
+    ks.append(Kernel(f"f32_gemv_1x{GEMV_NR}", "gemv", "gemv", _GEMV, True))
     for bits in COPY_BITS:
         ks.append(Kernel(f"x{bits}_copy", "copy", "copy", _COPY, False))
     return {k.name: k for k in ks}
