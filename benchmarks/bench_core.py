@@ -64,5 +64,5 @@ def main():
     print("BENCH_JSON " + json.dumps(result))
 
 
-if __name__ == "__main__" or sys.platform == "emscripten":
+if __name__ == "__main__":  # also true for code run by Pyodide's runPython
     main()

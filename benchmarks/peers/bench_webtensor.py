@@ -1,34 +1,14 @@
 """webtensor sgemm on the peer shapes, run inside Pyodide on tests/browser/runner.html by
-run_peers.py (same Chromium as the peers). Same method as benchmarks/bench_core.py (warm-up,
+run_peers.py (same Chromium as the peers). Timed with benchmarks/bench_core.py's best_time (warm-up,
 batches >= 50 ms, best per call). Set WEBTENSOR_WASM_ISA and PEER_SHAPES before this runs.
 Prints `PEERS_JSON {...}`."""
 import json
 import os
 import random
-import time
 
 import webtensor as torch
+from bench_core import best_time  # run_peers.py loads benchmarks/bench_core.py as a module
 from webtensor import backends
-
-
-def best_time(fn, min_batch=0.05, batches=5):
-    fn()
-    reps = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        t = time.perf_counter() - t0
-        if t >= min_batch:
-            break
-        reps *= 2
-    best = t / reps
-    for _ in range(batches - 1):
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        best = min(best, (time.perf_counter() - t0) / reps)
-    return best, reps
 
 
 def check(M, K, N):
@@ -57,8 +37,8 @@ def main():
     out = {"backend": backends.get_backend(), "isa": backends.get_isa(), "shapes": {}}
     for M, K, N in json.loads(os.environ["PEER_SHAPES"]):
         A, B = torch.full((M, K), 0.5), torch.full((K, N), 0.25)
-        t, reps = best_time(lambda: A @ B)
-        r = {"flops": 2 * M * K * N, "us_per_call": t * 1e6, "reps": reps,
+        t = best_time(lambda: A @ B)
+        r = {"flops": 2 * M * K * N, "us_per_call": t * 1e6,
              "gflops": 2 * M * K * N / t / 1e9}
         if M * K * N <= 128 ** 3:
             r["max_abs_err"] = check(M, K, N)

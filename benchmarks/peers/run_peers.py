@@ -94,7 +94,11 @@ def run(shapes=SHAPES, isas=ISAS):
             out["user_agent"] = r["result"]["userAgent"]
             out["cross_origin_isolated"] = r["result"]["crossOriginIsolated"]
             out["peers"] = r["result"]["peers"]
-            code_tail = (HERE / "bench_webtensor.py").read_text()
+            # bench_core.py as an importable module (its main() only runs as __main__).
+            code_tail = ("import sys, types\nbench_core = types.ModuleType('bench_core')\n"
+                         f"exec({(HERE.parent / 'bench_core.py').read_text()!r}, "
+                         "bench_core.__dict__)\nsys.modules['bench_core'] = bench_core\n"
+                         + (HERE / "bench_webtensor.py").read_text())
             for isa in isas:
                 code = (f"import os\nos.environ['WEBTENSOR_WASM_ISA'] = {isa!r}\n"
                         f"os.environ['PEER_SHAPES'] = {json.dumps([list(s) for s in shapes])!r}\n"
