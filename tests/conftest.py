@@ -1,9 +1,32 @@
-"""Shared by the Node and Chromium tiers: reading the summary of a pytest run inside Pyodide
-and reporting it in this session's terminal summary. (Also copied into Pyodide with
-tests/portable; it needs only pytest.)"""
+"""Shared by all tiers: the hypothesis profile, the guard-bytes fixture, and (for the Node and
+Chromium tiers) reading the summary of a pytest run inside Pyodide and reporting it in this
+session's terminal summary. Also copied into Pyodide with tests/portable: pytest and
+hypothesis only at import time."""
+import os
 import re
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Derandomized so CI and the in-Pyodide runs are repeatable; WEBTENSOR_HYPOTHESIS_RANDOM=1
+# explores new examples.
+settings.register_profile(
+    "webtensor", deadline=None, max_examples=20, print_blob=True,
+    derandomize=os.environ.get("WEBTENSOR_HYPOTHESIS_RANDOM") != "1",
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.data_too_large])
+settings.load_profile("webtensor")
+
+
+@pytest.fixture
+def guarded():
+    """Every storage made during the test carries guard bytes, checked after kernel calls."""
+    from webtensor import _storage
+    prev = _storage.guards_enabled()
+    _storage.set_guards(True)
+    yield
+    _storage.set_guards(prev)
+
 
 _SUMMARY = re.compile(r"^=*\s*(?P<body>(?:\d+ \w+(?:, )?)+) in [\d.]+s\b.*$", re.M)
 _INNER_SUITES = []

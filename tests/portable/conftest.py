@@ -1,7 +1,6 @@
 """Portable tier: webtensor + pytest + hypothesis only (no numpy, no torch), so the same files
 run on CPython and inside Pyodide (tests/pyodide/run_pytest.mjs copies this directory and
 tests/golden into Pyodide's file system)."""
-import os
 import sys
 from pathlib import Path
 
@@ -14,21 +13,11 @@ if (HERE.parents[1] / "pyodide_pkg" / "webtensor").is_dir():
     sys.path.insert(0, str(HERE.parents[1] / "pyodide_pkg"))
 
 import pytest  # noqa: E402
-from hypothesis import HealthCheck, settings  # noqa: E402
 
 import webtensor  # noqa: E402
 
 # The backend webtensor chose when it was imported, before any test switched it.
 INITIAL_BACKEND = webtensor.backends.get_backend()
-
-# Derandomized so CI and the in-Pyodide runs are repeatable; WEBTENSOR_HYPOTHESIS_RANDOM=1
-# explores new examples.
-settings.register_profile(
-    "webtensor", deadline=None, max_examples=20, print_blob=True,
-    derandomize=os.environ.get("WEBTENSOR_HYPOTHESIS_RANDOM") != "1",
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                           HealthCheck.data_too_large])
-settings.load_profile("webtensor")
 
 
 @pytest.fixture(scope="session")

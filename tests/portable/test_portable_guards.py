@@ -7,7 +7,6 @@ import random
 
 import pytest
 
-from webtensor import _storage
 from webtensor._storage import Storage
 from webtensor.backends.wasm import kernel_table, loader
 from webtensor.backends.wasm.loader import Region
@@ -15,14 +14,6 @@ from webtensor.backends.wasm.loader import Region
 PAD_BEFORE, PAD_AFTER = 13, 29
 # Both builds wherever the engine runs relaxed SIMD (not Node 20 without its flag).
 ISAS = ["simd128"] + (["relaxedsimd"] if loader.engine_has_relaxed_simd() else [])
-
-
-@pytest.fixture
-def guarded():
-    prev = _storage.guards_enabled()
-    _storage.set_guards(True)
-    yield
-    _storage.set_guards(prev)
 
 
 def _floats(rng, n):

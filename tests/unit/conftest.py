@@ -8,14 +8,13 @@ pytest may have several conftest.py modules loaded, so `import conftest` is ambi
 """
 import contextlib
 import math
-import os
 import random
 import sys
 from pathlib import Path
 
 import pytest
 import torch
-from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis import strategies as st
 
 _REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(_REPO / "tests" / "portable"))  # wtcheck
@@ -26,15 +25,6 @@ import webtensor as wt  # noqa: E402
 from webtensor import backends  # noqa: E402
 from wtcheck import (BACKENDS, DTYPES, FLOATS, INTS, LAYOUTS, TOL, apply_layout,  # noqa: E402,F401
                      assert_values_close, base_shape, examples, name_of, prod)
-
-# Derandomized so CI and the in-Pyodide runs are repeatable; WEBTENSOR_HYPOTHESIS_RANDOM=1
-# explores new examples.
-settings.register_profile(
-    "webtensor", deadline=None, max_examples=20, print_blob=True,
-    derandomize=os.environ.get("WEBTENSOR_HYPOTHESIS_RANDOM") != "1",
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                           HealthCheck.data_too_large])
-settings.load_profile("webtensor")
 
 
 # ---- the backend fixture -----------------------------------------------------------------------

@@ -6,18 +6,9 @@ import ctypes
 import pytest
 
 from conftest_kernels import backend, ks  # noqa: F401
-from webtensor import _storage
 from webtensor._storage import Storage
 from webtensor.backends.wasm import guards, kernel_table, loader_pyodide
 from webtensor.backends.wasm.loader import Region
-
-
-@pytest.fixture
-def guarded():
-    prev = _storage.guards_enabled()
-    _storage.set_guards(True)
-    yield
-    _storage.set_guards(prev)
 
 
 def test_out_of_bounds_write_is_caught_in_wasm_memory(ks, guarded):
