@@ -15,6 +15,8 @@ from ._creation import (Generator, arange, as_tensor, default_generator, empty, 
                         randn_like, randperm, seed, tensor, zeros, zeros_like)
 from . import ops as _ops
 from . import backends
+from . import serialization
+from .serialization import load
 
 __version__ = "0.1.0"
 

@@ -1,0 +1,114 @@
+"""Where weight bytes come from: bytes, a path, an open file, or a URL the user passed.
+
+Nothing is fetched unless the caller passes a URL. Files are read into one bytearray so tensors
+can view it without another copy (kernels need writable memory for their addresses).
+"""
+import hashlib
+import os
+import sys
+
+CHUNK = 1 << 20
+
+
+def is_url(src):
+    return isinstance(src, str) and src.startswith(("http://", "https://"))
+
+
+def text_progress(done, total, _state={}):
+    """The default progress callback: a one-line text bar on stderr."""
+    if total:
+        frac = min(done / total, 1.0)
+        bar = "#" * int(frac * 30)
+        line = f"\r[{bar:<30}] {done / 1e6:7.1f} / {total / 1e6:.1f} MB"
+    else:
+        line = f"\r{done / 1e6:7.1f} MB"
+    sys.stderr.write(line + ("\n" if total and done >= total else ""))
+    sys.stderr.flush()
+
+
+def _check_sha256(data, sha256, what):
+    if sha256 is None:
+        return
+    got = hashlib.sha256(data).hexdigest()
+    if got.lower() != sha256.lower():
+        raise ValueError(f"sha256 mismatch for {what}: expected {sha256.lower()}, got {got}")
+
+
+def _read_stream(read, total, progress):
+    out = bytearray()
+    while True:
+        chunk = read(CHUNK)
+        if not chunk:
+            break
+        out += chunk
+        if progress:
+            progress(len(out), total)
+    return out
+
+
+def read_bytes(src, progress=None, sha256=None):
+    """The bytes of `src` (bytes-like, path, binary file object, or http(s) URL), checked
+    against `sha256` (hex) when given. `progress(done, total)` is called while a URL or file is
+    read; progress=True means the default text bar. Returns a bytes-like object."""
+    if progress is True:
+        progress = text_progress
+    if isinstance(src, (bytes, bytearray, memoryview)):
+        data = src
+        what = "the given bytes"
+    elif is_url(src):
+        data = _fetch_sync(src, progress)
+        what = src
+    elif isinstance(src, (str, os.PathLike)):
+        what = os.fspath(src)
+        with open(what, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            data = bytearray(size)
+            if f.readinto(data) != size:
+                raise OSError(f"short read from {what}")
+            if progress:
+                progress(size, size)
+    elif hasattr(src, "read"):
+        what = getattr(src, "name", "the file object")
+        data = _read_stream(src.read, None, progress)
+    else:
+        raise TypeError(f"expected bytes, a path, a binary file object or an http(s) URL, got "
+                        f"{type(src).__name__}")
+    _check_sha256(data, sha256, what)
+    return data
+
+
+def _fetch_sync(url, progress):
+    if sys.platform == "emscripten":
+        raise RuntimeError(f"cannot fetch {url} synchronously in the browser: use "
+                           f"`await webtensor.serialization.fetch_async(url)` and pass the bytes")
+    import urllib.request
+    with urllib.request.urlopen(url) as r:
+        total = int(r.headers.get("Content-Length") or 0) or None
+        return _read_stream(r.read, total, progress)
+
+
+async def fetch_async(url, progress=None, sha256=None):
+    """Fetch a URL (pyodide.http.pyfetch in Pyodide, urllib elsewhere) into a bytearray."""
+    if progress is True:
+        progress = text_progress
+    if not is_url(url):
+        raise ValueError(f"expected an http(s) URL, got {url!r}")
+    if sys.platform != "emscripten":
+        data = _fetch_sync(url, progress)
+    else:
+        from pyodide.http import pyfetch
+        resp = await pyfetch(url)
+        if not resp.ok:
+            raise OSError(f"fetching {url} failed: HTTP {resp.status}")
+        total = int(resp.headers.get("content-length") or 0) or None
+        reader = resp.js_response.body.getReader()
+        data = bytearray()
+        while True:
+            chunk = await reader.read()
+            if chunk.done:
+                break
+            data += chunk.value.to_py()
+            if progress:
+                progress(len(data), total)
+    _check_sha256(data, sha256, url)
+    return data

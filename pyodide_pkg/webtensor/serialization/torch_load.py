@@ -1,0 +1,314 @@
+"""Checkpoints written by `torch.save` -- the zip format (torch >= 1.6) and the legacy pickle
+stream -- read through a restricted unpickler that follows torch's `weights_only` allow-list:
+containers, dtypes, sizes and the tensor rebuild functions. Any other global in the file
+(os.system, builtins.eval, a user class, ...) is refused before anything is called, so a file
+never runs code. Tensors view the file's bytes where the zip member is stored uncompressed.
+"""
+import collections
+import io
+import pickle
+import pickletools
+import struct
+import zipfile
+import zlib
+
+from .. import _dtype as D
+from .._storage import Storage
+from .._tensor import Size, Tensor, device
+from . import _raw
+from ._source import read_bytes
+
+LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
+LEGACY_PROTOCOL = 1001
+
+# torch's legacy typed-storage class names -> dtype
+STORAGE_TYPES = {"FloatStorage": D.float32, "DoubleStorage": D.float64,
+                 "HalfStorage": D.float16, "BFloat16Storage": D.bfloat16,
+                 "LongStorage": D.int64, "IntStorage": D.int32, "ShortStorage": D.int16,
+                 "CharStorage": D.int8, "ByteStorage": D.uint8, "BoolStorage": D.bool_}
+
+
+class _StorageType:
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+
+class _TypePlaceholder:
+    """torch.Tensor / nn.Parameter named by a file: only ever passed to the rebuild functions."""
+    def __init__(self, name):
+        self.name = name
+
+
+class _StorageWithDtype(Storage):
+    __slots__ = ("_wt_dtype",)
+
+
+def _new_storage(nbytes, buf, dtype):
+    st = _StorageWithDtype(nbytes, buf=buf)
+    st._wt_dtype = dtype
+    return st
+
+
+def _check_view(storage, offset, size, stride):
+    if not all(type(v) is int for v in (offset, *size, *stride)) or len(size) != len(stride):
+        raise pickle.UnpicklingError("malformed tensor: size/stride/offset must be ints of the "
+                                     "same rank")
+    if offset < 0 or any(s < 0 for s in size) or any(s < 0 for s in stride):
+        raise pickle.UnpicklingError("malformed tensor: negative size, stride or offset")
+    if 0 not in size:
+        last = offset + sum((n - 1) * s for n, s in zip(size, stride))
+        numel = storage.nbytes // storage._wt_dtype.itemsize
+        if last >= numel:
+            raise pickle.UnpicklingError(f"malformed tensor: view of size {list(size)} stride "
+                                         f"{list(stride)} offset {offset} runs past its storage "
+                                         f"of {numel} elements")
+
+
+def _rebuild_tensor(storage, storage_offset, size, stride):
+    if not isinstance(storage, _StorageWithDtype):
+        raise pickle.UnpicklingError("malformed tensor: its storage is not a storage record")
+    size, stride = tuple(size), tuple(stride)
+    _check_view(storage, storage_offset, size, stride)
+    return Tensor._make(storage, size, stride, storage_offset, storage._wt_dtype)
+
+
+def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False,
+                       backward_hooks=None, metadata=None):
+    t = _rebuild_tensor(storage, storage_offset, size, stride)
+    t.requires_grad = bool(requires_grad)
+    return t
+
+
+def _rebuild_parameter(data, requires_grad, backward_hooks, state=None):
+    if not isinstance(data, Tensor):
+        raise pickle.UnpicklingError("malformed parameter: its data is not a tensor")
+    data.requires_grad = bool(requires_grad)
+    return data
+
+
+def _rebuild_from_type_v2(func, new_type, args, state):
+    if func not in (_rebuild_tensor_v2, _rebuild_parameter, _rebuild_tensor):
+        raise pickle.UnpicklingError("malformed tensor subclass record")
+    return func(*args)
+
+
+def _encode(text, encoding="latin1"):   # how protocol-2 pickles spell bytes
+    return text.encode(encoding)
+
+
+def _get_layout(name):
+    if name != "torch.strided":
+        raise NotImplementedError(f"webtensor.load: tensor layout {name} (only torch.strided)")
+    return name
+
+
+def _allowed():
+    rc = {("collections", "OrderedDict"): collections.OrderedDict,
+          ("collections", "Counter"): collections.Counter,
+          ("builtins", "set"): set, ("builtins", "frozenset"): frozenset,
+          ("builtins", "bytearray"): bytearray, ("_codecs", "encode"): _encode,
+          ("torch", "Size"): Size, ("torch", "device"): device,
+          ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
+          ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
+          ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
+          ("torch._utils", "_rebuild_parameter_with_state"): _rebuild_parameter,
+          ("torch._tensor", "_rebuild_from_type_v2"): _rebuild_from_type_v2,
+          ("torch.serialization", "_get_layout"): _get_layout,
+          ("torch", "Tensor"): _TypePlaceholder("torch.Tensor"),
+          ("torch.nn.parameter", "Parameter"): _TypePlaceholder("torch.nn.Parameter")}
+    for name, dt in STORAGE_TYPES.items():
+        rc[("torch", name)] = _StorageType(dt)
+    for dt in D.ALL:
+        rc[("torch", dt.name)] = dt
+    return rc
+
+
+ALLOWED = _allowed()
+
+
+_MEMO_OPS = frozenset(("PUT", "BINPUT", "LONG_BINPUT", "GET", "BINGET", "LONG_BINGET"))
+
+
+def _prescan(f):
+    """Walk the next pickle's opcodes without running them: a damaged or hostile memo index
+    (LONG_BINPUT 2**31) would make the C unpickler allocate gigabytes."""
+    start = f.tell()
+    limit = len(f.getbuffer()) - start
+    try:
+        for op, arg, _ in pickletools.genops(f):
+            if op.name in _MEMO_OPS and type(arg) is int and not 0 <= arg <= limit:
+                raise pickle.UnpicklingError(f"corrupt checkpoint: memo index {arg} out of range")
+    except ValueError as e:
+        raise pickle.UnpicklingError(f"corrupt or truncated checkpoint: {e}") from None
+    f.seek(start)
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, storage_for):
+        super().__init__(file, encoding="utf-8")
+        self._file = file
+        self._storage_for = storage_for
+
+    def load(self):
+        _prescan(self._file)
+        return super().load()
+
+    def find_class(self, module, name):
+        if module == "__builtin__":       # protocol-2 pickles spell builtins the Python 2 way
+            module = "builtins"
+        obj = ALLOWED.get((module, name))
+        if obj is None:
+            raise pickle.UnpicklingError(
+                f"Weights only load failed: unsupported global {module}.{name} in the file. "
+                f"webtensor.load only rebuilds tensors and plain containers; it never runs code "
+                f"from a file (there is no weights_only=False).")
+        return obj
+
+    def persistent_load(self, pid):
+        if self._storage_for is None:
+            raise pickle.UnpicklingError("unexpected storage record in a checkpoint header")
+        if not (isinstance(pid, tuple) and len(pid) >= 5 and pid[0] == "storage"):
+            raise pickle.UnpicklingError(f"unsupported persistent id {pid!r:.80}")
+        stype, key, location, numel = pid[1:5]
+        if not isinstance(stype, _StorageType):
+            raise pickle.UnpicklingError(f"unsupported storage type in the file: {stype!r:.80}")
+        if type(numel) is not int or numel < 0 or not isinstance(key, str):
+            raise pickle.UnpicklingError("malformed storage record")
+        return self._storage_for(key, stype.dtype, numel, pid[5] if len(pid) > 5 else None)
+
+
+# ---- the zip format -----------------------------------------------------------------------
+def _member_span(buf, zf, info):
+    """(start, size) of an uncompressed member's bytes inside buf, or None if compressed."""
+    if info.compress_type != zipfile.ZIP_STORED:
+        return None
+    h = info.header_offset
+    if buf[h:h + 4] != b"PK\x03\x04":
+        raise pickle.UnpicklingError(f"corrupt zip: bad local header for {info.filename}")
+    n, e = struct.unpack_from("<HH", buf, h + 26)
+    start = h + 30 + n + e
+    if start + info.file_size > len(buf):
+        raise pickle.UnpicklingError(f"corrupt zip: {info.filename} runs past the end")
+    return start, info.file_size
+
+
+def _load_zip(buf):
+    zf = zipfile.ZipFile(io.BytesIO(buf))
+    pkls = [n for n in zf.namelist() if n.endswith("data.pkl") and n.count("/") == 1]
+    if len(pkls) != 1:
+        raise pickle.UnpicklingError("not a torch.save zip archive (expected one <name>/data.pkl)")
+    prefix = pkls[0][:-len("data.pkl")]
+    if prefix + "byteorder" in zf.namelist() and zf.read(prefix + "byteorder") != b"little":
+        raise NotImplementedError("webtensor.load: big-endian checkpoints")
+    cache = {}
+
+    def storage_for(key, dtype, numel, _view):
+        if key in cache:
+            return cache[key]
+        name = f"{prefix}data/{key}"
+        try:
+            info = zf.getinfo(name)
+        except KeyError:
+            raise pickle.UnpicklingError(f"storage {key!r} is missing from the archive") from None
+        nbytes = numel * dtype.itemsize
+        if info.file_size < nbytes:
+            raise pickle.UnpicklingError(f"storage {key!r}: {info.file_size} bytes in the archive, "
+                                         f"{nbytes} needed for {numel} {dtype.name} elements")
+        span = _member_span(buf, zf, info)
+        if span is not None:
+            view = memoryview(buf)[span[0]:span[0] + nbytes]
+        else:
+            view = memoryview(bytearray(zf.read(name)))[:nbytes]
+        st = cache[key] = _new_storage(nbytes, view, dtype)
+        return st
+
+    return _Unpickler(io.BytesIO(zf.read(pkls[0])), storage_for).load()
+
+
+# ---- the legacy (pre-1.6) pickle stream ----------------------------------------------------------
+def _load_legacy(buf):
+    f = io.BytesIO(buf)
+    if _Unpickler(f, None).load() != LEGACY_MAGIC:
+        raise pickle.UnpicklingError("invalid magic number; not a torch checkpoint")
+    if _Unpickler(f, None).load() != LEGACY_PROTOCOL:
+        raise pickle.UnpicklingError("unsupported legacy checkpoint protocol version")
+    info = _Unpickler(f, None).load()
+    if isinstance(info, dict) and not info.get("little_endian", True):
+        raise NotImplementedError("webtensor.load: big-endian checkpoints")
+    storages = {}
+
+    def storage_for(key, dtype, numel, view):
+        if view is not None:
+            raise NotImplementedError("webtensor.load: legacy storage views")
+        if key not in storages:
+            if numel * dtype.itemsize > len(buf):
+                raise pickle.UnpicklingError(f"storage {key!r} claims {numel} elements, more "
+                                             f"than the file holds")
+            storages[key] = _new_storage(numel * dtype.itemsize,
+                                         bytearray(numel * dtype.itemsize), dtype)
+        return storages[key]
+
+    result = _Unpickler(f, storage_for).load()
+    keys = _Unpickler(f, None).load()
+    if not isinstance(keys, list) or set(keys) != set(storages):
+        raise pickle.UnpicklingError("the storage key list does not match the tensors")
+    pos = f.tell()
+    for key in keys:
+        st = storages[key]
+        if pos + 8 > len(buf):
+            raise pickle.UnpicklingError(f"storage {key!r}: data missing (file truncated)")
+        (numel,) = struct.unpack_from("<q", buf, pos)
+        if numel * st._wt_dtype.itemsize != st.nbytes or pos + 8 + st.nbytes > len(buf):
+            raise pickle.UnpicklingError(f"storage {key!r}: size mismatch or truncated data")
+        st.buf[:] = buf[pos + 8:pos + 8 + st.nbytes]
+        pos += 8 + st.nbytes
+    return result
+
+
+def _check_map_location(map_location):
+    locs = map_location.values() if isinstance(map_location, dict) else [map_location]
+    for loc in locs:
+        if loc is not None and str(loc) != "cpu":
+            raise NotImplementedError(f"webtensor.load: map_location={map_location!r} "
+                                      f"(tensors load on the cpu)")
+
+
+def _convert(obj):
+    if isinstance(obj, Tensor):
+        return _raw.to_float32(obj)
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            obj[k] = _convert(v)
+    elif isinstance(obj, list):
+        obj[:] = [_convert(v) for v in obj]
+    elif isinstance(obj, tuple):
+        return type(obj)(_convert(v) for v in obj) if type(obj) is tuple else obj
+    return obj
+
+
+def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None,
+         to_float32=False, progress=None, sha256=None, **pickle_load_args):
+    """torch.load for checkpoints (zip or legacy), always weights_only. `f`: bytes, a path, a
+    file object or a URL. to_float32=True turns float16/bfloat16 tensors into float32."""
+    if weights_only is False:
+        raise ValueError("webtensor.load never executes code from a file: weights_only=False "
+                         "is not supported (the file is read with torch's weights_only rules)")
+    if pickle_module is not None:
+        raise ValueError("webtensor.load: pickle_module is not supported")
+    _check_map_location(map_location)
+    buf = _raw.writable(read_bytes(f, progress=progress, sha256=sha256))
+    if bytes(buf[:4]) == b"PK\x03\x04":
+        reader = _load_zip
+    elif bytes(buf[:1]) == b"\x80":
+        reader = _load_legacy
+    else:
+        raise pickle.UnpicklingError("not a torch checkpoint (neither a torch.save zip archive "
+                                     "nor a legacy pickle stream)")
+    try:
+        obj = reader(buf)
+    except (zipfile.BadZipFile, EOFError, zlib.error, struct.error, TypeError, KeyError,
+            IndexError, AttributeError, OverflowError, MemoryError) as e:
+        # damaged pickles call the allowed functions with nonsense; name it, don't leak it
+        raise pickle.UnpicklingError(f"corrupt or truncated checkpoint: "
+                                     f"{type(e).__name__}: {e}") from None
+    return _convert(obj) if to_float32 else obj
