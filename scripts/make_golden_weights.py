@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Write tests/golden/weights/: tiny weight files made by the real writers on CPython (the
-`safetensors` package and `torch.save`, zip and legacy formats), hostile checkpoints that try to
+`safetensors` package, `torch.save` in zip and legacy formats, llama.cpp's `gguf` package),
+hostile checkpoints that try to
 run code, and expected.json with every tensor's dtype, shape and values. The portable test
 (tests/portable/test_portable_serialization.py) loads them with webtensor on CPython and inside
 Pyodide. A few KB in all.
@@ -86,6 +87,45 @@ def evil_zip(payload):
     return out.getvalue()
 
 
+def write_gguf(path):
+    """A GGUF file with every metadata value type, plain and quantised tensors; returns what a
+    reader must see (values for plain tensors, raw block bytes for quantised ones)."""
+    import gguf
+    import numpy as np
+    rng = np.random.default_rng(0)
+    w = gguf.GGUFWriter(str(path), "llama")
+    meta = {"u8": (w.add_uint8, 200), "i8": (w.add_int8, -7), "u16": (w.add_uint16, 60000),
+            "i16": (w.add_int16, -300), "u32": (w.add_uint32, 4_000_000_000),
+            "i32": (w.add_int32, -70000), "f32": (w.add_float32, 0.25),
+            "u64": (w.add_uint64, 2 ** 40), "i64": (w.add_int64, -(2 ** 40)),
+            "f64": (w.add_float64, 0.1), "flag": (w.add_bool, True),
+            "text": (w.add_string, "héllo ✓"), "ints": (w.add_array, [1, 2, 3]),
+            "words": (w.add_array, ["a", "", "ccc"])}
+    for key, (add, value) in meta.items():
+        add(key, value)
+    plain = {"f32": rng.standard_normal((2, 32)).astype(np.float32),
+             "f16": rng.standard_normal(8).astype(np.float16)}
+    for name, arr in plain.items():
+        w.add_tensor(name, arr)
+    blocks = {}
+    for name, kind, bsize in (("q8", gguf.GGMLQuantizationType.Q8_0, 34),
+                              ("q4", gguf.GGMLQuantizationType.Q4_1, 20)):
+        raw = rng.integers(0, 256, (3, bsize), dtype=np.uint8)
+        raw[:, 1] &= 0x3B      # keep the float16 scales finite and small
+        blocks[name] = raw
+        w.add_tensor(name, raw, raw_dtype=kind)
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return {"metadata": dict([("general.architecture", "llama")] +
+                             [(k, v) for k, (_, v) in meta.items()]),
+            "plain": {k: {"shape": list(a.shape), "values": a.astype(float).flatten().tolist()}
+                      for k, a in plain.items()},
+            "blocks": {k: {"shape": [3, 32], "hex": b.tobytes().hex()}
+                       for k, b in blocks.items()}}
+
+
 def main():
     OUT.mkdir(parents=True, exist_ok=True)
     expected = {}
@@ -108,6 +148,7 @@ def main():
     hostile["evil_legacy.pt"] = legacy.getvalue()
     for name, data in hostile.items():
         (OUT / name).write_bytes(data)
+    expected["tiny.gguf"] = write_gguf(OUT / "tiny.gguf")
     (OUT / "expected.json").write_text(json.dumps(expected, indent=1) + "\n")
     print(f"wrote {len(expected) + len(hostile)} files to {OUT}")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import webtensor
-from webtensor.serialization import read_bytes, safetensors as st
+from webtensor.serialization import gguf, read_bytes, safetensors as st
 
 DIR = Path(__file__).resolve().parent.parent / "golden" / "weights"
 EXPECTED = json.loads((DIR / "expected.json").read_text())
@@ -171,3 +171,69 @@ def test_sources_bytes_file_object_and_sha256():
         read_bytes(data, sha256="0" * 64)
     with pytest.raises(TypeError, match="expected bytes, a path"):
         read_bytes(12)
+
+
+# ---- GGUF ----------------------------------------------------------------------------------
+def test_gguf_file_reads_like_the_gguf_package_wrote_it():
+    want = EXPECTED["tiny.gguf"]
+    f = gguf.load(DIR / "tiny.gguf")
+    assert f.version == 3 and f.alignment == 32
+    assert f.metadata == want["metadata"]
+    assert sorted(f.tensors) == sorted(list(want["plain"]) + list(want["blocks"]))
+    for name, w in want["plain"].items():
+        t = f.tensors[name].to_tensor()
+        assert t.dtype is webtensor.float32 and list(t.shape) == w["shape"]
+        assert t.flatten().tolist() == w["values"]
+    for name, w in want["blocks"].items():
+        rec = f.tensors[name]
+        assert list(rec.shape) == w["shape"] and bytes(rec.data).hex() == w["hex"]
+        with pytest.raises(NotImplementedError, match="quantised"):
+            rec.to_tensor()
+
+
+def _gguf(kvs=b"", n_kv=0, tensors=b"", n_t=0, version=3, data=b""):
+    head = b"GGUF" + struct.pack("<IQQ", version, n_t, n_kv) + kvs + tensors
+    return head + bytes(-len(head) % 32) + data
+
+
+def _s(text):
+    return struct.pack("<Q", len(text)) + text
+
+
+def _tinfo(name, dims, ttype, offset):
+    return _s(name) + struct.pack("<I", len(dims)) + struct.pack(f"<{len(dims)}Q", *dims) + \
+        struct.pack("<IQ", ttype, offset)
+
+
+BAD_GGUF = [
+    (b"GGML" + bytes(20), "bad magic"),
+    (_gguf(version=9), "unsupported GGUF version 9"),
+    (_gguf(n_kv=10 ** 9), "cannot fit"),
+    (_gguf(_s(b"k") + struct.pack("<I", 99), 1), "unknown value type 99"),
+    (_gguf(_s(b"k") + struct.pack("<IQ", 8, 10 ** 6), 1), "runs past the end"),
+    (_gguf(_s(b"k") + struct.pack("<IIQ", 9, 4, 10 ** 12), 1), "cannot fit"),
+    (_gguf(_s(b"\xff") + struct.pack("<IB", 0, 1), 1), "not valid UTF-8"),
+    (_gguf(_s(b"general.alignment") + struct.pack("<II", 4, 3), 1), "power of two"),
+    (_gguf(tensors=_tinfo(b"t", [4], 77, 0), n_t=1), "unknown ggml type 77"),
+    (_gguf(tensors=_tinfo(b"t", [30], 8, 0), n_t=1, data=bytes(64)), "multiple of 32"),
+    (_gguf(tensors=_tinfo(b"t", [4], 0, 4), n_t=1, data=bytes(64)), "not 32-aligned"),
+    (_gguf(tensors=_tinfo(b"t", [100], 0, 0), n_t=1, data=bytes(64)), "run past the end"),
+    (_gguf(tensors=_tinfo(b"a", [16], 0, 0) + _tinfo(b"b", [16], 0, 32), n_t=2,
+           data=bytes(96)), "overlap"),
+    (_gguf(tensors=_tinfo(b"a", [1], 0, 0) + _tinfo(b"a", [1], 0, 32), n_t=2,
+           data=bytes(64)), "duplicate tensor name"),
+]
+
+
+@pytest.mark.parametrize("data,message", BAD_GGUF, ids=[m for _, m in BAD_GGUF])
+def test_bad_gguf_is_rejected_with_a_reason(data, message):
+    with pytest.raises(gguf.GGUFError, match=message):
+        gguf.parse(data)
+
+
+def test_every_truncation_of_a_gguf_fails_cleanly():
+    data = (DIR / "tiny.gguf").read_bytes()
+    end = max(t._start + len(t.data) for t in gguf.parse(data).tensors.values())
+    for cut in range(end):     # (what follows the last tensor is alignment padding)
+        with pytest.raises(gguf.GGUFError):
+            gguf.parse(data[:cut])
