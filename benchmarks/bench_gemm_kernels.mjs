@@ -3,9 +3,11 @@
 // shapes, forms and blocking on the same engine the browser uses. Loads the built side
 // modules itself (memory, stack and __memory_base set up here as Pyodide's linker would).
 //
-//   node --experimental-wasm-relaxed-simd benchmarks/bench_gemm_kernels.mjs [isa ...]
+//   node --experimental-wasm-relaxed-simd benchmarks/bench_gemm_kernels.mjs [--isa I]
+//        [--cases x@B,x@W^T] [--shapes 1x768x768,...] [--rounds R] [kernel dir ...]
 //
-// Prints GFLOP/s per (kernel, shape); times: best of 5 batches >= 50 ms after a warm-up.
+// Prints GFLOP/s per (case, M x K x N shape); with several kernel dirs (variant builds) one
+// number per dir, "a / b / ...", measured interleaved. Time: best of 5 batches >= 50 ms.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,8 +17,8 @@ const KDIR = path.join(REPO, "pyodide_pkg", "webtensor", "kernels");
 const FILE = { simd128: "webtensor_simd128.wasm", relaxedsimd: "webtensor_relaxedsimd.wasm" };
 const SUF = { simd128: "wasmsimd", relaxedsimd: "wasmrelaxedsimd" };
 
-function load(isa) {
-  const bytes = fs.readFileSync(path.join(KDIR, FILE[isa]));
+function load(kdir, isa) {
+  const bytes = fs.readFileSync(path.join(kdir, FILE[isa]));
   const memory = new WebAssembly.Memory({ initial: 16384 });   // 1 GiB
   const MEM_BASE = 1024, STACK_TOP = 8 << 20;                  // data below 1 MiB + stack
   const env = {
@@ -44,7 +46,7 @@ function load(isa) {
   return { fn, alloc, reset: () => { top = STACK_TOP; } };
 }
 
-function best(f) {
+function bestTime(f) {
   f();
   let reps = 1, t;
   for (;;) {
@@ -63,37 +65,68 @@ function best(f) {
   return b / 1000;
 }
 
-const SHAPES = [[1, 768, 768], [1, 576, 1536], [4, 768, 768], [16, 768, 768], [128, 384, 1536],
-                [256, 256, 256], [512, 512, 512], [1024, 1024, 1024]];
+const SHAPES = [[1, 768, 768], [1, 576, 1536], [2, 768, 768], [4, 768, 768], [8, 768, 768],
+                [16, 768, 768], [128, 384, 1536], [256, 256, 256], [512, 512, 512],
+                [1024, 1024, 1024]];
 
-function run(isa) {
-  const K = load(isa);
-  const gemm = K.fn("f32_gemm_4x8"), gemv = K.fn("f32_gemv_1x32"), lin = K.fn("f32_linear_4x8");
-  const rows = [];
-  for (const [m, k, n] of SHAPES) {
-    K.reset();
-    const x = K.alloc(m * k), xt = K.alloc(m * k), b = K.alloc(k * n, k ** -0.5), w = K.alloc(n * k, k ** -0.5);
-    const bias = K.alloc(n), y = K.alloc(m * n);
-    const fl = 2 * m * n * k;
-    const r = { shape: `${m}x${k}x${n}` };
-    // x @ B, B [k, n] row-major (gemv for m == 1)
-    r["x@B"] = fl / best(() => m === 1 ? gemv(1, n, k, x, 0, 1, b, 0, n, y, n)
-                                       : gemm(1, m, n, k, x, 0, k, 1, b, 0, n, y, 0, n)) / 1e9;
-    // A^T @ B with A stored [k, m] (strided A)
-    if (m > 1) r["xT@B"] = fl / best(() => gemm(1, m, n, k, xt, 0, 1, m, b, 0, n, y, 0, n)) / 1e9;
-    // x @ W^T, W [n, k] (nn.Linear layout), no bias / bias+gelu
-    r["x@W^T"] = fl / best(() => lin(1, m, n, k, x, 0, k, 1, w, 0, k, bias, 0, y, 0, n, 0)) / 1e9;
-    r["+bias+gelu"] = fl / best(() => lin(1, m, n, k, x, 0, k, 1, w, 0, k, bias, 1, y, 0, n, 2)) / 1e9;
-    if (m > 1) r["xT@W^T"] = fl / best(() => lin(1, m, n, k, xt, 0, 1, m, w, 0, k, bias, 0, y, 0, n, 0)) / 1e9;
-    const gelu = K.fn("f32_gelu");
-    r["gelu pass"] = fl / best(() => { lin(1, m, n, k, x, 0, k, 1, w, 0, k, bias, 1, y, 0, n, 0);
-                                       gelu(m * n, y, y); }) / 1e9;
-    if (m === 1) r["W GB/s"] = n * k * 4 / best(() => lin(1, m, n, k, x, 0, k, 1, w, 0, k, bias, 0, y, 0, n, 0)) / 1e9;
-    rows.push(r);
-    console.log(isa, JSON.stringify(r, (key, v) => typeof v === "number" ? +v.toFixed(1) : v));
-  }
-  return rows;
+// name -> (kernels, m, k, n, buffers) => call; flops 2mkn unless it is the "W GB/s" row
+const CASES = {
+  "x@B": (K, m, k, n, p) => m === 1
+    ? () => K.gemv(1, n, k, p.x, 0, 1, p.b, 0, n, p.y, n)
+    : () => K.gemm(1, m, n, k, p.x, 0, k, 1, p.b, 0, n, p.y, 0, n),
+  "xT@B": (K, m, k, n, p) => () => K.gemm(1, m, n, k, p.xt, 0, 1, m, p.b, 0, n, p.y, 0, n),
+  "x@W^T": (K, m, k, n, p) => () => K.lin(1, m, n, k, p.x, 0, k, 1, p.w, 0, k, p.bias, 0, p.y, 0, n, 0),
+  "xT@W^T": (K, m, k, n, p) => () => K.lin(1, m, n, k, p.xt, 0, 1, m, p.w, 0, k, p.bias, 0, p.y, 0, n, 0),
+  "+bias": (K, m, k, n, p) => () => K.lin(1, m, n, k, p.x, 0, k, 1, p.w, 0, k, p.bias, 1, p.y, 0, n, 0),
+  "+bias+gelu": (K, m, k, n, p) => () => K.lin(1, m, n, k, p.x, 0, k, 1, p.w, 0, k, p.bias, 1, p.y, 0, n, 2),
+  "+bias>gelu pass": (K, m, k, n, p) => () => {
+    K.lin(1, m, n, k, p.x, 0, k, 1, p.w, 0, k, p.bias, 1, p.y, 0, n, 0);
+    K.gelu(m * n, p.y, p.y);
+  },
+};
+
+function setup(kdir, isa) {
+  const K = load(kdir, isa);
+  K.gemm = K.fn("f32_gemm_4x8"); K.gemv = K.fn("f32_gemv_1x32");
+  K.lin = K.fn("f32_linear_4x8"); K.gelu = K.fn("f32_gelu");
+  return K;
 }
 
-const isas = process.argv.slice(2).length ? process.argv.slice(2) : ["simd128", "relaxedsimd"];
-for (const isa of isas) run(isa);
+// args: [--isa simd128|relaxedsimd] [--cases a,b] [--shapes 1x768x768,...] [--rounds R]
+//       [kernel dirs to compare (default: the package's)]
+const argv = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = argv.indexOf(name);
+  if (i < 0) return def;
+  const v = argv[i + 1];
+  argv.splice(i, 2);
+  return v;
+};
+const isas = opt("--isa", "simd128,relaxedsimd").split(",");
+const cases = opt("--cases", Object.keys(CASES).join(",")).split(",");
+const shapes = opt("--shapes", null)?.split(",").map((s) => s.split("x").map(Number)) ?? SHAPES;
+const rounds = Number(opt("--rounds", "1"));
+const dirs = argv.length ? argv : [KDIR];
+const json = [];
+for (const isa of isas) {
+  const Ks = dirs.map((d) => setup(d, isa));
+  for (const [m, k, n] of shapes) {
+    const line = { isa, shape: `${m}x${k}x${n}` };
+    for (const c of cases) {
+      if (c.startsWith("xT") && m === 1) continue;
+      const best = Ks.map(() => 0);
+      for (let r = 0; r < rounds; r++) {   // interleaved, best of rounds: the machine is shared
+        Ks.forEach((K, i) => {
+          K.reset();
+          const p = { x: K.alloc(m * k), xt: K.alloc(m * k), b: K.alloc(k * n, k ** -0.5),
+                      w: K.alloc(n * k, k ** -0.5), bias: K.alloc(n), y: K.alloc(m * n) };
+          const g = 2 * m * n * k / bestTime(CASES[c](K, m, k, n, p)) / 1e9;
+          best[i] = Math.max(best[i], g);
+        });
+      }
+      line[c] = best.map((g) => +g.toFixed(1)).join(" / ");
+    }
+    json.push(line);
+    console.log(JSON.stringify(line));
+  }
+}

@@ -17,6 +17,9 @@
 #define NR 8
 #define KC 256
 #define NC 256
+#ifndef WT_GEMM_BLOCKED_STRIDED_A
+#define WT_GEMM_BLOCKED_STRIDED_A 0
+#endif
 
 /* 8 floats of row p (first nr valid, rest 0) */
 static inline void load8(const float* p, size_t nr, v128_t* v0, v128_t* v1) {
@@ -95,6 +98,10 @@ static inline void ukernel(size_t mr, size_t nr, size_t kc, const float* a, ptrd
   store8(c0, nr, x00, x01);
 }
 
+void wt_gemm_blocked(size_t m, size_t n, size_t k, const float* a, ptrdiff_t a_rs,
+                     ptrdiff_t a_cs, const float* b, ptrdiff_t b_ks, ptrdiff_t b_ns,
+                     const float* bias, float* c, ptrdiff_t ldc, int act);
+
 WT_EXPORT void WT_SYM(f32_gemm_4x8)(size_t batch, size_t m, size_t n, size_t k,
                                     const float* a, int32_t a_bs, int32_t a_rs, int32_t a_cs,
                                     const float* b, int32_t b_bs, int32_t ldb, float* c,
@@ -103,6 +110,14 @@ WT_EXPORT void WT_SYM(f32_gemm_4x8)(size_t batch, size_t m, size_t n, size_t k,
     const float* ap = a + (ptrdiff_t)p * a_bs;
     const float* bp = b + (ptrdiff_t)p * b_bs;
     float* cp = c + (ptrdiff_t)p * c_bs;
+#ifdef WT_GEMM_BLOCKED_ALL
+    if (1) {
+#else
+    if (a_cs != 1 && WT_GEMM_BLOCKED_STRIDED_A) {
+#endif
+      wt_gemm_blocked(m, n, k, ap, a_rs, a_cs, bp, ldb, 1, 0, cp, ldc, 0);
+      continue;
+    }
     if (k == 0) {
       for (size_t i = 0; i < m; i++)
         for (size_t j = 0; j < n; j++) cp[(ptrdiff_t)i * ldc + j] = 0.0f;

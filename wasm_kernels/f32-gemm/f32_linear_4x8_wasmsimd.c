@@ -23,12 +23,20 @@
  * Error: each y element is a length-k dot product plus bias, <= (k+1) eps sum(|x||w|)+|bias|
  * before the activation.
  */
+#ifndef WT_MR  /* -D overrides: benchmarks/bench_gemm_kernels.mjs compares variants */
 #define WT_MR 4
+#endif
 #include "wt_gemm.h"
 
+#ifndef KC
 #define KC 256
+#endif
+#ifndef NC
 #define NC 256
+#endif
+#ifndef DOT_M
 #define DOT_M 4
+#endif
 
 enum { ACT_NONE = 0, ACT_RELU = 1, ACT_GELU = 2, ACT_GELU_TANH = 3, ACT_SILU = 4 };
 
@@ -147,7 +155,9 @@ static void dot_form(size_t m, size_t n, size_t k, const float* x, ptrdiff_t x_r
  * (L1) at a time per 8-column panel (L1). A is used in place when its rows are contiguous,
  * else (transposed A) packed into 4-row strips first. Both buffers are static: the module's
  * own data, single-threaded like the module. */
+#ifndef MC
 #define MC 128
+#endif
 static float bpanel[KC * NC] __attribute__((aligned(16)));
 static float apanel[MC * KC] __attribute__((aligned(16)));
 
