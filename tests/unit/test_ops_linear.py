@@ -101,6 +101,8 @@ def test_linear_act_rejects_unknown_activation():
     ((2, 4), (), None, "both arguments to linear need to be at least 1D, but they are 2D and 0D"),
     ((2, 3, 4), (2, 5, 4), None, "t() expects a tensor with <= 2 dimensions, but self is 3D"),
     ((2, 4), (4,), (2,), "mat2 must be a matrix, got 1-D tensor"),
+    ((2, 4), (4,), (), "mat2 must be a matrix, got 1-D tensor"),
+    ((4,), (4,), (1,), "mat2 must be a matrix, got 1-D tensor"),
     ((4,), (5, 4), (3, 5), "output with shape [5] doesn't match the broadcast shape [3, 5]"),
     ((2, 3, 4), (5, 4), (4, 2, 3, 5), "doesn't match the broadcast shape [4, 2, 3, 5]"),
 ])

@@ -136,7 +136,8 @@ def linear_act(input, weight, bias=None, activation=None, _name="linear"):
     k = input.shape[-1]
     m = prod(input.shape[:-1])
     if weight.dim() == 1:       # a vector: [*, K] @ [K] -> [*]
-        if bias is not None and bias.dim() != 0:
+        # torch goes through addmm (which needs a matrix) for a 2-D input or a 1-D bias
+        if bias is not None and (bias.dim() != 0 or input.dim() == 2):
             raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
         if weight.shape[0] != k and input.dim() > 1:
             raise RuntimeError(f"size mismatch, got input ({m}), mat ({m}x{k}), "
