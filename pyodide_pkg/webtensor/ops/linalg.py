@@ -162,7 +162,8 @@ def linear_act(input, weight, bias=None, activation=None, _name="linear"):
         # bias of another shape ([M, N], [*, 1, N], ...) or an integer activation: unfused
         return _epilogue(linear_act(input, weight), bias, activation)
     out = Tensor._empty(shape, comp)
-    b = None if bias is None else bias.to(comp).reshape(-1).expand(n)
+    b = bias if bias is None or (bias.shape == (n,) and comp is dt) else \
+        bias.to(comp).reshape(-1).expand(n)
     dispatch("linear", out, input.to(comp), weight.to(comp), b, activation)
     return out if comp is dt else out.to(dt)
 
