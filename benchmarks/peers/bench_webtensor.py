@@ -1,7 +1,8 @@
 """webtensor sgemm on the peer shapes, run inside Pyodide on tests/browser/runner.html by
 run_peers.py (same Chromium as the peers). Timed with benchmarks/bench_core.py's best_time (warm-up,
 batches >= 50 ms, best per call). Set WEBTENSOR_WASM_ISA and PEER_SHAPES before this runs.
-Prints `PEERS_JSON {...}`."""
+Also times the nn.Linear layout (W [N, K]: `x @ W.T`, `linear`, with and without the fused
+bias + gelu epilogue) on LINEAR_SHAPES. Prints `PEERS_JSON {...}`."""
 import json
 import os
 import random
@@ -30,6 +31,23 @@ def check(M, K, N):
     return err
 
 
+# nn.Linear-shaped cases (W stored [N, K], read in place): webtensor-only rows of the table
+LINEAR_SHAPES = ((1, 768, 768), (128, 384, 1536))
+
+
+def linear_variants(M, K, N):
+    """{row name: call} for the weight layout of nn.Linear."""
+    from webtensor.ops.linalg import linear_act
+    X, W = torch.full((M, K), 0.5), torch.full((N, K), 0.25)
+    b = torch.full((N,), 0.125)
+    return {
+        "x @ W.T (W [N,K])": lambda: X @ W.T,
+        "linear(x, W, b)": lambda: torch.linear(X, W, b),
+        "linear + gelu, fused epilogue": lambda: linear_act(X, W, b, "gelu"),
+        "gelu(linear(x, W, b)), 2 ops": lambda: torch.gelu(torch.linear(X, W, b)),
+    }
+
+
 def main():
     want = os.environ.get("WEBTENSOR_WASM_ISA")
     if want and backends.get_isa() != want:
@@ -44,6 +62,17 @@ def main():
             r["max_abs_err"] = check(M, K, N)
         out["shapes"][f"{M}x{K}x{N}"] = r
         print(f"  {M}x{K}x{N}: {r['gflops']:.2f} GFLOP/s ({r['us_per_call']:.1f} us/call)")
+    out["variants"] = {}
+    for M, K, N in json.loads(os.environ["PEER_SHAPES"]):
+        if (M, K, N) not in LINEAR_SHAPES:
+            continue
+        for name, fn in linear_variants(M, K, N).items():
+            t = best_time(fn)
+            r = {"flops": 2 * M * K * N, "us_per_call": t * 1e6,
+                 "gflops": 2 * M * K * N / t / 1e9}
+            out["variants"].setdefault(name, {})[f"{M}x{K}x{N}"] = r
+            print(f"  {name} {M}x{K}x{N}: {r['gflops']:.2f} GFLOP/s "
+                  f"({r['us_per_call']:.1f} us/call)")
     print("PEERS_JSON " + json.dumps(out))
 
 

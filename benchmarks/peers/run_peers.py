@@ -127,8 +127,11 @@ def table(out):
              for i in ids}
     lines = ["| library (single thread) | " + " | ".join(label[i] for i in ids) + " |",
              "|---|" + "---:|" * len(ids)]
-    rows = [(f"webtensor {out['wheel'].split('-')[1]} ({isa}, Pyodide)", out["webtensor"][isa])
-            for isa in out["webtensor"]]
+    rows = []
+    for isa, rec in out["webtensor"].items():
+        rows.append((f"webtensor {out['wheel'].split('-')[1]} ({isa}, Pyodide)", rec))
+        for name, shapes in rec.get("variants", {}).items():   # W [N, K]: webtensor only
+            rows.append((f"↳ {isa}: {name}", {"shapes": shapes}))
     for key, rec in out["peers"].items():
         name = rec.get("version", key)
         if key == "tfjs_newB":
@@ -138,7 +141,7 @@ def table(out):
         cells = []
         for i in ids:
             s = rec.get("shapes", {}).get(i, {})
-            cells.append(f"{s['gflops']:.1f}" if "gflops" in s else "error")
+            cells.append(f"{s['gflops']:.1f}" if "gflops" in s else "error" if s else "–")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

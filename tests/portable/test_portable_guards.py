@@ -44,6 +44,9 @@ def example(kernel, rng):
     if fam == "gemv":      # n = 37: a 32-column sweep, a 4-column block and a 1-column tail
         return [2, 37, 5, _floats(rng, 20), 10, 2, _floats(rng, 400), 200, 40,
                 _fill(74, "f"), 37]
+    if fam == "linear":    # m = 5: the packed form; bias and gelu epilogue; batch of 2
+        return [2, 5, 9, 6, _floats(rng, 60), 30, 6, 1, _floats(rng, 108), 54, 6,
+                _floats(rng, 9), 1, _fill(90, "f"), 45, 9, 2]
     if fam == "copy":
         bits = int(kernel.name[1:kernel.name.index("_")])
         code = {8: "B", 16: "H", 32: "I", 64: "Q"}[bits]

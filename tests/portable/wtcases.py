@@ -20,7 +20,7 @@ _NEEDS_NONZERO = {"div", "remainder", "floor_divide"}
 _GOLDEN_DTYPES = ("float32", "float16", "bfloat16", "int64", "bool")
 _ARITH = {"add", "sub", "mul", "div", "pow", "remainder", "rsub", "floor_divide"}
 # Not a function in torch's namespace: make_golden resolves these via torch.nn.functional.
-TORCH_FUNCTIONAL = {"gelu", "silu", "one_hot"}
+TORCH_FUNCTIONAL = {"gelu", "silu", "one_hot", "linear"}
 
 
 def _dts(grid):
@@ -382,6 +382,30 @@ def _linalg(c, grid):
     c.add("outer", [spec((2,), "float32"), spec((3,), "float32", 1)], call="method")
     c.add("mm", [spec((2, 3), "float32"), spec((3, 2), "float32", 1)], call="method")
     c.add("bmm", [spec((1, 2, 3), "float32"), spec((1, 3, 2), "float32", 1)], call="method")
+    _linear(c, grid, mm_tol)
+
+
+def _linear(c, grid, mm_tol):
+    # (input, weight, bias): both kernel forms (m < 4 rows: dot products; else packed),
+    # batched input, 1-D input / weight, bias forms
+    shapes = (((3, 4), (5, 4), (5,)), ((1, 7), (9, 7), (9,)), ((2, 7), (9, 7), None),
+              ((6, 5), (10, 5), (10,)), ((2, 3, 4), (5, 4), (5,)), ((4,), (3, 4), (3,)),
+              ((2, 4), (4,), None), ((2, 4), (4,), ()), ((3, 0), (2, 0), (2,)),
+              ((0, 4), (2, 4), (2,)), ((5, 3), (2, 3), (5, 2)))
+    for k, (sx, sw, sb) in enumerate(shapes):
+        for dt in ("float32", "float64", "int64", "float16") if grid else ("float32",):
+            ins = [spec(sx, dt, k, _layout(k)), spec(sw, dt, k + 1, _layout(k + 1))]
+            if sb is not None:
+                ins.append(spec(sb, dt, k + 2))
+            c.add("linear", ins, tag=f"{dt}-{len(sx)}d-{len(sw)}d" +
+                  ("" if sb is None else f"-b{len(sb)}d"), tol=mm_tol.get(dt))
+    c.add("linear", [spec((2, 4), "float32"), spec((5, 3), "float32", 1)], tag="mismatch")
+    c.add("linear", [spec((), "float32"), spec((5, 3), "float32", 1)], tag="0d")
+    c.add("linear", [spec((2, 4), "float32"), spec((5, 4), "float64", 1)], tag="mixed-dtype")
+    c.add("linear", [spec((2, 4), "float32"), spec((5, 4), "float32", 1),
+                     spec((4,), "float32", 2)], tag="bias-mismatch")
+    c.add("linear", [spec((3, 4), "float32", 9, domain="special"), spec((2, 4), "float32", 2)],
+          tag="special")
 
 
 def _shape(c, grid):

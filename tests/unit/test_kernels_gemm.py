@@ -166,3 +166,28 @@ def test_gemv_matches_gemm_and_propagates_nan_inf(ks):
     B0 = np.where(np.isfinite(B), B, 0)
     check(y[fin], ref[fin], (k * EPS * (np.abs(X) @ np.abs(B0)))[fin], "finite columns")
 
+
+
+@pytest.mark.parametrize("transposed_a", [False, True])
+def test_gemm_packed_path(ks, transposed_a):
+    """m >= 64 rows: B packed (and a transposed A packed into 4-row strips) by the shared
+    cache-blocked driver; row/column/depth tails, k > KC, n > NC, m > MC."""
+    rng = np.random.default_rng(8)
+    for m, n, k in ((64, 9, 5), (67, 1, 1), (130, 260, 257), (66, 13, 0), (131, 33, 300)):
+        a = rng.uniform(-1, 1, max(1, m * k)).astype(np.float32)
+        b = rng.uniform(-1, 1, max(1, k * n)).astype(np.float32)
+        a_rs, a_cs = (1, m) if transposed_a else (k, 1)
+        c = gemm(ks, 1, m, n, k, a, 0, a_rs, a_cs, b, 0, n, 0, n)
+        A, B = view(a, (m, k), (a_rs, a_cs)), view(b, (k, n), (n, 1))
+        check(c[:m * n].reshape(m, n), A @ B, k * EPS * (np.abs(A) @ np.abs(B)),
+              (m, n, k, transposed_a))
+    batch, m, n, k = 2, 70, 11, 6     # batches and C leading-dim padding on the packed path
+    a = rng.uniform(-1, 1, batch * m * k).astype(np.float32)
+    b = rng.uniform(-1, 1, k * n).astype(np.float32)
+    a_rs, a_cs = (1, m) if transposed_a else (k, 1)
+    c = gemm(ks, batch, m, n, k, a, m * k, a_rs, a_cs, b, 0, n, m * (n + 2), n + 2,
+             c_fill=3.5).reshape(batch, m, n + 2)
+    for p in range(batch):
+        A, B = view(a[p * m * k:], (m, k), (a_rs, a_cs)), view(b, (k, n), (n, 1))
+        check(c[p, :, :n], A @ B, k * EPS * (np.abs(A) @ np.abs(B)), p)
+    assert np.all(c[:, :, n:] == 3.5), "wrote into C's row padding"

@@ -26,6 +26,10 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
   softmax(out, x, dim) / log_softmax(out, x, dim)
   matmul(out, a, b)                  a [*B, M, K], b [*B, K, N], out [*B, M, N], batch
                                        dims already expanded to the same shape
+  linear(out, x, w, bias, activation)   out [*, N] = activation(x [*, K] @ w.T + bias):
+                                       w [N, K], bias [N] or None, activation None|"relu"|
+                                       "gelu"|"gelu_tanh"|"silu", applied as the product is
+                                       stored (reference: matmul, add, unary)
   gather(out, x, dim, index)         torch.gather; index int64 with out's shape
   scatter(out, dim, index, src, reduce)   in place into out (already holds the input);
                                        reduce None|"add"|"multiply"

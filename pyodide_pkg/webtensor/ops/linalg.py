@@ -1,9 +1,10 @@
-"""matmul with torch's 1-D / 2-D / batched broadcasting rules, and its named forms."""
+"""matmul with torch's 1-D / 2-D / batched broadcasting rules, its named forms, and linear
+(torch.nn.functional.linear) with the fused bias + activation form nn layers use."""
 from .. import _dtype as D
 from .._shape import broadcast_shapes, prod
 from .._tensor import Tensor
 from ..backends import dispatch
-from .elementwise import _compute, _TNAME, binary
+from .elementwise import _compute, _TNAME, binary, unary
 
 
 def _check(a, b, name):
@@ -90,3 +91,87 @@ def mv(a, b):
 
 def outer(a, b):
     return binary("mul", a.unsqueeze(1), b.unsqueeze(0))
+
+
+# ---- linear: y = x @ W^T + b, and its fused-epilogue form ---------------------------------
+ACTIVATIONS = (None, "relu", "gelu", "gelu_tanh", "silu")
+
+
+def _type_check(name, **args):
+    for pos, (arg, v) in enumerate(args.items(), 1):
+        if not isinstance(v, Tensor) and not (arg == "bias" and v is None):
+            raise TypeError(f"{name}(): argument '{arg}' (position {pos}) must be Tensor, "
+                            f"not {type(v).__name__}")
+
+
+def _tname(dt):
+    return _TNAME[dt.name]
+
+
+def linear(input, weight, bias=None):
+    """torch.nn.functional.linear: input [*, K] @ weight.T + bias, weight [N, K] or [K]."""
+    return linear_act(input, weight, bias, None, _name="linear")
+
+
+def linear_act(input, weight, bias=None, activation=None, _name="linear"):
+    """act(linear(input, weight, bias)) in one pass: the bias and the activation (None,
+    "relu", "gelu", "gelu_tanh", "silu") are applied as the product is stored (the `linear`
+    primitive; the reference backend decomposes it into matmul + add + unary). For nn layers."""
+    _type_check(_name, input=input, weight=weight, bias=bias)
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"linear_act: activation must be one of {ACTIVATIONS}, got "
+                         f"{activation!r}")
+    if input.dim() == 0 or weight.dim() == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
+                           f"{input.dim()}D and {weight.dim()}D")
+    if weight.dim() > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                           f"{weight.dim()}D")
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_tname(input.dtype).lower()} != {_tname(weight.dtype).lower()}")
+    if bias is not None and bias.dtype is not weight.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                           f"{_tname(bias.dtype)} and {_tname(weight.dtype)}")
+    k = input.shape[-1]
+    m = prod(input.shape[:-1])
+    if weight.dim() == 1:       # a vector: [*, K] @ [K] -> [*]
+        # torch goes through addmm (which needs a matrix) for a 2-D input or a 1-D bias
+        if bias is not None and (bias.dim() != 0 or input.dim() == 2):
+            raise RuntimeError("mat2 must be a matrix, got 1-D tensor")
+        if weight.shape[0] != k and input.dim() > 1:
+            raise RuntimeError(f"size mismatch, got input ({m}), mat ({m}x{k}), "
+                               f"vec ({weight.shape[0]})")
+        out = matmul(input, weight)
+        return _epilogue(out, bias, activation)
+    n, k2 = weight.shape
+    if k2 != k:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({m}x{k} and {k2}x{n})")
+    shape = input.shape[:-1] + (n,)
+    if bias is not None:
+        bshape = broadcast_shapes(shape, bias.shape)   # raises torch's broadcast error
+        if bshape != shape:
+            raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast "
+                               f"shape {list(bshape)}")
+    dt = input.dtype
+    if dt is D.bool_ and k and m * n:
+        raise NotImplementedError('"addmm_impl_cpu_" not implemented for \'Bool\'')
+    comp = _compute(dt)
+    vec_bias = bias is None or bias.shape in ((n,), (1,), ())
+    if not vec_bias or (activation is not None and comp.category != 2):
+        # bias of another shape ([M, N], [*, 1, N], ...) or an integer activation: unfused
+        return _epilogue(linear_act(input, weight), bias, activation)
+    out = Tensor._empty(shape, comp)
+    b = bias if bias is None or (bias.shape == (n,) and comp is dt) else \
+        bias.to(comp).reshape(-1).expand(n)
+    dispatch("linear", out, input.to(comp), weight.to(comp), b, activation)
+    return out if comp is dt else out.to(dt)
+
+
+def _epilogue(out, bias, activation):
+    """The unfused decomposition of linear_act's epilogue."""
+    if bias is not None:
+        out = binary("add", out, bias)
+    if activation == "gelu_tanh":
+        return unary("gelu", out, approximate="tanh")
+    return out if activation is None else unary(activation, out)

@@ -67,6 +67,7 @@ for _n in ("softmax", "log_softmax"):
 
 for _n in ("matmul", "mm", "bmm", "dot", "mv", "outer"):
     _add(_n, getattr(L, _n), "linalg", "matmul")
+_add("linear", L.linear, "nn", "linear", method=False)
 
 for _n in ("cat", "concat", "concatenate", "stack", "hstack", "vstack"):
     _add(_n, getattr(S, _n), "shape", "copy", method=False)

@@ -1,5 +1,6 @@
 """The pure-Python reference backend: the oracle inside Pyodide and the last resort."""
 from . import elementwise as _e, index as _i, reduce as _r
+from .linear import linear as _linear
 
 IMPL = {
     "copy": _e.copy, "fill": _e.fill, "unary": _e.unary, "binary": _e.binary,
@@ -9,3 +10,4 @@ IMPL = {
     "matmul": _i.matmul, "gather": _i.gather, "scatter": _i.scatter,
     "index_select": _i.index_select, "sort": _i.sort,
 }
+IMPL["linear"] = _linear

@@ -11,6 +11,7 @@ from ... import _dtype as D
 from ... import backends
 from . import kernel_table as KT
 from . import loader
+from . import linear as _linear
 from .views import Copier, coalesce, fits_i32, overlaps, region
 
 try:
@@ -272,28 +273,35 @@ def matmul(out, a, b):
     if a_bs is None:
         a = _copier.contiguous(a)
         a_bs = m * k
-    # B needs unit column stride (contiguous rows)
-    if (n > 1 and b._strides[-1] != 1) or _batch_stride(b) is None:
-        b = _copier.contiguous(b)
     b_bs = _batch_stride(b)
+    # B = W^T with W [n, k] row-major (`x @ W.T`): the linear kernel reads W in place
+    bt = n > 1 and k > 1 and b._strides[-2] == 1 and b_bs is not None
+    if not bt and ((n > 1 and b._strides[-1] != 1) or b_bs is None):
+        b = _copier.contiguous(b)     # B needs unit column stride (contiguous rows)
+        b_bs = _batch_stride(b)
     if a is None or b is None or b_bs is None:
         return NotImplemented
     a_rs, a_cs = a._strides[-2:]
-    ldb = b._strides[-2] if k > 1 else n
+    ldb = b._strides[-1] if bt else b._strides[-2] if k > 1 else n
     if batch == 1:
         a_bs = b_bs = 0
     ra, rb = region(a), region(b)
     if ra is None or rb is None or not fits_i32(batch, m, n, k, a_bs, a_rs, a_cs, b_bs, ldb):
         return NotImplemented
-    if m == 1:
+    if bt:
+        _matmul_bt(out, batch, m, n, k, ra, a_bs, a_rs, a_cs, rb, b_bs, ldb)
+    elif m == 1:
         GEMV(batch, n, k, ra, a_bs, a_cs, rb, b_bs, ldb, region(out, True), n)
     else:
         GEMM(batch, m, n, k, ra, a_bs, a_rs, a_cs, rb, b_bs, ldb, region(out, True), m * n, n)
     return None
 
 
+linear, _matmul_bt = _linear.bind(K, _copier) or (None, None)
+
 IMPL = {"copy": copy, "unary": unary, "binary": binary, "reduce": reduce,
         "softmax": softmax, "log_softmax": log_softmax, "cumsum": cumsum, "matmul": matmul}
+IMPL["linear"] = linear
 
 if K is not None:
     backends.register("wasm", IMPL)

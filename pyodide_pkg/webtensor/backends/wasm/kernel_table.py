@@ -20,8 +20,8 @@ MODULE_FILE = {"simd128": "webtensor_simd128.wasm", "relaxedsimd": "webtensor_re
 
 Kernel = namedtuple("Kernel", "name family op args relaxed")
 Kernel.__doc__ = """name: table key, e.g. "f32_exp"; family: the argument shape shared by a
-group (unary/binary/compare/reduce/argreduce/var/rowwise/gemm/gemv/copy); op: the Python op
-name ("gemv": matmul's M == 1 path);
+group (unary/binary/compare/reduce/argreduce/var/rowwise/gemm/gemv/linear/copy); op: the Python
+op name ("gemv": matmul's M == 1 path; "linear" also serves matmul's `x @ W.T`);
 args: ((kind, arg name), ...); relaxed: True if the relaxed build has its own variant."""
 
 UNARY_OPS = ("neg", "abs", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos",
@@ -39,6 +39,10 @@ COPY_BITS = (8, 16, 32, 64)
 
 GEMM_MR, GEMM_NR = 4, 8
 GEMV_NR = 32          # y[n] = x[k] @ B[k, n]: matmul with M == 1, in 32-column chunks
+# y = act(x @ W^T + bias) with W [n, k] read in place (nn.Linear; matmul's `x @ W.T`);
+# act codes are indices into LINEAR_ACTS
+LINEAR_KERNEL = f"f32_linear_{GEMM_MR}x{GEMM_NR}"
+LINEAR_ACTS = (None, "relu", "gelu", "gelu_tanh", "silu")
 
 _UNARY = (("size", "n"), ("in", "x"), ("out", "y"))
 _BINARY = (("size", "m"), ("size", "n"), ("in", "a"), ("i32", "a_rs"), ("i32", "a_cs"),
@@ -54,6 +58,11 @@ _GEMV = (("size", "batch"), ("size", "n"), ("size", "k"),
          ("in", "x"), ("i32", "x_bs"), ("i32", "x_cs"),
          ("in", "b"), ("i32", "b_bs"), ("i32", "ldb"),
          ("out", "y"), ("i32", "y_bs"))
+_LINEAR = (("size", "batch"), ("size", "m"), ("size", "n"), ("size", "k"),
+           ("in", "x"), ("i32", "x_bs"), ("i32", "x_rs"), ("i32", "x_cs"),
+           ("in", "w"), ("i32", "w_bs"), ("i32", "ldw"),
+           ("in", "bias"), ("i32", "has_bias"),
+           ("out", "y"), ("i32", "y_bs"), ("i32", "ldy"), ("i32", "act"))
 _COPY = (("size", "ndim"), ("in", "shape"), ("in", "strides"), ("in", "x"), ("out", "y"))
 COPY_MAX_DIM = 16
 
@@ -75,6 +84,7 @@ def _build():
         ks.append(Kernel("f32_" + op, "rowwise", op, _MIDDLE, False))
     ks.append(Kernel(f"f32_gemm_{GEMM_MR}x{GEMM_NR}", "gemm", "matmul", _GEMM, True))
     ks.append(Kernel(f"f32_gemv_1x{GEMV_NR}", "gemv", "gemv", _GEMV, True))
+    ks.append(Kernel(LINEAR_KERNEL, "linear", "linear", _LINEAR, True))
     for bits in COPY_BITS:
         ks.append(Kernel(f"x{bits}_copy", "copy", "copy", _COPY, False))
     return {k.name: k for k in ks}
