@@ -1,5 +1,5 @@
 """The pure-Python reference backend: the oracle inside Pyodide and the last resort."""
-from . import elementwise as _e, index as _i, reduce as _r
+from . import conv as _c, elementwise as _e, index as _i, reduce as _r
 
 IMPL = {
     "copy": _e.copy, "fill": _e.fill, "unary": _e.unary, "binary": _e.binary,
@@ -8,4 +8,6 @@ IMPL = {
     "softmax": _r.softmax, "log_softmax": _r.log_softmax,
     "matmul": _i.matmul, "gather": _i.gather, "scatter": _i.scatter,
     "index_select": _i.index_select, "sort": _i.sort,
+    "conv2d": _c.conv2d, "max_pool2d": _c.max_pool2d, "avg_pool2d": _c.avg_pool2d,
+    "adaptive_avg_pool2d": _c.adaptive_avg_pool2d, "adaptive_max_pool2d": _c.adaptive_max_pool2d,
 }
