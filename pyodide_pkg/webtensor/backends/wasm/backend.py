@@ -296,4 +296,8 @@ IMPL = {"copy": copy, "unary": unary, "binary": binary, "reduce": reduce,
         "softmax": softmax, "log_softmax": log_softmax, "cumsum": cumsum, "matmul": matmul}
 
 if K is not None:
+    from . import conv as _conv
+    IMPL.update(_conv.impl(K, _copier))
+
+if K is not None:
     backends.register("wasm", IMPL)
