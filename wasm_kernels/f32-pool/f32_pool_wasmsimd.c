@@ -153,7 +153,8 @@ WT_EXPORT void WT_SYM(f32_avg_pool2d)(size_t planes, size_t h, size_t w, size_t 
         y[o] = s / (float)d;
       }
       if (!(vy0 == y0 && vy1 == y1)) continue;
-      const v128_t d = wasm_f32x4_splat((float)(div_override ? div_override : g.KH * g.KW));
+      /* rows may be < KH: ceil_mode clips the window at the input's end (no padding there) */
+      const v128_t d = wasm_f32x4_splat((float)(div_override ? div_override : rows * g.KW));
       for (ptrdiff_t o = lo; o < vhi; o += 4) {
         v128_t s = wasm_f32x4_splat(0.0f);
         for (ptrdiff_t iy = y0; iy < y1; iy++) {

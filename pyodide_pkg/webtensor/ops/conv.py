@@ -110,6 +110,11 @@ def _conv(fn, nd, input, weight, bias, stride, padding, dilation, groups):
                            f"({' x '.join(map(str, eff))}). Kernel size can't be greater than "
                            f"actual input size")
     dt = x.dtype
+    osp = tuple((p - e) // s + 1 for p, e, s in zip(padded, eff, stride))
+    if x.numel() == 0:
+        # torch's empty-input shortcut: no dtype checks; no input channels -> no output ones
+        out = Tensor._empty((x.shape[0], ws[0] if x.shape[1] else 0) + osp, dt)
+        return out if batched else out.squeeze(0)
     if weight.dtype is not dt:
         raise RuntimeError(f"expected scalar type {_TNAME[dt.name]} but found "
                            f"{_TNAME[weight.dtype.name]}")
@@ -119,7 +124,10 @@ def _conv(fn, nd, input, weight, bias, stride, padding, dilation, groups):
     if dt is D.bool_:
         raise NotImplementedError(f"\"slow_conv{nd if nd > 1 else 2}d_cpu\" not implemented "
                                   f"for 'Bool'")
-    osp = tuple((p - e) // s + 1 for p, e, s in zip(padded, eff, stride))
+    if dt.category == 1 and dt is not D.int64 and any(d > 1 for d in dilation):
+        # torch's dilated CPU path has integer kernels for int64 only
+        raise NotImplementedError(f"\"slow_conv_dilated<>\" not implemented for "
+                                  f"'{_TNAME[dt.name]}'")
     comp = _compute(dt)
     if nd == 1:   # conv1d is conv2d over a height-1 image
         x, weight = x.unsqueeze(2), weight.unsqueeze(2)

@@ -58,9 +58,14 @@ def conv2d(out, x, weight, bias, stride, padding, dilation, groups):
 
 
 def _windows(o_count, n, k, s, p, d):
-    """For each output position: the input positions of its window that are inside [0, n)."""
-    return [[i for i in range(o * s - p, o * s - p + (k - 1) * d + 1, d) if 0 <= i < n]
-            for o in range(o_count)]
+    """For each output position: the input positions of its window that are inside [0, n),
+    and the window's first tap at or after 0 (torch's index for a window with none inside)."""
+    res = []
+    for o in range(o_count):
+        start = o * s - p
+        first = start + max(0, -start + d - 1) // d * d
+        res.append(([i for i in range(start, start + (k - 1) * d + 1, d) if 0 <= i < n], first))
+    return res
 
 
 def _planes(x, out):
@@ -82,9 +87,9 @@ def _max_windows(out, indices, x, planes, h, w, rows, cols):
     vals, idxs = [], []
     for pl in range(planes):
         base = pl * h * w
-        for hs in rows:
-            for ws in cols:
-                best, bi = _NEG_INF, (hs[0] * w + ws[0]) if hs and ws else 0
+        for hs, h0 in rows:
+            for ws, w0 in cols:
+                best, bi = _NEG_INF, h0 * w + w0
                 for ih in hs:
                     for iw in ws:
                         v = xv[base + ih * w + iw]
@@ -156,5 +161,6 @@ def adaptive_avg_pool2d(out, x):
 
 def adaptive_max_pool2d(out, indices, x):
     planes, h, w, oh_, ow_ = _planes(x, out)
-    _max_windows(out, indices, x, planes, h, w, _adaptive_windows(oh_, h),
-                 _adaptive_windows(ow_, w))
+    rows = [(r, r[0]) for r in _adaptive_windows(oh_, h)]
+    cols = [(c, c[0]) for c in _adaptive_windows(ow_, w)]
+    _max_windows(out, indices, x, planes, h, w, rows, cols)
