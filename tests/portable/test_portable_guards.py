@@ -53,6 +53,21 @@ def example(kernel, rng):
         src = array.array(code, [rng.randrange(200) for _ in range(60)]).tobytes()
         return [3, array.array("i", [4, 5, 3]).tobytes(), array.array("i", [1, 4, 20]).tobytes(),
                 src, _fill(60, code)]
+    # conv / pool: 2 planes of 7x11, 3x3 windows, stride 2, padding 1 -> 4x6 outputs
+    win = [3, 3, 2, 2, 1, 1, 1, 1]
+    if fam == "im2col":
+        return [2, 7, 11] + win + [4, 6, _floats(rng, 154), _fill(18 * 24, "f")]
+    if fam == "dwconv":   # 2 images x 4 output channels (multiplier 2) over 2 input channels
+        return [8, 4, 2, 7, 11] + win + [4, 6, _floats(rng, 308), _floats(rng, 36),
+                                         _floats(rng, 4), _fill(192, "f")]
+    if fam in ("maxpool", "maxpool_indices"):
+        extra = [_fill(48, "q")] if fam == "maxpool_indices" else []
+        return [2, 7, 11, 4, 6] + win + [_floats(rng, 154), _fill(48, "f")] + extra
+    if fam == "avgpool":
+        return [2, 7, 11, 4, 6] + win[:6] + [0, 0, _floats(rng, 154), _fill(48, "f")]
+    if fam in ("adaptive_avgpool", "adaptive_maxpool"):
+        extra = [_fill(30, "q")] if fam == "adaptive_maxpool" else []
+        return [2, 7, 11, 3, 5, _floats(rng, 154), _fill(30, "f")] + extra
     raise AssertionError(f"no example for kernel family {fam}")
 
 

@@ -21,6 +21,9 @@ _GOLDEN_DTYPES = ("float32", "float16", "bfloat16", "int64", "bool")
 _ARITH = {"add", "sub", "mul", "div", "pow", "remainder", "rsub", "floor_divide"}
 # Not a function in torch's namespace: make_golden resolves these via torch.nn.functional.
 TORCH_FUNCTIONAL = {"gelu", "silu", "one_hot", "linear"}
+# conv / pool: torch.nn.functional's forms (torch.max_pool2d has no return_indices)
+TORCH_FUNCTIONAL |= {"conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
+                     "adaptive_avg_pool2d", "adaptive_max_pool2d"}
 
 
 def _dts(grid):
@@ -661,6 +664,79 @@ def _aliases(c):
                    spec((9,), "float32", 4, "offset", "special")], tag="special")
 
 
+def _nn(c, grid):
+    """conv1d/conv2d and pooling (NCHW). Golden: small shapes; the grid adds layouts, dtypes
+    and rows wide enough for the kernels' vector loops."""
+    x, w, b = spec((1, 2, 4, 5), "float32", 1), spec((3, 2, 2, 2), "float32", 2), \
+        spec((3,), "float32", 3)
+    c.add("conv2d", [x, w, b], kwargs={"padding": 1}, tag="pad1-bias")
+    c.add("conv2d", [x, w], kwargs={"stride": [2, 1], "dilation": [1, 2]}, tag="stride-dil")
+    c.add("conv2d", [x, w], kwargs={"padding": "same"}, tag="same-even")
+    c.add("conv2d", [spec((2, 3, 5, 5), "float32", 4), spec((6, 1, 3, 3), "float32", 5)],
+          kwargs={"groups": 3, "padding": 1}, tag="depthwise-x2")
+    c.add("conv2d", [spec((4, 4, 3), "float32", 4), spec((2, 2, 1, 1), "float32", 5)],
+          kwargs={"groups": 2}, tag="unbatched-grouped-1x1")
+    c.add("conv2d", [spec((1, 2, 4, 5), "int64", 1), spec((3, 2, 2, 2), "int64", 2)],
+          tag="int64")
+    c.add("conv2d", [x, spec((3, 3, 2, 2), "float32", 2)], tag="channel-mismatch")
+    c.add("conv2d", [x, w], kwargs={"padding": "same", "stride": 2}, tag="same-strided")
+    c.add("conv1d", [spec((2, 2, 7), "float32", 1), spec((3, 2, 3), "float32", 2),
+                     spec((3,), "float32", 3)], kwargs={"padding": "same"}, tag="same-bias")
+    c.add("conv1d", [spec((2, 7), "float32", 1), spec((2, 1, 2), "float32", 2)],
+          kwargs={"groups": 2, "stride": 2}, tag="unbatched-depthwise")
+    p = spec((1, 2, 5, 6), "float32", 6, domain="special")
+    c.add("max_pool2d", [p], args=[T(0), 2], tag="k2")
+    c.add("max_pool2d", [p], args=[T(0), 3, 2, 1], kwargs={"ceil_mode": True},
+          tag="k3s2p1-ceil")
+    c.add("max_pool2d", [spec((2, 5, 6), "float32", 7)], args=[T(0), [2, 3]],
+          kwargs={"stride": 1, "dilation": [2, 1], "return_indices": True}, tag="indices")
+    c.add("max_pool2d", [spec((1, 2, 5, 6), "int64", 6)], args=[T(0), 2], tag="int64")
+    c.add("max_pool2d", [spec((1, 2, 5, 6), "bool", 6)], args=[T(0), 2], tag="bool")
+    c.add("max_pool2d", [p], args=[T(0), 3, 1, 2], tag="pad-too-big")
+    c.add("avg_pool2d", [spec((1, 2, 5, 6), "float32", 8)], args=[T(0), 3, 2, 1],
+          kwargs={"count_include_pad": False, "ceil_mode": True}, tag="no-pad-count")
+    c.add("avg_pool2d", [spec((1, 2, 5, 6), "float32", 8)], args=[T(0), 2],
+          kwargs={"divisor_override": 3}, tag="divisor")
+    c.add("avg_pool2d", [spec((1, 2, 5, 6), "int64", 8)], args=[T(0), 3, 2, 1], tag="int64")
+    c.add("avg_pool2d", [spec((1, 2, 5, 6), "int32", 8)], args=[T(0), 2], tag="int32")
+    c.add("adaptive_avg_pool2d", [spec((1, 2, 5, 7), "float32", 9)], args=[T(0), [None, 3]],
+          tag="none-3")
+    c.add("adaptive_avg_pool2d", [spec((2, 5, 7), "float32", 9)], args=[T(0), 1],
+          tag="global")
+    c.add("adaptive_max_pool2d", [spec((1, 2, 5, 7), "float32", 9, domain="special")],
+          args=[T(0), [3, 2], True], tag="indices")
+    c.add("max_pool1d", [spec((2, 2, 9), "float32", 10)], args=[T(0), 3, 2, 1],
+          kwargs={"ceil_mode": True}, tag="ceil")
+    c.add("max_pool1d", [spec((2, 9), "float32", 10)], args=[T(0), 2],
+          kwargs={"return_indices": True}, tag="indices")
+    c.add("avg_pool1d", [spec((2, 2, 9), "float32", 11)], args=[T(0), 3, 2, 1], tag="pad")
+    if not grid:
+        return
+    for j, dt in enumerate(("float32", "float64", "float16", "bfloat16", "int64", "int32")):
+        lay = _layout(j)
+        c.add("conv2d", [spec((2, 4, 6, 13), dt, j, lay), spec((6, 2, 3, 3), dt, j + 1),
+                         spec((6,), dt, j + 2)], kwargs={"groups": 2, "padding": 1},
+              tag=f"{dt}-{lay}", tol=(2e-2, 1e-1) if dt in ("float16", "bfloat16") else None)
+        c.add("conv2d", [spec((1, 4, 9, 21), dt, j, lay), spec((4, 1, 3, 3), dt, j + 1)],
+              kwargs={"groups": 4, "stride": [1, 2], "padding": 1}, tag=f"dw-{dt}-{lay}",
+              tol=(2e-2, 1e-1) if dt in ("float16", "bfloat16") else None)
+        c.add("conv1d", [spec((2, 3, 17), dt, j, lay), spec((4, 3, 1), dt, j + 1)],
+              tag=f"1x1-{dt}-{lay}", tol=(2e-2, 1e-1) if dt in ("float16", "bfloat16") else None)
+        for k, s_, p_ in ((2, None, 0), (3, 2, 1), (3, 1, 1)):
+            c.add("max_pool2d", [spec((2, 3, 7, 19), dt, j, lay, "special")],
+                  args=[T(0), k, s_, p_], kwargs={"return_indices": k == 3},
+                  tag=f"{dt}-{lay}-k{k}")
+            if dt != "int32":
+                c.add("avg_pool2d", [spec((2, 3, 7, 19), dt, j, lay)],
+                      args=[T(0), k, s_, p_], tag=f"{dt}-{lay}-k{k}")
+        if dt not in ("int64", "int32"):
+            for osz in (1, [3, 4], [7, 19], [None, 5]):
+                c.add("adaptive_avg_pool2d", [spec((2, 3, 7, 19), dt, j, lay)],
+                      args=[T(0), osz], tag=f"{dt}-{lay}-{osz}")
+                c.add("adaptive_max_pool2d", [spec((2, 3, 7, 19), dt, j, lay, "special")],
+                      args=[T(0), osz, True], tag=f"{dt}-{lay}-{osz}")
+
+
 def cases(level="golden"):
     grid = level == "grid"
     c = _Catalogue()
@@ -671,5 +747,6 @@ def cases(level="golden"):
     _linalg(c, grid)
     _shape(c, grid)
     _index(c, grid)
+    _nn(c, grid)
     _aliases(c)
     return c.cases

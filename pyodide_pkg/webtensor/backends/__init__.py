@@ -35,6 +35,20 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
                                        reduce None|"add"|"multiply"
   index_select(out, x, dim, index)   index 1-D int64
   sort(values, indices, x, dim, descending, stable)
+  conv2d(out, x, weight, bias, stride, padding, dilation, groups)
+                                     x [N, C, H, W], weight [OC, C/groups, KH, KW], bias [OC]
+                                       or None, out [N, OC, OH, OW], all one dtype;
+                                       stride/padding/dilation (h, w) pairs; padding is the
+                                       top/left zero padding, out's size sets the extent
+                                       (conv1d: H = 1)
+  max_pool2d(out, indices, x, kernel_size, stride, padding, dilation)
+                                     x [N, C, H, W]; windows clipped to x (so out's size
+                                       carries ceil_mode); indices int64 (h * W + w in the
+                                       plane) or None; NaN wins, else the first maximum
+  avg_pool2d(out, x, kernel_size, stride, padding, count_include_pad, divisor_override)
+                                     torch's divisor rules; int64 divides truncating
+  adaptive_avg_pool2d(out, x) / adaptive_max_pool2d(out, indices, x)
+                                     windows [floor(i*H/OH), ceil((i+1)*H/OH)) per axis
 """
 from . import reference as _reference
 

@@ -1,7 +1,8 @@
 """THE op table: every public op, its category, the primitive it dispatches to, and whether it
 is also a Tensor method / has an in-place `op_` method. README's op list is generated from it.
 """
-from . import elementwise as E, index as I, linalg as L, reduce as R, shape as S
+from . import conv as C, elementwise as E, index as I, linalg as L, pool as P, reduce as R, \
+    shape as S
 
 UNARY = ("neg", "abs", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tanh",
          "sigmoid", "relu", "gelu", "silu", "erf", "floor", "ceil", "round", "sign",
@@ -87,6 +88,14 @@ for _n in ("sort", "argsort", "msort", "topk"):
     _add(_n, getattr(I, _n), "sort", "sort")
 for _n in ("nonzero", "argwhere"):
     _add(_n, getattr(I, _n), "index", "host")
+
+# torch.conv2d / torch.nn.functional.*: functions only, over NCHW
+for _n in ("conv1d", "conv2d"):
+    _add(_n, getattr(C, _n), "nn", "conv2d", method=False)
+for _n in ("max_pool1d", "max_pool2d"):
+    _add(_n, getattr(P, _n), "nn", "max_pool2d", method=False)
+for _n in ("avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d"):
+    _add(_n, getattr(P, _n), "nn", _n.replace("1d", "2d"), method=False)
 
 # Aliases users reach for.
 ALIASES = {"negative": "neg", "multiply": "mul", "subtract": "sub", "divide": "div",

@@ -1,5 +1,5 @@
 """The pure-Python reference backend: the oracle inside Pyodide and the last resort."""
-from . import elementwise as _e, index as _i, reduce as _r
+from . import conv as _c, elementwise as _e, index as _i, reduce as _r
 from .linear import linear as _linear
 
 IMPL = {
@@ -9,5 +9,7 @@ IMPL = {
     "softmax": _r.softmax, "log_softmax": _r.log_softmax,
     "matmul": _i.matmul, "gather": _i.gather, "scatter": _i.scatter,
     "index_select": _i.index_select, "sort": _i.sort,
+    "conv2d": _c.conv2d, "max_pool2d": _c.max_pool2d, "avg_pool2d": _c.avg_pool2d,
+    "adaptive_avg_pool2d": _c.adaptive_avg_pool2d, "adaptive_max_pool2d": _c.adaptive_max_pool2d,
 }
 IMPL["linear"] = _linear

@@ -304,4 +304,8 @@ IMPL = {"copy": copy, "unary": unary, "binary": binary, "reduce": reduce,
 IMPL["linear"] = linear
 
 if K is not None:
+    from . import conv as _conv
+    IMPL.update(_conv.impl(K, _copier))
+
+if K is not None:
     backends.register("wasm", IMPL)

@@ -20,8 +20,8 @@ MODULE_FILE = {"simd128": "webtensor_simd128.wasm", "relaxedsimd": "webtensor_re
 
 Kernel = namedtuple("Kernel", "name family op args relaxed")
 Kernel.__doc__ = """name: table key, e.g. "f32_exp"; family: the argument shape shared by a
-group (unary/binary/compare/reduce/argreduce/var/rowwise/gemm/gemv/linear/copy); op: the Python
-op name ("gemv": matmul's M == 1 path; "linear" also serves matmul's `x @ W.T`);
+group of kernels (e.g. unary, gemm, linear, copy, im2col, maxpool); op: the Python op name
+("gemv": matmul's M == 1 path; "linear" also serves matmul's `x @ W.T`);
 args: ((kind, arg name), ...); relaxed: True if the relaxed build has its own variant."""
 
 UNARY_OPS = ("neg", "abs", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos",
@@ -65,6 +65,19 @@ _LINEAR = (("size", "batch"), ("size", "m"), ("size", "n"), ("size", "k"),
            ("out", "y"), ("i32", "y_bs"), ("i32", "ldy"), ("i32", "act"))
 _COPY = (("size", "ndim"), ("in", "shape"), ("in", "strides"), ("in", "x"), ("out", "y"))
 COPY_MAX_DIM = 16
+# conv / pool (NCHW planes): window geometry, all non-negative
+_WIN = tuple(("size", n) for n in ("kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw"))
+_IM2COL = (("size", "c"), ("size", "h"), ("size", "w")) + _WIN + \
+    (("size", "oh"), ("size", "ow"), ("in", "x"), ("out", "col"))
+_DWCONV = (("size", "planes"), ("size", "oc"), ("size", "mult"), ("size", "h"), ("size", "w")) + \
+    _WIN + (("size", "oh"), ("size", "ow"), ("in", "x"), ("in", "wt"), ("in", "bias"),
+            ("out", "y"))
+_PLANES = (("size", "planes"), ("size", "h"), ("size", "w"), ("size", "oh"), ("size", "ow"))
+_MAXPOOL = _PLANES + _WIN + (("in", "x"), ("out", "y"))
+_MAXPOOL_IDX = _MAXPOOL + (("out", "idx"),)
+_AVGPOOL = _PLANES + _WIN[:6] + (("size", "count_include_pad"), ("i32", "divisor_override"),
+                                 ("in", "x"), ("out", "y"))
+_ADAPTIVE = _PLANES + (("in", "x"), ("out", "y"))
 
 
 def _build():
@@ -87,6 +100,16 @@ def _build():
     ks.append(Kernel(LINEAR_KERNEL, "linear", "linear", _LINEAR, True))
     for bits in COPY_BITS:
         ks.append(Kernel(f"x{bits}_copy", "copy", "copy", _COPY, False))
+    ks.append(Kernel("f32_im2col", "im2col", "conv2d", _IM2COL, False))
+    ks.append(Kernel("f32_dwconv2d", "dwconv", "conv2d", _DWCONV, True))
+    ks.append(Kernel("f32_max_pool2d", "maxpool", "max_pool2d", _MAXPOOL, False))
+    ks.append(Kernel("f32_max_pool2d_indices", "maxpool_indices", "max_pool2d", _MAXPOOL_IDX,
+                     False))
+    ks.append(Kernel("f32_avg_pool2d", "avgpool", "avg_pool2d", _AVGPOOL, False))
+    ks.append(Kernel("f32_adaptive_avg_pool2d", "adaptive_avgpool", "adaptive_avg_pool2d",
+                     _ADAPTIVE, False))
+    ks.append(Kernel("f32_adaptive_max_pool2d", "adaptive_maxpool", "adaptive_max_pool2d",
+                     _ADAPTIVE + (("out", "idx"),), False))
     return {k.name: k for k in ks}
 
 

@@ -1,0 +1,163 @@
+"""conv2d and 2-D pooling on the WASM kernels (float32, NCHW).
+
+conv2d: groups == channels with one input channel per group (depthwise) runs the direct
+f32_dwconv2d kernel; everything else is a GEMM per image: out[n] (per group) =
+weight[OC/g, C/g*KH*KW] @ col, where col is f32_im2col's patch matrix -- or the image itself
+for a 1x1, stride-1, unpadded conv (no copy; all images in one batched GEMM when groups == 1).
+Bias is added afterwards by the f32_add kernel (one pass over the output).
+impl(K, copier) returns the primitives; backend.py adds them to its IMPL.
+"""
+from ... import _dtype as D
+from ..._tensor import Tensor
+from . import kernel_table as KT
+from .loader import Region
+from .views import fits_i32, region
+
+F32 = D.float32
+
+
+def _f32(*ts):
+    return all(t is None or t.dtype is F32 for t in ts)
+
+
+def _sub(t, start, n, writable=False):
+    """Region of n elements of contiguous t from element `start` on."""
+    return Region(t._storage, (t._offset + start) * 4, n * 4, writable)
+
+
+def impl(K, copier):
+    gemm = K.fn(f"f32_gemm_{KT.GEMM_MR}x{KT.GEMM_NR}")
+    add = K.fn("f32_add")
+    im2col, dwconv = K.fn("f32_im2col"), K.fn("f32_dwconv2d")
+
+    def inputs(out, *ts):
+        """ts made contiguous (None stays None), or None when the kernels cannot run:
+        another dtype, a strided output, or an input sharing the output's storage."""
+        if not _f32(out, *ts) or not out.is_contiguous():
+            return None
+        res = []
+        for t in ts:
+            if t is not None:
+                if t._storage is out._storage:
+                    return None
+                t = copier.contiguous(t)
+                if t is None:
+                    return None
+            res.append(t)
+        return res
+
+    def conv2d(out, x, weight, bias, stride, padding, dilation, groups):
+        ts = inputs(out, x, weight, bias)
+        if ts is None:
+            return NotImplemented
+        if out.numel() == 0:
+            return None
+        x, weight, bias = ts
+        n_, c_, h_, w_ = x.shape
+        oc, cg, kh, kw = weight.shape
+        oh, ow = out.shape[2:]
+        (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+        ohw, chw = oh * ow, c_ * h_ * w_
+        kg, ocg = cg * kh * kw, oc // groups
+        if not fits_i32(n_ * chw, n_ * oc * ohw, groups * kg * ohw, oc * kg):
+            return NotImplemented
+        ro = region(out, True)
+        if groups == c_ and cg == 1:          # depthwise (channel multiplier oc / c)
+            if bias is None:
+                bias = Tensor._empty((oc,), F32)        # zeros
+            dwconv(n_ * oc, oc, oc // c_, h_, w_, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow,
+                   region(x), region(weight), region(bias), ro)
+            return None
+        rw = region(weight)
+        direct = kh == kw == 1 and (sh, sw, ph, pw) == (1, 1, 0, 0)
+        if direct and groups == 1:            # one batched GEMM, the weight broadcast
+            gemm(n_, oc, ohw, kg, rw, 0, kg, 1, region(x), chw, ohw, ro, oc * ohw, ohw)
+        else:
+            col = None if direct else Tensor._empty((groups * kg, ohw), F32)
+            rc = None if direct else region(col, True)
+            rcb = None if direct else region(col)
+            for n in range(n_):
+                rx = _sub(x, n * chw, chw)
+                if not direct:
+                    im2col(c_, h_, w_, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, rx, rc)
+                gemm(groups, ocg, ohw, kg, rw, ocg * kg, kg, 1, rx if direct else rcb,
+                     kg * ohw, ohw, _sub(out, n * oc * ohw, oc * ohw, True), ocg * ohw, ohw)
+        if bias is not None:
+            rb = region(bias)
+            for n in range(n_):
+                add(oc, ohw, _sub(out, n * oc * ohw, oc * ohw), ohw, 1, rb, 1, 0,
+                    _sub(out, n * oc * ohw, oc * ohw, True))
+        return None
+
+    def max_pool2d(out, indices, x, kernel_size, stride, padding, dilation):
+        if indices is not None and (indices.dtype is not D.int64 or
+                                    not indices.is_contiguous()):
+            return NotImplemented
+        ts = inputs(out, x)
+        if ts is None:
+            return NotImplemented
+        if out.numel() == 0:
+            return None
+        (x,) = ts
+        n_, c_, h_, w_ = x.shape
+        if not fits_i32(x.numel(), out.numel()):
+            return NotImplemented
+        geom = (n_ * c_, h_, w_) + tuple(out.shape[2:]) + tuple(kernel_size) + \
+            tuple(stride) + tuple(padding) + tuple(dilation)
+        if indices is None:
+            K.f32_max_pool2d(*geom, region(x), region(out, True))
+        else:
+            K.f32_max_pool2d_indices(*geom, region(x), region(out, True),
+                                     region(indices, True))
+        return None
+
+    def avg_pool2d(out, x, kernel_size, stride, padding, count_include_pad, divisor_override):
+        ts = inputs(out, x)
+        if ts is None or not fits_i32(divisor_override or 0):
+            return NotImplemented
+        if out.numel() == 0:
+            return None
+        (x,) = ts
+        n_, c_, h_, w_ = x.shape
+        if not fits_i32(x.numel(), out.numel()):
+            return NotImplemented
+        K.f32_avg_pool2d(n_ * c_, h_, w_, *out.shape[2:], *kernel_size, *stride, *padding,
+                         int(count_include_pad), divisor_override or 0, region(x),
+                         region(out, True))
+        return None
+
+    def adaptive_avg_pool2d(out, x):
+        ts = inputs(out, x)
+        if ts is None:
+            return NotImplemented
+        if out.numel() == 0:
+            return None
+        (x,) = ts
+        n_, c_, h_, w_ = x.shape
+        if not fits_i32(x.numel(), out.numel()):
+            return NotImplemented
+        K.f32_adaptive_avg_pool2d(n_ * c_, h_, w_, *out.shape[2:], region(x), region(out, True))
+        return None
+
+    def adaptive_max_pool2d(out, indices, x):
+        if indices is not None and (indices.dtype is not D.int64 or
+                                    not indices.is_contiguous()):
+            return NotImplemented
+        ts = inputs(out, x)
+        if ts is None:
+            return NotImplemented
+        if out.numel() == 0:
+            return None
+        (x,) = ts
+        n_, c_, h_, w_ = x.shape
+        if not fits_i32(x.numel(), out.numel()):
+            return NotImplemented
+        if indices is None:
+            indices = Tensor._empty(out.shape, D.int64)
+        K.f32_adaptive_max_pool2d(n_ * c_, h_, w_, *out.shape[2:], region(x), region(out, True),
+                                  region(indices, True))
+        return None
+
+    return {"conv2d": conv2d, "max_pool2d": max_pool2d, "avg_pool2d": avg_pool2d,
+            "adaptive_avg_pool2d": adaptive_avg_pool2d,
+            "adaptive_max_pool2d": adaptive_max_pool2d}
