@@ -87,6 +87,14 @@ for _n in ("sort", "argsort", "msort", "topk"):
 for _n in ("nonzero", "argwhere"):
     _add(_n, getattr(I, _n), "index", "host")
 
+from . import attention as A, norm as NM  # noqa: E402  (after the core ops, like imports)
+
+for _n in ("layer_norm", "rms_norm"):
+    _add(_n, getattr(NM, _n), "nn", _n, method=False)
+_add("group_norm", NM.group_norm, "nn", "layer_norm", method=False)
+_add("scaled_dot_product_attention", A.scaled_dot_product_attention, "nn", "sdpa",
+     method=False)
+
 # Aliases users reach for.
 ALIASES = {"negative": "neg", "multiply": "mul", "subtract": "sub", "divide": "div",
            "true_divide": "div", "greater": "gt", "less": "lt", "greater_equal": "ge",

@@ -1,5 +1,6 @@
 """The pure-Python reference backend: the oracle inside Pyodide and the last resort."""
 from . import elementwise as _e, index as _i, reduce as _r
+from . import attention as _att, norm as _norm
 
 IMPL = {
     "copy": _e.copy, "fill": _e.fill, "unary": _e.unary, "binary": _e.binary,
@@ -8,4 +9,5 @@ IMPL = {
     "softmax": _r.softmax, "log_softmax": _r.log_softmax,
     "matmul": _i.matmul, "gather": _i.gather, "scatter": _i.scatter,
     "index_select": _i.index_select, "sort": _i.sort,
+    "layer_norm": _norm.layer_norm, "rms_norm": _norm.rms_norm, "sdpa": _att.sdpa,
 }
