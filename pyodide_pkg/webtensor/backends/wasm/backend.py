@@ -296,4 +296,7 @@ IMPL = {"copy": copy, "unary": unary, "binary": binary, "reduce": reduce,
         "softmax": softmax, "log_softmax": log_softmax, "cumsum": cumsum, "matmul": matmul}
 
 if K is not None:
+    from . import attention as _attention, norm as _norm   # noqa: E402  (they use this module)
+    IMPL.update({"layer_norm": _norm.layer_norm, "rms_norm": _norm.rms_norm,
+                 "sdpa": _attention.sdpa})
     backends.register("wasm", IMPL)

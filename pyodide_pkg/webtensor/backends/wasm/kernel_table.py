@@ -20,7 +20,8 @@ MODULE_FILE = {"simd128": "webtensor_simd128.wasm", "relaxedsimd": "webtensor_re
 
 Kernel = namedtuple("Kernel", "name family op args relaxed")
 Kernel.__doc__ = """name: table key, e.g. "f32_exp"; family: the argument shape shared by a
-group (unary/binary/compare/reduce/argreduce/var/rowwise/gemm/gemv/copy); op: the Python op
+group (unary/binary/compare/reduce/argreduce/var/rowwise/gemm/gemv/copy/layer_norm/
+rms_norm/sdpa); op: the Python op
 name ("gemv": matmul's M == 1 path);
 args: ((kind, arg name), ...); relaxed: True if the relaxed build has its own variant."""
 
@@ -56,6 +57,20 @@ _GEMV = (("size", "batch"), ("size", "n"), ("size", "k"),
          ("out", "y"), ("i32", "y_bs"))
 _COPY = (("size", "ndim"), ("in", "shape"), ("in", "strides"), ("in", "x"), ("out", "y"))
 COPY_MAX_DIM = 16
+# f32-norm: rows of a contiguous [rows, n]; flags bit 0 = weight given, bit 1 = bias given
+_LAYER_NORM = (("size", "rows"), ("size", "n"), ("size", "flags"), ("f32", "eps"),
+               ("in", "x"), ("in", "w"), ("in", "b"), ("out", "y"))
+_RMS_NORM = (("size", "rows"), ("size", "n"), ("size", "flags"), ("f32", "eps"),
+             ("in", "x"), ("in", "w"), ("out", "y"))
+# f32-sdpa: flags bit 0 = causal, bit 1 = additive mask given
+_SDPA = (("size", "batch"), ("size", "heads"), ("size", "kheads"), ("size", "vheads"),
+         ("size", "L"), ("size", "S"), ("size", "E"), ("size", "Ev"), ("size", "flags"),
+         ("f32", "scale"),
+         ("in", "q"), ("i32", "q_bs"), ("i32", "q_hs"), ("i32", "q_rs"),
+         ("in", "k"), ("i32", "k_bs"), ("i32", "k_hs"), ("i32", "k_rs"),
+         ("in", "v"), ("i32", "v_bs"), ("i32", "v_hs"), ("i32", "v_rs"),
+         ("in", "mask"), ("i32", "m_bs"), ("i32", "m_hs"), ("i32", "m_rs"),
+         ("out", "y"))
 
 
 def _build():
@@ -77,6 +92,9 @@ def _build():
     ks.append(Kernel(f"f32_gemv_1x{GEMV_NR}", "gemv", "gemv", _GEMV, True))
     for bits in COPY_BITS:
         ks.append(Kernel(f"x{bits}_copy", "copy", "copy", _COPY, False))
+    ks.append(Kernel("f32_layer_norm", "layer_norm", "layer_norm", _LAYER_NORM, False))
+    ks.append(Kernel("f32_rms_norm", "rms_norm", "rms_norm", _RMS_NORM, False))
+    ks.append(Kernel("f32_sdpa", "sdpa", "scaled_dot_product_attention", _SDPA, True))
     return {k.name: k for k in ks}
 
 
