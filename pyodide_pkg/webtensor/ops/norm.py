@@ -146,6 +146,13 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     g = int(num_groups)
     if g == 0:
         raise ZeroDivisionError("integer division or modulo by zero")
+    size = [n * c // g, g] + list(x.shape[2:])    # torch's _verify_batch_size, first
+    per = size[0]
+    for s in size[2:]:
+        per *= s
+    if per == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                         f"size {size}")
     if c % g:
         raise RuntimeError("Expected number of channels in input to be divisible by "
                            f"num_groups, but got input of shape {list(x.shape)} and "
