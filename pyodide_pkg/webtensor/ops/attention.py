@@ -119,13 +119,16 @@ def _to_bhle(query, key, value, mask, batch, comp, gqa):
     lead = tuple(batch[:-1]) if nb >= 2 else ()
     B, H = prod(lead), (batch[-1] if nb else 1)
 
-    def flat(t, heads):
+    def flat(t, heads, last2=None):
         t = t if t.dtype is comp else t.to(comp)
-        t = t.expand(lead + ((heads,) if nb else ()) + tuple(t.shape[-2:]))
-        return t.reshape((B, heads) + tuple(t.shape[-2:]))
+        last2 = last2 or tuple(t.shape[-2:])
+        t = t.expand(lead + ((heads,) if nb else ()) + last2)
+        return t.reshape((B, heads) + last2)
 
+    L, S = query.shape[-2], key.shape[-2]
     return (flat(query, H), flat(key, key.shape[-3] if gqa else H),
-            flat(value, value.shape[-3] if gqa else H), None if mask is None else flat(mask, H))
+            flat(value, value.shape[-3] if gqa else H),
+            None if mask is None else flat(mask, H, (L, S)))
 
 
 def decomposed(q, k, v, mask, is_causal, scale):
