@@ -50,6 +50,15 @@ def example(kernel, rng):
         src = array.array(code, [rng.randrange(200) for _ in range(60)]).tobytes()
         return [3, array.array("i", [4, 5, 3]).tobytes(), array.array("i", [1, 4, 20]).tobytes(),
                 src, _fill(60, code)]
+    if fam == "layer_norm":   # n = 37: vector body, scalar tail; weight and bias given
+        return [3, 37, 3, 1e-5, _floats(rng, 111), _floats(rng, 37), _floats(rng, 37),
+                _fill(111, "f")]
+    if fam == "rms_norm":
+        return [3, 37, 1, 1e-5, _floats(rng, 111), _floats(rng, 37), _fill(111, "f")]
+    if fam == "sdpa":   # 2 x 4 query heads on 2 key / 1 value heads, E = Ev = 7, S = 67
+        return [2, 4, 2, 1, 5, 67, 7, 7, 2, 0.4, _floats(rng, 280), 140, 35, 7,
+                _floats(rng, 1876), 938, 469, 7, _floats(rng, 938), 469, 469, 7,
+                _floats(rng, 335), 0, 0, 67, _fill(280, "f")]
     raise AssertionError(f"no example for kernel family {fam}")
 
 

@@ -94,7 +94,7 @@ def _build():
         ks.append(Kernel(f"x{bits}_copy", "copy", "copy", _COPY, False))
     ks.append(Kernel("f32_layer_norm", "layer_norm", "layer_norm", _LAYER_NORM, False))
     ks.append(Kernel("f32_rms_norm", "rms_norm", "rms_norm", _RMS_NORM, False))
-    ks.append(Kernel("f32_sdpa", "sdpa", "scaled_dot_product_attention", _SDPA, True))
+    ks.append(Kernel("f32_sdpa", "sdpa", "sdpa", _SDPA, True))
     return {k.name: k for k in ks}
 
 
