@@ -6,6 +6,10 @@ block in benchmarks/RESULTS.md.
     python benchmarks/run.py [--only node|chromium] [--sizes 128,256,512,1024]
     python benchmarks/run.py --peers   (sgemm against tfjs-backend-wasm and onnxruntime-web in
                                         one Chromium run: benchmarks/peers/run_peers.py)
+    python benchmarks/run.py --bandwidth [--only node|chromium]   (softmax / layer_norm /
+                                        rms_norm against a wasm memcpy, reductions by axis:
+                                        benchmarks/bench_bandwidth.py; prints, writes
+                                        benchmarks/bandwidth.json, leaves RESULTS.md alone)
 """
 import argparse
 import datetime
@@ -20,6 +24,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "benchmarks" / "bench_core.py"
+BANDWIDTH = REPO / "benchmarks" / "bench_bandwidth.py"
 ISAS = ("simd128", "relaxedsimd")
 
 
@@ -30,9 +35,14 @@ def _script(name):
     return mod
 
 
-def _code(isa, sizes):
+def _code(isa, sizes, bench=BENCH):
+    # bench_core importable as a module (its main() only runs as __main__) for other benches
+    prelude = "" if bench == BENCH else (
+        "import sys, types\nbench_core = types.ModuleType('bench_core')\n"
+        f"exec({BENCH.read_text()!r}, bench_core.__dict__)\n"
+        "sys.modules['bench_core'] = bench_core\n")
     return (f"import os\nos.environ['WEBTENSOR_WASM_ISA'] = {isa!r}\n"
-            f"os.environ['BENCH_SIZES'] = {sizes!r}\n" + BENCH.read_text())
+            f"os.environ['BENCH_SIZES'] = {sizes!r}\n" + prelude + bench.read_text())
 
 
 def _parse(output):
@@ -42,13 +52,13 @@ def _parse(output):
     raise RuntimeError("benchmark printed no BENCH_JSON line:\n" + output[-3000:])
 
 
-def run_node(isa, sizes):
+def run_node(isa, sizes, bench=BENCH):
     env = dict(os.environ)
     if isa == "relaxedsimd":  # Node 20 keeps relaxed SIMD behind a flag
         env["WEBTENSOR_NODE_FLAGS"] = "--experimental-wasm-relaxed-simd"
     flags = env.get("WEBTENSOR_NODE_FLAGS", "").split()
     p = subprocess.run(["node", *flags, str(REPO / "tests/pyodide/run_pytest.mjs"),
-                        "-c", _code(isa, sizes)], cwd=REPO, env=env, capture_output=True,
+                        "-c", _code(isa, sizes, bench)], cwd=REPO, env=env, capture_output=True,
                        text=True, timeout=1800)
     if p.returncode:
         raise RuntimeError(f"node run failed ({p.returncode}):\n{p.stdout[-3000:]}\n"
@@ -56,7 +66,7 @@ def run_node(isa, sizes):
     return _parse(p.stdout)
 
 
-def run_chromium(isas, sizes, wheel):
+def run_chromium(isas, sizes, wheel, bench=BENCH):
     from playwright.sync_api import sync_playwright
     serve, assemble = _script("serve"), _script("assemble_site")
     root = assemble.assemble(REPO / "build" / "bench-site", "runtime", wheel,
@@ -70,7 +80,7 @@ def run_chromium(isas, sizes, wheel):
             for isa in isas:
                 page = browser.new_page()
                 page.goto(f"{url}runner.html?" + urllib.parse.urlencode(
-                    {"code": _code(isa, sizes)}))
+                    {"code": _code(isa, sizes, bench)}))
                 page.wait_for_function("window.__runner && window.__runner.state !== 'running'",
                                        timeout=1_800_000, polling=500)
                 r = page.evaluate("window.__runner")
@@ -109,7 +119,11 @@ def main(argv=None):
     ap.add_argument("--sizes", default="128,256,512,1024")
     ap.add_argument("--peers", action="store_true",
                     help="run benchmarks/peers/run_peers.py instead (writes benchmarks/peers.json)")
+    ap.add_argument("--bandwidth", action="store_true",
+                    help="run benchmarks/bench_bandwidth.py (writes benchmarks/bandwidth.json)")
     args = ap.parse_args(argv)
+    if args.bandwidth:
+        return bandwidth_main(args)
     if args.peers:
         spec = importlib.util.spec_from_file_location(
             "run_peers", REPO / "benchmarks" / "peers" / "run_peers.py")
@@ -142,6 +156,48 @@ def main(argv=None):
         indent=1))
     if args.only is None:
         update_results_md(block)
+
+
+def _newest_wheel():
+    wheels = sorted((REPO / "dist").glob("webtensor-*-py3-none-any.whl"),
+                    key=lambda p: p.stat().st_mtime)
+    if not wheels:
+        sys.exit("no wheel in dist/: run scripts/bench (or python -m build --wheel)")
+    return wheels[-1]
+
+
+def bandwidth_main(args):
+    rows = []
+    if args.only in (None, "node"):
+        node_version = subprocess.run(["node", "--version"], capture_output=True,
+                                      text=True).stdout.strip()
+        for isa in ISAS:
+            rows.append((f"Pyodide / Node {node_version}", run_node(isa, "", BANDWIDTH)))
+    if args.only in (None, "chromium"):
+        res = run_chromium(ISAS, "", _newest_wheel(), BANDWIDTH)
+        for isa in ISAS:
+            rows.append((f"Pyodide / Chromium {res['browser_version']}", res[isa]))
+    when = datetime.date.today().isoformat()
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
+    print(f"Measured {when} on {machine}; single thread; best of repeated runs.\n"
+          f"Reproduce: `python benchmarks/run.py --bandwidth`.")
+    for runtime, r in rows:
+        print(f"\n{runtime}, {r['isa']}:")
+        print(_bandwidth_table(r))
+    (REPO / "benchmarks" / "bandwidth.json").write_text(json.dumps(
+        {"date": when, "machine": machine, "rows": [{"runtime": n, **r} for n, r in rows]},
+        indent=1))
+
+
+def _bandwidth_table(result):
+    # the table formatter only: bench_bandwidth imports webtensor at module level, so take
+    # its table() source without executing the module
+    import ast
+    tree = ast.parse(BANDWIDTH.read_text())
+    fn = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "table")
+    ns = {}
+    exec(compile(ast.Module([fn], []), str(BANDWIDTH), "exec"), ns)
+    return ns["table"](result)
 
 
 if __name__ == "__main__":

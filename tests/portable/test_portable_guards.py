@@ -68,6 +68,15 @@ def example(kernel, rng):
     if fam in ("adaptive_avgpool", "adaptive_maxpool"):
         extra = [_fill(30, "q")] if fam == "adaptive_maxpool" else []
         return [2, 7, 11, 3, 5, _floats(rng, 154), _fill(30, "f")] + extra
+    if fam == "layer_norm":   # n = 37: vector body, scalar tail; weight and bias given
+        return [3, 37, 3, 1e-5, _floats(rng, 111), _floats(rng, 37), _floats(rng, 37),
+                _fill(111, "f")]
+    if fam == "rms_norm":
+        return [3, 37, 1, 1e-5, _floats(rng, 111), _floats(rng, 37), _fill(111, "f")]
+    if fam == "sdpa":   # 2 x 4 query heads on 2 key / 1 value heads, E = Ev = 7, S = 67
+        return [2, 4, 2, 1, 5, 67, 7, 7, 2, 0.4, _floats(rng, 280), 140, 35, 7,
+                _floats(rng, 1876), 938, 469, 7, _floats(rng, 938), 469, 469, 7,
+                _floats(rng, 335), 0, 0, 67, _fill(280, "f")]
     raise AssertionError(f"no example for kernel family {fam}")
 
 

@@ -24,6 +24,7 @@ TORCH_FUNCTIONAL = {"gelu", "silu", "one_hot", "linear"}
 # conv / pool: torch.nn.functional's forms (torch.max_pool2d has no return_indices)
 TORCH_FUNCTIONAL |= {"conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
                      "adaptive_avg_pool2d", "adaptive_max_pool2d"}
+TORCH_FUNCTIONAL |= {"layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention"}
 
 
 def _dts(grid):
@@ -735,6 +736,63 @@ def _nn(c, grid):
                       args=[T(0), osz], tag=f"{dt}-{lay}-{osz}")
                 c.add("adaptive_max_pool2d", [spec((2, 3, 7, 19), dt, j, lay, "special")],
                       args=[T(0), osz, True], tag=f"{dt}-{lay}-{osz}")
+    """layer_norm, rms_norm, group_norm, scaled_dot_product_attention."""
+    half = {"float16": (2e-3, 4e-3), "bfloat16": (2e-2, 4e-2)}
+    for k, dt in enumerate(FLOATS if grid else ("float32",)):
+        lay = _layout(k)
+        c.add("layer_norm", [spec((2, 3, 5), dt, 1, lay), spec((5,), dt, 2), spec((5,), dt, 3)],
+              args=[T(0), [5], T(1), T(2)], tag=dt, tol=half.get(dt))
+        c.add("layer_norm", [spec((3, 2, 4), dt, 4, lay)], args=[T(0), [2, 4]], tag=dt + "-2d",
+              tol=half.get(dt))
+        c.add("rms_norm", [spec((2, 3, 6), dt, 5, lay), spec((6,), dt, 6)],
+              args=[T(0), [6], T(1)], tag=dt, tol=half.get(dt))
+        c.add("group_norm", [spec((2, 4, 3), dt, 7, lay), spec((4,), dt, 8), spec((4,), dt, 9)],
+              args=[T(0), 2, T(1), T(2)], tag=dt, tol=half.get(dt))
+        c.add("scaled_dot_product_attention",
+              [spec((2, 3, 5), dt, 1, lay), spec((2, 4, 5), dt, 2), spec((2, 4, 3), dt, 3)],
+              tag=dt, tol=half.get(dt))
+    sd = "scaled_dot_product_attention"
+    c.add("layer_norm", [spec((3, 7), "float32", 2, domain="special")], args=[T(0), [7]],
+          kwargs={"eps": 1e-3}, tag="special")
+    c.add("layer_norm", [spec((0, 4), "float32")], args=[T(0), [4]], tag="empty")
+    c.add("layer_norm", [spec((2, 3), "float32")], args=[T(0), [4]], tag="bad-shape")
+    c.add("layer_norm", [spec((2, 3), "int64")], args=[T(0), [3]], tag="int")
+    c.add("rms_norm", [spec((4, 9), "float32", 3, "stepped")], args=[T(0), [9]],
+          kwargs={"eps": 0.25}, tag="eps")
+    c.add("rms_norm", [spec((2, 3), "float32"), spec((2,), "float32")], args=[T(0), [3], T(1)],
+          tag="bad-weight")
+    c.add("group_norm", [spec((2, 6, 2, 2), "float32", 4, "transposed")], args=[T(0), 3],
+          tag="4d")
+    c.add("group_norm", [spec((2, 6), "float32", 4)], args=[T(0), 4], tag="indivisible")
+    c.add(sd, [spec((2, 2, 3, 4), "float32", 1), spec((2, 1, 6, 4), "float32", 2),
+               spec((2, 1, 6, 3), "float32", 3), spec((3, 6), "bool", 4)],
+          args=[T(0), T(1), T(2), T(3)], tag="bool-mask")
+    c.add(sd, [spec((2, 3, 4), "float32", 1), spec((2, 6, 4), "float32", 2),
+               spec((2, 6, 3), "float32", 3), spec((1, 3, 6), "float32", 4)],
+          args=[T(0), T(1), T(2)], kwargs={"attn_mask": T(3), "scale": 0.5}, tag="float-mask")
+    c.add(sd, [spec((1, 4, 5, 3), "float32", 1), spec((1, 2, 7, 3), "float32", 2),
+               spec((1, 2, 7, 2), "float32", 3, "stepped")],
+          kwargs={"is_causal": True, "enable_gqa": True}, tag="causal-gqa")
+    c.add(sd, [spec((3, 2), "float32", 1), spec((3, 2), "float32", 2),
+               spec((3, 2), "float32", 3), spec((3, 3), "float32",
+                                                data=["-inf"] * 3 + [0.0] * 6)],
+          args=[T(0), T(1), T(2), T(3)], tag="fully-masked")
+    c.add(sd, [spec((3, 4), "float32"), spec((5, 4), "float32"), spec((5, 2), "float32")],
+          kwargs={"is_causal": True, "attn_mask": T(0)}, tag="mask-and-causal")
+    c.add(sd, [spec((3, 4), "float32"), spec((5, 3), "float32"), spec((5, 2), "float32")],
+          tag="bad-E")
+    if grid:
+        for k, (L, S, E) in enumerate(((1, 1, 1), (5, 70, 7), (9, 3, 16), (0, 3, 2), (2, 0, 3))):
+            c.add(sd, [spec((2, L, E), "float32", k), spec((2, S, E), "float32", k + 1, "offset"),
+                       spec((2, S, 5), "float32", k + 2, "transposed")], tag=f"{L}x{S}x{E}")
+            c.add(sd, [spec((2, L, E), "float32", k), spec((2, S, E), "float32", k + 1),
+                       spec((2, S, 5), "float32", k + 2)], kwargs={"is_causal": True},
+                  tag=f"causal-{L}x{S}x{E}")
+        for n in (1, 4, 13, 600):
+            c.add("layer_norm", [spec((3, n), "float32", n, "offset"), spec((n,), "float32", 1)],
+                  args=[T(0), [n], None, T(1)], tag=f"n{n}")
+            c.add("rms_norm", [spec((3, n), "float32", n, "expanded")], args=[T(0), [n]],
+                  tag=f"n{n}")
 
 
 def cases(level="golden"):

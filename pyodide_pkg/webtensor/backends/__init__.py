@@ -49,6 +49,15 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
                                      torch's divisor rules; int64 divides truncating
   adaptive_avg_pool2d(out, x) / adaptive_max_pool2d(out, indices, x)
                                      windows [floor(i*H/OH), ceil((i+1)*H/OH)) per axis
+  layer_norm(out, x, weight, bias, eps)   x, out [R, N] float; weight, bias [N] or None (fused:
+                                       a backend without it gets ops.norm.decomposed)
+  rms_norm(out, x, weight, eps)      same form; y = x * rsqrt(mean(x^2) + eps) * weight
+  sdpa(out, q, k, v, mask, is_causal, scale)   q [B, H, L, E], k [B, Hk, S, E],
+                                       v [B, Hv, S, Ev], out [B, H, L, Ev]; H a multiple of Hk
+                                       and Hv (grouped-query heads: head h reads key head
+                                       h // (H / Hk)); mask None or float additive expanded to
+                                       [B, H, L, S]; fully masked rows give 0 (fused: a
+                                       backend without it gets ops.attention.decomposed)
 """
 from . import reference as _reference
 
@@ -92,6 +101,12 @@ def dispatch(name, *args, **kwargs):
         if r is not NotImplemented:
             return r
     return _reference.IMPL[name](*args, **kwargs)
+
+
+def provides(name):
+    """True if the active backend has primitive `name`; a fused op (layer_norm, sdpa) runs its
+    decomposition into other primitives when this is False."""
+    return name in _backends[_active[0]]
 
 
 def op_backend_report():

@@ -96,6 +96,13 @@ for _n in ("max_pool1d", "max_pool2d"):
     _add(_n, getattr(P, _n), "nn", "max_pool2d", method=False)
 for _n in ("avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d"):
     _add(_n, getattr(P, _n), "nn", _n.replace("1d", "2d"), method=False)
+from . import attention as A, norm as NM  # noqa: E402  (after the core ops, like imports)
+
+for _n in ("layer_norm", "rms_norm"):
+    _add(_n, getattr(NM, _n), "nn", _n, method=False)
+_add("group_norm", NM.group_norm, "nn", "layer_norm", method=False)
+_add("scaled_dot_product_attention", A.scaled_dot_product_attention, "nn", "sdpa",
+     method=False)
 
 # Aliases users reach for.
 ALIASES = {"negative": "neg", "multiply": "mul", "subtract": "sub", "divide": "div",

@@ -1,5 +1,6 @@
 """The pure-Python reference backend: the oracle inside Pyodide and the last resort."""
 from . import conv as _c, elementwise as _e, index as _i, reduce as _r
+from . import attention as _att, norm as _norm
 from .linear import linear as _linear
 
 IMPL = {
@@ -11,5 +12,6 @@ IMPL = {
     "index_select": _i.index_select, "sort": _i.sort,
     "conv2d": _c.conv2d, "max_pool2d": _c.max_pool2d, "avg_pool2d": _c.avg_pool2d,
     "adaptive_avg_pool2d": _c.adaptive_avg_pool2d, "adaptive_max_pool2d": _c.adaptive_max_pool2d,
+    "layer_norm": _norm.layer_norm, "rms_norm": _norm.rms_norm, "sdpa": _att.sdpa,
 }
 IMPL["linear"] = _linear

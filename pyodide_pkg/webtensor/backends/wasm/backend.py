@@ -308,4 +308,7 @@ if K is not None:
     IMPL.update(_conv.impl(K, _copier))
 
 if K is not None:
+    from . import attention as _attention, norm as _norm   # noqa: E402  (they use this module)
+    IMPL.update({"layer_norm": _norm.layer_norm, "rms_norm": _norm.rms_norm,
+                 "sdpa": _attention.sdpa})
     backends.register("wasm", IMPL)

@@ -78,6 +78,20 @@ _MAXPOOL_IDX = _MAXPOOL + (("out", "idx"),)
 _AVGPOOL = _PLANES + _WIN[:6] + (("size", "count_include_pad"), ("i32", "divisor_override"),
                                  ("in", "x"), ("out", "y"))
 _ADAPTIVE = _PLANES + (("in", "x"), ("out", "y"))
+# f32-norm: rows of a contiguous [rows, n]; flags bit 0 = weight given, bit 1 = bias given
+_LAYER_NORM = (("size", "rows"), ("size", "n"), ("size", "flags"), ("f32", "eps"),
+               ("in", "x"), ("in", "w"), ("in", "b"), ("out", "y"))
+_RMS_NORM = (("size", "rows"), ("size", "n"), ("size", "flags"), ("f32", "eps"),
+             ("in", "x"), ("in", "w"), ("out", "y"))
+# f32-sdpa: flags bit 0 = causal, bit 1 = additive mask given
+_SDPA = (("size", "batch"), ("size", "heads"), ("size", "kheads"), ("size", "vheads"),
+         ("size", "L"), ("size", "S"), ("size", "E"), ("size", "Ev"), ("size", "flags"),
+         ("f32", "scale"),
+         ("in", "q"), ("i32", "q_bs"), ("i32", "q_hs"), ("i32", "q_rs"),
+         ("in", "k"), ("i32", "k_bs"), ("i32", "k_hs"), ("i32", "k_rs"),
+         ("in", "v"), ("i32", "v_bs"), ("i32", "v_hs"), ("i32", "v_rs"),
+         ("in", "mask"), ("i32", "m_bs"), ("i32", "m_hs"), ("i32", "m_rs"),
+         ("out", "y"))
 
 
 def _build():
@@ -110,6 +124,9 @@ def _build():
                      _ADAPTIVE, False))
     ks.append(Kernel("f32_adaptive_max_pool2d", "adaptive_maxpool", "adaptive_max_pool2d",
                      _ADAPTIVE + (("out", "idx"),), False))
+    ks.append(Kernel("f32_layer_norm", "layer_norm", "layer_norm", _LAYER_NORM, False))
+    ks.append(Kernel("f32_rms_norm", "rms_norm", "rms_norm", _RMS_NORM, False))
+    ks.append(Kernel("f32_sdpa", "sdpa", "sdpa", _SDPA, True))
     return {k.name: k for k in ks}
 
 

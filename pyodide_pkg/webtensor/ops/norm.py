@@ -1,0 +1,179 @@
+"""Normalisation ops: layer_norm, rms_norm (fused primitives) and group_norm (on layer_norm).
+
+The op layer checks arguments like torch, casts to the compute dtype (half types compute in
+float32, as torch's CPU kernels do) and flattens the input to [rows, n] rows of the
+normalised elements. A backend with the fused primitive gets one dispatch; a backend without
+it runs the decomposition (mean / var / rsqrt / mul / add primitives), see `decomposed`.
+"""
+from .. import _dtype as D
+from .._tensor import Tensor
+from ..backends import dispatch, provides
+from .elementwise import _compute, binary, unary
+from .reduce import mean, var
+
+# torch.finfo(dtype).eps: rms_norm's default eps
+FINFO_EPS = {"float32": 2.0 ** -23, "float64": 2.0 ** -52, "float16": 2.0 ** -10,
+             "bfloat16": 2.0 ** -7}
+
+
+def _shape_list(normalized_shape, fname):
+    if isinstance(normalized_shape, int) and not isinstance(normalized_shape, bool):
+        return [normalized_shape]   # F.layer_norm(x, 4) fails in torch's binding, nn allows it
+    try:
+        return [int(s) for s in normalized_shape]
+    except TypeError:
+        raise TypeError(f"{fname}(): argument 'normalized_shape' (position 2) must be tuple of "
+                        f"ints, not {type(normalized_shape).__name__}") from None
+
+
+def _check_shape(x, shape, sep):
+    if not shape:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., "
+                           "containing at least one element, but got normalized_shape = []")
+    if x.dim() < len(shape) or list(x.shape[x.dim() - len(shape):]) != shape:
+        raise RuntimeError(f"Given normalized_shape={shape}, expected input with shape "
+                           f"[*{sep}{', '.join(map(str, shape))}], but got input of "
+                           f"size{list(x.shape)}")
+
+
+def _check_param(p, what, shape):
+    if p is None:
+        return
+    if not isinstance(p, Tensor):
+        raise TypeError(f"{what} must be a Tensor or None, not {type(p).__name__}")
+    if list(p.shape) != shape:
+        raise RuntimeError(f"Expected {what} to be of same shape as normalized_shape, but got "
+                           f"{what} of shape {list(p.shape)} and normalized_shape = {shape}")
+
+
+def _check_input(x, fname, kernel):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fname}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(x).__name__}")
+    if x.dtype.category < 2:
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{D.TNAME[x.dtype.name]}'")
+
+
+def _rows(x, n):
+    rows = x.numel() // n if n else 0
+    return x.reshape(rows, n)
+
+
+def _as(p, dt):
+    return None if p is None else (p if p.dtype is dt else p.to(dt))
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
+    x = input
+    _check_input(x, "layer_norm", "LayerNormKernelImpl")
+    shape = _shape_list(normalized_shape, "layer_norm")
+    _check_shape(x, shape, ", ")
+    _check_param(weight, "weight", shape)
+    _check_param(bias, "bias", shape)
+    for p in (weight, bias):   # torch's CPU rule: params match the input, or f32 for half input
+        if p is not None and p.dtype is not x.dtype and not (
+                p.dtype is D.float32 and x.dtype in (D.float16, D.bfloat16)):
+            raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype."
+                               if p.dtype is D.float32 else
+                               "mixed dtype (CPU): expect parameter to have scalar type of Float")
+    return _run("layer_norm", x, shape, (weight, bias), float(eps))
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    x = input
+    _check_input(x, "rms_norm", "rms_norm")
+    shape = _shape_list(normalized_shape, "rms_norm")
+    _check_shape(x, shape, "")
+    _check_param(weight, "weight", shape)
+    if weight is not None and weight.dtype.category < 2:
+        raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+    eps = FINFO_EPS[x.dtype.name] if eps is None else float(eps)
+    return _run("rms_norm", x, shape, (weight,), eps)
+
+
+def _run(op, x, shape, params, eps):
+    n = 1
+    for s in shape:
+        n *= s
+    comp = _compute(x.dtype)
+    xr = _rows(x.to(comp), n)
+    ps = [_as(p, comp) for p in params]
+    ps = [None if p is None else p.reshape(n) for p in ps]
+    if provides(op):
+        out = Tensor._empty(xr.shape, comp)
+        dispatch(op, out, xr, *ps, eps)
+    else:
+        out = decomposed(op, xr, *ps, eps)
+    out = out.view(x.shape)
+    return out if comp is x.dtype else out.to(x.dtype)
+
+
+def decomposed(op, x, *params_eps):
+    """op on [rows, n] rows from primitives only: what a backend without the fused kernel
+    runs. Same arguments as the primitive, minus `out`; returns a new tensor."""
+    *params, eps = params_eps
+    if op == "layer_norm":
+        m = mean(x, -1, keepdim=True)
+        v = var(x, -1, keepdim=True, correction=0)
+        y = binary("mul", binary("sub", x, m), unary("rsqrt", binary("add", v, eps)))
+        w, b = params
+    else:
+        ms = mean(binary("mul", x, x), -1, keepdim=True)
+        y = binary("mul", x, unary("rsqrt", binary("add", ms, eps)))
+        w, b = params[0], None
+    if w is not None:
+        y = binary("mul", y, w)
+    if b is not None:
+        y = binary("add", y, b)
+    return y
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
+    """torch.nn.functional.group_norm: layer_norm over each group's [C/G, *] block, then the
+    per-channel affine."""
+    x = input
+    if not isinstance(x, Tensor):
+        raise TypeError("group_norm(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(x).__name__}")
+    if x.dim() < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{x.dim()}")
+    if x.dtype.category < 2:
+        raise NotImplementedError('"GroupNormKernelImpl" not implemented for '
+                                  f"'{D.TNAME[x.dtype.name]}'")
+    n, c = x.shape[0], x.shape[1]
+    g = int(num_groups)
+    if g == 0:
+        raise ZeroDivisionError("integer division or modulo by zero")
+    size = [n * c // g, g] + list(x.shape[2:])    # torch's _verify_batch_size, first
+    per = size[0]
+    for s in size[2:]:
+        per *= s
+    if per == 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                         f"size {size}")
+    if c % g:
+        raise RuntimeError("Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {list(x.shape)} and "
+                           f"num_groups={g}")
+    for p, what in ((weight, "weight"), (bias, "bias")):
+        if p is not None and (p.dim() != 1 or p.numel() != c):
+            raise RuntimeError(f"Expected {what} to be a vector of size equal to the number of "
+                               f"channels in input, but got {what} of shape {list(p.shape)} "
+                               f"and input of shape {list(x.shape)}")
+    spatial = 1
+    for s in x.shape[2:]:
+        spatial *= s
+    block = (c // g) * spatial
+    if x.numel() == 0 or block == 0:
+        y = x.to(_compute(x.dtype)).clone()
+    else:
+        y = layer_norm(x.to(_compute(x.dtype)).reshape(n * g, block), [block], eps=eps)
+    pshape = (c,) + (1,) * (x.dim() - 2)
+    y = y.view(x.shape)
+    if weight is not None:
+        y = binary("mul", y, weight.to(y.dtype).reshape(pshape))
+    if bias is not None:
+        y = binary("add", y, bias.to(y.dtype).reshape(pshape))
+    return y if y.dtype is x.dtype else y.to(x.dtype)

@@ -1,0 +1,160 @@
+"""webtensor/ops/norm.py: layer_norm, rms_norm, group_norm against torch.nn.functional on both
+backends (hypothesis over shapes, dtypes, layouts, affine parameters), the decomposition a
+backend without the fused primitive runs, and torch's errors."""
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings, strategies as st
+
+import webtensor as wt
+from webtensor import backends
+from webtensor.ops import norm
+from wt_oracle import (assert_same, examples, layouts, make_pair, raises_like_torch, run_both,
+                       seeds, shapes)
+
+pytestmark = pytest.mark.filterwarnings("ignore:Mismatch dtype:UserWarning")
+
+TOL = {"float32": dict(rtol=1e-4, atol=1e-4), "float64": dict(rtol=1e-9, atol=1e-9),
+       "float16": dict(rtol=2e-3, atol=4e-3), "bfloat16": dict(rtol=2e-2, atol=4e-2)}
+norm_dtypes = st.sampled_from(("float32", "float64", "float16", "bfloat16"))
+
+
+def _fn(m, name):
+    return getattr(F, name) if m is torch else getattr(m, name)
+
+
+def _params(shape, dtype, seed, which):
+    out = []
+    for i, on in enumerate(which):
+        out.append(make_pair(shape, dtype, seed + 7 * i + 1) if on else (None, None))
+    return out
+
+
+@settings(max_examples=examples(40))
+@given(shape=shapes(1, 4, 0, 5), k=st.integers(1, 3), dtype=norm_dtypes, layout=layouts,
+       seed=seeds, affine=st.tuples(st.booleans(), st.booleans()),
+       eps=st.sampled_from([1e-5, 1e-3, 0.0]))
+def test_layer_norm_like_torch(shape, k, dtype, layout, seed, affine, eps):
+    k = min(k, len(shape))
+    ns = list(shape[len(shape) - k:])
+    x, tx = make_pair(shape, dtype, seed, layout, wide=True)
+    (w, tw), (b, tb) = _params(ns, dtype, seed, affine)
+    got = wt.layer_norm(x, ns, w, b, eps)
+    want = F.layer_norm(tx, ns, tw, tb, eps)
+    if eps == 0.0 and want.numel():   # constant rows: 0/0 in both, only compare the rest
+        keep = torch.isfinite(want)
+        got_t = torch.tensor(got.float().reshape(-1).tolist()).reshape(want.shape)
+        assert torch.equal(torch.isfinite(got_t), keep)
+        want = torch.where(keep, want, 0)
+        got = wt.where(wt.tensor(keep.tolist()), got, 0.0) if got.dim() else got
+    assert_same(got, want, **TOL[dtype])
+
+
+@settings(max_examples=examples(40))
+@given(shape=shapes(1, 4, 0, 5), k=st.integers(1, 3), dtype=norm_dtypes, layout=layouts,
+       seed=seeds, with_w=st.booleans(), eps=st.sampled_from([None, 1e-6, 0.5]))
+def test_rms_norm_like_torch(shape, k, dtype, layout, seed, with_w, eps):
+    k = min(k, len(shape))
+    ns = list(shape[len(shape) - k:])
+    x, tx = make_pair(shape, dtype, seed, layout, wide=True)
+    ((w, tw),) = _params(ns, dtype, seed, (with_w,))
+    assert_same(wt.rms_norm(x, ns, w, eps), F.rms_norm(tx, ns, tw, eps), **TOL[dtype])
+
+
+@settings(max_examples=examples(30))
+@given(n=st.integers(0, 3), g=st.sampled_from([1, 2, 3]), cpg=st.integers(1, 3),
+       spatial=shapes(0, 2, 0, 4), dtype=norm_dtypes, seed=seeds,
+       affine=st.tuples(st.booleans(), st.booleans()))
+def test_group_norm_like_torch(n, g, cpg, spatial, dtype, seed, affine):
+    c = g * cpg
+    x, tx = make_pair((n, c) + spatial, dtype, seed)
+    (w, tw), (b, tb) = _params([c], dtype, seed, affine)
+    run_both(lambda m, *a: _fn(m, "group_norm")(*a), (x, g, w, b), (tx, g, tw, tb),
+             **TOL[dtype])
+
+
+def test_half_input_with_float_params_like_torch():
+    x, tx = make_pair((3, 8), "float16", 1)
+    w, tw = make_pair((8,), "float32", 2)
+    b, tb = make_pair((8,), "float32", 3)
+    assert_same(wt.layer_norm(x, [8], w, b), F.layer_norm(tx, [8], tw, tb), **TOL["float16"])
+    assert_same(wt.rms_norm(x, [8], w), F.rms_norm(tx, [8], tw), **TOL["float16"])
+    x32, tx32 = make_pair((3, 8), "float32", 1)
+    assert_same(wt.rms_norm(x32, [8], w.half()), F.rms_norm(tx32, [8], tw.half()),
+                **TOL["float16"])
+
+
+def test_long_rows_and_large_offsets():
+    """Rows longer than the kernel's 512-float chunk; a large mean over a small spread."""
+    for n in (513, 2000):
+        x, tx = make_pair((3, n), "float32", n, wide=True)
+        x = x + 1000.0
+        tx = tx + 1000.0
+        w, tw = make_pair((n,), "float32", 5)
+        assert_same(wt.layer_norm(x, [n], w), F.layer_norm(tx, [n], tw), rtol=1e-3, atol=1e-3)
+        assert_same(wt.rms_norm(x, (n,), w), F.rms_norm(tx, (n,), tw), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("op", ["layer_norm", "rms_norm"])
+@settings(max_examples=examples(15))
+@given(shape=shapes(1, 3, 1, 6), dtype=norm_dtypes, seed=seeds, special=st.booleans())
+def test_decomposition_matches_fused(op, shape, dtype, seed, special):
+    """The primitive-only path (what a backend without the fused kernel runs) agrees with
+    torch on every backend's primitives."""
+    x, tx = make_pair(shape, dtype, seed, special=special)
+    n = shape[-1]
+    w, tw = make_pair((n,), dtype, seed + 1)
+    b, tb = make_pair((n,), dtype, seed + 2)
+    comp = wt.float32 if dtype in ("float16", "bfloat16") else getattr(wt, dtype)
+    xr = x.to(comp).reshape(-1, n)
+    if op == "layer_norm":
+        got = norm.decomposed(op, xr, w.to(comp), b.to(comp), 1e-5)
+        want = F.layer_norm(tx.to(torch.float64), [n], tw.double(), tb.double(), 1e-5)
+    else:
+        got = norm.decomposed(op, xr, w.to(comp), 1e-5)
+        want = F.rms_norm(tx.to(torch.float64), [n], tw.double(), 1e-5)
+    want = want.reshape(-1, n).to(getattr(torch, comp.__repr__().split(".")[1]))
+    assert_same(got, want, **TOL["float32" if comp is wt.float32 else "float64"])
+
+
+def test_backend_without_the_fused_primitive_uses_the_decomposition(monkeypatch):
+    impl = backends._backends[backends.get_backend()]
+    for name in ("layer_norm", "rms_norm"):
+        monkeypatch.delitem(impl, name)
+    called = []
+    orig = norm.decomposed
+    monkeypatch.setattr(norm, "decomposed", lambda *a: called.append(a[0]) or orig(*a))
+    x, tx = make_pair((4, 6), "float32", 3)
+    assert_same(wt.layer_norm(x, [6]), F.layer_norm(tx, [6]), **TOL["float32"])
+    assert_same(wt.rms_norm(x, [6]), F.rms_norm(tx, [6]), **TOL["float32"])
+    assert called == ["layer_norm", "rms_norm"]
+
+
+def test_specials_like_torch():
+    x, tx = make_pair((4, 9), "float32", 3, special=True)
+    assert_same(wt.layer_norm(x, [9]), F.layer_norm(tx, [9]), **TOL["float32"])
+    assert_same(wt.rms_norm(x, [9]), F.rms_norm(tx, [9]), **TOL["float32"])
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda m: _fn(m, "layer_norm")(m.ones(2, 3), [4]), ["normalized_shape=[4]", "[2, 3]"]),
+    (lambda m: _fn(m, "layer_norm")(m.ones(2, 3), []), ["at least 1-dimensional"]),
+    (lambda m: _fn(m, "layer_norm")(m.ones(2, 3), [3], m.ones(4)), ["weight of shape [4]"]),
+    (lambda m: _fn(m, "layer_norm")(m.ones(2, 3), [3], None, m.ones(2)),
+     ["bias of shape [2]"]),
+    (lambda m: _fn(m, "layer_norm")(m.ones(2, 3).long(), [3]), ["LayerNormKernelImpl", "Long"]),
+    (lambda m: _fn(m, "layer_norm")(m.ones(2, 3), [3], m.ones(3).double()), ["mixed dtype"]),
+    (lambda m: _fn(m, "layer_norm")(m.ones(2, 3).double(), [3], m.ones(3)),
+     ["share same datatype"]),
+    (lambda m: _fn(m, "layer_norm")(m.tensor(1.0), [1]), ["normalized_shape=[1]"]),
+    (lambda m: _fn(m, "rms_norm")(m.ones(2, 3), [2]), ["normalized_shape=[2]"]),
+    (lambda m: _fn(m, "rms_norm")(m.ones(2, 3), [3], m.ones(2)), ["weight of shape [2]"]),
+    (lambda m: _fn(m, "rms_norm")(m.ones(2, 3).int(), [3]), ["rms_norm", "Int"]),
+    (lambda m: _fn(m, "group_norm")(m.ones(2, 6, 5), 4), ["divisible by num_groups"]),
+    (lambda m: _fn(m, "group_norm")(m.ones(2, 6, 5), 3, m.ones(5)), ["weight"]),
+    (lambda m: _fn(m, "group_norm")(m.ones(6), 3), ["at least 2 dimensions"]),
+    (lambda m: _fn(m, "group_norm")(m.ones(2, 6).long(), 3), ["GroupNormKernelImpl"]),
+    (lambda m: _fn(m, "group_norm")(m.ones(1, 2, 1), 2), ["more than 1 value per channel"]),
+])
+def test_errors_like_torch(call, match):
+    raises_like_torch(call, *match)

@@ -1,0 +1,137 @@
+/* layer_norm / rms_norm over rows of a contiguous [rows, n] f32 array:
+ *   void wt_f32_layer_norm_<isa>(size_t rows, size_t n, size_t flags, float eps,
+ *                                const float* x, const float* w, const float* b, float* y)
+ *   void wt_f32_rms_norm_<isa>(size_t rows, size_t n, size_t flags, float eps,
+ *                              const float* x, const float* w, float* y)
+ * flags: bit 0 = w given, bit 1 = b given (absent pointers are never read). y == x allowed.
+ *
+ * One pass over the row in memory for the statistics, one for the output: the statistics
+ * go chunk by chunk (WT_NORM_CHUNK floats, which stay in L1): each chunk's mean and centred
+ * sum of squares are exact two-pass values, merged into the row's running (mean, M2) with
+ * Chan's update. So long rows need no second trip to memory for the variance and the result
+ * keeps two-pass accuracy (no E[x^2] - E[x]^2 cancellation).
+ * Error: |y - y_ref| <= ~(8 + n / WT_NORM_CHUNK) eps |x - mean| rstd |w| + |b| eps.
+ */
+#include "wt_common.h"
+
+#define WT_NORM_CHUNK 512
+
+static inline float hsum(v128_t v) {
+  v = wasm_f32x4_add(v, wasm_i32x4_shuffle(v, v, 2, 3, 0, 1));
+  v = wasm_f32x4_add(v, wasm_i32x4_shuffle(v, v, 1, 0, 3, 2));
+  return wasm_f32x4_extract_lane(v, 0);
+}
+
+/* sum of x[0..n), n <= WT_NORM_CHUNK */
+static inline float chunk_sum(const float* x, size_t n) {
+  v128_t a0 = WT_SPLAT(0.0f), a1 = a0, a2 = a0, a3 = a0;
+  size_t k = 0;
+  for (; k + 16 <= n; k += 16) {
+    a0 = wasm_f32x4_add(a0, wasm_v128_load(x + k));
+    a1 = wasm_f32x4_add(a1, wasm_v128_load(x + k + 4));
+    a2 = wasm_f32x4_add(a2, wasm_v128_load(x + k + 8));
+    a3 = wasm_f32x4_add(a3, wasm_v128_load(x + k + 12));
+  }
+  for (; k + 4 <= n; k += 4) a0 = wasm_f32x4_add(a0, wasm_v128_load(x + k));
+  if (k < n) a1 = wasm_f32x4_add(a1, wt_load_partial(x + k, n - k, 0.0f));
+  return hsum(wasm_f32x4_add(wasm_f32x4_add(a0, a1), wasm_f32x4_add(a2, a3)));
+}
+
+/* sum of (x - c)^2 over x[0..n) */
+static inline float chunk_ss(const float* x, size_t n, float c) {
+  const v128_t cv = WT_SPLAT(c);
+  v128_t a0 = WT_SPLAT(0.0f), a1 = a0, a2 = a0, a3 = a0;
+  size_t k = 0;
+#define SQ(a, off)                                                  \
+  do {                                                              \
+    const v128_t d = wasm_f32x4_sub(wasm_v128_load(x + k + off), cv); \
+    a = WT_MADD(d, d, a);                                           \
+  } while (0)
+  for (; k + 16 <= n; k += 16) {
+    SQ(a0, 0);
+    SQ(a1, 4);
+    SQ(a2, 8);
+    SQ(a3, 12);
+  }
+  for (; k + 4 <= n; k += 4) SQ(a0, 0);
+#undef SQ
+  if (k < n) {
+    const v128_t d = wasm_f32x4_sub(wt_load_partial(x + k, n - k, c), cv);   /* pad: d = 0 */
+    a1 = WT_MADD(d, d, a1);
+  }
+  return hsum(wasm_f32x4_add(wasm_f32x4_add(a0, a1), wasm_f32x4_add(a2, a3)));
+}
+
+/* y = (x - mean) * r [* w] [+ b] */
+static void write_row(const float* x, size_t n, float mean, float r, const float* w,
+                      const float* b, float* y) {
+  const v128_t mv = WT_SPLAT(mean), rv = WT_SPLAT(r);
+  size_t k = 0;
+  if (w && b) {
+    for (; k + 4 <= n; k += 4) {
+      const v128_t t = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(x + k), mv), rv);
+      wasm_v128_store(y + k, WT_MADD(t, wasm_v128_load(w + k), wasm_v128_load(b + k)));
+    }
+  } else if (w) {
+    for (; k + 4 <= n; k += 4) {
+      const v128_t t = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(x + k), mv), rv);
+      wasm_v128_store(y + k, wasm_f32x4_mul(t, wasm_v128_load(w + k)));
+    }
+  } else if (b) {
+    for (; k + 4 <= n; k += 4) {
+      const v128_t t = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(x + k), mv), rv);
+      wasm_v128_store(y + k, wasm_f32x4_add(t, wasm_v128_load(b + k)));
+    }
+  } else {
+    for (; k + 4 <= n; k += 4)
+      wasm_v128_store(y + k, wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(x + k), mv), rv));
+  }
+  for (; k < n; k++) {
+    float t = (x[k] - mean) * r;
+    if (w) t = b ? t * w[k] + b[k] : t * w[k];
+    else if (b) t = t + b[k];
+    y[k] = t;
+  }
+}
+
+static inline float rsqrt1(float v) { return 1.0f / __builtin_sqrtf(v); }
+
+WT_EXPORT void WT_SYM(f32_layer_norm)(size_t rows, size_t n, size_t flags, float eps,
+                                      const float* x, const float* w, const float* b, float* y) {
+  if (n == 0) return;
+  const float* wp = (flags & 1) ? w : 0;
+  const float* bp = (flags & 2) ? b : 0;
+  for (size_t r = 0; r < rows; r++) {
+    const float* xr = x + r * n;
+    float mean = 0.0f, m2 = 0.0f;
+    size_t seen = 0;
+    for (size_t c0 = 0; c0 < n; c0 += WT_NORM_CHUNK) {
+      const size_t nc = wt_min_size(WT_NORM_CHUNK, n - c0);
+      const float cm = chunk_sum(xr + c0, nc) / (float)nc;
+      const float cs = chunk_ss(xr + c0, nc, cm);
+      if (seen == 0) {
+        mean = cm;
+        m2 = cs;
+      } else {   /* Chan et al.: merge (seen, mean, m2) with (nc, cm, cs) */
+        const float tot = (float)(seen + nc), d = cm - mean;
+        mean += d * ((float)nc / tot);
+        m2 += cs + d * d * ((float)seen * (float)nc / tot);
+      }
+      seen += nc;
+    }
+    write_row(xr, n, mean, rsqrt1(m2 / (float)n + eps), wp, bp, y + r * n);
+  }
+}
+
+WT_EXPORT void WT_SYM(f32_rms_norm)(size_t rows, size_t n, size_t flags, float eps,
+                                    const float* x, const float* w, float* y) {
+  if (n == 0) return;
+  const float* wp = (flags & 1) ? w : 0;
+  for (size_t r = 0; r < rows; r++) {
+    const float* xr = x + r * n;
+    float ss = 0.0f;
+    for (size_t c0 = 0; c0 < n; c0 += WT_NORM_CHUNK)
+      ss += chunk_ss(xr + c0, wt_min_size(WT_NORM_CHUNK, n - c0), 0.0f);
+    write_row(xr, n, 0.0f, rsqrt1(ss / (float)n + eps), wp, 0, y + r * n);
+  }
+}
