@@ -66,11 +66,17 @@ def _operand(t, ro, need_contiguous):
 
 # ---- copy -------------------------------------------------------------------------------
 def copy(out, x):
-    if out.dtype is not x.dtype or not out.is_contiguous():
-        return NotImplemented          # dtype conversion: reference
+    if not out.is_contiguous():
+        return NotImplemented
+    if out.dtype is not x.dtype:       # dtype conversion (convert.py)
+        return None if _converter.convert(out, x) else NotImplemented
     if out.numel() == 0:
         return None
     return None if _copier.gather(out, x) else NotImplemented
+
+
+def fill(out, value):
+    return None if _converter.fill(out, value) else NotImplemented
 
 
 # ---- unary ------------------------------------------------------------------------------
@@ -294,6 +300,13 @@ def matmul(out, a, b):
 
 IMPL = {"copy": copy, "unary": unary, "binary": binary, "reduce": reduce,
         "softmax": softmax, "log_softmax": log_softmax, "cumsum": cumsum, "matmul": matmul}
+
+# dtype conversion, fill, gather paths (convert.py, gather.py)
+from . import convert as _convert_mod, gather as _gather_mod  # noqa: E402
+_converter = _convert_mod.make(K) if K is not None else None
+_gatherer = _gather_mod.Gather(K) if K is not None else None
+IMPL.update({"fill": fill, "where": _gatherer and _gatherer.where,
+             "index_select": _gatherer and _gatherer.index_select})
 
 if K is not None:
     backends.register("wasm", IMPL)
