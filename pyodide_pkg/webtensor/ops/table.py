@@ -87,6 +87,9 @@ for _n in ("sort", "argsort", "msort", "topk"):
 for _n in ("nonzero", "argwhere"):
     _add(_n, getattr(I, _n), "index", "host")
 
+from . import embedding as _emb  # noqa: E402
+_add("embedding", _emb.embedding, "nn", "index_select", method=False)
+
 # Aliases users reach for.
 ALIASES = {"negative": "neg", "multiply": "mul", "subtract": "sub", "divide": "div",
            "true_divide": "div", "greater": "gt", "less": "lt", "greater_equal": "ge",

@@ -1,0 +1,45 @@
+"""embedding: torch.nn.functional.embedding's forward (a row gather, primitive index_select)."""
+from .. import _dtype as D
+from .._tensor import Tensor
+from ..backends import dispatch
+
+# torch's legacy tensor-type names in its embedding dtype error
+_TYPE_NAME = {"bool": "CPUBoolType"}
+
+
+def _check_tensor(x, name, pos):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"embedding(): argument '{name}' (position {pos}) must be Tensor, not "
+                        f"{type(x).__name__}")
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    """out[..., :] = weight[input[...], :]; out has shape input.shape + (embedding_dim,).
+
+    padding_idx, scale_grad_by_freq and sparse only change gradients in torch (there is no
+    autograd here); they are validated like torch. max_norm (which renormalises rows of
+    `weight` in place) is not implemented."""
+    _check_tensor(weight, "weight", 1)
+    _check_tensor(input, "indices", 2)
+    if padding_idx is not None:
+        v = weight.shape[0] if weight.dim() else 0
+        if not -v <= padding_idx < v:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+    if max_norm is not None:
+        raise NotImplementedError("webtensor: embedding(max_norm=...) (in-place renormalisation "
+                                  "of the weight rows) is not implemented")
+    if input.dtype not in (D.int64, D.int32):
+        name = input.dtype.name
+        tname = _TYPE_NAME.get(name) or f"torch.{D.TNAME[name]}Tensor"
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
+                           f"following scalar types: Long, Int; but got {tname} instead "
+                           "(while checking arguments for embedding)")
+    if weight.dim() != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    index = input.reshape(-1)
+    if weight.shape[0] == 0 and index.numel():
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
+    out = Tensor._empty((index.shape[0], weight.shape[1]), weight.dtype)
+    dispatch("index_select", out, weight, 0, index)
+    return out.view(tuple(input.shape) + (weight.shape[1],))
