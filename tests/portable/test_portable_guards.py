@@ -67,6 +67,10 @@ def example(kernel, rng):
         x = bytes(rng.randrange(256) for _ in range(3 * 5 * 12))
         return [3, 5, 4, 12, x, array.array(code, [4, 0, 2, 4]).tobytes(),
                 _fill(3 * 4 * 12, "B", 0), _fill(1, "i", 9)]
+    if fam in ("ibinary", "icompare"):   # int64, same [5, 7] form as the f32 binary example
+        a = array.array("q", [rng.randint(-2 ** 63, 2 ** 63 - 1) for _ in range(35)]).tobytes()
+        b = array.array("q", [rng.randint(-9, 9) for _ in range(7)]).tobytes()
+        return [5, 7, a, 7, 1, b, 0, 1, _fill(35, "B" if fam == "icompare" else "q", 2)]
     raise AssertionError(f"no example for kernel family {fam}")
 
 

@@ -134,6 +134,8 @@ def _flat_step(strides, out_strides):
 
 
 def binary(op, out, a, b, rounding_mode=None, **extra):
+    if a.dtype is not F32:             # int64 kernels (intbinary.py)
+        return _intbinary.binary(op, out, a, b, rounding_mode, **extra)
     fn = _BINARY_FN.get(op)
     if fn is None or extra or rounding_mode is not None or a.dtype is not F32 or \
             b.dtype is not F32 or out.dtype is not _BINARY_OUT[op] or not out.is_contiguous():
@@ -302,7 +304,7 @@ IMPL = {"copy": copy, "unary": unary, "binary": binary, "reduce": reduce,
         "softmax": softmax, "log_softmax": log_softmax, "cumsum": cumsum, "matmul": matmul}
 
 # dtype conversion, fill, gather paths (convert.py, gather.py)
-from . import convert as _convert_mod, gather as _gather_mod  # noqa: E402
+from . import convert as _convert_mod, gather as _gather_mod, intbinary as _intbinary  # noqa: E402,E501
 _converter = _convert_mod.make(K) if K is not None else None
 _gatherer = _gather_mod.Gather(K) if K is not None else None
 IMPL.update({"fill": fill, "where": _gatherer and _gatherer.where,

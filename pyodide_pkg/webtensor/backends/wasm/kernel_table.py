@@ -64,6 +64,9 @@ CONVERT_PAIRS = (("f32", "f16"), ("f16", "f32"), ("f32", "bf16"), ("bf16", "f32"
                  ("i64", "i32"), ("i32", "i64"), ("u8", "i32"), ("i8", "i32"), ("u8", "i64"),
                  ("i8", "i64"), ("i32", "i8"), ("i64", "i8"), ("i32", "b8"), ("i64", "b8"),
                  ("i8", "b8"))
+# int32 / int64 binary ops (backends/wasm/intbinary.py), f32's 2-D broadcast form
+INT_BINARY_DTYPES = ("i64",)   # int64: torch's default integer (i32 cost ~12 KB more)
+INT_ARITH_OPS = ("add", "sub", "mul", "maximum", "minimum")
 _CONVERT = (("size", "n"), ("in", "x"), ("out", "y"))
 _FILL = (("size", "n"), ("in", "value"), ("out", "y"))
 _WHERE = (("size", "m"), ("size", "n"), ("in", "c"), ("i32", "c_rs"), ("i32", "c_cs"),
@@ -102,6 +105,11 @@ def _build():
     for idx in ("i64", "i32"):
         ks.append(Kernel(f"{idx}_index_select", "index_select", "index_select", _INDEX_SELECT,
                          False))
+    for it in INT_BINARY_DTYPES:
+        for op in INT_ARITH_OPS:
+            ks.append(Kernel(f"{it}_{op}", "ibinary", op, _BINARY, False))
+        for op in COMPARE_OPS:
+            ks.append(Kernel(f"{it}_{op}", "icompare", op, _BINARY, False))
     return {k.name: k for k in ks}
 
 
