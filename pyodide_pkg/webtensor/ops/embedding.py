@@ -38,8 +38,6 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     if weight.dim() != 2:
         raise RuntimeError("'weight' must be 2-D")
     index = input.reshape(-1)
-    if weight.shape[0] == 0 and index.numel():
-        raise RuntimeError("index_select(): self indexing axis dim should be positive")
     out = Tensor._empty((index.shape[0], weight.shape[1]), weight.dtype)
     dispatch("index_select", out, weight, 0, index)
     return out.view(tuple(input.shape) + (weight.shape[1],))

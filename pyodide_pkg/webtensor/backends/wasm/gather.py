@@ -10,6 +10,7 @@ fit two dims.
 from ... import _dtype as D
 from ..._storage import Storage
 from . import backend as B
+from ..reference.index import index_select_error
 from .loader import Region
 from .views import fits_i32, region
 
@@ -42,8 +43,9 @@ class Gather:
         status = Storage(4)
         fn(outer, n, nidx, row_bytes, region(x), region(index), region(out, True),
            Region(status, 0, 4, True))
-        if int.from_bytes(status.view()[:4], "little", signed=True) != -1:
-            raise IndexError("index out of range in self")
+        bad = int.from_bytes(status.view()[:4], "little", signed=True)
+        if bad != -1:
+            raise index_select_error(x, dim, index.reshape(-1)[bad].item())
         return None
 
     def where(self, out, cond, a, b):
