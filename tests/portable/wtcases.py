@@ -635,6 +635,10 @@ def _embedding(c, grid):
           tag="padding-neg")
     c.add("embedding", [spec((3,), "int64", 1, domain="idx6"), w], kwargs={"padding_idx": 6},
           tag="bad-padding")
+    for p in (2.0, 1.0):
+        c.add("embedding", [spec((2, 3), "int64", 1, domain="idx6"), spec((6, 3), "float32", 2,
+                                                                          domain="wide")],
+              kwargs={"max_norm": 1.5, "norm_type": p}, tag=f"max-norm-{p}")
     c.add("embedding", [spec((3,), "int64", data=[0, 6, 1]), w], tag="out-of-range")
     c.add("embedding", [spec((2,), "int32", data=[-1, 0]), w], tag="negative")
     c.add("embedding", [spec((2,), "float32", data=[0.0, 1.0]), w], tag="float-index")

@@ -109,10 +109,25 @@ def test_embedding_padding_idx_and_errors():
                       "Padding_idx must be within num_embeddings")
     raises_like_torch(lambda m: emb(m, [0], t(m, tw.tolist())), "argument 'indices'")
     raises_like_torch(lambda m: emb(m, t(m, [0]), [[1.0]]), "argument 'weight'")
-    with pytest.raises(NotImplementedError, match="max_norm"):
-        wt.embedding(i, w, max_norm=1.0)
-    # nothing was written: the weight is unchanged
-    assert_same(w, tw)
+    raises_like_torch(lambda m: emb(m, t(m, [0, 7]), t(m, tw.tolist()), max_norm=1.0),
+                      "select(): index 7 out of range")
+    raises_like_torch(lambda m: emb(m, t(m, [0]), t(m, [[1, 2]]), max_norm=1.0),
+                      "norm(): input dtype should be either floating point")
+    assert_same(w, tw)       # no error above wrote anything
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, 3, float("inf"), 0.5])
+def test_embedding_max_norm_renormalises_weight_in_place(norm_type):
+    g = torch.Generator().manual_seed(7 if norm_type == float("inf") else int(norm_type * 10))
+    for dtype in (torch.float32, torch.float16):
+        tw = (torch.randn(7, 5, generator=g) * 3).to(dtype)
+        w = to_wt(tw)
+        ti = torch.tensor([[1, 1, 6], [3, 0, 6]])
+        want = F.embedding(ti, tw, max_norm=1.5, norm_type=norm_type)
+        got = wt.embedding(to_wt(ti), w, max_norm=1.5, norm_type=norm_type)
+        tol = 1e-6 if dtype is torch.float32 else 2e-3
+        assert_same(got, want, rtol=tol, atol=tol)
+        assert_same(w, tw, rtol=tol, atol=tol)      # the rows of weight changed like torch's
 
 
 # ---- index_select ---------------------------------------------------------------------------
