@@ -1,4 +1,6 @@
-"""The WASM backend: webtensor's primitives on the SIMD kernels, for float32.
+"""The WASM backend: webtensor's primitives on the SIMD kernels, for float32 (plus dtype
+conversion, fill, where, index_select for every dtype and int64 binary ops: convert.py,
+gather.py, intbinary.py).
 
 Registers itself as "wasm" on import when the kernels load; load_error() says why not.
 Each primitive either computes the whole result with kernels or returns NotImplemented

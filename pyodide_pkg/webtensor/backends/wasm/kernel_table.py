@@ -20,7 +20,8 @@ MODULE_FILE = {"simd128": "webtensor_simd128.wasm", "relaxedsimd": "webtensor_re
 
 Kernel = namedtuple("Kernel", "name family op args relaxed")
 Kernel.__doc__ = """name: table key, e.g. "f32_exp"; family: the argument shape shared by a
-group (unary/binary/compare/reduce/argreduce/var/rowwise/gemm/gemv/copy); op: the Python op
+group (unary/binary/compare/reduce/argreduce/var/rowwise/gemm/gemv/copy/convert/fill/where/
+index_select/ibinary/icompare); op: the Python op
 name ("gemv": matmul's M == 1 path);
 args: ((kind, arg name), ...); relaxed: True if the relaxed build has its own variant."""
 
