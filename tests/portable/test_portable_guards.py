@@ -77,7 +77,47 @@ def example(kernel, rng):
         return [2, 4, 2, 1, 5, 67, 7, 7, 2, 0.4, _floats(rng, 280), 140, 35, 7,
                 _floats(rng, 1876), 938, 469, 7, _floats(rng, 938), 469, 469, 7,
                 _floats(rng, 335), 0, 0, 67, _fill(280, "f")]
+    # dtype conversion / fill / where / index_select (backends/wasm/convert.py, gather.py)
+    if fam == "convert":   # n = 37: vector blocks of 4/8/16 and a scalar tail
+        src, dst = kernel.name.split("_")[:2]
+        return [37, _typed(rng, src, 37), _fill(37, _CODE[dst], 0)]
+    if fam == "fill":
+        code = _BITS_CODE[int(kernel.name[1:kernel.name.index("_")])]
+        return [37, _fill(1, code, 3), _fill(37, code, 0)]
+    if fam == "where":     # [5, 7] with a row-broadcast b and a strided a: both loop kinds
+        code = _BITS_CODE[int(kernel.name[1:kernel.name.index("_")])]
+        cond = bytes(rng.randrange(2) for _ in range(35))
+        a = array.array(code, [rng.randrange(100) for _ in range(70)]).tobytes()
+        return [5, 7, cond, 7, 1, a, 14, 2, _fill(7, code, 5), 0, 1, _fill(35, code, 0)]
+    if fam == "index_select":   # [outer 3, n 5, 12-byte rows] gathered by 4 indices
+        code = "q" if kernel.name.startswith("i64") else "i"
+        x = bytes(rng.randrange(256) for _ in range(3 * 5 * 12))
+        return [3, 5, 4, 12, x, array.array(code, [4, 0, 2, 4]).tobytes(),
+                _fill(3 * 4 * 12, "B", 0), _fill(1, "i", 9)]
+    if fam in ("ibinary", "icompare"):   # int64, same [5, 7] form as the f32 binary example
+        a = array.array("q", [rng.randint(-2 ** 63, 2 ** 63 - 1) for _ in range(35)]).tobytes()
+        b = array.array("q", [rng.randint(-9, 9) for _ in range(7)]).tobytes()
+        return [5, 7, a, 7, 1, b, 0, 1, _fill(35, "B" if fam == "icompare" else "q", 2)]
     raise AssertionError(f"no example for kernel family {fam}")
+
+
+_CODE = {"f32": "f", "f64": "d", "f16": "H", "bf16": "H", "i64": "q", "i32": "i", "i8": "b",
+         "u8": "B", "b8": "B"}
+_BITS_CODE = {8: "B", 16: "H", 32: "I", 64: "Q"}
+
+
+def _typed(rng, short, n):
+    """n values of a short dtype name (floats in [-300, 300], some NaN/inf among f32)."""
+    if short in ("f32", "f64"):
+        vals = [rng.uniform(-300, 300) for _ in range(n)]
+        vals[3], vals[5] = float("nan"), float("inf")
+        return array.array(_CODE[short], vals).tobytes()
+    if short in ("f16", "bf16"):
+        return array.array("H", [rng.randrange(65536) for _ in range(n)]).tobytes()
+    if short in ("u8", "b8"):
+        return bytes(rng.randrange(2 if short == "b8" else 256) for _ in range(n))
+    lim = {"i8": 127, "i32": 2 ** 31 - 1, "i64": 2 ** 63 - 1}[short]
+    return array.array(_CODE[short], [rng.randint(-lim, lim) for _ in range(n)]).tobytes()
 
 
 def embed(data, writable, rng):

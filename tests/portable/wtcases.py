@@ -25,6 +25,7 @@ TORCH_FUNCTIONAL = {"gelu", "silu", "one_hot", "linear"}
 TORCH_FUNCTIONAL |= {"conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
                      "adaptive_avg_pool2d", "adaptive_max_pool2d"}
 TORCH_FUNCTIONAL |= {"layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention"}
+TORCH_FUNCTIONAL |= {"embedding"}
 
 
 def _dts(grid):
@@ -647,6 +648,33 @@ def _index(c, grid):
     c.add("nonzero", [spec((3, 4), "bool", 3)], kwargs={"as_tuple": True}, tag="as-tuple")
 
 
+def _embedding(c, grid):
+    for j, dt in enumerate(DTYPES if grid else _GOLDEN_DTYPES):
+        c.add("embedding", [spec((2, 3), "int64", j, _layout(j), "idx5"),
+                            spec((5, 4), dt, j + 1, _layout(j + 1))], tag=dt)
+    w = spec((6, 3), "float32", 1)
+    for k, (shape, idt) in enumerate((((), "int64"), ((0,), "int64"), ((7,), "int32"),
+                                      ((2, 1, 3), "int64"), ((4,), "int32"))):
+        c.add("embedding", [spec(shape, idt, k, "contig", "idx6"), w], tag=f"{idt}-{len(shape)}d")
+    c.add("embedding", [spec((3,), "int64", 2, "stepped", "idx6"),
+                        spec((6, 3), "float32", 2, "transposed")], tag="strided")
+    c.add("embedding", [spec((3,), "int64", 1, domain="idx6"), w], kwargs={"padding_idx": 2},
+          tag="padding")
+    c.add("embedding", [spec((3,), "int64", 1, domain="idx6"), w], kwargs={"padding_idx": -6},
+          tag="padding-neg")
+    c.add("embedding", [spec((3,), "int64", 1, domain="idx6"), w], kwargs={"padding_idx": 6},
+          tag="bad-padding")
+    for p in (2.0, 1.0):
+        c.add("embedding", [spec((2, 3), "int64", 1, domain="idx6"), spec((6, 3), "float32", 2,
+                                                                          domain="wide")],
+              kwargs={"max_norm": 1.5, "norm_type": p}, tag=f"max-norm-{p}")
+    c.add("embedding", [spec((3,), "int64", data=[0, 6, 1]), w], tag="out-of-range")
+    c.add("embedding", [spec((2,), "int32", data=[-1, 0]), w], tag="negative")
+    c.add("embedding", [spec((2,), "float32", data=[0.0, 1.0]), w], tag="float-index")
+    c.add("embedding", [spec((2,), "int64", data=[0, 1]), spec((6,), "float32", 1)],
+          tag="1d-weight")
+
+
 def _aliases(c):
     aliases = {"negative": "neg", "multiply": "mul", "subtract": "sub", "divide": "div",
                "true_divide": "div", "greater": "gt", "less": "lt", "greater_equal": "ge",
@@ -806,5 +834,6 @@ def cases(level="golden"):
     _shape(c, grid)
     _index(c, grid)
     _nn(c, grid)
+    _embedding(c, grid)
     _aliases(c)
     return c.cases

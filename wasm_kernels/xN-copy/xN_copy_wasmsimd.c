@@ -4,11 +4,64 @@
  * y[i0, ..., i_{d-1}] (row-major, contiguous) = x[sum i_j * strides[j]] (strides in elements,
  * 0 broadcasts). ndim <= WT_COPY_MAX_DIM (callers coalesce dims first); ndim == 0 copies one
  * element. The innermost dim gets a vector loop for stride 1 and a fill for stride 0.
+ * When the second-innermost dim has stride 1 and the innermost does not (a transpose: x.t(),
+ * permute(0, 2, 1), NCHW <-> NHWC after coalescing), each [R, C] plane is copied in cache tiles
+ * of WT_TILE x WT_TILE elements instead of row by row (which would touch one element per
+ * cache line of x); 32-bit elements transpose 4x4 blocks in registers.
  * Exact; x and y must not overlap.
  */
 #include "wt_common.h"
 
 #define WT_COPY_MAX_DIM 16
+#define WT_TILE 32
+
+/* y[r * C + c] = x[c * ld + r] for r < R, c < C: scalar, tiled */
+#define DEFINE_TRANSPOSE(bits, T)                                                           \
+  static void transpose_##bits(const T* x, ptrdiff_t ld, size_t R, size_t C, T* y) {        \
+    for (size_t r0 = 0; r0 < R; r0 += WT_TILE) {                                            \
+      const size_t r1 = wt_min_size(r0 + WT_TILE, R);                                       \
+      for (size_t c0 = 0; c0 < C; c0 += WT_TILE) {                                          \
+        const size_t c1 = wt_min_size(c0 + WT_TILE, C);                                     \
+        for (size_t r = r0; r < r1; r++)                                                    \
+          for (size_t c = c0; c < c1; c++) y[r * C + c] = x[(ptrdiff_t)c * ld + r];         \
+      }                                                                                     \
+    }                                                                                       \
+  }
+DEFINE_TRANSPOSE(8, uint8_t)
+DEFINE_TRANSPOSE(16, uint16_t)
+DEFINE_TRANSPOSE(64, uint64_t)
+
+/* 32-bit: 4x4 register transposes inside each tile, scalar edges */
+static void transpose_32(const uint32_t* x, ptrdiff_t ld, size_t R, size_t C, uint32_t* y) {
+  for (size_t r0 = 0; r0 < R; r0 += WT_TILE) {
+    const size_t r1 = wt_min_size(r0 + WT_TILE, R);
+    for (size_t c0 = 0; c0 < C; c0 += WT_TILE) {
+      const size_t c1 = wt_min_size(c0 + WT_TILE, C);
+      size_t r = r0;
+      for (; r + 4 <= r1; r += 4) {
+        size_t c = c0;
+        for (; c + 4 <= c1; c += 4) {
+          const uint32_t* p = x + (ptrdiff_t)c * ld + r;   /* 4 source rows = 4 out columns */
+          const v128_t v0 = wasm_v128_load(p), v1 = wasm_v128_load(p + ld);
+          const v128_t v2 = wasm_v128_load(p + 2 * ld), v3 = wasm_v128_load(p + 3 * ld);
+          const v128_t t0 = wasm_i32x4_shuffle(v0, v1, 0, 4, 1, 5);
+          const v128_t t1 = wasm_i32x4_shuffle(v2, v3, 0, 4, 1, 5);
+          const v128_t t2 = wasm_i32x4_shuffle(v0, v1, 2, 6, 3, 7);
+          const v128_t t3 = wasm_i32x4_shuffle(v2, v3, 2, 6, 3, 7);
+          uint32_t* q = y + r * C + c;
+          wasm_v128_store(q, wasm_i64x2_shuffle(t0, t1, 0, 2));
+          wasm_v128_store(q + C, wasm_i64x2_shuffle(t0, t1, 1, 3));
+          wasm_v128_store(q + 2 * C, wasm_i64x2_shuffle(t2, t3, 0, 2));
+          wasm_v128_store(q + 3 * C, wasm_i64x2_shuffle(t2, t3, 1, 3));
+        }
+        for (; c < c1; c++)
+          for (size_t i = 0; i < 4; i++) y[(r + i) * C + c] = x[(ptrdiff_t)c * ld + r + i];
+      }
+      for (; r < r1; r++)
+        for (size_t c = c0; c < c1; c++) y[r * C + c] = x[(ptrdiff_t)c * ld + r];
+    }
+  }
+}
 
 #define DEFINE_COPY(bits, T)                                                                \
   static void row_##bits(const T* x, ptrdiff_t s, size_t n, T* y) {                         \
@@ -40,6 +93,21 @@
     const ptrdiff_t s = strides[ndim - 1];                                                  \
     int32_t idx[WT_COPY_MAX_DIM] = {0};                                                     \
     ptrdiff_t off = 0;                                                                      \
+    if (ndim >= 2 && strides[ndim - 2] == 1 && s != 1 && s != 0 && n > 1 &&                \
+        shape[ndim - 2] > 1) {                                                              \
+      /* planes of [R, n] transposed from x, the outer dims by the odometer below */        \
+      const size_t R = (size_t)shape[ndim - 2];                                             \
+      for (size_t p = 0; p < rows / R; p++, y += R * n) {                                   \
+        transpose_##bits(x + off, s, R, n, y);                                              \
+        for (size_t d = ndim - 2; d-- > 0;) {                                               \
+          off += strides[d];                                                                \
+          if (++idx[d] < shape[d]) break;                                                   \
+          off -= (ptrdiff_t)shape[d] * strides[d];                                          \
+          idx[d] = 0;                                                                       \
+        }                                                                                   \
+      }                                                                                     \
+      return;                                                                               \
+    }                                                                                       \
     for (size_t r = 0; r < rows; r++, y += n) {                                             \
       row_##bits(x + off, s, n, y);                                                         \
       /* odometer over the outer dims, updating the offset incrementally */                 \

@@ -33,7 +33,8 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
   gather(out, x, dim, index)         torch.gather; index int64 with out's shape
   scatter(out, dim, index, src, reduce)   in place into out (already holds the input);
                                        reduce None|"add"|"multiply"
-  index_select(out, x, dim, index)   index 1-D int64
+  index_select(out, x, dim, index)   index 1-D int64 (or int32: embedding); an index outside
+                                       [0, x.shape[dim]) raises IndexError
   sort(values, indices, x, dim, descending, stable)
   conv2d(out, x, weight, bias, stride, padding, dilation, groups)
                                      x [N, C, H, W], weight [OC, C/groups, KH, KW], bias [OC]

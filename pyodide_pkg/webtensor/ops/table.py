@@ -103,6 +103,8 @@ for _n in ("layer_norm", "rms_norm"):
 _add("group_norm", NM.group_norm, "nn", "layer_norm", method=False)
 _add("scaled_dot_product_attention", A.scaled_dot_product_attention, "nn", "sdpa",
      method=False)
+from . import embedding as _emb  # noqa: E402
+_add("embedding", _emb.embedding, "nn", "index_select", method=False)
 
 # Aliases users reach for.
 ALIASES = {"negative": "neg", "multiply": "mul", "subtract": "sub", "divide": "div",

@@ -56,10 +56,22 @@ def scatter(out, dim, index, src, reduce=None):
     write(out, ov)
 
 
+def index_select_error(x, dim, bad):
+    """torch's error for index value `bad` outside [0, x.shape[dim]) (its CPU kernels differ:
+    dim 1 of a >= 2-d input reports the value; an empty dim has its own message)."""
+    n = x.shape[dim] if x.dim() else 1
+    if n == 0:
+        return RuntimeError("index_select(): self indexing axis dim should be positive")
+    if dim == 1 and x.dim() > 1:
+        return RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
+    return IndexError("index out of range in self")
+
+
 def index_select(out, x, dim, index):
     idx = read(index)
-    if any(not 0 <= i < x.shape[dim] for i in idx):  # torch's wording and type
-        raise IndexError("index out of range in self")
+    for i in idx:
+        if not 0 <= i < (x.shape[dim] if x.dim() else 1):
+            raise index_select_error(x, dim, i)
     xv = read(x)
     outer = prod(x.shape[:dim])
     inner = prod(x.shape[dim + 1:])

@@ -56,12 +56,14 @@ def storable(dtype):
     half = 1 << (bits - 1)
     signed = dtype.is_signed
 
+    # float -> int as torch's CPU cast (x86 cvtt*2si): truncation toward zero; NaN and
+    # out-of-range give INT_MIN of int64 (64-bit targets) or of int32 (narrower targets,
+    # which then keep the low bits).
+    flo = -float(1 << 63) if bits == 64 else -float(1 << 31)
+
     def to_int(v):
         if isinstance(v, float):
-            if v != v or v in (math.inf, -math.inf):
-                v = -(1 << 63)
-            else:
-                v = int(v)  # truncation toward zero, like a C cast
+            v = int(v) if flo <= v < -flo else int(flo)
         v = int(v) & mask
         if signed and v >= half:
             v -= 1 << bits

@@ -1,4 +1,6 @@
-"""The WASM backend: webtensor's primitives on the SIMD kernels, for float32.
+"""The WASM backend: webtensor's primitives on the SIMD kernels, for float32 (plus dtype
+conversion, fill, where, index_select for every dtype and int64 binary ops: convert.py,
+gather.py, intbinary.py).
 
 Registers itself as "wasm" on import when the kernels load; load_error() says why not.
 Each primitive either computes the whole result with kernels or returns NotImplemented
@@ -67,11 +69,17 @@ def _operand(t, ro, need_contiguous):
 
 # ---- copy -------------------------------------------------------------------------------
 def copy(out, x):
-    if out.dtype is not x.dtype or not out.is_contiguous():
-        return NotImplemented          # dtype conversion: reference
+    if not out.is_contiguous():
+        return NotImplemented
+    if out.dtype is not x.dtype:       # dtype conversion (convert.py)
+        return None if _converter.convert(out, x) else NotImplemented
     if out.numel() == 0:
         return None
     return None if _copier.gather(out, x) else NotImplemented
+
+
+def fill(out, value):
+    return None if _converter.fill(out, value) else NotImplemented
 
 
 # ---- unary ------------------------------------------------------------------------------
@@ -129,6 +137,8 @@ def _flat_step(strides, out_strides):
 
 
 def binary(op, out, a, b, rounding_mode=None, **extra):
+    if a.dtype is not F32:             # int64 kernels (intbinary.py)
+        return _intbinary.binary(op, out, a, b, rounding_mode, **extra)
     fn = _BINARY_FN.get(op)
     if fn is None or extra or rounding_mode is not None or a.dtype is not F32 or \
             b.dtype is not F32 or out.dtype is not _BINARY_OUT[op] or not out.is_contiguous():
@@ -302,6 +312,13 @@ linear, _matmul_bt = _linear.bind(K, _copier) or (None, None)
 IMPL = {"copy": copy, "unary": unary, "binary": binary, "reduce": reduce,
         "softmax": softmax, "log_softmax": log_softmax, "cumsum": cumsum, "matmul": matmul}
 IMPL["linear"] = linear
+
+# dtype conversion, fill, gather paths (convert.py, gather.py)
+from . import convert as _convert_mod, gather as _gather_mod, intbinary as _intbinary  # noqa: E402,E501
+_converter = _convert_mod.make(K) if K is not None else None
+_gatherer = _gather_mod.Gather(K) if K is not None else None
+IMPL.update({"fill": fill, "where": _gatherer and _gatherer.where,
+             "index_select": _gatherer and _gatherer.index_select})
 
 if K is not None:
     from . import conv as _conv

@@ -92,6 +92,24 @@ _SDPA = (("size", "batch"), ("size", "heads"), ("size", "kheads"), ("size", "vhe
          ("in", "v"), ("i32", "v_bs"), ("i32", "v_hs"), ("i32", "v_rs"),
          ("in", "mask"), ("i32", "m_bs"), ("i32", "m_hs"), ("i32", "m_rs"),
          ("out", "y"))
+# dtype-converting copies "<src>_<dst>_copy" (contiguous -> contiguous). Short dtype names:
+# f32 f64 f16 bf16 i64 i32 i8 (low byte: also u8 targets) u8 (also bool sources) b8 (bool).
+CONVERT_PAIRS = (("f32", "f16"), ("f16", "f32"), ("f32", "bf16"), ("bf16", "f32"),
+                 ("f32", "f64"), ("f64", "f32"), ("f32", "i32"), ("f32", "i64"), ("f32", "i8"),
+                 ("f32", "b8"), ("i32", "f32"), ("i64", "f32"), ("u8", "f32"), ("i8", "f32"),
+                 ("i64", "i32"), ("i32", "i64"), ("u8", "i32"), ("i8", "i32"), ("u8", "i64"),
+                 ("i8", "i64"), ("i32", "i8"), ("i64", "i8"), ("i32", "b8"), ("i64", "b8"),
+                 ("i8", "b8"))
+# int32 / int64 binary ops (backends/wasm/intbinary.py), f32's 2-D broadcast form
+INT_BINARY_DTYPES = ("i64",)   # int64: torch's default integer (i32 cost ~12 KB more)
+INT_ARITH_OPS = ("add", "sub", "mul", "maximum", "minimum")
+_CONVERT = (("size", "n"), ("in", "x"), ("out", "y"))
+_FILL = (("size", "n"), ("in", "value"), ("out", "y"))
+_WHERE = (("size", "m"), ("size", "n"), ("in", "c"), ("i32", "c_rs"), ("i32", "c_cs"),
+          ("in", "a"), ("i32", "a_rs"), ("i32", "a_cs"), ("in", "b"), ("i32", "b_rs"),
+          ("i32", "b_cs"), ("out", "y"))
+_INDEX_SELECT = (("size", "outer"), ("size", "n"), ("size", "nidx"), ("size", "row_bytes"),
+                 ("in", "x"), ("in", "idx"), ("out", "y"), ("out", "status"))
 
 
 def _build():
@@ -127,6 +145,21 @@ def _build():
     ks.append(Kernel("f32_layer_norm", "layer_norm", "layer_norm", _LAYER_NORM, False))
     ks.append(Kernel("f32_rms_norm", "rms_norm", "rms_norm", _RMS_NORM, False))
     ks.append(Kernel("f32_sdpa", "sdpa", "sdpa", _SDPA, True))
+    # dtype conversions, fill, gather, where (backends/wasm/convert.py, gather.py)
+    for src, dst in CONVERT_PAIRS:
+        ks.append(Kernel(f"{src}_{dst}_copy", "convert", "copy", _CONVERT, False))
+    for bits in COPY_BITS:
+        ks.append(Kernel(f"x{bits}_fill", "fill", "fill", _FILL, False))
+    for bits in COPY_BITS:
+        ks.append(Kernel(f"x{bits}_where", "where", "where", _WHERE, False))
+    for idx in ("i64", "i32"):
+        ks.append(Kernel(f"{idx}_index_select", "index_select", "index_select", _INDEX_SELECT,
+                         False))
+    for it in INT_BINARY_DTYPES:
+        for op in INT_ARITH_OPS:
+            ks.append(Kernel(f"{it}_{op}", "ibinary", op, _BINARY, False))
+        for op in COMPARE_OPS:
+            ks.append(Kernel(f"{it}_{op}", "icompare", op, _BINARY, False))
     return {k.name: k for k in ks}
 
 

@@ -1,0 +1,80 @@
+"""Gather paths on the WASM kernels: index_select / embedding row gather and where
+(masked_fill is where with a broadcast scalar).
+
+index_select copies whole rows of bytes, so every dtype is served; the kernel checks every
+index before writing anything and reports the first bad position, which becomes torch's
+IndexError here. where works on 1/2/4/8-byte elements in the binary kernels' 2-D broadcast
+form (scalar, row, column, same shape), materialising inputs whose broadcast pattern does not
+fit two dims.
+"""
+from ... import _dtype as D
+from ..._storage import Storage
+from . import backend as B
+from ..reference.index import index_select_error
+from .loader import Region
+from .views import fits_i32, region
+
+_INDEX = {D.int64: "i64_index_select", D.int32: "i32_index_select"}
+
+
+class Gather:
+    def __init__(self, ks):
+        self.index_fns = {dt: ks.fn(name) for dt, name in _INDEX.items()}
+        self.where_fns = {1: ks.x8_where, 2: ks.x16_where, 4: ks.x32_where, 8: ks.x64_where}
+
+    def index_select(self, out, x, dim, index):
+        fn = self.index_fns.get(index.dtype)
+        if fn is None or not out.is_contiguous() or out.dtype is not x.dtype:
+            return NotImplemented
+        nidx = index.numel()
+        if nidx == 0:
+            return None
+        if x.dim() == 0:
+            x = x.reshape(1)
+        x = B._copier.contiguous(x)
+        index = B._copier.contiguous(index)
+        if x is None or index is None:
+            return NotImplemented
+        n = x.shape[dim]
+        outer = B._prod(x.shape[:dim])
+        row_bytes = B._prod(x.shape[dim + 1:]) * x.dtype.itemsize
+        if not fits_i32(outer, n, nidx, row_bytes, outer * nidx * row_bytes):
+            return NotImplemented
+        status = Storage(4)
+        fn(outer, n, nidx, row_bytes, region(x), region(index), region(out, True),
+           Region(status, 0, 4, True))
+        bad = int.from_bytes(status.view()[:4], "little", signed=True)
+        if bad != -1:
+            raise index_select_error(x, dim, index.reshape(-1)[bad].item())
+        return None
+
+    def where(self, out, cond, a, b):
+        fn = self.where_fns.get(out.dtype.itemsize)
+        if fn is None or cond.dtype is not D.bool_ or a.dtype is not out.dtype or \
+                b.dtype is not out.dtype or not out.is_contiguous():
+            return NotImplemented
+        ro = region(out, True)
+        if not ro.nbytes:
+            return None
+        ops = [B._operand(t, ro, False) for t in (cond, a, b)]
+        if None in ops:
+            return NotImplemented
+        (cond, rc), (a, ra), (b, rb) = ops
+        os_ = out._strides
+        form = B._two_d(out.shape, os_, cond._strides, a._strides, b._strides)
+        if form is None:     # broadcast pattern beyond 2-D: materialise the inputs
+            ts = []
+            for t in (cond, a, b):
+                if not (t.is_contiguous() and 0 not in t._strides):
+                    t = B._fresh(t)
+                if t is None:
+                    return NotImplemented
+                ts.append(t)
+            cond, a, b = ts
+            rc, ra, rb = region(cond), region(a), region(b)
+            form = B._two_d(out.shape, os_, cond._strides, a._strides, b._strides)
+        m, n, (_, (crs, ccs), (ars, acs), (brs, bcs)) = form
+        if not fits_i32(m, n, crs, ccs, ars, acs, brs, bcs):
+            return NotImplemented
+        fn(m, n, rc, crs, ccs, ra, ars, acs, rb, brs, bcs, ro)
+        return None
