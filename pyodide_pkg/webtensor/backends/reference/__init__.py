@@ -9,3 +9,6 @@ IMPL = {
     "matmul": _i.matmul, "gather": _i.gather, "scatter": _i.scatter,
     "index_select": _i.index_select, "sort": _i.sort,
 }
+
+from . import quant as _q  # noqa: E402  (webtensor.quant's primitives)
+IMPL.update(_q.IMPL)

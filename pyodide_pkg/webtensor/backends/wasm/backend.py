@@ -297,3 +297,7 @@ IMPL = {"copy": copy, "unary": unary, "binary": binary, "reduce": reduce,
 
 if K is not None:
     backends.register("wasm", IMPL)
+
+# quantised-weight primitives (webtensor.quant): backends/wasm/quant.py
+from . import quant as _quant  # noqa: E402
+IMPL.update(_quant.IMPL)

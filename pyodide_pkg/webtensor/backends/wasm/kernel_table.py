@@ -54,6 +54,12 @@ _GEMV = (("size", "batch"), ("size", "n"), ("size", "k"),
          ("in", "x"), ("i32", "x_bs"), ("i32", "x_cs"),
          ("in", "b"), ("i32", "b_bs"), ("i32", "ldb"),
          ("out", "y"), ("i32", "y_bs"))
+# quantised weights (webtensor.quant): W [n, k] in GGUF blocks of 32, y = x @ W^T
+QUANT_KINDS = ("q8_0", "q4_1")
+_QGEMV = (("size", "n"), ("size", "k"), ("in", "x"), ("in", "w"), ("out", "y"))
+_QGEMM = (("size", "m"), ("size", "n"), ("size", "k"), ("in", "x"), ("in", "w"), ("out", "y"))
+_DEQUANTIZE = (("size", "nblocks"), ("in", "blocks"), ("out", "y"))
+_QUANTIZE = (("size", "nblocks"), ("in", "x"), ("out", "blocks"))
 _COPY = (("size", "ndim"), ("in", "shape"), ("in", "strides"), ("in", "x"), ("out", "y"))
 COPY_MAX_DIM = 16
 
@@ -77,6 +83,11 @@ def _build():
     ks.append(Kernel(f"f32_gemv_1x{GEMV_NR}", "gemv", "gemv", _GEMV, True))
     for bits in COPY_BITS:
         ks.append(Kernel(f"x{bits}_copy", "copy", "copy", _COPY, False))
+    for q in QUANT_KINDS:
+        ks.append(Kernel(f"f32_{q}_gemv_1x4", "qgemv", "quant_linear", _QGEMV, True))
+        ks.append(Kernel(f"f32_{q}_gemm_2x4", "qgemm", "quant_linear", _QGEMM, True))
+        ks.append(Kernel(f"{q}_dequantize", "dequantize", "dequantize", _DEQUANTIZE, False))
+        ks.append(Kernel(f"{q}_quantize", "quantize", "quantize", _QUANTIZE, False))
     return {k.name: k for k in ks}
 
 
