@@ -12,8 +12,8 @@ Formats (a weight [N, K] is N rows of K/32 blocks of 32 consecutive weights):
         qs[j] for element j < 16 and its high nibble for element j + 16
 quantize() reproduces ggml's reference quantisers bit for bit (Q8_0: d = amax/127,
 q = roundf(x/d); Q4_1: d = (max-min)/15, m = min, q = min(15, trunc((x-m)/d + 0.5))).
-Worst-case error of a weight: Q8_0 |w - x| <= d/2 + |x| 2^-11 (d's float16 rounding);
-Q4_1 |w - x| <= d/2 + (16 |d| + |m|) 2^-11.
+Worst-case error of a weight (d the block's float32 scale, h(v) = max(|v| 2^-11, 2^-25) the
+float16 rounding of v): Q8_0 |w - x| <= d/2 + 127 h(d); Q4_1 |w - x| <= d/2 + 15 h(d) + h(min).
 
 The WASM backend runs linear on kernels that read the blocks and dequantise in registers
 (decode: 1.06 / 0.625 bytes per weight instead of 4); the reference backend dequantises and
