@@ -30,9 +30,15 @@ def _script(name):
     return mod
 
 
-def _code(isa, sizes):
+def _code(isa, sizes, bench=BENCH):
+    if bench != BENCH:    # other scripts import best_time from bench_core: provide it
+        tail = ("import sys, types\nbench_core = types.ModuleType('bench_core')\n"
+                f"exec({BENCH.read_text()!r}, bench_core.__dict__)\n"
+                "sys.modules['bench_core'] = bench_core\n" + bench.read_text())
+    else:
+        tail = BENCH.read_text()
     return (f"import os\nos.environ['WEBTENSOR_WASM_ISA'] = {isa!r}\n"
-            f"os.environ['BENCH_SIZES'] = {sizes!r}\n" + BENCH.read_text())
+            f"os.environ['BENCH_SIZES'] = {sizes!r}\n" + tail)
 
 
 def _parse(output):
@@ -42,13 +48,13 @@ def _parse(output):
     raise RuntimeError("benchmark printed no BENCH_JSON line:\n" + output[-3000:])
 
 
-def run_node(isa, sizes):
+def run_node(isa, sizes, bench=BENCH):
     env = dict(os.environ)
     if isa == "relaxedsimd":  # Node 20 keeps relaxed SIMD behind a flag
         env["WEBTENSOR_NODE_FLAGS"] = "--experimental-wasm-relaxed-simd"
     flags = env.get("WEBTENSOR_NODE_FLAGS", "").split()
     p = subprocess.run(["node", *flags, str(REPO / "tests/pyodide/run_pytest.mjs"),
-                        "-c", _code(isa, sizes)], cwd=REPO, env=env, capture_output=True,
+                        "-c", _code(isa, sizes, bench)], cwd=REPO, env=env, capture_output=True,
                        text=True, timeout=1800)
     if p.returncode:
         raise RuntimeError(f"node run failed ({p.returncode}):\n{p.stdout[-3000:]}\n"
@@ -56,7 +62,7 @@ def run_node(isa, sizes):
     return _parse(p.stdout)
 
 
-def run_chromium(isas, sizes, wheel):
+def run_chromium(isas, sizes, wheel, bench=BENCH):
     from playwright.sync_api import sync_playwright
     serve, assemble = _script("serve"), _script("assemble_site")
     root = assemble.assemble(REPO / "build" / "bench-site", "runtime", wheel,
@@ -70,7 +76,7 @@ def run_chromium(isas, sizes, wheel):
             for isa in isas:
                 page = browser.new_page()
                 page.goto(f"{url}runner.html?" + urllib.parse.urlencode(
-                    {"code": _code(isa, sizes)}))
+                    {"code": _code(isa, sizes, bench)}))
                 page.wait_for_function("window.__runner && window.__runner.state !== 'running'",
                                        timeout=1_800_000, polling=500)
                 r = page.evaluate("window.__runner")
@@ -109,6 +115,9 @@ def main(argv=None):
     ap.add_argument("--sizes", default="128,256,512,1024")
     ap.add_argument("--peers", action="store_true",
                     help="run benchmarks/peers/run_peers.py instead (writes benchmarks/peers.json)")
+    ap.add_argument("--quant", action="store_true",
+                    help="run benchmarks/bench_quant.py instead (quantised Linear vs f32; "
+                         "prints tables, writes benchmarks/quant.json)")
     args = ap.parse_args(argv)
     if args.peers:
         spec = importlib.util.spec_from_file_location(
@@ -118,6 +127,8 @@ def main(argv=None):
         mod.main()
         return
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.quant:
+        return run_quant(args)
     wheels = sorted((REPO / "dist").glob("webtensor-*-py3-none-any.whl"),
                     key=lambda p: p.stat().st_mtime)
     if not wheels:
@@ -142,6 +153,41 @@ def main(argv=None):
         indent=1))
     if args.only is None:
         update_results_md(block)
+
+
+def _newest_wheel():
+    wheels = sorted((REPO / "dist").glob("webtensor-*-py3-none-any.whl"),
+                    key=lambda p: p.stat().st_mtime)
+    if not wheels:
+        sys.exit("no wheel in dist/: run scripts/bench (or python -m build --wheel)")
+    return wheels[-1]
+
+
+def run_quant(args):
+    """benchmarks/bench_quant.py in Node and Chromium, both builds (not written to RESULTS.md)."""
+    bench = REPO / "benchmarks" / "bench_quant.py"
+    runs = []
+    if args.only in (None, "node"):
+        for isa in ISAS:
+            runs.append((f"Node {isa}", run_node(isa, args.sizes, bench)))
+    if args.only in (None, "chromium"):
+        res = run_chromium(ISAS, args.sizes, _newest_wheel(), bench)
+        for isa in ISAS:
+            runs.append((f"Chromium {res['browser_version']} {isa}", res[isa]))
+    lines = ["| runtime | M x K x N | format | µs | weight GB/s | GFLOP/s | vs f32 |",
+             "|---|---|---|---|---|---|---|"]
+    for name, r in runs:
+        for row in r["rows"]:
+            lines.append(f"| {name} | {row['m']}x{row['k']}x{row['n']} | {row['format']} | "
+                         f"{row['us']:.1f} | {row['gbs']:.2f} | {row['gflops']:.2f} | "
+                         f"{row['speedup']:.2f} |")
+        lines.append(f"| {name} | dequantize 576x1536 | q8_0 / q4_1 | | "
+                     f"{r['dequantize_q8_0_gbs']:.2f} / {r['dequantize_q4_1_gbs']:.2f} "
+                     "(f32 out) | | |")
+    print("\n".join(lines))
+    (REPO / "benchmarks" / "quant.json").write_text(json.dumps(
+        {"date": datetime.date.today().isoformat(),
+         "runs": [{"runtime": n, **r} for n, r in runs]}, indent=1))
 
 
 if __name__ == "__main__":

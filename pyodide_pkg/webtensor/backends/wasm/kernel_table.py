@@ -84,8 +84,8 @@ def _build():
     for bits in COPY_BITS:
         ks.append(Kernel(f"x{bits}_copy", "copy", "copy", _COPY, False))
     for q in QUANT_KINDS:
-        ks.append(Kernel(f"f32_{q}_gemv_1x4", "qgemv", "quant_linear", _QGEMV, True))
-        ks.append(Kernel(f"f32_{q}_gemm_2x4", "qgemm", "quant_linear", _QGEMM, True))
+        ks.append(Kernel(f"f32_{q}_gemv_1x4", "qgemv", "gemv", _QGEMV, True))
+        ks.append(Kernel(f"f32_{q}_gemm_2x4", "qgemm", "gemm", _QGEMM, True))
         ks.append(Kernel(f"{q}_dequantize", "dequantize", "dequantize", _DEQUANTIZE, False))
         ks.append(Kernel(f"{q}_quantize", "quantize", "quantize", _QUANTIZE, False))
     return {k.name: k for k in ks}
