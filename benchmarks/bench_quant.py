@@ -5,7 +5,7 @@ or on CPython: SmolLM2-135M's Linear shapes, x [M, K] @ W^T with W [N, K].
     python benchmarks/bench_quant.py          (CPython / wasmtime: copies, not representative)
 
 f32 is timed as x @ Wt with Wt [K, N] contiguous (the f32 gemv/gemm kernels' best layout);
-q8_0 / q4_1 as quant.linear(x, Wq). GB/s counts the weight bytes read once per call (f32 4,
+q8_0 / q4_1 as quant.linear(x, Wq); q8_0/i8, q4_1/i8 with activations="int8". GB/s counts the weight bytes read once per call (f32 4,
 q8_0 1.0625, q4_1 0.625 bytes per weight); GFLOP/s = 2 M N K / t. Also the dequantise
 (blocks -> f32) rate. Prints a table and one line `BENCH_JSON {...}`.
 Set WEBTENSOR_WASM_ISA (simd128 | relaxedsimd) before this runs to pick the kernel build.
@@ -20,7 +20,8 @@ from bench_core import best_time  # run.py loads benchmarks/bench_core.py as a m
 
 # (M, K, N): q/k/v/o 576x576, gate/up 576 -> 1536, down 1536 -> 576, tied LM head, prefill
 SHAPES = [(1, 576, 576), (1, 576, 1536), (1, 1536, 576), (1, 576, 49152), (64, 576, 1536)]
-BYTES_PER_WEIGHT = {"f32": 4.0, "q8_0": 34 / 32, "q4_1": 20 / 32}
+BYTES_PER_WEIGHT = {"f32": 4.0, "q8_0": 34 / 32, "q4_1": 20 / 32, "q8_0/i8": 34 / 32,
+                    "q4_1/i8": 20 / 32}
 
 
 def _weight(n, k):
@@ -47,6 +48,8 @@ def main():
         for kind in quant.KINDS:
             q = quant.quantize(w, kind)
             times[kind] = best_time(lambda: quant.linear(x, q))
+            if m == 1:   # llama.cpp-style int8 activations (integer dot products)
+                times[kind + "/i8"] = best_time(lambda: quant.linear(x, q, activations="int8"))
             if (m, k, n) == SHAPES[1]:
                 result[f"dequantize_{kind}_gbs"] = n * k * 4 / best_time(
                     lambda: quant.dequantize(q)) / 1e9       # f32 bytes written

@@ -221,11 +221,18 @@ def dequantize(q):
     return out
 
 
-def linear(input, weight, bias=None):
+def linear(input, weight, bias=None, *, activations="float32"):
     """torch.nn.functional.linear with a quantised weight: input @ weight^T (+ bias).
 
     input [*, K] float32 (any batch shape, 1-D too), weight a QuantizedTensor [N, K],
-    bias [N] (or anything broadcastable to the output) or None. Returns [*, N]."""
+    bias [N] (or anything broadcastable to the output) or None. Returns [*, N].
+
+    activations="int8" (llama.cpp's way): each row of input is first rounded to Q8_0 blocks,
+    xh = dequantize(quantize(input, "q8_0")), and the result is xh @ W^T -- the decode
+    (M == 1) kernels then take integer dot products, faster, at the cost of that rounding:
+    |xh - x| <= d_x/2 + 127 h(d_x) per element, d_x = max|x| / 127 over its block of 32.
+    (A block of x holding inf or nan gives nan outputs.) The default "float32" uses input as
+    is."""
     if not isinstance(input, Tensor):
         raise TypeError(f"linear(): argument 'input' must be Tensor, not "
                         f"{type(input).__name__}")
@@ -239,6 +246,9 @@ def linear(input, weight, bias=None):
     if input.dtype is not D.float32:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
                            f"{_ctype(input.dtype)} != float")
+    if activations not in ("float32", "int8"):
+        raise ValueError(f"linear(): activations must be 'float32' or 'int8', got "
+                         f"{activations!r}")
     lead = tuple(input.shape[:-1])
     m = 1
     for s in lead:
@@ -249,7 +259,7 @@ def linear(input, weight, bias=None):
     out = Tensor._empty((m, n), D.float32)
     if m and n:
         x = input.contiguous().reshape(m, k)
-        dispatch("quant_linear", out, x, weight)
+        dispatch("quant_linear", out, x, weight, activations)
     out = out.reshape(lead + (n,))
     if bias is not None:
         out = out + bias

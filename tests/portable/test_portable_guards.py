@@ -51,10 +51,12 @@ def example(kernel, rng):
         src = array.array(code, [rng.randrange(200) for _ in range(60)]).tobytes()
         return [3, array.array("i", [4, 5, 3]).tobytes(), array.array("i", [1, 4, 20]).tobytes(),
                 src, _fill(60, code)]
-    if fam in ("qgemv", "qgemm", "dequantize", "quantize"):   # webtensor.quant's kernels
+    if fam in ("qgemv", "qgemm", "dequantize", "quantize", "qd8gemv"):   # webtensor.quant
         bb = 34 if "q8_0" in kernel.name else 20
         if fam == "qgemv":     # n = 7: a 4-row step and a 3-row tail; k = 64: two blocks
             return [7, 64, _floats(rng, 64), _qblocks(rng, 14, bb), _fill(7, "f")]
+        if fam == "qd8gemv":   # x as two Q8_0 blocks
+            return [7, 64, _qblocks(rng, 2, 34), _qblocks(rng, 14, bb), _fill(7, "f")]
         if fam == "qgemm":     # m = 3 (2-row tile + 1), n = 11 (8-row panel + 3)
             return [3, 11, 64, _floats(rng, 192), _qblocks(rng, 22, bb), _fill(33, "f")]
         if fam == "dequantize":

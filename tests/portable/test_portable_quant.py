@@ -80,6 +80,24 @@ def test_linear_wasm_matches_dequantize_then_matmul(kind):
         _check(got, want, _bound(x, q, m, n, k), (kind, m, n, k))
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_linear_int8_activations_wasm_matches_pure_python(kind):
+    """activations="int8": both compute xh @ W^T, xh = the Q8_0 round trip of x (M == 1: the
+    integer-dot kernels; M > 1: the float kernels on xh)."""
+    rng = random.Random("int8" + kind)
+    for m, n, k in SHAPES:
+        w = _weights(rng, n, k)
+        x = [rng.uniform(-3, 3) for _ in range(m * k)]
+        q = quant.from_blocks(kind, (n, k), ref_quant.quantize_bytes(kind, w))
+        backends.set_backend("reference")
+        want = quant.linear(_tensor(x, (m, k)), q, activations="int8").tolist()
+        backends.set_backend("wasm")
+        got = quant.linear(_tensor(x, (m, k)), q, activations="int8").tolist()
+        xh = ref_quant.dequantize_values("q8_0", ref_quant.quantize_bytes(
+            "q8_0", array.array("f", x))).tolist()
+        _check(got, want, _bound(xh, q, m, n, k), ("int8", kind, m, n, k))
+
+
 @pytest.mark.parametrize("isa", ISAS)
 @pytest.mark.parametrize("kind", KINDS)
 def test_kernels_of_each_build(isa, kind):
@@ -107,6 +125,15 @@ def test_kernels_of_each_build(isa, kind):
         else:
             ks.fn(f"f32_{kind}_gemm_2x4")(m, n, k, *args)
         y = array.array("f", bytes(ys.view())).tolist()
+        if m == 1:     # the int8-activation kernel on the same row
+            xq = st(ref_quant.quantize_bytes("q8_0", array.array("f", x)))
+            y8 = Storage(4 * n)
+            ks.fn(f"qd8_f32_{kind}_gemv_1x4")(n, k, Region(xq, 0, xq.nbytes, False), args[1],
+                                             Region(y8, 0, y8.nbytes, True))
+            want8 = quant.linear(_tensor(x, (m, k)), q, activations="int8").tolist()
+            xh = ref_quant.dequantize_values("q8_0", bytes(xq.view())).tolist()
+            _check([array.array("f", bytes(y8.view())).tolist()], want8, _bound(xh, q, m, n, k),
+                   (isa, kind, "int8", n, k))
         _check([y[i * n:(i + 1) * n] for i in range(m)], want, _bound(x, q, m, n, k),
                (isa, kind, m, n, k))
         # dequantize / quantize kernels: bit for bit with the pure-Python codecs

@@ -257,3 +257,36 @@ def test_linear_takes_strided_input_and_broadcast_bias():
     ref = F.linear(torch.tensor(to_np(x)), torch.tensor(to_np(quant.dequantize(q))),
                    torch.tensor([0.5]))
     assert np.allclose(to_np(y), ref.numpy(), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("lead", [(), (1,), (3,), (2, 2)])
+def test_linear_int8_activations(kind, lead):
+    """activations="int8" computes xh @ W^T with xh = Q8_0 round trip of x: against torch on
+    xh within the float bound, and against torch on x within the stated rounding of xh."""
+    n, k = 11, 160
+    rng = np.random.default_rng(len(lead))
+    w = weights(n, k, seed=2)
+    blocks = np_quantize(w, kind)
+    q = quant.from_blocks(kind, (n, k), blocks.tobytes())
+    x = (rng.standard_normal(lead + (k,)) * 3).astype(np.float32)
+    y = to_np(quant.linear(wt_tensor(x), q, activations="int8")).astype(np.float64)
+    x2 = x.reshape(-1, k)
+    xq = np_quantize(x2, "q8_0")
+    xh = np_dequantize(xq, "q8_0", x2.shape)
+    wd = np_dequantize(blocks, kind, (n, k)).astype(np.float64)
+    ref_h = (xh.astype(np.float64) @ wd.T).reshape(lead + (n,))
+    assert np.all(np.abs(y - ref_h) <= linear_tolerance(xh.reshape(x.shape), blocks, kind,
+                                                        (n, k), None) + 1e-30)
+    # |x - xh| <= d_x/2 + 127 h(d_x) per element (webtensor.quant.linear's docstring)
+    dx = np.abs(x2.reshape(-1, 32)).max(axis=1, keepdims=True).astype(np.float64) / 127
+    hx = dx / 2 * (1 + 2 ** -10) + 127 * np.maximum(dx * 2 ** -11, 2 ** -25)
+    err_x = np.abs(xh.reshape(-1, 32) - x2.reshape(-1, 32))
+    assert np.all(err_x <= hx + 1e-12)
+    ref = F.linear(torch.from_numpy(x).double(), torch.from_numpy(wd)).numpy()
+    bound = (np.broadcast_to(hx, err_x.shape).reshape(x2.shape) @ np.abs(wd).T).reshape(
+        ref.shape) + linear_tolerance(x, blocks, kind, (n, k), None)
+    assert np.all(np.abs(y - ref) <= bound)
+    assert np.any(np.abs(y - ref) > 0)
+    with pytest.raises(ValueError, match="activations must be 'float32' or 'int8'"):
+        quant.linear(wt_tensor(x), q, activations="int4")

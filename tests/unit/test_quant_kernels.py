@@ -109,3 +109,23 @@ def test_quantize_kernel_is_ggml_bit_for_bit(ks, kind):
     (blocks,) = call(ks, f"{kind}_quantize", nb, w.reshape(-1),
                      np.zeros(BLOCK[kind], np.uint8))
     assert blocks.tobytes() == np_quantize(w, kind).tobytes()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_int8_activation_gemv_edge_shapes(ks, kind):
+    """qd8_f32_<kind>_gemv_1x4: x given as Q8_0 blocks; the result is xh @ W^T with xh the
+    dequantised activations, within the same dot-product bound."""
+    rng = np.random.default_rng(2)
+    for n in NS:
+        for k in KS + (4096,):
+            blocks = np_quantize(weights(n, k, seed=n + 3 * k), kind)
+            x = (rng.standard_normal((1, k)) * 10.0 ** rng.uniform(-2, 2)).astype(np.float32)
+            xq = np_quantize(x, "q8_0")
+            y0 = np.full(n + 1, np.nan, np.float32)
+            (y,) = call(ks, f"qd8_f32_{kind}_gemv_1x4", n, k, xq.reshape(-1), _w_arg(blocks), y0)
+            assert np.isnan(y[-1])
+            check_linear(y[:-1].reshape(1, n), np_dequantize(xq, "q8_0", (1, k)), blocks, kind,
+                         n, k)
+    y = call(ks, f"qd8_f32_{kind}_gemv_1x4", 5, 0, np.zeros(1, np.uint8), np.zeros(1, np.uint8),
+             np.full(5, np.nan, np.float32))[0]
+    assert np.all(y == 0)

@@ -31,10 +31,11 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
                                        reduce None|"add"|"multiply"
   index_select(out, x, dim, index)   index 1-D int64
   sort(values, indices, x, dim, descending, stable)
-  quant_linear(out, x, q)            out [M, N] = x [M, K] @ W^T; q a webtensor.quant
+  quant_linear(out, x, q, activations)   out [M, N] = x [M, K] @ W^T; q a webtensor.quant
                                        QuantizedTensor [N, K] (GGUF q8_0/q4_1 blocks);
-                                       out, x contiguous float32 (decomposition: dequantize
-                                       then matmul)
+                                       out, x contiguous float32; activations "float32" or
+                                       "int8" (x rounded to Q8_0 first). Decomposition:
+                                       dequantize then matmul
   dequantize(out, q)                 out (contiguous float32 [N, K]) = q's weights
   quantize(q, w)                     q's blocks (fresh storage) = ggml's quantisation of
                                        contiguous float32 w

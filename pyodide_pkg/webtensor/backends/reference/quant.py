@@ -106,11 +106,18 @@ def quantize(q, w):
     q._storage.view()[:] = quantize_bytes(q.kind, vals)
 
 
-def quant_linear(out, x, q):
-    """out [M, N] = x [M, K] @ W^T: dequantise W, then the reference matmul."""
+def quant_linear(out, x, q, activations="float32"):
+    """out [M, N] = x [M, K] @ W^T: dequantise W, then the reference matmul. With
+    activations="int8", x is replaced by xh = dequantise(quantise_q8_0(x)) first."""
     from ..._tensor import Tensor
     from ..._dtype import float32
     from .index import matmul
+    if activations == "int8":
+        n = x.numel()
+        vals = array.array("f", bytes(x._storage.view()[x._offset * 4:(x._offset + n) * 4]))
+        xh = Tensor._empty(tuple(x.shape), float32)
+        xh._storage.view()[:] = dequantize_values("q8_0", quantize_bytes("q8_0", vals)).tobytes()
+        x = xh
     w = Tensor._empty(tuple(q.shape), float32)
     dequantize(w, q)
     matmul(out, x, w.t())

@@ -58,6 +58,7 @@ _GEMV = (("size", "batch"), ("size", "n"), ("size", "k"),
 QUANT_KINDS = ("q8_0", "q4_1")
 _QGEMV = (("size", "n"), ("size", "k"), ("in", "x"), ("in", "w"), ("out", "y"))
 _QGEMM = (("size", "m"), ("size", "n"), ("size", "k"), ("in", "x"), ("in", "w"), ("out", "y"))
+_QD8GEMV = (("size", "n"), ("size", "k"), ("in", "xq"), ("in", "w"), ("out", "y"))
 _DEQUANTIZE = (("size", "nblocks"), ("in", "blocks"), ("out", "y"))
 _QUANTIZE = (("size", "nblocks"), ("in", "x"), ("out", "blocks"))
 _COPY = (("size", "ndim"), ("in", "shape"), ("in", "strides"), ("in", "x"), ("out", "y"))
@@ -88,6 +89,8 @@ def _build():
         ks.append(Kernel(f"f32_{q}_gemm_2x4", "qgemm", "gemm", _QGEMM, True))
         ks.append(Kernel(f"{q}_dequantize", "dequantize", "dequantize", _DEQUANTIZE, False))
         ks.append(Kernel(f"{q}_quantize", "quantize", "quantize", _QUANTIZE, False))
+        # int8 (Q8_0) activations, llama.cpp style: linear(..., activations="int8"), M == 1
+        ks.append(Kernel(f"qd8_f32_{q}_gemv_1x4", "qd8gemv", "gemv", _QD8GEMV, True))
     return {k.name: k for k in ks}
 
 

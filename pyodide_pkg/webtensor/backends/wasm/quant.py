@@ -1,12 +1,15 @@
 """Quantised-weight primitives on the WASM kernels (wasm_kernels/q*-*), for webtensor.quant.
 
 quant_linear: M == 1 -> f32_<kind>_gemv_1x4 (decode: reads the blocks once, dequantising in
-registers); M > 1 -> f32_<kind>_gemm_2x4 (prefill: a dequantised panel reused by every row).
+registers); M > 1 -> f32_<kind>_gemm_2x4 (prefill: a dequantised panel reused by every row);
+activations="int8", M == 1 -> qd8_f32_<kind>_gemv_1x4 (integer dots, llama.cpp style).
 dequantize / quantize: the block <-> float32 conversions (ggml's quantiser bit for bit).
 Everything else (other dtypes, odd layouts) returns NotImplemented before writing; the
 reference backend then runs it.
 """
 from ... import _dtype as D
+from ..._storage import Storage
+from ..._tensor import Tensor
 from . import kernel_table as KT
 from . import loader
 from .loader import Region
@@ -24,8 +27,9 @@ if K is not None:
     GEMM = {q: K.fn(f"f32_{q}_gemm_2x4") for q in KT.QUANT_KINDS}
     DEQUANTIZE = {q: K.fn(f"{q}_dequantize") for q in KT.QUANT_KINDS}
     QUANTIZE = {q: K.fn(f"{q}_quantize") for q in KT.QUANT_KINDS}
+    QD8_GEMV = {q: K.fn(f"qd8_f32_{q}_gemv_1x4") for q in KT.QUANT_KINDS}
 else:
-    GEMV = GEMM = DEQUANTIZE = QUANTIZE = {}
+    GEMV = GEMM = DEQUANTIZE = QUANTIZE = QD8_GEMV = {}
 
 
 def _blocks(q, writable=False):
@@ -60,8 +64,10 @@ def quantize(q, w):
     return None
 
 
-def quant_linear(out, x, q):
-    """out [M, N] = x [M, K] @ W^T, out and x contiguous float32."""
+def quant_linear(out, x, q, activations="float32"):
+    """out [M, N] = x [M, K] @ W^T, out and x contiguous float32. activations="int8": x is
+    first rounded to Q8_0 blocks (xh); M == 1 then runs the integer-dot gemv, M > 1 the float
+    gemm on xh (the same result up to float rounding)."""
     gemv = GEMV.get(q.kind)
     rx = _dense(x)
     if gemv is None or rx is None or out.dtype is not F32 or not out.is_contiguous():
@@ -70,6 +76,19 @@ def quant_linear(out, x, q):
     n = q.shape[0]
     if not fits_i32(m * k, m * n, q._storage.nbytes):
         return NotImplemented
+    if activations == "int8":
+        nb = m * k // QK
+        xq = Storage(nb * 34)
+        rq = Region(xq, 0, xq.nbytes, True)
+        QUANTIZE["q8_0"](nb, rx, rq)
+        rq = Region(xq, 0, xq.nbytes, False)
+        if m == 1:
+            QD8_GEMV[q.kind](n, k, rq, _blocks(q), region(out, True))
+            return None
+        xh = Tensor._empty((m, k), F32)
+        rx = region(xh, True)
+        DEQUANTIZE["q8_0"](nb, rq, rx)
+        rx = region(xh)
     if m == 1:
         gemv(n, k, rx, _blocks(q), region(out, True))
     else:
