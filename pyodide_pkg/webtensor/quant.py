@@ -4,6 +4,7 @@
     qw = quant.quantize(w, "q4_1")                 # w [N, K] float, K a multiple of 32
     qw = quant.from_blocks("q8_0", (N, K), buf)    # raw GGUF tensor bytes, zero copy
     y = quant.linear(x, qw, bias)                  # x @ W^T (+ bias), x [*, K] -> [*, N]
+    e = quant.embedding(ids, qw)                   # rows of W (a tied embedding), [*ids, K]
     w32 = quant.dequantize(qw)                     # Tensor [N, K] float32
 
 Formats (a weight [N, K] is N rows of K/32 blocks of 32 consecutive weights):
@@ -29,8 +30,8 @@ from .backends import dispatch
 from .backends.reference.quant import BLOCK_BYTES, QK
 
 KINDS = tuple(BLOCK_BYTES)
-__all__ = ["KINDS", "QK", "QuantizedTensor", "block_bytes", "dequantize", "from_blocks",
-           "linear", "quantize"]
+__all__ = ["KINDS", "QK", "QuantizedTensor", "block_bytes", "dequantize", "embedding",
+           "from_blocks", "linear", "quantize"]
 
 
 def block_bytes(kind):
@@ -266,6 +267,31 @@ def linear(input, weight, bias=None, *, activations="float32"):
         if tuple(out.shape) != lead + (n,):
             raise RuntimeError(f"linear(): bias of shape {list(bias.shape)} does not match "
                                f"the output {list(lead + (n,))}")
+    return out
+
+
+def embedding(input, weight):
+    """torch.nn.functional.embedding with a quantised table: the rows weight[input] as float32,
+    shape input.shape + (K,); only those rows are dequantised (a tied Q8_0 token embedding
+    serves lookups and, through linear(), the output head)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"embedding(): argument 'input' must be Tensor, not "
+                        f"{type(input).__name__}")
+    if not isinstance(weight, QuantizedTensor):
+        raise TypeError(f"embedding(): argument 'weight' must be a QuantizedTensor, not "
+                        f"{type(weight).__name__}")
+    if input.dtype not in (D.int64, D.int32):
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
+                           f"following scalar types: Long, Int; but got {input.dtype} instead "
+                           f"(while checking arguments for embedding)")
+    n, k = weight.shape
+    rows = input.reshape(-1).tolist()
+    for r in rows:
+        if not 0 <= r < n:
+            raise IndexError("index out of range in self")
+    out = Tensor._empty(tuple(input.shape) + (k,), D.float32)
+    if rows and k:
+        dispatch("dequantize_rows", out, weight, rows)
     return out
 
 

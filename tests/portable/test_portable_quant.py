@@ -155,3 +155,16 @@ def test_from_blocks_reads_the_callers_bytes_in_place():
     q = quant.from_blocks("q4_1", (2, 32), memoryview(blob)[4:])
     assert q._storage.address() == ctypes.cast(ctypes.c_char_p(blob), ctypes.c_void_p).value + 4
     assert quant.dequantize(q).reshape(64).tolist() == values
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_embedding_wasm_matches_pure_python(kind):
+    rng = random.Random("emb" + kind)
+    n, k = 19, 64
+    q = quant.from_blocks(kind, (n, k), ref_quant.quantize_bytes(kind, _weights(rng, n, k)))
+    ids = wt.tensor([[3, 18, 0], [3, 7, 11]])
+    backends.set_backend("reference")
+    want = quant.embedding(ids, q).tolist()
+    backends.set_backend("wasm")
+    assert quant.embedding(ids, q).tolist() == want
+    assert quant.embedding(ids, q)[1, 2].tolist() == quant.dequantize(q)[11].tolist()

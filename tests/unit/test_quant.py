@@ -290,3 +290,24 @@ def test_linear_int8_activations(kind, lead):
     assert np.any(np.abs(y - ref) > 0)
     with pytest.raises(ValueError, match="activations must be 'float32' or 'int8'"):
         quant.linear(wt_tensor(x), q, activations="int4")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_embedding_rows_match_torch_on_the_dequantised_table(kind):
+    n, k = 37, 96
+    blocks = np_quantize(weights(n, k, seed=9), kind)
+    q = quant.from_blocks(kind, (n, k), blocks.tobytes())
+    ids = np.array([[0, 36, 5], [5, 17, 1]])
+    for dt in (wt.int64, wt.int32):
+        e = quant.embedding(wt.tensor(ids.tolist(), dtype=dt), q)
+        ref = F.embedding(torch.tensor(ids), torch.from_numpy(np_dequantize(blocks, kind,
+                                                                             (n, k))))
+        assert tuple(e.shape) == (2, 3, k)
+        assert np.array_equal(to_np(e).view(np.uint32), ref.numpy().view(np.uint32))
+    assert tuple(quant.embedding(wt.zeros(0, dtype=wt.int64), q).shape) == (0, k)
+    with pytest.raises(IndexError, match="index out of range in self"):
+        quant.embedding(wt.tensor([37]), q)
+    with pytest.raises(IndexError, match="index out of range in self"):
+        quant.embedding(wt.tensor([-1]), q)
+    with pytest.raises(RuntimeError, match="scalar types: Long, Int"):
+        quant.embedding(wt.tensor([1.0]), q)

@@ -37,6 +37,8 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
                                        "int8" (x rounded to Q8_0 first). Decomposition:
                                        dequantize then matmul
   dequantize(out, q)                 out (contiguous float32 [N, K]) = q's weights
+  dequantize_rows(out, q, rows)      out (contiguous float32, [len(rows), K] in effect) =
+                                       the rows of q listed in `rows` (ints, in range)
   quantize(q, w)                     q's blocks (fresh storage) = ggml's quantisation of
                                        contiguous float32 w
 """

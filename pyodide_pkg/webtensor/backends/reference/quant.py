@@ -99,6 +99,17 @@ def dequantize(out, q):
     st.view()[out._offset * 4:out._offset * 4 + len(vals) * 4] = vals.tobytes()
 
 
+def dequantize_rows(out, q, rows):
+    """out (contiguous float32 [len(rows), K] in effect) row j = q's row rows[j]."""
+    k = q.shape[1]
+    rb = k // QK * BLOCK_BYTES[q.kind]
+    src, dst = q._storage.view(), out._storage.view()
+    o = out._offset * 4
+    for j, r in enumerate(rows):
+        dst[o + j * k * 4:o + (j + 1) * k * 4] = \
+            dequantize_values(q.kind, src[r * rb:(r + 1) * rb]).tobytes()
+
+
 def quantize(q, w):
     """Write the blocks of contiguous float32 w into QuantizedTensor q's (writable) storage."""
     n = w.numel()
@@ -123,4 +134,4 @@ def quant_linear(out, x, q, activations="float32"):
     matmul(out, x, w.t())
 
 
-IMPL = {"dequantize": dequantize, "quantize": quantize, "quant_linear": quant_linear}
+IMPL = {"dequantize": dequantize, "dequantize_rows": dequantize_rows, "quantize": quantize, "quant_linear": quant_linear}

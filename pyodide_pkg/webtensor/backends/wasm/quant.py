@@ -3,7 +3,7 @@
 quant_linear: M == 1 -> f32_<kind>_gemv_1x4 (decode: reads the blocks once, dequantising in
 registers); M > 1 -> f32_<kind>_gemm_2x4 (prefill: a dequantised panel reused by every row);
 activations="int8", M == 1 -> qd8_f32_<kind>_gemv_1x4 (integer dots, llama.cpp style).
-dequantize / quantize: the block <-> float32 conversions (ggml's quantiser bit for bit).
+dequantize / dequantize_rows (embedding lookups) / quantize: the block <-> float32 conversions (ggml's quantiser bit for bit).
 Everything else (other dtypes, odd layouts) returns NotImplemented before writing; the
 reference backend then runs it.
 """
@@ -53,6 +53,20 @@ def dequantize(out, q):
     return None
 
 
+def dequantize_rows(out, q, rows):
+    fn = DEQUANTIZE.get(q.kind)
+    if fn is None or out.dtype is not F32 or not out.is_contiguous():
+        return NotImplemented
+    k = q.shape[1]
+    nb = k // QK
+    rb = nb * (34 if q.kind == "q8_0" else 20)
+    qs, os_ = q._storage, out._storage
+    o = out._offset * 4
+    for j, r in enumerate(rows):
+        fn(nb, Region(qs, r * rb, rb, False), Region(os_, o + j * k * 4, k * 4, True))
+    return None
+
+
 def quantize(q, w):
     fn = QUANTIZE.get(q.kind)
     rw = _dense(w)
@@ -96,4 +110,4 @@ def quant_linear(out, x, q, activations="float32"):
     return None
 
 
-IMPL = {"dequantize": dequantize, "quantize": quantize, "quant_linear": quant_linear}
+IMPL = {"dequantize": dequantize, "dequantize_rows": dequantize_rows, "quantize": quantize, "quant_linear": quant_linear}
