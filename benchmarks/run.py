@@ -121,6 +121,9 @@ def main(argv=None):
                     help="run benchmarks/peers/run_peers.py instead (writes benchmarks/peers.json)")
     ap.add_argument("--bandwidth", action="store_true",
                     help="run benchmarks/bench_bandwidth.py (writes benchmarks/bandwidth.json)")
+    ap.add_argument("--quant", action="store_true",
+                    help="run benchmarks/bench_quant.py instead (quantised Linear vs f32; "
+                         "prints tables, writes benchmarks/quant.json)")
     args = ap.parse_args(argv)
     if args.bandwidth:
         return bandwidth_main(args)
@@ -132,6 +135,8 @@ def main(argv=None):
         mod.main()
         return
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.quant:
+        return run_quant(args)
     wheels = sorted((REPO / "dist").glob("webtensor-*-py3-none-any.whl"),
                     key=lambda p: p.stat().st_mtime)
     if not wheels:
@@ -198,6 +203,31 @@ def _bandwidth_table(result):
     ns = {}
     exec(compile(ast.Module([fn], []), str(BANDWIDTH), "exec"), ns)
     return ns["table"](result)
+def run_quant(args):
+    """benchmarks/bench_quant.py in Node and Chromium, both builds (not written to RESULTS.md)."""
+    bench = REPO / "benchmarks" / "bench_quant.py"
+    runs = []
+    if args.only in (None, "node"):
+        for isa in ISAS:
+            runs.append((f"Node {isa}", run_node(isa, args.sizes, bench)))
+    if args.only in (None, "chromium"):
+        res = run_chromium(ISAS, args.sizes, _newest_wheel(), bench)
+        for isa in ISAS:
+            runs.append((f"Chromium {res['browser_version']} {isa}", res[isa]))
+    lines = ["| runtime | M x K x N | format | µs | weight GB/s | GFLOP/s | vs f32 |",
+             "|---|---|---|---|---|---|---|"]
+    for name, r in runs:
+        for row in r["rows"]:
+            lines.append(f"| {name} | {row['m']}x{row['k']}x{row['n']} | {row['format']} | "
+                         f"{row['us']:.1f} | {row['gbs']:.2f} | {row['gflops']:.2f} | "
+                         f"{row['speedup']:.2f} |")
+        lines.append(f"| {name} | dequantize 576x1536 | q8_0 / q4_1 | | "
+                     f"{r['dequantize_q8_0_gbs']:.2f} / {r['dequantize_q4_1_gbs']:.2f} "
+                     "(f32 out) | | |")
+    print("\n".join(lines))
+    (REPO / "benchmarks" / "quant.json").write_text(json.dumps(
+        {"date": datetime.date.today().isoformat(),
+         "runs": [{"runtime": n, **r} for n, r in runs]}, indent=1))
 
 
 if __name__ == "__main__":

@@ -84,3 +84,4 @@ def _init_backend():
 
 
 _init_backend()
+from . import quant  # noqa: E402,F401  (webtensor.quant: GGUF-quantised weights)

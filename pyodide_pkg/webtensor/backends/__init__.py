@@ -59,6 +59,16 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
                                        h // (H / Hk)); mask None or float additive expanded to
                                        [B, H, L, S]; fully masked rows give 0 (fused: a
                                        backend without it gets ops.attention.decomposed)
+  quant_linear(out, x, q, activations)   out [M, N] = x [M, K] @ W^T; q a webtensor.quant
+                                       QuantizedTensor [N, K] (GGUF q8_0/q4_1 blocks);
+                                       out, x contiguous float32; activations "float32" or
+                                       "int8" (x rounded to Q8_0 first). Decomposition:
+                                       dequantize then matmul
+  dequantize(out, q)                 out (contiguous float32 [N, K]) = q's weights
+  dequantize_rows(out, q, rows)      out (contiguous float32, [len(rows), K] in effect) =
+                                       the rows of q listed in `rows` (ints, in range)
+  quantize(q, w)                     q's blocks (fresh storage) = ggml's quantisation of
+                                       contiguous float32 w
 """
 from . import reference as _reference
 

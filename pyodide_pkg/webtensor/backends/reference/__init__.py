@@ -15,3 +15,6 @@ IMPL = {
     "layer_norm": _norm.layer_norm, "rms_norm": _norm.rms_norm, "sdpa": _att.sdpa,
 }
 IMPL["linear"] = _linear
+
+from . import quant as _q  # noqa: E402  (webtensor.quant's primitives)
+IMPL.update(_q.IMPL)

@@ -329,3 +329,7 @@ if K is not None:
     IMPL.update({"layer_norm": _norm.layer_norm, "rms_norm": _norm.rms_norm,
                  "sdpa": _attention.sdpa})
     backends.register("wasm", IMPL)
+
+# quantised-weight primitives (webtensor.quant): backends/wasm/quant.py
+from . import quant as _quant  # noqa: E402
+IMPL.update(_quant.IMPL)

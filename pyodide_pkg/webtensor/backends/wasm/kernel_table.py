@@ -63,6 +63,13 @@ _LINEAR = (("size", "batch"), ("size", "m"), ("size", "n"), ("size", "k"),
            ("in", "w"), ("i32", "w_bs"), ("i32", "ldw"),
            ("in", "bias"), ("i32", "has_bias"),
            ("out", "y"), ("i32", "y_bs"), ("i32", "ldy"), ("i32", "act"))
+# quantised weights (webtensor.quant): W [n, k] in GGUF blocks of 32, y = x @ W^T
+QUANT_KINDS = ("q8_0", "q4_1")
+_QGEMV = (("size", "n"), ("size", "k"), ("in", "x"), ("in", "w"), ("out", "y"))
+_QGEMM = (("size", "m"), ("size", "n"), ("size", "k"), ("in", "x"), ("in", "w"), ("out", "y"))
+_QD8GEMV = (("size", "n"), ("size", "k"), ("in", "xq"), ("in", "w"), ("out", "y"))
+_DEQUANTIZE = (("size", "nblocks"), ("in", "blocks"), ("out", "y"))
+_QUANTIZE = (("size", "nblocks"), ("in", "x"), ("out", "blocks"))
 _COPY = (("size", "ndim"), ("in", "shape"), ("in", "strides"), ("in", "x"), ("out", "y"))
 COPY_MAX_DIM = 16
 # conv / pool (NCHW planes): window geometry, all non-negative
@@ -160,6 +167,13 @@ def _build():
             ks.append(Kernel(f"{it}_{op}", "ibinary", op, _BINARY, False))
         for op in COMPARE_OPS:
             ks.append(Kernel(f"{it}_{op}", "icompare", op, _BINARY, False))
+    for q in QUANT_KINDS:
+        ks.append(Kernel(f"f32_{q}_gemv_1x4", "qgemv", "gemv", _QGEMV, True))
+        ks.append(Kernel(f"f32_{q}_gemm_2x4", "qgemm", "gemm", _QGEMM, True))
+        ks.append(Kernel(f"{q}_dequantize", "dequantize", "dequantize", _DEQUANTIZE, False))
+        ks.append(Kernel(f"{q}_quantize", "quantize", "quantize", _QUANTIZE, False))
+        # int8 (Q8_0) activations, llama.cpp style: linear(..., activations="int8"), M == 1
+        ks.append(Kernel(f"qd8_f32_{q}_gemv_1x4", "qd8gemv", "gemv", _QD8GEMV, True))
     return {k.name: k for k in ks}
 
 

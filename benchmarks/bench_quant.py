@@ -1,0 +1,72 @@
+"""Quantised-weight linear (webtensor.quant) against f32, run inside Pyodide (Node or Chromium)
+or on CPython: SmolLM2-135M's Linear shapes, x [M, K] @ W^T with W [N, K].
+
+    python benchmarks/run.py --quant          (Pyodide in Node and Chromium, both builds)
+    python benchmarks/bench_quant.py          (CPython / wasmtime: copies, not representative)
+
+f32 is timed as x @ Wt with Wt [K, N] contiguous (the f32 gemv/gemm kernels' best layout);
+q8_0 / q4_1 as quant.linear(x, Wq); q8_0/i8, q4_1/i8 with activations="int8". GB/s counts the weight bytes read once per call (f32 4,
+q8_0 1.0625, q4_1 0.625 bytes per weight); GFLOP/s = 2 M N K / t. Also the dequantise
+(blocks -> f32) rate. Prints a table and one line `BENCH_JSON {...}`.
+Set WEBTENSOR_WASM_ISA (simd128 | relaxedsimd) before this runs to pick the kernel build.
+"""
+import json
+import os
+import sys
+
+import webtensor as torch
+from webtensor import backends, quant
+from bench_core import best_time  # run.py loads benchmarks/bench_core.py as a module
+
+# (M, K, N): q/k/v/o 576x576, gate/up 576 -> 1536, down 1536 -> 576, tied LM head, prefill
+SHAPES = [(1, 576, 576), (1, 576, 1536), (1, 1536, 576), (1, 576, 49152), (64, 576, 1536)]
+BYTES_PER_WEIGHT = {"f32": 4.0, "q8_0": 34 / 32, "q4_1": 20 / 32, "q8_0/i8": 34 / 32,
+                    "q4_1/i8": 20 / 32}
+
+
+def _weight(n, k):
+    """[N, K] with varied values, built fast (a random tile repeated by a copy kernel)."""
+    tile = torch.randn(min(n, 64), k)
+    return tile.repeat((n + tile.shape[0] - 1) // tile.shape[0], 1)[:n].contiguous()
+
+
+def main():
+    result = {"platform": sys.platform, "python": sys.version.split()[0],
+              "backend": backends.get_backend(), "isa": backends.get_isa(), "rows": []}
+    want = os.environ.get("WEBTENSOR_WASM_ISA")
+    if want and result["isa"] != want:
+        raise RuntimeError(f"asked for the {want} kernels, got {result['isa']}")
+    torch.manual_seed(0)
+    print(f"backend={result['backend']} isa={result['isa']} platform={result['platform']}")
+    print(f"{'M x K x N':>16} {'format':>6} {'us':>10} {'GB/s':>7} {'GFLOP/s':>8} {'vs f32':>7}")
+    for m, k, n in SHAPES:
+        w = _weight(n, k)
+        x = torch.randn(m, k)
+        wt = w.t().contiguous()
+        times = {"f32": best_time(lambda: x @ wt)}
+        del wt
+        for kind in quant.KINDS:
+            q = quant.quantize(w, kind)
+            times[kind] = best_time(lambda: quant.linear(x, q))
+            if m == 1:   # llama.cpp-style int8 activations (integer dot products)
+                times[kind + "/i8"] = best_time(lambda: quant.linear(x, q, activations="int8"))
+            if (m, k, n) == SHAPES[1]:
+                result[f"dequantize_{kind}_gbs"] = n * k * 4 / best_time(
+                    lambda: quant.dequantize(q)) / 1e9       # f32 bytes written
+            del q
+        del w
+        for fmt, t in times.items():
+            row = {"m": m, "k": k, "n": n, "format": fmt, "us": t * 1e6,
+                   "gbs": n * k * BYTES_PER_WEIGHT[fmt] / t / 1e9,
+                   "gflops": 2 * m * n * k / t / 1e9, "speedup": times["f32"] / t}
+            result["rows"].append(row)
+            print(f"{f'{m}x{k}x{n}':>16} {fmt:>6} {row['us']:10.1f} {row['gbs']:7.2f} "
+                  f"{row['gflops']:8.2f} {row['speedup']:7.2f}")
+    for kind in quant.KINDS:
+        print(f"  dequantize {kind} 576x1536 -> f32: {result[f'dequantize_{kind}_gbs']:.2f} "
+              "GB/s of f32 written")
+    print("BENCH_JSON " + json.dumps(result))
+
+
+if __name__ == "__main__":  # also true for code run by Pyodide's runPython
+    main()

@@ -1,0 +1,113 @@
+"""Quantised-weight primitives on the WASM kernels (wasm_kernels/q*-*), for webtensor.quant.
+
+quant_linear: M == 1 -> f32_<kind>_gemv_1x4 (decode: reads the blocks once, dequantising in
+registers); M > 1 -> f32_<kind>_gemm_2x4 (prefill: a dequantised panel reused by every row);
+activations="int8", M == 1 -> qd8_f32_<kind>_gemv_1x4 (integer dots, llama.cpp style).
+dequantize / dequantize_rows (embedding lookups) / quantize: the block <-> float32 conversions (ggml's quantiser bit for bit).
+Everything else (other dtypes, odd layouts) returns NotImplemented before writing; the
+reference backend then runs it.
+"""
+from ... import _dtype as D
+from ..._storage import Storage
+from ..._tensor import Tensor
+from . import kernel_table as KT
+from . import loader
+from .loader import Region
+from .views import fits_i32, region
+
+try:
+    K = loader.load()
+except loader.LoadError:
+    K = None
+
+F32 = D.float32
+QK = 32
+if K is not None:
+    GEMV = {q: K.fn(f"f32_{q}_gemv_1x4") for q in KT.QUANT_KINDS}
+    GEMM = {q: K.fn(f"f32_{q}_gemm_2x4") for q in KT.QUANT_KINDS}
+    DEQUANTIZE = {q: K.fn(f"{q}_dequantize") for q in KT.QUANT_KINDS}
+    QUANTIZE = {q: K.fn(f"{q}_quantize") for q in KT.QUANT_KINDS}
+    QD8_GEMV = {q: K.fn(f"qd8_f32_{q}_gemv_1x4") for q in KT.QUANT_KINDS}
+else:
+    GEMV = GEMM = DEQUANTIZE = QUANTIZE = QD8_GEMV = {}
+
+
+def _blocks(q, writable=False):
+    return Region(q._storage, 0, q._storage.nbytes, writable)
+
+
+def _dense(t):
+    """Region of a contiguous float32 tensor, else None."""
+    if t.dtype is not F32 or not t.is_contiguous():
+        return None
+    return region(t)
+
+
+def dequantize(out, q):
+    fn = DEQUANTIZE.get(q.kind)
+    if fn is None or out.dtype is not F32 or not out.is_contiguous():
+        return NotImplemented
+    nblocks = out.numel() // QK
+    if nblocks:
+        fn(nblocks, _blocks(q), region(out, True))
+    return None
+
+
+def dequantize_rows(out, q, rows):
+    fn = DEQUANTIZE.get(q.kind)
+    if fn is None or out.dtype is not F32 or not out.is_contiguous():
+        return NotImplemented
+    k = q.shape[1]
+    nb = k // QK
+    rb = nb * (34 if q.kind == "q8_0" else 20)
+    qs, os_ = q._storage, out._storage
+    o = out._offset * 4
+    for j, r in enumerate(rows):
+        fn(nb, Region(qs, r * rb, rb, False), Region(os_, o + j * k * 4, k * 4, True))
+    return None
+
+
+def quantize(q, w):
+    fn = QUANTIZE.get(q.kind)
+    rw = _dense(w)
+    if fn is None or rw is None:
+        return NotImplemented
+    nblocks = w.numel() // QK
+    if nblocks:
+        fn(nblocks, rw, _blocks(q, True))
+    return None
+
+
+def quant_linear(out, x, q, activations="float32"):
+    """out [M, N] = x [M, K] @ W^T, out and x contiguous float32. activations="int8": x is
+    first rounded to Q8_0 blocks (xh); M == 1 then runs the integer-dot gemv, M > 1 the float
+    gemm on xh (the same result up to float rounding)."""
+    gemv = GEMV.get(q.kind)
+    rx = _dense(x)
+    if gemv is None or rx is None or out.dtype is not F32 or not out.is_contiguous():
+        return NotImplemented
+    m, k = x.shape
+    n = q.shape[0]
+    if not fits_i32(m * k, m * n, q._storage.nbytes):
+        return NotImplemented
+    if activations == "int8":
+        nb = m * k // QK
+        xq = Storage(nb * 34)
+        rq = Region(xq, 0, xq.nbytes, True)
+        QUANTIZE["q8_0"](nb, rx, rq)
+        rq = Region(xq, 0, xq.nbytes, False)
+        if m == 1:
+            QD8_GEMV[q.kind](n, k, rq, _blocks(q), region(out, True))
+            return None
+        xh = Tensor._empty((m, k), F32)
+        rx = region(xh, True)
+        DEQUANTIZE["q8_0"](nb, rq, rx)
+        rx = region(xh)
+    if m == 1:
+        gemv(n, k, rx, _blocks(q), region(out, True))
+    else:
+        GEMM[q.kind](m, n, k, rx, _blocks(q), region(out, True))
+    return None
+
+
+IMPL = {"dequantize": dequantize, "dequantize_rows": dequantize_rows, "quantize": quantize, "quant_linear": quant_linear}

@@ -1,0 +1,170 @@
+"""webtensor.quant's WASM kernels against the pure-Python path (dequantise, then the reference
+matmul), inside the runtime at hand (wasmtime on CPython; Pyodide's ctypes in Node and
+Chromium). Standard library only: this file also runs inside Pyodide."""
+import array
+import ctypes
+import random
+import struct
+
+import pytest
+
+import webtensor as wt
+from webtensor import backends, quant
+from webtensor.backends.reference import quant as ref_quant
+from webtensor.backends.wasm import loader
+from webtensor.backends.wasm.loader import Region
+
+EPS = 2.0 ** -24
+KINDS = ("q8_0", "q4_1")
+ISAS = ["simd128"] + (["relaxedsimd"] if loader.engine_has_relaxed_simd() else [])
+# (m, n, k): M = 1 (gemv), 2, 5, 17 (gemm); N = 1, primes, not multiples of 4 or 8;
+# K = 32 .. 288 (more than one 256-column panel)
+SHAPES = ((1, 1, 32), (1, 7, 64), (1, 13, 288), (2, 9, 96), (5, 4, 32), (17, 11, 64),
+          (3, 5, 288))
+
+
+def _weights(rng, n, k):
+    """Blocks of varied scale and offset."""
+    out = []
+    for _ in range(n * k // 32):
+        s = 10.0 ** rng.uniform(-2, 1)
+        c = rng.choice((0.0, 0.0, 1.5, -2.0)) * s
+        out.extend(rng.gauss(0, 1) * s + c for _ in range(32))
+    return array.array("f", out)
+
+
+def _tensor(values, shape):
+    return wt.tensor(list(values), dtype=wt.float32).reshape(shape)
+
+
+def _bound(x, q, m, n, k):
+    """(K + 64) eps sum_l |x[l]| (|d q| + |m|) per output: the kernels' stated dot-product
+    bound (tests/unit/test_quant.py::linear_tolerance explains it)."""
+    data = q.tobytes()
+    bb = ref_quant.BLOCK_BYTES[q.kind]
+    mags = []
+    for blk in range(n * k // 32):
+        raw = data[blk * bb:(blk + 1) * bb]
+        if q.kind == "q8_0":
+            d = struct.unpack("<e", raw[:2])[0]
+            mags.extend(abs(d * v) for v in struct.unpack("<32b", raw[2:]))
+        else:
+            d, mo = struct.unpack("<ee", raw[:4])
+            qs = raw[4:]
+            mags.extend(abs(d * (b & 15)) + abs(mo) for b in qs)
+            mags.extend(abs(d * (b >> 4)) + abs(mo) for b in qs)
+    return [[(k + 64) * EPS * sum(abs(x[i * k + l]) * mags[j * k + l] for l in range(k))
+             for j in range(n)] for i in range(m)]
+
+
+def _check(got, want, bound, what):
+    for i, (grow, wrow, brow) in enumerate(zip(got, want, bound)):
+        for j, (g, w, b) in enumerate(zip(grow, wrow, brow)):
+            assert abs(g - w) <= b + 1e-30, f"{what}: y[{i}][{j}] = {g}, expected {w} +- {b}"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_linear_wasm_matches_dequantize_then_matmul(kind):
+    rng = random.Random(kind)
+    for m, n, k in SHAPES:
+        w = _weights(rng, n, k)
+        x = [rng.uniform(-1, 1) for _ in range(m * k)]
+        backends.set_backend("reference")
+        q = quant.quantize(_tensor(w, (n, k)), kind)
+        want = quant.linear(_tensor(x, (m, k)), q).tolist()
+        backends.set_backend("wasm")
+        q2 = quant.quantize(_tensor(w, (n, k)), kind)
+        assert q2.tobytes() == q.tobytes(), f"{kind} quantize: wasm != pure Python"
+        assert quant.dequantize(q2).tolist() == quant.dequantize(q).tolist()
+        got = quant.linear(_tensor(x, (m, k)), q2).tolist()
+        _check(got, want, _bound(x, q, m, n, k), (kind, m, n, k))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_linear_int8_activations_wasm_matches_pure_python(kind):
+    """activations="int8": both compute xh @ W^T, xh = the Q8_0 round trip of x (M == 1: the
+    integer-dot kernels; M > 1: the float kernels on xh)."""
+    rng = random.Random("int8" + kind)
+    for m, n, k in SHAPES:
+        w = _weights(rng, n, k)
+        x = [rng.uniform(-3, 3) for _ in range(m * k)]
+        q = quant.from_blocks(kind, (n, k), ref_quant.quantize_bytes(kind, w))
+        backends.set_backend("reference")
+        want = quant.linear(_tensor(x, (m, k)), q, activations="int8").tolist()
+        backends.set_backend("wasm")
+        got = quant.linear(_tensor(x, (m, k)), q, activations="int8").tolist()
+        xh = ref_quant.dequantize_values("q8_0", ref_quant.quantize_bytes(
+            "q8_0", array.array("f", x))).tolist()
+        _check(got, want, _bound(xh, q, m, n, k), ("int8", kind, m, n, k))
+
+
+@pytest.mark.parametrize("isa", ISAS)
+@pytest.mark.parametrize("kind", KINDS)
+def test_kernels_of_each_build(isa, kind):
+    """Both ISA builds (where the engine has relaxed SIMD), called directly."""
+    from webtensor._storage import Storage
+    ks = loader.load(isa)
+    rng = random.Random(isa + kind)
+
+    def st(data):
+        s = Storage(len(data))
+        s.view()[:] = data
+        return s
+    for m, n, k in SHAPES:
+        w = _weights(rng, n, k)
+        x = [rng.uniform(-1, 1) for _ in range(m * k)]
+        blocks = ref_quant.quantize_bytes(kind, w)
+        q = quant.from_blocks(kind, (n, k), blocks)
+        backends.set_backend("reference")
+        want = quant.linear(_tensor(x, (m, k)), q).tolist()
+        xs, ws, ys = st(array.array("f", x).tobytes()), st(blocks), Storage(4 * m * n)
+        args = (Region(xs, 0, xs.nbytes, False), Region(ws, 0, ws.nbytes, False),
+                Region(ys, 0, ys.nbytes, True))
+        if m == 1:
+            ks.fn(f"f32_{kind}_gemv_1x4")(n, k, *args)
+        else:
+            ks.fn(f"f32_{kind}_gemm_2x4")(m, n, k, *args)
+        y = array.array("f", bytes(ys.view())).tolist()
+        if m == 1:     # the int8-activation kernel on the same row
+            xq = st(ref_quant.quantize_bytes("q8_0", array.array("f", x)))
+            y8 = Storage(4 * n)
+            ks.fn(f"qd8_f32_{kind}_gemv_1x4")(n, k, Region(xq, 0, xq.nbytes, False), args[1],
+                                             Region(y8, 0, y8.nbytes, True))
+            want8 = quant.linear(_tensor(x, (m, k)), q, activations="int8").tolist()
+            xh = ref_quant.dequantize_values("q8_0", bytes(xq.view())).tolist()
+            _check([array.array("f", bytes(y8.view())).tolist()], want8, _bound(xh, q, m, n, k),
+                   (isa, kind, "int8", n, k))
+        _check([y[i * n:(i + 1) * n] for i in range(m)], want, _bound(x, q, m, n, k),
+               (isa, kind, m, n, k))
+        # dequantize / quantize kernels: bit for bit with the pure-Python codecs
+        nb = n * k // 32
+        out = Storage(4 * n * k)
+        ks.fn(f"{kind}_dequantize")(nb, Region(ws, 0, ws.nbytes, False),
+                                   Region(out, 0, out.nbytes, True))
+        assert bytes(out.view()) == ref_quant.dequantize_values(kind, blocks).tobytes()
+        wst, qst = st(w.tobytes()), Storage(len(blocks))
+        ks.fn(f"{kind}_quantize")(nb, Region(wst, 0, wst.nbytes, False),
+                                 Region(qst, 0, qst.nbytes, True))
+        assert bytes(qst.view()) == blocks
+
+
+def test_from_blocks_reads_the_callers_bytes_in_place():
+    values = [j % 16 for j in range(64)]          # d = 1, m = 0: exact in q4_1
+    blocks = ref_quant.quantize_bytes("q4_1", array.array("f", values))
+    blob = b"GGUF" + blocks
+    q = quant.from_blocks("q4_1", (2, 32), memoryview(blob)[4:])
+    assert q._storage.address() == ctypes.cast(ctypes.c_char_p(blob), ctypes.c_void_p).value + 4
+    assert quant.dequantize(q).reshape(64).tolist() == values
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_embedding_wasm_matches_pure_python(kind):
+    rng = random.Random("emb" + kind)
+    n, k = 19, 64
+    q = quant.from_blocks(kind, (n, k), ref_quant.quantize_bytes(kind, _weights(rng, n, k)))
+    ids = wt.tensor([[3, 18, 0], [3, 7, 11]])
+    backends.set_backend("reference")
+    want = quant.embedding(ids, q).tolist()
+    backends.set_backend("wasm")
+    assert quant.embedding(ids, q).tolist() == want
+    assert quant.embedding(ids, q)[1, 2].tolist() == quant.dequantize(q)[11].tolist()

@@ -1,0 +1,131 @@
+"""The quantised-weight kernels (wasm_kernels/q*-*), called directly for both ISA builds,
+against the numpy spec of tests/unit/test_quant.py: conversions bit for bit, gemv/gemm on edge
+shapes (N = 0, 1, primes, not multiples of the 4-row tile or the 8-row panel; K = 0, 32, > the
+256-column panel; M = 1, 2, 5, 17) within the dot-product bound stated in the kernels."""
+import numpy as np
+import pytest
+
+from conftest_kernels import EPS, backend, call, ks  # noqa: F401
+from test_quant import (BLOCK, KINDS, np_dequantize, np_magnitudes, np_quantize, random_blocks,
+                        weights)
+
+NS = (1, 2, 3, 4, 5, 7, 8, 9, 13, 31, 37)
+KS = (32, 64, 96, 288, 1056)
+
+
+def _w_arg(blocks):
+    # a K = 0 or N = 0 weight has no bytes; the kernels must not read it (one dummy byte)
+    return blocks if blocks.size else np.zeros(1, np.uint8)
+
+
+def run_linear(ks, kind, x, blocks, n, k):
+    m = x.shape[0]
+    y0 = np.full(m * n + 1, np.nan, np.float32)       # + a sentinel that must stay NaN
+    name = f"f32_{kind}_gemv_1x4" if m == 1 else f"f32_{kind}_gemm_2x4"
+    args = (n, k) if m == 1 else (m, n, k)
+    (y,) = call(ks, name, *args, np.ascontiguousarray(x, np.float32) if x.size else
+                np.zeros(1, np.float32), _w_arg(blocks), y0)
+    assert np.isnan(y[-1]), f"{name} wrote past y"
+    return y[:-1].reshape(m, n)
+
+
+def check_linear(y, x, blocks, kind, n, k):
+    w = np_dequantize(blocks, kind, (n, k)).astype(np.float64) if n * k else np.zeros((n, k))
+    ref = x.astype(np.float64) @ w.T
+    mag = np.abs(x.astype(np.float64)) @ (np_magnitudes(blocks, kind, (n, k)).T if n * k
+                                          else np.zeros((k, n)))
+    # kernel headers: <= ~(k/4 + 64) eps sum |x| (|d q| + |m|); + the Q4_1 panel's rounding
+    # of d q + m (eps |w|) -- (k + 64) eps covers both
+    bound = (k + 64) * EPS * mag
+    assert not np.any(np.isnan(y)), "an output was not written"
+    assert np.all(np.abs(y - ref) <= bound + 1e-30), np.max(np.abs(y - ref) - bound)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_gemv_edge_shapes(ks, kind):
+    rng = np.random.default_rng(1)
+    for n in NS:
+        for k in KS:
+            blocks = np_quantize(weights(n, k, seed=n + k), kind)
+            x = rng.standard_normal((1, k)).astype(np.float32)
+            check_linear(run_linear(ks, kind, x, blocks, n, k), x, blocks, kind, n, k)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("m", [2, 5, 17])
+def test_gemm_edge_shapes(ks, kind, m):
+    rng = np.random.default_rng(m)
+    for n in NS:
+        for k in KS:
+            blocks = np_quantize(weights(n, k, seed=n * k), kind)
+            x = rng.standard_normal((m, k)).astype(np.float32)
+            check_linear(run_linear(ks, kind, x, blocks, n, k), x, blocks, kind, n, k)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_gemm_many_panels_and_rows(ks, kind):
+    """k spans 16 panels of 256, n three 8-row panels plus a tail, m odd."""
+    rng = np.random.default_rng(7)
+    m, n, k = 17, 29, 4096
+    blocks = random_blocks(n * k // 32, kind, seed=4)
+    x = rng.standard_normal((m, k)).astype(np.float32)
+    check_linear(run_linear(ks, kind, x, blocks, n, k), x, blocks, kind, n, k)
+    check_linear(run_linear(ks, kind, x[:1], blocks, n, k), x[:1], blocks, kind, n, k)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("m", [1, 2, 5])
+def test_k_zero_writes_zeros_and_n_zero_writes_nothing(ks, kind, m):
+    x = np.zeros((m, 0), np.float32)
+    y = run_linear(ks, kind, x, np.zeros((0, BLOCK[kind]), np.uint8), 7, 0)
+    assert np.all(y == 0)
+    y = run_linear(ks, kind, np.ones((m, 64), np.float32), np.zeros((0, BLOCK[kind]), np.uint8),
+                   0, 64)
+    assert y.size == 0
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_dequantize_kernel_bit_exact(ks, kind):
+    for nblocks in (1, 2, 7, 64):
+        raw = random_blocks(nblocks, kind, seed=nblocks)
+        (y,) = call(ks, f"{kind}_dequantize", nblocks, raw,
+                    np.full(32 * nblocks, np.nan, np.float32))
+        ref = np_dequantize(raw, kind, (nblocks, 32)).reshape(-1)
+        assert np.array_equal(y.view(np.uint32), ref.view(np.uint32))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_quantize_kernel_is_ggml_bit_for_bit(ks, kind):
+    for n, k in ((1, 32), (3, 96), (16, 256)):
+        w = weights(n, k, seed=k + n)
+        nb = n * k // 32
+        (blocks,) = call(ks, f"{kind}_quantize", nb, w.reshape(-1),
+                         np.zeros(nb * BLOCK[kind], np.uint8))
+        assert blocks.tobytes() == np_quantize(w, kind).tobytes()
+    # ties of roundf (x * id exactly k + 1/2) and Q4_1's clamp at 15, and fp16 overflow
+    w = np.array([[127 * 0.5 * (i % 3 - 1) + (i - 16) / 2 for i in range(32)]], np.float32)
+    w[0, 0] = 1e7
+    nb = 1
+    (blocks,) = call(ks, f"{kind}_quantize", nb, w.reshape(-1),
+                     np.zeros(BLOCK[kind], np.uint8))
+    assert blocks.tobytes() == np_quantize(w, kind).tobytes()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_int8_activation_gemv_edge_shapes(ks, kind):
+    """qd8_f32_<kind>_gemv_1x4: x given as Q8_0 blocks; the result is xh @ W^T with xh the
+    dequantised activations, within the same dot-product bound."""
+    rng = np.random.default_rng(2)
+    for n in NS:
+        for k in KS + (4096,):
+            blocks = np_quantize(weights(n, k, seed=n + 3 * k), kind)
+            x = (rng.standard_normal((1, k)) * 10.0 ** rng.uniform(-2, 2)).astype(np.float32)
+            xq = np_quantize(x, "q8_0")
+            y0 = np.full(n + 1, np.nan, np.float32)
+            (y,) = call(ks, f"qd8_f32_{kind}_gemv_1x4", n, k, xq.reshape(-1), _w_arg(blocks), y0)
+            assert np.isnan(y[-1])
+            check_linear(y[:-1].reshape(1, n), np_dequantize(xq, "q8_0", (1, k)), blocks, kind,
+                         n, k)
+    y = call(ks, f"qd8_f32_{kind}_gemv_1x4", 5, 0, np.zeros(1, np.uint8), np.zeros(1, np.uint8),
+             np.full(5, np.nan, np.float32))[0]
+    assert np.all(y == 0)

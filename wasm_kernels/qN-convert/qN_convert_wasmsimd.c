@@ -1,0 +1,80 @@
+/* Conversions between float32 and the GGUF block formats (see include/wt_quant.h):
+ *   void wt_q8_0_dequantize_wasmsimd(size_t nblocks, const uint8_t* blocks, float* y)
+ *   void wt_q4_1_dequantize_wasmsimd(size_t nblocks, const uint8_t* blocks, float* y)
+ *       y[32b + j] = the block's weights; Q8_0 exact, Q4_1 d*q + m with one rounding.
+ *   void wt_q8_0_quantize_wasmsimd(size_t nblocks, const float* x, uint8_t* blocks)
+ *   void wt_q4_1_quantize_wasmsimd(size_t nblocks, const float* x, uint8_t* blocks)
+ *       ggml's reference quantisers, bit for bit on finite input (float32 arithmetic, fp16
+ *       round-to-nearest-even):
+ *       Q8_0: amax = max |x|, d = amax / 127, id = d ? 1/d : 0, q = roundf(x * id)
+ *             (half away from zero)
+ *       Q4_1: d = (max - min) / 15, id = d ? 1/d : 0, m = min,
+ *             q = min(15, trunc((x - min) * id + 0.5))
+ *       Non-finite input has no meaning in these formats (webtensor.quant rejects it); here
+ *       it gives NaN/inf scales and q = 0 where x * id is NaN, never undefined behaviour.
+ * Outputs must not overlap inputs. Dequantisation is the load path (GGUF -> f32), vectorised;
+ * quantisation is scalar (once per weight, off the hot path).
+ */
+#include "wt_quant.h"
+
+WT_EXPORT void WT_SYM(q8_0_dequantize)(size_t nblocks, const uint8_t* blocks, float* y) {
+  for (size_t b = 0; b < nblocks; b++)
+    wt_q8_0_dequant_block(blocks + b * WT_Q8_0_BYTES, y + b * WT_QK);
+}
+
+WT_EXPORT void WT_SYM(q4_1_dequantize)(size_t nblocks, const uint8_t* blocks, float* y) {
+  for (size_t b = 0; b < nblocks; b++)
+    wt_q4_1_dequant_block(blocks + b * WT_Q4_1_BYTES, y + b * WT_QK);
+}
+
+static inline void wt_store_u16(uint8_t* p, uint32_t h) {
+  p[0] = (uint8_t)(h & 0xffu);
+  p[1] = (uint8_t)(h >> 8);
+}
+
+/* C's roundf: nearest, halves away from zero (x - trunc(x) is exact) */
+static inline float wt_roundf(float x) {
+  const float t = __builtin_truncf(x);
+  return __builtin_fabsf(x - t) >= 0.5f ? t + __builtin_copysignf(1.0f, x) : t;
+}
+
+WT_EXPORT void WT_SYM(q8_0_quantize)(size_t nblocks, const float* x, uint8_t* blocks) {
+  for (size_t b = 0; b < nblocks; b++, x += WT_QK, blocks += WT_Q8_0_BYTES) {
+    float amax = 0.0f;
+    for (int j = 0; j < WT_QK; j++) {
+      const float a = __builtin_fabsf(x[j]);
+      amax = amax > a ? amax : a;             /* ggml's MAX(amax, |x|) */
+    }
+    const float d = amax / 127.0f;
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    wt_store_u16(blocks, wt_f32_to_f16(d));
+    for (int j = 0; j < WT_QK; j++) {
+      const float r = wt_roundf(x[j] * id);
+      /* |r| <= 127 for finite input; the guards keep NaN/inf defined */
+      const int q = r >= 127.0f ? 127 : r <= -128.0f ? -128 : r == r ? (int)r : 0;
+      blocks[2 + j] = (uint8_t)(int8_t)q;
+    }
+  }
+}
+
+WT_EXPORT void WT_SYM(q4_1_quantize)(size_t nblocks, const float* x, uint8_t* blocks) {
+  for (size_t b = 0; b < nblocks; b++, x += WT_QK, blocks += WT_Q4_1_BYTES) {
+    float lo = 3.40282347e38f, hi = -3.40282347e38f;
+    for (int j = 0; j < WT_QK; j++) {
+      if (x[j] < lo) lo = x[j];
+      if (x[j] > hi) hi = x[j];
+    }
+    const float d = (hi - lo) / 15.0f;
+    const float id = d != 0.0f ? 1.0f / d : 0.0f;
+    wt_store_u16(blocks, wt_f32_to_f16(d));
+    wt_store_u16(blocks + 2, wt_f32_to_f16(lo));
+    for (int j = 0; j < WT_QK / 2; j++) {
+      uint32_t q[2];
+      for (int h = 0; h < 2; h++) {
+        const float t = (x[j + 16 * h] - lo) * id + 0.5f;
+        q[h] = t >= 15.0f ? 15u : t >= 1.0f ? (uint32_t)t : 0u;   /* min(15, trunc(t)) */
+      }
+      blocks[4 + j] = (uint8_t)(q[0] | (q[1] << 4));
+    }
+  }
+}
