@@ -5,7 +5,7 @@ Operator and op methods (add, sum, matmul, ...) are attached by webtensor.ops fr
 from . import _dtype as D
 from ._shape import (as_shape, contiguous_strides, infer_view_shape, norm_dim, prod,
                      view_strides)
-from ._storage import Storage
+from ._storage import new_storage
 from .backends import dispatch
 
 
@@ -52,6 +52,7 @@ class device:
 
 
 CPU = device("cpu")
+_new_object = object.__new__
 
 # shape -> (Size, row-major strides, numel) for the shapes tensors are allocated with: every op
 # allocates its output and checks layouts, and Python loops over dims add up in Pyodide.
@@ -111,9 +112,12 @@ class Tensor:
     @classmethod
     def _empty(cls, shape, dtype):
         """A new contiguous tensor (uninitialised: zero bytes)."""
-        size, strides, numel = _layout(shape if type(shape) in (tuple, Size) else tuple(shape))
-        t = object.__new__(cls)
-        t._storage = Storage(numel * dtype.itemsize)
+        try:
+            size, strides, numel = _LAYOUTS[shape]
+        except (KeyError, TypeError):       # a new shape, or a list
+            size, strides, numel = _layout(tuple(shape))
+        t = _new_object(cls)
+        t._storage = new_storage(numel * dtype.itemsize)
         t.shape = size
         t._strides = strides
         t._offset = 0

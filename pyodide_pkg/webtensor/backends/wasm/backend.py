@@ -296,4 +296,5 @@ IMPL = {"copy": copy, "unary": unary, "binary": binary, "reduce": reduce,
         "softmax": softmax, "log_softmax": log_softmax, "cumsum": cumsum, "matmul": matmul}
 
 if K is not None:
-    backends.register("wasm", IMPL)
+    from .fast import lanes as _lanes
+    backends.register("wasm", IMPL, _lanes(K))
