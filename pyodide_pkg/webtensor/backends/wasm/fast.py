@@ -17,7 +17,7 @@ import math
 import struct
 
 from ... import _dtype as D
-from ..._storage import _guards, new_storage
+from ..._storage import _ZERO, Storage, _guards, new_storage
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
 from .loader import Region
@@ -53,15 +53,22 @@ def _scalar(v):
     return s
 
 
-def _out(shape, strides, nbytes, dtype):
+def _out(shape, strides, nbytes, dtype, _S=Storage, _Z=_ZERO):
+    """A new row-major tensor and its storage (new_storage and Tensor._empty, inlined)."""
+    if _guards[0]:
+        s = _S(nbytes)
+    else:
+        s = _new_object(_S)
+        s.buf = b = _Z * nbytes
+        s.base = 0
+        s.nbytes = nbytes
+        s._addr = b.buffer_info()[0]
     t = _new_object(Tensor)
-    t._storage = s = new_storage(nbytes)
+    t._storage = s
     t.shape = shape
     t._strides = strides
     t._offset = 0
     t.dtype = dtype
-    t.requires_grad = False
-    t.grad = None
     return t, s
 
 
