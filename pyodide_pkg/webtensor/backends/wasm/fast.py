@@ -5,7 +5,7 @@ A lane takes exactly the arguments of the op-layer function it shortcuts and ret
 result, or None when any check fails -- then the general path (type promotion, broadcasting,
 dispatch, layout handling) runs, so a lane never changes behaviour, only its cost. Lanes
 accept: float32 tensors whose strides are the row-major ones of their shape (one dict lookup:
-tensor._LAYOUTS), with a tensor of the same shape or a Python float/int for binary ops. Their
+tensor._LAYOUTS, filled on a miss), with a tensor of the same shape or a Python float/int for binary ops. Their
 outputs are fresh, so nothing overlaps; an in-place lane writes into a tensor whose only other
 operand is disjoint from it or exactly it.
 
@@ -19,12 +19,12 @@ import struct
 from ... import _dtype as D
 from ..._storage import _ZERO, Storage, _guards, new_storage
 from ..._tensor import _LAYOUTS, Tensor, _layout
+from ..reference.mem import _F32_MAX
 from . import kernel_table as KT
 from .loader import Region
 
 F32, BOOL = D.float32, D.bool_
 _new_object = object.__new__
-_F32_MAX = 3.4028235677973366e38
 _pack_f32 = struct.Struct("<f").pack_into
 
 # (value, type) -> Storage holding float32(value); read-only for the kernels, like the shared
@@ -82,8 +82,8 @@ def binary_lane(fn, out_dtype):
             if a.dtype is not F32:
                 return None
             shape = a.shape
-            lay = _LAYOUTS.get(shape)
-            if lay is None or a._strides != lay[1]:
+            lay = _LAYOUTS.get(shape) or _layout(shape)
+            if a._strides != lay[1]:
                 return None
             sa, oa, ca = a._storage, a._offset << 2, 1
             if b.__class__ is Tensor:
@@ -101,8 +101,8 @@ def binary_lane(fn, out_dtype):
             if b.dtype is not F32:
                 return None
             shape = b.shape
-            lay = _LAYOUTS.get(shape)
-            if lay is None or b._strides != lay[1]:
+            lay = _LAYOUTS.get(shape) or _layout(shape)
+            if b._strides != lay[1]:
                 return None
             sb, ob, cb = b._storage, b._offset << 2, 1
             sa, oa, ca = _scalar(a), 0, 0
@@ -133,8 +133,8 @@ def unary_lane(fn):
     def lane(x):
         if x.__class__ is not Tensor or x.dtype is not F32:
             return None
-        lay = _LAYOUTS.get(x.shape)
-        if lay is None or x._strides != lay[1]:
+        lay = _LAYOUTS.get(x.shape) or _layout(x.shape)
+        if x._strides != lay[1]:
             return None
         n = lay[2]
         if not n:
@@ -158,8 +158,8 @@ def reduce_all_lane(fn):
     def lane(x):
         if x.__class__ is not Tensor or x.dtype is not F32:
             return None
-        lay = _LAYOUTS.get(x.shape)
-        if lay is None or x._strides != lay[1]:
+        lay = _LAYOUTS.get(x.shape) or _layout(x.shape)
+        if x._strides != lay[1]:
             return None
         n = lay[2]
         if not n:
@@ -185,8 +185,8 @@ def inplace_binary_lane(fn):
         if x.__class__ is not Tensor or x.dtype is not F32:
             return None
         shape = x.shape
-        lay = _LAYOUTS.get(shape)
-        if lay is None or x._strides != lay[1]:
+        lay = _LAYOUTS.get(shape) or _layout(shape)
+        if x._strides != lay[1]:
             return None
         n = lay[2]
         if not n:
