@@ -105,6 +105,19 @@ def table(rows, sizes):
     return "\n".join(lines)
 
 
+def small_table(rows):
+    """Small ops (10 elements), µs per call: dispatch overhead (bench_core.small_ops)."""
+    names = list(rows[0][1].get("small_ops_us") or {}) if rows else []
+    if not names:
+        return ""
+    lines = ["| runtime | kernels | " + " | ".join(names) + " |", "|" + "---|" * (2 + len(names))]
+    for runtime, r in rows:
+        v, ref = r.get("small_ops_us") or {}, r.get("numpy_small_ops_us") or {}
+        lines.append(f"| {runtime} | {r['isa']} | " + " | ".join(
+            f"{v[k]:.2f}" + (f" (numpy {ref[k]:.2f})" if k in ref else "") for k in names) + " |")
+    return "\n\n" + "\n".join(lines)
+
+
 def update_results_md(block):
     path = REPO / "benchmarks" / "RESULTS.md"
     begin, end = "<!-- core:begin -->", "<!-- core:end -->"
@@ -154,7 +167,7 @@ def main(argv=None):
     when = datetime.date.today().isoformat()
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
     block = (f"Measured {when} on {machine}; single thread; best of repeated runs.\n"
-             f"Reproduce: `scripts/bench`.\n\n" + table(rows, sizes))
+             f"Reproduce: `scripts/bench`.\n\n" + table(rows, sizes) + small_table(rows))
     print(block)
     (REPO / "benchmarks" / "core.json").write_text(json.dumps(
         {"date": when, "machine": machine, "rows": [{"runtime": n, **r} for n, r in rows]},

@@ -159,7 +159,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
             _check_range(flat, dtype)
         out = Tensor._empty(shape, dtype)
         write(out, flat)
-    out.requires_grad = requires_grad
+    if requires_grad or out.requires_grad:
+        out.requires_grad = requires_grad
     return out
 
 
@@ -187,16 +188,29 @@ def as_tensor_like(value, dtype):
 def _new(size, dtype, device, requires_grad=False):
     _check_device(device)
     t = Tensor._empty(as_shape(size), D.as_dtype(dtype) or D.get_default_dtype())
-    t.requires_grad = requires_grad
+    if requires_grad:
+        t.requires_grad = requires_grad
     return t
 
 
+def _ints(size):
+    """size if it is a non-empty tuple of plain ints (f(2, 3)), else None."""
+    for s in size:
+        if s.__class__ is not int:
+            return None
+    return size or None
+
+
 def empty(*size, dtype=None, device=None, requires_grad=False, **_):
+    if dtype is None and device is None and not requires_grad and _ints(size):
+        return Tensor._empty(size, D.get_default_dtype())
     return _new(size, dtype, device, requires_grad)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, **_):
-    return _new(size, dtype, device, requires_grad)  # storage starts zeroed
+    if dtype is None and device is None and not requires_grad and _ints(size):
+        return Tensor._empty(size, D.get_default_dtype())   # storage starts zeroed
+    return _new(size, dtype, device, requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, **_):

@@ -5,7 +5,7 @@ Operator and op methods (add, sum, matmul, ...) are attached by webtensor.ops fr
 from . import _dtype as D
 from ._shape import (as_shape, contiguous_strides, infer_view_shape, norm_dim, prod,
                      view_strides)
-from ._storage import Storage
+from ._storage import new_storage
 from .backends import dispatch
 
 
@@ -52,6 +52,7 @@ class device:
 
 
 CPU = device("cpu")
+_new_object = object.__new__
 
 # shape -> (Size, row-major strides, numel) for the shapes tensors are allocated with: every op
 # allocates its output and checks layouts, and Python loops over dims add up in Pyodide.
@@ -81,8 +82,11 @@ def dense_numel(t):
 
 
 class Tensor:
-    __slots__ = ("_storage", "shape", "_strides", "_offset", "dtype", "requires_grad",
-                 "grad", "__weakref__", "__dict__")
+    __slots__ = ("_storage", "shape", "_strides", "_offset", "dtype", "__weakref__",
+                 "__dict__")
+    # Class-level defaults (set per instance only when changed): two fewer stores per tensor.
+    requires_grad = False
+    grad = None
     __array_priority__ = 1000  # numpy defers reflected operators to us
 
     def __new__(cls, *args, **kwargs):
@@ -104,22 +108,21 @@ class Tensor:
         t._strides = strides if type(strides) is tuple else tuple(strides)
         t._offset = offset
         t.dtype = dtype
-        t.requires_grad = False
-        t.grad = None
         return t
 
     @classmethod
     def _empty(cls, shape, dtype):
         """A new contiguous tensor (uninitialised: zero bytes)."""
-        size, strides, numel = _layout(shape if type(shape) in (tuple, Size) else tuple(shape))
-        t = object.__new__(cls)
-        t._storage = Storage(numel * dtype.itemsize)
+        try:
+            size, strides, numel = _LAYOUTS[shape]
+        except (KeyError, TypeError):       # a new shape, or a list
+            size, strides, numel = _layout(tuple(shape))
+        t = _new_object(cls)
+        t._storage = new_storage(numel * dtype.itemsize)
         t.shape = size
         t._strides = strides
         t._offset = 0
         t.dtype = dtype
-        t.requires_grad = False
-        t.grad = None
         return t
 
     def _view(self, shape, strides, offset=None):
@@ -207,7 +210,35 @@ class Tensor:
         return id(self)
 
     # ---- views --------------------------------------------------------------------------
+    def _dense_view(self, shape):
+        """self viewed as shape (a tuple or Size of ints) when self is row-major and shape a
+        layout already cached with self's numel, else None: no -1, parsing or stride search."""
+        if len(shape) == 1 and shape[0].__class__ is not int:
+            shape = shape[0]
+        try:
+            lay = _LAYOUTS[shape]
+        except TypeError:
+            return None
+        except KeyError:                # a shape not seen yet: only plain sizes >= 0 here
+            for s in shape:
+                if s.__class__ is not int or s < 0:
+                    return None
+            lay = _layout(tuple(shape))
+        own = _LAYOUTS.get(self.shape)
+        if own is None or own[2] != lay[2] or self._strides != own[1]:
+            return None
+        for s in shape:                 # True == 1: a bool must reach as_shape's error
+            if s.__class__ is not int:
+                return None
+        t = _new_object(Tensor)
+        t._storage = self._storage
+        t.shape, t._strides, t._offset, t.dtype = lay[0], lay[1], self._offset, self.dtype
+        return t
+
     def view(self, *shape):
+        t = self._dense_view(shape)
+        if t is not None:
+            return t
         if len(shape) == 1 and isinstance(shape[0], D.dtype):
             raise NotImplementedError("webtensor: Tensor.view(dtype) is not supported")
         shape = infer_view_shape(as_shape(shape), self.numel())
@@ -222,6 +253,9 @@ class Tensor:
         return self.view(other.shape)
 
     def reshape(self, *shape):
+        t = self._dense_view(shape)
+        if t is not None:
+            return t
         shape = infer_view_shape(as_shape(shape), self.numel())
         strides = view_strides(self.shape, self._strides, shape)
         if strides is None:
@@ -555,6 +589,36 @@ class Tensor:
 
     # ---- indexing -----------------------------------------------------------------------
     def __getitem__(self, idx):
+        # x[i] and x[a:b] on a tensor with dims: a view computed here (the common cases)
+        shape = self.shape
+        if shape:
+            cls = idx.__class__
+            if cls is int:
+                n = shape[0]
+                if -n <= idx < n:
+                    if idx < 0:
+                        idx += n
+                    st = self._strides
+                    t = _new_object(Tensor)
+                    t._storage = self._storage
+                    rest = shape[1:]
+                    lay = _LAYOUTS.get(rest)
+                    t.shape = lay[0] if lay is not None else Size(rest)
+                    t._strides = st[1:]
+                    t._offset = self._offset + idx * st[0]
+                    t.dtype = self.dtype
+                    return t
+            elif cls is slice and idx.step is None:
+                start, stop, _ = idx.indices(shape[0])
+                n = stop - start if stop > start else 0
+                st = self._strides
+                t = _new_object(Tensor)
+                t._storage = self._storage
+                t.shape = Size((n,) + shape[1:])
+                t._strides = st
+                t._offset = self._offset + start * st[0] if n else self._offset
+                t.dtype = self.dtype
+                return t
         from ._indexing import getitem
         return getitem(self, idx)
 

@@ -69,15 +69,40 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
                                        the rows of q listed in `rows` (ints, in range)
   quantize(q, w)                     q's blocks (fresh storage) = ggml's quantisation of
                                        contiguous float32 w
+
+Fast lanes (optional, per backend): FAST[kind][op] is a function taking the op-layer
+function's own arguments that returns the result, or None to run the general path. The op
+layer tries it first for small ops, where Python overhead is the whole cost. A lane must
+decline (None) every case in which its answer could differ from the general path's.
+  FAST["binary"][op](a, b)      elementwise.binary(op, a, b) without params
+  FAST["unary"][op](x)          elementwise.unary(op, x) without params
+  FAST["reduce_all"][op](x)     x.op() with no dim/keepdim/dtype (op in sum, mean, prod, ...)
+  FAST["inplace"][op](x, y)     x.op_(y) / x op= y, returns x
 """
 from . import reference as _reference
 
 _backends = {"reference": _reference.IMPL}
 _active = ["reference"]
+_impl = [_reference.IMPL]
+_lanes = {}
+FAST = {"binary": {}, "unary": {}, "reduce_all": {}, "inplace": {}}
 
 
-def register(name, impl):
+def register(name, impl, lanes=None):
     _backends[name] = impl
+    if lanes is not None:
+        _lanes[name] = lanes
+    if name == _active[0]:
+        _activate(name)
+
+
+def _activate(name):
+    _active[0] = name
+    _impl[0] = _backends[name]
+    lanes = _lanes.get(name, {})
+    for kind, d in FAST.items():     # updated in place: the op layer holds these dicts
+        d.clear()
+        d.update(lanes.get(kind, {}))
 
 
 def set_backend(name):
@@ -89,7 +114,7 @@ def set_backend(name):
                                + _wasm_backend.load_error())
     if name not in _backends:
         raise ValueError(f"unknown backend {name!r}; available: {sorted(_backends)}")
-    _active[0] = name
+    _activate(name)
 
 
 def get_backend():
@@ -105,8 +130,7 @@ def get_isa():
 
 
 def dispatch(name, *args, **kwargs):
-    impl = _backends[_active[0]]
-    fn = impl.get(name)
+    fn = _impl[0].get(name)
     if fn is not None:
         r = fn(*args, **kwargs)
         if r is not NotImplemented:

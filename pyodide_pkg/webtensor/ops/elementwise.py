@@ -5,7 +5,7 @@ float16/bfloat16 are storage types: ops compute in float32 and round the result 
 from .. import _dtype as D
 from .._shape import broadcast_shapes
 from .._tensor import Tensor
-from ..backends import dispatch
+from ..backends import FAST, dispatch
 from ..backends.reference.mem import storable, write
 
 _HALF = (D.float16, D.bfloat16)
@@ -74,10 +74,17 @@ def _new(shape, dtype):
 
 
 _F32, _F64 = D.float32, D.float64
+_LANE_UNARY, _LANE_BINARY = FAST["unary"], FAST["binary"]  # the active backend's fast lanes
 _NOT_FLOAT_UNARY = {"logical_not", "bitwise_not"}  # the unary ops whose float output differs
 
 
 def unary(op, x, **params):
+    if not params:
+        lane = _LANE_UNARY.get(op)
+        if lane is not None:
+            out = lane(x)
+            if out is not None:
+                return out
     # Fast path: float32/float64 in, same dtype out, no checks apply.
     if isinstance(x, Tensor) and (x.dtype is _F32 or x.dtype is _F64) and \
             op not in _NOT_FLOAT_UNARY:
@@ -166,6 +173,12 @@ def _fast_dtype(a, b):
 
 
 def binary(op, a, b, **params):
+    if not params:
+        lane = _LANE_BINARY.get(op)
+        if lane is not None:
+            out = lane(a, b)
+            if out is not None:
+                return out
     dt = None if params or op in _NOT_FAST else _fast_dtype(a, b)
     if dt is not None:
         a, b = _as_tensor(a, dt), _as_tensor(b, dt)

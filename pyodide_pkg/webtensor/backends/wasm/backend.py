@@ -320,16 +320,13 @@ _gatherer = _gather_mod.Gather(K) if K is not None else None
 IMPL.update({"fill": fill, "where": _gatherer and _gatherer.where,
              "index_select": _gatherer and _gatherer.index_select})
 
-if K is not None:
-    from . import conv as _conv
-    IMPL.update(_conv.impl(K, _copier))
-
-if K is not None:
-    from . import attention as _attention, norm as _norm   # noqa: E402  (they use this module)
-    IMPL.update({"layer_norm": _norm.layer_norm, "rms_norm": _norm.rms_norm,
-                 "sdpa": _attention.sdpa})
-    backends.register("wasm", IMPL)
-
-# quantised-weight primitives (webtensor.quant): backends/wasm/quant.py
+# the other kernel families, each in its own module
 from . import quant as _quant  # noqa: E402
 IMPL.update(_quant.IMPL)
+if K is not None:
+    from . import attention as _attention, conv as _conv, norm as _norm  # noqa: E402
+    from .fast import lanes as _lanes  # noqa: E402
+    IMPL.update(_conv.impl(K, _copier))
+    IMPL.update({"layer_norm": _norm.layer_norm, "rms_norm": _norm.rms_norm,
+                 "sdpa": _attention.sdpa})
+    backends.register("wasm", IMPL, _lanes(K))

@@ -1,0 +1,231 @@
+"""Fast lanes: the commonest small float32 ops, from the op's Python arguments to the kernel
+call in one function each, with the fewest checks that decide them.
+
+A lane takes exactly the arguments of the op-layer function it shortcuts and returns the
+result, or None when any check fails -- then the general path (type promotion, broadcasting,
+dispatch, layout handling) runs, so a lane never changes behaviour, only its cost. Lanes
+accept: float32 tensors whose strides are the row-major ones of their shape (one dict lookup:
+tensor._LAYOUTS, filled on a miss), with a tensor of the same shape or a Python float/int for binary ops. Their
+outputs are fresh, so nothing overlaps; an in-place lane writes into a tensor whose only other
+operand is disjoint from it or exactly it.
+
+In Pyodide without guard bytes a lane calls the kernel's raw ctypes function with heap
+addresses (see loader_pyodide: `fn.raw`); otherwise (guards, or wasmtime on CPython) it calls
+the kernel wrapper with Regions, which checks guards and bounds.
+"""
+import math
+import struct
+
+from ... import _dtype as D
+from ..._storage import _ZERO, Storage, _guards, new_storage
+from ..._tensor import _LAYOUTS, Tensor, _layout
+from ..reference.mem import _F32_MAX
+from . import kernel_table as KT
+from .loader import Region
+
+F32, BOOL = D.float32, D.bool_
+_new_object = object.__new__
+_pack_f32 = struct.Struct("<f").pack_into
+
+# (value, type) -> Storage holding float32(value); read-only for the kernels, like the shared
+# scalar tensors of ops.elementwise.
+_SCALARS = {}
+
+
+def _scalar(v):
+    """A 4-byte storage holding Python float/int v as float32, or None (general path)."""
+    key = (v, v.__class__)
+    s = _SCALARS.get(key)
+    if s is not None:
+        return s
+    try:
+        f = float(v)
+    except OverflowError:
+        return None
+    if f >= _F32_MAX or f <= -_F32_MAX:     # rounds to +-inf: the general path's rule
+        f = math.copysign(math.inf, f)
+    s = new_storage(4)
+    _pack_f32(s.buf, s.base, f)
+    if f == f and (f or v.__class__ is not float):  # nan never matches; 0.0 == -0.0 does
+        if len(_SCALARS) >= 256:
+            _SCALARS.clear()
+        _SCALARS[key] = s
+    return s
+
+
+def _out(shape, strides, nbytes, dtype, _S=Storage, _Z=_ZERO):
+    """A new row-major tensor and its storage (new_storage and Tensor._empty, inlined)."""
+    if _guards[0]:
+        s = _S(nbytes)
+    else:
+        s = _new_object(_S)
+        s.buf = b = _Z * nbytes
+        s.base = 0
+        s.nbytes = nbytes
+        s._addr = b.buffer_info()[0]
+    t = _new_object(Tensor)
+    t._storage = s
+    t.shape = shape
+    t._strides = strides
+    t._offset = 0
+    t.dtype = dtype
+    return t, s
+
+
+def binary_lane(fn, out_dtype):
+    """Lane for elementwise.binary(op, a, b) with the 2-D binary kernel fn."""
+    raw = getattr(fn, "raw", None)
+    osz = out_dtype.itemsize
+
+    def lane(a, b):
+        if a.__class__ is Tensor:
+            if a.dtype is not F32:
+                return None
+            shape = a.shape
+            lay = _LAYOUTS.get(shape) or _layout(shape)
+            if a._strides != lay[1]:
+                return None
+            sa, oa, ca = a._storage, a._offset << 2, 1
+            if b.__class__ is Tensor:
+                if b.dtype is not F32 or (b.shape is not shape and b.shape != shape) or \
+                        b._strides != lay[1]:
+                    return None
+                sb, ob, cb = b._storage, b._offset << 2, 1
+            elif b.__class__ is float or b.__class__ is int:
+                sb, ob, cb = _scalar(b), 0, 0
+                if sb is None:
+                    return None
+            else:
+                return None
+        elif b.__class__ is Tensor and (a.__class__ is float or a.__class__ is int):
+            if b.dtype is not F32:
+                return None
+            shape = b.shape
+            lay = _LAYOUTS.get(shape) or _layout(shape)
+            if b._strides != lay[1]:
+                return None
+            sb, ob, cb = b._storage, b._offset << 2, 1
+            sa, oa, ca = _scalar(a), 0, 0
+            if sa is None:
+                return None
+        else:
+            return None
+        n = lay[2]
+        if not n:
+            return None
+        out, so = _out(lay[0], lay[1], n * osz, out_dtype)
+        pa, pb = sa._addr, sb._addr
+        if raw is not None and not _guards[0] and pa is not None and pb is not None and \
+                not (sa.base or sb.base):
+            raw(1, n, pa + oa, 0, ca, pb + ob, 0, cb, so._addr)
+        else:
+            fn(1, n, Region(sa, oa, (n << 2) if ca else 4, False), 0, ca,
+               Region(sb, ob, (n << 2) if cb else 4, False), 0, cb,
+               Region(so, 0, n * osz, True))
+        return out
+    return lane
+
+
+def unary_lane(fn):
+    """Lane for elementwise.unary(op, x) with the unary kernel fn (float32 -> float32)."""
+    raw = getattr(fn, "raw", None)
+
+    def lane(x):
+        if x.__class__ is not Tensor or x.dtype is not F32:
+            return None
+        lay = _LAYOUTS.get(x.shape) or _layout(x.shape)
+        if x._strides != lay[1]:
+            return None
+        n = lay[2]
+        if not n:
+            return None
+        out, so = _out(lay[0], lay[1], n << 2, F32)
+        sx = x._storage
+        px = sx._addr
+        if raw is not None and not _guards[0] and px is not None and not sx.base:
+            raw(n, px + (x._offset << 2), so._addr)
+        else:
+            fn(n, Region(sx, x._offset << 2, n << 2, False), Region(so, 0, n << 2, True))
+        return out
+    return lane
+
+
+def reduce_all_lane(fn):
+    """Lane for x.sum() / mean / amax / amin / prod with no other argument: float32 in, a 0-dim
+    float32 out, the [outer=1, n, inner=1] form of the reduce kernel."""
+    raw = getattr(fn, "raw", None)
+
+    def lane(x):
+        if x.__class__ is not Tensor or x.dtype is not F32:
+            return None
+        lay = _LAYOUTS.get(x.shape) or _layout(x.shape)
+        if x._strides != lay[1]:
+            return None
+        n = lay[2]
+        if not n:
+            return None
+        scal = _layout(())
+        out, so = _out(scal[0], scal[1], 4, F32)
+        sx = x._storage
+        px = sx._addr
+        if raw is not None and not _guards[0] and px is not None and not sx.base:
+            raw(1, n, 1, px + (x._offset << 2), so._addr)
+        else:
+            fn(1, n, 1, Region(sx, x._offset << 2, n << 2, False), Region(so, 0, 4, True))
+        return out
+    return lane
+
+
+def inplace_binary_lane(fn):
+    """Lane for x.op_(y) / x op= y: x float32 row-major, y a float32 tensor of x's shape and
+    layout that is disjoint from x or exactly x, or a Python float/int. Writes x, returns it."""
+    raw = getattr(fn, "raw", None)
+
+    def lane(x, y):
+        if x.__class__ is not Tensor or x.dtype is not F32:
+            return None
+        shape = x.shape
+        lay = _LAYOUTS.get(shape) or _layout(shape)
+        if x._strides != lay[1]:
+            return None
+        n = lay[2]
+        if not n:
+            return None
+        sx, ox = x._storage, x._offset << 2
+        if y.__class__ is Tensor:
+            if y.dtype is not F32 or (y.shape is not shape and y.shape != shape) or \
+                    y._strides != lay[1]:
+                return None
+            sy, oy, cy = y._storage, y._offset << 2, 1
+            if sy is sx and oy != ox and oy < ox + (n << 2) and ox < oy + (n << 2):
+                return None                    # partial overlap: the general path copies
+        elif y.__class__ is float or y.__class__ is int:
+            sy, oy, cy = _scalar(y), 0, 0
+            if sy is None:
+                return None
+        else:
+            return None
+        px, py = sx._addr, sy._addr
+        if raw is not None and not _guards[0] and px is not None and py is not None and \
+                not (sx.base or sy.base):
+            px += ox
+            raw(1, n, px, 0, 1, py + oy, 0, cy, px)
+        else:
+            fn(1, n, Region(sx, ox, n << 2, False), 0, 1,
+               Region(sy, oy, (n << 2) if cy else 4, False), 0, cy,
+               Region(sx, ox, n << 2, True))
+        return x
+    return lane
+
+
+def lanes(ks):
+    """{"binary": {op: lane}, "unary": {...}, "reduce_all": {...}, "inplace": {...}}."""
+    return {
+        "binary": {**{op: binary_lane(ks.fn("f32_" + op), F32) for op in KT.ARITH_OPS},
+                   **{op: binary_lane(ks.fn("f32_" + op), BOOL) for op in KT.COMPARE_OPS}},
+        "unary": {op: unary_lane(ks.fn("f32_" + op)) for op in KT.UNARY_OPS
+                  if op != "gelu_tanh"},
+        "reduce_all": {op: reduce_all_lane(ks.fn("f32_" + op))
+                       for op in ("sum", "mean", "prod", "amax", "amin")},
+        "inplace": {op: inplace_binary_lane(ks.fn("f32_" + op)) for op in KT.ARITH_OPS},
+    }

@@ -1,0 +1,160 @@
+"""The WASM backend's fast lanes (backends/wasm/fast.py): each case runs on the WASM backend
+with every lane wrapped to record whether it answered, and on the reference backend; the
+results must match (values, signed zeros, nan, dtype, shape, in-place identity), and each case
+must be taken by the lane of its kind -- or declined by it -- as stated. Declined cases are the
+edges a lane must leave to the general path (broadcasting, other dtypes, strided or partially
+overlapping views, extra arguments)."""
+import math
+
+import pytest
+
+import webtensor
+from webtensor import backends
+from wtcheck import using_backend
+
+
+def _x(m, shape=(3, 4), start=-1.25):
+    n = 1
+    for s in shape:
+        n *= s
+    return m.tensor([start + 0.5 * i for i in range(n)], dtype=m.float32).reshape(shape)
+
+
+def _inplace_self(m):
+    x = _x(m)
+    return x.add_(x)
+
+
+def _inplace_partial(m):
+    x = _x(m, (12,))
+    x[1:].add_(x[:-1])        # overlapping views of one storage: the general path copies
+    return x
+
+
+def _iadd(m):
+    x = _x(m)
+    y = x
+    y += 1.5
+    assert y is x
+    return x
+
+
+def _inplace_view(m):
+    x = _x(m, (4, 3))
+    x[1].mul_(_x(m, (3,), 2.0))
+    return x
+
+
+# (id, the kind of lane that shortcuts the whole op, function of the module, taken by it?)
+CASES = [
+    ("add", "binary", lambda m: _x(m) + _x(m, start=0.75), True),
+    ("add_0d", "binary", lambda m: _x(m, ()) + _x(m, (), 2.5), True),
+    ("mul_scalar", "binary", lambda m: _x(m) * 2.0, True),
+    ("rsub_int", "binary", lambda m: 2 - _x(m), True),
+    ("rdiv", "binary", lambda m: 3.0 / _x(m), True),
+    ("div_zero", "binary", lambda m: _x(m) / 0, True),
+    ("mul_neg_zero", "binary", lambda m: _x(m) * -0.0, True),
+    ("mul_zero", "binary", lambda m: _x(m) * 0.0, True),
+    ("add_huge_float", "binary", lambda m: _x(m) + 1e39, True),
+    ("add_nan", "binary", lambda m: _x(m) + float("nan"), True),
+    ("add_big_int", "binary", lambda m: _x(m) + 2 ** 70, True),
+    ("lt", "binary", lambda m: _x(m) < _x(m, start=-1.0), True),
+    ("eq_scalar", "binary", lambda m: _x(m) == 0.25, True),
+    ("maximum", "binary", lambda m: m.maximum(_x(m), _x(m, start=0.0)), True),
+    ("exp", "unary", lambda m: _x(m).exp(), True),
+    ("neg", "unary", lambda m: -_x(m), True),
+    ("relu_fn", "unary", lambda m: m.relu(_x(m)), True),
+    ("sum", "reduce_all", lambda m: _x(m).sum(), True),
+    ("mean", "reduce_all", lambda m: _x(m).mean(), True),
+    ("amax", "reduce_all", lambda m: _x(m).amax(), True),
+    ("sum_offset", "reduce_all", lambda m: _x(m)[1].sum(), True),
+    ("add_", "inplace", lambda m: _x(m).add_(_x(m, start=3.0)), True),
+    ("add_self", "inplace", _inplace_self, True),
+    ("iadd", "inplace", _iadd, True),
+    ("mul_row_view", "inplace", _inplace_view, True),
+    # declined: the general path answers
+    ("broadcast", "binary", lambda m: _x(m) + _x(m, (4,)), False),
+    ("transposed", "binary", lambda m: _x(m).t() + _x(m, (4, 3)), False),
+    ("int_tensor", "binary", lambda m: _x(m) + m.ones(3, 4, dtype=m.int64), False),
+    ("float64", "binary", lambda m: _x(m).double() * 2.0, False),
+    ("bool_scalar", "binary", lambda m: _x(m) + True, False),
+    ("alpha", "inplace", lambda m: _x(m).add_(_x(m), alpha=2), False),
+    ("partial_overlap", "inplace", _inplace_partial, False),
+    ("strided_exp", "unary", lambda m: _x(m)[:, ::2].exp(), False),
+    ("sum_dim", "reduce_all", lambda m: _x(m).sum(1), False),
+    ("empty_add", "binary", lambda m: m.ones(0, 3) + m.ones(0, 3), False),
+]
+
+
+def _same(a, b):
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float):
+        if a != a or b != b:
+            return a != a and b != b
+        if a == 0 and b == 0:
+            return math.copysign(1, a) == math.copysign(1, b)
+        return a == b or abs(a - b) <= 2e-6 * max(abs(a), abs(b))
+    return a == b
+
+
+@pytest.fixture
+def lane_hits():
+    """Wrap every active lane; yields a list that collects the lanes that answered."""
+    hits = []
+    saved = {kind: dict(d) for kind, d in backends.FAST.items()}
+
+    def wrap(kind, op, lane):
+        def counted(*args):
+            out = lane(*args)
+            if out is not None:
+                hits.append(f"{kind}:{op}")
+            return out
+        return counted
+
+    with using_backend("wasm"):
+        for kind, d in backends.FAST.items():
+            for op, lane in list(d.items()):
+                d[op] = wrap(kind, op, lane)
+        try:
+            yield hits
+        finally:
+            for kind, d in backends.FAST.items():
+                d.clear()
+                d.update(saved[kind])
+
+
+def test_lanes_follow_the_backend():
+    with using_backend("wasm"):
+        assert {"add", "mul", "lt"} <= set(backends.FAST["binary"])
+        assert "exp" in backends.FAST["unary"] and "sum" in backends.FAST["reduce_all"]
+    with using_backend("reference"):
+        assert not any(backends.FAST.values())
+
+
+@pytest.mark.parametrize("name,kind,fn,taken", CASES, ids=[c[0] for c in CASES])
+def test_lane_matches_reference(name, kind, fn, taken, lane_hits):
+    got = fn(webtensor)
+    answered = any(h.startswith(kind + ":") for h in lane_hits)
+    with using_backend("reference"):
+        want = fn(webtensor)
+    assert answered == taken, f"{name}: lanes answered {lane_hits}, expected taken={taken}"
+    assert got.dtype is want.dtype and got.shape == want.shape
+    assert _same(got.tolist(), want.tolist()), (got.tolist(), want.tolist())
+
+
+def test_lane_outputs_are_fresh(lane_hits):
+    x = _x(webtensor)
+    y = x * 1.0
+    z = x * 1.0        # a cached scalar operand must not make outputs share memory
+    assert lane_hits == ["binary:mul", "binary:mul"]
+    y.add_(1.0)
+    assert z.tolist() == x.tolist() and y._storage is not z._storage
+
+
+def test_lane_under_guards(lane_hits, guarded):
+    """With guard bytes the lanes call the checked kernel wrappers (Regions)."""
+    x = _x(webtensor)
+    assert _same((x + x).tolist(), [[2 * v for v in r] for r in x.tolist()])
+    assert _same(x.sum().item(), sum(sum(r) for r in x.tolist()))
+    assert lane_hits == ["binary:add", "reduce_all:sum"]
