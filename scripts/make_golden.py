@@ -31,7 +31,7 @@ import torch  # noqa: E402
 import wtcases  # noqa: E402
 import wtcheck  # noqa: E402
 
-MAX_BYTES = 300_000
+MAX_BYTES = 400_000
 
 
 def resolve(name):

@@ -99,6 +99,17 @@ def example(kernel, rng):
         a = array.array("q", [rng.randint(-2 ** 63, 2 ** 63 - 1) for _ in range(35)]).tobytes()
         b = array.array("q", [rng.randint(-9, 9) for _ in range(7)]).tobytes()
         return [5, 7, a, 7, 1, b, 0, 1, _fill(35, "B" if fam == "icompare" else "q", 2)]
+    if fam in ("qgemv", "qgemm", "dequantize", "quantize", "qd8gemv"):   # webtensor.quant
+        bb = 34 if "q8_0" in kernel.name else 20
+        if fam == "qgemv":     # n = 7: a 4-row step and a 3-row tail; k = 64: two blocks
+            return [7, 64, _floats(rng, 64), _qblocks(rng, 14, bb), _fill(7, "f")]
+        if fam == "qd8gemv":   # x as two Q8_0 blocks
+            return [7, 64, _qblocks(rng, 2, 34), _qblocks(rng, 14, bb), _fill(7, "f")]
+        if fam == "qgemm":     # m = 3 (2-row tile + 1), n = 11 (8-row panel + 3)
+            return [3, 11, 64, _floats(rng, 192), _qblocks(rng, 22, bb), _fill(33, "f")]
+        if fam == "dequantize":
+            return [3, _qblocks(rng, 3, bb), _fill(96, "f")]
+        return [3, _floats(rng, 96), _fill(3 * bb, "B")]
     raise AssertionError(f"no example for kernel family {fam}")
 
 
@@ -119,18 +130,6 @@ def _typed(rng, short, n):
         return bytes(rng.randrange(2 if short == "b8" else 256) for _ in range(n))
     lim = {"i8": 127, "i32": 2 ** 31 - 1, "i64": 2 ** 63 - 1}[short]
     return array.array(_CODE[short], [rng.randint(-lim, lim) for _ in range(n)]).tobytes()
-    if fam in ("qgemv", "qgemm", "dequantize", "quantize", "qd8gemv"):   # webtensor.quant
-        bb = 34 if "q8_0" in kernel.name else 20
-        if fam == "qgemv":     # n = 7: a 4-row step and a 3-row tail; k = 64: two blocks
-            return [7, 64, _floats(rng, 64), _qblocks(rng, 14, bb), _fill(7, "f")]
-        if fam == "qd8gemv":   # x as two Q8_0 blocks
-            return [7, 64, _qblocks(rng, 2, 34), _qblocks(rng, 14, bb), _fill(7, "f")]
-        if fam == "qgemm":     # m = 3 (2-row tile + 1), n = 11 (8-row panel + 3)
-            return [3, 11, 64, _floats(rng, 192), _qblocks(rng, 22, bb), _fill(33, "f")]
-        if fam == "dequantize":
-            return [3, _qblocks(rng, 3, bb), _fill(96, "f")]
-        return [3, _floats(rng, 96), _fill(3 * bb, "B")]
-    raise AssertionError(f"no example for kernel family {fam}")
 
 
 def _qblocks(rng, nblocks, block_bytes):

@@ -16,7 +16,7 @@ BINARY = ("add", "sub", "mul", "div", "pow", "maximum", "minimum", "remainder", 
           "bitwise_and", "bitwise_or", "bitwise_xor")
 _POS_DOMAIN = {"log", "sqrt", "rsqrt", "log1p"}
 _NEEDS_NONZERO = {"div", "remainder", "floor_divide"}
-# The golden file (< 300 KB) takes these per-dtype rows; the WASM-vs-reference grid takes all.
+# The golden file (< 400 KB) takes these per-dtype rows; the WASM-vs-reference grid takes all.
 _GOLDEN_DTYPES = ("float32", "float16", "bfloat16", "int64", "bool")
 _ARITH = {"add", "sub", "mul", "div", "pow", "remainder", "rsub", "floor_divide"}
 # Not a function in torch's namespace: make_golden resolves these via torch.nn.functional.
@@ -764,6 +764,9 @@ def _nn(c, grid):
                       args=[T(0), osz], tag=f"{dt}-{lay}-{osz}")
                 c.add("adaptive_max_pool2d", [spec((2, 3, 7, 19), dt, j, lay, "special")],
                       args=[T(0), osz, True], tag=f"{dt}-{lay}-{osz}")
+
+
+def _norm_attention(c, grid):
     """layer_norm, rms_norm, group_norm, scaled_dot_product_attention."""
     half = {"float16": (2e-3, 4e-3), "bfloat16": (2e-2, 4e-2)}
     for k, dt in enumerate(FLOATS if grid else ("float32",)):
@@ -834,6 +837,7 @@ def cases(level="golden"):
     _shape(c, grid)
     _index(c, grid)
     _nn(c, grid)
+    _norm_attention(c, grid)
     _embedding(c, grid)
     _aliases(c)
     return c.cases
