@@ -64,6 +64,8 @@ def cases():
         ("embedding 128 tokens of 8192x576", lambda: torch.embedding(tok, w), None),
         ("index_select dim 1, 1024x1024 by 512", lambda: x.index_select(1, sel),
          None),
+        ("i64 add, 1M", lambda: i64 + i64, None),
+        ("i64 lt scalar, 1M", lambda: i64 < 3, None),
         ("f32 -> f16, 4096 (reference comparable)", lambda: f[:4096].half(),
          lambda: f[:4096].half()),
     ]
