@@ -1,6 +1,6 @@
 """The pure-Python reference backend: the oracle inside Pyodide and the last resort."""
-from . import conv as _c, elementwise as _e, index as _i, reduce as _r
-from . import attention as _att, norm as _norm
+from . import attention as _att, conv as _c, elementwise as _e, index as _i, norm as _norm, \
+    quant as _q, reduce as _r
 from .linear import linear as _linear
 
 IMPL = {
@@ -9,12 +9,9 @@ IMPL = {
     "reduce": _r.reduce, "cumsum": _r.cumsum, "cumprod": _r.cumprod,
     "softmax": _r.softmax, "log_softmax": _r.log_softmax,
     "matmul": _i.matmul, "gather": _i.gather, "scatter": _i.scatter,
-    "index_select": _i.index_select, "sort": _i.sort,
+    "index_select": _i.index_select, "sort": _i.sort, "linear": _linear,
     "conv2d": _c.conv2d, "max_pool2d": _c.max_pool2d, "avg_pool2d": _c.avg_pool2d,
     "adaptive_avg_pool2d": _c.adaptive_avg_pool2d, "adaptive_max_pool2d": _c.adaptive_max_pool2d,
     "layer_norm": _norm.layer_norm, "rms_norm": _norm.rms_norm, "sdpa": _att.sdpa,
+    **_q.IMPL,
 }
-IMPL["linear"] = _linear
-
-from . import quant as _q  # noqa: E402  (webtensor.quant's primitives)
-IMPL.update(_q.IMPL)
