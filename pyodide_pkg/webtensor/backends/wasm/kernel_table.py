@@ -60,7 +60,7 @@ COPY_MAX_DIM = 16
 # conv / pool (NCHW planes): window geometry, all non-negative
 _WIN = tuple(("size", n) for n in ("kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw"))
 _IM2COL = (("size", "c"), ("size", "h"), ("size", "w")) + _WIN + \
-    (("size", "oh"), ("size", "ow"), ("in", "x"), ("out", "col"))
+    (("size", "oh"), ("size", "ow"), ("size", "ld"), ("in", "x"), ("out", "col"))
 _DWCONV = (("size", "planes"), ("size", "oc"), ("size", "mult"), ("size", "h"), ("size", "w")) + \
     _WIN + (("size", "oh"), ("size", "ow"), ("in", "x"), ("in", "wt"), ("in", "bias"),
             ("out", "y"))
