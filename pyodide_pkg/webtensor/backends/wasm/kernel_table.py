@@ -22,7 +22,7 @@ Kernel = namedtuple("Kernel", "name family op args relaxed")
 Kernel.__doc__ = """name: table key, e.g. "f32_exp"; family: the argument shape shared by a
 group (unary/binary/compare/reduce/argreduce/var/rowwise/gemm/gemv/copy/im2col/dwconv/
 maxpool/maxpool_indices/avgpool/adaptive_avgpool/adaptive_maxpool); op: the Python op
-name ("gemv": matmul's M == 1 path);
+name ("gemv": matmul's M == 1 path; "im2col": conv2d's patch matrix);
 args: ((kind, arg name), ...); relaxed: True if the relaxed build has its own variant."""
 
 UNARY_OPS = ("neg", "abs", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos",
@@ -91,7 +91,7 @@ def _build():
     ks.append(Kernel(f"f32_gemv_1x{GEMV_NR}", "gemv", "gemv", _GEMV, True))
     for bits in COPY_BITS:
         ks.append(Kernel(f"x{bits}_copy", "copy", "copy", _COPY, False))
-    ks.append(Kernel("f32_im2col", "im2col", "conv2d", _IM2COL, False))
+    ks.append(Kernel("f32_im2col", "im2col", "im2col", _IM2COL, False))
     ks.append(Kernel("f32_dwconv2d", "dwconv", "conv2d", _DWCONV, True))
     ks.append(Kernel("f32_max_pool2d", "maxpool", "max_pool2d", _MAXPOOL, False))
     ks.append(Kernel("f32_max_pool2d_indices", "maxpool_indices", "max_pool2d", _MAXPOOL_IDX,
