@@ -10,6 +10,7 @@ import webtensor as torch
 from bench_core import best_time  # run_conv.py loads benchmarks/bench_core.py as a module
 from webtensor import backends
 from webtensor.backends.wasm import backend as wasm_backend
+from webtensor.backends.wasm.conv import col_ld
 from webtensor.backends.wasm.views import region
 
 
@@ -62,10 +63,27 @@ def main():
             col = torch.empty(ci * k * k, oh * oh)
             rx, rc = region(x), region(col, True)
             args = (ci, c["h"], c["w"], k, k, c["stride"], c["stride"], c["pad"], c["pad"],
-                    1, 1, oh, oh, rx, rc)
+                    1, 1, oh, oh, oh * oh, rx, rc)
             r["im2col_us"] = best_time(lambda: K.f32_im2col(*args)) * 1e6
+            # the GEMM alone on the patch matrix, plain row stride vs the padded one used
+            gemm, m, kk = K.fn("f32_gemm_4x8"), co, ci * k * k
+            y = torch.empty(co, oh * oh)
+            for name, ld in (("gemm_us_ld_plain", oh * oh), ("gemm_us_ld_padded", col_ld(oh * oh))):
+                col = torch.empty(kk, ld)
+                ga = (1, m, oh * oh, kk, region(w), 0, kk, 1, region(col), 0, ld,
+                      region(y, True), 0, oh * oh)
+                r[name] = best_time(lambda: gemm(*ga)) * 1e6
+            # B as 8-column panels ([N/8][K][8], contiguous): one batched GEMM, batch = panels
+            nb = oh * oh // 8
+            pan = torch.empty(nb * kk * 8)
+            ga = (nb, m, 8, kk, region(w), 0, kk, 1, region(pan), kk * 8, 8,
+                  region(y, True), 8, oh * oh)
+            r["gemm_us_panels"] = best_time(lambda: gemm(*ga)) * 1e6
         out["cases"][c["id"]] = r
-        extra = f", im2col {r['im2col_us']:.0f} us" if "im2col_us" in r else ""
+        extra = (f", im2col {r['im2col_us']:.0f} us, gemm alone {r['gemm_us_ld_plain']:.0f} us "
+                 f"(ld = oh*ow) / {r['gemm_us_ld_padded']:.0f} us (padded ld) / "
+                 f"{r['gemm_us_panels']:.0f} us (8-column panels)"
+                 if "im2col_us" in r else "")
         print(f"  {c['id']}: {r['gflops']:.2f} GFLOP/s ({r['us_per_call']:.1f} us/call{extra}, "
               f"max abs err {r['max_abs_err']:.1e})")
     print("CONV_JSON " + json.dumps(out))

@@ -57,7 +57,7 @@ def example(kernel, rng):
     # conv / pool: 2 planes of 7x11, 3x3 windows, stride 2, padding 1 -> 4x6 outputs
     win = [3, 3, 2, 2, 1, 1, 1, 1]
     if fam == "im2col":
-        return [2, 7, 11] + win + [4, 6, _floats(rng, 154), _fill(18 * 24, "f")]
+        return [2, 7, 11] + win + [4, 6, 27, _floats(rng, 154), _fill(17 * 27 + 24, "f")]
     if fam == "dwconv":   # 2 images x 4 output channels (multiplier 2) over 2 input channels
         return [8, 4, 2, 7, 11] + win + [4, 6, _floats(rng, 308), _floats(rng, 36),
                                          _floats(rng, 4), _fill(192, "f")]

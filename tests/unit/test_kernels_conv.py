@@ -46,17 +46,31 @@ GEOMS = [
 
 @pytest.mark.parametrize("g", GEOMS)
 @pytest.mark.parametrize("extra", [0, 1])
-def test_im2col(ks, g, extra):
+@pytest.mark.parametrize("gap", [0, 5])
+def test_im2col(ks, g, extra, gap):
     """extra = 1: one more output row/column than symmetric padding gives (the bottom/right
-    padding of padding='same' with even kernels and of clipped windows)."""
+    padding of padding='same' with even kernels and of clipped windows). gap: row stride
+    ld = oh*ow + gap; the gap must stay untouched."""
     c, h, w, kh, kw, sh, sw, ph, pw, dh, dw = g
     oh, ow = _out(h, kh, sh, ph, dh) + extra, _out(w, kw, sw, pw, dw) + extra
+    rows, ld = c * kh * kw, oh * ow + gap
     rng = np.random.default_rng(sum(g))
     x = rng.uniform(-1, 1, (c, h, w)).astype(np.float32)
-    col0 = np.full(c * kh * kw * oh * ow, np.nan, np.float32)
-    (col,) = call(ks, "f32_im2col", c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, x, col0)
-    np.testing.assert_array_equal(col.reshape(c * kh * kw, oh * ow),
+    col0 = np.full(rows * ld, np.nan, np.float32)
+    (col,) = call(ks, "f32_im2col", c, h, w, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, ld, x,
+                  col0)
+    col = col.reshape(rows, ld)
+    np.testing.assert_array_equal(col[:, :oh * ow],
                                   im2col_ref(x, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow))
+    assert np.all(np.isnan(col[:, oh * ow:])), "wrote into the row gap"
+
+
+def test_col_ld():
+    from webtensor.backends.wasm.conv import col_ld
+    for n in (1, 63, 64, 784, 3136, 12544, 100000):
+        ld = col_ld(n)
+        assert ld >= n and ld - n < 32
+        assert n < 64 or (ld % 16 == 0 and (ld // 16) % 2 == 1)
 
 
 @pytest.mark.parametrize("g", GEOMS)

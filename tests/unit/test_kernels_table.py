@@ -71,10 +71,8 @@ def test_relaxed_symbols_are_the_relaxed_variants():
     for name, k in kernel_table.KERNELS.items():
         assert syms[name].endswith("_wasmrelaxedsimd") == k.relaxed
         assert kernel_table.symbols("simd128")[name] == f"wt_{name}_wasmsimd"
-        # kernel names carry the Python op name (matmul runs on the gemm kernel; conv2d's
-        # im2col step is named for what it does)
-        assert k.op in name or (k.op == "matmul" and "gemm" in name) or \
-            (k.op == "conv2d" and k.family == "im2col")
+        # kernel names carry the Python op name (matmul runs on the gemm kernel)
+        assert k.op in name or (k.op == "matmul" and "gemm" in name)
 
 
 def test_relaxed_probe_detects_the_feature():

@@ -5,8 +5,8 @@
  *                              const float* x, const float* wt, const float* bias, float* y)
  * Output plane p (of planes = N * oc) is channel p % oc; it reads input plane p / mult
  * (mult = oc / input channels) and weights wt[p % oc] ([kh, kw]); y starts at bias[p % oc].
- * Interior columns keep 8 outputs in registers across all taps (stride 1 and 2); borders and
- * other strides run one output at a time. Taps accumulate row by row, left to right.
+ * Interior columns keep 8 (then 4) outputs in registers across all taps (stride 1 and 2);
+ * borders and other strides run one output at a time. Taps accumulate row by row, left to right.
  * Error: each output is a length-(kh*kw) dot product plus bias, <= (kh*kw+1) eps sum|terms|.
  */
 #include "wt_common.h"
@@ -43,9 +43,11 @@ WT_EXPORT void WT_SYM(f32_dwconv2d)(size_t planes, size_t oc, size_t mult, size_
   }
   if (hi < lo) hi = lo;
   /* a vector block reads up to 8*SW - 1 + ... floats past its first input: keep it in-row */
-  ptrdiff_t vhi = lo;
+  ptrdiff_t v8 = lo, vhi = lo;
   if (SW <= 2) {
-    while (vhi + 8 <= hi && (vhi + 8) * SW - PW + (KW - 1) * DW + (SW - 1) <= W) vhi += 8;
+    while (v8 + 8 <= hi && (v8 + 8) * SW - PW + (KW - 1) * DW + (SW - 1) <= W) v8 += 8;
+    vhi = v8;   /* then at most one block of 4 (two would have been one of 8) */
+    if (vhi + 4 <= hi && (vhi + 4) * SW - PW + (KW - 1) * DW + (SW - 1) <= W) vhi += 4;
   }
   for (size_t p = 0; p < planes; p++) {
     const size_t ch = p % oc;
@@ -69,7 +71,7 @@ WT_EXPORT void WT_SYM(f32_dwconv2d)(size_t planes, size_t oc, size_t mult, size_
         }
         y[o] = acc;
       }
-      for (ptrdiff_t o = lo; o < vhi; o += 8) {
+      for (ptrdiff_t o = lo; o < v8; o += 8) {
         v128_t a0 = wasm_f32x4_splat(b), a1 = a0;
         for (size_t ki = 0; ki < kh; ki++) {
           const ptrdiff_t iy = iy0 + (ptrdiff_t)(ki * dh);
@@ -86,6 +88,22 @@ WT_EXPORT void WT_SYM(f32_dwconv2d)(size_t planes, size_t oc, size_t mult, size_
         }
         wasm_v128_store(y + o, a0);
         wasm_v128_store(y + o + 4, a1);
+      }
+      if (vhi > v8) {
+        v128_t a0 = wasm_f32x4_splat(b);
+        for (size_t ki = 0; ki < kh; ki++) {
+          const ptrdiff_t iy = iy0 + (ptrdiff_t)(ki * dh);
+          if (iy < 0 || iy >= H) continue;
+          const float* row = xp + iy * W + v8 * SW - PW;
+          const float* wr = wp + ki * kw;
+          for (ptrdiff_t kj = 0; kj < KW; kj++) {
+            const float* q = row + kj * DW;
+            const v128_t v = SW == 1 ? wasm_v128_load(q)
+                : wasm_i32x4_shuffle(wasm_v128_load(q), wasm_v128_load(q + 4), 0, 2, 4, 6);
+            a0 = WT_MADD(wasm_v128_load32_splat(wr + kj), v, a0);
+          }
+        }
+        wasm_v128_store(y + v8, a0);
       }
     }
   }

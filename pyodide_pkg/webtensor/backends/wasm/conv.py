@@ -2,7 +2,7 @@
 
 conv2d: groups == channels with one input channel per group (depthwise) runs the direct
 f32_dwconv2d kernel; everything else is a GEMM per image: out[n] (per group) =
-weight[OC/g, C/g*KH*KW] @ col, where col is f32_im2col's patch matrix -- or the image itself
+weight[OC/g, C/g*KH*KW] @ col, where col is f32_im2col's patch matrix (rows padded, see col_ld) -- or the image itself
 for a 1x1, stride-1, unpadded conv (no copy; all images in one batched GEMM when groups == 1).
 Bias is added afterwards by the f32_add kernel (one pass over the output).
 impl(K, copier) returns the primitives; backend.py adds them to its IMPL.
@@ -23,6 +23,15 @@ def _f32(*ts):
 def _sub(t, start, n, writable=False):
     """Region of n elements of contiguous t from element `start` on."""
     return Region(t._storage, (t._offset + start) * 4, n * 4, writable)
+
+
+def col_ld(n):
+    """Row stride of the im2col matrix: n rounded up to an odd number of 64-byte lines, so
+    the GEMM's walk down a column block spreads over all L1 sets (a stride that is a multiple
+    of 512 bytes, like 56*56 floats, keeps hitting a few sets and thrashes them)."""
+    if n < 64:
+        return n
+    return ((n + 15) // 16 | 1) * 16
 
 
 def impl(K, copier):
@@ -73,15 +82,16 @@ def impl(K, copier):
         if direct and groups == 1:            # one batched GEMM, the weight broadcast
             gemm(n_, oc, ohw, kg, rw, 0, kg, 1, region(x), chw, ohw, ro, oc * ohw, ohw)
         else:
-            col = None if direct else Tensor._empty((groups * kg, ohw), F32)
+            ld = ohw if direct else col_ld(ohw)
+            col = None if direct else Tensor._empty((groups * kg, ld), F32)
             rc = None if direct else region(col, True)
             rcb = None if direct else region(col)
             for n in range(n_):
                 rx = _sub(x, n * chw, chw)
                 if not direct:
-                    im2col(c_, h_, w_, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, rx, rc)
+                    im2col(c_, h_, w_, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, ld, rx, rc)
                 gemm(groups, ocg, ohw, kg, rw, ocg * kg, kg, 1, rx if direct else rcb,
-                     kg * ohw, ohw, _sub(out, n * oc * ohw, oc * ohw, True), ocg * ohw, ohw)
+                     kg * ld, ld, _sub(out, n * oc * ohw, oc * ohw, True), ocg * ohw, ohw)
         if bias is not None:
             rb = region(bias)
             for n in range(n_):

@@ -21,7 +21,8 @@ MODULE_FILE = {"simd128": "webtensor_simd128.wasm", "relaxedsimd": "webtensor_re
 Kernel = namedtuple("Kernel", "name family op args relaxed")
 Kernel.__doc__ = """name: table key, e.g. "f32_exp"; family: the argument shape shared by a
 group of kernels (e.g. unary, gemm, linear, copy, im2col, maxpool); op: the Python op name
-("gemv": matmul's M == 1 path; "linear" also serves matmul's `x @ W.T`);
+("gemv": matmul's M == 1 path; "linear" also serves matmul's `x @ W.T`; "im2col": conv2d's
+patch matrix);
 args: ((kind, arg name), ...); relaxed: True if the relaxed build has its own variant."""
 
 UNARY_OPS = ("neg", "abs", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos",
@@ -75,7 +76,7 @@ COPY_MAX_DIM = 16
 # conv / pool (NCHW planes): window geometry, all non-negative
 _WIN = tuple(("size", n) for n in ("kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw"))
 _IM2COL = (("size", "c"), ("size", "h"), ("size", "w")) + _WIN + \
-    (("size", "oh"), ("size", "ow"), ("in", "x"), ("out", "col"))
+    (("size", "oh"), ("size", "ow"), ("size", "ld"), ("in", "x"), ("out", "col"))
 _DWCONV = (("size", "planes"), ("size", "oc"), ("size", "mult"), ("size", "h"), ("size", "w")) + \
     _WIN + (("size", "oh"), ("size", "ow"), ("in", "x"), ("in", "wt"), ("in", "bias"),
             ("out", "y"))
@@ -139,7 +140,7 @@ def _build():
     ks.append(Kernel(LINEAR_KERNEL, "linear", "linear", _LINEAR, True))
     for bits in COPY_BITS:
         ks.append(Kernel(f"x{bits}_copy", "copy", "copy", _COPY, False))
-    ks.append(Kernel("f32_im2col", "im2col", "conv2d", _IM2COL, False))
+    ks.append(Kernel("f32_im2col", "im2col", "im2col", _IM2COL, False))
     ks.append(Kernel("f32_dwconv2d", "dwconv", "conv2d", _DWCONV, True))
     ks.append(Kernel("f32_max_pool2d", "maxpool", "max_pool2d", _MAXPOOL, False))
     ks.append(Kernel("f32_max_pool2d_indices", "maxpool_indices", "max_pool2d", _MAXPOOL_IDX,
