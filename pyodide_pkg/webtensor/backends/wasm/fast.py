@@ -72,9 +72,10 @@ def _out(shape, strides, nbytes, dtype, _S=Storage, _Z=_ZERO):
     return t, s
 
 
-def binary_lane(fn, out_dtype):
-    """Lane for elementwise.binary(op, a, b) with the 2-D binary kernel fn."""
-    raw = getattr(fn, "raw", None)
+def binary_lane(fn, flat, out_dtype, _S=Storage, _Z=_ZERO):
+    """Lane for elementwise.binary(op, a, b) with the 2-D binary kernel fn (a scalar operand)
+    and its 4-argument flat twin (same-shape operands)."""
+    raw, raw_flat = getattr(fn, "raw", None), getattr(flat, "raw", None)
     osz = out_dtype.itemsize
 
     def lane(a, b):
@@ -113,15 +114,34 @@ def binary_lane(fn, out_dtype):
         n = lay[2]
         if not n:
             return None
-        out, so = _out(lay[0], lay[1], n * osz, out_dtype)
         pa, pb = sa._addr, sb._addr
         if raw is not None and not _guards[0] and pa is not None and pb is not None and \
                 not (sa.base or sb.base):
-            raw(1, n, pa + oa, 0, ca, pb + ob, 0, cb, so._addr)
+            # _out inlined: this is the hottest path of all
+            so = _new_object(_S)
+            so.buf = buf = _Z * (n * osz)
+            so.base = 0
+            so.nbytes = n * osz
+            so._addr = po = buf.buffer_info()[0]
+            out = _new_object(Tensor)
+            out._storage = so
+            out.shape = lay[0]
+            out._strides = lay[1]
+            out._offset = 0
+            out.dtype = out_dtype
+            if ca and cb:
+                raw_flat(n, pa + oa, pb + ob, po)
+            else:
+                raw(1, n, pa + oa, 0, ca, pb + ob, 0, cb, po)
         else:
-            fn(1, n, Region(sa, oa, (n << 2) if ca else 4, False), 0, ca,
-               Region(sb, ob, (n << 2) if cb else 4, False), 0, cb,
-               Region(so, 0, n * osz, True))
+            out, so = _out(lay[0], lay[1], n * osz, out_dtype)
+            if ca and cb:
+                flat(n, Region(sa, oa, n << 2, False), Region(sb, ob, n << 2, False),
+                     Region(so, 0, n * osz, True))
+            else:
+                fn(1, n, Region(sa, oa, (n << 2) if ca else 4, False), 0, ca,
+                   Region(sb, ob, (n << 2) if cb else 4, False), 0, cb,
+                   Region(so, 0, n * osz, True))
         return out
     return lane
 
@@ -176,10 +196,10 @@ def reduce_all_lane(fn):
     return lane
 
 
-def inplace_binary_lane(fn):
+def inplace_binary_lane(fn, flat):
     """Lane for x.op_(y) / x op= y: x float32 row-major, y a float32 tensor of x's shape and
     layout that is disjoint from x or exactly x, or a Python float/int. Writes x, returns it."""
-    raw = getattr(fn, "raw", None)
+    raw, raw_flat = getattr(fn, "raw", None), getattr(flat, "raw", None)
 
     def lane(x, y):
         if x.__class__ is not Tensor or x.dtype is not F32:
@@ -209,7 +229,13 @@ def inplace_binary_lane(fn):
         if raw is not None and not _guards[0] and px is not None and py is not None and \
                 not (sx.base or sy.base):
             px += ox
-            raw(1, n, px, 0, 1, py + oy, 0, cy, px)
+            if cy:
+                raw_flat(n, px, py + oy, px)
+            else:
+                raw(1, n, px, 0, 1, py, 0, 0, px)
+        elif cy:
+            flat(n, Region(sx, ox, n << 2, False), Region(sy, oy, n << 2, False),
+                 Region(sx, ox, n << 2, True))
         else:
             fn(1, n, Region(sx, ox, n << 2, False), 0, 1,
                Region(sy, oy, (n << 2) if cy else 4, False), 0, cy,
@@ -221,11 +247,13 @@ def inplace_binary_lane(fn):
 def lanes(ks):
     """{"binary": {op: lane}, "unary": {...}, "reduce_all": {...}, "inplace": {...}}."""
     return {
-        "binary": {**{op: binary_lane(ks.fn("f32_" + op), F32) for op in KT.ARITH_OPS},
-                   **{op: binary_lane(ks.fn("f32_" + op), BOOL) for op in KT.COMPARE_OPS}},
+        "binary": {op: binary_lane(ks.fn("f32_" + op), ks.fn(f"f32_{op}_flat"),
+                                   F32 if op in KT.ARITH_OPS else BOOL)
+                   for op in KT.ARITH_OPS + KT.COMPARE_OPS},
         "unary": {op: unary_lane(ks.fn("f32_" + op)) for op in KT.UNARY_OPS
                   if op != "gelu_tanh"},
         "reduce_all": {op: reduce_all_lane(ks.fn("f32_" + op))
                        for op in ("sum", "mean", "prod", "amax", "amin")},
-        "inplace": {op: inplace_binary_lane(ks.fn("f32_" + op)) for op in KT.ARITH_OPS},
+        "inplace": {op: inplace_binary_lane(ks.fn("f32_" + op), ks.fn(f"f32_{op}_flat"))
+                    for op in KT.ARITH_OPS},
     }
