@@ -120,20 +120,24 @@ def test_binary_in_place(ks):
 FLAT_SIZES = (0, 1, 3, 4, 5, 8, 17, 1031)
 
 
+@pytest.mark.parametrize("twin", ("flat", "flatc"))
 @pytest.mark.parametrize("op", ARITH + COMPARE)
-def test_flat_twin_matches_numpy(ks, op):
-    """f32_<op>_flat(n, a, b, y): the same-shape contiguous case in 4 arguments."""
+def test_flat_twin_matches_numpy(ks, op, twin):
+    """f32_<op>_flat(n, a, b, y): the same-shape contiguous case in 4 arguments;
+    f32_<op>_flatc: the same with b one value broadcast."""
     rng = np.random.default_rng(2)
     out_dtype = np.uint8 if op in COMPARE else np.float32
     for n in FLAT_SIZES:
-        a, b = _values(rng, n), _values(rng, n)
+        a, b = _values(rng, n), _values(rng, n if twin == "flat" else 1)
+        if twin == "flatc" and n:
+            b[0] = a[n // 2]                 # an exact tie for the comparisons
         y0 = np.full(n + 5, 0xEE if op in COMPARE else 7.5, out_dtype)
-        (y,) = call(ks, f"f32_{op}_flat", n, a, b, y0)
+        (y,) = call(ks, f"f32_{op}_{twin}", n, a, b, y0)
         assert np.all(y[n:] == y0[n:]), "wrote past n"
         with np.errstate(all="ignore"):
             want = REF[op](a, b)
         ok = y[:n] == want.astype(np.uint8) if op in COMPARE else same_bits_or_nan(y[:n], want)
-        assert ok.all(), f"{op}_flat {ks.isa} n={n}"
+        assert ok.all(), f"{op}_{twin} {ks.isa} n={n}"
 
 
 def test_flat_twin_in_place(ks):

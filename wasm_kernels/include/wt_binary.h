@@ -9,6 +9,7 @@
  * scalar and vector paths give bit-identical results. OUT is float, or uint8_t for the
  * comparisons (0/1). Each kernel also has a flat twin for same-shape contiguous operands:
  *   void wt_f32_<op>_flat_<isa>(size_t n, const float* a, const float* b, OUT* y)
+ * and a flatc twin for a contiguous `a` and a scalar b[0] (same arguments).
  */
 #pragma once
 #include "wt_common.h"
@@ -61,4 +62,8 @@ static inline void wt_put1_u8(uint8_t* y, v128_t mask) {
    * argument of a call from Python (ctypes in Pyodide) costs ~0.1 us */                 \
   WT_EXPORT void WT_SYM(f32_##op##_flat)(size_t n, const float* a, const float* b, OUT* y) { \
     WT_BINARY_ROW(VOP, PUT4, PUT1, a, 1, b, 1, y, n);                                   \
+  }                                                                                     \
+  /* and with b one value broadcast (x * 2.0, x > 0) */                                 \
+  WT_EXPORT void WT_SYM(f32_##op##_flatc)(size_t n, const float* a, const float* b, OUT* y) { \
+    WT_BINARY_ROW(VOP, PUT4, PUT1, a, 1, b, 0, y, n);                                   \
   }

@@ -72,10 +72,10 @@ def _out(shape, strides, nbytes, dtype, _S=Storage, _Z=_ZERO):
     return t, s
 
 
-def binary_lane(fn, flat, out_dtype, _S=Storage, _Z=_ZERO):
-    """Lane for elementwise.binary(op, a, b) with the 2-D binary kernel fn (a scalar operand)
-    and its 4-argument flat twin (same-shape operands)."""
-    raw, raw_flat = getattr(fn, "raw", None), getattr(flat, "raw", None)
+def binary_lane(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO):
+    """Lane for elementwise.binary(op, a, b) with the 4-argument twins of the binary kernel:
+    flat (same-shape operands), flatc (b a scalar); the 2-D kernel fn for a scalar a."""
+    raw, raw_flat, raw_flatc = (getattr(f, "raw", None) for f in (fn, flat, flatc))
     osz = out_dtype.itemsize
 
     def lane(a, b):
@@ -129,15 +129,16 @@ def binary_lane(fn, flat, out_dtype, _S=Storage, _Z=_ZERO):
             out._strides = lay[1]
             out._offset = 0
             out.dtype = out_dtype
-            if ca and cb:
-                raw_flat(n, pa + oa, pb + ob, po)
+            if ca:
+                (raw_flat if cb else raw_flatc)(n, pa + oa, pb + ob, po)
             else:
-                raw(1, n, pa + oa, 0, ca, pb + ob, 0, cb, po)
+                raw(1, n, pa, 0, 0, pb + ob, 0, 1, po)
         else:
             out, so = _out(lay[0], lay[1], n * osz, out_dtype)
-            if ca and cb:
-                flat(n, Region(sa, oa, n << 2, False), Region(sb, ob, n << 2, False),
-                     Region(so, 0, n * osz, True))
+            if ca:
+                (flat if cb else flatc)(n, Region(sa, oa, n << 2, False),
+                                        Region(sb, ob, (n << 2) if cb else 4, False),
+                                        Region(so, 0, n * osz, True))
             else:
                 fn(1, n, Region(sa, oa, (n << 2) if ca else 4, False), 0, ca,
                    Region(sb, ob, (n << 2) if cb else 4, False), 0, cb,
@@ -196,10 +197,10 @@ def reduce_all_lane(fn):
     return lane
 
 
-def inplace_binary_lane(fn, flat):
+def inplace_binary_lane(flat, flatc):
     """Lane for x.op_(y) / x op= y: x float32 row-major, y a float32 tensor of x's shape and
     layout that is disjoint from x or exactly x, or a Python float/int. Writes x, returns it."""
-    raw, raw_flat = getattr(fn, "raw", None), getattr(flat, "raw", None)
+    raw_flat, raw_flatc = getattr(flat, "raw", None), getattr(flatc, "raw", None)
 
     def lane(x, y):
         if x.__class__ is not Tensor or x.dtype is not F32:
@@ -226,20 +227,14 @@ def inplace_binary_lane(fn, flat):
         else:
             return None
         px, py = sx._addr, sy._addr
-        if raw is not None and not _guards[0] and px is not None and py is not None and \
+        if raw_flat is not None and not _guards[0] and px is not None and py is not None and \
                 not (sx.base or sy.base):
             px += ox
-            if cy:
-                raw_flat(n, px, py + oy, px)
-            else:
-                raw(1, n, px, 0, 1, py, 0, 0, px)
-        elif cy:
-            flat(n, Region(sx, ox, n << 2, False), Region(sy, oy, n << 2, False),
-                 Region(sx, ox, n << 2, True))
+            (raw_flat if cy else raw_flatc)(n, px, py + oy, px)
         else:
-            fn(1, n, Region(sx, ox, n << 2, False), 0, 1,
-               Region(sy, oy, (n << 2) if cy else 4, False), 0, cy,
-               Region(sx, ox, n << 2, True))
+            (flat if cy else flatc)(n, Region(sx, ox, n << 2, False),
+                                    Region(sy, oy, (n << 2) if cy else 4, False),
+                                    Region(sx, ox, n << 2, True))
         return x
     return lane
 
@@ -248,12 +243,12 @@ def lanes(ks):
     """{"binary": {op: lane}, "unary": {...}, "reduce_all": {...}, "inplace": {...}}."""
     return {
         "binary": {op: binary_lane(ks.fn("f32_" + op), ks.fn(f"f32_{op}_flat"),
-                                   F32 if op in KT.ARITH_OPS else BOOL)
+                                   ks.fn(f"f32_{op}_flatc"), F32 if op in KT.ARITH_OPS else BOOL)
                    for op in KT.ARITH_OPS + KT.COMPARE_OPS},
         "unary": {op: unary_lane(ks.fn("f32_" + op)) for op in KT.UNARY_OPS
                   if op != "gelu_tanh"},
         "reduce_all": {op: reduce_all_lane(ks.fn("f32_" + op))
                        for op in ("sum", "mean", "prod", "amax", "amin")},
-        "inplace": {op: inplace_binary_lane(ks.fn("f32_" + op), ks.fn(f"f32_{op}_flat"))
+        "inplace": {op: inplace_binary_lane(ks.fn(f"f32_{op}_flat"), ks.fn(f"f32_{op}_flatc"))
                     for op in KT.ARITH_OPS},
     }

@@ -20,7 +20,7 @@ MODULE_FILE = {"simd128": "webtensor_simd128.wasm", "relaxedsimd": "webtensor_re
 
 Kernel = namedtuple("Kernel", "name family op args relaxed")
 Kernel.__doc__ = """name: table key, e.g. "f32_exp"; family: the argument shape shared by a
-group (unary/binary/compare/binary_flat/compare_flat/reduce/argreduce/var/rowwise/gemm/gemv/copy); op: the Python op
+group (unary/binary/compare/binary_flat(c)/compare_flat(c)/reduce/argreduce/var/rowwise/gemm/gemv/copy); op: the Python op
 name ("gemv": matmul's M == 1 path);
 args: ((kind, arg name), ...); relaxed: True if the relaxed build has its own variant."""
 
@@ -43,7 +43,8 @@ GEMV_NR = 32          # y[n] = x[k] @ B[k, n]: matmul with M == 1, in 32-column 
 _UNARY = (("size", "n"), ("in", "x"), ("out", "y"))
 _BINARY = (("size", "m"), ("size", "n"), ("in", "a"), ("i32", "a_rs"), ("i32", "a_cs"),
            ("in", "b"), ("i32", "b_rs"), ("i32", "b_cs"), ("out", "y"))
-_BINARY_FLAT = (("size", "n"), ("in", "a"), ("in", "b"), ("out", "y"))  # same shape, contiguous
+# same shape, contiguous (_flat); or b one value (_flatc)
+_BINARY_FLAT = (("size", "n"), ("in", "a"), ("in", "b"), ("out", "y"))
 _MIDDLE = (("size", "outer"), ("size", "n"), ("size", "inner"), ("in", "x"), ("out", "y"))
 _VAR = (("size", "outer"), ("size", "n"), ("size", "inner"), ("f32", "correction"),
         ("in", "x"), ("out", "y"))
@@ -71,6 +72,10 @@ def _build():
         ks.append(Kernel("f32_" + op + "_flat", "binary_flat", op, _BINARY_FLAT, False))
     for op in COMPARE_OPS:
         ks.append(Kernel("f32_" + op + "_flat", "compare_flat", op, _BINARY_FLAT, False))
+    for op in ARITH_OPS:
+        ks.append(Kernel("f32_" + op + "_flatc", "binary_flatc", op, _BINARY_FLAT, False))
+    for op in COMPARE_OPS:
+        ks.append(Kernel("f32_" + op + "_flatc", "compare_flatc", op, _BINARY_FLAT, False))
     for op in REDUCE_OPS:
         ks.append(Kernel("f32_" + op, "reduce", op, _MIDDLE, False))
     ks.append(Kernel("f32_var", "var", "var", _VAR, False))
