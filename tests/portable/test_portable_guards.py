@@ -33,6 +33,10 @@ def example(kernel, rng):
     if fam in ("binary", "compare"):
         return [5, 7, _floats(rng, 35), 7, 1, _floats(rng, 7), 0, 1,
                 _fill(35, "B" if fam == "compare" else "f")]
+    if fam in ("binary_flat", "compare_flat", "binary_flatc", "compare_flatc"):
+        nb = 1 if fam.endswith("c") else 37
+        return [37, _floats(rng, 37), _floats(rng, nb),
+                _fill(37, "B" if fam.startswith("compare") else "f")]
     if fam in ("reduce", "argreduce", "var"):
         extra = [1.0] if fam == "var" else []
         return [3, 5, 4] + extra + [_floats(rng, 60), _fill(12, "q" if fam == "argreduce"

@@ -115,3 +115,37 @@ def test_binary_in_place(ks):
                Region(st, 0, a.nbytes, True))
     got = np.frombuffer(bytes(st.view()), np.float32).reshape(m, n)
     assert np.array_equal(got, a.reshape(m, n) + b)
+
+
+FLAT_SIZES = (0, 1, 3, 4, 5, 8, 17, 1031)
+
+
+@pytest.mark.parametrize("twin", ("flat", "flatc"))
+@pytest.mark.parametrize("op", ARITH + COMPARE)
+def test_flat_twin_matches_numpy(ks, op, twin):
+    """f32_<op>_flat(n, a, b, y): the same-shape contiguous case in 4 arguments;
+    f32_<op>_flatc: the same with b one value broadcast."""
+    rng = np.random.default_rng(2)
+    out_dtype = np.uint8 if op in COMPARE else np.float32
+    for n in FLAT_SIZES:
+        a, b = _values(rng, n), _values(rng, n if twin == "flat" else 1)
+        if twin == "flatc" and n:
+            b[0] = a[n // 2]                 # an exact tie for the comparisons
+        y0 = np.full(n + 5, 0xEE if op in COMPARE else 7.5, out_dtype)
+        (y,) = call(ks, f"f32_{op}_{twin}", n, a, b, y0)
+        assert np.all(y[n:] == y0[n:]), "wrote past n"
+        with np.errstate(all="ignore"):
+            want = REF[op](a, b)
+        ok = y[:n] == want.astype(np.uint8) if op in COMPARE else same_bits_or_nan(y[:n], want)
+        assert ok.all(), f"{op}_{twin} {ks.isa} n={n}"
+
+
+def test_flat_twin_in_place(ks):
+    """y aliasing a (x.add_(y) on same-shape tensors)."""
+    a = np.arange(37, dtype=np.float32)
+    b = np.linspace(-1, 1, 37, dtype=np.float32)
+    st, bs = storage_of(a), storage_of(b)
+    ks.f32_mul_flat(37, Region(st, 0, a.nbytes, False), Region(bs, 0, b.nbytes, False),
+                    Region(st, 0, a.nbytes, True))
+    got = np.frombuffer(bytes(st.view()), np.float32)
+    assert np.array_equal(got, a * b)

@@ -7,7 +7,9 @@
  * Column strides 1 and 0 get vector loops (the branch is hoisted out of the row loop);
  * any other column stride takes a gather loop. Tails use the vector op on splats so the
  * scalar and vector paths give bit-identical results. OUT is float, or uint8_t for the
- * comparisons (0/1).
+ * comparisons (0/1). Each kernel also has a flat twin for same-shape contiguous operands:
+ *   void wt_f32_<op>_flat_<isa>(size_t n, const float* a, const float* b, OUT* y)
+ * and a flatc twin for a contiguous `a` and a scalar b[0] (same arguments).
  */
 #pragma once
 #include "wt_common.h"
@@ -55,4 +57,13 @@ static inline void wt_put1_u8(uint8_t* y, v128_t mask) {
       else if (a_cs == 0 && b_cs == 1) WT_BINARY_ROW(VOP, PUT4, PUT1, pa, 0, pb, 1, y, n); \
       else WT_BINARY_ROW(VOP, PUT4, PUT1, pa, a_cs, pb, b_cs, y, n);                       \
     }                                                                                   \
+  }                                                                                     \
+  /* the same-shape contiguous case alone: 4 arguments instead of 9, since every         \
+   * argument of a call from Python (ctypes in Pyodide) costs ~0.1 us */                 \
+  WT_EXPORT void WT_SYM(f32_##op##_flat)(size_t n, const float* a, const float* b, OUT* y) { \
+    WT_BINARY_ROW(VOP, PUT4, PUT1, a, 1, b, 1, y, n);                                   \
+  }                                                                                     \
+  /* and with b one value broadcast (x * 2.0, x > 0) */                                 \
+  WT_EXPORT void WT_SYM(f32_##op##_flatc)(size_t n, const float* a, const float* b, OUT* y) { \
+    WT_BINARY_ROW(VOP, PUT4, PUT1, a, 1, b, 0, y, n);                                   \
   }

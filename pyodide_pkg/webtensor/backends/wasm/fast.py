@@ -72,9 +72,10 @@ def _out(shape, strides, nbytes, dtype, _S=Storage, _Z=_ZERO):
     return t, s
 
 
-def binary_lane(fn, out_dtype):
-    """Lane for elementwise.binary(op, a, b) with the 2-D binary kernel fn."""
-    raw = getattr(fn, "raw", None)
+def binary_lane(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO):
+    """Lane for elementwise.binary(op, a, b) with the 4-argument twins of the binary kernel:
+    flat (same-shape operands), flatc (b a scalar); the 2-D kernel fn for a scalar a."""
+    raw, raw_flat, raw_flatc = (getattr(f, "raw", None) for f in (fn, flat, flatc))
     osz = out_dtype.itemsize
 
     def lane(a, b):
@@ -113,15 +114,35 @@ def binary_lane(fn, out_dtype):
         n = lay[2]
         if not n:
             return None
-        out, so = _out(lay[0], lay[1], n * osz, out_dtype)
         pa, pb = sa._addr, sb._addr
         if raw is not None and not _guards[0] and pa is not None and pb is not None and \
                 not (sa.base or sb.base):
-            raw(1, n, pa + oa, 0, ca, pb + ob, 0, cb, so._addr)
+            # _out inlined: this is the hottest path of all
+            so = _new_object(_S)
+            so.buf = buf = _Z * (n * osz)
+            so.base = 0
+            so.nbytes = n * osz
+            so._addr = po = buf.buffer_info()[0]
+            out = _new_object(Tensor)
+            out._storage = so
+            out.shape = lay[0]
+            out._strides = lay[1]
+            out._offset = 0
+            out.dtype = out_dtype
+            if ca:
+                (raw_flat if cb else raw_flatc)(n, pa + oa, pb + ob, po)
+            else:
+                raw(1, n, pa, 0, 0, pb + ob, 0, 1, po)
         else:
-            fn(1, n, Region(sa, oa, (n << 2) if ca else 4, False), 0, ca,
-               Region(sb, ob, (n << 2) if cb else 4, False), 0, cb,
-               Region(so, 0, n * osz, True))
+            out, so = _out(lay[0], lay[1], n * osz, out_dtype)
+            if ca:
+                (flat if cb else flatc)(n, Region(sa, oa, n << 2, False),
+                                        Region(sb, ob, (n << 2) if cb else 4, False),
+                                        Region(so, 0, n * osz, True))
+            else:
+                fn(1, n, Region(sa, oa, (n << 2) if ca else 4, False), 0, ca,
+                   Region(sb, ob, (n << 2) if cb else 4, False), 0, cb,
+                   Region(so, 0, n * osz, True))
         return out
     return lane
 
@@ -176,10 +197,10 @@ def reduce_all_lane(fn):
     return lane
 
 
-def inplace_binary_lane(fn):
+def inplace_binary_lane(flat, flatc):
     """Lane for x.op_(y) / x op= y: x float32 row-major, y a float32 tensor of x's shape and
     layout that is disjoint from x or exactly x, or a Python float/int. Writes x, returns it."""
-    raw = getattr(fn, "raw", None)
+    raw_flat, raw_flatc = getattr(flat, "raw", None), getattr(flatc, "raw", None)
 
     def lane(x, y):
         if x.__class__ is not Tensor or x.dtype is not F32:
@@ -206,14 +227,14 @@ def inplace_binary_lane(fn):
         else:
             return None
         px, py = sx._addr, sy._addr
-        if raw is not None and not _guards[0] and px is not None and py is not None and \
+        if raw_flat is not None and not _guards[0] and px is not None and py is not None and \
                 not (sx.base or sy.base):
             px += ox
-            raw(1, n, px, 0, 1, py + oy, 0, cy, px)
+            (raw_flat if cy else raw_flatc)(n, px, py + oy, px)
         else:
-            fn(1, n, Region(sx, ox, n << 2, False), 0, 1,
-               Region(sy, oy, (n << 2) if cy else 4, False), 0, cy,
-               Region(sx, ox, n << 2, True))
+            (flat if cy else flatc)(n, Region(sx, ox, n << 2, False),
+                                    Region(sy, oy, (n << 2) if cy else 4, False),
+                                    Region(sx, ox, n << 2, True))
         return x
     return lane
 
@@ -221,11 +242,13 @@ def inplace_binary_lane(fn):
 def lanes(ks):
     """{"binary": {op: lane}, "unary": {...}, "reduce_all": {...}, "inplace": {...}}."""
     return {
-        "binary": {**{op: binary_lane(ks.fn("f32_" + op), F32) for op in KT.ARITH_OPS},
-                   **{op: binary_lane(ks.fn("f32_" + op), BOOL) for op in KT.COMPARE_OPS}},
+        "binary": {op: binary_lane(ks.fn("f32_" + op), ks.fn(f"f32_{op}_flat"),
+                                   ks.fn(f"f32_{op}_flatc"), F32 if op in KT.ARITH_OPS else BOOL)
+                   for op in KT.ARITH_OPS + KT.COMPARE_OPS},
         "unary": {op: unary_lane(ks.fn("f32_" + op)) for op in KT.UNARY_OPS
                   if op != "gelu_tanh"},
         "reduce_all": {op: reduce_all_lane(ks.fn("f32_" + op))
                        for op in ("sum", "mean", "prod", "amax", "amin")},
-        "inplace": {op: inplace_binary_lane(ks.fn("f32_" + op)) for op in KT.ARITH_OPS},
+        "inplace": {op: inplace_binary_lane(ks.fn(f"f32_{op}_flat"), ks.fn(f"f32_{op}_flatc"))
+                    for op in KT.ARITH_OPS},
     }

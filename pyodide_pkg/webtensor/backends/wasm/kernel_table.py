@@ -48,6 +48,8 @@ LINEAR_ACTS = (None, "relu", "gelu", "gelu_tanh", "silu")
 _UNARY = (("size", "n"), ("in", "x"), ("out", "y"))
 _BINARY = (("size", "m"), ("size", "n"), ("in", "a"), ("i32", "a_rs"), ("i32", "a_cs"),
            ("in", "b"), ("i32", "b_rs"), ("i32", "b_cs"), ("out", "y"))
+# same shape, contiguous (_flat); or b one value (_flatc)
+_BINARY_FLAT = (("size", "n"), ("in", "a"), ("in", "b"), ("out", "y"))
 _MIDDLE = (("size", "outer"), ("size", "n"), ("size", "inner"), ("in", "x"), ("out", "y"))
 _VAR = (("size", "outer"), ("size", "n"), ("size", "inner"), ("f32", "correction"),
         ("in", "x"), ("out", "y"))
@@ -128,6 +130,14 @@ def _build():
         ks.append(Kernel("f32_" + op, "binary", op, _BINARY, False))
     for op in COMPARE_OPS:
         ks.append(Kernel("f32_" + op, "compare", op, _BINARY, False))
+    for op in ARITH_OPS:
+        ks.append(Kernel("f32_" + op + "_flat", "binary_flat", op, _BINARY_FLAT, False))
+    for op in COMPARE_OPS:
+        ks.append(Kernel("f32_" + op + "_flat", "compare_flat", op, _BINARY_FLAT, False))
+    for op in ARITH_OPS:
+        ks.append(Kernel("f32_" + op + "_flatc", "binary_flatc", op, _BINARY_FLAT, False))
+    for op in COMPARE_OPS:
+        ks.append(Kernel("f32_" + op + "_flatc", "compare_flatc", op, _BINARY_FLAT, False))
     for op in REDUCE_OPS:
         ks.append(Kernel("f32_" + op, "reduce", op, _MIDDLE, False))
     ks.append(Kernel("f32_var", "var", "var", _VAR, False))

@@ -1,5 +1,5 @@
 """Pyodide runtime: ctypes.CDLL on the side module (Pyodide's dynamic linker gives it its own
-data block and the shared stack). Storage bytearrays live in the same wasm heap, so a Region
+data block and the shared stack). Storage buffers live in the same wasm heap, so a Region
 becomes the plain address storage.address() + storage.base + offset: zero copy.
 
 No argtypes: ctypes' per-argument converters cost ~0.3 us each (2.6 us of a 9-argument call),
