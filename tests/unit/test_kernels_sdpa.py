@@ -133,3 +133,16 @@ def test_long_sequence_is_streamed(ks):
     ref, _ = ref_attention(q, k, v, None, False, scale)
     assert np.all(np.isfinite(y))
     assert np.max(np.abs(y - ref)) < 2e-3
+
+
+@pytest.mark.parametrize("S", [1, 2, 5, 67])
+def test_mask_with_the_largest_score_in_the_block_tail(ks, S):
+    """Scores past the last full 4-key group (S % 4) take part in the block max."""
+    rng = np.random.default_rng(S)
+    q = rng.standard_normal((1, 1, 2, 4)).astype(np.float32)
+    k = rng.standard_normal((1, 1, S, 4)).astype(np.float32)
+    v = rng.standard_normal((1, 1, S, 3)).astype(np.float32)
+    mask = np.zeros((1, 1, 2, S), np.float32)
+    mask[..., -1] = 80.0          # exp(80) overflows f32 unless the max includes it
+    y, scale = run(ks, q, k, v, mask=mask)
+    check(y, q, k, v, mask, False, scale, S)

@@ -127,21 +127,29 @@ static void attend_row(const float* q, const float* k, int k_rs, const float* v,
   for (size_t j0 = 0; j0 < Se; j0 += WT_SDPA_BK) {
     const size_t nb = wt_min_size(WT_SDPA_BK, Se - j0);
     scores(q, k + (ptrdiff_t)j0 * k_rs, k_rs, nb, E, scale, s);
-    float bm = -__builtin_inff();
+    v128_t bv = WT_SPLAT(-__builtin_inff());   /* f32x4.max propagates nan, like nan_max */
+    size_t j = 0;
     if (mrow) {
-      for (size_t j = 0; j < nb; j++) {
-        s[j] += mrow[j0 + j];
-        bm = nan_max(bm, s[j]);
+      const float* mb = mrow + j0;
+      for (; j + 4 <= nb; j += 4) {
+        const v128_t sv = wasm_f32x4_add(wasm_v128_load(s + j), wasm_v128_load(mb + j));
+        wasm_v128_store(s + j, sv);
+        bv = wasm_f32x4_max(bv, sv);
       }
+      for (size_t t = j; t < nb; t++) s[t] += mb[t];
     } else {
-      for (size_t j = 0; j < nb; j++) bm = nan_max(bm, s[j]);
+      for (; j + 4 <= nb; j += 4) bv = wasm_f32x4_max(bv, wasm_v128_load(s + j));
     }
+    bv = wasm_f32x4_max(bv, wasm_i32x4_shuffle(bv, bv, 2, 3, 0, 1));
+    bv = wasm_f32x4_max(bv, wasm_i32x4_shuffle(bv, bv, 1, 0, 3, 2));
+    float bm = wasm_f32x4_extract_lane(bv, 0);
+    for (size_t t = j; t < nb; t++) bm = nan_max(bm, s[t]);
     const float mn = nan_max(m, bm);
     if (mn == -__builtin_inff()) continue;             /* everything so far masked */
     const v128_t mv = WT_SPLAT(mn);
     const float c = wasm_f32x4_extract_lane(wt_exp(WT_SPLAT(m - mn)), 0);
     v128_t ls = WT_SPLAT(0.0f);
-    size_t j = 0;
+    j = 0;
     for (; j + 4 <= nb; j += 4) {
       const v128_t p = wt_exp(wasm_f32x4_sub(wasm_v128_load(s + j), mv));
       wasm_v128_store(s + j, p);
