@@ -14,7 +14,7 @@
  *    rows of W at a time, 8 accumulators, one horizontal reduction per 4 outputs. W streams
  *    once per pair of rows: the decode GEMV (m == 1) reads W exactly once.
  *  - otherwise: W^T is packed on the fly, NC columns x KC depth at a time, into a static
- *    panel (64 KiB in the module's own data, no allocation), and the 4x8 microkernel of
+ *    panel (256 KiB in the module's own data, no allocation), and the 4x8 microkernel of
  *    wt_gemm.h sweeps every 4-row strip of x over each 8-column panel (panel in L1, x strips
  *    from L2). Packing reads W once per call, ~1/(2*m/4) of the microkernel's work.
  * Epilogue: the first k-block starts from the bias (no extra pass); the activation is the
@@ -28,11 +28,14 @@
 #endif
 #include "wt_gemm.h"
 
+/* KC x NC B panel (256 KiB) and MC x KC A block (128 KiB): measured against 256/256/128
+ * (bench_gemm_kernels.mjs --cpu, relaxed, V8): 36 -> 43 GFLOP/s at 1024^3, +5% at
+ * 128x384x1536, equal at 512^3. */
 #ifndef KC
-#define KC 256
+#define KC 512
 #endif
 #ifndef NC
-#define NC 256
+#define NC 128
 #endif
 #ifndef DOT_M
 #define DOT_M 4
@@ -150,13 +153,13 @@ static void dot_form(size_t m, size_t n, size_t k, const float* x, ptrdiff_t x_r
   }
 }
 
-/* Cache blocking (Goto's order): an NC x KC block of B is packed into 8-column panels
+/* Cache blocking (Goto's order): a KC x NC block of B is packed into 8-column panels
  * (256 KiB, L2) and an MC x KC block of A (128 KiB, L2) is swept over it one 4-row strip
  * (L1) at a time per 8-column panel (L1). A is used in place when its rows are contiguous,
  * else (transposed A) packed into 4-row strips first. Both buffers are static: the module's
  * own data, single-threaded like the module. */
 #ifndef MC
-#define MC 128
+#define MC 64
 #endif
 static float bpanel[KC * NC] __attribute__((aligned(16)));
 static float apanel[MC * KC] __attribute__((aligned(16)));
