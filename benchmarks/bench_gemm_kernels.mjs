@@ -73,7 +73,7 @@ function bestTime(f) {
   return b / 1000;
 }
 
-const SHAPES = [[1, 768, 768], [1, 576, 1536], [2, 768, 768], [4, 768, 768], [8, 768, 768],
+const SHAPES = [[1, 768, 768], [1, 576, 1536], [1, 2048, 8192], [2, 768, 768], [4, 768, 768], [8, 768, 768],
                 [16, 768, 768], [128, 384, 1536], [256, 256, 256], [512, 512, 512],
                 [1024, 1024, 1024]];
 
@@ -91,12 +91,16 @@ const CASES = {
     K.lin(1, m, n, k, p.x, 0, k, 1, p.w, 0, k, p.bias, 1, p.y, 0, n, 0);
     K.gelu(m * n, p.y, p.y);
   },
+  // m == 1 only, in GB/s of W read (not GFLOP/s): the decode GEMV against the memory roofline,
+  // a plain streaming read of the same bytes (f32_sum over n*k floats)
+  "W GB/s": (K, m, k, n, p) => [() => K.lin(1, 1, n, k, p.x, 0, k, 1, p.w, 0, k, p.bias, 0, p.y, 0, n, 0), 4 * n * k],
+  "sum GB/s": (K, m, k, n, p) => [() => K.sum(1, n * k, 1, p.w, p.y), 4 * n * k],
 };
 
 function setup(kdir, isa) {
   const K = load(kdir, isa);
   K.gemm = K.fn("f32_gemm_4x8"); K.gemv = K.fn("f32_gemv_1x32");
-  K.lin = K.fn("f32_linear_4x8"); K.gelu = K.fn("f32_gelu");
+  K.lin = K.fn("f32_linear_4x8"); K.gelu = K.fn("f32_gelu"); K.sum = K.fn("f32_sum");
   return K;
 }
 
@@ -122,14 +126,16 @@ for (const isa of isas) {
   for (const [m, k, n] of shapes) {
     const line = { isa, shape: `${m}x${k}x${n}` };
     for (const c of cases) {
-      if (c.startsWith("xT") && m === 1) continue;
+      if ((c.startsWith("xT") && m === 1) || (c.endsWith("GB/s") && m !== 1)) continue;
       const best = Ks.map(() => 0);
       for (let r = 0; r < rounds; r++) {   // interleaved, best of rounds: the machine is shared
         Ks.forEach((K, i) => {
           K.reset();
           const p = { x: K.alloc(m * k), xt: K.alloc(m * k), b: K.alloc(k * n, k ** -0.5),
                       w: K.alloc(n * k, k ** -0.5), bias: K.alloc(n), y: K.alloc(m * n) };
-          const g = 2 * m * n * k / bestTime(CASES[c](K, m, k, n, p)) / 1e9;
+          const f = CASES[c](K, m, k, n, p);
+          const g = Array.isArray(f) ? f[1] / bestTime(f[0]) / 1e9
+                                     : 2 * m * n * k / bestTime(f) / 1e9;
           best[i] = Math.max(best[i], g);
         });
       }

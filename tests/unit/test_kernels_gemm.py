@@ -173,7 +173,8 @@ def test_gemm_packed_path(ks, transposed_a):
     """m >= 64 rows: B packed (and a transposed A packed into 4-row strips) by the shared
     cache-blocked driver; row/column/depth tails, k > KC, n > NC, m > MC."""
     rng = np.random.default_rng(8)
-    for m, n, k in ((64, 9, 5), (67, 1, 1), (130, 260, 257), (66, 13, 0), (131, 33, 300)):
+    for m, n, k in ((64, 9, 5), (67, 1, 1), (130, 260, 257), (66, 13, 0), (131, 33, 300),
+                    (70, 20, 1100)):
         a = rng.uniform(-1, 1, max(1, m * k)).astype(np.float32)
         b = rng.uniform(-1, 1, max(1, k * n)).astype(np.float32)
         a_rs, a_cs = (1, m) if transposed_a else (k, 1)

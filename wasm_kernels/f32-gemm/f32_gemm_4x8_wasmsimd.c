@@ -15,8 +15,12 @@
 #define WT_MR 4
 #include "wt_gemm.h"
 
+#ifndef KC
 #define KC 256
+#endif
+#ifndef NC
 #define NC 256
+#endif
 /* From this many rows on, B is packed and A (when its rows are strided, e.g. transposed)
  * too, through f32_linear's cache-blocked driver (measured, benchmarks/bench_gemm_kernels.mjs
  * --cpu, V8: equal at 128..512 rows, 32 -> 38 GFLOP/s at 1024^3, transposed A 22-37 -> 38-45;

@@ -9,14 +9,17 @@
  * (erf), 3 gelu_tanh, 4 silu. A batch stride of 0 broadcasts that operand. y must not
  * overlap x, w or bias; only y's [m, n] rows are written.
  *
- * Two forms, by m (chosen by measurement, benchmarks/bench_gemm.py):
+ * Two forms, by m (chosen by measurement, benchmarks/bench_gemm_kernels.mjs --cpu: at m = 2
+ * dot 18.7 vs packed 11.1 GFLOP/s, m = 3 equal, m = 4 packed 22.5 vs dot 18.6):
  *  - m < DOT_M with unit x_cs: dot products vectorised along k. 1 or 2 rows of x against 4
  *    rows of W at a time, 8 accumulators, one horizontal reduction per 4 outputs. W streams
  *    once per pair of rows: the decode GEMV (m == 1) reads W exactly once.
  *  - otherwise: W^T is packed on the fly, NC columns x KC depth at a time, into a static
- *    panel (64 KiB in the module's own data, no allocation), and the 4x8 microkernel of
+ *    panel (256 KiB in the module's own data, no allocation), and the 4x8 microkernel of
  *    wt_gemm.h sweeps every 4-row strip of x over each 8-column panel (panel in L1, x strips
- *    from L2). Packing reads W once per call, ~1/(2*m/4) of the microkernel's work.
+ *    from L2). Packing reads W once per call: no packed copy of any weight is kept (with
+ *    the same kernel, x @ W^T measures as fast as x @ B on a pre-transposed B).
+ *    Strided x (x^T @ W^T) is packed into 4-row strips per block too.
  * Epilogue: the first k-block starts from the bias (no extra pass); the activation is the
  * module's own unary kernel (same accuracy as webtensor's relu/gelu/silu) applied to each
  * finished block of y while it is still in cache.
@@ -28,11 +31,14 @@
 #endif
 #include "wt_gemm.h"
 
+/* KC x NC B panel (256 KiB) and MC x KC A block (128 KiB): measured against 256/256/128
+ * (bench_gemm_kernels.mjs --cpu, relaxed, V8): 36 -> 43 GFLOP/s at 1024^3, +5% at
+ * 128x384x1536, equal at 512^3. */
 #ifndef KC
-#define KC 256
+#define KC 512
 #endif
 #ifndef NC
-#define NC 256
+#define NC 128
 #endif
 #ifndef DOT_M
 #define DOT_M 4
@@ -150,13 +156,13 @@ static void dot_form(size_t m, size_t n, size_t k, const float* x, ptrdiff_t x_r
   }
 }
 
-/* Cache blocking (Goto's order): an NC x KC block of B is packed into 8-column panels
+/* Cache blocking (Goto's order): a KC x NC block of B is packed into 8-column panels
  * (256 KiB, L2) and an MC x KC block of A (128 KiB, L2) is swept over it one 4-row strip
  * (L1) at a time per 8-column panel (L1). A is used in place when its rows are contiguous,
  * else (transposed A) packed into 4-row strips first. Both buffers are static: the module's
  * own data, single-threaded like the module. */
 #ifndef MC
-#define MC 128
+#define MC 64
 #endif
 static float bpanel[KC * NC] __attribute__((aligned(16)));
 static float apanel[MC * KC] __attribute__((aligned(16)));

@@ -53,8 +53,15 @@ def _matmul(a, b, kernel="addmm_impl_cpu_"):
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
     comp = _compute(dt)
     out = Tensor._empty(batch + (m, n), comp)
+    if comp is dt:   # no views to build when the batch dims already agree (per-call cost)
+        if a.shape[:-2] != batch:
+            a = a.expand(batch + (m, k))
+        if b.shape[:-2] != batch:
+            b = b.expand(batch + (k, n))
+        dispatch("matmul", out, a, b)
+        return out
     dispatch("matmul", out, a.to(comp).expand(batch + (m, k)), b.to(comp).expand(batch + (k, n)))
-    return out if comp is dt else out.to(dt)
+    return out.to(dt)
 
 
 def mm(a, b):

@@ -279,13 +279,14 @@ def matmul(out, a, b):
     m, k = a.shape[-2:]
     n = b.shape[-1]
     batch = out.numel() // (m * n)
+    b_bs = _batch_stride(b)
+    # B = W^T with W [n, k] row-major (`x @ W.T`): the linear kernel reads W in place; its
+    # dot-product form for m < 4 wants unit-stride rows of A (a few rows: cheap to copy)
+    bt = n > 1 and k > 1 and b._strides[-2] == 1 and b_bs is not None
     a_bs = _batch_stride(a)
-    if a_bs is None:
+    if a_bs is None or (bt and m < 4 and a._strides[-1] != 1):
         a = _copier.contiguous(a)
         a_bs = m * k
-    b_bs = _batch_stride(b)
-    # B = W^T with W [n, k] row-major (`x @ W.T`): the linear kernel reads W in place
-    bt = n > 1 and k > 1 and b._strides[-2] == 1 and b_bs is not None
     if not bt and ((n > 1 and b._strides[-1] != 1) or b_bs is None):
         b = _copier.contiguous(b)     # B needs unit column stride (contiguous rows)
         b_bs = _batch_stride(b)

@@ -37,7 +37,9 @@ def bind(ks, copier):
         ro = region(out, True)
         # x as [m, k] rows: its leading dims must merge into one strided dim
         lead, (ls,) = coalesce(x.shape[:-1], x._strides[:-1])
-        if len(lead) > 1:
+        # the dot-product form (m < 4 rows) reads x rows as vectors: a few rows are cheap to
+        # copy, the strided fallback would pack all of W
+        if len(lead) > 1 or (m < 4 and k > 1 and x._strides[-1] != 1):
             x = copier.contiguous(x)
             if x is None:
                 return NotImplemented
