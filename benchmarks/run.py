@@ -131,7 +131,8 @@ def main(argv=None):
     ap.add_argument("--only", choices=["node", "chromium"])
     ap.add_argument("--sizes", default="128,256,512,1024")
     ap.add_argument("--peers", action="store_true",
-                    help="run benchmarks/peers/run_peers.py instead (writes benchmarks/peers.json)")
+                    help="run benchmarks/peers/run_peers.py and run_conv.py instead (sgemm and "
+                         "conv2d against tfjs/ORT; writes benchmarks/peers*.json)")
     ap.add_argument("--bandwidth", action="store_true",
                     help="run benchmarks/bench_bandwidth.py (writes benchmarks/bandwidth.json)")
     ap.add_argument("--quant", action="store_true",
@@ -140,12 +141,13 @@ def main(argv=None):
     args = ap.parse_args(argv)
     if args.bandwidth:
         return bandwidth_main(args)
-    if args.peers:
-        spec = importlib.util.spec_from_file_location(
-            "run_peers", REPO / "benchmarks" / "peers" / "run_peers.py")
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        mod.main()
+    if args.peers:          # sgemm, then conv2d layers, each in one Chromium run
+        for name in ("run_peers", "run_conv"):
+            spec = importlib.util.spec_from_file_location(
+                name, REPO / "benchmarks" / "peers" / f"{name}.py")
+            mod = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(mod)
+            mod.main()
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     if args.quant:
