@@ -22,15 +22,6 @@
 
 #define WT_SDPA_BK 64
 
-/* [sum a0, sum a1, sum a2, sum a3] */
-static inline v128_t hsum4(v128_t a0, v128_t a1, v128_t a2, v128_t a3) {
-  const v128_t t0 = wasm_f32x4_add(wasm_i32x4_shuffle(a0, a1, 0, 4, 1, 5),
-                                   wasm_i32x4_shuffle(a0, a1, 2, 6, 3, 7));
-  const v128_t t1 = wasm_f32x4_add(wasm_i32x4_shuffle(a2, a3, 0, 4, 1, 5),
-                                   wasm_i32x4_shuffle(a2, a3, 2, 6, 3, 7));
-  return wasm_f32x4_add(wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5),
-                        wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
-}
 
 /* s[j] = scale * q . k_j for nb keys starting at k (row stride k_rs) */
 static void scores(const float* q, const float* k, int k_rs, size_t nb, size_t E, float scale,
@@ -59,7 +50,7 @@ static void scores(const float* q, const float* k, int k_rs, size_t nb, size_t E
       a2 = WT_MADD(qv, wt_load_partial(k2 + e, E - e, 0.0f), a2);
       a3 = WT_MADD(qv, wt_load_partial(k3 + e, E - e, 0.0f), a3);
     }
-    wasm_v128_store(s + j, wasm_f32x4_mul(hsum4(a0, a1, a2, a3), sc));
+    wasm_v128_store(s + j, wasm_f32x4_mul(wt_hsum4(a0, a1, a2, a3), sc));
   }
   for (; j < nb; j++) {
     const float* kj = k + (ptrdiff_t)j * k_rs;
@@ -69,7 +60,7 @@ static void scores(const float* q, const float* k, int k_rs, size_t nb, size_t E
     if (e < E)
       a = WT_MADD(wt_load_partial(q + e, E - e, 0.0f), wt_load_partial(kj + e, E - e, 0.0f), a);
     const v128_t z = WT_SPLAT(0.0f);
-    s[j] = wasm_f32x4_extract_lane(hsum4(a, z, z, z), 0) * scale;
+    s[j] = wasm_f32x4_extract_lane(wt_hsum4(a, z, z, z), 0) * scale;
   }
 }
 
@@ -161,7 +152,7 @@ static void attend_row(const float* q, const float* k, int k_rs, const float* v,
       ls = wasm_f32x4_add(ls, p);
     }
     const v128_t z = WT_SPLAT(0.0f);
-    l = l * c + wasm_f32x4_extract_lane(hsum4(ls, z, z, z), 0);
+    l = l * c + wasm_f32x4_extract_lane(wt_hsum4(ls, z, z, z), 0);
     accumulate(y, c, s, v + (ptrdiff_t)j0 * v_rs, v_rs, nb, Ev);
     m = mn;
   }

@@ -46,6 +46,16 @@ static inline void wt_store_partial(float* p, size_t r, v128_t v) {
   for (size_t i = 0; i < r; i++) p[i] = t[i];
 }
 
+/* [sum a0, sum a1, sum a2, sum a3]: four horizontal sums in one vector. */
+static inline v128_t wt_hsum4(v128_t a0, v128_t a1, v128_t a2, v128_t a3) {
+  const v128_t s01 = wasm_f32x4_add(wasm_i32x4_shuffle(a0, a1, 0, 4, 1, 5),
+                                    wasm_i32x4_shuffle(a0, a1, 2, 6, 3, 7));
+  const v128_t s23 = wasm_f32x4_add(wasm_i32x4_shuffle(a2, a3, 0, 4, 1, 5),
+                                    wasm_i32x4_shuffle(a2, a3, 2, 6, 3, 7));
+  return wasm_f32x4_add(wasm_i32x4_shuffle(s01, s23, 0, 1, 4, 5),
+                        wasm_i32x4_shuffle(s01, s23, 2, 3, 6, 7));
+}
+
 /* Lanes whose index is < r are all-ones. */
 static inline v128_t wt_lane_mask(size_t r) {
   return wasm_i32x4_lt(wasm_i32x4_make(0, 1, 2, 3), wasm_i32x4_splat((int32_t)r));

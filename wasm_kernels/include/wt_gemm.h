@@ -64,15 +64,6 @@ static inline void wt_pack_wt8(size_t nr, size_t kc, const float* w, ptrdiff_t l
     for (size_t c = 0; c < WT_NR; c++) panel[c] = c < nr ? r[c][l] : 0.0f;
 }
 
-/* [sum(a0), sum(a1), sum(a2), sum(a3)] */
-static inline v128_t wt_hsum4(v128_t a0, v128_t a1, v128_t a2, v128_t a3) {
-  const v128_t s01 = wasm_f32x4_add(wasm_i32x4_shuffle(a0, a1, 0, 4, 1, 5),
-                                    wasm_i32x4_shuffle(a0, a1, 2, 6, 3, 7));
-  const v128_t s23 = wasm_f32x4_add(wasm_i32x4_shuffle(a2, a3, 0, 4, 1, 5),
-                                    wasm_i32x4_shuffle(a2, a3, 2, 6, 3, 7));
-  return wasm_f32x4_add(wasm_i32x4_shuffle(s01, s23, 0, 1, 4, 5),
-                        wasm_i32x4_shuffle(s01, s23, 2, 3, 6, 7));
-}
 
 /* C[0:mr, 0:nr] = init + A[0:mr, 0:kc] @ B[0:kc, 0:8], for MR (set by the including file,
  * #define WT_MR) rows per tile. A(i, l) = a[i*a_rs + l*a_cs] is read one scalar at a time and

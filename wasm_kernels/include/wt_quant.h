@@ -101,15 +101,6 @@ static inline v128_t wt_sum32(const float* x) {
   return wasm_f32x4_add(wasm_f32x4_add(s0, s1), wasm_f32x4_add(s2, s3));
 }
 
-/* [sum a0, sum a1, sum a2, sum a3] */
-static inline v128_t wt_hsum4(v128_t a0, v128_t a1, v128_t a2, v128_t a3) {
-  const v128_t s01 = wasm_f32x4_add(wasm_i32x4_shuffle(a0, a1, 0, 4, 1, 5),
-                                    wasm_i32x4_shuffle(a0, a1, 2, 6, 3, 7));
-  const v128_t s23 = wasm_f32x4_add(wasm_i32x4_shuffle(a2, a3, 0, 4, 1, 5),
-                                    wasm_i32x4_shuffle(a2, a3, 2, 6, 3, 7));
-  return wasm_f32x4_add(wasm_i32x4_shuffle(s01, s23, 0, 1, 4, 5),
-                        wasm_i32x4_shuffle(s01, s23, 2, 3, 6, 7));
-}
 
 static inline float wt_hsum(v128_t a) {
   return (wasm_f32x4_extract_lane(a, 0) + wasm_f32x4_extract_lane(a, 2)) +
