@@ -31,8 +31,13 @@ static inline v128_t wt_pow2i(v128_t n) {
  * subnormals and overflow without special-case selects. */
 static inline v128_t wt_exp2k(v128_t x, int k) {
   const float lo = -104.0f - (float)k * 0.6931472f, hi = 89.0f - (float)k * 0.6931472f;
-  const v128_t xc = wasm_f32x4_min(wasm_f32x4_max(x, WT_SPLAT(lo)), WT_SPLAT(hi));
-  const v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(xc, WT_SPLAT(WT_LOG2E)));
+  /* pmin/pmax are one x86 instruction each (NaN-propagating min/max are several); a NaN x
+   * still passes through both unchanged */
+  const v128_t xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, WT_SPLAT(lo)), WT_SPLAT(hi));
+  /* round to nearest by adding 1.5 * 2^23 (the same n as f32x4.nearest, as a separate add);
+   * its low mantissa bits are n as an integer, so no float->int conversion is needed */
+  const v128_t t = wasm_f32x4_add(wasm_f32x4_mul(xc, WT_SPLAT(WT_LOG2E)), WT_SPLAT(0x1.8p23f));
+  const v128_t n = wasm_f32x4_sub(t, WT_SPLAT(0x1.8p23f));
   v128_t r = WT_MADD(n, WT_SPLAT(-WT_LN2_HI), xc);
   r = WT_MADD(n, WT_SPLAT(-WT_LN2_LO), r);
   /* exp(r) = 1 + r + r^2 q(r), |r| <= ln2/2 */
@@ -42,7 +47,7 @@ static inline v128_t wt_exp2k(v128_t x, int k) {
   q = WT_MADD(q, r, WT_SPLAT(4.999999404e-01f));
   const v128_t p = wasm_f32x4_add(WT_MADD(wasm_f32x4_mul(r, r), q, r), WT_SPLAT(1.0f));
   /* n + k in [-150, 128]: scale in two steps, exact or rounded once */
-  const v128_t ni = wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(k));
+  const v128_t ni = wasm_i32x4_add(wasm_i32x4_sub(t, WT_SPLAT(0x1.8p23f)), wasm_i32x4_splat(k));
   const v128_t n1 = wasm_i32x4_shr(ni, 1);
   const v128_t n2 = wasm_i32x4_sub(ni, n1);
   return wasm_f32x4_mul(wasm_f32x4_mul(p, wt_pow2i(n1)), wt_pow2i(n2));
