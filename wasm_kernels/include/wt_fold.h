@@ -3,6 +3,12 @@
  *
  *   fold_row_<name>(x, n, prm)               inner == 1: fold n contiguous floats -> float
  *   fold_cols_<name>(x, n, inner, prm, c)    fold c <= 4 adjacent columns (stride inner) -> f32x4
+ *   fold_chunk_<name>(x, n, inner, prm, nv, out)  fold 4*nv (nv <= WT_CHUNK_V) adjacent columns
+ *                                            -> out[nv], column v mapped with prm[v]
+ *
+ * fold_chunk reads each row's 4*nv floats contiguously (one pass down the rows with nv
+ * running accumulators) instead of 4 floats per row; per column it does exactly the same
+ * operations in the same order as fold_cols, so results are bit-identical.
  *
  * Each folds MAP(x, prm) with OP. Two levels (blocks of WT_ROW_BLOCK / WT_COL_BLOCK items, then
  * block totals) keep a float sum's error near (block + n/block) eps sum|x| instead of n eps.
@@ -13,10 +19,30 @@
 
 #define WT_ROW_BLOCK 256
 #define WT_COL_BLOCK 64
+#define WT_CHUNK_V 16 /* vectors per fold_chunk: 64 columns, 256 bytes of each row */
 
 static inline v128_t wt_hfold_prep(v128_t v, int step) {
   return step == 2 ? wasm_i32x4_shuffle(v, v, 2, 3, 0, 1) : wasm_i32x4_shuffle(v, v, 1, 0, 3, 2);
 }
+
+/* the body of fold_chunk for NV vectors; a constant NV lets the accumulators live in locals */
+#define WT_FOLD_CHUNK_BODY(OP, IDENT, MAP, NV)                                              \
+  {                                                                                        \
+    const v128_t id = WT_SPLAT(IDENT);                                                     \
+    v128_t total[WT_CHUNK_V], a[WT_CHUNK_V];                                               \
+    for (size_t v = 0; v < (NV); v++) total[v] = id;                                       \
+    for (size_t k0 = 0; k0 < n; k0 += WT_COL_BLOCK) {                                      \
+      const size_t kend = wt_min_size(n, k0 + WT_COL_BLOCK);                               \
+      for (size_t v = 0; v < (NV); v++) a[v] = id;                                         \
+      for (size_t k = k0; k < kend; k++) {                                                 \
+        const float* r = x + k * inner;                                                    \
+        for (size_t v = 0; v < (NV); v++)                                                  \
+          a[v] = OP(a[v], MAP(wasm_v128_load(r + 4 * v), prm[v]));                         \
+      }                                                                                    \
+      for (size_t v = 0; v < (NV); v++) total[v] = OP(total[v], a[v]);                     \
+    }                                                                                      \
+    for (size_t v = 0; v < (NV); v++) out[v] = total[v];                                   \
+  }
 
 #define WT_DEFINE_FOLD(name, OP, IDENT, MAP)                                                 \
   static inline float fold_row_##name(const float* x, size_t n, v128_t prm) {             \
@@ -60,6 +86,11 @@ static inline v128_t wt_hfold_prep(v128_t v, int step) {
       total = OP(total, a);                                                                \
     }                                                                                      \
     return total;                                                                          \
+  }                                                                                        \
+  static inline void fold_chunk_##name(const float* x, size_t n, size_t inner,            \
+                                       const v128_t* prm, size_t nv, v128_t* out) {        \
+    if (nv == WT_CHUNK_V) WT_FOLD_CHUNK_BODY(OP, IDENT, MAP, WT_CHUNK_V)                   \
+    else WT_FOLD_CHUNK_BODY(OP, IDENT, MAP, nv)                                            \
   }
 
 #define WT_MAP_ID(v, prm) ((void)(prm), (v))
