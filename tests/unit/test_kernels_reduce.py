@@ -10,7 +10,7 @@ from webtensor.backends.wasm import kernel_table
 from webtensor.backends.wasm.loader import Region
 
 NS = (0, 1, 2, 3, 5, 16, 17, 255, 256, 257, 1000, 4099)
-INNERS = (1, 2, 3, 4, 5, 8, 13, 64, 67, 140)   # 64+: fold_chunk (WT_CHUNK_V=16 vectors) + tail
+INNERS = (1, 2, 3, 4, 5, 8, 13, 64, 67, 140)   # 32+: fold_chunk (WT_CHUNK_V=8 vectors) + tail
 OUTERS = (1, 3)
 ROW_BLOCK, COL_BLOCK = 256, 64   # WT_ROW_BLOCK / WT_COL_BLOCK in include/wt_fold.h
 

@@ -19,7 +19,7 @@
 
 #define WT_ROW_BLOCK 256
 #define WT_COL_BLOCK 64
-#define WT_CHUNK_V 16 /* vectors per fold_chunk: 64 columns, 256 bytes of each row */
+#define WT_CHUNK_V 8 /* vectors per fold_chunk: 32 columns, 128 bytes of each row */
 
 static inline v128_t wt_hfold_prep(v128_t v, int step) {
   return step == 2 ? wasm_i32x4_shuffle(v, v, 2, 3, 0, 1) : wasm_i32x4_shuffle(v, v, 1, 0, 3, 2);
