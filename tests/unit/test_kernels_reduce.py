@@ -10,7 +10,7 @@ from webtensor.backends.wasm import kernel_table
 from webtensor.backends.wasm.loader import Region
 
 NS = (0, 1, 2, 3, 5, 16, 17, 255, 256, 257, 1000, 4099)
-INNERS = (1, 2, 3, 4, 5, 8, 13)
+INNERS = (1, 2, 3, 4, 5, 8, 13, 64, 67, 140)   # 32+: fold_chunk (WT_CHUNK_V=8 vectors) + tail
 OUTERS = (1, 3)
 ROW_BLOCK, COL_BLOCK = 256, 64   # WT_ROW_BLOCK / WT_COL_BLOCK in include/wt_fold.h
 
@@ -177,7 +177,7 @@ def _torch_middle(op, x3):
 
 @pytest.mark.parametrize("op", kernel_table.REDUCE_OPS + kernel_table.ARGREDUCE_OPS +
                          kernel_table.ROWWISE_OPS + ("var",))
-@pytest.mark.parametrize("inner", [1, 3])
+@pytest.mark.parametrize("inner", [1, 3, 70])
 def test_nan_inf_like_torch(ks, op, inner):
     """Rows with NaN, +-inf, signed zeros, subnormals and ties: same as torch (row and
     column paths)."""

@@ -28,21 +28,30 @@ WT_DEFINE_FOLD(sumexp, wt_op_add, 0.0f, map_exp_shift)
 static inline v128_t fin_id(v128_t v, size_t n) { (void)n; return v; }
 static inline v128_t fin_mean(v128_t v, size_t n) { return wasm_f32x4_div(v, WT_SPLAT((float)n)); }
 
+/* inner > 1: chunks of 4 * WT_CHUNK_V columns (contiguous row reads), then a < 4 column tail */
 #define DEFINE_SIMPLE(op, fold, FIN)                                                        \
   WT_EXPORT void WT_SYM(f32_##op)(size_t outer, size_t n, size_t inner, const float* x,    \
                                   float* y) {                                              \
     const v128_t zero = WT_SPLAT(0.0f);                                                    \
+    v128_t zeros[WT_CHUNK_V], acc[WT_CHUNK_V];                                             \
+    for (size_t v = 0; v < WT_CHUNK_V; v++) zeros[v] = zero;                               \
     for (size_t o = 0; o < outer; o++) {                                                   \
       const float* xo = x + o * n * inner;                                                 \
       float* yo = y + o * inner;                                                           \
       if (inner == 1) {                                                                    \
         *yo = wasm_f32x4_extract_lane(FIN(WT_SPLAT(fold_row_##fold(xo, n, zero)), n), 0);  \
-      } else {                                                                             \
-        for (size_t j = 0; j < inner; j += 4) {                                            \
-          const size_t c = wt_min_size(4, inner - j);                                      \
-          wt_store_c(yo + j, c, FIN(fold_cols_##fold(xo + j, n, inner, zero, c), n));      \
-        }                                                                                  \
+        continue;                                                                          \
       }                                                                                    \
+      size_t j = 0;                                                                        \
+      while (j + 4 <= inner) {                                                             \
+        const size_t nv = wt_min_size(WT_CHUNK_V, (inner - j) / 4);                        \
+        fold_chunk_##fold(xo + j, n, inner, zeros, nv, acc);                               \
+        for (size_t v = 0; v < nv; v++) wasm_v128_store(yo + j + 4 * v, FIN(acc[v], n));   \
+        j += 4 * nv;                                                                       \
+      }                                                                                    \
+      if (j < inner)                                                                       \
+        wt_store_c(yo + j, inner - j,                                                      \
+                   FIN(fold_cols_##fold(xo + j, n, inner, zero, inner - j), n));           \
     }                                                                                      \
   }
 
@@ -58,14 +67,27 @@ WT_EXPORT void WT_SYM(f32_var)(size_t outer, size_t n, size_t inner, float corre
   const v128_t zero = WT_SPLAT(0.0f);
   const float dof = (float)n - correction > 0.0f ? (float)n - correction : 0.0f;
   const v128_t vn = WT_SPLAT((float)n), vdof = WT_SPLAT(dof);
+  v128_t zeros[WT_CHUNK_V], vmean[WT_CHUNK_V], vss[WT_CHUNK_V];
+  for (size_t v = 0; v < WT_CHUNK_V; v++) zeros[v] = zero;
   for (size_t o = 0; o < outer; o++) {
     const float* xo = x + o * n * inner;
     float* yo = y + o * inner;
     if (inner == 1) {
       const float mean = fold_row_sum(xo, n, zero) / (float)n;
       *yo = fold_row_sqdev(xo, n, WT_SPLAT(mean)) / dof;
-    } else {
-      for (size_t j = 0; j < inner; j += 4) {
+      continue;
+    }
+    size_t j = 0;
+    while (j + 4 <= inner) {
+      const size_t nv = wt_min_size(WT_CHUNK_V, (inner - j) / 4);
+      fold_chunk_sum(xo + j, n, inner, zeros, nv, vmean);
+      for (size_t v = 0; v < nv; v++) vmean[v] = wasm_f32x4_div(vmean[v], vn);
+      fold_chunk_sqdev(xo + j, n, inner, vmean, nv, vss);
+      for (size_t v = 0; v < nv; v++) wasm_v128_store(yo + j + 4 * v, wasm_f32x4_div(vss[v], vdof));
+      j += 4 * nv;
+    }
+    {
+      for (; j < inner; j += 4) {
         const size_t c = wt_min_size(4, inner - j);
         const v128_t mean = wasm_f32x4_div(fold_cols_sum(xo + j, n, inner, zero, c), vn);
         const v128_t ss = fold_cols_sqdev(xo + j, n, inner, mean, c);
@@ -84,6 +106,8 @@ static inline v128_t lse_shift(v128_t m) {
 WT_EXPORT void WT_SYM(f32_logsumexp)(size_t outer, size_t n, size_t inner, const float* x,
                                      float* y) {
   const v128_t zero = WT_SPLAT(0.0f);
+  v128_t zeros[WT_CHUNK_V], vm[WT_CHUNK_V], vs[WT_CHUNK_V];
+  for (size_t v = 0; v < WT_CHUNK_V; v++) zeros[v] = zero;
   for (size_t o = 0; o < outer; o++) {
     const float* xo = x + o * n * inner;
     float* yo = y + o * inner;
@@ -91,8 +115,20 @@ WT_EXPORT void WT_SYM(f32_logsumexp)(size_t outer, size_t n, size_t inner, const
       const v128_t m = lse_shift(WT_SPLAT(fold_row_max(xo, n, zero)));
       const v128_t s = WT_SPLAT(fold_row_sumexp(xo, n, m));
       *yo = wasm_f32x4_extract_lane(wasm_f32x4_add(wt_log(s), m), 0);
-    } else {
-      for (size_t j = 0; j < inner; j += 4) {
+      continue;
+    }
+    size_t j = 0;
+    while (j + 4 <= inner) {
+      const size_t nv = wt_min_size(WT_CHUNK_V, (inner - j) / 4);
+      fold_chunk_max(xo + j, n, inner, zeros, nv, vm);
+      for (size_t v = 0; v < nv; v++) vm[v] = lse_shift(vm[v]);
+      fold_chunk_sumexp(xo + j, n, inner, vm, nv, vs);
+      for (size_t v = 0; v < nv; v++)
+        wasm_v128_store(yo + j + 4 * v, wasm_f32x4_add(wt_log(vs[v]), vm[v]));
+      j += 4 * nv;
+    }
+    {
+      for (; j < inner; j += 4) {
         const size_t c = wt_min_size(4, inner - j);
         const v128_t m = lse_shift(fold_cols_max(xo + j, n, inner, zero, c));
         const v128_t s = fold_cols_sumexp(xo + j, n, inner, m, c);
