@@ -5,7 +5,7 @@ masks with fully masked rows, NaN/Inf scores."""
 import numpy as np
 import pytest
 
-from conftest_kernels import EPS, backend, call, ks  # noqa: F401
+from conftest_kernels import EPS, backend, call, ks, same_bits_or_nan  # noqa: F401
 
 BK = 64   # WT_SDPA_BK
 
@@ -146,3 +146,34 @@ def test_mask_with_the_largest_score_in_the_block_tail(ks, S):
     mask[..., -1] = 80.0          # exp(80) overflows f32 unless the max includes it
     y, scale = run(ks, q, k, v, mask=mask)
     check(y, q, k, v, mask, False, scale, S)
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_row_groups_match_rows_alone(ks, causal):
+    """Query rows are processed four at a time (keys and values loaded once for the group);
+    each row must give the same bits as when computed alone, across key-block boundaries,
+    with a mask that fully masks some rows of a group, and (causal) nan / inf values in keys
+    and values no row may see."""
+    rng = np.random.default_rng(11 + causal)
+    L, S, E, Ev = 11, 70, 5, 7
+    q = rng.standard_normal((1, 2, L, E)).astype(np.float32)
+    k = rng.standard_normal((1, 2, S, E)).astype(np.float32)
+    v = rng.standard_normal((1, 2, S, Ev)).astype(np.float32)
+    mask = rng.standard_normal((1, 2, L, S)).astype(np.float32)
+    mask[0, 0, 1] = -np.inf
+    mask[0, 1, 5, :66] = -np.inf
+    if causal:
+        k[:, :, L:] = np.nan
+        v[:, :, L:] = np.inf
+    for m in (None, mask):
+        y, scale = run(ks, q, k, v, mask=m, causal=causal)
+        check(y, q, k[:, :, :L] if causal else k, v[:, :, :L] if causal else v,
+              None if m is None else (m[..., :L] if causal else m), causal, scale, "groups")
+        for i in range(L):
+            # row i alone: a one-row query whose causal limit is i + 1 keys
+            n = i + 1 if causal else S
+            c = np.ascontiguousarray
+            mi = None if m is None else c(m[:, :, i:i + 1, :n])
+            yi, _ = run(ks, c(q[:, :, i:i + 1]), c(k[:, :, :n]), c(v[:, :, :n]), mask=mi,
+                        scale=scale)
+            assert same_bits_or_nan(y[:, :, i:i + 1], yi).all(), (i, m is None)
