@@ -1,6 +1,6 @@
-"""Gather / conversion / transpose benchmark (helper "gather"), inside Pyodide or on CPython.
+"""Gather / conversion / transpose benchmark, inside Pyodide or on CPython.
 
-    node tests/pyodide/run_pytest.mjs --wheel dist/webtensor-*.whl -c "$(cat benchmarks/bench_gather.py)"
+    python benchmarks/run.py --gather     (Node and Chromium, both builds; writes gather.json)
     WEBTENSOR_WASM_ISA=simd128 python benchmarks/bench_gather.py     (CPython: wasmtime copies
                                                                      regions, so slower)
 Prints a table (ms per call, best of 5 batches) and `BENCH_JSON {...}`. The reference backend
@@ -8,30 +8,10 @@ column runs the same op on the pure-Python backend where that takes under a few 
 """
 import json
 import sys
-import time
 
 import webtensor as torch
 from webtensor import backends
-
-
-def best_time(fn, min_batch=0.05, batches=5):
-    fn()
-    reps = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        t = time.perf_counter() - t0
-        if t >= min_batch:
-            break
-        reps *= 2
-    best = t / reps
-    for _ in range(batches - 1):
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        best = min(best, (time.perf_counter() - t0) / reps)
-    return best
+from bench_core import best_time  # run.py loads benchmarks/bench_core.py as a module
 
 
 def cases():

@@ -135,12 +135,17 @@ def main(argv=None):
                          "conv2d against tfjs/ORT; writes benchmarks/peers*.json)")
     ap.add_argument("--bandwidth", action="store_true",
                     help="run benchmarks/bench_bandwidth.py (writes benchmarks/bandwidth.json)")
+    ap.add_argument("--gather", action="store_true",
+                    help="run benchmarks/bench_gather.py (conversions, transposes, gathers; "
+                         "writes benchmarks/gather.json)")
     ap.add_argument("--quant", action="store_true",
                     help="run benchmarks/bench_quant.py instead (quantised Linear vs f32; "
                          "prints tables, writes benchmarks/quant.json)")
     args = ap.parse_args(argv)
     if args.bandwidth:
         return bandwidth_main(args)
+    if args.gather:
+        return gather_main(args)
     if args.peers:          # sgemm, then conv2d layers, each in one Chromium run
         for name in ("run_peers", "run_conv"):
             spec = importlib.util.spec_from_file_location(
@@ -186,27 +191,47 @@ def _newest_wheel():
     return wheels[-1]
 
 
-def bandwidth_main(args):
-    rows = []
+def _runs(args, bench, sizes=""):
+    """[(runtime, result)] of one bench script in Node and Chromium, both kernel builds."""
+    runs = []
     if args.only in (None, "node"):
         node_version = subprocess.run(["node", "--version"], capture_output=True,
                                       text=True).stdout.strip()
         for isa in ISAS:
-            rows.append((f"Pyodide / Node {node_version}", run_node(isa, "", BANDWIDTH)))
+            runs.append((f"Pyodide / Node {node_version} {isa}", run_node(isa, sizes, bench)))
     if args.only in (None, "chromium"):
-        res = run_chromium(ISAS, "", _newest_wheel(), BANDWIDTH)
+        res = run_chromium(ISAS, sizes, _newest_wheel(), bench)
         for isa in ISAS:
-            rows.append((f"Pyodide / Chromium {res['browser_version']}", res[isa]))
+            runs.append((f"Pyodide / Chromium {res['browser_version']} {isa}", res[isa]))
+    return runs
+
+
+def _write_json(name, runs):
     when = datetime.date.today().isoformat()
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"
-    print(f"Measured {when} on {machine}; single thread; best of repeated runs.\n"
-          f"Reproduce: `python benchmarks/run.py --bandwidth`.")
-    for runtime, r in rows:
-        print(f"\n{runtime}, {r['isa']}:")
-        print(_bandwidth_table(r))
-    (REPO / "benchmarks" / "bandwidth.json").write_text(json.dumps(
-        {"date": when, "machine": machine, "rows": [{"runtime": n, **r} for n, r in rows]},
+    (REPO / "benchmarks" / name).write_text(json.dumps(
+        {"date": when, "machine": machine, "rows": [{"runtime": n, **r} for n, r in runs]},
         indent=1))
+    return f"Measured {when} on {machine}; single thread; best of repeated runs."
+
+
+def bandwidth_main(args):
+    runs = _runs(args, BANDWIDTH)
+    print(_write_json("bandwidth.json", runs) +
+          "\nReproduce: `python benchmarks/run.py --bandwidth`.")
+    for runtime, r in runs:
+        print(f"\n{runtime}:")
+        print(_bandwidth_table(r))
+
+
+def gather_main(args):
+    runs = _runs(args, REPO / "benchmarks" / "bench_gather.py")
+    print(_write_json("gather.json", runs) + "\nReproduce: `python benchmarks/run.py --gather`.")
+    names = list(runs[0][1]["ms"]) if runs else []
+    print("| op | " + " | ".join(n for n, _ in runs) + " |  (ms per call)")
+    print("|---|" + "---|" * len(runs))
+    for op in names:
+        print(f"| {op} | " + " | ".join(f"{r['ms'][op]:.3f}" for _, r in runs) + " |")
 
 
 def _bandwidth_table(result):
@@ -220,15 +245,7 @@ def _bandwidth_table(result):
     return ns["table"](result)
 def run_quant(args):
     """benchmarks/bench_quant.py in Node and Chromium, both builds (not written to RESULTS.md)."""
-    bench = REPO / "benchmarks" / "bench_quant.py"
-    runs = []
-    if args.only in (None, "node"):
-        for isa in ISAS:
-            runs.append((f"Node {isa}", run_node(isa, args.sizes, bench)))
-    if args.only in (None, "chromium"):
-        res = run_chromium(ISAS, args.sizes, _newest_wheel(), bench)
-        for isa in ISAS:
-            runs.append((f"Chromium {res['browser_version']} {isa}", res[isa]))
+    runs = _runs(args, REPO / "benchmarks" / "bench_quant.py", args.sizes)
     lines = ["| runtime | M x K x N | format | µs | weight GB/s | GFLOP/s | vs f32 |",
              "|---|---|---|---|---|---|---|"]
     for name, r in runs:
@@ -239,10 +256,8 @@ def run_quant(args):
         lines.append(f"| {name} | dequantize 576x1536 | q8_0 / q4_1 | | "
                      f"{r['dequantize_q8_0_gbs']:.2f} / {r['dequantize_q4_1_gbs']:.2f} "
                      "(f32 out) | | |")
+    print(_write_json("quant.json", runs))
     print("\n".join(lines))
-    (REPO / "benchmarks" / "quant.json").write_text(json.dumps(
-        {"date": datetime.date.today().isoformat(),
-         "runs": [{"runtime": n, **r} for n, r in runs]}, indent=1))
 
 
 if __name__ == "__main__":
