@@ -14,8 +14,6 @@ import importlib.util
 import json
 import os
 import platform
-import sys
-import urllib.parse
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -41,65 +39,11 @@ def _load(name, path):
 
 
 def run(cases=CASES, isas=ISAS):
-    from playwright.sync_api import sync_playwright
     peers = _load("run_peers", HERE / "run_peers.py")
-    serve, assemble = peers._script("serve"), peers._script("assemble_site")
-    peers.ensure_deps()
-    wheels = sorted((REPO / "dist").glob("webtensor-*-py3-none-any.whl"),
-                    key=lambda p: p.stat().st_mtime)
-    if not wheels:
-        sys.exit("no wheel in dist/: run scripts/bench (or python -m build --wheel)")
-    extra = {"runner.html": REPO / "tests" / "browser" / "runner.html"}
-    for f in ("conv.html", "conv.js", "onnx_conv.js"):
-        extra[f"peers/{f}"] = HERE / f
-    for name, src in peers.VENDOR.items():
-        extra[f"peers/vendor/{name}"] = peers.NM / src
-    root = assemble.assemble(REPO / "build" / "peers-conv-site", "runtime", wheels[-1], extra)
-    server, url = serve.start_server(root)
-    out = {"cases": cases, "wheel": wheels[-1].name, "npm": peers._versions(), "peers": {},
-           "webtensor": {}}
-    try:
-        with sync_playwright() as p:
-            browser = serve.launch_chromium(p)
-            out["browser_version"] = browser.version
-            page = browser.new_page()
-            console = []
-            page.on("console", lambda m: console.append(m.text))
-            page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
-            page.goto(f"{url}peers/conv.html?" + urllib.parse.urlencode(
-                {"cases": json.dumps(cases)}))
-            page.wait_for_function("window.__peers && window.__peers.state !== 'running'",
-                                   timeout=1_200_000, polling=500)
-            r = page.evaluate("window.__peers")
-            page.close()
-            print("\n".join(console), flush=True)
-            if r["state"] != "done":
-                raise RuntimeError("peers page failed: " + str(r["error"]))
-            out["user_agent"] = r["result"]["userAgent"]
-            out["peers"] = r["result"]["peers"]
-            code_tail = ("import sys, types\nbench_core = types.ModuleType('bench_core')\n"
-                         f"exec({(HERE.parent / 'bench_core.py').read_text()!r}, "
-                         "bench_core.__dict__)\nsys.modules['bench_core'] = bench_core\n"
-                         + (HERE / "bench_webtensor_conv.py").read_text())
-            for isa in isas:
-                code = (f"import os\nos.environ['WEBTENSOR_WASM_ISA'] = {isa!r}\n"
-                        f"os.environ['CONV_CASES'] = {json.dumps(cases)!r}\n" + code_tail)
-                page = browser.new_page()
-                page.goto(f"{url}runner.html?" + urllib.parse.urlencode({"code": code}))
-                page.wait_for_function(
-                    "window.__runner && window.__runner.state !== 'running'",
-                    timeout=1_200_000, polling=500)
-                r = page.evaluate("window.__runner")
-                page.close()
-                print(f"webtensor {isa}:\n" + r["output"].split("installed", 1)[-1], flush=True)
-                if r["exitCode"]:
-                    raise RuntimeError(f"webtensor {isa} run failed:\n" + r["output"][-3000:])
-                line = next(ln for ln in r["output"].splitlines() if ln.startswith("CONV_JSON "))
-                out["webtensor"][isa] = json.loads(line[len("CONV_JSON "):])
-            browser.close()
-    finally:
-        server.shutdown()
-    return out
+    out = peers.run_site("peers-conv-site", ("conv.html", "conv.js", "onnx_conv.js"),
+                         "conv.html", {"cases": json.dumps(cases)}, "bench_webtensor_conv.py",
+                         {"CONV_CASES": json.dumps(cases)}, "CONV_JSON ", isas)
+    return {"cases": cases, **out}
 
 
 def table(out):

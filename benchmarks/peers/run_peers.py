@@ -58,67 +58,77 @@ def _versions():
             for p in ("@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-wasm", "onnxruntime-web")}
 
 
-def run(shapes=SHAPES, isas=ISAS):
+def run_site(site, files, page, query, script, env, marker, isas=ISAS):
+    """One Chromium run: the peers' page (`page`, JS libraries) then `script` (webtensor, inside
+    Pyodide on tests/browser/runner.html) once per kernel build. `files`: this folder's files
+    the page needs; `env`: variables for the script; `marker`: its JSON output line's prefix."""
     from playwright.sync_api import sync_playwright
     serve, assemble = _script("serve"), _script("assemble_site")
+    ensure_deps()
     wheels = sorted((REPO / "dist").glob("webtensor-*-py3-none-any.whl"),
                     key=lambda p: p.stat().st_mtime)
     if not wheels:
         sys.exit("no wheel in dist/: run scripts/bench (or python -m build --wheel)")
     extra = {"runner.html": REPO / "tests" / "browser" / "runner.html"}
-    for f in ("sgemm.html", "sgemm.js", "onnx_matmul.js"):
+    for f in files:
         extra[f"peers/{f}"] = HERE / f
     for name, src in VENDOR.items():
         extra[f"peers/vendor/{name}"] = NM / src
-    root = assemble.assemble(REPO / "build" / "peers-site", "runtime", wheels[-1], extra)
+    root = assemble.assemble(REPO / "build" / site, "runtime", wheels[-1], extra)
     server, url = serve.start_server(root)
-    out = {"shapes": [list(s) for s in shapes], "wheel": wheels[-1].name,
-           "npm": _versions(), "peers": {}, "webtensor": {}}
+    out = {"wheel": wheels[-1].name, "npm": _versions(), "peers": {}, "webtensor": {}}
     try:
         with sync_playwright() as p:
             browser = serve.launch_chromium(p)
             out["browser_version"] = browser.version
-            page = browser.new_page()
+            tab = browser.new_page()
             console = []
-            page.on("console", lambda m: console.append(m.text))
-            page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
-            page.goto(f"{url}peers/sgemm.html?" + urllib.parse.urlencode(
-                {"shapes": json.dumps([list(s) for s in shapes])}))
-            page.wait_for_function("window.__peers && window.__peers.state !== 'running'",
-                                   timeout=1_200_000, polling=500)
-            r = page.evaluate("window.__peers")
-            page.close()
+            tab.on("console", lambda m: console.append(m.text))
+            tab.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+            tab.goto(f"{url}peers/{page}?" + urllib.parse.urlencode(query))
+            tab.wait_for_function("window.__peers && window.__peers.state !== 'running'",
+                                  timeout=1_200_000, polling=500)
+            r = tab.evaluate("window.__peers")
+            tab.close()
             print("\n".join(console), flush=True)
             if r["state"] != "done":
                 raise RuntimeError("peers page failed: " + str(r["error"]))
             out["user_agent"] = r["result"]["userAgent"]
-            out["cross_origin_isolated"] = r["result"]["crossOriginIsolated"]
+            out["cross_origin_isolated"] = r["result"].get("crossOriginIsolated")
             out["peers"] = r["result"]["peers"]
             # bench_core.py as an importable module (its main() only runs as __main__).
             code_tail = ("import sys, types\nbench_core = types.ModuleType('bench_core')\n"
                          f"exec({(HERE.parent / 'bench_core.py').read_text()!r}, "
                          "bench_core.__dict__)\nsys.modules['bench_core'] = bench_core\n"
-                         + (HERE / "bench_webtensor.py").read_text())
+                         + (HERE / script).read_text())
             for isa in isas:
                 code = (f"import os\nos.environ['WEBTENSOR_WASM_ISA'] = {isa!r}\n"
-                        f"os.environ['PEER_SHAPES'] = {json.dumps([list(s) for s in shapes])!r}\n"
+                        + "".join(f"os.environ[{k!r}] = {v!r}\n" for k, v in env.items())
                         + code_tail)
-                page = browser.new_page()
-                page.goto(f"{url}runner.html?" + urllib.parse.urlencode({"code": code}))
-                page.wait_for_function(
+                tab = browser.new_page()
+                tab.goto(f"{url}runner.html?" + urllib.parse.urlencode({"code": code}))
+                tab.wait_for_function(
                     "window.__runner && window.__runner.state !== 'running'",
                     timeout=1_200_000, polling=500)
-                r = page.evaluate("window.__runner")
-                page.close()
+                r = tab.evaluate("window.__runner")
+                tab.close()
                 print(f"webtensor {isa}:\n" + r["output"].split("installed", 1)[-1], flush=True)
                 if r["exitCode"]:
                     raise RuntimeError(f"webtensor {isa} run failed:\n" + r["output"][-3000:])
-                line = next(l for l in r["output"].splitlines() if l.startswith("PEERS_JSON "))
-                out["webtensor"][isa] = json.loads(line[len("PEERS_JSON "):])
+                line = next(ln for ln in r["output"].splitlines() if ln.startswith(marker))
+                out["webtensor"][isa] = json.loads(line[len(marker):])
             browser.close()
     finally:
         server.shutdown()
     return out
+
+
+def run(shapes=SHAPES, isas=ISAS):
+    shapes = [list(s) for s in shapes]
+    out = run_site("peers-site", ("sgemm.html", "sgemm.js", "onnx_matmul.js"), "sgemm.html",
+                   {"shapes": json.dumps(shapes)}, "bench_webtensor.py",
+                   {"PEER_SHAPES": json.dumps(shapes)}, "PEERS_JSON ", isas)
+    return {"shapes": shapes, **out}
 
 
 def table(out):
@@ -147,7 +157,6 @@ def table(out):
 
 
 def main(argv=None):
-    ensure_deps()
     out = run()
     out["date"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     out["machine"] = f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}"

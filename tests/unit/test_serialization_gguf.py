@@ -77,5 +77,11 @@ def test_damaged_gguf_fails_cleanly(data):
         f = gguf.parse(bytes(blob))
     except gguf.GGUFError:
         return
-    for rec in f.tensors.values():       # whatever parsed is within the file
-        assert len(rec.data) == len(bytes(rec.data))
+    sizes = {name: (block, nbytes) for name, block, nbytes in gguf.GGML_TYPES.values()}
+    for rec in f.tensors.values():       # whatever parsed lies within the file, sized right
+        block, nbytes = sizes[rec.type]
+        numel = 1
+        for d in rec.shape:
+            numel *= d
+        assert len(rec.data) == numel // block * nbytes
+        assert rec._start + len(rec.data) <= len(blob)

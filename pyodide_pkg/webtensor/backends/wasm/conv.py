@@ -99,21 +99,25 @@ def impl(K, copier):
                     _sub(out, n * oc * ohw, oc * ohw, True))
         return None
 
-    def max_pool2d(out, indices, x, kernel_size, stride, padding, dilation):
+    def planes(out, x, indices=None):
+        """(x', (N*C, H, W, OH, OW)) for the pool kernels (NCHW planes), or None to decline."""
         if indices is not None and (indices.dtype is not D.int64 or
                                     not indices.is_contiguous()):
-            return NotImplemented
+            return None
         ts = inputs(out, x)
-        if ts is None:
+        if ts is None or not fits_i32(ts[0].numel(), out.numel()):
+            return None
+        n_, c_, h_, w_ = ts[0].shape
+        return ts[0], (n_ * c_, h_, w_) + tuple(out.shape[2:])
+
+    def max_pool2d(out, indices, x, kernel_size, stride, padding, dilation):
+        p = planes(out, x, indices)
+        if p is None:
             return NotImplemented
         if out.numel() == 0:
             return None
-        (x,) = ts
-        n_, c_, h_, w_ = x.shape
-        if not fits_i32(x.numel(), out.numel()):
-            return NotImplemented
-        geom = (n_ * c_, h_, w_) + tuple(out.shape[2:]) + tuple(kernel_size) + \
-            tuple(stride) + tuple(padding) + tuple(dilation)
+        x, geom = p
+        geom += tuple(kernel_size) + tuple(stride) + tuple(padding) + tuple(dilation)
         if indices is None:
             K.f32_max_pool2d(*geom, region(x), region(out, True))
         else:
@@ -122,50 +126,36 @@ def impl(K, copier):
         return None
 
     def avg_pool2d(out, x, kernel_size, stride, padding, count_include_pad, divisor_override):
-        ts = inputs(out, x)
-        if ts is None or not fits_i32(divisor_override or 0):
+        p = planes(out, x)
+        if p is None or not fits_i32(divisor_override or 0):
             return NotImplemented
         if out.numel() == 0:
             return None
-        (x,) = ts
-        n_, c_, h_, w_ = x.shape
-        if not fits_i32(x.numel(), out.numel()):
-            return NotImplemented
-        K.f32_avg_pool2d(n_ * c_, h_, w_, *out.shape[2:], *kernel_size, *stride, *padding,
-                         int(count_include_pad), divisor_override or 0, region(x),
-                         region(out, True))
+        x, geom = p
+        K.f32_avg_pool2d(*geom, *kernel_size, *stride, *padding, int(count_include_pad),
+                         divisor_override or 0, region(x), region(out, True))
         return None
 
     def adaptive_avg_pool2d(out, x):
-        ts = inputs(out, x)
-        if ts is None:
+        p = planes(out, x)
+        if p is None:
             return NotImplemented
         if out.numel() == 0:
             return None
-        (x,) = ts
-        n_, c_, h_, w_ = x.shape
-        if not fits_i32(x.numel(), out.numel()):
-            return NotImplemented
-        K.f32_adaptive_avg_pool2d(n_ * c_, h_, w_, *out.shape[2:], region(x), region(out, True))
+        x, geom = p
+        K.f32_adaptive_avg_pool2d(*geom, region(x), region(out, True))
         return None
 
     def adaptive_max_pool2d(out, indices, x):
-        if indices is not None and (indices.dtype is not D.int64 or
-                                    not indices.is_contiguous()):
-            return NotImplemented
-        ts = inputs(out, x)
-        if ts is None:
+        p = planes(out, x, indices)
+        if p is None:
             return NotImplemented
         if out.numel() == 0:
             return None
-        (x,) = ts
-        n_, c_, h_, w_ = x.shape
-        if not fits_i32(x.numel(), out.numel()):
-            return NotImplemented
+        x, geom = p
         if indices is None:
             indices = Tensor._empty(out.shape, D.int64)
-        K.f32_adaptive_max_pool2d(n_ * c_, h_, w_, *out.shape[2:], region(x), region(out, True),
-                                  region(indices, True))
+        K.f32_adaptive_max_pool2d(*geom, region(x), region(out, True), region(indices, True))
         return None
 
     return {"conv2d": conv2d, "max_pool2d": max_pool2d, "avg_pool2d": avg_pool2d,
