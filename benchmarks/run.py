@@ -10,6 +10,8 @@ block in benchmarks/RESULTS.md.
                                         rms_norm against a wasm memcpy, reductions by axis:
                                         benchmarks/bench_bandwidth.py; prints, writes
                                         benchmarks/bandwidth.json, leaves RESULTS.md alone)
+    python benchmarks/run.py --models  (MiniLM batch 1 x 128 tokens against onnxruntime-web in
+                                        Chromium: benchmarks/bench_minilm.py)
 """
 import argparse
 import datetime
@@ -141,7 +143,16 @@ def main(argv=None):
     ap.add_argument("--quant", action="store_true",
                     help="run benchmarks/bench_quant.py instead (quantised Linear vs f32; "
                          "prints tables, writes benchmarks/quant.json)")
+    ap.add_argument("--models", action="store_true",
+                    help="run benchmarks/bench_minilm.py (MiniLM seq 128 against onnxruntime-web "
+                         "in Chromium; writes benchmarks/minilm.json)")
     args = ap.parse_args(argv)
+    if args.models:
+        spec = importlib.util.spec_from_file_location("bench_minilm",
+                                                      REPO / "benchmarks" / "bench_minilm.py")
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        return mod.main()
     if args.bandwidth:
         return bandwidth_main(args)
     if args.gather:

@@ -58,10 +58,11 @@ def _versions():
             for p in ("@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-wasm", "onnxruntime-web")}
 
 
-def run_site(site, files, page, query, script, env, marker, isas=ISAS):
+def run_site(site, files, page, query, script, env, marker, isas=ISAS, extra_files=None):
     """One Chromium run: the peers' page (`page`, JS libraries) then `script` (webtensor, inside
     Pyodide on tests/browser/runner.html) once per kernel build. `files`: this folder's files
-    the page needs; `env`: variables for the script; `marker`: its JSON output line's prefix."""
+    the page needs; `env`: variables for the script; `marker`: its JSON output line's prefix;
+    `extra_files`: {path under peers/: file} from elsewhere (model weights, exports)."""
     from playwright.sync_api import sync_playwright
     serve, assemble = _script("serve"), _script("assemble_site")
     ensure_deps()
@@ -74,6 +75,8 @@ def run_site(site, files, page, query, script, env, marker, isas=ISAS):
         extra[f"peers/{f}"] = HERE / f
     for name, src in VENDOR.items():
         extra[f"peers/vendor/{name}"] = NM / src
+    for name, src in (extra_files or {}).items():
+        extra[f"peers/{name}"] = Path(src)
     root = assemble.assemble(REPO / "build" / site, "runtime", wheels[-1], extra)
     server, url = serve.start_server(root)
     out = {"wheel": wheels[-1].name, "npm": _versions(), "peers": {}, "webtensor": {}}

@@ -1,0 +1,61 @@
+"""all-MiniLM-L6-v2 (webtensor/models/minilm.py with its real weights from .cache/models) in
+this runtime against sentence-transformers' embeddings made on CPython
+(scripts/make_golden_models.py): from the stored token ids (the network alone) and from text
+(SentenceEncoder with webtensor's tokenizer)."""
+import json
+import math
+
+import pytest
+
+import webtensor as wt
+from webtensor.serialization import safetensors
+
+MIN_COSINE = 0.9999
+
+
+@pytest.fixture(scope="module")
+def golden(golden_file):
+    return json.loads(golden_file("minilm.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def model(model_file):
+    from webtensor.models import minilm
+    cfg = minilm.BertConfig.from_json(model_file("all-MiniLM-L6-v2/config.json"))
+    m = minilm.SentenceEmbedder(cfg).eval()
+    m.load_hf_state_dict(safetensors.load_file(model_file("all-MiniLM-L6-v2/model.safetensors")))
+    return m
+
+
+def cosine(a, b):
+    dot = sum(x * y for x, y in zip(a, b))
+    return dot / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b))
+
+
+def check(got, golden):
+    assert len(got) == len(golden["embeddings"])
+    for sentence, g, r in zip(golden["sentences"], got, golden["embeddings"]):
+        assert len(g) == len(r) == 384
+        assert abs(sum(x * x for x in g) - 1) < 1e-4, sentence
+        assert cosine(g, r) >= MIN_COSINE, (sentence, cosine(g, r))
+        assert max(abs(x - y) for x, y in zip(g, r)) < 2e-4, sentence
+
+
+def test_embeddings_from_token_ids(model, golden):
+    """One padded batch: also checks that padding does not change a sentence's vector."""
+    ids = golden["input_ids"]
+    longest = max(len(r) for r in ids)
+    pad = [r + [0] * (longest - len(r)) for r in ids]
+    mask = [[1] * len(r) + [0] * (longest - len(r)) for r in ids]
+    with wt.no_grad():
+        got = model(wt.tensor(pad), wt.tensor(mask)).tolist()
+    check(got, golden)
+
+
+def test_sentence_encoder_from_text(model_file, golden):
+    from webtensor.models.sentence import SentenceEncoder
+    enc = SentenceEncoder.from_pretrained(str(model_file("all-MiniLM-L6-v2")))
+    assert enc.max_seq_length == golden["max_seq_length"]
+    ids, _, _ = enc.tokenize(golden["sentences"][:1])
+    assert ids.tolist()[0] == golden["input_ids"][0]
+    check(enc.encode(golden["sentences"], batch_size=4).tolist(), golden)
