@@ -92,6 +92,16 @@ def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
     return s if p == 1 else s ** (1.0 / p)
 
 
+def __deepcopy__(self, memo):
+    if id(self) in memo:
+        return memo[id(self)]
+    t = self.clone()
+    if self.requires_grad:
+        t.requires_grad = True
+    memo[id(self)] = t
+    return t
+
+
 def _autograd_missing(name):
     def f(self, *args, **kwargs):
         raise NotImplementedError(f"webtensor: autograd ({name}) is not implemented yet")
@@ -103,7 +113,7 @@ def attach():
     Tensor.data = property(_get_data, _set_data)
     Tensor._set_data = _set_data
     for f in (new_empty, new_zeros, new_ones, new_full, new_tensor, uniform_, normal_,
-              bernoulli_, norm):
+              bernoulli_, norm, __deepcopy__):
         if not hasattr(Tensor, f.__name__):
             setattr(Tensor, f.__name__, f)
     for name in ("retain_grad", "register_hook"):

@@ -269,8 +269,8 @@ def linear_act(input, weight, bias=None, activation=None):
 
 
 def multi_head_attention_forward(*args, **kwargs):
-    from .modules.activation import _mha_forward
-    return _mha_forward(*args, **kwargs)
+    from .modules.attention import multi_head_attention_forward as f
+    return f(*args, **kwargs)
 
 
 def _unsupported(name):

@@ -200,3 +200,6 @@ class PReLU(Module):
 
     def extra_repr(self):
         return f"num_parameters={self.num_parameters}"
+
+
+from .attention import MultiheadAttention  # noqa: E402,F401  (torch keeps it in activation)
