@@ -94,3 +94,5 @@ from ._grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: 
 from . import autograd, nn  # noqa: E402,F401
 from ._torch_alias import as_torch, install_as_torch  # noqa: E402,F401
 from ._tensor_extras import norm  # noqa: E402,F401
+from . import _torch_compat  # noqa: E402  (finfo, autocast, cuda/jit stubs, unsupported names)
+_torch_compat.install(globals())

@@ -20,8 +20,9 @@ def _get_data(self):
 
 
 def _new_like(self, size, fill, dtype):
-    from ._creation import _ints, full
-    return full(_ints(size), fill, dtype=dtype or self.dtype)
+    from ._creation import full
+    from ._shape import as_shape
+    return full(as_shape(size), fill, dtype=dtype or self.dtype)
 
 
 def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **_):
@@ -37,7 +38,7 @@ def new_ones(self, *size, dtype=None, device=None, requires_grad=False, **_):
 
 
 def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False, **_):
-    return _new_like(self, (size,), fill_value, dtype)
+    return _new_like(self, (size,) if isinstance(size, int) else tuple(size), fill_value, dtype)
 
 
 def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
@@ -102,6 +103,26 @@ def __deepcopy__(self, memo):
     return t
 
 
+def is_complex(self):
+    return False
+
+
+def get_device(self):
+    return -1          # torch's answer for a CPU tensor
+
+
+def pin_memory(self, device=None):
+    return self
+
+
+def share_memory_(self):
+    return self
+
+
+def is_pinned(self, device=None):
+    return False
+
+
 def _autograd_missing(name):
     def f(self, *args, **kwargs):
         raise NotImplementedError(f"webtensor: autograd ({name}) is not implemented yet")
@@ -113,7 +134,8 @@ def attach():
     Tensor.data = property(_get_data, _set_data)
     Tensor._set_data = _set_data
     for f in (new_empty, new_zeros, new_ones, new_full, new_tensor, uniform_, normal_,
-              bernoulli_, norm, __deepcopy__):
+              bernoulli_, norm, __deepcopy__, is_complex, get_device, pin_memory,
+              share_memory_, is_pinned):
         if not hasattr(Tensor, f.__name__):
             setattr(Tensor, f.__name__, f)
     for name in ("retain_grad", "register_hook"):

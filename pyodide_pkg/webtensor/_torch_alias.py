@@ -28,6 +28,8 @@ _ALIASES = {
     "torch.autograd": "webtensor.autograd",
     "torch.serialization": "webtensor.serialization",
     "torch.cuda": "webtensor.cuda",
+    "torch.jit": "webtensor.jit",
+    "torch.amp": "webtensor.amp",
 }
 
 
