@@ -78,6 +78,20 @@ CASES = [
     _c("glu_identity_dropout", "nn.Sequential(nn.GLU(), nn.Identity(), nn.Dropout(0.5))",
        spec((2, 6), seed=10)),
     _c("module_list_collapse", "nn.ModuleList([nn.Linear(3, 3) for _ in range(3)])"),
+    _c("conv2d", "nn.Conv2d(2, 4, 3, stride=2, padding=1)", spec((2, 2, 6, 5), seed=12)),
+    _c("conv2d_depthwise_same", "nn.Conv2d(3, 3, 3, padding='same', groups=3, bias=False)",
+       spec((1, 3, 5, 5), seed=13)),
+    _c("conv1d", "nn.Conv1d(3, 4, 3, dilation=2)", spec((2, 3, 9), seed=14)),
+    _c("pools", "nn.Sequential(nn.MaxPool2d(2), nn.AvgPool2d(2, stride=1), "
+       "nn.AdaptiveAvgPool2d((1, 2)), nn.Flatten())", spec((2, 3, 8, 9), seed=15)),
+    _c("batchnorm2d_eval", "nn.BatchNorm2d(3)", spec((2, 3, 2, 3), seed=16)),
+    _c("batchnorm1d_train", "nn.BatchNorm1d(4).train()", spec((5, 4), seed=17)),
+    _c("mha_batch_first", "nn.MultiheadAttention(8, 2, batch_first=True)", spec((2, 3, 8)),
+       spec((2, 4, 8), seed=1), spec((2, 4, 8), seed=2)),
+    _c("transformer_layer", "nn.TransformerEncoderLayer(8, 2, 16, batch_first=True, "
+       "norm_first=True, activation='gelu')", spec((2, 5, 8), seed=18)),
+    _c("transformer_encoder", "nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16), 2,"
+       " enable_nested_tensor=False)", spec((4, 2, 8), seed=19)),
     _c("tiny_encoder", "TinyEncoder()", spec((2, 5), "int64", domain="idx11")),
     _c("tiny_cnn", "TinyCNN()", spec((2, 1, 5, 5), seed=11)),
 ]
@@ -102,7 +116,8 @@ def run(m, case):
     inputs)."""
     torch_like = m
     module = construct(torch_like, case)
-    module.eval()
+    train = ".train()" in case["ctor"]
+    module.train(train)
     fill(module, m)
     res = {"repr": repr(module), "keys": list(module.state_dict())}
     if case["inputs"]:
