@@ -123,6 +123,30 @@ def is_pinned(self, device=None):
     return False
 
 
+def _inplace_view(name):
+    def f(self, *args):
+        _set_data(self, getattr(self, name)(*args))
+        return self
+    f.__name__ = name + "_"
+    return f
+
+
+def cuda(self, device=None, non_blocking=False):
+    raise NotImplementedError("webtensor: CUDA is not available (Tensor.cuda)")
+
+
+def _compat(name):
+    def f(self, *args, **kwargs):
+        from . import _torch_compat
+        return getattr(_torch_compat, name)(self, *args, **kwargs)
+    f.__name__ = name
+    return f
+
+
+_PROPS = {"is_cpu": True, "is_meta": False, "is_sparse": False, "is_quantized": False,
+          "is_nested": False, "is_mps": False, "is_xpu": False, "is_mkldnn": False}
+
+
 def _autograd_missing(name):
     def f(self, *args, **kwargs):
         raise NotImplementedError(f"webtensor: autograd ({name}) is not implemented yet")
@@ -138,6 +162,28 @@ def attach():
               share_memory_, is_pinned):
         if not hasattr(Tensor, f.__name__):
             setattr(Tensor, f.__name__, f)
+    for name, value in _PROPS.items():
+        if not hasattr(Tensor, name):
+            setattr(Tensor, name, property(lambda self, v=value: v))
+    extra = {
+        "itemsize": property(lambda self: self.dtype.itemsize),
+        "nbytes": property(lambda self: self.numel() * self.dtype.itemsize),
+        "is_signed": lambda self: self.dtype.name not in ("uint8", "bool"),
+        "is_inference": lambda self: False,
+        "is_same_size": lambda self, other: tuple(self.shape) == tuple(other.shape),
+        "ravel": lambda self: self.reshape(-1),
+        "positive": lambda self: self,
+        "split_with_sizes": lambda self, split_sizes, dim=0: self.split(list(split_sizes),
+                                                                        dim),
+        "cuda": cuda,
+    }
+    for n in ("unsqueeze", "squeeze", "t", "transpose", "swapaxes", "swapdims"):
+        extra[n + "_"] = _inplace_view(n)
+    for n in ("allclose", "isclose", "equal", "nan_to_num", "addmm", "baddbmm"):
+        extra[n] = _compat(n)
+    for name, f in extra.items():
+        if not hasattr(Tensor, name):
+            setattr(Tensor, name, f)
     for name in ("retain_grad", "register_hook"):
         if not hasattr(Tensor, name):
             setattr(Tensor, name, _autograd_missing("Tensor." + name))

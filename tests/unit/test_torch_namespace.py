@@ -206,3 +206,25 @@ def test_a_torch_model_file_runs_unchanged(tmp_path):
     pad = torch.tensor([[True] * 4, [True, True, True, False]])
     assert_same(wm(to_wt(ids), to_wt(pad)), tm(ids, pad).detach(), rtol=1e-4, atol=1e-4)
     assert wm.generate(to_wt(ids), 3).tolist() == tm.generate(ids, 3).tolist()
+
+
+def test_tensor_metadata_and_inplace_views_like_torch():
+    t = torch.randn(2, 3)
+    w = to_wt(t)
+    for name in ("is_cpu", "is_meta", "is_sparse", "is_quantized", "is_nested", "itemsize",
+                 "nbytes"):
+        assert getattr(w, name) == getattr(t, name), name
+    assert w.is_signed() == t.is_signed() and not wt.ones(1, dtype=wt.uint8).is_signed()
+    assert w.is_same_size(wt.ones(2, 3)) and not w.is_same_size(wt.ones(3, 2))
+    assert_same(w.ravel(), t.ravel())
+    assert [tuple(p.shape) for p in w.split_with_sizes([1, 2], 1)] == \
+        [tuple(p.shape) for p in t.split_with_sizes([1, 2], 1)]
+    for name, args in (("unsqueeze_", (0,)), ("squeeze_", ()), ("t_", ()),
+                       ("transpose_", (0, 1))):
+        tw, tt = to_wt(t), t.clone()
+        assert getattr(tw, name)(*args) is tw
+        getattr(tt, name)(*args)
+        assert_same(tw, tt)
+    with pytest.raises(NotImplementedError, match="CUDA"):
+        w.cuda()
+    assert w.allclose(w.clone()) and w.equal(w.clone())
