@@ -78,6 +78,38 @@ def binary_lane(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO):
     raw, raw_flat, raw_flatc = (getattr(f, "raw", None) for f in (fn, flat, flatc))
     osz = out_dtype.itemsize
 
+    def block(a, b):
+        """a [..., *B] op b [*B] (or the mirror): the smaller row-major operand, with any
+        leading 1s, repeats over the rows of the larger -- residual biases, RoPE tables,
+        masks. The 2-D kernel with a zero row stride; raw addresses only."""
+        if raw is None or _guards[0] or b.__class__ is not Tensor or b.dtype is not F32:
+            return None
+        la, lb = _LAYOUTS.get(a.shape) or _layout(a.shape), \
+            _LAYOUTS.get(b.shape) or _layout(b.shape)
+        if a._strides != la[1] or b._strides != lb[1]:
+            return None
+        na, nb = la[2], lb[2]
+        if not (na and nb):
+            return None
+        big, small, lbig = (a, b, la) if na >= nb else (b, a, lb)
+        bs, ss = big.shape, small.shape
+        i = 0
+        while i < len(ss) and ss[i] == 1:
+            i += 1
+        trail = ss[i:]
+        if len(ss) > len(bs) or not trail or bs[len(bs) - len(trail):] != trail:
+            return None
+        cols = (lb if small is b else la)[2]
+        rows = lbig[2] // cols
+        sa_, sb_ = a._storage, b._storage
+        if sa_.base or sb_.base or sa_._addr is None or sb_._addr is None:
+            return None
+        out, so = _out(lbig[0], lbig[1], lbig[2] * osz, out_dtype)
+        pa, pb = sa_._addr + (a._offset << 2), sb_._addr + (b._offset << 2)
+        raw(rows, cols, pa, 0 if small is a else cols, 1, pb, 0 if small is b else cols, 1,
+            so._addr)
+        return out
+
     def lane(a, b):
         if a.__class__ is Tensor:
             if a.dtype is not F32:
@@ -88,8 +120,9 @@ def binary_lane(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO):
                 return None
             sa, oa, ca = a._storage, a._offset << 2, 1
             if b.__class__ is Tensor:
-                if b.dtype is not F32 or (b.shape is not shape and b.shape != shape) or \
-                        b._strides != lay[1]:
+                if b.shape is not shape and b.shape != shape:
+                    return block(a, b) if lay[2] else None
+                if b.dtype is not F32 or b._strides != lay[1]:
                     return None
                 sb, ob, cb = b._storage, b._offset << 2, 1
             elif b.__class__ is float or b.__class__ is int:
