@@ -56,8 +56,8 @@ def token_ids():
 
 def export_onnx(model, ids):
     import torch
-    if ONNX.exists() and ONNX.stat().st_mtime > max(SOURCE.stat().st_mtime,
-                                                     (MODEL_DIR / "model.safetensors").stat().st_mtime):
+    newest_input = max(SOURCE.stat().st_mtime, (MODEL_DIR / "model.safetensors").stat().st_mtime)
+    if ONNX.exists() and ONNX.stat().st_mtime > newest_input:
         return
     ONNX.parent.mkdir(parents=True, exist_ok=True)
     x = torch.tensor([ids])

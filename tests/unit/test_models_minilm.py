@@ -125,8 +125,9 @@ def test_state_dict_names(torch_side, wt_side, model_dir):
 
 def test_config_from_dict(wt_side):
     minilm = wt_side[0]
-    cfg = minilm.BertConfig.from_dict({"hidden_size": 64, "num_attention_heads": 4, "vocab_size": 99,
-                                       "layer_norm_eps": 1e-5, "unused_key": 1})
+    cfg = minilm.BertConfig.from_dict({"hidden_size": 64, "num_attention_heads": 4,
+                                       "vocab_size": 99, "layer_norm_eps": 1e-5,
+                                       "unused_key": 1})
     assert (cfg.hidden_size, cfg.num_attention_heads, cfg.layer_norm_eps) == (64, 4, 1e-5)
     assert minilm.SentenceEmbedder(cfg).bert.embeddings.LayerNorm.eps == 1e-5
     with pytest.raises(ValueError, match="model_type 'bert'"):

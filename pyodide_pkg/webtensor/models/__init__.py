@@ -35,7 +35,8 @@ class _AsTorchLoader(importlib.abc.Loader):
 
 class _ModelFinder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
-        if not fullname.startswith(__name__ + ".") or fullname.count(".") != __name__.count(".") + 1:
+        prefix = __name__ + "."
+        if not fullname.startswith(prefix) or "." in fullname[len(prefix):]:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, __path__)
         if spec is None or not hasattr(spec.loader, "exec_module"):

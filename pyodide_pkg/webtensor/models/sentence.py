@@ -20,7 +20,8 @@ except ImportError:          # until webtensor.tokenizers lands; same API
     from tokenizers import Tokenizer
 
 _POOL_KEYS = {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": "cls",
-              "pooling_mode_max_tokens": "max", "pooling_mode_mean_sqrt_len_tokens": "mean_sqrt_len"}
+              "pooling_mode_max_tokens": "max",
+              "pooling_mode_mean_sqrt_len_tokens": "mean_sqrt_len"}
 _FILES = ("config.json", "model.safetensors", "tokenizer.json")
 
 
