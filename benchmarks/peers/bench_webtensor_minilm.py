@@ -12,7 +12,7 @@ from js import location
 import webtensor as torch
 from bench_core import best_time  # loaded as a module by run_peers.run_site
 from webtensor import backends
-from webtensor.models import minilm
+from webtensor.models import minilm, no_init_weights
 from webtensor.serialization import fetch_async, safetensors
 
 
@@ -25,8 +25,9 @@ async def main():
     cfg = minilm.BertConfig.from_dict(json.loads(bytes(
         await fetch_async(base + "config.json")).decode()))
     weights = safetensors.load(await fetch_async(base + "model.safetensors"))
-    model = minilm.SentenceEmbedder(cfg).eval()
-    model.load_hf_state_dict(weights)
+    with no_init_weights():
+        model = minilm.SentenceEmbedder(cfg).eval()
+    model.load_hf_state_dict(weights, assign=True)
     load_s = time.perf_counter() - t0
     ids = json.loads(os.environ["MINILM_IDS"])
     x = torch.tensor([ids])

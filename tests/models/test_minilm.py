@@ -20,9 +20,10 @@ def golden(golden_file):
 
 @pytest.fixture(scope="module")
 def model(model_file):
-    from webtensor.models import minilm
+    from webtensor.models import minilm, no_init_weights
     cfg = minilm.BertConfig.from_json(model_file("all-MiniLM-L6-v2/config.json"))
-    m = minilm.SentenceEmbedder(cfg).eval()
+    with no_init_weights():     # the checkpoint sets every parameter (strict load)
+        m = minilm.SentenceEmbedder(cfg).eval()
     m.load_hf_state_dict(safetensors.load_file(model_file("all-MiniLM-L6-v2/model.safetensors")))
     return m
 

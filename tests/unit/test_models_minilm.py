@@ -66,8 +66,9 @@ def torch_side(model_dir):
 
 @pytest.fixture(scope="module")
 def wt_side(model_dir):
-    from webtensor.models import minilm
-    model = minilm.SentenceEmbedder(minilm.BertConfig.from_json(model_dir / "config.json"))
+    from webtensor.models import minilm, no_init_weights
+    with no_init_weights():     # the checkpoint sets every parameter (strict load)
+        model = minilm.SentenceEmbedder(minilm.BertConfig.from_json(model_dir / "config.json"))
     model.eval()
     model.load_hf_state_dict(wt_safetensors.load_file(str(model_dir / "model.safetensors")))
     return minilm, model
@@ -123,10 +124,33 @@ def test_state_dict_names(torch_side, wt_side, model_dir):
         wmodel.bert.load_state_dict(sd)
 
 
+def test_no_init_weights_is_scoped():
+    from webtensor.models import no_init_weights
+    init = wt.nn.init
+    before = init.normal_, init.kaiming_uniform_
+    wt.manual_seed(0)
+    with no_init_weights():
+        assert init.normal_ is not before[0]
+        lin = wt.nn.Linear(4, 3)
+    assert (init.normal_, init.kaiming_uniform_) == before
+    assert lin.weight.abs().sum().item() == 0       # nothing drawn: left as allocated
+    wt.manual_seed(0)
+    assert wt.nn.Linear(4, 3).weight.abs().sum().item() > 0
+
+
+def test_import_forms():
+    import webtensor.models.minilm as a
+    from webtensor.models import minilm as b
+    assert a is b and a.torch is wt and sys.modules["torch"] is torch
+    with pytest.raises(ImportError):
+        from webtensor.models import no_such_model  # noqa: F401
+
+
 def test_config_from_dict(wt_side):
     minilm = wt_side[0]
     cfg = minilm.BertConfig.from_dict({"hidden_size": 64, "num_attention_heads": 4,
                                        "vocab_size": 99, "layer_norm_eps": 1e-5,
+                                       "num_hidden_layers": 1, "intermediate_size": 32,
                                        "unused_key": 1})
     assert (cfg.hidden_size, cfg.num_attention_heads, cfg.layer_norm_eps) == (64, 4, 1e-5)
     assert minilm.SentenceEmbedder(cfg).bert.embeddings.LayerNorm.eps == 1e-5

@@ -10,9 +10,30 @@ Model files import torch at module level only (a lazy `import torch` inside a fu
 see whatever `torch` is at call time). Helper modules that use webtensor itself (`sentence`)
 import it explicitly as `webtensor`; they are imported the same way, which does no harm.
 """
+import contextlib
 import importlib.abc
 import importlib.machinery
 import sys
+
+# nn.init functions that draw random numbers (what layers call in reset_parameters)
+_RANDOM_INITS = ("uniform_", "normal_", "trunc_normal_", "kaiming_uniform_", "kaiming_normal_",
+                 "xavier_uniform_", "xavier_normal_", "orthogonal_", "sparse_")
+
+
+@contextlib.contextmanager
+def no_init_weights():
+    """Build modules without random initialisation, for weights that a checkpoint is about
+    to overwrite (like transformers' no_init_weights): the random fill of a 30522 x 384
+    embedding costs seconds in pure Python. Load with strict=True so nothing stays unset."""
+    from ..nn import init
+    saved = {name: getattr(init, name) for name in _RANDOM_INITS if hasattr(init, name)}
+    for name in saved:
+        setattr(init, name, lambda tensor, *args, **kwargs: tensor)
+    try:
+        yield
+    finally:
+        for name, fn in saved.items():
+            setattr(init, name, fn)
 
 
 class _AsTorchLoader(importlib.abc.Loader):

@@ -231,6 +231,8 @@ class SentenceEmbedder(nn.Module):
         emb = pool(hidden, attention_mask, self.pooling)
         return F.normalize(emb, p=2.0, dim=1) if self.normalize else emb
 
-    def load_hf_state_dict(self, state_dict, strict=True):
-        return self.bert.load_state_dict(hf_state_dict(state_dict), strict=strict)
+    def load_hf_state_dict(self, state_dict, strict=True, assign=False):
+        """Load a Hugging Face BERT checkpoint (assign=True: the tensors become the
+        parameters, no copy)."""
+        return self.bert.load_state_dict(hf_state_dict(state_dict), strict=strict, assign=assign)
 

@@ -12,7 +12,7 @@ import os
 import webtensor
 from webtensor.serialization import read_bytes, safetensors
 
-from . import minilm
+from . import minilm, no_init_weights
 
 try:
     from webtensor.tokenizers import Tokenizer
@@ -81,8 +81,10 @@ class SentenceEncoder:
         cfg = minilm.BertConfig.from_dict(read_json("config.json"))
         pooling = _pooling_mode(read_json("1_Pooling/config.json",
                                           {"pooling_mode_mean_tokens": True}))
-        model = minilm.SentenceEmbedder(cfg, pooling=pooling, normalize=False)
-        model.load_hf_state_dict(safetensors.load(read("model.safetensors")))
+        with no_init_weights():
+            model = minilm.SentenceEmbedder(cfg, pooling=pooling, normalize=False)
+        # the parameters become views of the file's bytes: no second copy of the weights
+        model.load_hf_state_dict(safetensors.load(read("model.safetensors")), assign=True)
         tokenizer = Tokenizer.from_str(read("tokenizer.json").decode("utf-8"))
         st = read_json("sentence_bert_config.json", {})
         return cls(model, tokenizer, st.get("max_seq_length"))
