@@ -109,6 +109,21 @@ def test_hidden_states_and_embeddings_agree(torch_side, wt_side, batch):
     assert cos.min().item() >= 0.99999, cos
 
 
+@pytest.mark.parametrize("mode,st_mode", [("mean", "mean"), ("cls", "cls"), ("max", "max"),
+                                           ("mean_sqrt_len", "mean_sqrt_len_tokens")])
+def test_pooling_modes_match_sentence_transformers(wt_side, mode, st_mode):
+    from sentence_transformers.sentence_transformer.modules import Pooling
+    g = torch.Generator().manual_seed(0)
+    hidden = torch.randn(3, 5, 8, generator=g)
+    mask = torch.tensor([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1], [1, 0, 0, 0, 0]])
+    ref = Pooling(8, pooling_mode=st_mode)({"token_embeddings": hidden.clone(),
+                                             "attention_mask": mask})["sentence_embedding"]
+    got = wt_side[0].pool(wt.tensor(hidden.tolist()), wt.tensor(mask.tolist()), mode)
+    assert (torch.tensor(got.tolist()) - ref).abs().max().item() < 1e-6
+    with pytest.raises(NotImplementedError, match="weighted"):
+        wt_side[0].pool(wt.tensor(hidden.tolist()), wt.tensor(mask.tolist()), "weighted")
+
+
 def test_state_dict_names(torch_side, wt_side, model_dir):
     (_, tmodel), (wmod, wmodel) = torch_side, wt_side
     assert list(wmodel.bert.state_dict()) == list(tmodel.bert.state_dict())
