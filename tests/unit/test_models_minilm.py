@@ -216,3 +216,19 @@ def test_sentence_encoder_errors(model_dir, tmp_path):
         enc.encode(["ok", 3])
     with pytest.raises(ValueError, match="batch_size"):
         enc.encode(["ok"], batch_size=0)
+
+
+def test_sentence_encoder_from_bytes_views_them(model_dir):
+    """Files given as bytearrays (what fetch_async returns in a page): the parameters view the
+    weights' bytes instead of copying them."""
+    from webtensor.models.sentence import SentenceEncoder
+    files = {n: bytearray((model_dir / n).read_bytes())
+             for n in ("config.json", "model.safetensors", "tokenizer.json",
+                       "1_Pooling/config.json", "sentence_bert_config.json")}
+    enc = SentenceEncoder.from_pretrained(files)
+    ref = SentenceEncoder.from_pretrained(model_dir).encode(SENTENCES[:3])
+    assert (enc.encode(SENTENCES[:3]) - ref).abs().max().item() < 1e-6
+    bias = enc.model.bert.embeddings.LayerNorm.bias
+    assert bias.abs().sum().item() > 0
+    files["model.safetensors"][8:] = bytes(len(files["model.safetensors"]) - 8)
+    assert bias.abs().sum().item() == 0

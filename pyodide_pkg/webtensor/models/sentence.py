@@ -50,9 +50,10 @@ class SentenceEncoder:
 
     @classmethod
     def from_pretrained(cls, source):
-        """`source`: a model folder, or a dict {file name: path or bytes} with config.json,
-        model.safetensors, tokenizer.json and optionally 1_Pooling/config.json and
-        sentence_bert_config.json. Nothing is fetched; weights are never executed."""
+        """`source`: a model folder, or a dict {file name: path, URL or bytes} with
+        config.json, model.safetensors, tokenizer.json and optionally 1_Pooling/config.json
+        and sentence_bert_config.json (in a page: the bytearrays of `await fetch_async(url)`;
+        the weights then view those bytes). Files never execute code."""
         if isinstance(source, dict):
             files = dict(source)
         elif isinstance(source, (str, os.PathLike)):
@@ -70,13 +71,15 @@ class SentenceEncoder:
         if missing:
             raise FileNotFoundError(f"model files missing: {', '.join(missing)}")
 
-        def read(name):
+        def read(name):     # a bytearray passes through: the weights then view it (no copy)
             src = files[name]
-            return bytes(src) if isinstance(src, (bytes, bytearray, memoryview)) else \
-                read_bytes(src)
+            return src if isinstance(src, (bytes, bytearray, memoryview)) else read_bytes(src)
+
+        def read_text(name):
+            return bytes(read(name)).decode("utf-8")
 
         def read_json(name, default=None):
-            return json.loads(read(name).decode("utf-8")) if name in files else default
+            return json.loads(read_text(name)) if name in files else default
 
         cfg = minilm.BertConfig.from_dict(read_json("config.json"))
         pooling = _pooling_mode(read_json("1_Pooling/config.json",
@@ -85,7 +88,7 @@ class SentenceEncoder:
             model = minilm.SentenceEmbedder(cfg, pooling=pooling, normalize=False)
         # the parameters become views of the file's bytes: no second copy of the weights
         model.load_hf_state_dict(safetensors.load(read("model.safetensors")), assign=True)
-        tokenizer = Tokenizer.from_str(read("tokenizer.json").decode("utf-8"))
+        tokenizer = Tokenizer.from_str(read_text("tokenizer.json"))
         st = read_json("sentence_bert_config.json", {})
         return cls(model, tokenizer, st.get("max_seq_length"))
 
