@@ -240,7 +240,8 @@ def inplace_binary_lane(flat, flatc):
 
 
 def lanes(ks):
-    """{"binary": {op: lane}, "unary": {...}, "reduce_all": {...}, "inplace": {...}}."""
+    """{"binary": {op: lane}, "unary": {...}, "reduce_all": {...}, "inplace": {...},
+    "linalg": {"matmul": lane, "linear": lane}} (linalg lanes need raw kernel addresses)."""
     return {
         "binary": {op: binary_lane(ks.fn("f32_" + op), ks.fn(f"f32_{op}_flat"),
                                    ks.fn(f"f32_{op}_flatc"), F32 if op in KT.ARITH_OPS else BOOL)
@@ -251,4 +252,97 @@ def lanes(ks):
                        for op in ("sum", "mean", "prod", "amax", "amin")},
         "inplace": {op: inplace_binary_lane(ks.fn(f"f32_{op}_flat"), ks.fn(f"f32_{op}_flatc"))
                     for op in KT.ARITH_OPS},
+        "linalg": {name: lane for name, lane in (
+            ("matmul", matmul_lane(ks.fn(f"f32_gemm_{KT.GEMM_MR}x{KT.GEMM_NR}"),
+                                   ks.fn(f"f32_gemv_1x{KT.GEMV_NR}"), ks.fn(KT.LINEAR_KERNEL))),
+            ("linear", linear_lane(ks.fn(KT.LINEAR_KERNEL)))) if lane is not None},
     }
+
+
+def _rows(t):
+    """(storage, byte address, k) of float32 t if it is row-major with >= 1 dim, else None:
+    the raw-address form only (no guards, no storage base offset)."""
+    if t.dtype is not F32:
+        return None
+    shape = t.shape
+    if not shape:
+        return None
+    lay = _LAYOUTS.get(shape) or _layout(shape)
+    s = t._storage
+    if t._strides != lay[1] or s.base or s._addr is None:
+        return None
+    return lay, s._addr + (t._offset << 2)
+
+
+def matmul_lane(gemm, gemv, linear):
+    """Lane for matmul(a, b): a row-major [*, m, k] (or [m, k]) float32, b a 2-D float32
+    [k, n] that is row-major (GEMM / M == 1 GEMV) or the transpose of a row-major [n, k]
+    (`x @ W.T`: the linear kernel reads W in place). Raw addresses only."""
+    raws = tuple(getattr(f, "raw", None) for f in (gemm, gemv, linear))
+    if None in raws:
+        return None
+    gemm, gemv, linear = raws
+
+    def lane(a, b):
+        if _guards[0] or not isinstance(a, Tensor) or not isinstance(b, Tensor) or \
+                len(b.shape) != 2 or len(a.shape) < 2:
+            return None
+        ra, rb = _rows(a), _rows(b) if b._strides[-1] == 1 else None
+        k2, n = b.shape
+        bt = rb is None and b._strides == (1, k2) and b.dtype is F32 and \
+            not b._storage.base and b._storage._addr is not None
+        if ra is None or (rb is None and not bt):
+            return None
+        lay = ra[0]
+        k = lay[0][-1]
+        if k != k2 or not (k and n and lay[2]):
+            return None
+        m = lay[2] // k
+        shape = lay[0][:-1] + (n,)
+        olay = _LAYOUTS.get(shape) or _layout(shape)
+        out, so = _out(olay[0], olay[1], m * n << 2, F32)
+        if bt:
+            pb = b._storage._addr + (b._offset << 2)
+            linear(1, m, n, k, ra[1], 0, k, 1, pb, 0, k, pb, 0, so._addr, 0, n, 0)
+        elif m == 1:
+            gemv(1, n, k, ra[1], 0, 1, rb[1], 0, n, so._addr, 0)
+        else:
+            gemm(1, m, n, k, ra[1], 0, k, 1, rb[1], 0, n, so._addr, 0, n)
+        return out
+    return lane
+
+
+def linear_lane(linear):
+    """Lane for linear(x, W, bias): x row-major float32 [*, k], W a row-major float32 [n, k]
+    (a Parameter is fine), bias None or a row-major float32 [n]; no activation."""
+    raw = getattr(linear, "raw", None)
+    if raw is None:
+        return None
+
+    def lane(x, w, bias=None):
+        if _guards[0] or not isinstance(x, Tensor) or not isinstance(w, Tensor) or \
+                len(w.shape) != 2:
+            return None
+        rx, rw = _rows(x), _rows(w)
+        if rx is None or rw is None:
+            return None
+        n, k = w.shape
+        lay = rx[0]
+        if lay[0][-1] != k or not (k and n and lay[2]):
+            return None
+        if bias is None:
+            pbias, has = rw[1], 0
+        else:
+            if not isinstance(bias, Tensor) or bias.shape != (n,):
+                return None
+            rbias = _rows(bias)
+            if rbias is None:
+                return None
+            pbias, has = rbias[1], 1
+        m = lay[2] // k
+        shape = lay[0][:-1] + (n,)
+        olay = _LAYOUTS.get(shape) or _layout(shape)
+        out, so = _out(olay[0], olay[1], m * n << 2, F32)
+        raw(1, m, n, k, rx[1], 0, k, 1, rw[1], 0, k, pbias, has, so._addr, 0, n, 0)
+        return out
+    return lane
