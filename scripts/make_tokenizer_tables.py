@@ -33,10 +33,12 @@ def main():
                              lowercase=False)
     bert_pre = P.BertPreTokenizer()
     strip = N.StripAccents()
+    bert_strip = N.BertNormalizer(clean_text=False, handle_chinese_chars=False,
+                                  strip_accents=True, lowercase=False)
     nfd, low = N.NFD(), N.Lowercase()
     byte_level = P.ByteLevel(add_prefix_space=False, use_regex=True)
     digits = P.Digits(individual_digits=True)
-    sets = {k: [] for k in ("CONTROL", "CLEAN_SPACE", "BERT_PUNCT", "BERT_SPACE", "MARK",
+    sets = {k: [] for k in ("CONTROL", "CLEAN_SPACE", "BERT_PUNCT", "BERT_SPACE", "MARK", "BERT_MARK",
                             "RE_L", "RE_N", "RE_S", "NUMERIC")}
     nfd_fix, lower_fix = {}, {}
     for cp in range(0x110000):
@@ -53,8 +55,10 @@ def main():
             sets["BERT_SPACE"].append(cp)
         elif toks == ["a", c, "b"]:
             sets["BERT_PUNCT"].append(cp)
-        if strip.normalize_str(c) == "":
+        if strip.normalize_str(c) == "":         # StripAccents: Mn, Mc, Me
             sets["MARK"].append(cp)
+        if bert_strip.normalize_str("a" + c + "b") == "ab":    # BertNormalizer: Mn only
+            sets["BERT_MARK"].append(cp)
         if nfd.normalize_str(c) != unicodedata.normalize("NFD", c):
             nfd_fix[cp] = nfd.normalize_str(c)
         if low.normalize_str(c) != c.lower():

@@ -32,10 +32,11 @@ def nfd(s):
     return out
 
 
-def strip_marks(s):
+def strip_marks(s, table="MARK"):
+    """StripAccents drops every combining mark; BertNormalizer only non-spacing ones."""
     if s.isascii():
         return s
-    return _re("mark", lambda: "[" + C.body("MARK") + "]+").sub("", s)
+    return _re(table, lambda: "[" + C.body(table) + "]+").sub("", s)
 
 
 def lowercase(s):
@@ -66,7 +67,7 @@ class BertNormalizer:
         if self.handle_chinese_chars and not s.isascii():
             s = _re("cjk", lambda: f"([{_CJK}])").sub(r" \1 ", s)
         if self.strip_accents:
-            s = strip_marks(nfd(s))
+            s = strip_marks(nfd(s), "BERT_MARK")
         if self.lowercase:
             s = lowercase(s)
         return s

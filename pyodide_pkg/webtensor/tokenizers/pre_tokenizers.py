@@ -66,6 +66,8 @@ class ByteLevel:
         out = []
         r = gpt2_regex() if self.use_regex else None
         for p in pieces:
+            if not p:
+                continue
             if self.add_prefix_space and not p.startswith(" "):
                 p = " " + p
             parts = r.findall(p) if r is not None else ([p] if p else [])
@@ -114,9 +116,9 @@ def split_by(regex, s, behavior, invert=False):
             out.append(pending)
         return out
     if behavior == "Contiguous":
-        prev = None
+        prev = False
         for t, m in spans:
-            if m and prev:
+            if m == prev and out:
                 out[-1] += t
             else:
                 out.append(t)
@@ -135,7 +137,8 @@ class Digits:
         out = []
         for p in pieces:
             if not r.search(p):
-                out.append(p)
+                if p:
+                    out.append(p)
             else:
                 out.extend(split_by(r, p, "Isolated" if self.individual else "Contiguous"))
         return out

@@ -75,7 +75,7 @@ class Tokenizer:
         self._norm_matcher = Matcher([t for t in self._added if t.normalized], self.normalizer)
 
     def add_tokens(self, tokens, special=False):
-        """Add tokens (str or AddedToken-like with a content); returns how many were new."""
+        """Add tokens (str or AddedToken); returns how many were not added tokens before."""
         n = 0
         for t in tokens:
             content = t if isinstance(t, str) else t.content
@@ -86,7 +86,7 @@ class Tokenizer:
                 i = self.get_vocab_size(True)
                 while i in self._id_to_token or i in self._added_by_id:
                     i += 1
-                n += 1
+            n += 1
             self._added.append(AddedToken(i, content, normalized=not special, special=special)
                                if isinstance(t, str) else
                                AddedToken(i, content, t.single_word, t.lstrip, t.rstrip,
@@ -165,14 +165,16 @@ class Tokenizer:
         for seg, tok in self._raw_matcher.split(text):
             if tok is not None:
                 ids.append(tok.id)
-                toks.append(tok.content)
+                toks.append(seg)            # HF's token text includes stripped spaces
                 continue
             if self.normalizer is not None:
                 seg = self.normalizer(seg)
             for piece, tok2 in self._norm_matcher.split(seg):
                 if tok2 is not None:
                     ids.append(tok2.id)
-                    toks.append(tok2.content)
+                    toks.append(piece)
+                    continue
+                if not piece:
                     continue
                 words = self.pre_tokenizer([piece]) if self.pre_tokenizer else [piece]
                 tokenize = self.model.tokenize
