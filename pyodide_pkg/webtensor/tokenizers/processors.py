@@ -8,7 +8,7 @@ def _special(ids, tokens, type_id):
     return Encoding(list(ids), list(tokens), [type_id] * len(ids), [1] * len(ids))
 
 
-def _concat(encs):
+def concat(encs):
     out = Encoding([], [], [], [])
     for e in encs:
         out.ids += e.ids
@@ -20,7 +20,7 @@ def _concat(encs):
 
 
 def default_process(a, b):
-    return _concat([a] if b is None else [a, b])
+    return concat([a] if b is None else [a, b])
 
 
 class TemplateProcessing:
@@ -50,7 +50,7 @@ class TemplateProcessing:
                 e = a if seq["id"] == "A" else b
                 parts.append(Encoding(e.ids, e.tokens, [seq["type_id"]] * len(e.ids),
                                       e.special_tokens_mask))
-        return _concat(parts)
+        return concat(parts)
 
 
 class _Wrap:
@@ -74,7 +74,7 @@ class _Wrap:
                 parts.append(_special([sep_i], [sep_t], tb))
             parts += [Encoding(b.ids, b.tokens, [tb] * len(b.ids), b.special_tokens_mask),
                       _special([sep_i], [sep_t], tb)]
-        return _concat(parts)
+        return concat(parts)
 
 
 class _Noop:

@@ -186,12 +186,10 @@ class Tokenizer:
         return Encoding(ids, toks, [type_id] * len(ids), [0] * len(ids))
 
     def _encode_input(self, seq, is_pretokenized, type_id):
-        if is_pretokenized:
+        if is_pretokenized:                 # a list of words, each run through the pipeline
             if isinstance(seq, str):
                 raise TypeError("is_pretokenized=True expects a list of words, got a str")
-            parts = [self._encode_text(w, type_id) for w in seq]
-            return processors.default_process(*parts[:1] or [Encoding([], [], [], [])], None) \
-                if len(parts) <= 1 else processors._concat(parts)
+            return processors.concat([self._encode_text(w, type_id) for w in seq])
         if not isinstance(seq, str):
             raise TypeError(f"encode expects a str, got {type(seq).__name__}")
         return self._encode_text(seq, type_id)
