@@ -4,9 +4,9 @@
 tokenizer. tests/models/test_tokenizers_golden.py checks webtensor.tokenizers against it on
 CPython and inside Pyodide.
 
-The random texts use only code points assigned in this Python's unicodedata: characters
-assigned later may normalise differently under Pyodide's newer unicodedata (see the report in
-webtensor/tokenizers/normalizers.py).
+The random texts use only code points assigned in this Python's unicodedata (NFD and
+lowercasing come from the runtime's unicodedata, whose Unicode version differs between CPython
+and Pyodide; characters assigned after this one's version are the ones that could differ).
 """
 import json
 import random

@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 from tokenizers import AddedToken as HFAddedToken
 from tokenizers import decoders as D
 from tokenizers import models as M
+from tokenizers import normalizers as HN
 from tokenizers import pre_tokenizers as P
 
 from webtensor.serialization import gguf
 from webtensor.tokenizers import AddedToken, Tokenizer
+from webtensor.tokenizers import normalizers as wnorm
 from webtensor.tokenizers import pre_tokenizers as wpre
 
 REPO = Path(__file__).resolve().parents[2]
@@ -252,7 +254,33 @@ def test_added_tokens_api_matches_hf(minilm):
     assert ours.get_vocab_size() == ref.get_vocab_size()
 
 
-# ---- pre-tokenizers on their own ----
+# ---- normalizers and pre-tokenizers on their own ----
+
+@pytest.mark.parametrize("clean_text", [False, True])
+@pytest.mark.parametrize("chinese", [False, True])
+@pytest.mark.parametrize("strip_accents", [None, False, True])
+@pytest.mark.parametrize("lowercase", [False, True])
+def test_bert_normalizer_options_match_hf(clean_text, chinese, strip_accents, lowercase):
+    ref = HN.BertNormalizer(clean_text=clean_text, handle_chinese_chars=chinese,
+                            strip_accents=strip_accents, lowercase=lowercase)
+    ours = wnorm.from_config(json.loads(ref.__getstate__()))
+    for text in CORPUS:
+        assert ours(text) == ref.normalize_str(text), text
+
+
+@pytest.mark.parametrize("name", ["Lowercase", "StripAccents", "NFD", "NFC", "NFKC", "NFKD"])
+def test_simple_normalizers_match_hf(name):
+    ref = getattr(HN, name)()
+    ours = wnorm.from_config({"type": name})
+    for text in CORPUS:
+        assert ours(text) == ref.normalize_str(text), text
+
+
+@given(text=st.text(st.characters(exclude_categories=["Cs"]), max_size=30))
+def test_bert_normalizer_hypothesis(text):
+    ref = HN.BertNormalizer(strip_accents=True)
+    assert wnorm.BertNormalizer(strip_accents=True)(text) == ref.normalize_str(text)
+
 
 SPLIT_TEXTS = ["Hello world, 123 and 4567!", "  a  b  ", "x", "", "αβγ 12 ١٢ 🤗🤗 'll don't"]
 

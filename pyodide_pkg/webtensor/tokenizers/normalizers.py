@@ -1,6 +1,8 @@
 """Normalizers of HF `tokenizers` (BertNormalizer, Lowercase, StripAccents, NF*, Sequence ...).
 
-Each is a callable str -> str. Alignment (offsets) is not tracked."""
+Each is a callable str -> str. Alignment (offsets) is not tracked. Character classes come from
+the generated tables; NFD and lowercasing use the runtime's unicodedata plus the generated
+fixes (NFD_FIX, LOWER_FIX) where HF's Unicode version disagrees with it."""
 import re
 import unicodedata
 
