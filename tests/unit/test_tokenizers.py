@@ -350,5 +350,13 @@ def test_unsupported_gguf_tokenizers_raise(gguf_md):
         Tokenizer.from_gguf({"general.architecture": "llama"})
     with pytest.raises(ValueError, match="not a tokenizer.json"):
         Tokenizer.from_str("[1, 2]")
+    with pytest.raises(ValueError, match="missing entry 'vocab'"):
+        Tokenizer.from_str('{"model": {"type": "WordPiece"}}')
+    with pytest.raises(ValueError, match="not in the vocabulary"):
+        Tokenizer.from_str('{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["a a"]}}')
+    with pytest.raises(ValueError, match="one space"):
+        Tokenizer.from_str('{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": ["a"]}}')
+    with pytest.raises(ValueError, match="tokenizer.ggml.tokens"):
+        Tokenizer.from_gguf({**gguf_md, "tokenizer.ggml.tokens": 5})
     with pytest.raises(TypeError, match="str"):
         Tokenizer.from_gguf(gguf_md).encode(123)

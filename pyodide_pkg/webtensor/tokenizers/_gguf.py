@@ -44,16 +44,16 @@ def tokenizer_from_gguf(cls, src):
     else:
         raise NotImplementedError(f"GGUF tokenizer.ggml.pre {pre!r} is not supported "
                                   f"(supported: {sorted(_DIGITS_THEN_GPT2 | _GPT2)})")
-    tokens = md["tokenizer.ggml.tokens"]
+    tokens = md.get("tokenizer.ggml.tokens")
+    if not isinstance(tokens, list) or not all(isinstance(t, str) for t in tokens):
+        raise ValueError("GGUF tokenizer: tokenizer.ggml.tokens must be a list of strings")
     types = md.get("tokenizer.ggml.token_type") or [1] * len(tokens)
     if len(types) != len(tokens):
         raise ValueError(f"GGUF tokenizer: {len(tokens)} tokens but {len(types)} token types")
-    vocab = {}
-    for i, t in enumerate(tokens):
-        vocab.setdefault(t, i)
+    vocab = dict(zip(reversed(tokens), range(len(tokens) - 1, -1, -1)))   # first id wins
     bpe = BPE(vocab, md.get("tokenizer.ggml.merges", []))
-    added = [AddedToken(i, t, normalized=False, special=(ty == _CONTROL))
-             for i, (t, ty) in enumerate(zip(tokens, types)) if ty in (_CONTROL, _USER_DEFINED)]
+    added = [AddedToken(i, tokens[i], normalized=False, special=(types[i] == _CONTROL))
+             for i, ty in enumerate(types) if ty == _CONTROL or ty == _USER_DEFINED]
     tok = cls(bpe, None, pt, None, decoders.ByteLevel(), added)
     tok.bos_token_id = md.get("tokenizer.ggml.bos_token_id")
     tok.eos_token_id = md.get("tokenizer.ggml.eos_token_id")

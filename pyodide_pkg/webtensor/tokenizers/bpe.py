@@ -1,4 +1,5 @@
 """Byte-pair encoding: merges applied lowest rank first, the result cached per word."""
+from operator import methodcaller
 
 
 class BPE:
@@ -6,17 +7,25 @@ class BPE:
                  end_of_word_suffix=None, fuse_unk=False, byte_fallback=False,
                  ignore_merges=False):
         self.vocab = vocab
-        self.ranks = {}
-        for r, m in enumerate(merges):
-            a, b = m.split(" ", 1) if isinstance(m, str) else m
-            if (a, b) in self.ranks:
-                continue                     # HF keeps the first rank of a repeated merge
-            merged = a + b
-            if continuing_subword_prefix and b.startswith(continuing_subword_prefix):
-                merged = a + b[len(continuing_subword_prefix):]
-            if merged not in vocab:
-                raise ValueError(f"BPE merge {a!r} + {b!r}: {merged!r} is not in the vocabulary")
-            self.ranks[(a, b)] = r
+        # C-level loops: building ranks for ~50k merges is on the load path in Pyodide
+        if merges and isinstance(merges[0], str):
+            pairs = list(map(tuple, map(methodcaller("split", " "), merges)))
+        else:
+            pairs = list(map(tuple, merges))
+        bad = next((p for p in pairs if len(p) != 2), None)
+        if bad is not None:
+            raise ValueError(f"BPE merge {bad!r} is not two tokens separated by one space")
+        # the first rank of a repeated merge wins, as in HF
+        ranks = dict(zip(reversed(pairs), range(len(pairs) - 1, -1, -1)))
+        prefix = continuing_subword_prefix or ""
+        if prefix:
+            merged = [a + (b[len(prefix):] if b.startswith(prefix) else b) for a, b in ranks]
+        else:
+            merged = map("".join, ranks)
+        missing = next((m for m in merged if m not in vocab), None)
+        if missing is not None:
+            raise ValueError(f"BPE merge result {missing!r} is not in the vocabulary")
+        self.ranks = ranks
         self.unk_token, self.fuse_unk = unk_token, fuse_unk
         self.prefix, self.suffix = continuing_subword_prefix or "", end_of_word_suffix or ""
         self.byte_fallback, self.ignore_merges = byte_fallback, ignore_merges

@@ -41,6 +41,15 @@ class Tokenizer:
         cfg = json.loads(s)
         if not isinstance(cfg, dict) or "model" not in cfg:
             raise ValueError("not a tokenizer.json: no 'model' entry")
+        try:
+            return cls._from_config(cfg)
+        except KeyError as e:
+            raise ValueError(f"malformed tokenizer.json: missing entry {e}") from None
+        except (TypeError, AttributeError) as e:
+            raise ValueError(f"malformed tokenizer.json: {e}") from None
+
+    @classmethod
+    def _from_config(cls, cfg):
         trunc = cfg.get("truncation")
         pad = cfg.get("padding")
         return cls(_model_from_config(cfg["model"]),
