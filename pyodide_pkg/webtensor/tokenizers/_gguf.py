@@ -4,7 +4,10 @@ llama.cpp pre-tokenises with a regex chosen by `tokenizer.ggml.pre`; the ones su
 HF pre-tokenizers exactly: "smollm" (and starcoder, refact, command-r, codeshell, exaone,
 minerva) first split every \\p{N} character off, then apply the GPT-2 regex, which is HF's
 Sequence[Digits(individual_digits=True), ByteLevel(add_prefix_space=False)] -- what SmolLM2's
-own tokenizer.json uses. (transformers' GGUF converter ignores `pre` and drops the digit split.)
+own tokenizer.json uses, so the ids match what the model was trained on. transformers 5 drops the
+digit split (its GGUF converter ignores `pre`, and its GPT2Tokenizer class rebuilds a plain
+ByteLevel pre-tokenizer even from SmolLM2's tokenizer.json): it differs from llama.cpp and
+`tokenizers` on digits after whitespace ("  1" -> 'Ġ','Ġ','1' instead of 'ĠĠ','1').
 """
 from . import decoders, pre_tokenizers
 from .added_tokens import AddedToken
