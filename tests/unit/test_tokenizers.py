@@ -206,6 +206,17 @@ def test_smollm_gguf_metadata(smollm, gguf_md):
         assert ours.decode([i], False) == ref.decode([i], False)
 
 
+def test_long_words_match_hf(smollm, minilm):
+    """Words with no spaces (minified code, base64): BPE merges them with HF's heap algorithm
+    (O(n log n)); WordPiece maps words over max_input_chars_per_word to [UNK]."""
+    import random
+    rng = random.Random(0)
+    for n in (300, 5000, 20000):
+        word = "".join(rng.choice("abcdefghijklmnopqrstuvwxyzABC0123+/=") for _ in range(n))
+        for ours, ref in (smollm, minilm):
+            assert ours.encode(word).ids == ref.encode(word).ids
+
+
 def test_smollm_gguf_vs_transformers_converter(smollm):
     """transformers' GGUF converter builds the same vocab, merges and special tokens, but it
     ignores tokenizer.ggml.pre (no digit split). Texts without digits must agree with it;

@@ -1,4 +1,5 @@
 """Byte-pair encoding: merges applied lowest rank first, the result cached per word."""
+from heapq import heappop, heappush
 from operator import methodcaller
 
 
@@ -52,32 +53,44 @@ class BPE:
                 unk_pending = True
         return syms
 
+    def _joined(self, a, b):
+        return a + (b[len(self.prefix):] if self.prefix and b.startswith(self.prefix) else b)
+
     def _merge(self, syms):
-        ranks = self.ranks
-        while len(syms) > 1:
-            best, best_rank = None, None
-            prev = syms[0]
-            for i in range(1, len(syms)):
-                cur = syms[i]
-                r = ranks.get((prev, cur))
-                if r is not None and (best_rank is None or r < best_rank):
-                    best, best_rank = (prev, cur), r
-                prev = cur
-            if best is None:
-                break
-            a, b = best
-            merged = a + (b[len(self.prefix):] if self.prefix and b.startswith(self.prefix)
-                          else b)
-            out, i, n = [], 0, len(syms)
-            while i < n:
-                if i < n - 1 and syms[i] == a and syms[i + 1] == b:
-                    out.append(merged)
-                    i += 2
-                else:
-                    out.append(syms[i])
-                    i += 1
-            syms = out
-        return syms
+        """HF's algorithm: a heap of (rank, position) over a linked list of symbols, so a
+        long word (no spaces: minified code, base64 ...) costs O(n log n), not O(n^2)."""
+        ranks, n = self.ranks, len(syms)
+        if n < 2:
+            return syms
+        syms = list(syms)
+        nxt = list(range(1, n + 1))
+        prv = list(range(-1, n - 1))
+        heap = []
+        for i in range(n - 1):
+            r = ranks.get((syms[i], syms[i + 1]))
+            if r is not None:
+                heap.append((r, i, syms[i], syms[i + 1]))
+        heap.sort()
+        while heap:
+            r, i, a, b = heappop(heap)
+            j = nxt[i]
+            if syms[i] != a or j >= n or syms[j] != b:
+                continue                        # stale: one side was merged since
+            syms[i] = m = self._joined(a, b)
+            syms[j] = None
+            k = nxt[j]
+            nxt[i] = k
+            if k < n:
+                prv[k] = i
+                r2 = ranks.get((m, syms[k]))
+                if r2 is not None:
+                    heappush(heap, (r2, i, m, syms[k]))
+            p = prv[i]
+            if p >= 0:
+                r2 = ranks.get((syms[p], m))
+                if r2 is not None:
+                    heappush(heap, (r2, p, syms[p], m))
+        return [s for s in syms if s is not None]
 
     def tokenize(self, word):
         """[(id, token), ...] for one pre-token."""
