@@ -371,3 +371,5 @@ def test_unsupported_gguf_tokenizers_raise(gguf_md):
         Tokenizer.from_gguf({**gguf_md, "tokenizer.ggml.tokens": 5})
     with pytest.raises(TypeError, match="str"):
         Tokenizer.from_gguf(gguf_md).encode(123)
+    with pytest.raises(NotImplementedError, match="offsets"):
+        Tokenizer.from_gguf(gguf_md).encode("hi").offsets

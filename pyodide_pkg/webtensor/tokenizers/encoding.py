@@ -11,6 +11,12 @@ class Encoding:
         self.attention_mask = [1] * len(ids) if attention_mask is None else attention_mask
         self.overflowing = []
 
+    @property
+    def offsets(self):
+        raise NotImplementedError("Encoding.offsets: webtensor.tokenizers does not track "
+                                  "character alignments (ids, tokens, type_ids, attention_mask "
+                                  "and special_tokens_mask are available)")
+
     def __len__(self):
         return len(self.ids)
 
