@@ -38,8 +38,8 @@ def main():
     nfd, low = N.NFD(), N.Lowercase()
     byte_level = P.ByteLevel(add_prefix_space=False, use_regex=True)
     digits = P.Digits(individual_digits=True)
-    sets = {k: [] for k in ("CONTROL", "CLEAN_SPACE", "BERT_PUNCT", "BERT_SPACE", "MARK", "BERT_MARK",
-                            "RE_L", "RE_N", "RE_S", "NUMERIC")}
+    sets = {k: [] for k in ("CONTROL", "CLEAN_SPACE", "BERT_PUNCT", "BERT_SPACE", "MARK",
+                            "BERT_MARK", "RE_L", "RE_N", "RE_S", "NUMERIC")}
     nfd_fix, lower_fix = {}, {}
     for cp in range(0x110000):
         if 0xD800 <= cp < 0xE000:

@@ -39,8 +39,8 @@ def _bytes_to_unicode():
 
 BYTE_TO_CHAR = _bytes_to_unicode()
 CHAR_TO_BYTE = {c: b for b, c in BYTE_TO_CHAR.items()}
-# str.translate table: latin-1 code point -> byte-level char (used after .encode().decode('latin-1'))
-_BYTE_TABLE = {b: c for b, c in BYTE_TO_CHAR.items()}
+# str.translate table over the latin-1 view of the UTF-8 bytes: byte -> byte-level char
+_BYTE_TABLE = dict(BYTE_TO_CHAR)
 
 
 def byte_level_encode(s):
@@ -157,8 +157,9 @@ def translate_regex(pattern):
                 end = pattern.index("}", i)
                 name = pattern[i + 3:end]
                 if name not in cls:
-                    raise NotImplementedError(f"regex property \\p{{{name}}} in a Split "
-                                              f"pre-tokenizer is not supported (\\p{{L}}, \\p{{N}})")
+                    raise NotImplementedError(
+                        f"regex property \\p{{{name}}} in a Split pre-tokenizer is not "
+                        f"supported (\\p{{L}}, \\p{{N}})")
                 body = cls[name]
                 if nxt == "P":
                     if depth:
