@@ -265,10 +265,11 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         except RuntimeError:
             ok = False
         if not ok:
-            raise RuntimeError(f"Attempting to broadcast a dimension of length "
-                               f"{_bad_dim(weight.shape, target.shape)}! Mismatching argument "
-                               f"at index 1 had {_tsize(weight.shape)}; but expected shape "
-                               f"should be broadcastable to {_sizes(target.shape)}")
+            n, at = _bad_dim(weight.shape, target.shape)
+            raise RuntimeError(f"Attempting to broadcast a dimension of length {n} at {at}! "
+                               f"Mismatching argument at index 1 had {_tsize(weight.shape)}; "
+                               f"but expected shape should be broadcastable to "
+                               f"{_sizes(target.shape)}")
     if target.dtype is not input.dtype:
         raise RuntimeError(f"Found dtype {_TNAME[target.dtype.name]} but expected "
                            f"{_TNAME[input.dtype.name]}")
@@ -289,10 +290,12 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
 
 
 def _bad_dim(shape, target):
-    for a, b in zip(reversed(shape), reversed(target)):
+    """(length, negative dim) of the first dim of shape, from the right, that does not
+    broadcast to target."""
+    for k, (a, b) in enumerate(zip(reversed(shape), reversed(target))):
         if a != b and a != 1:
-            return a
-    return shape[0] if shape else 0
+            return a, -1 - k
+    return shape[0], -len(shape)
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,

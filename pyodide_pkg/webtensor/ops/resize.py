@@ -9,6 +9,7 @@ so every floor lands where torch's does. area is adaptive average pooling, as in
 """
 import math
 import struct
+from fractions import Fraction
 
 from .. import _dtype as D
 from .._tensor import Tensor
@@ -208,12 +209,16 @@ def _linear_ratio(n, o, scale, align_corners, dt):
 
 
 def _linear_src(j, n, ratio, align_corners, dt):
-    """ATen's compute_source_index_and_lambda in opmath precision (float32, or float64)."""
+    """ATen's compute_source_index_and_lambda in opmath precision (float32, or float64).
+    torch's build contracts ratio * (j + 0.5) - 0.5 into one fused multiply-add: a single
+    rounding (float64 holds the float32 product exactly; Fraction does it for float64)."""
     r = _f32 if dt is not D.float64 else float
     if align_corners:
         src = r(ratio * j)
+    elif dt is D.float64:
+        src = max(float(Fraction(ratio) * (2 * j + 1) / 2 - Fraction(1, 2)), 0.0)
     else:
-        src = max(r(r(ratio * (j + 0.5)) - 0.5), 0.0)
+        src = max(r(ratio * (j + 0.5) - 0.5), 0.0)
     i0 = min(math.floor(src), n - 1)
     l1 = min(max(r(src - i0), 0.0), 1.0)
     return i0, i0 + (1 if i0 < n - 1 else 0), r(1.0 - l1), l1
