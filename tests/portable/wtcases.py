@@ -27,7 +27,8 @@ TORCH_FUNCTIONAL |= {"conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d
 TORCH_FUNCTIONAL |= {"layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention"}
 TORCH_FUNCTIONAL |= {"embedding"}
 TORCH_FUNCTIONAL |= {"pad", "interpolate", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
-                     "smooth_l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits"}
+                     "smooth_l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+                     "huber_loss", "kl_div"}
 
 
 def _dts(grid):
@@ -764,6 +765,13 @@ def _losses(c, grid):
             c.add(op, [a, b], kwargs={"reduction": red}, tag=red)
         c.add(op, [a, spec((3,), "float64", 12)], tag="broadcast")
     c.add("smooth_l1_loss", [a, b], kwargs={"beta": 0.3}, tag="beta")
+    c.add("huber_loss", [a, b], kwargs={"delta": 0.7, "reduction": "sum"}, tag="delta")
+    c.add("huber_loss", [a, b, spec((2, 3), "float32", 13, domain="pos")], args=[T(0), T(1)],
+          kwargs={"weight": T(2), "reduction": "none"}, tag="weighted")
+    c.add("kl_div", [spec((2, 3), "float32", 14, domain="unit"),
+                     spec((2, 3), "float32", 15, domain="pos")],
+          kwargs={"reduction": "batchmean"}, tag="batchmean")
+    c.add("kl_div", [a, b], kwargs={"reduction": "none", "log_target": True}, tag="log-target")
     c.add("mse_loss", [a, b, spec((2, 3), "float32", 13, domain="pos")],
           args=[T(0), T(1)], kwargs={"weight": T(2)}, tag="weighted")
     c.add("l1_loss", [spec((2, 3), "int64", 1), spec((2, 3), "int64", 2)],
@@ -790,8 +798,10 @@ def _losses(c, grid):
             c.add("cross_entropy", [xs, ts], kwargs={"label_smoothing": 0.1},
                   tag=f"{dt}-{lay}")
             c.add("nll_loss", [xs, ts], kwargs={"reduction": "sum"}, tag=f"{dt}-{lay}")
-            for op in ("mse_loss", "l1_loss", "smooth_l1_loss"):
+            for op in ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"):
                 c.add(op, [xs, spec((6, 37), dt, k + 5)], tag=f"{dt}-{lay}")
+            c.add("kl_div", [xs, spec((6, 37), dt, k + 5, domain="pos")],
+                  kwargs={"reduction": "sum"}, tag=f"{dt}-{lay}")
             c.add("binary_cross_entropy_with_logits",
                   [xs, spec((6, 37), dt, k + 2, domain="unit")], tag=f"{dt}-{lay}")
 

@@ -1,6 +1,6 @@
 """webtensor/ops/loss.py against torch.nn.functional on both backends: cross_entropy (class
 indices with weight / ignore_index / label_smoothing, probability targets, (N, C), (C,) and
-(N, C, d1, ...) inputs), nll_loss, mse_loss, l1_loss, smooth_l1_loss, binary_cross_entropy,
+(N, C, d1, ...) inputs), nll_loss, mse_loss, l1_loss, smooth_l1_loss, huber_loss, kl_div, binary_cross_entropy,
 binary_cross_entropy_with_logits; every reduction; numerical stability at extreme logits;
 torch's error types and messages."""
 import warnings
@@ -111,7 +111,7 @@ def test_uint8_target():
 
 
 @settings(max_examples=examples(60))
-@given(name=st.sampled_from(("mse_loss", "l1_loss", "smooth_l1_loss")),
+@given(name=st.sampled_from(("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss")),
        shape=st.lists(st.integers(0, 4), max_size=3).map(tuple), seed=seeds,
        reduction=REDUCTIONS, dtype=st.sampled_from(("float32", "float64")),
        beta=st.sampled_from((1.0, 0.0, 0.5, 2.0)), bcast=st.booleans(), weighted=st.booleans())
@@ -121,11 +121,32 @@ def test_regression_losses(name, shape, seed, reduction, dtype, beta, bcast, wei
     kw = {"reduction": reduction}
     if name == "smooth_l1_loss":
         kw["beta"] = beta
-    elif weighted:
+    elif name == "huber_loss" and beta > 0:
+        kw["delta"] = beta
+    if name != "smooth_l1_loss" and weighted:
         kw["weight"] = make_pair(shape, dtype, seed + 2, domain="pos")[1]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         _run(name, (x, y), kw, dtype)
+
+
+@settings(max_examples=examples(40))
+@given(shape=st.lists(st.integers(0, 4), max_size=3).map(tuple), seed=seeds,
+       reduction=st.sampled_from(("none", "mean", "sum", "batchmean")), log_target=st.booleans(),
+       dtype=st.sampled_from(("float32", "float64")), zeros=st.booleans())
+def test_kl_div(shape, seed, reduction, log_target, dtype, zeros):
+    g = torch.Generator().manual_seed(seed)
+    tdt = getattr(torch, dtype)
+    x = torch.randn(shape, generator=g, dtype=tdt).log_softmax(-1) if shape else \
+        torch.randn(shape, generator=g, dtype=tdt)
+    t = torch.rand(shape, generator=g, dtype=tdt)
+    if zeros and t.numel():
+        t.view(-1)[::2] = 0.0   # xlogy(0, 0) = 0
+    if log_target:
+        t = t.clamp_min(1e-3).log()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _run("kl_div", (x, t), {"reduction": reduction, "log_target": log_target}, dtype)
 
 
 def test_target_size_warning():
@@ -206,6 +227,9 @@ def _err(name, *shapes_dtypes, **kw):
     _err("mse_loss", ((3, 4), "float32"), ((3, 4), "float32"), weight=(4,)),
     _err("l1_loss", ((3, 4), "int64"), ((3, 4), "int64")),
     _err("smooth_l1_loss", ((3, 4), "float32"), ((3, 4), "float32"), beta=-1.0),
+    _err("huber_loss", ((3, 4), "float32"), ((3, 4), "float32"), delta=0.0),
+    _err("huber_loss", ((3, 4), "float32"), ((3, 4), "float32"), reduction="foo"),
+    _err("kl_div", ((3, 4), "float32"), ((3, 4), "float32"), reduction="foo"),
     _err("binary_cross_entropy", ((3, 4), "float32"), ((3, 4), "float64")),
     _err("binary_cross_entropy", ((3, 4), "float32"), ((4,), "float32")),
     _err("binary_cross_entropy", [0.5, 1.5], [0.0, 1.0]),

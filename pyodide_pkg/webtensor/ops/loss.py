@@ -1,6 +1,7 @@
 """Loss functions of torch.nn.functional with torch's arguments, checks and messages:
 cross_entropy (class indices or probabilities, weight, ignore_index, label_smoothing), nll_loss,
-mse_loss, l1_loss, smooth_l1_loss, binary_cross_entropy, binary_cross_entropy_with_logits.
+mse_loss, l1_loss, smooth_l1_loss, huber_loss, kl_div, binary_cross_entropy,
+binary_cross_entropy_with_logits.
 
 Decompositions over existing ops: log_softmax, gather / index_select, where, elementwise and
 reductions, so every backend runs them. Classes sit on dim 1 (dim 0 for unbatched input).
@@ -246,6 +247,45 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         raise NotImplementedError(f"\"smooth_l1_cpu\" not implemented for "
                                   f"'{_TNAME[z.dtype.name]}'")
     loss = where(binary("lt", z, beta), z * z * (0.5 / beta), z - 0.5 * beta)
+    return _reduce(loss, reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    x, y, reduction = _pointwise_prep("huber_loss", input, target, None, None, reduction,
+                                      weight)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    z = unary("abs", x - y)
+    if z.dtype.category != 2:
+        raise NotImplementedError(f"\"huber_cpu\" not implemented for "
+                                  f"'{_TNAME[z.dtype.name]}'")
+    loss = where(binary("lt", z, delta), z * z * 0.5, (z - 0.5 * delta) * delta)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    _check_tensors("kl_div", input=input, target=target)
+    if size_average is not None or reduce is not None:
+        reduction = _reduction(size_average, reduce, reduction)
+    elif reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
+                      "support size.'batchmean' divides only by the batch size, and aligns with "
+                      "the KL div math definition.'mean' will be changed to behave the same as "
+                      "'batchmean' in the next major release.", stacklevel=2)
+    if reduction not in _REDUCTIONS + ("batchmean",):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if log_target:
+        loss = unary("exp", target) * (target - input)
+    else:   # xlogy(t, t): 0 where t == 0 (and nan for t < 0, as log is)
+        t = target if target.dtype.category == 2 else target.to(D.get_default_dtype())
+        tlogt = where(binary("eq", t, 0), Tensor._empty((), t.dtype).zero_(),
+                      t * unary("log", t))
+        loss = tlogt - target * input
+    if reduction == "batchmean":
+        total = _sum(loss)
+        return total / input.shape[0] if input.dim() else total
     return _reduce(loss, reduction)
 
 

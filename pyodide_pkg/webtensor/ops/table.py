@@ -111,8 +111,8 @@ _add("interpolate", _resize.interpolate, "nn", "index_select", method=False)
 from . import loss as _loss  # noqa: E402
 for _n in ("cross_entropy", "nll_loss"):
     _add(_n, getattr(_loss, _n), "nn", "gather", method=False)
-for _n in ("mse_loss", "l1_loss", "smooth_l1_loss", "binary_cross_entropy",
-           "binary_cross_entropy_with_logits"):
+for _n in ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div",
+           "binary_cross_entropy", "binary_cross_entropy_with_logits"):
     _add(_n, getattr(_loss, _n), "nn", "binary", method=False)
 
 # Aliases users reach for.
