@@ -711,6 +711,10 @@ def _pad_interpolate(c, grid):
           tag="area")
     c.add("interpolate", [spec((1, 2, 3, 4), "uint8", 10)], kwargs={"scale_factor": 1.5},
           tag="uint8")
+    c.add("interpolate", [y], kwargs={"size": [5, 6], "mode": "bicubic"}, tag="bicubic")
+    c.add("interpolate", [spec((1, 1, 4, 3), "float64", 11)],
+          kwargs={"scale_factor": 0.7, "mode": "bicubic", "align_corners": True},
+          tag="bicubic-corners")
     c.add("interpolate", [y], kwargs={"size": 3, "mode": "linear"}, tag="linear-4d")
     c.add("interpolate", [y], kwargs={"size": 0}, tag="size-0")
     if not grid:
@@ -733,6 +737,9 @@ def _pad_interpolate(c, grid):
                       kwargs=dict(kw, mode="bilinear"), tag=f"bilinear{k}-{dt}-{lay}", tol=tol)
             c.add("interpolate", [spec((2, 3, 6, 19), dt, j, lay)],
                   kwargs={"size": [4, 7], "mode": "area"}, tag=f"area-{dt}-{lay}", tol=tol)
+            c.add("interpolate", [spec((2, 3, 5, 19), dt, j, lay)],
+                  kwargs={"size": [8, 27], "mode": "bicubic"}, tag=f"bicubic-{dt}-{lay}",
+                  tol=tol)
 
 
 def _losses(c, grid):

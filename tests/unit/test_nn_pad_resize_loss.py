@@ -95,6 +95,7 @@ def test_circular_pad_layer_checks_dims(name, shape):
     (lambda nn: nn.Upsample(scale_factor=2, mode="trilinear"), (1, 1, 2, 3, 2)),
     (lambda nn: nn.Upsample(size=4, mode="nearest-exact"), (1, 2, 7)),
     (lambda nn: nn.Upsample(scale_factor=0.5, mode="area"), (1, 2, 6, 8)),
+    (lambda nn: nn.Upsample(size=(9, 4), mode="bicubic", align_corners=True), (1, 3, 5, 6)),
     (lambda nn: nn.UpsamplingNearest2d(scale_factor=3), (1, 1, 2, 3)),
     (lambda nn: nn.UpsamplingBilinear2d(size=(7, 5)), (1, 2, 3, 4)),
 ])

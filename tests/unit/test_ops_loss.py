@@ -1,8 +1,8 @@
 """webtensor/ops/loss.py against torch.nn.functional on both backends: cross_entropy (class
 indices with weight / ignore_index / label_smoothing, probability targets, (N, C), (C,) and
-(N, C, d1, ...) inputs), nll_loss, mse_loss, l1_loss, smooth_l1_loss, huber_loss, kl_div, binary_cross_entropy,
-binary_cross_entropy_with_logits; every reduction; numerical stability at extreme logits;
-torch's error types and messages."""
+(N, C, d1, ...) inputs), nll_loss, mse_loss, l1_loss, smooth_l1_loss, huber_loss, kl_div,
+binary_cross_entropy, binary_cross_entropy_with_logits; every reduction; numerical stability
+at extreme logits; torch's error types and messages."""
 import warnings
 
 import pytest

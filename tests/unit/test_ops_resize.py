@@ -1,7 +1,7 @@
 """webtensor/ops/resize.py against torch.nn.functional.interpolate on both backends: nearest,
-nearest-exact, linear / bilinear / trilinear (align_corners both ways), area; sizes and scale
-factors (with and without recompute_scale_factor), up and down; float dtypes and uint8 nearest;
-torch's error types and messages (argument checks, unsupported modes, dtypes)."""
+nearest-exact, linear / bilinear / trilinear / bicubic (align_corners both ways), area; sizes
+and scale factors (with and without recompute_scale_factor), up and down; float dtypes and
+uint8 nearest; torch's error types and messages (argument checks, unsupported modes, dtypes)."""
 import pytest
 import torch
 import torch.nn.functional as F
@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 import webtensor as wt
 from wt_oracle import examples, layouts, make_pair, raises_like_torch, run_both, seeds
 
-_NDIM = {"linear": 1, "bilinear": 2, "trilinear": 3}
+_NDIM = {"linear": 1, "bilinear": 2, "trilinear": 3, "bicubic": 2}
 _SCALES = st.one_of(st.sampled_from((0.5, 2, 3, 1.5, 0.75, 1 / 3, 2.25, 1.0, 1.1, 2.04)),
                     st.floats(0.3, 4.0))
 
@@ -22,7 +22,7 @@ def _interp(m, x, **kw):
 @st.composite
 def cases(draw):
     mode = draw(st.sampled_from(("nearest", "nearest-exact", "linear", "bilinear", "trilinear",
-                                 "area")))
+                                 "bicubic", "area")))
     nd = _NDIM.get(mode) or draw(st.integers(1, 3))
     shape = (draw(st.integers(0, 2)), draw(st.integers(1, 3))) + \
         tuple(draw(st.integers(1, 7)) for _ in range(nd))
@@ -129,21 +129,38 @@ X = (1, 2, 3, 4)
     _err((1, 2, 3), "int8", size=5, mode="linear"),
     _err((1, 2, 3, 3, 3), "int64", size=5, mode="trilinear"),
     _err((1, 2, 3, 3, 3), "int64", size=5, mode="area"),
+    _err(X, "int64", size=5, mode="bicubic"),
+    _err(X, "bool", size=5, mode="bicubic"),
 ])
 def test_errors(fn):
     we, te = raises_like_torch(fn)
     assert str(we) == str(te)
 
 
-@pytest.mark.parametrize("kw", [{"mode": "bicubic"}, {"mode": "bilinear", "antialias": True},
-                                {"mode": "bicubic", "antialias": True}])
+@pytest.mark.parametrize("kw", [{"mode": "bilinear", "antialias": True},
+                                {"mode": "bicubic", "antialias": True},
+                                {"mode": "lanczos", "antialias": True}])
 def test_unsupported_modes_name_the_feature(kw):
     x = wt.zeros(1, 2, 3, 4)
-    with pytest.raises(NotImplementedError, match="bicubic|antialias"):
+    with pytest.raises(NotImplementedError, match="lanczos|antialias"):
         wt.interpolate(x, size=5, **kw)
     F.interpolate(torch.zeros(1, 2, 3, 4), size=5, **kw)   # torch does run them
 
 
-def test_bilinear_uint8_not_supported():
+@pytest.mark.parametrize("mode", ["bilinear", "bicubic"])
+def test_uint8_linear_modes_not_supported(mode):
     with pytest.raises(NotImplementedError, match="uint8"):
-        wt.interpolate(wt.zeros(1, 2, 3, 4, dtype=wt.uint8), size=5, mode="bilinear")
+        wt.interpolate(wt.zeros(1, 2, 3, 4, dtype=wt.uint8), size=5, mode=mode)
+    F.interpolate(torch.zeros(1, 2, 3, 4, dtype=torch.uint8), size=5, mode=mode)  # torch runs it
+
+
+def test_bicubic_overshoots_like_torch():
+    """Cubic convolution rings past a step (values outside the input's range) and clamps
+    taps at the border; a ViT-style position-embedding resize."""
+    step = torch.tensor([0.0] * 4 + [1.0] * 4).reshape(1, 1, 1, 8).expand(1, 2, 3, 8)
+    run_both(lambda m, x_: _interp(m, x_, size=(5, 19), mode="bicubic"),
+             [wt.tensor(step.tolist())], [step], **_tol("float32"))
+    x, tx = make_pair((1, 16, 7, 7), "float32", 4)
+    for ac in (False, True):
+        run_both(lambda m, x_: _interp(m, x_, size=(12, 12), mode="bicubic", align_corners=ac),
+                 [x], [tx], **_tol("float32"))

@@ -1,11 +1,13 @@
-"""torch.nn.functional.interpolate: nearest, nearest-exact, (bi/tri)linear with align_corners,
-area; torch's argument rules, output sizes and source-index arithmetic.
+"""torch.nn.functional.interpolate: nearest, nearest-exact, (bi/tri)linear and bicubic with
+align_corners, area; torch's argument rules, output sizes and source-index arithmetic.
 
 Decomposition: every mode is separable, so each spatial dim is resampled in turn (last dim
-first, as torch's kernels nest their sums) with index_select and, for the linear modes, two
-weighted rows: out = x[i0] * l0 + x[i1] * l1. Indices and weights are computed on the host in
-the precision torch uses (float32 for nearest and for float32/half inputs, float64 for float64),
-so every floor lands where torch's does. area is adaptive average pooling, as in torch.
+first, as torch's kernels nest their sums) with index_select and weighted rows: two taps
+out = x[i0] * l0 + x[i1] * l1 for the linear modes, four (edge-clamped) for bicubic. Indices and
+weights are computed on the host in the precision torch uses (float32 for nearest and for
+float32/half inputs, float64 for float64), so every floor lands where torch's does. area is
+adaptive average pooling, as in torch. Not supported: antialias, lanczos, uint8 (bi)linear /
+bicubic (torch's fixed-point path).
 """
 import math
 import struct
@@ -108,8 +110,12 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
         if antialias:
             raise NotImplementedError("interpolate(): antialias=True is not supported")
         return _resample(input, osz, scales, mode, bool(align_corners))
-    if mode in ("bicubic", "lanczos") and nd == 4:
-        raise NotImplementedError(f"interpolate(): mode='{mode}' is not supported")
+    if mode == "bicubic" and nd == 4:
+        if antialias:
+            raise NotImplementedError("interpolate(): antialias=True is not supported")
+        return _resample(input, osz, scales, mode, bool(align_corners))
+    if mode == "lanczos" and nd == 4:
+        raise NotImplementedError("interpolate(): mode='lanczos' is not supported")
     if mode in _LINEAR and nd in (3, 4, 5):
         raise NotImplementedError(f"Got {nd}D input, but {mode} mode needs {_LINEAR[mode]}D "
                                   f"input")
@@ -141,6 +147,8 @@ def _resample(x, osz, scales, mode, align_corners):
     nd = len(osz)
     dt = x.dtype
     linear = mode not in ("nearest", "nearest-exact")
+    if dt.category != 2 and dt is not D.uint8 and mode == "bicubic":
+        _not_for("compute_indices_weights_cubic", dt)
     if dt.category != 2 and not (dt is D.uint8 and (not linear or nd == 2)):
         kernel = "linear" if linear else "nearest"
         _not_for(f"upsample_{'bilinear' if linear else 'nearest'}2d_channels_last" if nd == 2 else
@@ -158,15 +166,17 @@ def _resample(x, osz, scales, mode, align_corners):
             out = _take(out, d, [_nearest(j, n, o, s, mode == "nearest-exact", nd == 2)
                                  for j in range(o)])
             continue
-        if n == o:
+        if n == o and mode != "bicubic":
             continue
         r = _linear_ratio(n, o, s, align_corners, dt)
-        i0, i1, l0, l1 = [], [], [], []
-        for j in range(o):
-            a, b, w0, w1 = _linear_src(j, n, r, align_corners, dt)
-            i0.append(a), i1.append(b), l0.append(w0), l1.append(w1)
-        out = _take(out, d, i0) * _weights(l0, d, out.dim(), comp) + \
-            _take(out, d, i1) * _weights(l1, d, out.dim(), comp)
+        taps = _cubic_taps if mode == "bicubic" else _linear_taps
+        idx, wts = zip(*[taps(j, n, r, align_corners, dt) for j in range(o)])
+        acc = None
+        for t in range(len(idx[0])):   # sum over taps, left to right as torch's kernel
+            term = _take(out, d, [i[t] for i in idx]) * \
+                _weights([w[t] for w in wts], d, out.dim(), comp)
+            acc = term if acc is None else acc + term
+        out = acc
     if out.dtype is not dt:
         return out.to(dt)
     return out if out is not x else x.clone()
@@ -208,20 +218,48 @@ def _linear_ratio(n, o, scale, align_corners, dt):
     return r(1.0 / scale) if scale is not None and scale > 0 else r(n / o)
 
 
-def _linear_src(j, n, ratio, align_corners, dt):
-    """ATen's compute_source_index_and_lambda in opmath precision (float32, or float64).
+def _source(j, ratio, align_corners, dt, cubic):
+    """ATen's area_pixel_compute_source_index in opmath precision (float32, or float64).
     torch's build contracts ratio * (j + 0.5) - 0.5 into one fused multiply-add: a single
     rounding (float64 holds the float32 product exactly; Fraction does it for float64)."""
     r = _f32 if dt is not D.float64 else float
     if align_corners:
-        src = r(ratio * j)
-    elif dt is D.float64:
-        src = max(float(Fraction(ratio) * (2 * j + 1) / 2 - Fraction(1, 2)), 0.0)
+        return r(ratio * j)
+    if dt is D.float64:
+        src = float(Fraction(ratio) * (2 * j + 1) / 2 - Fraction(1, 2))
     else:
-        src = max(r(ratio * (j + 0.5) - 0.5), 0.0)
+        src = r(ratio * (j + 0.5) - 0.5)
+    return src if cubic else max(src, 0.0)
+
+
+def _guard(src, n, dt):
+    """ATen's guard_index_and_lambda: the left index and the fraction past it."""
+    r = _f32 if dt is not D.float64 else float
     i0 = min(math.floor(src), n - 1)
-    l1 = min(max(r(src - i0), 0.0), 1.0)
-    return i0, i0 + (1 if i0 < n - 1 else 0), r(1.0 - l1), l1
+    return i0, min(max(r(src - i0), 0.0), 1.0)
+
+
+def _linear_taps(j, n, ratio, align_corners, dt):
+    """(indices, weights) of output j: ATen's compute_source_index_and_lambda."""
+    r = _f32 if dt is not D.float64 else float
+    i0, l1 = _guard(_source(j, ratio, align_corners, dt, False), n, dt)
+    return (i0, i0 + (1 if i0 < n - 1 else 0)), (r(1.0 - l1), l1)
+
+
+def _cubic_taps(j, n, ratio, align_corners, dt):
+    """Four taps at i0 - 1 .. i0 + 2 (clamped to the edge) with the cubic convolution
+    coefficients (A = -0.75) of ATen's get_cubic_upsample_coefficients."""
+    r = _f32 if dt is not D.float64 else float
+    i0, t = _guard(_source(j, ratio, align_corners, dt, True), n, dt)
+    a = -0.75
+
+    def conv1(x):   # ((A + 2) * x - (A + 3)) * x * x + 1, multiply-adds fused as torch's
+        return r(r(r(1.25 * x - 2.25) * x) * x + 1)
+
+    def conv2(x):   # ((A * x - 5A) * x + 8A) * x - 4A
+        return r(r(r(a * x - 5 * a) * x + 8 * a) * x - 4 * a)
+    w = (conv2(r(t + 1)), conv1(t), conv1(r(1 - t)), conv2(r(r(1 - t) + 1)))
+    return tuple(min(max(i0 - 1 + k, 0), n - 1) for k in range(4)), w
 
 
 def _area(x, osz):
