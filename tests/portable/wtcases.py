@@ -715,6 +715,11 @@ def _pad_interpolate(c, grid):
     c.add("interpolate", [spec((1, 1, 4, 3), "float64", 11)],
           kwargs={"scale_factor": 0.7, "mode": "bicubic", "align_corners": True},
           tag="bicubic-corners")
+    c.add("interpolate", [spec((1, 2, 9, 11), "float32", 12)],
+          kwargs={"size": [4, 3], "mode": "bilinear", "antialias": True}, tag="antialias")
+    c.add("interpolate", [spec((1, 1, 5, 8), "float32", 13)],
+          kwargs={"scale_factor": 0.5, "mode": "bicubic", "antialias": True},
+          tag="antialias-bicubic")
     c.add("interpolate", [y], kwargs={"size": 3, "mode": "linear"}, tag="linear-4d")
     c.add("interpolate", [y], kwargs={"size": 0}, tag="size-0")
     if not grid:
@@ -740,6 +745,9 @@ def _pad_interpolate(c, grid):
             c.add("interpolate", [spec((2, 3, 5, 19), dt, j, lay)],
                   kwargs={"size": [8, 27], "mode": "bicubic"}, tag=f"bicubic-{dt}-{lay}",
                   tol=tol)
+            c.add("interpolate", [spec((2, 3, 9, 37), dt, j, lay)],
+                  kwargs={"size": [4, 10], "mode": "bilinear", "antialias": True},
+                  tag=f"antialias-{dt}-{lay}", tol=tol)
 
 
 def _losses(c, grid):

@@ -6,7 +6,8 @@ first, as torch's kernels nest their sums) with index_select and weighted rows: 
 out = x[i0] * l0 + x[i1] * l1 for the linear modes, four (edge-clamped) for bicubic. Indices and
 weights are computed on the host in the precision torch uses (float32 for nearest and for
 float32/half inputs, float64 for float64), so every floor lands where torch's does. area is
-adaptive average pooling, as in torch. Not supported: antialias, lanczos, uint8 (bi)linear /
+adaptive average pooling, as in torch; antialias=True (bilinear, bicubic) spreads each output
+over every input its stretched filter covers. Not supported: lanczos, uint8 (bi)linear /
 bicubic (torch's fixed-point path).
 """
 import math
@@ -107,13 +108,9 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
     if mode == "area" and nd in (3, 4, 5):
         return _area(input, osz)
     if mode in _LINEAR and nd == _LINEAR[mode]:
-        if antialias:
-            raise NotImplementedError("interpolate(): antialias=True is not supported")
-        return _resample(input, osz, scales, mode, bool(align_corners))
+        return _resample(input, osz, scales, mode, bool(align_corners), antialias)
     if mode == "bicubic" and nd == 4:
-        if antialias:
-            raise NotImplementedError("interpolate(): antialias=True is not supported")
-        return _resample(input, osz, scales, mode, bool(align_corners))
+        return _resample(input, osz, scales, mode, bool(align_corners), antialias)
     if mode == "lanczos" and nd == 4:
         raise NotImplementedError("interpolate(): mode='lanczos' is not supported")
     if mode in _LINEAR and nd in (3, 4, 5):
@@ -142,7 +139,7 @@ def _not_for(kernel, dt):
     raise NotImplementedError(f"\"{kernel}\" not implemented for '{_TNAME[dt.name]}'")
 
 
-def _resample(x, osz, scales, mode, align_corners):
+def _resample(x, osz, scales, mode, align_corners, antialias=False):
     _check_sizes(x, osz)
     nd = len(osz)
     dt = x.dtype
@@ -166,11 +163,14 @@ def _resample(x, osz, scales, mode, align_corners):
             out = _take(out, d, [_nearest(j, n, o, s, mode == "nearest-exact", nd == 2)
                                  for j in range(o)])
             continue
-        if n == o and mode != "bicubic":
+        if n == o and (mode != "bicubic" or antialias):   # torch copies same-size dims
             continue
         r = _linear_ratio(n, o, s, align_corners, dt)
-        taps = _cubic_taps if mode == "bicubic" else _linear_taps
-        idx, wts = zip(*[taps(j, n, r, align_corners, dt) for j in range(o)])
+        if antialias:
+            idx, wts = _aa_taps(n, o, r, align_corners, dt, mode == "bicubic")
+        else:
+            taps = _cubic_taps if mode == "bicubic" else _linear_taps
+            idx, wts = zip(*[taps(j, n, r, align_corners, dt) for j in range(o)])
         acc = None
         for t in range(len(idx[0])):   # sum over taps, left to right as torch's kernel
             term = _take(out, d, [i[t] for i in idx]) * \
@@ -260,6 +260,41 @@ def _cubic_taps(j, n, ratio, align_corners, dt):
         return r(r(r(a * x - 5 * a) * x + 8 * a) * x - 4 * a)
     w = (conv2(r(t + 1)), conv1(t), conv1(r(1 - t)), conv2(r(r(1 - t) + 1)))
     return tuple(min(max(i0 - 1 + k, 0), n - 1) for k in range(4)), w
+
+
+def _aa_filter(x, cubic):
+    """torch's antialias filters: triangle (bilinear) and Keys cubic with a = -0.5."""
+    x = abs(x)
+    if not cubic:
+        return 1.0 - x if x < 1.0 else 0.0
+    a = -0.5
+    if x < 1.0:
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+    return (((x - 5) * x + 8) * x - 4) * a if x < 2.0 else 0.0
+
+
+def _aa_taps(n, o, scale, align_corners, dt, cubic):
+    """Antialiased resampling (PIL's scheme, as torch's _upsample_*_aa): output i averages the
+    inputs within `support` of its center with the filter stretched by the downscale factor,
+    weights normalised to sum 1. Every output gets the same number of taps (zero-weighted
+    extras read a valid index)."""
+    r = _f32 if dt is not D.float64 else float
+    support = (4 if cubic else 2) * 0.5
+    if scale >= 1.0:
+        support *= scale
+    invscale = 1.0 / scale if scale >= 1.0 else 1.0
+    k = int(math.ceil(support)) * 2 + 1
+    idx, wts = [], []
+    for i in range(o):
+        center = scale * (i + 0.5)
+        xmin = max(int(center - support + 0.5), 0)
+        xsize = min(max(min(int(center + support + 0.5), n) - xmin, 0), k)
+        w = [_aa_filter((j + xmin - center + 0.5) * invscale, cubic) for j in range(xsize)]
+        total = sum(w)
+        w = [r(v / total) if total != 0.0 else r(v) for v in w]
+        idx.append([min(xmin + j, n - 1) for j in range(k)])
+        wts.append(w + [0.0] * (k - xsize))
+    return idx, wts
 
 
 def _area(x, osz):
