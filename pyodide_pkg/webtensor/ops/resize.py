@@ -150,6 +150,8 @@ def _resample(x, osz, scales, mode, align_corners, antialias=False):
         kernel = "linear" if linear else "nearest"
         _not_for(f"upsample_{'bilinear' if linear else 'nearest'}2d_channels_last" if nd == 2 else
                  f"compute_indices_weights_{kernel}", dt)
+    if antialias and dt in (D.float16, D.bfloat16):
+        _not_for("compute_index_ranges_weights", dt)
     if dt is D.uint8 and linear:
         raise NotImplementedError(f"interpolate(): mode='{mode}' on uint8 tensors (torch's "
                                   f"fixed-point path) is not supported")
