@@ -28,7 +28,7 @@ TORCH_FUNCTIONAL |= {"layer_norm", "rms_norm", "group_norm", "scaled_dot_product
 TORCH_FUNCTIONAL |= {"embedding"}
 TORCH_FUNCTIONAL |= {"pad", "interpolate", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
                      "smooth_l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-                     "huber_loss", "kl_div"}
+                     "huber_loss", "kl_div", "upsample"}
 
 
 def _dts(grid):
@@ -721,6 +721,7 @@ def _pad_interpolate(c, grid):
           kwargs={"scale_factor": 0.5, "mode": "bicubic", "antialias": True},
           tag="antialias-bicubic")
     c.add("interpolate", [y], kwargs={"size": 3, "mode": "linear"}, tag="linear-4d")
+    c.add("upsample", [y], args=[T(0), None, 1.5, "bilinear"], tag="deprecated-alias")
     c.add("interpolate", [y], kwargs={"size": 0}, tag="size-0")
     if not grid:
         return

@@ -15,7 +15,7 @@ from wt_oracle import assert_same, to_wt
 
 OPS = ("pad", "interpolate", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
        "smooth_l1_loss", "huber_loss", "kl_div", "binary_cross_entropy",
-       "binary_cross_entropy_with_logits")
+       "binary_cross_entropy_with_logits", "upsample")
 
 
 @pytest.mark.parametrize("name", OPS)
@@ -137,6 +137,16 @@ def test_conv_padding_modes(mode):
                 rnd(2, 2, 5, 6), rtol=1e-5, atol=1e-5)
     same_module(lambda nn: nn.Conv1d(2, 2, 4, padding="same", padding_mode=mode),
                 rnd(2, 2, 7), rtol=1e-5, atol=1e-5)
+
+
+def test_deprecated_upsample_warns_and_interpolates():
+    x = rnd(1, 2, 3, 4)
+    with pytest.warns(UserWarning, match="`nn.functional.upsample` is deprecated"):
+        got = F.upsample(to_wt(x), scale_factor=2, mode="bilinear", align_corners=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = TF.upsample(x, scale_factor=2, mode="bilinear", align_corners=True)
+    assert_same(got, want, rtol=2e-6, atol=2e-6)
 
 
 def test_model_code_using_functional_runs_unchanged():

@@ -120,6 +120,13 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
                               f"{nd}D) for the modes: {_ALL_MODES} (got {mode})")
 
 
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """torch's deprecated alias of interpolate (old model code still calls it)."""
+    import warnings
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` "
+                  "instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
 def _check_sizes(input, osz):
     """ATen's upsample_{1,2,3}d_common_check."""
     isz = list(input.shape[2:])

@@ -108,6 +108,7 @@ _add("embedding", _emb.embedding, "nn", "index_select", method=False)
 from . import pad as _pad, resize as _resize  # noqa: E402
 _add("pad", _pad.pad, "nn", "index_select", method=False)
 _add("interpolate", _resize.interpolate, "nn", "index_select", method=False)
+_add("upsample", _resize.upsample, "nn", "index_select", method=False)
 from . import loss as _loss  # noqa: E402
 for _n in ("cross_entropy", "nll_loss"):
     _add(_n, getattr(_loss, _n), "nn", "gather", method=False)
