@@ -106,6 +106,18 @@ def test_all_ignored_mean_is_nan_like_torch():
     _run("nll_loss", (torch.zeros(0, 4), torch.zeros(0, dtype=torch.long)), {})
 
 
+def test_torch_edge_conventions():
+    """Negative label_smoothing passes unchecked and is ignored; a size-1 target serves an
+    unbatched input."""
+    x = torch.randn(2, 3)
+    _run("cross_entropy", (x, torch.rand(2, 3)), {"label_smoothing": -0.5})
+    _run("cross_entropy", (x, torch.tensor([0, 2])), {"label_smoothing": -0.5})
+    for red in ("none", "mean", "sum"):
+        _run("nll_loss", (torch.tensor([0.1, 0.2, 0.3]), torch.tensor([1])), {"reduction": red})
+        _run("cross_entropy", (torch.tensor([0.1, 0.2, 0.3]), torch.tensor([2])),
+             {"reduction": red})
+
+
 def test_uint8_target():
     _run("cross_entropy", (torch.randn(3, 4), torch.tensor([0, 3, 1], dtype=torch.uint8)), {})
 
@@ -228,6 +240,17 @@ def _err(name, *shapes_dtypes, **kw):
     _err("l1_loss", ((3, 4), "int64"), ((3, 4), "int64")),
     _err("smooth_l1_loss", ((3, 4), "float32"), ((3, 4), "float32"), beta=-1.0),
     _err("huber_loss", ((3, 4), "float32"), ((3, 4), "float32"), delta=0.0),
+    _err("cross_entropy", 0.5, 2),
+    _err("cross_entropy", 0.5, 0.7),
+    _err("nll_loss", 0.5, 0),
+    _err("nll_loss", [0.1, 0.2, 0.3], [1, 2], reduction="none"),
+    _err("nll_loss", [0.1, 0.2, 0.3], [[2]]),
+    _err("binary_cross_entropy_with_logits", ((2, 3), "float32"), ((2, 3), "float32"),
+         weight=(2, 2, 3)),
+    _err("binary_cross_entropy_with_logits", [0.3], [1.0], pos_weight=(2,)),
+    _err("binary_cross_entropy", ((2, 3), "float32"), ((2, 3), "float32"), weight=(2, 2, 3)),
+    _err("kl_div", [1, 2], [0.5, 0.5], reduction="sum"),
+    _err("kl_div", [1.0, 2.0], [1, 2], log_target=True),
     _err("huber_loss", ((3, 4), "float32"), ((3, 4), "float32"), reduction="foo"),
     _err("kl_div", ((3, 4), "float32"), ((3, 4), "float32"), reduction="foo"),
     _err("binary_cross_entropy", ((3, 4), "float32"), ((3, 4), "float64")),

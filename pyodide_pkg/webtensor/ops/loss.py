@@ -66,6 +66,9 @@ def _nll_checks(input, target, weight):
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
                          f"batch_size ({tb}).")
     c = input.shape[1] if input.dim() > 1 else input.shape[0]
+    if input.dim() == 1 and target.dim() == 1 and target.shape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
+                         f"{target.shape[0]}")
     if input.dim() <= 2:
         if target.dim() > 1:
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
@@ -97,6 +100,8 @@ def _nll_checks(input, target, weight):
 def _nll(logp, target, weight, ignore_index, reduction):
     """-logp[target] per element (weighted), with torch's bounds check and mean rule."""
     c = _nll_checks(logp, target, weight)
+    if logp.dim() == 1 and target.dim() == 1:
+        target = target.reshape(())   # torch takes a size-1 target for unbatched input
     t = target.to(D.int64)
     valid = binary("ne", t, ignore_index)
     bad = valid & (binary("lt", t, 0) | binary("ge", t, c))
@@ -130,12 +135,15 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                   reduction="mean", label_smoothing=0.0):
     _check_tensors("cross_entropy", input=input, target=target, weight=weight)
     reduction = _reduction(size_average, reduce, reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
+    if label_smoothing > 1.0:   # torch lets negative values through (and ignores them)
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
                            f"{float(label_smoothing):g}")
     cdim = 1 if input.dim() > 1 else 0
+    if input.shape == target.shape and target.dtype.category != 2:
+        raise RuntimeError(f"Expected floating point type for target with class probabilities, "
+                           f"got {_TNAME[target.dtype.name]}")
     if input.dim() == 0:
-        raise IndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)")
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
     if input.shape == target.shape:
         return _cross_entropy_probs(input, target, weight, reduction, label_smoothing, cdim)
     if input.dtype.category != 2:
@@ -168,9 +176,6 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 
 
 def _cross_entropy_probs(input, target, weight, reduction, label_smoothing, cdim):
-    if target.dtype.category != 2:
-        raise RuntimeError(f"Expected floating point type for target with class probabilities, "
-                           f"got {_TNAME[target.dtype.name]}")
     if input.dtype.category != 2:
         raise NotImplementedError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for "
                                   f"'{_TNAME[input.dtype.name]}'")
@@ -276,10 +281,12 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
                       "'batchmean' in the next major release.", stacklevel=2)
     if reduction not in _REDUCTIONS + ("batchmean",):
         raise ValueError(f"{reduction} is not a valid value for reduction")
+    if input.dtype.category != 2 or target.dtype.category != 2:
+        raise RuntimeError("kl_div: Integral inputs not supported.")
     if log_target:
         loss = unary("exp", target) * (target - input)
     else:   # xlogy(t, t): 0 where t == 0 (and nan for t < 0, as log is)
-        t = target if target.dtype.category == 2 else target.to(D.get_default_dtype())
+        t = target
         tlogt = where(binary("eq", t, 0), Tensor._empty((), t.dtype).zero_(),
                       t * unary("log", t))
         loss = tlogt - target * input
@@ -304,6 +311,8 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
             ok = broadcast_shapes(weight.shape, target.shape) == tuple(target.shape)
         except RuntimeError:
             ok = False
+        else:
+            _check_inplace_bcast(input, weight)
         if not ok:
             n, at = _bad_dim(weight.shape, target.shape)
             raise RuntimeError(f"Attempting to broadcast a dimension of length {n} at {at}! "
@@ -329,6 +338,19 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _reduce(loss, reduction)
 
 
+def _check_inplace_bcast(input, t, first=False):
+    """torch scales the loss in place: an operand that broadcasts past the input's shape is
+    an error there (first: the operand is the left one of torch's product)."""
+    from .._shape import broadcast_shapes
+    if t is None:
+        return
+    shape = broadcast_shapes(t.shape, input.shape) if first else \
+        broadcast_shapes(input.shape, t.shape)
+    if tuple(shape) != tuple(input.shape):
+        raise RuntimeError(f"output with shape {_sizes(input.shape)} doesn't match the "
+                           f"broadcast shape {_sizes(shape)}")
+
+
 def _bad_dim(shape, target):
     """(length, negative dim) of the first dim of shape, from the right, that does not
     broadcast to target."""
@@ -350,6 +372,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if target.dtype.category != 2 or rt.category != 2:
         raise RuntimeError(f"result type {_TNAME[rt.name]} can't be cast to the desired output "
                            f"type {_TNAME[target.dtype.name]}")
+    _check_inplace_bcast(input, pos_weight, first=True)
+    _check_inplace_bcast(input, weight)
     # log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)): stable for any x
     log_sig = input.clamp_max(0.0) - unary("log1p", unary("exp", unary("neg", unary("abs",
                                                                                     input))))
