@@ -132,6 +132,8 @@ X = (1, 2, 3, 4)
     _err((1, 2, 3, 3, 3), "int64", size=5, mode="area"),
     _err(X, "int64", size=5, mode="bicubic"),
     _err(X, "bool", size=5, mode="bicubic"),
+    _err(X, scale_factor=float("inf")),
+    _err(X, scale_factor=float("nan"), mode="bilinear"),
     _err(X, "float16", size=2, mode="bilinear", antialias=True),
     _err(X, "bfloat16", size=2, mode="bicubic", antialias=True),
 ])

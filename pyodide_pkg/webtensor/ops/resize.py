@@ -80,6 +80,8 @@ def _output_size(input, dim, size, scale_factor, mode, recompute_scale_factor):
         out = [math.floor(float(n) * s) for n, s in zip(spatial, scales)]
         scales = None
     if out is None:   # ATen: the size is the product truncated toward zero
+        if not all(math.isfinite(n * s) for n, s in zip(spatial, scales)):
+            raise RuntimeError("value cannot be converted to type int64_t without overflow")
         out = [int(n * s) for n, s in zip(spatial, scales)]
     return out, scales
 
