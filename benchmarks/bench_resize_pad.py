@@ -10,12 +10,16 @@ import webtensor as torch
 import webtensor.nn.functional as F
 from webtensor import backends
 
+
 def best(fn, reps=5):
     fn()
     ts = []
     for _ in range(reps):
-        t0 = time.perf_counter(); fn(); ts.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t0)
     return min(ts) * 1e3
+
 
 torch.manual_seed(0)
 img = torch.randn(1, 3, 224, 224)
