@@ -43,6 +43,23 @@ def test_load_state_dict_report_matches_torch():
     assert nncases.load_error(webtensor) == DOC["load_error"]
 
 
+def test_namespace_answers_match_torch():
+    assert nncases.namespace_facts(webtensor) == DOC["namespace"]
+
+
+def test_unsupported_torch_features_raise_naming_them():
+    for name in ("fx", "distributed", "complex64", "optim"):
+        assert not hasattr(webtensor, name)
+        with pytest.raises(NotImplementedError, match="torch." + name):
+            getattr(webtensor, name)
+    with pytest.raises(NotImplementedError, match="torch.compile"):
+        webtensor.compile(webtensor.nn.Identity())
+    with pytest.raises(NotImplementedError, match="autocast"):
+        webtensor.autocast("cpu")
+    with pytest.raises(NotImplementedError, match="orthogonal_"):
+        webtensor.nn.init.orthogonal_(webtensor.empty(2, 2))
+
+
 def test_state_dict_roundtrip_and_conversion():
     nn = webtensor.nn
     enc = nncases.construct(webtensor, {"ctor": "TinyEncoder()"})

@@ -347,3 +347,13 @@ def test_as_torch_and_install(tmp_path):
     with pytest.raises(RuntimeError, match="already imported"):
         wt.install_as_torch()
     assert sys.modules["torch"] is torch
+
+
+def test_golden_nn_file_is_current():
+    """tests/golden/nn.json is what scripts/make_golden_nn.py writes from torch today."""
+    import subprocess
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    r = subprocess.run([sys.executable, str(root / "scripts" / "make_golden_nn.py"), "--check"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr + r.stdout
