@@ -72,3 +72,19 @@ def test_conv_padding_modes(mode):
     w1.load_state_dict({k: to_wt(v) for k, v in t1.state_dict().items()})
     x1 = rnd(2, 2, 7)
     assert_same(w1(to_wt(x1)), t1(x1).detach(), rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("ctor,shape", [
+    ("ZeroPad2d(1)", (1, 2, 3, 4)), ("ZeroPad2d((1, 0, 2, 1))", (2, 3, 3)),
+    ("ConstantPad1d((1, 2), 3.5)", (2, 3, 4)), ("ConstantPad2d(2, -1.0)", (1, 1, 2, 2)),
+    ("ReflectionPad1d(2)", (1, 2, 5)), ("ReflectionPad2d((1, 0, 2, 1))", (1, 2, 4, 4)),
+    ("ReplicationPad1d((0, 3))", (2, 2, 3)), ("ReplicationPad2d(1)", (1, 2, 3, 3)),
+    ("CircularPad1d(1)", (1, 2, 4)), ("CircularPad2d((1, 1, 0, 2))", (1, 1, 3, 3)),
+    ("ZeroPad1d(2)", (2, 3)),
+])
+def test_padding_layers(ctor, shape):
+    t = eval("nn." + ctor, {"nn": torch.nn})
+    w = eval("nn." + ctor, {"nn": wt.nn})
+    assert repr(w) == repr(t)
+    x = rnd(*shape)
+    assert_same(w(to_wt(x)), t(x), **TOL)

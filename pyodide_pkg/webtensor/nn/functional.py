@@ -205,6 +205,14 @@ if "cosine_similarity" not in globals():
     cosine_similarity = _cosine_similarity
 
 
+def _pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
+    return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)
+
+
+if "pairwise_distance" not in globals():
+    pairwise_distance = _pairwise_distance
+
+
 def _reduce(loss, reduction):
     if reduction == "none":
         return loss
