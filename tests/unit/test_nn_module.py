@@ -317,6 +317,11 @@ def test_grad_modes():
     with wt.set_grad_enabled(False):
         assert not wt.is_grad_enabled()
     assert wt.is_grad_enabled()
+    for lib in (torch, wt):
+        @lib.set_grad_enabled(False)
+        def k():
+            return lib.is_grad_enabled()
+        assert lib.is_grad_enabled() and k() is False and lib.is_grad_enabled()
     with pytest.raises(NotImplementedError, match="autograd"):
         wt.ones(2).sum().backward()
     with pytest.raises(NotImplementedError, match="autograd"):
