@@ -29,7 +29,8 @@ def main():
     doc = {"formula": wtcheck.formula_fingerprint(),
            "cases": [dict(case, **nncases.run(torch, case)) for case in nncases.CASES],
            "load_error": nncases.load_error(torch),
-           "namespace": nncases.namespace_facts(torch)}
+           "namespace": nncases.namespace_facts(torch),
+           "einsum": nncases.run_einsum(torch)}
     text = json.dumps(doc, indent=0, sort_keys=True) + "\n"
     if args.check:
         if OUT.read_text() != text:

@@ -261,7 +261,12 @@ FloatTensor, DoubleTensor, HalfTensor = (_legacy(n) for n in ("float32", "float6
 LongTensor, IntTensor, BoolTensor, ByteTensor = (_legacy(n) for n in ("int64", "int32",
                                                                       "bool_", "uint8"))
 
-EXPORTS = ["pi", "e", "inf", "nan", "finfo", "iinfo", "autocast", "cuda", "jit", "amp",
+def einsum(equation, *operands):
+    from ._einsum import einsum as f
+    return f(equation, *operands)
+
+
+EXPORTS = ["einsum", "pi", "e", "inf", "nan", "finfo", "iinfo", "autocast", "cuda", "jit", "amp",
            "compile", "vmap", "allclose", "isclose", "equal", "broadcast_tensors", "nan_to_num",
            "addmm", "baddbmm", "get_num_threads", "set_num_threads", "get_num_interop_threads",
            "use_deterministic_algorithms", "is_complex", "typename", "get_rng_state",

@@ -43,6 +43,14 @@ def test_load_state_dict_report_matches_torch():
     assert nncases.load_error(webtensor) == DOC["load_error"]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_einsum_matches_torch(backend):
+    with using_backend(backend):
+        got = nncases.run_einsum(webtensor)
+    for (eq, _), a, e in zip(nncases.EINSUM, got, DOC["einsum"]):
+        assert_encoded_match(a, e, rtol=1e-5, atol=1e-5, what=eq)
+
+
 def test_namespace_answers_match_torch():
     assert nncases.namespace_facts(webtensor) == DOC["namespace"]
 
