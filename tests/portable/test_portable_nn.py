@@ -127,3 +127,30 @@ def test_as_torch_imports_a_torch_style_file(tmp_path):
         sys.path.remove(str(tmp_path))
         sys.modules.pop("wt_portable_model", None)
     assert sys.modules.get("torch") is before
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_random_inits_distribution_and_seeding(backend):
+    """nn.init's fast generator path (32 random bits per element, Box-Muller for normals):
+    the moments and tail fractions of the distributions, and manual_seed repeatability."""
+    import math
+    init = webtensor.nn.init
+    with using_backend(backend):
+        webtensor.manual_seed(7)
+        w = init.normal_(webtensor.empty(300, 100), mean=1.0, std=2.0).reshape(-1).tolist()
+        webtensor.manual_seed(7)
+        assert init.normal_(webtensor.empty(300, 100), mean=1.0, std=2.0).reshape(-1).tolist() \
+            == w
+        u = init.uniform_(webtensor.empty(30001), -1.0, 3.0).tolist()
+    n = len(w)
+    mean = sum(w) / n
+    std = math.sqrt(sum((v - mean) ** 2 for v in w) / n)
+    assert abs(mean - 1.0) < 0.05 and abs(std - 2.0) < 0.05
+    within1 = sum(abs(v - 1.0) < 2.0 for v in w) / n
+    within2 = sum(abs(v - 1.0) < 4.0 for v in w) / n
+    assert abs(within1 - 0.6827) < 0.015 and abs(within2 - 0.9545) < 0.008
+    assert min(u) >= -1.0 and max(u) < 3.0
+    bins = [0] * 8
+    for v in u:
+        bins[int((v + 1.0) / 0.5)] += 1
+    assert max(bins) - min(bins) < 0.1 * len(u) / 8          # flat histogram

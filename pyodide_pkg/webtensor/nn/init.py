@@ -126,15 +126,16 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """N(mean, std) restricted to [a, b]: rejection sampling (redraw the values outside)."""
-    from .._creation import randn, tensor as _tensor
+    from .._creation import tensor as _tensor
+    from .._tensor_extras import standard_normal
     if a > b or std > 0 and ((a - mean) / std > 6 or (mean - b) / std > 6):
         raise ValueError("trunc_normal_: [a, b] is empty or too far in the tail of "
                          "N(mean, std) to sample by rejection")
     n = tensor.numel()
     vals = []
     while len(vals) < n:
-        draw = (randn(max(2 * (n - len(vals)), 16), generator=generator, dtype=D.float64)
-                * std + mean).tolist()
+        draw = (standard_normal((max(2 * (n - len(vals)), 16),), generator) * std +
+                mean).tolist()
         vals.extend(v for v in draw if a <= v <= b)
     return tensor.copy_(_tensor(vals[:n], dtype=D.float64).reshape(tensor.shape))
 
