@@ -62,6 +62,9 @@ def cases():
          lambda: mha(seq, seq, seq, need_weights=False)),
         ("TransformerEncoderLayer 1x32x64", lambda: enc(seq)),
         ("LSTM 32 hidden, 16 steps", lambda: lstm(xs)),
+        ("init: nn.Linear(1024, 1024) construction", lambda: nn.Linear(1024, 1024)),
+        ("init: nn.Embedding(30522, 384) construction", lambda: nn.Embedding(30522, 384)),
+        ("reference: torch.randn(1024, 1024)", lambda: torch.randn(1024, 1024)),
     ]
 
 
