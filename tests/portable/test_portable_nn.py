@@ -154,3 +154,28 @@ def test_random_inits_distribution_and_seeding(backend):
     for v in u:
         bins[int((v + 1.0) / 0.5)] += 1
     assert max(bins) - min(bins) < 0.1 * len(u) / 8          # flat histogram
+
+
+def test_install_as_torch_registers_or_refuses():
+    """With no torch imported (Pyodide), install_as_torch() registers webtensor as torch and
+    its submodules; with a real torch imported (the CPython session), it refuses unless
+    forced. sys.modules is restored either way."""
+    saved = {n: m for n, m in sys.modules.items() if n == "torch" or n.startswith("torch.")}
+    try:
+        if "torch" in saved and saved["torch"] is not webtensor:
+            with pytest.raises(RuntimeError, match="already imported"):
+                webtensor.install_as_torch()
+            assert sys.modules["torch"] is saved["torch"]
+            webtensor.install_as_torch(force=True)
+        else:
+            webtensor.install_as_torch()
+        import torch
+        import torch.nn.functional as F
+        assert torch is webtensor and F is webtensor.nn.functional
+        assert sys.modules["torch.nn.init"] is webtensor.nn.init
+        assert sys.modules["torch.cuda"] is webtensor.cuda
+        assert webtensor.install_as_torch() is webtensor          # idempotent
+    finally:
+        for n in [n for n in sys.modules if n == "torch" or n.startswith("torch.")]:
+            del sys.modules[n]
+        sys.modules.update(saved)
