@@ -9,6 +9,7 @@ import pytest
 
 import webtensor
 import nncases
+import nncases_extra
 from wtcheck import BACKENDS, assert_encoded_match, formula_fingerprint, using_backend
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "nn.json"
@@ -46,13 +47,13 @@ def test_load_state_dict_report_matches_torch():
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_einsum_matches_torch(backend):
     with using_backend(backend):
-        got = nncases.run_einsum(webtensor)
-    for (eq, _), a, e in zip(nncases.EINSUM, got, DOC["einsum"]):
+        got = nncases_extra.run_einsum(webtensor)
+    for (eq, _), a, e in zip(nncases_extra.EINSUM, got, DOC["einsum"]):
         assert_encoded_match(a, e, rtol=1e-5, atol=1e-5, what=eq)
 
 
 def test_namespace_answers_match_torch():
-    assert nncases.namespace_facts(webtensor) == DOC["namespace"]
+    assert nncases_extra.namespace_facts(webtensor) == DOC["namespace"]
 
 
 def test_unsupported_torch_features_raise_naming_them():

@@ -18,8 +18,7 @@ _UNSUPPORTED = (
     "HingeEmbeddingLoss MultiLabelMarginLoss SoftMarginLoss MultiLabelSoftMarginLoss "
     "CosineEmbeddingLoss MultiMarginLoss TripletMarginLoss TripletMarginWithDistanceLoss "
     "SyncBatchNorm DataParallel parallel utils quantized qat intrinsic attention "
-    "UninitializedBuffer ReplicationPad3d ReflectionPad3d ConstantPad3d ZeroPad3d "
-    "CircularPad3d").split()
+    "UninitializedBuffer").split()
 
 
 def __getattr__(name):

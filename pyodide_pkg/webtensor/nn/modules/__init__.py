@@ -14,9 +14,6 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDi
                    MSELoss, NLLLoss, SmoothL1Loss)
 from .module import Module
 from .normalization import GroupNorm, InstanceNorm1d, InstanceNorm2d, LayerNorm, RMSNorm
-from .padding import (CircularPad1d, CircularPad2d, ConstantPad1d, ConstantPad2d,
-                      ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d,
-                      ZeroPad1d, ZeroPad2d)
 from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool1d,
                       AvgPool2d, MaxPool1d, MaxPool2d)
 from .rnn import GRU, LSTM, RNN, RNNBase
@@ -28,18 +25,16 @@ from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 __all__ = [
     'AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool2d', 'AlphaDropout', 'AvgPool1d',
     'AvgPool2d', 'BCELoss', 'BCEWithLogitsLoss', 'BatchNorm1d', 'BatchNorm2d', 'CELU',
-    'CircularPad1d', 'CircularPad2d', 'ConstantPad1d', 'ConstantPad2d', 'Conv1d', 'Conv2d',
-    'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d', 'CosineSimilarity', 'CrossEntropyLoss',
-    'Dropout', 'Dropout1d', 'Dropout2d', 'ELU', 'Embedding', 'Flatten', 'GELU', 'GLU', 'GRU',
-    'GroupNorm', 'Hardsigmoid', 'Hardswish', 'Hardtanh', 'HuberLoss', 'Identity',
-    'InstanceNorm1d', 'InstanceNorm2d', 'KLDivLoss', 'L1Loss', 'LSTM', 'LayerNorm',
+    'Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d', 'CosineSimilarity',
+    'CrossEntropyLoss', 'Dropout', 'Dropout1d', 'Dropout2d', 'ELU', 'Embedding', 'Flatten',
+    'GELU', 'GLU', 'GRU', 'GroupNorm', 'Hardsigmoid', 'Hardswish', 'Hardtanh', 'HuberLoss',
+    'Identity', 'InstanceNorm1d', 'InstanceNorm2d', 'KLDivLoss', 'L1Loss', 'LSTM', 'LayerNorm',
     'LazyLinear', 'LeakyReLU', 'Linear', 'LogSigmoid', 'LogSoftmax', 'MSELoss', 'MaxPool1d',
     'MaxPool2d', 'Mish', 'Module', 'ModuleDict', 'ModuleList', 'MultiheadAttention', 'NLLLoss',
     'PReLU', 'PairwiseDistance', 'ParameterDict', 'ParameterList', 'RMSNorm', 'RNN', 'RNNBase',
-    'ReLU', 'ReLU6', 'ReflectionPad1d', 'ReflectionPad2d', 'ReplicationPad1d',
-    'ReplicationPad2d', 'SELU', 'Sequential', 'SiLU', 'Sigmoid', 'SmoothL1Loss', 'Softmax',
+    'ReLU', 'ReLU6', 'SELU', 'Sequential', 'SiLU', 'Sigmoid', 'SmoothL1Loss', 'Softmax',
     'Softmin', 'Softplus', 'Softsign', 'Tanh', 'Tanhshrink', 'Transformer',
     'TransformerDecoder', 'TransformerDecoderLayer', 'TransformerEncoder',
     'TransformerEncoderLayer', 'Unflatten', 'Upsample', 'UpsamplingBilinear2d',
-    'UpsamplingNearest2d', 'ZeroPad1d', 'ZeroPad2d',
+    'UpsamplingNearest2d',
 ]
