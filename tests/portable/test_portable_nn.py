@@ -143,6 +143,13 @@ def test_random_inits_distribution_and_seeding(backend):
         assert init.normal_(webtensor.empty(300, 100), mean=1.0, std=2.0).reshape(-1).tolist() \
             == w
         u = init.uniform_(webtensor.empty(30001), -1.0, 3.0).tolist()
+        tn = init.trunc_normal_(webtensor.empty(5000), std=1.0, a=-0.5, b=2.0).tolist()
+        tail = init.trunc_normal_(webtensor.empty(2000), std=1.0, a=2.0, b=2.5).tolist()
+    assert -0.5 <= min(tn) < -0.45 and 1.95 < max(tn) <= 2.0
+    pdf = lambda z: math.exp(-z * z / 2) / math.sqrt(2 * math.pi)  # noqa: E731
+    cdf = lambda z: 0.5 * (1 + math.erf(z / math.sqrt(2)))  # noqa: E731
+    want = (pdf(2.0) - pdf(2.5)) / (cdf(2.5) - cdf(2.0))      # mean of N(0,1) on [2, 2.5]
+    assert 2.0 <= min(tail) and max(tail) <= 2.5 and abs(sum(tail) / len(tail) - want) < 0.02
     n = len(w)
     mean = sum(w) / n
     std = math.sqrt(sum((v - mean) ** 2 for v in w) / n)
