@@ -10,8 +10,8 @@ def _parse(equation, ndims):
     lhs, arrow, rhs = eq.partition("->")
     terms = lhs.split(",")
     if len(terms) != len(ndims):
-        raise RuntimeError(f"einsum(): more operands were provided than specified in the "
-                           f"equation" if len(ndims) > len(terms) else
+        raise RuntimeError("einsum(): more operands were provided than specified in the "
+                           "equation" if len(ndims) > len(terms) else
                            "einsum(): fewer operands were provided than specified in the "
                            "equation")
     n_ell = 0

@@ -168,7 +168,8 @@ BACKEND_STUBS = {
     "mkldnn": _ns(enabled=False, is_available=_false),
     "opt_einsum": _ns(enabled=False, is_available=_false),
 }
-compile = _raiser("torch.compile", "there is no graph compiler; call the model directly")  # noqa: A001
+# torch.compile: no graph compiler here; call the model directly
+compile = _raiser("torch.compile", "there is no graph compiler; call the model directly")  # noqa
 vmap = _raiser("torch.vmap")
 
 # torch names that exist in torch but not here: module __getattr__ raises UnsupportedFeature
@@ -289,12 +290,13 @@ def einsum(equation, *operands):
     return f(equation, *operands)
 
 
-EXPORTS = ["utils", "einsum", "pi", "e", "inf", "nan", "finfo", "iinfo", "autocast", "cuda", "jit", "amp",
-           "compile", "vmap", "allclose", "isclose", "equal", "broadcast_tensors", "nan_to_num",
-           "addmm", "baddbmm", "get_num_threads", "set_num_threads", "get_num_interop_threads",
-           "use_deterministic_algorithms", "is_complex", "typename", "get_rng_state",
-           "set_rng_state", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor",
-           "IntTensor", "BoolTensor", "ByteTensor"]
+EXPORTS = ["utils", "einsum", "pi", "e", "inf", "nan", "finfo", "iinfo", "autocast", "cuda", "jit",
+           "amp", "compile", "vmap", "allclose", "isclose", "equal",
+           "broadcast_tensors", "nan_to_num", "addmm", "baddbmm", "get_num_threads",
+           "set_num_threads", "get_num_interop_threads", "use_deterministic_algorithms",
+           "is_complex", "typename", "get_rng_state", "set_rng_state", "FloatTensor",
+           "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "BoolTensor",
+           "ByteTensor"]
 
 
 def install(namespace):

@@ -3,8 +3,6 @@
 import math
 import warnings
 
-from .. import _dtype as D
-
 
 def calculate_gain(nonlinearity, param=None):
     linear_fns = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
