@@ -212,39 +212,6 @@ if "pairwise_distance" not in globals():
     pairwise_distance = _pairwise_distance
 
 
-def _reduce(loss, reduction):
-    if reduction == "none":
-        return loss
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    raise ValueError(f"{reduction} is not a valid value for reduction")
-
-
-def _huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
-    d = (input - target).abs()
-    loss = _E.where(d < delta, d * d * 0.5, (d - 0.5 * delta) * delta)
-    return _reduce(loss if weight is None else loss * weight, reduction)
-
-
-def _kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
-    if log_target:
-        loss = target.exp() * (target - input)
-    else:   # xlogy: 0 where target == 0
-        loss = _E.where(target > 0, target * (target.clamp_min(1e-45).log() - input),
-                        0.0 * input)
-    if reduction == "batchmean":
-        return loss.sum() / input.shape[0] if input.dim() else loss.sum()
-    return _reduce(loss, reduction)
-
-
-if "huber_loss" not in globals():
-    huber_loss = _huber_loss
-if "kl_div" not in globals():
-    kl_div = _kl_div
-
-
 def _adaptive_avg_pool1d(input, output_size):
     o = output_size[0] if isinstance(output_size, (tuple, list)) else output_size
     return adaptive_avg_pool2d(input.unsqueeze(-2), (1, o)).squeeze(-2)
