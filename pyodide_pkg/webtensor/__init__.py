@@ -85,3 +85,14 @@ def _init_backend():
 
 _init_backend()
 from . import quant  # noqa: E402,F401  (webtensor.quant: GGUF-quantised weights)
+
+# ---- nn and the torch namespace for model files (webtensor.nn, grad modes, the torch alias)
+from . import _tensor_extras  # noqa: E402
+_tensor_extras.attach()
+from ._grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: E402,F401
+                         is_inference_mode_enabled, no_grad, set_grad_enabled)
+from . import autograd, nn  # noqa: E402,F401
+from ._torch_alias import as_torch, install_as_torch  # noqa: E402,F401
+from ._tensor_extras import norm  # noqa: E402,F401
+from . import _torch_compat  # noqa: E402  (finfo, autocast, cuda/jit stubs, unsupported names)
+_torch_compat.install(globals())

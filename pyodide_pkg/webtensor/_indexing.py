@@ -166,7 +166,58 @@ def _adv_layout(view, adv):
     return dims + rest, insert_at
 
 
+def _plain_view(x, idx):
+    """x[idx] for a tuple of Python ints, slices (step None or > 0), None and one Ellipsis --
+    the model-code cases (x[..., :h], x[:, -1], x[:, None]) -- or None for the general path
+    (which also raises every error)."""
+    shape, strides = x.shape, x._strides
+    ndim, used, ell = len(shape), 0, -1
+    for j, i in enumerate(idx):
+        c = i.__class__
+        if c is int or (c is slice and (i.step is None or (i.step.__class__ is int and
+                                                           i.step > 0))):
+            used += 1
+        elif i is Ellipsis and ell < 0:
+            ell = j
+        elif i is not None:
+            return None
+    if used > ndim:
+        return None
+    off, out_shape, out_strides, d = x._offset, [], [], 0
+    for j, i in enumerate(idx):
+        c = i.__class__
+        if c is int:
+            n = shape[d]
+            if not -n <= i < n:
+                return None
+            off += (i + n if i < 0 else i) * strides[d]
+            d += 1
+        elif c is slice:
+            start, stop, step = i.indices(shape[d])
+            n = (stop - start + step - 1) // step if stop > start else 0
+            if n:
+                off += start * strides[d]
+            out_shape.append(n)
+            out_strides.append(strides[d] * step)
+            d += 1
+        elif i is None:
+            out_shape.append(1)
+            out_strides.append(0)
+        else:                                   # the Ellipsis: the dims no index names
+            e = d + ndim - used
+            out_shape += shape[d:e]
+            out_strides += strides[d:e]
+            d = e
+    out_shape += shape[d:]
+    out_strides += strides[d:]
+    return x._view(out_shape, out_strides, off)
+
+
 def getitem(x, idx):
+    if idx.__class__ is tuple:
+        v = _plain_view(x, idx)
+        if v is not None:
+            return v
     idx = _expand_ellipsis(_normalize(idx), x.dim())
     view, adv = _basic(x, idx)
     if not adv:

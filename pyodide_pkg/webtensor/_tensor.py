@@ -619,12 +619,10 @@ class Tensor:
                 t._offset = self._offset + start * st[0] if n else self._offset
                 t.dtype = self.dtype
                 return t
-        from ._indexing import getitem
-        return getitem(self, idx)
+        return _indexing.getitem(self, idx)
 
     def __setitem__(self, idx, value):
-        from ._indexing import setitem
-        setitem(self, idx, value)
+        _indexing.setitem(self, idx, value)
 
     def copy_(self, src, non_blocking=False):
         if not isinstance(src, Tensor):  # in-place ops pass tensors: no import per call
@@ -648,3 +646,6 @@ class Tensor:
 
     def zero_(self):
         return self.fill_(0)
+
+
+from . import _indexing  # noqa: E402  (it imports Tensor from here)

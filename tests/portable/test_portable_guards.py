@@ -58,6 +58,12 @@ def example(kernel, rng):
         src = array.array(code, [rng.randrange(200) for _ in range(60)]).tobytes()
         return [3, array.array("i", [4, 5, 3]).tobytes(), array.array("i", [1, 4, 20]).tobytes(),
                 src, _fill(60, code)]
+    if fam == "copy_strided":   # [4, 5, 3] from a permuted source into a gapped view
+        bits = int(kernel.name[1:kernel.name.index("_")])
+        code = {8: "B", 16: "H", 32: "I", 64: "Q"}[bits]
+        src = array.array(code, [rng.randrange(200) for _ in range(60)]).tobytes()
+        return [3, array.array("i", [4, 5, 3]).tobytes(), array.array("i", [1, 4, 20]).tobytes(),
+                array.array("i", [40, 8, 2]).tobytes(), src, _fill(160, code)]
     # conv / pool: 2 planes of 7x11, 3x3 windows, stride 2, padding 1 -> 4x6 outputs
     win = [3, 3, 2, 2, 1, 1, 1, 1]
     if fam == "im2col":

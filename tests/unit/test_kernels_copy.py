@@ -74,3 +74,46 @@ def test_copy_max_dims(ks):
     shape, strides = [2] * nd, [2 ** (nd - 1 - d) for d in range(nd)]
     src = np.arange(2 ** nd, dtype=np.uint16)
     assert np.array_equal(run_copy(ks, 16, src, shape, strides), src)
+
+
+def run_copy_strided(ks, bits, src, shape, xs, ys, dst_extent):
+    """The x{bits}_copy_strided kernel into a buffer of dst_extent (+3 sentinel) elements."""
+    dt = DTYPES[bits]
+    y0 = np.full(dst_extent + 3, 0xA, dt)
+    (y,) = call(ks, f"x{bits}_copy_strided", len(shape), np.array(shape or [0], np.int32),
+                np.array(xs or [0], np.int32), np.array(ys or [0], np.int32), src, y0)
+    assert np.all(y[dst_extent:] == 0xA), "wrote past the output"
+    return y[:dst_extent]
+
+
+@pytest.mark.parametrize("bits", kernel_table.COPY_BITS)
+def test_copy_strided_random_layouts(ks, bits):
+    """Any source layout into any non-overlapping destination view (permuted, gapped); the
+    elements between the view's positions keep their values."""
+    rng = np.random.default_rng(100 + bits)
+    dt = DTYPES[bits]
+    isz = np.dtype(dt).itemsize
+    for trial in range(300):
+        ndim = int(rng.integers(0, 7))
+        shape, xs = random_layout(rng, ndim)
+        ys, step = [0] * ndim, 1
+        for d in rng.permutation(ndim):          # a destination view without broadcast dims
+            ys[d] = step * int(rng.integers(1, 3))
+            step = ys[d] * shape[d]
+        x_extent = 1 + sum((s - 1) * st for s, st in zip(shape, xs))
+        y_extent = 1 + sum((s - 1) * st for s, st in zip(shape, ys))
+        src = rng.integers(0, np.iinfo(dt).max, x_extent, dtype=dt, endpoint=True)
+        y = run_copy_strided(ks, bits, src, shape, xs, ys, y_extent)
+        want = np.full(y_extent, 0xA, dt)
+        if ndim:
+            as_strided(want, shape, [s * isz for s in ys])[...] = \
+                as_strided(src, shape, [s * isz for s in xs])
+        else:
+            want[0] = src[0]
+        assert np.array_equal(y, want), (shape, xs, ys)
+
+
+def test_copy_strided_empty_shape_writes_nothing(ks):
+    src = np.arange(4, dtype=np.uint32)
+    y = run_copy_strided(ks, 32, src, [3, 0], [1, 1], [1, 1], 4)
+    assert np.all(y == 0xA)

@@ -64,7 +64,9 @@ static void transpose_32(const uint32_t* x, ptrdiff_t ld, size_t R, size_t C, ui
 }
 
 #define DEFINE_COPY(bits, T)                                                                \
-  static void row_##bits(const T* x, ptrdiff_t s, size_t n, T* y) {                         \
+  /* not inlined: copy and copy_strided share it (module size) */                         \
+  __attribute__((noinline)) static void row_##bits(const T* x, ptrdiff_t s, size_t n,     \
+                                                   T* y) {                                 \
     if (s == 1) {                                                                           \
       const size_t per = 16 / sizeof(T);                                                    \
       size_t i = 0;                                                                         \
@@ -124,3 +126,50 @@ DEFINE_COPY(8, uint8_t)
 DEFINE_COPY(16, uint16_t)
 DEFINE_COPY(32, uint32_t)
 DEFINE_COPY(64, uint64_t)
+
+/* Strided to strided, for writes into views (cat's slices, slice assignment, caches):
+ *   void wt_x<bits>_copy_strided_<isa>(size_t ndim, const int32_t* shape,
+ *                                      const int32_t* x_strides, const int32_t* y_strides,
+ *                                      const T* x, T* y)
+ * y[sum i_j * y_strides[j]] = x[sum i_j * x_strides[j]] (elements; x strides may be 0).
+ * Rows with unit y stride reuse the gather row loop; x and y must not overlap. */
+#define DEFINE_COPY_STRIDED(bits, T)                                                        \
+  WT_EXPORT void WT_SYM(x##bits##_copy_strided)(size_t ndim, const int32_t* shape,          \
+                                                const int32_t* xs, const int32_t* ys,       \
+                                                const T* x, T* y) {                         \
+    if (ndim == 0) {                                                                        \
+      y[0] = x[0];                                                                          \
+      return;                                                                               \
+    }                                                                                       \
+    if (ndim > WT_COPY_MAX_DIM) return;                                                     \
+    size_t rows = 1;                                                                        \
+    for (size_t d = 0; d < ndim; d++) {                                                     \
+      if (shape[d] <= 0) return;                                                            \
+      if (d + 1 < ndim) rows *= (size_t)shape[d];                                           \
+    }                                                                                       \
+    const size_t n = (size_t)shape[ndim - 1];                                               \
+    const ptrdiff_t sx = xs[ndim - 1], sy = ys[ndim - 1];                                   \
+    int32_t idx[WT_COPY_MAX_DIM] = {0};                                                     \
+    ptrdiff_t ox = 0, oy = 0;                                                               \
+    for (size_t r = 0; r < rows; r++) {                                                     \
+      if (sy == 1) {                                                                        \
+        row_##bits(x + ox, sx, n, y + oy);                                                  \
+      } else { /* rare (e.g. a column of a matrix): kept small, not vectorised */          \
+        _Pragma("clang loop vectorize(disable) unroll(disable)")                            \
+        for (size_t i = 0; i < n; i++) y[oy + (ptrdiff_t)i * sy] = x[ox + (ptrdiff_t)i * sx]; \
+      }                                                                                     \
+      for (size_t d = ndim - 1; d-- > 0;) {                                                 \
+        ox += xs[d];                                                                        \
+        oy += ys[d];                                                                        \
+        if (++idx[d] < shape[d]) break;                                                     \
+        ox -= (ptrdiff_t)shape[d] * xs[d];                                                  \
+        oy -= (ptrdiff_t)shape[d] * ys[d];                                                  \
+        idx[d] = 0;                                                                         \
+      }                                                                                     \
+    }                                                                                       \
+  }
+
+DEFINE_COPY_STRIDED(8, uint8_t)
+DEFINE_COPY_STRIDED(16, uint16_t)
+DEFINE_COPY_STRIDED(32, uint32_t)
+DEFINE_COPY_STRIDED(64, uint64_t)

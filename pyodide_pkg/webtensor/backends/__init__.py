@@ -78,6 +78,8 @@ decline (None) every case in which its answer could differ from the general path
   FAST["unary"][op](x)          elementwise.unary(op, x) without params
   FAST["reduce_all"][op](x)     x.op() with no dim/keepdim/dtype (op in sum, mean, prod, ...)
   FAST["inplace"][op](x, y)     x.op_(y) / x op= y, returns x
+  FAST["linalg"]["matmul"](a, b)          linalg.matmul(a, b)
+  FAST["linalg"]["linear"](x, w, bias)    linalg.linear(x, w, bias)
 """
 from . import reference as _reference
 
@@ -85,7 +87,7 @@ _backends = {"reference": _reference.IMPL}
 _active = ["reference"]
 _impl = [_reference.IMPL]
 _lanes = {}
-FAST = {"binary": {}, "unary": {}, "reduce_all": {}, "inplace": {}}
+FAST = {"binary": {}, "unary": {}, "reduce_all": {}, "inplace": {}, "linalg": {}}
 
 
 def register(name, impl, lanes=None):

@@ -3,7 +3,7 @@
 from .. import _dtype as D
 from .._shape import broadcast_shapes, prod
 from .._tensor import Tensor
-from ..backends import dispatch
+from ..backends import FAST, dispatch
 from .elementwise import _compute, _TNAME, binary, unary
 
 
@@ -19,7 +19,15 @@ def _check(a, b, name):
                            f"{a.dim()}D and {b.dim()}D")
 
 
+_LANES = FAST["linalg"]  # the active backend's lanes (updated in place)
+
+
 def matmul(a, b):
+    lane = _LANES.get("matmul")
+    if lane is not None:
+        out = lane(a, b)
+        if out is not None:
+            return out
     _check(a, b, "matmul")
     if a.dim() == 1 and b.dim() == 1:
         if a.shape[0] != b.shape[0]:
@@ -117,6 +125,11 @@ def _tname(dt):
 
 def linear(input, weight, bias=None):
     """torch.nn.functional.linear: input [*, K] @ weight.T + bias, weight [N, K] or [K]."""
+    lane = _LANES.get("linear")
+    if lane is not None:
+        out = lane(input, weight, bias)
+        if out is not None:
+            return out
     return linear_act(input, weight, bias, None, _name="linear")
 
 

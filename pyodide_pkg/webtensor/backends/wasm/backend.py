@@ -11,6 +11,7 @@ needs it -- never a wrong answer for a layout.
 """
 from ... import _dtype as D
 from ... import backends
+from ..._tensor import Tensor
 from . import kernel_table as KT
 from . import loader
 from . import linear as _linear
@@ -69,12 +70,17 @@ def _operand(t, ro, need_contiguous):
 
 # ---- copy -------------------------------------------------------------------------------
 def copy(out, x):
-    if not out.is_contiguous():
-        return NotImplemented
-    if out.dtype is not x.dtype:       # dtype conversion (convert.py)
-        return None if _converter.convert(out, x) else NotImplemented
     if out.numel() == 0:
         return None
+    if not out.is_contiguous():        # a write into a view (converted first if need be)
+        if out.dtype is not x.dtype:
+            tmp = Tensor._empty(x.shape, out.dtype)
+            if not _converter.convert(tmp, x):
+                return NotImplemented
+            x = tmp
+        return None if _copier.scatter(out, x) else NotImplemented
+    if out.dtype is not x.dtype:       # dtype conversion (convert.py)
+        return None if _converter.convert(out, x) else NotImplemented
     return None if _copier.gather(out, x) else NotImplemented
 
 

@@ -78,6 +78,38 @@ def binary_lane(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO):
     raw, raw_flat, raw_flatc = (getattr(f, "raw", None) for f in (fn, flat, flatc))
     osz = out_dtype.itemsize
 
+    def block(a, b):
+        """a [..., *B] op b [*B] (or the mirror): the smaller row-major operand, with any
+        leading 1s, repeats over the rows of the larger -- residual biases, RoPE tables,
+        masks. The 2-D kernel with a zero row stride; raw addresses only."""
+        if raw is None or _guards[0] or b.__class__ is not Tensor or b.dtype is not F32:
+            return None
+        la, lb = _LAYOUTS.get(a.shape) or _layout(a.shape), \
+            _LAYOUTS.get(b.shape) or _layout(b.shape)
+        if a._strides != la[1] or b._strides != lb[1]:
+            return None
+        na, nb = la[2], lb[2]
+        if not (na and nb):
+            return None
+        big, small, lbig = (a, b, la) if na >= nb else (b, a, lb)
+        bs, ss = big.shape, small.shape
+        i = 0
+        while i < len(ss) and ss[i] == 1:
+            i += 1
+        trail = ss[i:]
+        if len(ss) > len(bs) or not trail or bs[len(bs) - len(trail):] != trail:
+            return None
+        cols = (lb if small is b else la)[2]
+        rows = lbig[2] // cols
+        sa_, sb_ = a._storage, b._storage
+        if sa_.base or sb_.base or sa_._addr is None or sb_._addr is None:
+            return None
+        out, so = _out(lbig[0], lbig[1], lbig[2] * osz, out_dtype)
+        pa, pb = sa_._addr + (a._offset << 2), sb_._addr + (b._offset << 2)
+        raw(rows, cols, pa, 0 if small is a else cols, 1, pb, 0 if small is b else cols, 1,
+            so._addr)
+        return out
+
     def lane(a, b):
         if a.__class__ is Tensor:
             if a.dtype is not F32:
@@ -88,8 +120,9 @@ def binary_lane(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO):
                 return None
             sa, oa, ca = a._storage, a._offset << 2, 1
             if b.__class__ is Tensor:
-                if b.dtype is not F32 or (b.shape is not shape and b.shape != shape) or \
-                        b._strides != lay[1]:
+                if b.shape is not shape and b.shape != shape:
+                    return block(a, b) if lay[2] else None
+                if b.dtype is not F32 or b._strides != lay[1]:
                     return None
                 sb, ob, cb = b._storage, b._offset << 2, 1
             elif b.__class__ is float or b.__class__ is int:
@@ -240,7 +273,8 @@ def inplace_binary_lane(flat, flatc):
 
 
 def lanes(ks):
-    """{"binary": {op: lane}, "unary": {...}, "reduce_all": {...}, "inplace": {...}}."""
+    """{"binary": {op: lane}, "unary": {...}, "reduce_all": {...}, "inplace": {...},
+    "linalg": {"matmul": lane, "linear": lane}} (linalg lanes need raw kernel addresses)."""
     return {
         "binary": {op: binary_lane(ks.fn("f32_" + op), ks.fn(f"f32_{op}_flat"),
                                    ks.fn(f"f32_{op}_flatc"), F32 if op in KT.ARITH_OPS else BOOL)
@@ -251,4 +285,97 @@ def lanes(ks):
                        for op in ("sum", "mean", "prod", "amax", "amin")},
         "inplace": {op: inplace_binary_lane(ks.fn(f"f32_{op}_flat"), ks.fn(f"f32_{op}_flatc"))
                     for op in KT.ARITH_OPS},
+        "linalg": {name: lane for name, lane in (
+            ("matmul", matmul_lane(ks.fn(f"f32_gemm_{KT.GEMM_MR}x{KT.GEMM_NR}"),
+                                   ks.fn(f"f32_gemv_1x{KT.GEMV_NR}"), ks.fn(KT.LINEAR_KERNEL))),
+            ("linear", linear_lane(ks.fn(KT.LINEAR_KERNEL)))) if lane is not None},
     }
+
+
+def _rows(t):
+    """(storage, byte address, k) of float32 t if it is row-major with >= 1 dim, else None:
+    the raw-address form only (no guards, no storage base offset)."""
+    if t.dtype is not F32:
+        return None
+    shape = t.shape
+    if not shape:
+        return None
+    lay = _LAYOUTS.get(shape) or _layout(shape)
+    s = t._storage
+    if t._strides != lay[1] or s.base or s._addr is None:
+        return None
+    return lay, s._addr + (t._offset << 2)
+
+
+def matmul_lane(gemm, gemv, linear):
+    """Lane for matmul(a, b): a row-major [*, m, k] (or [m, k]) float32, b a 2-D float32
+    [k, n] that is row-major (GEMM / M == 1 GEMV) or the transpose of a row-major [n, k]
+    (`x @ W.T`: the linear kernel reads W in place). Raw addresses only."""
+    raws = tuple(getattr(f, "raw", None) for f in (gemm, gemv, linear))
+    if None in raws:
+        return None
+    gemm, gemv, linear = raws
+
+    def lane(a, b):
+        if _guards[0] or not isinstance(a, Tensor) or not isinstance(b, Tensor) or \
+                len(b.shape) != 2 or len(a.shape) < 2:
+            return None
+        ra, rb = _rows(a), _rows(b) if b._strides[-1] == 1 else None
+        k2, n = b.shape
+        bt = rb is None and b._strides == (1, k2) and b.dtype is F32 and \
+            not b._storage.base and b._storage._addr is not None
+        if ra is None or (rb is None and not bt):
+            return None
+        lay = ra[0]
+        k = lay[0][-1]
+        if k != k2 or not (k and n and lay[2]):
+            return None
+        m = lay[2] // k
+        shape = lay[0][:-1] + (n,)
+        olay = _LAYOUTS.get(shape) or _layout(shape)
+        out, so = _out(olay[0], olay[1], m * n << 2, F32)
+        if bt:
+            pb = b._storage._addr + (b._offset << 2)
+            linear(1, m, n, k, ra[1], 0, k, 1, pb, 0, k, pb, 0, so._addr, 0, n, 0)
+        elif m == 1:
+            gemv(1, n, k, ra[1], 0, 1, rb[1], 0, n, so._addr, 0)
+        else:
+            gemm(1, m, n, k, ra[1], 0, k, 1, rb[1], 0, n, so._addr, 0, n)
+        return out
+    return lane
+
+
+def linear_lane(linear):
+    """Lane for linear(x, W, bias): x row-major float32 [*, k], W a row-major float32 [n, k]
+    (a Parameter is fine), bias None or a row-major float32 [n]; no activation."""
+    raw = getattr(linear, "raw", None)
+    if raw is None:
+        return None
+
+    def lane(x, w, bias=None):
+        if _guards[0] or not isinstance(x, Tensor) or not isinstance(w, Tensor) or \
+                len(w.shape) != 2:
+            return None
+        rx, rw = _rows(x), _rows(w)
+        if rx is None or rw is None:
+            return None
+        n, k = w.shape
+        lay = rx[0]
+        if lay[0][-1] != k or not (k and n and lay[2]):
+            return None
+        if bias is None:
+            pbias, has = rw[1], 0
+        else:
+            if not isinstance(bias, Tensor) or bias.shape != (n,):
+                return None
+            rbias = _rows(bias)
+            if rbias is None:
+                return None
+            pbias, has = rbias[1], 1
+        m = lay[2] // k
+        shape = lay[0][:-1] + (n,)
+        olay = _LAYOUTS.get(shape) or _layout(shape)
+        out, so = _out(olay[0], olay[1], m * n << 2, F32)
+        raw(1, m, n, k, rx[1], 0, k, 1, rw[1], 0, k, pbias, has, so._addr, 0, n, 0)
+        return out
+    return lane

@@ -74,6 +74,8 @@ _QD8GEMV = (("size", "n"), ("size", "k"), ("in", "xq"), ("in", "w"), ("out", "y"
 _DEQUANTIZE = (("size", "nblocks"), ("in", "blocks"), ("out", "y"))
 _QUANTIZE = (("size", "nblocks"), ("in", "x"), ("out", "blocks"))
 _COPY = (("size", "ndim"), ("in", "shape"), ("in", "strides"), ("in", "x"), ("out", "y"))
+_COPY_STRIDED = (("size", "ndim"), ("in", "shape"), ("in", "x_strides"), ("in", "y_strides"),
+                 ("in", "x"), ("out", "y"))
 COPY_MAX_DIM = 16
 # conv / pool (NCHW planes): window geometry, all non-negative
 _WIN = tuple(("size", n) for n in ("kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw"))
@@ -150,6 +152,7 @@ def _build():
     ks.append(Kernel(LINEAR_KERNEL, "linear", "linear", _LINEAR, True))
     for bits in COPY_BITS:
         ks.append(Kernel(f"x{bits}_copy", "copy", "copy", _COPY, False))
+        ks.append(Kernel(f"x{bits}_copy_strided", "copy_strided", "copy", _COPY_STRIDED, False))
     ks.append(Kernel("f32_im2col", "im2col", "im2col", _IM2COL, False))
     ks.append(Kernel("f32_dwconv2d", "dwconv", "conv2d", _DWCONV, True))
     ks.append(Kernel("f32_max_pool2d", "maxpool", "max_pool2d", _MAXPOOL, False))

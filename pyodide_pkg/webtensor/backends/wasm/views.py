@@ -83,18 +83,43 @@ class Copier:
     """Strided gather into contiguous outputs with the x{8,16,32,64}_copy kernels."""
 
     def __init__(self, ks):
-        self.fns = {1: ks.x8_copy, 2: ks.x16_copy, 4: ks.x32_copy, 8: ks.x64_copy}
-        self._dims = {}  # (shape, strides) -> their int32 Regions: read-only, so reused
+        self.fns = {b // 8: ks.fn(f"x{b}_copy") for b in (8, 16, 32, 64)}
+        self.strided = {b // 8: ks.fn(f"x{b}_copy_strided") for b in (8, 16, 32, 64)}
+        self._dims = {}  # (shape, strides, ...) -> their int32 Regions: read-only, so reused
 
-    def _dim_regions(self, shape, strides):
-        key = (tuple(shape), tuple(strides))
+    def _dim_regions(self, *lists):
+        key = tuple(map(tuple, lists))
         r = self._dims.get(key)
         if r is None:
             if len(self._dims) >= 256:
                 self._dims.clear()
-            r = self._dims[key] = (Region(int32_storage(shape), 0, 4 * len(shape), False),
-                                   Region(int32_storage(strides), 0, 4 * len(strides), False))
+            r = self._dims[key] = tuple(Region(int32_storage(v), 0, 4 * len(v), False)
+                                        for v in lists)
         return r
+
+    def scatter(self, out, x):
+        """out (a view with any non-negative strides) = x (same shape and element size): writes
+        into views (cat, slice assignment). False if the kernels cannot do it."""
+        isz = x.dtype.itemsize
+        fn = self.strided.get(isz)
+        dst = region(out, True)
+        if fn is None or dst is None or out.dtype.itemsize != isz:
+            return False
+        src = region(x)
+        if src is not None and overlaps(src, dst):
+            tmp = type(x)._empty(x.shape, x.dtype)      # read all of x before writing out
+            if not self.gather(tmp, x):
+                return False
+            x, src = tmp, region(tmp)
+        if src is None:
+            return False
+        shape, (xs, ys) = coalesce(out.shape, x._strides, out._strides)
+        if len(shape) > COPY_MAX_DIM or not fits_i32(*shape, *xs, *ys):
+            return False
+        if not shape:
+            shape, xs, ys = [1], [1], [1]
+        fn(len(shape), *self._dim_regions(shape, xs, ys), src, dst)
+        return True
 
     def gather(self, out, x):
         """out (contiguous, same shape/dtype size) = x. False if the kernels cannot do it."""

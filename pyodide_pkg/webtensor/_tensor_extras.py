@@ -1,0 +1,189 @@
+"""Tensor methods that nn and model files need, kept out of _tensor.py (attached by
+`attach()`, called once from webtensor/__init__.py)."""
+import math
+
+from . import _dtype as D
+from ._tensor import Tensor
+
+
+def _set_data(self, new):
+    """Make self point at new's storage and layout (torch's `param.data = new`): the object
+    keeps its identity, so modules and optimisers holding it see the new values."""
+    if not isinstance(new, Tensor):
+        raise TypeError(f"data must be a Tensor, not {type(new).__name__}")
+    self._storage, self.shape, self._strides = new._storage, new.shape, new._strides
+    self._offset, self.dtype = new._offset, new.dtype
+
+
+def _get_data(self):
+    return self.detach() if type(self) is not Tensor else self
+
+
+def _new_like(self, size, fill, dtype):
+    from ._creation import full
+    from ._shape import as_shape
+    return full(as_shape(size), fill, dtype=dtype or self.dtype)
+
+
+def new_empty(self, *size, dtype=None, device=None, requires_grad=False, **_):
+    return _new_like(self, size, 0, dtype)
+
+
+def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, **_):
+    return _new_like(self, size, 0, dtype)
+
+
+def new_ones(self, *size, dtype=None, device=None, requires_grad=False, **_):
+    return _new_like(self, size, 1, dtype)
+
+
+def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False, **_):
+    return _new_like(self, (size,) if isinstance(size, int) else tuple(size), fill_value, dtype)
+
+
+def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+    from ._creation import tensor
+    return tensor(data, dtype=dtype or self.dtype)
+
+
+def _check_float(self, name):
+    if self.dtype.category != 2:
+        raise NotImplementedError(f'"{name}" not implemented for '
+                                  f"'{D.TNAME[self.dtype.name]}'")
+
+
+def uniform_(self, a=0.0, b=1.0, generator=None):
+    from ._creation import rand
+    _check_float(self, "check_uniform_bounds")
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} "
+                           f"> to={b}")
+    r = rand(self.shape, generator=generator, dtype=D.float32)
+    return self.copy_(r * (b - a) + a if (a, b) != (0.0, 1.0) else r)
+
+
+def normal_(self, mean=0.0, std=1.0, generator=None):
+    from ._creation import randn
+    _check_float(self, "normal_kernel_cpu")
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    return self.copy_(randn(self.shape, generator=generator, dtype=D.float32) * std + mean)
+
+
+def bernoulli_(self, p=0.5, generator=None):
+    from ._creation import rand
+    return self.copy_(rand(self.shape, generator=generator, dtype=D.float32) < p)
+
+
+def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+    """torch.norm / Tensor.norm for vector p-norms (p = 2/'fro', 1, inf, other numbers)."""
+    x = self if dtype is None else self.to(dtype)
+    if p in ("fro", 2, 2.0):
+        return (x * x).sum(dim=dim, keepdim=keepdim).sqrt() if dim is not None else \
+            (x * x).sum().sqrt()
+    if p in (math.inf, float("inf")):
+        return x.abs().amax(dim=dim if dim is not None else (), keepdim=keepdim)
+    if p in (-math.inf, float("-inf")):
+        return x.abs().amin(dim=dim if dim is not None else (), keepdim=keepdim)
+    if not isinstance(p, (int, float)):
+        raise NotImplementedError(f"webtensor: norm with p={p!r} is not supported")
+    a = x.abs()
+    s = (a if p == 1 else a ** p).sum(dim=dim, keepdim=keepdim) if dim is not None else \
+        (a if p == 1 else a ** p).sum()
+    return s if p == 1 else s ** (1.0 / p)
+
+
+def __deepcopy__(self, memo):
+    if id(self) in memo:
+        return memo[id(self)]
+    t = self.clone()
+    if self.requires_grad:
+        t.requires_grad = True
+    memo[id(self)] = t
+    return t
+
+
+def is_complex(self):
+    return False
+
+
+def get_device(self):
+    return -1          # torch's answer for a CPU tensor
+
+
+def pin_memory(self, device=None):
+    return self
+
+
+def share_memory_(self):
+    return self
+
+
+def is_pinned(self, device=None):
+    return False
+
+
+def _inplace_view(name):
+    def f(self, *args):
+        _set_data(self, getattr(self, name)(*args))
+        return self
+    f.__name__ = name + "_"
+    return f
+
+
+def cuda(self, device=None, non_blocking=False):
+    raise NotImplementedError("webtensor: CUDA is not available (Tensor.cuda)")
+
+
+def _compat(name):
+    def f(self, *args, **kwargs):
+        from . import _torch_compat
+        return getattr(_torch_compat, name)(self, *args, **kwargs)
+    f.__name__ = name
+    return f
+
+
+_PROPS = {"is_cpu": True, "is_meta": False, "is_sparse": False, "is_quantized": False,
+          "is_nested": False, "is_mps": False, "is_xpu": False, "is_mkldnn": False}
+
+
+def _autograd_missing(name):
+    def f(self, *args, **kwargs):
+        raise NotImplementedError(f"webtensor: autograd ({name}) is not implemented yet")
+    f.__name__ = name.rsplit(".", 1)[-1]
+    return f
+
+
+def attach():
+    Tensor.data = property(_get_data, _set_data)
+    Tensor._set_data = _set_data
+    for f in (new_empty, new_zeros, new_ones, new_full, new_tensor, uniform_, normal_,
+              bernoulli_, norm, __deepcopy__, is_complex, get_device, pin_memory,
+              share_memory_, is_pinned):
+        if not hasattr(Tensor, f.__name__):
+            setattr(Tensor, f.__name__, f)
+    for name, value in _PROPS.items():
+        if not hasattr(Tensor, name):
+            setattr(Tensor, name, property(lambda self, v=value: v))
+    extra = {
+        "itemsize": property(lambda self: self.dtype.itemsize),
+        "nbytes": property(lambda self: self.numel() * self.dtype.itemsize),
+        "is_signed": lambda self: self.dtype.name not in ("uint8", "bool"),
+        "is_inference": lambda self: False,
+        "is_same_size": lambda self, other: tuple(self.shape) == tuple(other.shape),
+        "ravel": lambda self: self.reshape(-1),
+        "positive": lambda self: self,
+        "split_with_sizes": lambda self, split_sizes, dim=0: self.split(list(split_sizes),
+                                                                        dim),
+        "cuda": cuda,
+    }
+    for n in ("unsqueeze", "squeeze", "t", "transpose", "swapaxes", "swapdims"):
+        extra[n + "_"] = _inplace_view(n)
+    for n in ("allclose", "isclose", "equal", "nan_to_num", "addmm", "baddbmm"):
+        extra[n] = _compat(n)
+    for name, f in extra.items():
+        if not hasattr(Tensor, name):
+            setattr(Tensor, name, f)
+    for name in ("retain_grad", "register_hook"):
+        if not hasattr(Tensor, name):
+            setattr(Tensor, name, _autograd_missing("Tensor." + name))

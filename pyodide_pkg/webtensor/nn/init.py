@@ -1,0 +1,162 @@
+"""torch.nn.init: in-place initialisers. Random ones draw from webtensor's generator
+(`manual_seed` makes them repeatable; the numbers differ from torch's generator)."""
+import math
+import warnings
+
+from .. import _dtype as D
+
+
+def calculate_gain(nonlinearity, param=None):
+    linear_fns = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
+                  "conv_transpose2d", "conv_transpose3d"]
+    if nonlinearity in linear_fns or nonlinearity == "sigmoid":
+        return 1
+    if nonlinearity == "tanh":
+        return 5.0 / 3
+    if nonlinearity == "relu":
+        return math.sqrt(2.0)
+    if nonlinearity == "leaky_relu":
+        if param is None:
+            slope = 0.01
+        elif not isinstance(param, bool) and isinstance(param, (int, float)):
+            slope = param
+        else:
+            raise ValueError(f"negative_slope {param} not a valid number")
+        return math.sqrt(2.0 / (1 + slope ** 2))
+    if nonlinearity == "selu":
+        return 3.0 / 4
+    raise ValueError(f"Unsupported nonlinearity {nonlinearity}")
+
+
+def _calculate_fan_in_and_fan_out(tensor):
+    if tensor.dim() < 2:
+        raise ValueError("Fan in and fan out can not be computed for tensor with fewer than 2 "
+                         "dimensions")
+    fan_in, fan_out = tensor.shape[1], tensor.shape[0]
+    receptive = 1
+    for s in tensor.shape[2:]:
+        receptive *= s
+    return fan_in * receptive, fan_out * receptive
+
+
+def _calculate_correct_fan(tensor, mode):
+    mode = mode.lower()
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"Mode {mode} not supported, please use one of fan_in, fan_out")
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return fan_in if mode == "fan_in" else fan_out
+
+
+def uniform_(tensor, a=0.0, b=1.0, generator=None):
+    return tensor.uniform_(a, b, generator=generator)
+
+
+def normal_(tensor, mean=0.0, std=1.0, generator=None):
+    return tensor.normal_(mean, std, generator=generator)
+
+
+def constant_(tensor, val):
+    return tensor.fill_(val)
+
+
+def zeros_(tensor):
+    return tensor.zero_()
+
+
+def ones_(tensor):
+    return tensor.fill_(1)
+
+
+def eye_(tensor):
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    from .._creation import eye
+    return tensor.copy_(eye(tensor.shape[0], tensor.shape[1], dtype=tensor.dtype))
+
+
+def dirac_(tensor, groups=1):
+    dims = tensor.dim()
+    if dims not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    out_per = tensor.shape[0] // groups
+    if tensor.shape[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    tensor.zero_()
+    for g in range(groups):
+        for d in range(min(out_per, tensor.shape[1])):
+            idx = (g * out_per + d, d) + tuple(s // 2 for s in tensor.shape[2:])
+            tensor[idx] = 1
+    return tensor
+
+
+def xavier_uniform_(tensor, gain=1.0, generator=None):
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    a = math.sqrt(3.0) * gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    return tensor.uniform_(-a, a, generator=generator)
+
+
+def xavier_normal_(tensor, gain=1.0, generator=None):
+    fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
+    return tensor.normal_(0.0, gain * math.sqrt(2.0 / float(fan_in + fan_out)),
+                          generator=generator)
+
+
+def _zero_numel(tensor):
+    if 0 in tensor.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op")
+        return True
+    return False
+
+
+def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    if _zero_numel(tensor):
+        return tensor
+    fan = _calculate_correct_fan(tensor, mode)
+    bound = math.sqrt(3.0) * calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    return tensor.uniform_(-bound, bound, generator=generator)
+
+
+def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
+    if _zero_numel(tensor):
+        return tensor
+    fan = _calculate_correct_fan(tensor, mode)
+    return tensor.normal_(0, calculate_gain(nonlinearity, a) / math.sqrt(fan),
+                          generator=generator)
+
+
+def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """N(mean, std) restricted to [a, b]: rejection sampling (redraw the values outside)."""
+    from .._creation import randn, tensor as _tensor
+    if a > b or std > 0 and ((a - mean) / std > 6 or (mean - b) / std > 6):
+        raise ValueError("trunc_normal_: [a, b] is empty or too far in the tail of "
+                         "N(mean, std) to sample by rejection")
+    n = tensor.numel()
+    vals = []
+    while len(vals) < n:
+        draw = (randn(max(2 * (n - len(vals)), 16), generator=generator, dtype=D.float64)
+                * std + mean).tolist()
+        vals.extend(v for v in draw if a <= v <= b)
+    return tensor.copy_(_tensor(vals[:n], dtype=D.float64).reshape(tensor.shape))
+
+
+def orthogonal_(tensor, gain=1, generator=None):
+    raise NotImplementedError("webtensor: nn.init.orthogonal_ (needs a QR decomposition) is "
+                              "not implemented")
+
+
+def sparse_(tensor, sparsity, std=0.01, generator=None):
+    raise NotImplementedError("webtensor: nn.init.sparse_ is not implemented")
+
+
+def _deprecated(fn):
+    def f(*args, **kwargs):
+        return fn(*args, **kwargs)
+    f.__name__ = fn.__name__[:-1]
+    return f
+
+
+uniform, normal, constant, eye, dirac = (_deprecated(f) for f in
+                                         (uniform_, normal_, constant_, eye_, dirac_))
+xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal = (
+    _deprecated(f) for f in (xavier_uniform_, xavier_normal_, kaiming_uniform_,
+                             kaiming_normal_))

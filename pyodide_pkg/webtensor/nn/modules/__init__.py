@@ -1,0 +1,37 @@
+"""torch.nn.modules: the layer classes."""
+from .activation import (CELU, ELU, GELU, GLU, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU,
+                         LogSigmoid, LogSoftmax, Mish, PReLU, ReLU, ReLU6, SELU, SiLU,
+                         Sigmoid, Softmax, Softmin, Softplus, Softsign, Tanh, Tanhshrink)
+from .attention import MultiheadAttention
+from .batchnorm import BatchNorm1d, BatchNorm2d
+from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d
+from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d
+from .flatten import Flatten, Unflatten
+from .linear import Identity, LazyLinear, Linear
+from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss,
+                   MSELoss, NLLLoss, SmoothL1Loss)
+from .module import Module
+from .normalization import GroupNorm, LayerNorm, RMSNorm
+from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool1d,
+                      AvgPool2d, MaxPool1d, MaxPool2d)
+from .sparse import Embedding
+from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer,
+                          TransformerEncoder, TransformerEncoderLayer)
+from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
+
+__all__ = [
+    'AdaptiveAvgPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool2d', 'AlphaDropout', 'AvgPool1d',
+    'AvgPool2d', 'BCELoss', 'BCEWithLogitsLoss', 'BatchNorm1d', 'BatchNorm2d', 'CELU',
+    'Conv1d', 'Conv2d', 'Conv3d', 'ConvTranspose1d', 'ConvTranspose2d', 'CrossEntropyLoss',
+    'Dropout', 'Dropout1d', 'Dropout2d', 'ELU', 'Embedding', 'Flatten', 'GELU', 'GLU',
+    'GroupNorm', 'Hardsigmoid', 'Hardswish', 'Hardtanh', 'HuberLoss', 'Identity', 'KLDivLoss',
+    'L1Loss', 'LayerNorm', 'LazyLinear', 'LeakyReLU', 'Linear', 'LogSigmoid', 'LogSoftmax',
+    'MSELoss', 'MaxPool1d', 'MaxPool2d', 'Mish', 'Module', 'ModuleDict', 'ModuleList',
+    'MultiheadAttention', 'NLLLoss', 'PReLU', 'ParameterDict', 'ParameterList', 'RMSNorm',
+    'ReLU', 'ReLU6', 'SELU', 'Sequential', 'SiLU', 'Sigmoid', 'SmoothL1Loss', 'Softmax',
+    'Softmin', 'Softplus', 'Softsign', 'Tanh', 'Tanhshrink', 'Transformer',
+    'TransformerDecoder', 'TransformerDecoderLayer', 'TransformerEncoder',
+    'TransformerEncoderLayer', 'Unflatten', 'Upsample', 'UpsamplingBilinear2d',
+    'UpsamplingNearest2d',
+]
