@@ -18,6 +18,8 @@ d1, d_half+1, ...) for its own RoPE; the model file uses HF's rotate-half layout
 undoes that permutation (on float rows or on whole rows of quantised blocks, which is exact).
 That keeps the state dict identical to a Hugging Face LlamaForCausalLM checkpoint.
 """
+import contextlib
+
 from .. import quant
 from ..serialization import gguf
 from ..serialization.gguf import GGUFError
@@ -203,9 +205,19 @@ def chat_template(gf):
 
 
 # ---- building the model -------------------------------------------------------------------
-def _model_module():
-    from . import smollm2          # imported as torch-style code by webtensor.models
-    return smollm2
+_TORCH_STYLE = {}
+
+
+def torch_style(name):
+    """models/<name>.py (smollm2, generate) imported with `torch` = webtensor, even when real
+    torch is imported too (then the module is not left in sys.modules)."""
+    if name not in _TORCH_STYLE:
+        import importlib
+        from .._torch_alias import as_torch
+        full = f"{__package__}.{name}"
+        with as_torch(reimport=full):
+            _TORCH_STYLE[name] = importlib.import_module(full)
+    return _TORCH_STYLE[name]
 
 
 def _quant_layers():
@@ -243,30 +255,55 @@ def _quant_layers():
     return QuantLinear, QuantEmbedding
 
 
+@contextlib.contextmanager
+def _weightless_construction():
+    """Build modules without allocating or initialising their weights (what torch does under
+    `with torch.device("meta")`): every nn.Linear/nn.Embedding weight is a 4-byte tensor
+    broadcast to its shape and init is skipped; load_state_dict(assign=True) then puts the
+    file's tensors in. Saves ~540 MB and minutes of pure-Python random init."""
+    from .. import _creation
+    from .._tensor import Tensor
+    saved = _creation.empty, Tensor.uniform_, Tensor.normal_
+
+    def placeholder(*size, dtype=None, **_):
+        shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) \
+            else size
+        return saved[0](1, dtype=dtype).expand(shape)
+
+    def skip(self, *a, **k):
+        return self
+
+    _creation.empty, Tensor.uniform_, Tensor.normal_ = placeholder, skip, skip
+    try:
+        yield
+    finally:
+        _creation.empty, Tensor.uniform_, Tensor.normal_ = saved
+
+
 def build(gf, quantized=False):
     """A SmolLM2ForCausalLM (eval mode) with the file's weights."""
-    m = _model_module()
+    m = torch_style("smollm2")
     kw = config_kwargs(gf)
     sd = state_dict(gf, kw, quantized=quantized)
-    model = m.SmolLM2ForCausalLM(m.SmolLM2Config(**kw))
-    if not quantized:
-        model.load_state_dict(sd, strict=True)
-        return model.eval()
-    QuantLinear, QuantEmbedding = _quant_layers()
-    plain = {}
-    for name, w in sd.items():
-        if not isinstance(w, quant.QuantizedTensor):
-            plain[name] = w
-            continue
-        path, _ = name.rsplit(".", 1)
-        parent_path, attr = path.rsplit(".", 1) if "." in path else ("", path)
-        parent = model.get_submodule(parent_path)
-        layer = QuantEmbedding(w) if attr == "embed_tokens" else QuantLinear(w)
-        setattr(parent, attr, layer)
-    missing, unexpected = model.load_state_dict(plain, strict=False)
-    left = [k for k in missing if k not in sd]
-    if left or unexpected:
-        raise GGUFError(f"state dict mismatch: missing {left}, unexpected {list(unexpected)}")
+    with _weightless_construction():
+        model = m.SmolLM2ForCausalLM(m.SmolLM2Config(**kw))
+    if quantized:
+        QuantLinear, QuantEmbedding = _quant_layers()
+        for name, w in list(sd.items()):
+            if isinstance(w, quant.QuantizedTensor):
+                parent_path, _, attr = name.rsplit(".", 1)[0].rpartition(".")
+                parent = model.get_submodule(parent_path) if parent_path else model
+                setattr(parent, attr, QuantEmbedding(w) if attr == "embed_tokens"
+                        else QuantLinear(w))
+                del sd[name]
+        model.load_state_dict(sd, strict=False, assign=True)
+        left = [k for k, v in model.state_dict().items() if v.stride() and 0 in v.stride()]
+        if left:
+            raise GGUFError(f"weights not loaded from the file: {left}")
+    else:
+        model.load_state_dict(sd, strict=True, assign=True)
+        if kw["tie_word_embeddings"]:
+            model.lm_head.weight = model.model.embed_tokens.weight
     return model.eval()
 
 
