@@ -411,3 +411,147 @@ def test_bad_gguf_inputs(tmp_path):
     f.tensors["rope_freqs.weight"] = f.tensors["output_norm.weight"]
     with pytest.raises(wgguf.GGUFError, match="does not use: rope_freqs.weight"):
         L.state_dict(f)
+
+
+# ---- the same files under webtensor ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def wt_side(gf):
+    """(generate module, float32 model, quantised model) with `torch` = webtensor."""
+    g = L.torch_style("generate")
+    assert g.torch is wt and L.torch_style("smollm2").nn is wt.nn
+    return g, L.build(gf), L.build(gf, quantized=True)
+
+
+def _np(t):
+    return np.array(t.tolist(), dtype=np.float32)
+
+
+def test_webtensor_logits_match_torch(wt_side, torch_side, prompt_ids):
+    _, f32, q = wt_side
+    model = torch_side[2]
+    for ids in prompt_ids:
+        with torch.no_grad():
+            ref = model(torch.tensor([ids])).numpy()
+        ours = _np(f32(wt.tensor([ids])))
+        scale = np.abs(ref).max()
+        assert ours.shape == ref.shape
+        assert np.abs(ours - ref).max() <= 2e-3 * scale
+        # quantised weights (same values, dequantised in registers): close, not equal
+        qd = _np(q(wt.tensor([ids])))
+        assert 0 < np.abs(qd - ours).max() <= 1e-2 * scale
+        assert (qd.argmax(-1) == ref.argmax(-1)).mean() >= 0.9
+
+
+def test_webtensor_greedy_matches_torch_and_transformers(wt_side, prompt_ids, hf_greedy):
+    g, f32, q = wt_side
+    for ids, ref in zip(prompt_ids, hf_greedy):
+        assert g.generate(f32, ids, NEW_TOKENS, eos_token_id=2) == ref
+        assert g.generate(q, ids, NEW_TOKENS, eos_token_id=2) == ref
+
+
+def test_webtensor_kv_cache_chunks(wt_side, prompt_ids):
+    _, f32, _ = wt_side
+    ids = wt.tensor([prompt_ids[2]])
+    t = ids.shape[1]
+    full = _np(f32(ids))
+    cache = f32.make_cache()
+    parts = [f32(ids[:, :t - 7], cache), f32(ids[:, t - 7:t - 1], cache),
+             f32(ids[:, t - 1:], cache)]
+    assert len(cache) == t
+    assert np.abs(np.concatenate([_np(p) for p in parts], axis=1) - full).max() <= 1e-3
+    with pytest.raises(ValueError, match="max_position_embeddings"):
+        f32(wt.zeros(1, 8193, dtype=wt.int64))
+
+
+def test_webtensor_sampling(wt_side, torch_side, prompt_ids, hf_greedy):
+    g, f32, q = wt_side
+    ids = prompt_ids[1]
+    a = g.generate(q, ids, 6, temperature=0.8, top_k=40, top_p=0.95,
+                   generator=wt.Generator().manual_seed(5))
+    b = g.generate(q, ids, 6, temperature=0.8, top_k=40, top_p=0.95,
+                   generator=wt.Generator().manual_seed(5))
+    assert a == b and len(a) == 6
+    assert g.generate(q, ids, 6, temperature=0.9, top_k=1,
+                      generator=wt.Generator().manual_seed(1)) == hf_greedy[1][:6]
+    # the filtering itself agrees with the real-torch run of the same file
+    gt = torch_side[1]
+    logits = np.random.default_rng(0).standard_normal((2, 49152)).astype(np.float32) * 4
+    for temp, k, p in [(0.7, 50, 0.9), (1.0, None, 0.3), (1.2, 5, None)]:
+        ref = gt.filter_logits(torch.from_numpy(logits), temp, k, p).numpy()
+        ours = _np(g.filter_logits(wt.tensor(logits.tolist()), temp, k, p))
+        assert np.array_equal(np.isinf(ours), np.isinf(ref)), (temp, k, p)
+        kept = ~np.isinf(ref)
+        assert np.allclose(ours[kept], ref[kept], rtol=1e-6, atol=1e-6)
+
+
+def test_webtensor_stream_text(wt_side, tokenizer, prompt_ids, hf_greedy):
+    g, _, q = wt_side
+    pieces = list(g.stream_text(q, tokenizer, prompt_ids[0], NEW_TOKENS, eos_token_id=2))
+    assert "".join(pieces) == tokenizer.decode([t for t in hf_greedy[0] if t != 2])
+
+
+def test_quantised_model_memory(wt_side, gf):
+    """Quantised weights: the Linear/embedding blocks are the file's (Q/K rows re-ordered),
+    ~1/6 of the float32 bytes."""
+    _, f32, q = wt_side
+    qbytes = sum(m.weight.nbytes for m in q.modules()
+                 if isinstance(getattr(m, "weight", None), quant.QuantizedTensor)
+                 and m is not q.lm_head)
+    fbytes = sum(p.numel() * 4 for n, p in f32.named_parameters())   # tied: counted once
+    assert sum(isinstance(getattr(m, "weight", None), quant.QuantizedTensor)
+               for m in q.modules()) == 30 * 7 + 2
+    assert q.lm_head.weight is q.model.embed_tokens.weight
+    assert qbytes < fbytes / 5
+
+
+def test_multinomial():
+    g = wt.Generator().manual_seed(0)
+    p = wt.tensor([0.1, 0.0, 0.6, 0.3])
+    draws = wt.multinomial(p, 4000, replacement=True, generator=g)
+    assert draws.dtype == wt.int64 and tuple(draws.shape) == (4000,)
+    counts = np.bincount(np.array(draws.tolist()), minlength=4) / 4000
+    assert counts[1] == 0 and np.abs(counts - [0.1, 0, 0.6, 0.3]).max() < 0.03
+    rows = wt.multinomial(wt.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 5.0]]), 2, generator=g)
+    assert tuple(rows.shape) == (2, 2)
+    r0, r1 = rows.tolist()
+    assert len(set(r0)) == 2 and r1[0] == 2              # without replacement: distinct
+    a = wt.multinomial(p, 5, True, generator=wt.Generator().manual_seed(3)).tolist()
+    assert a == wt.multinomial(p, 5, True, generator=wt.Generator().manual_seed(3)).tolist()
+    for args, msg in [((wt.tensor([1.0, -1.0]), 1), "element < 0"),
+                      ((wt.tensor([0.0, 0.0]), 1), "sum of probabilities <= 0"),
+                      ((wt.tensor([1, 2]), 1), "floating-point dtypes"),
+                      ((wt.ones(2, 2, 2), 1), "prob_dist must be 1 or 2 dim"),
+                      ((wt.ones(3), 0), "n_sample <= 0"),
+                      ((wt.ones(3), 4), "n_sample > prob_dist.size")]:
+        with pytest.raises(RuntimeError, match=msg):
+            wt.multinomial(*args)
+        with pytest.raises(RuntimeError, match=msg):       # torch says the same
+            torch.multinomial(to_torch_value(args[0]), args[1])
+
+
+def to_torch_value(t):
+    return torch.tensor(t.tolist(), dtype=getattr(torch, t.dtype.name))
+
+
+@pytest.mark.parametrize("backend_name", ["wasm", "reference"])
+@pytest.mark.parametrize("qtype", ["F32", "Q8_0"])
+def test_tiny_gguf_model_matches_transformers(tmp_path, backend_name, qtype):
+    """A tiny llama.cpp-layout GGUF: webtensor (both backends; dequantised and quantised
+    weights) against transformers' LlamaForCausalLM with the original HF weights."""
+    backends.set_backend(backend_name)
+    w = tiny_hf_weights(1)
+    ref_sd = {k: torch.from_numpy(v) for k, v in dequantised_reference(w, qtype).items()}
+    ref_sd["lm_head.weight"] = ref_sd["model.embed_tokens.weight"]
+    hf = hf_llama(TINY, ref_sd)
+    f = wgguf.load(write_tiny_gguf(tmp_path / "t.gguf", w, qtype))
+    g = L.torch_style("generate")
+    ids = [5, 17, 42, 3, 88, 9, 61]
+    with torch.no_grad():
+        ref = hf(torch.tensor([ids])).logits.numpy()
+        ref_greedy = hf.generate(torch.tensor([ids]), max_new_tokens=10, do_sample=False,
+                                 eos_token_id=None, pad_token_id=0)[0, len(ids):].tolist()
+    for quantized in ((False, True) if qtype != "F32" else (False,)):
+        model = L.build(f, quantized=quantized)
+        got = _np(model(wt.tensor([ids])))
+        assert np.abs(got - ref).max() <= 1e-4 * max(1.0, np.abs(ref).max()), quantized
+        assert g.generate(model, ids, 10) == ref_greedy
