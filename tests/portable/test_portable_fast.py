@@ -77,20 +77,35 @@ CASES = [
     ("mul_block", "binary", lambda m: _x(m, (2, 3, 4)) * _x(m, (1, 3, 4), 0.5), True),
     ("sub_row_left", "binary", lambda m: _x(m, (1, 4), 0.5) - _x(m, (2, 3, 4)), True),
     ("lt_row", "binary", lambda m: _x(m, (3, 4)) < _x(m, (4,), -0.5), True),
-    ("matmul", "linalg", lambda m: _x(m, (3, 4)) @ _x(m, (4, 5)), True),
-    ("matmul_gemv", "linalg", lambda m: _x(m, (1, 4)) @ _x(m, (4, 5)), True),
-    ("matmul_wt", "linalg", lambda m: _x(m, (3, 4)) @ _x(m, (5, 4)).T, True),
-    ("matmul_batch_a", "linalg", lambda m: m.matmul(_x(m, (2, 3, 4)), _x(m, (4, 5))), True),
-    ("matmul_packed", "linalg", lambda m: _x(m, (70, 9), -3.0) @ _x(m, (9, 33), -2.0), True),
-    ("linear", "linalg", lambda m: m.linear(_x(m, (3, 4)), _x(m, (5, 4)), _x(m, (5,))), True),
-    ("linear_no_bias", "linalg", lambda m: m.linear(_x(m, (2, 3, 4)), _x(m, (5, 4))), True),
-    ("linear_1d", "linalg", lambda m: m.linear(_x(m, (4,)), _x(m, (5, 4)), _x(m, (5,))), True),
+    ("matmul", "ops", lambda m: _x(m, (3, 4)) @ _x(m, (4, 5)), True),
+    ("matmul_gemv", "ops", lambda m: _x(m, (1, 4)) @ _x(m, (4, 5)), True),
+    ("matmul_wt", "ops", lambda m: _x(m, (3, 4)) @ _x(m, (5, 4)).T, True),
+    ("matmul_batch_a", "ops", lambda m: m.matmul(_x(m, (2, 3, 4)), _x(m, (4, 5))), True),
+    ("matmul_packed", "ops", lambda m: _x(m, (70, 9), -3.0) @ _x(m, (9, 33), -2.0), True),
+    ("linear", "ops", lambda m: m.linear(_x(m, (3, 4)), _x(m, (5, 4)), _x(m, (5,))), True),
+    ("linear_no_bias", "ops", lambda m: m.linear(_x(m, (2, 3, 4)), _x(m, (5, 4))), True),
+    ("linear_1d", "ops", lambda m: m.linear(_x(m, (4,)), _x(m, (5, 4)), _x(m, (5,))), True),
+    ("sdpa", "ops", lambda m: m.scaled_dot_product_attention(
+        _x(m, (2, 3, 5, 4)) / 4, _x(m, (2, 3, 7, 4)) / 5, _x(m, (2, 3, 7, 6))), True),
+    ("sdpa_causal_gqa", "ops", lambda m: m.scaled_dot_product_attention(
+        _x(m, (1, 4, 6, 4)) / 4, _x(m, (1, 2, 6, 4)) / 5, _x(m, (1, 2, 6, 3), 2.0), is_causal=True,
+        enable_gqa=True, scale=0.3), True),
+    ("sdpa_heads_view", "ops", lambda m: m.scaled_dot_product_attention(
+        *(_x(m, (1, 5, 3, 8)).transpose(1, 2)[..., i * 4:i * 4 + 4] / 6 for i in (0, 1, 0))),
+     True),
     # declined: the general path answers
-    ("matmul_1d", "linalg", lambda m: _x(m, (4,)) @ _x(m, (4, 5)), False),
-    ("matmul_strided_a", "linalg", lambda m: _x(m, (4, 3)).t() @ _x(m, (4, 5)), False),
-    ("matmul_k0", "linalg", lambda m: m.ones(3, 0) @ m.ones(0, 2), False),
-    ("matmul_f64", "linalg", lambda m: _x(m).double() @ _x(m, (4, 2)).double(), False),
-    ("linear_bias_1", "linalg", lambda m: m.linear(_x(m, (3, 4)), _x(m, (5, 4)), _x(m, (1,))),
+    ("sdpa_mask", "ops", lambda m: m.scaled_dot_product_attention(
+        _x(m, (1, 2, 3, 4)) / 4, _x(m, (1, 2, 3, 4)) / 4, _x(m, (1, 2, 3, 4)),
+        attn_mask=m.ones(3, 3, dtype=m.bool).tril()), False),
+    ("sdpa_3d", "ops", lambda m: m.scaled_dot_product_attention(
+        _x(m, (2, 3, 4)) / 4, _x(m, (2, 3, 4)) / 4, _x(m, (2, 3, 4))), False),
+    ("sdpa_bcast_heads", "ops", lambda m: m.scaled_dot_product_attention(
+        _x(m, (1, 2, 3, 4)) / 4, _x(m, (1, 1, 3, 4)) / 4, _x(m, (1, 1, 3, 4))), False),
+    ("matmul_1d", "ops", lambda m: _x(m, (4,)) @ _x(m, (4, 5)), False),
+    ("matmul_strided_a", "ops", lambda m: _x(m, (4, 3)).t() @ _x(m, (4, 5)), False),
+    ("matmul_k0", "ops", lambda m: m.ones(3, 0) @ m.ones(0, 2), False),
+    ("matmul_f64", "ops", lambda m: _x(m).double() @ _x(m, (4, 2)).double(), False),
+    ("linear_bias_1", "ops", lambda m: m.linear(_x(m, (3, 4)), _x(m, (5, 4)), _x(m, (1,))),
      False),
     ("broadcast_col", "binary", lambda m: _x(m) + _x(m, (3, 1)), False),
     ("broadcast_outer", "binary", lambda m: _x(m, (3, 1)) * _x(m, (1, 4)), False),
@@ -160,9 +175,9 @@ def test_lanes_follow_the_backend():
 @pytest.mark.parametrize("name,kind,fn,taken", CASES, ids=[c[0] for c in CASES])
 def test_lane_matches_reference(name, kind, fn, taken, lane_hits):
     pyodide = sys.platform == "emscripten"   # where kernels have raw heap addresses
-    if kind == "linalg":
-        assert bool(backends.FAST["linalg"]) == pyodide
-    if kind == "linalg" or name in _RAW_ONLY:
+    if kind == "ops":
+        assert bool(backends.FAST["ops"]) == pyodide
+    if kind == "ops" or name in _RAW_ONLY:
         taken = taken and pyodide
     got = fn(webtensor)
     answered = any(h.startswith(kind + ":") for h in lane_hits)

@@ -78,8 +78,10 @@ decline (None) every case in which its answer could differ from the general path
   FAST["unary"][op](x)          elementwise.unary(op, x) without params
   FAST["reduce_all"][op](x)     x.op() with no dim/keepdim/dtype (op in sum, mean, prod, ...)
   FAST["inplace"][op](x, y)     x.op_(y) / x op= y, returns x
-  FAST["linalg"]["matmul"](a, b)          linalg.matmul(a, b)
-  FAST["linalg"]["linear"](x, w, bias)    linalg.linear(x, w, bias)
+  FAST["ops"]["matmul"](a, b)          linalg.matmul(a, b)
+  FAST["ops"]["linear"](x, w, bias)    linalg.linear(x, w, bias)
+  FAST["ops"]["sdpa"](q, k, v, attn_mask, dropout_p, is_causal, scale, enable_gqa)
+                                     attention.scaled_dot_product_attention(...)
 """
 from . import reference as _reference
 
@@ -87,7 +89,7 @@ _backends = {"reference": _reference.IMPL}
 _active = ["reference"]
 _impl = [_reference.IMPL]
 _lanes = {}
-FAST = {"binary": {}, "unary": {}, "reduce_all": {}, "inplace": {}, "linalg": {}}
+FAST = {"binary": {}, "unary": {}, "reduce_all": {}, "inplace": {}, "ops": {}}
 
 
 def register(name, impl, lanes=None):

@@ -11,7 +11,7 @@ import math
 from .. import _dtype as D
 from .._shape import broadcast_shapes, prod
 from .._tensor import Tensor
-from ..backends import dispatch, provides
+from ..backends import FAST, dispatch, provides
 from .elementwise import _compute, binary, where
 from .linalg import matmul
 from .reduce import all as all_, softmax
@@ -72,8 +72,16 @@ def _heads(query, key, value, enable_gqa):
     return ks, vs
 
 
+_LANES = FAST["ops"]  # the active backend's lanes (updated in place)
+
+
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
                                  is_causal=False, scale=None, enable_gqa=False):
+    lane = _LANES.get("sdpa")
+    if lane is not None:
+        out = lane(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
+        if out is not None:
+            return out
     _check(query, key, value, attn_mask, dropout_p, is_causal)
     L, E = query.shape[-2:]
     S, Ek = key.shape[-2:]

@@ -19,7 +19,7 @@ def _check(a, b, name):
                            f"{a.dim()}D and {b.dim()}D")
 
 
-_LANES = FAST["linalg"]  # the active backend's lanes (updated in place)
+_LANES = FAST["ops"]  # the active backend's lanes (updated in place)
 
 
 def matmul(a, b):

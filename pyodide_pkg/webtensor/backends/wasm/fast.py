@@ -15,6 +15,7 @@ the kernel wrapper with Regions, which checks guards and bounds.
 """
 import math
 import struct
+from ctypes import c_float as _c_float
 
 from ... import _dtype as D
 from ..._storage import _ZERO, Storage, _guards, new_storage
@@ -274,7 +275,7 @@ def inplace_binary_lane(flat, flatc):
 
 def lanes(ks):
     """{"binary": {op: lane}, "unary": {...}, "reduce_all": {...}, "inplace": {...},
-    "linalg": {"matmul": lane, "linear": lane}} (linalg lanes need raw kernel addresses)."""
+    "ops": {"matmul": lane, "linear": lane, "sdpa": lane}} (these need raw kernel addresses)."""
     return {
         "binary": {op: binary_lane(ks.fn("f32_" + op), ks.fn(f"f32_{op}_flat"),
                                    ks.fn(f"f32_{op}_flatc"), F32 if op in KT.ARITH_OPS else BOOL)
@@ -285,10 +286,11 @@ def lanes(ks):
                        for op in ("sum", "mean", "prod", "amax", "amin")},
         "inplace": {op: inplace_binary_lane(ks.fn(f"f32_{op}_flat"), ks.fn(f"f32_{op}_flatc"))
                     for op in KT.ARITH_OPS},
-        "linalg": {name: lane for name, lane in (
+        "ops": {name: lane for name, lane in (
             ("matmul", matmul_lane(ks.fn(f"f32_gemm_{KT.GEMM_MR}x{KT.GEMM_NR}"),
                                    ks.fn(f"f32_gemv_1x{KT.GEMV_NR}"), ks.fn(KT.LINEAR_KERNEL))),
-            ("linear", linear_lane(ks.fn(KT.LINEAR_KERNEL)))) if lane is not None},
+            ("linear", linear_lane(ks.fn(KT.LINEAR_KERNEL))),
+            ("sdpa", sdpa_lane(ks.fn("f32_sdpa")))) if lane is not None},
     }
 
 
@@ -377,5 +379,54 @@ def linear_lane(linear):
         olay = _LAYOUTS.get(shape) or _layout(shape)
         out, so = _out(olay[0], olay[1], m * n << 2, F32)
         raw(1, m, n, k, rx[1], 0, k, 1, rw[1], 0, k, pbias, has, so._addr, 0, n, 0)
+        return out
+    return lane
+
+
+def _heads4(t):
+    """(address, batch/head/row strides with 0 for size-1 dims) of a float32 4-D view with unit
+    last stride and no negative strides, raw-addressable; else None."""
+    if t.dtype is not F32 or len(t.shape) != 4:
+        return None
+    st, s = t._strides, t._storage
+    if (st[3] != 1 and t.shape[3] > 1) or s.base or s._addr is None or min(st) < 0:
+        return None
+    sh = t.shape
+    return (s._addr + (t._offset << 2), st[0] if sh[0] != 1 else 0,
+            st[1] if sh[1] != 1 else 0, st[2] if sh[2] != 1 else 0)
+
+
+def sdpa_lane(kern):
+    """Lane for scaled_dot_product_attention(q, k, v, attn_mask=None, dropout_p=0.0,
+    is_causal=False, scale=None, enable_gqa=False) with 4-D float32 q/k/v of one batch size,
+    no mask and key/value heads equal to the query's (or dividing them with enable_gqa)."""
+    raw = getattr(kern, "raw", None)
+    if raw is None:
+        return None
+
+    def lane(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+             enable_gqa=False):
+        if _guards[0] or attn_mask is not None or dropout_p or is_causal.__class__ is not bool or \
+                not (isinstance(q, Tensor) and isinstance(k, Tensor) and isinstance(v, Tensor)):
+            return None
+        aq, ak, av = _heads4(q), _heads4(k), _heads4(v)
+        if aq is None or ak is None or av is None:
+            return None
+        B, H, L, E = q.shape
+        Bk, Hk, S, Ek = k.shape
+        Bv, Hv, Sv, Ev = v.shape
+        if not (B == Bk == Bv and S == Sv and E == Ek and B and H and L and S and E and Ev):
+            return None
+        if (Hk != H or Hv != H) and not (enable_gqa and H % Hk == 0 and H % Hv == 0):
+            return None
+        if scale is None:
+            scale = 1.0 / math.sqrt(E)
+        elif scale.__class__ is not float:
+            return None
+        shape = (B, H, L, Ev)
+        lay = _LAYOUTS.get(shape) or _layout(shape)
+        out, so = _out(lay[0], lay[1], lay[2] << 2, F32)
+        raw(B, H, Hk, Hv, L, S, E, Ev, 1 if is_causal else 0, _c_float(scale), *aq, *ak, *av,
+            aq[0], 0, 0, 0, so._addr)
         return out
     return lane
