@@ -198,6 +198,31 @@ def test_torch_file_kv_cache_matches_full_forward(torch_side, prompt_ids):
     assert len(cache) == t
     assert (torch.cat(parts, dim=1) - full).abs().max().item() <= 2e-4
     assert (last[:, 0] - full[:, -1]).abs().max().item() <= 1e-4
+    small = m.KVCache(capacity=4)          # the buffers double 4 -> 8 -> ... while filling
+    with torch.no_grad():
+        grown = [model(ids[:, :5], small)] + [model(ids[:, i:i + 1], small)
+                                              for i in range(5, t)]
+    assert len(small) == t and small.keys[0].shape[2] >= t and small.keys[0].shape[2] % 4 == 0
+    assert (torch.cat(grown, dim=1) - full).abs().max().item() <= 2e-4
+
+
+def test_rope_is_hf_rotate_half(torch_side):
+    """apply_rope (a gather with pre-signed sin) equals HF's x*cos + rotate_half(x)*sin
+    bit for bit, and the angles are theta^(-2i/d)."""
+    from transformers.models.llama.modeling_llama import apply_rotary_pos_emb
+    m = torch_side[0]
+    rot = m.RotaryEmbedding(64, 100000.0)
+    pos = torch.arange(3, 11)
+    cos, signed_sin, _ = rot(pos)
+    sin = torch.cat([-signed_sin[:, :32], signed_sin[:, 32:]], dim=-1)
+    assert torch.allclose(cos[:, :32], torch.cos(pos[:, None].double() * 100000.0 ** (
+        -torch.arange(0, 64, 2).double() / 64)).float(), atol=1e-5)
+    x = torch.randn(1, 9, 8, 64, generator=torch.Generator().manual_seed(0))
+    k = torch.randn(1, 3, 8, 64, generator=torch.Generator().manual_seed(1))
+    ref_q, ref_k = apply_rotary_pos_emb(x, k, cos[None], sin[None])
+    assert torch.equal(m.apply_rope(x, rot(pos)), ref_q)
+    assert torch.equal(m.apply_rope(k, rot(pos)), ref_k)
+    assert torch.equal(m.apply_rope(x, rot(pos)), x * cos + m.rotate_half(x) * sin)
 
 
 def test_torch_file_greedy_matches_transformers(torch_side, prompt_ids, hf_greedy):
@@ -454,9 +479,10 @@ def test_webtensor_kv_cache_chunks(wt_side, prompt_ids):
     ids = wt.tensor([prompt_ids[2]])
     t = ids.shape[1]
     full = _np(f32(ids))
-    cache = f32.make_cache()
+    cache = L.torch_style("smollm2").KVCache(capacity=8)     # grows 8 -> 16 -> 32 -> 64
     parts = [f32(ids[:, :t - 7], cache), f32(ids[:, t - 7:t - 1], cache),
              f32(ids[:, t - 1:], cache)]
+    assert cache.keys[0].shape[2] == 64
     assert len(cache) == t
     assert np.abs(np.concatenate([_np(p) for p in parts], axis=1) - full).max() <= 1e-3
     with pytest.raises(ValueError, match="max_position_embeddings"):

@@ -54,25 +54,48 @@ class SmolLM2Config:
 
 
 class KVCache:
-    """Keys and values of the positions seen so far, per layer ([B, kv_heads, S, head_dim])."""
+    """Keys and values of the positions seen so far, per layer. Each layer keeps a buffer
+    [B, kv_heads, capacity, head_dim] that doubles when full, so a decode step writes one
+    position in place instead of concatenating the whole history."""
 
-    def __init__(self):
+    def __init__(self, capacity=256):
+        self.capacity = capacity
         self.keys = []
         self.values = []
+        self.lengths = []
 
     def __len__(self):
         """Number of cached positions."""
-        return self.keys[0].shape[2] if self.keys else 0
+        return self.lengths[0] if self.lengths else 0
+
+    def _grow(self, buf, need):
+        cap = max(self.capacity, buf.shape[2] if buf is not None else 0)
+        while cap < need:
+            cap *= 2
+        b, h, _, d = self.shape
+        new = torch.zeros(b, h, cap, d, dtype=self.dtype)
+        if buf is not None:
+            new[:, :, :buf.shape[2]] = buf
+        return new
 
     def update(self, layer, k, v):
-        """Append this step's k, v for `layer`; return all of that layer's keys and values."""
+        """Append this step's k, v [B, kv_heads, T, head_dim] for `layer`; return views of all
+        of that layer's keys and values."""
+        t = k.shape[2]
         if layer == len(self.keys):
-            self.keys.append(k)
-            self.values.append(v)
-        else:
-            self.keys[layer] = torch.cat([self.keys[layer], k], dim=2)
-            self.values[layer] = torch.cat([self.values[layer], v], dim=2)
-        return self.keys[layer], self.values[layer]
+            self.shape, self.dtype = tuple(k.shape), k.dtype
+            self.keys.append(self._grow(None, t))
+            self.values.append(self._grow(None, t))
+            self.lengths.append(0)
+        start = self.lengths[layer]
+        end = start + t
+        if end > self.keys[layer].shape[2]:
+            self.keys[layer] = self._grow(self.keys[layer][:, :, :start], end)
+            self.values[layer] = self._grow(self.values[layer][:, :, :start], end)
+        self.keys[layer][:, :, start:end] = k
+        self.values[layer][:, :, start:end] = v
+        self.lengths[layer] = end
+        return self.keys[layer][:, :, :end], self.values[layer][:, :, :end]
 
 
 class RotaryEmbedding(nn.Module):
@@ -82,21 +105,32 @@ class RotaryEmbedding(nn.Module):
         super().__init__()
         exponent = torch.arange(0, head_dim, 2, dtype=torch.int64).float() / head_dim
         self.register_buffer("inv_freq", 1.0 / (theta ** exponent), persistent=False)
+        half = head_dim // 2
+        swap = torch.cat([torch.arange(half, head_dim), torch.arange(0, half)])
+        self.register_buffer("swap", swap, persistent=False)
 
     def forward(self, positions):
+        """(cos, signed_sin, swap) for apply_rope: cos/signed_sin [T, head_dim] with
+        signed_sin = [-sin, sin] by halves, swap the index exchanging the halves."""
         freqs = positions.float()[:, None] * self.inv_freq[None, :]     # [T, head_dim/2]
         emb = torch.cat([freqs, freqs], dim=-1)                           # [T, head_dim]
-        return emb.cos(), emb.sin()
+        sin = emb.sin()
+        half = sin.shape[-1] // 2
+        return emb.cos(), torch.cat([-sin[:, :half], sin[:, half:]], dim=-1), self.swap
 
 
 def rotate_half(x):
+    """HF's rotate_half: [-x2, x1] for the halves x1, x2 of the last dimension."""
     half = x.shape[-1] // 2
     return torch.cat([-x[..., half:], x[..., :half]], dim=-1)
 
 
-def apply_rope(x, cos, sin):
-    """x [B, H, T, D] rotated by the angles of its positions (cos/sin [T, D])."""
-    return x * cos + rotate_half(x) * sin
+def apply_rope(x, rope):
+    """x [B, H, T, D] rotated by the angles of its positions: x * cos + rotate_half(x) * sin,
+    computed as x * cos + x[..., swap] * signed_sin -- the same products bit for bit, with one
+    gather instead of a negation, two slices and a cat."""
+    cos, signed_sin, swap = rope
+    return x * cos + x.index_select(-1, swap) * signed_sin
 
 
 class Attention(nn.Module):
@@ -112,13 +146,13 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(d, self.num_kv_heads * self.head_dim, bias=False)
         self.o_proj = nn.Linear(self.num_heads * self.head_dim, d, bias=False)
 
-    def forward(self, x, cos, sin, cache=None, past=0):
+    def forward(self, x, rope, cache=None, past=0):
         b, t, _ = x.shape
         q = self.q_proj(x).view(b, t, self.num_heads, self.head_dim).transpose(1, 2)
         k = self.k_proj(x).view(b, t, self.num_kv_heads, self.head_dim).transpose(1, 2)
         v = self.v_proj(x).view(b, t, self.num_kv_heads, self.head_dim).transpose(1, 2)
-        q = apply_rope(q, cos, sin)
-        k = apply_rope(k, cos, sin)
+        q = apply_rope(q, rope)
+        k = apply_rope(k, rope)
         if cache is not None:
             k, v = cache.update(self.layer_idx, k, v)
         if past == 0:
@@ -153,8 +187,8 @@ class DecoderLayer(nn.Module):
         self.input_layernorm = nn.RMSNorm(cfg.hidden_size, eps=cfg.rms_norm_eps)
         self.post_attention_layernorm = nn.RMSNorm(cfg.hidden_size, eps=cfg.rms_norm_eps)
 
-    def forward(self, x, cos, sin, cache=None, past=0):
-        x = x + self.self_attn(self.input_layernorm(x), cos, sin, cache, past)
+    def forward(self, x, rope, cache=None, past=0):
+        x = x + self.self_attn(self.input_layernorm(x), rope, cache, past)
         return x + self.mlp(self.post_attention_layernorm(x))
 
 
@@ -177,10 +211,10 @@ class SmolLM2Model(nn.Module):
         if past + t > self.max_positions:
             raise ValueError(f"sequence of {past + t} positions exceeds the model's "
                              f"max_position_embeddings ({self.max_positions})")
-        cos, sin = self.rotary_emb(torch.arange(past, past + t))
+        rope = self.rotary_emb(torch.arange(past, past + t))
         x = self.embed_tokens(input_ids)
         for layer in self.layers:
-            x = layer(x, cos, sin, cache, past)
+            x = layer(x, rope, cache, past)
         return self.norm(x)
 
 
