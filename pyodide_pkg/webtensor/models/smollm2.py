@@ -68,14 +68,15 @@ class KVCache:
         """Number of cached positions."""
         return self.lengths[0] if self.lengths else 0
 
-    def _grow(self, buf, need):
-        cap = max(self.capacity, buf.shape[2] if buf is not None else 0)
+    def _grow(self, buf, length, need):
+        """A buffer of at least `need` positions (the capacity doubled) holding buf[:length]."""
+        cap = self.capacity if buf is None else buf.shape[2]
         while cap < need:
             cap *= 2
         b, h, _, d = self.shape
         new = torch.zeros(b, h, cap, d, dtype=self.dtype)
-        if buf is not None:
-            new[:, :, :buf.shape[2]] = buf
+        if length:
+            new[:, :, :length] = buf[:, :, :length]
         return new
 
     def update(self, layer, k, v):
@@ -84,14 +85,14 @@ class KVCache:
         t = k.shape[2]
         if layer == len(self.keys):
             self.shape, self.dtype = tuple(k.shape), k.dtype
-            self.keys.append(self._grow(None, t))
-            self.values.append(self._grow(None, t))
+            self.keys.append(self._grow(None, 0, t))
+            self.values.append(self._grow(None, 0, t))
             self.lengths.append(0)
         start = self.lengths[layer]
         end = start + t
         if end > self.keys[layer].shape[2]:
-            self.keys[layer] = self._grow(self.keys[layer][:, :, :start], end)
-            self.values[layer] = self._grow(self.values[layer][:, :, :start], end)
+            self.keys[layer] = self._grow(self.keys[layer], start, end)
+            self.values[layer] = self._grow(self.values[layer], start, end)
         self.keys[layer][:, :, start:end] = k
         self.values[layer][:, :, start:end] = v
         self.lengths[layer] = end
