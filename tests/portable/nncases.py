@@ -140,3 +140,42 @@ def load_error(m):
     except RuntimeError as e:
         return str(e)
     raise AssertionError("load_state_dict did not raise")
+
+
+# pad / interpolate / losses as layers (F.pad, F.interpolate, the F.* losses of the op table)
+_P = spec((2, 3), data=[0.25, 0.5, 0.75, 0.125, 1.0, 0.0])
+CASES += [
+    _c("pad_layers_2d", "nn.Sequential(nn.ReflectionPad2d((1, 2, 0, 1)), nn.ReplicationPad2d(1),"
+       " nn.CircularPad2d((2, 0, 1, 1)), nn.ZeroPad2d((1, 1, -1, 0)), nn.ConstantPad2d(1, 0.5))",
+       spec((1, 2, 3, 4), seed=20)),
+    _c("pad_layers_1d", "nn.Sequential(nn.ReflectionPad1d(2), nn.ConstantPad1d((1, 0), -1.0),"
+       " nn.CircularPad1d(1), nn.ZeroPad1d(1))", spec((2, 3, 5), seed=21)),
+    _c("pad_layers_3d", "nn.Sequential(nn.ReplicationPad3d(1), nn.ReflectionPad3d((1, 0, 0, 1, 1,"
+       " 0)), nn.ZeroPad3d((0, 1, 0, 0, 1, 0)))", spec((1, 1, 2, 2, 3), seed=22)),
+    _c("conv2d_reflect", "nn.Conv2d(2, 3, 3, padding=1, padding_mode='reflect')",
+       spec((1, 2, 4, 5), seed=23)),
+    _c("conv1d_circular", "nn.Conv1d(2, 2, 3, padding=2, padding_mode='circular')",
+       spec((2, 2, 5), seed=24)),
+    _c("upsample_bilinear", "nn.Upsample(scale_factor=2, mode='bilinear')",
+       spec((1, 2, 3, 4), seed=25)),
+    _c("upsample_nearest_size", "nn.UpsamplingNearest2d(size=(5, 7))", spec((1, 2, 3, 4))),
+    _c("upsample_bilinear_corners", "nn.UpsamplingBilinear2d(scale_factor=1.5)",
+       spec((1, 1, 3, 4), seed=26)),
+    _c("upsample_linear_1d", "nn.Upsample(size=7, mode='linear', align_corners=True)",
+       spec((2, 2, 4), seed=27)),
+    _c("loss_cross_entropy", "nn.CrossEntropyLoss(weight=torch.ones(4), ignore_index=1, "
+       "label_smoothing=0.1)", spec((3, 4), seed=28), spec((3,), "int64", domain="idx4")),
+    _c("loss_nll_none", "nn.NLLLoss(reduction='none')", spec((3, 4), seed=29),
+       spec((3,), "int64", 1, domain="idx4")),
+    _c("loss_mse_sum", "nn.MSELoss(reduction='sum')", spec((2, 3), seed=30),
+       spec((2, 3), seed=31)),
+    _c("loss_l1", "nn.L1Loss()", spec((2, 3), seed=30), spec((2, 3), seed=31)),
+    _c("loss_smooth_l1", "nn.SmoothL1Loss(beta=0.5)", spec((2, 3), seed=30),
+       spec((2, 3), seed=31)),
+    _c("loss_huber", "nn.HuberLoss(delta=0.5)", spec((2, 3), seed=30), spec((2, 3), seed=31)),
+    _c("loss_kl_div", "nn.KLDivLoss(reduction='batchmean', log_target=True)",
+       spec((2, 3), seed=32), spec((2, 3), seed=33)),
+    _c("loss_bce", "nn.BCELoss(weight=torch.ones(3))", _P, spec((2, 3), seed=34, domain="idx2")),
+    _c("loss_bce_logits", "nn.BCEWithLogitsLoss(pos_weight=torch.ones(3))", spec((2, 3), seed=35),
+       _P),
+]

@@ -26,6 +26,9 @@ TORCH_FUNCTIONAL |= {"conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d
                      "adaptive_avg_pool2d", "adaptive_max_pool2d"}
 TORCH_FUNCTIONAL |= {"layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention"}
 TORCH_FUNCTIONAL |= {"embedding"}
+TORCH_FUNCTIONAL |= {"pad", "interpolate", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
+                     "smooth_l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+                     "huber_loss", "kl_div", "upsample"}
 
 
 def _dts(grid):
@@ -675,6 +678,151 @@ def _embedding(c, grid):
           tag="1d-weight")
 
 
+def _pad_interpolate(c, grid):
+    """nn.functional.pad and interpolate (ops/pad.py, ops/resize.py)."""
+    x = spec((1, 2, 3, 4), "float32", 1)
+    c.add("pad", [x], args=[T(0), [1, 2]], tag="const-last")
+    c.add("pad", [spec((2, 3, 4), "int64", 2, "transposed")], args=[T(0), [2, -1, -1, 1]],
+          kwargs={"value": 1.5}, tag="const-crop-int")
+    c.add("pad", [spec((2, 3), "bool", 3)], args=[T(0), [1, 0, 0, 1]], kwargs={"value": 1},
+          tag="const-bool")
+    for mode in ("reflect", "replicate", "circular"):
+        c.add("pad", [x], args=[T(0), [2, 1, 1, 2]], kwargs={"mode": mode}, tag=mode)
+        c.add("pad", [spec((2, 5), "float32", 4, "stepped")], args=[T(0), [3, -1]],
+              kwargs={"mode": mode}, tag=f"{mode}-unbatched-1d")
+    c.add("pad", [spec((1, 1, 2, 2, 3), "float64", 5)], args=[T(0), [1, 1, 1, 0, 1, 1]],
+          kwargs={"mode": "replicate"}, tag="replicate-3d")
+    c.add("pad", [x], args=[T(0), [4, 0]], kwargs={"mode": "reflect"}, tag="reflect-too-big")
+    c.add("pad", [x], args=[T(0), [1]], tag="odd-length")
+    c.add("pad", [spec((1, 2, 3), "bool")], args=[T(0), [1, 1]], kwargs={"mode": "replicate"},
+          tag="replicate-bool")
+    y = spec((1, 2, 3, 4), "float32", 6)
+    c.add("interpolate", [y], kwargs={"scale_factor": 2}, tag="nearest-x2")
+    c.add("interpolate", [y], kwargs={"size": [5, 3], "mode": "nearest-exact"}, tag="exact")
+    c.add("interpolate", [y], kwargs={"size": [5, 7], "mode": "bilinear"}, tag="bilinear")
+    c.add("interpolate", [y], kwargs={"scale_factor": [1.5, 0.75], "mode": "bilinear",
+                                      "align_corners": True}, tag="bilinear-corners")
+    c.add("interpolate", [spec((2, 3, 5), "float32", 7, "transposed")],
+          kwargs={"scale_factor": 1.7, "mode": "linear"}, tag="linear-scale")
+    c.add("interpolate", [spec((1, 1, 2, 3, 2), "float64", 8)],
+          kwargs={"size": 3, "mode": "trilinear"}, tag="trilinear")
+    c.add("interpolate", [spec((1, 2, 5, 7), "float32", 9)], kwargs={"size": [2, 3],
+                                                                     "mode": "area"},
+          tag="area")
+    c.add("interpolate", [spec((1, 2, 3, 4), "uint8", 10)], kwargs={"scale_factor": 1.5},
+          tag="uint8")
+    c.add("interpolate", [y], kwargs={"size": [5, 6], "mode": "bicubic"}, tag="bicubic")
+    c.add("interpolate", [spec((1, 1, 4, 3), "float64", 11)],
+          kwargs={"scale_factor": 0.7, "mode": "bicubic", "align_corners": True},
+          tag="bicubic-corners")
+    c.add("interpolate", [spec((1, 2, 9, 11), "float32", 12)],
+          kwargs={"size": [4, 3], "mode": "bilinear", "antialias": True}, tag="antialias")
+    c.add("interpolate", [spec((1, 1, 5, 8), "float32", 13)],
+          kwargs={"scale_factor": 0.5, "mode": "bicubic", "antialias": True},
+          tag="antialias-bicubic")
+    c.add("interpolate", [y], kwargs={"size": 3, "mode": "linear"}, tag="linear-4d")
+    c.add("upsample", [y], args=[T(0), None, 1.5, "bilinear"], tag="deprecated-alias")
+    c.add("interpolate", [y], kwargs={"size": 0}, tag="size-0")
+    if not grid:
+        return
+    for j, dt in enumerate(DTYPES):
+        lay = _layout(j)
+        for mode in ("constant", "reflect", "replicate", "circular"):
+            c.add("pad", [spec((2, 3, 5, 19), dt, j, lay)], args=[T(0), [3, 2, 1, -1]],
+                  kwargs={"mode": mode}, tag=f"{mode}-{dt}-{lay}")
+        if dt in FLOATS or dt == "uint8":
+            for k, kw in enumerate(({"scale_factor": 2}, {"size": [7, 33]},
+                                    {"size": [3, 11], "mode": "nearest-exact"})):
+                c.add("interpolate", [spec((2, 3, 5, 19), dt, j, lay)], kwargs=kw,
+                      tag=f"nearest{k}-{dt}-{lay}")
+        if dt in FLOATS:
+            tol = (2e-2, 1e-1) if dt in ("float16", "bfloat16") else None
+            for k, kw in enumerate(({"size": [9, 41]}, {"scale_factor": 0.6},
+                                    {"size": [4, 30], "align_corners": True})):
+                c.add("interpolate", [spec((2, 3, 5, 19), dt, j, lay)],
+                      kwargs=dict(kw, mode="bilinear"), tag=f"bilinear{k}-{dt}-{lay}", tol=tol)
+            c.add("interpolate", [spec((2, 3, 6, 19), dt, j, lay)],
+                  kwargs={"size": [4, 7], "mode": "area"}, tag=f"area-{dt}-{lay}", tol=tol)
+            c.add("interpolate", [spec((2, 3, 5, 19), dt, j, lay)],
+                  kwargs={"size": [8, 27], "mode": "bicubic"}, tag=f"bicubic-{dt}-{lay}",
+                  tol=tol)
+            if dt in ("float32", "float64"):   # torch has no half-precision antialias
+                c.add("interpolate", [spec((2, 3, 9, 37), dt, j, lay)],
+                      kwargs={"size": [4, 10], "mode": "bilinear", "antialias": True},
+                      tag=f"antialias-{dt}-{lay}")
+
+
+def _losses(c, grid):
+    """cross_entropy, nll_loss and the other losses (ops/loss.py)."""
+    x, t = spec((3, 4), "float32", 1), spec((3,), "int64", 2, domain="idx4")
+    w = spec((4,), "float32", 3, domain="pos")
+    c.add("cross_entropy", [x, t], tag="mean")
+    c.add("cross_entropy", [x, t, w], args=[T(0), T(1)],
+          kwargs={"weight": T(2), "reduction": "none", "label_smoothing": 0.2}, tag="weighted")
+    c.add("cross_entropy", [x, spec((3,), "int64", data=[1, -100, 3])],
+          kwargs={"label_smoothing": 0.1}, tag="ignored")
+    c.add("cross_entropy", [spec((2, 4, 3), "float64", 4, "transposed"),
+                            spec((2, 3), "int64", 5, domain="idx4")],
+          kwargs={"reduction": "sum", "ignore_index": 1}, tag="spatial")
+    c.add("cross_entropy", [x, spec((3, 4), "float32", 6, domain="pos")],
+          kwargs={"label_smoothing": 0.3}, tag="probs")
+    c.add("cross_entropy", [spec((5,), "float32", 7), spec((), "int64", data=[2])],
+          tag="unbatched")
+    c.add("cross_entropy", [x, spec((3,), "int64", data=[0, 4, 1])], tag="out-of-bounds")
+    c.add("cross_entropy", [x, spec((3,), "int32", 2, domain="idx4")], tag="int32-target")
+    c.add("nll_loss", [x, t], tag="mean")
+    c.add("nll_loss", [spec((2, 4, 2, 3), "float32", 8), spec((2, 2, 3), "int64", 9,
+                                                                domain="idx4"), w],
+          args=[T(0), T(1), T(2)], kwargs={"reduction": "none"}, tag="2d-weighted")
+    c.add("nll_loss", [x, spec((3,), "int64", data=[-100, -100, -100])], tag="all-ignored")
+    c.add("nll_loss", [x, spec((2,), "int64", data=[0, 1])], tag="batch-mismatch")
+    a, b = spec((2, 3), "float32", 10), spec((2, 3), "float32", 11, "transposed")
+    for op in ("mse_loss", "l1_loss", "smooth_l1_loss"):
+        for red in ("mean", "sum", "none"):
+            c.add(op, [a, b], kwargs={"reduction": red}, tag=red)
+        c.add(op, [a, spec((3,), "float64", 12)], tag="broadcast")
+    c.add("smooth_l1_loss", [a, b], kwargs={"beta": 0.3}, tag="beta")
+    c.add("huber_loss", [a, b], kwargs={"delta": 0.7, "reduction": "sum"}, tag="delta")
+    c.add("huber_loss", [a, b, spec((2, 3), "float32", 13, domain="pos")], args=[T(0), T(1)],
+          kwargs={"weight": T(2), "reduction": "none"}, tag="weighted")
+    c.add("kl_div", [spec((2, 3), "float32", 14, domain="unit"),
+                     spec((2, 3), "float32", 15, domain="pos")],
+          kwargs={"reduction": "batchmean"}, tag="batchmean")
+    c.add("kl_div", [a, b], kwargs={"reduction": "none", "log_target": True}, tag="log-target")
+    c.add("mse_loss", [a, b, spec((2, 3), "float32", 13, domain="pos")],
+          args=[T(0), T(1)], kwargs={"weight": T(2)}, tag="weighted")
+    c.add("l1_loss", [spec((2, 3), "int64", 1), spec((2, 3), "int64", 2)],
+          kwargs={"reduction": "sum"}, tag="int")
+    p = spec((2, 3), "float32", data=[0.25, 0.5, 0.75, 0.0, 1.0, 0.125])
+    q = spec((2, 3), "float32", data=[1.0, 0.5, 0.0, 0.25, 0.0, 1.0])
+    c.add("binary_cross_entropy", [p, q], tag="mean")
+    c.add("binary_cross_entropy", [p, q, spec((3,), "float32", 3, domain="pos")],
+          args=[T(0), T(1), T(2)], kwargs={"reduction": "none"}, tag="weighted")
+    c.add("binary_cross_entropy", [q, spec((2, 3), "float32", 3)], tag="out-of-range")
+    c.add("binary_cross_entropy_with_logits", [spec((2, 3), "float32", 14, domain="wide"), q],
+          tag="mean")
+    c.add("binary_cross_entropy_with_logits",
+          [spec((2, 3), "float32", 15), q, spec((2, 3), "float32", 16, domain="pos"),
+           spec((3,), "float32", 17, domain="pos")], args=[T(0), T(1)],
+          kwargs={"weight": T(2), "pos_weight": T(3), "reduction": "sum"}, tag="pos-weight")
+    c.add("binary_cross_entropy_with_logits", [a, spec((3,), "float32")], tag="size-mismatch")
+    if not grid:
+        return
+    for j, dt in enumerate(("float32", "float64")):
+        for k, lay in enumerate(LAYOUTS):
+            xs = spec((6, 37), dt, j + k, lay)
+            ts = spec((6,), "int64", k, domain="idx5")
+            c.add("cross_entropy", [xs, ts], kwargs={"label_smoothing": 0.1},
+                  tag=f"{dt}-{lay}")
+            c.add("nll_loss", [xs, ts], kwargs={"reduction": "sum"}, tag=f"{dt}-{lay}")
+            for op in ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss"):
+                c.add(op, [xs, spec((6, 37), dt, k + 5)], tag=f"{dt}-{lay}")
+            c.add("kl_div", [xs, spec((6, 37), dt, k + 5, domain="pos")],
+                  kwargs={"reduction": "sum"}, tag=f"{dt}-{lay}")
+            c.add("binary_cross_entropy_with_logits",
+                  [xs, spec((6, 37), dt, k + 2, domain="unit")], tag=f"{dt}-{lay}")
+
+
 def _aliases(c):
     aliases = {"negative": "neg", "multiply": "mul", "subtract": "sub", "divide": "div",
                "true_divide": "div", "greater": "gt", "less": "lt", "greater_equal": "ge",
@@ -839,5 +987,7 @@ def cases(level="golden"):
     _nn(c, grid)
     _norm_attention(c, grid)
     _embedding(c, grid)
+    _pad_interpolate(c, grid)
+    _losses(c, grid)
     _aliases(c)
     return c.cases

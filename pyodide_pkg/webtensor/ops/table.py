@@ -105,6 +105,16 @@ _add("scaled_dot_product_attention", A.scaled_dot_product_attention, "nn", "sdpa
      method=False)
 from . import embedding as _emb  # noqa: E402
 _add("embedding", _emb.embedding, "nn", "index_select", method=False)
+from . import pad as _pad, resize as _resize  # noqa: E402
+_add("pad", _pad.pad, "nn", "index_select", method=False)
+_add("interpolate", _resize.interpolate, "nn", "index_select", method=False)
+_add("upsample", _resize.upsample, "nn", "index_select", method=False)
+from . import loss as _loss  # noqa: E402
+for _n in ("cross_entropy", "nll_loss"):
+    _add(_n, getattr(_loss, _n), "nn", "gather", method=False)
+for _n in ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div",
+           "binary_cross_entropy", "binary_cross_entropy_with_logits"):
+    _add(_n, getattr(_loss, _n), "nn", "binary", method=False)
 
 # Aliases users reach for.
 ALIASES = {"negative": "neg", "multiply": "mul", "subtract": "sub", "divide": "div",

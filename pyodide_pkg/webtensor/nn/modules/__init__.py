@@ -35,3 +35,7 @@ __all__ = [
     'TransformerEncoderLayer', 'Unflatten', 'Upsample', 'UpsamplingBilinear2d',
     'UpsamplingNearest2d',
 ]
+
+from .padding import *  # noqa: E402,F401,F403  (padding layers over F.pad)
+from .padding import __all__ as _padding_all  # noqa: E402
+__all__ += _padding_all
