@@ -36,6 +36,12 @@ def generate():
 
 
 @pytest.fixture(scope="module")
+def tokenizer(gf):
+    from webtensor.tokenizers import Tokenizer
+    return Tokenizer.from_gguf(gf)
+
+
+@pytest.fixture(scope="module")
 def quantized(gf):
     return smollm2_gguf.build(gf, quantized=True)
 
@@ -60,11 +66,15 @@ def test_config_from_metadata(gf, golden):
     assert abs(kw["rms_norm_eps"] - golden["config"]["rms_norm_eps"]) < 1e-12
 
 
-def test_chat_template_renders_golden_prompts(gf, golden, generate):
+def test_chat_template_renders_golden_prompts(gf, golden, generate, tokenizer):
+    """The ChatML prompt text and its ids from the GGUF's own tokenizer (webtensor.tokenizers)
+    are those transformers made."""
     tmpl = smollm2_gguf.chat_template(gf)
     for p in golden["prompts"]:
-        assert generate.apply_chat_template(tmpl, [{"role": "user", "content": p["text"]}]) \
-            == p["chat"]
+        chat = generate.apply_chat_template(tmpl, [{"role": "user", "content": p["text"]}])
+        assert chat == p["chat"]
+        assert tokenizer.encode(chat, add_special_tokens=False).ids == p["ids"]
+    assert tokenizer.token_to_id("<|im_end|>") == golden["config"]["eos_token_id"]
 
 
 def test_quantized_logits_and_greedy(quantized, golden, generate):
@@ -78,10 +88,15 @@ def test_quantized_logits_and_greedy(quantized, golden, generate):
                                  eos_token_id=eos) == p["greedy"], p["text"]
 
 
-def test_quantized_streaming_and_cache(quantized, golden, generate):
+def test_quantized_streaming_and_cache(quantized, golden, generate, tokenizer):
     p = golden["prompts"][1]
     got = list(generate.stream(quantized, p["ids"], 5))
     assert got == p["greedy"][:5]
+    eos = golden["config"]["eos_token_id"]
+    q = golden["prompts"][2]           # ends with eos within new_tokens: text stops there
+    pieces = list(generate.stream_text(quantized, tokenizer, q["ids"], golden["new_tokens"],
+                                       eos_token_id=eos))
+    assert len(pieces) > 1 and "".join(pieces) == q["greedy_text"]
     # a chunked prefill through the cache gives the same last logits as one pass
     ids = torch.tensor([p["ids"]])
     cache = quantized.make_cache()
