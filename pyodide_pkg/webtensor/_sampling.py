@@ -78,3 +78,11 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     from ._creation import tensor
     t = tensor(res, dtype=D.int64)
     return t if input.dim() == 2 else t.reshape(num_samples)
+
+
+def _multinomial_method(self, num_samples, replacement=False, *, generator=None):
+    return multinomial(self, num_samples, replacement, generator=generator)
+
+
+_multinomial_method.__name__ = "multinomial"
+Tensor.multinomial = _multinomial_method          # torch.Tensor.multinomial

@@ -544,7 +544,7 @@ def test_multinomial():
     r0, r1 = rows.tolist()
     assert len(set(r0)) == 2 and r1[0] == 2              # without replacement: distinct
     a = wt.multinomial(p, 5, True, generator=wt.Generator().manual_seed(3)).tolist()
-    assert a == wt.multinomial(p, 5, True, generator=wt.Generator().manual_seed(3)).tolist()
+    assert a == p.multinomial(5, True, generator=wt.Generator().manual_seed(3)).tolist()
     for args, msg in [((wt.tensor([1.0, -1.0]), 1), "element < 0"),
                       ((wt.tensor([0.0, 0.0]), 1), "sum of probabilities <= 0"),
                       ((wt.tensor([1, 2]), 1), "floating-point dtypes"),

@@ -205,19 +205,21 @@ def chat_template(gf):
 
 
 # ---- building the model -------------------------------------------------------------------
-_TORCH_STYLE = {}
-
-
 def torch_style(name):
     """models/<name>.py (smollm2, generate) imported with `torch` = webtensor, even when real
-    torch is imported too (then the module is not left in sys.modules)."""
-    if name not in _TORCH_STYLE:
-        import importlib
-        from .._torch_alias import as_torch
-        full = f"{__package__}.{name}"
-        with as_torch(reimport=full):
-            _TORCH_STYLE[name] = importlib.import_module(full)
-    return _TORCH_STYLE[name]
+    torch is imported too (the module stays in sys.modules, bound to webtensor, as
+    `from webtensor.models import <name>` gives it)."""
+    import importlib
+    import sys
+    import webtensor
+    from .._torch_alias import as_torch
+    full = f"{__package__}.{name}"
+    mod = sys.modules.get(full)
+    if mod is not None and getattr(mod, "torch", None) is webtensor:
+        return mod
+    with as_torch():
+        sys.modules.pop(full, None)
+        return importlib.import_module(full)
 
 
 def _quant_layers():
