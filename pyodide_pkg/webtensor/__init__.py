@@ -96,3 +96,4 @@ from ._torch_alias import as_torch, install_as_torch  # noqa: E402,F401
 from ._tensor_extras import norm  # noqa: E402,F401
 from . import _torch_compat  # noqa: E402  (finfo, autocast, cuda/jit stubs, unsupported names)
 _torch_compat.install(globals())
+from ._sampling import multinomial  # noqa: E402,F401  (SmolLM2 sampling)

@@ -80,6 +80,10 @@ class set_grad_enabled(_SetGrad):
     def _enter(self):
         pass
 
+    def __call__(self, fn):
+        _STATE["grad"] = self._prev       # used as a decorator: no effect until called (torch)
+        return super().__call__(fn)
+
     def clone(self):
         return set_grad_enabled(self._value)
 

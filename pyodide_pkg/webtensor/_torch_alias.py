@@ -30,6 +30,8 @@ _ALIASES = {
     "torch.cuda": "webtensor.cuda",
     "torch.jit": "webtensor.jit",
     "torch.amp": "webtensor.amp",
+    "torch.utils": "webtensor.utils",
+    "torch.utils.checkpoint": "webtensor.utils.checkpoint",
 }
 
 

@@ -130,6 +130,29 @@ jit = _stub_module(
      "load": _raiser("torch.jit.load", "TorchScript archives run code"),
      "Final": __import__("typing").Final}, "TorchScript")
 
+def _checkpoint(function, *args, use_reentrant=None, context_fn=None, determinism_check=None,
+                debug=None, preserve_rng_state=True, **kwargs):
+    """torch.utils.checkpoint.checkpoint: recomputation only matters for backward; without
+    autograd it is a plain call."""
+    return function(*args, **kwargs)
+
+
+_checkpoint_mod = _stub_module(
+    "webtensor.utils.checkpoint", "Activation checkpointing: a plain call (no autograd).",
+    {"checkpoint": _checkpoint,
+     "checkpoint_sequential": lambda functions, segments, input, use_reentrant=None, **kw:
+         _run_sequential(functions, input)}, "activation checkpointing")
+
+
+def _run_sequential(functions, input):
+    for f in (functions.children() if hasattr(functions, "children") else functions):
+        input = f(input)
+    return input
+
+
+utils = _stub_module("webtensor.utils", "torch.utils: only checkpoint is provided.",
+                     {"checkpoint": _checkpoint_mod}, "torch.utils")
+
 amp = _stub_module("webtensor.amp", "Mixed precision: only autocast(enabled=False).",
                    {"autocast": autocast}, "mixed precision")
 _ns = types.SimpleNamespace
@@ -145,7 +168,8 @@ BACKEND_STUBS = {
     "mkldnn": _ns(enabled=False, is_available=_false),
     "opt_einsum": _ns(enabled=False, is_available=_false),
 }
-compile = _raiser("torch.compile", "there is no graph compiler; call the model directly")  # noqa: A001
+# torch.compile: no graph compiler here; call the model directly
+compile = _raiser("torch.compile", "there is no graph compiler; call the model directly")  # noqa
 vmap = _raiser("torch.vmap")
 
 # torch names that exist in torch but not here: module __getattr__ raises UnsupportedFeature
@@ -159,7 +183,7 @@ UNSUPPORTED = {
     "ao": "use webtensor.quant for GGUF weights", "onnx": "ONNX export", "mps": "no Metal",
     "xpu": "no XPU", "optim": "no autograd yet, so no optimisers", "profiler": "profiling",
     "multiprocessing": "no processes in the browser", "hub": "torch.hub downloads code",
-    "utils": "torch.utils", "testing": "torch.testing", "library": "custom operators",
+    "testing": "torch.testing", "library": "custom operators",
     "float8_e4m3fn": "float8 dtypes", "float8_e5m2": "float8 dtypes", "uint16": "uint16",
     "uint32": "uint32", "uint64": "uint64", "quint8": "quantized dtypes",
     "qint8": "quantized dtypes", "nested": "nested tensors",
@@ -261,12 +285,18 @@ FloatTensor, DoubleTensor, HalfTensor = (_legacy(n) for n in ("float32", "float6
 LongTensor, IntTensor, BoolTensor, ByteTensor = (_legacy(n) for n in ("int64", "int32",
                                                                       "bool_", "uint8"))
 
-EXPORTS = ["pi", "e", "inf", "nan", "finfo", "iinfo", "autocast", "cuda", "jit", "amp",
-           "compile", "vmap", "allclose", "isclose", "equal", "broadcast_tensors", "nan_to_num",
-           "addmm", "baddbmm", "get_num_threads", "set_num_threads", "get_num_interop_threads",
-           "use_deterministic_algorithms", "is_complex", "typename", "get_rng_state",
-           "set_rng_state", "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor",
-           "IntTensor", "BoolTensor", "ByteTensor"]
+def einsum(equation, *operands):
+    from ._einsum import einsum as f
+    return f(equation, *operands)
+
+
+EXPORTS = ["utils", "einsum", "pi", "e", "inf", "nan", "finfo", "iinfo", "autocast", "cuda", "jit",
+           "amp", "compile", "vmap", "allclose", "isclose", "equal",
+           "broadcast_tensors", "nan_to_num", "addmm", "baddbmm", "get_num_threads",
+           "set_num_threads", "get_num_interop_threads", "use_deterministic_algorithms",
+           "is_complex", "typename", "get_rng_state", "set_rng_state", "FloatTensor",
+           "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "BoolTensor",
+           "ByteTensor"]
 
 
 def install(namespace):
@@ -285,5 +315,6 @@ def install(namespace):
         if backends is not None and not hasattr(backends, name):
             setattr(backends, name, stub)
     import sys
-    for name in ("cuda", "jit", "amp"):     # importable as webtensor.cuda (torch.cuda)
+    for name in ("cuda", "jit", "amp", "utils"):   # importable as webtensor.cuda (torch.cuda)
         sys.modules.setdefault("webtensor." + name, globals()[name])
+    sys.modules.setdefault("webtensor.utils.checkpoint", _checkpoint_mod)

@@ -94,8 +94,9 @@ def _site(tmp_path_factory, name, dist, wheel, extra=None):
 
 
 @pytest.fixture(scope="session")
-def quickstart_url(tmp_path_factory, webtensor_wheel):
-    """The demo site exactly as scripts/demo serves it (runtime dist), on a free port."""
+def demo_url(tmp_path_factory, webtensor_wheel):
+    """The demo site exactly as scripts/demo serves it (runtime dist, models/ included), on a
+    free port."""
     server, url = _site(tmp_path_factory, "quickstart", "runtime", webtensor_wheel)
     yield url
     server.shutdown()

@@ -19,10 +19,10 @@ def softmax(x):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def test_quickstart_page(browser, quickstart_url, repo, site_tools):
+def test_quickstart_page(browser, demo_url, repo, site_tools):
     page = browser.new_page()
     try:
-        out = site_tools.run_page(page, quickstart_url, "index.html", timeout_s=300)
+        out = site_tools.run_page(page, demo_url, "index.html", timeout_s=300)
         shown = {k: page.inner_text(f"#{k}") for k in ("matmul", "softmax", "backend", "isa")}
     finally:
         page.close()

@@ -92,6 +92,11 @@ CASES = [
        "norm_first=True, activation='gelu')", spec((2, 5, 8), seed=18)),
     _c("transformer_encoder", "nn.TransformerEncoder(nn.TransformerEncoderLayer(8, 2, 16), 2,"
        " enable_nested_tensor=False)", spec((4, 2, 8), seed=19)),
+    _c("lstm_2layer_bidir", "nn.LSTM(3, 4, num_layers=2, bidirectional=True)",
+       spec((5, 2, 3), seed=20)),
+    _c("gru_batch_first", "nn.GRU(3, 4, batch_first=True)", spec((2, 5, 3), seed=21)),
+    _c("rnn_relu", "nn.RNN(3, 4, nonlinearity='relu')", spec((4, 3), seed=22)),
+    _c("instancenorm2d", "nn.InstanceNorm2d(3, affine=True)", spec((2, 3, 3, 4), seed=23)),
     _c("tiny_encoder", "TinyEncoder()", spec((2, 5), "int64", domain="idx11")),
     _c("tiny_cnn", "TinyCNN()", spec((2, 1, 5, 5), seed=11)),
 ]

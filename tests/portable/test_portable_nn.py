@@ -9,6 +9,7 @@ import pytest
 
 import webtensor
 import nncases
+import nncases_extra
 from wtcheck import BACKENDS, assert_encoded_match, formula_fingerprint, using_backend
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "nn.json"
@@ -41,6 +42,31 @@ def test_nn_case_matches_torch(cid, backend):
 
 def test_load_state_dict_report_matches_torch():
     assert nncases.load_error(webtensor) == DOC["load_error"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_einsum_matches_torch(backend):
+    with using_backend(backend):
+        got = nncases_extra.run_einsum(webtensor)
+    for (eq, _), a, e in zip(nncases_extra.EINSUM, got, DOC["einsum"]):
+        assert_encoded_match(a, e, rtol=1e-5, atol=1e-5, what=eq)
+
+
+def test_namespace_answers_match_torch():
+    assert nncases_extra.namespace_facts(webtensor) == DOC["namespace"]
+
+
+def test_unsupported_torch_features_raise_naming_them():
+    for name in ("fx", "distributed", "complex64", "optim"):
+        assert not hasattr(webtensor, name)
+        with pytest.raises(NotImplementedError, match="torch." + name):
+            getattr(webtensor, name)
+    with pytest.raises(NotImplementedError, match="torch.compile"):
+        webtensor.compile(webtensor.nn.Identity())
+    with pytest.raises(NotImplementedError, match="autocast"):
+        webtensor.autocast("cpu")
+    with pytest.raises(NotImplementedError, match="orthogonal_"):
+        webtensor.nn.init.orthogonal_(webtensor.empty(2, 2))
 
 
 def test_state_dict_roundtrip_and_conversion():
@@ -102,3 +128,62 @@ def test_as_torch_imports_a_torch_style_file(tmp_path):
         sys.path.remove(str(tmp_path))
         sys.modules.pop("wt_portable_model", None)
     assert sys.modules.get("torch") is before
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_random_inits_distribution_and_seeding(backend):
+    """nn.init's fast generator path (32 random bits per element, Box-Muller for normals):
+    the moments and tail fractions of the distributions, and manual_seed repeatability."""
+    import math
+    init = webtensor.nn.init
+    with using_backend(backend):
+        webtensor.manual_seed(7)
+        w = init.normal_(webtensor.empty(300, 100), mean=1.0, std=2.0).reshape(-1).tolist()
+        webtensor.manual_seed(7)
+        assert init.normal_(webtensor.empty(300, 100), mean=1.0, std=2.0).reshape(-1).tolist() \
+            == w
+        u = init.uniform_(webtensor.empty(30001), -1.0, 3.0).tolist()
+        tn = init.trunc_normal_(webtensor.empty(5000), std=1.0, a=-0.5, b=2.0).tolist()
+        tail = init.trunc_normal_(webtensor.empty(2000), std=1.0, a=2.0, b=2.5).tolist()
+    assert -0.5 <= min(tn) < -0.45 and 1.95 < max(tn) <= 2.0
+    pdf = lambda z: math.exp(-z * z / 2) / math.sqrt(2 * math.pi)  # noqa: E731
+    cdf = lambda z: 0.5 * (1 + math.erf(z / math.sqrt(2)))  # noqa: E731
+    want = (pdf(2.0) - pdf(2.5)) / (cdf(2.5) - cdf(2.0))      # mean of N(0,1) on [2, 2.5]
+    assert 2.0 <= min(tail) and max(tail) <= 2.5 and abs(sum(tail) / len(tail) - want) < 0.02
+    n = len(w)
+    mean = sum(w) / n
+    std = math.sqrt(sum((v - mean) ** 2 for v in w) / n)
+    assert abs(mean - 1.0) < 0.05 and abs(std - 2.0) < 0.05
+    within1 = sum(abs(v - 1.0) < 2.0 for v in w) / n
+    within2 = sum(abs(v - 1.0) < 4.0 for v in w) / n
+    assert abs(within1 - 0.6827) < 0.015 and abs(within2 - 0.9545) < 0.008
+    assert min(u) >= -1.0 and max(u) < 3.0
+    bins = [0] * 8
+    for v in u:
+        bins[int((v + 1.0) / 0.5)] += 1
+    assert max(bins) - min(bins) < 0.1 * len(u) / 8          # flat histogram
+
+
+def test_install_as_torch_registers_or_refuses():
+    """With no torch imported (Pyodide), install_as_torch() registers webtensor as torch and
+    its submodules; with a real torch imported (the CPython session), it refuses unless
+    forced. sys.modules is restored either way."""
+    saved = {n: m for n, m in sys.modules.items() if n == "torch" or n.startswith("torch.")}
+    try:
+        if "torch" in saved and saved["torch"] is not webtensor:
+            with pytest.raises(RuntimeError, match="already imported"):
+                webtensor.install_as_torch()
+            assert sys.modules["torch"] is saved["torch"]
+            webtensor.install_as_torch(force=True)
+        else:
+            webtensor.install_as_torch()
+        import torch
+        import torch.nn.functional as F
+        assert torch is webtensor and F is webtensor.nn.functional
+        assert sys.modules["torch.nn.init"] is webtensor.nn.init
+        assert sys.modules["torch.cuda"] is webtensor.cuda
+        assert webtensor.install_as_torch() is webtensor          # idempotent
+    finally:
+        for n in [n for n in sys.modules if n == "torch" or n.startswith("torch.")]:
+            del sys.modules[n]
+        sys.modules.update(saved)

@@ -265,3 +265,20 @@ def test_init_random_statistics(name, kwargs, std, bound):
         assert bound[0] <= wlo and whi <= bound[1]
         assert wlo < bound[0] + 0.05 * (bound[1] - bound[0])
         assert whi > bound[1] - 0.05 * (bound[1] - bound[0])
+
+
+@pytest.mark.parametrize("kw", [{"std": 0.02, "a": -0.04, "b": 0.04},
+                                {"mean": 0.5, "std": 1.0, "a": 1.0, "b": 2.5},
+                                {"std": 1.0, "a": 2.0, "b": 3.0}])
+def test_trunc_normal_matches_torch_distribution(kw):
+    wt.manual_seed(0)
+    torch.manual_seed(0)
+    w = wt.nn.init.trunc_normal_(wt.empty(100, 100), **kw)
+    t = torch.nn.init.trunc_normal_(torch.empty(100, 100), **kw)
+    wm, ws, wlo, whi = _stats(w)
+    tm, ts, tlo, thi = _stats(to_wt(t))
+    assert kw["a"] <= wlo and whi <= kw["b"]
+    assert abs(wm - tm) < 0.02 * (kw["b"] - kw["a"]) and abs(ws - ts) < 0.03 * ts
+    for lib in (torch, wt):
+        with pytest.raises(ZeroDivisionError):
+            lib.nn.init.trunc_normal_(lib.empty(3), std=0.0)

@@ -317,6 +317,11 @@ def test_grad_modes():
     with wt.set_grad_enabled(False):
         assert not wt.is_grad_enabled()
     assert wt.is_grad_enabled()
+    for lib in (torch, wt):
+        @lib.set_grad_enabled(False)
+        def k():
+            return lib.is_grad_enabled()
+        assert lib.is_grad_enabled() and k() is False and lib.is_grad_enabled()
     with pytest.raises(NotImplementedError, match="autograd"):
         wt.ones(2).sum().backward()
     with pytest.raises(NotImplementedError, match="autograd"):
@@ -347,3 +352,34 @@ def test_as_torch_and_install(tmp_path):
     with pytest.raises(RuntimeError, match="already imported"):
         wt.install_as_torch()
     assert sys.modules["torch"] is torch
+
+
+def test_golden_nn_file_is_current():
+    """tests/golden/nn.json is what scripts/make_golden_nn.py writes from torch today."""
+    import subprocess
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[2]
+    r = subprocess.run([sys.executable, str(root / "scripts" / "make_golden_nn.py"), "--check"],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr + r.stdout
+
+
+@pytest.mark.parametrize("make,call", [
+    ("nn.Linear(3, 2)", "m(lib.ones(2, 4))"),
+    ("nn.Embedding(4, 2)", "m(lib.ones(3))"),
+    ("nn.LayerNorm(4)", "m(lib.ones(2, 3))"),
+    ("nn.Conv2d(3, 2, 3)", "m(lib.ones(1, 4, 5, 5))"),
+    ("nn.GroupNorm(2, 4)", "m(lib.ones(2, 6, 3))"),
+    ("nn.Sequential(nn.ReLU())", "m.append(3)"),
+    ("nn.ModuleDict()", "m.update([(1, 2, 3)])"),
+    ("nn.Linear(2, 2)", "m.load_state_dict({'weight': lib.ones(2, 2), 'bias': [1.0, 2.0]})"),
+    ("nn.MaxPool2d(2)", "m(lib.ones(2))"),
+    ("nn.Softmax(dim=3)", "m(lib.ones(2, 2))"),
+])
+def test_layer_errors_have_torchs_type(make, call):
+    from wt_oracle import raises_like_torch
+
+    def run(lib):
+        m = eval(make, {"nn": lib.nn})
+        exec(call, {"m": m, "lib": lib})
+    raises_like_torch(run)

@@ -228,3 +228,17 @@ def test_tensor_metadata_and_inplace_views_like_torch():
     with pytest.raises(NotImplementedError, match="CUDA"):
         w.cuda()
     assert w.allclose(w.clone()) and w.equal(w.clone())
+
+
+def test_utils_checkpoint_is_a_plain_call_and_data_is_unsupported():
+    lin = wt.nn.Linear(3, 3)
+    x = wt.ones(2, 3)
+    with wt.as_torch():
+        import torch.utils.checkpoint as ckpt
+        assert ckpt.checkpoint(lin, x, use_reentrant=False).tolist() == lin(x).tolist()
+        seq = wt.nn.Sequential(wt.nn.ReLU(), lin)
+        assert ckpt.checkpoint_sequential(seq, 2, x).tolist() == seq(x).tolist()
+    assert sys.modules["torch"] is torch
+    assert not hasattr(wt.utils, "data")
+    with pytest.raises(NotImplementedError, match="torch.utils.data"):
+        wt.utils.data

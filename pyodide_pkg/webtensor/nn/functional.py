@@ -3,7 +3,6 @@ table; the rest are short decompositions into ops. Names listed in `_FROM_OP_TAB
 from the op table when it has them (losses, pad, interpolate)."""
 import warnings
 
-from .. import _dtype as D
 from ..ops import FUNCTIONS as _OPS
 from ..ops import elementwise as _E
 from ..ops.linalg import linear_act as _linear_act
@@ -157,8 +156,8 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     if p == 1.0:
         return _inplace(input, input * 0, inplace)
-    from .._creation import rand
-    keep = rand(input.shape, dtype=D.float32) >= p
+    from .._tensor_extras import uniform01
+    keep = uniform01(input.shape) >= p
     return _inplace(input, input * keep / (1.0 - p), inplace)
 
 
@@ -181,9 +180,9 @@ def _channel_dropout(input, p, training, inplace, spatial):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
-    from .._creation import rand
+    from .._tensor_extras import uniform01
     shape = input.shape[:-spatial] + (1,) * spatial
-    keep = rand(shape, dtype=D.float32) >= p
+    keep = uniform01(shape) >= p
     return _inplace(input, input * keep / (1.0 - p) if p < 1 else input * 0, inplace)
 
 
@@ -203,6 +202,14 @@ def _cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 if "cosine_similarity" not in globals():
     cosine_similarity = _cosine_similarity
+
+
+def _pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
+    return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)
+
+
+if "pairwise_distance" not in globals():
+    pairwise_distance = _pairwise_distance
 
 
 def _adaptive_avg_pool1d(input, output_size):

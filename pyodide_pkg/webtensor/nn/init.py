@@ -3,8 +3,6 @@
 import math
 import warnings
 
-from .. import _dtype as D
-
 
 def calculate_gain(nonlinearity, param=None):
     linear_fns = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
@@ -125,18 +123,42 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """N(mean, std) restricted to [a, b]: rejection sampling (redraw the values outside)."""
-    from .._creation import randn, tensor as _tensor
+    """N(mean, std) restricted to [a, b] by rejection sampling, vectorised."""
+    from .._tensor_extras import standard_normal
+    from ..ops.elementwise import where
+    from ..ops.shape import cat
     if a > b or std > 0 and ((a - mean) / std > 6 or (mean - b) / std > 6):
+        # rejection would take too long; torch's inverse-CDF sampler has no such limit
         raise ValueError("trunc_normal_: [a, b] is empty or too far in the tail of "
                          "N(mean, std) to sample by rejection")
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
+                      "distribution of values may be incorrect.", stacklevel=2)
+    if std == 0:
+        raise ZeroDivisionError("float division by zero")     # torch's, from its CDF
     n = tensor.numel()
-    vals = []
-    while len(vals) < n:
-        draw = (randn(max(2 * (n - len(vals)), 16), generator=generator, dtype=D.float64)
-                * std + mean).tolist()
-        vals.extend(v for v in draw if a <= v <= b)
-    return tensor.copy_(_tensor(vals[:n], dtype=D.float64).reshape(tensor.shape))
+    x = standard_normal((n,), generator) * std + mean
+    bad = (x < a).logical_or(x > b)
+    nbad = int(bad.sum().item())
+    if nbad * 2 <= n:
+        # a wide window (the usual +-2 std): redraw the outside values in place, whole-tensor
+        # kernels only, until none is left (each round leaves a fraction nbad/n of them)
+        for _ in range(200):
+            if not nbad:
+                return tensor.copy_(x.reshape(tensor.shape))
+            x = where(bad, standard_normal((n,), generator) * std + mean, x)
+            bad = (x < a).logical_or(x > b)
+            nbad = int(bad.sum().item())
+    # a narrow window: keep what falls inside (masked_select) and draw again for the rest
+    parts, count, accept = [], 0, max((n - nbad) / max(n, 1), 1e-6)
+    while count < n:
+        size = min(max(int(1.1 * (n - count) / accept) + 64, 64), 1 << 22)
+        draw = standard_normal((size,), generator) * std + mean
+        kept = draw.masked_select((draw >= a).logical_and(draw <= b))
+        parts.append(kept)
+        count += kept.numel()
+    x = parts[0] if len(parts) == 1 else cat(parts)
+    return tensor.copy_(x[:n].reshape(tensor.shape))
 
 
 def orthogonal_(tensor, gain=1, generator=None):

@@ -64,16 +64,25 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         attn_mask = None          # the kernel's own causal mask
     else:
         is_causal = False
-    if use_separate_proj_weight:
-        wq, wk, wv = q_proj_weight, k_proj_weight, v_proj_weight
+    # Work batch-major: (L, B, E) -> (B, L, E) views (for batch_first callers these are the
+    # caller's own contiguous tensors again, so the projections read them without a copy).
+    qb, kb, vb = query.transpose(0, 1), key.transpose(0, 1), value.transpose(0, 1)
+    if not use_separate_proj_weight and key is query and value is query:
+        # self-attention: one packed [3E, E] projection, then a view per head
+        qkv = F.linear(qb, in_proj_weight, in_proj_bias).reshape(B, L, 3, H, hd)
+        qkv = qkv.permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0], qkv[1], qkv[2]
     else:
-        wq, wk, wv = in_proj_weight.chunk(3)
-    bq = bk = bv = None
-    if in_proj_bias is not None:
-        bq, bk, bv = in_proj_bias.chunk(3)
-    q = F.linear(query, wq, bq)
-    k = F.linear(key, wk, bk)
-    v = F.linear(value, wv, bv)
+        if use_separate_proj_weight:
+            wq, wk, wv = q_proj_weight, k_proj_weight, v_proj_weight
+        else:
+            wq, wk, wv = in_proj_weight.chunk(3)
+        bq = bk = bv = None
+        if in_proj_bias is not None:
+            bq, bk, bv = in_proj_bias.chunk(3)
+        q = F.linear(qb, wq, bq).reshape(B, L, H, hd).transpose(1, 2)       # (B, H, L, hd)
+        k = F.linear(kb, wk, bk).reshape(B, S, H, hd).transpose(1, 2)
+        v = F.linear(vb, wv, bv).reshape(B, S, H, hd).transpose(1, 2)
     dt = q.dtype
     attn_mask = _float_mask(attn_mask, dt, "attn_mask")
     if attn_mask is not None:
@@ -95,10 +104,6 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         kpm = _float_mask(key_padding_mask, dt, "key_padding_mask")
         kpm = kpm.reshape(B, 1, 1, S).expand(B, H, 1, S).reshape(B * H, 1, S)
         attn_mask = kpm if attn_mask is None else attn_mask + kpm
-    # (L, B, E) -> (B, H, L, hd)
-    q = q.reshape(L, B, H, hd).permute(1, 2, 0, 3)
-    k = k.reshape(S, B, H, hd).permute(1, 2, 0, 3)
-    v = v.reshape(S, B, H, hd).permute(1, 2, 0, 3)
     if not training:
         dropout_p = 0.0
     if attn_mask is not None:       # (1 or B*H, L or 1, S) -> broadcastable to (B, H, L, S)
@@ -117,8 +122,8 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
             weights = w.mean(dim=1) if average_attn_weights else w
     else:
         out = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask, is_causal=is_causal)
-    out = out.permute(2, 0, 1, 3).reshape(L, B, E)
-    out = F.linear(out, out_proj_weight, out_proj_bias)
+    out = out.transpose(1, 2).reshape(B, L, E)
+    out = F.linear(out, out_proj_weight, out_proj_bias).transpose(0, 1)      # (L, B, E)
     if not batched:
         out = out.squeeze(1)
         if weights is not None:
@@ -184,7 +189,11 @@ class MultiheadAttention(Module):
                 attn_mask=None, average_attn_weights=True, is_causal=False):
         batched = query.dim() == 3
         if self.batch_first and batched:
-            query, key, value = (t.transpose(1, 0) for t in (query, key, value))
+            # keep `key is query` (self-attention takes the packed projection)
+            same_k, same_v = key is query, value is query
+            query = query.transpose(1, 0)
+            key = query if same_k else key.transpose(1, 0)
+            value = query if same_v else value.transpose(1, 0)
         out, weights = multi_head_attention_forward(
             query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight,
             self.in_proj_bias, self.bias_k, self.bias_v, self.add_zero_attn, self.dropout,

@@ -99,3 +99,50 @@ class GroupNorm(Module):
     def extra_repr(self):
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
                 f"bias={self.bias is not None}")
+
+
+class _InstanceNorm(Module):
+    _dims = 3
+
+    def __init__(self, num_features, eps=1e-05, momentum=0.1, affine=False,
+                 track_running_stats=False, device=None, dtype=None, *, bias=True):
+        super().__init__()
+        if track_running_stats:
+            raise NotImplementedError("webtensor: InstanceNorm with track_running_stats=True is "
+                                      "not supported")
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        if affine:
+            self.weight = Parameter(C.ones(num_features, dtype=dtype))
+            if bias:
+                self.bias = Parameter(C.zeros(num_features, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.register_buffer("running_mean", None)
+        self.register_buffer("running_var", None)
+
+    def forward(self, input):
+        if input.dim() not in (self._dims - 1, self._dims):
+            raise ValueError(f"expected {self._dims - 1}D or {self._dims}D input (got "
+                             f"{input.dim()}D input)")
+        batched = input.dim() == self._dims
+        x = input if batched else input.unsqueeze(0)
+        out = F.instance_norm(x, None, None, self.weight, self.bias, True, self.momentum,
+                              self.eps)
+        return out if batched else out.squeeze(0)
+
+    def extra_repr(self):
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+class InstanceNorm1d(_InstanceNorm):
+    _dims = 3
+
+
+class InstanceNorm2d(_InstanceNorm):
+    _dims = 4

