@@ -87,10 +87,26 @@ def _fetch_sync(url, progress):
         return _read_stream(r.read, total, progress)
 
 
+def _page_url(url):
+    """url joined to the page's location in a browser; unchanged elsewhere (Node, CPython)."""
+    if sys.platform != "emscripten":
+        return url
+    try:
+        from js import location
+        base = str(location.href)
+    except (ImportError, AttributeError):
+        return url
+    from urllib.parse import urljoin
+    return urljoin(base, url)
+
+
 async def fetch_async(url, progress=None, sha256=None):
-    """Fetch a URL (pyodide.http.pyfetch in Pyodide, urllib elsewhere) into a bytearray."""
+    """Fetch a URL (pyodide.http.pyfetch in Pyodide, urllib elsewhere) into a bytearray. On a
+    page (or in a worker) a relative URL resolves against the page's address, as fetch() does."""
     if progress is True:
         progress = text_progress
+    if isinstance(url, str) and not is_url(url):
+        url = _page_url(url)
     if not is_url(url):
         raise ValueError(f"expected an http(s) URL, got {url!r}")
     if sys.platform != "emscripten":
