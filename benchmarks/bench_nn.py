@@ -3,38 +3,22 @@
 (wasmtime) and inside Pyodide:
 
     python benchmarks/bench_nn.py
-    node tests/pyodide/run_pytest.mjs --copy benchmarks/bench_nn.py \
+    node tests/pyodide/run_pytest.mjs --copy benchmarks \
         -c "exec(open('benchmarks/bench_nn.py').read())"
 
 Prints a table (microseconds per call) and a line `BENCH_JSON {...}`.
 """
 import json
+import os
 import sys
-import time
 
 import webtensor as torch
 import webtensor.nn.functional as F
 from webtensor import backends
 
-
-def best_time(fn, min_batch=0.05, batches=5):
-    fn()
-    reps = 1
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        t = time.perf_counter() - t0
-        if t >= min_batch:
-            break
-        reps *= 2
-    best = t / reps
-    for _ in range(batches - 1):
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            fn()
-        best = min(best, (time.perf_counter() - t0) / reps)
-    return best
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)) if "__file__" in globals()
+                else "benchmarks")
+from bench_core import best_time  # noqa: E402
 
 
 def cases():

@@ -3,8 +3,8 @@ num_batches_tracked, batch statistics in training, running ones in eval (F.batch
 from ... import _creation as C
 from ... import _dtype as D
 from .. import functional as F
-from ..parameter import Parameter
 from .module import Module
+from .normalization import affine_params, reset_affine
 
 
 class _BatchNorm(Module):
@@ -19,15 +19,7 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if affine:
-            self.weight = Parameter(C.ones(num_features, dtype=dtype))
-            if bias:
-                self.bias = Parameter(C.zeros(num_features, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        affine_params(self, num_features, affine, bias, dtype)
         if track_running_stats:
             self.register_buffer("running_mean", C.zeros(num_features, dtype=dtype))
             self.register_buffer("running_var", C.ones(num_features, dtype=dtype))
@@ -45,10 +37,7 @@ class _BatchNorm(Module):
 
     def reset_parameters(self):
         self.reset_running_stats()
-        if self.affine:
-            self.weight.fill_(1)
-            if self.bias is not None:
-                self.bias.zero_()
+        reset_affine(self)
 
     def _check_input_dim(self, input):
         if input.dim() not in self._dims:

@@ -5,6 +5,21 @@ from ..parameter import Parameter
 from .module import Module
 
 
+def affine_params(module, shape, affine, bias, dtype):
+    """weight = ones, bias = zeros (or None) of `shape` when affine, else both None."""
+    module.register_parameter("weight", Parameter(C.ones(shape, dtype=dtype)) if affine
+                              else None)
+    module.register_parameter("bias", Parameter(C.zeros(shape, dtype=dtype))
+                              if affine and bias else None)
+
+
+def reset_affine(module):
+    if module.weight is not None:
+        module.weight.fill_(1)
+    if module.bias is not None:
+        module.bias.zero_()
+
+
 def _shape(normalized_shape):
     if isinstance(normalized_shape, int):
         return (normalized_shape,)
@@ -18,21 +33,10 @@ class LayerNorm(Module):
         self.normalized_shape = _shape(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(C.ones(self.normalized_shape, dtype=dtype))
-            if bias:
-                self.bias = Parameter(C.zeros(self.normalized_shape, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        affine_params(self, self.normalized_shape, elementwise_affine, bias, dtype)
 
     def reset_parameters(self):
-        if self.elementwise_affine:
-            self.weight.fill_(1)
-            if self.bias is not None:
-                self.bias.zero_()
+        reset_affine(self)
 
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -77,21 +81,10 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        if affine:
-            self.weight = Parameter(C.ones(num_channels, dtype=dtype))
-            if bias:
-                self.bias = Parameter(C.zeros(num_channels, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        affine_params(self, num_channels, affine, bias, dtype)
 
     def reset_parameters(self):
-        if self.affine:
-            self.weight.fill_(1)
-            if self.bias is not None:
-                self.bias.zero_()
+        reset_affine(self)
 
     def forward(self, input):
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
@@ -112,15 +105,7 @@ class _InstanceNorm(Module):
                                       "not supported")
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        if affine:
-            self.weight = Parameter(C.ones(num_features, dtype=dtype))
-            if bias:
-                self.bias = Parameter(C.zeros(num_features, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        affine_params(self, num_features, affine, bias, dtype)
         self.register_buffer("running_mean", None)
         self.register_buffer("running_var", None)
 
