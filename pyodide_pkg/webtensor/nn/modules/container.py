@@ -15,7 +15,23 @@ def _abs_index(idx, n, what="index"):
     return idx + n if idx < 0 else idx
 
 
-class Sequential(Module):
+class _Modules(Module):
+    """What Sequential and ModuleList share: a sequence of submodules in registration order."""
+
+    def __len__(self):
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+    def _renumber(self):
+        # after a deletion torch renumbers, so the string indices stay 0..n-1
+        mods = list(self._modules.values())
+        self._modules.clear()
+        self._modules.update((str(i), m) for i, m in enumerate(mods))
+
+
+class Sequential(_Modules):
     def __init__(self, *args):
         super().__init__()
         if len(args) == 1 and isinstance(args[0], OrderedDict):
@@ -41,16 +57,7 @@ class Sequential(Module):
                 delattr(self, key)
         else:
             delattr(self, list(self._modules)[_abs_index(idx, len(self))])
-        # torch renumbers so the string indices stay 0..n-1
-        mods = list(self._modules.values())
-        self._modules.clear()
-        self._modules.update((str(i), m) for i, m in enumerate(mods))
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
+        self._renumber()
 
     def __add__(self, other):
         if not isinstance(other, Sequential):
@@ -97,7 +104,7 @@ class Sequential(Module):
         return input
 
 
-class ModuleList(Module):
+class ModuleList(_Modules):
     def __init__(self, modules=None):
         super().__init__()
         if modules is not None:
@@ -120,15 +127,7 @@ class ModuleList(Module):
                 delattr(self, str(k))
         else:
             delattr(self, self._key(idx))
-        mods = list(self._modules.values())
-        self._modules.clear()
-        self._modules.update((str(i), m) for i, m in enumerate(mods))
-
-    def __len__(self):
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
+        self._renumber()
 
     def __iadd__(self, modules):
         return self.extend(modules)
