@@ -4,42 +4,9 @@
 // Weights are fixed per case (a layer's parameters); the input tensor is uploaded once; each
 // call computes the conv (+bias) and reads the output back.
 import { onnxConvModel } from "./onnx_conv.js";
+import { bestTime, log, params, randArray, run, state } from "./page.js";
 
-const state = (window.__peers = { state: "running", result: null, error: null });
-const out = document.getElementById("out");
-const log = (s) => { out.textContent += "\n" + s; console.log(s); };
-const params = new URLSearchParams(location.search);
 const CASES = JSON.parse(params.get("cases"));
-const MIN_BATCH_MS = 50, BATCHES = 5;
-
-async function bestTime(fn) {
-  await fn();
-  let reps = 1, t;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) await fn();
-    t = performance.now() - t0;
-    if (t >= MIN_BATCH_MS) break;
-    reps *= 2;
-  }
-  let best = t / reps;
-  for (let b = 0; b < BATCHES - 1; b++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) await fn();
-    best = Math.min(best, (performance.now() - t0) / reps);
-  }
-  return { sec: best / 1000, reps };
-}
-
-function randArray(n, seed) {
-  const a = new Float32Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    a[i] = (x / 4294967296) * 2 - 1;
-  }
-  return a;
-}
 
 // NCHW input / OIHW weights, float64 reference at a few output points
 function refPoint(c, X, W, B, n, o, y, x) {
@@ -159,4 +126,4 @@ async function main() {
   state.state = "done";
 }
 
-main().catch((e) => { state.error = String(e?.stack ?? e); state.state = "error"; log("error: " + state.error); });
+run(main);

@@ -2,31 +2,10 @@
 // webtensor/models/minilm.py under real torch) on onnxruntime-web's WASM EP, single thread.
 // Timing as conv.js but batches >= 200 ms, best of 7 (as the webtensor side); each call runs the
 // whole model on fixed token ids and reads the embedding back.
-const state = (window.__peers = { state: "running", result: null, error: null });
-const out = document.getElementById("out");
-const log = (s) => { out.textContent += "\n" + s; console.log(s); };
-const params = new URLSearchParams(location.search);
+import { bestTime, log, params, run, state } from "./page.js";
+
 const IDS = JSON.parse(params.get("ids")), REF = JSON.parse(params.get("ref"));  // REF: torch
 const MIN_BATCH_MS = 200, BATCHES = 7;   // as bench_webtensor_minilm.py
-
-async function bestTime(fn) {
-  await fn();
-  let reps = 1, t;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) await fn();
-    t = performance.now() - t0;
-    if (t >= MIN_BATCH_MS) break;
-    reps *= 2;
-  }
-  let best = t / reps;
-  for (let b = 0; b < BATCHES - 1; b++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) await fn();
-    best = Math.min(best, (performance.now() - t0) / reps);
-  }
-  return { sec: best / 1000, reps };
-}
 
 async function runOrt() {
   const ort = window.ort;
@@ -48,7 +27,7 @@ async function runOrt() {
   const call = async () => (await session.run(feeds))[name].data;
   const got = await call();
   const max_abs_err_vs_torch = Math.max(...REF.map((r, i) => Math.abs(got[i] - r)));
-  const { sec, reps } = await bestTime(call);
+  const { sec, reps } = await bestTime(call, MIN_BATCH_MS, BATCHES);
   session.release();
   return { name: "onnxruntime-web", version: `onnxruntime-web ${ort.env.versions?.web ?? "?"}`,
            info: `wasm EP numThreads=${ort.env.wasm.numThreads}, graphOptimizationLevel all`,
@@ -70,4 +49,4 @@ async function main() {
   state.state = "done";
 }
 
-main().catch((e) => { state.error = String(e?.stack ?? e); state.state = "error"; log("error: " + state.error); });
+run(main);

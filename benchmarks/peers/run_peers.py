@@ -71,7 +71,7 @@ def run_site(site, files, page, query, script, env, marker, isas=ISAS, extra_fil
     if not wheels:
         sys.exit("no wheel in dist/: run scripts/bench (or python -m build --wheel)")
     extra = {"runner.html": REPO / "tests" / "browser" / "runner.html"}
-    for f in files:
+    for f in ("page.js", *files):           # page.js: what every peer page imports
         extra[f"peers/{f}"] = HERE / f
     for name, src in VENDOR.items():
         extra[f"peers/vendor/{name}"] = NM / src

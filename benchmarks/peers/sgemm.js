@@ -2,45 +2,11 @@
 // Same method as benchmarks/bench_core.py: one warm-up call, then batches that double in
 // length until one lasts >= 50 ms, then 5 batches of that many calls; best per-call time.
 import { onnxMatMulModel } from "./onnx_matmul.js";
+import { bestTime, log, params, randArray, run, state } from "./page.js";
 
-const state = (window.__peers = { state: "running", result: null, error: null });
-const out = document.getElementById("out");
-const log = (s) => { out.textContent += "\n" + s; console.log(s); };
-
-const params = new URLSearchParams(location.search);
 const SHAPES = JSON.parse(params.get("shapes") ??
   "[[128,128,128],[256,256,256],[512,512,512],[1024,1024,1024],[128,384,1536],[1,768,768]]");
-const MIN_BATCH_MS = 50, BATCHES = 5;
-
-async function bestTime(fn) {  // seconds per call
-  await fn();  // warm-up
-  let reps = 1, t;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) await fn();
-    t = performance.now() - t0;
-    if (t >= MIN_BATCH_MS) break;
-    reps *= 2;
-  }
-  let best = t / reps;
-  for (let b = 0; b < BATCHES - 1; b++) {
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) await fn();
-    best = Math.min(best, (performance.now() - t0) / reps);
-  }
-  return { sec: best / 1000, reps };
-}
-
-// Deterministic pseudo-random inputs in [-1, 1) (xorshift32), and a float64 reference.
-function randArray(n, seed) {
-  const a = new Float32Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    a[i] = (x / 4294967296) * 2 - 1;
-  }
-  return a;
-}
+// float64 reference product
 function refMatMul(A, B, M, K, N) {
   const C = new Float64Array(M * N);
   for (let i = 0; i < M; i++)
@@ -151,4 +117,4 @@ async function main() {
   state.state = "done";
 }
 
-main().catch((e) => { state.error = String(e?.stack ?? e); state.state = "error"; log("error: " + state.error); });
+run(main);
