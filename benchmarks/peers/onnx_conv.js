@@ -1,23 +1,7 @@
 // A one-node ONNX graph Y = Conv(X[N,C,H,W], W, B) (float32, opset 13, IR 7), weights and bias
 // as initializers (constants, so onnxruntime may prepack them once), serialized by hand as
 // protobuf bytes like onnx_matmul.js: no model file is downloaded or shipped.
-const enc = new TextEncoder();
-function varint(n) {
-  const b = [];
-  while (n > 127) { b.push((n & 127) | 128); n = Math.floor(n / 128); }
-  b.push(n);
-  return b;
-}
-const key = (field, wire) => varint((field << 3) | wire);
-const vint = (field, n) => [...key(field, 0), ...varint(n)];
-const bytes = (field, data) => [...key(field, 2), ...varint(data.length), ...data];
-const str = (field, s) => bytes(field, [...enc.encode(s)]);
-
-function valueInfo(name, dims) {
-  const shape = dims.flatMap((d) => bytes(1, vint(1, d)));
-  const tensorType = [...vint(1, 1), ...bytes(2, shape)];
-  return [...str(1, name), ...bytes(2, bytes(1, tensorType))];
-}
+import { bytes, onnxModel, str, valueInfo, vint } from "./onnx_proto.js";
 
 // TensorProto{dims=1, data_type=2 (FLOAT=1), name=8, raw_data=9}
 function tensor(name, dims, data) {
@@ -45,7 +29,5 @@ export function onnxConvModel(c, weights, bias) {
                  ...bytes(5, tensor("B", [c.cout], bias)),
                  ...bytes(11, valueInfo("X", [c.n, c.cin, c.h, c.w])),
                  ...bytes(12, valueInfo("Y", [c.n, c.cout, oh, ow]))];
-  const model = [...vint(1, 7), ...str(2, "webtensor-bench"), ...bytes(7, graph),
-                 ...bytes(8, [...str(1, ""), ...vint(2, 13)])];
-  return new Uint8Array(model);
+  return onnxModel(graph);
 }

@@ -40,8 +40,9 @@ def _load(name, path):
 
 def run(cases=CASES, isas=ISAS):
     peers = _load("run_peers", HERE / "run_peers.py")
-    out = peers.run_site("peers-conv-site", ("conv.html", "conv.js", "onnx_conv.js"),
-                         "conv.html", {"cases": json.dumps(cases)}, "bench_webtensor_conv.py",
+    out = peers.run_site("peers-conv-site",
+                         ("conv.html", "conv.js", "onnx_conv.js", "onnx_proto.js"), "conv.html",
+                         {"cases": json.dumps(cases)}, "bench_webtensor_conv.py",
                          {"CONV_CASES": json.dumps(cases)}, "CONV_JSON ", isas)
     return {"cases": cases, **out}
 

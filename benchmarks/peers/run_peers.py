@@ -128,8 +128,8 @@ def run_site(site, files, page, query, script, env, marker, isas=ISAS, extra_fil
 
 def run(shapes=SHAPES, isas=ISAS):
     shapes = [list(s) for s in shapes]
-    out = run_site("peers-site", ("sgemm.html", "sgemm.js", "onnx_matmul.js"), "sgemm.html",
-                   {"shapes": json.dumps(shapes)}, "bench_webtensor.py",
+    out = run_site("peers-site", ("sgemm.html", "sgemm.js", "onnx_matmul.js", "onnx_proto.js"),
+                   "sgemm.html", {"shapes": json.dumps(shapes)}, "bench_webtensor.py",
                    {"PEER_SHAPES": json.dumps(shapes)}, "PEERS_JSON ", isas)
     return {"shapes": shapes, **out}
 
