@@ -4,16 +4,17 @@ import random as _random
 
 from . import _dtype as D
 from ._shape import as_shape
+from ._device import CPU, as_device
+from ._dispatch import dispatch
+from ._memory import write
 from ._storage import Storage
 from ._tensor import Tensor
-from .backends import dispatch
-from .backends.reference.mem import write
 
 
-def _check_device(device):
-    if device is not None:
-        from ._tensor import device as _device
-        _device(device)
+def _place(t, device):
+    """t (built on the CPU from Python values) moved to device (None: stays)."""
+    device = as_device(device)
+    return t if device is None or device is CPU else t.to(device)
 
 
 def _infer_dtype(flat):
@@ -143,7 +144,7 @@ def _is_ndarray(data):
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
-    _check_device(device)
+    device = as_device(device)
     dtype = D.as_dtype(dtype)
     if isinstance(data, Tensor):
         out = data.to(dtype or data.dtype, copy=True)
@@ -159,6 +160,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
             _check_range(flat, dtype)
         out = Tensor._empty(shape, dtype)
         write(out, flat)
+    out = _place(out, device)
     if requires_grad or out.requires_grad:
         out.requires_grad = requires_grad
     return out
@@ -186,8 +188,8 @@ def as_tensor_like(value, dtype):
 
 
 def _new(size, dtype, device, requires_grad=False):
-    _check_device(device)
-    t = Tensor._empty(as_shape(size), D.as_dtype(dtype) or D.get_default_dtype())
+    t = Tensor._empty(as_shape(size), D.as_dtype(dtype) or D.get_default_dtype(),
+                      as_device(device))
     if requires_grad:
         t.requires_grad = requires_grad
     return t
@@ -234,19 +236,19 @@ def _like(x, dtype):
 
 
 def empty_like(x, dtype=None, device=None, **_):
-    return empty(x.shape, dtype=_like(x, dtype), device=device)
+    return empty(x.shape, dtype=_like(x, dtype), device=device or x.device)
 
 
 def zeros_like(x, dtype=None, device=None, **_):
-    return zeros(x.shape, dtype=_like(x, dtype), device=device)
+    return zeros(x.shape, dtype=_like(x, dtype), device=device or x.device)
 
 
 def ones_like(x, dtype=None, device=None, **_):
-    return ones(x.shape, dtype=_like(x, dtype), device=device)
+    return ones(x.shape, dtype=_like(x, dtype), device=device or x.device)
 
 
 def full_like(x, fill_value, dtype=None, device=None, **_):
-    return full(x.shape, fill_value, dtype=_like(x, dtype), device=device)
+    return full(x.shape, fill_value, dtype=_like(x, dtype), device=device or x.device)
 
 
 def _scalar(v):
@@ -254,7 +256,6 @@ def _scalar(v):
 
 
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False, **_):
-    _check_device(device)
     start, end, step = _scalar(start), _scalar(end), _scalar(step)
     if end is None:
         start, end = 0, start
@@ -268,11 +269,10 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     n = max(0, math.ceil((end - start) / step))
     t = Tensor._empty((n,), dtype)
     write(t, [start + i * step for i in range(n)])
-    return t
+    return _place(t, device)
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False, **_):
-    _check_device(device)
     start, end = _scalar(start), _scalar(end)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
@@ -286,17 +286,16 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False, **
         vals = [start + i * step if i < half else end - (steps - 1 - i) * step
                 for i in range(steps)]
     write(t, vals)
-    return t
+    return _place(t, device)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False, **_):
-    _check_device(device)
     m = n if m is None else m
     if n < 0 or m < 0:
         raise RuntimeError(f"n must be greater or equal to 0, got {min(n, m)}")
     t = Tensor._empty((n, m), D.as_dtype(dtype) or D.get_default_dtype())
     write(t, [1 if i == j else 0 for i in range(n) for j in range(m)])
-    return t
+    return _place(t, device)
 
 
 # ---- random numbers -----------------------------------------------------------------------
@@ -355,17 +354,17 @@ def _float_dtype(dtype):
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **_):
-    t = _new(size, _float_dtype(dtype), device, requires_grad)
+    t = _new(size, _float_dtype(dtype), None, requires_grad)
     r = _rng(generator)
     write(t, [r.random() for _ in range(t.numel())])
-    return t
+    return _place(t, device)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **_):
-    t = _new(size, _float_dtype(dtype), device, requires_grad)
+    t = _new(size, _float_dtype(dtype), None, requires_grad)
     r = _rng(generator)
     write(t, [r.gauss(0.0, 1.0) for _ in range(t.numel())])
-    return t
+    return _place(t, device)
 
 
 def randint(low, high=None, size=None, generator=None, dtype=None, device=None, **_):
@@ -378,27 +377,27 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None, 
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
                            f"from={low} >= to={high}")
-    t = _new(size, D.as_dtype(dtype) or D.int64, device)
+    t = _new(size, D.as_dtype(dtype) or D.int64, None)
     r = _rng(generator)
     write(t, [r.randrange(low, high) for _ in range(t.numel())])
-    return t
+    return _place(t, device)
 
 
 def randperm(n, generator=None, dtype=None, device=None, **_):
     vals = list(range(n))
     _rng(generator).shuffle(vals)
-    t = _new((n,), D.as_dtype(dtype) or D.int64, device)
+    t = _new((n,), D.as_dtype(dtype) or D.int64, None)
     write(t, vals)
-    return t
+    return _place(t, device)
 
 
-def rand_like(x, dtype=None, **kw):
-    return rand(x.shape, dtype=_like(x, dtype), **kw)
+def rand_like(x, dtype=None, device=None, **kw):
+    return rand(x.shape, dtype=_like(x, dtype), device=device or x.device, **kw)
 
 
-def randn_like(x, dtype=None, **kw):
-    return randn(x.shape, dtype=_like(x, dtype), **kw)
+def randn_like(x, dtype=None, device=None, **kw):
+    return randn(x.shape, dtype=_like(x, dtype), device=device or x.device, **kw)
 
 
-def randint_like(x, low, high=None, dtype=None, **kw):
-    return randint(low, high, x.shape, dtype=_like(x, dtype), **kw)
+def randint_like(x, low, high=None, dtype=None, device=None, **kw):
+    return randint(low, high, x.shape, dtype=_like(x, dtype), device=device or x.device, **kw)

@@ -5,8 +5,8 @@ Operator and op methods (add, sum, matmul, ...) are attached by webtensor.ops fr
 from . import _dtype as D
 from ._shape import (as_shape, contiguous_strides, infer_view_shape, norm_dim, prod,
                      view_strides)
+from ._device import CPU, DEVICES, as_device, device
 from ._storage import new_storage
-from .backends import dispatch
 
 
 _CTYPE = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int",
@@ -21,37 +21,6 @@ class Size(tuple):
         return prod(self)
 
 
-class device:
-    __slots__ = ("type", "index")
-
-    def __init__(self, type="cpu", index=None):
-        if isinstance(type, device):
-            type, index = type.type, type.index
-        if ":" in type:
-            type, idx = type.split(":", 1)
-            index = int(idx)
-        if type not in ("cpu",):
-            raise RuntimeError(f"webtensor: device type {type!r} is not available "
-                               "(only 'cpu' in this version)")
-        self.type = type
-        self.index = index
-
-    def __eq__(self, other):
-        if isinstance(other, str):
-            other = device(other)
-        return isinstance(other, device) and other.type == self.type
-
-    def __hash__(self):
-        return hash(self.type)
-
-    def __repr__(self):
-        return f"device(type='{self.type}')"
-
-    def __str__(self):
-        return self.type
-
-
-CPU = device("cpu")
 _new_object = object.__new__
 
 # shape -> (Size, row-major strides, numel) for the shapes tensors are allocated with: every op
@@ -111,14 +80,15 @@ class Tensor:
         return t
 
     @classmethod
-    def _empty(cls, shape, dtype):
-        """A new contiguous tensor (uninitialised: zero bytes)."""
+    def _empty(cls, shape, dtype, device=None):
+        """A new contiguous tensor (uninitialised: zero bytes) on device (None: the CPU)."""
         try:
             size, strides, numel = _LAYOUTS[shape]
         except (KeyError, TypeError):       # a new shape, or a list
             size, strides, numel = _layout(tuple(shape))
         t = _new_object(cls)
-        t._storage = new_storage(numel * dtype.itemsize)
+        t._storage = new_storage(numel * dtype.itemsize) if device is None or device is CPU \
+            else DEVICES[device.type].storage(numel * dtype.itemsize)
         t.shape = size
         t._strides = strides
         t._offset = 0
@@ -132,7 +102,11 @@ class Tensor:
     # ---- metadata -----------------------------------------------------------------------
     @property
     def device(self):
-        return CPU
+        return self._storage.device
+
+    @property
+    def is_cpu(self):
+        return self._storage.device is CPU
 
     @property
     def is_cuda(self):
@@ -438,7 +412,7 @@ class Tensor:
         return self if self.is_contiguous() else self.clone()
 
     def clone(self, memory_format=None):
-        out = Tensor._empty(self.shape, self.dtype)
+        out = Tensor._empty(self.shape, self.dtype, self._storage.device)
         dispatch("copy", out, self)
         return out
 
@@ -459,21 +433,33 @@ class Tensor:
     def to(self, *args, **kwargs):
         dtype = kwargs.get("dtype")
         copy = kwargs.get("copy", False)
-        if "device" in kwargs:
-            device(kwargs["device"])
+        dev = as_device(kwargs.get("device"))
         for a in args:
             if isinstance(a, Tensor):
-                dtype = a.dtype
+                dtype, dev = a.dtype, a._storage.device
             elif isinstance(a, (str, device)):
-                device(a)
+                dev = as_device(a)
             elif a is not None and not isinstance(a, bool):
                 dtype = D.as_dtype(a)
         dtype = D.as_dtype(dtype) if dtype is not None else self.dtype
+        here = self._storage.device
+        if dev is not None and dev != here:
+            return self._to_device(DEVICES[dev.type]).to(dtype)
         if dtype is self.dtype and not copy:
             return self
-        out = Tensor._empty(self.shape, dtype)
+        out = Tensor._empty(self.shape, dtype, here)
         dispatch("copy", out, self)
         return out
+
+    def _to_device(self, dst):
+        """This tensor's values in a new contiguous tensor on device type dst (through the
+        host bytes: the source device's read_bytes, then dst's from_bytes)."""
+        src = self if self.is_contiguous() else self.contiguous()
+        isz = src.dtype.itemsize
+        st = src._storage
+        data = DEVICES[st.device.type].read_bytes(st, src._offset * isz, src.numel() * isz)
+        lay = _LAYOUTS.get(src.shape) or _layout(tuple(src.shape))
+        return Tensor._make(dst.from_bytes(data), lay[0], lay[1], 0, src.dtype)
 
     def type(self, dtype=None):
         if dtype is None:
@@ -486,7 +472,7 @@ class Tensor:
         return self.to(other.dtype)
 
     def cpu(self):
-        return self
+        return self if self._storage.device is CPU else self._to_device(DEVICES["cpu"])
 
     def float(self):
         return self.to(D.float32)
@@ -519,8 +505,8 @@ class Tensor:
         return self.to(D.bool_)
 
     def _values(self):
-        from .backends.reference.mem import read
-        return read(self)
+        from ._memory import read
+        return read(self if self._storage.device is CPU else self.cpu())
 
     def item(self):
         n = self.numel()
@@ -565,6 +551,9 @@ class Tensor:
     def numpy(self, force=False):
         """A numpy array sharing this tensor's memory (like torch)."""
         import numpy as np
+        if self._storage.device is not CPU:
+            raise TypeError(f"can't convert {self._storage.device} device type tensor to numpy. "
+                            "Use Tensor.cpu() to copy the tensor to host memory first.")
         if self.dtype is D.bfloat16:
             raise TypeError("Got unsupported ScalarType BFloat16")
         npd = np.dtype({"?": "bool"}.get(self.dtype.fmt, "<" + self.dtype.fmt))
@@ -649,3 +638,4 @@ class Tensor:
 
 
 from . import _indexing  # noqa: E402  (it imports Tensor from here)
+from ._dispatch import dispatch  # noqa: E402  (it imports Tensor from here)

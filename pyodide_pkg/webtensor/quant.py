@@ -26,7 +26,7 @@ import ctypes
 from . import _dtype as D
 from ._storage import Storage
 from ._tensor import CPU, Size, Tensor
-from .backends import dispatch
+from ._dispatch import dispatch
 from .backends.reference.quant import BLOCK_BYTES, QK
 
 KINDS = tuple(BLOCK_BYTES)

@@ -70,83 +70,44 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
   quantize(q, w)                     q's blocks (fresh storage) = ggml's quantisation of
                                        contiguous float32 w
 
-Fast lanes (optional, per backend): FAST[kind][op] is a function taking the op-layer
-function's own arguments that returns the result, or None to run the general path. The op
-layer tries it first for small ops, where Python overhead is the whole cost. A lane must
-decline (None) every case in which its answer could differ from the general path's.
-  FAST["binary"][op](a, b)      elementwise.binary(op, a, b) without params
-  FAST["unary"][op](x)          elementwise.unary(op, x) without params
-  FAST["reduce_all"][op](x)     x.op() with no dim/keepdim/dtype (op in sum, mean, prod, ...)
-  FAST["inplace"][op](x, y)     x.op_(y) / x op= y, returns x
-  FAST["ops"]["matmul"](a, b)          linalg.matmul(a, b)
-  FAST["ops"]["linear"](x, w, bias)    linalg.linear(x, w, bias)
-  FAST["ops"]["sdpa"](q, k, v, attn_mask, dropout_p, is_causal, scale, enable_gqa)
-                                     attention.scaled_dot_product_attention(...)
+Shortcuts (optional, per backend; see webtensor/_dispatch.py): {op name: fn}, where fn takes
+the op's own arguments before broadcasting and promotion and returns the result, or None to
+decline. The wasm backend has them for small float32 ops, where Python overhead is the whole
+cost: binary and unary ops, x.sum() & co, x.add_(y) & co, matmul, linear and sdpa.
+
+Devices: "cpu" has the chain wasm -> reference. A new device registers its storage with
+webtensor._device.register_device and its backends with webtensor._dispatch.register_backend.
 """
+from .. import _dispatch
+from .._dispatch import dispatch, provides  # noqa: F401  (the one dispatch, re-exported)
 from . import reference as _reference
 
-_backends = {"reference": _reference.IMPL}
-_active = ["reference"]
-_impl = [_reference.IMPL]
-_lanes = {}
-FAST = {"binary": {}, "unary": {}, "reduce_all": {}, "inplace": {}, "ops": {}}
+_dispatch.register_backend("cpu", "reference", _reference.IMPL, fallback=True)
 
 
-def register(name, impl, lanes=None):
-    _backends[name] = impl
-    if lanes is not None:
-        _lanes[name] = lanes
-    if name == _active[0]:
-        _activate(name)
-
-
-def _activate(name):
-    _active[0] = name
-    _impl[0] = _backends[name]
-    lanes = _lanes.get(name, {})
-    for kind, d in FAST.items():     # updated in place: the op layer holds these dicts
-        d.clear()
-        d.update(lanes.get(kind, {}))
-
-
-def set_backend(name):
-    """Choose the CPU backend: "wasm" (default when the kernels load) or "reference"."""
-    if name == "wasm" and "wasm" not in _backends:
-        from .wasm import backend as _wasm_backend  # noqa: F401 (registers itself)
-        if "wasm" not in _backends:
+def set_backend(name, device="cpu"):
+    """Choose a device's first backend; cpu: "wasm" (default when the kernels load) or
+    "reference"."""
+    if name == "wasm" and device == "cpu" and _dispatch.get_backend("cpu") != "wasm":
+        from .wasm import backend as _wasm_backend  # registers itself when the kernels load
+        if "wasm" not in _dispatch.report()["cpu"]:
             raise RuntimeError("webtensor: the WASM kernels could not be loaded: "
                                + _wasm_backend.load_error())
-    if name not in _backends:
-        raise ValueError(f"unknown backend {name!r}; available: {sorted(_backends)}")
-    _activate(name)
+    _dispatch.set_backend(name, device)
 
 
-def get_backend():
-    return _active[0]
+def get_backend(device="cpu"):
+    return _dispatch.get_backend(device)
 
 
 def get_isa():
     """The kernel build in use ("relaxedsimd" or "simd128"), or None off the WASM backend."""
-    if _active[0] != "wasm":
+    if get_backend() != "wasm":
         return None
     from .wasm import loader
     return loader.load().isa
 
 
-def dispatch(name, *args, **kwargs):
-    fn = _impl[0].get(name)
-    if fn is not None:
-        r = fn(*args, **kwargs)
-        if r is not NotImplemented:
-            return r
-    return _reference.IMPL[name](*args, **kwargs)
-
-
-def provides(name):
-    """True if the active backend has primitive `name`; a fused op (layer_norm, sdpa) runs its
-    decomposition into other primitives when this is False."""
-    return name in _backends[_active[0]]
-
-
 def op_backend_report():
-    return {b: sorted(impl) for b, impl in _backends.items()}
+    """{device type: {backend name: [primitives it provides]}}."""
+    return _dispatch.report()

@@ -1,7 +1,11 @@
-"""The op layer: functions from the op table, bound onto Tensor as methods and operators."""
+"""The op layer: functions from the op table, bound onto Tensor as methods and operators.
+
+Every op function in OPS is already wrapped by webtensor._dispatch.shortcut (ops/table.py), so
+a backend's shortcut for it runs first wherever it is called from; the operators and in-place
+methods bound here wrap the same op bodies once more in their own call forms."""
 from .. import _dtype as D
+from .._dispatch import shortcut
 from .._tensor import Tensor
-from ..backends import FAST
 from . import elementwise as E
 from .table import ALIASES, OPS
 
@@ -12,19 +16,12 @@ FUNCTIONS.update({alias: OPS[target].fn for alias, target in ALIASES.items()})
 _NO_PRECHECK = {"eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor"}
 
 
-_LANE_NAME = {"truediv": "div"}  # operator name -> op name, for the fast lanes
-
-
-def _inplace(fn, name):
+def _inplace_body(fn, name):
+    """x.op_(y): the op's result, cast-checked and copied into x (shortcut "op_" runs first)."""
     op = OPS.get(name)
     precheck = (op is None or op.category == "binary") and name not in _NO_PRECHECK
-    lanes, lane_name = FAST["inplace"], _LANE_NAME.get(name, name)
 
     def method(self, *args, **kwargs):
-        if len(args) == 1 and not kwargs:
-            lane = lanes.get(lane_name)
-            if lane is not None and lane(self, args[0]) is not None:
-                return self
         if precheck and args and isinstance(args[0], (Tensor, bool, int, float)):
             # torch checks the cast before running the kernel (int.bitwise_and_(float) is a
             # cast error, not the kernel's dtype error)
@@ -37,6 +34,10 @@ def _inplace(fn, name):
         return self.copy_(r)
     method.__name__ = name + "_"
     return method
+
+
+def _inplace(fn, name, form="inplace"):
+    return shortcut(name + "_", _inplace_body(fn, name), form)
 
 
 def _pos(self):
@@ -55,92 +56,30 @@ def _invert(self):
     return OPS["bitwise_not"].fn(self)
 
 
-def _binary_operator(fn, name, reflected=False):
-    """Tensor.__add__ & co: the fast lane first, then the op."""
-    lanes = FAST["binary"]
-    if reflected:
-        def method(self, other):
-            lane = lanes.get(name)
-            if lane is not None:
-                out = lane(other, self)
-                if out is not None:
-                    return out
-            return fn(other, self)
-    else:
-        def method(self, other):
-            lane = lanes.get(name)
-            if lane is not None:
-                out = lane(self, other)
-                if out is not None:
-                    return out
-            return fn(self, other)
-    return method
-
-
-def _unary_method(fn, name):
-    lanes = FAST["unary"]
-
-    def method(self):
-        lane = lanes.get(name)
-        if lane is not None:
-            out = lane(self)
-            if out is not None:
-                return out
-        return fn(self)
-    method.__name__ = method.__qualname__ = name
-    return method
-
-
-def _reduce_method(fn, name):
-    lanes = FAST["reduce_all"]
-
-    def method(self, *args, **kwargs):
-        if not args and not kwargs:
-            lane = lanes.get(name)
-            if lane is not None:
-                out = lane(self)
-                if out is not None:
-                    return out
-        return fn(self, *args, **kwargs)
-    method.__name__ = method.__qualname__ = name
-    return method
-
-
-_REDUCE_LANES = ("sum", "mean", "prod", "amax", "amin")
-
-
 def _bind():
     for name, op in OPS.items():
         if op.method:
-            if op.category == "unary" and op.primitive == "unary" and \
-                    op.fn.__code__.co_argcount == 1:
-                setattr(Tensor, name, _unary_method(op.fn, name))
-            elif name in _REDUCE_LANES:
-                setattr(Tensor, name, _reduce_method(op.fn, name))
-            else:
-                setattr(Tensor, name, op.fn)
+            setattr(Tensor, name, op.fn)
         if op.inplace:
             setattr(Tensor, name + "_", _inplace(op.fn, name))
     for alias, target in ALIASES.items():
         if OPS[target].method:
             setattr(Tensor, alias, OPS[target].fn)
 
-    def matmul_op(self, other):
-        return OPS["matmul"].fn(self, other)
-
-    ops = {"add": E.add, "sub": E.sub, "mul": OPS["mul"].fn, "truediv": E.div,
-           "floordiv": E.floor_divide, "mod": OPS["remainder"].fn, "pow": OPS["pow"].fn,
-           "and": OPS["bitwise_and"].fn, "or": OPS["bitwise_or"].fn,
-           "xor": OPS["bitwise_xor"].fn}
-    for name, fn in ops.items():
-        lane_name = _LANE_NAME.get(name, name)
-        setattr(Tensor, f"__{name}__", _binary_operator(fn, lane_name))
-        setattr(Tensor, f"__r{name}__", _binary_operator(fn, lane_name, reflected=True))
-        setattr(Tensor, f"__i{name}__", _inplace(fn, name))
+    # operator -> op name; __op__, __rop__ and __iop__ call the op body through its shortcuts
+    ops = {"add": "add", "sub": "sub", "mul": "mul", "truediv": "div",
+           "floordiv": "floor_divide", "mod": "remainder", "pow": "pow", "and": "bitwise_and",
+           "or": "bitwise_or", "xor": "bitwise_xor"}
+    for dunder, name in ops.items():
+        body = OPS[name].fn.__wrapped__
+        setattr(Tensor, f"__{dunder}__", shortcut(name, body, "operator"))
+        setattr(Tensor, f"__r{dunder}__", shortcut(name, body, "reflected"))
+        setattr(Tensor, f"__i{dunder}__", _inplace(OPS[name].fn, name, "operator"))
     for name in ("eq", "ne", "lt", "le", "gt", "ge"):
-        setattr(Tensor, f"__{name}__", _binary_operator(OPS[name].fn, name))
-    Tensor.__matmul__ = matmul_op
-    Tensor.__rmatmul__ = lambda self, other: OPS["matmul"].fn(other, self)
+        setattr(Tensor, f"__{name}__", shortcut(name, OPS[name].fn.__wrapped__, "operator"))
+    matmul = OPS["matmul"].fn.__wrapped__
+    Tensor.__matmul__ = shortcut("matmul", matmul, "operator")
+    Tensor.__rmatmul__ = shortcut("matmul", matmul, "reflected")
     Tensor.__neg__ = Tensor.neg
     Tensor.__pos__ = _pos
     Tensor.where = lambda self, condition, other: E.where(condition, self, other)

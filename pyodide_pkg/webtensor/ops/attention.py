@@ -11,7 +11,7 @@ import math
 from .. import _dtype as D
 from .._shape import broadcast_shapes, prod
 from .._tensor import Tensor
-from ..backends import FAST, dispatch, provides
+from .._dispatch import dispatch, provides
 from .elementwise import _compute, binary, where
 from .linalg import matmul
 from .reduce import all as all_, softmax
@@ -72,16 +72,8 @@ def _heads(query, key, value, enable_gqa):
     return ks, vs
 
 
-_LANES = FAST["ops"]  # the active backend's lanes (updated in place)
-
-
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
                                  is_causal=False, scale=None, enable_gqa=False):
-    lane = _LANES.get("sdpa")
-    if lane is not None:
-        out = lane(query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
-        if out is not None:
-            return out
     _check(query, key, value, attn_mask, dropout_p, is_causal)
     L, E = query.shape[-2:]
     S, Ek = key.shape[-2:]
@@ -110,9 +102,9 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         scale = 1.0 / math.sqrt(E) if E else 0.0
     scale = float(scale) if E else 0.0      # E == 0: every score is 0 (torch's result)
     q, k, v, m = _to_bhle(query, key, value, mask, batch, comp, bool(enable_gqa))
-    out = Tensor._empty(q.shape[:2] + (L, Ev), comp)
+    out = Tensor._empty(q.shape[:2] + (L, Ev), comp, q.device)
     if out.numel():
-        if provides("sdpa"):
+        if provides("sdpa", q.device):
             dispatch("sdpa", out, q, k, v, m, bool(is_causal), scale)
         else:
             out = decomposed(q, k, v, m, bool(is_causal), scale)

@@ -7,7 +7,7 @@ one more on the right) needs no padded copy of the input.
 """
 from .. import _dtype as D
 from .._tensor import Tensor
-from ..backends import dispatch
+from .._dispatch import dispatch
 from .elementwise import _compute, _TNAME
 
 
@@ -113,7 +113,7 @@ def _conv(fn, nd, input, weight, bias, stride, padding, dilation, groups):
     osp = tuple((p - e) // s + 1 for p, e, s in zip(padded, eff, stride))
     if x.numel() == 0:
         # torch's empty-input shortcut: no dtype checks; no input channels -> no output ones
-        out = Tensor._empty((x.shape[0], ws[0] if x.shape[1] else 0) + osp, dt)
+        out = Tensor._empty((x.shape[0], ws[0] if x.shape[1] else 0) + osp, dt, x.device)
         return out if batched else out.squeeze(0)
     if weight.dtype is not dt:
         raise RuntimeError(f"expected scalar type {_TNAME[dt.name]} but found "
@@ -133,7 +133,7 @@ def _conv(fn, nd, input, weight, bias, stride, padding, dilation, groups):
         x, weight = x.unsqueeze(2), weight.unsqueeze(2)
         stride, padding, dilation, osp = (1,) + stride, (0,) + padding, (1,) + dilation, \
             (1,) + osp
-    out = Tensor._empty((x.shape[0], ws[0]) + osp, comp)
+    out = Tensor._empty((x.shape[0], ws[0]) + osp, comp, x.device)
     dispatch("conv2d", out, x.to(comp), weight.to(comp),
              None if bias is None else bias.to(comp), stride, padding, dilation, groups)
     if nd == 1:

@@ -5,8 +5,9 @@ float16/bfloat16 are storage types: ops compute in float32 and round the result 
 from .. import _dtype as D
 from .._shape import broadcast_shapes
 from .._tensor import Tensor
-from ..backends import FAST, dispatch
-from ..backends.reference.mem import storable, write
+from .._device import CPU
+from .._dispatch import dispatch
+from .._memory import storable, write
 
 _HALF = (D.float16, D.bfloat16)
 
@@ -69,33 +70,33 @@ def _operand(x, dt, comp):
     return t if comp is dt else t.to(comp)
 
 
-def _new(shape, dtype):
-    return Tensor._empty(shape, dtype)
+def _new(shape, dtype, device=None):
+    return Tensor._empty(shape, dtype, device)
+
+
+def _device_of(a, b):
+    """Where an op on tensors a and b puts its result: a's device unless a is a 0-dim CPU
+    tensor (a Python scalar, say), which mixes with any device; the dispatcher checks the rest."""
+    d = a._storage.device
+    return b._storage.device if d is CPU and not a.shape else d
 
 
 _F32, _F64 = D.float32, D.float64
-_LANE_UNARY, _LANE_BINARY = FAST["unary"], FAST["binary"]  # the active backend's fast lanes
 _NOT_FLOAT_UNARY = {"logical_not", "bitwise_not"}  # the unary ops whose float output differs
 
 
 def unary(op, x, **params):
-    if not params:
-        lane = _LANE_UNARY.get(op)
-        if lane is not None:
-            out = lane(x)
-            if out is not None:
-                return out
     # Fast path: float32/float64 in, same dtype out, no checks apply.
     if isinstance(x, Tensor) and (x.dtype is _F32 or x.dtype is _F64) and \
             op not in _NOT_FLOAT_UNARY:
-        out = Tensor._empty(x.shape, x.dtype)
+        out = Tensor._empty(x.shape, x.dtype, x._storage.device)
         dispatch("unary", op, out, x, **params)
         return out
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
     dt = x.dtype
     if op == "logical_not":
-        out = _new(x.shape, D.bool_)
+        out = _new(x.shape, D.bool_, x._storage.device)
         dispatch("unary", op, out, x, **params)
         return out
     bad = _UNARY_REJECT.get(op)
@@ -110,7 +111,7 @@ def unary(op, x, **params):
                            "If you are trying to invert a mask, use the `~` or "
                            "`logical_not()` operator instead.")
     comp = _compute(dt)
-    out = _new(x.shape, comp)
+    out = _new(x.shape, comp, x._storage.device)
     dispatch("unary", op, out, _as_tensor(x, comp), **params)
     return out if comp is dt else out.to(dt)
 
@@ -173,12 +174,6 @@ def _fast_dtype(a, b):
 
 
 def binary(op, a, b, **params):
-    if not params:
-        lane = _LANE_BINARY.get(op)
-        if lane is not None:
-            out = lane(a, b)
-            if out is not None:
-                return out
     dt = None if params or op in _NOT_FAST else _fast_dtype(a, b)
     if dt is not None:
         a, b = _as_tensor(a, dt), _as_tensor(b, dt)
@@ -188,7 +183,7 @@ def binary(op, a, b, **params):
             else:                                   # one side 0-dim, e.g. a Python scalar
                 shape = a.shape or b.shape
             a, b = _broadcast(a, shape), _broadcast(b, shape)
-        out = Tensor._empty(a.shape, D.bool_ if op in _COMPARE else dt)
+        out = Tensor._empty(a.shape, D.bool_ if op in _COMPARE else dt, _device_of(a, b))
         dispatch("binary", op, out, a, b)
         return out
     a, b = _py_scalar(a), _py_scalar(b)
@@ -214,7 +209,7 @@ def binary(op, a, b, **params):
     a, b = _operand(a, dt, comp), _operand(b, dt, comp)
     shape = broadcast_shapes(a.shape, b.shape)
     out_dt = D.bool_ if op in _COMPARE or op in _LOGICAL else comp
-    out = _new(shape, out_dt)
+    out = _new(shape, out_dt, _device_of(a, b))
     dispatch("binary", op, out, _broadcast(a, shape), _broadcast(b, shape), **params)
     return out if out_dt is not comp or comp is dt else out.to(dt)
 
@@ -285,7 +280,7 @@ def where(condition, input=None, other=None):
     comp = _compute(dt)
     a, b = _operand(input, dt, comp), _operand(other, dt, comp)
     shape = broadcast_shapes(condition.shape, a.shape, b.shape)
-    out = _new(shape, comp)
+    out = _new(shape, comp, _device_of(a, b))
     dispatch("where", out, _broadcast(condition, shape), _broadcast(a, shape),
              _broadcast(b, shape))
     return out if comp is dt else out.to(dt)
@@ -314,7 +309,7 @@ def clamp(x, min=None, max=None):
     lo, hi = [None if v is None else conv(D.check_scalar(v, dt, _CTYPE.get(dt.name)))
               for v in (min, max)]
     comp = _compute(dt)
-    out = _new(x.shape, comp)
+    out = _new(x.shape, comp, x._storage.device)
     dispatch("clamp", out, _as_tensor(x, comp), lo, hi)
     return out if comp is dt else out.to(dt)
 

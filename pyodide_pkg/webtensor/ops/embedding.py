@@ -1,7 +1,7 @@
 """embedding: torch.nn.functional.embedding's forward (a row gather, primitive index_select)."""
 from .. import _dtype as D
 from .._tensor import Tensor
-from ..backends import dispatch
+from .._dispatch import dispatch
 
 # torch's legacy tensor-type names in its embedding dtype error
 _TYPE_NAME = {"bool": "CPUBoolType"}
@@ -37,7 +37,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     index = input.reshape(-1)
     if max_norm is not None:
         _renorm(weight, index, max_norm, norm_type)
-    out = Tensor._empty((index.shape[0], weight.shape[1]), weight.dtype)
+    out = Tensor._empty((index.shape[0], weight.shape[1]), weight.dtype, weight.device)
     dispatch("index_select", out, weight, 0, index)
     return out.view(tuple(input.shape) + (weight.shape[1],))
 

@@ -4,7 +4,7 @@ from collections import namedtuple
 from .. import _dtype as D
 from .._shape import broadcast_shapes, norm_dim
 from .._tensor import Tensor
-from ..backends import dispatch
+from .._dispatch import dispatch
 from .elementwise import _as_tensor, binary, where
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
@@ -60,7 +60,7 @@ def gather(x, dim, index):
     index = _index_tensor(index, "gather")
     d = norm_dim(dim, x.dim())
     _check_like(x, d, index, "gather")
-    out = Tensor._empty(index.shape, x.dtype)
+    out = Tensor._empty(index.shape, x.dtype, x.device)
     dispatch("gather", out, x, d, index)
     return out
 
@@ -176,7 +176,7 @@ def index_select(x, dim, index):
         return x.reshape(1).index_select(0, index).view(())
     shape = list(x.shape)
     shape[d] = index.shape[0]
-    out = Tensor._empty(shape, x.dtype)
+    out = Tensor._empty(shape, x.dtype, x.device)
     dispatch("index_select", out, x, d, index)
     return out
 
@@ -216,8 +216,8 @@ def one_hot(x, num_classes=-1):
 
 def sort(x, dim=-1, descending=False, stable=False):
     d = norm_dim(dim, x.dim())
-    values = Tensor._empty(x.shape, x.dtype)
-    indices = Tensor._empty(x.shape, D.int64)
+    values = Tensor._empty(x.shape, x.dtype, x.device)
+    indices = Tensor._empty(x.shape, D.int64, x.device)
     if x.dim() == 0:
         values.copy_(x)
         return values_indices(values, indices)

@@ -3,7 +3,7 @@
 from .. import _dtype as D
 from .._shape import broadcast_shapes, prod
 from .._tensor import Tensor
-from ..backends import FAST, dispatch
+from .._dispatch import dispatch
 from .elementwise import _compute, _TNAME, binary, unary
 
 
@@ -19,15 +19,7 @@ def _check(a, b, name):
                            f"{a.dim()}D and {b.dim()}D")
 
 
-_LANES = FAST["ops"]  # the active backend's lanes (updated in place)
-
-
 def matmul(a, b):
-    lane = _LANES.get("matmul")
-    if lane is not None:
-        out = lane(a, b)
-        if out is not None:
-            return out
     _check(a, b, "matmul")
     if a.dim() == 1 and b.dim() == 1:
         if a.shape[0] != b.shape[0]:
@@ -60,7 +52,7 @@ def _matmul(a, b, kernel="addmm_impl_cpu_"):
     if dt is D.bool_ and (kernel == "dot" or (k and prod(batch) * m * n)):
         raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
     comp = _compute(dt)
-    out = Tensor._empty(batch + (m, n), comp)
+    out = Tensor._empty(batch + (m, n), comp, a.device)
     if comp is dt:   # no views to build when the batch dims already agree (per-call cost)
         if a.shape[:-2] != batch:
             a = a.expand(batch + (m, k))
@@ -125,11 +117,6 @@ def _tname(dt):
 
 def linear(input, weight, bias=None):
     """torch.nn.functional.linear: input [*, K] @ weight.T + bias, weight [N, K] or [K]."""
-    lane = _LANES.get("linear")
-    if lane is not None:
-        out = lane(input, weight, bias)
-        if out is not None:
-            return out
     return linear_act(input, weight, bias, None, _name="linear")
 
 
@@ -181,7 +168,7 @@ def linear_act(input, weight, bias=None, activation=None, _name="linear"):
     if not vec_bias or (activation is not None and comp.category != 2):
         # bias of another shape ([M, N], [*, 1, N], ...) or an integer activation: unfused
         return _epilogue(linear_act(input, weight), bias, activation)
-    out = Tensor._empty(shape, comp)
+    out = Tensor._empty(shape, comp, input.device)
     b = bias if bias is None or (bias.shape == (n,) and comp is dt) else \
         bias.to(comp).reshape(-1).expand(n)
     dispatch("linear", out, input.to(comp), weight.to(comp), b, activation)

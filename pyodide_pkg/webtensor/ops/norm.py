@@ -7,7 +7,7 @@ it runs the decomposition (mean / var / rsqrt / mul / add primitives), see `deco
 """
 from .. import _dtype as D
 from .._tensor import Tensor
-from ..backends import dispatch, provides
+from .._dispatch import dispatch, provides
 from .elementwise import _compute, binary, unary
 from .reduce import mean, var
 
@@ -100,8 +100,8 @@ def _run(op, x, shape, params, eps):
     xr = _rows(x.to(comp), n)
     ps = [_as(p, comp) for p in params]
     ps = [None if p is None else p.reshape(n) for p in ps]
-    if provides(op):
-        out = Tensor._empty(xr.shape, comp)
+    if provides(op, xr.device):
+        out = Tensor._empty(xr.shape, comp, xr.device)
         dispatch(op, out, xr, *ps, eps)
     else:
         out = decomposed(op, xr, *ps, eps)

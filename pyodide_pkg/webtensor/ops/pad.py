@@ -182,7 +182,7 @@ def _constant(x, pad, value):
             raise RuntimeError("narrow(): length must be non-negative.")
         src = src.narrow(d, max(-lo, 0), length)
         shape[d] = shape[d] + lo + hi
-    out = Tensor._empty(tuple(shape), x.dtype)
+    out = Tensor._empty(tuple(shape), x.dtype, x.device)
     D.check_scalar(value, x.dtype, _ctype(x.dtype))
     out.fill_(value)
     dst = out

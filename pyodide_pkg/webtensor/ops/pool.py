@@ -9,7 +9,7 @@ The output's size carries ceil_mode: a window hanging over the bottom/right edge
 """
 from .. import _dtype as D
 from .._tensor import Tensor
-from ..backends import dispatch
+from .._dispatch import dispatch
 from .conv import _sizes
 from .elementwise import _TNAME
 
@@ -99,8 +99,8 @@ def _max_pool(x, k, s, p, d, ceil_mode, return_indices, osz=None):
     comp = _compute(dt)
 
     def run(x4, oshape):
-        out = Tensor._empty(oshape, comp)
-        idx = Tensor._empty(oshape, D.int64) if return_indices else None
+        out = Tensor._empty(oshape, comp, x4.device)
+        idx = Tensor._empty(oshape, D.int64, x4.device) if return_indices else None
         dispatch("max_pool2d", out, idx, x4.to(comp), k, s, p, d)
         return out.to(dt), idx
     out, idx = _run(x, osz, run)
@@ -185,7 +185,7 @@ def _avg_pool(x, k, s, p, ceil_mode, count_include_pad, divisor_override, name):
     comp = _compute(dt)
 
     def run(x4, oshape):
-        out = Tensor._empty(oshape, comp)
+        out = Tensor._empty(oshape, comp, x4.device)
         dispatch("avg_pool2d", out, x4.to(comp), k, s, p, bool(count_include_pad),
                  divisor_override)
         return (out.to(dt),)
@@ -282,7 +282,7 @@ def adaptive_avg_pool2d(input, output_size):
     comp = _compute(dt)
 
     def run(x4, oshape):
-        out = Tensor._empty(oshape, comp)
+        out = Tensor._empty(oshape, comp, x4.device)
         dispatch("adaptive_avg_pool2d", out, x4.to(comp))
         return (out.to(dt),)
     return _run(input, osz, run)[0]
@@ -294,8 +294,8 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     comp = _compute(dt)
 
     def run(x4, oshape):
-        out = Tensor._empty(oshape, comp)
-        idx = Tensor._empty(oshape, D.int64) if return_indices else None
+        out = Tensor._empty(oshape, comp, x4.device)
+        idx = Tensor._empty(oshape, D.int64, x4.device) if return_indices else None
         dispatch("adaptive_max_pool2d", out, idx, x4.to(comp))
         return out.to(dt), idx
     out, idx = _run(input, osz, run)

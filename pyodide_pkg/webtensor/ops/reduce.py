@@ -4,7 +4,7 @@ from collections import namedtuple
 from .. import _dtype as D
 from .._shape import norm_dim, norm_dims
 from .._tensor import Tensor
-from ..backends import dispatch
+from .._dispatch import dispatch
 from .elementwise import _compute, binary, unary
 
 values_indices = namedtuple("values_indices", ["values", "indices"])
@@ -18,7 +18,7 @@ def _reduce(op, x, dim, keepdim, out_dtype, **params):
     comp = _compute(out_dtype) if op not in ("argmax", "argmin", "all", "any") else None
     src = x if comp is None or x.dtype is comp else x.to(comp)
     kshape = tuple(1 if d in dims else s for d, s in enumerate(x.shape))
-    out = Tensor._empty(kshape, comp or out_dtype)
+    out = Tensor._empty(kshape, comp or out_dtype, x.device)
     dispatch("reduce", op, out, src, dims, **params)
     if comp is not None and comp is not out_dtype:
         out = out.to(out_dtype)
@@ -187,7 +187,7 @@ def _scan(op, x, dim, dtype):
         return _scan(op, x.reshape(1), 0, dtype).view(())
     dt = D.as_dtype(dtype) or (D.int64 if x.dtype.category < 2 else x.dtype)
     comp = _compute(dt)
-    out = Tensor._empty(x.shape, comp)
+    out = Tensor._empty(x.shape, comp, x.device)
     dispatch(op, out, x.to(comp), d)
     return out if comp is dt else out.to(dt)
 
@@ -211,7 +211,7 @@ def _softmax(op, x, dim, dtype):
         raise NotImplementedError(f'"{op}_lastdim_kernel_impl" not implemented for '
                                   f"'{_title(dt)}'")
     comp = _compute(dt)
-    out = Tensor._empty(x.shape, comp)
+    out = Tensor._empty(x.shape, comp, x.device)
     dispatch(op, out, x.to(dt).to(comp), d)  # dtype= casts the input first (f32 -> f16 rounds)
     return out if comp is dt else out.to(dt)
 

@@ -317,7 +317,7 @@ def _area(x, osz):
         n, c, d = x.shape[:3]
         hw = adaptive_avg_pool2d(x.reshape(n, c * d, x.shape[3], x.shape[4]), list(osz[1:]))
         if hw.numel() == 0 or osz[0] == 0:
-            return Tensor._empty((n, c) + tuple(osz), x.dtype)
+            return Tensor._empty((n, c) + tuple(osz), x.dtype, x.device)
         r = adaptive_avg_pool2d(hw.reshape(n, c, d, osz[1] * osz[2]), [osz[0], osz[1] * osz[2]])
         return r.reshape(n, c, osz[0], osz[1], osz[2])
     if x.dim() == 3:

@@ -2,7 +2,7 @@
 from .. import _dtype as D
 from .._shape import as_shape, norm_dim, prod
 from .._tensor import Tensor
-from ..backends import dispatch
+from .._dispatch import dispatch
 from .elementwise import where
 
 
@@ -41,7 +41,7 @@ def cat(tensors, dim=0):
                                    f"tensor number {_position(ts, t)} in the list.")
     shape = list(ref.shape)
     shape[d] = sum(t.shape[d] for t in parts)
-    out = Tensor._empty(shape, dt)
+    out = Tensor._empty(shape, dt, ref.device)
     pos = 0
     for t in parts:
         n = t.shape[d]
@@ -147,7 +147,7 @@ def flip(x, dims):
         if x.shape[d] > 1:
             off += (x.shape[d] - 1) * strides[d]
             strides[d] = -strides[d]
-    out = Tensor._empty(x.shape, x.dtype)
+    out = Tensor._empty(x.shape, x.dtype, x.device)
     dispatch("copy", out, x._view(x.shape, strides, off))  # a negative-stride view, never exposed
     return out
 
@@ -195,7 +195,7 @@ def repeat(x, *sizes):
     for r, s in zip(sizes, xs):
         inter += [1, s]
         exp += [r, s]
-    out = Tensor._empty(exp, x.dtype)
+    out = Tensor._empty(exp, x.dtype, x.device)
     dispatch("copy", out, v.reshape(inter).expand(exp))
     return out.view([r * s for r, s in zip(sizes, xs)])
 

@@ -1,6 +1,7 @@
 """THE op table: every public op, its category, the primitive it dispatches to, and whether it
 is also a Tensor method / has an in-place `op_` method. README's op list is generated from it.
 """
+from .._dispatch import shortcut
 from . import conv as C, elementwise as E, index as I, linalg as L, pool as P, reduce as R, \
     shape as S
 
@@ -15,11 +16,25 @@ REDUCE = ("sum", "mean", "prod", "amax", "amin", "argmax", "argmin", "var", "log
 
 
 class Op:
+    """fn: the op's function wrapped by _dispatch.shortcut (fn.__wrapped__ is the op body)."""
     __slots__ = ("name", "fn", "category", "primitive", "method", "inplace")
 
     def __init__(self, name, fn, category, primitive, method=True, inplace=False):
         self.name, self.fn, self.category = name, fn, category
         self.primitive, self.method, self.inplace = primitive, method, inplace
+
+
+_BARE = {"sum", "mean", "prod", "amax", "amin"}   # x.sum(): shortcuts for the no-argument call
+
+
+def _form(name, fn, category):
+    """The call form of op `name` for _dispatch.shortcut."""
+    if category == "unary":   # gelu(x, approximate=...), round(x, decimals=...): "bare"
+        simple = fn.__code__.co_argcount == 1 and not fn.__code__.co_flags & 12
+        return "unary" if simple else "bare"
+    if category == "binary" and name in BINARY:
+        return "binary"
+    return "bare" if name in _BARE else "call"
 
 
 def _unary_fn(name):
@@ -42,7 +57,8 @@ OPS = {}
 
 
 def _add(name, fn, category, primitive, method=True, inplace=False):
-    OPS[name] = Op(name, fn, category, primitive, method, inplace)
+    OPS[name] = Op(name, shortcut(name, fn, _form(name, fn, category)), category, primitive,
+                   method, inplace)
 
 
 for _n in UNARY:

@@ -1,7 +1,7 @@
 """Reference scaled dot-product attention: Python floats (double precision), row by row."""
 import math
 
-from .mem import read, write
+from ..._memory import read, write
 
 
 def _mat(t, b, h):

@@ -4,7 +4,7 @@ Floats accumulate in Python floats (double) and round once on write; integers ar
 wrap on write, which equals torch's wrapping arithmetic. Each inner loop is one row slice, so
 small CNN layers stay usable.
 """
-from .mem import read, write
+from ..._memory import read, write
 
 _NEG_INF = float("-inf")
 

@@ -1,7 +1,7 @@
 """Reference elementwise primitives: Python's math on Python numbers, results rounded on store."""
 import math
 
-from .mem import read, write
+from ..._memory import read, write
 
 _INF = math.inf
 _NAN = math.nan

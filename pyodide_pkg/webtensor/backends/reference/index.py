@@ -2,7 +2,7 @@
 import itertools
 
 from ..._shape import contiguous_strides, prod
-from .mem import read, write
+from ..._memory import read, write
 
 
 def matmul(out, a, b):

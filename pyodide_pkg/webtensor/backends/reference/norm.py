@@ -2,7 +2,7 @@
 a time, rounded once on store."""
 import math
 
-from .mem import read, write
+from ..._memory import read, write
 
 
 def _stats_rows(x):

@@ -2,7 +2,7 @@
 import math
 
 from ..._shape import prod
-from .mem import read, write
+from ..._memory import read, write
 
 
 def _rows(x, dims):

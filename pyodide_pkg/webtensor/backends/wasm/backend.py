@@ -10,7 +10,7 @@ Inputs in any strided/expanded layout are handled, copying them contiguous when 
 needs it -- never a wrong answer for a layout.
 """
 from ... import _dtype as D
-from ... import backends
+from ... import _dispatch
 from ..._tensor import Tensor
 from . import kernel_table as KT
 from . import loader
@@ -332,8 +332,8 @@ from . import quant as _quant  # noqa: E402
 IMPL.update(_quant.IMPL)
 if K is not None:
     from . import attention as _attention, conv as _conv, norm as _norm  # noqa: E402
-    from .fast import lanes as _lanes  # noqa: E402
+    from .fast import shortcuts as _shortcuts  # noqa: E402
     IMPL.update(_conv.impl(K, _copier))
     IMPL.update({"layer_norm": _norm.layer_norm, "rms_norm": _norm.rms_norm,
                  "sdpa": _attention.sdpa})
-    backends.register("wasm", IMPL, _lanes(K))
+    _dispatch.register_backend("cpu", "wasm", IMPL, _shortcuts(K))

@@ -10,7 +10,7 @@ import struct
 
 from ... import _dtype as D
 from ..._storage import Storage
-from ..reference.mem import storable
+from ..._memory import storable
 from .loader import Region
 from .views import Copier, overlaps, region
 

@@ -20,7 +20,7 @@ from ctypes import c_float as _c_float
 from ... import _dtype as D
 from ..._storage import _ZERO, Storage, _guards, new_storage
 from ..._tensor import _LAYOUTS, Tensor, _layout
-from ..reference.mem import _F32_MAX
+from ..._memory import _F32_MAX
 from . import kernel_table as KT
 from .loader import Region
 
@@ -271,6 +271,19 @@ def inplace_binary_lane(flat, flatc):
                                     Region(sx, ox, n << 2, True))
         return x
     return lane
+
+
+def shortcuts(ks):
+    """{op name: shortcut} for webtensor._dispatch (the lanes below under the ops' names)."""
+    ln = lanes(ks)
+    out = dict(ln["binary"])
+    out.update(ln["unary"])
+    out.update(ln["reduce_all"])
+    out.update({op + "_": f for op, f in ln["inplace"].items()})
+    out.update(ln["ops"])
+    if "sdpa" in out:
+        out["scaled_dot_product_attention"] = out.pop("sdpa")
+    return out
 
 
 def lanes(ks):

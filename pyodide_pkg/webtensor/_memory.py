@@ -1,10 +1,11 @@
-"""Reading and writing tensor elements as Python values (the reference backend's I/O)."""
+"""Reading and writing CPU tensor elements as Python values: the host side of creation,
+.item()/.tolist() and the reference backend."""
 import math
 import struct
 
-from ..._dtype import (bfloat16, bool_, float16, float32, INT_BITS, bf16_bits_from_float,
-                       float_from_bf16_bits)
-from ..._shape import iter_offsets
+from ._dtype import (bfloat16, bool_, float16, float32, INT_BITS, bf16_bits_from_float,
+                     float_from_bf16_bits)
+from ._shape import iter_offsets
 
 _F32_MAX = 3.4028235677973366e38
 _F16_MAX = 65520.0  # values at or above round to inf in half precision

@@ -1,0 +1,102 @@
+"""torch.device and the open registry of device types.
+
+A device type registers itself once with `register_device`: its storage class (whose class
+attribute `device` names it), how to allocate a zeroed storage, and how to move bytes in and
+out (`read_bytes` / `from_bytes`). `Tensor.to(device)` moves data between any two devices
+through those two functions. Which backends run a device's primitives is the dispatcher's
+business (`_dispatch.register_backend`).
+"""
+from ._storage import Storage, new_storage
+
+
+class device:
+    __slots__ = ("type", "index")
+
+    def __init__(self, type="cpu", index=None):
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        if not isinstance(type, str):
+            raise TypeError(f"device() received an invalid combination of arguments - got "
+                            f"({type.__class__.__name__})")
+        if ":" in type:
+            type, idx = type.split(":", 1)
+            index = int(idx)
+        if type not in DEVICES:
+            raise RuntimeError(f"webtensor: device type {type!r} is not available "
+                               f"(registered: {', '.join(DEVICES)})")
+        self.type = type
+        self.index = index
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and other.type == self.type
+
+    def __hash__(self):
+        return hash(self.type)
+
+    def __repr__(self):
+        return f"device(type='{self.type}')"
+
+    def __str__(self):
+        return self.type
+
+
+class DeviceType:
+    """One registered device type: `device` (the torch.device), `storage(nbytes)` -> a zeroed
+    storage, `read_bytes(storage, offset, nbytes)` -> bytes on the host, `from_bytes(data)` -> a
+    storage holding them."""
+    __slots__ = ("name", "device", "storage", "read_bytes", "from_bytes")
+
+    def __init__(self, name, storage, read_bytes, from_bytes):
+        self.name, self.storage = name, storage
+        self.read_bytes, self.from_bytes = read_bytes, from_bytes
+        self.device = None
+
+
+DEVICES = {}
+
+
+def register_device(name, storage_class, storage, read_bytes, from_bytes):
+    """Add device type `name`; sets `storage_class.device`. Returns the torch.device."""
+    DEVICES[name] = entry = DeviceType(name, storage, read_bytes, from_bytes)
+    entry.device = storage_class.device = device(name)
+    return entry.device
+
+
+def as_device(d):
+    """A torch.device for a str / device / None (None -> None)."""
+    return d if d is None or d.__class__ is device else device(d)
+
+
+def _cpu_read(storage, offset, nbytes):
+    return bytes(storage.view()[offset:offset + nbytes])
+
+
+def _cpu_from(data):
+    s = new_storage(len(data))
+    s.view()[:] = data
+    return s
+
+
+CPU = register_device("cpu", Storage, new_storage, _cpu_read, _cpu_from)
+
+
+def mismatch(d0, d1):
+    return RuntimeError("Expected all tensors to be on the same device, but found at least two "
+                        f"devices, {d0} and {d1}!")
+
+
+def common_device(tensors):
+    """The device an op on `tensors` runs on: they must share one, except that a 0-dim CPU
+    tensor mixes with any device (as in torch). Raises torch's RuntimeError otherwise."""
+    dev = None
+    for t in tensors:
+        d = t._storage.device
+        if d is dev or (d is CPU and not t.shape):
+            continue
+        if dev is None:
+            dev = d
+        else:
+            raise mismatch(dev, d)
+    return CPU if dev is None else dev

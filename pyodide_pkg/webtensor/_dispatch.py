@@ -1,0 +1,184 @@
+"""The dispatcher: from a primitive and its tensors' device to that device's backend chain.
+
+    op (ops/table.py) --shortcut?--> op body --dispatch(primitive, ...)--> [autograd layer]
+        --> the device's chain, e.g. cpu: wasm, then reference (the one explicit fallback)
+
+* A backend is a dict {primitive name: function}; a function may return NotImplemented to
+  decline a case, and the next backend of the chain runs it. `register_backend` adds one to a
+  device; `set_backend` picks the device's first backend (tests: "reference").
+* A backend may also bring shortcuts: {op name: fn} where fn takes the op's own arguments (before
+  broadcasting and type promotion) and returns the result, or None to decline. `shortcut(name,
+  fn)` wraps op `name` once so that the active shortcuts run first; a declined shortcut is not
+  asked again in the same call (the op body never asks). A shortcut declines every case whose
+  answer could differ from the op body's, and every tensor not on its own device.
+* Autograd is the one optional layer above the backends (`set_autograd_layer`): while none is
+  installed, a dispatch costs one check for it; shortcuts are then skipped for inputs that
+  require grad.
+"""
+from ._device import CPU, DEVICES, as_device, common_device
+from ._tensor import Tensor
+
+_BACKENDS = {}      # device type -> {backend name: impl}, in registration order
+_FALLBACK = {}      # device type -> name of its last-resort backend (cpu: "reference")
+_SHORTCUTS = {}     # device type -> {backend name: {op name: fn}}
+_ACTIVE = {}        # device type -> name of the backend chosen first
+CHAINS = {}         # device type -> [impl, ...] tried in order
+SLOTS = {}          # op name -> [shortcut fn, ...] (updated in place: the op wrappers hold it)
+_autograd = [None]
+
+
+def register_backend(device, name, impl, shortcuts=None, fallback=False):
+    """Add backend `name` to device type `device`. The first one registered is active until
+    `set_backend` picks another; a fallback backend ends the device's chain."""
+    _BACKENDS.setdefault(device, {})[name] = impl
+    _SHORTCUTS.setdefault(device, {})[name] = shortcuts or {}
+    if fallback:
+        _FALLBACK[device] = name
+    _ACTIVE.setdefault(device, name)
+    _rebuild()
+
+
+def set_backend(name, device="cpu"):
+    if name not in _BACKENDS.get(device, {}):
+        raise ValueError(f"unknown backend {name!r} for device {device!r}; available: "
+                         f"{sorted(_BACKENDS.get(device, {}))}")
+    _ACTIVE[device] = name
+    _rebuild()
+
+
+def get_backend(device="cpu"):
+    return _ACTIVE.get(device)
+
+
+def _rebuild():
+    """CHAINS and SLOTS from the active choices (SLOTS' lists are kept: wrappers hold them)."""
+    for slot in SLOTS.values():
+        slot.clear()
+    for dev, backends in _BACKENDS.items():
+        active, fallback = _ACTIVE[dev], _FALLBACK.get(dev)
+        names = [active] + ([fallback] if fallback and fallback != active else [])
+        CHAINS[dev] = [backends[n] for n in names]
+        for op, fn in _SHORTCUTS[dev][active].items():
+            SLOTS.setdefault(op, []).append(_grad_guard(fn) if _autograd[0] else fn)
+
+
+def _grad_guard(fn):
+    def guarded(*args, **kwargs):
+        for a in args:
+            if a.__class__ is Tensor and a.requires_grad:
+                return None
+        return fn(*args, **kwargs)
+    return guarded
+
+
+def set_autograd_layer(layer):
+    """layer(name, args, kwargs, run) handles a dispatch one of whose tensor inputs requires
+    grad; run(*args, **kwargs) is the device's backend chain. None removes the layer."""
+    _autograd[0] = layer
+    _rebuild()
+
+
+def dispatch(name, *args, **kwargs):
+    """Run primitive `name` on the backend chain of its tensor arguments' device."""
+    dev = None
+    for a in args:
+        if isinstance(a, Tensor):
+            d = a._storage.device
+            if d is not dev:
+                dev = d if dev is None else common_device(
+                    [t for t in args if isinstance(t, Tensor)])
+    if _autograd[0] is not None and _requires_grad(args):
+        return _autograd[0](name, args, kwargs, lambda *a, **k: _run(name, dev, a, k))
+    return _run(name, dev, args, kwargs)
+
+
+def _run(name, dev, args, kwargs):
+    chain = CHAINS[(dev or CPU).type]
+    for impl in chain:
+        fn = impl.get(name)
+        if fn is not None:
+            r = fn(*args, **kwargs)
+            if r is not NotImplemented:
+                return r
+    raise NotImplementedError(f"webtensor: no backend of device "
+                              f"'{(dev or CPU).type}' implements primitive {name!r}")
+
+
+def _requires_grad(args):
+    return any(isinstance(a, Tensor) and a.requires_grad for a in args)
+
+
+def provides(name, device=CPU):
+    """True if the device's first backend has primitive `name`; a fused op (layer_norm, sdpa)
+    runs its decomposition into other primitives when this is False."""
+    return name in CHAINS[as_device(device).type][0]
+
+
+def report():
+    """{device type: {backend name: [primitives]}}."""
+    return {dev: {n: sorted(impl) for n, impl in bs.items()} for dev, bs in _BACKENDS.items()}
+
+
+def shortcut(name, fn, form="call"):
+    """Op `name`'s function fn, with the active backends' shortcuts for `name` tried first.
+    `form` is how the op is called and so which calls a shortcut sees (its signature):
+      "call"      fn(*args, **kwargs); shortcuts take the op's full signature
+      "unary"     fn(x)
+      "binary"    fn(a, b, ...): shortcuts see (a, b) when nothing else is passed
+      "operator"  fn(a, b) exactly (Tensor.__add__ & co); "reflected": called as (b, a)
+      "bare"      fn(x, ...): shortcuts see (x) when nothing else is passed (x.sum())
+      "inplace"   fn(x, y, ...): shortcuts see (x, y) when nothing else is passed (x.add_(y))
+    """
+    slot = SLOTS.setdefault(name, [])
+    if form == "unary":
+        def op(x):
+            for s in slot:
+                r = s(x)
+                if r is not None:
+                    return r
+            return fn(x)
+    elif form == "operator":
+        def op(a, b):
+            for s in slot:
+                r = s(a, b)
+                if r is not None:
+                    return r
+            return fn(a, b)
+    elif form == "reflected":
+        def op(b, a):
+            for s in slot:
+                r = s(a, b)
+                if r is not None:
+                    return r
+            return fn(a, b)
+    elif form in ("binary", "inplace"):
+        def op(a, *args, **kwargs):
+            if len(args) == 1 and not kwargs:
+                for s in slot:
+                    r = s(a, args[0])
+                    if r is not None:
+                        return r
+            return fn(a, *args, **kwargs)
+    elif form == "bare":
+        def op(x, *args, **kwargs):
+            if not args and not kwargs:
+                for s in slot:
+                    r = s(x)
+                    if r is not None:
+                        return r
+            return fn(x, *args, **kwargs)
+    else:
+        def op(*args, **kwargs):
+            for s in slot:
+                r = s(*args, **kwargs)
+                if r is not None:
+                    return r
+            return fn(*args, **kwargs)
+    op.__name__ = op.__qualname__ = getattr(fn, "__name__", name)
+    op.__doc__ = fn.__doc__
+    op.__wrapped__ = fn
+    return op
+
+
+__all__ = ["DEVICES", "CHAINS", "dispatch", "register_backend", "set_backend", "get_backend",
+           "provides", "report", "shortcut", "set_autograd_layer"]
