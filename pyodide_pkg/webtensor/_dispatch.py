@@ -15,8 +15,9 @@
   installed, a dispatch costs one check for it; shortcuts are then skipped for inputs that
   require grad.
 """
-from ._device import CPU, DEVICES, as_device, common_device
-from ._tensor import Tensor
+from ._device import CPU, as_device, common_device
+
+Tensor = None  # the Tensor class, set by _tensor.py (which imports this module) once defined
 
 _BACKENDS = {}      # device type -> {backend name: impl}, in registration order
 _FALLBACK = {}      # device type -> name of its last-resort backend (cpu: "reference")
@@ -180,5 +181,5 @@ def shortcut(name, fn, form="call"):
     return op
 
 
-__all__ = ["DEVICES", "CHAINS", "dispatch", "register_backend", "set_backend", "get_backend",
+__all__ = ["CHAINS", "dispatch", "register_backend", "set_backend", "get_backend",
            "provides", "report", "shortcut", "set_autograd_layer"]

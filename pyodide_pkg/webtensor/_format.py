@@ -117,6 +117,8 @@ def format_tensor(t):
         body = _render(vals, shape, fmt, summarize, indent)
         if t.dtype not in (D.get_default_dtype(), D.int64, D.bool_):
             suffixes.append(f"dtype={t.dtype!r}")
+    if t._storage.device.type != "cpu":       # torch names the device first
+        suffixes.insert(0, f"device='{t._storage.device}'")
     if getattr(t, "requires_grad", False):
         suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, indent)

@@ -638,4 +638,6 @@ class Tensor:
 
 
 from . import _indexing  # noqa: E402  (it imports Tensor from here)
-from ._dispatch import dispatch  # noqa: E402  (it imports Tensor from here)
+from . import _dispatch  # noqa: E402
+from ._dispatch import dispatch  # noqa: E402
+_dispatch.Tensor = Tensor

@@ -81,6 +81,19 @@ def _device_of(a, b):
     return b._storage.device if d is CPU and not a.shape else d
 
 
+def _same_device(a, b):
+    """(a, b) with a 0-dim CPU tensor among them moved to the other's device (before it is
+    broadcast, so the dispatcher sees tensors of one device)."""
+    da, db = a._storage.device, b._storage.device
+    if da is db:
+        return a, b
+    if da is CPU and not a.shape:
+        return a.to(db), b
+    if db is CPU and not b.shape:
+        return a, b.to(da)
+    return a, b
+
+
 _F32, _F64 = D.float32, D.float64
 _NOT_FLOAT_UNARY = {"logical_not", "bitwise_not"}  # the unary ops whose float output differs
 
@@ -177,6 +190,8 @@ def binary(op, a, b, **params):
     dt = None if params or op in _NOT_FAST else _fast_dtype(a, b)
     if dt is not None:
         a, b = _as_tensor(a, dt), _as_tensor(b, dt)
+        if a._storage.device is not b._storage.device:
+            a, b = _same_device(a, b)
         if a.shape != b.shape:
             if a.shape and b.shape:
                 shape = broadcast_shapes(a.shape, b.shape)
@@ -206,7 +221,7 @@ def binary(op, a, b, **params):
         if op == "pow" and dt.category == 1 and type(b) is int and b < 0:  # scalar exponent
             raise RuntimeError("Integers to negative integer powers are not allowed.")
     comp = _compute(dt)
-    a, b = _operand(a, dt, comp), _operand(b, dt, comp)
+    a, b = _same_device(_operand(a, dt, comp), _operand(b, dt, comp))
     shape = broadcast_shapes(a.shape, b.shape)
     out_dt = D.bool_ if op in _COMPARE or op in _LOGICAL else comp
     out = _new(shape, out_dt, _device_of(a, b))
@@ -278,7 +293,9 @@ def where(condition, input=None, other=None):
                            f"with dtype {got}")
     dt = D.result_type_of([input, other])
     comp = _compute(dt)
-    a, b = _operand(input, dt, comp), _operand(other, dt, comp)
+    a, b = _same_device(_operand(input, dt, comp), _operand(other, dt, comp))
+    if a._storage.device is CPU and condition._storage.device is not CPU:
+        a, b = _same_device(condition, a)[1], _same_device(condition, b)[1]
     shape = broadcast_shapes(condition.shape, a.shape, b.shape)
     out = _new(shape, comp, _device_of(a, b))
     dispatch("where", out, _broadcast(condition, shape), _broadcast(a, shape),

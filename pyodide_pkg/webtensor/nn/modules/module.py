@@ -447,14 +447,15 @@ class Module:
                 raise TypeError(f"to() received an invalid combination of arguments - got "
                                 f"({type(a).__name__})")
         if dev is not None:
-            _device(dev)       # raises for devices webtensor does not have
+            dev = _device(dev)       # raises for devices webtensor does not have
         if dtype is not None:
             dtype = D.as_dtype(dtype)
             if dtype.category != 2:
                 raise TypeError("nn.Module.to only accepts floating point or complex dtypes, "
                                 f"but got desired dtype={dtype}")
-            return self._apply(lambda t: t.to(dtype) if t.is_floating_point() else t)
-        return self
+        if dtype is None and dev is None:
+            return self
+        return self._apply(lambda t: t.to(dev, dtype if t.is_floating_point() else None))
 
     def _float_to(self, dtype):
         return self._apply(lambda t: t.to(dtype) if t.is_floating_point() else t)
@@ -475,7 +476,7 @@ class Module:
         return self._apply(lambda t: t.to(dst_type))
 
     def cpu(self):
-        return self
+        return self.to("cpu")
 
     def cuda(self, device=None):
         raise NotImplementedError("webtensor: CUDA is not available (Module.cuda)")
