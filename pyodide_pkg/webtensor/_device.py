@@ -55,10 +55,23 @@ class DeviceType:
 
 
 DEVICES = {}
+# True once a storage of a device other than the CPU exists (or an autograd layer is
+# installed): until then the dispatcher skips its scan of the arguments, so a CPU-only program
+# pays one check per dispatch for devices and autograd together.
+IN_USE = [False]
+
+
+def _marking(make):
+    def f(*args):
+        IN_USE[0] = True
+        return make(*args)
+    return f
 
 
 def register_device(name, storage_class, storage, read_bytes, from_bytes):
     """Add device type `name`; sets `storage_class.device`. Returns the torch.device."""
+    if DEVICES:           # every device but the CPU (the first) marks IN_USE when it allocates
+        storage, from_bytes = _marking(storage), _marking(from_bytes)
     DEVICES[name] = entry = DeviceType(name, storage, read_bytes, from_bytes)
     entry.device = storage_class.device = device(name)
     return entry.device

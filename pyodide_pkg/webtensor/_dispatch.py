@@ -15,7 +15,7 @@
   installed, a dispatch costs one check for it; shortcuts are then skipped for inputs that
   require grad.
 """
-from ._device import CPU, as_device, common_device
+from ._device import CPU, IN_USE, as_device, common_device
 
 Tensor = None  # the Tensor class, set by _tensor.py (which imports this module) once defined
 
@@ -23,7 +23,8 @@ _BACKENDS = {}      # device type -> {backend name: impl}, in registration order
 _FALLBACK = {}      # device type -> name of its last-resort backend (cpu: "reference")
 _SHORTCUTS = {}     # device type -> {backend name: {op name: fn}}
 _ACTIVE = {}        # device type -> name of the backend chosen first
-CHAINS = {}         # device type -> [impl, ...] tried in order
+CHAINS = {"cpu": []}  # device type -> [impl, ...] tried in order (lists updated in place)
+_CPU_CHAIN = CHAINS["cpu"]
 SLOTS = {}          # op name -> [shortcut fn, ...] (updated in place: the op wrappers hold it)
 _autograd = [None]
 
@@ -58,9 +59,13 @@ def _rebuild():
     for dev, backends in _BACKENDS.items():
         active, fallback = _ACTIVE[dev], _FALLBACK.get(dev)
         names = [active] + ([fallback] if fallback and fallback != active else [])
-        CHAINS[dev] = [backends[n] for n in names]
+        CHAINS.setdefault(dev, [])[:] = [backends[n] for n in names]
         for op, fn in _SHORTCUTS[dev][active].items():
-            SLOTS.setdefault(op, []).append(_grad_guard(fn) if _autograd[0] else fn)
+            slot = SLOTS.get(op)
+            if slot is None:
+                raise ValueError(f"backend {active!r} brings a shortcut for {op!r}, which takes "
+                                 "none (ops.table.SHORTCUT_OPS lists the ops that do)")
+            slot.append(_grad_guard(fn) if _autograd[0] else fn)
 
 
 def _grad_guard(fn):
@@ -76,11 +81,32 @@ def set_autograd_layer(layer):
     """layer(name, args, kwargs, run) handles a dispatch one of whose tensor inputs requires
     grad; run(*args, **kwargs) is the device's backend chain. None removes the layer."""
     _autograd[0] = layer
+    if layer is not None:
+        IN_USE[0] = True     # dispatch looks at its arguments from now on
     _rebuild()
 
 
 def dispatch(name, *args, **kwargs):
     """Run primitive `name` on the backend chain of its tensor arguments' device."""
+    if IN_USE[0]:        # another device has tensors, or an autograd layer is installed
+        return _dispatch_scanned(name, args, kwargs)
+    for impl in _CPU_CHAIN:
+        fn = impl.get(name)
+        if fn is not None:
+            r = fn(*args, **kwargs)
+            if r is not NotImplemented:
+                return r
+    return _run(name, (), args, kwargs)
+
+
+def _dispatch_scanned(name, args, kwargs):
+    chain = CHAINS[_device_of(args).type]
+    if _autograd[0] is not None and _requires_grad(args):
+        return _autograd[0](name, args, kwargs, lambda *a, **k: _run(name, chain, a, k))
+    return _run(name, chain, args, kwargs)
+
+
+def _device_of(args):
     dev = None
     for a in args:
         if isinstance(a, Tensor):
@@ -88,13 +114,10 @@ def dispatch(name, *args, **kwargs):
             if d is not dev:
                 dev = d if dev is None else common_device(
                     [t for t in args if isinstance(t, Tensor)])
-    if _autograd[0] is not None and _requires_grad(args):
-        return _autograd[0](name, args, kwargs, lambda *a, **k: _run(name, dev, a, k))
-    return _run(name, dev, args, kwargs)
+    return dev or CPU
 
 
-def _run(name, dev, args, kwargs):
-    chain = CHAINS[(dev or CPU).type]
+def _run(name, chain, args, kwargs):
     for impl in chain:
         fn = impl.get(name)
         if fn is not None:
@@ -102,7 +125,7 @@ def _run(name, dev, args, kwargs):
             if r is not NotImplemented:
                 return r
     raise NotImplementedError(f"webtensor: no backend of device "
-                              f"'{(dev or CPU).type}' implements primitive {name!r}")
+                              f"'{_device_of(args)}' implements primitive {name!r}")
 
 
 def _requires_grad(args):

@@ -1,8 +1,8 @@
 """The op layer: functions from the op table, bound onto Tensor as methods and operators.
 
-Every op function in OPS is already wrapped by webtensor._dispatch.shortcut (ops/table.py), so
-a backend's shortcut for it runs first wherever it is called from; the operators and in-place
-methods bound here wrap the same op bodies once more in their own call forms."""
+The op functions of table.SHORTCUT_OPS are wrapped by webtensor._dispatch.shortcut, so a
+backend's shortcut for one runs first wherever it is called from; the operators and in-place
+methods bound here wrap the same op bodies in their own call forms."""
 from .. import _dtype as D
 from .._dispatch import shortcut
 from .._tensor import Tensor
@@ -56,6 +56,10 @@ def _invert(self):
     return OPS["bitwise_not"].fn(self)
 
 
+def _body(fn):
+    return getattr(fn, "__wrapped__", fn)
+
+
 def _bind():
     for name, op in OPS.items():
         if op.method:
@@ -71,13 +75,13 @@ def _bind():
            "floordiv": "floor_divide", "mod": "remainder", "pow": "pow", "and": "bitwise_and",
            "or": "bitwise_or", "xor": "bitwise_xor"}
     for dunder, name in ops.items():
-        body = OPS[name].fn.__wrapped__
+        body = _body(OPS[name].fn)
         setattr(Tensor, f"__{dunder}__", shortcut(name, body, "operator"))
         setattr(Tensor, f"__r{dunder}__", shortcut(name, body, "reflected"))
         setattr(Tensor, f"__i{dunder}__", _inplace(OPS[name].fn, name, "operator"))
     for name in ("eq", "ne", "lt", "le", "gt", "ge"):
-        setattr(Tensor, f"__{name}__", shortcut(name, OPS[name].fn.__wrapped__, "operator"))
-    matmul = OPS["matmul"].fn.__wrapped__
+        setattr(Tensor, f"__{name}__", shortcut(name, _body(OPS[name].fn), "operator"))
+    matmul = _body(OPS["matmul"].fn)
     Tensor.__matmul__ = shortcut("matmul", matmul, "operator")
     Tensor.__rmatmul__ = shortcut("matmul", matmul, "reflected")
     Tensor.__neg__ = Tensor.neg

@@ -74,16 +74,10 @@ def _new(shape, dtype, device=None):
     return Tensor._empty(shape, dtype, device)
 
 
-def _device_of(a, b):
-    """Where an op on tensors a and b puts its result: a's device unless a is a 0-dim CPU
-    tensor (a Python scalar, say), which mixes with any device; the dispatcher checks the rest."""
-    d = a._storage.device
-    return b._storage.device if d is CPU and not a.shape else d
-
-
 def _same_device(a, b):
-    """(a, b) with a 0-dim CPU tensor among them moved to the other's device (before it is
-    broadcast, so the dispatcher sees tensors of one device)."""
+    """(a, b) with a 0-dim CPU tensor among them (a Python scalar, say) moved to the other's
+    device, as torch mixes them, before it is broadcast: the result goes on a's device, and
+    the dispatcher raises torch's error for any other mix."""
     da, db = a._storage.device, b._storage.device
     if da is db:
         return a, b
@@ -190,15 +184,17 @@ def binary(op, a, b, **params):
     dt = None if params or op in _NOT_FAST else _fast_dtype(a, b)
     if dt is not None:
         a, b = _as_tensor(a, dt), _as_tensor(b, dt)
-        if a._storage.device is not b._storage.device:
+        dev = a._storage.device
+        if dev is not b._storage.device:
             a, b = _same_device(a, b)
+            dev = a._storage.device
         if a.shape != b.shape:
             if a.shape and b.shape:
                 shape = broadcast_shapes(a.shape, b.shape)
             else:                                   # one side 0-dim, e.g. a Python scalar
                 shape = a.shape or b.shape
             a, b = _broadcast(a, shape), _broadcast(b, shape)
-        out = Tensor._empty(a.shape, D.bool_ if op in _COMPARE else dt, _device_of(a, b))
+        out = Tensor._empty(a.shape, D.bool_ if op in _COMPARE else dt, dev)
         dispatch("binary", op, out, a, b)
         return out
     a, b = _py_scalar(a), _py_scalar(b)
@@ -224,7 +220,7 @@ def binary(op, a, b, **params):
     a, b = _same_device(_operand(a, dt, comp), _operand(b, dt, comp))
     shape = broadcast_shapes(a.shape, b.shape)
     out_dt = D.bool_ if op in _COMPARE or op in _LOGICAL else comp
-    out = _new(shape, out_dt, _device_of(a, b))
+    out = _new(shape, out_dt, a._storage.device)
     dispatch("binary", op, out, _broadcast(a, shape), _broadcast(b, shape), **params)
     return out if out_dt is not comp or comp is dt else out.to(dt)
 
@@ -297,7 +293,7 @@ def where(condition, input=None, other=None):
     if a._storage.device is CPU and condition._storage.device is not CPU:
         a, b = _same_device(condition, a)[1], _same_device(condition, b)[1]
     shape = broadcast_shapes(condition.shape, a.shape, b.shape)
-    out = _new(shape, comp, _device_of(a, b))
+    out = _new(shape, comp, a._storage.device)
     dispatch("where", out, _broadcast(condition, shape), _broadcast(a, shape),
              _broadcast(b, shape))
     return out if comp is dt else out.to(dt)

@@ -16,7 +16,8 @@ REDUCE = ("sum", "mean", "prod", "amax", "amin", "argmax", "argmin", "var", "log
 
 
 class Op:
-    """fn: the op's function wrapped by _dispatch.shortcut (fn.__wrapped__ is the op body)."""
+    """fn: the op's function; for SHORTCUT_OPS wrapped by _dispatch.shortcut (fn.__wrapped__
+    is then the op body)."""
     __slots__ = ("name", "fn", "category", "primitive", "method", "inplace")
 
     def __init__(self, name, fn, category, primitive, method=True, inplace=False):
@@ -25,6 +26,10 @@ class Op:
 
 
 _BARE = {"sum", "mean", "prod", "amax", "amin"}   # x.sum(): shortcuts for the no-argument call
+# The ops a backend may bring shortcuts for (small ops, where Python overhead is the cost);
+# only these pay for the shortcut wrapper. In-place and operator forms get theirs in ops/.
+SHORTCUT_OPS = set(UNARY) | set(BINARY) | _BARE | {"matmul", "linear",
+                                                   "scaled_dot_product_attention"}
 
 
 def _form(name, fn, category):
@@ -57,8 +62,9 @@ OPS = {}
 
 
 def _add(name, fn, category, primitive, method=True, inplace=False):
-    OPS[name] = Op(name, shortcut(name, fn, _form(name, fn, category)), category, primitive,
-                   method, inplace)
+    if name in SHORTCUT_OPS:
+        fn = shortcut(name, fn, _form(name, fn, category))
+    OPS[name] = Op(name, fn, category, primitive, method, inplace)
 
 
 for _n in UNARY:

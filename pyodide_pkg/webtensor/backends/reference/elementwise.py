@@ -74,9 +74,11 @@ def _trig(f):
 
 
 def _gelu(x):
-    if x != x or x in (_INF, -_INF):  # torch: inf * erf-term gives nan at both ends
+    if x != x or x == -_INF:  # torch 2.13: gelu(inf) = inf, gelu(-inf) = nan
         return _NAN
-    return 0.5 * x * (1.0 + math.erf(x / math.sqrt(2.0)))
+    if x == _INF:
+        return x
+    return 0.5 * x * (1.0 + math.erf(x / math.sqrt(2.0))) + 0.0   # gelu(-0) = +0 (torch)
 
 
 def _gelu_tanh(x):
