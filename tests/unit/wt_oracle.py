@@ -1,10 +1,12 @@
-"""CPython tier: webtensor against torch (the spec) and numpy, on every backend.
+"""The torch/numpy oracle of the CPython tiers, imported as `wt_oracle` by the tests in
+tests/unit/*/ and tests/models/vs_torch/ (a real module with a fixed name: pytest may have
+several conftest.py modules loaded, so `import conftest` is ambiguous).
 
-Every test runs once per backend through the autouse `backend` fixture. A backend that does
-not load makes its tests FAIL (never skip): set_backend's error is raised in the test call.
-
-Helpers for the test modules live here and are importable as `wt_oracle` (a fixed name:
-pytest may have several conftest.py modules loaded, so `import conftest` is ambiguous).
+It holds the conversions (to_torch / to_wt), random data (make_pair), hypothesis strategies, the
+comparisons (assert_same, run_both, raises_like_torch, assert_np, no_copies) and the per-backend
+`backend` fixture with its pytest_pyfunc_call hook, which tests/unit/conftest.py and
+tests/models/vs_torch/conftest.py import so that pytest registers them: every test runs once
+per backend, and a backend that does not load makes its tests FAIL (never skip).
 """
 import contextlib
 import math
@@ -16,7 +18,7 @@ import pytest
 import torch
 from hypothesis import strategies as st
 
-_REPO = Path(__file__).resolve().parents[2]
+_REPO = Path(__file__).resolve().parents[2]  # tests/unit/wt_oracle.py
 sys.path.insert(0, str(_REPO / "tests" / "portable"))  # wtcheck
 if (_REPO / "pyodide_pkg" / "webtensor").is_dir():  # test the working tree, installed or not
     sys.path.insert(0, str(_REPO / "pyodide_pkg"))
@@ -280,5 +282,3 @@ def no_copies():
 def shares_storage(a, b):
     return a._storage is b._storage
 
-
-sys.modules["wt_oracle"] = sys.modules[__name__]
