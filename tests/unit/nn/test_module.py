@@ -358,7 +358,7 @@ def test_golden_nn_file_is_current():
     """tests/golden/nn.json is what scripts/make_golden_nn.py writes from torch today."""
     import subprocess
     from pathlib import Path
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     r = subprocess.run([sys.executable, str(root / "scripts" / "make_golden_nn.py"), "--check"],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr + r.stdout

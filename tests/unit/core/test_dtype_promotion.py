@@ -87,7 +87,7 @@ def test_ops_apply_promotion(op):
     else:
         got, want = _op_table(op)
     # Only where torch computes: which inputs an op rejects is tested with the op itself
-    # (test_ops_elementwise.py, test_errors.py); here a difference means a wrong dtype.
+    # (ops/test_elementwise.py, core/test_errors.py); here a difference means a wrong dtype.
     keep = {k for k, v in want.items() if not v.endswith("Error")}
     got = {k: got[k] for k in keep}
     want = {k: want[k] for k in keep}

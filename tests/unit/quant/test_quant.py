@@ -1,7 +1,7 @@
 """webtensor.quant against a numpy implementation of GGUF's Q8_0 / Q4_1 written here from the
 spec (ggml's block layouts and reference quantisers), and quant.linear against torch's
 F.linear on the dequantised weight. Every test runs on both backends (reference = pure Python,
-wasm = the kernels); tests/unit/test_quant_kernels.py calls the kernels directly per ISA."""
+wasm = the kernels); quant/test_quant_kernels.py calls the kernels directly per ISA."""
 import ctypes
 
 import numpy as np

@@ -124,7 +124,7 @@ def test_hostile_payload_has_no_effect(tmp_path, zipped):
        hs.data())
 def test_damaged_files_fail_cleanly(name, data):
     """Random byte damage: the file loads or raises a clean, named error -- never anything else."""
-    blob = bytearray(read_bytes(os.path.join(os.path.dirname(__file__), "..", "golden",
+    blob = bytearray(read_bytes(os.path.join(os.path.dirname(__file__), "..", "..", "golden",
                                              "weights", name)))
     for _ in range(data.draw(hs.integers(1, 4))):
         blob[data.draw(hs.integers(0, len(blob) - 1))] = data.draw(hs.integers(0, 255))

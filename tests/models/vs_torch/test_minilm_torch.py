@@ -12,7 +12,7 @@ import torch
 import webtensor as wt
 from webtensor.serialization import safetensors as wt_safetensors
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 MODEL_DIR = REPO / ".cache" / "models" / "all-MiniLM-L6-v2"
 SOURCE = REPO / "pyodide_pkg" / "webtensor" / "models" / "minilm.py"
 SENTENCES = [

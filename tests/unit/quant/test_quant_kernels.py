@@ -1,5 +1,5 @@
 """The quantised-weight kernels (wasm_kernels/q*-*), called directly for both ISA builds,
-against the numpy spec of tests/unit/test_quant.py: conversions bit for bit, gemv/gemm on edge
+against the numpy spec of tests/unit/quant/test_quant.py: conversions bit for bit, gemv/gemm on edge
 shapes (N = 0, 1, primes, not multiples of the 4-row tile or the 8-row panel; K = 0, 32, > the
 256-column panel; M = 1, 2, 5, 17) within the dot-product bound stated in the kernels."""
 import numpy as np
