@@ -77,11 +77,20 @@ def best_times(fns, seconds=5.0, batch=None):
 
 
 def small_ops():
-    """Per-call cost of small ops (10 elements), where dispatch overhead is the whole cost:
-    ({name: us}, {name: us for numpy inside the same runtime, if numpy imports})."""
+    """Per-call cost of small ops (10 elements), where dispatch overhead is the whole cost,
+    plus a few small shapes a decode step calls often (matmul [8, 64] @ [64, 64], linear
+    [1, 64] -> 64, one-token SDPA with grouped-query heads):
+    ({name: us}, {name: us for numpy inside the same runtime, if numpy imports; no linear or
+    SDPA row there})."""
+    F = torch.nn.functional
     a, b = torch.ones(10), torch.full((10,), 2.0)
     c = torch.ones(10)            # written by the in-place rows
     m = torch.ones(4, 5)
+    torch.manual_seed(0)
+    mA, mB = torch.randn(8, 64), torch.randn(64, 64)
+    lx, lW, lb = torch.randn(1, 64), torch.randn(64, 64), torch.randn(64)
+    q = torch.randn(1, 9, 1, 64)                        # SmolLM2-135M: 9 query heads,
+    k, v = torch.randn(1, 3, 32, 64), torch.randn(1, 3, 32, 64)  # 3 KV heads, head dim 64
     ops = {
         "add10": lambda: a + b,
         "mul_scalar": lambda: a * 2.0,
@@ -92,6 +101,9 @@ def small_ops():
         "slice": lambda: a[2:7],
         "view": lambda: m.view(20),
         "empty": lambda: torch.empty(10),
+        "matmul_small": lambda: mA @ mB,
+        "linear_small": lambda: F.linear(lx, lW, lb),
+        "sdpa_decode": lambda: F.scaled_dot_product_attention(q, k, v, enable_gqa=True),
     }
     small = {k: t * 1e6 for k, t in best_times(ops).items()}
     try:
@@ -101,6 +113,7 @@ def small_ops():
     x, y = np.ones(10, np.float32), np.full(10, 2.0, np.float32)
     z = np.ones(10, np.float32)
     xm = np.ones((4, 5), np.float32)
+    nA, nB = mA.numpy(), mB.numpy()
     np_ops = {
         "add10": lambda: x + y,
         "mul_scalar": lambda: x * 2.0,
@@ -111,6 +124,7 @@ def small_ops():
         "slice": lambda: x[2:7],
         "view": lambda: xm.reshape(20),
         "empty": lambda: np.empty(10, np.float32),
+        "matmul_small": lambda: nA @ nB,
     }
     return small, {k: t * 1e6 for k, t in best_times(np_ops).items()}
 

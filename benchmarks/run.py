@@ -113,7 +113,8 @@ def table(rows, sizes):
 
 
 def small_table(rows):
-    """Small ops (10 elements), µs per call: dispatch overhead (bench_core.small_ops)."""
+    """Small ops (10 elements; small matmul / linear / decode SDPA), µs per call: dispatch
+    overhead (bench_core.small_ops). numpy has only some of the rows: the others print bare."""
     names = list(rows[0][1].get("small_ops_us") or {}) if rows else []
     if not names:
         return ""
