@@ -2,7 +2,7 @@
  *
  * Coefficients come from wasm_kernels/tools/fit_poly.py (near-minimax fits, rounded to f32).
  * Error bounds are stated per kernel next to its definition and checked by
- * tests/unit/test_kernels_unary.py against float64 references on dense grids.
+ * tests/unit/kernels/test_kernels_unary.py against float64 references on dense grids.
  * NaN/Inf behaviour follows torch (e.g. exp(-inf) = 0, log(0) = -inf, log(-1) = nan).
  */
 #pragma once

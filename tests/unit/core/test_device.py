@@ -114,7 +114,7 @@ def test_ops_run_on_the_device_chain(name, fn, prims):
     got = fn(on_dev(a), on_dev(b))
     assert got.device == DEV, name
     assert prims <= set(SEEN), (name, SEEN)
-    assert_same(got.cpu(), want, rtol=0, atol=0)
+    assert_same(got.cpu(), want, rtol=1e-5, atol=1e-6)   # reference there, maybe wasm here
 
 
 def test_views_stay_on_the_device_and_read_back():

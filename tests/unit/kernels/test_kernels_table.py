@@ -115,7 +115,7 @@ def test_without_wasmtime_the_backend_does_not_register_and_says_why():
             "import webtensor as wt\n"
             "from webtensor import backends\n"
             "from webtensor.backends.wasm import backend as B\n"
-            "print('wasm' in backends.op_backend_report(), backends.get_backend())\n"
+            "print('wasm' in backends.op_backend_report()['cpu'], backends.get_backend())\n"
             "print(B.load_error())\n"
             "try:\n    backends.set_backend('wasm')\nexcept RuntimeError as e:\n"
             "    print('RAISED', e)\n")

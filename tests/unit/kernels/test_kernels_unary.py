@@ -27,7 +27,7 @@ def _sigmoid(v):
 
 def _gelu(v):
     y = 0.5 * v * _erfc(-v / math.sqrt(2)).astype(np.float64)
-    return np.where(np.isinf(v), np.nan, y)   # torch: gelu(+-inf) = nan
+    return np.where(v == -np.inf, np.nan, y)   # torch 2.13: gelu(inf) = inf, gelu(-inf) = nan
 
 
 def _round_half_even(v):
