@@ -58,19 +58,17 @@ def bind(ctx):
         m, k = a.shape[-2:]
         n = b.shape[-1]
         batch = out.numel() // (m * n)
-        for _ in range(2):
+        for again in (False, True):     # plan, copy what it asks for, plan once more
             a_bs, b_bs = _batch_stride(a), _batch_stride(b)
             (a_rs, a_cs), (b_rs, b_cs) = a._strides[-2:], b._strides[-2:]
             kind, copy_a, copy_b, ldb = plan_matmul(batch, m, n, k, a_bs, a_rs, a_cs,
                                                     b_bs, b_rs, b_cs)
-            if not (copy_a or copy_b):
+            if again or not (copy_a or copy_b):
                 break
             a = ctx.contiguous(a) if copy_a else a
             b = ctx.contiguous(b) if copy_b else b
             if a is None or b is None:
                 return NotImplemented
-        else:
-            return NotImplemented
         if batch == 1:
             a_bs = b_bs = 0
         ra, rb = region(a), region(b)
@@ -103,20 +101,18 @@ def bind(ctx):
             return None
         m = out.numel() // n
         ro = region(out, True)
-        for _ in range(2):
+        for again in (False, True):
             lead, (ls,) = coalesce(x.shape[:-1], x._strides[:-1])   # x as [m, k] rows
             x_rs = None if len(lead) > 1 else ls[0] if lead else 0
             x_cs = x._strides[-1] if k > 1 else 1
             kind, copy_x, copy_w, ldw = plan_matmul(1, m, n, k, 0, x_rs, x_cs,
                                                     0, w._strides[-1], w._strides[0], True)
-            if not (copy_x or copy_w):
+            if again or not (copy_x or copy_w):
                 break
             x = ctx.contiguous(x) if copy_x else x
             w = ctx.contiguous(w) if copy_w else w
             if x is None or w is None:
                 return NotImplemented
-        else:
-            return NotImplemented
         x, w = own(x, ro), own(w, ro)
         if bias is not None:
             bias = ctx.contiguous(bias)
