@@ -7,7 +7,8 @@ out after planning):
   plan_binary(shape, out_strides, n, a_strides, b_strides, flat)
         -> (kind, m, n, a_rs, a_cs, b_rs, b_cs): kind FLAT (same layout: the _flat kernel),
            FLATC (b one value: _flatc) or TWO_D (the [m, n] strided kernel); a Python scalar
-           operand has strides (). None: the pattern does not fit two dims.
+           operand has strides (). One flat row is one of the constants P_FLAT, P_FLATC,
+           P_CFLAT, P_CC (n None). None: the pattern does not fit two dims.
 Shortcuts accept float32 row-major CPU tensors (one dict lookup: tensor._LAYOUTS) with a tensor
 of the same shape, a row-major tensor whose shape is a suffix of the other's (residual biases,
 RoPE tables, masks), or a Python float/int; anything else returns None (the general path).
@@ -20,6 +21,13 @@ from .loader import Region
 from .views import fits_i32, region
 
 FLAT, FLATC, TWO_D = 0, 1, 2
+# the one-flat-row plans, shared constants (n None: the caller's element count): the hot
+# shortcuts test them by identity
+P_FLAT = (FLAT, 1, None, 0, 1, 0, 1)            # a, b laid out like the output
+P_FLATC = (FLATC, 1, None, 0, 1, 0, 0)          # b one value
+P_CFLAT = (TWO_D, 1, None, 0, 0, 0, 1)          # a one value
+P_CC = (TWO_D, 1, None, 0, 0, 0, 0)             # both one value
+_ROW_PLANS = ((P_CC, P_CFLAT), (P_FLATC, P_FLAT))
 _INT_DTYPES = {"i64": I64}
 
 
@@ -31,13 +39,19 @@ def plan_unary(x_strides, out_strides):
 def plan_binary(shape, os_, n, as_, bs_, flat=True):
     """The binary kernel and its [m, n] form for out (shape, strides os_, n elements) = a op b
     with a, b strides as_, bs_ in the output's dims (() for a one-value operand)."""
-    acs = 1 if as_ == os_ else 0 if not any(as_) else None
-    bcs = 1 if bs_ == os_ else 0 if not any(bs_) else None
+    if as_ == os_ and flat:                     # the hot cases first
+        if bs_ == os_:
+            return P_FLAT
+        if not (bs_ and any(bs_)):
+            return P_FLATC
+    acs = 1 if as_ == os_ else 0 if not (as_ and any(as_)) else None
+    bcs = 1 if bs_ == os_ else 0 if not (bs_ and any(bs_)) else None
     if acs is not None and bcs is not None:     # one flat row: same layout, or a scalar
-        if acs and flat:
-            return (FLAT if bcs else FLATC), 1, n, 0, 1, 0, bcs
-        return TWO_D, 1, n, 0, acs, 0, bcs
-    form = two_d(shape, os_, as_, bs_)
+        if flat or not acs:
+            return _ROW_PLANS[acs][bcs]
+        return TWO_D, 1, n, 0, 1, 0, bcs
+    zeros = (0,) * len(shape)
+    form = two_d(shape, os_, as_ or zeros, bs_ or zeros)
     if form is None:
         return None
     m, n, (_, (ars, acs), (brs, bcs)) = form
@@ -125,6 +139,8 @@ def bind(ctx):
         if r is None:
             return NotImplemented
         (kind, m, n, ars, acs, brs, bcs), ra, rb = r
+        if n is None:
+            n = ro.nbytes // out.dtype.itemsize
         if kind == TWO_D:
             fns[TWO_D](m, n, ra, ars, acs, rb, brs, bcs, ro)
         else:
@@ -142,11 +158,12 @@ def bind(ctx):
     return {"unary": unary, "binary": binary}, shortcuts
 
 
-def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_binary):
+def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_binary,
+                    _P_FLAT=P_FLAT, _P_FLATC=P_FLATC, _P_CFLAT=P_CFLAT):
     """a op b for float32 row-major a, b of one shape, a suffix-shaped b (or a), or a Python
     float/int on either side."""
     raws = (getattr(flat, "raw", None), getattr(flatc, "raw", None), getattr(fn, "raw", None))
-    checked = (flat, flatc, fn)
+    raw_flat, raw_flatc, raw_2d = raws
     osz = out_dtype.itemsize
 
     def block(a, b, la):
@@ -175,6 +192,8 @@ def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_
 
     def run(p, a, b, na, nb, lay):
         kind, m, n, ars, acs, brs, bcs = p
+        if n is None:
+            n = lay[2]
         sa, sb = a._storage, b._storage
         out, so = new_out(lay[0], lay[1], lay[2] * osz, out_dtype)
         pa, pb = sa._addr, sb._addr
@@ -195,34 +214,27 @@ def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_
                 return None
             shape = a.shape
             lay = _LAYOUTS.get(shape) or _layout(shape)
-            ast = a._strides
-            if ast != lay[1]:
-                return None
             if b.__class__ is Tensor:
                 if b.shape is not shape and b.shape != shape:
                     return block(a, b, lay)
                 sb = b._storage
-                bst = b._strides
-                if b.dtype is not F32 or sb.__class__ is not _S or bst != ast:
+                if b.dtype is not F32 or sb.__class__ is not _S:
                     return None
-                ob = b._offset << 2
+                bst, ob = b._strides, b._offset << 2
             elif b.__class__ is float or b.__class__ is int:
                 sb, ob, bst = scalar(b), 0, ()
                 if sb is None:
                     return None
             else:
                 return None
-            oa = a._offset << 2
+            ast, oa = a._strides, a._offset << 2
         elif b.__class__ is Tensor and (a.__class__ is float or a.__class__ is int):
             sb = b._storage
             if b.dtype is not F32 or sb.__class__ is not _S:
                 return None
             shape = b.shape
             lay = _LAYOUTS.get(shape) or _layout(shape)
-            bst = b._strides
-            if bst != lay[1]:
-                return None
-            sa, oa, ast, ob = scalar(a), 0, (), b._offset << 2
+            sa, oa, ast, bst, ob = scalar(a), 0, (), b._strides, b._offset << 2
             if sa is None:
                 return None
         else:
@@ -230,9 +242,16 @@ def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_
         n = lay[2]
         if not n:
             return None
-        kind, _, _, _, acs, _, bcs = plan(shape, lay[1], n, ast, bst)
+        p = plan(shape, lay[1], n, ast, bst)
+        if p is _P_FLAT:
+            raw, na, nb = raw_flat, n << 2, n << 2
+        elif p is _P_FLATC:
+            raw, na, nb = raw_flatc, n << 2, 4
+        elif p is _P_CFLAT:
+            raw, na, nb = raw_2d, 4, n << 2
+        else:              # strided, or one value each: the primitive's business
+            return None
         pa, pb = sa._addr, sb._addr
-        raw = raws[kind]
         if raw is not None and not _guards[0] and pa is not None and pb is not None and \
                 not (sa.base or sb.base):
             # new_out inlined: this is the hottest path of all
@@ -247,18 +266,17 @@ def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_
             out._strides = lay[1]
             out._offset = 0
             out.dtype = out_dtype
-            if kind == TWO_D:
-                raw(1, n, pa + oa, 0, acs, pb + ob, 0, bcs, po)
+            if p is _P_CFLAT:
+                raw(1, n, pa + oa, 0, 0, pb + ob, 0, 1, po)
             else:
                 raw(n, pa + oa, pb + ob, po)
         else:
             out, so = new_out(lay[0], lay[1], n * osz, out_dtype)
-            ra = Region(sa, oa, (n << 2) if acs else 4, False)
-            rb = Region(sb, ob, (n << 2) if bcs else 4, False)
-            if kind == TWO_D:
-                fn(1, n, ra, 0, acs, rb, 0, bcs, Region(so, 0, n * osz, True))
+            ra, rb = Region(sa, oa, na, False), Region(sb, ob, nb, False)
+            if p is _P_CFLAT:
+                fn(1, n, ra, 0, 0, rb, 0, 1, Region(so, 0, n * osz, True))
             else:
-                checked[kind](n, ra, rb, Region(so, 0, n * osz, True))
+                (flat if p is _P_FLAT else flatc)(n, ra, rb, Region(so, 0, n * osz, True))
         return out
     return shortcut
 
@@ -287,11 +305,11 @@ def unary_shortcut(fn, _S=Storage, plan=plan_unary):
     return shortcut
 
 
-def inplace_shortcut(flat, flatc, _S=Storage, plan=plan_binary):
+def inplace_shortcut(flat, flatc, _S=Storage, plan=plan_binary, _P_FLAT=P_FLAT,
+                     _P_FLATC=P_FLATC):
     """x.op_(y) / x op= y: x float32 row-major, y a float32 tensor of x's shape and layout that
     is disjoint from x or exactly x, or a Python float/int. Writes x, returns it."""
-    raws = (getattr(flat, "raw", None), getattr(flatc, "raw", None))
-    checked = (flat, flatc)
+    raw_flat, raw_flatc = getattr(flat, "raw", None), getattr(flatc, "raw", None)
 
     def shortcut(x, y):
         if x.__class__ is not Tensor or x.dtype is not F32:
@@ -302,8 +320,7 @@ def inplace_shortcut(flat, flatc, _S=Storage, plan=plan_binary):
         shape = x.shape
         lay = _LAYOUTS.get(shape) or _layout(shape)
         n = lay[2]
-        xst = x._strides
-        if not n or xst != lay[1]:
+        if not n:
             return None
         ox = x._offset << 2
         if y.__class__ is Tensor:
@@ -320,18 +337,21 @@ def inplace_shortcut(flat, flatc, _S=Storage, plan=plan_binary):
                 return None
         else:
             return None
-        kind = plan(shape, lay[1], n, xst, yst)[0]
-        if kind == TWO_D:
+        p = plan(shape, lay[1], n, x._strides, yst)
+        if p is _P_FLAT:
+            raw, ny = raw_flat, n << 2
+        elif p is _P_FLATC:
+            raw, ny = raw_flatc, 4
+        else:
             return None
-        raw = raws[kind]
         px, py = sx._addr, sy._addr
         if raw is not None and not _guards[0] and px is not None and py is not None and \
                 not (sx.base or sy.base):
             px += ox
             raw(n, px, py + oy, px)
         else:
-            checked[kind](n, Region(sx, ox, n << 2, False),
-                          Region(sy, oy, (n << 2) if kind == FLAT else 4, False),
-                          Region(sx, ox, n << 2, True))
+            (flat if p is _P_FLAT else flatc)(n, Region(sx, ox, n << 2, False),
+                                              Region(sy, oy, ny, False),
+                                              Region(sx, ox, n << 2, True))
         return x
     return shortcut

@@ -5,7 +5,8 @@ argmax, argmin), softmax / log_softmax / cumsum along one dim, and the reduce-al
   plan_reduce(shape, dims, contiguous, numel) -> (outer, n, inner, order): the kernels'
       [outer, n, inner] form with the reduced dims as the middle axis; order None reads x in
       place, () reads a contiguous copy, a permutation reads a permuted contiguous copy.
-      dims None: all dims of a contiguous x (the shortcuts' case, no work).
+      dims None: all dims of a contiguous x (the shortcuts' case, no work): the constant
+      P_ALL, n None (numel).
   plan_along(shape, dim, numel) -> (outer, n, inner) for the row-wise kernels.
 """
 from ..._storage import Storage, _guards
@@ -16,11 +17,12 @@ from .loader import Region
 from .views import fits_i32, region
 
 _REDUCE_ALL = ("sum", "mean", "prod", "amax", "amin")
+P_ALL = (1, None, 1, None)
 
 
 def plan_reduce(shape, dims, contiguous, numel):
     if dims is None:
-        return (1, numel, 1, None) if contiguous else None
+        return P_ALL if contiguous else None
     nz = [d for d in range(len(shape)) if shape[d] != 1]       # size-1 dims do not matter
     red = [i for i, d in enumerate(nz) if d in dims]
     n = prod(shape[nz[i]] for i in red)
@@ -109,16 +111,13 @@ def reduce_all_shortcut(fn, _S=Storage, plan=plan_reduce):
         n = lay[2]
         if not n:
             return None
-        p = plan(None, None, x._strides == lay[1], n)
-        if p is None:
+        if plan(None, None, x._strides == lay[1], n) is not P_ALL:
             return None
-        outer, n, inner, _ = p
         out, so = new_out(scal[0], scal[1], 4, F32)
         px = sx._addr
         if raw is not None and not _guards[0] and px is not None and not sx.base:
-            raw(outer, n, inner, px + (x._offset << 2), so._addr)
+            raw(1, n, 1, px + (x._offset << 2), so._addr)
         else:
-            fn(outer, n, inner, Region(sx, x._offset << 2, n << 2, False),
-               Region(so, 0, 4, True))
+            fn(1, n, 1, Region(sx, x._offset << 2, n << 2, False), Region(so, 0, 4, True))
         return out
     return shortcut
