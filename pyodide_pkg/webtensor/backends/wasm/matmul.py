@@ -145,15 +145,6 @@ def _rows(t, _S=Storage):
     return lay if t._strides == lay[1] else None
 
 
-def _raw_ok(*storages):
-    if _guards[0]:
-        return False
-    for s in storages:
-        if s.base or s._addr is None:
-            return False
-    return True
-
-
 def matmul_shortcut(gemm, gemv, lin, _S=Storage, plan=plan_matmul):
     """a @ b: a row-major [*, m, k] float32, b a 2-D float32 [k, n] that is row-major
     (GEMM / GEMV) or the transpose of a row-major [n, k] (`x @ W.T`: LINEAR)."""
@@ -181,7 +172,8 @@ def matmul_shortcut(gemm, gemv, lin, _S=Storage, plan=plan_matmul):
         out, so = new_out(olay[0], olay[1], m * n << 2, F32)
         sa, sb = a._storage, b._storage
         raw = raws[kind]
-        if raw is not None and _raw_ok(sa, sb):
+        if raw is not None and not _guards[0] and not (sa.base or sb.base) and \
+                sa._addr is not None and sb._addr is not None:
             pa, pb, po = sa._addr + (a._offset << 2), sb._addr + (b._offset << 2), so._addr
             if kind == LINEAR:
                 raw(1, m, n, k, pa, 0, k, 1, pb, 0, ldb, pb, 0, po, 0, n, 0)
@@ -228,7 +220,8 @@ def linear_shortcut(lin, plan=plan_matmul):
         out, so = new_out(olay[0], olay[1], m * n << 2, F32)
         sx, sw = x._storage, w._storage
         sb = sw if bias is None else bias._storage
-        if raw is not None and _raw_ok(sx, sw, sb):
+        if raw is not None and not _guards[0] and not (sx.base or sw.base or sb.base) and \
+                sx._addr is not None and sw._addr is not None and sb._addr is not None:
             pw = sw._addr + (w._offset << 2)
             pb = pw if bias is None else sb._addr + (bias._offset << 2)
             raw(1, m, n, k, sx._addr + (x._offset << 2), 0, k, 1, pw, 0, ldw,
