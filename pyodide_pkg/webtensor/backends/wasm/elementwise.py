@@ -244,11 +244,11 @@ def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_
             return None
         p = plan(shape, lay[1], n, ast, bst)
         if p is _P_FLAT:
-            raw, na, nb = raw_flat, n << 2, n << 2
+            raw = raw_flat
         elif p is _P_FLATC:
-            raw, na, nb = raw_flatc, n << 2, 4
+            raw = raw_flatc
         elif p is _P_CFLAT:
-            raw, na, nb = raw_2d, 4, n << 2
+            raw = raw_2d
         else:              # strided, or one value each: the primitive's business
             return None
         pa, pb = sa._addr, sb._addr
@@ -272,7 +272,8 @@ def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_
                 raw(n, pa + oa, pb + ob, po)
         else:
             out, so = new_out(lay[0], lay[1], n * osz, out_dtype)
-            ra, rb = Region(sa, oa, na, False), Region(sb, ob, nb, False)
+            ra = Region(sa, oa, 4 if p is _P_CFLAT else n << 2, False)
+            rb = Region(sb, ob, 4 if p is _P_FLATC else n << 2, False)
             if p is _P_CFLAT:
                 fn(1, n, ra, 0, 0, rb, 0, 1, Region(so, 0, n * osz, True))
             else:
@@ -339,9 +340,9 @@ def inplace_shortcut(flat, flatc, _S=Storage, plan=plan_binary, _P_FLAT=P_FLAT,
             return None
         p = plan(shape, lay[1], n, x._strides, yst)
         if p is _P_FLAT:
-            raw, ny = raw_flat, n << 2
+            raw = raw_flat
         elif p is _P_FLATC:
-            raw, ny = raw_flatc, 4
+            raw = raw_flatc
         else:
             return None
         px, py = sx._addr, sy._addr
@@ -351,7 +352,8 @@ def inplace_shortcut(flat, flatc, _S=Storage, plan=plan_binary, _P_FLAT=P_FLAT,
             raw(n, px, py + oy, px)
         else:
             (flat if p is _P_FLAT else flatc)(n, Region(sx, ox, n << 2, False),
-                                              Region(sy, oy, ny, False),
+                                              Region(sy, oy, 4 if p is _P_FLATC else n << 2,
+                                                     False),
                                               Region(sx, ox, n << 2, True))
         return x
     return shortcut
