@@ -1,16 +1,15 @@
-"""The WASM backend's fast lanes (backends/wasm/fast.py): each case runs on the WASM backend
-with every lane wrapped to record whether it answered, and on the reference backend; the
-results must match (values, signed zeros, nan, dtype, shape, in-place identity), and each case
+"""The WASM backend's shortcuts ("lanes": backends/wasm elementwise, reduce, matmul, attention):
+each case runs on the WASM backend with every shortcut wrapped to record whether it answered,
+and on the reference backend; the results must match (values, signed zeros, nan, dtype, shape, in-place identity), and each case
 must be taken by the lane of its kind -- or declined by it -- as stated. Declined cases are the
 edges a lane must leave to the general path (broadcasting, other dtypes, strided or partially
 overlapping views, extra arguments)."""
 import math
-import sys
 
 import pytest
 
 import webtensor
-from webtensor import backends
+from webtensor import _dispatch
 from wtcheck import using_backend
 
 
@@ -123,9 +122,6 @@ CASES = [
 ]
 
 
-_RAW_ONLY = {"add_row", "mul_block", "sub_row_left", "lt_row"}  # broadcast binary lane
-
-
 def _same(a, b):
     if isinstance(a, list):
         return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
@@ -138,47 +134,60 @@ def _same(a, b):
     return a == b
 
 
+_OPS = ("matmul", "linear", "scaled_dot_product_attention")
+_REDUCE_ALL = ("sum", "mean", "prod", "amax", "amin")
+
+
+def _kind(op):
+    """The lane kind of shortcut slot `op` (the CASES' second field)."""
+    if op in _OPS:
+        return "ops"
+    if op in _REDUCE_ALL:
+        return "reduce_all"
+    if op.endswith("_"):
+        return "inplace"
+    if op in ("add", "sub", "mul", "div", "maximum", "minimum", "eq", "ne", "lt", "le", "gt",
+              "ge"):
+        return "binary"
+    return "unary"
+
+
 @pytest.fixture
 def lane_hits():
-    """Wrap every active lane; yields a list that collects the lanes that answered."""
+    """Wrap every active shortcut (webtensor._dispatch.SLOTS); yields a list that collects the
+    shortcuts that answered."""
     hits = []
-    saved = {kind: dict(d) for kind, d in backends.FAST.items()}
 
     def wrap(kind, op, lane):
-        def counted(*args):
-            out = lane(*args)
+        def counted(*args, **kwargs):
+            out = lane(*args, **kwargs)
             if out is not None:
                 hits.append(f"{kind}:{op}")
             return out
         return counted
 
     with using_backend("wasm"):
-        for kind, d in backends.FAST.items():
-            for op, lane in list(d.items()):
-                d[op] = wrap(kind, op, lane)
+        saved = {op: list(fns) for op, fns in _dispatch.SLOTS.items()}
+        for op, fns in _dispatch.SLOTS.items():
+            fns[:] = [wrap(_kind(op), op, f) for f in fns]
         try:
             yield hits
         finally:
-            for kind, d in backends.FAST.items():
-                d.clear()
-                d.update(saved[kind])
+            for op, fns in _dispatch.SLOTS.items():
+                fns[:] = saved.get(op, [])
 
 
 def test_lanes_follow_the_backend():
     with using_backend("wasm"):
-        assert {"add", "mul", "lt"} <= set(backends.FAST["binary"])
-        assert "exp" in backends.FAST["unary"] and "sum" in backends.FAST["reduce_all"]
+        assert all(_dispatch.SLOTS.get(op) for op in ("add", "mul", "lt", "exp", "sum", "add_",
+                                                      "matmul", "linear",
+                                                      "scaled_dot_product_attention"))
     with using_backend("reference"):
-        assert not any(backends.FAST.values())
+        assert not any(_dispatch.SLOTS.values())
 
 
 @pytest.mark.parametrize("name,kind,fn,taken", CASES, ids=[c[0] for c in CASES])
 def test_lane_matches_reference(name, kind, fn, taken, lane_hits):
-    pyodide = sys.platform == "emscripten"   # where kernels have raw heap addresses
-    if kind == "ops":
-        assert bool(backends.FAST["ops"]) == pyodide
-    if kind == "ops" or name in _RAW_ONLY:
-        taken = taken and pyodide
     got = fn(webtensor)
     answered = any(h.startswith(kind + ":") for h in lane_hits)
     with using_backend("reference"):

@@ -5,7 +5,10 @@ f32_dwconv2d kernel; everything else is a GEMM per image: out[n] (per group) =
 weight[OC/g, C/g*KH*KW] @ col, where col is f32_im2col's patch matrix (rows padded, see col_ld) -- or the image itself
 for a 1x1, stride-1, unpadded conv (no copy; all images in one batched GEMM when groups == 1).
 Bias is added afterwards by the f32_add kernel (one pass over the output).
-impl(K, copier) returns the primitives; backend.py adds them to its IMPL.
+bind(ctx) returns (primitives, no shortcuts).
+  plan_conv(x shape, weight shape, stride, padding, groups) -> DEPTHWISE, BATCHED (1x1 conv,
+      one GEMM over all images), DIRECT (1x1, a GEMM per image) or IM2COL
+  plan_pool(out, x, indices) -> (x', (N*C, H, W, OH, OW)) for the pool kernels, or None
 """
 from ... import _dtype as D
 from ..._tensor import Tensor
@@ -34,10 +37,27 @@ def col_ld(n):
     return ((n + 15) // 16 | 1) * 16
 
 
-def impl(K, copier):
-    gemm = K.fn(f"f32_gemm_{KT.GEMM_MR}x{KT.GEMM_NR}")
-    add = K.fn("f32_add")
-    im2col, dwconv = K.fn("f32_im2col"), K.fn("f32_dwconv2d")
+DEPTHWISE, BATCHED, DIRECT, IM2COL = range(4)
+
+
+def plan_conv(xshape, wshape, stride, padding, groups):
+    c_ = xshape[1]
+    oc, cg, kh, kw = wshape
+    if groups == c_ and cg == 1:          # depthwise (channel multiplier oc / c)
+        return DEPTHWISE
+    if kh == kw == 1 and tuple(stride) == (1, 1) and tuple(padding) == (0, 0):
+        return BATCHED if groups == 1 else DIRECT
+    return IM2COL
+
+
+def bind(ctx):
+    K, copier = ctx.K, ctx.copier
+    gemm = K.fn(KT.GEMM)
+    add = K.fn(KT.BINARY["add"])
+    im2col, dwconv = K.fn(KT.IM2COL), K.fn(KT.DWCONV)
+    maxpool, maxpool_idx = K.fn(KT.MAX_POOL2D), K.fn(KT.MAX_POOL2D_INDICES)
+    avgpool = K.fn(KT.AVG_POOL2D)
+    adaptive_avg, adaptive_max = K.fn(KT.ADAPTIVE_AVG_POOL2D), K.fn(KT.ADAPTIVE_MAX_POOL2D)
 
     def inputs(out, *ts):
         """ts made contiguous (None stays None), or None when the kernels cannot run:
@@ -71,15 +91,16 @@ def impl(K, copier):
         if not fits_i32(n_ * chw, n_ * oc * ohw, groups * kg * ohw, oc * kg):
             return NotImplemented
         ro = region(out, True)
-        if groups == c_ and cg == 1:          # depthwise (channel multiplier oc / c)
+        kind = plan_conv(x.shape, weight.shape, stride, padding, groups)
+        if kind == DEPTHWISE:
             if bias is None:
                 bias = Tensor._empty((oc,), F32)        # zeros
             dwconv(n_ * oc, oc, oc // c_, h_, w_, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow,
                    region(x), region(weight), region(bias), ro)
             return None
         rw = region(weight)
-        direct = kh == kw == 1 and (sh, sw, ph, pw) == (1, 1, 0, 0)
-        if direct and groups == 1:            # one batched GEMM, the weight broadcast
+        direct = kind != IM2COL
+        if kind == BATCHED:                   # one batched GEMM, the weight broadcast
             gemm(n_, oc, ohw, kg, rw, 0, kg, 1, region(x), chw, ohw, ro, oc * ohw, ohw)
         else:
             ld = ohw if direct else col_ld(ohw)
@@ -99,7 +120,7 @@ def impl(K, copier):
                     _sub(out, n * oc * ohw, oc * ohw, True))
         return None
 
-    def planes(out, x, indices=None):
+    def plan_pool(out, x, indices=None):
         """(x', (N*C, H, W, OH, OW)) for the pool kernels (NCHW planes), or None to decline."""
         if indices is not None and (indices.dtype is not D.int64 or
                                     not indices.is_contiguous()):
@@ -111,7 +132,7 @@ def impl(K, copier):
         return ts[0], (n_ * c_, h_, w_) + tuple(out.shape[2:])
 
     def max_pool2d(out, indices, x, kernel_size, stride, padding, dilation):
-        p = planes(out, x, indices)
+        p = plan_pool(out, x, indices)
         if p is None:
             return NotImplemented
         if out.numel() == 0:
@@ -119,35 +140,34 @@ def impl(K, copier):
         x, geom = p
         geom += tuple(kernel_size) + tuple(stride) + tuple(padding) + tuple(dilation)
         if indices is None:
-            K.f32_max_pool2d(*geom, region(x), region(out, True))
+            maxpool(*geom, region(x), region(out, True))
         else:
-            K.f32_max_pool2d_indices(*geom, region(x), region(out, True),
-                                     region(indices, True))
+            maxpool_idx(*geom, region(x), region(out, True), region(indices, True))
         return None
 
     def avg_pool2d(out, x, kernel_size, stride, padding, count_include_pad, divisor_override):
-        p = planes(out, x)
+        p = plan_pool(out, x)
         if p is None or not fits_i32(divisor_override or 0):
             return NotImplemented
         if out.numel() == 0:
             return None
         x, geom = p
-        K.f32_avg_pool2d(*geom, *kernel_size, *stride, *padding, int(count_include_pad),
-                         divisor_override or 0, region(x), region(out, True))
+        avgpool(*geom, *kernel_size, *stride, *padding, int(count_include_pad),
+                divisor_override or 0, region(x), region(out, True))
         return None
 
     def adaptive_avg_pool2d(out, x):
-        p = planes(out, x)
+        p = plan_pool(out, x)
         if p is None:
             return NotImplemented
         if out.numel() == 0:
             return None
         x, geom = p
-        K.f32_adaptive_avg_pool2d(*geom, region(x), region(out, True))
+        adaptive_avg(*geom, region(x), region(out, True))
         return None
 
     def adaptive_max_pool2d(out, indices, x):
-        p = planes(out, x, indices)
+        p = plan_pool(out, x, indices)
         if p is None:
             return NotImplemented
         if out.numel() == 0:
@@ -155,9 +175,9 @@ def impl(K, copier):
         x, geom = p
         if indices is None:
             indices = Tensor._empty(out.shape, D.int64)
-        K.f32_adaptive_max_pool2d(*geom, region(x), region(out, True), region(indices, True))
+        adaptive_max(*geom, region(x), region(out, True), region(indices, True))
         return None
 
     return {"conv2d": conv2d, "max_pool2d": max_pool2d, "avg_pool2d": avg_pool2d,
             "adaptive_avg_pool2d": adaptive_avg_pool2d,
-            "adaptive_max_pool2d": adaptive_max_pool2d}
+            "adaptive_max_pool2d": adaptive_max_pool2d}, {}

@@ -11,6 +11,7 @@ import struct
 from ... import _dtype as D
 from ..._storage import Storage
 from ..._memory import storable
+from . import kernel_table as KT
 from .loader import Region
 from .views import Copier, overlaps, region
 
@@ -30,7 +31,7 @@ def _names(src, dst):
         return ()
     srcs = (s, "u8") if s == "b8" else (s,)
     dsts = (d, "i8") if d == "u8" else (d,)
-    return [f"{a}_{b}_copy" for a in srcs for b in dsts]
+    return [KT.CONVERT[(a, b)] for a in srcs for b in dsts if (a, b) in KT.CONVERT]
 
 
 class Converter:
@@ -42,10 +43,10 @@ class Converter:
         for src in _SHORT:
             for dst in _SHORT:
                 if src is not dst:
-                    self.plans[(src, dst)] = self._plan(src, dst, names)
-        self.fills = {1: ks.x8_fill, 2: ks.x16_fill, 4: ks.x32_fill, 8: ks.x64_fill}
+                    self.plans[(src, dst)] = self.plan_convert(src, dst, names)
+        self.fills = {b: ks.fn(name) for b, name in KT.FILL.items()}
 
-    def _plan(self, src, dst, names):
+    def plan_convert(self, src, dst, names):
         """() for a byte copy, (fn,) direct, (fn1, fn2) via float32, or None."""
         if (src, dst) in _SAME_BITS:
             return ()
@@ -103,5 +104,30 @@ class Converter:
         return True
 
 
-def make(ks):
-    return Converter(ks, Copier(ks))
+def make(ks, copier=None):
+    return Converter(ks, copier or Copier(ks))
+
+
+def bind(ctx):
+    """The copy primitive (strided gathers, writes into views, dtype conversion) and fill."""
+    conv, copier = ctx.converter, ctx.copier
+    from ..._tensor import Tensor
+
+    def copy(out, x):
+        if out.numel() == 0:
+            return None
+        if not out.is_contiguous():        # a write into a view (converted first if need be)
+            if out.dtype is not x.dtype:
+                tmp = Tensor._empty(x.shape, out.dtype)
+                if not conv.convert(tmp, x):
+                    return NotImplemented
+                x = tmp
+            return None if copier.scatter(out, x) else NotImplemented
+        if out.dtype is not x.dtype:       # dtype conversion
+            return None if conv.convert(out, x) else NotImplemented
+        return None if copier.gather(out, x) else NotImplemented
+
+    def fill(out, value):
+        return None if conv.fill(out, value) else NotImplemented
+
+    return {"copy": copy, "fill": fill}, {}

@@ -9,18 +9,34 @@ fit two dims.
 """
 from ... import _dtype as D
 from ..._storage import Storage
-from . import backend as B
+from . import kernel_table as KT
+from .common import prod, two_d
 from ..reference.index import index_select_error
 from .loader import Region
 from .views import fits_i32, region
 
-_INDEX = {D.int64: "i64_index_select", D.int32: "i32_index_select"}
+_INDEX_DTYPES = {D.int64: "i64", D.int32: "i32"}
+
+
+def plan_where(shape, out_strides, *stride_lists):
+    """The where kernel's [m, n] form: (m, n, [(rs, cs) for cond, a, b]) or None."""
+    form = two_d(shape, out_strides, *stride_lists)
+    if form is None:
+        return None
+    m, n, (_, *forms) = form
+    return (m, n, forms) if fits_i32(m, n, *[v for f in forms for v in f]) else None
+
+
+def bind(ctx):
+    g = Gather(ctx)
+    return {"where": g.where, "index_select": g.index_select}, {}
 
 
 class Gather:
-    def __init__(self, ks):
-        self.index_fns = {dt: ks.fn(name) for dt, name in _INDEX.items()}
-        self.where_fns = {1: ks.x8_where, 2: ks.x16_where, 4: ks.x32_where, 8: ks.x64_where}
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.index_fns = {dt: ctx.K.fn(KT.INDEX_SELECT[it]) for dt, it in _INDEX_DTYPES.items()}
+        self.where_fns = {b: ctx.K.fn(name) for b, name in KT.WHERE.items()}
 
     def index_select(self, out, x, dim, index):
         fn = self.index_fns.get(index.dtype)
@@ -31,13 +47,13 @@ class Gather:
             return None
         if x.dim() == 0:
             x = x.reshape(1)
-        x = B._copier.contiguous(x)
-        index = B._copier.contiguous(index)
+        x = self.ctx.contiguous(x)
+        index = self.ctx.contiguous(index)
         if x is None or index is None:
             return NotImplemented
         n = x.shape[dim]
-        outer = B._prod(x.shape[:dim])
-        row_bytes = B._prod(x.shape[dim + 1:]) * x.dtype.itemsize
+        outer = prod(x.shape[:dim])
+        row_bytes = prod(x.shape[dim + 1:]) * x.dtype.itemsize
         if not fits_i32(outer, n, nidx, row_bytes, outer * nidx * row_bytes):
             return NotImplemented
         status = Storage(4)
@@ -56,25 +72,25 @@ class Gather:
         ro = region(out, True)
         if not ro.nbytes:
             return None
-        ops = [B._operand(t, ro, False) for t in (cond, a, b)]
+        ops = [self.ctx.operand(t, ro, False) for t in (cond, a, b)]
         if None in ops:
             return NotImplemented
         (cond, rc), (a, ra), (b, rb) = ops
         os_ = out._strides
-        form = B._two_d(out.shape, os_, cond._strides, a._strides, b._strides)
+        form = plan_where(out.shape, os_, cond._strides, a._strides, b._strides)
         if form is None:     # broadcast pattern beyond 2-D: materialise the inputs
             ts = []
             for t in (cond, a, b):
                 if not (t.is_contiguous() and 0 not in t._strides):
-                    t = B._fresh(t)
+                    t = self.ctx.fresh(t)
                 if t is None:
                     return NotImplemented
                 ts.append(t)
             cond, a, b = ts
             rc, ra, rb = region(cond), region(a), region(b)
-            form = B._two_d(out.shape, os_, cond._strides, a._strides, b._strides)
-        m, n, (_, (crs, ccs), (ars, acs), (brs, bcs)) = form
-        if not fits_i32(m, n, crs, ccs, ars, acs, brs, bcs):
-            return NotImplemented
+            form = plan_where(out.shape, os_, cond._strides, a._strides, b._strides)
+            if form is None:
+                return NotImplemented
+        m, n, ((crs, ccs), (ars, acs), (brs, bcs)) = form
         fn(m, n, rc, crs, ccs, ra, ars, acs, rb, brs, bcs, ro)
         return None

@@ -42,7 +42,7 @@ GEMM_MR, GEMM_NR = 4, 8
 GEMV_NR = 32          # y[n] = x[k] @ B[k, n]: matmul with M == 1, in 32-column chunks
 # y = act(x @ W^T + bias) with W [n, k] read in place (nn.Linear; matmul's `x @ W.T`);
 # act codes are indices into LINEAR_ACTS
-LINEAR_KERNEL = f"f32_linear_{GEMM_MR}x{GEMM_NR}"
+LINEAR_KERNEL = "f32_linear_%dx%d" % (GEMM_MR, GEMM_NR)
 LINEAR_ACTS = (None, "relu", "gelu", "gelu_tanh", "silu")
 
 _UNARY = (("size", "n"), ("in", "x"), ("out", "y"))
@@ -124,70 +124,105 @@ _INDEX_SELECT = (("size", "outer"), ("size", "n"), ("size", "nidx"), ("size", "r
                  ("in", "x"), ("in", "idx"), ("out", "y"), ("out", "status"))
 
 
+# ---- kernel names: every name is spelled here once; call sites use these -------------------
+UNARY = {op: "f32_" + op for op in UNARY_OPS}
+BINARY = {op: "f32_" + op for op in ARITH_OPS + COMPARE_OPS}
+BINARY_FLAT = {op: name + "_flat" for op, name in BINARY.items()}
+BINARY_FLATC = {op: name + "_flatc" for op, name in BINARY.items()}
+REDUCE = {op: "f32_" + op for op in REDUCE_OPS + ARGREDUCE_OPS + ("var",)}
+ROWWISE = {op: "f32_" + op for op in ROWWISE_OPS}
+GEMM = "f32_gemm_%dx%d" % (GEMM_MR, GEMM_NR)
+GEMV = "f32_gemv_1x%d" % GEMV_NR
+LINEAR = LINEAR_KERNEL
+COPY = {bits // 8: "x%d_copy" % bits for bits in COPY_BITS}            # by element bytes
+COPY_STRIDED = {bits // 8: "x%d_copy_strided" % bits for bits in COPY_BITS}
+FILL = {bits // 8: "x%d_fill" % bits for bits in COPY_BITS}
+WHERE = {bits // 8: "x%d_where" % bits for bits in COPY_BITS}
+IM2COL = "f32_im2col"
+DWCONV = "f32_dwconv2d"
+MAX_POOL2D = "f32_max_pool2d"
+MAX_POOL2D_INDICES = "f32_max_pool2d_indices"
+AVG_POOL2D = "f32_avg_pool2d"
+ADAPTIVE_AVG_POOL2D = "f32_adaptive_avg_pool2d"
+ADAPTIVE_MAX_POOL2D = "f32_adaptive_max_pool2d"
+LAYER_NORM = "f32_layer_norm"
+RMS_NORM = "f32_rms_norm"
+SDPA = "f32_sdpa"
+CONVERT = {(src, dst): src + "_" + dst + "_copy" for src, dst in CONVERT_PAIRS}
+INDEX_SELECT = {idx: idx + "_index_select" for idx in ("i64", "i32")}   # by index dtype
+INT_BINARY = {(it, op): it + "_" + op for it in INT_BINARY_DTYPES
+              for op in INT_ARITH_OPS + COMPARE_OPS}
+QGEMV = {q: "f32_" + q + "_gemv_1x4" for q in QUANT_KINDS}
+QGEMM = {q: "f32_" + q + "_gemm_2x4" for q in QUANT_KINDS}
+DEQUANTIZE = {q: q + "_dequantize" for q in QUANT_KINDS}
+QUANTIZE = {q: q + "_quantize" for q in QUANT_KINDS}
+QD8_GEMV = {q: "qd8_f32_" + q + "_gemv_1x4" for q in QUANT_KINDS}
+
+
 def _build():
     ks = []
     for op in UNARY_OPS:
-        ks.append(Kernel("f32_" + op, "unary", op, _UNARY, op in RELAXED_UNARY))
+        ks.append(Kernel(UNARY[op], "unary", op, _UNARY, op in RELAXED_UNARY))
     for op in ARITH_OPS:
-        ks.append(Kernel("f32_" + op, "binary", op, _BINARY, False))
+        ks.append(Kernel(BINARY[op], "binary", op, _BINARY, False))
     for op in COMPARE_OPS:
-        ks.append(Kernel("f32_" + op, "compare", op, _BINARY, False))
+        ks.append(Kernel(BINARY[op], "compare", op, _BINARY, False))
     for op in ARITH_OPS:
-        ks.append(Kernel("f32_" + op + "_flat", "binary_flat", op, _BINARY_FLAT, False))
+        ks.append(Kernel(BINARY_FLAT[op], "binary_flat", op, _BINARY_FLAT, False))
     for op in COMPARE_OPS:
-        ks.append(Kernel("f32_" + op + "_flat", "compare_flat", op, _BINARY_FLAT, False))
+        ks.append(Kernel(BINARY_FLAT[op], "compare_flat", op, _BINARY_FLAT, False))
     for op in ARITH_OPS:
-        ks.append(Kernel("f32_" + op + "_flatc", "binary_flatc", op, _BINARY_FLAT, False))
+        ks.append(Kernel(BINARY_FLATC[op], "binary_flatc", op, _BINARY_FLAT, False))
     for op in COMPARE_OPS:
-        ks.append(Kernel("f32_" + op + "_flatc", "compare_flatc", op, _BINARY_FLAT, False))
+        ks.append(Kernel(BINARY_FLATC[op], "compare_flatc", op, _BINARY_FLAT, False))
     for op in REDUCE_OPS:
-        ks.append(Kernel("f32_" + op, "reduce", op, _MIDDLE, False))
-    ks.append(Kernel("f32_var", "var", "var", _VAR, False))
+        ks.append(Kernel(REDUCE[op], "reduce", op, _MIDDLE, False))
+    ks.append(Kernel(REDUCE["var"], "var", "var", _VAR, False))
     for op in ARGREDUCE_OPS:
-        ks.append(Kernel("f32_" + op, "argreduce", op, _MIDDLE, False))
+        ks.append(Kernel(REDUCE[op], "argreduce", op, _MIDDLE, False))
     for op in ROWWISE_OPS:
-        ks.append(Kernel("f32_" + op, "rowwise", op, _MIDDLE, False))
-    ks.append(Kernel(f"f32_gemm_{GEMM_MR}x{GEMM_NR}", "gemm", "matmul", _GEMM, True))
-    ks.append(Kernel(f"f32_gemv_1x{GEMV_NR}", "gemv", "gemv", _GEMV, True))
-    ks.append(Kernel(LINEAR_KERNEL, "linear", "linear", _LINEAR, True))
-    for bits in COPY_BITS:
-        ks.append(Kernel(f"x{bits}_copy", "copy", "copy", _COPY, False))
-        ks.append(Kernel(f"x{bits}_copy_strided", "copy_strided", "copy", _COPY_STRIDED, False))
-    ks.append(Kernel("f32_im2col", "im2col", "im2col", _IM2COL, False))
-    ks.append(Kernel("f32_dwconv2d", "dwconv", "conv2d", _DWCONV, True))
-    ks.append(Kernel("f32_max_pool2d", "maxpool", "max_pool2d", _MAXPOOL, False))
-    ks.append(Kernel("f32_max_pool2d_indices", "maxpool_indices", "max_pool2d", _MAXPOOL_IDX,
+        ks.append(Kernel(ROWWISE[op], "rowwise", op, _MIDDLE, False))
+    ks.append(Kernel(GEMM, "gemm", "matmul", _GEMM, True))
+    ks.append(Kernel(GEMV, "gemv", "gemv", _GEMV, True))
+    ks.append(Kernel(LINEAR, "linear", "linear", _LINEAR, True))
+    for b in COPY:
+        ks.append(Kernel(COPY[b], "copy", "copy", _COPY, False))
+        ks.append(Kernel(COPY_STRIDED[b], "copy_strided", "copy", _COPY_STRIDED, False))
+    ks.append(Kernel(IM2COL, "im2col", "im2col", _IM2COL, False))
+    ks.append(Kernel(DWCONV, "dwconv", "conv2d", _DWCONV, True))
+    ks.append(Kernel(MAX_POOL2D, "maxpool", "max_pool2d", _MAXPOOL, False))
+    ks.append(Kernel(MAX_POOL2D_INDICES, "maxpool_indices", "max_pool2d", _MAXPOOL_IDX,
                      False))
-    ks.append(Kernel("f32_avg_pool2d", "avgpool", "avg_pool2d", _AVGPOOL, False))
-    ks.append(Kernel("f32_adaptive_avg_pool2d", "adaptive_avgpool", "adaptive_avg_pool2d",
+    ks.append(Kernel(AVG_POOL2D, "avgpool", "avg_pool2d", _AVGPOOL, False))
+    ks.append(Kernel(ADAPTIVE_AVG_POOL2D, "adaptive_avgpool", "adaptive_avg_pool2d",
                      _ADAPTIVE, False))
-    ks.append(Kernel("f32_adaptive_max_pool2d", "adaptive_maxpool", "adaptive_max_pool2d",
+    ks.append(Kernel(ADAPTIVE_MAX_POOL2D, "adaptive_maxpool", "adaptive_max_pool2d",
                      _ADAPTIVE + (("out", "idx"),), False))
-    ks.append(Kernel("f32_layer_norm", "layer_norm", "layer_norm", _LAYER_NORM, False))
-    ks.append(Kernel("f32_rms_norm", "rms_norm", "rms_norm", _RMS_NORM, False))
-    ks.append(Kernel("f32_sdpa", "sdpa", "sdpa", _SDPA, True))
+    ks.append(Kernel(LAYER_NORM, "layer_norm", "layer_norm", _LAYER_NORM, False))
+    ks.append(Kernel(RMS_NORM, "rms_norm", "rms_norm", _RMS_NORM, False))
+    ks.append(Kernel(SDPA, "sdpa", "sdpa", _SDPA, True))
     # dtype conversions, fill, gather, where (backends/wasm/convert.py, gather.py)
-    for src, dst in CONVERT_PAIRS:
-        ks.append(Kernel(f"{src}_{dst}_copy", "convert", "copy", _CONVERT, False))
-    for bits in COPY_BITS:
-        ks.append(Kernel(f"x{bits}_fill", "fill", "fill", _FILL, False))
-    for bits in COPY_BITS:
-        ks.append(Kernel(f"x{bits}_where", "where", "where", _WHERE, False))
-    for idx in ("i64", "i32"):
-        ks.append(Kernel(f"{idx}_index_select", "index_select", "index_select", _INDEX_SELECT,
+    for pair in CONVERT_PAIRS:
+        ks.append(Kernel(CONVERT[pair], "convert", "copy", _CONVERT, False))
+    for b in FILL:
+        ks.append(Kernel(FILL[b], "fill", "fill", _FILL, False))
+    for b in WHERE:
+        ks.append(Kernel(WHERE[b], "where", "where", _WHERE, False))
+    for idx in INDEX_SELECT:
+        ks.append(Kernel(INDEX_SELECT[idx], "index_select", "index_select", _INDEX_SELECT,
                          False))
     for it in INT_BINARY_DTYPES:
         for op in INT_ARITH_OPS:
-            ks.append(Kernel(f"{it}_{op}", "ibinary", op, _BINARY, False))
+            ks.append(Kernel(INT_BINARY[(it, op)], "ibinary", op, _BINARY, False))
         for op in COMPARE_OPS:
-            ks.append(Kernel(f"{it}_{op}", "icompare", op, _BINARY, False))
+            ks.append(Kernel(INT_BINARY[(it, op)], "icompare", op, _BINARY, False))
     for q in QUANT_KINDS:
-        ks.append(Kernel(f"f32_{q}_gemv_1x4", "qgemv", "gemv", _QGEMV, True))
-        ks.append(Kernel(f"f32_{q}_gemm_2x4", "qgemm", "gemm", _QGEMM, True))
-        ks.append(Kernel(f"{q}_dequantize", "dequantize", "dequantize", _DEQUANTIZE, False))
-        ks.append(Kernel(f"{q}_quantize", "quantize", "quantize", _QUANTIZE, False))
+        ks.append(Kernel(QGEMV[q], "qgemv", "gemv", _QGEMV, True))
+        ks.append(Kernel(QGEMM[q], "qgemm", "gemm", _QGEMM, True))
+        ks.append(Kernel(DEQUANTIZE[q], "dequantize", "dequantize", _DEQUANTIZE, False))
+        ks.append(Kernel(QUANTIZE[q], "quantize", "quantize", _QUANTIZE, False))
         # int8 (Q8_0) activations, llama.cpp style: linear(..., activations="int8"), M == 1
-        ks.append(Kernel(f"qd8_f32_{q}_gemv_1x4", "qd8gemv", "gemv", _QD8GEMV, True))
+        ks.append(Kernel(QD8_GEMV[q], "qd8gemv", "gemv", _QD8GEMV, True))
     return {k.name: k for k in ks}
 
 

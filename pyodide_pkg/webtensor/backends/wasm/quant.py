@@ -11,25 +11,28 @@ from ... import _dtype as D
 from ..._storage import Storage
 from ..._tensor import Tensor
 from . import kernel_table as KT
-from . import loader
 from .loader import Region
 from .views import fits_i32, region
 
-try:
-    K = loader.load()
-except loader.LoadError:
-    K = None
-
 F32 = D.float32
 QK = 32
-if K is not None:
-    GEMV = {q: K.fn(f"f32_{q}_gemv_1x4") for q in KT.QUANT_KINDS}
-    GEMM = {q: K.fn(f"f32_{q}_gemm_2x4") for q in KT.QUANT_KINDS}
-    DEQUANTIZE = {q: K.fn(f"{q}_dequantize") for q in KT.QUANT_KINDS}
-    QUANTIZE = {q: K.fn(f"{q}_quantize") for q in KT.QUANT_KINDS}
-    QD8_GEMV = {q: K.fn(f"qd8_f32_{q}_gemv_1x4") for q in KT.QUANT_KINDS}
-else:
-    GEMV = GEMM = DEQUANTIZE = QUANTIZE = QD8_GEMV = {}
+GEMV, GEMM, DEQUANTIZE, QUANTIZE, QD8_GEMV = {}, {}, {}, {}, {}
+
+
+def bind(ctx):
+    """Bind the kernel dicts to ctx.K; returns (primitives, no shortcuts)."""
+    for d, names in ((GEMV, KT.QGEMV), (GEMM, KT.QGEMM), (DEQUANTIZE, KT.DEQUANTIZE),
+                     (QUANTIZE, KT.QUANTIZE), (QD8_GEMV, KT.QD8_GEMV)):
+        d.update({q: ctx.K.fn(name) for q, name in names.items()})
+    return dict(IMPL), {}
+
+
+def plan_quant_linear(m, kind, activations):
+    """(kernel dict, quantise x first?) for quant_linear: M == 1 GEMV (int8 activations: the
+    qd8 GEMV), M > 1 GEMM (int8 activations: on the Q8_0-rounded x)."""
+    if activations == "int8":
+        return (QD8_GEMV if m == 1 else GEMM), True
+    return (GEMV if m == 1 else GEMM), False
 
 
 def _blocks(q, writable=False):
@@ -90,24 +93,25 @@ def quant_linear(out, x, q, activations="float32"):
     n = q.shape[0]
     if not fits_i32(m * k, m * n, q._storage.nbytes):
         return NotImplemented
-    if activations == "int8":
+    kernels, quantize_x = plan_quant_linear(m, q.kind, activations)
+    if quantize_x:
         nb = m * k // QK
         xq = Storage(nb * 34)
         rq = Region(xq, 0, xq.nbytes, True)
         QUANTIZE["q8_0"](nb, rx, rq)
         rq = Region(xq, 0, xq.nbytes, False)
         if m == 1:
-            QD8_GEMV[q.kind](n, k, rq, _blocks(q), region(out, True))
+            kernels[q.kind](n, k, rq, _blocks(q), region(out, True))
             return None
         xh = Tensor._empty((m, k), F32)
         rx = region(xh, True)
         DEQUANTIZE["q8_0"](nb, rq, rx)
         rx = region(xh)
     if m == 1:
-        gemv(n, k, rx, _blocks(q), region(out, True))
+        kernels[q.kind](n, k, rx, _blocks(q), region(out, True))
     else:
-        GEMM[q.kind](m, n, k, rx, _blocks(q), region(out, True))
+        kernels[q.kind](m, n, k, rx, _blocks(q), region(out, True))
     return None
 
-
-IMPL = {"dequantize": dequantize, "dequantize_rows": dequantize_rows, "quantize": quantize, "quant_linear": quant_linear}
+IMPL = {"dequantize": dequantize, "dequantize_rows": dequantize_rows, "quantize": quantize,
+        "quant_linear": quant_linear}

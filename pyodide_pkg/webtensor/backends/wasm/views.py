@@ -7,7 +7,7 @@ import array
 
 from ..._storage import Storage
 from ..._tensor import dense_numel
-from .kernel_table import COPY_MAX_DIM
+from .kernel_table import COPY, COPY_MAX_DIM, COPY_STRIDED
 from .loader import Region
 
 INT32_MAX = 2 ** 31 - 1
@@ -83,8 +83,8 @@ class Copier:
     """Strided gather into contiguous outputs with the x{8,16,32,64}_copy kernels."""
 
     def __init__(self, ks):
-        self.fns = {b // 8: ks.fn(f"x{b}_copy") for b in (8, 16, 32, 64)}
-        self.strided = {b // 8: ks.fn(f"x{b}_copy_strided") for b in (8, 16, 32, 64)}
+        self.fns = {b: ks.fn(name) for b, name in COPY.items()}
+        self.strided = {b: ks.fn(name) for b, name in COPY_STRIDED.items()}
         self._dims = {}  # (shape, strides, ...) -> their int32 Regions: read-only, so reused
 
     def _dim_regions(self, *lists):

@@ -1,0 +1,359 @@
+"""Elementwise family: the unary and binary primitives (float32; int64 binary ops on the xN-ibinary
+kernels) and their shortcuts (a + b, a * 2.0, x.exp(), x.add_(y), ...).
+
+One plan per kind, used by the primitive (out preallocated) and by the shortcut (allocates its
+out after planning):
+  plan_unary(x_strides, out_strides)  -> True when x is read as one flat run like the output
+  plan_binary(shape, out_strides, n, a_strides, b_strides, flat)
+        -> (kind, m, n, a_rs, a_cs, b_rs, b_cs): kind FLAT (same layout: the _flat kernel),
+           FLATC (b one value: _flatc) or TWO_D (the [m, n] strided kernel); a Python scalar
+           operand has strides (). One flat row is one of the constants P_FLAT, P_FLATC,
+           P_CFLAT, P_CC (n None). None: the pattern does not fit two dims.
+Shortcuts accept float32 row-major CPU tensors (one dict lookup: tensor._LAYOUTS) with a tensor
+of the same shape, a row-major tensor whose shape is a suffix of the other's (residual biases,
+RoPE tables, masks), or a Python float/int; anything else returns None (the general path).
+"""
+from ..._storage import _ZERO, Storage, _guards
+from ..._tensor import _LAYOUTS, Tensor, _layout
+from . import kernel_table as KT
+from .common import BOOL, F32, I64, _new_object, new_out, scalar, two_d
+from .loader import Region
+from .views import fits_i32, region
+
+FLAT, FLATC, TWO_D = 0, 1, 2
+# the one-flat-row plans, shared constants (n None: the caller's element count): the hot
+# shortcuts test them by identity
+P_FLAT = (FLAT, 1, None, 0, 1, 0, 1)            # a, b laid out like the output
+P_FLATC = (FLATC, 1, None, 0, 1, 0, 0)          # b one value
+P_CFLAT = (TWO_D, 1, None, 0, 0, 0, 1)          # a one value
+P_CC = (TWO_D, 1, None, 0, 0, 0, 0)             # both one value
+_ROW_PLANS = ((P_CC, P_CFLAT), (P_FLATC, P_FLAT))
+_INT_DTYPES = {"i64": I64}
+
+
+def plan_unary(x_strides, out_strides):
+    """x read as one flat run in the output's order (same strides): the unary kernel's form."""
+    return x_strides == out_strides
+
+
+def plan_binary(shape, os_, n, as_, bs_, flat=True):
+    """The binary kernel and its [m, n] form for out (shape, strides os_, n elements) = a op b
+    with a, b strides as_, bs_ in the output's dims (() for a one-value operand)."""
+    if as_ == os_ and flat:                     # the hot cases first
+        if bs_ == os_:
+            return P_FLAT
+        if not (bs_ and any(bs_)):
+            return P_FLATC
+    acs = 1 if as_ == os_ else 0 if not (as_ and any(as_)) else None
+    bcs = 1 if bs_ == os_ else 0 if not (bs_ and any(bs_)) else None
+    if acs is not None and bcs is not None:     # one flat row: same layout, or a scalar
+        if flat or not acs:
+            return _ROW_PLANS[acs][bcs]
+        return TWO_D, 1, n, 0, 1, 0, bcs
+    zeros = (0,) * len(shape)
+    form = two_d(shape, os_, as_ or zeros, bs_ or zeros)
+    if form is None:
+        return None
+    m, n, (_, (ars, acs), (brs, bcs)) = form
+    if not fits_i32(m, n, ars, acs, brs, bcs):
+        return None
+    return TWO_D, m, n, ars, acs, brs, bcs
+
+
+def bind(ctx):
+    K = ctx.K
+    unary_fns = {op: K.fn(KT.UNARY[op]) for op in KT.UNARY_OPS}
+    # indexed by the plan's kind: FLAT, FLATC, TWO_D
+    binary_fns = {op: (K.fn(KT.BINARY_FLAT[op]), K.fn(KT.BINARY_FLATC[op]), K.fn(KT.BINARY[op]))
+                  for op in KT.ARITH_OPS + KT.COMPARE_OPS}
+    out_dtype = dict([(op, F32) for op in KT.ARITH_OPS] + [(op, BOOL) for op in KT.COMPARE_OPS])
+    int_fns, int_out = {}, {}
+    for (it, op), name in KT.INT_BINARY.items():
+        dt = _INT_DTYPES[it]
+        int_fns[(dt, op)] = K.fn(name)
+        int_out[(dt, op)] = dt if op in KT.INT_ARITH_OPS else BOOL
+
+    def unary(op, out, x, approximate="none", decimals=0, **extra):
+        if op == "gelu" and approximate == "tanh":
+            op = "gelu_tanh"
+        fn = unary_fns.get(op)
+        if fn is None or extra or decimals or x.dtype is not F32 or out.dtype is not F32 or \
+                not out.is_contiguous():
+            return NotImplemented
+        ro = region(out, True)
+        if not ro.nbytes:
+            return None
+        if x._storage is not out._storage and plan_unary(x._strides, out._strides):
+            xr = region(x)
+        else:
+            xr = ctx.operand(x, ro, True)
+            xr = xr and xr[1]
+        if xr is None:
+            return NotImplemented
+        fn(ro.nbytes >> 2, xr, ro)
+        return None
+
+    def operands(out, ro, a, b, flat):
+        """(plan, a region, b region) for the primitives, or None."""
+        if a._storage is not out._storage and b._storage is not out._storage:
+            ra, rb = region(a), region(b)     # fresh output: nothing overlaps, read in place
+            if ra is None or rb is None:
+                return None
+        else:
+            ar, br = ctx.operand(a, ro, False), ctx.operand(b, ro, False)
+            if ar is None or br is None:
+                return None
+            (a, ra), (b, rb) = ar, br
+        n = ro.nbytes // out.dtype.itemsize
+        p = plan_binary(out.shape, out._strides, n, a._strides, b._strides, flat)
+        if p is None:     # broadcast pattern beyond 2-D: materialise the inputs
+            if not (a.is_contiguous() and 0 not in a._strides):
+                a = ctx.fresh(a)
+            if not (b.is_contiguous() and 0 not in b._strides):
+                b = ctx.fresh(b)
+            if a is None or b is None:
+                return None
+            ra, rb = region(a), region(b)
+            p = plan_binary(out.shape, out._strides, n, a._strides, b._strides, flat)
+            if p is None:
+                return None
+        return p, ra, rb
+
+    def binary(op, out, a, b, rounding_mode=None, **extra):
+        if a.dtype is not F32:
+            key = (a.dtype, op)
+            fn = int_fns.get(key)
+            if fn is None or b.dtype is not a.dtype or out.dtype is not int_out[key]:
+                return NotImplemented
+            fns = (None, None, fn)
+        else:
+            fns = binary_fns.get(op)
+            if fns is None or b.dtype is not F32 or out.dtype is not out_dtype[op]:
+                return NotImplemented
+        if extra or rounding_mode is not None or not out.is_contiguous():
+            return NotImplemented
+        ro = region(out, True)
+        if not ro.nbytes:
+            return None
+        r = operands(out, ro, a, b, fns[0] is not None)
+        if r is None:
+            return NotImplemented
+        (kind, m, n, ars, acs, brs, bcs), ra, rb = r
+        if n is None:
+            n = ro.nbytes // out.dtype.itemsize
+        if kind == TWO_D:
+            fns[TWO_D](m, n, ra, ars, acs, rb, brs, bcs, ro)
+        else:
+            fns[kind](n, ra, rb, ro)
+        return None
+
+    shortcuts = {}
+    for op, (flat, flatc, fn) in binary_fns.items():
+        shortcuts[op] = binary_shortcut(fn, flat, flatc, out_dtype[op])
+    for op, fn in unary_fns.items():
+        if op != "gelu_tanh":
+            shortcuts[op] = unary_shortcut(fn)
+    for op in KT.ARITH_OPS:
+        shortcuts[op + "_"] = inplace_shortcut(binary_fns[op][FLAT], binary_fns[op][FLATC])
+    return {"unary": unary, "binary": binary}, shortcuts
+
+
+def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_binary,
+                    _P_FLAT=P_FLAT, _P_FLATC=P_FLATC, _P_CFLAT=P_CFLAT):
+    """a op b for float32 row-major a, b of one shape, a suffix-shaped b (or a), or a Python
+    float/int on either side."""
+    raws = (getattr(flat, "raw", None), getattr(flatc, "raw", None), getattr(fn, "raw", None))
+    raw_flat, raw_flatc, raw_2d = raws
+    osz = out_dtype.itemsize
+
+    def block(a, b, la):
+        """a [..., *B] op b [*B] (or the mirror): the smaller operand repeats over the rows
+        of the larger (the 2-D kernel with a zero row stride)."""
+        if b.dtype is not F32 or b._storage.__class__ is not _S:
+            return None
+        lb = _LAYOUTS.get(b.shape) or _layout(b.shape)
+        if a._strides != la[1] or b._strides != lb[1] or not (la[2] and lb[2]):
+            return None
+        big, small, lbig, lsmall = (a, b, la, lb) if la[2] >= lb[2] else (b, a, lb, la)
+        bs, ss = big.shape, small.shape
+        i = 0
+        while i < len(ss) and ss[i] == 1:
+            i += 1
+        trail = ss[i:]
+        if len(ss) > len(bs) or not trail or bs[len(bs) - len(trail):] != trail:
+            return None
+        sstr = (0,) * (len(bs) - len(trail)) + lsmall[1][i:]
+        n = lbig[2]
+        p = plan(bs, lbig[1], n, lbig[1] if big is a else sstr, sstr if big is a else lbig[1],
+                 False)
+        if p is None:
+            return None
+        return run(p, a, b, la[2], lb[2], lbig)
+
+    def run(p, a, b, na, nb, lay):
+        kind, m, n, ars, acs, brs, bcs = p
+        if n is None:
+            n = lay[2]
+        sa, sb = a._storage, b._storage
+        out, so = new_out(lay[0], lay[1], lay[2] * osz, out_dtype)
+        pa, pb = sa._addr, sb._addr
+        if raws[2] is not None and not _guards[0] and pa is not None and pb is not None and \
+                not (sa.base or sb.base):
+            raws[2](m, n, pa + (a._offset << 2), ars, acs, pb + (b._offset << 2), brs, bcs,
+                    so._addr)
+        else:
+            fn(m, n, Region(sa, a._offset << 2, na << 2, False), ars, acs,
+               Region(sb, b._offset << 2, nb << 2, False), brs, bcs,
+               Region(so, 0, lay[2] * osz, True))
+        return out
+
+    def shortcut(a, b):
+        if a.__class__ is Tensor:
+            sa = a._storage
+            if a.dtype is not F32 or sa.__class__ is not _S:
+                return None
+            shape = a.shape
+            lay = _LAYOUTS.get(shape) or _layout(shape)
+            if b.__class__ is Tensor:
+                if b.shape is not shape and b.shape != shape:
+                    return block(a, b, lay)
+                sb = b._storage
+                if b.dtype is not F32 or sb.__class__ is not _S:
+                    return None
+                bst, ob = b._strides, b._offset << 2
+            elif b.__class__ is float or b.__class__ is int:
+                sb, ob, bst = scalar(b), 0, ()
+                if sb is None:
+                    return None
+            else:
+                return None
+            ast, oa = a._strides, a._offset << 2
+        elif b.__class__ is Tensor and (a.__class__ is float or a.__class__ is int):
+            sb = b._storage
+            if b.dtype is not F32 or sb.__class__ is not _S:
+                return None
+            shape = b.shape
+            lay = _LAYOUTS.get(shape) or _layout(shape)
+            sa, oa, ast, bst, ob = scalar(a), 0, (), b._strides, b._offset << 2
+            if sa is None:
+                return None
+        else:
+            return None
+        n = lay[2]
+        if not n:
+            return None
+        p = plan(shape, lay[1], n, ast, bst)
+        if p is _P_FLAT:
+            raw = raw_flat
+        elif p is _P_FLATC:
+            raw = raw_flatc
+        elif p is _P_CFLAT:
+            raw = raw_2d
+        else:              # strided, or one value each: the primitive's business
+            return None
+        pa, pb = sa._addr, sb._addr
+        if raw is not None and not _guards[0] and pa is not None and pb is not None and \
+                not (sa.base or sb.base):
+            # new_out inlined: this is the hottest path of all
+            so = _new_object(_S)
+            so.buf = buf = _Z * (n * osz)
+            so.base = 0
+            so.nbytes = n * osz
+            so._addr = po = buf.buffer_info()[0]
+            out = _new_object(Tensor)
+            out._storage = so
+            out.shape = lay[0]
+            out._strides = lay[1]
+            out._offset = 0
+            out.dtype = out_dtype
+            if p is _P_CFLAT:
+                raw(1, n, pa + oa, 0, 0, pb + ob, 0, 1, po)
+            else:
+                raw(n, pa + oa, pb + ob, po)
+        else:
+            out, so = new_out(lay[0], lay[1], n * osz, out_dtype)
+            ra = Region(sa, oa, 4 if p is _P_CFLAT else n << 2, False)
+            rb = Region(sb, ob, 4 if p is _P_FLATC else n << 2, False)
+            if p is _P_CFLAT:
+                fn(1, n, ra, 0, 0, rb, 0, 1, Region(so, 0, n * osz, True))
+            else:
+                (flat if p is _P_FLAT else flatc)(n, ra, rb, Region(so, 0, n * osz, True))
+        return out
+    return shortcut
+
+
+def unary_shortcut(fn, _S=Storage, plan=plan_unary):
+    """fn(x) for float32 row-major x (float32 out)."""
+    raw = getattr(fn, "raw", None)
+
+    def shortcut(x):
+        if x.__class__ is not Tensor or x.dtype is not F32:
+            return None
+        sx = x._storage
+        if sx.__class__ is not _S:
+            return None
+        lay = _LAYOUTS.get(x.shape) or _layout(x.shape)
+        n = lay[2]
+        if not n or not plan(x._strides, lay[1]):
+            return None
+        out, so = new_out(lay[0], lay[1], n << 2, F32)
+        px = sx._addr
+        if raw is not None and not _guards[0] and px is not None and not sx.base:
+            raw(n, px + (x._offset << 2), so._addr)
+        else:
+            fn(n, Region(sx, x._offset << 2, n << 2, False), Region(so, 0, n << 2, True))
+        return out
+    return shortcut
+
+
+def inplace_shortcut(flat, flatc, _S=Storage, plan=plan_binary, _P_FLAT=P_FLAT,
+                     _P_FLATC=P_FLATC):
+    """x.op_(y) / x op= y: x float32 row-major, y a float32 tensor of x's shape and layout that
+    is disjoint from x or exactly x, or a Python float/int. Writes x, returns it."""
+    raw_flat, raw_flatc = getattr(flat, "raw", None), getattr(flatc, "raw", None)
+
+    def shortcut(x, y):
+        if x.__class__ is not Tensor or x.dtype is not F32:
+            return None
+        sx = x._storage
+        if sx.__class__ is not _S:
+            return None
+        shape = x.shape
+        lay = _LAYOUTS.get(shape) or _layout(shape)
+        n = lay[2]
+        if not n:
+            return None
+        ox = x._offset << 2
+        if y.__class__ is Tensor:
+            sy = y._storage
+            if y.dtype is not F32 or sy.__class__ is not _S or \
+                    (y.shape is not shape and y.shape != shape):
+                return None
+            yst, oy = y._strides, y._offset << 2
+            if sy is sx and oy != ox and oy < ox + (n << 2) and ox < oy + (n << 2):
+                return None                    # partial overlap: the general path copies
+        elif y.__class__ is float or y.__class__ is int:
+            sy, oy, yst = scalar(y), 0, ()
+            if sy is None:
+                return None
+        else:
+            return None
+        p = plan(shape, lay[1], n, x._strides, yst)
+        if p is _P_FLAT:
+            raw = raw_flat
+        elif p is _P_FLATC:
+            raw = raw_flatc
+        else:
+            return None
+        px, py = sx._addr, sy._addr
+        if raw is not None and not _guards[0] and px is not None and py is not None and \
+                not (sx.base or sy.base):
+            px += ox
+            raw(n, px, py + oy, px)
+        else:
+            (flat if p is _P_FLAT else flatc)(n, Region(sx, ox, n << 2, False),
+                                              Region(sy, oy, 4 if p is _P_FLATC else n << 2,
+                                                     False),
+                                              Region(sx, ox, n << 2, True))
+        return x
+    return shortcut

@@ -1,0 +1,235 @@
+"""Matmul family: the matmul and linear primitives and their shortcuts, on three kernels --
+GEMM (f32_gemm_4x8), GEMV (M == 1) and LINEAR (f32_linear_4x8: y = act(x @ W^T + bias) with
+W [n, k] read in place, which also serves matmul's `x @ W.T`).
+
+  plan_matmul(batch, m, n, k, a_bs, a_rs, a_cs, b_bs, b_rs, b_cs, linear)
+      -> (kind, copy_a, copy_b, ldb): kind GEMM / GEMV / LINEAR; copy_a / copy_b: that operand
+      must be made contiguous first (then plan again); ldb the kernel's B (or W) row stride.
+      a_bs / a_rs None: A's leading dims do not merge into one stride; b_bs None: B's batch
+      dims do not. linear=True: the linear op (W^T as B, bias and activation: always LINEAR).
+The primitives (out preallocated) copy what the plan asks for; the shortcuts (fresh output)
+decline instead.
+"""
+from ..._storage import Storage, _guards
+from ..._tensor import _LAYOUTS, Tensor, _layout
+from . import kernel_table as KT
+from .common import F32, new_out
+from .loader import Region
+from .views import coalesce, fits_i32, overlaps, region
+
+GEMM, GEMV, LINEAR = 0, 1, 2
+_ACT = {a: i for i, a in enumerate(KT.LINEAR_ACTS)}
+
+
+def plan_matmul(batch, m, n, k, a_bs, a_rs, a_cs, b_bs, b_rs, b_cs, linear=False):
+    bt = linear or (n > 1 and k > 1 and b_rs == 1 and b_bs is not None)
+    # the linear kernel's dot-product form (m < 4) reads A rows as vectors: a few rows are
+    # cheap to copy, its strided fallback would pack all of W
+    copy_a = a_bs is None or a_rs is None or (bt and m < 4 and k > 1 and a_cs != 1)
+    if bt:
+        copy_b = b_bs is None or (k > 1 and b_rs != 1)      # W needs unit-stride rows
+        return LINEAR, copy_a, copy_b, (b_cs if n > 1 else k)
+    copy_b = b_bs is None or (n > 1 and b_cs != 1)          # B needs contiguous rows
+    return (GEMV if m == 1 else GEMM), copy_a, copy_b, (b_rs if k > 1 else n)
+
+
+def _batch_stride(t):
+    """The single element stride of t's (flattened) batch dims, or None."""
+    bshape, (bstr,) = coalesce(t.shape[:-2], t._strides[:-2])
+    if not bshape:
+        return 0
+    if len(bshape) == 1:
+        return bstr[0]
+    if all(s == 0 for s in bstr):
+        return 0
+    return None
+
+
+def bind(ctx):
+    K = ctx.K
+    gemm, gemv, lin = K.fn(KT.GEMM), K.fn(KT.GEMV), K.fn(KT.LINEAR)
+
+    def matmul(out, a, b):
+        if a.dtype is not F32 or b.dtype is not F32 or out.dtype is not F32 or \
+                not out.is_contiguous():
+            return NotImplemented
+        if out.numel() == 0:
+            return None
+        m, k = a.shape[-2:]
+        n = b.shape[-1]
+        batch = out.numel() // (m * n)
+        for again in (False, True):     # plan, copy what it asks for, plan once more
+            a_bs, b_bs = _batch_stride(a), _batch_stride(b)
+            (a_rs, a_cs), (b_rs, b_cs) = a._strides[-2:], b._strides[-2:]
+            kind, copy_a, copy_b, ldb = plan_matmul(batch, m, n, k, a_bs, a_rs, a_cs,
+                                                    b_bs, b_rs, b_cs)
+            if again or not (copy_a or copy_b):
+                break
+            a = ctx.contiguous(a) if copy_a else a
+            b = ctx.contiguous(b) if copy_b else b
+            if a is None or b is None:
+                return NotImplemented
+        if batch == 1:
+            a_bs = b_bs = 0
+        ra, rb = region(a), region(b)
+        if ra is None or rb is None or not fits_i32(batch, m, n, k, a_bs, a_rs, a_cs, b_bs, ldb):
+            return NotImplemented
+        ro = region(out, True)
+        if kind == LINEAR:
+            lin(batch, m, n, k, ra, a_bs, a_rs, a_cs, rb, b_bs, ldb, rb, 0, ro, m * n, n, 0)
+        elif kind == GEMV:
+            gemv(batch, n, k, ra, a_bs, a_cs, rb, b_bs, ldb, ro, n)
+        else:
+            gemm(batch, m, n, k, ra, a_bs, a_rs, a_cs, rb, b_bs, ldb, ro, m * n, n)
+        return None
+
+    def own(t, ro):
+        """t itself, or a contiguous copy when t overlaps the output; None if impossible."""
+        r = region(t)
+        if r is not None and not overlaps(r, ro):
+            return t
+        c = type(t)._empty(t.shape, t.dtype)
+        return c if ctx.copier.gather(c, t) else None
+
+    def linear(out, x, w, bias, activation):
+        if x.dtype is not F32 or w.dtype is not F32 or out.dtype is not F32 or \
+                (bias is not None and bias.dtype is not F32) or not out.is_contiguous() or \
+                activation not in _ACT:
+            return NotImplemented
+        n, k = w.shape
+        if out.numel() == 0:
+            return None
+        m = out.numel() // n
+        ro = region(out, True)
+        for again in (False, True):
+            lead, (ls,) = coalesce(x.shape[:-1], x._strides[:-1])   # x as [m, k] rows
+            x_rs = None if len(lead) > 1 else ls[0] if lead else 0
+            x_cs = x._strides[-1] if k > 1 else 1
+            kind, copy_x, copy_w, ldw = plan_matmul(1, m, n, k, 0, x_rs, x_cs,
+                                                    0, w._strides[-1], w._strides[0], True)
+            if again or not (copy_x or copy_w):
+                break
+            x = ctx.contiguous(x) if copy_x else x
+            w = ctx.contiguous(w) if copy_w else w
+            if x is None or w is None:
+                return NotImplemented
+        x, w = own(x, ro), own(w, ro)
+        if bias is not None:
+            bias = ctx.contiguous(bias)
+            if bias is not None:
+                bias = own(bias, ro)
+            if bias is None:
+                return NotImplemented
+        if x is None or w is None:
+            return NotImplemented
+        rx, rw = region(x), region(w)
+        if not fits_i32(m, n, k, x_rs, x_cs, ldw):
+            return NotImplemented
+        rb = region(bias) if bias is not None else rw
+        lin(1, m, n, k, rx, 0, x_rs, x_cs, rw, 0, ldw, rb, 0 if bias is None else 1,
+            ro, 0, n, _ACT[activation])
+        return None
+
+    return {"matmul": matmul, "linear": linear}, \
+        {"matmul": matmul_shortcut(gemm, gemv, lin), "linear": linear_shortcut(lin)}
+
+
+def _rows(t, _S=Storage):
+    """(layout, storage) of a float32 CPU tensor that is row-major with >= 1 dim, else None."""
+    if t.__class__ is not Tensor or t.dtype is not F32:
+        return None
+    shape = t.shape
+    if not shape or t._storage.__class__ is not _S:
+        return None
+    lay = _LAYOUTS.get(shape) or _layout(shape)
+    return lay if t._strides == lay[1] else None
+
+
+def matmul_shortcut(gemm, gemv, lin, _S=Storage, plan=plan_matmul):
+    """a @ b: a row-major [*, m, k] float32, b a 2-D float32 [k, n] that is row-major
+    (GEMM / GEMV) or the transpose of a row-major [n, k] (`x @ W.T`: LINEAR)."""
+    raws = (getattr(gemm, "raw", None), getattr(gemv, "raw", None), getattr(lin, "raw", None))
+
+    def shortcut(a, b):
+        if b.__class__ is not Tensor or len(b.shape) != 2 or b.dtype is not F32 or \
+                b._storage.__class__ is not _S:
+            return None
+        la = _rows(a)
+        if la is None or len(la[0]) < 2:
+            return None
+        k, n = b.shape
+        bst = b._strides
+        if not (bst == (n, 1) or bst == (1, k)):     # row-major, or W.T with W row-major
+            return None
+        if la[0][-1] != k or not (k and n and la[2]):
+            return None
+        m = la[2] // k
+        kind, copy_a, copy_b, ldb = plan(1, m, n, k, 0, k, 1, 0, bst[0], bst[1])
+        if copy_a or copy_b:
+            return None
+        shape = la[0][:-1] + (n,)
+        olay = _LAYOUTS.get(shape) or _layout(shape)
+        out, so = new_out(olay[0], olay[1], m * n << 2, F32)
+        sa, sb = a._storage, b._storage
+        raw = raws[kind]
+        if raw is not None and not _guards[0] and not (sa.base or sb.base) and \
+                sa._addr is not None and sb._addr is not None:
+            pa, pb, po = sa._addr + (a._offset << 2), sb._addr + (b._offset << 2), so._addr
+            if kind == LINEAR:
+                raw(1, m, n, k, pa, 0, k, 1, pb, 0, ldb, pb, 0, po, 0, n, 0)
+            elif kind == GEMV:
+                raw(1, n, k, pa, 0, 1, pb, 0, ldb, po, 0)
+            else:
+                raw(1, m, n, k, pa, 0, k, 1, pb, 0, ldb, po, 0, n)
+        else:
+            ra = Region(sa, a._offset << 2, la[2] << 2, False)
+            rb = Region(sb, b._offset << 2, k * n << 2, False)
+            ro = Region(so, 0, m * n << 2, True)
+            if kind == LINEAR:
+                lin(1, m, n, k, ra, 0, k, 1, rb, 0, ldb, rb, 0, ro, 0, n, 0)
+            elif kind == GEMV:
+                gemv(1, n, k, ra, 0, 1, rb, 0, ldb, ro, 0)
+            else:
+                gemm(1, m, n, k, ra, 0, k, 1, rb, 0, ldb, ro, 0, n)
+        return out
+    return shortcut
+
+
+def linear_shortcut(lin, plan=plan_matmul):
+    """linear(x, W, bias): x row-major float32 [*, k], W a row-major float32 [n, k] (a
+    Parameter is fine), bias None or a row-major float32 [n]; no activation."""
+    raw = getattr(lin, "raw", None)
+
+    def shortcut(x, w, bias=None):
+        lx, lw = _rows(x), _rows(w)
+        if lx is None or lw is None or len(lw[0]) != 2:
+            return None
+        n, k = w.shape
+        if lx[0][-1] != k or not (k and n and lx[2]):
+            return None
+        if bias is not None:
+            lb = _rows(bias)
+            if lb is None or lb[0] != (n,):
+                return None
+        m = lx[2] // k
+        _, copy_x, copy_w, ldw = plan(1, m, n, k, 0, k, 1, 0, 1, k, True)
+        if copy_x or copy_w:
+            return None
+        shape = lx[0][:-1] + (n,)
+        olay = _LAYOUTS.get(shape) or _layout(shape)
+        out, so = new_out(olay[0], olay[1], m * n << 2, F32)
+        sx, sw = x._storage, w._storage
+        sb = sw if bias is None else bias._storage
+        if raw is not None and not _guards[0] and not (sx.base or sw.base or sb.base) and \
+                sx._addr is not None and sw._addr is not None and sb._addr is not None:
+            pw = sw._addr + (w._offset << 2)
+            pb = pw if bias is None else sb._addr + (bias._offset << 2)
+            raw(1, m, n, k, sx._addr + (x._offset << 2), 0, k, 1, pw, 0, ldw,
+                pb, 0 if bias is None else 1, so._addr, 0, n, 0)
+        else:
+            rw = Region(sw, w._offset << 2, n * k << 2, False)
+            rb = rw if bias is None else Region(sb, bias._offset << 2, n << 2, False)
+            lin(1, m, n, k, Region(sx, x._offset << 2, lx[2] << 2, False), 0, k, 1, rw, 0,
+                ldw, rb, 0 if bias is None else 1, Region(so, 0, m * n << 2, True), 0, n, 0)
+        return out
+    return shortcut

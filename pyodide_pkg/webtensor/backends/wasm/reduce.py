@@ -1,0 +1,123 @@
+"""Reduce family: reduce(op, out, x, dims) (sum, mean, prod, amax, amin, logsumexp, var,
+argmax, argmin), softmax / log_softmax / cumsum along one dim, and the reduce-all shortcuts
+(x.sum(), x.mean(), x.prod(), x.amax(), x.amin() with no other argument).
+
+  plan_reduce(shape, dims, contiguous, numel) -> (outer, n, inner, order): the kernels'
+      [outer, n, inner] form with the reduced dims as the middle axis; order None reads x in
+      place, () reads a contiguous copy, a permutation reads a permuted contiguous copy.
+      dims None: all dims of a contiguous x (the shortcuts' case, no work): the constant
+      P_ALL, n None (numel).
+  plan_along(shape, dim, numel) -> (outer, n, inner) for the row-wise kernels.
+"""
+from ..._storage import Storage, _guards
+from ..._tensor import _LAYOUTS, Tensor, _layout
+from . import kernel_table as KT
+from .common import F32, I64, new_out, prod
+from .loader import Region
+from .views import fits_i32, region
+
+_REDUCE_ALL = ("sum", "mean", "prod", "amax", "amin")
+P_ALL = (1, None, 1, None)
+
+
+def plan_reduce(shape, dims, contiguous, numel):
+    if dims is None:
+        return P_ALL if contiguous else None
+    nz = [d for d in range(len(shape)) if shape[d] != 1]       # size-1 dims do not matter
+    red = [i for i, d in enumerate(nz) if d in dims]
+    n = prod(shape[nz[i]] for i in red)
+    rest = prod(shape[d] for d in nz if d not in dims)          # outer * inner
+    if not red:
+        return rest, 1, 1, (None if contiguous else ())
+    if contiguous and red == list(range(red[0], red[-1] + 1)):
+        inner = prod(shape[d] for d in nz[red[-1] + 1:])
+        return (rest // inner if inner else 0), n, inner, None
+    order = tuple([d for d in range(len(shape)) if d not in dims] + list(dims))
+    return rest, n, 1, order
+
+
+def plan_along(shape, dim, numel):
+    if not shape:
+        return 1, 1, 1
+    n = shape[dim]
+    inner = prod(shape[dim + 1:])
+    return numel // (n * inner), n, inner
+
+
+def bind(ctx):
+    K = ctx.K
+    fns = {op: K.fn(name) for op, name in KT.REDUCE.items()}
+    rowwise = {op: K.fn(name) for op, name in KT.ROWWISE.items()}
+
+    def reduce(op, out, x, dims, correction=1, **extra):
+        fn = fns.get(op)
+        if fn is None or extra or x.dtype is not F32 or not out.is_contiguous():
+            return NotImplemented
+        if out.dtype is not (I64 if op in KT.ARGREDUCE_OPS else F32):
+            return NotImplemented
+        numel = out.numel()
+        if numel == 0:
+            return None
+        p = plan_reduce(x.shape, dims, x.is_contiguous(), x.numel())
+        if p is None:
+            return NotImplemented
+        outer, n, inner, order = p
+        if order is not None:
+            x = ctx.contiguous(x.permute(*order) if order else x)
+            if x is None:
+                return NotImplemented
+        if outer * inner != numel or not fits_i32(outer, n, inner):
+            return NotImplemented
+        if op == "var":
+            fn(outer, n, inner, float(correction), region(x), region(out, True))
+        else:
+            fn(outer, n, inner, region(x), region(out, True))
+        return None
+
+    def along(op, out, x, dim):
+        if x.dtype is not F32 or out.dtype is not F32 or not out.is_contiguous():
+            return NotImplemented
+        numel = out.numel()
+        if numel == 0:
+            return None
+        ro = region(out, True)
+        xr = ctx.operand(x, ro, True)
+        if xr is None:
+            return NotImplemented
+        x, rx = xr
+        outer, n, inner = plan_along(x.shape, dim, numel)
+        rowwise[op](outer, n, inner, rx, ro)
+        return None
+
+    impl = {"reduce": reduce,
+            "softmax": lambda out, x, dim: along("softmax", out, x, dim),
+            "log_softmax": lambda out, x, dim: along("log_softmax", out, x, dim),
+            "cumsum": lambda out, x, dim: along("cumsum", out, x, dim)}
+    return impl, {op: reduce_all_shortcut(fns[op]) for op in _REDUCE_ALL}
+
+
+def reduce_all_shortcut(fn, _S=Storage, plan=plan_reduce):
+    """x.op() for float32 row-major x: a 0-dim float32 out, [outer=1, n, inner=1]."""
+    raw = getattr(fn, "raw", None)
+    scal = _layout(())
+
+    def shortcut(x):
+        if x.__class__ is not Tensor or x.dtype is not F32:
+            return None
+        sx = x._storage
+        if sx.__class__ is not _S:
+            return None
+        lay = _LAYOUTS.get(x.shape) or _layout(x.shape)
+        n = lay[2]
+        if not n:
+            return None
+        if plan(None, None, x._strides == lay[1], n) is not P_ALL:
+            return None
+        out, so = new_out(scal[0], scal[1], 4, F32)
+        px = sx._addr
+        if raw is not None and not _guards[0] and px is not None and not sx.base:
+            raw(1, n, 1, px + (x._offset << 2), so._addr)
+        else:
+            fn(1, n, 1, Region(sx, x._offset << 2, n << 2, False), Region(so, 0, 4, True))
+        return out
+    return shortcut
