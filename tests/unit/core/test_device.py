@@ -160,7 +160,7 @@ def test_module_to_moves_parameters_and_buffers():
     assert all(b.device == DEV for b in m.buffers())
     got = m(on_dev(x))
     assert got.device == DEV
-    assert_same(got.cpu(), want, rtol=0, atol=0)
+    assert_same(got.cpu(), want, rtol=1e-5, atol=1e-6)   # reference there, maybe wasm here
     assert m.cpu()[0].weight.device == wt.device("cpu") and m(x).device == wt.device("cpu")
 
 
