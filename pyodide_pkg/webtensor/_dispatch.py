@@ -53,25 +53,37 @@ def get_backend(device="cpu"):
 
 
 def _rebuild():
-    """CHAINS and SLOTS from the active choices (SLOTS' lists are kept: wrappers hold them)."""
-    for slot in SLOTS.values():
-        slot.clear()
+    """CHAINS and SLOTS from the active choices (lists updated in place: wrappers hold them)."""
+    found = {}
     for dev, backends in _BACKENDS.items():
         active, fallback = _ACTIVE[dev], _FALLBACK.get(dev)
         names = [active] + ([fallback] if fallback and fallback != active else [])
         CHAINS.setdefault(dev, [])[:] = [backends[n] for n in names]
         for op, fn in _SHORTCUTS[dev][active].items():
-            slot = SLOTS.get(op)
-            if slot is None:
+            if op not in SLOTS:
                 raise ValueError(f"backend {active!r} brings a shortcut for {op!r}, which takes "
                                  "none (ops.table.SHORTCUT_OPS lists the ops that do)")
-            slot.append(_grad_guard(fn) if _autograd[0] else fn)
+            found.setdefault(op, []).append(_grad_guard(fn) if _autograd[0] else fn)
+    for op, slot in SLOTS.items():
+        fns = found.get(op)
+        slot[0] = None if not fns else fns[0] if len(fns) == 1 else _first(fns)
+
+
+def _first(fns):
+    """One shortcut from several (devices): the first that does not decline."""
+    def first(*args, **kwargs):
+        for f in fns:
+            r = f(*args, **kwargs)
+            if r is not None:
+                return r
+        return None
+    return first
 
 
 def _grad_guard(fn):
     def guarded(*args, **kwargs):
         for a in args:
-            if a.__class__ is Tensor and a.requires_grad:
+            if isinstance(a, Tensor) and a.requires_grad:
                 return None
         return fn(*args, **kwargs)
     return guarded
@@ -144,64 +156,60 @@ def report():
 
 
 def shortcut(name, fn, form="call"):
-    """Op `name`'s function fn, with the active backends' shortcuts for `name` tried first.
-    `form` is how the op is called and so which calls a shortcut sees (its signature):
-      "call"      fn(*args, **kwargs); shortcuts take the op's full signature
+    """Op `name`'s function fn, with the active backends' shortcut for `name` tried first.
+    `form` is how the op is called and so which calls the shortcut sees (its signature):
+      "call"      fn's own signature; the shortcut takes the same arguments
       "unary"     fn(x)
-      "binary"    fn(a, b, ...): shortcuts see (a, b) when nothing else is passed
+      "binary"    fn(a, b, ...): the shortcut sees (a, b) when nothing else is passed
       "operator"  fn(a, b) exactly (Tensor.__add__ & co); "reflected": called as (b, a)
-      "bare"      fn(x, ...): shortcuts see (x) when nothing else is passed (x.sum())
-      "inplace"   fn(x, y, ...): shortcuts see (x, y) when nothing else is passed (x.add_(y))
+      "bare"      fn(x, ...): the shortcut sees (x) when nothing else is passed (x.sum())
+      "inplace"   fn(x, y, ...): the shortcut sees (x, y) when nothing else is passed
     """
-    slot = SLOTS.setdefault(name, [])
-    if form == "unary":
-        def op(x):
-            for s in slot:
-                r = s(x)
-                if r is not None:
-                    return r
-            return fn(x)
-    elif form == "operator":
-        def op(a, b):
-            for s in slot:
-                r = s(a, b)
-                if r is not None:
-                    return r
-            return fn(a, b)
-    elif form == "reflected":
-        def op(b, a):
-            for s in slot:
-                r = s(a, b)
-                if r is not None:
-                    return r
-            return fn(a, b)
-    elif form in ("binary", "inplace"):
-        def op(a, *args, **kwargs):
-            if len(args) == 1 and not kwargs:
-                for s in slot:
-                    r = s(a, args[0])
-                    if r is not None:
-                        return r
-            return fn(a, *args, **kwargs)
-    elif form == "bare":
-        def op(x, *args, **kwargs):
-            if not args and not kwargs:
-                for s in slot:
-                    r = s(x)
-                    if r is not None:
-                        return r
-            return fn(x, *args, **kwargs)
-    else:
-        def op(*args, **kwargs):
-            for s in slot:
-                r = s(*args, **kwargs)
-                if r is not None:
-                    return r
-            return fn(*args, **kwargs)
+    slot = SLOTS.setdefault(name, [None])
+    src = _FORMS.get(form) or _call_form(fn)
+    env = {"slot": slot, "fn": fn}
+    exec(src, env)      # a wrapper with the op's own parameters: no *args packing per call
+    op = env["op"]
+    if form == "call":
+        op.__defaults__, op.__kwdefaults__ = fn.__defaults__, fn.__kwdefaults__
     op.__name__ = op.__qualname__ = getattr(fn, "__name__", name)
     op.__doc__ = fn.__doc__
     op.__wrapped__ = fn
     return op
+
+
+_TRY = """
+    s = slot[0]
+    if s is not None:
+        r = s({args})
+        if r is not None:
+            return r
+"""
+_FORMS = {
+    "unary": "def op(x):" + _TRY.format(args="x") + "    return fn(x)\n",
+    "operator": "def op(a, b):" + _TRY.format(args="a, b") + "    return fn(a, b)\n",
+    "reflected": "def op(b, a):" + _TRY.format(args="a, b") + "    return fn(a, b)\n",
+    "binary": "def op(a, *args, **kwargs):\n    if len(args) == 1 and not kwargs:" +
+              _TRY.format(args="a, args[0]").replace("\n    ", "\n        ") +
+              "    return fn(a, *args, **kwargs)\n",
+    "bare": "def op(x, *args, **kwargs):\n    if not args and not kwargs:" +
+            _TRY.format(args="x").replace("\n    ", "\n        ") +
+            "    return fn(x, *args, **kwargs)\n",
+}
+_FORMS["inplace"] = _FORMS["binary"]
+
+
+def _call_form(fn):
+    """Source of a wrapper with fn's parameters (defaults are set on it afterwards)."""
+    code = fn.__code__
+    names = code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]
+    if code.co_flags & 12 or code.co_posonlyargcount:    # *args/**kwargs: pass them on
+        return ("def op(*args, **kwargs):" + _TRY.format(args="*args, **kwargs") +
+                "    return fn(*args, **kwargs)\n")
+    pos, kw = names[:code.co_argcount], names[code.co_argcount:]
+    params = ", ".join(pos + (("*",) + kw if kw else ()))
+    args = ", ".join(pos + tuple(f"{k}={k}" for k in kw))
+    return f"def op({params}):" + _TRY.format(args=args) + f"    return fn({args})\n"
 
 
 __all__ = ["CHAINS", "dispatch", "register_backend", "set_backend", "get_backend",

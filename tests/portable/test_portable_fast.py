@@ -167,23 +167,24 @@ def lane_hits():
         return counted
 
     with using_backend("wasm"):
-        saved = {op: list(fns) for op, fns in _dispatch.SLOTS.items()}
-        for op, fns in _dispatch.SLOTS.items():
-            fns[:] = [wrap(_kind(op), op, f) for f in fns]
+        saved = {op: slot[0] for op, slot in _dispatch.SLOTS.items()}
+        for op, slot in _dispatch.SLOTS.items():
+            if slot[0] is not None:
+                slot[0] = wrap(_kind(op), op, slot[0])
         try:
             yield hits
         finally:
-            for op, fns in _dispatch.SLOTS.items():
-                fns[:] = saved.get(op, [])
+            for op, slot in _dispatch.SLOTS.items():
+                slot[0] = saved.get(op)
 
 
 def test_lanes_follow_the_backend():
     with using_backend("wasm"):
-        assert all(_dispatch.SLOTS.get(op) for op in ("add", "mul", "lt", "exp", "sum", "add_",
-                                                      "matmul", "linear",
-                                                      "scaled_dot_product_attention"))
+        assert all(_dispatch.SLOTS[op][0] for op in ("add", "mul", "lt", "exp", "sum", "add_",
+                                                     "matmul", "linear",
+                                                     "scaled_dot_product_attention"))
     with using_backend("reference"):
-        assert not any(_dispatch.SLOTS.values())
+        assert not any(slot[0] for slot in _dispatch.SLOTS.values())
 
 
 @pytest.mark.parametrize("name,kind,fn,taken", CASES, ids=[c[0] for c in CASES])

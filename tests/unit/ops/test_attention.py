@@ -108,7 +108,15 @@ def test_long_sequence_like_torch():
                 **TOL["float32"])
 
 
-def test_decomposition_like_torch(monkeypatch):
+@pytest.fixture
+def no_sdpa_shortcut():
+    slot = _dispatch.SLOTS["scaled_dot_product_attention"]
+    saved, slot[0] = slot[0], None
+    yield
+    slot[0] = saved
+
+
+def test_decomposition_like_torch(monkeypatch, no_sdpa_shortcut):
     """A backend without the `sdpa` primitive runs the matmul/softmax decomposition."""
     monkeypatch.delitem(_dispatch.CHAINS["cpu"][0], "sdpa")   # the active backend
     called = []

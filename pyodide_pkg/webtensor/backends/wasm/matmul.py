@@ -135,8 +135,9 @@ def bind(ctx):
 
 
 def _rows(t, _S=Storage):
-    """(layout, storage) of a float32 CPU tensor that is row-major with >= 1 dim, else None."""
-    if t.__class__ is not Tensor or t.dtype is not F32:
+    """(layout, storage) of a float32 CPU tensor that is row-major with >= 1 dim, else None.
+    A Parameter is fine (nn.Linear's weight)."""
+    if not isinstance(t, Tensor) or t.dtype is not F32:
         return None
     shape = t.shape
     if not shape or t._storage.__class__ is not _S:
