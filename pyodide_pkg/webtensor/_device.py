@@ -59,13 +59,21 @@ DEVICES = {}
 # installed): until then the dispatcher skips its scan of the arguments, so a CPU-only program
 # pays one check per dispatch for devices and autograd together.
 IN_USE = [False]
+ON_IN_USE = []    # callbacks run once, when IN_USE turns True (the dispatcher guards shortcuts)
 
 
 def _marking(make):
     def f(*args):
-        IN_USE[0] = True
+        if not IN_USE[0]:
+            mark_in_use()
         return make(*args)
     return f
+
+
+def mark_in_use():
+    IN_USE[0] = True
+    for callback in ON_IN_USE:
+        callback()
 
 
 def register_device(name, storage_class, storage, read_bytes, from_bytes):

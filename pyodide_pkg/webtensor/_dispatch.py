@@ -8,14 +8,15 @@
   device; `set_backend` picks the device's first backend (tests: "reference").
 * A backend may also bring shortcuts: {op name: fn} where fn takes the op's own arguments (before
   broadcasting and type promotion) and returns the result, or None to decline. `shortcut(name,
-  fn)` wraps op `name` once so that the active shortcuts run first; a declined shortcut is not
+  fn)` wraps op `name` once so that the active shortcut runs first; a declined shortcut is not
   asked again in the same call (the op body never asks). A shortcut declines every case whose
-  answer could differ from the op body's, and every tensor not on its own device.
+  answer could differ from the op body's. It never sees another device's tensors: once a
+  second device has tensors, each shortcut is wrapped in a guard for its own device.
 * Autograd is the one optional layer above the backends (`set_autograd_layer`): while none is
   installed, a dispatch costs one check for it; shortcuts are then skipped for inputs that
   require grad.
 """
-from ._device import CPU, IN_USE, as_device, common_device
+from ._device import CPU, DEVICES, IN_USE, ON_IN_USE, as_device, common_device, mark_in_use
 
 Tensor = None  # the Tensor class, set by _tensor.py (which imports this module) once defined
 
@@ -27,6 +28,7 @@ CHAINS = {"cpu": []}  # device type -> [impl, ...] tried in order (lists updated
 _CPU_CHAIN = CHAINS["cpu"]
 SLOTS = {}          # op name -> [shortcut fn, ...] (updated in place: the op wrappers hold it)
 _autograd = [None]
+ON_IN_USE.append(lambda: _rebuild())
 
 
 def register_backend(device, name, impl, shortcuts=None, fallback=False):
@@ -63,6 +65,8 @@ def _rebuild():
             if op not in SLOTS:
                 raise ValueError(f"backend {active!r} brings a shortcut for {op!r}, which takes "
                                  "none (ops.table.SHORTCUT_OPS lists the ops that do)")
+            if IN_USE[0]:
+                fn = _device_guard(fn, DEVICES[dev].device)
             found.setdefault(op, []).append(_grad_guard(fn) if _autograd[0] else fn)
     for op, slot in SLOTS.items():
         fns = found.get(op)
@@ -80,11 +84,22 @@ def _first(fns):
     return first
 
 
-def _grad_guard(fn):
+def _device_guard(fn, dev):
     def guarded(*args, **kwargs):
         for a in args:
-            if isinstance(a, Tensor) and a.requires_grad:
+            if isinstance(a, Tensor) and a._storage.device is not dev:
                 return None
+        for a in kwargs.values():
+            if isinstance(a, Tensor) and a._storage.device is not dev:
+                return None
+        return fn(*args, **kwargs)
+    return guarded
+
+
+def _grad_guard(fn):
+    def guarded(*args, **kwargs):
+        if _requires_grad(args) or _requires_grad(kwargs.values()):
+            return None
         return fn(*args, **kwargs)
     return guarded
 
@@ -93,8 +108,8 @@ def set_autograd_layer(layer):
     """layer(name, args, kwargs, run) handles a dispatch one of whose tensor inputs requires
     grad; run(*args, **kwargs) is the device's backend chain. None removes the layer."""
     _autograd[0] = layer
-    if layer is not None:
-        IN_USE[0] = True     # dispatch looks at its arguments from now on
+    if layer is not None and not IN_USE[0]:
+        mark_in_use()        # dispatch looks at its arguments from now on
     _rebuild()
 
 

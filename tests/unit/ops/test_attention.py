@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings, strategies as st
 
 import webtensor as wt
-from webtensor import _dispatch, backends
+from webtensor import _dispatch
 from webtensor.ops import attention
 from wt_oracle import assert_same, examples, make_pair, raises_like_torch, seeds, to_wt
 

@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from hypothesis import given, settings, strategies as st
 
 import webtensor as wt
-from webtensor import _dispatch, backends
+from webtensor import _dispatch
 from webtensor.ops import norm
 from wt_oracle import (assert_same, examples, layouts, make_pair, raises_like_torch, run_both,
                        seeds, shapes)

@@ -10,7 +10,7 @@ in place) and unit column stride.
 import math
 from ctypes import c_float as _c_float
 
-from ..._storage import Storage, _guards
+from ..._storage import _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
 from .common import F32, new_out
@@ -69,7 +69,7 @@ def bind(ctx):
     return {"sdpa": sdpa}, {"scaled_dot_product_attention": sdpa_shortcut(kern)}
 
 
-def sdpa_shortcut(kern, _S=Storage, plan=plan_sdpa):
+def sdpa_shortcut(kern, plan=plan_sdpa):
     """scaled_dot_product_attention(q, k, v, attn_mask=None, dropout_p=0.0, is_causal=False,
     scale=None, enable_gqa=False) with 4-D float32 CPU q/k/v of one batch size, no mask and
     key/value heads equal to the query's (or dividing them with enable_gqa)."""
@@ -80,8 +80,7 @@ def sdpa_shortcut(kern, _S=Storage, plan=plan_sdpa):
         if attn_mask is not None or dropout_p or is_causal.__class__ is not bool:
             return None
         for t in (q, k, v):
-            if t.__class__ is not Tensor or t.dtype is not F32 or len(t.shape) != 4 or \
-                    t._storage.__class__ is not _S:
+            if t.__class__ is not Tensor or t.dtype is not F32 or len(t.shape) != 4:
                 return None
         B, H, L, E = q.shape
         Bk, Hk, S, Ek = k.shape

@@ -169,7 +169,7 @@ def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_
     def block(a, b, la):
         """a [..., *B] op b [*B] (or the mirror): the smaller operand repeats over the rows
         of the larger (the 2-D kernel with a zero row stride)."""
-        if b.dtype is not F32 or b._storage.__class__ is not _S:
+        if b.dtype is not F32:
             return None
         lb = _LAYOUTS.get(b.shape) or _layout(b.shape)
         if a._strides != la[1] or b._strides != lb[1] or not (la[2] and lb[2]):
@@ -209,18 +209,16 @@ def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_
 
     def shortcut(a, b):
         if a.__class__ is Tensor:
-            sa = a._storage
-            if a.dtype is not F32 or sa.__class__ is not _S:
+            if a.dtype is not F32:
                 return None
-            shape = a.shape
+            sa, shape = a._storage, a.shape
             lay = _LAYOUTS.get(shape) or _layout(shape)
             if b.__class__ is Tensor:
                 if b.shape is not shape and b.shape != shape:
                     return block(a, b, lay)
-                sb = b._storage
-                if b.dtype is not F32 or sb.__class__ is not _S:
+                if b.dtype is not F32:
                     return None
-                bst, ob = b._strides, b._offset << 2
+                sb, bst, ob = b._storage, b._strides, b._offset << 2
             elif b.__class__ is float or b.__class__ is int:
                 sb, ob, bst = scalar(b), 0, ()
                 if sb is None:
@@ -229,10 +227,9 @@ def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_
                 return None
             ast, oa = a._strides, a._offset << 2
         elif b.__class__ is Tensor and (a.__class__ is float or a.__class__ is int):
-            sb = b._storage
-            if b.dtype is not F32 or sb.__class__ is not _S:
+            if b.dtype is not F32:
                 return None
-            shape = b.shape
+            sb, shape = b._storage, b.shape
             lay = _LAYOUTS.get(shape) or _layout(shape)
             sa, oa, ast, bst, ob = scalar(a), 0, (), b._strides, b._offset << 2
             if sa is None:
@@ -282,7 +279,7 @@ def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_
     return shortcut
 
 
-def unary_shortcut(fn, _S=Storage, plan=plan_unary):
+def unary_shortcut(fn, plan=plan_unary):
     """fn(x) for float32 row-major x (float32 out)."""
     raw = getattr(fn, "raw", None)
 
@@ -290,8 +287,6 @@ def unary_shortcut(fn, _S=Storage, plan=plan_unary):
         if x.__class__ is not Tensor or x.dtype is not F32:
             return None
         sx = x._storage
-        if sx.__class__ is not _S:
-            return None
         lay = _LAYOUTS.get(x.shape) or _layout(x.shape)
         n = lay[2]
         if not n or not plan(x._strides, lay[1]):
@@ -306,7 +301,7 @@ def unary_shortcut(fn, _S=Storage, plan=plan_unary):
     return shortcut
 
 
-def inplace_shortcut(flat, flatc, _S=Storage, plan=plan_binary, _P_FLAT=P_FLAT,
+def inplace_shortcut(flat, flatc, plan=plan_binary, _P_FLAT=P_FLAT,
                      _P_FLATC=P_FLATC):
     """x.op_(y) / x op= y: x float32 row-major, y a float32 tensor of x's shape and layout that
     is disjoint from x or exactly x, or a Python float/int. Writes x, returns it."""
@@ -315,10 +310,7 @@ def inplace_shortcut(flat, flatc, _S=Storage, plan=plan_binary, _P_FLAT=P_FLAT,
     def shortcut(x, y):
         if x.__class__ is not Tensor or x.dtype is not F32:
             return None
-        sx = x._storage
-        if sx.__class__ is not _S:
-            return None
-        shape = x.shape
+        sx, shape = x._storage, x.shape
         lay = _LAYOUTS.get(shape) or _layout(shape)
         n = lay[2]
         if not n:
@@ -326,8 +318,7 @@ def inplace_shortcut(flat, flatc, _S=Storage, plan=plan_binary, _P_FLAT=P_FLAT,
         ox = x._offset << 2
         if y.__class__ is Tensor:
             sy = y._storage
-            if y.dtype is not F32 or sy.__class__ is not _S or \
-                    (y.shape is not shape and y.shape != shape):
+            if y.dtype is not F32 or (y.shape is not shape and y.shape != shape):
                 return None
             yst, oy = y._strides, y._offset << 2
             if sy is sx and oy != ox and oy < ox + (n << 2) and ox < oy + (n << 2):

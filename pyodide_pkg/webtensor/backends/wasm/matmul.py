@@ -10,7 +10,7 @@ W [n, k] read in place, which also serves matmul's `x @ W.T`).
 The primitives (out preallocated) copy what the plan asks for; the shortcuts (fresh output)
 decline instead.
 """
-from ..._storage import Storage, _guards
+from ..._storage import _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
 from .common import F32, new_out
@@ -134,26 +134,25 @@ def bind(ctx):
         {"matmul": matmul_shortcut(gemm, gemv, lin), "linear": linear_shortcut(lin)}
 
 
-def _rows(t, _S=Storage):
+def _rows(t):
     """(layout, storage) of a float32 CPU tensor that is row-major with >= 1 dim, else None.
     A Parameter is fine (nn.Linear's weight)."""
     if not isinstance(t, Tensor) or t.dtype is not F32:
         return None
     shape = t.shape
-    if not shape or t._storage.__class__ is not _S:
+    if not shape:
         return None
     lay = _LAYOUTS.get(shape) or _layout(shape)
     return lay if t._strides == lay[1] else None
 
 
-def matmul_shortcut(gemm, gemv, lin, _S=Storage, plan=plan_matmul):
+def matmul_shortcut(gemm, gemv, lin, plan=plan_matmul):
     """a @ b: a row-major [*, m, k] float32, b a 2-D float32 [k, n] that is row-major
     (GEMM / GEMV) or the transpose of a row-major [n, k] (`x @ W.T`: LINEAR)."""
     raws = (getattr(gemm, "raw", None), getattr(gemv, "raw", None), getattr(lin, "raw", None))
 
     def shortcut(a, b):
-        if b.__class__ is not Tensor or len(b.shape) != 2 or b.dtype is not F32 or \
-                b._storage.__class__ is not _S:
+        if b.__class__ is not Tensor or len(b.shape) != 2 or b.dtype is not F32:
             return None
         la = _rows(a)
         if la is None or len(la[0]) < 2:

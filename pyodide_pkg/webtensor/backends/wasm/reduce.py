@@ -9,7 +9,7 @@ argmax, argmin), softmax / log_softmax / cumsum along one dim, and the reduce-al
       P_ALL, n None (numel).
   plan_along(shape, dim, numel) -> (outer, n, inner) for the row-wise kernels.
 """
-from ..._storage import Storage, _guards
+from ..._storage import _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
 from .common import F32, I64, new_out, prod
@@ -96,7 +96,7 @@ def bind(ctx):
     return impl, {op: reduce_all_shortcut(fns[op]) for op in _REDUCE_ALL}
 
 
-def reduce_all_shortcut(fn, _S=Storage, plan=plan_reduce):
+def reduce_all_shortcut(fn, plan=plan_reduce):
     """x.op() for float32 row-major x: a 0-dim float32 out, [outer=1, n, inner=1]."""
     raw = getattr(fn, "raw", None)
     scal = _layout(())
@@ -105,8 +105,6 @@ def reduce_all_shortcut(fn, _S=Storage, plan=plan_reduce):
         if x.__class__ is not Tensor or x.dtype is not F32:
             return None
         sx = x._storage
-        if sx.__class__ is not _S:
-            return None
         lay = _LAYOUTS.get(x.shape) or _layout(x.shape)
         n = lay[2]
         if not n:
