@@ -201,15 +201,21 @@ def linear_shortcut(lin, plan=plan_matmul):
     raw = getattr(lin, "raw", None)
 
     def shortcut(x, w, bias=None):
-        lx, lw = _rows(x), _rows(w)
-        if lx is None or lw is None or len(lw[0]) != 2:
+        # _rows inlined for the three operands: this is every nn.Linear call
+        if not (isinstance(x, Tensor) and isinstance(w, Tensor)) or x.dtype is not F32 or \
+                w.dtype is not F32:
             return None
-        n, k = w.shape
-        if lx[0][-1] != k or not (k and n and lx[2]):
+        ws, xs = w.shape, x.shape
+        if len(ws) != 2 or not xs:
+            return None
+        n, k = ws
+        lx = _LAYOUTS.get(xs) or _layout(xs)
+        if xs[-1] != k or not (k and n and lx[2]) or x._strides != lx[1] or \
+                w._strides != (k, 1):
             return None
         if bias is not None:
-            lb = _rows(bias)
-            if lb is None or lb[0] != (n,):
+            if not isinstance(bias, Tensor) or bias.dtype is not F32 or bias.shape != (n,) or \
+                    bias._strides != (1,):
                 return None
         m = lx[2] // k
         _, copy_x, copy_w, ldw = plan(1, m, n, k, 0, k, 1, 0, 1, k, True)
