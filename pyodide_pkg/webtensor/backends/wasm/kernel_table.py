@@ -112,7 +112,7 @@ CONVERT_PAIRS = (("f32", "f16"), ("f16", "f32"), ("f32", "bf16"), ("bf16", "f32"
                  ("i64", "i32"), ("i32", "i64"), ("u8", "i32"), ("i8", "i32"), ("u8", "i64"),
                  ("i8", "i64"), ("i32", "i8"), ("i64", "i8"), ("i32", "b8"), ("i64", "b8"),
                  ("i8", "b8"))
-# int32 / int64 binary ops (backends/wasm/intbinary.py), f32's 2-D broadcast form
+# int32 / int64 binary ops (backends/wasm/elementwise.py), f32's 2-D broadcast form
 INT_BINARY_DTYPES = ("i64",)   # int64: torch's default integer (i32 cost ~12 KB more)
 INT_ARITH_OPS = ("add", "sub", "mul", "maximum", "minimum")
 _CONVERT = (("size", "n"), ("in", "x"), ("out", "y"))

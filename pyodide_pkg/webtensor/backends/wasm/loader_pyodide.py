@@ -43,7 +43,7 @@ def _bind(lib, name, sym, spec):
     exec(src, ns)  # noqa: S102 - source built above from the kernel table only
     call = ns[name]
     call.__doc__ = f"{sym}({', '.join(n for _, n in spec)})"
-    call.raw = f  # plain ints in (heap addresses for pointers): for the fast lanes
+    call.raw = f  # plain ints in (heap addresses for pointers): for the shortcuts
     return call
 
 
