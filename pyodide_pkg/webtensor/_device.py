@@ -90,17 +90,20 @@ def as_device(d):
     return d if d is None or d.__class__ is device else device(d)
 
 
-def _cpu_read(storage, offset, nbytes):
-    return bytes(storage.view()[offset:offset + nbytes])
+def host_io(make):
+    """(read_bytes, from_bytes) for a storage kept in host memory (a Storage or a subclass;
+    `make(nbytes)` allocates one): the CPU's, and a test device's."""
+    def read_bytes(storage, offset, nbytes):
+        return bytes(storage.view()[offset:offset + nbytes])
+
+    def from_bytes(data):
+        s = make(len(data))
+        s.view()[:] = data
+        return s
+    return read_bytes, from_bytes
 
 
-def _cpu_from(data):
-    s = new_storage(len(data))
-    s.view()[:] = data
-    return s
-
-
-CPU = register_device("cpu", Storage, new_storage, _cpu_read, _cpu_from)
+CPU = register_device("cpu", Storage, new_storage, *host_io(new_storage))
 
 
 def mismatch(d0, d1):

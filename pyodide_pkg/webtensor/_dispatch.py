@@ -26,7 +26,7 @@ _SHORTCUTS = {}     # device type -> {backend name: {op name: fn}}
 _ACTIVE = {}        # device type -> name of the backend chosen first
 CHAINS = {"cpu": []}  # device type -> [impl, ...] tried in order (lists updated in place)
 _CPU_CHAIN = CHAINS["cpu"]
-SLOTS = {}          # op name -> [shortcut fn, ...] (updated in place: the op wrappers hold it)
+SLOTS = {}          # op name -> [shortcut fn or None] (set in place: the op wrappers hold it)
 _autograd = [None]
 ON_IN_USE.append(lambda: _rebuild())
 
@@ -117,7 +117,7 @@ def dispatch(name, *args, **kwargs):
     """Run primitive `name` on the backend chain of its tensor arguments' device."""
     if IN_USE[0]:        # another device has tensors, or an autograd layer is installed
         return _dispatch_scanned(name, args, kwargs)
-    for impl in _CPU_CHAIN:
+    for impl in _CPU_CHAIN:      # _run's loop, inlined: every op of a CPU-only program is here
         fn = impl.get(name)
         if fn is not None:
             r = fn(*args, **kwargs)

@@ -15,19 +15,10 @@ class OtherStorage(Storage):
     __slots__ = ()
 
 
-def _read(st, offset, nbytes):
-    return bytes(st.view()[offset:offset + nbytes])
-
-
-def _from(data):
-    s = OtherStorage(len(data))
-    s.view()[:] = data
-    return s
-
-
 def _other_device():
     if "otherdev" not in _device.DEVICES:
-        _device.register_device("otherdev", OtherStorage, OtherStorage, _read, _from)
+        _device.register_device("otherdev", OtherStorage, OtherStorage,
+                                *_device.host_io(OtherStorage))
         _dispatch.register_backend("otherdev", "reference", reference.IMPL, fallback=True)
     return "otherdev"
 

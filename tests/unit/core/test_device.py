@@ -20,22 +20,12 @@ class HostStorage(Storage):
     __slots__ = ()
 
 
-def _read(st, offset, nbytes):
-    return bytes(st.view()[offset:offset + nbytes])
-
-
-def _from(data):
-    s = HostStorage(len(data))
-    s.view()[:] = data
-    return s
-
-
 SEEN = []
 SPY = {name: (lambda name: lambda *a, **k: SEEN.append(name) or NotImplemented)(name)
        for name in reference.IMPL}
 
 if "testdev" not in _device.DEVICES:
-    _device.register_device("testdev", HostStorage, HostStorage, _read, _from)
+    _device.register_device("testdev", HostStorage, HostStorage, *_device.host_io(HostStorage))
     _dispatch.register_backend("testdev", "spy", SPY)
     _dispatch.register_backend("testdev", "reference", reference.IMPL, fallback=True)
 DEV = wt.device("testdev")
