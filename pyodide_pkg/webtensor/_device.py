@@ -45,12 +45,14 @@ class device:
 class DeviceType:
     """One registered device type: `device` (the torch.device), `storage(nbytes)` -> a zeroed
     storage, `read_bytes(storage, offset, nbytes)` -> bytes on the host, `from_bytes(data)` -> a
-    storage holding them."""
-    __slots__ = ("name", "device", "storage", "read_bytes", "from_bytes")
+    storage holding them; optional `read_bytes_async` (a coroutine function, same arguments):
+    Tensor.cpu_async awaits it (None: read_bytes is called)."""
+    __slots__ = ("name", "device", "storage", "read_bytes", "from_bytes", "read_bytes_async")
 
-    def __init__(self, name, storage, read_bytes, from_bytes):
+    def __init__(self, name, storage, read_bytes, from_bytes, read_bytes_async=None):
         self.name, self.storage = name, storage
         self.read_bytes, self.from_bytes = read_bytes, from_bytes
+        self.read_bytes_async = read_bytes_async
         self.device = None
 
 
@@ -76,11 +78,11 @@ def mark_in_use():
         callback()
 
 
-def register_device(name, storage_class, storage, read_bytes, from_bytes):
+def register_device(name, storage_class, storage, read_bytes, from_bytes, read_bytes_async=None):
     """Add device type `name`; sets `storage_class.device`. Returns the torch.device."""
     if DEVICES:           # every device but the CPU (the first) marks IN_USE when it allocates
         storage, from_bytes = _marking(storage), _marking(from_bytes)
-    DEVICES[name] = entry = DeviceType(name, storage, read_bytes, from_bytes)
+    DEVICES[name] = entry = DeviceType(name, storage, read_bytes, from_bytes, read_bytes_async)
     entry.device = storage_class.device = device(name)
     return entry.device
 

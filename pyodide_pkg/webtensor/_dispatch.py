@@ -151,8 +151,9 @@ def _run(name, chain, args, kwargs):
             r = fn(*args, **kwargs)
             if r is not NotImplemented:
                 return r
+    op = f" (op {args[0]!r})" if args and isinstance(args[0], str) else ""
     raise NotImplementedError(f"webtensor: no backend of device "
-                              f"'{_device_of(args)}' implements primitive {name!r}")
+                              f"'{_device_of(args)}' implements primitive {name!r}{op}")
 
 
 def _requires_grad(args):

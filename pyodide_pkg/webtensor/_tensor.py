@@ -474,6 +474,25 @@ class Tensor:
     def cpu(self):
         return self if self._storage.device is CPU else self._to_device(DEVICES["cpu"])
 
+    async def cpu_async(self):
+        """self.cpu() without blocking: awaits the device's read_bytes_async where it has one
+        (WebGPU's mapAsync); a CPU tensor is returned as is."""
+        st = self._storage
+        if st.device is CPU:
+            return self
+        entry = DEVICES[st.device.type]
+        if entry.read_bytes_async is None:
+            return self.cpu()
+        src = self if self.is_contiguous() else self.contiguous()
+        isz = src.dtype.itemsize
+        data = await entry.read_bytes_async(src._storage, src._offset * isz, src.numel() * isz)
+        lay = _LAYOUTS.get(src.shape) or _layout(tuple(src.shape))
+        return Tensor._make(DEVICES["cpu"].from_bytes(data), lay[0], lay[1], 0, src.dtype)
+
+    async def tolist_async(self):
+        """self.tolist() without blocking (see cpu_async)."""
+        return (await self.cpu_async()).tolist()
+
     def float(self):
         return self.to(D.float32)
 

@@ -75,7 +75,8 @@ the op's own arguments before broadcasting and promotion and returns the result,
 decline. The wasm backend has them for small float32 ops, where Python overhead is the whole
 cost: binary and unary ops, x.sum() & co, x.add_(y) & co, matmul, linear and sdpa.
 
-Devices: "cpu" has the chain wasm -> reference. A new device registers its storage with
+Devices: "cpu" has the chain wasm -> reference; "webgpu" has the one backend webgpu (WGSL; no
+CPU fallback: a case without a kernel raises NotImplementedError). A new device registers its storage with
 webtensor._device.register_device and its backends with webtensor._dispatch.register_backend.
 """
 from .. import _dispatch
@@ -83,6 +84,7 @@ from .._dispatch import dispatch, provides  # noqa: F401  (the one dispatch, re-
 from . import reference as _reference
 
 _dispatch.register_backend("cpu", "reference", _reference.IMPL, fallback=True)
+from . import webgpu as _webgpu  # noqa: E402,F401  (device "webgpu"; touches no GPU until used)
 
 
 def set_backend(name, device="cpu"):

@@ -1,0 +1,108 @@
+"""GPU storage: one pooled WebGPU buffer per tensor storage.
+
+Buffers come in size classes (256 bytes, then 2^k and 1.5 * 2^k), are reused, and go back to
+the pool when their storage is collected (__del__). A reused buffer is zeroed by a recorded fill
+dispatch (the device registry promises zeroed storage). COUNTERS holds the pool's state.
+"""
+from . import _host
+
+POOL_LIMIT = 256 << 20          # pooled bytes kept for reuse; beyond this, destroyed
+COUNTERS = {"live_buffers": 0, "live_bytes": 0, "pooled_buffers": 0, "pooled_bytes": 0,
+            "created": 0, "reused": 0}
+_free = {}                      # size class -> [handle]
+
+
+def size_class(nbytes):
+    if nbytes <= 256:
+        return 256
+    p = 1 << (nbytes - 1).bit_length()
+    return p * 3 // 4 if nbytes <= p * 3 // 4 else p
+
+
+class GPUStorage:
+    """A tensor's bytes in a WebGPU buffer. `device` is set by _device.register_device."""
+    __slots__ = ("handle", "nbytes", "host", "cap", "__weakref__")
+    device = None
+
+    def __del__(self):
+        try:
+            release(self.host, self.handle, self.cap)
+        except Exception:  # noqa: BLE001 - interpreter shutdown: nothing left to free
+            pass
+
+
+def _acquire(host, cap):
+    lst = _free.get(cap)
+    if lst:
+        h = lst.pop()
+        COUNTERS["pooled_buffers"] -= 1
+        COUNTERS["pooled_bytes"] -= cap
+        COUNTERS["reused"] += 1
+        from .backend import zero_buffer
+        zero_buffer(host, h, cap)
+        return h
+    try:
+        h = host.buffer(cap)
+    except Exception:
+        trim(0)                 # give the pool back to the device and try once more
+        h = host.buffer(cap)
+    COUNTERS["created"] += 1
+    return h
+
+
+def release(host, handle, cap):
+    COUNTERS["live_buffers"] -= 1
+    COUNTERS["live_bytes"] -= cap
+    if host.lost is not None:
+        return
+    if COUNTERS["pooled_bytes"] + cap > POOL_LIMIT:
+        host.destroy(handle)
+        return
+    _free.setdefault(cap, []).append(handle)
+    COUNTERS["pooled_buffers"] += 1
+    COUNTERS["pooled_bytes"] += cap
+
+
+def trim(keep=0):
+    """Destroy pooled buffers until at most `keep` bytes stay pooled."""
+    host = _host.current()
+    if host is None:
+        return
+    for cap in sorted(_free, reverse=True):
+        lst = _free[cap]
+        while lst and COUNTERS["pooled_bytes"] > keep:
+            host.destroy(lst.pop())
+            COUNTERS["pooled_buffers"] -= 1
+            COUNTERS["pooled_bytes"] -= cap
+
+
+def allocate(nbytes):
+    """A zeroed GPUStorage of nbytes (the device registry's `storage`)."""
+    host = _host.get()
+    cap = size_class(nbytes)
+    s = GPUStorage.__new__(GPUStorage)
+    s.host, s.nbytes, s.cap = host, nbytes, cap
+    s.handle = _acquire(host, cap)
+    COUNTERS["live_buffers"] += 1
+    COUNTERS["live_bytes"] += cap
+    return s
+
+
+def read_bytes(storage, offset, nbytes):
+    return storage.host.read(storage.handle, offset, nbytes)
+
+
+async def read_bytes_async(storage, offset, nbytes):
+    return await storage.host.read_async(storage.handle, offset, nbytes)
+
+
+def from_bytes(data):
+    s = allocate(len(data))
+    n = len(data)
+    if n:
+        body = n & ~3
+        if body:
+            s.host.write(s.handle, 0, bytes(data[:body]))
+        if n > body:            # the tail word: the rest of it is zero (a fresh storage)
+            s.host.write(s.handle, body, bytes(data[body:]).ljust(4, b"\0"))
+    return s

@@ -1,0 +1,85 @@
+// Prepended to every webtensor kernel (backends/webgpu/kernels.py assembles the sources).
+// Binding 0: the dispatch's params, 64 u32 words:
+//   w[0] numel, w[1] ndim (<= 6), w[2..8) shape,
+//   tensor k (0 = out, 1..3 = inputs): w[8 + 7k] element offset, w[9 + 7k ..] element strides,
+//   w[36..] the kernel's extra words (scalars as f32 bits).
+// Storage buffers are array<u32>: int64 is two words (lo, hi); 1- and 2-byte dtypes are packed
+// 4 / 2 per word (stores into them use atomics, so neighbouring threads never clobber a word).
+struct Params { w: array<vec4<u32>, 16> }
+@group(0) @binding(0) var<uniform> P: Params;
+var<private> INF_BITS: u32 = 0x7f800000u;
+var<private> NAN_BITS: u32 = 0x7fc00000u;
+
+fn p(i: u32) -> u32 { return P.w[i >> 2u][i & 3u]; }
+fn pf(i: u32) -> f32 { return bitcast<f32>(p(i)); }
+fn inf() -> f32 { return bitcast<f32>(INF_BITS); }
+fn nan() -> f32 { return bitcast<f32>(NAN_BITS); }
+
+// element offset of tensor k for the linear index i of the (coalesced) iteration shape
+fn offs(i: u32, k: u32) -> u32 {
+  var rem = i;
+  var o = p(8u + 7u * k);
+  let nd = p(1u);
+  for (var j = 0u; j < nd; j++) {
+    let d = nd - 1u - j;
+    let s = p(2u + d);
+    o += (rem % s) * p(9u + 7u * k + d);
+    rem = rem / s;
+  }
+  return o;
+}
+
+fn erf_f(x: f32) -> f32 {
+  let a = abs(x);
+  if (a < 0.5) {
+    let z = x * x;
+    return x * 1.1283791671 * (1.0 + z * (-0.33333333333 + z * (0.1 + z * (-0.0238095238
+           + z * (0.0046296296 - z * 0.0007575758)))));
+  }
+  let t = 1.0 / (1.0 + 0.3275911 * a);
+  let y = 1.0 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027
+          + t * 1.061405429)))) * exp(-a * a);
+  return select(y, -y, x < 0.0);
+}
+
+fn pow_f(a: f32, b: f32) -> f32 {
+  if (b == 0.0 || a == 1.0) { return 1.0; }
+  if (a != a || b != b) { return nan(); }
+  let m = abs(a);
+  var r: f32;
+  if (m == 0.0) { r = select(0.0, inf(), b < 0.0); }
+  else { r = exp2(b * log2(m)); }
+  if (a < 0.0 || (a == 0.0 && (bitcast<u32>(a) >> 31u) == 1u)) {
+    if (floor(b) != b) { return select(nan(), r, m == 0.0); }
+    let odd = abs(b) < 16777216.0 && (i32(abs(b)) & 1) == 1;
+    if (odd) { return -r; }
+  }
+  return r;
+}
+
+// int64 (two u32 words, two's complement) <-> f32
+fn i64_to_f32(v: vec2<u32>) -> f32 {
+  if ((v.y >> 31u) == 1u) {
+    let lo = ~v.x + 1u;
+    let hi = ~v.y + select(0u, 1u, lo == 0u);
+    return -(f32(hi) * 4294967296.0 + f32(lo));
+  }
+  return f32(v.y) * 4294967296.0 + f32(v.x);
+}
+
+fn f32_to_i64(x: f32) -> vec2<u32> {
+  let m = trunc(abs(x));
+  let hi = u32(m / 4294967296.0);
+  let lo = u32(m - f32(hi) * 4294967296.0);
+  if (x < 0.0) {
+    let nlo = ~lo + 1u;
+    return vec2<u32>(nlo, ~hi + select(0u, 1u, nlo == 0u));
+  }
+  return vec2<u32>(lo, hi);
+}
+
+fn bf16_bits(x: f32) -> u32 {
+  if (x != x) { return 0x7fc0u; }
+  let b = bitcast<u32>(x);
+  return (b + 0x7fffu + ((b >> 16u) & 1u)) >> 16u;
+}

@@ -1,0 +1,34 @@
+"""webtensor.webgpu: the WebGPU device's state (torch.cuda's role for device "webgpu")."""
+from .backends.webgpu import _host, storage as _storage
+
+
+def is_available():
+    """True if a WebGPU adapter and device can be had (creates the host); never raises."""
+    try:
+        _host.get()
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def adapter_info():
+    """The host's info: adapter, backend, fallback, features, limits (raises if unavailable)."""
+    return _host.get().info
+
+
+def memory_stats():
+    """The buffer pool's counters: live_buffers, live_bytes, pooled_buffers, pooled_bytes,
+    created, reused."""
+    return dict(_storage.COUNTERS)
+
+
+def empty_cache():
+    """Destroy the pooled (unused) buffers."""
+    _storage.trim(0)
+
+
+def synchronize():
+    """Submit every recorded dispatch (reads synchronise by themselves)."""
+    h = _host.current()
+    if h is not None:
+        h.flush()
