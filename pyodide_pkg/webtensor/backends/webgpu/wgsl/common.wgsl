@@ -14,6 +14,8 @@ fn p(i: u32) -> u32 { return P.w[i >> 2u][i & 3u]; }
 fn pf(i: u32) -> f32 { return bitcast<f32>(p(i)); }
 fn inf() -> f32 { return bitcast<f32>(INF_BITS); }
 fn nan() -> f32 { return bitcast<f32>(NAN_BITS); }
+// WGSL lets compilers assume no NaN/inf in float comparisons (x != x may fold to false): test bits
+fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 
 // element offset of tensor k for the linear index i of the (coalesced) iteration shape
 fn offs(i: u32, k: u32) -> u32 {
@@ -44,7 +46,7 @@ fn erf_f(x: f32) -> f32 {
 
 fn pow_f(a: f32, b: f32) -> f32 {
   if (b == 0.0 || a == 1.0) { return 1.0; }
-  if (a != a || b != b) { return nan(); }
+  if (is_nan(a) || is_nan(b)) { return nan(); }
   let m = abs(a);
   var r: f32;
   if (m == 0.0) { r = select(0.0, inf(), b < 0.0); }

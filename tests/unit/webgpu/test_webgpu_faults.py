@@ -1,0 +1,70 @@
+"""Faults of the webgpu device: no adapter, a buffer past the adapter's limit, a WGSL error, and
+the pool's leak check."""
+import gc
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import webtensor as torch
+from webtensor import webgpu
+from webtensor.backends.webgpu import _host
+
+DEV = "webgpu"
+PKG = str(Path(torch.__file__).resolve().parents[1])
+
+
+def test_info_and_counters():
+    info = webgpu.adapter_info()
+    assert set(info) >= {"adapter", "backend", "fallback", "features", "limits"}
+    assert info["limits"]["max_buffer_size"] > 0
+    assert set(webgpu.memory_stats()) >= {"live_buffers", "live_bytes", "pooled_buffers"}
+
+
+def test_no_adapter_is_a_clear_error():
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import webtensor as torch\n"
+            "import sys as s; assert 'wgpu' not in s.modules  # importing webtensor loads no wgpu\n"
+            "assert torch.webgpu.is_available() is False\n"
+            "try:\n    torch.ones(2).to('webgpu')\nexcept RuntimeError as e:\n    print('ERR', e)\n"
+            "print((torch.ones(2) + 1).tolist())\n")
+    env = dict(os.environ, VK_ICD_FILENAMES="/nonexistent/icd.json", WGPU_BACKEND_TYPE="Vulkan",
+               VK_DRIVER_FILES="/nonexistent/icd.json")
+    r = subprocess.run([sys.executable, "-c", code, PKG], capture_output=True, text=True, env=env,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "ERR webtensor: the 'webgpu' device is not available" in r.stdout, r.stdout
+    assert "[2.0, 2.0]" in r.stdout
+
+
+def test_buffer_past_the_limit_is_out_of_memory():
+    assert issubclass(torch.OutOfMemoryError, RuntimeError)
+    limit = _host.get().max_buffer
+    with pytest.raises(torch.OutOfMemoryError, match="exceeds the adapter's limit"):
+        torch.empty(limit // 4 + 1024, device=DEV)
+    assert (torch.ones(3, device=DEV) * 2).tolist() == [2.0, 2.0, 2.0]     # still usable
+
+
+def test_wgsl_error_names_the_kernel():
+    with pytest.raises(RuntimeError, match="'bad_kernel'"):
+        _host.get().pipeline("bad_kernel", "fn bad_kernel( {")
+    assert (torch.ones(2, device=DEV) + 1).tolist() == [2.0, 2.0]
+
+
+def test_pool_reuses_and_frees_buffers():
+    gc.collect()
+    x = torch.ones(64, 64, device=DEV)
+    base = webgpu.memory_stats()
+    for _ in range(200):
+        x = (x * 1.0001 + 0.5).tanh().exp()
+        y = torch.where(x > 1.5, x, -x)
+        x = y.abs()
+    x.tolist()
+    del x, y
+    gc.collect()
+    after = webgpu.memory_stats()
+    assert after["live_buffers"] == base["live_buffers"] - 1
+    assert after["live_bytes"] == base["live_bytes"] - 64 * 64 * 4
+    assert after["created"] - base["created"] <= 4            # the loop reuses its buffers
+    assert after["reused"] - base["reused"] >= 800
