@@ -13,7 +13,13 @@ _LIMITS = ("max-buffer-size", "max-storage-buffer-binding-size",
            "max-storage-buffers-per-shader-stage", "max-compute-workgroups-per-dimension",
            "max-compute-invocations-per-workgroup", "max-compute-workgroup-size-x",
            "max-compute-workgroup-storage-size")
-_RECORD_FEATURES = ("shader-f16", "subgroup", "subgroups", "timestamp-query")
+_FEATURES = {"shader-f16": "shader-f16", "subgroup": "subgroups", "subgroups": "subgroups",
+             "timestamp-query": "timestamp-query"}       # wgpu-native's name -> WebGPU's
+
+
+def _js_name(limit):
+    head, *rest = limit.split("-")
+    return head + "".join(w[:1].upper() + w[1:] for w in rest)
 
 
 class Host(H.Host):
@@ -32,8 +38,8 @@ class Host(H.Host):
             "adapter": f"{ai.get('vendor', '')} {ai.get('device', '')}".strip(),
             "backend": f"wgpu-native {ai.get('backend_type', '')}".strip(),
             "fallback": ai.get("adapter_type", "") == "CPU",
-            "features": {f for f in adapter.features if f in _RECORD_FEATURES},
-            "limits": {k.replace("-", "_"): int(v) for k, v in want.items()},
+            "features": {_FEATURES[f] for f in adapter.features if f in _FEATURES},
+            "limits": {_js_name(k): int(v) for k, v in want.items()},
         }
         self.max_buffer = min(int(lim["max-buffer-size"]),
                               int(lim["max-storage-buffer-binding-size"]))
