@@ -199,8 +199,8 @@ def test_device_mismatch_and_uncovered_primitives():
         g + c
     with pytest.raises(NotImplementedError, match="'reduce'.*'sum'"):
         g.sum()
-    with pytest.raises(NotImplementedError, match="'binary'.*'add'.*int64"):
-        torch.arange(3, device=DEV) + torch.arange(3, device=DEV)
+    with pytest.raises(NotImplementedError, match="'binary'.*'add'.*int16"):
+        torch.arange(3, device=DEV, dtype=torch.int16) + 1
     assert (c + 1).tolist() == [2.0, 2.0, 2.0]          # the CPU path is untouched
 
 
@@ -225,3 +225,31 @@ def test_module_to_webgpu():
     net.to(DEV)
     assert all(p.device.type == DEV for p in net.parameters())
     close(net(x.to(DEV)), want, False)
+
+
+INT_OPS = ["add", "sub", "mul", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge"]
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64"])
+@pytest.mark.parametrize("op", INT_OPS)
+def test_integer_binary_vs_cpu(dtype, op):
+    r = random.Random(len(op))
+    big = 2 ** 40 if dtype == "int64" else 2 ** 20
+    vals = [r.randint(-big, big) for _ in range(24)] + [0, -1, 1, 2 ** 31 - 1, -2 ** 31]
+    b_vals = [r.randint(-big, big) for _ in range(24)] + [0, 1, -1, 1, -1]
+    if op == "mul":
+        vals = [v // 2 ** 12 for v in vals]
+    a = torch.tensor(vals, dtype=getattr(torch, dtype))
+    b = torch.tensor(b_vals, dtype=getattr(torch, dtype))
+    f = getattr(torch, op)
+    close(f(a.to(DEV), b.to(DEV)), f(a, b), True)
+    close(f(a.to(DEV).reshape(29, 1), b.to(DEV)[:5]), f(a.reshape(29, 1), b[:5]), True)
+
+
+@pytest.mark.parametrize("op", ["logical_and", "logical_or", "logical_xor", "eq", "ne"])
+def test_bool_binary_vs_cpu(op):
+    a = torch.tensor([True, True, False, False])
+    b = torch.tensor([True, False, True, False])
+    f = getattr(torch, op)
+    close(f(a.to(DEV), b.to(DEV)), f(a, b), True)
+    close(f(a.to(DEV).reshape(4, 1), b.to(DEV)), f(a.reshape(4, 1), b), True)

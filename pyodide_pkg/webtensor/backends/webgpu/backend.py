@@ -140,16 +140,14 @@ def _unary(op, out, x, approximate="none", decimals=0, **p):
 
 
 def _binary(op, out, a, b, rounding_mode=None, **p):
-    if _name(a.dtype) != "float32" or _name(b.dtype) != "float32":
-        raise _unsupported("binary", a.dtype, op=op)
+    dt = _name(a.dtype)
     if op == "div" and rounding_mode:
         op = f"div_{rounding_mode}"
-    if op in K.COMPARE:
-        if _name(out.dtype) != "bool":
-            raise _unsupported("binary", a.dtype, out.dtype, op=op)
-    elif op not in K.BINARY_F32 or _name(out.dtype) != "float32":
+    values, preds = K.BINARY.get(dt, ({}, {}))
+    want = "bool" if op in preds else dt if op in values else None
+    if want is None or _name(b.dtype) != dt or _name(out.dtype) != want:
         raise _unsupported("binary", a.dtype, op=op)
-    return _run(f"binary_{op}_float32", out, [a, b])
+    return _run(f"binary_{op}_{dt}", out, [a, b])
 
 
 def _where(out, cond, a, b):

@@ -136,6 +136,20 @@ BINARY_F32 = {
 }
 COMPARE = {"eq": "a == b", "ne": "a != b", "lt": "a < b", "le": "a <= b", "gt": "a > b",
            "ge": "a >= b"}
+_INT = {"add": "a + b", "sub": "a - b", "mul": "a * b", "maximum": "max(a, b)",
+        "minimum": "min(a, b)"}
+_LOGICAL = {"logical_and": "(a != 0u) && (b != 0u)", "logical_or": "(a != 0u) || (b != 0u)",
+            "logical_xor": "(a != 0u) != (b != 0u)"}
+# dtype -> ({op: value expression}, {op: bool expression (output dtype bool)})
+BINARY = {
+    "float32": (BINARY_F32, COMPARE),
+    "int32": (_INT, COMPARE),
+    "int64": ({"add": "add64(a, b)", "sub": "sub64(a, b)", "mul": "mul64(a, b)",
+               "maximum": "select(a, b, lt64(a, b))", "minimum": "select(b, a, lt64(a, b))"},
+              {"eq": "all(a == b)", "ne": "any(a != b)", "lt": "lt64(a, b)",
+               "le": "!lt64(b, a)", "gt": "lt64(b, a)", "ge": "!lt64(a, b)"}),
+    "bool": ({}, dict(_LOGICAL, eq="a == b", ne="a != b")),
+}
 
 
 def source(name):
@@ -146,14 +160,15 @@ def source(name):
         if op in UNARY_F32:
             return elementwise(name, "float32", [("x", "float32")],
                                f"{_UNARY_PRE.get(op, '')}st_B0(offs(i, 0u), {UNARY_F32[op]});")
-    if kind == "binary" and rest.endswith("_float32"):
-        op = rest[:-len("_float32")]
-        if op in BINARY_F32:
-            return elementwise(name, "float32", [("a", "float32"), ("b", "float32")],
-                               f"st_B0(offs(i, 0u), {BINARY_F32[op]});")
-        if op in COMPARE:
-            return elementwise(name, "bool", [("a", "float32"), ("b", "float32")],
-                               f"st_B0(offs(i, 0u), select(0u, 1u, {COMPARE[op]}));")
+    if kind == "binary":
+        op, _, dt = rest.rpartition("_")
+        values, preds = BINARY.get(dt, ({}, {}))
+        if op in values:
+            return elementwise(name, dt, [("a", dt), ("b", dt)],
+                               f"st_B0(offs(i, 0u), {values[op]});")
+        if op in preds:
+            return elementwise(name, "bool", [("a", dt), ("b", dt)],
+                               f"st_B0(offs(i, 0u), select(0u, 1u, {preds[op]}));")
     if kind == "copy" and rest in ("e1", "e2", "e4", "e8"):
         return elementwise(name, rest, [("x", rest)], "st_B0(offs(i, 0u), x);")
     if kind == "copy":
