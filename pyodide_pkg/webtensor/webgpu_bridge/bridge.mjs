@@ -253,7 +253,9 @@ function bindGroup(c, pid, p, ids) {
 
 // Encode every dispatch of `cmds` into one compute pass and submit. -> "" or the errors that
 // WebGPU reported since the previous call (this batch's own errors come at the next call).
-export function run(cmds, params) {
+// `free` (optional Int32Array): buffers to destroy once this batch is submitted (Python's
+// destroy() of a buffer that recorded dispatches still use), so that costs no extra call.
+export function run(cmds, params, free = null) {
   const c = current();
   if (params.byteLength > 0) {
     if (c.uniform === null || c.uniform.size < params.byteLength) {
@@ -267,7 +269,7 @@ export function run(cmds, params) {
     }
     c.device.queue.writeBuffer(c.uniform, 0, params);
   }
-  const names = new Set();
+  const used = new Set();
   const done = scoped(c, "dispatch batch");
   try {
     const encoder = c.device.createCommandEncoder();
@@ -278,7 +280,7 @@ export function run(cmds, params) {
       if (p === undefined) throw fail("internal", `no pipeline with id ${pid}`);
       if (p.error) throw new Error(p.error);
       if (p.pipeline === null) throw fail("validation", `kernel '${p.name}' has no pipeline`);
-      names.add(p.name);
+      used.add(p);
       const n = cmds[i++];
       const ids = Array.from(cmds.subarray(i, i + n));
       i += n;
@@ -291,13 +293,18 @@ export function run(cmds, params) {
     c.device.queue.submit([encoder.finish()]);
   } finally {
     done();
+    if (free !== null) for (const id of free) destroyBuffer(id);
   }
-  // Name the kernels of a failing batch (Dawn's message names the pipeline label too).
+  // Name the kernels of a failing batch (Dawn's message names the pipeline label too), with
+  // the compile errors of those that failed to compile (when Python could not wait for them).
   const scope = c.pending[c.pending.length - 1];
-  const kernels = [...names].join(", ");
   scope.then((msg) => {
     const i = msg ? c.errors.indexOf(msg) : -1;
-    if (i >= 0) c.errors[i] = msg.replace("dispatch batch", `dispatch batch (kernels: ${kernels})`);
+    if (i < 0) return;
+    const kernels = [...used].map((p) => p.name).join(", ");
+    const why = [...used].filter((p) => p.error).map((p) => p.error.replace(/^\w+: /, ""));
+    c.errors[i] = msg.replace("dispatch batch", `dispatch batch (kernels: ${kernels})`) +
+      (why.length ? "\n" + why.join("\n") : "");
   });
   return takeErrors(c);
 }

@@ -8,8 +8,10 @@ asynchronous: `await Host.create()` works everywhere; `Host.create_sync()` works
 the user to call `await webtensor.webgpu.init()` first.
 
 JS calls: `record()` only appends to Python lists (cmds: array('i'), params: bytearray);
-`flush()` hands both to the bridge in ONE call, `run(cmds, params)`. cmds per dispatch:
-pipeline id, number of buffers, buffer ids..., params byte offset, groups x, y, z.
+`flush()` hands both to the bridge in ONE call, `run(cmds, params, free)`. cmds per dispatch:
+pipeline id, number of buffers, buffer ids..., params byte offset, groups x, y, z; params: each
+dispatch's block in its own 256-byte slot; free: buffers destroy()ed while recorded dispatches
+still used them (destroyed right after the submit).
 """
 from __future__ import annotations
 
@@ -88,6 +90,7 @@ class Host(_host.Host):
         self._cmds = array("i")
         self._params = bytearray()
         self._n = 0
+        self._free = array("i")       # buffers to destroy after the next submit
         self._on_lost = create_proxy(self._set_lost)
         bridge.onLost(self._on_lost)
 
@@ -158,11 +161,11 @@ class Host(_host.Host):
         return handle
 
     def destroy(self, handle: int):
-        if self._sizes.pop(handle, None) is None:
+        if self._sizes.pop(handle, None) is None or self.lost is not None:
             return
-        if self._n:          # recorded dispatches may still use it
-            self.flush()
-        if self.lost is None:
+        if self._n:          # recorded dispatches may use it: destroyed by the next run()
+            self._free.append(handle)
+        else:
             self._bridge.destroyBuffer(handle)
 
     def write(self, handle: int, offset: int, data):
@@ -224,9 +227,10 @@ class Host(_host.Host):
             return
         self.check()
         from pyodide.ffi import to_js
-        cmds, params = self._cmds, self._params
-        self._cmds, self._params, self._n = array("i"), bytearray(), 0
-        err = self._call("dispatch", self._bridge.run, to_js(cmds), to_js(params))
+        cmds, params, free = self._cmds, self._params, self._free
+        self._cmds, self._params, self._n, self._free = array("i"), bytearray(), 0, array("i")
+        err = self._call("dispatch", self._bridge.run, to_js(cmds), to_js(params),
+                         to_js(free) if free else None)
         if err:
             self._raise(str(err))
 
