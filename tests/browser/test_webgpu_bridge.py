@@ -165,6 +165,18 @@ try:
 finally:
     host_browser.can_run_sync = orig
 
+# a dispatch that fails validation (2 buffers for a 3-buffer kernel): RuntimeError naming it
+add = host.pipeline("add", ADD)
+h1, h2 = host.buffer(16), host.buffer(16)
+host.record(add, [h1, h2], struct.pack("<I", 4), (1, 1, 1))
+try:
+    host.read(h1, 0, 16)
+except RuntimeError as e:
+    assert "kernels: add" in str(e), str(e)
+    print("DISPATCH-VALIDATION-OK", repr(str(e)[:160]))
+else:
+    raise AssertionError("an invalid dispatch did not raise")
+
 # larger than maxBufferSize: OutOfMemoryError, and the device is still usable
 limit = host.info["limits"]["maxBufferSize"]
 try:
@@ -308,7 +320,7 @@ def test_roundtrip_one_run_per_flush(run_webgpu):
 def test_faults(run_webgpu):
     code, out, _ = run_webgpu(FAULTS)
     assert code == 0, out[-3000:]
-    for marker in ("COMPILE-ERROR-OK", "NO-PARAMS-OK", "ENTRY-POINT-OK", "LATE-COMPILE-ERROR-OK", "NO-JSPI-READ-OK", "OOM-OK",
+    for marker in ("COMPILE-ERROR-OK", "NO-PARAMS-OK", "ENTRY-POINT-OK", "LATE-COMPILE-ERROR-OK", "NO-JSPI-READ-OK", "DISPATCH-VALIDATION-OK", "OOM-OK",
                    "OOM-SCOPE-OK", "USABLE-AFTER-ERRORS-OK", "LOST-OK"):
         assert marker in out, (marker, out[-3000:])
 

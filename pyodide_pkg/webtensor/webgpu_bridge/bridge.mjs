@@ -186,7 +186,7 @@ function bindGroupLayout(c, name, code) {
     throw fail("validation", `WGSL kernel '${name}': binding 0 of group 0 must be ` +
                "`var<uniform> params` (bindings 1.. the storage buffers)");
   }
-  return c.device.createBindGroupLayout({ label: name, entries });
+  return c.device.createBindGroupLayout({ entries });   // unlabelled: Dawn dedupes layouts
 }
 
 // Compile once. Returns a promise of null or an error string naming the kernel; the error is
@@ -208,7 +208,7 @@ export function createPipeline(id, name, code) {
     if (entry.layout !== null) {
       entry.pipeline = c.device.createComputePipeline({
         label: name,
-        layout: c.device.createPipelineLayout({ label: name, bindGroupLayouts: [entry.layout] }),
+        layout: c.device.createPipelineLayout({ bindGroupLayouts: [entry.layout] }),
         compute: { module, entryPoint: name },
       });
     }
