@@ -71,7 +71,8 @@ def webtensor_wheel() -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright_session():
+    """One Playwright per session (browsers with other flags launch from it)."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -79,9 +80,14 @@ def browser():
     if not Path(serve.CHROMIUM).exists():
         missing(f"{serve.CHROMIUM} not found (apt-get install chromium)")
     with sync_playwright() as p:
-        b = serve.launch_chromium(p)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session):
+    b = serve.launch_chromium(playwright_session)
+    yield b
+    b.close()
 
 
 def _site(tmp_path_factory, name, dist, wheel, extra=None):

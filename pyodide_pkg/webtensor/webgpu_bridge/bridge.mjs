@@ -1,0 +1,363 @@
+// webtensor's WebGPU bridge: the thin JavaScript side of the "webgpu" device.
+//
+// Python (backends/webgpu/host_browser.py) loads this module from the installed wheel and is
+// its only caller. It stays thin on purpose: no kernels, no tensor logic, only
+//   init({powerPreference})                  adapter + device -> {adapter, backend, fallback,
+//                                             features, limits}
+//   createBuffer(id, nbytes) / destroyBuffer(id) / writeBuffer(id, offset, Uint8Array)
+//   createPipeline(id, name, wgsl)           -> Promise<null | error string> (compile check)
+//   run(cmds, params)                        ONE call per flush: encodes a batch of dispatches
+//                                             into one command encoder and submits it
+//   read(id, offset, nbytes)                 -> Promise<Uint8Array> (pooled MAP_READ staging)
+//   onLost(callback), lostReason(), pendingErrors(), destroyDevice() (tests)
+//
+// cmds (Int32Array), per dispatch:
+//   pipeline id, n, buffer id * n, params byte offset (a multiple of 256), groups x, y, z
+// params (Uint8Array): every dispatch's uniform block, each in its own 256-byte slot; written
+// once per run into one uniform buffer bound at binding 0 with a dynamic offset, so a bind
+// group depends only on (pipeline, buffers) and is cached.
+//
+// Errors: synchronous failures throw Error; errors that WebGPU reports later (error scopes,
+// shader compilation) are queued and surface at the next run() (returned as a string) or
+// read() (rejected). Every message starts with its kind: "oom: ", "validation: ", "lost: ",
+// "internal: ", which Python maps to host.OutOfMemoryError / RuntimeError.
+
+const PARAMS_BYTES = 256;
+const USAGE_STORAGE = 0x80 | 0x04 | 0x08;           // STORAGE | COPY_SRC | COPY_DST
+const WANTED_FEATURES = ["shader-f16", "subgroups", "timestamp-query"];
+
+let ctx = null;     // the current device and its tables; replaced by init()
+
+const fail = (kind, msg) => new Error(`${kind}: ${msg}`);
+
+function current() {
+  if (ctx === null) throw fail("internal", "the WebGPU bridge is not initialised (init())");
+  if (ctx.lost !== null) throw fail("lost", ctx.lost);
+  return ctx;
+}
+
+// ---- device --------------------------------------------------------------------------------
+
+export async function init({ powerPreference = "high-performance" } = {}) {
+  const gpu = globalThis.navigator?.gpu;
+  if (!gpu) {
+    throw fail("unavailable", "navigator.gpu is missing: this browser has no WebGPU " +
+               "(Chromium/Edge 113+, Firefox 141+, Safari 26+; headless Chromium needs " +
+               "--enable-unsafe-webgpu)");
+  }
+  const adapter = await gpu.requestAdapter({ powerPreference });
+  if (!adapter) throw fail("unavailable", "navigator.gpu.requestAdapter() returned null");
+  // Ask for everything the adapter can do: the defaults (e.g. 256 MiB maxBufferSize) are lower.
+  const requiredLimits = {};
+  for (const k in adapter.limits) {
+    if (typeof adapter.limits[k] === "number") requiredLimits[k] = adapter.limits[k];
+  }
+  const requiredFeatures = WANTED_FEATURES.filter((f) => adapter.features.has(f));
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
+  const info = adapter.info ?? {};
+  const c = {
+    device, lost: null, lostCallbacks: [],
+    buffers: new Map(),       // id -> GPUBuffer
+    pipelines: new Map(),     // id -> {name, pipeline, layout, error}
+    bindGroups: new Map(),    // "pipeline:buf,buf" -> GPUBindGroup
+    bufferGroups: new Map(),  // buffer id -> Set of bindGroups keys that use it
+    uniform: null,            // GPUBuffer (UNIFORM | COPY_DST), grows
+    staging: [],              // free MAP_READ | COPY_DST buffers
+    pending: [],              // promises of error strings (or null) not yet reported
+    errors: [],               // error strings not yet reported
+  };
+  if (ctx !== null && ctx.lost === null) ctx.device.destroy();   // one device at a time
+  ctx = c;
+  device.lost.then((e) => {
+    c.lost = `${e.reason}${e.message ? ": " + e.message : ""}`;
+    for (const cb of c.lostCallbacks) { try { cb(c.lost); } catch (_) { /* ignore */ } }
+  });
+  device.addEventListener("uncapturederror", (e) => c.errors.push(`validation: ${e.error.message}`));
+  const limits = {};
+  for (const k in device.limits) {
+    if (typeof device.limits[k] === "number") limits[k] = device.limits[k];
+  }
+  return {
+    adapter: [info.vendor, info.architecture, info.device, info.description]
+      .filter((s) => s).join(" ") || "unknown",
+    backend: "browser",
+    fallback: Boolean(info.isFallbackAdapter ?? adapter.isFallbackAdapter),
+    features: [...device.features],
+    limits,
+  };
+}
+
+// Called with the reason when the device is lost (Python sets host.lost without a JS call).
+export function onLost(callback) {
+  const c = current();
+  c.lostCallbacks.push(callback);
+}
+
+export function lostReason() { return ctx === null ? null : ctx.lost; }
+
+// For the fault tests: lose the device on purpose.
+export function destroyDevice() { if (ctx !== null) ctx.device.destroy(); }
+
+// Collect errors that WebGPU has reported since the last call: -> string ("" if none).
+function takeErrors(c) {
+  const e = c.errors.splice(0);
+  return e.join("\n");
+}
+
+// Push scopes; return a function that pops them and queues any error (labelled by `what`).
+function scoped(c, what, oomKind = "oom") {
+  c.device.pushErrorScope("out-of-memory");
+  c.device.pushErrorScope("validation");
+  return () => {
+    const v = c.device.popErrorScope();
+    const o = c.device.popErrorScope();
+    const p = Promise.all([v, o]).then(([ve, oe]) => {
+      if (oe) return `oom: ${what}: ${oe.message}`;
+      if (ve) return `${oomKind === "oom-on-validation" ? "oom" : "validation"}: ${what}: ${ve.message}`;
+      return null;
+    }, (err) => (c.lost !== null ? `lost: ${c.lost}` : `internal: ${what}: ${err}`));
+    c.pending.push(p);
+    p.then((msg) => {
+      const i = c.pending.indexOf(p);
+      if (i >= 0) c.pending.splice(i, 1);
+      if (msg) c.errors.push(msg);
+    });
+  };
+}
+
+// Wait for every queued error scope; -> string of errors ("" if none).
+export async function pendingErrors() {
+  if (ctx === null) return "";
+  const c = ctx;
+  await Promise.all(c.pending);
+  return takeErrors(c);
+}
+
+// ---- buffers -------------------------------------------------------------------------------
+
+export function createBuffer(id, nbytes) {
+  const c = current();
+  const size = Math.max(4, Math.ceil(nbytes / 4) * 4);
+  // With our fixed usage, the only validation failure of createBuffer is the size: report it
+  // (like the out-of-memory scope) as "oom".
+  const done = scoped(c, `createBuffer(${size} bytes)`, "oom-on-validation");
+  const buf = c.device.createBuffer({ size, usage: USAGE_STORAGE, label: `wt${id}` });
+  done();
+  c.buffers.set(id, buf);      // WebGPU zero-initialises buffers
+}
+
+export function destroyBuffer(id) {
+  if (ctx === null) return;
+  const c = ctx;
+  const buf = c.buffers.get(id);
+  if (buf === undefined) return;
+  c.buffers.delete(id);
+  for (const key of c.bufferGroups.get(id) ?? []) c.bindGroups.delete(key);
+  c.bufferGroups.delete(id);
+  buf.destroy();
+}
+
+export function writeBuffer(id, offset, data) {
+  const c = current();
+  c.device.queue.writeBuffer(buffer(c, id), offset, data);
+}
+
+function buffer(c, id) {
+  const b = c.buffers.get(id);
+  if (b === undefined) throw fail("internal", `no WebGPU buffer with id ${id}`);
+  return b;
+}
+
+// ---- pipelines -----------------------------------------------------------------------------
+
+// `@group(0) @binding(k) var<uniform|storage[, read|read_write]>` declarations of the kernel.
+const BINDING = /(?:@group\(\s*0\s*\)\s*)?@binding\(\s*(\d+)\s*\)\s*(?:@group\(\s*0\s*\)\s*)?var\s*<\s*(\w+)\s*(?:,\s*(\w+))?\s*>/g;
+
+function bindGroupLayout(c, name, code) {
+  const entries = [];
+  for (const m of code.matchAll(BINDING)) {
+    const binding = Number(m[1]);
+    const buffer = m[2] === "uniform"
+      ? { type: "uniform", hasDynamicOffset: true }
+      : { type: m[3] === "read_write" ? "storage" : "read-only-storage" };
+    entries.push({ binding, visibility: 4 /* COMPUTE */, buffer });
+  }
+  if (!entries.some((e) => e.binding === 0 && e.buffer.type === "uniform")) {
+    throw fail("validation", `WGSL kernel '${name}': binding 0 of group 0 must be ` +
+               "`var<uniform> params` (bindings 1.. the storage buffers)");
+  }
+  return c.device.createBindGroupLayout({ entries });   // unlabelled: Dawn dedupes layouts
+}
+
+// Compile once. Returns a promise of null or an error string naming the kernel; the error is
+// also remembered so that run() refuses the pipeline. WGSL compile errors (getCompilationInfo)
+// come first; then binding-declaration and pipeline-creation errors (validation scope).
+export function createPipeline(id, name, code) {
+  const c = current();
+  const entry = { name, pipeline: null, layout: null, error: null };
+  c.pipelines.set(id, entry);
+  const done = scoped(c, `kernel '${name}'`);
+  let module, layoutError = null;
+  try {
+    module = c.device.createShaderModule({ label: name, code });
+    try {
+      entry.layout = bindGroupLayout(c, name, code);
+    } catch (err) {
+      layoutError = err.message;
+    }
+    if (entry.layout !== null) {
+      entry.pipeline = c.device.createComputePipeline({
+        label: name,
+        layout: c.device.createPipelineLayout({ bindGroupLayouts: [entry.layout] }),
+        compute: { module, entryPoint: name },
+      });
+    }
+  } finally {
+    done();
+  }
+  const scope = c.pending[c.pending.length - 1];
+  return Promise.all([module.getCompilationInfo(), scope]).then(([info, other]) => {
+    if (other) {                  // reported here: not again at the next run()
+      const i = c.errors.indexOf(other);
+      if (i >= 0) c.errors.splice(i, 1);
+    }
+    const errs = info.messages.filter((m) => m.type === "error")
+      .map((m) => `  line ${m.lineNum}:${m.linePos}: ${m.message}`);
+    if (errs.length) {
+      entry.error = `validation: WGSL kernel '${name}' failed to compile:\n${errs.join("\n")}`;
+    } else {
+      entry.error = layoutError ?? other;
+    }
+    return entry.error;
+  });
+}
+
+// ---- the one entry point per flush --------------------------------------------------------
+
+function bindGroup(c, pid, p, ids) {
+  const key = `${pid}:${ids.join(",")}`;
+  let g = c.bindGroups.get(key);
+  if (g !== undefined) return g;
+  const entries = [{ binding: 0, resource: { buffer: c.uniform, offset: 0, size: PARAMS_BYTES } }];
+  ids.forEach((id, i) => entries.push({ binding: i + 1, resource: { buffer: buffer(c, id) } }));
+  g = c.device.createBindGroup({ label: p.name, layout: p.layout, entries });
+  if (c.bindGroups.size > 8192) { c.bindGroups.clear(); c.bufferGroups.clear(); }
+  c.bindGroups.set(key, g);
+  for (const id of ids) {
+    let s = c.bufferGroups.get(id);
+    if (s === undefined) c.bufferGroups.set(id, (s = new Set()));
+    s.add(key);
+  }
+  return g;
+}
+
+// Encode every dispatch of `cmds` into one compute pass and submit. -> "" or the errors that
+// WebGPU reported since the previous call (this batch's own errors come at the next call).
+// `free` (optional Int32Array): buffers to destroy once this batch is submitted (Python's
+// destroy() of a buffer that recorded dispatches still use), so that costs no extra call.
+export function run(cmds, params, free = null) {
+  const c = current();
+  if (params.byteLength > 0) {
+    if (c.uniform === null || c.uniform.size < params.byteLength) {
+      let size = 16384;
+      while (size < params.byteLength) size *= 2;
+      if (c.uniform !== null) c.uniform.destroy();
+      c.uniform = c.device.createBuffer({ size, usage: 0x40 | 0x08 /* UNIFORM|COPY_DST */,
+                                         label: "webtensor params" });
+      c.bindGroups.clear();            // they point at the old uniform buffer
+      c.bufferGroups.clear();
+    }
+    c.device.queue.writeBuffer(c.uniform, 0, params);
+  }
+  const used = new Set();
+  const done = scoped(c, "dispatch batch");
+  try {
+    const encoder = c.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    for (let i = 0; i < cmds.length;) {
+      const pid = cmds[i++];
+      const p = c.pipelines.get(pid);
+      if (p === undefined) throw fail("internal", `no pipeline with id ${pid}`);
+      if (p.error) throw new Error(p.error);
+      if (p.pipeline === null) throw fail("validation", `kernel '${p.name}' has no pipeline`);
+      used.add(p);
+      const n = cmds[i++];
+      const ids = Array.from(cmds.subarray(i, i + n));
+      i += n;
+      const offset = cmds[i++];
+      pass.setPipeline(p.pipeline);
+      pass.setBindGroup(0, bindGroup(c, pid, p, ids), [offset]);
+      pass.dispatchWorkgroups(cmds[i++], cmds[i++], cmds[i++]);
+    }
+    pass.end();
+    c.device.queue.submit([encoder.finish()]);
+  } finally {
+    done();
+    if (free !== null) for (const id of free) destroyBuffer(id);
+  }
+  // Name the kernels of a failing batch (Dawn's message names the pipeline label too), with
+  // the compile errors of those that failed to compile (when Python could not wait for them).
+  const scope = c.pending[c.pending.length - 1];
+  scope.then((msg) => {
+    const i = msg ? c.errors.indexOf(msg) : -1;
+    if (i < 0) return;
+    const kernels = [...used].map((p) => p.name).join(", ");
+    const why = [...used].filter((p) => p.error).map((p) => p.error.replace(/^\w+: /, ""));
+    c.errors[i] = msg.replace("dispatch batch", `dispatch batch (kernels: ${kernels})`) +
+      (why.length ? "\n" + why.join("\n") : "");
+  });
+  return takeErrors(c);
+}
+
+// ---- readback ------------------------------------------------------------------------------
+
+function takeStaging(c, size) {
+  let best = -1;
+  for (let i = 0; i < c.staging.length; i++) {
+    const s = c.staging[i].size;
+    if (s >= size && (best < 0 || s < c.staging[best].size)) best = i;
+  }
+  if (best >= 0) return c.staging.splice(best, 1)[0];
+  let rounded = 4096;
+  while (rounded < size) rounded *= 2;
+  return c.device.createBuffer({ size: rounded, usage: 0x01 | 0x08 /* MAP_READ|COPY_DST */,
+                                 label: "webtensor staging" });
+}
+
+function giveStaging(c, buf) {
+  c.staging.push(buf);
+  // keep the pool small: drop the largest beyond 8 buffers
+  if (c.staging.length > 8) {
+    c.staging.sort((a, b) => a.size - b.size);
+    c.staging.pop().destroy();
+  }
+}
+
+// Copy bytes [offset, offset + nbytes) of buffer `id` out: -> Promise<Uint8Array>.
+// Rejects with the first error WebGPU reported for anything before it.
+export async function read(id, offset, nbytes) {
+  const c = current();
+  const src = buffer(c, id);
+  const start = offset & ~3;                               // copies need 4-byte alignment
+  const end = Math.min(src.size, Math.ceil((offset + nbytes) / 4) * 4);
+  const size = Math.max(4, end - start);
+  const staging = takeStaging(c, size);
+  const encoder = c.device.createCommandEncoder();
+  encoder.copyBufferToBuffer(src, start, staging, 0, end - start);
+  c.device.queue.submit([encoder.finish()]);
+  try {
+    await staging.mapAsync(1 /* GPUMapMode.READ */, 0, size);
+  } catch (err) {
+    await Promise.race([c.device.lost, new Promise((r) => setTimeout(r, 50))]);
+    if (c.lost !== null) throw fail("lost", c.lost);
+    staging.destroy();
+    throw fail("internal", `mapAsync failed: ${err}`);
+  }
+  const out = new Uint8Array(staging.getMappedRange(0, size)).slice(offset - start,
+                                                                     offset - start + nbytes);
+  staging.unmap();
+  giveStaging(c, staging);
+  const errors = await pendingErrors();
+  if (errors) throw new Error(errors);
+  return out;
+}

@@ -1,0 +1,338 @@
+"""The WebGPU bridge (webgpu_bridge/bridge.mjs) and its Python host (host_browser.Host) in
+Pyodide on a headless Chromium page: SwiftShader's adapter under --enable-unsafe-webgpu.
+
+Each test runs Python on a fresh page of tests/browser/runner.html (entered through
+runPythonAsync, so pyodide.ffi.run_sync works) with the wheel under test installed.
+"""
+import json
+import time
+import urllib.parse
+
+import pytest
+
+WEBGPU_FLAGS = ["--enable-unsafe-webgpu"]
+
+# Shared prelude: a Host, the `add` kernel, a JS-call counter around the bridge.
+PRELUDE = r'''
+import asyncio, struct
+from array import array
+import js
+from pyodide.code import run_js
+from webtensor.backends.webgpu import host as host_mod, host_browser
+
+ADD = """
+struct Params { n: u32, }
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> a: array<f32>;
+@group(0) @binding(2) var<storage, read> b: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@compute @workgroup_size(64)
+fn add(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let i = gid.x;
+  if (i < params.n) { out[i] = a[i] + b[i]; }
+}
+"""
+
+def f32(values):
+    return array("f", values).tobytes()
+
+def floats(data):
+    return array("f", data).tolist()
+
+def count_calls(host):
+    """Replace host._bridge with a wrapper counting calls per function -> the JS counts."""
+    wrap = run_js("""(m) => {
+      const calls = {};
+      const w = {};
+      for (const k of Object.keys(m)) {
+        w[k] = typeof m[k] !== "function" ? m[k]
+             : (...a) => { calls[k] = (calls[k] || 0) + 1; return m[k](...a); };
+      }
+      return [w, calls];
+    }""")
+    w, calls = wrap(host._bridge)
+    host._bridge = w
+    return lambda: calls.to_py()
+
+host = await host_browser.Host.create()
+print("INFO", host.info["adapter"], host.info["fallback"], sorted(host.info["features"]))
+'''
+
+ROUNDTRIP = PRELUDE + r'''
+n = 1000
+a = [float(i) for i in range(n)]
+b = [0.5 * i for i in range(n)]
+ha, hb, hc, hd, he = (host.buffer(4 * n) for _ in range(5))
+host.write(ha, 0, f32(a))
+host.write(hb, 0, f32(b))
+assert floats(host.read(hc, 0, 4 * n)) == [0.0] * n, "buffers start zeroed"
+add = host.pipeline("add", ADD)
+assert host.pipeline("add", ADD) == add, "compiled once per name"
+calls = count_calls(host)
+groups = ((n + 63) // 64, 1, 1)
+host.record(add, [ha, hb, hc], struct.pack("<I", n), groups)          # c = a + b
+host.record(add, [hc, hb, hd], struct.pack("<I", n), groups)          # d = c + b
+host.record(add, [hd, ha, he], struct.pack("<I", n // 2), groups)     # e = d + a (first half)
+assert calls() == {}, f"record() must not call JS: {calls()}"
+host.flush()
+assert calls() == {"run": 1}, f"one bridge.run per flush: {calls()}"
+host.flush()                                                           # nothing recorded
+assert calls() == {"run": 1}, calls()
+
+e = floats(host.read(he, 0, 4 * n))                                   # synchronous (run_sync)
+assert e == [3 * x for x in a[: n // 2]] + [0.0] * (n - n // 2), e[:8]
+d = floats(await host.read_async(hd, 0, 4 * n))                       # asynchronous
+assert d == [2 * x for x in a], d[:8]
+part = floats(host.read(hd, 4 * 10, 4 * 3))                           # offset + length
+assert part == [20.0, 22.0, 24.0], part
+assert host.read(hd, 4 * 10 + 1, 2) == f32([20.0])[1:3], "unaligned read"
+print("ROUNDTRIP-OK")
+
+# FLUSH_EVERY: 130 dispatches -> runs at 64 and 128, the last 2 at flush(); still one per flush
+before = calls().get("run", 0)
+for i in range(130):
+    host.record(add, [ha, hb, hc], struct.pack("<I", n), groups)
+assert calls().get("run", 0) - before == 130 // host_mod.FLUSH_EVERY, calls()
+host.flush()
+assert calls().get("run", 0) - before == 130 // host_mod.FLUSH_EVERY + 1, calls()
+assert set(calls()) <= {"run", "read", "writeBuffer", "createBuffer"}, calls()
+assert floats(host.read(hc, 0, 8)) == [0.0, 1.5]
+host.destroy(he)
+
+# destroy() of a buffer that a recorded dispatch uses: freed by that flush's run, no extra call
+before = dict(calls())
+tmp = host.buffer(4 * n)
+host.record(add, [ha, hb, tmp], struct.pack("<I", n), groups)
+host.record(add, [tmp, ha, hc], struct.pack("<I", n), groups)        # c = 2a + b
+host.destroy(tmp)
+host.flush()
+after = calls()
+assert after.get("run", 0) == before.get("run", 0) + 1, (before, after)
+assert after.get("destroyBuffer", 0) == before.get("destroyBuffer", 0), (before, after)
+assert floats(host.read(hc, 0, 12)) == [0.0, 2.5, 5.0]
+print("BATCH-OK", calls())
+'''
+
+FAULTS = PRELUDE + r'''
+# a WGSL error: RuntimeError naming the kernel, device still usable
+BROKEN = ADD.replace("fn add", "fn broken_kernel").replace("out[i] = a[i] + b[i];", "out[i] = a[i] + ;")
+for _ in range(2):                # a failed compile is not cached: it raises again
+    try:
+        host.pipeline("broken_kernel", BROKEN)
+    except RuntimeError as e:
+        assert "WGSL kernel 'broken_kernel' failed to compile" in str(e), str(e)
+        assert "line 10" in str(e), str(e)
+        print("COMPILE-ERROR-OK", repr(str(e)[:300]))
+    else:
+        raise AssertionError("a WGSL syntax error did not raise")
+try:
+    host.pipeline("no_params", "@compute @workgroup_size(1) fn no_params() {}")
+except RuntimeError as e:
+    assert "no_params" in str(e) and "binding 0" in str(e), str(e)
+    print("NO-PARAMS-OK", e)
+else:
+    raise AssertionError("a kernel without the params binding did not raise")
+try:
+    host.pipeline("wrong_entry", ADD)        # compiles, but has no entry point `wrong_entry`
+except RuntimeError as e:
+    assert "wrong_entry" in str(e), str(e)
+    print("ENTRY-POINT-OK", repr(str(e)[:200]))
+else:
+    raise AssertionError("a missing entry point did not raise")
+
+# without JSPI the compile error surfaces at the next read, still naming the kernel
+orig = host_browser.can_run_sync
+host_browser.can_run_sync = lambda: False
+try:
+    bad = host.pipeline("late_kernel", ADD.replace("fn add", "fn late_kernel").replace("a[i] +", "a[i] + undefined_name +"))
+    h = host.buffer(16)
+    host.record(bad, [h, h, h], struct.pack("<I", 4), (1, 1, 1))
+    try:
+        await host.read_async(h, 0, 16)
+    except RuntimeError as e:
+        assert "late_kernel" in str(e) and "failed to compile" in str(e), str(e)
+        print("LATE-COMPILE-ERROR-OK", repr(str(e)[:300]))
+    else:
+        raise AssertionError("a deferred WGSL error did not raise")
+    # the synchronous read names the async form
+    try:
+        host.read(h, 0, 16)
+    except RuntimeError as e:
+        assert "await t.cpu_async()" in str(e) and "JSPI" in str(e), str(e)
+        print("NO-JSPI-READ-OK")
+    else:
+        raise AssertionError("read without JSPI did not raise")
+finally:
+    host_browser.can_run_sync = orig
+
+# a dispatch that fails validation (2 buffers for a 3-buffer kernel): RuntimeError naming it
+add = host.pipeline("add", ADD)
+h1, h2 = host.buffer(16), host.buffer(16)
+host.record(add, [h1, h2], struct.pack("<I", 4), (1, 1, 1))
+try:
+    host.read(h1, 0, 16)
+except RuntimeError as e:
+    assert "kernels: add" in str(e), str(e)
+    print("DISPATCH-VALIDATION-OK", repr(str(e)[:160]))
+else:
+    raise AssertionError("an invalid dispatch did not raise")
+
+# larger than maxBufferSize: OutOfMemoryError, and the device is still usable
+limit = host.info["limits"]["maxBufferSize"]
+try:
+    host.buffer(limit + 4)
+except host_mod.OutOfMemoryError as e:
+    assert isinstance(e, RuntimeError)
+    print("OOM-OK", e)
+else:
+    raise AssertionError("no OutOfMemoryError")
+# the same refused by WebGPU itself (Python's check bypassed): reported at the next read
+host.info["limits"]["maxBufferSize"] = 2 ** 62
+big = host.buffer(limit + 4)
+h = host.buffer(8)
+try:
+    host.read(h, 0, 8)
+except host_mod.OutOfMemoryError as e:
+    print("OOM-SCOPE-OK", str(e)[:120])
+else:
+    raise AssertionError("createBuffer past maxBufferSize was not reported")
+host.info["limits"]["maxBufferSize"] = limit
+host.destroy(big)
+add = host.pipeline("add", ADD)
+ha, hb, hc = (host.buffer(16) for _ in range(3))
+host.write(ha, 0, f32([1, 2, 3, 4]))
+host.write(hb, 0, f32([10, 20, 30, 40]))
+host.record(add, [ha, hb, hc], struct.pack("<I", 4), (1, 1, 1))
+assert floats(host.read(hc, 0, 16)) == [11.0, 22.0, 33.0, 44.0]
+print("USABLE-AFTER-ERRORS-OK")
+
+# device lost: host.lost set (through the bridge's callback), then clear RuntimeErrors
+assert host.lost is None
+host._bridge.destroyDevice()
+for _ in range(100):
+    if host.lost is not None:
+        break
+    await asyncio.sleep(0.02)
+assert host.lost is not None, "device.lost did not reach host.lost"
+for call in (lambda: host.read(hc, 0, 16), lambda: host.buffer(16),
+             lambda: host.record(add, [ha, hb, hc], b"", (1, 1, 1))):
+    try:
+        call()
+    except RuntimeError as e:
+        assert "device was lost" in str(e), str(e)
+    else:
+        raise AssertionError("a call on a lost device did not raise")
+try:
+    await host.read_async(hc, 0, 16)
+except RuntimeError as e:
+    assert "device was lost" in str(e), str(e)
+print("LOST-OK", host.lost)
+'''
+
+NO_WEBGPU = r'''
+import js
+from pyodide.code import run_js
+from webtensor.backends.webgpu import host_browser
+# this page has no --enable-unsafe-webgpu: no adapter (or no navigator.gpu at all)
+try:
+    await host_browser.Host.create()
+except RuntimeError as e:
+    assert "WebGPU is not available" in str(e), str(e)
+    print("NO-ADAPTER-OK", e)
+else:
+    raise AssertionError("Host.create() without WebGPU did not raise")
+run_js("Object.defineProperty(navigator, 'gpu', {value: undefined, configurable: true})")
+try:
+    await host_browser.Host.create()
+except RuntimeError as e:
+    assert "navigator.gpu is missing" in str(e), str(e)
+    print("NO-NAVIGATOR-GPU-OK", e)
+else:
+    raise AssertionError("Host.create() without navigator.gpu did not raise")
+'''
+
+SYNC_CREATE = r'''
+from webtensor.backends.webgpu import host_browser
+assert host_browser.can_run_sync()
+h = host_browser.Host.create_sync()
+print("CREATE-SYNC-OK", h.info["adapter"])
+orig = host_browser.can_run_sync
+host_browser.can_run_sync = lambda: False
+try:
+    host_browser.Host.create_sync()
+except RuntimeError as e:
+    assert "await webtensor.webgpu.init()" in str(e), str(e)
+    print("CREATE-SYNC-HINT-OK")
+finally:
+    host_browser.can_run_sync = orig
+'''
+
+
+@pytest.fixture(scope="module")
+def webgpu_browser(playwright_session, site_tools):
+    b = site_tools.launch_chromium(playwright_session, WEBGPU_FLAGS)
+    yield b
+    b.close()
+
+
+def _run(browser, runner_url, code, timeout=300):
+    page = browser.new_page()
+    console = []
+    page.on("console", lambda m: console.append(m.text))
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    t0 = time.monotonic()
+    try:
+        page.goto(f"{runner_url}?{urllib.parse.urlencode({'code': code})}")
+        page.wait_for_function("window.__runner && window.__runner.state !== 'running'",
+                               timeout=timeout * 1000, polling=200)
+        r = page.evaluate("window.__runner")
+    finally:
+        page.close()
+    out = r["output"]
+    print(out[-4000:])
+    return r["exitCode"], out, time.monotonic() - t0
+
+
+@pytest.fixture
+def run_webgpu(webgpu_browser, runner_url, webtensor_wheel, prerequisite_missing):
+    import zipfile
+
+    names = zipfile.ZipFile(webtensor_wheel).namelist()
+    for need in ("webtensor/webgpu_bridge/bridge.mjs",
+                 "webtensor/backends/webgpu/host_browser.py"):
+        if need not in names:
+            prerequisite_missing(f"{webtensor_wheel.name} lacks {need} (rebuild the wheel)")
+    return lambda code: _run(webgpu_browser, runner_url, code)
+
+
+def test_wheel_ships_the_bridge(webtensor_wheel):
+    import zipfile
+
+    assert "webtensor/webgpu_bridge/bridge.mjs" in zipfile.ZipFile(webtensor_wheel).namelist()
+
+
+def test_roundtrip_one_run_per_flush(run_webgpu):
+    code, out, _ = run_webgpu(ROUNDTRIP)
+    assert code == 0, out[-3000:]
+    assert "INFO" in out and "ROUNDTRIP-OK" in out and "BATCH-OK" in out, out[-3000:]
+
+
+def test_faults(run_webgpu):
+    code, out, _ = run_webgpu(FAULTS)
+    assert code == 0, out[-3000:]
+    for marker in ("COMPILE-ERROR-OK", "NO-PARAMS-OK", "ENTRY-POINT-OK", "LATE-COMPILE-ERROR-OK", "NO-JSPI-READ-OK", "DISPATCH-VALIDATION-OK", "OOM-OK",
+                   "OOM-SCOPE-OK", "USABLE-AFTER-ERRORS-OK", "LOST-OK"):
+        assert marker in out, (marker, out[-3000:])
+
+
+def test_create_sync_through_run_sync(run_webgpu):
+    code, out, _ = run_webgpu(SYNC_CREATE)
+    assert code == 0, out[-3000:]
+    assert "CREATE-SYNC-OK" in out and "CREATE-SYNC-HINT-OK" in out, out[-3000:]
+
+
+def test_no_webgpu_clear_error(browser, runner_url, run_webgpu):
+    # `browser` is launched without --enable-unsafe-webgpu
+    code, out, _ = _run(browser, runner_url, NO_WEBGPU)
+    assert code == 0, out[-3000:]
+    assert "NO-ADAPTER-OK" in out and "NO-NAVIGATOR-GPU-OK" in out, out[-3000:]
