@@ -11,6 +11,12 @@ def is_available():
         return False
 
 
+async def init():
+    """Create the WebGPU device without blocking; in a browser page without JSPI, call this
+    (`await webtensor.webgpu.init()`) before the first tensor goes to "webgpu"."""
+    await _host.init()
+
+
 def adapter_info():
     """The host's info: adapter, backend, fallback, features, limits (raises if unavailable)."""
     return _host.get().info
