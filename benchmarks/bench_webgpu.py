@@ -371,40 +371,88 @@ def bench_torch(shapes, repeats=5):
 
 
 def bench_peers(r, path, target_ms, repeats):
-    """Replays captured shaders: [{peer, name, shape: [M, N, K], wgsl, entry_point,
-    dispatch: [x, y, z], bindings: [{group?, binding, type: uniform|storage|read-only-storage,
-    size, data_b64?}]}]. Storage buffers without data get random floats."""
-    shaders = json.loads(Path(path).read_text())
+    """Replays captured peer ops (benchmarks/peers/capture_webgpu_shaders.py's JSON):
+    [{peer, version, name, shape: [M, N, K], b_transposed, steps: [{wgsl, entry_point,
+    dispatch: [x, y, z], bindings: [{group, binding, type: uniform|storage, buffer (id),
+    buffer_size, offset, size, data_b64 (uniforms)}]}]}]. Storage buffers start zeroed (the
+    timing of a float32 matmul does not depend on the values); uniforms get the captured bytes.
+    All steps of an op are recorded N times into one compute pass; ms is per op."""
+    U = r.wgpu.BufferUsage
+    ops = json.loads(Path(path).read_text())
     out = []
-    for i, s in enumerate(shaders):
-        row = {"peer": s.get("peer", "?"), "name": s.get("name", f"shader{i}"),
-               "shape": s.get("shape"), "dispatch": s["dispatch"]}
+    for i, op in enumerate(ops):
+        row = {"peer": op.get("peer", "?"), "version": op.get("version"),
+               "name": op.get("name", f"op{i}"), "shape": op.get("shape"),
+               "dispatch": [st["dispatch"] for st in op.get("steps", [])]}
+        bufs = {}
         try:
-            pipe = r.pipeline(s["wgsl"], s.get("entry_point", "main"))
-            bufs, last = {}, None
-            for bd in s["bindings"]:
-                if bd.get("group", 0) != 0:
-                    raise ValueError("only bind group 0 is replayed")
-                data = base64.b64decode(bd["data_b64"]) if bd.get("data_b64") else None
-                if bd["type"] == "uniform":
-                    buf = r.uniform(data or bytes(bd["size"]))
-                else:
-                    if data is None:
-                        data = _as_bytes(_rand(max(1, bd["size"] // 4), 10 + bd["binding"]))
-                    buf = r.storage(data)
-                    last = buf
-                bufs[bd["binding"]] = buf
-            bg = r.bind(pipe, bufs)
-            sec, n = r.time(pipe, bg, tuple(s["dispatch"]), last, target_ms, repeats)
+            steps = []
+            for st in op["steps"]:
+                if not st.get("wgsl"):
+                    raise ValueError("a step's shader was not captured")
+                pipe = r.pipeline(st["wgsl"], st.get("entry_point", "main"))
+                groups = {}
+                for bd in st["bindings"]:
+                    bid = bd["buffer"]
+                    if bid not in bufs:
+                        size = max(bd.get("buffer_size") or 0, bd["offset"] + bd["size"])
+                        bufs[bid] = r.device.create_buffer(
+                            size=(size + 3) // 4 * 4,
+                            usage=U.STORAGE | U.UNIFORM | U.COPY_SRC | U.COPY_DST)
+                    if bd.get("data_b64"):
+                        data = base64.b64decode(bd["data_b64"])
+                        data += b"\0" * (-len(data) % 4)
+                        r.device.queue.write_buffer(bufs[bid], bd["offset"], data)
+                    groups.setdefault(bd.get("group", 0), []).append(
+                        {"binding": bd["binding"], "resource": {
+                            "buffer": bufs[bid], "offset": bd["offset"], "size": bd["size"]}})
+                bgs = {g: r.device.create_bind_group(layout=pipe.get_bind_group_layout(g),
+                                                     entries=sorted(e, key=lambda x: x["binding"]))
+                       for g, e in groups.items()}
+                steps.append((pipe, bgs, tuple(st["dispatch"])))
+            sync_buf = next(iter(bufs.values()))
+
+            def once(n):
+                enc = r.device.create_command_encoder()
+                cp = enc.begin_compute_pass()
+                for _ in range(n):
+                    for pipe, bgs, groups in steps:
+                        cp.set_pipeline(pipe)
+                        for g, bg in bgs.items():
+                            cp.set_bind_group(g, bg)
+                        cp.dispatch_workgroups(*groups)
+                cp.end()
+                cb = enc.finish()
+                t0 = time.perf_counter()
+                r.device.queue.submit([cb])
+                r.sync(sync_buf)
+                return time.perf_counter() - t0
+
+            once(1)
+            t1 = once(1)
+            n = int(max(1, min(500, target_ms / 1e3 / max(t1, 1e-6))))
+            sec = min(once(n) / n for _ in range(repeats))
             row["ms"] = sec * 1e3
-            if s.get("shape"):
-                M, N, K = s["shape"][:3]
-                batch = s["shape"][3] if len(s["shape"]) > 3 else 1
-                row["gflops"] = 2.0 * batch * M * N * K / sec / 1e9
+            row["dispatches_per_submit"] = n
+            if op.get("shape"):
+                M, N, K = op["shape"][:3]
+                row["gflops"] = 2.0 * M * N * K / sec / 1e9
         except Exception as e:  # noqa: BLE001 - one bad shader must not stop the table
             row["error"] = f"{type(e).__name__}: {e}"
+        finally:
+            for b in bufs.values():
+                b.destroy()
         out.append(row)
     return out
+
+
+def _peer_key(p):
+    """The key of our row for a peer op of the same shape, e.g. '1024x1024x1024 B^T'."""
+    if not p.get("shape"):
+        return None
+    M, N, K = p["shape"][:3]
+    bt = " B^T" if "B^T" in p.get("name", "") else ""
+    return f"1x{N}x{K} gemv{bt}" if M == 1 else f"{M}x{N}x{K}{bt}"
 
 
 # ---- main -----------------------------------------------------------------------------------
@@ -417,7 +465,9 @@ def main(argv=None):
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--target-ms", type=float, default=60.0)
     ap.add_argument("--no-torch", action="store_true")
-    ap.add_argument("--peers", default=str(PEERS_JSON))
+    ap.add_argument("--peers", help="captured peer shaders to replay (default "
+                    "benchmarks/peers/webgpu_shaders.json; none under --quick: they are the "
+                    "full-size shapes)")
     args = ap.parse_args(argv)
     sizes = args.sizes or ([64, 128, 256] if args.quick else [1024, 2048, 4096])
     g = args.gemv or (512 if args.quick else 4096)
@@ -453,8 +503,9 @@ def main(argv=None):
     tor = None if args.no_torch else bench_torch(shapes, reps)
     res["torch_cuda_fp32"] = tor
     peers = None
-    if args.peers and Path(args.peers).is_file():
-        peers = bench_peers(r, args.peers, target, reps)
+    peers_path = args.peers or (None if args.quick else str(PEERS_JSON))
+    if peers_path and Path(peers_path).is_file():
+        peers = bench_peers(r, peers_path, target, reps)
     res["peers"] = peers
 
     # table
@@ -470,13 +521,17 @@ def main(argv=None):
         print(f"{key:>24} | {o['gflops']:12.1f} | {100 * o['gflops'] / pk:9.1f}% | {ts} | {rs}"
               + ("" if o["ok"] else "  WRONG"))
     if peers:
-        print("\ncaptured peer shaders (replayed):")
+        print("\ncaptured peer shaders (replayed through wgpu on this adapter):")
         for p in peers:
             if "error" in p:
-                print(f"  {p['peer']:>8} {p['name']:>30}: {p['error']}")
-            else:
-                gf = f"{p['gflops']:10.1f} GFLOP/s" if "gflops" in p else ""
-                print(f"  {p['peer']:>8} {p['name']:>30}: {p['ms']:9.3f} ms {gf}")
+                print(f"  {p['peer']:>12} {p['name']:>30}: {p['error']}")
+                continue
+            gf = f"{p['gflops']:10.1f} GFLOP/s" if "gflops" in p else ""
+            o = ours.get(_peer_key(p))
+            if o and "gflops" in p:
+                p["ours_over_peer"] = o["gflops"] / p["gflops"]
+                gf += f"   ours/peer {p['ours_over_peer']:.2f}x"
+            print(f"  {p['peer']:>12} {p['name']:>30}: {p['ms']:9.3f} ms {gf}")
     print(f"\nFMA peak {pk:.1f} GFLOP/s on {info['adapter']} ({info['backend']})")
     if args.out:
         Path(args.out).write_text(json.dumps(res, indent=1) + "\n")
