@@ -10,7 +10,7 @@ Measures, on whatever adapter wgpu gives (power_preference="high-performance"):
   (d) torch's CUDA float32 matmul (TF32 off) at the same shapes, when torch sees a GPU
   (e) captured peer shaders (benchmarks/peers/webgpu_shaders.json), replayed with their
       dispatch sizes, when that file exists
-and prints a table and writes JSON (default benchmarks/webgpu.json).
+and prints a table and writes JSON (default benchmarks/webgpu.json; --quick: webgpu_quick.json).
 
 Timing: N dispatches recorded into one compute pass of one command encoder, submitted once,
 waited for with queue.on_submitted_work_done + a 4-byte read-back; best of R; N is chosen so a
@@ -461,7 +461,8 @@ def main(argv=None):
     ap.add_argument("--sizes", type=int, nargs="+", help="square sizes (default 1024 2048 4096)")
     ap.add_argument("--gemv", type=int, help="GEMV size: 1 x G x G (default 4096)")
     ap.add_argument("--quick", action="store_true", help="small sizes (lavapipe, SwiftShader)")
-    ap.add_argument("--out", default=str(REPO / "benchmarks" / "webgpu.json"))
+    ap.add_argument("--out", help="JSON path (default benchmarks/webgpu.json; with --quick "
+                    "benchmarks/webgpu_quick.json, so a CPU smoke run never overwrites GPU numbers)")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--target-ms", type=float, default=60.0)
     ap.add_argument("--no-torch", action="store_true")
@@ -469,6 +470,8 @@ def main(argv=None):
                     "benchmarks/peers/webgpu_shaders.json; none under --quick: they are the "
                     "full-size shapes)")
     args = ap.parse_args(argv)
+    if args.out is None:
+        args.out = str(REPO / "benchmarks" / ("webgpu_quick.json" if args.quick else "webgpu.json"))
     sizes = args.sizes or ([64, 128, 256] if args.quick else [1024, 2048, 4096])
     g = args.gemv or (512 if args.quick else 4096)
     target = 20.0 if args.quick and args.target_ms == 60.0 else args.target_ms

@@ -79,8 +79,10 @@ const BN: u32 = 128u;
 const BK: u32 = 8u;
 const LD4: u32 = 33u;      // padded row of a shared tile, in vec4 (132 floats)
 
-var<workgroup> As: array<vec4<f32>, 264>;   // [BK][LD4]: As[k * LD4 + m / 4][m % 4]
-var<workgroup> Bs: array<vec4<f32>, 264>;   // [BK][LD4]: Bs[k * LD4 + n / 4][n % 4]
+// 2-D so that (once the k loop is unrolled) bounds-check clamps only touch the loop-invariant
+// thread index: As[k][m / 4][m % 4], Bs[k][n / 4][n % 4]
+var<workgroup> As: array<array<vec4<f32>, LD4>, BK>;
+var<workgroup> Bs: array<array<vec4<f32>, LD4>, BK>;
 
 // erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): WGSL has no erf builtin.
 fn erf_f32(x: f32) -> f32 {
@@ -211,17 +213,17 @@ fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li
         {
             let q = la_m >> 2u;
             let c = la_m & 3u;
-            As[(la_k + 0u) * LD4 + q][c] = ra.x;
-            As[(la_k + 1u) * LD4 + q][c] = ra.y;
-            As[(la_k + 2u) * LD4 + q][c] = ra.z;
-            As[(la_k + 3u) * LD4 + q][c] = ra.w;
+            As[la_k + 0u][q][c] = ra.x;
+            As[la_k + 1u][q][c] = ra.y;
+            As[la_k + 2u][q][c] = ra.z;
+            As[la_k + 3u][q][c] = ra.w;
             if (trans) {
-                Bs[(la_k + 0u) * LD4 + q][c] = rb.x;
-                Bs[(la_k + 1u) * LD4 + q][c] = rb.y;
-                Bs[(la_k + 2u) * LD4 + q][c] = rb.z;
-                Bs[(la_k + 3u) * LD4 + q][c] = rb.w;
+                Bs[la_k + 0u][q][c] = rb.x;
+                Bs[la_k + 1u][q][c] = rb.y;
+                Bs[la_k + 2u][q][c] = rb.z;
+                Bs[la_k + 3u][q][c] = rb.w;
             } else {
-                Bs[lb_k * LD4 + (lb_n >> 2u)] = rb;
+                Bs[lb_k][lb_n >> 2u] = rb;
             }
         }
         workgroupBarrier();
@@ -253,10 +255,10 @@ fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li
             }
         }
         for (var k = 0u; k < BK; k = k + 1u) {
-            let a0 = As[k * LD4 + ty];
-            let a1 = As[k * LD4 + 16u + ty];
-            let v0 = Bs[k * LD4 + tx];
-            let v1 = Bs[k * LD4 + 16u + tx];
+            let a0 = As[k][ty];
+            let a1 = As[k][16u + ty];
+            let v0 = Bs[k][tx];
+            let v1 = Bs[k][16u + tx];
             c00 = fma(vec4<f32>(a0.x), v0, c00); c01 = fma(vec4<f32>(a0.x), v1, c01);
             c10 = fma(vec4<f32>(a0.y), v0, c10); c11 = fma(vec4<f32>(a0.y), v1, c11);
             c20 = fma(vec4<f32>(a0.z), v0, c20); c21 = fma(vec4<f32>(a0.z), v1, c21);
