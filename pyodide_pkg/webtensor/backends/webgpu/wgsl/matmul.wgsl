@@ -5,6 +5,10 @@
 // Entry points (the backend's host.pipeline(name, wgsl) compiles one per name):
 //   matmul       tiled GEMM, any M, N, K.  dispatch (ceil(N/128), ceil(M/128), nb0*nb1)
 //   matmul_gemv  M == 1 (decode), any N, K. dispatch (ceil(N/16), 1, nb0*nb1)
+// Dispatch limits (maxComputeWorkgroupsPerDimension, 65535 by default): nb0*nb1 <= 65535,
+// M <= 65535*128, and N <= 65535*16 for the GEMV (N <= 65535*128 for matmul). No alignment is
+// assumed: offsets and strides may be any element counts (global loads are scalar, so views
+// need no vec4 alignment; the vec4 work is in registers and workgroup memory). Indices are u32.
 //
 // Bindings (group 0; host.py's convention: params, inputs, then the output):
 //   @binding(0) var<uniform>             p    : Params   (80 bytes, layout below)
