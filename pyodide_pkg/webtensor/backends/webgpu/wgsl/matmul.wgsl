@@ -1,0 +1,414 @@
+// matmul.wgsl: float32 (batched) matmul and GEMV for the webgpu device, fused bias + activation.
+//
+//   C[b, m, n] = act( sum_k A[b, m, k] * B[b, k, n]  + bias[n] )
+//
+// Entry points (the backend's host.pipeline(name, wgsl) compiles one per name):
+//   matmul       tiled GEMM, any M, N, K.  dispatch (ceil(N/128), ceil(M/128), nb0*nb1)
+//   matmul_gemv  M == 1 (decode), any N, K. dispatch (ceil(N/16), 1, nb0*nb1)
+// Dispatch limits (maxComputeWorkgroupsPerDimension, 65535 by default): nb0*nb1 <= 65535,
+// M <= 65535*128, and N <= 65535*16 for the GEMV (N <= 65535*128 for matmul). No alignment is
+// assumed: offsets and strides may be any element counts (global loads are scalar, so views
+// need no vec4 alignment; the vec4 work is in registers and workgroup memory). Indices are u32.
+//
+// Bindings (group 0; host.py's convention: params, inputs, then the output):
+//   @binding(0) var<uniform>             p    : Params   (80 bytes, layout below)
+//   @binding(1) var<storage, read>       A    : array<f32>
+//   @binding(2) var<storage, read>       B    : array<f32>
+//   @binding(3) var<storage, read>       bias : array<f32>   (has_bias == 0: bind any buffer, e.g. A)
+//   @binding(4) var<storage, read_write> C    : array<f32>
+// Whole buffers are bound; every offset and stride below is in elements (f32), not bytes.
+//
+// Params, 20 x u32 = 80 bytes, std140-compatible (all u32, no padding holes):
+//   word  0 M          rows of C (and of A)
+//   word  1 N          columns of C
+//   word  2 K          reduction length
+//   word  3 nb1        size of the inner batch dim (1 when there is none). The batch index
+//                      z = workgroup_id.z splits as b0 = z / nb1, b1 = z % nb1 (two batch dims,
+//                      e.g. [B, H] in attention; flatten more dims on the Python side)
+//   word  4 a_off      A's element offset
+//   word  5 a_bs0      A's stride for b0 (0: A broadcast along b0)
+//   word  6 a_bs1      A's stride for b1 (0: broadcast)
+//   word  7 a_rs       A's row stride (stride of m); A's stride along k must be 1
+//   word  8 b_off      B's element offset
+//   word  9 b_bs0      B's stride for b0 (0: broadcast, e.g. a weight shared by the batch)
+//   word 10 b_bs1      B's stride for b1
+//   word 11 b_rs       b_trans == 0: B is [K, N] with unit stride along n, b_rs = stride of k
+//                      b_trans == 1: B is W [N, K] read in place (x @ W.T, nn.Linear) with unit
+//                                    stride along k, b_rs = stride of n (row stride of W)
+//   word 12 c_off      C's element offset
+//   word 13 c_bs0      C's stride for b0
+//   word 14 c_bs1      C's stride for b1
+//   word 15 c_rs       C's row stride; C's stride along n is 1
+//   word 16 bias_off   bias's element offset (bias is [N], contiguous)
+//   word 17 has_bias   0 / 1
+//   word 18 act        0 none, 1 relu, 2 gelu (erf), 3 gelu (tanh approximation), 4 silu
+//   word 19 b_trans    0: B is [K, N];  1: B is W [N, K] (transposed, read in place)
+//
+// Design of `matmul` (the register-blocked, shared-memory-tiled SGEMM the fast WebGPU matmuls
+// use, here with a 128 x 128 block): a 16 x 16 workgroup (256 threads) computes a 128 x 128
+// block of C; each thread keeps an 8 x 8 register block, as two by two 4 x 4 sub-blocks 64
+// rows / 64 columns apart (rows ty*4 + {0..3} and 64 + ty*4 + {0..3}, columns tx*4 + {0..3}
+// and 64 + tx*4 + {0..3}) so that the vec4 reads of the shared tiles by neighbouring threads
+// are contiguous. K is walked in steps of 8: the A tile (128 x 8) is stored k-major
+// (As[k][m], transposed while storing) and the B tile (8 x 128) likewise (Bs[k][n]), rows
+// padded to 132 floats against bank conflicts; per k a thread reads two vec4 of A and two vec4
+// of B from workgroup memory and issues 16 vec4 FMAs (64 FMAs). The next K step's global
+// values are prefetched into registers while the current step computes (one shared buffer,
+// 2 x 8 x 132 x 4 = 8448 bytes of workgroup memory: inside WebGPU's default 16 KiB). Loads
+// are bounds-checked only in edge blocks (or when K % 8 != 0); the epilogue adds the bias and
+// applies the activation in registers and writes C with a row-wise vec4 pattern.
+//
+// Design of `matmul_gemv` (M == 1, memory bound): a workgroup of 256 threads produces 16
+// outputs. B transposed (W [N, K], k contiguous): 16 threads per output row, each reading 4
+// consecutive k (a 256-byte contiguous segment per row per step) and the matching 4 values of
+// the vector; B [K, N] (n contiguous): 4 threads x 4 columns cover the 16 columns (64 bytes
+// per k row) and 64 slices split K. Partial sums are reduced in workgroup memory (tree).
+
+struct Params {
+    M: u32, N: u32, K: u32, nb1: u32,
+    a_off: u32, a_bs0: u32, a_bs1: u32, a_rs: u32,
+    b_off: u32, b_bs0: u32, b_bs1: u32, b_rs: u32,
+    c_off: u32, c_bs0: u32, c_bs1: u32, c_rs: u32,
+    bias_off: u32, has_bias: u32, act: u32, b_trans: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> A: array<f32>;
+@group(0) @binding(2) var<storage, read> B: array<f32>;
+@group(0) @binding(3) var<storage, read> bias: array<f32>;
+@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+
+const BM: u32 = 128u;
+const BN: u32 = 128u;
+const BK: u32 = 8u;
+const LD4: u32 = 33u;      // padded row of a shared tile, in vec4 (132 floats)
+
+// 2-D so that (once the k loop is unrolled) bounds-check clamps only touch the loop-invariant
+// thread index: As[k][m / 4][m % 4], Bs[k][n / 4][n % 4]
+var<workgroup> As: array<array<vec4<f32>, LD4>, BK>;
+var<workgroup> Bs: array<array<vec4<f32>, LD4>, BK>;
+
+// erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7): WGSL has no erf builtin.
+fn erf_f32(x: f32) -> f32 {
+    let s = sign(x);
+    let z = abs(x);
+    let t = 1.0 / (1.0 + 0.3275911 * z);
+    let y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t
+                   + 0.254829592) * t * exp(-z * z);
+    return s * y;
+}
+
+fn activate(v: f32, act: u32) -> f32 {
+    switch act {
+        case 1u: { return max(v, 0.0); }
+        case 2u: { return 0.5 * v * (1.0 + erf_f32(v * 0.70710678118654752)); }
+        case 3u: {
+            let u = clamp(0.7978845608028654 * (v + 0.044715 * v * v * v), -15.0, 15.0);
+            return 0.5 * v * (1.0 + tanh(u));
+        }
+        case 4u: { return v / (1.0 + exp(-v)); }
+        default: { return v; }
+    }
+}
+
+fn activate4(v: vec4<f32>, act: u32) -> vec4<f32> {
+    if (act == 0u) { return v; }
+    if (act == 1u) { return max(v, vec4<f32>(0.0)); }
+    return vec4<f32>(activate(v.x, act), activate(v.y, act), activate(v.z, act), activate(v.w, act));
+}
+
+// ---- matmul -------------------------------------------------------------------------------
+
+fn ld_a(base: u32, row: u32, k: u32) -> f32 {
+    if (row < p.M && k < p.K) { return A[base + row * p.a_rs + k]; }
+    return 0.0;
+}
+
+// B element (k, n) in either layout
+fn ld_b(base: u32, k: u32, n: u32) -> f32 {
+    if (k < p.K && n < p.N) {
+        if (p.b_trans == 1u) { return B[base + n * p.b_rs + k]; }
+        return B[base + k * p.b_rs + n];
+    }
+    return 0.0;
+}
+
+fn store4(base: u32, row: u32, col: u32, v: vec4<f32>, full: bool) {
+    if (full) {
+        let o = base + row * p.c_rs + col;
+        C[o] = v.x; C[o + 1u] = v.y; C[o + 2u] = v.z; C[o + 3u] = v.w;
+        return;
+    }
+    if (row >= p.M) { return; }
+    let o = base + row * p.c_rs + col;
+    if (col < p.N) { C[o] = v.x; }
+    if (col + 1u < p.N) { C[o + 1u] = v.y; }
+    if (col + 2u < p.N) { C[o + 2u] = v.z; }
+    if (col + 3u < p.N) { C[o + 3u] = v.w; }
+}
+
+@compute @workgroup_size(16, 16, 1)
+fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+    let tx = lid3.x;
+    let ty = lid3.y;
+    let lid = ty * 16u + tx;
+    let m0 = wg.y * BM;
+    let n0 = wg.x * BN;
+    let b0 = wg.z / p.nb1;
+    let b1 = wg.z % p.nb1;
+    let abase = p.a_off + b0 * p.a_bs0 + b1 * p.a_bs1;
+    let bbase = p.b_off + b0 * p.b_bs0 + b1 * p.b_bs1;
+    let cbase = p.c_off + b0 * p.c_bs0 + b1 * p.c_bs1;
+    let trans = p.b_trans == 1u;
+    let kfull = (p.K % BK) == 0u;
+    let full = (m0 + BM <= p.M) && (n0 + BN <= p.N);
+    let fast = full && kfull;
+
+    // global -> register mapping of this thread (4 values of A, 4 of B per K step)
+    let la_m = lid >> 1u;                 // A: row within the block, 4 consecutive k
+    let la_k = (lid & 1u) * 4u;
+    let lb_k = lid >> 5u;                 // B [K, N]: k row, 4 consecutive n
+    let lb_n = (lid & 31u) * 4u;
+    // B transposed uses the A pattern: n = la_m, k = la_k .. la_k + 3
+
+    var ra = vec4<f32>(0.0);
+    var rb = vec4<f32>(0.0);
+
+    var c00 = vec4<f32>(0.0); var c01 = vec4<f32>(0.0);
+    var c10 = vec4<f32>(0.0); var c11 = vec4<f32>(0.0);
+    var c20 = vec4<f32>(0.0); var c21 = vec4<f32>(0.0);
+    var c30 = vec4<f32>(0.0); var c31 = vec4<f32>(0.0);
+    var c40 = vec4<f32>(0.0); var c41 = vec4<f32>(0.0);
+    var c50 = vec4<f32>(0.0); var c51 = vec4<f32>(0.0);
+    var c60 = vec4<f32>(0.0); var c61 = vec4<f32>(0.0);
+    var c70 = vec4<f32>(0.0); var c71 = vec4<f32>(0.0);
+
+    let ntiles = (p.K + BK - 1u) / BK;
+
+    // prefetch of step 0
+    {
+        let k = la_k;
+        if (fast) {
+            let ia = abase + (m0 + la_m) * p.a_rs + k;
+            ra = vec4<f32>(A[ia], A[ia + 1u], A[ia + 2u], A[ia + 3u]);
+            if (trans) {
+                let ib = bbase + (n0 + la_m) * p.b_rs + k;
+                rb = vec4<f32>(B[ib], B[ib + 1u], B[ib + 2u], B[ib + 3u]);
+            } else {
+                let ib = bbase + lb_k * p.b_rs + n0 + lb_n;
+                rb = vec4<f32>(B[ib], B[ib + 1u], B[ib + 2u], B[ib + 3u]);
+            }
+        } else {
+            let r = m0 + la_m;
+            ra = vec4<f32>(ld_a(abase, r, k), ld_a(abase, r, k + 1u), ld_a(abase, r, k + 2u), ld_a(abase, r, k + 3u));
+            if (trans) {
+                let n = n0 + la_m;
+                rb = vec4<f32>(ld_b(bbase, k, n), ld_b(bbase, k + 1u, n), ld_b(bbase, k + 2u, n), ld_b(bbase, k + 3u, n));
+            } else {
+                let n = n0 + lb_n;
+                rb = vec4<f32>(ld_b(bbase, lb_k, n), ld_b(bbase, lb_k, n + 1u), ld_b(bbase, lb_k, n + 2u), ld_b(bbase, lb_k, n + 3u));
+            }
+        }
+    }
+
+    for (var t = 0u; t < ntiles; t = t + 1u) {
+        workgroupBarrier();           // everyone is done reading the previous tiles
+        // registers -> shared (A transposed to k-major; B per layout)
+        {
+            let q = la_m >> 2u;
+            let c = la_m & 3u;
+            As[la_k + 0u][q][c] = ra.x;
+            As[la_k + 1u][q][c] = ra.y;
+            As[la_k + 2u][q][c] = ra.z;
+            As[la_k + 3u][q][c] = ra.w;
+            if (trans) {
+                Bs[la_k + 0u][q][c] = rb.x;
+                Bs[la_k + 1u][q][c] = rb.y;
+                Bs[la_k + 2u][q][c] = rb.z;
+                Bs[la_k + 3u][q][c] = rb.w;
+            } else {
+                Bs[lb_k][lb_n >> 2u] = rb;
+            }
+        }
+        workgroupBarrier();
+        // prefetch step t + 1 while computing step t
+        if (t + 1u < ntiles) {
+            let kb = (t + 1u) * BK;
+            let k = kb + la_k;
+            if (fast) {
+                let ia = abase + (m0 + la_m) * p.a_rs + k;
+                ra = vec4<f32>(A[ia], A[ia + 1u], A[ia + 2u], A[ia + 3u]);
+                if (trans) {
+                    let ib = bbase + (n0 + la_m) * p.b_rs + k;
+                    rb = vec4<f32>(B[ib], B[ib + 1u], B[ib + 2u], B[ib + 3u]);
+                } else {
+                    let ib = bbase + (kb + lb_k) * p.b_rs + n0 + lb_n;
+                    rb = vec4<f32>(B[ib], B[ib + 1u], B[ib + 2u], B[ib + 3u]);
+                }
+            } else {
+                let r = m0 + la_m;
+                ra = vec4<f32>(ld_a(abase, r, k), ld_a(abase, r, k + 1u), ld_a(abase, r, k + 2u), ld_a(abase, r, k + 3u));
+                if (trans) {
+                    let n = n0 + la_m;
+                    rb = vec4<f32>(ld_b(bbase, k, n), ld_b(bbase, k + 1u, n), ld_b(bbase, k + 2u, n), ld_b(bbase, k + 3u, n));
+                } else {
+                    let kk = kb + lb_k;
+                    let n = n0 + lb_n;
+                    rb = vec4<f32>(ld_b(bbase, kk, n), ld_b(bbase, kk, n + 1u), ld_b(bbase, kk, n + 2u), ld_b(bbase, kk, n + 3u));
+                }
+            }
+        }
+        for (var k = 0u; k < BK; k = k + 1u) {
+            let a0 = As[k][ty];
+            let a1 = As[k][16u + ty];
+            let v0 = Bs[k][tx];
+            let v1 = Bs[k][16u + tx];
+            c00 = fma(vec4<f32>(a0.x), v0, c00); c01 = fma(vec4<f32>(a0.x), v1, c01);
+            c10 = fma(vec4<f32>(a0.y), v0, c10); c11 = fma(vec4<f32>(a0.y), v1, c11);
+            c20 = fma(vec4<f32>(a0.z), v0, c20); c21 = fma(vec4<f32>(a0.z), v1, c21);
+            c30 = fma(vec4<f32>(a0.w), v0, c30); c31 = fma(vec4<f32>(a0.w), v1, c31);
+            c40 = fma(vec4<f32>(a1.x), v0, c40); c41 = fma(vec4<f32>(a1.x), v1, c41);
+            c50 = fma(vec4<f32>(a1.y), v0, c50); c51 = fma(vec4<f32>(a1.y), v1, c51);
+            c60 = fma(vec4<f32>(a1.z), v0, c60); c61 = fma(vec4<f32>(a1.z), v1, c61);
+            c70 = fma(vec4<f32>(a1.w), v0, c70); c71 = fma(vec4<f32>(a1.w), v1, c71);
+        }
+    }
+
+    // epilogue: bias + activation in registers, then C
+    let col0 = n0 + tx * 4u;
+    let col1 = n0 + 64u + tx * 4u;
+    var bv0 = vec4<f32>(0.0);
+    var bv1 = vec4<f32>(0.0);
+    if (p.has_bias == 1u) {
+        let o = p.bias_off;
+        if (full) {
+            bv0 = vec4<f32>(bias[o + col0], bias[o + col0 + 1u], bias[o + col0 + 2u], bias[o + col0 + 3u]);
+            bv1 = vec4<f32>(bias[o + col1], bias[o + col1 + 1u], bias[o + col1 + 2u], bias[o + col1 + 3u]);
+        } else {
+            for (var j = 0u; j < 4u; j = j + 1u) {
+                if (col0 + j < p.N) { bv0[j] = bias[o + col0 + j]; }
+                if (col1 + j < p.N) { bv1[j] = bias[o + col1 + j]; }
+            }
+        }
+    }
+    let act = p.act;
+    let r0 = m0 + ty * 4u;
+    let r1 = m0 + 64u + ty * 4u;
+    store4(cbase, r0,      col0, activate4(c00 + bv0, act), full);
+    store4(cbase, r0,      col1, activate4(c01 + bv1, act), full);
+    store4(cbase, r0 + 1u, col0, activate4(c10 + bv0, act), full);
+    store4(cbase, r0 + 1u, col1, activate4(c11 + bv1, act), full);
+    store4(cbase, r0 + 2u, col0, activate4(c20 + bv0, act), full);
+    store4(cbase, r0 + 2u, col1, activate4(c21 + bv1, act), full);
+    store4(cbase, r0 + 3u, col0, activate4(c30 + bv0, act), full);
+    store4(cbase, r0 + 3u, col1, activate4(c31 + bv1, act), full);
+    store4(cbase, r1,      col0, activate4(c40 + bv0, act), full);
+    store4(cbase, r1,      col1, activate4(c41 + bv1, act), full);
+    store4(cbase, r1 + 1u, col0, activate4(c50 + bv0, act), full);
+    store4(cbase, r1 + 1u, col1, activate4(c51 + bv1, act), full);
+    store4(cbase, r1 + 2u, col0, activate4(c60 + bv0, act), full);
+    store4(cbase, r1 + 2u, col1, activate4(c61 + bv1, act), full);
+    store4(cbase, r1 + 3u, col0, activate4(c70 + bv0, act), full);
+    store4(cbase, r1 + 3u, col1, activate4(c71 + bv1, act), full);
+}
+
+// ---- matmul_gemv (M == 1) -----------------------------------------------------------------
+
+const GV_OUT: u32 = 16u;                 // outputs per workgroup
+var<workgroup> red: array<f32, 1024>;   // partial sums; output index = position % 16
+
+@compute @workgroup_size(256, 1, 1)
+fn matmul_gemv(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+    let n0 = wg.x * GV_OUT;
+    let b0 = wg.z / p.nb1;
+    let b1 = wg.z % p.nb1;
+    let abase = p.a_off + b0 * p.a_bs0 + b1 * p.a_bs1;     // the vector x (row 0 of A)
+    let bbase = p.b_off + b0 * p.b_bs0 + b1 * p.b_bs1;
+    let cbase = p.c_off + b0 * p.c_bs0 + b1 * p.c_bs1;
+    let K = p.K;
+    let N = p.N;
+
+    if (p.b_trans == 1u) {
+        // W [N, K]: 16 lanes per output row, 4 consecutive k per lane, 64 k per step
+        let r = lid >> 4u;
+        let l = lid & 15u;
+        let n = n0 + r;
+        var acc = vec4<f32>(0.0);
+        if (n < N) {
+            let wrow = bbase + n * p.b_rs;
+            let k4 = K & ~3u;
+            var k = l * 4u;
+            for (; k + 192u < k4; k = k + 256u) {     // 4 steps per iteration: more loads in flight
+                let x0 = vec4<f32>(A[abase + k], A[abase + k + 1u], A[abase + k + 2u], A[abase + k + 3u]);
+                let w0 = vec4<f32>(B[wrow + k], B[wrow + k + 1u], B[wrow + k + 2u], B[wrow + k + 3u]);
+                let ka = k + 64u;
+                let x1 = vec4<f32>(A[abase + ka], A[abase + ka + 1u], A[abase + ka + 2u], A[abase + ka + 3u]);
+                let w1 = vec4<f32>(B[wrow + ka], B[wrow + ka + 1u], B[wrow + ka + 2u], B[wrow + ka + 3u]);
+                let kb = k + 128u;
+                let x2 = vec4<f32>(A[abase + kb], A[abase + kb + 1u], A[abase + kb + 2u], A[abase + kb + 3u]);
+                let w2 = vec4<f32>(B[wrow + kb], B[wrow + kb + 1u], B[wrow + kb + 2u], B[wrow + kb + 3u]);
+                let kc = k + 192u;
+                let x3 = vec4<f32>(A[abase + kc], A[abase + kc + 1u], A[abase + kc + 2u], A[abase + kc + 3u]);
+                let w3 = vec4<f32>(B[wrow + kc], B[wrow + kc + 1u], B[wrow + kc + 2u], B[wrow + kc + 3u]);
+                acc = fma(x0, w0, acc);
+                acc = fma(x1, w1, acc);
+                acc = fma(x2, w2, acc);
+                acc = fma(x3, w3, acc);
+            }
+            for (; k < k4; k = k + 64u) {
+                let x0 = vec4<f32>(A[abase + k], A[abase + k + 1u], A[abase + k + 2u], A[abase + k + 3u]);
+                let w0 = vec4<f32>(B[wrow + k], B[wrow + k + 1u], B[wrow + k + 2u], B[wrow + k + 3u]);
+                acc = fma(x0, w0, acc);
+            }
+            // ragged tail (K % 4 != 0): lane l takes element k4 + l
+            let kt = k4 + l;
+            if (l < 4u && kt < K) { acc.x = fma(A[abase + kt], B[wrow + kt], acc.x); }
+        }
+        red[l * 16u + r] = (acc.x + acc.y) + (acc.z + acc.w);      // output index = lid % 16
+    } else {
+        // B [K, N]: 4 threads x 4 columns = 16 columns, 64 slices of K
+        let c = (lid & 3u) * 4u;
+        let s = lid >> 2u;
+        let n = n0 + c;
+        var acc = vec4<f32>(0.0);
+        if (n + 3u < N) {
+            var k = s;
+            for (; k + 64u < K; k = k + 128u) {
+                let i0 = bbase + k * p.b_rs + n;
+                let i1 = i0 + 64u * p.b_rs;
+                let w0 = vec4<f32>(B[i0], B[i0 + 1u], B[i0 + 2u], B[i0 + 3u]);
+                let w1 = vec4<f32>(B[i1], B[i1 + 1u], B[i1 + 2u], B[i1 + 3u]);
+                acc = fma(vec4<f32>(A[abase + k]), w0, acc);
+                acc = fma(vec4<f32>(A[abase + k + 64u]), w1, acc);
+            }
+            for (; k < K; k = k + 64u) {
+                let i0 = bbase + k * p.b_rs + n;
+                acc = fma(vec4<f32>(A[abase + k]), vec4<f32>(B[i0], B[i0 + 1u], B[i0 + 2u], B[i0 + 3u]), acc);
+            }
+        } else if (n < N) {
+            for (var k = s; k < K; k = k + 64u) {
+                let x = A[abase + k];
+                let i0 = bbase + k * p.b_rs + n;
+                for (var j = 0u; j < 4u; j = j + 1u) {
+                    if (n + j < N) { acc[j] = fma(x, B[i0 + j], acc[j]); }
+                }
+            }
+        }
+        let o = s * 16u + c;                                        // output index = lid % 16
+        red[o] = acc.x; red[o + 1u] = acc.y; red[o + 2u] = acc.z; red[o + 3u] = acc.w;
+    }
+    workgroupBarrier();
+    let top = select(512u, 128u, p.b_trans == 1u);                  // 1024 or 256 partials
+    for (var st = top; st >= 16u; st = st >> 1u) {
+        for (var i = lid; i < st; i = i + 256u) { red[i] = red[i] + red[i + st]; }
+        workgroupBarrier();
+    }
+    if (lid < 16u) {
+        let n = n0 + lid;
+        if (n < N) {
+            var v = red[lid];
+            if (p.has_bias == 1u) { v = v + bias[p.bias_off + n]; }
+            C[cbase + n] = activate(v, p.act);
+        }
+    }
+}
