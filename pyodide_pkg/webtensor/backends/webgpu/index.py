@@ -148,7 +148,7 @@ def index_select(out, x, dim, index):
     is64 = 1 if index.dtype is D.int64 else 0
 
     def run(o):
-        launch("index", "index_select", [o, x, index],
+        launch("index", "index_select_words", [o, x, index],
                [total, inner * wpe, nidx, n, x._offset * wpe, index._offset, is64,
                 o._offset * wpe], groups(total))
     return with_out(out, run)
@@ -178,7 +178,7 @@ def gather(out, x, dim, index):
     is64 = 1 if index.dtype is D.int64 else 0
 
     def run(o):
-        launch("index", "gather", [o, x, index],
+        launch("index", "gather_words", [o, x, index],
                [n, nd] + shape + strides + [x._offset, dim, size, index._offset, is64, wpe,
                                             o._offset], groups(n))
     return with_out(out, run)

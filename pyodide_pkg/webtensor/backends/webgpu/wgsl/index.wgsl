@@ -32,7 +32,7 @@ fn index_check(@builtin(global_invocation_id) gid: vec3<u32>,
   if (v.y != 0u || v.x >= p(3u)) { atomicMax(&S[0], n - i); }
 }
 
-//!kernel index_select
+//!kernel index_select_words
 // params: w0 total words, w1 inner words, w2 nidx, w3 n (x.shape[dim]), w4 x word offset,
 // w5 index offset, w6 is64, w7 out word offset. out [outer, nidx, inner] contiguous.
 @group(0) @binding(1) var<storage, read_write> O: array<u32>;
@@ -40,7 +40,7 @@ fn index_check(@builtin(global_invocation_id) gid: vec3<u32>,
 @group(0) @binding(3) var<storage, read> I: array<u32>;
 
 @compute @workgroup_size(64)
-fn index_select(@builtin(global_invocation_id) gid: vec3<u32>,
+fn index_select_words(@builtin(global_invocation_id) gid: vec3<u32>,
                 @builtin(num_workgroups) nwg: vec3<u32>) {
   let t = tid(gid, nwg);
   if (t >= p(0u)) { return; }
@@ -54,7 +54,7 @@ fn index_select(@builtin(global_invocation_id) gid: vec3<u32>,
   O[p(7u) + t] = X[p(4u) + (o * p(3u) + k) * inner + c];
 }
 
-//!kernel gather
+//!kernel gather_words
 // params: w0 numel, w1 ndim, w2..8 index/out shape, w8..14 x strides (elements), w14 x offset,
 // w15 dim, w16 x.shape[dim], w17 index offset, w18 is64, w19 words per element, w20 out offset.
 @group(0) @binding(1) var<storage, read_write> O: array<u32>;
@@ -62,7 +62,7 @@ fn index_select(@builtin(global_invocation_id) gid: vec3<u32>,
 @group(0) @binding(3) var<storage, read> I: array<u32>;
 
 @compute @workgroup_size(64)
-fn gather(@builtin(global_invocation_id) gid: vec3<u32>,
+fn gather_words(@builtin(global_invocation_id) gid: vec3<u32>,
           @builtin(num_workgroups) nwg: vec3<u32>) {
   let i = tid(gid, nwg);
   if (i >= p(0u)) { return; }
