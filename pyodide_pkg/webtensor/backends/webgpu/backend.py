@@ -158,3 +158,7 @@ def _where(out, cond, a, b):
 
 
 IMPL = {"copy": _copy, "fill": _fill, "unary": _unary, "binary": _binary, "where": _where}
+
+
+from . import attention as _attention, conv as _conv, index as _index  # noqa: E402
+IMPL.update(_index.IMPL); IMPL.update(_attention.IMPL); IMPL.update(_conv.IMPL)  # noqa: E702
