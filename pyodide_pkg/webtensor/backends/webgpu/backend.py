@@ -162,3 +162,5 @@ IMPL = {"copy": _copy, "fill": _fill, "unary": _unary, "binary": _binary, "where
 
 from . import attention as _attention, conv as _conv, index as _index  # noqa: E402
 IMPL.update(_index.IMPL); IMPL.update(_attention.IMPL); IMPL.update(_conv.IMPL)  # noqa: E702
+from . import reduce as _reduce  # noqa: E402  (reduce family: reduce.py, wgsl/reduce.wgsl)
+IMPL.update(_reduce.IMPL)
