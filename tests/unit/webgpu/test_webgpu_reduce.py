@@ -221,7 +221,7 @@ def test_transformer_block_usage():
 def test_many_rows_2d_grid():
     x = rand((70000, 64), seed=53)
     g = x.to(DEV)
-    close(g.sum(1), x.sum(1))                   # 70000 workgroups: a 2-D dispatch grid
+    close(g.sum(1), x.sum(1), atol=1e-5)        # 70000 workgroups: a 2-D dispatch grid
     close(g.softmax(1)[::997], x.softmax(1)[::997])
     close(g.argmax(1), x.argmax(1), exact=True)
 
