@@ -232,3 +232,24 @@ def test_unsupported_raises_naming_primitive():
         xi.sum(1).tolist()
     with pytest.raises(NotImplementedError, match="cumsum"):
         xi.cumsum(1).tolist()
+
+
+@pytest.mark.parametrize("op", ["all", "any"])
+@pytest.mark.parametrize("shape,dim,keepdim", [((1,), 0, False), ((7, 300), -1, False),
+                                               ((7, 300), 0, True), ((7, 300), None, False),
+                                               ((1000, 3), 0, False), ((3, 5, 1000), (0, 2), False),
+                                               ((5, 9), 1, False), ((2, 0, 3), 1, False),
+                                               ((2, 0, 3), 0, False)])
+def test_all_any_bool(op, shape, dim, keepdim):
+    r = random.Random(61)
+    n = math.prod(shape)
+    for p in (0.002, 0.5, 0.998):
+        x = torch.tensor([r.random() < p for _ in range(n)], dtype=torch.bool).reshape(shape)
+        g = x.to(DEV)
+        if dim is None:
+            close(getattr(g, op)(), getattr(x, op)(), exact=True)
+        else:
+            close(getattr(g, op)(dim, keepdim=keepdim), getattr(x, op)(dim, keepdim=keepdim),
+                  exact=True)
+    if len(shape) == 2 and shape[0] > 1:
+        close(getattr(g.t(), op)(0), getattr(x.t(), op)(0), exact=True)

@@ -1,5 +1,5 @@
 """Reduce family of the webgpu device (float32): reduce (sum, mean, prod, amax, amin, argmax,
-argmin, var, logsumexp), softmax / log_softmax / cumsum along a dim, layer_norm / rms_norm on
+argmin, var, logsumexp; all / any on bool: wgsl/reduce_bool.wgsl), softmax / log_softmax / cumsum along a dim, layer_norm / rms_norm on
 [R, N] rows. Kernels: wgsl/reduce.wgsl (one module, one entry point per primitive/op).
 
 Plan (like the WASM backend): x's reduced dims become the middle axis of a contiguous
@@ -30,9 +30,9 @@ PROLOGUE = """\
   let b = xbase(select(0u, j, live));"""
 
 
-def _source():
+def _source(family="reduce"):
     from . import kernels as K
-    body = K.wgsl("reduce").split("\n// END OF COMMENT\n", 1)[1].replace("{{PRO}}", PROLOGUE)
+    body = K.wgsl(family).split("\n// END OF COMMENT\n", 1)[1].replace("{{PRO}}", PROLOGUE)
     return K.wgsl("common") + "\n" + body
 
 
@@ -40,7 +40,8 @@ def _pipe(host, name):
     key = (id(host), name)
     h = _PIPES.get(key)
     if h is None:
-        h = _PIPES[key] = host.pipeline(name, _source())
+        h = _PIPES[key] = host.pipeline(name, _source("reduce_bool" if name.endswith("_bool")
+                                                      else "reduce"))
     return h
 
 
@@ -106,7 +107,23 @@ def _prep(out, x):
     return x
 
 
+def _reduce_bool(op, out, x, dims):
+    if B._name(x.dtype) != "bool" or B._name(out.dtype) != "bool" or not out.is_contiguous():
+        return NotImplemented
+    rows = out.numel()
+    if rows == 0:
+        return None
+    x = _prep(out, x)
+    outer, n, inner, order = plan_reduce(tuple(x.shape), tuple(dims), x.is_contiguous())
+    if order is not None:
+        x = _contig(x, order)
+    _dispatch(f"reduce_{op}_bool", out, [out, x], rows, n, inner, flags=int(op == "all"))
+    return None
+
+
 def reduce(op, out, x, dims, correction=1, **extra):
+    if op in ("all", "any") and not extra:
+        return _reduce_bool(op, out, x, dims)
     if op not in REDUCE_OPS or extra or not _is_f32(x) or not out.is_contiguous():
         return NotImplemented
     if B._name(out.dtype) != ("int64" if op in _ARG else "float32"):
