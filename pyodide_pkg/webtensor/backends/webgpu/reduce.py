@@ -1,6 +1,7 @@
 """Reduce family of the webgpu device (float32): reduce (sum, mean, prod, amax, amin, argmax,
-argmin, var, logsumexp; all / any on bool: wgsl/reduce_bool.wgsl), softmax / log_softmax / cumsum along a dim, layer_norm / rms_norm on
-[R, N] rows. Kernels: wgsl/reduce.wgsl (one module, one entry point per primitive/op).
+argmin, var, logsumexp; all / any on bool), softmax / log_softmax / cumsum along a dim,
+layer_norm / rms_norm on [R, N] rows. Kernels: wgsl/reduce.wgsl (one module, one entry point per
+primitive/op), wgsl/reduce_bool.wgsl (all / any).
 
 Plan (like the WASM backend): x's reduced dims become the middle axis of a contiguous
 [outer, n, inner] block, read in place when x is contiguous and the reduced dims (size-1 dims
