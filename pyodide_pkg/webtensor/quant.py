@@ -25,6 +25,8 @@ import ctypes
 
 from . import _dtype as D
 from ._storage import Storage
+from . import _device
+from ._device import DEVICES
 from ._tensor import CPU, Size, Tensor
 from ._dispatch import dispatch
 from .backends.reference.quant import BLOCK_BYTES, QK
@@ -134,7 +136,11 @@ class QuantizedTensor:
     """A [N, K] float32 matrix stored as GGUF blocks (kind "q8_0" or "q4_1"). Immutable."""
     __slots__ = ("kind", "shape", "_storage")
     dtype = D.float32
-    device = CPU
+
+    @property
+    def device(self):
+        """The device holding the blocks (a QuantizedTensor moves with .to(device))."""
+        return self._storage.device
 
     def __init__(self, kind, shape, storage):
         _check_kind(kind)
@@ -162,7 +168,37 @@ class QuantizedTensor:
 
     def tobytes(self):
         """The raw blocks, exactly as stored in a GGUF file."""
-        return bytes(self._storage.view())
+        st = self._storage
+        if st.device is CPU:
+            return bytes(st.view())
+        return bytes(DEVICES[st.device.type].read_bytes(st, 0, st.nbytes))
+
+    def to(self, device=None, dtype=None, non_blocking=False, copy=False):
+        """The same blocks on `device` (a raw byte copy; self if already there). dtype must be
+        None or float32: the blocks are never converted (nn.Module.half() & co leave a
+        QuantizedTensor alone, see is_floating_point)."""
+        if isinstance(device, D.dtype):
+            device, dtype = None, device
+        if dtype is not None and dtype is not D.float32:
+            raise TypeError(f"QuantizedTensor.to(): cannot convert {self.kind} blocks to "
+                            f"{dtype}; dequantize() first")
+        if device is None:
+            return self
+        dev = _device.device(device)
+        if dev == self.device and not copy:
+            return self
+        src = self._storage
+        data = bytes(src.view()) if src.device is CPU else \
+            DEVICES[src.device.type].read_bytes(src, 0, src.nbytes)
+        return QuantizedTensor(self.kind, self.shape, DEVICES[dev.type].from_bytes(data))
+
+    def cpu(self):
+        return self.to("cpu")
+
+    def is_floating_point(self):
+        """False, as for torch's quantized tensors: nn.Module.to(dtype) / .half() skip it
+        (module.to(device) still moves it)."""
+        return False
 
     def dequantize(self):
         return dequantize(self)
@@ -202,7 +238,7 @@ def quantize(w, kind):
         raise ValueError(f"quantize(): expected a 2-D weight [N, K], got {w.dim()}-D "
                          f"{list(w.shape)}")
     shape = _check_shape(kind, w.shape)
-    w = w.to(D.float32).contiguous()
+    w = w.to(CPU, D.float32).contiguous()        # quantised on the CPU (ggml's quantiser)
     if w.numel() and not bool(w.isfinite().all()):
         raise ValueError(f"quantize(): the weight has inf or nan values, which {kind} cannot "
                          "represent")
@@ -216,7 +252,7 @@ def dequantize(q):
     """The float32 Tensor [N, K] a QuantizedTensor stands for."""
     if not isinstance(q, QuantizedTensor):
         raise TypeError(f"dequantize(): expected a QuantizedTensor, not {type(q).__name__}")
-    out = Tensor._empty(tuple(q.shape), D.float32)
+    out = Tensor._empty(tuple(q.shape), D.float32, q.device)
     if q.nbytes:
         dispatch("dequantize", out, q)
     return out
@@ -257,7 +293,9 @@ def linear(input, weight, bias=None, *, activations="float32"):
     if input.shape[-1] != k:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                            f"({m}x{input.shape[-1]} and {k}x{n})")
-    out = Tensor._empty((m, n), D.float32)
+    if input.device != weight.device:
+        raise _device.mismatch(input.device, weight.device)
+    out = Tensor._empty((m, n), D.float32, weight.device)
     if m and n:
         x = input.contiguous().reshape(m, k)
         dispatch("quant_linear", out, x, weight, activations)
@@ -289,7 +327,7 @@ def embedding(input, weight):
     for r in rows:
         if not 0 <= r < n:
             raise IndexError("index out of range in self")
-    out = Tensor._empty(tuple(input.shape) + (k,), D.float32)
+    out = Tensor._empty(tuple(input.shape) + (k,), D.float32, weight.device)
     if rows and k:
         dispatch("dequantize_rows", out, weight, rows)
     return out

@@ -236,6 +236,12 @@ def _quant_layers():
         def forward(self, x):
             return quant.linear(x, self.weight)
 
+        def _apply(self, fn, recurse=True):
+            """module.to(device) moves the blocks too (QuantizedTensor.to: raw bytes)."""
+            nn.Module._apply(self, fn, recurse)
+            self.weight = fn(self.weight)
+            return self
+
         def extra_repr(self):
             return (f"in_features={self.in_features}, out_features={self.out_features}, "
                     f"bias=False, kind={self.weight.kind}")
@@ -250,6 +256,8 @@ def _quant_layers():
 
         def forward(self, ids):
             return quant.embedding(ids, self.weight)
+
+        _apply = QuantLinear._apply
 
         def extra_repr(self):
             return f"{self.num_embeddings}, {self.embedding_dim}, kind={self.weight.kind}"

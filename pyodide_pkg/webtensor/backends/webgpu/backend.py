@@ -164,3 +164,5 @@ from . import attention as _attention, conv as _conv, index as _index  # noqa: E
 IMPL.update(_index.IMPL); IMPL.update(_attention.IMPL); IMPL.update(_conv.IMPL)  # noqa: E702
 from . import reduce as _reduce  # noqa: E402  (reduce family: reduce.py, wgsl/reduce.wgsl)
 IMPL.update(_reduce.IMPL)
+from . import matmul as _matmul, quant as _quant  # noqa: E402 - they use this module's helpers
+IMPL.update(_matmul.IMPL, **_quant.IMPL)

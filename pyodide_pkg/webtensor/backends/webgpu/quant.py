@@ -1,0 +1,101 @@
+"""Quantised-weight primitives of the webgpu device (webtensor.quant) on wgsl/quant.wgsl:
+quant_linear (M == 1: <kind>_gemv, M > 1: <kind>_gemm; both dequantise the GGUF blocks in
+registers), dequantize and dequantize_rows (<kind>_dequantize, the rows as a u32 buffer).
+
+A QuantizedTensor on this device holds its blocks in a GPUStorage (QuantizedTensor.to moves
+the raw bytes; nn modules move theirs with module.to("webgpu")). activations="int8" returns
+NotImplemented (no integer-dot kernel here).
+"""
+import struct
+
+from . import backend as BK, kernels as K
+
+KINDS = ("q8_0", "q4_1")
+QK = 32
+
+
+
+def _pipe(host, name):
+    return host.pipeline(name, K.wgsl('quant'))     # compiled once per name (the host caches)
+
+
+def _groups(n):
+    x = min(max(n, 1), 65535)
+    return (x, (n + x - 1) // x, 1)
+
+
+def _params(M=0, N=0, K=0, x_off=0, o_off=0, use_rows=0, gx=0):
+    return struct.pack("<8I", M, N, K, x_off, o_off, use_rows, gx, 0)
+
+
+def _check(out, q, x=None):
+    if q.kind not in KINDS or BK._name(out.dtype) != "float32" or not out.is_contiguous() or \
+            (x is not None and (BK._name(x.dtype) != "float32" or not x.is_contiguous())):
+        return False
+    dev = out._storage.device
+    if q._storage.device is not dev:
+        raise RuntimeError(f"Expected all tensors to be on the same device, but found at least "
+                           f"two devices, {dev} and {q._storage.device}! (the quantised weight "
+                           f"is on {q._storage.device}: move it with .to({str(dev)!r}))")
+    return True
+
+
+def quant_linear(out, x, q, activations="float32"):
+    if activations != "float32" or not _check(out, q, x):
+        return NotImplemented
+    x = BK._on_gpu(x, out._storage.device)
+    m, k = x.shape
+    n = q.shape[0]
+    if out.numel() == 0:
+        return None
+    if k == 0:
+        return BK._fill(out, 0.0)
+    if x._storage is out._storage:
+        x = x.clone()
+    host = out._storage.host
+    handles = [out._storage.handle, x._storage.handle, q._storage.handle]
+    if m == 1:
+        g = _groups((n + 7) // 8)
+        host.record(_pipe(host, f"{q.kind}_gemv"), handles,
+                    _params(1, n, k, x._offset, out._offset, 0, g[0]), g)
+    else:
+        host.record(_pipe(host, f"{q.kind}_gemm"), handles,
+                    _params(m, n, k, x._offset, out._offset),
+                    ((n + 15) // 16, (m + 15) // 16, 1))
+    return None
+
+
+def _dequantize(out, q, rows_handle, nrows, use_rows):
+    k = q.shape[1]
+    nblocks = nrows * (k // QK)
+    if nblocks == 0:
+        return None
+    host = out._storage.host
+    g = _groups((nblocks + 63) // 64)
+    host.record(_pipe(host, f"{q.kind}_dequantize"),
+                [out._storage.handle, rows_handle, q._storage.handle],
+                _params(0, nrows, k, 0, out._offset, use_rows, g[0]), g)
+    return None
+
+
+def dequantize(out, q):
+    if not _check(out, q):
+        return NotImplemented
+    return _dequantize(out, q, q._storage.handle, q.shape[0], 0)
+
+
+def dequantize_rows(out, q, rows):
+    if not _check(out, q):
+        return NotImplemented
+    rows = [int(r) for r in rows]
+    if not rows:
+        return None
+    from ..._tensor import Tensor
+    from ... import _dtype as D
+    idx = Tensor._empty((len(rows),), D.int32, out._storage.device)
+    out._storage.host.write(idx._storage.handle, 0, struct.pack(f"<{len(rows)}I", *rows))
+    return _dequantize(out, q, idx._storage.handle, len(rows), 1)
+
+
+IMPL = {"quant_linear": quant_linear, "dequantize": dequantize,
+        "dequantize_rows": dequantize_rows}
