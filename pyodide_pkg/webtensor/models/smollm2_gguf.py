@@ -237,9 +237,18 @@ def _quant_layers():
             return quant.linear(x, self.weight)
 
         def _apply(self, fn, recurse=True):
-            """module.to(device) moves the blocks too (QuantizedTensor.to: raw bytes)."""
+            """module.to(device) moves the blocks too (QuantizedTensor.to: raw bytes); a
+            weight shared by two modules (the tied LM head) is moved once and stays shared."""
             nn.Module._apply(self, fn, recurse)
-            self.weight = fn(self.weight)
+            w = self.weight
+            try:
+                memo = fn.__dict__.setdefault("_quant_moved", {})
+            except AttributeError:          # a callable without attributes: no memo
+                memo = {}
+            hit = memo.get(id(w))
+            if hit is None:
+                hit = memo[id(w)] = (w, fn(w))      # w kept: its id stays unique meanwhile
+            self.weight = hit[1]
             return self
 
         def extra_repr(self):

@@ -97,3 +97,13 @@ def test_module_to_moves_blocks():
     model.to("cpu")
     assert lin.weight.device == torch.device("cpu")
     assert (model(ids) - want).abs().max().item() == 0.0
+
+
+def test_module_to_keeps_tied_weight():
+    from webtensor.models.smollm2_gguf import _quant_layers
+    QuantLinear, QuantEmbedding = _quant_layers()
+    q = quant.quantize(rand((30, 64), 12), "q8_0")
+    model = torch.nn.Sequential(QuantEmbedding(q), QuantLinear(q))    # a tied LM head
+    model.to(DEV)
+    assert model[0].weight is model[1].weight
+    assert model[0].weight.device == torch.device(DEV)
