@@ -169,3 +169,14 @@ def test_matmul_big_k():
     a, b = rand((4, 2048), 1), rand((2048, 5), 2)
     close(gpu(a) @ gpu(b), a @ b)
     close(gpu(a[:1]) @ gpu(b), a[:1] @ b)
+
+
+def test_many_batches_chunked(monkeypatch):
+    """More batch workgroups than a dispatch dimension allows: nb0 is split into chunks."""
+    from webtensor.backends.webgpu import matmul as M
+    monkeypatch.setattr(M, "MAX_GROUPS", 6)
+    a, b = rand((5, 3, 4, 6), 1), rand((5, 3, 6, 2), 2)
+    close(gpu(a) @ gpu(b), a @ b)
+    close(gpu(a[:, :, :1]) @ gpu(b), a[:, :, :1] @ b)
+    a = rand((20, 3, 6), 3)
+    close(gpu(a) @ gpu(b[0, 0]), a @ b[0, 0])

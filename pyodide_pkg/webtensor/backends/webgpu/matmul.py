@@ -14,7 +14,8 @@ Layout rules (the WASM plan_matmul's, adapted to the WGSL's params):
   * Batch dims (already expanded by the op layer) are coalesced over A, B and C together
     (size-1 dims dropped, contiguous dims merged; stride 0 = broadcast); the innermost two go
     to the kernel's (nb0, nb1) = workgroup_id.z, any outer ones are looped over in Python (one
-    dispatch each, offsets advanced), as is nb0 when nb0 * nb1 > 65535.
+    dispatch each, offsets advanced); nb0 is split into chunks of nb0 * nb1 <= 65535
+    workgroups (maxComputeWorkgroupsPerDimension).
   * M == 1 runs `matmul_gemv`.  K == 0: matmul fills 0; linear's kernel then writes
     act(bias) (the k loop runs no step).
 """
@@ -64,29 +65,31 @@ def _dispatch(host, m, n, k, batch, a, a_bs, a_rs, b, b_bs, b_rs, b_trans, c, c_
     dims = list(zip(shape, sa, sb, sc))
     kern = dims[-2:]
     loops = dims[:-2]
-    if len(kern) == 2 and kern[0][0] * kern[1][0] > MAX_GROUPS:
+    if len(kern) == 2 and kern[1][0] > MAX_GROUPS:
         loops.append(kern.pop(0))
-    if kern and kern[-1][0] > MAX_GROUPS:
-        loops.append(kern.pop())
-    kern = [(1, 0, 0, 0)] * (2 - len(kern)) + kern
+    kern = kern + [(1, 0, 0, 0)] * (2 - len(kern))          # (nb0, nb1); nb0 is chunked
     (nb0, a0, b0, c0), (nb1, a1, b1, c1) = kern
+    if nb1 > MAX_GROUPS:
+        raise NotImplementedError("webtensor: WebGPU matmul: a batch dim over 65535")
+    chunk = max(1, MAX_GROUPS // nb1)
     gemv = m == 1
-    name = "matmul_gemv" if gemv else "matmul"
-    pipe = _pipe(host, name)
+    pipe = _pipe(host, "matmul_gemv" if gemv else "matmul")
     handles = [a._storage.handle, b._storage.handle,
                (bias if bias is not None else a)._storage.handle, c._storage.handle]
-    groups = ((n + GEMV_OUT - 1) // GEMV_OUT, 1, nb0 * nb1) if gemv else \
-        ((n + BN - 1) // BN, (m + BM - 1) // BM, nb0 * nb1)
     for idx in itertools.product(*[range(d[0]) for d in loops]):
         ao = a._offset + sum(i * d[1] for i, d in zip(idx, loops))
         bo = b._offset + sum(i * d[2] for i, d in zip(idx, loops))
         co = c._offset + sum(i * d[3] for i, d in zip(idx, loops))
-        params = _params(M=m, N=n, K=k, nb1=nb1, a_off=ao, a_bs0=a0, a_bs1=a1, a_rs=a_rs,
-                         b_off=bo, b_bs0=b0, b_bs1=b1, b_rs=b_rs, c_off=co, c_bs0=c0,
-                         c_bs1=c1, c_rs=c_rs,
-                         bias_off=bias._offset if bias is not None else 0,
-                         has_bias=bias is not None, act=act, b_trans=b_trans)
-        host.record(pipe, handles, params, groups)
+        for start in range(0, nb0, chunk):
+            nz = min(chunk, nb0 - start) * nb1
+            groups = ((n + GEMV_OUT - 1) // GEMV_OUT, 1, nz) if gemv else \
+                ((n + BN - 1) // BN, (m + BM - 1) // BM, nz)
+            params = _params(M=m, N=n, K=k, nb1=nb1, a_off=ao + start * a0, a_bs0=a0,
+                             a_bs1=a1, a_rs=a_rs, b_off=bo + start * b0, b_bs0=b0, b_bs1=b1,
+                             b_rs=b_rs, c_off=co + start * c0, c_bs0=c0, c_bs1=c1, c_rs=c_rs,
+                             bias_off=bias._offset if bias is not None else 0,
+                             has_bias=bias is not None, act=act, b_trans=b_trans)
+            host.record(pipe, handles, params, groups)
 
 
 def _shares(out, *ts):
