@@ -74,7 +74,7 @@ class KVCache:
         while cap < need:
             cap *= 2
         b, h, _, d = self.shape
-        new = torch.zeros(b, h, cap, d, dtype=self.dtype)
+        new = torch.zeros(b, h, cap, d, dtype=self.dtype, device=self.device)
         if length:
             new[:, :, :length] = buf[:, :, :length]
         return new
@@ -84,7 +84,7 @@ class KVCache:
         of that layer's keys and values."""
         t = k.shape[2]
         if layer == len(self.keys):
-            self.shape, self.dtype = tuple(k.shape), k.dtype
+            self.shape, self.dtype, self.device = tuple(k.shape), k.dtype, k.device
             self.keys.append(self._grow(None, 0, t))
             self.values.append(self._grow(None, 0, t))
             self.lengths.append(0)
@@ -212,7 +212,7 @@ class SmolLM2Model(nn.Module):
         if past + t > self.max_positions:
             raise ValueError(f"sequence of {past + t} positions exceeds the model's "
                              f"max_position_embeddings ({self.max_positions})")
-        rope = self.rotary_emb(torch.arange(past, past + t))
+        rope = self.rotary_emb(torch.arange(past, past + t, device=input_ids.device))
         x = self.embed_tokens(input_ids)
         for layer in self.layers:
             x = layer(x, rope, cache, past)

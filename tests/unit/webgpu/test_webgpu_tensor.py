@@ -253,3 +253,15 @@ def test_bool_binary_vs_cpu(op):
     f = getattr(torch, op)
     close(f(a.to(DEV), b.to(DEV)), f(a, b), True)
     close(f(a.to(DEV).reshape(4, 1), b.to(DEV)), f(a.reshape(4, 1), b), True)
+
+
+@pytest.mark.parametrize("lo,hi", [(-0.5, 0.5), (None, 0.1), (0.2, None), (1.0, -1.0)])
+def test_clamp_vs_cpu(lo, hi):
+    x = torch.tensor([[-2.0, -0.3, 0.0, math.nan], [0.4, 3.0, -math.inf, math.inf]])
+    want = x.clamp(lo, hi).tolist()
+    got = x.to("webgpu").clamp(lo, hi)
+    assert got.device == torch.device("webgpu")
+    assert str(got.tolist()) == str(want)          # NaN stays NaN
+    y = x.to("webgpu")
+    y.clamp_(lo, hi)
+    assert str(y.tolist()) == str(want)

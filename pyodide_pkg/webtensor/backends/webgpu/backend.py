@@ -157,12 +157,26 @@ def _where(out, cond, a, b):
     return _run(f"where_e{size}", out, [cond, a, b])
 
 
-IMPL = {"copy": _copy, "fill": _fill, "unary": _unary, "binary": _binary, "where": _where}
+def _clamp(out, x, lo, hi):
+    """maximum with lo, then minimum with hi (Python scalars as 0-dim operands, uploaded):
+    NaN stays NaN and lo > hi gives hi everywhere, as torch's clamp."""
+    if _name(x.dtype) != "float32":
+        raise _unsupported("clamp", x.dtype)
+    from ..._creation import tensor
+    src = x
+    for op, v in (("maximum", lo), ("minimum", hi)):
+        if v is not None:
+            _binary(op, out, src, tensor(float(v)).expand(out.shape))
+            src = out
+    if src is x:
+        _copy(out, x)
 
 
-from . import attention as _attention, conv as _conv, index as _index  # noqa: E402
-IMPL.update(_index.IMPL); IMPL.update(_attention.IMPL); IMPL.update(_conv.IMPL)  # noqa: E702
-from . import reduce as _reduce  # noqa: E402  (reduce family: reduce.py, wgsl/reduce.wgsl)
-IMPL.update(_reduce.IMPL)
-from . import matmul as _matmul, quant as _quant  # noqa: E402 - they use this module's helpers
-IMPL.update(_matmul.IMPL, **_quant.IMPL)
+IMPL = {"copy": _copy, "fill": _fill, "unary": _unary, "binary": _binary, "where": _where,
+        "clamp": _clamp}
+
+
+# the other kernel families, each in its own module (they use this module's helpers)
+from . import attention, conv, index, matmul, quant, reduce  # noqa: E402
+for _family in (index, attention, conv, reduce, matmul, quant):
+    IMPL.update(_family.IMPL)
