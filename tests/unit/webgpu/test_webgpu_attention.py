@@ -1,6 +1,5 @@
 """F.scaled_dot_product_attention on device "webgpu" (the fused sdpa kernel) against the CPU:
 rtol 1e-4, atol 1e-5 (float32 online softmax vs the CPU path)."""
-import math
 import random
 
 import pytest
@@ -8,23 +7,13 @@ import pytest
 import webtensor as torch
 import webtensor.nn.functional as F
 
-DEV = "webgpu"
-
-
-def rand(shape, seed=0):
-    r = random.Random(seed)
-    return torch.tensor([r.uniform(-2, 2) for _ in range(math.prod(shape))]).reshape(shape)
+from gpu_check import DEV, g, rand  # noqa: F401
+from gpu_check import close as _close
 
 
 def close(got, want, rtol=1e-4, atol=1e-5):
-    assert got.device == torch.device(DEV)
-    assert got.shape == want.shape and got.dtype is want.dtype
-    for a, b in zip(got.cpu().reshape(-1).tolist(), want.reshape(-1).tolist()):
-        assert a == b or abs(a - b) <= atol + rtol * abs(b), (a, b)
+    _close(got, want, rtol, atol)
 
-
-def g(t):
-    return None if t is None else t.to(DEV)
 
 
 SHAPES = [  # (B, H, Hk, L, S, E, Ev)

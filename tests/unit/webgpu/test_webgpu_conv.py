@@ -1,31 +1,19 @@
 """conv1d/conv2d and 2-D pooling on device "webgpu" against the CPU: convolutions rtol 1e-5
 (atol 1e-5: float32 sums in another order), pooling exact (max, indices) or rtol 1e-6 (avg)."""
 import itertools
-import math
-import random
 
 import pytest
 
 import webtensor as torch
 import webtensor.nn.functional as F
 
-DEV = "webgpu"
-
-
-def rand(shape, seed=0):
-    r = random.Random(seed)
-    return torch.tensor([r.uniform(-2, 2) for _ in range(math.prod(shape))]).reshape(shape)
+from gpu_check import DEV, g, rand  # noqa: F401
+from gpu_check import close as _close
 
 
 def close(got, want, rtol=1e-5, atol=1e-5):
-    assert got.device == torch.device(DEV)
-    assert got.shape == want.shape and got.dtype is want.dtype
-    for a, b in zip(got.cpu().reshape(-1).tolist(), want.reshape(-1).tolist()):
-        assert a == b or abs(a - b) <= atol + rtol * abs(b), (a, b)
+    _close(got, want, rtol, atol)
 
-
-def g(t):
-    return None if t is None else t.to(DEV)
 
 
 GRID = list(itertools.product([1, 2], [0, 1, 2], [1, 2], [1, 2, 4], [True, False]))

@@ -7,7 +7,7 @@ uploaded. An output that shares its buffer with an input is computed into a temp
 """
 import struct
 
-from . import _host, kernels as K
+from . import kernels as K
 
 NDIM = 6
 _PIPES = {}                     # kernel name -> pipeline handle (of the one host)

@@ -13,6 +13,7 @@ NotImplementedError names the primitive (no CPU fallback on this device).
 """
 import struct
 
+from ..._shape import prod
 from . import backend as B
 
 SMALL_N = 64
@@ -44,13 +45,6 @@ def _pipe(host, name):
         h = _PIPES[key] = host.pipeline(name, _source("reduce_bool" if name.endswith("_bool")
                                                       else "reduce"))
     return h
-
-
-def _prod(xs):
-    r = 1
-    for v in xs:
-        r *= v
-    return r
 
 
 def _f32(v):
@@ -89,12 +83,12 @@ def plan_reduce(shape, dims, contiguous):
     """(outer, n, inner, order): order None reads x in place, else a permuted copy."""
     nz = [d for d in range(len(shape)) if shape[d] != 1]
     red = [i for i, d in enumerate(nz) if d in dims]
-    n = _prod(shape[nz[i]] for i in red)
-    rest = _prod(shape[d] for d in nz if d not in dims)
+    n = prod(shape[nz[i]] for i in red)
+    rest = prod(shape[d] for d in nz if d not in dims)
     if not red:
         return rest, 1, 1, (None if contiguous else tuple(range(len(shape))))
     if contiguous and red == list(range(red[0], red[-1] + 1)):
-        inner = _prod(shape[d] for d in nz[red[-1] + 1:])
+        inner = prod(shape[d] for d in nz[red[-1] + 1:])
         return (rest // inner if inner else 0), n, inner, None
     order = tuple([d for d in range(len(shape)) if d not in dims] + list(dims))
     return rest, n, 1, order
@@ -156,7 +150,7 @@ def _along(name, out, x, dim, mode=None):
     if not shape:
         n, inner = 1, 1
     else:
-        n, inner = shape[dim], _prod(shape[dim + 1:])
+        n, inner = shape[dim], prod(shape[dim + 1:])
     _dispatch(name, out, [out, x], total // n, n, inner, mode=mode)
     return None
 
