@@ -1,5 +1,12 @@
 """webtensor.webgpu: the WebGPU device's state (torch.cuda's role for device "webgpu")."""
-from .backends.webgpu import _host, storage as _storage
+from .backends.webgpu import _host, fallback as _fallback, storage as _storage
+
+
+def set_cpu_fallback(enabled=True):
+    """Run primitives that have no WebGPU kernel on the CPU (copying their tensors there and
+    back, with a warning once per primitive) instead of raising NotImplementedError: torch's
+    PYTORCH_ENABLE_MPS_FALLBACK. Off by default: an op never moves data behind your back."""
+    _fallback.ENABLED[0] = bool(enabled)
 
 
 def is_available():

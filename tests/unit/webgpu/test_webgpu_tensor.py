@@ -5,6 +5,7 @@ relu/add/sub/mul/maximum/minimum/where; rtol 1e-5 (atol 1e-6) for the transcende
 division-based ops (exp, log, tanh, erf, gelu, pow, div, ...: GPU math is not correctly rounded).
 """
 import asyncio
+import concurrent.futures
 import math
 import random
 
@@ -72,14 +73,21 @@ def test_reused_buffers_are_zeroed():
         assert z.tolist() == [0.0] * 100
 
 
+def run(coro):
+    """asyncio.run in a thread of its own: the browser tier's Playwright (sync API) may leave
+    an event loop running in this thread earlier in the session."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def test_async_readback():
     g = torch.arange(6.).reshape(2, 3).to(DEV)
-    c = asyncio.run(g.t().cpu_async())
+    c = run(g.t().cpu_async())
     assert c.device.type == "cpu" and c.tolist() == [[0., 3.], [1., 4.], [2., 5.]]
-    assert asyncio.run((g + 1).tolist_async()) == [[1., 2., 3.], [4., 5., 6.]]
+    assert run((g + 1).tolist_async()) == [[1., 2., 3.], [4., 5., 6.]]
     x = torch.ones(2)
-    assert asyncio.run(x.cpu_async()) is x
-    assert asyncio.run(x.tolist_async()) == [1.0, 1.0]
+    assert run(x.cpu_async()) is x
+    assert run(x.tolist_async()) == [1.0, 1.0]
 
 
 @pytest.mark.parametrize("src", ["float32", "int64", "int32", "bool", "uint8", "int8",

@@ -12,9 +12,11 @@ them with shifts and store them with atomicAnd/atomicOr so that threads writing 
 elements of one word never race.
 """
 from ... import _device, _dispatch
-from . import backend, storage
+from ..reference import IMPL as _PRIMITIVES
+from . import backend, fallback, storage
 
 DEVICE = _device.register_device("webgpu", storage.GPUStorage, storage.allocate,
                                  storage.read_bytes, storage.from_bytes,
                                  read_bytes_async=storage.read_bytes_async)
 _dispatch.register_backend("webgpu", "webgpu", backend.IMPL)
+_dispatch.register_backend("webgpu", "cpu_fallback", fallback.impl(_PRIMITIVES), fallback=True)
