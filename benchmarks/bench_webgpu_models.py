@@ -1,0 +1,119 @@
+"""all-MiniLM-L6-v2 latency (batch 1 and 32, 128 tokens) and SmolLM2-135M decode tokens/s on
+the "webgpu" device through the CPython host (`wgpu`), against torch CUDA eager running the same
+model files (webtensor/models/*.py are plain torch code). Weights are the models' shapes with
+uninitialised (zero) values: timing does not depend on them, and the real weights (~200 MB) do
+not travel to the GPU machine. Prints a table, writes JSON.
+
+    python benchmarks/bench_webgpu_models.py [--out benchmarks/webgpu_models.json] [--quick]
+"""
+import argparse
+import importlib
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "pyodide_pkg"))
+MODELS = REPO / "pyodide_pkg" / "webtensor" / "models"
+
+
+def _model_file(torch_mod, name):
+    """The model file under webtensor (imported through webtensor.models, which binds `torch`
+    to webtensor) or under real torch (imported from its path)."""
+    if torch_mod.__name__ == "webtensor":
+        return importlib.import_module(f"webtensor.models.{name}")
+    spec = importlib.util.spec_from_file_location(f"bench_{name}_torch", MODELS / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _build(torch_mod, make):
+    """make() without weight initialisation on webtensor (pure-Python RNG would take minutes
+    for 135M parameters where the WASM kernels are not installed; values do not matter)."""
+    if torch_mod.__name__ == "webtensor":
+        from webtensor.models import no_init_weights
+        with no_init_weights():
+            return make()
+    return make()
+
+
+def best(fn, sync, reps):
+    fn()
+    sync()
+    t = float("inf")
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        sync()
+        t = min(t, time.perf_counter() - t0)
+    return t
+
+
+def minilm(torch_mod, dev, sync, batch, seq=128, reps=5):
+    m = _model_file(torch_mod, "minilm")
+    cfg = m.BertConfig(hidden_size=384, num_hidden_layers=6, num_attention_heads=12,
+                       intermediate_size=1536)
+    model = _build(torch_mod, lambda: m.BertModel(cfg)).eval().to(dev)
+    ids = torch_mod.ones(batch, seq, dtype=torch_mod.int64).to(dev)
+    mask = torch_mod.ones(batch, seq, dtype=torch_mod.int64).to(dev)
+    with torch_mod.no_grad():
+        return best(lambda: model(ids, mask).sum().item(), sync, reps)
+
+
+def smollm2_decode(torch_mod, dev, sync, prompt=16, steps=32):
+    m = _model_file(torch_mod, "smollm2")
+    model = _build(torch_mod, lambda: m.SmolLM2ForCausalLM(m.SmolLM2Config())).eval().to(dev)
+    with torch_mod.no_grad():
+        cache = model.make_cache()
+        x = torch_mod.ones(1, prompt, dtype=torch_mod.int64).to(dev)
+        tok = model(x, cache)[:, -1].argmax(dim=-1)
+        sync()
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            tok = model(tok[:, None], cache)[:, -1].argmax(dim=-1)
+            tok.item()                      # one token at a time, as generate() does
+        return steps / (time.perf_counter() - t0)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default=str(REPO / "benchmarks" / "webgpu_models.json"))
+    ap.add_argument("--quick", action="store_true", help="batch 1 only, 4 decode steps")
+    args = ap.parse_args()
+    import webtensor as wt
+    info = wt.webgpu.adapter_info()
+    rows = {"adapter": info["adapter"], "backend": info.get("backend")}
+    batches = (1,) if args.quick else (1, 32)
+    steps = 4 if args.quick else 32
+    sync = wt.webgpu.synchronize
+    for b in batches:
+        rows[f"minilm_b{b}_ms"] = {"webtensor-webgpu": 1e3 * minilm(wt, "webgpu", sync, b)}
+    rows["smollm2_decode_tok_s"] = {"webtensor-webgpu": smollm2_decode(wt, "webgpu", sync,
+                                                                       steps=steps)}
+    try:
+        import torch
+        cuda = torch.cuda.is_available()
+    except ImportError:
+        cuda = False
+    if cuda:
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        rows["torch"] = torch.__version__ + " " + torch.cuda.get_device_name()
+        for b in batches:
+            rows[f"minilm_b{b}_ms"]["torch-cuda-eager"] = 1e3 * minilm(
+                torch, "cuda", torch.cuda.synchronize, b)
+        rows["smollm2_decode_tok_s"]["torch-cuda-eager"] = smollm2_decode(
+            torch, "cuda", torch.cuda.synchronize, steps=steps)
+    print(f"adapter: {rows['adapter']}" + (f"; torch: {rows['torch']}" if cuda else ""))
+    for k, v in rows.items():
+        if isinstance(v, dict):
+            print(f"  {k:24s} " + "   ".join(f"{n} {x:9.2f}" for n, x in v.items()))
+    Path(args.out).write_text(json.dumps(rows, indent=1))
+    print("wrote", args.out)
+
+
+if __name__ == "__main__":
+    main()
