@@ -116,5 +116,6 @@ result["smollm2"] = {"prompt_tokens": len(ids), "new_ids": new_ids, "text": text
                      "decode_tokens_per_s": decode_tps}
 show("smollm2-speed", f"load {load_ms:.0f} ms; prompt of {len(ids)} tokens {first_ms:.0f} ms; "
                       f"{decode_tps:.1f} tokens/s decoding")
-print(json.dumps({k: {kk: vv for kk, vv in v.items() if kk not in ("predictions", "similarity")}
-                  for k, v in result.items()}, indent=1))
+print(json.dumps({k: {kk: vv for kk, vv in result[k].items() if kk not in ("predictions",
+                                                                       "similarity")}
+                  for k in ("digits", "minilm", "smollm2")}, indent=1))
