@@ -175,7 +175,9 @@ const BINDING = /(?:@group\(\s*0\s*\)\s*)?@binding\(\s*(\d+)\s*\)\s*(?:@group\(\
 
 function bindGroupLayout(c, name, code) {
   const entries = [];
-  for (const m of code.matchAll(BINDING)) {
+  // comments may show declarations too (matmul's header does): match the code only
+  const src = code.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/[^\n]*/g, "");
+  for (const m of src.matchAll(BINDING)) {
     const binding = Number(m[1]);
     const buffer = m[2] === "uniform"
       ? { type: "uniform", hasDynamicOffset: true }
@@ -186,7 +188,18 @@ function bindGroupLayout(c, name, code) {
     throw fail("validation", `WGSL kernel '${name}': binding 0 of group 0 must be ` +
                "`var<uniform> params` (bindings 1.. the storage buffers)");
   }
-  return c.device.createBindGroupLayout({ entries });   // unlabelled: Dawn dedupes layouts
+  const layout = c.device.createBindGroupLayout({ entries });   // unlabelled: Dawn dedupes
+  layout.__bindings = entries;
+  return layout;
+}
+
+// A module with several entry points declares the bindings of all of them, and the explicit
+// layout has them all; an entry point's dispatch passes only its own (1..n, as with wgpu's
+// "auto" layout): the rest get a small unused buffer (one for read-only, one for read-write
+// bindings, so that no buffer is both in one dispatch).
+function unusedBuffer(c, type) {
+  c.unused ??= {};
+  return c.unused[type] ??= c.device.createBuffer({ size: 256, usage: 0x80 /* STORAGE */ });
 }
 
 // Compile once. Returns a promise of null or an error string naming the kernel; the error is
@@ -240,6 +253,11 @@ function bindGroup(c, pid, p, ids) {
   if (g !== undefined) return g;
   const entries = [{ binding: 0, resource: { buffer: c.uniform, offset: 0, size: PARAMS_BYTES } }];
   ids.forEach((id, i) => entries.push({ binding: i + 1, resource: { buffer: buffer(c, id) } }));
+  for (const e of p.layout.__bindings ?? []) {
+    if (e.binding > ids.length) {
+      entries.push({ binding: e.binding, resource: { buffer: unusedBuffer(c, e.buffer.type) } });
+    }
+  }
   g = c.device.createBindGroup({ label: p.name, layout: p.layout, entries });
   if (c.bindGroups.size > 8192) { c.bindGroups.clear(); c.bufferGroups.clear(); }
   c.bindGroups.set(key, g);
