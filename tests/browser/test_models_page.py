@@ -30,15 +30,21 @@ def _open(browser, site_tools, demo_url, query=""):
     t0 = time.monotonic()
     out = site_tools.run_page(page, demo_url, "models.html" + query, timeout_s=900)
     print(f"models.html{query}: {out['status']} in {time.monotonic() - t0:.1f} s")
+    r = out["result"] or {}
+    if r.get("smollm2"):
+        print(f"  digits {r['digits']['ms']:.0f} ms; MiniLM encode {r['minilm']['encode_ms']:.0f} "
+              f"ms; SmolLM2 prefill {r['smollm2']['prefill_ms']:.0f} ms, "
+              f"{r['smollm2']['decode_tokens_per_s']:.2f} tokens/s")
     assert out["status"] == "done", f"{out['status']}\n{out['error']}\n" + \
         "\n".join(out["console"][-20:])
     return page, out["result"]
 
 
-def _check_models(page, r, repo, extra_prompts=None):
+def _check_models(page, r, repo, extra_prompts=None, new_tokens=None):
     """The page's three models against the goldens: the same digits predictions, MiniLM
     embeddings at cosine >= 0.9999, SmolLM2's greedy ids (the page's own question, then the
-    golden's other prompts, `extra_prompts` of them if given, on the loaded model)."""
+    golden's other prompts on the loaded model: `extra_prompts` of them and the first
+    `new_tokens` ids of each if given, else all)."""
     digits = _golden(repo, "digits.json")
     assert r["digits"]["predictions"] == digits["predictions"]
     assert abs(r["digits"]["accuracy"] - digits["test_accuracy"]) < 1e-6
@@ -54,14 +60,15 @@ def _check_models(page, r, repo, extra_prompts=None):
     assert p["text"] == "What is the capital of France?"  # the page's own question
     assert r["smollm2"]["prompt_tokens"] == len(p["ids"])
     assert r["smollm2"]["new_ids"][:len(p["greedy"])] == p["greedy"]
+    n = smol["new_tokens"] if new_tokens is None else new_tokens
     for p in smol["prompts"][1:][:extra_prompts]:
         t0 = time.monotonic()
         got = page.evaluate(_RUN, [
             "import json; a = json.loads(_arg); json.dumps(generate.generate(llm, "
             "torch.tensor([a[0]], device=device), a[1], eos_token_id=a[2]))",
-            [p["ids"], smol["new_tokens"], smol["config"]["eos_token_id"]]])
+            [p["ids"], n, smol["config"]["eos_token_id"]]])
         print(f"  SmolLM2 {p['text']!r}: {time.monotonic() - t0:.1f} s")
-        assert got == p["greedy"], p["text"]
+        assert got == p["greedy"][:n], p["text"]
 
 
 def test_models_page(browser, demo_url, repo, site_tools):
@@ -83,7 +90,9 @@ def test_models_page_on_webgpu(webgpu_browser, demo_url, repo, site_tools):
         assert page.text_content("#device-used") == "webgpu"
         assert page.eval_on_selector("#device", "e => e.value") == "webgpu"
         print("adapter:", r["adapter"])
-        _check_models(page, r, repo)
+        # SwiftShader runs SmolLM2 at ~0.1 token/s (a 16-token prompt of the golden took 200 s):
+        # beyond the page's own question (all its 8 golden ids), one more prompt, 4 tokens.
+        _check_models(page, r, repo, extra_prompts=1, new_tokens=4)
     finally:
         page.close()
 
