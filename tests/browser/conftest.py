@@ -90,6 +90,18 @@ def browser(playwright_session):
     b.close()
 
 
+# Chromium with WebGPU on: headless, no GPU here -> the SwiftShader adapter (smoke speed only)
+WEBGPU_FLAGS = ["--enable-unsafe-webgpu"]
+
+
+@pytest.fixture(scope="session")
+def webgpu_browser(playwright_session):
+    """A second Chromium launched with --enable-unsafe-webgpu (`browser` has no WebGPU)."""
+    b = serve.launch_chromium(playwright_session, WEBGPU_FLAGS)
+    yield b
+    b.close()
+
+
 def _site(tmp_path_factory, name, dist, wheel, extra=None):
     if not (assemble_site.DISTS[dist] / "pyodide-lock.json").exists():
         missing(f"no {assemble_site.DISTS[dist].relative_to(REPO)} "

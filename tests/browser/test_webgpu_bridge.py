@@ -10,8 +10,6 @@ import urllib.parse
 
 import pytest
 
-WEBGPU_FLAGS = ["--enable-unsafe-webgpu"]
-
 # Shared prelude: a Host, the `add` kernel, a JS-call counter around the bridge.
 PRELUDE = r'''
 import asyncio, struct
@@ -266,13 +264,6 @@ except RuntimeError as e:
 finally:
     host_browser.can_run_sync = orig
 '''
-
-
-@pytest.fixture(scope="module")
-def webgpu_browser(playwright_session, site_tools):
-    b = site_tools.launch_chromium(playwright_session, WEBGPU_FLAGS)
-    yield b
-    b.close()
 
 
 def _run(browser, runner_url, code, timeout=300):

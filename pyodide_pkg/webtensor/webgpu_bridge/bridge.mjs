@@ -171,22 +171,65 @@ function buffer(c, id) {
 // ---- pipelines -----------------------------------------------------------------------------
 
 // `@group(0) @binding(k) var<uniform|storage[, read|read_write]>` declarations of the kernel.
-const BINDING = /(?:@group\(\s*0\s*\)\s*)?@binding\(\s*(\d+)\s*\)\s*(?:@group\(\s*0\s*\)\s*)?var\s*<\s*(\w+)\s*(?:,\s*(\w+))?\s*>/g;
+const BINDING = /(?:@group\(\s*0\s*\)\s*)?@binding\(\s*(\d+)\s*\)\s*(?:@group\(\s*0\s*\)\s*)?var\s*<\s*(\w+)\s*(?:,\s*(\w+))?\s*>\s*(\w+)/g;
 
 function bindGroupLayout(c, name, code) {
-  const entries = [];
-  for (const m of code.matchAll(BINDING)) {
+  const entries = [], names = new Map();
+  // comments may show declarations too (matmul's header does): match the code only
+  const src = code.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/[^\n]*/g, "");
+  for (const m of src.matchAll(BINDING)) {
     const binding = Number(m[1]);
     const buffer = m[2] === "uniform"
       ? { type: "uniform", hasDynamicOffset: true }
       : { type: m[3] === "read_write" ? "storage" : "read-only-storage" };
     entries.push({ binding, visibility: 4 /* COMPUTE */, buffer });
+    names.set(binding, m[4]);
   }
   if (!entries.some((e) => e.binding === 0 && e.buffer.type === "uniform")) {
     throw fail("validation", `WGSL kernel '${name}': binding 0 of group 0 must be ` +
                "`var<uniform> params` (bindings 1.. the storage buffers)");
   }
-  return c.device.createBindGroupLayout({ entries });   // unlabelled: Dawn dedupes layouts
+  const layout = c.device.createBindGroupLayout({ entries });   // unlabelled: Dawn dedupes
+  const used = usedNames(src, name);
+  layout.__unused = used === null ? []
+    : entries.filter((e) => e.binding > 0 && !used.test(names.get(e.binding)));
+  return layout;
+}
+
+// The identifiers that entry point `entry` and the functions it calls (transitively) mention,
+// as a test of a name; null when the entry point is not found (then every binding counts).
+function usedNames(src, entry) {
+  const fns = new Map();
+  for (const m of src.matchAll(/\bfn\s+(\w+)\s*\(/g)) {
+    let depth = 0, j = src.indexOf("{", m.index);
+    for (; j >= 0 && j < src.length; j++) {
+      if (src[j] === "{") depth++;
+      else if (src[j] === "}" && --depth === 0) break;
+    }
+    fns.set(m[1], src.slice(m.index, j + 1));
+  }
+  if (!fns.has(entry)) return null;
+  const seen = new Set(), todo = [entry], words = new Set();
+  while (todo.length) {
+    const f = todo.pop();
+    if (seen.has(f) || !fns.has(f)) continue;
+    seen.add(f);
+    for (const w of fns.get(f).matchAll(/\b\w+\b/g)) {
+      words.add(w[0]);
+      if (fns.has(w[0])) todo.push(w[0]);
+    }
+  }
+  return { test: (n) => words.has(n) };
+}
+
+// A module with several entry points declares the bindings of all of them, and the explicit
+// layout has them all; an entry point's dispatch passes only its own (1..n, as with wgpu's
+// "auto" layout): the bindings that it does not use get a small unused buffer (one for
+// read-only, one for read-write bindings, so that no buffer is both in one dispatch); a
+// binding it uses but was not given stays an error.
+function unusedBuffer(c, type) {
+  c.unused ??= {};
+  return c.unused[type] ??= c.device.createBuffer({ size: 256, usage: 0x80 /* STORAGE */ });
 }
 
 // Compile once. Returns a promise of null or an error string naming the kernel; the error is
@@ -240,6 +283,11 @@ function bindGroup(c, pid, p, ids) {
   if (g !== undefined) return g;
   const entries = [{ binding: 0, resource: { buffer: c.uniform, offset: 0, size: PARAMS_BYTES } }];
   ids.forEach((id, i) => entries.push({ binding: i + 1, resource: { buffer: buffer(c, id) } }));
+  for (const e of p.layout.__unused ?? []) {   // bindings this entry point does not use
+    if (e.binding > ids.length) {
+      entries.push({ binding: e.binding, resource: { buffer: unusedBuffer(c, e.buffer.type) } });
+    }
+  }
   g = c.device.createBindGroup({ label: p.name, layout: p.layout, entries });
   if (c.bindGroups.size > 8192) { c.bindGroups.clear(); c.bufferGroups.clear(); }
   c.bindGroups.set(key, g);
