@@ -451,16 +451,6 @@ class Tensor:
         dispatch("copy", out, self)
         return out
 
-    def _to_device(self, dst):
-        """This tensor's values in a new contiguous tensor on device type dst (through the
-        host bytes: the source device's read_bytes, then dst's from_bytes)."""
-        src = self if self.is_contiguous() else self.contiguous()
-        isz = src.dtype.itemsize
-        st = src._storage
-        data = DEVICES[st.device.type].read_bytes(st, src._offset * isz, src.numel() * isz)
-        lay = _LAYOUTS.get(src.shape) or _layout(tuple(src.shape))
-        return Tensor._make(dst.from_bytes(data), lay[0], lay[1], 0, src.dtype)
-
     def type(self, dtype=None):
         if dtype is None:
             return "webtensor." + {"float32": "FloatTensor", "float64": "DoubleTensor",
@@ -473,25 +463,6 @@ class Tensor:
 
     def cpu(self):
         return self if self._storage.device is CPU else self._to_device(DEVICES["cpu"])
-
-    async def cpu_async(self):
-        """self.cpu() without blocking: awaits the device's read_bytes_async where it has one
-        (WebGPU's mapAsync); a CPU tensor is returned as is."""
-        st = self._storage
-        if st.device is CPU:
-            return self
-        entry = DEVICES[st.device.type]
-        if entry.read_bytes_async is None:
-            return self.cpu()
-        src = self if self.is_contiguous() else self.contiguous()
-        isz = src.dtype.itemsize
-        data = await entry.read_bytes_async(src._storage, src._offset * isz, src.numel() * isz)
-        lay = _LAYOUTS.get(src.shape) or _layout(tuple(src.shape))
-        return Tensor._make(DEVICES["cpu"].from_bytes(data), lay[0], lay[1], 0, src.dtype)
-
-    async def tolist_async(self):
-        """self.tolist() without blocking (see cpu_async)."""
-        return (await self.cpu_async()).tolist()
 
     def float(self):
         return self.to(D.float32)
@@ -523,28 +494,6 @@ class Tensor:
     def bool(self):
         return self.to(D.bool_)
 
-    def _values(self):
-        from ._memory import read
-        return read(self if self._storage.device is CPU else self.cpu())
-
-    def item(self):
-        n = self.numel()
-        if n != 1:
-            raise RuntimeError(f"a Tensor with {n} elements cannot be converted to Scalar")
-        return self._values()[0]
-
-    def tolist(self):
-        vals = self._values()
-        if not self.shape:
-            return vals[0]
-
-        def nest(vals, shape):
-            if len(shape) == 1:
-                return vals
-            step = prod(shape[1:])
-            return [nest(vals[i * step:(i + 1) * step], shape[1:]) for i in range(shape[0])]
-        return nest(vals, self.shape)
-
     def __bool__(self):
         if self.numel() != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
@@ -566,28 +515,6 @@ class Tensor:
             raise TypeError("only integer tensors of a single element can be converted to an "
                             "index")
         return int(self.item())
-
-    def numpy(self, force=False):
-        """A numpy array sharing this tensor's memory (like torch)."""
-        import numpy as np
-        if self._storage.device is not CPU:
-            raise TypeError(f"can't convert {self._storage.device} device type tensor to numpy. "
-                            "Use Tensor.cpu() to copy the tensor to host memory first.")
-        if self.dtype is D.bfloat16:
-            raise TypeError("Got unsupported ScalarType BFloat16")
-        npd = np.dtype({"?": "bool"}.get(self.dtype.fmt, "<" + self.dtype.fmt))
-        st = self._storage
-        isz = self.dtype.itemsize
-        flat = np.frombuffer(st.buf, dtype=npd, count=st.nbytes // isz, offset=st.base)
-        return np.lib.stride_tricks.as_strided(
-            flat[self._offset:] if flat.size else flat, shape=self.shape,
-            strides=[s * isz for s in self._strides])
-
-    def __array__(self, dtype=None, copy=None):
-        a = self.numpy()
-        if dtype is not None:
-            a = a.astype(dtype)
-        return a.copy() if copy else a
 
     def __repr__(self):
         from ._format import format_tensor
@@ -658,7 +585,7 @@ class Tensor:
         return self.fill_(0)
 
 
-from . import _indexing  # noqa: E402  (it imports Tensor from here)
+from . import _indexing, _tensor_transfer  # noqa: E402,F401  (they import Tensor from here)
 from . import _dispatch  # noqa: E402
 from ._dispatch import dispatch  # noqa: E402
 _dispatch.Tensor = Tensor

@@ -102,16 +102,21 @@ def _prep(out, x):
     return x
 
 
+def _middle(out, x, dims):
+    """(x', outer, n, inner): x read as [outer, n, inner] with the reduced dims in the middle,
+    copied (permuted) on the GPU when plan_reduce asks for it."""
+    x = _prep(out, x)
+    outer, n, inner, order = plan_reduce(tuple(x.shape), tuple(dims), x.is_contiguous())
+    return (x if order is None else _contig(x, order)), outer, n, inner
+
+
 def _reduce_bool(op, out, x, dims):
     if B._name(x.dtype) != "bool" or B._name(out.dtype) != "bool" or not out.is_contiguous():
         return NotImplemented
     rows = out.numel()
     if rows == 0:
         return None
-    x = _prep(out, x)
-    outer, n, inner, order = plan_reduce(tuple(x.shape), tuple(dims), x.is_contiguous())
-    if order is not None:
-        x = _contig(x, order)
+    x, outer, n, inner = _middle(out, x, dims)
     _dispatch(f"reduce_{op}_bool", out, [out, x], rows, n, inner, flags=int(op == "all"))
     return None
 
@@ -126,10 +131,7 @@ def reduce(op, out, x, dims, correction=1, **extra):
     rows = out.numel()
     if rows == 0:
         return None
-    x = _prep(out, x)
-    outer, n, inner, order = plan_reduce(tuple(x.shape), tuple(dims), x.is_contiguous())
-    if order is not None:
-        x = _contig(x, order)
+    x, outer, n, inner = _middle(out, x, dims)
     if outer * inner != rows:
         return NotImplemented
     _dispatch(f"reduce_{op}_float32", out, [out, x], rows, n, inner,
