@@ -8,6 +8,9 @@ goes into both modules; where X_wasmrelaxedsimd.c exists, the relaxed module use
 After linking, each module is checked against backends/wasm/kernel_table.py: exactly the
 table's symbols exported, and no imports beyond what Pyodide's loader and ours provide.
 
+Every standard build of the package runs this too (setup.py's build_py hook, with ziglang as a
+build requirement), so `pip install .` and `python -m build` ship both modules.
+
 usage: python scripts/build_kernels.py [--if-stale] [--jobs N]
 """
 import argparse
@@ -35,6 +38,12 @@ def _load(name):
 
 table = _load("kernel_table")
 modinfo = _load("wasm_module_info")
+
+
+def require_zig():
+    """Raise a clear error when the ziglang package (our clang + wasm-ld) is missing."""
+    if importlib.util.find_spec("ziglang") is None:
+        raise RuntimeError(f"ziglang is missing: pip install ziglang=={ZIG_VERSION}")
 
 
 def _zig_include():
@@ -120,6 +129,7 @@ def build(jobs=None, out_dir=OUT, quiet=False):
     """Compile and link both modules into out_dir; returns {isa: path}. Objects go to a
     private temporary directory and modules are renamed into place, so concurrent builds
     (several test runs at once) cannot see each other's half-written files."""
+    require_zig()
     os.makedirs(out_dir, exist_ok=True)
     built = {}
     with tempfile.TemporaryDirectory(prefix="wt-kernels-") as obj_dir, \
@@ -145,10 +155,13 @@ def build(jobs=None, out_dir=OUT, quiet=False):
     return built
 
 
-def ensure_built():
-    """Build if a module is missing or older than any kernel source (used by the tests)."""
-    if is_stale():
-        build()
+def ensure_built(quiet=False):
+    """Build if a module is missing or older than any kernel source (used by the tests and by
+    setup.py's build hook); returns whether it built."""
+    if not is_stale():
+        return False
+    build(quiet=quiet)
+    return True
 
 
 def main():
@@ -156,14 +169,13 @@ def main():
     ap.add_argument("--if-stale", action="store_true", help="only build when sources changed")
     ap.add_argument("--jobs", type=int, default=None)
     args = ap.parse_args()
-    try:
-        import ziglang  # noqa: F401
-    except ImportError:
-        sys.exit(f"ziglang is missing: pip install ziglang=={ZIG_VERSION}")
     if args.if_stale and not is_stale():
         print("kernels are up to date")
         return
-    build(args.jobs)
+    try:
+        build(args.jobs)
+    except RuntimeError as e:
+        sys.exit(str(e))
 
 
 if __name__ == "__main__":
