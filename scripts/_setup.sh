@@ -116,22 +116,19 @@ ensure_model_weights() {
   log "weights: $SMOLLM2_GGUF ($(du -m "$SMOLLM2_GGUF" | cut -f1) MB)"
 }
 
+# The wheel build compiles stale kernels itself (setup.py's build_py hook); this step does it
+# first so a compile error, or "kernels are up to date", shows in the log with its own time.
 build_kernels() {
-  if [ -f scripts/build_kernels.py ]; then
-    local args=()
-    # Rebuild only what changed, when the build script offers it (a clean clone builds all).
-    grep -q -- "--if-stale" scripts/build_kernels.py && args+=(--if-stale)
-    "$PY" scripts/build_kernels.py "${args[@]}"
-  else
-    log "scripts/build_kernels.py does not exist yet: wheel without kernels"
-  fi
+  "$PY" scripts/build_kernels.py --if-stale
 }
 
 # Build the wheel into a clean directory (so the exact file is known), copy it to dist/.
+# Without build isolation: the dev extra holds the build requirements (setuptools, ziglang), and
+# an isolated build would spend ~10 s creating its environment every run.
 build_wheel() {
   local out=".cache/wheel"
   rm -rf "$out" build/lib build/bdist.*  # setuptools reuses build/lib: stale files would ship
-  "$PY" -m build --wheel --outdir "$out" . >"$SETUP_STAMPS/build-wheel.log" 2>&1 || {
+  "$PY" -m build --wheel --no-isolation --outdir "$out" . >"$SETUP_STAMPS/build-wheel.log" 2>&1 || {
     tail -40 "$SETUP_STAMPS/build-wheel.log"; return 1; }
   local whl
   whl="$(ls "$out"/webtensor-*-py3-none-any.whl)"
