@@ -3,27 +3,20 @@
 older than their C sources, then ships them as package data. So every standard build
 (`python -m build`, `pip install .`, `pip install git+<url>`, a wheel built from the sdist)
 carries the fast path; all other metadata lives in pyproject.toml."""
-import importlib.util
 import logging
 import os
+import sys
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
 
-ROOT = os.path.dirname(os.path.abspath(__file__))
-
-
-def _build_kernels_script():
-    spec = importlib.util.spec_from_file_location(
-        "build_kernels", os.path.join(ROOT, "scripts", "build_kernels.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+# scripts/ is on the path already under the build backend (its backend-path); not for setup.py
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "scripts"))
+import build_kernels as kernels  # noqa: E402
 
 
 class build_py_with_kernels(build_py):
     def run(self):
-        kernels = _build_kernels_script()
         if kernels.ensure_built(quiet=True):
             self.announce("compiled the WASM kernel modules", level=logging.INFO)
         # package data is globbed lazily and cached: glob again now that the modules exist

@@ -68,8 +68,8 @@ def test_wheel_installs_with_pip_and_runs(wheel, tmp_path):
 
 
 def _run_all(cmds, cwd):
-    """Run the commands concurrently (each is mostly waiting on ziglang's 20k files being
-    unpacked); fail with the output of any that failed."""
+    """Run the commands concurrently (the isolated build mostly waits on ziglang's 20k files
+    being unpacked); fail with the output of any that failed."""
     procs = [(cmd, subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT, text=True)) for cmd in cmds]
     for cmd, p in procs:
