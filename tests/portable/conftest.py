@@ -49,4 +49,5 @@ def pytest_terminal_summary(terminalreporter):
     for device, n in DEVICE_COUNTS.items():
         terminalreporter.write_line(
             f"device grid {device}: {n['matched']} cases matched, {n['unsupported']} "
-            f"NotImplementedError, {n['known']} known bugs; {n['nn']} nn cases matched")
+            f"NotImplementedError, {n['known']} known bugs; {n['nn']} nn cases matched "
+            f"(adapter {n['adapter']!r})")

@@ -22,8 +22,9 @@ import pytest
 import nncases
 import webtensor
 from wtcases import cases
+from webgpu_known import KNOWN_BUGS, NN_NO_KERNEL, NO_FLOAT32_KERNEL, applies
 from wtcheck import (DEVICE_COUNTS, TOL, assert_encoded_match, devices_under_test, encode_result,
-                     encode_result_async, run_encoded, run_encoded_async, spec, using_backend)
+                     encode_result_async, run_encoded, run_encoded_async, using_backend)
 
 DEVICES = devices_under_test()
 CPU_BACKEND = "wasm"
@@ -54,54 +55,6 @@ REDUCING = {"sum", "mean", "prod", "var", "std", "var_mean", "std_mean", "logsum
             "smooth_l1_loss", "huber_loss", "kl_div", "binary_cross_entropy",
             "binary_cross_entropy_with_logits"}
 NN_TOL = (1e-4, 1e-5)        # whole modules: the nn tier's tolerance against torch
-
-# Ops whose float32 cases may raise NotImplementedError (no WebGPU kernel, no CPU fallback):
-NO_FLOAT32_KERNEL = {
-    "all", "any", "count_nonzero", "logical_not",          # float -> bool reductions / tests
-    "sort", "argsort", "msort", "topk", "cumprod",         # no sort / scan-product kernels
-    "fmax", "fmin", "round",                               # fmax/fmin; round(decimals=...)
-    "scatter", "scatter_add", "scatter_reduce",            # no scatter kernels
-    "embedding", "cross_entropy", "nll_loss", "binary_cross_entropy",
-}
-
-# Known divergences of the webgpu device: name -> (what, a minimal repro case, which grid cases
-# it explains). test_known_bug_still_fails runs each repro: fixing a bug fails it until its entry
-# is removed here.
-NAN = float("nan")
-KNOWN_BUGS = {
-    "nan-compare": (
-        "comparisons fold NaN away (WGSL lets compilers assume no NaN: kernels.py's binary "
-        "predicates a != b, and x != 0 for float -> bool): ne / logical_* / isnan / nonzero",
-        {"id": "repro-nan-ne", "op": "ne", "inputs": [spec((2,), data=[NAN, 1.0]),
-                                                      spec((2,), data=[NAN, 1.0])]},
-        lambda c: c.get("op") == "isnan" or "special" in c["id"] and c["op"] in {
-            "ne", "not_equal", "logical_and", "logical_or", "logical_xor", "nonzero",
-            "argwhere"}),
-    "atan2-zero-nan": (
-        "WGSL atan2(0, 0) and atan2 with a NaN operand are undefined (kernels.py "
-        "'atan2(a, b)'): 2.356 and 0.0 where the CPU gives 0.0 and NaN",
-        {"id": "repro-atan2", "op": "atan2", "inputs": [spec((2,), data=[0.0, NAN]),
-                                                        spec((2,), data=[0.0, 1.0])]},
-        lambda c: c.get("op") in {"atan2", "arctan2"}),
-    "device-mix": (
-        "the op builds a CPU tensor next to its device input (ops/, not the kernels): "
-        "RuntimeError 'Expected all tensors to be on the same device'",
-        {"id": "repro-tril", "op": "tril", "inputs": [spec((3, 4))]},
-        lambda c: c["id"] in _DEVICE_MIX_NN if "ctor" in c else
-        c["op"] in {"tril", "triu", "masked_select", "interpolate", "upsample"}
-        or c["op"] == "pad" and "constant" not in c["id"]
-        or c["id"] in {"scatter-value", "scatter_reduce-exclude-self", "one_hot-empty"}),
-}
-# nn cases: the RNNs' initial hidden state, F.pad's non-constant modes (padding layers,
-# padding_mode convs) and F.interpolate (Upsample) are the device-mix bug above
-_DEVICE_MIX_NN = {"lstm_2layer_bidir", "gru_batch_first", "rnn_relu", "pad_layers_2d",
-                  "pad_layers_1d", "pad_layers_3d", "conv2d_reflect", "conv1d_circular",
-                  "upsample_bilinear", "upsample_nearest_size", "upsample_bilinear_corners",
-                  "upsample_linear_1d"}
-# nn cases whose loss runs a primitive of NO_FLOAT32_KERNEL's losses (may raise
-# NotImplementedError naming the device)
-NN_NO_KERNEL = {"loss_cross_entropy", "loss_nll_none", "loss_bce"}
-
 
 def _tol(op, dtype, case_tol):
     if dtype in ("float16", "bfloat16"):
@@ -156,8 +109,14 @@ def _needs_kernel(case):
         and case["op"] not in NO_FLOAT32_KERNEL
 
 
-def _known(case):
-    return any(pred(case) for _, _, pred in KNOWN_BUGS.values())
+def _adapter(device):
+    """The adapter's name in lower case ("" for a device without adapters)."""
+    return webtensor.webgpu.adapter_info()["adapter"].lower() if device == "webgpu" else ""
+
+
+def _known(case, device):
+    adapter = _adapter(device)
+    return any(applies(k, adapter) and k["cases"](case) for k in KNOWN_BUGS.values())
 
 
 def _check(case, got, want, device):
@@ -179,7 +138,7 @@ def _check(case, got, want, device):
 
 def _counts(device):
     return DEVICE_COUNTS.setdefault(device, {"matched": 0, "unsupported": 0, "known": 0,
-                                             "nn": 0})
+                                             "nn": 0, "adapter": _adapter(device)})
 
 
 @pytest.mark.parametrize("device", DEVICES)
@@ -201,7 +160,7 @@ def test_device_matches_cpu(op, device):
             counts["matched"] += 1
         elif res == "unsupported":
             counts["unsupported"] += 1
-        elif _known(case):
+        elif _known(case, device):
             counts["known"] += 1
         else:
             failures.append(res)
@@ -216,13 +175,19 @@ def test_device_matches_cpu(op, device):
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("name", sorted(KNOWN_BUGS))
 def test_known_bug_still_fails(name, device):
-    case = KNOWN_BUGS[name][1]
+    """The repro differs on the adapters the entry names and matches on the others."""
+    entry = KNOWN_BUGS[name]
+    case = entry["repro"]
     with using_backend(CPU_BACKEND):
         want = run_encoded(webtensor, case)
         got = run_encoded(webtensor, case, device=device)
     assert "error" not in want, want
-    assert _check(case, got, want, device) not in (None, "unsupported"), \
-        f"KNOWN_BUGS[{name!r}] is fixed on {device} (got {got}): remove its entry"
+    differs = _check(case, got, want, device) not in (None, "unsupported")
+    adapter = _adapter(device)
+    assert differs == applies(entry, adapter), \
+        (f"KNOWN_BUGS[{name!r}] is fixed on {adapter!r} (got {got}): remove it from the "
+         "entry's adapters" if not differs else
+         f"KNOWN_BUGS[{name!r}] shows on {adapter!r} too (got {got}, want {want})")
 
 
 NN = [c for c in nncases.CASES if c["inputs"]]
@@ -251,7 +216,7 @@ def test_nn_on_device_matches_cpu(case, device):
     try:
         assert_encoded_match(got, want, *NN_TOL, what=f"{case['id']} ({device} vs cpu)")
     except AssertionError:
-        if not _known(case):
+        if not _known(case, device):
             raise
         _counts(device)["known"] += 1
         return
