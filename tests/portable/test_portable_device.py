@@ -10,8 +10,9 @@ ones, so every op exercises both readbacks.
 Outcomes: the same values (tolerances below), or the same exception type as the CPU, or
 NotImplementedError naming the device where the device has no kernel for the case (allowed
 only outside float32: a float32 case must run, unless its op is in NO_FLOAT32_KERNEL), or a
-case listed in KNOWN_BUGS (each entry must still fail somewhere in its op: fixing one fails
-here until its entry is removed).
+divergence that webgpu_known.KNOWN_BUGS explains for this adapter (each entry's repro must
+differ exactly on the adapters it names, so a fix fails here until the entry is updated).
+The terminal summary gives the counts ("device grid webgpu: N cases matched, ...").
 """
 import asyncio
 import concurrent.futures
@@ -23,8 +24,9 @@ import nncases
 import webtensor
 from wtcases import cases
 from webgpu_known import KNOWN_BUGS, NN_NO_KERNEL, NO_FLOAT32_KERNEL, applies
-from wtcheck import (DEVICE_COUNTS, TOL, assert_encoded_match, devices_under_test, encode_result,
-                     encode_result_async, run_encoded, run_encoded_async, using_backend)
+from wtcheck import (DEVICE_COUNTS, TOL, assert_encoded_match, devices_under_test, encode_error,
+                     encode_result, encode_result_async, input_dtypes, run_encoded,
+                     run_encoded_async, using_backend)
 
 DEVICES = devices_under_test()
 if not DEVICES:     # conftest leaves this file out then; named explicitly, it is an error
@@ -48,7 +50,7 @@ for _c in GRID:
 ROUNDED = {"div", "divide", "true_divide", "sqrt", "rsqrt", "reciprocal", "lerp",
            "remainder", "floor_divide"}
 TRANSCENDENTAL = {"exp", "expm1", "log", "log1p", "tanh", "sigmoid", "silu", "gelu", "erf",
-                  "pow", "atan2", "arctan2", "square"}
+                  "pow", "atan2", "arctan2", "square"}     # square: pow(x, 2) on the GPU
 ANGLE = {"sin", "cos"}
 REDUCING = {"sum", "mean", "prod", "var", "std", "var_mean", "std_mean", "logsumexp", "softmax",
             "log_softmax", "layer_norm", "rms_norm", "group_norm", "cumsum", "cumprod",
@@ -58,6 +60,7 @@ REDUCING = {"sum", "mean", "prod", "var", "std", "var_mean", "std_mean", "logsum
             "smooth_l1_loss", "huber_loss", "kl_div", "binary_cross_entropy",
             "binary_cross_entropy_with_logits"}
 NN_TOL = (1e-4, 1e-5)        # whole modules: the nn tier's tolerance against torch
+
 
 def _tol(op, dtype, case_tol):
     if dtype in ("float16", "bfloat16"):
@@ -107,7 +110,7 @@ async def _run_all_async(items, device):
 
 
 def _needs_kernel(case):
-    dts = {s.get("dtype", "float32") for s in case["inputs"]}
+    dts = input_dtypes(case)
     return "float32" in dts and dts <= {"float32", "int64", "bool"} \
         and case["op"] not in NO_FLOAT32_KERNEL
 
@@ -171,7 +174,7 @@ def test_device_matches_cpu(op, device):
                           + "\n".join(failures[:12]))
     if op in NO_FLOAT32_KERNEL:
         assert any(got.get("error") == "NotImplementedError" for c, got in zip(items, gots)
-                   if "float32" in {s.get("dtype", "float32") for s in c["inputs"]}), \
+                   if "float32" in input_dtypes(c)), \
             f"{op} runs every float32 case on {device}: remove it from NO_FLOAT32_KERNEL"
 
 
@@ -201,7 +204,7 @@ def _nn_encoded(case, device, read_async=False):
     try:
         out = nncases.forward(webtensor, case, device)[1]
     except Exception as e:  # noqa: BLE001 - compared like the grid's errors
-        return {"error": type(e).__name__, "message": str(e)[:200]}
+        return encode_error(e)
     return _await(encode_result_async(out)) if read_async else encode_result(out)
 
 

@@ -4,7 +4,7 @@ the adapters it shows on and a minimal repro (test_known_bug_still_fails runs ea
 must differ on those adapters and match on the others, so a fix fails that test until its
 entry goes). Adapters by a substring of webtensor.webgpu.adapter_info()["adapter"]:
 "llvmpipe" (Mesa lavapipe, CPython) and "swiftshader" (headless Chromium)."""
-from wtcheck import spec
+from wtcheck import input_dtypes, spec
 
 # Ops whose float32 cases may raise NotImplementedError (no WebGPU kernel, no CPU fallback):
 NO_FLOAT32_KERNEL = {
@@ -25,10 +25,6 @@ _DEVICE_MIX_NN = {"lstm_2layer_bidir", "gru_batch_first", "rnn_relu", "pad_layer
                   "pad_layers_1d", "pad_layers_3d", "conv2d_reflect", "conv1d_circular",
                   "upsample_bilinear", "upsample_nearest_size", "upsample_bilinear_corners",
                   "upsample_linear_1d"}
-
-
-def _dtypes(c):
-    return {s.get("dtype", "float32") for s in c["inputs"]}
 
 
 def _case(op, *data, dtype="float32"):
@@ -70,7 +66,7 @@ KNOWN_BUGS = {
              "whose result WGSL leaves indeterminate outside f16's finite range (exp "
              "overflow, 1/0, max pools of inf, isinf of float16)",
         adapters=("swiftshader",), repro=_case("exp", [12.0, 1.0], dtype="float16"),
-        cases=lambda c: "float16" in _dtypes(c) and c.get("op") in {
+        cases=lambda c: "float16" in input_dtypes(c) and c.get("op") in {
             "exp", "reciprocal", "isinf", "max_pool2d", "adaptive_max_pool2d"}),
 }
 

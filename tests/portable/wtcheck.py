@@ -174,6 +174,11 @@ def spec(shape, dtype="float32", seed=0, layout="contig", domain="any", data=Non
     return s
 
 
+def input_dtypes(case):
+    """The dtype names of a case's input specs."""
+    return {s.get("dtype", "float32") for s in case["inputs"]}
+
+
 def spec_values(s):
     layout = s.get("layout", "contig")
     if "data" in s:
@@ -280,7 +285,8 @@ async def encode_result_async(r):
     return _encoded_tensor(r, await r.reshape(-1).tolist_async())
 
 
-def _error(e):
+def encode_error(e):
+    """An exception as a result: its type name (what cases compare) and message."""
     return {"error": type(e).__name__, "message": str(e)[:200]}
 
 
@@ -291,7 +297,7 @@ def run_encoded(m, case, resolve=None, device=None):
     try:
         r = call_op(m, case, tensors, resolve)
     except Exception as e:  # noqa: BLE001 - the type is the result
-        return _error(e)
+        return encode_error(e)
     return encode_result(r)
 
 
@@ -301,7 +307,7 @@ async def run_encoded_async(m, case, device):
     try:
         r = call_op(m, case, tensors)
     except Exception as e:  # noqa: BLE001 - the type is the result
-        return _error(e)
+        return encode_error(e)
     return await encode_result_async(r)
 
 
