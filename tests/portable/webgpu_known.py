@@ -17,6 +17,13 @@ NO_FLOAT32_KERNEL = {
 # nn cases whose loss runs such a primitive (bitwise_or on bool in the target checks)
 NN_NO_KERNEL = {"loss_cross_entropy", "loss_nll_none", "loss_bce"}
 
+# Ops that read the device synchronously inside, so without JSPI they raise a RuntimeError
+# naming cpu_async (the first grid case of each op, run on a page without JSPI): the data-
+# dependent shapes, and the index bounds check of backends/webgpu/index.py (CHECK_INDICES
+# reads a status word back) for gather / index_select / embedding / take_along_dim
+NEEDS_SYNC_READ = {"nonzero", "argwhere", "gather", "index_select", "embedding",
+                   "take_along_dim"}
+
 NAN, INF = float("nan"), float("inf")
 ALL = None
 # nn cases of the device-mix bug: the RNNs' initial hidden state, F.pad's non-constant modes
