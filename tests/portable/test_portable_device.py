@@ -7,11 +7,12 @@ device memory). Results are read back synchronously (`tolist()`; in a browser pa
 JSPI's run_sync) for the even cases of each op and with `await t.tolist_async()` for the odd
 ones, so every op exercises both readbacks.
 
-Outcomes (wtdevice.outcome): the same values (wtdevice's per-op tolerances), or the same exception type as the CPU, or
-NotImplementedError naming the device where the device has no kernel for the case (allowed
-only outside float32: a float32 case must run, unless its op is in NO_FLOAT32_KERNEL), or a
-divergence that webgpu_known.KNOWN_BUGS explains for this adapter (each entry's repro must
-differ exactly on the adapters it names, so a fix fails here until the entry is updated).
+Outcomes (wtdevice.outcome): the same values (wtdevice's per-op tolerances), or the same
+exception type as the CPU, or NotImplementedError naming the device where it has no kernel
+for the case (allowed only outside float32: a float32 case must run, unless its op is in
+webgpu_known.NO_FLOAT32_KERNEL), or a divergence that webgpu_known.KNOWN_BUGS gives for this
+adapter (each entry's repro must differ exactly on the adapters it names, so a fix fails
+here until the entry is updated).
 The terminal summary gives the counts ("device grid webgpu: N cases matched, ...").
 """
 import pytest
