@@ -147,14 +147,15 @@ def _echo_chunk(msg):
         sys.stdout.flush()
 
 
-@pytest.fixture
-def run_in_browser(browser, runner_url):
-    """run_in_browser(args=[...]) or run_in_browser(code="...") -> (exit_code, output, seconds).
+def _page_runner(browser, runner_url):
+    """run(args=[...]) or run(code="...", env={...}) -> (exit_code, output, seconds).
 
-    Runs on a fresh page's main thread; output is echoed as it arrives."""
+    Runs on a fresh page's main thread of `browser`; output is echoed as it arrives."""
 
-    def run(args=None, code=None, timeout: float = RUN_TIMEOUT):
+    def run(args=None, code=None, env=None, timeout: float = RUN_TIMEOUT):
         query = {"code": code} if code is not None else {"args": json.dumps(args or [])}
+        if env:
+            query["env"] = json.dumps(env)
         page = browser.new_page()
         page.on("console", _echo_chunk)
         page.on("pageerror", lambda e: print(f"pageerror: {e}", flush=True))
@@ -169,3 +170,15 @@ def run_in_browser(browser, runner_url):
         return r["exitCode"], r["output"], time.monotonic() - t0
 
     return run
+
+
+@pytest.fixture
+def run_in_browser(browser, runner_url):
+    """The page runner (_page_runner) in Chromium without WebGPU."""
+    return _page_runner(browser, runner_url)
+
+
+@pytest.fixture
+def run_in_webgpu_browser(webgpu_browser, runner_url):
+    """The page runner (_page_runner) in Chromium with WebGPU (SwiftShader)."""
+    return _page_runner(webgpu_browser, runner_url)

@@ -12,9 +12,20 @@ if (HERE.parents[1] / "pyodide_pkg" / "webtensor").is_dir():
     # the installed wheel is what runs)
     sys.path.insert(0, str(HERE.parents[1] / "pyodide_pkg"))
 
+import os  # noqa: E402
+
 import pytest  # noqa: E402
 
 import webtensor  # noqa: E402
+from wtcheck import DEVICE_COUNTS, devices_under_test  # noqa: E402
+
+# The device grid is collected only where this tier names a device (wtcheck says which):
+# not collecting it is the tier's explicit choice, not a skip.
+collect_ignore = [] if devices_under_test() else ["test_portable_device.py"]
+# CPython: wgpu on Mesa's lavapipe, as tests/unit/webgpu/conftest.py (set before wgpu loads)
+LAVAPIPE_ICD = "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json"
+if "VK_ICD_FILENAMES" not in os.environ and os.path.exists(LAVAPIPE_ICD):
+    os.environ["VK_ICD_FILENAMES"] = LAVAPIPE_ICD
 
 # The backend webtensor chose when it was imported, before any test switched it.
 INITIAL_BACKEND = webtensor.backends.get_backend()
@@ -32,3 +43,11 @@ def _restore_backend():
     before = backends.get_backend()
     yield
     backends.set_backend(before)
+
+
+def pytest_terminal_summary(terminalreporter):
+    for device, n in DEVICE_COUNTS.items():
+        terminalreporter.write_line(
+            f"device grid {device}: {n['matched']} cases matched, {n['unsupported']} "
+            f"NotImplementedError, {n['known']} known bugs; {n['nn']} nn cases matched "
+            f"(adapter {n['adapter']!r})")

@@ -116,18 +116,26 @@ def fill(module, m):
             v.copy_(m.tensor(det_values(v.numel(), "float32", 3 + i, dom)).reshape(v.shape))
 
 
+def forward(m, case, device=None):
+    """(module, its output or None): the case's module built and filled on the CPU, then
+    moved to `device` with its inputs when one is given."""
+    module = construct(m, case)
+    module.train(".train()" in case["ctor"])
+    fill(module, m)
+    if device is not None:
+        module.to(device)
+    if not case["inputs"]:
+        return module, None
+    with m.no_grad():
+        return module, module(*[build_tensor(m, s, device) for s in case["inputs"]])
+
+
 def run(m, case):
     """{output, repr, keys} of the case under m (output omitted for a module without
     inputs)."""
-    torch_like = m
-    module = construct(torch_like, case)
-    train = ".train()" in case["ctor"]
-    module.train(train)
-    fill(module, m)
+    module, out = forward(m, case)
     res = {"repr": repr(module), "keys": list(module.state_dict())}
-    if case["inputs"]:
-        with m.no_grad():
-            out = module(*[build_tensor(m, s) for s in case["inputs"]])
+    if out is not None:
         res["output"] = encode_result(out)
     return res
 

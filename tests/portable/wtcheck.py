@@ -13,11 +13,26 @@ DTYPES = ("float32", "float64", "float16", "bfloat16", "int64", "int32", "int8",
 FLOATS = ("float32", "float64", "float16", "bfloat16")
 INTS = ("int64", "int32", "int8", "uint8")
 BACKENDS = ("reference", "wasm")
+# test_portable_device.py's tallies per device (matched, unsupported, known, nn): the portable
+# conftest prints them in the terminal summary, where the browser tier reads them.
+DEVICE_COUNTS = {}
 
 # (rtol, atol) per dtype: torch.testing's defaults, a little wider atol for the half types
 # (webtensor computes them in float32 and rounds once, torch sometimes twice).
 TOL = {"float64": (1e-7, 1e-7), "float32": (1.3e-6, 1e-5), "float16": (1e-3, 1e-3),
        "bfloat16": (1.6e-2, 1e-2)}
+
+
+def devices_under_test():
+    """The devices that test_portable_device.py checks against the CPU, chosen per tier: the
+    comma-separated WEBTENSOR_TEST_DEVICES if set (the Chromium WebGPU runner sets "webgpu";
+    "" runs none); else "webgpu" on CPython (the wgpu package on lavapipe, which scripts/test
+    installs: a missing one fails) and none inside Pyodide (Node has no WebGPU)."""
+    import sys
+    names = os.environ.get("WEBTENSOR_TEST_DEVICES")
+    if names is None:
+        return () if sys.platform == "emscripten" else ("webgpu",)
+    return tuple(n.strip() for n in names.split(",") if n.strip())
 
 
 def examples(n):
@@ -159,6 +174,11 @@ def spec(shape, dtype="float32", seed=0, layout="contig", domain="any", data=Non
     return s
 
 
+def input_dtypes(case):
+    """The dtype names of a case's input specs."""
+    return {s.get("dtype", "float32") for s in case["inputs"]}
+
+
 def spec_values(s):
     layout = s.get("layout", "contig")
     if "data" in s:
@@ -167,11 +187,14 @@ def spec_values(s):
     return det_values(n, s.get("dtype", "float32"), s.get("seed", 0), s.get("domain", "any"))
 
 
-def build(m, s):
-    """The tensor a spec describes, for module m (torch or webtensor)."""
+def build(m, s, device=None):
+    """The tensor a spec describes, for module m (torch or webtensor); on `device` the base
+    tensor is moved there first, so the layout's view is a view of device memory."""
     layout = s.get("layout", "contig")
     base = m.tensor(spec_values(s), dtype=dtype_of(m, s.get("dtype", "float32")))
     base = base.reshape(base_shape(s["shape"], layout))
+    if device is not None:
+        base = base.to(device)
     return apply_layout(base, s["shape"], layout)
 
 
@@ -239,24 +262,53 @@ def call_op(m, case, tensors, resolve=None):
     raise ValueError(call)
 
 
+def _encoded_tensor(r, flat):
+    return {"dtype": name_of(r.dtype), "shape": list(r.shape), "data": [enc(v) for v in flat]}
+
+
 def encode_result(r):
-    """A tensor / tuple of tensors / Python number as JSON-able data (same for torch and us)."""
+    """A tensor / tuple of tensors / Python number as JSON-able data (same for torch and us).
+    A tensor on another device is read back synchronously (tolist)."""
     if isinstance(r, (tuple, list)):
         return {"seq": [encode_result(x) for x in r]}
     if isinstance(r, (bool, int, float)):
         return {"scalar": enc(r)}
-    flat = r.reshape(-1).tolist()
-    return {"dtype": name_of(r.dtype), "shape": list(r.shape), "data": [enc(v) for v in flat]}
+    return _encoded_tensor(r, r.reshape(-1).tolist())
 
 
-def run_encoded(m, case, resolve=None):
-    """encode_result of the case under m, or {"error": exception type name}."""
-    tensors = [build(m, s) for s in case["inputs"]]
+async def encode_result_async(r):
+    """encode_result, reading device tensors back with `await t.tolist_async()`."""
+    if isinstance(r, (tuple, list)):
+        return {"seq": [await encode_result_async(x) for x in r]}
+    if isinstance(r, (bool, int, float)):
+        return {"scalar": enc(r)}
+    return _encoded_tensor(r, await r.reshape(-1).tolist_async())
+
+
+def encode_error(e):
+    """An exception as a result: its type name (what cases compare) and message."""
+    return {"error": type(e).__name__, "message": str(e)[:200]}
+
+
+def run_encoded(m, case, resolve=None, device=None):
+    """encode_result of the case under m (inputs on `device`), or {"error": exception type
+    name}."""
+    tensors = [build(m, s, device) for s in case["inputs"]]
     try:
         r = call_op(m, case, tensors, resolve)
     except Exception as e:  # noqa: BLE001 - the type is the result
-        return {"error": type(e).__name__, "message": str(e)[:200]}
+        return encode_error(e)
     return encode_result(r)
+
+
+async def run_encoded_async(m, case, device):
+    """run_encoded with the result read back through `await t.tolist_async()`."""
+    tensors = [build(m, s, device) for s in case["inputs"]]
+    try:
+        r = call_op(m, case, tensors)
+    except Exception as e:  # noqa: BLE001 - the type is the result
+        return encode_error(e)
+    return await encode_result_async(r)
 
 
 # ---- comparison ------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ def record(host, name, n, shape, tensors, handles, extra=()):
         else:
             words += [0] * (NDIM + 1)
     words += list(extra)
+    words = [w & 0xFFFFFFFF for w in words]     # negative strides (flip): u32 arithmetic wraps
     host.record(_pipe(host, name), handles, struct.pack(f"<{len(words)}I", *words), _groups(n))
 
 
