@@ -9,6 +9,7 @@ NotImplemented (no integer-dot kernel here).
 import struct
 
 from . import backend as BK, kernels as K
+from .storage import covers
 
 KINDS = ("q8_0", "q4_1")
 QK = 32
@@ -57,11 +58,11 @@ def quant_linear(out, x, q, activations="float32"):
     if m == 1:
         g = _groups((n + 7) // 8)
         host.record(_pipe(host, f"{q.kind}_gemv"), handles,
-                    _params(1, n, k, x._offset, out._offset, 0, g[0]), g)
+                    _params(1, n, k, x._offset, out._offset, 0, g[0]), g, covers(out))
     else:
         host.record(_pipe(host, f"{q.kind}_gemm"), handles,
                     _params(m, n, k, x._offset, out._offset),
-                    ((n + 15) // 16, (m + 15) // 16, 1))
+                    ((n + 15) // 16, (m + 15) // 16, 1), covers(out))
     return None
 
 

@@ -15,6 +15,7 @@ import struct
 
 from ..._shape import prod
 from . import backend as B
+from .storage import covers
 
 SMALL_N = 64
 WG = 256
@@ -66,7 +67,7 @@ def _dispatch(name, out, tensors, rows, n, inner, scalar=0.0, flags=0, mode=None
     gx = min(cnt, 65535)
     groups = (gx, (cnt + gx - 1) // gx, 1)
     host.record(_pipe(host, name), [t._storage.handle for t in tensors],
-                struct.pack(f"<{len(words)}I", *words), groups)
+                struct.pack(f"<{len(words)}I", *words), groups, covers(out))
 
 
 def _contig(x, order=None):
