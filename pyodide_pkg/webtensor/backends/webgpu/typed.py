@@ -15,6 +15,21 @@ KIND = {"float32": "f", "float16": "f", "bfloat16": "f", "int32": "i", "int16": 
         "int8": "i", "uint8": "u", "bool": "b", "int64": "l", "float64": "d"}
 _E8 = (8, "vec2<u32>", "r", "v")
 
+# float64 order on raw (lo, hi) bits (scatter's amax / amin, sort's keys): f64_key maps the
+# bits to an unsigned key (compared by klt, hi word first) in the order of the values, -0 and
+# +0 to one key; NaN has none (f64_nan).
+F64_ORDER = """
+fn klt(a: vec2<u32>, b: vec2<u32>) -> bool { return a.y < b.y || (a.y == b.y && a.x < b.x); }
+fn f64_nan(r: vec2<u32>) -> bool {
+  return (r.y & 0x7ff00000u) == 0x7ff00000u && ((r.y & 0xfffffu) | r.x) != 0u;
+}
+fn f64_key(r: vec2<u32>) -> vec2<u32> {
+  if ((r.y & 0x7fffffffu) == 0u && r.x == 0u) { return vec2<u32>(0u, 0x80000000u); }
+  if ((r.y >> 31u) == 1u) { return ~r; }
+  return vec2<u32>(r.x, r.y | 0x80000000u);
+}
+"""
+
 
 def info(dt):
     """(bytes, WGSL type, decode(r), encode(v)) of dtype name dt."""
