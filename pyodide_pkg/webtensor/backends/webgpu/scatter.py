@@ -36,7 +36,7 @@ def _source(name):
                       BINDINGS="\n".join([T.binding("Y", 1, dt, write=True),
                                           "@group(0) @binding(2) var<storage, read> I: "
                                           "array<u32>;", T.binding("S", 3, dt)]),
-                      HELPERS=T.F64_ORDER if dt == "float64" else "")
+                      HELPERS=T.KLT + T.F64_ORDER if dt == "float64" else "")
 
 
 def scatter(out, dim, index, src, reduce=None):

@@ -15,11 +15,13 @@ KIND = {"float32": "f", "float16": "f", "bfloat16": "f", "int32": "i", "int16": 
         "int8": "i", "uint8": "u", "bool": "b", "int64": "l", "float64": "d"}
 _E8 = (8, "vec2<u32>", "r", "v")
 
-# float64 order on raw (lo, hi) bits (scatter's amax / amin, sort's keys): f64_key maps the
-# bits to an unsigned key (compared by klt, hi word first) in the order of the values, -0 and
-# +0 to one key; NaN has none (f64_nan).
-F64_ORDER = """
+# unsigned 64-bit keys as vec2<u32>(lo, hi): klt compares them, hi word first
+KLT = """
 fn klt(a: vec2<u32>, b: vec2<u32>) -> bool { return a.y < b.y || (a.y == b.y && a.x < b.x); }
+"""
+# float64 order on raw (lo, hi) bits (scatter's amax / amin, sort's keys): f64_key maps the
+# bits to a key (klt) in the order of the values, -0 and +0 to one key; NaN has none (f64_nan).
+F64_ORDER = """
 fn f64_nan(r: vec2<u32>) -> bool {
   return (r.y & 0x7ff00000u) == 0x7ff00000u && ((r.y & 0xfffffu) | r.x) != 0u;
 }
