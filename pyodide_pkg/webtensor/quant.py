@@ -238,11 +238,13 @@ def quantize(w, kind):
         raise ValueError(f"quantize(): expected a 2-D weight [N, K], got {w.dim()}-D "
                          f"{list(w.shape)}")
     shape = _check_shape(kind, w.shape)
-    w = w.to(CPU, D.float32).contiguous()        # quantised on the CPU (ggml's quantiser)
+    w = w.to(D.float32).contiguous()             # quantised on w's device (ggml's quantiser)
     if w.numel() and not bool(w.isfinite().all()):
         raise ValueError(f"quantize(): the weight has inf or nan values, which {kind} cannot "
                          "represent")
-    q = QuantizedTensor(kind, shape, Storage(_nbytes(kind, shape)))
+    nbytes = _nbytes(kind, shape)
+    st = Storage(nbytes) if w.device == CPU else DEVICES[w.device.type].storage(nbytes)
+    q = QuantizedTensor(kind, shape, st)
     if w.numel():
         dispatch("quantize", q, w)
     return q

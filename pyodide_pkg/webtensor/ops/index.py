@@ -103,7 +103,7 @@ def _value_src(value, index, dtype):
     if isinstance(value, Tensor):
         value = value.item()
     _check_scalar_fits(value, dtype)
-    return full(index.shape, value, dtype=dtype)
+    return full(index.shape, value, dtype=dtype, device=index.device)
 
 
 def scatter(x, dim, index, src=None, value=None, reduce=None):
@@ -157,8 +157,8 @@ def scatter_reduce(x, dim, index, src, reduce, *, include_self=True):
         return out
     # mean = sum / number of contributions (the input counts as one when included)
     from .._creation import full
-    count = _scatter(full(x.shape, 1 if include_self else 0, dtype=x.dtype), d, index,
-                     full(index.shape, 1, dtype=x.dtype), "sum")
+    count = _scatter(full(x.shape, 1 if include_self else 0, dtype=x.dtype, device=x.device),
+                     d, index, full(index.shape, 1, dtype=x.dtype, device=x.device), "sum")
     count = where(binary("eq", count, 0), _as_tensor(1, x.dtype), count)
     from .elementwise import div
     r = div(out, count) if x.dtype.category == 2 else div(out, count, rounding_mode="floor")

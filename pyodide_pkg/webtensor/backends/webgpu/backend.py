@@ -179,6 +179,6 @@ IMPL = {"copy": _copy, "fill": _fill, "unary": _unary, "binary": _binary, "where
 
 
 # the other kernel families, each in its own module (they use this module's helpers)
-from . import attention, conv, index, matmul, quant, reduce  # noqa: E402
-for _family in (index, attention, conv, reduce, matmul, quant):
+from . import attention, conv, index, matmul, quant, reduce, scatter, sort  # noqa: E402
+for _family in (index, attention, conv, reduce, matmul, quant, scatter, sort):
     IMPL.update(_family.IMPL)

@@ -1,6 +1,7 @@
 """Quantised-weight primitives of the webgpu device (webtensor.quant) on wgsl/quant.wgsl:
 quant_linear (M == 1: <kind>_gemv, M > 1: <kind>_gemm; both dequantise the GGUF blocks in
-registers), dequantize and dequantize_rows (<kind>_dequantize, the rows as a u32 buffer).
+registers), dequantize and dequantize_rows (<kind>_dequantize, the rows as a u32 buffer),
+quantize (<kind>_quantize, wgsl/quantize.wgsl: ggml's quantisers bit for bit).
 
 A QuantizedTensor on this device holds its blocks in a GPUStorage (QuantizedTensor.to moves
 the raw bytes; nn modules move theirs with module.to("webgpu")). activations="int8" returns
@@ -98,5 +99,22 @@ def dequantize_rows(out, q, rows):
     return _dequantize(out, q, idx._storage.handle, len(rows), 1)
 
 
+def quantize(q, w):
+    """q's blocks (GPU storage) = ggml's quantisation of float32 w (wgsl/quantize.wgsl)."""
+    if q.kind not in KINDS or BK._name(w.dtype) != "float32" or not w.is_contiguous():
+        return NotImplemented
+    st = q._storage
+    w = BK._on_gpu(w, st.device)
+    nblocks = w.numel() // QK
+    if nblocks == 0:
+        return None
+    threads = (nblocks + 1) // 2 if q.kind == "q8_0" else nblocks
+    g = _groups((threads + 63) // 64)
+    st.host.record(st.host.pipeline(f"{q.kind}_quantize", K.wgsl("quantize")),
+                   [st.handle, w._storage.handle],
+                   struct.pack("<4I", nblocks, w._offset, g[0], 0), g)
+    return None
+
+
 IMPL = {"quant_linear": quant_linear, "dequantize": dequantize,
-        "dequantize_rows": dequantize_rows}
+        "dequantize_rows": dequantize_rows, "quantize": quantize}
