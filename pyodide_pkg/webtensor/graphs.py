@@ -67,6 +67,12 @@ class Graph:
             pass
 
 
+def is_supported(device):
+    """True when graphs can be captured on `device` (a str or torch.device)."""
+    d = DEVICES.get(as_device(device).type)
+    return d is not None and d.graphs is not None
+
+
 def _default_device():
     capable = [name for name, d in DEVICES.items() if d.graphs is not None]
     if len(capable) != 1:
@@ -94,4 +100,4 @@ class graph:
         return False
 
 
-__all__ = ["Graph", "graph"]
+__all__ = ["Graph", "graph", "is_supported"]

@@ -21,16 +21,15 @@ def begin():
 
 def abort():
     host = _host.get()
-    if host.capturing is not None:
-        host.capturing = None
+    host.capturing = None
+    storage.release_unheld(host)
 
 
 def end():
     host = _host.get()
     n = len(host.capturing or ())
     graph, handles = host.capture_end()
-    storage.hold(handles)
-    return Captured(host, graph, handles, n)
+    return Captured(host, graph, storage.hold(handles), n)
 
 
 def replay(c):

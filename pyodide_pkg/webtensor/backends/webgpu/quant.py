@@ -89,14 +89,14 @@ def dequantize(out, q):
 def dequantize_rows(out, q, rows):
     if not _check(out, q):
         return NotImplemented
-    rows = [int(r) for r in rows]
-    if not rows:
-        return None
-    from ..._tensor import Tensor
     from ... import _dtype as D
-    idx = Tensor._empty((len(rows),), D.int32, out._storage.device)
-    out._storage.host.write(idx._storage.handle, 0, struct.pack(f"<{len(rows)}I", *rows))
-    return _dequantize(out, q, idx._storage.handle, len(rows), 1)
+    from .index import _check as checked
+    n = rows.numel()
+    if not n:
+        return None
+    rows = checked(q, rows, q.shape[0], lambda v: IndexError("index out of range in self"))
+    idx = rows.to(D.int32)          # the kernel reads u32 rows
+    return _dequantize(out, q, idx._storage.handle, n, 1)
 
 
 def quantize(q, w):

@@ -7,7 +7,7 @@ something reads it before a dispatch has written all of it (host._note), so an o
 its kernel overwrites, costs no fill. COUNTERS holds the pool's state.
 
 A buffer that a live captured graph uses (GRAPH_HELD) never goes back to the pool: the graph
-writes it on every replay.
+writes it on every replay. Buffers released during a capture are not reused before it ends.
 """
 from . import _host
 
@@ -61,15 +61,17 @@ def release(host, handle, cap):
     COUNTERS["live_bytes"] -= cap
     if host.lost is not None:
         return
-    if handle in GRAPH_HELD:
-        _held_free[handle] = cap
-        return
+    if handle in GRAPH_HELD or host.capturing is not None:
+        _held_free[handle] = cap        # no reuse during a capture: the graph may read it
+        return                          # (a constant uploaded for the capture, say)
     _pool(host, handle, cap)
 
 
 def hold(handles):
-    """A graph now uses these buffers (graphs.py); those in the pool leave it."""
+    """A graph now uses these buffers (graphs.py): those in the pool leave it, and those
+    released during the capture stay out of it."""
     pooled = {h: cap for cap, lst in _free.items() for h in lst}
+    handles = set(handles) | set(_held_free).difference(GRAPH_HELD)
     for h in handles:
         GRAPH_HELD[h] = GRAPH_HELD.get(h, 0) + 1
         cap = pooled.pop(h, None)
@@ -78,6 +80,13 @@ def hold(handles):
             COUNTERS["pooled_buffers"] -= 1
             COUNTERS["pooled_bytes"] -= cap
             _held_free[h] = cap
+    return handles
+
+
+def release_unheld(host):
+    """After an aborted capture: what it released goes back to the pool."""
+    for h in set(_held_free).difference(GRAPH_HELD):
+        _pool(host, h, _held_free.pop(h))
 
 
 def unhold(host, handles):
