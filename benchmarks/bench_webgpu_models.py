@@ -2,7 +2,8 @@
 the "webgpu" device through the CPython host (`wgpu`), against torch CUDA eager running the same
 model files (webtensor/models/*.py are plain torch code). Weights are the models' shapes with
 uninitialised (zero) values: timing does not depend on them, and the real weights (~200 MB) do
-not travel to the GPU machine. Prints a table, writes JSON.
+not travel to the GPU machine. SmolLM2 runs with Q4_1 blocks on webtensor (as the GGUF file
+people download), float32 on torch (which has no GGUF kernels). Prints a table, writes JSON.
 
     python benchmarks/bench_webgpu_models.py [--out benchmarks/webgpu_models.json] [--quick]
 """
@@ -63,9 +64,36 @@ def minilm(torch_mod, dev, sync, batch, seq=128, reps=5):
         return best(lambda: model(ids, mask).sum().item(), sync, reps)
 
 
+def _quantized(model, kind="q4_1"):
+    """The model with every linear layer and the token embedding as GGUF `kind` blocks (zero
+    bytes: timing does not depend on the values), as smollm2_gguf.build(quantized=True) makes
+    them from a file; the LM head stays tied to the embedding."""
+    from webtensor import quant
+    from webtensor.models.smollm2_gguf import _quant_layers
+    QuantLinear, QuantEmbedding = _quant_layers()
+
+    def blocks(shape):
+        return quant.from_blocks(kind, shape, bytes(quant.block_bytes(kind) * shape[0] *
+                                                    shape[1] // 32))
+    emb = blocks(tuple(model.model.embed_tokens.weight.shape))
+    for name, mod in list(model.named_modules()):
+        for attr, child in list(mod.named_children()):
+            if type(child).__name__ == "Linear":
+                w = emb if attr == "lm_head" else blocks(tuple(child.weight.shape))
+                setattr(mod, attr, QuantLinear(w))
+    model.model.embed_tokens = QuantEmbedding(emb)
+    return model
+
+
 def smollm2_decode(torch_mod, dev, sync, prompt=16, steps=32):
+    """Tokens/s of greedy decoding, one token read back per step: (eager steps, generate()) --
+    webtensor's generate() captures a step as a graph and replays it; torch's runs eagerly."""
     m = _model_file(torch_mod, "smollm2")
-    model = _build(torch_mod, lambda: m.SmolLM2ForCausalLM(m.SmolLM2Config())).eval().to(dev)
+    model = _build(torch_mod, lambda: m.SmolLM2ForCausalLM(m.SmolLM2Config())).eval()
+    if torch_mod.__name__ == "webtensor":
+        model = _quantized(model)
+    model = model.to(dev)
+    gen = _model_file(torch_mod, "generate")
     with torch_mod.no_grad():
         cache = model.make_cache()
         x = torch_mod.ones(1, prompt, dtype=torch_mod.int64).to(dev)
@@ -75,7 +103,13 @@ def smollm2_decode(torch_mod, dev, sync, prompt=16, steps=32):
         for _ in range(steps):
             tok = model(tok[:, None], cache)[:, -1].argmax(dim=-1)
             tok.item()                      # one token at a time, as generate() does
-        return steps / (time.perf_counter() - t0)
+        eager = steps / (time.perf_counter() - t0)
+    ids = [1] * prompt
+    gen.generate(model, ids, 4)             # warm-up: kernels compiled, pool filled
+    t0 = time.perf_counter()
+    out = gen.generate(model, ids, steps + 1)
+    captured = len(out) / (time.perf_counter() - t0)
+    return eager, captured
 
 
 def main():
@@ -91,8 +125,9 @@ def main():
     sync = wt.webgpu.synchronize
     for b in batches:
         rows[f"minilm_b{b}_ms"] = {"webtensor-webgpu": 1e3 * minilm(wt, "webgpu", sync, b)}
-    rows["smollm2_decode_tok_s"] = {"webtensor-webgpu": smollm2_decode(wt, "webgpu", sync,
-                                                                       steps=steps)}
+    eager, captured = smollm2_decode(wt, "webgpu", sync, steps=steps)
+    rows["smollm2_q4_1_decode_tok_s"] = {"webtensor-webgpu-eager": eager,
+                                         "webtensor-webgpu-generate": captured}
     try:
         import torch
         cuda = torch.cuda.is_available()
@@ -105,8 +140,9 @@ def main():
         for b in batches:
             rows[f"minilm_b{b}_ms"]["torch-cuda-eager"] = 1e3 * minilm(
                 torch, "cuda", torch.cuda.synchronize, b)
-        rows["smollm2_decode_tok_s"]["torch-cuda-eager"] = smollm2_decode(
-            torch, "cuda", torch.cuda.synchronize, steps=steps)
+        eager, gen = smollm2_decode(torch, "cuda", torch.cuda.synchronize, steps=steps)
+        rows["smollm2_q4_1_decode_tok_s"]["torch-cuda-eager-f32"] = eager
+        rows["smollm2_q4_1_decode_tok_s"]["torch-cuda-generate-f32"] = gen
     print(f"adapter: {rows['adapter']}" + (f"; torch: {rows['torch']}" if cuda else ""))
     for k, v in rows.items():
         if isinstance(v, dict):

@@ -95,6 +95,7 @@ from . import autograd, nn  # noqa: E402,F401
 from ._torch_alias import as_torch, install_as_torch  # noqa: E402,F401
 from ._tensor_extras import norm  # noqa: E402,F401
 from . import webgpu  # noqa: E402,F401  (webtensor.webgpu: is_available, memory_stats)
+from . import graphs  # noqa: E402,F401  (webtensor.graphs: Graph / graph capture and replay)
 from .backends.webgpu.host import OutOfMemoryError  # noqa: E402,F401  (torch.OutOfMemoryError)
 from . import _torch_compat  # noqa: E402  (finfo, autocast, cuda/jit stubs, unsupported names)
 _torch_compat.install(globals())

@@ -46,13 +46,17 @@ class DeviceType:
     """One registered device type: `device` (the torch.device), `storage(nbytes)` -> a zeroed
     storage, `read_bytes(storage, offset, nbytes)` -> bytes on the host, `from_bytes(data)` -> a
     storage holding them; optional `read_bytes_async` (a coroutine function, same arguments):
-    Tensor.cpu_async awaits it (None: read_bytes is called)."""
-    __slots__ = ("name", "device", "storage", "read_bytes", "from_bytes", "read_bytes_async")
+    Tensor.cpu_async awaits it (None: read_bytes is called); optional `graphs`: graph capture
+    (graphs.py: an object with begin(), end() -> captured, replay(captured),
+    release(captured))."""
+    __slots__ = ("name", "device", "storage", "read_bytes", "from_bytes", "read_bytes_async",
+                 "graphs")
 
-    def __init__(self, name, storage, read_bytes, from_bytes, read_bytes_async=None):
+    def __init__(self, name, storage, read_bytes, from_bytes, read_bytes_async=None,
+                 graphs=None):
         self.name, self.storage = name, storage
         self.read_bytes, self.from_bytes = read_bytes, from_bytes
-        self.read_bytes_async = read_bytes_async
+        self.read_bytes_async, self.graphs = read_bytes_async, graphs
         self.device = None
 
 
@@ -78,11 +82,13 @@ def mark_in_use():
         callback()
 
 
-def register_device(name, storage_class, storage, read_bytes, from_bytes, read_bytes_async=None):
+def register_device(name, storage_class, storage, read_bytes, from_bytes, read_bytes_async=None,
+                    graphs=None):
     """Add device type `name`; sets `storage_class.device`. Returns the torch.device."""
     if DEVICES:           # every device but the CPU (the first) marks IN_USE when it allocates
         storage, from_bytes = _marking(storage), _marking(from_bytes)
-    DEVICES[name] = entry = DeviceType(name, storage, read_bytes, from_bytes, read_bytes_async)
+    DEVICES[name] = entry = DeviceType(name, storage, read_bytes, from_bytes, read_bytes_async,
+                                       graphs)
     entry.device = storage_class.device = device(name)
     return entry.device
 

@@ -238,11 +238,13 @@ def quantize(w, kind):
         raise ValueError(f"quantize(): expected a 2-D weight [N, K], got {w.dim()}-D "
                          f"{list(w.shape)}")
     shape = _check_shape(kind, w.shape)
-    w = w.to(CPU, D.float32).contiguous()        # quantised on the CPU (ggml's quantiser)
+    w = w.to(D.float32).contiguous()             # quantised on w's device (ggml's quantiser)
     if w.numel() and not bool(w.isfinite().all()):
         raise ValueError(f"quantize(): the weight has inf or nan values, which {kind} cannot "
                          "represent")
-    q = QuantizedTensor(kind, shape, Storage(_nbytes(kind, shape)))
+    nbytes = _nbytes(kind, shape)
+    st = Storage(nbytes) if w.device == CPU else DEVICES[w.device.type].storage(nbytes)
+    q = QuantizedTensor(kind, shape, st)
     if w.numel():
         dispatch("quantize", q, w)
     return q
@@ -323,13 +325,14 @@ def embedding(input, weight):
                            f"following scalar types: Long, Int; but got {input.dtype} instead "
                            f"(while checking arguments for embedding)")
     n, k = weight.shape
-    rows = input.reshape(-1).tolist()
-    for r in rows:
-        if not 0 <= r < n:
-            raise IndexError("index out of range in self")
+    rows = input.reshape(-1).to(D.int64).contiguous()
+    if rows._storage.device is CPU:     # another device checks the bounds in its kernel's backend
+        for r in rows.tolist():
+            if not 0 <= r < n:
+                raise IndexError("index out of range in self")
     out = Tensor._empty(tuple(input.shape) + (k,), D.float32, weight.device)
-    if rows and k:
-        dispatch("dequantize_rows", out, weight, rows)
+    if rows.numel() and k:
+        dispatch("dequantize_rows", out, weight, rows.to(weight.device))
     return out
 
 

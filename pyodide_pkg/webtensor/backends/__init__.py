@@ -66,7 +66,9 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
                                        dequantize then matmul
   dequantize(out, q)                 out (contiguous float32 [N, K]) = q's weights
   dequantize_rows(out, q, rows)      out (contiguous float32, [len(rows), K] in effect) =
-                                       the rows of q listed in `rows` (ints, in range)
+                                       the rows of q listed in `rows` (a contiguous int64
+                                       tensor on q's device; a CPU one is checked in range,
+                                       another device's backend checks it)
   quantize(q, w)                     q's blocks (fresh storage) = ggml's quantisation of
                                        contiguous float32 w
 

@@ -12,6 +12,7 @@ the ChatML chat template.
 The model is called as model(input_ids [1, T], cache, logits_to_keep=1) -> logits [1, 1, V]
 and gives a fresh cache from model.make_cache() (see smollm2.py).
 """
+import inspect
 import re
 
 import torch
@@ -79,6 +80,12 @@ def stream(model, input_ids, max_new_tokens=32, eos_token_id=None, temperature=0
     x = _as_ids(input_ids)
     if x.shape[1] == 0:
         raise ValueError("generation needs at least one prompt token")
+    device = next(model.parameters()).device
+    x = x.to(device)
+    if max_new_tokens > 1 and _can_capture(model, device):
+        yield from _stream_captured(model, x, max_new_tokens, eos, temperature, top_k, top_p,
+                                    generator)
+        return
     cache = model.make_cache()
     for _ in range(max_new_tokens):
         with torch.no_grad():      # per step: a suspended generator must not leak grad mode
@@ -89,6 +96,45 @@ def stream(model, input_ids, max_new_tokens=32, eos_token_id=None, temperature=0
         if t in eos:
             return
         x = tok[:, None]
+
+
+def _can_capture(model, device):
+    graphs = getattr(torch, "graphs", None)     # webtensor's; real torch runs eagerly here
+    return graphs is not None and graphs.is_supported(device) and \
+        "capacity" in inspect.signature(model.make_cache).parameters
+
+
+def _stream_captured(model, x, max_new_tokens, eos, temperature, top_k, top_p, generator):
+    """stream() on a device with graph capture: the prompt runs eagerly into a StaticKVCache of
+    exactly the needed capacity, the first decode step is captured (and runs), and every later
+    step is one replay plus one readback of the token. Greedy choice runs inside the graph;
+    sampling reads the logits back and chooses on the CPU."""
+    cache = model.make_cache(capacity=x.shape[1] + max_new_tokens)
+    greedy = temperature == 0
+    with torch.no_grad():
+        logits = model(x, cache, logits_to_keep=1)[:, -1]
+        tok = next_token(logits if greedy else logits.cpu(), temperature, top_k, top_p,
+                         generator)
+        t = int(tok[0])
+        static = tok[:, None].to(x.device, copy=True)     # the graph's input (and output)
+        graph = torch.graphs.Graph()
+        with torch.graphs.graph(graph, device=x.device):
+            logits = model(static, cache, logits_to_keep=1)[:, -1]
+            if greedy:
+                static.copy_(logits.argmax(dim=-1)[:, None])
+    for i in range(max_new_tokens):
+        yield t
+        if t in eos or i == max_new_tokens - 1:
+            return
+        if i:
+            graph.replay()
+        if greedy:
+            t = static.item()
+        else:
+            with torch.no_grad():
+                tok = next_token(logits.cpu(), temperature, top_k, top_p, generator)
+            t = int(tok[0])
+            static.copy_(tok[:, None])
 
 
 def generate(model, input_ids, max_new_tokens=32, eos_token_id=None, temperature=0.0,

@@ -99,6 +99,57 @@ class KVCache:
         return self.keys[layer][:, :, :end], self.values[layer][:, :, :end]
 
 
+class StaticKVCache:
+    """Keys and values in buffers of a fixed capacity, written at the positions held in a
+    device tensor (`position`) with index_copy_, as Hugging Face's StaticCache does: a step's
+    shapes never change and it reads no Python int derived from the sequence length, so a
+    decode step can be captured once and replayed (webtensor.graphs, like a CUDA graph).
+    Attention runs over the whole capacity with a mask of the filled positions."""
+
+    def __init__(self, capacity):
+        if capacity < 1:
+            raise ValueError(f"capacity must be positive, got {capacity}")
+        self.capacity = capacity
+        self.keys = []
+        self.values = []
+        self.length = 0         # positions filled, as a Python int (eager calls only)
+        self.position = None    # the same as an int64 [1] tensor on the cache's device
+        self._slots = None      # arange(capacity) on that device
+
+    def __len__(self):
+        return self.length
+
+    def positions(self, t, device):
+        """The positions of the next t tokens (int64 [t] on device) and the attention mask
+        [t, capacity] (True: attend); advance() moves past them."""
+        if self.length + t > self.capacity:
+            raise ValueError(f"StaticKVCache of capacity {self.capacity} cannot take {t} more "
+                             f"positions after {self.length}")
+        if self.position is None:
+            self.position = torch.zeros(1, dtype=torch.int64, device=device)
+            self._slots = torch.arange(self.capacity, device=device)
+        pos = self.position + torch.arange(t, device=device)
+        self._pos = pos
+        return pos, self._slots[None, :] <= pos[:, None]
+
+    def update(self, layer, k, v):
+        """Write this step's k, v [B, kv_heads, t, head_dim] at the positions of the step;
+        return the layer's whole buffers."""
+        if layer == len(self.keys):
+            b, h, _, d = k.shape
+            self.keys.append(torch.zeros(b, h, self.capacity, d, dtype=k.dtype,
+                                          device=k.device))
+            self.values.append(torch.zeros(b, h, self.capacity, d, dtype=v.dtype,
+                                           device=v.device))
+        self.keys[layer].index_copy_(2, self._pos, k)
+        self.values[layer].index_copy_(2, self._pos, v)
+        return self.keys[layer], self.values[layer]
+
+    def advance(self, t):
+        self.position += t
+        self.length += t
+
+
 class RotaryEmbedding(nn.Module):
     """cos/sin tables for positions, rotate-half layout (HF's LlamaRotaryEmbedding)."""
 
@@ -147,7 +198,7 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(d, self.num_kv_heads * self.head_dim, bias=False)
         self.o_proj = nn.Linear(self.num_heads * self.head_dim, d, bias=False)
 
-    def forward(self, x, rope, cache=None, past=0):
+    def forward(self, x, rope, cache=None, past=0, mask=None):
         b, t, _ = x.shape
         q = self.q_proj(x).view(b, t, self.num_heads, self.head_dim).transpose(1, 2)
         k = self.k_proj(x).view(b, t, self.num_kv_heads, self.head_dim).transpose(1, 2)
@@ -156,7 +207,9 @@ class Attention(nn.Module):
         k = apply_rope(k, rope)
         if cache is not None:
             k, v = cache.update(self.layer_idx, k, v)
-        if past == 0:
+        if mask is not None:  # a static cache: its mask says which positions are filled
+            out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, enable_gqa=True)
+        elif past == 0:
             out = F.scaled_dot_product_attention(q, k, v, is_causal=t > 1, enable_gqa=True)
         elif t == 1:          # one new token attends to every cached position
             out = F.scaled_dot_product_attention(q, k, v, enable_gqa=True)
@@ -188,8 +241,8 @@ class DecoderLayer(nn.Module):
         self.input_layernorm = nn.RMSNorm(cfg.hidden_size, eps=cfg.rms_norm_eps)
         self.post_attention_layernorm = nn.RMSNorm(cfg.hidden_size, eps=cfg.rms_norm_eps)
 
-    def forward(self, x, rope, cache=None, past=0):
-        x = x + self.self_attn(self.input_layernorm(x), rope, cache, past)
+    def forward(self, x, rope, cache=None, past=0, mask=None):
+        x = x + self.self_attn(self.input_layernorm(x), rope, cache, past, mask)
         return x + self.mlp(self.post_attention_layernorm(x))
 
 
@@ -212,10 +265,17 @@ class SmolLM2Model(nn.Module):
         if past + t > self.max_positions:
             raise ValueError(f"sequence of {past + t} positions exceeds the model's "
                              f"max_position_embeddings ({self.max_positions})")
-        rope = self.rotary_emb(torch.arange(past, past + t, device=input_ids.device))
+        mask = None
+        if isinstance(cache, StaticKVCache):
+            positions, mask = cache.positions(t, input_ids.device)
+        else:
+            positions = torch.arange(past, past + t, device=input_ids.device)
+        rope = self.rotary_emb(positions)
         x = self.embed_tokens(input_ids)
         for layer in self.layers:
-            x = layer(x, rope, cache, past)
+            x = layer(x, rope, cache, past, mask)
+        if mask is not None:
+            cache.advance(t)
         return self.norm(x)
 
 
@@ -228,9 +288,10 @@ class SmolLM2ForCausalLM(nn.Module):
         if cfg.tie_word_embeddings:
             self.lm_head.weight = self.model.embed_tokens.weight
 
-    def make_cache(self):
-        """An empty KV cache for incremental decoding (pass it to every forward call)."""
-        return KVCache()
+    def make_cache(self, capacity=None):
+        """An empty KV cache for incremental decoding (pass it to every forward call): one that
+        grows, or with `capacity` a StaticKVCache of that many positions (graph capture)."""
+        return KVCache() if capacity is None else StaticKVCache(capacity)
 
     def forward(self, input_ids, cache=None, logits_to_keep=0):
         """Logits [B, T, vocab] (the last `logits_to_keep` positions only, if > 0: decoding
@@ -251,5 +312,5 @@ def num_parameters(model):
     return n
 
 
-__all__ = ["SmolLM2Config", "KVCache", "SmolLM2ForCausalLM", "SmolLM2Model", "apply_rope",
+__all__ = ["SmolLM2Config", "KVCache", "StaticKVCache", "SmolLM2ForCausalLM", "SmolLM2Model", "apply_rope",
            "rotate_half", "num_parameters"]

@@ -6,7 +6,7 @@ methods bound here wrap the same op bodies in their own call forms."""
 from .. import _dtype as D
 from .._dispatch import shortcut
 from .._tensor import Tensor
-from . import elementwise as E
+from . import elementwise as E, index as I
 from .table import ALIASES, OPS
 
 FUNCTIONS = {name: op.fn for name, op in OPS.items()}
@@ -92,6 +92,7 @@ def _bind():
     Tensor.__hash__ = object.__hash__
     Tensor.masked_fill_ = _inplace(OPS["masked_fill"].fn, "masked_fill")
     Tensor.index_select = OPS["index_select"].fn
+    Tensor.index_copy_ = I.index_copy_
     Tensor.clip = OPS["clamp"].fn
     Tensor.clip_ = Tensor.clamp_
 

@@ -103,7 +103,7 @@ def _value_src(value, index, dtype):
     if isinstance(value, Tensor):
         value = value.item()
     _check_scalar_fits(value, dtype)
-    return full(index.shape, value, dtype=dtype)
+    return full(index.shape, value, dtype=dtype, device=index.device)
 
 
 def scatter(x, dim, index, src=None, value=None, reduce=None):
@@ -157,12 +157,55 @@ def scatter_reduce(x, dim, index, src, reduce, *, include_self=True):
         return out
     # mean = sum / number of contributions (the input counts as one when included)
     from .._creation import full
-    count = _scatter(full(x.shape, 1 if include_self else 0, dtype=x.dtype), d, index,
-                     full(index.shape, 1, dtype=x.dtype), "sum")
+    count = _scatter(full(x.shape, 1 if include_self else 0, dtype=x.dtype, device=x.device),
+                     d, index, full(index.shape, 1, dtype=x.dtype, device=x.device), "sum")
     count = where(binary("eq", count, 0), _as_tensor(1, x.dtype), count)
     from .elementwise import div
     r = div(out, count) if x.dtype.category == 2 else div(out, count, rounding_mode="floor")
     return r if r.dtype is x.dtype else r.to(x.dtype)
+
+
+def index_copy_(x, dim, index, source):
+    """x[..., index[i], ...] = source[..., i, ...] along dim, in place: one scatter into x
+    (a KV cache written at the positions held in a tensor, as HF's StaticCache does)."""
+    TNAME = D.TNAME
+    name = "index_copy_()"
+    if not isinstance(index, Tensor) or index.dtype is not D.int64:
+        got = TNAME.get(index.dtype.name) if isinstance(index, Tensor) else type(index).__name__
+        raise RuntimeError(f"{name}: Expected a long tensor for index, but got {got}")
+    if index.dim() > 1:
+        raise IndexError(f"{name}: Index should have dimension 1 or 0 (got {index.dim()})")
+    if source.dtype is not x.dtype:
+        raise RuntimeError(f"{name}: self and source expected to have the same dtype, but got "
+                           f"(self) {TNAME[x.dtype.name]} and (source) "
+                           f"{TNAME[source.dtype.name]}")
+    d = norm_dim(dim, x.dim())
+    if source.dim() != x.dim() and source.dim() > 0 and x.dim() > 0:
+        raise IndexError(f"{name}: When source and destination are not scalars, their "
+                         f"dimensionality must match. Source dimensionality ({source.dim()}), "
+                         f"destination dimensionality ({x.dim()})")
+    n = index.numel()
+    x1 = x.view(1) if x.dim() == 0 else x
+    s1 = source.reshape(1) if source.dim() == 0 else source
+    if s1.shape[d] != n:
+        raise IndexError(f"{name}: Number of indices ({n}) should be equal to "
+                         f"source.size(dim) ({s1.shape[d]})")
+    for k in range(x1.dim()):
+        if k != d and s1.shape[k] != x1.shape[k]:
+            def sl(t):
+                return " ".join(str(v) for i, v in enumerate(t.shape) if i != d)
+            raise RuntimeError(f"{name}: Source/destination tensor must have same slice "
+                               f"shapes. Destination slice shape: {sl(x1)} at dimension {d} "
+                               f"and source slice shape: {sl(s1)} at dimension 0.")
+    shape = [1] * x1.dim()
+    shape[d] = n
+    idx = index.reshape(shape).expand(s1.shape).contiguous()
+    dispatch("scatter", x1, d, idx, s1, None)
+    return x
+
+
+def index_copy(x, dim, index, source):
+    return index_copy_(x.clone(), dim, index, source)
 
 
 def index_select(x, dim, index):

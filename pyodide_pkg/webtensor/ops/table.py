@@ -103,6 +103,7 @@ for _n in ("gather", "take_along_dim"):
 for _n in ("scatter", "scatter_add", "scatter_reduce"):
     _add(_n, getattr(I, _n), "index", "scatter", inplace=True)
 _add("index_select", I.index_select, "index", "index_select")
+_add("index_copy", I.index_copy, "index", "scatter")
 _add("masked_fill", I.masked_fill, "index", "where", inplace=True)
 _add("masked_select", I.masked_select, "index", "index_select")
 _add("one_hot", I.one_hot, "index", "binary", method=False)

@@ -9,6 +9,10 @@
 //   run(cmds, params)                        ONE call per flush: encodes a batch of dispatches
 //                                             into one command encoder and submits it
 //   read(id, offset, nbytes)                 -> Promise<Uint8Array> (pooled MAP_READ staging)
+//   createGraph(gid, cmds, params) / replay(gid) / dropGraph(gid)
+//                                             captured dispatches (cmds/params as for run())
+//                                             kept with their own uniform buffer; replay is
+//                                             one call that encodes and submits them
 //   onLost(callback), lostReason(), pendingErrors(), destroyDevice() (tests)
 //
 // cmds (Int32Array), per dispatch:
@@ -59,7 +63,8 @@ export async function init({ powerPreference = "high-performance" } = {}) {
     device, lost: null, lostCallbacks: [],
     buffers: new Map(),       // id -> GPUBuffer
     pipelines: new Map(),     // id -> {name, pipeline, layout, error}
-    bindGroups: new Map(),    // "pipeline:buf,buf" -> GPUBindGroup
+    bindGroups: new Map(),    // "graph:pipeline:buf,buf" -> GPUBindGroup (graph 0: run())
+    graphs: new Map(),        // graph id -> {cmds, uniform} (createGraph)
     bufferGroups: new Map(),  // buffer id -> Set of bindGroups keys that use it
     uniform: null,            // GPUBuffer (UNIFORM | COPY_DST), grows
     staging: [],              // free MAP_READ | COPY_DST buffers
@@ -277,11 +282,13 @@ export function createPipeline(id, name, code) {
 
 // ---- the one entry point per flush --------------------------------------------------------
 
-function bindGroup(c, pid, p, ids) {
-  const key = `${pid}:${ids.join(",")}`;
+// `uniform`: the params buffer (bound with a dynamic offset); a graph's own, or the shared one
+// (gid 0). Cached per (graph, pipeline, buffers).
+function bindGroup(c, pid, p, ids, uniform, gid) {
+  const key = `${gid}:${pid}:${ids.join(",")}`;
   let g = c.bindGroups.get(key);
   if (g !== undefined) return g;
-  const entries = [{ binding: 0, resource: { buffer: c.uniform, offset: 0, size: PARAMS_BYTES } }];
+  const entries = [{ binding: 0, resource: { buffer: uniform, offset: 0, size: PARAMS_BYTES } }];
   ids.forEach((id, i) => entries.push({ binding: i + 1, resource: { buffer: buffer(c, id) } }));
   for (const e of p.layout.__unused ?? []) {   // bindings this entry point does not use
     if (e.binding > ids.length) {
@@ -320,29 +327,39 @@ export function run(cmds, params, free = null) {
   const used = new Set();
   const done = scoped(c, "dispatch batch");
   try {
-    const encoder = c.device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    for (let i = 0; i < cmds.length;) {
-      const pid = cmds[i++];
-      const p = c.pipelines.get(pid);
-      if (p === undefined) throw fail("internal", `no pipeline with id ${pid}`);
-      if (p.error) throw new Error(p.error);
-      if (p.pipeline === null) throw fail("validation", `kernel '${p.name}' has no pipeline`);
-      used.add(p);
-      const n = cmds[i++];
-      const ids = Array.from(cmds.subarray(i, i + n));
-      i += n;
-      const offset = cmds[i++];
-      pass.setPipeline(p.pipeline);
-      pass.setBindGroup(0, bindGroup(c, pid, p, ids), [offset]);
-      pass.dispatchWorkgroups(cmds[i++], cmds[i++], cmds[i++]);
-    }
-    pass.end();
-    c.device.queue.submit([encoder.finish()]);
+    encode(c, cmds, c.uniform, 0, used);
   } finally {
     done();
     if (free !== null) for (const id of free) destroyBuffer(id);
   }
+  nameKernels(c, used);
+  return takeErrors(c);
+}
+
+// One compute pass over the dispatches of `cmds`, submitted; `used` collects their pipelines.
+function encode(c, cmds, uniform, gid, used) {
+  const encoder = c.device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  for (let i = 0; i < cmds.length;) {
+    const pid = cmds[i++];
+    const p = c.pipelines.get(pid);
+    if (p === undefined) throw fail("internal", `no pipeline with id ${pid}`);
+    if (p.error) throw new Error(p.error);
+    if (p.pipeline === null) throw fail("validation", `kernel '${p.name}' has no pipeline`);
+    used.add(p);
+    const n = cmds[i++];
+    const ids = Array.from(cmds.subarray(i, i + n));
+    i += n;
+    const offset = cmds[i++];
+    pass.setPipeline(p.pipeline);
+    pass.setBindGroup(0, bindGroup(c, pid, p, ids, uniform, gid), [offset]);
+    pass.dispatchWorkgroups(cmds[i++], cmds[i++], cmds[i++]);
+  }
+  pass.end();
+  c.device.queue.submit([encoder.finish()]);
+}
+
+function nameKernels(c, used) {
   // Name the kernels of a failing batch (Dawn's message names the pipeline label too), with
   // the compile errors of those that failed to compile (when Python could not wait for them).
   const scope = c.pending[c.pending.length - 1];
@@ -354,7 +371,40 @@ export function run(cmds, params, free = null) {
     c.errors[i] = msg.replace("dispatch batch", `dispatch batch (kernels: ${kernels})`) +
       (why.length ? "\n" + why.join("\n") : "");
   });
+}
+
+// ---- captured graphs: dispatches kept with their own params buffer, replayed in one call ----
+
+export function createGraph(gid, cmds, params) {
+  const c = current();
+  const uniform = c.device.createBuffer({ size: Math.max(PARAMS_BYTES, params.byteLength),
+                                          usage: 0x40 | 0x08, label: `webtensor graph ${gid}` });
+  c.device.queue.writeBuffer(uniform, 0, params);
+  c.graphs.set(gid, { cmds: Int32Array.from(cmds), uniform });
+}
+
+export function replay(gid) {
+  const c = current();
+  const g = c.graphs.get(gid);
+  if (g === undefined) throw fail("internal", `no graph with id ${gid}`);
+  const used = new Set();
+  const done = scoped(c, "graph replay");
+  try {
+    encode(c, g.cmds, g.uniform, gid, used);
+  } finally {
+    done();
+  }
+  nameKernels(c, used);
   return takeErrors(c);
+}
+
+export function dropGraph(gid) {
+  const c = current();
+  const g = c.graphs.get(gid);
+  if (g === undefined) return;
+  c.graphs.delete(gid);
+  g.uniform.destroy();
+  for (const key of [...c.bindGroups.keys()]) if (key.startsWith(`${gid}:`)) c.bindGroups.delete(key);
 }
 
 // ---- readback ------------------------------------------------------------------------------

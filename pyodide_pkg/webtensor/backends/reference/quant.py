@@ -100,12 +100,13 @@ def dequantize(out, q):
 
 
 def dequantize_rows(out, q, rows):
-    """out (contiguous float32 [len(rows), K] in effect) row j = q's row rows[j]."""
+    """out (contiguous float32 [len(rows), K] in effect) row j = q's row rows[j] (rows: an
+    int64 tensor)."""
     k = q.shape[1]
     rb = k // QK * BLOCK_BYTES[q.kind]
     src, dst = q._storage.view(), out._storage.view()
     o = out._offset * 4
-    for j, r in enumerate(rows):
+    for j, r in enumerate(rows.tolist()):
         dst[o + j * k * 4:o + (j + 1) * k * 4] = \
             dequantize_values(q.kind, src[r * rb:(r + 1) * rb]).tobytes()
 

@@ -65,7 +65,7 @@ def dequantize_rows(out, q, rows):
     rb = nb * (34 if q.kind == "q8_0" else 20)
     qs, os_ = q._storage, out._storage
     o = out._offset * 4
-    for j, r in enumerate(rows):
+    for j, r in enumerate(rows.tolist()):
         fn(nb, Region(qs, r * rb, rb, False), Region(os_, o + j * k * 4, k * 4, True))
     return None
 

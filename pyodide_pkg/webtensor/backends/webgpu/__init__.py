@@ -13,10 +13,10 @@ elements of one word never race.
 """
 from ... import _device, _dispatch
 from ..reference import IMPL as _PRIMITIVES
-from . import backend, fallback, storage
+from . import backend, fallback, graphs, storage
 
 DEVICE = _device.register_device("webgpu", storage.GPUStorage, storage.allocate,
                                  storage.read_bytes, storage.from_bytes,
-                                 read_bytes_async=storage.read_bytes_async)
+                                 read_bytes_async=storage.read_bytes_async, graphs=graphs)
 _dispatch.register_backend("webgpu", "webgpu", backend.IMPL)
 _dispatch.register_backend("webgpu", "cpu_fallback", fallback.impl(_PRIMITIVES), fallback=True)

@@ -8,6 +8,7 @@ uploaded. An output that shares its buffer with an input is computed into a temp
 import struct
 
 from . import kernels as K
+from .storage import covers
 
 NDIM = 6
 _PIPES = {}                     # kernel name -> pipeline handle (of the one host)
@@ -45,7 +46,7 @@ def _coalesce(shape, strides):
     return [d[0] for d in dims], [[d[1][k] for d in dims] for k in range(len(strides))]
 
 
-def record(host, name, n, shape, tensors, handles, extra=()):
+def record(host, name, n, shape, tensors, handles, extra=(), writes_all=False):
     """One elementwise dispatch: tensors as (offset, strides) in elements, out first."""
     shape, strides = _coalesce(shape, [t[1] for t in tensors])
     if len(shape) > NDIM:
@@ -59,7 +60,8 @@ def record(host, name, n, shape, tensors, handles, extra=()):
             words += [0] * (NDIM + 1)
     words += list(extra)
     words = [w & 0xFFFFFFFF for w in words]     # negative strides (flip): u32 arithmetic wraps
-    host.record(_pipe(host, name), handles, struct.pack(f"<{len(words)}I", *words), _groups(n))
+    host.record(_pipe(host, name), handles, struct.pack(f"<{len(words)}I", *words), _groups(n),
+                writes_all)
 
 
 def zero_buffer(host, handle, nbytes):
@@ -86,7 +88,7 @@ def _run(name, out, ins, extra=()):
         return None
     tensors = [(t._offset, list(t._strides)) for t in [out] + ins]
     record(st.host, name, n, list(out.shape), tensors,
-           [t._storage.handle for t in [out] + ins], extra)
+           [t._storage.handle for t in [out] + ins], extra, covers(out))
     return None
 
 
@@ -178,6 +180,6 @@ IMPL = {"copy": _copy, "fill": _fill, "unary": _unary, "binary": _binary, "where
 
 
 # the other kernel families, each in its own module (they use this module's helpers)
-from . import attention, conv, index, matmul, quant, reduce  # noqa: E402
-for _family in (index, attention, conv, reduce, matmul, quant):
+from . import attention, conv, index, matmul, quant, reduce, scatter, sort  # noqa: E402
+for _family in (index, attention, conv, reduce, matmul, quant, scatter, sort):
     IMPL.update(_family.IMPL)

@@ -91,8 +91,11 @@ class Host(_host.Host):
         self._params = bytearray()
         self._n = 0
         self._free = array("i")       # buffers to destroy after the next submit
+        self._batch = set()           # the buffers the recorded dispatches use
         self._on_lost = create_proxy(self._set_lost)
         bridge.onLost(self._on_lost)
+        self._next_graph = 1
+        self._init_common()
 
     # -- creation ---------------------------------------------------------------------------
 
@@ -163,6 +166,7 @@ class Host(_host.Host):
     def destroy(self, handle: int):
         if self._sizes.pop(handle, None) is None or self.lost is not None:
             return
+        self.pending.pop(handle, None)
         if self._n:          # recorded dispatches may use it: destroyed by the next run()
             self._free.append(handle)
         else:
@@ -170,7 +174,8 @@ class Host(_host.Host):
 
     def write(self, handle: int, offset: int, data):
         self.check()
-        if self._n:
+        self._touch(handle, "copy host data to the GPU", write=True)
+        if handle in self._batch:       # recorded dispatches must see the old bytes
             self.flush()
         from pyodide.ffi import to_js
         self._call("writeBuffer", self._bridge.writeBuffer, handle, int(offset),
@@ -199,13 +204,15 @@ class Host(_host.Host):
         self._pipelines[name] = handle
         return handle
 
-    def record(self, pipeline: int, handles, params, groups):
+    def record(self, pipeline: int, handles, params, groups, writes_all=False, out=0):
         """Append one dispatch (no JS call); flushes every FLUSH_EVERY dispatches."""
         self.check()
         params = bytes(params)
         if len(params) > PARAMS_BYTES:
             raise ValueError(f"webtensor: WebGPU params block of {len(params)} bytes > "
                              f"{PARAMS_BYTES}")
+        self._note(pipeline, handles, params, groups, writes_all, out)
+        self._batch.update(handles)
         gx, gy, gz = (tuple(groups) + (1, 1))[:3]
         cmds = self._cmds
         cmds.append(pipeline)
@@ -229,16 +236,45 @@ class Host(_host.Host):
         from pyodide.ffi import to_js
         cmds, params, free = self._cmds, self._params, self._free
         self._cmds, self._params, self._n, self._free = array("i"), bytearray(), 0, array("i")
+        self._batch = set()
         err = self._call("dispatch", self._bridge.run, to_js(cmds), to_js(params),
                          to_js(free) if free else None)
         if err:
             self._raise(str(err))
+
+    # -- graphs -----------------------------------------------------------------------------
+
+    def _graph(self, cmds):
+        """The captured dispatches, handed to the bridge once (bridge.createGraph keeps them
+        with their own uniform buffer); replay() is then one JS call."""
+        from pyodide.ffi import to_js
+        words, params = array("i"), bytearray()
+        for pipeline, handles, p, groups in cmds:
+            words.extend((pipeline, len(handles), *handles, len(params),
+                          *(tuple(groups) + (1, 1))[:3]))
+            params += p.ljust(PARAMS_BYTES, b"\0")
+        gid = self._next_graph
+        self._next_graph += 1
+        self._call("graph", self._bridge.createGraph, gid, to_js(words), to_js(params))
+        return gid
+
+    def replay(self, graph):
+        self.check()
+        self.flush()
+        err = self._call("graph replay", self._bridge.replay, graph)
+        if err:
+            self._raise(str(err))
+
+    def release(self, graph):
+        if self.lost is None:
+            self._bridge.dropGraph(graph)
 
     # -- readback ---------------------------------------------------------------------------
 
     def read(self, handle: int, offset: int, nbytes: int) -> bytes:
         """Flush, then wait for the bytes (JSPI: pyodide.ffi.run_sync)."""
         self.check()
+        self._touch(handle, "read a GPU tensor")
         if not can_run_sync():
             raise RuntimeError(
                 "webtensor: reading a WebGPU tensor synchronously needs JSPI "
@@ -253,6 +289,7 @@ class Host(_host.Host):
 
     async def read_async(self, handle: int, offset: int, nbytes: int) -> bytes:
         self.check()
+        self._touch(handle, "read a GPU tensor")
         self.flush()
         ffi = _ffi()
         try:

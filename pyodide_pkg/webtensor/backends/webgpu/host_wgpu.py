@@ -48,6 +48,7 @@ class Host(H.Host):
         self._pipelines = []        # handle -> (GPUComputePipeline, name)
         self._by_name = {}          # kernel name -> pipeline handle
         self._recorded = []         # [(pipeline, handles, params, groups)]
+        self._batch = set()         # the buffers _recorded uses
         self._bind_groups = {}      # (pipeline, handles, slot) -> GPUBindGroup
         self._bg_of = {}            # handle -> keys of _bind_groups using it
         self._staging = []          # free MAP_READ | COPY_DST buffers
@@ -56,6 +57,7 @@ class Host(H.Host):
             usage=wgpu.BufferUsage.UNIFORM | wgpu.BufferUsage.COPY_DST)
         self.submits = 0            # counters (tests, benchmarks)
         self.dispatches = 0
+        self._init_common()
 
     # ---- buffers -------------------------------------------------------------------------
     def buffer(self, nbytes):
@@ -84,7 +86,8 @@ class Host(H.Host):
         buf = self._buffers.pop(handle, None)
         if buf is None:
             return
-        if any(handle in r[1] for r in self._recorded):
+        self.pending.pop(handle, None)
+        if handle in self._batch:
             self.flush()
         for key in self._bg_of.pop(handle, ()):
             self._bind_groups.pop(key, None)
@@ -92,7 +95,8 @@ class Host(H.Host):
 
     def write(self, handle, offset, data):
         self.check()
-        if self._recorded:
+        self._touch(handle, "copy host data to the GPU", write=True)
+        if handle in self._batch:       # recorded dispatches must see the old bytes
             self.flush()
         self.device.queue.write_buffer(self._buffers[handle], offset, data)
 
@@ -114,26 +118,31 @@ class Host(H.Host):
         self._by_name[name] = h
         return h
 
-    def record(self, pipeline, handles, params, groups):
+    def record(self, pipeline, handles, params, groups, writes_all=False, out=0):
         self.check()
         if len(params) > H.PARAMS_BYTES:
             raise ValueError("params longer than 256 bytes")
+        self._note(pipeline, handles, params, groups, writes_all, out)
+        self._batch.update(handles)
         self._recorded.append((pipeline, tuple(handles), params, groups))
         if len(self._recorded) >= H.FLUSH_EVERY:
             self.flush()
+
+    def _new_bind_group(self, pipeline, handles, uniform, slot):
+        pipe = self._pipelines[pipeline][0]
+        entries = [{"binding": 0, "resource": {"buffer": uniform,
+                                               "offset": slot * H.PARAMS_BYTES,
+                                               "size": H.PARAMS_BYTES}}]
+        entries += [{"binding": i + 1, "resource": {"buffer": self._buffers[h]}}
+                    for i, h in enumerate(handles)]
+        return self.device.create_bind_group(layout=pipe.get_bind_group_layout(0),
+                                             entries=entries)
 
     def _bind_group(self, pipeline, handles, slot):
         key = (pipeline, handles, slot)
         bg = self._bind_groups.get(key)
         if bg is None:
-            pipe = self._pipelines[pipeline][0]
-            entries = [{"binding": 0, "resource": {"buffer": self._uniform,
-                                                   "offset": slot * H.PARAMS_BYTES,
-                                                   "size": H.PARAMS_BYTES}}]
-            entries += [{"binding": i + 1, "resource": {"buffer": self._buffers[h]}}
-                        for i, h in enumerate(handles)]
-            bg = self.device.create_bind_group(layout=pipe.get_bind_group_layout(0),
-                                               entries=entries)
+            bg = self._new_bind_group(pipeline, handles, self._uniform, slot)
             if len(self._bind_groups) > 4096:
                 self._bind_groups.clear()
                 self._bg_of.clear()
@@ -147,6 +156,7 @@ class Host(H.Host):
         if not rec:
             return
         self._recorded = []
+        self._batch = set()
         self.check()
         blob = b"".join(p.ljust(H.PARAMS_BYTES, b"\0") for _, _, p, _ in rec)
         dev = self.device
@@ -169,9 +179,45 @@ class Host(H.Host):
         self.submits += 1
         self.dispatches += len(rec)
 
+    # ---- graphs --------------------------------------------------------------------------
+    def _graph(self, cmds):
+        """The captured dispatches with their own uniform buffer (every params block written
+        once) and bind groups: replay() only encodes and submits."""
+        uniform = self.device.create_buffer(
+            size=max(1, len(cmds)) * H.PARAMS_BYTES,
+            usage=self._wgpu.BufferUsage.UNIFORM | self._wgpu.BufferUsage.COPY_DST)
+        if cmds:
+            self.device.queue.write_buffer(
+                uniform, 0, b"".join(p.ljust(H.PARAMS_BYTES, b"\0") for _, _, p, _ in cmds))
+        run = [(self._pipelines[pipeline][0],
+                self._new_bind_group(pipeline, handles, uniform, slot), groups)
+               for slot, (pipeline, handles, _, groups) in enumerate(cmds)]
+        return {"uniform": uniform, "run": run}
+
+    def replay(self, graph):
+        self.check()
+        self.flush()
+        enc = self.device.create_command_encoder()
+        cp = enc.begin_compute_pass()
+        set_pipeline, set_bind_group, dispatch = \
+            cp.set_pipeline, cp.set_bind_group, cp.dispatch_workgroups
+        for pipe, bg, groups in graph["run"]:
+            set_pipeline(pipe)
+            set_bind_group(0, bg)
+            dispatch(*groups)
+        cp.end()
+        self.device.queue.submit([enc.finish()])
+        self.submits += 1
+        self.dispatches += len(graph["run"])
+
+    def release(self, graph):
+        graph["run"] = []
+        graph["uniform"].destroy()
+
     # ---- readback ------------------------------------------------------------------------
     def _stage(self, handle, offset, nbytes):
         self.check()
+        self._touch(handle, "read a GPU tensor")
         self.flush()
         size = max(4, (nbytes + 3) & ~3)
         start = offset & ~3

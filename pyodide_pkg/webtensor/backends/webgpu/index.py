@@ -8,7 +8,9 @@ for gather). Here:
   * an index tensor on the GPU is checked by the `index_check` kernel (atomicMax of n - pos
     into one status word: the first bad position), and that word is read back at the call when
     CHECK_INDICES is True (the default: one small readback = a sync per call, but the error is
-    raised where torch raises it, and nothing wrong is ever computed silently). With
+    raised where torch raises it, and nothing wrong is ever computed silently). An index
+    buffer that passed and has not been written since (host.version) is not checked again,
+    and none is checked while a graph is captured (no readback then: its kernels clamp). With
     CHECK_INDICES False no check runs and the kernels clamp indices into range (no sync, no
     error: for decode loops that trust their token ids).
 The copy kernels always clamp, so a bad index never reads outside a buffer.
@@ -18,8 +20,10 @@ import struct
 from ... import _dtype as D
 from ..reference.index import index_select_error
 from . import kernels as K
+from .storage import covers
 
 CHECK_INDICES = True
+_CHECKED = {}           # (handle, offset, numel, limit) -> the buffer's version when it passed
 _SOURCES = {}           # kernel name -> WGSL
 
 
@@ -61,12 +65,14 @@ def f32w(v):
     return struct.unpack("<I", struct.pack("<f", float(v)))[0]
 
 
-def launch(family, name, tensors, words, grid):
-    """One dispatch: tensors (out first) give the bindings 1..; words the params."""
+def launch(family, name, tensors, words, grid, accumulates=False):
+    """One dispatch: tensors (out first) give the bindings 1..; words the params. accumulates:
+    the kernel reads its output (it must start zeroed)."""
     host = tensors[0]._storage.host
     words = [int(w) & 0xFFFFFFFF for w in words]
     host.record(pipe(host, family, name), [t._storage.handle for t in tensors],
-                struct.pack(f"<{len(words)}I", *words), grid)
+                struct.pack(f"<{len(words)}I", *words), grid,
+                not accumulates and covers(tensors[0]))
 
 
 def name(dt):
@@ -99,7 +105,8 @@ def _first_bad(index, limit):
     n = index.numel()
     status = Tensor._empty((1,), D.int32, index._storage.device)
     is64 = 1 if index.dtype is D.int64 else 0
-    launch("index", "index_check", [status, index], [n, index._offset, is64, limit], groups(n))
+    launch("index", "index_check", [status, index], [n, index._offset, is64, limit], groups(n),
+           accumulates=True)
     s = struct.unpack("<i", status._storage.host.read(status._storage.handle, 0, 4))[0]
     return None if s == 0 else n - s
 
@@ -114,10 +121,16 @@ def _check(x, index, limit, error):
                 raise error(v)
         return on_gpu(index, dev)
     index = on_gpu(index, dev)
-    if CHECK_INDICES and index.numel():
-        pos = _first_bad(index, limit)
-        if pos is not None:
-            raise error(index.reshape(-1)[pos].item())
+    if CHECK_INDICES and index.numel() and index._storage.host.capturing is None:
+        key = (index._storage.handle, index._offset, index.numel(), limit)
+        version = index._storage.host.version.get(key[0], 0)
+        if _CHECKED.get(key) != version:
+            pos = _first_bad(index, limit)
+            if pos is not None:
+                raise error(index.reshape(-1)[pos].item())
+            if len(_CHECKED) > 4096:
+                _CHECKED.clear()
+            _CHECKED[key] = version
     return index
 
 

@@ -23,6 +23,7 @@ import itertools
 import struct
 
 from . import backend as BK, kernels as K
+from .storage import covers
 
 ACT = {None: 0, "relu": 1, "gelu": 2, "gelu_tanh": 3, "silu": 4}
 MAX_GROUPS = 65535
@@ -76,6 +77,7 @@ def _dispatch(host, m, n, k, batch, a, a_bs, a_rs, b, b_bs, b_rs, b_trans, c, c_
     pipe = _pipe(host, "matmul_gemv" if gemv else "matmul")
     handles = [a._storage.handle, b._storage.handle,
                (bias if bias is not None else a)._storage.handle, c._storage.handle]
+    whole = covers(c) and not loops and nb0 <= chunk   # one dispatch writes all of c
     for idx in itertools.product(*[range(d[0]) for d in loops]):
         ao = a._offset + sum(i * d[1] for i, d in zip(idx, loops))
         bo = b._offset + sum(i * d[2] for i, d in zip(idx, loops))
@@ -89,7 +91,7 @@ def _dispatch(host, m, n, k, batch, a, a_bs, a_rs, b, b_bs, b_rs, b_trans, c, c_
                              b_rs=b_rs, c_off=co + start * c0, c_bs0=c0, c_bs1=c1, c_rs=c_rs,
                              bias_off=bias._offset if bias is not None else 0,
                              has_bias=bias is not None, act=act, b_trans=b_trans)
-            host.record(pipe, handles, params, groups)
+            host.record(pipe, handles, params, groups, whole, out=3)
 
 
 def _shares(out, *ts):

@@ -1,6 +1,7 @@
 """Quantised-weight primitives of the webgpu device (webtensor.quant) on wgsl/quant.wgsl:
 quant_linear (M == 1: <kind>_gemv, M > 1: <kind>_gemm; both dequantise the GGUF blocks in
-registers), dequantize and dequantize_rows (<kind>_dequantize, the rows as a u32 buffer).
+registers), dequantize and dequantize_rows (<kind>_dequantize, the rows as a u32 buffer),
+quantize (<kind>_quantize, wgsl/quantize.wgsl: ggml's quantisers bit for bit).
 
 A QuantizedTensor on this device holds its blocks in a GPUStorage (QuantizedTensor.to moves
 the raw bytes; nn modules move theirs with module.to("webgpu")). activations="int8" returns
@@ -9,6 +10,7 @@ NotImplemented (no integer-dot kernel here).
 import struct
 
 from . import backend as BK, kernels as K
+from .storage import covers
 
 KINDS = ("q8_0", "q4_1")
 QK = 32
@@ -57,11 +59,11 @@ def quant_linear(out, x, q, activations="float32"):
     if m == 1:
         g = _groups((n + 7) // 8)
         host.record(_pipe(host, f"{q.kind}_gemv"), handles,
-                    _params(1, n, k, x._offset, out._offset, 0, g[0]), g)
+                    _params(1, n, k, x._offset, out._offset, 0, g[0]), g, covers(out))
     else:
         host.record(_pipe(host, f"{q.kind}_gemm"), handles,
                     _params(m, n, k, x._offset, out._offset),
-                    ((n + 15) // 16, (m + 15) // 16, 1))
+                    ((n + 15) // 16, (m + 15) // 16, 1), covers(out))
     return None
 
 
@@ -87,15 +89,32 @@ def dequantize(out, q):
 def dequantize_rows(out, q, rows):
     if not _check(out, q):
         return NotImplemented
-    rows = [int(r) for r in rows]
-    if not rows:
-        return None
-    from ..._tensor import Tensor
     from ... import _dtype as D
-    idx = Tensor._empty((len(rows),), D.int32, out._storage.device)
-    out._storage.host.write(idx._storage.handle, 0, struct.pack(f"<{len(rows)}I", *rows))
-    return _dequantize(out, q, idx._storage.handle, len(rows), 1)
+    from .index import _check as checked
+    n = rows.numel()
+    if not n:
+        return None
+    rows = checked(q, rows, q.shape[0], lambda v: IndexError("index out of range in self"))
+    idx = rows.to(D.int32)          # the kernel reads u32 rows
+    return _dequantize(out, q, idx._storage.handle, n, 1)
+
+
+def quantize(q, w):
+    """q's blocks (GPU storage) = ggml's quantisation of float32 w (wgsl/quantize.wgsl)."""
+    if q.kind not in KINDS or BK._name(w.dtype) != "float32" or not w.is_contiguous():
+        return NotImplemented
+    st = q._storage
+    w = BK._on_gpu(w, st.device)
+    nblocks = w.numel() // QK
+    if nblocks == 0:
+        return None
+    threads = (nblocks + 1) // 2 if q.kind == "q8_0" else nblocks
+    g = _groups((threads + 63) // 64)
+    st.host.record(st.host.pipeline(f"{q.kind}_quantize", K.wgsl("quantize")),
+                   [st.handle, w._storage.handle],
+                   struct.pack("<4I", nblocks, w._offset, g[0], 0), g)
+    return None
 
 
 IMPL = {"quant_linear": quant_linear, "dequantize": dequantize,
-        "dequantize_rows": dequantize_rows}
+        "dequantize_rows": dequantize_rows, "quantize": quantize}

@@ -1,25 +1,33 @@
 """Reduce family of the webgpu device (float32): reduce (sum, mean, prod, amax, amin, argmax,
 argmin, var, logsumexp; all / any on bool), softmax / log_softmax / cumsum along a dim,
-layer_norm / rms_norm on [R, N] rows. Kernels: wgsl/reduce.wgsl (one module, one entry point per
-primitive/op), wgsl/reduce_bool.wgsl (all / any).
+layer_norm / rms_norm on [R, N] rows; cumsum / cumprod on every dtype but float64. Kernels:
+wgsl/reduce.wgsl (one module, one entry point per primitive/op), wgsl/reduce_bool.wgsl
+(all / any), wgsl/scan.wgsl (the scans but float32's cumsum, one source per
+<primitive>_<dtype>).
 
 Plan (like the WASM backend): x's reduced dims become the middle axis of a contiguous
 [outer, n, inner] block, read in place when x is contiguous and the reduced dims (size-1 dims
 aside) are adjacent, else from a permuted contiguous copy made on the GPU (backend._copy).
 out (keepdim form, contiguous) is [outer, inner]. One workgroup of 256 threads per output row
-(mode 0) when n >= SMALL_N, else one thread per row (mode 1). cumsum is always mode 1.
+(mode 0) when n >= SMALL_N, else one thread per row (mode 1). The scans are always mode 1.
 Anything else (other dtypes, a strided out) returns NotImplemented: the dispatcher's
 NotImplementedError names the primitive (no CPU fallback on this device).
 """
 import struct
 
 from ..._shape import prod
-from . import backend as B
+from . import backend as B, typed as T
+from .storage import covers
 
 SMALL_N = 64
 WG = 256
 REDUCE_OPS = ("sum", "mean", "prod", "amax", "amin", "argmax", "argmin", "var", "logsumexp")
 _ARG = ("argmax", "argmin")
+# scan step per value kind (typed.KIND); float32's cumsum is reduce.wgsl's (Kahan)
+SCAN_OPS = {"cumsum": {"f": "acc + v", "i": "acc + v", "u": "acc + v", "b": "acc | v",
+                       "l": "add64(acc, v)"},
+            "cumprod": {"f": "acc * v", "i": "acc * v", "u": "acc * v", "b": "acc & v",
+                        "l": "mul64(acc, v)"}}
 _PIPES = {}
 
 PROLOGUE = """\
@@ -38,7 +46,15 @@ def _source(family="reduce"):
     return K.wgsl("common") + "\n" + body
 
 
+def _scan_source(name):
+    prim, _, dt = name.partition("_")
+    return T.template("scan", ENTRY=name, OP=SCAN_OPS[prim][T.KIND[dt]],
+                      BINDINGS=T.binding("Y", 1, dt, write=True) + "\n" + T.binding("X", 2, dt))
+
+
 def _pipe(host, name):
+    if name.startswith(("cumsum_", "cumprod_")) and name != "cumsum_float32":
+        return T.pipe(host, name, _scan_source)
     key = (id(host), name)
     h = _PIPES.get(key)
     if h is None:
@@ -66,7 +82,7 @@ def _dispatch(name, out, tensors, rows, n, inner, scalar=0.0, flags=0, mode=None
     gx = min(cnt, 65535)
     groups = (gx, (cnt + gx - 1) // gx, 1)
     host.record(_pipe(host, name), [t._storage.handle for t in tensors],
-                struct.pack(f"<{len(words)}I", *words), groups)
+                struct.pack(f"<{len(words)}I", *words), groups, covers(out))
 
 
 def _contig(x, order=None):
@@ -140,7 +156,7 @@ def reduce(op, out, x, dims, correction=1, **extra):
 
 
 def _along(name, out, x, dim, mode=None):
-    if not _is_f32(x) or not _is_f32(out) or not out.is_contiguous():
+    if B._name(x.dtype) != B._name(out.dtype) or not out.is_contiguous():
         return NotImplemented
     total = out.numel()
     if total == 0:
@@ -158,15 +174,32 @@ def _along(name, out, x, dim, mode=None):
 
 
 def softmax(out, x, dim):
-    return _along("softmax_float32", out, x, dim)
+    return _along("softmax_float32", out, x, dim) if _is_f32(x) else NotImplemented
 
 
 def log_softmax(out, x, dim):
-    return _along("log_softmax_float32", out, x, dim)
+    return _along("log_softmax_float32", out, x, dim) if _is_f32(x) else NotImplemented
+
+
+def _scan(prim, out, x, dim):
+    """cumsum / cumprod of any dtype but float64 (out and x of one dtype, as the op layer
+    passes them); a strided out gets a contiguous temporary."""
+    from .index import with_out
+    dt = B._name(x.dtype)
+    if dt != B._name(out.dtype) or dt not in T.KIND:
+        return NotImplemented
+    if T.KIND[dt] == "d":
+        raise T.unsupported(prim, dt, "WGSL has no 64-bit float arithmetic (compute in "
+                            "float32: x.float()." + prim + "(dim))")
+    return with_out(out, lambda o: _along(f"{prim}_{dt}", o, x, dim, mode=1))
 
 
 def cumsum(out, x, dim):
-    return _along("cumsum_float32", out, x, dim, mode=1)
+    return _scan("cumsum", out, x, dim)
+
+
+def cumprod(out, x, dim):
+    return _scan("cumprod", out, x, dim)
 
 
 def _norm(name, out, x, params, eps):
@@ -205,4 +238,5 @@ def rms_norm(out, x, weight, eps):
 
 
 IMPL = {"reduce": reduce, "softmax": softmax, "log_softmax": log_softmax, "cumsum": cumsum,
+        "cumprod": cumprod,
         "layer_norm": layer_norm, "rms_norm": rms_norm}

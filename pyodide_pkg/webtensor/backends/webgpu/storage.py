@@ -1,8 +1,13 @@
 """GPU storage: one pooled WebGPU buffer per tensor storage.
 
 Buffers come in size classes (256 bytes, then 2^k and 1.5 * 2^k), are reused, and go back to
-the pool when their storage is collected (__del__). A reused buffer is zeroed by a recorded fill
-dispatch (the device registry promises zeroed storage). COUNTERS holds the pool's state.
+the pool when their storage is collected (__del__). The device registry promises zeroed storage:
+a reused buffer is handed out "pending" (host.pending) and its zero fill is recorded only when
+something reads it before a dispatch has written all of it (host._note), so an op's output, which
+its kernel overwrites, costs no fill. COUNTERS holds the pool's state.
+
+A buffer that a live captured graph uses (GRAPH_HELD) never goes back to the pool: the graph
+writes it on every replay. Buffers released during a capture are not reused before it ends.
 """
 from . import _host
 
@@ -10,6 +15,8 @@ POOL_LIMIT = 256 << 20          # pooled bytes kept for reuse; beyond this, dest
 COUNTERS = {"live_buffers": 0, "live_bytes": 0, "pooled_buffers": 0, "pooled_bytes": 0,
             "created": 0, "reused": 0}
 _free = {}                      # size class -> [handle]
+GRAPH_HELD = {}                 # handle -> number of live graphs that use it
+_held_free = {}                 # handle -> cap: released while a graph holds it
 
 
 def size_class(nbytes):
@@ -38,8 +45,7 @@ def _acquire(host, cap):
         COUNTERS["pooled_buffers"] -= 1
         COUNTERS["pooled_bytes"] -= cap
         COUNTERS["reused"] += 1
-        from .backend import zero_buffer
-        zero_buffer(host, h, cap)
+        host.pending[h] = cap
         return h
     try:
         h = host.buffer(cap)
@@ -55,6 +61,45 @@ def release(host, handle, cap):
     COUNTERS["live_bytes"] -= cap
     if host.lost is not None:
         return
+    if handle in GRAPH_HELD or host.capturing is not None:
+        _held_free[handle] = cap        # no reuse during a capture: the graph may read it
+        return                          # (a constant uploaded for the capture, say)
+    _pool(host, handle, cap)
+
+
+def hold(handles):
+    """A graph now uses these buffers (graphs.py): those in the pool leave it, and those
+    released during the capture stay out of it."""
+    pooled = {h: cap for cap, lst in _free.items() for h in lst}
+    handles = set(handles) | set(_held_free).difference(GRAPH_HELD)
+    for h in handles:
+        GRAPH_HELD[h] = GRAPH_HELD.get(h, 0) + 1
+        cap = pooled.pop(h, None)
+        if cap is not None:
+            _free[cap].remove(h)
+            COUNTERS["pooled_buffers"] -= 1
+            COUNTERS["pooled_bytes"] -= cap
+            _held_free[h] = cap
+    return handles
+
+
+def release_unheld(host):
+    """After an aborted capture: what it released goes back to the pool."""
+    for h in set(_held_free).difference(GRAPH_HELD):
+        _pool(host, h, _held_free.pop(h))
+
+
+def unhold(host, handles):
+    """A graph released: its buffers that no tensor holds any more go back to the pool."""
+    for h in handles:
+        n = GRAPH_HELD.pop(h, 0) - 1
+        if n > 0:
+            GRAPH_HELD[h] = n
+        elif h in _held_free:
+            _pool(host, h, _held_free.pop(h))
+
+
+def _pool(host, handle, cap):
     if COUNTERS["pooled_bytes"] + cap > POOL_LIMIT:
         host.destroy(handle)
         return
@@ -76,13 +121,23 @@ def trim(keep=0):
             COUNTERS["pooled_bytes"] -= cap
 
 
+def covers(t):
+    """True when writing every element of tensor t writes every byte of its storage."""
+    return t._offset == 0 and t.numel() * t.dtype.itemsize == t._storage.nbytes
+
+
 def allocate(nbytes):
     """A zeroed GPUStorage of nbytes (the device registry's `storage`)."""
     host = _host.get()
+    if host.zero is None:
+        from .backend import zero_buffer
+        host.zero = lambda h, n: zero_buffer(host, h, n)
     cap = size_class(nbytes)
     s = GPUStorage.__new__(GPUStorage)
     s.host, s.nbytes, s.cap = host, nbytes, cap
     s.handle = _acquire(host, cap)
+    if host.capturing is not None:
+        host.capture_new.add(s.handle)
     COUNTERS["live_buffers"] += 1
     COUNTERS["live_bytes"] += cap
     return s
