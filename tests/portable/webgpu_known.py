@@ -21,8 +21,7 @@ NN_NO_KERNEL = {"loss_cross_entropy", "loss_nll_none", "loss_bce"}
 # naming cpu_async (the first grid case of each op, run on a page without JSPI): the data-
 # dependent shapes, and the index bounds check of backends/webgpu/index.py (CHECK_INDICES
 # reads a status word back) for gather / index_select / embedding / take_along_dim
-NEEDS_SYNC_READ = {"nonzero", "argwhere", "gather", "index_select", "embedding",
-                   "take_along_dim"}
+NEEDS_SYNC_READ = {"nonzero", "argwhere"}
 
 NAN, INF = float("nan"), float("inf")
 ALL = None

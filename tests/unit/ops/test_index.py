@@ -173,6 +173,39 @@ def test_index_select_errors_like_torch():
 
 
 @settings(max_examples=examples(40))
+@given(data=st.data(), shape=shapes(1, 3, 0, 4), dtype=dtypes, layout=layouts, seed=seeds)
+def test_index_copy(data, shape, dtype, layout, seed):
+    x, tx = make_pair(shape, dtype, seed, layout)
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    vals = data.draw(st.permutations(range(shape[dim])))[:data.draw(st.integers(0, shape[dim]))]
+    ti = torch.tensor(vals, dtype=torch.int64)
+    sshape = list(shape)
+    sshape[dim] = len(vals)
+    src, tsrc = make_pair(tuple(sshape), dtype, seed + 1)
+    run_both(lambda m, a, b, c: m.index_copy(a, dim, b, c), [x, to_wt(ti), src],
+             [tx, ti, tsrc])
+    w, t = x.clone(), tx.clone()
+    assert w.index_copy_(dim, to_wt(ti), src) is w
+    t.index_copy_(dim, ti, tsrc)
+    assert_same(w, t)
+
+
+def test_index_copy_errors_like_torch():
+    x, tx = make_pair((2, 3, 4), "float32", 1)
+    for idx, src, match in ((torch.tensor([0, 2]), torch.ones(2, 3, 4, dtype=torch.float64),
+                             "same dtype"),
+                            (torch.tensor([[0, 2]]), torch.ones(2, 2, 4), "dimension 1 or 0"),
+                            (torch.tensor([0, 2.0]), torch.ones(2, 2, 4), "long tensor"),
+                            (torch.tensor([0, 2], dtype=torch.int32), torch.ones(2, 2, 4),
+                             "long tensor"),
+                            (torch.tensor([0, 2]), torch.ones(2, 3, 4), "Number of indices"),
+                            (torch.tensor([0, 2]), torch.ones(2, 2), "dimensionality must match"),
+                            (torch.tensor([0, 2]), torch.ones(2, 2, 3), "same slice shapes")):
+        raises_like_torch(lambda m: (x if m is wt else tx).clone().index_copy_(
+            1, to_wt(idx) if m is wt else idx, to_wt(src) if m is wt else src), match)
+
+
+@settings(max_examples=examples(40))
 @given(data=st.data(), shape=shapes(0, 3, 0, 4), dtype=dtypes, layout=layouts, seed=seeds,
        value=st.sampled_from([0, 1.5, -7, True, float("nan"), "0d"]))
 def test_masked_fill(data, shape, dtype, layout, seed, value):

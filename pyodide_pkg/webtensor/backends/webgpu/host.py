@@ -72,6 +72,10 @@ class Host:
         self.version = {}
         self.seq = 0
 
+    def can_read_sync(self):
+        """Whether read() can wait here (the browser needs JSPI)."""
+        return True
+
     def check(self):
         if self.lost is not None:
             raise RuntimeError(f"webtensor: the WebGPU device was lost ({self.lost}); tensors "

@@ -127,6 +127,9 @@ class Host(_host.Host):
                 + INIT_HINT)
         return _ffi().run_sync(cls.create(power_preference))
 
+    def can_read_sync(self):
+        return can_run_sync()
+
     def _set_lost(self, reason):
         self.lost = str(reason) if reason else "unknown reason"
 

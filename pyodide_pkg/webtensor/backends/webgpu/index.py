@@ -10,7 +10,8 @@ for gather). Here:
     CHECK_INDICES is True (the default: one small readback = a sync per call, but the error is
     raised where torch raises it, and nothing wrong is ever computed silently). An index
     buffer that passed and has not been written since (host.version) is not checked again,
-    and none is checked while a graph is captured (no readback then: its kernels clamp). With
+    and none is checked while a graph is captured or where the host cannot wait for a read
+    (a page without JSPI): the kernels clamp then, as with CHECK_INDICES False. With
     CHECK_INDICES False no check runs and the kernels clamp indices into range (no sync, no
     error: for decode loops that trust their token ids).
 The copy kernels always clamp, so a bad index never reads outside a buffer.
@@ -121,9 +122,10 @@ def _check(x, index, limit, error):
                 raise error(v)
         return on_gpu(index, dev)
     index = on_gpu(index, dev)
-    if CHECK_INDICES and index.numel() and index._storage.host.capturing is None:
+    host = index._storage.host
+    if CHECK_INDICES and index.numel() and host.capturing is None and host.can_read_sync():
         key = (index._storage.handle, index._offset, index.numel(), limit)
-        version = index._storage.host.version.get(key[0], 0)
+        version = host.version.get(key[0], 0)
         if _CHECKED.get(key) != version:
             pos = _first_bad(index, limit)
             if pos is not None:
