@@ -99,10 +99,18 @@ def _name(dt):
     return dt.name if hasattr(dt, "name") else str(dt).replace("webtensor.", "")
 
 
+def _kname(dt, out):
+    """dtype dt as the names of kernels writing `out` spell it (float16: kernels.half_name)."""
+    n = _name(dt)
+    return K.half_name(out._storage.host) if n == "float16" else n
+
+
 def _copy(out, x):
-    so, sx = _name(out.dtype), _name(x.dtype)
+    so, sx = _kname(out.dtype, out), _kname(x.dtype, out)
     if so == sx:
         size = out.dtype.itemsize
+        if so == "f16":
+            return _run("copy_f16", out, [x])
         if size not in (1, 2, 4, 8):
             raise _unsupported("copy", out.dtype)
         return _run(f"copy_e{size}", out, [x])
@@ -154,7 +162,7 @@ def _where(out, cond, a, b):
     size = out.dtype.itemsize
     if _name(cond.dtype) != "bool" or size not in (1, 2, 4, 8):
         raise _unsupported("where", cond.dtype, out.dtype)
-    return _run(f"where_e{size}", out, [cond, a, b])
+    return _run("where_f16" if _kname(out.dtype, out) == "f16" else f"where_e{size}", out, [cond, a, b])
 
 
 def _clamp(out, x, lo, hi):
