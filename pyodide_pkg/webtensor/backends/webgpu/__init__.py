@@ -18,5 +18,5 @@ from . import backend, fallback, storage
 DEVICE = _device.register_device("webgpu", storage.GPUStorage, storage.allocate,
                                  storage.read_bytes, storage.from_bytes,
                                  read_bytes_async=storage.read_bytes_async)
-_dispatch.register_backend("webgpu", "webgpu", backend.IMPL)
+_dispatch.register_backend("webgpu", "webgpu", backend.IMPL, backend.SHORTCUTS)
 _dispatch.register_backend("webgpu", "cpu_fallback", fallback.impl(_PRIMITIVES), fallback=True)

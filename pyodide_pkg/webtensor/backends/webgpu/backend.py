@@ -186,5 +186,6 @@ IMPL = {"copy": _copy, "fill": _fill, "unary": _unary, "binary": _binary, "where
 
 # the other kernel families, each in its own module (they use this module's helpers)
 from . import attention, conv, index, matmul, quant, reduce  # noqa: E402
+SHORTCUTS = dict(matmul.SHORTCUTS)
 for _family in (index, attention, conv, reduce, matmul, quant):
     IMPL.update(_family.IMPL)

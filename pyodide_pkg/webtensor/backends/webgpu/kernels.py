@@ -66,6 +66,31 @@ _RAW_STORE = {
 _ARRAY = {1: "array<atomic<u32>>", 2: "array<atomic<u32>>", "h": "array<f16>"}
 
 
+def functions(name, *fns):
+    """The text of functions `fns` of wgsl/<name>.wgsl, for a module that cannot take all of it
+    (matmul.wgsl has its own binding 0)."""
+    text, out = wgsl(name), []
+    for f in fns:
+        i = text.index(f"\nfn {f}(") + 1
+        out.append(text[i:text.index("\n}\n", i) + 3])
+    return "".join(out)
+
+
+def f16_helpers():
+    """f16_of and what it needs, for a module without common.wgsl (`enable f16;` first)."""
+    return functions("common", "f16_to_f32", "f16_bits") + F16_OF
+
+
+def directives(host, f16=False, subgroups=False):
+    """The directives of a module using f16 / subgroups on this host. naga (wgpu-native) has
+    the subgroup builtins without `enable subgroups;` and rejects that line; Tint wants it, and
+    its uniformity analysis cannot see that a value is uniform per subgroup."""
+    d = F16_ENABLE if f16 else ""
+    if subgroups and not host.info["backend"].startswith("wgpu-native"):
+        d += "enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n"
+    return d
+
+
 def half_name(host):
     """The float16 token of kernel names on this host: `f16` (array<f16>) or `float16`."""
     return "f16" if "shader-f16" in host.info["features"] else "float16"
