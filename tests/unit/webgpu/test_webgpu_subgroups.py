@@ -91,10 +91,10 @@ def test_variant_sources():
     host = _host.get()
     sg = re.compile(r"\bsubgroup[A-Z]\w*\(")
     for name in ("matmul", "matmul_gemv", "matmul_f16", "matmul_gemv_f16"):
-        assert not sg.search(MM.source(host, name)), name
+        assert not sg.search(MM.source(name)), name
     for name in ("matmul", "matmul_gemv", "matmul_gemv_sg"):
-        assert "enable f16" not in MM.source(host, name) and "<f16>" not in \
-            MM.source(host, name), name
-    src = MM.source(host, "matmul_gemv_sg_f16")
+        assert "enable f16" not in MM.source(name) and "<f16>" not in \
+            MM.source(name), name
+    src = MM.source("matmul_gemv_sg_f16")
     assert src.startswith("enable f16;") and "array<f16>" in src and sg.search(src)
     assert "fn matmul_gemv_sg_f16(" in src

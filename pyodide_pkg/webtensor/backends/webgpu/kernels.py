@@ -81,12 +81,17 @@ def f16_helpers():
     return functions("common", "f16_to_f32", "f16_bits") + F16_OF
 
 
-def directives(host, f16=False, subgroups=False):
-    """The directives of a module using f16 / subgroups on this host. naga (wgpu-native) has
-    the subgroup builtins without `enable subgroups;` and rejects that line; Tint wants it, and
-    its uniformity analysis cannot see that a value is uniform per subgroup."""
+def tint(host):
+    """True when the host compiles WGSL with Tint (browsers), False for naga (wgpu-native)."""
+    return not host.info["backend"].startswith("wgpu-native")
+
+
+def directives(f16=False, subgroups=False, tint=True):
+    """The directives of a module using f16 / subgroups. naga has the subgroup builtins without
+    `enable subgroups;` and rejects that line; Tint wants it, and its uniformity analysis cannot
+    see that a value is uniform per subgroup."""
     d = F16_ENABLE if f16 else ""
-    if subgroups and not host.info["backend"].startswith("wgpu-native"):
+    if subgroups and tint:
         d += "enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n"
     return d
 

@@ -39,21 +39,22 @@ SUBGROUPS = "\n// ---- SUBGROUPS"
 _PIPES = {}
 
 
-def source(host, name):
-    """The WGSL module of entry point `name` (matmul.wgsl's template filled in for it)."""
+def source(name, tint=False):
+    """The WGSL module of entry point `name`: matmul.wgsl's template filled in for it, for
+    Tint (browsers) or naga (wgpu-native; also benchmarks/bench_webgpu.py)."""
     f16, sg = name.endswith("_f16"), "_sg" in name
     main, sub = K.wgsl("matmul").split(SUBGROUPS, 1)
     src = (main + (SUBGROUPS + sub if sg else "")).replace("{{T}}", "f16" if f16 else "f32")
     src = src.replace("{{STORE}}", "f16_of(v)" if f16 else "v").replace("{{SUFFIX}}",
                                                                           "_f16" if f16 else "")
-    return K.directives(host, f16, sg) + (K.f16_helpers() if f16 else "") + src
+    return K.directives(f16, sg, tint) + (K.f16_helpers() if f16 else "") + src
 
 
 def _pipe(host, name):
     key = (id(host), name)
     h = _PIPES.get(key)
     if h is None:
-        h = _PIPES[key] = host.pipeline(name, source(host, name))
+        h = _PIPES[key] = host.pipeline(name, source(name, K.tint(host)))
     return h
 
 
