@@ -146,6 +146,33 @@ fn ld_b(base: u32, k: u32, n: u32) -> f32 {
     return 0.0;
 }
 
+// the element offsets of A, B, C for batch z = workgroup_id.z (b0 = z / nb1, b1 = z % nb1)
+fn bases(z: u32) -> vec3<u32> {
+    let b0 = z / p.nb1;
+    let b1 = z % p.nb1;
+    return vec3<u32>(p.a_off + b0 * p.a_bs0 + b1 * p.a_bs1, p.b_off + b0 * p.b_bs0 + b1 * p.b_bs1,
+                     p.c_off + b0 * p.c_bs0 + b1 * p.c_bs1);
+}
+
+fn la4(i: u32) -> vec4<f32> { return vec4<f32>(la(i), la(i + 1u), la(i + 2u), la(i + 3u)); }
+fn lb4(i: u32) -> vec4<f32> { return vec4<f32>(lb(i), lb(i + 1u), lb(i + 2u), lb(i + 3u)); }
+
+// A row r, k .. k + 3 (fast: in bounds, unchecked)
+fn fetch_a(fast: bool, base: u32, r: u32, k: u32) -> vec4<f32> {
+    if (fast) { return la4(base + r * p.a_rs + k); }
+    return vec4<f32>(ld_a(base, r, k), ld_a(base, r, k + 1u), ld_a(base, r, k + 2u), ld_a(base, r, k + 3u));
+}
+
+// B at (k, n) and the next 3 along k (b_trans: W's row n) or along n
+fn fetch_b(fast: bool, base: u32, k: u32, n: u32) -> vec4<f32> {
+    if (p.b_trans == 1u) {
+        if (fast) { return lb4(base + n * p.b_rs + k); }
+        return vec4<f32>(ld_b(base, k, n), ld_b(base, k + 1u, n), ld_b(base, k + 2u, n), ld_b(base, k + 3u, n));
+    }
+    if (fast) { return lb4(base + k * p.b_rs + n); }
+    return vec4<f32>(ld_b(base, k, n), ld_b(base, k, n + 1u), ld_b(base, k, n + 2u), ld_b(base, k, n + 3u));
+}
+
 fn store4(base: u32, row: u32, col: u32, v: vec4<f32>, full: bool) {
     if (full) {
         let o = base + row * p.c_rs + col;
@@ -167,11 +194,10 @@ fn matmul{{SUFFIX}}(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocat
     let lid = ty * 16u + tx;
     let m0 = wg.y * BM;
     let n0 = wg.x * BN;
-    let b0 = wg.z / p.nb1;
-    let b1 = wg.z % p.nb1;
-    let abase = p.a_off + b0 * p.a_bs0 + b1 * p.a_bs1;
-    let bbase = p.b_off + b0 * p.b_bs0 + b1 * p.b_bs1;
-    let cbase = p.c_off + b0 * p.c_bs0 + b1 * p.c_bs1;
+    let bs = bases(wg.z);
+    let abase = bs.x;
+    let bbase = bs.y;
+    let cbase = bs.z;
     let trans = p.b_trans == 1u;
     let kfull = (p.K % BK) == 0u;
     let full = (m0 + BM <= p.M) && (n0 + BN <= p.N);
@@ -198,31 +224,12 @@ fn matmul{{SUFFIX}}(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocat
 
     let ntiles = (p.K + BK - 1u) / BK;
 
-    // prefetch of step 0
-    {
-        let k = la_k;
-        if (fast) {
-            let ia = abase + (m0 + la_m) * p.a_rs + k;
-            ra = vec4<f32>(la(ia), la(ia + 1u), la(ia + 2u), la(ia + 3u));
-            if (trans) {
-                let ib = bbase + (n0 + la_m) * p.b_rs + k;
-                rb = vec4<f32>(lb(ib), lb(ib + 1u), lb(ib + 2u), lb(ib + 3u));
-            } else {
-                let ib = bbase + lb_k * p.b_rs + n0 + lb_n;
-                rb = vec4<f32>(lb(ib), lb(ib + 1u), lb(ib + 2u), lb(ib + 3u));
-            }
-        } else {
-            let r = m0 + la_m;
-            ra = vec4<f32>(ld_a(abase, r, k), ld_a(abase, r, k + 1u), ld_a(abase, r, k + 2u), ld_a(abase, r, k + 3u));
-            if (trans) {
-                let n = n0 + la_m;
-                rb = vec4<f32>(ld_b(bbase, k, n), ld_b(bbase, k + 1u, n), ld_b(bbase, k + 2u, n), ld_b(bbase, k + 3u, n));
-            } else {
-                let n = n0 + lb_n;
-                rb = vec4<f32>(ld_b(bbase, lb_k, n), ld_b(bbase, lb_k, n + 1u), ld_b(bbase, lb_k, n + 2u), ld_b(bbase, lb_k, n + 3u));
-            }
-        }
-    }
+    // the thread's global loads: A row m0 + la_m, k = la_k..+3; B (k fb_k, n fb_n): 4 along k
+    // (transposed: the A pattern) or along n
+    let fb_k = select(lb_k, la_k, trans);
+    let fb_n = select(n0 + lb_n, n0 + la_m, trans);
+    ra = fetch_a(fast, abase, m0 + la_m, la_k);             // prefetch of step 0
+    rb = fetch_b(fast, bbase, fb_k, fb_n);
 
     for (var t = 0u; t < ntiles; t = t + 1u) {
         workgroupBarrier();           // everyone is done reading the previous tiles
@@ -247,29 +254,8 @@ fn matmul{{SUFFIX}}(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocat
         // prefetch step t + 1 while computing step t
         if (t + 1u < ntiles) {
             let kb = (t + 1u) * BK;
-            let k = kb + la_k;
-            if (fast) {
-                let ia = abase + (m0 + la_m) * p.a_rs + k;
-                ra = vec4<f32>(la(ia), la(ia + 1u), la(ia + 2u), la(ia + 3u));
-                if (trans) {
-                    let ib = bbase + (n0 + la_m) * p.b_rs + k;
-                    rb = vec4<f32>(lb(ib), lb(ib + 1u), lb(ib + 2u), lb(ib + 3u));
-                } else {
-                    let ib = bbase + (kb + lb_k) * p.b_rs + n0 + lb_n;
-                    rb = vec4<f32>(lb(ib), lb(ib + 1u), lb(ib + 2u), lb(ib + 3u));
-                }
-            } else {
-                let r = m0 + la_m;
-                ra = vec4<f32>(ld_a(abase, r, k), ld_a(abase, r, k + 1u), ld_a(abase, r, k + 2u), ld_a(abase, r, k + 3u));
-                if (trans) {
-                    let n = n0 + la_m;
-                    rb = vec4<f32>(ld_b(bbase, k, n), ld_b(bbase, k + 1u, n), ld_b(bbase, k + 2u, n), ld_b(bbase, k + 3u, n));
-                } else {
-                    let kk = kb + lb_k;
-                    let n = n0 + lb_n;
-                    rb = vec4<f32>(ld_b(bbase, kk, n), ld_b(bbase, kk, n + 1u), ld_b(bbase, kk, n + 2u), ld_b(bbase, kk, n + 3u));
-                }
-            }
+            ra = fetch_a(fast, abase, m0 + la_m, kb + la_k);
+            rb = fetch_b(fast, bbase, kb + fb_k, fb_n);
         }
         for (var k = 0u; k < BK; k = k + 1u) {
             let a0 = As[k][ty];
@@ -333,11 +319,10 @@ var<workgroup> red: array<f32, 1024>;   // partial sums; output index = position
 @compute @workgroup_size(256, 1, 1)
 fn matmul_gemv{{SUFFIX}}(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
     let n0 = wg.x * GV_OUT;
-    let b0 = wg.z / p.nb1;
-    let b1 = wg.z % p.nb1;
-    let abase = p.a_off + b0 * p.a_bs0 + b1 * p.a_bs1;     // the vector x (row 0 of A)
-    let bbase = p.b_off + b0 * p.b_bs0 + b1 * p.b_bs1;
-    let cbase = p.c_off + b0 * p.c_bs0 + b1 * p.c_bs1;
+    let bs = bases(wg.z);
+    let abase = bs.x;     // the vector x (row 0 of A)
+    let bbase = bs.y;
+    let cbase = bs.z;
     let K = p.K;
     let N = p.N;
 
@@ -352,25 +337,25 @@ fn matmul_gemv{{SUFFIX}}(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_in
             let k4 = K & ~3u;
             var k = l * 4u;
             for (; k + 192u < k4; k = k + 256u) {     // 4 steps per iteration: more loads in flight
-                let x0 = vec4<f32>(la(abase + k), la(abase + k + 1u), la(abase + k + 2u), la(abase + k + 3u));
-                let w0 = vec4<f32>(lb(wrow + k), lb(wrow + k + 1u), lb(wrow + k + 2u), lb(wrow + k + 3u));
+                let x0 = la4(abase + k);
+                let w0 = lb4(wrow + k);
                 let ka = k + 64u;
-                let x1 = vec4<f32>(la(abase + ka), la(abase + ka + 1u), la(abase + ka + 2u), la(abase + ka + 3u));
-                let w1 = vec4<f32>(lb(wrow + ka), lb(wrow + ka + 1u), lb(wrow + ka + 2u), lb(wrow + ka + 3u));
+                let x1 = la4(abase + ka);
+                let w1 = lb4(wrow + ka);
                 let kb = k + 128u;
-                let x2 = vec4<f32>(la(abase + kb), la(abase + kb + 1u), la(abase + kb + 2u), la(abase + kb + 3u));
-                let w2 = vec4<f32>(lb(wrow + kb), lb(wrow + kb + 1u), lb(wrow + kb + 2u), lb(wrow + kb + 3u));
+                let x2 = la4(abase + kb);
+                let w2 = lb4(wrow + kb);
                 let kc = k + 192u;
-                let x3 = vec4<f32>(la(abase + kc), la(abase + kc + 1u), la(abase + kc + 2u), la(abase + kc + 3u));
-                let w3 = vec4<f32>(lb(wrow + kc), lb(wrow + kc + 1u), lb(wrow + kc + 2u), lb(wrow + kc + 3u));
+                let x3 = la4(abase + kc);
+                let w3 = lb4(wrow + kc);
                 acc = fma(x0, w0, acc);
                 acc = fma(x1, w1, acc);
                 acc = fma(x2, w2, acc);
                 acc = fma(x3, w3, acc);
             }
             for (; k < k4; k = k + 64u) {
-                let x0 = vec4<f32>(la(abase + k), la(abase + k + 1u), la(abase + k + 2u), la(abase + k + 3u));
-                let w0 = vec4<f32>(lb(wrow + k), lb(wrow + k + 1u), lb(wrow + k + 2u), lb(wrow + k + 3u));
+                let x0 = la4(abase + k);
+                let w0 = lb4(wrow + k);
                 acc = fma(x0, w0, acc);
             }
             // ragged tail (K % 4 != 0): lane l takes element k4 + l
@@ -389,14 +374,14 @@ fn matmul_gemv{{SUFFIX}}(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_in
             for (; k + 64u < K; k = k + 128u) {
                 let i0 = bbase + k * p.b_rs + n;
                 let i1 = i0 + 64u * p.b_rs;
-                let w0 = vec4<f32>(lb(i0), lb(i0 + 1u), lb(i0 + 2u), lb(i0 + 3u));
-                let w1 = vec4<f32>(lb(i1), lb(i1 + 1u), lb(i1 + 2u), lb(i1 + 3u));
+                let w0 = lb4(i0);
+                let w1 = lb4(i1);
                 acc = fma(vec4<f32>(la(abase + k)), w0, acc);
                 acc = fma(vec4<f32>(la(abase + k + 64u)), w1, acc);
             }
             for (; k < K; k = k + 64u) {
                 let i0 = bbase + k * p.b_rs + n;
-                acc = fma(vec4<f32>(la(abase + k)), vec4<f32>(lb(i0), lb(i0 + 1u), lb(i0 + 2u), lb(i0 + 3u)), acc);
+                acc = fma(vec4<f32>(la(abase + k)), lb4(i0), acc);
             }
         } else if (n < N) {
             for (var k = s; k < K; k = k + 64u) {
@@ -442,11 +427,10 @@ fn matmul_gemv_sg{{SUFFIX}}(@builtin(workgroup_id) wg: vec3<u32>,
     if (lid == 0u) { atomicStore(&next_out, 0u); }     // (lavapipe does not zero it)
     workgroupBarrier();
     let n0 = wg.x * GV_OUT;
-    let b0 = wg.z / p.nb1;
-    let b1 = wg.z % p.nb1;
-    let abase = p.a_off + b0 * p.a_bs0 + b1 * p.a_bs1;
-    let bbase = p.b_off + b0 * p.b_bs0 + b1 * p.b_bs1;
-    let cbase = p.c_off + b0 * p.c_bs0 + b1 * p.c_bs1;
+    let bs = bases(wg.z);
+    let abase = bs.x;
+    let bbase = bs.y;
+    let cbase = bs.z;
     let K = p.K;
     let k4 = K & ~3u;
     let rank = subgroupExclusiveAdd(1u);
@@ -463,14 +447,11 @@ fn matmul_gemv_sg{{SUFFIX}}(@builtin(workgroup_id) wg: vec3<u32>,
         var k = rank * 4u;
         for (; k + step + 3u < k4; k = k + 2u * step) {       // 2 steps: more loads in flight
             let kb = k + step;
-            acc0 = fma(vec4<f32>(la(abase + k), la(abase + k + 1u), la(abase + k + 2u), la(abase + k + 3u)),
-                       vec4<f32>(lb(wrow + k), lb(wrow + k + 1u), lb(wrow + k + 2u), lb(wrow + k + 3u)), acc0);
-            acc1 = fma(vec4<f32>(la(abase + kb), la(abase + kb + 1u), la(abase + kb + 2u), la(abase + kb + 3u)),
-                       vec4<f32>(lb(wrow + kb), lb(wrow + kb + 1u), lb(wrow + kb + 2u), lb(wrow + kb + 3u)), acc1);
+            acc0 = fma(la4(abase + k), lb4(wrow + k), acc0);
+            acc1 = fma(la4(abase + kb), lb4(wrow + kb), acc1);
         }
         for (; k < k4; k = k + step) {
-            acc0 = fma(vec4<f32>(la(abase + k), la(abase + k + 1u), la(abase + k + 2u), la(abase + k + 3u)),
-                       vec4<f32>(lb(wrow + k), lb(wrow + k + 1u), lb(wrow + k + 2u), lb(wrow + k + 3u)), acc0);
+            acc0 = fma(la4(abase + k), lb4(wrow + k), acc0);
         }
         for (var kt = k4 + rank; kt < K; kt = kt + lanes) {      // ragged tail (K % 4)
             acc0.x = fma(la(abase + kt), lb(wrow + kt), acc0.x);
