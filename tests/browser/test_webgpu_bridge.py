@@ -381,18 +381,21 @@ from webtensor.backends.webgpu import _host, matmul as MM
 await torch.webgpu.init()
 feats = sorted(_host.get().info["features"])
 print("FEATURES", feats)
-vals = [0.1, -3.3, 65519.99, 65520.0, 2.0 ** -24, 1.5 * 2.0 ** -24, 1e-40, math.inf, 1.0 + 2.0 ** -11]
+vals = [0.1, -3.3, 65519.99, 65520.0, 2.0 ** -24, 1.5 * 2.0 ** -24, 1e-40, math.inf,
+        1.0 + 2.0 ** -11]
 h = torch.tensor(vals).to("webgpu").half()
 assert h.cpu().tolist() == torch.tensor(vals).half().tolist(), h.cpu().tolist()
 g = torch.Generator().manual_seed(0)
-x, w, b = torch.randn(1, 300, generator=g), torch.randn(40, 300, generator=g), torch.randn(40, generator=g)
+x, w = torch.randn(1, 300, generator=g), torch.randn(40, 300, generator=g)
+b = torch.randn(40, generator=g)
 for half in (False, True):
     xs, ws, bs = (t.half() if half else t for t in (x, w, b))
     want = F.linear(xs.float(), ws.float(), bs.float())
     got = F.linear(xs.to("webgpu"), ws.to("webgpu"), bs.to("webgpu"))
     assert got.dtype is xs.dtype
     for u, v in zip(want.reshape(-1).tolist(), got.float().reshape(-1).tolist()):
-        assert abs(u - v) <= (1e-3 + 2.0 ** -10 * abs(u) if half else 1e-4 * (1 + abs(u))), (half, u, v)
+        tol = 1e-3 + 2.0 ** -10 * abs(u) if half else 1e-4 * (1 + abs(u))
+        assert abs(u - v) <= tol, (half, u, v)
 ran = sorted(name for _, name in MM._PIPES)
 print("RAN", ran)
 want = {"matmul_gemv" + ("_sg" if "subgroups" in feats else "") + s

@@ -162,7 +162,8 @@ def _where(out, cond, a, b):
     size = out.dtype.itemsize
     if _name(cond.dtype) != "bool" or size not in (1, 2, 4, 8):
         raise _unsupported("where", cond.dtype, out.dtype)
-    return _run("where_f16" if _kname(out.dtype, out) == "f16" else f"where_e{size}", out, [cond, a, b])
+    name = "where_f16" if _kname(out.dtype, out) == "f16" else f"where_e{size}"
+    return _run(name, out, [cond, a, b])
 
 
 def _clamp(out, x, lo, hi):

@@ -445,10 +445,14 @@ fn matmul_gemv_sg{{SUFFIX}}(@builtin(workgroup_id) wg: vec3<u32>,
         var acc0 = vec4<f32>(0.0);
         var acc1 = vec4<f32>(0.0);
         var k = rank * 4u;
-        for (; k + step + 3u < k4; k = k + 2u * step) {       // 2 steps: more loads in flight
-            let kb = k + step;
+        for (; k + 3u * step + 3u < k4; k = k + 4u * step) {  // 4 steps: more loads in flight
+            let k1 = k + step;
+            let k2 = k1 + step;
+            let k3 = k2 + step;
             acc0 = fma(la4(abase + k), lb4(wrow + k), acc0);
-            acc1 = fma(la4(abase + kb), lb4(wrow + kb), acc1);
+            acc1 = fma(la4(abase + k1), lb4(wrow + k1), acc1);
+            acc0 = fma(la4(abase + k2), lb4(wrow + k2), acc0);
+            acc1 = fma(la4(abase + k3), lb4(wrow + k3), acc1);
         }
         for (; k < k4; k = k + step) {
             acc0 = fma(la4(abase + k), lb4(wrow + k), acc0);
