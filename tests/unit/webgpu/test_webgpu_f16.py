@@ -96,6 +96,18 @@ def test_copy_strided_and_where(form):
                                                       .tolist())
 
 
+def test_fill(form):
+    def filled(dev):
+        t = torch.zeros(4, 6).half().to(dev)
+        t[:, 1::2].fill_(0.1)
+        t[0].fill_(-(2.0 ** -24))
+        t[2:, 4:].fill_(65504.0)
+        return t
+    got = filled(DEV)
+    assert got.dtype is torch.float16
+    assert bits(got.cpu().reshape(-1).tolist()) == bits(filled("cpu").reshape(-1).tolist())
+
+
 def test_elementwise_on_float16(form):
     """The op layer computes float16 in float32 between two conversions: torch's results
     (for the correctly rounded float32 ops; exp & co carry the float32 kernels' own error)."""

@@ -132,7 +132,8 @@ def _fill(out, value):
         raise _unsupported("fill", out.dtype)
     size = len(raw)
     words = struct.unpack("<2I", raw.ljust(8, b"\0"))
-    return _run(f"fill_e{size}", out, [], words)
+    return _run("fill_f16" if _kname(out.dtype, out) == "f16" else f"fill_e{size}", out, [],
+                words)
 
 
 def _unary(op, out, x, approximate="none", decimals=0, **p):

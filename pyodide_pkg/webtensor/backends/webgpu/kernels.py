@@ -7,7 +7,8 @@ here: one thread per output element, strided loads and stores through common.wgs
 
 float16 has two storage forms, told apart in kernel names: `float16` packed two per u32 word
 (any adapter), `f16` an array<f16> (`enable f16;`, the adapter's shader-f16): half_name(host)
-picks one. Both compute in f32 and round as torch does (common.wgsl's f16_bits).
+picks one. Both compute in f32 and round as torch does (common.wgsl's f16_bits). The `f16`
+kernels: copy_f16, fill_f16, where_f16 (float16 elements), copy_f16_<dst>, copy_<src>_f16.
 """
 from importlib import resources
 
@@ -234,6 +235,8 @@ def source(name):
                 dst = rest[len(src) + 1:]
                 return elementwise(name, dst, [("x", src)],
                                    f"st_B0(offs(i, 0u), {convert(src, dst, 'x')});")
+    if kind == "fill" and rest == "f16":          # the float16 bits in word 36
+        return elementwise(name, "f16", [], "st_B0(offs(i, 0u), f16_to_f32(p(36u)));")
     if kind == "fill" and rest in ("e1", "e2", "e4", "e8"):
         value = "vec2<u32>(p(36u), p(37u))" if rest == "e8" else "p(36u)"
         return elementwise(name, rest, [], f"st_B0(offs(i, 0u), {value});")
