@@ -138,7 +138,7 @@ def pair(shape, seed):
 
 
 @pytest.mark.parametrize("m,k,n", [(1, 300, 17), (1, 4096, 40), (3, 5, 7), (130, 70, 129),
-                                   (17, 33, 131), (1, 3, 9)])
+                                   (17, 33, 131), (1, 3, 9), (2, 0, 5), (1, 0, 3)])
 def test_matmul_and_linear(form, m, k, n):
     MM._PIPES.clear()
     a, ta = pair((m, k), 1)
