@@ -24,7 +24,8 @@ def wgsl(name):
 
 
 # ---- element types -------------------------------------------------------------------------
-# dtype -> (bytes, WGSL value type, decode(raw r), encode(value v)); "e<n>" are raw elements.
+# dtype -> (bytes, or "h": an array<f16> element; WGSL value type, decode(raw r), encode(value
+# v)); "e<n>" are raw elements.
 TYPES = {
     "float32": (4, "f32", "bitcast<f32>(r)", "bitcast<u32>(v)"),
     "float16": (2, "f32", "f16_to_f32(r)", "f16_bits(v)"),
