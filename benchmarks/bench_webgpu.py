@@ -6,7 +6,9 @@ Measures, on whatever adapter wgpu gives (power_preference="high-performance"):
   (b) a measured f32 FMA peak (register-only WGSL loop, 32 independent FMA chains per thread)
   (c) our `matmul` at 1024^3, 2048^3, 4096^3 (B row-major and B transposed, nn.Linear's
       x @ W.T) and `matmul_gemv` at 1 x 4096 x 4096 (both B layouts), GFLOP/s, each checked
-      against a float64 reference on a sample of outputs
+      against a float64 reference on a sample of outputs; where the adapter has them, the same
+      with float16 operands (`_f16` entry points, rows "f16": f32 arithmetic) and the subgroup
+      GEMV (`matmul_gemv_sg`, rows "sg"; W^T only), each also as a ratio to its float32 row
   (d) torch's CUDA float32 matmul (TF32 off) at the same shapes, when torch sees a GPU
   (e) captured peer shaders (benchmarks/peers/webgpu_shaders.json), replayed with their
       dispatch sizes, when that file exists
@@ -21,7 +23,8 @@ submit lasts ~`--target-ms`.
         python3 benchmarks/bench_webgpu.py --quick      # lavapipe (CPU Vulkan): smoke only
 
 Also imported by tests/unit/webgpu/test_matmul_wgsl.py as the harness (open_device, Runner,
-matmul_params, run_matmul). Needs only the standard library and wgpu; numpy is optional.
+matmul_params, run_matmul). Needs the standard library, wgpu and webtensor's matmul module
+(the WGSL template, from this checkout); numpy is optional (needed for the f16 rows).
 """
 import argparse
 import base64
@@ -37,13 +40,25 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 WGSL_DIR = REPO / "pyodide_pkg" / "webtensor" / "backends" / "webgpu" / "wgsl"
-MATMUL_WGSL = WGSL_DIR / "matmul.wgsl"
 PEERS_JSON = REPO / "benchmarks" / "peers" / "webgpu_shaders.json"
 
 try:
     import numpy as np
 except ImportError:  # pragma: no cover - the harness works without numpy
     np = None
+
+
+
+def matmul_source(entry):
+    """The WGSL module of matmul entry point `entry` (backends/webgpu/matmul.py fills in the
+    template wgsl/matmul.wgsl: f32 / `_f16` operands, the `_sg` subgroup GEMV), for naga."""
+    sys.path.insert(0, str(REPO / "pyodide_pkg"))
+    try:
+        from webtensor.backends.webgpu import matmul as mm
+    finally:
+        sys.path.pop(0)
+    return mm.source(entry)
+
 
 ACTS = {"none": 0, "relu": 1, "gelu": 2, "gelu_tanh": 3, "silu": 4}
 BM = BN = 128          # matmul's block (see matmul.wgsl)
@@ -64,7 +79,8 @@ def open_device(power_preference="high-performance"):
                  "max-compute-workgroup-size-x", "max-compute-workgroups-per-dimension"):
         if name in lim:
             want[name] = lim[name]
-    device = adapter.request_device_sync(required_limits=want)
+    feats = [f for f in adapter.features if f in ("shader-f16", "subgroup", "subgroups")]
+    device = adapter.request_device_sync(required_limits=want, required_features=feats)
     ai = adapter.info
     info = {
         "adapter": ai.get("device", "") or ai.get("description", ""),
@@ -73,6 +89,7 @@ def open_device(power_preference="high-performance"):
         "adapter_type": ai.get("adapter_type", ""),
         "description": ai.get("description", ""),
         "features": sorted(str(f) for f in adapter.features),
+        "device_features": sorted(str(f) for f in device.features),
         "limits": {k: want[k] for k in want},
         "wgpu": getattr(wgpu, "__version__", "?"),
     }
@@ -217,10 +234,11 @@ def matmul_groups(M, N, batch=1, gemv=False):
 
 
 def matmul_setup(r, a, b, M, N, K, *, batch=(1,), a_bs=(None, None), b_bs=(None, None),
-                 trans=False, bias=None, act="none", gemv=None, wgsl=None):
+                 trans=False, bias=None, act="none", gemv=None, wgsl=None, sg=False, f16=False):
     """Upload and bind one (batched) matmul. a: [*batch_a, M, K] flat, b: [*batch_b, K, N] or
     (trans) [*batch_b, N, K] flat; batch: up to two dims (nb0, nb1) of C; a_bs / b_bs: batch
-    strides, None = contiguous, 0 = broadcast. Returns (pipeline, bind group, groups, C)."""
+    strides, None = contiguous, 0 = broadcast; sg: the subgroup GEMV; f16: float16 operands
+    and C (a, b, bias uploaded as float16: numpy). Returns (pipeline, bind group, groups, C)."""
     batch = tuple(batch) + (1,) * (2 - len(batch))
     nb0, nb1 = batch
     def strides(bs, mat):
@@ -234,12 +252,14 @@ def matmul_setup(r, a, b, M, N, K, *, batch=(1,), a_bs=(None, None), b_bs=(None,
                            b_bs0=b_bs0, b_bs1=b_bs1, b_rs=K if trans else N,
                            c_bs0=M * N * nb1, c_bs1=M * N, c_rs=N,
                            has_bias=bias is not None, act=ACTS[act], b_trans=int(trans))
-    src = wgsl if wgsl is not None else MATMUL_WGSL.read_text()
-    pipe = r.pipeline(src, "matmul_gemv" if gemv else "matmul")
-    A = r.storage(a)
-    B = r.storage(b)
-    Bias = r.storage(bias) if bias is not None else A
-    C = r.storage(nbytes=nb0 * nb1 * M * N * 4)
+    entry = ("matmul_gemv_sg" if sg else "matmul_gemv" if gemv else "matmul") + \
+        ("_f16" if f16 else "")
+    pipe = r.pipeline(wgsl if wgsl is not None else matmul_source(entry), entry)
+    up = (lambda v: np.asarray(v, dtype=np.float16)) if f16 else (lambda v: v)
+    A = r.storage(up(a))
+    B = r.storage(up(b))
+    Bias = r.storage(up(bias)) if bias is not None else A
+    C = r.storage(nbytes=nb0 * nb1 * M * N * (2 if f16 else 4))
     bg = r.bind(pipe, {0: r.uniform(params), 1: A, 2: B, 3: Bias, 4: C})
     return pipe, bg, matmul_groups(M, N, nb0 * nb1, gemv), C
 
@@ -322,17 +342,21 @@ def check_sample(c, a, b, M, N, K, trans, samples=48, seed=0):
     return worst
 
 
-def bench_matmul(r, M, N, K, trans, target_ms, repeats, gemv=None):
+def bench_matmul(r, M, N, K, trans, target_ms, repeats, gemv=None, sg=False, f16=False):
     a = _rand(M * K, 1)
     b = _rand(K * N, 2)
-    pipe, bg, groups, C = matmul_setup(r, a, b, M, N, K, trans=trans, gemv=gemv)
+    pipe, bg, groups, C = matmul_setup(r, a, b, M, N, K, trans=trans, gemv=gemv, sg=sg, f16=f16)
     sec, n = r.time(pipe, bg, groups, C, target_ms, repeats)
-    c = r.read_f32(C)
+    if f16:     # the reference takes the float16-rounded operands; C carries one f16 rounding
+        a, b = (np.asarray(v, dtype=np.float16).astype(np.float32) for v in (a, b))
+        c = np.frombuffer(r.read(C), dtype=np.float16)[:M * N].astype(np.float32)
+    else:
+        c = r.read_f32(C)
     err = check_sample(c, a, b, M, N, K, trans)
     for buf in (C,):
         buf.destroy()
     return {"ms": sec * 1e3, "gflops": 2.0 * M * N * K / sec / 1e9, "rel_err": err,
-            "ok": err < 1e-4, "dispatches_per_submit": n}
+            "ok": err < (1e-3 if f16 else 1e-4), "dispatches_per_submit": n}
 
 
 def bench_torch(shapes, repeats=5):
@@ -488,22 +512,35 @@ def main(argv=None):
     res["fma_peak"] = peak
     print(f"f32 FMA peak (register loop): {peak['gflops']:.1f} GFLOP/s", flush=True)
 
-    shapes = {}
+    f16 = "shader-f16" in info["device_features"] and np is not None
+    sg = bool({"subgroup", "subgroups"} & set(info["device_features"]))
+    shapes = {}         # key -> (M, N, K, B transposed, subgroup GEMV, float16)
     for s in sizes:
-        shapes[f"{s}x{s}x{s}"] = (s, s, s, False)
-        shapes[f"{s}x{s}x{s} B^T"] = (s, s, s, True)
-    shapes[f"1x{g}x{g} gemv"] = (1, g, g, False)
-    shapes[f"1x{g}x{g} gemv B^T"] = (1, g, g, True)
+        for t in (False, True):
+            base = f"{s}x{s}x{s}" + (" B^T" if t else "")
+            shapes[base] = (s, s, s, t, False, False)
+            if f16:
+                shapes[base + " f16"] = (s, s, s, t, False, True)
+    for t in (False, True):
+        base = f"1x{g}x{g} gemv" + (" B^T" if t else "")
+        shapes[base] = (1, g, g, t, False, False)
+        for v_sg, v_f16 in ((True, False), (False, True), (True, True)):
+            if (v_sg and (not sg or not t)) or (v_f16 and not f16):
+                continue
+            shapes[base + (" sg" if v_sg else "") + (" f16" if v_f16 else "")] = \
+                (1, g, g, t, v_sg, v_f16)
     ours = {}
-    for key, (M, N, K, trans) in shapes.items():
-        ours[key] = bench_matmul(r, M, N, K, trans, target, reps)
+    for key, (M, N, K, trans, v_sg, v_f16) in shapes.items():
+        ours[key] = bench_matmul(r, M, N, K, trans, target, reps, sg=v_sg, f16=v_f16)
         o = ours[key]
-        print(f"  ours {key:>22}: {o['gflops']:10.1f} GFLOP/s  {o['ms']:9.3f} ms  "
+        print(f"  ours {key:>26}: {o['gflops']:10.1f} GFLOP/s  {o['ms']:9.3f} ms  "
               f"rel err {o['rel_err']:.1e} {'ok' if o['ok'] else 'WRONG'}", flush=True)
-    res["matmul"] = {k: dict(v, shape=list(shapes[k][:3]), b_transposed=shapes[k][3])
+    res["matmul"] = {k: dict(v, shape=list(shapes[k][:3]), b_transposed=shapes[k][3],
+                             subgroups=shapes[k][4], float16=shapes[k][5])
                      for k, v in ours.items()}
 
-    tor = None if args.no_torch else bench_torch(shapes, reps)
+    f32_shapes = {k: v[:4] for k, v in shapes.items() if not (v[4] or v[5])}
+    tor = None if args.no_torch else bench_torch(f32_shapes, reps)
     res["torch_cuda_fp32"] = tor
     peers = None
     peers_path = args.peers or (None if args.quick else str(PEERS_JSON))
@@ -514,15 +551,19 @@ def main(argv=None):
     # table
     pk = peak["gflops"]
     print()
-    print(f"{'shape':>24} | {'ours GFLOP/s':>12} | {'% FMA peak':>10} | {'torch fp32':>10} | "
-          f"{'ours/torch':>10}")
-    print("-" * 80)
+    print(f"{'shape':>28} | {'ours GFLOP/s':>12} | {'% FMA peak':>10} | {'/ f32 row':>9} | "
+          f"{'torch fp32':>10} | {'ours/torch':>10}")
+    print("-" * 96)
     for key, o in ours.items():
         t = tor["results"].get(key) if tor else None
         ts = f"{t['gflops']:10.1f}" if t else f"{'-':>10}"
         rs = f"{o['gflops'] / t['gflops']:10.2f}" if t else f"{'-':>10}"
-        print(f"{key:>24} | {o['gflops']:12.1f} | {100 * o['gflops'] / pk:9.1f}% | {ts} | {rs}"
-              + ("" if o["ok"] else "  WRONG"))
+        base = ours.get(key.replace(" sg", "").replace(" f16", ""))
+        if base is not o:
+            o["over_f32"] = res["matmul"][key]["over_f32"] = o["gflops"] / base["gflops"]
+        vs = f"{o['over_f32']:8.2f}x" if "over_f32" in o else f"{'-':>9}"
+        print(f"{key:>28} | {o['gflops']:12.1f} | {100 * o['gflops'] / pk:9.1f}% | {vs} | {ts} | "
+              f"{rs}" + ("" if o["ok"] else "  WRONG"))
     if peers:
         print("\ncaptured peer shaders (replayed through wgpu on this adapter):")
         for p in peers:

@@ -368,3 +368,44 @@ def test_webgpu_device_on_a_page(run_webgpu):
     assert code == 0, out[-3000:]
     assert "DEVICE-OK" in out and out.count("OP-OK") == 6 and "NOT-IMPLEMENTED-OK" in out, \
         out[-3000:]
+
+
+# float16 and subgroups on the page: the adapter's features pick the kernels (array<f16>
+# `_f16` kernels with shader-f16, the subgroup GEMV with subgroups; Tint compiles them with
+# `enable f16;` / `enable subgroups;`), results against the CPU.
+F16_SUBGROUPS = r'''
+import math, struct
+import webtensor as torch
+import webtensor.nn.functional as F
+from webtensor.backends.webgpu import _host, matmul as MM
+await torch.webgpu.init()
+feats = sorted(_host.get().info["features"])
+print("FEATURES", feats)
+vals = [0.1, -3.3, 65519.99, 65520.0, 2.0 ** -24, 1.5 * 2.0 ** -24, 1e-40, math.inf,
+        1.0 + 2.0 ** -11]
+h = torch.tensor(vals).to("webgpu").half()
+assert h.cpu().tolist() == torch.tensor(vals).half().tolist(), h.cpu().tolist()
+g = torch.Generator().manual_seed(0)
+x, w = torch.randn(1, 300, generator=g), torch.randn(40, 300, generator=g)
+b = torch.randn(40, generator=g)
+for half in (False, True):
+    xs, ws, bs = (t.half() if half else t for t in (x, w, b))
+    want = F.linear(xs.float(), ws.float(), bs.float())
+    got = F.linear(xs.to("webgpu"), ws.to("webgpu"), bs.to("webgpu"))
+    assert got.dtype is xs.dtype
+    for u, v in zip(want.reshape(-1).tolist(), got.float().reshape(-1).tolist()):
+        tol = 1e-3 + 2.0 ** -10 * abs(u) if half else 1e-4 * (1 + abs(u))
+        assert abs(u - v) <= tol, (half, u, v)
+ran = sorted(name for _, name in MM._PIPES)
+print("RAN", ran)
+want = {"matmul_gemv" + ("_sg" if "subgroups" in feats else "") + s
+        for s in ("", "_f16" if "shader-f16" in feats else "")}
+assert want <= set(ran), (want, ran)
+print("F16-SG-OK")
+'''
+
+
+def test_float16_and_subgroup_kernels(run_webgpu):
+    code, out, _ = run_webgpu(F16_SUBGROUPS)
+    assert code == 0, out[-3000:]
+    assert "F16-SG-OK" in out, out[-3000:]

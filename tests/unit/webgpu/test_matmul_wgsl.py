@@ -155,7 +155,7 @@ def test_views_offsets_and_row_strides(runner):
                               act=bw.ACTS["relu"])
     r = runner
     for entry, m in (("matmul", M), ("matmul_gemv", 1)):
-        pipe = r.pipeline(bw.MATMUL_WGSL.read_text(), entry)
+        pipe = r.pipeline(bw.matmul_source(entry), entry)
         sentinel = np.full(co + m * ldc, 7.0, dtype=np.float32)
         C = r.storage(sentinel)
         p = bytearray(params)

@@ -9,7 +9,8 @@ WGSL has no 64-bit integers: an int64 element is two u32 words (lo, hi; two's co
 kernels read/write them as vec2<u32> (conversions in wgsl/common.wgsl: i64_to_f32/f32_to_i64);
 bool/uint8/int8 are packed 4 per u32 word, float16/bfloat16/int16 2 per word; kernels extract
 them with shifts and store them with atomicAnd/atomicOr so that threads writing neighbouring
-elements of one word never race.
+elements of one word never race. Where the adapter has shader-f16, float16 kernels bind
+array<f16> instead (kernels.half_name); the bytes are the same either way.
 """
 from ... import _device, _dispatch
 from ..reference import IMPL as _PRIMITIVES
@@ -18,5 +19,5 @@ from . import backend, fallback, graphs, storage
 DEVICE = _device.register_device("webgpu", storage.GPUStorage, storage.allocate,
                                  storage.read_bytes, storage.from_bytes,
                                  read_bytes_async=storage.read_bytes_async, graphs=graphs)
-_dispatch.register_backend("webgpu", "webgpu", backend.IMPL)
+_dispatch.register_backend("webgpu", "webgpu", backend.IMPL, backend.SHORTCUTS)
 _dispatch.register_backend("webgpu", "cpu_fallback", fallback.impl(_PRIMITIVES), fallback=True)

@@ -102,10 +102,18 @@ def _name(dt):
     return dt.name if hasattr(dt, "name") else str(dt).replace("webtensor.", "")
 
 
+def _kname(dt, out):
+    """dtype dt as the names of kernels writing `out` spell it (float16: kernels.half_name)."""
+    n = _name(dt)
+    return K.half_name(out._storage.host) if n == "float16" else n
+
+
 def _copy(out, x):
-    so, sx = _name(out.dtype), _name(x.dtype)
+    so, sx = _kname(out.dtype, out), _kname(x.dtype, out)
     if so == sx:
         size = out.dtype.itemsize
+        if so == "f16":
+            return _run("copy_f16", out, [x])
         if size not in (1, 2, 4, 8):
             raise _unsupported("copy", out.dtype)
         return _run(f"copy_e{size}", out, [x])
@@ -127,7 +135,8 @@ def _fill(out, value):
         raise _unsupported("fill", out.dtype)
     size = len(raw)
     words = struct.unpack("<2I", raw.ljust(8, b"\0"))
-    return _run(f"fill_e{size}", out, [], words)
+    return _run("fill_f16" if _kname(out.dtype, out) == "f16" else f"fill_e{size}", out, [],
+                words)
 
 
 def _unary(op, out, x, approximate="none", decimals=0, **p):
@@ -157,7 +166,8 @@ def _where(out, cond, a, b):
     size = out.dtype.itemsize
     if _name(cond.dtype) != "bool" or size not in (1, 2, 4, 8):
         raise _unsupported("where", cond.dtype, out.dtype)
-    return _run(f"where_e{size}", out, [cond, a, b])
+    name = "where_f16" if _kname(out.dtype, out) == "f16" else f"where_e{size}"
+    return _run(name, out, [cond, a, b])
 
 
 def _clamp(out, x, lo, hi):
@@ -181,5 +191,6 @@ IMPL = {"copy": _copy, "fill": _fill, "unary": _unary, "binary": _binary, "where
 
 # the other kernel families, each in its own module (they use this module's helpers)
 from . import attention, conv, index, matmul, quant, reduce, scatter, sort  # noqa: E402
+SHORTCUTS = dict(matmul.SHORTCUTS)
 for _family in (index, attention, conv, reduce, matmul, quant, scatter, sort):
     IMPL.update(_family.IMPL)

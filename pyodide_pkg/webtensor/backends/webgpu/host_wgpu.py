@@ -32,7 +32,8 @@ class Host(H.Host):
                                "device; on Linux install mesa-vulkan-drivers for lavapipe)")
         lim = adapter.limits
         want = {k: lim[k] for k in _LIMITS if k in lim}
-        self.device = adapter.request_device_sync(required_limits=want)
+        feats = [f for f in adapter.features if f in _FEATURES]     # shader-f16, subgroups
+        self.device = adapter.request_device_sync(required_limits=want, required_features=feats)
         ai = adapter.info
         self.info = {
             "adapter": f"{ai.get('vendor', '')} {ai.get('device', '')}".strip(),

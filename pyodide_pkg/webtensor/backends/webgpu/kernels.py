@@ -4,6 +4,11 @@ Kernel (= WGSL entry point = pipeline) names: <primitive>_<op>_<dtype> (unary_ex
 binary_lt_float32), copy_e<bytes> (same dtype, raw elements), copy_<src>_<dst> (conversion),
 fill_e<bytes>, where_e<bytes>. Every elementwise kernel is wgsl/elementwise.wgsl filled in
 here: one thread per output element, strided loads and stores through common.wgsl's offs().
+
+float16 has two storage forms, told apart in kernel names: `float16` packed two per u32 word
+(any adapter), `f16` an array<f16> (`enable f16;`, the adapter's shader-f16): half_name(host)
+picks one. Both compute in f32 and round as torch does (common.wgsl's f16_bits). The `f16`
+kernels: copy_f16, fill_f16, where_f16 (float16 elements), copy_f16_<dst>, copy_<src>_f16.
 """
 from importlib import resources
 
@@ -19,10 +24,13 @@ def wgsl(name):
 
 
 # ---- element types -------------------------------------------------------------------------
-# dtype -> (bytes, WGSL value type, decode(raw r), encode(value v)); "e<n>" are raw elements.
+# dtype -> (bytes, or "h": an array<f16> element; WGSL value type, decode(raw r), encode(value
+# v)); "e<n>" are raw elements.
 TYPES = {
     "float32": (4, "f32", "bitcast<f32>(r)", "bitcast<u32>(v)"),
-    "float16": (2, "f32", "unpack2x16float(r).x", "pack2x16float(vec2<f32>(v, 0.0))"),
+    "float16": (2, "f32", "f16_to_f32(r)", "f16_bits(v)"),
+    "f16": ("h", "f32", "f32(r)", "f16_of(v)"),      # array<f16>: r is an f16
+    "e2h": ("h", "f16", "r", "v"),                     # array<f16>, raw elements
     "bfloat16": (2, "f32", "bitcast<f32>(r << 16u)", "bf16_bits(v)"),
     "int32": (4, "i32", "bitcast<i32>(r)", "bitcast<u32>(v)"),
     "int16": (2, "i32", "(bitcast<i32>(r << 16u) >> 16u)", "bitcast<u32>(v)"),
@@ -34,14 +42,19 @@ TYPES = {
     "e8": (8, "vec2<u32>", "r", "v"),
 }
 FLOATS = ("float32", "float16", "bfloat16")
-CONVERTIBLE = ("float32", "float16", "bfloat16", "int32", "int16", "int8", "uint8", "bool",
-               "int64")
+CONVERTIBLE = ("float32", "float16", "f16", "bfloat16", "int32", "int16", "int8", "uint8",
+               "bool", "int64")
+F16_ENABLE = "enable f16;\n"
+# torch's rounding in integer ops; the f16() of the exactly representable result is then exact
+# (naga cannot bitcast a u32 to vec2<f16>)
+F16_OF = "fn f16_of(x: f32) -> f16 { return f16(f16_to_f32(f16_bits(x))); }\n"
 
 _RAW_LOAD = {
     1: "(({B}[o >> 2u] >> ((o & 3u) * 8u)) & 0xffu)",
     2: "(({B}[o >> 1u] >> ((o & 1u) * 16u)) & 0xffffu)",
     4: "{B}[o]",
     8: "vec2<u32>({B}[2u * o], {B}[2u * o + 1u])",
+    "h": "{B}[o]",
 }
 _RAW_STORE = {
     1: "let sh = (o & 3u) * 8u; atomicAnd(&{B}[o >> 2u], ~(0xffu << sh)); "
@@ -50,11 +63,53 @@ _RAW_STORE = {
        "atomicOr(&{B}[o >> 1u], (r & 0xffffu) << sh);",
     4: "{B}[o] = r;",
     8: "{B}[2u * o] = r.x; {B}[2u * o + 1u] = r.y;",
+    "h": "{B}[o] = r;",
 }
+_ARRAY = {1: "array<atomic<u32>>", 2: "array<atomic<u32>>", "h": "array<f16>"}
+
+
+def functions(name, *fns):
+    """The text of functions `fns` of wgsl/<name>.wgsl, for a module that cannot take all of it
+    (matmul.wgsl has its own binding 0)."""
+    text, out = wgsl(name), []
+    for f in fns:
+        i = text.index(f"\nfn {f}(") + 1
+        out.append(text[i:text.index("\n}\n", i) + 3])
+    return "".join(out)
+
+
+def f16_helpers():
+    """f16_of and what it needs, for a module without common.wgsl (`enable f16;` first)."""
+    return functions("common", "f16_to_f32", "f16_bits") + F16_OF
+
+
+def tint(host):
+    """True when the host compiles WGSL with Tint (browsers), False for naga (wgpu-native)."""
+    return not host.info["backend"].startswith("wgpu-native")
+
+
+def directives(f16=False, subgroups=False, tint=True):
+    """The directives of a module using f16 / subgroups. naga has the subgroup builtins without
+    `enable subgroups;` and rejects that line; Tint wants it, and its uniformity analysis cannot
+    see that a value is uniform per subgroup."""
+    d = F16_ENABLE if f16 else ""
+    if subgroups and tint:
+        d += "enable subgroups;\ndiagnostic(off, subgroup_uniformity);\n"
+    return d
+
+
+def half_name(host):
+    """The float16 token of kernel names on this host: `f16` (array<f16>) or `float16`."""
+    return "f16" if "shader-f16" in host.info["features"] else "float16"
+
+
+def f16_header(src):
+    """`enable f16;` and the f16 helpers, for a kernel source that uses f16."""
+    return F16_ENABLE + wgsl("common") + F16_OF + src
 
 
 def _kind(dt):
-    return "f" if dt in FLOATS else TYPES[dt][1]     # f32 / i32 / u32 / vec2<u32>
+    return "f" if dt in FLOATS or dt == "f16" else TYPES[dt][1]     # f32 / i32 / u32 / vec2<u32>
 
 
 def convert(src, dst, v):
@@ -84,12 +139,13 @@ def elementwise(entry, out, ins, body):
         size, ty, dec, enc = TYPES[dt]
         b = f"B{k}"
         if k == 0:
-            arr = "array<atomic<u32>>" if size < 4 else "array<u32>"
+            arr = _ARRAY.get(size, "array<u32>")
             lines.append(f"@group(0) @binding(1) var<storage, read_write> B0: {arr};")
             helpers.append(f"fn st_B0(o: u32, v: {ty}) {{ let r = {enc}; "
                            f"{_RAW_STORE[size].format(B=b)} }}")
         else:
-            lines.append(f"@group(0) @binding({k + 1}) var<storage, read> {b}: array<u32>;")
+            arr = "array<f16>" if size == "h" else "array<u32>"
+            lines.append(f"@group(0) @binding({k + 1}) var<storage, read> {b}: {arr};")
             helpers.append(f"fn ld_{b}(o: u32) -> {ty} {{ let r = {_RAW_LOAD[size].format(B=b)};"
                            f" return {dec}; }}")
             loads.append(f"  let {var} = ld_{b}(offs(i, {k}u));")
@@ -97,6 +153,8 @@ def elementwise(entry, out, ins, body):
            .replace("{{BINDINGS}}", "\n".join(lines))
            .replace("{{HELPERS}}", "\n".join(helpers)).replace("{{ENTRY}}", entry)
            .replace("{{LOADS}}", "\n".join(loads)).replace("{{STORE}}", "  " + body))
+    if any(TYPES[dt][0] == "h" for dt in [out] + [d for _, d in ins]):
+        return f16_header("\n" + src)
     return wgsl("common") + "\n" + src
 
 
@@ -169,18 +227,22 @@ def source(name):
         if op in preds:
             return elementwise(name, "bool", [("a", dt), ("b", dt)],
                                f"st_B0(offs(i, 0u), select(0u, 1u, {preds[op]}));")
-    if kind == "copy" and rest in ("e1", "e2", "e4", "e8"):
-        return elementwise(name, rest, [("x", rest)], "st_B0(offs(i, 0u), x);")
+    if kind == "copy" and rest in ("e1", "e2", "e4", "e8", "f16"):
+        dt = "e2h" if rest == "f16" else rest
+        return elementwise(name, dt, [("x", dt)], "st_B0(offs(i, 0u), x);")
     if kind == "copy":
         for src in CONVERTIBLE:
             if rest.startswith(src + "_") and rest[len(src) + 1:] in CONVERTIBLE:
                 dst = rest[len(src) + 1:]
                 return elementwise(name, dst, [("x", src)],
                                    f"st_B0(offs(i, 0u), {convert(src, dst, 'x')});")
+    if kind == "fill" and rest == "f16":          # the float16 bits in word 36
+        return elementwise(name, "f16", [], "st_B0(offs(i, 0u), f16_to_f32(p(36u)));")
     if kind == "fill" and rest in ("e1", "e2", "e4", "e8"):
         value = "vec2<u32>(p(36u), p(37u))" if rest == "e8" else "p(36u)"
         return elementwise(name, rest, [], f"st_B0(offs(i, 0u), {value});")
-    if kind == "where" and rest in ("e1", "e2", "e4", "e8"):
-        return elementwise(name, rest, [("c", "e1"), ("a", rest), ("b", rest)],
+    if kind == "where" and rest in ("e1", "e2", "e4", "e8", "f16"):
+        dt = "e2h" if rest == "f16" else rest
+        return elementwise(name, dt, [("c", "e1"), ("a", dt), ("b", dt)],
                            "st_B0(offs(i, 0u), select(b, a, c != 0u));")
     return None

@@ -1,4 +1,8 @@
-"""matmul and linear (float32) on wgsl/matmul.wgsl (entry points `matmul`, `matmul_gemv`).
+"""matmul and linear on wgsl/matmul.wgsl (entry points `matmul`, `matmul_gemv`,
+`matmul_gemv_sg`; `_f16` variants): float32, or float16 read and written as array<f16> where the
+adapter has shader-f16 (f32 arithmetic, as torch's CPU half matmul; the op layer's float16 path
+converts to float32 around the float32 kernels, so SHORTCUTS below route float16 matmul /
+linear here first). Adapters with subgroups run M == 1 with W [N, K] on `matmul_gemv_sg`.
 
 Layout rules (the WASM plan_matmul's, adapted to the WGSL's params):
   * C needs a unit stride along n and its batch dims must coalesce with A's and B's (any
@@ -22,22 +26,46 @@ Layout rules (the WASM plan_matmul's, adapted to the WGSL's params):
 import itertools
 import struct
 
+from ... import _dtype as D
+from ..._shape import broadcast_shapes
 from . import backend as BK, kernels as K
-from .storage import covers
+from .storage import GPUStorage, covers
 
 ACT = {None: 0, "relu": 1, "gelu": 2, "gelu_tanh": 3, "silu": 4}
 MAX_GROUPS = 65535
 BM = BN = 128
 GEMV_OUT = 16
+SUBGROUPS = "\n// ---- SUBGROUPS"
+_PIPES = {}
 
+
+def source(name, tint=False):
+    """The WGSL module of entry point `name`: matmul.wgsl's template filled in for it, for
+    Tint (browsers) or naga (wgpu-native; also benchmarks/bench_webgpu.py)."""
+    f16, sg = name.endswith("_f16"), "_sg" in name
+    main, sub = K.wgsl("matmul").split(SUBGROUPS, 1)
+    src = (main + (SUBGROUPS + sub if sg else "")).replace("{{T}}", "f16" if f16 else "f32")
+    src = src.replace("{{STORE}}", "f16_of(v)" if f16 else "v").replace("{{SUFFIX}}",
+                                                                          "_f16" if f16 else "")
+    return K.directives(f16, sg, tint) + (K.f16_helpers() if f16 else "") + src
 
 
 def _pipe(host, name):
-    return host.pipeline(name, K.wgsl('matmul'))     # compiled once per name (the host caches)
+    key = (id(host), name)
+    h = _PIPES.get(key)
+    if h is None:
+        h = _PIPES[key] = host.pipeline(name, source(name, K.tint(host)))
+    return h
 
 
-def _f32(*ts):
-    return all(t is None or BK._name(t.dtype) == "float32" for t in ts)
+def _suffix(host, *ts):
+    """"" (all float32), "_f16" (all float16, the adapter has shader-f16), else None."""
+    names = {BK._name(t.dtype) for t in ts if t is not None}
+    if names == {"float32"}:
+        return ""
+    if names == {"float16"} and "shader-f16" in host.info["features"]:
+        return "_f16"
+    return None
 
 
 def _contig(t):
@@ -58,7 +86,7 @@ def _params(**kw):
 
 
 def _dispatch(host, m, n, k, batch, a, a_bs, a_rs, b, b_bs, b_rs, b_trans, c, c_bs, c_rs,
-              bias=None, act=0):
+              bias=None, act=0, suffix=""):
     """Record the dispatches of C = act(A @ B + bias) over `batch` (shape) with per-tensor
     batch strides (lists, one per batch dim); a, b, c, bias are tensors (their offsets are
     the base offsets)."""
@@ -74,7 +102,8 @@ def _dispatch(host, m, n, k, batch, a, a_bs, a_rs, b, b_bs, b_rs, b_trans, c, c_
         raise NotImplementedError("webtensor: WebGPU matmul: a batch dim over 65535")
     chunk = max(1, MAX_GROUPS // nb1)
     gemv = m == 1
-    pipe = _pipe(host, "matmul_gemv" if gemv else "matmul")
+    sg = gemv and b_trans == 1 and "subgroups" in host.info["features"]
+    pipe = _pipe(host, ("matmul_gemv_sg" if sg else "matmul_gemv" if gemv else "matmul") + suffix)
     handles = [a._storage.handle, b._storage.handle,
                (bias if bias is not None else a)._storage.handle, c._storage.handle]
     whole = covers(c) and not loops and nb0 <= chunk   # one dispatch writes all of c
@@ -100,7 +129,8 @@ def _shares(out, *ts):
 
 
 def matmul(out, a, b):
-    if not _f32(out, a, b):
+    suffix = _suffix(out._storage.host, out, a, b)
+    if suffix is None:
         raise BK._unsupported("matmul", a.dtype, b.dtype)
     if out.numel() == 0:
         return None
@@ -126,7 +156,8 @@ def matmul(out, a, b):
         b_trans, b_rs = 0, b_ks
     nd = out.dim() - 2
     _dispatch(out._storage.host, m, n, k, out.shape[:-2], a, a._strides[:nd], a._strides[-2],
-              b, b._strides[:nd], b_rs, b_trans, out, out._strides[:nd], out._strides[-2])
+              b, b._strides[:nd], b_rs, b_trans, out, out._strides[:nd], out._strides[-2],
+              suffix=suffix)
     return None
 
 
@@ -144,7 +175,8 @@ def _rows_stride(t):
 
 
 def linear(out, x, w, bias, activation):
-    if not _f32(out, x, w, bias):
+    suffix = _suffix(out._storage.host, out, x, w, bias)
+    if suffix is None:
         raise BK._unsupported("linear", x.dtype, w.dtype)
     if activation not in ACT:
         raise BK._unsupported("linear", x.dtype, op=f"activation {activation!r}")
@@ -177,8 +209,53 @@ def linear(out, x, w, bias, activation):
     if k == 0:                                   # no k step: act(bias) or act(0)
         b_trans, b_rs = 1, 1
     _dispatch(out._storage.host, m, n, k, (), x, (), x_rs, w, (), b_rs, b_trans, out, (), c_rs,
-              bias, ACT[activation])
+              bias, ACT[activation], suffix)
     return None
 
 
+def _half_gpu(*ts):
+    """The GPU storage of tensors ts (None aside), all float16 on one webgpu device whose
+    adapter has shader-f16; else None (the shortcut declines)."""
+    st = ts[0]._storage
+    for t in ts:
+        if t is not None and (t.dtype is not D.float16 or t._storage.device is not st.device):
+            return None
+    if type(st) is not GPUStorage or "shader-f16" not in st.host.info["features"]:
+        return None
+    return st
+
+
+def _matmul_half(a, b):
+    """Op matmul's shortcut: float16 matrices (dim >= 2) on the f16 kernels directly."""
+    from ..._tensor import Tensor
+    if not (isinstance(a, Tensor) and isinstance(b, Tensor)) or a.dim() < 2 or b.dim() < 2 \
+            or a.shape[-1] != b.shape[-2] or _half_gpu(a, b) is None:
+        return None
+    try:
+        batch = broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    except RuntimeError:
+        return None                               # the op body raises torch's error
+    (m, k), n = a.shape[-2:], b.shape[-1]
+    out = Tensor._empty(batch + (m, n), D.float16, a._storage.device)
+    matmul(out, a.expand(batch + (m, k)), b.expand(batch + (k, n)))
+    return out
+
+
+def _linear_half(input, weight, bias=None):
+    """Op linear's shortcut: float16 input, weight [N, K], bias [N] on the f16 kernels."""
+    from ..._tensor import Tensor
+    if not (isinstance(input, Tensor) and isinstance(weight, Tensor)) or weight.dim() != 2 \
+            or input.dim() < 1 or input.shape[-1] != weight.shape[1]:
+        return None
+    n = weight.shape[0]
+    if bias is not None and (not isinstance(bias, Tensor) or bias.shape != (n,)):
+        return None
+    if _half_gpu(input, weight, bias) is None:
+        return None
+    out = Tensor._empty(input.shape[:-1] + (n,), D.float16, input._storage.device)
+    linear(out, input, weight, bias, None)
+    return out
+
+
 IMPL = {"matmul": matmul, "linear": linear}
+SHORTCUTS = {"matmul": _matmul_half, "linear": _linear_half}

@@ -4,7 +4,8 @@
 //   tensor k (0 = out, 1..3 = inputs): w[8 + 7k] element offset, w[9 + 7k ..] element strides,
 //   w[36..] the kernel's extra words (scalars as f32 bits).
 // Storage buffers are array<u32>: int64 is two words (lo, hi); 1- and 2-byte dtypes are packed
-// 4 / 2 per word (stores into them use atomics, so neighbouring threads never clobber a word).
+// 4 / 2 per word (stores into them use atomics, so neighbouring threads never clobber a word),
+// except float16 in the `f16` kernels (adapter feature shader-f16): array<f16>, plain stores.
 struct Params { w: array<vec4<u32>, 16> }
 @group(0) @binding(0) var<uniform> P: Params;
 var<private> INF_BITS: u32 = 0x7f800000u;
@@ -80,8 +81,38 @@ fn f32_to_i64(x: f32) -> vec2<u32> {
   return vec2<u32>(lo, hi);
 }
 
+// float16 bits (the low 16 of a u32) <-> f32 as torch's c10::Half converts: round to nearest
+// even, overflow to inf, subnormals kept, NaN -> 0x7e00 (sign kept). Integer ops only: WGSL
+// leaves out-of-range and subnormal f16 conversions to the implementation.
+fn f16_to_f32(h: u32) -> f32 {
+  let s = (h & 0x8000u) << 16u;
+  let e = (h >> 10u) & 0x1fu;
+  let m = h & 0x3ffu;
+  if (e == 0x1fu) { return bitcast<f32>(s | 0x7f800000u | (m << 13u)); }
+  if (e == 0u) { return bitcast<f32>(s | bitcast<u32>(f32(m) * 5.9604644775390625e-8)); }
+  return bitcast<f32>(s | ((e + 112u) << 23u) | (m << 13u));
+}
+
+fn f16_bits(x: f32) -> u32 {
+  let b = bitcast<u32>(x);
+  let s = (b >> 16u) & 0x8000u;
+  let a = b & 0x7fffffffu;
+  if (a > 0x7f800000u) { return s | 0x7e00u; }
+  if (a >= 0x477ff000u) { return s | 0x7c00u; }              // >= 65520 rounds to inf
+  if (a >= 0x38800000u) {                                    // normal: rebias, round, shift
+    return s | ((a - 0x38000000u + 0xfffu + ((a >> 13u) & 1u)) >> 13u);
+  }
+  if (a <= 0x33000000u) { return s; }                        // <= 2^-25 rounds to 0
+  let sh = 126u - (a >> 23u);                                // subnormal: mantissa >> 14..24
+  let mant = (a & 0x7fffffu) | 0x800000u;
+  let q = mant >> sh;
+  let rem = mant & ((1u << sh) - 1u);
+  let half = 1u << (sh - 1u);
+  return s | (q + select(0u, 1u, rem > half || (rem == half && (q & 1u) == 1u)));
+}
+
 fn bf16_bits(x: f32) -> u32 {
-  if (x != x) { return 0x7fc0u; }
+  if (is_nan(x)) { return 0x7fc0u; }
   let b = bitcast<u32>(x);
   return (b + 0x7fffu + ((b >> 16u) & 1u)) >> 16u;
 }

@@ -1,10 +1,18 @@
-// matmul.wgsl: float32 (batched) matmul and GEMV for the webgpu device, fused bias + activation.
+// matmul.wgsl: (batched) matmul and GEMV for the webgpu device, fused bias + activation.
 //
 //   C[b, m, n] = act( sum_k A[b, m, k] * B[b, k, n]  + bias[n] )
 //
-// Entry points (the backend's host.pipeline(name, wgsl) compiles one per name):
-//   matmul       tiled GEMM, any M, N, K.  dispatch (ceil(N/128), ceil(M/128), nb0*nb1)
-//   matmul_gemv  M == 1 (decode), any N, K. dispatch (ceil(N/16), 1, nb0*nb1)
+// A template (matmul.py fills it in): {{T}} is the storage type of A, B, bias and C, f32, or
+// f16 for the `_f16` entry points (adapter feature shader-f16); the arithmetic is f32 either
+// way (f16 values widened on load, C rounded as torch rounds, as torch's CPU half matmul
+// accumulates in float). The SUBGROUPS part at the end is added for the `_sg` entry points
+// (adapter feature subgroups) only.
+// Entry points (the backend's host.pipeline(name, wgsl) compiles one per name), each also
+// as <name>_f16 ({{SUFFIX}}):
+//   matmul          tiled GEMM, any M, N, K.  dispatch (ceil(N/128), ceil(M/128), nb0*nb1)
+//   matmul_gemv     M == 1 (decode), any N, K. dispatch (ceil(N/16), 1, nb0*nb1)
+//   matmul_gemv_sg  M == 1 and b_trans == 1, subgroupAdd instead of the workgroup tree;
+//                   dispatch as matmul_gemv
 // Dispatch limits (maxComputeWorkgroupsPerDimension, 65535 by default): nb0*nb1 <= 65535,
 // M <= 65535*128, and N <= 65535*16 for the GEMV (N <= 65535*128 for matmul). No alignment is
 // assumed: offsets and strides may be any element counts (global loads are scalar, so views
@@ -12,11 +20,11 @@
 //
 // Bindings (group 0; host.py's convention: params, inputs, then the output):
 //   @binding(0) var<uniform>             p    : Params   (80 bytes, layout below)
-//   @binding(1) var<storage, read>       A    : array<f32>
-//   @binding(2) var<storage, read>       B    : array<f32>
-//   @binding(3) var<storage, read>       bias : array<f32>   (has_bias == 0: bind any buffer, e.g. A)
-//   @binding(4) var<storage, read_write> C    : array<f32>
-// Whole buffers are bound; every offset and stride below is in elements (f32), not bytes.
+//   @binding(1) var<storage, read>       A    : array<T>
+//   @binding(2) var<storage, read>       B    : array<T>
+//   @binding(3) var<storage, read>       bias : array<T>   (has_bias == 0: bind any buffer, e.g. A)
+//   @binding(4) var<storage, read_write> C    : array<T>
+// Whole buffers are bound; every offset and stride below is in elements, not bytes.
 //
 // Params, 20 x u32 = 80 bytes, std140-compatible (all u32, no padding holes):
 //   word  0 M          rows of C (and of A)
@@ -73,10 +81,15 @@ struct Params {
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
-@group(0) @binding(1) var<storage, read> A: array<f32>;
-@group(0) @binding(2) var<storage, read> B: array<f32>;
-@group(0) @binding(3) var<storage, read> bias: array<f32>;
-@group(0) @binding(4) var<storage, read_write> C: array<f32>;
+@group(0) @binding(1) var<storage, read> A: array<{{T}}>;
+@group(0) @binding(2) var<storage, read> B: array<{{T}}>;
+@group(0) @binding(3) var<storage, read> bias: array<{{T}}>;
+@group(0) @binding(4) var<storage, read_write> C: array<{{T}}>;
+
+fn la(i: u32) -> f32 { return f32(A[i]); }
+fn lb(i: u32) -> f32 { return f32(B[i]); }
+fn lbias(i: u32) -> f32 { return f32(bias[i]); }
+fn stc(i: u32, v: f32) { C[i] = {{STORE}}; }
 
 const BM: u32 = 128u;
 const BN: u32 = 128u;
@@ -120,45 +133,71 @@ fn activate4(v: vec4<f32>, act: u32) -> vec4<f32> {
 // ---- matmul -------------------------------------------------------------------------------
 
 fn ld_a(base: u32, row: u32, k: u32) -> f32 {
-    if (row < p.M && k < p.K) { return A[base + row * p.a_rs + k]; }
+    if (row < p.M && k < p.K) { return la(base + row * p.a_rs + k); }
     return 0.0;
 }
 
 // B element (k, n) in either layout
 fn ld_b(base: u32, k: u32, n: u32) -> f32 {
     if (k < p.K && n < p.N) {
-        if (p.b_trans == 1u) { return B[base + n * p.b_rs + k]; }
-        return B[base + k * p.b_rs + n];
+        if (p.b_trans == 1u) { return lb(base + n * p.b_rs + k); }
+        return lb(base + k * p.b_rs + n);
     }
     return 0.0;
+}
+
+// the element offsets of A, B, C for batch z = workgroup_id.z (b0 = z / nb1, b1 = z % nb1)
+fn bases(z: u32) -> vec3<u32> {
+    let b0 = z / p.nb1;
+    let b1 = z % p.nb1;
+    return vec3<u32>(p.a_off + b0 * p.a_bs0 + b1 * p.a_bs1, p.b_off + b0 * p.b_bs0 + b1 * p.b_bs1,
+                     p.c_off + b0 * p.c_bs0 + b1 * p.c_bs1);
+}
+
+fn la4(i: u32) -> vec4<f32> { return vec4<f32>(la(i), la(i + 1u), la(i + 2u), la(i + 3u)); }
+fn lb4(i: u32) -> vec4<f32> { return vec4<f32>(lb(i), lb(i + 1u), lb(i + 2u), lb(i + 3u)); }
+
+// A row r, k .. k + 3 (fast: in bounds, unchecked)
+fn fetch_a(fast: bool, base: u32, r: u32, k: u32) -> vec4<f32> {
+    if (fast) { return la4(base + r * p.a_rs + k); }
+    return vec4<f32>(ld_a(base, r, k), ld_a(base, r, k + 1u), ld_a(base, r, k + 2u), ld_a(base, r, k + 3u));
+}
+
+// B at (k, n) and the next 3 along k (b_trans: W's row n) or along n
+fn fetch_b(fast: bool, base: u32, k: u32, n: u32) -> vec4<f32> {
+    if (p.b_trans == 1u) {
+        if (fast) { return lb4(base + n * p.b_rs + k); }
+        return vec4<f32>(ld_b(base, k, n), ld_b(base, k + 1u, n), ld_b(base, k + 2u, n), ld_b(base, k + 3u, n));
+    }
+    if (fast) { return lb4(base + k * p.b_rs + n); }
+    return vec4<f32>(ld_b(base, k, n), ld_b(base, k, n + 1u), ld_b(base, k, n + 2u), ld_b(base, k, n + 3u));
 }
 
 fn store4(base: u32, row: u32, col: u32, v: vec4<f32>, full: bool) {
     if (full) {
         let o = base + row * p.c_rs + col;
-        C[o] = v.x; C[o + 1u] = v.y; C[o + 2u] = v.z; C[o + 3u] = v.w;
+        stc(o, v.x); stc(o + 1u, v.y); stc(o + 2u, v.z); stc(o + 3u, v.w);
         return;
     }
     if (row >= p.M) { return; }
     let o = base + row * p.c_rs + col;
-    if (col < p.N) { C[o] = v.x; }
-    if (col + 1u < p.N) { C[o + 1u] = v.y; }
-    if (col + 2u < p.N) { C[o + 2u] = v.z; }
-    if (col + 3u < p.N) { C[o + 3u] = v.w; }
+    if (col < p.N) { stc(o, v.x); }
+    if (col + 1u < p.N) { stc(o + 1u, v.y); }
+    if (col + 2u < p.N) { stc(o + 2u, v.z); }
+    if (col + 3u < p.N) { stc(o + 3u, v.w); }
 }
 
 @compute @workgroup_size(16, 16, 1)
-fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
+fn matmul{{SUFFIX}}(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>) {
     let tx = lid3.x;
     let ty = lid3.y;
     let lid = ty * 16u + tx;
     let m0 = wg.y * BM;
     let n0 = wg.x * BN;
-    let b0 = wg.z / p.nb1;
-    let b1 = wg.z % p.nb1;
-    let abase = p.a_off + b0 * p.a_bs0 + b1 * p.a_bs1;
-    let bbase = p.b_off + b0 * p.b_bs0 + b1 * p.b_bs1;
-    let cbase = p.c_off + b0 * p.c_bs0 + b1 * p.c_bs1;
+    let bs = bases(wg.z);
+    let abase = bs.x;
+    let bbase = bs.y;
+    let cbase = bs.z;
     let trans = p.b_trans == 1u;
     let kfull = (p.K % BK) == 0u;
     let full = (m0 + BM <= p.M) && (n0 + BN <= p.N);
@@ -185,31 +224,12 @@ fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li
 
     let ntiles = (p.K + BK - 1u) / BK;
 
-    // prefetch of step 0
-    {
-        let k = la_k;
-        if (fast) {
-            let ia = abase + (m0 + la_m) * p.a_rs + k;
-            ra = vec4<f32>(A[ia], A[ia + 1u], A[ia + 2u], A[ia + 3u]);
-            if (trans) {
-                let ib = bbase + (n0 + la_m) * p.b_rs + k;
-                rb = vec4<f32>(B[ib], B[ib + 1u], B[ib + 2u], B[ib + 3u]);
-            } else {
-                let ib = bbase + lb_k * p.b_rs + n0 + lb_n;
-                rb = vec4<f32>(B[ib], B[ib + 1u], B[ib + 2u], B[ib + 3u]);
-            }
-        } else {
-            let r = m0 + la_m;
-            ra = vec4<f32>(ld_a(abase, r, k), ld_a(abase, r, k + 1u), ld_a(abase, r, k + 2u), ld_a(abase, r, k + 3u));
-            if (trans) {
-                let n = n0 + la_m;
-                rb = vec4<f32>(ld_b(bbase, k, n), ld_b(bbase, k + 1u, n), ld_b(bbase, k + 2u, n), ld_b(bbase, k + 3u, n));
-            } else {
-                let n = n0 + lb_n;
-                rb = vec4<f32>(ld_b(bbase, lb_k, n), ld_b(bbase, lb_k, n + 1u), ld_b(bbase, lb_k, n + 2u), ld_b(bbase, lb_k, n + 3u));
-            }
-        }
-    }
+    // the thread's global loads: A row m0 + la_m, k = la_k..+3; B (k fb_k, n fb_n): 4 along k
+    // (transposed: the A pattern) or along n
+    let fb_k = select(lb_k, la_k, trans);
+    let fb_n = select(n0 + lb_n, n0 + la_m, trans);
+    ra = fetch_a(fast, abase, m0 + la_m, la_k);             // prefetch of step 0
+    rb = fetch_b(fast, bbase, fb_k, fb_n);
 
     for (var t = 0u; t < ntiles; t = t + 1u) {
         workgroupBarrier();           // everyone is done reading the previous tiles
@@ -234,29 +254,8 @@ fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li
         // prefetch step t + 1 while computing step t
         if (t + 1u < ntiles) {
             let kb = (t + 1u) * BK;
-            let k = kb + la_k;
-            if (fast) {
-                let ia = abase + (m0 + la_m) * p.a_rs + k;
-                ra = vec4<f32>(A[ia], A[ia + 1u], A[ia + 2u], A[ia + 3u]);
-                if (trans) {
-                    let ib = bbase + (n0 + la_m) * p.b_rs + k;
-                    rb = vec4<f32>(B[ib], B[ib + 1u], B[ib + 2u], B[ib + 3u]);
-                } else {
-                    let ib = bbase + (kb + lb_k) * p.b_rs + n0 + lb_n;
-                    rb = vec4<f32>(B[ib], B[ib + 1u], B[ib + 2u], B[ib + 3u]);
-                }
-            } else {
-                let r = m0 + la_m;
-                ra = vec4<f32>(ld_a(abase, r, k), ld_a(abase, r, k + 1u), ld_a(abase, r, k + 2u), ld_a(abase, r, k + 3u));
-                if (trans) {
-                    let n = n0 + la_m;
-                    rb = vec4<f32>(ld_b(bbase, k, n), ld_b(bbase, k + 1u, n), ld_b(bbase, k + 2u, n), ld_b(bbase, k + 3u, n));
-                } else {
-                    let kk = kb + lb_k;
-                    let n = n0 + lb_n;
-                    rb = vec4<f32>(ld_b(bbase, kk, n), ld_b(bbase, kk, n + 1u), ld_b(bbase, kk, n + 2u), ld_b(bbase, kk, n + 3u));
-                }
-            }
+            ra = fetch_a(fast, abase, m0 + la_m, kb + la_k);
+            rb = fetch_b(fast, bbase, kb + fb_k, fb_n);
         }
         for (var k = 0u; k < BK; k = k + 1u) {
             let a0 = As[k][ty];
@@ -282,12 +281,12 @@ fn matmul(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) li
     if (p.has_bias == 1u) {
         let o = p.bias_off;
         if (full) {
-            bv0 = vec4<f32>(bias[o + col0], bias[o + col0 + 1u], bias[o + col0 + 2u], bias[o + col0 + 3u]);
-            bv1 = vec4<f32>(bias[o + col1], bias[o + col1 + 1u], bias[o + col1 + 2u], bias[o + col1 + 3u]);
+            bv0 = vec4<f32>(lbias(o + col0), lbias(o + col0 + 1u), lbias(o + col0 + 2u), lbias(o + col0 + 3u));
+            bv1 = vec4<f32>(lbias(o + col1), lbias(o + col1 + 1u), lbias(o + col1 + 2u), lbias(o + col1 + 3u));
         } else {
             for (var j = 0u; j < 4u; j = j + 1u) {
-                if (col0 + j < p.N) { bv0[j] = bias[o + col0 + j]; }
-                if (col1 + j < p.N) { bv1[j] = bias[o + col1 + j]; }
+                if (col0 + j < p.N) { bv0[j] = lbias(o + col0 + j); }
+                if (col1 + j < p.N) { bv1[j] = lbias(o + col1 + j); }
             }
         }
     }
@@ -318,13 +317,12 @@ const GV_OUT: u32 = 16u;                 // outputs per workgroup
 var<workgroup> red: array<f32, 1024>;   // partial sums; output index = position % 16
 
 @compute @workgroup_size(256, 1, 1)
-fn matmul_gemv(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+fn matmul_gemv{{SUFFIX}}(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
     let n0 = wg.x * GV_OUT;
-    let b0 = wg.z / p.nb1;
-    let b1 = wg.z % p.nb1;
-    let abase = p.a_off + b0 * p.a_bs0 + b1 * p.a_bs1;     // the vector x (row 0 of A)
-    let bbase = p.b_off + b0 * p.b_bs0 + b1 * p.b_bs1;
-    let cbase = p.c_off + b0 * p.c_bs0 + b1 * p.c_bs1;
+    let bs = bases(wg.z);
+    let abase = bs.x;     // the vector x (row 0 of A)
+    let bbase = bs.y;
+    let cbase = bs.z;
     let K = p.K;
     let N = p.N;
 
@@ -339,30 +337,30 @@ fn matmul_gemv(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
             let k4 = K & ~3u;
             var k = l * 4u;
             for (; k + 192u < k4; k = k + 256u) {     // 4 steps per iteration: more loads in flight
-                let x0 = vec4<f32>(A[abase + k], A[abase + k + 1u], A[abase + k + 2u], A[abase + k + 3u]);
-                let w0 = vec4<f32>(B[wrow + k], B[wrow + k + 1u], B[wrow + k + 2u], B[wrow + k + 3u]);
+                let x0 = la4(abase + k);
+                let w0 = lb4(wrow + k);
                 let ka = k + 64u;
-                let x1 = vec4<f32>(A[abase + ka], A[abase + ka + 1u], A[abase + ka + 2u], A[abase + ka + 3u]);
-                let w1 = vec4<f32>(B[wrow + ka], B[wrow + ka + 1u], B[wrow + ka + 2u], B[wrow + ka + 3u]);
+                let x1 = la4(abase + ka);
+                let w1 = lb4(wrow + ka);
                 let kb = k + 128u;
-                let x2 = vec4<f32>(A[abase + kb], A[abase + kb + 1u], A[abase + kb + 2u], A[abase + kb + 3u]);
-                let w2 = vec4<f32>(B[wrow + kb], B[wrow + kb + 1u], B[wrow + kb + 2u], B[wrow + kb + 3u]);
+                let x2 = la4(abase + kb);
+                let w2 = lb4(wrow + kb);
                 let kc = k + 192u;
-                let x3 = vec4<f32>(A[abase + kc], A[abase + kc + 1u], A[abase + kc + 2u], A[abase + kc + 3u]);
-                let w3 = vec4<f32>(B[wrow + kc], B[wrow + kc + 1u], B[wrow + kc + 2u], B[wrow + kc + 3u]);
+                let x3 = la4(abase + kc);
+                let w3 = lb4(wrow + kc);
                 acc = fma(x0, w0, acc);
                 acc = fma(x1, w1, acc);
                 acc = fma(x2, w2, acc);
                 acc = fma(x3, w3, acc);
             }
             for (; k < k4; k = k + 64u) {
-                let x0 = vec4<f32>(A[abase + k], A[abase + k + 1u], A[abase + k + 2u], A[abase + k + 3u]);
-                let w0 = vec4<f32>(B[wrow + k], B[wrow + k + 1u], B[wrow + k + 2u], B[wrow + k + 3u]);
+                let x0 = la4(abase + k);
+                let w0 = lb4(wrow + k);
                 acc = fma(x0, w0, acc);
             }
             // ragged tail (K % 4 != 0): lane l takes element k4 + l
             let kt = k4 + l;
-            if (l < 4u && kt < K) { acc.x = fma(A[abase + kt], B[wrow + kt], acc.x); }
+            if (l < 4u && kt < K) { acc.x = fma(la(abase + kt), lb(wrow + kt), acc.x); }
         }
         red[l * 16u + r] = (acc.x + acc.y) + (acc.z + acc.w);      // output index = lid % 16
     } else {
@@ -376,21 +374,21 @@ fn matmul_gemv(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
             for (; k + 64u < K; k = k + 128u) {
                 let i0 = bbase + k * p.b_rs + n;
                 let i1 = i0 + 64u * p.b_rs;
-                let w0 = vec4<f32>(B[i0], B[i0 + 1u], B[i0 + 2u], B[i0 + 3u]);
-                let w1 = vec4<f32>(B[i1], B[i1 + 1u], B[i1 + 2u], B[i1 + 3u]);
-                acc = fma(vec4<f32>(A[abase + k]), w0, acc);
-                acc = fma(vec4<f32>(A[abase + k + 64u]), w1, acc);
+                let w0 = lb4(i0);
+                let w1 = lb4(i1);
+                acc = fma(vec4<f32>(la(abase + k)), w0, acc);
+                acc = fma(vec4<f32>(la(abase + k + 64u)), w1, acc);
             }
             for (; k < K; k = k + 64u) {
                 let i0 = bbase + k * p.b_rs + n;
-                acc = fma(vec4<f32>(A[abase + k]), vec4<f32>(B[i0], B[i0 + 1u], B[i0 + 2u], B[i0 + 3u]), acc);
+                acc = fma(vec4<f32>(la(abase + k)), lb4(i0), acc);
             }
         } else if (n < N) {
             for (var k = s; k < K; k = k + 64u) {
-                let x = A[abase + k];
+                let x = la(abase + k);
                 let i0 = bbase + k * p.b_rs + n;
                 for (var j = 0u; j < 4u; j = j + 1u) {
-                    if (n + j < N) { acc[j] = fma(x, B[i0 + j], acc[j]); }
+                    if (n + j < N) { acc[j] = fma(x, lb(i0 + j), acc[j]); }
                 }
             }
         }
@@ -407,8 +405,67 @@ fn matmul_gemv(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_i
         let n = n0 + lid;
         if (n < N) {
             var v = red[lid];
-            if (p.has_bias == 1u) { v = v + bias[p.bias_off + n]; }
-            C[cbase + n] = activate(v, p.act);
+            if (p.has_bias == 1u) { v = v + lbias(p.bias_off + n); }
+            stc(cbase + n, activate(v, p.act));
+        }
+    }
+}
+
+// ---- SUBGROUPS: matmul_gemv_sg (M == 1, W [N, K] read in place) ---------------------------
+// One subgroup computes one output at a time: its lanes stride K by 4 consecutive k each and
+// subgroupAdd sums them; no workgroup tree, no barrier. Correct for any subgroup size and any
+// mapping of invocations to subgroups (WebGPU promises neither): a lane's rank and its
+// subgroup's lane count come from subgroup scans, and the subgroups of a workgroup take its 16
+// outputs from a workgroup counter, so a subgroup size of 4 or 128 only changes how many
+// subgroups find work.
+
+var<workgroup> next_out: atomic<u32>;
+
+@compute @workgroup_size(256, 1, 1)
+fn matmul_gemv_sg{{SUFFIX}}(@builtin(workgroup_id) wg: vec3<u32>,
+                           @builtin(local_invocation_index) lid: u32) {
+    if (lid == 0u) { atomicStore(&next_out, 0u); }     // (lavapipe does not zero it)
+    workgroupBarrier();
+    let n0 = wg.x * GV_OUT;
+    let bs = bases(wg.z);
+    let abase = bs.x;
+    let bbase = bs.y;
+    let cbase = bs.z;
+    let K = p.K;
+    let k4 = K & ~3u;
+    let rank = subgroupExclusiveAdd(1u);
+    let lanes = subgroupAdd(1u);
+    let step = lanes * 4u;
+    loop {
+        var r = 0u;
+        if (rank == 0u) { r = atomicAdd(&next_out, 1u); }
+        let n = n0 + subgroupMax(r);
+        if (n >= n0 + GV_OUT || n >= p.N) { break; }
+        let wrow = bbase + n * p.b_rs;
+        var acc0 = vec4<f32>(0.0);
+        var acc1 = vec4<f32>(0.0);
+        var k = rank * 4u;
+        for (; k + 3u * step + 3u < k4; k = k + 4u * step) {  // 4 steps: more loads in flight
+            let k1 = k + step;
+            let k2 = k1 + step;
+            let k3 = k2 + step;
+            acc0 = fma(la4(abase + k), lb4(wrow + k), acc0);
+            acc1 = fma(la4(abase + k1), lb4(wrow + k1), acc1);
+            acc0 = fma(la4(abase + k2), lb4(wrow + k2), acc0);
+            acc1 = fma(la4(abase + k3), lb4(wrow + k3), acc1);
+        }
+        for (; k < k4; k = k + step) {
+            acc0 = fma(la4(abase + k), lb4(wrow + k), acc0);
+        }
+        for (var kt = k4 + rank; kt < K; kt = kt + lanes) {      // ragged tail (K % 4)
+            acc0.x = fma(la(abase + kt), lb(wrow + kt), acc0.x);
+        }
+        let acc = acc0 + acc1;
+        let v = subgroupAdd((acc.x + acc.y) + (acc.z + acc.w));
+        if (rank == 0u) {
+            var o = v;
+            if (p.has_bias == 1u) { o = o + lbias(p.bias_off + n); }
+            stc(cbase + n, activate(o, p.act));
         }
     }
 }
