@@ -242,7 +242,7 @@ function unusedBuffer(c, type) {
 // come first; then binding-declaration and pipeline-creation errors (validation scope).
 export function createPipeline(id, name, code) {
   const c = current();
-  const entry = { name, pipeline: null, layout: null, error: null };
+  const entry = { name, pipeline: null, layout: null, error: null, ready: null };
   c.pipelines.set(id, entry);
   const done = scoped(c, `kernel '${name}'`);
   let module, layoutError = null;
@@ -264,7 +264,7 @@ export function createPipeline(id, name, code) {
     done();
   }
   const scope = c.pending[c.pending.length - 1];
-  return Promise.all([module.getCompilationInfo(), scope]).then(([info, other]) => {
+  return entry.ready = Promise.all([module.getCompilationInfo(), scope]).then(([info, other]) => {
     if (other) {                  // reported here: not again at the next run()
       const i = c.errors.indexOf(other);
       if (i >= 0) c.errors.splice(i, 1);
@@ -277,7 +277,7 @@ export function createPipeline(id, name, code) {
       entry.error = layoutError ?? other;
     }
     return entry.error;
-  });
+  }, () => entry.error);
 }
 
 // ---- the one entry point per flush --------------------------------------------------------
@@ -362,14 +362,21 @@ function encode(c, cmds, uniform, gid, used) {
 function nameKernels(c, used) {
   // Name the kernels of a failing batch (Dawn's message names the pipeline label too), with
   // the compile errors of those that failed to compile (when Python could not wait for them).
+  // Their compile checks may settle after the batch's scope: pendingErrors() waits for both.
   const scope = c.pending[c.pending.length - 1];
-  scope.then((msg) => {
+  const renamed = Promise.all([scope, ...[...used].map((p) => p.ready)]).then(([msg]) => {
     const i = msg ? c.errors.indexOf(msg) : -1;
-    if (i < 0) return;
+    if (i < 0) return null;
     const kernels = [...used].map((p) => p.name).join(", ");
     const why = [...used].filter((p) => p.error).map((p) => p.error.replace(/^\w+: /, ""));
     c.errors[i] = msg.replace("dispatch batch", `dispatch batch (kernels: ${kernels})`) +
       (why.length ? "\n" + why.join("\n") : "");
+    return null;
+  }, () => null);
+  c.pending.push(renamed);
+  renamed.then(() => {
+    const i = c.pending.indexOf(renamed);
+    if (i >= 0) c.pending.splice(i, 1);
   });
 }
 
