@@ -1,6 +1,13 @@
 """Serve `import torch` from webtensor: install_as_torch() registers the alias in sys.modules
 for the rest of the process; as_torch() does it for a `with` block and restores sys.modules
-on exit (so real torch, when installed, can be used again afterwards)."""
+on exit (so real torch, when installed, can be used again afterwards).
+
+install_as_torch(cuda="webgpu") also makes "cuda" the WebGPU device for the rest of the
+process: torch.cuda.is_available() is webtensor.webgpu.is_available(), "cuda" / "cuda:0" /
+torch.device("cuda") / .cuda() put tensors and modules there, and those tensors show
+device(type='cuda', index=0) (str "cuda:0", is_cuda True), exactly as torch's CUDA tensors do,
+because scripts test `t.device.type == "cuda"`, pass `t.device.type` to autocast or compare
+str(t.device) with "cuda:0"; "webgpu" keeps meaning the same device."""
 import contextlib
 import sys
 
@@ -50,11 +57,15 @@ def _is_torch_name(name):
     return name == "torch" or name.startswith("torch.")
 
 
-def install_as_torch(force=False):
+def install_as_torch(force=False, cuda=None):
     """Register webtensor as `torch` (and torch.nn, torch.nn.functional, ...) in sys.modules,
     so `import torch` in unchanged model code gets webtensor. Refuses when a different real
-    `torch` is already imported, unless force=True (which then drops every torch.* entry)."""
+    `torch` is already imported, unless force=True (which then drops every torch.* entry).
+    cuda="webgpu": "cuda" means the WebGPU device from now on (module docstring; off by
+    default: torch.cuda.is_available() is False and "cuda" is refused)."""
     import webtensor
+    if cuda is not None:
+        _cuda_means(cuda)
     current = sys.modules.get("torch")
     if current is not None and current is not webtensor:
         if not force:
@@ -93,3 +104,103 @@ def as_torch(reimport=()):
         for n in reimport:
             sys.modules.pop(n, None)
         sys.modules.update(saved)
+
+
+# ---- install_as_torch(cuda="webgpu") ------------------------------------------------------------
+
+def _cuda_means(target):
+    from . import _device, _dispatch
+    if target != "webgpu":
+        raise ValueError(f"install_as_torch(cuda=...): only 'webgpu' can stand for CUDA, got "
+                         f"{target!r}")
+    if "cuda" in _device.DEVICES:
+        return
+    _device.alias_device("cuda", "webgpu")
+    _dispatch.CHAINS["cuda"] = _dispatch.CHAINS["webgpu"]     # the same list (updated in place)
+    from ._tensor import Tensor
+    from ._torch_compat import cuda as cuda_module
+    from .nn import Module
+    cuda_module.__dict__.update(_CUDA_API)     # in place: `import torch.cuda` done before sees it
+    # the methods that refuse CUDA until now
+    Tensor.cuda = _tensor_cuda
+    Tensor.is_cuda = property(lambda self: self._storage.device.type == "cuda")
+    Tensor.get_device = lambda self: 0 if self._storage.device.type == "cuda" else -1
+    Module.cuda = lambda self, device=None: self.to(_cuda_device(device))
+
+
+def _cuda_device(device=None):
+    """torch.device('cuda', index=0) for None / 0 / "cuda" / "cuda:0" / a device; refuses
+    other indices as torch does for a GPU it does not have."""
+    from ._device import device as _dev
+    d = _dev("cuda", device) if isinstance(device, int) else _dev(device or "cuda")
+    if d.type != "cuda" or d.index not in (None, 0):
+        raise RuntimeError(f"CUDA error: invalid device ordinal ({d}: webtensor's 'cuda' is the "
+                           "one WebGPU device, cuda:0)")
+    return d
+
+
+def _tensor_cuda(self, device=None, non_blocking=False, memory_format=None):
+    return self.to(_cuda_device(device))
+
+
+def _need_gpu():
+    from . import webgpu
+    if not webgpu.is_available():
+        from .backends.webgpu import _host
+        h = _host.current()
+        why = _host._state["error"] or (h is not None and h.lost and f"the device was lost "
+                                        f"({h.lost})") or "no WebGPU adapter"
+        raise RuntimeError(f"No CUDA GPUs are available (webtensor: 'cuda' is the WebGPU "
+                           f"device here: {why})")
+
+
+def _cuda_is_available():
+    from . import webgpu
+    return webgpu.is_available()
+
+
+def _device_count():
+    return 1 if _cuda_is_available() else 0
+
+
+def _current_device():
+    _need_gpu()
+    return 0
+
+
+def _get_device_name(device=None):
+    from . import webgpu
+    _cuda_device(device)
+    _need_gpu()
+    return webgpu.adapter_info()["adapter"] or "WebGPU adapter"
+
+
+def _set_device(device):
+    _cuda_device(device)
+
+
+def _synchronize(device=None):
+    from . import webgpu
+    webgpu.synchronize()
+
+
+def _empty_cache():
+    from . import webgpu
+    webgpu.empty_cache()
+
+
+def _memory_allocated(device=None):
+    from . import webgpu
+    return webgpu.memory_stats()["live_bytes"]
+
+
+def _is_initialized():
+    from .backends.webgpu import _host
+    return _host.current() is not None
+
+
+_CUDA_API = {"is_available": _cuda_is_available, "device_count": _device_count,
+             "current_device": _current_device, "get_device_name": _get_device_name,
+             "set_device": _set_device, "synchronize": _synchronize,
+             "empty_cache": _empty_cache, "memory_allocated": _memory_allocated,
+             "is_initialized": _is_initialized}

@@ -1,0 +1,123 @@
+"""install_as_torch(cuda="webgpu"): an unchanged PyTorch-style script that picks CUDA when
+torch.cuda.is_available() runs on the WebGPU device, with the same results as on the CPU; without
+the option "cuda" is refused as before. Each case runs in a subprocess (the alias is for the rest
+of the process)."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import webtensor
+
+PKG = str(Path(webtensor.__file__).resolve().parents[1])
+
+# A script written for torch, untouched: it only ever says "cuda".
+SCRIPT = '''
+import json
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+device = "cuda" if torch.cuda.is_available() else "cpu"
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 4, 3, padding=1)
+        self.fc = nn.Linear(4 * 4 * 4, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv(x)), 2)
+        return F.log_softmax(self.fc(x.flatten(1)), dim=1)
+
+
+torch.manual_seed(0)
+model = Net().to(device).eval()
+x = torch.randn(3, 1, 8, 8, device=device)
+with torch.no_grad():
+    y = model(x)
+if torch.cuda.is_available():
+    torch.cuda.synchronize()
+    print("GPU", torch.cuda.device_count(), torch.cuda.current_device(),
+          torch.cuda.get_device_name(0))
+print("ON", json.dumps([device, y.device.type, str(y.device), y.is_cuda,
+                        str(next(model.parameters()).device)]))
+print("OUT", json.dumps(y.cpu().tolist()))
+'''
+
+# After the script, in the same process: the rest of the torch.cuda surface scripts touch.
+DETAILS = '''
+import torch
+from webtensor import webgpu
+a = torch.ones(2, 3).cuda()
+assert a.device == torch.device("cuda") == torch.device("cuda:0") == torch.device("webgpu")
+assert a.device.type == "cuda" and a.device.index == 0 and a.get_device() == 0
+assert repr(a.device) == "device(type='cuda', index=0)", repr(a.device)
+assert "device='cuda:0'" in repr(a), repr(a)
+b = torch.arange(6.0).to("webgpu")                     # the device's own name: the same device
+assert b.device.type == "cuda" and (a + b.view(2, 3)).sum().item() == 21.0
+c = torch.zeros(4, device=torch.device("cuda", 0)) + 1
+assert c.is_cuda and not c.cpu().is_cuda and c.cpu().get_device() == -1
+assert torch.nn.Linear(2, 2).cuda().weight.is_cuda
+assert torch.cuda.memory_allocated() == webgpu.memory_stats()["live_bytes"] > 0
+assert torch.cuda.is_initialized()
+for bad in (lambda: a.cuda(1), lambda: torch.cuda.set_device("cuda:1")):
+    try:
+        bad()
+    except RuntimeError as e:
+        assert "invalid device ordinal" in str(e), e
+    else:
+        raise AssertionError("cuda:1 accepted")
+print("DETAILS-OK")
+'''
+
+# Without the option: nothing changes.
+REFUSED = '''
+import torch
+assert torch.cuda.is_available() is False and torch.cuda.device_count() == 0
+try:
+    torch.ones(2).to("cuda")
+except RuntimeError as e:
+    assert "'cuda' is not available" in str(e), e
+else:
+    raise AssertionError("'cuda' accepted without install_as_torch(cuda=...)")
+try:
+    torch.ones(2).cuda()
+except NotImplementedError as e:
+    assert "CUDA is not available" in str(e), e
+else:
+    raise AssertionError(".cuda() accepted")
+print("REFUSED-OK")
+'''
+
+
+def _run(tmp_path, install, *codes):
+    files = []
+    for i, code in enumerate(codes):
+        files.append(tmp_path / f"part{i}.py")
+        files[-1].write_text(code)
+    boot = (f"import sys, runpy; sys.path.insert(0, {PKG!r}); import webtensor; "
+            f"webtensor.install_as_torch({install})\n"
+            f"for f in {[str(f) for f in files]!r}: runpy.run_path(f, run_name='__main__')")
+    r = subprocess.run([sys.executable, "-c", boot], capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = dict(line.split(" ", 1) for line in r.stdout.splitlines() if " " in line)
+    return r.stdout, lines
+
+
+def test_unchanged_script_lands_on_webgpu(tmp_path):
+    out, gpu = _run(tmp_path, "cuda='webgpu'", SCRIPT, DETAILS)
+    assert json.loads(gpu["ON"]) == ["cuda", "cuda", "cuda:0", True, "cuda:0"], out
+    count, current, name = gpu["GPU"].split(" ", 2)
+    assert (count, current) == ("1", "0") and name == webtensor.webgpu.adapter_info()["adapter"]
+    assert "DETAILS-OK" in out
+
+    out, cpu = _run(tmp_path, "", SCRIPT, REFUSED)
+    assert json.loads(cpu["ON"]) == ["cpu", "cpu", "cpu", False, "cpu"], out
+    assert "REFUSED-OK" in out
+    y_gpu, y_cpu = json.loads(gpu["OUT"]), json.loads(cpu["OUT"])
+    assert len(y_gpu) == 3
+    for rg, rc in zip(y_gpu, y_cpu):
+        assert all(abs(a - b) <= 1e-5 * (1 + abs(b)) for a, b in zip(rg, rc)), (rg, rc)
