@@ -146,12 +146,8 @@ def _tensor_cuda(self, device=None, non_blocking=False, memory_format=None):
 def _need_gpu():
     from . import webgpu
     if not webgpu.is_available():
-        from .backends.webgpu import _host
-        h = _host.current()
-        why = _host._state["error"] or (h is not None and h.lost and f"the device was lost "
-                                        f"({h.lost})") or "no WebGPU adapter"
         raise RuntimeError(f"No CUDA GPUs are available (webtensor: 'cuda' is the WebGPU "
-                           f"device here: {why})")
+                           f"device here: {webgpu.unavailable_reason()})")
 
 
 def _cuda_is_available():
@@ -195,8 +191,8 @@ def _memory_allocated(device=None):
 
 
 def _is_initialized():
-    from .backends.webgpu import _host
-    return _host.current() is not None
+    from . import webgpu
+    return webgpu.is_initialized()
 
 
 _CUDA_API = {"is_available": _cuda_is_available, "device_count": _device_count,

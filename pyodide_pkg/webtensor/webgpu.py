@@ -30,6 +30,22 @@ def is_available():
         return False
 
 
+def is_initialized():
+    """True once the device was created (torch.cuda.is_initialized)."""
+    return _host.current() is not None
+
+
+def unavailable_reason():
+    """Why is_available() is False (a sentence), or None when it is True."""
+    if is_available():
+        return None
+    h = _host.current()
+    if h is not None:
+        return f"the WebGPU device was lost ({h.lost})"
+    return _host._state["error"] or ("in a page without JSPI, `await webtensor.webgpu.init()` "
+                                     "creates the device")
+
+
 async def init():
     """Create the WebGPU device without blocking; in a browser page without JSPI, call this
     (`await webtensor.webgpu.init()`) before the first tensor goes to "webgpu". After the
