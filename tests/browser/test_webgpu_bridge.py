@@ -370,8 +370,9 @@ def test_webgpu_device_on_a_page(run_webgpu):
         out[-3000:]
 
 
-# Faults at the tensor level on the page: an allocation past the adapter's limit is
-# torch.OutOfMemoryError and the device (and the tensors made before) stay usable; then the
+# Faults at the tensor level on the page: an allocation past the adapter's limit, or one that
+# WebGPU refuses (its error scope, reported at the next read), is torch.OutOfMemoryError and
+# the device (and the tensors made before) stay usable; then the
 # device is lost (the bridge's destroyDevice, reported through device.lost): every op, read
 # (sync and async) and allocation raises a RuntimeError naming the loss, init() says why no new
 # device is made, the CPU keeps working.
@@ -399,10 +400,21 @@ except torch.OutOfMemoryError as e:
     print("OOM-OK", e)
 else:
     raise AssertionError("no OutOfMemoryError")
+host = _host.get()
+limit = lim["maxBufferSize"]
+host.info["limits"]["maxBufferSize"] = 2 ** 62         # Python's check bypassed: WebGPU refuses
+big = torch.empty(limit // 4 + 1024, device="webgpu")  # reported by the error scope at a read
+host.info["limits"]["maxBufferSize"] = limit
+try:
+    got.tolist()
+except torch.OutOfMemoryError as e:
+    print("OOM-SCOPE-OK", str(e)[:160])
+else:
+    raise AssertionError("WebGPU's refusal was not reported")
+del big
 assert torch.allclose(gmodel(gx).cpu(), want, atol=1e-5) and torch.allclose(got.cpu(), want, atol=1e-5)
 print("USABLE-AFTER-OOM-OK")
 
-host = _host.get()
 host._bridge.destroyDevice()
 for _ in range(100):
     if host.lost is not None:
@@ -440,8 +452,8 @@ print("LOST-TENSORS-OK")
 def test_tensor_faults_on_a_page(run_webgpu):
     code, out, _ = run_webgpu(TENSOR_FAULTS)
     assert code == 0, out[-3000:]
-    assert "OOM-OK" in out and "USABLE-AFTER-OOM-OK" in out and "LOST-TENSORS-OK" in out, \
-        out[-3000:]
+    for marker in ("OOM-OK", "OOM-SCOPE-OK", "USABLE-AFTER-OOM-OK", "LOST-TENSORS-OK"):
+        assert marker in out, (marker, out[-3000:])
     assert out.count("RAISES") == 8 and "reload the page" in out, out[-3000:]
 
 

@@ -1,5 +1,5 @@
-"""Faults of the webgpu device: no adapter, a buffer past the adapter's limit, a WGSL error, and
-the pool's leak check."""
+"""Faults of the webgpu device: no adapter, a buffer past the adapter's limit or refused by the
+device, a WGSL error, the device lost mid-run, and the pool's leak check."""
 import gc
 import os
 import subprocess
@@ -46,6 +46,22 @@ def test_buffer_past_the_limit_is_out_of_memory():
     with pytest.raises(torch.OutOfMemoryError, match="exceeds the adapter's limit"):
         torch.empty(limit // 4 + 1024, device=DEV)
     assert (torch.ones(3, device=DEV) * 2).tolist() == [2.0, 2.0, 2.0]     # still usable
+
+
+def test_buffer_the_device_refuses_is_out_of_memory(monkeypatch):
+    """Python's limit check bypassed: WebGPU's own refusal (an error scope / validation error)
+    is torch.OutOfMemoryError too; tensors made before, the pool and the device stay usable."""
+    made_before = torch.arange(6.0, device=DEV)
+    before = webgpu.memory_stats()
+    host = _host.get()
+    monkeypatch.setattr(host, "max_buffer", 2 ** 62)
+    with pytest.raises(torch.OutOfMemoryError, match="could not allocate|out of memory"):
+        torch.empty(webgpu.adapter_info()["limits"]["maxBufferSize"] // 4 + 1024, device=DEV)
+    after = webgpu.memory_stats()
+    assert (after["live_buffers"], after["live_bytes"]) == (before["live_buffers"],
+                                                            before["live_bytes"])
+    assert (made_before * 2).tolist() == [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
+    assert (torch.ones(3, device=DEV) + made_before[:3]).tolist() == [1.0, 2.0, 3.0]
 
 
 def test_wgsl_error_names_the_kernel():
