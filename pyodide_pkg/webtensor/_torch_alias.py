@@ -120,9 +120,10 @@ def _cuda_means(target):
     from ._tensor import Tensor
     from ._torch_compat import cuda as cuda_module
     from .nn import Module
-    cuda_module.__dict__.update(_CUDA_API)     # in place: `import torch.cuda` done before sees it
+    cuda_module.__dict__.update(_cuda_api())   # in place: `import torch.cuda` done before sees it
     # the methods that refuse CUDA until now
-    Tensor.cuda = _tensor_cuda
+    Tensor.cuda = lambda self, device=None, non_blocking=False, memory_format=None: \
+        self.to(_cuda_device(device))
     Tensor.is_cuda = property(lambda self: self._storage.device.type == "cuda")
     Tensor.get_device = lambda self: 0 if self._storage.device.type == "cuda" else -1
     Module.cuda = lambda self, device=None: self.to(_cuda_device(device))
@@ -139,64 +140,36 @@ def _cuda_device(device=None):
     return d
 
 
-def _tensor_cuda(self, device=None, non_blocking=False, memory_format=None):
-    return self.to(_cuda_device(device))
-
-
-def _need_gpu():
+def _cuda_api():
+    """torch.cuda's functions for the WebGPU device (the rest raise, naming the function)."""
     from . import webgpu
-    if not webgpu.is_available():
-        raise RuntimeError(f"No CUDA GPUs are available (webtensor: 'cuda' is the WebGPU "
-                           f"device here: {webgpu.unavailable_reason()})")
+    from ._torch_compat import unsupported
 
+    def need_gpu():
+        if not webgpu.is_available():
+            raise RuntimeError(f"No CUDA GPUs are available (webtensor: 'cuda' is the WebGPU "
+                               f"device here: {webgpu.unavailable_reason()})")
 
-def _cuda_is_available():
-    from . import webgpu
-    return webgpu.is_available()
+    def current_device():
+        need_gpu()
+        return 0
 
+    def get_device_name(device=None):
+        _cuda_device(device)
+        need_gpu()
+        return webgpu.adapter_info()["adapter"] or "WebGPU adapter"
 
-def _device_count():
-    return 1 if _cuda_is_available() else 0
+    def __getattr__(attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        raise unsupported(f"torch.cuda.{attr}", "'cuda' is the WebGPU device here; this part "
+                          "of torch.cuda is not provided")
 
-
-def _current_device():
-    _need_gpu()
-    return 0
-
-
-def _get_device_name(device=None):
-    from . import webgpu
-    _cuda_device(device)
-    _need_gpu()
-    return webgpu.adapter_info()["adapter"] or "WebGPU adapter"
-
-
-def _set_device(device):
-    _cuda_device(device)
-
-
-def _synchronize(device=None):
-    from . import webgpu
-    webgpu.synchronize()
-
-
-def _empty_cache():
-    from . import webgpu
-    webgpu.empty_cache()
-
-
-def _memory_allocated(device=None):
-    from . import webgpu
-    return webgpu.memory_stats()["live_bytes"]
-
-
-def _is_initialized():
-    from . import webgpu
-    return webgpu.is_initialized()
-
-
-_CUDA_API = {"is_available": _cuda_is_available, "device_count": _device_count,
-             "current_device": _current_device, "get_device_name": _get_device_name,
-             "set_device": _set_device, "synchronize": _synchronize,
-             "empty_cache": _empty_cache, "memory_allocated": _memory_allocated,
-             "is_initialized": _is_initialized}
+    return {"is_available": webgpu.is_available,
+            "device_count": lambda: 1 if webgpu.is_available() else 0,
+            "current_device": current_device, "get_device_name": get_device_name,
+            "set_device": lambda device: _cuda_device(device) and None,
+            "synchronize": lambda device=None: webgpu.synchronize(),
+            "empty_cache": webgpu.empty_cache,
+            "memory_allocated": lambda device=None: webgpu.memory_stats()["live_bytes"],
+            "is_initialized": webgpu.is_initialized, "__getattr__": __getattr__}

@@ -380,8 +380,16 @@ TENSOR_FAULTS = r'''
 import asyncio
 import webtensor as torch
 from webtensor import webgpu
-from webtensor.backends.webgpu import _host
-await webgpu.init()
+from webtensor.backends.webgpu import _host, host_browser
+orig = host_browser.can_run_sync
+host_browser.can_run_sync = lambda: False      # a page without JSPI, before init()
+try:
+    assert webgpu.is_available() is False and "init()" in webgpu.unavailable_reason()
+finally:
+    host_browser.can_run_sync = orig
+await webgpu.init()                            # asking first did not spoil it
+assert webgpu.is_available() is True
+print("AVAILABLE-AFTER-INIT-OK")
 x = torch.randn(5, 8)
 model = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.GELU(), torch.nn.Linear(16, 4))
 want = model(x)
@@ -452,7 +460,8 @@ print("LOST-TENSORS-OK")
 def test_tensor_faults_on_a_page(run_webgpu):
     code, out, _ = run_webgpu(TENSOR_FAULTS)
     assert code == 0, out[-3000:]
-    for marker in ("OOM-OK", "OOM-SCOPE-OK", "USABLE-AFTER-OOM-OK", "LOST-TENSORS-OK"):
+    for marker in ("AVAILABLE-AFTER-INIT-OK", "OOM-OK", "OOM-SCOPE-OK", "USABLE-AFTER-OOM-OK",
+                   "LOST-TENSORS-OK"):
         assert marker in out, (marker, out[-3000:])
     assert out.count("RAISES") == 8 and "reload the page" in out, out[-3000:]
 

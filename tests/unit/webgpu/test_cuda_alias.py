@@ -37,6 +37,12 @@ for bad in (lambda: a.cuda(1), lambda: torch.cuda.set_device("cuda:1")):
         assert "invalid device ordinal" in str(e), e
     else:
         raise AssertionError("cuda:1 accepted")
+try:
+    torch.cuda.get_device_properties(0)
+except NotImplementedError as e:
+    assert "torch.cuda.get_device_properties" in str(e) and "WebGPU" in str(e), e
+else:
+    raise AssertionError("an unprovided torch.cuda function did not raise")
 print("DETAILS-OK")
 '''
 
