@@ -156,7 +156,8 @@ def main(argv=None) -> int:
     ap.add_argument("root", nargs="?", type=Path, default=BUILD_SITE)
     ap.add_argument("--port", type=int, default=int(os.environ.get("WEBTENSOR_DEMO_PORT", "0")))
     ap.add_argument("--headless", action="store_true")
-    ap.add_argument("--timeout", type=float, default=300, help="per page, seconds")
+    ap.add_argument("--timeout", type=float, default=900,
+                    help="per page, seconds (SwiftShader runs the WebGPU models page in ~500 s)")
     ap.add_argument("--isolate", action="store_true",
                     help="send COOP/COEP (crossOriginIsolated, for threads experiments; "
                          "the demo itself needs no special headers)")
