@@ -3,6 +3,7 @@ torch.cuda.is_available() runs on the WebGPU device, with the same results as on
 the option "cuda" is refused as before. Each case runs in a subprocess (the alias is for the rest
 of the process)."""
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -66,7 +67,26 @@ print("REFUSED-OK")
 '''
 
 
-def _run(tmp_path, install, *codes):
+# The option on a machine without a WebGPU adapter: the script stays on the CPU, and asking
+# for "cuda" anyway is a clear error.
+NO_GPU = '''
+import torch
+assert torch.cuda.is_available() is False and torch.cuda.device_count() == 0
+for what, f in (("to", lambda: torch.ones(2).to("cuda")),
+                ("name", lambda: torch.cuda.get_device_name(0))):
+    try:
+        f()
+    except RuntimeError as e:
+        assert "not available" in str(e), (what, e)
+    else:
+        raise AssertionError(f"{what}: 'cuda' accepted without an adapter")
+print("NO-GPU-OK")
+'''
+NO_ADAPTER = {"VK_ICD_FILENAMES": "/nonexistent/icd.json", "VK_DRIVER_FILES": "/nonexistent/icd.json",
+              "WGPU_BACKEND_TYPE": "Vulkan"}
+
+
+def _run(tmp_path, install, *codes, env=None):
     files = []
     for i, code in enumerate(codes):
         files.append(tmp_path / f"part{i}.py")
@@ -75,7 +95,7 @@ def _run(tmp_path, install, *codes):
             f"webtensor.install_as_torch({install})\n"
             f"for f in {[str(f) for f in files]!r}: runpy.run_path(f, run_name='__main__')")
     r = subprocess.run([sys.executable, "-c", boot], capture_output=True, text=True,
-                       timeout=300)
+                       timeout=300, env=dict(os.environ, **(env or {})))
     assert r.returncode == 0, r.stdout + r.stderr
     lines = dict(line.split(" ", 1) for line in r.stdout.splitlines() if " " in line)
     return r.stdout, lines
@@ -95,3 +115,9 @@ def test_unchanged_script_lands_on_webgpu(tmp_path):
     assert len(y_gpu) == 3
     for rg, rc in zip(y_gpu, y_cpu):
         assert all(abs(a - b) <= 1e-5 * (1 + abs(b)) for a, b in zip(rg, rc)), (rg, rc)
+
+
+def test_option_without_an_adapter_stays_on_the_cpu(tmp_path):
+    out, lines = _run(tmp_path, "cuda='webgpu'", SCRIPT, NO_GPU, env=NO_ADAPTER)
+    assert json.loads(lines["ON"]) == ["cpu", "cpu", "cpu", False, "cpu"], out
+    assert "NO-GPU-OK" in out
