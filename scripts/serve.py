@@ -5,6 +5,11 @@ the demo pages (quickstart, models) in headless Chromium and print their results
   python scripts/serve.py [ROOT] [--port N]              serve until Ctrl-C (default build/site)
   python scripts/serve.py [ROOT] --headless [--timeout S] run the demo pages, print, exit
 
+--headless opens the quickstart, the models page on the CPU and the models page on WebGPU
+(?device=webgpu; Chromium runs with --enable-unsafe-webgpu: SwiftShader's adapter where there
+is no GPU, smoke speed only) and prints, for each models page, the device and the adapter
+that ran it.
+
 Also imported by tests/browser (start_server, launch_chromium, run_page).
 """
 from __future__ import annotations
@@ -26,6 +31,7 @@ CHROMIUM = os.environ.get("WEBTENSOR_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-quic"]
+WEBGPU_ARGS = ["--enable-unsafe-webgpu"]      # WebGPU in headless Chromium (--headless)
 MIME = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
     ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
@@ -85,30 +91,57 @@ def run_page(page, url: str, name: str = "index.html", timeout_s: float = 180) -
             "error": page.text_content("#error") or "", "console": console}
 
 
-# what --headless prints of each page's result
+# what --headless prints of each page's result (keyed by the page's file name)
 _SHOW = {"index.html": ("matmul", "softmax", "backend", "isa", "compute_ms",
                         "webtensor_version", "wasm_features", "timings"),
          "models.html": ("digits", "minilm", "smollm2", "timings")}
 _HIDE = {"predictions", "similarity", "new_ids"}
+PAGES = ("index.html", "models.html", "models.html?device=webgpu")
 
 
-def headless(url: str, timeout_s: float, pages=("index.html", "models.html")) -> int:
+def ran_on(result: dict) -> str:
+    """A models page's device line: the device, the adapter, and why not WebGPU when it was
+    asked for and the page fell back to the CPU."""
+    device, adapter = result.get("device"), result.get("adapter")
+    line = f"device {device}"
+    if adapter:
+        line += f", adapter {adapter.get('name')!r}"
+        extra = [adapter.get("backend") or ""] + (["a software/fallback adapter: timings are "
+                                                   "not GPU speed"] if adapter.get("fallback")
+                                                  else [])
+        line += "".join(f" ({x})" for x in extra if x)
+    if result.get("requested_device") == "webgpu" and device != "webgpu":
+        line += f" (WebGPU was asked for: {result.get('webgpu_error') or 'not available'})"
+    return line
+
+
+def report(name: str, out: dict, seconds: float) -> list[str]:
+    """The lines --headless prints for one page's run_page() result."""
+    lines = [f"{name}: {out['status']}  ({seconds:.1f} s in headless Chromium)"]
+    result = out["result"]
+    if not result:
+        return lines
+    if "device" in result:
+        lines.append(f"  ran on             {ran_on(result)}")
+    for key in _SHOW.get(name.split("?", 1)[0], ()):
+        v = result.get(key)
+        if isinstance(v, dict):
+            v = {k: x for k, x in v.items() if k not in _HIDE}
+        lines.append(f"  {key:18} {json.dumps(v)}")
+    return lines
+
+
+def headless(url: str, timeout_s: float, pages=PAGES) -> int:
     from playwright.sync_api import sync_playwright
 
     failed = 0
     with sync_playwright() as p:
-        browser = launch_chromium(p)
+        browser = launch_chromium(p, WEBGPU_ARGS)
         try:
             for name in pages:
                 t0 = time.monotonic()
                 out = run_page(browser.new_page(), url, name, timeout_s)
-                print(f"{name}: {out['status']}  ({time.monotonic() - t0:.1f} s in headless "
-                      f"Chromium)")
-                for key in _SHOW[name] if out["result"] else ():
-                    v = out["result"].get(key)
-                    if isinstance(v, dict):
-                        v = {k: x for k, x in v.items() if k not in _HIDE}
-                    print(f"  {key:18} {json.dumps(v)}")
+                print("\n".join(report(name, out, time.monotonic() - t0)), flush=True)
                 if out["status"] != "done":
                     failed = 1
                     print(out["error"], file=sys.stderr)
@@ -123,7 +156,8 @@ def main(argv=None) -> int:
     ap.add_argument("root", nargs="?", type=Path, default=BUILD_SITE)
     ap.add_argument("--port", type=int, default=int(os.environ.get("WEBTENSOR_DEMO_PORT", "0")))
     ap.add_argument("--headless", action="store_true")
-    ap.add_argument("--timeout", type=float, default=300, help="per page, seconds")
+    ap.add_argument("--timeout", type=float, default=900,
+                    help="per page, seconds (SwiftShader runs the WebGPU models page in ~500 s)")
     ap.add_argument("--isolate", action="store_true",
                     help="send COOP/COEP (crossOriginIsolated, for threads experiments; "
                          "the demo itself needs no special headers)")

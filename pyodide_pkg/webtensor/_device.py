@@ -21,6 +21,7 @@ class device:
         if ":" in type:
             type, idx = type.split(":", 1)
             index = int(idx)
+        type = ALIASES.get(type, type)
         if type not in DEVICES:
             raise RuntimeError(f"webtensor: device type {type!r} is not available "
                                f"(registered: {', '.join(DEVICES)})")
@@ -30,16 +31,18 @@ class device:
     def __eq__(self, other):
         if isinstance(other, str):
             other = device(other)
-        return isinstance(other, device) and other.type == self.type
+        return isinstance(other, device) and \
+            ALIASES.get(other.type, other.type) == ALIASES.get(self.type, self.type)
 
     def __hash__(self):
-        return hash(self.type)
+        return hash(ALIASES.get(self.type, self.type))
 
     def __repr__(self):
-        return f"device(type='{self.type}')"
+        idx = "" if self.index is None else f", index={self.index}"
+        return f"device(type='{self.type}'{idx})"
 
     def __str__(self):
-        return self.type
+        return self.type if self.index is None else f"{self.type}:{self.index}"
 
 
 class DeviceType:
@@ -61,6 +64,7 @@ class DeviceType:
 
 
 DEVICES = {}
+ALIASES = {}      # a device type's first name -> the name it shows now (alias_device)
 # True once a storage of a device other than the CPU exists (or an autograd layer is
 # installed): until then the dispatcher skips its scan of the arguments, so a CPU-only program
 # pays one check per dispatch for devices and autograd together.
@@ -91,6 +95,16 @@ def register_device(name, storage_class, storage, read_bytes, from_bytes, read_b
                                        graphs)
     entry.device = storage_class.device = device(name)
     return entry.device
+
+
+def alias_device(name, target):
+    """Let `name` mean registered device type `target` from now on, and make its tensors show
+    `name` with index 0 (t.device == device(type='cuda', index=0)): the torch alias's
+    install_as_torch(cuda="webgpu"). Both names keep working."""
+    entry = DEVICES[target]
+    DEVICES[name] = entry
+    ALIASES[target] = name
+    entry.device.type, entry.device.index = name, 0
 
 
 def as_device(d):

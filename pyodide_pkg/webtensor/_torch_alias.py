@@ -1,6 +1,13 @@
 """Serve `import torch` from webtensor: install_as_torch() registers the alias in sys.modules
 for the rest of the process; as_torch() does it for a `with` block and restores sys.modules
-on exit (so real torch, when installed, can be used again afterwards)."""
+on exit (so real torch, when installed, can be used again afterwards).
+
+install_as_torch(cuda="webgpu") also makes "cuda" the WebGPU device for the rest of the
+process: torch.cuda.is_available() is webtensor.webgpu.is_available(), "cuda" / "cuda:0" /
+torch.device("cuda") / .cuda() put tensors and modules there, and those tensors show
+device(type='cuda', index=0) (str "cuda:0", is_cuda True), exactly as torch's CUDA tensors do,
+because scripts test `t.device.type == "cuda"`, pass `t.device.type` to autocast or compare
+str(t.device) with "cuda:0"; "webgpu" keeps meaning the same device."""
 import contextlib
 import sys
 
@@ -50,11 +57,15 @@ def _is_torch_name(name):
     return name == "torch" or name.startswith("torch.")
 
 
-def install_as_torch(force=False):
+def install_as_torch(force=False, cuda=None):
     """Register webtensor as `torch` (and torch.nn, torch.nn.functional, ...) in sys.modules,
     so `import torch` in unchanged model code gets webtensor. Refuses when a different real
-    `torch` is already imported, unless force=True (which then drops every torch.* entry)."""
+    `torch` is already imported, unless force=True (which then drops every torch.* entry).
+    cuda="webgpu": "cuda" means the WebGPU device from now on (module docstring; off by
+    default: torch.cuda.is_available() is False and "cuda" is refused)."""
     import webtensor
+    if cuda is not None:
+        _cuda_means(cuda)
     current = sys.modules.get("torch")
     if current is not None and current is not webtensor:
         if not force:
@@ -93,3 +104,72 @@ def as_torch(reimport=()):
         for n in reimport:
             sys.modules.pop(n, None)
         sys.modules.update(saved)
+
+
+# ---- install_as_torch(cuda="webgpu") ------------------------------------------------------------
+
+def _cuda_means(target):
+    from . import _device, _dispatch
+    if target != "webgpu":
+        raise ValueError(f"install_as_torch(cuda=...): only 'webgpu' can stand for CUDA, got "
+                         f"{target!r}")
+    if "cuda" in _device.DEVICES:
+        return
+    _device.alias_device("cuda", "webgpu")
+    _dispatch.CHAINS["cuda"] = _dispatch.CHAINS["webgpu"]     # the same list (updated in place)
+    from ._tensor import Tensor
+    from ._torch_compat import cuda as cuda_module
+    from .nn import Module
+    cuda_module.__dict__.update(_cuda_api())   # in place: `import torch.cuda` done before sees it
+    # the methods that refuse CUDA until now
+    Tensor.cuda = lambda self, device=None, non_blocking=False, memory_format=None: \
+        self.to(_cuda_device(device))
+    Tensor.is_cuda = property(lambda self: self._storage.device.type == "cuda")
+    Tensor.get_device = lambda self: 0 if self._storage.device.type == "cuda" else -1
+    Module.cuda = lambda self, device=None: self.to(_cuda_device(device))
+
+
+def _cuda_device(device=None):
+    """torch.device('cuda', index=0) for None / 0 / "cuda" / "cuda:0" / a device; refuses
+    other indices as torch does for a GPU it does not have."""
+    from ._device import device as _dev
+    d = _dev("cuda", device) if isinstance(device, int) else _dev(device or "cuda")
+    if d.type != "cuda" or d.index not in (None, 0):
+        raise RuntimeError(f"CUDA error: invalid device ordinal ({d}: webtensor's 'cuda' is the "
+                           "one WebGPU device, cuda:0)")
+    return d
+
+
+def _cuda_api():
+    """torch.cuda's functions for the WebGPU device (the rest raise, naming the function)."""
+    from . import webgpu
+    from ._torch_compat import unsupported
+
+    def need_gpu():
+        if not webgpu.is_available():
+            raise RuntimeError(f"No CUDA GPUs are available (webtensor: 'cuda' is the WebGPU "
+                               f"device here: {webgpu.unavailable_reason()})")
+
+    def current_device():
+        need_gpu()
+        return 0
+
+    def get_device_name(device=None):
+        _cuda_device(device)
+        need_gpu()
+        return webgpu.adapter_info()["adapter"] or "WebGPU adapter"
+
+    def __getattr__(attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        raise unsupported(f"torch.cuda.{attr}", "'cuda' is the WebGPU device here; this part "
+                          "of torch.cuda is not provided")
+
+    return {"is_available": webgpu.is_available,
+            "device_count": lambda: 1 if webgpu.is_available() else 0,
+            "current_device": current_device, "get_device_name": get_device_name,
+            "set_device": lambda device: _cuda_device(device) and None,
+            "synchronize": lambda device=None: webgpu.synchronize(),
+            "empty_cache": webgpu.empty_cache,
+            "memory_allocated": lambda device=None: webgpu.memory_stats()["live_bytes"],
+            "is_initialized": webgpu.is_initialized, "__getattr__": __getattr__}

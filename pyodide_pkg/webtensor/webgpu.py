@@ -1,4 +1,11 @@
-"""webtensor.webgpu: the WebGPU device's state (torch.cuda's role for device "webgpu")."""
+"""webtensor.webgpu: the WebGPU device's state (torch.cuda's role for device "webgpu").
+
+A lost device (driver reset, GPU removed, `device.destroy()`) stays lost for the process / page:
+every op, read and allocation on it raises RuntimeError naming the loss, is_available() turns
+False and init() says why no new device is made (see _lost). The CPU is untouched.
+"""
+import sys
+
 from .backends.webgpu import _host, fallback as _fallback, storage as _storage
 
 
@@ -10,18 +17,53 @@ def set_cpu_fallback(enabled=True):
 
 
 def is_available():
-    """True if a WebGPU adapter and device can be had (creates the host); never raises."""
+    """True if a WebGPU adapter and device can be had and the device is not lost (creates the
+    host); never raises. In a page without JSPI it is False until `await init()` has run
+    (asking first does not spoil that)."""
+    if _host.current() is None and sys.platform == "emscripten":
+        from .backends.webgpu.host_browser import can_run_sync
+        if not can_run_sync():
+            return False
     try:
-        _host.get()
-        return True
+        return _host.get().lost is None
     except Exception:  # noqa: BLE001
         return False
 
 
+def is_initialized():
+    """True once the device was created (torch.cuda.is_initialized)."""
+    return _host.current() is not None
+
+
+def unavailable_reason():
+    """Why is_available() is False (a sentence), or None when it is True."""
+    if is_available():
+        return None
+    h = _host.current()
+    if h is not None:
+        return f"the WebGPU device was lost ({h.lost})"
+    return _host._state["error"] or ("in a page without JSPI, `await webtensor.webgpu.init()` "
+                                     "creates the device")
+
+
 async def init():
     """Create the WebGPU device without blocking; in a browser page without JSPI, call this
-    (`await webtensor.webgpu.init()`) before the first tensor goes to "webgpu"."""
+    (`await webtensor.webgpu.init()`) before the first tensor goes to "webgpu". After the
+    device was lost it raises RuntimeError saying why no new one is made."""
+    h = _host.current()
+    if h is not None and h.lost is not None:
+        raise _lost(h)
     await _host.init()
+
+
+def _lost(h):
+    # Why not a fresh device: tensors made on the lost one (a model's weights) keep buffer
+    # handles that a new device would give to other buffers, and nothing checks an op's inputs
+    # against the device that runs it; the kernels' pipeline caches and the buffer pool hold
+    # the lost device's objects too. So the loss is final for this process / page.
+    return RuntimeError(f"webtensor: the WebGPU device was lost ({h.lost}); this process keeps "
+                        "no second device: restart Python or reload the page, then move the "
+                        "tensors there again from the CPU (tensors on the CPU are unaffected)")
 
 
 def adapter_info():
@@ -41,7 +83,9 @@ def empty_cache():
 
 
 def synchronize():
-    """Submit every recorded dispatch (reads synchronise by themselves)."""
+    """Submit every recorded dispatch (reads synchronise by themselves). Raises if the device
+    was lost."""
     h = _host.current()
     if h is not None:
+        h.check()
         h.flush()

@@ -409,3 +409,126 @@ def test_float16_and_subgroup_kernels(run_webgpu):
     code, out, _ = run_webgpu(F16_SUBGROUPS)
     assert code == 0, out[-3000:]
     assert "F16-SG-OK" in out, out[-3000:]
+
+
+# Faults at the tensor level on the page: an allocation past the adapter's limit, or one that
+# WebGPU refuses (its error scope, reported at the next read), is torch.OutOfMemoryError and
+# the device (and the tensors made before) stay usable; then the
+# device is lost (the bridge's destroyDevice, reported through device.lost): every op, read
+# (sync and async) and allocation raises a RuntimeError naming the loss, init() says why no new
+# device is made, the CPU keeps working.
+TENSOR_FAULTS = r'''
+import asyncio
+import webtensor as torch
+from webtensor import webgpu
+from webtensor.backends.webgpu import _host, host_browser
+orig = host_browser.can_run_sync
+host_browser.can_run_sync = lambda: False      # a page without JSPI, before init()
+try:
+    assert webgpu.is_available() is False and "init()" in webgpu.unavailable_reason()
+finally:
+    host_browser.can_run_sync = orig
+await webgpu.init()                            # asking first did not spoil it
+assert webgpu.is_available() is True
+print("AVAILABLE-AFTER-INIT-OK")
+x = torch.randn(5, 8)
+model = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.GELU(), torch.nn.Linear(16, 4))
+want = model(x)
+gmodel = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.GELU(), torch.nn.Linear(16, 4))
+gmodel.load_state_dict(model.state_dict())
+gmodel.to("webgpu")
+gx = x.to("webgpu")
+got = gmodel(gx)
+assert torch.allclose(got.cpu(), want, atol=1e-5)
+
+lim = webgpu.adapter_info()["limits"]
+try:
+    torch.empty(min(lim["maxBufferSize"], lim["maxStorageBufferBindingSize"]) // 4 + 1024,
+                device="webgpu")
+except torch.OutOfMemoryError as e:
+    print("OOM-OK", e)
+else:
+    raise AssertionError("no OutOfMemoryError")
+host = _host.get()
+limit = lim["maxBufferSize"]
+host.info["limits"]["maxBufferSize"] = 2 ** 62         # Python's check bypassed: WebGPU refuses
+big = torch.empty(limit // 4 + 1024, device="webgpu")  # reported by the error scope at a read
+host.info["limits"]["maxBufferSize"] = limit
+try:
+    got.tolist()
+except torch.OutOfMemoryError as e:
+    print("OOM-SCOPE-OK", str(e)[:160])
+else:
+    raise AssertionError("WebGPU's refusal was not reported")
+del big
+assert torch.allclose(gmodel(gx).cpu(), want, atol=1e-5) and torch.allclose(got.cpu(), want, atol=1e-5)
+print("USABLE-AFTER-OOM-OK")
+
+host._bridge.destroyDevice()
+for _ in range(100):
+    if host.lost is not None:
+        break
+    await asyncio.sleep(0.02)
+assert host.lost is not None, "device.lost did not reach host.lost"
+
+def raises(what, f):
+    try:
+        f()
+    except RuntimeError as e:
+        assert "WebGPU device was lost" in str(e), (what, e)
+        print("RAISES", what, "|", str(e)[:160])
+    else:
+        raise AssertionError(f"{what}: no error after the device was lost")
+
+raises("op", lambda: gx + 1)
+raises("model", lambda: gmodel(gx))
+raises("to_cpu", lambda: got.to("cpu"))
+raises("item", lambda: got[0, 0].item())
+raises("new_tensor", lambda: torch.ones(3, device="webgpu"))
+raises("synchronize", webgpu.synchronize)
+for what, coro in (("cpu_async", got.cpu_async), ("init", webgpu.init)):
+    try:
+        await coro()
+    except RuntimeError as e:
+        assert "WebGPU device was lost" in str(e), (what, e)
+        print("RAISES", what, "|", str(e)[:200])
+assert webgpu.is_available() is False
+assert torch.allclose(model(x), want) and (torch.ones(2) + 1).tolist() == [2.0, 2.0]
+print("LOST-TENSORS-OK")
+'''
+
+
+def test_tensor_faults_on_a_page(run_webgpu):
+    code, out, _ = run_webgpu(TENSOR_FAULTS)
+    assert code == 0, out[-3000:]
+    for marker in ("AVAILABLE-AFTER-INIT-OK", "OOM-OK", "OOM-SCOPE-OK", "USABLE-AFTER-OOM-OK",
+                   "LOST-TENSORS-OK"):
+        assert marker in out, (marker, out[-3000:])
+    assert out.count("RAISES") == 8 and "reload the page" in out, out[-3000:]
+
+
+# install_as_torch(cuda="webgpu") on the page: the same unchanged script as the CPython test
+# (tests/unit/webgpu/test_cuda_alias.py) lands on WebGPU, and matches the CPU.
+CUDA_ALIAS = r'''
+import json, runpy, sys
+import webtensor
+webtensor.install_as_torch(cuda="webgpu")
+open("/tmp/script.py", "w").write(SCRIPT)
+runpy.run_path("/tmp/script.py", run_name="__main__")
+import torch
+torch.cuda.is_available = lambda: False       # the same script on the CPU: the reference
+runpy.run_path("/tmp/script.py", run_name="__main__")
+'''
+
+
+def test_cuda_alias_on_a_page(run_webgpu, repo):
+    SCRIPT = (repo / "tests" / "unit" / "webgpu" / "cuda_script.py").read_text()
+    code, out, _ = run_webgpu(f"SCRIPT = {SCRIPT!r}\n" + CUDA_ALIAS)
+    assert code == 0, out[-3000:]
+    import json
+    on = [json.loads(line[3:]) for line in out.splitlines() if line.startswith("ON ")]
+    outs = [json.loads(line[4:]) for line in out.splitlines() if line.startswith("OUT ")]
+    assert on == [["cuda", "cuda", "cuda:0", True, "cuda:0"], ["cpu", "cpu", "cpu", False, "cpu"]], on
+    assert "GPU 1 0 " in out, out[-2000:]
+    for rg, rc in zip(*outs):
+        assert all(abs(a - b) <= 1e-5 * (1 + abs(b)) for a, b in zip(rg, rc)), (rg, rc)

@@ -5,6 +5,7 @@ glue: file reading, tokenization, batching.
 
     enc = SentenceEncoder.from_pretrained(".cache/models/all-MiniLM-L6-v2")
     emb = enc.encode(["a sentence", "another one"])        # [2, 384], unit length
+    enc.to("webgpu").encode(["on the GPU"])                # runs there, returns a webgpu tensor
 """
 import json
 import os
@@ -92,15 +93,34 @@ class SentenceEncoder:
         st = read_json("sentence_bert_config.json", {})
         return cls(model, tokenizer, st.get("max_seq_length"))
 
-    def tokenize(self, sentences):
-        """(input_ids, attention_mask, token_type_ids) int64 tensors, padded to the longest."""
+    @property
+    def device(self):
+        """The model's device (where encode() runs and what it returns on)."""
+        return next(self.model.parameters()).device
+
+    def to(self, device):
+        """Move the model (e.g. to "webgpu"); encode() then runs there."""
+        self.model.to(device)
+        return self
+
+    def tokenize(self, sentences, device=None):
+        """(input_ids, attention_mask, token_type_ids) int64 tensors, padded to the longest,
+        on `device` (default the CPU)."""
         enc = self.tokenizer.encode_batch(list(sentences))
-        return tuple(webtensor.tensor([getattr(e, f) for e in enc], dtype=webtensor.int64)
+        return tuple(webtensor.tensor([getattr(e, f) for e in enc], dtype=webtensor.int64,
+                                      device=device)
                      for f in ("ids", "attention_mask", "type_ids"))
 
-    def encode(self, sentences, batch_size=32, normalize=True):
+    def encode(self, sentences, batch_size=32, normalize=True, device=None,
+               convert_to_numpy=False):
         """Embeddings [len(sentences), dim] (a str gives [dim]); normalize=True makes each
-        row unit length. Batches are formed from sentences of similar length (less padding)."""
+        row unit length. Batches are formed from sentences of similar length (less padding).
+        As sentence-transformers: the inputs are made on the model's device (`device` moves
+        the model there first) and the tensor returned stays there, as its
+        convert_to_tensor=True does; convert_to_numpy=True returns a numpy array (CPU)."""
+        if device is not None:
+            self.to(device)
+        dev = self.device
         single = isinstance(sentences, str)
         if single:
             sentences = [sentences]
@@ -112,18 +132,20 @@ class SentenceEncoder:
             raise ValueError(f"batch_size must be a positive int, got {batch_size!r}")
         dim = self.model.bert.config.hidden_size
         if not sentences:
-            return webtensor.zeros(0, dim)
+            emb = webtensor.zeros(0, dim, device=dev)
+            return emb.cpu().numpy() if convert_to_numpy else emb
         order = sorted(range(len(sentences)), key=lambda i: -len(sentences[i]))
         parts = []
         with webtensor.no_grad():
             for start in range(0, len(order), batch_size):
                 batch = [sentences[i] for i in order[start:start + batch_size]]
-                parts.append(self.model(*self.tokenize(batch)))
+                parts.append(self.model(*self.tokenize(batch, dev)))
         emb = webtensor.cat(parts)
         if normalize:
             emb = webtensor.nn.functional.normalize(emb, p=2.0, dim=1)
         inverse = [0] * len(order)
         for pos, i in enumerate(order):
             inverse[i] = pos
-        emb = emb.index_select(0, webtensor.tensor(inverse, dtype=webtensor.int64))
-        return emb[0] if single else emb
+        emb = emb.index_select(0, webtensor.tensor(inverse, dtype=webtensor.int64, device=dev))
+        emb = emb[0] if single else emb
+        return emb.cpu().numpy() if convert_to_numpy else emb
