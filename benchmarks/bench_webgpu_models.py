@@ -109,7 +109,29 @@ def smollm2_decode(torch_mod, dev, sync, prompt=16, steps=32):
     t0 = time.perf_counter()
     out = gen.generate(model, ids, steps + 1)
     captured = len(out) / (time.perf_counter() - t0)
-    return eager, captured
+    if torch_mod.__name__ != "webtensor":
+        return eager, captured, None
+    # the captured step alone: replays back to back (no token read back in between), and
+    # the host-side cost of one replay() call (encode + submit)
+    with torch_mod.no_grad():
+        cache = model.make_cache(capacity=prompt + steps + 2)
+        logits = model(x, cache, logits_to_keep=1)[:, -1]
+        static = logits.argmax(dim=-1)[:, None].clone()
+        g = torch_mod.graphs.Graph()
+        with torch_mod.graphs.graph(g, device=dev):
+            logits = model(static, cache, logits_to_keep=1)[:, -1]
+            static.copy_(logits.argmax(dim=-1)[:, None])
+    sync()
+    calls = 0.0
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        c0 = time.perf_counter()
+        g.replay()
+        calls += time.perf_counter() - c0
+    static.item()
+    total = time.perf_counter() - t0
+    return eager, captured, {"replay_only_tok_s": steps / total,
+                             "replay_call_ms": 1e3 * calls / steps, "kernels": g.num_kernels}
 
 
 def main():
@@ -125,9 +147,13 @@ def main():
     sync = wt.webgpu.synchronize
     for b in batches:
         rows[f"minilm_b{b}_ms"] = {"webtensor-webgpu": 1e3 * minilm(wt, "webgpu", sync, b)}
-    eager, captured = smollm2_decode(wt, "webgpu", sync, steps=steps)
+    eager, captured, replay = smollm2_decode(wt, "webgpu", sync, steps=steps)
     rows["smollm2_q4_1_decode_tok_s"] = {"webtensor-webgpu-eager": eager,
-                                         "webtensor-webgpu-generate": captured}
+                                         "webtensor-webgpu-generate": captured,
+                                         "webtensor-webgpu-replay-only":
+                                             replay["replay_only_tok_s"]}
+    rows["smollm2_replay"] = {"replay_call_ms": replay["replay_call_ms"],
+                              "kernels_per_step": replay["kernels"]}
     try:
         import torch
         cuda = torch.cuda.is_available()
@@ -140,7 +166,7 @@ def main():
         for b in batches:
             rows[f"minilm_b{b}_ms"]["torch-cuda-eager"] = 1e3 * minilm(
                 torch, "cuda", torch.cuda.synchronize, b)
-        eager, gen = smollm2_decode(torch, "cuda", torch.cuda.synchronize, steps=steps)
+        eager, gen, _ = smollm2_decode(torch, "cuda", torch.cuda.synchronize, steps=steps)
         rows["smollm2_q4_1_decode_tok_s"]["torch-cuda-eager-f32"] = eager
         rows["smollm2_q4_1_decode_tok_s"]["torch-cuda-generate-f32"] = gen
     print(f"adapter: {rows['adapter']}" + (f"; torch: {rows['torch']}" if cuda else ""))

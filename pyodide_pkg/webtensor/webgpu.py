@@ -83,9 +83,9 @@ def empty_cache():
 
 
 def synchronize():
-    """Submit every recorded dispatch (reads synchronise by themselves). Raises if the device
-    was lost."""
+    """Submit every recorded dispatch and wait until the GPU has done them (torch.cuda.
+    synchronize); in a page without JSPI it only submits (reads wait by themselves). Raises if
+    the device was lost."""
     h = _host.current()
     if h is not None:
-        h.check()
-        h.flush()
+        h.wait()

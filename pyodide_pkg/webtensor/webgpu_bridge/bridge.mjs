@@ -13,6 +13,7 @@
 //                                             captured dispatches (cmds/params as for run())
 //                                             kept with their own uniform buffer; replay is
 //                                             one call that encodes and submits them
+//   done()                                   -> Promise: the GPU finished what was submitted
 //   onLost(callback), lostReason(), pendingErrors(), destroyDevice() (tests)
 //
 // cmds (Int32Array), per dispatch:
@@ -136,6 +137,12 @@ export async function pendingErrors() {
   const c = ctx;
   await Promise.all(c.pending);
   return takeErrors(c);
+}
+
+// Wait until the GPU has done everything submitted; -> errors as pendingErrors().
+export async function done() {
+  await current().device.queue.onSubmittedWorkDone();
+  return pendingErrors();
 }
 
 // ---- buffers -------------------------------------------------------------------------------

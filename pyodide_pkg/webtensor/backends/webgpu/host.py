@@ -31,6 +31,7 @@ Everything above this file (storage, pool, kernels, backend) talks to a Host onl
                                writes_all: the kernel writes every byte of the output's
                                storage without reading it (lets a pending zero fill go);
                                out: the output's position in handles (matmul's is last).
+  host.wait()                 flush, then wait until the GPU has done it (synchronize)
   host.flush()                encodes every recorded dispatch into one command encoder and
                                submits it (one JS call in the browser)
   host.read(handle, offset, nbytes) -> bytes   flush, copy into a pooled staging buffer,

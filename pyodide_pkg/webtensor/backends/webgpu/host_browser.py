@@ -155,11 +155,12 @@ class Host(_host.Host):
     def buffer(self, nbytes: int) -> int:
         self.check()
         size = max(4, (int(nbytes) + 3) // 4 * 4)
-        limit = self.info["limits"].get("maxBufferSize")
-        if limit is not None and size > limit:
+        lim = self.info["limits"]
+        limit = min(lim.get("maxBufferSize", size), lim.get("maxStorageBufferBindingSize", size))
+        if size > limit:            # every buffer is bound whole
             raise OutOfMemoryError(
-                f"webtensor: a WebGPU buffer of {size} bytes is larger than this adapter's "
-                f"maxBufferSize ({limit} bytes)")
+                f"webtensor: a WebGPU buffer of {size} bytes exceeds this adapter's limit "
+                f"({limit} bytes: min of maxBufferSize, maxStorageBufferBindingSize)")
         handle = self._next_buffer
         self._next_buffer += 1
         self._call("createBuffer", self._bridge.createBuffer, handle, size)
@@ -244,6 +245,15 @@ class Host(_host.Host):
                          to_js(free) if free else None)
         if err:
             self._raise(str(err))
+
+    def wait(self):
+        """Submit what is recorded and, where JSPI allows, wait until the GPU has done it."""
+        self.check()
+        self.flush()
+        if can_run_sync():
+            err = self._call("synchronize", lambda: _ffi().run_sync(self._bridge.done()))
+            if err:
+                self._raise(str(err))
 
     # -- graphs -----------------------------------------------------------------------------
 

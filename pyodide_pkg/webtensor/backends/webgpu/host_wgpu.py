@@ -76,6 +76,7 @@ class Host(H.Host):
             raise H.OutOfMemoryError(f"webtensor: WebGPU out of memory allocating {nbytes} "
                                      f"bytes: {e}") from None
         except Exception as e:  # noqa: BLE001 - validation errors name the size
+            self._lost_if(e)
             raise H.OutOfMemoryError(f"webtensor: WebGPU could not allocate {nbytes} bytes: "
                                      f"{e}") from None
         h = self._next
@@ -99,7 +100,11 @@ class Host(H.Host):
         self._touch(handle, "copy host data to the GPU", write=True)
         if handle in self._batch:       # recorded dispatches must see the old bytes
             self.flush()
-        self.device.queue.write_buffer(self._buffers[handle], offset, data)
+        try:
+            self.device.queue.write_buffer(self._buffers[handle], offset, data)
+        except Exception as e:  # noqa: BLE001
+            self._lost_if(e)
+            raise
 
     # ---- kernels -------------------------------------------------------------------------
     def pipeline(self, name, wgsl):
@@ -175,10 +180,29 @@ class Host(H.Host):
             cp.end()
             dev.queue.submit([enc.finish()])
         except Exception as e:  # noqa: BLE001
+            self._lost_if(e)
             where = f"kernel {name!r}" if name else "a batch of kernels"
             raise RuntimeError(f"webtensor: WebGPU error in {where}: {e}") from None
         self.submits += 1
         self.dispatches += len(rec)
+
+    def _lost_if(self, e):
+        """wgpu-py does not report device loss (GPUDevice.lost): its errors name it."""
+        lines = [ln.strip() for ln in str(e).splitlines() if "lost" in ln.lower()]
+        if lines:
+            self.lost = self.lost or lines[0]
+            self.check()
+
+    def destroy_device(self):
+        """Lose the device on purpose (fault tests)."""
+        self.device.destroy()
+        self.lost = "the device was destroyed"
+
+    def wait(self):
+        """Submit what is recorded and wait until the GPU has done it."""
+        self.check()
+        self.flush()
+        self.device.queue.on_submitted_work_done_sync()
 
     # ---- graphs --------------------------------------------------------------------------
     def _graph(self, cmds):
@@ -232,9 +256,14 @@ class Host(H.Host):
             cap = max(256, 1 << (span - 1).bit_length())
             u = self._wgpu.BufferUsage
             staging = (cap, self.device.create_buffer(size=cap, usage=u.MAP_READ | u.COPY_DST))
-        enc = self.device.create_command_encoder()
-        enc.copy_buffer_to_buffer(self._buffers[handle], start, staging[1], 0, span)
-        self.device.queue.submit([enc.finish()])
+        try:
+            enc = self.device.create_command_encoder()
+            enc.copy_buffer_to_buffer(self._buffers[handle], start, staging[1], 0, span)
+            self.device.queue.submit([enc.finish()])
+        except Exception as e:  # noqa: BLE001
+            self._staging.append(staging)
+            self._lost_if(e)
+            raise
         self.submits += 1
         return staging, offset - start, span, size
 
@@ -251,7 +280,11 @@ class Host(H.Host):
         if nbytes == 0:
             return b""
         staging, skip, span, _ = self._stage(handle, offset, nbytes)
-        staging[1].map_sync(self._wgpu.MapMode.READ, 0, span)
+        try:
+            staging[1].map_sync(self._wgpu.MapMode.READ, 0, span)
+        except Exception as e:  # noqa: BLE001
+            self._lost_if(e)
+            raise RuntimeError(f"webtensor: WebGPU read failed: {e}") from None
         return self._unstage(staging, skip, span, nbytes)
 
     async def read_async(self, handle, offset, nbytes):
