@@ -188,7 +188,7 @@ def _scan(prim, out, x, dim):
     if dt != B._name(out.dtype) or dt not in T.KIND:
         return NotImplemented
     if T.KIND[dt] == "d":
-        raise T.unsupported(prim, dt, "WGSL has no 64-bit float arithmetic (compute in "
+        return T.unsupported(prim, dt, "WGSL has no 64-bit float arithmetic (compute in "
                             "float32: x.float()." + prim + "(dim))")
     return with_out(out, lambda o: _along(f"{prim}_{dt}", o, x, dim, mode=1))
 

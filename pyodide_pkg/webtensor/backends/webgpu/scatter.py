@@ -48,13 +48,13 @@ def scatter(out, dim, index, src, reduce=None):
     if dt in ("float16", "bfloat16") and mode in ("add", "mul"):
         return _in_float32(out, dim, index, src, reduce)
     if kind not in OPS[mode]:
-        raise T.unsupported("scatter", dt, f"reduce={reduce!r} needs float64 arithmetic, "
+        return T.unsupported("scatter", dt, f"reduce={reduce!r} needs float64 arithmetic, "
                             "which WGSL does not have")
     if out.dim() == 0:
         out, index, src = out.reshape(1), index.reshape(1), src.reshape(1)
     nd = out.dim()
     if nd > 6:
-        raise T.unsupported("scatter", dt, f"{nd} dims (at most 6)")
+        return T.unsupported("scatter", dt, f"{nd} dims (at most 6)")
     size = out.shape[dim]
     index = IX._check(out, index, size, lambda v: RuntimeError(
         f"index {v} is out of bounds for dimension {dim} with size {size}"))
