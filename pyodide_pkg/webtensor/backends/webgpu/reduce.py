@@ -1,6 +1,7 @@
-"""Reduce family of the webgpu device (float32): reduce (sum, mean, prod, amax, amin, argmax,
-argmin, var, logsumexp; all / any on bool), softmax / log_softmax / cumsum along a dim,
-layer_norm / rms_norm on [R, N] rows; cumsum / cumprod on every dtype but float64. Kernels:
+"""Reduce family of the webgpu device: reduce (float32: sum, mean, prod, amax, amin, argmax,
+argmin, var, logsumexp; all / any on bool), softmax / log_softmax along a dim and
+layer_norm / rms_norm on [R, N] rows (float32), cumsum / cumprod along a dim (every dtype but
+float64). Kernels:
 wgsl/reduce.wgsl (one module, one entry point per primitive/op), wgsl/reduce_bool.wgsl
 (all / any), wgsl/scan.wgsl (the scans but float32's cumsum, one source per
 <primitive>_<dtype>).

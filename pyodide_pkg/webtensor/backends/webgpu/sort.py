@@ -29,11 +29,11 @@ KEYS = {
     "int64": "vec2<u32>(r0.x, r0.y ^ 0x80000000u)",
     "float64": "select(f64_key(r0), vec2<u32>(0xffffffffu, 0xffffffffu), f64_nan(r0))",
 }
-# a float's bits b (sign in bit 31) -> an unsigned key in value order; inf: the bits of +inf
+# a float's bits b (sign in bit 31) -> an unsigned key in value order; inf_bits: +inf's bits
 _FKEY = """
-fn fkey(b: u32, inf: u32) -> u32 {
+fn fkey(b: u32, inf_bits: u32) -> u32 {
   let m = b & 0x7fffffffu;
-  if (m > inf) { return 0xffffffffu; }
+  if (m > inf_bits) { return 0xffffffffu; }
   if (m == 0u) { return 0x80000000u; }
   return select(b | 0x80000000u, ~b, (b >> 31u) == 1u);
 }

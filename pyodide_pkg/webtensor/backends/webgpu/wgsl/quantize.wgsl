@@ -44,7 +44,8 @@ fn div_rn(a: f32, b: f32) -> f32 {
   if (be <= 0) { return a / b; }           // subnormal result (see the header)
   return bitcast<f32>((u32(be) << 23u) | (m & 0x7fffffu));
 }
-fn inf() -> f32 { return bitcast<f32>(0x7f800000u); }
+var<private> INF_BITS: u32 = 0x7f800000u;  // not a constant: Tint rejects a constant inf
+fn inf() -> f32 { return bitcast<f32>(INF_BITS); }
 fn inv_of(d: f32) -> f32 {                 // ggml: d ? 1 / d : 0
   if (d == 0.0) { return 0.0; }
   return div_rn(1.0, d);
