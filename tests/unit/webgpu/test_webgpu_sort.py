@@ -37,6 +37,14 @@ def test_long_rows_multi_pass(n, dtype):
     check(x.t(), tx.t(), 0, False)                      # strided rows
 
 
+@pytest.mark.parametrize("shape", [(700, 3), (5, 300), (3, 1)])
+def test_rows_packed_per_workgroup(shape):
+    # 1024 / P rows share a workgroup; the last workgroup's rows run out partway
+    x, tx = pair(shape, "float32", 9, special=True)
+    check(x, tx, 1, False)
+    check(x, tx, 1, True)
+
+
 def test_many_strided_dims_and_0_dim():
     x, tx = pair((2, 3, 2, 2, 3, 2), "float32", 5)
     x, tx = x.permute(5, 3, 1, 0, 2, 4), tx.permute(5, 3, 1, 0, 2, 4)    # > 4 outer dims
