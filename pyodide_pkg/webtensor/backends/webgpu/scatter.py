@@ -4,8 +4,10 @@ scatter_reduce (the op layer builds mean and include_self=False from these), eve
 Duplicate indices are combined deterministically, in torch's CPU order (see scatter.wgsl: one
 thread per column off dim walks the index in order), so sums and products round exactly as
 torch's CPU loop does and plain scatter keeps the last write (float16 / bfloat16 sums and
-products accumulate in float32 and round once, as torch's CPU does). float64 has no arithmetic in
-WGSL: plain scatter and amax / amin (by bits) run, sum / prod raise NotImplementedError.
+products accumulate in float32 and round once, as torch's CPU does). float64 has no arithmetic
+in WGSL: plain scatter and amax / amin (by bits) run, sum / prod raise NotImplementedError.
+A column is one thread's sequential loop: index.shape[dim] steps (a 1-D scatter_add of n
+values is n steps of one thread; fine for the sizes models use, slow for huge histograms).
 Index bounds are checked as gather's (index.py: RuntimeError at the call).
 """
 import struct

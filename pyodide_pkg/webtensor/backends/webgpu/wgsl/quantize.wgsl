@@ -18,17 +18,28 @@ struct Params { blocks: u32, w_off: u32, gx: u32, zero: u32 }
 
 fn keep(x: f32) -> f32 { return select(x, 0.0, p.zero == 1u); }
 
+// (mantissa with its leading 1 at bit 23, exponent) of a positive finite float's bits; a
+// subnormal normalised
+fn unpack_f32(u: u32) -> vec2<u32> {
+  var e = i32(u >> 23u);
+  var m = u & 0x7fffffu;
+  if (e == 0) {
+    e = 1;
+    while (m < 0x800000u) { m = m << 1u; e -= 1; }
+  } else {
+    m |= 0x800000u;
+  }
+  return vec2<u32>(m, bitcast<u32>(e));
+}
+
 // a / b correctly rounded (round to nearest even), for a >= 0, b > 0, not both inf (a
 // range max - min may overflow to inf; b == 0 never comes: inv_of asks d != 0 first)
 fn div_rn(a: f32, b: f32) -> f32 {
   if (a == 0.0 || bitcast<u32>(b) == 0x7f800000u) { return 0.0; }
   if (bitcast<u32>(a) == 0x7f800000u || b == 0.0) { return inf(); }
-  var ua = bitcast<u32>(a); var ub = bitcast<u32>(b);
-  var ea = i32(ua >> 23u); var eb = i32(ub >> 23u);
-  var ma = ua & 0x7fffffu; var mb = ub & 0x7fffffu;
-  if (ea == 0) { ea = 1; while (ma < 0x800000u) { ma = ma << 1u; ea -= 1; } } else { ma |= 0x800000u; }
-  if (eb == 0) { eb = 1; while (mb < 0x800000u) { mb = mb << 1u; eb -= 1; } } else { mb |= 0x800000u; }
-  var e = ea - eb;
+  let fa = unpack_f32(bitcast<u32>(a)); let fb = unpack_f32(bitcast<u32>(b));
+  var ma = fa.x; let mb = fb.x;
+  var e = bitcast<i32>(fa.y) - bitcast<i32>(fb.y);
   if (ma < mb) { ma = ma << 1u; e -= 1; }
   var q = 0u; var r = ma;                  // 25 quotient bits: 24 of mantissa, 1 guard
   for (var i = 0u; i < 25u; i++) {
