@@ -22,6 +22,7 @@ cases = {
     "cumprod": lambda t: (1 + t[1:, :50] / 64).cumprod(1),
     "cumprod_uint8": lambda t: t[1:, :50].abs().to(torch.uint8).cumprod(1, dtype=torch.uint8),
     "cumsum_int64": lambda t: t[1:].to(torch.int64).cumsum(0),
+    "cumsum_long_row": lambda t: t[1:].reshape(-1).to(torch.int64).cumsum(0),   # _wg kernel
 }
 for name, f in cases.items():
     want, got = f(x), f(x.to("webgpu"))
@@ -44,4 +45,4 @@ print("KERNELS-DONE")
 def test_sort_scatter_scan_quantize_on_a_page(run_webgpu):  # noqa: F811
     code, out, _ = run_webgpu(KERNELS)
     assert code == 0, out[-3000:]
-    assert out.count("KERNEL-OK") == 10 and "KERNELS-DONE" in out, out[-3000:]
+    assert out.count("KERNEL-OK") == 11 and "KERNELS-DONE" in out, out[-3000:]

@@ -31,6 +31,18 @@ def test_scan_like_torch(shape, dtype, layout, seed, op, keep, data):
     assert_same(got.cpu(), want, rtol=rtol * 4, atol=atol)
 
 
+@pytest.mark.parametrize("dtype", ["int64", "uint8", "bool", "float16"])
+@pytest.mark.parametrize("shape,dim", [((3000,), 0), ((1500, 3), 0), ((2, 1100), 1)])
+def test_few_long_rows_workgroup_scan(dtype, shape, dim):
+    # n >= 1024 and few rows: one workgroup per row (256 segments, uneven and empty ones)
+    x, tx = pair(shape, dtype, 11, domain="small")
+    x, tx = (1 + x / 512, 1 + tx / 512) if dtype == "float16" else (x, tx)
+    for op in ("cumsum", "cumprod"):
+        kw = {} if dtype == "bool" else {"dtype": getattr(wt, dtype)}
+        want = getattr(tx, op)(dim, **({} if dtype == "bool" else {"dtype": tx.dtype}))
+        assert_same(getattr(x, op)(dim, **kw).cpu(), want, rtol=2e-3, atol=1e-3)
+
+
 def test_long_scan_and_0_dim():
     x, tx = pair((3, 2000), "float32", 4, domain="unit")
     x, tx = 1 + x / 1000, 1 + tx / 1000
