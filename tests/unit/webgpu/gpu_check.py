@@ -22,3 +22,11 @@ def close(got, want, rtol=1e-4, atol=1e-5):
 
 def g(t):
     return None if t is None else t.to(DEV)
+
+
+def pair(shape, dtype, seed=0, layout="contig", **kw):
+    """(webgpu tensor, torch tensor) of equal values in view layout `layout` (wtcheck.LAYOUTS:
+    the GPU tensor is a non-contiguous view of a GPU buffer); kw as wt_oracle.make_pair's."""
+    from wt_oracle import apply_layout, base_shape, make_pair
+    w, t = make_pair(base_shape(shape, layout), dtype, seed, **kw)
+    return apply_layout(w.to(DEV), shape, layout), apply_layout(t, shape, layout)

@@ -1,6 +1,7 @@
-"""Reduce family of the webgpu device (float32): reduce (sum, mean, prod, amax, amin, argmax,
-argmin, var, logsumexp; all / any on bool), softmax / log_softmax / cumsum along a dim,
-layer_norm / rms_norm on [R, N] rows; cumsum / cumprod on every dtype but float64. Kernels:
+"""Reduce family of the webgpu device: reduce (float32: sum, mean, prod, amax, amin, argmax,
+argmin, var, logsumexp; all / any on bool), softmax / log_softmax along a dim and
+layer_norm / rms_norm on [R, N] rows (float32), cumsum / cumprod along a dim (every dtype but
+float64). Kernels:
 wgsl/reduce.wgsl (one module, one entry point per primitive/op), wgsl/reduce_bool.wgsl
 (all / any), wgsl/scan.wgsl (the scans but float32's cumsum, one source per
 <primitive>_<dtype>).
@@ -9,7 +10,8 @@ Plan (like the WASM backend): x's reduced dims become the middle axis of a conti
 [outer, n, inner] block, read in place when x is contiguous and the reduced dims (size-1 dims
 aside) are adjacent, else from a permuted contiguous copy made on the GPU (backend._copy).
 out (keepdim form, contiguous) is [outer, inner]. One workgroup of 256 threads per output row
-(mode 0) when n >= SMALL_N, else one thread per row (mode 1). The scans are always mode 1.
+(mode 0) when n >= SMALL_N, else one thread per row (mode 1). The scans are mode 1 but for few
+long rows (scan.wgsl's _wg kernels; float32's cumsum always: Kahan, sequential).
 Anything else (other dtypes, a strided out) returns NotImplemented: the dispatcher's
 NotImplementedError names the primitive (no CPU fallback on this device).
 """
@@ -24,6 +26,7 @@ WG = 256
 REDUCE_OPS = ("sum", "mean", "prod", "amax", "amin", "argmax", "argmin", "var", "logsumexp")
 _ARG = ("argmax", "argmin")
 # scan step per value kind (typed.KIND); float32's cumsum is reduce.wgsl's (Kahan)
+SCAN_WG_N, SCAN_WG_ROWS = 1024, 1024   # scan.wgsl's workgroup-per-row kernel: n and rows
 SCAN_OPS = {"cumsum": {"f": "acc + v", "i": "acc + v", "u": "acc + v", "b": "acc | v",
                        "l": "add64(acc, v)"},
             "cumprod": {"f": "acc * v", "i": "acc * v", "u": "acc * v", "b": "acc & v",
@@ -47,8 +50,9 @@ def _source(family="reduce"):
 
 
 def _scan_source(name):
-    prim, _, dt = name.partition("_")
-    return T.template("scan", ENTRY=name, OP=SCAN_OPS[prim][T.KIND[dt]],
+    base = name[:-len("_wg")] if name.endswith("_wg") else name
+    prim, _, dt = base.partition("_")
+    return T.template("scan", ENTRY=base, OP=SCAN_OPS[prim][T.KIND[dt]], TYPE=T.info(dt)[1],
                       BINDINGS=T.binding("Y", 1, dt, write=True) + "\n" + T.binding("X", 2, dt))
 
 
@@ -189,8 +193,12 @@ def _scan(prim, out, x, dim):
     if dt != B._name(out.dtype) or dt not in T.KIND:
         return NotImplemented
     if T.KIND[dt] == "d":
-        raise T.unsupported(prim, dt, "WGSL has no 64-bit float arithmetic (compute in "
+        return T.unsupported(prim, dt, "WGSL has no 64-bit float arithmetic (compute in "
                             "float32: x.float()." + prim + "(dim))")
+    n = x.shape[dim] if x.dim() else 1
+    if prim == "cumprod" or dt != "float32":
+        if n >= SCAN_WG_N and x.numel() // n < SCAN_WG_ROWS:     # few long rows
+            return with_out(out, lambda o: _along(f"{prim}_{dt}_wg", o, x, dim, mode=0))
     return with_out(out, lambda o: _along(f"{prim}_{dt}", o, x, dim, mode=1))
 
 

@@ -4,8 +4,10 @@ scatter_reduce (the op layer builds mean and include_self=False from these), eve
 Duplicate indices are combined deterministically, in torch's CPU order (see scatter.wgsl: one
 thread per column off dim walks the index in order), so sums and products round exactly as
 torch's CPU loop does and plain scatter keeps the last write (float16 / bfloat16 sums and
-products accumulate in float32 and round once, as torch's CPU does). float64 has no arithmetic in
-WGSL: plain scatter and amax / amin (by bits) run, sum / prod raise NotImplementedError.
+products accumulate in float32 and round once, as torch's CPU does). float64 has no arithmetic
+in WGSL: plain scatter and amax / amin (by bits) run, sum / prod raise NotImplementedError.
+A column is one thread's sequential loop: index.shape[dim] steps (a 1-D scatter_add of n
+values is n steps of one thread; fine for the sizes models use, slow for huge histograms).
 Index bounds are checked as gather's (index.py: RuntimeError at the call).
 """
 import struct
@@ -48,13 +50,13 @@ def scatter(out, dim, index, src, reduce=None):
     if dt in ("float16", "bfloat16") and mode in ("add", "mul"):
         return _in_float32(out, dim, index, src, reduce)
     if kind not in OPS[mode]:
-        raise T.unsupported("scatter", dt, f"reduce={reduce!r} needs float64 arithmetic, "
+        return T.unsupported("scatter", dt, f"reduce={reduce!r} needs float64 arithmetic, "
                             "which WGSL does not have")
     if out.dim() == 0:
         out, index, src = out.reshape(1), index.reshape(1), src.reshape(1)
     nd = out.dim()
     if nd > 6:
-        raise T.unsupported("scatter", dt, f"{nd} dims (at most 6)")
+        return T.unsupported("scatter", dt, f"{nd} dims (at most 6)")
     size = out.shape[dim]
     index = IX._check(out, index, size, lambda v: RuntimeError(
         f"index {v} is out of bounds for dimension {dim} with size {size}"))

@@ -2,7 +2,8 @@
 dtype, torch's order (NaN last ascending / first descending, ties in their original order:
 the result is the stable sort whatever `stable` says, as on the CPU).
 
-Rows of up to 1024 (padded to a power of two) sort in one workgroup's memory: one dispatch.
+Rows of up to 1024 (padded to a power of two P) sort in workgroup memory, 1024 / P rows per
+workgroup: one dispatch.
 Longer rows: 1024-chunks sorted in workgroup memory, then the bitonic merge stages k = 2048 ..
 P, each its global passes (j >= 1024) and one workgroup-memory pass for j = 512 .. 1, over a
 scratch buffer of (key, index) pairs; then one dispatch writes values and indices:
@@ -29,11 +30,11 @@ KEYS = {
     "int64": "vec2<u32>(r0.x, r0.y ^ 0x80000000u)",
     "float64": "select(f64_key(r0), vec2<u32>(0xffffffffu, 0xffffffffu), f64_nan(r0))",
 }
-# a float's bits b (sign in bit 31) -> an unsigned key in value order; inf: the bits of +inf
+# a float's bits b (sign in bit 31) -> an unsigned key in value order; inf_bits: +inf's bits
 _FKEY = """
-fn fkey(b: u32, inf: u32) -> u32 {
+fn fkey(b: u32, inf_bits: u32) -> u32 {
   let m = b & 0x7fffffffu;
-  if (m > inf) { return 0xffffffffu; }
+  if (m > inf_bits) { return 0xffffffffu; }
   if (m == 0u) { return 0x80000000u; }
   return select(b | 0x80000000u, ~b, (b >> 31u) == 1u);
 }
@@ -117,10 +118,13 @@ def sort(values, indices, x, dim, descending=False, stable=False):
     words = [rows, n, p2, int(bool(descending)), 0, 0, len(shape)] + shape + [1] * len(pad)
     for t, st in zip(ts, strides):
         words += [t._offset, t._strides[dim]] + st + pad
+    group = min(CHUNK // p2, rows) if p2 <= CHUNK else 1     # rows per workgroup
+    words.append(group)
     host = values._storage.host
     out = [values._storage.handle, indices._storage.handle]
     if p2 <= CHUNK:
-        _record(host, f"sort_{dt}", out + [x._storage.handle], words, IX.row_groups(rows))
+        _record(host, f"sort_{dt}", out + [x._storage.handle], words,
+                IX.row_groups(-(-rows // group)))
         return None
     from ..._tensor import Tensor
     pairs = Tensor._empty((rows * p2 * 3,), D.int32, dev)     # (key lo, key hi, index)

@@ -77,5 +77,11 @@ _SOURCES = {}
 
 
 def unsupported(prim, dt, why):
-    return NotImplementedError(f"webtensor: primitive {prim!r} has no WebGPU kernel for dtype "
-                               f"{dt}: {why}")
+    """Decline a case WGSL cannot run: NotImplemented while the opt-in CPU fallback is on (it
+    then runs on the CPU), else a NotImplementedError naming the primitive, dtype and why."""
+    from . import fallback
+    if fallback.ENABLED[0]:
+        return NotImplemented
+    raise NotImplementedError(f"webtensor: primitive {prim!r} has no WebGPU kernel for dtype "
+                              f"{dt}: {why}; webtensor.webgpu.set_cpu_fallback(True) runs it "
+                              "on the CPU")

@@ -18,15 +18,28 @@ struct Params { blocks: u32, w_off: u32, gx: u32, zero: u32 }
 
 fn keep(x: f32) -> f32 { return select(x, 0.0, p.zero == 1u); }
 
-// a / b correctly rounded (round to nearest even), for finite a >= 0, b > 0
+// (mantissa with its leading 1 at bit 23, exponent) of a positive finite float's bits; a
+// subnormal normalised
+fn unpack_f32(u: u32) -> vec2<u32> {
+  var e = i32(u >> 23u);
+  var m = u & 0x7fffffu;
+  if (e == 0) {
+    e = 1;
+    while (m < 0x800000u) { m = m << 1u; e -= 1; }
+  } else {
+    m |= 0x800000u;
+  }
+  return vec2<u32>(m, bitcast<u32>(e));
+}
+
+// a / b correctly rounded (round to nearest even), for a >= 0, b > 0, not both inf (a
+// range max - min may overflow to inf; b == 0 never comes: inv_of asks d != 0 first)
 fn div_rn(a: f32, b: f32) -> f32 {
-  if (a == 0.0) { return 0.0; }
-  var ua = bitcast<u32>(a); var ub = bitcast<u32>(b);
-  var ea = i32(ua >> 23u); var eb = i32(ub >> 23u);
-  var ma = ua & 0x7fffffu; var mb = ub & 0x7fffffu;
-  if (ea == 0) { ea = 1; while (ma < 0x800000u) { ma = ma << 1u; ea -= 1; } } else { ma |= 0x800000u; }
-  if (eb == 0) { eb = 1; while (mb < 0x800000u) { mb = mb << 1u; eb -= 1; } } else { mb |= 0x800000u; }
-  var e = ea - eb;
+  if (a == 0.0 || bitcast<u32>(b) == 0x7f800000u) { return 0.0; }
+  if (bitcast<u32>(a) == 0x7f800000u || b == 0.0) { return inf(); }
+  let fa = unpack_f32(bitcast<u32>(a)); let fb = unpack_f32(bitcast<u32>(b));
+  var ma = fa.x; let mb = fb.x;
+  var e = bitcast<i32>(fa.y) - bitcast<i32>(fb.y);
   if (ma < mb) { ma = ma << 1u; e -= 1; }
   var q = 0u; var r = ma;                  // 25 quotient bits: 24 of mantissa, 1 guard
   for (var i = 0u; i < 25u; i++) {
@@ -42,7 +55,12 @@ fn div_rn(a: f32, b: f32) -> f32 {
   if (be <= 0) { return a / b; }           // subnormal result (see the header)
   return bitcast<f32>((u32(be) << 23u) | (m & 0x7fffffu));
 }
-fn inf() -> f32 { return bitcast<f32>(0x7f800000u); }
+var<private> INF_BITS: u32 = 0x7f800000u;  // not a constant: Tint rejects a constant inf
+fn inf() -> f32 { return bitcast<f32>(INF_BITS); }
+fn inv_of(d: f32) -> f32 {                 // ggml: d ? 1 / d : 0
+  if (d == 0.0) { return 0.0; }
+  return div_rn(1.0, d);
+}
 
 // float32 -> float16 bits, round to nearest even, overflow to inf (finite x)
 fn f16_rne(x: f32) -> u32 {
@@ -75,7 +93,7 @@ fn q8_0_block(b: u32, at: u32) {
   var amax = 0.0;
   for (var j = 0u; j < 32u; j++) { let a = abs(W[w0 + j]); amax = select(a, amax, amax > a); }
   let d = div_rn(amax, 127.0);
-  let inv = select(0.0, div_rn(1.0, d), d != 0.0);
+  let inv = inv_of(d);
   let dh = f16_rne(d);
   put(at, dh); put(at + 1u, dh >> 8u);
   for (var j = 0u; j < 32u; j++) {
@@ -118,7 +136,7 @@ fn q4_1_quantize(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (v > hi) { hi = v; }
   }
   let d = div_rn(keep(hi - lo), 15.0);
-  let inv = select(0.0, div_rn(1.0, d), d != 0.0);
+  let inv = inv_of(d);
   Q[5u * b] = f16_rne(d) | (f16_rne(lo) << 16u);
   for (var w = 0u; w < 4u; w++) {
     var word = 0u;
@@ -127,7 +145,8 @@ fn q4_1_quantize(@builtin(global_invocation_id) gid: vec3<u32>) {
       var q2 = 0u;
       for (var h = 0u; h < 2u; h++) {
         let ts = keep(keep(keep(W[w0 + j + 16u * h] - lo) * inv) + 0.5);
-        let q = select(select(0u, u32(ts), ts >= 1.0), 15u, ts >= 15.0);
+        let nan = (bitcast<u32>(ts) & 0x7fffffffu) > 0x7f800000u;      // inf * 0: q = 0
+        let q = select(select(select(0u, u32(ts), ts >= 1.0), 15u, ts >= 15.0), 0u, nan);
         q2 |= q << (4u * h);
       }
       word |= q2 << (8u * c);

@@ -5,8 +5,9 @@
 // pairs compare by key, then by index; so every pair is distinct and a bitonic network (which
 // is not stable by itself) gives exactly the stable order. A row is padded to P = 2^m >= n
 // with pairs (max key, index >= n), which sort after every real pair.
-//   sort_<dtype>        P <= 1024: one workgroup per row sorts it in workgroup memory and
-//                       writes values (the raw elements gathered by index) and indices
+//   sort_<dtype>        P <= 1024: one workgroup sorts G = w29 rows (G * P <= 1024, side by
+//                       side) in workgroup memory and writes values (the raw elements gathered
+//                       by index) and indices
 //   sort_chunks_<dtype> P > 1024: one workgroup per 1024-chunk of a row: keys, then the
 //                       bitonic stages k <= 1024 in workgroup memory, into T (3 words a pair)
 //   sort_merge          one compare-exchange pass (stage k, distance j >= 1024) over T
@@ -14,7 +15,8 @@
 //   sort_write_<dtype>  values and indices from T (one thread per element)
 // Params: w0 rows, w1 n, w2 P, w3 descending, w4 k, w5 j, w6 outer ndim (<= 4), w7..11 outer
 // shape; per tensor t (0 x, 1 values, 2 indices) at 11 + 6t: offset, dim stride, 4 outer
-// strides (elements). Loop bounds come from the params, so every barrier is in uniform control.
+// strides (elements); w29 G. Loop bounds come from the params: every barrier is in uniform
+// control.
 // END OF COMMENT
 const WG: u32 = 256u;
 const C: u32 = 1024u;
@@ -42,13 +44,15 @@ fn eoff(r: u32, k: u32, t: u32) -> u32 {
 }
 
 // the passes j = j0, j0 / 2, .., 1 of stage k over the m pairs in SK/SI (gbase: the position
-// of SK[0] in its row, for the direction of stage k)
+// of SK[0] in its row; rows side by side are P-aligned, so a pass never crosses rows and the
+// direction of stage k comes from the position in the row)
 fn local_passes(t: u32, m: u32, gbase: u32, k: u32, j0: u32) {
+  let pm = p(2u) - 1u;
   for (var j = j0; j > 0u; j = j >> 1u) {
     for (var q = t; q < m / 2u; q += WG) {
       let i = ((q & ~(j - 1u)) << 1u) | (q & (j - 1u));
       let l = i + j;
-      if (less(SK[l], SI[l], SK[i], SI[i]) == (((gbase + i) & k) == 0u)) {
+      if (less(SK[l], SI[l], SK[i], SI[i]) == ((((gbase + i) & pm) & k) == 0u)) {
         let tk = SK[i]; SK[i] = SK[l]; SK[l] = tk;
         let ti = SI[i]; SI[i] = SI[l]; SI[l] = ti;
       }
@@ -57,8 +61,9 @@ fn local_passes(t: u32, m: u32, gbase: u32, k: u32, j0: u32) {
   }
 }
 
-fn local_sort(t: u32, m: u32, gbase: u32) {
-  for (var k = 2u; k <= m; k = k << 1u) { local_passes(t, m, gbase, k, k >> 1u); }
+// the stages k = 2 .. kmax (sorted runs of kmax)
+fn local_sort(t: u32, m: u32, gbase: u32, kmax: u32) {
+  for (var k = 2u; k <= kmax; k = k << 1u) { local_passes(t, m, gbase, k, k >> 1u); }
 }
 
 //!part keyed
@@ -82,14 +87,24 @@ fn write_out(r: u32, e: u32, i: u32) {
 @compute @workgroup_size(256)
 fn {{ENTRY}}(@builtin(local_invocation_id) l: vec3<u32>, @builtin(workgroup_id) w: vec3<u32>,
              @builtin(num_workgroups) g: vec3<u32>) {
-  let r = wg_index(w, g);
-  if (r >= p(0u)) { return; }
+  let rows = p(0u);
+  let P = p(2u);
+  let r0 = wg_index(w, g) * p(29u);
+  if (r0 >= rows) { return; }
   let t = l.x;
-  let m = p(2u);
-  for (var e = t; e < m; e += WG) { SK[e] = key_at(r, e); SI[e] = e; }
+  let m = p(29u) * P;
+  for (var e = t; e < m; e += WG) {
+    let r = r0 + e / P;
+    SK[e] = vec2<u32>(0xffffffffu, 0xffffffffu);
+    if (r < rows) { SK[e] = key_at(r, e % P); }
+    SI[e] = e % P;
+  }
   workgroupBarrier();
-  local_sort(t, m, 0u);
-  for (var e = t; e < p(1u); e += WG) { write_out(r, e, SI[e]); }
+  local_sort(t, m, 0u, P);
+  for (var e = t; e < m; e += WG) {
+    let r = r0 + e / P;
+    if (r < rows && e % P < p(1u)) { write_out(r, e % P, SI[e]); }
+  }
 }
 
 //!kernel sort_chunks
@@ -104,7 +119,7 @@ fn {{ENTRY}}(@builtin(local_invocation_id) l: vec3<u32>, @builtin(workgroup_id) 
   let cb = (c % per) * C;
   for (var e = t; e < C; e += WG) { SK[e] = key_at(r, cb + e); SI[e] = cb + e; }
   workgroupBarrier();
-  local_sort(t, C, cb);
+  local_sort(t, C, cb, C);
   let base = c * C;
   for (var e = t; e < C; e += WG) {
     let o = 3u * (base + e);
