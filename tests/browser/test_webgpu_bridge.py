@@ -359,6 +359,20 @@ try:
 except NotImplementedError as e:      # no int64 reduction kernel on webgpu: a clear error
     assert "reduce" in str(e) and "webgpu" in str(e), e
     print("NOT-IMPLEMENTED-OK")
+# a captured graph: the bridge keeps its dispatches (createGraph), a replay is one call
+from webtensor import graphs
+w = torch.randn(70, 70, generator=g).to("webgpu")
+gr = graphs.Graph()
+with graphs.graph(gr, device="webgpu"):
+    out = ((gy @ w).relu() * 2 + gy).softmax(-1)
+for seed in (1, 2):
+    y2 = torch.randn(70, generator=torch.Generator().manual_seed(seed))
+    gy.copy_(y2)
+    gr.replay()
+    want = ((y2 @ w.cpu()).relu() * 2 + y2).softmax(-1)
+    assert all(abs(u - v) <= 1e-5 for u, v in zip(want.tolist(), out.tolist())), seed
+print("GRAPH-OK", gr.num_kernels)
+gr.reset()
 print("DEVICE-OK", torch.webgpu.adapter_info()["adapter"])
 '''
 
@@ -366,7 +380,8 @@ print("DEVICE-OK", torch.webgpu.adapter_info()["adapter"])
 def test_webgpu_device_on_a_page(run_webgpu):
     code, out, _ = run_webgpu(DEVICE)
     assert code == 0, out[-3000:]
-    assert "DEVICE-OK" in out and out.count("OP-OK") == 6 and "NOT-IMPLEMENTED-OK" in out, \
+    assert "DEVICE-OK" in out and out.count("OP-OK") == 6 and "NOT-IMPLEMENTED-OK" in out \
+        and "GRAPH-OK" in out, \
         out[-3000:]
 
 
