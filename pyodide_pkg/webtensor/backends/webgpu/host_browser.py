@@ -171,6 +171,7 @@ class Host(_host.Host):
         if self._sizes.pop(handle, None) is None or self.lost is not None:
             return
         self.pending.pop(handle, None)
+        self.version.pop(handle, None)
         if self._n:          # recorded dispatches may use it: destroyed by the next run()
             self._free.append(handle)
         else:

@@ -101,6 +101,7 @@ class Host(H.Host):
         if buf is None:
             return
         self.pending.pop(handle, None)
+        self.version.pop(handle, None)
         if handle in self._batch:
             self.flush()
         for key in self._bg_of.pop(handle, ()):
