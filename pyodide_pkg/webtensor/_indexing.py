@@ -116,7 +116,7 @@ def _basic(x, idx):
                                          f"does not match the shape of the indexed tensor "
                                          f"{list(shape)} at index {d + j}")
                 from .ops.index import nonzero
-                nz = nonzero(i)
+                nz = nonzero(i.to("cpu"))    # read to the host anyway: index there
                 for j in range(k):
                     adv.append((len(out_shape), nz[:, j].contiguous(), shape[d + j], d + j))
                     out_shape.append(shape[d + j])
@@ -144,8 +144,10 @@ def _linear_index(view, adv):
                          "with shapes " + ", ".join(str(list(t.shape)) for _, t, _, _ in adv)
                          ) from None
     lin = None
+    devs = {t.device for _, t, _, _ in adv}
+    dev = devs.pop() if len(devs) == 1 else view.device  # CPU and device indices mixed
     for _, t, n, src_dim in adv:
-        t = t.to(D.int64)
+        t = t.to(dev, D.int64)
         if prod(ishape):  # torch checks bounds after broadcasting: nothing selected, no error
             lo, hi = amin(t).item(), amax(t).item()
             bad = hi if hi >= n else lo if lo < -n else None
@@ -228,7 +230,7 @@ def getitem(x, idx):
     k = len(adv)
     rest_shape = tuple(w.shape[k:])
     flat = w.reshape((prod(w.shape[:k]),) + rest_shape)
-    out = flat.index_select(0, lin.reshape(-1)).view(tuple(ishape) + rest_shape)
+    out = flat.index_select(0, lin.reshape(-1).to(flat.device)).view(tuple(ishape) + rest_shape)
     if insert_at:
         nd = len(ishape)
         perm = list(range(nd, nd + insert_at)) + list(range(nd)) + \

@@ -25,13 +25,7 @@ NEEDS_SYNC_READ = {"nonzero", "argwhere", "gather", "index_select", "embedding",
                    "take_along_dim"}
 
 NAN, INF = float("nan"), float("inf")
-ALL = None
-# nn cases of the device-mix bug: the RNNs' initial hidden state, F.pad's non-constant modes
-# (padding layers, padding_mode convs) and F.interpolate (Upsample)
-_DEVICE_MIX_NN = {"lstm_2layer_bidir", "gru_batch_first", "rnn_relu", "pad_layers_2d",
-                  "pad_layers_1d", "pad_layers_3d", "conv2d_reflect", "conv1d_circular",
-                  "upsample_bilinear", "upsample_nearest_size", "upsample_bilinear_corners",
-                  "upsample_linear_1d"}
+ALL = None   # adapters=ALL: an entry for every adapter
 
 
 def _case(op, *data, dtype="float32"):
@@ -40,15 +34,6 @@ def _case(op, *data, dtype="float32"):
 
 
 KNOWN_BUGS = {
-    "device-mix": dict(
-        what="the op makes a CPU tensor next to its device input (in ops/ and nn/modules/"
-             "rnn.py, not the kernels): RuntimeError 'Expected all tensors to be on the same "
-             "device'",
-        adapters=ALL, repro={"id": "repro-tril", "op": "tril", "inputs": [spec((3, 4))]},
-        cases=lambda c: c["id"] in _DEVICE_MIX_NN if "ctor" in c else
-        c["op"] in {"tril", "triu", "masked_select", "interpolate", "upsample"}
-        or c["op"] == "pad" and "constant" not in c["id"]
-        or c["id"] in {"scatter-value", "scatter_reduce-exclude-self", "one_hot-empty"}),
     "nan-compare": dict(
         what="float comparisons fold NaN away (WGSL lets compilers assume no NaN; kernels.py's "
              "binary predicates 'a != b' etc. and the float -> bool test 'x != 0'): ne / "

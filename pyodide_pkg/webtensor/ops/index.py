@@ -103,7 +103,7 @@ def _value_src(value, index, dtype):
     if isinstance(value, Tensor):
         value = value.item()
     _check_scalar_fits(value, dtype)
-    return full(index.shape, value, dtype=dtype)
+    return full(index.shape, value, dtype=dtype, device=index.device)
 
 
 def scatter(x, dim, index, src=None, value=None, reduce=None):
@@ -157,8 +157,8 @@ def scatter_reduce(x, dim, index, src, reduce, *, include_self=True):
         return out
     # mean = sum / number of contributions (the input counts as one when included)
     from .._creation import full
-    count = _scatter(full(x.shape, 1 if include_self else 0, dtype=x.dtype), d, index,
-                     full(index.shape, 1, dtype=x.dtype), "sum")
+    count = _scatter(full(x.shape, 1 if include_self else 0, dtype=x.dtype, device=x.device),
+                     d, index, full(index.shape, 1, dtype=x.dtype, device=x.device), "sum")
     count = where(binary("eq", count, 0), _as_tensor(1, x.dtype), count)
     from .elementwise import div
     r = div(out, count) if x.dtype.category == 2 else div(out, count, rounding_mode="floor")
@@ -211,7 +211,7 @@ def one_hot(x, num_classes=-1):
             raise RuntimeError("Class values must be smaller than num_classes.")
     elif num_classes == -1:
         raise RuntimeError("Can not infer total number of classes from empty tensor.")
-    return binary("eq", x.unsqueeze(-1), arange(num_classes)).to(D.int64)
+    return binary("eq", x.unsqueeze(-1), arange(num_classes, device=x.device)).to(D.int64)
 
 
 def sort(x, dim=-1, descending=False, stable=False):
@@ -257,10 +257,12 @@ def nonzero(x, as_tuple=False):
                 pos.append(rem % s)
                 rem //= s
             idx.append(pos[::-1])
-    out = tensor(idx, dtype=D.int64) if idx else Tensor._empty((0, len(shape)), D.int64)
+    dev = x.device
+    out = tensor(idx, dtype=D.int64, device=dev) if idx else \
+        Tensor._empty((0, len(shape)), D.int64, dev)
     if as_tuple:  # a 0-d input acts as 1-d here: (tensor([0]),) when nonzero
         return tuple(out[:, k] for k in range(len(shape))) if shape else \
-            (Tensor._empty((len(idx),), D.int64).zero_(),)
+            (Tensor._empty((len(idx),), D.int64, dev).zero_(),)
     return out
 
 

@@ -85,7 +85,7 @@ def _select(x, d, idx):
     if idx == list(range(x.shape[d])):
         return x
     from .._creation import tensor
-    return x.index_select(d, tensor(idx, dtype=D.int64))
+    return x.index_select(d, tensor(idx, dtype=D.int64, device=x.device))
 
 
 def _check_reflect_replicate(x, mode, nd, dims, pairs):
