@@ -52,7 +52,7 @@ fn pow_f(a: f32, b: f32) -> f32 {
   if (m == 0.0) { r = select(0.0, inf(), b < 0.0); }
   else { r = exp2(b * log2(m)); }
   if (a < 0.0 || (a == 0.0 && (bitcast<u32>(a) >> 31u) == 1u)) {
-    if (floor(b) != b) { return select(nan(), r, m == 0.0); }
+    if (floor(b) != b) { return select(nan(), r, m == 0.0 || bitcast<u32>(m) == INF_BITS); }
     let odd = abs(b) < 16777216.0 && (i32(abs(b)) & 1) == 1;
     if (odd) { return -r; }
   }
@@ -80,8 +80,45 @@ fn f32_to_i64(x: f32) -> vec2<u32> {
   return vec2<u32>(lo, hi);
 }
 
+// f32 -> f16 bits, rounded to nearest even in integer arithmetic: pack2x16float is
+// indeterminate outside f16's finite range (SwiftShader gives NaN for inf)
+fn f16_bits(x: f32) -> u32 {
+  let b = bitcast<u32>(x);
+  let s = (b >> 16u) & 0x8000u;
+  let a = b & 0x7fffffffu;
+  if (a > 0x7f800000u) { return s | 0x7e00u; }                  // NaN
+  if (a >= 0x477ff000u) { return s | 0x7c00u; }                 // >= 65520 (and inf): inf
+  if (a >= 0x38800000u) {                                       // normal: rebias, round
+    let m = a - 0x38000000u;
+    return s | ((m + 0xfffu + ((m >> 13u) & 1u)) >> 13u);
+  }
+  let e = a >> 23u;
+  if (e < 102u) { return s; }                                   // below 2^-25: zero
+  let sh = 126u - e;                                            // subnormal: 14..24
+  let m = (a & 0x7fffffu) | 0x800000u;
+  let q = m >> sh;
+  let rem = m & ((1u << sh) - 1u);
+  let half = 1u << (sh - 1u);
+  return s | (q + select(0u, 1u, rem > half || (rem == half && (q & 1u) == 1u)));
+}
+
+// atan2 with torch's results where WGSL's is undefined or unreliable: NaN in, NaN out; y = ±0
+// gives ±0 / ±pi by x's sign bit; infinities
+fn atan2_f(y: f32, x: f32) -> f32 {
+  if (is_nan(y) || is_nan(x)) { return nan(); }
+  let ay = bitcast<u32>(y) & 0x7fffffffu;
+  let ax = bitcast<u32>(x) & 0x7fffffffu;
+  let xneg = (bitcast<u32>(x) >> 31u) == 1u;
+  let pi = 3.14159265358979;
+  var r: f32;
+  if (ay == 0u || (ax == INF_BITS && ay != INF_BITS)) { r = select(0.0, pi, xneg); }
+  else if (ay == INF_BITS) { r = select(0.5 * pi, select(0.25 * pi, 0.75 * pi, xneg), ax == INF_BITS); }
+  else { r = atan2(bitcast<f32>(ay), x); }                      // in (0, pi)
+  return select(r, -r, (bitcast<u32>(y) >> 31u) == 1u);
+}
+
 fn bf16_bits(x: f32) -> u32 {
-  if (x != x) { return 0x7fc0u; }
+  if (is_nan(x)) { return 0x7fc0u; }
   let b = bitcast<u32>(x);
   return (b + 0x7fffu + ((b >> 16u) & 1u)) >> 16u;
 }
