@@ -1,7 +1,7 @@
 """The elementwise kernels of each device of wtcheck.devices_under_test() ("webgpu": lavapipe
 on CPython, SwiftShader in headless Chromium) on NaN, infinities, signed zeros and float16's
-edges, against the CPU: comparisons and bool conversion test NaN by bits (WGSL compilers may assume no
-NaN), atan2's zero / NaN / infinite cases are written out, NaN passes through the
+edges, against the CPU: comparisons and bool conversion test NaN by bits (WGSL compilers may
+assume no NaN), atan2's zero / NaN / infinite cases are written out, NaN passes through the
 transcendentals, and float32 -> float16 rounds in integer arithmetic (to nearest even,
 overflow to inf; pack2x16float is indeterminate outside f16's range)."""
 import math

@@ -63,8 +63,8 @@ def convert(src, dst, v):
         return v
     ks, kd = _kind(src), _kind(dst)
     if dst == "bool":
-        nz = {"f": f"(bitcast<u32>({v}) & 0x7fffffffu) != 0u", "i32": f"{v} != 0", "u32": f"{v} != 0u",
-              "vec2<u32>": f"({v}.x | {v}.y) != 0u"}[ks]
+        nz = {"f": f"(bitcast<u32>({v}) & 0x7fffffffu) != 0u",     # not +-0: NaN is True
+              "i32": f"{v} != 0", "u32": f"{v} != 0u", "vec2<u32>": f"({v}.x | {v}.y) != 0u"}[ks]
         return f"select(0u, 1u, {nz})"
     if ks == "f" or kd == "f":
         f = {"f": v, "i32": f"f32({v})", "u32": f"f32({v})", "vec2<u32>": f"i64_to_f32({v})"}[ks]
@@ -104,15 +104,15 @@ def elementwise(entry, out, ins, body):
 UNARY_F32 = {
     "neg": "-x", "abs": "abs(x)", "exp": "exp(x)",
     "log": "select(select(log(x), -inf(), x == 0.0), nan(), x < 0.0)",
-    "log1p": "select(select(select(select(log(u) * (x / (u - 1.0)), x, u == 1.0), inf(), x == inf()),"
-             " -inf(), x == -1.0), nan(), x < -1.0)",
+    "log1p": "select(select(select(select(log(u) * (x / (u - 1.0)), x, u == 1.0), inf(),"
+             " x == inf()), -inf(), x == -1.0), nan(), x < -1.0)",
     "expm1": "select(select(select(select((u - 1.0) * (x / log(u)), x, u == 1.0), -1.0, u == 0.0),"
              " u, u == inf()), x, is_nan(x))",
     "sqrt": "select(sqrt(x), nan(), x < 0.0)",
     "rsqrt": "select(select(1.0 / sqrt(x), nan(), x < 0.0), select(inf(), -inf(), "
              "bitcast<u32>(x) == 0x80000000u), x == 0.0)",
     "sin": "sin(x)", "cos": "cos(x)",
-    "tanh": "select(tanh(clamp(x, -15.0, 15.0)), x, is_nan(x))",
+    "tanh": "select(tanh(clamp(x, -15.0, 15.0)), x, is_nan(x) || x == 0.0)",   # keeps -0
     "sigmoid": "1.0 / (1.0 + exp(-x))",
     "relu": "select(x, 0.0, x < 0.0)",
     "gelu": "0.5 * x * (1.0 + erf_f(x * 0.70710678118654752))",

@@ -112,7 +112,9 @@ fn atan2_f(y: f32, x: f32) -> f32 {
   let pi = 3.14159265358979;
   var r: f32;
   if (ay == 0u || (ax == INF_BITS && ay != INF_BITS)) { r = select(0.0, pi, xneg); }
-  else if (ay == INF_BITS) { r = select(0.5 * pi, select(0.25 * pi, 0.75 * pi, xneg), ax == INF_BITS); }
+  else if (ay == INF_BITS) {
+    r = select(0.5 * pi, select(0.25 * pi, 0.75 * pi, xneg), ax == INF_BITS);
+  }
   else { r = atan2(bitcast<f32>(ay), x); }                      // in (0, pi)
   return select(r, -r, (bitcast<u32>(y) >> 31u) == 1u);
 }
