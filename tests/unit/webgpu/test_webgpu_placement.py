@@ -9,7 +9,6 @@ import pytest
 
 import webtensor as torch
 import webtensor.nn as nn
-import webtensor.nn.functional as F
 
 DEV = torch.device("webgpu")
 
