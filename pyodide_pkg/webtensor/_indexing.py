@@ -1,6 +1,7 @@
 """Tensor indexing: basic (int, slice, None, ...) as free views; advanced (int/bool tensors,
 lists) with numpy/torch placement rules, lowered to index_select on a flattened view."""
 from . import _dtype as D
+from ._device import CPU
 from ._shape import broadcast_shapes, prod
 from ._tensor import Tensor
 
@@ -145,7 +146,10 @@ def _linear_index(view, adv):
                          ) from None
     lin = None
     devs = {t.device for _, t, _, _ in adv}
-    dev = devs.pop() if len(devs) == 1 else view.device  # CPU and device indices mixed
+    if devs - {view.device, CPU}:
+        raise RuntimeError(f"indices should be either on cpu or on the same device as the "
+                           f"indexed tensor ({view.device})")
+    dev = devs.pop() if len(devs) == 1 else CPU  # mixed: combined (and checked) on the host
     for _, t, n, src_dim in adv:
         t = t.to(dev, D.int64)
         if prod(ishape):  # torch checks bounds after broadcasting: nothing selected, no error
@@ -216,6 +220,7 @@ def _plain_view(x, idx):
 
 
 def getitem(x, idx):
+    from .ops.index import _index_select
     if idx.__class__ is tuple:
         v = _plain_view(x, idx)
         if v is not None:
@@ -230,7 +235,7 @@ def getitem(x, idx):
     k = len(adv)
     rest_shape = tuple(w.shape[k:])
     flat = w.reshape((prod(w.shape[:k]),) + rest_shape)
-    out = flat.index_select(0, lin.reshape(-1).to(flat.device)).view(tuple(ishape) + rest_shape)
+    out = _index_select(flat, 0, lin.reshape(-1)).view(tuple(ishape) + rest_shape)
     if insert_at:
         nd = len(ishape)
         perm = list(range(nd, nd + insert_at)) + list(range(nd)) + \

@@ -20,11 +20,10 @@ NN_NO_KERNEL = {"loss_cross_entropy", "loss_nll_none", "loss_bce"}
 # Ops that read the device synchronously inside, so without JSPI they raise a RuntimeError
 # naming cpu_async (the first grid case of each op, run on a page without JSPI): the data-
 # dependent shapes, and the index bounds check of backends/webgpu/index.py (CHECK_INDICES
-# reads a status word back) for gather / index_select / embedding / take_along_dim, and for
-# interpolate / upsample, whose host-built source indices go to the device for index_select;
+# reads a status word back) for gather / index_select / embedding / take_along_dim;
 # masked_select reads its mask (nonzero)
 NEEDS_SYNC_READ = {"nonzero", "argwhere", "gather", "index_select", "embedding",
-                   "take_along_dim", "interpolate", "upsample", "masked_select"}
+                   "take_along_dim", "masked_select"}
 
 NAN, INF = float("nan"), float("inf")
 ALL = None   # adapters=ALL: an entry for every adapter

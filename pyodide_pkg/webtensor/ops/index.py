@@ -4,6 +4,7 @@ from collections import namedtuple
 from .. import _dtype as D
 from .._shape import broadcast_shapes, norm_dim
 from .._tensor import Tensor
+from .._device import mismatch
 from .._dispatch import dispatch
 from .elementwise import _as_tensor, binary, where
 
@@ -170,10 +171,18 @@ def index_select(x, dim, index):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if index.dim() > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
+    if index.dim() and index.device != x.device:    # torch's rule (a 0-dim CPU index mixes)
+        raise mismatch(x.device, index.device)
+    return _index_select(x, dim, index)
+
+
+def _index_select(x, dim, index):
+    """index_select whose 1-D index may be on the CPU for a tensor on a device (indices built
+    on the host: pad, interpolate, x[list], masks): _dispatch.HOST_INDEX."""
     d = norm_dim(dim, x.dim())
     index = index.reshape(-1).to(D.int64)
     if x.dim() == 0:
-        return x.reshape(1).index_select(0, index).view(())
+        return _index_select(x.reshape(1), 0, index).view(())
     shape = list(x.shape)
     shape[d] = index.shape[0]
     out = Tensor._empty(shape, x.dtype, x.device)

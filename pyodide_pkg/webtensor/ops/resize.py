@@ -195,9 +195,10 @@ def _resample(x, osz, scales, mode, align_corners, antialias=False):
 
 def _take(x, d, idx):
     from .._creation import tensor
+    from .index import _index_select
     if idx == list(range(x.shape[d])):
         return x
-    return x.index_select(d, tensor(idx, dtype=D.int64, device=x.device))
+    return _index_select(x, d, tensor(idx, dtype=D.int64))     # a host index: no readback
 
 
 def _weights(w, d, x, dt):

@@ -244,9 +244,9 @@ def _repeat_interleave_tensor(x, repeats, d):
     if any(r < 0 for r in reps):
         raise RuntimeError("repeats can not be negative")
     idx = [i for i, r in enumerate(reps) for _ in range(r)]
-    index = tensor(idx, dtype=D.int64, device=x.device) if idx else \
-        Tensor._empty((0,), D.int64, x.device)
-    return x.index_select(d, index)
+    index = tensor(idx, dtype=D.int64) if idx else Tensor._empty((0,), D.int64)
+    from .index import _index_select
+    return _index_select(x, d, index)     # a host index: no readback
 
 
 def _tri_mask(x, diagonal, lower):

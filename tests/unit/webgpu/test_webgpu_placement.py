@@ -9,6 +9,7 @@ import pytest
 
 import webtensor as torch
 import webtensor.nn as nn
+import webtensor.nn.functional as F
 
 DEV = torch.device("webgpu")
 
@@ -85,3 +86,37 @@ def test_scatter_value_and_reduce_without_self(cpu_fallback, reduce):
                x.to(DEV).scatter(0, index.to(DEV), 9.0))
     same(got, (x.scatter_reduce(0, index, src, reduce, include_self=False),
                x.scatter(0, index, 9.0)))
+
+
+def test_host_built_indices_need_no_device_readback(monkeypatch):
+    """pad / interpolate / repeat_interleave / x[list] build their indices on the host: the
+    device checks them there (no index_check kernel and readback, so no sync point)."""
+    from webtensor.backends.webgpu import index as gpu_index
+
+    def no_readback(index, limit):
+        raise AssertionError("a host-built index was checked on the device")
+    monkeypatch.setattr(gpu_index, "_first_bad", no_readback)
+    x = torch.tensor(X).reshape(1, 2, 3)
+    for f in (lambda t: F.pad(t, (2, 1), mode="reflect"),
+              lambda t: F.pad(t, (1, 1), mode="circular"),
+              lambda t: F.interpolate(t, scale_factor=2, mode="linear"),
+              lambda t: torch.repeat_interleave(t, torch.tensor([2, 0, 1]), dim=2),
+              lambda t: t[0, [1, 0]]):
+        same(f(x.to(DEV)), f(x))
+
+
+def test_index_select_keeps_torchs_same_device_rule():
+    g = torch.tensor(X).to(DEV)
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        g.index_select(0, torch.tensor([1, 0]))
+    same(g.index_select(1, torch.tensor([2, 0]).to(DEV)),
+         torch.tensor(X).index_select(1, torch.tensor([2, 0])))
+
+
+def test_indices_on_the_cpu_or_the_tensors_device():
+    x = torch.tensor(X)
+    with pytest.raises(RuntimeError, match=r"indices should be either on cpu or on the same "
+                                           r"device as the indexed tensor \(cpu\)"):
+        x[torch.tensor([1, 0]).to(DEV)]
+    g = x.to(DEV)      # CPU and device indices mixed
+    same(g[torch.tensor([1, 0]), torch.tensor([2, 0]).to(DEV)], x[[1, 0], [2, 0]])
