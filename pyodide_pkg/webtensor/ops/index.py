@@ -4,7 +4,7 @@ from collections import namedtuple
 from .. import _dtype as D
 from .._shape import broadcast_shapes, norm_dim
 from .._tensor import Tensor
-from .._device import mismatch
+from .._device import CPU, mismatch
 from .._dispatch import dispatch
 from .elementwise import _as_tensor, binary, where
 
@@ -171,8 +171,8 @@ def index_select(x, dim, index):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if index.dim() > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    if index.dim() and index.device != x.device:    # torch's rule (a 0-dim CPU index mixes)
-        raise mismatch(x.device, index.device)
+    if index.device != x.device and (index.dim() or index.device != CPU):
+        raise mismatch(x.device, index.device)      # torch's rule (a 0-dim CPU index mixes)
     return _index_select(x, dim, index)
 
 

@@ -109,6 +109,9 @@ def test_index_select_keeps_torchs_same_device_rule():
     g = torch.tensor(X).to(DEV)
     with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
         g.index_select(0, torch.tensor([1, 0]))
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        torch.tensor(X).index_select(0, torch.tensor(1).to(DEV))
+    same(g.index_select(0, torch.tensor(1)), torch.tensor(X).index_select(0, torch.tensor(1)))
     same(g.index_select(1, torch.tensor([2, 0]).to(DEV)),
          torch.tensor(X).index_select(1, torch.tensor([2, 0])))
 
