@@ -126,8 +126,14 @@ def dispatch(name, *args, **kwargs):
     return _run(name, (), args, kwargs)
 
 
+# Primitives whose last argument, an index, may stay on the CPU whatever the device: indices
+# built on the host (ops.index._index_select) are checked there by the device's backend and
+# uploaded, with no device readback. The public ops keep torch's same-device rule.
+HOST_INDEX = {"index_select"}
+
+
 def _dispatch_scanned(name, args, kwargs):
-    chain = CHAINS[_device_of(args).type]
+    chain = CHAINS[_device_of(args[:-1] if name in HOST_INDEX else args).type]
     if _autograd[0] is not None and _requires_grad(args):
         return _autograd[0](name, args, kwargs, lambda *a, **k: _run(name, chain, a, k))
     return _run(name, chain, args, kwargs)

@@ -1,6 +1,7 @@
 """Tensor indexing: basic (int, slice, None, ...) as free views; advanced (int/bool tensors,
 lists) with numpy/torch placement rules, lowered to index_select on a flattened view."""
 from . import _dtype as D
+from ._device import CPU
 from ._shape import broadcast_shapes, prod
 from ._tensor import Tensor
 
@@ -116,7 +117,7 @@ def _basic(x, idx):
                                          f"does not match the shape of the indexed tensor "
                                          f"{list(shape)} at index {d + j}")
                 from .ops.index import nonzero
-                nz = nonzero(i)
+                nz = nonzero(i.to("cpu"))    # read to the host anyway: index there
                 for j in range(k):
                     adv.append((len(out_shape), nz[:, j].contiguous(), shape[d + j], d + j))
                     out_shape.append(shape[d + j])
@@ -144,8 +145,13 @@ def _linear_index(view, adv):
                          "with shapes " + ", ".join(str(list(t.shape)) for _, t, _, _ in adv)
                          ) from None
     lin = None
+    devs = {t.device for _, t, _, _ in adv}
+    if devs - {view.device, CPU}:
+        raise RuntimeError(f"indices should be either on cpu or on the same device as the "
+                           f"indexed tensor ({view.device})")
+    dev = devs.pop() if len(devs) == 1 else CPU  # mixed: combined (and checked) on the host
     for _, t, n, src_dim in adv:
-        t = t.to(D.int64)
+        t = t.to(dev, D.int64)
         if prod(ishape):  # torch checks bounds after broadcasting: nothing selected, no error
             lo, hi = amin(t).item(), amax(t).item()
             bad = hi if hi >= n else lo if lo < -n else None
@@ -214,6 +220,7 @@ def _plain_view(x, idx):
 
 
 def getitem(x, idx):
+    from .ops.index import _index_select
     if idx.__class__ is tuple:
         v = _plain_view(x, idx)
         if v is not None:
@@ -228,7 +235,7 @@ def getitem(x, idx):
     k = len(adv)
     rest_shape = tuple(w.shape[k:])
     flat = w.reshape((prod(w.shape[:k]),) + rest_shape)
-    out = flat.index_select(0, lin.reshape(-1)).view(tuple(ishape) + rest_shape)
+    out = _index_select(flat, 0, lin.reshape(-1)).view(tuple(ishape) + rest_shape)
     if insert_at:
         nd = len(ishape)
         perm = list(range(nd, nd + insert_at)) + list(range(nd)) + \

@@ -21,7 +21,8 @@ from wtcheck import DEVICE_COUNTS, devices_under_test  # noqa: E402
 
 # The device grid is collected only where this tier names a device (wtcheck says which):
 # not collecting it is the tier's explicit choice, not a skip.
-collect_ignore = [] if devices_under_test() else ["test_portable_device.py"]
+collect_ignore = [] if devices_under_test() else ["test_portable_device.py",
+                                                  "test_portable_device_special.py"]
 # CPython: wgpu on Mesa's lavapipe, as tests/unit/webgpu/conftest.py (set before wgpu loads)
 LAVAPIPE_ICD = "/usr/share/vulkan/icd.d/lvp_icd.x86_64.json"
 if "VK_ICD_FILENAMES" not in os.environ and os.path.exists(LAVAPIPE_ICD):

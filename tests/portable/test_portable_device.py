@@ -65,9 +65,7 @@ def test_device_matches_cpu(op, device):
             f"{op} runs every float32 case on {device}: remove it from NO_FLOAT32_KERNEL"
 
 
-@pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("name", sorted(KNOWN_BUGS))
-def test_known_bug_still_fails(name, device):
+def _known_bug_still_fails(name, device):
     """The repro differs on the adapters the entry names and matches on the others."""
     entry = KNOWN_BUGS[name]
     case = entry["repro"]
@@ -81,6 +79,11 @@ def test_known_bug_still_fails(name, device):
         (f"KNOWN_BUGS[{name!r}] is fixed on {adapter!r} (got {got}): remove it from the "
          "entry's adapters" if not differs else
          f"KNOWN_BUGS[{name!r}] shows on {adapter!r} too (got {got}, want {want})")
+
+
+if KNOWN_BUGS:   # none listed now: a parametrization over nothing would report a skip
+    test_known_bug_still_fails = pytest.mark.parametrize("device", DEVICES)(
+        pytest.mark.parametrize("name", sorted(KNOWN_BUGS))(_known_bug_still_fails))
 
 
 NN = [c for c in nncases.CASES if c["inputs"]]

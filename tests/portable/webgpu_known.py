@@ -4,14 +4,12 @@ the adapters it shows on and a minimal repro (test_known_bug_still_fails runs ea
 must differ on those adapters and match on the others, so a fix fails that test until its
 entry goes). Adapters by a substring of webtensor.webgpu.adapter_info()["adapter"]:
 "llvmpipe" (Mesa lavapipe, CPython) and "swiftshader" (headless Chromium)."""
-from wtcheck import input_dtypes, spec
+from wtcheck import spec
 
 # Ops whose float32 cases may raise NotImplementedError (no WebGPU kernel, no CPU fallback):
 NO_FLOAT32_KERNEL = {
     "all", "any", "count_nonzero", "logical_not",          # float -> bool reductions / tests
-    "sort", "argsort", "msort", "topk", "cumprod",         # no sort / scan-product kernels
     "fmax", "fmin", "round",                               # fmax/fmin; round(decimals=...)
-    "scatter", "scatter_add", "scatter_reduce",            # no scatter kernels
     "embedding", "cross_entropy", "nll_loss", "binary_cross_entropy",  # bool bitwise_or etc.
 }
 # nn cases whose loss runs such a primitive (bitwise_or on bool in the target checks)
@@ -19,18 +17,13 @@ NN_NO_KERNEL = {"loss_cross_entropy", "loss_nll_none", "loss_bce"}
 
 # Ops that read the device synchronously inside, so without JSPI they raise a RuntimeError
 # naming cpu_async (the first grid case of each op, run on a page without JSPI): the data-
-# dependent shapes, and the index bounds check of backends/webgpu/index.py (CHECK_INDICES
-# reads a status word back) for gather / index_select / embedding / take_along_dim
-NEEDS_SYNC_READ = {"nonzero", "argwhere"}
+# dependent shapes (masked_select reads its mask). The index bounds check of
+# backends/webgpu/index.py reads back only where the host can wait; without JSPI the kernels
+# clamp instead.
+NEEDS_SYNC_READ = {"nonzero", "argwhere", "masked_select"}
 
 NAN, INF = float("nan"), float("inf")
-ALL = None
-# nn cases of the device-mix bug: the RNNs' initial hidden state, F.pad's non-constant modes
-# (padding layers, padding_mode convs) and F.interpolate (Upsample)
-_DEVICE_MIX_NN = {"lstm_2layer_bidir", "gru_batch_first", "rnn_relu", "pad_layers_2d",
-                  "pad_layers_1d", "pad_layers_3d", "conv2d_reflect", "conv1d_circular",
-                  "upsample_bilinear", "upsample_nearest_size", "upsample_bilinear_corners",
-                  "upsample_linear_1d"}
+ALL = None   # adapters=ALL: an entry for every adapter
 
 
 def _case(op, *data, dtype="float32"):
@@ -38,43 +31,11 @@ def _case(op, *data, dtype="float32"):
             "inputs": [spec((len(d),), dtype, data=d) for d in data]}
 
 
-KNOWN_BUGS = {
-    "device-mix": dict(
-        what="the op makes a CPU tensor next to its device input (in ops/ and nn/modules/"
-             "rnn.py, not the kernels): RuntimeError 'Expected all tensors to be on the same "
-             "device'",
-        adapters=ALL, repro={"id": "repro-tril", "op": "tril", "inputs": [spec((3, 4))]},
-        cases=lambda c: c["id"] in _DEVICE_MIX_NN if "ctor" in c else
-        c["op"] in {"tril", "triu", "masked_select", "interpolate", "upsample"}
-        or c["op"] == "pad" and "constant" not in c["id"]
-        or c["id"] in {"scatter-value", "scatter_reduce-exclude-self", "one_hot-empty"}),
-    "nan-compare": dict(
-        what="float comparisons fold NaN away (WGSL lets compilers assume no NaN; kernels.py's "
-             "binary predicates 'a != b' etc. and the float -> bool test 'x != 0'): ne / "
-             "logical_* / isnan / nonzero of NaN",
-        adapters=("llvmpipe", "swiftshader"), repro=_case("ne", [NAN, 1.0], [NAN, 1.0]),
-        cases=lambda c: c.get("op") == "isnan" or "special" in c["id"] and c.get("op") in {
-            "ne", "not_equal", "logical_and", "logical_or", "logical_xor", "nonzero",
-            "argwhere"}),
-    "atan2-zero-nan": dict(
-        what="WGSL's atan2(0, 0) and atan2 of NaN are indeterminate (kernels.py 'atan2(a, b)'): "
-             "2.356 and 0.0 where the CPU gives 0.0 and NaN",
-        adapters=("llvmpipe",), repro=_case("atan2", [0.0, NAN], [0.0, 1.0]),
-        cases=lambda c: c.get("op") in {"atan2", "arctan2"}),
-    "nan-transcendental": dict(
-        what="exp / log / log1p / sigmoid of NaN are not NaN (exp(NaN) = inf, log(NaN) = 89.1, "
-             "sigmoid(NaN) = 0): the kernels.py expressions do not pass NaN through",
-        adapters=("swiftshader",), repro=_case("exp", [NAN, 1.0]),
-        cases=lambda c: c.get("op") in {"exp", "log", "log1p", "sigmoid"}
-        and "special" in c["id"]),
-    "f16-nonfinite": dict(
-        what="float16 infinities become NaN: kernels.py stores float16 with pack2x16float, "
-             "whose result WGSL leaves indeterminate outside f16's finite range (exp "
-             "overflow, 1/0, max pools of inf, isinf of float16)",
-        adapters=("swiftshader",), repro=_case("exp", [12.0, 1.0], dtype="float16"),
-        cases=lambda c: "float16" in input_dtypes(c) and c.get("op") in {
-            "exp", "reciprocal", "isinf", "max_pool2d", "adaptive_max_pool2d"}),
-}
+# name -> dict(what=..., adapters=ALL or (substrings), repro=a grid-style case (_case),
+# cases=lambda case: True for the grid / nn cases it explains). None known now: the device-mix
+# ops, NaN comparisons, atan2's zero/NaN cases, NaN through exp/log/sigmoid and float16
+# infinities (history: git log -S KNOWN_BUGS) now match the CPU on lavapipe and SwiftShader.
+KNOWN_BUGS = {}
 
 
 def applies(entry, adapter):

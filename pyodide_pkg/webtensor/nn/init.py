@@ -69,7 +69,8 @@ def eye_(tensor):
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     from .._creation import eye
-    return tensor.copy_(eye(tensor.shape[0], tensor.shape[1], dtype=tensor.dtype))
+    return tensor.copy_(eye(tensor.shape[0], tensor.shape[1], dtype=tensor.dtype,
+                               device=tensor.device))
 
 
 def dirac_(tensor, groups=1):

@@ -141,7 +141,7 @@ def decomposed(q, k, v, mask, is_causal, scale):
     s = matmul(binary("mul", q, scale), k.transpose(-2, -1))
     if is_causal:
         from .._creation import ones
-        keep = ones((L, S), dtype=D.bool_).tril()
+        keep = ones((L, S), dtype=D.bool_, device=q.device).tril()
         s = where(keep, s, -math.inf)
     if mask is not None:
         s = binary("add", s, mask)

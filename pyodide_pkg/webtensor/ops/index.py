@@ -4,6 +4,7 @@ from collections import namedtuple
 from .. import _dtype as D
 from .._shape import broadcast_shapes, norm_dim
 from .._tensor import Tensor
+from .._device import CPU, mismatch
 from .._dispatch import dispatch
 from .elementwise import _as_tensor, binary, where
 
@@ -213,10 +214,18 @@ def index_select(x, dim, index):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if index.dim() > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
+    if index.device != x.device and (index.dim() or index.device != CPU):
+        raise mismatch(x.device, index.device)      # torch's rule (a 0-dim CPU index mixes)
+    return _index_select(x, dim, index)
+
+
+def _index_select(x, dim, index):
+    """index_select whose 1-D index may be on the CPU for a tensor on a device (indices built
+    on the host: pad, interpolate, x[list], masks): _dispatch.HOST_INDEX."""
     d = norm_dim(dim, x.dim())
     index = index.reshape(-1).to(D.int64)
     if x.dim() == 0:
-        return x.reshape(1).index_select(0, index).view(())
+        return _index_select(x.reshape(1), 0, index).view(())
     shape = list(x.shape)
     shape[d] = index.shape[0]
     out = Tensor._empty(shape, x.dtype, x.device)
@@ -254,7 +263,7 @@ def one_hot(x, num_classes=-1):
             raise RuntimeError("Class values must be smaller than num_classes.")
     elif num_classes == -1:
         raise RuntimeError("Can not infer total number of classes from empty tensor.")
-    return binary("eq", x.unsqueeze(-1), arange(num_classes)).to(D.int64)
+    return binary("eq", x.unsqueeze(-1), arange(num_classes, device=x.device)).to(D.int64)
 
 
 def sort(x, dim=-1, descending=False, stable=False):
@@ -300,10 +309,12 @@ def nonzero(x, as_tuple=False):
                 pos.append(rem % s)
                 rem //= s
             idx.append(pos[::-1])
-    out = tensor(idx, dtype=D.int64) if idx else Tensor._empty((0, len(shape)), D.int64)
+    dev = x.device
+    out = tensor(idx, dtype=D.int64, device=dev) if idx else \
+        Tensor._empty((0, len(shape)), D.int64, dev)
     if as_tuple:  # a 0-d input acts as 1-d here: (tensor([0]),) when nonzero
         return tuple(out[:, k] for k in range(len(shape))) if shape else \
-            (Tensor._empty((len(idx),), D.int64).zero_(),)
+            (Tensor._empty((len(idx),), D.int64, dev).zero_(),)
     return out
 
 

@@ -85,7 +85,8 @@ def _select(x, d, idx):
     if idx == list(range(x.shape[d])):
         return x
     from .._creation import tensor
-    return x.index_select(d, tensor(idx, dtype=D.int64))
+    from .index import _index_select
+    return _index_select(x, d, tensor(idx, dtype=D.int64))     # a host index: no readback
 
 
 def _check_reflect_replicate(x, mode, nd, dims, pairs):

@@ -185,7 +185,7 @@ def _resample(x, osz, scales, mode, align_corners, antialias=False):
         acc = None
         for t in range(len(idx[0])):   # sum over taps, left to right as torch's kernel
             term = _take(out, d, [i[t] for i in idx]) * \
-                _weights([w[t] for w in wts], d, out.dim(), comp)
+                _weights([w[t] for w in wts], d, out, comp)
             acc = term if acc is None else acc + term
         out = acc
     if out.dtype is not dt:
@@ -195,17 +195,18 @@ def _resample(x, osz, scales, mode, align_corners, antialias=False):
 
 def _take(x, d, idx):
     from .._creation import tensor
+    from .index import _index_select
     if idx == list(range(x.shape[d])):
         return x
-    return x.index_select(d, tensor(idx, dtype=D.int64))
+    return _index_select(x, d, tensor(idx, dtype=D.int64))     # a host index: no readback
 
 
-def _weights(w, d, ndim, dt):
-    """A weight per position along dim d, shaped to broadcast there."""
+def _weights(w, d, x, dt):
+    """A weight per position along dim d of x, shaped to broadcast there, on x's device."""
     from .._creation import tensor
-    shape = [1] * ndim
+    shape = [1] * x.dim()
     shape[d] = len(w)
-    return tensor(w, dtype=dt).reshape(shape)
+    return tensor(w, dtype=dt, device=x.device).reshape(shape)
 
 
 def _nearest(j, n, o, scale, exact, shortcuts):

@@ -25,7 +25,7 @@ def cat(tensors, dim=0):
     for t in ts[1:]:
         dt = D.promote_types(dt, t.dtype)
     if not parts:
-        return Tensor._empty((0,), dt)
+        return Tensor._empty((0,), dt, ts[0].device)
     ref = parts[0]
     if ref.dim() == 0:
         raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
@@ -210,7 +210,7 @@ def repeat_interleave(x, repeats=None, dim=None, *, output_size=None):
         from .._creation import arange
         if x.dim() != 1:
             raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
-        return repeat_interleave(arange(x.shape[0]), x, 0)
+        return repeat_interleave(arange(x.shape[0], device=x.device), x, 0)
     if dim is None:
         x, dim = x.reshape(-1), 0
     d = norm_dim(dim, x.dim())
@@ -245,7 +245,8 @@ def _repeat_interleave_tensor(x, repeats, d):
         raise RuntimeError("repeats can not be negative")
     idx = [i for i, r in enumerate(reps) for _ in range(r)]
     index = tensor(idx, dtype=D.int64) if idx else Tensor._empty((0,), D.int64)
-    return x.index_select(d, index)
+    from .index import _index_select
+    return _index_select(x, d, index)     # a host index: no readback
 
 
 def _tri_mask(x, diagonal, lower):
@@ -256,7 +257,8 @@ def _tri_mask(x, diagonal, lower):
     m, n = x.shape[-2:]
     rows = [[(j - i <= diagonal) if lower else (j - i >= diagonal) for j in range(n)]
             for i in range(m)]
-    return tensor(rows, dtype=D.bool_) if m else Tensor._empty((0, n), D.bool_)
+    return tensor(rows, dtype=D.bool_, device=x.device) if m else \
+        Tensor._empty((0, n), D.bool_, x.device)
 
 
 def tril(x, diagonal=0):

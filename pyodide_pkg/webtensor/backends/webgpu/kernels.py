@@ -118,8 +118,8 @@ def convert(src, dst, v):
         return v
     ks, kd = _kind(src), _kind(dst)
     if dst == "bool":
-        nz = {"f": f"{v} != 0.0", "i32": f"{v} != 0", "u32": f"{v} != 0u",
-              "vec2<u32>": f"({v}.x | {v}.y) != 0u"}[ks]
+        nz = {"f": f"(bitcast<u32>({v}) & 0x7fffffffu) != 0u",     # not +-0: NaN is True
+              "i32": f"{v} != 0", "u32": f"{v} != 0u", "vec2<u32>": f"({v}.x | {v}.y) != 0u"}[ks]
         return f"select(0u, 1u, {nz})"
     if ks == "f" or kd == "f":
         f = {"f": v, "i32": f"f32({v})", "u32": f"f32({v})", "vec2<u32>": f"i64_to_f32({v})"}[ks]
@@ -162,15 +162,15 @@ def elementwise(entry, out, ins, body):
 UNARY_F32 = {
     "neg": "-x", "abs": "abs(x)", "exp": "exp(x)",
     "log": "select(select(log(x), -inf(), x == 0.0), nan(), x < 0.0)",
-    "log1p": "select(select(select(select(log(u) * x / (u - 1.0), x, u == 1.0), inf(), x == inf()),"
-             " -inf(), x == -1.0), nan(), x < -1.0)",
-    "expm1": "select(select(select((u - 1.0) * (x / log(u)), x, u == 1.0), -1.0, u == 0.0), x,"
-             " u == inf() || is_nan(x))",
+    "log1p": "select(select(select(select(log(u) * (x / (u - 1.0)), x, u == 1.0), inf(),"
+             " x == inf()), -inf(), x == -1.0), nan(), x < -1.0)",
+    "expm1": "select(select(select(select((u - 1.0) * (x / log(u)), x, u == 1.0), -1.0, u == 0.0),"
+             " u, u == inf()), x, is_nan(x))",
     "sqrt": "select(sqrt(x), nan(), x < 0.0)",
     "rsqrt": "select(select(1.0 / sqrt(x), nan(), x < 0.0), select(inf(), -inf(), "
              "bitcast<u32>(x) == 0x80000000u), x == 0.0)",
     "sin": "sin(x)", "cos": "cos(x)",
-    "tanh": "select(tanh(clamp(x, -15.0, 15.0)), x, is_nan(x))",
+    "tanh": "select(tanh(clamp(x, -15.0, 15.0)), x, is_nan(x) || x == 0.0)",   # keeps -0
     "sigmoid": "1.0 / (1.0 + exp(-x))",
     "relu": "select(x, 0.0, x < 0.0)",
     "gelu": "0.5 * x * (1.0 + erf_f(x * 0.70710678118654752))",
@@ -182,6 +182,10 @@ UNARY_F32 = {
     "sign": "select(sign(x), 0.0, is_nan(x))",
     "reciprocal": "1.0 / x",
 }
+# NaN in, NaN out (SwiftShader's exp(NaN) is inf, log(NaN) 89.1, so sigmoid(NaN) 0)
+for _op in ("exp", "log", "log1p", "sigmoid", "silu", "gelu", "gelu_tanh", "erf", "sin", "cos",
+            "sqrt", "rsqrt"):
+    UNARY_F32[_op] = f"select({UNARY_F32[_op]}, x, is_nan(x))"
 _UNARY_PRE = {"log1p": "let u = 1.0 + x; ", "expm1": "let u = exp(x); "}
 
 BINARY_F32 = {
@@ -189,18 +193,21 @@ BINARY_F32 = {
     "div_trunc": "trunc(a / b)", "div_floor": "floor(a / b)",
     "maximum": "select(max(a, b), nan(), is_nan(a) || is_nan(b))",
     "minimum": "select(min(a, b), nan(), is_nan(a) || is_nan(b))",
-    "pow": "pow_f(a, b)", "atan2": "atan2(a, b)",
+    "pow": "pow_f(a, b)", "atan2": "atan2_f(a, b)",
     "remainder": "select(a - b * floor(a / b), nan(), b == 0.0)",
 }
 COMPARE = {"eq": "a == b", "ne": "a != b", "lt": "a < b", "le": "a <= b", "gt": "a > b",
            "ge": "a >= b"}
+# float comparisons test NaN by bits (WGSL lets compilers assume no NaN): only ne holds
+COMPARE_F32 = {op: f"(is_nan(a) || is_nan(b) || {e})" if op == "ne" else
+               f"(!is_nan(a) && !is_nan(b) && {e})" for op, e in COMPARE.items()}
 _INT = {"add": "a + b", "sub": "a - b", "mul": "a * b", "maximum": "max(a, b)",
         "minimum": "min(a, b)"}
 _LOGICAL = {"logical_and": "(a != 0u) && (b != 0u)", "logical_or": "(a != 0u) || (b != 0u)",
             "logical_xor": "(a != 0u) != (b != 0u)"}
 # dtype -> ({op: value expression}, {op: bool expression (output dtype bool)})
 BINARY = {
-    "float32": (BINARY_F32, COMPARE),
+    "float32": (BINARY_F32, COMPARE_F32),
     "int32": (_INT, COMPARE),
     "int64": ({"add": "add64(a, b)", "sub": "sub64(a, b)", "mul": "mul64(a, b)",
                "maximum": "select(a, b, lt64(a, b))", "minimum": "select(b, a, lt64(a, b))"},

@@ -22,7 +22,7 @@ def _float_mask(mask, dtype, what):
     if mask is None:
         return None
     if mask.dtype is D.bool_:
-        return C.zeros(mask.shape, dtype=dtype).masked_fill(mask, -math.inf)
+        return C.zeros(mask.shape, dtype=dtype, device=mask.device).masked_fill(mask, -math.inf)
     if mask.dtype.category != 2:
         raise AssertionError(f"only bool and floating types of {what} are supported")
     return mask.to(dtype)

@@ -117,7 +117,7 @@ class RNNBase(Module):
         shape = (self.num_layers * dirs, n, self.hidden_size)
         is_lstm = self.mode == "LSTM"
         if hx is None:
-            zeros = C.zeros(shape, dtype=x.dtype)
+            zeros = C.zeros(shape, dtype=x.dtype, device=x.device)
             h0, c0 = zeros, (zeros if is_lstm else None)
         else:
             h0, c0 = hx if is_lstm else (hx, None)

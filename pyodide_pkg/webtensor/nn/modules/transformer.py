@@ -25,7 +25,7 @@ def _activation(activation):
 
 def _generate_square_subsequent_mask(sz, device=None, dtype=None):
     """Float mask with -inf above the diagonal (torch's causal mask)."""
-    return C.full((sz, sz), -math.inf, dtype=dtype).triu(diagonal=1)
+    return C.full((sz, sz), -math.inf, dtype=dtype, device=device).triu(diagonal=1)
 
 
 class TransformerEncoderLayer(Module):

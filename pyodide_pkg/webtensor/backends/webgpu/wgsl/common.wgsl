@@ -53,7 +53,7 @@ fn pow_f(a: f32, b: f32) -> f32 {
   if (m == 0.0) { r = select(0.0, inf(), b < 0.0); }
   else { r = exp2(b * log2(m)); }
   if (a < 0.0 || (a == 0.0 && (bitcast<u32>(a) >> 31u) == 1u)) {
-    if (floor(b) != b) { return select(nan(), r, m == 0.0); }
+    if (floor(b) != b) { return select(nan(), r, m == 0.0 || bitcast<u32>(m) == INF_BITS); }
     let odd = abs(b) < 16777216.0 && (i32(abs(b)) & 1) == 1;
     if (odd) { return -r; }
   }
@@ -109,6 +109,23 @@ fn f16_bits(x: f32) -> u32 {
   let rem = mant & ((1u << sh) - 1u);
   let half = 1u << (sh - 1u);
   return s | (q + select(0u, 1u, rem > half || (rem == half && (q & 1u) == 1u)));
+}
+
+// atan2 with torch's results where WGSL's is undefined or unreliable: NaN in, NaN out; y = ±0
+// gives ±0 / ±pi by x's sign bit; infinities
+fn atan2_f(y: f32, x: f32) -> f32 {
+  if (is_nan(y) || is_nan(x)) { return nan(); }
+  let ay = bitcast<u32>(y) & 0x7fffffffu;
+  let ax = bitcast<u32>(x) & 0x7fffffffu;
+  let xneg = (bitcast<u32>(x) >> 31u) == 1u;
+  let pi = 3.14159265358979;
+  var r: f32;
+  if (ay == 0u || (ax == INF_BITS && ay != INF_BITS)) { r = select(0.0, pi, xneg); }
+  else if (ay == INF_BITS) {
+    r = select(0.5 * pi, select(0.25 * pi, 0.75 * pi, xneg), ax == INF_BITS);
+  }
+  else { r = atan2(bitcast<f32>(ay), x); }                      // in (0, pi)
+  return select(r, -r, (bitcast<u32>(y) >> 31u) == 1u);
 }
 
 fn bf16_bits(x: f32) -> u32 {
