@@ -14,9 +14,10 @@
   second device has tensors, each shortcut is wrapped in a guard for its own device.
 * Autograd is the one optional layer above the backends (`set_autograd_layer`): while none is
   installed, a dispatch costs one check for it; shortcuts are then skipped for inputs that
-  require grad.
+  require grad while grad mode is on (under no_grad they run as before).
 """
 from ._device import CPU, DEVICES, IN_USE, ON_IN_USE, as_device, common_device, mark_in_use
+from ._grad_mode import _STATE as _GRAD_MODE
 
 Tensor = None  # the Tensor class, set by _tensor.py (which imports this module) once defined
 
@@ -98,7 +99,7 @@ def _device_guard(fn, dev):
 
 def _grad_guard(fn):
     def guarded(*args, **kwargs):
-        if _requires_grad(args) or _requires_grad(kwargs.values()):
+        if _GRAD_MODE["grad"] and (_requires_grad(args) or _requires_grad(kwargs.values())):
             return None
         return fn(*args, **kwargs)
     return guarded
@@ -128,7 +129,7 @@ def dispatch(name, *args, **kwargs):
 
 def _dispatch_scanned(name, args, kwargs):
     chain = CHAINS[_device_of(args).type]
-    if _autograd[0] is not None and _requires_grad(args):
+    if _autograd[0] is not None and _GRAD_MODE["grad"] and _requires_grad(args):
         return _autograd[0](name, args, kwargs, lambda *a, **k: _run(name, chain, a, k))
     return _run(name, chain, args, kwargs)
 

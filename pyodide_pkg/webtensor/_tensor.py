@@ -26,6 +26,8 @@ _new_object = object.__new__
 # shape -> (Size, row-major strides, numel) for the shapes tensors are allocated with: every op
 # allocates its output and checks layouts, and Python loops over dims add up in Pyodide.
 _LAYOUTS = {}
+# True once autograd's layer is installed: views then record their base (autograd/tape.py)
+_TRACK = [False]
 
 
 def _layout(shape):
@@ -53,9 +55,12 @@ def dense_numel(t):
 class Tensor:
     __slots__ = ("_storage", "shape", "_strides", "_offset", "dtype", "__weakref__",
                  "__dict__")
-    # Class-level defaults (set per instance only when changed): two fewer stores per tensor.
-    requires_grad = False
+    # Class-level defaults (set per instance only when changed): fewer stores per tensor.
+    # requires_grad reads _requires_grad (a property set below); autograd sets these per tensor.
+    _requires_grad = False
     grad = None
+    grad_fn = None
+    _output_nr = 0
     __array_priority__ = 1000  # numpy defers reflected operators to us
 
     def __new__(cls, *args, **kwargs):
@@ -96,8 +101,9 @@ class Tensor:
         return t
 
     def _view(self, shape, strides, offset=None):
-        return Tensor._make(self._storage, shape, strides,
-                            self._offset if offset is None else offset, self.dtype)
+        t = Tensor._make(self._storage, shape, strides,
+                         self._offset if offset is None else offset, self.dtype)
+        return _on_view(self, t) if _TRACK[0] else t
 
     # ---- metadata -----------------------------------------------------------------------
     @property
@@ -119,10 +125,6 @@ class Tensor:
     @property
     def data(self):
         return self
-
-    @property
-    def is_leaf(self):
-        return True
 
     def dim(self):
         return len(self.shape)
@@ -187,6 +189,8 @@ class Tensor:
     def _dense_view(self, shape):
         """self viewed as shape (a tuple or Size of ints) when self is row-major and shape a
         layout already cached with self's numel, else None: no -1, parsing or stride search."""
+        if _TRACK[0]:
+            return None
         if len(shape) == 1 and shape[0].__class__ is not int:
             shape = shape[0]
         try:
@@ -417,17 +421,7 @@ class Tensor:
         return out
 
     def detach(self):
-        return self._view(self.shape, self._strides)
-
-    def detach_(self):
-        return self
-
-    def requires_grad_(self, requires_grad=True):
-        self.requires_grad = requires_grad
-        return self
-
-    def backward(self, *args, **kwargs):
-        raise NotImplementedError("webtensor: autograd (Tensor.backward) is not implemented yet")
+        return Tensor._make(self._storage, self.shape, self._strides, self._offset, self.dtype)
 
     # ---- conversion ---------------------------------------------------------------------
     def to(self, *args, **kwargs):
@@ -526,7 +520,7 @@ class Tensor:
     def __getitem__(self, idx):
         # x[i] and x[a:b] on a tensor with dims: a view computed here (the common cases)
         shape = self.shape
-        if shape:
+        if shape and not _TRACK[0]:
             cls = idx.__class__
             if cls is int:
                 n = shape[0]
@@ -568,6 +562,8 @@ class Tensor:
         elif src._storage.device is not self._storage.device:   # torch copies across devices
             src = src.to(self._storage.device)
         dispatch("copy", self, src if src.shape == self.shape else src.expand(self.shape))
+        if _TRACK[0]:
+            _bump(self)
         return self
 
     def fill_(self, value):
@@ -579,6 +575,8 @@ class Tensor:
         elif self.numel():
             D.check_scalar(value, self.dtype, _CTYPE.get(self.dtype.name))
         dispatch("fill", self, value)
+        if _TRACK[0]:
+            _bump(self)
         return self
 
     def zero_(self):
@@ -589,3 +587,22 @@ from . import _indexing, _tensor_transfer  # noqa: E402,F401  (they import Tenso
 from . import _dispatch  # noqa: E402
 from ._dispatch import dispatch  # noqa: E402
 _dispatch.Tensor = Tensor
+
+
+def _on_view(src, t):
+    from .autograd.tape import on_view
+    return on_view(src, t)
+
+
+def _bump(t):
+    from .autograd.graph import bump
+    bump(t)
+
+
+def _set_requires_grad(self, value):
+    from .autograd.tape import set_requires_grad
+    set_requires_grad(self, value)
+
+
+Tensor.requires_grad = property(__import__("operator").attrgetter("_requires_grad"),
+                                _set_requires_grad)

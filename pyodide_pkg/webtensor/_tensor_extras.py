@@ -174,13 +174,6 @@ _PROPS = {"is_cpu": True, "is_meta": False, "is_sparse": False, "is_quantized": 
           "is_nested": False, "is_mps": False, "is_xpu": False, "is_mkldnn": False}
 
 
-def _autograd_missing(name):
-    def f(self, *args, **kwargs):
-        raise NotImplementedError(f"webtensor: autograd ({name}) is not implemented yet")
-    f.__name__ = name.rsplit(".", 1)[-1]
-    return f
-
-
 def attach():
     Tensor.data = property(_get_data, _set_data)
     Tensor._set_data = _set_data
@@ -211,6 +204,3 @@ def attach():
     for name, f in extra.items():
         if not hasattr(Tensor, name):
             setattr(Tensor, name, f)
-    for name in ("retain_grad", "register_hook"):
-        if not hasattr(Tensor, name):
-            setattr(Tensor, name, _autograd_missing("Tensor." + name))
