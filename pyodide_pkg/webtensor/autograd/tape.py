@@ -21,13 +21,13 @@ from . import graph
 from .graph import Node, edge
 
 _STATE = _grad_mode._STATE
-_INSTALLED = [False]
 
 
 def install():
-    if _INSTALLED[0]:
+    """Called whenever a tensor gets requires_grad=True: installs the layer unless a layer
+    (this one, or a test's) is in place."""
+    if _dispatch._autograd[0] is not None:
         return
-    _INSTALLED[0] = True
     from .. import _tensor
     _tensor._on_view, _tensor._bump = on_view, graph.bump
     _tensor._TRACK[0] = True

@@ -10,7 +10,8 @@ positions of the primitive's output tensors and differentiable inputs; record(ar
 returns (grad_fn name, input tensors, saved tensors, backward) or None where the case has no
 gradient (e.g. a comparison: its output is bool); backward(grads, saved) returns one gradient
 per input tensor (None: no gradient). NON_DIFFERENTIABLE lists the primitives that have no
-formula and why; tests/unit/autograd/test_derivatives_table.py walks both tables.
+formula and why (their DERIVATIVES entry names only their outputs);
+tests/unit/autograd/test_op_gradients.py walks both tables.
 """
 import math
 
@@ -26,11 +27,13 @@ class Derivative:
 
 
 DERIVATIVES = {}
+# Primitives without a formula: their entry has no differentiable input (the outputs, where
+# written, hold constants from then on)
 NON_DIFFERENTIABLE = {
-    "fill": "writes a constant (its output's old value gets no gradient)",
-    "dequantize": "quantized weights are constants",
-    "dequantize_rows": "quantized weights are constants",
-    "quantize": "produces quantized blocks (no float output)",
+    "fill": ((0,), "writes a constant"),
+    "dequantize": ((0,), "quantized weights are constants"),
+    "dequantize_rows": ((0,), "quantized weights are constants"),
+    "quantize": ((), "produces quantized blocks (no float output)"),
 }
 # The unary/binary/reduce ops whose outputs are never floating point (nothing to differentiate)
 NON_DIFFERENTIABLE_OPS = {
@@ -40,6 +43,10 @@ NON_DIFFERENTIABLE_OPS = {
         "bitwise_and", "bitwise_or", "bitwise_xor")},
     "reduce": {op: "integer or bool output" for op in ("argmax", "argmin", "all", "any")},
 }
+
+
+for _name, (_outs, _why) in NON_DIFFERENTIABLE.items():
+    DERIVATIVES[_name] = Derivative(_outs, (), lambda args, kwargs: None)
 
 
 def derivative(name, outputs, inputs):
