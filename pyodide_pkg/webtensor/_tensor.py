@@ -100,10 +100,11 @@ class Tensor:
         t.dtype = dtype
         return t
 
-    def _view(self, shape, strides, offset=None):
+    def _view(self, shape, strides, offset=None, name=None):
+        """A view; name: its grad_fn's name where autograd records it (None: guessed)."""
         t = Tensor._make(self._storage, shape, strides,
                          self._offset if offset is None else offset, self.dtype)
-        return _on_view(self, t) if _TRACK[0] else t
+        return _on_view(self, t, name) if _TRACK[0] else t
 
     # ---- metadata -----------------------------------------------------------------------
     @property
@@ -225,7 +226,7 @@ class Tensor:
             raise RuntimeError(
                 "view size is not compatible with input tensor's size and stride (at least one "
                 "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
-        return self._view(shape, strides)
+        return self._view(shape, strides, name="ViewBackward0")
 
     def view_as(self, other):
         return self.view(other.shape)
@@ -238,7 +239,7 @@ class Tensor:
         strides = view_strides(self.shape, self._strides, shape)
         if strides is None:
             return self.contiguous().view(shape)
-        return self._view(shape, strides)
+        return self._view(shape, strides, name="ViewBackward0")
 
     def reshape_as(self, other):
         return self.reshape(other.shape)
@@ -254,7 +255,8 @@ class Tensor:
         dims = [norm_dim(d, n) for d in dims]
         if len(set(dims)) != n:
             raise RuntimeError("permute(): duplicate dims are not allowed.")
-        return self._view([self.shape[d] for d in dims], [self._strides[d] for d in dims])
+        return self._view([self.shape[d] for d in dims], [self._strides[d] for d in dims],
+                          name="PermuteBackward0")
 
     def transpose(self, dim0, dim1):
         n = self.dim()
@@ -265,7 +267,7 @@ class Tensor:
         shape, strides = list(self.shape), list(self._strides)
         shape[d0], shape[d1] = shape[d1], shape[d0]
         strides[d0], strides[d1] = strides[d1], strides[d0]
-        return self._view(shape, strides)
+        return self._view(shape, strides, name="TransposeBackward0")
 
     swapaxes = swapdims = transpose
 
@@ -273,7 +275,9 @@ class Tensor:
         if self.dim() > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                                f"{self.dim()}D")
-        return self.transpose(0, 1) if self.dim() == 2 else self
+        if self.dim() < 2:
+            return self._view(self.shape, self._strides, name="TBackward0")
+        return self._view(self.shape[::-1], self._strides[::-1], name="TBackward0")
 
     @property
     def T(self):
@@ -334,7 +338,7 @@ class Tensor:
                     f"The expanded size of the tensor ({s}) must match the existing size ({cur}) "
                     f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
                     f"Tensor sizes: {list(self.shape)}")
-        return self._view(shape, strides)
+        return self._view(shape, strides, name="ExpandBackward0")
 
     def expand_as(self, other):
         return self.expand(other.shape)
@@ -346,7 +350,8 @@ class Tensor:
         else:
             dims = {norm_dim(d, n) for d in ((dim,) if isinstance(dim, int) else dim)}
         keep = [i for i in range(n) if not (i in dims and self.shape[i] == 1)]
-        return self._view([self.shape[i] for i in keep], [self._strides[i] for i in keep])
+        return self._view([self.shape[i] for i in keep], [self._strides[i] for i in keep],
+                          name="SqueezeBackward0" if dim is None else "SqueezeBackward1")
 
     def unsqueeze(self, dim):
         n = self.dim()
@@ -355,7 +360,7 @@ class Tensor:
         st = shape[dim] * strides[dim] if dim < n else 1
         shape.insert(dim, 1)
         strides.insert(dim, st)
-        return self._view(shape, strides)
+        return self._view(shape, strides, name="UnsqueezeBackward0")
 
     def flatten(self, start_dim=0, end_dim=-1):
         n = self.dim()
@@ -391,7 +396,8 @@ class Tensor:
                                f"({size}).")
         shape = list(self.shape)
         shape[dim] = length
-        return self._view(shape, self._strides, self._offset + start * self._strides[dim])
+        return self._view(shape, self._strides, self._offset + start * self._strides[dim],
+                          name="SliceBackward0")
 
     def select(self, dim, index):
         n = self.dim()
@@ -406,7 +412,7 @@ class Tensor:
             index += size
         return self._view(self.shape[:dim] + self.shape[dim + 1:],
                           self._strides[:dim] + self._strides[dim + 1:],
-                          self._offset + index * self._strides[dim])
+                          self._offset + index * self._strides[dim], name="SelectBackward0")
 
     def unbind(self, dim=0):
         dim = norm_dim(dim, self.dim(), allow_scalar=False)
@@ -589,9 +595,9 @@ from ._dispatch import dispatch  # noqa: E402
 _dispatch.Tensor = Tensor
 
 
-def _on_view(src, t):
+def _on_view(src, t, name):
     from .autograd.tape import on_view
-    return on_view(src, t)
+    return on_view(src, t, name)
 
 
 def _bump(t):

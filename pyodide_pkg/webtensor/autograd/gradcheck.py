@@ -1,6 +1,5 @@
 """torch.autograd.gradcheck / gradgradcheck: analytical against finite-difference Jacobians
 (float64 inputs; webtensor ops only, so it runs on any backend)."""
-from .. import _grad_mode
 from .._tensor import Tensor
 
 
@@ -18,19 +17,20 @@ def _numerical(fn, inputs, i, eps):
     x = inputs[i]
     cols = []
     flat = x.detach().reshape(-1)
-    base = [t.detach() if isinstance(t, Tensor) else t for t in inputs]
+    # fresh leaves that keep requires_grad: fn may differentiate inside (gradgradcheck)
+    base = [t.detach().requires_grad_(t.requires_grad) if isinstance(t, Tensor) else t
+            for t in inputs]
     for k in range(x.numel()):
         vals = []
         for sign in (1, -1):
             xk = flat.clone()
             xk[k] = float(flat[k]) + sign * eps
             args = list(base)
-            args[i] = xk.view(x.shape)
-            with _grad_mode.no_grad():
-                out = fn(*args)
+            args[i] = xk.view(x.shape).requires_grad_(x.requires_grad)
+            out = fn(*args)
             outs = (out,) if isinstance(out, Tensor) else out
-            vals.append([o.reshape(-1).to(x.dtype) for o in outs if isinstance(o, Tensor)
-                         and o.dtype.category == 2])
+            vals.append([o.detach().reshape(-1).to(x.dtype) for o in outs
+                         if isinstance(o, Tensor) and o.dtype.category == 2])
         cols.append([(a - b) / (2 * eps) for a, b in zip(*vals)])
     return cols
 

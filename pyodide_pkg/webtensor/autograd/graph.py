@@ -41,7 +41,8 @@ def _type_name(t):
 class Node:
     """A recorded operation (torch's grad_fn). `name()` is torch's class name for it."""
     __slots__ = ("_name", "next_functions", "_backward", "_saved", "_versions", "_meta",
-                 "_pre_hooks", "_hooks", "_freed", "metadata", "__weakref__", "__dict__")
+                 "_pre_hooks", "_hooks", "_freed", "_outputs_saved", "metadata", "__weakref__",
+                 "__dict__")
 
     def __init__(self, name, edges, backward, saved=(), meta=()):
         self._name = name
@@ -49,6 +50,7 @@ class Node:
         self._backward = backward
         self._saved = saved
         self._versions = tuple(_saved_version(t) for t in saved)
+        self._outputs_saved = ()     # indices of saved tensors that are this node's outputs
         self._meta = meta           # per input: (shape, dtype) its gradient must have
         self._pre_hooks = None
         self._hooks = None
@@ -75,7 +77,9 @@ class Node:
             raise RuntimeError(_FREED)
         for t, v in zip(self._saved, self._versions):
             if t is not None and version(t) != v:
-                fn = t.grad_fn
+                # a saved output names this node (torch keeps it), a saved input its producer
+                fn = self if any(t is self._saved[i] for i in self._outputs_saved) \
+                    else t.grad_fn
                 op = re.sub(r"Backward\d*$", "", fn.name()) if fn is not None else ""
                 out = f", which is output {t._output_nr} of {op}," if fn is not None else ""
                 raise RuntimeError(
@@ -87,7 +91,7 @@ class Node:
         return self._saved
 
     def release(self):
-        if self._saved:
+        if any(t is not None for t in self._saved):
             self._saved = ()
             self._freed = True
 
@@ -300,10 +304,13 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
 
 def _run_pre_hooks(node, buf):
     hooks = node._pre_hooks
-    if not hooks:
-        return buf
-    for h in hooks:
-        buf = h(buf)
+    if hooks:
+        for h in hooks:
+            buf = h(buf)
+    retain = node.__dict__.get("retain")        # retain_grad sees the hooked gradient (last)
+    if retain:
+        for h in retain:
+            buf = h(buf)
     return buf
 
 

@@ -56,10 +56,28 @@ def layer(name, args, kwargs, run):
                     for t, e in zip(inputs, edges)]
             node = Node(op, edges, backward, saved, meta)
     r = run(*args, **kwargs)
+    if node is not None and node._saved:
+        node._outputs_saved = tuple(i for i, t in enumerate(node._saved)
+                                    if any(t is o for o in outs))
     for k, o in enumerate(outs):
         if o is not None and o.dtype.category == 2:
-            set_history(o, node, k if node is not None else 0)
+            set_history(o, node, k if node is not None else 0, _constant_name(name, args))
+            if name in _RESHAPED and node is not None:
+                o.__dict__["_reshaped"] = True
+
     return r
+
+
+# primitives whose output the op reshapes before returning it (keepdim reductions, rows):
+# that view carries the primitive's grad_fn name, as torch's single node does
+_RESHAPED = {"reduce", "layer_norm", "rms_norm", "sdpa"}
+
+
+def _constant_name(name, args):
+    """grad_fn of a computed tensor overwritten by a value that needs no gradient."""
+    if name == "fill":
+        return "ZeroBackward0" if args[1] == 0 else "FillBackward0"
+    return "CopyBackwards"
 
 
 def check_inplace(o):
@@ -73,7 +91,7 @@ def check_inplace(o):
                            "operation.")
 
 
-def set_history(o, node, nr):
+def set_history(o, node, nr, const_name="CopyBackwards"):
     """o now holds output nr of node (None: a value that needs no gradient was written)."""
     d = o.__dict__
     base = d.get("_base")
@@ -91,7 +109,7 @@ def set_history(o, node, nr):
         return
     if node is None:
         if d.get("grad_fn") is not None:     # a constant written over a computed value
-            d["grad_fn"] = Node("FillBackward0", (), None)
+            d["grad_fn"] = Node(const_name, (), None)
             d["_output_nr"] = 0
             d["_gen"] = d.get("_gen", 0) + 1
         return
@@ -100,13 +118,28 @@ def set_history(o, node, nr):
     d["grad_fn"], d["_output_nr"], d["_requires_grad"] = node, nr, True
 
 
+def inplace_result(t, r):
+    """t.op_(...): r = op(t, ...) is written into t. Like torch, the node keeps t's original
+    values where it saved them, and t (unless a view) takes r's node as its grad_fn."""
+    node = r.grad_fn
+    if node._saved:
+        node._saved = tuple(s.detach().clone() if s is not None and s is not r and
+                            s._storage is t._storage else s for s in node._saved)
+        node._versions = tuple(graph._saved_version(s) for s in node._saved)
+    t.copy_(r)
+    d = t.__dict__
+    if d.get("_base") is None and r.dtype is t.dtype and d.get("grad_fn") is not None:
+        d["grad_fn"], d["_output_nr"] = node, r._output_nr
+    return t
+
+
 # ---- views ----------------------------------------------------------------------------------
 
 def geom(t):
     return tuple(t.shape), tuple(t._strides), t._offset
 
 
-def on_view(src, t):
+def on_view(src, t, name=None):
     """t: a new view of src (called by Tensor's view makers while the layer is installed)."""
     sd = src.__dict__
     base = sd.get("_base", src)
@@ -115,8 +148,11 @@ def on_view(src, t):
     if sd.get("_requires_grad") and _STATE["grad"]:
         td["_gen"] = base.__dict__.get("_gen", 0)
         bg, vg = geom(base), geom(t)
-        td["grad_fn"] = Node(_view_name(bg, vg), (edge(base),), _view_backward(bg, vg), (),
-                             ((base.shape, base.dtype),))
+        fn = sd.get("grad_fn")
+        if fn is not None and sd.get("_reshaped"):   # an op's internal buffer, reshaped
+            name = fn.name()
+        td["grad_fn"] = Node(name or _view_name(bg, vg), (edge(base),),
+                             _view_backward(bg, vg), (), ((base.shape, base.dtype),))
         td["_requires_grad"] = True
     return t
 
@@ -266,6 +302,7 @@ def set_requires_grad(t, value):
     if value:
         install()
         d["_requires_grad"] = True
+        d.pop("_base", None)         # a leaf is the root of its own views
     elif d.get("_requires_grad"):
         d["_requires_grad"] = False
 
@@ -334,7 +371,7 @@ def retain_grad(self):
                 g = g.detach()
             t.grad = g.clone() if t.grad is None else t.grad + g
     node, nr = edge(self)
-    node._pre_hooks = (node._pre_hooks or []) + [_tensor_hook(nr, keep)]
+    node.__dict__.setdefault("retain", []).append(_tensor_hook(nr, keep))
     d["_retains_grad"] = True
 
 
