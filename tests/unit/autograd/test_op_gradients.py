@@ -10,8 +10,8 @@ import webtensor as wt
 from webtensor import backends
 from webtensor.ops import derivatives as DV
 from webtensor.ops.table import BINARY, OPS, REDUCE, UNARY
-from gradcases import CASES, NON_DIFF
-from wt_oracle import broadcast_shapes
+from wt_oracle import broadcast_shapes  # (puts tests/portable on sys.path)
+from gradcases import CASES, NON_DIFF  # noqa: E402
 
 
 def _values(shape, seed, positive):

@@ -1,4 +1,7 @@
-"""Gradient cases for every op of the op table: name -> (input shapes, fn(m, *tensors)).
+"""Gradient cases for every op of the op table: name -> (input shapes, fn(m, *tensors),
+positive). Stdlib only: tests/unit/autograd/test_op_gradients.py runs them against torch on
+CPython, scripts/make_golden_grad.py stores torch's gradients in tests/golden/grad.json and
+tests/portable/test_portable_autograd.py replays them on every backend (CPython, Pyodide).
 
 `m` is the module (webtensor or torch); the tensors are float inputs that require grad. Index
 arguments are built from Python lists so both libraries see the same values. NON_DIFF lists the
@@ -138,3 +141,33 @@ NON_DIFF = {"eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "lo
             "bitwise_and", "bitwise_or", "bitwise_xor", "argmax", "argmin", "all", "any",
             "count_nonzero", "argsort", "one_hot", "nonzero", "argwhere", "logical_not",
             "bitwise_not", "isnan", "isinf", "isfinite"}
+
+
+def values(n, seed, positive=False):
+    """n distinct, nonzero values from a formula (the same on every platform)."""
+    out = []
+    for i in range(n):
+        v = ((i * 61 + seed * 17) % 101 - 50) / 40 + i * 1e-4 + 0.013
+        out.append(abs(v) + 0.3 if positive else v)
+    return out
+
+
+def run(m, name, dtype="float64"):
+    """[gradient of each input as a flat list] of sum(output * fixed weights) for case name."""
+    shapes, fn, positive = CASES[name]
+    ins = []
+    for k, shape in enumerate(shapes):
+        n = 1
+        for s in shape:
+            n *= s
+        t = m.tensor(values(n, k, positive), dtype=getattr(m, dtype)).reshape(shape)
+        ins.append(t.requires_grad_())
+    out = fn(m, *ins)
+    outs = out if isinstance(out, (tuple, list)) else (out,)
+    total = 0
+    for i, o in enumerate(outs):
+        if o.is_floating_point():
+            w = m.tensor(values(o.numel(), 100 + i), dtype=o.dtype).reshape(tuple(o.shape))
+            total = total + (o * w).sum()
+    total.backward()
+    return [None if t.grad is None else t.grad.reshape(-1).tolist() for t in ins]
