@@ -7,6 +7,7 @@ from ._shape import (as_shape, contiguous_strides, infer_view_shape, norm_dim, p
                      view_strides)
 from ._device import CPU, DEVICES, as_device, device
 from ._storage import new_storage
+from . import _grad_mode
 
 
 _CTYPE = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int",
@@ -26,8 +27,10 @@ _new_object = object.__new__
 # shape -> (Size, row-major strides, numel) for the shapes tensors are allocated with: every op
 # allocates its output and checks layouts, and Python loops over dims add up in Pyodide.
 _LAYOUTS = {}
-# True once autograd's layer is installed: views then record their base (autograd/tape.py)
+# True once autograd's layer is installed: views made in grad mode then record their base
+# (autograd/tape.py); with grad mode off views cost what they did before
 _TRACK = [False]
+_GRAD = _grad_mode._STATE
 
 
 def _layout(shape):
@@ -104,7 +107,7 @@ class Tensor:
         """A view; name: its grad_fn's name where autograd records it (None: guessed)."""
         t = Tensor._make(self._storage, shape, strides,
                          self._offset if offset is None else offset, self.dtype)
-        return _on_view(self, t, name) if _TRACK[0] else t
+        return _on_view(self, t, name) if _TRACK[0] and _GRAD["grad"] else t
 
     # ---- metadata -----------------------------------------------------------------------
     @property
@@ -190,7 +193,7 @@ class Tensor:
     def _dense_view(self, shape):
         """self viewed as shape (a tuple or Size of ints) when self is row-major and shape a
         layout already cached with self's numel, else None: no -1, parsing or stride search."""
-        if _TRACK[0]:
+        if _TRACK[0] and _GRAD["grad"]:
             return None
         if len(shape) == 1 and shape[0].__class__ is not int:
             shape = shape[0]
@@ -526,7 +529,7 @@ class Tensor:
     def __getitem__(self, idx):
         # x[i] and x[a:b] on a tensor with dims: a view computed here (the common cases)
         shape = self.shape
-        if shape and not _TRACK[0]:
+        if shape and not (_TRACK[0] and _GRAD["grad"]):
             cls = idx.__class__
             if cls is int:
                 n = shape[0]
