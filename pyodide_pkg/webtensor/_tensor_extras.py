@@ -16,7 +16,8 @@ def _set_data(self, new):
 
 
 def _get_data(self):
-    return self.detach() if type(self) is not Tensor else self
+    # torch's .data: the values without autograd (an alias that records nothing)
+    return self.detach() if type(self) is not Tensor or self.requires_grad else self
 
 
 def _new_like(self, size, fill, dtype):

@@ -277,10 +277,11 @@ def _copy_slices(bg, vg):
     def backward(grads, saved):
         from .._creation import ones
         g = grads[0]
-        with _grad_mode.no_grad():
-            keep = ones(bg[0], dtype=g.dtype, device=g.device)
-            view_gather(keep, bg, vg).fill_(0) if _dense(bg) else None
-            if not _dense(bg):
+        with _grad_mode.no_grad():      # keep: 0 where the view was written, else 1
+            if _dense(bg):
+                keep = ones(bg[0], dtype=g.dtype, device=g.device)
+                view_gather(keep, bg, vg).fill_(0)
+            else:
                 keep = view_scatter(ones(vg[0], dtype=g.dtype), bg, vg).eq(0).to(g.dtype)
         return g * keep, view_gather(g, bg, vg)
     return backward

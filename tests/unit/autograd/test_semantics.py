@@ -250,6 +250,10 @@ def test_detach_requires_grad_and_grad_modes():
         with m.no_grad():
             x.add_(1)                          # allowed on a leaf under no_grad
         assert x.tolist() == [2.0, -1.0, 4.0]
+        x.data.mul_(2)                         # .data: an alias that records nothing
+        assert x.tolist() == [4.0, -2.0, 8.0]
+        x.data = x.data * 0.25
+        assert x.tolist() == [1.0, -0.5, 2.0] and x.is_leaf and x.requires_grad
 
 
 # ---- reprs and names ------------------------------------------------------------------------
