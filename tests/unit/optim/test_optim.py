@@ -141,3 +141,42 @@ def test_optimizer_argument_errors_match_torch(make):
         errs.append(e.value)
     assert type(errs[0]) is type(errs[1])
     assert str(errs[1]) == str(errs[0]).replace("torch.", "webtensor.")
+
+
+def _cnn(m):
+    # no bias before batch norm: its gradient is 0 up to rounding, which Adam would amplify
+    m.manual_seed(0)
+    nn = m.nn
+    return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Conv2d(4, 6, 3, groups=2, bias=False), nn.BatchNorm2d(6), nn.GELU(),
+                         nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.0),
+                         nn.Linear(6, 10), nn.LayerNorm(10))
+
+
+def test_cnn_training_steps_match_torch():
+    """A digits-shaped CNN (conv, pools, batch norm, layer norm) trained 4 Adam steps with
+    clipping: every loss and the final weights as torch's."""
+    tm, wm = _cnn(torch), _cnn(wt)
+    wm.load_state_dict({k: to_wt(v) for k, v in tm.state_dict().items()})
+    g = torch.Generator().manual_seed(3)
+    batches = [(torch.randn(6, 1, 8, 8, generator=g), torch.randint(0, 10, (6,), generator=g))
+               for _ in range(4)]
+    topt = torch.optim.Adam(tm.parameters(), lr=0.01)
+    wopt = wt.optim.Adam(wm.parameters(), lr=0.01)
+    losses = []
+    for m, model, opt in ((torch, tm, topt), (wt, wm, wopt)):
+        model.train()
+        run = []
+        for x, y in batches:
+            opt.zero_grad()
+            xs, ys = (x, y) if m is torch else (to_wt(x), to_wt(y))
+            loss = m.nn.functional.cross_entropy(model(xs), ys)
+            loss.backward()
+            m.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            run.append(loss.item())
+        losses.append(run)
+    assert losses[1] == pytest.approx(losses[0], rel=1e-4)
+    for (k, tp), wp in zip(tm.state_dict().items(), wm.state_dict().values()):
+        torch.testing.assert_close(torch.tensor(wp.tolist(), dtype=tp.dtype), tp, rtol=1e-4,
+                                   atol=1e-5, msg=lambda s: f"{k}: {s}")
