@@ -10,9 +10,26 @@ so a primitive writing into a view (cat's copies into slices, x[i] = v, v.add_(1
 base onto a CopySlices node, as torch does. grad_fn names are torch's for the primitive that
 produced a tensor (AddBackward0, MmBackward0, SumBackward0, ViewBackward0, ...).
 
+Why primitives and not ops: ~25 formulas cover ~170 ops, and every op's decomposition (losses,
+group_norm, interpolate, pad, ...) is differentiated exactly as it computes, with no second
+implementation to drift. The fused primitives keep their speed forward; backward differentiates
+their decomposition (layer_norm, rms_norm, sdpa) or uses an explicit formula (conv2d via
+im2col views, pools via their window/argmax indices). What it costs: intermediate nodes for
+decomposed ops (more nodes than torch), and names that are the primitive's (CopySlices for
+cat, not CatBackward0).
+
+Views and in-place writes (torch's rules, as covered by tests/unit/autograd/test_semantics.py):
+in place on a leaf that requires grad, or on a view of one, raises torch's errors; in place on
+a non-leaf gives it the op's node (x.add_(y): AddBackward0), keeping the original values where
+the node saved them; a write into a view of a computed (or plain) tensor — v.mul_(2), x[i] = v,
+copy_/fill_/zero_ into a slice, a view of a view — rebases the base onto CopySlices, and the
+other views of that base see the new history when next used; the version counter (per
+storage) catches saved tensors changed in place. Not covered: torch's lazy "inference tensors",
+and a view made under no_grad of a tensor that requires grad does not require grad here (torch
+keeps the flag on such a view).
+
 The layer is installed the first time a tensor gets requires_grad=True; before that a program
-pays nothing. Afterwards a dispatch with grad mode off, or whose inputs need no gradient, pays
-the dispatcher's one scan of its arguments.
+pays nothing. Afterwards a dispatch with grad mode off pays one check, and shortcuts one guard.
 """
 from .. import _dispatch, _grad_mode
 from .._shape import contiguous_strides, prod
