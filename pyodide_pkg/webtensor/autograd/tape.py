@@ -224,6 +224,8 @@ def flat_index(bg, vg):
                 shape = [1] * len(vs)
                 shape[j] = n
                 rel = rel + (arange(n, dtype=D.int64) * s).view(shape)
+        if _dense(bg):              # a row-major base: the offset is the index
+            return rel
         cs = contiguous_strides(bs)
         flat = zeros(vs, dtype=D.int64)
         for k in sorted((k for k in range(len(bs)) if bs[k] > 1 and bst[k]),

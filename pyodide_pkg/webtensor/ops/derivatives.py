@@ -434,7 +434,6 @@ def _conv2d(args, kwargs):
     oh, ow = out.shape[2], out.shape[3]
 
     def backward(grads, saved):
-        from ..autograd.tape import view_scatter
         from .pad import pad
         g, (sx, sw) = grads[0], saved
         n, c, h, wd = sx.shape
@@ -461,15 +460,32 @@ def _conv2d(args, kwargs):
         if gx_parts:
             from .shape import cat
             gcols = gx_parts[0] if groups == 1 else cat(gx_parts, 1)
-            pg = ((n, c, hp, wp), (c * hp * wp, hp * wp, wp, 1), 0)
-            vg = (cshape, (c * hp * wp, hp * wp, dh * wp, dw, sh * wp, sww), 0)
-            gx = view_scatter(gcols, pg, vg)[:, :, ph:ph + h, pw:pw + wd]
+            gx = _fold(sx.shape, (oh, ow), (kh, kw), stride, padding, dilation, g.dtype,
+                       lambda i, j: gcols[:, :, i, j])
         if gw_parts:
             from .shape import cat
             gw = gw_parts[0] if groups == 1 else cat(gw_parts, 0)
         gb = g.sum((0, 2, 3)) if _rg(bias) else None
         return gx, gw, gb
     return "ConvolutionBackward0", (x, w, bias), (x, w), backward
+
+
+def _fold(shape, out_hw, k, s, p, d, dtype, part):
+    """The gradient of x [n, c, h, w] from its windows: part(i, j) is the [n, c, oh, ow]
+    gradient reaching window slot (i, j), i.e. x[oh * s - p + i * d, ow * s - p + j * d];
+    slots in the padding (or past the edge: ceil_mode) are dropped. KH * KW strided adds."""
+    from .._creation import zeros
+    n, c, h, w = shape
+    (oh, ow), (kh, kw), (sh, sw), (ph, pw), (dh, dw) = out_hw, k, s, p, d
+    hp = max(h + ph, (oh - 1) * sh + (kh - 1) * dh + 1)
+    wp = max(w + pw, (ow - 1) * sw + (kw - 1) * dw + 1)
+    gxp = zeros((n, c, hp, wp), dtype=dtype)
+    for i in range(kh):
+        for j in range(kw):
+            region = gxp[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh,
+                         j * dw:j * dw + sw * (ow - 1) + 1:sw]
+            region += part(i, j)
+    return gxp[:, :, ph:ph + h, pw:pw + w]
 
 
 def _window_index(h, w, oh, ow, windows_h, windows_w, divisor):
@@ -514,7 +530,10 @@ def _avg_pool2d(args, kwargs):
             if count_include_pad:
                 return (min(h1, h + p[0]) - h0) * (min(w1, w + p[1]) - w0)
             return (min(h1, h) - max(h0, 0)) * (min(w1, w) - max(w0, 0))
-        return (_pool_backward(grads[0], x.shape, *_window_index(h, w, oh, ow, wh, ww, div)),)
+        from .._creation import tensor
+        g = grads[0] * tensor([[1.0 / div(i, j) for j in range(ow)] for i in range(oh)],
+                              dtype=grads[0].dtype)
+        return (_fold(x.shape, (oh, ow), k, s, p, (1, 1), g.dtype, lambda i, j: g),)
     return "AvgPool2DBackward0", (x,), (), backward
 
 
@@ -555,31 +574,27 @@ def _pool_indices(name, out, idx, x, run_args):
 
 @derivative("max_pool2d", (0, 1), (2,))
 def _max_pool2d(args, kwargs):
-    out, idx, x = args[:3]
-    rest = args[3:]
-    holder = []
+    out, idx, x, k, s, p, d = args
+    oh, ow = out.shape[2], out.shape[3]
 
     def backward(grads, saved):
-        return (_indices_backward(grads[0], saved[0], holder[0]),)
-    holder.append(_LazyIndices("max_pool2d", out, idx, x, rest))
+        from .._creation import arange
+        g, sx = grads[0], saved[0]
+        h, w = sx.shape[2], sx.shape[3]
+        ix = _pool_indices("max_pool2d", out, idx, sx, (k, s, p, d))
+        rows, cols = arange(oh) * s[0] - p[0], arange(ow) * s[1] - p[1]
+
+        def part(i, j):      # g where slot (i, j) of the window holds its maximum
+            r, c = (rows + i * d[0]).view(-1, 1), (cols + j * d[1]).view(1, -1)
+            pos = (r * w + c).masked_fill((r < 0) | (r >= h) | (c < 0) | (c >= w), -1)
+            return g.masked_fill(ix != pos, 0)
+        return (_fold(sx.shape, (oh, ow), k, s, p, d, g.dtype, part),)
     return "MaxPool2DWithIndicesBackward0", (x,), (x,), backward
 
 
 @derivative("adaptive_max_pool2d", (0, 1), (2,))
 def _adaptive_max_pool2d(args, kwargs):
     out, idx, x = args
-    holder = [_LazyIndices("adaptive_max_pool2d", out, idx, x, ())]
     return "AdaptiveMaxPool2DBackward0", (x,), (x,), lambda grads, saved: (
-        _indices_backward(grads[0], saved[0], holder[0]),)
-
-
-class _LazyIndices:
-    """The argmax indices of a max pool: the primitive's own output, or (return_indices=False)
-    computed from the saved input when backward first needs them."""
-
-    def __init__(self, name, out, idx, x, rest):
-        self.args = (name, out, idx, x, rest)
-
-    def reshape(self, *shape):
-        name, out, idx, x, rest = self.args
-        return _pool_indices(name, out, idx, x, rest).reshape(*shape)
+        _indices_backward(grads[0], saved[0],
+                          _pool_indices("adaptive_max_pool2d", out, idx, saved[0], ())),)
