@@ -384,7 +384,9 @@ def _by_decomposition(name, inputs, fn):
         if _grad_mode.is_grad_enabled():          # create_graph: differentiate through saved
             ins = list(saved)
         else:
-            ins = [t.detach().requires_grad_() if n else t for t, n in zip(saved, need)]
+            # row-major leaves: views of them then index their base directly
+            ins = [t.detach().contiguous().requires_grad_() if n else t
+                   for t, n in zip(saved, need)]
         with _grad_mode.enable_grad():
             y = fn(*ins)
         wrt = [t for t, n in zip(ins, need) if n]
