@@ -124,7 +124,13 @@ def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
 def __deepcopy__(self, memo):
     if id(self) in memo:
         return memo[id(self)]
-    t = self.clone()
+    if self.grad_fn is not None:
+        raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support "
+                           "the deepcopy protocol at the moment.  If you were attempting to "
+                           "deepcopy a module, this may be because of a torch.nn.utils."
+                           "weight_norm usage, see https://github.com/pytorch/pytorch/pull/"
+                           "103001")
+    t = self.detach().clone()
     if self.requires_grad:
         t.requires_grad = True
     memo[id(self)] = t

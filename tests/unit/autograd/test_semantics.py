@@ -129,6 +129,15 @@ def test_backward_twice_without_saved_tensors_is_fine():
         assert x.grad.tolist() == [2.0, 2.0, 2.0]
 
 
+def test_deepcopy_of_leaves_and_non_leaves():
+    import copy
+    for m in (torch, wt):
+        x = leaf(m)
+        c = copy.deepcopy(x)
+        assert c.is_leaf and c.requires_grad and c.tolist() == x.tolist()
+    same_error(lambda m: copy.deepcopy(leaf(m) * 2))
+
+
 @pytest.mark.parametrize("case", ["leaf", "view_of_leaf", "scalar_implicit", "no_grad_root",
                                   "shape", "int_requires_grad", "non_leaf_flag", "unused",
                                   "input_no_grad", "hook_no_grad", "retain_no_grad",
