@@ -3,7 +3,6 @@
 Recording lives in tape.py (the dispatcher's autograd layer, at the primitive level: see its
 docstring for why), the graph and engine in graph.py, the formulas in ops/derivatives.py.
 """
-from .. import _grad_mode
 from .._grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: F401
                           is_inference_mode_enabled, no_grad, set_grad_enabled)
 from .._tensor import Tensor
