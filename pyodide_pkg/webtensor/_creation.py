@@ -146,8 +146,8 @@ def _is_ndarray(data):
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
     device = as_device(device)
     dtype = D.as_dtype(dtype)
-    if isinstance(data, Tensor):
-        out = data.to(dtype or data.dtype, copy=True)
+    if isinstance(data, Tensor):       # torch.tensor(t) copies t's values, not its graph
+        out = data.detach().to(dtype or data.dtype, copy=True)
     elif _is_ndarray(data):
         out = _from_numpy(data, dtype)
     else:
@@ -160,10 +160,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
             _check_range(flat, dtype)
         out = Tensor._empty(shape, dtype)
         write(out, flat)
-    out = _place(out, device)
-    if requires_grad or out.requires_grad:
-        out.requires_grad = requires_grad
-    return out
+    return _grad(_place(out, device), requires_grad)
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -187,11 +184,15 @@ def as_tensor_like(value, dtype):
     return tensor(value, dtype=dtype)
 
 
-def _new(size, dtype, device, requires_grad=False):
-    t = Tensor._empty(as_shape(size), D.as_dtype(dtype) or D.get_default_dtype(),
-                      as_device(device))
+def _new(size, dtype, device):
+    return Tensor._empty(as_shape(size), D.as_dtype(dtype) or D.get_default_dtype(),
+                         as_device(device))
+
+
+def _grad(t, requires_grad):
+    """t, made a leaf that requires grad if asked (once its values are written)."""
     if requires_grad:
-        t.requires_grad = requires_grad
+        t.requires_grad = True
     return t
 
 
@@ -206,13 +207,13 @@ def _ints(size):
 def empty(*size, dtype=None, device=None, requires_grad=False, **_):
     if dtype is None and device is None and not requires_grad and _ints(size):
         return Tensor._empty(size, D.get_default_dtype())
-    return _new(size, dtype, device, requires_grad)
+    return _grad(_new(size, dtype, device), requires_grad)
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, **_):
     if dtype is None and device is None and not requires_grad and _ints(size):
         return Tensor._empty(size, D.get_default_dtype())   # storage starts zeroed
-    return _new(size, dtype, device, requires_grad)
+    return _grad(_new(size, dtype, device), requires_grad)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, **_):
@@ -225,10 +226,10 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False, **_):
         fill_value = fill_value.item()
     if dtype is None:
         dtype = _infer_dtype([fill_value])
-    t = _new(as_shape((size,) if isinstance(size, int) else size), dtype, device, requires_grad)
+    t = _new(as_shape((size,) if isinstance(size, int) else size), dtype, device)
     D.check_scalar(fill_value, t.dtype)  # torch.full((2,), 300, dtype=int8) raises
     dispatch("fill", t, fill_value)
-    return t
+    return _grad(t, requires_grad)
 
 
 def _like(x, dtype):
@@ -269,7 +270,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     n = max(0, math.ceil((end - start) / step))
     t = Tensor._empty((n,), dtype)
     write(t, [start + i * step for i in range(n)])
-    return _place(t, device)
+    return _grad(_place(t, device), requires_grad)
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False, **_):
@@ -286,7 +287,7 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False, **
         vals = [start + i * step if i < half else end - (steps - 1 - i) * step
                 for i in range(steps)]
     write(t, vals)
-    return _place(t, device)
+    return _grad(_place(t, device), requires_grad)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False, **_):
@@ -295,7 +296,7 @@ def eye(n, m=None, dtype=None, device=None, requires_grad=False, **_):
         raise RuntimeError(f"n must be greater or equal to 0, got {min(n, m)}")
     t = Tensor._empty((n, m), D.as_dtype(dtype) or D.get_default_dtype())
     write(t, [1 if i == j else 0 for i in range(n) for j in range(m)])
-    return _place(t, device)
+    return _grad(_place(t, device), requires_grad)
 
 
 # ---- random numbers -----------------------------------------------------------------------
@@ -354,17 +355,17 @@ def _float_dtype(dtype):
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, **_):
-    t = _new(size, _float_dtype(dtype), None, requires_grad)
+    t = _new(size, _float_dtype(dtype), None)
     r = _rng(generator)
     write(t, [r.random() for _ in range(t.numel())])
-    return _place(t, device)
+    return _grad(_place(t, device), requires_grad)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, **_):
-    t = _new(size, _float_dtype(dtype), None, requires_grad)
+    t = _new(size, _float_dtype(dtype), None)
     r = _rng(generator)
     write(t, [r.gauss(0.0, 1.0) for _ in range(t.numel())])
-    return _place(t, device)
+    return _grad(_place(t, device), requires_grad)
 
 
 def randint(low, high=None, size=None, generator=None, dtype=None, device=None, **_):

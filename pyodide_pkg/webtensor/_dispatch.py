@@ -13,10 +13,11 @@
   answer could differ from the op body's. It never sees another device's tensors: once a
   second device has tensors, each shortcut is wrapped in a guard for its own device.
 * Autograd is the one optional layer above the backends (`set_autograd_layer`): while none is
-  installed, a dispatch costs one check for it; shortcuts are then skipped for inputs that
-  require grad.
+  installed, or grad mode is off, a dispatch costs one check for it; shortcuts are skipped
+  for inputs that require grad while grad mode is on (under no_grad they run as before).
 """
-from ._device import CPU, DEVICES, IN_USE, ON_IN_USE, as_device, common_device, mark_in_use
+from ._device import CPU, DEVICES, IN_USE, ON_IN_USE, as_device, common_device
+from ._grad_mode import _STATE as _GRAD_MODE
 
 Tensor = None  # the Tensor class, set by _tensor.py (which imports this module) once defined
 
@@ -98,7 +99,7 @@ def _device_guard(fn, dev):
 
 def _grad_guard(fn):
     def guarded(*args, **kwargs):
-        if _requires_grad(args) or _requires_grad(kwargs.values()):
+        if _GRAD_MODE["grad"] and (_requires_grad(args) or _requires_grad(kwargs.values())):
             return None
         return fn(*args, **kwargs)
     return guarded
@@ -108,15 +109,15 @@ def set_autograd_layer(layer):
     """layer(name, args, kwargs, run) handles a dispatch one of whose tensor inputs requires
     grad; run(*args, **kwargs) is the device's backend chain. None removes the layer."""
     _autograd[0] = layer
-    if layer is not None and not IN_USE[0]:
-        mark_in_use()        # dispatch looks at its arguments from now on
     _rebuild()
 
 
 def dispatch(name, *args, **kwargs):
     """Run primitive `name` on the backend chain of its tensor arguments' device."""
-    if IN_USE[0]:        # another device has tensors, or an autograd layer is installed
+    if IN_USE[0]:        # another device has tensors
         return _dispatch_scanned(name, args, kwargs)
+    if _autograd[0] is not None and _GRAD_MODE["grad"] and _requires_grad(args):
+        return _autograd[0](name, args, kwargs, lambda *a, **k: _run(name, _CPU_CHAIN, a, k))
     for impl in _CPU_CHAIN:      # _run's loop, inlined: every op of a CPU-only program is here
         fn = impl.get(name)
         if fn is not None:
@@ -134,7 +135,7 @@ HOST_INDEX = {"index_select"}
 
 def _dispatch_scanned(name, args, kwargs):
     chain = CHAINS[_device_of(args[:-1] if name in HOST_INDEX else args).type]
-    if _autograd[0] is not None and _requires_grad(args):
+    if _autograd[0] is not None and _GRAD_MODE["grad"] and _requires_grad(args):
         return _autograd[0](name, args, kwargs, lambda *a, **k: _run(name, chain, a, k))
     return _run(name, chain, args, kwargs)
 

@@ -119,6 +119,9 @@ def format_tensor(t):
             suffixes.append(f"dtype={t.dtype!r}")
     if t._storage.device.type != "cpu":       # torch names the device first
         suffixes.insert(0, f"device='{t._storage.device}'")
-    if getattr(t, "requires_grad", False):
+    fn = t.grad_fn
+    if fn is not None:
+        suffixes.append(f"grad_fn=<{fn.name()}>")
+    elif t.requires_grad:
         suffixes.append("requires_grad=True")
     return _add_suffixes(prefix + body, suffixes, indent)

@@ -1,6 +1,6 @@
-"""Grad-mode switches (torch.no_grad & co). webtensor has no autograd yet, so these only keep
-the flag torch code reads (`torch.is_grad_enabled()`); they work as context managers and as
-decorators, like torch's."""
+"""Grad-mode switches (torch.no_grad & co): _STATE["grad"] is the flag autograd's layer and the
+dispatcher read (off: nothing is recorded); they work as context managers and as decorators,
+like torch's."""
 import functools
 import inspect
 
@@ -57,7 +57,7 @@ class _SetGrad(_Mode):
 
 
 class no_grad(_SetGrad):
-    """Disables gradient tracking (a no-op for computation here: there is no autograd)."""
+    """Disables gradient tracking: nothing is recorded inside."""
     _value = False
 
 

@@ -131,7 +131,7 @@ def _basic(x, idx):
         else:
             raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or "
                              f"byte Variables are valid indices (got {type(i).__name__})")
-    return x._view(out_shape, out_strides, off), adv
+    return x._view(out_shape, out_strides, off, _index_name(idx)), adv
 
 
 def _linear_index(view, adv):
@@ -170,6 +170,20 @@ def _adv_layout(view, adv):
     adjacent = dims == list(range(dims[0], dims[0] + len(dims)))
     insert_at = sum(1 for d in rest if d < dims[0]) if adjacent else 0
     return dims + rest, insert_at
+
+
+def _index_name(idx):
+    """grad_fn name of x[idx] as a view (torch names the last view op it applies)."""
+    for i in reversed(idx if isinstance(idx, (tuple, list)) else (idx,)):
+        if i is Ellipsis or (i.__class__ is slice and i == slice(None)):
+            continue                  # nothing applied
+        if i.__class__ is int:
+            return "SelectBackward0"
+        if i is None:
+            return "UnsqueezeBackward0"
+        if i.__class__ is slice:
+            return "SliceBackward0"
+    return "AliasBackward0"
 
 
 def _plain_view(x, idx):
@@ -216,7 +230,7 @@ def _plain_view(x, idx):
             d = e
     out_shape += shape[d:]
     out_strides += strides[d:]
-    return x._view(out_shape, out_strides, off)
+    return x._view(out_shape, out_strides, off, _index_name(idx))
 
 
 def getitem(x, idx):

@@ -7,6 +7,7 @@ from ._shape import (as_shape, contiguous_strides, infer_view_shape, norm_dim, p
                      view_strides)
 from ._device import CPU, DEVICES, as_device, device
 from ._storage import new_storage
+from . import _grad_mode
 
 
 _CTYPE = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int",
@@ -26,6 +27,10 @@ _new_object = object.__new__
 # shape -> (Size, row-major strides, numel) for the shapes tensors are allocated with: every op
 # allocates its output and checks layouts, and Python loops over dims add up in Pyodide.
 _LAYOUTS = {}
+# True once autograd's layer is installed: views made in grad mode then record their base
+# (autograd/tape.py); with grad mode off views cost what they did before
+_TRACK = [False]
+_GRAD = _grad_mode._STATE
 
 
 def _layout(shape):
@@ -53,9 +58,12 @@ def dense_numel(t):
 class Tensor:
     __slots__ = ("_storage", "shape", "_strides", "_offset", "dtype", "__weakref__",
                  "__dict__")
-    # Class-level defaults (set per instance only when changed): two fewer stores per tensor.
-    requires_grad = False
+    # Class-level defaults (set per instance only when changed): fewer stores per tensor.
+    # requires_grad reads _requires_grad (a property set below); autograd sets these per tensor.
+    _requires_grad = False
     grad = None
+    grad_fn = None
+    _output_nr = 0
     __array_priority__ = 1000  # numpy defers reflected operators to us
 
     def __new__(cls, *args, **kwargs):
@@ -95,9 +103,11 @@ class Tensor:
         t.dtype = dtype
         return t
 
-    def _view(self, shape, strides, offset=None):
-        return Tensor._make(self._storage, shape, strides,
-                            self._offset if offset is None else offset, self.dtype)
+    def _view(self, shape, strides, offset=None, name=None):
+        """A view; name: its grad_fn's name where autograd records it (None: guessed)."""
+        t = Tensor._make(self._storage, shape, strides,
+                         self._offset if offset is None else offset, self.dtype)
+        return _on_view(self, t, name) if _TRACK[0] and _GRAD["grad"] else t
 
     # ---- metadata -----------------------------------------------------------------------
     @property
@@ -119,10 +129,6 @@ class Tensor:
     @property
     def data(self):
         return self
-
-    @property
-    def is_leaf(self):
-        return True
 
     def dim(self):
         return len(self.shape)
@@ -187,6 +193,8 @@ class Tensor:
     def _dense_view(self, shape):
         """self viewed as shape (a tuple or Size of ints) when self is row-major and shape a
         layout already cached with self's numel, else None: no -1, parsing or stride search."""
+        if _TRACK[0] and _GRAD["grad"]:
+            return None
         if len(shape) == 1 and shape[0].__class__ is not int:
             shape = shape[0]
         try:
@@ -221,7 +229,7 @@ class Tensor:
             raise RuntimeError(
                 "view size is not compatible with input tensor's size and stride (at least one "
                 "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
-        return self._view(shape, strides)
+        return self._view(shape, strides, name="ViewBackward0")
 
     def view_as(self, other):
         return self.view(other.shape)
@@ -234,7 +242,7 @@ class Tensor:
         strides = view_strides(self.shape, self._strides, shape)
         if strides is None:
             return self.contiguous().view(shape)
-        return self._view(shape, strides)
+        return self._view(shape, strides, name="ViewBackward0")
 
     def reshape_as(self, other):
         return self.reshape(other.shape)
@@ -250,7 +258,8 @@ class Tensor:
         dims = [norm_dim(d, n) for d in dims]
         if len(set(dims)) != n:
             raise RuntimeError("permute(): duplicate dims are not allowed.")
-        return self._view([self.shape[d] for d in dims], [self._strides[d] for d in dims])
+        return self._view([self.shape[d] for d in dims], [self._strides[d] for d in dims],
+                          name="PermuteBackward0")
 
     def transpose(self, dim0, dim1):
         n = self.dim()
@@ -261,7 +270,7 @@ class Tensor:
         shape, strides = list(self.shape), list(self._strides)
         shape[d0], shape[d1] = shape[d1], shape[d0]
         strides[d0], strides[d1] = strides[d1], strides[d0]
-        return self._view(shape, strides)
+        return self._view(shape, strides, name="TransposeBackward0")
 
     swapaxes = swapdims = transpose
 
@@ -269,7 +278,9 @@ class Tensor:
         if self.dim() > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                                f"{self.dim()}D")
-        return self.transpose(0, 1) if self.dim() == 2 else self
+        if self.dim() < 2:
+            return self._view(self.shape, self._strides, name="TBackward0")
+        return self._view(self.shape[::-1], self._strides[::-1], name="TBackward0")
 
     @property
     def T(self):
@@ -330,7 +341,7 @@ class Tensor:
                     f"The expanded size of the tensor ({s}) must match the existing size ({cur}) "
                     f"at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  "
                     f"Tensor sizes: {list(self.shape)}")
-        return self._view(shape, strides)
+        return self._view(shape, strides, name="ExpandBackward0")
 
     def expand_as(self, other):
         return self.expand(other.shape)
@@ -342,7 +353,8 @@ class Tensor:
         else:
             dims = {norm_dim(d, n) for d in ((dim,) if isinstance(dim, int) else dim)}
         keep = [i for i in range(n) if not (i in dims and self.shape[i] == 1)]
-        return self._view([self.shape[i] for i in keep], [self._strides[i] for i in keep])
+        return self._view([self.shape[i] for i in keep], [self._strides[i] for i in keep],
+                          name="SqueezeBackward0" if dim is None else "SqueezeBackward1")
 
     def unsqueeze(self, dim):
         n = self.dim()
@@ -351,7 +363,7 @@ class Tensor:
         st = shape[dim] * strides[dim] if dim < n else 1
         shape.insert(dim, 1)
         strides.insert(dim, st)
-        return self._view(shape, strides)
+        return self._view(shape, strides, name="UnsqueezeBackward0")
 
     def flatten(self, start_dim=0, end_dim=-1):
         n = self.dim()
@@ -387,7 +399,8 @@ class Tensor:
                                f"({size}).")
         shape = list(self.shape)
         shape[dim] = length
-        return self._view(shape, self._strides, self._offset + start * self._strides[dim])
+        return self._view(shape, self._strides, self._offset + start * self._strides[dim],
+                          name="SliceBackward0")
 
     def select(self, dim, index):
         n = self.dim()
@@ -402,7 +415,7 @@ class Tensor:
             index += size
         return self._view(self.shape[:dim] + self.shape[dim + 1:],
                           self._strides[:dim] + self._strides[dim + 1:],
-                          self._offset + index * self._strides[dim])
+                          self._offset + index * self._strides[dim], name="SelectBackward0")
 
     def unbind(self, dim=0):
         dim = norm_dim(dim, self.dim(), allow_scalar=False)
@@ -417,17 +430,7 @@ class Tensor:
         return out
 
     def detach(self):
-        return self._view(self.shape, self._strides)
-
-    def detach_(self):
-        return self
-
-    def requires_grad_(self, requires_grad=True):
-        self.requires_grad = requires_grad
-        return self
-
-    def backward(self, *args, **kwargs):
-        raise NotImplementedError("webtensor: autograd (Tensor.backward) is not implemented yet")
+        return Tensor._make(self._storage, self.shape, self._strides, self._offset, self.dtype)
 
     # ---- conversion ---------------------------------------------------------------------
     def to(self, *args, **kwargs):
@@ -526,7 +529,7 @@ class Tensor:
     def __getitem__(self, idx):
         # x[i] and x[a:b] on a tensor with dims: a view computed here (the common cases)
         shape = self.shape
-        if shape:
+        if shape and not (_TRACK[0] and _GRAD["grad"]):
             cls = idx.__class__
             if cls is int:
                 n = shape[0]
@@ -568,6 +571,8 @@ class Tensor:
         elif src._storage.device is not self._storage.device:   # torch copies across devices
             src = src.to(self._storage.device)
         dispatch("copy", self, src if src.shape == self.shape else src.expand(self.shape))
+        if _TRACK[0]:
+            _bump(self)
         return self
 
     def fill_(self, value):
@@ -579,6 +584,8 @@ class Tensor:
         elif self.numel():
             D.check_scalar(value, self.dtype, _CTYPE.get(self.dtype.name))
         dispatch("fill", self, value)
+        if _TRACK[0]:
+            _bump(self)
         return self
 
     def zero_(self):
@@ -589,3 +596,22 @@ from . import _indexing, _tensor_transfer  # noqa: E402,F401  (they import Tenso
 from . import _dispatch  # noqa: E402
 from ._dispatch import dispatch  # noqa: E402
 _dispatch.Tensor = Tensor
+
+
+def _on_view(src, t, name):
+    from .autograd.tape import on_view
+    return on_view(src, t, name)
+
+
+def _bump(t):
+    from .autograd.graph import bump
+    bump(t)
+
+
+def _set_requires_grad(self, value):
+    from .autograd.tape import set_requires_grad
+    set_requires_grad(self, value)
+
+
+Tensor.requires_grad = property(__import__("operator").attrgetter("_requires_grad"),
+                                _set_requires_grad)

@@ -16,7 +16,8 @@ def _set_data(self, new):
 
 
 def _get_data(self):
-    return self.detach() if type(self) is not Tensor else self
+    # torch's .data: the values without autograd (an alias that records nothing)
+    return self.detach() if type(self) is not Tensor or self.requires_grad else self
 
 
 def _new_like(self, size, fill, dtype):
@@ -123,7 +124,13 @@ def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
 def __deepcopy__(self, memo):
     if id(self) in memo:
         return memo[id(self)]
-    t = self.clone()
+    if self.grad_fn is not None:
+        raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support "
+                           "the deepcopy protocol at the moment.  If you were attempting to "
+                           "deepcopy a module, this may be because of a torch.nn.utils."
+                           "weight_norm usage, see https://github.com/pytorch/pytorch/pull/"
+                           "103001")
+    t = self.detach().clone()
     if self.requires_grad:
         t.requires_grad = True
     memo[id(self)] = t
@@ -174,13 +181,6 @@ _PROPS = {"is_cpu": True, "is_meta": False, "is_sparse": False, "is_quantized": 
           "is_nested": False, "is_mps": False, "is_xpu": False, "is_mkldnn": False}
 
 
-def _autograd_missing(name):
-    def f(self, *args, **kwargs):
-        raise NotImplementedError(f"webtensor: autograd ({name}) is not implemented yet")
-    f.__name__ = name.rsplit(".", 1)[-1]
-    return f
-
-
 def attach():
     Tensor.data = property(_get_data, _set_data)
     Tensor._set_data = _set_data
@@ -211,6 +211,3 @@ def attach():
     for name, f in extra.items():
         if not hasattr(Tensor, name):
             setattr(Tensor, name, f)
-    for name in ("retain_grad", "register_hook"):
-        if not hasattr(Tensor, name):
-            setattr(Tensor, name, _autograd_missing("Tensor." + name))

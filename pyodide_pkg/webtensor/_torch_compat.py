@@ -181,7 +181,7 @@ UNSUPPORTED = {
     "view_as_complex": "complex dtypes", "view_as_real": "complex dtypes",
     "fft": "FFT", "quantization": "use webtensor.quant for GGUF weights",
     "ao": "use webtensor.quant for GGUF weights", "onnx": "ONNX export", "mps": "no Metal",
-    "xpu": "no XPU", "optim": "no autograd yet, so no optimisers", "profiler": "profiling",
+    "xpu": "no XPU", "profiler": "profiling",
     "multiprocessing": "no processes in the browser", "hub": "torch.hub downloads code",
     "testing": "torch.testing", "library": "custom operators",
     "float8_e4m3fn": "float8 dtypes", "float8_e5m2": "float8 dtypes", "uint16": "uint16",

@@ -57,7 +57,7 @@ def test_namespace_answers_match_torch():
 
 
 def test_unsupported_torch_features_raise_naming_them():
-    for name in ("fx", "distributed", "complex64", "optim"):
+    for name in ("fx", "distributed", "complex64", "profiler"):
         assert not hasattr(webtensor, name)
         with pytest.raises(NotImplementedError, match="torch." + name):
             getattr(webtensor, name)
@@ -100,7 +100,7 @@ def test_dropout_modes_and_grad_mode():
     with webtensor.no_grad():
         assert not webtensor.is_grad_enabled()
     assert webtensor.is_grad_enabled()
-    with pytest.raises(NotImplementedError, match="autograd"):
+    with pytest.raises(RuntimeError, match="does not require grad"):
         x.backward()
 
 

@@ -1,6 +1,6 @@
-"""webtensor.nn: torch.nn's modules, functional and init over webtensor (inference; no
-autograd yet)."""
-from . import functional, init, parameter  # noqa: F401
+"""webtensor.nn: torch.nn's modules, functional, init and utils (gradient clipping) over
+webtensor."""
+from . import functional, init, parameter, utils  # noqa: F401
 from . import modules  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from .parameter import Buffer, Parameter, UninitializedParameter  # noqa: F401
@@ -17,7 +17,7 @@ _UNSUPPORTED = (
     "AdaptiveLogSoftmaxWithLoss CTCLoss PoissonNLLLoss GaussianNLLLoss MarginRankingLoss "
     "HingeEmbeddingLoss MultiLabelMarginLoss SoftMarginLoss MultiLabelSoftMarginLoss "
     "CosineEmbeddingLoss MultiMarginLoss TripletMarginLoss TripletMarginWithDistanceLoss "
-    "SyncBatchNorm DataParallel parallel utils quantized qat intrinsic attention "
+    "SyncBatchNorm DataParallel parallel quantized qat intrinsic attention "
     "UninitializedBuffer").split()
 
 

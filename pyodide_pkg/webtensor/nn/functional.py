@@ -3,6 +3,7 @@ table; the rest are short decompositions into ops. Names listed in `_FROM_OP_TAB
 from the op table when it has them (losses, pad, interpolate)."""
 import warnings
 
+from .._grad_mode import no_grad as _no_grad
 from ..ops import FUNCTIONS as _OPS
 from ..ops import elementwise as _E
 from ..ops.linalg import linear_act as _linear_act
@@ -237,10 +238,11 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
                              f"size {list(input.shape)}")
         mean = input.mean(dims)
         var = input.var(dims, correction=0)
-        if running_mean is not None:
-            running_mean.copy_(running_mean * (1 - momentum) + mean * momentum)
-        if running_var is not None:
-            running_var.copy_(running_var * (1 - momentum) + var * (n / (n - 1)) * momentum)
+        with _no_grad():        # running statistics are buffers, not part of the graph
+            if running_mean is not None:
+                running_mean.copy_(running_mean * (1 - momentum) + mean * momentum)
+            if running_var is not None:
+                running_var.copy_(running_var * (1 - momentum) + var * (n / (n - 1)) * momentum)
     else:
         if running_mean is None or running_var is None:
             raise RuntimeError("running_mean and running_var must be defined in evaluation "

@@ -3,6 +3,8 @@
 import math
 import warnings
 
+from .._grad_mode import no_grad as _no_grad
+
 
 def calculate_gain(nonlinearity, param=None):
     linear_fns = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d",
@@ -169,6 +171,13 @@ def orthogonal_(tensor, gain=1, generator=None):
 
 def sparse_(tensor, sparsity, std=0.01, generator=None):
     raise NotImplementedError("webtensor: nn.init.sparse_ is not implemented")
+
+
+# torch fills parameters under no_grad (they are leaves that require grad)
+for _name in ("uniform_", "normal_", "constant_", "zeros_", "ones_", "eye_", "dirac_",
+              "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
+              "trunc_normal_", "orthogonal_", "sparse_"):
+    globals()[_name] = _no_grad()(globals()[_name])
 
 
 def _deprecated(fn):

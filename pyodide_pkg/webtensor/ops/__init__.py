@@ -31,6 +31,9 @@ def _inplace_body(fn, name):
         if r.shape != self.shape:
             raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the "
                                f"broadcast shape {list(r.shape)}")
+        if r.grad_fn is not None:           # recorded: x.add_(y) gets AddBackward0 (torch)
+            from ..autograd.tape import inplace_result
+            return inplace_result(self, r)
         return self.copy_(r)
     method.__name__ = name + "_"
     return method

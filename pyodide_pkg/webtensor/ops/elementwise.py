@@ -60,7 +60,7 @@ def _broadcast(t, shape):
     if t.shape:     # else 0-dim (e.g. a Python scalar): all strides 0
         for n, m, st in zip(t.shape, shape[lead:], t._strides):
             strides.append(st if n == m else 0)
-    return Tensor._make(t._storage, shape, strides, t._offset, t.dtype)
+    return t._view(shape, strides)
 
 
 def _operand(x, dt, comp):

@@ -181,6 +181,7 @@ def test_autograd_layer_runs_only_when_an_input_requires_grad():
         return run(*args, **kwargs)
 
     a, b = wt.ones(3), wt.full((3,), 2.0)
+    prev = _dispatch._autograd[0]          # webtensor.autograd's layer, once installed
     _dispatch.set_autograd_layer(layer)
     try:
         assert (a + b).tolist() == [3.0] * 3 and calls == []
@@ -189,6 +190,6 @@ def test_autograd_layer_runs_only_when_an_input_requires_grad():
         e = a.exp()            # the layer ran it (no tape here: e does not require grad)
         assert e.sum().item() == pytest.approx(3 * math.e) and calls == ["binary", "unary"]
     finally:
-        _dispatch.set_autograd_layer(None)
+        _dispatch.set_autograd_layer(prev)
     calls.clear()
     assert (a + b).tolist() == [3.0] * 3 and calls == []

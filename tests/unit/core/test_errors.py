@@ -114,5 +114,5 @@ def test_device_errors():
 
 def test_backward_is_not_silently_wrong():
     x = wt.ones(2, requires_grad=True)
-    with pytest.raises(NotImplementedError, match="autograd"):
-        (x * 2).sum().backward()
+    (x * 2).sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0]

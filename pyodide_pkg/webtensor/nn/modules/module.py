@@ -5,6 +5,7 @@ import itertools
 from collections import OrderedDict, namedtuple
 
 from ... import _dtype as D
+from ..._grad_mode import no_grad
 from ..._tensor import Tensor, device as _device
 from ..parameter import Buffer, Parameter
 
@@ -368,7 +369,8 @@ class Module:
                         src = Parameter(src, requires_grad=param.requires_grad)
                     setattr(self, name, src)
                 else:
-                    param.copy_(src)
+                    with no_grad():
+                        param.copy_(src)
             except Exception as ex:  # noqa: BLE001 - reported like torch
                 error_msgs.append(f'While copying the parameter named "{key}", whose dimensions'
                                   f" in the model are {_size_str(param.shape)} and whose "
@@ -420,12 +422,14 @@ class Module:
                 module._apply(fn)
         for key, p in self._parameters.items():
             if p is not None:
-                new = fn(p)
+                with no_grad():
+                    new = fn(p)
                 if new is not p:
                     p._set_data(new)
         for key, b in self._buffers.items():
             if b is not None:
-                self._buffers[key] = fn(b)
+                with no_grad():
+                    self._buffers[key] = fn(b)
         return self
 
     def to(self, *args, **kwargs):

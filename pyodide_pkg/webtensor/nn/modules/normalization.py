@@ -1,5 +1,6 @@
 """LayerNorm, RMSNorm, GroupNorm (fused layer_norm / rms_norm kernels)."""
 from ... import _creation as C
+from ..._grad_mode import no_grad
 from .. import functional as F
 from ..parameter import Parameter
 from .module import Module
@@ -13,6 +14,7 @@ def affine_params(module, shape, affine, bias, dtype):
                               if affine and bias else None)
 
 
+@no_grad()
 def reset_affine(module):
     if module.weight is not None:
         module.weight.fill_(1)
@@ -58,6 +60,7 @@ class RMSNorm(Module):
         else:
             self.register_parameter("weight", None)
 
+    @no_grad()
     def reset_parameters(self):
         if self.elementwise_affine:
             self.weight.fill_(1)

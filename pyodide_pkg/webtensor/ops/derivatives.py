@@ -1,0 +1,602 @@
+"""THE derivatives table, beside the op table: one backward formula per primitive.
+
+Every op of ops/table.py reaches the backends through the primitives of backends/__init__.py,
+so differentiating the primitives differentiates every op (autograd/tape.py records at that
+level). Formulas are written with webtensor ops: run with grad mode on (create_graph=True)
+they record their own graph, which gives higher-order gradients.
+
+DERIVATIVES[primitive] = Derivative(outputs, inputs, record): `outputs` and `inputs` are the
+positions of the primitive's output tensors and differentiable inputs; record(args, kwargs)
+returns (grad_fn name, input tensors, saved tensors, backward) or None where the case has no
+gradient (e.g. a comparison: its output is bool); backward(grads, saved) returns one gradient
+per input tensor (None: no gradient). NON_DIFFERENTIABLE lists the primitives that have no
+formula and why (their DERIVATIVES entry names only their outputs);
+tests/unit/autograd/test_op_gradients.py walks both tables.
+"""
+import math
+
+from .. import _dtype as D
+from .. import _grad_mode
+
+
+class Derivative:
+    __slots__ = ("outputs", "inputs", "record")
+
+    def __init__(self, outputs, inputs, record):
+        self.outputs, self.inputs, self.record = outputs, inputs, record
+
+
+DERIVATIVES = {}
+# Primitives without a formula: their entry has no differentiable input (the outputs, where
+# written, hold constants from then on)
+NON_DIFFERENTIABLE = {
+    "fill": ((0,), "writes a constant"),
+    "dequantize": ((0,), "quantized weights are constants"),
+    "dequantize_rows": ((0,), "quantized weights are constants"),
+    "quantize": ((), "produces quantized blocks (no float output)"),
+}
+# The unary/binary/reduce ops whose outputs are never floating point (nothing to differentiate)
+NON_DIFFERENTIABLE_OPS = {
+    "unary": {"logical_not": "bool output", "bitwise_not": "integer/bool output"},
+    "binary": {op: "bool or integer output" for op in (
+        "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
+        "bitwise_and", "bitwise_or", "bitwise_xor")},
+    "reduce": {op: "integer or bool output" for op in ("argmax", "argmin", "all", "any")},
+}
+
+
+for _name, (_outs, _why) in NON_DIFFERENTIABLE.items():
+    DERIVATIVES[_name] = Derivative(_outs, (), lambda args, kwargs: None)
+
+
+def derivative(name, outputs, inputs):
+    def deco(fn):
+        DERIVATIVES[name] = Derivative(outputs, inputs, fn)
+        return fn
+    return deco
+
+
+def _rg(t):
+    return t is not None and t.requires_grad
+
+
+# ---- copy, unary ------------------------------------------------------------------------
+
+@derivative("copy", (0,), (1,))
+def _copy(args, kwargs):
+    out, x = args
+    name = "CloneBackward0" if out.dtype is x.dtype else "ToCopyBackward0"
+    dt = x.dtype
+    return name, (x,), (), lambda grads, saved: (grads[0].to(dt),)
+
+
+_SQRT2, _SQRT_2_PI = math.sqrt(2.0), math.sqrt(2.0 / math.pi)
+
+
+def _gelu_grad(x, approximate):
+    if approximate == "tanh":
+        inner = _SQRT_2_PI * (x + 0.044715 * x * x * x)
+        t = inner.tanh()
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _SQRT_2_PI * (1 + 3 * 0.044715 * x * x)
+    cdf = 0.5 * (1 + (x / _SQRT2).erf())
+    return cdf + x * (-0.5 * x * x).exp() / math.sqrt(2 * math.pi)
+
+
+def _zero(g, x, y, p):
+    return g * 0
+
+
+# op -> (grad_fn name, needs x, needs y, grad(g, x, y, params))
+UNARY = {
+    "neg": ("NegBackward0", 0, 0, lambda g, x, y, p: -g),
+    "abs": ("AbsBackward0", 1, 0, lambda g, x, y, p: g * x.sign()),
+    "exp": ("ExpBackward0", 0, 1, lambda g, x, y, p: g * y),
+    "log": ("LogBackward0", 1, 0, lambda g, x, y, p: g / x),
+    "log1p": ("Log1PBackward0", 1, 0, lambda g, x, y, p: g / (x + 1)),
+    "expm1": ("Expm1Backward0", 0, 1, lambda g, x, y, p: g * (y + 1)),
+    "sqrt": ("SqrtBackward0", 0, 1, lambda g, x, y, p: g / (2 * y)),
+    "rsqrt": ("RsqrtBackward0", 0, 1, lambda g, x, y, p: g * (-0.5 * y * y * y)),
+    "sin": ("SinBackward0", 1, 0, lambda g, x, y, p: g * x.cos()),
+    "cos": ("CosBackward0", 1, 0, lambda g, x, y, p: g * -x.sin()),
+    "tanh": ("TanhBackward0", 0, 1, lambda g, x, y, p: g * (1 - y * y)),
+    "sigmoid": ("SigmoidBackward0", 0, 1, lambda g, x, y, p: g * (y * (1 - y))),
+    "relu": ("ReluBackward0", 0, 1, lambda g, x, y, p: g.masked_fill(y <= 0, 0)),
+    "gelu": ("GeluBackward0", 1, 0,
+             lambda g, x, y, p: g * _gelu_grad(x, p.get("approximate", "none"))),
+    "silu": ("SiluBackward0", 1, 0,
+             lambda g, x, y, p: g * (x.sigmoid() * (1 + x * (1 - x.sigmoid())))),
+    "erf": ("ErfBackward0", 1, 0,
+            lambda g, x, y, p: g * ((2 / math.sqrt(math.pi)) * (-x * x).exp())),
+    "floor": ("FloorBackward0", 0, 0, _zero),
+    "ceil": ("CeilBackward0", 0, 0, _zero),
+    "round": ("RoundBackward0", 0, 0, _zero),
+    "sign": ("SignBackward0", 0, 0, _zero),
+    "reciprocal": ("ReciprocalBackward0", 0, 1, lambda g, x, y, p: g * -(y * y)),
+}
+
+
+@derivative("unary", (1,), (2,))
+def _unary(args, kwargs):
+    op, out, x = args
+    f = UNARY.get(op)
+    if f is None:
+        return None
+    name, nx, ny, fn = f
+    return name, (x,), (x if nx else None, out if ny else None), \
+        lambda grads, saved: (fn(grads[0], saved[0], saved[1], kwargs),)
+
+
+# ---- binary, where, clamp ---------------------------------------------------------------
+
+def _max_grad(g, a, b, lose):
+    return (g * 1).masked_fill(a == b, 0) + (g / 2).masked_fill(a != b, 0) if lose is None \
+        else g.masked_fill(lose, 0).masked_fill(a == b, 0) + (g / 2).masked_fill(a != b, 0)
+
+
+def _pow_b(g, a, b, y):
+    return g * (y * a.log()).masked_fill((a == 0) & (b >= 0), 0)
+
+
+# op -> (name, (a's grad needs a, b, y), (b's grad needs a, b, y), grad_a, grad_b)
+BINARY = {
+    "add": ("AddBackward0", (0, 0, 0), (0, 0, 0), lambda g, a, b, y, p: g,
+            lambda g, a, b, y, p: g),
+    "sub": ("SubBackward0", (0, 0, 0), (0, 0, 0), lambda g, a, b, y, p: g,
+            lambda g, a, b, y, p: -g),
+    "mul": ("MulBackward0", (0, 1, 0), (1, 0, 0), lambda g, a, b, y, p: g * b,
+            lambda g, a, b, y, p: g * a),
+    "div": ("DivBackward0", (0, 1, 0), (1, 1, 0),
+            lambda g, a, b, y, p: g * 0 if p.get("rounding_mode") else g / b,
+            lambda g, a, b, y, p: g * 0 if p.get("rounding_mode") else -g * a / (b * b)),
+    "pow": ("PowBackward1", (1, 1, 0), (1, 0, 1),
+            lambda g, a, b, y, p: (g * b * a.pow(b - 1)).masked_fill(b == 0, 0),
+            lambda g, a, b, y, p: _pow_b(g, a, b, y)),
+    "maximum": ("MaximumBackward0", (1, 1, 0), (1, 1, 0),
+                lambda g, a, b, y, p: _max_grad(g, a, b, a < b),
+                lambda g, a, b, y, p: _max_grad(g, a, b, a > b)),
+    "minimum": ("MinimumBackward0", (1, 1, 0), (1, 1, 0),
+                lambda g, a, b, y, p: _max_grad(g, a, b, a > b),
+                lambda g, a, b, y, p: _max_grad(g, a, b, a < b)),
+    "remainder": ("RemainderBackward0", (0, 0, 0), (1, 1, 0), lambda g, a, b, y, p: g,
+                  lambda g, a, b, y, p: -g * a.div(b, rounding_mode="floor")),
+    "fmax": ("FmaxBackward0", (1, 1, 0), (1, 1, 0),
+             lambda g, a, b, y, p: g.masked_fill(((a >= b) | b.isnan()).logical_not(), 0),
+             lambda g, a, b, y, p: g.masked_fill((a >= b) | b.isnan(), 0)),
+    "fmin": ("FminBackward0", (1, 1, 0), (1, 1, 0),
+             lambda g, a, b, y, p: g.masked_fill(((a <= b) | b.isnan()).logical_not(), 0),
+             lambda g, a, b, y, p: g.masked_fill((a <= b) | b.isnan(), 0)),
+    "atan2": ("Atan2Backward0", (1, 1, 0), (1, 1, 0),
+              lambda g, a, b, y, p: g * b / (a * a + b * b),
+              lambda g, a, b, y, p: g * -a / (a * a + b * b)),
+}
+
+
+@derivative("binary", (1,), (2, 3))
+def _binary(args, kwargs):
+    op, out, a, b = args
+    f = BINARY.get(op)
+    if f is None:
+        return None
+    name, na, nb, fa, fb = f
+    need = [0, 0, 0]
+    for req, t in ((na, a), (nb, b)):
+        if t.requires_grad:
+            need = [x or y for x, y in zip(need, req)]
+    saved = tuple(t if n else None for n, t in zip(need, (a, b, out)))
+
+    def backward(grads, saved):
+        g, (sa, sb, sy) = grads[0], saved
+        return (fa(g, sa, sb, sy, kwargs) if a.requires_grad else None,
+                fb(g, sa, sb, sy, kwargs) if b.requires_grad else None)
+    return name, (a, b), saved, backward
+
+
+@derivative("where", (0,), (2, 3))
+def _where(args, kwargs):
+    out, cond, a, b = args
+    return "WhereBackward0", (a, b), (cond,), lambda grads, saved: (
+        grads[0].masked_fill(saved[0].logical_not(), 0), grads[0].masked_fill(saved[0], 0))
+
+
+@derivative("clamp", (0,), (1,))
+def _clamp(args, kwargs):
+    out, x, lo, hi = args
+
+    def backward(grads, saved):
+        x = saved[0]
+        keep = None
+        if lo is not None:
+            keep = x >= lo
+        if hi is not None:
+            keep = (x <= hi) if keep is None else keep & (x <= hi)
+        return (grads[0] if keep is None else grads[0].masked_fill(keep.logical_not(), 0),)
+    return "ClampBackward1", (x,), (x,), backward
+
+
+# ---- reductions, scans, softmax ---------------------------------------------------------
+
+def _reduce_name(op, x, dims):
+    full = len(dims) == x.dim()
+    base = {"sum": "Sum", "mean": "Mean", "prod": "Prod", "amax": "Amax", "amin": "Amin",
+            "var": "Var", "logsumexp": "Logsumexp"}[op]
+    if op in ("sum", "mean", "prod"):
+        return f"{base}Backward{0 if full else 1}"
+    return f"{base}Backward0"
+
+
+@derivative("reduce", (1,), (2,))
+def _reduce(args, kwargs):
+    op, out, x, dims = args
+    if op in NON_DIFFERENTIABLE_OPS["reduce"]:
+        return None
+    n = 1
+    for d in dims:
+        n *= x.shape[d]
+    shape = tuple(x.shape)
+
+    def backward(grads, saved):
+        g, (sx, sy) = grads[0], saved
+        if op == "sum":
+            return (g.expand(shape),)
+        if op == "mean":
+            return (g.expand(shape) / n,)
+        if op == "prod":
+            return (g * sy / sx,)
+        if op in ("amax", "amin"):
+            hit = (sx == sy).to(g.dtype)
+            return (g * hit / hit.sum(dim=dims, keepdim=True),)
+        if op == "var":
+            c = kwargs.get("correction", 1)
+            return (g * (2.0 / max(n - c, 0)) * (sx - sx.mean(dim=dims, keepdim=True)),)
+        return (g * (sx - sy).exp(),)     # logsumexp
+    saved = (None if op in ("sum", "mean") else x,
+             out if op in ("prod", "amax", "amin", "logsumexp") else None)
+    return _reduce_name(op, x, dims), (x,), saved, backward
+
+
+@derivative("cumsum", (0,), (1,))
+def _cumsum(args, kwargs):
+    out, x, d = args
+    return "CumsumBackward0", (x,), (), lambda grads, saved: (
+        grads[0].flip(d).cumsum(d).flip(d),)
+
+
+@derivative("cumprod", (0,), (1,))
+def _cumprod(args, kwargs):
+    out, x, d = args
+    return "CumprodBackward0", (x,), (x, out), lambda grads, saved: (
+        (grads[0] * saved[1]).flip(d).cumsum(d).flip(d) / saved[0],)
+
+
+@derivative("softmax", (0,), (1,))
+def _softmax(args, kwargs):
+    out, x, d = args
+    return "SoftmaxBackward0", (x,), (out,), lambda grads, saved: (
+        saved[0] * (grads[0] - (grads[0] * saved[0]).sum(dim=d, keepdim=True)),)
+
+
+@derivative("log_softmax", (0,), (1,))
+def _log_softmax(args, kwargs):
+    out, x, d = args
+    return "LogSoftmaxBackward0", (x,), (out,), lambda grads, saved: (
+        grads[0] - saved[0].exp() * grads[0].sum(dim=d, keepdim=True),)
+
+
+# ---- matmul, linear ---------------------------------------------------------------------
+
+@derivative("matmul", (0,), (1, 2))
+def _matmul(args, kwargs):
+    out, a, b = args
+    name = "MmBackward0" if a.dim() == 2 else "BmmBackward0"
+
+    def backward(grads, saved):
+        g, (sa, sb) = grads[0], saved
+        return (g.matmul(sb.transpose(-2, -1)) if a.requires_grad else None,
+                sa.transpose(-2, -1).matmul(g) if b.requires_grad else None)
+    return name, (a, b), (a if b.requires_grad else None, b if a.requires_grad else None), \
+        backward
+
+
+_ACT = {"relu": "relu", "gelu": "gelu", "gelu_tanh": "gelu", "silu": "silu"}
+
+
+@derivative("linear", (0,), (1, 2, 3))
+def _linear(args, kwargs):
+    out, x, w, bias, act = args
+    name = "AddmmBackward0" if bias is not None else "MmBackward0"
+
+    def backward(grads, saved):
+        g, (sx, sw, sb) = grads[0], saved
+        if act is not None:
+            z = sx.matmul(sw.t())
+            if sb is not None:
+                z = z + sb
+            op = _ACT[act]
+            params = {"approximate": "tanh"} if act == "gelu_tanh" else {}
+            y = z.relu() if op == "relu" else None
+            g = UNARY[op][3](g, z, y, params)
+        k, n = sw.shape[1], sw.shape[0]
+        g2 = g.reshape(-1, n)
+        return (g.matmul(sw) if x.requires_grad else None,
+                g2.t().matmul(sx.reshape(-1, k)) if w.requires_grad else None,
+                g2.sum(0) if _rg(bias) else None)
+    return name, (x, w, bias), (x, w, bias if act is not None else None), backward
+
+
+# ---- indexing -----------------------------------------------------------------------------
+
+def _zeros_like(x):
+    from .._creation import zeros
+    return zeros(x.shape, dtype=x.dtype, device=x.device)
+
+
+@derivative("gather", (0,), (1,))
+def _gather(args, kwargs):
+    out, x, d, index = args
+    return "GatherBackward0", (x,), (index,), lambda grads, saved: (
+        _zeros_like(x).scatter_add(d, saved[0], grads[0]),)
+
+
+@derivative("scatter", (0,), (0, 3))
+def _scatter(args, kwargs):
+    out, d, index, src, reduce = args
+    add = reduce in ("add", "sum")
+
+    def backward(grads, saved):
+        if reduce is not None and not add:
+            raise NotImplementedError(f"webtensor: the gradient of scatter with reduce="
+                                      f"{reduce!r} is not implemented")
+        g, idx = grads[0], saved[0]
+        keep = g if add else g.scatter(d, idx, _zeros_like(idx).to(g.dtype))
+        return keep, g.gather(d, idx)
+    return ("ScatterAddBackward0" if add else "ScatterBackward0"), (out, src), (index,), \
+        backward
+
+
+@derivative("index_select", (0,), (1,))
+def _index_select(args, kwargs):
+    out, x, d, index = args
+
+    def backward(grads, saved):
+        g = grads[0]
+        shape = [1] * g.dim()
+        shape[d] = -1
+        idx = saved[0].to(D.int64).view(shape).expand(g.shape)
+        return (_zeros_like(x).scatter_add(d, idx, g),)
+    return "IndexSelectBackward0", (x,), (index,), backward
+
+
+@derivative("sort", (0, 1), (2,))
+def _sort(args, kwargs):
+    values, indices, x, d = args[:4]
+    return "SortBackward0", (x,), (indices,), lambda grads, saved: (
+        _zeros_like(x).scatter(d, saved[0], grads[0]),)
+
+
+# ---- nn primitives ----------------------------------------------------------------------
+
+def _by_decomposition(name, inputs, fn):
+    """(name, inputs, saved, backward) differentiating fn(*inputs), a composition of webtensor
+    ops that computes the fused primitive's output (recomputed in backward)."""
+    def backward(grads, saved):
+        from ..autograd import grad
+        need = [t is not None and t.requires_grad for t in saved]
+        if _grad_mode.is_grad_enabled():          # create_graph: differentiate through saved
+            ins = list(saved)
+        else:
+            # row-major leaves: views of them then index their base directly
+            ins = [t.detach().contiguous().requires_grad_() if n else t
+                   for t, n in zip(saved, need)]
+        with _grad_mode.enable_grad():
+            y = fn(*ins)
+        wrt = [t for t, n in zip(ins, need) if n]
+        gs = iter(grad(y, wrt, grads[0], create_graph=_grad_mode.is_grad_enabled(),
+                       allow_unused=True))
+        return tuple(next(gs) if n else None for n in need)
+    return name, inputs, tuple(inputs), backward
+
+
+@derivative("layer_norm", (0,), (1, 2, 3))
+def _layer_norm(args, kwargs):
+    from .norm import decomposed
+    out, x, w, b, eps = args
+    return _by_decomposition("NativeLayerNormBackward0", (x, w, b),
+                             lambda x, w, b: decomposed("layer_norm", x, w, b, eps))
+
+
+@derivative("rms_norm", (0,), (1, 2))
+def _rms_norm(args, kwargs):
+    from .norm import decomposed
+    out, x, w, eps = args
+    return _by_decomposition("RmsNormBackward0", (x, w),
+                             lambda x, w: decomposed("rms_norm", x, w, eps))
+
+
+@derivative("sdpa", (0,), (1, 2, 3))
+def _sdpa(args, kwargs):
+    from .attention import decomposed
+    out, q, k, v, mask, is_causal, scale = args
+    return _by_decomposition("ScaledDotProductAttentionBackward0", (q, k, v),
+                             lambda q, k, v: decomposed(q, k, v, mask, is_causal, scale))
+
+
+@derivative("quant_linear", (0,), (1,))
+def _quant_linear(args, kwargs):
+    out, x, q, activations = args
+
+    def backward(grads, saved):
+        from .. import quant
+        return (grads[0].matmul(quant.dequantize(q)),)
+    return "QuantLinearBackward0", (x,), (), backward
+
+
+@derivative("conv2d", (0,), (1, 2, 3))
+def _conv2d(args, kwargs):
+    out, x, w, bias, stride, padding, dilation, groups = args
+    oh, ow = out.shape[2], out.shape[3]
+
+    def backward(grads, saved):
+        from .pad import pad
+        g, (sx, sw) = grads[0], saved
+        n, c, h, wd = sx.shape
+        oc, cg, kh, kw = sw.shape
+        (sh, sww), (ph, pw), (dh, dw) = stride, padding, dilation
+        hp = max(h + ph, (oh - 1) * sh + (kh - 1) * dh + 1)
+        wp = max(wd + pw, (ow - 1) * sww + (kw - 1) * dw + 1)
+        xp = pad(sx, (pw, wp - wd - pw, ph, hp - h - ph))
+        st = xp._strides
+        cshape = (n, c, kh, kw, oh, ow)
+        cstr = (st[0], st[1], dh * st[2], dw * st[3], sh * st[2], sww * st[3])
+        cols = xp._view(cshape, cstr, xp._offset)
+        ocg, ck, L = oc // groups, cg * kh * kw, oh * ow
+        gx_parts, gw_parts = [], []
+        for gi in range(groups):
+            gg = g[:, gi * ocg:(gi + 1) * ocg].reshape(n, ocg, L)
+            if sw.requires_grad:
+                cg_ = cols[:, gi * cg:(gi + 1) * cg].reshape(n, ck, L)
+                gw_parts.append(gg.matmul(cg_.transpose(1, 2)).sum(0).reshape(ocg, cg, kh, kw))
+            if sx.requires_grad:
+                wg = sw[gi * ocg:(gi + 1) * ocg].reshape(ocg, ck)
+                gx_parts.append(wg.t().matmul(gg).reshape(n, cg, kh, kw, oh, ow))
+        gx = gw = None
+        if gx_parts:
+            from .shape import cat
+            gcols = gx_parts[0] if groups == 1 else cat(gx_parts, 1)
+            gx = _fold(sx.shape, (oh, ow), (kh, kw), stride, padding, dilation, g.dtype,
+                       lambda i, j: gcols[:, :, i, j])
+        if gw_parts:
+            from .shape import cat
+            gw = gw_parts[0] if groups == 1 else cat(gw_parts, 0)
+        gb = g.sum((0, 2, 3)) if _rg(bias) else None
+        return gx, gw, gb
+    return "ConvolutionBackward0", (x, w, bias), (x, w), backward
+
+
+def _fold(shape, out_hw, k, s, p, d, dtype, part):
+    """The gradient of x [n, c, h, w] from its windows: part(i, j) is the [n, c, oh, ow]
+    gradient reaching window slot (i, j), i.e. x[oh * s - p + i * d, ow * s - p + j * d];
+    slots in the padding (or past the edge: ceil_mode) are dropped. KH * KW strided adds."""
+    from .._creation import zeros
+    n, c, h, w = shape
+    (oh, ow), (kh, kw), (sh, sw), (ph, pw), (dh, dw) = out_hw, k, s, p, d
+    hp = max(h + ph, (oh - 1) * sh + (kh - 1) * dh + 1)
+    wp = max(w + pw, (ow - 1) * sw + (kw - 1) * dw + 1)
+    gxp = zeros((n, c, hp, wp), dtype=dtype)
+    for i in range(kh):
+        for j in range(kw):
+            region = gxp[:, :, i * dh:i * dh + sh * (oh - 1) + 1:sh,
+                         j * dw:j * dw + sw * (ow - 1) + 1:sw]
+            region += part(i, j)
+    return gxp[:, :, ph:ph + h, pw:pw + w]
+
+
+def _window_index(h, w, oh, ow, windows_h, windows_w, divisor):
+    """(input positions, output positions, weights) of every (window, element) pair."""
+    from .._creation import tensor
+    ins, outs, wts = [], [], []
+    for i in range(oh):
+        h0, h1 = windows_h[i]
+        for j in range(ow):
+            w0, w1 = windows_w[j]
+            dv = divisor(i, j)
+            for y in range(max(h0, 0), min(h1, h)):
+                for x in range(max(w0, 0), min(w1, w)):
+                    ins.append(y * w + x)
+                    outs.append(i * ow + j)
+                    wts.append(1.0 / dv)
+    return tensor(ins, dtype=D.int64), tensor(outs, dtype=D.int64), wts
+
+
+def _pool_backward(g, shape, ins, outs, wts):
+    from .._creation import tensor, zeros
+    n, c, h, w = shape
+    gs = g.reshape(n, c, -1).index_select(2, outs) * tensor(wts, dtype=g.dtype)
+    flat = zeros((n, c, h * w), dtype=g.dtype, device=g.device)
+    return flat.scatter_add(2, ins.view(1, 1, -1).expand(n, c, ins.shape[0]), gs).view(shape)
+
+
+@derivative("avg_pool2d", (0,), (1,))
+def _avg_pool2d(args, kwargs):
+    out, x, k, s, p, count_include_pad, divisor_override = args
+    oh, ow = out.shape[2], out.shape[3]
+    h, w = x.shape[2], x.shape[3]
+
+    def backward(grads, saved):
+        wh = [(i * s[0] - p[0], i * s[0] - p[0] + k[0]) for i in range(oh)]
+        ww = [(j * s[1] - p[1], j * s[1] - p[1] + k[1]) for j in range(ow)]
+
+        def div(i, j):
+            if divisor_override:
+                return divisor_override
+            (h0, h1), (w0, w1) = wh[i], ww[j]
+            if count_include_pad:
+                return (min(h1, h + p[0]) - h0) * (min(w1, w + p[1]) - w0)
+            return (min(h1, h) - max(h0, 0)) * (min(w1, w) - max(w0, 0))
+        from .._creation import tensor
+        g = grads[0] * tensor([[1.0 / div(i, j) for j in range(ow)] for i in range(oh)],
+                              dtype=grads[0].dtype)
+        return (_fold(x.shape, (oh, ow), k, s, p, (1, 1), g.dtype, lambda i, j: g),)
+    return "AvgPool2DBackward0", (x,), (), backward
+
+
+@derivative("adaptive_avg_pool2d", (0,), (1,))
+def _adaptive_avg_pool2d(args, kwargs):
+    out, x = args
+    oh, ow = out.shape[2], out.shape[3]
+    h, w = x.shape[2], x.shape[3]
+
+    def backward(grads, saved):
+        wh = [(i * h // oh, -(-(i + 1) * h // oh)) for i in range(oh)]
+        ww = [(j * w // ow, -(-(j + 1) * w // ow)) for j in range(ow)]
+
+        def div(i, j):
+            return (wh[i][1] - wh[i][0]) * (ww[j][1] - ww[j][0])
+        return (_pool_backward(grads[0], x.shape, *_window_index(h, w, oh, ow, wh, ww, div)),)
+    return "AdaptiveAvgPool2DBackward0", (x,), (), backward
+
+
+def _indices_backward(g, x, idx):
+    n, c, h, w = x.shape
+    flat = _zeros_like(x).reshape(n, c, h * w)
+    return flat.scatter_add(2, idx.reshape(n, c, -1), g.reshape(n, c, -1)).view(x.shape)
+
+
+def _pool_indices(name, out, idx, x, run_args):
+    """Indices of the maxima: the primitive's own, or computed again (return_indices=False)."""
+    if idx is not None:
+        return idx
+    from .._dispatch import dispatch
+    from .._tensor import Tensor
+    idx = Tensor._empty(out.shape, D.int64, out.device)
+    with _grad_mode.no_grad():
+        dispatch(name, Tensor._empty(out.shape, out.dtype, out.device), idx, x.detach(),
+                 *run_args)
+    return idx
+
+
+@derivative("max_pool2d", (0, 1), (2,))
+def _max_pool2d(args, kwargs):
+    out, idx, x, k, s, p, d = args
+    oh, ow = out.shape[2], out.shape[3]
+
+    def backward(grads, saved):
+        from .._creation import arange
+        g, sx = grads[0], saved[0]
+        h, w = sx.shape[2], sx.shape[3]
+        ix = _pool_indices("max_pool2d", out, idx, sx, (k, s, p, d))
+        rows, cols = arange(oh) * s[0] - p[0], arange(ow) * s[1] - p[1]
+
+        def part(i, j):      # g where slot (i, j) of the window holds its maximum
+            r, c = (rows + i * d[0]).view(-1, 1), (cols + j * d[1]).view(1, -1)
+            pos = (r * w + c).masked_fill((r < 0) | (r >= h) | (c < 0) | (c >= w), -1)
+            return g.masked_fill(ix != pos, 0)
+        return (_fold(sx.shape, (oh, ow), k, s, p, d, g.dtype, part),)
+    return "MaxPool2DWithIndicesBackward0", (x,), (x,), backward
+
+
+@derivative("adaptive_max_pool2d", (0, 1), (2,))
+def _adaptive_max_pool2d(args, kwargs):
+    out, idx, x = args
+    return "AdaptiveMaxPool2DBackward0", (x,), (x,), lambda grads, saved: (
+        _indices_backward(grads[0], saved[0],
+                          _pool_indices("adaptive_max_pool2d", out, idx, saved[0], ())),)
