@@ -92,6 +92,9 @@ case("scatter_reduce", [(3, 4), (3, 2)],
      lambda m, x, s: m.scatter_reduce(x, 1, _long(m, [[0, 0]] * 3), s, "sum") +
      m.scatter_reduce(x, 1, _long(m, [[1, 0]] * 3), s, "mean", include_self=False))
 case("index_select", [(3, 4)], lambda m, x: m.index_select(x, 1, _long(m, [3, 0, 3])))
+case("index_copy", [(3, 4), (3, 2)],
+     lambda m, x, s: m.index_copy(x, 1, _long(m, [2, 0]), s) +
+     (x * 1).index_copy_(1, _long(m, [3, 1]), s * 2))
 case("masked_fill", [(2, 3)], lambda m, x: m.masked_fill(x, x > 0, 0.5))
 case("masked_select", [(2, 3)], lambda m, x: m.masked_select(x, x > 0) * 2)
 case("sort", [(3, 4)], lambda m, x: m.sort(x, 1).values * m.arange(4.))
