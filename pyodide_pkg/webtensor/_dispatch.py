@@ -62,6 +62,8 @@ def _rebuild():
         active, fallback = _ACTIVE[dev], _FALLBACK.get(dev)
         names = [active] + ([fallback] if fallback and fallback != active else [])
         CHAINS.setdefault(dev, [])[:] = [backends[n] for n in names]
+        if dev != CPU.type and not IN_USE[0]:
+            continue        # no tensor of this device yet: its shortcuts wait (ON_IN_USE)
         for op, fn in _SHORTCUTS[dev][active].items():
             if op not in SLOTS:
                 raise ValueError(f"backend {active!r} brings a shortcut for {op!r}, which takes "

@@ -588,6 +588,14 @@ def _index(c, grid):
     c.add("index_select", [x, spec((2,), "int64", data=[3, 1])], args=[T(0), -1, T(1)],
           call="method")
     for dt in _dts(grid):
+        c.add("index_copy", [spec((3, 4), dt, 1, _layout(DTYPES.index(dt))),
+                             spec((2,), "int64", data=[2, 0]), spec((3, 2), dt, 2)],
+              args=[T(0), 1, T(1), T(2)], tag=dt)
+    c.add("index_copy", [x, spec((2,), "int64", data=[1, 2]), spec((2, 4), "float32", 3)],
+          args=[T(0), 0, T(1), T(2)], call="inplace")
+    c.add("index_copy", [x, spec((2,), "int64", data=[0, 1]), spec((2, 4), "float64", 3)],
+          args=[T(0), 0, T(1), T(2)], tag="dtype-mismatch")
+    for dt in _dts(grid):
         c.add("masked_fill", [spec((2, 3), dt, 1, "transposed"), spec((2, 3), "bool", 2)],
               args=[T(0), T(1), 1 if dt != "bool" else True], tag=dt)
     c.add("masked_fill", [x, spec((4,), "bool", 3)], args=[T(0), T(1), F("-inf")], tag="bcast")
