@@ -185,7 +185,8 @@ except host_mod.OutOfMemoryError as e:
 else:
     raise AssertionError("no OutOfMemoryError")
 # the same refused by WebGPU itself (Python's check bypassed): reported at the next read
-host.info["limits"]["maxBufferSize"] = 2 ** 62
+saved = dict(host.info["limits"])
+host.info["limits"].update(maxBufferSize=2 ** 62, maxStorageBufferBindingSize=2 ** 62)
 big = host.buffer(limit + 4)
 h = host.buffer(8)
 try:
@@ -194,7 +195,7 @@ except host_mod.OutOfMemoryError as e:
     print("OOM-SCOPE-OK", str(e)[:120])
 else:
     raise AssertionError("createBuffer past maxBufferSize was not reported")
-host.info["limits"]["maxBufferSize"] = limit
+host.info["limits"].update(saved)
 host.destroy(big)
 add = host.pipeline("add", ADD)
 ha, hb, hc = (host.buffer(16) for _ in range(3))
@@ -466,9 +467,10 @@ else:
     raise AssertionError("no OutOfMemoryError")
 host = _host.get()
 limit = lim["maxBufferSize"]
-host.info["limits"]["maxBufferSize"] = 2 ** 62         # Python's check bypassed: WebGPU refuses
-big = torch.empty(limit // 4 + 1024, device="webgpu")  # reported by the error scope at a read
-host.info["limits"]["maxBufferSize"] = limit
+saved = dict(host.info["limits"])                       # Python's check bypassed: WebGPU
+host.info["limits"].update(maxBufferSize=2 ** 62, maxStorageBufferBindingSize=2 ** 62)
+big = torch.empty(limit // 4 + 1024, device="webgpu")  # refuses; the error scope reports it
+host.info["limits"].update(saved)                       # at a read
 try:
     got.tolist()
 except torch.OutOfMemoryError as e:
