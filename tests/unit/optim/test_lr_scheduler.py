@@ -8,61 +8,17 @@ import pytest
 import torch
 
 import webtensor as wt
-
-STEPS = 30
-
-
-class Halving:
-    """A callable object: LambdaLR saves its __dict__ in state_dict (torch)."""
-
-    def __init__(self, every):
-        self.every = every
-
-    def __call__(self, epoch):
-        return 0.5 ** (epoch // self.every)
+from wt_oracle import to_wt  # noqa: F401 - (puts tests/portable on sys.path)
+import schedcases  # noqa: E402
+from schedcases import CASES, STEPS  # noqa: E402
 
 
-def _opt(m, kind="sgd"):
-    a, b = m.ones(2, requires_grad=True), m.ones(3, requires_grad=True)
-    groups = [{"params": [a]}, {"params": [b], "lr": 0.3}]
-    if kind == "adam":
-        return m.optim.Adam(groups, lr=0.1, betas=(0.9, 0.98))
-    return m.optim.SGD(groups, lr=0.1, momentum=0.9)
+def _opt(m):
+    return schedcases.optimizer(m, "step")
 
 
 def _S(m):
     return m.optim.lr_scheduler
-
-
-SCHEDULES = {
-    "step": lambda m, o: [_S(m).StepLR(o, step_size=4, gamma=0.5)],
-    "multistep": lambda m, o: [_S(m).MultiStepLR(o, milestones=[3, 10, 10, 22], gamma=0.3)],
-    "exponential": lambda m, o: [_S(m).ExponentialLR(o, gamma=0.9)],
-    "cosine": lambda m, o: [_S(m).CosineAnnealingLR(o, T_max=7, eta_min=0.01)],
-    "lambda": lambda m, o: [_S(m).LambdaLR(o, [lambda e: 0.95 ** e, Halving(6)])],
-    "linear": lambda m, o: [_S(m).LinearLR(o, start_factor=0.25, end_factor=0.9,
-                                           total_iters=8)],
-    "linear_default": lambda m, o: [_S(m).LinearLR(o)],
-    "onecycle_cos": lambda m, o: [_S(m).OneCycleLR(o, max_lr=[1.0, 2.0], total_steps=STEPS)],
-    "onecycle_linear": lambda m, o: [_S(m).OneCycleLR(
-        o, max_lr=0.5, epochs=3, steps_per_epoch=10, pct_start=0.25,
-        anneal_strategy="linear", base_momentum=0.8, max_momentum=[0.9, 0.95])],
-    "onecycle_three_phase": lambda m, o: [_S(m).OneCycleLR(
-        o, max_lr=1.0, total_steps=STEPS + 2, three_phase=True, div_factor=10.0,
-        final_div_factor=100.0)],
-    "onecycle_no_momentum": lambda m, o: [_S(m).OneCycleLR(
-        o, max_lr=1.0, total_steps=STEPS, cycle_momentum=False, anneal_strategy="linear")],
-    "sequential": lambda m, o: [_S(m).SequentialLR(o, [
-        _S(m).LinearLR(o, start_factor=0.1, total_iters=5), _S(m).ExponentialLR(o, gamma=0.8),
-        _S(m).CosineAnnealingLR(o, T_max=6)], milestones=[5, 12])],
-    "sequential_step": lambda m, o: [_S(m).SequentialLR(o, [
-        _S(m).StepLR(o, 3, 0.5),
-        _S(m).MultiStepLR(o, [2, 4])], milestones=[9])],
-    # chaining: two schedulers stepping one optimizer compose their factors (torch)
-    "chained": lambda m, o: [_S(m).ExponentialLR(o, gamma=0.9),
-                             _S(m).MultiStepLR(o, milestones=[4, 9], gamma=0.1)],
-}
-ADAM = {"onecycle_cos", "onecycle_three_phase"}     # betas[0] is cycled instead of momentum
 
 
 def _groups(opt):
@@ -70,18 +26,15 @@ def _groups(opt):
 
 
 def _run(m, name, steps=STEPS):
-    opt = _opt(m, "adam" if name in ADAM else "sgd")
-    scheds = SCHEDULES[name](m, opt)
+    opt, scheds = schedcases.make(m, name)
     seen = [([s.get_last_lr() for s in scheds], _groups(opt))]
     for _ in range(steps):
-        opt.step()
-        for s in scheds:
-            s.step()
+        schedcases.step(opt, scheds)
         seen.append(([list(s.get_last_lr()) for s in scheds], _groups(opt)))
     return opt, scheds, seen
 
 
-@pytest.mark.parametrize("name", sorted(SCHEDULES))
+@pytest.mark.parametrize("name", sorted(CASES))
 def test_schedule_matches_torch(name):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -110,16 +63,13 @@ def test_state_dict_round_trip_mid_schedule(name):
         _, _, tseen = _run(torch, name)
     opt, scheds, _ = _run(wt, name, steps=11)
     osd, ssd = opt.state_dict(), [s.state_dict() for s in scheds]
-    opt2 = _opt(wt, "adam" if name in ADAM else "sgd")
-    scheds2 = SCHEDULES[name](wt, opt2)
+    opt2, scheds2 = schedcases.make(wt, name)
     opt2.load_state_dict(osd)
     for s, sd in zip(scheds2, ssd):
         s.load_state_dict(sd)
     assert [s.get_last_lr() for s in scheds2] == tseen[11][0]
     for step in range(12, STEPS + 1):
-        opt2.step()
-        for s in scheds2:
-            s.step()
+        schedcases.step(opt2, scheds2)
         assert [s.get_last_lr() for s in scheds2] == tseen[step][0], f"{name} step {step}"
 
 
