@@ -1,5 +1,6 @@
 """Datasets: torch.utils.data.dataset's classes and random_split, with torch's errors."""
 import bisect
+import collections.abc
 import itertools
 import math
 import warnings
@@ -15,11 +16,8 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset):
-    """Stream-style dataset: __iter__ yields samples."""
-
-    def __iter__(self):
-        raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
+class IterableDataset(Dataset, collections.abc.Iterable):
+    """Stream-style dataset: subclasses define __iter__ (abstract, as in torch)."""
 
     def __add__(self, other):
         return ChainDataset([self, other])

@@ -23,12 +23,12 @@ class SequentialSampler(Sampler):
 
 
 def _generator(generator):
+    """A fresh generator seeded from the default one when none is given (as torch does), so
+    webtensor.manual_seed makes shuffling reproducible."""
     if generator is not None:
         return generator
-    from ..._creation import Generator
-    g = Generator()
-    g.seed()
-    return g
+    from ..._creation import Generator, _rng
+    return Generator().manual_seed(_rng(None).getrandbits(63))
 
 
 class RandomSampler(Sampler):
