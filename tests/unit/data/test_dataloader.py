@@ -48,6 +48,8 @@ LOADERS = {
     "subset": lambda m: m.utils.data.DataLoader(
         m.utils.data.Subset(_tensors(m), [3, 1, 8]), batch_size=2),
     "concat": lambda m: m.utils.data.DataLoader(_tensors(m) + _tensors(m), batch_size=6),
+    "stack_dict": lambda m: m.utils.data.DataLoader(
+        m.utils.data.StackDataset(t=_tensors(m), r=Records(m)), batch_size=4, drop_last=True),
     "plain_list": lambda m: m.utils.data.DataLoader([(1, 2.0), (3, 4.0), (5, 6.0)],
                                                     batch_size=2),
     "pin_memory": lambda m: m.utils.data.DataLoader(_tensors(m), batch_size=5,
@@ -139,6 +141,26 @@ def test_subset_random_and_batch_samplers():
         assert list(w) == list(t) and len(w) == len(t)
 
 
+def test_weighted_random_sampler():
+    W = wt.utils.data.WeightedRandomSampler
+    g = wt.Generator().manual_seed(4)
+    drawn = list(W([0.0, 1.0, 0.0, 3.0], 200, generator=g))
+    assert len(drawn) == 200 and set(drawn) == {1, 3} and drawn.count(3) > drawn.count(1)
+    assert sorted(W([1, 2, 3, 4], 4, replacement=False, generator=g)) == [0, 1, 2, 3]
+    assert len(W([1.0, 2.0], 7)) == len(torch.utils.data.WeightedRandomSampler([1.0, 2.0], 7))
+
+
+def test_batching_attributes_are_frozen_like_torch():
+    def reset(name, value):
+        return lambda m: setattr(m.utils.data.DataLoader(_tensors(m)), name, value)
+    for name in ("batch_size", "sampler", "batch_sampler", "drop_last", "dataset"):
+        raises_like_torch(reset(name, None), f"{name} attribute should not be set after "
+                                             "DataLoader is initialized")
+    loader = wt.utils.data.DataLoader(_tensors(wt))
+    loader.collate_fn = lambda b: len(b)
+    assert list(loader)[:2] == [1, 1]
+
+
 def _dl(**kw):
     return lambda m: m.utils.data.DataLoader(_tensors(m), **kw)
 
@@ -158,6 +180,9 @@ def _dl(**kw):
     (lambda m: m.utils.data.RandomSampler(range(3), replacement=1), "replacement should be"),
     (lambda m: m.utils.data.RandomSampler(range(3), num_samples=0), "num_samples should be"),
     (lambda m: m.utils.data.RandomSampler([]), "num_samples=0"),
+    (lambda m: m.utils.data.WeightedRandomSampler([1.0], 0), "num_samples should be"),
+    (lambda m: m.utils.data.WeightedRandomSampler([1.0], 2, 1), "replacement should be"),
+    (lambda m: m.utils.data.WeightedRandomSampler([[1.0]], 2), "weights should be a 1d"),
 ])
 def test_bad_arguments_raise_like_torch(build, match):
     raises_like_torch(build, match)

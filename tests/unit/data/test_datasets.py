@@ -46,6 +46,23 @@ def test_subset_and_concat_match_torch():
     raises_like_torch(lambda m: m.utils.data.Dataset()[0], "should implement __getitem__")
 
 
+def test_stack_dataset_matches_torch():
+    def build(m):
+        base = _pair(m)
+        return (m.utils.data.StackDataset(base, m.utils.data.Subset(base, list(range(6, -1, -1)))),
+                m.utils.data.StackDataset(a=base, b=list(range(7))))
+    (wt_tuple, wt_dict), (t_tuple, t_dict) = both(build)
+    assert len(wt_tuple) == len(t_tuple) == 7
+    for i in (0, 4):
+        assert_same_tree(wt_tuple[i], t_tuple[i])
+        assert_same_tree(wt_dict[i], t_dict[i])
+    assert_same_tree(wt_tuple.__getitems__([1, 5]), t_tuple.__getitems__([1, 5]))
+    assert_same_tree(wt_dict.__getitems__([2, 3]), t_dict.__getitems__([2, 3]))
+    raises_like_torch(lambda m: m.utils.data.StackDataset(), "At least one dataset")
+    raises_like_torch(lambda m: m.utils.data.StackDataset([1], b=[2]), "both types are given")
+    raises_like_torch(lambda m: m.utils.data.StackDataset([1], [1, 2]), "Size mismatch")
+
+
 @pytest.mark.parametrize("lengths", [[3, 7], [0.3, 0.3, 0.4], [0.5, 0.5], [10], [1 / 3] * 3])
 def test_random_split_lengths_partition_and_seed(lengths):
     def split(m, seed):
