@@ -24,6 +24,16 @@ class Records:
                 "name": f"s{i}", "pair": (i, m.tensor(i > 4))}
 
 
+def _Evens(m):
+    class Evens(m.utils.data.Sampler[int]):
+        def __iter__(self):
+            return iter(range(0, 10, 2))
+
+        def __len__(self):
+            return 5
+    return Evens()
+
+
 def _tensors(m):
     return m.utils.data.TensorDataset(m.arange(20).reshape(10, 2), m.arange(10) * 0.5)
 
@@ -41,6 +51,8 @@ LOADERS = {
                                                       sampler=[9, 0, 4, 4, 1]),
     "batch_sampler": lambda m: m.utils.data.DataLoader(
         Records(m), batch_sampler=m.utils.data.BatchSampler(range(9, -1, -1), 4, True)),
+    "custom_sampler": lambda m: m.utils.data.DataLoader(_tensors(m), batch_size=3,
+                                                        sampler=_Evens(m)),
     "batch_sampler_lists": lambda m: m.utils.data.DataLoader(
         _tensors(m), batch_sampler=[[0, 1], [5], [2, 3, 4]]),
     "collate_fn": lambda m: m.utils.data.DataLoader(
@@ -71,7 +83,7 @@ def test_batches_len_and_second_epoch_match_torch(name):
 
 
 def _stream(m):
-    class Stream(m.utils.data.IterableDataset):
+    class Stream(m.utils.data.IterableDataset[dict]):
         def __iter__(self):
             return iter({"v": k, "t": m.tensor([k, -k])} for k in range(7))
 

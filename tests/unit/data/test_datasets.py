@@ -101,7 +101,7 @@ def test_random_split_uses_the_default_generator():
 
 def test_iterable_and_chain_datasets_match_torch():
     def build(m):
-        class Count(m.utils.data.IterableDataset):
+        class Count(m.utils.data.IterableDataset[int]):
             def __init__(self, n):
                 self.n = n
 

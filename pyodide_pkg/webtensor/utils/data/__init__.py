@@ -9,6 +9,7 @@ from .dataloader import DataLoader, get_worker_info
 
 __all__ = ["Dataset", "IterableDataset", "TensorDataset", "StackDataset", "ConcatDataset",
            "ChainDataset", "Subset", "random_split", "Sampler", "SequentialSampler",
-           "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler", "default_collate",
+           "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler",
+           "BatchSampler", "default_collate",
            "default_convert", "collate", "default_collate_fn_map", "DataLoader",
            "get_worker_info"]

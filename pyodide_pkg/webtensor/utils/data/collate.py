@@ -46,8 +46,8 @@ def collate_str_fn(batch, *, collate_fn_map=None):
     return batch
 
 
-default_collate_fn_map = {Tensor: collate_tensor_fn, float: collate_float_fn, int: collate_int_fn, str: collate_str_fn,
-                          bytes: collate_str_fn}
+default_collate_fn_map = {Tensor: collate_tensor_fn, float: collate_float_fn,
+                          int: collate_int_fn, str: collate_str_fn, bytes: collate_str_fn}
 
 
 def _lookup(elem, collate_fn_map):

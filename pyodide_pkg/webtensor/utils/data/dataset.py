@@ -1,12 +1,14 @@
 """Datasets: torch.utils.data.dataset's classes and random_split, with torch's errors."""
 import bisect
-import collections.abc
 import itertools
 import math
+import typing
 import warnings
 
+_T_co = typing.TypeVar("_T_co", covariant=True)
 
-class Dataset:
+
+class Dataset(typing.Generic[_T_co]):   # generic as torch's: `class D(Dataset[int])`
     """Map-style dataset: __getitem__(index) and (usually) __len__."""
 
     def __getitem__(self, index):
@@ -16,7 +18,7 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset, collections.abc.Iterable):
+class IterableDataset(Dataset[_T_co], typing.Iterable[_T_co]):
     """Stream-style dataset: subclasses define __iter__ (abstract, as in torch)."""
 
     def __add__(self, other):

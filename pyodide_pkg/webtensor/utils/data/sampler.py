@@ -1,9 +1,12 @@
 """Samplers: which dataset indices a DataLoader visits, and in which order. Random ones draw
 from webtensor's Generator (a Mersenne Twister: the same order on CPython and in Pyodide, but
 not torch's order for the same seed)."""
+import typing
+
+_T_co = typing.TypeVar("_T_co", covariant=True)
 
 
-class Sampler:
+class Sampler(typing.Generic[_T_co]):   # generic as torch's: `class S(Sampler[int])`
     def __init__(self, data_source=None):
         pass
 
