@@ -91,7 +91,7 @@ from . import _tensor_extras  # noqa: E402
 _tensor_extras.attach()
 from ._grad_mode import (enable_grad, inference_mode, is_grad_enabled,  # noqa: E402,F401
                          is_inference_mode_enabled, no_grad, set_grad_enabled)
-from . import autograd, nn, optim  # noqa: E402,F401
+from . import autograd, nn, optim, utils  # noqa: E402,F401
 from ._torch_alias import as_torch, install_as_torch  # noqa: E402,F401
 from ._tensor_extras import norm  # noqa: E402,F401
 from . import webgpu  # noqa: E402,F401  (webtensor.webgpu: is_available, memory_stats)

@@ -39,6 +39,10 @@ _ALIASES = {
     "torch.amp": "webtensor.amp",
     "torch.utils": "webtensor.utils",
     "torch.utils.checkpoint": "webtensor.utils.checkpoint",
+    "torch.utils.data": "webtensor.utils.data",
+    "torch.utils.data.dataset": "webtensor.utils.data.dataset",
+    "torch.utils.data.sampler": "webtensor.utils.data.sampler",
+    "torch.utils.data.dataloader": "webtensor.utils.data.dataloader",
 }
 
 

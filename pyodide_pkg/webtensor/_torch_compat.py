@@ -130,29 +130,6 @@ jit = _stub_module(
      "load": _raiser("torch.jit.load", "TorchScript archives run code"),
      "Final": __import__("typing").Final}, "TorchScript")
 
-def _checkpoint(function, *args, use_reentrant=None, context_fn=None, determinism_check=None,
-                debug=None, preserve_rng_state=True, **kwargs):
-    """torch.utils.checkpoint.checkpoint: recomputation only matters for backward; without
-    autograd it is a plain call."""
-    return function(*args, **kwargs)
-
-
-_checkpoint_mod = _stub_module(
-    "webtensor.utils.checkpoint", "Activation checkpointing: a plain call (no autograd).",
-    {"checkpoint": _checkpoint,
-     "checkpoint_sequential": lambda functions, segments, input, use_reentrant=None, **kw:
-         _run_sequential(functions, input)}, "activation checkpointing")
-
-
-def _run_sequential(functions, input):
-    for f in (functions.children() if hasattr(functions, "children") else functions):
-        input = f(input)
-    return input
-
-
-utils = _stub_module("webtensor.utils", "torch.utils: only checkpoint is provided.",
-                     {"checkpoint": _checkpoint_mod}, "torch.utils")
-
 amp = _stub_module("webtensor.amp", "Mixed precision: only autocast(enabled=False).",
                    {"autocast": autocast}, "mixed precision")
 _ns = types.SimpleNamespace
@@ -290,7 +267,7 @@ def einsum(equation, *operands):
     return f(equation, *operands)
 
 
-EXPORTS = ["utils", "einsum", "pi", "e", "inf", "nan", "finfo", "iinfo", "autocast", "cuda", "jit",
+EXPORTS = ["einsum", "pi", "e", "inf", "nan", "finfo", "iinfo", "autocast", "cuda", "jit",
            "amp", "compile", "vmap", "allclose", "isclose", "equal",
            "broadcast_tensors", "nan_to_num", "addmm", "baddbmm", "get_num_threads",
            "set_num_threads", "get_num_interop_threads", "use_deterministic_algorithms",
@@ -315,6 +292,5 @@ def install(namespace):
         if backends is not None and not hasattr(backends, name):
             setattr(backends, name, stub)
     import sys
-    for name in ("cuda", "jit", "amp", "utils"):   # importable as webtensor.cuda (torch.cuda)
+    for name in ("cuda", "jit", "amp"):   # importable as webtensor.cuda (torch.cuda)
         sys.modules.setdefault("webtensor." + name, globals()[name])
-    sys.modules.setdefault("webtensor.utils.checkpoint", _checkpoint_mod)
