@@ -91,8 +91,9 @@ def test_models_page_on_webgpu(webgpu_browser, demo_url, repo, site_tools):
         assert page.eval_on_selector("#device", "e => e.value") == "webgpu"
         print("adapter:", r["adapter"])
         # SwiftShader runs SmolLM2 at ~0.1 token/s (a 16-token prompt of the golden took 200 s):
-        # beyond the page's own question (all its 8 golden ids), one more prompt, 4 tokens.
-        _check_models(page, r, repo, extra_prompts=1, new_tokens=4)
+        # the page's own question only (its 8 golden ids; generate() captures the decode step
+        # and replays it: the graph path on the page); the other prompts run on the CPU page.
+        _check_models(page, r, repo, extra_prompts=0)
     finally:
         page.close()
 
