@@ -467,36 +467,6 @@ class Tensor:
     def cpu(self):
         return self if self._storage.device is CPU else self._to_device(DEVICES["cpu"])
 
-    def float(self):
-        return self.to(D.float32)
-
-    def double(self):
-        return self.to(D.float64)
-
-    def half(self):
-        return self.to(D.float16)
-
-    def bfloat16(self):
-        return self.to(D.bfloat16)
-
-    def long(self):
-        return self.to(D.int64)
-
-    def int(self):
-        return self.to(D.int32)
-
-    def short(self):
-        return self.to(D.int16)
-
-    def char(self):
-        return self.to(D.int8)
-
-    def byte(self):
-        return self.to(D.uint8)
-
-    def bool(self):
-        return self.to(D.bool_)
-
     def __bool__(self):
         if self.numel() != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
@@ -596,6 +566,19 @@ from . import _indexing, _tensor_transfer  # noqa: E402,F401  (they import Tenso
 from . import _dispatch  # noqa: E402
 from ._dispatch import dispatch  # noqa: E402
 _dispatch.Tensor = Tensor
+
+
+def _cast(dtype):
+    def cast(self, memory_format=None):
+        return self.to(dtype)
+    return cast
+
+
+# x.float(), x.long(), ...: x.to(dtype)
+for _name, _dt in (("float", D.float32), ("double", D.float64), ("half", D.float16),
+                   ("bfloat16", D.bfloat16), ("long", D.int64), ("int", D.int32),
+                   ("short", D.int16), ("char", D.int8), ("byte", D.uint8), ("bool", D.bool_)):
+    setattr(Tensor, _name, _cast(_dt))
 
 
 def _on_view(src, t, name):
