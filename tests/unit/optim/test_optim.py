@@ -49,8 +49,9 @@ def _train(m, model, opt, batches, clip=None):
     return loss
 
 
-@pytest.mark.parametrize("name,kw", CONFIGS)
-def test_optimizer_steps_match_torch(name, kw):
+def train_both(name, kw):
+    """Optimizer `name`(**kw) on the same MLP and batches in torch and webtensor; the
+    parameters after training must match. -> (torch optimizer, webtensor optimizer)."""
     tm, wm = _pair()
     topt = getattr(torch.optim, name)(tm.parameters(), **kw)
     wopt = getattr(wt.optim, name)(wm.parameters(), **kw)
@@ -58,8 +59,14 @@ def test_optimizer_steps_match_torch(name, kw):
     _train(torch, tm, topt, batches)
     _train(wt, wm, wopt, batches)
     for (k, tp), wp in zip(tm.named_parameters(), wm.parameters()):
-        torch.testing.assert_close(torch.tensor(wp.tolist()), tp.detach(), rtol=1e-5,
-                                   atol=1e-6, msg=lambda s: f"{name} {kw} {k}: {s}")
+        torch.testing.assert_close(torch.tensor(wp.tolist(), dtype=tp.dtype), tp.detach(),
+                                   rtol=1e-5, atol=1e-6, msg=lambda s: f"{name} {kw} {k}: {s}")
+    return topt, wopt
+
+
+@pytest.mark.parametrize("name,kw", CONFIGS)
+def test_optimizer_steps_match_torch(name, kw):
+    topt, wopt = train_both(name, kw)
     ts, ws = topt.state_dict(), wopt.state_dict()
     assert ws["param_groups"] == [dict(g) for g in ts["param_groups"]] or \
         [sorted(g) for g in ws["param_groups"]] == [sorted(g) for g in ts["param_groups"]]

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 import webtensor as wt
-from test_optim import _batches, _pair, _train
+from test_optim import _batches, _pair, _train, train_both
 from wt_oracle import to_wt
 
 CONFIGS = [
@@ -38,15 +38,7 @@ def _assert_state_matches(ws, ts):
 
 @pytest.mark.parametrize("name,kw", CONFIGS)
 def test_steps_and_state_match_torch(name, kw):
-    tm, wm = _pair()
-    topt = getattr(torch.optim, name)(tm.parameters(), **kw)
-    wopt = getattr(wt.optim, name)(wm.parameters(), **kw)
-    batches = _batches()
-    _train(torch, tm, topt, batches)
-    _train(wt, wm, wopt, batches)
-    for (k, tp), wp in zip(tm.named_parameters(), wm.parameters()):
-        torch.testing.assert_close(_as_torch(wp, tp), tp.detach(), rtol=1e-5, atol=1e-6,
-                                   msg=lambda s: f"{name} {kw} {k}: {s}")
+    topt, wopt = train_both(name, kw)
     _assert_state_matches(wopt.state_dict(), topt.state_dict())
 
 
