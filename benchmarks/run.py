@@ -308,9 +308,10 @@ def smollm2_main(args):
     print("|---|---|---|---|---|---|---|")
     for name, r in runs:
         for row in r["rows"]:
-            print(f"| {name} | {row['weights']} | {row['weights_mb']:.0f} | {row['load_s']:.2f} "
-                  f"| {row['prefill_tok_s']:.1f} | {row['decode_tok_s']:.2f} | "
-                  f"{row['heap_mb']:.0f} |")
+            cells = [f"{row[k]:{f}}" if k in row else "" for k, f in (
+                ("weights_mb", ".0f"), ("load_s", ".2f"), ("prefill_tok_s", ".1f"),
+                ("decode_tok_s", ".2f"), ("heap_mb", ".0f"))]
+            print(f"| {name} | {row['weights']} | {' | '.join(cells)} |")
         print(f"| {name} | (GGUF parsed) | {r['gguf_mb']:.0f} | {r['parse_s']:.2f} | | | "
               f"{r['heap_after_parse_mb']:.0f} |")
 

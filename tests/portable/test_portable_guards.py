@@ -105,6 +105,11 @@ def example(kernel, rng):
         x = bytes(rng.randrange(256) for _ in range(3 * 5 * 12))
         return [3, 5, 4, 12, x, array.array(code, [4, 0, 2, 4]).tobytes(),
                 _fill(3 * 4 * 12, "B", 0), _fill(1, "i", 9)]
+    if fam == "scatter":   # [outer 2, n 5, inner 3] <- [2, m 4, 3] at int64 positions
+        code = _BITS_CODE[int(kernel.name[1:kernel.name.index("_")])]
+        idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()
+        src = array.array(code, [rng.randrange(100) for _ in range(24)]).tobytes()
+        return [2, 5, 4, 3, idx, src, _fill(30, code, 0), _fill(1, "i", 9)]
     if fam in ("ibinary", "icompare"):   # int64, same [5, 7] form as the f32 binary example
         a = array.array("q", [rng.randint(-2 ** 63, 2 ** 63 - 1) for _ in range(35)]).tobytes()
         b = array.array("q", [rng.randint(-9, 9) for _ in range(7)]).tobytes()

@@ -20,6 +20,7 @@ Each primitive either computes the whole result with kernels or returns NotImple
 writing anything (the reference backend then runs it); each shortcut returns None to decline.
 """
 from ... import _dispatch
+from ..._device import DEVICES
 from . import loader
 from .views import Copier
 
@@ -54,3 +55,5 @@ if K is not None:
         IMPL.update(_impl)
         SHORTCUTS.update(_short)
     _dispatch.register_backend("cpu", "wasm", IMPL, SHORTCUTS)
+    from . import graphs
+    DEVICES["cpu"].graphs = graphs      # graph capture needs the kernels

@@ -122,6 +122,8 @@ _WHERE = (("size", "m"), ("size", "n"), ("in", "c"), ("i32", "c_rs"), ("i32", "c
           ("i32", "b_cs"), ("out", "y"))
 _INDEX_SELECT = (("size", "outer"), ("size", "n"), ("size", "nidx"), ("size", "row_bytes"),
                  ("in", "x"), ("in", "idx"), ("out", "y"), ("out", "status"))
+_SCATTER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), ("in", "idx"),
+            ("in", "src"), ("out", "y"), ("out", "status"))
 
 
 # ---- kernel names: every name is spelled here once; call sites use these -------------------
@@ -138,6 +140,7 @@ COPY = {bits // 8: "x%d_copy" % bits for bits in COPY_BITS}            # by elem
 COPY_STRIDED = {bits // 8: "x%d_copy_strided" % bits for bits in COPY_BITS}
 FILL = {bits // 8: "x%d_fill" % bits for bits in COPY_BITS}
 WHERE = {bits // 8: "x%d_where" % bits for bits in COPY_BITS}
+SCATTER = {bits // 8: "x%d_scatter" % bits for bits in COPY_BITS}
 IM2COL = "f32_im2col"
 DWCONV = "f32_dwconv2d"
 MAX_POOL2D = "f32_max_pool2d"
@@ -208,6 +211,8 @@ def _build():
         ks.append(Kernel(FILL[b], "fill", "fill", _FILL, False))
     for b in WHERE:
         ks.append(Kernel(WHERE[b], "where", "where", _WHERE, False))
+    for b in SCATTER:
+        ks.append(Kernel(SCATTER[b], "scatter", "scatter", _SCATTER, False))
     for idx in INDEX_SELECT:
         ks.append(Kernel(INDEX_SELECT[idx], "index_select", "index_select", _INDEX_SELECT,
                          False))

@@ -9,6 +9,7 @@ arithmetic and nothing else; guard checks run only when a storage carries guard 
 """
 import ctypes
 
+from ..._storage import _capture, _guards
 from . import guards, kernel_table
 
 
@@ -18,13 +19,21 @@ def _bind(lib, name, sym, spec):
     ptrs = [i for i, (kind, _) in enumerate(spec) if kind in ("in", "out")]
     floats = [i for i, (kind, _) in enumerate(spec) if kind == "f32"]
 
-    def guarded(args):
+    def checked(args):
+        """While guard bytes or a CPU graph capture are on: bounds and guards checked, the
+        call (heap addresses) recorded for the graph."""
         regions = [args[i] for i in ptrs]
-        guards.check_bounds(name, regions)
-        snaps = guards.snapshot(regions)
-        f(*[_address(a) if i in ptrs else ctypes.c_float(a) if i in floats else a
-            for i, a in enumerate(args)])
-        guards.verify(name, regions, snaps)
+        guarded = any(r.storage.base for r in regions)
+        if guarded:
+            guards.check_bounds(name, regions)
+            snaps = guards.snapshot(regions)
+        conv = tuple(_address(a) if i in ptrs else ctypes.c_float(a) if i in floats else a
+                     for i, a in enumerate(args))
+        if _capture[0] is not None:
+            _capture[0].record(f, conv, regions)
+        f(*conv)
+        if guarded:
+            guards.verify(name, regions, snaps)
 
     # A wrapper specialised to this signature (like namedtuple does): no per-call loops,
     # since Python overhead adds directly to every small op.
@@ -33,13 +42,13 @@ def _bind(lib, name, sym, spec):
     conv = [f"s{i}.address() + a{i}[1]" if i in ptrs else
             f"_c_float(a{i})" if i in floats else f"a{i}" for i in range(len(spec))]
     storages = "".join(f"    s{i} = a{i}[0]\n" for i in ptrs)
-    guard_test = " or ".join(f"s{i}.base" for i in ptrs) or "False"
+    guard_test = "".join(f" or s{i}.base" for i in ptrs)
     src = (f"def {name}({', '.join(params)}):\n"
            f"{storages}"
-           f"    if {guard_test}:\n"
-           f"        return _guarded(({', '.join(params)},))\n"
+           f"    if _g[0]{guard_test}:\n"
+           f"        return _checked(({', '.join(params)},))\n"
            f"    _f({', '.join(conv)})\n")
-    ns = {"_f": f, "_guarded": guarded, "_c_float": ctypes.c_float}
+    ns = {"_f": f, "_checked": checked, "_c_float": ctypes.c_float, "_g": _guards}
     exec(src, ns)  # noqa: S102 - source built above from the kernel table only
     call = ns[name]
     call.__doc__ = f"{sym}({', '.join(n for _, n in spec)})"
