@@ -5,7 +5,8 @@ becomes the plain address storage.address() + storage.base + offset: zero copy.
 No argtypes: ctypes' per-argument converters cost ~0.3 us each (2.6 us of a 9-argument call),
 while its default conversion of a Python int is exactly a wasm32 i32 (sizes, strides and heap
 addresses below 4 GB). Only f32 arguments are wrapped, in c_float. Each call does the address
-arithmetic and nothing else; guard checks run only when a storage carries guard bytes (debug).
+arithmetic and nothing else; the checked path runs only when a storage carries guard bytes
+(debug) or a CPU graph is being captured (the call is recorded: graphs.py).
 """
 import ctypes
 
