@@ -50,8 +50,8 @@ class DeviceType:
     storage, `read_bytes(storage, offset, nbytes)` -> bytes on the host, `from_bytes(data)` -> a
     storage holding them; optional `read_bytes_async` (a coroutine function, same arguments):
     Tensor.cpu_async awaits it (None: read_bytes is called); optional `graphs`: graph capture
-    (graphs.py: an object with begin(), end() -> captured, replay(captured),
-    release(captured))."""
+    (graphs.py: an object with begin(), end() -> captured, abort(), replay(captured),
+    release(captured), and optionally available() -> bool)."""
     __slots__ = ("name", "device", "storage", "read_bytes", "from_bytes", "read_bytes_async",
                  "graphs")
 

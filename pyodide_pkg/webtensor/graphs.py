@@ -74,7 +74,8 @@ class Graph:
 def is_supported(device):
     """True when graphs can be captured on `device` (a str or torch.device)."""
     d = DEVICES.get(as_device(device).type)
-    return d is not None and d.graphs is not None
+    return d is not None and d.graphs is not None and \
+        getattr(d.graphs, "available", lambda: True)()
 
 
 def _default_device():

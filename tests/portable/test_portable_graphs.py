@@ -60,6 +60,18 @@ def test_what_cannot_be_replayed_raises_at_capture():
     assert y.tolist() == [6.0] * 4
 
 
+def test_not_available_on_the_reference_backend():
+    from webtensor import backends
+    backends.set_backend("reference")
+    try:
+        assert not graphs.is_supported("cpu")
+        with pytest.raises(RuntimeError, match="needs the WASM kernels"):
+            graphs.Graph().capture_begin("cpu")
+    finally:
+        backends.set_backend("wasm")
+    assert graphs.is_supported("cpu")
+
+
 def test_graph_api_errors():
     assert graphs.is_supported("cpu")
     g = graphs.Graph()

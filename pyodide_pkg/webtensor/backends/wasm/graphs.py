@@ -36,13 +36,18 @@ def _refusal(name):
     return refuse
 
 
+def available():
+    """Capture needs the WASM kernels first in the CPU chain (not set_backend("reference"))."""
+    return _dispatch.get_backend("cpu") == "wasm"
+
+
 def begin():
     if _capture[0] is not None:
         raise RuntimeError("webtensor: a CPU graph is already being captured")
-    chain = _dispatch.CHAINS["cpu"]
-    if len(chain) < 2:
+    if not available():
         raise RuntimeError("webtensor: CPU graph capture needs the WASM kernels as the first "
                            "backend (set_backend('wasm'))")
+    chain = _dispatch.CHAINS["cpu"]
     chain[-1] = {name: _refusal(name) for name in chain[-1]}
     _capture[0] = Captured()
     _guards[0] = True
