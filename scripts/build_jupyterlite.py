@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 LITE_SRC = ROOT / ".cache" / "jupyterlite-src"   # the lite dir (config + static/pyodide)
 OUT = ROOT / "build" / "jupyterlite"
+DIGITS_TRAIN = ROOT / ".cache" / "jupyterlite-data" / "digits_train.json"
 KERNEL_PLUGIN = "@jupyterlite/pyodide-kernel-extension:kernel"
 
 
@@ -46,17 +47,22 @@ make_test_dist = _script("make_test_dist")
 assemble_site = _script("assemble_site")
 
 
-def digits_train_json() -> str:
+def digits_train() -> Path:
     """The digits CNN's training split, as scripts/train_digits_cnn.py makes it (sklearn's 8x8
-    digits, 25% stratified test split, seed 0), in digits_test.json's format (hex pixels)."""
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
+    digits, 25% stratified test split, seed 0), in digits_test.json's format (hex pixels).
+    Made once (importing sklearn takes seconds), then read from .cache."""
+    if not DIGITS_TRAIN.exists():
+        from sklearn.datasets import load_digits
+        from sklearn.model_selection import train_test_split
 
-    d = load_digits()
-    x_tr, _, y_tr, _ = train_test_split(d.data.astype("int64"), d.target, test_size=0.25,
-                                        random_state=0, stratify=d.target)
-    return json.dumps({"pixels": ["".join("0123456789abcdefg"[v] for v in row) for row in x_tr],
-                       "labels": [int(y) for y in y_tr]})
+        d = load_digits()
+        x_tr, _, y_tr, _ = train_test_split(d.data.astype("int64"), d.target, test_size=0.25,
+                                            random_state=0, stratify=d.target)
+        DIGITS_TRAIN.parent.mkdir(parents=True, exist_ok=True)
+        DIGITS_TRAIN.write_text(json.dumps({
+            "pixels": ["".join("0123456789abcdefg"[v] for v in row) for row in x_tr],
+            "labels": [int(y) for y in y_tr]}))
+    return DIGITS_TRAIN
 
 
 def _link_tree(src: Path, dest: Path):
@@ -110,13 +116,14 @@ def build(out: Path = OUT, wheel: Path | None = None, dist: Path | str = "runtim
     out = Path(out).resolve()
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(src),
-           "--contents", str(NOTEBOOKS), "--output-dir", str(out)]
+           "--contents", str(NOTEBOOKS), "--output-dir", str(out),
+           "--no-sourcemaps"]          # half the output's 90 MB; nobody debugs JupyterLite here
     log = subprocess.run(cmd, cwd=src, capture_output=True, text=True)
     if log.returncode != 0:
         raise SystemExit(f"build_jupyterlite: jupyter lite build failed:\n{log.stdout[-4000:]}"
                          f"\n{log.stderr[-4000:]}")
     assemble_site.write_files(out, {**assemble_site.model_files(),
-                                    "models/digits_train.json": digits_train_json()})
+                                    "models/digits_train.json": digits_train()})
     return out
 
 

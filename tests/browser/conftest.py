@@ -189,6 +189,8 @@ def run_in_webgpu_browser(webgpu_browser, runner_url):
 @pytest.fixture(scope="session")
 def jupyterlite_url(tmp_path_factory, webtensor_wheel):
     """The JupyterLite site of notebooks/ as scripts/build_jupyterlite.py builds it."""
+    if importlib.util.find_spec("jupyterlite_pyodide_kernel") is None:
+        missing("jupyterlite-pyodide-kernel is not installed (pip install -e '.[dev]')")
     t0 = time.monotonic()
     root = _load_script("build_jupyterlite").build(tmp_path_factory.mktemp("jupyterlite") / "site",
                                                    webtensor_wheel)
@@ -213,7 +215,7 @@ class RecordingContext:
 
 @pytest.fixture(scope="module")
 def recording_context(browser):
-    rc = RecordingContext(browser, viewport={"width": 1100, "height": 1600})
+    rc = RecordingContext(browser, viewport={"width": 1000, "height": 1500})
     yield rc
     rc.context.close()
 

@@ -65,7 +65,8 @@ def lab(recording_context, jupyterlite_url):
     page.on("pageerror", lambda e: print(f"pageerror: {e}"))
     page.goto(f"{jupyterlite_url}lab/index.html")
     page.wait_for_function("window.jupyterapp?.started !== undefined", timeout=120_000)
-    page.evaluate("() => window.jupyterapp.started")
+    page.evaluate("async () => { await window.jupyterapp.started; "
+                  "window.jupyterapp.shell.collapseLeft(); }")   # the notebook, full width
     page.kernel_id = None
     yield page
     page.close()
