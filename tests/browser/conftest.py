@@ -215,7 +215,7 @@ class RecordingContext:
 
 @pytest.fixture(scope="module")
 def recording_context(browser):
-    rc = RecordingContext(browser, viewport={"width": 1000, "height": 1500})
+    rc = RecordingContext(browser, viewport={"width": 1200, "height": 1500})
     yield rc
     rc.context.close()
 
