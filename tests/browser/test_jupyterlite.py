@@ -1,8 +1,9 @@
 """The JupyterLite site (scripts/build_jupyterlite.py) in headless Chromium: each example
-notebook of notebooks/ opened in the Notebook app, all its cells run in the Pyodide kernel
-(webtensor installed by `%pip install webtensor` or `await micropip.install("webtensor")` from
-the site's piplite index), its outputs checked against CPython, numpy and the golden files, and
-no request leaving 127.0.0.1. A screenshot of each run notebook goes to .cache/screenshots/."""
+notebook of notebooks/ opened in one JupyterLab page (the notebooks share one Pyodide kernel),
+all its cells run, webtensor installed by the notebook's own cell (`%pip install webtensor`
+through piplite, or `await micropip.install("webtensor")` from the site's Pyodide lock), its
+outputs checked against numpy, webtensor on CPython and the golden files, and no request
+leaving 127.0.0.1. A screenshot of each run notebook goes to .cache/screenshots/."""
 import json
 import time
 
