@@ -5,6 +5,7 @@
     index.html, models.html, boot.js, *.py ...   from demo_site/
     models/                                     real weights (.cache/models) + digits test set
     pyodide/                                    .cache/pyodide-runtime (npm dist + micropip)
+    pyscript/                                   @pyscript/core's dist (npm), for pyscript.html
     wheels/webtensor-<v>-py3-none-any.whl
     wheels/manifest.json                        {"webtensor": {"file", "version", "sha256"}}
 
@@ -24,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SITE = ROOT / "demo_site"
 BUILD_SITE = ROOT / "build" / "site"
+PYSCRIPT = ROOT / "node_modules" / "@pyscript" / "core" / "dist"
 DISTS = {"runtime": ROOT / ".cache" / "pyodide-runtime", "test": ROOT / ".cache" / "pyodide-dist"}
 
 
@@ -69,12 +71,21 @@ def assemble(out: Path = BUILD_SITE, dist: Path | str = "runtime", wheel: Path |
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(DEMO_SITE, out, ignore=shutil.ignore_patterns("__pycache__", ".*"))
     shutil.copytree(dist, out / "pyodide", ignore=shutil.ignore_patterns(".stamp"))
+    if (PYSCRIPT / "core.js").exists():  # @pyscript/core from npm, for pyscript.html
+        shutil.copytree(PYSCRIPT, out / "pyscript", ignore=shutil.ignore_patterns("*.map"))
     (out / "wheels").mkdir()
     shutil.copy2(wheel, out / "wheels" / wheel.name)
     manifest = {"webtensor": {"file": wheel.name, "version": wheel.name.split("-")[1],
                               "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest()}}
     (out / "wheels" / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-    for rel, content in {**model_files(), **(extra or {})}.items():
+    write_files(out, {**model_files(), **(extra or {})})
+    return out
+
+
+def write_files(out: Path, files: dict[str, Path | bytes | str]):
+    """Place each site-relative path of `files` under `out`: a file (hard-linked where it can
+    be) or the given contents."""
+    for rel, content in files.items():
         dest = out / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, Path):
@@ -84,7 +95,6 @@ def assemble(out: Path = BUILD_SITE, dist: Path | str = "runtime", wheel: Path |
                 shutil.copy2(content, dest)
         else:
             dest.write_bytes(content.encode() if isinstance(content, str) else content)
-    return out
 
 
 def main(argv=None) -> int:

@@ -171,8 +171,11 @@ def main(argv=None) -> int:
         if args.headless:
             print(f"serving {args.root} at {url}")
             return headless(url, args.timeout)
-        print(f"webtensor demo: {url}index.html   (serving {args.root}; Ctrl-C to stop)",
-              flush=True)
+        print(f"webtensor demo: {url}index.html   (serving {args.root}; Ctrl-C to stop)")
+        print(f"  PyScript page: {url}pyscript.html")
+        if (args.root / "lite" / "index.html").exists():   # scripts/build_jupyterlite.py
+            print(f"  JupyterLite notebooks: {url}lite/lab/index.html")
+        sys.stdout.flush()
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

@@ -182,3 +182,51 @@ def run_in_browser(browser, runner_url):
 def run_in_webgpu_browser(webgpu_browser, runner_url):
     """The page runner (_page_runner) in Chromium with WebGPU (SwiftShader)."""
     return _page_runner(webgpu_browser, runner_url)
+
+
+# --- JupyterLite and PyScript (tests/browser/test_jupyterlite.py, test_pyscript_page.py) ---
+
+@pytest.fixture(scope="session")
+def jupyterlite_url(tmp_path_factory, webtensor_wheel):
+    """The JupyterLite site of notebooks/ as scripts/build_jupyterlite.py builds it."""
+    if importlib.util.find_spec("jupyterlite_pyodide_kernel") is None:
+        missing("jupyterlite-pyodide-kernel is not installed (pip install -e '.[dev]')")
+    t0 = time.monotonic()
+    root = _load_script("build_jupyterlite").build(tmp_path_factory.mktemp("jupyterlite") / "site",
+                                                   webtensor_wheel)
+    print(f"build_jupyterlite: {time.monotonic() - t0:.1f} s")
+    server, url = serve.start_server(root)
+    yield url
+    server.shutdown()
+
+
+class RecordingContext:
+    """A browser context that records every URL its pages, workers and service workers
+    request: `leaving(base)` lists those not under `base` (blob: and data: URLs stay local)."""
+
+    def __init__(self, browser, **options):
+        self.context = browser.new_context(**options)
+        self.requests = []
+        self.context.on("request", lambda r: self.requests.append(r.url))
+
+    def leaving(self, base):
+        return [u for u in self.requests if not u.startswith((base, "blob:", "data:"))]
+
+
+@pytest.fixture(scope="module")
+def recording_context(browser):
+    rc = RecordingContext(browser, viewport={"width": 1200, "height": 1500})
+    yield rc
+    rc.context.close()
+
+
+def screenshot(page, name):
+    """Save a page's screenshot as .cache/screenshots/<name>.png (for people to look at)."""
+    shots = REPO / ".cache" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture(scope="session")
+def save_screenshot():
+    return screenshot
