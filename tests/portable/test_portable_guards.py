@@ -105,6 +105,10 @@ def example(kernel, rng):
         x = bytes(rng.randrange(256) for _ in range(3 * 5 * 12))
         return [3, 5, 4, 12, x, array.array(code, [4, 0, 2, 4]).tobytes(),
                 _fill(3 * 4 * 12, "B", 0), _fill(1, "i", 9)]
+    if fam == "optim":     # adam_step, n = 37, amsgrad + maximize
+        return [37, _floats(rng, 37), _floats(rng, 37), _floats(rng, 37),
+                array.array("f", [abs(v) for v in array.array("f", _floats(rng, 37))]).tobytes(),
+                _fill(37, "f", 0), 0.1, 0.999, 0.001, 0.01, 0.5, 1e-8, 1.0, 0.01, 3]
     if fam == "scatter":   # [outer 2, n 5, inner 3] <- [2, m 4, 3] at int64 positions
         code = _BITS_CODE[int(kernel.name[1:kernel.name.index("_")])]
         idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()

@@ -67,10 +67,13 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
   dequantize(out, q)                 out (contiguous float32 [N, K]) = q's weights
   dequantize_rows(out, q, rows)      out (contiguous float32, [len(rows), K] in effect) =
                                        the rows of q listed in `rows` (a contiguous int64
-                                       tensor on q's device; a CPU one is checked in range,
-                                       another device's backend checks it)
+                                       tensor on q's device; the backend checks the range)
   quantize(q, w)                     q's blocks (fresh storage) = ggml's quantisation of
                                        contiguous float32 w
+  adam_step(p, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, lr, beta1, beta2, eps,
+            weight_decay, step, decoupled, maximize)
+                                     one Adam/AdamW update in place (ops/optim_steps.py:
+                                       the decomposition, which the reference runs)
 
 Shortcuts (optional, per backend; see webtensor/_dispatch.py): {op name: fn}, where fn takes
 the op's own arguments before broadcasting and promotion and returns the result, or None to

@@ -122,6 +122,10 @@ _WHERE = (("size", "m"), ("size", "n"), ("in", "c"), ("i32", "c_rs"), ("i32", "c
           ("i32", "b_cs"), ("out", "y"))
 _INDEX_SELECT = (("size", "outer"), ("size", "n"), ("size", "nidx"), ("size", "row_bytes"),
                  ("in", "x"), ("in", "idx"), ("out", "y"), ("out", "status"))
+_ADAM_STEP = (("size", "n"), ("out", "p"), ("in", "g"), ("out", "m"), ("out", "v"),
+              ("out", "vmax"), ("f32", "w1"), ("f32", "beta2"), ("f32", "c2"),
+              ("f32", "step_size"), ("f32", "bc2"), ("f32", "eps"), ("f32", "decay"),
+              ("f32", "l2"), ("i32", "flags"))
 _SCATTER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), ("in", "idx"),
             ("in", "src"), ("out", "y"), ("out", "status"))
 
@@ -141,6 +145,7 @@ COPY_STRIDED = {bits // 8: "x%d_copy_strided" % bits for bits in COPY_BITS}
 FILL = {bits // 8: "x%d_fill" % bits for bits in COPY_BITS}
 WHERE = {bits // 8: "x%d_where" % bits for bits in COPY_BITS}
 SCATTER = {bits // 8: "x%d_scatter" % bits for bits in COPY_BITS}
+ADAM_STEP = "f32_adam_step"
 IM2COL = "f32_im2col"
 DWCONV = "f32_dwconv2d"
 MAX_POOL2D = "f32_max_pool2d"
@@ -211,6 +216,7 @@ def _build():
         ks.append(Kernel(FILL[b], "fill", "fill", _FILL, False))
     for b in WHERE:
         ks.append(Kernel(WHERE[b], "where", "where", _WHERE, False))
+    ks.append(Kernel(ADAM_STEP, "optim", "adam_step", _ADAM_STEP, False))
     for b in SCATTER:
         ks.append(Kernel(SCATTER[b], "scatter", "scatter", _SCATTER, False))
     for idx in INDEX_SELECT:
