@@ -169,6 +169,32 @@ def cuda(self, device=None, non_blocking=False):
     raise NotImplementedError("webtensor: CUDA is not available (Tensor.cuda)")
 
 
+def unfold(self, dimension, size, step):
+    """A view of every `size`-long window along dimension, `step` apart, as a new last dim."""
+    from ._shape import norm_dim
+    if self.dim() == 0:
+        if size > 1:
+            raise RuntimeError(f"maximum size for tensor at dimension 0 is 1 but size is {size}")
+        return self._view((size,), (1,), name="UnfoldBackward0")
+    d = norm_dim(dimension, self.dim())
+    n = self.shape[d]
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is "
+                           f"{size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    shape, strides = list(self.shape), list(self._strides)
+    shape[d] = (n - size) // step + 1
+    strides[d] = self._strides[d] * step
+    return self._view(tuple(shape) + (size,), tuple(strides) + (self._strides[d],),
+                      name="UnfoldBackward0")
+
+
+def dequantize(self):
+    """torch returns a non-quantized tensor itself (webtensor has no quantized tensors)."""
+    return self
+
+
 def _compat(name):
     def f(self, *args, **kwargs):
         from . import _torch_compat
@@ -186,7 +212,7 @@ def attach():
     Tensor._set_data = _set_data
     for f in (new_empty, new_zeros, new_ones, new_full, new_tensor, uniform_, normal_,
               bernoulli_, norm, __deepcopy__, is_complex, get_device, pin_memory,
-              share_memory_, is_pinned):
+              share_memory_, is_pinned, unfold, dequantize):
         if not hasattr(Tensor, f.__name__):
             setattr(Tensor, f.__name__, f)
     for name, value in _PROPS.items():

@@ -130,6 +130,22 @@ jit = _stub_module(
      "load": _raiser("torch.jit.load", "TorchScript archives run code"),
      "Final": __import__("typing").Final}, "TorchScript")
 
+compiler = _stub_module(
+    "webtensor.compiler", "No graph compiler: model code runs eagerly, never 'compiling'.",
+    {"is_compiling": _false, "is_dynamo_compiling": _false, "is_exporting": _false,
+     "disable": _identity_decorator, "allow_in_graph": _identity_decorator,
+     "assume_constant_result": _identity_decorator}, "there is no graph compiler")
+
+
+def is_autocast_enabled(device_type=None):
+    return False           # autocast(enabled=True) raises, so it is never on
+
+
+def get_autocast_dtype(device_type):
+    """torch's defaults: float16 for cuda, bfloat16 for the CPU (used only when enabled)."""
+    return D.float16 if device_type == "cuda" else D.bfloat16
+
+
 amp = _stub_module("webtensor.amp", "Mixed precision: only autocast(enabled=False).",
                    {"autocast": autocast}, "mixed precision")
 _ns = types.SimpleNamespace
@@ -164,6 +180,9 @@ UNSUPPORTED = {
     "float8_e4m3fn": "float8 dtypes", "float8_e5m2": "float8 dtypes", "uint16": "uint16",
     "uint32": "uint32", "uint64": "uint64", "quint8": "quantized dtypes",
     "qint8": "quantized dtypes", "nested": "nested tensors",
+    "_dynamo": "graph compiler internals", "classes": "custom C++ classes",
+    "Stream": "no device streams", "distributions": "use torch.multinomial for sampling",
+    "_softmax_backward_data": "private autograd kernel",
 }
 
 
@@ -268,7 +287,7 @@ def einsum(equation, *operands):
 
 
 EXPORTS = ["einsum", "pi", "e", "inf", "nan", "finfo", "iinfo", "autocast", "cuda", "jit",
-           "amp", "compile", "vmap", "allclose", "isclose", "equal",
+           "amp", "compiler", "is_autocast_enabled", "get_autocast_dtype", "compile", "vmap", "allclose", "isclose", "equal",
            "broadcast_tensors", "nan_to_num", "addmm", "baddbmm", "get_num_threads",
            "set_num_threads", "get_num_interop_threads", "use_deterministic_algorithms",
            "is_complex", "typename", "get_rng_state", "set_rng_state", "FloatTensor",
@@ -292,5 +311,5 @@ def install(namespace):
         if backends is not None and not hasattr(backends, name):
             setattr(backends, name, stub)
     import sys
-    for name in ("cuda", "jit", "amp"):   # importable as webtensor.cuda (torch.cuda)
+    for name in ("cuda", "jit", "amp", "compiler"):   # importable as webtensor.cuda (torch.cuda)
         sys.modules.setdefault("webtensor." + name, globals()[name])

@@ -12,7 +12,7 @@ _UNSUPPORTED = (
     "LazyConvTranspose2d MaxPool3d AvgPool3d AdaptiveAvgPool3d AdaptiveMaxPool1d "
     "AdaptiveMaxPool3d BatchNorm3d LazyBatchNorm1d LazyBatchNorm2d InstanceNorm3d "
     "LocalResponseNorm CrossMapLRN2d LPPool1d LPPool2d FractionalMaxPool2d MaxUnpool1d "
-    "MaxUnpool2d EmbeddingBag PixelShuffle PixelUnshuffle Fold Unfold ChannelShuffle RNNCell "
+    "MaxUnpool2d EmbeddingBag Fold Unfold ChannelShuffle RNNCell "
     "LSTMCell GRUCell Threshold Hardshrink Softshrink RReLU Softmax2d "
     "AdaptiveLogSoftmaxWithLoss CTCLoss PoissonNLLLoss GaussianNLLLoss MarginRankingLoss "
     "HingeEmbeddingLoss MultiLabelMarginLoss SoftMarginLoss MultiLabelSoftMarginLoss "

@@ -177,3 +177,19 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     if bias is not None:
         y = binary("add", y, bias.to(y.dtype).reshape(pshape))
     return y if y.dtype is x.dtype else y.to(x.dtype)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """sum(x1 * x2) / (max(|x1|, eps) * max(|x2|, eps)) along dim, inputs broadcast (torch's
+    formula: each input divided by its clamped norm first)."""
+    from .._shape import broadcast_shapes
+    shape = broadcast_shapes(x1.shape, x2.shape)
+    x1, x2 = x1.expand(shape), x2.expand(shape)
+    n1 = binary("mul", x1, x1).sum(dim, keepdim=True).sqrt().clamp_min(eps)
+    n2 = binary("mul", x2, x2).sum(dim, keepdim=True).sqrt().clamp_min(eps)
+    return binary("mul", binary("div", x1, n1), binary("div", x2, n2)).sum(dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
+    d = max(x1.dim(), x2.dim()) - 1
+    return binary("add", binary("sub", x1, x2), eps).norm(p, dim=d, keepdim=keepdim)

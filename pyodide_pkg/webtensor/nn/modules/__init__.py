@@ -14,6 +14,7 @@ from .loss import (BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDi
                    MSELoss, NLLLoss, SmoothL1Loss)
 from .module import Module
 from .normalization import GroupNorm, InstanceNorm1d, InstanceNorm2d, LayerNorm, RMSNorm
+from .pixelshuffle import PixelShuffle, PixelUnshuffle
 from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool1d,
                       AvgPool2d, MaxPool1d, MaxPool2d)
 from .rnn import GRU, LSTM, RNN, RNNBase
@@ -31,7 +32,7 @@ __all__ = [
     'Identity', 'InstanceNorm1d', 'InstanceNorm2d', 'KLDivLoss', 'L1Loss', 'LSTM', 'LayerNorm',
     'LazyLinear', 'LeakyReLU', 'Linear', 'LogSigmoid', 'LogSoftmax', 'MSELoss', 'MaxPool1d',
     'MaxPool2d', 'Mish', 'Module', 'ModuleDict', 'ModuleList', 'MultiheadAttention', 'NLLLoss',
-    'PReLU', 'PairwiseDistance', 'ParameterDict', 'ParameterList', 'RMSNorm', 'RNN', 'RNNBase',
+    'PReLU', 'PairwiseDistance', 'PixelShuffle', 'PixelUnshuffle', 'ParameterDict', 'ParameterList', 'RMSNorm', 'RNN', 'RNNBase',
     'ReLU', 'ReLU6', 'SELU', 'Sequential', 'SiLU', 'Sigmoid', 'SmoothL1Loss', 'Softmax',
     'Softmin', 'Softplus', 'Softsign', 'Tanh', 'Tanhshrink', 'Transformer',
     'TransformerDecoder', 'TransformerDecoderLayer', 'TransformerEncoder',

@@ -1,0 +1,116 @@
+"""unique / unique_consecutive (data-dependent sizes: grouped on the host, values gathered on
+the tensor's device), isin and histc (composites)."""
+import builtins
+import math
+
+from .. import _dtype as D
+from .._shape import norm_dim
+from .._tensor import Tensor
+from .elementwise import _as_tensor, _py_scalar, binary, where
+from .index import _index_select, scatter_add
+
+
+def _keys(x, dim):
+    """One sortable key per element (dim None) or per slice along dim."""
+    if dim is None:
+        return x.reshape(-1).tolist()
+    flat = x.movedim(dim, 0).reshape(x.shape[dim], -1).tolist()
+    return [tuple(r) for r in flat]
+
+
+def _nan_last(v):
+    if isinstance(v, tuple):
+        return tuple(_nan_last(e) for e in v)
+    return (1, 0.0) if v != v else (0, v)
+
+
+def _group(keys, order):
+    """(first position of each group, group of each key, size of each group) walking `order`;
+    nan never equals itself, so each nan is its own group (as torch's)."""
+    first, inverse, counts = [], [0] * len(keys), []
+    prev = None
+    for n, i in enumerate(order):
+        k = keys[i]
+        if n == 0 or k != prev:
+            first.append(i)
+            counts.append(0)
+        inverse[i] = len(first) - 1
+        counts[-1] += 1
+        prev = k
+    return first, inverse, counts
+
+
+def _result(x, dim, keys, order, return_inverse, return_counts):
+    from .._creation import tensor
+    first, inverse, counts = _group(keys, order)
+    dev = x.device
+    idx = tensor(first, dtype=D.int64)
+    if dim is None:
+        values = _index_select(x.reshape(-1), 0, idx)
+        inv_shape = x.shape
+    else:
+        values = _index_select(x, dim, idx)
+        inv_shape = (x.shape[dim],)
+    out = [values]
+    if return_inverse:
+        out.append(tensor(inverse, dtype=D.int64, device=dev).reshape(inv_shape))
+    if return_counts:
+        out.append(tensor(counts, dtype=D.int64, device=dev))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """Sorted unique values (torch sorts on the CPU whatever `sorted` says)."""
+    d = None if dim is None else norm_dim(dim, input.dim())
+    keys = _keys(input, d)
+    order = builtins.sorted(range(len(keys)), key=lambda i: _nan_last(keys[i]))
+    return _result(input, d, keys, order, return_inverse, return_counts)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    d = None if dim is None else norm_dim(dim, input.dim())
+    keys = _keys(input, d)
+    return _result(input, d, keys, range(len(keys)), return_inverse, return_counts)
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    e, t = _py_scalar(elements), _py_scalar(test_elements)
+    if not isinstance(e, Tensor) and not isinstance(t, Tensor):
+        raise TypeError("isin() received an invalid combination of arguments: expected at "
+                        "least one Tensor")
+    dt = D.result_type_of([e, t])
+    e = e if isinstance(e, Tensor) else _as_tensor(e, dt)
+    t = t if isinstance(t, Tensor) else _as_tensor(t, dt)
+    hit = binary("eq", e.unsqueeze(-1), t.reshape(-1)).any(-1)
+    return hit.logical_not() if invert else hit
+
+
+def histc(input, bins=100, min=0, max=0):
+    """Counts of input's values in `bins` equal bins over [min, max] (the data's range when
+    min == max); values outside are ignored, max falls in the last bin."""
+    if input.dtype.category < 2:
+        raise NotImplementedError(f'"histogram_cpu" not implemented for '
+                                  f"'{D.TNAME[input.dtype.name]}'")
+    if bins <= 0:
+        raise RuntimeError("torch.histc: bins must be > 0")
+    lo, hi = float(min), float(max)
+    if lo == hi and input.numel():
+        finite = input.masked_select(input.isfinite())
+        if finite.numel():
+            lo, hi = finite.amin().item(), finite.amax().item()
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if lo > hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
+    from .._creation import zeros
+    from .._grad_mode import no_grad
+    with no_grad():                          # torch: histc has no derivative
+        x = input.reshape(-1)
+        keep = binary("logical_and", binary("ge", x, lo), binary("le", x, hi))
+        pos = binary("div", binary("mul", binary("sub", x, lo), bins), hi - lo).floor()
+        pos = where(keep, pos.clamp(0, bins - 1), 0).to(D.int64)
+        return scatter_add(zeros(bins, dtype=input.dtype, device=input.device), 0, pos,
+                           keep.to(input.dtype))
+
