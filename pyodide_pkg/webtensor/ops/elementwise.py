@@ -421,37 +421,37 @@ def fmod(a, b):
     if dt is D.bool_:
         _reject("fmod_cpu", dt)
     if dt.category == 1:
-        return sub(a, binary("mul", div(a, b, rounding_mode="trunc"), b))
+        return binary("sub", a, binary("mul", div(a, b, rounding_mode="trunc"), b))
     r = binary("remainder", a, b)
     a_t = a if isinstance(a, Tensor) else _as_tensor(a, r.dtype)
     b_t = b if isinstance(b, Tensor) else _as_tensor(b, r.dtype)
     fix = binary("logical_and", binary("ne", r, 0),
                  binary("ne", binary("lt", a_t, 0), binary("lt", b_t, 0)))
-    r = where(fix, sub(r, b_t), r)
+    r = where(fix, binary("sub", r, b_t), r)
     # a finite dividend over an infinite divisor is the dividend itself
     return where(binary("logical_and", isinf(b_t), isfinite(a_t)), a_t, r)
 
 
 def xlogy(a, b):
-    """a * log(b), 0 where a == 0 (unless b is nan); the log sees 1 there, so neither the value
-    nor the gradients pick up 0 * -inf."""
+    """a * log(b), 0 where a == 0 (unless b is nan)."""
     dt = D.result_type_of([_py_scalar(a), _py_scalar(b)])
     if dt.category < 2:
         dt = D.get_default_dtype()
     a_t = _as_tensor(_py_scalar(a), dt) if not isinstance(a, Tensor) else a.to(dt)
     b_t = _as_tensor(_py_scalar(b), dt) if not isinstance(b, Tensor) else b.to(dt)
-    zero = binary("logical_and", binary("eq", a_t, 0), binary("eq", b_t, b_t))
+    # a == 0 with b <= 0 or inf: log sees 1 (value 0, and a's gradient 0 at b == 0 as torch's)
+    edge = binary("logical_or", binary("le", b_t, 0), isinf(b_t))
+    zero = binary("logical_and", binary("eq", a_t, 0), edge)
     return binary("mul", a_t, unary("log", where(zero, _as_tensor(1, dt), b_t)))
-
-
-def _value_for(dt, value):
-    # torch casts `value` to the result dtype: 0.5 is 0 for integer tensors
-    return int(value) if dt.category < 2 and not isinstance(value, bool) else value
 
 
 def addcmul(input, tensor1, tensor2, *, value=1):
     dt = D.result_type_of([input, tensor1, tensor2])
-    return add(input, binary("mul", binary("mul", tensor1, tensor2), _value_for(dt, value)))
+    if dt is D.bool_:
+        _reject("addcmul_cpu_out", dt)
+    if dt.category < 2 and not isinstance(value, bool):  # cast like torch: 0.5 -> 0
+        value = int(D.check_scalar(value, dt, _CTYPE.get(dt.name)))
+    return add(input, binary("mul", binary("mul", tensor1, tensor2), value))
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):
