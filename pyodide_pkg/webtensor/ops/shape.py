@@ -321,8 +321,7 @@ def meshgrid(*tensors, indexing=None):
     shape = tuple(t.numel() for t in ts)
     grids = [t.reshape([-1 if k == j else 1 for k in range(len(ts))]).expand(shape)
              for j, t in enumerate(ts)]
-    if swap:
-        grids = [g.transpose(0, 1) for g in grids]
+    if swap:             # "xy": the first two inputs' dims swapped, outputs in input order
         grids[0], grids[1] = grids[1], grids[0]
     return tuple(grids)
 

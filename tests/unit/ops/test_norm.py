@@ -160,3 +160,23 @@ def test_specials_like_torch():
 ])
 def test_errors_like_torch(call, match):
     raises_like_torch(call, *match)
+
+
+def test_cosine_similarity_and_pairwise_distance_like_torch():
+    a, ta = make_pair((4, 5), "float32", 1)
+    b, tb = make_pair((1, 5), "float32", 2)
+    z, tz = wt.zeros(4, 5), torch.zeros(4, 5)
+    for m_fn in (lambda m: m.cosine_similarity, lambda m: m.nn.functional.cosine_similarity,
+                 lambda m: m.nn.CosineSimilarity(dim=-1)):
+        run_both(lambda m, u, v: m_fn(m)(u, v), [a, b], [ta, tb])
+    run_both(lambda m, u, v: m.cosine_similarity(u, v, dim=0, eps=1e-3), [a, z], [ta, tz])
+    run_both(lambda m, u, v: m.pairwise_distance(u, v, p=1.5, keepdim=True), [a, b], [ta, tb])
+
+    def grad(m):
+        u = m.tensor([[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]], dtype=m.float64, requires_grad=True)
+        v = m.tensor([[1.0, 2.0, -0.5]], dtype=m.float64, requires_grad=True)
+        (m.cosine_similarity(u, v, dim=1) * m.tensor([1.0, -2.0], dtype=m.float64)).sum() \
+            .backward()
+        return u.grad, v.grad
+    for w, t in zip(grad(wt), grad(torch)):
+        run_both(lambda m, g: g, [w], [t])
