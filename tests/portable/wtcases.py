@@ -7,6 +7,7 @@ A case is JSON-able: {"id", "op", "call" (fn | method | inplace), "inputs": [spe
 Pure Python (no numpy / torch): it runs inside Pyodide.
 """
 from wtcheck import DTYPES, FLOATS, INTS, LAYOUTS, spec
+from wtcases_surface import surface
 
 UNARY = ("neg", "abs", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tanh",
          "sigmoid", "relu", "gelu", "silu", "erf", "floor", "ceil", "round", "sign",
@@ -998,4 +999,5 @@ def cases(level="golden"):
     _pad_interpolate(c, grid)
     _losses(c, grid)
     _aliases(c)
+    surface(c, grid)
     return c.cases

@@ -5,6 +5,7 @@ import math
 
 from .. import _dtype as D
 from .._shape import norm_dim
+from .._grad_mode import no_grad
 from .._tensor import Tensor
 from .elementwise import _as_tensor, _py_scalar, binary, where
 from .index import _index_select, scatter_add
@@ -45,12 +46,9 @@ def _result(x, dim, keys, order, return_inverse, return_counts):
     first, inverse, counts = _group(keys, order)
     dev = x.device
     idx = tensor(first, dtype=D.int64)
-    if dim is None:
-        values = _index_select(x.reshape(-1), 0, idx)
-        inv_shape = x.shape
-    else:
-        values = _index_select(x, dim, idx)
-        inv_shape = (x.shape[dim],)
+    with no_grad():                          # torch: unique has no derivative
+        values = _index_select(x.reshape(-1) if dim is None else x, dim or 0, idx)
+    inv_shape = x.shape if dim is None else (x.shape[dim],)
     out = [values]
     if return_inverse:
         out.append(tensor(inverse, dtype=D.int64, device=dev).reshape(inv_shape))
@@ -105,7 +103,6 @@ def histc(input, bins=100, min=0, max=0):
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise RuntimeError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
     from .._creation import zeros
-    from .._grad_mode import no_grad
     with no_grad():                          # torch: histc has no derivative
         x = input.reshape(-1)
         keep = binary("logical_and", binary("ge", x, lo), binary("le", x, hi))
