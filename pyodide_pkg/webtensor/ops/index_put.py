@@ -12,10 +12,10 @@ _TN = D.TNAME
 
 def _check_bounds(index, size, dim, error, wrap):
     """torch's bounds error for an index along a dim of `size` (negatives allowed if wrap)."""
-    if not index.numel():
+    vals = index.reshape(-1).tolist()       # host-side: any device, any int dtype
+    if not vals:
         return
-    lo, hi = index.amin().item(), index.amax().item()
-    for v in (lo, hi):
+    for v in (min(vals), max(vals)):
         if v >= size or v < (-size if wrap else 0):
             raise error(f"index {v} is out of bounds for dimension {dim} with size {size}")
 

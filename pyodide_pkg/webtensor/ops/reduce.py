@@ -236,5 +236,5 @@ def nanmean(x, dim=None, keepdim=False, dtype=None):
     """mean of the non-nan elements (nan where there are none)."""
     if x.dtype.category < 2:
         mean(x, dtype=dtype)                     # torch's error for integer inputs
-    n = x.isnan().logical_not().sum(dim, keepdim)
+    n = binary("eq", x, x).to(x.dtype).sum(dim, keepdim)     # the non-nan count
     return binary("div", nansum(x, dim, keepdim, dtype), n)

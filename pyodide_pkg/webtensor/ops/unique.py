@@ -7,7 +7,7 @@ from .. import _dtype as D
 from .._shape import norm_dim
 from .._grad_mode import no_grad
 from .._tensor import Tensor
-from .elementwise import _as_tensor, _py_scalar, binary, where
+from .elementwise import _py_scalar, binary, where
 from .index import _index_select, scatter_add
 
 
@@ -76,10 +76,12 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     if not isinstance(e, Tensor) and not isinstance(t, Tensor):
         raise TypeError("isin() received an invalid combination of arguments: expected at "
                         "least one Tensor")
-    dt = D.result_type_of([e, t])
-    e = e if isinstance(e, Tensor) else _as_tensor(e, dt)
-    t = t if isinstance(t, Tensor) else _as_tensor(t, dt)
-    hit = binary("eq", e.unsqueeze(-1), t.reshape(-1)).any(-1)
+    if not isinstance(t, Tensor):
+        hit = binary("eq", e, t)
+    elif not isinstance(e, Tensor):
+        hit = binary("eq", t.reshape(-1), e).any()
+    else:
+        hit = binary("eq", e.unsqueeze(-1), t.reshape(-1)).any(-1)
     return hit.logical_not() if invert else hit
 
 
