@@ -35,16 +35,24 @@ ARCHITECTURES = (
     "m2m_100", "mt5", "gptj", "bloom", "codegen", "stablelm", "granite", "cohere", "olmo2",
     "smollm3", "qwen2_moe", "gemma3", "modernbert", "deberta", "camembert", "beit", "dinov2",
     "segformer", "resnet", "mobilevit", "hubert", "wavlm", "blip", "siglip2", "llava",
-    "qwen2_vl",
+    "qwen2_vl", "mamba", "mamba2", "jamba", "deepseek_v3", "qwen3_moe", "gpt_oss", "llama4",
+    "mllama", "paligemma", "idefics3", "smolvlm", "detr", "sam", "dpt", "depth_anything",
+    "yolos", "speecht5", "musicgen", "encodec", "bark", "seamless_m4t", "clap", "led",
+    "longt5", "switch_transformers", "funnel", "layoutlmv3", "trocr", "moonshine", "mimi",
+    "dac", "pixtral", "mistral3", "phimoe", "olmoe", "granitemoe", "rt_detr", "mask2former",
+    "owlv2", "blip_2", "kosmos2", "vits", "unispeech", "perceiver", "videomae",
+    "convnextv2", "efficientnet", "mobilenet_v2", "regnet", "pvt_v2", "hiera",
 )
 # the shared code those models run through (activations, RoPE, masks, KV caches, sdpa, losses)
 SHARED = ("activations.py", "modeling_rope_utils.py", "masking_utils.py", "cache_utils.py",
           "modeling_attn_mask_utils.py", "integrations/sdpa_attention.py", "loss/loss_utils.py",
-          "pytorch_utils.py", "generation/logits_process.py")
+          "pytorch_utils.py", "generation/logits_process.py", "generation/utils.py",
+          "generation/stopping_criteria.py", "modeling_utils.py", "modeling_layers.py",
+          "utils/generic.py")
 # Names in `torch.Tensor` that model files use on other objects far more often than on
 # tensors (dict.values(), str.index(), topk(...).indices, ...): not counted as Tensor methods.
 NOT_TENSOR = {"values", "indices", "index", "apply_", "register_hook", "type", "new",
-              "storage", "get_device"}
+              "storage", "get_device", "name"}
 # Python-level helpers whose names look like Tensor methods on ordinary objects
 _SKIP_RECEIVERS = {"self", "super", "os", "math", "re", "json", "logger", "warnings", "np",
                    "copy", "inspect", "itertools", "functools", "collections", "config",
@@ -74,11 +82,11 @@ def _sources():
     return os.path.basename(wheels[-1]).split("-")[1], out
 
 
-def _aliases(tree):
+def _aliases(nodes):
     """Local name -> torch path from the file's imports (import torch.nn as nn, from torch
     import nn, from torch.nn import functional as F, from torch.nn import LayerNorm, ...)."""
     out = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import):
             for a in node.names:
                 if a.name == "torch" or a.name.startswith("torch."):
@@ -114,14 +122,12 @@ def _canonical(path):
 def scan(source, tensor_methods):
     """The torch names and Tensor methods one file uses: a set of strings, torch paths as
     'torch.nn.functional.softmax', methods as 'Tensor.masked_fill'."""
-    tree = ast.parse(source)
-    alias = _aliases(tree)
+    nodes = list(ast.walk(ast.parse(source)))
+    alias = _aliases(nodes)
     names = set()
-    outer = set()       # nodes inside a longer chain: only the longest counts
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute):
-            outer.add(id(node.value))
-    for node in ast.walk(tree):
+    # nodes inside a longer chain: only the longest counts
+    outer = {id(n.value) for n in nodes if isinstance(n, ast.Attribute)}
+    for node in nodes:
         if isinstance(node, ast.Attribute) and id(node) not in outer:
             parts = _chain(node)
             if parts and parts[0] in alias:

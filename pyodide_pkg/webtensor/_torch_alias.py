@@ -35,6 +35,8 @@ _ALIASES = {
     "torch.nn.utils": "webtensor.nn.utils",
     "torch.nn.utils.parametrize": "webtensor.nn.utils.parametrize",
     "torch.nn.utils.parametrizations": "webtensor.nn.utils.parametrizations",
+    "torch.linalg": "webtensor.linalg",
+    "torch.nn.utils.rnn": "webtensor.nn.utils.rnn",
     "torch.autograd": "webtensor.autograd",
     "torch.serialization": "webtensor.serialization",
     "torch.cuda": "webtensor.cuda",

@@ -6,6 +6,7 @@ import math
 import types
 
 from . import _dtype as D
+from . import linalg  # noqa: F401  (torch.linalg)
 
 pi, e, inf, nan = math.pi, math.e, math.inf, math.nan
 
@@ -137,6 +138,36 @@ compiler = _stub_module(
      "assume_constant_result": _identity_decorator}, "there is no graph compiler")
 
 
+class memory_format:
+    """torch.contiguous_format and friends: webtensor tensors are always row-major, so these
+    are accepted (and ignored) wherever torch takes a memory_format."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+
+contiguous_format, preserve_format, channels_last, channels_last_3d, \
+    legacy_contiguous_format = (memory_format(n) for n in (
+        "contiguous_format", "preserve_format", "channels_last", "channels_last_3d",
+        "contiguous_format"))
+
+
+def get_default_device():
+    from ._device import CPU
+    return CPU
+
+
+def bernoulli(input, p=None, *, generator=None):
+    return input.bernoulli(p, generator=generator)
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    return input.as_strided(size, stride, storage_offset)
+
+
 def is_autocast_enabled(device_type=None):
     return False           # autocast(enabled=True) raises, so it is never on
 
@@ -183,6 +214,8 @@ UNSUPPORTED = {
     "_dynamo": "graph compiler internals", "classes": "custom C++ classes",
     "Stream": "no device streams", "distributions": "use torch.multinomial for sampling",
     "_softmax_backward_data": "private autograd kernel",
+    "_higher_order_ops": "graph-compiler operators", "Event": "no device events",
+    "polar": "complex dtypes",
 }
 
 
@@ -287,7 +320,10 @@ def einsum(equation, *operands):
 
 
 EXPORTS = ["einsum", "pi", "e", "inf", "nan", "finfo", "iinfo", "autocast", "cuda", "jit",
-           "amp", "compiler", "is_autocast_enabled", "get_autocast_dtype", "compile", "vmap", "allclose", "isclose", "equal",
+           "amp", "compiler", "is_autocast_enabled", "get_autocast_dtype", "memory_format",
+           "contiguous_format", "preserve_format", "channels_last", "channels_last_3d",
+           "legacy_contiguous_format", "get_default_device", "bernoulli", "as_strided",
+           "linalg", "compile", "vmap", "allclose", "isclose", "equal",
            "broadcast_tensors", "nan_to_num", "addmm", "baddbmm", "get_num_threads",
            "set_num_threads", "get_num_interop_threads", "use_deterministic_algorithms",
            "is_complex", "typename", "get_rng_state", "set_rng_state", "FloatTensor",

@@ -158,3 +158,42 @@ def masked_scatter(x, mask, source):
     take = binary("maximum", binary("sub", pos, 1), 0)
     picked = _index_select(source.reshape(-1), 0, take)
     return where(m.reshape(shape), picked.reshape(shape), xb)
+
+
+def put(x, index, source, accumulate=False):
+    """x with x.view(-1)[index] = source (added when accumulate), index over the flat tensor."""
+    if not isinstance(index, Tensor) or index.dtype is not D.int64:
+        got = _TN[index.dtype.name] if isinstance(index, Tensor) else type(index).__name__
+        raise RuntimeError(f"put_(): Expected a long tensor for index, but got {got}")
+    if source.dtype is not x.dtype:
+        raise RuntimeError("put_(): self and source expected to have the same dtype, but got "
+                           f"self.dtype = {_TN[x.dtype.name]} and source.dtype = "
+                           f"{_TN[source.dtype.name]}")
+    if index.numel() != source.numel():
+        raise IndexError("put_(): Expected source and index to have the same number of "
+                         f"elements, but got source.numel() = {source.numel()}, index.numel() "
+                         f"= {index.numel()}")
+    n = x.numel()
+    vals = index.reshape(-1).tolist()
+    for v in (min(vals), max(vals)) if vals else ():
+        if not -n <= v < n:
+            raise IndexError(f"out of range: tried to access index {v} on a tensor of {n} "
+                             "elements.")
+    flat = index_put(x.reshape(-1), (index.reshape(-1),), source.reshape(-1), accumulate)
+    return flat.reshape(x.shape)
+
+
+def unravel_index(indices, shape):
+    """The coordinates of flat indices in a tensor of `shape` (indices taken modulo its size,
+    as torch does)."""
+    if not isinstance(indices, Tensor) or indices.dtype.category != 1:
+        got = f"torch.{indices.dtype.name}" if isinstance(indices, Tensor) else \
+            type(indices).__name__
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {got}")
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    out, stride = [], 1
+    for size in reversed(shape):
+        q = indices.div(stride, rounding_mode="floor") if stride != 1 else indices
+        out.append(binary("remainder", q, size).to(D.int64))
+        stride *= size
+    return tuple(reversed(out))

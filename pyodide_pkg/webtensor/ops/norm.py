@@ -193,3 +193,21 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
     d = max(x1.dim(), x2.dim()) - 1
     return binary("add", binary("sub", x1, x2), eps).norm(p, dim=d, keepdim=keepdim)
+
+
+def cdist(x1, x2, p=2.0, compute_mode=None):
+    """The p-norm distance between each row of x1 (..., P, M) and of x2 (..., R, M)."""
+    for name, x in (("X1", x1), ("X2", x2)):
+        if x.dim() < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
+                               f"{x.dim()}D")
+        if x.dtype.category < 2:
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{D.TNAME[x.dtype.name]}")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
+                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    from ..linalg import vector_norm
+    return vector_norm(binary("sub", x1.unsqueeze(-2), x2.unsqueeze(-3)), p, -1)

@@ -154,6 +154,11 @@ _add("index_add", _ip.index_add, "index", "scatter", inplace=True)
 _add("index_fill", _ip.index_fill, "index", "where", inplace=True)
 _add("index_put", _ip.index_put, "index", "scatter", inplace=True)
 _add("masked_scatter", _ip.masked_scatter, "index", "where", inplace=True)
+_add("put", _ip.put, "index", "scatter", inplace=True)
+_add("unravel_index", _ip.unravel_index, "index", "binary", method=False)
+for _n in ("searchsorted", "bucketize"):
+    _add(_n, getattr(_uq, _n), "index", "binary", method=False)
+_add("cdist", NM.cdist, "linalg", "reduce", method=False)
 for _n in ("unique", "unique_consecutive"):
     _add(_n, getattr(_uq, _n), "index", "host")
 _add("isin", _uq.isin, "index", "binary", method=False)
@@ -162,6 +167,11 @@ _add("diff", S.diff, "shape", "copy")
 _add("meshgrid", S.meshgrid, "shape", "copy", method=False)
 for _n in ("pixel_shuffle", "pixel_unshuffle"):
     _add(_n, getattr(S, _n), "nn", "copy", method=False)
+from . import fold as _fold  # noqa: E402
+from .grid_sample import grid_sample  # noqa: E402
+_add("grid_sample", grid_sample, "nn", "gather", method=False)
+for _n in ("unfold", "fold"):        # F.unfold / F.fold (Tensor.unfold is the view)
+    _add(_n, getattr(_fold, _n), "nn", "copy", method=False)
 for _n in ("cosine_similarity", "pairwise_distance"):
     _add(_n, getattr(NM, _n), "nn", "reduce", method=False)
 

@@ -113,3 +113,36 @@ def histc(input, bins=100, min=0, max=0):
         return scatter_add(zeros(bins, dtype=input.dtype, device=input.device), 0, pos,
                            keep.to(input.dtype))
 
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
+                 sorter=None):
+    """For each value, the number of sequence entries below it (<= it when right / side
+    'right'): its insertion point. The sequence is 1-D or matches input's leading dims."""
+    if sorter is not None:
+        sorted_sequence = sorted_sequence.gather(-1, sorter)
+    right = right or side == "right"
+    seq = sorted_sequence
+    v = input if isinstance(input, Tensor) else _as_tensor_on(input, seq)
+    if seq.dim() > 1 and tuple(seq.shape[:-1]) != tuple(v.shape[:-1]):
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the "
+                           "first N-1 dimensions of boundaries tensor and input value tensor "
+                           f"must match, but we got boundaries tensor {list(seq.shape)} and "
+                           f"input value tensor {list(v.shape)}")
+    s = seq if seq.dim() <= 1 else seq.unsqueeze(-2)
+    below = binary("le" if right else "lt", s, v.unsqueeze(-1))
+    # counted in float32 (exact below 2^24; every device has a float sum)
+    n = below.to(D.float32).sum(-1) if below.dim() else below.to(D.float32)
+    return n.to(D.int32 if out_int32 else D.int64)
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    if boundaries.dim() != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim("
+                           f"{boundaries.dim()})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def _as_tensor_on(value, like):
+    from .._creation import tensor
+    return tensor(value, device=like.device)
