@@ -165,12 +165,21 @@ case("pixel_unshuffle", [(1, 2, 4, 6)], lambda m, x: m.pixel_unshuffle(x, 2) * m
     48.).view(1, 8, 2, 3))
 case("cosine_similarity", [(4, 3), (1, 3)], lambda m, a, b: m.cosine_similarity(a, b))
 case("pairwise_distance", [(4, 3), (4, 3)], lambda m, a, b: m.pairwise_distance(a, b))
+case("put", [(2, 3), (3,)], lambda m, x, s: x.put(_long(m, [1, -1, 1]), s, accumulate=True) +
+     m.put(x, _long(m, [0, 4]), s[:2] * 2))
+case("cdist", [(2, 4, 3), (2, 5, 3)], lambda m, a, b: m.cdist(a, b) + m.cdist(a, b, p=1))
+case("unfold", [(2, 3, 5, 4)], lambda m, x: F(m).unfold(x, (2, 3), padding=1, stride=(2, 1)))
+case("fold", [(2, 12, 6)], lambda m, x: F(m).fold(x, (3, 4), 2))
+case("grid_sample", [(1, 2, 4, 5), (1, 3, 2, 2)], lambda m, x, g: F(m).grid_sample(
+    x, g * 0.6, align_corners=False) + F(m).grid_sample(x, g, padding_mode="reflection",
+                                                          align_corners=True))
 
 NON_DIFF = {"eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
             "bitwise_and", "bitwise_or", "bitwise_xor", "argmax", "argmin", "all", "any",
             "count_nonzero", "argsort", "one_hot", "nonzero", "argwhere", "logical_not",
             "bitwise_not", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "unique",
-            "unique_consecutive", "isin", "histc"}
+            "unique_consecutive", "isin", "histc", "unravel_index", "searchsorted",
+            "bucketize"}
 
 
 def values(n, seed, positive=False):

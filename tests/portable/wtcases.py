@@ -26,7 +26,7 @@ TORCH_FUNCTIONAL = {"gelu", "silu", "one_hot", "linear"}
 TORCH_FUNCTIONAL |= {"conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
                      "adaptive_avg_pool2d", "adaptive_max_pool2d"}
 TORCH_FUNCTIONAL |= {"layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention"}
-TORCH_FUNCTIONAL |= {"embedding"}
+TORCH_FUNCTIONAL |= {"embedding", "unfold", "fold", "grid_sample"}
 TORCH_FUNCTIONAL |= {"pad", "interpolate", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
                      "smooth_l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
                      "huber_loss", "kl_div", "upsample"}

@@ -129,7 +129,45 @@ def _reduce_norm(c, grid):
           kwargs={"p": 1.5, "keepdim": True}, tol=(1e-5, 1e-6))
 
 
+def _more(c, grid):
+    x = spec((2, 3), "float32", 1)
+    c.add("put", [x, spec((3,), "int64", data=[1, -1, 1]), spec((3,), "float32", 2)],
+          kwargs={"accumulate": True})
+    c.add("put", [x, spec((2,), "int64", data=[5, 0]), spec((2,), "float32", 2)],
+          call="inplace")
+    c.add("put", [x, spec((2,), "int64", data=[6, 0]), spec((2,), "float32", 2)],
+          tag="out-of-range")
+    c.add("unravel_index", [spec((5,), "int64", data=[4, -1, 5, 6, 0])], args=[T(0), [2, 3]])
+    b = spec((5,), "float32", data=[-1.0, 0.0, 0.5, 0.5, 2.0])
+    for right in (False, True):
+        c.add("searchsorted", [b, spec((2, 3), "float32", 3)], kwargs={"right": right},
+              tag=f"right-{right}")
+        c.add("bucketize", [spec((2, 3), "float32", 3), b],
+              kwargs={"right": right, "out_int32": True}, tag=f"right-{right}")
+    c.add("searchsorted", [spec((2, 4), "int64", data=[1, 3, 5, 7, 2, 4, 6, 8]),
+                           spec((2, 3), "int64", data=[0, 3, 9, 4, 5, 8])], tag="rows")
+    for p in (2.0, 1.0, 0.0):
+        c.add("cdist", [spec((2, 4, 3), "float32", 1), spec((2, 5, 3), "float32", 2)],
+              kwargs={"p": p}, tag=f"p{p}", tol=(1e-5, 1e-5))
+    for dt in (("float32", "int64") if not grid else DTYPES):
+        c.add("unfold", [spec((2, 3, 5, 4), dt, 1)],
+              kwargs={"kernel_size": [2, 3], "padding": 1, "stride": [2, 1]}, tag=dt)
+    c.add("unfold", [spec((3, 4, 4), "float32", 1, "transposed")],
+          kwargs={"kernel_size": 2, "dilation": 2}, tag="unbatched")
+    c.add("fold", [spec((2, 12, 6), "float32", 1)],
+          kwargs={"output_size": [3, 4], "kernel_size": 2}, tol=(1e-6, 1e-6))
+    c.add("fold", [spec((2, 12, 5), "float32", 1)],
+          kwargs={"output_size": [3, 4], "kernel_size": 2}, tag="bad-blocks")
+    grid_ = spec((2, 3, 4, 2), "float32", 4, domain="unit")
+    for mode in ("bilinear", "nearest"):
+        for pm in ("zeros", "border", "reflection"):
+            c.add("grid_sample", [spec((2, 3, 5, 6), "float32", 1), grid_],
+                  kwargs={"mode": mode, "padding_mode": pm, "align_corners": pm == "border"},
+                  tag=f"{mode}-{pm}", tol=(1e-5, 1e-5))
+
+
 def surface(c, grid):
+    _more(c, grid)
     _elementwise(c, grid)
     _index(c, grid)
     _host(c, grid)

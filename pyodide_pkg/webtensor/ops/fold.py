@@ -18,6 +18,12 @@ def _check_blocks(size, k, d, p, s, blocks):
                            f"blocks as {blocks}, but its components must be at least one.")
 
 
+def _reject_int(x, kernel):
+    if x.dtype.category == 1:            # torch's im2col / col2im take floats and bool only
+        raise NotImplementedError(f'"{kernel}" not implemented for '
+                                  f"'{D.TNAME[x.dtype.name]}'")
+
+
 def _columns(x, k, d, s):
     """(N, C, H, W) (already padded) -> (N, C * kh * kw, L)."""
     n, c = x.shape[:2]
@@ -29,8 +35,10 @@ def _columns(x, k, d, s):
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     if input.dim() not in (3, 4):
-        raise RuntimeError("Input Error: Only 3D or 4D input Tensors are supported (got "
-                           f"{input.dim()}D)")
+        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with possibly 0 batch size "
+                           "and other non-zero dimensions for input, but got: "
+                           f"{list(input.shape)}")
+    _reject_int(input, "im2col_out_cpu")
     k, d, p, s = (_pair(v) for v in (kernel_size, dilation, padding, stride))
     x = input if input.dim() == 4 else input.unsqueeze(0)
     _check_blocks(x.shape[2:], k, d, p, s, _blocks(x.shape[2:], k, d, p, s))
@@ -43,8 +51,10 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     if input.dim() not in (2, 3):
-        raise RuntimeError("Input Error: Only unbatched (2D) or batched (3D) input Tensors are "
-                           f"supported (got {input.dim()}D)")
+        raise RuntimeError("Expected 2D or 3D (batch mode) tensor for input with possibly 0 "
+                           "batch size and non-zero dimensions for input, but got: "
+                           f"{list(input.shape)}")
+    _reject_int(input, "col2im_out_cpu")
     size, k, d, p, s = (_pair(v) for v in (output_size, kernel_size, dilation, padding, stride))
     x = input if input.dim() == 3 else input.unsqueeze(0)
     n, ckk, cols = x.shape

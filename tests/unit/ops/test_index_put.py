@@ -142,3 +142,26 @@ def test_torch_namespace_and_methods():
     x, tx = make_pair((3, 4), "float32", 1)
     i, ti = to_wt(torch.tensor([2, 0])), torch.tensor([2, 0])
     run_both(lambda m, a, b: m.index_fill(a, 0, b, -3.0), [x, i], [tx, ti])
+
+
+def test_put_and_unravel_index():
+    x, tx = make_pair((2, 3), "float32", 1)
+    i, ti = _long([1, -1, 1])
+    s, ts = make_pair((3,), "float32", 2)
+    for acc in (False, True):
+        run_both(lambda m, a, b, c: a.put(b[1:], c[1:], accumulate=acc), [x, i, s], [tx, ti, ts])
+        run_both(lambda m, a, b, c: m.put(a, b, c, accumulate=True), [x, i, s], [tx, ti, ts])
+    run_both(lambda m, a, b, c: (a.put_(b.reshape(3, 1)[1:], c[:2].reshape(2, 1)), a)[1],
+             [x.clone(), i, s], [tx.clone(), ti, ts])
+    raises_like_torch(lambda m: m.zeros(2, 3).put(m.tensor([1, 7]), m.tensor([1., 2])),
+                      "tried to access index 7 on a tensor of 6 elements")
+    raises_like_torch(lambda m: m.zeros(2, 3).put(m.tensor([1, 2], dtype=m.int32),
+                                                  m.tensor([1., 2])), "long tensor")
+    raises_like_torch(lambda m: m.zeros(2, 3).put(m.tensor([1, 2, 3]), m.tensor([1., 2])),
+                      "same number of elements")
+    raises_like_torch(lambda m: m.zeros(2, 3).put(m.tensor([1, 2]), m.tensor([1, 2])),
+                      "same dtype")
+    for v, shape in (([4, -1, 5, 6, 0], (2, 3)), (17, (4, 5)), ([[3, 7], [1, 0]], (2, 2, 2))):
+        t = torch.tensor(v)
+        run_both(lambda m, a: m.unravel_index(a, shape), [to_wt(t)], [t])
+    raises_like_torch(lambda m: m.unravel_index(m.tensor([1.]), (2, 3)), "integer dtype")

@@ -59,3 +59,30 @@ def test_histc(dtype):
     raises_like_torch(lambda m: m.histc(m.tensor([1, 2]), bins=4), "histogram_cpu", "Long")
     raises_like_torch(lambda m: m.histc(m.tensor([1., 2]), bins=4, min=3, max=1),
                       "max must be larger than min")
+
+
+@settings(max_examples=examples(25))
+@given(vshape=st.sampled_from([(), (5,), (2, 3)]), m=st.integers(0, 6), seed=seeds,
+       right=st.booleans(), out_int32=st.booleans(), dtype=st.sampled_from(["float32", "int64"]))
+def test_searchsorted_bucketize(vshape, m, seed, right, out_int32, dtype):
+    b, tb = make_pair((m,), dtype, seed, domain="small")
+    tb = tb.sort().values
+    b = wt.tensor(tb.tolist(), dtype=getattr(wt, dtype))
+    v, tv = make_pair(vshape, dtype, seed + 1, domain="small")
+    kw = {"right": right, "out_int32": out_int32}
+    run_both(lambda mod, s, x: mod.bucketize(x, s, **kw), [b, v], [tb, tv])
+    run_both(lambda mod, s, x: mod.searchsorted(s, x, **kw), [b, v], [tb, tv])
+    run_both(lambda mod, s: mod.searchsorted(s, 2, side="right" if right else "left"), [b],
+             [tb])
+    if vshape == (2, 3):       # one sorted row per row of values
+        rows, trows = make_pair((2, m), dtype, seed + 2, domain="small")
+        trows = trows.sort(-1).values
+        rows = wt.tensor(trows.tolist(), dtype=getattr(wt, dtype))
+        run_both(lambda mod, s, x: mod.searchsorted(s, x, **kw), [rows, v], [trows, tv])
+
+
+def test_searchsorted_errors_like_torch():
+    raises_like_torch(lambda m: m.bucketize(m.tensor([1, 5]), m.tensor([[1, 3, 5]])),
+                      "boundaries tensor must be 1 dimension")
+    raises_like_torch(lambda m: m.searchsorted(m.tensor([[1, 3, 5], [2, 4, 6]]),
+                                               m.tensor([3])), "first N-1 dimensions")

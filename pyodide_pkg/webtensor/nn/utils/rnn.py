@@ -6,8 +6,8 @@ def pad_sequence(sequences, batch_first=False, padding_value=0.0, padding_side="
     from ... import _creation
     from ...ops.shape import cat, stack
     if padding_side not in ("left", "right"):
-        raise ValueError("Expected padding_side to be one of left or right, but got "
-                         f"{padding_side}.")
+        raise RuntimeError("Expected padding_side to be one of left or right, but got "
+                           f"{padding_side}.")
     seqs = list(sequences)
     if not seqs:
         raise RuntimeError("received an empty list of sequences")

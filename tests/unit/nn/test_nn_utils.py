@@ -1,10 +1,11 @@
-"""webtensor.nn.utils: weight_norm (hook form and parametrization) and parametrize, against
-torch with the same weights: outputs, gradients, state_dict keys, removal."""
+"""webtensor.nn.utils: weight_norm (hook form and parametrization), parametrize and
+rnn.pad_sequence, against torch with the same weights: outputs, gradients, state_dict keys,
+removal; and the smaller nn names model files use (BatchNorm3d, Module.get_extra_state)."""
 import pytest
 import torch
 
 import webtensor as wt
-from wt_oracle import assert_same, raises_like_torch, to_wt
+from wt_oracle import assert_same, make_pair, raises_like_torch, run_both, to_wt
 
 
 def _pair(dim):
@@ -99,3 +100,42 @@ def test_register_parametrization_custom_and_chained():
         assert_same(wl.weight, tl.weight)
     raises_like_torch(lambda m: m.nn.utils.parametrize.register_parametrization(
         m.nn.Linear(2, 2), "nope", _symmetric(m)), "does not have a parameter")
+
+
+def test_pad_sequence_like_torch():
+    a, ta = make_pair((3, 2), "float32", 1)
+    b, tb = make_pair((1, 2), "float32", 2)
+    c, tc = make_pair((0, 2), "float32", 3)
+    for kw in ({}, {"batch_first": True, "padding_value": -1.5}, {"padding_side": "left"}):
+        run_both(lambda m, *s: m.nn.utils.rnn.pad_sequence(list(s), **kw), [a, b, c],
+                 [ta, tb, tc])
+    lens = torch.tensor([3, 1, 0])
+    padded = torch.nn.utils.rnn.pad_sequence([ta, tb, tc], batch_first=True)
+    run_both(lambda m, p: tuple(m.nn.utils.rnn.unpad_sequence(p, lens, batch_first=True)),
+             [to_wt(padded)], [padded])
+    raises_like_torch(lambda m: m.nn.utils.rnn.pad_sequence([m.ones(2)], padding_side="up"),
+                      "padding_side")
+    with pytest.raises(NotImplementedError, match="pack_padded_sequence"):
+        wt.nn.utils.rnn.pack_padded_sequence
+
+    def grad(m):
+        u = m.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        v = m.tensor([[5.0, 6.0]], requires_grad=True)
+        (m.nn.utils.rnn.pad_sequence([u, v], padding_side="left") *
+         m.arange(8.).reshape(2, 2, 2)).sum().backward()
+        return u.grad, v.grad
+    for w, t in zip(grad(wt), grad(torch)):
+        assert_same(w, t)
+
+
+def test_batchnorm3d_and_extra_state_like_torch():
+    torch.manual_seed(3)
+    tb = torch.nn.BatchNorm3d(3)
+    wb = wt.nn.BatchNorm3d(3)
+    x = torch.randn(2, 3, 2, 3, 2)
+    assert_same(wb(to_wt(x)), tb(x), rtol=1e-5, atol=1e-5)
+    assert_same(wb.running_var, tb.running_var, rtol=1e-5, atol=1e-6)
+    raises_like_torch(lambda m: m.nn.BatchNorm3d(3)(m.zeros(2, 3, 4)), "expected 5D input")
+    assert wt.nn.Linear.get_extra_state is wt.nn.Module.get_extra_state
+    raises_like_torch(lambda m: m.nn.Linear(2, 2).get_extra_state(), "get_extra_state")
+    raises_like_torch(lambda m: m.nn.Linear(2, 2).set_extra_state({}), "set_extra_state")
