@@ -1,5 +1,6 @@
 """unique / unique_consecutive (data-dependent sizes: grouped on the host, values gathered on
-the tensor's device), isin and histc (composites)."""
+the tensor's device); isin, histc, searchsorted / bucketize (composites of comparisons and
+sums)."""
 import builtins
 import math
 
