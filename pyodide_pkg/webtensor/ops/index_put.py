@@ -1,6 +1,6 @@
-"""index_add / index_fill / index_put / masked_scatter: composites of scatter, where and
-index_select (so every backend and autograd get them); the in-place forms come from the op
-table (`inplace=True`)."""
+"""index_add / index_fill / index_put / masked_scatter / put, and unravel_index: composites of
+scatter, where and index_select (so every backend and autograd get them); the in-place forms
+come from the op table (`inplace=True`)."""
 from .. import _dtype as D
 from .._shape import broadcast_shapes, norm_dim, prod
 from .._tensor import Tensor
