@@ -103,6 +103,49 @@ def bernoulli_(self, p=0.5, generator=None):
     return self.copy_(uniform01(self.shape, generator) < p)
 
 
+def bernoulli(self, p=None, *, generator=None):
+    """torch.bernoulli / Tensor.bernoulli: 1 with probability self (or p), in self's dtype."""
+    _check_float(self, "bernoulli_tensor_cpu_self_")
+    probs = self if p is None else p
+    if isinstance(probs, Tensor):
+        bad = probs.numel() and not (probs.amin().item() >= 0 and probs.amax().item() <= 1)
+    else:
+        bad = not 0 <= probs <= 1
+    if bad:
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could "
+                           "this error message be improved?  If so, please report an "
+                           "enhancement request to PyTorch.)")
+    u = uniform01(self.shape, generator)
+    return (u.to(self.device) < probs).to(self.dtype)
+
+
+def exponential_(self, lambd=1.0, generator=None):
+    _check_float(self, "exponential_cpu")
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
+    return self.copy_((-uniform01(self.shape, generator)).log1p() * (-1.0 / lambd))
+
+
+def as_strided(self, size, stride, storage_offset=None):
+    """A view with the given sizes and strides (in elements) over self's storage."""
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    off = self._offset if storage_offset is None else storage_offset
+    if any(n < 0 for n in size) or any(s < 0 for s in stride):
+        raise RuntimeError("as_strided: Negative strides are not supported at the moment, got "
+                           f"strides: {list(stride)}")
+    end = off + sum((n - 1) * s for n, s in zip(size, stride)) + 1 if all(size) else 0
+    have = self._storage.nbytes // self.dtype.itemsize if hasattr(self._storage, "nbytes") \
+        else None
+    if have is not None and end > have:
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage "
+                           f"offset {off}, and itemsize {self.dtype.itemsize} requiring a storage "
+                           f"size of {end * self.dtype.itemsize} are out of bounds for storage "
+                           f"of size {have * self.dtype.itemsize}")
+    return self._view(size, stride, off, name="AsStridedBackward0")
+
+
 def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
     """torch.norm / Tensor.norm for vector p-norms (p = 2/'fro', 1, inf, other numbers)."""
     x = self if dtype is None else self.to(dtype)
@@ -169,6 +212,32 @@ def cuda(self, device=None, non_blocking=False):
     raise NotImplementedError("webtensor: CUDA is not available (Tensor.cuda)")
 
 
+def unfold(self, dimension, size, step):
+    """A view of every `size`-long window along dimension, `step` apart, as a new last dim."""
+    from ._shape import norm_dim
+    if self.dim() == 0:
+        if size > 1:
+            raise RuntimeError(f"maximum size for tensor at dimension 0 is 1 but size is {size}")
+        return self._view((size,), (1,), name="UnfoldBackward0")
+    d = norm_dim(dimension, self.dim())
+    n = self.shape[d]
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is "
+                           f"{size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    shape, strides = list(self.shape), list(self._strides)
+    shape[d] = (n - size) // step + 1
+    strides[d] = self._strides[d] * step
+    return self._view(tuple(shape) + (size,), tuple(strides) + (self._strides[d],),
+                      name="UnfoldBackward0")
+
+
+def dequantize(self):
+    """torch returns a non-quantized tensor itself (webtensor has no quantized tensors)."""
+    return self
+
+
 def _compat(name):
     def f(self, *args, **kwargs):
         from . import _torch_compat
@@ -186,7 +255,8 @@ def attach():
     Tensor._set_data = _set_data
     for f in (new_empty, new_zeros, new_ones, new_full, new_tensor, uniform_, normal_,
               bernoulli_, norm, __deepcopy__, is_complex, get_device, pin_memory,
-              share_memory_, is_pinned):
+              share_memory_, is_pinned, unfold, dequantize, bernoulli, exponential_,
+              as_strided):
         if not hasattr(Tensor, f.__name__):
             setattr(Tensor, f.__name__, f)
     for name, value in _PROPS.items():

@@ -193,26 +193,6 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     return out.copy_(r) if out is not None else r
 
 
-def _cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    # torch: sum(x1 * x2) / sqrt(clamp_min(|x1|^2 * |x2|^2, eps^2))
-    w12 = (x1 * x2).sum(dim)
-    w1 = (x1 * x1).sum(dim)
-    w2 = (x2 * x2).sum(dim)
-    return w12 / (w1 * w2).clamp_min(eps * eps).sqrt()
-
-
-if "cosine_similarity" not in globals():
-    cosine_similarity = _cosine_similarity
-
-
-def _pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
-    return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)
-
-
-if "pairwise_distance" not in globals():
-    pairwise_distance = _pairwise_distance
-
-
 def _adaptive_avg_pool1d(input, output_size):
     o = output_size[0] if isinstance(output_size, (tuple, list)) else output_size
     return adaptive_avg_pool2d(input.unsqueeze(-2), (1, o)).squeeze(-2)
