@@ -102,20 +102,27 @@ def webgpu_browser(playwright_session):
     b.close()
 
 
-def _site(tmp_path_factory, name, dist, wheel, extra=None):
+def _site(tmp_path_factory, name, dist, wheel, extra=None, **serve_options):
     if not (assemble_site.DISTS[dist] / "pyodide-lock.json").exists():
         missing(f"no {assemble_site.DISTS[dist].relative_to(REPO)} "
                 "(run `python scripts/make_test_dist.py`)")
     root = assemble_site.assemble(tmp_path_factory.mktemp(name) / "site", dist, wheel, extra)
-    server, url = serve.start_server(root)
+    server, url = serve.start_server(root, **serve_options)
     return server, url
 
 
 @pytest.fixture(scope="session")
-def demo_url(tmp_path_factory, webtensor_wheel):
-    """The demo site exactly as scripts/demo serves it (runtime dist, models/ included), on a
-    free port."""
-    server, url = _site(tmp_path_factory, "quickstart", "runtime", webtensor_wheel)
+def demo_requests() -> list:
+    """The paths the demo_url server has been asked for, in order."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory, webtensor_wheel, demo_requests):
+    """The demo site exactly as scripts/demo serves it (runtime dist, models/ included, the
+    strict Content-Security-Policy), on a free port."""
+    server, url = _site(tmp_path_factory, "quickstart", "runtime", webtensor_wheel,
+                        headers=serve.DEMO_HEADERS, requests=demo_requests)
     yield url
     server.shutdown()
 
@@ -182,3 +189,16 @@ def run_in_browser(browser, runner_url):
 def run_in_webgpu_browser(webgpu_browser, runner_url):
     """The page runner (_page_runner) in Chromium with WebGPU (SwiftShader)."""
     return _page_runner(webgpu_browser, runner_url)
+
+
+SCREENSHOTS = REPO / "build" / "screenshots"     # gitignored: for people to look at
+
+
+@pytest.fixture(scope="session")
+def screenshot():
+    """screenshot(page, name): the whole page as build/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    return take
