@@ -103,10 +103,12 @@ export async function loadWeights(path, onProgress = () => {}) {
   return bytes;
 }
 
-// Boot Python, run the page's Python file (`script`, a site path) -> { call(name, args), info }.
+// Boot Python, set `globals`, run the page's Python file (`script`, a site path)
+//   -> { call(name, args), info, pyodide }.
 // The page's Python reaches back through the module `demo_host` (demo_lib.py wraps it):
 // emit(kind, json) -> onEvent(kind, data); weights(path) -> loadWeights.
-export async function startPage({ script, onProgress = () => {}, onEvent = () => {}, onStdout, env }) {
+export async function startPage({ script, onProgress = () => {}, onEvent = () => {}, onStdout, env,
+                                  globals = {} }) {
   const { pyodide, manifest, timings } = await loadWebtensor({ onProgress, onStdout, env });
   pyodide.registerJsModule("demo_host", {
     emit: (kind, json) => onEvent(kind, JSON.parse(json)),
@@ -115,13 +117,14 @@ export async function startPage({ script, onProgress = () => {}, onEvent = () =>
   const [lib, code] = await Promise.all(["demo_lib.py", script].map(
     async (f) => (await fetch(new URL(f, BASE))).text()));
   pyodide.FS.writeFile("/home/pyodide/demo_lib.py", lib);
+  for (const [k, v] of Object.entries(globals)) pyodide.globals.set(k, v);
   await pyodide.runPythonAsync(code);
   const info = JSON.parse(pyodide.runPython(`
 import json, webtensor
 json.dumps({"isa": webtensor.backends.get_isa(), "backend": webtensor.backends.get_backend()})`));
   Object.assign(info, { timings, webtensor_version: manifest.webtensor.version });
   return {
-    info,
+    info, pyodide,
     // a page function: async def name(args_json) -> result json
     async call(name, args = {}) {
       const fn = pyodide.globals.get(name);
