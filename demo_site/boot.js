@@ -42,13 +42,26 @@ export function progressBars(container, stages = Object.keys(STAGES)) {
     container.append(row);
     bars[stage] = row;
   }
+  const files = new Map();    // weights: one bar for all of a page's files
   return ({ stage, label, done, total, cached }) => {
     const row = bars[stage];
     if (!row) return;
+    let text;
+    if (stage === "weights") {
+      files.set(label, { done, total, cached });
+      const all = [...files.values()];
+      done = all.reduce((a, f) => a + f.done, 0);
+      total = all.reduce((a, f) => a + f.total, 0);
+      cached = all.every((f) => f.cached);
+      const what = files.size === 1 ? label.split("/").pop() : `${files.size} files`;
+      text = `${what}: ${cached ? `${fmtMB(total)} from this browser's cache`
+        : `${fmtMB(done)} / ${fmtMB(total)}`}`;
+    } else {
+      text = stage === "install" ? `${label} (step ${done}/${total})`
+        : `${label}: ${fmtMB(done)} / ${fmtMB(total)}`;
+    }
     Object.assign(row.dataset, { done, total, cached: Boolean(cached) });
     row.querySelector("progress").value = total ? done / total : 0;
-    const amount = stage === "install" ? `step ${done}/${total}`
-      : cached ? `${fmtMB(total)} from this browser's cache` : `${fmtMB(done)} / ${fmtMB(total)}`;
-    row.querySelector(".bar-text").textContent = `${label}: ${amount}`;
+    row.querySelector(".bar-text").textContent = text;
   };
 }

@@ -25,15 +25,14 @@ const shade = (t) => {
 
 // Square matrix of values in [-1, 1] (cosine similarities), each cell labelled with its value.
 export function heatmap(parent, labels, matrix) {
-  const cell = 46, left = 190, top = 8 + 16 * labels.length;
+  const cell = 46, left = 210, top = 22;
   const n = labels.length, short = (s) => (s.length > 28 ? `${s.slice(0, 27)}…` : s);
   const s = svg(parent, left + cell * n + 10, top + cell * n + 10);
   labels.forEach((label, i) => {
     s.append(el("text", { x: left - 8, y: top + cell * i + cell / 2 + 4, "text-anchor": "end" },
-                short(label)));
-    s.append(el("text", { x: left + cell * i + cell / 2, y: 12 + 16 * i, "text-anchor": "middle" },
+                `${short(label)}  ${i + 1}`));
+    s.append(el("text", { x: left + cell * i + cell / 2, y: top - 8, "text-anchor": "middle" },
                 `${i + 1}`));
-    s.append(el("text", { x: 12, y: top + cell * i + cell / 2 + 4 }, `${i + 1}`));
   });
   matrix.forEach((row, i) => row.forEach((v, j) => {
     const g = el("g", { class: "cell", "data-i": i, "data-j": j, "data-value": v });
@@ -64,16 +63,17 @@ export function barChart(parent, labels, values, best) {
   });
 }
 
-// Horizontal bars on a log scale, one group per workload: [{name, rows: [{label, value, text}]}].
-export function logBars(parent, groups, unit) {
-  const rowH = 20, gap = 14, left = 200, width = 420;
-  const all = groups.flatMap((g) => g.rows.map((r) => r.value)).filter((v) => v > 0);
-  const lo = Math.log10(Math.min(...all)) - 0.3, hi = Math.log10(Math.max(...all)) + 0.1;
-  const x = (v) => (v > 0 ? ((Math.log10(v) - lo) / (hi - lo)) * width : 0);
+// Horizontal bars on a log scale, one group per workload, each group scaled on its own:
+// [{name, rows: [{label, value, text, slow}]}] (slow: drawn grey).
+export function logBars(parent, groups) {
+  const rowH = 20, gap = 14, left = 170, width = 330;
   const height = groups.reduce((a, g) => a + 18 + rowH * g.rows.length + gap, 0);
-  const s = svg(parent, left + width + 90, height);
+  const s = svg(parent, left + width + 210, height);
   let y = 0;
   for (const g of groups) {
+    const vals = g.rows.map((r) => r.value).filter((v) => v > 0);
+    const lo = Math.log10(Math.min(...vals)) - 0.5, hi = Math.log10(Math.max(...vals));
+    const x = (v) => (v > 0 ? 12 + ((Math.log10(v) - lo) / Math.max(hi - lo, 1e-9)) * (width - 12) : 0);
     s.append(el("text", { x: 0, y: y + 13, "font-weight": 600 }, g.name));
     y += 18;
     for (const r of g.rows) {
@@ -81,8 +81,8 @@ export function logBars(parent, groups, unit) {
                             "data-value": r.value });
       row.append(el("text", { x: left - 8, y: y + 14, "text-anchor": "end" }, r.label));
       row.append(el("rect", { x: left, y: y + 3, width: Math.max(1, x(r.value)), height: rowH - 6,
-                              rx: 2, fill: r.label.startsWith("pure Python") ? "#adb5bd" : "#3b5bdb" }));
-      row.append(el("text", { x: left + x(r.value) + 6, y: y + 14 }, r.text ?? `${r.value} ${unit}`));
+                              rx: 2, fill: r.slow ? "#adb5bd" : "#3b5bdb" }));
+      row.append(el("text", { x: left + x(r.value) + 6, y: y + 14 }, r.text));
       s.append(row);
       y += rowH;
     }
