@@ -15,8 +15,10 @@ async function workers() {
     list.push({ env: { WEBTENSOR_WASM_ISA: "relaxedsimd" }, device: "cpu",
                 configs: [{ label: "WASM relaxed SIMD", backend: "wasm" }] });
   } else skipped.push("relaxed SIMD (this browser lacks it)");
-  const adapter = await navigator.gpu?.requestAdapter().catch(() => null);
-  if (adapter) list.push({ env: {}, device: "webgpu", configs: [{ label: "WebGPU", backend: "wasm" }] });
+  const off = new URLSearchParams(location.search).get("webgpu") === "no";
+  const adapter = !off && await navigator.gpu?.requestAdapter().catch(() => null);
+  if (off) skipped.push("WebGPU (turned off by ?webgpu=no)");
+  else if (adapter) list.push({ env: {}, device: "webgpu", configs: [{ label: "WebGPU", backend: "wasm" }] });
   else skipped.push("WebGPU (no adapter in this browser)");
   return { list, skipped };
 }

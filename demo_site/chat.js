@@ -71,6 +71,7 @@ async function main() {
   $("send").disabled = $("prompt").disabled = false;
   $("result-json").textContent = JSON.stringify(result);
   setStatus("ready", "ready: ask something");
+  if (params.get("ask")) await send(params.get("ask"));    // chat.html?ask=...: ask right away
 }
 
 main().catch(showError);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Serve a static directory on 127.0.0.1 with the MIME types Pyodide needs; optionally open
-the demo pages (quickstart, models) in headless Chromium and print their results.
+the demo pages in headless Chromium and print their results.
 
   python scripts/serve.py [ROOT] [--port N]              serve until Ctrl-C (default build/site)
   python scripts/serve.py [ROOT] --headless [--timeout S] run the demo pages, print, exit
@@ -8,7 +8,8 @@ the demo pages (quickstart, models) in headless Chromium and print their results
 The demo pages are served under a strict Content-Security-Policy (CSP below: scripts only from
 this origin, WebAssembly compilation allowed, no eval, no inline script); --no-csp drops it.
 
---headless opens the quickstart, the models page on the CPU and the models page on WebGPU
+--headless opens each demo page ROOT has (the landing page's quickstart, chat, similarity,
+digits, the benchmark without WebGPU), the models page on the CPU and the models page on WebGPU
 (?device=webgpu; Chromium runs with --enable-unsafe-webgpu: SwiftShader's adapter where there
 is no GPU, smoke speed only) and prints, for each models page, the device and the adapter
 that ran it.
@@ -108,9 +109,13 @@ def run_page(page, url: str, name: str = "index.html", timeout_s: float = 180) -
 # what --headless prints of each page's result (keyed by the page's file name)
 _SHOW = {"index.html": ("matmul", "softmax", "backend", "isa", "compute_ms",
                         "webtensor_version", "wasm_features", "timings"),
-         "models.html": ("digits", "minilm", "smollm2", "timings")}
-_HIDE = {"predictions", "similarity", "new_ids"}
-PAGES = ("index.html", "models.html", "models.html?device=webgpu")
+         "models.html": ("digits", "minilm", "smollm2", "timings"),
+         "chat.html": ("thread", "turns"), "similarity.html": ("sentences", "similarity"),
+         "digits.html": ("prediction", "probs"), "bench.html": ("rows", "skipped")}
+_HIDE = {"predictions", "similarity", "new_ids", "prompt_ids"}
+PAGES = ("index.html", "chat.html?max_new_tokens=16&ask=What+is+the+capital+of+France%3F",
+         "similarity.html", "digits.html", "bench.html?webgpu=no", "models.html",
+         "models.html?device=webgpu")
 
 
 def ran_on(result: dict) -> str:
@@ -141,11 +146,14 @@ def report(name: str, out: dict, seconds: float) -> list[str]:
         v = result.get(key)
         if isinstance(v, dict):
             v = {k: x for k, x in v.items() if k not in _HIDE}
+        elif isinstance(v, list) and v and isinstance(v[0], dict):
+            v = [{k: x for k, x in d.items() if k not in _HIDE} for d in v]
         lines.append(f"  {key:18} {json.dumps(v)}")
     return lines
 
 
-def headless(url: str, timeout_s: float, pages=PAGES) -> int:
+def headless(url: str, timeout_s: float, pages=PAGES, root: Path | None = None) -> int:
+    """Run `pages` (those of them that `root` has, if given) and print their results."""
     from playwright.sync_api import sync_playwright
 
     failed = 0
@@ -153,6 +161,8 @@ def headless(url: str, timeout_s: float, pages=PAGES) -> int:
         browser = launch_chromium(p, WEBGPU_ARGS)
         try:
             for name in pages:
+                if root is not None and not (root / name.split("?", 1)[0]).exists():
+                    continue
                 t0 = time.monotonic()
                 out = run_page(browser.new_page(), url, name, timeout_s)
                 print("\n".join(report(name, out, time.monotonic() - t0)), flush=True)
@@ -188,7 +198,7 @@ def main(argv=None) -> int:
     try:
         if args.headless:
             print(f"serving {args.root} at {url}")
-            return headless(url, args.timeout)
+            return headless(url, args.timeout, root=args.root)
         print(f"webtensor demo: {url}index.html   (serving {args.root}; Ctrl-C to stop)",
               flush=True)
         threading.Event().wait()

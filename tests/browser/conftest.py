@@ -202,3 +202,36 @@ def screenshot():
     def take(page, name):
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     return take
+
+
+# Recorded on every demo page before its own scripts run (an init script: not subject to the
+# page's CSP): Content-Security-Policy violations the page reports.
+_CSP_WATCH = """window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(
+  `${e.violatedDirective}: ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`));"""
+
+
+@pytest.fixture
+def demo_page(browser):
+    """A page in a fresh context of `browser` that may only reach 127.0.0.1: any other request
+    (the page's or its workers') is aborted and fails the test, as does a CSP violation."""
+    context = browser.new_context()
+    requested, foreign = [], []
+
+    def route(r):
+        requested.append(r.request.url)
+        host = urllib.parse.urlsplit(r.request.url).hostname
+        if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
+            r.continue_()
+        else:
+            foreign.append(r.request.url)
+            r.abort()
+    context.route("**/*", route)
+    context.add_init_script(_CSP_WATCH)
+    page = context.new_page()
+    page.requested = requested
+    yield page
+    violations = [] if page.is_closed() else page.evaluate("window.__cspViolations")
+    context.close()
+    assert not foreign, f"requests that left 127.0.0.1: {foreign}"
+    assert not violations, f"Content-Security-Policy violations: {violations}"

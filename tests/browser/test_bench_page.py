@@ -10,34 +10,31 @@ WORKLOADS = {"sgemm": True, "MiniLM: one encoder layer": True, "MiniLM: whole mo
 CONFIGS = ["pure Python", "WASM SIMD128", "WASM relaxed SIMD"]
 
 
-def test_bench_page(browser, demo_url, repo, site_tools, screenshot):
+def test_bench_page(demo_page, demo_url, repo, site_tools, screenshot):
     golden = json.loads((repo / "tests" / "golden" / "models" / "smollm2.json").read_text())
-    page = browser.new_page()
-    try:
-        t0 = time.monotonic()
-        out = site_tools.run_page(page, demo_url, "bench.html", timeout_s=300)
-        print(f"bench.html: {out['status']} in {time.monotonic() - t0:.0f} s")
-        assert out["status"] == "done", f"{out['status']}\n{out['error']}"
-        r = out["result"]
-        assert r["skipped"] == ["WebGPU (no adapter in this browser)"], r["skipped"]
-        assert [i["isa"] for i in r["infos"]] == ["simd128", "relaxedsimd"]
-        for prefix, with_reference in WORKLOADS.items():
-            rows = {x["config"]: x for x in r["rows"] if x["workload"].startswith(prefix)}
-            assert sorted(rows) == sorted(CONFIGS if with_reference else CONFIGS[1:]), prefix
+    page = demo_page
+    t0 = time.monotonic()
+    out = site_tools.run_page(page, demo_url, "bench.html", timeout_s=300)
+    print(f"bench.html: {out['status']} in {time.monotonic() - t0:.0f} s")
+    assert out["status"] == "done", f"{out['status']}\n{out['error']}"
+    r = out["result"]
+    assert r["skipped"] == ["WebGPU (no adapter in this browser)"], r["skipped"]
+    assert [i["isa"] for i in r["infos"]] == ["simd128", "relaxedsimd"]
+    for prefix, with_reference in WORKLOADS.items():
+        rows = {x["config"]: x for x in r["rows"] if x["workload"].startswith(prefix)}
+        assert sorted(rows) == sorted(CONFIGS if with_reference else CONFIGS[1:]), prefix
+        for x in rows.values():
+            print(f"  {x['workload']:50s} {x['config']:18s} {x['ms']:9.2f} ms")
+            assert x["ms"] > 0 and x["reps"] >= 1
+        if "ids" in rows["WASM SIMD128"]:
             for x in rows.values():
-                print(f"  {x['workload']:50s} {x['config']:18s} {x['ms']:9.2f} ms")
-                assert x["ms"] > 0 and x["reps"] >= 1
-            if "ids" in rows["WASM SIMD128"]:
-                for x in rows.values():
-                    assert x["ids"] == golden["prompts"][0]["greedy"][:len(x["ids"])], x
-                continue
-            sums = [x["checksum"] for x in rows.values()]
-            assert max(sums) - min(sums) <= 1e-3 * max(1.0, max(map(abs, sums))), (prefix, sums)
-            if with_reference:
-                assert rows["WASM SIMD128"]["rel_diff"] < 1e-4, rows["WASM SIMD128"]
-        # the chart has a bar per row
-        bars = page.eval_on_selector_all("#chart g.bench-bar", "gs => gs.length")
-        assert bars == len(r["rows"])
-        screenshot(page, "bench")
-    finally:
-        page.close()
+                assert x["ids"] == golden["prompts"][0]["greedy"][:len(x["ids"])], x
+            continue
+        sums = [x["checksum"] for x in rows.values()]
+        assert max(sums) - min(sums) <= 1e-3 * max(1.0, max(map(abs, sums))), (prefix, sums)
+        if with_reference:
+            assert rows["WASM SIMD128"]["rel_diff"] < 1e-4, rows["WASM SIMD128"]
+    # the chart has a bar per row
+    bars = page.eval_on_selector_all("#chart g.bench-bar", "gs => gs.length")
+    assert bars == len(r["rows"])
+    screenshot(page, "bench")

@@ -40,27 +40,24 @@ def ask(page, url, query):
 
 
 @pytest.mark.parametrize("thread", ["worker", "main"])
-def test_chat_page(browser, demo_url, repo, thread, screenshot):
+def test_chat_page(demo_page, demo_url, repo, thread, screenshot):
     golden = _golden(repo)
-    page = browser.new_page()
-    try:
-        query = "max_new_tokens=8" + ("&thread=main" if thread == "main" else "")
-        r, longest = ask(page, demo_url, query)
-        reply = r["turns"][0]
-        print(f"chat ({thread}): {reply['text']!r}, {reply['tokens_per_s']:.1f} tokens/s; "
-              f"main thread's longest task while answering: {longest:.0f} ms "
-              f"(page says {reply['main_thread_longest_task_ms']:.0f} ms); load {r['load_ms']:.0f} ms, "
-              f"timings {r['info']['timings']}, prefill {reply['prefill_ms']:.0f} ms")
-        assert r["thread"] == thread and r["info"]["backend"] == "wasm"
-        assert reply["prompt_ids"] == golden["ids"]
-        assert reply["new_ids"] == golden["greedy"]
-        assert reply["text"] == golden["greedy_text"]
-        assert page.text_content(".msg.assistant") == golden["greedy_text"]
-        assert "tokens/s" in page.text_content("#speed")
-        screenshot(page, f"chat-{thread}")
-        if thread == "worker":
-            assert longest < 50, f"a main-thread task of {longest:.0f} ms while the worker ran"
-        else:   # the contrast: the prompt's prefill alone is one long task
-            assert longest > 50, longest
-    finally:
-        page.close()
+    page = demo_page
+    query = "max_new_tokens=8" + ("&thread=main" if thread == "main" else "")
+    r, longest = ask(page, demo_url, query)
+    reply = r["turns"][0]
+    print(f"chat ({thread}): {reply['text']!r}, {reply['tokens_per_s']:.1f} tokens/s; "
+          f"main thread's longest task while answering: {longest:.0f} ms "
+          f"(page says {reply['main_thread_longest_task_ms']:.0f} ms); load {r['load_ms']:.0f} ms, "
+          f"timings {r['info']['timings']}, prefill {reply['prefill_ms']:.0f} ms")
+    assert r["thread"] == thread and r["info"]["backend"] == "wasm"
+    assert reply["prompt_ids"] == golden["ids"]
+    assert reply["new_ids"] == golden["greedy"]
+    assert reply["text"] == golden["greedy_text"]
+    assert page.text_content(".msg.assistant") == golden["greedy_text"]
+    assert "tokens/s" in page.text_content("#speed")
+    screenshot(page, f"chat-{thread}")
+    if thread == "worker":
+        assert longest < 50, f"a main-thread task of {longest:.0f} ms while the worker ran"
+    else:   # the contrast: the prompt's prefill alone is one long task
+        assert longest > 50, longest

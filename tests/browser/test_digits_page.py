@@ -38,38 +38,35 @@ def _check(page, r, torch_cnn):
     np.testing.assert_allclose(bars, want, rtol=1e-4, atol=1e-6)
 
 
-def test_digits_page(browser, demo_url, repo, site_tools, torch_cnn, screenshot):
+def test_digits_page(demo_page, demo_url, repo, site_tools, torch_cnn, screenshot):
     golden = json.loads((repo / "tests" / "golden" / "models" / "digits.json").read_text())
-    page = browser.new_page()
-    try:
-        out = site_tools.run_page(page, demo_url, "digits.html", timeout_s=300)
-        assert out["status"] == "done", f"{out['status']}\n{out['error']}"
-        r = out["result"]          # the page opens on the first held-out test digit
-        assert r["thread"] == "worker"
-        assert r["pixels"] == [int(c, 17) for c in golden["pixels"][0]]
-        assert r["prediction"] == golden["predictions"][0]
-        _check(page, r, torch_cnn)
-        page.click("#sample")
-        r = _state(page)
-        assert r["runs"] == 2 and r["prediction"] == golden["predictions"][1]
-        _check(page, r, torch_cnn)
-        screenshot(page, "digits-sample")
+    page = demo_page
+    out = site_tools.run_page(page, demo_url, "digits.html", timeout_s=300)
+    assert out["status"] == "done", f"{out['status']}\n{out['error']}"
+    r = out["result"]          # the page opens on the first held-out test digit
+    assert r["thread"] == "worker"
+    assert r["pixels"] == [int(c, 17) for c in golden["pixels"][0]]
+    assert r["prediction"] == golden["predictions"][0]
+    _check(page, r, torch_cnn)
+    page.click("#sample")
+    r = _state(page)
+    assert r["runs"] == 2 and r["prediction"] == golden["predictions"][1]
+    _check(page, r, torch_cnn)
+    screenshot(page, "digits-sample")
 
-        # draw a "1": clear, then one vertical stroke down the middle of the pad
-        page.click("#clear")
-        assert _state(page)["runs"] == 3
-        box = page.locator("#pad").bounding_box()
-        x = box["x"] + box["width"] * 0.55
-        page.mouse.move(x, box["y"] + box["height"] * 0.1)
-        page.mouse.down()
-        for k in range(1, 17):
-            page.mouse.move(x, box["y"] + box["height"] * (0.1 + 0.8 * k / 16))
-        page.mouse.up()
-        r = _state(page)
-        assert r["runs"] == 4 and sum(r["pixels"]) > 0
-        _check(page, r, torch_cnn)
-        print("drawn digit read as", r["prediction"], f"({max(r['probs']):.2f})")
-        assert r["prediction"] == 1
-        screenshot(page, "digits-drawn")
-    finally:
-        page.close()
+    # draw a "1": clear, then one vertical stroke down the middle of the pad
+    page.click("#clear")
+    assert _state(page)["runs"] == 3
+    box = page.locator("#pad").bounding_box()
+    x = box["x"] + box["width"] * 0.55
+    page.mouse.move(x, box["y"] + box["height"] * 0.1)
+    page.mouse.down()
+    for k in range(1, 17):
+        page.mouse.move(x, box["y"] + box["height"] * (0.1 + 0.8 * k / 16))
+    page.mouse.up()
+    r = _state(page)
+    assert r["runs"] == 4 and sum(r["pixels"]) > 0
+    _check(page, r, torch_cnn)
+    print("drawn digit read as", r["prediction"], f"({max(r['probs']):.2f})")
+    assert r["prediction"] == 1
+    screenshot(page, "digits-drawn")

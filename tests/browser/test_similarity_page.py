@@ -6,7 +6,7 @@ import json
 import numpy as np
 
 
-def test_similarity_page(browser, demo_url, repo, site_tools, screenshot):
+def test_similarity_page(demo_page, demo_url, repo, site_tools, screenshot):
     golden = json.loads((repo / "tests" / "golden" / "models" / "minilm.json").read_text())
     # the golden sentences a textarea line can hold (one has newlines and edge whitespace)
     keep = [i for i, s in enumerate(golden["sentences"]) if s == s.strip() and "\n" not in s]
@@ -15,26 +15,48 @@ def test_similarity_page(browser, demo_url, repo, site_tools, screenshot):
     emb /= np.linalg.norm(emb, axis=1, keepdims=True)
     want = emb @ emb.T
     assert len(sentences) >= 4
-    page = browser.new_page()
-    try:
-        out = site_tools.run_page(page, demo_url, "similarity.html", timeout_s=300)
-        assert out["status"] == "done", f"{out['status']}\n{out['error']}"
-        assert out["result"]["runs"] == 1 and len(out["result"]["similarity"]) == 5
-        page.fill("#sentences", "\n".join(sentences))
-        page.click("#compare")
-        page.wait_for_selector("#status[data-state=done], #status[data-state=error]",
-                               state="attached", timeout=120_000)
-        r = json.loads(page.text_content("#result-json"))
-        assert r["runs"] == 2 and r["thread"] == "worker", r
-        assert r["sentences"] == sentences
-        np.testing.assert_allclose(np.array(r["similarity"]), want, atol=2e-4)
-        # the heatmap shows the same numbers, one cell per pair
-        cells = page.eval_on_selector_all(
-            "#heatmap g.cell", "gs => gs.map(g => [+g.dataset.i, +g.dataset.j, "
-                               "g.querySelector('text').textContent])")
-        assert len(cells) == len(want) ** 2
-        for i, j, text in cells:
-            assert abs(float(text) - want[i][j]) <= 0.0051, (i, j, text)
-        screenshot(page, "similarity")
-    finally:
-        page.close()
+    page = demo_page
+    out = site_tools.run_page(page, demo_url, "similarity.html", timeout_s=300)
+    assert out["status"] == "done", f"{out['status']}\n{out['error']}"
+    assert out["result"]["runs"] == 1 and len(out["result"]["similarity"]) == 5
+    page.fill("#sentences", "\n".join(sentences))
+    page.click("#compare")
+    page.wait_for_selector("#status[data-state=done], #status[data-state=error]",
+                           state="attached", timeout=120_000)
+    r = json.loads(page.text_content("#result-json"))
+    assert r["runs"] == 2 and r["thread"] == "worker", r
+    assert r["sentences"] == sentences
+    np.testing.assert_allclose(np.array(r["similarity"]), want, atol=2e-4)
+    # the heatmap shows the same numbers, one cell per pair
+    cells = page.eval_on_selector_all(
+        "#heatmap g.cell", "gs => gs.map(g => [+g.dataset.i, +g.dataset.j, "
+                           "g.querySelector('text').textContent])")
+    assert len(cells) == len(want) ** 2
+    for i, j, text in cells:
+        assert abs(float(text) - want[i][j]) <= 0.0051, (i, j, text)
+    screenshot(page, "similarity")
+
+
+def test_second_visit_downloads_no_weights(demo_page, demo_url, demo_requests, site_tools):
+    """The weights go into the Cache API on the first visit: a second visit (same browser
+    profile) asks the server for no file of models/, and says so on its progress bar."""
+    weights = "models/all-MiniLM-L6-v2/model.safetensors"
+    first = len(demo_requests)
+    out = site_tools.run_page(demo_page, demo_url, "similarity.html", timeout_s=300)
+    assert out["status"] == "done", out["error"]
+    fetched = [p for p in demo_requests[first:] if p.startswith("/models/")]
+    assert "/" + weights in fetched, fetched           # the worker fetched them the first time
+    assert demo_url + weights in demo_page.requested   # (and the route saw the worker's request)
+    bar = demo_page.locator(".bar[data-stage=weights]")
+    assert bar.get_attribute("data-cached") == "false"
+
+    again = demo_page.context.new_page()
+    second = len(demo_requests)
+    out2 = site_tools.run_page(again, demo_url, "similarity.html", timeout_s=300)
+    assert out2["status"] == "done", out2["error"]
+    assert [p for p in demo_requests[second:] if p.startswith("/models/")] == []
+    assert out2["result"]["similarity"] == out["result"]["similarity"]
+    bar = again.locator(".bar[data-stage=weights]")
+    assert bar.get_attribute("data-cached") == "true"
+    assert "from this browser's cache" in bar.text_content()
+    assert int(bar.get_attribute("data-total")) > 80e6       # all of MiniLM's files
