@@ -29,8 +29,9 @@ async def _read(y):
 
 
 async def timed(fn, min_s=0.25, max_reps=15):
-    """(median seconds, runs, the last result) of fn() over repetitions filling min_s (one run if a run is that slow);
-    a first run under min_s is a warm-up (kernel compilation, weight packing) and not counted.
+    """(median seconds, runs, the last result) of fn() over repetitions filling min_s (one run
+    if a run is that slow); a first run under min_s is a warm-up (kernel compilation, weight
+    packing) and not counted.
     Runs under ~5 ms are batched: browsers coarsen performance.now() to 0.1 ms."""
     t0 = time.perf_counter()
     y = fn()
@@ -65,6 +66,21 @@ def _agreement(y, ref):
     """max |y - ref| / max(1, max |ref|): does a config compute what pure Python computes?"""
     y, ref = y.cpu().float(), ref.cpu().float()
     return ((y - ref).abs().max() / ref.abs().max().clamp_min(1.0)).item()
+
+
+async def minilm(device, measure):
+    """all-MiniLM-L6-v2's rows (its weights are freed when this returns)."""
+    files = {name: await weights(f"models/all-MiniLM-L6-v2/{name}") for name in MINILM_FILES}
+    enc = SentenceEncoder.from_pretrained(files)
+    enc.model.to(device)
+    ids, mask, types = (t.to(device) for t in enc.tokenize([SENTENCE]))
+    bert = enc.model.bert
+    with torch.no_grad():
+        h = bert.embeddings(ids[:, :MINILM_LAYER_TOKENS], types[:, :MINILM_LAYER_TOKENS])
+        await measure(f"MiniLM: one encoder layer, {MINILM_LAYER_TOKENS} tokens",
+                      lambda: timed(lambda: bert.encoder.layer[0](h, None)))
+        await measure(f"MiniLM: whole model, a sentence ({ids.shape[1]} tokens)",
+                      lambda: timed(lambda: enc.model(ids, mask, types)), kernels_only=True)
 
 
 async def run(args):
@@ -108,18 +124,7 @@ async def run(args):
                   gflops=2 * SGEMM_N ** 3 / 1e9)
 
     # 2. all-MiniLM-L6-v2 (loading is not measured)
-    files = {name: await weights(f"models/all-MiniLM-L6-v2/{name}") for name in MINILM_FILES}
-    enc = SentenceEncoder.from_pretrained(files)
-    enc.model.to(device)
-    ids, mask, types = (t.to(device) for t in enc.tokenize([SENTENCE]))
-    bert = enc.model.bert
-    with torch.no_grad():
-        h = bert.embeddings(ids[:, :MINILM_LAYER_TOKENS], types[:, :MINILM_LAYER_TOKENS])
-        await measure(f"MiniLM: one encoder layer, {MINILM_LAYER_TOKENS} tokens",
-                      lambda: timed(lambda: bert.encoder.layer[0](h, None)))
-        await measure(f"MiniLM: whole model, a sentence ({ids.shape[1]} tokens)",
-                      lambda: timed(lambda: enc.model(ids, mask, types)), kernels_only=True)
-    del enc, bert, files
+    await minilm(device, measure)
 
     # 3. SmolLM2-135M-Instruct, its quantised weights (Q4_1/Q8_0 blocks)
     llm, gf = smollm2_gguf.load(await weights(GGUF), quantized=True)

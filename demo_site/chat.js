@@ -24,7 +24,10 @@ function bubble(role, text) {
 async function main() {
   const thread = params.get("thread") === "main" ? "main" : "worker";
   $("thread").textContent = thread === "main" ? "the main thread" : "a dedicated Web Worker";
-  $("thread-name").textContent = thread === "main" ? "on this page's main thread" : "Web Worker";
+  if (thread === "main") {
+    $("intro").textContent = "Here Python and the model run on this page's main thread, for " +
+      "contrast: while it thinks, the page freezes (the square below stops spinning).";
+  }
   $("thread-switch").href = thread === "main" ? "./chat.html" : "./chat.html?thread=main";
   $("thread-switch").textContent = thread === "main" ? "run it in a worker instead"
     : "run it on the main thread instead";

@@ -53,8 +53,8 @@ def test_headless_prints_device_and_adapter(playwright_session, site_tools, tmp_
     (tmp_path / "index.html").write_text(_INDEX)
     (tmp_path / "models.html").write_text(_MODELS)
     r = subprocess.run([sys.executable, str(repo / "scripts" / "serve.py"), str(tmp_path),
-                        "--headless", "--timeout", "60", "--no-csp"], capture_output=True, text=True,
-                       timeout=180)
+                        "--headless", "--timeout", "60", "--no-csp"],
+                       capture_output=True, text=True, timeout=180)
     print(r.stdout)
     assert r.returncode == 0, r.stdout + r.stderr
     blocks = r.stdout.split("\nmodels.html")

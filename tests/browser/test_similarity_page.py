@@ -1,12 +1,13 @@
 """The sentence-similarity page (demo_site/similarity.html): MiniLM in a Web Worker, the
 similarity matrix of the sentences typed into the page, against the golden embeddings made
-with sentence-transformers on CPython (tests/golden/models/minilm.json)."""
+with sentence-transformers on CPython (tests/golden/models/minilm.json); and a second visit,
+which takes the weights from the Cache API."""
 import json
 
 import numpy as np
 
 
-def test_similarity_page(demo_page, demo_url, repo, site_tools, screenshot):
+def test_similarity_page(demo_page, demo_url, demo_requests, repo, site_tools, screenshot):
     golden = json.loads((repo / "tests" / "golden" / "models" / "minilm.json").read_text())
     # the golden sentences a textarea line can hold (one has newlines and edge whitespace)
     keep = [i for i, s in enumerate(golden["sentences"]) if s == s.strip() and "\n" not in s]
@@ -16,9 +17,11 @@ def test_similarity_page(demo_page, demo_url, repo, site_tools, screenshot):
     want = emb @ emb.T
     assert len(sentences) >= 4
     page = demo_page
+    first = len(demo_requests)
     out = site_tools.run_page(page, demo_url, "similarity.html", timeout_s=300)
     assert out["status"] == "done", f"{out['status']}\n{out['error']}"
     assert out["result"]["runs"] == 1 and len(out["result"]["similarity"]) == 5
+    check_weights_fetched(page, demo_url, demo_requests[first:])
     page.fill("#sentences", "\n".join(sentences))
     page.click("#compare")
     page.wait_for_selector("#status[data-state=done], #status[data-state=error]",
@@ -35,28 +38,32 @@ def test_similarity_page(demo_page, demo_url, repo, site_tools, screenshot):
     for i, j, text in cells:
         assert abs(float(text) - want[i][j]) <= 0.0051, (i, j, text)
     screenshot(page, "similarity")
+    second_visit_downloads_no_weights(page.context, demo_url, demo_requests, site_tools,
+                                      out["result"]["similarity"])
 
 
-def test_second_visit_downloads_no_weights(demo_page, demo_url, demo_requests, site_tools):
-    """The weights go into the Cache API on the first visit: a second visit (same browser
+WEIGHTS = "models/all-MiniLM-L6-v2/model.safetensors"
+
+
+def check_weights_fetched(page, demo_url, requests):
+    """A first visit: the worker downloaded the weights (the server and the 127.0.0.1-only
+    route both saw it), and the progress bar says so."""
+    assert "/" + WEIGHTS in requests, requests
+    assert demo_url + WEIGHTS in page.requested
+    assert page.locator(".bar[data-stage=weights]").get_attribute("data-cached") == "false"
+
+
+def second_visit_downloads_no_weights(context, demo_url, demo_requests, site_tools, sim):
+    """The weights went into the Cache API on the first visit: a second visit (same browser
     profile) asks the server for no file of models/, and says so on its progress bar."""
-    weights = "models/all-MiniLM-L6-v2/model.safetensors"
-    first = len(demo_requests)
-    out = site_tools.run_page(demo_page, demo_url, "similarity.html", timeout_s=300)
-    assert out["status"] == "done", out["error"]
-    fetched = [p for p in demo_requests[first:] if p.startswith("/models/")]
-    assert "/" + weights in fetched, fetched           # the worker fetched them the first time
-    assert demo_url + weights in demo_page.requested   # (and the route saw the worker's request)
-    bar = demo_page.locator(".bar[data-stage=weights]")
-    assert bar.get_attribute("data-cached") == "false"
-
-    again = demo_page.context.new_page()
+    again = context.new_page()
     second = len(demo_requests)
-    out2 = site_tools.run_page(again, demo_url, "similarity.html", timeout_s=300)
-    assert out2["status"] == "done", out2["error"]
+    out = site_tools.run_page(again, demo_url, "similarity.html", timeout_s=300)
+    assert out["status"] == "done", out["error"]
     assert [p for p in demo_requests[second:] if p.startswith("/models/")] == []
-    assert out2["result"]["similarity"] == out["result"]["similarity"]
+    assert out["result"]["similarity"] == sim
     bar = again.locator(".bar[data-stage=weights]")
     assert bar.get_attribute("data-cached") == "true"
     assert "from this browser's cache" in bar.text_content()
     assert int(bar.get_attribute("data-total")) > 80e6       # all of MiniLM's files
+
