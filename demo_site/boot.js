@@ -3,6 +3,15 @@
 export { loadWebtensor } from "./runtime.js";
 
 export const $ = (id) => document.getElementById(id);
+
+// The site's pages, for every page's <nav id="nav">.
+const PAGES = [["index.html", "webtensor"], ["chat.html", "chat"], ["similarity.html", "similarity"],
+  ["digits.html", "digits"], ["bench.html", "benchmark"], ["models.html", "models"]];
+$("nav")?.replaceChildren(...PAGES.map(([href, text]) => {
+  const a = document.createElement("a");
+  Object.assign(a, { href: `./${href}`, textContent: text });
+  return a;
+}));
 export const fmtMs = (t) => `${t.toFixed(t < 10 ? 2 : 0)} ms`;
 const fmtMB = (n) => `${(n / 1e6).toFixed(n < 1e7 ? 1 : 0)} MB`;
 
