@@ -64,7 +64,7 @@ async function main() {
     $("result-json").textContent = JSON.stringify(result);
     $("send").disabled = $("prompt").disabled = false;
     $("prompt").value = "";
-    setStatus("done", `done (${turns.length} ${turns.length === 1 ? "reply" : "replies"})`);
+    setStatus("done");
   }
   $("form").addEventListener("submit", (e) => {
     e.preventDefault();

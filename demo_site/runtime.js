@@ -74,7 +74,8 @@ export async function loadWeights(path, onProgress = () => {}) {
   if (!meta) throw new Error(`${path} is not a file of this site's models/ folder`);
   const url = new URL(path, BASE);
   const key = `${url.href}?sha256=${meta.sha256}`;
-  const cache = globalThis.caches ? await caches.open(WEIGHTS_CACHE) : null;
+  // no Cache API (some private modes refuse it): download every time
+  const cache = globalThis.caches ? await caches.open(WEIGHTS_CACHE).catch(() => null) : null;
   const hit = cache && await cache.match(key);
   if (hit) {
     const bytes = new Uint8Array(await hit.arrayBuffer());
@@ -95,10 +96,14 @@ export async function loadWeights(path, onProgress = () => {}) {
   }
   if (done !== meta.bytes) throw new Error(`${path}: got ${done} bytes, expected ${meta.bytes}`);
   if (cache) {
-    for (const old of await cache.keys()) {   // an older version of this file
-      if (old.url.split("?")[0] === url.href) await cache.delete(old);
+    try {
+      for (const old of await cache.keys()) {   // an older version of this file
+        if (old.url.split("?")[0] === url.href) await cache.delete(old);
+      }
+      await cache.put(key, new Response(bytes, { headers: { "Content-Type": "application/octet-stream" } }));
+    } catch (err) {     // over the storage quota, say: next visit downloads it again
+      console.warn(`webtensor demo: ${path} not cached: ${err}`);
     }
-    await cache.put(key, new Response(bytes, { headers: { "Content-Type": "application/octet-stream" } }));
   }
   return bytes;
 }
