@@ -229,7 +229,7 @@ def demo_page(browser):
     context.route("**/*", route)
     context.add_init_script(_CSP_WATCH)
     page = context.new_page()
-    page.requested = requested
+    page.requested, page.foreign = requested, foreign
     yield page
     violations = [] if page.is_closed() else page.evaluate("window.__cspViolations")
     context.close()

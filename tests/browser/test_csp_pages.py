@@ -57,12 +57,14 @@ _BAD_PAGE = """<!doctype html><title>csp probe</title><span id="status">loading<
 <script type="module" src="./ok.js"></script>"""
 _OK_JS = """const s = document.getElementById("status");
 try { eval("1 + 1"); s.dataset.eval = "ran"; } catch (e) { s.dataset.eval = e.name; }
+await fetch("http://10.255.255.1/weights.bin").catch(() => {});
 s.dataset.state = "done";"""
 
 
 def test_policy_is_enforced(tmp_path, site_tools, demo_page):
     """The same server and fixture on a page that breaks the policy: its inline script and its
-    eval are refused, and demo_page records the violations (so it would fail a demo page)."""
+    eval are refused, and demo_page records the violations and a request off 127.0.0.1 (so
+    it would fail a demo page that did either)."""
     (tmp_path / "index.html").write_text(_BAD_PAGE)
     (tmp_path / "ok.js").write_text(_OK_JS)
     server, url = site_tools.start_server(tmp_path, headers=site_tools.DEMO_HEADERS)
@@ -74,6 +76,8 @@ def test_policy_is_enforced(tmp_path, site_tools, demo_page):
         violations = demo_page.evaluate("window.__cspViolations")
         assert any(v.startswith("script-src-elem: inline") for v in violations), violations
         assert any(v.startswith("script-src: eval") for v in violations), violations
+        assert demo_page.foreign == ["http://10.255.255.1/weights.bin"]
         demo_page.evaluate("window.__cspViolations.length = 0")   # the probe's are expected
+        demo_page.foreign.clear()
     finally:
         server.shutdown()
