@@ -40,20 +40,11 @@ function draw(rows) {
         text: fmt(x.ms) + (x.gflops ? `, ${x.gflops.toPrecision(3)} GFLOP/s` : "")
           + (x.tokens_per_s ? `, ${x.tokens_per_s.toFixed(1)} tokens/s` : "")
           + (ref && x !== ref ? `, ${Math.round(ref.ms / x.ms)}× pure Python` : "")
-          + (x.rel_diff !== undefined ? ` (same result: ${x.rel_diff.toExponential(0)})` : ""),
+          + (x.rel_diff !== undefined ? ` (matches it to ${x.rel_diff.toExponential(0)})` : ""),
       })),
     };
   });
   logBars($("chart"), chart);
-  $("table").replaceChildren(...chart.flatMap((g) => g.rows.map((x) => {
-    const tr = document.createElement("tr");
-    for (const t of [g.name, x.label, x.text]) {
-      const td = document.createElement(t === g.name ? "th" : "td");
-      td.textContent = t;
-      tr.append(td);
-    }
-    return tr;
-  })));
 }
 
 async function main() {
