@@ -5,19 +5,25 @@ import { startPython } from "./host.js";
 const REFERENCE = "pure Python";
 
 // One worker per kernel build (the build is picked at import); the pure-Python reference
-// backend runs in the SIMD128 worker, WebGPU in a worker of its own.
+// backend runs in the SIMD128 worker, WebGPU in a worker of its own. ?webgpu=no leaves WebGPU
+// out, ?webgpu=only runs it alone; ?only=sgemm,minilm,smollm2 picks workloads.
+const params = new URLSearchParams(location.search);
+const only = params.get("only")?.split(",") ?? null;
+
 async function workers() {
-  const simd = { env: { WEBTENSOR_WASM_ISA: "simd128" }, device: "cpu",
-                 configs: [{ label: REFERENCE, backend: "reference" }, { label: "WASM SIMD128", backend: "wasm" }] };
-  const list = [simd];
-  const skipped = [];
-  if (wasmFeatures().relaxed_simd) {
-    list.push({ env: { WEBTENSOR_WASM_ISA: "relaxedsimd" }, device: "cpu",
-                configs: [{ label: "WASM relaxed SIMD", backend: "wasm" }] });
-  } else skipped.push("relaxed SIMD (this browser lacks it)");
-  const off = new URLSearchParams(location.search).get("webgpu") === "no";
-  const adapter = !off && await navigator.gpu?.requestAdapter().catch(() => null);
-  if (off) skipped.push("WebGPU (turned off by ?webgpu=no)");
+  const list = [], skipped = [];
+  const gpu = params.get("webgpu");
+  if (gpu !== "only") {
+    list.push({ env: { WEBTENSOR_WASM_ISA: "simd128" }, device: "cpu",
+                configs: [{ label: REFERENCE, backend: "reference" },
+                          { label: "WASM SIMD128", backend: "wasm" }] });
+    if (wasmFeatures().relaxed_simd) {
+      list.push({ env: { WEBTENSOR_WASM_ISA: "relaxedsimd" }, device: "cpu",
+                  configs: [{ label: "WASM relaxed SIMD", backend: "wasm" }] });
+    } else skipped.push("relaxed SIMD (this browser lacks it)");
+  }
+  const adapter = gpu !== "no" && await navigator.gpu?.requestAdapter().catch(() => null);
+  if (gpu === "no") skipped.push("WebGPU (turned off by ?webgpu=no)");
   else if (adapter) list.push({ env: {}, device: "webgpu", configs: [{ label: "WebGPU", backend: "wasm" }] });
   else skipped.push("WebGPU (no adapter in this browser)");
   return { list, skipped };
@@ -63,7 +69,7 @@ async function main() {
     const py = await startPython({ script: "bench.py", env: w.env, onProgress,
                                    onEvent: (kind, row) => { if (kind === "row") { rows.push(row); show(); } } });
     try {
-      await py.call("run", { device: w.device, configs: w.configs });
+      await py.call("run", { device: w.device, configs: w.configs, only });
       infos.push(py.info);
     } finally {
       py.stop();

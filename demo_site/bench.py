@@ -84,12 +84,14 @@ async def minilm(device, measure):
 
 
 async def run(args):
-    """args: {"device": "cpu" | "webgpu", "configs": [{"label", "backend"}...]} -> the rows,
+    """args: {"device": "cpu" | "webgpu", "configs": [{"label", "backend"}...], "only": a list
+    of "sgemm", "minilm", "smollm2" or null for all} -> the rows,
     workload by workload, each measured with every config's CPU backend; a row says how far
     its result is from the reference backend's (rel_diff) where that ran in this worker, and
     its output's sum (checksum) or the tokens it decoded (ids)."""
     a = json.loads(args)
     device, configs = a["device"], a["configs"]
+    only = set(a.get("only") or ("sgemm", "minilm", "smollm2"))
     if device == "webgpu":
         await torch.webgpu.init()
     rows = []
@@ -117,16 +119,20 @@ async def run(args):
             rows.append(row)
             emit("row", **row)
 
-    # 1. sgemm
-    torch.manual_seed(0)
-    x, y = (torch.randn(SGEMM_N, SGEMM_N).to(device) for _ in range(2))
-    await measure(f"sgemm {SGEMM_N}×{SGEMM_N}×{SGEMM_N}", lambda: timed(lambda: x @ y),
-                  gflops=2 * SGEMM_N ** 3 / 1e9)
+    if "sgemm" in only:
+        torch.manual_seed(0)
+        x, y = (torch.randn(SGEMM_N, SGEMM_N).to(device) for _ in range(2))
+        await measure(f"sgemm {SGEMM_N}×{SGEMM_N}×{SGEMM_N}", lambda: timed(lambda: x @ y),
+                      gflops=2 * SGEMM_N ** 3 / 1e9)
+    if "minilm" in only:
+        await minilm(device, measure)
+    if "smollm2" in only:
+        await smollm2(device, measure)
+    return json.dumps({"rows": rows, "device": device})
 
-    # 2. all-MiniLM-L6-v2 (loading is not measured)
-    await minilm(device, measure)
 
-    # 3. SmolLM2-135M-Instruct, its quantised weights (Q4_1/Q8_0 blocks)
+async def smollm2(device, measure):
+    """SmolLM2-135M-Instruct's rows, from its quantised weights (Q4_1/Q8_0 blocks)."""
     llm, gf = smollm2_gguf.load(await weights(GGUF), quantized=True)
     llm.to(device)
     prompt = generate.apply_chat_template(smollm2_gguf.chat_template(gf), [
@@ -148,4 +154,3 @@ async def run(args):
     with torch.no_grad():
         await measure("SmolLM2: one decoder layer (float32), one token",
                       lambda: timed(lambda: smol(tok, llm.make_cache())))
-    return json.dumps({"rows": rows, "device": device})

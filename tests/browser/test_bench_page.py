@@ -38,3 +38,23 @@ def test_bench_page(demo_page, demo_url, repo, site_tools, screenshot):
     bars = page.eval_on_selector_all("#chart g.bench-bar", "gs => gs.length")
     assert bars == len(r["rows"])
     screenshot(page, "bench")
+
+
+def test_bench_page_on_webgpu(webgpu_browser, demo_url, site_tools):
+    """The page's WebGPU worker (SwiftShader here; sgemm only: the models would take minutes on
+    a software adapter): the product it timed is the one webtensor computes on CPython from
+    the same seed (manual_seed gives the same numbers everywhere)."""
+    import webtensor as wt
+    page = webgpu_browser.new_page()
+    try:
+        out = site_tools.run_page(page, demo_url, "bench.html?webgpu=only&only=sgemm",
+                                  timeout_s=300)
+        assert out["status"] == "done", f"{out['status']}\n{out['error']}"
+        (row,) = out["result"]["rows"]
+        assert row["config"] == "WebGPU" and row["workload"] == "sgemm 64×64×64", row
+        wt.manual_seed(0)
+        x, y = wt.randn(64, 64), wt.randn(64, 64)
+        want = (x @ y).double().sum().item()
+        assert abs(row["checksum"] - want) <= 1e-4 * abs(want) + 1e-3, (row["checksum"], want)
+    finally:
+        page.close()
