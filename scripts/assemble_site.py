@@ -8,6 +8,11 @@
     pyscript/                                   @pyscript/core's dist (npm), for pyscript.html
     wheels/webtensor-<v>-py3-none-any.whl
     wheels/manifest.json                        {"webtensor": {"file", "version", "sha256"}}
+    site.json                                   sizes for the progress bars, sha256 for the
+                                                weights cache: {"pyodide": {file: bytes},
+                                                "models": {"models/...": {"bytes", "sha256"}}}
+    webgpu_bridge/bridge.mjs                    the wheel's WebGPU bridge, imported by the pages
+                                                themselves (a strict CSP refuses blob: scripts)
 
 Prerequisites: scripts/make_test_dist.py (the dists) and `python -m build --wheel` (dist/).
 Usage: python scripts/assemble_site.py [--out DIR] [--dist runtime|test|PATH] [--wheel PATH]
@@ -78,7 +83,9 @@ def assemble(out: Path = BUILD_SITE, dist: Path | str = "runtime", wheel: Path |
     manifest = {"webtensor": {"file": wheel.name, "version": wheel.name.split("-")[1],
                               "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest()}}
     (out / "wheels" / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-    write_files(out, {**model_files(), **(extra or {})})
+    bridge = ROOT / "pyodide_pkg" / "webtensor" / "webgpu_bridge" / "bridge.mjs"
+    write_files(out, {**model_files(), "webgpu_bridge/bridge.mjs": bridge, **(extra or {})})
+    (out / "site.json").write_text(json.dumps(site_sizes(out), indent=1) + "\n")
     return out
 
 
@@ -95,6 +102,27 @@ def write_files(out: Path, files: dict[str, Path | bytes | str]):
                 shutil.copy2(content, dest)
         else:
             dest.write_bytes(content.encode() if isinstance(content, str) else content)
+
+
+PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
+                "pyodide-lock.json")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def site_sizes(out: Path) -> dict:
+    """What the pages' progress bars and weights cache need (see the module docstring)."""
+    models = {p.relative_to(out).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
+              for p in sorted((out / "models").rglob("*")) if p.is_file()}
+    return {"pyodide": {f: (out / "pyodide" / f).stat().st_size for f in PYODIDE_CORE
+                        if (out / "pyodide" / f).exists()},
+            "models": models}
 
 
 def main(argv=None) -> int:

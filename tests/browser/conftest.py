@@ -102,20 +102,27 @@ def webgpu_browser(playwright_session):
     b.close()
 
 
-def _site(tmp_path_factory, name, dist, wheel, extra=None):
+def _site(tmp_path_factory, name, dist, wheel, extra=None, **serve_options):
     if not (assemble_site.DISTS[dist] / "pyodide-lock.json").exists():
         missing(f"no {assemble_site.DISTS[dist].relative_to(REPO)} "
                 "(run `python scripts/make_test_dist.py`)")
     root = assemble_site.assemble(tmp_path_factory.mktemp(name) / "site", dist, wheel, extra)
-    server, url = serve.start_server(root)
+    server, url = serve.start_server(root, **serve_options)
     return server, url
 
 
 @pytest.fixture(scope="session")
-def demo_url(tmp_path_factory, webtensor_wheel):
-    """The demo site exactly as scripts/demo serves it (runtime dist, models/ included), on a
-    free port."""
-    server, url = _site(tmp_path_factory, "quickstart", "runtime", webtensor_wheel)
+def demo_requests() -> list:
+    """The paths the demo_url server has been asked for, in order."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory, webtensor_wheel, demo_requests):
+    """The demo site exactly as scripts/demo serves it (runtime dist, models/ included, the
+    strict Content-Security-Policy), on a free port."""
+    server, url = _site(tmp_path_factory, "quickstart", "runtime", webtensor_wheel,
+                        headers=serve.DEMO_HEADERS, requests=demo_requests)
     yield url
     server.shutdown()
 
@@ -220,13 +227,52 @@ def recording_context(browser):
     rc.context.close()
 
 
-def screenshot(page, name):
-    """Save a page's screenshot as .cache/screenshots/<name>.png (for people to look at)."""
-    shots = REPO / ".cache" / "screenshots"
-    shots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+@pytest.fixture(scope="session")
+def save_screenshot(screenshot):
+    return screenshot
+
+
+SCREENSHOTS = REPO / "build" / "screenshots"     # gitignored: for people to look at
 
 
 @pytest.fixture(scope="session")
-def save_screenshot():
-    return screenshot
+def screenshot():
+    """screenshot(page, name): the whole page as build/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    return take
+
+
+# Recorded on every demo page before its own scripts run (an init script: not subject to the
+# page's CSP): Content-Security-Policy violations the page reports.
+_CSP_WATCH = """window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(
+  `${e.violatedDirective}: ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`));"""
+
+
+@pytest.fixture
+def demo_page(browser):
+    """A page in a fresh context of `browser` that may only reach 127.0.0.1: any other request
+    (the page's or its workers') is aborted and fails the test, as does a CSP violation."""
+    context = browser.new_context()
+    requested, foreign = [], []
+
+    def route(r):
+        requested.append(r.request.url)
+        host = urllib.parse.urlsplit(r.request.url).hostname
+        if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
+            r.continue_()
+        else:
+            foreign.append(r.request.url)
+            r.abort()
+    context.route("**/*", route)
+    context.add_init_script(_CSP_WATCH)
+    page = context.new_page()
+    page.requested, page.foreign = requested, foreign
+    yield page
+    violations = [] if page.is_closed() else page.evaluate("window.__cspViolations")
+    context.close()
+    assert not foreign, f"requests that left 127.0.0.1: {foreign}"
+    assert not violations, f"Content-Security-Policy violations: {violations}"

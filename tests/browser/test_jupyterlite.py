@@ -3,7 +3,7 @@ notebook of notebooks/ opened in one JupyterLab page (the notebooks share one Py
 all its cells run, webtensor installed by the notebook's own cell (`%pip install webtensor`
 through piplite, or `await micropip.install("webtensor")` from the site's Pyodide lock), its
 outputs checked against numpy, webtensor on CPython and the golden files, and no request
-leaving 127.0.0.1. A screenshot of each run notebook goes to .cache/screenshots/."""
+leaving 127.0.0.1. A screenshot of each run notebook goes to build/screenshots/."""
 import json
 import time
 
