@@ -39,6 +39,9 @@ WEBGPU_ARGS = ["--enable-unsafe-webgpu"]      # WebGPU in headless Chromium (--h
 # What the demo pages must work under (and do: tests/browser/test_csp_pages.py).
 CSP = "script-src 'self' 'wasm-unsafe-eval'"
 DEMO_HEADERS = {"Content-Security-Policy": CSP}
+# ... except PyScript's page (demo_site/pyscript.html) and its runtime: PyScript evaluates
+# strings as JavaScript, which that policy refuses (webtensor itself needs no eval).
+NO_CSP = ("/pyscript.html", "/pyscript/")
 MIME = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
     ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
@@ -56,8 +59,10 @@ class Handler(SimpleHTTPRequestHandler):
 
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")
+        exempt = self.path.split("?")[0].startswith(NO_CSP)
         for k, v in self.extra_headers.items():
-            self.send_header(k, v)
+            if not (exempt and k == "Content-Security-Policy"):
+                self.send_header(k, v)
         super().end_headers()
 
     def log_request(self, code="-", size="-"):

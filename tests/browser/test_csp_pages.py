@@ -17,6 +17,8 @@ def test_header_on_every_response(demo_url, site_tools):
     for name in DEMO_FILES + ["pyodide/pyodide.mjs", "site.json"]:
         with urllib.request.urlopen(demo_url + name) as r:
             assert r.headers["Content-Security-Policy"] == site_tools.CSP, name
+    with urllib.request.urlopen(demo_url + "pyscript.html") as r:    # serve.NO_CSP: PyScript
+        assert r.headers["Content-Security-Policy"] is None            # evaluates strings
 
 
 class _Scripts(HTMLParser):
