@@ -4,7 +4,11 @@
 - digits_init.pt: initial weights of the digits CNN (torch.manual_seed(0), torch's init),
 - digits.json: the train split of scripts/train_digits_cnn.py (its test split is
   tests/golden/models/digits.json) and torch's loss for the first STEPS steps of
-  examples/train_digits.py, plus torch's test accuracy after the full default run.
+  examples/train_digits.py, plus torch's test accuracy after the full default run,
+- char_corpus.txt: CORPUS_CHARS characters (ASCII) of the Python language reference
+  (pydoc_data.topics, PSF licence) for examples/train_char_gpt.py,
+- char_gpt.json: torch's loss at every step of examples/train_char_gpt.py's default run and
+  the text it samples.
 
 Usage: python scripts/make_golden_training.py
 """
@@ -18,6 +22,7 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "golden" / "training"
 STEPS = 50
+CORPUS_CHARS = 50_000
 
 
 def load(path, name):
@@ -48,11 +53,22 @@ def digits():
     (OUT / "digits.json").write_text(json.dumps(golden, separators=(",", ":")) + "\n")
 
 
+def char_gpt():
+    from pydoc_data.topics import topics
+    text = "".join("".join(c for c in topics[k] if c.isascii()) for k in sorted(topics))
+    (OUT / "char_corpus.txt").write_text(text[:CORPUS_CHARS])
+    ex = load(ROOT / "examples" / "train_char_gpt.py", "train_char_gpt")
+    losses, sample = ex.main([])
+    golden = {"losses": losses, "sample": sample, "version": torch.__version__}
+    (OUT / "char_gpt.json").write_text(json.dumps(golden, separators=(",", ":")) + "\n")
+
+
 def main():
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     OUT.mkdir(parents=True, exist_ok=True)
     digits()
+    char_gpt()
     for p in sorted(OUT.iterdir()):
         print(f"{p.relative_to(ROOT)}: {p.stat().st_size} bytes")
 
