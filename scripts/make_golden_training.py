@@ -8,7 +8,9 @@
 - char_corpus.txt: CORPUS_CHARS characters (ASCII) of the Python language reference
   (pydoc_data.topics, PSF licence) for examples/train_char_gpt.py,
 - char_gpt.json: torch's loss at every step of examples/train_char_gpt.py's default run and
-  the text it samples.
+  the text it samples,
+- minilm_head.json: torch's loss at every step of examples/finetune_minilm_head.py (the head on
+  sentence-transformers' all-MiniLM-L6-v2 embeddings) and its test accuracy.
 
 Usage: python scripts/make_golden_training.py
 """
@@ -63,12 +65,20 @@ def char_gpt():
     (OUT / "char_gpt.json").write_text(json.dumps(golden, separators=(",", ":")) + "\n")
 
 
+def minilm_head():
+    ex = load(ROOT / "examples" / "finetune_minilm_head.py", "finetune_minilm_head")
+    losses, acc = ex.main([])
+    golden = {"losses": losses, "test_accuracy": acc, "version": torch.__version__}
+    (OUT / "minilm_head.json").write_text(json.dumps(golden, separators=(",", ":")) + "\n")
+
+
 def main():
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
     OUT.mkdir(parents=True, exist_ok=True)
     digits()
     char_gpt()
+    minilm_head()
     for p in sorted(OUT.iterdir()):
         print(f"{p.relative_to(ROOT)}: {p.stat().st_size} bytes")
 

@@ -1,13 +1,16 @@
 """Run the training tier (tests/training/test_*.py: the examples/ training scripts under
 webtensor against torch's golden curves) inside Pyodide in Node. vs_torch/ (real torch) is
 not copied."""
+MODEL = ".cache/models/all-MiniLM-L6-v2"   # examples/finetune_minilm_head.py's encoder
 
 
 def test_training_in_pyodide_node(run_in_pyodide, repo, summary_counts, record_inner_suite,
-                                  training_files):
+                                  training_files, prerequisite_missing):
     tests = sorted((repo / "tests" / "training").glob("test_*.py"))
     assert tests, "tests/training has no tests"
-    copies = [*training_files, *(str(t.relative_to(repo)) for t in tests),
+    if not (repo / MODEL).is_dir():
+        prerequisite_missing(f"{MODEL} (scripts/test fetches the model weights)")
+    copies = [*training_files, MODEL, *(str(t.relative_to(repo)) for t in tests),
               "tests/conftest.py", "pyproject.toml"]
     args = [a for c in copies if (repo / c).exists() for a in ("--copy", c)]
     res = run_in_pyodide(*args, "--", "tests/training", "-ra")
