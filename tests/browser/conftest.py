@@ -127,10 +127,10 @@ def demo_url(tmp_path_factory, webtensor_wheel, demo_requests):
     server.shutdown()
 
 
-def _tests_zip() -> bytes:
+def _tests_zip(paths=PORTABLE_FILES) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for rel in PORTABLE_FILES:
+        for rel in paths:
             src = REPO / rel
             files = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file()
                                                        and not SKIP_DIRS & set(p.parts))
@@ -183,6 +183,24 @@ def _page_runner(browser, runner_url):
 def run_in_browser(browser, runner_url):
     """The page runner (_page_runner) in Chromium without WebGPU."""
     return _page_runner(browser, runner_url)
+
+
+@pytest.fixture(scope="session")
+def run_in_browser_with(browser, tmp_path_factory, webtensor_wheel):
+    """run_in_browser_with(name, files) -> the page runner (_page_runner) in Chromium without
+    WebGPU, on a site like runner_url's whose tests.zip holds `files` (repo-relative files and
+    folders) instead of the portable files."""
+    servers = []
+
+    def make(name, files):
+        extra = {"runner.html": REPO / "tests" / "browser" / "runner.html",
+                 "tests.zip": _tests_zip(files)}
+        server, url = _site(tmp_path_factory, name, "test", webtensor_wheel, extra)
+        servers.append(server)
+        return _page_runner(browser, url + "runner.html")
+    yield make
+    for server in servers:
+        server.shutdown()
 
 
 @pytest.fixture

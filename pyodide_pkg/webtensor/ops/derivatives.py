@@ -194,8 +194,9 @@ def _binary(args, kwargs):
 @derivative("where", (0,), (2, 3))
 def _where(args, kwargs):
     out, cond, a, b = args
+    # where(cond, g, 0), not masked_fill(~cond, 0): bool logical_not has no wasm kernel
     return "WhereBackward0", (a, b), (cond,), lambda grads, saved: (
-        grads[0].masked_fill(saved[0].logical_not(), 0), grads[0].masked_fill(saved[0], 0))
+        grads[0].where(saved[0], 0), grads[0].masked_fill(saved[0], 0))
 
 
 @derivative("clamp", (0,), (1,))
