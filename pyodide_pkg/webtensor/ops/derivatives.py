@@ -34,6 +34,7 @@ NON_DIFFERENTIABLE = {
     "dequantize": ((0,), "quantized weights are constants"),
     "dequantize_rows": ((0,), "quantized weights are constants"),
     "quantize": ((), "produces quantized blocks (no float output)"),
+    "adam_step": ((0, 2, 3, 4), "an optimizer update (runs under no_grad)"),
 }
 # The unary/binary/reduce ops whose outputs are never floating point (nothing to differentiate)
 NON_DIFFERENTIABLE_OPS = {
