@@ -26,25 +26,40 @@ def _bind(lib, name, sym, spec):
             for i, a in enumerate(args)])
         guards.verify(name, regions, snaps)
 
-    # A wrapper specialised to this signature (like namedtuple does): no per-call loops,
-    # since Python overhead adds directly to every small op.
-    # Storage.base is 0 unless the storage carries guards, so the plain path adds no base.
-    params = [f"a{i}" for i in range(len(spec))]
-    conv = [f"s{i}.address() + a{i}[1]" if i in ptrs else
-            f"_c_float(a{i})" if i in floats else f"a{i}" for i in range(len(spec))]
-    storages = "".join(f"    s{i} = a{i}[0]\n" for i in ptrs)
-    guard_test = " or ".join(f"s{i}.base" for i in ptrs) or "False"
-    src = (f"def {name}({', '.join(params)}):\n"
-           f"{storages}"
-           f"    if {guard_test}:\n"
-           f"        return _guarded(({', '.join(params)},))\n"
-           f"    _f({', '.join(conv)})\n")
-    ns = {"_f": f, "_guarded": guarded, "_c_float": ctypes.c_float}
-    exec(src, ns)  # noqa: S102 - source built above from the kernel table only
-    call = ns[name]
+    call = _maker(len(spec), tuple(ptrs), tuple(floats))(f, guarded, ctypes.c_float)
+    call.__name__ = call.__qualname__ = name
     call.__doc__ = f"{sym}({', '.join(n for _, n in spec)})"
     call.raw = f  # plain ints in (heap addresses for pointers): for the shortcuts
     return call
+
+
+_MAKERS = {}
+
+
+def _maker(n, ptrs, floats):
+    """A wrapper specialised to one argument pattern (like namedtuple does): no per-call
+    loops, since Python overhead adds directly to every small op. The ~150 kernels share ~25
+    patterns: each pattern's source is compiled once (compiling costs import time in Pyodide),
+    then closed over each kernel's function.
+    Storage.base is 0 unless the storage carries guards, so the plain path adds no base."""
+    key = (n, ptrs, floats)
+    if key not in _MAKERS:
+        params = [f"a{i}" for i in range(n)]
+        conv = [f"s{i}.address() + a{i}[1]" if i in ptrs else
+                f"_c_float(a{i})" if i in floats else f"a{i}" for i in range(n)]
+        storages = "".join(f"        s{i} = a{i}[0]\n" for i in ptrs)
+        guard_test = " or ".join(f"s{i}.base" for i in ptrs) or "False"
+        src = (f"def make(_f, _guarded, _c_float):\n"
+               f"    def kernel({', '.join(params)}):\n"
+               f"{storages}"
+               f"        if {guard_test}:\n"
+               f"            return _guarded(({', '.join(params)},))\n"
+               f"        _f({', '.join(conv)})\n"
+               f"    return kernel\n")
+        ns = {}
+        exec(src, ns)  # noqa: S102 - source built above from the kernel table only
+        _MAKERS[key] = ns["make"]
+    return _MAKERS[key]
 
 
 def _address(r):
