@@ -96,6 +96,7 @@ def register_device(name, storage_class, storage, read_bytes, from_bytes, read_b
         storage, from_bytes = _marking(storage), _marking(from_bytes)
     DEVICES[name] = entry = DeviceType(name, storage, read_bytes, from_bytes, read_bytes_async,
                                        graphs)
+    LAZY.pop(name, None)  # registered by importing its module some other way
     entry.device = storage_class.device = device(name)
     return entry.device
 

@@ -112,6 +112,16 @@ def test_webgpu_device_registers_when_first_named():
                    "webgpu)", "webgpu", True]
 
 
+def test_webgpu_device_registered_through_webtensor_webgpu_is_listed_once():
+    out = run("import json, webtensor\n"
+              "webtensor.webgpu.set_cpu_fallback(False)   # imports the webgpu backend\n"
+              "try:\n"
+              "    webtensor.device('nosuch')\n"
+              "except RuntimeError as e:\n"
+              "    print(json.dumps(str(e)))")
+    assert out.endswith("(registered: cpu, webgpu)")
+
+
 def test_install_as_torch_and_unsupported_names_in_a_fresh_process():
     out = run("import json, webtensor\n"
               "webtensor.install_as_torch(cuda='webgpu')\n"
