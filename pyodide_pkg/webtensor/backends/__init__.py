@@ -89,7 +89,10 @@ from .._dispatch import dispatch, provides  # noqa: F401  (the one dispatch, re-
 from . import reference as _reference
 
 _dispatch.register_backend("cpu", "reference", _reference.IMPL, fallback=True)
-from . import webgpu as _webgpu  # noqa: E402,F401  (device "webgpu"; touches no GPU until used)
+# device "webgpu": registered when first named (torch.device("webgpu"), .to("webgpu"),
+# webtensor.webgpu); importing it touches no GPU but costs start-up time
+from .. import _device  # noqa: E402
+_device.LAZY["webgpu"] = __name__ + ".webgpu"
 
 
 def set_backend(name, device="cpu"):

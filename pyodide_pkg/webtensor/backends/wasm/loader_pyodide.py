@@ -36,25 +36,41 @@ def _bind(lib, name, sym, spec):
         if guarded:
             guards.verify(name, regions, snaps)
 
-    # A wrapper specialised to this signature (like namedtuple does): no per-call loops,
-    # since Python overhead adds directly to every small op.
-    # Storage.base is 0 unless the storage carries guards, so the plain path adds no base.
-    params = [f"a{i}" for i in range(len(spec))]
-    conv = [f"s{i}.address() + a{i}[1]" if i in ptrs else
-            f"_c_float(a{i})" if i in floats else f"a{i}" for i in range(len(spec))]
-    storages = "".join(f"    s{i} = a{i}[0]\n" for i in ptrs)
-    guard_test = "".join(f" or s{i}.base" for i in ptrs)
-    src = (f"def {name}({', '.join(params)}):\n"
-           f"{storages}"
-           f"    if _g[0]{guard_test}:\n"
-           f"        return _checked(({', '.join(params)},))\n"
-           f"    _f({', '.join(conv)})\n")
-    ns = {"_f": f, "_checked": checked, "_c_float": ctypes.c_float, "_g": _guards}
-    exec(src, ns)  # noqa: S102 - source built above from the kernel table only
-    call = ns[name]
+    call = _maker(len(spec), tuple(ptrs), tuple(floats))(f, checked, ctypes.c_float, _guards)
+    call.__name__ = call.__qualname__ = name
     call.__doc__ = f"{sym}({', '.join(n for _, n in spec)})"
     call.raw = f  # plain ints in (heap addresses for pointers): for the shortcuts
     return call
+
+
+_MAKERS = {}
+
+
+def _maker(n, ptrs, floats):
+    """A wrapper specialised to one argument pattern (like namedtuple does): no per-call
+    loops, since Python overhead adds directly to every small op. The ~150 kernels share ~25
+    patterns: each pattern's source is compiled once (compiling costs import time in Pyodide),
+    then closed over each kernel's function.
+    Storage.base is 0 unless the storage carries guards, so the plain path adds no base; _g is
+    storage._guards (guard bytes on, or a CPU graph capturing: the checked path)."""
+    key = (n, ptrs, floats)
+    if key not in _MAKERS:
+        params = [f"a{i}" for i in range(n)]
+        conv = [f"s{i}.address() + a{i}[1]" if i in ptrs else
+                f"_c_float(a{i})" if i in floats else f"a{i}" for i in range(n)]
+        storages = "".join(f"        s{i} = a{i}[0]\n" for i in ptrs)
+        guard_test = "".join(f" or s{i}.base" for i in ptrs)
+        src = (f"def make(_f, _checked, _c_float, _g):\n"
+               f"    def kernel({', '.join(params)}):\n"
+               f"{storages}"
+               f"        if _g[0]{guard_test}:\n"
+               f"            return _checked(({', '.join(params)},))\n"
+               f"        _f({', '.join(conv)})\n"
+               f"    return kernel\n")
+        ns = {}
+        exec(src, ns)  # noqa: S102 - source built above from the kernel table only
+        _MAKERS[key] = ns["make"]
+    return _MAKERS[key]
 
 
 def _address(r):
