@@ -104,7 +104,7 @@ export function lineChart(parent, values, xMax, yLabel = "loss") {
   }
   s.append(el("text", { x: left + pw / 2, y: h - 6, "text-anchor": "middle" },
               `step (of ${xMax})`));
-  s.append(el("text", { x: left + 6, y: top + 12 }, yLabel));
+  s.append(el("text", { x: w - right, y: top + 14, "text-anchor": "end" }, yLabel));
   s.append(el("polyline", { class: "line", "data-points": values.length, fill: "none",
                             stroke: "#3b5bdb", "stroke-width": 2,
                             points: values.map((v, i) => `${x(i + 1)},${y(v)}`).join(" ") }));
