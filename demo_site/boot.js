@@ -6,7 +6,7 @@ export const $ = (id) => document.getElementById(id);
 
 // The site's pages, for every page's <nav id="nav">.
 const PAGES = [["index.html", "webtensor"], ["chat.html", "chat"], ["similarity.html", "similarity"],
-  ["digits.html", "digits"], ["bench.html", "benchmark"], ["models.html", "models"]];
+  ["digits.html", "digits"], ["train.html", "train"], ["bench.html", "benchmark"], ["models.html", "models"]];
 $("nav")?.replaceChildren(...PAGES.map(([href, text]) => {
   const a = document.createElement("a");
   Object.assign(a, { href: `./${href}`, textContent: text });

@@ -1,6 +1,6 @@
 // The demo's charts, in plain SVG made with DOM calls: no charting library to ship, version,
 // audit or keep off a CDN, and nothing that needs eval or inline script (the pages run under
-// a strict Content-Security-Policy). Three small charts are all the demo needs.
+// a strict Content-Security-Policy). Four small charts are all the demo needs.
 const NS = "http://www.w3.org/2000/svg";
 
 function el(name, attrs = {}, text) {
@@ -88,4 +88,24 @@ export function logBars(parent, groups) {
     }
     y += gap;
   }
+}
+
+// A line over steps 1..xMax (a training loss curve), y from 0 to the largest value, with a few
+// gridlines; the polyline holds one point per value (data-points, for tests).
+export function lineChart(parent, values, xMax, yLabel = "loss") {
+  const w = 560, h = 220, left = 44, top = 10, bottom = 28, right = 12;
+  const s = svg(parent, w, h);
+  const yMax = Math.max(...values, 1e-9) * 1.05, pw = w - left - right, ph = h - top - bottom;
+  const x = (i) => left + (pw * i) / Math.max(xMax, 1), y = (v) => top + ph * (1 - v / yMax);
+  for (let k = 0; k <= 4; k++) {
+    const v = (yMax * k) / 4;
+    s.append(el("line", { x1: left, x2: w - right, y1: y(v), y2: y(v), stroke: "#dde2e8" }));
+    s.append(el("text", { x: left - 6, y: y(v) + 4, "text-anchor": "end" }, v.toFixed(2)));
+  }
+  s.append(el("text", { x: left + pw / 2, y: h - 6, "text-anchor": "middle" },
+              `step (of ${xMax})`));
+  s.append(el("text", { x: w - right, y: top + 14, "text-anchor": "end" }, yLabel));
+  s.append(el("polyline", { class: "line", "data-points": values.length, fill: "none",
+                            stroke: "#3b5bdb", "stroke-width": 2,
+                            points: values.map((v, i) => `${x(i + 1)},${y(v)}`).join(" ") }));
 }

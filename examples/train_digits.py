@@ -64,8 +64,11 @@ def build(mod, total_steps):
     return model, opt, sched
 
 
-def train(mod, model, opt, sched, x_train, y_train, epochs, max_steps=None, log=None):
-    """Adam on cross-entropy, cosine learning rate per step; returns every step's loss."""
+def train(mod, model, opt, sched, x_train, y_train, epochs, max_steps=None, log=None,
+          on_step=None, on_epoch=None):
+    """Adam on cross-entropy, cosine learning rate per step; returns every step's loss.
+    on_step(step, loss) / on_epoch(epoch) are called after each step / epoch (the demo page's
+    live plot)."""
     images = mod.to_images(x_train)
     losses = []
     model.train()
@@ -80,6 +83,11 @@ def train(mod, model, opt, sched, x_train, y_train, epochs, max_steps=None, log=
             opt.step()
             sched.step()
             losses.append(loss.item())
+            if on_step:
+                on_step(len(losses), losses[-1])
+        if on_epoch:
+            on_epoch(epoch + 1)
+            model.train()           # on_epoch may have evaluated the model
         if log:
             log(f"epoch {epoch + 1:3d}  loss {losses[-1]:.4f}")
     return losses

