@@ -143,7 +143,7 @@ def _cast(dtype_name, v):
 
 def uniform(s, n, dtype_name, lo, hi):
     """uniform_real_distribution: x * (to - from) + from with one rounding (GCC contracts it
-    to an fma) in double after casting from/to to the dtype, then cast. float16/bfloat16
+    to an fma) in double, from/to (and to - from) in the dtype, then cast. float16/bfloat16
     compute it in float32 on float32 uniforms and give `from` where the value rounds up to
     `to`."""
     xs = s.uniform(n, DIGITS[dtype_name])
@@ -154,7 +154,7 @@ def uniform(s, n, dtype_name, lo, hi):
         vals = [_cast(dtype_name, fma32(x, rng, lo32)) for x in xs]
         return [bottom if v == top else v for v in vals]
     lo, hi = _cast(dtype_name, lo), _cast(dtype_name, hi)
-    rng = hi - lo
+    rng = _cast(dtype_name, hi - lo)
     out = xs if (rng == 1.0 and lo == 0.0) else [fma(x, rng, lo) for x in xs]
     return [f32(v) for v in out] if dtype_name == "float32" else out
 
