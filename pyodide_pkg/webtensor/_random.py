@@ -46,6 +46,14 @@ def seed_state(buf, seed):
     _MT.pack_into(buf, _OFF_MT, *mt)
 
 
+def check_state(buf):
+    """Raise like torch for a state whose engine position is impossible."""
+    left, = struct.unpack_from("<i", buf, _OFF_LEFT)
+    nxt, = struct.unpack_from("<Q", buf, _OFF_NEXT)
+    if not 1 <= left <= N or nxt > N:
+        raise RuntimeError("Invalid mt19937 state")
+
+
 def initial_seed(buf):
     return struct.unpack_from("<Q", buf, 0)[0]
 
@@ -60,8 +68,6 @@ class Stream:
     def __enter__(self):
         left, = struct.unpack_from("<i", self.buf, _OFF_LEFT)
         nxt, = struct.unpack_from("<Q", self.buf, _OFF_NEXT)
-        if not 1 <= left <= N or (left != 1 and nxt != N + 1 - left):
-            raise RuntimeError("Invalid mt19937 state")
         words = _MT.unpack_from(self.buf, _OFF_MT)
         _ENGINE.setstate((3, tuple(w & 0xFFFFFFFF for w in words) + (N if left == 1 else nxt,),
                           None))
@@ -117,7 +123,7 @@ class Stream:
 
 
 # ---- the "random" primitive's reference: fill a contiguous buffer ----------------------------
-def fill(values_out, n, dtype_name, buf, dist, a, b):
+def fill(n, dtype_name, buf, dist, a, b=0.0):
     """The values torch writes into a contiguous tensor of n elements of dtype `dtype_name`:
     dist "uniform" (a = from, b = to), "normal" (a = mean, b = std), "bernoulli" (a = p)."""
     with Stream(buf) as s:
@@ -130,7 +136,7 @@ def fill(values_out, n, dtype_name, buf, dist, a, b):
     raise ValueError(f"unknown distribution {dist!r}")
 
 
-def _cast(dtype_name, v):
+def cast(dtype_name, v):
     """v rounded to the dtype's precision (as a Python float)."""
     if dtype_name == "float32":
         return f32(v)
@@ -150,11 +156,11 @@ def uniform(s, n, dtype_name, lo, hi):
     if dtype_name not in ("float32", "float64"):
         lo32, hi32 = f32(lo), f32(hi)
         rng = f32(hi32 - lo32)
-        top, bottom = _cast(dtype_name, hi), _cast(dtype_name, lo)
-        vals = [_cast(dtype_name, fma32(x, rng, lo32)) for x in xs]
+        top, bottom = cast(dtype_name, hi), cast(dtype_name, lo)
+        vals = [cast(dtype_name, fma32(x, rng, lo32)) for x in xs]
         return [bottom if v == top else v for v in vals]
-    lo, hi = _cast(dtype_name, lo), _cast(dtype_name, hi)
-    rng = _cast(dtype_name, hi - lo)
+    lo, hi = cast(dtype_name, lo), cast(dtype_name, hi)
+    rng = cast(dtype_name, hi - lo)
     out = xs if (rng == 1.0 and lo == 0.0) else [fma(x, rng, lo) for x in xs]
     return [f32(v) for v in out] if dtype_name == "float32" else out
 
@@ -166,7 +172,7 @@ def normal(s, n, dtype_name, mean, std):
     log/sincos (the AVX2 build, also used on AVX-512 machines); smaller tensors take
     normal_distribution<double> per element."""
     if n < 16:
-        return [_cast(dtype_name, fma(s.normal_double(), std, mean)) for _ in range(n)]
+        return [cast(dtype_name, fma(s.normal_double(), std, mean)) for _ in range(n)]
     if dtype_name == "float32":
         mean, std = f32(mean), f32(std)
         data = [f32(x) for x in s.uniform(n, 24)]

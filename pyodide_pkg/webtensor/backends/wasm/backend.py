@@ -15,6 +15,7 @@ and shortcuts the same way, `family.bind(ctx) -> (impl, shortcuts)`:
   gather       where, index_select
   convert      copy (strided, into views, dtype conversion), fill
   quant        quantised-weight primitives
+  random       the random fills (torch's CPU generator)
 
 Each primitive either computes the whole result with kernels or returns NotImplemented before
 writing anything (the reference backend then runs it); each shortcut returns None to decline.
@@ -45,11 +46,12 @@ IMPL, SHORTCUTS = {}, {}
 _copier = _converter = ctx = None
 if K is not None:
     from . import (attention, common, conv, convert, elementwise, gather, matmul, norm, quant,
-                   reduce)
+                   random, reduce)
     _copier = Copier(K)
     _converter = convert.make(K, _copier)
     ctx = common.Ctx(K, _copier, _converter)
-    for _family in (elementwise, reduce, matmul, attention, norm, conv, gather, convert, quant):
+    for _family in (elementwise, reduce, matmul, attention, norm, conv, gather, convert, quant,
+                    random):
         _impl, _short = _family.bind(ctx)
         IMPL.update(_impl)
         SHORTCUTS.update(_short)
