@@ -169,7 +169,8 @@ def normal(s, n, dtype_name, mean, std):
     """normal_kernel: a contiguous tensor of >= 16 elements is filled with uniforms, then
     Box-Muller over blocks of 16 (the first 8 give the radii, the next 8 the angles), the last
     16 drawn again when n is not a multiple of 16; float32 takes avx_mathfun's vector
-    log/sincos (the AVX2 build, also used on AVX-512 machines); smaller tensors take
+    log/sincos (the AVX2 build, also used on AVX-512 machines), and so do float16/bfloat16
+    (uniforms drawn block by block, the float32 results cast); smaller tensors take
     normal_distribution<double> per element."""
     if n < 16:
         return [cast(dtype_name, fma(s.normal_double(), std, mean)) for _ in range(n)]
@@ -181,8 +182,14 @@ def normal(s, n, dtype_name, mean, std):
         if n % 16:
             data[n - 16:] = normal_fill16_f32([f32(x) for x in s.uniform(16, 24)], mean, std)
         return data
-    if dtype_name != "float64":
-        raise NotImplementedError(f"normal_ on {dtype_name} tensors of 16 or more elements")
+    if dtype_name != "float64":       # float16/bfloat16: float32 blocks drawn one by one
+        mean, std = f32(mean), f32(std)
+        data = [0.0] * n
+        for i in range(0, n - 15, 16):
+            data[i:i + 16] = normal_fill16_f32([f32(x) for x in s.uniform(16, 24)], mean, std)
+        if n % 16:
+            data[n - 16:] = normal_fill16_f32([f32(x) for x in s.uniform(16, 24)], mean, std)
+        return [cast(dtype_name, v) for v in data]
     data = s.uniform(n, 53)
     for i in range(0, n - 15, 16):
         data[i:i + 16] = _normal_fill16_f64(data[i:i + 16], mean, std)
