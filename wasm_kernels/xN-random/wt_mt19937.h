@@ -37,7 +37,7 @@ static inline uint32_t wt_mt_mix(uint32_t u, uint32_t v) {
   return (((u & 0x80000000u) | (v & 0x7fffffffu)) >> 1) ^ ((v & 1u) ? 0x9908b0dfu : 0u);
 }
 
-static void wt_mt_twist(wt_mt* g) {
+__attribute__((noinline)) static void wt_mt_twist(wt_mt* g) {
   uint32_t* p = g->mt;
   int j = 0;
   for (; j < WT_MT_N - WT_MT_M; j++) p[j] = p[j + WT_MT_M] ^ wt_mt_mix(p[j], p[j + 1]);
@@ -46,7 +46,7 @@ static void wt_mt_twist(wt_mt* g) {
 }
 
 /* The next n 32-bit draws (torch's generator->random()) into out. */
-static void wt_mt_draw(wt_mt* g, uint32_t* out, size_t n) {
+__attribute__((noinline)) static void wt_mt_draw(wt_mt* g, uint32_t* out, size_t n) {
   while (n) {
     if (g->left <= 1) {          /* the next draw twists first; then left counts down from 624 */
       wt_mt_twist(g);

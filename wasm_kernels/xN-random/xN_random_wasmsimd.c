@@ -45,7 +45,7 @@ static inline float fma32(float a, float b, float c) {
 }
 
 /* double fma (Boldo-Melquiond: exact product and sum, the small parts rounded to odd). */
-static inline double fma64(double a, double b, double c) {
+__attribute__((noinline)) static double fma64(double a, double b, double c) {
   const double split = 134217729.0;
   const double uh = a * b;
   double t = split * a;
@@ -114,7 +114,7 @@ WT_EXPORT void WT_SYM(f32_bernoulli)(size_t n, uint8_t* state, const double* par
 }
 
 /* ---- avx_mathfun.h's log256_ps and sincos256_ps, one lane at a time (branch-free) ---- */
-static float log_avx(float x) {
+__attribute__((noinline)) static float log_avx(float x) {
   const uint32_t b = bits32(x < 0x1p-126f ? 0x1p-126f : x);
   float e = (float)((int32_t)(b >> 23) - 127) + 1.0f;
   const float m0 = from32((b & ~0x7f800000u) | 0x3f000000u);    /* mantissa in [0.5, 1) */
@@ -137,7 +137,7 @@ static float log_avx(float x) {
   return fma32(e, 0.693359375f, m + p);
 }
 
-static void sincos_avx(float x, float* s, float* c) {   /* x >= 0 (angles 2 pi u) */
+__attribute__((noinline)) static void sincos_avx(float x, float* s, float* c) {   /* x >= 0 (angles 2 pi u) */
   const int32_t j = ((int32_t)(x * 1.27323954473516f) + 1) & ~1;
   const float y = (float)j;
   x = fma32(y, -0.78515625f, x);
@@ -157,7 +157,7 @@ static void sincos_avx(float x, float* s, float* c) {   /* x >= 0 (angles 2 pi u
   *c = from32(bits32(swap ? ys : yc) ^ cos_sign);
 }
 
-static void normal_fill16(float* d, float mean, float std) {
+__attribute__((noinline)) static void normal_fill16(float* d, float mean, float std) {
   for (int j = 0; j < 8; j++) {
     const float radius = __builtin_sqrtf(-2.0f * log_avx(1.0f - d[j]));
     float s, c;
