@@ -125,12 +125,15 @@ class Stream:
 # ---- the "random" primitive's reference: fill a contiguous buffer ----------------------------
 def fill(n, dtype_name, buf, dist, a, b=0.0):
     """The values torch writes into a contiguous tensor of n elements of dtype `dtype_name`:
-    dist "uniform" (a = from, b = to), "normal" (a = mean, b = std), "bernoulli" (a = p)."""
+    dist "uniform" (a = from, b = to), "normal" (a = mean, b = std; "normal_serial": torch's
+    per-element path, taken for non-contiguous tensors), "bernoulli" (a = p)."""
     with Stream(buf) as s:
         if dist == "uniform":
             return uniform(s, n, dtype_name, a, b)
         if dist == "normal":
             return normal(s, n, dtype_name, a, b)
+        if dist == "normal_serial":
+            return [cast(dtype_name, fma(s.normal_double(), b, a)) for _ in range(n)]
         if dist == "bernoulli":
             return [1.0 if u < a else 0.0 for u in s.uniform(n, 53)]
     raise ValueError(f"unknown distribution {dist!r}")
