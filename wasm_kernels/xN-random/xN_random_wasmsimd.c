@@ -167,6 +167,101 @@ __attribute__((noinline)) static void normal_fill16(float* d, float mean, float 
   }
 }
 
+
+/* ---- the same block four lanes at a time --------------------------------------------------
+ * vfma: the float products are exact in f64x2; the double sum rounded to float32 is correct
+ * unless it sits exactly on a float32 midpoint (its low 29 mantissa bits 0x10000000): such a
+ * lane sets *bad and the caller redoes the block with the scalar code above. Products known to
+ * be exact in float32 (small integers times short constants) use plain float ops. */
+#define F4(c) wasm_f32x4_splat(c)
+
+static inline v128_t vfma(v128_t a, v128_t b, v128_t c, v128_t* bad) {
+  const v128_t lo = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(a),
+                                                  wasm_f64x2_promote_low_f32x4(b)),
+                                   wasm_f64x2_promote_low_f32x4(c));
+  const v128_t ah = wasm_i64x2_shuffle(a, a, 1, 0), bh = wasm_i64x2_shuffle(b, b, 1, 0),
+               ch = wasm_i64x2_shuffle(c, c, 1, 0);
+  const v128_t hi = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(ah),
+                                                  wasm_f64x2_promote_low_f32x4(bh)),
+                                   wasm_f64x2_promote_low_f32x4(ch));
+  const v128_t low29 = wasm_i64x2_splat(0x1fffffff), mid = wasm_i64x2_splat(0x10000000);
+  *bad = wasm_v128_or(*bad, wasm_v128_or(wasm_i64x2_eq(wasm_v128_and(lo, low29), mid),
+                                         wasm_i64x2_eq(wasm_v128_and(hi, low29), mid)));
+  return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi),
+                            0, 1, 4, 5);
+}
+
+static inline v128_t vlog(v128_t x, v128_t* bad) {
+  const v128_t one = F4(1.0f);
+  x = wasm_f32x4_max(x, F4(0x1p-126f));
+  v128_t e = wasm_f32x4_add(
+      wasm_f32x4_convert_i32x4(wasm_i32x4_sub(wasm_u32x4_shr(x, 23), wasm_i32x4_splat(127))), one);
+  const v128_t m0 = wasm_v128_or(wasm_v128_and(x, wasm_i32x4_splat(~0x7f800000)),
+                                 wasm_i32x4_splat(0x3f000000));
+  const v128_t small = wasm_f32x4_lt(m0, F4(0.707106781186547524f));
+  e = wasm_f32x4_sub(e, wasm_v128_and(one, small));
+  const v128_t m = wasm_f32x4_add(wasm_f32x4_sub(m0, one), wasm_v128_and(m0, small));
+  const v128_t z = wasm_f32x4_mul(m, m);
+  v128_t p = F4(7.0376836292E-2f);
+  p = vfma(p, m, F4(-1.1514610310E-1f), bad);
+  p = vfma(p, m, F4(1.1676998740E-1f), bad);
+  p = vfma(p, m, F4(-1.2420140846E-1f), bad);
+  p = vfma(p, m, F4(1.4249322787E-1f), bad);
+  p = vfma(p, m, F4(-1.6668057665E-1f), bad);
+  p = vfma(p, m, F4(2.0000714765E-1f), bad);
+  p = vfma(p, m, F4(-2.4999993993E-1f), bad);
+  p = vfma(p, m, F4(3.3333331174E-1f), bad);
+  p = wasm_f32x4_mul(p, m);
+  p = vfma(p, z, wasm_f32x4_mul(e, F4(-2.12194440e-4f)), bad);
+  p = wasm_f32x4_sub(p, wasm_f32x4_mul(z, F4(0.5f)));
+  /* e * 0.693359375 is exact: the fused add is a plain add */
+  return wasm_f32x4_add(wasm_f32x4_add(m, p), wasm_f32x4_mul(e, F4(0.693359375f)));
+}
+
+static inline void vsincos(v128_t x, v128_t* s, v128_t* c, v128_t* bad) {   /* x >= 0 */
+  v128_t j = wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_mul(x, F4(1.27323954473516f)));
+  j = wasm_v128_and(wasm_i32x4_add(j, wasm_i32x4_splat(1)), wasm_i32x4_splat(~1));
+  const v128_t y = wasm_f32x4_convert_i32x4(j);
+  /* y (an even integer <= 8) times DP1, DP2 is exact */
+  x = wasm_f32x4_add(x, wasm_f32x4_mul(y, F4(-0.78515625f)));
+  x = wasm_f32x4_add(x, wasm_f32x4_mul(y, F4(-2.4187564849853515625e-4f)));
+  x = vfma(y, F4(-3.77489497744594108e-8f), x, bad);
+  const v128_t z = wasm_f32x4_mul(x, x);
+  v128_t yc = vfma(vfma(F4(2.443315711809948E-005f), z, F4(-1.388731625493765E-003f), bad), z,
+                   F4(4.166664568298827E-002f), bad);
+  yc = vfma(wasm_f32x4_mul(yc, z), z, wasm_f32x4_neg(wasm_f32x4_mul(z, F4(0.5f))), bad);
+  yc = wasm_f32x4_add(yc, F4(1.0f));
+  v128_t ys = vfma(vfma(F4(-1.9515295891E-4f), z, F4(8.3321608736E-3f), bad), z,
+                   F4(-1.6666654611E-1f), bad);
+  ys = vfma(wasm_f32x4_mul(ys, z), x, x, bad);
+  const v128_t swap = wasm_i32x4_eq(wasm_v128_and(j, wasm_i32x4_splat(2)), wasm_i32x4_splat(2));
+  const v128_t sin_sign = wasm_i32x4_shl(wasm_v128_and(j, wasm_i32x4_splat(4)), 29);
+  const v128_t cos_sign = wasm_i32x4_shl(
+      wasm_v128_andnot(wasm_i32x4_splat(4), wasm_i32x4_sub(j, wasm_i32x4_splat(2))), 29);
+  *s = wasm_v128_xor(wasm_v128_bitselect(yc, ys, swap), sin_sign);
+  *c = wasm_v128_xor(wasm_v128_bitselect(ys, yc, swap), cos_sign);
+}
+
+static void normal_fill16_simd(float* d, float mean, float std) {
+  v128_t bad = wasm_i32x4_splat(0);
+  v128_t out[4];
+  const v128_t vm = F4(mean), vs = F4(std);
+  for (int h = 0; h < 2; h++) {
+    const v128_t u1 = wasm_f32x4_sub(F4(1.0f), wasm_v128_load(d + 4 * h));
+    const v128_t radius = wasm_f32x4_sqrt(wasm_f32x4_mul(F4(-2.0f), vlog(u1, &bad)));
+    v128_t s, c;
+    vsincos(wasm_f32x4_mul(F4((float)(2.0 * 3.14159265358979323846)),
+                           wasm_v128_load(d + 8 + 4 * h)), &s, &c, &bad);
+    out[h] = vfma(wasm_f32x4_mul(radius, c), vs, vm, &bad);
+    out[2 + h] = vfma(wasm_f32x4_mul(radius, s), vs, vm, &bad);
+  }
+  if (wasm_v128_any_true(bad)) {
+    normal_fill16(d, mean, std);
+    return;
+  }
+  for (int k = 0; k < 4; k++) wasm_v128_store(d + 4 * k, out[k]);
+}
+
 static void uniform24(wt_mt* g, float* y, size_t n) {
   uint32_t w[CHUNK];
   for (size_t i = 0; i < n; i += CHUNK) {
@@ -182,10 +277,10 @@ WT_EXPORT void WT_SYM(f32_normal)(size_t n, uint8_t* state, const double* params
   wt_mt_load(&g, state);
   const float mean = (float)params[0], std = (float)params[1];
   uniform24(&g, y, n);
-  for (size_t i = 0; i + 16 <= n; i += 16) normal_fill16(y + i, mean, std);
+  for (size_t i = 0; i + 16 <= n; i += 16) normal_fill16_simd(y + i, mean, std);
   if (n % 16) {
     uniform24(&g, y + n - 16, 16);
-    normal_fill16(y + n - 16, mean, std);
+    normal_fill16_simd(y + n - 16, mean, std);
   }
   wt_mt_store(&g, state);
 }
