@@ -7,6 +7,7 @@ torch for the same seed):
   uniform (_random.multinomial_with_replacement).
 Host-side Python: sampling a token from a 49k vocabulary costs one tolist() and one pass.
 """
+import heapq
 import math
 
 from . import _dtype as D
@@ -46,8 +47,10 @@ def _gumbel_max(rows, n_sample, dtype_name, generator):
             q = rnd(qs[k])
             k += 1
             scores.append(rnd(p / q) if q else (math.inf if p else math.nan))
-        order = sorted(range(len(row)), key=lambda j: -scores[j])
-        out.append(order[:n_sample])
+        if n_sample == 1:         # argmax: the first maximum
+            out.append([max(range(len(row)), key=scores.__getitem__)])
+        else:                     # topk: largest first, ties by index
+            out.append(heapq.nlargest(n_sample, range(len(row)), key=scores.__getitem__))
     return out
 
 

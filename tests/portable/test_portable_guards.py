@@ -125,7 +125,8 @@ def example(kernel, rng):
         state = bytearray(_random.STATE_SIZE)
         _random.seed_state(memoryview(state), rng.randrange(2 ** 32))
         code = "d" if kernel.name.startswith("f64") else "f"
-        return [37, bytes(state), array.array("d", [-1.5, 2.5]).tobytes(), _fill(37, code, 0)]
+        params = [-1.5, 2.5, 1 + 2.0 ** -12, -(1 + 2.0 ** -11)]
+        return [37, bytes(state), array.array("d", params).tobytes(), _fill(37, code, 0)]
     raise AssertionError(f"no example for kernel family {fam}")
 
 

@@ -5,59 +5,24 @@
  *       rounding in double (GCC fuses it in torch), x = 24 (53) random bits / 2^24 (2^53);
  *       to - from is a float32 subtraction for float32
  *   void wt_f32_normal_<isa>(size_t n, uint8_t* state, const double* params, float* y)
- *       params = {mean, std}; n >= 16: torch's normal_fill_AVX2 (uniforms first, then
+ *       params = {mean, std, 1 + 2^-12, -(1 + 2^-11)} (the last two: the fma probe below);
+ *       n >= 16: torch's normal_fill_AVX2 (also its AVX-512 build): uniforms first, then
  *       Box-Muller on blocks of 16 with avx_mathfun's log256_ps / sincos256_ps, the last 16
- *       drawn again when 16 does not divide n)
+ *       drawn again when 16 does not divide n
  *   void wt_f32_bernoulli_<isa>(size_t n, uint8_t* state, const double* params, float* y)
  *       params = {p}: y = (53-bit uniform < p) (bernoulli_(p), dropout masks)
  * state: torch's 5056-byte generator state (wt_mt19937.h), read and written back.
  * Exactness: every fused multiply-add of torch's build is computed with one rounding here
- * (wasm has no fma: double products of floats are exact, sums rounded to odd); max error 0. */
+ * (wasm has no fma: double products of floats are exact, sums rounded to odd); max error 0.
+ * Relaxed build (every kernel here has a relaxed twin, identical but for f32_normal): where
+ * the engine's f32x4.relaxed_madd is a true fma (probed on each call with values read from
+ * params, so nothing is folded at compile time) f32_normal uses it directly; else, as in the
+ * simd128 build, each fma is emulated in f64x2. */
 #include "wt_common.h"
+#include "wt_exact.h"
 #include "wt_mt19937.h"
 
 #define CHUNK 512
-
-static inline uint64_t bits64(double x) { return __builtin_bit_cast(uint64_t, x); }
-static inline double from64(uint64_t b) { return __builtin_bit_cast(double, b); }
-static inline uint32_t bits32(float x) { return __builtin_bit_cast(uint32_t, x); }
-static inline float from32(uint32_t b) { return __builtin_bit_cast(float, b); }
-
-/* s + err (err the exact error of s) rounded to odd: s, or its odd neighbour toward err. */
-static inline double round_to_odd(double s, double err) {
-  const uint64_t b = bits64(s);
-  const int adjust = (err != 0.0) & !(b & 1);
-  const uint64_t step = ((err > 0.0) == (s > 0.0)) ? 1u : (uint64_t)-1;
-  return from64(b + (adjust ? step : 0));
-}
-
-static inline double two_sum_err(double a, double b, double s) {
-  const double bp = s - a;
-  return (a - (s - bp)) + (b - bp);
-}
-
-/* float32 fma: the product of two floats is exact in a double; the sum rounded to odd
- * rounds correctly to float. */
-static inline float fma32(float a, float b, float c) {
-  const double p = (double)a * (double)b;
-  const double s = p + (double)c;
-  return (float)round_to_odd(s, two_sum_err(p, (double)c, s));
-}
-
-/* double fma (Boldo-Melquiond: exact product and sum, the small parts rounded to odd). */
-__attribute__((noinline)) static double fma64(double a, double b, double c) {
-  const double split = 134217729.0;
-  const double uh = a * b;
-  double t = split * a;
-  const double ah = t - (t - a), al = a - ah;
-  t = split * b;
-  const double bh = t - (t - b), bl = b - bh;
-  const double ul = ((ah * bh - uh) + ah * bl + al * bh) + al * bl;
-  const double th = c + uh;
-  const double tl = two_sum_err(c, uh, th);
-  const double v = tl + ul;
-  return th + round_to_odd(v, two_sum_err(tl, ul, v));
-}
 
 WT_EXPORT void WT_SYM(f32_uniform)(size_t n, uint8_t* state, const double* params, float* y) {
   wt_mt g;
@@ -175,7 +140,12 @@ __attribute__((noinline)) static void normal_fill16(float* d, float mean, float 
  * be exact in float32 (small integers times short constants) use plain float ops. */
 #define F4(c) wasm_f32x4_splat(c)
 
-static inline v128_t vfma(v128_t a, v128_t b, v128_t c, v128_t* bad) {
+static inline v128_t vfma(v128_t a, v128_t b, v128_t c, v128_t* bad, int fused) {
+#ifdef WT_RELAXED
+  if (fused) return wasm_f32x4_relaxed_madd(a, b, c);
+#else
+  (void)fused;
+#endif
   const v128_t lo = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(a),
                                                   wasm_f64x2_promote_low_f32x4(b)),
                                    wasm_f64x2_promote_low_f32x4(c));
@@ -191,7 +161,34 @@ static inline v128_t vfma(v128_t a, v128_t b, v128_t c, v128_t* bad) {
                             0, 1, 4, 5);
 }
 
-static inline v128_t vlog(v128_t x, v128_t* bad) {
+/* vfma for the last step, y * std + mean: with round std and mean an exact sum often lands on a
+ * midpoint (a true tie, rounded correctly): only an inexact one (two-sum error != 0) is bad. */
+static inline v128_t vfma_tie(v128_t a, v128_t b, v128_t c, v128_t* bad, int fused) {
+#ifdef WT_RELAXED
+  if (fused) return wasm_f32x4_relaxed_madd(a, b, c);
+#else
+  (void)fused;
+#endif
+  v128_t r[2];
+  for (int h = 0; h < 2; h++) {
+    const v128_t ah = h ? wasm_i64x2_shuffle(a, a, 1, 0) : a;
+    const v128_t bh = h ? wasm_i64x2_shuffle(b, b, 1, 0) : b;
+    const v128_t ch = wasm_f64x2_promote_low_f32x4(h ? wasm_i64x2_shuffle(c, c, 1, 0) : c);
+    const v128_t p = wasm_f64x2_mul(wasm_f64x2_promote_low_f32x4(ah),
+                                    wasm_f64x2_promote_low_f32x4(bh));
+    const v128_t s = wasm_f64x2_add(p, ch);
+    const v128_t bp = wasm_f64x2_sub(s, p);
+    const v128_t err = wasm_f64x2_add(wasm_f64x2_sub(p, wasm_f64x2_sub(s, bp)),
+                                      wasm_f64x2_sub(ch, bp));
+    const v128_t tie = wasm_i64x2_eq(wasm_v128_and(s, wasm_i64x2_splat(0x1fffffff)),
+                                     wasm_i64x2_splat(0x10000000));
+    *bad = wasm_v128_or(*bad, wasm_v128_andnot(tie, wasm_f64x2_eq(err, wasm_f64x2_splat(0.0))));
+    r[h] = wasm_f32x4_demote_f64x2_zero(s);
+  }
+  return wasm_i32x4_shuffle(r[0], r[1], 0, 1, 4, 5);
+}
+
+static inline v128_t vlog(v128_t x, v128_t* bad, int fused) {
   const v128_t one = F4(1.0f);
   x = wasm_f32x4_max(x, F4(0x1p-126f));
   v128_t e = wasm_f32x4_add(
@@ -203,37 +200,37 @@ static inline v128_t vlog(v128_t x, v128_t* bad) {
   const v128_t m = wasm_f32x4_add(wasm_f32x4_sub(m0, one), wasm_v128_and(m0, small));
   const v128_t z = wasm_f32x4_mul(m, m);
   v128_t p = F4(7.0376836292E-2f);
-  p = vfma(p, m, F4(-1.1514610310E-1f), bad);
-  p = vfma(p, m, F4(1.1676998740E-1f), bad);
-  p = vfma(p, m, F4(-1.2420140846E-1f), bad);
-  p = vfma(p, m, F4(1.4249322787E-1f), bad);
-  p = vfma(p, m, F4(-1.6668057665E-1f), bad);
-  p = vfma(p, m, F4(2.0000714765E-1f), bad);
-  p = vfma(p, m, F4(-2.4999993993E-1f), bad);
-  p = vfma(p, m, F4(3.3333331174E-1f), bad);
+  p = vfma(p, m, F4(-1.1514610310E-1f), bad, fused);
+  p = vfma(p, m, F4(1.1676998740E-1f), bad, fused);
+  p = vfma(p, m, F4(-1.2420140846E-1f), bad, fused);
+  p = vfma(p, m, F4(1.4249322787E-1f), bad, fused);
+  p = vfma(p, m, F4(-1.6668057665E-1f), bad, fused);
+  p = vfma(p, m, F4(2.0000714765E-1f), bad, fused);
+  p = vfma(p, m, F4(-2.4999993993E-1f), bad, fused);
+  p = vfma(p, m, F4(3.3333331174E-1f), bad, fused);
   p = wasm_f32x4_mul(p, m);
-  p = vfma(p, z, wasm_f32x4_mul(e, F4(-2.12194440e-4f)), bad);
+  p = vfma(p, z, wasm_f32x4_mul(e, F4(-2.12194440e-4f)), bad, fused);
   p = wasm_f32x4_sub(p, wasm_f32x4_mul(z, F4(0.5f)));
   /* e * 0.693359375 is exact: the fused add is a plain add */
   return wasm_f32x4_add(wasm_f32x4_add(m, p), wasm_f32x4_mul(e, F4(0.693359375f)));
 }
 
-static inline void vsincos(v128_t x, v128_t* s, v128_t* c, v128_t* bad) {   /* x >= 0 */
+static inline void vsincos(v128_t x, v128_t* s, v128_t* c, v128_t* bad, int fused) {   /* x >= 0 */
   v128_t j = wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_mul(x, F4(1.27323954473516f)));
   j = wasm_v128_and(wasm_i32x4_add(j, wasm_i32x4_splat(1)), wasm_i32x4_splat(~1));
   const v128_t y = wasm_f32x4_convert_i32x4(j);
   /* y (an even integer <= 8) times DP1, DP2 is exact */
   x = wasm_f32x4_add(x, wasm_f32x4_mul(y, F4(-0.78515625f)));
   x = wasm_f32x4_add(x, wasm_f32x4_mul(y, F4(-2.4187564849853515625e-4f)));
-  x = vfma(y, F4(-3.77489497744594108e-8f), x, bad);
+  x = vfma(y, F4(-3.77489497744594108e-8f), x, bad, fused);
   const v128_t z = wasm_f32x4_mul(x, x);
-  v128_t yc = vfma(vfma(F4(2.443315711809948E-005f), z, F4(-1.388731625493765E-003f), bad), z,
-                   F4(4.166664568298827E-002f), bad);
-  yc = vfma(wasm_f32x4_mul(yc, z), z, wasm_f32x4_neg(wasm_f32x4_mul(z, F4(0.5f))), bad);
+  v128_t yc = vfma(vfma(F4(2.443315711809948E-005f), z, F4(-1.388731625493765E-003f), bad, fused), z,
+                   F4(4.166664568298827E-002f), bad, fused);
+  yc = vfma(wasm_f32x4_mul(yc, z), z, wasm_f32x4_neg(wasm_f32x4_mul(z, F4(0.5f))), bad, fused);
   yc = wasm_f32x4_add(yc, F4(1.0f));
-  v128_t ys = vfma(vfma(F4(-1.9515295891E-4f), z, F4(8.3321608736E-3f), bad), z,
-                   F4(-1.6666654611E-1f), bad);
-  ys = vfma(wasm_f32x4_mul(ys, z), x, x, bad);
+  v128_t ys = vfma(vfma(F4(-1.9515295891E-4f), z, F4(8.3321608736E-3f), bad, fused), z,
+                   F4(-1.6666654611E-1f), bad, fused);
+  ys = vfma(wasm_f32x4_mul(ys, z), x, x, bad, fused);
   const v128_t swap = wasm_i32x4_eq(wasm_v128_and(j, wasm_i32x4_splat(2)), wasm_i32x4_splat(2));
   const v128_t sin_sign = wasm_i32x4_shl(wasm_v128_and(j, wasm_i32x4_splat(4)), 29);
   const v128_t cos_sign = wasm_i32x4_shl(
@@ -242,18 +239,18 @@ static inline void vsincos(v128_t x, v128_t* s, v128_t* c, v128_t* bad) {   /* x
   *c = wasm_v128_xor(wasm_v128_bitselect(ys, yc, swap), cos_sign);
 }
 
-static void normal_fill16_simd(float* d, float mean, float std) {
+static void normal_fill16_simd(float* d, float mean, float std, int fused) {
   v128_t bad = wasm_i32x4_splat(0);
   v128_t out[4];
   const v128_t vm = F4(mean), vs = F4(std);
   for (int h = 0; h < 2; h++) {
     const v128_t u1 = wasm_f32x4_sub(F4(1.0f), wasm_v128_load(d + 4 * h));
-    const v128_t radius = wasm_f32x4_sqrt(wasm_f32x4_mul(F4(-2.0f), vlog(u1, &bad)));
+    const v128_t radius = wasm_f32x4_sqrt(wasm_f32x4_mul(F4(-2.0f), vlog(u1, &bad, fused)));
     v128_t s, c;
     vsincos(wasm_f32x4_mul(F4((float)(2.0 * 3.14159265358979323846)),
-                           wasm_v128_load(d + 8 + 4 * h)), &s, &c, &bad);
-    out[h] = vfma(wasm_f32x4_mul(radius, c), vs, vm, &bad);
-    out[2 + h] = vfma(wasm_f32x4_mul(radius, s), vs, vm, &bad);
+                           wasm_v128_load(d + 8 + 4 * h)), &s, &c, &bad, fused);
+    out[h] = vfma_tie(wasm_f32x4_mul(radius, c), vs, vm, &bad, fused);
+    out[2 + h] = vfma_tie(wasm_f32x4_mul(radius, s), vs, vm, &bad, fused);
   }
   if (wasm_v128_any_true(bad)) {
     normal_fill16(d, mean, std);
@@ -276,11 +273,19 @@ WT_EXPORT void WT_SYM(f32_normal)(size_t n, uint8_t* state, const double* params
   wt_mt g;
   wt_mt_load(&g, state);
   const float mean = (float)params[0], std = (float)params[1];
+  int fused = 0;
+#ifdef WT_RELAXED
+  {   /* (1 + 2^-12)^2 - (1 + 2^-11) is 2^-24 fused, 0 rounded first */
+    const v128_t a = wasm_f32x4_splat((float)params[2]);
+    fused = wasm_f32x4_extract_lane(
+        wasm_f32x4_relaxed_madd(a, a, wasm_f32x4_splat((float)params[3])), 0) == 0x1p-24f;
+  }
+#endif
   uniform24(&g, y, n);
-  for (size_t i = 0; i + 16 <= n; i += 16) normal_fill16_simd(y + i, mean, std);
+  for (size_t i = 0; i + 16 <= n; i += 16) normal_fill16_simd(y + i, mean, std, fused);
   if (n % 16) {
     uniform24(&g, y + n - 16, 16);
-    normal_fill16_simd(y + n - 16, mean, std);
+    normal_fill16_simd(y + n - 16, mean, std, fused);
   }
   wt_mt_store(&g, state);
 }

@@ -22,7 +22,8 @@ def _state(seed, warmup=0):
 
 
 def _run(ks, name, n, state, a, b, dtype):
-    y, st = call(ks, name, n, state, np.array([a, b], np.float64), np.zeros(n, dtype))[::-1]
+    params = np.array([a, b, 1 + 2.0 ** -12, -(1 + 2.0 ** -11)], np.float64)
+    y, st = call(ks, name, n, state, params, np.zeros(n, dtype))[::-1]
     return y, st
 
 
