@@ -4,6 +4,7 @@ tensor in torch's layout: get_state()/torch.get_rng_state() return a copy torch 
 accepts, and the bulk fills (the "random" primitive) advance it in place on the WASM kernels.
 Tensors on another device are drawn on the CPU generator and uploaded."""
 import random as _pyrandom
+from array import array
 
 from . import _dtype as D
 from . import _random as R
@@ -88,6 +89,24 @@ def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
 
+_INT_CODES = {"int64": "q", "int32": "i", "int16": "h", "int8": "b", "uint8": "B"}
+
+
+def _put(t, vals):
+    """Write the values into the fresh contiguous CPU tensor t (integers at C speed)."""
+    code = _INT_CODES.get(t.dtype.name)
+    if code is not None:
+        try:
+            data = array(code, vals)
+        except OverflowError:           # out of the dtype's range: write()'s wrap-around
+            data = None
+        if data is not None:
+            t._storage.view()[:] = memoryview(data).cast("B")
+            return t
+    write(t, vals)
+    return t
+
+
 def _float_dtype(dtype, what="check_uniform_bounds"):
     dtype = D.as_dtype(dtype) or D.get_default_dtype()
     if dtype.category != 2:
@@ -125,7 +144,7 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
                            f"from={low} >= to={high}")
     t = _new(size, D.as_dtype(dtype) or D.int64, None)
-    write(t, R.random_from_to(_gen(generator)._buf(), t.numel(), int(low), int(high)))
+    _put(t, R.random_from_to(_gen(generator)._buf(), t.numel(), int(low), int(high)))
     return _grad(_place(t, device), requires_grad)
 
 
@@ -133,7 +152,7 @@ def randperm(n, generator=None, dtype=None, device=None, requires_grad=False, **
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
     t = _new((n,), D.as_dtype(dtype) or D.int64, None)
-    write(t, R.randperm(_gen(generator)._buf(), n))
+    _put(t, R.randperm(_gen(generator)._buf(), n))
     return _grad(_place(t, device), requires_grad)
 
 
@@ -189,9 +208,7 @@ def bernoulli_(self, p=0.5, generator=None):
 
 
 def _write_(self, vals):
-    t = Tensor._empty(self.shape, self.dtype)
-    write(t, vals)
-    return self.copy_(t)
+    return self.copy_(_put(Tensor._empty(self.shape, self.dtype), vals))
 
 
 def random_(self, low=None, high=None, *, generator=None):

@@ -17,6 +17,7 @@ State layout (little-endian; torch's CPUGeneratorImplState):
 import math
 import random as _pyrandom
 import struct
+from array import array
 
 from . import _dtype as D
 from ._float_exact import f32, fma, fma32, normal_fill16_f32
@@ -83,18 +84,23 @@ class Stream:
             struct.pack_into("<Q", self.buf, _OFF_NEXT, mti)
         return False
 
+    def words(self, n):
+        """n raw 32-bit draws as an array("I")."""
+        if n <= 0:
+            return array("I")
+        self.drawn = True
+        return array("I", _ENGINE.getrandbits(32 * n).to_bytes(4 * n, "little"))
+
     def u32(self, n):
         """n raw 32-bit draws (torch's generator->random())."""
-        if n <= 0:
-            return []
-        self.drawn = True
-        return list(memoryview(_ENGINE.getrandbits(32 * n).to_bytes(4 * n, "little"))
-                    .cast("I"))
+        return self.words(n).tolist()
 
     def u64(self, n):
         """n 64-bit draws (random64(): the first 32-bit draw is the high half)."""
-        w = self.u32(2 * n)
-        return [(w[i] << 32) | w[i + 1] for i in range(0, 2 * n, 2)]
+        w = self.words(2 * n)
+        swapped = array("I", w)              # (hi, lo) pairs -> little-endian u64 words
+        swapped[0::2], swapped[1::2] = w[1::2], w[0::2]
+        return memoryview(swapped).cast("B").cast("Q").tolist()
 
     def uniform(self, n, digits):
         """n uniform [0, 1) values with `digits` random mantissa bits (exact in a double)."""
@@ -217,6 +223,8 @@ def random_from_to(buf, n, low, high):
     span = high - low
     with Stream(buf) as s:
         draws = s.u64(n) if span >= 1 << 32 else s.u32(n)
+    if low == 0:
+        return [v % span for v in draws]
     return [v % span + low for v in draws]
 
 

@@ -9,6 +9,7 @@ Host-side Python: sampling a token from a 49k vocabulary costs one tolist() and 
 """
 import heapq
 import math
+from array import array
 
 from . import _dtype as D
 from . import _random as R
@@ -34,19 +35,25 @@ def _check(input, num_samples, replacement):
         raise RuntimeError("number of categories cannot exceed 2^24")
 
 
+def _rounder(dtype_name):
+    """Round a list of doubles to the dtype (float32 at C speed through array("f"))."""
+    if dtype_name == "float64":
+        return lambda vs: vs
+    if dtype_name == "float32":
+        return lambda vs: array("f", vs).tolist()
+    return lambda vs: [R.cast(dtype_name, v) for v in vs]
+
+
 def _gumbel_max(rows, n_sample, dtype_name, generator):
     """argmax / topk of p / q, q ~ Exp(1) drawn for every element in row-major order."""
-    def rnd(v):
-        return R.cast(dtype_name, v)
+    rnd = _rounder(dtype_name)
     total = sum(len(r) for r in rows)
-    qs = R.exponential(_gen(generator)._buf(), total, 1.0)
+    qs = rnd(R.exponential(_gen(generator)._buf(), total, 1.0))
     out, k = [], 0
     for row in rows:
-        scores = []
-        for p in row:
-            q = rnd(qs[k])
-            k += 1
-            scores.append(rnd(p / q) if q else (math.inf if p else math.nan))
+        q = qs[k:k + len(row)]
+        k += len(row)
+        scores = rnd([p / v if v else (math.inf if p else math.nan) for p, v in zip(row, q)])
         if n_sample == 1:         # argmax: the first maximum
             out.append([max(range(len(row)), key=scores.__getitem__)])
         else:                     # topk: largest first, ties by index
@@ -63,17 +70,18 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     rows = input.reshape(-1, input.shape[-1]).tolist()
     flat = [p for r in rows for p in r]
     single = input.dtype is not D.float64
+    total = sum(flat)
     if not replacement or num_samples == 1:
-        if any(not (0 <= p < math.inf) for p in flat):
+        if flat and not (min(flat) >= 0 and max(flat) < math.inf and total == total):
             raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
         if any(sum(r) == 0 for r in rows):
             raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
         res = _gumbel_max(rows, num_samples, input.dtype.name, generator)
     else:
-        if any(p < 0 for p in flat):
+        if flat and min(flat) < 0:
             raise RuntimeError("invalid multinomial distribution (encountering probability "
                                "entry < 0)")
-        if any(not math.isfinite(p) for p in flat):
+        if not math.isfinite(total):
             raise RuntimeError("invalid multinomial distribution (encountering probability "
                                "entry = infinity or NaN)")
         if any(not sum(r) > 0 for r in rows):
