@@ -46,12 +46,10 @@ class Generator:
 
     def set_state(self, new_state):
         if not isinstance(new_state, Tensor) or new_state.dtype is not D.uint8:
-            raise TypeError("expected a torch.ByteTensor, but got "
-                            f"{getattr(new_state, 'dtype', type(new_state).__name__)}")
+            raise TypeError("RNG state must be a torch.ByteTensor")
         if new_state.numel() != R.STATE_SIZE:
-            raise RuntimeError("Expected either a THGeneratorState of size 5048 or a "
-                               "CPUGeneratorImplState of size 5056 but found the input RNG "
-                               f"state size to be {new_state.numel()}")
+            raise RuntimeError("Expected a CPUGeneratorImplState of size 5056 but found the "
+                               f"input RNG state size to be {new_state.numel()}")
         t = new_state.cpu().contiguous()
         data = bytes(t._storage.view()[t._offset:t._offset + R.STATE_SIZE])
         R.check_state(data)

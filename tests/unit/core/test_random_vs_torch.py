@@ -164,6 +164,7 @@ def test_bad_states_and_bounds_raise_like_torch():
     from wt_oracle import raises_like_torch
     raises_like_torch(lambda m: m.set_rng_state(m.zeros(10, dtype=m.uint8)),
                       "CPUGeneratorImplState of size 5056", "to be 10")
+    raises_like_torch(lambda m: m.set_rng_state(m.zeros(5056)), "torch.ByteTensor")
     raises_like_torch(lambda m: m.randint(5, 5, (3,)), "from=5 >= to=5")
     raises_like_torch(lambda m: m.empty(3).uniform_(2, 1), "from=2 > to=1")
     raises_like_torch(lambda m: m.empty(3).normal_(0, -1), "std >= 0.0")
