@@ -2,7 +2,9 @@
 torch for the same seed):
 
 * without replacement, or one sample: q ~ Exp(1) per element (exponential_ on the whole
-  input), then argmax / topk of p / q (the Gumbel-max trick torch uses);
+  input), then argmax / topk of p / q (the Gumbel-max trick torch uses); when more samples
+  are asked than there are non-zero probabilities, the zero ones follow in index order
+  (torch's topk leaves their order unspecified);
 * with replacement: per row the normalised cumulative sums and a binary search per 53-bit
   uniform (_random.multinomial_with_replacement).
 Host-side Python: sampling a token from a 49k vocabulary costs one tolist() and one pass.
@@ -45,19 +47,30 @@ def _rounder(dtype_name):
 
 
 def _gumbel_max(rows, n_sample, dtype_name, generator):
-    """argmax / topk of p / q, q ~ Exp(1) drawn for every element in row-major order."""
+    """argmax / topk of p / q, q = exponential_(1) drawn for every element in row-major order
+    (-log1p(-u), rounded to the dtype); only the non-zero p need their q (a zero p scores 0,
+    unless its u is 0: then 0/0 = NaN wins, as in torch)."""
     rnd = _rounder(dtype_name)
     total = sum(len(r) for r in rows)
-    qs = rnd(R.exponential(_gen(generator)._buf(), total, 1.0))
+    with R.Stream(_gen(generator)._buf()) as s:
+        us = s.uniform(total, 53)
     out, k = [], 0
     for row in rows:
-        q = qs[k:k + len(row)]
+        u = us[k:k + len(row)]
         k += len(row)
-        scores = rnd([p / v if v else (math.inf if p else math.nan) for p, v in zip(row, q)])
-        if n_sample == 1:         # argmax: the first maximum
-            out.append([max(range(len(row)), key=scores.__getitem__)])
-        else:                     # topk: largest first, ties by index
-            out.append(heapq.nlargest(n_sample, range(len(row)), key=scores.__getitem__))
+        live = range(len(row)) if 0.0 in u else [j for j, p in enumerate(row) if p]
+        q = rnd([-1.0 * math.log1p(-u[j]) for j in live])
+        sc = rnd([row[j] / v if v else (math.inf if row[j] else math.nan)
+                  for j, v in zip(live, q)])
+        pos = range(len(sc))
+        if n_sample == 1:         # argmax: the first maximum (NaN first)
+            nan = [i for i in pos if sc[i] != sc[i]] if sum(sc) != sum(sc) else []
+            out.append([live[nan[0] if nan else max(pos, key=sc.__getitem__)]])
+        else:                     # topk: largest first, ties by index; zero scores after
+            top = [live[i] for i in heapq.nlargest(n_sample, pos, key=sc.__getitem__)]
+            taken = set(live)
+            rest = (j for j in range(len(row)) if j not in taken)
+            out.append(top + [j for j, _ in zip(rest, range(n_sample - len(top)))])
     return out
 
 
