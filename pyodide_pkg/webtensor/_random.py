@@ -69,9 +69,8 @@ class Stream:
     def __enter__(self):
         left, = struct.unpack_from("<i", self.buf, _OFF_LEFT)
         nxt, = struct.unpack_from("<Q", self.buf, _OFF_NEXT)
-        words = _MT.unpack_from(self.buf, _OFF_MT)
-        _ENGINE.setstate((3, tuple(w & 0xFFFFFFFF for w in words) + (N if left == 1 else nxt,),
-                          None))
+        low = array("I", bytes(self.buf[_OFF_MT:_OFF_MT + 8 * N]))[0::2]    # u64 -> u32
+        _ENGINE.setstate((3, tuple(low) + (N if left == 1 else nxt,), None))
         self.drawn = False
         return self
 
@@ -79,7 +78,9 @@ class Stream:
         if self.drawn:
             st = _ENGINE.getstate()[1]
             mti = st[N]
-            _MT.pack_into(self.buf, _OFF_MT, *st[:N])
+            words = array("I", bytes(8 * N))
+            words[0::2] = array("I", st[:N])
+            self.buf[_OFF_MT:_OFF_MT + 8 * N] = words.tobytes()
             struct.pack_into("<i", self.buf, _OFF_LEFT, N + 1 - mti)
             struct.pack_into("<Q", self.buf, _OFF_NEXT, mti)
         return False
