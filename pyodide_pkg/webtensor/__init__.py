@@ -14,10 +14,11 @@ from ._dtype import (bfloat16, float16, float32, float64, int8, int16, int32, in
                      dtype, get_default_dtype, promote_types, set_default_dtype)
 from ._dtype import bool_ as bool  # noqa: A001  (torch.bool)
 from ._tensor import Size, Tensor, device
-from ._creation import (Generator, arange, as_tensor, default_generator, empty, empty_like,
-                        eye, from_numpy, full, full_like, initial_seed, linspace, manual_seed,
-                        ones, ones_like, rand, rand_like, randint, randint_like, randn,
-                        randn_like, randperm, seed, tensor, zeros, zeros_like)
+from ._creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like,
+                        linspace, ones, ones_like, tensor, zeros, zeros_like)
+from ._generator import (Generator, bernoulli, default_generator, get_rng_state, initial_seed,
+                         manual_seed, rand, rand_like, randint, randint_like, randn, randn_like,
+                         randperm, seed, set_rng_state)
 from . import ops as _ops
 from . import backends
 

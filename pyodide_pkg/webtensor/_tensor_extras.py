@@ -2,7 +2,6 @@
 `attach()`, called once from webtensor/__init__.py)."""
 import math
 
-from . import _dtype as D
 from ._tensor import Tensor
 
 
@@ -45,85 +44,6 @@ def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=Fals
 def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
     from ._creation import tensor
     return tensor(data, dtype=dtype or self.dtype)
-
-
-def _check_float(self, name):
-    if self.dtype.category != 2:
-        raise NotImplementedError(f'"{name}" not implemented for '
-                                  f"'{D.TNAME[self.dtype.name]}'")
-
-
-def uniform01(shape, generator=None):
-    """float32 uniform [0, 1) numbers of `shape` from the generator's stream, fast: 32 random
-    bits per element in one getrandbits call, scaled by the conversion and binary kernels
-    (rand() draws one Python float per element: ~1 s per million in Pyodide). nn.init and
-    dropout use this; it consumes the same generator, so manual_seed makes it repeatable."""
-    from ._creation import _rng
-    from ._shape import as_shape, prod
-    from .ops.elementwise import binary
-    shape = as_shape(shape)
-    n = prod(shape)
-    bits = Tensor._empty((n,), D.int32)
-    if n:
-        bits._storage.view()[:] = _rng(generator).getrandbits(32 * n).to_bytes(4 * n, "little")
-    u = bits.to(D.float32) * (2.0 ** -32) + 0.5      # signed int32 -> [0, 1]
-    return binary("minimum", u, 1.0 - 2.0 ** -24).reshape(shape)   # float32 rounding: < 1
-
-
-def standard_normal(shape, generator=None):
-    """float32 N(0, 1) numbers (Box-Muller over uniform01, vectorised)."""
-    from ._shape import as_shape, prod
-    from .ops.shape import cat
-    shape = as_shape(shape)
-    n = prod(shape)
-    half = (n + 1) // 2
-    u = uniform01((2 * half,), generator)
-    r = ((1.0 - u[:half]).log() * -2.0).sqrt()          # 1 - u in (0, 1]: log is finite
-    theta = u[half:] * (2.0 * math.pi)
-    return cat([r * theta.cos(), r * theta.sin()])[:n].reshape(shape)
-
-
-def uniform_(self, a=0.0, b=1.0, generator=None):
-    _check_float(self, "check_uniform_bounds")
-    if a > b:
-        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} "
-                           f"> to={b}")
-    r = uniform01(self.shape, generator)
-    return self.copy_(r * (b - a) + a if (a, b) != (0.0, 1.0) else r)
-
-
-def normal_(self, mean=0.0, std=1.0, generator=None):
-    _check_float(self, "normal_kernel_cpu")
-    if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    return self.copy_(standard_normal(self.shape, generator) * std + mean)
-
-
-def bernoulli_(self, p=0.5, generator=None):
-    return self.copy_(uniform01(self.shape, generator) < p)
-
-
-def bernoulli(self, p=None, *, generator=None):
-    """torch.bernoulli / Tensor.bernoulli: 1 with probability self (or p), in self's dtype."""
-    _check_float(self, "bernoulli_tensor_cpu_self_")
-    probs = self if p is None else p
-    if isinstance(probs, Tensor):
-        bad = probs.numel() and not (probs.amin().item() >= 0 and probs.amax().item() <= 1)
-    else:
-        bad = not 0 <= probs <= 1
-    if bad:
-        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could "
-                           "this error message be improved?  If so, please report an "
-                           "enhancement request to PyTorch.)")
-    u = uniform01(self.shape, generator)
-    return (u.to(self.device) < probs).to(self.dtype)
-
-
-def exponential_(self, lambd=1.0, generator=None):
-    _check_float(self, "exponential_cpu")
-    if not lambd > 0:
-        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
-    return self.copy_((-uniform01(self.shape, generator)).log1p() * (-1.0 / lambd))
 
 
 def as_strided(self, size, stride, storage_offset=None):
@@ -253,9 +173,8 @@ _PROPS = {"is_cpu": True, "is_meta": False, "is_sparse": False, "is_quantized": 
 def attach():
     Tensor.data = property(_get_data, _set_data)
     Tensor._set_data = _set_data
-    for f in (new_empty, new_zeros, new_ones, new_full, new_tensor, uniform_, normal_,
-              bernoulli_, norm, __deepcopy__, is_complex, get_device, pin_memory,
-              share_memory_, is_pinned, unfold, dequantize, bernoulli, exponential_,
+    for f in (new_empty, new_zeros, new_ones, new_full, new_tensor, norm, __deepcopy__,
+              is_complex, get_device, pin_memory, share_memory_, is_pinned, unfold, dequantize,
               as_strided):
         if not hasattr(Tensor, f.__name__):
             setattr(Tensor, f.__name__, f)

@@ -289,16 +289,6 @@ def typename(obj):
     return f"{t.__module__}.{t.__qualname__}" if t.__module__ != "builtins" else t.__qualname__
 
 
-def get_rng_state():
-    from ._creation import default_generator
-    return default_generator.get_state()
-
-
-def set_rng_state(state):
-    from ._creation import default_generator
-    default_generator.set_state(state)
-
-
 def _legacy(dtype_name):
     def make(*args):
         from ._creation import empty, tensor
@@ -326,7 +316,7 @@ EXPORTS = ["einsum", "pi", "e", "inf", "nan", "finfo", "iinfo", "autocast", "cud
            "linalg", "compile", "vmap", "allclose", "isclose", "equal",
            "broadcast_tensors", "nan_to_num", "addmm", "baddbmm", "get_num_threads",
            "set_num_threads", "get_num_interop_threads", "use_deterministic_algorithms",
-           "is_complex", "typename", "get_rng_state", "set_rng_state", "FloatTensor",
+           "is_complex", "typename", "FloatTensor",
            "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "BoolTensor",
            "ByteTensor"]
 

@@ -8,6 +8,7 @@ import struct
 
 import pytest
 
+from webtensor import _random
 from webtensor._storage import Storage
 from webtensor.backends.wasm import kernel_table, loader
 from webtensor.backends.wasm.loader import Region
@@ -129,6 +130,12 @@ def example(kernel, rng):
         if fam == "dequantize":
             return [3, _qblocks(rng, 3, bb), _fill(96, "f")]
         return [3, _floats(rng, 96), _fill(3 * bb, "B")]
+    if fam == "random":    # n = 37: normal's two blocks of 16 and a redrawn tail; state advanced
+        state = bytearray(_random.STATE_SIZE)
+        _random.seed_state(memoryview(state), rng.randrange(2 ** 32))
+        code = "d" if kernel.name.startswith("f64") else "f"
+        params = [-1.5, 2.5, 1 + 2.0 ** -12, -(1 + 2.0 ** -11)]
+        return [37, bytes(state), array.array("d", params).tobytes(), _fill(37, code, 0)]
     raise AssertionError(f"no example for kernel family {fam}")
 
 

@@ -74,6 +74,11 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
             weight_decay, step, decoupled, maximize)
                                      one Adam/AdamW update in place (ops/optim_steps.py:
                                        the decomposition, which the reference runs)
+  random(out, state, dist, a, b)     out (float dtype, CPU) filled as torch's CPU generator
+                                       does: dist "uniform" (a = from, b = to), "normal"
+                                       (a = mean, b = std; torch's serial path when out is not
+                                       contiguous or has < 16 elements), "bernoulli" (a = p);
+                                       state: the generator's uint8 [5056] tensor, advanced
 
 Shortcuts (optional, per backend; see webtensor/_dispatch.py): {op name: fn}, where fn takes
 the op's own arguments before broadcasting and promotion and returns the result, or None to

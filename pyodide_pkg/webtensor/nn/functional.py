@@ -157,9 +157,9 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     if p == 1.0:
         return _inplace(input, input * 0, inplace)
-    from .._tensor_extras import uniform01
-    keep = uniform01(input.shape) >= p
-    return _inplace(input, input * keep / (1.0 - p), inplace)
+    from .._generator import dropout_noise
+    return _inplace(input, input * dropout_noise(input.shape, input.dtype, p, input.device),
+                    inplace)
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
@@ -181,10 +181,12 @@ def _channel_dropout(input, p, training, inplace, spatial):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
-    from .._tensor_extras import uniform01
-    shape = input.shape[:-spatial] + (1,) * spatial
-    keep = uniform01(shape) >= p
-    return _inplace(input, input * keep / (1.0 - p) if p < 1 else input * 0, inplace)
+    if p == 1.0:
+        return _inplace(input, input * 0, inplace)
+    from .._generator import dropout_noise
+    shape = input.shape[:-spatial] + (1,) * spatial       # one draw per channel
+    return _inplace(input, input * dropout_noise(shape, input.dtype, p, input.device),
+                    inplace)
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):

@@ -31,6 +31,7 @@ DERIVATIVES = {}
 # written, hold constants from then on)
 NON_DIFFERENTIABLE = {
     "fill": ((0,), "writes a constant"),
+    "random": ((0,), "writes random numbers"),
     "dequantize": ((0,), "quantized weights are constants"),
     "dequantize_rows": ((0,), "quantized weights are constants"),
     "quantize": ((), "produces quantized blocks (no float output)"),

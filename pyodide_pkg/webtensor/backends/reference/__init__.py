@@ -1,6 +1,6 @@
 """The pure-Python reference backend: the oracle inside Pyodide and the last resort."""
 from . import attention as _att, conv as _c, elementwise as _e, index as _i, norm as _norm, \
-    quant as _q, reduce as _r
+    quant as _q, random as _rand, reduce as _r
 from .linear import linear as _linear
 from ...ops.optim_steps import decomposed as _adam_step
 
@@ -15,5 +15,6 @@ IMPL = {
     "adaptive_avg_pool2d": _c.adaptive_avg_pool2d, "adaptive_max_pool2d": _c.adaptive_max_pool2d,
     "layer_norm": _norm.layer_norm, "rms_norm": _norm.rms_norm, "sdpa": _att.sdpa,
     "adam_step": _adam_step,   # as ops: the fused step is a composite on this backend
+    "random": _rand.random,
     **_q.IMPL,
 }

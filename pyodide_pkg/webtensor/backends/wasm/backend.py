@@ -16,6 +16,7 @@ and shortcuts the same way, `family.bind(ctx) -> (impl, shortcuts)`:
   convert      copy (strided, into views, dtype conversion), fill
   quant        quantised-weight primitives
   optim        adam_step (one call per parameter)
+  random       the random fills (torch's CPU generator)
 
 Each primitive either computes the whole result with kernels or returns NotImplemented before
 writing anything (the reference backend then runs it); each shortcut returns None to decline.
@@ -47,12 +48,12 @@ IMPL, SHORTCUTS = {}, {}
 _copier = _converter = ctx = None
 if K is not None:
     from . import (attention, common, conv, convert, elementwise, gather, matmul, norm, optim,
-                   quant, reduce)
+                   quant, random, reduce)
     _copier = Copier(K)
     _converter = convert.make(K, _copier)
     ctx = common.Ctx(K, _copier, _converter)
     for _family in (elementwise, reduce, matmul, attention, norm, conv, gather, convert, quant,
-                    optim):
+                    optim, random):
         _impl, _short = _family.bind(ctx)
         IMPL.update(_impl)
         SHORTCUTS.update(_short)

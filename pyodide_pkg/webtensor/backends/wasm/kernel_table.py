@@ -120,6 +120,11 @@ _FILL = (("size", "n"), ("in", "value"), ("out", "y"))
 _WHERE = (("size", "m"), ("size", "n"), ("in", "c"), ("i32", "c_rs"), ("i32", "c_cs"),
           ("in", "a"), ("i32", "a_rs"), ("i32", "a_cs"), ("in", "b"), ("i32", "b_rs"),
           ("i32", "b_cs"), ("out", "y"))
+# xN-random: torch's CPU generator; state = its 5056-byte state (read and written back),
+# params = 4 doubles (uniform: from, to; normal: mean, std, and the fma probe 1 + 2**-12,
+# -(1 + 2**-11) its relaxed build reads; bernoulli: p)
+RANDOM_DISTS = (("f32", "uniform"), ("f64", "uniform"), ("f32", "normal"), ("f32", "bernoulli"))
+_RANDOM = (("size", "n"), ("out", "state"), ("in", "params"), ("out", "y"))
 _INDEX_SELECT = (("size", "outer"), ("size", "n"), ("size", "nidx"), ("size", "row_bytes"),
                  ("in", "x"), ("in", "idx"), ("out", "y"), ("out", "status"))
 _ADAM_STEP = (("size", "n"), ("out", "p"), ("in", "g"), ("out", "m"), ("out", "v"),
@@ -160,6 +165,7 @@ CONVERT = {(src, dst): src + "_" + dst + "_copy" for src, dst in CONVERT_PAIRS}
 INDEX_SELECT = {idx: idx + "_index_select" for idx in ("i64", "i32")}   # by index dtype
 INT_BINARY = {(it, op): it + "_" + op for it in INT_BINARY_DTYPES
               for op in INT_ARITH_OPS + COMPARE_OPS}
+RANDOM = {(dt, dist): dt + "_" + dist for dt, dist in RANDOM_DISTS}   # by (dtype, dist)
 QGEMV = {q: "f32_" + q + "_gemv_1x4" for q in QUANT_KINDS}
 QGEMM = {q: "f32_" + q + "_gemm_2x4" for q in QUANT_KINDS}
 DEQUANTIZE = {q: q + "_dequantize" for q in QUANT_KINDS}
@@ -227,6 +233,8 @@ def _build():
             ks.append(Kernel(INT_BINARY[(it, op)], "ibinary", op, _BINARY, False))
         for op in COMPARE_OPS:
             ks.append(Kernel(INT_BINARY[(it, op)], "icompare", op, _BINARY, False))
+    for key in RANDOM_DISTS:
+        ks.append(Kernel(RANDOM[key], "random", key[1], _RANDOM, True))   # one file
     for q in QUANT_KINDS:
         ks.append(Kernel(QGEMV[q], "qgemv", "gemv", _QGEMV, True))
         ks.append(Kernel(QGEMM[q], "qgemm", "gemm", _QGEMM, True))
