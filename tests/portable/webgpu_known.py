@@ -19,8 +19,10 @@ NN_NO_KERNEL = {"loss_cross_entropy", "loss_nll_none", "loss_bce"}
 # naming cpu_async (the first grid case of each op, run on a page without JSPI): the data-
 # dependent shapes (masked_select reads its mask). The index bounds check of
 # backends/webgpu/index.py reads back only where the host can wait; without JSPI the kernels
-# clamp instead.
-NEEDS_SYNC_READ = {"nonzero", "argwhere", "masked_select"}
+# clamp instead. unique/unique_consecutive (data-dependent shapes), masked_scatter (counts its
+# mask), index_fill/index_put/put (their composites check indices on the host) read too.
+NEEDS_SYNC_READ = {"nonzero", "argwhere", "masked_select", "unique", "unique_consecutive",
+                   "masked_scatter", "index_fill", "index_put", "put"}
 
 NAN, INF = float("nan"), float("inf")
 ALL = None   # adapters=ALL: an entry for every adapter
