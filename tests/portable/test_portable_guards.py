@@ -105,10 +105,14 @@ def example(kernel, rng):
         x = bytes(rng.randrange(256) for _ in range(3 * 5 * 12))
         return [3, 5, 4, 12, x, array.array(code, [4, 0, 2, 4]).tobytes(),
                 _fill(3 * 4 * 12, "B", 0), _fill(1, "i", 9)]
-    if fam in ("ibinary", "icompare"):   # int64, same [5, 7] form as the f32 binary example
-        a = array.array("q", [rng.randint(-2 ** 63, 2 ** 63 - 1) for _ in range(35)]).tobytes()
-        b = array.array("q", [rng.randint(-9, 9) for _ in range(7)]).tobytes()
-        return [5, 7, a, 7, 1, b, 0, 1, _fill(35, "B" if fam == "icompare" else "q", 2)]
+    if fam in ("xbinary", "xcompare"):   # f64/i64/i32/u8, same [5, 7] form as the f32 one
+        short = kernel.name.split("_", 1)[0]
+        code = _CODE[short]
+        return [5, 7, _typed(rng, short, 35), 7, 1, _typed(rng, short, 7), 0, 1,
+                _fill(35, "B" if fam == "xcompare" else code, 2)]
+    if fam == "xunary":
+        short = kernel.name.split("_", 1)[0]
+        return [37, _typed(rng, short, 37), _fill(37, _CODE[short], 2)]
     if fam in ("qgemv", "qgemm", "dequantize", "quantize", "qd8gemv"):   # webtensor.quant
         bb = 34 if "q8_0" in kernel.name else 20
         if fam == "qgemv":     # n = 7: a 4-row step and a 3-row tail; k = 64: two blocks
