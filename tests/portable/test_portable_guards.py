@@ -110,6 +110,12 @@ def example(kernel, rng):
         code = _CODE[short]
         return [5, 7, _typed(rng, short, 35), 7, 1, _typed(rng, short, 7), 0, 1,
                 _fill(35, "B" if fam == "xcompare" else code, 2)]
+    if fam in ("xreduce", "xscan"):     # [3, 5, 4] like the f32 reductions
+        short, op = kernel.name.split("_", 1)
+        ny = 60 if fam == "xscan" else 12
+        out = "q" if op in kernel_table.ARGREDUCE_OPS else "B" if op in ("all", "any") \
+            else _CODE[short]
+        return [3, 5, 4, _typed(rng, short, 60), _fill(ny, out)]
     if fam == "xunary":
         short = kernel.name.split("_", 1)[0]
         return [37, _typed(rng, short, 37), _fill(37, _CODE[short], 2)]

@@ -120,6 +120,14 @@ X_ARITH_OPS = {"f64": ARITH_OPS, "i64": _INT_ARITH, "i32": _INT_ARITH, "u8": _BI
 X_COMPARE_DTYPES = ("f64", "i64", "i32")
 X_UNARY_OPS = {"f64": ("neg", "abs", "sqrt", "floor", "ceil", "round", "reciprocal"),
                "i64": ("neg", "abs"), "i32": ("neg", "abs")}
+# reductions and scans over [outer, n, inner] (xN-reduce; backends/wasm/reduce.py): integers
+# accumulate in int64 (the op layer widens them first), argmax/argmin write int64, all/any bool
+_ALLANY = ("all", "any")
+X_REDUCE_OPS = {"f64": REDUCE_OPS[:5] + ARGREDUCE_OPS + _ALLANY,
+                "i64": ("sum", "prod", "amax", "amin") + ARGREDUCE_OPS + _ALLANY,
+                "i32": ("amax", "amin") + ARGREDUCE_OPS + _ALLANY,
+                "f32": _ALLANY, "u8": _ALLANY}
+X_SCAN_OPS = {"f64": ("cumsum", "cumprod"), "f32": ("cumprod",), "i64": ("cumsum", "cumprod")}
 _CONVERT = (("size", "n"), ("in", "x"), ("out", "y"))
 _FILL = (("size", "n"), ("in", "value"), ("out", "y"))
 _WHERE = (("size", "m"), ("size", "n"), ("in", "c"), ("i32", "c_rs"), ("i32", "c_cs"),
@@ -155,6 +163,8 @@ RMS_NORM = "f32_rms_norm"
 SDPA = "f32_sdpa"
 CONVERT = {(src, dst): src + "_" + dst + "_copy" for src, dst in CONVERT_PAIRS}
 INDEX_SELECT = {idx: idx + "_index_select" for idx in ("i64", "i32")}   # by index dtype
+X_REDUCE = {(dt, op): dt + "_" + op for dt, ops in X_REDUCE_OPS.items() for op in ops}
+X_SCAN = {(dt, op): dt + "_" + op for dt, ops in X_SCAN_OPS.items() for op in ops}
 X_BINARY = {(dt, op): dt + "_" + op for dt, ops in X_ARITH_OPS.items() for op in ops}
 X_COMPARE = {(dt, op): dt + "_" + op for dt in X_COMPARE_DTYPES for op in COMPARE_OPS}
 X_UNARY = {(dt, op): dt + "_" + op for dt, ops in X_UNARY_OPS.items() for op in ops}
@@ -221,6 +231,10 @@ def _build():
         ks.append(Kernel(name, "xbinary", op, _BINARY, False))
     for (dt, op), name in X_COMPARE.items():
         ks.append(Kernel(name, "xcompare", op, _BINARY, False))
+    for (dt, op), name in X_REDUCE.items():
+        ks.append(Kernel(name, "xreduce", op, _MIDDLE, False))
+    for (dt, op), name in X_SCAN.items():
+        ks.append(Kernel(name, "xscan", op, _MIDDLE, False))
     for (dt, op), name in X_UNARY.items():
         ks.append(Kernel(name, "xunary", op, _UNARY, False))
     for q in QUANT_KINDS:
