@@ -21,7 +21,7 @@ from .views import coalesce, overlaps, region
 
 F32, BOOL, I64 = D.float32, D.bool_, D.int64
 # kernel dtype names of the xN families -> the dtypes they serve (same bits)
-X_DTYPES = {"f64": (D.float64,), "i64": (D.int64,), "i32": (D.int32,),
+X_DTYPES = {"f32": (D.float32,), "f64": (D.float64,), "i64": (D.int64,), "i32": (D.int32,),
             "u8": (D.uint8, D.int8, D.bool_)}
 _new_object = object.__new__
 _pack_f32 = struct.Struct("<f").pack_into
