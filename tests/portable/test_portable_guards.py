@@ -116,6 +116,11 @@ def example(kernel, rng):
         out = "q" if op in kernel_table.ARGREDUCE_OPS else "B" if op in ("all", "any") \
             else _CODE[short]
         return [3, 5, 4, _typed(rng, short, 60), _fill(ny, out)]
+    if fam == "sort":      # 2 rows of 19
+        short = kernel.name.split("_", 1)[0]
+        ksz = 8 if short.endswith("64") else 4
+        return [2, 19, 1, _typed(rng, short, 38), _fill(38, _CODE[short]), _fill(38, "q"),
+                _fill(19 * (2 * ksz + 8), "B")]
     if fam == "xunary":
         short = kernel.name.split("_", 1)[0]
         return [37, _typed(rng, short, 37), _fill(37, _CODE[short], 2)]

@@ -28,6 +28,14 @@ def reason(ops, dtypes, why):
     REASONS.append((frozenset(ops), frozenset(dtypes), why))
 
 
+def is_blanket(op, dtype):
+    """True if the reason for (op, dtype) is a rule for every op ("*"), not op-specific."""
+    for ops, dtypes, _ in REASONS:
+        if op in ops and dtype in dtypes:
+            return False
+    return True
+
+
 def reason_for(op, dtype):
     for ops, dtypes, why in REASONS:
         if (op in ops or "*" in ops) and dtype in dtypes:
@@ -126,15 +134,27 @@ def _cases():
     for s in ("softmax", "log_softmax", "cumsum", "cumprod"):
         c[s] = lambda f, dt, n: (f, (_x(dt, n), -1))
 
-    def mm(shape_a, shape_b):
-        return lambda f, dt, n: (f, (data(dt, shape_a), data(dt, shape_b, 5)))
-    c["matmul"] = c["mm"] = mm((256, 256), (256, 256))
-    c["bmm"] = mm((8, 128, 128), (8, 128, 128))
-    c["dot"] = mm((1 << 20,), (1 << 20,))
-    c["mv"] = mm((1000, 1000), (1000,))
-    c["outer"] = mm((1000,), (1000,))
-    c["linear"] = lambda f, dt, n: (f, (data(dt, (256, 512)), data(dt, (512, 512), 5),
-                                        data(dt, (512,), 9)))
+    # fixed realistic shapes at n = 2**20, shrunk with n so that the work stays proportional
+    # to n (a reference-backend cell is timed small and scaled)
+    def cube(n, side):
+        return max(2, round(side * (n / 2 ** 20) ** (1 / 3)))
+
+    def sq(n, side):
+        return max(2, round(side * (n / 2 ** 20) ** 0.5))
+
+    def mm(f, dt, n):
+        s = cube(n, 256)
+        return f, (data(dt, (s, s)), data(dt, (s, s), 5))
+    c["matmul"] = c["mm"] = mm
+    c["bmm"] = lambda f, dt, n: (f, (data(dt, (8, cube(n, 128), cube(n, 128))),
+                                     data(dt, (8, cube(n, 128), cube(n, 128)), 5)))
+    c["dot"] = lambda f, dt, n: (f, (data(dt, (n,)), data(dt, (n,), 5)))
+    c["mv"] = lambda f, dt, n: (f, (data(dt, (sq(n, 1024), sq(n, 1024))),
+                                    data(dt, (sq(n, 1024),), 5)))
+    c["outer"] = lambda f, dt, n: (f, (data(dt, (sq(n, 1024),)), data(dt, (sq(n, 1024),), 5)))
+    c["linear"] = lambda f, dt, n: (f, (data(dt, (cube(n, 256), cube(n, 512))),
+                                        data(dt, (cube(n, 512), cube(n, 512)), 5),
+                                        data(dt, (cube(n, 512),), 9)))
     half = lambda dt, n: data(dt, (max(1, n // 2000), 1000))  # noqa: E731
     for s in ("cat", "concat", "concatenate", "stack", "hstack", "vstack"):
         c[s] = lambda f, dt, n: (f, ([half(dt, n), half(dt, n)],))
@@ -162,25 +182,28 @@ def _cases():
         c[s] = lambda f, dt, n: (f, (data(dt, (max(1, n // 10),)),))
     c["topk"] = lambda f, dt, n: (f, (data(dt, (max(1, n // 10),)), 10))
     c["nonzero"] = c["argwhere"] = _unary("nonzero")
-    img = lambda dt, n: data(dt, (max(1, n // (32 * 64 * 64)), 32, 64, 64))  # noqa: E731
+    img = lambda dt, n: data(dt, (8, 32, sq(n, 64), sq(n, 64)))  # noqa: E731
+    seq = lambda dt, n, ch, salt=0: data(dt, (8, ch, max(4, n // 1024)), salt)  # noqa: E731
     c["conv2d"] = lambda f, dt, n: (f, (img(dt, n), data(dt, (32, 32, 3, 3), 5), None, 1, 1))
-    c["conv1d"] = lambda f, dt, n: (f, (data(dt, (8, 64, 1024)), data(dt, (64, 64, 3), 5),
-                                        None, 1, 1))
-    c["max_pool1d"] = lambda f, dt, n: (f, (data(dt, (8, 128, 1024)), 2))
+    c["conv1d"] = lambda f, dt, n: (f, (seq(dt, n, 64), data(dt, (64, 64, 3), 5), None, 1, 1))
+    c["max_pool1d"] = c["avg_pool1d"] = lambda f, dt, n: (f, (seq(dt, n, 128), 2))
     c["max_pool2d"] = c["avg_pool2d"] = lambda f, dt, n: (f, (img(dt, n), 2))
-    c["avg_pool1d"] = lambda f, dt, n: (f, (data(dt, (8, 128, 1024)), 2))
-    c["adaptive_avg_pool2d"] = c["adaptive_max_pool2d"] = lambda f, dt, n: (f, (img(dt, n), 8))
+    c["adaptive_avg_pool2d"] = c["adaptive_max_pool2d"] = lambda f, dt, n: (f, (img(dt, n), 2))
     c["layer_norm"] = c["rms_norm"] = lambda f, dt, n: (f, (_x(dt, n), (_rows(n)[1],)))
     c["group_norm"] = lambda f, dt, n: (f, (img(dt, n), 8))
-    c["scaled_dot_product_attention"] = lambda f, dt, n: (
-        f, (data(dt, (1, 8, 256, 64)), data(dt, (1, 8, 256, 64), 3), data(dt, (1, 8, 256, 64), 5)))
+    qkv = lambda dt, n, salt: data(dt, (1, 8, sq(n, 256), 64), salt)  # noqa: E731
+    c["scaled_dot_product_attention"] = lambda f, dt, n: (f, (qkv(dt, n, 0), qkv(dt, n, 3),
+                                                              qkv(dt, n, 5)))
     c["embedding"] = lambda f, dt, n: (f, (index(2000, (max(1, n // 500),)),
                                            data(dt, (2000, 500))))
     c["pad"] = lambda f, dt, n: (f, (_x(dt, n), (1, 1, 1, 1)))
-    c["interpolate"] = c["upsample"] = lambda f, dt, n: (f, (img(dt, n) if n >= 1 << 17 else
-                                                             data(dt, (1, 4, 50, 50)), None, 2))
+    c["interpolate"] = c["upsample"] = lambda f, dt, n: (f, (img(dt, n), None, 2))
     c["cross_entropy"] = c["nll_loss"] = lambda f, dt, n: (f, (_x(dt, n), index(1000,
                                                                                (_rows(n)[0],))))
+    for s in ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div"):
+        c[s] = _binary(s)
+    for s in ("remainder", "floor_divide"):       # a divisor without zeros
+        c[s] = lambda f, dt, n: (f, (_x(dt, n), _x(dt, n, 7).abs() + 1))
     for s in ("binary_cross_entropy", "binary_cross_entropy_with_logits"):
         c[s] = lambda f, dt, n: (f, (_x(dt, n).abs().clamp(0, 1) if dt in FLOATS else _x(dt, n),
                                      _x(dt, n, 7).abs().clamp(0, 1) if dt in FLOATS

@@ -31,6 +31,12 @@ P_CC = (TWO_D, 1, None, 0, 0, 0, 0)             # both one value
 _ROW_PLANS = ((P_CC, P_CFLAT), (P_FLATC, P_FLAT))
 
 
+# (op, dtype category) -> the op computing it there: logical ops of bool tensors (the op layer
+# converts to bool first) are bitwise ones on 0/1 bytes; fmax/fmin of integers (no NaN).
+_SAME_AS = {("logical_and", 0): "bitwise_and", ("logical_or", 0): "bitwise_or",
+            ("logical_xor", 0): "bitwise_xor", ("fmax", 1): "maximum", ("fmin", 1): "minimum"}
+
+
 def plan_unary(x_strides, out_strides):
     """x read as one flat run in the output's order (same strides): the unary kernel's form."""
     return x_strides == out_strides
@@ -81,6 +87,8 @@ def bind(ctx):
         if op == "gelu" and approximate == "tanh":
             op = "gelu_tanh"
         fn = unary_by_dtype.get((x.dtype, op))
+        if fn is None and not (extra or decimals):
+            return via_binary(op, out, x)
         if fn is None or extra or decimals or out.dtype is not x.dtype or \
                 not out.is_contiguous():
             return NotImplemented
@@ -126,6 +134,7 @@ def bind(ctx):
     def binary(op, out, a, b, rounding_mode=None, **extra):
         if op == "pow":
             return power(out, a, b, rounding_mode, extra)
+        op = _SAME_AS.get((op, a.dtype.category), op)
         if a.dtype is not F32:
             key = (a.dtype, op)
             fn = int_fns.get(key)
@@ -153,6 +162,27 @@ def bind(ctx):
             fns[kind](n, ra, rb, ro)
         return None
 
+    def const(v, dt, shape):
+        t = typed_scalar(v, dt)
+        return None if t is None else t.expand(shape)
+
+    def via_binary(op, out, x):
+        """The unary ops that are one binary kernel with a constant: relu = maximum(x, 0),
+        logical_not = (x == 0) (bool: x ^ 1), bitwise_not = x ^ -1; floor/ceil/round of an
+        integer is a copy."""
+        dt = x.dtype
+        if op in ("floor", "ceil", "round") and dt.category == 1 and out.dtype is dt:
+            return None if ctx.copier.gather(out, x) else NotImplemented
+        if op == "relu" and dt.category:
+            return binary("maximum", out, x, const(0, dt, out.shape))
+        if op == "logical_not":
+            if dt is BOOL:
+                return binary("bitwise_xor", out, x, const(1, dt, out.shape))
+            return binary("eq", out, x, const(0, dt, out.shape))
+        if op == "bitwise_not" and dt.category < 2:
+            return binary("bitwise_xor", out, x, const(-1 if dt.category else 1, dt, out.shape))
+        return NotImplemented
+
     def power(out, a, b, rounding_mode, extra):
         """a ** b for a one-value b of 2, 3, -1, 0.5: torch's own special cases (x*x, x*x*x,
         1/x, sqrt), exact on the multiply/reciprocal/sqrt kernels; other exponents decline."""
@@ -178,8 +208,8 @@ def bind(ctx):
         for op, v in (("maximum", lo), ("minimum", hi)):
             if v is None:
                 continue
-            bound = typed_scalar(v, x.dtype)
-            if bound is None or binary(op, out, src, bound.expand(out.shape)) is NotImplemented:
+            bound = const(v, x.dtype, out.shape)
+            if bound is None or binary(op, out, src, bound) is NotImplemented:
                 return NotImplemented      # only ever at the first step: nothing written
             src = out
         return None

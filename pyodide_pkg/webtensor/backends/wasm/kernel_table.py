@@ -128,6 +128,11 @@ X_REDUCE_OPS = {"f64": REDUCE_OPS[:5] + ARGREDUCE_OPS + _ALLANY,
                 "i32": ("amax", "amin") + ARGREDUCE_OPS + _ALLANY,
                 "f32": _ALLANY, "u8": _ALLANY}
 X_SCAN_OPS = {"f64": ("cumsum", "cumprod"), "f32": ("cumprod",), "i64": ("cumsum", "cumprod")}
+# stable radix sort of contiguous rows (xN-sort; backends/wasm/sort.py); scratch: n * (2 *
+# key bytes + 8) bytes
+SORT_DTYPES = ("f32", "f64", "i32", "i64")
+_SORT = (("size", "rows"), ("size", "n"), ("size", "descending"), ("in", "x"),
+         ("out", "values"), ("out", "indices"), ("out", "scratch"))
 _CONVERT = (("size", "n"), ("in", "x"), ("out", "y"))
 _FILL = (("size", "n"), ("in", "value"), ("out", "y"))
 _WHERE = (("size", "m"), ("size", "n"), ("in", "c"), ("i32", "c_rs"), ("i32", "c_cs"),
@@ -165,6 +170,7 @@ CONVERT = {(src, dst): src + "_" + dst + "_copy" for src, dst in CONVERT_PAIRS}
 INDEX_SELECT = {idx: idx + "_index_select" for idx in ("i64", "i32")}   # by index dtype
 X_REDUCE = {(dt, op): dt + "_" + op for dt, ops in X_REDUCE_OPS.items() for op in ops}
 X_SCAN = {(dt, op): dt + "_" + op for dt, ops in X_SCAN_OPS.items() for op in ops}
+SORT = {dt: dt + "_sort" for dt in SORT_DTYPES}
 X_BINARY = {(dt, op): dt + "_" + op for dt, ops in X_ARITH_OPS.items() for op in ops}
 X_COMPARE = {(dt, op): dt + "_" + op for dt in X_COMPARE_DTYPES for op in COMPARE_OPS}
 X_UNARY = {(dt, op): dt + "_" + op for dt, ops in X_UNARY_OPS.items() for op in ops}
@@ -235,6 +241,8 @@ def _build():
         ks.append(Kernel(name, "xreduce", op, _MIDDLE, False))
     for (dt, op), name in X_SCAN.items():
         ks.append(Kernel(name, "xscan", op, _MIDDLE, False))
+    for name in SORT.values():
+        ks.append(Kernel(name, "sort", "sort", _SORT, False))
     for (dt, op), name in X_UNARY.items():
         ks.append(Kernel(name, "xunary", op, _UNARY, False))
     for q in QUANT_KINDS:
