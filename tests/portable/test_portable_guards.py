@@ -116,6 +116,11 @@ def example(kernel, rng):
         out = "q" if op in kernel_table.ARGREDUCE_OPS else "B" if op in ("all", "any") \
             else _CODE[short]
         return [3, 5, 4, _typed(rng, short, 60), _fill(ny, out)]
+    if fam in ("arange", "linspace"):
+        short = kernel.name.split("_", 1)[0]
+        p = array.array("q", [3, -2]).tobytes() if short.startswith("i") else \
+            array.array("d", [0.5, 7.25, 0.125]).tobytes()
+        return [37, p, _fill(37, _CODE[short])]
     if fam == "sort":      # 2 rows of 19
         short = kernel.name.split("_", 1)[0]
         ksz = 8 if short.endswith("64") else 4

@@ -4,7 +4,7 @@ from . import attention as _att, conv as _c, elementwise as _e, index as _i, nor
 from .linear import linear as _linear
 
 IMPL = {
-    "copy": _e.copy, "fill": _e.fill, "unary": _e.unary, "binary": _e.binary,
+    "copy": _e.copy, "fill": _e.fill, "arange": _e.arange, "linspace": _e.linspace, "unary": _e.unary, "binary": _e.binary,
     "where": _e.where, "clamp": _e.clamp,
     "reduce": _r.reduce, "cumsum": _r.cumsum, "cumprod": _r.cumprod,
     "softmax": _r.softmax, "log_softmax": _r.log_softmax,

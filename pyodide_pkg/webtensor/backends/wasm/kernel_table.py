@@ -128,6 +128,11 @@ X_REDUCE_OPS = {"f64": REDUCE_OPS[:5] + ARGREDUCE_OPS + _ALLANY,
                 "i32": ("amax", "amin") + ARGREDUCE_OPS + _ALLANY,
                 "f32": _ALLANY, "u8": _ALLANY}
 X_SCAN_OPS = {"f64": ("cumsum", "cumprod"), "f32": ("cumprod",), "i64": ("cumsum", "cumprod")}
+# arange / linspace into a contiguous output (xN-fill; backends/wasm/convert.py); params: float
+# outputs {start, step} / {start, end, step} as doubles, integer outputs {start, step} int64
+ARANGE_DTYPES = ("f32", "f64", "i64", "i32")
+LINSPACE_DTYPES = ("f32", "f64")
+_RANGE = (("size", "n"), ("in", "params"), ("out", "y"))
 # stable radix sort of contiguous rows (xN-sort; backends/wasm/sort.py); scratch: n * (2 *
 # key bytes + 8) bytes
 SORT_DTYPES = ("f32", "f64", "i32", "i64")
@@ -171,6 +176,8 @@ INDEX_SELECT = {idx: idx + "_index_select" for idx in ("i64", "i32")}   # by ind
 X_REDUCE = {(dt, op): dt + "_" + op for dt, ops in X_REDUCE_OPS.items() for op in ops}
 X_SCAN = {(dt, op): dt + "_" + op for dt, ops in X_SCAN_OPS.items() for op in ops}
 SORT = {dt: dt + "_sort" for dt in SORT_DTYPES}
+ARANGE = {dt: dt + "_arange" for dt in ARANGE_DTYPES}
+LINSPACE = {dt: dt + "_linspace" for dt in LINSPACE_DTYPES}
 X_BINARY = {(dt, op): dt + "_" + op for dt, ops in X_ARITH_OPS.items() for op in ops}
 X_COMPARE = {(dt, op): dt + "_" + op for dt in X_COMPARE_DTYPES for op in COMPARE_OPS}
 X_UNARY = {(dt, op): dt + "_" + op for dt, ops in X_UNARY_OPS.items() for op in ops}
@@ -241,6 +248,10 @@ def _build():
         ks.append(Kernel(name, "xreduce", op, _MIDDLE, False))
     for (dt, op), name in X_SCAN.items():
         ks.append(Kernel(name, "xscan", op, _MIDDLE, False))
+    for name in ARANGE.values():
+        ks.append(Kernel(name, "arange", "arange", _RANGE, False))
+    for name in LINSPACE.values():
+        ks.append(Kernel(name, "linspace", "linspace", _RANGE, False))
     for name in SORT.values():
         ks.append(Kernel(name, "sort", "sort", _SORT, False))
     for (dt, op), name in X_UNARY.items():
