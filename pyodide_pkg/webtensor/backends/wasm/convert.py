@@ -47,6 +47,14 @@ class Converter:
                 if src is not dst:
                     self.plans[(src, dst)] = self.plan_convert(src, dst, names)
         self.fills = {b: ks.fn(name) for b, name in KT.FILL.items()}
+        # float64 -> bool is x != 0 (NaN is true) on the comparison kernel
+        self._ne_f64 = ks.fn(KT.X_COMPARE[("f64", "ne")])
+        zero = Storage(8, buf=bytearray(8))
+        self._zero = Region(zero, 0, 8, False)
+        self.plans[(D.float64, D.bool_)] = (self._f64_nonzero,)
+
+    def _f64_nonzero(self, n, rx, ro):
+        self._ne_f64(1, n, rx, 0, 1, self._zero, 0, 0, ro)
 
     def plan_convert(self, src, dst, names):
         """() for a byte copy, (fn,) direct, (fn1, fn2) via float32, or None."""

@@ -15,12 +15,17 @@ FLOATS = {D.float32, D.float64, D.float16, D.bfloat16}
 _LOW = {D.float16, D.bfloat16, D.int16, D.int8, D.uint8, D.bool_}   # the small dtypes
 
 # ---- documented reasons: (op names, dtypes) -> why the cell runs on the reference backend --
+F64, I64, I32 = D.float64, D.int64, D.int32
 _SMALL = "16-/8-bit and bool storage: computed on the reference backend (no kernel yet)"
 _F64_MATH = "float64 transcendental: no float64 polynomial kernels (f64 exp/log/sin ...) yet"
-_NO_KERNEL = "no WASM kernel for this op yet (reference backend)"
+_F64_NN = "float64/integer matmul, conv, pooling, norms and attention: float32 kernels only"
+_NO_INT_DIV = "floor/remainder division: no division kernel (integer division by zero must " \
+    "raise; float remainder needs fmod)"
+_F64_VAR = "float64 var/std: no float64 variance kernel yet"
+_NO_KERNEL = "no kernel for this op yet (reference backend)"
 _TRANSCENDENTAL = ("exp", "log", "log1p", "expm1", "rsqrt", "sin", "cos", "tanh", "sigmoid",
-                   "gelu", "silu", "erf", "atan2", "pow", "softmax", "log_softmax",
-                   "logsumexp", "lerp")
+                   "gelu", "silu", "erf", "atan2", "softmax", "log_softmax", "logsumexp",
+                   "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div")
 REASONS = []     # filled by reason(); read through reason_for()
 
 
@@ -270,5 +275,20 @@ def run_cell(name, dtype, n):
     return r, sorted(set(fb.used))
 
 
-reason(_TRANSCENDENTAL, {D.float64}, _F64_MATH)
 reason(["*"], _LOW, _SMALL)
+reason(_TRANSCENDENTAL, {F64}, _F64_MATH)
+reason(["atan2"], {D.float32, I64, I32}, "atan2: no vector atan2 kernel yet")
+reason(["pow"], {D.float32, F64, I64, I32},
+       "pow with a tensor exponent or one other than 2, 3, -1, 0.5: no vector pow kernel yet")
+reason(["fmax", "fmin"], {D.float32, F64}, "fmax/fmin of floats (NaN-ignoring): no kernel yet")
+reason(["sign"], {F64, I64, I32}, "sign of float64/integers: no kernel yet")
+reason(["remainder", "floor_divide"], {D.float32, F64, I64, I32}, _NO_INT_DIV)
+reason(["masked_select"], {D.float32, F64, I64, I32},
+       "boolean-mask indexing unravels positions with int64 remainder (" + _NO_INT_DIV + ")")
+reason(["var", "std", "var_mean", "std_mean"], {F64}, _F64_VAR)
+reason(["matmul", "mm", "bmm", "dot", "mv", "linear", "conv1d", "conv2d", "max_pool1d",
+        "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
+        "layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention"],
+       {F64, I64, I32}, _F64_NN)
+reason(["index_copy", "gather", "take_along_dim", "scatter", "scatter_add", "scatter_reduce"],
+       set(DTYPES) - _LOW, "gather/scatter: no kernel yet (index_select has one)")

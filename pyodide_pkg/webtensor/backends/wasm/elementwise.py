@@ -132,6 +132,8 @@ def bind(ctx):
         return p, ra, rb
 
     def binary(op, out, a, b, rounding_mode=None, **extra):
+        if b is None:                  # a constant that does not fit the dtype (via_binary)
+            return NotImplemented
         if op == "pow":
             return power(out, a, b, rounding_mode, extra)
         op = _SAME_AS.get((op, a.dtype.category), op)
@@ -180,7 +182,8 @@ def bind(ctx):
                 return binary("bitwise_xor", out, x, const(1, dt, out.shape))
             return binary("eq", out, x, const(0, dt, out.shape))
         if op == "bitwise_not" and dt.category < 2:
-            return binary("bitwise_xor", out, x, const(-1 if dt.category else 1, dt, out.shape))
+            ones = 1 if dt is BOOL else -1 if dt.is_signed else (1 << 8 * dt.itemsize) - 1
+            return binary("bitwise_xor", out, x, const(ones, dt, out.shape))
         return NotImplemented
 
     def power(out, a, b, rounding_mode, extra):
