@@ -2,14 +2,16 @@
  * (wt_binary.h):
  *   void wt_<dt>_<op>_<isa>(size_t m, size_t n, const T* a, int32_t a_rs, int32_t a_cs,
  *                           const T* b, int32_t b_rs, int32_t b_cs, OUT* y)
- * One macro per dtype instantiates the ops from a vector expression each (V_<dt>_<op>); row
- * tails go through a one-vector buffer, so every element gets the same instruction.
+ * One macro per dtype instantiates the ops from a vector expression each (V_<dt>_<op>); a
+ * row's tail goes through one zero-padded vector, so every element gets the same instruction.
  * Integers: add/sub/mul wrap around (two's complement, like torch); maximum/minimum; bitwise
  * and/or/xor (u8: bool/uint8/int8 bytes). float64: IEEE, 0 ulp; maximum/minimum propagate NaN
  * from either side and return `a` when a == b (as the f32 kernels and torch).
  * Comparisons write bool bytes 0/1.
  */
 #include "wt_common.h"
+
+WT_SMALL_BEGIN
 
 /* float64 */
 #define V_f64_add(a, b) wasm_f64x2_add(a, b)
@@ -69,21 +71,32 @@ static inline void put_m32(uint8_t* y, v128_t m) {
 #define WT_CHUNK 64
 #define DEFINE_DRIVER(dt, T)                                                                \
   typedef void (*row_##dt)(const T*, const T*, void*, size_t);                             \
-  static __attribute__((noinline)) void fetch_##dt(T* d, const T* s, ptrdiff_t cs,          \
-                                                   size_t k) {                              \
-    _Pragma("clang loop unroll(disable) vectorize(disable)")                               \
+  static void fetch_##dt(T* d, const T* s, ptrdiff_t cs, size_t k) {                        \
     for (size_t i = 0; i < k; i++) d[i] = s[(ptrdiff_t)i * cs];                             \
   }                                                                                         \
-  static __attribute__((noinline)) void drive_##dt(size_t m, size_t n, const T* a,          \
-                                                   int32_t a_rs, int32_t a_cs, const T* b,  \
-                                                   int32_t b_rs, int32_t b_cs, char* y,     \
-                                                   size_t ysz, row_##dt row) {              \
+  /* whole vectors through row(), the tail through one zero-padded vector */              \
+  static void run_##dt(const T* a, const T* b, char* y, size_t ysz, size_t n,               \
+                       row_##dt row) {                                                      \
+    enum { L = 16 / sizeof(T) };                                                            \
+    const size_t body = n - n % L;                                                          \
+    row(a, b, y, body);                                                                     \
+    if (body < n) {                                                                         \
+      T ta[L] = {0}, tb[L] = {0};                                                           \
+      char ty[16];                                                                          \
+      for (size_t k = 0; body + k < n; k++) ta[k] = a[body + k], tb[k] = b[body + k];       \
+      row(ta, tb, ty, L);                                                                   \
+      for (size_t k = 0; k < (n - body) * ysz; k++) y[body * ysz + k] = ty[k];              \
+    }                                                                                       \
+  }                                                                                         \
+  static void drive_##dt(size_t m, size_t n, const T* a, int32_t a_rs, int32_t a_cs,        \
+                         const T* b, int32_t b_rs, int32_t b_cs, char* y, size_t ysz,       \
+                         row_##dt row) {                                                    \
     T ta[WT_CHUNK], tb[WT_CHUNK];                                                           \
     for (size_t i = 0; i < m; i++, y += n * ysz) {                                          \
       const T* pa = a + (ptrdiff_t)i * a_rs;                                                \
       const T* pb = b + (ptrdiff_t)i * b_rs;                                                \
       if (a_cs == 1 && b_cs == 1) {                                                         \
-        row(pa, pb, y, n);                                                                  \
+        run_##dt(pa, pb, y, ysz, n, row);                                                   \
         continue;                                                                           \
       }                                                                                     \
       for (size_t j0 = 0; j0 < n; j0 += WT_CHUNK) {                                         \
@@ -98,7 +111,7 @@ static inline void put_m32(uint8_t* y, v128_t m) {
           if (b_cs != 0 || j0 == 0) fetch_##dt(tb, pb + (ptrdiff_t)j0 * b_cs, b_cs, k);     \
           qb = tb;                                                                          \
         }                                                                                   \
-        row(qa, qb, y + j0 * ysz, k);                                                       \
+        run_##dt(qa, qb, y + j0 * ysz, ysz, k, row);                                        \
       }                                                                                     \
     }                                                                                       \
   }
@@ -109,19 +122,9 @@ DEFINE_DRIVER(u8, uint8_t)
 
 #define KERNEL(dt, op, T, OUT, PUT)                                                         \
   static void vec_##dt##_##op(const T* a, const T* b, void* out, size_t n) {                \
-    enum { L = 16 / sizeof(T) };                                                            \
     OUT* y = (OUT*)out;                                                                     \
-    size_t j = 0;                                                                           \
-    _Pragma("clang loop unroll(disable)")                                                  \
-    for (; j + L <= n; j += L)                                                              \
+    for (size_t j = 0; j < n; j += 16 / sizeof(T))                                          \
       PUT(y + j, V_##dt##_##op(wasm_v128_load(a + j), wasm_v128_load(b + j)));              \
-    if (j < n) {                                                                            \
-      T ta[L] = {0}, tb[L] = {0};                                                           \
-      OUT ty[L];                                                                            \
-      for (size_t k = 0; j + k < n; k++) ta[k] = a[j + k], tb[k] = b[j + k];                \
-      PUT(ty, V_##dt##_##op(wasm_v128_load(ta), wasm_v128_load(tb)));                       \
-      for (size_t k = 0; j + k < n; k++) y[j + k] = ty[k];                                  \
-    }                                                                                       \
   }                                                                                         \
   WT_EXPORT void WT_SYM(dt##_##op)(size_t m, size_t n, const T* a, int32_t a_rs,            \
                                    int32_t a_cs, const T* b, int32_t b_rs, int32_t b_cs,    \
@@ -143,3 +146,5 @@ MINMAX(f64, double) KERNEL(f64, div, double, double, put_v) COMPARE(f64, double,
 MINMAX(i64, int64_t) BITWISE(i64, int64_t) COMPARE(i64, int64_t, put_m64)
 MINMAX(i32, int32_t) BITWISE(i32, int32_t) COMPARE(i32, int32_t, put_m32)
 BITWISE(u8, uint8_t)
+
+WT_SMALL_END

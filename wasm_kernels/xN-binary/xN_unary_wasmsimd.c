@@ -1,10 +1,13 @@
 /* float64 / int64 / int32 exact unary kernels, the f32_vunary form:
  *   void wt_<dt>_<op>_<isa>(size_t n, const T* x, T* y)
- * float64: neg abs sqrt floor ceil round (half to even, as torch) reciprocal, all exact
- * (IEEE, 0 ulp); integers: neg abs (wrap-around: abs(INT_MIN) = INT_MIN, as torch).
+ * float64: neg abs sqrt floor ceil round (half to even, as torch), all exact (IEEE, 0 ulp);
+ * integers: abs (wrap-around: abs(INT_MIN) = INT_MIN, as torch). Integer neg (0 - x) and
+ * float64 reciprocal (1 / x) run on the binary kernels (backends/wasm/elementwise.py).
  * Tails go through a one-vector buffer: every element gets the same instruction.
  */
 #include "wt_common.h"
+
+WT_SMALL_BEGIN
 
 #define U_f64_neg(v) wasm_f64x2_neg(v)
 #define U_f64_abs(v) wasm_f64x2_abs(v)
@@ -12,10 +15,7 @@
 #define U_f64_floor(v) wasm_f64x2_floor(v)
 #define U_f64_ceil(v) wasm_f64x2_ceil(v)
 #define U_f64_round(v) wasm_f64x2_nearest(v)
-#define U_f64_reciprocal(v) wasm_f64x2_div(wasm_f64x2_splat(1.0), v)
-#define U_i64_neg(v) wasm_i64x2_neg(v)
 #define U_i64_abs(v) wasm_i64x2_abs(v)
-#define U_i32_neg(v) wasm_i32x4_neg(v)
 #define U_i32_abs(v) wasm_i32x4_abs(v)
 
 #define UNARY(dt, op, T)                                                                    \
@@ -33,6 +33,7 @@
 
 UNARY(f64, neg, double) UNARY(f64, abs, double) UNARY(f64, sqrt, double)
 UNARY(f64, floor, double) UNARY(f64, ceil, double) UNARY(f64, round, double)
-UNARY(f64, reciprocal, double)
-UNARY(i64, neg, int64_t) UNARY(i64, abs, int64_t)
-UNARY(i32, neg, int32_t) UNARY(i32, abs, int32_t)
+UNARY(i64, abs, int64_t)
+UNARY(i32, abs, int32_t)
+
+WT_SMALL_END

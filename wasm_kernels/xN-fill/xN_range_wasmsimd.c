@@ -8,6 +8,8 @@
  */
 #include "wt_common.h"
 
+WT_SMALL_BEGIN
+
 #define ARANGE(dt, T, P, U)                                                                 \
   WT_EXPORT void WT_SYM(dt##_arange)(size_t n, const P* p, T* y) {                          \
     const P start = p[0], step = p[1];                                                      \
@@ -27,3 +29,5 @@ ARANGE(i64, int64_t, int64_t, uint64_t)
 ARANGE(i32, int32_t, int64_t, uint64_t)
 LINSPACE(f32, float)
 LINSPACE(f64, double)
+
+WT_SMALL_END

@@ -1,15 +1,17 @@
 /* Reductions and scans over the middle axis of [outer, n, inner] for float64 / int64 / int32
- * (and all/any for every element size), f32-reduce's form:
+ * (and all/any of bool bytes), f32-reduce's form:
  *   void wt_<dt>_<op>_<isa>(size_t outer, size_t n, size_t inner, const T* x, OUT* y)
  * y[o, i] = op over k of x[o, k, i]  (scans: y has x's shape, y[o, k, i] = op over j <= k).
  * Accumulation as torch's CPU: float64 in float64, integers in int64 (the op layer widens
  * int32/bool/uint8 to int64 for sum/prod/cumsum/cumprod), wrap-around; float32 cumprod in
  * float64. amax/amin: NaN wins; argmax/argmin: the first maximum (a NaN counts as the
- * largest), int64 indices. all/any: bool bytes; a float's -0.0 is zero, NaN is not.
+ * largest), int64 indices. all/any: of 0/1 bytes, bool out.
  * Summation order: 8 interleaved accumulators over a contiguous row, then a fixed tree, so
  * float64 sums differ from a sequential sum by rounding only (|error| <= n * eps * sum|x|).
  */
 #include "wt_common.h"
+
+WT_SMALL_BEGIN
 
 #define ADD(a, v) ((a) + (v))
 #define MUL(a, v) ((a) * (v))
@@ -20,36 +22,34 @@
 #define AND(a, v) ((a) & ((v) != 0))
 #define OR(a, v) ((a) | ((v) != 0))
 #define ID(a, n) (a)
-#define MEAN(a, n) ((a) / (double)(n))
 #define WT_CHUNK 64
 #define NACC 8
 
-/* A: accumulator type; INIT: identity (amax/amin start from the first element instead) */
+/* A: accumulator type; INIT: identity (amax/amin start from the first element instead).
+ * A contiguous row (inner == 1) is read as [n / NACC, NACC]: NACC interleaved accumulators
+ * by the same loop as the strided case, then the tail and a fixed tree. */
 #define REDUCE(dt, op, T, A, OUT, INIT, C, FIN, FIRST)                                       \
   WT_EXPORT void WT_SYM(dt##_##op)(size_t outer, size_t n, size_t inner, const T* x,        \
                                    OUT* y) {                                                \
+    const int rows8 = inner == 1 && n >= 2 * NACC;                                          \
+    const size_t nn = rows8 ? n / NACC : n, in = rows8 ? NACC : inner;                      \
     for (size_t o = 0; o < outer; o++, x += n * inner, y += inner) {                        \
-      if (inner == 1) {                                                                     \
-        A acc[NACC];                                                                        \
-        for (size_t a = 0; a < NACC; a++) acc[a] = (FIRST && n) ? (A)x[0] : (A)(INIT);      \
-        size_t k = 0;                                                                       \
-        for (; k + NACC <= n; k += NACC)                                                    \
-          for (size_t a = 0; a < NACC; a++) acc[a] = C(acc[a], x[k + a]);                \
-        for (; k < n; k++) acc[0] = C(acc[0], x[k]);                                     \
-        for (size_t w = NACC / 2; w; w /= 2)                                                \
-          for (size_t a = 0; a < w; a++) acc[a] = C(acc[a], acc[a + w]);                    \
-        y[0] = (OUT)FIN(acc[0], n);                                                         \
-        continue;                                                                           \
-      }                                                                                     \
-      for (size_t i0 = 0; i0 < inner; i0 += WT_CHUNK) {                                     \
-        const size_t m = wt_min_size(WT_CHUNK, inner - i0);                                 \
+      for (size_t i0 = 0; i0 < in; i0 += WT_CHUNK) {                                        \
+        const size_t m = wt_min_size(WT_CHUNK, in - i0);                                    \
         A acc[WT_CHUNK];                                                                    \
         for (size_t i = 0; i < m; i++) acc[i] = (FIRST && n) ? (A)x[i0 + i] : (A)(INIT);    \
-        for (size_t k = 0; k < n; k++) {                                                    \
-          const T* row = x + k * inner + i0;                                                \
-          for (size_t i = 0; i < m; i++) acc[i] = C(acc[i], row[i]);                     \
+        for (size_t k = 0; k < nn; k++) {                                                   \
+          const T* row = x + k * in + i0;                                                   \
+          for (size_t i = 0; i < m; i++) acc[i] = C(acc[i], row[i]);                        \
         }                                                                                   \
-        for (size_t i = 0; i < m; i++) y[i0 + i] = (OUT)FIN(acc[i], n);                     \
+        if (rows8) {                                                                        \
+          for (size_t k = nn * NACC; k < n; k++) acc[0] = C(acc[0], x[k]);                  \
+          for (size_t w = NACC / 2; w; w /= 2)                                              \
+            for (size_t a = 0; a < w; a++) acc[a] = C(acc[a], acc[a + w]);                  \
+          y[0] = (OUT)FIN(acc[0], n);                                                       \
+        } else {                                                                            \
+          for (size_t i = 0; i < m; i++) y[i0 + i] = (OUT)FIN(acc[i], n);                   \
+        }                                                                                   \
       }                                                                                     \
     }                                                                                       \
   }
@@ -91,7 +91,6 @@
   }
 
 REDUCE(f64, sum, double, double, double, 0.0, ADD, ID, 0)
-REDUCE(f64, mean, double, double, double, 0.0, ADD, MEAN, 0)
 REDUCE(f64, prod, double, double, double, 1.0, MUL, ID, 0)
 REDUCE(f64, amax, double, double, double, 0.0, MAXN, ID, 1)
 REDUCE(f64, amin, double, double, double, 0.0, MINN, ID, 1)
@@ -107,15 +106,7 @@ ARGREDUCE(i64, argmax, int64_t, GT_NAN)
 ARGREDUCE(i64, argmin, int64_t, LT_NAN)
 ARGREDUCE(i32, argmax, int32_t, GT_NAN)
 ARGREDUCE(i32, argmin, int32_t, LT_NAN)
-/* all / any by element size; floats compare as floats (-0.0 == 0, NaN != 0) */
-REDUCE(f32, all, float, uint8_t, uint8_t, 1, AND, ID, 0)
-REDUCE(f32, any, float, uint8_t, uint8_t, 0, OR, ID, 0)
-REDUCE(f64, all, double, uint8_t, uint8_t, 1, AND, ID, 0)
-REDUCE(f64, any, double, uint8_t, uint8_t, 0, OR, ID, 0)
-REDUCE(i64, all, int64_t, uint8_t, uint8_t, 1, AND, ID, 0)
-REDUCE(i64, any, int64_t, uint8_t, uint8_t, 0, OR, ID, 0)
-REDUCE(i32, all, int32_t, uint8_t, uint8_t, 1, AND, ID, 0)
-REDUCE(i32, any, int32_t, uint8_t, uint8_t, 0, OR, ID, 0)
+/* all / any of bool bytes (other dtypes: x != 0 first, on the comparison kernels) */
 REDUCE(u8, all, uint8_t, uint8_t, uint8_t, 1, AND, ID, 0)
 REDUCE(u8, any, uint8_t, uint8_t, uint8_t, 0, OR, ID, 0)
 SCAN(f64, cumsum, double, double, ADD, 0.0)
@@ -123,3 +114,5 @@ SCAN(f64, cumprod, double, double, MUL, 1.0)
 SCAN(f32, cumprod, float, double, MUL, 1.0)
 SCAN(i64, cumsum, int64_t, int64_t, IADD, 0)
 SCAN(i64, cumprod, int64_t, int64_t, IMUL, 1)
+
+WT_SMALL_END

@@ -10,6 +10,8 @@
  */
 #include "wt_common.h"
 
+WT_SMALL_BEGIN
+
 static inline uint32_t key_f32(float v) {
   if (v != v) return 0xFFFFFFFFu;
   if (v == 0.0f) v = 0.0f;                                    /* -0.0 == +0.0 */
@@ -63,3 +65,5 @@ DEFINE_SORT(f32, float, uint32_t)
 DEFINE_SORT(f64, double, uint64_t)
 DEFINE_SORT(i32, int32_t, uint32_t)
 DEFINE_SORT(i64, int64_t, uint64_t)
+
+WT_SMALL_END

@@ -169,12 +169,17 @@ def bind(ctx):
         return None if t is None else t.expand(shape)
 
     def via_binary(op, out, x):
-        """The unary ops that are one binary kernel with a constant: relu = maximum(x, 0),
+        """The unary ops that are one binary kernel with a constant: integer neg = 0 - x,
+        reciprocal = 1 / x, relu = maximum(x, 0),
         logical_not = (x == 0) (bool: x ^ 1), bitwise_not = x ^ -1; floor/ceil/round of an
         integer is a copy."""
         dt = x.dtype
         if op in ("floor", "ceil", "round") and dt.category == 1 and out.dtype is dt:
             return None if ctx.copier.gather(out, x) else NotImplemented
+        if op == "neg" and dt.category == 1:
+            return binary("sub", out, const(0, dt, out.shape), x)
+        if op == "reciprocal" and dt.category == 2:
+            return binary("div", out, const(1.0, dt, out.shape), x)
         if op == "relu" and dt.category:
             return binary("maximum", out, x, const(0, dt, out.shape))
         if op == "logical_not":

@@ -118,15 +118,16 @@ _BITWISE = ("bitwise_and", "bitwise_or", "bitwise_xor")
 _INT_ARITH = ("add", "sub", "mul", "maximum", "minimum") + _BITWISE
 X_ARITH_OPS = {"f64": ARITH_OPS, "i64": _INT_ARITH, "i32": _INT_ARITH, "u8": _BITWISE}
 X_COMPARE_DTYPES = ("f64", "i64", "i32")
-X_UNARY_OPS = {"f64": ("neg", "abs", "sqrt", "floor", "ceil", "round", "reciprocal"),
-               "i64": ("neg", "abs"), "i32": ("neg", "abs")}
+X_UNARY_OPS = {"f64": ("neg", "abs", "sqrt", "floor", "ceil", "round"),
+               "i64": ("abs",), "i32": ("abs",)}   # int neg, f64 reciprocal: binary kernels
 # reductions and scans over [outer, n, inner] (xN-reduce; backends/wasm/reduce.py): integers
-# accumulate in int64 (the op layer widens them first), argmax/argmin write int64, all/any bool
+# accumulate in int64 (the op layer widens them first), argmax/argmin write int64, all/any of
+# bool bytes write bool
 _ALLANY = ("all", "any")
-X_REDUCE_OPS = {"f64": REDUCE_OPS[:5] + ARGREDUCE_OPS + _ALLANY,
-                "i64": ("sum", "prod", "amax", "amin") + ARGREDUCE_OPS + _ALLANY,
-                "i32": ("amax", "amin") + ARGREDUCE_OPS + _ALLANY,
-                "f32": _ALLANY, "u8": _ALLANY}
+X_REDUCE_OPS = {"f64": ("sum", "prod", "amax", "amin") + ARGREDUCE_OPS,   # mean: sum / n
+                "i64": ("sum", "prod", "amax", "amin") + ARGREDUCE_OPS,
+                "i32": ("amax", "amin") + ARGREDUCE_OPS,
+                "u8": _ALLANY}      # other dtypes: x != 0 (comparison kernels) first
 X_SCAN_OPS = {"f64": ("cumsum", "cumprod"), "f32": ("cumprod",), "i64": ("cumsum", "cumprod")}
 # arange / linspace into a contiguous output (xN-fill; backends/wasm/convert.py); params: float
 # outputs {start, step} / {start, end, step} as doubles, integer outputs {start, step} int64

@@ -13,7 +13,9 @@ softmax / log_softmax / cumsum / cumprod along one dim, and the reduce-all short
 from ..._storage import _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
-from .common import BOOL, F32, I64, X_DTYPES, new_out, prod
+from .common import BOOL, F32, I64, X_DTYPES, new_out, prod, typed_scalar
+
+F64 = X_DTYPES["f64"][0]
 from .loader import Region
 from .views import fits_i32, region
 
@@ -58,7 +60,36 @@ def bind(ctx):
     for (short, op), name in KT.X_SCAN.items():
         rowwise[(X_DTYPES[short][0], op)] = K.fn(name)
 
+    div_f64 = K.fn(KT.X_BINARY[("f64", "div")])
+    ne = {F32: K.fn(KT.BINARY["ne"])}
+    for (short, op), name in KT.X_COMPARE.items():
+        if op == "ne":
+            ne[X_DTYPES[short][0]] = K.fn(name)
+
+    def nonzero(x):
+        """A bool tensor of x != 0 (all/any of other dtypes than bool bytes), or None."""
+        fn = ne.get(x.dtype)
+        x = ctx.contiguous(x) if fn is not None else None
+        zero = typed_scalar(0, x.dtype) if x is not None else None
+        if zero is None:
+            return None
+        b, _ = new_out(x.shape, x._strides, x.numel(), BOOL)
+        fn(1, x.numel(), region(x), 0, 1, region(zero), 0, 0, region(b, True))
+        return b
+
     def reduce(op, out, x, dims, correction=1, **extra):
+        if op in ("all", "any") and x.dtype not in X_DTYPES["u8"]:
+            x = nonzero(x)
+            if x is None:
+                return NotImplemented
+        if op == "mean" and x.dtype is F64:         # the sum, then / n in place
+            r = reduce("sum", out, x, dims)
+            if r is None and out.numel():
+                ro = region(out, True)
+                n = float(x.numel() // out.numel())
+                div_f64(1, out.numel(), ro._replace(writable=False), 0, 1,
+                        region(typed_scalar(n, F64)), 0, 0, ro)
+            return r
         fn, odt = by_dtype.get((x.dtype, op), (None, None))
         if fn is None or extra or out.dtype is not odt or not out.is_contiguous():
             return NotImplemented
