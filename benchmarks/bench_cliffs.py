@@ -13,6 +13,8 @@ scaled linearly (marked ~): at 2**20 they take seconds each.
         runs it in Pyodide under Node (the wheel in dist/, or W), prints the table and writes
         benchmarks/cliffs.json (or F)
     python benchmarks/bench_cliffs.py --here    (on this Python: CPython + wasmtime)
+    python benchmarks/bench_cliffs.py --compare BEFORE.json AFTER.json   (markdown for
+        RESULTS.md: counts, the cells that changed backend, the cliffs left)
 """
 import json
 import math
@@ -156,10 +158,44 @@ def cliffs(result):
     return "\n".join(lines)
 
 
+def compare(before, after):
+    """Markdown: cliff counts before/after, every cell that was a cliff before, the cliffs
+    left (with their reasons)."""
+    b = {(r["op"], r["dtype"]): r for r in before["rows"] if r["accepted"]}
+    a = {(r["op"], r["dtype"]): r for r in after["rows"] if r["accepted"]}
+    nb, na = sum(r["cliff"] for r in b.values()), sum(r["cliff"] for r in a.values())
+    ref_b = sum(r["scaled"] for r in b.values())
+    ref_a = sum(r["scaled"] for r in a.values())
+    lines = [f"Cells: {len(a)} accepted op x dtype pairs. Cliffs (> {CLIFF:g}x expected): "
+             f"{nb} before, {na} after; on the reference backend: {ref_b} before, {ref_a} "
+             "after.", "", "| op | dtype | before ms (x) | after ms (x) | after backend |",
+             "|---|---|---|---|---|"]
+    for k in sorted(b, key=lambda k: -b[k]["ratio"]):
+        if not b[k]["cliff"] or k not in a:
+            continue
+        r = a[k]
+        lines.append(f"| {k[0]} | {k[1]} | {b[k]['ms']:.3g}{'~' if b[k]['scaled'] else ''} "
+                     f"({b[k]['ratio']:.0f}x) | {r['ms']:.3g}{'~' if r['scaled'] else ''} "
+                     f"({r['ratio']:.1f}x) | {'reference' if r['scaled'] else 'wasm'} |")
+    return "\n".join(lines)
+
+
 def run_here():
+    """Inside Pyodide: the result as CLIFF_JSON lines of at most 32 KB (the Node runner splits
+    longer lines)."""
     result = measure(set(os.environ["CLIFF_OPS"].split(",")) if os.environ.get("CLIFF_OPS")
                      else None)
-    print("BENCH_JSON " + json.dumps(result))
+    text = json.dumps(result)
+    for i in range(0, len(text), 32000):
+        print("CLIFF_JSON " + text[i:i + 32000], flush=True)
+
+
+def parse(output):
+    parts = [line[len("CLIFF_JSON "):] for line in output.splitlines()
+             if line.startswith("CLIFF_JSON ")]
+    if not parts:
+        raise RuntimeError("the benchmark printed no CLIFF_JSON line:\n" + output[-3000:])
+    return json.loads("".join(parts))
 
 
 def main(argv=None):
@@ -173,7 +209,12 @@ def main(argv=None):
     ap.add_argument("--ops", help="comma-separated op names (default: all)")
     ap.add_argument("--out", default=str(repo / "benchmarks" / "cliffs.json"))
     ap.add_argument("--here", action="store_true")
+    ap.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"))
     args = ap.parse_args(argv)
+    if args.compare:
+        before, after = (json.loads(Path(f).read_text()) for f in args.compare)
+        print(compare(before, after))
+        return
     if args.ops:
         os.environ["CLIFF_OPS"] = args.ops
     if args.here:
@@ -210,7 +251,7 @@ def _run_node(run, isa, bench, copies, wheel=None):
     if p.returncode:
         raise RuntimeError(f"node run failed ({p.returncode}):\n{p.stdout[-3000:]}\n"
                            f"{p.stderr[-3000:]}")
-    return run._parse(p.stdout)
+    return parse(p.stdout)
 
 
 if __name__ == "__main__":

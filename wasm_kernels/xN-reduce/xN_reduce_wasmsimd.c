@@ -76,18 +76,14 @@ WT_SMALL_BEGIN
 /* cumsum / cumprod along the middle axis, accumulating in A */
 #define SCAN(dt, op, T, A, C, INIT)                                                         \
   WT_EXPORT void WT_SYM(dt##_##op)(size_t outer, size_t n, size_t inner, const T* x, T* y) { \
-    for (size_t o = 0; o < outer; o++, x += n * inner, y += n * inner) {                    \
-      for (size_t i0 = 0; i0 < inner; i0 += WT_CHUNK) {                                     \
-        const size_t m = wt_min_size(WT_CHUNK, inner - i0);                                 \
-        A acc[WT_CHUNK];                                                                    \
-        for (size_t i = 0; i < m; i++) acc[i] = (A)(INIT);                                  \
-        for (size_t k = 0; k < n; k++)                                                      \
-          for (size_t i = 0; i < m; i++) {                                                  \
-            acc[i] = C(acc[i], (A)x[k * inner + i0 + i]);                                   \
-            y[k * inner + i0 + i] = (T)acc[i];                                              \
-          }                                                                                 \
+    for (size_t o = 0; o < outer; o++, x += n * inner, y += n * inner)                      \
+      for (size_t i = 0; i < inner; i++) {       /* the running value stays in a register */ \
+        A acc = (A)(INIT);                                                                  \
+        for (size_t k = 0; k < n; k++) {                                                    \
+          acc = C(acc, (A)x[k * inner + i]);                                                \
+          y[k * inner + i] = (T)acc;                                                        \
+        }                                                                                   \
       }                                                                                     \
-    }                                                                                       \
   }
 
 REDUCE(f64, sum, double, double, double, 0.0, ADD, ID, 0)
