@@ -1,7 +1,7 @@
 """float64 / int64 / int32 / byte elementwise kernels <dt>_<op> (wasm_kernels/xN-binary) for both
 ISA builds against numpy: wrap-around integer arithmetic, exact float64 (NaN in either operand
 of maximum/minimum wins), bitwise ops, comparisons as 0/1 bytes, in the 2-D broadcast form
-(same shape, scalar, row, column and strided operands, on edge sizes: 0, 1, odd, past the
+(same shape, scalar, row, column and strided operands, on edge sizes: 0, odd, past the
 64-element chunk of the broadcast path); the unary kernels on every tail length."""
 import numpy as np
 import pytest
@@ -51,9 +51,9 @@ def test_x_binary(ks, name):
     cmp = op in KT.COMPARE_OPS
     rng = np.random.default_rng(len(name))
     kinds = ("same", "scalar", "row", "col", "strided", "transposed")
-    for m, n in ((0, 4), (1, 0), (1, 1), (1, 5), (3, 7), (2, 64), (2, 65), (5, 131), (17, 3)):
+    for m, n in ((0, 4), (1, 0), (1, 5), (3, 7), (2, 65), (5, 131)):
         for ka, kb in [("same", "same"), ("same", "scalar"), ("scalar", "same"), ("row", "col")] \
-                + [tuple(rng.choice(kinds, 2)) for _ in range(3)]:
+                + [tuple(rng.choice(kinds, 2)) for _ in range(2)]:
             a, (ars, acs) = operand(rng, dt, m, n, ka)
             b, (brs, bcs) = operand(rng, dt, m, n, kb)
             y0 = np.full(m * n + 2, 7, np.uint8 if cmp else NP[dt])
