@@ -269,7 +269,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     dtype = D.as_dtype(dtype)
     n = max(0, math.ceil((end - start) / step))
     t = Tensor._empty((n,), dtype)
-    write(t, [start + i * step for i in range(n)])
+    dispatch("arange", t, start, step)
     return _grad(_place(t, device), requires_grad)
 
 
@@ -279,14 +279,7 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False, **
         raise RuntimeError("number of steps must be non-negative")
     dtype = D.as_dtype(dtype) or D.get_default_dtype()
     t = Tensor._empty((steps,), dtype)
-    if steps == 1:
-        vals = [start]
-    else:
-        step = (end - start) / (steps - 1)
-        half = steps // 2
-        vals = [start + i * step if i < half else end - (steps - 1 - i) * step
-                for i in range(steps)]
-    write(t, vals)
+    dispatch("linspace", t, start, end)
     return _grad(_place(t, device), requires_grad)
 
 

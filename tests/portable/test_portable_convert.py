@@ -99,12 +99,13 @@ def test_bf16_halfway_cases_round_to_even():
 
 def test_wasm_converts_every_pair_but_float64_ones():
     """Which conversions have kernels (the others run on the reference backend): all pairs
-    of DTYPES except float64 -> anything but float32 and int32/int64 -> float64."""
+    of DTYPES except float64 -> anything but float32 and bool (x != 0 on the comparison
+    kernel), and int32/int64 -> float64."""
     from webtensor.backends.wasm import backend
     with using_backend("wasm"):
         pass
     declined = sorted((s.name, d.name) for (s, d), plan in backend._converter.plans.items()
                       if plan is None)
-    want = sorted([("float64", d) for d in DTYPES if d not in ("float64", "float32")] +
+    want = sorted([("float64", d) for d in DTYPES if d not in ("float64", "float32", "bool")] +
                   [("int32", "float64"), ("int64", "float64")])
     assert declined == want

@@ -115,10 +115,30 @@ def example(kernel, rng):
         idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()
         src = array.array(code, [rng.randrange(100) for _ in range(24)]).tobytes()
         return [2, 5, 4, 3, idx, src, _fill(30, code, 0), _fill(1, "i", 9)]
-    if fam in ("ibinary", "icompare"):   # int64, same [5, 7] form as the f32 binary example
-        a = array.array("q", [rng.randint(-2 ** 63, 2 ** 63 - 1) for _ in range(35)]).tobytes()
-        b = array.array("q", [rng.randint(-9, 9) for _ in range(7)]).tobytes()
-        return [5, 7, a, 7, 1, b, 0, 1, _fill(35, "B" if fam == "icompare" else "q", 2)]
+    if fam in ("xbinary", "xcompare"):   # f64/i64/i32/u8, same [5, 7] form as the f32 one
+        short = kernel.name.split("_", 1)[0]
+        code = _CODE[short]
+        return [5, 7, _typed(rng, short, 35), 7, 1, _typed(rng, short, 7), 0, 1,
+                _fill(35, "B" if fam == "xcompare" else code, 2)]
+    if fam in ("xreduce", "xscan"):     # [3, 5, 4] like the f32 reductions
+        short, op = kernel.name.split("_", 1)
+        ny = 60 if fam == "xscan" else 12
+        out = "q" if op in kernel_table.ARGREDUCE_OPS else "B" if op in ("all", "any") \
+            else _CODE[short]
+        return [3, 5, 4, _typed(rng, short, 60), _fill(ny, out)]
+    if fam in ("arange", "linspace"):
+        short = kernel.name.split("_", 1)[0]
+        p = array.array("q", [3, -2]).tobytes() if short.startswith("i") else \
+            array.array("d", [0.5, 7.25, 0.125]).tobytes()
+        return [37, p, _fill(37, _CODE[short])]
+    if fam == "sort":      # 2 rows of 19
+        short = kernel.name.split("_", 1)[0]
+        ksz = 8 if short.endswith("64") else 4
+        return [2, 19, 1, _typed(rng, short, 38), _fill(38, _CODE[short]), _fill(38, "q"),
+                _fill(19 * (2 * ksz + 8), "B")]
+    if fam == "xunary":
+        short = kernel.name.split("_", 1)[0]
+        return [37, _typed(rng, short, 37), _fill(37, _CODE[short], 2)]
     if fam in ("qgemv", "qgemm", "dequantize", "quantize", "qd8gemv"):   # webtensor.quant
         bb = 34 if "q8_0" in kernel.name else 20
         if fam == "qgemv":     # n = 7: a 4-row step and a 3-row tail; k = 64: two blocks

@@ -25,6 +25,12 @@
 #define WT_MADD(a, b, c) wasm_f32x4_add(wasm_f32x4_mul((a), (b)), (c))
 #endif
 
+/* Size-optimised code for a whole file (the dtype-generic families: many kernels, simple
+ * loops), so the module stays small enough for Chromium's synchronous compile:
+ *   WT_SMALL_BEGIN ... WT_SMALL_END */
+#define WT_SMALL_BEGIN _Pragma("clang attribute push (__attribute__((minsize)), apply_to = function)")
+#define WT_SMALL_END _Pragma("clang attribute pop")
+
 /* WT_SYM(f32_exp) -> wt_f32_exp_wasmsimd / wt_f32_exp_wasmrelaxedsimd */
 #define WT_SYM(name) WT_CAT3(wt_, name, WT_ISA_NAME)
 

@@ -38,7 +38,8 @@ static inline float wt_roundf(float x) {
   return __builtin_fabsf(x - t) >= 0.5f ? t + __builtin_copysignf(1.0f, x) : t;
 }
 
-WT_EXPORT void WT_SYM(q8_0_quantize)(size_t nblocks, const float* x, uint8_t* blocks) {
+/* cold (model conversion, once): optimised for size */
+WT_EXPORT __attribute__((minsize)) void WT_SYM(q8_0_quantize)(size_t nblocks, const float* x, uint8_t* blocks) {
   for (size_t b = 0; b < nblocks; b++, x += WT_QK, blocks += WT_Q8_0_BYTES) {
     float amax = 0.0f;
     for (int j = 0; j < WT_QK; j++) {
@@ -57,7 +58,7 @@ WT_EXPORT void WT_SYM(q8_0_quantize)(size_t nblocks, const float* x, uint8_t* bl
   }
 }
 
-WT_EXPORT void WT_SYM(q4_1_quantize)(size_t nblocks, const float* x, uint8_t* blocks) {
+WT_EXPORT __attribute__((minsize)) void WT_SYM(q4_1_quantize)(size_t nblocks, const float* x, uint8_t* blocks) {
   for (size_t b = 0; b < nblocks; b++, x += WT_QK, blocks += WT_Q4_1_BYTES) {
     float lo = 3.40282347e38f, hi = -3.40282347e38f;
     for (int j = 0; j < WT_QK; j++) {

@@ -2,7 +2,9 @@
  *   void wt_x<bits>_copy_<isa>(size_t ndim, const int32_t* shape, const int32_t* strides,
  *                              const T* x, T* y)
  * y[i0, ..., i_{d-1}] (row-major, contiguous) = x[sum i_j * strides[j]] (strides in elements,
- * 0 broadcasts). ndim <= WT_COPY_MAX_DIM (callers coalesce dims first); ndim == 0 copies one
+ * 0 broadcasts; a negative stride walks its dim backwards, and x then points at the view's
+ * lowest-addressed element: flip). ndim <= WT_COPY_MAX_DIM (callers coalesce dims first);
+ * ndim == 0 copies one
  * element. The innermost dim gets a vector loop for stride 1 and a fill for stride 0.
  * When the second-innermost dim has stride 1 and the innermost does not (a transpose: x.t(),
  * permute(0, 2, 1), NCHW <-> NHWC after coalescing), each [R, C] plane is copied in cache tiles
@@ -90,6 +92,7 @@ static void transpose_32(const uint32_t* x, ptrdiff_t ld, size_t R, size_t C, ui
     for (size_t d = 0; d < ndim; d++) {                                                     \
       if (shape[d] <= 0) return;                                                            \
       if (d + 1 < ndim) rows *= (size_t)shape[d];                                           \
+      if (strides[d] < 0) x -= (ptrdiff_t)(shape[d] - 1) * strides[d];                      \
     }                                                                                       \
     const size_t n = (size_t)shape[ndim - 1];                                               \
     const ptrdiff_t s = strides[ndim - 1];                                                  \
@@ -131,7 +134,8 @@ DEFINE_COPY(64, uint64_t)
  *   void wt_x<bits>_copy_strided_<isa>(size_t ndim, const int32_t* shape,
  *                                      const int32_t* x_strides, const int32_t* y_strides,
  *                                      const T* x, T* y)
- * y[sum i_j * y_strides[j]] = x[sum i_j * x_strides[j]] (elements; x strides may be 0).
+ * y[sum i_j * y_strides[j]] = x[sum i_j * x_strides[j]] (elements; x strides may be 0; with
+ * negative strides x / y point at the lowest-addressed element, as in x<bits>_copy).
  * Rows with unit y stride reuse the gather row loop; x and y must not overlap. */
 #define DEFINE_COPY_STRIDED(bits, T)                                                        \
   WT_EXPORT void WT_SYM(x##bits##_copy_strided)(size_t ndim, const int32_t* shape,          \
@@ -146,6 +150,8 @@ DEFINE_COPY(64, uint64_t)
     for (size_t d = 0; d < ndim; d++) {                                                     \
       if (shape[d] <= 0) return;                                                            \
       if (d + 1 < ndim) rows *= (size_t)shape[d];                                           \
+      if (xs[d] < 0) x -= (ptrdiff_t)(shape[d] - 1) * xs[d];                                \
+      if (ys[d] < 0) y -= (ptrdiff_t)(shape[d] - 1) * ys[d];                                \
     }                                                                                       \
     const size_t n = (size_t)shape[ndim - 1];                                               \
     const ptrdiff_t sx = xs[ndim - 1], sy = ys[ndim - 1];                                   \

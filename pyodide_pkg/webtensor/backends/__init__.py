@@ -11,6 +11,9 @@ it is explicit: ``op_backend_report()`` lists which primitives each backend prov
 Primitives (all tensors are webtensor Tensors; views may be strided, expanded, offset):
   copy(out, x)                       out[...] = x, converting dtype; x has out's shape
   fill(out, value)                   out[...] = value (a Python scalar)
+  arange(out, start, step)           out (contiguous 1-D) [i] = start + i * step
+  linspace(out, start, end)          out (contiguous 1-D, n elements) from start to end,
+                                       torch's two-sided form (exact at both ends)
   unary(op, out, x, **p)             same shape and dtype; op in ops.table.UNARY
                                        (p: gelu approximate="none"|"tanh", round decimals)
   binary(op, out, a, b, **p)         a, b expanded to out.shape, same (compute) dtype;

@@ -253,12 +253,12 @@ def _tri_mask(x, diagonal, lower):
     if x.dim() < 2:
         raise RuntimeError(f"{'tril' if lower else 'triu'}: input tensor must have at least 2 "
                            "dimensions")
-    from .._creation import tensor
+    from .._creation import arange
+    from .elementwise import binary
     m, n = x.shape[-2:]
-    rows = [[(j - i <= diagonal) if lower else (j - i >= diagonal) for j in range(n)]
-            for i in range(m)]
-    return tensor(rows, dtype=D.bool_, device=x.device) if m else \
-        Tensor._empty((0, n), D.bool_, x.device)
+    # j - i compared with the diagonal: [m, 1] and [n] index vectors broadcast by the kernels
+    d = binary("sub", arange(n, device=x.device), arange(m, device=x.device).view(m, 1))
+    return binary("le" if lower else "ge", d, diagonal)
 
 
 def tril(x, diagonal=0):

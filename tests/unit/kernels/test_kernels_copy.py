@@ -117,3 +117,27 @@ def test_copy_strided_empty_shape_writes_nothing(ks):
     src = np.arange(4, dtype=np.uint32)
     y = run_copy_strided(ks, 32, src, [3, 0], [1, 1], [1, 1], 4)
     assert np.all(y == 0xA)
+
+
+@pytest.mark.parametrize("bits", kernel_table.COPY_BITS)
+def test_copy_negative_strides(ks, bits):
+    """flip: dims with negative strides walk backwards from the view's lowest-addressed
+    element, which is where the x pointer points (both kernels; transposed planes too)."""
+    rng = np.random.default_rng(200 + bits)
+    dt = DTYPES[bits]
+    isz = np.dtype(dt).itemsize
+    for trial in range(200):
+        ndim = int(rng.integers(1, 6))
+        shape, strides = random_layout(rng, ndim)
+        flip = [bool(rng.random() < 0.5) for _ in range(ndim)]
+        signed = [-st if f else st for st, f in zip(strides, flip)]
+        extent = 1 + sum((s - 1) * st for s, st in zip(shape, strides))
+        src = rng.integers(0, np.iinfo(dt).max, extent, dtype=dt, endpoint=True)
+        view = as_strided(src, shape, [s * isz for s in strides])
+        want = view[tuple(slice(None, None, -1) if f else slice(None) for f in flip)]
+        assert np.array_equal(run_copy(ks, bits, src, shape, signed), want.reshape(-1)), \
+            (shape, signed)
+        ys = [int(np.prod(shape[d + 1:])) for d in range(ndim)]      # into a reversed output
+        y = run_copy_strided(ks, bits, src, shape, strides, [-s for s in ys],
+                             int(np.prod(shape)))
+        assert np.array_equal(y, view.reshape(-1)[::-1]), (shape, strides)

@@ -5,7 +5,7 @@ from .linear import linear as _linear
 from ...ops.optim_steps import decomposed as _adam_step
 
 IMPL = {
-    "copy": _e.copy, "fill": _e.fill, "unary": _e.unary, "binary": _e.binary,
+    "copy": _e.copy, "fill": _e.fill, "arange": _e.arange, "linspace": _e.linspace, "unary": _e.unary, "binary": _e.binary,
     "where": _e.where, "clamp": _e.clamp,
     "reduce": _r.reduce, "cumsum": _r.cumsum, "cumprod": _r.cumprod,
     "softmax": _r.softmax, "log_softmax": _r.log_softmax,

@@ -321,3 +321,19 @@ def copy(out, x):
 
 def fill(out, value):
     write(out, [value] * out.numel())
+
+
+def arange(out, start, step):
+    write(out, [start + i * step for i in range(out.numel())])
+
+
+def linspace(out, start, end):
+    steps = out.numel()
+    if steps == 1:
+        vals = [start]
+    else:
+        step = (end - start) / (steps - 1)
+        half = steps // 2
+        vals = [start + i * step if i < half else end - (steps - 1 - i) * step
+                for i in range(steps)]
+    write(out, vals)

@@ -13,6 +13,7 @@ and shortcuts the same way, `family.bind(ctx) -> (impl, shortcuts)`:
   norm         layer_norm, rms_norm
   conv         conv2d, max/avg/adaptive pooling
   gather       where, index_select
+  sort         sort (radix, stable)
   convert      copy (strided, into views, dtype conversion), fill
   quant        quantised-weight primitives
   optim        adam_step (one call per parameter)
@@ -48,12 +49,12 @@ IMPL, SHORTCUTS = {}, {}
 _copier = _converter = ctx = None
 if K is not None:
     from . import (attention, common, conv, convert, elementwise, gather, matmul, norm, optim,
-                   quant, random, reduce)
+                   quant, random, reduce, sort)
     _copier = Copier(K)
     _converter = convert.make(K, _copier)
     ctx = common.Ctx(K, _copier, _converter)
     for _family in (elementwise, reduce, matmul, attention, norm, conv, gather, convert, quant,
-                    optim, random):
+                    optim, random, sort):
         _impl, _short = _family.bind(ctx)
         IMPL.update(_impl)
         SHORTCUTS.update(_short)

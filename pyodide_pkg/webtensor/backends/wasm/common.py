@@ -20,6 +20,9 @@ from ..._tensor import Tensor
 from .views import coalesce, overlaps, region
 
 F32, BOOL, I64 = D.float32, D.bool_, D.int64
+# kernel dtype names of the xN families -> the dtypes they serve (same bits)
+X_DTYPES = {"f32": (D.float32,), "f64": (D.float64,), "i64": (D.int64,), "i32": (D.int32,),
+            "u8": (D.uint8, D.int8, D.bool_)}
 _new_object = object.__new__
 _pack_f32 = struct.Struct("<f").pack_into
 
@@ -47,6 +50,22 @@ def scalar(v):
             _SCALARS.clear()
         _SCALARS[key] = s
     return s
+
+
+def typed_scalar(v, dtype):
+    """A 0-dim CPU tensor of `dtype` holding Python scalar v (None if it does not fit)."""
+    t, s = new_out((), (), dtype.itemsize, dtype)
+    try:
+        struct.pack_into("<" + dtype.fmt, s.buf, s.base, v)
+    except (struct.error, OverflowError, TypeError):
+        return None
+    return t
+
+
+def read_one(t):
+    """The first element of CPU tensor t as a Python scalar (a broadcast operand's value)."""
+    s = t._storage
+    return struct.unpack_from("<" + t.dtype.fmt, s.buf, s.base + t._offset * t.dtype.itemsize)[0]
 
 
 def new_out(shape, strides, nbytes, dtype, _S=Storage, _Z=_ZERO):

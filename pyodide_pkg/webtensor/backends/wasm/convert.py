@@ -1,4 +1,5 @@
-"""dtype conversion (the `copy` primitive when the dtype changes) and `fill` on the WASM kernels.
+"""dtype conversion (the `copy` primitive when the dtype changes), `fill`, `arange` and `linspace`
+on the WASM kernels.
 
 Conversions run contiguous -> contiguous with the `<src>_<dst>_copy` kernels of xN-convert
 (a strided input is first gathered with the same-dtype copy kernel). Pairs without a kernel go
@@ -12,6 +13,7 @@ from ... import _dtype as D
 from ..._storage import Storage
 from ..._memory import storable
 from . import kernel_table as KT
+from .common import X_DTYPES
 from .loader import Region
 from .views import Copier, overlaps, region
 
@@ -45,6 +47,14 @@ class Converter:
                 if src is not dst:
                     self.plans[(src, dst)] = self.plan_convert(src, dst, names)
         self.fills = {b: ks.fn(name) for b, name in KT.FILL.items()}
+        # float64 -> bool is x != 0 (NaN is true) on the comparison kernel
+        self._ne_f64 = ks.fn(KT.X_COMPARE[("f64", "ne")])
+        zero = Storage(8, buf=bytearray(8))
+        self._zero = Region(zero, 0, 8, False)
+        self.plans[(D.float64, D.bool_)] = (self._f64_nonzero,)
+
+    def _f64_nonzero(self, n, rx, ro):
+        self._ne_f64(1, n, rx, 0, 1, self._zero, 0, 0, ro)
 
     def plan_convert(self, src, dst, names):
         """() for a byte copy, (fn,) direct, (fn1, fn2) via float32, or None."""
@@ -130,4 +140,32 @@ def bind(ctx):
     def fill(out, value):
         return None if conv.fill(out, value) else NotImplemented
 
-    return {"copy": copy, "fill": fill}, {}
+    ranges = {}
+    for table, prim in ((KT.ARANGE, "arange"), (KT.LINSPACE, "linspace")):
+        for short, name in table.items():
+            ranges[(prim, X_DTYPES[short][0])] = ctx.fn(name)
+
+    def fill_range(prim, out, a, b):
+        """arange (a = start, b = step) / linspace (a = start, b = end): floats computed in
+        double, integers from int start/step in int64; anything else declines."""
+        fn = ranges.get((prim, out.dtype))
+        n = out.numel()
+        if fn is None or not out.is_contiguous():
+            return NotImplemented
+        if out.dtype.is_floating_point:
+            p = (a, b) if prim == "arange" else (a, b, (b - a) / (n - 1) if n > 1 else 0.0)
+            fmt = "<%dd" % len(p)
+        elif type(a) is int and type(b) is int and -2 ** 63 <= a < 2 ** 63 and \
+                -2 ** 63 <= b < 2 ** 63:
+            p, fmt = (a, b), "<2q"
+        else:
+            return NotImplemented
+        if n:
+            v = struct.pack(fmt, *[float(x) for x in p] if fmt[-1] == "d" else p)
+            fn(n, Region(Storage(len(v), buf=bytearray(v)), 0, len(v), False),
+               region(out, True))
+        return None
+
+    return {"copy": copy, "fill": fill,
+            "arange": lambda out, start, step: fill_range("arange", out, start, step),
+            "linspace": lambda out, start, end: fill_range("linspace", out, start, end)}, {}

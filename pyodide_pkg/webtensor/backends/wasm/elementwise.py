@@ -1,5 +1,5 @@
-"""Elementwise family: the unary and binary primitives (float32; int64 binary ops on the xN-ibinary
-kernels) and their shortcuts (a + b, a * 2.0, x.exp(), x.add_(y), ...).
+"""Elementwise family: the unary, binary and clamp primitives (float32; float64 / int64 / int32 /
+byte ops on the xN-binary kernels) and their shortcuts (a + b, a * 2.0, x.exp(), x.add_(y), ...).
 
 One plan per kind, used by the primitive (out preallocated) and by the shortcut (allocates its
 out after planning):
@@ -16,7 +16,8 @@ RoPE tables, masks), or a Python float/int; anything else returns None (the gene
 from ..._storage import _ZERO, Storage, _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
-from .common import BOOL, F32, I64, _new_object, new_out, scalar, two_d
+from .common import (BOOL, F32, X_DTYPES, _new_object, new_out, read_one, scalar, two_d,
+                     typed_scalar)
 from .loader import Region
 from .views import fits_i32, region
 
@@ -28,7 +29,12 @@ P_FLATC = (FLATC, 1, None, 0, 1, 0, 0)          # b one value
 P_CFLAT = (TWO_D, 1, None, 0, 0, 0, 1)          # a one value
 P_CC = (TWO_D, 1, None, 0, 0, 0, 0)             # both one value
 _ROW_PLANS = ((P_CC, P_CFLAT), (P_FLATC, P_FLAT))
-_INT_DTYPES = {"i64": I64}
+
+
+# (op, dtype category) -> the op computing it there: logical ops of bool tensors (the op layer
+# converts to bool first) are bitwise ones on 0/1 bytes; fmax/fmin of integers (no NaN).
+_SAME_AS = {("logical_and", 0): "bitwise_and", ("logical_or", 0): "bitwise_or",
+            ("logical_xor", 0): "bitwise_xor", ("fmax", 1): "maximum", ("fmin", 1): "minimum"}
 
 
 def plan_unary(x_strides, out_strides):
@@ -63,21 +69,27 @@ def plan_binary(shape, os_, n, as_, bs_, flat=True):
 def bind(ctx):
     K = ctx.K
     unary_fns = {op: K.fn(KT.UNARY[op]) for op in KT.UNARY_OPS}
+    unary_by_dtype = {(F32, op): fn for op, fn in unary_fns.items()}
+    for (dt, op), name in KT.X_UNARY.items():
+        unary_by_dtype[(X_DTYPES[dt][0], op)] = K.fn(name)
     # indexed by the plan's kind: FLAT, FLATC, TWO_D
     binary_fns = {op: (K.fn(KT.BINARY_FLAT[op]), K.fn(KT.BINARY_FLATC[op]), K.fn(KT.BINARY[op]))
                   for op in KT.ARITH_OPS + KT.COMPARE_OPS}
     out_dtype = dict([(op, F32) for op in KT.ARITH_OPS] + [(op, BOOL) for op in KT.COMPARE_OPS])
-    int_fns, int_out = {}, {}
-    for (it, op), name in KT.INT_BINARY.items():
-        dt = _INT_DTYPES[it]
-        int_fns[(dt, op)] = K.fn(name)
-        int_out[(dt, op)] = dt if op in KT.INT_ARITH_OPS else BOOL
+    int_fns, int_out = {}, {}     # other dtypes: (dtype, op) -> 2-D kernel, out dtype
+    for table, cmp in ((KT.X_BINARY, False), (KT.X_COMPARE, True)):
+        for (short, op), name in table.items():
+            for dt in X_DTYPES[short]:
+                int_fns[(dt, op)] = K.fn(name)
+                int_out[(dt, op)] = BOOL if cmp else dt
 
     def unary(op, out, x, approximate="none", decimals=0, **extra):
         if op == "gelu" and approximate == "tanh":
             op = "gelu_tanh"
-        fn = unary_fns.get(op)
-        if fn is None or extra or decimals or x.dtype is not F32 or out.dtype is not F32 or \
+        fn = unary_by_dtype.get((x.dtype, op))
+        if fn is None and not (extra or decimals):
+            return via_binary(op, out, x)
+        if fn is None or extra or decimals or out.dtype is not x.dtype or \
                 not out.is_contiguous():
             return NotImplemented
         ro = region(out, True)
@@ -90,7 +102,7 @@ def bind(ctx):
             xr = xr and xr[1]
         if xr is None:
             return NotImplemented
-        fn(ro.nbytes >> 2, xr, ro)
+        fn(ro.nbytes // x.dtype.itemsize, xr, ro)
         return None
 
     def operands(out, ro, a, b, flat):
@@ -120,6 +132,11 @@ def bind(ctx):
         return p, ra, rb
 
     def binary(op, out, a, b, rounding_mode=None, **extra):
+        if b is None:                  # a constant that does not fit the dtype (via_binary)
+            return NotImplemented
+        if op == "pow":
+            return power(out, a, b, rounding_mode, extra)
+        op = _SAME_AS.get((op, a.dtype.category), op)
         if a.dtype is not F32:
             key = (a.dtype, op)
             fn = int_fns.get(key)
@@ -147,6 +164,64 @@ def bind(ctx):
             fns[kind](n, ra, rb, ro)
         return None
 
+    def const(v, dt, shape):
+        t = typed_scalar(v, dt)
+        return None if t is None else t.expand(shape)
+
+    def via_binary(op, out, x):
+        """The unary ops that are one binary kernel with a constant: integer neg = 0 - x,
+        reciprocal = 1 / x, relu = maximum(x, 0),
+        logical_not = (x == 0) (bool: x ^ 1), bitwise_not = x ^ -1; floor/ceil/round of an
+        integer is a copy."""
+        dt = x.dtype
+        if op in ("floor", "ceil", "round") and dt.category == 1 and out.dtype is dt:
+            return None if ctx.copier.gather(out, x) else NotImplemented
+        if op == "neg" and dt.category == 1:
+            return binary("sub", out, const(0, dt, out.shape), x)
+        if op == "reciprocal" and dt.category == 2:
+            return binary("div", out, const(1.0, dt, out.shape), x)
+        if op == "relu" and dt.category:
+            return binary("maximum", out, x, const(0, dt, out.shape))
+        if op == "logical_not":
+            if dt is BOOL:
+                return binary("bitwise_xor", out, x, const(1, dt, out.shape))
+            return binary("eq", out, x, const(0, dt, out.shape))
+        if op == "bitwise_not" and dt.category < 2:
+            ones = 1 if dt is BOOL else -1 if dt.is_signed else (1 << 8 * dt.itemsize) - 1
+            return binary("bitwise_xor", out, x, const(ones, dt, out.shape))
+        return NotImplemented
+
+    def power(out, a, b, rounding_mode, extra):
+        """a ** b for a one-value b of 2, 3, -1, 0.5: torch's own special cases (x*x, x*x*x,
+        1/x, sqrt), exact on the multiply/reciprocal/sqrt kernels; other exponents decline."""
+        if any(b._strides) or extra or rounding_mode is not None or out.dtype is not a.dtype:
+            return NotImplemented
+        e = read_one(b)
+        floating = a.dtype.is_floating_point
+        if e == 2 or e == 3:
+            if binary("mul", out, a, a) is NotImplemented:
+                return NotImplemented
+            return None if e == 2 else binary("mul", out, out, a)
+        if floating and e in (-1, 0.5):
+            return unary("reciprocal" if e == -1 else "sqrt", out, a)
+        return NotImplemented
+
+    def clamp(out, x, lo, hi):
+        """min(max(x, lo), hi) on the maximum/minimum kernels, the bounds as one-value
+        operands of x's dtype (NaN in x propagates, lo > hi gives hi: torch's rules)."""
+        if out.dtype is not x.dtype or (x.dtype, "maximum") not in int_fns and \
+                x.dtype is not F32:
+            return NotImplemented
+        src = x
+        for op, v in (("maximum", lo), ("minimum", hi)):
+            if v is None:
+                continue
+            bound = const(v, x.dtype, out.shape)
+            if bound is None or binary(op, out, src, bound) is NotImplemented:
+                return NotImplemented      # only ever at the first step: nothing written
+            src = out
+        return None
+
     shortcuts = {}
     for op, (flat, flatc, fn) in binary_fns.items():
         shortcuts[op] = binary_shortcut(fn, flat, flatc, out_dtype[op])
@@ -155,7 +230,7 @@ def bind(ctx):
             shortcuts[op] = unary_shortcut(fn)
     for op in KT.ARITH_OPS:
         shortcuts[op + "_"] = inplace_shortcut(binary_fns[op][FLAT], binary_fns[op][FLATC])
-    return {"unary": unary, "binary": binary}, shortcuts
+    return {"unary": unary, "binary": binary, "clamp": clamp}, shortcuts
 
 
 def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_binary,

@@ -112,9 +112,33 @@ CONVERT_PAIRS = (("f32", "f16"), ("f16", "f32"), ("f32", "bf16"), ("bf16", "f32"
                  ("i64", "i32"), ("i32", "i64"), ("u8", "i32"), ("i8", "i32"), ("u8", "i64"),
                  ("i8", "i64"), ("i32", "i8"), ("i64", "i8"), ("i32", "b8"), ("i64", "b8"),
                  ("i8", "b8"))
-# int32 / int64 binary ops (backends/wasm/elementwise.py), f32's 2-D broadcast form
-INT_BINARY_DTYPES = ("i64",)   # int64: torch's default integer (i32 cost ~12 KB more)
-INT_ARITH_OPS = ("add", "sub", "mul", "maximum", "minimum")
+# float64 / int64 / int32 elementwise (xN-binary; backends/wasm/elementwise.py): binary ops in
+# f32's 2-D broadcast form, unary ops in its flat form. "u8": bool/uint8/int8 bytes.
+_BITWISE = ("bitwise_and", "bitwise_or", "bitwise_xor")
+_INT_ARITH = ("add", "sub", "mul", "maximum", "minimum") + _BITWISE
+X_ARITH_OPS = {"f64": ARITH_OPS, "i64": _INT_ARITH, "i32": _INT_ARITH, "u8": _BITWISE}
+X_COMPARE_DTYPES = ("f64", "i64", "i32")
+X_UNARY_OPS = {"f64": ("neg", "abs", "sqrt", "floor", "ceil", "round"),
+               "i64": ("abs",), "i32": ("abs",)}   # int neg, f64 reciprocal: binary kernels
+# reductions and scans over [outer, n, inner] (xN-reduce; backends/wasm/reduce.py): integers
+# accumulate in int64 (the op layer widens them first), argmax/argmin write int64, all/any of
+# bool bytes write bool
+_ALLANY = ("all", "any")
+X_REDUCE_OPS = {"f64": ("sum", "prod", "amax", "amin") + ARGREDUCE_OPS,   # mean: sum / n
+                "i64": ("sum", "prod", "amax", "amin") + ARGREDUCE_OPS,
+                "i32": ("amax", "amin") + ARGREDUCE_OPS,
+                "u8": _ALLANY}      # other dtypes: x != 0 (comparison kernels) first
+X_SCAN_OPS = {"f64": ("cumsum", "cumprod"), "f32": ("cumprod",), "i64": ("cumsum", "cumprod")}
+# arange / linspace into a contiguous output (xN-fill; backends/wasm/convert.py); params: float
+# outputs {start, step} / {start, end, step} as doubles, integer outputs {start, step} int64
+ARANGE_DTYPES = ("f32", "f64", "i64", "i32")
+LINSPACE_DTYPES = ("f32", "f64")
+_RANGE = (("size", "n"), ("in", "params"), ("out", "y"))
+# stable radix sort of contiguous rows (xN-sort; backends/wasm/sort.py); scratch: n * (2 *
+# key bytes + 8) bytes
+SORT_DTYPES = ("f32", "f64", "i32", "i64")
+_SORT = (("size", "rows"), ("size", "n"), ("size", "descending"), ("in", "x"),
+         ("out", "values"), ("out", "indices"), ("out", "scratch"))
 _CONVERT = (("size", "n"), ("in", "x"), ("out", "y"))
 _FILL = (("size", "n"), ("in", "value"), ("out", "y"))
 _WHERE = (("size", "m"), ("size", "n"), ("in", "c"), ("i32", "c_rs"), ("i32", "c_cs"),
@@ -163,9 +187,15 @@ RMS_NORM = "f32_rms_norm"
 SDPA = "f32_sdpa"
 CONVERT = {(src, dst): src + "_" + dst + "_copy" for src, dst in CONVERT_PAIRS}
 INDEX_SELECT = {idx: idx + "_index_select" for idx in ("i64", "i32")}   # by index dtype
-INT_BINARY = {(it, op): it + "_" + op for it in INT_BINARY_DTYPES
-              for op in INT_ARITH_OPS + COMPARE_OPS}
 RANDOM = {(dt, dist): dt + "_" + dist for dt, dist in RANDOM_DISTS}   # by (dtype, dist)
+X_REDUCE = {(dt, op): dt + "_" + op for dt, ops in X_REDUCE_OPS.items() for op in ops}
+X_SCAN = {(dt, op): dt + "_" + op for dt, ops in X_SCAN_OPS.items() for op in ops}
+SORT = {dt: dt + "_sort" for dt in SORT_DTYPES}
+ARANGE = {dt: dt + "_arange" for dt in ARANGE_DTYPES}
+LINSPACE = {dt: dt + "_linspace" for dt in LINSPACE_DTYPES}
+X_BINARY = {(dt, op): dt + "_" + op for dt, ops in X_ARITH_OPS.items() for op in ops}
+X_COMPARE = {(dt, op): dt + "_" + op for dt in X_COMPARE_DTYPES for op in COMPARE_OPS}
+X_UNARY = {(dt, op): dt + "_" + op for dt, ops in X_UNARY_OPS.items() for op in ops}
 QGEMV = {q: "f32_" + q + "_gemv_1x4" for q in QUANT_KINDS}
 QGEMM = {q: "f32_" + q + "_gemm_2x4" for q in QUANT_KINDS}
 DEQUANTIZE = {q: q + "_dequantize" for q in QUANT_KINDS}
@@ -228,13 +258,24 @@ def _build():
     for idx in INDEX_SELECT:
         ks.append(Kernel(INDEX_SELECT[idx], "index_select", "index_select", _INDEX_SELECT,
                          False))
-    for it in INT_BINARY_DTYPES:
-        for op in INT_ARITH_OPS:
-            ks.append(Kernel(INT_BINARY[(it, op)], "ibinary", op, _BINARY, False))
-        for op in COMPARE_OPS:
-            ks.append(Kernel(INT_BINARY[(it, op)], "icompare", op, _BINARY, False))
     for key in RANDOM_DISTS:
         ks.append(Kernel(RANDOM[key], "random", key[1], _RANDOM, True))   # one file
+    for (dt, op), name in X_BINARY.items():
+        ks.append(Kernel(name, "xbinary", op, _BINARY, False))
+    for (dt, op), name in X_COMPARE.items():
+        ks.append(Kernel(name, "xcompare", op, _BINARY, False))
+    for (dt, op), name in X_REDUCE.items():
+        ks.append(Kernel(name, "xreduce", op, _MIDDLE, False))
+    for (dt, op), name in X_SCAN.items():
+        ks.append(Kernel(name, "xscan", op, _MIDDLE, False))
+    for name in ARANGE.values():
+        ks.append(Kernel(name, "arange", "arange", _RANGE, False))
+    for name in LINSPACE.values():
+        ks.append(Kernel(name, "linspace", "linspace", _RANGE, False))
+    for name in SORT.values():
+        ks.append(Kernel(name, "sort", "sort", _SORT, False))
+    for (dt, op), name in X_UNARY.items():
+        ks.append(Kernel(name, "xunary", op, _UNARY, False))
     for q in QUANT_KINDS:
         ks.append(Kernel(QGEMV[q], "qgemv", "gemv", _QGEMV, True))
         ks.append(Kernel(QGEMM[q], "qgemm", "gemm", _QGEMM, True))

@@ -1,5 +1,6 @@
-"""Reduce family: reduce(op, out, x, dims) (sum, mean, prod, amax, amin, logsumexp, var,
-argmax, argmin), softmax / log_softmax / cumsum along one dim, and the reduce-all shortcuts
+"""Reduce family: reduce(op, out, x, dims) (float32: sum, mean, prod, amax, amin, logsumexp,
+var, argmax, argmin; float64 / int64 / int32 / bytes on xN-reduce, all/any for every dtype),
+softmax / log_softmax / cumsum / cumprod along one dim, and the reduce-all shortcuts
 (x.sum(), x.mean(), x.prod(), x.amax(), x.amin() with no other argument).
 
   plan_reduce(shape, dims, contiguous, numel) -> (outer, n, inner, order): the kernels'
@@ -12,7 +13,9 @@ argmax, argmin), softmax / log_softmax / cumsum along one dim, and the reduce-al
 from ..._storage import _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
-from .common import F32, I64, new_out, prod
+from .common import BOOL, F32, I64, X_DTYPES, new_out, prod, typed_scalar
+
+F64 = X_DTYPES["f64"][0]
 from .loader import Region
 from .views import fits_i32, region
 
@@ -47,13 +50,48 @@ def plan_along(shape, dim, numel):
 def bind(ctx):
     K = ctx.K
     fns = {op: K.fn(name) for op, name in KT.REDUCE.items()}
-    rowwise = {op: K.fn(name) for op, name in KT.ROWWISE.items()}
+    # (x dtype, op) -> (kernel, out dtype)
+    by_dtype = {(F32, op): (fn, I64 if op in KT.ARGREDUCE_OPS else F32) for op, fn in fns.items()}
+    for (short, op), name in KT.X_REDUCE.items():
+        for dt in X_DTYPES[short]:
+            odt = I64 if op in KT.ARGREDUCE_OPS else BOOL if op in ("all", "any") else dt
+            by_dtype[(dt, op)] = (K.fn(name), odt)
+    rowwise = {(F32, op): K.fn(name) for op, name in KT.ROWWISE.items()}
+    for (short, op), name in KT.X_SCAN.items():
+        rowwise[(X_DTYPES[short][0], op)] = K.fn(name)
+
+    div_f64 = K.fn(KT.X_BINARY[("f64", "div")])
+    ne = {F32: K.fn(KT.BINARY["ne"])}
+    for (short, op), name in KT.X_COMPARE.items():
+        if op == "ne":
+            ne[X_DTYPES[short][0]] = K.fn(name)
+
+    def nonzero(x):
+        """A bool tensor of x != 0 (all/any of other dtypes than bool bytes), or None."""
+        fn = ne.get(x.dtype)
+        x = ctx.contiguous(x) if fn is not None else None
+        zero = typed_scalar(0, x.dtype) if x is not None else None
+        if zero is None:
+            return None
+        b, _ = new_out(x.shape, x._strides, x.numel(), BOOL)
+        fn(1, x.numel(), region(x), 0, 1, region(zero), 0, 0, region(b, True))
+        return b
 
     def reduce(op, out, x, dims, correction=1, **extra):
-        fn = fns.get(op)
-        if fn is None or extra or x.dtype is not F32 or not out.is_contiguous():
-            return NotImplemented
-        if out.dtype is not (I64 if op in KT.ARGREDUCE_OPS else F32):
+        if op in ("all", "any") and x.dtype not in X_DTYPES["u8"]:
+            x = nonzero(x)
+            if x is None:
+                return NotImplemented
+        if op == "mean" and x.dtype is F64:         # the sum, then / n in place
+            r = reduce("sum", out, x, dims)
+            if r is None and out.numel():
+                ro = region(out, True)
+                n = float(x.numel() // out.numel())
+                div_f64(1, out.numel(), ro._replace(writable=False), 0, 1,
+                        region(typed_scalar(n, F64)), 0, 0, ro)
+            return r
+        fn, odt = by_dtype.get((x.dtype, op), (None, None))
+        if fn is None or extra or out.dtype is not odt or not out.is_contiguous():
             return NotImplemented
         numel = out.numel()
         if numel == 0:
@@ -75,7 +113,8 @@ def bind(ctx):
         return None
 
     def along(op, out, x, dim):
-        if x.dtype is not F32 or out.dtype is not F32 or not out.is_contiguous():
+        fn = rowwise.get((x.dtype, op))
+        if fn is None or out.dtype is not x.dtype or not out.is_contiguous():
             return NotImplemented
         numel = out.numel()
         if numel == 0:
@@ -86,13 +125,14 @@ def bind(ctx):
             return NotImplemented
         x, rx = xr
         outer, n, inner = plan_along(x.shape, dim, numel)
-        rowwise[op](outer, n, inner, rx, ro)
+        fn(outer, n, inner, rx, ro)
         return None
 
     impl = {"reduce": reduce,
             "softmax": lambda out, x, dim: along("softmax", out, x, dim),
             "log_softmax": lambda out, x, dim: along("log_softmax", out, x, dim),
-            "cumsum": lambda out, x, dim: along("cumsum", out, x, dim)}
+            "cumsum": lambda out, x, dim: along("cumsum", out, x, dim),
+            "cumprod": lambda out, x, dim: along("cumprod", out, x, dim)}
     return impl, {op: reduce_all_shortcut(fns[op]) for op in _REDUCE_ALL}
 
 

@@ -43,6 +43,25 @@ def region(t, writable=False):
     return _new_tuple(Region, (t._storage, t._offset * isz, (last + 1) * isz, writable))
 
 
+def region_signed(t):
+    """The Region of view t from its lowest- to its highest-addressed element, any stride signs
+    (flip's negative strides): only for the copy kernels, which start from the lowest element.
+    """
+    r = region(t)
+    if r is not None:
+        return r
+    isz = t.dtype.itemsize
+    low = high = t._offset
+    for n, st in zip(t.shape, t._strides):
+        if n == 0:
+            return Region(t._storage, 0, 0, False)
+        if st < 0:
+            low += (n - 1) * st
+        else:
+            high += (n - 1) * st
+    return _new_tuple(Region, (t._storage, low * isz, (high - low + 1) * isz, False))
+
+
 def fits_i32(*values):
     for v in values:
         if not -INT32_MAX <= v <= INT32_MAX:
@@ -105,14 +124,12 @@ class Copier:
         dst = region(out, True)
         if fn is None or dst is None or out.dtype.itemsize != isz:
             return False
-        src = region(x)
-        if src is not None and overlaps(src, dst):
+        src = region_signed(x)
+        if overlaps(src, dst):
             tmp = type(x)._empty(x.shape, x.dtype)      # read all of x before writing out
             if not self.gather(tmp, x):
                 return False
             x, src = tmp, region(tmp)
-        if src is None:
-            return False
         shape, (xs, ys) = coalesce(out.shape, x._strides, out._strides)
         if len(shape) > COPY_MAX_DIM or not fits_i32(*shape, *xs, *ys):
             return False
@@ -124,8 +141,8 @@ class Copier:
     def gather(self, out, x):
         """out (contiguous, same shape/dtype size) = x. False if the kernels cannot do it."""
         fn = self.fns.get(x.dtype.itemsize)
-        src = region(x)
-        if fn is None or src is None or out.dtype.itemsize != x.dtype.itemsize:
+        src = region_signed(x)
+        if fn is None or out.dtype.itemsize != x.dtype.itemsize:
             return False
         n = out.numel()
         if n == 0:

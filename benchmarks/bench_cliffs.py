@@ -1,0 +1,261 @@
+"""The cliff table: every op of the op table x every dtype it accepts, time per call, its ratio
+to the expected cost, and which backend ran it (webtensor.backends.wasm.coverage holds the
+cases and the documented reasons).
+
+Expected cost: float32 `add` of 2**20 elements, per byte moved, times the cell's bytes (its
+tensor inputs + outputs; views move none); sorts times log2(n); matmul/linear/conv/attention
+(compute bound) the float32 cell of the same op, per byte of element. At least 0.1 ms (a
+composite op's Python dispatch). A cell above 10x its expected cost is a cliff.
+Cells that fall back to the reference backend (pure Python) are timed at 10**4 elements and
+scaled linearly (marked ~): at 2**20 they take seconds each.
+
+    python benchmarks/bench_cliffs.py [--isa relaxedsimd|simd128] [--wheel W] [--out F]
+        runs it in Pyodide under Node (the wheel in dist/, or W), prints the table and writes
+        benchmarks/cliffs.json (or F)
+    python benchmarks/bench_cliffs.py --here    (on this Python: CPython + wasmtime)
+    python benchmarks/bench_cliffs.py --compare BEFORE.json AFTER.json   (markdown for
+        RESULTS.md: counts, the cells that changed backend, the cliffs left)
+"""
+import json
+import math
+import os
+import sys
+import time
+
+N = 1 << 20          # elements per cell (sorts: N // 10)
+SMALL = 10_000       # reference-backend cells: timed here, scaled to N
+CLIFF = 10.0
+COMPUTE = {"matmul", "mm", "bmm", "linear", "conv1d", "conv2d", "scaled_dot_product_attention"}
+SORTS = {"sort", "argsort", "msort", "topk"}
+FLOOR_S = 1e-4
+
+
+def _coverage():
+    try:
+        from webtensor.backends.wasm import coverage
+    except ImportError:     # a wheel without it (a baseline): the copy next to this script
+        import importlib.util
+        spec = importlib.util.spec_from_file_location("webtensor.backends.wasm.coverage",
+                                                      "coverage_cases.py")
+        coverage = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = coverage
+        spec.loader.exec_module(coverage)
+    return coverage
+
+
+def _tensors(v, T):
+    if isinstance(v, T):
+        yield v
+    elif isinstance(v, (list, tuple)):
+        for x in v:
+            yield from _tensors(x, T)
+
+
+def traffic(args, result, T):
+    """Bytes read and written: tensor inputs, plus outputs that are not views of an input."""
+    ins = list(_tensors(args, T))
+    stor = {id(t._storage) for t in ins}
+    b = sum(t.numel() * t.dtype.itemsize for t in ins)
+    return b + sum(t.numel() * t.dtype.itemsize for t in _tensors(result, T)
+                   if id(t._storage) not in stor)
+
+
+def timeit(fn, args, budget=0.3):
+    """Best per-call time: one call if it is slow, else the best of batches."""
+    t0 = time.perf_counter()
+    fn(*args)
+    first = time.perf_counter() - t0
+    if first > budget:
+        return first
+    reps = max(1, int(0.02 / max(first, 1e-6)))
+    best = first
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            fn(*args)
+        best = min(best, (time.perf_counter() - t0) / reps)
+    return best
+
+
+def measure(only=None):
+    import webtensor as torch
+    from webtensor.backends.wasm import loader
+    from webtensor.ops import table as T
+    C = _coverage()
+    Tensor = torch.Tensor
+    rows = []
+    for name in T.OPS:
+        if only and name not in only:
+            continue
+        for dt in C.DTYPES:
+            try:
+                _, used = C.run_cell(name, dt, SMALL)
+            except Exception as e:      # the op refuses this dtype (as torch does)
+                rows.append({"op": name, "dtype": dt.name, "accepted": False,
+                             "error": type(e).__name__})
+                continue
+            n = SMALL if used else N
+            fn, args = C.call(name, dt, n)
+            t = timeit(fn, args)
+            b = traffic(args, fn(*args), Tensor)
+            scale = N / SMALL if used else 1.0
+            rows.append({"op": name, "dtype": dt.name, "accepted": True, "ms": t * scale * 1e3,
+                         "bytes": b * scale, "scaled": bool(used),
+                         "backend": "reference: " + ", ".join(used) if used else "wasm",
+                         "reason": bool(used and C.reason_for(name, dt))})
+            print(f"  {name:30s} {dt.name:9s} {t * scale * 1e3:10.3f} ms  "
+                  f"{'~' if used else ' '} {rows[-1]['backend']}", file=sys.stderr, flush=True)
+    score(rows)
+    return {"isa": loader.load().isa, "n": N, "small": SMALL, "rows": rows,
+            "platform": sys.platform, "version": sys.version.split()[0]}
+
+
+def score(rows):
+    """Fill each accepted row's expected_ms and ratio (see the module docstring)."""
+    add = next(r for r in rows if r["op"] == "add" and r["dtype"] == "float32")
+    per_byte = add["ms"] / add["bytes"]
+    f32 = {r["op"]: r for r in rows if r["dtype"] == "float32" and r.get("accepted")}
+    size = {"float64": 8, "int64": 8, "float32": 4, "int32": 4, "float16": 2, "bfloat16": 2,
+            "int16": 2, "int8": 1, "uint8": 1, "bool": 1}
+    for r in rows:
+        if not r["accepted"]:
+            continue
+        if r["op"] in COMPUTE and r["op"] in f32 and not f32[r["op"]]["scaled"]:
+            exp = f32[r["op"]]["ms"] * max(1, size[r["dtype"]] / 4)
+        else:
+            exp = per_byte * r["bytes"] * (math.log2(N // 10) if r["op"] in SORTS else 1)
+        r["expected_ms"] = max(exp, FLOOR_S * 1e3)
+        r["ratio"] = r["ms"] / r["expected_ms"]
+        r["cliff"] = r["ratio"] > CLIFF
+
+
+def table(result):
+    rows = result["rows"]
+    dts = list(dict.fromkeys(r["dtype"] for r in rows))
+    ops = list(dict.fromkeys(r["op"] for r in rows))
+    cell = {(r["op"], r["dtype"]): r for r in rows}
+    lines = ["| op | " + " | ".join(dts) + " |", "|---|" + "---|" * len(dts)]
+    for op in ops:
+        out = []
+        for d in dts:
+            r = cell[(op, d)]
+            if not r["accepted"]:
+                out.append("–")
+                continue
+            s = f"{r['ms']:.3g}{'~' if r['scaled'] else ''} ({r['ratio']:.1f}x)"
+            out.append(f"**{s}**" if r["cliff"] else s)
+        lines.append(f"| {op} | " + " | ".join(out) + " |")
+    return "\n".join(lines)
+
+
+def cliffs(result):
+    cs = [r for r in result["rows"] if r.get("cliff")]
+    lines = [f"{len(cs)} cliffs (> {CLIFF:g}x expected) of "
+             f"{sum(r['accepted'] for r in result['rows'])} accepted cells:"]
+    for r in sorted(cs, key=lambda r: -r["ratio"]):
+        lines.append(f"- {r['op']} {r['dtype']}: {r['ms']:.3g} ms, {r['ratio']:.0f}x, "
+                     f"{r['backend']}" + (" (documented reason)" if r.get("reason") else ""))
+    return "\n".join(lines)
+
+
+def compare(before, after):
+    """Markdown: cliff counts before/after, every cell that was a cliff before, the cliffs
+    left (with their reasons)."""
+    b = {(r["op"], r["dtype"]): r for r in before["rows"] if r["accepted"]}
+    a = {(r["op"], r["dtype"]): r for r in after["rows"] if r["accepted"]}
+    nb, na = sum(r["cliff"] for r in b.values()), sum(r["cliff"] for r in a.values())
+    ref_b = sum(r["scaled"] for r in b.values())
+    ref_a = sum(r["scaled"] for r in a.values())
+    lines = [f"Cells: {len(a)} accepted op x dtype pairs. Cliffs (> {CLIFF:g}x expected): "
+             f"{nb} before, {na} after; on the reference backend: {ref_b} before, {ref_a} "
+             "after.", "", "| op | dtype | before ms (x) | after ms (x) | after backend |",
+             "|---|---|---|---|---|"]
+    for k in sorted(b, key=lambda k: -b[k]["ratio"]):
+        if not b[k]["cliff"] or k not in a:
+            continue
+        r = a[k]
+        lines.append(f"| {k[0]} | {k[1]} | {b[k]['ms']:.3g}{'~' if b[k]['scaled'] else ''} "
+                     f"({b[k]['ratio']:.0f}x) | {r['ms']:.3g}{'~' if r['scaled'] else ''} "
+                     f"({r['ratio']:.1f}x) | {'reference' if r['scaled'] else 'wasm'} |")
+    return "\n".join(lines)
+
+
+def run_here():
+    """Inside Pyodide: the result as CLIFF_JSON lines of at most 32 KB (the Node runner splits
+    longer lines)."""
+    result = measure(set(os.environ["CLIFF_OPS"].split(",")) if os.environ.get("CLIFF_OPS")
+                     else None)
+    text = json.dumps(result)
+    for i in range(0, len(text), 32000):
+        print("CLIFF_JSON " + text[i:i + 32000], flush=True)
+
+
+def parse(output):
+    parts = [line[len("CLIFF_JSON "):] for line in output.splitlines()
+             if line.startswith("CLIFF_JSON ")]
+    if not parts:
+        raise RuntimeError("the benchmark printed no CLIFF_JSON line:\n" + output[-3000:])
+    return json.loads("".join(parts))
+
+
+def main(argv=None):
+    import argparse
+    import importlib.util
+    from pathlib import Path
+    repo = Path(__file__).resolve().parent.parent
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--isa", default="relaxedsimd", choices=["relaxedsimd", "simd128"])
+    ap.add_argument("--wheel")
+    ap.add_argument("--ops", help="comma-separated op names (default: all)")
+    ap.add_argument("--out", default=str(repo / "benchmarks" / "cliffs.json"))
+    ap.add_argument("--here", action="store_true")
+    ap.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"))
+    args = ap.parse_args(argv)
+    if args.compare:
+        before, after = (json.loads(Path(f).read_text()) for f in args.compare)
+        print(compare(before, after))
+        return
+    if args.ops:
+        os.environ["CLIFF_OPS"] = args.ops
+    if args.here:
+        sys.path.insert(0, str(repo / "pyodide_pkg"))
+        result = measure(set(args.ops.split(",")) if args.ops else None)
+    else:
+        spec = importlib.util.spec_from_file_location("bench_run", repo / "benchmarks" / "run.py")
+        run = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(run)
+        code = ("import os\nos.environ['CLIFF_OPS'] = %r\n" % os.environ.get("CLIFF_OPS", ""))
+        here = Path(__file__)
+        copies = [f"{repo / 'pyodide_pkg/webtensor/backends/wasm/coverage.py'}=coverage_cases.py"]
+        bench = repo / "build" / "bench_cliffs_node.py"
+        bench.parent.mkdir(exist_ok=True)
+        bench.write_text(code + here.read_text())
+        result = _run_node(run, args.isa, bench, copies, args.wheel)
+        result["runtime"] = "node " + os.popen("node --version").read().strip()
+    result["date"] = time.strftime("%Y-%m-%d")
+    Path(args.out).write_text(json.dumps(result, separators=(",", ":")))
+    print(table(result))
+    print()
+    print(cliffs(result))
+
+
+def _run_node(run, isa, bench, copies, wheel=None):
+    """benchmarks/run.py's run_node, with a wheel of choice (a baseline build) and no time
+    limit short of an hour."""
+    import subprocess
+    flags = ["--experimental-wasm-relaxed-simd"] if isa == "relaxedsimd" else []
+    p = subprocess.run(["node", *flags, str(run.REPO / "tests/pyodide/run_pytest.mjs"),
+                        *(["--wheel", wheel] if wheel else []), *[a for c in copies for a in ("--copy", c)],
+                        "-c", run._code(isa, "", bench)], cwd=run.REPO,
+                       capture_output=True, text=True, timeout=3600)
+    if p.returncode:
+        raise RuntimeError(f"node run failed ({p.returncode}):\n{p.stdout[-3000:]}\n"
+                           f"{p.stderr[-3000:]}")
+    return parse(p.stdout)
+
+
+if __name__ == "__main__":
+    if sys.platform == "emscripten":
+        run_here()
+    else:
+        main()

@@ -1,0 +1,84 @@
+"""float64 / int64 / int32 / byte elementwise kernels <dt>_<op> (wasm_kernels/xN-binary) for both
+ISA builds against numpy: wrap-around integer arithmetic, exact float64 (NaN in either operand
+of maximum/minimum wins), bitwise ops, comparisons as 0/1 bytes, in the 2-D broadcast form
+(same shape, scalar, row, column and strided operands, on edge sizes: 0, odd, past the
+64-element chunk of the broadcast path); the unary kernels on every tail length."""
+import numpy as np
+import pytest
+
+from conftest_kernels import backend, call, ks  # noqa: F401
+from webtensor.backends.wasm import kernel_table as KT
+
+OPS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
+       "maximum": np.maximum, "minimum": np.minimum, "bitwise_and": np.bitwise_and,
+       "bitwise_or": np.bitwise_or, "bitwise_xor": np.bitwise_xor, "eq": np.equal,
+       "ne": np.not_equal, "lt": np.less, "le": np.less_equal, "gt": np.greater,
+       "ge": np.greater_equal}
+UNARY = {"neg": np.negative, "abs": np.abs, "sqrt": np.sqrt, "floor": np.floor,
+         "ceil": np.ceil, "round": np.round, "reciprocal": np.reciprocal}
+NP = {"f64": np.float64, "i64": np.int64, "i32": np.int32, "u8": np.uint8}
+NAMES = sorted(set(KT.X_BINARY.values()) | set(KT.X_COMPARE.values()))
+
+
+def values(rng, dt, size):
+    t = NP[dt]
+    if dt == "f64":
+        buf = rng.standard_normal(size) * 10.0 ** rng.integers(-3, 4, size)
+        buf[::7] = np.nan
+        buf[3::11] = np.inf * np.sign(buf[3::11] + 0.5)
+    else:
+        info = np.iinfo(t)
+        buf = rng.integers(info.min, info.max, size, dtype=t, endpoint=True)
+    buf[::3] = rng.integers(-3 if dt != "u8" else 0, 3, len(buf[::3]))  # equal pairs happen
+    return buf.astype(t)
+
+
+def operand(rng, dt, m, n, kind):
+    size, strides = {"same": (m * n, (n, 1)), "scalar": (1, (0, 0)), "row": (n, (0, 1)),
+                     "col": (m, (1, 0)), "strided": (m * n * 2, (2 * n, 2)),
+                     "transposed": (m * n, (1, m))}[kind]
+    return values(rng, dt, max(size, 1)), (strides[0] if m > 1 else 0, strides[1] if n > 1 else 0)
+
+
+def at(buf, rs, cs, m, n):
+    i, j = np.meshgrid(np.arange(m), np.arange(n), indexing="ij")
+    return buf[i * rs + j * cs]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_x_binary(ks, name):
+    dt, op = name.split("_", 1)
+    cmp = op in KT.COMPARE_OPS
+    rng = np.random.default_rng(len(name))
+    kinds = ("same", "scalar", "row", "col", "strided", "transposed")
+    for m, n in ((0, 4), (1, 0), (1, 5), (3, 7), (2, 65), (5, 131)):
+        for ka, kb in [("same", "same"), ("same", "scalar"), ("scalar", "same"), ("row", "col")] \
+                + [tuple(rng.choice(kinds, 2)) for _ in range(2)]:
+            a, (ars, acs) = operand(rng, dt, m, n, ka)
+            b, (brs, bcs) = operand(rng, dt, m, n, kb)
+            y0 = np.full(m * n + 2, 7, np.uint8 if cmp else NP[dt])
+            (y,) = call(ks, name, m, n, a, ars, acs, b, brs, bcs, y0)
+            assert np.all(y[m * n:] == 7), "wrote past the output"
+            with np.errstate(all="ignore"):
+                want = OPS[op](at(a, ars, acs, m, n), at(b, brs, bcs, m, n)).reshape(-1)
+            np.testing.assert_array_equal(y[:m * n], want.astype(y.dtype), err_msg=str((m, n, ka, kb)))
+
+
+@pytest.mark.parametrize("name", sorted(KT.X_UNARY.values()))
+def test_x_unary(ks, name):
+    dt, op = name.split("_", 1)
+    rng = np.random.default_rng(len(name))
+    for n in (0, 1, 2, 3, 4, 5, 17, 64, 131):
+        x = values(rng, dt, max(n, 1))[:n]
+        if dt == "f64":
+            x[1::5] = np.arange(len(x[1::5])) - 2.5          # halfway cases of round
+            if len(x) > 2:
+                x[2] = -0.0
+        y0 = np.full(n + 2, 7, NP[dt])
+        (y,) = call(ks, name, n, x, y0)
+        assert np.all(y[n:] == 7), "wrote past the output"
+        with np.errstate(all="ignore"):
+            want = UNARY[op](x)
+        np.testing.assert_array_equal(y[:n], want, err_msg=str(n))
+        if dt == "f64":   # signed zeros too
+            assert np.array_equal(np.signbit(y[:n]), np.signbit(want))

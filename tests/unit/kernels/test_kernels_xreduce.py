@@ -1,0 +1,70 @@
+"""float64 / int64 / int32 / byte reductions and scans <dt>_<op> (wasm_kernels/xN-reduce) for
+both ISA builds against numpy over the middle axis of [outer, n, inner]: integer sums and
+products wrap around, amax/amin propagate NaN, argmax/argmin return the first best index (NaN
+the largest), all/any treat -0.0 as zero and NaN as nonzero; float32 cumprod accumulates in
+float64. Shapes cover inner == 1 (the 8-accumulator path), n below and above 8, inner past
+the 64-wide chunk, and empty dims."""
+import numpy as np
+import pytest
+
+from conftest_kernels import backend, call, ks  # noqa: F401
+from webtensor.backends.wasm import kernel_table as KT
+
+NP = {"f32": np.float32, "f64": np.float64, "i64": np.int64, "i32": np.int32, "u8": np.uint8}
+SHAPES = ((1, 1, 1), (3, 5, 1), (2, 37, 1), (1, 1000, 1), (4, 9, 3), (2, 6, 70), (3, 0, 2),
+          (0, 4, 2))
+
+
+def values(rng, dt, size):
+    if dt in ("f32", "f64"):
+        x = rng.standard_normal(size) * 2
+        x[rng.random(size) < 0.3] = 0.0
+        x[rng.random(size) < 0.05] = -0.0
+        return x.astype(NP[dt])
+    if dt == "u8":
+        return (rng.random(size) < 0.8).astype(np.uint8) * rng.integers(1, 255, size,
+                                                                         dtype=np.uint8)
+    return rng.integers(-2 ** 40 if dt == "i64" else -2 ** 31, 2 ** 31 - 1, size).astype(NP[dt])
+
+
+def want(op, x, dt):
+    with np.errstate(all="ignore"):
+        if op in ("sum", "prod"):
+            return getattr(np, op)(x, axis=1, dtype=x.dtype)
+        if op == "mean":
+            return x.mean(axis=1) if x.shape[1] else np.full(x.shape[::2], np.nan)
+        if op in ("amax", "amin"):
+            return (np.max if op == "amax" else np.min)(x, axis=1)
+        if op in ("argmax", "argmin"):
+            return (np.argmax if op == "argmax" else np.argmin)(x, axis=1)
+        if op in ("all", "any"):
+            return getattr(np, op)(x != 0, axis=1)
+        acc = np.float64 if dt in ("f32", "f64") else np.int64
+        return getattr(np, op)(x.astype(acc), axis=1).astype(x.dtype)
+
+
+@pytest.mark.parametrize("name", sorted(set(KT.X_REDUCE.values()) | set(KT.X_SCAN.values())))
+def test_x_reduce(ks, name):
+    dt, op = name.split("_", 1)
+    scan = op in ("cumsum", "cumprod")
+    rng = np.random.default_rng(len(name))
+    for outer, n, inner in SHAPES:
+        if op in ("amax", "amin", "argmax", "argmin") and (n == 0):
+            continue      # the op layer raises for an empty reduction
+        x = values(rng, dt, outer * n * inner).reshape(outer, n, inner)
+        if dt == "f64" and x.size > 4 and op in ("amax", "amin", "argmax", "argmin"):
+            x.flat[rng.integers(0, x.size)] = np.nan
+        if op in ("prod", "cumprod") and dt in ("f32", "f64"):
+            x = (1 + x / 4).astype(x.dtype)          # no overflow over 1000 factors
+        ysize = x.size if scan else outer * inner
+        odt = np.int64 if op in KT.ARGREDUCE_OPS else np.uint8 if op in ("all", "any") \
+            else NP[dt]
+        y0 = np.full(ysize + 2, 7, odt)
+        (y,) = call(ks, name, outer, n, inner, x, y0)
+        assert np.all(y[ysize:] == 7), "wrote past the output"
+        w = np.asarray(want(op, x, dt)).reshape(-1).astype(odt)
+        if dt == "f64" and op in ("sum", "mean", "prod") or dt == "f32":
+            np.testing.assert_allclose(y[:ysize], w, rtol=1e-12 if dt == "f64" else 1e-6,
+                                       atol=1e-12, err_msg=str((outer, n, inner)))
+        else:
+            np.testing.assert_array_equal(y[:ysize], w, err_msg=str((outer, n, inner)))

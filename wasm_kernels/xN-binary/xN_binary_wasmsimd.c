@@ -1,0 +1,150 @@
+/* float64 / int64 / int32 (and byte) binary kernels in the 2-D broadcast form of the f32 ones
+ * (wt_binary.h):
+ *   void wt_<dt>_<op>_<isa>(size_t m, size_t n, const T* a, int32_t a_rs, int32_t a_cs,
+ *                           const T* b, int32_t b_rs, int32_t b_cs, OUT* y)
+ * One macro per dtype instantiates the ops from a vector expression each (V_<dt>_<op>); a
+ * row's tail goes through one zero-padded vector, so every element gets the same instruction.
+ * Integers: add/sub/mul wrap around (two's complement, like torch); maximum/minimum; bitwise
+ * and/or/xor (u8: bool/uint8/int8 bytes). float64: IEEE, 0 ulp; maximum/minimum propagate NaN
+ * from either side and return `a` when a == b (as the f32 kernels and torch).
+ * Comparisons write bool bytes 0/1.
+ */
+#include "wt_common.h"
+
+WT_SMALL_BEGIN
+
+/* float64 */
+#define V_f64_add(a, b) wasm_f64x2_add(a, b)
+#define V_f64_sub(a, b) wasm_f64x2_sub(a, b)
+#define V_f64_mul(a, b) wasm_f64x2_mul(a, b)
+#define V_f64_div(a, b) wasm_f64x2_div(a, b)
+#define V_f64_maximum(a, b) wasm_v128_bitselect(b, wasm_f64x2_pmax(a, b), wasm_f64x2_ne(b, b))
+#define V_f64_minimum(a, b) wasm_v128_bitselect(b, wasm_f64x2_pmin(a, b), wasm_f64x2_ne(b, b))
+#define V_f64_eq(a, b) wasm_f64x2_eq(a, b)
+#define V_f64_ne(a, b) wasm_f64x2_ne(a, b)
+#define V_f64_lt(a, b) wasm_f64x2_lt(a, b)
+#define V_f64_le(a, b) wasm_f64x2_le(a, b)
+#define V_f64_gt(a, b) wasm_f64x2_gt(a, b)
+#define V_f64_ge(a, b) wasm_f64x2_ge(a, b)
+/* int64 / int32: the lane width is the only difference */
+#define V_INT(W, L)                                                                         \
+  static inline v128_t V_i##W##_add(v128_t a, v128_t b) { return wasm_i##W##x##L##_add(a, b); } \
+  static inline v128_t V_i##W##_sub(v128_t a, v128_t b) { return wasm_i##W##x##L##_sub(a, b); } \
+  static inline v128_t V_i##W##_mul(v128_t a, v128_t b) { return wasm_i##W##x##L##_mul(a, b); } \
+  static inline v128_t V_i##W##_maximum(v128_t a, v128_t b) {                                 \
+    return wasm_v128_bitselect(a, b, wasm_i##W##x##L##_ge(a, b));                           \
+  }                                                                                         \
+  static inline v128_t V_i##W##_minimum(v128_t a, v128_t b) {                                 \
+    return wasm_v128_bitselect(a, b, wasm_i##W##x##L##_le(a, b));                           \
+  }                                                                                         \
+  static inline v128_t V_i##W##_eq(v128_t a, v128_t b) { return wasm_i##W##x##L##_eq(a, b); } \
+  static inline v128_t V_i##W##_ne(v128_t a, v128_t b) { return wasm_i##W##x##L##_ne(a, b); } \
+  static inline v128_t V_i##W##_lt(v128_t a, v128_t b) { return wasm_i##W##x##L##_lt(a, b); } \
+  static inline v128_t V_i##W##_le(v128_t a, v128_t b) { return wasm_i##W##x##L##_le(a, b); } \
+  static inline v128_t V_i##W##_gt(v128_t a, v128_t b) { return wasm_i##W##x##L##_gt(a, b); } \
+  static inline v128_t V_i##W##_ge(v128_t a, v128_t b) { return wasm_i##W##x##L##_ge(a, b); } \
+  static inline v128_t V_i##W##_bitwise_and(v128_t a, v128_t b) { return wasm_v128_and(a, b); } \
+  static inline v128_t V_i##W##_bitwise_or(v128_t a, v128_t b) { return wasm_v128_or(a, b); }   \
+  static inline v128_t V_i##W##_bitwise_xor(v128_t a, v128_t b) { return wasm_v128_xor(a, b); }
+V_INT(64, 2)
+V_INT(32, 4)
+#define V_u8_bitwise_and(a, b) wasm_v128_and(a, b)
+#define V_u8_bitwise_or(a, b) wasm_v128_or(a, b)
+#define V_u8_bitwise_xor(a, b) wasm_v128_xor(a, b)
+
+/* stores of a vector result: the value, or lane masks -> bool bytes */
+static inline void put_v(void* y, v128_t v) { wasm_v128_store(y, v); }
+static inline void put_m64(uint8_t* y, v128_t m) {
+  wasm_v128_store16_lane(y, wasm_v128_and(wasm_i8x16_shuffle(m, m, 0, 8, 0, 8, 0, 8, 0, 8, 0,
+                                                             8, 0, 8, 0, 8, 0, 8),
+                                          wasm_i8x16_splat(1)), 0);
+}
+static inline void put_m32(uint8_t* y, v128_t m) {
+  wasm_v128_store32_lane(y, wasm_v128_and(wasm_i8x16_shuffle(m, m, 0, 4, 8, 12, 0, 4, 8, 12,
+                                                             0, 4, 8, 12, 0, 4, 8, 12),
+                                          wasm_i8x16_splat(1)), 0);
+}
+
+/* One 2-D driver per dtype calls the op's row routine through a pointer (code size: ~60
+ * kernels share 4 drivers). Operands that are not contiguous along the row (broadcast or
+ * strided) are first copied into a stack chunk, so each op has a single vector loop. */
+#define WT_CHUNK 64
+#define DEFINE_DRIVER(dt, T)                                                                \
+  typedef void (*row_##dt)(const T*, const T*, void*, size_t);                             \
+  static void fetch_##dt(T* d, const T* s, ptrdiff_t cs, size_t k) {                        \
+    for (size_t i = 0; i < k; i++) d[i] = s[(ptrdiff_t)i * cs];                             \
+  }                                                                                         \
+  /* whole vectors through row(), the tail through one zero-padded vector */              \
+  static void run_##dt(const T* a, const T* b, char* y, size_t ysz, size_t n,               \
+                       row_##dt row) {                                                      \
+    enum { L = 16 / sizeof(T) };                                                            \
+    const size_t body = n - n % L;                                                          \
+    row(a, b, y, body);                                                                     \
+    if (body < n) {                                                                         \
+      T ta[L] = {0}, tb[L] = {0};                                                           \
+      char ty[16];                                                                          \
+      for (size_t k = 0; body + k < n; k++) ta[k] = a[body + k], tb[k] = b[body + k];       \
+      row(ta, tb, ty, L);                                                                   \
+      for (size_t k = 0; k < (n - body) * ysz; k++) y[body * ysz + k] = ty[k];              \
+    }                                                                                       \
+  }                                                                                         \
+  static void drive_##dt(size_t m, size_t n, const T* a, int32_t a_rs, int32_t a_cs,        \
+                         const T* b, int32_t b_rs, int32_t b_cs, char* y, size_t ysz,       \
+                         row_##dt row) {                                                    \
+    T ta[WT_CHUNK], tb[WT_CHUNK];                                                           \
+    for (size_t i = 0; i < m; i++, y += n * ysz) {                                          \
+      const T* pa = a + (ptrdiff_t)i * a_rs;                                                \
+      const T* pb = b + (ptrdiff_t)i * b_rs;                                                \
+      if (a_cs == 1 && b_cs == 1) {                                                         \
+        run_##dt(pa, pb, y, ysz, n, row);                                                   \
+        continue;                                                                           \
+      }                                                                                     \
+      for (size_t j0 = 0; j0 < n; j0 += WT_CHUNK) {                                         \
+        const size_t k = wt_min_size(WT_CHUNK, n - j0);                                     \
+        const T* qa = pa + j0;                                                              \
+        const T* qb = pb + j0;                                                              \
+        if (a_cs != 1) {                                                                    \
+          if (a_cs != 0 || j0 == 0) fetch_##dt(ta, pa + (ptrdiff_t)j0 * a_cs, a_cs, k);     \
+          qa = ta;                                                                          \
+        }                                                                                   \
+        if (b_cs != 1) {                                                                    \
+          if (b_cs != 0 || j0 == 0) fetch_##dt(tb, pb + (ptrdiff_t)j0 * b_cs, b_cs, k);     \
+          qb = tb;                                                                          \
+        }                                                                                   \
+        run_##dt(qa, qb, y + j0 * ysz, ysz, k, row);                                        \
+      }                                                                                     \
+    }                                                                                       \
+  }
+DEFINE_DRIVER(f64, double)
+DEFINE_DRIVER(i64, int64_t)
+DEFINE_DRIVER(i32, int32_t)
+DEFINE_DRIVER(u8, uint8_t)
+
+#define KERNEL(dt, op, T, OUT, PUT)                                                         \
+  static void vec_##dt##_##op(const T* a, const T* b, void* out, size_t n) {                \
+    OUT* y = (OUT*)out;                                                                     \
+    for (size_t j = 0; j < n; j += 16 / sizeof(T))                                          \
+      PUT(y + j, V_##dt##_##op(wasm_v128_load(a + j), wasm_v128_load(b + j)));              \
+  }                                                                                         \
+  WT_EXPORT void WT_SYM(dt##_##op)(size_t m, size_t n, const T* a, int32_t a_rs,            \
+                                   int32_t a_cs, const T* b, int32_t b_rs, int32_t b_cs,    \
+                                   OUT* y) {                                                \
+    drive_##dt(m, n, a, a_rs, a_cs, b, b_rs, b_cs, (char*)y, sizeof(OUT), vec_##dt##_##op);  \
+  }
+#define COMPARE(dt, T, PUTM)                                                                \
+  KERNEL(dt, eq, T, uint8_t, PUTM) KERNEL(dt, ne, T, uint8_t, PUTM)                         \
+  KERNEL(dt, lt, T, uint8_t, PUTM) KERNEL(dt, le, T, uint8_t, PUTM)                         \
+  KERNEL(dt, gt, T, uint8_t, PUTM) KERNEL(dt, ge, T, uint8_t, PUTM)
+#define MINMAX(dt, T)                                                                       \
+  KERNEL(dt, add, T, T, put_v) KERNEL(dt, sub, T, T, put_v) KERNEL(dt, mul, T, T, put_v)     \
+  KERNEL(dt, maximum, T, T, put_v) KERNEL(dt, minimum, T, T, put_v)
+#define BITWISE(dt, T)                                                                      \
+  KERNEL(dt, bitwise_and, T, T, put_v) KERNEL(dt, bitwise_or, T, T, put_v)                  \
+  KERNEL(dt, bitwise_xor, T, T, put_v)
+
+MINMAX(f64, double) KERNEL(f64, div, double, double, put_v) COMPARE(f64, double, put_m64)
+MINMAX(i64, int64_t) BITWISE(i64, int64_t) COMPARE(i64, int64_t, put_m64)
+MINMAX(i32, int32_t) BITWISE(i32, int32_t) COMPARE(i32, int32_t, put_m32)
+BITWISE(u8, uint8_t)
+
+WT_SMALL_END

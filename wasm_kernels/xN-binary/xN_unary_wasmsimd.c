@@ -1,0 +1,39 @@
+/* float64 / int64 / int32 exact unary kernels, the f32_vunary form:
+ *   void wt_<dt>_<op>_<isa>(size_t n, const T* x, T* y)
+ * float64: neg abs sqrt floor ceil round (half to even, as torch), all exact (IEEE, 0 ulp);
+ * integers: abs (wrap-around: abs(INT_MIN) = INT_MIN, as torch). Integer neg (0 - x) and
+ * float64 reciprocal (1 / x) run on the binary kernels (backends/wasm/elementwise.py).
+ * Tails go through a one-vector buffer: every element gets the same instruction.
+ */
+#include "wt_common.h"
+
+WT_SMALL_BEGIN
+
+#define U_f64_neg(v) wasm_f64x2_neg(v)
+#define U_f64_abs(v) wasm_f64x2_abs(v)
+#define U_f64_sqrt(v) wasm_f64x2_sqrt(v)
+#define U_f64_floor(v) wasm_f64x2_floor(v)
+#define U_f64_ceil(v) wasm_f64x2_ceil(v)
+#define U_f64_round(v) wasm_f64x2_nearest(v)
+#define U_i64_abs(v) wasm_i64x2_abs(v)
+#define U_i32_abs(v) wasm_i32x4_abs(v)
+
+#define UNARY(dt, op, T)                                                                    \
+  WT_EXPORT void WT_SYM(dt##_##op)(size_t n, const T* x, T* y) {                            \
+    enum { L = 16 / sizeof(T) };                                                            \
+    size_t j = 0;                                                                           \
+    for (; j + L <= n; j += L) wasm_v128_store(y + j, U_##dt##_##op(wasm_v128_load(x + j)));  \
+    if (j < n) {                                                                            \
+      T t[L] = {0};                                                                         \
+      for (size_t k = 0; j + k < n; k++) t[k] = x[j + k];                                   \
+      wasm_v128_store(t, U_##dt##_##op(wasm_v128_load(t)));                                 \
+      for (size_t k = 0; j + k < n; k++) y[j + k] = t[k];                                   \
+    }                                                                                       \
+  }
+
+UNARY(f64, neg, double) UNARY(f64, abs, double) UNARY(f64, sqrt, double)
+UNARY(f64, floor, double) UNARY(f64, ceil, double) UNARY(f64, round, double)
+UNARY(i64, abs, int64_t)
+UNARY(i32, abs, int32_t)
+
+WT_SMALL_END
