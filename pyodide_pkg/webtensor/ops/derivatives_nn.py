@@ -65,40 +65,76 @@ def _conv2d(args, kwargs):
     oh, ow = out.shape[2], out.shape[3]
 
     def backward(grads, saved):
-        from .pad import pad
         g, (sx, sw) = grads[0], saved
-        n, c, h, wd = sx.shape
-        oc, cg, kh, kw = sw.shape
-        (sh, sww), (ph, pw), (dh, dw) = stride, padding, dilation
-        hp = max(h + ph, (oh - 1) * sh + (kh - 1) * dh + 1)
-        wp = max(wd + pw, (ow - 1) * sww + (kw - 1) * dw + 1)
-        xp = pad(sx, (pw, wp - wd - pw, ph, hp - h - ph))
-        st = xp._strides
-        cshape = (n, c, kh, kw, oh, ow)
-        cstr = (st[0], st[1], dh * st[2], dw * st[3], sh * st[2], sww * st[3])
-        cols = xp._view(cshape, cstr, xp._offset)
-        ocg, ck, L = oc // groups, cg * kh * kw, oh * ow
-        gx_parts, gw_parts = [], []
-        for gi in range(groups):
-            gg = g[:, gi * ocg:(gi + 1) * ocg].reshape(n, ocg, L)
-            if sw.requires_grad:
-                cg_ = cols[:, gi * cg:(gi + 1) * cg].reshape(n, ck, L)
-                gw_parts.append(gg.matmul(cg_.transpose(1, 2)).sum(0).reshape(ocg, cg, kh, kw))
-            if sx.requires_grad:
-                wg = sw[gi * ocg:(gi + 1) * ocg].reshape(ocg, ck)
-                gx_parts.append(wg.t().matmul(gg).reshape(n, cg, kh, kw, oh, ow))
-        gx = gw = None
-        if gx_parts:
-            from .shape import cat
-            gcols = gx_parts[0] if groups == 1 else cat(gx_parts, 1)
-            gx = _fold(sx.shape, (oh, ow), (kh, kw), stride, padding, dilation, g.dtype,
-                       lambda i, j: gcols[:, :, i, j])
-        if gw_parts:
-            from .shape import cat
-            gw = gw_parts[0] if groups == 1 else cat(gw_parts, 0)
+        if tuple(stride) == (1, 1) and all(
+                di * (ki - 1) >= pi for di, ki, pi in zip(dilation, sw.shape[2:], padding)):
+            gx = _conv_input_grad(g, sw, padding, dilation, groups) if sx.requires_grad else None
+            gw = _conv_weight_grad(g, sx, padding, dilation, groups) if sw.requires_grad else None
+        else:
+            gx, gw = _conv_grads_by_windows(g, sx, sw, stride, padding, dilation, groups, oh, ow)
         gb = g.sum((0, 2, 3)) if _rg(bias) else None
         return gx, gw, gb
     return "ConvolutionBackward0", (x, w, bias), (x, w), backward
+
+
+# Stride 1 (and padding <= the dilated kernel's reach): both gradients are convolutions
+# themselves, so they run on conv2d's kernels (im2col + GEMM) and stay differentiable.
+def _conv_input_grad(g, w, padding, dilation, groups):
+    """x's gradient: g convolved with the flipped kernel, in and out channels swapped per
+    group, fully padded (a transposed convolution at stride 1)."""
+    from .conv import conv2d
+    oc, cg, kh, kw = w.shape
+    wt = w.reshape(groups, oc // groups, cg, kh, kw).transpose(1, 2).reshape(
+        groups * cg, oc // groups, kh, kw).flip((2, 3))
+    pad = (dilation[0] * (kh - 1) - padding[0], dilation[1] * (kw - 1) - padding[1])
+    return conv2d(g, wt, None, 1, pad, dilation, groups)
+
+
+def _conv_weight_grad(g, x, padding, dilation, groups):
+    """w's gradient: per group, x with batch and channels swapped convolved with g (batch and
+    channels swapped) as the kernel, strided by the dilation: [cg, ocg, kh, kw] -> swapped."""
+    from .conv import conv2d
+    from .shape import cat
+    ocg, cg = g.shape[1] // groups, x.shape[1] // groups
+    parts = [conv2d(x[:, gi * cg:(gi + 1) * cg].transpose(0, 1),
+                    g[:, gi * ocg:(gi + 1) * ocg].transpose(0, 1), None, dilation, padding
+                    ).transpose(0, 1) for gi in range(groups)]
+    return parts[0] if groups == 1 else cat(parts, 0)
+
+
+def _conv_grads_by_windows(g, sx, sw, stride, padding, dilation, groups, oh, ow):
+    """Any stride: matmuls over strided window views of the padded input, folded back."""
+    from .pad import pad
+    n, c, h, wd = sx.shape
+    oc, cg, kh, kw = sw.shape
+    (sh, sww), (ph, pw), (dh, dw) = stride, padding, dilation
+    hp = max(h + ph, (oh - 1) * sh + (kh - 1) * dh + 1)
+    wp = max(wd + pw, (ow - 1) * sww + (kw - 1) * dw + 1)
+    xp = pad(sx, (pw, wp - wd - pw, ph, hp - h - ph))
+    st = xp._strides
+    cshape = (n, c, kh, kw, oh, ow)
+    cstr = (st[0], st[1], dh * st[2], dw * st[3], sh * st[2], sww * st[3])
+    cols = xp._view(cshape, cstr, xp._offset)
+    ocg, ck, L = oc // groups, cg * kh * kw, oh * ow
+    gx_parts, gw_parts = [], []
+    for gi in range(groups):
+        gg = g[:, gi * ocg:(gi + 1) * ocg].reshape(n, ocg, L)
+        if sw.requires_grad:
+            cg_ = cols[:, gi * cg:(gi + 1) * cg].reshape(n, ck, L)
+            gw_parts.append(gg.matmul(cg_.transpose(1, 2)).sum(0).reshape(ocg, cg, kh, kw))
+        if sx.requires_grad:
+            wg = sw[gi * ocg:(gi + 1) * ocg].reshape(ocg, ck)
+            gx_parts.append(wg.t().matmul(gg).reshape(n, cg, kh, kw, oh, ow))
+    gx = gw = None
+    if gx_parts:
+        from .shape import cat
+        gcols = gx_parts[0] if groups == 1 else cat(gx_parts, 1)
+        gx = _fold(sx.shape, (oh, ow), (kh, kw), stride, padding, dilation, g.dtype,
+                   lambda i, j: gcols[:, :, i, j])
+    if gw_parts:
+        from .shape import cat
+        gw = gw_parts[0] if groups == 1 else cat(gw_parts, 0)
+    return gx, gw
 
 
 def _fold(shape, out_hw, k, s, p, d, dtype, part):
@@ -217,6 +253,12 @@ def _max_pool2d(args, kwargs):
         g, sx = grads[0], saved[0]
         h, w = sx.shape[2], sx.shape[3]
         ix = _pool_indices("max_pool2d", meta, idx, sx, (k, s, p, d))
+        if all(si >= di * (ki - 1) + 1 for ki, si, di in zip(k, s, d)):
+            # windows apart: every index names its own input element, so one scatter
+            # (a kernel) writes the gradient, and its own gradient is a gather
+            n, c = sx.shape[:2]
+            return (_zeros_like(sx).reshape(n, c, h * w).scatter(
+                2, ix.reshape(n, c, -1), g.reshape(n, c, -1)).view(sx.shape),)
         rows, cols = arange(oh) * s[0] - p[0], arange(ow) * s[1] - p[1]
 
         def part(i, j):      # g where slot (i, j) of the window holds its maximum
