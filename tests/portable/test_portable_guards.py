@@ -114,6 +114,14 @@ def example(kernel, rng):
         idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()
         src = array.array(code, [rng.randrange(100) for _ in range(24)]).tobytes()
         return [2, 5, 4, 3, idx, src, _fill(30, code, 0), _fill(1, "i", 9)]
+    if fam == "gather":    # [2, m 4, 3] <- [outer 2, n 5, inner 3] at int64 positions
+        code = _BITS_CODE[int(kernel.name[1:kernel.name.index("_")])]
+        idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()
+        x = array.array(code, [rng.randrange(100) for _ in range(30)]).tobytes()
+        return [2, 5, 4, 3, idx, x, _fill(24, code, 0), _fill(1, "i", 9)]
+    if fam == "scatter_add":   # float32 [2, 5, 3] += [2, 4, 3], repeated positions
+        idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()
+        return [2, 5, 4, 3, idx, _floats(rng, 24), _floats(rng, 30), _fill(1, "i", 9)]
     if fam in ("ibinary", "icompare"):   # int64, same [5, 7] form as the f32 binary example
         a = array.array("q", [rng.randint(-2 ** 63, 2 ** 63 - 1) for _ in range(35)]).tobytes()
         b = array.array("q", [rng.randint(-9, 9) for _ in range(7)]).tobytes()

@@ -82,10 +82,14 @@ def _conv2d(args, kwargs):
 def _conv_input_grad(g, w, padding, dilation, groups):
     """x's gradient: g convolved with the flipped kernel, in and out channels swapped per
     group, fully padded (a transposed convolution at stride 1)."""
+    from .._creation import arange
     from .conv import conv2d
     oc, cg, kh, kw = w.shape
-    wt = w.reshape(groups, oc // groups, cg, kh, kw).transpose(1, 2).reshape(
-        groups * cg, oc // groups, kh, kw).flip((2, 3))
+    # the flip of both window dims is the reversal of the flattened window: a row gather
+    # (a kernel; flip's negative strides would be copied element by element)
+    rev = arange(kh * kw - 1, -1, -1, device=w.device)
+    wt = w.reshape(groups, oc // groups, cg, kh * kw).transpose(1, 2).index_select(
+        3, rev).reshape(groups * cg, oc // groups, kh, kw)
     pad = (dilation[0] * (kh - 1) - padding[0], dilation[1] * (kw - 1) - padding[1])
     return conv2d(g, wt, None, 1, pad, dilation, groups)
 
