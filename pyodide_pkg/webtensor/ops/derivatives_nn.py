@@ -69,7 +69,8 @@ def _conv2d(args, kwargs):
         if tuple(stride) == (1, 1) and all(
                 di * (ki - 1) >= pi for di, ki, pi in zip(dilation, sw.shape[2:], padding)):
             gx = _conv_input_grad(g, sw, padding, dilation, groups) if sx.requires_grad else None
-            gw = _conv_weight_grad(g, sx, padding, dilation, groups) if sw.requires_grad else None
+            gw = _conv_weight_grad(g, sx, sw.shape[2:], padding, dilation,
+                                   groups) if sw.requires_grad else None
         else:
             gx, gw = _conv_grads_by_windows(g, sx, sw, stride, padding, dilation, groups, oh, ow)
         gb = g.sum((0, 2, 3)) if _rg(bias) else None
@@ -94,15 +95,25 @@ def _conv_input_grad(g, w, padding, dilation, groups):
     return conv2d(g, wt, None, 1, pad, dilation, groups)
 
 
-def _conv_weight_grad(g, x, padding, dilation, groups):
-    """w's gradient: per group, x with batch and channels swapped convolved with g (batch and
-    channels swapped) as the kernel, strided by the dilation: [cg, ocg, kh, kw] -> swapped."""
-    from .conv import conv2d
+def _conv_weight_grad(g, x, k, padding, dilation, groups):
+    """w's gradient, per group: g [ocg, (n, oh, ow)] times the patch matrix [(cg, kh, kw),
+    (n, oh, ow)] transposed, i.e. linear(g, cols): one GEMM over the whole batch with the
+    patches read in place as linear's weight (cols: one strided copy of x's windows)."""
+    from .linalg import linear
+    from .pad import pad
     from .shape import cat
-    ocg, cg = g.shape[1] // groups, x.shape[1] // groups
-    parts = [conv2d(x[:, gi * cg:(gi + 1) * cg].transpose(0, 1),
-                    g[:, gi * ocg:(gi + 1) * ocg].transpose(0, 1), None, dilation, padding
-                    ).transpose(0, 1) for gi in range(groups)]
+    n, c, h, w = x.shape
+    oc, ocg, cg = g.shape[1], g.shape[1] // groups, c // groups
+    oh, ow = g.shape[2], g.shape[3]
+    kh, kw = k
+    xp = pad(x, (padding[1], padding[1], padding[0], padding[0])) if any(padding) else x
+    win = xp.unfold(2, dilation[0] * (kh - 1) + 1, 1).unfold(3, dilation[1] * (kw - 1) + 1, 1)
+    win = win[:, :, :, :, ::dilation[0], ::dilation[1]]      # (n, c, oh, ow, kh, kw)
+    gr = g.transpose(0, 1).reshape(oc, n * oh * ow)
+    parts = [linear(gr[gi * ocg:(gi + 1) * ocg],
+                    win[:, gi * cg:(gi + 1) * cg].permute(1, 4, 5, 0, 2, 3).reshape(
+                        cg * kh * kw, n * oh * ow)).reshape(ocg, cg, kh, kw)
+             for gi in range(groups)]
     return parts[0] if groups == 1 else cat(parts, 0)
 
 
