@@ -66,20 +66,25 @@ def _conv2d(args, kwargs):
 
     def backward(grads, saved):
         g, (sx, sw) = grads[0], saved
-        if tuple(stride) == (1, 1) and all(
-                di * (ki - 1) >= pi for di, ki, pi in zip(dilation, sw.shape[2:], padding)):
-            gx = _conv_input_grad(g, sw, padding, dilation, groups) if sx.requires_grad else None
-            gw = _conv_weight_grad(g, sx, sw.shape[2:], padding, dilation,
-                                   groups) if sw.requires_grad else None
-        else:
-            gx, gw = _conv_grads_by_windows(g, sx, sw, stride, padding, dilation, groups, oh, ow)
+        gx = gw = None
+        if sx.requires_grad:
+            # stride 1, padding the same on both sides (not "same" with an even kernel) and
+            # within the dilated kernel's reach
+            if tuple(stride) == (1, 1) and all(
+                    d_ * (k_ - 1) >= p_ and o_ == n_ + 2 * p_ - d_ * (k_ - 1)
+                    for d_, k_, p_, o_, n_ in zip(dilation, sw.shape[2:], padding, (oh, ow),
+                                                  sx.shape[2:])):
+                gx = _conv_input_grad(g, sw, padding, dilation, groups)
+            else:
+                gx = _conv_input_grad_by_windows(g, sx, sw, stride, padding, dilation, groups)
+        if sw.requires_grad:
+            gw = _conv_weight_grad(g, sx, sw.shape[2:], stride, padding, dilation, groups)
         gb = g.sum((0, 2, 3)) if _rg(bias) else None
         return gx, gw, gb
     return "ConvolutionBackward0", (x, w, bias), (x, w), backward
 
 
-# Stride 1 (and padding <= the dilated kernel's reach): both gradients are convolutions
-# themselves, so they run on conv2d's kernels (im2col + GEMM) and stay differentiable.
+# Both gradients as GEMM-shaped ops (conv2d's kernels, linear), so they stay differentiable.
 def _conv_input_grad(g, w, padding, dilation, groups):
     """x's gradient: g convolved with the flipped kernel, in and out channels swapped per
     group, fully padded (a transposed convolution at stride 1)."""
@@ -95,7 +100,7 @@ def _conv_input_grad(g, w, padding, dilation, groups):
     return conv2d(g, wt, None, 1, pad, dilation, groups)
 
 
-def _conv_weight_grad(g, x, k, padding, dilation, groups):
+def _conv_weight_grad(g, x, k, stride, padding, dilation, groups):
     """w's gradient, per group: g [ocg, (n, oh, ow)] times the patch matrix [(cg, kh, kw),
     (n, oh, ow)] transposed, i.e. linear(g, cols): one GEMM over the whole batch with the
     patches read in place as linear's weight (cols: one strided copy of x's windows)."""
@@ -106,9 +111,13 @@ def _conv_weight_grad(g, x, k, padding, dilation, groups):
     oc, ocg, cg = g.shape[1], g.shape[1] // groups, c // groups
     oh, ow = g.shape[2], g.shape[3]
     kh, kw = k
-    xp = pad(x, (padding[1], padding[1], padding[0], padding[0])) if any(padding) else x
-    win = xp.unfold(2, dilation[0] * (kh - 1) + 1, 1).unfold(3, dilation[1] * (kw - 1) + 1, 1)
-    win = win[:, :, :, :, ::dilation[0], ::dilation[1]]      # (n, c, oh, ow, kh, kw)
+    # top/left padding as given; bottom/right as far as the windows reach (odd "same")
+    right = [max(0, (o - 1) * s_ + d_ * (k_ - 1) + 1 - n_ - p_) for o, s_, d_, k_, n_, p_ in
+             zip((oh, ow), stride, dilation, k, (h, w), padding)]
+    xp = pad(x, (padding[1], right[1], padding[0], right[0])) if any(padding) or any(right) \
+        else x
+    win = xp.unfold(2, dilation[0] * (kh - 1) + 1, stride[0]).unfold(
+        3, dilation[1] * (kw - 1) + 1, stride[1])[:, :, :oh, :ow, ::dilation[0], ::dilation[1]]
     gr = g.transpose(0, 1).reshape(oc, n * oh * ow)
     parts = [linear(gr[gi * ocg:(gi + 1) * ocg],
                     win[:, gi * cg:(gi + 1) * cg].permute(1, 4, 5, 0, 2, 3).reshape(
@@ -117,39 +126,20 @@ def _conv_weight_grad(g, x, k, padding, dilation, groups):
     return parts[0] if groups == 1 else cat(parts, 0)
 
 
-def _conv_grads_by_windows(g, sx, sw, stride, padding, dilation, groups, oh, ow):
-    """Any stride: matmuls over strided window views of the padded input, folded back."""
-    from .pad import pad
+def _conv_input_grad_by_windows(g, sx, sw, stride, padding, dilation, groups):
+    """x's gradient at any stride: the patch gradients w^T @ g per group, folded back onto
+    the input with KH * KW strided adds."""
     n, c, h, wd = sx.shape
     oc, cg, kh, kw = sw.shape
-    (sh, sww), (ph, pw), (dh, dw) = stride, padding, dilation
-    hp = max(h + ph, (oh - 1) * sh + (kh - 1) * dh + 1)
-    wp = max(wd + pw, (ow - 1) * sww + (kw - 1) * dw + 1)
-    xp = pad(sx, (pw, wp - wd - pw, ph, hp - h - ph))
-    st = xp._strides
-    cshape = (n, c, kh, kw, oh, ow)
-    cstr = (st[0], st[1], dh * st[2], dw * st[3], sh * st[2], sww * st[3])
-    cols = xp._view(cshape, cstr, xp._offset)
+    oh, ow = g.shape[2], g.shape[3]
     ocg, ck, L = oc // groups, cg * kh * kw, oh * ow
-    gx_parts, gw_parts = [], []
-    for gi in range(groups):
-        gg = g[:, gi * ocg:(gi + 1) * ocg].reshape(n, ocg, L)
-        if sw.requires_grad:
-            cg_ = cols[:, gi * cg:(gi + 1) * cg].reshape(n, ck, L)
-            gw_parts.append(gg.matmul(cg_.transpose(1, 2)).sum(0).reshape(ocg, cg, kh, kw))
-        if sx.requires_grad:
-            wg = sw[gi * ocg:(gi + 1) * ocg].reshape(ocg, ck)
-            gx_parts.append(wg.t().matmul(gg).reshape(n, cg, kh, kw, oh, ow))
-    gx = gw = None
-    if gx_parts:
-        from .shape import cat
-        gcols = gx_parts[0] if groups == 1 else cat(gx_parts, 1)
-        gx = _fold(sx.shape, (oh, ow), (kh, kw), stride, padding, dilation, g.dtype,
-                   lambda i, j: gcols[:, :, i, j])
-    if gw_parts:
-        from .shape import cat
-        gw = gw_parts[0] if groups == 1 else cat(gw_parts, 0)
-    return gx, gw
+    parts = [sw[gi * ocg:(gi + 1) * ocg].reshape(ocg, ck).t().matmul(
+        g[:, gi * ocg:(gi + 1) * ocg].reshape(n, ocg, L)).reshape(n, cg, kh, kw, oh, ow)
+        for gi in range(groups)]
+    from .shape import cat
+    gcols = parts[0] if groups == 1 else cat(parts, 1)
+    return _fold(sx.shape, (oh, ow), (kh, kw), stride, padding, dilation, g.dtype,
+                 lambda i, j: gcols[:, :, i, j])
 
 
 def _fold(shape, out_hw, k, s, p, d, dtype, part):
