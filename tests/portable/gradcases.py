@@ -103,7 +103,12 @@ case("topk", [(3, 4)], lambda m, x: m.topk(x, 2).values * m.arange(2.))
 case("conv1d", [(2, 4, 7), (6, 2, 3), (6,)],
      lambda m, x, w, b: F(m).conv1d(x, w, b, stride=2, padding=1, groups=2))
 case("conv2d", [(2, 3, 6, 5), (4, 3, 3, 2), (4,)],
-     lambda m, x, w, b: F(m).conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2)))
+     lambda m, x, w, b: F(m).conv2d(x, w, b, stride=(2, 1), padding=1, dilation=(1, 2)) +
+     F(m).conv2d(x, w, b, padding=(1, 0), dilation=(1, 2)).sum())   # stride 1: a conv's own
+case("conv2d_groups", [(2, 4, 5, 6), (6, 2, 3, 2), (6,)],
+     lambda m, x, w, b: F(m).conv2d(x, w, b, padding=(2, 1), dilation=(1, 2), groups=2) +
+     F(m).conv2d(x, w, b, padding="same", groups=2).sum() +      # even kernel: pads right
+     F(m).conv2d(x, w, b, stride=(3, 2), padding=(0, 1), groups=2).sum())
 case("max_pool1d", [(2, 3, 7)], lambda m, x: F(m).max_pool1d(x, 3, 2, padding=1))
 case("max_pool2d", [(2, 2, 5, 6)], lambda m, x: F(m).max_pool2d(x, 2, ceil_mode=True) +
      F(m).max_pool2d(x, 3, 2, 1, return_indices=True)[0].sum())

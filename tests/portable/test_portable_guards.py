@@ -139,6 +139,14 @@ def example(kernel, rng):
     if fam == "xunary":
         short = kernel.name.split("_", 1)[0]
         return [37, _typed(rng, short, 37), _fill(37, _CODE[short], 2)]
+    if fam == "gather":    # [2, m 4, 3] <- [outer 2, n 5, inner 3] at int64 positions
+        code = _BITS_CODE[int(kernel.name[1:kernel.name.index("_")])]
+        idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()
+        x = array.array(code, [rng.randrange(100) for _ in range(30)]).tobytes()
+        return [2, 5, 4, 3, idx, x, _fill(24, code, 0), _fill(1, "i", 9)]
+    if fam == "scatter_add":   # float32 [2, 5, 3] += [2, 4, 3], repeated positions
+        idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()
+        return [2, 5, 4, 3, idx, _floats(rng, 24), _floats(rng, 30), _fill(1, "i", 9)]
     if fam in ("qgemv", "qgemm", "dequantize", "quantize", "qd8gemv"):   # webtensor.quant
         bb = 34 if "q8_0" in kernel.name else 20
         if fam == "qgemv":     # n = 7: a 4-row step and a 3-row tail; k = 64: two blocks

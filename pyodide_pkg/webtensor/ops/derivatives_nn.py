@@ -65,40 +65,81 @@ def _conv2d(args, kwargs):
     oh, ow = out.shape[2], out.shape[3]
 
     def backward(grads, saved):
-        from .pad import pad
         g, (sx, sw) = grads[0], saved
-        n, c, h, wd = sx.shape
-        oc, cg, kh, kw = sw.shape
-        (sh, sww), (ph, pw), (dh, dw) = stride, padding, dilation
-        hp = max(h + ph, (oh - 1) * sh + (kh - 1) * dh + 1)
-        wp = max(wd + pw, (ow - 1) * sww + (kw - 1) * dw + 1)
-        xp = pad(sx, (pw, wp - wd - pw, ph, hp - h - ph))
-        st = xp._strides
-        cshape = (n, c, kh, kw, oh, ow)
-        cstr = (st[0], st[1], dh * st[2], dw * st[3], sh * st[2], sww * st[3])
-        cols = xp._view(cshape, cstr, xp._offset)
-        ocg, ck, L = oc // groups, cg * kh * kw, oh * ow
-        gx_parts, gw_parts = [], []
-        for gi in range(groups):
-            gg = g[:, gi * ocg:(gi + 1) * ocg].reshape(n, ocg, L)
-            if sw.requires_grad:
-                cg_ = cols[:, gi * cg:(gi + 1) * cg].reshape(n, ck, L)
-                gw_parts.append(gg.matmul(cg_.transpose(1, 2)).sum(0).reshape(ocg, cg, kh, kw))
-            if sx.requires_grad:
-                wg = sw[gi * ocg:(gi + 1) * ocg].reshape(ocg, ck)
-                gx_parts.append(wg.t().matmul(gg).reshape(n, cg, kh, kw, oh, ow))
         gx = gw = None
-        if gx_parts:
-            from .shape import cat
-            gcols = gx_parts[0] if groups == 1 else cat(gx_parts, 1)
-            gx = _fold(sx.shape, (oh, ow), (kh, kw), stride, padding, dilation, g.dtype,
-                       lambda i, j: gcols[:, :, i, j])
-        if gw_parts:
-            from .shape import cat
-            gw = gw_parts[0] if groups == 1 else cat(gw_parts, 0)
+        if sx.requires_grad:
+            # stride 1, padding the same on both sides (not "same" with an even kernel) and
+            # within the dilated kernel's reach
+            if tuple(stride) == (1, 1) and all(
+                    d_ * (k_ - 1) >= p_ and o_ == n_ + 2 * p_ - d_ * (k_ - 1)
+                    for d_, k_, p_, o_, n_ in zip(dilation, sw.shape[2:], padding, (oh, ow),
+                                                  sx.shape[2:])):
+                gx = _conv_input_grad(g, sw, padding, dilation, groups)
+            else:
+                gx = _conv_input_grad_by_windows(g, sx, sw, stride, padding, dilation, groups)
+        if sw.requires_grad:
+            gw = _conv_weight_grad(g, sx, sw.shape[2:], stride, padding, dilation, groups)
         gb = g.sum((0, 2, 3)) if _rg(bias) else None
         return gx, gw, gb
     return "ConvolutionBackward0", (x, w, bias), (x, w), backward
+
+
+# Both gradients as GEMM-shaped ops (conv2d's kernels, linear), so they stay differentiable.
+def _conv_input_grad(g, w, padding, dilation, groups):
+    """x's gradient: g convolved with the flipped kernel, in and out channels swapped per
+    group, fully padded (a transposed convolution at stride 1)."""
+    from .._creation import arange
+    from .conv import conv2d
+    oc, cg, kh, kw = w.shape
+    # the flip of both window dims is the reversal of the flattened window: a row gather
+    # (a kernel; flip's negative strides would be copied element by element)
+    rev = arange(kh * kw - 1, -1, -1, device=w.device)
+    wt = w.reshape(groups, oc // groups, cg, kh * kw).transpose(1, 2).index_select(
+        3, rev).reshape(groups * cg, oc // groups, kh, kw)
+    pad = (dilation[0] * (kh - 1) - padding[0], dilation[1] * (kw - 1) - padding[1])
+    return conv2d(g, wt, None, 1, pad, dilation, groups)
+
+
+def _conv_weight_grad(g, x, k, stride, padding, dilation, groups):
+    """w's gradient, per group: g [ocg, (n, oh, ow)] times the patch matrix [(cg, kh, kw),
+    (n, oh, ow)] transposed, i.e. linear(g, cols): one GEMM over the whole batch with the
+    patches read in place as linear's weight (cols: one strided copy of x's windows)."""
+    from .linalg import linear
+    from .pad import pad
+    from .shape import cat
+    n, c, h, w = x.shape
+    oc, ocg, cg = g.shape[1], g.shape[1] // groups, c // groups
+    oh, ow = g.shape[2], g.shape[3]
+    kh, kw = k
+    # top/left padding as given; bottom/right as far as the windows reach (odd "same")
+    right = [max(0, (o - 1) * s_ + d_ * (k_ - 1) + 1 - n_ - p_) for o, s_, d_, k_, n_, p_ in
+             zip((oh, ow), stride, dilation, k, (h, w), padding)]
+    xp = pad(x, (padding[1], right[1], padding[0], right[0])) if any(padding) or any(right) \
+        else x
+    win = xp.unfold(2, dilation[0] * (kh - 1) + 1, stride[0]).unfold(
+        3, dilation[1] * (kw - 1) + 1, stride[1])[:, :, :oh, :ow, ::dilation[0], ::dilation[1]]
+    gr = g.transpose(0, 1).reshape(oc, n * oh * ow)
+    parts = [linear(gr[gi * ocg:(gi + 1) * ocg],
+                    win[:, gi * cg:(gi + 1) * cg].permute(1, 4, 5, 0, 2, 3).reshape(
+                        cg * kh * kw, n * oh * ow)).reshape(ocg, cg, kh, kw)
+             for gi in range(groups)]
+    return parts[0] if groups == 1 else cat(parts, 0)
+
+
+def _conv_input_grad_by_windows(g, sx, sw, stride, padding, dilation, groups):
+    """x's gradient at any stride: the patch gradients w^T @ g per group, folded back onto
+    the input with KH * KW strided adds."""
+    n, c, h, wd = sx.shape
+    oc, cg, kh, kw = sw.shape
+    oh, ow = g.shape[2], g.shape[3]
+    ocg, ck, L = oc // groups, cg * kh * kw, oh * ow
+    parts = [sw[gi * ocg:(gi + 1) * ocg].reshape(ocg, ck).t().matmul(
+        g[:, gi * ocg:(gi + 1) * ocg].reshape(n, ocg, L)).reshape(n, cg, kh, kw, oh, ow)
+        for gi in range(groups)]
+    from .shape import cat
+    gcols = parts[0] if groups == 1 else cat(parts, 1)
+    return _fold(sx.shape, (oh, ow), (kh, kw), stride, padding, dilation, g.dtype,
+                 lambda i, j: gcols[:, :, i, j])
 
 
 def _fold(shape, out_hw, k, s, p, d, dtype, part):
@@ -217,6 +258,12 @@ def _max_pool2d(args, kwargs):
         g, sx = grads[0], saved[0]
         h, w = sx.shape[2], sx.shape[3]
         ix = _pool_indices("max_pool2d", meta, idx, sx, (k, s, p, d))
+        if all(si >= di * (ki - 1) + 1 for ki, si, di in zip(k, s, d)):
+            # windows apart: every index names its own input element, so one scatter
+            # (a kernel) writes the gradient, and its own gradient is a gather
+            n, c = sx.shape[:2]
+            return (_zeros_like(sx).reshape(n, c, h * w).scatter(
+                2, ix.reshape(n, c, -1), g.reshape(n, c, -1)).view(sx.shape),)
         rows, cols = arange(oh) * s[0] - p[0], arange(ow) * s[1] - p[1]
 
         def part(i, j):      # g where slot (i, j) of the window holds its maximum

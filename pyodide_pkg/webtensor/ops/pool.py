@@ -10,6 +10,7 @@ The output's size carries ceil_mode: a window hanging over the bottom/right edge
 from .. import _dtype as D
 from .._tensor import Tensor
 from .._dispatch import dispatch
+from .._grad_mode import is_grad_enabled
 from .conv import _sizes
 from .elementwise import _TNAME
 
@@ -97,10 +98,12 @@ def _max_pool(x, k, s, p, d, ceil_mode, return_indices, osz=None):
     if dt is D.bool_:
         _not_for("max_pool2d", dt)
     comp = _compute(dt)
+    # under autograd the backward needs the indices: the forward kernel writes them at once
+    want_idx = return_indices or (x.requires_grad and is_grad_enabled())
 
     def run(x4, oshape):
         out = Tensor._empty(oshape, comp, x4.device)
-        idx = Tensor._empty(oshape, D.int64, x4.device) if return_indices else None
+        idx = Tensor._empty(oshape, D.int64, x4.device) if want_idx else None
         dispatch("max_pool2d", out, idx, x4.to(comp), k, s, p, d)
         return out.to(dt), idx
     out, idx = _run(x, osz, run)

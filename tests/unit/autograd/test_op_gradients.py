@@ -134,3 +134,18 @@ def test_float32_gradients_and_non_contiguous_inputs():
     _scalar(fn(wt, w0, w1), wt, 0).backward()
     for w, t in pairs:
         torch.testing.assert_close(torch.tensor(w.grad.tolist()), t.grad, rtol=1e-5, atol=1e-5)
+
+
+def test_float32_conv_and_pool_gradients():
+    """float32, so the wasm backend runs the kernels: stride-1 convs (their gradients are
+    convs themselves, grouped too) and max-pool with windows apart (one scatter)."""
+    def fn(m, x, w1, w2):
+        F = m.nn.functional
+        h = F.max_pool2d(F.conv2d(x, w1, padding=1).relu(), 2)
+        return F.conv2d(h, w2, padding=(1, 2), dilation=(1, 2), groups=2)
+    pairs = [_pair((3, 2, 8, 7), 1, False, "float32"), _pair((4, 2, 3, 3), 2, False, "float32"),
+             _pair((6, 2, 3, 2), 3, False, "float32")]
+    _scalar(fn(torch, *[p[1] for p in pairs]), torch, 0).backward()
+    _scalar(fn(wt, *[p[0] for p in pairs]), wt, 0).backward()
+    for w, t in pairs:
+        torch.testing.assert_close(torch.tensor(w.grad.tolist()), t.grad, rtol=1e-4, atol=1e-4)

@@ -94,6 +94,20 @@ def test_conv_layers(xs, ws, kw):
              **_tol("float32", ws[1] * math.prod(ws[2:])))
 
 
+@pytest.mark.parametrize("groups", [1, 2])
+def test_conv_im2col_in_chunks_of_images(monkeypatch, groups):
+    """The wasm conv makes the patch matrices of several images at once, in chunks of
+    COL_BUDGET floats: 5 images in chunks of 2, 2 and 1 give torch's result."""
+    from webtensor.backends.wasm import conv as wasm_conv
+    x, tx = make_pair((5, 4, 7, 6), "float32", 3)
+    w, tw = make_pair((6, 4 // groups, 3, 3), "float32", 4)
+    b, tb = make_pair((6,), "float32", 5)
+    ck = 4 * 9 * wasm_conv.col_ld(7 * 6)          # one image's patch matrix, in floats
+    monkeypatch.setattr(wasm_conv, "COL_BUDGET", 2 * ck + 1)
+    run_both(lambda m, x_, w_, b_: fn_of("conv2d")(m, x_, w_, b_, padding=1, groups=groups),
+             [x, w, b], [tx, tw, tb], **_tol("float32", 36))
+
+
 def test_conv_torch_namespace_and_keywords():
     x, tx = make_pair((1, 2, 5, 5), "float32", 1)
     w, tw = make_pair((3, 2, 3, 3), "float32", 2)

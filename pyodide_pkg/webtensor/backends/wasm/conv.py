@@ -38,6 +38,7 @@ def col_ld(n):
 
 
 DEPTHWISE, BATCHED, DIRECT, IM2COL = range(4)
+COL_BUDGET = 1 << 22   # floats of im2col patch matrices made at once (16 MiB): a chunk of images
 
 
 def plan_conv(xshape, wshape, stride, padding, groups):
@@ -102,22 +103,31 @@ def bind(ctx):
         direct = kind != IM2COL
         if kind == BATCHED:                   # one batched GEMM, the weight broadcast
             gemm(n_, oc, ohw, kg, rw, 0, kg, 1, region(x), chw, ohw, ro, oc * ohw, ohw)
-        else:
-            ld = ohw if direct else col_ld(ohw)
-            col = None if direct else Tensor._empty((groups * kg, ld), F32)
-            rc = None if direct else region(col, True)
-            rcb = None if direct else region(col)
+        elif direct:                          # 1x1 grouped: a GEMM per image over the groups
             for n in range(n_):
-                rx = _sub(x, n * chw, chw)
-                if not direct:
-                    im2col(c_, h_, w_, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, ld, rx, rc)
-                gemm(groups, ocg, ohw, kg, rw, ocg * kg, kg, 1, rx if direct else rcb,
-                     kg * ld, ld, _sub(out, n * oc * ohw, oc * ohw, True), ocg * ohw, ohw)
-        if bias is not None:
-            rb = region(bias)
-            for n in range(n_):
-                add(oc, ohw, _sub(out, n * oc * ohw, oc * ohw), ohw, 1, rb, 1, 0,
-                    _sub(out, n * oc * ohw, oc * ohw, True))
+                gemm(groups, ocg, ohw, kg, rw, ocg * kg, kg, 1, _sub(x, n * chw, chw), kg * ohw,
+                     ohw, _sub(out, n * oc * ohw, oc * ohw, True), ocg * ohw, ohw)
+        else:                                 # im2col of a chunk of images in one call
+            ld = col_ld(ohw)
+            ck = groups * kg * ld             # one image's patch matrix
+            chunk = max(1, min(n_, COL_BUDGET // ck))
+            col = Tensor._empty((chunk * ck,), F32)
+            rc, rcb = region(col, True), region(col)
+            for n0 in range(0, n_, chunk):
+                m = min(chunk, n_ - n0)
+                im2col(m * c_, h_, w_, kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, ld,
+                       _sub(x, n0 * chw, m * chw), rc)
+                if groups == 1:               # the chunk's images in one batched GEMM
+                    gemm(m, oc, ohw, kg, rw, 0, kg, 1, rcb, ck, ld,
+                         _sub(out, n0 * oc * ohw, m * oc * ohw, True), oc * ohw, ohw)
+                    continue
+                for n in range(m):
+                    gemm(groups, ocg, ohw, kg, rw, ocg * kg, kg, 1, _sub(col, n * ck, ck),
+                         kg * ld, ld, _sub(out, (n0 + n) * oc * ohw, oc * ohw, True), ocg * ohw,
+                         ohw)
+        if bias is not None:                  # bias along each image's rows: one add
+            be = copier.contiguous(bias._view((oc, ohw), (bias._strides[0], 0), bias._offset))
+            add(n_, oc * ohw, region(out), oc * ohw, 1, region(be), 0, 1, ro)
         return None
 
     def plan_pool(out, x, indices=None):

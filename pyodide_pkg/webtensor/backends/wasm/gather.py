@@ -29,7 +29,8 @@ def plan_where(shape, out_strides, *stride_lists):
 
 def bind(ctx):
     g = Gather(ctx)
-    return {"where": g.where, "index_select": g.index_select, "scatter": g.scatter}, {}
+    return {"where": g.where, "index_select": g.index_select, "scatter": g.scatter,
+            "gather": g.gather}, {}
 
 
 class Gather:
@@ -38,23 +39,41 @@ class Gather:
         self.index_fns = {dt: ctx.K.fn(KT.INDEX_SELECT[it]) for dt, it in _INDEX_DTYPES.items()}
         self.where_fns = {b: ctx.K.fn(name) for b, name in KT.WHERE.items()}
         self.scatter_fns = {b: ctx.K.fn(name) for b, name in KT.SCATTER.items()}
+        self.gather_fns = {b: ctx.K.fn(name) for b, name in KT.GATHER.items()}
+        self.scatter_add = ctx.K.fn(KT.SCATTER_ADD)
 
     def scatter(self, out, dim, index, src, reduce):
-        """Without reduce, index and src of one shape equal to out's but along dim (e.g.
-        index_copy_, a KV cache write): out contiguous, written in place."""
-        fn = self.scatter_fns.get(out.dtype.itemsize)
-        if fn is None or reduce is not None or src.dtype is not out.dtype or \
-                index.shape != src.shape or not out.is_contiguous() or \
-                any(a != b for d, (a, b) in enumerate(zip(index.shape, out.shape)) if d != dim):
+        """Without reduce (any dtype: index_copy_, a KV cache write) or with "add"/"sum"
+        (float32: gather's and embedding's backward), index and src of one shape equal to
+        out's but along dim: out contiguous, written in place."""
+        fn = self.scatter_fns.get(out.dtype.itemsize) if reduce is None else \
+            self.scatter_add if reduce in ("add", "sum") and out.dtype is D.float32 else None
+        if fn is None or src.dtype is not out.dtype or index.shape != src.shape:
+            return NotImplemented
+        return self._along(fn, dim, index, src, out, out)
+
+    def gather(self, out, x, dim, index):
+        """index of x's shape but along dim (cross-entropy's target pick)."""
+        fn = self.gather_fns.get(x.dtype.itemsize)
+        if fn is None or out.dtype is not x.dtype:
+            return NotImplemented
+        return self._along(fn, dim, index, x, out, x)
+
+    def _along(self, fn, dim, index, src, out, big):
+        """fn(outer, n, m, inner, index, src, out, status) with `big` (out for a scatter, x
+        for a gather) [outer, n, inner] and index [outer, m, inner]; the kernel checks every
+        index first and reports the first bad one, which raises torch's error here."""
+        if index.dtype is not D.int64 or not out.is_contiguous() or any(
+                a != b for d, (a, b) in enumerate(zip(index.shape, big.shape)) if d != dim):
             return NotImplemented
         index, src = self.ctx.contiguous(index), self.ctx.contiguous(src)
         if index is None or src is None or src._storage is out._storage:
             return NotImplemented
-        outer, n, m = prod(out.shape[:dim]), out.shape[dim], index.shape[dim]
-        inner = prod(out.shape[dim + 1:])
+        outer, n, m = prod(big.shape[:dim]), big.shape[dim], index.shape[dim]
+        inner = prod(big.shape[dim + 1:])
         if not outer * m * inner:
             return None
-        if not fits_i32(outer, n, m, inner, out.numel()):
+        if not fits_i32(outer, n, m, inner, big.numel()):
             return NotImplemented
         status = Storage(4)
         fn(outer, n, m, inner, region(index), region(src), region(out, True),

@@ -157,6 +157,8 @@ _ADAM_STEP = (("size", "n"), ("out", "p"), ("in", "g"), ("out", "m"), ("out", "v
               ("f32", "l2"), ("i32", "flags"))
 _SCATTER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), ("in", "idx"),
             ("in", "src"), ("out", "y"), ("out", "status"))
+_GATHER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), ("in", "idx"),
+           ("in", "x"), ("out", "y"), ("out", "status"))
 
 
 # ---- kernel names: every name is spelled here once; call sites use these -------------------
@@ -174,6 +176,8 @@ COPY_STRIDED = {bits // 8: "x%d_copy_strided" % bits for bits in COPY_BITS}
 FILL = {bits // 8: "x%d_fill" % bits for bits in COPY_BITS}
 WHERE = {bits // 8: "x%d_where" % bits for bits in COPY_BITS}
 SCATTER = {bits // 8: "x%d_scatter" % bits for bits in COPY_BITS}
+GATHER = {bits // 8: "x%d_gather" % bits for bits in COPY_BITS}
+SCATTER_ADD = "f32_scatter_add"
 ADAM_STEP = "f32_adam_step"
 IM2COL = "f32_im2col"
 DWCONV = "f32_dwconv2d"
@@ -255,6 +259,8 @@ def _build():
     ks.append(Kernel(ADAM_STEP, "optim", "adam_step", _ADAM_STEP, False))
     for b in SCATTER:
         ks.append(Kernel(SCATTER[b], "scatter", "scatter", _SCATTER, False))
+        ks.append(Kernel(GATHER[b], "gather", "gather", _GATHER, False))
+    ks.append(Kernel(SCATTER_ADD, "scatter_add", "scatter", _SCATTER, False))
     for idx in INDEX_SELECT:
         ks.append(Kernel(INDEX_SELECT[idx], "index_select", "index_select", _INDEX_SELECT,
                          False))

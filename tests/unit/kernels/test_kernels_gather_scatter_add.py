@@ -1,0 +1,61 @@
+"""x{8,16,32,64}_gather (torch.gather along a dim) and f32_scatter_add (its adjoint: gather's,
+cross-entropy's and embedding's backward) for both ISA builds against numpy: shapes with
+inner 1 and > 1, m smaller and larger than n, repeated indices (scatter_add sums them in j
+order, float32 like torch's CPU loop), empty index; a bad index anywhere: its flat position in
+status and nothing written."""
+import numpy as np
+import pytest
+
+from conftest_kernels import backend, call, ks  # noqa: F401
+
+UINT = {8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}
+SHAPES = ((1, 1, 1, 1), (2, 5, 4, 3), (3, 7, 2, 64), (1, 9, 30, 1), (64, 10, 1, 1), (2, 4, 0, 5))
+
+
+def _buf(a, dt):
+    return a.reshape(-1) if a.size else np.zeros(1, dt)
+
+
+@pytest.mark.parametrize("bits", [8, 16, 32, 64])
+def test_gather(ks, bits):
+    """y[o, j, i] = x[o, idx[o, j, i], i]; nothing past y written."""
+    rng = np.random.default_rng(bits)
+    for outer, n, m, inner in SHAPES:
+        idx = rng.integers(0, n, (outer, m, inner))
+        x = rng.integers(0, 2 ** min(bits, 31), (outer, n, inner)).astype(UINT[bits])
+        y0 = np.full(outer * m * inner + 5, 7, UINT[bits])
+        y, status = call(ks, f"x{bits}_gather", outer, n, m, inner, _buf(idx, np.int64),
+                         _buf(x, UINT[bits]), y0.copy(), np.array([123], np.int32))
+        want = np.take_along_axis(x, idx, 1).reshape(-1)
+        assert int(status[0]) == -1, (outer, n, m, inner)
+        assert np.array_equal(y[:want.size], want) and np.all(y[want.size:] == 7)
+    for bad in (-1, 5, 2 ** 40):
+        idx = np.array([0, 1, bad, 2], np.int64)
+        y0 = np.zeros(4, UINT[bits])
+        y, status = call(ks, f"x{bits}_gather", 1, 5, 4, 1, idx, np.ones(5, UINT[bits]),
+                         y0.copy(), np.array([123], np.int32))
+        assert int(status[0]) == 2 and np.array_equal(y, y0)
+
+
+def test_scatter_add(ks):
+    """y[o, idx[o, j, i], i] += src[o, j, i] in j order, float32 sums."""
+    rng = np.random.default_rng(0)
+    for outer, n, m, inner in SHAPES:
+        idx = rng.integers(0, n, (outer, m, inner))
+        src = rng.uniform(-2, 2, (outer, m, inner)).astype(np.float32)
+        y0 = rng.uniform(-2, 2, outer * n * inner + 5).astype(np.float32)
+        y, status = call(ks, "f32_scatter_add", outer, n, m, inner, _buf(idx, np.int64),
+                         _buf(src, np.float32), y0.copy(), np.array([123], np.int32))
+        want = y0.copy()
+        w = want[:outer * n * inner].reshape(outer, n, inner)
+        for o in range(outer):
+            for j in range(m):
+                for i in range(inner):
+                    w[o, idx[o, j, i], i] += src[o, j, i]     # float32, same order
+        assert int(status[0]) == -1 and np.array_equal(y, want), (outer, n, m, inner)
+    for bad in (-1, 5):
+        idx = np.array([0, 1, 2, bad], np.int64)
+        y0 = np.zeros(5, np.float32)
+        y, status = call(ks, "f32_scatter_add", 1, 5, 4, 1, idx, np.ones(4, np.float32),
+                         y0.copy(), np.array([123], np.int32))
+        assert int(status[0]) == 3 and np.array_equal(y, y0)
