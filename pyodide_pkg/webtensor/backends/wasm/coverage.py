@@ -25,7 +25,7 @@ _F64_VAR = "float64 var/std: no float64 variance kernel yet"
 _NO_KERNEL = "no kernel for this op yet (reference backend)"
 _TRANSCENDENTAL = ("exp", "log", "log1p", "expm1", "rsqrt", "sin", "cos", "tanh", "sigmoid",
                    "gelu", "silu", "erf", "atan2", "softmax", "log_softmax", "logsumexp",
-                   "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div")
+                   "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "xlogy")
 REASONS = []     # filled by reason(); read through reason_for()
 
 
@@ -213,6 +213,30 @@ def _cases():
         c[s] = lambda f, dt, n: (f, (_x(dt, n).abs().clamp(0, 1) if dt in FLOATS else _x(dt, n),
                                      _x(dt, n, 7).abs().clamp(0, 1) if dt in FLOATS
                                      else _x(dt, n, 7)))
+    # the composites of the torch-surface scan (scripts/torch_surface.py)
+    c["fmod"] = c["remainder"]
+    c["cosine_similarity"] = c["pairwise_distance"] = _binary("cosine_similarity")
+    c["diff"] = c["unique"] = c["unique_consecutive"] = _unary("diff")
+    c["bucketize"] = lambda f, dt, n: (f, (_x(dt, n), data(dt, (16,)).sort().values))
+    c["searchsorted"] = lambda f, dt, n: (f, (data(dt, (1000,)).sort().values, _x(dt, n)))
+    c["isin"] = lambda f, dt, n: (f, (_x(dt, n), data(dt, (16,), 5)))
+    c["cdist"] = lambda f, dt, n: (f, (data(dt, (sq(n, 512), 32)), data(dt, (sq(n, 512), 32), 5)))
+    c["index_add"] = c["index_copy"]
+    c["index_fill"] = lambda f, dt, n: (f, (_x(dt, n), 0, _perm(_rows(n)[0]), 0))
+    c["index_put"] = lambda f, dt, n: (f, (_x(dt, n), (_perm(_rows(n)[0]),), _x(dt, n, 7)))
+    c["put"] = lambda f, dt, n: (f, (_x(dt, n), index(n, (max(1, n // 10),)),
+                                     data(dt, (max(1, n // 10),), 5)))
+    c["masked_scatter"] = lambda f, dt, n: (f, (_x(dt, n), _x(D.bool_, n, 3), _x(dt, n, 7)))
+    c["meshgrid"] = lambda f, dt, n: (f, (data(dt, (sq(n, 1024),)), data(dt, (sq(n, 1024),), 5)))
+    c["unravel_index"] = lambda f, dt, n: (f, (index(n, (n,)).to(dt), _rows(n)))
+    c["pixel_shuffle"] = lambda f, dt, n: (f, (data(dt, (4, 16, sq(n, 128), sq(n, 128))), 2))
+    c["pixel_unshuffle"] = lambda f, dt, n: (f, (data(dt, (4, 4, 2 * sq(n, 128),
+                                                           2 * sq(n, 128))), 2))
+    c["unfold"] = lambda f, dt, n: (f, (img(dt, n), 2, 1, 0, 2))
+    c["fold"] = lambda f, dt, n: (f, (data(dt, (8, 4 * 32, sq(n, 64) ** 2)), (2 * sq(n, 64),
+                                      2 * sq(n, 64)), 2, 1, 0, 2))
+    c["grid_sample"] = lambda f, dt, n: (f, (img(dt, n), (data(dt, (8, sq(n, 64), sq(n, 64), 2))
+                                                          / 4), "bilinear", "zeros", False))
     return c
 
 
@@ -290,5 +314,11 @@ reason(["matmul", "mm", "bmm", "dot", "mv", "linear", "conv1d", "conv2d", "max_p
         "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
         "layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention"],
        {F64, I64, I32}, _F64_NN)
-reason(["index_copy", "gather", "take_along_dim", "scatter", "scatter_add", "scatter_reduce"],
+reason(["gather", "take_along_dim", "scatter", "scatter_add", "scatter_reduce"],
        set(DTYPES) - _LOW, "gather/scatter: no kernel yet (index_select has one)")
+reason(["fmod", "histc"], {D.float32, F64, I64, I32}, "computed through remainder/division: " +
+       _NO_INT_DIV)
+reason(["unravel_index"], {I64, I32}, "unravels with integer division: " + _NO_INT_DIV)
+reason(["index_add", "fold"], {F64, I64, I32},
+       "accumulates with scatter-add: a float32 scatter_add kernel only")
+reason(["grid_sample"], {F64}, _F64_NN)
