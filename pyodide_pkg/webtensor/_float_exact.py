@@ -5,7 +5,6 @@ them for torch's AVX2 build: every multiply feeding an add is fused, and where b
 of an add are products, the one GCC fuses is the one noted below)."""
 import math
 import struct
-from fractions import Fraction
 
 _F = struct.Struct("<f")
 _I = struct.Struct("<I")
@@ -41,6 +40,7 @@ def fma(a, b, c):
     al, bl = a - ah, b - bh
     if ((ah * bh - p) + ah * bl + al * bh) + al * bl == 0.0:     # the product is exact
         return p + c
+    from fractions import Fraction     # rare inexact products only: kept off import time
     return float(Fraction(a) * Fraction(b) + Fraction(c))
 
 

@@ -36,6 +36,8 @@ NON_DIFFERENTIABLE = {
     "dequantize_rows": ((0,), "quantized weights are constants"),
     "quantize": ((), "produces quantized blocks (no float output)"),
     "adam_step": ((0, 2, 3, 4), "an optimizer update (runs under no_grad)"),
+    "arange": ((0,), "fills a range (no tensor input)"),
+    "linspace": ((0,), "fills a range (no tensor input)"),
 }
 # The unary/binary/reduce ops whose outputs are never floating point (nothing to differentiate)
 NON_DIFFERENTIABLE_OPS = {
