@@ -13,6 +13,7 @@ import zipfile
 import zlib
 
 from .. import _dtype as D
+from .._errors import UnpicklingError, UnsupportedFormatError
 from .._storage import Storage
 from .._tensor import Size, Tensor, device
 from . import _raw
@@ -51,22 +52,22 @@ def _new_storage(nbytes, buf, dtype):
 
 def _check_view(storage, offset, size, stride):
     if not all(type(v) is int for v in (offset, *size, *stride)) or len(size) != len(stride):
-        raise pickle.UnpicklingError("malformed tensor: size/stride/offset must be ints of the "
+        raise UnpicklingError("malformed tensor: size/stride/offset must be ints of the "
                                      "same rank")
     if offset < 0 or any(s < 0 for s in size) or any(s < 0 for s in stride):
-        raise pickle.UnpicklingError("malformed tensor: negative size, stride or offset")
+        raise UnpicklingError("malformed tensor: negative size, stride or offset")
     if 0 not in size:
         last = offset + sum((n - 1) * s for n, s in zip(size, stride))
         numel = storage.nbytes // storage._wt_dtype.itemsize
         if last >= numel:
-            raise pickle.UnpicklingError(f"malformed tensor: view of size {list(size)} stride "
+            raise UnpicklingError(f"malformed tensor: view of size {list(size)} stride "
                                          f"{list(stride)} offset {offset} runs past its storage "
                                          f"of {numel} elements")
 
 
 def _rebuild_tensor(storage, storage_offset, size, stride):
     if not isinstance(storage, _StorageWithDtype):
-        raise pickle.UnpicklingError("malformed tensor: its storage is not a storage record")
+        raise UnpicklingError("malformed tensor: its storage is not a storage record")
     size, stride = tuple(size), tuple(stride)
     _check_view(storage, storage_offset, size, stride)
     return Tensor._make(storage, size, stride, storage_offset, storage._wt_dtype)
@@ -81,14 +82,14 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=Fals
 
 def _rebuild_parameter(data, requires_grad, backward_hooks, state=None):
     if not isinstance(data, Tensor):
-        raise pickle.UnpicklingError("malformed parameter: its data is not a tensor")
+        raise UnpicklingError("malformed parameter: its data is not a tensor")
     data.requires_grad = bool(requires_grad)
     return data
 
 
 def _rebuild_from_type_v2(func, new_type, args, state):
     if func not in (_rebuild_tensor_v2, _rebuild_parameter, _rebuild_tensor):
-        raise pickle.UnpicklingError("malformed tensor subclass record")
+        raise UnpicklingError("malformed tensor subclass record")
     return func(*args)
 
 
@@ -98,7 +99,7 @@ def _encode(text, encoding="latin1"):   # how protocol-2 pickles spell bytes
 
 def _get_layout(name):
     if name != "torch.strided":
-        raise NotImplementedError(f"webtensor.load: tensor layout {name} (only torch.strided)")
+        raise UnsupportedFormatError(f"webtensor.load: tensor layout {name} (only torch.strided)")
     return name
 
 
@@ -137,9 +138,9 @@ def _prescan(f):
     try:
         for op, arg, _ in pickletools.genops(f):
             if op.name in _MEMO_OPS and type(arg) is int and not 0 <= arg <= limit:
-                raise pickle.UnpicklingError(f"corrupt checkpoint: memo index {arg} out of range")
+                raise UnpicklingError(f"corrupt checkpoint: memo index {arg} out of range")
     except ValueError as e:
-        raise pickle.UnpicklingError(f"corrupt or truncated checkpoint: {e}") from None
+        raise UnpicklingError(f"corrupt or truncated checkpoint: {e}") from None
     f.seek(start)
 
 
@@ -158,7 +159,7 @@ class _Unpickler(pickle.Unpickler):
             module = "builtins"
         obj = ALLOWED.get((module, name))
         if obj is None:
-            raise pickle.UnpicklingError(
+            raise UnpicklingError(
                 f"Weights only load failed: unsupported global {module}.{name} in the file. "
                 f"webtensor.load only rebuilds tensors and plain containers; it never runs code "
                 f"from a file (there is no weights_only=False).")
@@ -166,14 +167,14 @@ class _Unpickler(pickle.Unpickler):
 
     def persistent_load(self, pid):
         if self._storage_for is None:
-            raise pickle.UnpicklingError("unexpected storage record in a checkpoint header")
+            raise UnpicklingError("unexpected storage record in a checkpoint header")
         if not (isinstance(pid, tuple) and len(pid) >= 5 and pid[0] == "storage"):
-            raise pickle.UnpicklingError(f"unsupported persistent id {pid!r:.80}")
+            raise UnpicklingError(f"unsupported persistent id {pid!r:.80}")
         stype, key, location, numel = pid[1:5]
         if not isinstance(stype, _StorageType):
-            raise pickle.UnpicklingError(f"unsupported storage type in the file: {stype!r:.80}")
+            raise UnpicklingError(f"unsupported storage type in the file: {stype!r:.80}")
         if type(numel) is not int or numel < 0 or not isinstance(key, str):
-            raise pickle.UnpicklingError("malformed storage record")
+            raise UnpicklingError("malformed storage record")
         return self._storage_for(key, stype.dtype, numel, pid[5] if len(pid) > 5 else None)
 
 
@@ -184,11 +185,11 @@ def _member_span(buf, zf, info):
         return None
     h = info.header_offset
     if buf[h:h + 4] != b"PK\x03\x04":
-        raise pickle.UnpicklingError(f"corrupt zip: bad local header for {info.filename}")
+        raise UnpicklingError(f"corrupt zip: bad local header for {info.filename}")
     n, e = struct.unpack_from("<HH", buf, h + 26)
     start = h + 30 + n + e
     if start + info.file_size > len(buf):
-        raise pickle.UnpicklingError(f"corrupt zip: {info.filename} runs past the end")
+        raise UnpicklingError(f"corrupt zip: {info.filename} runs past the end")
     return start, info.file_size
 
 
@@ -196,10 +197,10 @@ def _load_zip(buf):
     zf = zipfile.ZipFile(io.BytesIO(buf))
     pkls = [n for n in zf.namelist() if n.endswith("data.pkl") and n.count("/") == 1]
     if len(pkls) != 1:
-        raise pickle.UnpicklingError("not a torch.save zip archive (expected one <name>/data.pkl)")
+        raise UnpicklingError("not a torch.save zip archive (expected one <name>/data.pkl)")
     prefix = pkls[0][:-len("data.pkl")]
     if prefix + "byteorder" in zf.namelist() and zf.read(prefix + "byteorder") != b"little":
-        raise NotImplementedError("webtensor.load: big-endian checkpoints")
+        raise UnsupportedFormatError("webtensor.load: big-endian checkpoints")
     cache = {}
 
     def storage_for(key, dtype, numel, _view):
@@ -209,10 +210,10 @@ def _load_zip(buf):
         try:
             info = zf.getinfo(name)
         except KeyError:
-            raise pickle.UnpicklingError(f"storage {key!r} is missing from the archive") from None
+            raise UnpicklingError(f"storage {key!r} is missing from the archive") from None
         nbytes = numel * dtype.itemsize
         if info.file_size < nbytes:
-            raise pickle.UnpicklingError(f"storage {key!r}: {info.file_size} bytes in the archive, "
+            raise UnpicklingError(f"storage {key!r}: {info.file_size} bytes in the archive, "
                                          f"{nbytes} needed for {numel} {dtype.name} elements")
         span = _member_span(buf, zf, info)
         if span is not None:
@@ -229,20 +230,20 @@ def _load_zip(buf):
 def _load_legacy(buf):
     f = io.BytesIO(buf)
     if _Unpickler(f, None).load() != LEGACY_MAGIC:
-        raise pickle.UnpicklingError("invalid magic number; not a torch checkpoint")
+        raise UnpicklingError("invalid magic number; not a torch checkpoint")
     if _Unpickler(f, None).load() != LEGACY_PROTOCOL:
-        raise pickle.UnpicklingError("unsupported legacy checkpoint protocol version")
+        raise UnpicklingError("unsupported legacy checkpoint protocol version")
     info = _Unpickler(f, None).load()
     if isinstance(info, dict) and not info.get("little_endian", True):
-        raise NotImplementedError("webtensor.load: big-endian checkpoints")
+        raise UnsupportedFormatError("webtensor.load: big-endian checkpoints")
     storages = {}
 
     def storage_for(key, dtype, numel, view):
         if view is not None:
-            raise NotImplementedError("webtensor.load: legacy storage views")
+            raise UnsupportedFormatError("webtensor.load: legacy storage views")
         if key not in storages:
             if numel * dtype.itemsize > len(buf):
-                raise pickle.UnpicklingError(f"storage {key!r} claims {numel} elements, more "
+                raise UnpicklingError(f"storage {key!r} claims {numel} elements, more "
                                              f"than the file holds")
             storages[key] = _new_storage(numel * dtype.itemsize,
                                          bytearray(numel * dtype.itemsize), dtype)
@@ -251,15 +252,15 @@ def _load_legacy(buf):
     result = _Unpickler(f, storage_for).load()
     keys = _Unpickler(f, None).load()
     if not isinstance(keys, list) or set(keys) != set(storages):
-        raise pickle.UnpicklingError("the storage key list does not match the tensors")
+        raise UnpicklingError("the storage key list does not match the tensors")
     pos = f.tell()
     for key in keys:
         st = storages[key]
         if pos + 8 > len(buf):
-            raise pickle.UnpicklingError(f"storage {key!r}: data missing (file truncated)")
+            raise UnpicklingError(f"storage {key!r}: data missing (file truncated)")
         (numel,) = struct.unpack_from("<q", buf, pos)
         if numel * st._wt_dtype.itemsize != st.nbytes or pos + 8 + st.nbytes > len(buf):
-            raise pickle.UnpicklingError(f"storage {key!r}: size mismatch or truncated data")
+            raise UnpicklingError(f"storage {key!r}: size mismatch or truncated data")
         st.buf[:] = buf[pos + 8:pos + 8 + st.nbytes]
         pos += 8 + st.nbytes
     return result
@@ -302,13 +303,13 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     elif bytes(buf[:1]) == b"\x80":
         reader = _load_legacy
     else:
-        raise pickle.UnpicklingError("not a torch checkpoint (neither a torch.save zip archive "
+        raise UnpicklingError("not a torch checkpoint (neither a torch.save zip archive "
                                      "nor a legacy pickle stream)")
     try:
         obj = reader(buf)
     except (zipfile.BadZipFile, EOFError, zlib.error, struct.error, TypeError, KeyError,
             IndexError, AttributeError, OverflowError, MemoryError) as e:
         # damaged pickles call the allowed functions with nonsense; name it, don't leak it
-        raise pickle.UnpicklingError(f"corrupt or truncated checkpoint: "
+        raise UnpicklingError(f"corrupt or truncated checkpoint: "
                                      f"{type(e).__name__}: {e}") from None
     return _convert(obj) if to_float32 else obj
