@@ -60,6 +60,12 @@ class PersId:
         self.pid = pid
 
 
+class Raw:
+    """Opcodes written as given (they must push exactly one object)."""
+    def __init__(self, ops):
+        self.ops = ops
+
+
 class Shared:
     """The same object wherever it appears: written once, memoized, then fetched (BINGET)."""
     def __init__(self, obj):
@@ -112,6 +118,8 @@ def pickle_bytes(obj):
         elif isinstance(o, PersId):
             emit(o.pid)
             out.extend(b"Q")
+        elif isinstance(o, Raw):
+            out.extend(o.ops)
         elif isinstance(o, Shared):
             if id(o) in memo:
                 out.extend(b"h" + bytes([memo[id(o)]]))
@@ -204,7 +212,7 @@ def torch_legacy_bytes(tree, storages, keys=None, sizes=None):
                     + pickle_bytes(tree) + pickle_bytes(keys))
     for key in storages:
         dtype, n, raw = storages[key]
-        out += struct.pack("<q", n if sizes is None else sizes.get(key, n)) + raw
+        out += struct.pack("<Q", (n if sizes is None else sizes.get(key, n)) % 2 ** 64) + raw
     return bytes(out)
 
 
@@ -218,7 +226,7 @@ def gguf_value(vtype, v):
     if vtype in GGUF_SCALAR:
         return struct.pack(GGUF_SCALAR[vtype], v)
     if vtype == STRING:
-        b = v.encode("utf-8") if isinstance(v, str) else v
+        b = v.encode("utf-8", "surrogateescape") if isinstance(v, str) else v
         return struct.pack("<Q", len(b)) + b
     etype, items = v            # ARRAY: (element type, items); nested arrays: items are pairs
     return struct.pack("<IQ", etype, len(items)) + b"".join(gguf_value(etype, x) for x in items)

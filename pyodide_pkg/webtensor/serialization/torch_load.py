@@ -13,7 +13,7 @@ import zipfile
 import zlib
 
 from .. import _dtype as D
-from .._errors import UnpicklingError, UnsupportedFormatError
+from .._errors import LoadError, UnpicklingError, UnsupportedFormatError
 from .._storage import Storage
 from .._tensor import Size, Tensor, device
 from . import _raw
@@ -21,6 +21,7 @@ from ._source import read_bytes
 
 LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
 LEGACY_PROTOCOL = 1001
+MAX_NESTING = 256          # containers in a checkpoint (state dicts nest a few levels)
 
 # torch's legacy typed-storage class names -> dtype
 STORAGE_TYPES = {"FloatStorage": D.float32, "DoubleStorage": D.float64,
@@ -73,18 +74,24 @@ def _rebuild_tensor(storage, storage_offset, size, stride):
     return Tensor._make(storage, size, stride, storage_offset, storage._wt_dtype)
 
 
-def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False,
-                       backward_hooks=None, metadata=None):
-    t = _rebuild_tensor(storage, storage_offset, size, stride)
+def _set_requires_grad(t, requires_grad):
+    if requires_grad and t.dtype.category != 2:
+        raise UnpicklingError(f"malformed tensor: only floating point tensors can require "
+                              f"gradients, this one is {t.dtype.name}")
     t.requires_grad = bool(requires_grad)
     return t
+
+
+def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False,
+                       backward_hooks=None, metadata=None):
+    return _set_requires_grad(_rebuild_tensor(storage, storage_offset, size, stride),
+                              requires_grad)
 
 
 def _rebuild_parameter(data, requires_grad, backward_hooks, state=None):
     if not isinstance(data, Tensor):
         raise UnpicklingError("malformed parameter: its data is not a tensor")
-    data.requires_grad = bool(requires_grad)
-    return data
+    return _set_requires_grad(data, requires_grad)
 
 
 def _rebuild_from_type_v2(func, new_type, args, state):
@@ -93,8 +100,27 @@ def _rebuild_from_type_v2(func, new_type, args, state):
     return func(*args)
 
 
-def _encode(text, encoding="latin1"):   # how protocol-2 pickles spell bytes
+def _encode(text, encoding="latin1", errors="strict"):   # how protocol-2 pickles spell bytes
+    if not isinstance(text, str) or encoding not in ("latin1", "latin-1", "utf-8", "utf8"):
+        raise UnpicklingError(f"malformed bytes record: _codecs.encode of a "
+                              f"{type(text).__name__} with encoding {encoding!r:.40}")
     return text.encode(encoding)
+
+
+def _bytearray(data=b"", *encoding):
+    """bytearray of bytes or an encoded string; never bytearray(n), n zero bytes from nothing."""
+    if type(data) is str:
+        data = _encode(data, *encoding)
+    if not isinstance(data, (bytes, bytearray)):
+        raise UnpicklingError(f"malformed bytearray record: from a {type(data).__name__}")
+    return bytearray(data)
+
+
+def _device(*args):
+    try:
+        return device(*args)
+    except (RuntimeError, ValueError, TypeError) as e:
+        raise UnpicklingError(f"malformed device record: {e}") from None
 
 
 def _get_layout(name):
@@ -107,8 +133,8 @@ def _allowed():
     rc = {("collections", "OrderedDict"): collections.OrderedDict,
           ("collections", "Counter"): collections.Counter,
           ("builtins", "set"): set, ("builtins", "frozenset"): frozenset,
-          ("builtins", "bytearray"): bytearray, ("_codecs", "encode"): _encode,
-          ("torch", "Size"): Size, ("torch", "device"): device,
+          ("builtins", "bytearray"): _bytearray, ("_codecs", "encode"): _encode,
+          ("torch", "Size"): Size, ("torch", "device"): _device,
           ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
           ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
           ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
@@ -274,17 +300,41 @@ def _check_map_location(map_location):
                                       f"(tensors load on the cpu)")
 
 
-def _convert(obj):
+def _check_nesting(obj):
+    """Refuse containers nested deeper than MAX_NESTING: the unpickler builds them without
+    recursing, but printing, comparing or converting them recurses. Each container is visited
+    once, so exponentially shared sub-containers (a memo trick) cost linear time."""
+    seen, stack = set(), [(obj, 0)]
+    while stack:
+        o, depth = stack.pop()
+        if isinstance(o, (dict, list, tuple, set, frozenset)) and id(o) not in seen:
+            seen.add(id(o))
+            if depth >= MAX_NESTING:
+                raise UnpicklingError(f"containers nest deeper than {MAX_NESTING} levels")
+            items = (*o.keys(), *o.values()) if isinstance(o, dict) else o
+            stack.extend((v, depth + 1) for v in items)
+
+
+def _convert(obj, memo):
+    """to_float32 through the containers; memo (by id) keeps shared and cyclic ones linear."""
+    done = memo.get(id(obj))
+    if done is not None:
+        return done
     if isinstance(obj, Tensor):
-        return _raw.to_float32(obj)
-    if isinstance(obj, dict):
+        done = _raw.to_float32(obj)
+    elif isinstance(obj, dict):
+        memo[id(obj)] = done = obj
         for k, v in obj.items():
-            obj[k] = _convert(v)
+            obj[k] = _convert(v, memo)
     elif isinstance(obj, list):
-        obj[:] = [_convert(v) for v in obj]
-    elif isinstance(obj, tuple):
-        return type(obj)(_convert(v) for v in obj) if type(obj) is tuple else obj
-    return obj
+        memo[id(obj)] = done = obj
+        obj[:] = [_convert(v, memo) for v in obj]
+    elif type(obj) is tuple:
+        done = tuple(_convert(v, memo) for v in obj)
+    else:
+        return obj
+    memo[id(obj)] = done
+    return done
 
 
 def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None,
@@ -307,9 +357,14 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
                                      "nor a legacy pickle stream)")
     try:
         obj = reader(buf)
-    except (zipfile.BadZipFile, EOFError, zlib.error, struct.error, TypeError, KeyError,
-            IndexError, AttributeError, OverflowError, MemoryError) as e:
+    except LoadError:
+        raise
+    except NotImplementedError as e:      # zipfile: a compression method or zip version
+        raise UnsupportedFormatError(f"webtensor.load: {e}") from None
+    except (pickle.UnpicklingError, zipfile.BadZipFile, EOFError, zlib.error, struct.error,
+            TypeError, LookupError, ValueError, AttributeError, OverflowError, MemoryError) as e:
         # damaged pickles call the allowed functions with nonsense; name it, don't leak it
         raise UnpicklingError(f"corrupt or truncated checkpoint: "
-                                     f"{type(e).__name__}: {e}") from None
-    return _convert(obj) if to_float32 else obj
+                              f"{type(e).__name__}: {e}") from None
+    _check_nesting(obj)
+    return _convert(obj, {}) if to_float32 else obj

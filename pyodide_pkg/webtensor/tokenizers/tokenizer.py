@@ -6,7 +6,7 @@ import re
 from .._errors import LoadError, TokenizerError, UnsupportedFormatError
 from ..serialization import _json
 
-from . import decoders, normalizers, pre_tokenizers, processors
+from . import _validate, decoders, normalizers, pre_tokenizers, processors
 from .added_tokens import AddedToken, Matcher
 from .bpe import BPE
 from .encoding import Encoding
@@ -45,6 +45,7 @@ class Tokenizer:
         if not isinstance(cfg, dict) or "model" not in cfg:
             raise TokenizerError("not a tokenizer.json: no 'model' entry")
         try:
+            _validate.check(cfg)
             return cls._from_config(cfg)
         except LoadError:
             raise
