@@ -148,7 +148,8 @@ def touch(obj, budget=None, seen=None):
     Each container once (pickles share and nest them), at most 200 deep."""
     budget, seen = ([2], set()) if budget is None else (budget, seen)
     if isinstance(obj, wt.Tensor):
-        obj.tolist()
+        if obj.numel():          # (an empty tensor's tolist is its shape's worth of lists)
+            obj.tolist()
         if budget[0] > 0:
             budget[0] -= 1
             obj.to(wt.float32).sum().item()

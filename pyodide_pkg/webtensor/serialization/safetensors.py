@@ -51,7 +51,8 @@ def _entries(header, data_len):
         if not isinstance(code, str) or code not in DTYPES:
             raise SafetensorError(f"tensor {name!r}: unsupported dtype {code!r} "
                                   f"(supported: {', '.join(DTYPES)})")
-        if not isinstance(shape, list) or not all(type(s) is int and s >= 0 for s in shape):
+        if not isinstance(shape, list) or not all(type(s) is int and 0 <= s < 2 ** 63
+                                                  for s in shape):
             raise SafetensorError(f"tensor {name!r}: shape must be a list of non-negative ints")
         if not (isinstance(offs, list) and len(offs) == 2 and
                 all(type(o) is int and o >= 0 for o in offs) and offs[0] <= offs[1]):

@@ -55,8 +55,9 @@ def _check_view(storage, offset, size, stride):
     if not all(type(v) is int for v in (offset, *size, *stride)) or len(size) != len(stride):
         raise UnpicklingError("malformed tensor: size/stride/offset must be ints of the "
                                      "same rank")
-    if offset < 0 or any(s < 0 for s in size) or any(s < 0 for s in stride):
-        raise UnpicklingError("malformed tensor: negative size, stride or offset")
+    if not all(0 <= v < 2 ** 63 for v in (offset, *size, *stride)):
+        raise UnpicklingError("malformed tensor: size, stride and offset must be int64 values "
+                              ">= 0")
     if 0 not in size:
         last = offset + sum((n - 1) * s for n, s in zip(size, stride))
         numel = storage.nbytes // storage._wt_dtype.itemsize
