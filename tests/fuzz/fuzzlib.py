@@ -29,9 +29,10 @@ STATS = {}                   # format -> {"cases", "outcomes": {name: n}, "slowe
 
 
 def fuzz(f):
-    """@given-decorated test -> CASES examples, derandomized unless WEBTENSOR_FUZZ_SEED."""
+    """@given-decorated test -> CASES examples, derandomized unless WEBTENSOR_FUZZ_SEED (no
+    shrinking inside Pyodide: too slow there; the failing case is printed as found)."""
     f = settings(max_examples=CASES, deadline=None, derandomize=SEED is None, database=None,
-                 phases=[Phase.explicit, Phase.generate, Phase.shrink],
+                 phases=[Phase.explicit, Phase.generate] + ([] if IN_PYODIDE else [Phase.shrink]),
                  suppress_health_check=list(HealthCheck))(f)
     return hseed(int(SEED))(f) if SEED is not None else f
 
@@ -98,7 +99,7 @@ def hostile_json(rng, depth=0):
     if k == 5:
         return rng.randbytes(rng.randint(0, 6)).decode("latin-1")
     if k == 6:
-        return DEEP + str(rng.choice((127, 128, 129, 5000, 100_000)))
+        return DEEP + str(rng.choice((127, 128, 129, 5000)))     # 100 000: explicit tests
     if k == 7:
         return [hostile_json(rng, depth + 1) for _ in range(rng.randint(0, 3))]
     return {str(hostile_json(rng, 2)): hostile_json(rng, depth + 1) for _ in range(rng.randint(0, 3))}
