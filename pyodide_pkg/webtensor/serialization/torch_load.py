@@ -154,19 +154,106 @@ def _allowed():
 ALLOWED = _allowed()
 
 
-_MEMO_OPS = frozenset(("PUT", "BINPUT", "LONG_BINPUT", "GET", "BINGET", "LONG_BINGET"))
+class _Node:
+    """A container the pickle would build: its nesting depth and the containers holding it."""
+    __slots__ = ("depth", "parents")
+
+    def __init__(self, children=()):
+        self.depth, self.parents = 1, []
+        for c in children:
+            _add(self, c)
+
+
+def _add(parent, child):
+    """parent now holds child: deepen parent (and whatever holds it) to 1 + child's depth."""
+    if not isinstance(child, _Node):
+        return
+    child.parents.append(parent)
+    work = [(parent, child.depth + 1)]
+    while work:
+        n, d = work.pop()
+        if d > n.depth:
+            if d > MAX_NESTING:
+                raise UnpicklingError(f"corrupt or hostile checkpoint: containers nest deeper "
+                                      f"than {MAX_NESTING} levels")
+            n.depth = d
+            work.extend((p, d + 1) for p in n.parents)
+
+
+_MARK = object()
+_MEMO_PUT = frozenset(("PUT", "BINPUT", "LONG_BINPUT"))
+_MEMO_GET = frozenset(("GET", "BINGET", "LONG_BINGET"))
+_NEW_EMPTY = frozenset(("EMPTY_LIST", "EMPTY_DICT", "EMPTY_SET", "EMPTY_TUPLE"))
+_FROM_MARK = frozenset(("LIST", "TUPLE", "DICT", "FROZENSET", "OBJ", "INST"))
+_INTO_TOP_FROM_MARK = frozenset(("APPENDS", "SETITEMS", "ADDITEMS"))
+_INTO_TOP = {"APPEND": 1, "SETITEM": 2, "BUILD": 1}
+_NEW_FROM = {"TUPLE1": 1, "TUPLE2": 2, "TUPLE3": 3, "REDUCE": 2, "NEWOBJ": 2, "NEWOBJ_EX": 3}
 
 
 def _prescan(f):
-    """Walk the next pickle's opcodes without running them: a damaged or hostile memo index
-    (LONG_BINPUT 2**31) would make the C unpickler allocate gigabytes."""
+    """Walk the next pickle's opcodes without running them, tracking the stack and memo
+    abstractly: a damaged or hostile memo index (LONG_BINPUT 2**31) would make the C unpickler
+    allocate gigabytes, and containers nested 100 000 deep (a few bytes per level, built
+    without recursion) crash Pyodide when they are freed, so both are refused before the
+    unpickler runs. Anything a call (REDUCE, NEWOBJ) returns counts as holding its arguments."""
     start = f.tell()
     limit = len(f.getbuffer()) - start
+    stack, memo = [], {}
+
+    def pop_mark():
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i] is _MARK:
+                items = stack[i + 1:]
+                del stack[i:]
+                return items
+        raise UnpicklingError("corrupt checkpoint: no MARK on the pickle stack")
+
     try:
         for op, arg, _ in pickletools.genops(f):
-            if op.name in _MEMO_OPS and type(arg) is int and not 0 <= arg <= limit:
-                raise UnpicklingError(f"corrupt checkpoint: memo index {arg} out of range")
-    except ValueError as e:
+            name = op.name
+            if name in _MEMO_PUT or name in _MEMO_GET:
+                if type(arg) is not int or not 0 <= arg <= limit:
+                    raise UnpicklingError(f"corrupt checkpoint: memo index {arg} out of range")
+            if name == "MARK":
+                stack.append(_MARK)
+            elif name in _NEW_EMPTY:
+                stack.append(_Node())
+            elif name in _FROM_MARK:
+                stack.append(_Node(pop_mark()))
+            elif name in _NEW_FROM:
+                n = _NEW_FROM[name]
+                items = stack[-n:]
+                del stack[-n:]
+                stack.append(_Node(items))
+            elif name in _INTO_TOP_FROM_MARK:
+                for item in pop_mark():
+                    _add(stack[-1], item)
+            elif name in _INTO_TOP:
+                n = _INTO_TOP[name]
+                items = stack[-n:]
+                del stack[-n:]
+                for item in items:
+                    _add(stack[-1], item)
+            elif name in _MEMO_PUT:
+                memo[arg] = stack[-1]
+            elif name == "MEMOIZE":
+                memo[len(memo)] = stack[-1]
+            elif name in _MEMO_GET:
+                stack.append(memo.get(arg))
+            elif name == "POP_MARK":
+                pop_mark()
+            elif name == "DUP":
+                stack.append(stack[-1])
+            elif name != "STOP":            # scalars, globals, persistent ids: leaves
+                for x in op.stack_before:
+                    if x is pickletools.markobject:
+                        pop_mark()
+                    elif stack:
+                        stack.pop()
+                stack.extend(None for x in op.stack_after if x is not pickletools.markobject)
+    except UnpicklingError:
+        raise
+    except (ValueError, IndexError) as e:
         raise UnpicklingError(f"corrupt or truncated checkpoint: {e}") from None
     f.seek(start)
 
@@ -301,21 +388,6 @@ def _check_map_location(map_location):
                                       f"(tensors load on the cpu)")
 
 
-def _check_nesting(obj):
-    """Refuse containers nested deeper than MAX_NESTING: the unpickler builds them without
-    recursing, but printing, comparing or converting them recurses. Each container is visited
-    once, so exponentially shared sub-containers (a memo trick) cost linear time."""
-    seen, stack = set(), [(obj, 0)]
-    while stack:
-        o, depth = stack.pop()
-        if isinstance(o, (dict, list, tuple, set, frozenset)) and id(o) not in seen:
-            seen.add(id(o))
-            if depth >= MAX_NESTING:
-                raise UnpicklingError(f"containers nest deeper than {MAX_NESTING} levels")
-            items = (*o.keys(), *o.values()) if isinstance(o, dict) else o
-            stack.extend((v, depth + 1) for v in items)
-
-
 def _convert(obj, memo):
     """to_float32 through the containers; memo (by id) keeps shared and cyclic ones linear."""
     done = memo.get(id(obj))
@@ -367,5 +439,4 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         # damaged pickles call the allowed functions with nonsense; name it, don't leak it
         raise UnpicklingError(f"corrupt or truncated checkpoint: "
                               f"{type(e).__name__}: {e}") from None
-    _check_nesting(obj)
     return _convert(obj, {}) if to_float32 else obj
