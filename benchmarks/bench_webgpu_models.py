@@ -130,7 +130,13 @@ def smollm2_decode(torch_mod, dev, sync, prompt=16, steps=32):
         calls += time.perf_counter() - c0
     static.item()
     total = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for _ in range(steps):              # generate()'s steady state: replay, read the token
+        g.replay()
+        static.item()
+    steady = steps / (time.perf_counter() - t0)
     return eager, captured, {"replay_only_tok_s": steps / total,
+                             "replay_readback_tok_s": steady,
                              "replay_call_ms": 1e3 * calls / steps, "kernels": g.num_kernels}
 
 
@@ -143,7 +149,7 @@ def main():
     info = wt.webgpu.adapter_info()
     rows = {"adapter": info["adapter"], "backend": info.get("backend")}
     batches = (1,) if args.quick else (1, 32)
-    steps = 4 if args.quick else 32
+    steps = 4 if args.quick else 64
     sync = wt.webgpu.synchronize
     for b in batches:
         rows[f"minilm_b{b}_ms"] = {"webtensor-webgpu": 1e3 * minilm(wt, "webgpu", sync, b)}
@@ -151,7 +157,9 @@ def main():
     rows["smollm2_q4_1_decode_tok_s"] = {"webtensor-webgpu-eager": eager,
                                          "webtensor-webgpu-generate": captured,
                                          "webtensor-webgpu-replay-only":
-                                             replay["replay_only_tok_s"]}
+                                             replay["replay_only_tok_s"],
+                                         "webtensor-webgpu-replay+readback":
+                                             replay["replay_readback_tok_s"]}
     rows["smollm2_replay"] = {"replay_call_ms": replay["replay_call_ms"],
                               "kernels_per_step": replay["kernels"]}
     try:

@@ -146,6 +146,9 @@ def main(argv=None):
     ap.add_argument("--gather", action="store_true",
                     help="run benchmarks/bench_gather.py (conversions, transposes, gathers; "
                          "writes benchmarks/gather.json)")
+    ap.add_argument("--random", action="store_true",
+                    help="run benchmarks/bench_random.py (torch's generator: randn & co; "
+                         "writes benchmarks/random.json)")
     ap.add_argument("--quant", action="store_true",
                     help="run benchmarks/bench_quant.py instead (quantised Linear vs f32; "
                          "prints tables, writes benchmarks/quant.json)")
@@ -168,6 +171,8 @@ def main(argv=None):
         return bandwidth_main(args)
     if args.gather:
         return gather_main(args)
+    if args.random:
+        return gather_main(args, "bench_random.py", "random.json", "--random")
     if args.peers:          # sgemm, then conv2d layers, each in one Chromium run
         for name in ("run_peers", "run_conv"):
             spec = importlib.util.spec_from_file_location(
@@ -247,9 +252,10 @@ def bandwidth_main(args):
         print(_bandwidth_table(r))
 
 
-def gather_main(args):
-    runs = _runs(args, REPO / "benchmarks" / "bench_gather.py")
-    print(_write_json("gather.json", runs) + "\nReproduce: `python benchmarks/run.py --gather`.")
+def gather_main(args, bench="bench_gather.py", out="gather.json", flag="--gather"):
+    """A bench script printing {"ms": {op: ms}} (gather, random): its table of ms per call."""
+    runs = _runs(args, REPO / "benchmarks" / bench)
+    print(_write_json(out, runs) + f"\nReproduce: `python benchmarks/run.py {flag}`.")
     names = list(runs[0][1]["ms"]) if runs else []
     print("| op | " + " | ".join(n for n, _ in runs) + " |  (ms per call)")
     print("|---|" + "---|" * len(runs))
@@ -308,9 +314,10 @@ def smollm2_main(args):
     print("|---|---|---|---|---|---|---|")
     for name, r in runs:
         for row in r["rows"]:
-            print(f"| {name} | {row['weights']} | {row['weights_mb']:.0f} | {row['load_s']:.2f} "
-                  f"| {row['prefill_tok_s']:.1f} | {row['decode_tok_s']:.2f} | "
-                  f"{row['heap_mb']:.0f} |")
+            cells = [f"{row[k]:{f}}" if k in row else "" for k, f in (
+                ("weights_mb", ".0f"), ("load_s", ".2f"), ("prefill_tok_s", ".1f"),
+                ("decode_tok_s", ".2f"), ("heap_mb", ".0f"))]
+            print(f"| {name} | {row['weights']} | {' | '.join(cells)} |")
         print(f"| {name} | (GGUF parsed) | {r['gguf_mb']:.0f} | {r['parse_s']:.2f} | | | "
               f"{r['heap_after_parse_mb']:.0f} |")
 

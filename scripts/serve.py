@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """Serve a static directory on 127.0.0.1 with the MIME types Pyodide needs; optionally open
-the demo pages (quickstart, models) in headless Chromium and print their results.
+the demo pages in headless Chromium and print their results.
 
   python scripts/serve.py [ROOT] [--port N]              serve until Ctrl-C (default build/site)
   python scripts/serve.py [ROOT] --headless [--timeout S] run the demo pages, print, exit
 
---headless opens the quickstart, the models page on the CPU and the models page on WebGPU
+The demo pages are served under a strict Content-Security-Policy (CSP below: scripts only from
+this origin, WebAssembly compilation allowed, no eval, no inline script); --no-csp drops it.
+
+--headless opens each demo page ROOT has (the landing page's quickstart, chat, similarity,
+digits, the benchmark without WebGPU), the models page on the CPU and the models page on WebGPU
 (?device=webgpu; Chromium runs with --enable-unsafe-webgpu: SwiftShader's adapter where there
 is no GPU, smoke speed only) and prints, for each models page, the device and the adapter
 that ran it.
@@ -32,6 +36,12 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-quic"]
 WEBGPU_ARGS = ["--enable-unsafe-webgpu"]      # WebGPU in headless Chromium (--headless)
+# What the demo pages must work under (and do: tests/browser/test_csp_pages.py).
+CSP = "script-src 'self' 'wasm-unsafe-eval'"
+DEMO_HEADERS = {"Content-Security-Policy": CSP}
+# ... except PyScript's page (demo_site/pyscript.html) and its runtime: PyScript evaluates
+# strings as JavaScript, which that policy refuses (webtensor itself needs no eval).
+NO_CSP = ("/pyscript.html", "/pyscript/")
 MIME = {
     ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
     ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
@@ -45,12 +55,20 @@ class Handler(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MIME}
     extra_headers: dict[str, str] = {}
     quiet = True
+    requests: list | None = None      # every request's path, in order (tests)
 
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")
+        exempt = self.path.split("?")[0].startswith(NO_CSP)
         for k, v in self.extra_headers.items():
-            self.send_header(k, v)
+            if not (exempt and k == "Content-Security-Policy"):
+                self.send_header(k, v)
         super().end_headers()
+
+    def log_request(self, code="-", size="-"):
+        if self.requests is not None:
+            self.requests.append(self.path)
+        super().log_request(code, size)
 
     def log_message(self, fmt, *args):
         if not self.quiet or (args and str(args[1]).startswith(("4", "5"))):
@@ -58,10 +76,11 @@ class Handler(SimpleHTTPRequestHandler):
 
 
 def start_server(root: Path, port: int = 0, headers: dict[str, str] | None = None,
-                 quiet: bool = True):
-    """Serve `root` on 127.0.0.1:port (0 = a free port) in a daemon thread -> (server, url)."""
+                 quiet: bool = True, requests: list | None = None):
+    """Serve `root` on 127.0.0.1:port (0 = a free port) in a daemon thread -> (server, url).
+    Each request's path is appended to `requests` when given."""
     handler = type("SiteHandler", (Handler,),
-                   {"extra_headers": dict(headers or {}), "quiet": quiet})
+                   {"extra_headers": dict(headers or {}), "quiet": quiet, "requests": requests})
     server = ThreadingHTTPServer(("127.0.0.1", port),
                                  functools.partial(handler, directory=str(root)))
     server.daemon_threads = True
@@ -82,9 +101,10 @@ def run_page(page, url: str, name: str = "index.html", timeout_s: float = 180) -
     page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
     page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
     page.goto(url + name)
-    page.wait_for_function(
-        "['done', 'error'].includes(document.getElementById('status').dataset.state)",
-        timeout=timeout_s * 1000)
+    # a selector, not wait_for_function: that compiles its predicate with eval, which a page
+    # under a strict Content-Security-Policy refuses
+    page.wait_for_selector("#status[data-state=done], #status[data-state=error]",
+                           state="attached", timeout=timeout_s * 1000)
     status = page.inner_text("#status")
     raw = page.text_content("#result-json") or ""
     return {"status": status, "result": json.loads(raw) if raw else None,
@@ -94,9 +114,13 @@ def run_page(page, url: str, name: str = "index.html", timeout_s: float = 180) -
 # what --headless prints of each page's result (keyed by the page's file name)
 _SHOW = {"index.html": ("matmul", "softmax", "backend", "isa", "compute_ms",
                         "webtensor_version", "wasm_features", "timings"),
-         "models.html": ("digits", "minilm", "smollm2", "timings")}
-_HIDE = {"predictions", "similarity", "new_ids"}
-PAGES = ("index.html", "models.html", "models.html?device=webgpu")
+         "models.html": ("digits", "minilm", "smollm2", "timings"),
+         "chat.html": ("thread", "turns"), "similarity.html": ("sentences", "similarity"),
+         "digits.html": ("prediction", "probs"), "bench.html": ("rows", "skipped")}
+_HIDE = {"predictions", "similarity", "new_ids", "prompt_ids"}
+PAGES = ("index.html", "chat.html?max_new_tokens=16&ask=What+is+the+capital+of+France%3F",
+         "similarity.html", "digits.html", "bench.html?webgpu=no", "models.html",
+         "models.html?device=webgpu")
 
 
 def ran_on(result: dict) -> str:
@@ -127,11 +151,14 @@ def report(name: str, out: dict, seconds: float) -> list[str]:
         v = result.get(key)
         if isinstance(v, dict):
             v = {k: x for k, x in v.items() if k not in _HIDE}
+        elif isinstance(v, list) and v and isinstance(v[0], dict):
+            v = [{k: x for k, x in d.items() if k not in _HIDE} for d in v]
         lines.append(f"  {key:18} {json.dumps(v)}")
     return lines
 
 
-def headless(url: str, timeout_s: float, pages=PAGES) -> int:
+def headless(url: str, timeout_s: float, pages=PAGES, root: Path | None = None) -> int:
+    """Run `pages` (those of them that `root` has, if given) and print their results."""
     from playwright.sync_api import sync_playwright
 
     failed = 0
@@ -139,6 +166,8 @@ def headless(url: str, timeout_s: float, pages=PAGES) -> int:
         browser = launch_chromium(p, WEBGPU_ARGS)
         try:
             for name in pages:
+                if root is not None and not (root / name.split("?", 1)[0]).exists():
+                    continue
                 t0 = time.monotonic()
                 out = run_page(browser.new_page(), url, name, timeout_s)
                 print("\n".join(report(name, out, time.monotonic() - t0)), flush=True)
@@ -158,21 +187,28 @@ def main(argv=None) -> int:
     ap.add_argument("--headless", action="store_true")
     ap.add_argument("--timeout", type=float, default=900,
                     help="per page, seconds (SwiftShader runs the WebGPU models page in ~500 s)")
+    ap.add_argument("--no-csp", action="store_true",
+                    help="serve without the Content-Security-Policy header (CSP)")
     ap.add_argument("--isolate", action="store_true",
                     help="send COOP/COEP (crossOriginIsolated, for threads experiments; "
                          "the demo itself needs no special headers)")
     args = ap.parse_args(argv)
     if not (args.root / "index.html").exists():
         raise SystemExit(f"serve: {args.root}/index.html missing (run scripts/assemble_site.py)")
-    headers = ({"Cross-Origin-Opener-Policy": "same-origin",
-                "Cross-Origin-Embedder-Policy": "require-corp"} if args.isolate else None)
+    headers = {} if args.no_csp else dict(DEMO_HEADERS)
+    if args.isolate:
+        headers.update({"Cross-Origin-Opener-Policy": "same-origin",
+                        "Cross-Origin-Embedder-Policy": "require-corp"})
     server, url = start_server(args.root, args.port, headers, quiet=args.headless)
     try:
         if args.headless:
             print(f"serving {args.root} at {url}")
-            return headless(url, args.timeout)
-        print(f"webtensor demo: {url}index.html   (serving {args.root}; Ctrl-C to stop)",
-              flush=True)
+            return headless(url, args.timeout, root=args.root)
+        print(f"webtensor demo: {url}index.html   (serving {args.root}; Ctrl-C to stop)")
+        print(f"  PyScript page: {url}pyscript.html")
+        if (args.root / "lite" / "index.html").exists():   # scripts/build_jupyterlite.py
+            print(f"  JupyterLite notebooks: {url}lite/lab/index.html")
+        sys.stdout.flush()
         threading.Event().wait()
     except KeyboardInterrupt:
         pass

@@ -59,6 +59,15 @@ def record_inner_suite():
     return record
 
 
+@pytest.fixture(scope="session")
+def training_files():
+    """What tests/training and the examples it runs read, repo-relative: copied into Pyodide
+    by the Node and Chromium tiers (tests/pyodide/test_training_in_node.py,
+    tests/browser/test_training_in_chromium.py)."""
+    return ["examples", "tests/training/conftest.py", "tests/golden/training",
+            "tests/golden/models/digits.json", "pyodide_pkg/webtensor/models/digits_cnn.py"]
+
+
 def pytest_terminal_summary(terminalreporter):
     if _INNER_SUITES:
         terminalreporter.section("suites run inside Pyodide", sep="-")

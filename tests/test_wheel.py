@@ -104,7 +104,8 @@ def test_sdist_carries_the_sources_and_no_built_kernels(clean_builds):
     root = sdist.name[:-len(".tar.gz")] + "/"
     names = {n[len(root):] for n in tarfile.open(sdist).getnames()}
     sources = subprocess.run(["git", "ls-files", "wasm_kernels", "scripts/build_kernels.py",
-                              "scripts/build_backend.py", "setup.py", "pyproject.toml"],
+                              "scripts/build_backend.py", "setup.py", "pyproject.toml",
+                              "LICENSE"],
                              cwd=REPO, check=True, capture_output=True, text=True).stdout.split()
     assert any(s.endswith(".c") for s in sources)
     assert set(sources) <= names
@@ -121,7 +122,11 @@ def test_clean_build_wheel_has_the_kernels_and_publishing_metadata(clean_builds)
     assert ["Requires-Python", project["requires-python"]] in headers
     assert [v for k, v in headers if k == "Classifier"] == project["classifiers"]
     urls = [v for k, v in headers if k == "Project-URL"]
-    assert urls == [f"{k}, {v}" for k, v in project["urls"].items()] and urls
+    assert urls == [f"{k}, {v}" for k, v in project.get("urls", {}).items()]
+    assert not [u for u in urls if "example.invalid" in u]      # no placeholder URLs
+    assert ["License-File", "LICENSE"] in headers
+    licence = next(n for n in z.namelist() if n.endswith(".dist-info/licenses/LICENSE"))
+    assert z.read(licence).decode() == (REPO / "LICENSE").read_text()
     assert not [v for k, v in headers if k == "Classifier" and v.startswith("License ::")]
 
 

@@ -22,9 +22,9 @@ class device:
             type, idx = type.split(":", 1)
             index = int(idx)
         type = ALIASES.get(type, type)
-        if type not in DEVICES:
+        if type not in DEVICES and not _register_lazy(type):
             raise RuntimeError(f"webtensor: device type {type!r} is not available "
-                               f"(registered: {', '.join(DEVICES)})")
+                               f"(registered: {', '.join([*DEVICES, *LAZY])})")
         self.type = type
         self.index = index
 
@@ -50,8 +50,8 @@ class DeviceType:
     storage, `read_bytes(storage, offset, nbytes)` -> bytes on the host, `from_bytes(data)` -> a
     storage holding them; optional `read_bytes_async` (a coroutine function, same arguments):
     Tensor.cpu_async awaits it (None: read_bytes is called); optional `graphs`: graph capture
-    (graphs.py: an object with begin(), end() -> captured, replay(captured),
-    release(captured))."""
+    (graphs.py: an object with begin(), end() -> captured, abort(), replay(captured),
+    release(captured), and optionally available() -> bool)."""
     __slots__ = ("name", "device", "storage", "read_bytes", "from_bytes", "read_bytes_async",
                  "graphs")
 
@@ -64,6 +64,9 @@ class DeviceType:
 
 
 DEVICES = {}
+# device type -> the module that registers it, imported when the type is first named (so a
+# CPU-only program does not pay for importing the webgpu backend at start-up)
+LAZY = {}
 ALIASES = {}      # a device type's first name -> the name it shows now (alias_device)
 # True once a storage of a device other than the CPU exists (or an autograd layer is
 # installed): until then the dispatcher skips its scan of the arguments, so a CPU-only program
@@ -93,6 +96,7 @@ def register_device(name, storage_class, storage, read_bytes, from_bytes, read_b
         storage, from_bytes = _marking(storage), _marking(from_bytes)
     DEVICES[name] = entry = DeviceType(name, storage, read_bytes, from_bytes, read_bytes_async,
                                        graphs)
+    LAZY.pop(name, None)  # registered by importing its module some other way
     entry.device = storage_class.device = device(name)
     return entry.device
 
@@ -101,10 +105,20 @@ def alias_device(name, target):
     """Let `name` mean registered device type `target` from now on, and make its tensors show
     `name` with index 0 (t.device == device(type='cuda', index=0)): the torch alias's
     install_as_torch(cuda="webgpu"). Both names keep working."""
+    _register_lazy(target)
     entry = DEVICES[target]
     DEVICES[name] = entry
     ALIASES[target] = name
     entry.device.type, entry.device.index = name, 0
+
+
+def _register_lazy(name):
+    """Import the module that registers device type `name` if it is a LAZY one; True if it
+    is registered now."""
+    if name in LAZY:
+        import importlib
+        importlib.import_module(LAZY.pop(name))
+    return name in DEVICES
 
 
 def as_device(d):

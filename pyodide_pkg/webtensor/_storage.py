@@ -15,18 +15,22 @@ from ._errors import OutOfMemoryError
 _addressof, _c_char = ctypes.addressof, ctypes.c_char
 GUARD = 64
 GUARD_BYTE = 0xA5
-_guards = [False]
+# _guards[0]: kernels take their checked path (guard bytes on, or a CPU graph capturing);
+# _guard_bytes[0]: new storages carry guard bytes; _capture[0]: the CPU graph being captured
+# (backends/wasm/graphs.py), or None.
+_guards, _guard_bytes, _capture = [False], [False], [None]
 _ZERO = array("B", b"\0")
 _GUARD_PAT = array("B", [GUARD_BYTE])
 
 
 def set_guards(on: bool):
     """Debug mode: surround every new storage with guard bytes (checked after kernel calls)."""
-    _guards[0] = bool(on)
+    _guard_bytes[0] = bool(on)
+    _guards[0] = _guard_bytes[0] or _capture[0] is not None
 
 
 def guards_enabled():
-    return _guards[0]
+    return _guard_bytes[0]
 
 
 def _heap_bytes():
@@ -72,7 +76,7 @@ class Storage:
             self.buf = buf
             self.base = 0
             self._addr = None
-        elif _guards[0]:
+        elif _guard_bytes[0]:
             data = _zeros(_ZERO, nbytes)           # first: the error names the data bytes
             self.buf = b = _zeros(_GUARD_PAT, nbytes + 2 * GUARD)
             b[GUARD:GUARD + nbytes] = data
@@ -107,7 +111,7 @@ class Storage:
         return memoryview(self.buf)[self.base:self.base + self.nbytes]
 
 
-def new_storage(nbytes, _new=object.__new__, _S=Storage, _Z=_ZERO, _g=_guards):
+def new_storage(nbytes, _new=object.__new__, _S=Storage, _Z=_ZERO, _g=_guard_bytes):
     """Storage(nbytes) without the Python-level __init__ call: every op output is one."""
     if _g[0]:
         return _S(nbytes)

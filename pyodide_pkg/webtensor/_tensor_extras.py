@@ -2,7 +2,6 @@
 `attach()`, called once from webtensor/__init__.py)."""
 import math
 
-from . import _dtype as D
 from ._tensor import Tensor
 
 
@@ -47,60 +46,24 @@ def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
     return tensor(data, dtype=dtype or self.dtype)
 
 
-def _check_float(self, name):
-    if self.dtype.category != 2:
-        raise NotImplementedError(f'"{name}" not implemented for '
-                                  f"'{D.TNAME[self.dtype.name]}'")
-
-
-def uniform01(shape, generator=None):
-    """float32 uniform [0, 1) numbers of `shape` from the generator's stream, fast: 32 random
-    bits per element in one getrandbits call, scaled by the conversion and binary kernels
-    (rand() draws one Python float per element: ~1 s per million in Pyodide). nn.init and
-    dropout use this; it consumes the same generator, so manual_seed makes it repeatable."""
-    from ._creation import _rng
-    from ._shape import as_shape, prod
-    from .ops.elementwise import binary
-    shape = as_shape(shape)
-    n = prod(shape)
-    bits = Tensor._empty((n,), D.int32)
-    if n:
-        bits._storage.view()[:] = _rng(generator).getrandbits(32 * n).to_bytes(4 * n, "little")
-    u = bits.to(D.float32) * (2.0 ** -32) + 0.5      # signed int32 -> [0, 1]
-    return binary("minimum", u, 1.0 - 2.0 ** -24).reshape(shape)   # float32 rounding: < 1
-
-
-def standard_normal(shape, generator=None):
-    """float32 N(0, 1) numbers (Box-Muller over uniform01, vectorised)."""
-    from ._shape import as_shape, prod
-    from .ops.shape import cat
-    shape = as_shape(shape)
-    n = prod(shape)
-    half = (n + 1) // 2
-    u = uniform01((2 * half,), generator)
-    r = ((1.0 - u[:half]).log() * -2.0).sqrt()          # 1 - u in (0, 1]: log is finite
-    theta = u[half:] * (2.0 * math.pi)
-    return cat([r * theta.cos(), r * theta.sin()])[:n].reshape(shape)
-
-
-def uniform_(self, a=0.0, b=1.0, generator=None):
-    _check_float(self, "check_uniform_bounds")
-    if a > b:
-        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} "
-                           f"> to={b}")
-    r = uniform01(self.shape, generator)
-    return self.copy_(r * (b - a) + a if (a, b) != (0.0, 1.0) else r)
-
-
-def normal_(self, mean=0.0, std=1.0, generator=None):
-    _check_float(self, "normal_kernel_cpu")
-    if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    return self.copy_(standard_normal(self.shape, generator) * std + mean)
-
-
-def bernoulli_(self, p=0.5, generator=None):
-    return self.copy_(uniform01(self.shape, generator) < p)
+def as_strided(self, size, stride, storage_offset=None):
+    """A view with the given sizes and strides (in elements) over self's storage."""
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    off = self._offset if storage_offset is None else storage_offset
+    if any(n < 0 for n in size) or any(s < 0 for s in stride):
+        raise RuntimeError("as_strided: Negative strides are not supported at the moment, got "
+                           f"strides: {list(stride)}")
+    end = off + sum((n - 1) * s for n, s in zip(size, stride)) + 1 if all(size) else 0
+    have = self._storage.nbytes // self.dtype.itemsize if hasattr(self._storage, "nbytes") \
+        else None
+    if have is not None and end > have:
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage "
+                           f"offset {off}, and itemsize {self.dtype.itemsize} requiring a storage "
+                           f"size of {end * self.dtype.itemsize} are out of bounds for storage "
+                           f"of size {have * self.dtype.itemsize}")
+    return self._view(size, stride, off, name="AsStridedBackward0")
 
 
 def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
@@ -169,6 +132,32 @@ def cuda(self, device=None, non_blocking=False):
     raise NotImplementedError("webtensor: CUDA is not available (Tensor.cuda)")
 
 
+def unfold(self, dimension, size, step):
+    """A view of every `size`-long window along dimension, `step` apart, as a new last dim."""
+    from ._shape import norm_dim
+    if self.dim() == 0:
+        if size > 1:
+            raise RuntimeError(f"maximum size for tensor at dimension 0 is 1 but size is {size}")
+        return self._view((size,), (1,), name="UnfoldBackward0")
+    d = norm_dim(dimension, self.dim())
+    n = self.shape[d]
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {n} but size is "
+                           f"{size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    shape, strides = list(self.shape), list(self._strides)
+    shape[d] = (n - size) // step + 1
+    strides[d] = self._strides[d] * step
+    return self._view(tuple(shape) + (size,), tuple(strides) + (self._strides[d],),
+                      name="UnfoldBackward0")
+
+
+def dequantize(self):
+    """torch returns a non-quantized tensor itself (webtensor has no quantized tensors)."""
+    return self
+
+
 def _compat(name):
     def f(self, *args, **kwargs):
         from . import _torch_compat
@@ -184,9 +173,9 @@ _PROPS = {"is_cpu": True, "is_meta": False, "is_sparse": False, "is_quantized": 
 def attach():
     Tensor.data = property(_get_data, _set_data)
     Tensor._set_data = _set_data
-    for f in (new_empty, new_zeros, new_ones, new_full, new_tensor, uniform_, normal_,
-              bernoulli_, norm, __deepcopy__, is_complex, get_device, pin_memory,
-              share_memory_, is_pinned):
+    for f in (new_empty, new_zeros, new_ones, new_full, new_tensor, norm, __deepcopy__,
+              is_complex, get_device, pin_memory, share_memory_, is_pinned, unfold, dequantize,
+              as_strided):
         if not hasattr(Tensor, f.__name__):
             setattr(Tensor, f.__name__, f)
     for name, value in _PROPS.items():

@@ -6,6 +6,7 @@ from . import _dtype as D
 from ._device import CPU, DEVICES
 from ._memory import read
 from ._shape import prod
+from ._storage import _capture
 from ._tensor import _LAYOUTS, Tensor, _layout
 
 
@@ -47,6 +48,9 @@ async def tolist_async(self):
 
 
 def _values(self):
+    if _capture[0] is not None:
+        raise RuntimeError("webtensor: reading a tensor's values (item, tolist, bool) while "
+                           "capturing a CPU graph: a replay could not repeat it")
     return read(self if self._storage.device is CPU else self.cpu())
 
 

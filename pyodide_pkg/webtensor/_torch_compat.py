@@ -6,6 +6,7 @@ import math
 import types
 
 from . import _dtype as D
+from . import linalg  # noqa: F401  (torch.linalg)
 from ._errors import OutOfMemoryError
 
 pi, e, inf, nan = math.pi, math.e, math.inf, math.nan
@@ -131,6 +132,52 @@ jit = _stub_module(
      "load": _raiser("torch.jit.load", "TorchScript archives run code"),
      "Final": __import__("typing").Final}, "TorchScript")
 
+compiler = _stub_module(
+    "webtensor.compiler", "No graph compiler: model code runs eagerly, never 'compiling'.",
+    {"is_compiling": _false, "is_dynamo_compiling": _false, "is_exporting": _false,
+     "disable": _identity_decorator, "allow_in_graph": _identity_decorator,
+     "assume_constant_result": _identity_decorator}, "there is no graph compiler")
+
+
+class memory_format:
+    """torch.contiguous_format and friends: webtensor tensors are always row-major, so these
+    are accepted (and ignored) wherever torch takes a memory_format."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+
+contiguous_format, preserve_format, channels_last, channels_last_3d, \
+    legacy_contiguous_format = (memory_format(n) for n in (
+        "contiguous_format", "preserve_format", "channels_last", "channels_last_3d",
+        "contiguous_format"))
+
+
+def get_default_device():
+    from ._device import CPU
+    return CPU
+
+
+def bernoulli(input, p=None, *, generator=None):
+    return input.bernoulli(p, generator=generator)
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    return input.as_strided(size, stride, storage_offset)
+
+
+def is_autocast_enabled(device_type=None):
+    return False           # autocast(enabled=True) raises, so it is never on
+
+
+def get_autocast_dtype(device_type):
+    """torch's defaults: float16 for cuda, bfloat16 for the CPU (used only when enabled)."""
+    return D.float16 if device_type == "cuda" else D.bfloat16
+
+
 amp = _stub_module("webtensor.amp", "Mixed precision: only autocast(enabled=False).",
                    {"autocast": autocast}, "mixed precision")
 _ns = types.SimpleNamespace
@@ -165,6 +212,11 @@ UNSUPPORTED = {
     "float8_e4m3fn": "float8 dtypes", "float8_e5m2": "float8 dtypes", "uint16": "uint16",
     "uint32": "uint32", "uint64": "uint64", "quint8": "quantized dtypes",
     "qint8": "quantized dtypes", "nested": "nested tensors",
+    "_dynamo": "graph compiler internals", "classes": "custom C++ classes",
+    "Stream": "no device streams", "distributions": "use torch.multinomial for sampling",
+    "_softmax_backward_data": "private autograd kernel",
+    "_higher_order_ops": "graph-compiler operators", "Event": "no device events",
+    "polar": "complex dtypes",
 }
 
 
@@ -238,16 +290,6 @@ def typename(obj):
     return f"{t.__module__}.{t.__qualname__}" if t.__module__ != "builtins" else t.__qualname__
 
 
-def get_rng_state():
-    from ._creation import default_generator
-    return default_generator.get_state()
-
-
-def set_rng_state(state):
-    from ._creation import default_generator
-    default_generator.set_state(state)
-
-
 def _legacy(dtype_name):
     def make(*args):
         from ._creation import empty, tensor
@@ -269,10 +311,13 @@ def einsum(equation, *operands):
 
 
 EXPORTS = ["einsum", "pi", "e", "inf", "nan", "finfo", "iinfo", "autocast", "cuda", "jit",
-           "amp", "compile", "vmap", "allclose", "isclose", "equal",
+           "amp", "compiler", "is_autocast_enabled", "get_autocast_dtype", "memory_format",
+           "contiguous_format", "preserve_format", "channels_last", "channels_last_3d",
+           "legacy_contiguous_format", "get_default_device", "bernoulli", "as_strided",
+           "linalg", "compile", "vmap", "allclose", "isclose", "equal",
            "broadcast_tensors", "nan_to_num", "addmm", "baddbmm", "get_num_threads",
            "set_num_threads", "get_num_interop_threads", "use_deterministic_algorithms",
-           "is_complex", "typename", "get_rng_state", "set_rng_state", "FloatTensor",
+           "is_complex", "typename", "FloatTensor",
            "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "BoolTensor",
            "ByteTensor"]
 
@@ -293,5 +338,5 @@ def install(namespace):
         if backends is not None and not hasattr(backends, name):
             setattr(backends, name, stub)
     import sys
-    for name in ("cuda", "jit", "amp"):   # importable as webtensor.cuda (torch.cuda)
+    for name in ("cuda", "jit", "amp", "compiler"):   # importable as webtensor.cuda (torch.cuda)
         sys.modules.setdefault("webtensor." + name, globals()[name])

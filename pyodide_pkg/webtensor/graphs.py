@@ -1,5 +1,6 @@
 """Captured graphs: torch.cuda.CUDAGraph's counterpart, for any device that supports capture
-(today "webgpu"; the CPU raises NotImplementedError).
+("webgpu": one submit per replay; "cpu" with the WASM kernels: the recorded kernel calls,
+none of the Python op layer).
 
     g = webtensor.graphs.Graph()
     with webtensor.graphs.graph(g, device="webgpu"):
@@ -10,9 +11,12 @@
 
 As with CUDA graphs: shapes are static, the step must not read values back to Python or copy
 host data to the device while capturing (that raises at capture time: it could not be
-replayed), the tensors it uses stay valid for replays (their buffers are held by the graph),
-and work done on the CPU inside the step is not part of the graph. Unlike torch, the capture
-also executes the step once (so `out` is valid right after the `with` block).
+replayed; on the CPU so does a primitive with no WASM kernel for its case), the tensors it
+uses stay valid for replays (their buffers are held by the graph), and Python work inside the
+step is not part of the graph. Index checks run at capture time only: a replay whose index
+tensors went out of range touches no memory outside its tensors, but those rows are left
+unspecified. Unlike torch, the capture also executes the step once (so `out` is valid right
+after the `with` block).
 """
 from ._device import DEVICES, as_device
 
@@ -70,7 +74,8 @@ class Graph:
 def is_supported(device):
     """True when graphs can be captured on `device` (a str or torch.device)."""
     d = DEVICES.get(as_device(device).type)
-    return d is not None and d.graphs is not None
+    return d is not None and d.graphs is not None and \
+        getattr(d.graphs, "available", lambda: True)()
 
 
 def _default_device():

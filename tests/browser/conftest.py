@@ -102,28 +102,35 @@ def webgpu_browser(playwright_session):
     b.close()
 
 
-def _site(tmp_path_factory, name, dist, wheel, extra=None):
+def _site(tmp_path_factory, name, dist, wheel, extra=None, **serve_options):
     if not (assemble_site.DISTS[dist] / "pyodide-lock.json").exists():
         missing(f"no {assemble_site.DISTS[dist].relative_to(REPO)} "
                 "(run `python scripts/make_test_dist.py`)")
     root = assemble_site.assemble(tmp_path_factory.mktemp(name) / "site", dist, wheel, extra)
-    server, url = serve.start_server(root)
+    server, url = serve.start_server(root, **serve_options)
     return server, url
 
 
 @pytest.fixture(scope="session")
-def demo_url(tmp_path_factory, webtensor_wheel):
-    """The demo site exactly as scripts/demo serves it (runtime dist, models/ included), on a
-    free port."""
-    server, url = _site(tmp_path_factory, "quickstart", "runtime", webtensor_wheel)
+def demo_requests() -> list:
+    """The paths the demo_url server has been asked for, in order."""
+    return []
+
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory, webtensor_wheel, demo_requests):
+    """The demo site exactly as scripts/demo serves it (runtime dist, models/ included, the
+    strict Content-Security-Policy), on a free port."""
+    server, url = _site(tmp_path_factory, "quickstart", "runtime", webtensor_wheel,
+                        headers=serve.DEMO_HEADERS, requests=demo_requests)
     yield url
     server.shutdown()
 
 
-def _tests_zip() -> bytes:
+def _tests_zip(paths=PORTABLE_FILES) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for rel in PORTABLE_FILES:
+        for rel in paths:
             src = REPO / rel
             files = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.is_file()
                                                        and not SKIP_DIRS & set(p.parts))
@@ -178,7 +185,112 @@ def run_in_browser(browser, runner_url):
     return _page_runner(browser, runner_url)
 
 
+@pytest.fixture(scope="session")
+def run_in_browser_with(browser, tmp_path_factory, webtensor_wheel):
+    """run_in_browser_with(name, files) -> the page runner (_page_runner) in Chromium without
+    WebGPU, on a site like runner_url's whose tests.zip holds `files` (repo-relative files and
+    folders) instead of the portable files."""
+    servers = []
+
+    def make(name, files):
+        extra = {"runner.html": REPO / "tests" / "browser" / "runner.html",
+                 "tests.zip": _tests_zip(files)}
+        server, url = _site(tmp_path_factory, name, "test", webtensor_wheel, extra)
+        servers.append(server)
+        return _page_runner(browser, url + "runner.html")
+    yield make
+    for server in servers:
+        server.shutdown()
+
+
 @pytest.fixture
 def run_in_webgpu_browser(webgpu_browser, runner_url):
     """The page runner (_page_runner) in Chromium with WebGPU (SwiftShader)."""
     return _page_runner(webgpu_browser, runner_url)
+
+
+# --- JupyterLite and PyScript (tests/browser/test_jupyterlite.py, test_pyscript_page.py) ---
+
+@pytest.fixture(scope="session")
+def jupyterlite_url(tmp_path_factory, webtensor_wheel):
+    """The JupyterLite site of notebooks/ as scripts/build_jupyterlite.py builds it."""
+    if importlib.util.find_spec("jupyterlite_pyodide_kernel") is None:
+        missing("jupyterlite-pyodide-kernel is not installed (pip install -e '.[dev]')")
+    t0 = time.monotonic()
+    root = _load_script("build_jupyterlite").build(tmp_path_factory.mktemp("jupyterlite") / "site",
+                                                   webtensor_wheel)
+    print(f"build_jupyterlite: {time.monotonic() - t0:.1f} s")
+    server, url = serve.start_server(root)
+    yield url
+    server.shutdown()
+
+
+class RecordingContext:
+    """A browser context that records every URL its pages, workers and service workers
+    request: `leaving(base)` lists those not under `base` (blob: and data: URLs stay local)."""
+
+    def __init__(self, browser, **options):
+        self.context = browser.new_context(**options)
+        self.requests = []
+        self.context.on("request", lambda r: self.requests.append(r.url))
+
+    def leaving(self, base):
+        return [u for u in self.requests if not u.startswith((base, "blob:", "data:"))]
+
+
+@pytest.fixture(scope="module")
+def recording_context(browser):
+    rc = RecordingContext(browser, viewport={"width": 1200, "height": 1500})
+    yield rc
+    rc.context.close()
+
+
+@pytest.fixture(scope="session")
+def save_screenshot(screenshot):
+    return screenshot
+
+
+SCREENSHOTS = REPO / "build" / "screenshots"     # gitignored: for people to look at
+
+
+@pytest.fixture(scope="session")
+def screenshot():
+    """screenshot(page, name): the whole page as build/screenshots/<name>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    return take
+
+
+# Recorded on every demo page before its own scripts run (an init script: not subject to the
+# page's CSP): Content-Security-Policy violations the page reports.
+_CSP_WATCH = """window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(
+  `${e.violatedDirective}: ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`));"""
+
+
+@pytest.fixture
+def demo_page(browser):
+    """A page in a fresh context of `browser` that may only reach 127.0.0.1: any other request
+    (the page's or its workers') is aborted and fails the test, as does a CSP violation."""
+    context = browser.new_context()
+    requested, foreign = [], []
+
+    def route(r):
+        requested.append(r.request.url)
+        host = urllib.parse.urlsplit(r.request.url).hostname
+        if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
+            r.continue_()
+        else:
+            foreign.append(r.request.url)
+            r.abort()
+    context.route("**/*", route)
+    context.add_init_script(_CSP_WATCH)
+    page = context.new_page()
+    page.requested, page.foreign = requested, foreign
+    yield page
+    violations = [] if page.is_closed() else page.evaluate("window.__cspViolations")
+    context.close()
+    assert not foreign, f"requests that left 127.0.0.1: {foreign}"
+    assert not violations, f"Content-Security-Policy violations: {violations}"

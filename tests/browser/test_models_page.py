@@ -25,8 +25,8 @@ def _cos(a, b):
                                                          sum(y * y for y in b))
 
 
-def _open(browser, site_tools, demo_url, query=""):
-    page = browser.new_page()
+def _open(browser_or_page, site_tools, demo_url, query=""):
+    page = getattr(browser_or_page, "new_page", lambda: browser_or_page)()
     t0 = time.monotonic()
     out = site_tools.run_page(page, demo_url, "models.html" + query, timeout_s=900)
     print(f"models.html{query}: {out['status']} in {time.monotonic() - t0:.1f} s")
@@ -71,13 +71,11 @@ def _check_models(page, r, repo, extra_prompts=None, new_tokens=None):
         assert got == p["greedy"][:n], p["text"]
 
 
-def test_models_page(browser, demo_url, repo, site_tools):
-    page, r = _open(browser, site_tools, demo_url)
-    try:
-        assert r["device"] == "cpu" and r["adapter"] is None
-        _check_models(page, r, repo)
-    finally:
-        page.close()
+def test_models_page(demo_page, demo_url, repo, site_tools, screenshot):
+    page, r = _open(demo_page, site_tools, demo_url)
+    assert r["device"] == "cpu" and r["adapter"] is None
+    _check_models(page, r, repo)
+    screenshot(page, "models")
 
 
 def test_models_page_on_webgpu(webgpu_browser, demo_url, repo, site_tools):

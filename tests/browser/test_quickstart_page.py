@@ -1,4 +1,5 @@
-"""The demo quickstart page (demo_site/index.html) in headless Chromium, checked against numpy."""
+"""The landing page's live quickstart (demo_site/index.html) in headless Chromium, checked
+against numpy."""
 import ast
 
 import numpy as np
@@ -19,13 +20,11 @@ def softmax(x):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def test_quickstart_page(browser, demo_url, repo, site_tools):
-    page = browser.new_page()
-    try:
-        out = site_tools.run_page(page, demo_url, "index.html", timeout_s=300)
-        shown = {k: page.inner_text(f"#{k}") for k in ("matmul", "softmax", "backend", "isa")}
-    finally:
-        page.close()
+def test_quickstart_page(demo_page, demo_url, repo, site_tools, screenshot):
+    page = demo_page
+    out = site_tools.run_page(page, demo_url, "index.html", timeout_s=300)
+    shown = {k: page.inner_text(f"#{k}") for k in ("matmul", "softmax", "backend", "isa")}
+    screenshot(page, "index")
     print(out["status"], out["result"])
     assert out["status"] == "done", f"{out['status']}\n{out['error']}"
 
@@ -45,3 +44,6 @@ def test_quickstart_page(browser, demo_url, repo, site_tools):
         assert r["backend"] in ("wasm", "reference"), r
     assert r["wasm_features"]["simd128"] is True
     assert r["compute_ms"] >= 0 and r["timings"]["load_ms"] > 0
+    for stage in ("pyodide", "install"):           # the progress bars ended full
+        bar = page.locator(f".bar[data-stage={stage}]")
+        assert bar.get_attribute("data-done") == bar.get_attribute("data-total") != "0", stage

@@ -19,6 +19,7 @@ def test_mime_types(site_tools, tmp_path):
         server.shutdown()
 
 
+# (--no-csp: the fake pages use inline scripts; test_csp_pages.py checks the real ones under it)
 # A site of two pages speaking the demo pages' protocol (#status data-state, #result-json): the
 # "models" page asks the browser for a WebGPU adapter when ?device=webgpu, as the real one does
 # (test_models_page runs the real one; this checks what serve.py --headless prints about it).
@@ -52,8 +53,8 @@ def test_headless_prints_device_and_adapter(playwright_session, site_tools, tmp_
     (tmp_path / "index.html").write_text(_INDEX)
     (tmp_path / "models.html").write_text(_MODELS)
     r = subprocess.run([sys.executable, str(repo / "scripts" / "serve.py"), str(tmp_path),
-                        "--headless", "--timeout", "60"], capture_output=True, text=True,
-                       timeout=180)
+                        "--headless", "--timeout", "60", "--no-csp"],
+                       capture_output=True, text=True, timeout=180)
     print(r.stdout)
     assert r.returncode == 0, r.stdout + r.stderr
     blocks = r.stdout.split("\nmodels.html")

@@ -139,11 +139,47 @@ case("binary_cross_entropy", [(3, 4), (3, 4)], lambda m, a, b: F(m).binary_cross
     a.sigmoid(), b.sigmoid()))
 case("binary_cross_entropy_with_logits", [(3, 4), (3, 4)],
      lambda m, a, b: F(m).binary_cross_entropy_with_logits(a, b.sigmoid()))
+# the torch-surface composites (tests/portable/wtcases_surface.py)
+case("trunc", [(2, 3)], lambda m, x: m.trunc(x * 3) + x)
+case("frac", [(2, 3)], lambda m, x: m.frac(x * 3))
+case("fmod", [(2, 3), (3,)], lambda m, a, b: m.fmod(a * 3, b) + a.fmod(-0.7))
+case("xlogy", [(2, 3), (3,)], lambda m, a, b: m.xlogy(a, b) + m.xlogy(2.0, b), positive=True)
+case("addcmul", [(2, 3), (2, 3), (3,)], lambda m, x, a, b: m.addcmul(x, a, b, value=-1.5))
+case("addcdiv", [(2, 3), (2, 3), (3,)], lambda m, x, a, b: x.addcdiv(a, b, value=0.5),
+     positive=True)
+case("nansum", [(3, 4)], lambda m, x: m.nansum(x, 1) + m.nansum(x))
+case("nanmean", [(3, 4)], lambda m, x: m.nanmean(x, 0).sum() + m.nanmean(x))
+case("index_add", [(3, 4), (3, 2)], lambda m, x, s: m.index_add(x, 1, _long(m, [3, 3]), s,
+                                                                alpha=2))
+case("index_fill", [(3, 4)], lambda m, x: m.index_fill(x, 0, _long(m, [2, -3]), 0.5))
+case("index_put", [(3, 4), (2,)], lambda m, x, v: m.index_put(
+    x, (_long(m, [2, 0]), _long(m, [1, 1])), v) + x.index_put(
+    (_long(m, [1, 1]),), v[:1] * 3, accumulate=True))
+case("masked_scatter", [(3, 4), (12,)], lambda m, x, s: m.masked_scatter(x, x > 0, s))
+case("diff", [(3, 5)], lambda m, x: m.diff(x, n=2, prepend=x[:, :1] * 2))
+case("meshgrid", [(3,), (2,)], lambda m, a, b: m.meshgrid(a, b, indexing="xy")[0] *
+     m.meshgrid(a, b, indexing="ij")[1].t())
+case("pixel_shuffle", [(1, 8, 2, 3)], lambda m, x: m.pixel_shuffle(x, 2) * m.arange(48.).view(
+    1, 2, 4, 6))
+case("pixel_unshuffle", [(1, 2, 4, 6)], lambda m, x: m.pixel_unshuffle(x, 2) * m.arange(
+    48.).view(1, 8, 2, 3))
+case("cosine_similarity", [(4, 3), (1, 3)], lambda m, a, b: m.cosine_similarity(a, b))
+case("pairwise_distance", [(4, 3), (4, 3)], lambda m, a, b: m.pairwise_distance(a, b))
+case("put", [(2, 3), (3,)], lambda m, x, s: x.put(_long(m, [1, -1, 1]), s, accumulate=True) +
+     m.put(x, _long(m, [0, 4]), s[:2] * 2))
+case("cdist", [(2, 4, 3), (2, 5, 3)], lambda m, a, b: m.cdist(a, b) + m.cdist(a, b, p=1))
+case("unfold", [(2, 3, 5, 4)], lambda m, x: F(m).unfold(x, (2, 3), padding=1, stride=(2, 1)))
+case("fold", [(2, 12, 6)], lambda m, x: F(m).fold(x, (3, 4), 2))
+case("grid_sample", [(1, 2, 4, 5), (1, 3, 2, 2)], lambda m, x, g: F(m).grid_sample(
+    x, g * 0.6, align_corners=False) + F(m).grid_sample(x, g, padding_mode="reflection",
+                                                          align_corners=True))
 
 NON_DIFF = {"eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
             "bitwise_and", "bitwise_or", "bitwise_xor", "argmax", "argmin", "all", "any",
             "count_nonzero", "argsort", "one_hot", "nonzero", "argwhere", "logical_not",
-            "bitwise_not", "isnan", "isinf", "isfinite"}
+            "bitwise_not", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "unique",
+            "unique_consecutive", "isin", "histc", "unravel_index", "searchsorted",
+            "bucketize"}
 
 
 def values(n, seed, positive=False):

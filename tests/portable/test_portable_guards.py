@@ -8,6 +8,7 @@ import struct
 
 import pytest
 
+from webtensor import _random
 from webtensor._storage import Storage
 from webtensor.backends.wasm import kernel_table, loader
 from webtensor.backends.wasm.loader import Region
@@ -105,6 +106,15 @@ def example(kernel, rng):
         x = bytes(rng.randrange(256) for _ in range(3 * 5 * 12))
         return [3, 5, 4, 12, x, array.array(code, [4, 0, 2, 4]).tobytes(),
                 _fill(3 * 4 * 12, "B", 0), _fill(1, "i", 9)]
+    if fam == "optim":     # adam_step, n = 37, amsgrad + maximize
+        return [37, _floats(rng, 37), _floats(rng, 37), _floats(rng, 37),
+                array.array("f", [abs(v) for v in array.array("f", _floats(rng, 37))]).tobytes(),
+                _fill(37, "f", 0), 0.1, 0.999, 0.001, 0.01, 0.5, 1e-8, 1.0, 0.01, 3]
+    if fam == "scatter":   # [outer 2, n 5, inner 3] <- [2, m 4, 3] at int64 positions
+        code = _BITS_CODE[int(kernel.name[1:kernel.name.index("_")])]
+        idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()
+        src = array.array(code, [rng.randrange(100) for _ in range(24)]).tobytes()
+        return [2, 5, 4, 3, idx, src, _fill(30, code, 0), _fill(1, "i", 9)]
     if fam in ("ibinary", "icompare"):   # int64, same [5, 7] form as the f32 binary example
         a = array.array("q", [rng.randint(-2 ** 63, 2 ** 63 - 1) for _ in range(35)]).tobytes()
         b = array.array("q", [rng.randint(-9, 9) for _ in range(7)]).tobytes()
@@ -120,6 +130,12 @@ def example(kernel, rng):
         if fam == "dequantize":
             return [3, _qblocks(rng, 3, bb), _fill(96, "f")]
         return [3, _floats(rng, 96), _fill(3 * bb, "B")]
+    if fam == "random":    # n = 37: normal's two blocks of 16 and a redrawn tail; state advanced
+        state = bytearray(_random.STATE_SIZE)
+        _random.seed_state(memoryview(state), rng.randrange(2 ** 32))
+        code = "d" if kernel.name.startswith("f64") else "f"
+        params = [-1.5, 2.5, 1 + 2.0 ** -12, -(1 + 2.0 ** -11)]
+        return [37, bytes(state), array.array("d", params).tobytes(), _fill(37, code, 0)]
     raise AssertionError(f"no example for kernel family {fam}")
 
 

@@ -7,6 +7,7 @@ A case is JSON-able: {"id", "op", "call" (fn | method | inplace), "inputs": [spe
 Pure Python (no numpy / torch): it runs inside Pyodide.
 """
 from wtcheck import DTYPES, FLOATS, INTS, LAYOUTS, spec
+from wtcases_surface import surface
 
 UNARY = ("neg", "abs", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tanh",
          "sigmoid", "relu", "gelu", "silu", "erf", "floor", "ceil", "round", "sign",
@@ -25,7 +26,7 @@ TORCH_FUNCTIONAL = {"gelu", "silu", "one_hot", "linear"}
 TORCH_FUNCTIONAL |= {"conv1d", "conv2d", "max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d",
                      "adaptive_avg_pool2d", "adaptive_max_pool2d"}
 TORCH_FUNCTIONAL |= {"layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention"}
-TORCH_FUNCTIONAL |= {"embedding"}
+TORCH_FUNCTIONAL |= {"embedding", "unfold", "fold", "grid_sample"}
 TORCH_FUNCTIONAL |= {"pad", "interpolate", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
                      "smooth_l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
                      "huber_loss", "kl_div", "upsample"}
@@ -998,4 +999,5 @@ def cases(level="golden"):
     _pad_interpolate(c, grid)
     _losses(c, grid)
     _aliases(c)
+    surface(c, grid)
     return c.cases

@@ -119,6 +119,9 @@ def det_values(n, dtype, seed=0, domain="any"):
 
 
 LAYOUTS = ("contig", "transposed", "stepped", "expanded", "offset")
+# + a view whose last element is its storage's last byte (guard bytes right after it): for the
+# hypothesis tests (the golden grid keeps LAYOUTS)
+FUZZ_LAYOUTS = LAYOUTS + ("tail",)
 
 
 def base_shape(shape, layout):
@@ -133,6 +136,8 @@ def base_shape(shape, layout):
         return (1,) + shape[1:]
     if layout == "offset":
         return (shape[0] + 2,) + shape[1:]
+    if layout == "tail":
+        return (shape[0] + 1,) + shape[1:]
     raise ValueError(layout)
 
 
@@ -147,7 +152,7 @@ def apply_layout(x, shape, layout):
         return x[..., ::2]
     if layout == "expanded":
         return x.expand(*shape)
-    if layout == "offset":
+    if layout in ("offset", "tail"):
         return x.narrow(0, 1, shape[0])
     raise ValueError(layout)
 
@@ -155,7 +160,7 @@ def apply_layout(x, shape, layout):
 def spec(shape, dtype="float32", seed=0, layout="contig", domain="any", data=None):
     """A tensor input of a case: det_values(seed, domain) for the base shape, or explicit
     flat data for the base shape. Defaults are left out to keep the golden file small."""
-    if layout not in LAYOUTS:
+    if layout not in FUZZ_LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}")
     s = {"shape": list(shape)}
     if dtype != "float32":
@@ -373,6 +378,19 @@ def _short(r):
     if "scalar" in r:
         return f"scalar {r['scalar']!r}"
     return f"{r['dtype']}{r['shape']}"
+
+
+@contextlib.contextmanager
+def guard_bytes():
+    """Every storage made in the block carries guard bytes, checked after each kernel call
+    (a kernel that writes outside its regions raises)."""
+    from webtensor import _storage
+    prev = _storage.guards_enabled()
+    _storage.set_guards(True)
+    try:
+        yield
+    finally:
+        _storage.set_guards(prev)
 
 
 @contextlib.contextmanager

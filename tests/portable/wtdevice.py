@@ -19,9 +19,9 @@ from wtcheck import DEVICE_COUNTS, TOL, assert_encoded_match, input_dtypes
 # order (tree reduction per workgroup): 1e-5 relative and absolute. float16 / bfloat16 results
 # are computed in float32 and rounded once, on the GPU as on the CPU: wtcheck.TOL for them.
 ROUNDED = {"div", "divide", "true_divide", "sqrt", "rsqrt", "reciprocal", "lerp",
-           "remainder", "floor_divide"}
+           "remainder", "floor_divide", "fmod", "addcdiv"}
 TRANSCENDENTAL = {"exp", "expm1", "log", "log1p", "tanh", "sigmoid", "silu", "gelu", "erf",
-                  "pow", "atan2", "arctan2", "square"}     # square: pow(x, 2) on the GPU
+                  "pow", "atan2", "arctan2", "square", "xlogy"}   # square: pow(x, 2) on the GPU
 ANGLE = {"sin", "cos"}
 REDUCING = {"sum", "mean", "prod", "var", "std", "var_mean", "std_mean", "logsumexp", "softmax",
             "log_softmax", "layer_norm", "rms_norm", "group_norm", "cumsum", "cumprod",
@@ -29,7 +29,8 @@ REDUCING = {"sum", "mean", "prod", "var", "std", "var_mean", "std_mean", "logsum
             "scaled_dot_product_attention", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d",
             "interpolate", "upsample", "cross_entropy", "nll_loss", "mse_loss", "l1_loss",
             "smooth_l1_loss", "huber_loss", "kl_div", "binary_cross_entropy",
-            "binary_cross_entropy_with_logits"}
+            "binary_cross_entropy_with_logits", "nansum", "nanmean", "cosine_similarity",
+            "pairwise_distance"}
 NN_TOL = (1e-4, 1e-5)        # whole modules: the nn tier's tolerance against torch
 
 

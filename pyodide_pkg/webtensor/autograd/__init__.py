@@ -116,6 +116,13 @@ class Variable:
 class _Graph:
     Node = Node
 
+    @staticmethod
+    @__import__("contextlib").contextmanager
+    def save_on_cpu(pin_memory=False, device_type="cuda"):
+        """torch offloads saved activations to host memory here; webtensor keeps them where
+        they are (the same gradients, only the memory placement differs)."""
+        yield
+
 
 graph = _Graph
 

@@ -78,7 +78,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
                   masked=False):
     """gradcheck of (inputs, grad_outputs) -> grad(func(inputs), inputs, grad_outputs)."""
     from . import grad
-    from .._creation import randn
+    from .._generator import randn
     inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
     outs = _flat_outputs(func(*inputs))
     if grad_outputs is None:

@@ -137,9 +137,14 @@ class _Handle:
 
 
 def grad_accumulator(t):
-    acc = t.__dict__.get("_accumulator")
+    """t's AccumulateGrad node. The leaf holds it weakly, as torch does (the node holds the
+    leaf, and the graph holds the node): a strong reference both ways would make every leaf
+    made in a step (a fused op's backward makes some) a cycle only the cyclic GC frees."""
+    ref = t.__dict__.get("_accumulator")
+    acc = ref() if ref is not None else None
     if acc is None:
-        acc = t.__dict__["_accumulator"] = AccumulateGrad(t)
+        acc = AccumulateGrad(t)
+        t.__dict__["_accumulator"] = weakref.ref(acc)
     return acc
 
 

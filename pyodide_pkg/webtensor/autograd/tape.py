@@ -370,6 +370,8 @@ def register_hook(self, hook):
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
     e = edge(self)
     node, nr = e
+    if self.__dict__.get("grad_fn") is None:     # a leaf: its hooks live as long as it does
+        self.__dict__["_hooked_accumulator"] = node
     h = _tensor_hook(nr, hook)
     node._pre_hooks = (node._pre_hooks or []) + [h]
     return graph._Handle(node, "_pre_hooks", h)

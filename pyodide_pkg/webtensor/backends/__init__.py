@@ -67,10 +67,18 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
   dequantize(out, q)                 out (contiguous float32 [N, K]) = q's weights
   dequantize_rows(out, q, rows)      out (contiguous float32, [len(rows), K] in effect) =
                                        the rows of q listed in `rows` (a contiguous int64
-                                       tensor on q's device; a CPU one is checked in range,
-                                       another device's backend checks it)
+                                       tensor on q's device; the backend checks the range)
   quantize(q, w)                     q's blocks (fresh storage) = ggml's quantisation of
                                        contiguous float32 w
+  adam_step(p, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, lr, beta1, beta2, eps,
+            weight_decay, step, decoupled, maximize)
+                                     one Adam/AdamW update in place (ops/optim_steps.py:
+                                       the decomposition, which the reference runs)
+  random(out, state, dist, a, b)     out (float dtype, CPU) filled as torch's CPU generator
+                                       does: dist "uniform" (a = from, b = to), "normal"
+                                       (a = mean, b = std; torch's serial path when out is not
+                                       contiguous or has < 16 elements), "bernoulli" (a = p);
+                                       state: the generator's uint8 [5056] tensor, advanced
 
 Shortcuts (optional, per backend; see webtensor/_dispatch.py): {op name: fn}, where fn takes
 the op's own arguments before broadcasting and promotion and returns the result, or None to
@@ -86,7 +94,10 @@ from .._dispatch import dispatch, provides  # noqa: F401  (the one dispatch, re-
 from . import reference as _reference
 
 _dispatch.register_backend("cpu", "reference", _reference.IMPL, fallback=True)
-from . import webgpu as _webgpu  # noqa: E402,F401  (device "webgpu"; touches no GPU until used)
+# device "webgpu": registered when first named (torch.device("webgpu"), .to("webgpu"),
+# webtensor.webgpu); importing it touches no GPU but costs start-up time
+from .. import _device  # noqa: E402
+_device.LAZY["webgpu"] = __name__ + ".webgpu"
 
 
 def set_backend(name, device="cpu"):

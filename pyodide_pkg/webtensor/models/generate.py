@@ -107,34 +107,56 @@ def _can_capture(model, device):
 def _stream_captured(model, x, max_new_tokens, eos, temperature, top_k, top_p, generator):
     """stream() on a device with graph capture: the prompt runs eagerly into a StaticKVCache of
     exactly the needed capacity, the first decode step is captured (and runs), and every later
-    step is one replay plus one readback of the token. Greedy choice runs inside the graph;
-    sampling reads the logits back and chooses on the CPU."""
+    step is one replay. Greedy choice runs inside the graph, which also appends each token to a
+    device-side history: off the CPU the host reads READ_EVERY tokens per round trip (a
+    readback per token would cost a GPU round trip each; eos is then found up to
+    READ_EVERY - 1 steps late, and those steps are discarded). Sampling reads the logits back
+    and chooses on the CPU, every step."""
     cache = model.make_cache(capacity=x.shape[1] + max_new_tokens)
     greedy = temperature == 0
+    every = 1 if x.device.type == "cpu" else READ_EVERY
     with torch.no_grad():
         logits = model(x, cache, logits_to_keep=1)[:, -1]
         tok = next_token(logits if greedy else logits.cpu(), temperature, top_k, top_p,
                          generator)
         t = int(tok[0])
         static = tok[:, None].to(x.device, copy=True)     # the graph's input (and output)
+        if greedy:       # history[0, i] = token i (0 is the one above, known on the host)
+            history = torch.zeros(1, max_new_tokens, dtype=torch.int64, device=x.device)
+            slot = torch.ones(1, dtype=torch.int64, device=x.device)
         graph = torch.graphs.Graph()
         with torch.graphs.graph(graph, device=x.device):
             logits = model(static, cache, logits_to_keep=1)[:, -1]
             if greedy:
                 static.copy_(logits.argmax(dim=-1)[:, None])
-    for i in range(max_new_tokens):
-        yield t
-        if t in eos or i == max_new_tokens - 1:
-            return
-        if i:
-            graph.replay()
+                history.index_copy_(1, slot, static)
+                slot.add_(1)
+    yield t
+    if t in eos or max_new_tokens == 1:
+        return
+    done, made = 1, 2             # tokens yielded; tokens computed (the capture ran one step)
+    while True:
         if greedy:
-            t = static.item()
+            upto = min(done + every, max_new_tokens)
+            while made < upto:
+                graph.replay()
+                made += 1
+            ready = history[0, done:made].tolist()
         else:
+            if done > 1:
+                graph.replay()
             with torch.no_grad():
                 tok = next_token(logits.cpu(), temperature, top_k, top_p, generator)
-            t = int(tok[0])
+            ready = [int(tok[0])]
             static.copy_(tok[:, None])
+        for t in ready:
+            yield t
+            done += 1
+            if t in eos or done == max_new_tokens:
+                return
+
+
+READ_EVERY = 8      # greedy tokens per readback on a device that is not the CPU
 
 
 def generate(model, input_ids, max_new_tokens=32, eos_token_id=None, temperature=0.0,

@@ -36,8 +36,56 @@ def _pooling_mode(cfg):
     return modes[0]
 
 
+class _ShapeGraphs:
+    """model(*inputs) through a captured graph per input shape (webtensor.graphs, where the
+    device supports it): a shape seen a second time is captured, later calls with it copy
+    their inputs in and replay. At most KEEP graphs live (each holds its step's memory); a
+    refused capture (an op the device cannot capture) means eager from then on."""
+    KEEP, SEEN = 2, 64
+
+    def __init__(self, model):
+        self.model, self.graphs, self.seen, self.ok = model, {}, set(), True
+
+    def reset(self):
+        for g, _, _ in self.graphs.values():
+            g.reset()
+        self.graphs.clear()
+
+    def __call__(self, *inputs):
+        dev = inputs[0].device
+        key = (str(dev),) + tuple(tuple(t.shape) for t in inputs)
+        entry = self.graphs.pop(key, None)
+        if entry is not None:
+            self.graphs[key] = entry            # the most recently used last
+            g, static, out = entry
+            for s, t in zip(static, inputs):
+                s.copy_(t)
+            g.replay()
+            return out.clone()
+        graphs = getattr(webtensor, "graphs", None)
+        if not self.ok or key not in self.seen or graphs is None or \
+                not graphs.is_supported(dev):
+            if len(self.seen) >= self.SEEN:
+                self.seen.clear()
+            self.seen.add(key)
+            return self.model(*inputs)
+        static = [t.clone() for t in inputs]
+        g = graphs.Graph()
+        try:
+            with graphs.graph(g, device=dev):
+                out = self.model(*static)
+        except RuntimeError:
+            self.ok = False
+            return self.model(*inputs)
+        while len(self.graphs) >= self.KEEP:
+            self.graphs.pop(next(iter(self.graphs)))[0].reset()
+        self.graphs[key] = (g, static, out)
+        return out.clone()
+
+
 class SentenceEncoder:
-    """Tokenizer + BERT + pooling; `encode` gives one (normalised) vector per sentence."""
+    """Tokenizer + BERT + pooling; `encode` gives one (normalised) vector per sentence.
+    A batch shape met again replays a captured graph of the forward (see _ShapeGraphs)."""
 
     def __init__(self, model, tokenizer, max_seq_length=None):
         self.model = model.eval()
@@ -48,6 +96,7 @@ class SentenceEncoder:
         # like sentence-transformers: truncate to max_seq_length, pad each batch to its longest
         tokenizer.enable_truncation(max_length=self.max_seq_length)
         tokenizer.enable_padding(pad_id=cfg.pad_token_id, pad_token="[PAD]")
+        self._forward = _ShapeGraphs(self.model)
 
     @classmethod
     def from_pretrained(cls, source):
@@ -100,6 +149,7 @@ class SentenceEncoder:
 
     def to(self, device):
         """Move the model (e.g. to "webgpu"); encode() then runs there."""
+        self._forward.reset()
         self.model.to(device)
         return self
 
@@ -139,7 +189,7 @@ class SentenceEncoder:
         with webtensor.no_grad():
             for start in range(0, len(order), batch_size):
                 batch = [sentences[i] for i in order[start:start + batch_size]]
-                parts.append(self.model(*self.tokenize(batch, dev)))
+                parts.append(self._forward(*self.tokenize(batch, dev)))
         emb = webtensor.cat(parts)
         if normalize:
             emb = webtensor.nn.functional.normalize(emb, p=2.0, dim=1)

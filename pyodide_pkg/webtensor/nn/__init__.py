@@ -10,9 +10,9 @@ from .parameter import Buffer, Parameter, UninitializedParameter  # noqa: F401
 _UNSUPPORTED = (
     "Bilinear LazyConv1d LazyConv2d LazyConv3d Conv3d ConvTranspose3d LazyConvTranspose1d "
     "LazyConvTranspose2d MaxPool3d AvgPool3d AdaptiveAvgPool3d AdaptiveMaxPool1d "
-    "AdaptiveMaxPool3d BatchNorm3d LazyBatchNorm1d LazyBatchNorm2d InstanceNorm3d "
+    "AdaptiveMaxPool3d LazyBatchNorm1d LazyBatchNorm2d InstanceNorm3d "
     "LocalResponseNorm CrossMapLRN2d LPPool1d LPPool2d FractionalMaxPool2d MaxUnpool1d "
-    "MaxUnpool2d EmbeddingBag PixelShuffle PixelUnshuffle Fold Unfold ChannelShuffle RNNCell "
+    "MaxUnpool2d EmbeddingBag ChannelShuffle RNNCell "
     "LSTMCell GRUCell Threshold Hardshrink Softshrink RReLU Softmax2d "
     "AdaptiveLogSoftmaxWithLoss CTCLoss PoissonNLLLoss GaussianNLLLoss MarginRankingLoss "
     "HingeEmbeddingLoss MultiLabelMarginLoss SoftMarginLoss MultiLabelSoftMarginLoss "

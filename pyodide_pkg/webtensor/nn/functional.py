@@ -157,9 +157,9 @@ def dropout(input, p=0.5, training=True, inplace=False):
         return input
     if p == 1.0:
         return _inplace(input, input * 0, inplace)
-    from .._tensor_extras import uniform01
-    keep = uniform01(input.shape) >= p
-    return _inplace(input, input * keep / (1.0 - p), inplace)
+    from .._generator import dropout_noise
+    return _inplace(input, input * dropout_noise(input.shape, input.dtype, p, input.device),
+                    inplace)
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
@@ -181,36 +181,18 @@ def _channel_dropout(input, p, training, inplace, spatial):
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return input
-    from .._tensor_extras import uniform01
-    shape = input.shape[:-spatial] + (1,) * spatial
-    keep = uniform01(shape) >= p
-    return _inplace(input, input * keep / (1.0 - p) if p < 1 else input * 0, inplace)
+    if p == 1.0:
+        return _inplace(input, input * 0, inplace)
+    from .._generator import dropout_noise
+    shape = input.shape[:-spatial] + (1,) * spatial       # one draw per channel
+    return _inplace(input, input * dropout_noise(shape, input.dtype, p, input.device),
+                    inplace)
 
 
 def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
     r = input / denom
     return out.copy_(r) if out is not None else r
-
-
-def _cosine_similarity(x1, x2, dim=1, eps=1e-8):
-    # torch: sum(x1 * x2) / sqrt(clamp_min(|x1|^2 * |x2|^2, eps^2))
-    w12 = (x1 * x2).sum(dim)
-    w1 = (x1 * x1).sum(dim)
-    w2 = (x2 * x2).sum(dim)
-    return w12 / (w1 * w2).clamp_min(eps * eps).sqrt()
-
-
-if "cosine_similarity" not in globals():
-    cosine_similarity = _cosine_similarity
-
-
-def _pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
-    return (x1 - x2 + eps).norm(p, dim=-1, keepdim=keepdim)
-
-
-if "pairwise_distance" not in globals():
-    pairwise_distance = _pairwise_distance
 
 
 def _adaptive_avg_pool1d(input, output_size):

@@ -1,5 +1,6 @@
-"""torch.nn.init: in-place initialisers. Random ones draw from webtensor's generator
-(`manual_seed` makes them repeatable; the numbers differ from torch's generator)."""
+"""torch.nn.init: in-place initialisers. Random ones draw from torch's CPU generator (the same
+numbers as torch for the same seed), except trunc_normal_ (rejection sampling here: torch
+uses erfinv)."""
 import math
 import warnings
 
@@ -127,7 +128,7 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """N(mean, std) restricted to [a, b] by rejection sampling, vectorised."""
-    from .._tensor_extras import standard_normal
+    from .._generator import randn
     from ..ops.elementwise import where
     from ..ops.shape import cat
     if a > b or std > 0 and ((a - mean) / std > 6 or (mean - b) / std > 6):
@@ -140,7 +141,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     if std == 0:
         raise ZeroDivisionError("float division by zero")     # torch's, from its CDF
     n = tensor.numel()
-    x = standard_normal((n,), generator) * std + mean
+    x = randn(n, generator=generator) * std + mean
     bad = (x < a).logical_or(x > b)
     nbad = int(bad.sum().item())
     if nbad * 2 <= n:
@@ -149,14 +150,14 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
         for _ in range(200):
             if not nbad:
                 return tensor.copy_(x.reshape(tensor.shape))
-            x = where(bad, standard_normal((n,), generator) * std + mean, x)
+            x = where(bad, randn(n, generator=generator) * std + mean, x)
             bad = (x < a).logical_or(x > b)
             nbad = int(bad.sum().item())
     # a narrow window: keep what falls inside (masked_select) and draw again for the rest
     parts, count, accept = [], 0, max((n - nbad) / max(n, 1), 1e-6)
     while count < n:
         size = min(max(int(1.1 * (n - count) / accept) + 64, 64), 1 << 22)
-        draw = standard_normal((size,), generator) * std + mean
+        draw = randn(size, generator=generator) * std + mean
         kept = draw.masked_select((draw >= a).logical_and(draw <= b))
         parts.append(kept)
         count += kept.numel()

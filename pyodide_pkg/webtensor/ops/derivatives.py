@@ -31,9 +31,11 @@ DERIVATIVES = {}
 # written, hold constants from then on)
 NON_DIFFERENTIABLE = {
     "fill": ((0,), "writes a constant"),
+    "random": ((0,), "writes random numbers"),
     "dequantize": ((0,), "quantized weights are constants"),
     "dequantize_rows": ((0,), "quantized weights are constants"),
     "quantize": ((), "produces quantized blocks (no float output)"),
+    "adam_step": ((0, 2, 3, 4), "an optimizer update (runs under no_grad)"),
 }
 # The unary/binary/reduce ops whose outputs are never floating point (nothing to differentiate)
 NON_DIFFERENTIABLE_OPS = {
@@ -194,8 +196,9 @@ def _binary(args, kwargs):
 @derivative("where", (0,), (2, 3))
 def _where(args, kwargs):
     out, cond, a, b = args
+    # where(cond, g, 0), not masked_fill(~cond, 0): bool logical_not has no wasm kernel
     return "WhereBackward0", (a, b), (cond,), lambda grads, saved: (
-        grads[0].masked_fill(saved[0].logical_not(), 0), grads[0].masked_fill(saved[0], 0))
+        grads[0].where(saved[0], 0), grads[0].masked_fill(saved[0], 0))
 
 
 @derivative("clamp", (0,), (1,))

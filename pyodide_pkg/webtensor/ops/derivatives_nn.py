@@ -190,16 +190,19 @@ def _indices_backward(g, x, idx):
     return flat.scatter_add(2, idx.reshape(n, c, -1), g.reshape(n, c, -1)).view(x.shape)
 
 
-def _pool_indices(name, out, idx, x, run_args):
-    """Indices of the maxima: the primitive's own, or computed again (return_indices=False)."""
+def _pool_indices(name, out_meta, idx, x, run_args):
+    """Indices of the maxima: the primitive's own, or computed again (return_indices=False).
+    out_meta: the output's (shape, dtype, device); a backward closure holding the output
+    itself would make a reference cycle (output -> grad_fn -> closure -> output) that only
+    the cyclic GC frees, so every step's activations would pile up until it runs."""
     if idx is not None:
         return idx
     from .._dispatch import dispatch
     from .._tensor import Tensor
-    idx = Tensor._empty(out.shape, D.int64, out.device)
+    shape, dtype, device = out_meta
+    idx = Tensor._empty(shape, D.int64, device)
     with _grad_mode.no_grad():
-        dispatch(name, Tensor._empty(out.shape, out.dtype, out.device), idx, x.detach(),
-                 *run_args)
+        dispatch(name, Tensor._empty(shape, dtype, device), idx, x.detach(), *run_args)
     return idx
 
 
@@ -207,12 +210,13 @@ def _pool_indices(name, out, idx, x, run_args):
 def _max_pool2d(args, kwargs):
     out, idx, x, k, s, p, d = args
     oh, ow = out.shape[2], out.shape[3]
+    meta = (out.shape, out.dtype, out.device)
 
     def backward(grads, saved):
         from .._creation import arange
         g, sx = grads[0], saved[0]
         h, w = sx.shape[2], sx.shape[3]
-        ix = _pool_indices("max_pool2d", out, idx, sx, (k, s, p, d))
+        ix = _pool_indices("max_pool2d", meta, idx, sx, (k, s, p, d))
         rows, cols = arange(oh) * s[0] - p[0], arange(ow) * s[1] - p[1]
 
         def part(i, j):      # g where slot (i, j) of the window holds its maximum
@@ -226,6 +230,7 @@ def _max_pool2d(args, kwargs):
 @derivative("adaptive_max_pool2d", (0, 1), (2,))
 def _adaptive_max_pool2d(args, kwargs):
     out, idx, x = args
+    meta = (out.shape, out.dtype, out.device)
     return "AdaptiveMaxPool2DBackward0", (x,), (x,), lambda grads, saved: (
         _indices_backward(grads[0], saved[0],
-                          _pool_indices("adaptive_max_pool2d", out, idx, saved[0], ())),)
+                          _pool_indices("adaptive_max_pool2d", meta, idx, saved[0], ())),)

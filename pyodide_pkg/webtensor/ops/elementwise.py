@@ -237,20 +237,27 @@ def _check_alpha(a, b, alpha):
     return bool(alpha) if dt is D.bool_ else alpha
 
 
+def _scaled(a, b, alpha):
+    """b * alpha, as torch scales `other` (a Python number stays one: x.add(1, alpha=3))."""
+    alpha = _check_alpha(a, b, alpha)
+    if alpha == 1:
+        return b
+    b = _py_scalar(b)
+    if isinstance(b, Tensor):
+        return binary("mul", b, alpha)
+    return (b and alpha) if isinstance(b, bool) else b * alpha
+
+
 def add(a, b, alpha=1):
     if type(alpha) is not int or alpha != 1:  # the common call stays free of checks
-        alpha = _check_alpha(a, b, alpha)
-        if alpha != 1:
-            b = binary("mul", b, alpha)
+        b = _scaled(a, b, alpha)
     return binary("add", a, b)
 
 
 def sub(a, b, alpha=1):
     _check_sub(a, b)  # before numpy scalars become Python ones: torch lets x - np.True_ pass
     if type(alpha) is not int or alpha != 1:
-        alpha = _check_alpha(a, b, alpha)
-        if alpha != 1:
-            b = binary("mul", b, alpha)
+        b = _scaled(a, b, alpha)
     return binary("sub", a, b)
 
 
@@ -386,3 +393,82 @@ def can_cast_inplace(result, target):
 
 
 _TNAME = D.TNAME
+
+
+# ---- composites of the primitives above (torch names model files use) -------------------------
+def _float_only(kernel, *xs):
+    for x in xs:
+        if isinstance(x, Tensor) and x.dtype.category < 2:
+            _reject(kernel, x.dtype)
+
+
+def trunc(x):
+    if isinstance(x, Tensor) and x.dtype is D.bool_:
+        _reject("trunc_vml_cpu", x.dtype)
+    if isinstance(x, Tensor) and x.dtype.category == 1:
+        return x.clone()
+    return where(binary("lt", x, 0), unary("ceil", x), unary("floor", x))
+
+
+def frac(x):
+    _float_only("frac_cpu", x)
+    return sub(x, trunc(x))
+
+
+def fmod(a, b):
+    """C's fmod: the remainder with the sign of the dividend (remainder's has the divisor's)."""
+    dt = D.result_type_of([_py_scalar(a), _py_scalar(b)])
+    if dt is D.bool_:
+        _reject("fmod_cpu", dt)
+    if dt.category == 1:
+        return binary("sub", a, binary("mul", div(a, b, rounding_mode="trunc"), b))
+    r = binary("remainder", a, b)
+    a_t = a if isinstance(a, Tensor) else _as_tensor(a, r.dtype)
+    b_t = b if isinstance(b, Tensor) else _as_tensor(b, r.dtype)
+    fix = binary("logical_and", binary("ne", r, 0),
+                 binary("ne", binary("lt", a_t, 0), binary("lt", b_t, 0)))
+    r = where(fix, binary("sub", r, b_t), r)
+    # a finite dividend over an infinite divisor is the dividend itself
+    return where(binary("logical_and", isinf(b_t), isfinite(a_t)), a_t, r)
+
+
+def xlogy(a, b):
+    """a * log(b), 0 where a == 0 (unless b is nan)."""
+    dt = D.result_type_of([_py_scalar(a), _py_scalar(b)])
+    if dt.category < 2:
+        dt = D.get_default_dtype()
+    a_t = _as_tensor(_py_scalar(a), dt) if not isinstance(a, Tensor) else a.to(dt)
+    b_t = _as_tensor(_py_scalar(b), dt) if not isinstance(b, Tensor) else b.to(dt)
+    # a == 0 with b <= 0 or inf: log sees 1 (value 0, and a's gradient 0 at b == 0 as torch's)
+    edge = binary("logical_or", binary("le", b_t, 0), isinf(b_t))
+    zero = binary("logical_and", binary("eq", a_t, 0), edge)
+    return binary("mul", a_t, unary("log", where(zero, _as_tensor(1, dt), b_t)))
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    dt = D.result_type_of([input, tensor1, tensor2])
+    if dt is D.bool_:
+        _reject("addcmul_cpu_out", dt)
+    if dt.category < 2 and not isinstance(value, bool):  # cast like torch: 0.5 -> 0
+        value = int(D.check_scalar(value, dt, _CTYPE.get(dt.name)))
+    return add(input, binary("mul", binary("mul", tensor1, tensor2), value))
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    if tensor1.dtype.category < 2 and tensor2.dtype.category < 2:
+        raise RuntimeError(
+            "Integer division with addcdiv is no longer supported, and in a future  release "
+            "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
+            "behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2))"
+            ".to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for "
+            "float inputs. The future addcdiv behavior is just the latter implementation: "
+            "(input + value * tensor1 / tensor2), for all dtypes.")
+    return add(input, binary("mul", div(tensor1, tensor2), value))
+
+
+def isposinf(x):
+    return binary("eq", x, float("inf")) if x.dtype.category == 2 else binary("ne", x, x)
+
+
+def isneginf(x):
+    return binary("eq", x, float("-inf")) if x.dtype.category == 2 else binary("ne", x, x)

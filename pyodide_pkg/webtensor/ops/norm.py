@@ -177,3 +177,37 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     if bias is not None:
         y = binary("add", y, bias.to(y.dtype).reshape(pshape))
     return y if y.dtype is x.dtype else y.to(x.dtype)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """sum(x1 * x2) / (max(|x1|, eps) * max(|x2|, eps)) along dim, inputs broadcast (torch's
+    formula: each input divided by its clamped norm first)."""
+    from .._shape import broadcast_shapes
+    shape = broadcast_shapes(x1.shape, x2.shape)
+    x1, x2 = x1.expand(shape), x2.expand(shape)
+    n1 = binary("mul", x1, x1).sum(dim, keepdim=True).sqrt().clamp_min(eps)
+    n2 = binary("mul", x2, x2).sum(dim, keepdim=True).sqrt().clamp_min(eps)
+    return binary("mul", binary("div", x1, n1), binary("div", x2, n2)).sum(dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
+    d = max(x1.dim(), x2.dim()) - 1
+    return binary("add", binary("sub", x1, x2), eps).norm(p, dim=d, keepdim=keepdim)
+
+
+def cdist(x1, x2, p=2.0, compute_mode=None):
+    """The p-norm distance between each row of x1 (..., P, M) and of x2 (..., R, M)."""
+    for name, x in (("X1", x1), ("X2", x2)):
+        if x.dim() < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: "
+                               f"{x.dim()}D")
+        if x.dtype.category < 2:
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{D.TNAME[x.dtype.name]}")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
+                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    from ..linalg import vector_norm
+    return vector_norm(binary("sub", x1.unsqueeze(-2), x2.unsqueeze(-3)), p, -1)

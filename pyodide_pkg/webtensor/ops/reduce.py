@@ -222,3 +222,19 @@ def softmax(x, dim=None, dtype=None):
 
 def log_softmax(x, dim=None, dtype=None):
     return _softmax("log_softmax", x, dim, dtype)
+
+
+def nansum(x, dim=None, keepdim=False, dtype=None):
+    """sum with nan counted as zero."""
+    if x.dtype.category == 2:
+        from .elementwise import where
+        x = where(x.isnan(), 0.0, x)
+    return sum(x, dim, keepdim, dtype)
+
+
+def nanmean(x, dim=None, keepdim=False, dtype=None):
+    """mean of the non-nan elements (nan where there are none)."""
+    if x.dtype.category < 2:
+        mean(x, dtype=dtype)                     # torch's error for integer inputs
+    n = binary("eq", x, x).to(x.dtype).sum(dim, keepdim)     # the non-nan count
+    return binary("div", nansum(x, dim, keepdim, dtype), n)

@@ -12,7 +12,6 @@ bicubic (torch's fixed-point path).
 """
 import math
 import struct
-from fractions import Fraction
 
 from .. import _dtype as D
 from .._tensor import Tensor
@@ -238,6 +237,7 @@ def _source(j, ratio, align_corners, dt, cubic):
     if align_corners:
         return r(ratio * j)
     if dt is D.float64:
+        from fractions import Fraction    # here: its import costs start-up time (cold start)
         src = float(Fraction(ratio) * (2 * j + 1) / 2 - Fraction(1, 2))
     else:
         src = r(ratio * (j + 0.5) - 0.5)

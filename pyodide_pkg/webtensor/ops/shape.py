@@ -279,3 +279,87 @@ def atleast_1d(x):
 
 def numel(x):
     return prod(x.shape)
+
+
+def diff(x, n=1, dim=-1, prepend=None, append=None):
+    if x.dim() == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    d = norm_dim(dim, x.dim())
+    parts = [t if t.dim() else t.expand(x.shape[:d] + (1,) + x.shape[d + 1:])
+             for t in (prepend, x, append) if t is not None]
+    out = cat(parts, d) if len(parts) > 1 else x
+    for _ in range(n):
+        m = out.shape[d]
+        if m == 0:
+            break
+        a, b = out.narrow(d, 1, m - 1), out.narrow(d, 0, m - 1)
+        out = a.logical_xor(b) if out.dtype is D.bool_ else a - b
+    return out
+
+
+def meshgrid(*tensors, indexing=None):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        import warnings
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass "
+                      "the indexing argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but "
+                           f"received: {indexing}")
+    for t in tensors:
+        if t.dim() > 1:
+            raise RuntimeError("torch.meshgrid: Expected 0D or 1D tensor in the tensor list "
+                               f"but got a {t.dim()}D tensor")
+        if t.dtype is not tensors[0].dtype:
+            raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    ts = list(tensors)
+    swap = indexing == "xy" and len(ts) >= 2
+    if swap:
+        ts[0], ts[1] = ts[1], ts[0]
+    shape = tuple(t.numel() for t in ts)
+    grids = [t.reshape([-1 if k == j else 1 for k in range(len(ts))]).expand(shape)
+             for j, t in enumerate(ts)]
+    if swap:             # "xy": the first two inputs' dims swapped, outputs in input order
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)
+
+
+def _pixel_check(x, name, factor, what):
+    if x.dim() < 3:
+        raise RuntimeError(f"{name} expects input to have at least 3 dimensions, but got input "
+                           f"with {x.dim()} dimension(s)")
+    if factor <= 0:
+        raise RuntimeError(f"{name} expects a positive {what}, but got {factor}")
+
+
+def pixel_shuffle(input, upscale_factor):
+    """(*, C r^2, H, W) -> (*, C, H r, W r)."""
+    r = upscale_factor
+    _pixel_check(input, "pixel_shuffle", r, "upscale_factor")
+    *b, c, h, w = input.shape
+    if c % (r * r):
+        raise RuntimeError("pixel_shuffle expects its input's 'channel' dimension to be "
+                           f"divisible by the square of upscale_factor, but input.size(-3)={c} "
+                           f"is not divisible by {r * r}")
+    n = len(b)
+    y = input.reshape(*b, c // (r * r), r, r, h, w)
+    y = y.permute(*range(n), n, n + 3, n + 1, n + 4, n + 2)
+    return y.reshape(*b, c // (r * r), h * r, w * r)
+
+
+def pixel_unshuffle(input, downscale_factor):
+    """(*, C, H r, W r) -> (*, C r^2, H, W)."""
+    r = downscale_factor
+    _pixel_check(input, "pixel_unshuffle", r, "downscale_factor")
+    *b, c, h, w = input.shape
+    for k, size in ((-2, h), (-1, w)):
+        if size % r:
+            raise RuntimeError(f"pixel_unshuffle expects {'height' if k == -2 else 'width'} "
+                               f"to be divisible by downscale_factor, but input.size({k})="
+                               f"{size} is not divisible by {r}")
+    n = len(b)
+    y = input.reshape(*b, c, h // r, r, w // r, r)
+    y = y.permute(*range(n), n, n + 2, n + 4, n + 1, n + 3)
+    return y.reshape(*b, c * r * r, h // r, w // r)

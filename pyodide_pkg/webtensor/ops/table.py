@@ -139,11 +139,47 @@ for _n in ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div",
            "binary_cross_entropy", "binary_cross_entropy_with_logits"):
     _add(_n, getattr(_loss, _n), "nn", "binary", method=False)
 
+# Composites of the primitives above that model files use (the torch-surface list,
+# tests/golden/torch_surface.json); the primitive named is the one they mostly run on.
+from . import index_put as _ip, unique as _uq  # noqa: E402
+for _n in ("trunc", "frac"):
+    _add(_n, getattr(E, _n), "unary", "unary", inplace=True)
+for _n in ("fmod", "xlogy", "addcmul", "addcdiv"):
+    _add(_n, getattr(E, _n), "binary", "binary", inplace=True)
+for _n in ("isposinf", "isneginf"):
+    _add(_n, getattr(E, _n), "unary", "binary")
+for _n in ("nansum", "nanmean"):
+    _add(_n, getattr(R, _n), "reduce", "reduce")
+_add("index_add", _ip.index_add, "index", "scatter", inplace=True)
+_add("index_fill", _ip.index_fill, "index", "where", inplace=True)
+_add("index_put", _ip.index_put, "index", "scatter", inplace=True)
+_add("masked_scatter", _ip.masked_scatter, "index", "where", inplace=True)
+_add("put", _ip.put, "index", "scatter", inplace=True)
+_add("unravel_index", _ip.unravel_index, "index", "binary", method=False)
+for _n in ("searchsorted", "bucketize"):
+    _add(_n, getattr(_uq, _n), "index", "binary", method=False)
+_add("cdist", NM.cdist, "linalg", "reduce", method=False)
+for _n in ("unique", "unique_consecutive"):
+    _add(_n, getattr(_uq, _n), "index", "host")
+_add("isin", _uq.isin, "index", "binary", method=False)
+_add("histc", _uq.histc, "reduce", "scatter")
+_add("diff", S.diff, "shape", "copy")
+_add("meshgrid", S.meshgrid, "shape", "copy", method=False)
+for _n in ("pixel_shuffle", "pixel_unshuffle"):
+    _add(_n, getattr(S, _n), "nn", "copy", method=False)
+from . import fold as _fold  # noqa: E402
+from .grid_sample import grid_sample  # noqa: E402
+_add("grid_sample", grid_sample, "nn", "gather", method=False)
+for _n in ("unfold", "fold"):        # F.unfold / F.fold (Tensor.unfold is the view)
+    _add(_n, getattr(_fold, _n), "nn", "copy", method=False)
+for _n in ("cosine_similarity", "pairwise_distance"):
+    _add(_n, getattr(NM, _n), "nn", "reduce", method=False)
+
 # Aliases users reach for.
 ALIASES = {"negative": "neg", "multiply": "mul", "subtract": "sub", "divide": "div",
            "true_divide": "div", "greater": "gt", "less": "lt", "greater_equal": "ge",
            "less_equal": "le", "not_equal": "ne", "clip": "clamp", "arctan2": "atan2",
-           "absolute": "abs"}
+           "absolute": "abs", "fix": "trunc"}
 
 
 def markdown():

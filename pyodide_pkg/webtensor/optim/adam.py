@@ -1,8 +1,7 @@
 """torch.optim.Adam and AdamW (torch's single-tensor CPU path, step for step)."""
-import math
-
 from .. import _dtype as D
 from .._creation import tensor, zeros
+from ..ops.optim_steps import adam_step
 from .optimizer import Optimizer, check_lr
 
 
@@ -34,28 +33,11 @@ class Adam(Optimizer):
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = zeros(p.shape, dtype=p.dtype)
         beta1, beta2 = group["betas"]
-        lr, wd = group["lr"], group["weight_decay"]
-        if group["maximize"]:
-            grad = -grad
         state["step"].add_(1)
-        step = state["step"].item()
-        if wd:
-            if group["decoupled_weight_decay"]:
-                p.mul_(1 - lr * wd)
-            else:
-                grad = grad.add(p, alpha=wd)
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        exp_avg.lerp_(grad, 1 - beta1)
-        exp_avg_sq.mul_(beta2).add_((1 - beta2) * grad * grad)
-        step_size = lr / (1 - beta1 ** step)
-        bias_correction2_sqrt = math.sqrt(1 - beta2 ** step)
-        if group["amsgrad"]:
-            mx = state["max_exp_avg_sq"]
-            mx.copy_(mx.maximum(exp_avg_sq))
-            denom = (mx.sqrt() / bias_correction2_sqrt).add_(group["eps"])
-        else:
-            denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(group["eps"])
-        p.add_((-step_size * exp_avg) / denom)
+        # one fused call per parameter where the device's first backend has the primitive
+        adam_step(p, grad, state["exp_avg"], state["exp_avg_sq"], state.get("max_exp_avg_sq"),
+                  group["lr"], beta1, beta2, group["eps"], group["weight_decay"],
+                  state["step"].item(), group["decoupled_weight_decay"], group["maximize"])
 
 
 class AdamW(Adam):

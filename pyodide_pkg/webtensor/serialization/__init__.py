@@ -6,7 +6,7 @@ Every loader raises a LoadError subclass for a malformed, hostile or unsupported
 pickle.UnpicklingError and a RuntimeError, what torch.load raises), TokenizerError and
 UnsupportedFormatError (also a NotImplementedError). Nesting, counts and declared sizes are
 checked before anything is parsed or allocated."""
-from .._errors import (GGUFError, LoadError, SafetensorError, TokenizerError, UnpicklingError,
+from ._errors import (GGUFError, LoadError, SafetensorError, TokenizerError, UnpicklingError,
                        UnsupportedFormatError)
 from . import gguf, safetensors
 from ._source import fetch_async, read_bytes, text_progress

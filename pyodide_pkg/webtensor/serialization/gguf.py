@@ -8,7 +8,7 @@ GGUF lists a tensor's dims fastest-first; `GGUFTensor.shape` is in torch order (
 import struct
 
 from .. import _dtype as D
-from .._errors import GGUFError, UnsupportedFormatError
+from ._errors import GGUFError, UnsupportedFormatError
 from . import _raw
 from ._source import read_bytes
 

@@ -9,7 +9,7 @@ import json
 import struct
 
 from .. import _dtype as D
-from .._errors import SafetensorError
+from ._errors import SafetensorError
 from .._tensor import Tensor
 from . import _json, _raw
 from ._source import read_bytes

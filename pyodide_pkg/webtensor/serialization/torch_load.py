@@ -13,7 +13,7 @@ import zipfile
 import zlib
 
 from .. import _dtype as D
-from .._errors import LoadError, UnpicklingError, UnsupportedFormatError
+from ._errors import LoadError, UnpicklingError, UnsupportedFormatError
 from .._storage import Storage
 from .._tensor import Size, Tensor, device
 from . import _raw

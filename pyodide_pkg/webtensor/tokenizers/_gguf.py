@@ -9,7 +9,7 @@ digit split (its GGUF converter ignores `pre`, and its GPT2Tokenizer class rebui
 ByteLevel pre-tokenizer even from SmolLM2's tokenizer.json): it differs from llama.cpp and
 `tokenizers` on digits after whitespace ("  1" -> 'Ġ','Ġ','1' instead of 'ĠĠ','1').
 """
-from .._errors import TokenizerError, UnsupportedFormatError
+from ..serialization._errors import TokenizerError, UnsupportedFormatError
 from . import decoders, pre_tokenizers
 from .added_tokens import AddedToken
 from .bpe import BPE

@@ -1,7 +1,7 @@
 """tokenizer.json is data from strangers: the fields the pipeline uses are type-checked when
 the file is loaded (TokenizerError naming the field), so a loaded tokenizer never fails later
 in encode/decode because the file lied."""
-from .._errors import TokenizerError
+from ..serialization._errors import TokenizerError
 
 
 def _fail(path, what, v):

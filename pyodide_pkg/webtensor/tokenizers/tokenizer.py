@@ -3,7 +3,7 @@ pre-tokenizer -> model -> truncation -> post-processor -> padding), loaded from 
 tokenizer.json (data only; nothing in the file is executed)."""
 import re
 
-from .._errors import LoadError, TokenizerError, UnsupportedFormatError
+from ..serialization._errors import LoadError, TokenizerError, UnsupportedFormatError
 from ..serialization import _json
 
 from . import _validate, decoders, normalizers, pre_tokenizers, processors

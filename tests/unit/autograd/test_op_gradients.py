@@ -90,8 +90,10 @@ def _non_diff_call(name, x):
         return fn((x > 0).long())
     if name.startswith("bitwise") or name.startswith("logical"):
         return fn(x > 0) if name.endswith("not") else fn(x > 0, x < 0.5)
-    if name in BINARY:
-        return fn(x, x * 2)
+    if name in BINARY or name in ("isin", "searchsorted", "bucketize"):
+        return fn(x, x * 2) if name != "bucketize" else fn(x, x.reshape(-1).sort().values)
+    if name == "unravel_index":
+        return fn((x > 0).long(), (2, 3))
     return fn(x)
 
 

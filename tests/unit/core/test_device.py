@@ -193,3 +193,10 @@ def test_autograd_layer_runs_only_when_an_input_requires_grad():
         _dispatch.set_autograd_layer(prev)
     calls.clear()
     assert (a + b).tolist() == [3.0] * 3 and calls == []
+
+
+def test_graph_capture_needs_a_device_that_supports_it():
+    from webtensor import graphs
+    assert not graphs.is_supported("testdev")
+    with pytest.raises(NotImplementedError, match="not supported on device 'testdev'"):
+        graphs.Graph().capture_begin("testdev")

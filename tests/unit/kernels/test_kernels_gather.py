@@ -1,6 +1,7 @@
 """Gather-path kernels for both ISA builds against numpy: i64/i32_index_select (rows of any
 byte size; every out-of-range index reported, nothing written) and x{8,16,32,64}_where in the
-2-D broadcast form (same shape, scalar, row, column and strided operands)."""
+2-D broadcast form (same shape, scalar, row, column and strided operands); x{8,16,32,64}_scatter
+(index_copy_ / scatter_ without reduce)."""
 import numpy as np
 import pytest
 
@@ -47,6 +48,34 @@ def test_index_select_out_of_range_writes_nothing(ks, kind):
     _, status, _ = run_index_select(ks, kind, np.zeros(0, np.uint8), np.array([0], IDX[kind]),
                                     1, 0, 4)
     assert status == 0
+
+
+@pytest.mark.parametrize("bits", [8, 16, 32, 64])
+def test_scatter(ks, bits):
+    """y[o, idx[o, j, i], i] = src[o, j, i]; a bad index anywhere: status, nothing written."""
+    rng = np.random.default_rng(bits)
+    for outer, n, m, inner in ((1, 1, 1, 1), (2, 5, 4, 3), (3, 7, 2, 64), (1, 9, 9, 1),
+                               (2, 4, 0, 5)):
+        idx = rng.integers(0, n, (outer, m, inner))
+        src = rng.integers(0, 2 ** min(bits, 31), (outer, m, inner)).astype(UINT[bits])
+        y0 = rng.integers(0, 100, outer * n * inner + 5).astype(UINT[bits])
+        y, status = call(ks, f"x{bits}_scatter", outer, n, m, inner,
+                         idx.reshape(-1) if idx.size else np.zeros(1, np.int64),
+                         src.reshape(-1) if src.size else np.zeros(1, UINT[bits]), y0.copy(),
+                         np.array([123], np.int32))
+        want = y0.copy()
+        w = want[:outer * n * inner].reshape(outer, n, inner)
+        for o in range(outer):
+            for j in range(m):
+                for i in range(inner):
+                    w[o, idx[o, j, i], i] = src[o, j, i]
+        assert int(status[0]) == -1 and np.array_equal(y, want), (outer, n, m, inner)
+    for bad in (-1, 5):
+        idx = np.array([0, 1, bad, 2], np.int64)
+        y0 = np.zeros(5, UINT[bits])
+        y, status = call(ks, f"x{bits}_scatter", 1, 5, 4, 1, idx, np.ones(4, UINT[bits]),
+                         y0.copy(), np.array([123], np.int32))
+        assert int(status[0]) == 2 and np.array_equal(y, y0)
 
 
 def where_ref(m, n, c, cs, a, as_, b, bs):

@@ -160,3 +160,50 @@ def test_specials_like_torch():
 ])
 def test_errors_like_torch(call, match):
     raises_like_torch(call, *match)
+
+
+def test_cosine_similarity_and_pairwise_distance_like_torch():
+    a, ta = make_pair((4, 5), "float32", 1)
+    b, tb = make_pair((1, 5), "float32", 2)
+    z, tz = wt.zeros(4, 5), torch.zeros(4, 5)
+    for m_fn in (lambda m: m.cosine_similarity, lambda m: m.nn.functional.cosine_similarity,
+                 lambda m: m.nn.CosineSimilarity(dim=-1)):
+        run_both(lambda m, u, v: m_fn(m)(u, v), [a, b], [ta, tb])
+    run_both(lambda m, u, v: m.cosine_similarity(u, v, dim=0, eps=1e-3), [a, z], [ta, tz])
+    run_both(lambda m, u, v: m.pairwise_distance(u, v, p=1.5, keepdim=True), [a, b], [ta, tb])
+
+    def grad(m):
+        u = m.tensor([[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]], dtype=m.float64, requires_grad=True)
+        v = m.tensor([[1.0, 2.0, -0.5]], dtype=m.float64, requires_grad=True)
+        (m.cosine_similarity(u, v, dim=1) * m.tensor([1.0, -2.0], dtype=m.float64)).sum() \
+            .backward()
+        return u.grad, v.grad
+    for w, t in zip(grad(wt), grad(torch)):
+        run_both(lambda m, g: g, [w], [t])
+
+
+def test_cdist_and_linalg_norms_like_torch():
+    a, ta = make_pair((2, 4, 3), "float32", 1)
+    b, tb = make_pair((2, 5, 3), "float32", 2)
+    for p in (2.0, 1.0, 0.5, float("inf"), 0.0):
+        run_both(lambda m, u, v: m.cdist(u, v, p=p), [a, b], [ta, tb], rtol=1e-5, atol=1e-5)
+    run_both(lambda m, u, v: m.cdist(u[0], v[1]), [a, b], [ta, tb], rtol=1e-5, atol=1e-5)
+    raises_like_torch(lambda m: m.cdist(m.zeros(3), m.zeros(3)), "at least 2D")
+    raises_like_torch(lambda m: m.cdist(m.zeros(2, 3), m.zeros(2, 4)), "same number of columns")
+    raises_like_torch(lambda m: m.cdist(m.zeros(2, 3), m.zeros(2, 3), p=-1), "non-negative p")
+    raises_like_torch(lambda m: m.cdist(m.zeros(2, 3, dtype=m.int64),
+                                        m.zeros(2, 3, dtype=m.int64)), "floating-point")
+    for kw in ({}, {"ord": 1, "dim": 1}, {"ord": float("inf"), "dim": (0, 2)},
+               {"ord": 0, "dim": -1, "keepdim": True}, {"ord": 3.5, "dim": 2}):
+        run_both(lambda m, u: m.linalg.vector_norm(u, **kw), [a], [ta], rtol=1e-5, atol=1e-6)
+    for kw in ({}, {"dim": 1}, {"dim": (1, 2)}, {"ord": "fro", "dim": (0, 1), "keepdim": True}):
+        run_both(lambda m, u: m.linalg.norm(u, **kw), [a], [ta], rtol=1e-5, atol=1e-6)
+    run_both(lambda m, u: m.linalg.matrix_norm(u), [a], [ta], rtol=1e-5, atol=1e-6)
+
+    def grad(m):
+        u = m.tensor([[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]], dtype=m.float64, requires_grad=True)
+        v = m.tensor([[1.0, 2.0, -0.5]], dtype=m.float64, requires_grad=True)
+        (m.cdist(u, v) * 3 + m.cdist(u, v, p=1) + m.linalg.vector_norm(u, 3, 1)).sum().backward()
+        return u.grad, v.grad
+    for w, t in zip(grad(wt), grad(torch)):
+        run_both(lambda m, g: g, [w], [t])

@@ -305,3 +305,20 @@ def test_arg_scan_softmax_against_numpy(data, shape, seed, layout):
     assert_np(mu, np.mean(a, axis=d), rtol=1e-10, atol=1e-12)
     s, mu = wt.std_mean(x, d, correction=0)
     assert_np(s, np.std(a, axis=d), rtol=1e-10, atol=1e-12)
+
+
+def test_nansum_nanmean_like_torch():
+    vals = [[1.0, float("nan"), 2.5], [float("nan")] * 3]
+    x, tx = wt.tensor(vals), torch.tensor(vals)
+    for kw in ({}, {"dim": 1}, {"dim": 0, "keepdim": True}, {"dim": (0, 1)}):
+        run_both(lambda m, a: m.nansum(a, **kw), [x], [tx])
+        run_both(lambda m, a: a.nanmean(**kw), [x], [tx])
+    i, ti = make_pair((2, 3), "int32", 1)
+    run_both(lambda m, a: a.nansum(1), [i], [ti])
+    raises_like_torch(lambda m: m.nanmean(m.ones(2, dtype=m.int64)), "could not infer output")
+
+    def grad(m):
+        t = m.tensor(vals[:1] * 2, requires_grad=True)
+        (m.nansum(t) + (m.nanmean(t, 1) * m.tensor([1.0, -3.0])).sum()).backward()
+        return t.grad
+    run_both(lambda m, g: g, [grad(wt)], [grad(torch)])

@@ -252,3 +252,59 @@ def test_shape_ops_against_numpy(data, shape, dtype, layout, seed):
     assert_np(wt.flipud(x), np.flipud(a))
     target = (2,) + tuple(shape)
     assert_np(wt.broadcast_to(x, target), np.broadcast_to(a, target))
+
+
+# ---- diff / meshgrid / pixel_shuffle (the torch surface model files use) -----------------------
+def test_diff_meshgrid_pixel_shuffle_like_torch():
+    import torch
+    from wt_oracle import raises_like_torch, run_both
+    x, tx = make_pair((3, 5), "float32", 1)
+    p, tp = make_pair((3, 1), "float32", 2)
+    for kw in ({}, {"n": 2}, {"dim": 0}, {"n": 3, "dim": 1}, {"n": 7}):
+        run_both(lambda m, a: m.diff(a, **kw), [x], [tx])
+    run_both(lambda m, a, b: a.diff(prepend=b, append=b * 2), [x, p], [tx, tp])
+    b, tb = make_pair((6,), "bool", 3)
+    run_both(lambda m, a: m.diff(a), [b], [tb])
+    i, ti = make_pair((6,), "int64", 4)
+    run_both(lambda m, a: m.diff(a, n=2, prepend=m.tensor([0])), [i], [ti])
+    raises_like_torch(lambda m: m.diff(m.tensor(1.)), "at least one-dimensional")
+
+    a, ta = make_pair((3,), "int64", 5)
+    c, tc = make_pair((4,), "int64", 6)
+    d, td = make_pair((), "int64", 7)
+    for idx in ("ij", "xy"):
+        run_both(lambda m, u, v, w: m.meshgrid(u, v, w, indexing=idx), [a, c, d], [ta, tc, td])
+        run_both(lambda m, u, v: m.meshgrid([u, v], indexing=idx), [a, c], [ta, tc])
+    with pytest.warns(UserWarning, match="indexing"):
+        wt.meshgrid(a, c)
+    raises_like_torch(lambda m: m.meshgrid(m.arange(2), m.arange(3.), indexing="ij"),
+                      "same dtype")
+    raises_like_torch(lambda m: m.meshgrid(m.zeros(2, 2), indexing="ij"), "0D or 1D")
+
+    y, ty = make_pair((2, 3, 8, 2, 3), "float32", 8)
+    run_both(lambda m, u: m.pixel_shuffle(u, 2), [y], [ty])
+    run_both(lambda m, u: m.nn.functional.pixel_unshuffle(m.pixel_shuffle(u, 2), 2), [y], [ty])
+    run_both(lambda m, u: m.nn.PixelShuffle(2)(u[0]), [y], [ty])
+    run_both(lambda m, u: m.nn.PixelUnshuffle(3)(u.reshape(4, 3, 6, 3)), [y], [ty])
+    raises_like_torch(lambda m: m.pixel_shuffle(m.zeros(2, 4), 2), "at least 3 dimensions")
+    raises_like_torch(lambda m: m.pixel_shuffle(m.zeros(5, 2, 2), 2), "divisible by the square")
+    raises_like_torch(lambda m: m.pixel_unshuffle(m.zeros(1, 5, 4), 2), "height")
+    assert repr(wt.nn.PixelShuffle(3)) == repr(torch.nn.PixelShuffle(3))
+
+
+def test_unfold_is_a_view_with_torchs_gradient():
+    import torch
+    from wt_oracle import raises_like_torch, run_both
+    x, tx = make_pair((3, 7), "float32", 9, "transposed")
+    for args in ((1, 3, 2), (0, 2, 1), (-1, 7, 1), (1, 1, 5)):
+        run_both(lambda m, a: a.unfold(*args), [x], [tx])
+    w = x.unfold(1, 3, 2)
+    assert w._storage is x._storage
+    raises_like_torch(lambda m: m.zeros(3, 4).unfold(1, 5, 1), "maximum size for tensor")
+    raises_like_torch(lambda m: m.zeros(3, 4).unfold(1, 2, 0), "step is 0")
+
+    def grad(m):
+        t = m.arange(12, dtype=m.float64).reshape(3, 4).requires_grad_()
+        (t.unfold(1, 2, 1) * m.arange(18, dtype=m.float64).reshape(3, 3, 2)).sum().backward()
+        return t.grad
+    run_both(lambda m, g: g, [grad(wt)], [grad(torch)])

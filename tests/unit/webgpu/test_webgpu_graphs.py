@@ -90,9 +90,9 @@ def test_a_kernel_writing_a_constant_made_during_capture_raises():
 
 
 def test_graph_api_errors():
-    with pytest.raises(NotImplementedError, match="not supported on device 'cpu'"):
-        graphs.Graph().capture_begin("cpu")
-    assert graphs.is_supported(DEV) and not graphs.is_supported("cpu")
+    assert graphs.is_supported(DEV) and graphs.is_supported("cpu")     # cpu: the WASM kernels
+    with pytest.raises(RuntimeError, match="name the device"):
+        graphs.Graph().capture_begin()
     with pytest.raises(RuntimeError, match="without capture_begin"):
         graphs.Graph().capture_end()
     x = torch.ones(2).to(DEV)
@@ -185,3 +185,26 @@ def test_index_check_is_cached_until_the_index_changes():
     idx.add_(1)                         # now 5 is out of range: checked again
     with pytest.raises(IndexError, match="out of range"):
         x.index_select(0, idx)
+
+
+def test_generate_reads_tokens_in_chunks_and_stops_at_eos():
+    """generate() on webgpu: greedy steps replayed READ_EVERY at a time, tokens read from the
+    graph's device-side history; the same ids as the CPU (which reads every token), and eos
+    found inside a chunk ends the output there."""
+    from webtensor.models import generate, smollm2
+    torch.manual_seed(0)
+    cfg = smollm2.SmolLM2Config(vocab_size=97, hidden_size=32, intermediate_size=64,
+                                num_hidden_layers=2, num_attention_heads=4,
+                                num_key_value_heads=2)
+    model = smollm2.SmolLM2ForCausalLM(cfg).eval()
+    with torch.no_grad():
+        for p in model.parameters():        # larger weights: varied greedy tokens
+            p.mul_(30)
+    n = generate.READ_EVERY + 3                 # a full chunk and a partial one
+    want = generate.generate(model, [1, 5, 9], n)
+    assert len(set(want)) > 3, want
+    model.to(DEV)
+    assert generate.generate(model, [1, 5, 9], n) == want
+    eos = want[generate.READ_EVERY // 2]        # inside the first chunk
+    assert generate.generate(model, [1, 5, 9], n, eos_token_id=eos) == \
+        want[:want.index(eos) + 1]

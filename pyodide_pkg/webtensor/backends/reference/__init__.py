@@ -1,7 +1,8 @@
 """The pure-Python reference backend: the oracle inside Pyodide and the last resort."""
 from . import attention as _att, conv as _c, elementwise as _e, index as _i, norm as _norm, \
-    quant as _q, reduce as _r
+    quant as _q, random as _rand, reduce as _r
 from .linear import linear as _linear
+from ...ops.optim_steps import decomposed as _adam_step
 
 IMPL = {
     "copy": _e.copy, "fill": _e.fill, "unary": _e.unary, "binary": _e.binary,
@@ -13,5 +14,7 @@ IMPL = {
     "conv2d": _c.conv2d, "max_pool2d": _c.max_pool2d, "avg_pool2d": _c.avg_pool2d,
     "adaptive_avg_pool2d": _c.adaptive_avg_pool2d, "adaptive_max_pool2d": _c.adaptive_max_pool2d,
     "layer_norm": _norm.layer_norm, "rms_norm": _norm.rms_norm, "sdpa": _att.sdpa,
+    "adam_step": _adam_step,   # as ops: the fused step is a composite on this backend
+    "random": _rand.random,
     **_q.IMPL,
 }

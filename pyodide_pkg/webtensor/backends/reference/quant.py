@@ -106,7 +106,10 @@ def dequantize_rows(out, q, rows):
     rb = k // QK * BLOCK_BYTES[q.kind]
     src, dst = q._storage.view(), out._storage.view()
     o = out._offset * 4
+    n = q.shape[0]
     for j, r in enumerate(rows.tolist()):
+        if not 0 <= r < n:
+            raise IndexError("index out of range in self")
         dst[o + j * k * 4:o + (j + 1) * k * 4] = \
             dequantize_values(q.kind, src[r * rb:(r + 1) * rb]).tobytes()
 

@@ -15,11 +15,14 @@ and shortcuts the same way, `family.bind(ctx) -> (impl, shortcuts)`:
   gather       where, index_select
   convert      copy (strided, into views, dtype conversion), fill
   quant        quantised-weight primitives
+  optim        adam_step (one call per parameter)
+  random       the random fills (torch's CPU generator)
 
 Each primitive either computes the whole result with kernels or returns NotImplemented before
 writing anything (the reference backend then runs it); each shortcut returns None to decline.
 """
 from ... import _dispatch
+from ..._device import DEVICES
 from . import loader
 from .views import Copier
 
@@ -44,13 +47,16 @@ def kernels():
 IMPL, SHORTCUTS = {}, {}
 _copier = _converter = ctx = None
 if K is not None:
-    from . import (attention, common, conv, convert, elementwise, gather, matmul, norm, quant,
-                   reduce)
+    from . import (attention, common, conv, convert, elementwise, gather, matmul, norm, optim,
+                   quant, random, reduce)
     _copier = Copier(K)
     _converter = convert.make(K, _copier)
     ctx = common.Ctx(K, _copier, _converter)
-    for _family in (elementwise, reduce, matmul, attention, norm, conv, gather, convert, quant):
+    for _family in (elementwise, reduce, matmul, attention, norm, conv, gather, convert, quant,
+                    optim, random):
         _impl, _short = _family.bind(ctx)
         IMPL.update(_impl)
         SHORTCUTS.update(_short)
     _dispatch.register_backend("cpu", "wasm", IMPL, SHORTCUTS)
+    from . import graphs
+    DEVICES["cpu"].graphs = graphs      # graph capture needs the kernels

@@ -15,7 +15,7 @@ import struct
 
 from ... import _dtype as D
 from ..._memory import _F32_MAX
-from ..._storage import _ZERO, Storage, _guards, new_storage
+from ..._storage import _ZERO, Storage, _guard_bytes, new_storage
 from ..._tensor import Tensor
 from .views import coalesce, overlaps, region
 
@@ -51,7 +51,7 @@ def scalar(v):
 
 def new_out(shape, strides, nbytes, dtype, _S=Storage, _Z=_ZERO):
     """A new row-major CPU tensor and its storage (new_storage and Tensor._empty, inlined)."""
-    if _guards[0]:
+    if _guard_bytes[0]:
         s = _S(nbytes)
     else:
         s = _new_object(_S)

@@ -11,7 +11,7 @@ from ... import _dtype as D
 from ..._storage import Storage
 from . import kernel_table as KT
 from .common import prod, two_d
-from ..reference.index import index_select_error
+from ..reference.index import _check_index, index_select_error
 from .loader import Region
 from .views import fits_i32, region
 
@@ -29,7 +29,7 @@ def plan_where(shape, out_strides, *stride_lists):
 
 def bind(ctx):
     g = Gather(ctx)
-    return {"where": g.where, "index_select": g.index_select}, {}
+    return {"where": g.where, "index_select": g.index_select, "scatter": g.scatter}, {}
 
 
 class Gather:
@@ -37,6 +37,32 @@ class Gather:
         self.ctx = ctx
         self.index_fns = {dt: ctx.K.fn(KT.INDEX_SELECT[it]) for dt, it in _INDEX_DTYPES.items()}
         self.where_fns = {b: ctx.K.fn(name) for b, name in KT.WHERE.items()}
+        self.scatter_fns = {b: ctx.K.fn(name) for b, name in KT.SCATTER.items()}
+
+    def scatter(self, out, dim, index, src, reduce):
+        """Without reduce, index and src of one shape equal to out's but along dim (e.g.
+        index_copy_, a KV cache write): out contiguous, written in place."""
+        fn = self.scatter_fns.get(out.dtype.itemsize)
+        if fn is None or reduce is not None or src.dtype is not out.dtype or \
+                index.shape != src.shape or not out.is_contiguous() or \
+                any(a != b for d, (a, b) in enumerate(zip(index.shape, out.shape)) if d != dim):
+            return NotImplemented
+        index, src = self.ctx.contiguous(index), self.ctx.contiguous(src)
+        if index is None or src is None or src._storage is out._storage:
+            return NotImplemented
+        outer, n, m = prod(out.shape[:dim]), out.shape[dim], index.shape[dim]
+        inner = prod(out.shape[dim + 1:])
+        if not outer * m * inner:
+            return None
+        if not fits_i32(outer, n, m, inner, out.numel()):
+            return NotImplemented
+        status = Storage(4)
+        fn(outer, n, m, inner, region(index), region(src), region(out, True),
+           Region(status, 0, 4, True))
+        bad = int.from_bytes(status.view()[:4], "little", signed=True)
+        if bad != -1:
+            _check_index(index.reshape(-1)[bad].item(), n, dim)     # raises torch's error
+        return None
 
     def index_select(self, out, x, dim, index):
         fn = self.index_fns.get(index.dtype)

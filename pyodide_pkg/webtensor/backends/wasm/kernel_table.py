@@ -120,8 +120,19 @@ _FILL = (("size", "n"), ("in", "value"), ("out", "y"))
 _WHERE = (("size", "m"), ("size", "n"), ("in", "c"), ("i32", "c_rs"), ("i32", "c_cs"),
           ("in", "a"), ("i32", "a_rs"), ("i32", "a_cs"), ("in", "b"), ("i32", "b_rs"),
           ("i32", "b_cs"), ("out", "y"))
+# xN-random: torch's CPU generator; state = its 5056-byte state (read and written back),
+# params = 4 doubles (uniform: from, to; normal: mean, std, and the fma probe 1 + 2**-12,
+# -(1 + 2**-11) its relaxed build reads; bernoulli: p)
+RANDOM_DISTS = (("f32", "uniform"), ("f64", "uniform"), ("f32", "normal"), ("f32", "bernoulli"))
+_RANDOM = (("size", "n"), ("out", "state"), ("in", "params"), ("out", "y"))
 _INDEX_SELECT = (("size", "outer"), ("size", "n"), ("size", "nidx"), ("size", "row_bytes"),
                  ("in", "x"), ("in", "idx"), ("out", "y"), ("out", "status"))
+_ADAM_STEP = (("size", "n"), ("out", "p"), ("in", "g"), ("out", "m"), ("out", "v"),
+              ("out", "vmax"), ("f32", "w1"), ("f32", "beta2"), ("f32", "c2"),
+              ("f32", "step_size"), ("f32", "bc2"), ("f32", "eps"), ("f32", "decay"),
+              ("f32", "l2"), ("i32", "flags"))
+_SCATTER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), ("in", "idx"),
+            ("in", "src"), ("out", "y"), ("out", "status"))
 
 
 # ---- kernel names: every name is spelled here once; call sites use these -------------------
@@ -138,6 +149,8 @@ COPY = {bits // 8: "x%d_copy" % bits for bits in COPY_BITS}            # by elem
 COPY_STRIDED = {bits // 8: "x%d_copy_strided" % bits for bits in COPY_BITS}
 FILL = {bits // 8: "x%d_fill" % bits for bits in COPY_BITS}
 WHERE = {bits // 8: "x%d_where" % bits for bits in COPY_BITS}
+SCATTER = {bits // 8: "x%d_scatter" % bits for bits in COPY_BITS}
+ADAM_STEP = "f32_adam_step"
 IM2COL = "f32_im2col"
 DWCONV = "f32_dwconv2d"
 MAX_POOL2D = "f32_max_pool2d"
@@ -152,6 +165,7 @@ CONVERT = {(src, dst): src + "_" + dst + "_copy" for src, dst in CONVERT_PAIRS}
 INDEX_SELECT = {idx: idx + "_index_select" for idx in ("i64", "i32")}   # by index dtype
 INT_BINARY = {(it, op): it + "_" + op for it in INT_BINARY_DTYPES
               for op in INT_ARITH_OPS + COMPARE_OPS}
+RANDOM = {(dt, dist): dt + "_" + dist for dt, dist in RANDOM_DISTS}   # by (dtype, dist)
 QGEMV = {q: "f32_" + q + "_gemv_1x4" for q in QUANT_KINDS}
 QGEMM = {q: "f32_" + q + "_gemm_2x4" for q in QUANT_KINDS}
 DEQUANTIZE = {q: q + "_dequantize" for q in QUANT_KINDS}
@@ -208,6 +222,9 @@ def _build():
         ks.append(Kernel(FILL[b], "fill", "fill", _FILL, False))
     for b in WHERE:
         ks.append(Kernel(WHERE[b], "where", "where", _WHERE, False))
+    ks.append(Kernel(ADAM_STEP, "optim", "adam_step", _ADAM_STEP, False))
+    for b in SCATTER:
+        ks.append(Kernel(SCATTER[b], "scatter", "scatter", _SCATTER, False))
     for idx in INDEX_SELECT:
         ks.append(Kernel(INDEX_SELECT[idx], "index_select", "index_select", _INDEX_SELECT,
                          False))
@@ -216,6 +233,8 @@ def _build():
             ks.append(Kernel(INT_BINARY[(it, op)], "ibinary", op, _BINARY, False))
         for op in COMPARE_OPS:
             ks.append(Kernel(INT_BINARY[(it, op)], "icompare", op, _BINARY, False))
+    for key in RANDOM_DISTS:
+        ks.append(Kernel(RANDOM[key], "random", key[1], _RANDOM, True))   # one file
     for q in QUANT_KINDS:
         ks.append(Kernel(QGEMV[q], "qgemv", "gemv", _QGEMV, True))
         ks.append(Kernel(QGEMM[q], "qgemm", "gemm", _QGEMM, True))

@@ -5,10 +5,12 @@ becomes the plain address storage.address() + storage.base + offset: zero copy.
 No argtypes: ctypes' per-argument converters cost ~0.3 us each (2.6 us of a 9-argument call),
 while its default conversion of a Python int is exactly a wasm32 i32 (sizes, strides and heap
 addresses below 4 GB). Only f32 arguments are wrapped, in c_float. Each call does the address
-arithmetic and nothing else; guard checks run only when a storage carries guard bytes (debug).
+arithmetic and nothing else; the checked path runs only when a storage carries guard bytes
+(debug) or a CPU graph is being captured (the call is recorded: graphs.py).
 """
 import ctypes
 
+from ..._storage import _capture, _guards
 from . import guards, kernel_table
 
 
@@ -18,33 +20,57 @@ def _bind(lib, name, sym, spec):
     ptrs = [i for i, (kind, _) in enumerate(spec) if kind in ("in", "out")]
     floats = [i for i, (kind, _) in enumerate(spec) if kind == "f32"]
 
-    def guarded(args):
+    def checked(args):
+        """While guard bytes or a CPU graph capture are on: bounds and guards checked, the
+        call (heap addresses) recorded for the graph."""
         regions = [args[i] for i in ptrs]
-        guards.check_bounds(name, regions)
-        snaps = guards.snapshot(regions)
-        f(*[_address(a) if i in ptrs else ctypes.c_float(a) if i in floats else a
-            for i, a in enumerate(args)])
-        guards.verify(name, regions, snaps)
+        guarded = any(r.storage.base for r in regions)
+        if guarded:
+            guards.check_bounds(name, regions)
+            snaps = guards.snapshot(regions)
+        conv = tuple(_address(a) if i in ptrs else ctypes.c_float(a) if i in floats else a
+                     for i, a in enumerate(args))
+        if _capture[0] is not None:
+            _capture[0].record(f, conv, regions)
+        f(*conv)
+        if guarded:
+            guards.verify(name, regions, snaps)
 
-    # A wrapper specialised to this signature (like namedtuple does): no per-call loops,
-    # since Python overhead adds directly to every small op.
-    # Storage.base is 0 unless the storage carries guards, so the plain path adds no base.
-    params = [f"a{i}" for i in range(len(spec))]
-    conv = [f"s{i}.address() + a{i}[1]" if i in ptrs else
-            f"_c_float(a{i})" if i in floats else f"a{i}" for i in range(len(spec))]
-    storages = "".join(f"    s{i} = a{i}[0]\n" for i in ptrs)
-    guard_test = " or ".join(f"s{i}.base" for i in ptrs) or "False"
-    src = (f"def {name}({', '.join(params)}):\n"
-           f"{storages}"
-           f"    if {guard_test}:\n"
-           f"        return _guarded(({', '.join(params)},))\n"
-           f"    _f({', '.join(conv)})\n")
-    ns = {"_f": f, "_guarded": guarded, "_c_float": ctypes.c_float}
-    exec(src, ns)  # noqa: S102 - source built above from the kernel table only
-    call = ns[name]
+    call = _maker(len(spec), tuple(ptrs), tuple(floats))(f, checked, ctypes.c_float, _guards)
+    call.__name__ = call.__qualname__ = name
     call.__doc__ = f"{sym}({', '.join(n for _, n in spec)})"
     call.raw = f  # plain ints in (heap addresses for pointers): for the shortcuts
     return call
+
+
+_MAKERS = {}
+
+
+def _maker(n, ptrs, floats):
+    """A wrapper specialised to one argument pattern (like namedtuple does): no per-call
+    loops, since Python overhead adds directly to every small op. The ~150 kernels share ~25
+    patterns: each pattern's source is compiled once (compiling costs import time in Pyodide),
+    then closed over each kernel's function.
+    Storage.base is 0 unless the storage carries guards, so the plain path adds no base; _g is
+    storage._guards (guard bytes on, or a CPU graph capturing: the checked path)."""
+    key = (n, ptrs, floats)
+    if key not in _MAKERS:
+        params = [f"a{i}" for i in range(n)]
+        conv = [f"s{i}.address() + a{i}[1]" if i in ptrs else
+                f"_c_float(a{i})" if i in floats else f"a{i}" for i in range(n)]
+        storages = "".join(f"        s{i} = a{i}[0]\n" for i in ptrs)
+        guard_test = "".join(f" or s{i}.base" for i in ptrs)
+        src = (f"def make(_f, _checked, _c_float, _g):\n"
+               f"    def kernel({', '.join(params)}):\n"
+               f"{storages}"
+               f"        if _g[0]{guard_test}:\n"
+               f"            return _checked(({', '.join(params)},))\n"
+               f"        _f({', '.join(conv)})\n"
+               f"    return kernel\n")
+        ns = {}
+        exec(src, ns)  # noqa: S102 - source built above from the kernel table only
+        _MAKERS[key] = ns["make"]
+    return _MAKERS[key]
 
 
 def _address(r):

@@ -13,6 +13,7 @@ import ctypes
 
 import wasmtime
 
+from ..._storage import _capture
 from . import guards, kernel_table, wasm_module_info
 from .loader import LoadError
 
@@ -119,6 +120,8 @@ def _bind(inst, name, sym, spec):
                 raise ValueError(f"{name}: argument {spec[i][1]} must be "
                                  f"{'writable' if i in out_pos else 'read-only'}")
         guards.check_bounds(name, regions)
+        if _capture[0] is not None:        # a CPU graph: replays repeat this call as is
+            _capture[0].record(call, args, regions)
         debug = guards.any_guarded(regions)
         snaps = guards.snapshot(regions) if debug else None
         # identical regions (an in-place call: y is x) share one copy, so aliasing is as real

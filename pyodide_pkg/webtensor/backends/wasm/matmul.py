@@ -123,7 +123,7 @@ def bind(ctx):
         if x is None or w is None:
             return NotImplemented
         rx, rw = region(x), region(w)
-        if not fits_i32(m, n, k, x_rs, x_cs, ldw):
+        if x_rs is None or not fits_i32(m, n, k, x_rs, x_cs, ldw):   # x_rs None: k == 0
             return NotImplemented
         rb = region(bias) if bias is not None else rw
         lin(1, m, n, k, rx, 0, x_rs, x_cs, rw, 0, ldw, rb, 0 if bias is None else 1,

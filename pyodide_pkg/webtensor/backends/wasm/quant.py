@@ -16,7 +16,7 @@ from .views import fits_i32, region
 
 F32 = D.float32
 QK = 32
-GEMV, GEMM, DEQUANTIZE, QUANTIZE, QD8_GEMV = {}, {}, {}, {}, {}
+GEMV, GEMM, DEQUANTIZE, QUANTIZE, QD8_GEMV, SELECT = {}, {}, {}, {}, {}, {}
 
 
 def bind(ctx):
@@ -24,6 +24,8 @@ def bind(ctx):
     for d, names in ((GEMV, KT.QGEMV), (GEMM, KT.QGEMM), (DEQUANTIZE, KT.DEQUANTIZE),
                      (QUANTIZE, KT.QUANTIZE), (QD8_GEMV, KT.QD8_GEMV)):
         d.update({q: ctx.K.fn(name) for q, name in names.items()})
+    SELECT.update({D.int64: ctx.K.fn(KT.INDEX_SELECT["i64"]),
+                   D.int32: ctx.K.fn(KT.INDEX_SELECT["i32"])})
     return dict(IMPL), {}
 
 
@@ -57,16 +59,24 @@ def dequantize(out, q):
 
 
 def dequantize_rows(out, q, rows):
-    fn = DEQUANTIZE.get(q.kind)
-    if fn is None or out.dtype is not F32 or not out.is_contiguous():
+    """The rows' blocks gathered by the index_select kernel (which checks the indices), then
+    dequantised: two kernel calls whatever the row count, and no index read in Python (so a
+    CPU graph can capture an embedding lookup)."""
+    fn, sel = DEQUANTIZE.get(q.kind), SELECT.get(rows.dtype)
+    if fn is None or sel is None or out.dtype is not F32 or not out.is_contiguous() or \
+            not rows.is_contiguous():
         return NotImplemented
-    k = q.shape[1]
-    nb = k // QK
-    rb = nb * (34 if q.kind == "q8_0" else 20)
-    qs, os_ = q._storage, out._storage
-    o = out._offset * 4
-    for j, r in enumerate(rows.tolist()):
-        fn(nb, Region(qs, r * rb, rb, False), Region(os_, o + j * k * 4, k * 4, True))
+    n, k = q.shape
+    m = rows.numel()
+    rb = k // QK * (34 if q.kind == "q8_0" else 20)
+    if not fits_i32(n * rb, m * rb):
+        return NotImplemented
+    blocks, status = Storage(m * rb), Storage(4)
+    sel(1, n, m, rb, _blocks(q), region(rows), Region(blocks, 0, m * rb, True),
+        Region(status, 0, 4, True))
+    if int.from_bytes(status.view()[:4], "little", signed=True) != -1:
+        raise IndexError("index out of range in self")
+    fn(m * k // QK, Region(blocks, 0, m * rb, False), region(out, True))
     return None
 
 

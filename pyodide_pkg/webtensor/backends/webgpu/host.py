@@ -121,6 +121,12 @@ class Host:
         self.check()
         if self.capturing is not None:
             raise RuntimeError("webtensor: a graph capture is already under way")
+        # a tensor made before the capture is zero now, not at every replay: its pending fill
+        # must not become part of the graph (a step that writes part of it would lose the
+        # earlier replays' writes)
+        for h, n in list(self.pending.items()):
+            self.zero(h, n)
+        self.pending.clear()
         self.flush()
         self.capturing = []
         self.capture_new = set()        # buffers allocated during the capture

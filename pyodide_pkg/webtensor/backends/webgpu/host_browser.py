@@ -2,8 +2,10 @@
 with pyodide.ffi (see host.py for the interface).
 
 The bridge ships in the wheel as package data; it is imported from a Blob URL of its text, so it
-works wherever the wheel is installed (no URL to configure). Acquiring the adapter and device is
-asynchronous: `await Host.create()` works everywhere; `Host.create_sync()` works where
+works wherever the wheel is installed (no URL to configure). A page under a strict
+Content-Security-Policy (no eval, no blob: scripts) imports bridge.mjs itself and sets
+`globalThis.webtensorWebgpuBridge` to the module; that one is used then. Acquiring the adapter
+and device is asynchronous: `await Host.create()` works everywhere; `Host.create_sync()` works where
 `pyodide.ffi.can_run_sync()` (JSPI, Python entered through runPythonAsync) and otherwise tells
 the user to call `await webtensor.webgpu.init()` first.
 
@@ -48,6 +50,9 @@ def bridge_source() -> str:
 async def load_bridge():
     """Import bridge.mjs (once) from a Blob URL of the packaged text -> the module namespace."""
     global _bridge_module
+    if _bridge_module is None:
+        import js
+        _bridge_module = getattr(js.globalThis, "webtensorWebgpuBridge", None)   # strict CSP
     if _bridge_module is None:
         from pyodide.code import run_js
         importer = run_js(

@@ -111,6 +111,11 @@ class DataLoader:
         return self.batch_sampler if self._auto_collation else self.sampler
 
     def __iter__(self):
+        # torch's iterator draws a base seed (for workers) as it is created: the same draw
+        # keeps the generator's stream, and so the shuffled order, in step with torch's
+        from ... import int64
+        from ..._creation import empty
+        empty((), dtype=int64).random_(generator=self.generator)
         if self._iterable:
             return self._iter_stream()
         return self._iter_map()

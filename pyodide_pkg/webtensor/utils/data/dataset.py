@@ -168,7 +168,7 @@ def _fraction_lengths(n, fractions):
 def random_split(dataset, lengths, generator=None):
     """Non-overlapping Subsets of the given lengths (ints, or fractions summing to 1) over one
     randperm of the dataset drawn from `generator` (the default generator when None)."""
-    from ..._creation import randperm
+    from ..._generator import randperm
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         lengths = _fraction_lengths(len(dataset), lengths)
     if sum(lengths) != len(dataset):

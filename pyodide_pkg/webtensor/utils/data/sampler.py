@@ -1,6 +1,6 @@
 """Samplers: which dataset indices a DataLoader visits, and in which order. Random ones draw
-from webtensor's Generator (a Mersenne Twister: the same order on CPython and in Pyodide, but
-not torch's order for the same seed)."""
+from torch's CPU generator as torch's samplers do (the same order as torch for the same
+seed)."""
 import typing
 
 _T_co = typing.TypeVar("_T_co", covariant=True)
@@ -26,12 +26,14 @@ class SequentialSampler(Sampler):
 
 
 def _generator(generator):
-    """A fresh generator seeded from the default one when none is given (as torch does), so
-    webtensor.manual_seed makes shuffling reproducible."""
+    """A fresh generator seeded from the default one's random_() when none is given (as torch
+    does), so webtensor.manual_seed makes shuffling reproducible."""
     if generator is not None:
         return generator
-    from ..._creation import Generator, _rng
-    return Generator().manual_seed(_rng(None).getrandbits(63))
+    from ... import int64
+    from ..._creation import empty
+    from ..._generator import Generator
+    return Generator().manual_seed(int(empty((), dtype=int64).random_().item()))
 
 
 class RandomSampler(Sampler):
@@ -52,7 +54,7 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):
-        from ..._creation import randint, randperm
+        from ..._generator import randint, randperm
         n = len(self.data_source)
         g = _generator(self.generator)
         if self.replacement:
@@ -74,7 +76,7 @@ class SubsetRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
-        from ..._creation import randperm
+        from ..._generator import randperm
         for i in randperm(len(self.indices), generator=self.generator).tolist():
             yield self.indices[i]
 

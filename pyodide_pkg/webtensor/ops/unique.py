@@ -1,0 +1,149 @@
+"""unique / unique_consecutive (data-dependent sizes: grouped on the host, values gathered on
+the tensor's device); isin, histc, searchsorted / bucketize (composites of comparisons and
+sums)."""
+import builtins
+import math
+
+from .. import _dtype as D
+from .._shape import norm_dim
+from .._grad_mode import no_grad
+from .._tensor import Tensor
+from .elementwise import _py_scalar, binary, where
+from .index import _index_select, scatter_add
+
+
+def _keys(x, dim):
+    """One sortable key per element (dim None) or per slice along dim."""
+    if dim is None:
+        return x.reshape(-1).tolist()
+    flat = x.movedim(dim, 0).reshape(x.shape[dim], -1).tolist()
+    return [tuple(r) for r in flat]
+
+
+def _nan_last(v):
+    if isinstance(v, tuple):
+        return tuple(_nan_last(e) for e in v)
+    return (1, 0.0) if v != v else (0, v)
+
+
+def _group(keys, order):
+    """(first position of each group, group of each key, size of each group) walking `order`;
+    nan never equals itself, so each nan is its own group (as torch's)."""
+    first, inverse, counts = [], [0] * len(keys), []
+    prev = None
+    for n, i in enumerate(order):
+        k = keys[i]
+        if n == 0 or k != prev:
+            first.append(i)
+            counts.append(0)
+        inverse[i] = len(first) - 1
+        counts[-1] += 1
+        prev = k
+    return first, inverse, counts
+
+
+def _result(x, dim, keys, order, return_inverse, return_counts):
+    from .._creation import tensor
+    first, inverse, counts = _group(keys, order)
+    dev = x.device
+    idx = tensor(first, dtype=D.int64)
+    with no_grad():                          # torch: unique has no derivative
+        values = _index_select(x.reshape(-1) if dim is None else x, dim or 0, idx)
+    inv_shape = x.shape if dim is None else (x.shape[dim],)
+    out = [values]
+    if return_inverse:
+        out.append(tensor(inverse, dtype=D.int64, device=dev).reshape(inv_shape))
+    if return_counts:
+        out.append(tensor(counts, dtype=D.int64, device=dev))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """Sorted unique values (torch sorts on the CPU whatever `sorted` says)."""
+    d = None if dim is None else norm_dim(dim, input.dim())
+    keys = _keys(input, d)
+    order = builtins.sorted(range(len(keys)), key=lambda i: _nan_last(keys[i]))
+    return _result(input, d, keys, order, return_inverse, return_counts)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    d = None if dim is None else norm_dim(dim, input.dim())
+    keys = _keys(input, d)
+    return _result(input, d, keys, range(len(keys)), return_inverse, return_counts)
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    e, t = _py_scalar(elements), _py_scalar(test_elements)
+    if not isinstance(e, Tensor) and not isinstance(t, Tensor):
+        raise TypeError("isin() received an invalid combination of arguments: expected at "
+                        "least one Tensor")
+    if not isinstance(t, Tensor):
+        hit = binary("eq", e, t)
+    elif not isinstance(e, Tensor):
+        hit = binary("eq", t.reshape(-1), e).any()
+    else:
+        hit = binary("eq", e.unsqueeze(-1), t.reshape(-1)).any(-1)
+    return hit.logical_not() if invert else hit
+
+
+def histc(input, bins=100, min=0, max=0):
+    """Counts of input's values in `bins` equal bins over [min, max] (the data's range when
+    min == max); values outside are ignored, max falls in the last bin."""
+    if input.dtype.category < 2:
+        raise NotImplementedError(f'"histogram_cpu" not implemented for '
+                                  f"'{D.TNAME[input.dtype.name]}'")
+    if bins <= 0:
+        raise RuntimeError("torch.histc: bins must be > 0")
+    lo, hi = float(min), float(max)
+    if lo == hi and input.numel():
+        finite = input.masked_select(input.isfinite())
+        if finite.numel():
+            lo, hi = finite.amin().item(), finite.amax().item()
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if lo > hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
+    from .._creation import zeros
+    with no_grad():                          # torch: histc has no derivative
+        x = input.reshape(-1)
+        keep = binary("logical_and", binary("ge", x, lo), binary("le", x, hi))
+        pos = binary("div", binary("mul", binary("sub", x, lo), bins), hi - lo).floor()
+        pos = where(keep, pos.clamp(0, bins - 1), 0).to(D.int64)
+        return scatter_add(zeros(bins, dtype=input.dtype, device=input.device), 0, pos,
+                           keep.to(input.dtype))
+
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
+                 sorter=None):
+    """For each value, the number of sequence entries below it (<= it when right / side
+    'right'): its insertion point. The sequence is 1-D or matches input's leading dims."""
+    if sorter is not None:
+        sorted_sequence = sorted_sequence.gather(-1, sorter)
+    right = right or side == "right"
+    seq = sorted_sequence
+    v = input if isinstance(input, Tensor) else _as_tensor_on(input, seq)
+    if seq.dim() > 1 and tuple(seq.shape[:-1]) != tuple(v.shape[:-1]):
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the "
+                           "first N-1 dimensions of boundaries tensor and input value tensor "
+                           f"must match, but we got boundaries tensor {list(seq.shape)} and "
+                           f"input value tensor {list(v.shape)}")
+    s = seq if seq.dim() <= 1 else seq.unsqueeze(-2)
+    below = binary("le" if right else "lt", s, v.unsqueeze(-1))
+    # counted in float32 (exact below 2^24; every device has a float sum)
+    n = below.to(D.float32).sum(-1) if below.dim() else below.to(D.float32)
+    return n.to(D.int32 if out_int32 else D.int64)
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    if boundaries.dim() != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim("
+                           f"{boundaries.dim()})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def _as_tensor_on(value, like):
+    from .._creation import tensor
+    return tensor(value, device=like.device)

@@ -1,0 +1,88 @@
+"""webtensor/ops/unique.py: unique / unique_consecutive (flat and along a dim, inverse,
+counts, nan), isin and histc against torch."""
+import pytest
+import torch
+from hypothesis import given, settings, strategies as st
+
+import webtensor as wt
+from wt_oracle import examples, make_pair, raises_like_torch, run_both, seeds
+
+
+@settings(max_examples=examples(30))
+@given(shape=st.sampled_from([(0,), (7,), (3, 4), (4, 2, 2)]),
+       dtype=st.sampled_from(["float32", "int64", "bool", "uint8", "float16"]), seed=seeds,
+       inverse=st.booleans(), counts=st.booleans())
+def test_unique_and_unique_consecutive(shape, dtype, seed, inverse, counts):
+    x, tx = make_pair(shape, dtype, seed, domain="small")
+    run_both(lambda m, a: m.unique(a, return_inverse=inverse, return_counts=counts), [x], [tx])
+    run_both(lambda m, a: a.unique(sorted=False), [x], [tx])
+    run_both(lambda m, a: m.unique_consecutive(a, return_inverse=inverse,
+                                               return_counts=counts), [x], [tx])
+    if len(shape) > 1:
+        for d in range(len(shape)):
+            run_both(lambda m, a: m.unique(a, dim=d, return_inverse=inverse,
+                                           return_counts=counts), [x], [tx])
+            run_both(lambda m, a: a.unique_consecutive(return_inverse=inverse,
+                                                       return_counts=counts, dim=d), [x], [tx])
+
+
+def test_unique_keeps_each_nan():
+    vals = [float("nan"), 1.0, float("nan"), -2.0, 1.0]
+    run_both(lambda m, a: m.unique(a, return_counts=True, return_inverse=True),
+             [wt.tensor(vals)], [torch.tensor(vals)])
+    run_both(lambda m, a: m.unique_consecutive(a, return_counts=True), [wt.tensor(vals)],
+             [torch.tensor(vals)])
+
+
+@settings(max_examples=examples(25))
+@given(shape=st.sampled_from([(), (5,), (2, 3)]), tshape=st.sampled_from([(0,), (3,), (2, 2)]),
+       da=st.sampled_from(["int64", "float32", "uint8"]),
+       db=st.sampled_from(["int64", "float32", "int32"]), seed=seeds, invert=st.booleans())
+def test_isin(shape, tshape, da, db, seed, invert):
+    x, tx = make_pair(shape, da, seed, domain="small")
+    t, tt = make_pair(tshape, db, seed + 1, domain="small")
+    run_both(lambda m, a, b: m.isin(a, b, invert=invert), [x, t], [tx, tt])
+    run_both(lambda m, a: m.isin(a, 2), [x], [tx])
+    run_both(lambda m, b: m.isin(1, b), [t], [tt])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_histc(dtype):
+    x, tx = make_pair((40,), dtype, 3)
+    for kw in ({}, {"bins": 7}, {"bins": 5, "min": -1, "max": 2}, {"bins": 3, "min": 5,
+                                                                    "max": 9}):
+        run_both(lambda m, a: m.histc(a, **kw), [x], [tx])
+        run_both(lambda m, a: a.histc(**kw), [x], [tx])
+    run_both(lambda m: m.histc(m.tensor([2., 2]), bins=4), [], [])
+    run_both(lambda m: m.histc(m.tensor([1., 2, 1, 5, float("nan"), float("inf")]), bins=4,
+                               min=0, max=3), [], [])
+    raises_like_torch(lambda m: m.histc(m.tensor([1, 2]), bins=4), "histogram_cpu", "Long")
+    raises_like_torch(lambda m: m.histc(m.tensor([1., 2]), bins=4, min=3, max=1),
+                      "max must be larger than min")
+
+
+@settings(max_examples=examples(25))
+@given(vshape=st.sampled_from([(), (5,), (2, 3)]), m=st.integers(0, 6), seed=seeds,
+       right=st.booleans(), out_int32=st.booleans(), dtype=st.sampled_from(["float32", "int64"]))
+def test_searchsorted_bucketize(vshape, m, seed, right, out_int32, dtype):
+    b, tb = make_pair((m,), dtype, seed, domain="small")
+    tb = tb.sort().values
+    b = wt.tensor(tb.tolist(), dtype=getattr(wt, dtype))
+    v, tv = make_pair(vshape, dtype, seed + 1, domain="small")
+    kw = {"right": right, "out_int32": out_int32}
+    run_both(lambda mod, s, x: mod.bucketize(x, s, **kw), [b, v], [tb, tv])
+    run_both(lambda mod, s, x: mod.searchsorted(s, x, **kw), [b, v], [tb, tv])
+    run_both(lambda mod, s: mod.searchsorted(s, 2, side="right" if right else "left"), [b],
+             [tb])
+    if vshape == (2, 3):       # one sorted row per row of values
+        rows, trows = make_pair((2, m), dtype, seed + 2, domain="small")
+        trows = trows.sort(-1).values
+        rows = wt.tensor(trows.tolist(), dtype=getattr(wt, dtype))
+        run_both(lambda mod, s, x: mod.searchsorted(s, x, **kw), [rows, v], [trows, tv])
+
+
+def test_searchsorted_errors_like_torch():
+    raises_like_torch(lambda m: m.bucketize(m.tensor([1, 5]), m.tensor([[1, 3, 5]])),
+                      "boundaries tensor must be 1 dimension")
+    raises_like_torch(lambda m: m.searchsorted(m.tensor([[1, 3, 5], [2, 4, 6]]),
+                                               m.tensor([3])), "first N-1 dimensions")
