@@ -65,9 +65,7 @@ def _template(cfg, path):
                 len(ids) == len(toks)):
             _fail(f"{path}.special_tokens[{name!r}]", "ids and tokens lists of one length", sp)
     for key in ("single", "pair"):
-        tpl = cfg.get(key)
-        if tpl is None and key == "pair":
-            continue
+        tpl = cfg.get(key)                  # HF writes both (a pair needs its template)
         if not isinstance(tpl, list):
             _fail(f"{path}.{key}", "a list", tpl)
         for i, piece in enumerate(tpl):
