@@ -7,7 +7,10 @@ guards enabled (tests), every storage carries GUARD bytes of a known pattern on 
 and the WASM backend checks them after every kernel call.
 """
 import ctypes
+import sys
 from array import array
+
+from ._errors import OutOfMemoryError
 
 _addressof, _c_char = ctypes.addressof, ctypes.c_char
 GUARD = 64
@@ -30,6 +33,40 @@ def guards_enabled():
     return _guard_bytes[0]
 
 
+def _heap_bytes():
+    """The wasm heap's current size in Pyodide (None elsewhere / if it cannot be read)."""
+    if sys.platform != "emscripten":
+        return None
+    try:
+        import pyodide_js
+        return int(pyodide_js._module.HEAPU8.length)
+    except Exception:        # an older or different runtime: the message just says less
+        return None
+
+
+def out_of_memory(nbytes):
+    """torch's error for an allocation the heap cannot hold: how much, and the limit. Raised
+    before anything is allocated past sys.maxsize (wasm32: 2 GiB - 1, where the bare error
+    was OverflowError), and when the allocator (the browser growing the wasm heap) says no."""
+    if nbytes > sys.maxsize:
+        where = "the wasm heap (wasm32)" if sys.platform == "emscripten" else "this process"
+        why = f"more than the largest allocation {where} allows: {sys.maxsize} bytes"
+    else:
+        heap = _heap_bytes()
+        why = "the allocator could not provide it" + (
+            f" (the wasm heap is {heap} bytes now and at most 4 GiB; the browser may grant "
+            f"less)" if heap is not None else "")
+    return OutOfMemoryError(f"webtensor: out of memory on the cpu: tried to allocate {nbytes} "
+                            f"bytes ({nbytes / 2 ** 30:.2f} GiB), {why}")
+
+
+def _zeros(pattern, nbytes):
+    try:
+        return pattern * nbytes
+    except (OverflowError, MemoryError):
+        raise out_of_memory(nbytes) from None
+
+
 class Storage:
     __slots__ = ("buf", "base", "nbytes", "_addr", "__weakref__")
 
@@ -40,12 +77,13 @@ class Storage:
             self.base = 0
             self._addr = None
         elif _guard_bytes[0]:
-            self.buf = b = _GUARD_PAT * (nbytes + 2 * GUARD)
-            b[GUARD:GUARD + nbytes] = _ZERO * nbytes
+            data = _zeros(_ZERO, nbytes)           # first: the error names the data bytes
+            self.buf = b = _zeros(_GUARD_PAT, nbytes + 2 * GUARD)
+            b[GUARD:GUARD + nbytes] = data
             self.base = GUARD
             self._addr = b.buffer_info()[0]
         else:
-            self.buf = b = _ZERO * nbytes
+            self.buf = b = _zeros(_ZERO, nbytes)
             self.base = 0
             self._addr = b.buffer_info()[0]
 
@@ -78,7 +116,10 @@ def new_storage(nbytes, _new=object.__new__, _S=Storage, _Z=_ZERO, _g=_guard_byt
     if _g[0]:
         return _S(nbytes)
     s = _new(_S)
-    s.buf = b = _Z * nbytes
+    try:
+        s.buf = b = _Z * nbytes
+    except (OverflowError, MemoryError):      # OutOfMemoryError, as torch's
+        raise out_of_memory(nbytes) from None
     s.base = 0
     s.nbytes = nbytes
     s._addr = b.buffer_info()[0]

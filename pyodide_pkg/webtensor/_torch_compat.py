@@ -7,6 +7,7 @@ import types
 
 from . import _dtype as D
 from . import linalg  # noqa: F401  (torch.linalg)
+from ._errors import OutOfMemoryError
 
 pi, e, inf, nan = math.pi, math.e, math.inf, math.nan
 
@@ -114,7 +115,7 @@ cuda = _stub_module(
     "webtensor.cuda", "No CUDA here: queries answer 'not available'.",
     {"is_available": _false, "device_count": lambda: 0, "is_initialized": _false,
      "is_bf16_supported": _false, "manual_seed": _noop, "manual_seed_all": _noop,
-     "synchronize": _noop, "empty_cache": _noop,
+     "synchronize": _noop, "empty_cache": _noop, "OutOfMemoryError": OutOfMemoryError,
      "amp": types.SimpleNamespace(autocast=autocast)}, "webtensor runs on the CPU / WASM")
 
 

@@ -8,6 +8,7 @@ GGUF lists a tensor's dims fastest-first; `GGUFTensor.shape` is in torch order (
 import struct
 
 from .. import _dtype as D
+from ._errors import GGUFError, UnsupportedFormatError
 from . import _raw
 from ._source import read_bytes
 
@@ -25,10 +26,6 @@ GGML_TYPES = {0: ("F32", 1, 4), 1: ("F16", 1, 2), 2: ("Q4_0", 32, 18), 3: ("Q4_1
               27: ("I64", 1, 8), 28: ("F64", 1, 8), 30: ("BF16", 1, 2)}
 _PLAIN = {"F32": D.float32, "F16": D.float16, "BF16": D.bfloat16, "F64": D.float64,
           "I8": D.int8, "I16": D.int16, "I32": D.int32, "I64": D.int64}
-
-
-class GGUFError(ValueError):
-    """A malformed or unsupported GGUF file."""
 
 
 class _Reader:
@@ -91,7 +88,7 @@ class GGUFTensor:
         float32 unless to_float32=False); quantised types need webtensor.quant."""
         dt = _PLAIN.get(self.type)
         if dt is None:
-            raise NotImplementedError(f"GGUF tensor {self.name!r} is {self.type}-quantised: "
+            raise UnsupportedFormatError(f"GGUF tensor {self.name!r} is {self.type}-quantised: "
                                       f"read it with webtensor.quant (to_tensor handles plain "
                                       f"types: {', '.join(_PLAIN)})")
         t = _raw.tensor_over(self._buf, self._start, dt, self.shape, nbytes=len(self.data))

@@ -9,8 +9,9 @@ import json
 import struct
 
 from .. import _dtype as D
+from ._errors import SafetensorError
 from .._tensor import Tensor
-from . import _raw
+from . import _json, _raw
 from ._source import read_bytes
 
 MAX_HEADER = 100_000_000
@@ -18,10 +19,6 @@ DTYPES = {"F64": D.float64, "F32": D.float32, "F16": D.float16, "BF16": D.bfloat
           "I64": D.int64, "I32": D.int32, "I16": D.int16, "I8": D.int8, "U8": D.uint8,
           "BOOL": D.bool_}
 CODES = {d: c for c, d in DTYPES.items()}
-
-
-class SafetensorError(ValueError):
-    """A malformed or unsupported safetensors file."""
 
 
 def _parse_header(buf):
@@ -32,10 +29,7 @@ def _parse_header(buf):
         raise SafetensorError(f"header size {n} exceeds the limit of {MAX_HEADER} bytes")
     if 8 + n > len(buf):
         raise SafetensorError(f"header size {n} runs past the end of the file ({len(buf)} bytes)")
-    try:
-        header = json.loads(bytes(buf[8:8 + n]).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as e:
-        raise SafetensorError(f"header is not valid JSON: {e}") from None
+    header = _json.loads(buf[8:8 + n], SafetensorError, "the header")
     if not isinstance(header, dict):
         raise SafetensorError("header must be a JSON object")
     meta = header.pop("__metadata__", None)
@@ -54,10 +48,11 @@ def _entries(header, data_len):
                 len(info) != 3:
             raise SafetensorError(f"tensor {name!r}: expected keys dtype, shape, data_offsets")
         code, shape, offs = info["dtype"], info["shape"], info["data_offsets"]
-        if code not in DTYPES:
+        if not isinstance(code, str) or code not in DTYPES:
             raise SafetensorError(f"tensor {name!r}: unsupported dtype {code!r} "
                                   f"(supported: {', '.join(DTYPES)})")
-        if not isinstance(shape, list) or not all(type(s) is int and s >= 0 for s in shape):
+        if not isinstance(shape, list) or not all(type(s) is int and 0 <= s < 2 ** 63
+                                                  for s in shape):
             raise SafetensorError(f"tensor {name!r}: shape must be a list of non-negative ints")
         if not (isinstance(offs, list) and len(offs) == 2 and
                 all(type(o) is int and o >= 0 for o in offs) and offs[0] <= offs[1]):

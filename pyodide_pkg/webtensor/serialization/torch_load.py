@@ -13,6 +13,7 @@ import zipfile
 import zlib
 
 from .. import _dtype as D
+from ._errors import LoadError, UnpicklingError, UnsupportedFormatError
 from .._storage import Storage
 from .._tensor import Size, Tensor, device
 from . import _raw
@@ -20,6 +21,7 @@ from ._source import read_bytes
 
 LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
 LEGACY_PROTOCOL = 1001
+MAX_NESTING = 256          # containers in a checkpoint (state dicts nest a few levels)
 
 # torch's legacy typed-storage class names -> dtype
 STORAGE_TYPES = {"FloatStorage": D.float32, "DoubleStorage": D.float64,
@@ -51,54 +53,80 @@ def _new_storage(nbytes, buf, dtype):
 
 def _check_view(storage, offset, size, stride):
     if not all(type(v) is int for v in (offset, *size, *stride)) or len(size) != len(stride):
-        raise pickle.UnpicklingError("malformed tensor: size/stride/offset must be ints of the "
+        raise UnpicklingError("malformed tensor: size/stride/offset must be ints of the "
                                      "same rank")
-    if offset < 0 or any(s < 0 for s in size) or any(s < 0 for s in stride):
-        raise pickle.UnpicklingError("malformed tensor: negative size, stride or offset")
+    if not all(0 <= v < 2 ** 63 for v in (offset, *size, *stride)):
+        raise UnpicklingError("malformed tensor: size, stride and offset must be int64 values "
+                              ">= 0")
     if 0 not in size:
         last = offset + sum((n - 1) * s for n, s in zip(size, stride))
         numel = storage.nbytes // storage._wt_dtype.itemsize
         if last >= numel:
-            raise pickle.UnpicklingError(f"malformed tensor: view of size {list(size)} stride "
+            raise UnpicklingError(f"malformed tensor: view of size {list(size)} stride "
                                          f"{list(stride)} offset {offset} runs past its storage "
                                          f"of {numel} elements")
 
 
 def _rebuild_tensor(storage, storage_offset, size, stride):
     if not isinstance(storage, _StorageWithDtype):
-        raise pickle.UnpicklingError("malformed tensor: its storage is not a storage record")
+        raise UnpicklingError("malformed tensor: its storage is not a storage record")
     size, stride = tuple(size), tuple(stride)
     _check_view(storage, storage_offset, size, stride)
     return Tensor._make(storage, size, stride, storage_offset, storage._wt_dtype)
 
 
-def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False,
-                       backward_hooks=None, metadata=None):
-    t = _rebuild_tensor(storage, storage_offset, size, stride)
+def _set_requires_grad(t, requires_grad):
+    if requires_grad and t.dtype.category != 2:
+        raise UnpicklingError(f"malformed tensor: only floating point tensors can require "
+                              f"gradients, this one is {t.dtype.name}")
     t.requires_grad = bool(requires_grad)
     return t
 
 
+def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=False,
+                       backward_hooks=None, metadata=None):
+    return _set_requires_grad(_rebuild_tensor(storage, storage_offset, size, stride),
+                              requires_grad)
+
+
 def _rebuild_parameter(data, requires_grad, backward_hooks, state=None):
     if not isinstance(data, Tensor):
-        raise pickle.UnpicklingError("malformed parameter: its data is not a tensor")
-    data.requires_grad = bool(requires_grad)
-    return data
+        raise UnpicklingError("malformed parameter: its data is not a tensor")
+    return _set_requires_grad(data, requires_grad)
 
 
 def _rebuild_from_type_v2(func, new_type, args, state):
     if func not in (_rebuild_tensor_v2, _rebuild_parameter, _rebuild_tensor):
-        raise pickle.UnpicklingError("malformed tensor subclass record")
+        raise UnpicklingError("malformed tensor subclass record")
     return func(*args)
 
 
-def _encode(text, encoding="latin1"):   # how protocol-2 pickles spell bytes
+def _encode(text, encoding="latin1", errors="strict"):   # how protocol-2 pickles spell bytes
+    if not isinstance(text, str) or encoding not in ("latin1", "latin-1", "utf-8", "utf8"):
+        raise UnpicklingError(f"malformed bytes record: _codecs.encode of a "
+                              f"{type(text).__name__} with encoding {encoding!r:.40}")
     return text.encode(encoding)
+
+
+def _bytearray(data=b"", *encoding):
+    """bytearray of bytes or an encoded string; never bytearray(n), n zero bytes from nothing."""
+    if type(data) is str:
+        data = _encode(data, *encoding)
+    if not isinstance(data, (bytes, bytearray)):
+        raise UnpicklingError(f"malformed bytearray record: from a {type(data).__name__}")
+    return bytearray(data)
+
+
+def _device(*args):
+    try:
+        return device(*args)
+    except (RuntimeError, ValueError, TypeError) as e:
+        raise UnpicklingError(f"malformed device record: {e}") from None
 
 
 def _get_layout(name):
     if name != "torch.strided":
-        raise NotImplementedError(f"webtensor.load: tensor layout {name} (only torch.strided)")
+        raise UnsupportedFormatError(f"webtensor.load: tensor layout {name} (only torch.strided)")
     return name
 
 
@@ -106,8 +134,8 @@ def _allowed():
     rc = {("collections", "OrderedDict"): collections.OrderedDict,
           ("collections", "Counter"): collections.Counter,
           ("builtins", "set"): set, ("builtins", "frozenset"): frozenset,
-          ("builtins", "bytearray"): bytearray, ("_codecs", "encode"): _encode,
-          ("torch", "Size"): Size, ("torch", "device"): device,
+          ("builtins", "bytearray"): _bytearray, ("_codecs", "encode"): _encode,
+          ("torch", "Size"): Size, ("torch", "device"): _device,
           ("torch._utils", "_rebuild_tensor"): _rebuild_tensor,
           ("torch._utils", "_rebuild_tensor_v2"): _rebuild_tensor_v2,
           ("torch._utils", "_rebuild_parameter"): _rebuild_parameter,
@@ -126,20 +154,107 @@ def _allowed():
 ALLOWED = _allowed()
 
 
-_MEMO_OPS = frozenset(("PUT", "BINPUT", "LONG_BINPUT", "GET", "BINGET", "LONG_BINGET"))
+class _Node:
+    """A container the pickle would build: its nesting depth and the containers holding it."""
+    __slots__ = ("depth", "parents")
+
+    def __init__(self, children=()):
+        self.depth, self.parents = 1, []
+        for c in children:
+            _add(self, c)
+
+
+def _add(parent, child):
+    """parent now holds child: deepen parent (and whatever holds it) to 1 + child's depth."""
+    if not isinstance(child, _Node):
+        return
+    child.parents.append(parent)
+    work = [(parent, child.depth + 1)]
+    while work:
+        n, d = work.pop()
+        if d > n.depth:
+            if d > MAX_NESTING:
+                raise UnpicklingError(f"corrupt or hostile checkpoint: containers nest deeper "
+                                      f"than {MAX_NESTING} levels")
+            n.depth = d
+            work.extend((p, d + 1) for p in n.parents)
+
+
+_MARK = object()
+_MEMO_PUT = frozenset(("PUT", "BINPUT", "LONG_BINPUT"))
+_MEMO_GET = frozenset(("GET", "BINGET", "LONG_BINGET"))
+_NEW_EMPTY = frozenset(("EMPTY_LIST", "EMPTY_DICT", "EMPTY_SET", "EMPTY_TUPLE"))
+_FROM_MARK = frozenset(("LIST", "TUPLE", "DICT", "FROZENSET", "OBJ", "INST"))
+_INTO_TOP_FROM_MARK = frozenset(("APPENDS", "SETITEMS", "ADDITEMS"))
+_INTO_TOP = {"APPEND": 1, "SETITEM": 2, "BUILD": 1}
+_NEW_FROM = {"TUPLE1": 1, "TUPLE2": 2, "TUPLE3": 3, "REDUCE": 2, "NEWOBJ": 2, "NEWOBJ_EX": 3}
 
 
 def _prescan(f):
-    """Walk the next pickle's opcodes without running them: a damaged or hostile memo index
-    (LONG_BINPUT 2**31) would make the C unpickler allocate gigabytes."""
+    """Walk the next pickle's opcodes without running them, tracking the stack and memo
+    abstractly: a damaged or hostile memo index (LONG_BINPUT 2**31) would make the C unpickler
+    allocate gigabytes, and containers nested 100 000 deep (a few bytes per level, built
+    without recursion) crash Pyodide when they are freed, so both are refused before the
+    unpickler runs. Anything a call (REDUCE, NEWOBJ) returns counts as holding its arguments."""
     start = f.tell()
     limit = len(f.getbuffer()) - start
+    stack, memo = [], {}
+
+    def pop_mark():
+        for i in range(len(stack) - 1, -1, -1):
+            if stack[i] is _MARK:
+                items = stack[i + 1:]
+                del stack[i:]
+                return items
+        raise UnpicklingError("corrupt checkpoint: no MARK on the pickle stack")
+
     try:
         for op, arg, _ in pickletools.genops(f):
-            if op.name in _MEMO_OPS and type(arg) is int and not 0 <= arg <= limit:
-                raise pickle.UnpicklingError(f"corrupt checkpoint: memo index {arg} out of range")
-    except ValueError as e:
-        raise pickle.UnpicklingError(f"corrupt or truncated checkpoint: {e}") from None
+            name = op.name
+            if name in _MEMO_PUT or name in _MEMO_GET:
+                if type(arg) is not int or not 0 <= arg <= limit:
+                    raise UnpicklingError(f"corrupt checkpoint: memo index {arg} out of range")
+            if name == "MARK":
+                stack.append(_MARK)
+            elif name in _NEW_EMPTY:
+                stack.append(_Node())
+            elif name in _FROM_MARK:
+                stack.append(_Node(pop_mark()))
+            elif name in _NEW_FROM:
+                n = _NEW_FROM[name]
+                items = stack[-n:]
+                del stack[-n:]
+                stack.append(_Node(items))
+            elif name in _INTO_TOP_FROM_MARK:
+                for item in pop_mark():
+                    _add(stack[-1], item)
+            elif name in _INTO_TOP:
+                n = _INTO_TOP[name]
+                items = stack[-n:]
+                del stack[-n:]
+                for item in items:
+                    _add(stack[-1], item)
+            elif name in _MEMO_PUT:
+                memo[arg] = stack[-1]
+            elif name == "MEMOIZE":
+                memo[len(memo)] = stack[-1]
+            elif name in _MEMO_GET:
+                stack.append(memo.get(arg))
+            elif name == "POP_MARK":
+                pop_mark()
+            elif name == "DUP":
+                stack.append(stack[-1])
+            elif name != "STOP":            # scalars, globals, persistent ids: leaves
+                for x in op.stack_before:
+                    if x is pickletools.markobject:
+                        pop_mark()
+                    elif stack:
+                        stack.pop()
+                stack.extend(None for x in op.stack_after if x is not pickletools.markobject)
+    except UnpicklingError:
+        raise
+    except (ValueError, IndexError) as e:
+        raise UnpicklingError(f"corrupt or truncated checkpoint: {e}") from None
     f.seek(start)
 
 
@@ -158,7 +273,7 @@ class _Unpickler(pickle.Unpickler):
             module = "builtins"
         obj = ALLOWED.get((module, name))
         if obj is None:
-            raise pickle.UnpicklingError(
+            raise UnpicklingError(
                 f"Weights only load failed: unsupported global {module}.{name} in the file. "
                 f"webtensor.load only rebuilds tensors and plain containers; it never runs code "
                 f"from a file (there is no weights_only=False).")
@@ -166,14 +281,14 @@ class _Unpickler(pickle.Unpickler):
 
     def persistent_load(self, pid):
         if self._storage_for is None:
-            raise pickle.UnpicklingError("unexpected storage record in a checkpoint header")
+            raise UnpicklingError("unexpected storage record in a checkpoint header")
         if not (isinstance(pid, tuple) and len(pid) >= 5 and pid[0] == "storage"):
-            raise pickle.UnpicklingError(f"unsupported persistent id {pid!r:.80}")
+            raise UnpicklingError(f"unsupported persistent id {pid!r:.80}")
         stype, key, location, numel = pid[1:5]
         if not isinstance(stype, _StorageType):
-            raise pickle.UnpicklingError(f"unsupported storage type in the file: {stype!r:.80}")
+            raise UnpicklingError(f"unsupported storage type in the file: {stype!r:.80}")
         if type(numel) is not int or numel < 0 or not isinstance(key, str):
-            raise pickle.UnpicklingError("malformed storage record")
+            raise UnpicklingError("malformed storage record")
         return self._storage_for(key, stype.dtype, numel, pid[5] if len(pid) > 5 else None)
 
 
@@ -184,11 +299,11 @@ def _member_span(buf, zf, info):
         return None
     h = info.header_offset
     if buf[h:h + 4] != b"PK\x03\x04":
-        raise pickle.UnpicklingError(f"corrupt zip: bad local header for {info.filename}")
+        raise UnpicklingError(f"corrupt zip: bad local header for {info.filename}")
     n, e = struct.unpack_from("<HH", buf, h + 26)
     start = h + 30 + n + e
     if start + info.file_size > len(buf):
-        raise pickle.UnpicklingError(f"corrupt zip: {info.filename} runs past the end")
+        raise UnpicklingError(f"corrupt zip: {info.filename} runs past the end")
     return start, info.file_size
 
 
@@ -196,10 +311,10 @@ def _load_zip(buf):
     zf = zipfile.ZipFile(io.BytesIO(buf))
     pkls = [n for n in zf.namelist() if n.endswith("data.pkl") and n.count("/") == 1]
     if len(pkls) != 1:
-        raise pickle.UnpicklingError("not a torch.save zip archive (expected one <name>/data.pkl)")
+        raise UnpicklingError("not a torch.save zip archive (expected one <name>/data.pkl)")
     prefix = pkls[0][:-len("data.pkl")]
     if prefix + "byteorder" in zf.namelist() and zf.read(prefix + "byteorder") != b"little":
-        raise NotImplementedError("webtensor.load: big-endian checkpoints")
+        raise UnsupportedFormatError("webtensor.load: big-endian checkpoints")
     cache = {}
 
     def storage_for(key, dtype, numel, _view):
@@ -209,10 +324,10 @@ def _load_zip(buf):
         try:
             info = zf.getinfo(name)
         except KeyError:
-            raise pickle.UnpicklingError(f"storage {key!r} is missing from the archive") from None
+            raise UnpicklingError(f"storage {key!r} is missing from the archive") from None
         nbytes = numel * dtype.itemsize
         if info.file_size < nbytes:
-            raise pickle.UnpicklingError(f"storage {key!r}: {info.file_size} bytes in the archive, "
+            raise UnpicklingError(f"storage {key!r}: {info.file_size} bytes in the archive, "
                                          f"{nbytes} needed for {numel} {dtype.name} elements")
         span = _member_span(buf, zf, info)
         if span is not None:
@@ -229,20 +344,20 @@ def _load_zip(buf):
 def _load_legacy(buf):
     f = io.BytesIO(buf)
     if _Unpickler(f, None).load() != LEGACY_MAGIC:
-        raise pickle.UnpicklingError("invalid magic number; not a torch checkpoint")
+        raise UnpicklingError("invalid magic number; not a torch checkpoint")
     if _Unpickler(f, None).load() != LEGACY_PROTOCOL:
-        raise pickle.UnpicklingError("unsupported legacy checkpoint protocol version")
+        raise UnpicklingError("unsupported legacy checkpoint protocol version")
     info = _Unpickler(f, None).load()
     if isinstance(info, dict) and not info.get("little_endian", True):
-        raise NotImplementedError("webtensor.load: big-endian checkpoints")
+        raise UnsupportedFormatError("webtensor.load: big-endian checkpoints")
     storages = {}
 
     def storage_for(key, dtype, numel, view):
         if view is not None:
-            raise NotImplementedError("webtensor.load: legacy storage views")
+            raise UnsupportedFormatError("webtensor.load: legacy storage views")
         if key not in storages:
             if numel * dtype.itemsize > len(buf):
-                raise pickle.UnpicklingError(f"storage {key!r} claims {numel} elements, more "
+                raise UnpicklingError(f"storage {key!r} claims {numel} elements, more "
                                              f"than the file holds")
             storages[key] = _new_storage(numel * dtype.itemsize,
                                          bytearray(numel * dtype.itemsize), dtype)
@@ -251,15 +366,15 @@ def _load_legacy(buf):
     result = _Unpickler(f, storage_for).load()
     keys = _Unpickler(f, None).load()
     if not isinstance(keys, list) or set(keys) != set(storages):
-        raise pickle.UnpicklingError("the storage key list does not match the tensors")
+        raise UnpicklingError("the storage key list does not match the tensors")
     pos = f.tell()
     for key in keys:
         st = storages[key]
         if pos + 8 > len(buf):
-            raise pickle.UnpicklingError(f"storage {key!r}: data missing (file truncated)")
+            raise UnpicklingError(f"storage {key!r}: data missing (file truncated)")
         (numel,) = struct.unpack_from("<q", buf, pos)
         if numel * st._wt_dtype.itemsize != st.nbytes or pos + 8 + st.nbytes > len(buf):
-            raise pickle.UnpicklingError(f"storage {key!r}: size mismatch or truncated data")
+            raise UnpicklingError(f"storage {key!r}: size mismatch or truncated data")
         st.buf[:] = buf[pos + 8:pos + 8 + st.nbytes]
         pos += 8 + st.nbytes
     return result
@@ -273,17 +388,26 @@ def _check_map_location(map_location):
                                       f"(tensors load on the cpu)")
 
 
-def _convert(obj):
+def _convert(obj, memo):
+    """to_float32 through the containers; memo (by id) keeps shared and cyclic ones linear."""
+    done = memo.get(id(obj))
+    if done is not None:
+        return done
     if isinstance(obj, Tensor):
-        return _raw.to_float32(obj)
-    if isinstance(obj, dict):
+        done = _raw.to_float32(obj)
+    elif isinstance(obj, dict):
+        memo[id(obj)] = done = obj
         for k, v in obj.items():
-            obj[k] = _convert(v)
+            obj[k] = _convert(v, memo)
     elif isinstance(obj, list):
-        obj[:] = [_convert(v) for v in obj]
-    elif isinstance(obj, tuple):
-        return type(obj)(_convert(v) for v in obj) if type(obj) is tuple else obj
-    return obj
+        memo[id(obj)] = done = obj
+        obj[:] = [_convert(v, memo) for v in obj]
+    elif type(obj) is tuple:
+        done = tuple(_convert(v, memo) for v in obj)
+    else:
+        return obj
+    memo[id(obj)] = done
+    return done
 
 
 def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None,
@@ -302,13 +426,17 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
     elif bytes(buf[:1]) == b"\x80":
         reader = _load_legacy
     else:
-        raise pickle.UnpicklingError("not a torch checkpoint (neither a torch.save zip archive "
+        raise UnpicklingError("not a torch checkpoint (neither a torch.save zip archive "
                                      "nor a legacy pickle stream)")
     try:
         obj = reader(buf)
-    except (zipfile.BadZipFile, EOFError, zlib.error, struct.error, TypeError, KeyError,
-            IndexError, AttributeError, OverflowError, MemoryError) as e:
+    except LoadError:
+        raise
+    except NotImplementedError as e:      # zipfile: a compression method or zip version
+        raise UnsupportedFormatError(f"webtensor.load: {e}") from None
+    except (pickle.UnpicklingError, zipfile.BadZipFile, EOFError, zlib.error, struct.error,
+            TypeError, LookupError, ValueError, AttributeError, OverflowError, MemoryError) as e:
         # damaged pickles call the allowed functions with nonsense; name it, don't leak it
-        raise pickle.UnpicklingError(f"corrupt or truncated checkpoint: "
-                                     f"{type(e).__name__}: {e}") from None
-    return _convert(obj) if to_float32 else obj
+        raise UnpicklingError(f"corrupt or truncated checkpoint: "
+                              f"{type(e).__name__}: {e}") from None
+    return _convert(obj, {}) if to_float32 else obj

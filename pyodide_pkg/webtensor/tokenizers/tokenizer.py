@@ -1,9 +1,12 @@
 """Tokenizer: HF `tokenizers`' pipeline in pure Python (added tokens -> normalizer ->
 pre-tokenizer -> model -> truncation -> post-processor -> padding), loaded from a
 tokenizer.json (data only; nothing in the file is executed)."""
-import json
+import re
 
-from . import decoders, normalizers, pre_tokenizers, processors
+from ..serialization._errors import LoadError, TokenizerError, UnsupportedFormatError
+from ..serialization import _json
+
+from . import _validate, decoders, normalizers, pre_tokenizers, processors
 from .added_tokens import AddedToken, Matcher
 from .bpe import BPE
 from .encoding import Encoding
@@ -38,15 +41,20 @@ class Tokenizer:
     # ---- construction ----
     @classmethod
     def from_str(cls, s):
-        cfg = json.loads(s)
+        cfg = _json.loads(s, TokenizerError, "tokenizer.json")
         if not isinstance(cfg, dict) or "model" not in cfg:
-            raise ValueError("not a tokenizer.json: no 'model' entry")
+            raise TokenizerError("not a tokenizer.json: no 'model' entry")
         try:
+            _validate.check(cfg)
             return cls._from_config(cfg)
+        except LoadError:
+            raise
+        except NotImplementedError as e:
+            raise UnsupportedFormatError(f"tokenizer.json: {e}") from None
         except KeyError as e:
-            raise ValueError(f"malformed tokenizer.json: missing entry {e}") from None
-        except (TypeError, AttributeError) as e:
-            raise ValueError(f"malformed tokenizer.json: {e}") from None
+            raise TokenizerError(f"malformed tokenizer.json: missing entry {e}") from None
+        except (TypeError, AttributeError, ValueError, re.error) as e:
+            raise TokenizerError(f"malformed tokenizer.json: {e}") from None
 
     @classmethod
     def _from_config(cls, cfg):
@@ -62,12 +70,16 @@ class Tokenizer:
 
     @classmethod
     def from_file(cls, path):
-        with open(path, encoding="utf-8") as f:
-            return cls.from_str(f.read())
+        with open(path, "rb") as f:
+            return cls.from_buffer(f.read())
 
     @classmethod
     def from_buffer(cls, data):
-        return cls.from_str(bytes(data).decode("utf-8"))
+        try:
+            text = bytes(data).decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise TokenizerError(f"tokenizer.json is not valid UTF-8: {e}") from None
+        return cls.from_str(text)
 
     @classmethod
     def from_gguf(cls, src):

@@ -51,14 +51,10 @@ fill: the fill is recorded only if something reads the buffer before a dispatch 
 it), `version` (per buffer, the sequence number of its last write: index checks are cached by
 it) and the capture list.
 """
+from ..._errors import OutOfMemoryError  # noqa: F401  (one class for every device)
 
 FLUSH_EVERY = 64
 PARAMS_BYTES = 256          # one uniform slot per dispatch (minUniformBufferOffsetAlignment)
-
-
-class OutOfMemoryError(RuntimeError):
-    """torch.OutOfMemoryError's counterpart for the WebGPU device."""
-
 
 class Host:
     """Shared bookkeeping; host_browser.Host and host_wgpu.Host fill in the rest (their
