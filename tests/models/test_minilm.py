@@ -60,3 +60,8 @@ def test_sentence_encoder_from_text(model_file, golden):
     ids, _, _ = enc.tokenize(golden["sentences"][:1])
     assert ids.tolist()[0] == golden["input_ids"][0]
     check(enc.encode(golden["sentences"], batch_size=4).tolist(), golden)
+    # the same batch shapes again: each batch replays the graph captured on its second sight
+    # (webtensor.graphs on the CPU's WASM kernels), with the same embeddings
+    for _ in range(2):
+        check(enc.encode(golden["sentences"], batch_size=4).tolist(), golden)
+    assert enc._forward.ok and enc._forward.graphs
