@@ -45,7 +45,9 @@ def scalar(v):
         f = math.copysign(math.inf, f)
     s = new_storage(4)
     _pack_f32(s.buf, s.base, f)
-    if f == f and (f or v.__class__ is not float):  # nan never matches; 0.0 == -0.0 does
+    # nan never matches; 0.0 == -0.0 does; a storage made under guard bytes is not kept (it
+    # would send every later call with this scalar down the checked path)
+    if f == f and (f or v.__class__ is not float) and not s.base:
         if len(_SCALARS) >= 256:
             _SCALARS.clear()
         _SCALARS[key] = s
