@@ -27,6 +27,14 @@ def plan_where(shape, out_strides, *stride_lists):
     return (m, n, forms) if fits_i32(m, n, *[v for f in forms for v in f]) else None
 
 
+def bad_index(fn, *args):
+    """Call an index-checking kernel (its last argument: an int32 status it sets): the
+    position of the first index out of range, or -1."""
+    status = Storage(4)
+    fn(*args, Region(status, 0, 4, True))
+    return int.from_bytes(status.view()[:4], "little", signed=True)
+
+
 def bind(ctx):
     g = Gather(ctx)
     return {"where": g.where, "index_select": g.index_select, "scatter": g.scatter,
@@ -75,10 +83,7 @@ class Gather:
             return None
         if not fits_i32(outer, n, m, inner, big.numel()):
             return NotImplemented
-        status = Storage(4)
-        fn(outer, n, m, inner, region(index), region(src), region(out, True),
-           Region(status, 0, 4, True))
-        bad = int.from_bytes(status.view()[:4], "little", signed=True)
+        bad = bad_index(fn, outer, n, m, inner, region(index), region(src), region(out, True))
         if bad != -1:
             _check_index(index.reshape(-1)[bad].item(), n, dim)     # raises torch's error
         return None
@@ -101,10 +106,8 @@ class Gather:
         row_bytes = prod(x.shape[dim + 1:]) * x.dtype.itemsize
         if not fits_i32(outer, n, nidx, row_bytes, outer * nidx * row_bytes):
             return NotImplemented
-        status = Storage(4)
-        fn(outer, n, nidx, row_bytes, region(x), region(index), region(out, True),
-           Region(status, 0, 4, True))
-        bad = int.from_bytes(status.view()[:4], "little", signed=True)
+        bad = bad_index(fn, outer, n, nidx, row_bytes, region(x), region(index),
+                        region(out, True))
         if bad != -1:
             raise index_select_error(x, dim, index.reshape(-1)[bad].item())
         return None

@@ -11,6 +11,7 @@ from ... import _dtype as D
 from ..._storage import Storage
 from ..._tensor import Tensor
 from . import kernel_table as KT
+from .gather import bad_index
 from .loader import Region
 from .views import fits_i32, region
 
@@ -71,10 +72,9 @@ def dequantize_rows(out, q, rows):
     rb = k // QK * (34 if q.kind == "q8_0" else 20)
     if not fits_i32(n * rb, m * rb):
         return NotImplemented
-    blocks, status = Storage(m * rb), Storage(4)
-    sel(1, n, m, rb, _blocks(q), region(rows), Region(blocks, 0, m * rb, True),
-        Region(status, 0, 4, True))
-    if int.from_bytes(status.view()[:4], "little", signed=True) != -1:
+    blocks = Storage(m * rb)
+    if bad_index(sel, 1, n, m, rb, _blocks(q), region(rows),
+                 Region(blocks, 0, m * rb, True)) != -1:
         raise IndexError("index out of range in self")
     fn(m * k // QK, Region(blocks, 0, m * rb, False), region(out, True))
     return None
