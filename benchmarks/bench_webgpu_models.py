@@ -1,6 +1,6 @@
-"""all-MiniLM-L6-v2 latency (batch 1 and 32, 128 tokens) and SmolLM2-135M decode tokens/s on
-the "webgpu" device through the CPython host (`wgpu`), against torch CUDA eager running the same
-model files (webtensor/models/*.py are plain torch code). Weights are the models' shapes with
+"""all-MiniLM-L6-v2 latency (batch 1 and 32, 128 tokens), SmolLM2-135M decode tokens/s and
+training steps (bench_training.py's digits CNN and MLP, Adam) on the "webgpu" device through
+the CPython host (`wgpu`), against torch CUDA eager running the same model files (webtensor/models/*.py are plain torch code). Weights are the models' shapes with
 uninitialised (zero) values: timing does not depend on them, and the real weights (~200 MB) do
 not travel to the GPU machine. SmolLM2 runs with Q4_1 blocks on webtensor (as the GGUF file
 people download), float32 on torch (which has no GGUF kernels). Prints a table, writes JSON.
@@ -140,6 +140,33 @@ def smollm2_decode(torch_mod, dev, sync, prompt=16, steps=32):
                              "replay_call_ms": 1e3 * calls / steps, "kernels": g.num_kernels}
 
 
+def train_steps(torch_mod, dev, sync, reps=20):
+    """ms per training step (zero_grad, forward, cross_entropy, backward, Adam; the loss stays
+    on the device) of the cases of benchmarks/bench_training.py: the digits CNN at batch 64
+    and an MLP 784-256-10 at batch 128."""
+    cnn = _model_file(torch_mod, "digits_cnn")
+    nn, F = torch_mod.nn, torch_mod.nn.functional
+    torch_mod.manual_seed(0)
+    cases = {"digits_cnn_b64": (cnn.DigitsCNN(dropout=0.0), torch_mod.randn(64, 1, 8, 8),
+                                torch_mod.randint(0, 10, (64,))),
+             "mlp_784_256_10_b128": (nn.Sequential(nn.Linear(784, 256), nn.ReLU(),
+                                                   nn.Linear(256, 10)),
+                                     torch_mod.randn(128, 784), torch_mod.randint(0, 10, (128,)))}
+    out = {}
+    for name, (model, x, y) in cases.items():
+        model, x, y = model.to(dev), x.to(dev), y.to(dev)
+        opt = torch_mod.optim.Adam(model.parameters(), 1e-3)
+
+        def step():
+            opt.zero_grad()
+            F.cross_entropy(model(x), y).backward()
+            opt.step()
+        for _ in range(3):
+            step()
+        out[name] = 1e3 * best(step, sync, reps)
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=str(REPO / "benchmarks" / "webgpu_models.json"))
@@ -162,6 +189,8 @@ def main():
                                              replay["replay_readback_tok_s"]}
     rows["smollm2_replay"] = {"replay_call_ms": replay["replay_call_ms"],
                               "kernels_per_step": replay["kernels"]}
+    for case, ms in train_steps(wt, "webgpu", sync).items():
+        rows[f"train_{case}_ms"] = {"webtensor-webgpu": ms}
     try:
         import torch
         cuda = torch.cuda.is_available()
@@ -177,6 +206,8 @@ def main():
         eager, gen, _ = smollm2_decode(torch, "cuda", torch.cuda.synchronize, steps=steps)
         rows["smollm2_q4_1_decode_tok_s"]["torch-cuda-eager-f32"] = eager
         rows["smollm2_q4_1_decode_tok_s"]["torch-cuda-generate-f32"] = gen
+        for case, ms in train_steps(torch, "cuda", torch.cuda.synchronize).items():
+            rows[f"train_{case}_ms"]["torch-cuda-eager"] = ms
     print(f"adapter: {rows['adapter']}" + (f"; torch: {rows['torch']}" if cuda else ""))
     for k, v in rows.items():
         if isinstance(v, dict):

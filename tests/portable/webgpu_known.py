@@ -10,10 +10,10 @@ from wtcheck import spec
 NO_FLOAT32_KERNEL = {
     "all", "any", "count_nonzero", "logical_not",          # float -> bool reductions / tests
     "fmax", "fmin", "round",                               # fmax/fmin; round(decimals=...)
-    "embedding", "cross_entropy", "nll_loss", "binary_cross_entropy",  # bool bitwise_or etc.
+    "embedding",                                           # max_norm renormalises in float64
 }
-# nn cases whose loss runs such a primitive (bitwise_or on bool in the target checks)
-NN_NO_KERNEL = {"loss_cross_entropy", "loss_nll_none", "loss_bce"}
+# nn cases whose loss runs such a primitive
+NN_NO_KERNEL = set()
 
 # Ops that read the device synchronously inside, so without JSPI they raise a RuntimeError
 # naming cpu_async (the first grid case of each op, run on a page without JSPI): the data-

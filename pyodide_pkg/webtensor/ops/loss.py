@@ -164,7 +164,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         smooth = where(valid, unary("neg", _sum(logp * weight.reshape(wshape), cdim)), zero)
     if reduction == "mean":
         if weight is None:
-            denom = _sum(valid)
+            # a float count (exact below 2**24): every device sums floats, not all sum bools
+            denom = _sum(valid.to(logp.dtype))
         else:
             t = target.to(D.int64)
             denom = _sum(where(valid, weight.index_select(0, where(valid, t, 0).reshape(-1))

@@ -28,10 +28,10 @@ class Adam(Optimizer):
     def _update(self, p, grad, state, group):
         if not state:
             state["step"] = tensor(0.0, dtype=D.float32)
-            state["exp_avg"] = zeros(p.shape, dtype=p.dtype)
-            state["exp_avg_sq"] = zeros(p.shape, dtype=p.dtype)
+            state["exp_avg"] = zeros(p.shape, dtype=p.dtype, device=p.device)
+            state["exp_avg_sq"] = zeros(p.shape, dtype=p.dtype, device=p.device)
             if group["amsgrad"]:
-                state["max_exp_avg_sq"] = zeros(p.shape, dtype=p.dtype)
+                state["max_exp_avg_sq"] = zeros(p.shape, dtype=p.dtype, device=p.device)
         beta1, beta2 = group["betas"]
         state["step"].add_(1)
         # one fused call per parameter where the device's first backend has the primitive

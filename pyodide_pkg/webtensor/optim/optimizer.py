@@ -126,12 +126,14 @@ class Optimizer:
 
 
 def _cast(v, p, key):
-    """A loaded state value as torch keeps it: tensors copied to the parameter's dtype (step
-    counters stay as they are)."""
+    """A loaded state value as torch keeps it: tensors copied to the parameter's dtype and
+    device (step counters stay as they are)."""
     if not isinstance(v, Tensor):
         return copy.deepcopy(v)
     v = v.detach().clone()
-    return v if key == "step" or not v.is_floating_point() else v.to(p.dtype)
+    if key == "step":
+        return v
+    return v.to(p.device, p.dtype) if v.is_floating_point() else v.to(p.device)
 
 
 def check_lr(lr):

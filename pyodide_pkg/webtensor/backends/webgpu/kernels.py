@@ -203,17 +203,19 @@ COMPARE_F32 = {op: f"(is_nan(a) || is_nan(b) || {e})" if op == "ne" else
                f"(!is_nan(a) && !is_nan(b) && {e})" for op, e in COMPARE.items()}
 _INT = {"add": "a + b", "sub": "a - b", "mul": "a * b", "maximum": "max(a, b)",
         "minimum": "min(a, b)"}
+_BITWISE = {"bitwise_and": "a & b", "bitwise_or": "a | b", "bitwise_xor": "a ^ b"}
 _LOGICAL = {"logical_and": "(a != 0u) && (b != 0u)", "logical_or": "(a != 0u) || (b != 0u)",
             "logical_xor": "(a != 0u) != (b != 0u)"}
 # dtype -> ({op: value expression}, {op: bool expression (output dtype bool)})
 BINARY = {
     "float32": (BINARY_F32, COMPARE_F32),
-    "int32": (_INT, COMPARE),
+    "int32": (dict(_INT, **_BITWISE), COMPARE),
     "int64": ({"add": "add64(a, b)", "sub": "sub64(a, b)", "mul": "mul64(a, b)",
-               "maximum": "select(a, b, lt64(a, b))", "minimum": "select(b, a, lt64(a, b))"},
+               "maximum": "select(a, b, lt64(a, b))", "minimum": "select(b, a, lt64(a, b))",
+               **_BITWISE},
               {"eq": "all(a == b)", "ne": "any(a != b)", "lt": "lt64(a, b)",
                "le": "!lt64(b, a)", "gt": "lt64(b, a)", "ge": "!lt64(a, b)"}),
-    "bool": ({}, dict(_LOGICAL, eq="a == b", ne="a != b")),
+    "bool": (_BITWISE, dict(_LOGICAL, eq="a == b", ne="a != b")),
 }
 
 
