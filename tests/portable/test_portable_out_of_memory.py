@@ -37,3 +37,19 @@ def test_allocation_past_the_heap_limit(name, guards, request):
 def test_out_of_memory_error_is_one_class():
     assert wt.cuda.OutOfMemoryError is wt.OutOfMemoryError
     assert issubclass(wt.OutOfMemoryError, RuntimeError)
+
+
+if sys.platform == "emscripten":      # wasm32 in Node and Chromium: the heap stops at 4 GiB
+    def test_the_heap_refusing_to_grow():
+        """Allocations each below sys.maxsize that together pass the 4 GiB heap: the grow the
+        browser (or Node) refuses is an OutOfMemoryError too, and freeing makes room again."""
+        big = (sys.maxsize - 2 ** 26) // 4          # float32 elements, just under 2 GiB
+        held = []
+        with pytest.raises(wt.OutOfMemoryError) as e:
+            for _ in range(3):
+                held.append(wt.empty(big))
+        assert f"tried to allocate {4 * big} bytes" in str(e.value), str(e.value)
+        assert "could not provide it" in str(e.value), str(e.value)
+        held.clear()
+        x = wt.ones(16 * 2 ** 20)
+        assert x.sum().item() == 16 * 2 ** 20
