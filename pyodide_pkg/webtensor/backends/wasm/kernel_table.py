@@ -305,3 +305,21 @@ def symbol(name, isa):
 def symbols(isa):
     """{kernel name: symbol} for every kernel of the `isa` build."""
     return {name: symbol(name, isa) for name in KERNELS}
+
+
+# ---- CPU graph replay (backends/wasm/graphs.py, wasm_kernels/graph-replay/) ------------------
+# Not a kernel: one loop that replays recorded kernel calls. A record in its buffer is i32
+# words [function-table index, signature id, args...]; the signature id indexes
+# graph_signatures() and tells the loop the argument count and which are f32 (a call_indirect
+# needs the exact wasm type). The build writes these signatures into a generated header.
+GRAPH_REPLAY_SYMBOL = "wt_graph_replay_" + SUFFIX["simd128"]    # one build for both modules
+
+
+def signature(name):
+    """Kernel `name`'s wasm parameter types: "i" (i32: sizes, strides, pointers) or "f" (f32)."""
+    return "".join("f" if kind == "f32" else "i" for kind, _ in KERNELS[name].args)
+
+
+def graph_signatures():
+    """Every distinct kernel signature, sorted: a record's signature id is an index here."""
+    return sorted({signature(name) for name in KERNELS}, key=lambda s: (len(s), s))
