@@ -90,9 +90,11 @@ def run_model(model, ids):
     return prefill, decode
 
 
-def run_captured(model, ids):
+def run_captured(model, ids, loop=True, steps=DECODE):
     """Decode as generate() does on a device with graphs: a StaticKVCache, the first step
-    captured (webtensor.graphs), then one replay + one token readback per step."""
+    captured (webtensor.graphs), then one replay + one token readback per step. loop=False:
+    the replay calls each recorded kernel from Python (the path before the replay loop)."""
+    from webtensor.backends.wasm import graphs as cpu_graphs
     x = torch.tensor([ids])
     with torch.no_grad():
         cache = model.make_cache(capacity=len(ids) + DECODE + 1)
@@ -100,12 +102,45 @@ def run_captured(model, ids):
         g = torch.graphs.Graph()
         with torch.graphs.graph(g, device="cpu"):
             static.copy_(model(static, cache, logits_to_keep=1)[:, -1].argmax(dim=-1)[:, None])
+        cpu_graphs.replay_loop = loop
+        try:
+            t0 = time.perf_counter()
+            for _ in range(steps):
+                g.replay()
+                static.item()
+            decode = time.perf_counter() - t0
+        finally:
+            cpu_graphs.replay_loop = True
+        kernels = g.num_kernels
+        g.reset()
+    return decode, kernels
+
+
+def run_overhead(steps=64):
+    """Per-token cost of everything but the kernels' arithmetic: SmolLM2's graph (30 layers,
+    the same kernel sequence) at a tiny width, so every kernel is a few dozen flops. ms per
+    decode step: eager, replay call by call, replay loop."""
+    from webtensor.models import smollm2
+    torch.manual_seed(0)
+    cfg = smollm2.SmolLM2Config(vocab_size=64, hidden_size=36, intermediate_size=16,
+                                num_hidden_layers=30, num_attention_heads=9,
+                                num_key_value_heads=3)
+    model = smollm2.SmolLM2ForCausalLM(cfg).eval()
+    ids = prompt_ids(8)
+    ids = [i % 64 for i in ids]
+    x = torch.tensor([ids])
+    with torch.no_grad():
+        cache = model.make_cache(capacity=len(ids) + steps + 1)
+        tok = model(x, cache, logits_to_keep=1)[:, -1].argmax(dim=-1)
         t0 = time.perf_counter()
-        for _ in range(DECODE):
-            g.replay()
-            static.item()
-        decode = time.perf_counter() - t0
-    return decode, g.num_kernels
+        for _ in range(steps):
+            tok = model(tok[:, None], cache, logits_to_keep=1)[:, -1].argmax(dim=-1)
+            tok.item()
+        eager = (time.perf_counter() - t0) / steps
+    per_call, kernels = run_captured(model, ids, loop=False, steps=steps)
+    loop, _ = run_captured(model, ids, loop=True, steps=steps)
+    return {"kernels_per_step": kernels, "eager_ms": 1000 * eager,
+            "replay_per_call_ms": 1000 * per_call / steps, "replay_loop_ms": 1000 * loop / steps}
 
 
 def main():
@@ -139,15 +174,22 @@ def main():
         print(f"{mode:>10} {row['weights_mb']:7.1f} {load:7.2f} {row['prefill_tok_s']:14.1f} "
               f"{row['decode_tok_s']:13.2f} {row['heap_mb']:8.0f}")
         if mode == "quantized" and torch.graphs.is_supported("cpu"):
-            decode, kernels = run_captured(model, ids)
-            row = {"weights": "quantized captured", "decode_tok_s": DECODE / decode,
-                   "decode_ms_per_token": 1000 * decode / DECODE, "kernels_per_step": kernels,
-                   "heap_mb": (wasm_heap() or 0) / MB}
-            result["rows"].append(row)
-            print(f"{'captured':>10} {'':7} {'':7} {'':14} {row['decode_tok_s']:13.2f} "
-                  f"{row['heap_mb']:8.0f}   ({kernels} kernels per step)")
+            for label, loop in (("per call", False), ("captured", True)):
+                decode, kernels = run_captured(model, ids, loop=loop)
+                row = {"weights": "quantized captured" + ("" if loop else " per call"),
+                       "decode_tok_s": DECODE / decode,
+                       "decode_ms_per_token": 1000 * decode / DECODE,
+                       "kernels_per_step": kernels, "heap_mb": (wasm_heap() or 0) / MB}
+                result["rows"].append(row)
+                print(f"{label:>10} {'':7} {'':7} {'':14} {row['decode_tok_s']:13.2f} "
+                      f"{row['heap_mb']:8.0f}   ({kernels} kernels per step)")
         del model
         gc.collect()
+    if torch.graphs.is_supported("cpu"):
+        o = result["overhead"] = run_overhead()
+        print(f"overhead (SmolLM2's graph at width 36, {o['kernels_per_step']} kernels): ms per "
+              f"step eager {o['eager_ms']:.2f}, replay per call {o['replay_per_call_ms']:.2f}, "
+              f"replay loop {o['replay_loop_ms']:.2f}")
     print("BENCH_JSON " + json.dumps(result))
 
 
