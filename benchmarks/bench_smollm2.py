@@ -90,30 +90,33 @@ def run_model(model, ids):
     return prefill, decode
 
 
-def run_captured(model, ids, loop=True, steps=DECODE):
+def run_captured(model, ids, steps=DECODE):
     """Decode as generate() does on a device with graphs: a StaticKVCache, the first step
-    captured (webtensor.graphs), then one replay + one token readback per step. loop=False:
-    the replay calls each recorded kernel from Python (the path before the replay loop)."""
+    captured (webtensor.graphs), then one replay + one token readback per step. Steps alternate
+    between the replay loop (one call into the module) and replaying each recorded kernel from
+    Python (the path before the loop), so a loaded machine slows both alike. Returns (seconds
+    per step with the loop, per call, kernels per step)."""
     from webtensor.backends.wasm import graphs as cpu_graphs
     x = torch.tensor([ids])
+    spent = {True: 0.0, False: 0.0}
     with torch.no_grad():
-        cache = model.make_cache(capacity=len(ids) + DECODE + 1)
+        cache = model.make_cache(capacity=len(ids) + 2 * steps + 1)
         static = model(x, cache, logits_to_keep=1)[:, -1].argmax(dim=-1)[:, None]
         g = torch.graphs.Graph()
         with torch.graphs.graph(g, device="cpu"):
             static.copy_(model(static, cache, logits_to_keep=1)[:, -1].argmax(dim=-1)[:, None])
-        cpu_graphs.replay_loop = loop
         try:
-            t0 = time.perf_counter()
-            for _ in range(steps):
+            for i in range(2 * steps):
+                loop = cpu_graphs.replay_loop = i % 2 == 0
+                t0 = time.perf_counter()
                 g.replay()
                 static.item()
-            decode = time.perf_counter() - t0
+                spent[loop] += time.perf_counter() - t0
         finally:
             cpu_graphs.replay_loop = True
         kernels = g.num_kernels
         g.reset()
-    return decode, kernels
+    return spent[True] / steps, spent[False] / steps, kernels
 
 
 def run_overhead(steps=64):
@@ -137,10 +140,9 @@ def run_overhead(steps=64):
             tok = model(tok[:, None], cache, logits_to_keep=1)[:, -1].argmax(dim=-1)
             tok.item()
         eager = (time.perf_counter() - t0) / steps
-    per_call, kernels = run_captured(model, ids, loop=False, steps=steps)
-    loop, _ = run_captured(model, ids, loop=True, steps=steps)
+    loop, per_call, kernels = run_captured(model, ids, steps=steps)
     return {"kernels_per_step": kernels, "eager_ms": 1000 * eager,
-            "replay_per_call_ms": 1000 * per_call / steps, "replay_loop_ms": 1000 * loop / steps}
+            "replay_per_call_ms": 1000 * per_call, "replay_loop_ms": 1000 * loop}
 
 
 def main():
@@ -174,11 +176,11 @@ def main():
         print(f"{mode:>10} {row['weights_mb']:7.1f} {load:7.2f} {row['prefill_tok_s']:14.1f} "
               f"{row['decode_tok_s']:13.2f} {row['heap_mb']:8.0f}")
         if mode == "quantized" and torch.graphs.is_supported("cpu"):
-            for label, loop in (("per call", False), ("captured", True)):
-                decode, kernels = run_captured(model, ids, loop=loop)
-                row = {"weights": "quantized captured" + ("" if loop else " per call"),
-                       "decode_tok_s": DECODE / decode,
-                       "decode_ms_per_token": 1000 * decode / DECODE,
+            loop, per_call, kernels = run_captured(model, ids)
+            for label, suffix, step in (("per call", " per call", per_call),
+                                        ("captured", "", loop)):
+                row = {"weights": "quantized captured" + suffix,
+                       "decode_tok_s": 1 / step, "decode_ms_per_token": 1000 * step,
                        "kernels_per_step": kernels, "heap_mb": (wasm_heap() or 0) / MB}
                 result["rows"].append(row)
                 print(f"{label:>10} {'':7} {'':7} {'':14} {row['decode_tok_s']:13.2f} "

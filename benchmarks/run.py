@@ -320,6 +320,12 @@ def smollm2_main(args):
             print(f"| {name} | {row['weights']} | {' | '.join(cells)} |")
         print(f"| {name} | (GGUF parsed) | {r['gguf_mb']:.0f} | {r['parse_s']:.2f} | | | "
               f"{r['heap_after_parse_mb']:.0f} |")
+    for name, r in runs:
+        o = r.get("overhead")
+        if o:
+            print(f"{name}: SmolLM2's decode graph at width 36 ({o['kernels_per_step']} kernels), "
+                  f"ms per step: eager {o['eager_ms']:.2f}, replay per call "
+                  f"{o['replay_per_call_ms']:.2f}, replay loop {o['replay_loop_ms']:.2f}")
 
 
 if __name__ == "__main__":
