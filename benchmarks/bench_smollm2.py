@@ -145,6 +145,26 @@ def run_overhead(steps=64):
             "replay_per_call_ms": 1000 * per_call, "replay_loop_ms": 1000 * loop}
 
 
+def heap_of_generate(gf, ids, result):
+    """BENCH_SMOLLM2_HEAP=generate: only the Q4_1 model and generate() (a captured decode), in
+    a fresh process (wasm memory never shrinks): the heap after each phase is that phase's
+    peak. Ratio: (heap - heap at start) / the GGUF file's tensor bytes."""
+    from webtensor.models import generate
+    model = smollm2_gguf.build(gf, quantized=True)
+    result["rows"].append({"weights": "quantized (built)", "heap_mb": (wasm_heap() or 0) / MB})
+    t0 = time.perf_counter()
+    generate.generate(model, ids, max_new_tokens=DECODE)
+    result["rows"].append({"weights": f"quantized generate() {DECODE} tokens",
+                           "decode_tok_s": DECODE / (time.perf_counter() - t0),
+                           "heap_mb": (wasm_heap() or 0) / MB})
+    for row in result["rows"]:
+        row["heap_over_file"] = (row["heap_mb"] - result["heap_start_mb"]) / result["gguf_mb"]
+        print(f"{row['weights']:>34}: heap {row['heap_mb']:.1f} MB, (heap - start "
+              f"{result['heap_start_mb']:.1f}) / file {result['gguf_mb']:.1f} MB = "
+              f"{row['heap_over_file']:.3f}")
+    print("BENCH_JSON " + json.dumps(result))
+
+
 def main():
     result = {"platform": sys.platform, "python": sys.version.split()[0],
               "backend": backends.get_backend(), "isa": backends.get_isa(),
@@ -159,6 +179,8 @@ def main():
     result["gguf_mb"] = sum(len(t.data) for t in gf.tensors.values()) / MB
     result["heap_after_parse_mb"] = (wasm_heap() or 0) / MB
     ids = prompt_ids(PROMPT)
+    if os.environ.get("BENCH_SMOLLM2_HEAP") == "generate":
+        return heap_of_generate(gf, ids, result)
     print(f"backend={result['backend']} isa={result['isa']} platform={result['platform']} "
           f"prompt={PROMPT} decode={DECODE}")
     print(f"{'weights':>10} {'MB':>7} {'load s':>7} {'prefill tok/s':>14} {'decode tok/s':>13} "
