@@ -320,6 +320,11 @@ def signature(name):
     return "".join("f" if kind == "f32" else "i" for kind, _ in KERNELS[name].args)
 
 
+def exports(isa):
+    """Every function symbol the `isa` module exports: the kernels and the replay loop."""
+    return set(symbols(isa).values()) | {GRAPH_REPLAY_SYMBOL}
+
+
 def graph_signatures():
     """Every distinct kernel signature, sorted: a record's signature id is an index here."""
     return sorted({signature(name) for name in KERNELS}, key=lambda s: (len(s), s))
