@@ -206,7 +206,7 @@ def _encode(c, ks):
     plan = runner.plan(c.storages, written)
     words = array("i")
     for call, args in c.calls:
-        words.append(call.table_index)
+        words.append(runner.table_index(call))
         words.append(_SIG_ID[kernel_table.signature(call.__name__)])
         for (kind, _), a in zip(kernel_table.KERNELS[call.__name__].args, args):
             if kind in ("in", "out"):

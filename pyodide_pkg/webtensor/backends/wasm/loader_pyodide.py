@@ -43,7 +43,6 @@ def _bind(lib, name, sym, spec):
     call.__name__ = call.__qualname__ = name
     call.__doc__ = f"{sym}({', '.join(n for _, n in spec)})"
     call.raw = f  # plain ints in (heap addresses for pointers): for the shortcuts
-    call.table_index = ctypes.cast(f, ctypes.c_void_p).value   # dlsym: a function-table slot
     return call
 
 
@@ -93,6 +92,11 @@ class GraphRunner:
         return None
 
     address = staticmethod(lambda plan, region: _address(region))
+
+    @staticmethod
+    def table_index(call):
+        """The kernel's slot in the function table (what dlsym gave ctypes)."""
+        return ctypes.cast(call.raw, ctypes.c_void_p).value
 
     def run(self, plan, buf, ncalls):
         return self._replay(buf.address(), ncalls)

@@ -197,6 +197,10 @@ class GraphRunner:
     def address(plan, region):
         return plan[0][id(region.storage)][0] + region.offset
 
+    @staticmethod
+    def table_index(call):
+        return call.table_index      # the slot bind_all gave the kernel
+
     def run(self, plan, buf, ncalls):
         slots, end = plan
         inst = self.inst
