@@ -315,9 +315,16 @@ def symbols(isa):
 GRAPH_REPLAY_SYMBOL = "wt_graph_replay_" + SUFFIX["simd128"]    # one build for both modules
 
 
+_WASM_TYPE = {"size": "i", "i32": "i", "in": "i", "out": "i", "f32": "f"}
+
+
 def signature(name):
     """Kernel `name`'s wasm parameter types: "i" (i32: sizes, strides, pointers) or "f" (f32)."""
-    return "".join("f" if kind == "f32" else "i" for kind, _ in KERNELS[name].args)
+    kinds = [kind for kind, _ in KERNELS[name].args]
+    bad = sorted(set(kinds) - set(_WASM_TYPE))
+    if bad:     # a new kind needs its wasm type here and a case in graphs.py's _check/_encode
+        raise ValueError(f"kernel {name}: argument kinds {bad} have no graph-replay type")
+    return "".join(_WASM_TYPE[kind] for kind in kinds)
 
 
 def exports(isa):
