@@ -90,22 +90,77 @@ def run_model(model, ids):
     return prefill, decode
 
 
-def run_captured(model, ids):
+def run_captured(model, ids, steps=DECODE):
     """Decode as generate() does on a device with graphs: a StaticKVCache, the first step
-    captured (webtensor.graphs), then one replay + one token readback per step."""
+    captured (webtensor.graphs), then one replay + one token readback per step. Steps alternate
+    between the replay loop (one call into the module) and replaying each recorded kernel from
+    Python (the path before the loop), so a loaded machine slows both alike. Returns (seconds
+    per step with the loop, per call, kernels per step)."""
+    from webtensor.backends.wasm import graphs as cpu_graphs
     x = torch.tensor([ids])
+    spent = {True: 0.0, False: 0.0}
     with torch.no_grad():
-        cache = model.make_cache(capacity=len(ids) + DECODE + 1)
+        cache = model.make_cache(capacity=len(ids) + 2 * steps + 1)
         static = model(x, cache, logits_to_keep=1)[:, -1].argmax(dim=-1)[:, None]
         g = torch.graphs.Graph()
         with torch.graphs.graph(g, device="cpu"):
             static.copy_(model(static, cache, logits_to_keep=1)[:, -1].argmax(dim=-1)[:, None])
+        try:
+            for i in range(2 * steps):
+                loop = cpu_graphs.replay_loop = i % 2 == 0
+                t0 = time.perf_counter()
+                g.replay()
+                static.item()
+                spent[loop] += time.perf_counter() - t0
+        finally:
+            cpu_graphs.replay_loop = True
+        kernels = g.num_kernels
+        g.reset()
+    return spent[True] / steps, spent[False] / steps, kernels
+
+
+def run_overhead(steps=64):
+    """Per-token cost of everything but the kernels' arithmetic: SmolLM2's graph (30 layers,
+    the same kernel sequence) at a tiny width, so every kernel is a few dozen flops. ms per
+    decode step: eager, replay call by call, replay loop."""
+    from webtensor.models import smollm2
+    torch.manual_seed(0)
+    cfg = smollm2.SmolLM2Config(vocab_size=64, hidden_size=36, intermediate_size=16,
+                                num_hidden_layers=30, num_attention_heads=9,
+                                num_key_value_heads=3)
+    model = smollm2.SmolLM2ForCausalLM(cfg).eval()
+    ids = prompt_ids(8)
+    ids = [i % 64 for i in ids]
+    x = torch.tensor([ids])
+    with torch.no_grad():
+        cache = model.make_cache(capacity=len(ids) + steps + 1)
+        tok = model(x, cache, logits_to_keep=1)[:, -1].argmax(dim=-1)
         t0 = time.perf_counter()
-        for _ in range(DECODE):
-            g.replay()
-            static.item()
-        decode = time.perf_counter() - t0
-    return decode, g.num_kernels
+        for _ in range(steps):
+            tok = model(tok[:, None], cache, logits_to_keep=1)[:, -1].argmax(dim=-1)
+            tok.item()
+        eager = (time.perf_counter() - t0) / steps
+    loop, per_call, kernels = run_captured(model, ids, steps=steps)
+    return {"kernels_per_step": kernels, "eager_ms": 1000 * eager,
+            "replay_per_call_ms": 1000 * per_call, "replay_loop_ms": 1000 * loop}
+
+
+def heap_of_generate(gf, ids, result):
+    """BENCH_SMOLLM2_HEAP=generate: only the Q4_1 model and generate() (a captured decode), in
+    a fresh process (wasm memory never shrinks): the heap after each phase is that phase's
+    peak. Ratio: (heap - heap at start) / the GGUF file's tensor bytes."""
+    from webtensor.models import generate
+    model = smollm2_gguf.build(gf, quantized=True)
+    result["rows"].append({"weights": "quantized (built)", "heap_mb": (wasm_heap() or 0) / MB})
+    generate.generate(model, ids, max_new_tokens=DECODE)
+    result["rows"].append({"weights": f"quantized generate() {DECODE} tokens",
+                           "heap_mb": (wasm_heap() or 0) / MB})
+    for row in result["rows"]:
+        row["heap_over_file"] = (row["heap_mb"] - result["heap_start_mb"]) / result["gguf_mb"]
+        print(f"{row['weights']:>34}: heap {row['heap_mb']:.1f} MB, (heap - start "
+              f"{result['heap_start_mb']:.1f}) / file {result['gguf_mb']:.1f} MB = "
+              f"{row['heap_over_file']:.3f}")
+    print("BENCH_JSON " + json.dumps(result))
 
 
 def main():
@@ -122,6 +177,8 @@ def main():
     result["gguf_mb"] = sum(len(t.data) for t in gf.tensors.values()) / MB
     result["heap_after_parse_mb"] = (wasm_heap() or 0) / MB
     ids = prompt_ids(PROMPT)
+    if os.environ.get("BENCH_SMOLLM2_HEAP") == "generate":
+        return heap_of_generate(gf, ids, result)
     print(f"backend={result['backend']} isa={result['isa']} platform={result['platform']} "
           f"prompt={PROMPT} decode={DECODE}")
     print(f"{'weights':>10} {'MB':>7} {'load s':>7} {'prefill tok/s':>14} {'decode tok/s':>13} "
@@ -139,15 +196,22 @@ def main():
         print(f"{mode:>10} {row['weights_mb']:7.1f} {load:7.2f} {row['prefill_tok_s']:14.1f} "
               f"{row['decode_tok_s']:13.2f} {row['heap_mb']:8.0f}")
         if mode == "quantized" and torch.graphs.is_supported("cpu"):
-            decode, kernels = run_captured(model, ids)
-            row = {"weights": "quantized captured", "decode_tok_s": DECODE / decode,
-                   "decode_ms_per_token": 1000 * decode / DECODE, "kernels_per_step": kernels,
-                   "heap_mb": (wasm_heap() or 0) / MB}
-            result["rows"].append(row)
-            print(f"{'captured':>10} {'':7} {'':7} {'':14} {row['decode_tok_s']:13.2f} "
-                  f"{row['heap_mb']:8.0f}   ({kernels} kernels per step)")
+            loop, per_call, kernels = run_captured(model, ids)
+            for label, suffix, step in (("per call", " per call", per_call),
+                                        ("captured", "", loop)):
+                row = {"weights": "quantized captured" + suffix,
+                       "decode_tok_s": 1 / step, "decode_ms_per_token": 1000 * step,
+                       "kernels_per_step": kernels, "heap_mb": (wasm_heap() or 0) / MB}
+                result["rows"].append(row)
+                print(f"{label:>10} {'':7} {'':7} {'':14} {row['decode_tok_s']:13.2f} "
+                      f"{row['heap_mb']:8.0f}   ({kernels} kernels per step)")
         del model
         gc.collect()
+    if torch.graphs.is_supported("cpu"):
+        o = result["overhead"] = run_overhead()
+        print(f"overhead (SmolLM2's graph at width 36, {o['kernels_per_step']} kernels): ms per "
+              f"step eager {o['eager_ms']:.2f}, replay per call {o['replay_per_call_ms']:.2f}, "
+              f"replay loop {o['replay_loop_ms']:.2f}")
     print("BENCH_JSON " + json.dumps(result))
 
 

@@ -46,8 +46,11 @@ def _code(isa, sizes, bench=BENCH):
         "import sys, types\nbench_core = types.ModuleType('bench_core')\n"
         f"exec({BENCH.read_text()!r}, bench_core.__dict__)\n"
         "sys.modules['bench_core'] = bench_core\n")
+    # the host's BENCH_* settings (e.g. BENCH_SMOLLM2_DECODE) reach the benchmark in Pyodide
+    settings = "".join(f"os.environ[{k!r}] = {v!r}\n" for k, v in sorted(os.environ.items())
+                       if k.startswith("BENCH_") and k != "BENCH_SIZES")
     return (f"import os\nos.environ['WEBTENSOR_WASM_ISA'] = {isa!r}\n"
-            f"os.environ['BENCH_SIZES'] = {sizes!r}\n" + prelude + bench.read_text())
+            f"os.environ['BENCH_SIZES'] = {sizes!r}\n" + settings + prelude + bench.read_text())
 
 
 def _parse(output):
@@ -320,6 +323,17 @@ def smollm2_main(args):
             print(f"| {name} | {row['weights']} | {' | '.join(cells)} |")
         print(f"| {name} | (GGUF parsed) | {r['gguf_mb']:.0f} | {r['parse_s']:.2f} | | | "
               f"{r['heap_after_parse_mb']:.0f} |")
+    for name, r in runs:
+        for row in r["rows"]:
+            if "heap_over_file" in row:
+                print(f"{name}: {row['weights']}: (heap {row['heap_mb']:.1f} - start "
+                      f"{r['heap_start_mb']:.1f} MB) / GGUF tensors {r['gguf_mb']:.1f} MB = "
+                      f"{row['heap_over_file']:.3f}")
+        o = r.get("overhead")
+        if o:
+            print(f"{name}: SmolLM2's decode graph at width 36 ({o['kernels_per_step']} kernels), "
+                  f"ms per step: eager {o['eager_ms']:.2f}, replay per call "
+                  f"{o['replay_per_call_ms']:.2f}, replay loop {o['replay_loop_ms']:.2f}")
 
 
 if __name__ == "__main__":

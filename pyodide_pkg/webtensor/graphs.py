@@ -1,6 +1,6 @@
 """Captured graphs: torch.cuda.CUDAGraph's counterpart, for any device that supports capture
-("webgpu": one submit per replay; "cpu" with the WASM kernels: the recorded kernel calls,
-none of the Python op layer).
+("webgpu": one submit per replay; "cpu" with the WASM kernels: one call into a replay loop
+in the kernel module that runs the recorded kernel calls, none of the Python op layer).
 
     g = webtensor.graphs.Graph()
     with webtensor.graphs.graph(g, device="webgpu"):

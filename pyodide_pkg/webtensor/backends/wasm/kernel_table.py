@@ -305,3 +305,33 @@ def symbol(name, isa):
 def symbols(isa):
     """{kernel name: symbol} for every kernel of the `isa` build."""
     return {name: symbol(name, isa) for name in KERNELS}
+
+
+# ---- CPU graph replay (backends/wasm/graphs.py, wasm_kernels/graph-replay/) ------------------
+# Not a kernel: one loop that replays recorded kernel calls. A record in its buffer is i32
+# words [function-table index, signature id, args...]; the signature id indexes
+# graph_signatures() and tells the loop the argument count and which are f32 (a call_indirect
+# needs the exact wasm type). The build writes these signatures into a generated header.
+GRAPH_REPLAY_SYMBOL = "wt_graph_replay_" + SUFFIX["simd128"]    # one build for both modules
+
+
+_WASM_TYPE = {"size": "i", "i32": "i", "in": "i", "out": "i", "f32": "f"}
+
+
+def signature(name):
+    """Kernel `name`'s wasm parameter types: "i" (i32: sizes, strides, pointers) or "f" (f32)."""
+    kinds = [kind for kind, _ in KERNELS[name].args]
+    bad = sorted(set(kinds) - set(_WASM_TYPE))
+    if bad:     # a new kind needs its wasm type here and a case in graphs.py's _check/_encode
+        raise ValueError(f"kernel {name}: argument kinds {bad} have no graph-replay type")
+    return "".join(_WASM_TYPE[kind] for kind in kinds)
+
+
+def exports(isa):
+    """Every function symbol the `isa` module exports: the kernels and the replay loop."""
+    return set(symbols(isa).values()) | {GRAPH_REPLAY_SYMBOL}
+
+
+def graph_signatures():
+    """Every distinct kernel signature, sorted: a record's signature id is an index here."""
+    return sorted({signature(name) for name in KERNELS}, key=lambda s: (len(s), s))

@@ -76,8 +76,9 @@ def choose_isa(isa=None):
 class Kernels:
     """Bound kernels of one module: attribute per kernel name, plus fn(name)."""
 
-    def __init__(self, isa, runtime, path, fns):
+    def __init__(self, isa, runtime, path, fns, graph_runner=None):
         self.isa = isa
+        self.graph_runner = graph_runner     # replays captured graphs (backends/wasm/graphs.py)
         self.runtime = runtime
         self.path = path
         self._fns = fns
@@ -118,11 +119,11 @@ def load(isa=None):
         from .loader_wasmtime import bind_all
         runtime = "wasmtime"
     try:
-        fns = bind_all(path, isa)
+        fns, runner = bind_all(path, isa)
     except LoadError:
         raise
     except Exception as e:
         raise LoadError(f"could not load {path}: {type(e).__name__}: {e}") from e
-    ks = Kernels(isa, runtime, path, fns)
+    ks = Kernels(isa, runtime, path, fns, runner)
     _cache[isa] = ks
     return ks

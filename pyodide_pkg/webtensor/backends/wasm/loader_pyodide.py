@@ -7,6 +7,9 @@ while its default conversion of a Python int is exactly a wasm32 i32 (sizes, str
 addresses below 4 GB). Only f32 arguments are wrapped, in c_float. Each call does the address
 arithmetic and nothing else; the checked path runs only when a storage carries guard bytes
 (debug) or a CPU graph is being captured (the call is recorded: graphs.py).
+
+A captured graph replays through GraphRunner: one ctypes call into the module's replay loop
+(wasm_kernels/graph-replay/) with a buffer of records whose pointers are these heap addresses.
 """
 import ctypes
 
@@ -31,7 +34,7 @@ def _bind(lib, name, sym, spec):
         conv = tuple(_address(a) if i in ptrs else ctypes.c_float(a) if i in floats else a
                      for i, a in enumerate(args))
         if _capture[0] is not None:
-            _capture[0].record(f, conv, regions)
+            _capture[0].record(call, args, regions)
         f(*conv)
         if guarded:
             guards.verify(name, regions, snaps)
@@ -78,7 +81,37 @@ def _address(r):
     return s.address() + s.base + r.offset
 
 
+class GraphRunner:
+    """Runs a captured graph's record buffer (graphs.py) in place: storages are in the heap."""
+
+    def __init__(self, lib):
+        self._replay = getattr(lib, kernel_table.GRAPH_REPLAY_SYMBOL)
+        self._replay.restype = ctypes.c_int32
+
+    def plan(self, storages, written):
+        return None
+
+    address = staticmethod(lambda plan, region: _address(region))
+
+    @staticmethod
+    def table_index(call):
+        """The kernel's slot in the function table (what dlsym gave ctypes)."""
+        return ctypes.cast(call.raw, ctypes.c_void_p).value
+
+    def run(self, plan, buf, ncalls):
+        return self._replay(buf.address(), ncalls)
+
+    @staticmethod
+    def per_call(call, args):
+        """(function, arguments) replaying one call by itself: the raw ctypes function."""
+        spec = kernel_table.KERNELS[call.__name__].args
+        return call.raw, tuple(_address(a) if kind in ("in", "out") else
+                               ctypes.c_float(a) if kind == "f32" else a
+                               for (kind, _), a in zip(spec, args))
+
+
 def bind_all(path, isa):
+    """({kernel name: bound call}, GraphRunner)."""
     lib = ctypes.CDLL(path)
-    return {name: _bind(lib, name, sym, kernel_table.KERNELS[name].args)
-            for name, sym in kernel_table.symbols(isa).items()}
+    return ({name: _bind(lib, name, sym, kernel_table.KERNELS[name].args)
+             for name, sym in kernel_table.symbols(isa).items()}, GraphRunner(lib))

@@ -7,6 +7,10 @@ arena, each between GUARD bytes of GUARD_BYTE (identical regions, as in an in-pl
 share one copy), runs the kernel, checks those guards (always) and copies writable regions
 back. So the wasm path is tested on the desktop with real
 bounds checking; the copies cost O(bytes), negligible next to the kernels we test.
+
+A captured graph (graphs.py) replays through GraphRunner: every storage it uses is copied into
+the arena between guard bytes, the module's replay loop runs the record buffer once, the guards
+are checked and the storages the graph writes are copied back.
 """
 import atexit
 import ctypes
@@ -67,7 +71,8 @@ class Instance:
             elif mod == "env" and name == "__indirect_function_table":
                 ty = wasmtime.TableType(wasmtime.ValType.funcref(),
                                         wasmtime.Limits(max(info.table_size, 1), None))
-                imports.append(wasmtime.Table(self.store, ty, None))
+                self.table = wasmtime.Table(self.store, ty, None)
+                imports.append(self.table)
             elif mod == "GOT.mem":
                 g = self._global(i32, True, 0)
                 got[name] = g
@@ -120,7 +125,7 @@ def _bind(inst, name, sym, spec):
                 raise ValueError(f"{name}: argument {spec[i][1]} must be "
                                  f"{'writable' if i in out_pos else 'read-only'}")
         guards.check_bounds(name, regions)
-        if _capture[0] is not None:        # a CPU graph: replays repeat this call as is
+        if _capture[0] is not None:        # a CPU graph: recorded for its replay buffer
             _capture[0].record(call, args, regions)
         debug = guards.any_guarded(regions)
         snaps = guards.snapshot(regions) if debug else None
@@ -173,12 +178,68 @@ def _host_bytes(r):
     return bytes(s.buf[s.base + r.offset:s.base + r.offset + r.nbytes])
 
 
+class GraphRunner:
+    """Replays a captured graph's record buffer (graphs.py) in one call into the module."""
+
+    def __init__(self, inst):
+        self.inst = inst
+        self._replay = inst.exports[kernel_table.GRAPH_REPLAY_SYMBOL]
+
+    def plan(self, storages, written):
+        """Where each storage of the graph sits in the arena during a replay."""
+        slots, end = {}, self.inst.arena
+        for key, s in storages.items():
+            slots[key] = (end + GUARD, s, key in written)
+            end = _align(end + GUARD + s.nbytes + GUARD, 16)
+        return slots, end
+
+    @staticmethod
+    def address(plan, region):
+        return plan[0][id(region.storage)][0] + region.offset
+
+    @staticmethod
+    def table_index(call):
+        return call.table_index      # the slot bind_all gave the kernel
+
+    def run(self, plan, buf, ncalls):
+        slots, end = plan
+        inst = self.inst
+        at = end + GUARD
+        base = inst.base_address(_align(at + buf.nbytes + GUARD, 16))
+        for a, s, _ in list(slots.values()) + [(at, buf, False)]:
+            ctypes.memset(base + a - GUARD, GUARD_BYTE, GUARD)
+            ctypes.memset(base + a + s.nbytes, GUARD_BYTE, GUARD)
+            if s.nbytes:
+                ctypes.memmove(base + a, s.address() + s.base, s.nbytes)
+        rc = self._replay(inst.store, at, ncalls)
+        for a, s, _ in slots.values():
+            if ctypes.string_at(base + a - GUARD, GUARD) != _PAT or \
+                    ctypes.string_at(base + a + s.nbytes, GUARD) != _PAT:
+                raise RuntimeError(f"webtensor: a CPU graph replay wrote outside a storage of "
+                                   f"{s.nbytes} bytes in wasm memory")
+        for a, s, written in slots.values():
+            if written and s.nbytes:
+                ctypes.memmove(s.address() + s.base, base + a, s.nbytes)
+        return rc
+
+    @staticmethod
+    def per_call(call, args):
+        """(function, arguments) replaying one call by itself: the checked call."""
+        return call, args
+
+
 def bind_all(path, isa):
+    """({kernel name: bound call}, GraphRunner)."""
     inst = Instance(path, isa)
     atexit.register(inst.close)
     fns = {}
-    for name, sym in kernel_table.symbols(isa).items():
-        if inst.exports.get(sym) is None:
+    syms = kernel_table.symbols(isa)
+    first = inst.table.grow(inst.store, len(syms), None)   # a table slot per kernel: replays
+    for i, (name, sym) in enumerate(syms.items()):        # call them by index
+        func = inst.exports.get(sym)
+        if func is None:
             raise LoadError(f"{path} lacks kernel {sym}")
         fns[name] = _bind(inst, name, sym, kernel_table.KERNELS[name].args)
-    return fns
+        inst.table.set(inst.store, first + i, func)
+        fns[name].table_index = first + i
+    return fns, GraphRunner(inst)
