@@ -144,9 +144,11 @@ def example(kernel, rng):
         idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()
         x = array.array(code, [rng.randrange(100) for _ in range(30)]).tobytes()
         return [2, 5, 4, 3, idx, x, _fill(24, code, 0), _fill(1, "i", 9)]
-    if fam == "scatter_add":   # float32 [2, 5, 3] += [2, 4, 3], repeated positions
+    if fam == "scatter_reduce":   # [2, 5, 3] (op)= [2, 4, 3], repeated positions, every mode
+        short = kernel.name.split("_", 1)[0]
         idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()
-        return [2, 5, 4, 3, idx, _floats(rng, 24), _floats(rng, 30), _fill(1, "i", 9)]
+        return [2, 5, 4, 3, rng.randrange(4), idx, _typed(rng, short, 24), _typed(rng, short, 30),
+                _fill(1, "i", 9)]
     if fam in ("qgemv", "qgemm", "dequantize", "quantize", "qd8gemv"):   # webtensor.quant
         bb = 34 if "q8_0" in kernel.name else 20
         if fam == "qgemv":     # n = 7: a 4-row step and a 3-row tail; k = 64: two blocks

@@ -40,7 +40,9 @@ def gather(out, x, dim, index):
 _SCATTER = {None: lambda old, v: v, "add": lambda old, v: old + v,
             "sum": lambda old, v: old + v,
             "multiply": lambda old, v: old * v, "prod": lambda old, v: old * v,
-            "amax": lambda old, v: max(old, v), "amin": lambda old, v: min(old, v)}
+            # torch's CPU loop: isnan(v) ? v : std::max(old, v) (a NaN in old stays)
+            "amax": lambda old, v: v if v != v or old < v else old,
+            "amin": lambda old, v: v if v != v or v < old else old}
 
 
 def scatter(out, dim, index, src, reduce=None):

@@ -172,12 +172,12 @@ def _cases():
     c["repeat_interleave"] = lambda f, dt, n: (f, (half(dt, n), 2, 0))
     c["tril"] = c["triu"] = _unary("tril")
     c["broadcast_to"] = lambda f, dt, n: (f, (data(dt, (1000,)), _rows(n)))
-    c["gather"] = lambda f, dt, n: (f, (_x(dt, n), 1, index(1000, _rows(n))))
-    c["take_along_dim"] = lambda f, dt, n: (f, (_x(dt, n), index(1000, _rows(n)), 1))
+    c["gather"] = lambda f, dt, n: (f, (_x(dt, n), 1, index(_rows(n)[1], _rows(n))))
+    c["take_along_dim"] = lambda f, dt, n: (f, (_x(dt, n), index(_rows(n)[1], _rows(n)), 1))
     c["scatter"] = c["scatter_add"] = \
-        lambda f, dt, n: (f, (_x(dt, n), 1, index(1000, _rows(n)), _x(dt, n, 7)))
+        lambda f, dt, n: (f, (_x(dt, n), 1, index(_rows(n)[1], _rows(n)), _x(dt, n, 7)))
     c["scatter_reduce"] = \
-        lambda f, dt, n: (f, (_x(dt, n), 1, index(1000, _rows(n)), _x(dt, n, 7), "sum"))
+        lambda f, dt, n: (f, (_x(dt, n), 1, index(_rows(n)[1], _rows(n)), _x(dt, n, 7), "sum"))
     c["index_select"] = lambda f, dt, n: (f, (_x(dt, n), 0, index(_rows(n)[0], (_rows(n)[0],))))
     c["index_copy"] = lambda f, dt, n: (f, (_x(dt, n), 0, _perm(_rows(n)[0]), _x(dt, n, 7)))
     c["masked_fill"] = lambda f, dt, n: (f, (_x(dt, n), _x(D.bool_, n, 3), 0))
@@ -314,11 +314,7 @@ reason(["matmul", "mm", "bmm", "dot", "mv", "linear", "conv1d", "conv2d", "max_p
         "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
         "layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention"],
        {F64, I64, I32}, _F64_NN)
-reason(["gather", "take_along_dim", "scatter", "scatter_add", "scatter_reduce"],
-       set(DTYPES) - _LOW, "gather/scatter: no kernel yet (index_select has one)")
 reason(["fmod", "histc"], {D.float32, F64, I64, I32}, "computed through remainder/division: " +
        _NO_INT_DIV)
 reason(["unravel_index"], {I64, I32}, "unravels with integer division: " + _NO_INT_DIV)
-reason(["index_add", "fold"], {F64, I64, I32},
-       "accumulates with scatter-add: a float32 scatter_add kernel only")
 reason(["grid_sample"], {F64}, _F64_NN)

@@ -157,6 +157,10 @@ _ADAM_STEP = (("size", "n"), ("out", "p"), ("in", "g"), ("out", "m"), ("out", "v
               ("f32", "l2"), ("i32", "flags"))
 _SCATTER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), ("in", "idx"),
             ("in", "src"), ("out", "y"), ("out", "status"))
+# mode: index into SCATTER_MODES
+SCATTER_MODES = ("sum", "prod", "amax", "amin")
+SCATTER_REDUCE_DTYPES = ("f32", "f64", "i64", "i32")
+_SCATTER_REDUCE = _SCATTER[:4] + (("size", "mode"),) + _SCATTER[4:]
 _GATHER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), ("in", "idx"),
            ("in", "x"), ("out", "y"), ("out", "status"))
 
@@ -177,7 +181,7 @@ FILL = {bits // 8: "x%d_fill" % bits for bits in COPY_BITS}
 WHERE = {bits // 8: "x%d_where" % bits for bits in COPY_BITS}
 SCATTER = {bits // 8: "x%d_scatter" % bits for bits in COPY_BITS}
 GATHER = {bits // 8: "x%d_gather" % bits for bits in COPY_BITS}
-SCATTER_ADD = "f32_scatter_add"
+SCATTER_REDUCE = {dt: dt + "_scatter_reduce" for dt in SCATTER_REDUCE_DTYPES}
 ADAM_STEP = "f32_adam_step"
 IM2COL = "f32_im2col"
 DWCONV = "f32_dwconv2d"
@@ -260,7 +264,8 @@ def _build():
     for b in SCATTER:
         ks.append(Kernel(SCATTER[b], "scatter", "scatter", _SCATTER, False))
         ks.append(Kernel(GATHER[b], "gather", "gather", _GATHER, False))
-    ks.append(Kernel(SCATTER_ADD, "scatter_add", "scatter", _SCATTER, False))
+    for name in SCATTER_REDUCE.values():
+        ks.append(Kernel(name, "scatter_reduce", "scatter", _SCATTER_REDUCE, False))
     for idx in INDEX_SELECT:
         ks.append(Kernel(INDEX_SELECT[idx], "index_select", "index_select", _INDEX_SELECT,
                          False))
