@@ -144,6 +144,11 @@ def example(kernel, rng):
         idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()
         x = array.array(code, [rng.randrange(100) for _ in range(30)]).tobytes()
         return [2, 5, 4, 3, idx, x, _fill(24, code, 0), _fill(1, "i", 9)]
+    if fam in ("nonzero_count", "nonzero"):   # a [3, 37] bool mask with vector-wide holes
+        x = bytes(rng.randrange(2) * (k % 40 > 20) for k in range(111))
+        if fam == "nonzero_count":
+            return [111, x, _fill(1, "q", 0)]
+        return [2, array.array("i", [3, 37]).tobytes(), 9, x, _fill(18, "q", 0)]
     if fam == "scatter_reduce":   # [2, 5, 3] (op)= [2, 4, 3], repeated positions, every mode
         short = kernel.name.split("_", 1)[0]
         idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()

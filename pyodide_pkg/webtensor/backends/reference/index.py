@@ -2,6 +2,7 @@
 import itertools
 
 from ..._shape import contiguous_strides, prod
+from ... import _dtype as D
 from ..._memory import read, write
 
 
@@ -56,6 +57,23 @@ def scatter(out, dim, index, src, reduce=None):
         o = sum((i if d == dim else p) * s for d, (p, s) in enumerate(zip(pos, os)))
         ov[o] = f(ov[o], sv[sum(p * s for p, s in zip(pos, ss))])
     write(out, ov)
+
+
+def nonzero(x):
+    """[count, x.dim()] int64 positions of x's True elements (x bool, dim >= 1)."""
+    from ..._tensor import Tensor
+    shape = x.shape
+    idx = []
+    for flat, f in enumerate(read(x)):
+        if f:
+            pos, rem = [], flat
+            for s in reversed(shape):
+                pos.append(rem % s)
+                rem //= s
+            idx.extend(pos[::-1])
+    out = Tensor._empty((len(idx) // len(shape), len(shape)), D.int64)
+    write(out, idx)
+    return out
 
 
 def index_select_error(x, dim, bad):

@@ -1,5 +1,6 @@
-"""Gather paths on the WASM kernels: index_select / embedding row gather and where
-(masked_fill is where with a broadcast scalar).
+"""Gather paths on the WASM kernels: index_select / embedding row gather, gather / scatter
+(with reductions) along a dim, nonzero, and where (masked_fill is where with a broadcast
+scalar).
 
 index_select copies whole rows of bytes, so every dtype is served; the kernel checks every
 index before writing anything and reports the first bad position, which becomes torch's
@@ -13,7 +14,7 @@ from . import kernel_table as KT
 from .common import prod, two_d
 from ..reference.index import _check_index, index_select_error
 from .loader import Region
-from .views import fits_i32, region
+from .views import fits_i32, int32_storage, region
 
 _INDEX_DTYPES = {D.int64: "i64", D.int32: "i32"}
 _REDUCE_DTYPES = {D.float32: "f32", D.float64: "f64", D.int64: "i64", D.int32: "i32"}
@@ -48,7 +49,7 @@ def bad_index(fn, *args):
 def bind(ctx):
     g = Gather(ctx)
     return {"where": g.where, "index_select": g.index_select, "scatter": g.scatter,
-            "gather": g.gather}, {}
+            "gather": g.gather, "nonzero": g.nonzero}, {}
 
 
 class Gather:
@@ -58,6 +59,8 @@ class Gather:
         self.where_fns = {b: ctx.K.fn(name) for b, name in KT.WHERE.items()}
         self.scatter_fns = {b: ctx.K.fn(name) for b, name in KT.SCATTER.items()}
         self.gather_fns = {b: ctx.K.fn(name) for b, name in KT.GATHER.items()}
+        self.nonzero_count = ctx.K.fn(KT.NONZERO_COUNT)
+        self.nonzero_fill = ctx.K.fn(KT.NONZERO)
         self.reduce_fns = {dt: ctx.K.fn(KT.SCATTER_REDUCE[short])
                            for dt, short in _REDUCE_DTYPES.items()}
 
@@ -114,6 +117,23 @@ class Gather:
         if y is not out and not self.ctx.copier.scatter(part, y):
             raise RuntimeError("scatter: could not write back into the output")
         return None
+
+    def nonzero(self, x):
+        """The [count, ndim] int64 positions of a bool tensor's True elements: a count pass,
+        then the fill into an output of that size."""
+        x = self.ctx.contiguous(x) if x.dtype is D.bool_ and x.dim() else None
+        if x is None or not fits_i32(x.numel(), *x.shape):
+            return NotImplemented
+        count = Storage(8)
+        rx = region(x)
+        if x.numel():
+            self.nonzero_count(x.numel(), rx, Region(count, 0, 8, True))
+        k = int.from_bytes(count.view()[:8], "little")
+        out = type(x)._empty((k, x.dim()), D.int64)
+        if k and x.dim():
+            self.nonzero_fill(x.dim(), Region(int32_storage(x.shape), 0, 4 * x.dim(), False), k,
+                              rx, region(out, True))
+        return out
 
     def index_select(self, out, x, dim, index):
         fn = self.index_fns.get(index.dtype)

@@ -161,6 +161,8 @@ _SCATTER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), 
 SCATTER_MODES = ("sum", "prod", "amax", "amin")
 SCATTER_REDUCE_DTYPES = ("f32", "f64", "i64", "i32")
 _SCATTER_REDUCE = _SCATTER[:4] + (("size", "mode"),) + _SCATTER[4:]
+_NONZERO_COUNT = (("size", "n"), ("in", "x"), ("out", "count"))
+_NONZERO = (("size", "ndim"), ("in", "shape"), ("size", "cap"), ("in", "x"), ("out", "y"))
 _GATHER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), ("in", "idx"),
            ("in", "x"), ("out", "y"), ("out", "status"))
 
@@ -181,6 +183,8 @@ FILL = {bits // 8: "x%d_fill" % bits for bits in COPY_BITS}
 WHERE = {bits // 8: "x%d_where" % bits for bits in COPY_BITS}
 SCATTER = {bits // 8: "x%d_scatter" % bits for bits in COPY_BITS}
 GATHER = {bits // 8: "x%d_gather" % bits for bits in COPY_BITS}
+NONZERO_COUNT = "b8_nonzero_count"
+NONZERO = "b8_nonzero"
 SCATTER_REDUCE = {dt: dt + "_scatter_reduce" for dt in SCATTER_REDUCE_DTYPES}
 ADAM_STEP = "f32_adam_step"
 IM2COL = "f32_im2col"
@@ -266,6 +270,8 @@ def _build():
         ks.append(Kernel(GATHER[b], "gather", "gather", _GATHER, False))
     for name in SCATTER_REDUCE.values():
         ks.append(Kernel(name, "scatter_reduce", "scatter", _SCATTER_REDUCE, False))
+    ks.append(Kernel(NONZERO_COUNT, "nonzero_count", "nonzero", _NONZERO_COUNT, False))
+    ks.append(Kernel(NONZERO, "nonzero", "nonzero", _NONZERO, False))
     for idx in INDEX_SELECT:
         ks.append(Kernel(INDEX_SELECT[idx], "index_select", "index_select", _INDEX_SELECT,
                          False))
