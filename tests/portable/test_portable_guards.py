@@ -47,6 +47,10 @@ def example(kernel, rng):
     if fam == "gemm":
         return [2, 5, 9, 6, _floats(rng, 60), 30, 6, 1, _floats(rng, 108), 54, 9,
                 _fill(90, "f"), 45, 9]
+    if fam == "xgemm":     # f64/i64/i32, the gemm example's shapes and strides
+        short = kernel.name.split("_", 1)[0]
+        return [2, 5, 9, 6, _typed(rng, short, 60), 30, 6, 1, _typed(rng, short, 108), 54, 9,
+                _fill(90, _CODE[short], 0), 45, 9]
     if fam == "gemv":      # n = 37: a 32-column sweep, a 4-column block and a 1-column tail
         return [2, 37, 5, _floats(rng, 20), 10, 2, _floats(rng, 400), 200, 40,
                 _fill(74, "f"), 37]

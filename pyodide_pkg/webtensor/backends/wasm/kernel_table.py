@@ -176,6 +176,7 @@ REDUCE = {op: "f32_" + op for op in REDUCE_OPS + ARGREDUCE_OPS + ("var",)}
 ROWWISE = {op: "f32_" + op for op in ROWWISE_OPS}
 GEMM = "f32_gemm_%dx%d" % (GEMM_MR, GEMM_NR)
 GEMV = "f32_gemv_1x%d" % GEMV_NR
+X_GEMM = {"f64": "f64_gemm_4x4", "i64": "i64_gemm_4x4", "i32": "i32_gemm_4x8"}   # xN-gemm
 LINEAR = LINEAR_KERNEL
 COPY = {bits // 8: "x%d_copy" % bits for bits in COPY_BITS}            # by element bytes
 COPY_STRIDED = {bits // 8: "x%d_copy_strided" % bits for bits in COPY_BITS}
@@ -240,6 +241,8 @@ def _build():
         ks.append(Kernel(ROWWISE[op], "rowwise", op, _MIDDLE, False))
     ks.append(Kernel(GEMM, "gemm", "matmul", _GEMM, True))
     ks.append(Kernel(GEMV, "gemv", "gemv", _GEMV, True))
+    for short, name in X_GEMM.items():
+        ks.append(Kernel(name, "xgemm", "matmul", _GEMM, False))
     ks.append(Kernel(LINEAR, "linear", "linear", _LINEAR, True))
     for b in COPY:
         ks.append(Kernel(COPY[b], "copy", "copy", _COPY, False))
