@@ -73,6 +73,8 @@ def example(kernel, rng):
     win = [3, 3, 2, 2, 1, 1, 1, 1]
     if fam == "im2col":
         return [2, 7, 11] + win + [4, 6, 27, _floats(rng, 154), _fill(17 * 27 + 24, "f")]
+    if fam == "x64_im2col":
+        return [2, 7, 11] + win + [4, 6, 27, _typed(rng, "f64", 154), _fill(17 * 27 + 24, "d")]
     if fam == "dwconv":   # 2 images x 4 output channels (multiplier 2) over 2 input channels
         return [8, 4, 2, 7, 11] + win + [4, 6, _floats(rng, 308), _floats(rng, 36),
                                          _floats(rng, 4), _fill(192, "f")]
@@ -84,6 +86,16 @@ def example(kernel, rng):
     if fam in ("adaptive_avgpool", "adaptive_maxpool"):
         extra = [_fill(30, "q")] if fam == "adaptive_maxpool" else []
         return [2, 7, 11, 3, 5, _floats(rng, 154), _fill(30, "f")] + extra
+    if fam.startswith("x") and fam[1:] in ("maxpool_indices", "avgpool", "adaptive_avgpool",
+                                            "adaptive_maxpool"):   # f64/i64/i32, same forms
+        short = kernel.name.split("_", 1)[0]
+        x, code = _typed(rng, short, 154), _CODE[short]
+        if fam == "xmaxpool_indices":
+            return [2, 7, 11, 4, 6] + win + [x, _fill(48, code), _fill(48, "q")]
+        if fam == "xavgpool":
+            return [2, 7, 11, 4, 6] + win[:6] + [1, 0, x, _fill(48, code)]
+        extra = [_fill(30, "q")] if fam == "xadaptive_maxpool" else []
+        return [2, 7, 11, 3, 5, x, _fill(30, code)] + extra
     if fam == "layer_norm":   # n = 37: vector body, scalar tail; weight and bias given
         return [3, 37, 3, 1e-5, _floats(rng, 111), _floats(rng, 37), _floats(rng, 37),
                 _fill(111, "f")]

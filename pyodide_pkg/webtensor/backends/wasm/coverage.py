@@ -310,9 +310,7 @@ reason(["remainder", "floor_divide"], {D.float32, F64, I64, I32}, _NO_INT_DIV)
 reason(["masked_select"], {D.float32, F64, I64, I32},
        "boolean-mask indexing unravels positions with int64 remainder (" + _NO_INT_DIV + ")")
 reason(["var", "std", "var_mean", "std_mean"], {F64}, _F64_VAR)
-reason(["conv1d", "conv2d", "max_pool1d",
-        "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
-        "layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention"],
+reason(["layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention"],
        {F64, I64, I32}, _F64_NN)
 reason(["fmod", "histc"], {D.float32, F64, I64, I32}, "computed through remainder/division: " +
        _NO_INT_DIV)

@@ -189,12 +189,18 @@ NONZERO = "b8_nonzero"
 SCATTER_REDUCE = {dt: dt + "_scatter_reduce" for dt in SCATTER_REDUCE_DTYPES}
 ADAM_STEP = "f32_adam_step"
 IM2COL = "f32_im2col"
+X64_IM2COL = "x64_im2col"      # float64 / int64 (f32_im2col copies any 4-byte element)
 DWCONV = "f32_dwconv2d"
 MAX_POOL2D = "f32_max_pool2d"
 MAX_POOL2D_INDICES = "f32_max_pool2d_indices"
 AVG_POOL2D = "f32_avg_pool2d"
 ADAPTIVE_AVG_POOL2D = "f32_adaptive_avg_pool2d"
 ADAPTIVE_MAX_POOL2D = "f32_adaptive_max_pool2d"
+# xN-pool: float64 and the integers torch pools (max_pool2d without indices writes scratch ones)
+X_MAX_POOL2D_INDICES = {dt: dt + "_max_pool2d_indices" for dt in ("f64", "i64", "i32")}
+X_AVG_POOL2D = {dt: dt + "_avg_pool2d" for dt in ("f64", "i64")}
+X_ADAPTIVE_AVG_POOL2D = {"f64": "f64_adaptive_avg_pool2d"}
+X_ADAPTIVE_MAX_POOL2D = {"f64": "f64_adaptive_max_pool2d"}
 LAYER_NORM = "f32_layer_norm"
 RMS_NORM = "f32_rms_norm"
 SDPA = "f32_sdpa"
@@ -248,6 +254,7 @@ def _build():
         ks.append(Kernel(COPY[b], "copy", "copy", _COPY, False))
         ks.append(Kernel(COPY_STRIDED[b], "copy_strided", "copy", _COPY_STRIDED, False))
     ks.append(Kernel(IM2COL, "im2col", "im2col", _IM2COL, False))
+    ks.append(Kernel(X64_IM2COL, "x64_im2col", "im2col", _IM2COL, False))
     ks.append(Kernel(DWCONV, "dwconv", "conv2d", _DWCONV, True))
     ks.append(Kernel(MAX_POOL2D, "maxpool", "max_pool2d", _MAXPOOL, False))
     ks.append(Kernel(MAX_POOL2D_INDICES, "maxpool_indices", "max_pool2d", _MAXPOOL_IDX,
@@ -257,6 +264,15 @@ def _build():
                      _ADAPTIVE, False))
     ks.append(Kernel(ADAPTIVE_MAX_POOL2D, "adaptive_maxpool", "adaptive_max_pool2d",
                      _ADAPTIVE + (("out", "idx"),), False))
+    for name in X_MAX_POOL2D_INDICES.values():
+        ks.append(Kernel(name, "xmaxpool_indices", "max_pool2d", _MAXPOOL_IDX, False))
+    for name in X_AVG_POOL2D.values():
+        ks.append(Kernel(name, "xavgpool", "avg_pool2d", _AVGPOOL, False))
+    for name in X_ADAPTIVE_AVG_POOL2D.values():
+        ks.append(Kernel(name, "xadaptive_avgpool", "adaptive_avg_pool2d", _ADAPTIVE, False))
+    for name in X_ADAPTIVE_MAX_POOL2D.values():
+        ks.append(Kernel(name, "xadaptive_maxpool", "adaptive_max_pool2d",
+                         _ADAPTIVE + (("out", "idx"),), False))
     ks.append(Kernel(LAYER_NORM, "layer_norm", "layer_norm", _LAYER_NORM, False))
     ks.append(Kernel(RMS_NORM, "rms_norm", "rms_norm", _RMS_NORM, False))
     ks.append(Kernel(SDPA, "sdpa", "sdpa", _SDPA, True))
