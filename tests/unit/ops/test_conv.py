@@ -223,7 +223,8 @@ def test_pool_float64_and_integer_edges_like_torch(dtype):
     tx = torch.tensor(vals, dtype=tdt).reshape(1, 2, 4, 4)
     x = wt.tensor(vals, dtype=getattr(wt, dtype)).reshape(1, 2, 4, 4)
     for kw in ({"kernel_size": 2}, {"kernel_size": 3, "stride": 1, "padding": 1},
-               {"kernel_size": 2, "stride": 1, "dilation": 2}, {"kernel_size": 3, "ceil_mode": True}):
+               {"kernel_size": 2, "stride": 1, "dilation": 2},
+               {"kernel_size": 3, "ceil_mode": True}):
         run_both(lambda m, a: m.nn.functional.max_pool2d(a, return_indices=True, **kw), [x], [tx])
     if dtype != "int32":            # torch has no int32 avg_pool2d
         for kw in ({"kernel_size": 2}, {"kernel_size": 3, "stride": 2, "padding": 1},
