@@ -101,6 +101,13 @@ def example(kernel, rng):
                 _fill(111, "f")]
     if fam == "rms_norm":
         return [3, 37, 1, 1e-5, _floats(rng, 111), _floats(rng, 37), _fill(111, "f")]
+    if fam == "f64_layer_norm":
+        eps = array.array("d", [1e-5]).tobytes()
+        return [3, 37, 3, eps, _typed(rng, "f64", 111), _typed(rng, "f64", 37),
+                _typed(rng, "f64", 37), _fill(111, "d")]
+    if fam == "f64_rms_norm":
+        eps = array.array("d", [1e-5]).tobytes()
+        return [3, 37, 1, eps, _typed(rng, "f64", 111), _typed(rng, "f64", 37), _fill(111, "d")]
     if fam == "sdpa":   # 2 x 4 query heads on 2 key / 1 value heads, E = Ev = 7, S = 67
         return [2, 4, 2, 1, 5, 67, 7, 7, 2, 0.4, _floats(rng, 280), 140, 35, 7,
                 _floats(rng, 1876), 938, 469, 7, _floats(rng, 938), 469, 469, 7,

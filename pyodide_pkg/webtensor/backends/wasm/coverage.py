@@ -310,8 +310,7 @@ reason(["remainder", "floor_divide"], {D.float32, F64, I64, I32}, _NO_INT_DIV)
 reason(["masked_select"], {D.float32, F64, I64, I32},
        "boolean-mask indexing unravels positions with int64 remainder (" + _NO_INT_DIV + ")")
 reason(["var", "std", "var_mean", "std_mean"], {F64}, _F64_VAR)
-reason(["layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention"],
-       {F64, I64, I32}, _F64_NN)
+reason(["scaled_dot_product_attention"], {F64}, _F64_NN)
 reason(["fmod", "histc"], {D.float32, F64, I64, I32}, "computed through remainder/division: " +
        _NO_INT_DIV)
 reason(["unravel_index"], {I64, I32}, "unravels with integer division: " + _NO_INT_DIV)

@@ -95,6 +95,9 @@ _LAYER_NORM = (("size", "rows"), ("size", "n"), ("size", "flags"), ("f32", "eps"
                ("in", "x"), ("in", "w"), ("in", "b"), ("out", "y"))
 _RMS_NORM = (("size", "rows"), ("size", "n"), ("size", "flags"), ("f32", "eps"),
              ("in", "x"), ("in", "w"), ("out", "y"))
+# xN-norm: the same forms in float64, eps a double in memory
+_F64_LAYER_NORM = _LAYER_NORM[:3] + (("in", "eps"),) + _LAYER_NORM[4:]
+_F64_RMS_NORM = _RMS_NORM[:3] + (("in", "eps"),) + _RMS_NORM[4:]
 # f32-sdpa: flags bit 0 = causal, bit 1 = additive mask given
 _SDPA = (("size", "batch"), ("size", "heads"), ("size", "kheads"), ("size", "vheads"),
          ("size", "L"), ("size", "S"), ("size", "E"), ("size", "Ev"), ("size", "flags"),
@@ -203,6 +206,7 @@ X_ADAPTIVE_AVG_POOL2D = {"f64": "f64_adaptive_avg_pool2d"}
 X_ADAPTIVE_MAX_POOL2D = {"f64": "f64_adaptive_max_pool2d"}
 LAYER_NORM = "f32_layer_norm"
 RMS_NORM = "f32_rms_norm"
+F64_LAYER_NORM, F64_RMS_NORM = "f64_layer_norm", "f64_rms_norm"    # xN-norm
 SDPA = "f32_sdpa"
 CONVERT = {(src, dst): src + "_" + dst + "_copy" for src, dst in CONVERT_PAIRS}
 INDEX_SELECT = {idx: idx + "_index_select" for idx in ("i64", "i32")}   # by index dtype
@@ -275,6 +279,8 @@ def _build():
                          _ADAPTIVE + (("out", "idx"),), False))
     ks.append(Kernel(LAYER_NORM, "layer_norm", "layer_norm", _LAYER_NORM, False))
     ks.append(Kernel(RMS_NORM, "rms_norm", "rms_norm", _RMS_NORM, False))
+    ks.append(Kernel(F64_LAYER_NORM, "f64_layer_norm", "layer_norm", _F64_LAYER_NORM, False))
+    ks.append(Kernel(F64_RMS_NORM, "f64_rms_norm", "rms_norm", _F64_RMS_NORM, False))
     ks.append(Kernel(SDPA, "sdpa", "sdpa", _SDPA, True))
     # dtype conversions, fill, gather, where (backends/wasm/convert.py, gather.py)
     for pair in CONVERT_PAIRS:
