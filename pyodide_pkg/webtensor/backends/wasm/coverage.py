@@ -314,4 +314,3 @@ reason(["scaled_dot_product_attention"], {F64}, _F64_NN)
 reason(["fmod", "histc"], {D.float32, F64, I64, I32}, "computed through remainder/division: " +
        _NO_INT_DIV)
 reason(["unravel_index"], {I64, I32}, "unravels with integer division: " + _NO_INT_DIV)
-reason(["grid_sample"], {F64}, _F64_NN)

@@ -114,7 +114,7 @@ CONVERT_PAIRS = (("f32", "f16"), ("f16", "f32"), ("f32", "bf16"), ("bf16", "f32"
                  ("f32", "b8"), ("i32", "f32"), ("i64", "f32"), ("u8", "f32"), ("i8", "f32"),
                  ("i64", "i32"), ("i32", "i64"), ("u8", "i32"), ("i8", "i32"), ("u8", "i64"),
                  ("i8", "i64"), ("i32", "i8"), ("i64", "i8"), ("i32", "b8"), ("i64", "b8"),
-                 ("i8", "b8"))
+                 ("i8", "b8"), ("f64", "i64"), ("f64", "i32"), ("i64", "f64"), ("i32", "f64"))
 # float64 / int64 / int32 elementwise (xN-binary; backends/wasm/elementwise.py): binary ops in
 # f32's 2-D broadcast form, unary ops in its flat form. "u8": bool/uint8/int8 bytes.
 _BITWISE = ("bitwise_and", "bitwise_or", "bitwise_xor")
