@@ -101,6 +101,10 @@ def example(kernel, rng):
                 _fill(111, "f")]
     if fam == "rms_norm":
         return [3, 37, 1, 1e-5, _floats(rng, 111), _floats(rng, 37), _fill(111, "f")]
+    if fam == "f64_sdpa":   # the sdpa example in float64, causal
+        f = lambda n: _typed(rng, "f64", n)  # noqa: E731
+        return [2, 4, 2, 1, 5, 67, 7, 7, 3, array.array("d", [0.4]).tobytes(), f(280), 140, 35,
+                7, f(1876), 938, 469, 7, f(938), 469, 469, 7, f(335), 0, 0, 67, _fill(280, "d")]
     if fam == "f64_layer_norm":
         eps = array.array("d", [1e-5]).tobytes()
         return [3, 37, 3, eps, _typed(rng, "f64", 111), _typed(rng, "f64", 37),

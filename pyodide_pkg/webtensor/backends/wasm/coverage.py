@@ -18,7 +18,6 @@ _LOW = {D.float16, D.bfloat16, D.int16, D.int8, D.uint8, D.bool_}   # the small 
 F64, I64, I32 = D.float64, D.int64, D.int32
 _SMALL = "16-/8-bit and bool storage: computed on the reference backend (no kernel yet)"
 _F64_MATH = "float64 transcendental: no float64 polynomial kernels (f64 exp/log/sin ...) yet"
-_F64_NN = "float64/integer matmul, conv, pooling, norms and attention: float32 kernels only"
 _NO_INT_DIV = "floor/remainder division: no division kernel (integer division by zero must " \
     "raise; float remainder needs fmod)"
 _F64_VAR = "float64 var/std: no float64 variance kernel yet"
@@ -310,7 +309,6 @@ reason(["remainder", "floor_divide"], {D.float32, F64, I64, I32}, _NO_INT_DIV)
 reason(["masked_select"], {D.float32, F64, I64, I32},
        "boolean-mask indexing unravels positions with int64 remainder (" + _NO_INT_DIV + ")")
 reason(["var", "std", "var_mean", "std_mean"], {F64}, _F64_VAR)
-reason(["scaled_dot_product_attention"], {F64}, _F64_NN)
 reason(["fmod", "histc"], {D.float32, F64, I64, I32}, "computed through remainder/division: " +
        _NO_INT_DIV)
 reason(["unravel_index"], {I64, I32}, "unravels with integer division: " + _NO_INT_DIV)

@@ -107,6 +107,7 @@ _SDPA = (("size", "batch"), ("size", "heads"), ("size", "kheads"), ("size", "vhe
          ("in", "v"), ("i32", "v_bs"), ("i32", "v_hs"), ("i32", "v_rs"),
          ("in", "mask"), ("i32", "m_bs"), ("i32", "m_hs"), ("i32", "m_rs"),
          ("out", "y"))
+_F64_SDPA = _SDPA[:9] + (("in", "scale"),) + _SDPA[10:]
 # dtype-converting copies "<src>_<dst>_copy" (contiguous -> contiguous). Short dtype names:
 # f32 f64 f16 bf16 i64 i32 i8 (low byte: also u8 targets) u8 (also bool sources) b8 (bool).
 CONVERT_PAIRS = (("f32", "f16"), ("f16", "f32"), ("f32", "bf16"), ("bf16", "f32"),
@@ -208,6 +209,7 @@ LAYER_NORM = "f32_layer_norm"
 RMS_NORM = "f32_rms_norm"
 F64_LAYER_NORM, F64_RMS_NORM = "f64_layer_norm", "f64_rms_norm"    # xN-norm
 SDPA = "f32_sdpa"
+F64_SDPA = "f64_sdpa"      # xN-sdpa: the same form, scale a double in memory
 CONVERT = {(src, dst): src + "_" + dst + "_copy" for src, dst in CONVERT_PAIRS}
 INDEX_SELECT = {idx: idx + "_index_select" for idx in ("i64", "i32")}   # by index dtype
 RANDOM = {(dt, dist): dt + "_" + dist for dt, dist in RANDOM_DISTS}   # by (dtype, dist)
@@ -282,6 +284,7 @@ def _build():
     ks.append(Kernel(F64_LAYER_NORM, "f64_layer_norm", "layer_norm", _F64_LAYER_NORM, False))
     ks.append(Kernel(F64_RMS_NORM, "f64_rms_norm", "rms_norm", _F64_RMS_NORM, False))
     ks.append(Kernel(SDPA, "sdpa", "sdpa", _SDPA, True))
+    ks.append(Kernel(F64_SDPA, "f64_sdpa", "sdpa", _F64_SDPA, False))
     # dtype conversions, fill, gather, where (backends/wasm/convert.py, gather.py)
     for pair in CONVERT_PAIRS:
         ks.append(Kernel(CONVERT[pair], "convert", "copy", _CONVERT, False))
