@@ -270,15 +270,14 @@ def _build():
                      _ADAPTIVE, False))
     ks.append(Kernel(ADAPTIVE_MAX_POOL2D, "adaptive_maxpool", "adaptive_max_pool2d",
                      _ADAPTIVE + (("out", "idx"),), False))
-    for name in X_MAX_POOL2D_INDICES.values():
-        ks.append(Kernel(name, "xmaxpool_indices", "max_pool2d", _MAXPOOL_IDX, False))
-    for name in X_AVG_POOL2D.values():
-        ks.append(Kernel(name, "xavgpool", "avg_pool2d", _AVGPOOL, False))
-    for name in X_ADAPTIVE_AVG_POOL2D.values():
-        ks.append(Kernel(name, "xadaptive_avgpool", "adaptive_avg_pool2d", _ADAPTIVE, False))
-    for name in X_ADAPTIVE_MAX_POOL2D.values():
-        ks.append(Kernel(name, "xadaptive_maxpool", "adaptive_max_pool2d",
-                         _ADAPTIVE + (("out", "idx"),), False))
+    for names, fam, op, args in (
+            (X_MAX_POOL2D_INDICES, "xmaxpool_indices", "max_pool2d", _MAXPOOL_IDX),
+            (X_AVG_POOL2D, "xavgpool", "avg_pool2d", _AVGPOOL),
+            (X_ADAPTIVE_AVG_POOL2D, "xadaptive_avgpool", "adaptive_avg_pool2d", _ADAPTIVE),
+            (X_ADAPTIVE_MAX_POOL2D, "xadaptive_maxpool", "adaptive_max_pool2d",
+             _ADAPTIVE + (("out", "idx"),))):
+        for name in names.values():
+            ks.append(Kernel(name, fam, op, args, False))
     ks.append(Kernel(LAYER_NORM, "layer_norm", "layer_norm", _LAYER_NORM, False))
     ks.append(Kernel(RMS_NORM, "rms_norm", "rms_norm", _RMS_NORM, False))
     ks.append(Kernel(F64_LAYER_NORM, "f64_layer_norm", "layer_norm", _F64_LAYER_NORM, False))
