@@ -15,8 +15,8 @@
 
 
 #define MR 4
-#define KC 128
-#define NC 128
+#define KC 256
+#define NC 64
 
 typedef double f64v __attribute__((vector_size(16)));
 typedef uint64_t u64v __attribute__((vector_size(16)));
@@ -80,13 +80,12 @@ static uint64_t panel[KC * NC];   /* the packed B block: KC * NC elements of 8 b
         for (size_t l0 = 0; l0 < k; l0 += KC) {                                            \
           const size_t kc = wt_min_size(KC, k - l0);                                       \
           name##_pack(kc, nc, b + (ptrdiff_t)l0 * ldb + (ptrdiff_t)j0, ldb, p);            \
-          for (size_t i0 = 0; i0 < m; i0 += MR) {                                          \
-            const T* ai = a + (ptrdiff_t)i0 * a_rs + (ptrdiff_t)l0 * a_cs;                 \
-            for (size_t jj = 0; jj < nc; jj += 2 * L)                                      \
-              name##_tile(wt_min_size(MR, m - i0), wt_min_size(2 * L, nc - jj), kc, ai,    \
-                          a_rs, a_cs, p + jj * kc,                                         \
-                          c + (ptrdiff_t)i0 * ldc + (ptrdiff_t)(j0 + jj), ldc, l0 > 0);    \
-          }                                                                                \
+          for (size_t jj = 0; jj < nc; jj += 2 * L)    /* a strip stays in L1 */          \
+            for (size_t i0 = 0; i0 < m; i0 += MR)                                          \
+              name##_tile(wt_min_size(MR, m - i0), wt_min_size(2 * L, nc - jj), kc,        \
+                          a + (ptrdiff_t)i0 * a_rs + (ptrdiff_t)l0 * a_cs, a_rs, a_cs,     \
+                          p + jj * kc, c + (ptrdiff_t)i0 * ldc + (ptrdiff_t)(j0 + jj), ldc, \
+                          l0 > 0);                                                         \
         }                                                                                  \
       }                                                                                    \
     }                                                                                      \
