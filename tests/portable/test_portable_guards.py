@@ -47,6 +47,10 @@ def example(kernel, rng):
     if fam == "gemm":
         return [2, 5, 9, 6, _floats(rng, 60), 30, 6, 1, _floats(rng, 108), 54, 9,
                 _fill(90, "f"), 45, 9]
+    if fam == "xgemm":     # f64/i64/i32, the gemm example's shapes and strides
+        short = kernel.name.split("_", 1)[0]
+        return [2, 5, 9, 6, _typed(rng, short, 60), 30, 6, 1, _typed(rng, short, 108), 54, 9,
+                _fill(90, _CODE[short], 0), 45, 9]
     if fam == "gemv":      # n = 37: a 32-column sweep, a 4-column block and a 1-column tail
         return [2, 37, 5, _floats(rng, 20), 10, 2, _floats(rng, 400), 200, 40,
                 _fill(74, "f"), 37]
@@ -69,6 +73,8 @@ def example(kernel, rng):
     win = [3, 3, 2, 2, 1, 1, 1, 1]
     if fam == "im2col":
         return [2, 7, 11] + win + [4, 6, 27, _floats(rng, 154), _fill(17 * 27 + 24, "f")]
+    if fam == "x64_im2col":
+        return [2, 7, 11] + win + [4, 6, 27, _typed(rng, "f64", 154), _fill(17 * 27 + 24, "d")]
     if fam == "dwconv":   # 2 images x 4 output channels (multiplier 2) over 2 input channels
         return [8, 4, 2, 7, 11] + win + [4, 6, _floats(rng, 308), _floats(rng, 36),
                                          _floats(rng, 4), _fill(192, "f")]
@@ -80,11 +86,32 @@ def example(kernel, rng):
     if fam in ("adaptive_avgpool", "adaptive_maxpool"):
         extra = [_fill(30, "q")] if fam == "adaptive_maxpool" else []
         return [2, 7, 11, 3, 5, _floats(rng, 154), _fill(30, "f")] + extra
+    if fam.startswith("x") and fam[1:] in ("maxpool_indices", "avgpool", "adaptive_avgpool",
+                                            "adaptive_maxpool"):   # f64/i64/i32, same forms
+        short = kernel.name.split("_", 1)[0]
+        x, code = _typed(rng, short, 154), _CODE[short]
+        if fam == "xmaxpool_indices":
+            return [2, 7, 11, 4, 6] + win + [x, _fill(48, code), _fill(48, "q")]
+        if fam == "xavgpool":
+            return [2, 7, 11, 4, 6] + win[:6] + [1, 0, x, _fill(48, code)]
+        extra = [_fill(30, "q")] if fam == "xadaptive_maxpool" else []
+        return [2, 7, 11, 3, 5, x, _fill(30, code)] + extra
     if fam == "layer_norm":   # n = 37: vector body, scalar tail; weight and bias given
         return [3, 37, 3, 1e-5, _floats(rng, 111), _floats(rng, 37), _floats(rng, 37),
                 _fill(111, "f")]
     if fam == "rms_norm":
         return [3, 37, 1, 1e-5, _floats(rng, 111), _floats(rng, 37), _fill(111, "f")]
+    if fam == "f64_sdpa":   # the sdpa example in float64, causal
+        f = lambda n: _typed(rng, "f64", n)  # noqa: E731
+        return [2, 4, 2, 1, 5, 67, 7, 7, 3, array.array("d", [0.4]).tobytes(), f(280), 140, 35,
+                7, f(1876), 938, 469, 7, f(938), 469, 469, 7, f(335), 0, 0, 67, _fill(280, "d")]
+    if fam == "f64_layer_norm":
+        eps = array.array("d", [1e-5]).tobytes()
+        return [3, 37, 3, eps, _typed(rng, "f64", 111), _typed(rng, "f64", 37),
+                _typed(rng, "f64", 37), _fill(111, "d")]
+    if fam == "f64_rms_norm":
+        eps = array.array("d", [1e-5]).tobytes()
+        return [3, 37, 1, eps, _typed(rng, "f64", 111), _typed(rng, "f64", 37), _fill(111, "d")]
     if fam == "sdpa":   # 2 x 4 query heads on 2 key / 1 value heads, E = Ev = 7, S = 67
         return [2, 4, 2, 1, 5, 67, 7, 7, 2, 0.4, _floats(rng, 280), 140, 35, 7,
                 _floats(rng, 1876), 938, 469, 7, _floats(rng, 938), 469, 469, 7,
@@ -144,9 +171,16 @@ def example(kernel, rng):
         idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()
         x = array.array(code, [rng.randrange(100) for _ in range(30)]).tobytes()
         return [2, 5, 4, 3, idx, x, _fill(24, code, 0), _fill(1, "i", 9)]
-    if fam == "scatter_add":   # float32 [2, 5, 3] += [2, 4, 3], repeated positions
+    if fam in ("nonzero_count", "nonzero"):   # a [3, 37] bool mask with vector-wide holes
+        x = bytes(rng.randrange(2) * (k % 40 > 20) for k in range(111))
+        if fam == "nonzero_count":
+            return [111, x, _fill(1, "q", 0)]
+        return [2, array.array("i", [3, 37]).tobytes(), 9, x, _fill(18, "q", 0)]
+    if fam == "scatter_reduce":   # [2, 5, 3] (op)= [2, 4, 3], repeated positions, every mode
+        short = kernel.name.split("_", 1)[0]
         idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()
-        return [2, 5, 4, 3, idx, _floats(rng, 24), _floats(rng, 30), _fill(1, "i", 9)]
+        return [2, 5, 4, 3, rng.randrange(4), idx, _typed(rng, short, 24), _typed(rng, short, 30),
+                _fill(1, "i", 9)]
     if fam in ("qgemv", "qgemm", "dequantize", "quantize", "qd8gemv"):   # webtensor.quant
         bb = 34 if "q8_0" in kernel.name else 20
         if fam == "qgemv":     # n = 7: a 4-row step and a 3-row tail; k = 64: two blocks

@@ -1,8 +1,9 @@
 """Kernel boundaries under hypothesis: random shapes (empty and 1-element included), layouts
 (strided, transposed, expanded, offset, views ending at their storage's end) and dtypes through
 the WASM kernel families the elementwise/reduce/matmul tests of test_portable_backend_parity.py
-do not reach: rowwise (softmax, log_softmax, cumsum), norms, linear, conv2d and pooling, the
-gathers and scatters, where, cat, attention. The WASM side runs with guard bytes around every
+do not reach: rowwise (softmax, log_softmax, cumsum), norms, linear, conv2d and pooling (float32,
+float64 and the integer dtypes torch accepts), the gathers and scatters (with every reduction),
+nonzero, where, cat, attention. The WASM side runs with guard bytes around every
 storage, so a kernel that reads or writes outside its regions fails the case; results must
 equal the reference backend's. Stdlib + hypothesis: this also runs inside Pyodide."""
 from hypothesis import given, settings, strategies as st
@@ -17,6 +18,8 @@ dims = st.integers(0, 5)
 FLOAT_DTYPES = st.sampled_from(("float32", "float32", "float64", "float16"))
 ANY_DTYPES = st.sampled_from(("float32", "float64", "float16", "int64", "int32", "int8",
                               "uint8", "bool"))
+F32_F64 = st.sampled_from(("float32", "float32", "float64"))
+MM_DTYPES = st.sampled_from(("float32", "float32", "float64", "int64", "int32"))
 
 
 def check(case, tol=(None, None)):
@@ -41,15 +44,15 @@ def test_rowwise(op, shape, data, layout, dtype, seed):
 @settings(max_examples=examples(40), deadline=None)
 @given(op=st.sampled_from(("layer_norm", "rms_norm")),
        lead=st.lists(dims, max_size=2).map(tuple), n=st.integers(1, 40), layout=layouts,
-       affine=st.booleans(), seed=seeds)
-def test_norms(op, lead, n, layout, affine, seed):
-    inputs = [spec(lead + (n,), "float32", seed, layout)]
+       affine=st.booleans(), seed=seeds, dtype=F32_F64)
+def test_norms(op, lead, n, layout, affine, seed, dtype):
+    inputs = [spec(lead + (n,), dtype, seed, layout)]
     args = [{"t": 0}, [n]]
     if affine:
-        inputs.append(spec((n,), "float32", seed + 1))
+        inputs.append(spec((n,), dtype, seed + 1))
         args.append({"t": 1})
         if op == "layer_norm":
-            inputs.append(spec((n,), "float32", seed + 2, "tail"))
+            inputs.append(spec((n,), dtype, seed + 2, "tail"))
             args.append({"t": 2})
     check({"id": f"{op}{list(lead)}x{n}", "op": op, "inputs": inputs, "args": args},
           (1e-4, 1e-4))
@@ -57,12 +60,12 @@ def test_norms(op, lead, n, layout, affine, seed):
 
 @settings(max_examples=examples(30), deadline=None)
 @given(lead=st.lists(dims, max_size=2).map(tuple), k=dims, n=dims, bias=st.booleans(),
-       layouts=st.tuples(layouts, layouts), seed=seeds)
-def test_linear(lead, k, n, bias, layouts, seed):
-    inputs = [spec(lead + (k,), "float32", seed, layouts[0]),
-              spec((n, k), "float32", seed + 1, layouts[1])]
+       layouts=st.tuples(layouts, layouts), seed=seeds, dtype=MM_DTYPES)
+def test_linear(lead, k, n, bias, layouts, seed, dtype):
+    inputs = [spec(lead + (k,), dtype, seed, layouts[0]),
+              spec((n, k), dtype, seed + 1, layouts[1])]
     if bias:
-        inputs.append(spec((n,), "float32", seed + 2, "tail"))
+        inputs.append(spec((n,), dtype, seed + 2, "tail"))
     check({"id": f"linear{list(lead)}x{k}->{n}", "op": "linear", "inputs": inputs},
           (1e-4, 1e-4))
 
@@ -71,16 +74,17 @@ def test_linear(lead, k, n, bias, layouts, seed):
 @given(n=st.integers(1, 2), cin=st.integers(1, 4), h=st.integers(1, 7), w=st.integers(1, 7),
        k=st.integers(1, 3), stride=st.integers(1, 2), padding=st.integers(0, 1),
        dilation=st.integers(1, 2), depthwise=st.booleans(), bias=st.booleans(),
-       layout=layouts, seed=seeds)
-def test_conv2d(n, cin, h, w, k, stride, padding, dilation, depthwise, bias, layout, seed):
+       layout=layouts, seed=seeds, dtype=MM_DTYPES)
+def test_conv2d(n, cin, h, w, k, stride, padding, dilation, depthwise, bias, layout, seed,
+                dtype):
     groups, cout = (cin, 2 * cin) if depthwise else (1, 3)
     if (k - 1) * dilation + 1 > h + 2 * padding or (k - 1) * dilation + 1 > w + 2 * padding:
         k = 1
-    inputs = [spec((n, cin, h, w), "float32", seed, layout),
-              spec((cout, cin // groups, k, k), "float32", seed + 1)]
+    inputs = [spec((n, cin, h, w), dtype, seed, layout),
+              spec((cout, cin // groups, k, k), dtype, seed + 1)]
     args = [{"t": 0}, {"t": 1}]
     if bias:
-        inputs.append(spec((cout,), "float32", seed + 2))
+        inputs.append(spec((cout,), dtype, seed + 2))
         args.append({"t": 2})
     check({"id": f"conv2d{n}x{cin}x{h}x{w}-k{k}s{stride}p{padding}d{dilation}g{groups}",
            "op": "conv2d", "inputs": inputs, "args": args,
@@ -92,9 +96,13 @@ def test_conv2d(n, cin, h, w, k, stride, padding, dilation, depthwise, bias, lay
 @given(op=st.sampled_from(("max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
                            "adaptive_max_pool2d")),
        c=st.integers(1, 3), h=st.integers(1, 7), w=st.integers(1, 7), k=st.integers(1, 3),
-       stride=st.integers(1, 3), ceil=st.booleans(), layout=layouts, seed=seeds)
-def test_pooling(op, c, h, w, k, stride, ceil, layout, seed):
-    x = spec((1, c, h, w), "float32", seed, layout)
+       stride=st.integers(1, 3), ceil=st.booleans(), layout=layouts, seed=seeds,
+       dtype=MM_DTYPES)
+def test_pooling(op, c, h, w, k, stride, ceil, layout, seed, dtype):
+    if dtype.startswith("int") and (op.startswith("adaptive") or
+                                    (op == "avg_pool2d" and dtype == "int32")):
+        dtype = "float64"           # torch has no integer adaptive pooling, no int32 average
+    x = spec((1, c, h, w), dtype, seed, layout)
     if op.startswith("adaptive"):
         args, kwargs = [{"t": 0}, [min(k, h), min(k + 1, w)]], {}
     else:
@@ -129,6 +137,13 @@ def test_index_select_gather_scatter(shape, data, dtype, layout, seed, nidx):
            "args": [{"t": 0}, dim, {"t": 1}]})
     check({"id": f"scatter{list(shape)}-{dim}", "op": "scatter", "inputs": [x, index, src],
            "args": [{"t": 0}, dim, {"t": 1}, {"t": 2}]})
+    red = data.draw(st.sampled_from(("sum", "prod", "amax", "amin", "mean")))
+    if dtype != "bool":
+        check({"id": f"scatter_reduce{list(shape)}-{dim}-{red}", "op": "scatter_reduce",
+               "inputs": [x, index, src], "args": [{"t": 0}, dim, {"t": 1}, {"t": 2}, red],
+               "kwargs": {"include_self": data.draw(st.booleans())}},
+               (1e-2, 1e-2) if dtype == "float16" else (None, None))
+    check({"id": f"nonzero{list(shape)}", "op": "nonzero", "inputs": [x]})
     if len(set(idx)) == len(idx):      # index_copy with repeated indices is unspecified
         check({"id": f"index_copy{list(shape)}-{dim}", "op": "index_copy",
                "inputs": [x, spec((len(idx),), "int64", data=idx),
@@ -152,11 +167,11 @@ def test_where_and_cat(shape, dtype, layouts, seed, n):
 @settings(max_examples=examples(30), deadline=None)
 @given(b=st.integers(1, 2), h=st.integers(1, 3), lq=st.integers(1, 6), lk=st.integers(1, 7),
        e=st.integers(1, 9), ev=st.integers(1, 9), causal=st.booleans(), mask=st.booleans(),
-       layouts=st.tuples(layouts, layouts, layouts), seed=seeds)
-def test_attention(b, h, lq, lk, e, ev, causal, mask, layouts, seed):
-    inputs = [spec((b, h, lq, e), "float32", seed, layouts[0]),
-              spec((b, h, lk, e), "float32", seed + 1, layouts[1]),
-              spec((b, h, lk, ev), "float32", seed + 2, layouts[2])]
+       layouts=st.tuples(layouts, layouts, layouts), seed=seeds, dtype=F32_F64)
+def test_attention(b, h, lq, lk, e, ev, causal, mask, layouts, seed, dtype):
+    inputs = [spec((b, h, lq, e), dtype, seed, layouts[0]),
+              spec((b, h, lk, e), dtype, seed + 1, layouts[1]),
+              spec((b, h, lk, ev), dtype, seed + 2, layouts[2])]
     kwargs = {"is_causal": causal and not mask}
     if mask:
         inputs.append(spec((lq, lk), "bool", seed + 3))

@@ -658,6 +658,37 @@ def _index(c, grid):
         c.add(op, [spec((9,), "float32", domain="special")], tag="special")
         c.add(op, [spec((3, 4), "bool", 3)], call="method")
     c.add("nonzero", [spec((3, 4), "bool", 3)], kwargs={"as_tuple": True}, tag="as-tuple")
+    if grid:     # the kernels of float64 / int gathers, scatters with reductions, nonzero
+        _index_kernels(c)
+
+
+def _index_kernels(c):
+    """Grid cases for the gather/scatter/nonzero kernels: every dtype they serve, an index
+    shorter than the input on the other dims, a larger src, views, NaN, wide integers (wrap),
+    out-of-range indices, rows past the 16-byte vectors of nonzero."""
+    dup = spec((2, 3), "int64", 5, domain="idx3")
+    for j, dt in enumerate(("float32", "float64", "int64", "int32")):
+        lay = _layout(j)
+        dom = "special" if dt.startswith("float") else "wide"
+        for red in ("sum", "prod", "amax", "amin", "mean"):
+            for incl in (True, False):
+                c.add("scatter_reduce", [spec((3, 4), dt, 1, lay, dom), dup,
+                                         spec((2, 5), dt, 2, domain=dom)],
+                      args=[T(0), 0, T(1), T(2), red], kwargs={"include_self": incl},
+                      tag=f"k-{red}-{dt}-{incl}")
+        c.add("scatter_add", [spec((4, 3), dt, 1, lay), spec((4, 2), "int64", 5, domain="idx3"),
+                              spec((4, 2), dt, 2)], args=[T(0), 1, T(1), T(2)], tag=f"k-{dt}")
+        c.add("scatter_add", [spec((3, 4), dt, 1), spec((2, 3), "int64", data=[0, 1, 2, 3, 0, 1]),
+                              spec((2, 3), dt, 2)], args=[T(0), 0, T(1), T(2)],
+              tag=f"k-out-of-range-{dt}")
+        c.add("gather", [spec((3, 5), dt, 1, lay), spec((2, 3), "int64", 2, domain="idx5")],
+              args=[T(0), 1, T(1)], tag=f"k-short-{dt}")
+        c.add("index_add", [spec((3, 4), dt, 1, lay), spec((3,), "int64", data=[2, 0, 2]),
+                            spec((3, 3), dt, 2)], args=[T(0), 1, T(1), T(2)], tag=f"k-{dt}")
+    for j, (shape, dt) in enumerate((((5, 40), "bool"), ((3, 2, 33), "float64"),
+                                     ((70,), "int32"), ((4, 17), "int64"))):
+        c.add("nonzero", [spec(shape, dt, j, _layout(j), "special" if dt == "float64" else
+                               "any")], tag=f"k-{dt}-{len(shape)}d")
 
 
 def _embedding(c, grid):
@@ -976,6 +1007,14 @@ def _norm_attention(c, grid):
             c.add(sd, [spec((2, L, E), "float32", k), spec((2, S, E), "float32", k + 1),
                        spec((2, S, 5), "float32", k + 2)], kwargs={"is_causal": True},
                   tag=f"causal-{L}x{S}x{E}")
+        for k, (L, S, E) in enumerate(((5, 70, 7), (3, 1, 4))):     # float64's own kernel
+            c.add(sd, [spec((2, 2, L, E), "float64", k, "transposed"),
+                       spec((2, 1, S, E), "float64", k + 1, "offset"),
+                       spec((2, 1, S, 3), "float64", k + 2)],
+                  kwargs={"is_causal": True, "enable_gqa": True}, tag=f"f64-{L}x{S}x{E}")
+        c.add(sd, [spec((2, 3, 4), "float64", 1), spec((2, 6, 4), "float64", 2),
+                   spec((2, 6, 3), "float64", 3), spec((3, 6), "bool", 4)],
+              args=[T(0), T(1), T(2), T(3)], tag="f64-bool-mask")
         for n in (1, 4, 13, 600):
             c.add("layer_norm", [spec((3, n), "float32", n, "offset"), spec((n,), "float32", 1)],
                   args=[T(0), [n], None, T(1)], tag=f"n{n}")

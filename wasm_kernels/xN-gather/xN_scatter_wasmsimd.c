@@ -7,18 +7,13 @@
  * is not written; otherwise status[0] = -1. Never writes out of bounds.
  */
 #include "wt_common.h"
+#include "wt_index.h"
 
 #define DEFINE_SCATTER(name, T)                                                            \
   WT_EXPORT void WT_SYM(name)(size_t outer, size_t n, size_t m, size_t inner,             \
                               const int64_t* idx, const T* src, T* y, int32_t* status) {  \
-    const size_t total = outer * m * inner;                                               \
-    for (size_t k = 0; k < total; k++) {                                                  \
-      if (idx[k] < 0 || (uint64_t)idx[k] >= (uint64_t)n) {                                \
-        status[0] = (int32_t)k;                                                           \
-        return;                                                                           \
-      }                                                                                   \
-    }                                                                                     \
-    status[0] = -1;                                                                       \
+    status[0] = wt_first_bad_index(idx, outer * m * inner, n);                            \
+    if (status[0] != -1) return;                                                          \
     for (size_t o = 0; o < outer; o++, y += n * inner) {                                  \
       for (size_t j = 0; j < m; j++, idx += inner, src += inner) {                        \
         for (size_t i = 0; i < inner; i++) y[(size_t)idx[i] * inner + i] = src[i];        \

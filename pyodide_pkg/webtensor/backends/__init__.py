@@ -38,6 +38,9 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
                                        reduce None|"add"|"multiply"
   index_select(out, x, dim, index)   index 1-D int64 (or int32: embedding); an index outside
                                        [0, x.shape[dim]) raises IndexError
+  nonzero(x) -> out                  x bool, dim >= 1: returns a new int64 [count, x.dim()] of
+                                       the True positions in row-major order (the one
+                                       primitive that makes its output: its size is the data's)
   sort(values, indices, x, dim, descending, stable)
   conv2d(out, x, weight, bias, stride, padding, dilation, groups)
                                      x [N, C, H, W], weight [OC, C/groups, KH, KW], bias [OC]

@@ -297,24 +297,21 @@ def topk(x, k, dim=-1, largest=True, sorted=True):
 
 
 def nonzero(x, as_tuple=False):
-    """Indices of nonzero elements; the output size depends on the data (host-side)."""
-    from .._creation import tensor
-    flags = x.to(D.bool_).reshape(-1).tolist() if x.dim() else [bool(x.item())]
-    shape = x.shape
-    idx = []
-    for flat, f in enumerate(flags):
-        if f:
-            pos, rem = [], flat
-            for s in reversed(shape):
-                pos.append(rem % s)
-                rem //= s
-            idx.append(pos[::-1])
+    """Indices of nonzero elements: the output size depends on the data, so the positions are
+    found on the CPU (the `nonzero` primitive: a count, then the fill) and sent back."""
     dev = x.device
-    out = tensor(idx, dtype=D.int64, device=dev) if idx else \
-        Tensor._empty((0, len(shape)), D.int64, dev)
-    if as_tuple:  # a 0-d input acts as 1-d here: (tensor([0]),) when nonzero
-        return tuple(out[:, k] for k in range(len(shape))) if shape else \
-            (Tensor._empty((len(idx),), D.int64, dev).zero_(),)
+    b = x.to(D.bool_)
+    if dev != CPU:
+        b = b.to(CPU)
+    out = dispatch("nonzero", b.reshape(1) if b.dim() == 0 else b)
+    if x.dim() == 0:                # torch: [count, 0]; as_tuple gives a 1-d index of zeros
+        if as_tuple:
+            return (Tensor._empty((out.shape[0],), D.int64, dev).zero_(),)
+        out = Tensor._empty((out.shape[0], 0), D.int64, CPU)
+    if dev != CPU:
+        out = out.to(dev)
+    if as_tuple:
+        return tuple(out[:, k] for k in range(x.dim()))
     return out
 
 

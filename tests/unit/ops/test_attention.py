@@ -86,6 +86,27 @@ def test_other_dtypes_like_torch(dtype):
                 **TOL[dtype])
 
 
+def test_float64_gqa_masks_and_wide_scores_like_torch():
+    """float64 on its own kernel: grouped heads, transposed views, a bool mask with a fully
+    masked row (zeros, as the float32 kernel), scores spread over hundreds (the online softmax's
+    rescaling and its exp), causal with L != S."""
+    g = torch.Generator().manual_seed(5)
+    tq = torch.randn(2, 7, 4, 6, generator=g, dtype=torch.float64).transpose(1, 2) * 9
+    tk = torch.randn(2, 2, 37, 6, generator=g, dtype=torch.float64)
+    tv = torch.randn(2, 37, 2, 5, generator=g, dtype=torch.float64).transpose(1, 2)
+    tm = torch.rand(7, 37, generator=g) > 0.3
+    tm[2] = False
+    args = [to_wt(t) for t in (tq, tk, tv, tm)]
+    got = sdpa(wt, *args[:3], attn_mask=args[3], enable_gqa=True)
+    want = sdpa(torch, tq, tk, tv, attn_mask=tm, enable_gqa=True)
+    assert_same(got, want, **TOL["float64"])
+    assert got[:, :, 2].abs().sum().item() == 0
+    for causal_l in (7, 3):
+        got = sdpa(wt, args[0][:, :, :causal_l], *args[1:3], is_causal=True, enable_gqa=True)
+        want = sdpa(torch, tq[:, :, :causal_l], tk, tv, is_causal=True, enable_gqa=True)
+        assert_same(got, want, **TOL["float64"])
+
+
 def test_non_contiguous_inputs_like_torch():
     tq = torch.randn(2, 5, 3, 8).transpose(1, 2)          # [B, H, L, E] from [B, L, H, E]
     tkv = torch.randn(2, 40, 3, 16)

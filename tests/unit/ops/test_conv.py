@@ -209,6 +209,37 @@ def test_max_pool_ties_nan_and_signed_zero():
             [math.copysign(1, a) for a in tv.reshape(-1).tolist() if a == 0]
 
 
+@pytest.mark.parametrize("dtype", ["float64", "int64", "int32"])
+def test_pool_float64_and_integer_edges_like_torch(dtype):
+    """float64: NaN wins max and adaptive max (its index too), signed zeros; integers: windows
+    of the type's lowest value (first position), negative averages truncate toward zero,
+    padding with count_include_pad, a divisor override."""
+    tdt = getattr(torch, dtype)
+    if dtype == "float64":
+        vals = [0.0, -0.0, 1.0, math.nan, -2.5, -math.inf, 3.0, 1.0] * 4
+    else:
+        lo = torch.iinfo(tdt).min
+        vals = [lo, lo, -5, -3, -2, -7, 4, lo] * 4
+    tx = torch.tensor(vals, dtype=tdt).reshape(1, 2, 4, 4)
+    x = wt.tensor(vals, dtype=getattr(wt, dtype)).reshape(1, 2, 4, 4)
+    for kw in ({"kernel_size": 2}, {"kernel_size": 3, "stride": 1, "padding": 1},
+               {"kernel_size": 2, "stride": 1, "dilation": 2},
+               {"kernel_size": 3, "ceil_mode": True}):
+        run_both(lambda m, a: m.nn.functional.max_pool2d(a, return_indices=True, **kw), [x], [tx])
+    if dtype != "int32":            # torch has no int32 avg_pool2d
+        for kw in ({"kernel_size": 2}, {"kernel_size": 3, "stride": 2, "padding": 1},
+                   {"kernel_size": 3, "padding": 1, "count_include_pad": False},
+                   {"kernel_size": 2, "divisor_override": 3}):
+            run_both(lambda m, a: m.nn.functional.avg_pool2d(a, **kw),
+                     [x if dtype == "float64" else x // 1024],
+                     [tx if dtype == "float64" else tx // 1024])
+    if dtype == "float64":
+        for osz in (1, 3, (2, 3)):
+            run_both(lambda m, a: m.nn.functional.adaptive_max_pool2d(a, osz, return_indices=True),
+                     [x], [tx])
+            run_both(lambda m, a: m.nn.functional.adaptive_avg_pool2d(a, osz), [x], [tx])
+
+
 @pytest.mark.parametrize("dtype", ["int8", "uint8", "int16", "int32", "int64", "float64",
                                    "bfloat16", "float16", "bool"])
 def test_dtype_rules(dtype):

@@ -108,6 +108,55 @@ def test_scatter_reduce_mean_and_exclude_self_like_torch(reduce, include_self):
              [x, to_wt(ti), src], [tx, ti, tsrc])
 
 
+@pytest.mark.parametrize("reduce", ["sum", "prod", "amax", "amin"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32"])
+def test_scatter_reduce_nan_wraparound_views_like_torch(reduce, dtype):
+    """NaN in the input or the source wins amax/amin (and stays); integer sums and products
+    wrap like torch's; a transposed input, a source larger than the index, an index shorter
+    than the input on the other dim, include_self=False."""
+    if dtype.startswith("float"):
+        tx = torch.tensor([[1.0, float("nan"), -0.0, 4.0], [2.0, 3.0, 0.0, -5.0],
+                           [7.0, -1.0, 2.5, 0.5]], dtype=getattr(torch, dtype))
+        tsrc = torch.tensor([[float("nan"), 2.0, 0.0, 1.0], [3.0, -4.0, 8.0, float("nan")],
+                             [1.0, 1.0, 1.0, 1.0]], dtype=tx.dtype)
+    else:
+        big = torch.iinfo(getattr(torch, dtype)).max // 2
+        tx = torch.tensor([[big, -3, 5, 7], [big, 2, -big, 1], [0, 9, 4, -2]],
+                          dtype=getattr(torch, dtype))
+        tsrc = torch.tensor([[big, big, -big, 3], [big, -7, -big, 5], [1, 2, 3, 4]],
+                            dtype=tx.dtype)
+    ti = torch.tensor([[0, 2, 2], [0, 0, 1]])           # [2, 3]: shorter than x on dim 1
+    for self_t, include_self in ((tx, True), (tx.t().contiguous().t(), False)):
+        run_both(lambda m, a, b, c: m.scatter_reduce(a, 0, b, c, reduce,
+                                                     include_self=include_self),
+                 [to_wt(self_t), to_wt(ti), to_wt(tsrc)], [self_t, ti, tsrc])
+    run_both(lambda m, a, b, c: m.scatter_reduce(a, 1, b, c, reduce),
+             [to_wt(tx.t()), to_wt(ti.t()), to_wt(tsrc)], [tx.t(), ti.t(), tsrc])
+
+
+@pytest.mark.parametrize("op", ["gather", "scatter", "scatter_add", "scatter_reduce"])
+@pytest.mark.parametrize("dtype", ["float64", "int64", "int32"])
+def test_gather_scatter_out_of_range_raise_and_leave_input(op, dtype):
+    """An index past the end or negative raises torch's error; nothing is written."""
+    tx = torch.arange(12, dtype=getattr(torch, dtype)).reshape(3, 4)
+    x = to_wt(tx)
+    for bad in (3, -1):
+        ti = torch.tensor([[0, 1, 2, 0], [1, bad, 0, 2]])
+        tsrc = torch.ones(2, 4, dtype=tx.dtype)
+        args = {"gather": (0, ti), "scatter": (0, ti, tsrc), "scatter_add": (0, ti, tsrc),
+                "scatter_reduce": (0, ti, tsrc, "amax")}[op]
+
+        def go(m):
+            if m is wt:
+                return getattr(x, op + "_")(*[to_wt(a) if isinstance(a, torch.Tensor) else a
+                                              for a in args]) if op != "gather" else \
+                    x.gather(*[to_wt(a) if isinstance(a, torch.Tensor) else a for a in args])
+            y = tx.clone()
+            return getattr(y, op + "_")(*args) if op != "gather" else y.gather(*args)
+        raises_like_torch(go, "out of bounds")
+        assert_same(x, tx)
+
+
 @settings(max_examples=examples(30))
 @given(data=st.data(), shape=shapes(1, 3, 1, 4), dtype=st.sampled_from(
     ["float32", "float64", "int64", "int8", "float16", "bool"]), seed=seeds)

@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 import webtensor as wt
 from wt_oracle import (DTYPES, assert_np, assert_same, examples, layouts, make_pair,
-                       raises_like_torch, run_both, seeds)
+                       raises_like_torch, run_both, seeds, to_wt)
 
 MM_DTYPES = ("float32", "float64", "float16", "bfloat16", "int64", "int32", "int8", "uint8")
 
@@ -45,6 +45,24 @@ def test_matmul(shp, dtype, lays, seed, op):
     f = {"matmul": lambda m, x, y: m.matmul(x, y), "@": lambda m, x, y: x @ y,
          "method": lambda m, x, y: x.matmul(y)}[op]
     run_both(f, [a, b], [ta, tb], **_tol(dtype, k))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int64", "int32"])
+def test_matmul_blocks_and_wraparound_like_torch(dtype):
+    """Sizes past the kernels' 128-wide k and n blocks and 4-row tiles, a transposed operand,
+    a broadcast batch; integer products and sums that overflow wrap as torch's do."""
+    g = torch.Generator().manual_seed(3)
+    if dtype == "float64":
+        ta, tb = torch.randn(2, 7, 131, generator=g, dtype=torch.float64), \
+            torch.randn(133, 131, generator=g, dtype=torch.float64).t()
+    else:
+        big = torch.iinfo(getattr(torch, dtype)).max
+        ta = torch.randint(-big, big, (2, 7, 131), generator=g, dtype=getattr(torch, dtype))
+        tb = torch.randint(-big, big, (133, 131), generator=g, dtype=ta.dtype).t()
+    run_both(lambda m, x, y: m.matmul(x, y), [to_wt(ta), to_wt(tb)], [ta, tb],
+             **_tol(dtype, 131))
+    run_both(lambda m, x, y: m.nn.functional.linear(x, y.t(), y[0]), [to_wt(ta), to_wt(tb)],
+             [ta, tb], **_tol(dtype, 131))
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -10,7 +10,7 @@ IMPL = {
     "reduce": _r.reduce, "cumsum": _r.cumsum, "cumprod": _r.cumprod,
     "softmax": _r.softmax, "log_softmax": _r.log_softmax,
     "matmul": _i.matmul, "gather": _i.gather, "scatter": _i.scatter,
-    "index_select": _i.index_select, "sort": _i.sort, "linear": _linear,
+    "index_select": _i.index_select, "nonzero": _i.nonzero, "sort": _i.sort, "linear": _linear,
     "conv2d": _c.conv2d, "max_pool2d": _c.max_pool2d, "avg_pool2d": _c.avg_pool2d,
     "adaptive_avg_pool2d": _c.adaptive_avg_pool2d, "adaptive_max_pool2d": _c.adaptive_max_pool2d,
     "layer_norm": _norm.layer_norm, "rms_norm": _norm.rms_norm, "sdpa": _att.sdpa,

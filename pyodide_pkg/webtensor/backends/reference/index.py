@@ -2,6 +2,7 @@
 import itertools
 
 from ..._shape import contiguous_strides, prod
+from ... import _dtype as D
 from ..._memory import read, write
 
 
@@ -40,7 +41,9 @@ def gather(out, x, dim, index):
 _SCATTER = {None: lambda old, v: v, "add": lambda old, v: old + v,
             "sum": lambda old, v: old + v,
             "multiply": lambda old, v: old * v, "prod": lambda old, v: old * v,
-            "amax": lambda old, v: max(old, v), "amin": lambda old, v: min(old, v)}
+            # torch's CPU loop: isnan(v) ? v : std::max(old, v) (a NaN in old stays)
+            "amax": lambda old, v: v if v != v or old < v else old,
+            "amin": lambda old, v: v if v != v or v < old else old}
 
 
 def scatter(out, dim, index, src, reduce=None):
@@ -54,6 +57,23 @@ def scatter(out, dim, index, src, reduce=None):
         o = sum((i if d == dim else p) * s for d, (p, s) in enumerate(zip(pos, os)))
         ov[o] = f(ov[o], sv[sum(p * s for p, s in zip(pos, ss))])
     write(out, ov)
+
+
+def nonzero(x):
+    """[count, x.dim()] int64 positions of x's True elements (x bool, dim >= 1)."""
+    from ..._tensor import Tensor
+    shape = x.shape
+    idx = []
+    for flat, f in enumerate(read(x)):
+        if f:
+            pos, rem = [], flat
+            for s in reversed(shape):
+                pos.append(rem % s)
+                rem //= s
+            idx.extend(pos[::-1])
+    out = Tensor._empty((len(idx) // len(shape), len(shape)), D.int64)
+    write(out, idx)
+    return out
 
 
 def index_select_error(x, dim, bad):

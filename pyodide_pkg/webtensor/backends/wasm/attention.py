@@ -1,5 +1,6 @@
 """Attention family: scaled dot-product attention on f32_sdpa (wasm_kernels/f32-sdpa), the
-`sdpa` primitive and the scaled_dot_product_attention shortcut.
+`sdpa` primitive and the scaled_dot_product_attention shortcut; float64 on f64_sdpa
+(xN-sdpa: the same form, the scale passed as a double; no shortcut).
 
 float32 [B, H, L, E] views with any batch / head / row strides (grouped or broadcast heads read
 in place) and unit column stride.
@@ -13,7 +14,8 @@ from ctypes import c_float as _c_float
 from ..._storage import _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
-from .common import F32, new_out
+from ... import _dtype as D
+from .common import F32, new_out, typed_scalar
 from .loader import Region
 from .views import fits_i32, region
 
@@ -34,11 +36,12 @@ def plan_sdpa(q, k, v, mask):
 
 def bind(ctx):
     kern = ctx.K.fn(KT.SDPA)
+    kern64 = ctx.K.fn(KT.F64_SDPA)
 
     def sdpa(out, q, k, v, mask, is_causal, scale):
         ts = (out, q, k, v) + ((mask,) if mask is not None else ())
         for t in ts:
-            if t.dtype is not F32:
+            if t.dtype is not out.dtype or t.dtype not in (F32, D.float64):
                 return NotImplemented
         if not out.is_contiguous():
             return NotImplemented
@@ -62,8 +65,10 @@ def bind(ctx):
         if None in (rq, rk, rv, rm) or not fits_i32(out.numel(), *qs, *ks, *vs, *ms):
             return NotImplemented
         flags = (1 if is_causal else 0) | (2 if mask is not None else 0)
-        kern(B, H, k.shape[1], v.shape[1], L, S, E, Ev, flags, scale, rq, *qs, rk, *ks, rv, *vs,
-             rm, *ms, region(out, True))
+        fn, sc = (kern, scale) if out.dtype is F32 else \
+            (kern64, region(typed_scalar(float(scale), D.float64)))
+        fn(B, H, k.shape[1], v.shape[1], L, S, E, Ev, flags, sc, rq, *qs, rk, *ks, rv, *vs, rm,
+           *ms, region(out, True))
         return None
 
     return {"sdpa": sdpa}, {"scaled_dot_product_attention": sdpa_shortcut(kern)}

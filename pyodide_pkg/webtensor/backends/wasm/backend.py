@@ -12,7 +12,7 @@ and shortcuts the same way, `family.bind(ctx) -> (impl, shortcuts)`:
   attention    sdpa; F.scaled_dot_product_attention
   norm         layer_norm, rms_norm
   conv         conv2d, max/avg/adaptive pooling
-  gather       where, index_select
+  gather       where, index_select, gather, scatter (+ reductions), nonzero
   sort         sort (radix, stable)
   convert      copy (strided, into views, dtype conversion), fill
   quant        quantised-weight primitives

@@ -1,4 +1,6 @@
-"""conv2d and 2-D pooling on the WASM kernels (float32, NCHW).
+"""conv2d and 2-D pooling on the WASM kernels (float32, NCHW; conv2d also float64, int64 and
+int32 through im2col and the xN-gemm kernels; pooling also float64 and the integer dtypes torch
+pools, on the scalar xN-pool kernels).
 
 conv2d: groups == channels with one input channel per group (depthwise) runs the direct
 f32_dwconv2d kernel; everything else is a GEMM per image: out[n] (per group) =
@@ -17,15 +19,18 @@ from .loader import Region
 from .views import fits_i32, region
 
 F32 = D.float32
-
-
-def _f32(*ts):
-    return all(t is None or t.dtype is F32 for t in ts)
+# conv2d's dtypes: (GEMM, im2col (a copy: any element of its width), bias add) kernel names
+_CONV = {F32: (KT.GEMM, KT.IM2COL, KT.BINARY["add"])}
+_CONV.update({dt: (KT.X_GEMM[s], KT.X64_IM2COL if dt.itemsize == 8 else KT.IM2COL,
+                   KT.X_BINARY[(s, "add")])
+              for dt, s in ((D.float64, "f64"), (D.int64, "i64"), (D.int32, "i32"))})
+_X_POOL = {D.float64: "f64", D.int64: "i64", D.int32: "i32"}   # xN-pool's dtypes
 
 
 def _sub(t, start, n, writable=False):
     """Region of n elements of contiguous t from element `start` on."""
-    return Region(t._storage, (t._offset + start) * 4, n * 4, writable)
+    isz = t.dtype.itemsize
+    return Region(t._storage, (t._offset + start) * isz, n * isz, writable)
 
 
 def col_ld(n):
@@ -53,17 +58,21 @@ def plan_conv(xshape, wshape, stride, padding, groups):
 
 def bind(ctx):
     K, copier = ctx.K, ctx.copier
-    gemm = K.fn(KT.GEMM)
-    add = K.fn(KT.BINARY["add"])
-    im2col, dwconv = K.fn(KT.IM2COL), K.fn(KT.DWCONV)
+    conv_fns = {dt: tuple(K.fn(name) for name in names) for dt, names in _CONV.items()}
+    dwconv = K.fn(KT.DWCONV)
     maxpool, maxpool_idx = K.fn(KT.MAX_POOL2D), K.fn(KT.MAX_POOL2D_INDICES)
     avgpool = K.fn(KT.AVG_POOL2D)
     adaptive_avg, adaptive_max = K.fn(KT.ADAPTIVE_AVG_POOL2D), K.fn(KT.ADAPTIVE_MAX_POOL2D)
+    x_max_idx, x_avg, x_adaptive_avg, x_adaptive_max = (
+        {dt: K.fn(names[s]) for dt, s in _X_POOL.items() if s in names}
+        for names in (KT.X_MAX_POOL2D_INDICES, KT.X_AVG_POOL2D, KT.X_ADAPTIVE_AVG_POOL2D,
+                      KT.X_ADAPTIVE_MAX_POOL2D))
 
-    def inputs(out, *ts):
+    def inputs(out, *ts, dtypes=(F32,)):
         """ts made contiguous (None stays None), or None when the kernels cannot run:
         another dtype, a strided output, or an input sharing the output's storage."""
-        if not _f32(out, *ts) or not out.is_contiguous():
+        if out.dtype not in dtypes or any(t is not None and t.dtype is not out.dtype
+                                          for t in ts) or not out.is_contiguous():
             return None
         res = []
         for t in ts:
@@ -77,9 +86,10 @@ def bind(ctx):
         return res
 
     def conv2d(out, x, weight, bias, stride, padding, dilation, groups):
-        ts = inputs(out, x, weight, bias)
+        ts = inputs(out, x, weight, bias, dtypes=conv_fns)
         if ts is None:
             return NotImplemented
+        gemm, im2col, add = conv_fns[out.dtype]
         if out.numel() == 0:
             return None
         x, weight, bias = ts
@@ -93,6 +103,8 @@ def bind(ctx):
             return NotImplemented
         ro = region(out, True)
         kind = plan_conv(x.shape, weight.shape, stride, padding, groups)
+        if kind == DEPTHWISE and out.dtype is not F32:     # no direct kernel: as a GEMM
+            kind = IM2COL
         if kind == DEPTHWISE:
             if bias is None:
                 bias = Tensor._empty((oc,), F32)        # zeros
@@ -111,7 +123,7 @@ def bind(ctx):
             ld = col_ld(ohw)
             ck = groups * kg * ld             # one image's patch matrix
             chunk = max(1, min(n_, COL_BUDGET // ck))
-            col = Tensor._empty((chunk * ck,), F32)
+            col = Tensor._empty((chunk * ck,), out.dtype)
             rc, rcb = region(col, True), region(col)
             for n0 in range(0, n_, chunk):
                 m = min(chunk, n_ - n0)
@@ -130,54 +142,59 @@ def bind(ctx):
             add(n_, oc * ohw, region(out), oc * ohw, 1, region(be), 0, 1, ro)
         return None
 
-    def plan_pool(out, x, indices=None):
+    def plan_pool(out, x, indices=None, dtypes=(F32,)):
         """(x', (N*C, H, W, OH, OW)) for the pool kernels (NCHW planes), or None to decline."""
         if indices is not None and (indices.dtype is not D.int64 or
                                     not indices.is_contiguous()):
             return None
-        ts = inputs(out, x)
+        ts = inputs(out, x, dtypes=dtypes)
         if ts is None or not fits_i32(ts[0].numel(), out.numel()):
             return None
         n_, c_, h_, w_ = ts[0].shape
         return ts[0], (n_ * c_, h_, w_) + tuple(out.shape[2:])
 
     def max_pool2d(out, indices, x, kernel_size, stride, padding, dilation):
-        p = plan_pool(out, x, indices)
+        p = plan_pool(out, x, indices, (F32,) + tuple(x_max_idx))
         if p is None:
             return NotImplemented
         if out.numel() == 0:
             return None
         x, geom = p
         geom += tuple(kernel_size) + tuple(stride) + tuple(padding) + tuple(dilation)
-        if indices is None:
+        if out.dtype is not F32:         # one kernel, indices or not
+            if indices is None:
+                indices = Tensor._empty(out.shape, D.int64)
+            x_max_idx[out.dtype](*geom, region(x), region(out, True), region(indices, True))
+        elif indices is None:
             maxpool(*geom, region(x), region(out, True))
         else:
             maxpool_idx(*geom, region(x), region(out, True), region(indices, True))
         return None
 
     def avg_pool2d(out, x, kernel_size, stride, padding, count_include_pad, divisor_override):
-        p = plan_pool(out, x)
+        p = plan_pool(out, x, dtypes=(F32,) + tuple(x_avg))
         if p is None or not fits_i32(divisor_override or 0):
             return NotImplemented
         if out.numel() == 0:
             return None
         x, geom = p
-        avgpool(*geom, *kernel_size, *stride, *padding, int(count_include_pad),
-                divisor_override or 0, region(x), region(out, True))
+        (x_avg.get(out.dtype) or avgpool)(*geom, *kernel_size, *stride, *padding,
+                                          int(count_include_pad), divisor_override or 0,
+                                          region(x), region(out, True))
         return None
 
     def adaptive_avg_pool2d(out, x):
-        p = plan_pool(out, x)
+        p = plan_pool(out, x, dtypes=(F32,) + tuple(x_adaptive_avg))
         if p is None:
             return NotImplemented
         if out.numel() == 0:
             return None
         x, geom = p
-        adaptive_avg(*geom, region(x), region(out, True))
+        (x_adaptive_avg.get(out.dtype) or adaptive_avg)(*geom, region(x), region(out, True))
         return None
 
     def adaptive_max_pool2d(out, indices, x):
-        p = plan_pool(out, x, indices)
+        p = plan_pool(out, x, indices, (F32,) + tuple(x_adaptive_max))
         if p is None:
             return NotImplemented
         if out.numel() == 0:
@@ -185,7 +202,8 @@ def bind(ctx):
         x, geom = p
         if indices is None:
             indices = Tensor._empty(out.shape, D.int64)
-        adaptive_max(*geom, region(x), region(out, True), region(indices, True))
+        (x_adaptive_max.get(out.dtype) or adaptive_max)(*geom, region(x), region(out, True),
+                                                        region(indices, True))
         return None
 
     return {"conv2d": conv2d, "max_pool2d": max_pool2d, "avg_pool2d": avg_pool2d,

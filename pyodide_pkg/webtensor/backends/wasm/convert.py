@@ -5,7 +5,7 @@ Conversions run contiguous -> contiguous with the `<src>_<dst>_copy` kernels of 
 (a strided input is first gathered with the same-dtype copy kernel). Pairs without a kernel go
 through a float32 temporary where that is exactly what torch computes (16-bit floats and 8-bit
 ints convert to float32 exactly; torch converts integers to f16/bf16 through float); the rest
-(float64 <-> integers, ...) is declined and runs on the reference backend.
+(float64 <-> 8/16-bit integers, ...) is declined and runs on the reference backend.
 """
 import struct
 

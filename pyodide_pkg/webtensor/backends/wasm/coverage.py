@@ -18,7 +18,6 @@ _LOW = {D.float16, D.bfloat16, D.int16, D.int8, D.uint8, D.bool_}   # the small 
 F64, I64, I32 = D.float64, D.int64, D.int32
 _SMALL = "16-/8-bit and bool storage: computed on the reference backend (no kernel yet)"
 _F64_MATH = "float64 transcendental: no float64 polynomial kernels (f64 exp/log/sin ...) yet"
-_F64_NN = "float64/integer matmul, conv, pooling, norms and attention: float32 kernels only"
 _NO_INT_DIV = "floor/remainder division: no division kernel (integer division by zero must " \
     "raise; float remainder needs fmod)"
 _F64_VAR = "float64 var/std: no float64 variance kernel yet"
@@ -172,12 +171,12 @@ def _cases():
     c["repeat_interleave"] = lambda f, dt, n: (f, (half(dt, n), 2, 0))
     c["tril"] = c["triu"] = _unary("tril")
     c["broadcast_to"] = lambda f, dt, n: (f, (data(dt, (1000,)), _rows(n)))
-    c["gather"] = lambda f, dt, n: (f, (_x(dt, n), 1, index(1000, _rows(n))))
-    c["take_along_dim"] = lambda f, dt, n: (f, (_x(dt, n), index(1000, _rows(n)), 1))
+    c["gather"] = lambda f, dt, n: (f, (_x(dt, n), 1, index(_rows(n)[1], _rows(n))))
+    c["take_along_dim"] = lambda f, dt, n: (f, (_x(dt, n), index(_rows(n)[1], _rows(n)), 1))
     c["scatter"] = c["scatter_add"] = \
-        lambda f, dt, n: (f, (_x(dt, n), 1, index(1000, _rows(n)), _x(dt, n, 7)))
+        lambda f, dt, n: (f, (_x(dt, n), 1, index(_rows(n)[1], _rows(n)), _x(dt, n, 7)))
     c["scatter_reduce"] = \
-        lambda f, dt, n: (f, (_x(dt, n), 1, index(1000, _rows(n)), _x(dt, n, 7), "sum"))
+        lambda f, dt, n: (f, (_x(dt, n), 1, index(_rows(n)[1], _rows(n)), _x(dt, n, 7), "sum"))
     c["index_select"] = lambda f, dt, n: (f, (_x(dt, n), 0, index(_rows(n)[0], (_rows(n)[0],))))
     c["index_copy"] = lambda f, dt, n: (f, (_x(dt, n), 0, _perm(_rows(n)[0]), _x(dt, n, 7)))
     c["masked_fill"] = lambda f, dt, n: (f, (_x(dt, n), _x(D.bool_, n, 3), 0))
@@ -310,15 +309,6 @@ reason(["remainder", "floor_divide"], {D.float32, F64, I64, I32}, _NO_INT_DIV)
 reason(["masked_select"], {D.float32, F64, I64, I32},
        "boolean-mask indexing unravels positions with int64 remainder (" + _NO_INT_DIV + ")")
 reason(["var", "std", "var_mean", "std_mean"], {F64}, _F64_VAR)
-reason(["matmul", "mm", "bmm", "dot", "mv", "linear", "conv1d", "conv2d", "max_pool1d",
-        "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
-        "layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention"],
-       {F64, I64, I32}, _F64_NN)
-reason(["gather", "take_along_dim", "scatter", "scatter_add", "scatter_reduce"],
-       set(DTYPES) - _LOW, "gather/scatter: no kernel yet (index_select has one)")
 reason(["fmod", "histc"], {D.float32, F64, I64, I32}, "computed through remainder/division: " +
        _NO_INT_DIV)
 reason(["unravel_index"], {I64, I32}, "unravels with integer division: " + _NO_INT_DIV)
-reason(["index_add", "fold"], {F64, I64, I32},
-       "accumulates with scatter-add: a float32 scatter_add kernel only")
-reason(["grid_sample"], {F64}, _F64_NN)

@@ -1,5 +1,6 @@
-"""Gather paths on the WASM kernels: index_select / embedding row gather and where
-(masked_fill is where with a broadcast scalar).
+"""Gather paths on the WASM kernels: index_select / embedding row gather, gather / scatter
+(with reductions) along a dim, nonzero, and where (masked_fill is where with a broadcast
+scalar).
 
 index_select copies whole rows of bytes, so every dtype is served; the kernel checks every
 index before writing anything and reports the first bad position, which becomes torch's
@@ -13,9 +14,19 @@ from . import kernel_table as KT
 from .common import prod, two_d
 from ..reference.index import _check_index, index_select_error
 from .loader import Region
-from .views import fits_i32, region
+from .views import fits_i32, int32_storage, region
 
 _INDEX_DTYPES = {D.int64: "i64", D.int32: "i32"}
+_REDUCE_DTYPES = {D.float32: "f32", D.float64: "f64", D.int64: "i64", D.int32: "i32"}
+_MODES = {"add": 0, "multiply": 1, **{m: k for k, m in enumerate(KT.SCATTER_MODES)}}
+
+
+def _narrowed(t, shape, skip):
+    """t cut to shape's sizes on every dim but `skip` (views; t itself if nothing is cut)."""
+    for d, s in enumerate(shape):
+        if d != skip and t.shape[d] != s:
+            t = t.narrow(d, 0, s)
+    return t
 
 
 def plan_where(shape, out_strides, *stride_lists):
@@ -38,7 +49,7 @@ def bad_index(fn, *args):
 def bind(ctx):
     g = Gather(ctx)
     return {"where": g.where, "index_select": g.index_select, "scatter": g.scatter,
-            "gather": g.gather}, {}
+            "gather": g.gather, "nonzero": g.nonzero}, {}
 
 
 class Gather:
@@ -48,45 +59,81 @@ class Gather:
         self.where_fns = {b: ctx.K.fn(name) for b, name in KT.WHERE.items()}
         self.scatter_fns = {b: ctx.K.fn(name) for b, name in KT.SCATTER.items()}
         self.gather_fns = {b: ctx.K.fn(name) for b, name in KT.GATHER.items()}
-        self.scatter_add = ctx.K.fn(KT.SCATTER_ADD)
+        self.nonzero_count = ctx.K.fn(KT.NONZERO_COUNT)
+        self.nonzero_fill = ctx.K.fn(KT.NONZERO)
+        self.reduce_fns = {dt: ctx.K.fn(KT.SCATTER_REDUCE[short])
+                           for dt, short in _REDUCE_DTYPES.items()}
 
     def scatter(self, out, dim, index, src, reduce):
-        """Without reduce (any dtype: index_copy_, a KV cache write) or with "add"/"sum"
-        (float32: gather's and embedding's backward), index and src of one shape equal to
-        out's but along dim: out contiguous, written in place."""
-        fn = self.scatter_fns.get(out.dtype.itemsize) if reduce is None else \
-            self.scatter_add if reduce in ("add", "sum") and out.dtype is D.float32 else None
-        if fn is None or src.dtype is not out.dtype or index.shape != src.shape:
+        """Without reduce (any dtype: index_copy_, a KV cache write) or with a reduction
+        (float32/64, int64/32: scatter_add, scatter_reduce, index_add, fold, gather's and
+        embedding's backward); src may be larger than index (only index's part is read)."""
+        if reduce is None:
+            fn, mode = self.scatter_fns.get(out.dtype.itemsize), ()
+        else:
+            fn, mode = self.reduce_fns.get(out.dtype), (_MODES.get(reduce),)
+        if fn is None or None in mode or src.dtype is not out.dtype or src.dim() != \
+                index.dim() or any(a < b for a, b in zip(src.shape, index.shape)):
             return NotImplemented
-        return self._along(fn, dim, index, src, out, out)
+        src = _narrowed(src, index.shape, None)
+        return self._along(fn, mode, dim, index, src, out, out)
 
     def gather(self, out, x, dim, index):
-        """index of x's shape but along dim (cross-entropy's target pick)."""
+        """index no larger than x but along dim (cross-entropy's target pick,
+        take_along_dim)."""
         fn = self.gather_fns.get(x.dtype.itemsize)
         if fn is None or out.dtype is not x.dtype:
             return NotImplemented
-        return self._along(fn, dim, index, x, out, x)
+        return self._along(fn, (), dim, index, x, out, x)
 
-    def _along(self, fn, dim, index, src, out, big):
-        """fn(outer, n, m, inner, index, src, out, status) with `big` (out for a scatter, x
-        for a gather) [outer, n, inner] and index [outer, m, inner]; the kernel checks every
-        index first and reports the first bad one, which raises torch's error here."""
-        if index.dtype is not D.int64 or not out.is_contiguous() or any(
-                a != b for d, (a, b) in enumerate(zip(index.shape, big.shape)) if d != dim):
+    def _along(self, fn, mode, dim, index, src, out, big):
+        """fn(outer, n, m, inner, *mode, index, src, out, status) with `big` (out for a
+        scatter, x for a gather) [outer, n, inner] and index [outer, m, inner]; `big` is cut to
+        index's size on the other dims (a scatter then works on a contiguous copy of that
+        part). The kernel checks every index first and reports the first bad one, which raises
+        torch's error here."""
+        if index.dtype is not D.int64 or index.dim() != big.dim() or not big.dim() or \
+                not out.is_contiguous() or any(
+                a > b for d, (a, b) in enumerate(zip(index.shape, big.shape)) if d != dim):
             return NotImplemented
+        part = _narrowed(big, index.shape, dim)
+        if big is out:                 # a scatter: into out, or a copy of out's part
+            y = out if part is out else self.ctx.fresh(part)
+        else:                          # a gather: reads x's part
+            y, src = out, self.ctx.contiguous(part)
         index, src = self.ctx.contiguous(index), self.ctx.contiguous(src)
-        if index is None or src is None or src._storage is out._storage:
+        if index is None or src is None or y is None or src._storage is out._storage:
             return NotImplemented
-        outer, n, m = prod(big.shape[:dim]), big.shape[dim], index.shape[dim]
-        inner = prod(big.shape[dim + 1:])
+        outer, n, m = prod(part.shape[:dim]), part.shape[dim], index.shape[dim]
+        inner = prod(part.shape[dim + 1:])
         if not outer * m * inner:
             return None
-        if not fits_i32(outer, n, m, inner, big.numel()):
+        if not fits_i32(outer, n, m, inner, part.numel()):
             return NotImplemented
-        bad = bad_index(fn, outer, n, m, inner, region(index), region(src), region(out, True))
+        bad = bad_index(fn, outer, n, m, inner, *mode, region(index), region(src),
+                        region(y, True))
         if bad != -1:
             _check_index(index.reshape(-1)[bad].item(), n, dim)     # raises torch's error
+        if y is not out and not self.ctx.copier.scatter(part, y):
+            raise RuntimeError("scatter: could not write back into the output")
         return None
+
+    def nonzero(self, x):
+        """The [count, ndim] int64 positions of a bool tensor's True elements: a count pass,
+        then the fill into an output of that size."""
+        x = self.ctx.contiguous(x) if x.dtype is D.bool_ and x.dim() else None
+        if x is None or not fits_i32(x.numel(), *x.shape):
+            return NotImplemented
+        count = Storage(8)
+        rx = region(x)
+        if x.numel():
+            self.nonzero_count(x.numel(), rx, Region(count, 0, 8, True))
+        k = int.from_bytes(count.view()[:8], "little")
+        out = type(x)._empty((k, x.dim()), D.int64)
+        if k and x.dim():
+            self.nonzero_fill(x.dim(), Region(int32_storage(x.shape), 0, 4 * x.dim(), False), k,
+                              rx, region(out, True))
+        return out
 
     def index_select(self, out, x, dim, index):
         fn = self.index_fns.get(index.dtype)

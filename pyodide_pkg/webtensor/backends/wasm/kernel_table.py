@@ -95,6 +95,9 @@ _LAYER_NORM = (("size", "rows"), ("size", "n"), ("size", "flags"), ("f32", "eps"
                ("in", "x"), ("in", "w"), ("in", "b"), ("out", "y"))
 _RMS_NORM = (("size", "rows"), ("size", "n"), ("size", "flags"), ("f32", "eps"),
              ("in", "x"), ("in", "w"), ("out", "y"))
+# xN-norm: the same forms in float64, eps a double in memory
+_F64_LAYER_NORM = _LAYER_NORM[:3] + (("in", "eps"),) + _LAYER_NORM[4:]
+_F64_RMS_NORM = _RMS_NORM[:3] + (("in", "eps"),) + _RMS_NORM[4:]
 # f32-sdpa: flags bit 0 = causal, bit 1 = additive mask given
 _SDPA = (("size", "batch"), ("size", "heads"), ("size", "kheads"), ("size", "vheads"),
          ("size", "L"), ("size", "S"), ("size", "E"), ("size", "Ev"), ("size", "flags"),
@@ -104,6 +107,7 @@ _SDPA = (("size", "batch"), ("size", "heads"), ("size", "kheads"), ("size", "vhe
          ("in", "v"), ("i32", "v_bs"), ("i32", "v_hs"), ("i32", "v_rs"),
          ("in", "mask"), ("i32", "m_bs"), ("i32", "m_hs"), ("i32", "m_rs"),
          ("out", "y"))
+_F64_SDPA = _SDPA[:9] + (("in", "scale"),) + _SDPA[10:]
 # dtype-converting copies "<src>_<dst>_copy" (contiguous -> contiguous). Short dtype names:
 # f32 f64 f16 bf16 i64 i32 i8 (low byte: also u8 targets) u8 (also bool sources) b8 (bool).
 CONVERT_PAIRS = (("f32", "f16"), ("f16", "f32"), ("f32", "bf16"), ("bf16", "f32"),
@@ -111,7 +115,7 @@ CONVERT_PAIRS = (("f32", "f16"), ("f16", "f32"), ("f32", "bf16"), ("bf16", "f32"
                  ("f32", "b8"), ("i32", "f32"), ("i64", "f32"), ("u8", "f32"), ("i8", "f32"),
                  ("i64", "i32"), ("i32", "i64"), ("u8", "i32"), ("i8", "i32"), ("u8", "i64"),
                  ("i8", "i64"), ("i32", "i8"), ("i64", "i8"), ("i32", "b8"), ("i64", "b8"),
-                 ("i8", "b8"))
+                 ("i8", "b8"), ("f64", "i64"), ("f64", "i32"), ("i64", "f64"), ("i32", "f64"))
 # float64 / int64 / int32 elementwise (xN-binary; backends/wasm/elementwise.py): binary ops in
 # f32's 2-D broadcast form, unary ops in its flat form. "u8": bool/uint8/int8 bytes.
 _BITWISE = ("bitwise_and", "bitwise_or", "bitwise_xor")
@@ -157,6 +161,12 @@ _ADAM_STEP = (("size", "n"), ("out", "p"), ("in", "g"), ("out", "m"), ("out", "v
               ("f32", "l2"), ("i32", "flags"))
 _SCATTER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), ("in", "idx"),
             ("in", "src"), ("out", "y"), ("out", "status"))
+# mode: index into SCATTER_MODES
+SCATTER_MODES = ("sum", "prod", "amax", "amin")
+SCATTER_REDUCE_DTYPES = ("f32", "f64", "i64", "i32")
+_SCATTER_REDUCE = _SCATTER[:4] + (("size", "mode"),) + _SCATTER[4:]
+_NONZERO_COUNT = (("size", "n"), ("in", "x"), ("out", "count"))
+_NONZERO = (("size", "ndim"), ("in", "shape"), ("size", "cap"), ("in", "x"), ("out", "y"))
 _GATHER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), ("in", "idx"),
            ("in", "x"), ("out", "y"), ("out", "status"))
 
@@ -170,6 +180,7 @@ REDUCE = {op: "f32_" + op for op in REDUCE_OPS + ARGREDUCE_OPS + ("var",)}
 ROWWISE = {op: "f32_" + op for op in ROWWISE_OPS}
 GEMM = "f32_gemm_%dx%d" % (GEMM_MR, GEMM_NR)
 GEMV = "f32_gemv_1x%d" % GEMV_NR
+X_GEMM = {"f64": "f64_gemm_4x4", "i64": "i64_gemm_4x4", "i32": "i32_gemm_4x8"}   # xN-gemm
 LINEAR = LINEAR_KERNEL
 COPY = {bits // 8: "x%d_copy" % bits for bits in COPY_BITS}            # by element bytes
 COPY_STRIDED = {bits // 8: "x%d_copy_strided" % bits for bits in COPY_BITS}
@@ -177,18 +188,28 @@ FILL = {bits // 8: "x%d_fill" % bits for bits in COPY_BITS}
 WHERE = {bits // 8: "x%d_where" % bits for bits in COPY_BITS}
 SCATTER = {bits // 8: "x%d_scatter" % bits for bits in COPY_BITS}
 GATHER = {bits // 8: "x%d_gather" % bits for bits in COPY_BITS}
-SCATTER_ADD = "f32_scatter_add"
+NONZERO_COUNT = "b8_nonzero_count"
+NONZERO = "b8_nonzero"
+SCATTER_REDUCE = {dt: dt + "_scatter_reduce" for dt in SCATTER_REDUCE_DTYPES}
 ADAM_STEP = "f32_adam_step"
 IM2COL = "f32_im2col"
+X64_IM2COL = "x64_im2col"      # float64 / int64 (f32_im2col copies any 4-byte element)
 DWCONV = "f32_dwconv2d"
 MAX_POOL2D = "f32_max_pool2d"
 MAX_POOL2D_INDICES = "f32_max_pool2d_indices"
 AVG_POOL2D = "f32_avg_pool2d"
 ADAPTIVE_AVG_POOL2D = "f32_adaptive_avg_pool2d"
 ADAPTIVE_MAX_POOL2D = "f32_adaptive_max_pool2d"
+# xN-pool: float64 and the integers torch pools (max_pool2d without indices writes scratch ones)
+X_MAX_POOL2D_INDICES = {dt: dt + "_max_pool2d_indices" for dt in ("f64", "i64", "i32")}
+X_AVG_POOL2D = {dt: dt + "_avg_pool2d" for dt in ("f64", "i64")}
+X_ADAPTIVE_AVG_POOL2D = {"f64": "f64_adaptive_avg_pool2d"}
+X_ADAPTIVE_MAX_POOL2D = {"f64": "f64_adaptive_max_pool2d"}
 LAYER_NORM = "f32_layer_norm"
 RMS_NORM = "f32_rms_norm"
+F64_LAYER_NORM, F64_RMS_NORM = "f64_layer_norm", "f64_rms_norm"    # xN-norm
 SDPA = "f32_sdpa"
+F64_SDPA = "f64_sdpa"      # xN-sdpa: the same form, scale a double in memory
 CONVERT = {(src, dst): src + "_" + dst + "_copy" for src, dst in CONVERT_PAIRS}
 INDEX_SELECT = {idx: idx + "_index_select" for idx in ("i64", "i32")}   # by index dtype
 RANDOM = {(dt, dist): dt + "_" + dist for dt, dist in RANDOM_DISTS}   # by (dtype, dist)
@@ -232,11 +253,14 @@ def _build():
         ks.append(Kernel(ROWWISE[op], "rowwise", op, _MIDDLE, False))
     ks.append(Kernel(GEMM, "gemm", "matmul", _GEMM, True))
     ks.append(Kernel(GEMV, "gemv", "gemv", _GEMV, True))
+    for short, name in X_GEMM.items():
+        ks.append(Kernel(name, "xgemm", "matmul", _GEMM, False))
     ks.append(Kernel(LINEAR, "linear", "linear", _LINEAR, True))
     for b in COPY:
         ks.append(Kernel(COPY[b], "copy", "copy", _COPY, False))
         ks.append(Kernel(COPY_STRIDED[b], "copy_strided", "copy", _COPY_STRIDED, False))
     ks.append(Kernel(IM2COL, "im2col", "im2col", _IM2COL, False))
+    ks.append(Kernel(X64_IM2COL, "x64_im2col", "im2col", _IM2COL, False))
     ks.append(Kernel(DWCONV, "dwconv", "conv2d", _DWCONV, True))
     ks.append(Kernel(MAX_POOL2D, "maxpool", "max_pool2d", _MAXPOOL, False))
     ks.append(Kernel(MAX_POOL2D_INDICES, "maxpool_indices", "max_pool2d", _MAXPOOL_IDX,
@@ -246,9 +270,20 @@ def _build():
                      _ADAPTIVE, False))
     ks.append(Kernel(ADAPTIVE_MAX_POOL2D, "adaptive_maxpool", "adaptive_max_pool2d",
                      _ADAPTIVE + (("out", "idx"),), False))
+    for names, fam, op, args in (
+            (X_MAX_POOL2D_INDICES, "xmaxpool_indices", "max_pool2d", _MAXPOOL_IDX),
+            (X_AVG_POOL2D, "xavgpool", "avg_pool2d", _AVGPOOL),
+            (X_ADAPTIVE_AVG_POOL2D, "xadaptive_avgpool", "adaptive_avg_pool2d", _ADAPTIVE),
+            (X_ADAPTIVE_MAX_POOL2D, "xadaptive_maxpool", "adaptive_max_pool2d",
+             _ADAPTIVE + (("out", "idx"),))):
+        for name in names.values():
+            ks.append(Kernel(name, fam, op, args, False))
     ks.append(Kernel(LAYER_NORM, "layer_norm", "layer_norm", _LAYER_NORM, False))
     ks.append(Kernel(RMS_NORM, "rms_norm", "rms_norm", _RMS_NORM, False))
+    ks.append(Kernel(F64_LAYER_NORM, "f64_layer_norm", "layer_norm", _F64_LAYER_NORM, False))
+    ks.append(Kernel(F64_RMS_NORM, "f64_rms_norm", "rms_norm", _F64_RMS_NORM, False))
     ks.append(Kernel(SDPA, "sdpa", "sdpa", _SDPA, True))
+    ks.append(Kernel(F64_SDPA, "f64_sdpa", "sdpa", _F64_SDPA, False))
     # dtype conversions, fill, gather, where (backends/wasm/convert.py, gather.py)
     for pair in CONVERT_PAIRS:
         ks.append(Kernel(CONVERT[pair], "convert", "copy", _CONVERT, False))
@@ -260,7 +295,10 @@ def _build():
     for b in SCATTER:
         ks.append(Kernel(SCATTER[b], "scatter", "scatter", _SCATTER, False))
         ks.append(Kernel(GATHER[b], "gather", "gather", _GATHER, False))
-    ks.append(Kernel(SCATTER_ADD, "scatter_add", "scatter", _SCATTER, False))
+    for name in SCATTER_REDUCE.values():
+        ks.append(Kernel(name, "scatter_reduce", "scatter", _SCATTER_REDUCE, False))
+    ks.append(Kernel(NONZERO_COUNT, "nonzero_count", "nonzero", _NONZERO_COUNT, False))
+    ks.append(Kernel(NONZERO, "nonzero", "nonzero", _NONZERO, False))
     for idx in INDEX_SELECT:
         ks.append(Kernel(INDEX_SELECT[idx], "index_select", "index_select", _INDEX_SELECT,
                          False))

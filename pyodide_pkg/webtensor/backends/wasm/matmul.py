@@ -1,6 +1,8 @@
 """Matmul family: the matmul and linear primitives and their shortcuts, on three kernels --
 GEMM (f32_gemm_4x8), GEMV (M == 1) and LINEAR (f32_linear_4x8: y = act(x @ W^T + bias) with
-W [n, k] read in place, which also serves matmul's `x @ W.T`).
+W [n, k] read in place, which also serves matmul's `x @ W.T`). float64, int64 and int32 run
+on the xN-gemm kernels (X_GEMM: one GEMM for every M; linear is that GEMM with W^T copied,
+then the bias added by the binary add kernel; no fused activation).
 
   plan_matmul(batch, m, n, k, a_bs, a_rs, a_cs, b_bs, b_rs, b_cs, linear)
       -> (kind, copy_a, copy_b, ldb): kind GEMM / GEMV / LINEAR; copy_a / copy_b: that operand
@@ -10,6 +12,7 @@ W [n, k] read in place, which also serves matmul's `x @ W.T`).
 The primitives (out preallocated) copy what the plan asks for; the shortcuts (fresh output)
 decline instead.
 """
+from ... import _dtype as D
 from ..._storage import _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
@@ -45,11 +48,40 @@ def _batch_stride(t):
     return None
 
 
+_X_DTYPES = {D.float64: "f64", D.int64: "i64", D.int32: "i32"}
+
+
 def bind(ctx):
     K = ctx.K
     gemm, gemv, lin = K.fn(KT.GEMM), K.fn(KT.GEMV), K.fn(KT.LINEAR)
+    x_gemm = {dt: K.fn(KT.X_GEMM[s]) for dt, s in _X_DTYPES.items()}
+    x_add = {dt: K.fn(KT.X_BINARY[(s, "add")]) for dt, s in _X_DTYPES.items()}
+
+    def xmatmul(out, a, b):
+        """float64 / int64 / int32: A with any strides, B with unit column stride."""
+        fn = x_gemm[out.dtype]
+        m, k = a.shape[-2:]
+        n = b.shape[-1]
+        batch = out.numel() // (m * n)
+        if _batch_stride(a) is None:
+            a = ctx.contiguous(a)
+        if (_batch_stride(b) is None or (n > 1 and b._strides[-1] != 1)):
+            b = ctx.contiguous(b)
+        if a is None or b is None:
+            return NotImplemented
+        a_bs, b_bs = (_batch_stride(a), _batch_stride(b)) if batch > 1 else (0, 0)
+        a_rs, a_cs = a._strides[-2:]
+        ldb = b._strides[-2] if k > 1 else n
+        ra, rb = region(a), region(b)
+        if ra is None or rb is None or not fits_i32(batch, m, n, k, a_bs, a_rs, a_cs, b_bs, ldb):
+            return NotImplemented
+        fn(batch, m, n, k, ra, a_bs, a_rs, a_cs, rb, b_bs, ldb, region(out, True), m * n, n)
+        return None
 
     def matmul(out, a, b):
+        if out.dtype in x_gemm and a.dtype is out.dtype and b.dtype is out.dtype and \
+                out.is_contiguous():
+            return xmatmul(out, a, b) if out.numel() else None
         if a.dtype is not F32 or b.dtype is not F32 or out.dtype is not F32 or \
                 not out.is_contiguous():
             return NotImplemented
@@ -91,7 +123,26 @@ def bind(ctx):
         c = type(t)._empty(t.shape, t.dtype)
         return c if ctx.copier.gather(c, t) else None
 
+    def xlinear(out, x, w, bias):
+        """out = x @ w.T (+ bias) for float64 / int64 / int32: the GEMM, then one add."""
+        n, k = w.shape
+        m = out.numel() // n
+        o = out.view(m, n)
+        if xmatmul(o, x.reshape(m, k), w.t()) is NotImplemented:
+            return NotImplemented
+        if bias is not None:
+            bias = ctx.contiguous(bias)
+            if bias is None or not fits_i32(m, n):
+                raise RuntimeError("linear: the bias could not be added on the kernels")
+            ro = region(o, True)
+            x_add[out.dtype](m, n, ro._replace(writable=False), n, 1, region(bias), 0, 1, ro)
+        return None
+
     def linear(out, x, w, bias, activation):
+        if out.dtype in x_gemm and activation is None and out.is_contiguous() and \
+                x.dtype is out.dtype and w.dtype is out.dtype and \
+                (bias is None or bias.dtype is out.dtype):
+            return xlinear(out, x, w, bias) if out.numel() else None
         if x.dtype is not F32 or w.dtype is not F32 or out.dtype is not F32 or \
                 (bias is not None and bias.dtype is not F32) or not out.is_contiguous() or \
                 activation not in _ACT:
