@@ -3,6 +3,8 @@
 quant_linear: M == 1 -> f32_<kind>_gemv_1x4 (decode: reads the blocks once, dequantising in
 registers); M > 1 -> f32_<kind>_gemm_2x4 (prefill: a dequantised panel reused by every row);
 activations="int8", M == 1 -> qd8_f32_<kind>_gemv_1x4 (integer dots, llama.cpp style).
+The read-only kinds (q4_0 q5_0 q5_1 q4_k q6_k) have no float-activation gemv: M == 1 runs
+their gemm (one 8x256 panel per 8 rows, m = 1).
 dequantize / dequantize_rows (embedding lookups) / quantize: the block <-> float32 conversions (ggml's quantiser bit for bit).
 Everything else (other dtypes, odd layouts) returns NotImplemented before writing; the
 reference backend then runs it.
@@ -10,6 +12,7 @@ reference backend then runs it.
 from ... import _dtype as D
 from ..._storage import Storage
 from ..._tensor import Tensor
+from ..reference.quant import BLOCK_BYTES, BLOCK_SIZE
 from . import kernel_table as KT
 from .gather import bad_index
 from .loader import Region
@@ -35,7 +38,7 @@ def plan_quant_linear(m, kind, activations):
     qd8 GEMV), M > 1 GEMM (int8 activations: on the Q8_0-rounded x)."""
     if activations == "int8":
         return (QD8_GEMV if m == 1 else GEMM), True
-    return (GEMV if m == 1 else GEMM), False
+    return (GEMV if m == 1 and kind in GEMV else GEMM), False
 
 
 def _blocks(q, writable=False):
@@ -53,7 +56,7 @@ def dequantize(out, q):
     fn = DEQUANTIZE.get(q.kind)
     if fn is None or out.dtype is not F32 or not out.is_contiguous():
         return NotImplemented
-    nblocks = out.numel() // QK
+    nblocks = out.numel() // BLOCK_SIZE[q.kind]
     if nblocks:
         fn(nblocks, _blocks(q), region(out, True))
     return None
@@ -69,14 +72,14 @@ def dequantize_rows(out, q, rows):
         return NotImplemented
     n, k = q.shape
     m = rows.numel()
-    rb = k // QK * (34 if q.kind == "q8_0" else 20)
+    rb = k // BLOCK_SIZE[q.kind] * BLOCK_BYTES[q.kind]
     if not fits_i32(n * rb, m * rb):
         return NotImplemented
     blocks = Storage(m * rb)
     if bad_index(sel, 1, n, m, rb, _blocks(q), region(rows),
                  Region(blocks, 0, m * rb, True)) != -1:
         raise IndexError("index out of range in self")
-    fn(m * k // QK, Region(blocks, 0, m * rb, False), region(out, True))
+    fn(m * k // BLOCK_SIZE[q.kind], Region(blocks, 0, m * rb, False), region(out, True))
     return None
 
 
@@ -95,9 +98,8 @@ def quant_linear(out, x, q, activations="float32"):
     """out [M, N] = x [M, K] @ W^T, out and x contiguous float32. activations="int8": x is
     first rounded to Q8_0 blocks (xh); M == 1 then runs the integer-dot gemv, M > 1 the float
     gemm on xh (the same result up to float rounding)."""
-    gemv = GEMV.get(q.kind)
     rx = _dense(x)
-    if gemv is None or rx is None or out.dtype is not F32 or not out.is_contiguous():
+    if q.kind not in GEMM or rx is None or out.dtype is not F32 or not out.is_contiguous():
         return NotImplemented
     m, k = x.shape
     n = q.shape[0]
@@ -117,7 +119,7 @@ def quant_linear(out, x, q, activations="float32"):
         rx = region(xh, True)
         DEQUANTIZE["q8_0"](nb, rq, rx)
         rx = region(xh)
-    if m == 1:
+    if kernels is GEMV:
         kernels[q.kind](n, k, rx, _blocks(q), region(out, True))
     else:
         kernels[q.kind](m, n, k, rx, _blocks(q), region(out, True))
