@@ -1,7 +1,7 @@
 """The read-only GGUF kinds (Q4_0, Q5_0, Q5_1, Q4_K, Q6_K) through webtensor.quant, on both
 backends, against gguf-py (llama.cpp's Python package): dequantisation bit for bit, linear
 (float32 and int8 activations, M == 1 and M > 1) within the kernels' dot-product bound,
-embedding rows, and the size checks. quant_formats.py makes the blocks."""
+embedding rows, and the size checks. tests/unit/quant_formats.py makes the blocks."""
 import numpy as np
 import pytest
 from gguf import GGMLQuantizationType

@@ -92,8 +92,6 @@ def test_block_kinds_load_and_dequantise_like_gguf(tmp_path):
     type, torch-order shape and bytes as GGUFReader sees them; webtensor.quant over the file's
     bytes dequantises to gguf-py's values bit for bit; a file cut short inside the data is a
     GGUFError before any tensor is made."""
-    import sys
-    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "quant"))
     from quant_formats import KINDS, blocks_for, dequantize
     from webtensor import quant
     path = str(tmp_path / "q.gguf")
