@@ -237,10 +237,12 @@ def test_read_only_kinds_wasm_matches_pure_python(kind):
         ks = loader.load(isa)
         ws = st(blocks)
         wr = Region(ws, 0, ws.nbytes, False)
-        for name, xin, ref, xb in ((f"f32_{kind}_gemm_2x4", array.array("f", x).tobytes(), want,
-                                    x), (f"qd8_f32_{kind}_gemv_1x4", xq, want8, xh)):
+        xf = array.array("f", x).tobytes()
+        for name, xin, ref, xb in ((f"f32_{kind}_gemm_2x4", xf, want, x),
+                                   (f"f32_{kind}_gemv_1x4", xf, want, x),
+                                   (f"qd8_f32_{kind}_gemv_1x4", xq, want8, xh)):
             xs, ys = st(xin), Storage(4 * n)
-            args = (n, k) if name.startswith("qd8") else (1, n, k)
+            args = (1, n, k) if "gemm" in name else (n, k)
             ks.fn(name)(*args, Region(xs, 0, xs.nbytes, False), wr,
                         Region(ys, 0, ys.nbytes, True))
             _check([array.array("f", bytes(ys.view())).tolist()], ref,

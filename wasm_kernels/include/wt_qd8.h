@@ -1,7 +1,12 @@
-/* Template of the int8-activation decode GEMVs for the formats decoded by sub-block
- * (wt_qsub in wt_quant.h: Q4_0, Q5_0, Q5_1, Q4_K, Q6_K), llama.cpp's vec_dot way:
+/* Template of the decode GEMVs (M == 1) for the formats decoded by sub-block (wt_qsub in
+ * wt_quant.h: Q4_0, Q5_0, Q5_1, Q4_K, Q6_K). Default: int8 activations, llama.cpp's vec_dot
+ * way:
  *   void wt_<WT_QD8_NAME>_<isa>(size_t n, size_t k, const uint8_t* xq, const uint8_t* w,
  *                               float* y)
+ * With WT_QGEMV_FLOAT defined: float activations, void wt_<WT_QD8_NAME>_<isa>(size_t n,
+ * size_t k, const float* x, const uint8_t* w, float* y), y[i] = sum_l x[l] W[i][l]; per
+ * sub-block the codes are widened to f32 in registers: s ia ((c_a - o) . x_a) +
+ * s ib ((c_b - o) . x_b) + m sum(x); error ~(k/4 + 8) eps sum_l |x[l]| (|W[i][l]| + 2|m|).
  * y[i] = sum_l xh[l] W[i][l]: xh = the activations as Q8_0 blocks xq (k/32 blocks of 34
  * bytes, from q8_0_quantize), W [n, k] in rows of k/WT_QBLK blocks of WT_QBYTES bytes, each
  * WT_QBLK/32 sub-blocks decoded by WT_QSUB(block, s). k must be a multiple of WT_QBLK; k == 0
@@ -69,33 +74,115 @@ static inline v128_t wt_qd8_sub(wt_qsub q, const wt_qd8_x* x, int has_m, v128_t 
 }
 #endif
 
-#define WT_QD8_NSUB (WT_QBLK / WT_QK)
+#if defined(WT_QGEMV_FLOAT) && !defined(WT_QGEMV_FLOAT_HELPERS)
+#define WT_QGEMV_FLOAT_HELPERS
+typedef struct {
+  const float* x;     /* the sub-block's 32 activations */
+  v128_t xs;          /* lanes adding up to their sum */
+} wt_qf_x;
 
-/* acc + block p (WT_QD8_NSUB sub-blocks) against the activation blocks x; a K-quant's
- * 8 sub-blocks stay a call (module size; the call is amortised over 256 weights) */
-#if WT_QBLK > WT_QK
-__attribute__((noinline))
-#endif
-static inline v128_t WT_CAT3(wt_qd8_block_, WT_QD8_NAME, _)(const uint8_t* p,
-                                                            const wt_qd8_x* x, v128_t acc) {
-#pragma clang loop unroll(disable)
-  for (int s = 0; s < WT_QD8_NSUB; s++) acc = wt_qd8_sub(WT_QSUB(p, s), x + s, WT_QHAS_M, acc);
+static inline void wt_qf_load_x(const float* x, wt_qf_x* xp) {
+  xp->x = x;
+  xp->xs = wt_sum32(x);
+}
+
+/* (codes - o) . x[0:16] as a vector of partial sums */
+static inline v128_t wt_qf_dot16(v128_t c, int32_t o, const float* x) {
+  const v128_t v = wasm_i8x16_sub(c, wasm_i8x16_splat((int8_t)o));
+  const v128_t lo = wasm_i16x8_extend_low_i8x16(v), hi = wasm_i16x8_extend_high_i8x16(v);
+  v128_t s0 = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(lo)),
+                             wasm_v128_load(x));
+  v128_t s1 = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(lo)),
+                             wasm_v128_load(x + 4));
+  s0 = WT_MADD(wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(hi)),
+               wasm_v128_load(x + 8), s0);
+  s1 = WT_MADD(wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(hi)),
+               wasm_v128_load(x + 12), s1);
+  return wasm_f32x4_add(s0, s1);
+}
+
+static inline v128_t wt_qf_sub(wt_qsub q, const wt_qf_x* x, int has_m, v128_t acc) {
+  acc = WT_MADD(wasm_f32x4_splat(q.s * (float)q.ia), wt_qf_dot16(q.ca, q.o, x->x), acc);
+  acc = WT_MADD(wasm_f32x4_splat(q.s * (float)q.ib), wt_qf_dot16(q.cb, q.o, x->x + 16), acc);
+  if (has_m) acc = WT_MADD(wasm_f32x4_splat(q.m), x->xs, acc);
   return acc;
 }
 
-WT_EXPORT void WT_SYM(WT_QD8_NAME)(size_t n, size_t k, const uint8_t* xq, const uint8_t* w,
+typedef v128_t (*wt_qf_block_fn)(const uint8_t* p, const wt_qf_x* x, v128_t acc);
+
+/* The float-activation driver, shared by the five kinds (module size): rows four at a time
+ * (the last 1-3 repeat row n-1, never stored), one call per block and row. */
+static __attribute__((noinline)) void wt_qf_gemv_any(size_t n, size_t k, const float* xf,
+                                                     const uint8_t* w, float* y, size_t bytes,
+                                                     size_t nsub, wt_qf_block_fn block) {
+  const size_t nb = k / (nsub * WT_QK), rb = nb * bytes;
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  wt_qf_x x[WT_QK_K / WT_QK];
+  for (size_t i = 0; i < n; i += 4) {
+    const uint8_t* p[4];
+    for (size_t r = 0; r < 4; r++) p[r] = w + wt_min_size(i + r, n - 1) * rb;
+    v128_t a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+    for (size_t b = 0; b < nb; b++) {
+      for (size_t s = 0; s < nsub; s++) wt_qf_load_x(xf + (b * nsub + s) * WT_QK, x + s);
+      a0 = block(p[0] + b * bytes, x, a0);
+      a1 = block(p[1] + b * bytes, x, a1);
+      a2 = block(p[2] + b * bytes, x, a2);
+      a3 = block(p[3] + b * bytes, x, a3);
+    }
+    const v128_t v = wt_hsum4(a0, a1, a2, a3);
+    if (n - i >= 4)
+      wasm_v128_store(y + i, v);
+    else
+      wt_store_partial(y + i, n - i, v);
+  }
+}
+#endif
+
+#ifdef WT_QGEMV_FLOAT     /* float activations: x [k] floats */
+#define WT_QX_T float
+#define WT_QX_BLOCK wt_qf_x
+#define WT_QX_LOAD(x, j, xp) wt_qf_load_x((x) + (j) * WT_QK, (xp))
+#define WT_QX_SUB wt_qf_sub
+#else                     /* int8 activations: xq [k/32] Q8_0 blocks */
+#define WT_QX_T uint8_t
+#define WT_QX_BLOCK wt_qd8_x
+#define WT_QX_LOAD(x, j, xp) wt_qd8_load_x((x) + (j) * WT_Q8_0_BYTES, (xp))
+#define WT_QX_SUB wt_qd8_sub
+#endif
+
+#define WT_QD8_NSUB (WT_QBLK / WT_QK)
+
+/* acc + block p (WT_QD8_NSUB sub-blocks) against the activation blocks x; a K-quant's
+ * 8 sub-blocks and the float path's wider code stay a call (module size; the call is
+ * amortised over 256 weights, or the float path's 32 float loads and conversions) */
+#if WT_QBLK > WT_QK || defined(WT_QGEMV_FLOAT)
+__attribute__((noinline))
+#endif
+static inline v128_t WT_CAT3(wt_qd8_block_, WT_QD8_NAME, _)(const uint8_t* p,
+                                                            const WT_QX_BLOCK* x, v128_t acc) {
+#pragma clang loop unroll(disable)
+  for (int s = 0; s < WT_QD8_NSUB; s++) acc = WT_QX_SUB(WT_QSUB(p, s), x + s, WT_QHAS_M, acc);
+  return acc;
+}
+
+#ifdef WT_QGEMV_FLOAT
+WT_EXPORT void WT_SYM(WT_QD8_NAME)(size_t n, size_t k, const float* x, const uint8_t* w,
+                                   float* y) {
+  wt_qf_gemv_any(n, k, x, w, y, WT_QBYTES, WT_QD8_NSUB, WT_CAT3(wt_qd8_block_, WT_QD8_NAME, _));
+}
+#else
+WT_EXPORT void WT_SYM(WT_QD8_NAME)(size_t n, size_t k, const WT_QX_T* xq, const uint8_t* w,
                                    float* y) {
   const size_t nb = k / WT_QBLK, rb = nb * WT_QBYTES;
   const v128_t zero = wasm_f32x4_splat(0.0f);
-  wt_qd8_x x[WT_QD8_NSUB];
+  WT_QX_BLOCK x[WT_QD8_NSUB];
   /* four rows at a time; the last 1-3 rows repeat row n-1 (read again, never stored) */
   for (size_t i = 0; i < n; i += 4) {
     const uint8_t* p[4];
     for (size_t r = 0; r < 4; r++) p[r] = w + wt_min_size(i + r, n - 1) * rb;
     v128_t a0 = zero, a1 = zero, a2 = zero, a3 = zero;
     for (size_t b = 0; b < nb; b++) {
-      for (int s = 0; s < WT_QD8_NSUB; s++)
-        wt_qd8_load_x(xq + (b * WT_QD8_NSUB + s) * WT_Q8_0_BYTES, x + s);
+      for (int s = 0; s < WT_QD8_NSUB; s++) WT_QX_LOAD(xq, b * WT_QD8_NSUB + s, x + s);
       a0 = WT_CAT3(wt_qd8_block_, WT_QD8_NAME, _)(p[0] + b * WT_QBYTES, x, a0);
       a1 = WT_CAT3(wt_qd8_block_, WT_QD8_NAME, _)(p[1] + b * WT_QBYTES, x, a1);
       a2 = WT_CAT3(wt_qd8_block_, WT_QD8_NAME, _)(p[2] + b * WT_QBYTES, x, a2);
@@ -108,6 +195,7 @@ WT_EXPORT void WT_SYM(WT_QD8_NAME)(size_t n, size_t k, const uint8_t* xq, const 
       wt_store_partial(y + i, n - i, v);
   }
 }
+#endif
 
 #undef WT_QD8_NAME
 #undef WT_QD8_NSUB
@@ -115,3 +203,8 @@ WT_EXPORT void WT_SYM(WT_QD8_NAME)(size_t n, size_t k, const uint8_t* xq, const 
 #undef WT_QBLK
 #undef WT_QSUB
 #undef WT_QHAS_M
+#undef WT_QX_T
+#undef WT_QX_BLOCK
+#undef WT_QX_LOAD
+#undef WT_QX_SUB
+#undef WT_QGEMV_FLOAT

@@ -1,8 +1,9 @@
-"""The kernels of the read-only GGUF kinds (wasm_kernels/qN-gemm, qd8-gemv/qd8_f32_qN_*,
+"""The kernels of the read-only GGUF kinds (wasm_kernels/qN-gemm, qN-gemv, qd8-gemv/qd8_f32_qN_*,
 qN-convert), called directly for both ISA builds, against gguf-py: f32_<kind>_gemm_2x4 (M == 1
-too: it is the float-activation decode path) and qd8_f32_<kind>_gemv_1x4 on edge shapes (N = 1,
+too) and qd8_f32_<kind>_gemv_1x4 on edge shapes (N = 1,
 primes, not multiples of the 4-row step or the 8-row panel; K = one block .. several 256-column
-panels) within the stated dot-product bound, <kind>_dequantize bit for bit."""
+panels) within the stated dot-product bound, <kind>_dequantize bit for bit; f32_<kind>_gemv_1x4
+(M == 1, float activations dequantised in registers) likewise."""
 import numpy as np
 import pytest
 from gguf import GGMLQuantizationType
@@ -50,6 +51,19 @@ def test_gemm_edge_shapes(ks, kind, m):
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_gemv_edge_shapes(ks, kind):
+    rng = np.random.default_rng(3)
+    for n in NS:
+        for k in _ks_of(kind):
+            blocks = blocks_for(weights(n, k, seed=2 * n + k), kind, seed=n + 2 * k)
+            x = rng.standard_normal((1, k)).astype(np.float32)
+            y0 = np.full(n + 1, np.nan, np.float32)
+            (y,) = call(ks, f"f32_{kind}_gemv_1x4", n, k, x, _w_arg(blocks), y0)
+            assert np.isnan(y[-1]), "wrote past y"
+            _check(y[:-1].reshape(1, n), x, blocks, kind, n, k)
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_int8_activation_gemv_edge_shapes(ks, kind):
     rng = np.random.default_rng(2)
     for n in NS:
@@ -65,6 +79,9 @@ def test_int8_activation_gemv_edge_shapes(ks, kind):
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_k_zero_writes_zeros(ks, kind):
+    (y,) = call(ks, f"f32_{kind}_gemv_1x4", 5, 0, np.zeros(1, np.float32),
+                np.zeros(1, np.uint8), np.full(5, np.nan, np.float32))
+    assert np.all(y == 0)
     (y,) = call(ks, f"qd8_f32_{kind}_gemv_1x4", 5, 0, np.zeros(1, np.uint8),
                 np.zeros(1, np.uint8), np.full(5, np.nan, np.float32))
     assert np.all(y == 0)

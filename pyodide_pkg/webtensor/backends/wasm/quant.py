@@ -3,8 +3,6 @@
 quant_linear: M == 1 -> f32_<kind>_gemv_1x4 (decode: reads the blocks once, dequantising in
 registers); M > 1 -> f32_<kind>_gemm_2x4 (prefill: a dequantised panel reused by every row);
 activations="int8", M == 1 -> qd8_f32_<kind>_gemv_1x4 (integer dots, llama.cpp style).
-The read-only kinds (q4_0 q5_0 q5_1 q4_k q6_k) have no float-activation gemv: M == 1 runs
-their gemm (one 8x256 panel per 8 rows, m = 1).
 dequantize / dequantize_rows (embedding lookups) / quantize: the block <-> float32 conversions (ggml's quantiser bit for bit).
 Everything else (other dtypes, odd layouts) returns NotImplemented before writing; the
 reference backend then runs it.
@@ -38,7 +36,7 @@ def plan_quant_linear(m, kind, activations):
     qd8 GEMV), M > 1 GEMM (int8 activations: on the Q8_0-rounded x)."""
     if activations == "int8":
         return (QD8_GEMV if m == 1 else GEMM), True
-    return (GEMV if m == 1 and kind in GEMV else GEMM), False
+    return (GEMV if m == 1 else GEMM), False
 
 
 def _blocks(q, writable=False):
@@ -119,7 +117,7 @@ def quant_linear(out, x, q, activations="float32"):
         rx = region(xh, True)
         DEQUANTIZE["q8_0"](nb, rq, rx)
         rx = region(xh)
-    if kernels is GEMV:
+    if m == 1:
         kernels[q.kind](n, k, rx, _blocks(q), region(out, True))
     else:
         kernels[q.kind](m, n, k, rx, _blocks(q), region(out, True))
