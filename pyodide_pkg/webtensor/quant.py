@@ -21,9 +21,8 @@ Worst-case error of a weight (d the block's float32 scale, h(v) = max(|v| 2^-11,
 float16 rounding of v): Q8_0 |w - x| <= d/2 + 127 h(d); Q4_1 |w - x| <= d/2 + 15 h(d) + h(min).
 
 The WASM backend runs linear on kernels that read the blocks and dequantise in registers
-(decode: 1.06 / 0.625 bytes per weight instead of 4; the read-only kinds run M == 1 with float
-activations on the M > 1 kernel, and with int8 activations on their own integer-dot GEMV);
-the reference backend dequantises and
+(decode: 0.56-1.06 bytes per weight instead of 4; every kind has a float- and an
+int8-activation GEMV and a GEMM); the reference backend dequantises and
 multiplies in pure Python (the oracle). Dispatch primitives: dequantize, quantize,
 quant_linear (backends/__init__.py).
 """
