@@ -285,8 +285,9 @@ def run_quant(args):
             lines.append(f"| {name} | {row['m']}x{row['k']}x{row['n']} | {row['format']} | "
                          f"{row['us']:.1f} | {row['gbs']:.2f} | {row['gflops']:.2f} | "
                          f"{row['speedup']:.2f} |")
-        lines.append(f"| {name} | dequantize 576x1536 | q8_0 / q4_1 | | "
-                     f"{r['dequantize_q8_0_gbs']:.2f} / {r['dequantize_q4_1_gbs']:.2f} "
+        kinds = [k[len("dequantize_"):-len("_gbs")] for k in r if k.startswith("dequantize_")]
+        rates = " / ".join("%.2f" % r["dequantize_%s_gbs" % k] for k in kinds)
+        lines.append(f"| {name} | dequantize 1536x576 | {' / '.join(kinds)} | | {rates} "
                      "(f32 out) | | |")
     print(_write_json("quant.json", runs))
     print("\n".join(lines))

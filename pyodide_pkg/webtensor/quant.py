@@ -2,6 +2,7 @@
 
     from webtensor import quant
     qw = quant.quantize(w, "q4_1")                 # w [N, K] float, K a multiple of 32
+    qw = quant.from_blocks("q4_k", (N, K), buf)    # read-only kinds too (K % 256 == 0)
     qw = quant.from_blocks("q8_0", (N, K), buf)    # raw GGUF tensor bytes, zero copy
     y = quant.linear(x, qw, bias)                  # x @ W^T (+ bias), x [*, K] -> [*, N]
     e = quant.embedding(ids, qw)                   # rows of W (a tied embedding), [*ids, K]
@@ -13,11 +14,15 @@ Formats (a weight [N, K] is N rows of K/32 blocks of 32 consecutive weights):
         qs[j] for element j < 16 and its high nibble for element j + 16
 quantize() reproduces ggml's reference quantisers bit for bit (Q8_0: d = amax/127,
 q = roundf(x/d); Q4_1: d = (max-min)/15, m = min, q = min(15, trunc((x-m)/d + 0.5))).
+Read from GGUF files (from_blocks; no quantiser here: quantize() raises for them):
+  q4_0 (18 B / 32), q5_0 (22 B / 32), q5_1 (24 B / 32), q4_k (144 B / 256), q6_k (210 B / 256),
+  ggml's layouts (see backends/reference/quant.py); dequantised exactly as ggml / gguf-py do.
 Worst-case error of a weight (d the block's float32 scale, h(v) = max(|v| 2^-11, 2^-25) the
 float16 rounding of v): Q8_0 |w - x| <= d/2 + 127 h(d); Q4_1 |w - x| <= d/2 + 15 h(d) + h(min).
 
 The WASM backend runs linear on kernels that read the blocks and dequantise in registers
-(decode: 1.06 / 0.625 bytes per weight instead of 4); the reference backend dequantises and
+(decode: 0.56-1.06 bytes per weight instead of 4; every kind has a float- and an
+int8-activation GEMV and a GEMM); the reference backend dequantises and
 multiplies in pure Python (the oracle). Dispatch primitives: dequantize, quantize,
 quant_linear (backends/__init__.py).
 """
@@ -29,17 +34,23 @@ from . import _device
 from ._device import DEVICES
 from ._tensor import CPU, Size, Tensor
 from ._dispatch import dispatch
-from .backends.reference.quant import BLOCK_BYTES, QK
+from .backends.reference.quant import BLOCK_BYTES, BLOCK_SIZE, QK, QUANTIZERS
 
 KINDS = tuple(BLOCK_BYTES)
-__all__ = ["KINDS", "QK", "QuantizedTensor", "block_bytes", "dequantize", "embedding",
-           "from_blocks", "linear", "quantize"]
+__all__ = ["KINDS", "QK", "QuantizedTensor", "block_bytes", "block_size", "dequantize",
+           "embedding", "from_blocks", "linear", "quantize"]
 
 
 def block_bytes(kind):
-    """Bytes per block of 32 weights (34 for q8_0, 20 for q4_1)."""
+    """Bytes per block (34 for q8_0's 32 weights, 144 for q4_k's 256...)."""
     _check_kind(kind)
     return BLOCK_BYTES[kind]
+
+
+def block_size(kind):
+    """Weights per block: 32, or 256 for the K-quants (q4_k, q6_k)."""
+    _check_kind(kind)
+    return BLOCK_SIZE[kind]
 
 
 def _check_kind(kind):
@@ -57,14 +68,14 @@ def _check_shape(kind, shape):
     if len(shape) != 2 or min(shape) < 0:
         raise ValueError(f"{kind}: shape must be two non-negative sizes (N, K), got "
                          f"{list(shape)}")
-    if shape[1] % QK:
+    if shape[1] % BLOCK_SIZE[kind]:
         raise ValueError(f"{kind}: the last dimension K = {shape[1]} must be a multiple of the "
-                         f"block size {QK}")
+                         f"block size {BLOCK_SIZE[kind]}")
     return shape
 
 
 def _nbytes(kind, shape):
-    return shape[0] * (shape[1] // QK) * BLOCK_BYTES[kind]
+    return shape[0] * (shape[1] // BLOCK_SIZE[kind]) * BLOCK_BYTES[kind]
 
 
 # ---- zero-copy storage over someone else's bytes -----------------------------------------------
@@ -133,7 +144,7 @@ def _wrap_buffer(buffer):
 
 # ---- the tensor ---------------------------------------------------------------------------
 class QuantizedTensor:
-    """A [N, K] float32 matrix stored as GGUF blocks (kind "q8_0" or "q4_1"). Immutable."""
+    """A [N, K] float32 matrix stored as GGUF blocks (kind: one of KINDS). Immutable."""
     __slots__ = ("kind", "shape", "_storage")
     dtype = D.float32
 
@@ -154,7 +165,7 @@ class QuantizedTensor:
 
     @property
     def nbytes(self):
-        """Bytes of block data (N * K/32 * block_bytes(kind))."""
+        """Bytes of block data (N * K/block_size(kind) * block_bytes(kind))."""
         return self._storage.nbytes
 
     def numel(self):
@@ -222,14 +233,20 @@ def from_blocks(kind, shape, buffer):
                         f"memoryview), not {type(buffer).__name__}") from None
     want = _nbytes(kind, shape)
     if have != want:
-        raise ValueError(f"{kind} {list(shape)} needs {shape[0]} x {shape[1] // QK} blocks x "
+        raise ValueError(f"{kind} {list(shape)} needs {shape[0]} x "
+                         f"{shape[1] // BLOCK_SIZE[kind]} blocks x "
                          f"{BLOCK_BYTES[kind]} bytes = {want} bytes, got {have}")
     return QuantizedTensor(kind, shape, _wrap_buffer(buffer))
 
 
 def quantize(w, kind):
-    """Quantise a 2-D float tensor [N, K] (K a multiple of 32) to `kind`, as ggml does."""
+    """Quantise a 2-D float tensor [N, K] (K a multiple of 32) to `kind` ("q8_0" or "q4_1"),
+    as ggml does."""
     _check_kind(kind)
+    if kind not in QUANTIZERS:
+        raise NotImplementedError(f"quantize(): webtensor has no {kind} quantiser (it reads "
+                                  f"{kind} blocks from GGUF files); quantisable kinds: "
+                                  f"{', '.join(repr(k) for k in QUANTIZERS)}")
     if not isinstance(w, Tensor):
         raise TypeError(f"quantize(): argument 'w' must be Tensor, not {type(w).__name__}")
     if not w.dtype.is_floating_point:

@@ -4,14 +4,15 @@ guarded storages; nothing outside its output regions may change. A deliberate ov
 caught. Only the standard library: this file also runs inside Pyodide."""
 import array
 import random
-import struct
 
 import pytest
 
 from webtensor import _random
 from webtensor._storage import Storage
 from webtensor.backends.wasm import kernel_table, loader
+from webtensor.backends.reference.quant import BLOCKS
 from webtensor.backends.wasm.loader import Region
+from wtcheck import quant_blocks
 
 PAD_BEFORE, PAD_AFTER = 13, 29
 # Both builds wherever the engine runs relaxed SIMD (not Node 20 without its flag).
@@ -182,16 +183,19 @@ def example(kernel, rng):
         return [2, 5, 4, 3, rng.randrange(4), idx, _typed(rng, short, 24), _typed(rng, short, 30),
                 _fill(1, "i", 9)]
     if fam in ("qgemv", "qgemm", "dequantize", "quantize", "qd8gemv"):   # webtensor.quant
-        bb = 34 if "q8_0" in kernel.name else 20
-        if fam == "qgemv":     # n = 7: a 4-row step and a 3-row tail; k = 64: two blocks
-            return [7, 64, _floats(rng, 64), _qblocks(rng, 14, bb), _fill(7, "f")]
-        if fam == "qd8gemv":   # x as two Q8_0 blocks
-            return [7, 64, _qblocks(rng, 2, 34), _qblocks(rng, 14, bb), _fill(7, "f")]
+        kind = next(q for q in BLOCKS if f"{q}_" in kernel.name)
+        per, bb = BLOCKS[kind]
+        k = 2 * per            # two blocks a row
+        if fam == "qgemv":     # n = 7: a 4-row step and a 3-row tail
+            return [7, k, _floats(rng, k), quant_blocks(rng, 14, kind), _fill(7, "f")]
+        if fam == "qd8gemv":   # x as k/32 Q8_0 blocks
+            return [7, k, quant_blocks(rng, k // 32, "q8_0"), quant_blocks(rng, 14, kind),
+                    _fill(7, "f")]
         if fam == "qgemm":     # m = 3 (2-row tile + 1), n = 11 (8-row panel + 3)
-            return [3, 11, 64, _floats(rng, 192), _qblocks(rng, 22, bb), _fill(33, "f")]
+            return [3, 11, k, _floats(rng, 3 * k), quant_blocks(rng, 22, kind), _fill(33, "f")]
         if fam == "dequantize":
-            return [3, _qblocks(rng, 3, bb), _fill(96, "f")]
-        return [3, _floats(rng, 96), _fill(3 * bb, "B")]
+            return [3, quant_blocks(rng, 3, kind), _fill(3 * per, "f")]
+        return [3, _floats(rng, 3 * per), _fill(3 * bb, "B")]
     if fam == "random":    # n = 37: normal's two blocks of 16 and a redrawn tail; state advanced
         state = bytearray(_random.STATE_SIZE)
         _random.seed_state(memoryview(state), rng.randrange(2 ** 32))
@@ -218,14 +222,6 @@ def _typed(rng, short, n):
         return bytes(rng.randrange(2 if short == "b8" else 256) for _ in range(n))
     lim = {"i8": 127, "i32": 2 ** 31 - 1, "i64": 2 ** 63 - 1}[short]
     return array.array(_CODE[short], [rng.randint(-lim, lim) for _ in range(n)]).tobytes()
-
-
-def _qblocks(rng, nblocks, block_bytes):
-    """GGUF blocks with finite float16 scales (and offsets) and random quants."""
-    nh = 1 if block_bytes == 34 else 2
-    return b"".join(struct.pack(f"<{nh}e", *[rng.uniform(-1, 1) for _ in range(nh)]) +
-                    bytes(rng.randrange(256) for _ in range(block_bytes - 2 * nh))
-                    for _ in range(nblocks))
 
 
 def embed(data, writable, rng):

@@ -3,6 +3,7 @@ matmul), inside the runtime at hand (wasmtime on CPython; Pyodide's ctypes in No
 Chromium). Standard library only: this file also runs inside Pyodide."""
 import array
 import ctypes
+import math
 import random
 import struct
 
@@ -168,3 +169,81 @@ def test_embedding_wasm_matches_pure_python(kind):
     backends.set_backend("wasm")
     assert quant.embedding(ids, q).tolist() == want
     assert quant.embedding(ids, q)[1, 2].tolist() == quant.dequantize(q)[11].tolist()
+
+
+# ---- the read-only kinds (blocks from GGUF files): random valid blocks ---------------------
+READ_ONLY = ("q4_0", "q5_0", "q5_1", "q4_k", "q6_k")
+
+
+def _read_only_bound(x, q, m, n, k):
+    """(K + 64) eps sum_l |x[l]| (|w| + 2|m_b|): m_b bounds the block's additive term (q5_1's
+    m, q4_k's dmin * 63), so |w| + 2|m_b| >= |s (c - o)| + |m|, the terms the kernels add."""
+    per, bb = ref_quant.BLOCKS[q.kind]
+    data = q.tobytes()
+    w = ref_quant.dequantize_values(q.kind, data)
+    mags = []
+    for b in range(n * k // per):
+        mb = 0.0
+        if q.kind in ("q5_1", "q4_k"):
+            mb = abs(struct.unpack_from("<e", data, b * bb + 2)[0]) * (63 if q.kind == "q4_k"
+                                                                        else 1)
+        mags.extend(abs(v) + 2 * mb for v in w[b * per:(b + 1) * per])
+    return [[(k + 64) * EPS * sum(abs(x[i * k + l]) * mags[j * k + l] for l in range(k))
+             for j in range(n)] for i in range(m)]
+
+
+@pytest.mark.parametrize("kind", READ_ONLY)
+def test_read_only_kinds_wasm_matches_pure_python(kind):
+    """dequantize bit for bit; linear (float32 and int8 activations, M == 1 and 3) within the
+    bound; embedding rows; then both ISA builds' kernels called directly."""
+    from webtensor._storage import Storage
+    from wtcheck import quant_blocks
+    rng = random.Random(kind)
+    per = ref_quant.BLOCKS[kind][0]
+    n, k = 5, 2 * per
+    blocks = quant_blocks(rng, n * k // per, kind)
+    q = quant.from_blocks(kind, (n, k), blocks)
+    ids = wt.tensor([4, 0, 4])
+    results = {}
+    for be in ("reference", "wasm"):
+        backends.set_backend(be)
+        res = results[be] = [quant.dequantize(q).tolist(), quant.embedding(ids, q).tolist()]
+        for m in (1, 3):
+            x = _tensor([math.sin(j) for j in range(m * k)], (m, k))
+            res.extend(quant.linear(x, q, activations=a).tolist() for a in ("float32", "int8"))
+    want, got = results["reference"], results["wasm"]
+    assert got[0] == want[0] and got[1] == want[1]
+    assert got[1] == [want[0][4], want[0][0], want[0][4]]
+    i = 2
+    for m in (1, 3):
+        x = [math.sin(j) for j in range(m * k)]
+        xh = ref_quant.dequantize_values("q8_0", ref_quant.quantize_bytes(
+            "q8_0", array.array("f", x))).tolist()
+        for xs in (x, xh):
+            _check(got[i], want[i], _read_only_bound(xs, q, m, n, k), (kind, m, i))
+            i += 1
+
+    def st(data):
+        s = Storage(len(data))
+        s.view()[:] = data
+        return s
+    x = [math.cos(j) for j in range(k)]
+    xq = ref_quant.quantize_bytes("q8_0", array.array("f", x))
+    xh = ref_quant.dequantize_values("q8_0", xq).tolist()
+    backends.set_backend("reference")
+    want = quant.linear(_tensor(x, (1, k)), q).tolist()
+    want8 = quant.linear(_tensor(x, (1, k)), q, activations="int8").tolist()
+    for isa in ISAS:
+        ks = loader.load(isa)
+        ws = st(blocks)
+        wr = Region(ws, 0, ws.nbytes, False)
+        xf = array.array("f", x).tobytes()
+        for name, xin, ref, xb in ((f"f32_{kind}_gemm_2x4", xf, want, x),
+                                   (f"f32_{kind}_gemv_1x4", xf, want, x),
+                                   (f"qd8_f32_{kind}_gemv_1x4", xq, want8, xh)):
+            xs, ys = st(xin), Storage(4 * n)
+            args = (1, n, k) if "gemm" in name else (n, k)
+            ks.fn(name)(*args, Region(xs, 0, xs.nbytes, False), wr,
+                        Region(ys, 0, ys.nbytes, True))
+            _check([array.array("f", bytes(ys.view())).tolist()], ref,
+                   _read_only_bound(xb, q, 1, n, k), (isa, name))

@@ -403,3 +403,21 @@ def using_backend(name):
         yield
     finally:
         backends.set_backend(prev)
+
+
+# byte offsets of the float16 fields of each GGUF block kind (webtensor.quant)
+QUANT_HALVES = {"q8_0": (0,), "q4_1": (0, 2), "q4_0": (0,), "q5_0": (0,), "q5_1": (0, 2),
+                "q4_k": (0, 2), "q6_k": (208,)}
+
+
+def quant_blocks(rng, nblocks, kind):
+    """nblocks valid `kind` blocks (random.Random rng): random quants and scales, the float16
+    fields finite (|h| < 1)."""
+    import struct
+    from webtensor.backends.reference.quant import BLOCK_BYTES
+    bb = BLOCK_BYTES[kind]
+    out = bytearray(rng.randrange(256) for _ in range(nblocks * bb))
+    for b in range(nblocks):
+        for o in QUANT_HALVES[kind]:
+            struct.pack_into("<e", out, b * bb + o, rng.uniform(-1, 1))
+    return bytes(out)

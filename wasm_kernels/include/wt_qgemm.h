@@ -3,8 +3,10 @@
  *                                 const uint8_t* w, float* y)
  * y[r][i] = sum_l x[r][l] * W[i][l], r < m, i < n: y = x @ W^T with x [m, k] and y [m, n]
  * contiguous (y must not overlap x or w) and W [n, k] in rows of k/32 blocks of
- * WT_QBYTES bytes, dequantised by WT_QDEQUANT(block, float out[32]). k must be a multiple of
- * 32; k == 0 writes zeros.
+ * WT_QBYTES bytes of WT_QBLK weights (32, the default, or 256 for the K-quants), dequantised
+ * by WT_QDEQUANT(block, float out[WT_QBLK]). k must be a multiple of WT_QBLK; k == 0 writes
+ * zeros. Included once per kernel: a file may instantiate several (the macros are undefined
+ * at the end).
  *
  * A panel of WT_QNP weight rows x WT_QKC columns is dequantised once into a stack tile
  * (8 KiB) and reused by every row of x: a 2x4 register tile (two x rows, four weight rows,
@@ -16,6 +18,12 @@
  */
 #include "wt_quant.h"
 
+#if !defined(WT_QBLK) && !defined(WT_QGEMM_GENERIC)
+#define WT_QBLK WT_QK
+#endif
+
+#ifndef WT_QGEMM_HELPERS
+#define WT_QGEMM_HELPERS
 #define WT_QNP 8
 #define WT_QKC 256
 
@@ -67,11 +75,22 @@ static inline void wt_qgemm_1x4(const float* x0, const float* p, size_t kc, floa
   }
   wt_qgemm_store(y0, nr, wt_hsum4(c0, c1, c2, c3), first);
 }
+#endif
 
+#ifdef WT_QGEMM_GENERIC   /* block geometry and dequantiser as arguments */
+static __attribute__((noinline)) void WT_QGEMM_NAME(
+    size_t m, size_t n, size_t k, const float* x, const uint8_t* w, float* y,
+    const size_t WT_QBYTES, const size_t WT_QBLK,
+    void (*dequant)(size_t nblocks, const uint8_t* blocks, float* y)) {
+#define WT_QDEQUANT_RUN(src, bc, dst) dequant((bc), (src), (dst))
+#else
 WT_EXPORT void WT_SYM(WT_QGEMM_NAME)(size_t m, size_t n, size_t k, const float* x,
                                      const uint8_t* w, float* y) {
+#define WT_QDEQUANT_RUN(src, bc, dst) \
+  for (size_t b = 0; b < (bc); b++) WT_QDEQUANT((src) + b * WT_QBYTES, (dst) + b * WT_QBLK)
+#endif
   float panel[WT_QNP * WT_QKC] __attribute__((aligned(16)));
-  const size_t nb = k / WT_QK, rb = nb * WT_QBYTES, pb = WT_QKC / WT_QK;
+  const size_t nb = k / WT_QBLK, rb = nb * WT_QBYTES, pb = WT_QKC / WT_QBLK;
   if (nb == 0) {
     for (size_t t = 0; t < m * n; t++) y[t] = 0.0f;
     return;
@@ -79,26 +98,26 @@ WT_EXPORT void WT_SYM(WT_QGEMM_NAME)(size_t m, size_t n, size_t k, const float* 
   for (size_t j = 0; j < n; j += WT_QNP) {
     const size_t np = wt_min_size(WT_QNP, n - j);
     for (size_t b0 = 0; b0 < nb; b0 += pb) {
-      const size_t bc = wt_min_size(pb, nb - b0), kc = bc * WT_QK;
+      const size_t bc = wt_min_size(pb, nb - b0), kc = bc * WT_QBLK;
       const int first = b0 == 0;
       for (size_t r = 0; r < WT_QNP; r++) {   /* rows past n: zeros, never stored */
         float* pr = panel + r * WT_QKC;
         if (r < np) {
           const uint8_t* src = w + (j + r) * rb + b0 * WT_QBYTES;
-          for (size_t b = 0; b < bc; b++) WT_QDEQUANT(src + b * WT_QBYTES, pr + b * WT_QK);
+          WT_QDEQUANT_RUN(src, bc, pr);
         } else {
           for (size_t t = 0; t < kc; t += 4) wasm_v128_store(pr + t, wasm_f32x4_splat(0.0f));
         }
       }
       size_t i = 0;
       for (; i + 2 <= m; i += 2) {
-        const float* x0 = x + i * k + b0 * WT_QK;
+        const float* x0 = x + i * k + b0 * WT_QBLK;
         for (size_t s = 0; s < np; s += 4)
           wt_qgemm_2x4(x0, x0 + k, panel + s * WT_QKC, kc, y + i * n + j + s,
                        y + (i + 1) * n + j + s, wt_min_size(4, np - s), first);
       }
       if (i < m) {
-        const float* x0 = x + i * k + b0 * WT_QK;
+        const float* x0 = x + i * k + b0 * WT_QBLK;
         for (size_t s = 0; s < np; s += 4)
           wt_qgemm_1x4(x0, panel + s * WT_QKC, kc, y + i * n + j + s, wt_min_size(4, np - s),
                        first);
@@ -106,3 +125,10 @@ WT_EXPORT void WT_SYM(WT_QGEMM_NAME)(size_t m, size_t n, size_t k, const float* 
     }
   }
 }
+
+#undef WT_QGEMM_NAME
+#undef WT_QBYTES
+#undef WT_QBLK
+#undef WT_QDEQUANT
+#undef WT_QDEQUANT_RUN
+#undef WT_QGEMM_GENERIC

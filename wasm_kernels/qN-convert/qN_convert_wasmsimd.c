@@ -79,3 +79,21 @@ WT_EXPORT __attribute__((minsize)) void WT_SYM(q4_1_quantize)(size_t nblocks, co
     }
   }
 }
+
+/* void wt_<kind>_dequantize_wasmsimd(size_t nblocks, const uint8_t* blocks, float* y) for
+ * q4_0 q5_0 q5_1 (blocks of 32) and q4_k q6_k (256): gguf-py's dequantize bit for bit.
+ * wt_<kind>_dequantize_run (hidden: not exported, no GOT entry) is the same loop for the
+ * qN-gemm panels. */
+#define WT_DEQUANTIZE(kind, bytes, blk)                                                       \
+  WT_HIDDEN void wt_##kind##_dequantize_run(size_t nblocks, const uint8_t* blocks, float* y) { \
+    for (size_t b = 0; b < nblocks; b++) wt_##kind##_dequant_block(blocks + b * (bytes),      \
+                                                                    y + b * (blk));           \
+  }                                                                                           \
+  WT_EXPORT void WT_SYM(kind##_dequantize)(size_t nblocks, const uint8_t* blocks, float* y) { \
+    wt_##kind##_dequantize_run(nblocks, blocks, y);                                           \
+  }
+WT_DEQUANTIZE(q4_0, WT_Q4_0_BYTES, WT_QK)
+WT_DEQUANTIZE(q5_0, WT_Q5_0_BYTES, WT_QK)
+WT_DEQUANTIZE(q5_1, WT_Q5_1_BYTES, WT_QK)
+WT_DEQUANTIZE(q4_k, WT_Q4_K_BYTES, WT_QK_K)
+WT_DEQUANTIZE(q6_k, WT_Q6_K_BYTES, WT_QK_K)

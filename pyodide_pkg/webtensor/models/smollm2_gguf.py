@@ -7,10 +7,13 @@
 Two ways to hold the weights:
   quantized=False  every tensor dequantised to float32 (the baseline; 4 bytes a weight:
                    ~540 MB for SmolLM2-135M);
-  quantized=True   Q8_0/Q4_1 tensors stay GGUF blocks (webtensor.quant, 1.06/0.63 bytes a
-                   weight, dequantised in registers by the kernels): the Linear layers become
-                   QuantLinear, the token embedding QuantEmbedding, and the tied LM head a
-                   QuantLinear over the same Q8_0 blocks.
+  quantized=True   quantised tensors (Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q6_K) stay GGUF
+                   blocks (webtensor.quant, 0.56-1.06 bytes a weight, dequantised in
+                   registers by the kernels): the Linear layers become QuantLinear, the token
+                   embedding QuantEmbedding, and the tied LM head a QuantLinear over the same
+                   blocks. decode_activations="int8" makes every QuantLinear (the LM head too)
+                   round a single-row input (decode) to Q8_0 blocks on the CPU and take
+                   integer dot products, as llama.cpp does; "float32" keeps it as is.
 
 llama.cpp's converter permutes the rows of attn_q / attn_k inside each head from HF's rotate-half
 order (first half of the head's dimensions, then the second) into adjacent pairs (d0, d_half,
@@ -25,7 +28,8 @@ from ..serialization import gguf
 from ..serialization.gguf import GGUFError
 
 ARCH = "llama"
-_QUANT_KINDS = {"Q8_0": "q8_0", "Q4_1": "q4_1"}
+_QUANT_KINDS = {"Q8_0": "q8_0", "Q4_1": "q4_1", "Q4_0": "q4_0", "Q5_0": "q5_0", "Q5_1": "q5_1",
+                "Q4_K": "q4_k", "Q6_K": "q6_k"}
 _FLOAT_TYPES = ("F32", "F16", "BF16")
 # GGUF tensor name (per block for blk.N.*) -> HF LlamaForCausalLM parameter name
 _GLOBAL_NAMES = {"token_embd.weight": "model.embed_tokens.weight",
@@ -228,13 +232,16 @@ def _quant_layers():
     class QuantLinear(nn.Module):
         """nn.Linear (no bias) over a webtensor.quant.QuantizedTensor weight [out, in]."""
 
-        def __init__(self, weight):
+        def __init__(self, weight, decode_activations="float32"):
             super().__init__()
             self.weight = weight
             self.out_features, self.in_features = weight.shape
+            self.decode_activations = decode_activations
 
         def forward(self, x):
-            return quant.linear(x, self.weight)
+            one_row = x.numel() == self.in_features and x.device.type == "cpu"
+            return quant.linear(x, self.weight, activations=self.decode_activations
+                                if one_row else "float32")
 
         def _apply(self, fn, recurse=True):
             """module.to(device) moves the blocks too (QuantizedTensor.to: raw bytes); a
@@ -299,8 +306,12 @@ def _weightless_construction():
         _creation.empty, Tensor.uniform_, Tensor.normal_ = saved
 
 
-def build(gf, quantized=False):
-    """A SmolLM2ForCausalLM (eval mode) with the file's weights."""
+def build(gf, quantized=False, decode_activations="float32"):
+    """A SmolLM2ForCausalLM (eval mode) with the file's weights (decode_activations: see the
+    module docstring; quantized=True only)."""
+    if decode_activations not in ("float32", "int8"):
+        raise ValueError(f"decode_activations must be 'float32' or 'int8', got "
+                         f"{decode_activations!r}")
     m = torch_style("smollm2")
     kw = config_kwargs(gf)
     sd = state_dict(gf, kw, quantized=quantized)
@@ -313,7 +324,7 @@ def build(gf, quantized=False):
                 parent_path, _, attr = name.rsplit(".", 1)[0].rpartition(".")
                 parent = model.get_submodule(parent_path) if parent_path else model
                 setattr(parent, attr, QuantEmbedding(w) if attr == "embed_tokens"
-                        else QuantLinear(w))
+                        else QuantLinear(w, decode_activations))
                 del sd[name]
         model.load_state_dict(sd, strict=False, assign=True)
         left = [k for k, v in model.state_dict().items() if v.stride() and 0 in v.stride()]
@@ -326,7 +337,7 @@ def build(gf, quantized=False):
     return model.eval()
 
 
-def load(src, quantized=False, progress=None, sha256=None):
+def load(src, quantized=False, progress=None, sha256=None, decode_activations="float32"):
     """(model, GGUFFile) from a GGUF path, bytes, file object or URL."""
     gf = gguf.load(src, progress=progress, sha256=sha256)
-    return build(gf, quantized=quantized), gf
+    return build(gf, quantized=quantized, decode_activations=decode_activations), gf

@@ -187,8 +187,8 @@ def test_bad_input_raises_clear_errors():
         quant.from_blocks("q4_1", (2, 64), raw[:-1])
     with pytest.raises(ValueError, match="K = 48 must be a multiple of the block size 32"):
         quant.from_blocks("q4_1", (2, 48), raw)
-    with pytest.raises(ValueError, match="unknown quantisation kind 'q4_0'"):
-        quant.from_blocks("q4_0", (2, 64), raw)
+    with pytest.raises(ValueError, match="unknown quantisation kind 'q2_k'"):
+        quant.from_blocks("q2_k", (2, 64), raw)
     with pytest.raises(ValueError, match="shape must be two non-negative sizes"):
         quant.from_blocks("q4_1", (128,), raw)
     with pytest.raises(TypeError, match="buffer must be a bytes-like object"):

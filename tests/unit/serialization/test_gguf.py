@@ -85,3 +85,37 @@ def test_damaged_gguf_fails_cleanly(data):
             numel *= d
         assert len(rec.data) == numel // block * nbytes
         assert rec._start + len(rec.data) <= len(blob)
+
+
+def test_block_kinds_load_and_dequantise_like_gguf(tmp_path):
+    """Q4_0 / Q5_0 / Q5_1 (gguf-py's quantiser) and Q4_K / Q6_K (random valid blocks) tensors:
+    type, torch-order shape and bytes as GGUFReader sees them; webtensor.quant over the file's
+    bytes dequantises to gguf-py's values bit for bit; a file cut short inside the data is a
+    GGUFError before any tensor is made."""
+    from quant_formats import KINDS, blocks_for, dequantize
+    from webtensor import quant
+    path = str(tmp_path / "q.gguf")
+    w = gg.GGUFWriter(path, "llama")
+    rng = np.random.default_rng(0)
+    made = {}
+    for i, kind in enumerate(KINDS):
+        n, k = 3, 512
+        made[kind] = blocks_for(rng.standard_normal((n, k)).astype(np.float32), kind, seed=i)
+        w.add_tensor(kind, made[kind].reshape(n, -1), raw_dtype=getattr(gg.GGMLQuantizationType,
+                                                                        kind.upper()))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    gf = gguf.load(path)
+    for kind, blocks in made.items():
+        rec = gf.tensors[kind]
+        assert rec.type == kind.upper() and tuple(rec.shape) == (3, 512)
+        assert bytes(rec.data) == blocks.tobytes()
+        got = np.array(quant.dequantize(quant.from_blocks(kind, rec.shape, rec.data)).tolist(),
+                       np.float32)
+        assert np.array_equal(got.view(np.uint32),
+                              dequantize(blocks, kind, (3, 512)).view(np.uint32))
+    blob = open(path, "rb").read()
+    with pytest.raises(gguf.GGUFError, match="run past the end of the data"):
+        gguf.parse(blob[:-100])

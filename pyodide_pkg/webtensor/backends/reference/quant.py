@@ -1,10 +1,22 @@
 """Quantised-weight primitives in pure Python (the oracle): GGUF block codecs and
 quant_linear as dequantise-then-matmul, the decomposition any backend without kernels uses.
 
-Block formats (ggml's, little-endian): a weight [N, K] is N rows of K/32 blocks of 32 weights.
+Block formats (ggml's, little-endian): a weight [N, K] is N rows of K/B blocks of B weights
+(B = 32, or 256 for the K-quants).
   q8_0: {float16 d; int8 qs[32]}             34 bytes   w[j] = d * qs[j]
   q4_1: {float16 d; float16 m; uint8 qs[16]} 20 bytes   w[j] = d * (qs[j] & 15) + m,
                                                         w[j + 16] = d * (qs[j] >> 4) + m
+  q4_0: {float16 d; uint8 qs[16]}            18 bytes   as q4_1 with w = d * (q - 8)
+  q5_0: {float16 d; uint32 qh; uint8 qs[16]} 22 bytes   q = nibble | (bit j of qh) << 4,
+                                                        w = d * (q - 16)
+  q5_1: {float16 d, m; uint32 qh; uint8 qs[16]} 24 bytes  w = d * q + m
+  q4_k: {float16 d, dmin; uint8 scales[12]; uint8 qs[128]} 144 bytes / 256 weights: eight
+        sub-blocks of 32 with 6-bit scale/min (ggml's get_scale_min_k4), w = d sc q - dmin m
+  q6_k: {uint8 ql[128]; uint8 qh[64]; int8 scales[16]; float16 d} 210 bytes / 256 weights:
+        6-bit q (4 bits in ql, 2 in qh), w = d * scales[j / 16] * (q - 32)
+Only q8_0 and q4_1 have quantisers here; the others are read from GGUF files. Dequantised
+values are ggml's (and gguf-py's) bit for bit: every product is exact and a sum is rounded
+to float32 once.
 Quantisation follows ggml's reference quantisers bit for bit: every step is rounded to float32
 as ggml's C code does (a double result rounded to float is the correctly rounded float result
 for + - * /, so Python floats plus one float32 rounding per step reproduce it exactly).
@@ -14,7 +26,13 @@ import math
 import struct
 
 QK = 32
-BLOCK_BYTES = {"q8_0": 34, "q4_1": 20}
+QK_K = 256
+# kind -> (weights per block, bytes per block)
+BLOCKS = {"q8_0": (32, 34), "q4_1": (32, 20), "q4_0": (32, 18), "q5_0": (32, 22),
+          "q5_1": (32, 24), "q4_k": (256, 144), "q6_k": (256, 210)}
+BLOCK_BYTES = {k: b for k, (_, b) in BLOCKS.items()}
+BLOCK_SIZE = {k: n for k, (n, _) in BLOCKS.items()}
+QUANTIZERS = ("q8_0", "q4_1")
 _F32_MAX = 3.4028234663852886e38
 
 
@@ -75,20 +93,76 @@ def quantize_bytes(kind, values):
     return b"".join(fn(values[i:i + QK]) for i in range(0, len(values), QK))
 
 
+def _q5(qs, h, j0):
+    """The 5-bit values of elements j0..j0+15 (j0 = 0: low nibbles, 16: high nibbles)."""
+    if j0 == 0:
+        return [(b & 15) | ((h >> j) & 1) << 4 for j, b in enumerate(qs)]
+    return [(b >> 4) | ((h >> (j + 16)) & 1) << 4 for j, b in enumerate(qs)]
+
+
+def _scale_min_k4(sc, j):
+    """ggml's get_scale_min_k4: the 6-bit scale and min of Q4_K sub-block j."""
+    if j < 4:
+        return sc[j] & 63, sc[j + 4] & 63
+    return (sc[j + 4] & 15) | ((sc[j - 4] >> 6) << 4), (sc[j + 4] >> 4) | ((sc[j] >> 6) << 4)
+
+
+def _dequantize_q4_k(out, data):
+    for d, dmin, sc, qs in struct.iter_unpack("<ee12s128s", data):
+        for c in range(4):
+            q = qs[32 * c:32 * c + 32]
+            for s, shift in ((2 * c, 0), (2 * c + 1, 4)):
+                a, m = _scale_min_k4(sc, s)
+                d1, m1 = d * a, dmin * m
+                out.extend([d1 * ((b >> shift) & 15) - m1 for b in q])
+
+
+def _dequantize_q6_k(out, data):
+    for ql, qh, sc, d in struct.iter_unpack("<128s64s16se", data):
+        sc = struct.unpack("<16b", sc)
+        for h in range(2):
+            lo, hi, s = ql[64 * h:64 * h + 64], qh[32 * h:32 * h + 32], sc[8 * h:8 * h + 8]
+            for t in range(4):               # elements 32t..32t+31 of this half
+                src = lo[32 * (t & 1):32 * (t & 1) + 32]
+                shift = 4 * (t >> 1)
+                q = [((b >> shift) & 15) | ((c >> 2 * t) & 3) << 4 for b, c in zip(src, hi)]
+                d0, d1 = d * s[2 * t], d * s[2 * t + 1]
+                out.extend([d0 * (v - 32) for v in q[:16]])
+                out.extend([d1 * (v - 32) for v in q[16:]])
+
+
 def dequantize_values(kind, data):
-    """Block bytes -> array('f') of the weights (exact d*q; Q4_1 adds m with one rounding)."""
+    """Block bytes -> array('f') of the weights (d*q exact; a min added with one rounding)."""
     out = []
     if kind == "q8_0":
         for blk in struct.iter_unpack("<e32b", data):
             d = blk[0]
             out.extend([d * q for q in blk[1:]])
-    else:
+    elif kind == "q4_1":
         for blk in struct.iter_unpack("<ee16B", data):
             d, m = blk[0], blk[1]
             qs = blk[2:]
             out.extend([d * (b & 15) + m for b in qs])
             out.extend([d * (b >> 4) + m for b in qs])
-    return array.array("f", out)   # the one float32 rounding of d*q + m
+    elif kind == "q4_0":
+        for d, qs in struct.iter_unpack("<e16s", data):
+            out.extend([d * ((b & 15) - 8) for b in qs])
+            out.extend([d * ((b >> 4) - 8) for b in qs])
+    elif kind == "q5_0":
+        for d, h, qs in struct.iter_unpack("<eI16s", data):
+            out.extend([d * (q - 16) for q in _q5(qs, h, 0)])
+            out.extend([d * (q - 16) for q in _q5(qs, h, 16)])
+    elif kind == "q5_1":
+        for d, m, h, qs in struct.iter_unpack("<eeI16s", data):
+            out.extend([d * q + m for q in _q5(qs, h, 0)])
+            out.extend([d * q + m for q in _q5(qs, h, 16)])
+    elif kind == "q4_k":
+        _dequantize_q4_k(out, data)
+    else:
+        _dequantize_q6_k(out, data)
+    # the products and sums above are exact in double (|terms| < 2^26, units >= 2^-24 * ...):
+    # this is the one float32 rounding ggml's float arithmetic does
+    return array.array("f", out)
 
 
 # ---- primitives ------------------------------------------------------------------------------
@@ -103,7 +177,7 @@ def dequantize_rows(out, q, rows):
     """out (contiguous float32 [len(rows), K] in effect) row j = q's row rows[j] (rows: an
     int64 tensor)."""
     k = q.shape[1]
-    rb = k // QK * BLOCK_BYTES[q.kind]
+    rb = k // BLOCK_SIZE[q.kind] * BLOCK_BYTES[q.kind]
     src, dst = q._storage.view(), out._storage.view()
     o = out._offset * 4
     n = q.shape[0]

@@ -68,6 +68,9 @@ _LINEAR = (("size", "batch"), ("size", "m"), ("size", "n"), ("size", "k"),
            ("out", "y"), ("i32", "y_bs"), ("i32", "ldy"), ("i32", "act"))
 # quantised weights (webtensor.quant): W [n, k] in GGUF blocks of 32, y = x @ W^T
 QUANT_KINDS = ("q8_0", "q4_1")
+# decoded per sub-block (include/wt_quant.h): gemv (float and int8 activations), gemm and
+# dequantize; no quantiser (read from GGUF files)
+QUANT_KINDS_SUB = ("q4_0", "q5_0", "q5_1", "q4_k", "q6_k")
 _QGEMV = (("size", "n"), ("size", "k"), ("in", "x"), ("in", "w"), ("out", "y"))
 _QGEMM = (("size", "m"), ("size", "n"), ("size", "k"), ("in", "x"), ("in", "w"), ("out", "y"))
 _QD8GEMV = (("size", "n"), ("size", "k"), ("in", "xq"), ("in", "w"), ("out", "y"))
@@ -221,11 +224,11 @@ LINSPACE = {dt: dt + "_linspace" for dt in LINSPACE_DTYPES}
 X_BINARY = {(dt, op): dt + "_" + op for dt, ops in X_ARITH_OPS.items() for op in ops}
 X_COMPARE = {(dt, op): dt + "_" + op for dt in X_COMPARE_DTYPES for op in COMPARE_OPS}
 X_UNARY = {(dt, op): dt + "_" + op for dt, ops in X_UNARY_OPS.items() for op in ops}
-QGEMV = {q: "f32_" + q + "_gemv_1x4" for q in QUANT_KINDS}
-QGEMM = {q: "f32_" + q + "_gemm_2x4" for q in QUANT_KINDS}
-DEQUANTIZE = {q: q + "_dequantize" for q in QUANT_KINDS}
+QGEMV = {q: "f32_" + q + "_gemv_1x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
+QGEMM = {q: "f32_" + q + "_gemm_2x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
+DEQUANTIZE = {q: q + "_dequantize" for q in QUANT_KINDS + QUANT_KINDS_SUB}
 QUANTIZE = {q: q + "_quantize" for q in QUANT_KINDS}
-QD8_GEMV = {q: "qd8_f32_" + q + "_gemv_1x4" for q in QUANT_KINDS}
+QD8_GEMV = {q: "qd8_f32_" + q + "_gemv_1x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
 
 
 def _build():
@@ -326,6 +329,11 @@ def _build():
         ks.append(Kernel(DEQUANTIZE[q], "dequantize", "dequantize", _DEQUANTIZE, False))
         ks.append(Kernel(QUANTIZE[q], "quantize", "quantize", _QUANTIZE, False))
         # int8 (Q8_0) activations, llama.cpp style: linear(..., activations="int8"), M == 1
+        ks.append(Kernel(QD8_GEMV[q], "qd8gemv", "gemv", _QD8GEMV, True))
+    for q in QUANT_KINDS_SUB:
+        ks.append(Kernel(QGEMV[q], "qgemv", "gemv", _QGEMV, True))
+        ks.append(Kernel(QGEMM[q], "qgemm", "gemm", _QGEMM, True))
+        ks.append(Kernel(DEQUANTIZE[q], "dequantize", "dequantize", _DEQUANTIZE, False))
         ks.append(Kernel(QD8_GEMV[q], "qd8gemv", "gemv", _QD8GEMV, True))
     return {k.name: k for k in ks}
 

@@ -10,6 +10,7 @@ reference backend then runs it.
 from ... import _dtype as D
 from ..._storage import Storage
 from ..._tensor import Tensor
+from ..reference.quant import BLOCK_BYTES, BLOCK_SIZE
 from . import kernel_table as KT
 from .gather import bad_index
 from .loader import Region
@@ -53,7 +54,7 @@ def dequantize(out, q):
     fn = DEQUANTIZE.get(q.kind)
     if fn is None or out.dtype is not F32 or not out.is_contiguous():
         return NotImplemented
-    nblocks = out.numel() // QK
+    nblocks = out.numel() // BLOCK_SIZE[q.kind]
     if nblocks:
         fn(nblocks, _blocks(q), region(out, True))
     return None
@@ -69,14 +70,14 @@ def dequantize_rows(out, q, rows):
         return NotImplemented
     n, k = q.shape
     m = rows.numel()
-    rb = k // QK * (34 if q.kind == "q8_0" else 20)
+    rb = k // BLOCK_SIZE[q.kind] * BLOCK_BYTES[q.kind]
     if not fits_i32(n * rb, m * rb):
         return NotImplemented
     blocks = Storage(m * rb)
     if bad_index(sel, 1, n, m, rb, _blocks(q), region(rows),
                  Region(blocks, 0, m * rb, True)) != -1:
         raise IndexError("index out of range in self")
-    fn(m * k // QK, Region(blocks, 0, m * rb, False), region(out, True))
+    fn(m * k // BLOCK_SIZE[q.kind], Region(blocks, 0, m * rb, False), region(out, True))
     return None
 
 
@@ -95,9 +96,8 @@ def quant_linear(out, x, q, activations="float32"):
     """out [M, N] = x [M, K] @ W^T, out and x contiguous float32. activations="int8": x is
     first rounded to Q8_0 blocks (xh); M == 1 then runs the integer-dot gemv, M > 1 the float
     gemm on xh (the same result up to float rounding)."""
-    gemv = GEMV.get(q.kind)
     rx = _dense(x)
-    if gemv is None or rx is None or out.dtype is not F32 or not out.is_contiguous():
+    if q.kind not in GEMM or rx is None or out.dtype is not F32 or not out.is_contiguous():
         return NotImplemented
     m, k = x.shape
     n = q.shape[0]
