@@ -3,7 +3,7 @@
 Chromium run, single thread, no COOP/COEP: webtensor (benchmarks/bench_smollm2.py inside
 Pyodide, quantised weights, eager and captured decode, simd128 and relaxedsimd kernel builds),
 wllama (llama.cpp in wasm) on the same GGUF files, onnxruntime-web (WASM EP) on the same
-weights exported to ONNX with a KV cache (int4 MatMulNBits). Same prompt token ids
+weights exported to ONNX with a KV cache (int4 MatMulNBits, and float32). Same prompt token ids
 (bench_smollm2.prompt_ids), same number of greedy tokens. Prints a table, writes
 benchmarks/llm_peers.json.
 
@@ -26,6 +26,8 @@ REPO = Path(__file__).resolve().parent.parent
 PEERS = REPO / "benchmarks" / "peers"
 SMOLLM2 = REPO / "benchmarks" / "bench_smollm2.py"
 PROMPT, DECODE, REPEATS = 64, 32, 2
+ONNX_WEIGHTS = {"int4": "MatMulNBits int4 block 32 (LM head int8), int8 activations",
+                "float32": "float32 (the Q4_1 values dequantised)"}
 
 
 def _load(name, path):
@@ -44,6 +46,16 @@ def prompt_ids(n):
     return ns["prompt_ids"](n)
 
 
+def prompt_text(gguf, ids):
+    """The prompt as text for wllama (its completion API takes text; llama.cpp tokenises it back
+    with special tokens: the page checks prompt_n): transformers' tokenizer from the GGUF."""
+    from transformers import AutoTokenizer
+    tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    text = tok.decode(ids)
+    assert tok(text, add_special_tokens=False)["input_ids"] == ids, "prompt does not round-trip"
+    return text
+
+
 def run(isas=("simd128", "relaxedsimd")):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     requantize = _load("requantize_gguf", PEERS / "requantize_gguf.py")
@@ -52,25 +64,28 @@ def run(isas=("simd128", "relaxedsimd")):
         raise SystemExit(f"{q4_1} missing (scripts/test puts it there)")
     ggufs = {"Q4_1": q4_1, "Q8_0 (from Q4_1)": requantize.to_q8_0(q4_1)}
     export = _load("export_smollm2_onnx", PEERS / "export_smollm2_onnx.py")
-    onnx = export.export(q4_1)
+    onnx = export.export(q4_1)          # {"int4": path, "float32": path}
     ids = prompt_ids(PROMPT)
     peers = _load("run_peers", PEERS / "run_peers.py")
     peers.ensure_deps()
     names = {label: p.name for label, p in ggufs.items()}
     out = peers.run_site(
         "peers-llm-site", ("llm.html", "llm.js"), "llm.html",
-        {"ids": json.dumps(ids), "decode": DECODE, "repeats": REPEATS, "kv": "[3, 64]",
+        {"ids": json.dumps(ids), "text": prompt_text(q4_1, ids), "decode": DECODE,
+         "repeats": REPEATS, "kv": "[3, 64]",
          "ggufs": json.dumps({k: f"smollm2/{n}" for k, n in names.items()}),
-         "onnx": "smollm2.onnx", "wllama": peers._versions()["@wllama/wllama"]},
+         "onnx": json.dumps({k: [f"smollm2-{k}.onnx", ONNX_WEIGHTS[k]] for k in onnx}),
+         "wllama": peers._versions()["@wllama/wllama"]},
         "bench_webtensor_smollm2.py",
         {"SMOLLM2_GGUFS": json.dumps(names), "BENCH_SMOLLM2_PROMPT": str(PROMPT),
          "BENCH_SMOLLM2_DECODE": str(DECODE), "BENCH_SMOLLM2_REPEATS": str(REPEATS),
          "BENCH_SMOLLM2_MODES": "quantized"},
         "SMOLLM2_JSON ", isas,
-        extra_files={"smollm2.onnx": onnx, "smollm2/bench_smollm2.py": SMOLLM2,
+        extra_files={**{f"smollm2-{k}.onnx": p for k, p in onnx.items()},
+                     "smollm2/bench_smollm2.py": SMOLLM2,
                      **{f"smollm2/{p.name}": p for p in ggufs.values()}})
     return {"model": "SmolLM2-135M-Instruct", "prompt_tokens": PROMPT, "decode_tokens": DECODE,
-            "files": {k: p.name for k, p in {**ggufs, "onnx": onnx}.items()}, **out}
+            "files": {k: p.name for k, p in {**ggufs, **onnx}.items()}, **out}
 
 
 def rows(out):
@@ -83,23 +98,30 @@ def rows(out):
                 res.append((f"webtensor {isa} {mode}", label, row.get("prefill_tok_s"),
                             row["decode_tok_s"], row.get("heap_mb")))
     for key, r in out["peers"].items():
-        weights = "ONNX int4 MatMulNBits" if key.startswith("onnx") else key.split(" ", 1)[1]
-        res.append((r.get("version", key), weights, r.get("prefill_tok_s"),
+        weights = (f"ONNX {ONNX_WEIGHTS[key.split()[-1]]}" if key.startswith("onnx")
+                   else key.split(" ", 1)[1])
+        res.append((r.get("version", key.split()[0]), weights, r.get("prefill_tok_s"),
                     r.get("decode_tok_s"), None))
     return res
 
 
 def table(out):
+    """The ratio column: the best webtensor decode on the same GGUF file (ONNX: on the Q4_1
+    file it was exported from) over the row's decode, both from this one run."""
     all_rows = rows(out)
-    ref = max((r for r in all_rows if r[0].startswith("webtensor") and r[1] == "Q4_1"),
-              key=lambda r: r[3], default=None)
+    best = {}
+    for name, weights, _, dec, _ in all_rows:
+        if name.startswith("webtensor") and dec:
+            best[weights] = max(best.get(weights, 0), dec)
     lines = ["| library (single thread) | weights | prefill tok/s | decode tok/s | "
-             f"best webtensor Q4_1 decode ÷ this | wasm heap MB |", "|---|---|---:|---:|---:|---:|"]
+             "best webtensor decode (same file) ÷ this | wasm heap MB |",
+             "|---|---|---:|---:|---:|---:|"]
     for name, weights, pre, dec, heap in all_rows:
         f = lambda v, p: "–" if v is None else f"{v:.{p}f}"  # noqa: E731
-        ratio = f"{ref[3] / dec:.2f}x" if ref and dec else "–"
-        lines.append(f"| {name} | {weights} | {f(pre, 1)} | {f(dec, 2)} | {ratio} | "
-                     f"{f(heap, 0)} |")
+        ref = best.get("Q4_1" if weights.startswith("ONNX") else weights)
+        ratio = f"{ref / dec:.2f}x" if ref and dec else "–"
+        lines.append(f"| {name} | {weights} | {f(pre, 1)} | {f(dec, 2) if dec else 'error'} | "
+                     f"{ratio} | {f(heap, 0)} |")
     return "\n".join(lines)
 
 

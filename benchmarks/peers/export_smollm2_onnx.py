@@ -13,8 +13,11 @@ onnxruntime-web, made on CPython (dev-only; cached in .cache/bench/, never in gi
    MatMulNBits (block 32, asymmetric like Q4_1, accuracy_level 4: int8 activations, llama.cpp's
    scheme): int4 for the layers' linears, int8 for the LM head (the GGUF keeps the tied
    embedding in Q8_0 too; int4 there moves the logits by ~6 and changes the greedy token);
-   the embedding Gather stays float32;
-4. onnxruntime (CPython) checks the int4 graph's greedy tokens against the torch step's.
+   the embedding Gather stays float32. The float32 export stays too (a second peer row: the
+   Q4_1 values dequantised, onnxruntime-web's float32 GEMMs). Not made: an int8 file as
+   Transformers.js's "q8" (quantize_dynamic, MatMulInteger): per tensor it changes the first
+   greedy token, per channel the output is garbage (SmolLM2's outliers);
+4. onnxruntime (CPython) checks each graph's greedy tokens against the torch step's.
 
 onnxruntime's Python package is not a dependency of the project: `ensure_onnxruntime()` pip
 installs it into .cache/ortpy (--target, nothing global).
@@ -132,22 +135,40 @@ def greedy(step_fn, ids, past, n):
     return out
 
 
+CHECK_IDS = [1, 9690, 198, 2683, 359, 253, 5356, 5646, 11173, 3365, 3511, 308]
+
+
+def _quantize_int4(model):
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+    head = next(n.name for n in model.graph.node if "logits" in n.output)
+    logging.disable(logging.INFO)        # the quantiser logs every node it skips
+    for bits, which in ((4, {"nodes_to_exclude": [head]}), (8, {"nodes_to_include": [head]})):
+        q = MatMulNBitsQuantizer(model, bits=bits, block_size=BLOCK, is_symmetric=False,
+                                 accuracy_level=4, **which)
+        q.process()
+        model = q.model.model
+    logging.disable(logging.NOTSET)
+    return model
+
+
 def export(gguf_path=GGUF, check_tokens=8):
-    """-> path of the int4 .onnx (rebuilt when missing or older than the GGUF or this file)."""
+    """-> {"int4": .onnx, "float32": .onnx} (rebuilt when missing or older than the GGUF or
+    this file)."""
     import torch
-    dst = OUT / f"{gguf_path.stem}.decoder-q4.onnx"
+    stem = OUT / gguf_path.stem
+    f32 = Path(f"{stem}.decoder-f32.onnx")
+    dst = {"int4": Path(f"{stem}.decoder-q4.onnx"), "float32": f32}
     newest = max(gguf_path.stat().st_mtime, Path(__file__).stat().st_mtime)
-    if dst.exists() and dst.stat().st_mtime > newest:
+    if all(p.exists() and p.stat().st_mtime > newest for p in dst.values()):
         return dst
     ensure_onnxruntime()
     import numpy as np
     import onnx
     import onnxruntime as ort
-    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
     OUT.mkdir(parents=True, exist_ok=True)
     hf = hf_model(gguf_path)
     step, layers, nkv, hd = llama_step(hf)
-    ids = [1, 9690, 198, 2683, 359, 253, 5356, 5646, 11173, 3365, 3511, 308]
+    ids = CHECK_IDS
     with torch.no_grad():
         ref = hf(torch.tensor([ids])).logits[0, -1]
         got = step(torch.tensor([ids]), *empty_past(layers, nkv, hd))[0].reshape(-1)
@@ -163,40 +184,39 @@ def export(gguf_path=GGUF, check_tokens=8):
     names_out = ["logits"] + [f"present.{i}.{kv}" for i in range(layers) for kv in ("key", "value")]
     dyn = {"input_ids": {1: "seq"}, **{n: {2: "past"} for n in names_in[1:]},
            **{n: {2: "total"} for n in names_out[1:]}}
-    f32 = OUT / f"{gguf_path.stem}.decoder-f32.onnx"
     with torch.no_grad():
-        if not (f32.exists() and f32.stat().st_mtime > newest):   # kept when a check failed
+        if not (f32.exists() and f32.stat().st_mtime > newest):
             torch.onnx.export(step, (torch.tensor([ids]),
                                      *[torch.zeros(1, nkv, 3, hd)] * (2 * layers)),
                               str(f32), input_names=names_in, output_names=names_out,
                               dynamic_axes=dyn, opset_version=21, dynamo=False)
-    model = onnx.load(str(f32))
-    head = next(n.name for n in model.graph.node if "logits" in n.output)
-    logging.disable(logging.INFO)        # the quantiser logs every node it skips
-    for bits, which in ((4, {"nodes_to_exclude": [head]}), (8, {"nodes_to_include": [head]})):
-        q = MatMulNBitsQuantizer(model, bits=bits, block_size=BLOCK, is_symmetric=False,
-                                 accuracy_level=4, **which)
-        q.process()
-        model = q.model.model
-    logging.disable(logging.NOTSET)
-    tmp = dst.with_suffix(".tmp.onnx")
-    onnx.save(model, str(tmp))
-    sess = ort.InferenceSession(str(tmp), providers=["CPUExecutionProvider"])
+    for kind, path in dst.items():
+        if kind != "float32" and path.exists() and path.stat().st_mtime > max(
+                newest, f32.stat().st_mtime):
+            continue
+        tmp = path.with_suffix(".tmp.onnx")
+        if kind == "int4":
+            onnx.save(_quantize_int4(onnx.load(str(f32))), str(tmp))
+        else:
+            tmp = f32
+        sess = ort.InferenceSession(str(tmp), providers=["CPUExecutionProvider"])
 
-    def ort_step(t, past):
-        r = sess.run(None, {"input_ids": np.array([t], dtype=np.int64),
-                            **{n: a for n, a in zip(names_in[1:], past)}})
-        return r[0], r[1:]
-    got = greedy(ort_step, ids, [np.zeros((1, nkv, 0, hd), np.float32)] * (2 * layers),
-                 check_tokens)
-    print(f"export_smollm2_onnx: greedy tokens torch {want}, onnxruntime int4 {got}")
-    # requantising the Q4_1 values to int4 with integer zero points (+ int8 activations) moves
-    # the logits a little: the greedy text drifts apart after a few tokens (~2 on the check
-    # prompt), as any 4-bit requantisation does; the first token must still agree
-    if got[0] != want[0]:
-        raise RuntimeError(f"int4 ONNX greedy tokens {got} differ from torch's {want}")
-    tmp.replace(dst)
-    f32.unlink()
+        def ort_step(t, past):
+            r = sess.run(None, {"input_ids": np.array([t], dtype=np.int64),
+                                **{n: a for n, a in zip(names_in[1:], past)}})
+            return r[0], r[1:]
+        got = greedy(ort_step, ids, [np.zeros((1, nkv, 0, hd), np.float32)] * (2 * layers),
+                     check_tokens)
+        print(f"export_smollm2_onnx: greedy tokens torch {want}, onnxruntime {kind} {got}")
+        # requantising the Q4_1 values to int4 with integer zero points (+ int8 activations)
+        # moves the logits a little: the greedy text drifts apart after a few tokens (~2 on
+        # the check prompt), as any 4-bit requantisation does; the first token must agree
+        if got[0] != want[0]:
+            raise RuntimeError(f"{kind} ONNX greedy tokens {got} differ from torch's {want}")
+        if tmp != path:
+            tmp.replace(path)
+        else:
+            path.touch()
     return dst
 
 

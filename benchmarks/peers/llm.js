@@ -3,16 +3,16 @@
 // - wllama (llama.cpp in wasm) on the GGUF files: prefill and decode tokens/s from llama.cpp's own
 //   timings (prompt_per_second, predicted_per_second), best of `repeats` completions, each with
 //   cache_prompt: false so none reuses the last one's KV cache; setCompat(null): no CDN build.
-// - onnxruntime-web (WASM EP) on the ONNX decode-step graph (export_smollm2_onnx.py): prefill =
+// - onnxruntime-web (WASM EP) on the ONNX decode-step graphs (export_smollm2_onnx.py): prefill =
 //   one run over the prompt into an empty cache, best of `repeats`; decode = `decode` greedy
 //   steps feeding present.* back as past_key_values.*, argmax in JS (as webtensor's timing,
 //   which includes its argmax).
 import { log, params, run, state } from "./page.js";
 import { Wllama } from "./vendor/wllama/index.js";
 
-const IDS = JSON.parse(params.get("ids"));
+const IDS = JSON.parse(params.get("ids")), TEXT = params.get("text");  // TEXT: IDS decoded
 const DECODE = Number(params.get("decode")), REPEATS = Number(params.get("repeats"));
-const GGUFS = JSON.parse(params.get("ggufs")), ONNX = params.get("onnx");
+const GGUFS = JSON.parse(params.get("ggufs")), ONNX = JSON.parse(params.get("onnx"));
 const [KV_HEADS, HEAD_DIM] = JSON.parse(params.get("kv"));
 const here = (p) => new URL(p, location.href).href;
 
@@ -27,9 +27,12 @@ async function runWllama(path) {
   const runs = [];
   let text = "";
   for (let i = 0; i < REPEATS; i++) {
-    const r = await w.createCompletion({ prompt: IDS, max_tokens: DECODE, temperature: 0,
+    const r = await w.createCompletion({ prompt: TEXT, max_tokens: DECODE, temperature: 0,
                                          ignore_eos: true, cache_prompt: false, stream: false });
     if (!r.timings) throw new Error("wllama returned no timings: " + JSON.stringify(r).slice(0, 300));
+    if (r.timings.prompt_n !== IDS.length || r.timings.predicted_n !== DECODE)
+      throw new Error(`wllama ran ${r.timings.prompt_n} + ${r.timings.predicted_n} tokens, not ` +
+                      `${IDS.length} + ${DECODE}: ${JSON.stringify(r.timings)}`);
     runs.push(r.timings);
     text = r.choices?.[0]?.text ?? "";
   }
@@ -42,7 +45,7 @@ async function runWllama(path) {
            timings: runs, n_ctx: info.n_ctx, text, threads: 1 };
 }
 
-async function runOrt(path) {
+async function runOrt(path, weights) {
   const ort = await import("./vendor/onnxruntime-web/ort.wasm.min.mjs");
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.proxy = false;
@@ -79,7 +82,7 @@ async function runOrt(path) {
   const decode = performance.now() - t;
   await session.release();
   return { version: `onnxruntime-web ${ort.env.versions?.web ?? "?"}`,
-           info: "wasm EP numThreads=1, graphOptimizationLevel all, MatMulNBits int4 (LM head int8)",
+           info: `wasm EP numThreads=1, graphOptimizationLevel all, ${weights}`,
            load_ms, model_bytes: bytes.length, prefill_tok_s: IDS.length / prefill * 1e3,
            decode_tok_s: DECODE / decode * 1e3, decode_ms_per_token: decode / DECODE, tokens };
 }
@@ -87,7 +90,8 @@ async function runOrt(path) {
 async function main() {
   const result = { userAgent: navigator.userAgent, crossOriginIsolated, peers: {} };
   const jobs = Object.entries(GGUFS).map(([label, p]) => [`wllama ${label}`, () => runWllama(p)]);
-  if (ONNX) jobs.push(["onnxruntime-web", () => runOrt(ONNX)]);
+  for (const [label, [p, weights]] of Object.entries(ONNX))
+    jobs.push([`onnxruntime-web ${label}`, () => runOrt(p, weights)]);
   for (const [key, job] of jobs) {
     try {
       const r = await job();
