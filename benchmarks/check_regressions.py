@@ -123,8 +123,11 @@ def main(argv=None):
         for path, a, b, s in named:
             print(f"  SLOWER {s:.2f}x  {'/'.join(path)}: {a:.4g} -> {b:.4g}")
             named_all.append((f.name, path))
-        for path, a, b, s in refs:
+        refs.sort(key=lambda r: -r[3])
+        for path, a, b, s in refs[:5]:
             print(f"  (peer {s:.2f}x slower this sitting: {'/'.join(path)}: {a:.4g} -> {b:.4g})")
+        if len(refs) > 5:
+            print(f"  (and {len(refs) - 5} more peer figures slower this sitting)")
     print(f"{total} figures compared; " + (f"{len(named_all)} named above" if named_all
                                             else "none more than the tolerance slower"))
     return 1 if named_all else 0
