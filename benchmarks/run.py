@@ -15,6 +15,12 @@ block in benchmarks/RESULTS.md.
                                         benchmarks/smollm2.json)
     python benchmarks/run.py --models  (MiniLM batch 1 x 128 tokens against onnxruntime-web in
                                         Chromium: benchmarks/bench_minilm.py)
+    python benchmarks/run.py --llm-peers  (SmolLM2-135M prefill/decode against wllama and
+                                        onnxruntime-web in one Chromium run:
+                                        benchmarks/bench_llm_peers.py; writes
+                                        benchmarks/llm_peers.json)
+    python benchmarks/check_regressions.py  (after any of these: names every figure more than
+                                        15% slower than the committed JSON)
 """
 import argparse
 import datetime
@@ -35,6 +41,13 @@ ISAS = ("simd128", "relaxedsimd")
 
 def _script(name):
     spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _load_bench(name):
+    spec = importlib.util.spec_from_file_location(name, REPO / "benchmarks" / f"{name}.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -161,15 +174,16 @@ def main(argv=None):
     ap.add_argument("--models", action="store_true",
                     help="run benchmarks/bench_minilm.py (MiniLM seq 128 against onnxruntime-web "
                          "in Chromium; writes benchmarks/minilm.json)")
+    ap.add_argument("--llm-peers", action="store_true",
+                    help="run benchmarks/bench_llm_peers.py (SmolLM2 against wllama and "
+                         "onnxruntime-web in Chromium; writes benchmarks/llm_peers.json)")
     args = ap.parse_args(argv)
+    if args.llm_peers:
+        return _load_bench("bench_llm_peers").main()
     if args.smollm2:
         return smollm2_main(args)
     if args.models:
-        spec = importlib.util.spec_from_file_location("bench_minilm",
-                                                      REPO / "benchmarks" / "bench_minilm.py")
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        return mod.main()
+        return _load_bench("bench_minilm").main()
     if args.bandwidth:
         return bandwidth_main(args)
     if args.gather:

@@ -1,18 +1,19 @@
 // all-MiniLM-L6-v2 (exported to ONNX on CPython by benchmarks/bench_minilm.py from
 // webtensor/models/minilm.py under real torch) on onnxruntime-web's WASM EP, single thread.
 // Timing as conv.js but batches >= 200 ms, best of 7 (as the webtensor side); each call runs the
-// whole model on fixed token ids and reads the embedding back.
+// whole model on fixed token ids and reads the embedding back. Every installed onnxruntime-web
+// (the newest and the 1.20.1 alias in package.json) runs in turn, each its own ES module.
 import { bestTime, log, params, run, state } from "./page.js";
 
 const IDS = JSON.parse(params.get("ids")), REF = JSON.parse(params.get("ref"));  // REF: torch
 const MIN_BATCH_MS = 200, BATCHES = 7;   // as bench_webtensor_minilm.py
 
-async function runOrt() {
-  const ort = window.ort;
+async function runOrt(pkg) {
+  const ort = await import(`./vendor/${pkg}/ort.wasm.min.mjs`);
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.simd = true;
   ort.env.wasm.proxy = false;
-  ort.env.wasm.wasmPaths = new URL("vendor/", location.href).href;
+  ort.env.wasm.wasmPaths = new URL(`vendor/${pkg}/`, location.href).href;
   const model = new Uint8Array(await (await fetch("minilm.onnx")).arrayBuffer());
   const t0 = performance.now();
   const session = await ort.InferenceSession.create(model, {
@@ -37,13 +38,15 @@ async function runOrt() {
 
 async function main() {
   const result = { userAgent: navigator.userAgent, crossOriginIsolated, peers: {} };
-  try {
-    const r = await runOrt();
-    result.peers.ort = r;
-    log(`${r.version}: ${r.ms_per_forward.toFixed(1)} ms per forward (reps ${r.reps})`);
-  } catch (e) {
-    result.peers.ort = { error: String(e?.stack ?? e) };
-    log(`ort: error ${e}`);
+  for (const [key, pkg] of [["ort", "onnxruntime-web"], ["ort_1_20_1", "onnxruntime-web-1.20.1"]]) {
+    try {
+      const r = await runOrt(pkg);
+      result.peers[key] = r;
+      log(`${r.version}: ${r.ms_per_forward.toFixed(1)} ms per forward (reps ${r.reps})`);
+    } catch (e) {
+      result.peers[key] = { error: String(e?.stack ?? e) };
+      log(`${pkg}: error ${e}`);
+    }
   }
   state.result = result;
   state.state = "done";

@@ -35,6 +35,11 @@ VENDOR = {  # site path under peers/vendor/ -> file in node_modules
     "ort.wasm.min.js": "onnxruntime-web/dist/ort.wasm.min.js",
     "ort-wasm-simd-threaded.mjs": "onnxruntime-web/dist/ort-wasm-simd-threaded.mjs",
     "ort-wasm-simd-threaded.wasm": "onnxruntime-web/dist/ort-wasm-simd-threaded.wasm",
+    # ES-module builds, one folder per installed version (MiniLM runs both; llm.js the newest)
+    **{f"{pkg}/{f}": f"{pkg}/dist/{f}" for pkg in ("onnxruntime-web", "onnxruntime-web-1.20.1")
+       for f in ("ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm")},
+    "wllama/index.js": "@wllama/wllama/esm/index.js",
+    "wllama/wllama.wasm": "@wllama/wllama/esm/wasm/wllama.wasm",
 }
 
 
@@ -55,7 +60,8 @@ def ensure_deps():
 
 def _versions():
     return {p: json.loads((NM / p / "package.json").read_text())["version"]
-            for p in ("@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-wasm", "onnxruntime-web")}
+            for p in ("@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-wasm", "onnxruntime-web",
+                      "onnxruntime-web-1.20.1", "@wllama/wllama")}
 
 
 def run_site(site, files, page, query, script, env, marker, isas=ISAS, extra_files=None):
