@@ -28,8 +28,8 @@
 WT_SMALL_BEGIN
 
 static inline uint64_t u64_of(const uint32_t* w) { return ((uint64_t)w[0] << 32) | w[1]; }
-static inline double u53_of(const uint32_t* w) {
-  return (double)(u64_of(w) & ((1ull << 53) - 1)) * 0x1p-53;
+static inline double u53_of(const uint32_t* w) {   /* signed convert: faster in wasm */
+  return (double)(int64_t)(u64_of(w) & ((1ull << 53) - 1)) * 0x1p-53;
 }
 
 WT_EXPORT void WT_SYM(i64_randint)(size_t n, uint8_t* state, const uint64_t* params, int64_t* y) {
@@ -108,8 +108,31 @@ WT_EXPORT void WT_SYM(f64_bernoulli_tensor)(size_t n, uint8_t* state, const doub
  * the rounding of 1 + x, a degree-14 polynomial in s = f / (2 + f) in Estrin form) as the
  * x86-64 glibc 2.36 build computes it: the polynomial's products fused into its sums, the
  * rest not (found by testing every fusion pattern against it), so every result is its
- * double, last bit included (test_kernels_random_draws checks 2^20 draws). */
-static double log1p_neg(double x) {
+ * double, last bit included (test_kernels_random_draws checks 2^20 draws). fmad(a, b, c,
+ * fused): the relaxed build's f64x2.relaxed_madd where the engine fuses it (probed per call),
+ * else emulated. */
+static inline double fmad(double a, double b, double c, int fused) {
+#ifdef WT_RELAXED
+  if (fused)
+    return wasm_f64x2_extract_lane(wasm_f64x2_relaxed_madd(wasm_f64x2_splat(a),
+                                                           wasm_f64x2_splat(b),
+                                                           wasm_f64x2_splat(c)), 0);
+#else
+  (void)fused;
+#endif
+  return fma64(a, b, c);
+}
+
+static int fused_madd(void) {        /* (1 + 2^-30)^2 - (1 + 2^-29): 2^-60 fused, 0 rounded */
+#ifdef WT_RELAXED
+  volatile double a = 1 + 0x1p-30, c = -(1 + 0x1p-29);
+  return fmad(a, a, c, 1) == 0x1p-60;
+#else
+  return 0;
+#endif
+}
+
+static double log1p_neg(double x, int fused) {
   static const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10,
       Lp1 = 6.666666666666735130e-01, Lp2 = 3.999999999940941908e-01,
       Lp3 = 2.857142874366239149e-01, Lp4 = 2.222219843214978396e-01,
@@ -145,8 +168,9 @@ static double log1p_neg(double x) {
     return k == 0 ? f - R : k * ln2_hi - ((R - (k * ln2_lo + c)) - f);
   }
   const double s = f / (2.0 + f), z = s * s, z2 = z * z, z4 = z2 * z2, z6 = z4 * z2;
-  const double R = fma64(z6, fma64(z, Lp7, Lp6), fma64(z4, fma64(z, Lp5, Lp4),
-                                                      fma64(z, Lp1, z2 * fma64(z, Lp3, Lp2))));
+  const double R = fmad(z6, fmad(z, Lp7, Lp6, fused),
+                       fmad(z4, fmad(z, Lp5, Lp4, fused),
+                           fmad(z, Lp1, z2 * fmad(z, Lp3, Lp2, fused), fused), fused), fused);
   if (k == 0) return f - (hfsq - s * (hfsq + R));
   return k * ln2_hi - ((hfsq - (s * (hfsq + R) + (k * ln2_lo + c))) - f);
 }
@@ -157,11 +181,12 @@ static double log1p_neg(double x) {
     wt_mt g;                                                                                 \
     uint32_t w[CHUNK];                                                                       \
     const double scale = -1.0 / params[0];                                                   \
+    const int fused = fused_madd();                                                          \
     wt_mt_load(&g, state);                                                                   \
     for (size_t i = 0; i < n; i += CHUNK / 2) {                                              \
       const size_t k = wt_min_size(CHUNK / 2, n - i);                                        \
       wt_mt_draw(&g, w, 2 * k);                                                              \
-      for (size_t j = 0; j < k; j++) y[i + j] = (T)(scale * log1p_neg(-u53_of(w + 2 * j))); \
+      for (size_t j = 0; j < k; j++) y[i + j] = (T)(scale * log1p_neg(-u53_of(w + 2 * j), fused)); \
     }                                                                                        \
     wt_mt_store(&g, state);                                                                  \
   }

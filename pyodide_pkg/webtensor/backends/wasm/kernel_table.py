@@ -148,7 +148,7 @@ _WHERE = (("size", "m"), ("size", "n"), ("in", "c"), ("i32", "c_rs"), ("i32", "c
 # params = 4 doubles (uniform: from, to; normal: mean, std, and the fma probe 1 + 2**-12,
 # -(1 + 2**-11) its relaxed build reads; bernoulli: p)
 RANDOM_DISTS = (("f32", "uniform"), ("f64", "uniform"), ("f32", "normal"), ("f32", "bernoulli"))
-# torch's serial kernels (xN_draws, no relaxed variant): params = randint {range, base, wide}
+# torch's serial kernels (xN_draws; the relaxed build fuses exponential's fmas): params = randint {range, base, wide}
 # as u64; bernoulli_tensor: the probabilities (p's dtype = y's); exponential {lambda}
 RANDOM_DRAWS = (("i64", "randint"), ("i64", "randperm"), ("f32", "bernoulli_tensor"),
                 ("f64", "bernoulli_tensor"), ("f32", "exponential"), ("f64", "exponential"))
@@ -275,10 +275,10 @@ def _build():
                          False))
     for key in RANDOM_DISTS:
         ks.append(Kernel(RANDOM[key], "random", key[1], _RANDOM, True))   # one file
-    for key in RANDOM_DRAWS:
-        ks.append(Kernel(RANDOM[key], "random", key[1], _RANDOM, False))
+    for key in RANDOM_DRAWS:       # one file with a relaxed twin (exponential's fmas)
+        ks.append(Kernel(RANDOM[key], "random", key[1], _RANDOM, True))
     for name in MULTINOMIAL.values():
-        ks.append(Kernel(name, "multinomial", "multinomial", _MULTINOMIAL, False))
+        ks.append(Kernel(name, "multinomial", "multinomial", _MULTINOMIAL, True))
     for (dt, op), name in X_BINARY.items():
         ks.append(Kernel(name, "xbinary", op, _BINARY, False))
     for (dt, op), name in X_COMPARE.items():
