@@ -9,6 +9,7 @@ from . import _dtype as D
 from . import _random as R
 from ._creation import _grad, _like, _new, _place
 from ._device import CPU, as_device
+from ._shape import as_shape
 from ._dispatch import dispatch
 from ._tensor import Tensor
 
@@ -134,8 +135,8 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
                            f"from={low} >= to={high}")
-    t = _draws(_new(size, D.int64, None).shape, D.as_dtype(dtype) or D.int64, "randint",
-               int(low), int(high), generator)
+    t = _draws(as_shape(size), D.as_dtype(dtype) or D.int64, "randint", int(low), int(high),
+               generator)
     return _grad(_place(t, device), requires_grad)
 
 
