@@ -65,7 +65,8 @@ _SORT_AS = {"float16": D.float32, "bfloat16": D.float32, "int16": D.int32, "int8
 def _flat_unique(x, order, keys, return_inverse, return_counts):
     """unique over the flat keys (already in order: keys[i] is element order[i] of x, order
     None for x's own order): each run of equal keys one group (a nan never equals itself),
-    all in kernels -- the groups' first positions come out of a sort of (first ? pos : n)."""
+    all in kernels -- the groups' first positions are scattered to their group's slot (the
+    other positions all to a spare slot k)."""
     from .._creation import arange, tensor
     n = keys.numel()
     pos = arange(n, device=x.device)
@@ -74,7 +75,8 @@ def _flat_unique(x, order, keys, return_inverse, return_counts):
     new = start if new is None else cat_(start, new)
     group = new.to(D.int64).cumsum(0) - 1
     k = int(group[-1].item()) + 1
-    firsts = where(new, pos, n).sort().values[:k]
+    firsts = Tensor._empty((k + 1,), D.int64, x.device).index_copy_(
+        0, where(new, group, k), pos)[:k]
     src = firsts if order is None else _index_select(order, 0, firsts)
     with no_grad():                          # torch: unique has no derivative
         out = [_index_select(x.reshape(-1), 0, src)]
