@@ -4,8 +4,8 @@
     WEBTENSOR_WASM_ISA=simd128 python benchmarks/bench_random.py     (CPython: wasmtime copies
                                                                      regions, so slower)
 Prints a table (ms per call, best of 5 batches) and `BENCH_JSON {...}`. The numbers are
-torch's for the same seed (tests/unit/core/test_random_vs_torch.py); float32 uniform/normal
-and bernoulli masks fill on the xN-random kernels, the rest is host-side Python.
+torch's for the same seed (tests/unit/core/test_random_vs_torch.py); all fill on the xN-random
+kernels (float64 normals and normals of < 16 elements: host-side Python).
 """
 import json
 import sys
@@ -22,6 +22,9 @@ def cases():
     x = torch.ones(n)
     probs = torch.rand(49152).softmax(-1)
     lin = torch.nn.Linear(1024, 1024)
+    ibuf = torch.empty(n, dtype=torch.int32)
+    p = torch.rand(n)
+    rows = torch.rand(64, 1000)
     return [
         ("randn(1000, 1000) f32", lambda: torch.randn(1000, 1000)),
         ("rand(1000, 1000) f32", lambda: torch.rand(1000, 1000)),
@@ -36,6 +39,15 @@ def cases():
         ("randint(0, 1000, (65536,))", lambda: torch.randint(0, 1000, (65536,))),
         ("randperm(65536)", lambda: torch.randperm(65536)),
         ("multinomial(49k probs, 1)", lambda: torch.multinomial(probs, 1)),
+        ("randint(0, 1000, 1M) int64", lambda: torch.randint(0, 1000, (n,))),
+        ("randint(0, 2**40, 1M) int64", lambda: torch.randint(0, 2 ** 40, (n,))),
+        ("random_() 1M int32", lambda: ibuf.random_()),
+        ("randperm(1M)", lambda: torch.randperm(n)),
+        ("bernoulli(p) 1M f32", lambda: torch.bernoulli(p)),
+        ("exponential_() 1M f32", lambda: buf.exponential_()),
+        ("exponential_() 1M f64", lambda: buf64.exponential_()),
+        ("multinomial(49k probs, 1000, True)", lambda: torch.multinomial(probs, 1000, True)),
+        ("multinomial(64 x 1000 probs, 10)", lambda: torch.multinomial(rows, 10)),
     ]
 
 

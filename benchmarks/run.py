@@ -165,6 +165,9 @@ def main(argv=None):
     ap.add_argument("--random", action="store_true",
                     help="run benchmarks/bench_random.py (torch's generator: randn & co; "
                          "writes benchmarks/random.json)")
+    ap.add_argument("--data-movement", action="store_true",
+                    help="run benchmarks/bench_data_movement.py (unique, bincount, "
+                         "tensor(list); writes benchmarks/data_movement.json)")
     ap.add_argument("--quant", action="store_true",
                     help="run benchmarks/bench_quant.py instead (quantised Linear vs f32; "
                          "prints tables, writes benchmarks/quant.json)")
@@ -190,6 +193,9 @@ def main(argv=None):
         return gather_main(args)
     if args.random:
         return gather_main(args, "bench_random.py", "random.json", "--random")
+    if args.data_movement:
+        return gather_main(args, "bench_data_movement.py", "data_movement.json",
+                           "--data-movement")
     if args.peers:          # sgemm, then conv2d layers, each in one Chromium run
         for name in ("run_peers", "run_conv"):
             spec = importlib.util.spec_from_file_location(
@@ -270,7 +276,8 @@ def bandwidth_main(args):
 
 
 def gather_main(args, bench="bench_gather.py", out="gather.json", flag="--gather"):
-    """A bench script printing {"ms": {op: ms}} (gather, random): its table of ms per call."""
+    """A bench script printing {"ms": {op: ms}} (gather, random, data movement): its table of
+    ms per call."""
     runs = _runs(args, REPO / "benchmarks" / bench)
     print(_write_json(out, runs) + f"\nReproduce: `python benchmarks/run.py {flag}`.")
     names = list(runs[0][1]["ms"]) if runs else []

@@ -1,6 +1,7 @@
 """Creation functions: tensor, zeros/ones/empty/full(+_like), arange, linspace, eye (the
 random ones are in _generator.py)."""
 import math
+from array import array
 
 from . import _dtype as D
 from ._shape import as_shape
@@ -156,11 +157,40 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         flat, shape, inner = _flatten_nested(data)
         if dtype is None:
             dtype = inner or D.get_default_dtype()
-        if dtype.category == 1:
-            _check_range(flat, dtype)
         out = Tensor._empty(shape, dtype)
-        write(out, flat)
+        if not _fill_packed(out, flat):
+            if dtype.category == 1:
+                _check_range(flat, dtype)
+            write(out, flat)
     return _grad(_place(out, device), requires_grad)
+
+
+_ARRAY_CODES = {"float32": "f", "float64": "d", "int64": "q", "int32": "i", "int16": "h",
+                "int8": "b", "uint8": "B", "bool": "B"}
+
+
+def _fill_packed(out, flat):
+    """Fill the fresh tensor `out` from a flat list of Python numbers at C speed (array's
+    conversion: a float rounds as torch's cast, an out-of-range float32 is inf). False where
+    array refuses -- an integer out of the dtype's range, a float for an integer dtype, a
+    bool from anything but 0/1 -- and the caller's checked path converts or raises as torch."""
+    if out.dtype in (D.float16, D.bfloat16):     # torch: through float (rounded twice)
+        tmp = Tensor._empty(out.shape, D.float32)
+        if not _fill_packed(tmp, flat):
+            return False
+        out.copy_(tmp)
+        return True
+    code = _ARRAY_CODES.get(out.dtype.name)
+    if code is None:
+        return False
+    try:
+        data = array(code, flat)
+    except (TypeError, OverflowError):
+        return False
+    if code == "B" and out.dtype is D.bool_ and data and max(data) > 1:
+        return False
+    out._storage.view()[:] = memoryview(data).cast("B")
+    return True
 
 
 def as_tensor(data, dtype=None, device=None):

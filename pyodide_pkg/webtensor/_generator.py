@@ -4,14 +4,13 @@ tensor in torch's layout: get_state()/torch.get_rng_state() return a copy torch 
 accepts, and the bulk fills (the "random" primitive) advance it in place on the WASM kernels.
 Tensors on another device are drawn on the CPU generator and uploaded."""
 import random as _pyrandom
-from array import array
 
 from . import _dtype as D
 from . import _random as R
 from ._creation import _grad, _like, _new, _place
 from ._device import CPU, as_device
+from ._shape import as_shape
 from ._dispatch import dispatch
-from ._memory import write
 from ._tensor import Tensor
 
 
@@ -87,22 +86,10 @@ def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
 
-_INT_CODES = {"int64": "q", "int32": "i", "int16": "h", "int8": "b", "uint8": "B"}
-
-
-def _put(t, vals):
-    """Write the values into the fresh contiguous CPU tensor t (integers at C speed)."""
-    code = _INT_CODES.get(t.dtype.name)
-    if code is not None:
-        try:
-            data = array(code, vals)
-        except OverflowError:           # out of the dtype's range: write()'s wrap-around
-            data = None
-        if data is not None:
-            t._storage.view()[:] = memoryview(data).cast("B")
-            return t
-    write(t, vals)
-    return t
+# random_() without bounds: a draw modulo the dtype's range (64-bit draws from 2**32 on)
+_RANDOM_RANGE = {"int64": 1 << 63, "float64": (1 << 53) + 1, "float32": (1 << 24) + 1,
+                 "float16": (1 << 11) + 1, "bfloat16": (1 << 8) + 1, "int32": 1 << 31,
+                 "int16": 1 << 15, "int8": 1 << 7, "uint8": 1 << 8, "bool": 2}
 
 
 def _float_dtype(dtype, what="check_uniform_bounds"):
@@ -117,6 +104,13 @@ def _fill(t, dist, a, b, generator):
     if t.numel():
         dispatch("random", t, _gen(generator)._state, dist, a, b)
     return t
+
+
+def _draws(shape, dtype, dist, a, b, generator, drawn=D.int64):
+    """A fresh CPU tensor of torch's kernel `dist` drawn in `drawn` (int64 for the integer
+    draws), then cast to dtype as torch's static_cast does."""
+    t = _fill(Tensor._empty(tuple(shape), drawn), dist, a, b, generator)
+    return t if dtype is drawn else t.to(dtype)
 
 
 # ---- creation ----------------------------------------------------------------------------
@@ -141,16 +135,15 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
                            f"from={low} >= to={high}")
-    t = _new(size, D.as_dtype(dtype) or D.int64, None)
-    _put(t, R.random_from_to(_gen(generator)._buf(), t.numel(), int(low), int(high)))
+    t = _draws(as_shape(size), D.as_dtype(dtype) or D.int64, "randint", int(low), int(high),
+               generator)
     return _grad(_place(t, device), requires_grad)
 
 
 def randperm(n, generator=None, dtype=None, device=None, requires_grad=False, **_):
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
-    t = _new((n,), D.as_dtype(dtype) or D.int64, None)
-    _put(t, R.randperm(_gen(generator)._buf(), n))
+    t = _draws((n,), D.as_dtype(dtype) or D.int64, "randperm", 0, 0, generator)
     return _grad(_place(t, device), requires_grad)
 
 
@@ -198,56 +191,51 @@ def bernoulli_(self, p=0.5, generator=None):
         return self.copy_(bernoulli(p.expand(self.shape).contiguous(), generator=generator))
     if not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
-    if self.dtype.category == 2:
+    if self.dtype is D.float32:
         return _fill_(self, "bernoulli", float(p), 0.0, generator)
-    with R.Stream(_gen(generator)._buf()) as s:
-        vals = [1 if u < p else 0 for u in s.uniform(self.numel(), 53)]
-    return _write_(self, vals)
-
-
-def _write_(self, vals):
-    return self.copy_(_put(Tensor._empty(self.shape, self.dtype), vals))
+    return self.copy_(_draws(self.shape, self.dtype, "bernoulli", float(p), 0.0, generator,
+                             D.float32))
 
 
 def random_(self, low=None, high=None, *, generator=None):
     """random_(), random_(to), random_(from, to) for integer tensors (and float ones)."""
-    buf = _gen(generator)._buf()
     if low is None:
-        if self.dtype is not D.int64:
-            raise NotImplementedError("webtensor: random_() without bounds is int64 only")
-        return _write_(self, R.random_int64(buf, self.numel()))
-    if high is None:
+        low, high = 0, _RANDOM_RANGE[self.dtype.name]
+    elif high is None:
         low, high = 0, low
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
                            f"from={low} >= to={high}")
-    return _write_(self, R.random_from_to(buf, self.numel(), int(low), int(high)))
+    return self.copy_(_draws(self.shape, self.dtype, "randint", int(low), int(high), generator))
 
 
 def exponential_(self, lambd=1.0, generator=None):
     _float_dtype(self.dtype, "exponential_cpu")
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd}")
-    return _write_(self, R.exponential(_gen(generator)._buf(), self.numel(), lambd))
+    drawn = self.dtype if self.dtype in (D.float32, D.float64) else D.float32   # torch: via float
+    return self.copy_(_draws(self.shape, self.dtype, "exponential", float(lambd), 0.0, generator,
+                             drawn))
 
 
 def bernoulli(input, p=None, *, generator=None, out=None):
     """torch.bernoulli: 1 with probability input (or p), per element, in input's dtype."""
     if p is not None:
-        return _place(_fill(Tensor._empty(input.shape, input.dtype), "bernoulli", float(p), 0.0,
-                            generator), input.device)
-    probs = input.cpu().reshape(-1).tolist()
-    if any(not 0 <= v <= 1 for v in probs):
+        return _place(_draws(input.shape, input.dtype, "bernoulli", float(p), 0.0, generator,
+                             D.float32), input.device)
+    src = input.cpu()
+    if not bool(((src >= 0) & (src <= 1)).all()):
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
-    t = Tensor._empty(input.shape, input.dtype)
-    write(t, R.bernoulli_tensor(_gen(generator)._buf(), probs, input.dtype is D.float64))
+    drawn = src.dtype if src.dtype in (D.float32, D.float64) else D.float32   # half: as float
+    t = _draws(src.shape, src.dtype, "bernoulli_tensor", src.to(drawn).contiguous(), 0,
+               generator, drawn)
     return _place(t, input.device)
 
 
 def dropout_noise(shape, dtype, p, device, generator=None):
     """torch's dropout noise: bernoulli_(1 - p) in the input's dtype, divided by (1 - p); the
     caller multiplies the input by it."""
-    keep = _fill(Tensor._empty(tuple(shape), dtype), "bernoulli", 1.0 - p, 0.0, generator)
+    keep = _draws(shape, dtype, "bernoulli", 1.0 - p, 0.0, generator, D.float32)
     return _place(keep, device) / (1.0 - p)
 
 

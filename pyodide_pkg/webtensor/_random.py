@@ -133,7 +133,22 @@ class Stream:
 def fill(n, dtype_name, buf, dist, a, b=0.0):
     """The values torch writes into a contiguous tensor of n elements of dtype `dtype_name`:
     dist "uniform" (a = from, b = to), "normal" (a = mean, b = std; "normal_serial": torch's
-    per-element path, taken for non-contiguous tensors), "bernoulli" (a = p)."""
+    per-element path, taken for non-contiguous tensors), "bernoulli" (a = p), and torch's
+    serial kernels: "randint" (random_(from=a, to=b): int64 values), "randperm" (of n),
+    "bernoulli_tensor" (a = the probabilities, a list), "exponential" (a = lambda),
+    "multinomial" (with replacement: a = the rows of probabilities, b = samples per row;
+    dtype_name is theirs; the values row after row)."""
+    if dist == "randint":
+        return random_from_to(buf, n, a, b)
+    if dist == "randperm":
+        return randperm(buf, n)
+    if dist == "bernoulli_tensor":
+        return bernoulli_tensor(buf, a, dtype_name == "float64")
+    if dist == "exponential":
+        return exponential(buf, n, a)
+    if dist == "multinomial":
+        rows = multinomial_with_replacement(buf, a, b, dtype_name != "float64")
+        return [v for r in rows for v in r]
     with Stream(buf) as s:
         if dist == "uniform":
             return uniform(s, n, dtype_name, a, b)
@@ -218,7 +233,7 @@ def _normal_fill16_f64(d, mean, std):
     return out
 
 
-# ---- the other distributions (host-side Python, like torch's serial CPU kernels) -----------
+# ---- torch's serial CPU kernels (fill's reference; the wasm backend: xN-random/xN_draws) ----
 def random_from_to(buf, n, low, high):
     """random_(from, to) / randint: a draw modulo the range (64-bit draws from 2**32 up)."""
     span = high - low
@@ -227,12 +242,6 @@ def random_from_to(buf, n, low, high):
     if low == 0:
         return [v % span for v in draws]
     return [v % span + low for v in draws]
-
-
-def random_int64(buf, n):
-    """random_() on int64: a 64-bit draw modulo 2**63."""
-    with Stream(buf) as s:
-        return [v & ((1 << 63) - 1) for v in s.u64(n)]
 
 
 def randperm(buf, n):
@@ -275,9 +284,18 @@ def multinomial_with_replacement(buf, rows, n_sample, single):
     with Stream(buf) as s:
         for row in rows:
             cum, acc = [], 0.0
-            for p in row:
+            for p in row:                       # torch's checks, in its order
+                if not p >= 0:
+                    raise RuntimeError("invalid multinomial distribution (encountering "
+                                       "probability entry < 0)")
+                if not math.isfinite(p):
+                    raise RuntimeError("invalid multinomial distribution (encountering "
+                                       "probability entry = infinity or NaN)")
                 acc = rnd(acc + p)
                 cum.append(acc)
+            if not acc > 0:
+                raise RuntimeError("invalid multinomial distribution (sum of probabilities "
+                                   "<= 0)")
             cum = [rnd(c / acc) for c in cum]
             cum[-1] = 1.0
             picks = []

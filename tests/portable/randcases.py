@@ -40,6 +40,18 @@ CASES = {
     "multinomial": lambda m: _sizes(m, lambda n: m.multinomial(m.rand(n + 3), 3)),
     "multinomial_replacement": lambda m: _sizes(
         m, lambda n: m.multinomial(m.rand(n), 5, replacement=True)),
+    "random_dtypes": lambda m: [v for d in ("int64", "int32", "int8", "uint8", "float32",
+                                            "float64", "float16", "bfloat16", "bool")
+                                for v in _vals(m.empty(40, dtype=getattr(m, d)).random_())
+                                ] + [_state(m)],
+    "randint_int32": lambda m: _sizes(m, lambda n: m.randint(-9, 99, (n,), dtype=m.int32)),
+    "randperm_large": lambda m: _vals(m.randperm(3000)) + [_state(m)],
+    "exponential_f64": lambda m: _vals(m.empty(2000, dtype=m.float64).exponential_(0.3)) +
+    [_state(m)],
+    "exponential_f16": lambda m: _sizes(m, lambda n: m.empty(n, dtype=m.float16).exponential_()),
+    "bernoulli_tensor_f64": lambda m: _sizes(m, lambda n: m.bernoulli(m.rand(n).double())),
+    "multinomial_f64": lambda m: _vals(m.multinomial(m.rand(4, 500).double(), 30, True)) +
+    _vals(m.multinomial(m.rand(4, 500).double(), 2)) + [_state(m)],
     "generator": lambda m: _vals(m.randn(40, generator=m.Generator().manual_seed(77))),
     "linear_init": lambda m: [v for p in m.nn.Linear(20, 9).parameters() for v in _vals(p)],
     "conv_init": lambda m: [v for p in m.nn.Conv2d(3, 5, 3).parameters() for v in _vals(p)],

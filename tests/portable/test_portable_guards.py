@@ -199,9 +199,22 @@ def example(kernel, rng):
     if fam == "random":    # n = 37: normal's two blocks of 16 and a redrawn tail; state advanced
         state = bytearray(_random.STATE_SIZE)
         _random.seed_state(memoryview(state), rng.randrange(2 ** 32))
+        code = {"f64": "d", "i64": "q"}.get(kernel.name[:3], "f")
+        params = array.array("d", [-1.5, 2.5, 1 + 2.0 ** -12, -(1 + 2.0 ** -11)]).tobytes()
+        if kernel.op == "randint":            # {range, base, 64-bit draws}
+            params = array.array("Q", [2 ** 40, 5, 1]).tobytes()
+        elif kernel.op == "bernoulli_tensor":  # the probabilities
+            params = array.array(code, [rng.random() for _ in range(37)]).tobytes()
+        elif kernel.op == "exponential":
+            params = array.array("d", [1.5]).tobytes()
+        return [37, bytes(state), params, _fill(37, code, 0)]
+    if fam == "multinomial":   # 3 rows of 5 categories, 4 samples each
+        state = bytearray(_random.STATE_SIZE)
+        _random.seed_state(memoryview(state), rng.randrange(2 ** 32))
         code = "d" if kernel.name.startswith("f64") else "f"
-        params = [-1.5, 2.5, 1 + 2.0 ** -12, -(1 + 2.0 ** -11)]
-        return [37, bytes(state), array.array("d", params).tobytes(), _fill(37, code, 0)]
+        probs = array.array(code, [rng.random() + 0.1 for _ in range(15)]).tobytes()
+        return [3, 5, 4, bytes(state), probs, _fill(5, code, 0), _fill(12, "q", 0),
+                _fill(1, "i", 0)]
     raise AssertionError(f"no example for kernel family {fam}")
 
 

@@ -93,6 +93,12 @@ def _host(c, grid):
                                                                        "max": 2}, tag=dt)
     c.add("histc", [spec((4, 5), "float32", 2)], kwargs={"bins": 4}, call="method")
     c.add("histc", [spec((4,), "int64", 2)], tag="int")
+    c.add("bincount", [spec((12,), "int64", 1, domain="idx5")])
+    c.add("bincount", [spec((12,), "int32", 2, domain="idx5"), spec((12,), "float32", 3)],
+          kwargs={"minlength": 8}, tag="weights")
+    c.add("bincount", [spec((6,), "int64", 2, domain="idx4"), spec((6,), "float64", 4)],
+          call="method", tag="method-f64")
+    c.add("bincount", [spec((3,), "float32", 1)], tag="float-refused")
 
 
 def _shape(c, grid):

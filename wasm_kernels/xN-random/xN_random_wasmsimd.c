@@ -239,7 +239,8 @@ static inline void vsincos(v128_t x, v128_t* s, v128_t* c, v128_t* bad, int fuse
   *c = wasm_v128_xor(wasm_v128_bitselect(ys, yc, swap), cos_sign);
 }
 
-static void normal_fill16_simd(float* d, float mean, float std, int fused) {
+static inline __attribute__((always_inline)) void normal_fill16_simd(float* d, float mean,
+                                                                     float std, int fused) {
   v128_t bad = wasm_i32x4_splat(0);
   v128_t out[4];
   const v128_t vm = F4(mean), vs = F4(std);
@@ -257,6 +258,32 @@ static void normal_fill16_simd(float* d, float mean, float std, int fused) {
     return;
   }
   for (int k = 0; k < 4; k++) wasm_v128_store(d + 4 * k, out[k]);
+}
+
+/* Blocks of 16, one loop per value of `fused` (a constant in each: the fused loop has no
+ * branch per fma and no midpoint bookkeeping, 4-6x faster than one loop testing it). */
+__attribute__((noinline)) static void normal_blocks_exact(float* y, size_t blocks, float mean,
+                                                          float std) {
+  for (size_t i = 0; i < blocks; i++) normal_fill16_simd(y + 16 * i, mean, std, 0);
+}
+
+#ifdef WT_RELAXED
+__attribute__((noinline)) static void normal_blocks_fused(float* y, size_t blocks, float mean,
+                                                          float std) {
+  for (size_t i = 0; i < blocks; i++) normal_fill16_simd(y + 16 * i, mean, std, 1);
+}
+#endif
+
+static void normal_blocks(float* y, size_t blocks, float mean, float std, int fused) {
+#ifdef WT_RELAXED
+  if (fused) {
+    normal_blocks_fused(y, blocks, mean, std);
+    return;
+  }
+#else
+  (void)fused;
+#endif
+  normal_blocks_exact(y, blocks, mean, std);
 }
 
 static void uniform24(wt_mt* g, float* y, size_t n) {
@@ -282,10 +309,10 @@ WT_EXPORT void WT_SYM(f32_normal)(size_t n, uint8_t* state, const double* params
   }
 #endif
   uniform24(&g, y, n);
-  for (size_t i = 0; i + 16 <= n; i += 16) normal_fill16_simd(y + i, mean, std, fused);
+  normal_blocks(y, n / 16, mean, std, fused);
   if (n % 16) {
     uniform24(&g, y + n - 16, 16);
-    normal_fill16_simd(y + n - 16, mean, std, fused);
+    normal_blocks(y + n - 16, 1, mean, std, fused);
   }
   wt_mt_store(&g, state);
 }

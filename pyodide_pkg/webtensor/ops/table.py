@@ -160,9 +160,10 @@ for _n in ("searchsorted", "bucketize"):
     _add(_n, getattr(_uq, _n), "index", "binary", method=False)
 _add("cdist", NM.cdist, "linalg", "reduce", method=False)
 for _n in ("unique", "unique_consecutive"):
-    _add(_n, getattr(_uq, _n), "index", "host")
+    _add(_n, getattr(_uq, _n), "index", "sort")
 _add("isin", _uq.isin, "index", "binary", method=False)
 _add("histc", _uq.histc, "reduce", "scatter")
+_add("bincount", _uq.bincount, "reduce", "scatter")
 _add("diff", S.diff, "shape", "copy")
 _add("meshgrid", S.meshgrid, "shape", "copy", method=False)
 for _n in ("pixel_shuffle", "pixel_unshuffle"):

@@ -1,5 +1,5 @@
 """unique / unique_consecutive (data-dependent sizes: grouped on the host, values gathered on
-the tensor's device); isin, histc, searchsorted / bucketize (composites of comparisons and
+the tensor's device); isin, bincount, histc, searchsorted / bucketize (composites of comparisons and
 sums)."""
 import builtins
 import math
@@ -58,8 +58,49 @@ def _result(x, dim, keys, order, return_inverse, return_counts):
     return out[0] if len(out) == 1 else tuple(out)
 
 
+_SORT_AS = {"float16": D.float32, "bfloat16": D.float32, "int16": D.int32, "int8": D.int32,
+            "uint8": D.int32, "bool": D.int32}     # keys the sort kernels take, same order
+
+
+def _flat_unique(x, order, keys, return_inverse, return_counts):
+    """unique over the flat keys (already in order: keys[i] is element order[i] of x, order
+    None for x's own order): each run of equal keys one group (a nan never equals itself),
+    all in kernels -- the groups' first positions are scattered to their group's slot (the
+    other positions all to a spare slot k)."""
+    from .._creation import arange, tensor
+    n = keys.numel()
+    pos = arange(n, device=x.device)
+    new = binary("ne", keys[1:], keys[:-1]) if n > 1 else None
+    start = tensor([True], device=x.device)
+    new = start if new is None else cat_(start, new)
+    group = new.to(D.int64).cumsum(0) - 1
+    k = int(group[-1].item()) + 1
+    firsts = Tensor._empty((k + 1,), D.int64, x.device).index_copy_(
+        0, where(new, group, k), pos)[:k]
+    src = firsts if order is None else _index_select(order, 0, firsts)
+    with no_grad():                          # torch: unique has no derivative
+        out = [_index_select(x.reshape(-1), 0, src)]
+    if return_inverse:
+        inv = group if order is None else \
+            Tensor._empty((n,), D.int64, x.device).index_copy_(0, order, group)
+        out.append(inv.reshape(x.shape))
+    if return_counts:
+        out.append(binary("sub", cat_(firsts[1:], tensor([n], device=x.device)), firsts))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def cat_(a, b):
+    from .shape import cat
+    return cat([a, b])
+
+
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """Sorted unique values (torch sorts on the CPU whatever `sorted` says)."""
+    if dim is None and input.numel() and input.device.type == "cpu":
+        flat = input.reshape(-1)
+        key_dtype = _SORT_AS.get(flat.dtype.name)
+        keys, order = (flat if key_dtype is None else flat.to(key_dtype)).sort(stable=True)
+        return _flat_unique(input, order, keys, return_inverse, return_counts)
     d = None if dim is None else norm_dim(dim, input.dim())
     keys = _keys(input, d)
     order = builtins.sorted(range(len(keys)), key=lambda i: _nan_last(keys[i]))
@@ -67,6 +108,9 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    if dim is None and input.numel() and input.device.type == "cpu":
+        flat = input.reshape(-1)
+        return _flat_unique(input, None, flat, return_inverse, return_counts)
     d = None if dim is None else norm_dim(dim, input.dim())
     keys = _keys(input, d)
     return _result(input, d, keys, range(len(keys)), return_inverse, return_counts)
@@ -84,6 +128,45 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     else:
         hit = binary("eq", e.unsqueeze(-1), t.reshape(-1)).any(-1)
     return hit.logical_not() if invert else hit
+
+
+_EXACT_F32_COUNT = 1 << 24
+
+
+def bincount(input, weights=None, minlength=0):
+    """Counts of each value of a 1-d non-negative integer tensor (weights: sums of its
+    weights), at least `minlength` bins; torch's checks in its order. A float32 scatter_add
+    (the kernel; counts exact: chunks of 2**24 elements) giving int64 counts; float32/float64
+    weights keep their dtype, others sum as float64."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"bincount(): argument 'input' must be Tensor, not "
+                        f"{type(input).__name__}")
+    if input.dtype.category == 2:
+        raise NotImplementedError(f'"bincount_cpu" not implemented for '
+                           f"'{D.TNAME[input.dtype.name]}'")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    from .._creation import ones, zeros
+    if input.dim() == 1 and input.numel() == 0:
+        return zeros(minlength, dtype=D.int64, device=input.device)
+    if input.dim() != 1 or input.amin().item() < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is not None and (weights.dim() != 1 or weights.shape[0] != input.shape[0]):
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    idx = input.to(D.int64)
+    size = builtins.max(int(idx.amax().item()) + 1, minlength)
+    with no_grad():
+        if weights is not None:
+            wdt = weights.dtype if weights.dtype in (D.float32, D.float64) else D.float64
+            return scatter_add(zeros(size, dtype=wdt, device=input.device), 0, idx,
+                               weights.to(wdt))
+        counts = None
+        for s in range(0, idx.numel(), _EXACT_F32_COUNT):
+            part = idx[s:s + _EXACT_F32_COUNT]
+            c = scatter_add(zeros(size, device=input.device), 0, part,
+                            ones(part.numel(), device=input.device)).to(D.int64)
+            counts = c if counts is None else binary("add", counts, c)
+        return counts
 
 
 def histc(input, bins=100, min=0, max=0):

@@ -298,3 +298,25 @@ def test_arange_float_steps_keep_count_like_torch():
         a, t = wt.arange(start, end, step), torch.arange(start, end, step)
         assert a.shape == t.shape, (start, end, step)
         assert math.isclose(a[-1].item(), t[-1].item(), rel_tol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [None, "float32", "float64", "int64", "int32", "int8",
+                                   "uint8", "bool", "float16", "bfloat16"])
+def test_tensor_of_long_nested_lists_is_torchs(dtype):
+    """The packed fill (array's C conversion) and its fallbacks: floats rounded to float32 (an
+    overflow is inf), floats truncated into integers, 0/1 into bool, as torch."""
+    import random
+    rng = random.Random(5)
+    floats = [[rng.uniform(-100, 100) for _ in range(300)] for _ in range(20)]
+    floats[3][4] = 1e300
+    ints = [[rng.randint(0, 1) for _ in range(300)] for _ in range(20)]
+    for data in (floats, ints, [[bool(v) for v in r] for r in ints]):
+        try:
+            want = torch.tensor(data, dtype=getattr(torch, dtype) if dtype else None)
+        except Exception as e:  # noqa: BLE001
+            with pytest.raises(type(e)):
+                wt.tensor(data, dtype=getattr(wt, dtype) if dtype else None)
+            continue
+        got = wt.tensor(data, dtype=getattr(wt, dtype) if dtype else None)
+        assert str(got.dtype).split(".")[-1] == str(want.dtype).split(".")[-1]
+        assert torch.equal(torch.tensor(got.tolist(), dtype=want.dtype), want)

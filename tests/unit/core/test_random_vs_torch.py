@@ -79,6 +79,47 @@ def test_integer_draws(seed):
     both(fn, seed)
 
 
+@pytest.fixture(params=["wasm", "reference"])
+def backend(request):
+    wt.backends.set_backend(request.param)
+    yield request.param
+    wt.backends.set_backend("wasm")
+
+
+INT_DTYPES = ("int64", "int32", "int16", "int8", "uint8")
+
+
+def test_integer_draws_every_dtype_and_random_without_bounds(backend):
+    """torch draws int64 values (64-bit draws from a range of 2**32 on) and casts; random_()
+    without bounds takes the dtype's own range (float: its mantissa; bool: a bit)."""
+    def fn(m):
+        out = []
+        for dt in INT_DTYPES + FLOAT_DTYPES:
+            d = getattr(m, dt)
+            out += [m.randint(0, 100, (37,), dtype=d), m.randperm(50, dtype=d),
+                    m.empty(700, dtype=d).random_(), m.empty(9, dtype=d).random_(3, 60)]
+        return out + [m.empty(700, dtype=m.bool).random_(), m.randperm(5000),
+                      m.randint(-2 ** 63, 2 ** 63 - 1, (5,)), m.randint(0, 2 ** 33, (700,)),
+                      m.empty(5, dtype=m.float64).random_(-4, 2 ** 40)]
+    both(fn, 4)
+
+
+def test_bernoulli_exponential_multinomial_every_float_dtype(backend):
+    """Half and bfloat16 draw as float (torch's static_cast from a float or double value)."""
+    def fn(m):
+        out = [m.empty(10, dtype=m.int64).bernoulli_(0.5),
+               m.empty(30, dtype=m.uint8).bernoulli_(m.rand(30))]
+        for dt in FLOAT_DTYPES:
+            d = getattr(m, dt)
+            p = m.rand(300).to(d)
+            out += [m.bernoulli(p), m.empty(300, dtype=d).exponential_(0.7),
+                    m.empty(40, dtype=d).bernoulli_(0.4), m.multinomial(p + 0.01, 3),
+                    m.multinomial(p + 0.01, 20, True), m.multinomial(p.reshape(3, 100), 1),
+                    m.nn.functional.dropout(m.ones(50, dtype=d), 0.4).ne(0)]
+        return out
+    both(fn, 12)
+
+
 def test_bernoulli_exponential_dropout():
     def fn(m):
         p = m.rand(30)

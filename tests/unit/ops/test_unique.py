@@ -34,6 +34,45 @@ def test_unique_keeps_each_nan():
              [torch.tensor(vals)])
 
 
+@pytest.mark.parametrize("dtype", ["float64", "int32", "int16", "bfloat16"])
+def test_unique_large_on_the_sort_kernels(dtype):
+    """Past the small cases: many repeats, ties kept in index order, signed zeros, the
+    inverse and counts through the kernels (sort, cumsum, scatter)."""
+    t = torch.randint(-40, 40, (5000,), generator=torch.Generator().manual_seed(3)).to(
+        getattr(torch, dtype))
+    if dtype == "float64":
+        t[::7] = -0.0
+        t[::11] = 0.0
+    x = wt.tensor(t.tolist(), dtype=getattr(wt, dtype))
+    for fn in (lambda m, a: m.unique(a, return_inverse=True, return_counts=True),
+               lambda m, a: m.unique_consecutive(a.reshape(50, 100), return_inverse=True,
+                                                 return_counts=True)):
+        run_both(fn, [x], [t])
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8"])
+def test_bincount(dtype):
+    g = torch.Generator().manual_seed(4)
+    t = torch.randint(0, 30, (3000,), generator=g).to(getattr(torch, dtype))
+    x = wt.tensor(t.tolist(), dtype=getattr(wt, dtype))
+    w = torch.rand(3000, generator=g)
+    for wts in (None, w, w.double(), (w * 10).to(torch.int64)):
+        for minlength in (0, 5, 40):
+            run_both(lambda m, a, *ws: m.bincount(a, ws[0] if ws else None, minlength),
+                     [x] + ([] if wts is None else [wt.tensor(wts.tolist(),
+                                                              dtype=getattr(wt, str(wts.dtype)[6:]))]),
+                     [t] + ([] if wts is None else [wts]))
+    run_both(lambda m, a: a.bincount(), [x[:0]], [t[:0]])
+
+
+def test_bincount_errors_like_torch():
+    raises_like_torch(lambda m: m.bincount(m.tensor([1.0])), "not implemented for 'Float'")
+    raises_like_torch(lambda m: m.bincount(m.tensor([1, -1])), "non-negative integral")
+    raises_like_torch(lambda m: m.bincount(m.tensor([[1]])), "1-d non-negative")
+    raises_like_torch(lambda m: m.bincount(m.tensor([1]), minlength=-1), "minlength")
+    raises_like_torch(lambda m: m.bincount(m.tensor([1, 2]), m.ones(3)), "same length")
+
+
 @settings(max_examples=examples(25))
 @given(shape=st.sampled_from([(), (5,), (2, 3)]), tshape=st.sampled_from([(0,), (3,), (2, 2)]),
        da=st.sampled_from(["int64", "float32", "uint8"]),

@@ -216,6 +216,7 @@ def _cases():
     c["fmod"] = c["remainder"]
     c["cosine_similarity"] = c["pairwise_distance"] = _binary("cosine_similarity")
     c["diff"] = c["unique"] = c["unique_consecutive"] = _unary("diff")
+    c["bincount"] = lambda f, dt, n: (f, (index(100, (n,)).to(dt),))
     c["bucketize"] = lambda f, dt, n: (f, (_x(dt, n), data(dt, (16,)).sort().values))
     c["searchsorted"] = lambda f, dt, n: (f, (data(dt, (1000,)).sort().values, _x(dt, n)))
     c["isin"] = lambda f, dt, n: (f, (_x(dt, n), data(dt, (16,), 5)))

@@ -155,6 +155,14 @@ _WHERE = (("size", "m"), ("size", "n"), ("in", "c"), ("i32", "c_rs"), ("i32", "c
 # params = 4 doubles (uniform: from, to; normal: mean, std, and the fma probe 1 + 2**-12,
 # -(1 + 2**-11) its relaxed build reads; bernoulli: p)
 RANDOM_DISTS = (("f32", "uniform"), ("f64", "uniform"), ("f32", "normal"), ("f32", "bernoulli"))
+# torch's serial kernels (xN_draws; the relaxed build fuses exponential's fmas): params = randint {range, base, wide}
+# as u64; bernoulli_tensor: the probabilities (p's dtype = y's); exponential {lambda}
+RANDOM_DRAWS = (("i64", "randint"), ("i64", "randperm"), ("f32", "bernoulli_tensor"),
+                ("f64", "bernoulli_tensor"), ("f32", "exponential"), ("f64", "exponential"))
+# multinomial with replacement on contiguous [rows, n_cat] probabilities; cum: n_cat scratch
+MULTINOMIAL_DTYPES = ("f32", "f64")
+_MULTINOMIAL = (("size", "rows"), ("size", "n_cat"), ("size", "n_sample"), ("out", "state"),
+                ("in", "probs"), ("out", "cum"), ("out", "y"), ("out", "status"))
 _RANDOM = (("size", "n"), ("out", "state"), ("in", "params"), ("out", "y"))
 _INDEX_SELECT = (("size", "outer"), ("size", "n"), ("size", "nidx"), ("size", "row_bytes"),
                  ("in", "x"), ("in", "idx"), ("out", "y"), ("out", "status"))
@@ -215,7 +223,8 @@ SDPA = "f32_sdpa"
 F64_SDPA = "f64_sdpa"      # xN-sdpa: the same form, scale a double in memory
 CONVERT = {(src, dst): src + "_" + dst + "_copy" for src, dst in CONVERT_PAIRS}
 INDEX_SELECT = {idx: idx + "_index_select" for idx in ("i64", "i32")}   # by index dtype
-RANDOM = {(dt, dist): dt + "_" + dist for dt, dist in RANDOM_DISTS}   # by (dtype, dist)
+RANDOM = {(dt, dist): dt + "_" + dist for dt, dist in RANDOM_DISTS + RANDOM_DRAWS}
+MULTINOMIAL = {dt: dt + "_multinomial" for dt in MULTINOMIAL_DTYPES}
 X_REDUCE = {(dt, op): dt + "_" + op for dt, ops in X_REDUCE_OPS.items() for op in ops}
 X_SCAN = {(dt, op): dt + "_" + op for dt, ops in X_SCAN_OPS.items() for op in ops}
 SORT = {dt: dt + "_sort" for dt in SORT_DTYPES}
@@ -307,6 +316,10 @@ def _build():
                          False))
     for key in RANDOM_DISTS:
         ks.append(Kernel(RANDOM[key], "random", key[1], _RANDOM, True))   # one file
+    for key in RANDOM_DRAWS:       # one file with a relaxed twin (exponential's fmas)
+        ks.append(Kernel(RANDOM[key], "random", key[1], _RANDOM, True))
+    for name in MULTINOMIAL.values():
+        ks.append(Kernel(name, "multinomial", "multinomial", _MULTINOMIAL, True))
     for (dt, op), name in X_BINARY.items():
         ks.append(Kernel(name, "xbinary", op, _BINARY, False))
     for (dt, op), name in X_COMPARE.items():

@@ -1,0 +1,2 @@
+#define WT_RELAXED 1
+#include "xN_draws_wasmsimd.c"
