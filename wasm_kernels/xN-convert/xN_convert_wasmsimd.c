@@ -4,7 +4,7 @@
  *   f32 -> f16 / bf16: round to nearest even; overflow -> inf; f16 NaN -> sign|0x7E00,
  *     bf16 NaN -> 0x7FC0 (c10's scalar conversions).
  *   f32 -> i32 / i64: truncation toward zero; NaN and out-of-range -> INT_MIN (cvttss2si).
- *   f32 -> i8 / u8: the low byte of the i32 conversion (same bits for both types).
+ *   f32 -> i8 / u8 / i16: the low byte(s) of the i32 conversion (same bits for i8 and u8).
  *   x -> bool: x != 0 (NaN -> true).
  *   integer narrowing: the low bits (two's complement wrap-around).
  * Vector loops of 16 elements (or 4/8), scalar tails computing the same function.
@@ -248,15 +248,15 @@ WT_EXPORT void WT_SYM(i32_i64_copy)(size_t n, const int32_t* x, int64_t* y) {
   for (; i < n; i++) y[i] = x[i];
 }
 
-/* 8-bit -> 32/64-bit, sign- or zero-extending (u8 also serves bool) */
-#define WIDEN8(name, T, U)                                                                \
+/* 8/16-bit -> 32/64-bit, sign- or zero-extending (u8 also serves bool); any integer cast */
+#define INT_CAST(name, T, U)                                                                \
   WT_EXPORT void WT_SYM(name)(size_t n, const T* x, U* y) {                               \
     for (size_t i = 0; i < n; i++) y[i] = (U)x[i];                                        \
   }
-WIDEN8(u8_i32_copy, uint8_t, int32_t)
-WIDEN8(i8_i32_copy, int8_t, int32_t)
-WIDEN8(u8_i64_copy, uint8_t, int64_t)
-WIDEN8(i8_i64_copy, int8_t, int64_t)
+INT_CAST(u8_i32_copy, uint8_t, int32_t)
+INT_CAST(i8_i32_copy, int8_t, int32_t)
+INT_CAST(u8_i64_copy, uint8_t, int64_t)
+INT_CAST(i8_i64_copy, int8_t, int64_t)
 
 /* 32/64-bit -> 8-bit: the low byte (for u8 and i8 alike) */
 WT_EXPORT void WT_SYM(i32_i8_copy)(size_t n, const int32_t* x, uint8_t* y) {
@@ -269,6 +269,34 @@ WT_EXPORT void WT_SYM(i32_i8_copy)(size_t n, const int32_t* x, uint8_t* y) {
 
 WT_EXPORT void WT_SYM(i64_i8_copy)(size_t n, const int64_t* x, uint8_t* y) {
   for (size_t i = 0; i < n; i++) y[i] = (uint8_t)(uint64_t)x[i];
+}
+
+/* int16: f32 both ways in vectors, the integer widths by plain loops */
+WT_EXPORT void WT_SYM(i16_f32_copy)(size_t n, const int16_t* x, float* y) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const v128_t h = wasm_v128_load(x + i);
+    wasm_v128_store(y + i, wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(h)));
+    wasm_v128_store(y + i + 4, wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(h)));
+  }
+  for (; i < n; i++) y[i] = (float)x[i];
+}
+
+WT_EXPORT void WT_SYM(f32_i16_copy)(size_t n, const float* x, uint16_t* y) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    wasm_v128_store(y + i, v_lo16(v_i32_from_f32(wasm_v128_load(x + i)),
+                                  v_i32_from_f32(wasm_v128_load(x + i + 4))));
+  for (; i < n; i++) y[i] = (uint16_t)i32_from_f32(x[i]);
+}
+
+INT_CAST(i16_i32_copy, int16_t, int32_t)
+INT_CAST(i16_i64_copy, int16_t, int64_t)
+INT_CAST(i32_i16_copy, int32_t, uint16_t)     /* narrowing: the low bits */
+INT_CAST(i64_i16_copy, uint64_t, uint16_t)
+
+WT_EXPORT void WT_SYM(i16_b8_copy)(size_t n, const int16_t* x, uint8_t* y) {
+  for (size_t i = 0; i < n; i++) y[i] = x[i] != 0;
 }
 
 /* ---- integers -> bool ------------------------------------------------------------------ */

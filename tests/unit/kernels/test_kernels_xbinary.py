@@ -1,4 +1,4 @@
-"""float64 / int64 / int32 / byte elementwise kernels <dt>_<op> (wasm_kernels/xN-binary) for both
+"""float64 / int64 / int32 / int16 / byte elementwise kernels <dt>_<op> (wasm_kernels/xN-binary) for both
 ISA builds against numpy: wrap-around integer arithmetic, exact float64 (NaN in either operand
 of maximum/minimum wins), bitwise ops, comparisons as 0/1 bytes, in the 2-D broadcast form
 (same shape, scalar, row, column and strided operands, on edge sizes: 0, odd, past the
@@ -15,8 +15,9 @@ OPS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
        "ne": np.not_equal, "lt": np.less, "le": np.less_equal, "gt": np.greater,
        "ge": np.greater_equal}
 UNARY = {"neg": np.negative, "abs": np.abs, "sqrt": np.sqrt, "floor": np.floor,
-         "ceil": np.ceil, "round": np.round, "reciprocal": np.reciprocal}
-NP = {"f64": np.float64, "i64": np.int64, "i32": np.int32, "u8": np.uint8}
+         "ceil": np.ceil, "round": np.round, "reciprocal": np.reciprocal, "sign": np.sign}
+NP = {"f64": np.float64, "i64": np.int64, "i32": np.int32, "i16": np.int16, "i8": np.int8,
+      "u8": np.uint8}
 NAMES = sorted(set(KT.X_BINARY.values()) | set(KT.X_COMPARE.values()))
 
 

@@ -16,7 +16,9 @@ _LOW = {D.float16, D.bfloat16, D.int16, D.int8, D.uint8, D.bool_}   # the small 
 
 # ---- documented reasons: (op names, dtypes) -> why the cell runs on the reference backend --
 F64, I64, I32 = D.float64, D.int64, D.int32
-_SMALL = "16-/8-bit and bool storage: computed on the reference backend (no kernel yet)"
+F16, BF16, I16, I8, U8 = D.float16, D.bfloat16, D.int16, D.int8, D.uint8
+_HALF_INT = {F16, BF16, I16, I8, U8}                # the small dtypes but bool
+_SMALL_INT = {I16, I8, U8}
 _F64_MATH = "float64 transcendental: no float64 polynomial kernels (f64 exp/log/sin ...) yet"
 _F64_NN = "float64/integer matmul, conv, pooling, norms and attention: float32 kernels only"
 _NO_INT_DIV = "floor/remainder division: no division kernel (integer division by zero must " \
@@ -299,26 +301,32 @@ def run_cell(name, dtype, n):
     return r, sorted(set(fb.used))
 
 
-reason(["*"], _LOW, _SMALL)
 reason(_TRANSCENDENTAL, {F64}, _F64_MATH)
-reason(["atan2"], {D.float32, I64, I32}, "atan2: no vector atan2 kernel yet")
-reason(["pow"], {D.float32, F64, I64, I32},
+reason(["atan2"], {D.float32, I64, I32} | _LOW, "atan2: no vector atan2 kernel yet")
+reason(["pow"], {D.float32, F64, I64, I32} | _HALF_INT,
        "pow with a tensor exponent or one other than 2, 3, -1, 0.5: no vector pow kernel yet")
-reason(["fmax", "fmin"], {D.float32, F64}, "fmax/fmin of floats (NaN-ignoring): no kernel yet")
+reason(["fmax", "fmin"], {D.float32, F64, F16, BF16},
+       "fmax/fmin of floats (NaN-ignoring): no kernel yet")
 reason(["sign"], {F64, I64, I32}, "sign of float64/integers: no kernel yet")
-reason(["remainder", "floor_divide"], {D.float32, F64, I64, I32}, _NO_INT_DIV)
-reason(["masked_select"], {D.float32, F64, I64, I32},
+reason(["remainder", "floor_divide"], {D.float32, F64, I64, I32} | _HALF_INT, _NO_INT_DIV)
+reason(["masked_select"], {D.float32, F64, I64, I32} | _LOW,
        "boolean-mask indexing unravels positions with int64 remainder (" + _NO_INT_DIV + ")")
 reason(["var", "std", "var_mean", "std_mean"], {F64}, _F64_VAR)
 reason(["matmul", "mm", "bmm", "dot", "mv", "linear", "conv1d", "conv2d", "max_pool1d",
         "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
         "layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention"],
        {F64, I64, I32}, _F64_NN)
+reason(["matmul", "mm", "bmm", "dot", "mv", "linear", "conv1d", "conv2d", "max_pool2d"],
+       _SMALL_INT, "int16/int8/uint8 matmul, conv and max pooling: float32 kernels only")
 reason(["gather", "take_along_dim", "scatter", "scatter_add", "scatter_reduce"],
        set(DTYPES) - _LOW, "gather/scatter: no kernel yet (index_select has one)")
-reason(["fmod", "histc"], {D.float32, F64, I64, I32}, "computed through remainder/division: " +
-       _NO_INT_DIV)
-reason(["unravel_index"], {I64, I32}, "unravels with integer division: " + _NO_INT_DIV)
-reason(["index_add", "fold"], {F64, I64, I32},
+reason(["fmod"], {D.float32, F64, I64, I32} | _HALF_INT,
+       "computed through remainder/division: " + _NO_INT_DIV)
+reason(["histc"], {D.float32, F64, I64, I32, F16, BF16},
+       "computed through remainder/division: " + _NO_INT_DIV)
+reason(["unravel_index"], {I64, I32, I16}, "unravels with integer division: " + _NO_INT_DIV)
+reason(["index_add"], {F64, I64, I32} | _LOW,
+       "accumulates with scatter-add: a float32 scatter_add kernel only")
+reason(["fold"], {F64, I64, I32, F16, BF16, D.bool_},
        "accumulates with scatter-add: a float32 scatter_add kernel only")
 reason(["grid_sample"], {F64}, _F64_NN)

@@ -16,7 +16,7 @@ RoPE tables, masks), or a Python float/int; anything else returns None (the gene
 from ..._storage import _ZERO, Storage, _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
-from .common import (BOOL, F32, X_DTYPES, _new_object, new_out, read_one, scalar, two_d,
+from .common import (BOOL, F32, _new_object, by_dtype, new_out, read_one, scalar, two_d,
                      typed_scalar)
 from .loader import Region
 from .views import fits_i32, region
@@ -32,9 +32,12 @@ _ROW_PLANS = ((P_CC, P_CFLAT), (P_FLATC, P_FLAT))
 
 
 # (op, dtype category) -> the op computing it there: logical ops of bool tensors (the op layer
-# converts to bool first) are bitwise ones on 0/1 bytes; fmax/fmin of integers (no NaN).
+# converts to bool first) are bitwise ones on 0/1 bytes, and so are bool add/mul (torch: or,
+# and); fmax/fmin of integers and bools (no NaN).
 _SAME_AS = {("logical_and", 0): "bitwise_and", ("logical_or", 0): "bitwise_or",
-            ("logical_xor", 0): "bitwise_xor", ("fmax", 1): "maximum", ("fmin", 1): "minimum"}
+            ("logical_xor", 0): "bitwise_xor", ("add", 0): "bitwise_or",
+            ("mul", 0): "bitwise_and", ("fmax", 1): "maximum", ("fmin", 1): "minimum",
+            ("fmax", 0): "maximum", ("fmin", 0): "minimum"}
 
 
 def plan_unary(x_strides, out_strides):
@@ -70,18 +73,17 @@ def bind(ctx):
     K = ctx.K
     unary_fns = {op: K.fn(KT.UNARY[op]) for op in KT.UNARY_OPS}
     unary_by_dtype = {(F32, op): fn for op, fn in unary_fns.items()}
-    for (dt, op), name in KT.X_UNARY.items():
-        unary_by_dtype[(X_DTYPES[dt][0], op)] = K.fn(name)
+    for key, name in by_dtype(KT.X_UNARY).items():
+        unary_by_dtype[key] = K.fn(name)
     # indexed by the plan's kind: FLAT, FLATC, TWO_D
     binary_fns = {op: (K.fn(KT.BINARY_FLAT[op]), K.fn(KT.BINARY_FLATC[op]), K.fn(KT.BINARY[op]))
                   for op in KT.ARITH_OPS + KT.COMPARE_OPS}
     out_dtype = dict([(op, F32) for op in KT.ARITH_OPS] + [(op, BOOL) for op in KT.COMPARE_OPS])
     int_fns, int_out = {}, {}     # other dtypes: (dtype, op) -> 2-D kernel, out dtype
     for table, cmp in ((KT.X_BINARY, False), (KT.X_COMPARE, True)):
-        for (short, op), name in table.items():
-            for dt in X_DTYPES[short]:
-                int_fns[(dt, op)] = K.fn(name)
-                int_out[(dt, op)] = BOOL if cmp else dt
+        for (dt, op), name in by_dtype(table).items():
+            int_fns[(dt, op)] = K.fn(name)
+            int_out[(dt, op)] = BOOL if cmp else dt
 
     def unary(op, out, x, approximate="none", decimals=0, **extra):
         if op == "gelu" and approximate == "tanh":
@@ -172,9 +174,10 @@ def bind(ctx):
         """The unary ops that are one binary kernel with a constant: integer neg = 0 - x,
         reciprocal = 1 / x, relu = maximum(x, 0),
         logical_not = (x == 0) (bool: x ^ 1), bitwise_not = x ^ -1; floor/ceil/round of an
-        integer is a copy."""
+        integer and abs of an unsigned one are copies."""
         dt = x.dtype
-        if op in ("floor", "ceil", "round") and dt.category == 1 and out.dtype is dt:
+        if (op in ("floor", "ceil", "round") and dt.category == 1 or
+                op == "abs" and dt.category == 1 and not dt.is_signed) and out.dtype is dt:
             return None if ctx.copier.gather(out, x) else NotImplemented
         if op == "neg" and dt.category == 1:
             return binary("sub", out, const(0, dt, out.shape), x)
@@ -185,7 +188,13 @@ def bind(ctx):
         if op == "logical_not":
             if dt is BOOL:
                 return binary("bitwise_xor", out, x, const(1, dt, out.shape))
-            return binary("eq", out, x, const(0, dt, out.shape))
+            if dt is F32 or (dt, "eq") in int_fns:
+                return binary("eq", out, x, const(0, dt, out.shape))
+            # float16/bfloat16: (x != 0) by the bool conversion, then ^ 1
+            if out.dtype is not BOOL or not out.is_contiguous() or \
+                    not ctx.converter.convert(out, x):
+                return NotImplemented
+            return binary("bitwise_xor", out, out, const(1, BOOL, out.shape))
         if op == "bitwise_not" and dt.category < 2:
             ones = 1 if dt is BOOL else -1 if dt.is_signed else (1 << 8 * dt.itemsize) - 1
             return binary("bitwise_xor", out, x, const(ones, dt, out.shape))
