@@ -271,7 +271,8 @@ WT_EXPORT void WT_SYM(i64_i8_copy)(size_t n, const int64_t* x, uint8_t* y) {
   for (size_t i = 0; i < n; i++) y[i] = (uint8_t)(uint64_t)x[i];
 }
 
-/* int16: f32 both ways in vectors, the integer widths by plain loops */
+/* int16: f32 both ways in vectors, the integer widths by plain loops (size-optimised) */
+WT_SMALL_BEGIN
 WT_EXPORT void WT_SYM(i16_f32_copy)(size_t n, const int16_t* x, float* y) {
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -298,6 +299,7 @@ INT_CAST(i64_i16_copy, uint64_t, uint16_t)
 WT_EXPORT void WT_SYM(i16_b8_copy)(size_t n, const int16_t* x, uint8_t* y) {
   for (size_t i = 0; i < n; i++) y[i] = x[i] != 0;
 }
+WT_SMALL_END
 
 /* ---- integers -> bool ------------------------------------------------------------------ */
 WT_EXPORT void WT_SYM(i32_b8_copy)(size_t n, const int32_t* x, uint8_t* y) {
