@@ -6,8 +6,9 @@
  * row's tail goes through one zero-padded vector, so every element gets the same instruction.
  * Integers: add/sub/mul wrap around (two's complement, like torch); maximum/minimum; bitwise
  * and/or/xor. u8: bytes of uint8 (and of int8 for the sign-blind add/sub/mul/bitwise, of bool
- * for bitwise/max/min/comparisons); i8: int8's signed maximum/minimum/comparisons. float64: IEEE, 0 ulp; maximum/minimum propagate NaN
- * from either side and return `a` when a == b (as the f32 kernels and torch).
+ * for bitwise/max/min/comparisons); i8: int8's signed maximum/minimum/comparisons.
+ * float64: IEEE, 0 ulp; maximum/minimum propagate NaN from either side and return `a` when
+ * a == b (as the f32 kernels and torch).
  * Comparisons write bool bytes 0/1.
  */
 #include "wt_common.h"

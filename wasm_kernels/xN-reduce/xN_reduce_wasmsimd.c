@@ -1,5 +1,6 @@
 /* Reductions and scans over the middle axis of [outer, n, inner] for float64 / int64 / int32
- * (amax/amin/argmax/argmin also int16 / int8 / uint8 and bool bytes; all/any of bool bytes), f32-reduce's form:
+ * (amax/amin/argmax/argmin also int16 / int8 / uint8 and bool bytes; all/any of bool bytes),
+ * f32-reduce's form:
  *   void wt_<dt>_<op>_<isa>(size_t outer, size_t n, size_t inner, const T* x, OUT* y)
  * y[o, i] = op over k of x[o, k, i]  (scans: y has x's shape, y[o, k, i] = op over j <= k).
  * Accumulation as torch's CPU: float64 in float64, integers in int64 (the op layer widens

@@ -1,8 +1,9 @@
-"""float64 / int64 / int32 / int16 / byte elementwise kernels <dt>_<op> (wasm_kernels/xN-binary) for both
-ISA builds against numpy: wrap-around integer arithmetic, exact float64 (NaN in either operand
-of maximum/minimum wins), bitwise ops, comparisons as 0/1 bytes, in the 2-D broadcast form
-(same shape, scalar, row, column and strided operands, on edge sizes: 0, odd, past the
-64-element chunk of the broadcast path); the unary kernels on every tail length."""
+"""float64 / int64 / int32 / int16 / byte elementwise kernels <dt>_<op> (wasm_kernels/xN-binary)
+for both ISA builds against numpy: wrap-around integer arithmetic, exact float64 (NaN in either
+operand of maximum/minimum wins), bitwise ops, comparisons as 0/1 bytes, signed and unsigned
+bytes, in the 2-D broadcast form (same shape, scalar, row, column and strided operands, on edge
+sizes: 0, odd, past the 64-element chunk of the broadcast path); the unary kernels on every
+tail length."""
 import numpy as np
 import pytest
 

@@ -1,5 +1,5 @@
-"""float64 / int64 / int32 / int16 / byte reductions and scans <dt>_<op> (wasm_kernels/xN-reduce) for
-both ISA builds against numpy over the middle axis of [outer, n, inner]: integer sums and
+"""float64 / int64 / int32 / int16 / byte reductions and scans <dt>_<op> (wasm_kernels/xN-reduce)
+for both ISA builds against numpy over the middle axis of [outer, n, inner]: integer sums and
 products wrap around, amax/amin propagate NaN, argmax/argmin return the first best index (NaN
 the largest), all/any treat -0.0 as zero and NaN as nonzero; float32 cumprod accumulates in
 float64. Shapes cover inner == 1 (the 8-accumulator path), n below and above 8, inner past
