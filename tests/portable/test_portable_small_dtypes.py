@@ -45,8 +45,12 @@ _B = ("add", "mul", "maximum", "minimum", "fmax", "fmin", "eq", "ne", "lt", "le"
       "bitwise_and", "bitwise_or", "bitwise_xor")
 # name -> (fn(mod, a, b), dtypes)
 CASES = {op: (lambda m, a, b, op=op: getattr(m, op)(a, b), ALL) for op in _B}
+CASES.update({op: (lambda m, a, b, op=op: getattr(m, op)(a, b), ALL + HALF)
+              for op in ("add", "mul", "maximum", "minimum")})
 CASES.update({
-    "sub": (lambda m, a, b: a - b, INTS),
+    "sub": (lambda m, a, b: a - b, INTS + HALF),
+    "div": (lambda m, a, b: a / b, HALF),
+    "mul_scalar": (lambda m, a, b: a * 100, INTS + HALF),    # a Python number exact in f16
     "rsub_scalar": (lambda m, a, b: 1 - a, INTS),
     "add_scalar": (lambda m, a, b: a + 100, INTS),
     "neg": (lambda m, a, b: -a, INTS),

@@ -22,7 +22,8 @@ from .views import coalesce, overlaps, region
 F32, BOOL, I64 = D.float32, D.bool_, D.int64
 # kernel dtype names of the xN families -> the dtypes they serve (same bits)
 X_DTYPES = {"f32": (D.float32,), "f64": (D.float64,), "i64": (D.int64,), "i32": (D.int32,),
-            "i16": (D.int16,), "i8": (D.int8,), "u8": (D.uint8, D.int8, D.bool_)}
+            "i16": (D.int16,), "i8": (D.int8,), "u8": (D.uint8, D.int8, D.bool_),
+            "f16": (D.float16,), "bf16": (D.bfloat16,)}
 _new_object = object.__new__
 
 

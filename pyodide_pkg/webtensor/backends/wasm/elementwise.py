@@ -13,6 +13,7 @@ Shortcuts accept float32 row-major CPU tensors (one dict lookup: tensor._LAYOUTS
 of the same shape, a row-major tensor whose shape is a suffix of the other's (residual biases,
 RoPE tables, masks), or a Python float/int; anything else returns None (the general path).
 """
+from ... import _dtype as D
 from ..._storage import _ZERO, Storage, _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
@@ -22,6 +23,7 @@ from .loader import Region
 from .views import fits_i32, region
 
 FLAT, FLATC, TWO_D = 0, 1, 2
+_HALF = (D.float16, D.bfloat16)
 # the one-flat-row plans, shared constants (n None: the caller's element count): the hot
 # shortcuts test them by identity
 P_FLAT = (FLAT, 1, None, 0, 1, 0, 1)            # a, b laid out like the output
@@ -234,6 +236,9 @@ def bind(ctx):
     shortcuts = {}
     for op, (flat, flatc, fn) in binary_fns.items():
         shortcuts[op] = binary_shortcut(fn, flat, flatc, out_dtype[op])
+        halves = {dt: int_fns[(dt, op)] for dt in _HALF if (dt, op) in int_fns}
+        if halves:
+            shortcuts[op] = half_shortcut(shortcuts[op], halves)
     for op, fn in unary_fns.items():
         if op != "gelu_tanh":
             shortcuts[op] = unary_shortcut(fn)
@@ -359,6 +364,37 @@ def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_
                 fn(1, n, ra, 0, 0, rb, 0, 1, Region(so, 0, n * osz, True))
             else:
                 (flat if p is _P_FLAT else flatc)(n, ra, rb, Region(so, 0, n * osz, True))
+        return out
+    return shortcut
+
+
+def half_shortcut(f32_shortcut, fns):
+    """a op b for float16/bfloat16 row-major a with b of its dtype and shape or a Python
+    number (rounded to a's dtype first, as the op layer does): one kernel computing in
+    float32 registers instead of the op layer's widen / float32 op / round passes. Other
+    operands: the float32 shortcut's business."""
+    from ...ops.elementwise import _as_tensor as as_tensor
+
+    def shortcut(a, b):
+        r = f32_shortcut(a, b)
+        if r is not None or a.__class__ is not Tensor:
+            return r
+        fn = fns.get(a.dtype)
+        if fn is None:
+            return None
+        lay = _LAYOUTS.get(a.shape) or _layout(a.shape)
+        if b.__class__ is Tensor:
+            if b.dtype is not a.dtype or (b.shape != a.shape) or b._strides != lay[1]:
+                return None
+            bcs = 1
+        elif b.__class__ is float or b.__class__ is int:
+            b, bcs = as_tensor(b, a.dtype), 0        # the op layer's shared scalars
+        else:
+            return None
+        if not lay[2] or a._strides != lay[1]:
+            return None
+        out, _ = new_out(lay[0], lay[1], lay[2] * 2, a.dtype)
+        fn(1, lay[2], region(a), 0, 1, region(b), 0, bcs, region(out, True))
         return out
     return shortcut
 

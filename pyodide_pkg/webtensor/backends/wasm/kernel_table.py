@@ -119,7 +119,8 @@ CONVERT_PAIRS = (("f32", "f16"), ("f16", "f32"), ("f32", "bf16"), ("bf16", "f32"
 _BITWISE = ("bitwise_and", "bitwise_or", "bitwise_xor")
 _INT_ARITH = ("add", "sub", "mul", "maximum", "minimum") + _BITWISE
 X_ARITH_OPS = {"f64": ARITH_OPS, "i64": _INT_ARITH, "i32": _INT_ARITH, "i16": _INT_ARITH,
-               "u8": _INT_ARITH, "i8": ("maximum", "minimum")}
+               "u8": _INT_ARITH, "i8": ("maximum", "minimum"), "f16": ARITH_OPS,
+               "bf16": ARITH_OPS}       # f16/bf16: computed in float32 registers
 X_COMPARE_DTYPES = ("f64", "i64", "i32", "i16", "i8", "u8")
 X_UNARY_OPS = {"f64": ("neg", "abs", "sqrt", "floor", "ceil", "round"),
                "i64": ("abs",), "i32": ("abs",), "i16": ("abs", "sign"), "i8": ("abs", "sign"),
