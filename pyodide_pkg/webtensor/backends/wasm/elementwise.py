@@ -1,5 +1,6 @@
-"""Elementwise family: the unary, binary and clamp primitives (float32; float64 / int64 / int32 /
-byte ops on the xN-binary kernels) and their shortcuts (a + b, a * 2.0, x.exp(), x.add_(y), ...).
+"""Elementwise family: the unary, binary and clamp primitives (float32; float64 / integer / bool
+and float16 / bfloat16 ops on the xN-binary kernels) and their shortcuts (a + b, a * 2.0,
+x.exp(), x.add_(y), ...).
 
 One plan per kind, used by the primitive (out preallocated) and by the shortcut (allocates its
 out after planning):
@@ -12,6 +13,8 @@ out after planning):
 Shortcuts accept float32 row-major CPU tensors (one dict lookup: tensor._LAYOUTS) with a tensor
 of the same shape, a row-major tensor whose shape is a suffix of the other's (residual biases,
 RoPE tables, masks), or a Python float/int; anything else returns None (the general path).
+float16/bfloat16 arithmetic of row-major operands has its own (half_shortcut: one kernel
+computing in float32 registers, where the op layer makes three passes).
 """
 from ... import _dtype as D
 from ..._storage import _ZERO, Storage, _guards
