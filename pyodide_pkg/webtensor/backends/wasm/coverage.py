@@ -226,7 +226,8 @@ def _cases():
     c["index_add"] = c["index_copy"]
     c["index_fill"] = lambda f, dt, n: (f, (_x(dt, n), 0, _perm(_rows(n)[0]), 0))
     c["index_put"] = lambda f, dt, n: (f, (_x(dt, n), (_perm(_rows(n)[0]),), _x(dt, n, 7)))
-    c["put"] = lambda f, dt, n: (f, (_x(dt, n), index(n, (max(1, n // 10),)),
+    c["put"] = lambda f, dt, n: (f, (_x(dt, n), index(_rows(n)[0] * _rows(n)[1],   # x's numel
+                                                      (max(1, n // 10),)),
                                      data(dt, (max(1, n // 10),), 5)))
     c["masked_scatter"] = lambda f, dt, n: (f, (_x(dt, n), _x(D.bool_, n, 3), _x(dt, n, 7)))
     c["meshgrid"] = lambda f, dt, n: (f, (data(dt, (sq(n, 1024),)), data(dt, (sq(n, 1024),), 5)))
