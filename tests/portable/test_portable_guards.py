@@ -218,8 +218,8 @@ def example(kernel, rng):
     raise AssertionError(f"no example for kernel family {fam}")
 
 
-_CODE = {"f32": "f", "f64": "d", "f16": "H", "bf16": "H", "i64": "q", "i32": "i", "i8": "b",
-         "u8": "B", "b8": "B"}
+_CODE = {"f32": "f", "f64": "d", "f16": "H", "bf16": "H", "i64": "q", "i32": "i", "i16": "h",
+         "i8": "b", "u8": "B", "b8": "B"}
 _BITS_CODE = {8: "B", 16: "H", 32: "I", 64: "Q"}
 
 
@@ -233,7 +233,7 @@ def _typed(rng, short, n):
         return array.array("H", [rng.randrange(65536) for _ in range(n)]).tobytes()
     if short in ("u8", "b8"):
         return bytes(rng.randrange(2 if short == "b8" else 256) for _ in range(n))
-    lim = {"i8": 127, "i32": 2 ** 31 - 1, "i64": 2 ** 63 - 1}[short]
+    lim = {"i8": 127, "i16": 2 ** 15 - 1, "i32": 2 ** 31 - 1, "i64": 2 ** 63 - 1}[short]
     return array.array(_CODE[short], [rng.randint(-lim, lim) for _ in range(n)]).tobytes()
 
 

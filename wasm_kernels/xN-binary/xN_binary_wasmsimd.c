@@ -1,15 +1,19 @@
-/* float64 / int64 / int32 (and byte) binary kernels in the 2-D broadcast form of the f32 ones
+/* float64 / int64 / int32 / int16 / 8-bit binary kernels in the 2-D broadcast form of the f32 ones
  * (wt_binary.h):
  *   void wt_<dt>_<op>_<isa>(size_t m, size_t n, const T* a, int32_t a_rs, int32_t a_cs,
  *                           const T* b, int32_t b_rs, int32_t b_cs, OUT* y)
  * One macro per dtype instantiates the ops from a vector expression each (V_<dt>_<op>); a
  * row's tail goes through one zero-padded vector, so every element gets the same instruction.
  * Integers: add/sub/mul wrap around (two's complement, like torch); maximum/minimum; bitwise
- * and/or/xor (u8: bool/uint8/int8 bytes). float64: IEEE, 0 ulp; maximum/minimum propagate NaN
- * from either side and return `a` when a == b (as the f32 kernels and torch).
+ * and/or/xor. u8: bytes of uint8 (and of int8 for the sign-blind add/sub/mul/bitwise, of bool
+ * for bitwise/max/min/comparisons); i8: int8's signed maximum/minimum/comparisons.
+ * float64: IEEE, 0 ulp; maximum/minimum propagate NaN from either side and return `a` when
+ * a == b (as the f32 kernels and torch). float16 / bfloat16 arithmetic: widened to float32 in
+ * registers, computed there and rounded back once (torch's CPU kernels: float32 opmath).
  * Comparisons write bool bytes 0/1.
  */
 #include "wt_common.h"
+#include "wt_half.h"
 
 WT_SMALL_BEGIN
 
@@ -26,31 +30,64 @@ WT_SMALL_BEGIN
 #define V_f64_le(a, b) wasm_f64x2_le(a, b)
 #define V_f64_gt(a, b) wasm_f64x2_gt(a, b)
 #define V_f64_ge(a, b) wasm_f64x2_ge(a, b)
-/* int64 / int32: the lane width is the only difference */
-#define V_INT(W, L)                                                                         \
-  static inline v128_t V_i##W##_add(v128_t a, v128_t b) { return wasm_i##W##x##L##_add(a, b); } \
-  static inline v128_t V_i##W##_sub(v128_t a, v128_t b) { return wasm_i##W##x##L##_sub(a, b); } \
-  static inline v128_t V_i##W##_mul(v128_t a, v128_t b) { return wasm_i##W##x##L##_mul(a, b); } \
-  static inline v128_t V_i##W##_maximum(v128_t a, v128_t b) {                                 \
-    return wasm_v128_bitselect(a, b, wasm_i##W##x##L##_ge(a, b));                           \
+/* integers: the lane width (and the signedness of 8-bit lanes) is the only difference */
+#define V_INT(dt, S, W, L)                                                                  \
+  static inline v128_t V_##dt##_add(v128_t a, v128_t b) { return wasm_i##W##x##L##_add(a, b); } \
+  static inline v128_t V_##dt##_sub(v128_t a, v128_t b) { return wasm_i##W##x##L##_sub(a, b); } \
+  static inline v128_t V_##dt##_maximum(v128_t a, v128_t b) {                                 \
+    return wasm_v128_bitselect(a, b, wasm_##S##W##x##L##_ge(a, b));                         \
   }                                                                                         \
-  static inline v128_t V_i##W##_minimum(v128_t a, v128_t b) {                                 \
-    return wasm_v128_bitselect(a, b, wasm_i##W##x##L##_le(a, b));                           \
+  static inline v128_t V_##dt##_minimum(v128_t a, v128_t b) {                                 \
+    return wasm_v128_bitselect(a, b, wasm_##S##W##x##L##_le(a, b));                         \
   }                                                                                         \
-  static inline v128_t V_i##W##_eq(v128_t a, v128_t b) { return wasm_i##W##x##L##_eq(a, b); } \
-  static inline v128_t V_i##W##_ne(v128_t a, v128_t b) { return wasm_i##W##x##L##_ne(a, b); } \
-  static inline v128_t V_i##W##_lt(v128_t a, v128_t b) { return wasm_i##W##x##L##_lt(a, b); } \
-  static inline v128_t V_i##W##_le(v128_t a, v128_t b) { return wasm_i##W##x##L##_le(a, b); } \
-  static inline v128_t V_i##W##_gt(v128_t a, v128_t b) { return wasm_i##W##x##L##_gt(a, b); } \
-  static inline v128_t V_i##W##_ge(v128_t a, v128_t b) { return wasm_i##W##x##L##_ge(a, b); } \
-  static inline v128_t V_i##W##_bitwise_and(v128_t a, v128_t b) { return wasm_v128_and(a, b); } \
-  static inline v128_t V_i##W##_bitwise_or(v128_t a, v128_t b) { return wasm_v128_or(a, b); }   \
-  static inline v128_t V_i##W##_bitwise_xor(v128_t a, v128_t b) { return wasm_v128_xor(a, b); }
-V_INT(64, 2)
-V_INT(32, 4)
-#define V_u8_bitwise_and(a, b) wasm_v128_and(a, b)
-#define V_u8_bitwise_or(a, b) wasm_v128_or(a, b)
-#define V_u8_bitwise_xor(a, b) wasm_v128_xor(a, b)
+  static inline v128_t V_##dt##_eq(v128_t a, v128_t b) { return wasm_i##W##x##L##_eq(a, b); } \
+  static inline v128_t V_##dt##_ne(v128_t a, v128_t b) { return wasm_i##W##x##L##_ne(a, b); } \
+  static inline v128_t V_##dt##_lt(v128_t a, v128_t b) { return wasm_##S##W##x##L##_lt(a, b); } \
+  static inline v128_t V_##dt##_le(v128_t a, v128_t b) { return wasm_##S##W##x##L##_le(a, b); } \
+  static inline v128_t V_##dt##_gt(v128_t a, v128_t b) { return wasm_##S##W##x##L##_gt(a, b); } \
+  static inline v128_t V_##dt##_ge(v128_t a, v128_t b) { return wasm_##S##W##x##L##_ge(a, b); } \
+  static inline v128_t V_##dt##_bitwise_and(v128_t a, v128_t b) { return wasm_v128_and(a, b); } \
+  static inline v128_t V_##dt##_bitwise_or(v128_t a, v128_t b) { return wasm_v128_or(a, b); }   \
+  static inline v128_t V_##dt##_bitwise_xor(v128_t a, v128_t b) { return wasm_v128_xor(a, b); }
+V_INT(i64, i, 64, 2)
+V_INT(i32, i, 32, 4)
+V_INT(i16, i, 16, 8)
+V_INT(i8, i, 8, 16)
+V_INT(u8, u, 8, 16)
+#define V_i64_mul(a, b) wasm_i64x2_mul(a, b)
+#define V_i32_mul(a, b) wasm_i32x4_mul(a, b)
+#define V_i16_mul(a, b) wasm_i16x8_mul(a, b)
+/* no 8-bit multiply: the low bytes of the 16-bit products (the same bits signed or not) */
+static inline v128_t V_u8_mul(v128_t a, v128_t b) {
+  return wasm_i8x16_shuffle(wasm_u16x8_extmul_low_u8x16(a, b), wasm_u16x8_extmul_high_u8x16(a, b),
+                            0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+}
+
+/* float16 / bfloat16: 8 halves -> two f32x4, the float32 op, rounded back to 8 halves */
+#define V_f32_add(a, b) wasm_f32x4_add(a, b)
+#define V_f32_sub(a, b) wasm_f32x4_sub(a, b)
+#define V_f32_mul(a, b) wasm_f32x4_mul(a, b)
+#define V_f32_div(a, b) wasm_f32x4_div(a, b)
+#define V_f32_maximum(a, b) wasm_v128_bitselect(b, wasm_f32x4_pmax(a, b), wasm_f32x4_ne(b, b))
+#define V_f32_minimum(a, b) wasm_v128_bitselect(b, wasm_f32x4_pmin(a, b), wasm_f32x4_ne(b, b))
+static inline v128_t f16_lo(v128_t h) { return v_f32_from_f16(wasm_u32x4_extend_low_u16x8(h)); }
+static inline v128_t f16_hi(v128_t h) { return v_f32_from_f16(wasm_u32x4_extend_high_u16x8(h)); }
+static inline v128_t bf16_lo(v128_t h) {
+  return wasm_i32x4_shl(wasm_u32x4_extend_low_u16x8(h), 16);
+}
+static inline v128_t bf16_hi(v128_t h) {
+  return wasm_i32x4_shl(wasm_u32x4_extend_high_u16x8(h), 16);
+}
+#define V_HALF(dt, op)                                                                      \
+  static inline v128_t V_##dt##_##op(v128_t a, v128_t b) {                                  \
+    return v_lo16(v_##dt##_from_f32(V_f32_##op(dt##_lo(a), dt##_lo(b))),                    \
+                  v_##dt##_from_f32(V_f32_##op(dt##_hi(a), dt##_hi(b))));                   \
+  }
+#define V_HALF_ALL(dt)                                                                      \
+  V_HALF(dt, add) V_HALF(dt, sub) V_HALF(dt, mul) V_HALF(dt, div) V_HALF(dt, maximum)       \
+  V_HALF(dt, minimum)
+V_HALF_ALL(f16)
+V_HALF_ALL(bf16)
 
 /* stores of a vector result: the value, or lane masks -> bool bytes */
 static inline void put_v(void* y, v128_t v) { wasm_v128_store(y, v); }
@@ -58,6 +95,12 @@ static inline void put_m64(uint8_t* y, v128_t m) {
   wasm_v128_store16_lane(y, wasm_v128_and(wasm_i8x16_shuffle(m, m, 0, 8, 0, 8, 0, 8, 0, 8, 0,
                                                              8, 0, 8, 0, 8, 0, 8),
                                           wasm_i8x16_splat(1)), 0);
+}
+static inline void put_m8(uint8_t* y, v128_t m) {
+  wasm_v128_store(y, wasm_v128_and(m, wasm_i8x16_splat(1)));
+}
+static inline void put_m16(uint8_t* y, v128_t m) {
+  wasm_v128_store64_lane(y, wasm_v128_and(wasm_i8x16_narrow_i16x8(m, m), wasm_i8x16_splat(1)), 0);
 }
 static inline void put_m32(uint8_t* y, v128_t m) {
   wasm_v128_store32_lane(y, wasm_v128_and(wasm_i8x16_shuffle(m, m, 0, 4, 8, 12, 0, 4, 8, 12,
@@ -118,7 +161,11 @@ static inline void put_m32(uint8_t* y, v128_t m) {
 DEFINE_DRIVER(f64, double)
 DEFINE_DRIVER(i64, int64_t)
 DEFINE_DRIVER(i32, int32_t)
+DEFINE_DRIVER(i16, int16_t)
 DEFINE_DRIVER(u8, uint8_t)
+#define drive_i8 drive_u8       /* int8 kernels run on the byte driver (uint8_t pointers) */
+#define drive_f16 drive_i16     /* float16 / bfloat16 on the 16-bit driver (int16_t pointers) */
+#define drive_bf16 drive_i16
 
 #define KERNEL(dt, op, T, OUT, PUT)                                                         \
   static void vec_##dt##_##op(const T* a, const T* b, void* out, size_t n) {                \
@@ -145,6 +192,11 @@ DEFINE_DRIVER(u8, uint8_t)
 MINMAX(f64, double) KERNEL(f64, div, double, double, put_v) COMPARE(f64, double, put_m64)
 MINMAX(i64, int64_t) BITWISE(i64, int64_t) COMPARE(i64, int64_t, put_m64)
 MINMAX(i32, int32_t) BITWISE(i32, int32_t) COMPARE(i32, int32_t, put_m32)
-BITWISE(u8, uint8_t)
+MINMAX(i16, int16_t) BITWISE(i16, int16_t) COMPARE(i16, int16_t, put_m16)
+MINMAX(u8, uint8_t) BITWISE(u8, uint8_t) COMPARE(u8, uint8_t, put_m8)
+KERNEL(i8, maximum, uint8_t, uint8_t, put_v) KERNEL(i8, minimum, uint8_t, uint8_t, put_v)
+COMPARE(i8, uint8_t, put_m8)
+MINMAX(f16, int16_t) KERNEL(f16, div, int16_t, int16_t, put_v)
+MINMAX(bf16, int16_t) KERNEL(bf16, div, int16_t, int16_t, put_v)
 
 WT_SMALL_END

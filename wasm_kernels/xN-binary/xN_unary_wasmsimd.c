@@ -1,7 +1,8 @@
-/* float64 / int64 / int32 exact unary kernels, the f32_vunary form:
+/* float64 / integer exact unary kernels, the f32_vunary form:
  *   void wt_<dt>_<op>_<isa>(size_t n, const T* x, T* y)
  * float64: neg abs sqrt floor ceil round (half to even, as torch), all exact (IEEE, 0 ulp);
- * integers: abs (wrap-around: abs(INT_MIN) = INT_MIN, as torch). Integer neg (0 - x) and
+ * integers: abs (wrap-around: abs(INT_MIN) = INT_MIN, as torch); sign of int16/int8 (x clamped
+ * to [-1, 1]) and of uint8/bool bytes (min(x, 1)); uint8 abs is a copy. Integer neg (0 - x) and
  * float64 reciprocal (1 / x) run on the binary kernels (backends/wasm/elementwise.py).
  * Tails go through a one-vector buffer: every element gets the same instruction.
  */
@@ -17,6 +18,11 @@ WT_SMALL_BEGIN
 #define U_f64_round(v) wasm_f64x2_nearest(v)
 #define U_i64_abs(v) wasm_i64x2_abs(v)
 #define U_i32_abs(v) wasm_i32x4_abs(v)
+#define U_i16_abs(v) wasm_i16x8_abs(v)
+#define U_i8_abs(v) wasm_i8x16_abs(v)
+#define U_i16_sign(v) wasm_i16x8_min(wasm_i16x8_max(v, wasm_i16x8_splat(-1)), wasm_i16x8_splat(1))
+#define U_i8_sign(v) wasm_i8x16_min(wasm_i8x16_max(v, wasm_i8x16_splat(-1)), wasm_i8x16_splat(1))
+#define U_u8_sign(v) wasm_u8x16_min(v, wasm_i8x16_splat(1))
 
 #define UNARY(dt, op, T)                                                                    \
   WT_EXPORT void WT_SYM(dt##_##op)(size_t n, const T* x, T* y) {                            \
@@ -35,5 +41,7 @@ UNARY(f64, neg, double) UNARY(f64, abs, double) UNARY(f64, sqrt, double)
 UNARY(f64, floor, double) UNARY(f64, ceil, double) UNARY(f64, round, double)
 UNARY(i64, abs, int64_t)
 UNARY(i32, abs, int32_t)
+UNARY(i16, abs, int16_t) UNARY(i16, sign, int16_t)
+UNARY(i8, abs, int8_t) UNARY(i8, sign, int8_t) UNARY(u8, sign, uint8_t)
 
 WT_SMALL_END

@@ -4,12 +4,13 @@
  *   f32 -> f16 / bf16: round to nearest even; overflow -> inf; f16 NaN -> sign|0x7E00,
  *     bf16 NaN -> 0x7FC0 (c10's scalar conversions).
  *   f32 -> i32 / i64: truncation toward zero; NaN and out-of-range -> INT_MIN (cvttss2si).
- *   f32 -> i8 / u8: the low byte of the i32 conversion (same bits for both types).
+ *   f32 -> i8 / u8 / i16: the low byte(s) of the i32 conversion (same bits for i8 and u8).
  *   x -> bool: x != 0 (NaN -> true).
  *   integer narrowing: the low bits (two's complement wrap-around).
  * Vector loops of 16 elements (or 4/8), scalar tails computing the same function.
  */
 #include "wt_common.h"
+#include "wt_half.h"
 
 /* ---- scalar bit helpers ---------------------------------------------------------------- */
 static inline uint32_t f2u(float f) { union { float f; uint32_t u; } c = {.f = f}; return c.u; }
@@ -49,56 +50,12 @@ static inline int64_t i64_from_f32(float f) {
 }
 
 /* ---- vector helpers -------------------------------------------------------------------- */
-static inline v128_t v_f16_from_f32(v128_t v) {  /* 4 results in the low 16 bits of each lane */
-  const v128_t shl1 = wasm_i32x4_add(v, v);
-  const v128_t sign = wasm_v128_and(v, wasm_i32x4_splat((int32_t)0x80000000u));
-  v128_t base = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_abs(v), wasm_f32x4_splat(0x1.0p+112f)),
-                               wasm_f32x4_splat(0x1.0p-110f));
-  v128_t bias = wasm_v128_and(shl1, wasm_i32x4_splat((int32_t)0xFF000000u));
-  bias = wasm_u32x4_max(bias, wasm_i32x4_splat(0x71000000));
-  base = wasm_f32x4_add(wasm_i32x4_add(wasm_u32x4_shr(bias, 1), wasm_i32x4_splat(0x07800000)),
-                        base);
-  const v128_t nonsign = wasm_i32x4_add(
-      wasm_v128_and(wasm_u32x4_shr(base, 13), wasm_i32x4_splat(0x7C00)),
-      wasm_v128_and(base, wasm_i32x4_splat(0x0FFF)));
-  const v128_t nan = wasm_u32x4_gt(shl1, wasm_i32x4_splat((int32_t)0xFF000000u));
-  return wasm_v128_or(wasm_u32x4_shr(sign, 16),
-                      wasm_v128_bitselect(wasm_i32x4_splat(0x7E00), nonsign, nan));
-}
-
-static inline v128_t v_f32_from_f16(v128_t w16) {  /* w16: 4 halves zero-extended to u32 */
-  const v128_t w = wasm_i32x4_shl(w16, 16);
-  const v128_t sign = wasm_v128_and(w, wasm_i32x4_splat((int32_t)0x80000000u));
-  const v128_t two_w = wasm_i32x4_add(w, w);
-  const v128_t normalized = wasm_f32x4_mul(
-      wasm_i32x4_add(wasm_u32x4_shr(two_w, 4), wasm_i32x4_splat((int32_t)(0xE0u << 23))),
-      wasm_f32x4_splat(0x1.0p-112f));
-  const v128_t denormalized = wasm_f32x4_sub(
-      wasm_v128_or(wasm_u32x4_shr(two_w, 17), wasm_i32x4_splat(126 << 23)),
-      wasm_f32x4_splat(0.5f));
-  const v128_t small = wasm_u32x4_lt(two_w, wasm_i32x4_splat(1 << 27));
-  return wasm_v128_or(sign, wasm_v128_bitselect(denormalized, normalized, small));
-}
-
-static inline v128_t v_bf16_from_f32(v128_t b) {  /* results in the low 16 bits */
-  const v128_t nan = wasm_u32x4_gt(wasm_v128_and(b, wasm_i32x4_splat(0x7FFFFFFF)),
-                                   wasm_i32x4_splat(0x7F800000));
-  const v128_t odd = wasm_v128_and(wasm_u32x4_shr(b, 16), wasm_i32x4_splat(1));
-  const v128_t r = wasm_u32x4_shr(
-      wasm_i32x4_add(wasm_i32x4_add(b, wasm_i32x4_splat(0x7FFF)), odd), 16);
-  return wasm_v128_bitselect(wasm_i32x4_splat(0x7FC0), r, nan);
-}
-
 static inline v128_t v_i32_from_f32(v128_t v) {
   const v128_t in = wasm_v128_and(wasm_f32x4_ge(v, wasm_f32x4_splat(-0x1.0p31f)),
                                   wasm_f32x4_lt(v, wasm_f32x4_splat(0x1.0p31f)));
   return wasm_v128_bitselect(wasm_i32x4_trunc_sat_f32x4(v), wasm_i32x4_splat(INT32_MIN), in);
 }
 
-/* low 16 bits of each u32 lane of a and b -> 8 u16 */
-static inline v128_t v_lo16(v128_t a, v128_t b) {
-  return wasm_i8x16_shuffle(a, b, 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29);
-}
 /* low byte of each u32 lane of a, b, c, d -> 16 bytes */
 static inline v128_t v_lo8(v128_t a, v128_t b, v128_t c, v128_t d) {
   const v128_t ab = wasm_i8x16_shuffle(a, b, 0, 4, 8, 12, 16, 20, 24, 28, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -248,15 +205,15 @@ WT_EXPORT void WT_SYM(i32_i64_copy)(size_t n, const int32_t* x, int64_t* y) {
   for (; i < n; i++) y[i] = x[i];
 }
 
-/* 8-bit -> 32/64-bit, sign- or zero-extending (u8 also serves bool) */
-#define WIDEN8(name, T, U)                                                                \
+/* 8/16-bit -> 32/64-bit, sign- or zero-extending (u8 also serves bool); any integer cast */
+#define INT_CAST(name, T, U)                                                                \
   WT_EXPORT void WT_SYM(name)(size_t n, const T* x, U* y) {                               \
     for (size_t i = 0; i < n; i++) y[i] = (U)x[i];                                        \
   }
-WIDEN8(u8_i32_copy, uint8_t, int32_t)
-WIDEN8(i8_i32_copy, int8_t, int32_t)
-WIDEN8(u8_i64_copy, uint8_t, int64_t)
-WIDEN8(i8_i64_copy, int8_t, int64_t)
+INT_CAST(u8_i32_copy, uint8_t, int32_t)
+INT_CAST(i8_i32_copy, int8_t, int32_t)
+INT_CAST(u8_i64_copy, uint8_t, int64_t)
+INT_CAST(i8_i64_copy, int8_t, int64_t)
 
 /* 32/64-bit -> 8-bit: the low byte (for u8 and i8 alike) */
 WT_EXPORT void WT_SYM(i32_i8_copy)(size_t n, const int32_t* x, uint8_t* y) {
@@ -270,6 +227,36 @@ WT_EXPORT void WT_SYM(i32_i8_copy)(size_t n, const int32_t* x, uint8_t* y) {
 WT_EXPORT void WT_SYM(i64_i8_copy)(size_t n, const int64_t* x, uint8_t* y) {
   for (size_t i = 0; i < n; i++) y[i] = (uint8_t)(uint64_t)x[i];
 }
+
+/* int16: f32 both ways in vectors, the integer widths by plain loops (size-optimised) */
+WT_SMALL_BEGIN
+WT_EXPORT void WT_SYM(i16_f32_copy)(size_t n, const int16_t* x, float* y) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const v128_t h = wasm_v128_load(x + i);
+    wasm_v128_store(y + i, wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(h)));
+    wasm_v128_store(y + i + 4, wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(h)));
+  }
+  for (; i < n; i++) y[i] = (float)x[i];
+}
+
+WT_EXPORT void WT_SYM(f32_i16_copy)(size_t n, const float* x, uint16_t* y) {
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    wasm_v128_store(y + i, v_lo16(v_i32_from_f32(wasm_v128_load(x + i)),
+                                  v_i32_from_f32(wasm_v128_load(x + i + 4))));
+  for (; i < n; i++) y[i] = (uint16_t)i32_from_f32(x[i]);
+}
+
+INT_CAST(i16_i32_copy, int16_t, int32_t)
+INT_CAST(i16_i64_copy, int16_t, int64_t)
+INT_CAST(i32_i16_copy, int32_t, uint16_t)     /* narrowing: the low bits */
+INT_CAST(i64_i16_copy, uint64_t, uint16_t)
+
+WT_EXPORT void WT_SYM(i16_b8_copy)(size_t n, const int16_t* x, uint8_t* y) {
+  for (size_t i = 0; i < n; i++) y[i] = x[i] != 0;
+}
+WT_SMALL_END
 
 /* ---- integers -> bool ------------------------------------------------------------------ */
 WT_EXPORT void WT_SYM(i32_b8_copy)(size_t n, const int32_t* x, uint8_t* y) {

@@ -1,5 +1,6 @@
 /* Reductions and scans over the middle axis of [outer, n, inner] for float64 / int64 / int32
- * (and all/any of bool bytes), f32-reduce's form:
+ * (amax/amin/argmax/argmin also int16 / int8 / uint8 and bool bytes; all/any of bool bytes),
+ * f32-reduce's form:
  *   void wt_<dt>_<op>_<isa>(size_t outer, size_t n, size_t inner, const T* x, OUT* y)
  * y[o, i] = op over k of x[o, k, i]  (scans: y has x's shape, y[o, k, i] = op over j <= k).
  * Accumulation as torch's CPU: float64 in float64, integers in int64 (the op layer widens
@@ -102,6 +103,12 @@ ARGREDUCE(i64, argmax, int64_t, GT_NAN)
 ARGREDUCE(i64, argmin, int64_t, LT_NAN)
 ARGREDUCE(i32, argmax, int32_t, GT_NAN)
 ARGREDUCE(i32, argmin, int32_t, LT_NAN)
+#define MINMAX_ARG(dt, T)                                                                    \
+  REDUCE(dt, amax, T, T, T, 0, MAXN, ID, 1) REDUCE(dt, amin, T, T, T, 0, MINN, ID, 1)        \
+  ARGREDUCE(dt, argmax, T, GT_NAN) ARGREDUCE(dt, argmin, T, LT_NAN)
+MINMAX_ARG(i16, int16_t)
+MINMAX_ARG(i8, int8_t)
+MINMAX_ARG(u8, uint8_t)
 /* all / any of bool bytes (other dtypes: x != 0 first, on the comparison kernels) */
 REDUCE(u8, all, uint8_t, uint8_t, uint8_t, 1, AND, ID, 0)
 REDUCE(u8, any, uint8_t, uint8_t, uint8_t, 0, OR, ID, 0)

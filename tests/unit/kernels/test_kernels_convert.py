@@ -12,10 +12,11 @@ from conftest_kernels import SIZES, backend, call, ks  # noqa: F401
 from webtensor.backends.wasm import kernel_table
 
 NP = {"f32": np.float32, "f64": np.float64, "f16": np.float16, "bf16": np.uint16,
-      "i64": np.int64, "i32": np.int32, "i8": np.int8, "u8": np.uint8, "b8": np.bool_}
+      "i64": np.int64, "i32": np.int32, "i16": np.int16, "i8": np.int8, "u8": np.uint8,
+      "b8": np.bool_}
 TORCH = {"f32": torch.float32, "f64": torch.float64, "f16": torch.float16,
-         "bf16": torch.bfloat16, "i64": torch.int64, "i32": torch.int32, "i8": torch.int8,
-         "u8": torch.uint8, "b8": torch.bool}
+         "bf16": torch.bfloat16, "i64": torch.int64, "i32": torch.int32, "i16": torch.int16,
+         "i8": torch.int8, "u8": torch.uint8, "b8": torch.bool}
 # what each kernel serves besides its own pair: bool sources read as u8, u8 targets as i8
 ALSO = {("u8", "f32"): [("b8", "f32")], ("u8", "i32"): [("b8", "i32")],
         ("u8", "i64"): [("b8", "i64")], ("f32", "i8"): [("f32", "u8")],

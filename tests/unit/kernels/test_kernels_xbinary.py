@@ -1,10 +1,12 @@
-"""float64 / int64 / int32 / byte elementwise kernels <dt>_<op> (wasm_kernels/xN-binary) for both
-ISA builds against numpy: wrap-around integer arithmetic, exact float64 (NaN in either operand
-of maximum/minimum wins), bitwise ops, comparisons as 0/1 bytes, in the 2-D broadcast form
-(same shape, scalar, row, column and strided operands, on edge sizes: 0, odd, past the
-64-element chunk of the broadcast path); the unary kernels on every tail length."""
+"""float64 / int64 / int32 / int16 / byte elementwise kernels <dt>_<op> (wasm_kernels/xN-binary)
+for both ISA builds against numpy: wrap-around integer arithmetic, exact float64 (NaN in either
+operand of maximum/minimum wins), bitwise ops, comparisons as 0/1 bytes, signed and unsigned
+bytes, in the 2-D broadcast form (same shape, scalar, row, column and strided operands, on edge
+sizes: 0, odd, past the 64-element chunk of the broadcast path); the unary kernels on every
+tail length."""
 import numpy as np
 import pytest
+import torch
 
 from conftest_kernels import backend, call, ks  # noqa: F401
 from webtensor.backends.wasm import kernel_table as KT
@@ -15,22 +17,38 @@ OPS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
        "ne": np.not_equal, "lt": np.less, "le": np.less_equal, "gt": np.greater,
        "ge": np.greater_equal}
 UNARY = {"neg": np.negative, "abs": np.abs, "sqrt": np.sqrt, "floor": np.floor,
-         "ceil": np.ceil, "round": np.round, "reciprocal": np.reciprocal}
-NP = {"f64": np.float64, "i64": np.int64, "i32": np.int32, "u8": np.uint8}
+         "ceil": np.ceil, "round": np.round, "reciprocal": np.reciprocal, "sign": np.sign}
+NP = {"f64": np.float64, "i64": np.int64, "i32": np.int32, "i16": np.int16, "i8": np.int8,
+      "u8": np.uint8, "f16": np.float16, "bf16": np.uint16}     # bf16: its bits
 NAMES = sorted(set(KT.X_BINARY.values()) | set(KT.X_COMPARE.values()))
 
 
 def values(rng, dt, size):
     t = NP[dt]
-    if dt == "f64":
+    if dt in ("f64", "f16", "bf16"):
         buf = rng.standard_normal(size) * 10.0 ** rng.integers(-3, 4, size)
         buf[::7] = np.nan
         buf[3::11] = np.inf * np.sign(buf[3::11] + 0.5)
+        if dt == "bf16":
+            buf[::3] = rng.integers(-3, 3, len(buf[::3]))
+            return bf16_bits(torch.from_numpy(buf).bfloat16())
     else:
         info = np.iinfo(t)
         buf = rng.integers(info.min, info.max, size, dtype=t, endpoint=True)
     buf[::3] = rng.integers(-3 if dt != "u8" else 0, 3, len(buf[::3]))  # equal pairs happen
     return buf.astype(t)
+
+
+def bf16_bits(t):
+    return t.view(torch.int16).numpy().view(np.uint16)
+
+
+def half_op(op, a, b):
+    """float16 (numpy: float32 opmath) or bfloat16 bits (torch: float32 opmath)."""
+    if a.dtype == np.float16:
+        return OPS[op](a, b)
+    ta, tb = (torch.from_numpy(x.astype(np.int16)).view(torch.bfloat16) for x in (a, b))
+    return bf16_bits(getattr(torch, op)(ta, tb))
 
 
 def operand(rng, dt, m, n, kind):
@@ -60,7 +78,12 @@ def test_x_binary(ks, name):
             (y,) = call(ks, name, m, n, a, ars, acs, b, brs, bcs, y0)
             assert np.all(y[m * n:] == 7), "wrote past the output"
             with np.errstate(all="ignore"):
-                want = OPS[op](at(a, ars, acs, m, n), at(b, brs, bcs, m, n)).reshape(-1)
+                xa, xb = at(a, ars, acs, m, n), at(b, brs, bcs, m, n)
+                want = half_op(op, xa, xb) if dt in ("f16", "bf16") else OPS[op](xa, xb)
+                want = want.reshape(-1)
+            if dt == "bf16":       # any NaN matches any NaN (torch's vector path: 0xFFFF)
+                y, want = (np.where(v & 0x7FFF > 0x7F80, 0x7FC0, v).astype(np.uint16)
+                           for v in (y, want))
             np.testing.assert_array_equal(y[:m * n], want.astype(y.dtype), err_msg=str((m, n, ka, kb)))
 
 

@@ -1,5 +1,5 @@
-"""float64 / int64 / int32 / byte reductions and scans <dt>_<op> (wasm_kernels/xN-reduce) for
-both ISA builds against numpy over the middle axis of [outer, n, inner]: integer sums and
+"""float64 / int64 / int32 / int16 / byte reductions and scans <dt>_<op> (wasm_kernels/xN-reduce)
+for both ISA builds against numpy over the middle axis of [outer, n, inner]: integer sums and
 products wrap around, amax/amin propagate NaN, argmax/argmin return the first best index (NaN
 the largest), all/any treat -0.0 as zero and NaN as nonzero; float32 cumprod accumulates in
 float64. Shapes cover inner == 1 (the 8-accumulator path), n below and above 8, inner past
@@ -10,7 +10,8 @@ import pytest
 from conftest_kernels import backend, call, ks  # noqa: F401
 from webtensor.backends.wasm import kernel_table as KT
 
-NP = {"f32": np.float32, "f64": np.float64, "i64": np.int64, "i32": np.int32, "u8": np.uint8}
+NP = {"f32": np.float32, "f64": np.float64, "i64": np.int64, "i32": np.int32, "i16": np.int16,
+      "i8": np.int8, "u8": np.uint8}
 SHAPES = ((1, 1, 1), (3, 5, 1), (2, 37, 1), (1, 1000, 1), (4, 9, 3), (2, 6, 70), (3, 0, 2),
           (0, 4, 2))
 
@@ -24,7 +25,9 @@ def values(rng, dt, size):
     if dt == "u8":
         return (rng.random(size) < 0.8).astype(np.uint8) * rng.integers(1, 255, size,
                                                                          dtype=np.uint8)
-    return rng.integers(-2 ** 40 if dt == "i64" else -2 ** 31, 2 ** 31 - 1, size).astype(NP[dt])
+    info = np.iinfo(NP[dt])
+    lo, hi = max(info.min, -2 ** 40), min(info.max, 2 ** 31 - 1)
+    return rng.integers(lo, hi, size, endpoint=True).astype(NP[dt])
 
 
 def want(op, x, dt):

@@ -22,8 +22,19 @@ from .views import coalesce, overlaps, region
 F32, BOOL, I64 = D.float32, D.bool_, D.int64
 # kernel dtype names of the xN families -> the dtypes they serve (same bits)
 X_DTYPES = {"f32": (D.float32,), "f64": (D.float64,), "i64": (D.int64,), "i32": (D.int32,),
-            "u8": (D.uint8, D.int8, D.bool_)}
+            "i16": (D.int16,), "i8": (D.int8,), "u8": (D.uint8, D.int8, D.bool_),
+            "f16": (D.float16,), "bf16": (D.bfloat16,)}
 _new_object = object.__new__
+
+
+def by_dtype(table):
+    """{(dtype, op): kernel name} of an xN table {(short, op): name}: a kernel of one dtype wins
+    over the shared byte kernel ("u8" also serves int8 and bool)."""
+    out = {}
+    for (short, op), name in sorted(table.items(), key=lambda kv: -len(X_DTYPES[kv[0][0]])):
+        for dt in X_DTYPES[short]:
+            out[(dt, op)] = name
+    return out
 _pack_f32 = struct.Struct("<f").pack_into
 
 # (value, type) -> Storage holding float32(value); read-only for the kernels, like the shared

@@ -18,11 +18,12 @@ from .loader import Region
 from .views import Copier, overlaps, region
 
 _SHORT = {D.float32: "f32", D.float64: "f64", D.float16: "f16", D.bfloat16: "bf16",
-          D.int64: "i64", D.int32: "i32", D.int8: "i8", D.uint8: "u8", D.bool_: "b8"}
+          D.int64: "i64", D.int32: "i32", D.int16: "i16", D.int8: "i8", D.uint8: "u8",
+          D.bool_: "b8"}
 # same bits for both dtypes: a plain byte copy
 _SAME_BITS = {(D.uint8, D.int8), (D.int8, D.uint8), (D.bool_, D.uint8), (D.bool_, D.int8)}
 # dtypes float32 holds exactly (so src -> f32 -> dst is the direct conversion)
-_EXACT_IN_F32 = {D.float16, D.bfloat16, D.uint8, D.int8, D.bool_}
+_EXACT_IN_F32 = {D.float16, D.bfloat16, D.int16, D.uint8, D.int8, D.bool_}
 
 
 def _names(src, dst):

@@ -16,7 +16,9 @@ _LOW = {D.float16, D.bfloat16, D.int16, D.int8, D.uint8, D.bool_}   # the small 
 
 # ---- documented reasons: (op names, dtypes) -> why the cell runs on the reference backend --
 F64, I64, I32 = D.float64, D.int64, D.int32
-_SMALL = "16-/8-bit and bool storage: computed on the reference backend (no kernel yet)"
+F16, BF16, I16, I8, U8 = D.float16, D.bfloat16, D.int16, D.int8, D.uint8
+_HALF_INT = {F16, BF16, I16, I8, U8}                # the small dtypes but bool
+_SMALL_INT = {I16, I8, U8}
 _F64_MATH = "float64 transcendental: no float64 polynomial kernels (f64 exp/log/sin ...) yet"
 _NO_INT_DIV = "floor/remainder division: no division kernel (integer division by zero must " \
     "raise; float remainder needs fmod)"
@@ -224,7 +226,8 @@ def _cases():
     c["index_add"] = c["index_copy"]
     c["index_fill"] = lambda f, dt, n: (f, (_x(dt, n), 0, _perm(_rows(n)[0]), 0))
     c["index_put"] = lambda f, dt, n: (f, (_x(dt, n), (_perm(_rows(n)[0]),), _x(dt, n, 7)))
-    c["put"] = lambda f, dt, n: (f, (_x(dt, n), index(n, (max(1, n // 10),)),
+    c["put"] = lambda f, dt, n: (f, (_x(dt, n), index(_rows(n)[0] * _rows(n)[1],   # x's numel
+                                                      (max(1, n // 10),)),
                                      data(dt, (max(1, n // 10),), 5)))
     c["masked_scatter"] = lambda f, dt, n: (f, (_x(dt, n), _x(D.bool_, n, 3), _x(dt, n, 7)))
     c["meshgrid"] = lambda f, dt, n: (f, (data(dt, (sq(n, 1024),)), data(dt, (sq(n, 1024),), 5)))
@@ -299,17 +302,23 @@ def run_cell(name, dtype, n):
     return r, sorted(set(fb.used))
 
 
-reason(["*"], _LOW, _SMALL)
 reason(_TRANSCENDENTAL, {F64}, _F64_MATH)
-reason(["atan2"], {D.float32, I64, I32}, "atan2: no vector atan2 kernel yet")
-reason(["pow"], {D.float32, F64, I64, I32},
+reason(["atan2"], {D.float32, I64, I32} | _LOW, "atan2: no vector atan2 kernel yet")
+reason(["pow"], {D.float32, F64, I64, I32} | _HALF_INT,
        "pow with a tensor exponent or one other than 2, 3, -1, 0.5: no vector pow kernel yet")
-reason(["fmax", "fmin"], {D.float32, F64}, "fmax/fmin of floats (NaN-ignoring): no kernel yet")
+reason(["fmax", "fmin"], {D.float32, F64, F16, BF16},
+       "fmax/fmin of floats (NaN-ignoring): no kernel yet")
 reason(["sign"], {F64, I64, I32}, "sign of float64/integers: no kernel yet")
-reason(["remainder", "floor_divide"], {D.float32, F64, I64, I32}, _NO_INT_DIV)
-reason(["masked_select"], {D.float32, F64, I64, I32},
+reason(["remainder", "floor_divide"], {D.float32, F64, I64, I32} | _HALF_INT, _NO_INT_DIV)
+reason(["masked_select"], {D.float32, F64, I64, I32} | _LOW,
        "boolean-mask indexing unravels positions with int64 remainder (" + _NO_INT_DIV + ")")
 reason(["var", "std", "var_mean", "std_mean"], {F64}, _F64_VAR)
-reason(["fmod", "histc"], {D.float32, F64, I64, I32}, "computed through remainder/division: " +
-       _NO_INT_DIV)
-reason(["unravel_index"], {I64, I32}, "unravels with integer division: " + _NO_INT_DIV)
+reason(["matmul", "mm", "bmm", "dot", "mv", "linear", "conv1d", "conv2d", "max_pool2d"],
+       _SMALL_INT, "int16/int8/uint8 matmul, conv and max pooling: float32 kernels only")
+reason(["fmod"], {D.float32, F64, I64, I32} | _HALF_INT,
+       "computed through remainder/division: " + _NO_INT_DIV)
+reason(["histc"], {D.float32, F64, I64, I32, F16, BF16},
+       "computed through remainder/division: " + _NO_INT_DIV)
+reason(["unravel_index"], {I64, I32, I16}, "unravels with integer division: " + _NO_INT_DIV)
+reason(["index_add"], _LOW, "accumulates with scatter-add: no 16-/8-bit scatter kernel")
+reason(["fold"], {F16, BF16, D.bool_}, "accumulates with scatter-add: no 16-bit scatter kernel")

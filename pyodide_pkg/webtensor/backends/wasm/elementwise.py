@@ -1,5 +1,6 @@
-"""Elementwise family: the unary, binary and clamp primitives (float32; float64 / int64 / int32 /
-byte ops on the xN-binary kernels) and their shortcuts (a + b, a * 2.0, x.exp(), x.add_(y), ...).
+"""Elementwise family: the unary, binary and clamp primitives (float32; float64 / integer / bool
+and float16 / bfloat16 ops on the xN-binary kernels) and their shortcuts (a + b, a * 2.0,
+x.exp(), x.add_(y), ...).
 
 One plan per kind, used by the primitive (out preallocated) and by the shortcut (allocates its
 out after planning):
@@ -12,16 +13,20 @@ out after planning):
 Shortcuts accept float32 row-major CPU tensors (one dict lookup: tensor._LAYOUTS) with a tensor
 of the same shape, a row-major tensor whose shape is a suffix of the other's (residual biases,
 RoPE tables, masks), or a Python float/int; anything else returns None (the general path).
+float16/bfloat16 arithmetic of row-major operands has its own (half_shortcut: one kernel
+computing in float32 registers, where the op layer makes three passes).
 """
+from ... import _dtype as D
 from ..._storage import _ZERO, Storage, _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
-from .common import (BOOL, F32, X_DTYPES, _new_object, new_out, read_one, scalar, two_d,
+from .common import (BOOL, F32, _new_object, by_dtype, new_out, read_one, scalar, two_d,
                      typed_scalar)
 from .loader import Region
 from .views import fits_i32, region
 
 FLAT, FLATC, TWO_D = 0, 1, 2
+_HALF = (D.float16, D.bfloat16)
 # the one-flat-row plans, shared constants (n None: the caller's element count): the hot
 # shortcuts test them by identity
 P_FLAT = (FLAT, 1, None, 0, 1, 0, 1)            # a, b laid out like the output
@@ -32,9 +37,12 @@ _ROW_PLANS = ((P_CC, P_CFLAT), (P_FLATC, P_FLAT))
 
 
 # (op, dtype category) -> the op computing it there: logical ops of bool tensors (the op layer
-# converts to bool first) are bitwise ones on 0/1 bytes; fmax/fmin of integers (no NaN).
+# converts to bool first) are bitwise ones on 0/1 bytes, and so are bool add/mul (torch: or,
+# and); fmax/fmin of integers and bools (no NaN).
 _SAME_AS = {("logical_and", 0): "bitwise_and", ("logical_or", 0): "bitwise_or",
-            ("logical_xor", 0): "bitwise_xor", ("fmax", 1): "maximum", ("fmin", 1): "minimum"}
+            ("logical_xor", 0): "bitwise_xor", ("add", 0): "bitwise_or",
+            ("mul", 0): "bitwise_and", ("fmax", 1): "maximum", ("fmin", 1): "minimum",
+            ("fmax", 0): "maximum", ("fmin", 0): "minimum"}
 
 
 def plan_unary(x_strides, out_strides):
@@ -70,18 +78,17 @@ def bind(ctx):
     K = ctx.K
     unary_fns = {op: K.fn(KT.UNARY[op]) for op in KT.UNARY_OPS}
     unary_by_dtype = {(F32, op): fn for op, fn in unary_fns.items()}
-    for (dt, op), name in KT.X_UNARY.items():
-        unary_by_dtype[(X_DTYPES[dt][0], op)] = K.fn(name)
+    for key, name in by_dtype(KT.X_UNARY).items():
+        unary_by_dtype[key] = K.fn(name)
     # indexed by the plan's kind: FLAT, FLATC, TWO_D
     binary_fns = {op: (K.fn(KT.BINARY_FLAT[op]), K.fn(KT.BINARY_FLATC[op]), K.fn(KT.BINARY[op]))
                   for op in KT.ARITH_OPS + KT.COMPARE_OPS}
     out_dtype = dict([(op, F32) for op in KT.ARITH_OPS] + [(op, BOOL) for op in KT.COMPARE_OPS])
     int_fns, int_out = {}, {}     # other dtypes: (dtype, op) -> 2-D kernel, out dtype
     for table, cmp in ((KT.X_BINARY, False), (KT.X_COMPARE, True)):
-        for (short, op), name in table.items():
-            for dt in X_DTYPES[short]:
-                int_fns[(dt, op)] = K.fn(name)
-                int_out[(dt, op)] = BOOL if cmp else dt
+        for (dt, op), name in by_dtype(table).items():
+            int_fns[(dt, op)] = K.fn(name)
+            int_out[(dt, op)] = BOOL if cmp else dt
 
     def unary(op, out, x, approximate="none", decimals=0, **extra):
         if op == "gelu" and approximate == "tanh":
@@ -172,9 +179,10 @@ def bind(ctx):
         """The unary ops that are one binary kernel with a constant: integer neg = 0 - x,
         reciprocal = 1 / x, relu = maximum(x, 0),
         logical_not = (x == 0) (bool: x ^ 1), bitwise_not = x ^ -1; floor/ceil/round of an
-        integer is a copy."""
+        integer and abs of an unsigned one are copies."""
         dt = x.dtype
-        if op in ("floor", "ceil", "round") and dt.category == 1 and out.dtype is dt:
+        if (op in ("floor", "ceil", "round") and dt.category == 1 or
+                op == "abs" and dt.category == 1 and not dt.is_signed) and out.dtype is dt:
             return None if ctx.copier.gather(out, x) else NotImplemented
         if op == "neg" and dt.category == 1:
             return binary("sub", out, const(0, dt, out.shape), x)
@@ -185,7 +193,13 @@ def bind(ctx):
         if op == "logical_not":
             if dt is BOOL:
                 return binary("bitwise_xor", out, x, const(1, dt, out.shape))
-            return binary("eq", out, x, const(0, dt, out.shape))
+            if dt is F32 or (dt, "eq") in int_fns:
+                return binary("eq", out, x, const(0, dt, out.shape))
+            # float16/bfloat16: (x != 0) by the bool conversion, then ^ 1
+            if out.dtype is not BOOL or not out.is_contiguous() or \
+                    not ctx.converter.convert(out, x):
+                return NotImplemented
+            return binary("bitwise_xor", out, out, const(1, BOOL, out.shape))
         if op == "bitwise_not" and dt.category < 2:
             ones = 1 if dt is BOOL else -1 if dt.is_signed else (1 << 8 * dt.itemsize) - 1
             return binary("bitwise_xor", out, x, const(ones, dt, out.shape))
@@ -225,6 +239,9 @@ def bind(ctx):
     shortcuts = {}
     for op, (flat, flatc, fn) in binary_fns.items():
         shortcuts[op] = binary_shortcut(fn, flat, flatc, out_dtype[op])
+        halves = {dt: int_fns[(dt, op)] for dt in _HALF if (dt, op) in int_fns}
+        if halves:
+            shortcuts[op] = half_shortcut(shortcuts[op], halves)
     for op, fn in unary_fns.items():
         if op != "gelu_tanh":
             shortcuts[op] = unary_shortcut(fn)
@@ -350,6 +367,37 @@ def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_
                 fn(1, n, ra, 0, 0, rb, 0, 1, Region(so, 0, n * osz, True))
             else:
                 (flat if p is _P_FLAT else flatc)(n, ra, rb, Region(so, 0, n * osz, True))
+        return out
+    return shortcut
+
+
+def half_shortcut(f32_shortcut, fns):
+    """a op b for float16/bfloat16 row-major a with b of its dtype and shape or a Python
+    number (rounded to a's dtype first, as the op layer does): one kernel computing in
+    float32 registers instead of the op layer's widen / float32 op / round passes. Other
+    operands: the float32 shortcut's business."""
+    from ...ops.elementwise import _as_tensor as as_tensor
+
+    def shortcut(a, b):
+        r = f32_shortcut(a, b)
+        if r is not None or a.__class__ is not Tensor:
+            return r
+        fn = fns.get(a.dtype)
+        if fn is None:
+            return None
+        lay = _LAYOUTS.get(a.shape) or _layout(a.shape)
+        if b.__class__ is Tensor:
+            if b.dtype is not a.dtype or (b.shape != a.shape) or b._strides != lay[1]:
+                return None
+            bcs = 1
+        elif b.__class__ is float or b.__class__ is int:
+            b, bcs = as_tensor(b, a.dtype), 0        # the op layer's shared scalars
+        else:
+            return None
+        if not lay[2] or a._strides != lay[1]:
+            return None
+        out, _ = new_out(lay[0], lay[1], lay[2] * 2, a.dtype)
+        fn(1, lay[2], region(a), 0, 1, region(b), 0, bcs, region(out, True))
         return out
     return shortcut
 

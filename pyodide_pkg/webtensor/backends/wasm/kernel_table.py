@@ -118,23 +118,30 @@ CONVERT_PAIRS = (("f32", "f16"), ("f16", "f32"), ("f32", "bf16"), ("bf16", "f32"
                  ("f32", "b8"), ("i32", "f32"), ("i64", "f32"), ("u8", "f32"), ("i8", "f32"),
                  ("i64", "i32"), ("i32", "i64"), ("u8", "i32"), ("i8", "i32"), ("u8", "i64"),
                  ("i8", "i64"), ("i32", "i8"), ("i64", "i8"), ("i32", "b8"), ("i64", "b8"),
-                 ("i8", "b8"), ("f64", "i64"), ("f64", "i32"), ("i64", "f64"), ("i32", "f64"))
-# float64 / int64 / int32 elementwise (xN-binary; backends/wasm/elementwise.py): binary ops in
-# f32's 2-D broadcast form, unary ops in its flat form. "u8": bool/uint8/int8 bytes.
+                 ("i8", "b8"), ("f64", "i64"), ("f64", "i32"), ("i64", "f64"), ("i32", "f64"),
+                 ("i16", "f32"), ("f32", "i16"), ("i16", "i32"), ("i16", "i64"),
+                 ("i32", "i16"), ("i64", "i16"), ("i16", "b8"))
+# float64 / integer elementwise (xN-binary; backends/wasm/elementwise.py): binary ops in f32's
+# 2-D broadcast form, unary ops in its flat form. "u8": uint8 bytes, also int8's sign-blind ops
+# and bool's bitwise/maximum/minimum/comparisons (common.X_DTYPES; a one-dtype kernel wins).
 _BITWISE = ("bitwise_and", "bitwise_or", "bitwise_xor")
 _INT_ARITH = ("add", "sub", "mul", "maximum", "minimum") + _BITWISE
-X_ARITH_OPS = {"f64": ARITH_OPS, "i64": _INT_ARITH, "i32": _INT_ARITH, "u8": _BITWISE}
-X_COMPARE_DTYPES = ("f64", "i64", "i32")
+X_ARITH_OPS = {"f64": ARITH_OPS, "i64": _INT_ARITH, "i32": _INT_ARITH, "i16": _INT_ARITH,
+               "u8": _INT_ARITH, "i8": ("maximum", "minimum"), "f16": ARITH_OPS,
+               "bf16": ARITH_OPS}       # f16/bf16: computed in float32 registers
+X_COMPARE_DTYPES = ("f64", "i64", "i32", "i16", "i8", "u8")
 X_UNARY_OPS = {"f64": ("neg", "abs", "sqrt", "floor", "ceil", "round"),
-               "i64": ("abs",), "i32": ("abs",)}   # int neg, f64 reciprocal: binary kernels
+               "i64": ("abs",), "i32": ("abs",), "i16": ("abs", "sign"), "i8": ("abs", "sign"),
+               "u8": ("sign",)}   # int neg, f64 reciprocal: binary kernels
 # reductions and scans over [outer, n, inner] (xN-reduce; backends/wasm/reduce.py): integers
 # accumulate in int64 (the op layer widens them first), argmax/argmin write int64, all/any of
 # bool bytes write bool
 _ALLANY = ("all", "any")
+_MINMAX = ("amax", "amin") + ARGREDUCE_OPS
 X_REDUCE_OPS = {"f64": ("sum", "prod", "amax", "amin") + ARGREDUCE_OPS,   # mean: sum / n
                 "i64": ("sum", "prod", "amax", "amin") + ARGREDUCE_OPS,
-                "i32": ("amax", "amin") + ARGREDUCE_OPS,
-                "u8": _ALLANY}      # other dtypes: x != 0 (comparison kernels) first
+                "i32": _MINMAX, "i16": _MINMAX, "i8": _MINMAX,
+                "u8": _ALLANY + _MINMAX}      # all/any of other dtypes: x != 0 first
 X_SCAN_OPS = {"f64": ("cumsum", "cumprod"), "f32": ("cumprod",), "i64": ("cumsum", "cumprod")}
 # arange / linspace into a contiguous output (xN-fill; backends/wasm/convert.py); params: float
 # outputs {start, step} / {start, end, step} as doubles, integer outputs {start, step} int64

@@ -10,16 +10,18 @@ softmax / log_softmax / cumsum / cumprod along one dim, and the reduce-all short
       P_ALL, n None (numel).
   plan_along(shape, dim, numel) -> (outer, n, inner) for the row-wise kernels.
 """
+from ... import _dtype as D
 from ..._storage import _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
-from .common import BOOL, F32, I64, X_DTYPES, new_out, prod, typed_scalar
+from .common import BOOL, F32, I64, X_DTYPES, by_dtype, new_out, prod, typed_scalar
 
 F64 = X_DTYPES["f64"][0]
 from .loader import Region
 from .views import fits_i32, region
 
 _REDUCE_ALL = ("sum", "mean", "prod", "amax", "amin")
+_HALF = (D.float16, D.bfloat16)
 P_ALL = (1, None, 1, None)
 
 
@@ -51,35 +53,27 @@ def bind(ctx):
     K = ctx.K
     fns = {op: K.fn(name) for op, name in KT.REDUCE.items()}
     # (x dtype, op) -> (kernel, out dtype)
-    by_dtype = {(F32, op): (fn, I64 if op in KT.ARGREDUCE_OPS else F32) for op, fn in fns.items()}
-    for (short, op), name in KT.X_REDUCE.items():
-        for dt in X_DTYPES[short]:
-            odt = I64 if op in KT.ARGREDUCE_OPS else BOOL if op in ("all", "any") else dt
-            by_dtype[(dt, op)] = (K.fn(name), odt)
+    fn_dtype = {(F32, op): (fn, I64 if op in KT.ARGREDUCE_OPS else F32) for op, fn in fns.items()}
+    for (dt, op), name in by_dtype(KT.X_REDUCE).items():
+        odt = I64 if op in KT.ARGREDUCE_OPS else BOOL if op in ("all", "any") else dt
+        fn_dtype[(dt, op)] = (K.fn(name), odt)
     rowwise = {(F32, op): K.fn(name) for op, name in KT.ROWWISE.items()}
     for (short, op), name in KT.X_SCAN.items():
         rowwise[(X_DTYPES[short][0], op)] = K.fn(name)
 
     div_f64 = K.fn(KT.X_BINARY[("f64", "div")])
-    ne = {F32: K.fn(KT.BINARY["ne"])}
-    for (short, op), name in KT.X_COMPARE.items():
-        if op == "ne":
-            ne[X_DTYPES[short][0]] = K.fn(name)
 
-    def nonzero(x):
-        """A bool tensor of x != 0 (all/any of other dtypes than bool bytes), or None."""
-        fn = ne.get(x.dtype)
-        x = ctx.contiguous(x) if fn is not None else None
-        zero = typed_scalar(0, x.dtype) if x is not None else None
-        if zero is None:
-            return None
-        b, _ = new_out(x.shape, x._strides, x.numel(), BOOL)
-        fn(1, x.numel(), region(x), 0, 1, region(zero), 0, 0, region(b, True))
-        return b
+    def as_dtype(x, dt):
+        """x converted to dt (a new contiguous tensor), or None."""
+        t = Tensor._empty(x.shape, dt)
+        return t if ctx.converter.convert(t, x) else None
 
     def reduce(op, out, x, dims, correction=1, **extra):
-        if op in ("all", "any") and x.dtype not in X_DTYPES["u8"]:
-            x = nonzero(x)
+        if op in ("all", "any") and x.dtype not in X_DTYPES["u8"] or \
+                op in KT.ARGREDUCE_OPS and x.dtype in _HALF:
+            # all/any: of x != 0 (the bool conversion); argmax/argmin of float16/bfloat16: of
+            # float32 (exact, same order)
+            x = as_dtype(x, F32 if x.dtype in _HALF and op not in ("all", "any") else BOOL)
             if x is None:
                 return NotImplemented
         if op == "mean" and x.dtype is F64:         # the sum, then / n in place
@@ -90,7 +84,9 @@ def bind(ctx):
                 div_f64(1, out.numel(), ro._replace(writable=False), 0, 1,
                         region(typed_scalar(n, F64)), 0, 0, ro)
             return r
-        fn, odt = by_dtype.get((x.dtype, op), (None, None))
+        fn, odt = fn_dtype.get((x.dtype, op), (None, None))
+        if odt is BOOL and out.dtype is D.uint8:     # all/any of uint8: torch's uint8 0/1
+            odt = out.dtype
         if fn is None or extra or out.dtype is not odt or not out.is_contiguous():
             return NotImplemented
         numel = out.numel()

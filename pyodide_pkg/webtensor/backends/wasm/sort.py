@@ -1,5 +1,7 @@
 """Sort family: sort(values, indices, x, dim, descending, stable) on the xN-sort radix kernels
-(float32/64, int32/64; stable always, as the reference backend). The sorted dim is made the
+(float32/64, int32/64; stable always, as the reference backend). float16/bfloat16, int16/8,
+uint8 and bool sort as float32 (exact and order-preserving; a NaN comes back as the canonical
+NaN of its dtype). The sorted dim is made the
 last, contiguous one first (a copy when it is not), and the results are written back through
 the strided copy when `values`/`indices` are not laid out that way.
 
@@ -8,7 +10,8 @@ the strided copy when `values`/`indices` are not laid out that way.
 """
 from ..._tensor import Tensor
 from . import kernel_table as KT
-from .common import I64, X_DTYPES, prod
+from .common import F32, I64, X_DTYPES, prod
+from .convert import _EXACT_IN_F32
 from .views import fits_i32, region
 
 
@@ -21,8 +24,19 @@ def plan_sort(shape, dim, x_contiguous, out_contiguous):
 def bind(ctx):
     fns = {X_DTYPES[short][0]: ctx.fn(name) for short, name in KT.SORT.items()}
 
+    def via_f32(values, indices, x, dim, descending):
+        conv = ctx.converter
+        xf, vf = Tensor._empty(x.shape, F32), Tensor._empty(x.shape, F32)
+        if not conv.convert(xf, x) or sort(vf, indices, xf, dim, descending) is not None:
+            return NotImplemented
+        v = values if values.is_contiguous() else Tensor._empty(x.shape, x.dtype)
+        conv.convert(v, vf)            # exact: vf holds values of x's dtype
+        return None if v is values or ctx.copier.scatter(values, v) else NotImplemented
+
     def sort(values, indices, x, dim, descending=False, stable=False):
         fn = fns.get(x.dtype)
+        if fn is None and x.dtype in _EXACT_IN_F32 and values.dtype is x.dtype:
+            return via_f32(values, indices, x, dim, descending)
         if fn is None or values.dtype is not x.dtype or indices.dtype is not I64:
             return NotImplemented
         rows, n, direct = plan_sort(x.shape, dim, x.is_contiguous(),

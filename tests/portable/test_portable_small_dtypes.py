@@ -1,0 +1,125 @@
+"""The small dtypes (int16, int8, uint8, bool, float16, bfloat16) on the WASM kernels: every case
+runs without any reference-backend primitive (coverage.FellBack), under guard bytes, and equals
+the reference backend (the oracle inside Pyodide; tests/unit/kernels/test_small_dtypes_torch.py
+checks the same cases against torch on CPython). Values reach the wrap-around edges (int8
+-128 * -1, uint8 0 - 1, int16 32767 + 1) and NaN/inf/-0.0, at 37 elements (vector blocks and a
+tail), in contiguous, transposed and broadcast layouts. Stdlib only."""
+import math
+
+import pytest
+
+import webtensor
+from webtensor.backends.wasm.coverage import FellBack
+from wtcheck import guard_bytes, using_backend
+
+_FLOAT_EDGES = [-0.0, 0.0, 1.5, -2.25, math.nan, math.inf, -math.inf, 65504.0, 1e-5, -3.0,
+                7.0, 0.1]
+EDGES = {"int16": [-32768, -32767, -1, 0, 1, 2, 255, 256, 32766, 32767, -300, 1000],
+         "int8": [-128, -127, -1, 0, 1, 2, 63, 64, 126, 127, -64, 100],
+         "uint8": [0, 1, 2, 127, 128, 129, 254, 255, 16, 17, 200, 3],
+         "bool": [True, False, False, True, True, False, True, False, False, True, False, True],
+         "float16": _FLOAT_EDGES, "bfloat16": _FLOAT_EDGES}
+INTS = ("int16", "int8", "uint8")
+ALL = INTS + ("bool",)
+HALF = ("float16", "bfloat16")
+
+
+def values(dt, n, salt):
+    e = EDGES[dt]
+    return [e[(i * 5 + salt * 7 + i // 12) % len(e)] for i in range(n)]
+
+
+def inputs(mod, dt, layout):
+    """(a, b) of dtype dt built by `mod` (webtensor or torch): layout "flat": [37] and [37];
+    "t": a transposed [6, 7] view and a [6, 7]; "bcast": [6, 7] and a [7] row."""
+    def make(n, salt, shape):
+        return mod.tensor(values(dt, n, salt), dtype=getattr(mod, dt)).reshape(shape)
+    if layout == "flat":
+        return make(37, 0, (37,)), make(37, 1, (37,))
+    if layout == "t":
+        return make(42, 0, (7, 6)).t(), make(42, 1, (6, 7))
+    return make(42, 0, (6, 7)), make(7, 1, (7,))
+
+
+_B = ("add", "mul", "maximum", "minimum", "fmax", "fmin", "eq", "ne", "lt", "le", "gt", "ge",
+      "bitwise_and", "bitwise_or", "bitwise_xor")
+# name -> (fn(mod, a, b), dtypes)
+CASES = {op: (lambda m, a, b, op=op: getattr(m, op)(a, b), ALL) for op in _B}
+CASES.update({op: (lambda m, a, b, op=op: getattr(m, op)(a, b), ALL + HALF)
+              for op in ("add", "mul", "maximum", "minimum")})
+CASES.update({
+    "sub": (lambda m, a, b: a - b, INTS + HALF),
+    "div": (lambda m, a, b: a / b, HALF),
+    "mul_scalar": (lambda m, a, b: a * 100, INTS + HALF),    # a Python number exact in f16
+    "rsub_scalar": (lambda m, a, b: 1 - a, INTS),
+    "add_scalar": (lambda m, a, b: a + 100, INTS),
+    "neg": (lambda m, a, b: -a, INTS),
+    "abs": (lambda m, a, b: a.abs(), INTS),
+    "sign": (lambda m, a, b: a.sign(), ALL),
+    "relu": (lambda m, a, b: m.relu(a), INTS),
+    "square": (lambda m, a, b: a.square(), INTS),
+    "bitwise_not": (lambda m, a, b: ~a, ALL),
+    "logical_not": (lambda m, a, b: m.logical_not(a), ALL + HALF),
+    "logical_and": (lambda m, a, b: m.logical_and(a, b), ALL),
+    "reciprocal": (lambda m, a, b: a.reciprocal(), ALL),
+    "sqrt": (lambda m, a, b: a.sqrt(), ALL),
+    "isnan": (lambda m, a, b: a.isnan(), ALL),
+    "isfinite": (lambda m, a, b: a.isfinite(), ALL),
+    "clamp": (lambda m, a, b: a.clamp(-5, 100), INTS),
+    "where": (lambda m, a, b: m.where(a > b, a, b), ALL),
+    "sum": (lambda m, a, b: a.sum(), ALL),
+    "sum_dim": (lambda m, a, b: a.sum(0), ALL),
+    "prod": (lambda m, a, b: a.prod(-1), ALL),
+    "amax": (lambda m, a, b: a.amax(-1), ALL),
+    "amin": (lambda m, a, b: a.amin(0), ALL),
+    "max": (lambda m, a, b: a.max(), ALL),
+    "argmax": (lambda m, a, b: a.argmax(-1), INTS + HALF),
+    "argmin": (lambda m, a, b: a.argmin(), INTS + HALF),
+    "cumsum": (lambda m, a, b: a.cumsum(0), ALL),
+    "all": (lambda m, a, b: a.all(-1), ALL + HALF),
+    "any": (lambda m, a, b: a.any(), ALL + HALF),
+    "count_nonzero": (lambda m, a, b: m.count_nonzero(a), ALL + HALF),
+    # stable sorts: ties in input order (torch's unstable order of ties is its own)
+    "sort": (lambda m, a, b: tuple(a.sort(dim=-1, stable=True)), ALL + HALF),
+    "sort_desc": (lambda m, a, b: tuple(a.sort(dim=0, descending=True, stable=True)), ALL + HALF),
+    "argsort": (lambda m, a, b: a.argsort(dim=-1, stable=True), ALL + HALF),
+    "topk": (lambda m, a, b: topk(a, 3), INTS + HALF),
+})
+def topk(a, k):
+    """topk's values, and a's values at its indices (which of equal values it picks is free)."""
+    v, i = a.topk(k)
+    return v, a.gather(-1, i)
+
+
+PARAMS = [(name, dt, layout) for name, (_, dts) in sorted(CASES.items()) for dt in dts
+          for layout in ("flat", "t", "bcast")]
+
+
+def run_wasm(name, dt, layout):
+    """(result, reference primitives that ran) on the WASM backend under guard bytes."""
+    with using_backend("wasm"), guard_bytes():
+        a, b = inputs(webtensor, dt, layout)
+        with FellBack() as fb:
+            r = CASES[name][0](webtensor, a, b)
+    return r, fb.used
+
+
+def as_lists(r):
+    """A result (tensor or tuple of tensors) as (dtype name, nested list) pairs, NaN as 'nan'."""
+    def key(v):
+        if isinstance(v, list):
+            return [key(x) for x in v]
+        if isinstance(v, float):
+            return "nan" if v != v else (v, math.copysign(1.0, v))
+        return v
+    ts = r if isinstance(r, tuple) else (r,)
+    return [(str(t.dtype).split(".")[-1], key(t.tolist())) for t in ts]
+
+
+@pytest.mark.parametrize("name,dt,layout", PARAMS, ids=["-".join(p) for p in PARAMS])
+def test_small_dtype_on_kernels_matches_reference(name, dt, layout):
+    got, used = run_wasm(name, dt, layout)
+    assert not used, f"ran on the reference backend: {used}"
+    with using_backend("reference"):
+        want = CASES[name][0](webtensor, *inputs(webtensor, dt, layout))
+    assert as_lists(got) == as_lists(want)
