@@ -320,5 +320,6 @@ reason(["fmod"], {D.float32, F64, I64, I32} | _HALF_INT,
 reason(["histc"], {D.float32, F64, I64, I32, F16, BF16},
        "computed through remainder/division: " + _NO_INT_DIV)
 reason(["unravel_index"], {I64, I32, I16}, "unravels with integer division: " + _NO_INT_DIV)
-reason(["index_add"], _LOW, "accumulates with scatter-add: no 16-/8-bit scatter kernel")
+reason(["index_add", "scatter_add", "scatter_reduce"], _LOW,
+       "accumulates with scatter-add: no 16-/8-bit scatter_reduce kernel")
 reason(["fold"], {F16, BF16, D.bool_}, "accumulates with scatter-add: no 16-bit scatter kernel")
