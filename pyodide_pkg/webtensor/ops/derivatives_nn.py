@@ -2,6 +2,7 @@
 the second half of the derivatives table (ops/derivatives.py registers these on import)."""
 from .. import _dtype as D
 from .. import _grad_mode
+from .._tensor import Tensor
 from .derivatives import _rg, _zeros_like, derivative
 
 def _by_decomposition(name, inputs, fn):
@@ -18,27 +19,40 @@ def _by_decomposition(name, inputs, fn):
                    for t, n in zip(saved, need)]
         with _grad_mode.enable_grad():
             y = fn(*ins)
+        # fn may return several outputs (a tuple): those with a gradient take part
+        # (grads: {output number: gradient})
+        ys = y if isinstance(y, tuple) else (y,)
+        pairs = [(o, grads.get(i)) for i, o in enumerate(ys)
+                 if isinstance(grads.get(i), Tensor) and o is not None and o.requires_grad]
         wrt = [t for t, n in zip(ins, need) if n]
-        gs = iter(grad(y, wrt, grads[0], create_graph=_grad_mode.is_grad_enabled(),
-                       allow_unused=True))
+        if not pairs:
+            return tuple(None for _ in need)
+        gs = iter(grad([o for o, _ in pairs], wrt, [g for _, g in pairs],
+                       create_graph=_grad_mode.is_grad_enabled(), allow_unused=True))
         return tuple(next(gs) if n else None for n in need)
     return name, inputs, tuple(inputs), backward
 
 
+def _norm_backward_or_decomposition(g, x, w, b, eps, rms):
+    """layer_norm / rms_norm's input gradients: the norm_backward primitive (a kernel) at
+    first order; with create_graph the decomposition's own graph."""
+    from .backward_ops import norm_backward
+    need = (x.requires_grad, _rg(w), _rg(b))
+    return norm_backward(g, x, w, b, eps, rms, need)
+
+
 @derivative("layer_norm", (0,), (1, 2, 3))
 def _layer_norm(args, kwargs):
-    from .norm import decomposed
     out, x, w, b, eps = args
-    return _by_decomposition("NativeLayerNormBackward0", (x, w, b),
-                             lambda x, w, b: decomposed("layer_norm", x, w, b, eps))
+    return "NativeLayerNormBackward0", (x, w, b), (x, w, b), lambda grads, saved: \
+        _norm_backward_or_decomposition(grads[0], *saved, eps, False)
 
 
 @derivative("rms_norm", (0,), (1, 2))
 def _rms_norm(args, kwargs):
-    from .norm import decomposed
     out, x, w, eps = args
-    return _by_decomposition("RmsNormBackward0", (x, w),
-                             lambda x, w: decomposed("rms_norm", x, w, eps))
+    return "RmsNormBackward0", (x, w), (x, w), lambda grads, saved: \
+        _norm_backward_or_decomposition(grads[0], saved[0], saved[1], None, eps, True)[:2]
 
 
 @derivative("sdpa", (0,), (1, 2, 3))
@@ -281,3 +295,52 @@ def _adaptive_max_pool2d(args, kwargs):
     return "AdaptiveMaxPool2DBackward0", (x,), (x,), lambda grads, saved: (
         _indices_backward(grads[0], saved[0],
                           _pool_indices("adaptive_max_pool2d", meta, idx, saved[0], ())),)
+
+
+# ---- the backward primitives (ops/backward_ops.py): their decompositions differentiated ------
+
+_ACT_BACKWARD_NAMES = {"relu": "ThresholdBackwardBackward0", "gelu": "GeluBackwardBackward0",
+                       "gelu_tanh": "GeluBackwardBackward0", "silu": "SiluBackwardBackward0"}
+
+
+@derivative("act_backward", (0,), (1, 2))
+def _act_backward(args, kwargs):
+    from .backward_ops import act_backward_decomposed
+    out, g, x, act = args
+    return _by_decomposition(_ACT_BACKWARD_NAMES[act], (g, x),
+                             lambda g, x: act_backward_decomposed(g, x, act))
+
+
+@derivative("softmax_backward", (0,), (1, 2))
+def _softmax_backward(args, kwargs):
+    from .backward_ops import softmax_backward_decomposed
+    out, g, y, dim, log = args
+    name = "LogSoftmaxBackwardDataBackward0" if log else "SoftmaxBackwardDataBackward0"
+    return _by_decomposition(name, (g, y), lambda g, y: softmax_backward_decomposed(
+        g, y, dim, log))
+
+
+@derivative("norm_backward", (0, 1, 2), (3, 4, 5))
+def _norm_backward(args, kwargs):
+    from .backward_ops import norm_backward_decomposed, zeros_like_bias
+    dx, dw, db, g, x, w, eps, rms = args
+    need = (True, dw is not None, db is not None)
+    name = "RmsNormBackwardBackward0" if rms else "NativeLayerNormBackwardBackward0"
+    return _by_decomposition(name, (g, x, w), lambda g, x, w: norm_backward_decomposed(
+        g, x, w, zeros_like_bias(x) if need[2] else None, eps, rms, need))
+
+
+@derivative("cross_entropy", (0,), (2,))
+def _cross_entropy(args, kwargs):
+    """First order: the gradient the forward kernel wrote (dx) times the incoming one; with
+    create_graph (or no dx) the log_softmax + nll decomposition differentiated."""
+    from .backward_ops import cross_entropy_decomposed
+    loss, dx, x, target, ignore_index, smoothing, reduction = args
+
+    def backward(grads, saved):
+        g, (sx, sdx) = grads[0], saved
+        if sdx is not None and not _grad_mode.is_grad_enabled():
+            return (sdx * (g.unsqueeze(1) if reduction == "none" else g),)
+        return _by_decomposition("", (sx,), lambda x: cross_entropy_decomposed(
+            x, target, ignore_index, smoothing, reduction))[3](grads, (sx,))
+    return ("NllLossBackward0" if not smoothing else "AddBackward0"), (x,), (x, dx), backward
