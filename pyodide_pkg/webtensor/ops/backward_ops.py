@@ -78,9 +78,9 @@ def norm_backward_decomposed(g, x, w, b, eps, rms, need):
     from ..autograd import grad
     from .norm import decomposed
     create = _grad_mode.is_grad_enabled()
-    ins = [x, w, b] if create else [
-        t.detach().contiguous().requires_grad_() if t is not None and n else t
-        for t, n in zip((x, w, b), need)]
+    # create_graph: differentiate through the inputs' own graphs where they have one
+    ins = [t if t is None or not n or (create and t.requires_grad)
+           else t.detach().contiguous().requires_grad_() for t, n in zip((x, w, b), need)]
     with _grad_mode.enable_grad():
         y = decomposed("rms_norm", ins[0], ins[1], eps) if rms else \
             decomposed("layer_norm", ins[0], ins[1], ins[2], eps)
@@ -126,7 +126,7 @@ def cross_entropy_grad_decomposed(x, target, ignore_index, label_smoothing, redu
     d = x.softmax(1) - (1 - label_smoothing) * onehot - label_smoothing / c
     d = d.where(valid.unsqueeze(1), 0)
     if reduction == "mean":
-        d = d / valid.sum()
+        d = d / valid.sum().clamp(min=1)      # no valid row: zeros, as torch
     return d
 
 

@@ -72,7 +72,7 @@ def bind(ctx):
             return NotImplemented
         flags = REDUCTION_CODE[reduction] | (4 if dx is not None else 0)
         rs = region(status, True)
-        ce(rows, c, flags, label_smoothing, ignore_index, rt[1], rx[1], rl, rd, rs)
+        ce(rows, c, flags, float(label_smoothing), int(ignore_index), rt[1], rx[1], rl, rd, rs)
         bad = status.item()
         if bad:
             raise IndexError(f"Target {target[bad - 1].item()} is out of bounds.")
@@ -89,7 +89,7 @@ def bind(ctx):
         rows, n = x.shape
         flags = (1 if w is not None else 0) | (2 if dw is not None else 0) | \
             (4 if db is not None else 0) | (8 if rms else 0)
-        nb(rows, n, flags, eps, regs[0], regs[1], regs[2] if w is not None else regs[1], rd,
+        nb(rows, n, flags, float(eps), regs[0], regs[1], regs[2] if w is not None else regs[1], rd,
            region(dw, True) if dw is not None else rd,
            region(db, True) if db is not None else rd)
         return None

@@ -49,8 +49,8 @@ def bind(ctx):
         rp = region(p, True)
         flags = (MAXIMIZE if maximize else 0) | (NESTEROV if nesterov else 0) | \
             ((HAS_MOMENTUM | (FIRST if first else 0)) if buf is not None else 0)
-        sgd(p.numel(), rp, region(grad), rp if buf is None else region(buf, True), lr,
-            momentum, dampening, weight_decay, flags)
+        sgd(p.numel(), rp, region(grad), rp if buf is None else region(buf, True), float(lr),
+            float(momentum), float(dampening), float(weight_decay), flags)
         return None
 
     def rmsprop_step(p, grad, square_avg, grad_avg, buf, lr, alpha, eps, weight_decay,
@@ -62,15 +62,15 @@ def bind(ctx):
             (HAS_MOMENTUM if buf is not None else 0)
         rms(p.numel(), region(p, True), region(grad), rs,
             rs if grad_avg is None else region(grad_avg, True),
-            rs if buf is None else region(buf, True), lr, alpha, eps, momentum, weight_decay,
-            flags)
+            rs if buf is None else region(buf, True), float(lr), float(alpha), float(eps),
+            float(momentum), float(weight_decay), flags)
         return None
 
     def adagrad_step(p, grad, state_sum, clr, eps, weight_decay, maximize):
         if not _fits(p, grad, state_sum):
             return NotImplemented
-        ada(p.numel(), region(p, True), region(grad), region(state_sum, True), clr, eps,
-            weight_decay, MAXIMIZE if maximize else 0)
+        ada(p.numel(), region(p, True), region(grad), region(state_sum, True), float(clr),
+            float(eps), float(weight_decay), MAXIMIZE if maximize else 0)
         return None
 
     return {"adam_step": adam_step, "sgd_step": sgd_step, "rmsprop_step": rmsprop_step,
