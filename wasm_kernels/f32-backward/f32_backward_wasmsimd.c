@@ -49,12 +49,18 @@ static inline v128_t act_grad(v128_t x, size_t op) {
     const v128_t x2 = wasm_f32x4_mul(x, x);
     const v128_t inner = wasm_f32x4_mul(beta, wasm_f32x4_add(x, wasm_f32x4_mul(kappa,
                                                                    wasm_f32x4_mul(x2, x))));
-    /* tanh(u) = 1 - 2 / (exp(2u) + 1): +-1 at the ends, no overflow trouble */
-    const v128_t e = wt_exp(wasm_f32x4_add(inner, inner));
-    const v128_t t = wasm_f32x4_sub(one, wasm_f32x4_div(WT_SPLAT(2.0f), wasm_f32x4_add(e, one)));
-    const v128_t left_d = wasm_f32x4_mul(half, wasm_f32x4_add(one, t));
+    /* 1 + tanh(u) and 1 - tanh(u) from a = exp(-2|u|), each to full relative precision
+     * (1 + t = 2 / (1 + a) for u >= 0, 2a / (1 + a) below; 1 - t the other way round), so
+     * the terms keep their digits where gelu' is tiny (x << 0) */
+    const v128_t a = wt_exp(wasm_f32x4_mul(WT_SPLAT(-2.0f), wasm_f32x4_abs(inner)));
+    const v128_t big = wasm_f32x4_div(WT_SPLAT(2.0f), wasm_f32x4_add(one, a));
+    const v128_t small = wasm_f32x4_mul(big, a);
+    const v128_t pos = wasm_f32x4_ge(inner, WT_SPLAT(0.0f));
+    const v128_t onep = wasm_v128_bitselect(big, small, pos);     /* 1 + t */
+    const v128_t onem = wasm_v128_bitselect(small, big, pos);     /* 1 - t */
+    const v128_t left_d = wasm_f32x4_mul(half, onep);
     const v128_t right_d = wasm_f32x4_mul(
-        wasm_f32x4_mul(wasm_f32x4_mul(half, x), wasm_f32x4_sub(one, wasm_f32x4_mul(t, t))),
+        wasm_f32x4_mul(wasm_f32x4_mul(half, x), wasm_f32x4_mul(onep, onem)),
         wasm_f32x4_mul(beta, wasm_f32x4_add(one, wasm_f32x4_mul(WT_SPLAT(3.0f * 0.044715f), x2))));
     return wasm_f32x4_add(left_d, right_d);
   }
