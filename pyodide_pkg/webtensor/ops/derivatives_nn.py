@@ -80,7 +80,10 @@ def _conv2d(args, kwargs):
 
     def backward(grads, saved):
         g, (sx, sw) = grads[0], saved
-        gx = gw = None
+        gx = gw = gb = None
+        if sw.requires_grad or _rg(bias):       # g as [oc, (n, oh, ow)]: one copy for both
+            gr = g.transpose(0, 1).reshape(g.shape[1], -1)
+            gb = gr.sum(1) if _rg(bias) else None
         if sx.requires_grad:
             # stride 1, padding the same on both sides (not "same" with an even kernel) and
             # within the dilated kernel's reach
@@ -92,8 +95,8 @@ def _conv2d(args, kwargs):
             else:
                 gx = _conv_input_grad_by_windows(g, sx, sw, stride, padding, dilation, groups)
         if sw.requires_grad:
-            gw = _conv_weight_grad(g, sx, sw.shape[2:], stride, padding, dilation, groups)
-        gb = g.sum((0, 2, 3)) if _rg(bias) else None
+            gw = _conv_weight_grad(gr, sx, sw.shape[2:], (oh, ow), stride, padding, dilation,
+                                   groups)
         return gx, gw, gb
     return "ConvolutionBackward0", (x, w, bias), (x, w), backward
 
@@ -102,28 +105,28 @@ def _conv2d(args, kwargs):
 def _conv_input_grad(g, w, padding, dilation, groups):
     """x's gradient: g convolved with the flipped kernel, in and out channels swapped per
     group, fully padded (a transposed convolution at stride 1)."""
-    from .._creation import arange
     from .conv import conv2d
+    from .shape import flip
     oc, cg, kh, kw = w.shape
-    # the flip of both window dims is the reversal of the flattened window: a row gather
-    # (a kernel; flip's negative strides would be copied element by element)
-    rev = arange(kh * kw - 1, -1, -1, device=w.device)
-    wt = w.reshape(groups, oc // groups, cg, kh * kw).transpose(1, 2).index_select(
-        3, rev).reshape(groups * cg, oc // groups, kh, kw)
+    # channels swapped and both window dims flipped in one strided copy (weights are small)
+    wt = flip(w.reshape(groups, oc // groups, cg, kh, kw).transpose(1, 2), (3, 4)).reshape(
+        groups * cg, oc // groups, kh, kw)
     pad = (dilation[0] * (kh - 1) - padding[0], dilation[1] * (kw - 1) - padding[1])
     return conv2d(g, wt, None, 1, pad, dilation, groups)
 
 
-def _conv_weight_grad(g, x, k, stride, padding, dilation, groups):
-    """w's gradient, per group: g [ocg, (n, oh, ow)] times the patch matrix [(cg, kh, kw),
-    (n, oh, ow)] transposed, i.e. linear(g, cols): one GEMM over the whole batch with the
-    patches read in place as linear's weight (cols: one strided copy of x's windows)."""
+def _conv_weight_grad(gr, x, k, out_hw, stride, padding, dilation, groups):
+    """w's gradient, per group: gr = g as [oc, (n, oh, ow)] times the patch matrix
+    [(cg, kh, kw), (n, oh, ow)] transposed, i.e. linear(gr, cols): one GEMM over the whole
+    batch with the patches read in place as linear's weight (cols: one strided copy of x's
+    windows)."""
     from .linalg import linear
     from .pad import pad
     from .shape import cat
     n, c, h, w = x.shape
-    oc, ocg, cg = g.shape[1], g.shape[1] // groups, c // groups
-    oh, ow = g.shape[2], g.shape[3]
+    oc, cg = gr.shape[0], c // groups
+    ocg = oc // groups
+    oh, ow = out_hw
     kh, kw = k
     # top/left padding as given; bottom/right as far as the windows reach (odd "same")
     right = [max(0, (o - 1) * s_ + d_ * (k_ - 1) + 1 - n_ - p_) for o, s_, d_, k_, n_, p_ in
@@ -132,7 +135,6 @@ def _conv_weight_grad(g, x, k, stride, padding, dilation, groups):
         else x
     win = xp.unfold(2, dilation[0] * (kh - 1) + 1, stride[0]).unfold(
         3, dilation[1] * (kw - 1) + 1, stride[1])[:, :, :oh, :ow, ::dilation[0], ::dilation[1]]
-    gr = g.transpose(0, 1).reshape(oc, n * oh * ow)
     parts = [linear(gr[gi * ocg:(gi + 1) * ocg],
                     win[:, gi * cg:(gi + 1) * cg].permute(1, 4, 5, 0, 2, 3).reshape(
                         cg * kh * kw, n * oh * ow)).reshape(ocg, cg, kh, kw)
@@ -275,9 +277,12 @@ def _max_pool2d(args, kwargs):
         if all(si >= di * (ki - 1) + 1 for ki, si, di in zip(k, s, d)):
             # windows apart: every index names its own input element, so one scatter
             # (a kernel) writes the gradient, and its own gradient is a gather
+            from .._dispatch import dispatch
             n, c = sx.shape[:2]
-            return (_zeros_like(sx).reshape(n, c, h * w).scatter(
-                2, ix.reshape(n, c, -1), g.reshape(n, c, -1)).view(sx.shape),)
+            gx = _zeros_like(sx)
+            dispatch("scatter", gx.view(n, c, h * w), 2, ix.reshape(n, c, -1),
+                     g.reshape(n, c, -1), None)       # into the zeros: no clone
+            return (gx,)
         rows, cols = arange(oh) * s[0] - p[0], arange(ow) * s[1] - p[1]
 
         def part(i, j):      # g where slot (i, j) of the window holds its maximum

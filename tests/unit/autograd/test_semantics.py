@@ -72,6 +72,31 @@ def test_autograd_grad_options():
         assert g.tolist() == [6.0, 6.0, 6.0]
 
 
+def test_leaf_grads_are_private_tensors():
+    """A leaf takes a backward-made gradient as .grad without a copy only when nothing else
+    holds it (torch's rule): one gradient reaching two leaves, a root gradient the caller
+    holds, or one a hook kept all stay separate tensors."""
+    def f(m):
+        a, b = leaf(m), leaf(m)
+        (a + b).backward(m.ones(3))              # AddBackward passes one tensor to both leaves
+        a.grad.add_(1)
+        x, t = leaf(m), m.tensor([1.0, 2.0, 3.0])
+        x.backward(t)                            # the caller's tensor reaches the leaf
+        t.mul_(10)
+        kept = []
+        y = leaf(m)
+        y.register_hook(lambda g: kept.append(g))
+        (y * 2).sum().backward()
+        y.grad.add_(5)
+        w = leaf(m)
+        (w * 3).sum().backward()                 # a fresh gradient: may become .grad as is
+        return a.grad.tolist(), b.grad.tolist(), x.grad.tolist(), kept[0].tolist(), \
+            w.grad.tolist()
+    a, b = both(f)
+    assert a == b
+    assert a[1] == [1.0, 1.0, 1.0] and a[2] == [1.0, 2.0, 3.0] and a[3] == [2.0, 2.0, 2.0]
+
+
 def test_backward_inputs_accumulates_only_into_them():
     for m in (torch, wt):
         x, z = leaf(m), leaf(m)
