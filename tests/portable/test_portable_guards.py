@@ -128,6 +128,10 @@ def example(kernel, rng):
     if fam == "norm_backward":   # layer_norm of 3 rows of 9 with weight, dw and db
         return [3, 9, 7, 1e-5, _floats(rng, 27), _floats(rng, 27), _floats(rng, 9),
                 _fill(27, "f"), _fill(9, "f"), _fill(9, "f")]
+    if fam == "sdpa_backward":   # 2 query heads on 1 key head, L 3, S 5, E 6, Ev 5, causal+mask
+        return [1, 2, 1, 1, 3, 5, 6, 5, 3, 0.5, _floats(rng, 36), _floats(rng, 30),
+                _floats(rng, 25), _floats(rng, 30), _floats(rng, 30), 0, 15, 5,
+                _fill(36, "f"), _fill(30, "f"), _fill(25, "f"), _fill(10, "f")]
     if fam == "scatter":   # [outer 2, n 5, inner 3] <- [2, m 4, 3] at int64 positions
         code = _BITS_CODE[int(kernel.name[1:kernel.name.index("_")])]
         idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()

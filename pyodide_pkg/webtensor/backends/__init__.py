@@ -89,12 +89,14 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
   norm_backward(dx, dw, db, g, x, w, eps, rms)   layer_norm (rms False) / rms_norm gradients:
                                        x, g, dx [R, N]; w [N] or None; dw, db [N] or None
                                        (not wanted)
+  sdpa_backward(dq, dk, dv, g, q, k, v, mask, is_causal, scale)
+                                     sdpa's gradients (its arguments as there; g like out)
   cross_entropy(loss, dx, x, target, ignore_index, label_smoothing, reduction)
                                      x [N, C] float, target int64 [N] (no class weights):
                                        loss [N] ("none") or [] ("sum"/"mean"), and dx (or
                                        None) = d loss / d x. An out-of-range target raises
                                        torch's IndexError
-                                     (ops/backward_ops.py: these four's decompositions, which
+                                     (ops/backward_ops.py: these five's decompositions, which
                                        the reference runs and the derivatives table
                                        differentiates)
   random(out, state, dist, a, b)     out (float dtype, CPU) filled as torch's CPU generator

@@ -7,6 +7,7 @@ first-order path of the same definition.
                                      "gelu_tanh", "silu"
   softmax_backward(g, y, dim, log) the gradient through softmax / log_softmax (y: its output)
   norm_backward(g, x, w, b, eps, rms, need)   (dx, dw, db) of layer_norm / rms_norm
+  sdpa_backward(g, q, k, v, mask, is_causal, scale, need)   (dq, dk, dv) of attention
   cross_entropy_fused(x, target, ignore_index, label_smoothing, reduction, want_grad)
                                    (loss, dx): x [N, C], target int64 [N], no class weights;
                                      dx the gradient of the loss (None unless want_grad)
@@ -73,20 +74,26 @@ def softmax_backward(g, y, dim, log):
 
 # ---- layer_norm, rms_norm ---------------------------------------------------------------
 
-def norm_backward_decomposed(g, x, w, b, eps, rms, need):
-    """(dx, dw, db): the gradients of the norm's decomposition (None where not in need)."""
+def decomposition_grads(fn, ins, need, g):
+    """The gradients (None where not in need) of fn(*ins), a composition of ops, for incoming
+    gradient g; with grad mode on (create_graph) differentiable through the inputs' graphs."""
     from ..autograd import grad
-    from .norm import decomposed
     create = _grad_mode.is_grad_enabled()
-    # create_graph: differentiate through the inputs' own graphs where they have one
     ins = [t if t is None or not n or (create and t.requires_grad)
-           else t.detach().contiguous().requires_grad_() for t, n in zip((x, w, b), need)]
+           else t.detach().contiguous().requires_grad_() for t, n in zip(ins, need)]
     with _grad_mode.enable_grad():
-        y = decomposed("rms_norm", ins[0], ins[1], eps) if rms else \
-            decomposed("layer_norm", ins[0], ins[1], ins[2], eps)
+        y = fn(*ins)
     wrt = [t for t, n in zip(ins, need) if n]
     gs = iter(grad(y, wrt, g, create_graph=create, allow_unused=True))
     return tuple(next(gs) if n else None for n in need)
+
+
+def norm_backward_decomposed(g, x, w, b, eps, rms, need):
+    """(dx, dw, db): the gradients of the norm's decomposition (None where not in need)."""
+    from .norm import decomposed
+    return decomposition_grads(
+        lambda x, w, b: decomposed("rms_norm", x, w, eps) if rms else
+        decomposed("layer_norm", x, w, b, eps), (x, w, b), need, g)
 
 
 def zeros_like_bias(x, like=None):
@@ -105,6 +112,23 @@ def norm_backward(g, x, w, b, eps, rms, need):
     db = _empty_like(b) if need[2] and not rms else None
     dispatch("norm_backward", dx, dw, db, g, x, w, eps, rms)
     return dx, dw, db
+
+
+# ---- scaled_dot_product_attention ---------------------------------------------------------
+
+def sdpa_backward_decomposed(g, q, k, v, mask, is_causal, scale, need):
+    from .attention import decomposed
+    return decomposition_grads(lambda q, k, v: decomposed(q, k, v, mask, is_causal, scale),
+                               (q, k, v), need, g)
+
+
+def sdpa_backward(g, q, k, v, mask, is_causal, scale, need):
+    """(dq, dk, dv) of sdpa(q, k, v) for incoming gradient g (None where not in need)."""
+    if not provides("sdpa_backward", q.device) or g.shape != q.shape[:3] + v.shape[3:]:
+        return sdpa_backward_decomposed(g, q, k, v, mask, is_causal, scale, need)
+    dq, dk, dv = _empty_like(q), _empty_like(k), _empty_like(v)
+    dispatch("sdpa_backward", dq, dk, dv, g, q, k, v, mask, is_causal, scale)
+    return tuple(t if n else None for t, n in zip((dq, dk, dv), need))
 
 
 # ---- cross_entropy ----------------------------------------------------------------------
@@ -175,5 +199,13 @@ def _ref_norm_backward(dx, dw, db, g, x, w, eps, rms):
                 _put(out, v)
 
 
+def _ref_sdpa_backward(dq, dk, dv, g, q, k, v, mask, is_causal, scale):
+    with _grad_mode.no_grad():
+        for out, val in zip((dq, dk, dv), sdpa_backward_decomposed(
+                g, q, k, v, mask, is_causal, scale, (True, True, True))):
+            _put(out, val)
+
+
 REFERENCE = {"act_backward": _ref_act_backward, "softmax_backward": _ref_softmax_backward,
-             "norm_backward": _ref_norm_backward, "cross_entropy": cross_entropy_reference}
+             "norm_backward": _ref_norm_backward, "cross_entropy": cross_entropy_reference,
+             "sdpa_backward": _ref_sdpa_backward}

@@ -57,10 +57,11 @@ def _rms_norm(args, kwargs):
 
 @derivative("sdpa", (0,), (1, 2, 3))
 def _sdpa(args, kwargs):
-    from .attention import decomposed
+    from .backward_ops import sdpa_backward
     out, q, k, v, mask, is_causal, scale = args
-    return _by_decomposition("ScaledDotProductAttentionBackward0", (q, k, v),
-                             lambda q, k, v: decomposed(q, k, v, mask, is_causal, scale))
+    return "ScaledDotProductAttentionBackward0", (q, k, v), (q, k, v), \
+        lambda grads, saved: sdpa_backward(grads[0], *saved, mask, is_causal, scale,
+                                           tuple(t.requires_grad for t in saved))
 
 
 @derivative("quant_linear", (0,), (1,))
@@ -333,6 +334,16 @@ def _norm_backward(args, kwargs):
     name = "RmsNormBackwardBackward0" if rms else "NativeLayerNormBackwardBackward0"
     return _by_decomposition(name, (g, x, w), lambda g, x, w: norm_backward_decomposed(
         g, x, w, zeros_like_bias(x) if need[2] else None, eps, rms, need))
+
+
+@derivative("sdpa_backward", (0, 1, 2), (3, 4, 5, 6))
+def _sdpa_backward(args, kwargs):
+    from .backward_ops import sdpa_backward_decomposed
+    dq, dk, dv, g, q, k, v, mask, is_causal, scale = args
+    return _by_decomposition(
+        "ScaledDotProductAttentionBackwardBackward0", (g, q, k, v),
+        lambda g, q, k, v: sdpa_backward_decomposed(g, q, k, v, mask, is_causal, scale,
+                                                    (True, True, True)))
 
 
 @derivative("cross_entropy", (0,), (2,))

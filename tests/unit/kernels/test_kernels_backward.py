@@ -1,6 +1,7 @@
 """wasm_kernels/f32-backward for both ISA builds against torch's float32 backward formulas
 (torch.ops.aten's *_backward): act_backward (relu, gelu, gelu tanh, silu), softmax_backward,
-norm_backward (layer_norm / rms_norm), the fused cross_entropy (loss and gradient)."""
+norm_backward (layer_norm / rms_norm), the fused cross_entropy (loss and gradient),
+sdpa_backward (causal, additive mask, grouped-query heads)."""
 import numpy as np
 import pytest
 import torch
@@ -94,3 +95,30 @@ def test_cross_entropy(ks, reduction, smoothing, c):
                       x.detach().numpy(), np.zeros(rows, f32), np.zeros(1, f32),
                       np.zeros(1, np.int32))
     assert status[0] == 7
+
+
+@pytest.mark.parametrize("causal,masked,kheads", [(True, False, 4), (False, True, 2),
+                                                  (True, True, 1)])
+def test_sdpa_backward(ks, causal, masked, kheads):
+    rng = np.random.default_rng(kheads)
+    B, H, L, S, E, Ev = 2, 4, 5, 7, 9, 6
+    q, k, v = _rand(rng, B, H, L, E, scale=1), _rand(rng, B, kheads, S, E, scale=1), \
+        _rand(rng, B, kheads, S, Ev, scale=1)
+    mask, g = _rand(rng, B, H, L, S, scale=1), _rand(rng, B, H, L, Ev, scale=1)
+    mask[0, 1, 2] = -np.inf                      # a fully masked row: no gradient from it
+    tq, tk, tv = (torch.from_numpy(t).requires_grad_() for t in (q, k, v))
+    rep = H // kheads
+    keep = torch.ones(L, S, dtype=torch.bool).tril() if causal else torch.ones(L, S,
+                                                                             dtype=torch.bool)
+    s = tq @ tk.repeat_interleave(rep, 1).transpose(-2, -1) * 0.3
+    s = s + torch.from_numpy(mask) if masked else s
+    s = s.masked_fill(~keep, -torch.inf)
+    dead = (s == -torch.inf).all(-1, keepdim=True)        # webtensor: zeros, no gradient
+    p = torch.where(dead, 0.0, s.masked_fill(dead, 0.0).softmax(-1))
+    (p @ tv.repeat_interleave(rep, 1)).backward(torch.from_numpy(g))
+    dq, dk, dv, _ = call(ks, "f32_sdpa_backward", B, H, kheads, kheads, L, S, E, Ev,
+                         (1 if causal else 0) | (2 if masked else 0), 0.3, q, k, v, g, mask,
+                         H * L * S, L * S, S, np.zeros_like(q), np.zeros_like(k),
+                         np.zeros_like(v), np.zeros(2 * S, f32))
+    for got, t in ((dq, tq), (dk, tk), (dv, tv)):
+        np.testing.assert_allclose(got, t.grad.numpy(), rtol=1e-4, atol=1e-5)

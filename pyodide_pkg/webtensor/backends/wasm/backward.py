@@ -1,8 +1,9 @@
 """Backward family: the first-order fast paths of the derivatives table on
 wasm_kernels/f32-backward (act_backward, softmax_backward, norm_backward) and the fused
-cross_entropy forward that also writes its gradient. float32 only; anything else returns
+cross_entropy forward that also writes its gradient, sdpa_backward. float32 only; anything else returns
 NotImplemented and the reference backend runs the primitive's decomposition."""
 from ... import _dtype as D
+from ..._tensor import Tensor
 from . import kernel_table as KT
 from .common import F32
 from .views import fits_i32, region
@@ -28,6 +29,7 @@ def _ins(ctx, ro, *ts):
 def bind(ctx):
     act, smb = ctx.K.fn(KT.ACT_BACKWARD), ctx.K.fn(KT.SOFTMAX_BACKWARD)
     ce, nb = ctx.K.fn(KT.CROSS_ENTROPY), ctx.K.fn(KT.NORM_BACKWARD)
+    sb = ctx.K.fn(KT.SDPA_BACKWARD)
 
     def act_backward(out, g, x, act_name):
         if out.dtype is not F32 or not out.is_contiguous() or not fits_i32(out.numel()):
@@ -62,7 +64,6 @@ def bind(ctx):
                 not -_I32 <= ignore_index <= _I32 or not loss.is_contiguous() or \
                 (dx is not None and not dx.is_contiguous()) or target.dtype.name != "int64":
             return NotImplemented
-        from ..._tensor import Tensor
         status = Tensor._empty((1,), D.int32, x.device)
         rl = region(loss, True)
         rd = region(dx, True) if dx is not None else rl
@@ -94,6 +95,33 @@ def bind(ctx):
            region(db, True) if db is not None else rd)
         return None
 
+    def sdpa_backward(dq, dk, dv, g, q, k, v, mask, is_causal, scale):
+        from .attention import _heads
+        if any(t.dtype is not F32 or not t.is_contiguous() for t in (dq, dk, dv)) or \
+                (mask is not None and mask.dtype is not F32) or not fits_i32(q.numel()):
+            return NotImplemented
+        rdq = region(dq, True)
+        regs = _ins(ctx, rdq, q, k, v, g)
+        if regs is None:
+            return NotImplemented
+        ms = (0, 0, 0)
+        if mask is not None:
+            ms = _heads(mask)
+            if ms is None:
+                mask = ctx.contiguous(mask)
+                ms = _heads(mask) if mask is not None else None
+            if ms is None or not fits_i32(*ms):
+                return NotImplemented
+        rm = region(mask) if mask is not None else regs[0]
+        B, H, L, E = q.shape
+        S, Ev = k.shape[2], v.shape[3]
+        scratch = Tensor._empty((2 * max(S, 1),), F32, q.device)
+        sb(B, H, k.shape[1], v.shape[1], L, S, E, Ev,
+           (1 if is_causal else 0) | (2 if mask is not None else 0), float(scale), *regs, rm,
+           *ms, rdq, region(dk, True), region(dv, True), region(scratch, True))
+        return None
+
     return {"act_backward": act_backward, "softmax_backward": softmax_backward,
-            "cross_entropy": cross_entropy, "norm_backward": norm_backward}, {}
+            "cross_entropy": cross_entropy, "norm_backward": norm_backward,
+            "sdpa_backward": sdpa_backward}, {}
 

@@ -283,6 +283,11 @@ def backward_cases(n=256):
                                   B.norm_backward(g, x, w, None, 1e-5, True, (True, True, False))],
         "cross_entropy": lambda: [B.cross_entropy_fused(x, index(k, (rows,)), -100, s, r, True)
                                   for r in ("none", "mean") for s in (0.0, 0.1)],
+        "sdpa_backward": lambda: [B.sdpa_backward(
+            g.reshape(2, 2, 1, -1).expand(2, 2, 3, k), q4, q4, q4, m, c, 0.5,
+            (True, True, True)) for q4 in (x.reshape(2, 2, 1, -1).expand(2, 2, 3, k),)
+            for m, c in ((None, True), (w.reshape(1, 1, 1, -1)[..., :3].expand(2, 2, 3, 3),
+                                        False))],
         "adam_step": lambda: O.adam_step(x.clone(), g, state(7), state(8), state(9), 0.01, 0.9,
                                          0.999, 1e-8, 0.1, 2, True, False),
         "sgd_step": lambda: O.sgd_step(x.clone(), g, state(7), 0.01, 0.9, 0.0, 0.1, True, False,

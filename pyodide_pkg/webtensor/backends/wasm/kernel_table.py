@@ -166,6 +166,11 @@ _CROSS_ENTROPY = (("size", "rows"), ("size", "c"), ("size", "flags"), ("f32", "s
 _NORM_BACKWARD = (("size", "rows"), ("size", "n"), ("size", "flags"), ("f32", "eps"),
                   ("in", "g"), ("in", "x"), ("in", "w"), ("out", "dx"), ("out", "dw"),
                   ("out", "db"))
+_SDPA_BACKWARD = (("size", "batch"), ("size", "heads"), ("size", "kheads"), ("size", "vheads"),
+                  ("size", "L"), ("size", "S"), ("size", "E"), ("size", "Ev"), ("size", "flags"),
+                  ("f32", "scale"), ("in", "q"), ("in", "k"), ("in", "v"), ("in", "g"),
+                  ("in", "mask"), ("i32", "m_bs"), ("i32", "m_hs"), ("i32", "m_rs"),
+                  ("out", "dq"), ("out", "dk"), ("out", "dv"), ("out", "scratch"))
 _SGD_STEP = (("size", "n"), ("out", "p"), ("in", "g"), ("out", "buf"), ("f32", "lr"),
              ("f32", "momentum"), ("f32", "dampening"), ("f32", "l2"), ("i32", "flags"))
 _RMSPROP_STEP = (("size", "n"), ("out", "p"), ("in", "g"), ("out", "sq"), ("out", "gavg"),
@@ -200,6 +205,7 @@ ADAM_STEP = "f32_adam_step"
 SGD_STEP, RMSPROP_STEP, ADAGRAD_STEP = "f32_sgd_step", "f32_rmsprop_step", "f32_adagrad_step"
 ACT_BACKWARD, SOFTMAX_BACKWARD = "f32_act_backward", "f32_softmax_backward"
 CROSS_ENTROPY, NORM_BACKWARD = "f32_cross_entropy", "f32_norm_backward"
+SDPA_BACKWARD = "f32_sdpa_backward"
 IM2COL = "f32_im2col"
 DWCONV = "f32_dwconv2d"
 MAX_POOL2D = "f32_max_pool2d"
@@ -286,6 +292,7 @@ def _build():
                      _SOFTMAX_BACKWARD, False))
     ks.append(Kernel(CROSS_ENTROPY, "cross_entropy", "cross_entropy", _CROSS_ENTROPY, False))
     ks.append(Kernel(NORM_BACKWARD, "norm_backward", "norm_backward", _NORM_BACKWARD, False))
+    ks.append(Kernel(SDPA_BACKWARD, "sdpa_backward", "sdpa_backward", _SDPA_BACKWARD, False))
     for b in SCATTER:
         ks.append(Kernel(SCATTER[b], "scatter", "scatter", _SCATTER, False))
         ks.append(Kernel(GATHER[b], "gather", "gather", _GATHER, False))
