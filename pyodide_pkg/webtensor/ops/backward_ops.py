@@ -74,18 +74,26 @@ def softmax_backward(g, y, dim, log):
 
 # ---- layer_norm, rms_norm ---------------------------------------------------------------
 
-def decomposition_grads(fn, ins, need, g):
-    """The gradients (None where not in need) of fn(*ins), a composition of ops, for incoming
-    gradient g; with grad mode on (create_graph) differentiable through the inputs' graphs."""
+def decomposition_grads(fn, ins, need, grads):
+    """The gradients (None where not in need) of fn(*ins), a composition of ops returning one
+    tensor or a tuple, for incoming gradients `grads` (a tensor, or {output number: gradient});
+    with grad mode on (create_graph) differentiable through the inputs' own graphs."""
     from ..autograd import grad
     create = _grad_mode.is_grad_enabled()
+    # row-major leaves where there is no graph to keep: views of them index their base
     ins = [t if t is None or not n or (create and t.requires_grad)
            else t.detach().contiguous().requires_grad_() for t, n in zip(ins, need)]
     with _grad_mode.enable_grad():
         y = fn(*ins)
+    gs = {0: grads} if isinstance(grads, Tensor) else grads
+    pairs = [(o, gs.get(i)) for i, o in enumerate(y if isinstance(y, tuple) else (y,))
+             if isinstance(gs.get(i), Tensor) and o is not None and o.requires_grad]
+    if not pairs:
+        return tuple(None for _ in need)
     wrt = [t for t, n in zip(ins, need) if n]
-    gs = iter(grad(y, wrt, g, create_graph=create, allow_unused=True))
-    return tuple(next(gs) if n else None for n in need)
+    it = iter(grad([o for o, _ in pairs], wrt, [g for _, g in pairs], create_graph=create,
+                   allow_unused=True))
+    return tuple(next(it) if n else None for n in need)
 
 
 def norm_backward_decomposed(g, x, w, b, eps, rms, need):

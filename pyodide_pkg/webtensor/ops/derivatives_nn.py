@@ -2,34 +2,15 @@
 the second half of the derivatives table (ops/derivatives.py registers these on import)."""
 from .. import _dtype as D
 from .. import _grad_mode
-from .._tensor import Tensor
 from .derivatives import _rg, _zeros_like, derivative
 
 def _by_decomposition(name, inputs, fn):
     """(name, inputs, saved, backward) differentiating fn(*inputs), a composition of webtensor
-    ops that computes the fused primitive's output (recomputed in backward)."""
+    ops that computes the fused primitive's output(s) (recomputed in backward)."""
     def backward(grads, saved):
-        from ..autograd import grad
-        need = [t is not None and t.requires_grad for t in saved]
-        if _grad_mode.is_grad_enabled():          # create_graph: differentiate through saved
-            ins = list(saved)
-        else:
-            # row-major leaves: views of them then index their base directly
-            ins = [t.detach().contiguous().requires_grad_() if n else t
-                   for t, n in zip(saved, need)]
-        with _grad_mode.enable_grad():
-            y = fn(*ins)
-        # fn may return several outputs (a tuple): those with a gradient take part
-        # (grads: {output number: gradient})
-        ys = y if isinstance(y, tuple) else (y,)
-        pairs = [(o, grads.get(i)) for i, o in enumerate(ys)
-                 if isinstance(grads.get(i), Tensor) and o is not None and o.requires_grad]
-        wrt = [t for t, n in zip(ins, need) if n]
-        if not pairs:
-            return tuple(None for _ in need)
-        gs = iter(grad([o for o, _ in pairs], wrt, [g for _, g in pairs],
-                       create_graph=_grad_mode.is_grad_enabled(), allow_unused=True))
-        return tuple(next(gs) if n else None for n in need)
+        from .backward_ops import decomposition_grads
+        return decomposition_grads(fn, saved, [t is not None and t.requires_grad for t in saved],
+                                   grads)
     return name, inputs, tuple(inputs), backward
 
 
@@ -350,13 +331,13 @@ def _sdpa_backward(args, kwargs):
 def _cross_entropy(args, kwargs):
     """First order: the gradient the forward kernel wrote (dx) times the incoming one; with
     create_graph (or no dx) the log_softmax + nll decomposition differentiated."""
-    from .backward_ops import cross_entropy_decomposed
+    from .backward_ops import cross_entropy_decomposed, decomposition_grads
     loss, dx, x, target, ignore_index, smoothing, reduction = args
 
     def backward(grads, saved):
         g, (sx, sdx) = grads[0], saved
         if sdx is not None and not _grad_mode.is_grad_enabled():
             return (sdx * (g.unsqueeze(1) if reduction == "none" else g),)
-        return _by_decomposition("", (sx,), lambda x: cross_entropy_decomposed(
-            x, target, ignore_index, smoothing, reduction))[3](grads, (sx,))
+        return decomposition_grads(lambda x: cross_entropy_decomposed(
+            x, target, ignore_index, smoothing, reduction), (sx,), (True,), grads)
     return ("NllLossBackward0" if not smoothing else "AddBackward0"), (x,), (x, dx), backward
