@@ -31,23 +31,27 @@ def bind(ctx):
     ce, nb = ctx.K.fn(KT.CROSS_ENTROPY), ctx.K.fn(KT.NORM_BACKWARD)
     sb = ctx.K.fn(KT.SDPA_BACKWARD)
 
-    def act_backward(out, g, x, act_name):
+    def plan_elementwise(out, a, b):
+        """(out region, [a region, b region]) for out = f(a, b) of out's shape, or None."""
         if out.dtype is not F32 or not out.is_contiguous() or not fits_i32(out.numel()):
-            return NotImplemented
+            return None
         ro = region(out, True)
-        regs = _ins(ctx, ro, g, x)
-        if regs is None:
+        regs = _ins(ctx, ro, a, b)
+        return None if regs is None else (ro, regs)
+
+    def act_backward(out, g, x, act_name):
+        plan = plan_elementwise(out, g, x)
+        if plan is None:
             return NotImplemented
-        act(out.numel(), ACT_CODE[act_name], regs[0], regs[1], ro)
+        ro, (rg, rx) = plan
+        act(out.numel(), ACT_CODE[act_name], rg, rx, ro)
         return None
 
     def softmax_backward(out, g, y, dim, log):
-        if out.dtype is not F32 or not out.is_contiguous() or not fits_i32(out.numel()):
+        plan = plan_elementwise(out, g, y)
+        if plan is None:
             return NotImplemented
-        ro = region(out, True)
-        regs = _ins(ctx, ro, g, y)
-        if regs is None:
-            return NotImplemented
+        ro, (rg, ry) = plan
         shape = out.shape
         outer = inner = 1
         for s in shape[:dim]:
@@ -55,7 +59,7 @@ def bind(ctx):
         for s in shape[dim + 1:]:
             inner *= s
         if out.numel():
-            smb(outer, shape[dim], inner, 1 if log else 0, regs[0], regs[1], ro)
+            smb(outer, shape[dim], inner, 1 if log else 0, rg, ry, ro)
         return None
 
     def cross_entropy(loss, dx, x, target, ignore_index, label_smoothing, reduction):
