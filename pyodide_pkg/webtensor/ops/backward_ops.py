@@ -65,6 +65,7 @@ def softmax_backward_decomposed(g, y, dim, log):
 
 
 def softmax_backward(g, y, dim, log):
+    dim %= max(y.dim(), 1)
     if g.shape != y.shape or g.dtype is not y.dtype:
         return softmax_backward_decomposed(g, y, dim, log)
     out = _empty_like(y)
