@@ -1,7 +1,8 @@
 """The backward primitives (first-order fast paths of the derivatives table) as calls, and
-their decompositions into ops: the reference backend runs the decompositions, and the
-derivatives table differentiates them (create_graph), so the WASM kernels are only the fast
-first-order path of the same definition.
+their decompositions into ops: the reference backend runs the decompositions, so does a device
+whose first backend lacks the primitive (webgpu), and the derivatives table differentiates them
+(create_graph), so the WASM kernels are only the fast first-order path of the same
+definition.
 
   act_backward(g, x, act)          g * act'(x), act "relu" (x: relu's input or output), "gelu",
                                      "gelu_tanh", "silu"
@@ -49,7 +50,7 @@ def act_backward_decomposed(g, x, act):
 
 
 def act_backward(g, x, act):
-    if g.shape != x.shape or g.dtype is not x.dtype:
+    if g.shape != x.shape or g.dtype is not x.dtype or not provides("act_backward", x.device):
         return act_backward_decomposed(g, x, act)
     out = _empty_like(x)
     dispatch("act_backward", out, g, x, act)
@@ -66,7 +67,8 @@ def softmax_backward_decomposed(g, y, dim, log):
 
 def softmax_backward(g, y, dim, log):
     dim %= max(y.dim(), 1)
-    if g.shape != y.shape or g.dtype is not y.dtype:
+    if g.shape != y.shape or g.dtype is not y.dtype or not provides("softmax_backward",
+                                                                     y.device):
         return softmax_backward_decomposed(g, y, dim, log)
     out = _empty_like(y)
     dispatch("softmax_backward", out, g, y, dim, log)
