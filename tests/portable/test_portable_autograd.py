@@ -36,6 +36,27 @@ def test_gradient_matches_torch(name, backend):
             f"{name}: input {i}: {g} != {e}"
 
 
+# the ops whose float32 gradients run on the backward kernels (act/softmax/norm backward, the
+# fused cross_entropy, conv and pool gradients, GEMMs read transposed)
+FLOAT32_CASES = ("relu", "silu", "gelu", "softmax", "log_softmax", "layer_norm", "rms_norm",
+                 "cross_entropy", "linear", "matmul", "conv2d", "conv2d_groups", "max_pool2d",
+                 "scaled_dot_product_attention")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name", FLOAT32_CASES)
+def test_float32_gradient_matches_torch(name, backend):
+    """The same cases in float32 (the wasm backend's kernels) against torch's float64 golden
+    gradients, within float32 rounding."""
+    with using_backend(backend):
+        got = gradcases.run(webtensor, name, "float32")
+    for i, (g, e) in enumerate(zip(got, GOLDEN[name])):
+        assert (g is None) == (e is None), f"{name}: input {i}"
+        if e is not None:
+            assert all(values_close(a, b, 1e-4, 1e-5) for a, b in zip(g, e)), \
+                f"{name}: input {i}: {g} != {e}"
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_second_derivative_and_sgd_step(backend):
     with using_backend(backend):

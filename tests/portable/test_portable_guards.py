@@ -138,6 +138,28 @@ def example(kernel, rng):
         return [37, _floats(rng, 37), _floats(rng, 37), _floats(rng, 37),
                 array.array("f", [abs(v) for v in array.array("f", _floats(rng, 37))]).tobytes(),
                 _fill(37, "f", 0), 0.1, 0.999, 0.001, 0.01, 0.5, 1e-8, 1.0, 0.01, 3]
+    if fam in ("sgd", "adagrad"):   # n = 37, momentum (nesterov) / weight decay + maximize
+        state = _floats(rng, 37)
+        if fam == "sgd":
+            return [37, _floats(rng, 37), _floats(rng, 37), state, 0.1, 0.9, 0.0, 0.01, 12]
+        return [37, _floats(rng, 37), _floats(rng, 37), _fill(37, "f", 1), 0.1, 1e-10, 0.01, 2]
+    if fam == "rmsprop":   # centered, momentum
+        return [37, _floats(rng, 37), _floats(rng, 37), _fill(37, "f", 1), _floats(rng, 37),
+                _floats(rng, 37), 0.01, 0.99, 1e-8, 0.9, 0.01, 40]
+    if fam == "act_backward":   # silu (vector body + tail)
+        return [37, 3, _floats(rng, 37), _floats(rng, 37), _fill(37, "f")]
+    if fam == "softmax_backward":   # log_softmax over the middle axis of [3, 5, 4]
+        return [3, 5, 4, 1, _floats(rng, 60), _floats(rng, 60), _fill(60, "f")]
+    if fam == "cross_entropy":   # 3 rows of 7 classes, mean, gradient, smoothing, one ignored
+        return [3, 7, 6, 0.1, -100, array.array("q", [2, -100, 6]).tobytes(),
+                _floats(rng, 21), _fill(1, "f"), _fill(21, "f"), _fill(1, "i", 9)]
+    if fam == "norm_backward":   # layer_norm of 3 rows of 9 with weight, dw and db
+        return [3, 9, 7, 1e-5, _floats(rng, 27), _floats(rng, 27), _floats(rng, 9),
+                _fill(27, "f"), _fill(9, "f"), _fill(9, "f")]
+    if fam == "sdpa_backward":   # 2 query heads on 1 key head, L 3, S 5, E 6, Ev 5, causal+mask
+        return [1, 2, 1, 1, 3, 5, 6, 5, 3, 0.5, _floats(rng, 36), _floats(rng, 30),
+                _floats(rng, 25), _floats(rng, 30), _floats(rng, 30), 0, 15, 5,
+                _fill(36, "f"), _fill(30, "f"), _fill(25, "f"), _fill(10, "f")]
     if fam == "scatter":   # [outer 2, n 5, inner 3] <- [2, m 4, 3] at int64 positions
         code = _BITS_CODE[int(kernel.name[1:kernel.name.index("_")])]
         idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()

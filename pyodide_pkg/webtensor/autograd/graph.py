@@ -6,6 +6,7 @@ gradients of its outputs to its inputs' gradients with webtensor ops, so that ru
 grad mode on (create_graph=True) records a graph of the backward itself.
 """
 import re
+import sys
 import weakref
 
 from .. import _grad_mode
@@ -278,7 +279,10 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                     results[k] = grads_in.get(nr)
             if isinstance(node, AccumulateGrad):
                 if accumulate and inputs is None and grads_in.get(0) is not None:
-                    _accumulate(node.variable, grads_in[0], create_graph)
+                    # no hook saw (and could have kept) the gradient
+                    own = not node._pre_hooks and not node.__dict__.get("retain")
+                    outs = g = None                # this loop's references to the gradient
+                    _accumulate(node.variable, grads_in.pop(0), create_graph, own)
                 continue
             run = (needed is None or node in needed) and grads_in
             if run:
@@ -319,10 +323,20 @@ def _run_pre_hooks(node, buf):
     return buf
 
 
-def _accumulate(leaf, g, create_graph):
+def _stealable(g, leaf):
+    """True if nothing but the caller holds gradient g or its storage (torch's refcount rule
+    for taking the gradient as .grad without a copy): references here are the caller's
+    argument, this parameter and getrefcount's own."""
+    return sys.getrefcount(g) <= 4 and sys.getrefcount(g._storage) <= 2 and \
+        not g.requires_grad and g.dtype is leaf.dtype and g.is_contiguous() and \
+        g._offset == 0 and g.shape == leaf.shape and g.__dict__.get("_base") is None
+
+
+def _accumulate(leaf, g, create_graph, own=False):
+    """own: the caller passes the only reference to g (run_backward's buffer popped)."""
     old = leaf.grad
-    if old is None:      # a private copy: the same gradient tensor may reach several leaves
-        leaf.grad = g if create_graph else g.detach().clone()
+    if old is None:      # a private copy unless nobody else can see g (several leaves may)
+        leaf.grad = g if create_graph or (own and _stealable(g, leaf)) else g.detach().clone()
     elif create_graph or old.requires_grad:
         leaf.grad = old + g
     else:

@@ -12,8 +12,10 @@ produced a tensor (AddBackward0, MmBackward0, SumBackward0, ViewBackward0, ...).
 
 Why primitives and not ops: ~25 formulas cover ~170 ops, and every op's decomposition (losses,
 group_norm, interpolate, pad, ...) is differentiated exactly as it computes, with no second
-implementation to drift. The fused primitives keep their speed forward; backward differentiates
-their decomposition (layer_norm, rms_norm, sdpa) or uses an explicit formula (conv2d via
+implementation to drift. The fused primitives keep their speed forward; backward runs a
+backward primitive (ops/backward_ops.py: norm_backward, sdpa_backward, act_backward,
+softmax_backward, the fused cross_entropy's saved gradient: WASM kernels at first order) whose
+formula differentiates the decomposition for create_graph, or an explicit formula (conv2d via
 im2col views, pools via their window/argmax indices). What it costs: intermediate nodes for
 decomposed ops (more nodes than torch), and names that are the primitive's (CopySlices for
 cat, not CatBackward0).

@@ -80,6 +80,28 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
             weight_decay, step, decoupled, maximize)
                                      one Adam/AdamW update in place (ops/optim_steps.py:
                                        the decomposition, which the reference runs)
+  sgd_step(p, grad, buf, lr, momentum, dampening, weight_decay, nesterov, maximize, first)
+  rmsprop_step(p, grad, square_avg, grad_avg, buf, lr, alpha, eps, weight_decay, momentum,
+               maximize)     grad_avg/buf None unless centered/momentum
+  adagrad_step(p, grad, state_sum, clr, eps, weight_decay, maximize)
+                                     the other torch.optim updates, in place, likewise
+  act_backward(out, g, x, act)       out = g * act'(x), act "relu"|"gelu"|"gelu_tanh"|"silu"
+                                       (relu: x may be its output); all of g's shape
+  softmax_backward(out, g, y, dim, log)   through softmax (log False) / log_softmax, y its
+                                       output
+  norm_backward(dx, dw, db, g, x, w, eps, rms)   layer_norm (rms False) / rms_norm gradients:
+                                       x, g, dx [R, N]; w [N] or None; dw, db [N] or None
+                                       (not wanted)
+  sdpa_backward(dq, dk, dv, g, q, k, v, mask, is_causal, scale)
+                                     sdpa's gradients (its arguments as there; g like out)
+  cross_entropy(loss, dx, x, target, ignore_index, label_smoothing, reduction)
+                                     x [N, C] float, target int64 [N] (no class weights):
+                                       loss [N] ("none") or [] ("sum"/"mean"), and dx (or
+                                       None) = d loss / d x. An out-of-range target raises
+                                       torch's IndexError
+                                     (ops/backward_ops.py: these five's decompositions, which
+                                       the reference runs and the derivatives table
+                                       differentiates)
   random(out, state, dist, a, b)     out (float dtype, CPU) filled as torch's CPU generator
                                        does: dist "uniform" (a = from, b = to), "normal"
                                        (a = mean, b = std; torch's serial path when out is not

@@ -36,6 +36,9 @@ NON_DIFFERENTIABLE = {
     "dequantize_rows": ((0,), "quantized weights are constants"),
     "quantize": ((), "produces quantized blocks (no float output)"),
     "adam_step": ((0, 2, 3, 4), "an optimizer update (runs under no_grad)"),
+    "sgd_step": ((0, 2), "an optimizer update (runs under no_grad)"),
+    "rmsprop_step": ((0, 2, 3, 4), "an optimizer update (runs under no_grad)"),
+    "adagrad_step": ((0, 2), "an optimizer update (runs under no_grad)"),
     "arange": ((0,), "fills a range (no tensor input)"),
     "linspace": ((0,), "fills a range (no tensor input)"),
 }
@@ -74,16 +77,14 @@ def _copy(args, kwargs):
     return name, (x,), (), lambda grads, saved: (grads[0].to(dt),)
 
 
-_SQRT2, _SQRT_2_PI = math.sqrt(2.0), math.sqrt(2.0 / math.pi)
-
-
-def _gelu_grad(x, approximate):
-    if approximate == "tanh":
-        inner = _SQRT_2_PI * (x + 0.044715 * x * x * x)
-        t = inner.tanh()
-        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _SQRT_2_PI * (1 + 3 * 0.044715 * x * x)
-    cdf = 0.5 * (1 + (x / _SQRT2).erf())
-    return cdf + x * (-0.5 * x * x).exp() / math.sqrt(2 * math.pi)
+def _act(name):
+    """g * act'(x): the act_backward primitive (a kernel; ops/backward_ops.py)."""
+    def grad(g, x, y, p):
+        from .backward_ops import act_backward
+        if name == "relu":
+            return act_backward(g, y, "relu")
+        return act_backward(g, x, "gelu_tanh" if p.get("approximate") == "tanh" else name)
+    return grad
 
 
 def _zero(g, x, y, p):
@@ -104,11 +105,9 @@ UNARY = {
     "cos": ("CosBackward0", 1, 0, lambda g, x, y, p: g * -x.sin()),
     "tanh": ("TanhBackward0", 0, 1, lambda g, x, y, p: g * (1 - y * y)),
     "sigmoid": ("SigmoidBackward0", 0, 1, lambda g, x, y, p: g * (y * (1 - y))),
-    "relu": ("ReluBackward0", 0, 1, lambda g, x, y, p: g.masked_fill(y <= 0, 0)),
-    "gelu": ("GeluBackward0", 1, 0,
-             lambda g, x, y, p: g * _gelu_grad(x, p.get("approximate", "none"))),
-    "silu": ("SiluBackward0", 1, 0,
-             lambda g, x, y, p: g * (x.sigmoid() * (1 + x * (1 - x.sigmoid())))),
+    "relu": ("ReluBackward0", 0, 1, _act("relu")),
+    "gelu": ("GeluBackward0", 1, 0, _act("gelu")),
+    "silu": ("SiluBackward0", 1, 0, _act("silu")),
     "erf": ("ErfBackward0", 1, 0,
             lambda g, x, y, p: g * ((2 / math.sqrt(math.pi)) * (-x * x).exp())),
     "floor": ("FloorBackward0", 0, 0, _zero),
@@ -276,15 +275,17 @@ def _cumprod(args, kwargs):
 @derivative("softmax", (0,), (1,))
 def _softmax(args, kwargs):
     out, x, d = args
+    from .backward_ops import softmax_backward
     return "SoftmaxBackward0", (x,), (out,), lambda grads, saved: (
-        saved[0] * (grads[0] - (grads[0] * saved[0]).sum(dim=d, keepdim=True)),)
+        softmax_backward(grads[0], saved[0], d, False),)
 
 
 @derivative("log_softmax", (0,), (1,))
 def _log_softmax(args, kwargs):
     out, x, d = args
+    from .backward_ops import softmax_backward
     return "LogSoftmaxBackward0", (x,), (out,), lambda grads, saved: (
-        grads[0] - saved[0].exp() * grads[0].sum(dim=d, keepdim=True),)
+        softmax_backward(grads[0], saved[0], d, True),)
 
 
 # ---- matmul, linear ---------------------------------------------------------------------
@@ -318,7 +319,7 @@ def _linear(args, kwargs):
                 z = z + sb
             op = _ACT[act]
             params = {"approximate": "tanh"} if act == "gelu_tanh" else {}
-            y = z.relu() if op == "relu" else None
+            y = z      # relu: act_backward thresholds its input as its output
             g = UNARY[op][3](g, z, y, params)
         k, n = sw.shape[1], sw.shape[0]
         g2 = g.reshape(-1, n)

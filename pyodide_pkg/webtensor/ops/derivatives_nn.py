@@ -6,47 +6,43 @@ from .derivatives import _rg, _zeros_like, derivative
 
 def _by_decomposition(name, inputs, fn):
     """(name, inputs, saved, backward) differentiating fn(*inputs), a composition of webtensor
-    ops that computes the fused primitive's output (recomputed in backward)."""
+    ops that computes the fused primitive's output(s) (recomputed in backward)."""
     def backward(grads, saved):
-        from ..autograd import grad
-        need = [t is not None and t.requires_grad for t in saved]
-        if _grad_mode.is_grad_enabled():          # create_graph: differentiate through saved
-            ins = list(saved)
-        else:
-            # row-major leaves: views of them then index their base directly
-            ins = [t.detach().contiguous().requires_grad_() if n else t
-                   for t, n in zip(saved, need)]
-        with _grad_mode.enable_grad():
-            y = fn(*ins)
-        wrt = [t for t, n in zip(ins, need) if n]
-        gs = iter(grad(y, wrt, grads[0], create_graph=_grad_mode.is_grad_enabled(),
-                       allow_unused=True))
-        return tuple(next(gs) if n else None for n in need)
+        from .backward_ops import decomposition_grads
+        return decomposition_grads(fn, saved, [t is not None and t.requires_grad for t in saved],
+                                   grads)
     return name, inputs, tuple(inputs), backward
+
+
+def _norm_backward_or_decomposition(g, x, w, b, eps, rms):
+    """layer_norm / rms_norm's input gradients: the norm_backward primitive (a kernel) at
+    first order; with create_graph the decomposition's own graph."""
+    from .backward_ops import norm_backward
+    need = (x.requires_grad, _rg(w), _rg(b))
+    return norm_backward(g, x, w, b, eps, rms, need)
 
 
 @derivative("layer_norm", (0,), (1, 2, 3))
 def _layer_norm(args, kwargs):
-    from .norm import decomposed
     out, x, w, b, eps = args
-    return _by_decomposition("NativeLayerNormBackward0", (x, w, b),
-                             lambda x, w, b: decomposed("layer_norm", x, w, b, eps))
+    return "NativeLayerNormBackward0", (x, w, b), (x, w, b), lambda grads, saved: \
+        _norm_backward_or_decomposition(grads[0], *saved, eps, False)
 
 
 @derivative("rms_norm", (0,), (1, 2))
 def _rms_norm(args, kwargs):
-    from .norm import decomposed
     out, x, w, eps = args
-    return _by_decomposition("RmsNormBackward0", (x, w),
-                             lambda x, w: decomposed("rms_norm", x, w, eps))
+    return "RmsNormBackward0", (x, w), (x, w), lambda grads, saved: \
+        _norm_backward_or_decomposition(grads[0], saved[0], saved[1], None, eps, True)[:2]
 
 
 @derivative("sdpa", (0,), (1, 2, 3))
 def _sdpa(args, kwargs):
-    from .attention import decomposed
+    from .backward_ops import sdpa_backward
     out, q, k, v, mask, is_causal, scale = args
-    return _by_decomposition("ScaledDotProductAttentionBackward0", (q, k, v),
-                             lambda q, k, v: decomposed(q, k, v, mask, is_causal, scale))
+    return "ScaledDotProductAttentionBackward0", (q, k, v), (q, k, v), \
+        lambda grads, saved: sdpa_backward(grads[0], *saved, mask, is_causal, scale,
+                                           tuple(t.requires_grad for t in saved))
 
 
 @derivative("quant_linear", (0,), (1,))
@@ -66,7 +62,10 @@ def _conv2d(args, kwargs):
 
     def backward(grads, saved):
         g, (sx, sw) = grads[0], saved
-        gx = gw = None
+        gx = gw = gb = None
+        if sw.requires_grad or _rg(bias):       # g as [oc, (n, oh, ow)]: one copy for both
+            gr = g.transpose(0, 1).reshape(g.shape[1], -1)
+            gb = gr.sum(1) if _rg(bias) else None
         if sx.requires_grad:
             # stride 1, padding the same on both sides (not "same" with an even kernel) and
             # within the dilated kernel's reach
@@ -78,8 +77,8 @@ def _conv2d(args, kwargs):
             else:
                 gx = _conv_input_grad_by_windows(g, sx, sw, stride, padding, dilation, groups)
         if sw.requires_grad:
-            gw = _conv_weight_grad(g, sx, sw.shape[2:], stride, padding, dilation, groups)
-        gb = g.sum((0, 2, 3)) if _rg(bias) else None
+            gw = _conv_weight_grad(gr, sx, sw.shape[2:], (oh, ow), stride, padding, dilation,
+                                   groups)
         return gx, gw, gb
     return "ConvolutionBackward0", (x, w, bias), (x, w), backward
 
@@ -88,28 +87,28 @@ def _conv2d(args, kwargs):
 def _conv_input_grad(g, w, padding, dilation, groups):
     """x's gradient: g convolved with the flipped kernel, in and out channels swapped per
     group, fully padded (a transposed convolution at stride 1)."""
-    from .._creation import arange
     from .conv import conv2d
+    from .shape import flip
     oc, cg, kh, kw = w.shape
-    # the flip of both window dims is the reversal of the flattened window: a row gather
-    # (a kernel; flip's negative strides would be copied element by element)
-    rev = arange(kh * kw - 1, -1, -1, device=w.device)
-    wt = w.reshape(groups, oc // groups, cg, kh * kw).transpose(1, 2).index_select(
-        3, rev).reshape(groups * cg, oc // groups, kh, kw)
+    # channels swapped and both window dims flipped in one strided copy (weights are small)
+    wt = flip(w.reshape(groups, oc // groups, cg, kh, kw).transpose(1, 2), (3, 4)).reshape(
+        groups * cg, oc // groups, kh, kw)
     pad = (dilation[0] * (kh - 1) - padding[0], dilation[1] * (kw - 1) - padding[1])
     return conv2d(g, wt, None, 1, pad, dilation, groups)
 
 
-def _conv_weight_grad(g, x, k, stride, padding, dilation, groups):
-    """w's gradient, per group: g [ocg, (n, oh, ow)] times the patch matrix [(cg, kh, kw),
-    (n, oh, ow)] transposed, i.e. linear(g, cols): one GEMM over the whole batch with the
-    patches read in place as linear's weight (cols: one strided copy of x's windows)."""
+def _conv_weight_grad(gr, x, k, out_hw, stride, padding, dilation, groups):
+    """w's gradient, per group: gr = g as [oc, (n, oh, ow)] times the patch matrix
+    [(cg, kh, kw), (n, oh, ow)] transposed, i.e. linear(gr, cols): one GEMM over the whole
+    batch with the patches read in place as linear's weight (cols: one strided copy of x's
+    windows)."""
     from .linalg import linear
     from .pad import pad
     from .shape import cat
     n, c, h, w = x.shape
-    oc, ocg, cg = g.shape[1], g.shape[1] // groups, c // groups
-    oh, ow = g.shape[2], g.shape[3]
+    oc, cg = gr.shape[0], c // groups
+    ocg = oc // groups
+    oh, ow = out_hw
     kh, kw = k
     # top/left padding as given; bottom/right as far as the windows reach (odd "same")
     right = [max(0, (o - 1) * s_ + d_ * (k_ - 1) + 1 - n_ - p_) for o, s_, d_, k_, n_, p_ in
@@ -118,7 +117,6 @@ def _conv_weight_grad(g, x, k, stride, padding, dilation, groups):
         else x
     win = xp.unfold(2, dilation[0] * (kh - 1) + 1, stride[0]).unfold(
         3, dilation[1] * (kw - 1) + 1, stride[1])[:, :, :oh, :ow, ::dilation[0], ::dilation[1]]
-    gr = g.transpose(0, 1).reshape(oc, n * oh * ow)
     parts = [linear(gr[gi * ocg:(gi + 1) * ocg],
                     win[:, gi * cg:(gi + 1) * cg].permute(1, 4, 5, 0, 2, 3).reshape(
                         cg * kh * kw, n * oh * ow)).reshape(ocg, cg, kh, kw)
@@ -261,9 +259,12 @@ def _max_pool2d(args, kwargs):
         if all(si >= di * (ki - 1) + 1 for ki, si, di in zip(k, s, d)):
             # windows apart: every index names its own input element, so one scatter
             # (a kernel) writes the gradient, and its own gradient is a gather
+            from .._dispatch import dispatch
             n, c = sx.shape[:2]
-            return (_zeros_like(sx).reshape(n, c, h * w).scatter(
-                2, ix.reshape(n, c, -1), g.reshape(n, c, -1)).view(sx.shape),)
+            gx = _zeros_like(sx)
+            dispatch("scatter", gx.view(n, c, h * w), 2, ix.reshape(n, c, -1),
+                     g.reshape(n, c, -1), None)       # into the zeros: no clone
+            return (gx,)
         rows, cols = arange(oh) * s[0] - p[0], arange(ow) * s[1] - p[1]
 
         def part(i, j):      # g where slot (i, j) of the window holds its maximum
@@ -281,3 +282,62 @@ def _adaptive_max_pool2d(args, kwargs):
     return "AdaptiveMaxPool2DBackward0", (x,), (x,), lambda grads, saved: (
         _indices_backward(grads[0], saved[0],
                           _pool_indices("adaptive_max_pool2d", meta, idx, saved[0], ())),)
+
+
+# ---- the backward primitives (ops/backward_ops.py): their decompositions differentiated ------
+
+_ACT_BACKWARD_NAMES = {"relu": "ThresholdBackwardBackward0", "gelu": "GeluBackwardBackward0",
+                       "gelu_tanh": "GeluBackwardBackward0", "silu": "SiluBackwardBackward0"}
+
+
+@derivative("act_backward", (0,), (1, 2))
+def _act_backward(args, kwargs):
+    from .backward_ops import act_backward_decomposed
+    out, g, x, act = args
+    return _by_decomposition(_ACT_BACKWARD_NAMES[act], (g, x),
+                             lambda g, x: act_backward_decomposed(g, x, act))
+
+
+@derivative("softmax_backward", (0,), (1, 2))
+def _softmax_backward(args, kwargs):
+    from .backward_ops import softmax_backward_decomposed
+    out, g, y, dim, log = args
+    name = "LogSoftmaxBackwardDataBackward0" if log else "SoftmaxBackwardDataBackward0"
+    return _by_decomposition(name, (g, y), lambda g, y: softmax_backward_decomposed(
+        g, y, dim, log))
+
+
+@derivative("norm_backward", (0, 1, 2), (3, 4, 5))
+def _norm_backward(args, kwargs):
+    from .backward_ops import norm_backward_decomposed, zeros_like_bias
+    dx, dw, db, g, x, w, eps, rms = args
+    need = (True, dw is not None, db is not None)
+    name = "RmsNormBackwardBackward0" if rms else "NativeLayerNormBackwardBackward0"
+    return _by_decomposition(name, (g, x, w), lambda g, x, w: norm_backward_decomposed(
+        g, x, w, zeros_like_bias(x) if need[2] else None, eps, rms, need))
+
+
+@derivative("sdpa_backward", (0, 1, 2), (3, 4, 5, 6))
+def _sdpa_backward(args, kwargs):
+    from .backward_ops import sdpa_backward_decomposed
+    dq, dk, dv, g, q, k, v, mask, is_causal, scale = args
+    return _by_decomposition(
+        "ScaledDotProductAttentionBackwardBackward0", (g, q, k, v),
+        lambda g, q, k, v: sdpa_backward_decomposed(g, q, k, v, mask, is_causal, scale,
+                                                    (True, True, True)))
+
+
+@derivative("cross_entropy", (0,), (2,))
+def _cross_entropy(args, kwargs):
+    """First order: the gradient the forward kernel wrote (dx) times the incoming one; with
+    create_graph (or no dx) the log_softmax + nll decomposition differentiated."""
+    from .backward_ops import cross_entropy_decomposed, decomposition_grads
+    loss, dx, x, target, ignore_index, smoothing, reduction = args
+
+    def backward(grads, saved):
+        g, (sx, sdx) = grads[0], saved
+        if sdx is not None and not _grad_mode.is_grad_enabled():
+            return (sdx * (g.unsqueeze(1) if reduction == "none" else g),)
+        return decomposition_grads(lambda x: cross_entropy_decomposed(
+            x, target, ignore_index, smoothing, reduction), (sx,), (True,), grads)
+    return ("NllLossBackward0" if not smoothing else "AddBackward0"), (x,), (x, dx), backward

@@ -9,6 +9,8 @@ reductions, so every backend runs them. Classes sit on dim 1 (dim 0 for unbatche
 import warnings
 
 from .. import _dtype as D
+from .._dispatch import provides
+from .._grad_mode import is_grad_enabled
 from .._tensor import Tensor
 from .elementwise import _TNAME, binary, unary, where
 from .reduce import log_softmax, sum as _sum
@@ -149,6 +151,20 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     if input.dtype.category != 2:
         raise NotImplementedError(f"\"log_softmax_lastdim_kernel_impl\" not implemented for "
                                   f"'{_TNAME[input.dtype.name]}'")
+    if weight is None and input.dim() == 2 and target.dim() == 1 and \
+            target.dtype is D.int64 and input.dtype is D.float32 and \
+            provides("cross_entropy", input.device):
+        # one fused kernel call forward, its gradient written on the way (ops/backward_ops.py)
+        _nll_checks(input, target, None)
+        from .backward_ops import cross_entropy_fused
+        return cross_entropy_fused(input, target, ignore_index, max(label_smoothing, 0.0),
+                                   reduction, input.requires_grad and is_grad_enabled())
+    return cross_entropy_ops(input, target, weight, ignore_index, reduction, label_smoothing)
+
+
+def cross_entropy_ops(input, target, weight, ignore_index, reduction, label_smoothing):
+    """cross_entropy with class-index targets as log_softmax + nll (+ smoothing) ops."""
+    cdim = 1 if input.dim() > 1 else 0
     logp = log_softmax(input, cdim)
     nll = _nll(logp, target, weight, ignore_index, reduction)
     if label_smoothing <= 0:

@@ -2,6 +2,7 @@
 parameter gets its state ("step", "sum") when the optimizer is built."""
 from .. import _dtype as D
 from .._creation import _scalar, full_like, tensor
+from ..ops.optim_steps import adagrad_step
 from .optimizer import Optimizer, check_lr
 
 
@@ -26,13 +27,7 @@ class Adagrad(Optimizer):
     def _update(self, p, grad, state, group):
         state["step"].add_(1)
         step = state["step"].item()
-        if group["maximize"]:
-            grad = -grad
-        if group["weight_decay"]:
-            grad = grad.add(p, alpha=group["weight_decay"])
         lr = _scalar(group["lr"])
-        clr = lr / (1 + (step - 1) * group["lr_decay"])
-        state_sum = state["sum"]
-        state_sum.add_(grad * grad)
-        std = state_sum.sqrt().add_(group["eps"])
-        p.add_((-clr * grad) / std)
+        # one fused call per parameter where the device's first backend has the primitive
+        adagrad_step(p, grad, state["sum"], lr / (1 + (step - 1) * group["lr_decay"]),
+                     group["eps"], group["weight_decay"], group["maximize"])

@@ -1,6 +1,7 @@
 """torch.optim.RMSprop (torch's single-tensor CPU path, step for step)."""
 from .. import _dtype as D
 from .._creation import _scalar, tensor, zeros_like
+from ..ops.optim_steps import rmsprop_step
 from .optimizer import Optimizer, check_lr
 
 
@@ -27,24 +28,9 @@ class RMSprop(Optimizer):
                 state["momentum_buffer"] = zeros_like(p)
             if group["centered"]:
                 state["grad_avg"] = zeros_like(p)
-        if group["maximize"]:
-            grad = -grad
         state["step"].add_(1)
-        if group["weight_decay"]:
-            grad = grad.add(p, alpha=group["weight_decay"])
-        square_avg = state["square_avg"]
-        square_avg.mul_(alpha).add_((1 - alpha) * grad * grad)
-        if group["centered"]:
-            grad_avg = state["grad_avg"]
-            grad_avg.lerp_(grad, 1 - alpha)
-            avg = (square_avg - grad_avg * grad_avg).sqrt()
-        else:
-            avg = square_avg.sqrt()
-        avg = avg.add_(group["eps"])
-        lr = _scalar(group["lr"])
-        if momentum > 0:
-            buf = state["momentum_buffer"]
-            buf.mul_(momentum).add_(grad / avg)
-            p.add_(buf, alpha=-lr)
-        else:
-            p.add_((-lr * grad) / avg)
+        # one fused call per parameter where the device's first backend has the primitive
+        rmsprop_step(p, grad, state["square_avg"], state.get("grad_avg"),
+                     state.get("momentum_buffer") if momentum > 0 else None,
+                     _scalar(group["lr"]), alpha, group["eps"], group["weight_decay"], momentum,
+                     group["maximize"])

@@ -1,4 +1,6 @@
 """torch.optim.SGD (torch's single-tensor CPU path, step for step)."""
+from .._creation import _scalar, empty_like
+from ..ops.optim_steps import sgd_step
 from .optimizer import Optimizer, check_lr
 
 
@@ -19,15 +21,11 @@ class SGD(Optimizer):
                                       differentiable=differentiable, fused=fused))
 
     def _update(self, p, grad, state, group):
-        d_p = -grad if group["maximize"] else grad
-        if group["weight_decay"]:
-            d_p = d_p.add(p, alpha=group["weight_decay"])
         momentum = group["momentum"]
-        if momentum:
-            buf = state.get("momentum_buffer")
-            if buf is None:
-                buf = state["momentum_buffer"] = d_p.clone().detach()
-            else:
-                buf.mul_(momentum).add_(d_p, alpha=1 - group["dampening"])
-            d_p = d_p.add(buf, alpha=momentum) if group["nesterov"] else buf
-        p.add_(d_p, alpha=-group["lr"])
+        buf = state.get("momentum_buffer") if momentum else None
+        first = bool(momentum) and buf is None
+        if first:
+            buf = state["momentum_buffer"] = empty_like(p)
+        # one fused call per parameter where the device's first backend has the primitive
+        sgd_step(p, grad, buf, _scalar(group["lr"]), momentum, group["dampening"],
+                 group["weight_decay"], group["nesterov"], group["maximize"], first)

@@ -149,3 +149,50 @@ def test_float32_conv_and_pool_gradients():
     _scalar(fn(wt, *[p[0] for p in pairs]), wt, 0).backward()
     for w, t in pairs:
         torch.testing.assert_close(torch.tensor(w.grad.tolist()), t.grad, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("case", ["acts", "softmax", "norms", "ce_mean", "ce_none_smooth",
+                                  "ce_sum_ignore"])
+def test_float32_backward_kernels(case):
+    """float32, so the wasm backend runs the backward kernels (act_backward, softmax_backward,
+    norm_backward, the fused cross_entropy): odd sizes for the vector tails, a middle-axis
+    softmax, ignore_index, label smoothing and every reduction."""
+    def fn(m, x, w, b):
+        F = m.nn.functional
+        if case == "acts":
+            return F.gelu(x) + F.gelu(x * w, approximate="tanh") + F.silu(x + b) + \
+                F.relu(x - b)
+        if case == "softmax":
+            return F.softmax(x * w, 1) + F.log_softmax(x.reshape(3, 5, 9), 1).reshape(15, 9) \
+                + F.softmax(x + b, -1)
+        if case == "norms":
+            return F.layer_norm(x, (9,), w[0], b[0]) + F.rms_norm(x.t(), (15,), w[:, 0]).t() \
+                + F.layer_norm(x * b, (9,))
+        t = m.tensor([0, 8, 3, 3, -100, 5, 1, 2, 7, 0, 4, 6, -100, 8, 1])
+        if case == "ce_mean":
+            return F.cross_entropy(x * w, t.clamp(min=0)).reshape(1) + b[0, :1]
+        if case == "ce_none_smooth":
+            return F.cross_entropy(x + b, t, reduction="none", label_smoothing=0.2) * w[:, 0]
+        return F.cross_entropy(x * b, t, reduction="sum", ignore_index=-100,
+                               label_smoothing=0.1).reshape(1) * w[0, :1]
+    pairs = [_pair((15, 9), 1, False, "float32"), _pair((15, 9), 2, False, "float32"),
+             _pair((15, 9), 3, False, "float32")]
+    _scalar(fn(torch, *[p[1] for p in pairs]), torch, 0).backward()
+    _scalar(fn(wt, *[p[0] for p in pairs]), wt, 0).backward()
+    for w, t in pairs:
+        torch.testing.assert_close(torch.tensor(w.grad.tolist()), t.grad, rtol=1e-4, atol=2e-5)
+
+
+def test_cross_entropy_kernel_errors_and_all_ignored():
+    x = [[0.1, 0.2, 0.3], [0.5, -0.1, 0.0]]
+    for m in (torch, wt):
+        with pytest.raises(IndexError, match="Target 3 is out of bounds"):
+            m.nn.functional.cross_entropy(m.tensor(x), m.tensor([0, 3]))
+    res = []
+    for m in (torch, wt):
+        xx = m.tensor(x, requires_grad=True)
+        loss = m.nn.functional.cross_entropy(xx, m.tensor([-100, -100]))
+        loss.backward()
+        res.append((loss.item(), xx.grad.tolist()))
+    assert str(res[0][0]) == str(res[1][0]) == "nan"
+    assert str(res[0][1]) == str(res[1][1]), res

@@ -72,6 +72,31 @@ def test_autograd_grad_options():
         assert g.tolist() == [6.0, 6.0, 6.0]
 
 
+def test_leaf_grads_are_private_tensors():
+    """A leaf takes a backward-made gradient as .grad without a copy only when nothing else
+    holds it (torch's rule): one gradient reaching two leaves, a root gradient the caller
+    holds, or one a hook kept all stay separate tensors."""
+    def f(m):
+        a, b = leaf(m), leaf(m)
+        (a + b).backward(m.ones(3))              # AddBackward passes one tensor to both leaves
+        a.grad.add_(1)
+        x, t = leaf(m), m.tensor([1.0, 2.0, 3.0])
+        x.backward(t)                            # the caller's tensor reaches the leaf
+        t.mul_(10)
+        kept = []
+        y = leaf(m)
+        y.register_hook(lambda g: kept.append(g))
+        (y * 2).sum().backward()
+        y.grad.add_(5)
+        w = leaf(m)
+        (w * 3).sum().backward()                 # a fresh gradient: may become .grad as is
+        return a.grad.tolist(), b.grad.tolist(), x.grad.tolist(), kept[0].tolist(), \
+            w.grad.tolist()
+    a, b = both(f)
+    assert a == b
+    assert a[1] == [1.0, 1.0, 1.0] and a[2] == [1.0, 2.0, 3.0] and a[3] == [2.0, 2.0, 2.0]
+
+
 def test_backward_inputs_accumulates_only_into_them():
     for m in (torch, wt):
         x, z = leaf(m), leaf(m)
@@ -94,20 +119,27 @@ def test_higher_order_gradients():
                 close(a, b, 1e-5)
 
 
-def test_double_backward_through_nn_ops():
+@pytest.mark.parametrize("dtype,tol", [("float64", 1e-8), ("float32", 1e-4)])
+def test_double_backward_through_nn_ops(dtype, tol):
+    """create_graph through the backward primitives (float32: their kernels run first, their
+    formulas differentiate them): activations, softmax, norms, cross_entropy."""
     def f(m, x, w):
-        h = m.nn.functional.linear(x, w).tanh()
-        return m.nn.functional.log_softmax(h, -1).sum() + m.nn.functional.layer_norm(
-            h, (3,)).pow(2).sum()
+        F = m.nn.functional
+        h = F.linear(x, w).tanh()
+        t = m.tensor([2, 0])
+        return F.log_softmax(h, -1).sum() + F.layer_norm(h, (3,), w[:, 0], w[:, 1]).pow(2).sum() \
+            + (F.gelu(h) + F.gelu(h, approximate="tanh") + F.silu(h) + F.relu(h)).pow(2).sum() \
+            + F.softmax(h * 2, 0).pow(2).sum() + F.rms_norm(h, (3,), w[:, 1]).pow(3).sum() \
+            + F.cross_entropy(h * 3, t, label_smoothing=0.1)
     res = []
     for m in (torch, wt):
-        x = m.tensor([[0.1, -0.2], [0.3, 0.4]], dtype=m.float64, requires_grad=True)
-        w = m.tensor([[0.5, -1.0], [0.2, 0.3], [-0.7, 0.1]], dtype=m.float64,
+        x = m.tensor([[0.1, -0.2], [0.3, 0.4]], dtype=getattr(m, dtype), requires_grad=True)
+        w = m.tensor([[0.5, -1.0], [0.2, 0.3], [-0.7, 0.1]], dtype=getattr(m, dtype),
                      requires_grad=True)
         gx, = m.autograd.grad(f(m, x, w), x, create_graph=True)
         gw, = m.autograd.grad((gx * gx).sum(), w)
         res.append(gw)
-    close(res[0], res[1], 1e-8)
+    close(res[0], res[1], tol)
 
 
 # ---- errors torch raises -------------------------------------------------------------------

@@ -38,3 +38,12 @@ def test_reasons_name_real_ops():
     for ops, dtypes, why in C.REASONS:
         assert ops <= set(T.OPS) | {"*"}, ops - set(T.OPS)
         assert why and dtypes <= set(C.DTYPES)
+
+
+@pytest.mark.parametrize("prim", sorted(C.backward_cases()))
+def test_backward_and_step_primitives_run_on_kernels(prim):
+    """The backward primitives and fused optimizer steps (no op of the table of their own) run
+    on kernels for float32."""
+    with C.FellBack() as fb:
+        C.backward_cases()[prim]()
+    assert not fb.used, f"{prim} fell back to the reference backend: {sorted(set(fb.used))}"

@@ -2,7 +2,8 @@
 from . import attention as _att, conv as _c, elementwise as _e, index as _i, norm as _norm, \
     quant as _q, random as _rand, reduce as _r
 from .linear import linear as _linear
-from ...ops.optim_steps import decomposed as _adam_step
+from ...ops.backward_ops import REFERENCE as _backward
+from ...ops.optim_steps import REFERENCE as _steps
 
 IMPL = {
     "copy": _e.copy, "fill": _e.fill, "arange": _e.arange, "linspace": _e.linspace, "unary": _e.unary, "binary": _e.binary,
@@ -14,7 +15,8 @@ IMPL = {
     "conv2d": _c.conv2d, "max_pool2d": _c.max_pool2d, "avg_pool2d": _c.avg_pool2d,
     "adaptive_avg_pool2d": _c.adaptive_avg_pool2d, "adaptive_max_pool2d": _c.adaptive_max_pool2d,
     "layer_norm": _norm.layer_norm, "rms_norm": _norm.rms_norm, "sdpa": _att.sdpa,
-    "adam_step": _adam_step,   # as ops: the fused step is a composite on this backend
+    # as ops: the fused optimizer steps and backward primitives are composites on this backend
+    **_steps, **_backward,
     "random": _rand.random,
     **_q.IMPL,
 }

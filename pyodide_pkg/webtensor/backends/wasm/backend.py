@@ -16,7 +16,8 @@ and shortcuts the same way, `family.bind(ctx) -> (impl, shortcuts)`:
   sort         sort (radix, stable)
   convert      copy (strided, into views, dtype conversion), fill
   quant        quantised-weight primitives
-  optim        adam_step (one call per parameter)
+  optim        adam_step, sgd_step, rmsprop_step, adagrad_step (one call per parameter)
+  backward     act_backward, softmax_backward, norm_backward, cross_entropy
   random       the random fills (torch's CPU generator)
 
 Each primitive either computes the whole result with kernels or returns NotImplemented before
@@ -48,13 +49,13 @@ def kernels():
 IMPL, SHORTCUTS = {}, {}
 _copier = _converter = ctx = None
 if K is not None:
-    from . import (attention, common, conv, convert, elementwise, gather, matmul, norm, optim,
-                   quant, random, reduce, sort)
+    from . import (attention, backward, common, conv, convert, elementwise, gather, matmul,
+                   norm, optim, quant, random, reduce, sort)
     _copier = Copier(K)
     _converter = convert.make(K, _copier)
     ctx = common.Ctx(K, _copier, _converter)
     for _family in (elementwise, reduce, matmul, attention, norm, conv, gather, convert, quant,
-                    optim, random, sort):
+                    optim, random, sort, backward):
         _impl, _short = _family.bind(ctx)
         IMPL.update(_impl)
         SHORTCUTS.update(_short)

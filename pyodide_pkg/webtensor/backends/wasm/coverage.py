@@ -264,6 +264,43 @@ def call(name, dtype, n):
     return cases()[name](T.OPS[name].fn, dtype, n)
 
 
+# ---- the backward and optimizer-step primitives (no op of their own) -------------------------
+def backward_cases(n=256):
+    """{primitive: fn()} running each backward / optimizer-step primitive on float32 through its
+    call in ops/backward_ops.py or ops/optim_steps.py; run_cell-style checks need them all on
+    kernels (tests/unit/kernels/test_kernel_coverage.py)."""
+    from ...ops import backward_ops as B, optim_steps as O
+    rows, k = 4, max(2, n // 4)
+    x, g = data(D.float32, (rows, k)), data(D.float32, (rows, k), 5)
+    w, b = data(D.float32, (k,), 2), data(D.float32, (k,), 3)
+
+    def state(salt):
+        return data(D.float32, (rows, k), salt).abs().contiguous()
+
+    return {
+        "act_backward": lambda: [B.act_backward(g, x, a) for a in ("relu", "gelu",
+                                                                  "gelu_tanh", "silu")],
+        "softmax_backward": lambda: [B.softmax_backward(g, x.softmax(d), d, log)
+                                     for d in (0, 1) for log in (False, True)],
+        "norm_backward": lambda: [B.norm_backward(g, x, w, b, 1e-5, False, (True, True, True)),
+                                  B.norm_backward(g, x, w, None, 1e-5, True, (True, True, False))],
+        "cross_entropy": lambda: [B.cross_entropy_fused(x, index(k, (rows,)), -100, s, r, True)
+                                  for r in ("none", "mean") for s in (0.0, 0.1)],
+        "sdpa_backward": lambda: [B.sdpa_backward(
+            g.reshape(2, 2, 1, -1).expand(2, 2, 3, k), q4, q4, q4, m, c, 0.5,
+            (True, True, True)) for q4 in (x.reshape(2, 2, 1, -1).expand(2, 2, 3, k),)
+            for m, c in ((None, True), (w.reshape(1, 1, 1, -1)[..., :3].expand(2, 2, 3, 3),
+                                        False))],
+        "adam_step": lambda: O.adam_step(x.clone(), g, state(7), state(8), state(9), 0.01, 0.9,
+                                         0.999, 1e-8, 0.1, 2, True, False),
+        "sgd_step": lambda: O.sgd_step(x.clone(), g, state(7), 0.01, 0.9, 0.0, 0.1, True, False,
+                                       False),
+        "rmsprop_step": lambda: O.rmsprop_step(x.clone(), g, state(7), state(8), state(9), 0.01,
+                                               0.99, 1e-8, 0.1, 0.9, False),
+        "adagrad_step": lambda: O.adagrad_step(x.clone(), g, state(7), 0.01, 1e-10, 0.1, True),
+    }
+
+
 # ---- which backend ran ------------------------------------------------------------------------
 class FellBack:
     """Context manager recording the reference-backend primitives run inside it."""

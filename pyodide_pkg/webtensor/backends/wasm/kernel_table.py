@@ -177,6 +177,29 @@ _ADAM_STEP = (("size", "n"), ("out", "p"), ("in", "g"), ("out", "m"), ("out", "v
               ("out", "vmax"), ("f32", "w1"), ("f32", "beta2"), ("f32", "c2"),
               ("f32", "step_size"), ("f32", "bc2"), ("f32", "eps"), ("f32", "decay"),
               ("f32", "l2"), ("i32", "flags"))
+# f32-backward: first-order fast paths of the derivatives table; f32-optim: fused steps
+ACT_BACKWARD_OPS = ("relu", "gelu", "gelu_tanh", "silu")     # the kernel's op codes
+_ACT_BACKWARD = (("size", "n"), ("size", "op"), ("in", "g"), ("in", "x"), ("out", "y"))
+_SOFTMAX_BACKWARD = (("size", "outer"), ("size", "n"), ("size", "inner"), ("size", "log"),
+                     ("in", "g"), ("in", "y"), ("out", "dx"))
+_CROSS_ENTROPY = (("size", "rows"), ("size", "c"), ("size", "flags"), ("f32", "smoothing"),
+                  ("i32", "ignore_index"), ("in", "target"), ("in", "x"), ("out", "loss"),
+                  ("out", "dx"), ("out", "status"))
+_NORM_BACKWARD = (("size", "rows"), ("size", "n"), ("size", "flags"), ("f32", "eps"),
+                  ("in", "g"), ("in", "x"), ("in", "w"), ("out", "dx"), ("out", "dw"),
+                  ("out", "db"))
+_SDPA_BACKWARD = (("size", "batch"), ("size", "heads"), ("size", "kheads"), ("size", "vheads"),
+                  ("size", "L"), ("size", "S"), ("size", "E"), ("size", "Ev"), ("size", "flags"),
+                  ("f32", "scale"), ("in", "q"), ("in", "k"), ("in", "v"), ("in", "g"),
+                  ("in", "mask"), ("i32", "m_bs"), ("i32", "m_hs"), ("i32", "m_rs"),
+                  ("out", "dq"), ("out", "dk"), ("out", "dv"), ("out", "scratch"))
+_SGD_STEP = (("size", "n"), ("out", "p"), ("in", "g"), ("out", "buf"), ("f32", "lr"),
+             ("f32", "momentum"), ("f32", "dampening"), ("f32", "l2"), ("i32", "flags"))
+_RMSPROP_STEP = (("size", "n"), ("out", "p"), ("in", "g"), ("out", "sq"), ("out", "gavg"),
+                 ("out", "buf"), ("f32", "lr"), ("f32", "alpha"), ("f32", "eps"),
+                 ("f32", "momentum"), ("f32", "l2"), ("i32", "flags"))
+_ADAGRAD_STEP = (("size", "n"), ("out", "p"), ("in", "g"), ("out", "sum"), ("f32", "clr"),
+                 ("f32", "eps"), ("f32", "l2"), ("i32", "flags"))
 _SCATTER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), ("in", "idx"),
             ("in", "src"), ("out", "y"), ("out", "status"))
 # mode: index into SCATTER_MODES
@@ -210,6 +233,10 @@ NONZERO_COUNT = "b8_nonzero_count"
 NONZERO = "b8_nonzero"
 SCATTER_REDUCE = {dt: dt + "_scatter_reduce" for dt in SCATTER_REDUCE_DTYPES}
 ADAM_STEP = "f32_adam_step"
+SGD_STEP, RMSPROP_STEP, ADAGRAD_STEP = "f32_sgd_step", "f32_rmsprop_step", "f32_adagrad_step"
+ACT_BACKWARD, SOFTMAX_BACKWARD = "f32_act_backward", "f32_softmax_backward"
+CROSS_ENTROPY, NORM_BACKWARD = "f32_cross_entropy", "f32_norm_backward"
+SDPA_BACKWARD = "f32_sdpa_backward"
 IM2COL = "f32_im2col"
 X64_IM2COL = "x64_im2col"      # float64 / int64 (f32_im2col copies any 4-byte element)
 DWCONV = "f32_dwconv2d"
@@ -311,6 +338,15 @@ def _build():
     for b in WHERE:
         ks.append(Kernel(WHERE[b], "where", "where", _WHERE, False))
     ks.append(Kernel(ADAM_STEP, "optim", "adam_step", _ADAM_STEP, False))
+    ks.append(Kernel(SGD_STEP, "sgd", "sgd_step", _SGD_STEP, False))
+    ks.append(Kernel(RMSPROP_STEP, "rmsprop", "rmsprop_step", _RMSPROP_STEP, False))
+    ks.append(Kernel(ADAGRAD_STEP, "adagrad", "adagrad_step", _ADAGRAD_STEP, False))
+    ks.append(Kernel(ACT_BACKWARD, "act_backward", "act_backward", _ACT_BACKWARD, False))
+    ks.append(Kernel(SOFTMAX_BACKWARD, "softmax_backward", "softmax_backward",
+                     _SOFTMAX_BACKWARD, False))
+    ks.append(Kernel(CROSS_ENTROPY, "cross_entropy", "cross_entropy", _CROSS_ENTROPY, False))
+    ks.append(Kernel(NORM_BACKWARD, "norm_backward", "norm_backward", _NORM_BACKWARD, False))
+    ks.append(Kernel(SDPA_BACKWARD, "sdpa_backward", "sdpa_backward", _SDPA_BACKWARD, False))
     for b in SCATTER:
         ks.append(Kernel(SCATTER[b], "scatter", "scatter", _SCATTER, False))
         ks.append(Kernel(GATHER[b], "gather", "gather", _GATHER, False))
