@@ -17,15 +17,14 @@ _LOW = {D.float16, D.bfloat16, D.int16, D.int8, D.uint8, D.bool_}   # the small 
 # ---- documented reasons: (op names, dtypes) -> why the cell runs on the reference backend --
 F64, I64, I32 = D.float64, D.int64, D.int32
 _SMALL = "16-/8-bit and bool storage: computed on the reference backend (no kernel yet)"
-_F64_MATH = "float64 transcendental: no float64 polynomial kernels (f64 exp/log/sin ...) yet"
+_F64_MATH = "float64 transcendental: no float64 kernel for this one yet (exp/log/log1p/expm1/" \
+    "tanh/sigmoid/silu/rsqrt have f64-vunary kernels)"
 _F64_NN = "float64/integer matmul, conv, pooling, norms and attention: float32 kernels only"
 _NO_INT_DIV = "floor/remainder division: no division kernel (integer division by zero must " \
     "raise; float remainder needs fmod)"
 _F64_VAR = "float64 var/std: no float64 variance kernel yet"
 _NO_KERNEL = "no kernel for this op yet (reference backend)"
-_TRANSCENDENTAL = ("exp", "log", "log1p", "expm1", "rsqrt", "sin", "cos", "tanh", "sigmoid",
-                   "gelu", "silu", "erf", "atan2", "softmax", "log_softmax", "logsumexp",
-                   "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "xlogy")
+_TRANSCENDENTAL = ("sin", "cos", "gelu", "erf", "atan2", "softmax", "log_softmax", "logsumexp")
 REASONS = []     # filled by reason(); read through reason_for()
 
 

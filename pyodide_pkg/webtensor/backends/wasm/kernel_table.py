@@ -120,6 +120,8 @@ X_ARITH_OPS = {"f64": ARITH_OPS, "i64": _INT_ARITH, "i32": _INT_ARITH, "u8": _BI
 X_COMPARE_DTYPES = ("f64", "i64", "i32")
 X_UNARY_OPS = {"f64": ("neg", "abs", "sqrt", "floor", "ceil", "round"),
                "i64": ("abs",), "i32": ("abs",)}   # int neg, f64 reciprocal: binary kernels
+# float64 transcendentals (f64-vunary/), the same flat unary form
+F64_MATH_OPS = ("exp", "expm1", "log", "log1p", "tanh", "sigmoid", "silu", "gelu_tanh", "rsqrt")
 # reductions and scans over [outer, n, inner] (xN-reduce; backends/wasm/reduce.py): integers
 # accumulate in int64 (the op layer widens them first), argmax/argmin write int64, all/any of
 # bool bytes write bool
@@ -200,6 +202,7 @@ LINSPACE = {dt: dt + "_linspace" for dt in LINSPACE_DTYPES}
 X_BINARY = {(dt, op): dt + "_" + op for dt, ops in X_ARITH_OPS.items() for op in ops}
 X_COMPARE = {(dt, op): dt + "_" + op for dt in X_COMPARE_DTYPES for op in COMPARE_OPS}
 X_UNARY = {(dt, op): dt + "_" + op for dt, ops in X_UNARY_OPS.items() for op in ops}
+X_UNARY.update({("f64", op): "f64_" + op for op in F64_MATH_OPS})
 QGEMV = {q: "f32_" + q + "_gemv_1x4" for q in QUANT_KINDS}
 QGEMM = {q: "f32_" + q + "_gemm_2x4" for q in QUANT_KINDS}
 DEQUANTIZE = {q: q + "_dequantize" for q in QUANT_KINDS}
