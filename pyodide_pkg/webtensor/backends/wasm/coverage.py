@@ -18,13 +18,14 @@ _LOW = {D.float16, D.bfloat16, D.int16, D.int8, D.uint8, D.bool_}   # the small 
 F64, I64, I32 = D.float64, D.int64, D.int32
 _SMALL = "16-/8-bit and bool storage: computed on the reference backend (no kernel yet)"
 _F64_MATH = "float64 transcendental: no float64 kernel for this one yet (exp/log/log1p/expm1/" \
-    "tanh/sigmoid/silu/rsqrt have f64-vunary kernels)"
+    "tanh/sigmoid/silu/rsqrt have f64-vunary kernels, softmax/log_softmax/logsumexp are composed " \
+    "from them)"
 _F64_NN = "float64/integer matmul, conv, pooling, norms and attention: float32 kernels only"
 _NO_INT_DIV = "floor/remainder division: no division kernel (integer division by zero must " \
     "raise; float remainder needs fmod)"
 _F64_VAR = "float64 var/std: no float64 variance kernel yet"
 _NO_KERNEL = "no kernel for this op yet (reference backend)"
-_TRANSCENDENTAL = ("sin", "cos", "gelu", "erf", "atan2", "softmax", "log_softmax", "logsumexp")
+_TRANSCENDENTAL = ("sin", "cos", "gelu", "erf", "atan2")
 REASONS = []     # filled by reason(); read through reason_for()
 
 

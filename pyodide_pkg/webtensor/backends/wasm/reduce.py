@@ -13,6 +13,7 @@ softmax / log_softmax / cumsum / cumprod along one dim, and the reduce-all short
 from ..._storage import _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
+from . import f64_rowwise
 from .common import BOOL, F32, I64, X_DTYPES, new_out, prod, typed_scalar
 
 F64 = X_DTYPES["f64"][0]
@@ -66,6 +67,8 @@ def bind(ctx):
         if op == "ne":
             ne[X_DTYPES[short][0]] = K.fn(name)
 
+    f64_rows = f64_rowwise.bind(ctx)     # softmax / log_softmax / logsumexp of float64
+
     def nonzero(x):
         """A bool tensor of x != 0 (all/any of other dtypes than bool bytes), or None."""
         fn = ne.get(x.dtype)
@@ -91,6 +94,8 @@ def bind(ctx):
                         region(typed_scalar(n, F64)), 0, 0, ro)
             return r
         fn, odt = by_dtype.get((x.dtype, op), (None, None))
+        if op == "logsumexp" and x.dtype is F64:
+            fn, odt = f64_rows[op], F64
         if fn is None or extra or out.dtype is not odt or not out.is_contiguous():
             return NotImplemented
         numel = out.numel()
@@ -108,12 +113,16 @@ def bind(ctx):
             return NotImplemented
         if op == "var":
             fn(outer, n, inner, float(correction), region(x), region(out, True))
+        elif op == "logsumexp" and x.dtype is F64:
+            fn(region(out, True), region(x), outer, n, inner)
         else:
             fn(outer, n, inner, region(x), region(out, True))
         return None
 
     def along(op, out, x, dim):
         fn = rowwise.get((x.dtype, op))
+        if x.dtype is F64 and op in f64_rows:
+            fn = lambda o, n, i, rx, ro: f64_rows[op](ro, rx, o, n, i)  # noqa: E731
         if fn is None or out.dtype is not x.dtype or not out.is_contiguous():
             return NotImplemented
         numel = out.numel()
