@@ -21,8 +21,6 @@ _F64_MATH = "float64 transcendental: no float64 kernel for this one yet (exp/log
     "tanh/sigmoid/silu/rsqrt have f64-vunary kernels, softmax/log_softmax/logsumexp are composed " \
     "from them)"
 _F64_NN = "float64/integer matmul, conv, pooling, norms and attention: float32 kernels only"
-_NO_INT_DIV = "floor/remainder division: no division kernel (integer division by zero must " \
-    "raise; float remainder needs fmod)"
 _F64_VAR = "float64 var/std: no float64 variance kernel yet"
 _NO_KERNEL = "no kernel for this op yet (reference backend)"
 _TRANSCENDENTAL = ("sin", "cos", "gelu", "erf", "atan2")
@@ -306,9 +304,6 @@ reason(["pow"], {D.float32, F64, I64, I32},
        "pow with a tensor exponent or one other than 2, 3, -1, 0.5: no vector pow kernel yet")
 reason(["fmax", "fmin"], {D.float32, F64}, "fmax/fmin of floats (NaN-ignoring): no kernel yet")
 reason(["sign"], {F64, I64, I32}, "sign of float64/integers: no kernel yet")
-reason(["remainder", "floor_divide"], {D.float32, F64, I64, I32}, _NO_INT_DIV)
-reason(["masked_select"], {D.float32, F64, I64, I32},
-       "boolean-mask indexing unravels positions with int64 remainder (" + _NO_INT_DIV + ")")
 reason(["var", "std", "var_mean", "std_mean"], {F64}, _F64_VAR)
 reason(["matmul", "mm", "bmm", "dot", "mv", "linear", "conv1d", "conv2d", "max_pool1d",
         "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
@@ -316,9 +311,7 @@ reason(["matmul", "mm", "bmm", "dot", "mv", "linear", "conv1d", "conv2d", "max_p
        {F64, I64, I32}, _F64_NN)
 reason(["gather", "take_along_dim", "scatter", "scatter_add", "scatter_reduce"],
        set(DTYPES) - _LOW, "gather/scatter: no kernel yet (index_select has one)")
-reason(["fmod", "histc"], {D.float32, F64, I64, I32}, "computed through remainder/division: " +
-       _NO_INT_DIV)
-reason(["unravel_index"], {I64, I32}, "unravels with integer division: " + _NO_INT_DIV)
+reason(["histc"], {F64}, "counts with scatter: no float64 scatter kernel yet")
 reason(["index_add", "fold"], {F64, I64, I32},
        "accumulates with scatter-add: a float32 scatter_add kernel only")
 reason(["grid_sample"], {F64}, _F64_NN)

@@ -136,6 +136,9 @@ def bind(ctx):
             return NotImplemented
         if op == "pow":
             return power(out, a, b, rounding_mode, extra)
+        if op == "remainder" or (op == "div" and rounding_mode is not None):
+            return divide(op if op == "remainder" else "div_" + rounding_mode, out, a, b,
+                          extra)
         op = _SAME_AS.get((op, a.dtype.category), op)
         if a.dtype is not F32:
             key = (a.dtype, op)
@@ -162,6 +165,30 @@ def bind(ctx):
             fns[TWO_D](m, n, ra, ars, acs, rb, brs, bcs, ro)
         else:
             fns[kind](n, ra, rb, ro)
+        return None
+
+    div_fns = {(X_DTYPES[dt][0], op): K.fn(name) for (dt, op), name in KT.DIVIDE.items()}
+
+    def divide(op, out, a, b, extra):
+        """remainder / div_floor / div_trunc on the xN-divide kernels (2-D form); an integer
+        division by zero raises torch's error."""
+        fn = div_fns.get((a.dtype, op))
+        if fn is None or extra or b.dtype is not a.dtype or out.dtype is not a.dtype or \
+                not out.is_contiguous():
+            return NotImplemented
+        ro = region(out, True)
+        if not ro.nbytes:
+            return None
+        r = operands(out, ro, a, b, False)
+        if r is None:
+            return NotImplemented
+        (_, m, n, ars, acs, brs, bcs), ra, rb = r
+        if n is None:
+            m, n = 1, ro.nbytes // out.dtype.itemsize
+        status, _ = new_out((), (), 4, X_DTYPES["i32"][0])
+        fn(m, n, ra, ars, acs, rb, brs, bcs, ro, region(status, True))
+        if read_one(status):
+            raise RuntimeError("ZeroDivisionError")
         return None
 
     def const(v, dt, shape):

@@ -120,6 +120,11 @@ X_ARITH_OPS = {"f64": ARITH_OPS, "i64": _INT_ARITH, "i32": _INT_ARITH, "u8": _BI
 X_COMPARE_DTYPES = ("f64", "i64", "i32")
 X_UNARY_OPS = {"f64": ("neg", "abs", "sqrt", "floor", "ceil", "round"),
                "i64": ("abs",), "i32": ("abs",)}   # int neg, f64 reciprocal: binary kernels
+# floor/trunc division and remainder (xN-divide/): the 2-D binary form + an int32 status
+# (1: an integer division by zero)
+DIVIDE_DTYPES = ("f32", "f64", "i64", "i32")
+DIVIDE_OPS = ("remainder", "div_floor", "div_trunc")
+_DIVIDE = _BINARY + (("out", "status"),)
 # float64 transcendentals (f64-vunary/), the same flat unary form
 F64_MATH_OPS = ("exp", "expm1", "log", "log1p", "tanh", "sigmoid", "silu", "gelu_tanh", "rsqrt")
 # reductions and scans over [outer, n, inner] (xN-reduce; backends/wasm/reduce.py): integers
@@ -203,6 +208,7 @@ X_BINARY = {(dt, op): dt + "_" + op for dt, ops in X_ARITH_OPS.items() for op in
 X_COMPARE = {(dt, op): dt + "_" + op for dt in X_COMPARE_DTYPES for op in COMPARE_OPS}
 X_UNARY = {(dt, op): dt + "_" + op for dt, ops in X_UNARY_OPS.items() for op in ops}
 X_UNARY.update({("f64", op): "f64_" + op for op in F64_MATH_OPS})
+DIVIDE = {(dt, op): dt + "_" + op for dt in DIVIDE_DTYPES for op in DIVIDE_OPS}
 QGEMV = {q: "f32_" + q + "_gemv_1x4" for q in QUANT_KINDS}
 QGEMM = {q: "f32_" + q + "_gemm_2x4" for q in QUANT_KINDS}
 DEQUANTIZE = {q: q + "_dequantize" for q in QUANT_KINDS}
@@ -285,6 +291,8 @@ def _build():
         ks.append(Kernel(name, "sort", "sort", _SORT, False))
     for (dt, op), name in X_UNARY.items():
         ks.append(Kernel(name, "xunary", op, _UNARY, False))
+    for (dt, op), name in DIVIDE.items():
+        ks.append(Kernel(name, "divide", op, _DIVIDE, False))
     for q in QUANT_KINDS:
         ks.append(Kernel(QGEMV[q], "qgemv", "gemv", _QGEMV, True))
         ks.append(Kernel(QGEMM[q], "qgemm", "gemm", _QGEMM, True))
