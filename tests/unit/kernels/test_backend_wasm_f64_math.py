@@ -2,6 +2,8 @@
 the f64 softmax / log_softmax / logsumexp composed from kernels in backends/wasm/f64_rowwise.py)
 against torch float64, on layouts, dims and special values, with proof that no reference-backend
 primitive ran."""
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -24,9 +26,9 @@ def backend():
     backends.set_backend(prev)
 
 
-def on_kernels(fn, *args):
+def on_kernels(fn, *args, **kwargs):
     with FellBack() as fb:
-        r = fn(*args)
+        r = fn(*args, **kwargs)
     assert not fb.used, f"fell back to the reference backend: {fb.used}"
     return r
 
@@ -76,3 +78,16 @@ def test_f64_logsumexp_infinite_rows_and_dims():
     for dims in (1, 0, (0, 1)):
         w = on_kernels(wt.logsumexp, wt.from_numpy(a.copy()), dims)
         check(w.numpy(), torch.logsumexp(torch.from_numpy(a), dims), rtol=1e-15)
+
+
+@pytest.mark.parametrize("shape,dim,correction", [((3, 70), -1, 1), ((4, 6, 5), 1, 0),
+                                                  ((4, 6, 5), (0, 2), 1), ((1, 4), 0, 1),
+                                                  ((4, 6), None, 1), ((3, 5), 1, 10)])
+@pytest.mark.parametrize("op", ["var", "std"])
+def test_f64_var_std_like_torch(op, shape, dim, correction):
+    a = np.random.default_rng(5).standard_normal(shape) * 30 + 1e3   # a large mean
+    w = on_kernels(getattr(wt, op), wt.from_numpy(a.copy()), dim, correction=correction)
+    with warnings.catch_warnings():        # torch warns when correction >= n (inf/nan)
+        warnings.simplefilter("ignore")
+        t = getattr(torch, op)(torch.from_numpy(a), dim, correction=correction)
+    check(w.numpy(), t, rtol=1e-13)

@@ -21,7 +21,6 @@ _F64_MATH = "float64 transcendental: no float64 kernel for this one yet (exp/log
     "tanh/sigmoid/silu/rsqrt have f64-vunary kernels, softmax/log_softmax/logsumexp are composed " \
     "from them)"
 _F64_NN = "float64/integer matmul, conv, pooling, norms and attention: float32 kernels only"
-_F64_VAR = "float64 var/std: no float64 variance kernel yet"
 _NO_KERNEL = "no kernel for this op yet (reference backend)"
 _TRANSCENDENTAL = ("sin", "cos", "gelu", "erf", "atan2")
 REASONS = []     # filled by reason(); read through reason_for()
@@ -304,7 +303,6 @@ reason(["pow"], {D.float32, F64, I64, I32},
        "pow with a tensor exponent or one other than 2, 3, -1, 0.5: no vector pow kernel yet")
 reason(["fmax", "fmin"], {D.float32, F64}, "fmax/fmin of floats (NaN-ignoring): no kernel yet")
 reason(["sign"], {F64, I64, I32}, "sign of float64/integers: no kernel yet")
-reason(["var", "std", "var_mean", "std_mean"], {F64}, _F64_VAR)
 reason(["matmul", "mm", "bmm", "dot", "mv", "linear", "conv1d", "conv2d", "max_pool1d",
         "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
         "layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention"],

@@ -1,6 +1,7 @@
-"""float64 softmax, log_softmax and logsumexp over [outer, n, inner], composed from the f64
-kernels (amax, sub, exp, sum, log, div: f64-vunary and xN-binary/-reduce): torch's own steps
-(subtract the max, exponentiate, sum), one pass each, no float64 row-wise kernel needed.
+"""float64 softmax, log_softmax, logsumexp and var over [outer, n, inner], composed from the
+f64 kernels (amax, sub, exp, sum, log, mul, div: f64-vunary and xN-binary/-reduce): torch's own
+steps (subtract the max, exponentiate, sum; var: two passes around the mean), one pass each,
+no float64 row-wise kernel needed.
 
 bind(ctx) -> {op: fn(out region, x region, outer, n, inner)} for the reduce family.
 """
@@ -16,7 +17,7 @@ def bind(ctx):
     K = ctx.K
     amax, total = K.fn(KT.X_REDUCE[("f64", "amax")]), K.fn(KT.X_REDUCE[("f64", "sum")])
     exp, log = K.fn(KT.X_UNARY[("f64", "exp")]), K.fn(KT.X_UNARY[("f64", "log")])
-    binary = {op: K.fn(KT.X_BINARY[("f64", op)]) for op in ("sub", "div", "add")}
+    binary = {op: K.fn(KT.X_BINARY[("f64", op)]) for op in ("sub", "div", "add", "mul")}
     eq, where = K.fn(KT.X_COMPARE[("f64", "eq")]), K.fn(KT.WHERE[8])
 
     def temp(k):
@@ -84,4 +85,20 @@ def bind(ctx):
         log(r, ro(y), y)
         binary["add"](1, r, ro(y), 0, 1, mr, 0, 1, y)
 
-    return {"softmax": softmax, "log_softmax": log_softmax, "logsumexp": logsumexp}
+    def scale(y, k, v):
+        """y[:k] /= v in place."""
+        binary["div"](1, k, ro(y), 0, 1, region(typed_scalar(v, F64)), 0, 0, y)
+
+    def var(y, x, outer, n, inner, correction):
+        """sum((x - mean)^2) / max(n - correction, 0) (torch's divisor; 0 gives inf/nan)."""
+        k, r = outer * n * inner, outer * inner
+        mean = temp(r)
+        total(outer, n, inner, x, mean)
+        scale(mean, r, float(n))
+        d = temp(k)
+        rows("sub", d, x, mean, outer, n, inner)
+        binary["mul"](1, k, ro(d), 0, 1, ro(d), 0, 1, d)
+        total(outer, n, inner, ro(d), y)
+        scale(y, r, max(float(n) - correction, 0.0))
+
+    return {"softmax": softmax, "log_softmax": log_softmax, "logsumexp": logsumexp, "var": var}

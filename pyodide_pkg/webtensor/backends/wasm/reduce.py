@@ -94,7 +94,7 @@ def bind(ctx):
                         region(typed_scalar(n, F64)), 0, 0, ro)
             return r
         fn, odt = by_dtype.get((x.dtype, op), (None, None))
-        if op == "logsumexp" and x.dtype is F64:
+        if op in ("logsumexp", "var") and x.dtype is F64:
             fn, odt = f64_rows[op], F64
         if fn is None or extra or out.dtype is not odt or not out.is_contiguous():
             return NotImplemented
@@ -111,10 +111,11 @@ def bind(ctx):
                 return NotImplemented
         if outer * inner != numel or not fits_i32(outer, n, inner):
             return NotImplemented
-        if op == "var":
+        if x.dtype is F64 and op in f64_rows:
+            fn(region(out, True), region(x), outer, n, inner,
+               *((float(correction),) if op == "var" else ()))
+        elif op == "var":
             fn(outer, n, inner, float(correction), region(x), region(out, True))
-        elif op == "logsumexp" and x.dtype is F64:
-            fn(region(out, True), region(x), outer, n, inner)
         else:
             fn(outer, n, inner, region(x), region(out, True))
         return None
