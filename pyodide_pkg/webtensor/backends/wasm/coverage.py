@@ -301,8 +301,6 @@ reason(_TRANSCENDENTAL, {F64}, _F64_MATH)
 reason(["atan2"], {D.float32, I64, I32}, "atan2: no vector atan2 kernel yet")
 reason(["pow"], {D.float32, F64, I64, I32},
        "pow with a tensor exponent or one other than 2, 3, -1, 0.5: no vector pow kernel yet")
-reason(["fmax", "fmin"], {D.float32, F64}, "fmax/fmin of floats (NaN-ignoring): no kernel yet")
-reason(["sign"], {F64, I64, I32}, "sign of float64/integers: no kernel yet")
 reason(["matmul", "mm", "bmm", "dot", "mv", "linear", "conv1d", "conv2d", "max_pool1d",
         "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
         "layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention"],

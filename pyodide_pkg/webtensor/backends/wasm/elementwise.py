@@ -77,7 +77,7 @@ def bind(ctx):
                   for op in KT.ARITH_OPS + KT.COMPARE_OPS}
     out_dtype = dict([(op, F32) for op in KT.ARITH_OPS] + [(op, BOOL) for op in KT.COMPARE_OPS])
     int_fns, int_out = {}, {}     # other dtypes: (dtype, op) -> 2-D kernel, out dtype
-    for table, cmp in ((KT.X_BINARY, False), (KT.X_COMPARE, True)):
+    for table, cmp in ((KT.X_BINARY, False), (KT.X_COMPARE, True), (KT.FMINMAX, False)):
         for (short, op), name in table.items():
             for dt in X_DTYPES[short]:
                 int_fns[(dt, op)] = K.fn(name)
@@ -140,7 +140,7 @@ def bind(ctx):
             return divide(op if op == "remainder" else "div_" + rounding_mode, out, a, b,
                           extra)
         op = _SAME_AS.get((op, a.dtype.category), op)
-        if a.dtype is not F32:
+        if a.dtype is not F32 or op in ("fmax", "fmin"):
             key = (a.dtype, op)
             fn = int_fns.get(key)
             if fn is None or b.dtype is not a.dtype or out.dtype is not int_out[key]:

@@ -125,6 +125,8 @@ X_UNARY_OPS = {"f64": ("neg", "abs", "sqrt", "floor", "ceil", "round"),
 DIVIDE_DTYPES = ("f32", "f64", "i64", "i32")
 DIVIDE_OPS = ("remainder", "div_floor", "div_trunc")
 _DIVIDE = _BINARY + (("out", "status"),)
+# NaN-ignoring fmax / fmin of floats (xN-fminmax/), the 2-D binary form
+FMINMAX = {(dt, op): dt + "_" + op for dt in ("f32", "f64") for op in ("fmax", "fmin")}
 # float64 transcendentals (f64-vunary/), the same flat unary form
 F64_MATH_OPS = ("exp", "expm1", "log", "log1p", "tanh", "sigmoid", "silu", "gelu_tanh", "rsqrt")
 # reductions and scans over [outer, n, inner] (xN-reduce; backends/wasm/reduce.py): integers
@@ -208,6 +210,7 @@ X_BINARY = {(dt, op): dt + "_" + op for dt, ops in X_ARITH_OPS.items() for op in
 X_COMPARE = {(dt, op): dt + "_" + op for dt in X_COMPARE_DTYPES for op in COMPARE_OPS}
 X_UNARY = {(dt, op): dt + "_" + op for dt, ops in X_UNARY_OPS.items() for op in ops}
 X_UNARY.update({("f64", op): "f64_" + op for op in F64_MATH_OPS})
+X_UNARY.update({(dt, "sign"): dt + "_sign" for dt in ("f64", "i64", "i32")})   # xN-sign/
 DIVIDE = {(dt, op): dt + "_" + op for dt in DIVIDE_DTYPES for op in DIVIDE_OPS}
 QGEMV = {q: "f32_" + q + "_gemv_1x4" for q in QUANT_KINDS}
 QGEMM = {q: "f32_" + q + "_gemm_2x4" for q in QUANT_KINDS}
@@ -291,6 +294,8 @@ def _build():
         ks.append(Kernel(name, "sort", "sort", _SORT, False))
     for (dt, op), name in X_UNARY.items():
         ks.append(Kernel(name, "xunary", op, _UNARY, False))
+    for (dt, op), name in FMINMAX.items():
+        ks.append(Kernel(name, "xbinary", op, _BINARY, False))
     for (dt, op), name in DIVIDE.items():
         ks.append(Kernel(name, "divide", op, _DIVIDE, False))
     for q in QUANT_KINDS:
