@@ -1,13 +1,14 @@
 /* float64 transcendentals, f64x2 at a time, the xN_unary form:
  *   void wt_f64_<op>_<isa>(size_t n, const double* x, double* y)
- * Max errors vs correctly rounded results (tests/unit/kernels/test_kernels_f64_vmath.py,
- * dense grids against mpmath-backed numpy references): exp 1 ulp, expm1 2, log 1, log1p 2,
- * tanh 3, sigmoid 3, silu 4 (subnormal results: (|x| + 16) 2^-1074 absolute), rsqrt 1.5 (torch's
- * 1 / sqrt(x): bit-identical), gelu_tanh (torch's
- * own formula) and erf/gelu: see below. Taylor polynomials (no fitted coefficients) with
- * Cody-Waite reductions; no libm. Edge values as torch: exp(-inf) = 0, log(0) = -inf,
- * log(<0) = nan, log1p(-1) = -inf, expm1(-inf) = -1, tanh(+-inf) = +-1, sigmoid(+-inf) = 1/0,
- * silu(-inf) = nan.
+ * Max errors vs long-double references (tests/unit/kernels/test_kernels_f64_vmath.py, dense
+ * grids and random bit patterns): exp 1 ulp, expm1 2, log 1, log1p 2, tanh 3, sigmoid 3,
+ * silu 4 (below x = -708, where sigmoid is subnormal: (|x| + 16) 2^-1074 absolute; torch gives
+ * -0 there), rsqrt 1.5 (torch's 1 / sqrt(x): bit-identical), gelu_tanh 4 (torch's own formula
+ * 0.5 x (1 + tanh(u)), which cancels for x < 0: there |x| 2^-52 absolute). Taylor polynomials
+ * (no fitted coefficients) with Cody-Waite reductions; no libm. Edge values as torch:
+ * exp(-inf) = 0, log(0) = -inf, log(<0) = nan, log1p(-1) = -inf, expm1(-inf) = -1,
+ * tanh(+-inf) = +-1, sigmoid(+-inf) = 1/0, silu(-inf) = nan (subnormal results are rounded,
+ * where torch flushes some to 0).
  */
 #include "wt_common.h"
 
