@@ -171,18 +171,17 @@ static inline v128_t v_gelu_tanh(v128_t x) {
 /* rsqrt: torch's 1 / sqrt(x), two correctly rounded steps (bit-identical) */
 static inline v128_t v_rsqrt(v128_t x) { return wasm_f64x2_div(D2(1.0), wasm_f64x2_sqrt(x)); }
 
-/* The tail (one element) goes through the same loop body from a buffer: every element gets
- * the same instructions, and the body is emitted once (module size). */
+/* The tail (one element) goes through the kernel itself on a two-element buffer: every
+ * element gets the same instructions, the body is emitted once (module size) and the main loop
+ * touches no stack. */
 #define F64_UNARY(op, VFN)                                                                  \
   WT_EXPORT void WT_SYM(f64_##op)(size_t n, const double* x, double* y) {                   \
-    for (size_t j = 0; j < n; j += 2) {                                                     \
-      const int full = j + 2 <= n;                                                          \
-      const double t[2] = {x[j], full ? x[j + 1] : 0.0};                                    \
-      const v128_t r = VFN(full ? wasm_v128_load(x + j) : wasm_v128_load(t));               \
-      if (full)                                                                             \
-        wasm_v128_store(y + j, r);                                                          \
-      else                                                                                  \
-        y[j] = wasm_f64x2_extract_lane(r, 0);                                               \
+    size_t j = 0;                                                                           \
+    for (; j + 2 <= n; j += 2) wasm_v128_store(y + j, VFN(wasm_v128_load(x + j)));           \
+    if (j < n) {                                                                            \
+      double t[2] = {x[j], 0.0};                                                            \
+      WT_SYM(f64_##op)(2, t, t);                                                            \
+      y[j] = t[0];                                                                          \
     }                                                                                       \
   }
 
