@@ -170,6 +170,11 @@ def example(kernel, rng):
         code = _CODE[short]
         return [5, 7, _typed(rng, short, 35), 7, 1, _typed(rng, short, 7), 0, 1,
                 _fill(35, "B" if fam == "xcompare" else code, 2)]
+    if fam == "divide":    # the xbinary form + a status word; no zero divisors among these
+        short = kernel.name.split("_", 1)[0]
+        code = _CODE[short]
+        return [5, 7, _typed(rng, short, 35), 7, 1, _typed(rng, short, 7), 0, 1,
+                _fill(35, code, 2), _fill(1, "i", 9)]
     if fam in ("xreduce", "xscan"):     # [3, 5, 4] like the f32 reductions
         short, op = kernel.name.split("_", 1)
         ny = 60 if fam == "xscan" else 12

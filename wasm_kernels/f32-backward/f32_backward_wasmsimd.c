@@ -26,6 +26,57 @@
 #include "wt_common.h"
 #include "wt_vmath.h"
 
+/* gelu' needs erfc to full relative precision where x << 0 (the forward's erf, a rational
+ * in x, is only accurate to 7 ulp of 1): erf and erfc of |z| with exp(-z^2) unrounded. */
+/* exp(-s v^2) for v >= 0 and s = 1 or 0.5, without rounding v^2: v = vh + vl with a 12-bit
+ * vh, so s vh^2 is exact and the remainder s (v - vh)(v + vh) is small. */
+static inline v128_t wt_exp_neg_sq(v128_t v, float s) {
+  const v128_t vc = wasm_f32x4_min(v, WT_SPLAT(16.0f)); /* exp(-128) is 0 already */
+  const v128_t vh = wasm_v128_and(vc, wasm_i32x4_splat((int32_t)0xfffff000u));
+  const v128_t d = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_sub(vc, vh), wasm_f32x4_add(vc, vh)),
+                                  WT_SPLAT(s));
+  const v128_t h = wasm_f32x4_mul(wasm_f32x4_mul(vh, vh), WT_SPLAT(s));
+  return wasm_f32x4_mul(wt_exp(wasm_f32x4_neg(h)), wt_exp(wasm_f32x4_neg(d)));
+}
+
+/* erf(a) and erfc(a) for a = |z| >= 0 (nan passes through). exp(-z^2) is taken as
+ * wt_exp_neg_sq(sq, s) so callers whose z is a rounded x/sqrt(2) can pass sq = |x|, s = 0.5
+ * and avoid that rounding's amplification (by 2 z^2) in erfc. erf: max error 3 ulp;
+ * erfc: max error 4 ulp relative (for a < 0.92 it is 1 - erf: 2^-23 absolute). */
+static inline void wt_erf_erfc_abs(v128_t a, v128_t sq, float s, v128_t* erf_a,
+                                   v128_t* erfc_a) {
+  const v128_t small = wasm_f32x4_lt(a, WT_SPLAT(0.921875f));
+  /* |a| < 0.921875: erf = a P(a^2) */
+  const v128_t a2 = wasm_f32x4_mul(a, a);
+  v128_t p = WT_MADD(WT_SPLAT(8.370249270e-05f), a2, WT_SPLAT(-8.142745937e-04f));
+  p = WT_MADD(p, a2, WT_SPLAT(5.201036576e-03f));
+  p = WT_MADD(p, a2, WT_SPLAT(-2.685940079e-02f));
+  p = WT_MADD(p, a2, WT_SPLAT(1.128369570e-01f));
+  p = WT_MADD(p, a2, WT_SPLAT(-3.761263490e-01f));
+  p = WT_MADD(p, a2, WT_SPLAT(1.128379226e+00f));
+  const v128_t es = wasm_f32x4_mul(a, p);
+  /* a >= 0.921875: erfc = exp(-a^2) Q(1/a), Q = erfcx fitted on [0.92, 2) and [2, 10.5] */
+  const v128_t ac = wasm_f32x4_min(wasm_f32x4_max(a, WT_SPLAT(0.921875f)), WT_SPLAT(10.5f));
+  const v128_t lo = wasm_f32x4_lt(ac, WT_SPLAT(2.0f));
+#define WT_C(c_lo, c_hi) wasm_v128_bitselect(WT_SPLAT(c_lo), WT_SPLAT(c_hi), lo)
+  const v128_t w = wasm_f32x4_div(WT_SPLAT(1.0f), ac);
+  v128_t q = WT_MADD(WT_C(8.655885234e-03f, -3.164578378e-01f), w,
+                     WT_C(-5.371561274e-02f, 5.738950968e-01f));
+  q = WT_MADD(q, w, WT_C(1.280817091e-01f, -6.079511344e-02f));
+  q = WT_MADD(q, w, WT_C(-1.085485145e-01f, -6.576730609e-01f));
+  q = WT_MADD(q, w, WT_C(-1.226922348e-01f, 6.240433455e-01f));
+  q = WT_MADD(q, w, WT_C(4.180937707e-01f, -3.565203771e-02f));
+  q = WT_MADD(q, w, WT_C(-4.326746464e-01f, -2.783478498e-01f));
+  q = WT_MADD(q, w, WT_C(2.847990580e-02f, -2.157750423e-04f));
+  q = WT_MADD(q, w, WT_C(5.619032979e-01f, 5.641947985e-01f));
+  q = wasm_f32x4_mul(q, w);
+#undef WT_C
+  const v128_t ex = wt_exp_neg_sq(sq, s);
+  const v128_t ec = wasm_f32x4_mul(ex, q);
+  *erf_a = wasm_v128_bitselect(es, wasm_f32x4_sub(WT_SPLAT(1.0f), ec), small);
+  *erfc_a = wasm_v128_bitselect(wasm_f32x4_sub(WT_SPLAT(1.0f), es), ec, small);
+}
+
 #define ACT_RELU 0
 #define ACT_GELU 1
 #define ACT_GELU_TANH 2

@@ -11,7 +11,7 @@
 static inline v128_t v_tanh(v128_t x) {
   /* tanh|x| = e / (e + 2), e = expm1(2|x|): no cancellation anywhere */
   const v128_t a = wasm_f32x4_abs(x);
-  const v128_t e = wt_expm1(wasm_f32x4_add(a, a));
+  const v128_t e = wt_expm1_core(wasm_f32x4_add(a, a));
   v128_t t = wasm_f32x4_div(e, wasm_f32x4_add(e, WT_SPLAT(2.0f)));
   t = wasm_v128_bitselect(WT_SPLAT(1.0f), t, wasm_f32x4_gt(a, WT_SPLAT(9.1f)));
   return wt_copysign(t, x);

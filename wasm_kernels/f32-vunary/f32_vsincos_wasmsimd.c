@@ -1,7 +1,7 @@
 /* sin and cos: max error 1 ulp for every finite f32 (measured <= 0.5 ulp + double rounding).
  *
- * Why double: reducing x mod pi/2 in f64 (a 25-bit + 53-bit split of pi/2, exact products
- * for |x| < 2^28 pi/2) and evaluating Taylor polynomials in f64 leaves only the final
+ * Why double: reducing x mod pi in f64 (a 25-bit + 53-bit split of pi/2, exact products
+ * for |x| < 2^26 pi/2) and evaluating one odd Taylor polynomial in f64 leaves only the final
  * demotion's rounding. Larger finite x (rare) take a scalar Payne-Hanek reduction with 2/pi
  * to 256 bits, so sin(3e38) is right like torch's. sin/cos(+-inf or nan) = nan.
  */
@@ -10,7 +10,7 @@
 #define PIO2_1 0x1.921fb5p+0             /* pi/2 to 25 bits: n * PIO2_1 exact for n < 2^28 */
 #define PIO2_1T 0x1.110b4611a6263p-26    /* pi/2 - PIO2_1 */
 #define INV_PIO2 0x1.45f306dc9c883p-1
-#define LARGE 0x1.921fb4p+28f             /* ~2^28 pi/2: above it, Payne-Hanek */
+#define LARGE 0x1.921fb4p+26f             /* ~2^26 pi/2: above it, Payne-Hanek (k < 2^28) */
 
 /* 2/pi = 0.A2F9836E 4E441529 ... (hex), 8 words */
 static const uint32_t two_over_pi[8] = {0xA2F9836Eu, 0x4E441529u, 0xFC2757D1u, 0xF534DDC0u,
@@ -53,41 +53,64 @@ static int rem_pio2_large(float x, double* r) {
   return q & 3;
 }
 
-/* sin (want_cos = 0) or cos of r + q pi/2 for an f64x2 r, |r| <= pi/4, quadrants q in i32
- * lanes 0..1 */
-static inline v128_t sincos_core(v128_t r, v128_t q, int want_cos) {
+/* sin(r) for f64x2 r, |r| <= pi/2: Taylor to r^13 (truncation 6.7e-10 relative, 0.01 f32
+ * ulp), sign flipped where `flip` (a 64-bit lane mask) */
+static inline v128_t sin_poly(v128_t r, v128_t flip) {
   const v128_t r2 = wasm_f64x2_mul(r, r);
-  v128_t s = wasm_f64x2_splat(-1.0 / 39916800.0);
+  v128_t s = wasm_f64x2_splat(1.0 / 6227020800.0);
+  s = wasm_f64x2_add(wasm_f64x2_mul(s, r2), wasm_f64x2_splat(-1.0 / 39916800.0));
   s = wasm_f64x2_add(wasm_f64x2_mul(s, r2), wasm_f64x2_splat(1.0 / 362880.0));
   s = wasm_f64x2_add(wasm_f64x2_mul(s, r2), wasm_f64x2_splat(-1.0 / 5040.0));
   s = wasm_f64x2_add(wasm_f64x2_mul(s, r2), wasm_f64x2_splat(1.0 / 120.0));
   s = wasm_f64x2_add(wasm_f64x2_mul(s, r2), wasm_f64x2_splat(-1.0 / 6.0));
   s = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_mul(s, r2), r), r);
-  v128_t c = wasm_f64x2_splat(1.0 / 479001600.0);
-  c = wasm_f64x2_add(wasm_f64x2_mul(c, r2), wasm_f64x2_splat(-1.0 / 3628800.0));
-  c = wasm_f64x2_add(wasm_f64x2_mul(c, r2), wasm_f64x2_splat(1.0 / 40320.0));
-  c = wasm_f64x2_add(wasm_f64x2_mul(c, r2), wasm_f64x2_splat(-1.0 / 720.0));
-  c = wasm_f64x2_add(wasm_f64x2_mul(c, r2), wasm_f64x2_splat(1.0 / 24.0));
-  c = wasm_f64x2_add(wasm_f64x2_mul(wasm_f64x2_mul(c, r2), r2),
-                     wasm_f64x2_sub(wasm_f64x2_splat(1.0), wasm_f64x2_mul(r2, wasm_f64x2_splat(0.5))));
-  /* sin: s, c, -s, -c for q = 0..3; cos = sin shifted by one quadrant */
-  if (want_cos) q = wasm_i32x4_add(q, wasm_i32x4_splat(1));
-  const v128_t one = wasm_i32x4_splat(1), two = wasm_i32x4_splat(2);
-  const v128_t swap = wasm_i64x2_extend_low_i32x4(wasm_i32x4_eq(wasm_v128_and(q, one), one));
-  const v128_t flip = wasm_i64x2_extend_low_i32x4(wasm_i32x4_eq(wasm_v128_and(q, two), two));
-  const v128_t y = wasm_v128_bitselect(c, s, swap);
-  return wasm_v128_xor(y, wasm_v128_and(flip, wasm_f64x2_splat(-0.0)));
+  return wasm_v128_xor(s, wasm_v128_and(flip, wasm_f64x2_splat(-0.0)));
 }
 
+/* One reduction by pi (not pi/2), so one polynomial serves every lane:
+ * sin x = (-1)^n sin(x - n pi), n = round(x / pi);
+ * cos x = -(-1)^n sin(x - (n + 1/2) pi), n = round(x / pi - 1/2).
+ * k pi/2 (k = 2n or 2n + 1 < 2^28) is exact in the two-part split. */
 static inline v128_t sincos_f64x2(v128_t xd, int want_cos) {
-  const v128_t n = wasm_f64x2_nearest(wasm_f64x2_mul(xd, wasm_f64x2_splat(INV_PIO2)));
-  v128_t r = wasm_f64x2_sub(xd, wasm_f64x2_mul(n, wasm_f64x2_splat(PIO2_1)));
-  r = wasm_f64x2_sub(r, wasm_f64x2_mul(n, wasm_f64x2_splat(PIO2_1T)));
-  const v128_t q = wasm_i32x4_trunc_sat_f64x2_zero(n);
-  return sincos_core(r, q, want_cos);
+  v128_t t = wasm_f64x2_mul(xd, wasm_f64x2_splat(INV_PIO2 * 0.5));
+  if (want_cos) t = wasm_f64x2_sub(t, wasm_f64x2_splat(0.5));
+  const v128_t n = wasm_f64x2_nearest(t);
+  v128_t k = wasm_f64x2_add(n, n);
+  if (want_cos) k = wasm_f64x2_add(k, wasm_f64x2_splat(1.0));
+  v128_t r = wasm_f64x2_sub(xd, wasm_f64x2_mul(k, wasm_f64x2_splat(PIO2_1)));
+  r = wasm_f64x2_sub(r, wasm_f64x2_mul(k, wasm_f64x2_splat(PIO2_1T)));
+  const v128_t h = wasm_f64x2_mul(n, wasm_f64x2_splat(0.5));
+  v128_t odd = wasm_f64x2_ne(h, wasm_f64x2_floor(h));
+  if (want_cos) odd = wasm_v128_not(odd);
+  return sin_poly(r, odd);
 }
 
-static inline v128_t v_sincos(v128_t x, int want_cos) {
+/* the quadrant form of Payne-Hanek's result: sin(r + q pi/2), |r| <= pi/4 */
+static float sin_quadrant(double r, int q, int want_cos) {
+  q = (q + want_cos) & 3;
+  if (q & 1) r = 1.57079632679489661923 - (r < 0 ? -r : r); /* cos r = sin(pi/2 - |r|) */
+  const v128_t y = sin_poly(wasm_f64x2_splat(r), wasm_i64x2_splat(q & 2 ? -1 : 0));
+  return (float)wasm_f64x2_extract_lane(y, 0);
+}
+
+/* the rare lanes with |x| >= LARGE, out of line: the vector loop keeps no stack frame */
+__attribute__((noinline)) static v128_t fix_large(v128_t x, v128_t y, v128_t large,
+                                                  int want_cos) {
+  float xs[4], ys[4];
+  int32_t ls[4];
+  wasm_v128_store(xs, x);
+  wasm_v128_store(ys, y);
+  wasm_v128_store(ls, large);
+  for (int i = 0; i < 4; i++) {
+    if (!ls[i]) continue;
+    double r;
+    const int q = rem_pio2_large(xs[i], &r);
+    ys[i] = sin_quadrant(r, q, want_cos);
+  }
+  return wasm_v128_load(ys);
+}
+
+__attribute__((always_inline)) static inline v128_t v_sincos(v128_t x, int want_cos) {
   const v128_t lo = sincos_f64x2(wasm_f64x2_promote_low_f32x4(x), want_cos);
   const v128_t hi = sincos_f64x2(
       wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 2, 3)), want_cos);
@@ -96,21 +119,7 @@ static inline v128_t v_sincos(v128_t x, int want_cos) {
   const v128_t ax = wasm_f32x4_abs(x);
   const v128_t large = wasm_v128_and(wasm_f32x4_ge(ax, wasm_f32x4_splat(LARGE)),
                                      wasm_f32x4_lt(ax, wasm_f32x4_splat(__builtin_inff())));
-  if (wasm_v128_any_true(large)) {
-    float xs[4], ys[4];
-    int32_t ls[4];
-    wasm_v128_store(xs, x);
-    wasm_v128_store(ys, y);
-    wasm_v128_store(ls, large);
-    for (int i = 0; i < 4; i++) {
-      if (!ls[i]) continue;
-      double r;
-      const int q = rem_pio2_large(xs[i], &r);
-      const v128_t v = sincos_core(wasm_f64x2_splat(r), wasm_i32x4_splat(q), want_cos);
-      ys[i] = (float)wasm_f64x2_extract_lane(v, 0);
-    }
-    y = wasm_v128_load(ys);
-  }
+  if (wasm_v128_any_true(large)) y = fix_large(x, y, large, want_cos);
   if (!want_cos) /* sin x == x below 2^-12 (keeps -0 and subnormals) */
     y = wasm_v128_bitselect(x, y, wasm_f32x4_lt(ax, wasm_f32x4_splat(0x1p-12f)));
   return y;

@@ -56,10 +56,14 @@ static inline v128_t wt_exp2k(v128_t x, int k) {
 /* exp(x): max error 1.5 ulp */
 static inline v128_t wt_exp(v128_t x) { return wt_exp2k(x, 0); }
 
-/* expm1(x): max error 2 ulp. Small |x| keeps x exactly (sign of zero, subnormals). */
-static inline v128_t wt_expm1(v128_t x) {
-  const v128_t xc = wasm_f32x4_min(wasm_f32x4_max(x, WT_SPLAT(-17.5f)), WT_SPLAT(17.5f));
-  const v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(xc, WT_SPLAT(WT_LOG2E)));
+/* expm1(x) for x <= 17.5 (callers whose x can be larger use wt_expm1): max error 2 ulp.
+ * Small |x| keeps x exactly (sign of zero, subnormals). pmin/pmax and the 1.5 * 2^23
+ * rounding add (see wt_exp2k) instead of min/max, nearest and a float->int conversion: each
+ * of those is several x86 instructions. */
+static inline v128_t wt_expm1_core(v128_t x) {
+  const v128_t xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, WT_SPLAT(-17.5f)), WT_SPLAT(17.5f));
+  const v128_t t = wasm_f32x4_add(wasm_f32x4_mul(xc, WT_SPLAT(WT_LOG2E)), WT_SPLAT(0x1.8p23f));
+  const v128_t n = wasm_f32x4_sub(t, WT_SPLAT(0x1.8p23f));
   v128_t r = WT_MADD(n, WT_SPLAT(-WT_LN2_HI), xc);
   r = WT_MADD(n, WT_SPLAT(-WT_LN2_LO), r);
   /* expm1(r) = r + r^2/2 + r^3 q(r) */
@@ -71,11 +75,18 @@ static inline v128_t wt_expm1(v128_t x) {
   const v128_t hr2 = wasm_f32x4_mul(r2, WT_SPLAT(0.5f));
   const v128_t em1 = wasm_f32x4_add(r, WT_MADD(wasm_f32x4_mul(r2, r), q, hr2));
   /* expm1(x) = 2^n expm1(r) + (2^n - 1); n in [-26, 26] */
-  const v128_t t = wt_pow2i(wasm_i32x4_trunc_sat_f32x4(n));
-  v128_t y = WT_MADD(t, em1, wasm_f32x4_sub(t, WT_SPLAT(1.0f)));
-  /* above 17.5, expm1 == exp in f32 */
-  y = wasm_v128_bitselect(wt_exp(x), y, wasm_f32x4_gt(x, WT_SPLAT(17.5f)));
+  const v128_t ni = wasm_i32x4_sub(t, WT_SPLAT(0x1.8p23f));
+  const v128_t p2 = wt_pow2i(ni);
+  const v128_t y = WT_MADD(p2, em1, wasm_f32x4_sub(p2, WT_SPLAT(1.0f)));
   return wasm_v128_bitselect(x, y, wasm_f32x4_lt(wt_abs(x), WT_SPLAT(0x1p-25f)));
+}
+
+/* expm1(x): max error 2 ulp. Above 17.5 expm1 == exp in f32: exp(x) = exp(17.5) exp(x - 17.5)
+ * would round twice, so those lanes take wt_exp (rare: only then is it computed). */
+static inline v128_t wt_expm1(v128_t x) {
+  const v128_t y = wt_expm1_core(x);
+  const v128_t big = wasm_f32x4_gt(x, WT_SPLAT(17.5f));
+  return wasm_v128_any_true(big) ? wasm_v128_bitselect(wt_exp(x), y, big) : y;
 }
 
 /* log(x): max error 1 ulp. */
@@ -136,51 +147,40 @@ static inline v128_t wt_mul_sigmoid(v128_t x, v128_t v, v128_t vl) {
   return wasm_v128_bitselect(neg, pos, wasm_f32x4_lt(v, WT_SPLAT(0.0f)));
 }
 
-/* exp(-s v^2) for v >= 0 and s = 1 or 0.5, without rounding v^2: v = vh + vl with a 12-bit
- * vh, so s vh^2 is exact and the remainder s (v - vh)(v + vh) is small. */
-static inline v128_t wt_exp_neg_sq(v128_t v, float s) {
-  const v128_t vc = wasm_f32x4_min(v, WT_SPLAT(16.0f)); /* exp(-128) is 0 already */
-  const v128_t vh = wasm_v128_and(vc, wasm_i32x4_splat((int32_t)0xfffff000u));
-  const v128_t d = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_sub(vc, vh), wasm_f32x4_add(vc, vh)),
-                                  WT_SPLAT(s));
-  const v128_t h = wasm_f32x4_mul(wasm_f32x4_mul(vh, vh), WT_SPLAT(s));
-  return wasm_f32x4_mul(wt_exp(wasm_f32x4_neg(h)), wt_exp(wasm_f32x4_neg(d)));
-}
-
-/* erf(a) and erfc(a) for a = |z| >= 0 (nan passes through). exp(-z^2) is taken as
- * wt_exp_neg_sq(sq, s) so callers whose z is a rounded x/sqrt(2) can pass sq = |x|, s = 0.5
- * and avoid that rounding's amplification (by 2 z^2) in erfc. erf: max error 3 ulp;
- * erfc: max error 4 ulp relative (for a < 0.92 it is 1 - erf: 2^-23 absolute). */
-static inline void wt_erf_erfc_abs(v128_t a, v128_t sq, float s, v128_t* erf_a,
-                                   v128_t* erfc_a) {
-  const v128_t small = wasm_f32x4_lt(a, WT_SPLAT(0.921875f));
-  /* |a| < 0.921875: erf = a P(a^2) */
-  const v128_t a2 = wasm_f32x4_mul(a, a);
-  v128_t p = WT_MADD(WT_SPLAT(8.370249270e-05f), a2, WT_SPLAT(-8.142745937e-04f));
-  p = WT_MADD(p, a2, WT_SPLAT(5.201036576e-03f));
-  p = WT_MADD(p, a2, WT_SPLAT(-2.685940079e-02f));
-  p = WT_MADD(p, a2, WT_SPLAT(1.128369570e-01f));
-  p = WT_MADD(p, a2, WT_SPLAT(-3.761263490e-01f));
-  p = WT_MADD(p, a2, WT_SPLAT(1.128379226e+00f));
-  const v128_t es = wasm_f32x4_mul(a, p);
-  /* a >= 0.921875: erfc = exp(-a^2) Q(1/a), Q = erfcx fitted on [0.92, 2) and [2, 10.5] */
-  const v128_t ac = wasm_f32x4_min(wasm_f32x4_max(a, WT_SPLAT(0.921875f)), WT_SPLAT(10.5f));
-  const v128_t lo = wasm_f32x4_lt(ac, WT_SPLAT(2.0f));
-#define WT_C(c_lo, c_hi) wasm_v128_bitselect(WT_SPLAT(c_lo), WT_SPLAT(c_hi), lo)
-  const v128_t w = wasm_f32x4_div(WT_SPLAT(1.0f), ac);
-  v128_t q = WT_MADD(WT_C(8.655885234e-03f, -3.164578378e-01f), w,
-                     WT_C(-5.371561274e-02f, 5.738950968e-01f));
-  q = WT_MADD(q, w, WT_C(1.280817091e-01f, -6.079511344e-02f));
-  q = WT_MADD(q, w, WT_C(-1.085485145e-01f, -6.576730609e-01f));
-  q = WT_MADD(q, w, WT_C(-1.226922348e-01f, 6.240433455e-01f));
-  q = WT_MADD(q, w, WT_C(4.180937707e-01f, -3.565203771e-02f));
-  q = WT_MADD(q, w, WT_C(-4.326746464e-01f, -2.783478498e-01f));
-  q = WT_MADD(q, w, WT_C(2.847990580e-02f, -2.157750423e-04f));
-  q = WT_MADD(q, w, WT_C(5.619032979e-01f, 5.641947985e-01f));
-  q = wasm_f32x4_mul(q, w);
-#undef WT_C
-  const v128_t ex = wt_exp_neg_sq(sq, s);
-  const v128_t ec = wasm_f32x4_mul(ex, q);
-  *erf_a = wasm_v128_bitselect(es, wasm_f32x4_sub(WT_SPLAT(1.0f), ec), small);
-  *erfc_a = wasm_v128_bitselect(wasm_f32x4_sub(WT_SPLAT(1.0f), es), ec, small);
+/* erf(x * k) for k = 1 (erf) or 1/sqrt2 (gelu), |x k| clamped to 3.92 (erf rounds to +-1
+ * beyond): x P(x^2) / Q(x^2), a (12, 10) rational fitted on [0, 3.92] to 1.9e-8 relative
+ * (wasm_kernels/tools/fit_poly.py: fit_erf), the 1/sqrt2 folded into the coefficients.
+ * Positive coefficients only, so Horner's rounding stays small: max error 7 ulp (measured
+ * 6.5), no exp and no branch. Odd in x: erf(-0) = -0, nan passes through the clamp. */
+static inline v128_t wt_erf_scaled(v128_t x, int gelu_scale) {
+  static const float P[2][6] = {
+      {1.128379107e+00f, 1.904032379e-01f, 5.274830386e-02f, 3.765479196e-03f,
+       2.848797885e-04f, 2.050114972e-06f},
+      {7.978845239e-01f, 6.731770933e-02f, 9.324670769e-03f, 3.328244784e-04f,
+       1.259002693e-05f, 4.530157227e-08f}};
+  static const float Q[2][5] = {
+      {5.020732284e-01f, 1.141077802e-01f, 1.496894285e-02f, 1.162502333e-03f,
+       3.809184636e-05f},
+      {2.510366142e-01f, 2.852694504e-02f, 1.871117856e-03f, 7.265639579e-05f,
+       1.190370199e-06f}};
+  const float c = gelu_scale ? 5.543717384f : 3.92f;
+  const float* p = P[gelu_scale];
+  const float* q = Q[gelu_scale];
+  const v128_t xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, WT_SPLAT(-c)), WT_SPLAT(c));
+  const v128_t t = wasm_f32x4_mul(xc, xc);
+  v128_t pp = WT_MADD(WT_SPLAT(p[5]), t, WT_SPLAT(p[4]));
+  pp = WT_MADD(pp, t, WT_SPLAT(p[3]));
+  pp = WT_MADD(pp, t, WT_SPLAT(p[2]));
+  pp = WT_MADD(pp, t, WT_SPLAT(p[1]));
+  pp = WT_MADD(pp, t, WT_SPLAT(p[0]));
+  v128_t qq = WT_MADD(WT_SPLAT(q[4]), t, WT_SPLAT(q[3]));
+  qq = WT_MADD(qq, t, WT_SPLAT(q[2]));
+  qq = WT_MADD(qq, t, WT_SPLAT(q[1]));
+  qq = WT_MADD(qq, t, WT_SPLAT(q[0]));
+  qq = WT_MADD(qq, t, WT_SPLAT(1.0f));
+  const v128_t y = wasm_f32x4_mul(xc, wasm_f32x4_div(pp, qq));
+  /* exactly +-1 from the clamp on (gelu(-inf) = -inf * 0 = nan relies on it) */
+  return wasm_v128_bitselect(wt_copysign(WT_SPLAT(1.0f), x),
+                             wasm_f32x4_pmin(wasm_f32x4_pmax(y, WT_SPLAT(-1.0f)), WT_SPLAT(1.0f)),
+                             wasm_f32x4_ge(wasm_f32x4_abs(x), WT_SPLAT(c)));
 }

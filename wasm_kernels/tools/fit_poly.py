@@ -67,29 +67,29 @@ def fit_log():
     show("log R(z) = z*(c1 + c2 z + c3 z^2 + c4 z^3)", c, e)
 
 
-def fit_erf_small():
-    # erf(x) = x * P(x^2), |x| <= 0.921875
-    x = grid(1e-6, 0.921875)
-    t = np.array([float(mpmath.erf(v) / v) for v in x])
-    B = np.stack([(x * x)**k for k in range(7)], 1)
-    c, e = lawson(B, t, np.ones_like(x) / t)
-    show("erf P(x^2) degree 6", c, e)
-
-
-def fit_erfcx():
-    # erfc(z) = exp(-z^2) * Q(z), z in [0.921875, 10.5]; Q = erfcx, piecewise in w = 1/z
-    for a, b in ((0.921875, 2.0), (2.0, 10.5)):
-        z = grid(a, b)
-        t = np.array([float(mpmath.erfc(v) * mpmath.exp(v * v)) for v in z])
-        w = 1 / z
-        B = np.stack([w**k for k in range(1, 10)], 1)  # erfcx ~ w/sqrt(pi) for large z
-        c, e = lawson(B, t, 1 / t)
-        show(f"erfcx on [{a}, {b}] sum c_k w^k k=1..9", c, e)
+def fit_erf():
+    """erf(x) = x P(x^2) / Q(x^2), Q(0) = 1, degrees 5 and 5, on [0, 3.92] (wt_erf_scaled):
+    linearised (Loeb) iterations of Lawson on x P - erf Q, reweighted by 1 / Q of the last
+    step; then the gelu form erf(x / sqrt2), the 1/sqrt2 folded into the coefficients."""
+    x = grid(1e-4, 3.92, 6000)
+    y = np.array([float(mpmath.erf(v)) for v in x])
+    t = x * x
+    B = np.concatenate([np.stack([x * t**i for i in range(6)], 1),
+                        np.stack([-y * t**j for j in range(1, 6)], 1)], 1)
+    q_prev = np.ones_like(x)
+    for _ in range(8):
+        c, _ = lawson(B, y, 1 / (np.abs(y) * q_prev), iters=40)
+        p, q = c[:6], np.concatenate([[1.0], c[6:]])
+        q_prev = sum(q[j] * t**j for j in range(6))
+    e = np.abs(x * sum(p[i] * t**i for i in range(6)) / q_prev - y) / y
+    show("erf P(x^2)", p, e.max())
+    show("erf Q(x^2) (1 first)", q, e.max())
+    show("gelu P", [p[i] / 2**i / np.sqrt(2) for i in range(6)], e.max())
+    show("gelu Q", [q[j] / 2**j for j in range(6)], e.max())
 
 
 if __name__ == "__main__":
     fit_exp()
     fit_expm1()
     fit_log()
-    fit_erf_small()
-    fit_erfcx()
+    fit_erf()

@@ -425,8 +425,8 @@ def fmod(a, b):
     r = binary("remainder", a, b)
     a_t = a if isinstance(a, Tensor) else _as_tensor(a, r.dtype)
     b_t = b if isinstance(b, Tensor) else _as_tensor(b, r.dtype)
-    fix = binary("logical_and", binary("ne", r, 0),
-                 binary("ne", binary("lt", a_t, 0), binary("lt", b_t, 0)))
+    fix = binary("logical_and", binary("ne", r, 0),      # (logical ops on bools: kernels)
+                 binary("logical_xor", binary("lt", a_t, 0), binary("lt", b_t, 0)))
     r = where(fix, binary("sub", r, b_t), r)
     # a finite dividend over an infinite divisor is the dividend itself
     return where(binary("logical_and", isinf(b_t), isfinite(a_t)), a_t, r)

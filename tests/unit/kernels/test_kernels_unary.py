@@ -44,8 +44,11 @@ REF = {
     "sin": (np.sin, 1), "cos": (np.cos, 1), "tanh": (np.tanh, 3), "sigmoid": (_sigmoid, 3),
     "silu": (lambda v: v * _sigmoid(v), 4),
     "gelu_tanh": (lambda v: v * _sigmoid(2 * K_TANH * (v + 0.044715 * v ** 3)), 5),
-    "gelu": (_gelu, 6), "erf": (lambda v: _erf(v).astype(np.float64), 3),
+    "gelu": (_gelu, 4), "erf": (lambda v: _erf(v).astype(np.float64), 7),
 }
+# op -> absolute error allowed on top of the ulp bound, as a function of x: gelu is torch's
+# 0.5 x (1 + erf(x / sqrt2)), whose cancellation for x < 0 costs |x| 2^-22 (torch: about half)
+ABS = {"gelu": lambda v: np.abs(v) * 2.0 ** -22}
 
 
 def dense_inputs(seed=0):
@@ -86,6 +89,8 @@ def test_unary_accuracy(ks, dense, op):
         f"{op}: NaN mismatch at x={x[np.isnan(y) != nanref][:5]}"
     fin = ~over & ~nanref
     err = ulp_error(y[fin], ref[fin])
+    if op in ABS:      # within the absolute allowance: no ulp error counted
+        err = np.where(np.abs(y[fin] - ref[fin]) <= ABS[op](x[fin].astype(np.float64)), 0, err)
     worst = int(np.argmax(err))
     assert err[worst] <= bound, (f"{op} ({ks.isa}): {err[worst]:.2f} ulp > {bound} at "
                                  f"x={x[fin][worst]!r}: got {y[fin][worst]!r}, "
@@ -118,6 +123,8 @@ def test_unary_specials_like_torch(ks, op):
     bad = exact & ~same_bits_or_nan(y, want)
     assert not bad.any(), f"{op}: x={x[bad]} got {y[bad]} torch {want[bad]}"
     close = ulp_error(y[~exact], ref[~exact]) <= REF[op][1]
+    if op in ABS:
+        close |= np.abs(y[~exact] - ref[~exact]) <= ABS[op](x[~exact].astype(np.float64))
     assert close.all(), f"{op}: x={x[~exact][~close]} got {y[~exact][~close]}"
 
 

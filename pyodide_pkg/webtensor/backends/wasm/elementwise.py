@@ -21,7 +21,7 @@ from ..._storage import _ZERO, Storage, _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
 from .common import (BOOL, F32, _new_object, by_dtype, new_out, read_one, scalar, two_d,
-                     typed_scalar)
+                     X_DTYPES, typed_scalar)
 from .loader import Region
 from .views import fits_i32, region
 
@@ -85,7 +85,7 @@ def bind(ctx):
                   for op in KT.ARITH_OPS + KT.COMPARE_OPS}
     out_dtype = dict([(op, F32) for op in KT.ARITH_OPS] + [(op, BOOL) for op in KT.COMPARE_OPS])
     int_fns, int_out = {}, {}     # other dtypes: (dtype, op) -> 2-D kernel, out dtype
-    for table, cmp in ((KT.X_BINARY, False), (KT.X_COMPARE, True)):
+    for table, cmp in ((KT.X_BINARY, False), (KT.X_COMPARE, True), (KT.FMINMAX, False)):
         for (dt, op), name in by_dtype(table).items():
             int_fns[(dt, op)] = K.fn(name)
             int_out[(dt, op)] = BOOL if cmp else dt
@@ -143,8 +143,11 @@ def bind(ctx):
             return NotImplemented
         if op == "pow":
             return power(out, a, b, rounding_mode, extra)
+        if op == "remainder" or (op == "div" and rounding_mode is not None):
+            return divide(op if op == "remainder" else "div_" + rounding_mode, out, a, b,
+                          extra)
         op = _SAME_AS.get((op, a.dtype.category), op)
-        if a.dtype is not F32:
+        if a.dtype is not F32 or op in ("fmax", "fmin"):
             key = (a.dtype, op)
             fn = int_fns.get(key)
             if fn is None or b.dtype is not a.dtype or out.dtype is not int_out[key]:
@@ -169,6 +172,30 @@ def bind(ctx):
             fns[TWO_D](m, n, ra, ars, acs, rb, brs, bcs, ro)
         else:
             fns[kind](n, ra, rb, ro)
+        return None
+
+    div_fns = {(X_DTYPES[dt][0], op): K.fn(name) for (dt, op), name in KT.DIVIDE.items()}
+
+    def divide(op, out, a, b, extra):
+        """remainder / div_floor / div_trunc on the xN-divide kernels (2-D form); an integer
+        division by zero raises torch's error."""
+        fn = div_fns.get((a.dtype, op))
+        if fn is None or extra or b.dtype is not a.dtype or out.dtype is not a.dtype or \
+                not out.is_contiguous():
+            return NotImplemented
+        ro = region(out, True)
+        if not ro.nbytes:
+            return None
+        r = operands(out, ro, a, b, False)
+        if r is None:
+            return NotImplemented
+        (_, m, n, ars, acs, brs, bcs), ra, rb = r
+        if n is None:
+            m, n = 1, ro.nbytes // out.dtype.itemsize
+        status, _ = new_out((), (), 4, X_DTYPES["i32"][0])
+        fn(m, n, ra, ars, acs, rb, brs, bcs, ro, region(status, True))
+        if read_one(status):
+            raise RuntimeError("ZeroDivisionError")
         return None
 
     def const(v, dt, shape):

@@ -133,6 +133,15 @@ X_COMPARE_DTYPES = ("f64", "i64", "i32", "i16", "i8", "u8")
 X_UNARY_OPS = {"f64": ("neg", "abs", "sqrt", "floor", "ceil", "round"),
                "i64": ("abs",), "i32": ("abs",), "i16": ("abs", "sign"), "i8": ("abs", "sign"),
                "u8": ("sign",)}   # int neg, f64 reciprocal: binary kernels
+# floor/trunc division and remainder (xN-divide/): the 2-D binary form + an int32 status
+# (1: an integer division by zero)
+DIVIDE_DTYPES = ("f32", "f64", "i64", "i32")
+DIVIDE_OPS = ("remainder", "div_floor", "div_trunc")
+_DIVIDE = _BINARY + (("out", "status"),)
+# NaN-ignoring fmax / fmin of floats (xN-fminmax/), the 2-D binary form
+FMINMAX = {(dt, op): dt + "_" + op for dt in ("f32", "f64") for op in ("fmax", "fmin")}
+# float64 transcendentals (f64-vunary/), the same flat unary form
+F64_MATH_OPS = ("exp", "expm1", "log", "log1p", "tanh", "sigmoid", "silu", "gelu_tanh", "rsqrt")
 # reductions and scans over [outer, n, inner] (xN-reduce; backends/wasm/reduce.py): integers
 # accumulate in int64 (the op layer widens them first), argmax/argmin write int64, all/any of
 # bool bytes write bool
@@ -267,6 +276,9 @@ LINSPACE = {dt: dt + "_linspace" for dt in LINSPACE_DTYPES}
 X_BINARY = {(dt, op): dt + "_" + op for dt, ops in X_ARITH_OPS.items() for op in ops}
 X_COMPARE = {(dt, op): dt + "_" + op for dt in X_COMPARE_DTYPES for op in COMPARE_OPS}
 X_UNARY = {(dt, op): dt + "_" + op for dt, ops in X_UNARY_OPS.items() for op in ops}
+X_UNARY.update({("f64", op): "f64_" + op for op in F64_MATH_OPS})
+X_UNARY.update({(dt, "sign"): dt + "_sign" for dt in ("f64", "i64", "i32")})   # xN-sign/
+DIVIDE = {(dt, op): dt + "_" + op for dt in DIVIDE_DTYPES for op in DIVIDE_OPS}
 QGEMV = {q: "f32_" + q + "_gemv_1x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
 QGEMM = {q: "f32_" + q + "_gemm_2x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
 DEQUANTIZE = {q: q + "_dequantize" for q in QUANT_KINDS + QUANT_KINDS_SUB}
@@ -379,6 +391,10 @@ def _build():
         ks.append(Kernel(name, "sort", "sort", _SORT, False))
     for (dt, op), name in X_UNARY.items():
         ks.append(Kernel(name, "xunary", op, _UNARY, False))
+    for (dt, op), name in FMINMAX.items():
+        ks.append(Kernel(name, "xbinary", op, _BINARY, False))
+    for (dt, op), name in DIVIDE.items():
+        ks.append(Kernel(name, "divide", op, _DIVIDE, False))
     for q in QUANT_KINDS:
         ks.append(Kernel(QGEMV[q], "qgemv", "gemv", _QGEMV, True))
         ks.append(Kernel(QGEMM[q], "qgemm", "gemm", _QGEMM, True))

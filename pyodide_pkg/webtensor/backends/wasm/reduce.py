@@ -14,6 +14,7 @@ from ... import _dtype as D
 from ..._storage import _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
+from . import f64_rowwise
 from .common import BOOL, F32, I64, X_DTYPES, by_dtype, new_out, prod, typed_scalar
 
 F64 = X_DTYPES["f64"][0]
@@ -68,6 +69,8 @@ def bind(ctx):
         t = Tensor._empty(x.shape, dt)
         return t if ctx.converter.convert(t, x) else None
 
+    f64_rows = f64_rowwise.bind(ctx)     # softmax / log_softmax / logsumexp of float64
+
     def reduce(op, out, x, dims, correction=1, **extra):
         if op in ("all", "any") and x.dtype not in X_DTYPES["u8"] or \
                 op in KT.ARGREDUCE_OPS and x.dtype in _HALF:
@@ -87,6 +90,8 @@ def bind(ctx):
         fn, odt = fn_dtype.get((x.dtype, op), (None, None))
         if odt is BOOL and out.dtype is D.uint8:     # all/any of uint8: torch's uint8 0/1
             odt = out.dtype
+        if op in ("logsumexp", "var") and x.dtype is F64:
+            fn, odt = f64_rows[op], F64
         if fn is None or extra or out.dtype is not odt or not out.is_contiguous():
             return NotImplemented
         numel = out.numel()
@@ -102,7 +107,10 @@ def bind(ctx):
                 return NotImplemented
         if outer * inner != numel or not fits_i32(outer, n, inner):
             return NotImplemented
-        if op == "var":
+        if x.dtype is F64 and op in f64_rows:
+            fn(region(out, True), region(x), outer, n, inner,
+               *((float(correction),) if op == "var" else ()))
+        elif op == "var":
             fn(outer, n, inner, float(correction), region(x), region(out, True))
         else:
             fn(outer, n, inner, region(x), region(out, True))
@@ -110,6 +118,8 @@ def bind(ctx):
 
     def along(op, out, x, dim):
         fn = rowwise.get((x.dtype, op))
+        if x.dtype is F64 and op in f64_rows:
+            fn = lambda o, n, i, rx, ro: f64_rows[op](ro, rx, o, n, i)  # noqa: E731
         if fn is None or out.dtype is not x.dtype or not out.is_contiguous():
             return NotImplemented
         numel = out.numel()

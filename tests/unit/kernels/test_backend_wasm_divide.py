@@ -1,0 +1,127 @@
+"""remainder / floor_divide / fmod / div(rounding_mode=...) on the xN-divide kernels through the
+public API, bit for bit against torch (float32/64: its CPU formulas on an exact fmod; int64/32:
+Python's sign rules for remainder and floor division, C's for fmod and trunc), broadcast
+layouts, special values, and torch's error for an integer division by zero."""
+import numpy as np
+import pytest
+import torch
+
+import webtensor as wt
+from webtensor import backends
+from webtensor.backends.wasm.coverage import FellBack
+
+FLOAT_VALUES = [0.0, -0.0, 1.0, -1.0, 2.5, -2.5, 3.0, -7.0, 1e300, -1e300, 0.1, -0.3, 7.5,
+                1e16, 123456789.125, np.inf, -np.inf, np.nan]
+# dividends only: torch's vectorised fmod gives nan for subnormal divisors and quotients
+# beyond ~1e300 (its scalar path and the kernels give the exact remainder)
+DIVIDENDS = [1e-300, 1e-310, -1e-310, 5e-324, 3e-320]
+OPS = {"remainder": lambda m, a, b: m.remainder(a, b),
+       "floor_divide": lambda m, a, b: m.floor_divide(a, b),
+       "fmod": lambda m, a, b: m.fmod(a, b),
+       "div_trunc": lambda m, a, b: m.div(a, b, rounding_mode="trunc"),
+       "div_floor": lambda m, a, b: m.div(a, b, rounding_mode="floor")}
+
+
+@pytest.fixture(autouse=True)
+def backend():
+    """Overrides conftest.py's per-backend repetition: the wasm backend only."""
+    prev = backends.get_backend()
+    backends.set_backend("wasm")
+    yield None
+    backends.set_backend(prev)
+
+
+def same_bits(w, t):
+    w, t = np.asarray(w), np.asarray(t)
+    assert w.dtype == t.dtype and w.shape == t.shape
+    if w.dtype.kind == "f":
+        eq = (w == t) & (np.signbit(w) == np.signbit(t)) | (np.isnan(w) & np.isnan(t))
+    else:
+        eq = w == t
+    return eq
+
+
+def run(op, a, b):
+    ta, tb = torch.from_numpy(a), torch.from_numpy(b)
+    want = OPS[op](torch, ta, tb).numpy()
+    with FellBack() as fb:
+        got = OPS[op](wt, wt.from_numpy(a.copy()), wt.from_numpy(b.copy())).numpy()
+    assert not fb.used, f"fell back to the reference backend: {fb.used}"
+    eq = same_bits(got, want)
+    assert eq.all(), f"{op}: a={np.broadcast_to(a, eq.shape)[~eq][:6]} " \
+        f"b={np.broadcast_to(b, eq.shape)[~eq][:6]} got {got[~eq][:6]} torch {want[~eq][:6]}"
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("op", OPS)
+def test_float_specials_every_pair(op, dtype):
+    v = np.array(FLOAT_VALUES, dtype)
+    a = np.concatenate([v, np.array(DIVIDENDS, dtype)])
+    if op == "fmod":      # see test_fmod_composite
+        a, v = a[~(a < 0)], v[~(v < 0)]
+    run(op, a[:, None].copy(), v[None, :].copy())      # every pair, as a broadcast
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("op", OPS)
+def test_float_random_and_layouts(op, dtype):
+    rng = np.random.default_rng(3)
+    a = (rng.standard_normal((37, 29)) * 10.0 ** rng.integers(-3, 9, (37, 29))).astype(dtype)
+    b = (rng.standard_normal((37, 29)) * 10.0 ** rng.integers(-3, 4, (37, 29))).astype(dtype)
+    if op == "fmod":      # see test_fmod_composite
+        a, b = np.abs(a), np.abs(b)
+    run(op, a, b)
+    run(op, a, b[:1].copy())           # a broadcast row
+    run(op, a, np.array(0.75, dtype))  # a scalar divisor
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32])
+@pytest.mark.parametrize("op", OPS)
+def test_int_signs_and_extremes(op, dtype):
+    info = np.iinfo(dtype)
+    v = np.array([0, 1, -1, 2, -2, 3, -3, 7, -7, 100, -100, info.max, info.min], dtype)
+    b = v[v != 0]
+    b = b[~((b == -1))] if op in ("div_trunc", "div_floor", "floor_divide") else b
+    run(op, v[:, None].copy(), b[None, :].copy())
+    rng = np.random.default_rng(4)
+    a = rng.integers(-1000, 1000, (21, 33)).astype(dtype)
+    d = rng.integers(1, 50, (21, 33)).astype(dtype) * rng.choice([-1, 1], (21, 33)).astype(dtype)
+    run(op, a, d)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32])
+def test_int_min_over_minus_one_wraps(dtype):
+    a, b = np.array([np.iinfo(dtype).min, 5], dtype), np.array([-1, -1], dtype)
+    got = wt.floor_divide(wt.from_numpy(a), wt.from_numpy(b)).numpy()
+    assert got.tolist() == [np.iinfo(dtype).min, -5]   # two's complement wrap (torch: UB)
+    assert wt.remainder(wt.from_numpy(a), wt.from_numpy(b)).numpy().tolist() == [0, 0]
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.int32])
+@pytest.mark.parametrize("op", OPS)
+def test_int_division_by_zero_raises_like_torch(op, dtype):
+    a = torch.tensor([5, 6, 7], dtype=dtype)
+    b = torch.tensor([1, 0, 2], dtype=dtype)
+    with pytest.raises(RuntimeError) as want:
+        OPS[op](torch, a, b)
+    with pytest.raises(RuntimeError) as got:
+        OPS[op](wt, wt.tensor(a.tolist(), dtype=getattr(wt, str(dtype)[6:])),
+                wt.tensor(b.tolist(), dtype=getattr(wt, str(dtype)[6:])))
+    assert str(got.value) == str(want.value) == "ZeroDivisionError"
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fmod_composite(dtype):
+    """Float fmod is the op layer's composite (remainder, then + or - b where the signs
+    differ), which rounds where the signs differ (fmod(0.1, -1) is 0.1 - 1 + 1): on kernels it
+    gives what the reference backend gives (up to the sign of a zero remainder: the reference's
+    Python % gives the divisor's, torch and the kernels fmod's); same-sign operands (above)
+    match torch bit for bit."""
+    v = np.array(FLOAT_VALUES + DIVIDENDS, dtype)
+    a, b = v[:, None].copy(), v[None, :].copy()
+    with FellBack() as fb:
+        got = wt.fmod(wt.from_numpy(a), wt.from_numpy(b)).numpy()
+    assert not fb.used
+    backends.set_backend("reference")
+    want = wt.fmod(wt.from_numpy(a), wt.from_numpy(b)).numpy()
+    assert ((got == want) | (np.isnan(got) & np.isnan(want))).all()

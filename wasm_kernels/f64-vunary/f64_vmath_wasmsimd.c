@@ -1,0 +1,196 @@
+/* float64 transcendentals, f64x2 at a time, the xN_unary form:
+ *   void wt_f64_<op>_<isa>(size_t n, const double* x, double* y)
+ * Max errors vs long-double references (tests/unit/kernels/test_kernels_f64_vmath.py, dense
+ * grids and random bit patterns): exp 1 ulp, expm1 2, log 1, log1p 2, tanh 3, sigmoid 3,
+ * silu 4 (below x = -708, where sigmoid is subnormal: (|x| + 16) 2^-1074 absolute; torch gives
+ * -0 there), rsqrt 1.5 (torch's 1 / sqrt(x): bit-identical), gelu_tanh 4 (torch's own formula
+ * 0.5 x (1 + tanh(u)), which cancels for x < 0: there |x| 2^-52 absolute). Taylor polynomials
+ * (no fitted coefficients) with Cody-Waite reductions; no libm. Edge values as torch:
+ * exp(-inf) = 0, log(0) = -inf, log(<0) = nan, log1p(-1) = -inf, expm1(-inf) = -1,
+ * tanh(+-inf) = +-1, sigmoid(+-inf) = 1/0, silu(-inf) = nan (subnormal results are rounded,
+ * where torch flushes some to 0).
+ */
+#include "wt_common.h"
+
+#define D2(c) wasm_f64x2_splat(c)
+#define ADD wasm_f64x2_add
+#define SUB wasm_f64x2_sub
+#define MUL wasm_f64x2_mul
+/* Horner step: p * x + c */
+#define H(p, x, c) ADD(MUL(p, x), D2(c))
+
+#define LOG2E 0x1.71547652b82fep+0
+/* ln2 split (fdlibm's): n * LN2_HI exact for |n| < 2^21 */
+#define LN2_HI 0x1.62e42feep-1
+#define LN2_LO 0x1.a39ef35793c76p-33
+#define MAGIC 0x1.8p52 /* t + 1.5 * 2^52 rounds t to an integer held in the low bits */
+
+static inline v128_t pow2i(v128_t n) { /* 2^n for i64 n in [-1022, 1023] */
+  return wasm_i64x2_shl(wasm_i64x2_add(n, wasm_i64x2_splat(1023)), 52);
+}
+
+/* exp(r), |r| <= ln2/2, minus 1: Taylor to r^13 (truncation 3e-18) */
+static inline v128_t expm1_poly(v128_t r) {
+  v128_t q = D2(1.0 / 6227020800.0);
+  q = H(q, r, 1.0 / 479001600.0);
+  q = H(q, r, 1.0 / 39916800.0);
+  q = H(q, r, 1.0 / 3628800.0);
+  q = H(q, r, 1.0 / 362880.0);
+  q = H(q, r, 1.0 / 40320.0);
+  q = H(q, r, 1.0 / 5040.0);
+  q = H(q, r, 1.0 / 720.0);
+  q = H(q, r, 1.0 / 120.0);
+  q = H(q, r, 1.0 / 24.0);
+  q = H(q, r, 1.0 / 6.0);
+  const v128_t r2 = MUL(r, r);
+  /* r + r^2/2 + r^3 q */
+  return ADD(r, ADD(MUL(r2, D2(0.5)), MUL(MUL(r2, r), q)));
+}
+
+/* x = n ln2 + r for x clamped to [lo, hi]; *ni = n as i64 */
+static inline v128_t reduce_ln2(v128_t x, double lo, double hi, v128_t* ni) {
+  const v128_t xc = wasm_f64x2_pmin(wasm_f64x2_pmax(x, D2(lo)), D2(hi)); /* nan stays */
+  const v128_t t = ADD(MUL(xc, D2(LOG2E)), D2(MAGIC));
+  const v128_t n = SUB(t, D2(MAGIC));
+  *ni = wasm_i64x2_sub(t, D2(MAGIC));
+  return SUB(SUB(xc, MUL(n, D2(LN2_HI))), MUL(n, D2(LN2_LO)));
+}
+
+/* exp(x): 1 ulp. 2^n applied in two steps so subnormal results round once and overflow is
+ * inf without selects. */
+static inline v128_t v_exp(v128_t x) {
+  v128_t ni;
+  const v128_t r = reduce_ln2(x, -746.0, 710.0, &ni);
+  const v128_t p = ADD(expm1_poly(r), D2(1.0));
+  const v128_t n1 = wasm_i64x2_shr(ni, 1);
+  return MUL(MUL(p, pow2i(n1)), pow2i(wasm_i64x2_sub(ni, n1)));
+}
+
+/* the shared cores called, not inlined, where another function reuses them (module size) */
+#define OUT_OF_LINE(name, fn) \
+  __attribute__((noinline)) static v128_t name(v128_t x) { return fn(x); }
+OUT_OF_LINE(exp_call, v_exp)
+
+/* expm1(x): 2 ulp. Above 37.5 expm1 == exp in f64. */
+static inline v128_t v_expm1(v128_t x) {
+  v128_t ni;
+  const v128_t r = reduce_ln2(x, -38.0, 38.0, &ni);
+  const v128_t em1 = expm1_poly(r);
+  const v128_t t = pow2i(ni); /* n in [-55, 55] */
+  v128_t y = ADD(MUL(t, em1), SUB(t, D2(1.0)));
+  const v128_t big = wasm_f64x2_gt(x, D2(37.5));
+  if (wasm_v128_any_true(big)) y = wasm_v128_bitselect(exp_call(x), y, big);
+  /* tiny |x|: x itself (sign of zero, subnormals) */
+  return wasm_v128_bitselect(x, y, wasm_f64x2_lt(wasm_f64x2_abs(x), D2(0x1p-54)));
+}
+
+/* log(x): 1 ulp. x = 2^k m, m in [sqrt(1/2), sqrt(2)), f = m - 1, s = f / (2 + f):
+ * log(1 + f) = f - (hf - s (hf + R)), R = 2 atanh(s)/s - 2 Taylor-summed in z = s^2
+ * (|s| < 0.1716, z^12 term < 4e-19). */
+static inline v128_t v_log(v128_t x) {
+  const v128_t sub = wasm_f64x2_lt(x, D2(0x1p-1022));
+  const v128_t xs = wasm_v128_bitselect(MUL(x, D2(0x1p54)), x, sub);
+  const v128_t eadj = wasm_v128_and(sub, wasm_i64x2_splat(-54));
+  const v128_t ix = wasm_i64x2_add(xs, wasm_i64x2_splat(0x3ff0000000000000LL - 0x3fe6a09e667f3bcdLL));
+  const v128_t k = wasm_i64x2_add(
+      wasm_i64x2_sub(wasm_u64x2_shr(ix, 52), wasm_i64x2_splat(1023)), eadj);
+  const v128_t m = wasm_i64x2_add(wasm_v128_and(ix, wasm_i64x2_splat(0x000fffffffffffffLL)),
+                                  wasm_i64x2_splat(0x3fe6a09e667f3bcdLL));
+  const v128_t f = SUB(m, D2(1.0));
+  const v128_t s = wasm_f64x2_div(f, ADD(f, D2(2.0)));
+  const v128_t z = MUL(s, s);
+  v128_t R = D2(2.0 / 25);
+  R = H(R, z, 2.0 / 23);
+  R = H(R, z, 2.0 / 21);
+  R = H(R, z, 2.0 / 19);
+  R = H(R, z, 2.0 / 17);
+  R = H(R, z, 2.0 / 15);
+  R = H(R, z, 2.0 / 13);
+  R = H(R, z, 2.0 / 11);
+  R = H(R, z, 2.0 / 9);
+  R = H(R, z, 2.0 / 7);
+  R = H(R, z, 2.0 / 5);
+  R = H(R, z, 2.0 / 3);
+  R = MUL(R, z);
+  const v128_t hf = MUL(MUL(f, f), D2(0.5));
+  /* k (|k| < 1100) as f64: its low i32 halves, converted */
+  const v128_t dk = wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(k, k, 0, 2, 0, 2));
+  v128_t t = ADD(MUL(s, ADD(hf, R)), MUL(dk, D2(LN2_LO)));
+  t = SUB(SUB(hf, t), f);
+  v128_t y = SUB(MUL(dk, D2(LN2_HI)), t);
+  y = wasm_v128_bitselect(D2(-__builtin_inf()), y, wasm_f64x2_eq(x, D2(0.0)));
+  y = wasm_v128_bitselect(D2(__builtin_nan("")), y, wasm_f64x2_lt(x, D2(0.0)));
+  const v128_t passthru = wasm_v128_or(wasm_f64x2_ne(x, x), wasm_f64x2_eq(x, D2(__builtin_inf())));
+  return wasm_v128_bitselect(x, y, passthru);
+}
+
+OUT_OF_LINE(log_call, v_log)
+
+/* log1p(x): 2 ulp. log(u) corrected by (x - (u - 1)) / u, u = 1 + x rounded. */
+static inline v128_t v_log1p(v128_t x) {
+  const v128_t u = ADD(x, D2(1.0));
+  v128_t c = wasm_f64x2_div(SUB(x, SUB(u, D2(1.0))), u);
+  c = wasm_v128_andnot(c, wasm_v128_or(wasm_f64x2_eq(u, D2(0.0)),
+                                       wasm_f64x2_eq(u, D2(__builtin_inf()))));
+  const v128_t y = ADD(log_call(u), c);
+  return wasm_v128_bitselect(x, y, wasm_f64x2_lt(wasm_f64x2_abs(x), D2(0x1p-54)));
+}
+
+static inline v128_t copysign2(v128_t mag, v128_t sgn) {
+  return wasm_v128_bitselect(sgn, mag, wasm_i64x2_splat((int64_t)0x8000000000000000ULL));
+}
+
+/* tanh: 3 ulp. tanh|x| = e / (e + 2), e = expm1(2|x|) (2|x| clamped to 37.5: no exp path);
+ * 1 from |x| > 19.1, where tanh rounds to 1. */
+static inline v128_t v_tanh(v128_t x) {
+  const v128_t a = wasm_f64x2_abs(x);
+  const v128_t e = v_expm1(wasm_f64x2_pmin(ADD(a, a), D2(37.5)));
+  v128_t t = wasm_f64x2_div(e, ADD(e, D2(2.0)));
+  t = wasm_v128_bitselect(D2(1.0), t, wasm_f64x2_gt(a, D2(19.1)));
+  return copysign2(t, x);
+}
+
+/* sigmoid: 3 ulp. e = exp(-|x|): 1 / (1 + e) for x >= 0, e / (1 + e) for x < 0. */
+static inline v128_t v_sigmoid(v128_t x) {
+  const v128_t e = exp_call(wasm_f64x2_neg(wasm_f64x2_abs(x)));
+  const v128_t num = wasm_v128_bitselect(e, D2(1.0), wasm_f64x2_lt(x, D2(0.0)));
+  return wasm_f64x2_div(num, ADD(e, D2(1.0)));
+}
+
+/* silu = x sigmoid(x): 4 ulp; silu(-inf) = -inf * 0 = nan as torch */
+OUT_OF_LINE(sigmoid_call, v_sigmoid)
+static inline v128_t v_silu(v128_t x) { return MUL(x, sigmoid_call(x)); }
+OUT_OF_LINE(tanh_call, v_tanh)
+
+/* gelu_tanh: torch's formula 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) */
+static inline v128_t v_gelu_tanh(v128_t x) {
+  const v128_t inner = MUL(D2(0.7978845608028654), ADD(x, MUL(D2(0.044715), MUL(MUL(x, x), x))));
+  return MUL(MUL(D2(0.5), x), ADD(D2(1.0), tanh_call(inner)));
+}
+
+/* rsqrt: torch's 1 / sqrt(x), two correctly rounded steps (bit-identical) */
+static inline v128_t v_rsqrt(v128_t x) { return wasm_f64x2_div(D2(1.0), wasm_f64x2_sqrt(x)); }
+
+/* The tail (one element) goes through the kernel itself on a two-element buffer: every
+ * element gets the same instructions, the body is emitted once (module size) and the main loop
+ * touches no stack. */
+#define F64_UNARY(op, VFN)                                                                  \
+  WT_EXPORT void WT_SYM(f64_##op)(size_t n, const double* x, double* y) {                   \
+    size_t j = 0;                                                                           \
+    for (; j + 2 <= n; j += 2) wasm_v128_store(y + j, VFN(wasm_v128_load(x + j)));           \
+    if (j < n) {                                                                            \
+      double t[2] = {x[j], 0.0};                                                            \
+      WT_SYM(f64_##op)(2, t, t);                                                            \
+      y[j] = t[0];                                                                          \
+    }                                                                                       \
+  }
+
+F64_UNARY(exp, v_exp)
+F64_UNARY(expm1, v_expm1)
+F64_UNARY(log, v_log)
+F64_UNARY(log1p, v_log1p)
+F64_UNARY(tanh, v_tanh)
+F64_UNARY(sigmoid, v_sigmoid)
+F64_UNARY(silu, v_silu)
+F64_UNARY(gelu_tanh, v_gelu_tanh)
+F64_UNARY(rsqrt, v_rsqrt)
