@@ -341,7 +341,7 @@ def llama_cpp_permute(w, n_head):
 
 def write_tiny_gguf(path, weights, qtype="F32", arch="llama", drop=(), override=None,
                     skip_meta=()):
-    """A GGUF file as llama.cpp's converter writes it. qtype: F32 | Q8_0 | Q4_1 | Q4_0 for the
+    """A GGUF file as llama.cpp's converter writes it. qtype: F32 | Q8_0 | Q4_1 | F64 for the
     2-D weights; drop: GGUF tensor names to leave out; override: {GGUF name: ndarray}."""
     import gguf
     c = TINY
@@ -374,7 +374,9 @@ def write_tiny_gguf(path, weights, qtype="F32", arch="llama", drop=(), override=
         elif name.endswith("attn_k.weight"):
             arr = llama_cpp_permute(arr, c["num_key_value_heads"])
         arr = (override or {}).get(name, arr)
-        if arr.ndim == 2 and qtype != "F32":
+        if arr.ndim == 2 and qtype == "F64":
+            wr.add_tensor(name, arr.astype(np.float64))
+        elif arr.ndim == 2 and qtype != "F32":
             qt = getattr(gguf.GGMLQuantizationType, qtype)
             wr.add_tensor(name, gguf.quants.quantize(arr, qt), raw_dtype=qt)
         else:
@@ -425,7 +427,7 @@ def test_bad_gguf_inputs(tmp_path):
         (dict(override={"blk.0.attn_k.weight": np.zeros((64, 64), np.float32)}),
          wgguf.GGUFError, r"'blk\.0\.attn_k\.weight' has shape \[64, 64\].*needs \[32, 64\]"),
         (dict(skip_meta=("head_count",)), wgguf.GGUFError, "llama.attention.head_count"),
-        (dict(qtype="Q4_0"), NotImplementedError, "is Q4_0; supported types"),
+        (dict(qtype="F64"), NotImplementedError, "is F64; supported types"),
         (dict(override={"blk.0.attn_norm.weight": np.ones(32, np.float32)}), wgguf.GGUFError,
          r"attn_norm\.weight' has shape \[32\]"),
     ]
