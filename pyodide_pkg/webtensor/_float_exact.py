@@ -118,3 +118,55 @@ def normal_fill16_f32(d, mean, std):
         out[j] = fma32(f32(radius * c), std, mean)
         out[j + 8] = fma32(f32(radius * s), std, mean)
     return out
+
+
+_D = struct.Struct("<d")
+_LP = (6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01,
+       2.222219843214978396e-01, 1.818357216161805012e-01, 1.531383769920937332e-01,
+       1.479819860511658591e-01)
+
+
+def log1p_neg(x, _fma=getattr(math, "fma", fma)):
+    """log1p(x) for -1 < x <= 0 as x86-64 glibc 2.36 computes it (exponential_'s transform):
+    fdlibm's algorithm with the polynomial's products fused into its sums, the rest not; the
+    same operations as the xN_draws kernel. math.log1p is glibc's own on Linux CPython, but
+    not in Pyodide (musl), whose results differ in the last bit."""
+    ln2_hi, ln2_lo = 6.93147180369123816490e-01, 1.90821492927058770002e-10
+    lp1, lp2, lp3, lp4, lp5, lp6, lp7 = _LP
+    bits = _Q.unpack(_D.pack(x))[0]
+    ax = (bits >> 32) & 0x7FFFFFFF
+    c, hu = 0.0, 1
+    if ax < 0x3E200000:                                   # |x| < 2^-29
+        return x if ax < 0x3C900000 else x - x * x * 0.5
+    if ax <= 0x3FD2BEC4:                                  # x >= -0.2929
+        k, f = 0, x
+    else:
+        u = 1.0 + x
+        ub = _Q.unpack(_D.pack(u))[0]
+        hu = ub >> 32
+        k = (hu >> 20) - 1023
+        c = (1.0 - (u - x) if k > 0 else x - (u - 1.0)) / u
+        hu &= 0x000FFFFF
+        if hu < 0x6A09E:
+            u = _D.unpack(_Q.pack(((hu | 0x3FF00000) << 32) | (ub & 0xFFFFFFFF)))[0]
+        else:
+            k += 1
+            u = _D.unpack(_Q.pack(((hu | 0x3FE00000) << 32) | (ub & 0xFFFFFFFF)))[0]
+            hu = (0x00100000 - hu) >> 2
+        f = u - 1.0
+    hfsq = 0.5 * f * f
+    if hu == 0:                                           # |f| < 2^-20
+        if f == 0.0:
+            return 0.0 if k == 0 else k * ln2_hi + (c + k * ln2_lo)
+        r = hfsq * (1.0 - 0.66666666666666666 * f)
+        return f - r if k == 0 else k * ln2_hi - ((r - (k * ln2_lo + c)) - f)
+    s = f / (2.0 + f)
+    z = s * s
+    z2 = z * z
+    z4 = z2 * z2
+    z6 = z4 * z2
+    r = _fma(z6, _fma(z, lp7, lp6), _fma(z4, _fma(z, lp5, lp4),
+                                         _fma(z, lp1, z2 * _fma(z, lp3, lp2))))
+    if k == 0:
+        return f - (hfsq - s * (hfsq + r))
+    return k * ln2_hi - ((hfsq - (s * (hfsq + r) + (k * ln2_lo + c))) - f)

@@ -20,7 +20,7 @@ import struct
 from array import array
 
 from . import _dtype as D
-from ._float_exact import f32, fma, fma32, normal_fill16_f32
+from ._float_exact import f32, fma, fma32, log1p_neg, normal_fill16_f32
 
 STATE_SIZE = 5056
 N = 624
@@ -272,7 +272,7 @@ def bernoulli_tensor(buf, probs, double):
 def exponential(buf, n, lambd):
     """exponential_: -1/lambda * log1p(-u) on a 53-bit uniform (every dtype)."""
     with Stream(buf) as s:
-        return [-1.0 / lambd * math.log1p(-u) for u in s.uniform(n, 53)]
+        return [-1.0 / lambd * log1p_neg(-u) for u in s.uniform(n, 53)]
 
 
 def multinomial_with_replacement(buf, rows, n_sample, single):

@@ -184,7 +184,7 @@ NON_DIFF = {"eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "lo
             "count_nonzero", "argsort", "one_hot", "nonzero", "argwhere", "logical_not",
             "bitwise_not", "isnan", "isinf", "isfinite", "isposinf", "isneginf", "unique",
             "unique_consecutive", "isin", "histc", "unravel_index", "searchsorted",
-            "bucketize"}
+            "bucketize", "bincount"}
 
 
 def values(n, seed, positive=False):

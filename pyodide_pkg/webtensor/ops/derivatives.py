@@ -41,6 +41,7 @@ NON_DIFFERENTIABLE = {
     "adagrad_step": ((0, 2), "an optimizer update (runs under no_grad)"),
     "arange": ((0,), "fills a range (no tensor input)"),
     "linspace": ((0,), "fills a range (no tensor input)"),
+    "nonzero": ((), "integer indices (returns its own output)"),
 }
 # The unary/binary/reduce ops whose outputs are never floating point (nothing to differentiate)
 NON_DIFFERENTIABLE_OPS = {
