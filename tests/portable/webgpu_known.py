@@ -20,9 +20,12 @@ NN_NO_KERNEL = set()
 # dependent shapes (masked_select reads its mask). The index bounds check of
 # backends/webgpu/index.py reads back only where the host can wait; without JSPI the kernels
 # clamp instead. unique/unique_consecutive (data-dependent shapes), masked_scatter (counts its
-# mask), index_fill/index_put/put (their composites check indices on the host) read too.
+# mask), index_fill/index_put/put (their composites check indices on the host) and the losses
+# with class targets (cross_entropy, nll_loss: out-of-range targets raise IndexError;
+# binary_cross_entropy: inputs outside [0, 1] raise) read too.
 NEEDS_SYNC_READ = {"nonzero", "argwhere", "masked_select", "unique", "unique_consecutive",
-                   "masked_scatter", "index_fill", "index_put", "put"}
+                   "masked_scatter", "index_fill", "index_put", "put", "cross_entropy",
+                   "nll_loss", "binary_cross_entropy"}
 
 NAN, INF = float("nan"), float("inf")
 ALL = None   # adapters=ALL: an entry for every adapter
