@@ -88,6 +88,8 @@ def _non_diff_call(name, x):
     fn = getattr(wt, name)
     if name == "one_hot":
         return fn((x > 0).long())
+    if name == "bincount":
+        return fn((x > 0).long().reshape(-1))
     if name.startswith("bitwise") or name.startswith("logical"):
         return fn(x > 0) if name.endswith("not") else fn(x > 0, x < 0.5)
     if name in BINARY or name in ("isin", "searchsorted", "bucketize"):
