@@ -12,6 +12,8 @@ scaled linearly (marked ~): at 2**20 they take seconds each.
     python benchmarks/bench_cliffs.py [--isa relaxedsimd|simd128] [--wheel W] [--out F]
         runs it in Pyodide under Node (the wheel in dist/, or W), prints the table and writes
         benchmarks/cliffs.json (or F)
+    python benchmarks/bench_cliffs.py --chromium [--wheel W] [--out F]    (the same in headless
+        Chromium, on the page's main thread; writes benchmarks/cliffs_chromium.json)
     python benchmarks/bench_cliffs.py --here    (on this Python: CPython + wasmtime)
     python benchmarks/bench_cliffs.py --compare BEFORE.json AFTER.json   (markdown for
         RESULTS.md: counts, the cells that changed backend, the cliffs left)
@@ -60,20 +62,24 @@ def traffic(args, result, T):
                    if id(t._storage) not in stor)
 
 
-def timeit(fn, args, budget=0.3):
-    """Best per-call time: one call if it is slow, else the best of batches."""
+def timeit(fn, args, budget=0.3, batch=0.02):
+    """Best per-call time: one call if it is slow, else the best of 3 batches of >= 20 ms each
+    (calls counted until the clock moves past 20 ms: Chromium's clock is coarse, ~0.1-1 ms)."""
     t0 = time.perf_counter()
     fn(*args)
     first = time.perf_counter() - t0
     if first > budget:
         return first
-    reps = max(1, int(0.02 / max(first, 1e-6)))
-    best = first
+    best = first if first > batch else math.inf
     for _ in range(3):
-        t0 = time.perf_counter()
-        for _ in range(reps):
+        reps, t0 = 0, time.perf_counter()
+        while True:
             fn(*args)
-        best = min(best, (time.perf_counter() - t0) / reps)
+            reps += 1
+            t = time.perf_counter() - t0
+            if t >= batch:
+                break
+        best = min(best, t / reps)
     return best
 
 
@@ -209,6 +215,7 @@ def main(argv=None):
     ap.add_argument("--ops", help="comma-separated op names (default: all)")
     ap.add_argument("--out", default=str(repo / "benchmarks" / "cliffs.json"))
     ap.add_argument("--here", action="store_true")
+    ap.add_argument("--chromium", action="store_true")
     ap.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"))
     args = ap.parse_args(argv)
     if args.compare:
@@ -230,8 +237,16 @@ def main(argv=None):
         bench = repo / "build" / "bench_cliffs_node.py"
         bench.parent.mkdir(exist_ok=True)
         bench.write_text(code + here.read_text())
-        result = _run_node(run, args.isa, bench, copies, args.wheel)
-        result["runtime"] = "node " + os.popen("node --version").read().strip()
+        if args.chromium:
+            wheel = args.wheel or str(run._newest_wheel())
+            res = run.run_chromium([args.isa], "", wheel, bench, parse=parse)
+            result = res[args.isa]
+            result["runtime"] = "chromium " + res["browser_version"]
+            if args.out == ap.get_default("out"):
+                args.out = str(repo / "benchmarks" / "cliffs_chromium.json")
+        else:
+            result = _run_node(run, args.isa, bench, copies, args.wheel)
+            result["runtime"] = "node " + os.popen("node --version").read().strip()
     result["date"] = time.strftime("%Y-%m-%d")
     Path(args.out).write_text(json.dumps(result, separators=(",", ":")))
     print(table(result))

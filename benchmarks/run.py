@@ -88,7 +88,7 @@ def run_node(isa, sizes, bench=BENCH, copies=()):
     return _parse(p.stdout)
 
 
-def run_chromium(isas, sizes, wheel, bench=BENCH, extra=None):
+def run_chromium(isas, sizes, wheel, bench=BENCH, extra=None, parse=None):
     from playwright.sync_api import sync_playwright
     serve, assemble = _script("serve"), _script("assemble_site")
     root = assemble.assemble(REPO / "build" / "bench-site", "runtime", wheel,
@@ -110,7 +110,7 @@ def run_chromium(isas, sizes, wheel, bench=BENCH, extra=None):
                 page.close()
                 if r["exitCode"]:
                     raise RuntimeError("chromium run failed:\n" + r["output"][-3000:])
-                out[isa] = _parse(r["output"])
+                out[isa] = (parse or _parse)(r["output"])
             browser.close()
     finally:
         server.shutdown()
