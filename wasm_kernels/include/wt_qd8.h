@@ -3,7 +3,9 @@
  * way:
  *   void wt_<WT_QD8_NAME>_<isa>(size_t n, size_t k, const uint8_t* xq, const uint8_t* w,
  *                               float* y)
- * With WT_QGEMV_FLOAT defined: float activations, void wt_<WT_QD8_NAME>_<isa>(size_t n,
+ * With WT_QGEMV_I16 defined: int16 activations (wt_qd16.h's 72-byte blocks, same signature;
+ * the plain i16 dots in both builds, ia / ib applied in float). With WT_QGEMV_FLOAT defined:
+ * float activations, void wt_<WT_QD8_NAME>_<isa>(size_t n,
  * size_t k, const float* x, const uint8_t* w, float* y), y[i] = sum_l x[l] W[i][l]; per
  * sub-block the codes are widened to f32 in registers: s ia ((c_a - o) . x_a) +
  * s ib ((c_b - o) . x_b) + m sum(x); error ~(k/4 + 8) eps sum_l |x[l]| (|W[i][l]| + 2|m|).
