@@ -5,7 +5,8 @@ or on CPython: SmolLM2-135M's Linear shapes, x [M, K] @ W^T with W [N, K].
     python benchmarks/bench_quant.py          (CPython / wasmtime: copies, not representative)
 
 f32 is timed as x @ Wt with Wt [K, N] contiguous (the f32 gemv/gemm kernels' best layout);
-each kind of quant.KINDS as quant.linear(x, Wq), "<kind>/i8" with activations="int8" (M == 1).
+each kind of quant.KINDS as quant.linear(x, Wq), "<kind>/i8" and "<kind>/i16" with
+activations="int8" / "int16" (M == 1; int16 is the GGUF models' decode default).
 q8_0 / q4_1 are quantised from the weight; the read-only kinds (q4_0 q5_0 q5_1 q4_k q6_k)
 get random valid blocks (timing does not depend on the values); the K-quants only where K is
 a multiple of 256 (SmolLM2: ffn_down's K = 1536). GB/s counts the weight bytes read once per
@@ -28,7 +29,7 @@ from bench_core import best_time  # run.py loads benchmarks/bench_core.py as a m
 SHAPES = [(1, 576, 576), (1, 576, 1536), (1, 1536, 576), (1, 576, 49152), (64, 576, 1536)]
 BYTES_PER_WEIGHT = {"f32": 4.0}
 for _k in quant.KINDS:
-    BYTES_PER_WEIGHT[_k] = BYTES_PER_WEIGHT[_k + "/i8"] = \
+    BYTES_PER_WEIGHT[_k] = BYTES_PER_WEIGHT[_k + "/i8"] = BYTES_PER_WEIGHT[_k + "/i16"] = \
         quant.block_bytes(_k) / quant.block_size(_k)
 # byte offsets of the float16 scales in a block of the read-only kinds
 _HALVES = {"q4_0": (0,), "q5_0": (0,), "q5_1": (0, 2), "q4_k": (0, 2), "q6_k": (208,)}
@@ -77,6 +78,8 @@ def main():
             times[kind] = best_time(lambda: quant.linear(x, q))
             if m == 1:   # llama.cpp-style int8 activations (integer dot products)
                 times[kind + "/i8"] = best_time(lambda: quant.linear(x, q, activations="int8"))
+                times[kind + "/i16"] = best_time(
+                    lambda: quant.linear(x, q, activations="int16"))
             if (m, k, n) == SHAPES[2]:
                 result[f"dequantize_{kind}_gbs"] = n * k * 4 / best_time(
                     lambda: quant.dequantize(q)) / 1e9       # f32 bytes written

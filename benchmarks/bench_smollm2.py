@@ -7,7 +7,9 @@ weights' size. Runs inside Pyodide (Node or Chromium) or on CPython.
 
 Prefill: one forward over a PROMPT-token prompt into an empty KV cache (logits of the last
 position only), best of REPEATS. Decode: DECODE greedy steps after that prefill, one token per
-forward (the sampling cost included, as in generate()). Heap: Pyodide's wasm memory
+forward (the sampling cost included, as in generate()). The quantised model decodes with its
+default int16 activations; "quantized captured <a> activations" rows time the captured decode
+per decode_activations (float32 / int16 / int8), interleaved. Heap: Pyodide's wasm memory
 (HEAP8.length) after each phase; wasm memory never shrinks, so it is the peak so far. The
 quantised model is measured first, so its row shows its own peak. Set WEBTENSOR_WASM_ISA
 (simd128 | relaxedsimd) before this runs to pick the kernel build. Prints a table and one line
@@ -120,6 +122,35 @@ def run_captured(model, ids, steps=DECODE):
     return spent[True] / steps, spent[False] / steps, kernels
 
 
+def run_activations(model, ids, steps=DECODE):
+    """Captured decode per decode_activations (smollm2_gguf.set_decode_activations), each on its
+    own cache and graph, replays alternating between them so a loaded machine slows all alike.
+    Returns {activations: seconds per step}."""
+    acts = ("float32", "int16", "int8")
+    graphs, spent = {}, dict.fromkeys(acts, 0.0)
+    x = torch.tensor([ids])
+    with torch.no_grad():
+        for a in acts:
+            smollm2_gguf.set_decode_activations(model, a)
+            cache = model.make_cache(capacity=len(ids) + steps + 2)
+            static = model(x, cache, logits_to_keep=1)[:, -1].argmax(dim=-1)[:, None]
+            g = graphs[a] = torch.graphs.Graph()
+            with torch.graphs.graph(g, device="cpu"):
+                static.copy_(model(static, cache, logits_to_keep=1)[:, -1].argmax(
+                    dim=-1)[:, None])
+            graphs[a] = (g, static)
+        smollm2_gguf.set_decode_activations(model, "int16")
+        for _ in range(steps):
+            for a in acts:
+                t0 = time.perf_counter()
+                graphs[a][0].replay()
+                graphs[a][1].item()
+                spent[a] += time.perf_counter() - t0
+        for g, _ in graphs.values():
+            g.reset()
+    return {a: t / steps for a, t in spent.items()}
+
+
 def run_overhead(steps=64):
     """Per-token cost of everything but the kernels' arithmetic: SmolLM2's graph (30 layers,
     the same kernel sequence) at a tiny width, so every kernel is a few dozen flops. ms per
@@ -206,6 +237,13 @@ def main():
                 result["rows"].append(row)
                 print(f"{label:>10} {'':7} {'':7} {'':14} {row['decode_tok_s']:13.2f} "
                       f"{row['heap_mb']:8.0f}   ({kernels} kernels per step)")
+            for a, step in run_activations(model, ids).items():
+                row = {"weights": f"quantized captured {a} activations",
+                       "decode_tok_s": 1 / step, "decode_ms_per_token": 1000 * step,
+                       "heap_mb": (wasm_heap() or 0) / MB}
+                result["rows"].append(row)
+                print(f"{a:>10} {'':7} {'':7} {'':14} {row['decode_tok_s']:13.2f} "
+                      f"{row['heap_mb']:8.0f}   (captured, decode_activations={a!r})")
         del model
         gc.collect()
     if torch.graphs.is_supported("cpu"):

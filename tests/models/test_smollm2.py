@@ -6,6 +6,8 @@ Greedy ids must be identical; logits within LOGIT_TOL * max|logit| (float32 kern
 torch's over 30 layers, measured ~5e-6 on CPython; quantised weights are the same values,
 dequantised in registers; the golden values are rounded to 1e-4).
 The quantised path (~100 MB of weights) runs every prompt; the float32 path (~540 MB) one.
+The quantised model decodes with int16 activations (the default); its greedy steps are checked
+against its float-activation path too.
 """
 import json
 
@@ -108,6 +110,45 @@ def test_quantized_streaming_and_cache(quantized, golden, generate, tokenizer):
     assert last.argmax().item() == top[0][0]
     for i, v in top:
         assert abs(last[i].item() - v) <= LOGIT_TOL * p["max_abs_logit"]
+
+
+INT16_TOL = 1e-3     # * max|logit|; measured 0.9-1.1e-4 on the three prompts
+
+
+def test_int16_decode_is_the_default_and_keeps_greedy_text(quantized, golden, generate):
+    """decode_activations="int16" (the default) against the float-activation path of the same
+    model: the same greedy ids on every golden prompt, and logits within
+    INT16_TOL * max|logit| over the first decode steps of one (each path on its own cache)."""
+    assert {m.decode_activations for m in quantized.modules()
+            if hasattr(m, "decode_activations")} == {"int16"}
+    with pytest.raises(ValueError, match="decode_activations must be one of"):
+        smollm2_gguf.set_decode_activations(quantized, "int4")
+    eos = golden["config"]["eos_token_id"]
+    paths = ("float32", "int16")
+    try:
+        for p in golden["prompts"]:
+            ids = {}
+            for a in paths:
+                smollm2_gguf.set_decode_activations(quantized, a)
+                ids[a] = generate.generate(quantized, p["ids"], golden["new_tokens"],
+                                           eos_token_id=eos)
+            assert ids["int16"] == ids["float32"], p["text"]
+        p = golden["prompts"][0]
+        caches, x, worst = {a: quantized.make_cache() for a in paths}, p["ids"], 0.0
+        for step in range(4):
+            rows = {}
+            for a in paths:
+                smollm2_gguf.set_decode_activations(quantized, a)
+                with torch.no_grad():
+                    rows[a] = quantized(torch.tensor([x]), caches[a], logits_to_keep=1)[0, -1]
+            lim = (rows["float32"].abs().max() * INT16_TOL).item()
+            d = (rows["int16"] - rows["float32"]).abs().max().item()
+            assert d <= lim, (step, d, lim)
+            worst = max(worst, d)
+            x = [p["greedy"][step]]
+        assert worst > 0, "int16 and float32 gave identical logits: int16 did not run"
+    finally:
+        smollm2_gguf.set_decode_activations(quantized, "int16")
 
 
 def test_sampling_is_seeded(quantized, golden, generate):

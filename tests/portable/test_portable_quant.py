@@ -81,22 +81,24 @@ def test_linear_wasm_matches_dequantize_then_matmul(kind):
         _check(got, want, _bound(x, q, m, n, k), (kind, m, n, k))
 
 
+@pytest.mark.parametrize("acts", ["int8", "int16"])
 @pytest.mark.parametrize("kind", KINDS)
-def test_linear_int8_activations_wasm_matches_pure_python(kind):
-    """activations="int8": both compute xh @ W^T, xh = the Q8_0 round trip of x (M == 1: the
-    integer-dot kernels; M > 1: the float kernels on xh)."""
-    rng = random.Random("int8" + kind)
+def test_linear_int_activations_wasm_matches_pure_python(kind, acts):
+    """activations="int8" / "int16": both compute xh @ W^T, xh = x rounded to Q8_0 / int16
+    blocks (M == 1: the integer-dot kernels; M > 1: the float kernels on xh)."""
+    rng = random.Random(acts + kind)
     for m, n, k in SHAPES:
         w = _weights(rng, n, k)
-        x = [rng.uniform(-3, 3) for _ in range(m * k)]
+        x = [rng.uniform(-3, 3) * 10.0 ** rng.randint(-3, 3) for _ in range(m * k)]
         q = quant.from_blocks(kind, (n, k), ref_quant.quantize_bytes(kind, w))
         backends.set_backend("reference")
-        want = quant.linear(_tensor(x, (m, k)), q, activations="int8").tolist()
+        want = quant.linear(_tensor(x, (m, k)), q, activations=acts).tolist()
         backends.set_backend("wasm")
-        got = quant.linear(_tensor(x, (m, k)), q, activations="int8").tolist()
-        xh = ref_quant.dequantize_values("q8_0", ref_quant.quantize_bytes(
-            "q8_0", array.array("f", x))).tolist()
-        _check(got, want, _bound(xh, q, m, n, k), ("int8", kind, m, n, k))
+        got = quant.linear(_tensor(x, (m, k)), q, activations=acts).tolist()
+        xa = array.array("f", x)
+        xh = (ref_quant.dequantize_values("q8_0", ref_quant.quantize_bytes("q8_0", xa))
+              if acts == "int8" else ref_quant.round_int16(xa)).tolist()
+        _check(got, want, _bound(xh, q, m, n, k), (acts, kind, m, n, k))
 
 
 @pytest.mark.parametrize("isa", ISAS)

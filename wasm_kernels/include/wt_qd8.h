@@ -3,7 +3,9 @@
  * way:
  *   void wt_<WT_QD8_NAME>_<isa>(size_t n, size_t k, const uint8_t* xq, const uint8_t* w,
  *                               float* y)
- * With WT_QGEMV_FLOAT defined: float activations, void wt_<WT_QD8_NAME>_<isa>(size_t n,
+ * With WT_QGEMV_I16 defined: int16 activations (wt_qd16.h's 72-byte blocks, same signature;
+ * the plain i16 dots in both builds, ia / ib applied in float). With WT_QGEMV_FLOAT defined:
+ * float activations, void wt_<WT_QD8_NAME>_<isa>(size_t n,
  * size_t k, const float* x, const uint8_t* w, float* y), y[i] = sum_l x[l] W[i][l]; per
  * sub-block the codes are widened to f32 in registers: s ia ((c_a - o) . x_a) +
  * s ib ((c_b - o) . x_b) + m sum(x); error ~(k/4 + 8) eps sum_l |x[l]| (|W[i][l]| + 2|m|).
@@ -22,6 +24,7 @@
  * rounding; xh is x within Q8_0's rounding (see webtensor/quant.py).
  */
 #include "wt_quant.h"
+#include "wt_qd16.h"
 
 #ifndef WT_QD8_HELPERS
 #define WT_QD8_HELPERS
@@ -54,8 +57,7 @@ static inline v128_t wt_qd8_dot16(v128_t c, v128_t x8, const v128_t x16[2]) {
   return wasm_i32x4_relaxed_dot_i8x16_i7x16_add(x8, c, wasm_i32x4_splat(0));
 #else
   (void)x8;
-  return wasm_i32x4_add(wasm_i32x4_dot_i16x8(wasm_u16x8_extend_low_u8x16(c), x16[0]),
-                        wasm_i32x4_dot_i16x8(wasm_u16x8_extend_high_u8x16(c), x16[1]));
+  return wt_dot_u8_i16(c, x16);
 #endif
 }
 
@@ -138,11 +140,51 @@ static __attribute__((noinline)) void wt_qf_gemv_any(size_t n, size_t k, const f
 }
 #endif
 
+#if defined(WT_QGEMV_I16) && !defined(WT_QD16_HELPERS)
+#define WT_QD16_HELPERS
+/* int16 activations (wt_qd16.h's blocks): the plain i16 dots in both builds. Per half the
+ * integer c . x - o sum(x) is exact (|.| < 16 * 64 * 32767 < 2^25); the scales ia, ib are
+ * applied in float (ia * that could pass 2^31) */
+typedef struct {
+  v128_t x16[4];
+  v128_t sa, sb;      /* i32x4 lanes adding up to sum(x_a), sum(x_b) */
+  float dx;
+} wt_qd16_x;
+
+static inline void wt_qd16_load_x(const uint8_t* xb, wt_qd16_x* x) {
+  const v128_t one = wasm_i16x8_splat(1);
+  for (int i = 0; i < 4; i++) x->x16[i] = wasm_v128_load(xb + WT_QD16_HEAD + 16 * i);
+  x->sa = wasm_i32x4_add(wasm_i32x4_dot_i16x8(x->x16[0], one),
+                         wasm_i32x4_dot_i16x8(x->x16[1], one));
+  x->sb = wasm_i32x4_add(wasm_i32x4_dot_i16x8(x->x16[2], one),
+                         wasm_i32x4_dot_i16x8(x->x16[3], one));
+  x->dx = wt_qd16_scale(xb);
+}
+
+static inline v128_t wt_qd16_sub(wt_qsub q, const wt_qd16_x* x, int has_m, v128_t acc) {
+  const v128_t o = wasm_i32x4_splat(q.o);
+  const v128_t da = wasm_i32x4_sub(wt_dot_u8_i16(q.ca, x->x16), wasm_i32x4_mul(o, x->sa));
+  const v128_t db = wasm_i32x4_sub(wt_dot_u8_i16(q.cb, x->x16 + 2), wasm_i32x4_mul(o, x->sb));
+  const float sd = q.s * x->dx;
+  acc = WT_MADD(wasm_f32x4_splat(sd * (float)q.ia), wasm_f32x4_convert_i32x4(da), acc);
+  acc = WT_MADD(wasm_f32x4_splat(sd * (float)q.ib), wasm_f32x4_convert_i32x4(db), acc);
+  if (has_m)
+    acc = WT_MADD(wasm_f32x4_splat(q.m * x->dx),
+                  wasm_f32x4_convert_i32x4(wasm_i32x4_add(x->sa, x->sb)), acc);
+  return acc;
+}
+#endif
+
 #ifdef WT_QGEMV_FLOAT     /* float activations: x [k] floats */
 #define WT_QX_T float
 #define WT_QX_BLOCK wt_qf_x
 #define WT_QX_LOAD(x, j, xp) wt_qf_load_x((x) + (j) * WT_QK, (xp))
 #define WT_QX_SUB wt_qf_sub
+#elif defined(WT_QGEMV_I16)  /* int16 activations: xq [k/32] wt_qd16.h blocks */
+#define WT_QX_T uint8_t
+#define WT_QX_BLOCK wt_qd16_x
+#define WT_QX_LOAD(x, j, xp) wt_qd16_load_x((x) + (j) * WT_QD16_BYTES, (xp))
+#define WT_QX_SUB wt_qd16_sub
 #else                     /* int8 activations: xq [k/32] Q8_0 blocks */
 #define WT_QX_T uint8_t
 #define WT_QX_BLOCK wt_qd8_x
@@ -208,3 +250,4 @@ WT_EXPORT void WT_SYM(WT_QD8_NAME)(size_t n, size_t k, const WT_QX_T* xq, const 
 #undef WT_QX_LOAD
 #undef WT_QX_SUB
 #undef WT_QGEMV_FLOAT
+#undef WT_QGEMV_I16

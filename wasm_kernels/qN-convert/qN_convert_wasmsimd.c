@@ -16,6 +16,7 @@
  * quantisation is scalar (once per weight, off the hot path).
  */
 #include "wt_quant.h"
+#include "wt_qd16.h"
 
 WT_EXPORT void WT_SYM(q8_0_dequantize)(size_t nblocks, const uint8_t* blocks, float* y) {
   for (size_t b = 0; b < nblocks; b++)
@@ -97,3 +98,50 @@ WT_DEQUANTIZE(q5_0, WT_Q5_0_BYTES, WT_QK)
 WT_DEQUANTIZE(q5_1, WT_Q5_1_BYTES, WT_QK)
 WT_DEQUANTIZE(q4_k, WT_Q4_K_BYTES, WT_QK_K)
 WT_DEQUANTIZE(q6_k, WT_Q6_K_BYTES, WT_QK_K)
+
+/* The int16 activation blocks of the qd16 GEMVs (include/wt_qd16.h), once per linear call:
+ *   void wt_qd16_quantize_wasmsimd(size_t nblocks, const float* x, uint8_t* blocks)
+ * amax = max |x| over the block, d = amax / 32767, id = d ? 1/d : 0, q = nearest-even(x id)
+ * (|x id| <= 32767 (1 + 2^-22), so never past int16). A block holding inf or NaN gets a
+ * non-finite d (NaN propagates through f32x4.max) and q = 0: its products are NaN. */
+WT_EXPORT void WT_SYM(qd16_quantize)(size_t nblocks, const float* x, uint8_t* blocks) {
+  for (size_t b = 0; b < nblocks; b++, x += WT_QK, blocks += WT_QD16_BYTES) {
+    v128_t v[8], m = wasm_f32x4_splat(0.0f);
+    for (int i = 0; i < 8; i++) {
+      v[i] = wasm_v128_load(x + 4 * i);
+      m = wasm_f32x4_max(m, wasm_f32x4_abs(v[i]));
+    }
+    m = wasm_f32x4_max(m, wasm_i32x4_shuffle(m, m, 2, 3, 0, 1));
+    m = wasm_f32x4_max(m, wasm_i32x4_shuffle(m, m, 1, 0, 3, 2));
+    const float d = wasm_f32x4_extract_lane(m, 0) / 32767.0f;
+    const v128_t id = wasm_f32x4_splat(d != 0.0f ? 1.0f / d : 0.0f);
+    v128_t sum = wasm_i32x4_splat(0);
+    for (int i = 0; i < 4; i++) {
+      const v128_t q = wasm_i16x8_narrow_i32x4(
+          wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(wasm_f32x4_mul(v[2 * i], id))),
+          wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(wasm_f32x4_mul(v[2 * i + 1], id))));
+      wasm_v128_store(blocks + WT_QD16_HEAD + 16 * i, q);
+      sum = wasm_i32x4_add(sum, wasm_i32x4_dot_i16x8(q, wasm_i16x8_splat(1)));
+    }
+    sum = wasm_i32x4_add(sum, wasm_i32x4_shuffle(sum, sum, 2, 3, 0, 1));
+    sum = wasm_i32x4_add(sum, wasm_i32x4_shuffle(sum, sum, 1, 0, 3, 2));
+    const int32_t s = wasm_i32x4_extract_lane(sum, 0);
+    __builtin_memcpy(blocks, &d, 4);
+    __builtin_memcpy(blocks + 4, &s, 4);
+  }
+}
+
+/* xh = d * q of those blocks (one float rounding): linear(..., activations="int16") with M > 1
+ *   void wt_qd16_dequantize_wasmsimd(size_t nblocks, const uint8_t* blocks, float* y) */
+WT_EXPORT void WT_SYM(qd16_dequantize)(size_t nblocks, const uint8_t* blocks, float* y) {
+  for (size_t b = 0; b < nblocks; b++, y += WT_QK, blocks += WT_QD16_BYTES) {
+    const v128_t d = wasm_f32x4_splat(wt_qd16_scale(blocks));
+    for (int i = 0; i < 4; i++) {
+      const v128_t q = wasm_v128_load(blocks + WT_QD16_HEAD + 16 * i);
+      wasm_v128_store(y + 8 * i, wasm_f32x4_mul(
+          d, wasm_f32x4_convert_i32x4(wasm_i32x4_extend_low_i16x8(q))));
+      wasm_v128_store(y + 8 * i + 4, wasm_f32x4_mul(
+          d, wasm_f32x4_convert_i32x4(wasm_i32x4_extend_high_i16x8(q))));
+    }
+  }
+}

@@ -11,8 +11,8 @@ makes the files and is the dequantisation oracle).
     ids, logits within 1e-4 * max|logit| (as test_smollm2_torch.py; measured 3.4e-6);
   * decode_activations="int8" (every QuantLinear and the LM head round a decode row to Q8_0
     blocks): logits within 0.1 * max|logit| of the float path (measured 0.035); its greedy
-    text is NOT identical on every test prompt (benchmarks/RESULTS.md), which is why
-    "float32" stays the default.
+    text is NOT identical on every test prompt (benchmarks/RESULTS.md), which is why the
+    default is "int16" (identical text: tests/models/test_smollm2.py).
 """
 import json
 from pathlib import Path

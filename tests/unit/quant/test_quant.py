@@ -56,6 +56,20 @@ def np_dequantize(blocks, kind, shape):
     return ((q * d).astype(np.float32) + m).astype(np.float32).reshape(shape)
 
 
+def np_qd16(x):
+    """The int16 activation blocks of x [..., K] (wasm_kernels/include/wt_qd16.h, float32 step
+    by step): (uint8 blocks [K/32 per row, 72], xh = d * q float32 of x's shape)."""
+    b = np.ascontiguousarray(x, np.float32).reshape(-1, 32)
+    d = (np.abs(b).max(axis=1) / np.float32(32767)).astype(np.float32)
+    inv = np.divide(np.float32(1), d, out=np.zeros_like(d), where=d != 0).astype(np.float32)
+    q = np.rint((b * inv[:, None]).astype(np.float32)).astype(np.int16)
+    blocks = np.zeros((len(b), 72), np.uint8)
+    blocks[:, :4] = d.view(np.uint8).reshape(-1, 4)
+    blocks[:, 4:8] = q.sum(axis=1, dtype=np.int32).view(np.uint8).reshape(-1, 4)
+    blocks[:, 8:] = q.view(np.uint8)
+    return blocks, (d[:, None] * q.astype(np.float32)).astype(np.float32).reshape(np.shape(x))
+
+
 def np_magnitudes(blocks, kind, shape):
     """|d q| + |m| per weight: the scale of the terms the kernels sum (|w| for Q8_0)."""
     blocks = np.frombuffer(bytes(blocks), np.uint8).reshape(-1, BLOCK[kind])
@@ -288,8 +302,41 @@ def test_linear_int8_activations(kind, lead):
         ref.shape) + linear_tolerance(x, blocks, kind, (n, k), None)
     assert np.all(np.abs(y - ref) <= bound)
     assert np.any(np.abs(y - ref) > 0)
-    with pytest.raises(ValueError, match="activations must be 'float32' or 'int8'"):
+    with pytest.raises(ValueError, match="activations must be 'float32', 'int8' or 'int16'"):
         quant.linear(wt_tensor(x), q, activations="int4")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("lead", [(), (1,), (3,)])
+def test_linear_int16_activations(kind, lead):
+    """activations="int16" computes xh @ W^T with xh = x rounded to int16 blocks (np_qd16):
+    against torch on xh within the float bound, and on x within |x - xh| <= d/2 (1 + 2^-5)."""
+    n, k = 11, 160
+    rng = np.random.default_rng(7 + len(lead))
+    blocks = np_quantize(weights(n, k, seed=3), kind)
+    q = quant.from_blocks(kind, (n, k), blocks.tobytes())
+    x = (rng.standard_normal(lead + (k,)) * 10.0 ** rng.uniform(-3, 3, lead + (k,))).astype(
+        np.float32)
+    y = to_np(quant.linear(wt_tensor(x), q, activations="int16")).astype(np.float64)
+    _, xh = np_qd16(x.reshape(-1, k))
+    wd = np_dequantize(blocks, kind, (n, k)).astype(np.float64)
+    ref_h = (xh.astype(np.float64) @ wd.T).reshape(lead + (n,))
+    assert np.all(np.abs(y - ref_h) <= linear_tolerance(xh.reshape(x.shape), blocks, kind,
+                                                        (n, k), None) + 1e-30)
+    d = np.abs(x.reshape(-1, 32)).max(axis=1, keepdims=True).astype(np.float64) / 32767
+    err_x = np.abs(xh.reshape(-1, 32).astype(np.float64) - x.reshape(-1, 32))
+    assert np.all(err_x <= d / 2 * (1 + 2 ** -5))
+    assert np.max(err_x / d) > 0.45          # the bound is tight, not vacuous
+    ref = F.linear(torch.from_numpy(x).double(), torch.from_numpy(wd)).numpy()
+    hx = np.broadcast_to(d / 2 * (1 + 2 ** -5), err_x.shape).reshape(-1, k)
+    bound = (hx @ np.abs(wd).T).reshape(ref.shape) + linear_tolerance(x, blocks, kind,
+                                                                      (n, k), None)
+    assert np.all(np.abs(y - ref) <= bound)
+    # a block holding inf or nan gives nan outputs (as int8)
+    x2 = x.reshape(-1, k).copy()
+    x2[0, 40] = np.nan
+    y2 = to_np(quant.linear(wt_tensor(x2[:1]), q, activations="int16"))
+    assert np.all(np.isnan(y2))
 
 
 @pytest.mark.parametrize("kind", KINDS)

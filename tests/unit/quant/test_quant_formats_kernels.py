@@ -1,6 +1,6 @@
 """The kernels of the read-only GGUF kinds (wasm_kernels/qN-gemm, qN-gemv, qd8-gemv/qd8_f32_qN_*,
-qN-convert), called directly for both ISA builds, against gguf-py: f32_<kind>_gemm_2x4 (M == 1
-too) and qd8_f32_<kind>_gemv_1x4 on edge shapes (N = 1,
+qd16-gemv, qN-convert), called directly for both ISA builds, against gguf-py: f32_<kind>_gemm_2x4 (M == 1
+too), qd8_f32_<kind>_gemv_1x4 and qd16_f32_<kind>_gemv_1x4 on edge shapes (N = 1,
 primes, not multiples of the 4-row step or the 8-row panel; K = one block .. several 256-column
 panels) within the stated dot-product bound, <kind>_dequantize bit for bit; f32_<kind>_gemv_1x4
 (M == 1, float activations dequantised in registers) likewise."""
@@ -11,7 +11,7 @@ from gguf import quants as gq
 
 from conftest_kernels import EPS, backend, call, ks  # noqa: F401
 from quant_formats import KINDS, blocks_for, dequantize, magnitudes, random_blocks
-from test_quant import weights
+from test_quant import np_qd16, weights
 
 from webtensor.backends.reference.quant import BLOCKS
 
@@ -75,6 +75,24 @@ def test_int8_activation_gemv_edge_shapes(ks, kind):
             (y,) = call(ks, f"qd8_f32_{kind}_gemv_1x4", n, k, xq.reshape(-1), _w_arg(blocks), y0)
             assert np.isnan(y[-1]), "wrote past y"
             _check(y[:-1].reshape(1, n), gq.dequantize(xq, Q8_0), blocks, kind, n, k)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_int16_activation_gemv_edge_shapes(ks, kind):
+    rng = np.random.default_rng(6)
+    for n in NS:
+        for k in _ks_of(kind):
+            blocks = blocks_for(weights(n, k, seed=n + 5 * k), kind, seed=2 * n + k)
+            x = (rng.standard_normal((1, k)) * 10.0 ** rng.uniform(-2, 2)).astype(np.float32)
+            xq, xh = np_qd16(x)
+            y0 = np.full(n + 1, np.nan, np.float32)
+            (y,) = call(ks, f"qd16_f32_{kind}_gemv_1x4", n, k, xq.reshape(-1), _w_arg(blocks),
+                        y0)
+            assert np.isnan(y[-1]), "wrote past y"
+            _check(y[:-1].reshape(1, n), xh, blocks, kind, n, k)
+    (y,) = call(ks, f"qd16_f32_{kind}_gemv_1x4", 5, 0, np.zeros(1, np.uint8),
+                np.zeros(1, np.uint8), np.full(5, np.nan, np.float32))
+    assert np.all(y == 0)
 
 
 @pytest.mark.parametrize("kind", KINDS)

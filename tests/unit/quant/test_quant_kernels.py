@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from conftest_kernels import EPS, backend, call, ks  # noqa: F401
-from test_quant import (BLOCK, KINDS, np_dequantize, np_magnitudes, np_quantize, random_blocks,
-                        weights)
+from test_quant import (BLOCK, KINDS, np_dequantize, np_magnitudes, np_qd16, np_quantize,
+                        random_blocks, weights)
 
 NS = (1, 2, 3, 4, 5, 7, 8, 9, 13, 31, 37)
 KS = (32, 64, 96, 288, 1056)
@@ -129,3 +129,51 @@ def test_int8_activation_gemv_edge_shapes(ks, kind):
     y = call(ks, f"qd8_f32_{kind}_gemv_1x4", 5, 0, np.zeros(1, np.uint8), np.zeros(1, np.uint8),
              np.full(5, np.nan, np.float32))[0]
     assert np.all(y == 0)
+
+
+def test_int16_activation_blocks_bit_exact(ks):
+    """qd16_quantize / qd16_dequantize against np_qd16 bit for bit (scales over 2^-30 .. 2^30,
+    zero blocks, ties), writing nothing past their outputs."""
+    rng = np.random.default_rng(5)
+    for nb in (1, 3, 40):
+        x = (rng.standard_normal((nb, 32)) * 2.0 ** rng.integers(-30, 30, (nb, 1))).astype(
+            np.float32)
+        x[0] = 0.0
+        if nb > 1:
+            x[1] = np.arange(32) - 16.0       # d = 16/32767: many x/d land near halves
+        want, xh = np_qd16(x)
+        out = np.full((nb + 1) * 72, 0xAB, np.uint8)
+        (got,) = call(ks, "qd16_quantize", nb, x.reshape(-1), out)
+        assert got[:nb * 72].tobytes() == want.tobytes()
+        assert np.all(got[nb * 72:] == 0xAB), "qd16_quantize wrote past its blocks"
+        (y,) = call(ks, "qd16_dequantize", nb, want.reshape(-1),
+                    np.full(nb * 32 + 1, np.nan, np.float32))
+        assert np.array_equal(y[:-1].view(np.uint32), xh.reshape(-1).view(np.uint32))
+        assert np.isnan(y[-1])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_int16_activation_gemv_edge_shapes(ks, kind):
+    """qd16_f32_<kind>_gemv_1x4: x given as int16 blocks; the result is xh @ W^T within the
+    dot-product bound; k == 0 writes zeros; a NaN block gives NaN."""
+    rng = np.random.default_rng(4)
+    for n in NS:
+        for k in KS + (4096,):
+            blocks = np_quantize(weights(n, k, seed=n + 5 * k), kind)
+            x = (rng.standard_normal((1, k)) * 10.0 ** rng.uniform(-2, 2)).astype(np.float32)
+            xq, xh = np_qd16(x)
+            y0 = np.full(n + 1, np.nan, np.float32)
+            (y,) = call(ks, f"qd16_f32_{kind}_gemv_1x4", n, k, xq.reshape(-1), _w_arg(blocks),
+                        y0)
+            assert np.isnan(y[-1]), "wrote past y"
+            check_linear(y[:-1].reshape(1, n), xh, blocks, kind, n, k)
+    y = call(ks, f"qd16_f32_{kind}_gemv_1x4", 5, 0, np.zeros(1, np.uint8),
+             np.zeros(1, np.uint8), np.full(5, np.nan, np.float32))[0]
+    assert np.all(y == 0)
+    x = np.ones((1, 64), np.float32)
+    x[0, 33] = np.inf
+    xq = np.zeros(2 * 72, np.uint8)
+    (xq,) = call(ks, "qd16_quantize", 2, x.reshape(-1), xq)
+    y = call(ks, f"qd16_f32_{kind}_gemv_1x4", 3, 64, xq, np_quantize(weights(3, 64), kind),
+             np.zeros(3, np.float32))[0]
+    assert np.all(np.isnan(y))

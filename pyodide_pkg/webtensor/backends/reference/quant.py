@@ -195,17 +195,37 @@ def quantize(q, w):
     q._storage.view()[:] = quantize_bytes(q.kind, vals)
 
 
+def round_int16(vals):
+    """The int16 activation rounding (wasm_kernels/include/wt_qd16.h) of float32 values (a
+    multiple of 32): per block amax = max |x|, d = amax / 32767, id = d ? 1/d : 0,
+    q = nearest-even(x id), xh = d q (each step rounded to float32; a block holding inf or NaN
+    gives NaN)."""
+    out = array.array("f")
+    for b in range(0, len(vals), QK):
+        xs = vals[b:b + QK]
+        if not all(math.isfinite(v) for v in xs):
+            out.extend([math.nan] * len(xs))
+            continue
+        d = _f32(max(abs(v) for v in xs) / 32767.0)
+        id = _f32(1.0 / d) if d else 0.0
+        out.extend([d * round(_f32(v * id)) for v in xs])
+    return out
+
+
 def quant_linear(out, x, q, activations="float32"):
     """out [M, N] = x [M, K] @ W^T: dequantise W, then the reference matmul. With
-    activations="int8", x is replaced by xh = dequantise(quantise_q8_0(x)) first."""
+    activations="int8" / "int16", x is replaced first by xh = x rounded to Q8_0 blocks
+    (dequantise(quantise_q8_0(x))) / to int16 blocks (round_int16)."""
     from ..._tensor import Tensor
     from ..._dtype import float32
     from .index import matmul
-    if activations == "int8":
+    if activations != "float32":
         n = x.numel()
         vals = array.array("f", bytes(x._storage.view()[x._offset * 4:(x._offset + n) * 4]))
         xh = Tensor._empty(tuple(x.shape), float32)
-        xh._storage.view()[:] = dequantize_values("q8_0", quantize_bytes("q8_0", vals)).tobytes()
+        xh._storage.view()[:] = (
+            dequantize_values("q8_0", quantize_bytes("q8_0", vals)) if activations == "int8"
+            else round_int16(vals)).tobytes()
         x = xh
     w = Tensor._empty(tuple(q.shape), float32)
     dequantize(w, q)

@@ -284,6 +284,8 @@ QGEMM = {q: "f32_" + q + "_gemm_2x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
 DEQUANTIZE = {q: q + "_dequantize" for q in QUANT_KINDS + QUANT_KINDS_SUB}
 QUANTIZE = {q: q + "_quantize" for q in QUANT_KINDS}
 QD8_GEMV = {q: "qd8_f32_" + q + "_gemv_1x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
+QD16_GEMV = {q: "qd16_f32_" + q + "_gemv_1x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
+QD16_QUANTIZE, QD16_DEQUANTIZE = "qd16_quantize", "qd16_dequantize"
 
 
 def _build():
@@ -407,6 +409,11 @@ def _build():
         ks.append(Kernel(QGEMM[q], "qgemm", "gemm", _QGEMM, True))
         ks.append(Kernel(DEQUANTIZE[q], "dequantize", "dequantize", _DEQUANTIZE, False))
         ks.append(Kernel(QD8_GEMV[q], "qd8gemv", "gemv", _QD8GEMV, True))
+    # int16 activations (linear(..., activations="int16"), the decode default), M == 1
+    for q in QUANT_KINDS + QUANT_KINDS_SUB:
+        ks.append(Kernel(QD16_GEMV[q], "qd16gemv", "gemv", _QD8GEMV, True))
+    ks.append(Kernel(QD16_QUANTIZE, "quantize", "quantize", _QUANTIZE, False))
+    ks.append(Kernel(QD16_DEQUANTIZE, "dequantize", "dequantize", _DEQUANTIZE, False))
     return {k.name: k for k in ks}
 
 

@@ -2,7 +2,9 @@
 
 quant_linear: M == 1 -> f32_<kind>_gemv_1x4 (decode: reads the blocks once, dequantising in
 registers); M > 1 -> f32_<kind>_gemm_2x4 (prefill: a dequantised panel reused by every row);
-activations="int8", M == 1 -> qd8_f32_<kind>_gemv_1x4 (integer dots, llama.cpp style).
+activations="int8", M == 1 -> qd8_f32_<kind>_gemv_1x4 (integer dots, llama.cpp style);
+activations="int16", M == 1 -> qd16_quantize then qd16_f32_<kind>_gemv_1x4 (the same, on
+x rounded to int16 per block of 32: the decode default of the GGUF models).
 dequantize / dequantize_rows (embedding lookups) / quantize: the block <-> float32 conversions (ggml's quantiser bit for bit).
 Everything else (other dtypes, odd layouts) returns NotImplemented before writing; the
 reference backend then runs it.
@@ -18,24 +20,29 @@ from .views import fits_i32, region
 
 F32 = D.float32
 QK = 32
-GEMV, GEMM, DEQUANTIZE, QUANTIZE, QD8_GEMV, SELECT = {}, {}, {}, {}, {}, {}
+GEMV, GEMM, DEQUANTIZE, QUANTIZE, QD8_GEMV, QD16_GEMV, SELECT = {}, {}, {}, {}, {}, {}, {}
+# the activation block formats: (quantiser, dequantiser, bytes per 32 activations)
+ACT_BLOCKS = {"int8": ("q8_0", 34), "int16": ("qd16", 72)}
 
 
 def bind(ctx):
     """Bind the kernel dicts to ctx.K; returns (primitives, no shortcuts)."""
     for d, names in ((GEMV, KT.QGEMV), (GEMM, KT.QGEMM), (DEQUANTIZE, KT.DEQUANTIZE),
-                     (QUANTIZE, KT.QUANTIZE), (QD8_GEMV, KT.QD8_GEMV)):
+                     (QUANTIZE, KT.QUANTIZE), (QD8_GEMV, KT.QD8_GEMV),
+                     (QD16_GEMV, KT.QD16_GEMV)):
         d.update({q: ctx.K.fn(name) for q, name in names.items()})
+    QUANTIZE["qd16"] = ctx.K.fn(KT.QD16_QUANTIZE)
+    DEQUANTIZE["qd16"] = ctx.K.fn(KT.QD16_DEQUANTIZE)
     SELECT.update({D.int64: ctx.K.fn(KT.INDEX_SELECT["i64"]),
                    D.int32: ctx.K.fn(KT.INDEX_SELECT["i32"])})
     return dict(IMPL), {}
 
 
 def plan_quant_linear(m, kind, activations):
-    """(kernel dict, quantise x first?) for quant_linear: M == 1 GEMV (int8 activations: the
-    qd8 GEMV), M > 1 GEMM (int8 activations: on the Q8_0-rounded x)."""
-    if activations == "int8":
-        return (QD8_GEMV if m == 1 else GEMM), True
+    """(kernel dict, quantise x first?) for quant_linear: M == 1 GEMV (int8 / int16
+    activations: the qd8 / qd16 GEMV), M > 1 GEMM (int8 / int16: on the rounded x)."""
+    if activations != "float32":
+        return ((QD8_GEMV if activations == "int8" else QD16_GEMV) if m == 1 else GEMM), True
     return (GEMV if m == 1 else GEMM), False
 
 
@@ -93,9 +100,9 @@ def quantize(q, w):
 
 
 def quant_linear(out, x, q, activations="float32"):
-    """out [M, N] = x [M, K] @ W^T, out and x contiguous float32. activations="int8": x is
-    first rounded to Q8_0 blocks (xh); M == 1 then runs the integer-dot gemv, M > 1 the float
-    gemm on xh (the same result up to float rounding)."""
+    """out [M, N] = x [M, K] @ W^T, out and x contiguous float32. activations="int8" /
+    "int16": x is first rounded to Q8_0 / int16 blocks (xh); M == 1 then runs the integer-dot
+    gemv, M > 1 the float gemm on xh (the same result up to float rounding)."""
     rx = _dense(x)
     if q.kind not in GEMM or rx is None or out.dtype is not F32 or not out.is_contiguous():
         return NotImplemented
@@ -105,17 +112,18 @@ def quant_linear(out, x, q, activations="float32"):
         return NotImplemented
     kernels, quantize_x = plan_quant_linear(m, q.kind, activations)
     if quantize_x:
+        fmt, nbytes = ACT_BLOCKS[activations]
         nb = m * k // QK
-        xq = Storage(nb * 34)
+        xq = Storage(nb * nbytes)
         rq = Region(xq, 0, xq.nbytes, True)
-        QUANTIZE["q8_0"](nb, rx, rq)
+        QUANTIZE[fmt](nb, rx, rq)
         rq = Region(xq, 0, xq.nbytes, False)
         if m == 1:
             kernels[q.kind](n, k, rq, _blocks(q), region(out, True))
             return None
         xh = Tensor._empty((m, k), F32)
         rx = region(xh, True)
-        DEQUANTIZE["q8_0"](nb, rq, rx)
+        DEQUANTIZE[fmt](nb, rq, rx)
         rx = region(xh)
     if m == 1:
         kernels[q.kind](n, k, rx, _blocks(q), region(out, True))

@@ -4,8 +4,8 @@ registers), dequantize and dequantize_rows (<kind>_dequantize, the rows as a u32
 quantize (<kind>_quantize, wgsl/quantize.wgsl: ggml's quantisers bit for bit).
 
 A QuantizedTensor on this device holds its blocks in a GPUStorage (QuantizedTensor.to moves
-the raw bytes; nn modules move theirs with module.to("webgpu")). activations="int8" returns
-NotImplemented (no integer-dot kernel here).
+the raw bytes; nn modules move theirs with module.to("webgpu")). activations="int8" / "int16"
+return NotImplemented (no integer-dot kernel here).
 """
 import struct
 
