@@ -17,6 +17,7 @@ from ..._tensor import Tensor
 from . import kernel_table as KT
 from .loader import Region
 from .views import fits_i32, region
+from .widen import SMALL_INT, widened
 
 F32 = D.float32
 # conv2d's dtypes: (GEMM, im2col (a copy: any element of its width), bias add) kernel names
@@ -206,6 +207,8 @@ def bind(ctx):
                                                         region(indices, True))
         return None
 
-    return {"conv2d": conv2d, "max_pool2d": max_pool2d, "avg_pool2d": avg_pool2d,
+    # int16/int8/uint8 conv and max pooling on the int32 kernels (widen.py)
+    return {"conv2d": widened(ctx, conv2d, SMALL_INT),
+            "max_pool2d": widened(ctx, max_pool2d, SMALL_INT), "avg_pool2d": avg_pool2d,
             "adaptive_avg_pool2d": adaptive_avg_pool2d,
             "adaptive_max_pool2d": adaptive_max_pool2d}, {}

@@ -19,6 +19,7 @@ from . import kernel_table as KT
 from .common import F32, new_out
 from .loader import Region
 from .views import coalesce, fits_i32, overlaps, region
+from .widen import SMALL_INT, widened
 
 GEMM, GEMV, LINEAR = 0, 1, 2
 _ACT = {a: i for i, a in enumerate(KT.LINEAR_ACTS)}
@@ -181,7 +182,8 @@ def bind(ctx):
             ro, 0, n, _ACT[activation])
         return None
 
-    return {"matmul": matmul, "linear": linear}, \
+    # int16/int8/uint8 on the int32 kernels (widen.py: torch's wrap-around, exactly)
+    return {"matmul": widened(ctx, matmul, SMALL_INT), "linear": widened(ctx, linear, SMALL_INT)}, \
         {"matmul": matmul_shortcut(gemm, gemv, lin), "linear": linear_shortcut(lin)}
 
 
