@@ -1,6 +1,7 @@
 """conv2d and 2-D pooling on the WASM kernels (float32, NCHW; conv2d also float64, int64 and
 int32 through im2col and the xN-gemm kernels; pooling also float64 and the integer dtypes torch
-pools, on the scalar xN-pool kernels).
+pools, on the scalar xN-pool kernels; int16/int8/uint8 conv2d and max_pool2d through int32:
+widen.py).
 
 conv2d: groups == channels with one input channel per group (depthwise) runs the direct
 f32_dwconv2d kernel; everything else is a GEMM per image: out[n] (per group) =

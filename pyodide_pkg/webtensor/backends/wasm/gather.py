@@ -69,8 +69,9 @@ class Gather:
 
     def scatter(self, out, dim, index, src, reduce):
         """Without reduce (any dtype: index_copy_, a KV cache write) or with a reduction
-        (float32/64, int64/32: scatter_add, scatter_reduce, index_add, fold, gather's and
-        embedding's backward); src may be larger than index (only index's part is read)."""
+        (float32/64, int64/32; the small dtypes through int32 / float32, widen.py:
+        scatter_add, scatter_reduce, index_add, fold, histc, gather's and embedding's
+        backward); src may be larger than index (only index's part is read)."""
         if reduce is not None and out.dtype in WIDE:
             return self.wide_scatter(out, dim, index, src, reduce)
         if reduce is None:

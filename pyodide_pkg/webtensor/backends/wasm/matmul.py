@@ -2,7 +2,8 @@
 GEMM (f32_gemm_4x8), GEMV (M == 1) and LINEAR (f32_linear_4x8: y = act(x @ W^T + bias) with
 W [n, k] read in place, which also serves matmul's `x @ W.T`). float64, int64 and int32 run
 on the xN-gemm kernels (X_GEMM: one GEMM for every M; linear is that GEMM with W^T copied,
-then the bias added by the binary add kernel; no fused activation).
+then the bias added by the binary add kernel; no fused activation); int16/int8/uint8 through
+int32 (widen.py).
 
   plan_matmul(batch, m, n, k, a_bs, a_rs, a_cs, b_bs, b_rs, b_cs, linear)
       -> (kind, copy_a, copy_b, ldb): kind GEMM / GEMV / LINEAR; copy_a / copy_b: that operand
