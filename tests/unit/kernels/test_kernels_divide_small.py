@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest_kernels import backend, call, ks  # noqa: F401,F811
+from conftest_kernels import backend, call, ks  # noqa: F401
 
 NP = {"i16": np.int16, "i8": np.int8, "u8": np.uint8}
 TORCH = {"remainder": torch.remainder,
