@@ -84,7 +84,55 @@ CASES.update({
     "sort_desc": (lambda m, a, b: tuple(a.sort(dim=0, descending=True, stable=True)), ALL + HALF),
     "argsort": (lambda m, a, b: a.argsort(dim=-1, stable=True), ALL + HALF),
     "topk": (lambda m, a, b: topk(a, 3), INTS + HALF),
+    # divisors made nonzero by | 1 (int8 -128 // -1 wraps to -128, as torch's)
+    "remainder": (lambda m, a, b: m.remainder(a, b | 1), INTS),
+    "floor_divide": (lambda m, a, b: m.floor_divide(a, b | 1), INTS),
+    "fmod": (lambda m, a, b: m.fmod(a, b | 1), INTS),
+    "div_trunc": (lambda m, a, b: m.div(a, b | 1, rounding_mode="trunc"), INTS),
+    "unravel_index": (lambda m, a, b: m.unravel_index(a & 255, (16, 4, 4)), ("int16",)),
+    # torch's integer matmul / conv wrap in the dtype (computed on the int32 kernels)
+    "matmul": (lambda m, a, b: a @ (b.t() if b.dim() == 2 else b), INTS),
+    "linear": (lambda m, a, b: m.nn.functional.linear(a.reshape(-1)[:35].reshape(5, 7),
+                                                      _rows(b), _rows(b)[:, 0]), INTS),
+    "conv1d": (lambda m, a, b: m.nn.functional.conv1d(a.reshape(1, 1, -1),
+                                                      b.reshape(-1)[:6].reshape(2, 1, 3),
+                                                      padding=1), INTS),
+    "conv2d": (lambda m, a, b: m.nn.functional.conv2d(_img(a), a.reshape(-1)[18:36].reshape(
+        2, 1, 3, 3), b.reshape(-1)[:2], padding=1), INTS),
+    "max_pool2d": (lambda m, a, b: tuple(m.nn.functional.max_pool2d(
+        _img(a), 2, 1, return_indices=True)), INTS),
+    # reductions into 7 slots from 36 or 37 sources, indices i * 5 % 7 (repeats)
+    "scatter_add": (lambda m, a, b: _slots(b).scatter_add(0, _index(m, a), a.reshape(-1)),
+                    ALL + HALF),
+    "index_add": (lambda m, a, b: _slots(b).index_add(0, _index(m, a), a.reshape(-1)),
+                  ALL + HALF),
+    "histc": (lambda m, a, b: m.histc(a, 5, -3, 8), HALF),
+    "fold": (lambda m, a, b: m.nn.functional.fold(a.reshape(-1)[:36].reshape(1, 4, 9),
+                                                  (4, 4), 2), ("bool",) + HALF),
 })
+CASES.update({f"scatter_reduce_{r}_{s}": (
+    lambda m, a, b, r=r, s=s: _slots(b).scatter_reduce(0, _index(m, a), a.reshape(-1), r,
+                                                       include_self=s),
+    (INTS + HALF) if r == "mean" else ALL + HALF)
+    for r in ("sum", "prod", "mean", "amax", "amin") for s in (True, False)})
+
+
+def _rows(b):
+    return b.reshape(-1)[:21].reshape(3, 7) if b.numel() > 7 else b.reshape(1, 7)
+
+
+def _img(a):
+    return a.reshape(-1)[:36].reshape(1, 1, 6, 6)
+
+
+def _slots(b):
+    return b.reshape(-1)[:7].clone()
+
+
+def _index(m, a):
+    return m.tensor([i * 5 % 7 for i in range(a.numel())])
+
+
 def topk(a, k):
     """topk's values, and a's values at its indices (which of equal values it picks is free)."""
     v, i = a.topk(k)

@@ -1,13 +1,14 @@
-/* Floor / trunc division and remainder (torch's rules) for f32 / f64 / i64 / i32, in the binary
- * 2-D broadcast form plus a status word:
+/* Floor / trunc division and remainder (torch's rules) for f32 / f64 / i64 / i32 / i16 / i8 / u8,
+ * in the binary 2-D broadcast form plus a status word:
  *   void wt_<dt>_<op>_<isa>(size_t m, size_t n, const T* a, int32_t a_rs, int32_t a_cs,
  *                           const T* b, int32_t b_rs, int32_t b_cs, T* y, int32_t* status)
  * ops: remainder (Python's sign rule: the divisor's sign), div_floor, div_trunc.
  * Integers: a zero divisor sets *status = 1 (the caller raises torch's "ZeroDivisionError");
- * its element gets 0. INT_MIN / -1 wraps (no trap). Floats follow torch's CPU formulas on an
- * exact fmod (remainder = fmod, + b where the signs differ; div_floor from (a - fmod) / b,
- * torch's rounding fix-ups; div_trunc = trunc(a / b)), in the element's own precision, so the
- * results are torch's bit for bit. Scalar loops: wasm has no SIMD division for integers and
+ * its element gets 0. INT_MIN / -1 wraps (no trap; int16/int8 too: -128 // -1 == -128, as
+ * torch's); the 16-/8-bit ones compute in int after C's promotion and store the low bits.
+ * Floats follow torch's CPU formulas on an exact fmod (remainder = fmod, + b where the signs
+ * differ; div_floor from (a - fmod) / b, torch's rounding fix-ups; div_trunc = trunc(a / b)),
+ * in the element's own precision, so the results are torch's bit for bit. Scalar loops: wasm has no SIMD division for integers and
  * these ops are rare in hot paths; the module stays small.
  */
 #include "wt_common.h"
@@ -114,6 +115,16 @@ FLOAT_OPS(f32, float)
 FLOAT_OPS(f64, double)
 INT_OPS(i64, int64_t, uint64_t)
 INT_OPS(i32, int32_t, uint32_t)
+INT_OPS(i16, int16_t, uint16_t)
+INT_OPS(i8, int8_t, uint8_t)
+/* uint8: no signs, so remainder, floor and trunc are C's % and / */
+static inline uint8_t u8_remainder_1(uint8_t a, uint8_t b, int32_t* st) {
+  return b ? a % b : (*st = 1, 0);
+}
+static inline uint8_t u8_div_trunc_1(uint8_t a, uint8_t b, int32_t* st) {
+  return b ? a / b : (*st = 1, 0);
+}
+#define u8_div_floor_1 u8_div_trunc_1
 
 #define KERNEL(dt, op, T)                                                                   \
   WT_EXPORT void WT_SYM(dt##_##op)(size_t m, size_t n, const T* a, int32_t a_rs,            \
@@ -134,5 +145,8 @@ DTYPE(f32, float)
 DTYPE(f64, double)
 DTYPE(i64, int64_t)
 DTYPE(i32, int32_t)
+DTYPE(i16, int16_t)
+DTYPE(i8, int8_t)
+DTYPE(u8, uint8_t)
 
 WT_SMALL_END

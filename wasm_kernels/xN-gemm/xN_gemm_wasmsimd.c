@@ -5,7 +5,8 @@
  *       int32_t b_bs, int32_t ldb, T* c, int32_t c_bs, int32_t ldc)
  *   C[bi] (m x n, row stride ldc) = A[bi] (m x k, any strides) @ B[bi] (k x n, row stride ldb,
  *   unit column stride); batch bi at a + bi*a_bs, b + bi*b_bs, c + bi*c_bs.
- * Blocked: k in blocks of KC, n in blocks of NC; each B block is packed into a static panel of
+ * n == 1 (mv, dot): a plain dot product per row (the tiles would compute NR columns and
+ * pack B for one). Otherwise blocked: k in blocks of KC, n in blocks of NC; each B block is packed into a static panel of
  * NR-wide column strips (zero past n), read by a 4 x NR register tile (two 16-byte vectors per
  * row) with A splatted one scalar at a time. Sums run in k order per block, float64 rounding
  * (not torch's BLAS order: a few ulp apart); integers wrap in two's complement, like torch.
@@ -73,6 +74,16 @@ static uint64_t panel[KC * NC];   /* the packed B block: KC * NC elements of 8 b
       if (k == 0) {                                                                        \
         for (size_t i = 0; i < m; i++)                                                     \
           for (size_t j = 0; j < n; j++) c[(ptrdiff_t)i * ldc + (ptrdiff_t)j] = 0;         \
+        continue;                                                                          \
+      }                                                                                    \
+      if (n == 1) {        /* mv, dot: one dot product per row, the same k order */        \
+        for (size_t i = 0; i < m; i++) {                                                   \
+          const T* ar = a + (ptrdiff_t)i * a_rs;                                           \
+          S s = 0;                                                                         \
+          for (size_t l = 0; l < k; l++)                                                   \
+            s += (S)ar[(ptrdiff_t)l * a_cs] * (S)b[(ptrdiff_t)l * ldb];                    \
+          c[(ptrdiff_t)i * ldc] = (T)s;                                                    \
+        }                                                                                  \
         continue;                                                                          \
       }                                                                                    \
       for (size_t j0 = 0; j0 < n; j0 += NC) {                                              \

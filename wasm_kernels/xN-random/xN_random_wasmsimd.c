@@ -24,6 +24,14 @@
 
 #define CHUNK 512
 
+/* The long loops run in functions called once per chunk, never inside the exported kernel:
+ * V8 first runs wasm in its baseline compiler (Liftoff, 3-4x slower here) and swaps in the
+ * optimised code of a function at its next call, so a first call of 1M values (torch.randn at
+ * the top of a script) gets the fast code after a few chunks instead of never. */
+__attribute__((noinline)) static void u24_to_f32(const uint32_t* w, float* y, size_t k) {
+  for (size_t j = 0; j < k; j++) y[j] = (float)(w[j] & 0xffffffu) * 0x1p-24f;
+}
+
 WT_EXPORT void WT_SYM(f32_uniform)(size_t n, uint8_t* state, const double* params, float* y) {
   wt_mt g;
   uint32_t w[CHUNK];
@@ -34,7 +42,7 @@ WT_EXPORT void WT_SYM(f32_uniform)(size_t n, uint8_t* state, const double* param
     const size_t k = wt_min_size(CHUNK, n - i);
     wt_mt_draw(&g, w, k);
     if (plain) {
-      for (size_t j = 0; j < k; j++) y[i + j] = (float)(w[j] & 0xffffffu) * 0x1p-24f;
+      u24_to_f32(w, y + i, k);
     } else {
       for (size_t j = 0; j < k; j++)
         y[i + j] = (float)fma64((double)(w[j] & 0xffffffu) * 0x1p-24, range, lo);
@@ -274,16 +282,20 @@ __attribute__((noinline)) static void normal_blocks_fused(float* y, size_t block
 }
 #endif
 
+/* in pieces of 256 blocks (4096 values): see u24_to_f32 */
 static void normal_blocks(float* y, size_t blocks, float mean, float std, int fused) {
+  for (size_t i = 0; i < blocks; i += 256) {
+    const size_t k = wt_min_size(256, blocks - i);
 #ifdef WT_RELAXED
-  if (fused) {
-    normal_blocks_fused(y, blocks, mean, std);
-    return;
-  }
+    if (fused) {
+      normal_blocks_fused(y + 16 * i, k, mean, std);
+      continue;
+    }
 #else
-  (void)fused;
+    (void)fused;
 #endif
-  normal_blocks_exact(y, blocks, mean, std);
+    normal_blocks_exact(y + 16 * i, k, mean, std);
+  }
 }
 
 static void uniform24(wt_mt* g, float* y, size_t n) {
@@ -291,7 +303,7 @@ static void uniform24(wt_mt* g, float* y, size_t n) {
   for (size_t i = 0; i < n; i += CHUNK) {
     const size_t k = wt_min_size(CHUNK, n - i);
     wt_mt_draw(g, w, k);
-    for (size_t j = 0; j < k; j++) y[i + j] = (float)(w[j] & 0xffffffu) * 0x1p-24f;
+    u24_to_f32(w, y + i, k);
   }
 }
 

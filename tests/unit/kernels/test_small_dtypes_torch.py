@@ -9,6 +9,11 @@ import test_portable_small_dtypes as S
 from webtensor import backends
 
 
+# torch's index_add of float16/bfloat16 rounds after every addition; webtensor's (both
+# backends) accumulates in float32 and rounds once, as torch's scatter_add does: compared with that
+INDEX_ADD_HALF = {("index_add", "float16"), ("index_add", "bfloat16")}
+
+
 @pytest.fixture(autouse=True)
 def backend():
     """The wasm backend only (overrides the per-backend repetition of tests/unit)."""
@@ -20,7 +25,8 @@ def backend():
 def test_small_dtype_matches_torch(name, dt, layout):
     got, used = S.run_wasm(name, dt, layout)
     assert not used, f"ran on the reference backend: {used}"
-    want = S.CASES[name][0](torch, *S.inputs(torch, dt, layout))
+    case = S.CASES["scatter_add" if (name, dt) in INDEX_ADD_HALF else name][0]
+    want = case(torch, *S.inputs(torch, dt, layout))
     got, want = (r if isinstance(r, tuple) else (r,) for r in (got, want))
     assert len(got) == len(want)
     for g, w in zip(got, want):

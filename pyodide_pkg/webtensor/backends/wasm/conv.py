@@ -1,6 +1,7 @@
 """conv2d and 2-D pooling on the WASM kernels (float32, NCHW; conv2d also float64, int64 and
 int32 through im2col and the xN-gemm kernels; pooling also float64 and the integer dtypes torch
-pools, on the scalar xN-pool kernels).
+pools, on the scalar xN-pool kernels; int16/int8/uint8 conv2d and max_pool2d through int32:
+widen.py).
 
 conv2d: groups == channels with one input channel per group (depthwise) runs the direct
 f32_dwconv2d kernel; everything else is a GEMM per image: out[n] (per group) =
@@ -17,6 +18,7 @@ from ..._tensor import Tensor
 from . import kernel_table as KT
 from .loader import Region
 from .views import fits_i32, region
+from .widen import SMALL_INT, widened
 
 F32 = D.float32
 # conv2d's dtypes: (GEMM, im2col (a copy: any element of its width), bias add) kernel names
@@ -206,6 +208,8 @@ def bind(ctx):
                                                         region(indices, True))
         return None
 
-    return {"conv2d": conv2d, "max_pool2d": max_pool2d, "avg_pool2d": avg_pool2d,
+    # int16/int8/uint8 conv and max pooling on the int32 kernels (widen.py)
+    return {"conv2d": widened(ctx, conv2d, SMALL_INT),
+            "max_pool2d": widened(ctx, max_pool2d, SMALL_INT), "avg_pool2d": avg_pool2d,
             "adaptive_avg_pool2d": adaptive_avg_pool2d,
             "adaptive_max_pool2d": adaptive_max_pool2d}, {}

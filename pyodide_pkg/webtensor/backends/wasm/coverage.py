@@ -18,12 +18,9 @@ _LOW = {D.float16, D.bfloat16, D.int16, D.int8, D.uint8, D.bool_}   # the small 
 F64, I64, I32 = D.float64, D.int64, D.int32
 F16, BF16, I16, I8, U8 = D.float16, D.bfloat16, D.int16, D.int8, D.uint8
 _HALF_INT = {F16, BF16, I16, I8, U8}                # the small dtypes but bool
-_SMALL_INT = {I16, I8, U8}
 _F64_MATH = "float64 transcendental: no float64 kernel for this one yet (exp/log/log1p/expm1/" \
     "tanh/sigmoid/silu/rsqrt have f64-vunary kernels, softmax/log_softmax/logsumexp are composed " \
     "from them)"
-_SMALL_DIV = "division/remainder of 16-/8-bit integers: the xN-divide kernels cover float32/64 " \
-    "and int64/32 only"
 _NO_KERNEL = "no kernel for this op yet (reference backend)"
 _TRANSCENDENTAL = ("sin", "cos", "gelu", "erf", "atan2")
 REASONS = []     # filled by reason(); read through reason_for()
@@ -342,11 +339,4 @@ reason(_TRANSCENDENTAL, {F64}, _F64_MATH)
 reason(["atan2"], {D.float32, I64, I32} | _LOW, "atan2: no vector atan2 kernel yet")
 reason(["pow"], {D.float32, F64, I64, I32} | _HALF_INT,
        "pow with a tensor exponent or one other than 2, 3, -1, 0.5: no vector pow kernel yet")
-reason(["remainder", "floor_divide", "fmod"], _SMALL_INT, _SMALL_DIV)
-reason(["matmul", "mm", "bmm", "dot", "mv", "linear", "conv1d", "conv2d", "max_pool2d"],
-       _SMALL_INT, "int16/int8/uint8 matmul, conv and max pooling: float32 kernels only")
-reason(["histc"], {F16, BF16}, "counts with scatter: no 16-bit path yet")
-reason(["unravel_index"], {I16}, "unravels with integer division: " + _SMALL_DIV)
-reason(["index_add", "scatter_add", "scatter_reduce"], _LOW,
-       "accumulates with scatter-add: no 16-/8-bit scatter_reduce kernel")
-reason(["fold"], {F16, BF16, D.bool_}, "accumulates with scatter-add: no 16-bit scatter kernel")
+

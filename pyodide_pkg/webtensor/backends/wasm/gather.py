@@ -15,6 +15,7 @@ from .common import prod, two_d
 from ..reference.index import _check_index, index_select_error
 from .loader import Region
 from .views import fits_i32, int32_storage, region
+from .widen import WIDE, widened
 
 _INDEX_DTYPES = {D.int64: "i64", D.int32: "i32"}
 _REDUCE_DTYPES = {D.float32: "f32", D.float64: "f64", D.int64: "i64", D.int32: "i32"}
@@ -63,11 +64,16 @@ class Gather:
         self.nonzero_fill = ctx.K.fn(KT.NONZERO)
         self.reduce_fns = {dt: ctx.K.fn(KT.SCATTER_REDUCE[short])
                            for dt, short in _REDUCE_DTYPES.items()}
+        # the small dtypes' reductions on the int32 / float32 kernels (widen.py)
+        self.wide_scatter = widened(ctx, self.scatter, WIDE, reads_out=True)
 
     def scatter(self, out, dim, index, src, reduce):
         """Without reduce (any dtype: index_copy_, a KV cache write) or with a reduction
-        (float32/64, int64/32: scatter_add, scatter_reduce, index_add, fold, gather's and
-        embedding's backward); src may be larger than index (only index's part is read)."""
+        (float32/64, int64/32; the small dtypes through int32 / float32, widen.py:
+        scatter_add, scatter_reduce, index_add, fold, histc, gather's and embedding's
+        backward); src may be larger than index (only index's part is read)."""
+        if reduce is not None and out.dtype in WIDE:
+            return self.wide_scatter(out, dim, index, src, reduce)
         if reduce is None:
             fn, mode = self.scatter_fns.get(out.dtype.itemsize), ()
         else:

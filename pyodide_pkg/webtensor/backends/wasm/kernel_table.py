@@ -135,7 +135,7 @@ X_UNARY_OPS = {"f64": ("neg", "abs", "sqrt", "floor", "ceil", "round"),
                "u8": ("sign",)}   # int neg, f64 reciprocal: binary kernels
 # floor/trunc division and remainder (xN-divide/): the 2-D binary form + an int32 status
 # (1: an integer division by zero)
-DIVIDE_DTYPES = ("f32", "f64", "i64", "i32")
+DIVIDE_DTYPES = ("f32", "f64", "i64", "i32", "i16", "i8", "u8")
 DIVIDE_OPS = ("remainder", "div_floor", "div_trunc")
 _DIVIDE = _BINARY + (("out", "status"),)
 # NaN-ignoring fmax / fmin of floats (xN-fminmax/), the 2-D binary form

@@ -2,7 +2,8 @@
 GEMM (f32_gemm_4x8), GEMV (M == 1) and LINEAR (f32_linear_4x8: y = act(x @ W^T + bias) with
 W [n, k] read in place, which also serves matmul's `x @ W.T`). float64, int64 and int32 run
 on the xN-gemm kernels (X_GEMM: one GEMM for every M; linear is that GEMM with W^T copied,
-then the bias added by the binary add kernel; no fused activation).
+then the bias added by the binary add kernel; no fused activation); int16/int8/uint8 through
+int32 (widen.py).
 
   plan_matmul(batch, m, n, k, a_bs, a_rs, a_cs, b_bs, b_rs, b_cs, linear)
       -> (kind, copy_a, copy_b, ldb): kind GEMM / GEMV / LINEAR; copy_a / copy_b: that operand
@@ -19,6 +20,7 @@ from . import kernel_table as KT
 from .common import F32, new_out
 from .loader import Region
 from .views import coalesce, fits_i32, overlaps, region
+from .widen import SMALL_INT, widened
 
 GEMM, GEMV, LINEAR = 0, 1, 2
 _ACT = {a: i for i, a in enumerate(KT.LINEAR_ACTS)}
@@ -181,7 +183,8 @@ def bind(ctx):
             ro, 0, n, _ACT[activation])
         return None
 
-    return {"matmul": matmul, "linear": linear}, \
+    # int16/int8/uint8 on the int32 kernels (widen.py: torch's wrap-around, exactly)
+    return {"matmul": widened(ctx, matmul, SMALL_INT), "linear": widened(ctx, linear, SMALL_INT)}, \
         {"matmul": matmul_shortcut(gemm, gemv, lin), "linear": linear_shortcut(lin)}
 
 
