@@ -57,8 +57,10 @@ def test_module_imports_only_what_loaders_provide(modules, isa):
 def test_modules_are_small(modules, isa):
     # Chromium compiles ctypes-loaded libraries synchronously on the main thread: a budget
     # (compile time grows with size), raised from 256 KiB when kernels for every dtype, the
-    # random fills and the optimizer steps came in
-    assert len(modules[isa]) < 384 * 1024
+    # random fills and the optimizer steps came in, then from 384 KiB for the int16-activation
+    # GEMVs and the search/loss/grid kernels (V8 compiles lazily: `new WebAssembly.Module` of
+    # the 387 KiB module takes 2-13 ms in Node 20; each function compiles on its first call)
+    assert len(modules[isa]) < 512 * 1024
 
 
 def test_simd128_module_needs_no_relaxed_simd(modules):
