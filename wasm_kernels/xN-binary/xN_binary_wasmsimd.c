@@ -63,44 +63,6 @@ static inline v128_t V_u8_mul(v128_t a, v128_t b) {
                             0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
 }
 
-/* float16 / bfloat16: 8 halves -> two f32x4, the float32 op, rounded back to 8 halves */
-#define V_f32_add(a, b) wasm_f32x4_add(a, b)
-#define V_f32_sub(a, b) wasm_f32x4_sub(a, b)
-#define V_f32_mul(a, b) wasm_f32x4_mul(a, b)
-#define V_f32_div(a, b) wasm_f32x4_div(a, b)
-#define V_f32_maximum(a, b) wasm_v128_bitselect(b, wasm_f32x4_pmax(a, b), wasm_f32x4_ne(b, b))
-#define V_f32_minimum(a, b) wasm_v128_bitselect(b, wasm_f32x4_pmin(a, b), wasm_f32x4_ne(b, b))
-#define V_HALF(dt, op)                                                                      \
-  static inline v128_t V_##dt##_##op(v128_t a, v128_t b) {                                  \
-    v128_t a0, a1, b0, b1;                                                                  \
-    v_f32x8_from_##dt(a, &a0, &a1);                                                         \
-    v_f32x8_from_##dt(b, &b0, &b1);                                                         \
-    return v_##dt##x8_from_f32(V_f32_##op(a0, b0), V_f32_##op(a1, b1));                     \
-  }
-#define V_HALF_ALL(dt)                                                                      \
-  V_HALF(dt, add) V_HALF(dt, sub) V_HALF(dt, mul) V_HALF(dt, div) V_HALF(dt, maximum)       \
-  V_HALF(dt, minimum)
-V_HALF_ALL(f16)
-V_HALF_ALL(bf16)
-/* comparisons: widened exactly, compared in float32 (NaN unordered), masks narrowed to 16 bits */
-#define V_f32_eq(a, b) wasm_f32x4_eq(a, b)
-#define V_f32_ne(a, b) wasm_f32x4_ne(a, b)
-#define V_f32_lt(a, b) wasm_f32x4_lt(a, b)
-#define V_f32_le(a, b) wasm_f32x4_le(a, b)
-#define V_f32_gt(a, b) wasm_f32x4_gt(a, b)
-#define V_f32_ge(a, b) wasm_f32x4_ge(a, b)
-#define V_HALF_CMP(dt, op)                                                                  \
-  static inline v128_t V_##dt##_##op(v128_t a, v128_t b) {                                  \
-    v128_t a0, a1, b0, b1;                                                                  \
-    v_f32x8_from_##dt(a, &a0, &a1);                                                         \
-    v_f32x8_from_##dt(b, &b0, &b1);                                                         \
-    return wasm_i16x8_narrow_i32x4(V_f32_##op(a0, b0), V_f32_##op(a1, b1));                 \
-  }
-#define V_HALF_CMP_ALL(dt)                                                                  \
-  V_HALF_CMP(dt, eq) V_HALF_CMP(dt, ne) V_HALF_CMP(dt, lt) V_HALF_CMP(dt, le)               \
-  V_HALF_CMP(dt, gt) V_HALF_CMP(dt, ge)
-V_HALF_CMP_ALL(f16)
-V_HALF_CMP_ALL(bf16)
 
 /* stores of a vector result: the value, or lane masks -> bool bytes */
 static inline void put_v(void* y, v128_t v) { wasm_v128_store(y, v); }
@@ -209,7 +171,47 @@ MINMAX(i16, int16_t) BITWISE(i16, int16_t) COMPARE(i16, int16_t, put_m16)
 MINMAX(u8, uint8_t) BITWISE(u8, uint8_t) COMPARE(u8, uint8_t, put_m8)
 KERNEL(i8, maximum, uint8_t, uint8_t, put_v) KERNEL(i8, minimum, uint8_t, uint8_t, put_v)
 COMPARE(i8, uint8_t, put_m8)
-MINMAX(f16, int16_t) KERNEL(f16, div, int16_t, int16_t, put_v) COMPARE(f16, int16_t, put_m16)
-MINMAX(bf16, int16_t) KERNEL(bf16, div, int16_t, int16_t, put_v) COMPARE(bf16, int16_t, put_m16)
 
 WT_SMALL_END
+
+/* float16 / bfloat16: 8 halves -> two f32x4, the float32 op, rounded back to 8 halves.
+ * Outside the size-optimised region: under minsize the conversions stay calls. */
+#define V_f32_add(a, b) wasm_f32x4_add(a, b)
+#define V_f32_sub(a, b) wasm_f32x4_sub(a, b)
+#define V_f32_mul(a, b) wasm_f32x4_mul(a, b)
+#define V_f32_div(a, b) wasm_f32x4_div(a, b)
+#define V_f32_maximum(a, b) wasm_v128_bitselect(b, wasm_f32x4_pmax(a, b), wasm_f32x4_ne(b, b))
+#define V_f32_minimum(a, b) wasm_v128_bitselect(b, wasm_f32x4_pmin(a, b), wasm_f32x4_ne(b, b))
+#define V_HALF(dt, op)                                                                      \
+  static inline v128_t V_##dt##_##op(v128_t a, v128_t b) {                                  \
+    v128_t a0, a1, b0, b1;                                                                  \
+    v_f32x8_from_##dt(a, &a0, &a1);                                                         \
+    v_f32x8_from_##dt(b, &b0, &b1);                                                         \
+    return v_##dt##x8_from_f32(V_f32_##op(a0, b0), V_f32_##op(a1, b1));                     \
+  }
+#define V_HALF_ALL(dt)                                                                      \
+  V_HALF(dt, add) V_HALF(dt, sub) V_HALF(dt, mul) V_HALF(dt, div) V_HALF(dt, maximum)       \
+  V_HALF(dt, minimum)
+V_HALF_ALL(f16)
+V_HALF_ALL(bf16)
+/* comparisons: widened exactly, compared in float32 (NaN unordered), masks narrowed to 16 bits */
+#define V_f32_eq(a, b) wasm_f32x4_eq(a, b)
+#define V_f32_ne(a, b) wasm_f32x4_ne(a, b)
+#define V_f32_lt(a, b) wasm_f32x4_lt(a, b)
+#define V_f32_le(a, b) wasm_f32x4_le(a, b)
+#define V_f32_gt(a, b) wasm_f32x4_gt(a, b)
+#define V_f32_ge(a, b) wasm_f32x4_ge(a, b)
+#define V_HALF_CMP(dt, op)                                                                  \
+  static inline v128_t V_##dt##_##op(v128_t a, v128_t b) {                                  \
+    v128_t a0, a1, b0, b1;                                                                  \
+    v_f32x8_from_##dt(a, &a0, &a1);                                                         \
+    v_f32x8_from_##dt(b, &b0, &b1);                                                         \
+    return wasm_i16x8_narrow_i32x4(V_f32_##op(a0, b0), V_f32_##op(a1, b1));                 \
+  }
+#define V_HALF_CMP_ALL(dt)                                                                  \
+  V_HALF_CMP(dt, eq) V_HALF_CMP(dt, ne) V_HALF_CMP(dt, lt) V_HALF_CMP(dt, le)               \
+  V_HALF_CMP(dt, gt) V_HALF_CMP(dt, ge)
+V_HALF_CMP_ALL(f16)
+V_HALF_CMP_ALL(bf16)
+MINMAX(f16, int16_t) KERNEL(f16, div, int16_t, int16_t, put_v) COMPARE(f16, int16_t, put_m16)
+MINMAX(bf16, int16_t) KERNEL(bf16, div, int16_t, int16_t, put_v) COMPARE(bf16, int16_t, put_m16)

@@ -275,6 +275,9 @@ def bind(ctx):
     for op, fn in unary_fns.items():
         if op != "gelu_tanh":
             shortcuts[op] = unary_shortcut(fn)
+            halves = {dt: unary_by_dtype[(dt, op)] for dt in _HALF if (dt, op) in unary_by_dtype}
+            if halves:
+                shortcuts[op] = half_unary_shortcut(shortcuts[op], halves)
     for op in KT.ARITH_OPS:
         shortcuts[op + "_"] = inplace_shortcut(binary_fns[op][FLAT], binary_fns[op][FLATC])
     return {"unary": unary, "binary": binary, "clamp": clamp}, shortcuts
@@ -444,6 +447,25 @@ def half_shortcut(f32_shortcut, fns, compare, opmath_scalar):
         out, _ = new_out(lay[0], lay[1], lay[2] * (1 if compare else 2),
                          BOOL if compare else a.dtype)
         fn(1, lay[2], region(a), 0, 1, region(b), 0, bcs, region(out, True))
+        return out
+    return shortcut
+
+
+def half_unary_shortcut(f32_shortcut, fns):
+    """fn(x) for float16/bfloat16 row-major x: one kernel (the float32 op in stack chunks)
+    instead of the op layer's widen / float32 op / round passes."""
+    def shortcut(x):
+        r = f32_shortcut(x)
+        if r is not None or x.__class__ is not Tensor:
+            return r
+        fn = fns.get(x.dtype)
+        if fn is None:
+            return None
+        lay = _LAYOUTS.get(x.shape) or _layout(x.shape)
+        if not lay[2] or x._strides != lay[1]:
+            return None
+        out, _ = new_out(lay[0], lay[1], lay[2] * 2, x.dtype)
+        fn(lay[2], region(x), region(out, True))
         return out
     return shortcut
 
