@@ -46,23 +46,35 @@ _B = ("add", "mul", "maximum", "minimum", "fmax", "fmin", "eq", "ne", "lt", "le"
 # name -> (fn(mod, a, b), dtypes)
 CASES = {op: (lambda m, a, b, op=op: getattr(m, op)(a, b), ALL) for op in _B}
 CASES.update({op: (lambda m, a, b, op=op: getattr(m, op)(a, b), ALL + HALF)
-              for op in ("add", "mul", "maximum", "minimum")})
+              for op in ("add", "mul", "maximum", "minimum", "eq", "ne", "lt", "le", "gt",
+                         "ge")})
 CASES.update({
     "sub": (lambda m, a, b: a - b, INTS + HALF),
     "div": (lambda m, a, b: a / b, HALF),
     "mul_scalar": (lambda m, a, b: a * 100, INTS + HALF),    # a Python number exact in f16
     "rsub_scalar": (lambda m, a, b: 1 - a, INTS),
     "add_scalar": (lambda m, a, b: a + 100, INTS),
-    "neg": (lambda m, a, b: -a, INTS),
-    "abs": (lambda m, a, b: a.abs(), INTS),
-    "sign": (lambda m, a, b: a.sign(), ALL),
-    "relu": (lambda m, a, b: m.relu(a), INTS),
+    "neg": (lambda m, a, b: -a, INTS + HALF),
+    "abs": (lambda m, a, b: a.abs(), INTS + HALF),
+    "sign": (lambda m, a, b: a.sign(), ALL + HALF),
+    "relu": (lambda m, a, b: m.relu(a), INTS + HALF),
     "square": (lambda m, a, b: a.square(), INTS),
     "bitwise_not": (lambda m, a, b: ~a, ALL),
     "logical_not": (lambda m, a, b: m.logical_not(a), ALL + HALF),
+    # no result in (-1, 0]: the reference backend loses the sign of -0.0 there
+    "floor": (lambda m, a, b: (a * 0.75 + 0.5).floor(), HALF),
+    "ceil": (lambda m, a, b: (a * 0.75 + 0.5).ceil(), HALF),
+    "round": (lambda m, a, b: (a * 0.75 + 0.5).round(), HALF),
+    # torch keeps a number at float32 in float16/bfloat16 mul/div (not rounded to the dtype)
+    "mul_opmath": (lambda m, a, b: a * 0.30332621932029724, HALF),
+    "rmul_opmath": (lambda m, a, b: 0.1 * a, HALF),
+    "div_opmath": (lambda m, a, b: a / 3.3, HALF),
+    "rdiv_opmath": (lambda m, a, b: 3.3 / a, HALF),      # torch: a.reciprocal() * 3.3
+    "lt_scalar": (lambda m, a, b: a < 0.1, HALF),        # comparisons round the number
+    "add_scalar_half": (lambda m, a, b: a + 0.1, HALF),
     "logical_and": (lambda m, a, b: m.logical_and(a, b), ALL),
-    "reciprocal": (lambda m, a, b: a.reciprocal(), ALL),
-    "sqrt": (lambda m, a, b: a.sqrt(), ALL),
+    "reciprocal": (lambda m, a, b: a.reciprocal(), ALL + HALF),
+    "sqrt": (lambda m, a, b: a.sqrt(), ALL + HALF),
     "isnan": (lambda m, a, b: a.isnan(), ALL),
     "isfinite": (lambda m, a, b: a.isfinite(), ALL),
     "clamp": (lambda m, a, b: a.clamp(-5, 100), INTS),

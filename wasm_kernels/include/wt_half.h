@@ -1,7 +1,11 @@
 /* float16 / bfloat16 <-> float32 in vectors, bit-exact with torch's CPU casts (c10):
  * f32 -> f16 / bf16 round to nearest even, overflow -> inf; f16 NaN -> sign|0x7E00, bf16 NaN ->
- * 0x7FC0. Used by the conversions (xN-convert) and by the f16/bf16 binary kernels, which
- * compute in float32 registers (xN-binary). */
+ * 0x7FC0; f16 -> f32 quiets a signalling NaN. Used by the conversions (xN-convert) and by the
+ * f16/bf16 kernels, which compute in float32 registers (xN-binary, xN-reduce).
+ * Without a hardware f16 conversion in WASM, float16 is ALU-bound: the 8-lane forms below
+ * (v_f32x8_from_f16, v_f16x8_from_f32) take a short integer path when all 8 lanes are normal
+ * numbers or zeros and fall back to the general (FP16-library) form otherwise: about half the
+ * instructions in the common case, and no denormal operand ever reaches a float multiply. */
 #pragma once
 #include "wt_common.h"
 
@@ -36,8 +40,57 @@ static inline v128_t v_f32_from_f16(v128_t w16) {  /* w16: 4 halves zero-extende
   return wasm_v128_or(sign, wasm_v128_bitselect(denormalized, normalized, small));
 }
 
-static inline v128_t v_bf16_from_f32(v128_t b) {  /* results in the low 16 bits */
-  const v128_t nan = wasm_u32x4_gt(wasm_v128_and(b, wasm_i32x4_splat(0x7FFFFFFF)),
+/* low 16 bits of each u32 lane of a and b -> 8 u16 */
+static inline v128_t v_lo16(v128_t a, v128_t b) {
+  return wasm_i8x16_shuffle(a, b, 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29);
+}
+
+/* 8 halves -> two f32x4 (lanes 0-3, 4-7) */
+static inline void v_f32x8_from_f16(v128_t h, v128_t* lo, v128_t* hi) {
+  const v128_t x = wasm_v128_and(h, wasm_i16x8_splat(0x7FFF));
+  /* rare lanes: inf/NaN (x > 0x7BFF) and denormals (x - 1 < 0x3FF unsigned: zero wraps) */
+  const v128_t rare = wasm_v128_or(wasm_u16x8_sub_sat(x, wasm_i16x8_splat(0x7BFF)),
+      wasm_u16x8_sub_sat(wasm_i16x8_splat(0x3FF), wasm_i16x8_sub(x, wasm_i16x8_splat(1))));
+  if (__builtin_expect(wasm_v128_any_true(rare), 0)) {
+    *lo = v_f32_from_f16(wasm_u32x4_extend_low_u16x8(h));
+    *hi = v_f32_from_f16(wasm_u32x4_extend_high_u16x8(h));
+    return;
+  }
+  /* (x << 13) read as a float is the value * 2^-112, exactly (zero stays zero) */
+  const v128_t z = wasm_i32x4_splat(0), s = wasm_v128_xor(h, x), k = wasm_f32x4_splat(0x1.0p+112f);
+  *lo = wasm_v128_or(
+      wasm_f32x4_mul(wasm_u32x4_shr(wasm_i16x8_shuffle(z, x, 0, 8, 1, 9, 2, 10, 3, 11), 3), k),
+      wasm_i16x8_shuffle(z, s, 0, 8, 1, 9, 2, 10, 3, 11));
+  *hi = wasm_v128_or(
+      wasm_f32x4_mul(wasm_u32x4_shr(wasm_i16x8_shuffle(z, x, 4, 12, 5, 13, 6, 14, 7, 15), 3), k),
+      wasm_i16x8_shuffle(z, s, 4, 12, 5, 13, 6, 14, 7, 15));
+}
+
+/* a = |v| in the normal half range or zero: round to nearest even on the integer bits */
+static inline v128_t v_f16_normal(v128_t v, v128_t a) {
+  const v128_t odd = wasm_v128_and(wasm_u32x4_shr(a, 13), wasm_i32x4_splat(1));
+  const v128_t r = wasm_u32x4_shr(
+      wasm_i32x4_add(wasm_i32x4_add(a, wasm_i32x4_splat((int32_t)0xC8000FFF)), odd), 13);
+  return wasm_v128_or(wasm_v128_andnot(r, wasm_i32x4_eq(a, wasm_i32x4_splat(0))),
+                      wasm_u32x4_shr(wasm_v128_xor(v, a), 16));
+}
+
+/* two f32x4 -> 8 halves */
+static inline v128_t v_f16x8_from_f32(v128_t v0, v128_t v1) {
+  const v128_t m = wasm_i32x4_splat(0x7FFFFFFF), z = wasm_i32x4_splat(0);
+  const v128_t a0 = wasm_v128_and(v0, m), a1 = wasm_v128_and(v1, m);
+  /* |v| in [2^-14, 65520) (a + bias does not wrap past INT_MAX) or zero */
+  const v128_t bias = wasm_i32x4_splat(0x38801000), lim = wasm_i32x4_splat(0x71000FFF);
+  const v128_t ok = wasm_v128_and(
+      wasm_v128_or(wasm_i32x4_gt(wasm_i32x4_add(a0, bias), lim), wasm_i32x4_eq(a0, z)),
+      wasm_v128_or(wasm_i32x4_gt(wasm_i32x4_add(a1, bias), lim), wasm_i32x4_eq(a1, z)));
+  if (__builtin_expect(!wasm_i32x4_all_true(ok), 0))
+    return v_lo16(v_f16_from_f32(v0), v_f16_from_f32(v1));
+  return wasm_u16x8_narrow_i32x4(v_f16_normal(v0, a0), v_f16_normal(v1, a1));
+}
+
+static inline v128_t v_bf16_round(v128_t b) {  /* in the low 16 bits, NaN -> 0x7FC0 */
+  const v128_t nan = wasm_i32x4_gt(wasm_v128_and(b, wasm_i32x4_splat(0x7FFFFFFF)),
                                    wasm_i32x4_splat(0x7F800000));
   const v128_t odd = wasm_v128_and(wasm_u32x4_shr(b, 16), wasm_i32x4_splat(1));
   const v128_t r = wasm_u32x4_shr(
@@ -45,7 +98,12 @@ static inline v128_t v_bf16_from_f32(v128_t b) {  /* results in the low 16 bits 
   return wasm_v128_bitselect(wasm_i32x4_splat(0x7FC0), r, nan);
 }
 
-/* low 16 bits of each u32 lane of a and b -> 8 u16 */
-static inline v128_t v_lo16(v128_t a, v128_t b) {
-  return wasm_i8x16_shuffle(a, b, 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29);
+static inline v128_t v_bf16x8_from_f32(v128_t v0, v128_t v1) {
+  return wasm_u16x8_narrow_i32x4(v_bf16_round(v0), v_bf16_round(v1));
+}
+
+static inline void v_f32x8_from_bf16(v128_t h, v128_t* lo, v128_t* hi) {
+  const v128_t z = wasm_i32x4_splat(0);
+  *lo = wasm_i16x8_shuffle(z, h, 0, 8, 1, 9, 2, 10, 3, 11);
+  *hi = wasm_i16x8_shuffle(z, h, 4, 12, 5, 13, 6, 14, 7, 15);
 }

@@ -9,8 +9,8 @@
  * for bitwise/max/min/comparisons); i8: int8's signed maximum/minimum/comparisons.
  * float64: IEEE, 0 ulp; maximum/minimum propagate NaN from either side and return `a` when
  * a == b (as the f32 kernels and torch). float16 / bfloat16 arithmetic: widened to float32 in
- * registers, computed there and rounded back once (torch's CPU kernels: float32 opmath).
- * Comparisons write bool bytes 0/1.
+ * registers, computed there and rounded back once (torch's CPU kernels: float32 opmath), and
+ * compared there. Comparisons write bool bytes 0/1.
  */
 #include "wt_common.h"
 #include "wt_half.h"
@@ -63,31 +63,6 @@ static inline v128_t V_u8_mul(v128_t a, v128_t b) {
                             0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
 }
 
-/* float16 / bfloat16: 8 halves -> two f32x4, the float32 op, rounded back to 8 halves */
-#define V_f32_add(a, b) wasm_f32x4_add(a, b)
-#define V_f32_sub(a, b) wasm_f32x4_sub(a, b)
-#define V_f32_mul(a, b) wasm_f32x4_mul(a, b)
-#define V_f32_div(a, b) wasm_f32x4_div(a, b)
-#define V_f32_maximum(a, b) wasm_v128_bitselect(b, wasm_f32x4_pmax(a, b), wasm_f32x4_ne(b, b))
-#define V_f32_minimum(a, b) wasm_v128_bitselect(b, wasm_f32x4_pmin(a, b), wasm_f32x4_ne(b, b))
-static inline v128_t f16_lo(v128_t h) { return v_f32_from_f16(wasm_u32x4_extend_low_u16x8(h)); }
-static inline v128_t f16_hi(v128_t h) { return v_f32_from_f16(wasm_u32x4_extend_high_u16x8(h)); }
-static inline v128_t bf16_lo(v128_t h) {
-  return wasm_i32x4_shl(wasm_u32x4_extend_low_u16x8(h), 16);
-}
-static inline v128_t bf16_hi(v128_t h) {
-  return wasm_i32x4_shl(wasm_u32x4_extend_high_u16x8(h), 16);
-}
-#define V_HALF(dt, op)                                                                      \
-  static inline v128_t V_##dt##_##op(v128_t a, v128_t b) {                                  \
-    return v_lo16(v_##dt##_from_f32(V_f32_##op(dt##_lo(a), dt##_lo(b))),                    \
-                  v_##dt##_from_f32(V_f32_##op(dt##_hi(a), dt##_hi(b))));                   \
-  }
-#define V_HALF_ALL(dt)                                                                      \
-  V_HALF(dt, add) V_HALF(dt, sub) V_HALF(dt, mul) V_HALF(dt, div) V_HALF(dt, maximum)       \
-  V_HALF(dt, minimum)
-V_HALF_ALL(f16)
-V_HALF_ALL(bf16)
 
 /* stores of a vector result: the value, or lane masks -> bool bytes */
 static inline void put_v(void* y, v128_t v) { wasm_v128_store(y, v); }
@@ -196,7 +171,47 @@ MINMAX(i16, int16_t) BITWISE(i16, int16_t) COMPARE(i16, int16_t, put_m16)
 MINMAX(u8, uint8_t) BITWISE(u8, uint8_t) COMPARE(u8, uint8_t, put_m8)
 KERNEL(i8, maximum, uint8_t, uint8_t, put_v) KERNEL(i8, minimum, uint8_t, uint8_t, put_v)
 COMPARE(i8, uint8_t, put_m8)
-MINMAX(f16, int16_t) KERNEL(f16, div, int16_t, int16_t, put_v)
-MINMAX(bf16, int16_t) KERNEL(bf16, div, int16_t, int16_t, put_v)
 
 WT_SMALL_END
+
+/* float16 / bfloat16: 8 halves -> two f32x4, the float32 op, rounded back to 8 halves.
+ * Outside the size-optimised region: under minsize the conversions stay calls. */
+#define V_f32_add(a, b) wasm_f32x4_add(a, b)
+#define V_f32_sub(a, b) wasm_f32x4_sub(a, b)
+#define V_f32_mul(a, b) wasm_f32x4_mul(a, b)
+#define V_f32_div(a, b) wasm_f32x4_div(a, b)
+#define V_f32_maximum(a, b) wasm_v128_bitselect(b, wasm_f32x4_pmax(a, b), wasm_f32x4_ne(b, b))
+#define V_f32_minimum(a, b) wasm_v128_bitselect(b, wasm_f32x4_pmin(a, b), wasm_f32x4_ne(b, b))
+#define V_HALF(dt, op)                                                                      \
+  static inline v128_t V_##dt##_##op(v128_t a, v128_t b) {                                  \
+    v128_t a0, a1, b0, b1;                                                                  \
+    v_f32x8_from_##dt(a, &a0, &a1);                                                         \
+    v_f32x8_from_##dt(b, &b0, &b1);                                                         \
+    return v_##dt##x8_from_f32(V_f32_##op(a0, b0), V_f32_##op(a1, b1));                     \
+  }
+#define V_HALF_ALL(dt)                                                                      \
+  V_HALF(dt, add) V_HALF(dt, sub) V_HALF(dt, mul) V_HALF(dt, div) V_HALF(dt, maximum)       \
+  V_HALF(dt, minimum)
+V_HALF_ALL(f16)
+V_HALF_ALL(bf16)
+/* comparisons: widened exactly, compared in float32 (NaN unordered), masks narrowed to 16 bits */
+#define V_f32_eq(a, b) wasm_f32x4_eq(a, b)
+#define V_f32_ne(a, b) wasm_f32x4_ne(a, b)
+#define V_f32_lt(a, b) wasm_f32x4_lt(a, b)
+#define V_f32_le(a, b) wasm_f32x4_le(a, b)
+#define V_f32_gt(a, b) wasm_f32x4_gt(a, b)
+#define V_f32_ge(a, b) wasm_f32x4_ge(a, b)
+#define V_HALF_CMP(dt, op)                                                                  \
+  static inline v128_t V_##dt##_##op(v128_t a, v128_t b) {                                  \
+    v128_t a0, a1, b0, b1;                                                                  \
+    v_f32x8_from_##dt(a, &a0, &a1);                                                         \
+    v_f32x8_from_##dt(b, &b0, &b1);                                                         \
+    return wasm_i16x8_narrow_i32x4(V_f32_##op(a0, b0), V_f32_##op(a1, b1));                 \
+  }
+#define V_HALF_CMP_ALL(dt)                                                                  \
+  V_HALF_CMP(dt, eq) V_HALF_CMP(dt, ne) V_HALF_CMP(dt, lt) V_HALF_CMP(dt, le)               \
+  V_HALF_CMP(dt, gt) V_HALF_CMP(dt, ge)
+V_HALF_CMP_ALL(f16)
+V_HALF_CMP_ALL(bf16)
+MINMAX(f16, int16_t) KERNEL(f16, div, int16_t, int16_t, put_v) COMPARE(f16, int16_t, put_m16)
+MINMAX(bf16, int16_t) KERNEL(bf16, div, int16_t, int16_t, put_v) COMPARE(bf16, int16_t, put_m16)

@@ -68,41 +68,27 @@ static inline v128_t v_bool8(v128_t a, v128_t b, v128_t c, v128_t d) {
 }
 
 /* ---- f32 <-> 16-bit floats ------------------------------------------------------------- */
-WT_EXPORT void WT_SYM(f32_f16_copy)(size_t n, const float* x, uint16_t* y) {
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    wasm_v128_store(y + i, v_lo16(v_f16_from_f32(wasm_v128_load(x + i)),
-                                  v_f16_from_f32(wasm_v128_load(x + i + 4))));
-  for (; i < n; i++) y[i] = f16_from_f32(x[i]);
-}
-
-WT_EXPORT void WT_SYM(f16_f32_copy)(size_t n, const uint16_t* x, float* y) {
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const v128_t h = wasm_v128_load(x + i);
-    wasm_v128_store(y + i, v_f32_from_f16(wasm_u32x4_extend_low_u16x8(h)));
-    wasm_v128_store(y + i + 4, v_f32_from_f16(wasm_u32x4_extend_high_u16x8(h)));
+#define HALF_COPIES(h, from_scalar, to_scalar)                                              \
+  WT_EXPORT void WT_SYM(f32_##h##_copy)(size_t n, const float* x, uint16_t* y) {            \
+    size_t i = 0;                                                                           \
+    for (; i + 8 <= n; i += 8)                                                              \
+      wasm_v128_store(y + i, v_##h##x8_from_f32(wasm_v128_load(x + i),                      \
+                                                wasm_v128_load(x + i + 4)));                \
+    for (; i < n; i++) y[i] = from_scalar(x[i]);                                            \
+  }                                                                                         \
+  WT_EXPORT void WT_SYM(h##_f32_copy)(size_t n, const uint16_t* x, float* y) {              \
+    size_t i = 0;                                                                           \
+    for (; i + 8 <= n; i += 8) {                                                            \
+      v128_t lo, hi;                                                                        \
+      v_f32x8_from_##h(wasm_v128_load(x + i), &lo, &hi);                                    \
+      wasm_v128_store(y + i, lo);                                                           \
+      wasm_v128_store(y + i + 4, hi);                                                       \
+    }                                                                                       \
+    for (; i < n; i++) y[i] = to_scalar(x[i]);                                              \
   }
-  for (; i < n; i++) y[i] = f32_from_f16(x[i]);
-}
-
-WT_EXPORT void WT_SYM(f32_bf16_copy)(size_t n, const float* x, uint16_t* y) {
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    wasm_v128_store(y + i, v_lo16(v_bf16_from_f32(wasm_v128_load(x + i)),
-                                  v_bf16_from_f32(wasm_v128_load(x + i + 4))));
-  for (; i < n; i++) y[i] = bf16_from_f32(x[i]);
-}
-
-WT_EXPORT void WT_SYM(bf16_f32_copy)(size_t n, const uint16_t* x, float* y) {
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const v128_t h = wasm_v128_load(x + i);
-    wasm_v128_store(y + i, wasm_i32x4_shl(wasm_u32x4_extend_low_u16x8(h), 16));
-    wasm_v128_store(y + i + 4, wasm_i32x4_shl(wasm_u32x4_extend_high_u16x8(h), 16));
-  }
-  for (; i < n; i++) y[i] = u2f((uint32_t)x[i] << 16);
-}
+static inline float f32_from_bf16(uint16_t h) { return u2f((uint32_t)h << 16); }
+HALF_COPIES(f16, f16_from_f32, f32_from_f16)
+HALF_COPIES(bf16, bf16_from_f32, f32_from_bf16)
 
 /* ---- f32 <-> f64 ------------------------------------------------------------------------- */
 WT_EXPORT void WT_SYM(f32_f64_copy)(size_t n, const float* x, double* y) {

@@ -82,6 +82,7 @@ def _bind():
         setattr(Tensor, f"__{dunder}__", shortcut(name, body, "operator"))
         setattr(Tensor, f"__r{dunder}__", shortcut(name, body, "reflected"))
         setattr(Tensor, f"__i{dunder}__", _inplace(OPS[name].fn, name, "operator"))
+    Tensor.__rtruediv__ = _rtruediv(Tensor.__rtruediv__)
     for name in ("eq", "ne", "lt", "le", "gt", "ge"):
         setattr(Tensor, f"__{name}__", shortcut(name, _body(OPS[name].fn), "operator"))
     matmul = _body(OPS["matmul"].fn)
@@ -98,6 +99,16 @@ def _bind():
     Tensor.index_copy_ = I.index_copy_
     Tensor.clip = OPS["clamp"].fn
     Tensor.clip_ = Tensor.clamp_
+
+
+def _rtruediv(reflected):
+    """number / x is torch's x.reciprocal() * number (two roundings, the number at float32
+    for float16/bfloat16 x)."""
+    def rtruediv(self, other):
+        if type(other) in (int, float):
+            return OPS["mul"].fn(OPS["reciprocal"].fn(self), other)
+        return reflected(self, other)
+    return rtruediv
 
 
 _bind()

@@ -217,12 +217,27 @@ def binary(op, a, b, **params):
         if op == "pow" and dt.category == 1 and type(b) is int and b < 0:  # scalar exponent
             raise RuntimeError("Integers to negative integer powers are not allowed.")
     comp = _compute(dt)
-    a, b = _same_device(_operand(a, dt, comp), _operand(b, dt, comp))
+    if comp is not dt and op in _OPMATH_OTHER and not params:
+        if op == "mul" and not isinstance(a, Tensor):       # s * x is torch's x.mul(s)
+            a, b = b, a
+    if comp is not dt and op in _OPMATH_OTHER and not params and _one_value(b):
+        # torch's float16/bfloat16 mul/div read a one-value `other` at float32, unrounded
+        a, b = _same_device(_operand(a, dt, comp), _as_tensor(b, comp))
+    else:
+        a, b = _same_device(_operand(a, dt, comp), _operand(b, dt, comp))
     shape = broadcast_shapes(a.shape, b.shape)
     out_dt = D.bool_ if op in _COMPARE or op in _LOGICAL else comp
     out = _new(shape, out_dt, a._storage.device)
     dispatch("binary", op, out, _broadcast(a, shape), _broadcast(b, shape), **params)
     return out if out_dt is not comp or comp is dt else out.to(dt)
+
+
+_OPMATH_OTHER = ("mul", "div")
+
+
+def _one_value(b):
+    """b is a Python number or a tensor of one element (torch's is_scalar operand)."""
+    return not isinstance(b, Tensor) or b.numel() == 1
 
 
 def _check_alpha(a, b, alpha):

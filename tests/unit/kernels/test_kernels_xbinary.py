@@ -44,11 +44,13 @@ def bf16_bits(t):
 
 
 def half_op(op, a, b):
-    """float16 (numpy: float32 opmath) or bfloat16 bits (torch: float32 opmath)."""
+    """float16 (numpy: float32 opmath) or bfloat16 bits (torch: float32 opmath); comparisons
+    as bools."""
     if a.dtype == np.float16:
         return OPS[op](a, b)
     ta, tb = (torch.from_numpy(x.astype(np.int16)).view(torch.bfloat16) for x in (a, b))
-    return bf16_bits(getattr(torch, op)(ta, tb))
+    r = getattr(torch, op)(ta, tb)
+    return r.numpy() if op in KT.COMPARE_OPS else bf16_bits(r)
 
 
 def operand(rng, dt, m, n, kind):
@@ -81,10 +83,22 @@ def test_x_binary(ks, name):
                 xa, xb = at(a, ars, acs, m, n), at(b, brs, bcs, m, n)
                 want = half_op(op, xa, xb) if dt in ("f16", "bf16") else OPS[op](xa, xb)
                 want = want.reshape(-1)
-            if dt == "bf16":       # any NaN matches any NaN (torch's vector path: 0xFFFF)
+            if dt == "bf16" and not cmp:   # any NaN matches any NaN (torch's vector path)
                 y, want = (np.where(v & 0x7FFF > 0x7F80, 0x7FC0, v).astype(np.uint16)
                            for v in (y, want))
             np.testing.assert_array_equal(y[:m * n], want.astype(y.dtype), err_msg=str((m, n, ka, kb)))
+
+
+def half_unary(op, dt, x):
+    """torch's float16/bfloat16 op on x (float16 values or bfloat16 bits) as bits, every NaN
+    as the kernels' sign|0x7E00 (float16) / 0x7FC0 (bfloat16)."""
+    t = torch.from_numpy(x.view(np.uint16).astype(np.int16)).view(
+        torch.float16 if dt == "f16" else torch.bfloat16)
+    r = (torch.relu(t) if op == "relu" else getattr(torch, op)(t)).view(torch.int16)
+    bits = r.numpy().view(np.uint16)
+    nan = bits & 0x7FFF > (0x7C00 if dt == "f16" else 0x7F80)
+    canon = (bits & 0x8000) | 0x7E00 if dt == "f16" else np.full_like(bits, 0x7FC0)
+    return np.where(nan, canon, bits).astype(np.uint16)
 
 
 # the exact unary kernels of xN-unary (f64 transcendentals: test_kernels_f64_vmath.py; f64/i64/
@@ -94,7 +108,7 @@ def test_x_binary(ks, name):
 def test_x_unary(ks, name):
     dt, op = name.split("_", 1)
     rng = np.random.default_rng(len(name))
-    for n in (0, 1, 2, 3, 4, 5, 17, 64, 131):
+    for n in (0, 1, 2, 3, 4, 5, 17, 64, 131, 600):     # 600: past the halves' 256 chunk
         x = values(rng, dt, max(n, 1))[:n]
         if dt == "f64":
             x[1::5] = np.arange(len(x[1::5])) - 2.5          # halfway cases of round
@@ -103,6 +117,10 @@ def test_x_unary(ks, name):
         y0 = np.full(n + 2, 7, NP[dt])
         (y,) = call(ks, name, n, x, y0)
         assert np.all(y[n:] == 7), "wrote past the output"
+        if dt in ("f16", "bf16"):
+            np.testing.assert_array_equal(y[:n].view(np.uint16), half_unary(op, dt, x),
+                                          err_msg=str(n))
+            continue
         with np.errstate(all="ignore"):
             want = UNARY[op](x)
         np.testing.assert_array_equal(y[:n], want, err_msg=str(n))

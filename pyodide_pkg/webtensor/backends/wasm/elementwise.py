@@ -16,6 +16,8 @@ RoPE tables, masks), or a Python float/int; anything else returns None (the gene
 float16/bfloat16 arithmetic of row-major operands has its own (half_shortcut: one kernel
 computing in float32 registers, where the op layer makes three passes).
 """
+import struct
+
 from ... import _dtype as D
 from ..._storage import _ZERO, Storage, _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
@@ -268,10 +270,14 @@ def bind(ctx):
         shortcuts[op] = binary_shortcut(fn, flat, flatc, out_dtype[op])
         halves = {dt: int_fns[(dt, op)] for dt in _HALF if (dt, op) in int_fns}
         if halves:
-            shortcuts[op] = half_shortcut(shortcuts[op], halves)
+            shortcuts[op] = half_shortcut(shortcuts[op], halves, op in KT.COMPARE_OPS,
+                                          op in ("mul", "div"))
     for op, fn in unary_fns.items():
         if op != "gelu_tanh":
             shortcuts[op] = unary_shortcut(fn)
+            halves = {dt: unary_by_dtype[(dt, op)] for dt in _HALF if (dt, op) in unary_by_dtype}
+            if halves:
+                shortcuts[op] = half_unary_shortcut(shortcuts[op], halves)
     for op in KT.ARITH_OPS:
         shortcuts[op + "_"] = inplace_shortcut(binary_fns[op][FLAT], binary_fns[op][FLATC])
     return {"unary": unary, "binary": binary, "clamp": clamp}, shortcuts
@@ -398,11 +404,24 @@ def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_
     return shortcut
 
 
-def half_shortcut(f32_shortcut, fns):
+def holds(dt, v):
+    """float16/bfloat16 dt holds the Python number v exactly."""
+    try:
+        if dt is D.float16:
+            return struct.unpack("<e", struct.pack("<e", v))[0] == v
+        bits = D.bf16_bits_from_float(float(v))
+    except (OverflowError, ValueError):
+        return False
+    return D.float_from_bf16_bits(bits) == v
+
+
+def half_shortcut(f32_shortcut, fns, compare, opmath_scalar):
     """a op b for float16/bfloat16 row-major a with b of its dtype and shape or a Python
-    number (rounded to a's dtype first, as the op layer does): one kernel computing in
-    float32 registers instead of the op layer's widen / float32 op / round passes. Other
-    operands: the float32 shortcut's business."""
+    number: one kernel computing in float32 registers instead of the op layer's widen /
+    float32 op / round passes (comparisons write bool). The number is rounded to a's dtype
+    first, as torch does, except for mul/div (opmath_scalar), where torch keeps it at float32:
+    those decline a number the dtype does not hold exactly (the op layer's float32 path).
+    Other operands: the float32 shortcut's business."""
     from ...ops.elementwise import _as_tensor as as_tensor
 
     def shortcut(a, b):
@@ -418,13 +437,35 @@ def half_shortcut(f32_shortcut, fns):
                 return None
             bcs = 1
         elif b.__class__ is float or b.__class__ is int:
-            b, bcs = as_tensor(b, a.dtype), 0        # the op layer's shared scalars
+            v, b, bcs = b, as_tensor(b, a.dtype), 0      # the op layer's shared scalars
+            if opmath_scalar and not holds(a.dtype, v):
+                return None
         else:
             return None
         if not lay[2] or a._strides != lay[1]:
             return None
-        out, _ = new_out(lay[0], lay[1], lay[2] * 2, a.dtype)
+        out, _ = new_out(lay[0], lay[1], lay[2] * (1 if compare else 2),
+                         BOOL if compare else a.dtype)
         fn(1, lay[2], region(a), 0, 1, region(b), 0, bcs, region(out, True))
+        return out
+    return shortcut
+
+
+def half_unary_shortcut(f32_shortcut, fns):
+    """fn(x) for float16/bfloat16 row-major x: one kernel (the float32 op in stack chunks)
+    instead of the op layer's widen / float32 op / round passes."""
+    def shortcut(x):
+        r = f32_shortcut(x)
+        if r is not None or x.__class__ is not Tensor:
+            return r
+        fn = fns.get(x.dtype)
+        if fn is None:
+            return None
+        lay = _LAYOUTS.get(x.shape) or _layout(x.shape)
+        if not lay[2] or x._strides != lay[1]:
+            return None
+        out, _ = new_out(lay[0], lay[1], lay[2] * 2, x.dtype)
+        fn(lay[2], region(x), region(out, True))
         return out
     return shortcut
 

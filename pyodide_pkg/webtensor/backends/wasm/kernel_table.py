@@ -129,10 +129,14 @@ _INT_ARITH = ("add", "sub", "mul", "maximum", "minimum") + _BITWISE
 X_ARITH_OPS = {"f64": ARITH_OPS, "i64": _INT_ARITH, "i32": _INT_ARITH, "i16": _INT_ARITH,
                "u8": _INT_ARITH, "i8": ("maximum", "minimum"), "f16": ARITH_OPS,
                "bf16": ARITH_OPS}       # f16/bf16: computed in float32 registers
-X_COMPARE_DTYPES = ("f64", "i64", "i32", "i16", "i8", "u8")
+X_COMPARE_DTYPES = ("f64", "i64", "i32", "i16", "i8", "u8", "f16", "bf16")
+# float16/bfloat16: the f32-vunary kernels in stack chunks (xN_unary)
+HALF_UNARY_OPS = ("neg", "abs", "sqrt", "floor", "ceil", "round", "sign",
+                  "reciprocal", "relu")
 X_UNARY_OPS = {"f64": ("neg", "abs", "sqrt", "floor", "ceil", "round"),
                "i64": ("abs",), "i32": ("abs",), "i16": ("abs", "sign"), "i8": ("abs", "sign"),
-               "u8": ("sign",)}   # int neg, f64 reciprocal: binary kernels
+               "u8": ("sign",),   # int neg, f64 reciprocal: binary kernels
+               "f16": HALF_UNARY_OPS, "bf16": HALF_UNARY_OPS}
 # floor/trunc division and remainder (xN-divide/): the 2-D binary form + an int32 status
 # (1: an integer division by zero)
 DIVIDE_DTYPES = ("f32", "f64", "i64", "i32", "i16", "i8", "u8")
