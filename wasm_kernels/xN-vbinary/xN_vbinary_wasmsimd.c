@@ -348,28 +348,39 @@ static void gather(char* d, const char* s, ptrdiff_t cs, size_t k, size_t sz) {
     for (size_t b = 0; b < sz; b++) d[b] = s[b];
 }
 
+/* one call site of f per kernel (module size): whole vectors of contiguous rows in place,
+ * everything else (strided or broadcast operands, row tails) through zero-padded chunks */
 __attribute__((always_inline)) static inline void drive(size_t m, size_t n, const char* a,
                                                         int32_t a_rs, int32_t a_cs,
                                                         const char* b, int32_t b_rs,
                                                         int32_t b_cs, char* y, size_t sz,
                                                         vop f) {
   _Alignas(16) char ta[CHUNK], tb[CHUNK], ty[CHUNK];
-  const size_t per = CHUNK / sz;
+  const int flat = a_cs == 1 && b_cs == 1;
   for (size_t i = 0; i < m; i++) {
     const char* pa = a + (ptrdiff_t)i * a_rs * (ptrdiff_t)sz;
     const char* pb = b + (ptrdiff_t)i * b_rs * (ptrdiff_t)sz;
-    size_t j = 0;
-    if (a_cs == 1 && b_cs == 1) /* whole vectors in place */
-      for (; (j + 16 / sz) <= n; j += 16 / sz, y += 16)
-        wasm_v128_store(y, f(wasm_v128_load(pa + j * sz), wasm_v128_load(pb + j * sz)));
-    while (j < n) {
-      const size_t k = wt_min_size(per, n - j);
-      for (size_t t = 0; t < CHUNK; t++) ta[t] = tb[t] = 0;
-      gather(ta, pa + (ptrdiff_t)j * a_cs * (ptrdiff_t)sz, a_cs, k, sz);
-      gather(tb, pb + (ptrdiff_t)j * b_cs * (ptrdiff_t)sz, b_cs, k, sz);
-      for (size_t t = 0; t < k * sz; t += 16)
-        wasm_v128_store(ty + t, f(wasm_v128_load(ta + t), wasm_v128_load(tb + t)));
-      for (size_t t = 0; t < k * sz; t++) y[t] = ty[t];
+    for (size_t j = 0; j < n;) {
+      size_t k = n - j, bytes;
+      const char *qa = pa + (ptrdiff_t)j * a_cs * (ptrdiff_t)sz,
+                 *qb = pb + (ptrdiff_t)j * b_cs * (ptrdiff_t)sz;
+      char* qy = y;
+      if (flat && k * sz >= 16) {
+        bytes = k * sz & ~(size_t)15;
+      } else {
+        k = wt_min_size(CHUNK / sz, k);
+        bytes = (k * sz + 15) & ~(size_t)15;
+        for (size_t t = 0; t < CHUNK; t++) ta[t] = tb[t] = 0;
+        gather(ta, qa, a_cs, k, sz);
+        gather(tb, qb, b_cs, k, sz);
+        qa = ta, qb = tb, qy = ty;
+      }
+      for (size_t t = 0; t < bytes; t += 16)
+        wasm_v128_store(qy + t, f(wasm_v128_load(qa + t), wasm_v128_load(qb + t)));
+      if (qy == ty)
+        for (size_t t = 0; t < k * sz; t++) y[t] = ty[t];
+      else
+        k = bytes / sz;
       y += k * sz;
       j += k;
     }
