@@ -25,7 +25,7 @@ _F64_MATH = "float64 transcendental: no float64 kernel for this one yet (exp/log
 _SMALL_DIV = "division/remainder of 16-/8-bit integers: the xN-divide kernels cover float32/64 " \
     "and int64/32 only"
 _NO_KERNEL = "no kernel for this op yet (reference backend)"
-_TRANSCENDENTAL = ("sin", "cos", "gelu", "erf", "atan2")
+_TRANSCENDENTAL = ("sin", "cos", "gelu", "erf")
 REASONS = []     # filled by reason(); read through reason_for()
 
 
@@ -339,9 +339,6 @@ def run_cell(name, dtype, n):
 
 
 reason(_TRANSCENDENTAL, {F64}, _F64_MATH)
-reason(["atan2"], {D.float32, I64, I32} | _LOW, "atan2: no vector atan2 kernel yet")
-reason(["pow"], {D.float32, F64, I64, I32} | _HALF_INT,
-       "pow with a tensor exponent or one other than 2, 3, -1, 0.5: no vector pow kernel yet")
 reason(["remainder", "floor_divide", "fmod"], _SMALL_INT, _SMALL_DIV)
 reason(["matmul", "mm", "bmm", "dot", "mv", "linear", "conv1d", "conv2d", "max_pool2d"],
        _SMALL_INT, "int16/int8/uint8 matmul, conv and max pooling: float32 kernels only")
