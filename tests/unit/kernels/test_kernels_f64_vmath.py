@@ -24,7 +24,7 @@ def _sigmoid(v):
 REF = {"exp": (np.exp, 1), "expm1": (np.expm1, 2), "log": (np.log, 1), "log1p": (np.log1p, 2),
        "tanh": (np.tanh, 3), "sigmoid": (_sigmoid, 3), "silu": (lambda v: v * _sigmoid(v), 4),
        "gelu_tanh": (lambda v: v / 2 * (1 + np.tanh(K_TANH * (v + L(0.044715) * v ** 3))), 4),
-       "rsqrt": (lambda v: 1 / np.sqrt(v), 1.5)}
+       "rsqrt": (lambda v: 1 / np.sqrt(v), 1.5), "sin": (np.sin, 1), "cos": (np.cos, 1)}
 # absolute error allowed on top: gelu_tanh is torch's formula, which cancels for x < 0;
 # sigmoid/silu subnormal results are exp's subnormal times a factor (torch's are 0)
 _SUBNORMAL = lambda v: (np.abs(v) + 16) * 2.0 ** -1074  # noqa: E731
@@ -79,7 +79,8 @@ def test_f64_accuracy(ks, dense, op):
 
 SPECIALS = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -1.0, 0.5, -0.5, 2.5, -2.5,
                      5e-324, -5e-324, 1e-310, -1e-310, 1e-20, -1e-20, 709.7, 709.8, -745.1,
-                     -746.0, 37.0, 38.0, -38.0, 19.0, 20.0, -20.0, 1e300, -1e300], np.float64)
+                     -746.0, 37.0, 38.0, -38.0, 19.0, 20.0, -20.0, 1e300, -1e300, np.pi,
+                     1647099.0, 1647100.0, 1e22, 1.7976931348623157e308], np.float64)
 
 
 @pytest.mark.parametrize("op", OPS)

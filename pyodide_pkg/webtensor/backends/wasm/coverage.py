@@ -20,12 +20,12 @@ F16, BF16, I16, I8, U8 = D.float16, D.bfloat16, D.int16, D.int8, D.uint8
 _HALF_INT = {F16, BF16, I16, I8, U8}                # the small dtypes but bool
 _SMALL_INT = {I16, I8, U8}
 _F64_MATH = "float64 transcendental: no float64 kernel for this one yet (exp/log/log1p/expm1/" \
-    "tanh/sigmoid/silu/rsqrt have f64-vunary kernels, softmax/log_softmax/logsumexp are composed " \
-    "from them)"
+    "tanh/sigmoid/silu/rsqrt/sin/cos have f64-vunary kernels, softmax/log_softmax/logsumexp are " \
+    "composed from them)"
 _SMALL_DIV = "division/remainder of 16-/8-bit integers: the xN-divide kernels cover float32/64 " \
     "and int64/32 only"
 _NO_KERNEL = "no kernel for this op yet (reference backend)"
-_TRANSCENDENTAL = ("sin", "cos", "gelu", "erf")
+_TRANSCENDENTAL = ("gelu", "erf")
 REASONS = []     # filled by reason(); read through reason_for()
 
 
