@@ -19,13 +19,9 @@ F64, I64, I32 = D.float64, D.int64, D.int32
 F16, BF16, I16, I8, U8 = D.float16, D.bfloat16, D.int16, D.int8, D.uint8
 _HALF_INT = {F16, BF16, I16, I8, U8}                # the small dtypes but bool
 _SMALL_INT = {I16, I8, U8}
-_F64_MATH = "float64 transcendental: no float64 kernel for this one yet (exp/log/log1p/expm1/" \
-    "tanh/sigmoid/silu/rsqrt/sin/cos have f64-vunary kernels, softmax/log_softmax/logsumexp are " \
-    "composed from them)"
 _SMALL_DIV = "division/remainder of 16-/8-bit integers: the xN-divide kernels cover float32/64 " \
     "and int64/32 only"
 _NO_KERNEL = "no kernel for this op yet (reference backend)"
-_TRANSCENDENTAL = ("gelu", "erf")
 REASONS = []     # filled by reason(); read through reason_for()
 
 
@@ -338,7 +334,6 @@ def run_cell(name, dtype, n):
     return r, sorted(set(fb.used))
 
 
-reason(_TRANSCENDENTAL, {F64}, _F64_MATH)
 reason(["remainder", "floor_divide", "fmod"], _SMALL_INT, _SMALL_DIV)
 reason(["matmul", "mm", "bmm", "dot", "mv", "linear", "conv1d", "conv2d", "max_pool2d"],
        _SMALL_INT, "int16/int8/uint8 matmul, conv and max pooling: float32 kernels only")

@@ -146,7 +146,7 @@ VBINARY = {(dt, op): dt + "_" + op for dt, ops in (
     ("i16", ("pow",)), ("i8", ("pow",)), ("u8", ("pow",))) for op in ops}
 # float64 transcendentals (f64-vunary/), the same flat unary form
 F64_MATH_OPS = ("exp", "expm1", "log", "log1p", "tanh", "sigmoid", "silu", "gelu_tanh", "rsqrt",
-                "sin", "cos")
+                "sin", "cos", "erf", "gelu")
 # reductions and scans over [outer, n, inner] (xN-reduce; backends/wasm/reduce.py): integers
 # accumulate in int64 (the op layer widens them first), argmax/argmin write int64, all/any of
 # bool bytes write bool
