@@ -187,7 +187,7 @@ static inline v128_t v_rsqrt(v128_t x) { return wasm_f64x2_div(D2(1.0), wasm_f64
 #define SC_LARGE 0x1.921fb54442d18p+20
 
 /* sin or cos (per lane: odd q) of rh + rl, negated where q & 2; q as i64 lanes */
-static inline v128_t sincos_core(v128_t rh, v128_t rl, v128_t q) {
+__attribute__((noinline)) static v128_t sincos_core(v128_t rh, v128_t rl, v128_t q) {
   const v128_t z = MUL(rh, rh);
   v128_t s = D2(1.0 / 355687428096000.0);
   s = H(s, z, -1.0 / 1307674368000.0);
@@ -384,5 +384,5 @@ F64_UNARY(gelu_tanh, v_gelu_tanh)
 F64_UNARY(rsqrt, v_rsqrt)
 F64_UNARY(sin, v_sin)
 F64_UNARY(cos, v_cos)
-F64_UNARY(erf, v_erf)
+F64_UNARY(erf, erf_call)
 F64_UNARY(gelu, v_gelu)

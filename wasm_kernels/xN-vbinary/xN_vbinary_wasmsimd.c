@@ -219,7 +219,8 @@ static inline v128_t v_pow_f64(v128_t x, v128_t y) {
   return pow_fix(x, y, exp_dd(p, e, 0));
 }
 
-static inline v128_t v_pow_f32half(v128_t x, v128_t y) {
+/* called twice per f32x4 (each half): out of line (module size) */
+__attribute__((noinline)) static v128_t v_pow_f32half(v128_t x, v128_t y) {
   const v128_t ax = wasm_f64x2_abs(x);
   const v128_t z = wasm_f64x2_eq(ax, D2(0.0)), inf = wasm_f64x2_eq(ax, D2(INF));
   const v128_t L = SEL(D2(-INF), SEL(D2(INF), log_d(ax), inf), z);
@@ -291,7 +292,9 @@ static inline v128_t v_atan2_f64(v128_t y, v128_t x, int f32) {
   return SEL(D2(__builtin_nan("")), t, nan);
 }
 static inline v128_t v_atan2_f64_full(v128_t y, v128_t x) { return v_atan2_f64(y, x, 0); }
-static inline v128_t v_atan2_f32half(v128_t y, v128_t x) { return v_atan2_f64(y, x, 1); }
+__attribute__((noinline)) static v128_t v_atan2_f32half(v128_t y, v128_t x) {
+  return v_atan2_f64(y, x, 1);
+}
 
 /* float32: each half of the f32x4 promoted, computed in double, demoted once */
 #define F32_VIA_F64(name, HALF)                                                             \
@@ -348,13 +351,13 @@ static void gather(char* d, const char* s, ptrdiff_t cs, size_t k, size_t sz) {
     for (size_t b = 0; b < sz; b++) d[b] = s[b];
 }
 
-/* one call site of f per kernel (module size): whole vectors of contiguous rows in place,
- * everything else (strided or broadcast operands, row tails) through zero-padded chunks */
-__attribute__((always_inline)) static inline void drive(size_t m, size_t n, const char* a,
-                                                        int32_t a_rs, int32_t a_cs,
-                                                        const char* b, int32_t b_rs,
-                                                        int32_t b_cs, char* y, size_t sz,
-                                                        vop f) {
+/* one driver for every kernel, calling the vector op through a pointer (module size; the
+ * ops are long, the indirect call is cheap beside them): whole vectors of contiguous rows in
+ * place, everything else (strided or broadcast operands, row tails) through zero-padded
+ * chunks */
+__attribute__((noinline)) static void drive(size_t m, size_t n, const char* a, int32_t a_rs,
+                                            int32_t a_cs, const char* b, int32_t b_rs,
+                                            int32_t b_cs, char* y, size_t sz, vop f) {
   _Alignas(16) char ta[CHUNK], tb[CHUNK], ty[CHUNK];
   const int flat = a_cs == 1 && b_cs == 1;
   for (size_t i = 0; i < m; i++) {
