@@ -15,7 +15,7 @@ from webtensor.backends.wasm.coverage import FellBack
 
 L = np.longdouble
 # (kernel, max error in ulp of its dtype, as stated in xN_vbinary_wasmsimd.c)
-BOUND = {"f64_pow": 1.5, "f32_pow": 0.51, "f64_atan2": 2.0, "f32_atan2": 0.51}
+BOUND = {"f64_pow": 1.5, "f32_pow": 0.52, "f64_atan2": 2.0, "f32_atan2": 0.51}
 SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, -3.0, 2.5, -2.5, np.inf, -np.inf,
            np.nan, 1e-310, -1e-310, 1e-40, 1e308, -1e308, 1e-30, 7.0, -7.0, 0.9999999,
            1.0000001, 1e20, -1e20, 2.0 ** 53, 1 - 2.0 ** 53, 2.0 ** 53 + 2, 1e300]
