@@ -4,8 +4,9 @@
  * grids and random bit patterns): exp 1 ulp, expm1 2, log 1, log1p 2, tanh 3, sigmoid 3,
  * silu 4 (below x = -708, where sigmoid is subnormal: (|x| + 16) 2^-1074 absolute; torch gives
  * -0 there), rsqrt 1.5 (torch's 1 / sqrt(x): bit-identical), gelu_tanh 4 (torch's own formula
- * 0.5 x (1 + tanh(u)), which cancels for x < 0: there |x| 2^-52 absolute). Taylor polynomials
- * (no fitted coefficients) with Cody-Waite reductions; no libm. Edge values as torch:
+ * 0.5 x (1 + tanh(u)), which cancels for x < 0: there |x| 2^-52 absolute), sin/cos 1, erf 1.5,
+ * gelu 2 (+ |x| 2^-52 for x < 0, torch's formula; see each below). Taylor polynomials
+ * (erf: Chebyshev fits) with Cody-Waite reductions; no libm. Edge values as torch:
  * exp(-inf) = 0, log(0) = -inf, log(<0) = nan, log1p(-1) = -inf, expm1(-inf) = -1,
  * tanh(+-inf) = +-1, sigmoid(+-inf) = 1/0, silu(-inf) = nan (subnormal results are rounded,
  * where torch flushes some to 0).
@@ -18,6 +19,7 @@
 #define MUL wasm_f64x2_mul
 /* Horner step: p * x + c */
 #define H(p, x, c) ADD(MUL(p, x), D2(c))
+#define SEL wasm_v128_bitselect
 
 #define LOG2E 0x1.71547652b82fep+0
 /* ln2 split (fdlibm's): n * LN2_HI exact for |n| < 2^21 */
@@ -171,6 +173,193 @@ static inline v128_t v_gelu_tanh(v128_t x) {
 /* rsqrt: torch's 1 / sqrt(x), two correctly rounded steps (bit-identical) */
 static inline v128_t v_rsqrt(v128_t x) { return wasm_f64x2_div(D2(1.0), wasm_f64x2_sqrt(x)); }
 
+/* sin, cos: 1 ulp (tests: 0.8 measured). x = k pi/2 + r, |r| <= pi/4, r as double-double
+ * from a 4-part Cody-Waite split of pi/2 (k < 2^20: k P1, k P2, k P3 exact); both Taylor
+ * polynomials (to r^17 / r^16, truncation < 2^-57), picked and signed by k mod 4. Lanes with
+ * |x| >= 2^20 pi/2 take a scalar Payne-Hanek reduction (2/pi to 1280 bits) out of line, so
+ * sin(1e300) is right as torch's. sin/cos(+-inf, nan) = nan; sin(-0) = -0. */
+#define PIO2_1 0x1.921fb544p+0
+#define PIO2_2 0x1.0b4611a6p-34
+#define PIO2_3 0x1.3198a2ep-69
+#define PIO2_3T 0x1.b839a252049c1p-104
+#define INV_PIO2 0x1.45f306dc9c883p-1
+#define PIO2_H 0x1.921fb54442d18p+0
+#define PIO2_L 0x1.1a62633145c07p-54
+#define SC_LARGE 0x1.921fb54442d18p+20
+
+/* sin or cos (per lane: odd q) of rh + rl, negated where q & 2; q as i64 lanes */
+__attribute__((noinline)) static v128_t sincos_core(v128_t rh, v128_t rl, v128_t q) {
+  const v128_t z = MUL(rh, rh);
+  v128_t s = D2(1.0 / 355687428096000.0);
+  s = H(s, z, -1.0 / 1307674368000.0);
+  s = H(s, z, 1.0 / 6227020800.0);
+  s = H(s, z, -1.0 / 39916800.0);
+  s = H(s, z, 1.0 / 362880.0);
+  s = H(s, z, -1.0 / 5040.0);
+  s = H(s, z, 1.0 / 120.0);
+  s = H(s, z, -1.0 / 6.0);
+  const v128_t hz = MUL(z, D2(0.5));
+  const v128_t sn = ADD(rh, ADD(MUL(MUL(rh, z), s), MUL(rl, SUB(D2(1.0), hz))));
+  v128_t c = D2(1.0 / 20922789888000.0);
+  c = H(c, z, -1.0 / 87178291200.0);
+  c = H(c, z, 1.0 / 479001600.0);
+  c = H(c, z, -1.0 / 3628800.0);
+  c = H(c, z, 1.0 / 40320.0);
+  c = H(c, z, -1.0 / 720.0);
+  c = H(c, z, 1.0 / 24.0);
+  const v128_t w = SUB(D2(1.0), hz);
+  const v128_t cs = ADD(w, ADD(SUB(SUB(D2(1.0), w), hz), SUB(MUL(MUL(z, z), c), MUL(rh, rl))));
+  const v128_t odd = wasm_i64x2_eq(wasm_v128_and(q, wasm_i64x2_splat(1)), wasm_i64x2_splat(1));
+  const v128_t y = wasm_v128_bitselect(cs, sn, odd);
+  return wasm_v128_xor(y, wasm_i64x2_shl(wasm_u64x2_shr(q, 1), 63));
+}
+
+/* 2/pi = 0.A2F9836E 4E441529 ... (hex), 40 words */
+static const uint32_t two_over_pi[40] = {
+    0xA2F9836Eu, 0x4E441529u, 0xFC2757D1u, 0xF534DDC0u, 0xDB629599u, 0x3C439041u, 0xFE5163ABu,
+    0xDEBBC561u, 0xB7246E3Au, 0x424DD2E0u, 0x06492EEAu, 0x09D1921Cu, 0xFE1DEB1Cu, 0xB129A73Eu,
+    0xE88235F5u, 0x2EBB4484u, 0xE99C7026u, 0xB45F7E41u, 0x3991D639u, 0x835339F4u, 0x9C845F8Bu,
+    0xBDF9283Bu, 0x1FF897FFu, 0xDE05980Fu, 0xEF2F118Bu, 0x5A0A6D1Fu, 0x6D367ECFu, 0x27CB09B7u,
+    0x4F463F66u, 0x9E5FEA2Du, 0x7527BAC7u, 0xEBE5F17Bu, 0x3D0739F7u, 0x8A5292EAu, 0x6BFB5FB1u,
+    0x1F8D5D08u, 0x56033046u, 0xFC7B6BABu, 0xF0CFBC20u, 0x9AF4361Du};
+
+static uint64_t bits64(const uint32_t* p, int pos) { /* bits [pos, pos + 64) of limbs p */
+  const int w = pos >> 5, off = pos & 31;
+  const uint64_t lo = (uint64_t)p[w] | ((uint64_t)p[w + 1] << 32);
+  return off ? (lo >> off) | ((uint64_t)p[w + 2] << (64 - off)) : lo;
+}
+
+/* Payne-Hanek for finite |x| >= 2^20 pi/2: x = q pi/2 + rh + rl, returns q */
+static int64_t rem_pio2_large(double x, double* rh, double* rl) {
+  union { double d; uint64_t u; } b = {x};
+  const int e = (int)((b.u >> 52) & 0x7ff) - 1075; /* |x| = m 2^e, e in [-32, 971] */
+  const uint64_t m = (b.u & 0xfffffffffffffULL) | (1ULL << 52);
+  const int i0 = e >= 2 ? (e - 2) >> 5 : 0;       /* earlier words add multiples of 4 */
+  uint32_t p[11] = {0};
+  const uint64_t ml = m & 0xffffffffu, mh = m >> 32;
+  uint64_t c1 = 0, c2 = 0;
+  for (int j = 0; j < 8; j++) {
+    const uint64_t w = two_over_pi[i0 + 7 - j];
+    const uint64_t t1 = ml * w + p[j] + c1;
+    p[j] = (uint32_t)t1;
+    c1 = t1 >> 32;
+    const uint64_t t2 = mh * w + p[j + 1] + c2 + c1;
+    p[j + 1] = (uint32_t)t2;
+    c1 = 0;
+    c2 = t2 >> 32;
+  }
+  p[9] = (uint32_t)c2;
+  const int F = 256 + 32 * i0 - e; /* fraction bits of p */
+  int64_t q = (int64_t)(bits64(p, F) & 3);
+  const uint64_t hi = bits64(p, F - 64), lo = bits64(p, F - 128);
+  if (hi >> 63) q += 1; /* fraction >= 1/2: the next quadrant, a negative remainder */
+  const double fa = (double)(int32_t)(hi >> 32) * 0x1p-32, fb = (double)(uint32_t)hi * 0x1p-64;
+  const double fh = fa + fb, fl = ((fa - fh) + fb) + (double)lo * 0x1p-128;
+  /* (fh + fl) pi/2 in double-double */
+  const double c = 134217729.0, ph = PIO2_H;
+  double t = c * fh;
+  const double fhh = t - (t - fh), fhl = fh - fhh;
+  t = c * ph;
+  const double phh = t - (t - ph), phl = ph - phh;
+  const double r = fh * ph;
+  const double re = ((fhh * phh - r) + fhh * phl + fhl * phh) + fhl * phl;
+  double h = r, l = re + fh * PIO2_L + fl * ph;
+  if (b.u >> 63) q = -q, h = -h, l = -l;
+  *rh = h + l;
+  *rl = l - (*rh - h);
+  return q;
+}
+
+__attribute__((noinline)) static v128_t sincos_large(v128_t x, v128_t y, v128_t large,
+                                                     int want_cos) {
+  double xs[2], ys[2];
+  int64_t ls[2];
+  wasm_v128_store(xs, x);
+  wasm_v128_store(ys, y);
+  wasm_v128_store(ls, large);
+  for (int i = 0; i < 2; i++) {
+    if (!ls[i]) continue;
+    double rh, rl;
+    const int64_t q = rem_pio2_large(xs[i], &rh, &rl) + want_cos;
+    ys[i] = wasm_f64x2_extract_lane(sincos_core(D2(rh), D2(rl), wasm_i64x2_splat(q)), 0);
+  }
+  return wasm_v128_load(ys);
+}
+
+static inline v128_t v_sincos(v128_t x, int want_cos) {
+  const v128_t tm = ADD(MUL(x, D2(INV_PIO2)), D2(MAGIC));
+  const v128_t k = SUB(tm, D2(MAGIC));
+  const v128_t r = SUB(x, MUL(k, D2(PIO2_1)));
+  const v128_t w = MUL(k, D2(PIO2_2));
+  const v128_t r1 = SUB(r, w);
+  const v128_t e1 = SUB(SUB(SUB(SUB(r, r1), w), MUL(k, D2(PIO2_3))), MUL(k, D2(PIO2_3T)));
+  const v128_t rh = ADD(r1, e1);
+  const v128_t rl = ADD(SUB(r1, rh), e1);
+  const v128_t q = wasm_i64x2_add(wasm_i64x2_sub(tm, D2(MAGIC)), wasm_i64x2_splat(want_cos));
+  v128_t y = sincos_core(rh, rl, q);
+  const v128_t ax = wasm_f64x2_abs(x);
+  const v128_t large = wasm_v128_and(wasm_f64x2_ge(ax, D2(SC_LARGE)),
+                                     wasm_f64x2_lt(ax, D2(__builtin_inf())));
+  if (wasm_v128_any_true(large)) y = sincos_large(x, y, large, want_cos);
+  if (!want_cos) /* sin x == x below 2^-27 (keeps -0 and subnormals) */
+    y = wasm_v128_bitselect(x, y, wasm_f64x2_lt(ax, D2(0x1p-27)));
+  return y;
+}
+static inline v128_t v_sin(v128_t x) { return v_sincos(x, 0); }
+static inline v128_t v_cos(v128_t x) { return v_sincos(x, 1); }
+
+/* erf: 1.5 ulp (tests: 1.4). |x| < 1/2: x P(x^2); 1/2 <= |x| < 6: one of eleven polynomials in
+ * t = |x| - c, picked per lane (coefficients: Chebyshev fits, wasm_kernels/tools/fit_poly.py
+ * fit_erf_f64); beyond, +-1. Odd: erf(-0) = -0, nan passes. */
+/* erf(x) / x as a polynomial in x^2 on |x| < 0.5 (highest degree first), error 2^-65 */
+static const double ERF_SMALL[10] = {-0x1.39fb524e9c1f7p-23, 0x1.b776442df3041p-20, -0x1.f4bb9f7301dedp-17, 0x1.f9a2a6635fe79p-14, -0x1.c02db23d41138p-11, 0x1.565bcd0aa6349p-8, -0x1.b82ce3127f739p-6, 0x1.ce2f21a042b29p-4, -0x1.812746b0379e6p-2, 0x1.20dd750429b6dp+0};
+/* erf(c + t), |t| <= 1/4, c = 0.75, 1.25, ..., 5.75 (highest degree first), abs error 2^-61 */
+static const double ERF_MID[11][15] = {
+    {0x1.667fa58b0070ap-16, -0x1.36b989ccff556p-14, -0x1.bd13d8e7a2e3cp-14, 0x1.4710d00f25d6ep-11, 0x1.862185356d484p-13, -0x1.04103d05ade71p-8, 0x1.2db333b4ce61bp-9, 0x1.2e0afad7b4ac3p-6, -0x1.b847796701a6dp-6, -0x1.b42a189076e8ap-5, 0x1.349b5eaa14681p-3, 0x1.b6e8591f65e30p-6, -0x1.edc5644353c27p-2, 0x1.492e42d78d2c5p-1, 0x1.6c1c9759d0e5fp-1},
+    {-0x1.6b00eb2cb6fdap-19, 0x1.c7dbbabc9602cp-15, -0x1.baa412d8caf14p-15, -0x1.538c382602086p-12, 0x1.a0077eba0fde4p-11, 0x1.cc2172222da51p-11, -0x1.75672d12391f6p-8, 0x1.db43cae5db126p-9, 0x1.5d0003af90ad9p-6, -0x1.8281ce0b82f08p-5, -0x1.93a9a7bb7f98dp-8, 0x1.571d01c5c588cp-3, -0x1.2ebf3dcc9f22fp-2, 0x1.e4652fadcb6b1p-3, 0x1.d8865d98abe01p-1},
+    {-0x1.39018723e6d46p-18, -0x1.1c9c05c8566aap-16, 0x1.200b75b2a369cp-14, -0x1.722db27883de3p-18, -0x1.d041fa2455146p-12, 0x1.d4cf7e6170c7fp-11, 0x1.7ec1d1fe41acfp-11, -0x1.8d10fbc9edc40p-8, 0x1.25b378c922971p-7, 0x1.b22257de3e309p-8, -0x1.8a0da54306125p-5, 0x1.7148c3d57c13dp-4, -0x1.7a4a8a2bdce13p-4, 0x1.b055303221017p-5, 0x1.f92d077f8d56dp-1},
+    {0x1.c604970ebb8a5p-19, -0x1.9a8d6636d4e3dp-20, -0x1.7c9628114e880p-16, 0x1.1145d519c5e72p-14, -0x1.80c2a51bfb5f0p-17, -0x1.8353090f6d335p-12, 0x1.0602e34e91dccp-10, -0x1.5f8312f2e509fp-11, -0x1.7cae0d45d1827p-9, 0x1.5d3b17bbb7d08p-7, -0x1.38a9832789088p-6, 0x1.63ef61e82460cp-6, -0x1.074b60f8df349p-6, 0x1.d4143a9dfe962p-8, 0x1.ff404760319b4p-1},
+    {-0x1.ddb4fc18278c9p-21, 0x1.68a5f7de223aap-19, -0x1.2027571ce8a4bp-20, -0x1.09d044aa888fcp-16, 0x1.cd5961467fceep-15, -0x1.2abb3e006ef2ep-14, -0x1.7557732aef7d8p-14, 0x1.52b6264035d58p-11, -0x1.b2755bfd49744p-10, 0x1.6935960663d09p-9, -0x1.ab0c273ac282fp-9, 0x1.69cf466ccdf7bp-9, -0x1.a6a519a114d6ep-10, 0x1.3360ccd23db3ap-11, 0x1.fff2cfb0453d9p-1},
+    {-0x1.9474cda205f5cp-29, -0x1.1dec94d465e98p-21, 0x1.ff5b0dda40037p-20, -0x1.80a322aa6be87p-19, -0x1.389435464ebf4p-19, 0x1.b2c36d6a9697bp-16, -0x1.567479968d821p-14, 0x1.647f71dcc8e45p-13, -0x1.145464ea53367p-12, 0x1.490a4d2379088p-12, -0x1.2c7d5ef053abap-12, 0x1.9aa489e3c996dp-13, -0x1.8de3cd290a7c7p-14, 0x1.e9b5e8d00cebap-16, 0x1.ffff6f9f67e55p-1},
+    {0x1.7133b91983267p-25, -0x1.046c53922e7b9p-24, -0x1.835991bf3a5d4p-24, 0x1.a06d7c8613a38p-21, -0x1.5d68f52907684p-19, 0x1.99f58493e3d34p-18, -0x1.7566bf05da612p-17, 0x1.110de505de76bp-16, -0x1.4357b55446d3bp-16, 0x1.3436bc9e6103ep-16, -0x1.d06f586094603p-17, 0x1.0b6a7b0f1f753p-17, -0x1.bba3ac4cf8465p-19, 0x1.d9371e2ff7a72p-21, 0x1.fffffc2f171e3p-1},
+    {-0x1.8d5063f9bbfebp-29, 0x1.2476c65e7e71cp-26, -0x1.e05aa8744cbb7p-25, 0x1.27def3c157d93p-23, -0x1.275887d66f6cap-22, 0x1.eab4c554bb11fp-22, -0x1.566f0257044a5p-21, 0x1.916e929f2bf29p-21, -0x1.8868e1d0a7cbcp-21, 0x1.3b46801847502p-21, -0x1.96ba7366c5762p-22, 0x1.95ea6fe003e71p-23, -0x1.26afa996c31b1p-24, 0x1.155a09065d31bp-26, 0x1.fffffff01a8b6p-1},
+    {-0x1.c08288e6abc1bp-31, 0x1.1a4b016ee1dc7p-29, -0x1.1ed38869b1ea0p-28, 0x1.01b220cbcdfeep-27, -0x1.90aaa27e76addp-27, 0x1.0d4e2a0ce34d5p-26, -0x1.3834e30c8ba30p-26, 0x1.35dc7b2ef4aa3p-26, -0x1.042f2a6c672b5p-26, 0x1.6b43c988358b3p-27, -0x1.9b017abbcce5cp-28, 0x1.6a8aeba33b14dp-29, -0x1.d453ba308dc61p-31, 0x1.8a61745ed043cp-33, 0x1.ffffffffd759dp-1},
+    {-0x1.6ba6bda3b5f6dp-35, 0x1.5baa952604b33p-34, -0x1.1168f63ca58b4p-33, 0x1.933b66aea721ep-33, -0x1.07839e41fb1eep-32, 0x1.2e3dfbd49afdfp-32, -0x1.2ec53fc860171p-32, 0x1.065933e6f4ad0p-32, -0x1.83ea4c05d949fp-33, 0x1.e044b5d9efc14p-34, -0x1.e4cb4ae823368p-35, 0x1.7f8a0f32ad772p-36, -0x1.be6dda2acc178p-38, 0x1.5422ef5dd7e56p-40, 0x1.ffffffffffc05p-1},
+    {-0x1.e0bebdb52146cp-41, 0x1.80e858e46707ep-40, -0x1.f42ee04dbf586p-40, 0x1.3d8ebeeb6b903p-39, -0x1.6a577387fbb15p-39, 0x1.6d2b03c9f2290p-39, -0x1.43c0e76ad620ep-39, 0x1.f3c4a4fbe308bp-40, -0x1.4aed69c0755d9p-40, 0x1.70b70755e016cp-41, -0x1.505d952c32bedp-42, 0x1.e2d06d25b3af5p-44, -0x1.ff8ac58400682p-46, 0x1.63daf8b6ae5eep-48, 0x1.ffffffffffffcp-1}};
+
+static inline v128_t v_erf(v128_t x) {
+  const v128_t ax = wasm_f64x2_abs(x);
+  const v128_t small = wasm_f64x2_lt(ax, D2(0.5));
+  v128_t y = D2(0.0);
+  if (wasm_v128_any_true(small)) {
+    const v128_t z = MUL(x, x);
+    v128_t p = D2(ERF_SMALL[0]);
+    for (int j = 1; j < 10; j++) p = H(p, z, ERF_SMALL[j]);
+    y = MUL(x, p);
+  }
+  if (!wasm_i64x2_all_true(small)) {
+    /* row i = (|x| - 1/2) * 2 in [0, 10] (nan and |x| >= 6: row 10, replaced below) */
+    const v128_t ac = wasm_f64x2_pmin(wasm_f64x2_pmax(ax, D2(0.5)), D2(6.0));
+    const v128_t fi = wasm_f64x2_pmin(wasm_f64x2_floor(MUL(SUB(ac, D2(0.5)), D2(2.0))), D2(10.0));
+    const v128_t t = SUB(ac, ADD(MUL(fi, D2(0.5)), D2(0.75)));
+    const double* r0 = ERF_MID[(int)wasm_f64x2_extract_lane(fi, 0)];
+    const double* r1 = ERF_MID[(int)wasm_f64x2_extract_lane(fi, 1)];
+    v128_t p = wasm_f64x2_make(r0[0], r1[0]);
+    for (int j = 1; j < 15; j++) p = ADD(MUL(p, t), wasm_f64x2_make(r0[j], r1[j]));
+    p = SEL(D2(1.0), p, wasm_f64x2_ge(ax, D2(6.0)));
+    p = wasm_v128_or(p, wasm_v128_and(x, wasm_i64x2_splat((int64_t)0x8000000000000000ULL)));
+    y = SEL(y, p, small);
+  }
+  return SEL(x, y, wasm_f64x2_ne(x, x));
+}
+OUT_OF_LINE(erf_call, v_erf)
+
+/* gelu: 2 ulp; torch's formula x / 2 (1 + erf(x / sqrt 2)), which cancels for x < 0 (there |x| 2^-52
+ * absolute); gelu(-inf) = -inf * 0 = nan as torch */
+static inline v128_t v_gelu(v128_t x) {
+  return MUL(MUL(x, D2(0.5)), ADD(D2(1.0), erf_call(MUL(x, D2(0.70710678118654752440)))));
+}
+
 /* The tail (one element) goes through the kernel itself on a two-element buffer: every
  * element gets the same instructions, the body is emitted once (module size) and the main loop
  * touches no stack. */
@@ -194,3 +383,7 @@ F64_UNARY(sigmoid, v_sigmoid)
 F64_UNARY(silu, v_silu)
 F64_UNARY(gelu_tanh, v_gelu_tanh)
 F64_UNARY(rsqrt, v_rsqrt)
+F64_UNARY(sin, v_sin)
+F64_UNARY(cos, v_cos)
+F64_UNARY(erf, erf_call)
+F64_UNARY(gelu, v_gelu)

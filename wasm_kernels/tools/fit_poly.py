@@ -88,7 +88,21 @@ def fit_erf():
     show("gelu Q", [q[j] / 2**j for j in range(6)], e.max())
 
 
+def fit_erf_f64():
+    """float64 erf (f64-vunary): erf(x)/x in x^2 on |x| < 1/2, erf(c + t) on |t| <= 1/4 for
+    c = 0.75 ... 5.75; Chebyshev fits at 120 bits, printed as hex doubles (highest first)."""
+    with mpmath.workprec(120):
+        p, e = mpmath.chebyfit(lambda z: mpmath.erf(mpmath.sqrt(z)) / mpmath.sqrt(z) if z > 0
+                               else 2 / mpmath.sqrt(mpmath.pi), [0, 0.25], 10, error=True)
+        print("ERF_SMALL", ", ".join(float(c).hex() for c in p), "error", float(e))
+        for i in range(11):
+            c = 0.75 + 0.5 * i
+            p, e = mpmath.chebyfit(lambda t: mpmath.erf(t + c), [-0.25, 0.25], 15, error=True)
+            print("ERF_MID", c, ", ".join(float(v).hex() for v in p), "error", float(e))
+
+
 if __name__ == "__main__":
+    fit_erf_f64()
     fit_exp()
     fit_expm1()
     fit_log()

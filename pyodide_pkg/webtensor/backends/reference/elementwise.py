@@ -214,8 +214,9 @@ def _pow(a, b):
         r = math.pow(a, b)
     except OverflowError:
         r = _INF if a > 0 or float(b).is_integer() and int(b) % 2 == 0 else -_INF
-    except (ValueError, ZeroDivisionError):
-        r = _INF if a == 0 else _NAN
+    except (ValueError, ZeroDivisionError):     # 0 ** negative: -0 ** odd is -inf (C99)
+        odd = float(b).is_integer() and int(b) % 2 == 1
+        r = (math.copysign(_INF, a) if odd else _INF) if a == 0 else _NAN
     return r
 
 

@@ -12,17 +12,9 @@ from ... import _dtype as D
 DTYPES = (D.float32, D.float64, D.float16, D.bfloat16, D.int64, D.int32, D.int16, D.int8,
           D.uint8, D.bool_)
 FLOATS = {D.float32, D.float64, D.float16, D.bfloat16}
-_LOW = {D.float16, D.bfloat16, D.int16, D.int8, D.uint8, D.bool_}   # the small dtypes
 
 # ---- documented reasons: (op names, dtypes) -> why the cell runs on the reference backend --
-F64, I64, I32 = D.float64, D.int64, D.int32
-F16, BF16, I16, I8, U8 = D.float16, D.bfloat16, D.int16, D.int8, D.uint8
-_HALF_INT = {F16, BF16, I16, I8, U8}                # the small dtypes but bool
-_F64_MATH = "float64 transcendental: no float64 kernel for this one yet (exp/log/log1p/expm1/" \
-    "tanh/sigmoid/silu/rsqrt have f64-vunary kernels, softmax/log_softmax/logsumexp are composed " \
-    "from them)"
-_NO_KERNEL = "no kernel for this op yet (reference backend)"
-_TRANSCENDENTAL = ("sin", "cos", "gelu", "erf", "atan2")
+# (none left: every accepted op x dtype cell runs on kernels; a cell that falls back needs one)
 REASONS = []     # filled by reason(); read through reason_for()
 
 
@@ -334,9 +326,4 @@ def run_cell(name, dtype, n):
         r = fn(*args)
     return r, sorted(set(fb.used))
 
-
-reason(_TRANSCENDENTAL, {F64}, _F64_MATH)
-reason(["atan2"], {D.float32, I64, I32} | _LOW, "atan2: no vector atan2 kernel yet")
-reason(["pow"], {D.float32, F64, I64, I32} | _HALF_INT,
-       "pow with a tensor exponent or one other than 2, 3, -1, 0.5: no vector pow kernel yet")
 

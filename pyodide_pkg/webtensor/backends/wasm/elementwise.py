@@ -36,6 +36,8 @@ P_FLATC = (FLATC, 1, None, 0, 1, 0, 0)          # b one value
 P_CFLAT = (TWO_D, 1, None, 0, 0, 0, 1)          # a one value
 P_CC = (TWO_D, 1, None, 0, 0, 0, 0)             # both one value
 _ROW_PLANS = ((P_CC, P_CFLAT), (P_FLATC, P_FLAT))
+_F32_X_OPS = ("fmax", "fmin", "pow", "atan2")     # float32 ops on the xN kernels (2-D form)
+_POW_UNARY = {-1: "reciprocal", 0.5: "sqrt", -0.5: "rsqrt"}
 
 
 # (op, dtype category) -> the op computing it there: logical ops of bool tensors (the op layer
@@ -87,7 +89,8 @@ def bind(ctx):
                   for op in KT.ARITH_OPS + KT.COMPARE_OPS}
     out_dtype = dict([(op, F32) for op in KT.ARITH_OPS] + [(op, BOOL) for op in KT.COMPARE_OPS])
     int_fns, int_out = {}, {}     # other dtypes: (dtype, op) -> 2-D kernel, out dtype
-    for table, cmp in ((KT.X_BINARY, False), (KT.X_COMPARE, True), (KT.FMINMAX, False)):
+    for table, cmp in ((KT.X_BINARY, False), (KT.X_COMPARE, True), (KT.FMINMAX, False),
+                       (KT.VBINARY, False)):
         for (dt, op), name in by_dtype(table).items():
             int_fns[(dt, op)] = K.fn(name)
             int_out[(dt, op)] = BOOL if cmp else dt
@@ -144,12 +147,14 @@ def bind(ctx):
         if b is None:                  # a constant that does not fit the dtype (via_binary)
             return NotImplemented
         if op == "pow":
-            return power(out, a, b, rounding_mode, extra)
+            r = power(out, a, b, rounding_mode, extra)
+            if r is not NotImplemented:
+                return r
         if op == "remainder" or (op == "div" and rounding_mode is not None):
             return divide(op if op == "remainder" else "div_" + rounding_mode, out, a, b,
                           extra)
         op = _SAME_AS.get((op, a.dtype.category), op)
-        if a.dtype is not F32 or op in ("fmax", "fmin"):
+        if a.dtype is not F32 or op in _F32_X_OPS:
             key = (a.dtype, op)
             fn = int_fns.get(key)
             if fn is None or b.dtype is not a.dtype or out.dtype is not int_out[key]:
@@ -235,18 +240,21 @@ def bind(ctx):
         return NotImplemented
 
     def power(out, a, b, rounding_mode, extra):
-        """a ** b for a one-value b of 2, 3, -1, 0.5: torch's own special cases (x*x, x*x*x,
-        1/x, sqrt), exact on the multiply/reciprocal/sqrt kernels; other exponents decline."""
+        """a ** b for a one-value b of 2, 3 (and for floats -1, 0.5, -0.5, -2): torch's own
+        special cases (x*x, x*x*x, 1/x, sqrt, 1/sqrt, 1/(x*x)), bit for bit on the multiply/
+        reciprocal/sqrt kernels; other exponents decline (the caller runs the pow kernel)."""
         if any(b._strides) or extra or rounding_mode is not None or out.dtype is not a.dtype:
             return NotImplemented
         e = read_one(b)
         floating = a.dtype.is_floating_point
-        if e == 2 or e == 3:
+        if e == 2 or e == 3 or (floating and e == -2):
             if binary("mul", out, a, a) is NotImplemented:
                 return NotImplemented
-            return None if e == 2 else binary("mul", out, out, a)
-        if floating and e in (-1, 0.5):
-            return unary("reciprocal" if e == -1 else "sqrt", out, a)
+            if e == 2:
+                return None
+            return binary("mul", out, out, a) if e == 3 else unary("reciprocal", out, out)
+        if floating and e in (-1, 0.5, -0.5):
+            return unary(_POW_UNARY[e], out, a)
         return NotImplemented
 
     def clamp(out, x, lo, hi):

@@ -144,8 +144,13 @@ DIVIDE_OPS = ("remainder", "div_floor", "div_trunc")
 _DIVIDE = _BINARY + (("out", "status"),)
 # NaN-ignoring fmax / fmin of floats (xN-fminmax/), the 2-D binary form
 FMINMAX = {(dt, op): dt + "_" + op for dt in ("f32", "f64") for op in ("fmax", "fmin")}
+# pow and atan2 of floats, pow of integers (xN-vbinary/), the 2-D binary form
+VBINARY = {(dt, op): dt + "_" + op for dt, ops in (
+    ("f64", ("pow", "atan2")), ("f32", ("pow", "atan2")), ("i64", ("pow",)), ("i32", ("pow",)),
+    ("i16", ("pow",)), ("i8", ("pow",)), ("u8", ("pow",))) for op in ops}
 # float64 transcendentals (f64-vunary/), the same flat unary form
-F64_MATH_OPS = ("exp", "expm1", "log", "log1p", "tanh", "sigmoid", "silu", "gelu_tanh", "rsqrt")
+F64_MATH_OPS = ("exp", "expm1", "log", "log1p", "tanh", "sigmoid", "silu", "gelu_tanh", "rsqrt",
+                "sin", "cos", "erf", "gelu")
 # reductions and scans over [outer, n, inner] (xN-reduce; backends/wasm/reduce.py): integers
 # accumulate in int64 (the op layer widens them first), argmax/argmin write int64, all/any of
 # bool bytes write bool
@@ -398,6 +403,8 @@ def _build():
     for (dt, op), name in X_UNARY.items():
         ks.append(Kernel(name, "xunary", op, _UNARY, False))
     for (dt, op), name in FMINMAX.items():
+        ks.append(Kernel(name, "xbinary", op, _BINARY, False))
+    for (dt, op), name in VBINARY.items():
         ks.append(Kernel(name, "xbinary", op, _BINARY, False))
     for (dt, op), name in DIVIDE.items():
         ks.append(Kernel(name, "divide", op, _DIVIDE, False))

@@ -1,0 +1,410 @@
+/* pow and atan2 (float64, float32) and integer pow, in the binary 2-D broadcast form:
+ *   void wt_<dt>_<op>_<isa>(size_t m, size_t n, const T* a, int32_t a_rs, int32_t a_cs,
+ *                           const T* b, int32_t b_rs, int32_t b_cs, T* y)
+ * Max errors vs long-double / mpmath references (tests/unit/kernels/test_kernels_vbinary.py):
+ *   f64_pow 1 ulp: exp(y log|x|) with log|x| in double-double (a 2s + 2s^3/3 split with exact
+ *     products) and exp of the double-double product; float32: the same formula in double
+ *     (f32_pow 0.52 ulp: a 2^-35 log, the special cases on the f32 lanes). C99/torch special cases: pow(x, 0) = 1 and
+ *     pow(1, y) = 1 even for nan, pow(-1, +-inf) = 1, negative base with a non-integer exponent
+ *     nan, signed zeros and infinities by the odd-integer rule.
+ *   f64_atan2 2 ulp, f32_atan2 0.5 ulp + double rounding: atan(min/max) reduced with one
+ *     division to |a| <= tan(pi/16) (offsets 0, atan(tan(pi/8)), pi/4), a Taylor series, then
+ *     the octant; C99's signed zeros and infinities.
+ *   i64/i32/i16/i8/u8 pow: square-and-multiply in the lanes, wrapping like torch's; a negative
+ *     exponent gives torch's 1 (base 1), +-1 (base -1), else 0.
+ * No libm: Taylor series (no fitted coefficients), Cody-Waite reductions.
+ */
+#include "wt_common.h"
+
+#define D2(c) wasm_f64x2_splat(c)
+#define ADD wasm_f64x2_add
+#define SUB wasm_f64x2_sub
+#define MUL wasm_f64x2_mul
+#define DIV wasm_f64x2_div
+#define H(p, x, c) ADD(MUL(p, x), D2(c))
+#define SEL wasm_v128_bitselect
+
+#define LOG2E 0x1.71547652b82fep+0
+#define LN2_HI 0x1.62e42feep-1 /* n * LN2_HI exact for |n| < 2^21 */
+#define LN2_LO 0x1.a39ef35793c76p-33
+#define MAGIC 0x1.8p52
+#define INF __builtin_inf()
+
+/* ---- double-double helpers (no fma: Veltkamp splits) ---------------------------------- */
+static inline void split(v128_t x, v128_t* h, v128_t* l) {
+  const v128_t t = MUL(x, D2(134217729.0)); /* 2^27 + 1 */
+  *h = SUB(t, SUB(t, x));
+  *l = SUB(x, *h);
+}
+/* p + e == x * y exactly (|x|, |y| < 2^995), x and y already split */
+static inline v128_t two_prod_s(v128_t xh, v128_t xl, v128_t yh, v128_t yl, v128_t p) {
+  return ADD(ADD(ADD(SUB(MUL(xh, yh), p), MUL(xh, yl)), MUL(xl, yh)), MUL(xl, yl));
+}
+static inline v128_t two_prod(v128_t x, v128_t y, v128_t* e) {
+  v128_t xh, xl, yh, yl;
+  split(x, &xh, &xl);
+  split(y, &yh, &yl);
+  const v128_t p = MUL(x, y);
+  *e = two_prod_s(xh, xl, yh, yl, p);
+  return p;
+}
+static inline v128_t two_sum(v128_t a, v128_t b, v128_t* e) {
+  const v128_t s = ADD(a, b), bb = SUB(s, a);
+  *e = ADD(SUB(a, SUB(s, bb)), SUB(b, bb));
+  return s;
+}
+
+/* x = 2^k m, m in [sqrt(1/2), sqrt 2), for finite x > 0 (subnormals too); returns f = m - 1
+ * and k as f64 */
+static inline v128_t reduce_log(v128_t x, v128_t* dk) {
+  const v128_t sub = wasm_f64x2_lt(x, D2(0x1p-1022));
+  const v128_t xs = SEL(MUL(x, D2(0x1p54)), x, sub);
+  const v128_t eadj = wasm_v128_and(sub, wasm_i64x2_splat(-54));
+  const v128_t ix = wasm_i64x2_add(xs, wasm_i64x2_splat(0x3ff0000000000000LL - 0x3fe6a09e667f3bcdLL));
+  const v128_t k = wasm_i64x2_add(
+      wasm_i64x2_sub(wasm_u64x2_shr(ix, 52), wasm_i64x2_splat(1023)), eadj);
+  const v128_t m = wasm_i64x2_add(wasm_v128_and(ix, wasm_i64x2_splat(0x000fffffffffffffLL)),
+                                  wasm_i64x2_splat(0x3fe6a09e667f3bcdLL));
+  *dk = wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(k, k, 0, 2, 0, 2));
+  return SUB(m, D2(1.0));
+}
+
+/* log(x) = hi + lo for finite x > 0, relative error < 2^-66: log m = 2s + 2s^3/3 + s^5 Q(s^2),
+ * s = f / (2 + f), with s, s^3 and the sum carried in double-double. */
+static inline v128_t log_dd(v128_t x, v128_t* lo) {
+  v128_t dk;
+  const v128_t f = reduce_log(x, &dk);
+  const v128_t uh = ADD(f, D2(2.0)), ul = SUB(f, SUB(uh, D2(2.0)));
+  const v128_t sh = DIV(f, uh);
+  v128_t shh, shl, uhh, uhl;
+  split(sh, &shh, &shl);
+  split(uh, &uhh, &uhl);
+  const v128_t p = MUL(sh, uh);
+  const v128_t pe = two_prod_s(shh, shl, uhh, uhl, p);
+  const v128_t sl = DIV(SUB(SUB(SUB(f, p), pe), MUL(sh, ul)), uh);
+  /* z = s^2 and s^3 exactly enough */
+  const v128_t zh = MUL(sh, sh);
+  const v128_t zl = two_prod_s(shh, shl, shh, shl, zh);
+  v128_t zhh, zhl;
+  split(zh, &zhh, &zhl);
+  const v128_t qh = MUL(sh, zh);
+  const v128_t ql = ADD(two_prod_s(shh, shl, zhh, zhl, qh),
+                        ADD(MUL(sh, zl), MUL(MUL(D2(3.0), zh), sl)));
+  /* 2/3 s^3 = th + tl */
+  v128_t qhh, qhl, ch, cl;
+  split(qh, &qhh, &qhl);
+  split(D2(0x1.5555555555555p-1), &ch, &cl); /* 2/3 = C + 0x1.5555555555555p-55 */
+  const v128_t th = MUL(qh, D2(0x1.5555555555555p-1));
+  const v128_t tl = ADD(two_prod_s(qhh, qhl, ch, cl, th),
+                        ADD(MUL(ql, D2(0x1.5555555555555p-1)), MUL(qh, D2(0x1.5555555555555p-55))));
+  /* s^5 Q(z): Q = 2/5 + 2/7 z + ... (z <= 0.0295: 10 terms, truncation < 2^-70) */
+  v128_t Q = D2(2.0 / 23);
+  Q = H(Q, zh, 2.0 / 21);
+  Q = H(Q, zh, 2.0 / 19);
+  Q = H(Q, zh, 2.0 / 17);
+  Q = H(Q, zh, 2.0 / 15);
+  Q = H(Q, zh, 2.0 / 13);
+  Q = H(Q, zh, 2.0 / 11);
+  Q = H(Q, zh, 2.0 / 9);
+  Q = H(Q, zh, 2.0 / 7);
+  Q = H(Q, zh, 2.0 / 5);
+  const v128_t s5q = MUL(MUL(qh, zh), Q);
+  /* k ln2 + 2 sh (k != 0: |k ln2| > |2 sh|) + th, then every small term */
+  const v128_t a = MUL(dk, D2(LN2_HI)), b = ADD(sh, sh);
+  const v128_t s1 = ADD(a, b);
+  const v128_t e1 = SUB(b, SUB(s1, a));
+  v128_t e2;
+  const v128_t s2 = two_sum(s1, th, &e2);
+  const v128_t rest = ADD(ADD(ADD(e1, e2), ADD(ADD(sl, sl), tl)),
+                          ADD(s5q, MUL(dk, D2(LN2_LO))));
+  const v128_t hi = ADD(s2, rest);
+  *lo = SUB(rest, SUB(hi, s2));
+  return hi;
+}
+
+/* exp(r) - 1 for |r| <= ln2/2 + 2^-40: Taylor to r^13 (f64, truncation 3e-18), or to r^8
+ * (enough for a float32 result) */
+static inline v128_t expm1_poly(v128_t r, int f32) {
+  v128_t q;
+  if (f32) {
+    q = D2(1.0 / 40320.0);
+  } else {
+    q = D2(1.0 / 6227020800.0);
+    q = H(q, r, 1.0 / 479001600.0);
+    q = H(q, r, 1.0 / 39916800.0);
+    q = H(q, r, 1.0 / 3628800.0);
+    q = H(q, r, 1.0 / 362880.0);
+    q = H(q, r, 1.0 / 40320.0);
+  }
+  q = H(q, r, 1.0 / 5040.0);
+  q = H(q, r, 1.0 / 720.0);
+  q = H(q, r, 1.0 / 120.0);
+  q = H(q, r, 1.0 / 24.0);
+  q = H(q, r, 1.0 / 6.0);
+  const v128_t r2 = MUL(r, r);
+  return ADD(r, ADD(MUL(r2, D2(0.5)), MUL(MUL(r2, r), q)));
+}
+
+static inline v128_t pow2i(v128_t n) { /* 2^n for i64 n in [-1022, 1023] */
+  return wasm_i64x2_shl(wasm_i64x2_add(n, wasm_i64x2_splat(1023)), 52);
+}
+
+/* exp(hi + lo), |lo| <= 2^-40 |hi|; hi beyond [-746, 710] gives 0 / inf. 2^n in two steps:
+ * subnormal results round once. */
+static inline v128_t exp_dd(v128_t hi, v128_t lo, int f32) {
+  const v128_t xc = wasm_f64x2_pmin(wasm_f64x2_pmax(hi, D2(-746.0)), D2(710.0)); /* nan stays */
+  const v128_t t = ADD(MUL(xc, D2(LOG2E)), D2(MAGIC));
+  const v128_t n = SUB(t, D2(MAGIC));
+  const v128_t ni = wasm_i64x2_sub(t, D2(MAGIC));
+  const v128_t r = ADD(SUB(SUB(xc, MUL(n, D2(LN2_HI))), MUL(n, D2(LN2_LO))), lo);
+  const v128_t p = ADD(expm1_poly(r, f32), D2(1.0));
+  const v128_t n1 = wasm_i64x2_shr(ni, 1);
+  return MUL(MUL(p, pow2i(n1)), pow2i(wasm_i64x2_sub(ni, n1)));
+}
+
+/* plain double log for f32_pow (relative error 2^-35: what a float32 result needs) */
+static inline v128_t log_d(v128_t x) {
+  v128_t dk;
+  const v128_t f = reduce_log(x, &dk);
+  const v128_t s = DIV(f, ADD(f, D2(2.0)));
+  const v128_t z = MUL(s, s);
+  v128_t R = D2(2.0 / 11); /* truncation 2 s z^6 / 13 < 2^-35 |log x| */
+  R = H(R, z, 2.0 / 9);
+  R = H(R, z, 2.0 / 7);
+  R = H(R, z, 2.0 / 5);
+  R = H(R, z, 2.0 / 3);
+  R = H(R, z, 2.0);
+  return ADD(MUL(dk, D2(0x1.62e42fefa39efp-1)), MUL(s, R));
+}
+
+/* pow's special cases around the core value v = exp(y log|x|) of |x|, for f64x2 (W 64) or
+ * f32x4 (W 32) lanes */
+#define POW_FIX(name, F, I, W, SIGN)                                                        \
+  static inline v128_t name(v128_t x, v128_t y, v128_t v) {                                 \
+    const v128_t yint = F##_eq(F##_trunc(y), y);                                            \
+    const v128_t half = F##_mul(y, F##_splat(0.5));                                         \
+    const v128_t yodd = wasm_v128_andnot(yint, F##_eq(F##_trunc(half), half));              \
+    const v128_t xneg = I##_lt(x, I##_splat(0)); /* sign bit: -0 and nan too */             \
+    v = wasm_v128_or(v, wasm_v128_and(wasm_v128_and(xneg, yodd), I##_splat(SIGN)));         \
+    /* x < 0 (finite) with y not an integer, and x nan: nan */                              \
+    const v128_t bad = wasm_v128_or(                                                        \
+        wasm_v128_andnot(wasm_v128_and(F##_lt(x, F##_splat(0)), F##_gt(x, F##_splat(-INF))), \
+                         yint),                                                             \
+        F##_ne(x, x));                                                                      \
+    v = SEL(F##_splat(__builtin_nan("")), v, bad);                                          \
+    /* y == 0, x == 1, x == -1 with y = +-inf: 1 */                                         \
+    const v128_t one = wasm_v128_or(                                                        \
+        wasm_v128_or(F##_eq(y, F##_splat(0)), F##_eq(x, F##_splat(1))),                     \
+        wasm_v128_and(F##_eq(x, F##_splat(-1)), F##_eq(F##_abs(y), F##_splat(INF))));        \
+    return SEL(F##_splat(1), v, one);                                                       \
+  }
+POW_FIX(pow_fix, wasm_f64x2, wasm_i64x2, 64, (int64_t)0x8000000000000000ULL)
+POW_FIX(pow_fix32, wasm_f32x4, wasm_i32x4, 32, (int32_t)0x80000000u)
+
+static inline v128_t v_pow_f64(v128_t x, v128_t y) {
+  const v128_t ax = wasm_f64x2_abs(x);
+  v128_t llo;
+  const v128_t lhi = log_dd(ax, &llo);
+  /* |x| = 0 / inf (log_dd is for finite x > 0) */
+  const v128_t z = wasm_f64x2_eq(ax, D2(0.0)), inf = wasm_f64x2_eq(ax, D2(INF));
+  const v128_t L = SEL(D2(-INF), SEL(D2(INF), lhi, inf), z);
+  const v128_t p = MUL(y, L);
+  /* the product's error term; dropped where |p| > 1000 (result 0 or inf anyway; splitting a
+   * huge y would overflow) */
+  v128_t e;
+  two_prod(y, L, &e);
+  e = ADD(e, MUL(y, llo));
+  e = wasm_v128_and(e, wasm_v128_and(wasm_f64x2_lt(wasm_f64x2_abs(p), D2(1000.0)),
+                                      wasm_f64x2_lt(wasm_f64x2_abs(y), D2(0x1p900))));
+  return pow_fix(x, y, exp_dd(p, e, 0));
+}
+
+/* called twice per f32x4 (each half): out of line (module size) */
+__attribute__((noinline)) static v128_t v_pow_f32half(v128_t x, v128_t y) {
+  const v128_t ax = wasm_f64x2_abs(x);
+  const v128_t z = wasm_f64x2_eq(ax, D2(0.0)), inf = wasm_f64x2_eq(ax, D2(INF));
+  const v128_t L = SEL(D2(-INF), SEL(D2(INF), log_d(ax), inf), z);
+  return exp_dd(MUL(y, L), D2(0.0), 1); /* special cases: pow_fix32 on the f32x4 */
+}
+
+/* atan2(y, x): see the header */
+#define C1 0x1.a827999fcef32p-2 /* tan(pi/8) rounded; its atan below */
+static inline v128_t v_atan2_f64(v128_t y, v128_t x, int f32) {
+  const v128_t ay = wasm_f64x2_abs(y), ax = wasm_f64x2_abs(x);
+  const v128_t swap = wasm_f64x2_gt(ay, ax);
+  v128_t mn = SEL(ax, ay, swap), mx = SEL(ay, ax, swap);
+  /* 0/0 -> 0, inf/inf -> 1 */
+  const v128_t both_inf = wasm_f64x2_eq(mn, D2(INF));
+  mn = SEL(D2(1.0), mn, both_inf);
+  mx = SEL(D2(1.0), mx, both_inf);
+  mx = SEL(D2(1.0), mx, wasm_f64x2_eq(mx, D2(0.0)));
+  const v128_t mxinf = wasm_f64x2_eq(mx, D2(INF)); /* finite / inf: 0 */
+  mn = SEL(D2(0.0), mn, mxinf);
+  mx = SEL(D2(1.0), mx, mxinf);
+  if (!f32) { /* keep c mx and mx + c mn finite and exact: mx in [2^-900, 2^990] */
+    const v128_t sc = SEL(D2(0x1p-40), SEL(D2(0x1p200), D2(1.0), wasm_f64x2_lt(mx, D2(0x1p-900))),
+                          wasm_f64x2_gt(mx, D2(0x1p990)));
+    mn = MUL(mn, sc);
+    mx = MUL(mx, sc);
+  }
+  const v128_t r1 = wasm_f64x2_gt(mn, MUL(mx, D2(0x1.975f5e0553158p-3)));  /* tan(pi/16) */
+  const v128_t r2 = wasm_f64x2_gt(mn, MUL(mx, D2(0x1.561b82ab7f990p-1)));  /* tan(3pi/16) */
+  /* a = (mn - c mx) / (mx + c mn), c = 0, tan(pi/8) or 1 */
+  const v128_t c = SEL(D2(1.0), SEL(D2(C1), D2(0.0), r1), r2);
+  v128_t num;
+  if (f32) {
+    num = SUB(mn, MUL(c, mx));
+  } else { /* c mx exactly (c is 0, 1 or C1, split by hand) */
+    v128_t mxh, mxl, ch, cl;
+    split(mx, &mxh, &mxl);
+    split(c, &ch, &cl);
+    const v128_t p = MUL(c, mx);
+    const v128_t e = two_prod_s(ch, cl, mxh, mxl, p);
+    num = SUB(SUB(mn, p), e);
+  }
+  const v128_t a = DIV(num, ADD(mx, MUL(c, mn)));
+  const v128_t z = MUL(a, a);
+  /* atan a = a - a^3/3 + ..., |a| <= tan(pi/16): z <= 0.0396, 11 terms (f32: 6) */
+  v128_t q;
+  if (f32) {
+    q = D2(-1.0 / 11);
+  } else {
+    q = D2(1.0 / 21);
+    q = H(q, z, -1.0 / 19);
+    q = H(q, z, 1.0 / 17);
+    q = H(q, z, -1.0 / 15);
+    q = H(q, z, 1.0 / 13);
+    q = H(q, z, -1.0 / 11);
+  }
+  q = H(q, z, 1.0 / 9);
+  q = H(q, z, -1.0 / 7);
+  q = H(q, z, 1.0 / 5);
+  q = H(q, z, -1.0 / 3);
+  const v128_t at = ADD(a, MUL(MUL(a, z), q));
+  const v128_t oh = SEL(D2(0x1.921fb54442d18p-1), SEL(D2(0x1.921fb54442d18p-2), D2(0.0), r1), r2);
+  const v128_t ol = SEL(D2(0x1.1a62633145c07p-55), SEL(D2(0x1.c398861b78b55p-59), D2(0.0), r1), r2);
+  v128_t t = ADD(oh, ADD(at, ol));
+  t = SEL(ADD(SUB(D2(0x1.921fb54442d18p+0), t), D2(0x1.1a62633145c07p-54)), t, swap);
+  const v128_t xneg = wasm_i64x2_lt(x, wasm_i64x2_splat(0));
+  t = SEL(ADD(SUB(D2(0x1.921fb54442d18p+1), t), D2(0x1.1a62633145c07p-53)), t, xneg);
+  t = wasm_v128_or(t, wasm_v128_and(y, wasm_i64x2_splat((int64_t)0x8000000000000000ULL)));
+  const v128_t nan = wasm_v128_or(wasm_f64x2_ne(x, x), wasm_f64x2_ne(y, y));
+  return SEL(D2(__builtin_nan("")), t, nan);
+}
+static inline v128_t v_atan2_f64_full(v128_t y, v128_t x) { return v_atan2_f64(y, x, 0); }
+__attribute__((noinline)) static v128_t v_atan2_f32half(v128_t y, v128_t x) {
+  return v_atan2_f64(y, x, 1);
+}
+
+/* float32: each half of the f32x4 promoted, computed in double, demoted once */
+#define F32_VIA_F64(name, HALF)                                                             \
+  static inline v128_t name(v128_t a, v128_t b) {                                           \
+    const v128_t lo = HALF(wasm_f64x2_promote_low_f32x4(a), wasm_f64x2_promote_low_f32x4(b)); \
+    const v128_t hi = HALF(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(a, a, 2, 3, 2, 3)), \
+                           wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(b, b, 2, 3, 2, 3))); \
+    return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo),                             \
+                              wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5);                \
+  }
+F32_VIA_F64(v_pow_f32_core, v_pow_f32half)
+static inline v128_t v_pow_f32(v128_t x, v128_t y) { return pow_fix32(x, y, v_pow_f32_core(x, y)); }
+F32_VIA_F64(v_atan2_f32, v_atan2_f32half)
+
+/* ---- integer pow ---------------------------------------------------------------------- */
+static inline v128_t mul_u8(v128_t a, v128_t b) {
+  return wasm_i8x16_shuffle(wasm_u16x8_extmul_low_u8x16(a, b), wasm_u16x8_extmul_high_u8x16(a, b),
+                            0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+}
+#define mul_i64 wasm_i64x2_mul
+#define mul_i32 wasm_i32x4_mul
+#define mul_i16 wasm_i16x8_mul
+#define IPOW(dt, W, L, MUL, SIGNED)                                                         \
+  static inline v128_t v_pow_##dt(v128_t base, v128_t e) {                                  \
+    const v128_t one = wasm_i##W##x##L##_splat(1);                                          \
+    const v128_t neg = SIGNED ? wasm_i##W##x##L##_lt(e, wasm_i##W##x##L##_splat(0))         \
+                              : wasm_i##W##x##L##_splat(0);                                 \
+    v128_t r = one, p = base, ee = wasm_v128_andnot(e, neg);                                \
+    while (wasm_v128_any_true(ee)) {                                                        \
+      r = SEL(MUL(r, p), r, wasm_i##W##x##L##_eq(wasm_v128_and(ee, one), one));             \
+      p = MUL(p, p);                                                                        \
+      ee = wasm_u##W##x##L##_shr(ee, 1);                                                    \
+    }                                                                                       \
+    if (SIGNED && wasm_v128_any_true(neg)) { /* 1 -> 1, -1 -> +-1, else 0 */                \
+      const v128_t m1 = wasm_i##W##x##L##_eq(base, wasm_i##W##x##L##_splat(-1));            \
+      const v128_t odd = wasm_i##W##x##L##_eq(wasm_v128_and(e, one), one);                  \
+      const v128_t rn = wasm_v128_or(wasm_v128_and(wasm_i##W##x##L##_eq(base, one), one),   \
+                                     wasm_v128_and(m1, SEL(wasm_i##W##x##L##_splat(-1), one, odd))); \
+      r = SEL(rn, r, neg);                                                                  \
+    }                                                                                       \
+    return r;                                                                               \
+  }
+IPOW(i64, 64, 2, mul_i64, 1)
+IPOW(i32, 32, 4, mul_i32, 1)
+IPOW(i16, 16, 8, mul_i16, 1)
+IPOW(i8, 8, 16, mul_u8, 1)
+IPOW(u8, 8, 16, mul_u8, 0)
+
+/* ---- the 2-D driver: operands gathered into aligned chunks where not contiguous ----------- */
+typedef v128_t (*vop)(v128_t, v128_t);
+#define CHUNK 512 /* bytes */
+
+static void gather(char* d, const char* s, ptrdiff_t cs, size_t k, size_t sz) {
+  for (size_t i = 0; i < k; i++, d += sz, s += cs * (ptrdiff_t)sz)
+    for (size_t b = 0; b < sz; b++) d[b] = s[b];
+}
+
+/* one driver for every kernel, calling the vector op through a pointer (module size; the
+ * ops are long, the indirect call is cheap beside them): whole vectors of contiguous rows in
+ * place, everything else (strided or broadcast operands, row tails) through zero-padded
+ * chunks */
+__attribute__((noinline)) static void drive(size_t m, size_t n, const char* a, int32_t a_rs,
+                                            int32_t a_cs, const char* b, int32_t b_rs,
+                                            int32_t b_cs, char* y, size_t sz, vop f) {
+  _Alignas(16) char ta[CHUNK], tb[CHUNK], ty[CHUNK];
+  const int flat = a_cs == 1 && b_cs == 1;
+  for (size_t i = 0; i < m; i++) {
+    const char* pa = a + (ptrdiff_t)i * a_rs * (ptrdiff_t)sz;
+    const char* pb = b + (ptrdiff_t)i * b_rs * (ptrdiff_t)sz;
+    for (size_t j = 0; j < n;) {
+      size_t k = n - j, bytes;
+      const char *qa = pa + (ptrdiff_t)j * a_cs * (ptrdiff_t)sz,
+                 *qb = pb + (ptrdiff_t)j * b_cs * (ptrdiff_t)sz;
+      char* qy = y;
+      if (flat && k * sz >= 16) {
+        bytes = k * sz & ~(size_t)15;
+      } else {
+        k = wt_min_size(CHUNK / sz, k);
+        bytes = (k * sz + 15) & ~(size_t)15;
+        for (size_t t = 0; t < CHUNK; t++) ta[t] = tb[t] = 0;
+        gather(ta, qa, a_cs, k, sz);
+        gather(tb, qb, b_cs, k, sz);
+        qa = ta, qb = tb, qy = ty;
+      }
+      for (size_t t = 0; t < bytes; t += 16)
+        wasm_v128_store(qy + t, f(wasm_v128_load(qa + t), wasm_v128_load(qb + t)));
+      if (qy == ty)
+        for (size_t t = 0; t < k * sz; t++) y[t] = ty[t];
+      else
+        k = bytes / sz;
+      y += k * sz;
+      j += k;
+    }
+  }
+}
+
+#define KERNEL(dt, op, T, VFN)                                                              \
+  WT_EXPORT void WT_SYM(dt##_##op)(size_t m, size_t n, const T* a, int32_t a_rs,            \
+                                   int32_t a_cs, const T* b, int32_t b_rs, int32_t b_cs,    \
+                                   T* y) {                                                  \
+    drive(m, n, (const char*)a, a_rs, a_cs, (const char*)b, b_rs, b_cs, (char*)y,           \
+          sizeof(T), VFN);                                                                  \
+  }
+
+KERNEL(f64, pow, double, v_pow_f64)
+KERNEL(f32, pow, float, v_pow_f32)
+KERNEL(f64, atan2, double, v_atan2_f64_full)
+KERNEL(f32, atan2, float, v_atan2_f32)
+KERNEL(i64, pow, int64_t, v_pow_i64)
+KERNEL(i32, pow, int32_t, v_pow_i32)
+KERNEL(i16, pow, int16_t, v_pow_i16)
+KERNEL(i8, pow, int8_t, v_pow_i8)
+KERNEL(u8, pow, uint8_t, v_pow_u8)
