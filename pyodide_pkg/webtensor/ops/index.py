@@ -321,4 +321,15 @@ def argwhere(x):
 
 def masked_select(x, mask):
     shape = broadcast_shapes(x.shape, mask.shape)
-    return x.expand(shape)[mask.expand(shape)]
+    xb, mb = x.expand(shape), mask.expand(shape)
+    if _one_pass(x, mask):              # the count, then one compaction pass
+        return dispatch("masked_select", xb, mb)
+    return xb[mb]                       # differentiable: nonzero + index_select
+
+
+def _one_pass(x, mask):
+    """masked_select / masked_scatter's CPU kernels apply: a bool mask and no gradient to
+    record (the composites carry it)."""
+    from .._grad_mode import is_grad_enabled
+    return isinstance(mask, Tensor) and mask.dtype is D.bool_ and x.device is CPU and \
+        mask.device is CPU and not (x.requires_grad and is_grad_enabled())

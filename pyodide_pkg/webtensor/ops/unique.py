@@ -5,6 +5,7 @@ import builtins
 import math
 
 from .. import _dtype as D
+from .._dispatch import dispatch
 from .._shape import norm_dim
 from .._grad_mode import no_grad
 from .._tensor import Tensor
@@ -65,18 +66,11 @@ _SORT_AS = {"float16": D.float32, "bfloat16": D.float32, "int16": D.int32, "int8
 def _flat_unique(x, order, keys, return_inverse, return_counts):
     """unique over the flat keys (already in order: keys[i] is element order[i] of x, order
     None for x's own order): each run of equal keys one group (a nan never equals itself),
-    all in kernels -- the groups' first positions are scattered to their group's slot (the
-    other positions all to a spare slot k)."""
-    from .._creation import arange, tensor
+    found by the unique_runs pass; values gathered, inverse scattered, counts differenced."""
     n = keys.numel()
-    pos = arange(n, device=x.device)
-    new = binary("ne", keys[1:], keys[:-1]) if n > 1 else None
-    start = tensor([True], device=x.device)
-    new = start if new is None else cat_(start, new)
-    group = new.to(D.int64).cumsum(0) - 1
-    k = int(group[-1].item()) + 1
-    firsts = Tensor._empty((k + 1,), D.int64, x.device).index_copy_(
-        0, where(new, group, k), pos)[:k]
+    first, group = dispatch("unique_runs", keys, return_inverse)
+    k = first.numel() - 1
+    firsts = first[:k]
     src = firsts if order is None else _index_select(order, 0, firsts)
     with no_grad():                          # torch: unique has no derivative
         out = [_index_select(x.reshape(-1), 0, src)]
@@ -85,13 +79,8 @@ def _flat_unique(x, order, keys, return_inverse, return_counts):
             Tensor._empty((n,), D.int64, x.device).index_copy_(0, order, group)
         out.append(inv.reshape(x.shape))
     if return_counts:
-        out.append(binary("sub", cat_(firsts[1:], tensor([n], device=x.device)), firsts))
+        out.append(binary("sub", first[1:], firsts))
     return out[0] if len(out) == 1 else tuple(out)
-
-
-def cat_(a, b):
-    from .shape import cat
-    return cat([a, b])
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
@@ -121,6 +110,13 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     if not isinstance(e, Tensor) and not isinstance(t, Tensor):
         raise TypeError("isin() received an invalid combination of arguments: expected at "
                         "least one Tensor")
+    if isinstance(e, Tensor) and isinstance(t, Tensor) and e.device.type == "cpu" and \
+            t.numel():          # sorted test values, one binary search per element
+        dt = D.result_type_of([e, t])
+        test = t.reshape(-1).to(dt).sort().values
+        out = Tensor._empty(e.shape, D.bool_, e.device)
+        dispatch("isin", out, e.to(dt), test, invert)
+        return out
     if not isinstance(t, Tensor):
         hit = binary("eq", e, t)
     elif not isinstance(e, Tensor):
@@ -153,8 +149,12 @@ def bincount(input, weights=None, minlength=0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if weights is not None and (weights.dim() != 1 or weights.shape[0] != input.shape[0]):
         raise RuntimeError("weights should be 1-d and have the same length as input")
+    size = builtins.max(int(input.amax().item()) + 1, minlength)
+    if weights is None and input.device.type == "cpu":
+        out = zeros(size, dtype=D.int64)
+        dispatch("bincount", out, input)
+        return out
     idx = input.to(D.int64)
-    size = builtins.max(int(idx.amax().item()) + 1, minlength)
     with no_grad():
         if weights is not None:
             wdt = weights.dtype if weights.dtype in (D.float32, D.float64) else D.float64
@@ -178,25 +178,31 @@ def histc(input, bins=100, min=0, max=0):
     if bins <= 0:
         raise RuntimeError("torch.histc: bins must be > 0")
     lo, hi = float(min), float(max)
-    if lo == hi and input.numel():
-        finite = input.masked_select(input.isfinite())
-        if finite.numel():
-            lo, hi = finite.amin().item(), finite.amax().item()
+    if lo == hi and input.numel():          # torch: the data's range, NaN and inf included
+        lo, hi = input.amin().item(), input.amax().item()
     if lo == hi:
         lo, hi = lo - 1, hi + 1
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{_g(lo)}, {_g(hi)}] is not finite")
     if lo > hi:
         raise RuntimeError("torch.histc: max must be larger than min")
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        raise RuntimeError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
     from .._creation import zeros
     with no_grad():                          # torch: histc has no derivative
         x = input.reshape(-1)
+        if input.device.type == "cpu" and input.dtype in (D.float32, D.float64):
+            out = zeros(bins, dtype=input.dtype)
+            dispatch("histc", out, x, lo, hi)
+            return out
         keep = binary("logical_and", binary("ge", x, lo), binary("le", x, hi))
         pos = binary("div", binary("mul", binary("sub", x, lo), bins), hi - lo).floor()
         pos = where(keep, pos.clamp(0, bins - 1), 0).to(D.int64)
         return scatter_add(zeros(bins, dtype=input.dtype, device=input.device), 0, pos,
                            keep.to(input.dtype))
 
+
+def _g(v):
+    """A bound as torch's message prints it (C++ streams: -nan for the default NaN)."""
+    return "-nan" if v != v else f"{v:g}"
 
 
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
@@ -213,6 +219,11 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                            "first N-1 dimensions of boundaries tensor and input value tensor "
                            f"must match, but we got boundaries tensor {list(seq.shape)} and "
                            f"input value tensor {list(v.shape)}")
+    if seq.device.type == "cpu" and isinstance(v, Tensor) and v.device.type == "cpu":
+        dt = D.result_type_of([seq, v])
+        out = Tensor._empty(v.shape, D.int32 if out_int32 else D.int64)
+        dispatch("searchsorted", out, seq.to(dt), v.to(dt), right)
+        return out
     s = seq if seq.dim() <= 1 else seq.unsqueeze(-2)
     below = binary("le" if right else "lt", s, v.unsqueeze(-1))
     # counted in float32 (exact below 2^24; every device has a float sum)
