@@ -113,7 +113,7 @@ WT_SMALL_BEGIN
     const T lo = range[0], hi = range[1];                                                   \
     for (size_t i = 0; i < n; i++) {                                                        \
       const T e = x[i];                          /* no branch on the data */                \
-      const int keep = e >= lo && e <= hi;        /* NaN and outside: add 0 to bin 0 */      \
+      const int keep = (e >= lo) & (e <= hi);     /* NaN and outside: add 0 to bin 0 */      \
       int64_t pos = (int64_t)((e - lo) * (T)(int64_t)bins / (hi - lo));                     \
       pos = keep ? pos - (pos == (int64_t)bins) : 0;                                        \
       y[pos] += (T)keep;                                                                    \

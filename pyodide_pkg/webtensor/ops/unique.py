@@ -110,6 +110,9 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     if not isinstance(e, Tensor) and not isinstance(t, Tensor):
         raise TypeError("isin() received an invalid combination of arguments: expected at "
                         "least one Tensor")
+    if any(isinstance(v, bool) or isinstance(v, Tensor) and v.dtype is D.bool_
+           for v in (e, t)):
+        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
     if isinstance(e, Tensor) and isinstance(t, Tensor) and e.device.type == "cpu" and \
             t.numel():          # sorted test values, one binary search per element
         dt = D.result_type_of([e, t])
@@ -137,7 +140,7 @@ def bincount(input, weights=None, minlength=0):
     if not isinstance(input, Tensor):
         raise TypeError(f"bincount(): argument 'input' must be Tensor, not "
                         f"{type(input).__name__}")
-    if input.dtype.category == 2:
+    if input.dtype.category == 2 or input.dtype is D.bool_:
         raise NotImplementedError(f'"bincount_cpu" not implemented for '
                            f"'{D.TNAME[input.dtype.name]}'")
     if minlength < 0:
