@@ -77,9 +77,11 @@ def index_fill(x, dim, index, value):
     d = norm_dim(dim, x.dim())
     size = x.shape[d] if x.dim() else 1
     _check_bounds(index, size, d, IndexError, wrap=True)
-    from .._creation import arange
-    hit = binary("eq", arange(size, device=x.device).unsqueeze(1),
-                 _wrap(index.to(D.int64).reshape(-1), size)).any(1)
+    from .._creation import zeros
+    # the indexed positions along dim as a bool vector (one scatter, no [size, n] compare)
+    hit = zeros(size, dtype=D.bool_, device=x.device)
+    if index.numel():
+        hit = hit.scatter_(0, _wrap(index.to(D.int64).reshape(-1), size), True)
     if x.dim():
         hit = hit.reshape([size if k == d else 1 for k in range(x.dim())])
     else:

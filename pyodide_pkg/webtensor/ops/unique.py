@@ -10,7 +10,7 @@ from .._shape import norm_dim
 from .._grad_mode import no_grad
 from .._tensor import Tensor
 from .elementwise import _py_scalar, binary, where
-from .index import _index_select, scatter_add
+from .index import _index_select, masked_select, nonzero, scatter_add
 
 
 def _keys(x, dim):
@@ -83,9 +83,33 @@ def _flat_unique(x, order, keys, return_inverse, return_counts):
     return out[0] if len(out) == 1 else tuple(out)
 
 
+_COUNTED = {"bool": 0, "uint8": 0, "int8": 1, "int16": 1}   # 1: shifted by the minimum
+
+
+def _counted_unique(x, return_inverse, return_counts):
+    """unique of a 1-2 byte integer or bool tensor by counting (no sort): a bincount of
+    x - min, the values that occur, their counts, and each element's rank."""
+    flat = x.reshape(-1)
+    lo = int(flat.amin().item()) if _COUNTED[x.dtype.name] else 0
+    key = binary("sub", flat.to(D.int32), lo) if lo else flat
+    hist = Tensor._empty((int(flat.amax().item()) - lo + 1,), D.int64).zero_()
+    dispatch("bincount", hist, key)
+    present = binary("ne", hist, 0)
+    out = [binary("add", nonzero(present).reshape(-1), lo).to(x.dtype)]
+    if return_inverse:
+        rank = binary("sub", present.to(D.int64).cumsum(0), 1)
+        out.append(_index_select(rank, 0, key.to(D.int32)).reshape(x.shape))
+    if return_counts:
+        out.append(masked_select(hist, present))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
-    """Sorted unique values (torch sorts on the CPU whatever `sorted` says)."""
+    """Sorted unique values (torch sorts on the CPU whatever `sorted` says): counted for
+    1-2 byte dtypes, else sorted then split into runs, on the CPU."""
     if dim is None and input.numel() and input.device.type == "cpu":
+        if input.dtype.name in _COUNTED:
+            return _counted_unique(input, return_inverse, return_counts)
         flat = input.reshape(-1)
         key_dtype = _SORT_AS.get(flat.dtype.name)
         keys, order = (flat if key_dtype is None else flat.to(key_dtype)).sort(stable=True)
