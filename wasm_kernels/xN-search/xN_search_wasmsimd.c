@@ -12,7 +12,8 @@
  *   a fixed number of branch-free steps; other rows take torch's loop one value at a time.
  *   void wt_<dt>_histc(size_t n, size_t bins, const T* range, const T* x, T* y)
  *     y[bins] += 1 for each x in [range[0], range[1]]: torch's linear bin
- *     (x - lo) * bins / (hi - lo) in T, the top edge in the last bin; NaN and outside skipped.
+ *     (x - lo) * bins / (hi - lo) in T, the top edge in the last bin; NaN and outside skipped
+ *     (counted in uint32 for up to 256 bins, so exact where torch's float counts are).
  *   void wt_<dt>_bincount(size_t n, const T* x, int64_t* y)
  *     y[x[i]] += 1 (the caller checked 0 <= x < len(y) and zeroed y).
  *   void wt_<dt>_unique_runs(size_t n, size_t want_group, const T* x, int64_t* first,
@@ -107,17 +108,33 @@ DEFINE_SEARCH(i32, int32_t)
 
 WT_SMALL_BEGIN
 
+#define WT_HISTC_SPLIT 256     /* up to this many bins: 4 interleaved counters per bin */
+
 #define DEFINE_HISTC(dt, T)                                                                 \
+  static inline int64_t dt##_bin(T e, T lo, T hi, size_t bins, int* keep) {                 \
+    *keep = (e >= lo) & (e <= hi);               /* NaN and outside: not counted */         \
+    const int64_t pos = (int64_t)((e - lo) * (T)(int64_t)bins / (hi - lo));                 \
+    return *keep ? pos - (pos == (int64_t)bins) : 0;                                        \
+  }                                                                                         \
   WT_EXPORT void WT_SYM(dt##_histc)(size_t n, size_t bins, const T* range, const T* x,      \
                                     T* y) {                                                 \
     const T lo = range[0], hi = range[1];                                                   \
-    for (size_t i = 0; i < n; i++) {                                                        \
-      const T e = x[i];                          /* no branch on the data */                \
-      const int keep = (e >= lo) & (e <= hi);     /* NaN and outside: add 0 to bin 0 */      \
-      int64_t pos = (int64_t)((e - lo) * (T)(int64_t)bins / (hi - lo));                     \
-      pos = keep ? pos - (pos == (int64_t)bins) : 0;                                        \
-      y[pos] += (T)keep;                                                                    \
+    int keep;                                                                               \
+    if (bins > WT_HISTC_SPLIT) {                                                            \
+      for (size_t i = 0; i < n; i++) {                                                      \
+        const int64_t pos = dt##_bin(x[i], lo, hi, bins, &keep);                            \
+        y[pos] += (T)keep;                                                                  \
+      }                                                                                     \
+      return;                                                                               \
     }                                                                                       \
+    /* neighbours often share a bin: 4 counter sets break the add-store-load chain */       \
+    uint32_t c[4][WT_HISTC_SPLIT] = {{0}};                                                  \
+    for (size_t i = 0; i < n; i++) {                                                        \
+      const int64_t pos = dt##_bin(x[i], lo, hi, bins, &keep);                              \
+      c[i & 3][pos] += (uint32_t)keep;                                                      \
+    }                                                                                       \
+    for (size_t b = 0; b < bins; b++)                                                       \
+      y[b] += (T)((uint64_t)c[0][b] + c[1][b] + c[2][b] + c[3][b]);                          \
   }
 
 DEFINE_HISTC(f32, float)
