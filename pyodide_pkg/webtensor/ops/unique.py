@@ -1,6 +1,9 @@
-"""unique / unique_consecutive (data-dependent sizes: grouped on the host, values gathered on
-the tensor's device); isin, bincount, histc, searchsorted / bucketize (composites of comparisons and
-sums)."""
+"""unique / unique_consecutive, isin, bincount, histc, searchsorted / bucketize.
+
+On the CPU each is one of the search primitives (backends/__init__.py: unique_runs, isin,
+bincount, histc, searchsorted) after a sort where it needs one; on other devices, and for
+unique along a dim, the composites of comparisons, sums and scatters (unique along a dim
+groups on the host)."""
 import builtins
 import math
 
