@@ -110,6 +110,34 @@ WT_SMALL_BEGIN
 
 #define WT_HISTC_SPLIT 256     /* up to this many bins: 4 interleaved counters per bin */
 
+/* float32: 4 bins a vector (the same IEEE operations as the scalar form, so the same bins;
+ * in range the bin fits int32); returns how many elements it counted */
+static size_t f32_histc_lanes(size_t n, size_t bins, float lo, float hi, const float* x,
+                              uint32_t c[4][WT_HISTC_SPLIT]) {
+  const v128_t vlo = wasm_f32x4_splat(lo), vhi = wasm_f32x4_splat(hi);
+  const v128_t vbins = wasm_f32x4_splat((float)(int64_t)bins), vspan = wasm_f32x4_splat(hi - lo);
+  const v128_t top = wasm_i32x4_splat((int32_t)bins);
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t e = wasm_v128_load(x + i);
+    const v128_t keep = wasm_v128_and(wasm_f32x4_ge(e, vlo), wasm_f32x4_le(e, vhi));
+    v128_t p = wasm_i32x4_trunc_sat_f32x4(
+        wasm_f32x4_div(wasm_f32x4_mul(wasm_f32x4_sub(e, vlo), vbins), vspan));
+    p = wasm_v128_and(wasm_i32x4_add(p, wasm_i32x4_eq(p, top)), keep);   /* top -> last */
+    const v128_t one = wasm_u32x4_shr(keep, 31);
+    c[0][wasm_i32x4_extract_lane(p, 0)] += (uint32_t)wasm_i32x4_extract_lane(one, 0);
+    c[1][wasm_i32x4_extract_lane(p, 1)] += (uint32_t)wasm_i32x4_extract_lane(one, 1);
+    c[2][wasm_i32x4_extract_lane(p, 2)] += (uint32_t)wasm_i32x4_extract_lane(one, 2);
+    c[3][wasm_i32x4_extract_lane(p, 3)] += (uint32_t)wasm_i32x4_extract_lane(one, 3);
+  }
+  return i;
+}
+static size_t f64_histc_lanes(size_t n, size_t bins, double lo, double hi, const double* x,
+                              uint32_t c[4][WT_HISTC_SPLIT]) {
+  (void)n, (void)bins, (void)lo, (void)hi, (void)x, (void)c;
+  return 0;
+}
+
 #define DEFINE_HISTC(dt, T)                                                                 \
   static inline int64_t dt##_bin(T e, T lo, T hi, size_t bins, int* keep) {                 \
     *keep = (e >= lo) & (e <= hi);               /* NaN and outside: not counted */         \
@@ -129,7 +157,8 @@ WT_SMALL_BEGIN
     }                                                                                       \
     /* neighbours often share a bin: 4 counter sets break the add-store-load chain */       \
     uint32_t c[4][WT_HISTC_SPLIT] = {{0}};                                                  \
-    for (size_t i = 0; i < n; i++) {                                                        \
+    size_t i = dt##_histc_lanes(n, bins, lo, hi, x, c);                                     \
+    for (; i < n; i++) {                                                                    \
       const int64_t pos = dt##_bin(x[i], lo, hi, bins, &keep);                              \
       c[i & 3][pos] += (uint32_t)keep;                                                      \
     }                                                                                       \
