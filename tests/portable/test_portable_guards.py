@@ -232,7 +232,8 @@ def example(kernel, rng):
         short = kernel.name.split("_", 1)[0]
         code = _CODE.get(short) or _BITS_CODE[int(short[1:])]
         x = array.array(code, [rng.randrange(3) for _ in range(37)]).tobytes()
-        return [37, 1, x, _fill(38, "q", 0), _fill(37, "q", 0), _fill(1, "q", 0)]
+        return [37, 3, x, _fill(37, code, 0), _fill(38, "q", 0), _fill(37, "q", 0),
+                _fill(1, "q", 0)]
     if fam == "scatter_reduce":   # [2, 5, 3] (op)= [2, 4, 3], repeated positions, every mode
         short = kernel.name.split("_", 1)[0]
         idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()

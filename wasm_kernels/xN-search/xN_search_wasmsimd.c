@@ -16,10 +16,11 @@
  *     (counted in uint32 for up to 256 bins, so exact where torch's float counts are).
  *   void wt_<dt>_bincount(size_t n, const T* x, int64_t* y)
  *     y[x[i]] += 1 (the caller checked 0 <= x < len(y) and zeroed y).
- *   void wt_<dt>_unique_runs(size_t n, size_t want_group, const T* x, int64_t* first,
+ *   void wt_<dt>_unique_runs(size_t n, size_t flags, const T* x, T* values, int64_t* first,
  *                            int64_t* group, int64_t* count)
- *     the runs of equal neighbours of x (n >= 1): first[0 .. k) their first positions and
- *     first[k] = n, group[i] the run of element i (when want_group), count[0] = k. Floats
+ *     the runs of equal neighbours of x (n >= 1): values[0 .. k) their first elements,
+ *     first[0 .. k) their first positions and first[k] = n (flags bit 0), group[i] the run
+ *     of element i (flags bit 1), count[0] = k. Floats
  *     compare as values (-0.0 == 0.0; a NaN is a run of its own, as torch's), integers and
  *     bool as bits (x8..x64).
  */
@@ -181,14 +182,19 @@ DEFINE_BINCOUNT(i8, int8_t)
 DEFINE_BINCOUNT(u8, uint8_t)
 
 #define DEFINE_RUNS(dt, T)                                                                  \
-  WT_EXPORT void WT_SYM(dt##_unique_runs)(size_t n, size_t want_group, const T* x,          \
+  WT_EXPORT void WT_SYM(dt##_unique_runs)(size_t n, size_t flags, const T* x, T* values,    \
                                           int64_t* first, int64_t* group, int64_t* count) { \
+    const int want_first = flags & 1, want_group = (flags >> 1) & 1;                        \
     int64_t k = 0;                                                                          \
     for (size_t i = 0; i < n; i++) {                                                        \
-      if (i == 0 || x[i] != x[i - 1]) first[k++] = (int64_t)i;                              \
+      if (i == 0 || x[i] != x[i - 1]) {                                                     \
+        values[k] = x[i];                                                                   \
+        if (want_first) first[k] = (int64_t)i;                                              \
+        k++;                                                                                \
+      }                                                                                     \
       if (want_group) group[i] = k - 1;                                                     \
     }                                                                                       \
-    first[k] = (int64_t)n;                                                                  \
+    if (want_first) first[k] = (int64_t)n;                                                  \
     count[0] = k;                                                                           \
   }
 

@@ -50,10 +50,12 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
                                        [lo, hi] (torch's linear bins in x's dtype)
   bincount(out, x)                   out (zeroed int64) [v] += 1 for each v of 1-D integer x,
                                        all in [0, out.numel())
-  unique_runs(x, want_group) -> (first, group)   x 1-D, numel >= 1: new int64 tensors of
-                                       the runs' first positions followed by x.numel(), and
-                                       each element's run (None unless want_group); a NaN is
-                                       a run of its own
+  unique_runs(x, want_first, want_group) -> (values, first, group)   x 1-D, numel >= 1:
+                                       new tensors: each run's first element (x's dtype),
+                                       the runs' first positions followed by x.numel()
+                                       (int64; None unless want_first), each element's run
+                                       (int64; None unless want_group); a NaN is a run of
+                                       its own
   masked_select(x, mask) -> out      x and mask (bool) of one shape: a new 1-D tensor of the
                                        x where mask is True, in order
   masked_scatter(out, mask, source)  in place: out's elements where mask (out's shape) is

@@ -68,21 +68,19 @@ _SORT_AS = {"float16": D.float32, "bfloat16": D.float32, "int16": D.int32, "int8
 
 def _flat_unique(x, order, keys, return_inverse, return_counts):
     """unique over the flat keys (already in order: keys[i] is element order[i] of x, order
-    None for x's own order): each run of equal keys one group (a nan never equals itself),
-    found by the unique_runs pass; values gathered, inverse scattered, counts differenced."""
+    None for x's own order; keys hold x's values, converted exactly where x's dtype sorts as
+    another): each run of equal keys one group (a nan never equals itself), found by the
+    unique_runs pass with each run's first value; inverse scattered through the order,
+    counts differenced."""
     n = keys.numel()
-    first, group = dispatch("unique_runs", keys, return_inverse)
-    k = first.numel() - 1
-    firsts = first[:k]
-    src = firsts if order is None else _index_select(order, 0, firsts)
-    with no_grad():                          # torch: unique has no derivative
-        out = [_index_select(x.reshape(-1), 0, src)]
+    values, first, group = dispatch("unique_runs", keys, return_counts, return_inverse)
+    out = [values if values.dtype is x.dtype else values.to(x.dtype)]
     if return_inverse:
         inv = group if order is None else \
             Tensor._empty((n,), D.int64, x.device).index_copy_(0, order, group)
         out.append(inv.reshape(x.shape))
     if return_counts:
-        out.append(binary("sub", first[1:], firsts))
+        out.append(binary("sub", first[1:], first[:-1]))
     return out[0] if len(out) == 1 else tuple(out)
 
 
@@ -175,7 +173,7 @@ def bincount(input, weights=None, minlength=0):
     from .._creation import ones, zeros
     if input.dim() == 1 and input.numel() == 0:
         return zeros(minlength, dtype=D.int64, device=input.device)
-    if input.dim() != 1 or input.amin().item() < 0:
+    if input.dim() != 1 or input.dtype is not D.uint8 and input.amin().item() < 0:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if weights is not None and (weights.dim() != 1 or weights.shape[0] != input.shape[0]):
         raise RuntimeError("weights should be 1-d and have the same length as input")

@@ -63,9 +63,10 @@ def bincount(out, x):
     write(out, counts)
 
 
-def unique_runs(x, want_group):
-    """(first positions of x's runs of equal values followed by n, run of each element or
-    None), x 1-D with n >= 1; a NaN is a run of its own."""
+def unique_runs(x, want_first, want_group):
+    """(the first value of each run of equal values of x (1-D, n >= 1), the runs' first
+    positions followed by n or None, each element's run or None); a NaN is a run of its
+    own."""
     from ..._tensor import Tensor
     vals = read(x)
     first, group = [], []
@@ -73,14 +74,17 @@ def unique_runs(x, want_group):
         if i == 0 or v != vals[i - 1]:        # a NaN never equals its neighbour
             first.append(i)
         group.append(len(first) - 1)
+    values = Tensor._empty((len(first),), x.dtype)
+    write(values, [vals[i] for i in first])
     first.append(len(vals))
-    f = Tensor._empty((len(first),), D.int64)
-    write(f, first)
-    g = None
-    if want_group:
-        g = Tensor._empty((len(vals),), D.int64)
-        write(g, group)
-    return f, g
+    out = [values]
+    for want, data in ((want_first, first), (want_group, group)):
+        t = None
+        if want:
+            t = Tensor._empty((len(data),), D.int64)
+            write(t, data)
+        out.append(t)
+    return tuple(out)
 
 
 def masked_select(x, mask):

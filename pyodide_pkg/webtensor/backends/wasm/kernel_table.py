@@ -226,8 +226,8 @@ _ISIN = (("size", "n"), ("size", "m"), ("size", "invert"), ("in", "x"), ("in", "
          ("out", "y"))
 _HISTC = (("size", "n"), ("size", "bins"), ("in", "range"), ("in", "x"), ("out", "y"))
 _BINCOUNT = (("size", "n"), ("in", "x"), ("out", "y"))
-_UNIQUE_RUNS = (("size", "n"), ("size", "want_group"), ("in", "x"), ("out", "first"),
-                ("out", "group"), ("out", "count"))
+_UNIQUE_RUNS = (("size", "n"), ("size", "flags"), ("in", "x"), ("out", "values"),
+                ("out", "first"), ("out", "group"), ("out", "count"))
 _GATHER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), ("in", "idx"),
            ("in", "x"), ("out", "y"), ("out", "status"))
 

@@ -110,8 +110,8 @@ class Search:
         fn(x.numel(), region(x), region(out, True))
         return None
 
-    def unique_runs(self, x, want_group):
-        n = x.numel()
+    def unique_runs(self, x, want_first, want_group):
+        n, keep = x.numel(), x
         if x.dtype in (D.float16, D.bfloat16):
             x = self._key(x)
         else:
@@ -120,13 +120,17 @@ class Search:
             return NotImplemented
         fn = self.runs[_KEY.get(x.dtype) if x.dtype.category == 2 else
                        _RUNS_BITS[x.dtype.itemsize]]
-        first = type(x)._empty((n + 1,), I64)
+        values = type(x)._empty((n,), x.dtype)
+        first = type(x)._empty((n + 1 if want_first else 1,), I64)
         group = type(x)._empty((n if want_group else 1,), I64)
         count = Storage(8)
-        fn(n, 1 if want_group else 0, region(x), region(first, True), region(group, True),
+        fn(n, (1 if want_first else 0) | (2 if want_group else 0), region(x),
+           region(values, True), region(first, True), region(group, True),
            Region(count, 0, 8, True))
         k = int.from_bytes(count.view()[:8], "little")
-        return first[:k + 1], (group if want_group else None)
+        values = values[:k] if x.dtype is keep.dtype else values[:k].to(keep.dtype)
+        return (values, first[:k + 1] if want_first else None,
+                group if want_group else None)
 
     def _mask(self, mask):
         """(contiguous bool mask, number of Trues) or None."""
