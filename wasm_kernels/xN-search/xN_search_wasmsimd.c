@@ -186,12 +186,11 @@ DEFINE_BINCOUNT(u8, uint8_t)
                                           int64_t* first, int64_t* group, int64_t* count) { \
     const int want_first = flags & 1, want_group = (flags >> 1) & 1;                        \
     int64_t k = 0;                                                                          \
-    for (size_t i = 0; i < n; i++) {                                                        \
-      if (i == 0 || x[i] != x[i - 1]) {                                                     \
-        values[k] = x[i];                                                                   \
-        if (want_first) first[k] = (int64_t)i;                                              \
-        k++;                                                                                \
-      }                                                                                     \
+    for (size_t i = 0; i < n; i++) {      /* slot k always written, kept at a new run */    \
+      const int64_t start = i == 0 || x[i] != x[i - 1];    /* (k <= i: inside the outputs) */\
+      values[k] = x[i];                                                                     \
+      if (want_first) first[k] = (int64_t)i;                                                \
+      k += start;                                                                           \
       if (want_group) group[i] = k - 1;                                                     \
     }                                                                                       \
     if (want_first) first[k] = (int64_t)n;                                                  \
