@@ -204,6 +204,36 @@ def example(kernel, rng):
         if fam == "nonzero_count":
             return [111, x, _fill(1, "q", 0)]
         return [2, array.array("i", [3, 37]).tobytes(), 9, x, _fill(18, "q", 0)]
+    if fam in ("masked_select", "masked_scatter"):   # 37 elements, 9 of them masked
+        code = _BITS_CODE[int(kernel.name[1:kernel.name.index("_")])]
+        mask = bytes(1 if k % 4 == 1 and k < 36 else 0 for k in range(37))
+        x = array.array(code, [rng.randrange(100) for _ in range(37)]).tobytes()
+        if fam == "masked_select":
+            return [37, 9, x, mask, _fill(9, code, 0)]
+        return [37, 9, mask, x[:9 * array.array(code).itemsize], _fill(37, code, 0)]
+    if fam in ("searchsorted", "isin"):   # 2 rows of 13 values in 2 rows of 7 sorted entries
+        short = kernel.name.split("_", 1)[0]
+        seq = _typed(rng, short, 14)
+        vals = array.array(_CODE[short], seq)
+        seq = array.array(_CODE[short], sorted(vals[:7]) + sorted(vals[7:])).tobytes()
+        x = _typed(rng, short, 26)
+        if fam == "isin":
+            return [26, 7, 1, x, seq, _fill(26, "B", 0)]
+        return [2, 7, 13, rng.randrange(4), 7, seq, x, _fill(26, "q", 0)]
+    if fam == "histc":
+        short = kernel.name.split("_", 1)[0]
+        return [37, 5, array.array(_CODE[short], [-100, 250]).tobytes(), _typed(rng, short, 37),
+                _fill(5, _CODE[short], 0)]
+    if fam == "bincount":
+        short = kernel.name.split("_", 1)[0]
+        return [37, array.array(_CODE[short], [rng.randrange(9) for _ in range(37)]).tobytes(),
+                _fill(9, "q", 0)]
+    if fam == "unique_runs":
+        short = kernel.name.split("_", 1)[0]
+        code = _CODE.get(short) or _BITS_CODE[int(short[1:])]
+        x = array.array(code, [rng.randrange(3) for _ in range(37)]).tobytes()
+        return [37, 3, x, _fill(37, code, 0), _fill(38, "q", 0), _fill(37, "q", 0),
+                _fill(1, "q", 0)]
     if fam == "scatter_reduce":   # [2, 5, 3] (op)= [2, 4, 3], repeated positions, every mode
         short = kernel.name.split("_", 1)[0]
         idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()

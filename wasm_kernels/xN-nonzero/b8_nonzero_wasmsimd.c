@@ -48,13 +48,13 @@ WT_EXPORT void WT_SYM(b8_nonzero)(size_t ndim, const int32_t* shape, size_t cap,
         continue;
       }
       const size_t end = j + 16 <= cols ? j + 16 : cols;
-      for (; j < end; j++) {
-        if (!x[j]) continue;
-        if (written == cap) return;
+      for (; j < end; j++) {         /* the next row always written, kept when x[j] != 0 */
+        if (written == cap) return;  /* (no branch on the data: dense masks mispredict) */
         pos[last] = (int64_t)j;
         for (size_t d = 0; d < ndim; d++) y[d] = pos[d];
-        y += ndim;
-        written++;
+        const size_t nz = x[j] != 0;
+        y += ndim * nz;
+        written += nz;
       }
     }
     for (size_t d = last; d-- > 0;) {      /* next row: carry through the leading dims */

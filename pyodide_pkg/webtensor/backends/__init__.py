@@ -42,6 +42,25 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
                                        the True positions in row-major order (the one
                                        primitive that makes its output: its size is the data's)
   sort(values, indices, x, dim, descending, stable)
+  searchsorted(out, seq, values, right)   out (int64 or int32, values' shape) = insertion
+                                       points of values in seq's last dim (seq 1-D, or its
+                                       leading dims those of values), torch's NaN-aware tests
+  isin(out, x, test, invert)         out bool: x in test (1-D, same dtype, sorted, NaN last)
+  histc(out, x, lo, hi)              out (zeroed, x's float dtype, [bins]) += counts of x in
+                                       [lo, hi] (torch's linear bins in x's dtype)
+  bincount(out, x)                   out (zeroed int64) [v] += 1 for each v of 1-D integer x,
+                                       all in [0, out.numel())
+  unique_runs(x, want_first, want_group) -> (values, first, group)   x 1-D, numel >= 1:
+                                       new tensors: each run's first element (x's dtype),
+                                       the runs' first positions followed by x.numel()
+                                       (int64; None unless want_first), each element's run
+                                       (int64; None unless want_group); a NaN is a run of
+                                       its own
+  masked_select(x, mask) -> out      x and mask (bool) of one shape: a new 1-D tensor of the
+                                       x where mask is True, in order
+  masked_scatter(out, mask, source)  in place: out's elements where mask (out's shape) is
+                                       True take source's (1-D) in order; torch's
+                                       RuntimeError when source has too few
   conv2d(out, x, weight, bias, stride, padding, dilation, groups)
                                      x [N, C, H, W], weight [OC, C/groups, KH, KW], bias [OC]
                                        or None, out [N, OC, OH, OW], all one dtype;

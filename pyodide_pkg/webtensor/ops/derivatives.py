@@ -42,6 +42,14 @@ NON_DIFFERENTIABLE = {
     "arange": ((0,), "fills a range (no tensor input)"),
     "linspace": ((0,), "fills a range (no tensor input)"),
     "nonzero": ((), "integer indices (returns its own output)"),
+    "searchsorted": ((0,), "integer positions"),
+    "isin": ((0,), "bool output"),
+    "histc": ((0,), "counts (torch: not differentiable)"),
+    "bincount": ((0,), "integer counts"),
+    "unique_runs": ((), "integer positions (returns its own outputs)"),
+    # the ops call these two only without grad (x[mask] / where keep the gradient)
+    "masked_select": ((), "the op's no-grad path (returns its own output)"),
+    "masked_scatter": ((0,), "the op's no-grad path"),
 }
 # The unary/binary/reduce ops whose outputs are never floating point (nothing to differentiate)
 NON_DIFFERENTIABLE_OPS = {

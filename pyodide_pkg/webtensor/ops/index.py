@@ -251,7 +251,7 @@ def masked_fill(x, mask, value):
 def one_hot(x, num_classes=-1):
     if not isinstance(x, Tensor) or x.dtype is not D.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
-    from .._creation import arange
+    from .._creation import zeros
     from .reduce import amax, amin
     if x.numel():
         if amin(x).item() < 0:
@@ -263,7 +263,9 @@ def one_hot(x, num_classes=-1):
             raise RuntimeError("Class values must be smaller than num_classes.")
     elif num_classes == -1:
         raise RuntimeError("Can not infer total number of classes from empty tensor.")
-    return binary("eq", x.unsqueeze(-1), arange(num_classes, device=x.device)).to(D.int64)
+    # zeros, then a 1 scattered at each class (one write pass, no [.., C] comparison)
+    out = zeros(*x.shape, num_classes, dtype=D.int64, device=x.device)
+    return out.scatter_(-1, x.unsqueeze(-1), 1) if x.numel() else out
 
 
 def sort(x, dim=-1, descending=False, stable=False):
@@ -321,4 +323,15 @@ def argwhere(x):
 
 def masked_select(x, mask):
     shape = broadcast_shapes(x.shape, mask.shape)
-    return x.expand(shape)[mask.expand(shape)]
+    xb, mb = x.expand(shape), mask.expand(shape)
+    if _one_pass(x, mask):              # the count, then one compaction pass
+        return dispatch("masked_select", xb, mb)
+    return xb[mb]                       # differentiable: nonzero + index_select
+
+
+def _one_pass(x, mask):
+    """masked_select / masked_scatter's CPU kernels apply: a bool mask and no gradient to
+    record (the composites carry it)."""
+    from .._grad_mode import is_grad_enabled
+    return isinstance(mask, Tensor) and mask.dtype is D.bool_ and x.device is CPU and \
+        mask.device is CPU and not (x.requires_grad and is_grad_enabled())

@@ -5,19 +5,25 @@ from .. import _dtype as D
 from .._shape import broadcast_shapes, norm_dim, prod
 from .._tensor import Tensor
 from .elementwise import _as_tensor, binary, where
-from .index import _check_scalar_fits, _index_select, nonzero, scatter, scatter_add
+from .._dispatch import dispatch
+from .index import _check_scalar_fits, _index_select, _one_pass, nonzero, scatter, \
+    scatter_add
 
 _TN = D.TNAME
 
 
 def _check_bounds(index, size, dim, error, wrap):
     """torch's bounds error for an index along a dim of `size` (negatives allowed if wrap)."""
-    vals = index.reshape(-1).tolist()       # host-side: any device, any int dtype
-    if not vals:
-        return
-    for v in (min(vals), max(vals)):
+    for v in _extremes(index):
         if v >= size or v < (-size if wrap else 0):
             raise error(f"index {v} is out of bounds for dimension {dim} with size {size}")
+
+
+def _extremes(index):
+    """(smallest, largest) value of an integer index tensor (two reductions), () if empty."""
+    if not index.numel():
+        return ()
+    return index.amin().item(), index.amax().item()
 
 
 def _wrap(index, size):
@@ -71,9 +77,11 @@ def index_fill(x, dim, index, value):
     d = norm_dim(dim, x.dim())
     size = x.shape[d] if x.dim() else 1
     _check_bounds(index, size, d, IndexError, wrap=True)
-    from .._creation import arange
-    hit = binary("eq", arange(size, device=x.device).unsqueeze(1),
-                 _wrap(index.to(D.int64).reshape(-1), size)).any(1)
+    from .._creation import zeros
+    # the indexed positions along dim as a bool vector (one scatter, no [size, n] compare)
+    hit = zeros(size, dtype=D.bool_, device=x.device)
+    if index.numel():
+        hit = hit.scatter_(0, _wrap(index.to(D.int64).reshape(-1), size), True)
     if x.dim():
         hit = hit.reshape([size if k == d else 1 for k in range(x.dim())])
     else:
@@ -147,6 +155,10 @@ def masked_scatter(x, mask, source):
         raise RuntimeError("masked_scatter: expected self and source to have same dtypes but "
                            f"got{_TN[x.dtype.name]} and {_TN[source.dtype.name]}")
     shape = broadcast_shapes(x.shape, mask.shape)
+    if _one_pass(x, mask) and not source.requires_grad:
+        out = Tensor._empty(shape, x.dtype).copy_(x.expand(shape))
+        dispatch("masked_scatter", out, mask.expand(shape), source.reshape(-1))
+        return out
     m = mask.expand(shape).reshape(-1)
     pos = m.to(D.int64).cumsum(0)
     ones = pos[-1].item() if pos.numel() else 0
@@ -174,8 +186,7 @@ def put(x, index, source, accumulate=False):
                          f"elements, but got source.numel() = {source.numel()}, index.numel() "
                          f"= {index.numel()}")
     n = x.numel()
-    vals = index.reshape(-1).tolist()
-    for v in (min(vals), max(vals)) if vals else ():
+    for v in _extremes(index):
         if not -n <= v < n:
             raise IndexError(f"out of range: tried to access index {v} on a tensor of {n} "
                              "elements.")

@@ -256,9 +256,10 @@ def _tri_mask(x, diagonal, lower):
     from .._creation import arange
     from .elementwise import binary
     m, n = x.shape[-2:]
-    # j - i compared with the diagonal: [m, 1] and [n] index vectors broadcast by the kernels
-    d = binary("sub", arange(n, device=x.device), arange(m, device=x.device).view(m, 1))
-    return binary("le" if lower else "ge", d, diagonal)
+    # column j against row i + diagonal: [n] and [m, 1] index vectors broadcast by the
+    # comparison kernel (one bool [m, n] pass, no int64 [m, n] difference)
+    first = binary("add", arange(m, device=x.device).view(m, 1), diagonal)
+    return binary("le" if lower else "ge", arange(n, device=x.device), first)
 
 
 def tril(x, diagonal=0):

@@ -1,15 +1,19 @@
-"""unique / unique_consecutive (data-dependent sizes: grouped on the host, values gathered on
-the tensor's device); isin, bincount, histc, searchsorted / bucketize (composites of comparisons and
-sums)."""
+"""unique / unique_consecutive, isin, bincount, histc, searchsorted / bucketize.
+
+On the CPU each is one of the search primitives (backends/__init__.py: unique_runs, isin,
+bincount, histc, searchsorted) after a sort where it needs one; on other devices, and for
+unique along a dim, the composites of comparisons, sums and scatters (unique along a dim
+groups on the host)."""
 import builtins
 import math
 
 from .. import _dtype as D
+from .._dispatch import dispatch
 from .._shape import norm_dim
 from .._grad_mode import no_grad
 from .._tensor import Tensor
 from .elementwise import _py_scalar, binary, where
-from .index import _index_select, scatter_add
+from .index import _index_select, masked_select, nonzero, scatter_add
 
 
 def _keys(x, dim):
@@ -64,39 +68,49 @@ _SORT_AS = {"float16": D.float32, "bfloat16": D.float32, "int16": D.int32, "int8
 
 def _flat_unique(x, order, keys, return_inverse, return_counts):
     """unique over the flat keys (already in order: keys[i] is element order[i] of x, order
-    None for x's own order): each run of equal keys one group (a nan never equals itself),
-    all in kernels -- the groups' first positions are scattered to their group's slot (the
-    other positions all to a spare slot k)."""
-    from .._creation import arange, tensor
+    None for x's own order; keys hold x's values, converted exactly where x's dtype sorts as
+    another): each run of equal keys one group (a nan never equals itself), found by the
+    unique_runs pass with each run's first value; inverse scattered through the order,
+    counts differenced."""
     n = keys.numel()
-    pos = arange(n, device=x.device)
-    new = binary("ne", keys[1:], keys[:-1]) if n > 1 else None
-    start = tensor([True], device=x.device)
-    new = start if new is None else cat_(start, new)
-    group = new.to(D.int64).cumsum(0) - 1
-    k = int(group[-1].item()) + 1
-    firsts = Tensor._empty((k + 1,), D.int64, x.device).index_copy_(
-        0, where(new, group, k), pos)[:k]
-    src = firsts if order is None else _index_select(order, 0, firsts)
-    with no_grad():                          # torch: unique has no derivative
-        out = [_index_select(x.reshape(-1), 0, src)]
+    values, first, group = dispatch("unique_runs", keys, return_counts, return_inverse)
+    out = [values if values.dtype is x.dtype else values.to(x.dtype)]
     if return_inverse:
         inv = group if order is None else \
             Tensor._empty((n,), D.int64, x.device).index_copy_(0, order, group)
         out.append(inv.reshape(x.shape))
     if return_counts:
-        out.append(binary("sub", cat_(firsts[1:], tensor([n], device=x.device)), firsts))
+        out.append(binary("sub", first[1:], first[:-1]))
     return out[0] if len(out) == 1 else tuple(out)
 
 
-def cat_(a, b):
-    from .shape import cat
-    return cat([a, b])
+_COUNTED = {"bool": 0, "uint8": 0, "int8": 1, "int16": 1}   # 1: shifted by the minimum
+
+
+def _counted_unique(x, return_inverse, return_counts):
+    """unique of a 1-2 byte integer or bool tensor by counting (no sort): a bincount of
+    x - min, the values that occur, their counts, and each element's rank."""
+    flat = x.reshape(-1)
+    lo = int(flat.amin().item()) if _COUNTED[x.dtype.name] else 0
+    key = binary("sub", flat.to(D.int32), lo) if lo else flat
+    hist = Tensor._empty((int(flat.amax().item()) - lo + 1,), D.int64).zero_()
+    dispatch("bincount", hist, key)
+    present = binary("ne", hist, 0)
+    out = [binary("add", nonzero(present).reshape(-1), lo).to(x.dtype)]
+    if return_inverse:
+        rank = binary("sub", present.to(D.int64).cumsum(0), 1)
+        out.append(_index_select(rank, 0, key.to(D.int32)).reshape(x.shape))
+    if return_counts:
+        out.append(masked_select(hist, present))
+    return out[0] if len(out) == 1 else tuple(out)
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
-    """Sorted unique values (torch sorts on the CPU whatever `sorted` says)."""
+    """Sorted unique values (torch sorts on the CPU whatever `sorted` says): counted for
+    1-2 byte dtypes, else sorted then split into runs, on the CPU."""
     if dim is None and input.numel() and input.device.type == "cpu":
+        if input.dtype.name in _COUNTED:
+            return _counted_unique(input, return_inverse, return_counts)
         flat = input.reshape(-1)
         key_dtype = _SORT_AS.get(flat.dtype.name)
         keys, order = (flat if key_dtype is None else flat.to(key_dtype)).sort(stable=True)
@@ -121,6 +135,16 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     if not isinstance(e, Tensor) and not isinstance(t, Tensor):
         raise TypeError("isin() received an invalid combination of arguments: expected at "
                         "least one Tensor")
+    if any(isinstance(v, bool) or isinstance(v, Tensor) and v.dtype is D.bool_
+           for v in (e, t)):
+        raise RuntimeError("Unsupported input type encountered for isin(): Bool")
+    if isinstance(e, Tensor) and isinstance(t, Tensor) and e.device.type == "cpu" and \
+            t.numel():          # sorted test values, one binary search per element
+        dt = D.result_type_of([e, t])
+        test = t.reshape(-1).to(dt).sort().values
+        out = Tensor._empty(e.shape, D.bool_, e.device)
+        dispatch("isin", out, e.to(dt), test, invert)
+        return out
     if not isinstance(t, Tensor):
         hit = binary("eq", e, t)
     elif not isinstance(e, Tensor):
@@ -141,7 +165,7 @@ def bincount(input, weights=None, minlength=0):
     if not isinstance(input, Tensor):
         raise TypeError(f"bincount(): argument 'input' must be Tensor, not "
                         f"{type(input).__name__}")
-    if input.dtype.category == 2:
+    if input.dtype.category == 2 or input.dtype is D.bool_:
         raise NotImplementedError(f'"bincount_cpu" not implemented for '
                            f"'{D.TNAME[input.dtype.name]}'")
     if minlength < 0:
@@ -149,12 +173,16 @@ def bincount(input, weights=None, minlength=0):
     from .._creation import ones, zeros
     if input.dim() == 1 and input.numel() == 0:
         return zeros(minlength, dtype=D.int64, device=input.device)
-    if input.dim() != 1 or input.amin().item() < 0:
+    if input.dim() != 1 or input.dtype is not D.uint8 and input.amin().item() < 0:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if weights is not None and (weights.dim() != 1 or weights.shape[0] != input.shape[0]):
         raise RuntimeError("weights should be 1-d and have the same length as input")
+    size = builtins.max(int(input.amax().item()) + 1, minlength)
+    if weights is None and input.device.type == "cpu":
+        out = zeros(size, dtype=D.int64)
+        dispatch("bincount", out, input)
+        return out
     idx = input.to(D.int64)
-    size = builtins.max(int(idx.amax().item()) + 1, minlength)
     with no_grad():
         if weights is not None:
             wdt = weights.dtype if weights.dtype in (D.float32, D.float64) else D.float64
@@ -178,25 +206,31 @@ def histc(input, bins=100, min=0, max=0):
     if bins <= 0:
         raise RuntimeError("torch.histc: bins must be > 0")
     lo, hi = float(min), float(max)
-    if lo == hi and input.numel():
-        finite = input.masked_select(input.isfinite())
-        if finite.numel():
-            lo, hi = finite.amin().item(), finite.amax().item()
+    if lo == hi and input.numel():          # torch: the data's range, NaN and inf included
+        lo, hi = input.amin().item(), input.amax().item()
     if lo == hi:
         lo, hi = lo - 1, hi + 1
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{_g(lo)}, {_g(hi)}] is not finite")
     if lo > hi:
         raise RuntimeError("torch.histc: max must be larger than min")
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        raise RuntimeError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
     from .._creation import zeros
     with no_grad():                          # torch: histc has no derivative
         x = input.reshape(-1)
+        if input.device.type == "cpu" and input.dtype in (D.float32, D.float64):
+            out = zeros(bins, dtype=input.dtype)
+            dispatch("histc", out, x, lo, hi)
+            return out
         keep = binary("logical_and", binary("ge", x, lo), binary("le", x, hi))
         pos = binary("div", binary("mul", binary("sub", x, lo), bins), hi - lo).floor()
         pos = where(keep, pos.clamp(0, bins - 1), 0).to(D.int64)
         return scatter_add(zeros(bins, dtype=input.dtype, device=input.device), 0, pos,
                            keep.to(input.dtype))
 
+
+def _g(v):
+    """A bound as torch's message prints it (C++ streams: -nan for the default NaN)."""
+    return "-nan" if v != v else f"{v:g}"
 
 
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
@@ -213,6 +247,11 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                            "first N-1 dimensions of boundaries tensor and input value tensor "
                            f"must match, but we got boundaries tensor {list(seq.shape)} and "
                            f"input value tensor {list(v.shape)}")
+    if seq.device.type == "cpu" and isinstance(v, Tensor) and v.device.type == "cpu":
+        dt = D.result_type_of([seq, v])
+        out = Tensor._empty(v.shape, D.int32 if out_int32 else D.int64)
+        dispatch("searchsorted", out, seq.to(dt), v.to(dt), right)
+        return out
     s = seq if seq.dim() <= 1 else seq.unsqueeze(-2)
     below = binary("le" if right else "lt", s, v.unsqueeze(-1))
     # counted in float32 (exact below 2^24; every device has a float sum)

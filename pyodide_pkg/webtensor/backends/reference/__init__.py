@@ -1,6 +1,6 @@
 """The pure-Python reference backend: the oracle inside Pyodide and the last resort."""
 from . import attention as _att, conv as _c, elementwise as _e, index as _i, norm as _norm, \
-    quant as _q, random as _rand, reduce as _r
+    quant as _q, random as _rand, reduce as _r, search as _search
 from .linear import linear as _linear
 from ...ops.backward_ops import REFERENCE as _backward
 from ...ops.optim_steps import REFERENCE as _steps
@@ -19,4 +19,5 @@ IMPL = {
     **_steps, **_backward,
     "random": _rand.random,
     **_q.IMPL,
+    **_search.IMPL,
 }

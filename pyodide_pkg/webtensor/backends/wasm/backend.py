@@ -14,6 +14,7 @@ and shortcuts the same way, `family.bind(ctx) -> (impl, shortcuts)`:
   conv         conv2d, max/avg/adaptive pooling
   gather       where, index_select, gather, scatter (+ reductions), nonzero
   sort         sort (radix, stable)
+  search       searchsorted, isin, histc, bincount, unique_runs, masked_select/_scatter
   convert      copy (strided, into views, dtype conversion), fill
   quant        quantised-weight primitives
   optim        adam_step, sgd_step, rmsprop_step, adagrad_step (one call per parameter)
@@ -50,12 +51,12 @@ IMPL, SHORTCUTS = {}, {}
 _copier = _converter = ctx = None
 if K is not None:
     from . import (attention, backward, common, conv, convert, elementwise, gather, matmul,
-                   norm, optim, quant, random, reduce, sort)
+                   norm, optim, quant, random, reduce, search, sort)
     _copier = Copier(K)
     _converter = convert.make(K, _copier)
     ctx = common.Ctx(K, _copier, _converter)
     for _family in (elementwise, reduce, matmul, attention, norm, conv, gather, convert, quant,
-                    optim, random, sort, backward):
+                    optim, random, search, sort, backward):
         _impl, _short = _family.bind(ctx)
         IMPL.update(_impl)
         SHORTCUTS.update(_short)

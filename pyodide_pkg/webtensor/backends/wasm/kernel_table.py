@@ -226,6 +226,17 @@ SCATTER_REDUCE_DTYPES = ("f32", "f64", "i64", "i32")
 _SCATTER_REDUCE = _SCATTER[:4] + (("size", "mode"),) + _SCATTER[4:]
 _NONZERO_COUNT = (("size", "n"), ("in", "x"), ("out", "count"))
 _NONZERO = (("size", "ndim"), ("in", "shape"), ("size", "cap"), ("in", "x"), ("out", "y"))
+_MASKED_SELECT = (("size", "n"), ("size", "cap"), ("in", "x"), ("in", "mask"), ("out", "y"))
+_MASKED_SCATTER = (("size", "n"), ("size", "cap"), ("in", "mask"), ("in", "src"), ("out", "y"))
+# xN-search: searchsorted / isin / histc / bincount / unique's runs
+_SEARCHSORTED = (("size", "rows"), ("size", "m"), ("size", "k"), ("size", "flags"),
+                 ("size", "seq_rs"), ("in", "seq"), ("in", "v"), ("out", "y"))
+_ISIN = (("size", "n"), ("size", "m"), ("size", "invert"), ("in", "x"), ("in", "test"),
+         ("out", "y"))
+_HISTC = (("size", "n"), ("size", "bins"), ("in", "range"), ("in", "x"), ("out", "y"))
+_BINCOUNT = (("size", "n"), ("in", "x"), ("out", "y"))
+_UNIQUE_RUNS = (("size", "n"), ("size", "flags"), ("in", "x"), ("out", "values"),
+                ("out", "first"), ("out", "group"), ("out", "count"))
 _GATHER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), ("in", "idx"),
            ("in", "x"), ("out", "y"), ("out", "status"))
 
@@ -280,6 +291,13 @@ MULTINOMIAL = {dt: dt + "_multinomial" for dt in MULTINOMIAL_DTYPES}
 X_REDUCE = {(dt, op): dt + "_" + op for dt, ops in X_REDUCE_OPS.items() for op in ops}
 X_SCAN = {(dt, op): dt + "_" + op for dt, ops in X_SCAN_OPS.items() for op in ops}
 SORT = {dt: dt + "_sort" for dt in SORT_DTYPES}
+MASKED_SELECT = {bits // 8: "x%d_masked_select" % bits for bits in COPY_BITS}
+MASKED_SCATTER = {bits // 8: "x%d_masked_scatter" % bits for bits in COPY_BITS}
+SEARCHSORTED = {dt: dt + "_searchsorted" for dt in SORT_DTYPES}
+ISIN = {dt: dt + "_isin" for dt in SORT_DTYPES}
+HISTC = {dt: dt + "_histc" for dt in ("f32", "f64")}
+BINCOUNT = {dt: dt + "_bincount" for dt in ("i64", "i32", "i16", "i8", "u8")}
+UNIQUE_RUNS = {dt: dt + "_unique_runs" for dt in ("f32", "f64", "x64", "x32", "x16", "x8")}
 ARANGE = {dt: dt + "_arange" for dt in ARANGE_DTYPES}
 LINSPACE = {dt: dt + "_linspace" for dt in LINSPACE_DTYPES}
 X_BINARY = {(dt, op): dt + "_" + op for dt, ops in X_ARITH_OPS.items() for op in ops}
@@ -377,6 +395,17 @@ def _build():
         ks.append(Kernel(name, "scatter_reduce", "scatter", _SCATTER_REDUCE, False))
     ks.append(Kernel(NONZERO_COUNT, "nonzero_count", "nonzero", _NONZERO_COUNT, False))
     ks.append(Kernel(NONZERO, "nonzero", "nonzero", _NONZERO, False))
+    for b in MASKED_SELECT:
+        ks.append(Kernel(MASKED_SELECT[b], "masked_select", "masked_select", _MASKED_SELECT,
+                         False))
+        ks.append(Kernel(MASKED_SCATTER[b], "masked_scatter", "masked_scatter",
+                         _MASKED_SCATTER, False))
+    for table, fam, args in ((SEARCHSORTED, "searchsorted", _SEARCHSORTED),
+                             (ISIN, "isin", _ISIN), (HISTC, "histc", _HISTC),
+                             (BINCOUNT, "bincount", _BINCOUNT),
+                             (UNIQUE_RUNS, "unique_runs", _UNIQUE_RUNS)):
+        for name in table.values():
+            ks.append(Kernel(name, fam, fam, args, False))
     for idx in INDEX_SELECT:
         ks.append(Kernel(INDEX_SELECT[idx], "index_select", "index_select", _INDEX_SELECT,
                          False))

@@ -1,0 +1,111 @@
+"""Reference searchsorted, isin, histc, bincount, unique_runs, masked_select and masked_scatter
+(the xN-search / masked kernels' oracles)."""
+import struct
+
+from ... import _dtype as D
+from ..._memory import read, write
+
+_F32 = struct.Struct("<f")
+
+
+def _rounder(dtype):
+    if dtype is D.float32:
+        return lambda v: _F32.unpack(_F32.pack(v))[0]
+    return lambda v: v
+
+
+def _bound(seq, v, right):
+    """torch's cus_lower_bound / cus_upper_bound: its midpoints and its NaN-aware tests."""
+    lo, hi = 0, len(seq)
+    while lo < hi:
+        mid = lo + ((hi - lo) >> 1)
+        if not (seq[mid] > v if right else seq[mid] >= v):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def searchsorted(out, seq, values, right):
+    m = seq.shape[-1] if seq.dim() else 1
+    k = values.shape[-1] if values.dim() else 1
+    sv, vv = read(seq), read(values)
+    res = []
+    for r in range(len(vv) // k if k else 0):
+        row = sv if seq.dim() <= 1 else sv[r * m:(r + 1) * m]
+        res.extend(_bound(row, v, right) for v in vv[r * k:(r + 1) * k])
+    write(out, res)
+
+
+def isin(out, x, test, invert):
+    tv = read(test)
+    hits = set(v for v in tv if v == v)
+    write(out, [(v in hits) != bool(invert) for v in read(x)])
+
+
+def histc(out, x, lo, hi):
+    bins = out.numel()
+    r = _rounder(x.dtype)
+    lo, hi = r(lo), r(hi)
+    counts = [0] * bins
+    for e in read(x):
+        if not (lo <= e <= hi):
+            continue
+        pos = int(r(r(r(e - lo) * bins) / r(hi - lo)))
+        counts[min(pos, bins - 1)] += 1
+    write(out, counts)
+
+
+def bincount(out, x):
+    counts = read(out)
+    for v in read(x):
+        counts[int(v)] += 1
+    write(out, counts)
+
+
+def unique_runs(x, want_first, want_group):
+    """(the first value of each run of equal values of x (1-D, n >= 1), the runs' first
+    positions followed by n or None, each element's run or None); a NaN is a run of its
+    own."""
+    from ..._tensor import Tensor
+    vals = read(x)
+    first, group = [], []
+    for i, v in enumerate(vals):
+        if i == 0 or v != vals[i - 1]:        # a NaN never equals its neighbour
+            first.append(i)
+        group.append(len(first) - 1)
+    values = Tensor._empty((len(first),), x.dtype)
+    write(values, [vals[i] for i in first])
+    first.append(len(vals))
+    out = [values]
+    for want, data in ((want_first, first), (want_group, group)):
+        t = None
+        if want:
+            t = Tensor._empty((len(data),), D.int64)
+            write(t, data)
+        out.append(t)
+    return tuple(out)
+
+
+def masked_select(x, mask):
+    from ..._tensor import Tensor
+    picked = [v for v, m in zip(read(x), read(mask)) if m]
+    out = Tensor._empty((len(picked),), x.dtype)
+    write(out, picked)
+    return out
+
+
+SHORT_SOURCE = "Number of elements of source < number of ones in mask"
+
+
+def masked_scatter(out, mask, source):
+    mv = read(mask)
+    if sum(map(bool, mv)) > source.numel():
+        raise RuntimeError(SHORT_SOURCE)
+    src = iter(read(source))
+    write(out, [next(src) if m else v for v, m in zip(read(out), mv)])
+
+
+IMPL = {"searchsorted": searchsorted, "isin": isin, "histc": histc, "bincount": bincount,
+        "unique_runs": unique_runs, "masked_select": masked_select,
+        "masked_scatter": masked_scatter}

@@ -1,0 +1,169 @@
+"""Search and counting passes on the xN-search kernels (searchsorted, isin, histc, bincount,
+unique's runs) and the masked one-pass kernels (masked_select, masked_scatter).
+
+Inputs are made contiguous first; float16/bfloat16 search as float32 and int16/int8/uint8/bool
+as int32 (exact and order-preserving, as the sort family does).
+"""
+import struct
+
+from ... import _dtype as D
+from ..._storage import Storage
+from . import kernel_table as KT
+from .common import F32, I64, prod
+from .loader import Region
+from .views import fits_i32, region
+from ..reference.search import SHORT_SOURCE
+
+_KEY = {D.float32: "f32", D.float64: "f64", D.int64: "i64", D.int32: "i32"}
+_AS = {D.float16: D.float32, D.bfloat16: D.float32, D.int16: D.int32, D.int8: D.int32,
+       D.uint8: D.int32, D.bool_: D.int32}
+_BINCOUNT = {D.int64: "i64", D.int32: "i32", D.int16: "i16", D.int8: "i8", D.uint8: "u8",
+             D.bool_: "u8"}
+_RUNS_BITS = {1: "x8", 2: "x16", 4: "x32", 8: "x64"}
+
+
+def bind(ctx):
+    S = Search(ctx)
+    return {"searchsorted": S.searchsorted, "isin": S.isin, "histc": S.histc,
+            "bincount": S.bincount, "unique_runs": S.unique_runs,
+            "masked_select": S.masked_select, "masked_scatter": S.masked_scatter}, {}
+
+
+class Search:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        fn = ctx.K.fn
+        self.search = {dt: fn(KT.SEARCHSORTED[s]) for dt, s in _KEY.items()}
+        self.isin_fns = {dt: fn(KT.ISIN[s]) for dt, s in _KEY.items()}
+        self.histc_fns = {dt: fn(KT.HISTC[s]) for dt, s in _KEY.items() if s in KT.HISTC}
+        self.bincount_fns = {dt: fn(KT.BINCOUNT[s]) for dt, s in _BINCOUNT.items()}
+        self.runs = {s: fn(name) for s, name in KT.UNIQUE_RUNS.items()}
+        self.select = {b: fn(name) for b, name in KT.MASKED_SELECT.items()}
+        self.scatter = {b: fn(name) for b, name in KT.MASKED_SCATTER.items()}
+        self.count = fn(KT.NONZERO_COUNT)
+
+    def _key(self, t):
+        """t contiguous in a dtype the search kernels take (None: declined)."""
+        to = _AS.get(t.dtype)
+        if to is not None:
+            k = type(t)._empty(t.shape, to)
+            return k if self.ctx.converter.convert(k, t) else None
+        return self.ctx.contiguous(t) if t.dtype in _KEY else None
+
+    def searchsorted(self, out, seq, values, right):
+        m = seq.shape[-1] if seq.dim() else 1
+        if not values.numel():
+            return None
+        if not m or not out.is_contiguous() or out.dtype not in (I64, D.int32):
+            return NotImplemented
+        s, v = self._key(seq), self._key(values)
+        if s is None or v is None or s.dtype is not v.dtype:
+            return NotImplemented
+        if seq.dim() <= 1:
+            rows, k, rs = 1, values.numel(), 0
+        else:
+            k, rs = values.shape[-1], m
+            rows = prod(values.shape[:-1])
+        if not fits_i32(rows, m, k, values.numel(), seq.numel()):
+            return NotImplemented
+        self.search[s.dtype](rows, m, k, (1 if right else 0) | (2 if out.dtype is D.int32
+                                                                else 0), rs, region(s),
+                             region(v), region(out, True))
+        return None
+
+    def isin(self, out, x, test, invert):
+        if not x.numel():
+            return None
+        x, t = self._key(x), self._key(test)
+        if x is None or t is None or x.dtype is not t.dtype or not t.numel() or \
+                not out.is_contiguous() or not fits_i32(x.numel(), t.numel()):
+            return NotImplemented
+        self.isin_fns[x.dtype](x.numel(), t.numel(), 1 if invert else 0, region(x), region(t),
+                               region(out, True))
+        return None
+
+    def histc(self, out, x, lo, hi):
+        fn = self.histc_fns.get(x.dtype)
+        if fn is None or out.dtype is not x.dtype or not out.is_contiguous():
+            return NotImplemented
+        if not x.numel():
+            return None
+        x = self.ctx.contiguous(x)
+        if x is None or not fits_i32(x.numel(), out.numel()):
+            return NotImplemented
+        fmt = "<2f" if x.dtype is F32 else "<2d"
+        rng = Storage(struct.calcsize(fmt))
+        struct.pack_into(fmt, rng.view(), 0, lo, hi)
+        fn(x.numel(), out.numel(), Region(rng, 0, rng.nbytes, False), region(x),
+           region(out, True))
+        return None
+
+    def bincount(self, out, x):
+        fn = self.bincount_fns.get(x.dtype)
+        if fn is None or out.dtype is not I64 or not out.is_contiguous():
+            return NotImplemented
+        if not x.numel():
+            return None
+        x = self.ctx.contiguous(x)
+        if x is None or not fits_i32(x.numel(), out.numel()):
+            return NotImplemented
+        fn(x.numel(), region(x), region(out, True))
+        return None
+
+    def unique_runs(self, x, want_first, want_group):
+        n, keep = x.numel(), x
+        if x.dtype in (D.float16, D.bfloat16):
+            x = self._key(x)
+        else:
+            x = self.ctx.contiguous(x)
+        if x is None or not fits_i32(n + 1):
+            return NotImplemented
+        fn = self.runs[_KEY.get(x.dtype) if x.dtype.category == 2 else
+                       _RUNS_BITS[x.dtype.itemsize]]
+        values = type(x)._empty((n,), x.dtype)
+        first = type(x)._empty((n + 1 if want_first else 1,), I64)
+        group = type(x)._empty((n if want_group else 1,), I64)
+        count = Storage(8)
+        fn(n, (1 if want_first else 0) | (2 if want_group else 0), region(x),
+           region(values, True), region(first, True), region(group, True),
+           Region(count, 0, 8, True))
+        k = int.from_bytes(count.view()[:8], "little")
+        values = values[:k] if x.dtype is keep.dtype else values[:k].to(keep.dtype)
+        return (values, first[:k + 1] if want_first else None,
+                group if want_group else None)
+
+    def _mask(self, mask):
+        """(contiguous bool mask, number of Trues) or None."""
+        mask = self.ctx.contiguous(mask)
+        if mask is None or mask.dtype is not D.bool_ or not fits_i32(mask.numel()):
+            return None
+        count = Storage(8)
+        self.count(mask.numel(), region(mask), Region(count, 0, 8, True))
+        return mask, int.from_bytes(count.view()[:8], "little")
+
+    def masked_select(self, x, mask):
+        if not x.numel():
+            return type(x)._empty((0,), x.dtype)
+        got, x = self._mask(mask), self.ctx.contiguous(x)
+        if got is None or x is None:
+            return NotImplemented
+        mask, k = got
+        out = type(x)._empty((k,), x.dtype)
+        if k:
+            self.select[x.dtype.itemsize](x.numel(), k, region(x), region(mask),
+                                          region(out, True))
+        return out
+
+    def masked_scatter(self, out, mask, source):
+        if not out.numel():
+            return None
+        got, src = self._mask(mask), self.ctx.contiguous(source)
+        if got is None or src is None or not out.is_contiguous():
+            return NotImplemented
+        mask, ones = got
+        if ones > src.numel():
+            raise RuntimeError(SHORT_SOURCE)
+        if ones:
+            self.scatter[out.dtype.itemsize](out.numel(), ones, region(mask), region(src),
+                                             region(out, True))
+        return None

@@ -1,0 +1,178 @@
+"""The CPU primitives on the xN-search and masked kernels (searchsorted / bucketize, isin,
+histc, bincount, unique's runs, masked_select, masked_scatter) against torch: sizes past the
+8-value lockstep search and its tail, unsorted and NaN-holding sequences (torch's own loop),
+N-d boundaries, sorter, every dtype, non-contiguous inputs, and the errors."""
+import numpy as np
+import pytest
+import torch
+
+import webtensor as wt
+from wt_oracle import raises_like_torch, run_both
+
+DTYPES = ["float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8",
+          "uint8"]
+
+
+def _pair(vals, dtype):
+    t = torch.tensor(vals, dtype=getattr(torch, dtype))
+    return wt.tensor(t.float().tolist() if dtype == "bfloat16" else t.tolist(),
+                     dtype=getattr(wt, dtype)), t
+
+
+def _ints(rng, n, dtype, lo=-50, hi=50):
+    if dtype == "uint8":
+        lo = 0
+    return rng.integers(lo, hi, n).tolist()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_searchsorted_lockstep_and_tail(dtype):
+    rng = np.random.default_rng(1)
+    seq_vals = sorted(_ints(rng, 37, dtype))
+    vals = _ints(rng, 1003, dtype, -60, 60) + list(seq_vals[:5])
+    s, ts = _pair(seq_vals, dtype)
+    v, tv = _pair(vals, dtype)
+    for right in (False, True):
+        for out_int32 in (False, True):
+            run_both(lambda m, a, b: m.searchsorted(a, b, right=right, out_int32=out_int32),
+                     [s, v], [ts, tv])
+    run_both(lambda m, a, b: m.bucketize(b, a, right=True), [s, v], [ts, tv])
+    # non-contiguous values, N-d boundaries of matching leading dims
+    run_both(lambda m, a, b: m.searchsorted(a, b.reshape(2, -1).t().contiguous().t()),
+             [s, v[:1000]], [ts, tv[:1000]])
+    s2, ts2 = _pair([sorted(_ints(rng, 9, dtype)) for _ in range(4)], dtype)
+    v2, tv2 = _pair([_ints(rng, 21, dtype) for _ in range(4)], dtype)
+    run_both(lambda m, a, b: m.searchsorted(a, b, side="right"), [s2, v2], [ts2, tv2])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_searchsorted_nan_and_unsorted_take_torchs_loop(dtype):
+    nan = float("nan")
+    rng = np.random.default_rng(2)
+    vals = rng.normal(size=40).tolist() + [nan, -0.0, 0.0, float("inf")]
+    for seq in ([-1.0, 0.0, 0.5, nan, nan], [nan, 1.0, -1.0, 3.0, 2.0, 0.0, -0.0],
+                sorted(rng.normal(size=30).tolist()) + [nan], [nan], [2.0]):
+        s, ts = _pair(seq, dtype)
+        v, tv = _pair(vals, dtype)
+        for right in (False, True):
+            run_both(lambda m, a, b: m.searchsorted(a, b, right=right), [s, v], [ts, tv])
+
+
+def test_searchsorted_sorter_and_promotion():
+    rng = np.random.default_rng(3)
+    raw = rng.normal(size=50).tolist()
+    order = sorted(range(50), key=raw.__getitem__)
+    vals = rng.normal(size=77).tolist()
+    run_both(lambda m, a, o, b: m.searchsorted(a, b, sorter=o),
+             [wt.tensor(raw), wt.tensor(order), wt.tensor(vals)],
+             [torch.tensor(raw), torch.tensor(order), torch.tensor(vals)])
+    ints = sorted(rng.integers(-9, 9, 20).tolist())
+    run_both(lambda m, a, b: m.searchsorted(a, b), [wt.tensor(ints), wt.tensor(vals)],
+             [torch.tensor(ints), torch.tensor(vals)])
+    run_both(lambda m, a: m.searchsorted(a, 0.25), [wt.tensor(vals[:9])],
+             [torch.tensor(vals[:9])])
+    run_both(lambda m, a, b: m.searchsorted(a, b), [wt.tensor([]), wt.tensor(vals[:11])],
+             [torch.tensor([]), torch.tensor(vals[:11])])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_isin_sorted_search(dtype):
+    rng = np.random.default_rng(4)
+    x, t = _ints(rng, 300, dtype), _ints(rng, 23, dtype)
+    a, ta = _pair(x, dtype)
+    b, tb = _pair(t, dtype)
+    for invert in (False, True):
+        run_both(lambda m, p, q: m.isin(p, q, invert=invert), [a, b], [ta, tb])
+    run_both(lambda m, p, q: m.isin(p[::3], q), [a, b], [ta, tb])
+
+
+def test_isin_nan_signed_zero_and_mixed_dtypes():
+    nan = float("nan")
+    x = [nan, 0.0, -0.0, 1.5, 2.0, 3.0, float("inf"), -1.0, 7.0, 8.0]
+    t = [nan, 2.0, -0.0, float("inf"), nan, 8.0]
+    run_both(lambda m, p, q: m.isin(p, q), [wt.tensor(x), wt.tensor(t)],
+             [torch.tensor(x), torch.tensor(t)])
+    run_both(lambda m, p, q: m.isin(p, q), [wt.tensor(list(range(20))), wt.tensor(t)],
+             [torch.tensor(list(range(20))), torch.tensor(t)])
+    run_both(lambda m, p, q: m.isin(p, q), [wt.tensor(x), wt.tensor([], dtype=wt.float32)],
+             [torch.tensor(x), torch.tensor([], dtype=torch.float32)])
+    for args in ((True, [1]), ([1], [True]), ([True], True)):
+        raises_like_torch(lambda m: m.isin(*[m.tensor(a) if isinstance(a, list) else a
+                                             for a in args]), "isin(): Bool")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_histc_bins_edges_and_range(dtype):
+    rng = np.random.default_rng(5)
+    vals = rng.normal(size=5000).tolist() + [3.0, -3.0, 1.0, -1.0]
+    x, tx = _pair(vals, dtype)
+    for bins, lo, hi in ((100, 0, 0), (7, -1, 1), (1, -3, 3), (13, 0.1, 0.7)):
+        run_both(lambda m, a: m.histc(a, bins, lo, hi), [x], [tx])
+    run_both(lambda m, a: m.histc(a[::7], 10), [x], [tx])
+    raises_like_torch(lambda m: m.histc(m.tensor([1.0, float("nan"), 3.0]), 4), "not finite")
+    raises_like_torch(lambda m: m.histc(m.tensor([1.0, float("inf")]), 4), "not finite")
+    raises_like_torch(lambda m: m.histc(m.tensor([1.0]), 4, 3, 2), "max must be larger")
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "int8", "uint8", "bool"])
+def test_bincount_kernel(dtype):
+    rng = np.random.default_rng(6)
+    hi = 2 if dtype == "bool" else 40       # torch: no bincount of bool (NotImplementedError)
+    vals = rng.integers(0, hi, 3000).tolist()
+    x, tx = _pair([bool(v) for v in vals] if dtype == "bool" else vals, dtype)
+    run_both(lambda m, a: m.bincount(a), [x], [tx])
+    run_both(lambda m, a: m.bincount(a[1::2], minlength=100), [x], [tx])
+
+
+@pytest.mark.parametrize("dtype", DTYPES + ["bool"])
+def test_unique_runs_large(dtype):
+    rng = np.random.default_rng(7)
+    vals = rng.integers(0, 2 if dtype == "bool" else 6, 2000).tolist()
+    x, tx = _pair([bool(v) for v in vals] if dtype == "bool" else vals, dtype)
+    run_both(lambda m, a: m.unique(a, return_inverse=True, return_counts=True), [x], [tx])
+    run_both(lambda m, a: m.unique_consecutive(a, return_inverse=True, return_counts=True),
+             [x], [tx])
+    run_both(lambda m, a: m.unique_consecutive(a[::2]), [x], [tx])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "int16", "uint8",
+                                   "bool"])
+def test_masked_select_and_scatter(dtype):
+    rng = np.random.default_rng(8)
+    vals = rng.integers(0, 2 if dtype == "bool" else 100, (9, 40)).tolist()
+    if dtype == "bool":
+        vals = [[bool(v) for v in r] for r in vals]
+    x, tx = _pair(vals, dtype)
+    mvals = (rng.random((9, 40)) < 0.3).tolist()
+    mvals[2] = [False] * 40                      # vector-wide holes
+    mask, tmask = wt.tensor(mvals), torch.tensor(mvals)
+    run_both(lambda m, a, k: m.masked_select(a, k), [x, mask], [tx, tmask])
+    run_both(lambda m, a, k: m.masked_select(a.t(), k.t()), [x, mask], [tx, tmask])
+    run_both(lambda m, a, k: m.masked_select(a, k[3]), [x, mask], [tx, tmask])  # broadcast
+    src, tsrc = _pair(vals[::-1], dtype)
+    run_both(lambda m, a, k, s: m.masked_scatter(a, k, s), [x, mask, src], [tx, tmask, tsrc])
+    run_both(lambda m, a, k, s: a.t().masked_scatter(k.t(), s), [x, mask, src],
+             [tx, tmask, tsrc])
+    run_both(lambda m, a, k, s: a.masked_scatter(k[4], s), [x, mask, src], [tx, tmask, tsrc])
+    raises_like_torch(lambda m: m.zeros(3, 40).masked_scatter(m.ones(3, 40, dtype=m.bool),
+                                                              m.ones(100)),
+                      "Number of elements of source < number of ones in mask")
+
+
+def test_masked_select_keeps_its_gradient():
+    for m in (torch, wt):
+        x = m.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+        k = m.tensor([[True, False, True], [False, True, False]])
+        (x.masked_select(k) * m.tensor([1.0, 2.0, 3.0])).sum().backward()
+        assert x.grad.tolist() == [[1.0, 0.0, 2.0], [0.0, 3.0, 0.0]]
+
+
+def test_put_and_index_put_bounds_errors():
+    raises_like_torch(lambda m: m.zeros(5).put(m.tensor([0, 5]), m.ones(2)), "out of range")
+    raises_like_torch(lambda m: m.zeros(5).put(m.tensor([-6]), m.ones(1)), "out of range")
+    raises_like_torch(lambda m: m.zeros(5, 2).index_put((m.tensor([1, 5]),), m.ones(2, 2)),
+                      "out of bounds")
+    raises_like_torch(lambda m: m.zeros(4, 3).index_fill(0, m.tensor([-5]), 1.0),
+                      "out of bounds")
+    run_both(lambda m, a: a.put(m.tensor([-1, 0, 3]), m.tensor([7.0, 8.0, 9.0]),
+                                accumulate=True), [wt.zeros(2, 3)], [torch.zeros(2, 3)])
