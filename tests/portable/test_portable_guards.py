@@ -239,12 +239,19 @@ def example(kernel, rng):
         idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()
         return [2, 5, 4, 3, rng.randrange(4), idx, _typed(rng, short, 24), _typed(rng, short, 30),
                 _fill(1, "i", 9)]
-    if fam in ("qgemv", "qgemm", "dequantize", "quantize", "qd8gemv"):   # webtensor.quant
+    if kernel.name == "qd16_quantize":     # 3 blocks of 32 floats -> 3 int16 blocks
+        return [3, _floats(rng, 96), _fill(3 * 72, "B")]
+    if kernel.name == "qd16_dequantize":
+        return [3, _qd16_blocks(rng, 3), _fill(96, "f")]
+    if fam in ("qgemv", "qgemm", "dequantize", "quantize", "qd8gemv", "qd16gemv"):
         kind = next(q for q in BLOCKS if f"{q}_" in kernel.name)
         per, bb = BLOCKS[kind]
         k = 2 * per            # two blocks a row
         if fam == "qgemv":     # n = 7: a 4-row step and a 3-row tail
             return [7, k, _floats(rng, k), quant_blocks(rng, 14, kind), _fill(7, "f")]
+        if fam == "qd16gemv":  # x as k/32 int16 blocks
+            return [7, k, _qd16_blocks(rng, k // 32), quant_blocks(rng, 14, kind),
+                    _fill(7, "f")]
         if fam == "qd8gemv":   # x as k/32 Q8_0 blocks
             return [7, k, quant_blocks(rng, k // 32, "q8_0"), quant_blocks(rng, 14, kind),
                     _fill(7, "f")]
@@ -273,6 +280,16 @@ def example(kernel, rng):
         return [3, 5, 4, bytes(state), probs, _fill(5, code, 0), _fill(12, "q", 0),
                 _fill(1, "i", 0)]
     raise AssertionError(f"no example for kernel family {fam}")
+
+
+def _qd16_blocks(rng, n):
+    """n int16 activation blocks {float32 d; int32 sum; int16 q[32]} (include/wt_qd16.h)."""
+    out = bytearray()
+    for _ in range(n):
+        q = [rng.randrange(-32767, 32768) for _ in range(32)]
+        out += array.array("f", [rng.uniform(1e-5, 1e-3)]).tobytes()
+        out += array.array("i", [sum(q)]).tobytes() + array.array("h", q).tobytes()
+    return bytes(out)
 
 
 _CODE = {"f32": "f", "f64": "d", "f16": "H", "bf16": "H", "i64": "q", "i32": "i", "i16": "h",
