@@ -49,13 +49,13 @@ def kernels():
 IMPL, SHORTCUTS = {}, {}
 _copier = _converter = ctx = None
 if K is not None:
-    from . import (attention, backward, common, conv, convert, elementwise, gather, matmul,
+    from . import (attention, backward, common, conv, convert, elementwise, gather, loss, matmul,
                    norm, optim, quant, random, reduce, sort)
     _copier = Copier(K)
     _converter = convert.make(K, _copier)
     ctx = common.Ctx(K, _copier, _converter)
     for _family in (elementwise, reduce, matmul, attention, norm, conv, gather, convert, quant,
-                    optim, random, sort, backward):
+                    optim, random, sort, backward, loss):
         _impl, _short = _family.bind(ctx)
         IMPL.update(_impl)
         SHORTCUTS.update(_short)

@@ -1,0 +1,138 @@
+/* Pointwise losses with their reduction in the same pass (ops/loss.py: mse_loss, l1_loss,
+ * smooth_l1_loss, huber_loss, kl_div, binary_cross_entropy(_with_logits), and xlogy):
+ *   void wt_<dt>_pointwise_loss_<isa>(size_t n, size_t flags, const T* prm, const T* x,
+ *                                     const T* y, T* out, int32_t* status)
+ *   x, y [n] contiguous; flags & 15: the loss (LOSS_* below), flags >> 4: reduction (0 none:
+ *   out [n], 1 sum, 2 mean: out [1], summed in double); prm[0]: beta / delta.
+ *   status[0] (binary_cross_entropy): 1 if an input is outside [0, 1] (nan included, as torch),
+ *   2 if a target is; nothing is written then.
+ * float32: SIMD, every loss (log / log1p / exp of wt_vmath.h); float64: scalar, the losses
+ * without transcendentals (mse, l1, smooth_l1, huber). Element formulas as torch's CPU kernels.
+ */
+#include "wt_common.h"
+#include "wt_vmath.h"
+
+enum { LOSS_MSE, LOSS_L1, LOSS_SMOOTH_L1, LOSS_HUBER, LOSS_BCE, LOSS_BCE_LOGITS, LOSS_KL_DIV,
+       LOSS_KL_DIV_LOG, LOSS_XLOGY };
+
+static inline v128_t f32_loss4(size_t kind, v128_t x, v128_t y, v128_t p) {
+  const v128_t one = WT_SPLAT(1.0f), half = WT_SPLAT(0.5f), zero = WT_SPLAT(0.0f);
+  const v128_t d = wasm_f32x4_sub(x, y), z = wasm_f32x4_abs(d);
+  switch (kind) {
+    case LOSS_MSE: return wasm_f32x4_mul(d, d);
+    case LOSS_L1: return z;
+    case LOSS_SMOOTH_L1:   /* z < beta ? 0.5 z z / beta : z - 0.5 beta */
+      return wasm_v128_bitselect(wasm_f32x4_div(wasm_f32x4_mul(wasm_f32x4_mul(half, z), z), p),
+                                 wasm_f32x4_sub(z, wasm_f32x4_mul(half, p)),
+                                 wasm_f32x4_lt(z, p));
+    case LOSS_HUBER:       /* z < delta ? 0.5 z z : delta (z - 0.5 delta) */
+      return wasm_v128_bitselect(wasm_f32x4_mul(wasm_f32x4_mul(half, z), z),
+                                 wasm_f32x4_mul(p, wasm_f32x4_sub(z, wasm_f32x4_mul(half, p))),
+                                 wasm_f32x4_lt(z, p));
+    case LOSS_BCE: {       /* (y - 1) max(log1p(-x), -100) - y max(log(x), -100) */
+      const v128_t lo = WT_SPLAT(-100.0f);
+      const v128_t l1 = wasm_f32x4_max(wt_log1p(wasm_f32x4_neg(x)), lo);
+      const v128_t l0 = wasm_f32x4_max(wt_log(x), lo);
+      return wasm_f32x4_sub(wasm_f32x4_mul(wasm_f32x4_sub(y, one), l1), wasm_f32x4_mul(y, l0));
+    }
+    case LOSS_BCE_LOGITS: { /* (1 - y) x - log_sigmoid(x), log_sigmoid = min(x, 0) - log1p(e^-|x|) */
+      const v128_t ls = wasm_f32x4_sub(wasm_f32x4_pmin(x, zero),
+                                       wt_log1p(wt_exp(wasm_f32x4_neg(wasm_f32x4_abs(x)))));
+      return wasm_f32x4_sub(wasm_f32x4_mul(wasm_f32x4_sub(one, y), x), ls);
+    }
+    case LOSS_KL_DIV: {    /* xlogy(y, y) - y x */
+      const v128_t t = wasm_v128_andnot(wasm_f32x4_mul(y, wt_log(y)), wasm_f32x4_eq(y, zero));
+      return wasm_f32x4_sub(t, wasm_f32x4_mul(y, x));
+    }
+    case LOSS_KL_DIV_LOG: return wasm_f32x4_mul(wt_exp(y), wasm_f32x4_sub(y, x));
+    default: {             /* xlogy(x, y): nan if y is, else 0 if x == 0, else x log(y) */
+      const v128_t v = wasm_f32x4_mul(x, wt_log(y));
+      const v128_t zx = wasm_v128_andnot(wasm_f32x4_eq(x, zero), wasm_f32x4_ne(y, y));
+      return wasm_v128_andnot(v, zx);
+    }
+  }
+}
+
+static inline v128_t f64_sum2(v128_t acc, v128_t v) {
+  acc = wasm_f64x2_add(acc, wasm_f64x2_promote_low_f32x4(v));
+  return wasm_f64x2_add(acc, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)));
+}
+
+WT_EXPORT void WT_SYM(f32_pointwise_loss)(size_t n, size_t flags, const float* prm,
+                                          const float* x, const float* y, float* out,
+                                          int32_t* status) {
+  const size_t kind = flags & 15, reduction = flags >> 4;
+  const v128_t p = WT_SPLAT(prm[0]);
+  status[0] = 0;
+  if (kind == LOSS_BCE) {  /* torch's checks, before anything is written */
+    v128_t badx = wasm_i32x4_splat(0), bady = badx;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+      const v128_t a = wasm_v128_load(x + i), b = wasm_v128_load(y + i);
+      badx = wasm_v128_or(badx, wasm_v128_not(wasm_v128_and(wasm_f32x4_ge(a, WT_SPLAT(0.0f)),
+                                                            wasm_f32x4_le(a, WT_SPLAT(1.0f)))));
+      bady = wasm_v128_or(bady, wasm_v128_not(wasm_v128_and(wasm_f32x4_ge(b, WT_SPLAT(0.0f)),
+                                                            wasm_f32x4_le(b, WT_SPLAT(1.0f)))));
+    }
+    int bx = wasm_v128_any_true(badx), by = wasm_v128_any_true(bady);
+    for (; i < n; i++) {
+      bx |= !(x[i] >= 0.0f && x[i] <= 1.0f);
+      by |= !(y[i] >= 0.0f && y[i] <= 1.0f);
+    }
+    if (bx || by) {
+      status[0] = bx ? 1 : 2;
+      return;
+    }
+  }
+  v128_t acc0 = wasm_f64x2_splat(0.0), acc1 = acc0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const v128_t l0 = f32_loss4(kind, wasm_v128_load(x + i), wasm_v128_load(y + i), p);
+    const v128_t l1 = f32_loss4(kind, wasm_v128_load(x + i + 4), wasm_v128_load(y + i + 4), p);
+    if (reduction == 0) {
+      wasm_v128_store(out + i, l0);
+      wasm_v128_store(out + i + 4, l1);
+    } else {
+      acc0 = f64_sum2(acc0, l0);
+      acc1 = f64_sum2(acc1, l1);
+    }
+  }
+  for (; i < n; i += 4) {
+    const size_t r = wt_min_size(n - i, 4);
+    v128_t l = f32_loss4(kind, wt_load_partial(x + i, r, 0.5f), wt_load_partial(y + i, r, 0.5f), p);
+    if (reduction == 0) {
+      wt_store_partial(out + i, r, l);
+    } else {
+      acc0 = f64_sum2(acc0, wasm_v128_and(l, wt_lane_mask(r)));
+    }
+  }
+  if (reduction) {
+    const v128_t a = wasm_f64x2_add(acc0, acc1);
+    const double s = wasm_f64x2_extract_lane(a, 0) + wasm_f64x2_extract_lane(a, 1);
+    out[0] = (float)(reduction == 2 ? s / (double)n : s);
+  }
+}
+
+WT_EXPORT void WT_SYM(f64_pointwise_loss)(size_t n, size_t flags, const double* prm,
+                                          const double* x, const double* y, double* out,
+                                          int32_t* status) {
+  const size_t kind = flags & 15, reduction = flags >> 4;
+  const double p = prm[0];
+  double s = 0.0;
+  status[0] = 0;
+  for (size_t i = 0; i < n; i++) {
+    const double d = x[i] - y[i], z = d < 0 ? -d : d;
+    double l;
+    switch (kind) {
+      case LOSS_MSE: l = d * d; break;
+      case LOSS_L1: l = z; break;
+      case LOSS_SMOOTH_L1: l = z < p ? 0.5 * z * z / p : z - 0.5 * p; break;
+      default: l = z < p ? 0.5 * z * z : p * (z - 0.5 * p); break;
+    }
+    if (reduction == 0)
+      out[i] = l;
+    else
+      s += l;
+  }
+  if (reduction) out[0] = reduction == 2 ? s / (double)n : s;
+}
