@@ -299,6 +299,14 @@ def _pointwise_loss(args, kwargs):
         x, y, kind, param, reduction))
 
 
+@derivative("rowwise_dist", (0,), (1, 2))
+def _rowwise_dist(args, kwargs):
+    from .norm import rowwise_dist_decomposed
+    out, a, b, kind, eps, p = args
+    return _by_decomposition("SumBackward1" if kind == "cosine" else "NormBackward1", (a, b),
+                             lambda a, b: rowwise_dist_decomposed(a, b, kind, eps, p))
+
+
 @derivative("grid_sample", (0,), (1, 2))
 def _grid_sample(args, kwargs):
     from .grid_sample import decomposed

@@ -5,6 +5,7 @@ from .linear import linear as _linear
 from ...ops.backward_ops import REFERENCE as _backward
 from ...ops.grid_sample import REFERENCE as _grid
 from ...ops.loss import REFERENCE as _loss
+from ...ops.norm import REFERENCE as _dist
 from ...ops.optim_steps import REFERENCE as _steps
 
 IMPL = {
@@ -18,7 +19,7 @@ IMPL = {
     "adaptive_avg_pool2d": _c.adaptive_avg_pool2d, "adaptive_max_pool2d": _c.adaptive_max_pool2d,
     "layer_norm": _norm.layer_norm, "rms_norm": _norm.rms_norm, "sdpa": _att.sdpa,
     # as ops: the fused optimizer steps and backward primitives are composites on this backend
-    **_steps, **_backward, **_loss, **_grid,
+    **_steps, **_backward, **_loss, **_grid, **_dist,
     "random": _rand.random,
     **_q.IMPL,
 }

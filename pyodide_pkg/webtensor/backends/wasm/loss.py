@@ -2,11 +2,14 @@
 
   pointwise_loss(out, x, y, kind, param, reduction)   one pass, reduction in the same loop
   grid_sample(out, x, grid, mode, padding_mode, align_corners)
+  rowwise_dist(out, a, b, kind, eps, p)               xN-rowdist: cosine / p-norm per row
 
 Anything the kernels do not cover (float64 losses with a log/exp, other dtypes) returns
 NotImplemented and the reference backend runs the op decomposition (ops/loss.py,
 ops/grid_sample.py), itself on the other kernels.
 """
+import math
+
 from ... import _dtype as D
 from ..._tensor import Tensor
 from . import kernel_table as KT
@@ -24,6 +27,7 @@ _PADDING = {"zeros": 0, "border": 1, "reflection": 2}
 def bind(ctx):
     loss_fn = {dt: ctx.K.fn(name) for dt, name in KT.POINTWISE_LOSS.items()}
     grid_fn = {dt: ctx.K.fn(name) for dt, name in KT.GRID_SAMPLE.items()}
+    dist_fn = {dt: ctx.K.fn(name) for dt, name in KT.ROWWISE_DIST.items()}
 
     def inputs(ro, *ts):
         regs = []
@@ -70,4 +74,22 @@ def bind(ctx):
             grid_fn[dt](n, c, h, w, ho, wo, flags, regs[0], regs[1], ro)
         return None
 
-    return {"pointwise_loss": pointwise_loss, "grid_sample": grid_sample}, {}
+    def rowwise_dist(out, a, b, kind, eps, p):
+        dt = _DT.get(a.dtype)
+        if dt is None or b.dtype is not a.dtype or out.dtype is not a.dtype or \
+                not out.is_contiguous() or not fits_i32(a.numel()) or \
+                (kind == "pnorm" and p not in (0, 1, 2, math.inf, -math.inf)):
+            return NotImplemented
+        ro = region(out, True)
+        regs = inputs(ro, a, b)
+        if regs is None:
+            return NotImplemented
+        prm = Tensor._empty((2,), a.dtype, a.device)
+        prm[0], prm[1] = eps, p
+        rows, n = a.shape
+        if rows:
+            dist_fn[dt](rows, n, kind == "pnorm", region(prm), regs[0], regs[1], ro)
+        return None
+
+    return {"pointwise_loss": pointwise_loss, "grid_sample": grid_sample,
+            "rowwise_dist": rowwise_dist}, {}
