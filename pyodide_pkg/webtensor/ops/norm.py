@@ -206,7 +206,10 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
 
 
 def pairwise_distance_decomposed(x1, x2, d, eps, p, keepdim):
-    return binary("add", binary("sub", x1, x2), eps).norm(p, dim=d, keepdim=keepdim)
+    diff = binary("add", binary("sub", x1, x2), eps)
+    if p == 0:      # the count of nonzero differences
+        return binary("ne", diff, 0).to(diff.dtype).sum(d, keepdim=keepdim)
+    return diff.norm(p, dim=d, keepdim=keepdim)
 
 
 def rowwise_dist_decomposed(a, b, kind, eps, p):

@@ -4,9 +4,9 @@
   grid_sample(out, x, grid, mode, padding_mode, align_corners)
   rowwise_dist(out, a, b, kind, eps, p)               xN-rowdist: cosine / p-norm per row
 
-Anything the kernels do not cover (float64 losses with a log/exp, other dtypes) returns
-NotImplemented and the reference backend runs the op decomposition (ops/loss.py,
-ops/grid_sample.py), itself on the other kernels.
+The float64 losses with a log / exp (bce, bce_logits, kl_div, xlogy) run their decomposition
+(ops/loss.py) on the float64 kernels; anything else the kernels do not cover returns
+NotImplemented and the reference backend runs the decomposition.
 """
 import math
 
@@ -41,9 +41,12 @@ def bind(ctx):
     def pointwise_loss(out, x, y, kind, param, reduction):
         dt = _DT.get(x.dtype)
         if dt is None or y.dtype is not x.dtype or out.dtype is not x.dtype or \
-                (dt == "f64" and kind not in _F64_LOSSES) or not out.is_contiguous() or \
-                not fits_i32(x.numel()) or tuple(x.shape) != tuple(y.shape):
+                not out.is_contiguous() or not fits_i32(x.numel()) or \
+                tuple(x.shape) != tuple(y.shape):
             return NotImplemented
+        if dt == "f64" and kind not in _F64_LOSSES:
+            from ...ops.loss import REFERENCE
+            return REFERENCE["pointwise_loss"](out, x, y, kind, param, reduction)
         ro = region(out, True)
         regs = inputs(ro, x, y)
         if regs is None:
