@@ -58,7 +58,7 @@ def test_modules_are_small(modules, isa):
     # Chromium compiles ctypes-loaded libraries synchronously on the main thread: a budget
     # (compile time grows with size), raised from 256 KiB when kernels for every dtype, the
     # random fills and the optimizer steps came in
-    assert len(modules[isa]) < 384 * 1024
+    assert len(modules[isa]) < 448 * 1024     # 448: fused composite kernels (xN-loss/-grid/-rowdist)
 
 
 def test_simd128_module_needs_no_relaxed_simd(modules):
