@@ -1,6 +1,7 @@
 """The one-pass kernels of composite ops against their decompositions (the same ops the
 reference backend and autograd run), on the device at hand: pointwise_loss (the unweighted
-losses and xlogy, reductions 'none'/'sum'/'mean', float32/float64 and half through float32),
+losses, xlogy and nansum/nanmean's elements, reductions 'none'/'sum'/'mean', float32/float64
+and half through float32),
 grid_sample (every mode, padding and align_corners), rowwise_dist (cosine_similarity,
 pairwise_distance) and cdist's matrix-multiply form, with nan/inf/0 among the inputs.
 Pure Python: this file also runs inside Pyodide."""
@@ -51,6 +52,8 @@ _LOSS_INPUTS = {   # kind: (x range, y range, specials of x, specials of y, para
     "kl_div": ((-3, 3), (0, 2), (1.0,), (0.0, math.nan, -1.0), 0.0),
     "kl_div_log": ((-3, 3), (-3, 3), (math.inf,), (-math.inf, 0.0), 0.0),
     "xlogy": ((-3, 3), (0, 3), (0.0, 0.0, 0.0, math.nan), (0.0, math.nan, math.inf, -1.0), 0.0),
+    "nan_to_zero": ((-3, 3), (-3, 3), (math.nan, math.inf, math.nan), (), 0.0),
+    "not_nan": ((-3, 3), (-3, 3), (math.nan, -math.inf, math.nan), (), 0.0),
 }
 
 
@@ -64,10 +67,24 @@ def test_pointwise_loss_matches_its_decomposition(kind, dtype):
         x = wt.tensor(_vals(n, n, xl, xh, sx[:n // 3 + 1]), dtype=dt)
         y = wt.tensor(_vals(n, n + 1, yl, yh, sy[:n // 3 + 1]), dtype=dt)
         for red in ("none", "sum", "mean"):
+            if kind in ("nan_to_zero", "not_nan"):
+                y = x
             got = L.pointwise_loss(x, y, kind, p, red)
             want = L.pointwise_loss_decomposed(x, y, kind, p, red)
             assert got.dtype is dt and got.shape == want.shape
             _close(got, want, TOL[dtype] * (n if red == "sum" else 1))
+
+
+def test_nansum_nanmean_whole_and_along_dims():
+    _fused()
+    for dt in (wt.float32, wt.float64):
+        x = wt.tensor(_vals(6 * 37, 9, -3, 3, (math.nan,) * 20), dtype=dt).reshape(6, 37)
+        x[5] = math.nan
+        for kw in ({}, {"dim": 1}, {"dim": 0, "keepdim": True}):
+            clean = L.pointwise_loss_decomposed(x, x, "nan_to_zero", 0.0, "none")
+            count = L.pointwise_loss_decomposed(x, x, "not_nan", 0.0, "none")
+            _close(wt.nansum(x, **kw), clean.sum(**kw), 1e-6)
+            _close(wt.nanmean(x, **kw), clean.sum(**kw) / count.sum(**kw), 1e-6)
 
 
 def test_bce_range_errors_name_the_operand():

@@ -1,19 +1,21 @@
 /* Pointwise losses with their reduction in the same pass (ops/loss.py: mse_loss, l1_loss,
- * smooth_l1_loss, huber_loss, kl_div, binary_cross_entropy(_with_logits), and xlogy):
+ * smooth_l1_loss, huber_loss, kl_div, binary_cross_entropy(_with_logits); xlogy; nansum and
+ * nanmean's count: x with nan as 0, 1 where x is not nan):
  *   void wt_<dt>_pointwise_loss_<isa>(size_t n, size_t flags, const T* prm, const T* x,
  *                                     const T* y, T* out, int32_t* status)
  *   x, y [n] contiguous; flags & 15: the loss (LOSS_* below), flags >> 4: reduction (0 none:
  *   out [n], 1 sum, 2 mean: out [1], summed in double); prm[0]: beta / delta.
  *   status[0] (binary_cross_entropy): 1 if an input is outside [0, 1] (nan included, as torch),
  *   2 if a target is; nothing is written then.
- * float32: SIMD, every loss (log / log1p / exp of wt_vmath.h); float64: scalar, the losses
- * without transcendentals (mse, l1, smooth_l1, huber). Element formulas as torch's CPU kernels.
+ * float32: SIMD, every kind (log / log1p / exp of wt_vmath.h); float64: scalar, the kinds
+ * without transcendentals (mse, l1, smooth_l1, huber, the nan ones). Element formulas as
+ * torch's CPU kernels.
  */
 #include "wt_common.h"
 #include "wt_vmath.h"
 
 enum { LOSS_MSE, LOSS_L1, LOSS_SMOOTH_L1, LOSS_HUBER, LOSS_BCE, LOSS_BCE_LOGITS, LOSS_KL_DIV,
-       LOSS_KL_DIV_LOG, LOSS_XLOGY };
+       LOSS_KL_DIV_LOG, LOSS_XLOGY, LOSS_NAN_TO_ZERO, LOSS_NOT_NAN };
 
 static inline v128_t f32_loss4(size_t kind, v128_t x, v128_t y, v128_t p) {
   const v128_t one = WT_SPLAT(1.0f), half = WT_SPLAT(0.5f), zero = WT_SPLAT(0.0f);
@@ -35,7 +37,7 @@ static inline v128_t f32_loss4(size_t kind, v128_t x, v128_t y, v128_t p) {
       const v128_t l0 = wasm_f32x4_max(wt_log(x), lo);
       return wasm_f32x4_sub(wasm_f32x4_mul(wasm_f32x4_sub(y, one), l1), wasm_f32x4_mul(y, l0));
     }
-    case LOSS_BCE_LOGITS: { /* (1 - y) x - log_sigmoid(x), log_sigmoid = min(x, 0) - log1p(e^-|x|) */
+    case LOSS_BCE_LOGITS: { /* (1 - y) x - log_sigmoid(x) = (1 - y) x - min(x, 0) + log1p(e^-|x|) */
       const v128_t ls = wasm_f32x4_sub(wasm_f32x4_pmin(x, zero),
                                        wt_log1p(wt_exp(wasm_f32x4_neg(wasm_f32x4_abs(x)))));
       return wasm_f32x4_sub(wasm_f32x4_mul(wasm_f32x4_sub(one, y), x), ls);
@@ -45,6 +47,8 @@ static inline v128_t f32_loss4(size_t kind, v128_t x, v128_t y, v128_t p) {
       return wasm_f32x4_sub(t, wasm_f32x4_mul(y, x));
     }
     case LOSS_KL_DIV_LOG: return wasm_f32x4_mul(wt_exp(y), wasm_f32x4_sub(y, x));
+    case LOSS_NAN_TO_ZERO: return wasm_v128_andnot(x, wasm_f32x4_ne(x, x));
+    case LOSS_NOT_NAN: return wasm_v128_and(one, wasm_f32x4_eq(x, x));
     default: {             /* xlogy(x, y): nan if y is, else 0 if x == 0, else x log(y) */
       const v128_t v = wasm_f32x4_mul(x, wt_log(y));
       const v128_t zx = wasm_v128_andnot(wasm_f32x4_eq(x, zero), wasm_f32x4_ne(y, y));
@@ -127,6 +131,8 @@ WT_EXPORT void WT_SYM(f64_pointwise_loss)(size_t n, size_t flags, const double* 
       case LOSS_MSE: l = d * d; break;
       case LOSS_L1: l = z; break;
       case LOSS_SMOOTH_L1: l = z < p ? 0.5 * z * z / p : z - 0.5 * p; break;
+      case LOSS_NAN_TO_ZERO: l = x[i] != x[i] ? 0.0 : x[i]; break;
+      case LOSS_NOT_NAN: l = x[i] == x[i]; break;
       default: l = z < p ? 0.5 * z * z : p * (z - 0.5 * p); break;
     }
     if (reduction == 0)

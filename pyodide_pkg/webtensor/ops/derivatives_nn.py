@@ -288,7 +288,8 @@ _LOSS_NAMES = {"mse": "MseLossBackward0", "l1": "L1LossBackward0",
                "smooth_l1": "SmoothL1LossBackward0", "huber": "HuberLossBackward0",
                "bce": "BinaryCrossEntropyBackward0", "bce_logits":
                "BinaryCrossEntropyWithLogitsBackward0", "kl_div": "KlDivBackward0",
-               "kl_div_log": "KlDivBackward0", "xlogy": "XlogyBackward0"}
+               "kl_div_log": "KlDivBackward0", "xlogy": "XlogyBackward0",
+               "nan_to_zero": "NansumBackward0", "not_nan": "SumBackward0"}
 
 
 @derivative("pointwise_loss", (0,), (1, 2))

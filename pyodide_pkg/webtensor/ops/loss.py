@@ -243,6 +243,10 @@ def _elementwise_loss(kind, x, y, p):
     if kind == "kl_div":   # xlogy(y, y): 0 where y == 0 (and nan for y < 0, as log is)
         tlogt = where(binary("eq", y, 0), Tensor._empty((), y.dtype).zero_(), y * unary("log", y))
         return tlogt - y * x
+    if kind == "nan_to_zero":      # nansum's elements
+        return where(binary("ne", x, x), Tensor._empty((), x.dtype).zero_(), x)
+    if kind == "not_nan":          # nanmean's count
+        return binary("eq", x, x).to(x.dtype)
     from .elementwise import xlogy_ops
     return xlogy_ops(x, y)
 

@@ -57,8 +57,8 @@ def test_module_imports_only_what_loaders_provide(modules, isa):
 def test_modules_are_small(modules, isa):
     # Chromium compiles ctypes-loaded libraries synchronously on the main thread: a budget
     # (compile time grows with size), raised from 256 KiB when kernels for every dtype, the
-    # random fills and the optimizer steps came in
-    assert len(modules[isa]) < 448 * 1024     # 448: fused composite kernels (xN-loss/-grid/-rowdist)
+    # random fills and the optimizer steps came in; 448 KiB with the fused composite kernels
+    assert len(modules[isa]) < 448 * 1024
 
 
 def test_simd128_module_needs_no_relaxed_simd(modules):
