@@ -1,6 +1,6 @@
 """The one-pass kernels of composite ops against their decompositions (the same ops the
 reference backend and autograd run), on the device at hand: pointwise_loss (the unweighted
-losses, xlogy and nansum/nanmean's elements, reductions 'none'/'sum'/'mean', float32/float64
+losses, xlogy, trunc/frac and nansum/nanmean's elements, reductions 'none'/'sum'/'mean', float32/float64
 and half through float32),
 grid_sample (every mode, padding and align_corners), rowwise_dist (cosine_similarity,
 pairwise_distance) and cdist's matrix-multiply form, with nan/inf/0 among the inputs.
@@ -54,6 +54,8 @@ _LOSS_INPUTS = {   # kind: (x range, y range, specials of x, specials of y, para
     "xlogy": ((-3, 3), (0, 3), (0.0, 0.0, 0.0, math.nan), (0.0, math.nan, math.inf, -1.0), 0.0),
     "nan_to_zero": ((-3, 3), (-3, 3), (math.nan, math.inf, math.nan), (), 0.0),
     "not_nan": ((-3, 3), (-3, 3), (math.nan, -math.inf, math.nan), (), 0.0),
+    "trunc": ((-3, 3), (-3, 3), (math.nan, -math.inf, -0.25, 2.0), (), 0.0),
+    "frac": ((-3, 3), (-3, 3), (math.nan, math.inf, -0.25, -2.0), (), 0.0),
 }
 
 
@@ -67,7 +69,7 @@ def test_pointwise_loss_matches_its_decomposition(kind, dtype):
         x = wt.tensor(_vals(n, n, xl, xh, sx[:n // 3 + 1]), dtype=dt)
         y = wt.tensor(_vals(n, n + 1, yl, yh, sy[:n // 3 + 1]), dtype=dt)
         for red in ("none", "sum", "mean"):
-            if kind in ("nan_to_zero", "not_nan"):
+            if kind in ("nan_to_zero", "not_nan", "trunc", "frac"):
                 y = x
             got = L.pointwise_loss(x, y, kind, p, red)
             want = L.pointwise_loss_decomposed(x, y, kind, p, red)

@@ -1,6 +1,6 @@
 /* Pointwise losses with their reduction in the same pass (ops/loss.py: mse_loss, l1_loss,
  * smooth_l1_loss, huber_loss, kl_div, binary_cross_entropy(_with_logits); xlogy; nansum and
- * nanmean's count: x with nan as 0, 1 where x is not nan):
+ * nanmean's count: x with nan as 0, 1 where x is not nan; trunc and frac of x):
  *   void wt_<dt>_pointwise_loss_<isa>(size_t n, size_t flags, const T* prm, const T* x,
  *                                     const T* y, T* out, int32_t* status)
  *   x, y [n] contiguous; flags & 15: the loss (LOSS_* below), flags >> 4: reduction (0 none:
@@ -15,7 +15,7 @@
 #include "wt_vmath.h"
 
 enum { LOSS_MSE, LOSS_L1, LOSS_SMOOTH_L1, LOSS_HUBER, LOSS_BCE, LOSS_BCE_LOGITS, LOSS_KL_DIV,
-       LOSS_KL_DIV_LOG, LOSS_XLOGY, LOSS_NAN_TO_ZERO, LOSS_NOT_NAN };
+       LOSS_KL_DIV_LOG, LOSS_XLOGY, LOSS_NAN_TO_ZERO, LOSS_NOT_NAN, LOSS_TRUNC, LOSS_FRAC };
 
 static inline v128_t f32_loss4(size_t kind, v128_t x, v128_t y, v128_t p) {
   const v128_t one = WT_SPLAT(1.0f), half = WT_SPLAT(0.5f), zero = WT_SPLAT(0.0f);
@@ -49,6 +49,8 @@ static inline v128_t f32_loss4(size_t kind, v128_t x, v128_t y, v128_t p) {
     case LOSS_KL_DIV_LOG: return wasm_f32x4_mul(wt_exp(y), wasm_f32x4_sub(y, x));
     case LOSS_NAN_TO_ZERO: return wasm_v128_andnot(x, wasm_f32x4_ne(x, x));
     case LOSS_NOT_NAN: return wasm_v128_and(one, wasm_f32x4_eq(x, x));
+    case LOSS_TRUNC: return wasm_f32x4_trunc(x);
+    case LOSS_FRAC: return wasm_f32x4_sub(x, wasm_f32x4_trunc(x));
     default: {             /* xlogy(x, y): nan if y is, else 0 if x == 0, else x log(y) */
       const v128_t v = wasm_f32x4_mul(x, wt_log(y));
       const v128_t zx = wasm_v128_andnot(wasm_f32x4_eq(x, zero), wasm_f32x4_ne(y, y));
@@ -133,6 +135,8 @@ WT_EXPORT void WT_SYM(f64_pointwise_loss)(size_t n, size_t flags, const double* 
       case LOSS_SMOOTH_L1: l = z < p ? 0.5 * z * z / p : z - 0.5 * p; break;
       case LOSS_NAN_TO_ZERO: l = x[i] != x[i] ? 0.0 : x[i]; break;
       case LOSS_NOT_NAN: l = x[i] == x[i]; break;
+      case LOSS_TRUNC: l = __builtin_trunc(x[i]); break;
+      case LOSS_FRAC: l = x[i] - __builtin_trunc(x[i]); break;
       default: l = z < p ? 0.5 * z * z : p * (z - 0.5 * p); break;
     }
     if (reduction == 0)

@@ -289,7 +289,8 @@ _LOSS_NAMES = {"mse": "MseLossBackward0", "l1": "L1LossBackward0",
                "bce": "BinaryCrossEntropyBackward0", "bce_logits":
                "BinaryCrossEntropyWithLogitsBackward0", "kl_div": "KlDivBackward0",
                "kl_div_log": "KlDivBackward0", "xlogy": "XlogyBackward0",
-               "nan_to_zero": "NansumBackward0", "not_nan": "SumBackward0"}
+               "nan_to_zero": "NansumBackward0", "not_nan": "SumBackward0",
+               "trunc": "TruncBackward0", "frac": "FracBackward0"}
 
 
 @derivative("pointwise_loss", (0,), (1, 2))

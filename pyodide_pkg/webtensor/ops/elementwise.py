@@ -407,12 +407,22 @@ def trunc(x):
         _reject("trunc_vml_cpu", x.dtype)
     if isinstance(x, Tensor) and x.dtype.category == 1:
         return x.clone()
+    if isinstance(x, Tensor) and x.dtype.category == 2:
+        from .loss import pointwise_loss      # one pass where the device has the primitive
+        return pointwise_loss(x, x, "trunc")
+    return trunc_ops(x)
+
+
+def trunc_ops(x):
     return where(binary("lt", x, 0), unary("ceil", x), unary("floor", x))
 
 
 def frac(x):
     _float_only("frac_cpu", x)
-    return sub(x, trunc(x))
+    if not isinstance(x, Tensor):
+        return sub(x, trunc_ops(x))
+    from .loss import pointwise_loss      # one pass where the device has the primitive
+    return pointwise_loss(x, x, "frac")
 
 
 def fmod(a, b):

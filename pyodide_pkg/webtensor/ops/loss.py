@@ -247,6 +247,10 @@ def _elementwise_loss(kind, x, y, p):
         return where(binary("ne", x, x), Tensor._empty((), x.dtype).zero_(), x)
     if kind == "not_nan":          # nanmean's count
         return binary("eq", x, x).to(x.dtype)
+    if kind in ("trunc", "frac"):
+        from .elementwise import trunc_ops
+        t = trunc_ops(x)
+        return t if kind == "trunc" else x - t
     from .elementwise import xlogy_ops
     return xlogy_ops(x, y)
 

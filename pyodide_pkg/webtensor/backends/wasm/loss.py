@@ -18,9 +18,9 @@ from .views import fits_i32, region
 
 LOSS_CODE = {k: i for i, k in enumerate(("mse", "l1", "smooth_l1", "huber", "bce", "bce_logits",
                                          "kl_div", "kl_div_log", "xlogy", "nan_to_zero",
-                                         "not_nan"))}
+                                         "not_nan", "trunc", "frac"))}
 # no transcendental: the scalar float64 kernel has them
-_F64_LOSSES = ("mse", "l1", "smooth_l1", "huber", "nan_to_zero", "not_nan")
+_F64_LOSSES = ("mse", "l1", "smooth_l1", "huber", "nan_to_zero", "not_nan", "trunc", "frac")
 REDUCTION_CODE = {"none": 0, "sum": 1, "mean": 2}
 _DT = {D.float32: "f32", D.float64: "f64"}
 _PADDING = {"zeros": 0, "border": 1, "reflection": 2}
