@@ -6,11 +6,12 @@
  *   2 reflection; flags & 8: align_corners. torch's CPU formulas (grid_sampler_2d): source
  *   index unnormalised, clipped / reflected, four taps weighted by the opposite areas
  *   (nearest: round half to even); taps outside the image are skipped.
- * Scalar (size-optimised): the coordinates are computed once per output pixel for all channels.
+ * Scalar: taps and weights of a block of output pixels first, then each channel's plane over
+ * that block (reads stay near each other). Offsets are int32 (the caller checks the sizes).
  */
 #include "wt_common.h"
 
-WT_SMALL_BEGIN
+#define GRID_BLOCK 256
 
 #define GRID_SAMPLE(dt, T, FLOOR, RINT)                                                        \
   static T dt##_reflect(T v, T lo2, T hi2) {                                                   \
@@ -35,39 +36,35 @@ WT_SMALL_BEGIN
     for (size_t b = 0; b < n; b++) {                                                           \
       const T* xb = x + b * c * plane;                                                         \
       T* yb = y + b * c * opl;                                                                 \
-      for (size_t q = 0; q < opl; q++) {                                                       \
-        const T gx = dt##_source(grid[2 * (b * opl + q)], w, pad, align);                      \
-        const T gy = dt##_source(grid[2 * (b * opl + q) + 1], h, pad, align);                  \
-        ptrdiff_t off[4];                                                                      \
-        T wt[4];                                                                               \
-        int inb[4];                                                                            \
-        int taps;                                                                              \
-        if (flags & 1) {                                                                       \
-          const T rx = RINT(gx), ry = RINT(gy);                                                \
-          const int in = rx >= 0 && rx <= (T)w - 1 && ry >= 0 && ry <= (T)h - 1;               \
-          off[0] = in ? (ptrdiff_t)ry * (ptrdiff_t)w + (ptrdiff_t)rx : 0;                      \
-          wt[0] = 1;                                                                           \
-          inb[0] = in;                                                                         \
-          taps = 1;                                                                            \
-        } else {                                                                               \
-          const T x0 = FLOOR(gx), y0 = FLOOR(gy), x1 = x0 + 1, y1 = y0 + 1;                    \
+      for (size_t q0 = 0; q0 < opl; q0 += GRID_BLOCK) {                                        \
+        const size_t m = wt_min_size(GRID_BLOCK, opl - q0);                                    \
+        int32_t off[GRID_BLOCK][4];                                                            \
+        T wt[GRID_BLOCK][4];                                                                   \
+        for (size_t q = 0; q < m; q++) {                                                       \
+          const T* gq = grid + 2 * (b * opl + q0 + q);                                         \
+          const T gx = dt##_source(gq[0], w, pad, align), gy = dt##_source(gq[1], h, pad, align); \
+          const int nearest = flags & 1;                                                       \
+          const T x0 = nearest ? RINT(gx) : FLOOR(gx), y0 = nearest ? RINT(gy) : FLOOR(gy);    \
+          const T x1 = x0 + 1, y1 = y0 + 1;                                                    \
           const T ws[4] = {(x1 - gx) * (y1 - gy), (gx - x0) * (y1 - gy), (x1 - gx) * (gy - y0), \
                            (gx - x0) * (gy - y0)};                                             \
           for (int k = 0; k < 4; k++) {                                                        \
             const T tx = k & 1 ? x1 : x0, ty = k & 2 ? y1 : y0;                                \
-            const int in = tx >= 0 && tx <= (T)w - 1 && ty >= 0 && ty <= (T)h - 1;             \
-            off[k] = in ? (ptrdiff_t)ty * (ptrdiff_t)w + (ptrdiff_t)tx : 0;                    \
-            wt[k] = ws[k];                                                                     \
-            inb[k] = in;                                                                       \
+            const int in = (!nearest || k == 0) && tx >= 0 && tx <= (T)w - 1 && ty >= 0 &&     \
+                           ty <= (T)h - 1;                                                     \
+            off[q][k] = in ? (int32_t)ty * (int32_t)w + (int32_t)tx : -1;                      \
+            wt[q][k] = nearest ? 1 : ws[k];                                                    \
           }                                                                                    \
-          taps = 4;                                                                            \
         }                                                                                      \
         for (size_t ch = 0; ch < c; ch++) {                                                    \
           const T* xc = xb + ch * plane;                                                       \
-          T acc = 0;                                                                           \
-          for (int k = 0; k < taps; k++)                                                       \
-            if (inb[k]) acc += xc[off[k]] * wt[k];                                             \
-          yb[ch * opl + q] = acc;                                                              \
+          T* yc = yb + ch * opl + q0;                                                          \
+          for (size_t q = 0; q < m; q++) {                                                     \
+            T acc = 0;                                                                         \
+            for (int k = 0; k < 4; k++)                                                        \
+              if (off[q][k] >= 0) acc += xc[off[q][k]] * wt[q][k];                             \
+            yc[q] = acc;                                                                       \
+          }                                                                                    \
         }                                                                                      \
       }                                                                                        \
     }                                                                                          \
@@ -75,5 +72,3 @@ WT_SMALL_BEGIN
 
 GRID_SAMPLE(f32, float, __builtin_floorf, __builtin_rintf)
 GRID_SAMPLE(f64, double, __builtin_floor, __builtin_rint)
-
-WT_SMALL_END

@@ -9,6 +9,22 @@
  */
 #include "wt_common.h"
 
+/* s[k] += TERM(d) over d = |x - y + eps|, four partial sums */
+#define PNORM_SUM(T, TERM)                                                                        \
+  {                                                                                            \
+    for (; i + 4 <= n; i += 4)                                                                 \
+      for (int k = 0; k < 4; k++) {                                                            \
+        T d = x[i + k] - y[i + k] + eps;                                                       \
+        d = d < 0 ? -d : d;                                                                    \
+        s[k] += TERM;                                                                          \
+      }                                                                                        \
+    for (; i < n; i++) {                                                                       \
+      T d = x[i] - y[i] + eps;                                                                 \
+      d = d < 0 ? -d : d;                                                                      \
+      s[0] += TERM;                                                                            \
+    }                                                                                          \
+  }
+
 #define ROWDIST(dt, T, SQRT)                                                                   \
   WT_EXPORT void WT_SYM(dt##_rowwise_dist)(size_t rows, size_t n, size_t flags, const T* prm, \
                                            const T* a, const T* b, T* out) {                  \
@@ -38,21 +54,22 @@
         out[r] = (d[0] + d[1]) + (d[2] + d[3]);                                                \
         continue;                                                                              \
       }                                                                                        \
-      const int pinf = p > 1e300, ninf = p < -1e300;                                           \
-      T m = ninf ? (T)__builtin_inf() : 0;                                                     \
-      for (; i < n; i++) {                                                                     \
-        T d = x[i] - y[i] + eps;                                                               \
-        d = d < 0 ? -d : d;                                                                    \
-        if (pinf) {                                                                            \
-          if (d > m || d != d) m = d;                                                          \
-        } else if (ninf) {                                                                     \
-          if (d < m || d != d) m = d;                                                          \
-        } else {                                                                               \
-          s[i & 3] += p == 2 ? d * d : p == 1 ? d : (T)(d != 0);                               \
+      if (p > 1e300 || p < -1e300) {   /* max / min of |d|, nan wins */                    \
+        T m = p > 0 ? 0 : (T)__builtin_inf();                                                  \
+        for (; i < n; i++) {                                                                   \
+          T d = x[i] - y[i] + eps;                                                             \
+          d = d < 0 ? -d : d;                                                                  \
+          if ((p > 0 ? d > m : d < m) || d != d) m = d;                                        \
+          if (m != m) break;                                                                   \
         }                                                                                      \
+        out[r] = m;                                                                            \
+        continue;                                                                              \
       }                                                                                        \
+      if (p == 2) PNORM_SUM(T, d * d)                                                             \
+      else if (p == 1) PNORM_SUM(T, d)                                                          \
+      else PNORM_SUM(T, (T)(d != 0))                                                              \
       const T sum = (s[0] + s[1]) + (s[2] + s[3]);                                             \
-      out[r] = pinf || ninf ? m : p == 2 ? SQRT(sum) : sum;                                    \
+      out[r] = p == 2 ? SQRT(sum) : sum;                                                       \
     }                                                                                          \
   }
 
