@@ -61,9 +61,14 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         raise RuntimeError("grid_sampler(): expected grid to have size 2 in last dimension and "
                            "the same batch size as input, but got grid with sizes "
                            f"{list(grid.shape)}")
-    g = grid.to(input.dtype)
-    if provides("grid_sample", input.device) and input.device == grid.device and \
-            input.dtype.category == 2:
+    if input.dtype.category != 2:
+        raise NotImplementedError(f"\"grid_sampler_2d_cpu_kernel_impl\" not implemented for "
+                                  f"'{D.TNAME[input.dtype.name]}'")
+    if grid.dtype is not input.dtype:
+        raise RuntimeError(f"expected scalar type {D.TNAME[input.dtype.name]} but found "
+                           f"{D.TNAME[grid.dtype.name]}")
+    g = grid
+    if provides("grid_sample", input.device) and input.device == grid.device:
         comp = input.dtype if input.dtype in (D.float32, D.float64) else D.float32
         n, c = input.shape[:2]
         out = Tensor._empty((n, c) + tuple(grid.shape[1:3]), comp, input.device)

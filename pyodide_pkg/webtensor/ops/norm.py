@@ -185,7 +185,11 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     from .._shape import broadcast_shapes
     shape = broadcast_shapes(x1.shape, x2.shape)
     x1, x2 = x1.expand(shape), x2.expand(shape)
-    if x1.dtype is x2.dtype and x1.dtype.category == 2 and len(shape):
+    common = D.result_type_of([x1, x2])
+    if common.category != 2:
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                           f"{D.TNAME[common.name]}")
+    if x1.dtype is x2.dtype and len(shape):
         return _rowwise(x1, x2, dim, "cosine", eps, 2.0, False)
     return cosine_similarity_decomposed(x1, x2, dim, eps)
 
