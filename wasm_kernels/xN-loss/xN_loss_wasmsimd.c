@@ -7,9 +7,9 @@
  *   out [n], 1 sum, 2 mean: out [1], summed in double); prm[0]: beta / delta.
  *   status[0] (binary_cross_entropy): 1 if an input is outside [0, 1] (nan included, as torch),
  *   2 if a target is; nothing is written then.
- * float32: SIMD, every kind (log / log1p / exp of wt_vmath.h); float64: scalar, the kinds
- * without transcendentals (mse, l1, smooth_l1, huber, the nan ones). Element formulas as
- * torch's CPU kernels.
+ * float32: SIMD, every kind (log / log1p / exp of wt_vmath.h); float64: SIMD, the kinds
+ * without transcendentals (mse, l1, smooth_l1, huber, the nan ones, trunc, frac). One loop
+ * per kind (the switch outside the loop). Element formulas as torch's CPU kernels.
  */
 #include "wt_common.h"
 #include "wt_vmath.h"
@@ -64,6 +64,38 @@ static inline v128_t f64_sum2(v128_t acc, v128_t v) {
   return wasm_f64x2_add(acc, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)));
 }
 
+static inline __attribute__((always_inline)) void f32_run(size_t kind, size_t n,
+                                                           size_t reduction, v128_t p,
+                                                           const float* x, const float* y,
+                                                           float* out) {
+  v128_t acc0 = wasm_f64x2_splat(0.0), acc1 = acc0;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const v128_t l0 = f32_loss4(kind, wasm_v128_load(x + i), wasm_v128_load(y + i), p);
+    const v128_t l1 = f32_loss4(kind, wasm_v128_load(x + i + 4), wasm_v128_load(y + i + 4), p);
+    if (reduction == 0) {
+      wasm_v128_store(out + i, l0);
+      wasm_v128_store(out + i + 4, l1);
+    } else {
+      acc0 = f64_sum2(acc0, l0);
+      acc1 = f64_sum2(acc1, l1);
+    }
+  }
+  for (; i < n; i += 4) {
+    const size_t r = wt_min_size(n - i, 4);
+    v128_t l = f32_loss4(kind, wt_load_partial(x + i, r, 0.5f), wt_load_partial(y + i, r, 0.5f), p);
+    if (reduction == 0)
+      wt_store_partial(out + i, r, l);
+    else
+      acc0 = f64_sum2(acc0, wasm_v128_and(l, wt_lane_mask(r)));
+  }
+  if (reduction) {
+    const v128_t a = wasm_f64x2_add(acc0, acc1);
+    const double s = wasm_f64x2_extract_lane(a, 0) + wasm_f64x2_extract_lane(a, 1);
+    out[0] = (float)(reduction == 2 ? s / (double)n : s);
+  }
+}
+
 WT_EXPORT void WT_SYM(f32_pointwise_loss)(size_t n, size_t flags, const float* prm,
                                           const float* x, const float* y, float* out,
                                           int32_t* status) {
@@ -90,32 +122,64 @@ WT_EXPORT void WT_SYM(f32_pointwise_loss)(size_t n, size_t flags, const float* p
       return;
     }
   }
+  switch (kind) {   /* one loop per kind (the kind folds into its body) */
+#define F32_CASE(k) case k: f32_run(k, n, reduction, p, x, y, out); break;
+    F32_CASE(LOSS_MSE) F32_CASE(LOSS_L1) F32_CASE(LOSS_SMOOTH_L1) F32_CASE(LOSS_HUBER)
+    F32_CASE(LOSS_BCE) F32_CASE(LOSS_BCE_LOGITS) F32_CASE(LOSS_KL_DIV) F32_CASE(LOSS_KL_DIV_LOG)
+    F32_CASE(LOSS_XLOGY) F32_CASE(LOSS_NAN_TO_ZERO) F32_CASE(LOSS_NOT_NAN) F32_CASE(LOSS_TRUNC)
+    F32_CASE(LOSS_FRAC)
+  }
+}
+
+static inline v128_t f64_loss2(size_t kind, v128_t x, v128_t y, v128_t p) {
+  const v128_t half = wasm_f64x2_splat(0.5);
+  const v128_t d = wasm_f64x2_sub(x, y), z = wasm_f64x2_abs(d);
+  switch (kind) {
+    case LOSS_MSE: return wasm_f64x2_mul(d, d);
+    case LOSS_L1: return z;
+    case LOSS_SMOOTH_L1:
+      return wasm_v128_bitselect(wasm_f64x2_div(wasm_f64x2_mul(wasm_f64x2_mul(half, z), z), p),
+                                 wasm_f64x2_sub(z, wasm_f64x2_mul(half, p)),
+                                 wasm_f64x2_lt(z, p));
+    case LOSS_HUBER:
+      return wasm_v128_bitselect(wasm_f64x2_mul(wasm_f64x2_mul(half, z), z),
+                                 wasm_f64x2_mul(p, wasm_f64x2_sub(z, wasm_f64x2_mul(half, p))),
+                                 wasm_f64x2_lt(z, p));
+    case LOSS_NAN_TO_ZERO: return wasm_v128_andnot(x, wasm_f64x2_ne(x, x));
+    case LOSS_NOT_NAN: return wasm_v128_and(wasm_f64x2_splat(1.0), wasm_f64x2_eq(x, x));
+    case LOSS_TRUNC: return wasm_f64x2_trunc(x);
+    default: return wasm_f64x2_sub(x, wasm_f64x2_trunc(x));   /* LOSS_FRAC */
+  }
+}
+
+static inline __attribute__((always_inline)) void f64_run(size_t kind, size_t n,
+                                                           size_t reduction, v128_t p,
+                                                           const double* x, const double* y,
+                                                           double* out) {
   v128_t acc0 = wasm_f64x2_splat(0.0), acc1 = acc0;
   size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const v128_t l0 = f32_loss4(kind, wasm_v128_load(x + i), wasm_v128_load(y + i), p);
-    const v128_t l1 = f32_loss4(kind, wasm_v128_load(x + i + 4), wasm_v128_load(y + i + 4), p);
+  for (; i + 4 <= n; i += 4) {
+    const v128_t l0 = f64_loss2(kind, wasm_v128_load(x + i), wasm_v128_load(y + i), p);
+    const v128_t l1 = f64_loss2(kind, wasm_v128_load(x + i + 2), wasm_v128_load(y + i + 2), p);
     if (reduction == 0) {
       wasm_v128_store(out + i, l0);
-      wasm_v128_store(out + i + 4, l1);
+      wasm_v128_store(out + i + 2, l1);
     } else {
-      acc0 = f64_sum2(acc0, l0);
-      acc1 = f64_sum2(acc1, l1);
+      acc0 = wasm_f64x2_add(acc0, l0);
+      acc1 = wasm_f64x2_add(acc1, l1);
     }
   }
-  for (; i < n; i += 4) {
-    const size_t r = wt_min_size(n - i, 4);
-    v128_t l = f32_loss4(kind, wt_load_partial(x + i, r, 0.5f), wt_load_partial(y + i, r, 0.5f), p);
-    if (reduction == 0) {
-      wt_store_partial(out + i, r, l);
-    } else {
-      acc0 = f64_sum2(acc0, wasm_v128_and(l, wt_lane_mask(r)));
-    }
+  for (; i < n; i++) {
+    const v128_t l = f64_loss2(kind, wasm_f64x2_splat(x[i]), wasm_f64x2_splat(y[i]), p);
+    if (reduction == 0)
+      out[i] = wasm_f64x2_extract_lane(l, 0);
+    else
+      acc0 = wasm_f64x2_add(acc0, wasm_f64x2_replace_lane(l, 1, 0.0));
   }
   if (reduction) {
     const v128_t a = wasm_f64x2_add(acc0, acc1);
     const double s = wasm_f64x2_extract_lane(a, 0) + wasm_f64x2_extract_lane(a, 1);
-    out[0] = (float)(reduction == 2 ? s / (double)n : s);
+    out[0] = reduction == 2 ? s / (double)n : s;
   }
 }
 
@@ -123,26 +187,11 @@ WT_EXPORT void WT_SYM(f64_pointwise_loss)(size_t n, size_t flags, const double* 
                                           const double* x, const double* y, double* out,
                                           int32_t* status) {
   const size_t kind = flags & 15, reduction = flags >> 4;
-  const double p = prm[0];
-  double s = 0.0;
+  const v128_t p = wasm_f64x2_splat(prm[0]);
   status[0] = 0;
-  for (size_t i = 0; i < n; i++) {
-    const double d = x[i] - y[i], z = d < 0 ? -d : d;
-    double l;
-    switch (kind) {
-      case LOSS_MSE: l = d * d; break;
-      case LOSS_L1: l = z; break;
-      case LOSS_SMOOTH_L1: l = z < p ? 0.5 * z * z / p : z - 0.5 * p; break;
-      case LOSS_NAN_TO_ZERO: l = x[i] != x[i] ? 0.0 : x[i]; break;
-      case LOSS_NOT_NAN: l = x[i] == x[i]; break;
-      case LOSS_TRUNC: l = __builtin_trunc(x[i]); break;
-      case LOSS_FRAC: l = x[i] - __builtin_trunc(x[i]); break;
-      default: l = z < p ? 0.5 * z * z : p * (z - 0.5 * p); break;
-    }
-    if (reduction == 0)
-      out[i] = l;
-    else
-      s += l;
+  switch (kind) {
+#define F64_CASE(k) case k: f64_run(k, n, reduction, p, x, y, out); break;
+    F64_CASE(LOSS_MSE) F64_CASE(LOSS_L1) F64_CASE(LOSS_SMOOTH_L1) F64_CASE(LOSS_HUBER)
+    F64_CASE(LOSS_NAN_TO_ZERO) F64_CASE(LOSS_NOT_NAN) F64_CASE(LOSS_TRUNC) F64_CASE(LOSS_FRAC)
   }
-  if (reduction) out[0] = reduction == 2 ? s / (double)n : s;
 }
