@@ -17,7 +17,8 @@
 enum { LOSS_MSE, LOSS_L1, LOSS_SMOOTH_L1, LOSS_HUBER, LOSS_BCE, LOSS_BCE_LOGITS, LOSS_KL_DIV,
        LOSS_KL_DIV_LOG, LOSS_XLOGY, LOSS_NAN_TO_ZERO, LOSS_NOT_NAN, LOSS_TRUNC, LOSS_FRAC };
 
-static inline v128_t f32_loss4(size_t kind, v128_t x, v128_t y, v128_t p) {
+static inline __attribute__((always_inline)) v128_t f32_loss4(size_t kind, v128_t x, v128_t y,
+                                                            v128_t p) {
   const v128_t one = WT_SPLAT(1.0f), half = WT_SPLAT(0.5f), zero = WT_SPLAT(0.0f);
   const v128_t d = wasm_f32x4_sub(x, y), z = wasm_f32x4_abs(d);
   switch (kind) {
@@ -131,7 +132,8 @@ WT_EXPORT void WT_SYM(f32_pointwise_loss)(size_t n, size_t flags, const float* p
   }
 }
 
-static inline v128_t f64_loss2(size_t kind, v128_t x, v128_t y, v128_t p) {
+static inline __attribute__((always_inline)) v128_t f64_loss2(size_t kind, v128_t x, v128_t y,
+                                                            v128_t p) {
   const v128_t half = wasm_f64x2_splat(0.5);
   const v128_t d = wasm_f64x2_sub(x, y), z = wasm_f64x2_abs(d);
   switch (kind) {
