@@ -7,7 +7,8 @@
  * int32/bool/uint8 to int64 for sum/prod/cumsum/cumprod), wrap-around; float32 cumprod in
  * float64. amax/amin: NaN wins; argmax/argmin: the first maximum (a NaN counts as the
  * largest), int64 indices; for contiguous int32/16/8 rows: the best value 128 bits at a time,
- * then the first index holding it. all/any: of 0/1 bytes, bool out.
+ * then the first index holding it; all/any of contiguous rows 16 bytes at a time, stopping at
+ * the first deciding vector. all/any: of 0/1 bytes, bool out.
  * Summation order: 8 interleaved accumulators over a contiguous row, then a fixed tree, so
  * float64 sums differ from a sequential sum by rounding only (|error| <= n * eps * sum|x|).
  */
@@ -149,8 +150,24 @@ MINMAX_ARG(i16, int16_t, 8, i16x8, i16x8)
 MINMAX_ARG(i8, int8_t, 16, i8x16, i8x16)
 MINMAX_ARG(u8, uint8_t, 16, u8x16, i8x16)
 /* all / any of bool bytes (other dtypes: x != 0 first, on the comparison kernels) */
-REDUCE(u8, all, uint8_t, uint8_t, uint8_t, 1, AND, ID, 0)
-REDUCE(u8, any, uint8_t, uint8_t, uint8_t, 0, OR, ID, 0)
+/* all / any: contiguous rows 16 bytes at a time, stopping at the first deciding vector */
+#define ALLANY(op, INIT, C, STOP)                                                            \
+  WT_EXPORT void WT_SYM(u8_##op)(size_t outer, size_t n, size_t inner, const uint8_t* x,    \
+                                 uint8_t* y) {                                              \
+    for (size_t o = 0; o < outer; o++, x += n * inner, y += inner)                          \
+      for (size_t i = 0; i < inner; i++) {                                                  \
+        uint8_t r = INIT;                                                                   \
+        size_t k = 0;                                                                       \
+        if (inner == 1)                                                                     \
+          for (; k + 16 <= n && r == INIT; k += 16)                                         \
+            if (STOP(wasm_v128_load(x + k))) r = !INIT;                                     \
+        for (; k < n && r == INIT; k++) r = C(r, x[k * inner + i]);                         \
+        y[i] = r;                                                                           \
+      }                                                                                     \
+  }
+#define ALL_STOP(v) (!wasm_i8x16_all_true(v))
+ALLANY(all, 1, AND, ALL_STOP)
+ALLANY(any, 0, OR, wasm_v128_any_true)
 SCAN(f64, cumsum, double, double, ADD, 0.0)
 SCAN(f64, cumprod, double, double, MUL, 1.0)
 SCAN(f32, cumprod, float, double, MUL, 1.0)
