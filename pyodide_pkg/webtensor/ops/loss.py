@@ -244,7 +244,7 @@ def _elementwise_loss(kind, x, y, p):
         tlogt = where(binary("eq", y, 0), Tensor._empty((), y.dtype).zero_(), y * unary("log", y))
         return tlogt - y * x
     if kind == "nan_to_zero":      # nansum's elements
-        return where(binary("ne", x, x), Tensor._empty((), x.dtype).zero_(), x)
+        return where(binary("ne", x, x), 0.0, x)
     if kind == "not_nan":          # nanmean's count
         return binary("eq", x, x).to(x.dtype)
     if kind in ("trunc", "frac"):
