@@ -279,6 +279,18 @@ def example(kernel, rng):
         probs = array.array(code, [rng.random() + 0.1 for _ in range(15)]).tobytes()
         return [3, 5, 4, bytes(state), probs, _fill(5, code, 0), _fill(12, "q", 0),
                 _fill(1, "i", 0)]
+    if fam == "pointwise_loss":   # n = 37 (8-wide body, 4-wide and partial tails): huber, 'none'
+        short = kernel.name.split("_", 1)[0]
+        return [37, 3, array.array(_CODE[short], [0.7]).tobytes(), _typed(rng, short, 37),
+                _typed(rng, short, 37), _fill(37, _CODE[short], 2), _fill(1, "i", 9)]
+    if fam == "grid_sample":   # bilinear, reflection, 2 x 3 channels of 4 x 5 onto 3 x 2
+        short = kernel.name.split("_", 1)[0]
+        grid = array.array(_CODE[short], [rng.uniform(-1.5, 1.5) for _ in range(24)]).tobytes()
+        return [2, 3, 4, 5, 3, 2, 4, _typed(rng, short, 120), grid, _fill(36, _CODE[short], 2)]
+    if fam == "rowwise_dist":   # 3 rows of 9, p = 2
+        short = kernel.name.split("_", 1)[0]
+        return [3, 9, 1, array.array(_CODE[short], [1e-6, 2.0]).tobytes(),
+                _typed(rng, short, 27), _typed(rng, short, 27), _fill(3, _CODE[short], 2)]
     raise AssertionError(f"no example for kernel family {fam}")
 
 

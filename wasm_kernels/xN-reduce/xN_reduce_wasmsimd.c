@@ -6,7 +6,9 @@
  * Accumulation as torch's CPU: float64 in float64, integers in int64 (the op layer widens
  * int32/bool/uint8 to int64 for sum/prod/cumsum/cumprod), wrap-around; float32 cumprod in
  * float64. amax/amin: NaN wins; argmax/argmin: the first maximum (a NaN counts as the
- * largest), int64 indices. all/any: of 0/1 bytes, bool out.
+ * largest), int64 indices; for contiguous int32/16/8 rows: the best value 128 bits at a time,
+ * then the first index holding it; all/any of contiguous rows 16 bytes at a time, stopping at
+ * the first deciding vector. all/any: of 0/1 bytes, bool out.
  * Summation order: 8 interleaved accumulators over a contiguous row, then a fixed tree, so
  * float64 sums differ from a sequential sum by rounding only (|error| <= n * eps * sum|x|).
  */
@@ -58,10 +60,17 @@ WT_SMALL_BEGIN
 /* argmax/argmin: the first best index; BETTER(v, best) says v replaces best */
 #define GT_NAN(v, b) ((v) > (b) || ((v) != (v) && (b) == (b)))
 #define LT_NAN(v, b) ((v) < (b) || ((v) != (v) && (b) == (b)))
-#define ARGREDUCE(dt, op, T, BETTER)                                                        \
+#define NO_ROW(...) 0
+#define ARGREDUCE(dt, op, T, BETTER) ARGREDUCE_ROWS(dt, op, T, BETTER, NO_ROW, NO_ROW)
+/* ROW(x, n): a contiguous row's index where ROW_OK(n) (the integer rows: 128 bits at a time) */
+#define ARGREDUCE_ROWS(dt, op, T, BETTER, ROW_OK, ROW)                                      \
   WT_EXPORT void WT_SYM(dt##_##op)(size_t outer, size_t n, size_t inner, const T* x,        \
                                    int64_t* y) {                                            \
     for (size_t o = 0; o < outer; o++, x += n * inner, y += inner) {                        \
+      if (inner == 1 && ROW_OK(n)) {                                                        \
+        y[0] = ROW(x, n);                                                                   \
+        continue;                                                                           \
+      }                                                                                     \
       for (size_t i = 0; i < inner; i++) {                                                  \
         T best = n ? x[i] : (T)0;                                                           \
         int64_t at = 0;                                                                     \
@@ -101,17 +110,64 @@ ARGREDUCE(f64, argmax, double, GT_NAN)
 ARGREDUCE(f64, argmin, double, LT_NAN)
 ARGREDUCE(i64, argmax, int64_t, GT_NAN)
 ARGREDUCE(i64, argmin, int64_t, LT_NAN)
-ARGREDUCE(i32, argmax, int32_t, GT_NAN)
-ARGREDUCE(i32, argmin, int32_t, LT_NAN)
-#define MINMAX_ARG(dt, T)                                                                    \
+/* Integer rows: the best value 128 bits at a time, then the first index holding it. */
+#define INT_ROW(dt, op, T, L, VBEST, SPLAT, VEQ, VMASK, BETTER)                                \
+  static int64_t dt##_##op##_row(const T* x, size_t n) {                                    \
+    v128_t b = wasm_v128_load(x);                                                           \
+    size_t k = L;                                                                           \
+    for (; k + L <= n; k += L) b = VBEST(b, wasm_v128_load(x + k));                         \
+    T lane[L], best;                                                                        \
+    wasm_v128_store(lane, b);                                                               \
+    best = lane[0];                                                                         \
+    for (size_t i = 1; i < L; i++)                                                          \
+      if (BETTER(lane[i], best)) best = lane[i];                                            \
+    for (; k < n; k++)                                                                      \
+      if (BETTER(x[k], best)) best = x[k];                                                  \
+    const v128_t s = SPLAT(best);                                                           \
+    for (k = 0; k + L <= n; k += L) {                                                       \
+      const uint32_t m = VMASK(VEQ(wasm_v128_load(x + k), s));                              \
+      if (m) return (int64_t)(k + __builtin_ctz(m));                                        \
+    }                                                                                       \
+    for (; k < n; k++)                                                                      \
+      if (x[k] == best) break;                                                              \
+    return (int64_t)k;                                                                      \
+  }
+#define ROW_OK16(n) ((n) >= 16)
+#define ROW_OK8(n) ((n) >= 8)
+#define ROW_OK4(n) ((n) >= 4)
+#define INT_ARG(dt, T, L, V, S)                                                              \
+  INT_ROW(dt, argmax, T, L, wasm_##V##_max, wasm_##S##_splat, wasm_##S##_eq,                \
+          wasm_##S##_bitmask, GT_NAN)                                                       \
+  INT_ROW(dt, argmin, T, L, wasm_##V##_min, wasm_##S##_splat, wasm_##S##_eq,                \
+          wasm_##S##_bitmask, LT_NAN)                                                       \
+  ARGREDUCE_ROWS(dt, argmax, T, GT_NAN, ROW_OK##L, dt##_argmax_row)                         \
+  ARGREDUCE_ROWS(dt, argmin, T, LT_NAN, ROW_OK##L, dt##_argmin_row)
+INT_ARG(i32, int32_t, 4, i32x4, i32x4)
+#define MINMAX_ARG(dt, T, L, V, S)                                                           \
   REDUCE(dt, amax, T, T, T, 0, MAXN, ID, 1) REDUCE(dt, amin, T, T, T, 0, MINN, ID, 1)        \
-  ARGREDUCE(dt, argmax, T, GT_NAN) ARGREDUCE(dt, argmin, T, LT_NAN)
-MINMAX_ARG(i16, int16_t)
-MINMAX_ARG(i8, int8_t)
-MINMAX_ARG(u8, uint8_t)
+  INT_ARG(dt, T, L, V, S)
+MINMAX_ARG(i16, int16_t, 8, i16x8, i16x8)
+MINMAX_ARG(i8, int8_t, 16, i8x16, i8x16)
+MINMAX_ARG(u8, uint8_t, 16, u8x16, i8x16)
 /* all / any of bool bytes (other dtypes: x != 0 first, on the comparison kernels) */
-REDUCE(u8, all, uint8_t, uint8_t, uint8_t, 1, AND, ID, 0)
-REDUCE(u8, any, uint8_t, uint8_t, uint8_t, 0, OR, ID, 0)
+/* all / any: contiguous rows 16 bytes at a time, stopping at the first deciding vector */
+#define ALLANY(op, INIT, C, STOP)                                                            \
+  WT_EXPORT void WT_SYM(u8_##op)(size_t outer, size_t n, size_t inner, const uint8_t* x,    \
+                                 uint8_t* y) {                                              \
+    for (size_t o = 0; o < outer; o++, x += n * inner, y += inner)                          \
+      for (size_t i = 0; i < inner; i++) {                                                  \
+        uint8_t r = INIT;                                                                   \
+        size_t k = 0;                                                                       \
+        if (inner == 1)                                                                     \
+          for (; k + 16 <= n && r == INIT; k += 16)                                         \
+            if (STOP(wasm_v128_load(x + k))) r = !INIT;                                     \
+        for (; k < n && r == INIT; k++) r = C(r, x[k * inner + i]);                         \
+        y[i] = r;                                                                           \
+      }                                                                                     \
+  }
+#define ALL_STOP(v) (!wasm_i8x16_all_true(v))
+ALLANY(all, 1, AND, ALL_STOP)
+ALLANY(any, 0, OR, wasm_v128_any_true)
 SCAN(f64, cumsum, double, double, ADD, 0.0)
 SCAN(f64, cumprod, double, double, MUL, 1.0)
 SCAN(f32, cumprod, float, double, MUL, 1.0)

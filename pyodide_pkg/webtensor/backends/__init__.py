@@ -121,6 +121,19 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
                                      (ops/backward_ops.py: these five's decompositions, which
                                        the reference runs and the derivatives table
                                        differentiates)
+  pointwise_loss(out, x, y, kind, param, reduction)
+                                     x, y float of one shape; out x's shape ("none") or []
+                                       ("sum"/"mean"): kind "mse", "l1", "smooth_l1" /
+                                       "huber" (param: beta / delta), "bce" (torch's range
+                                       errors), "bce_logits", "kl_div", "kl_div_log", "xlogy",
+                                       "nan_to_zero", "not_nan", "trunc", "frac" (ops/loss.py:
+                                       the decomposition, which the reference runs)
+  grid_sample(out, x, grid, mode, padding_mode, align_corners)
+                                     F.grid_sample of float x [N, C, H, W], grid [N, Ho, Wo, 2]
+                                       of x's dtype (ops/grid_sample.py: the decomposition)
+  rowwise_dist(out, a, b, kind, eps, p)   a, b [rows, n] float, out [rows]: kind "cosine"
+                                       (cosine_similarity) or "pnorm" (|a - b + eps|_p,
+                                       pairwise_distance) (ops/norm.py: the decomposition)
   random(out, state, dist, a, b)     out (float dtype, CPU) filled as torch's CPU generator
                                        does: dist "uniform" (a = from, b = to), "normal"
                                        (a = mean, b = std; torch's serial path when out is not

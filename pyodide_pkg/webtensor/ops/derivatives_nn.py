@@ -284,6 +284,39 @@ def _adaptive_max_pool2d(args, kwargs):
                           _pool_indices("adaptive_max_pool2d", meta, idx, saved[0], ())),)
 
 
+_LOSS_NAMES = {"mse": "MseLossBackward0", "l1": "L1LossBackward0",
+               "smooth_l1": "SmoothL1LossBackward0", "huber": "HuberLossBackward0",
+               "bce": "BinaryCrossEntropyBackward0", "bce_logits":
+               "BinaryCrossEntropyWithLogitsBackward0", "kl_div": "KlDivBackward0",
+               "kl_div_log": "KlDivBackward0", "xlogy": "XlogyBackward0",
+               "nan_to_zero": "NansumBackward0", "not_nan": "SumBackward0",
+               "trunc": "TruncBackward0", "frac": "FracBackward0"}
+
+
+@derivative("pointwise_loss", (0,), (1, 2))
+def _pointwise_loss(args, kwargs):
+    from .loss import pointwise_loss_decomposed
+    out, x, y, kind, param, reduction = args
+    return _by_decomposition(_LOSS_NAMES[kind], (x, y), lambda x, y: pointwise_loss_decomposed(
+        x, y, kind, param, reduction))
+
+
+@derivative("rowwise_dist", (0,), (1, 2))
+def _rowwise_dist(args, kwargs):
+    from .norm import rowwise_dist_decomposed
+    out, a, b, kind, eps, p = args
+    return _by_decomposition("SumBackward1" if kind == "cosine" else "NormBackward1", (a, b),
+                             lambda a, b: rowwise_dist_decomposed(a, b, kind, eps, p))
+
+
+@derivative("grid_sample", (0,), (1, 2))
+def _grid_sample(args, kwargs):
+    from .grid_sample import decomposed
+    out, x, grid, mode, padding_mode, align_corners = args
+    return _by_decomposition("GridSampler2DBackward0", (x, grid), lambda x, g: decomposed(
+        x, g, mode, padding_mode, align_corners))
+
+
 # ---- the backward primitives (ops/backward_ops.py): their decompositions differentiated ------
 
 _ACT_BACKWARD_NAMES = {"relu": "ThresholdBackwardBackward0", "gelu": "GeluBackwardBackward0",

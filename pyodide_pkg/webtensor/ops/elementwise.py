@@ -422,12 +422,22 @@ def trunc(x):
         _reject("trunc_vml_cpu", x.dtype)
     if isinstance(x, Tensor) and x.dtype.category == 1:
         return x.clone()
+    if isinstance(x, Tensor) and x.dtype.category == 2:
+        from .loss import pointwise_loss      # one pass where the device has the primitive
+        return pointwise_loss(x, x, "trunc")
+    return trunc_ops(x)
+
+
+def trunc_ops(x):
     return where(binary("lt", x, 0), unary("ceil", x), unary("floor", x))
 
 
 def frac(x):
     _float_only("frac_cpu", x)
-    return sub(x, trunc(x))
+    if not isinstance(x, Tensor):
+        return sub(x, trunc_ops(x))
+    from .loss import pointwise_loss      # one pass where the device has the primitive
+    return pointwise_loss(x, x, "frac")
 
 
 def fmod(a, b):
@@ -454,6 +464,17 @@ def xlogy(a, b):
         dt = D.get_default_dtype()
     a_t = _as_tensor(_py_scalar(a), dt) if not isinstance(a, Tensor) else a.to(dt)
     b_t = _as_tensor(_py_scalar(b), dt) if not isinstance(b, Tensor) else b.to(dt)
+    if a_t.device != b_t.device:
+        return xlogy_ops(a_t, b_t)
+    from .._shape import broadcast_shapes
+    from .loss import pointwise_loss      # one pass where the device has the primitive
+    shape = broadcast_shapes(a_t.shape, b_t.shape)
+    return pointwise_loss(a_t.expand(shape), b_t.expand(shape), "xlogy")
+
+
+def xlogy_ops(a_t, b_t):
+    """xlogy of two tensors of one float dtype as ops (pointwise_loss's decomposition)."""
+    dt = a_t.dtype
     # a == 0 with b <= 0 or inf: log sees 1 (value 0, and a's gradient 0 at b == 0 as torch's)
     edge = binary("logical_or", binary("le", b_t, 0), isinf(b_t))
     zero = binary("logical_and", binary("eq", a_t, 0), edge)

@@ -1,7 +1,11 @@
 """F.grid_sample for 4-D inputs (bilinear / nearest; zeros / border / reflection padding):
 coordinates unnormalised as torch does, then the taps gathered from the flattened image and
-weighted (so gradients reach both the input and the grid)."""
+weighted (so gradients reach both the input and the grid). Where the device has the
+grid_sample primitive (the WASM kernel: float32 / float64, bilinear / nearest) one call does
+it; the decomposition is its reference and its gradient."""
 from .. import _dtype as D
+from .._dispatch import dispatch, provides
+from .._tensor import Tensor
 from .elementwise import binary, fmod, where
 
 
@@ -57,9 +61,36 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
         raise RuntimeError("grid_sampler(): expected grid to have size 2 in last dimension and "
                            "the same batch size as input, but got grid with sizes "
                            f"{list(grid.shape)}")
+    if input.dtype.category != 2:
+        raise NotImplementedError(f"\"grid_sampler_2d_cpu_kernel_impl\" not implemented for "
+                                  f"'{D.TNAME[input.dtype.name]}'")
+    if grid.dtype is not input.dtype:
+        raise RuntimeError(f"expected scalar type {D.TNAME[input.dtype.name]} but found "
+                           f"{D.TNAME[grid.dtype.name]}")
+    g = grid
+    if provides("grid_sample", input.device) and input.device == grid.device:
+        comp = input.dtype if input.dtype in (D.float32, D.float64) else D.float32
+        n, c = input.shape[:2]
+        out = Tensor._empty((n, c) + tuple(grid.shape[1:3]), comp, input.device)
+        dispatch("grid_sample", out, input.to(comp), g.to(comp), mode, padding_mode,
+                 bool(align_corners))
+        return out if comp is input.dtype else out.to(input.dtype)
+    return decomposed(input, g, mode, padding_mode, align_corners)
+
+
+def _ref_grid_sample(out, x, grid, mode, padding_mode, align_corners):
+    from .. import _grad_mode
+    with _grad_mode.no_grad():
+        dispatch("copy", out, decomposed(x, grid, mode, padding_mode, align_corners))
+
+
+REFERENCE = {"grid_sample": _ref_grid_sample}
+
+
+def decomposed(input, g, mode, padding_mode, align_corners):
+    """grid_sample as ops (g: the grid in input's dtype)."""
     align = bool(align_corners)
     n, c, h, w = input.shape
-    g = grid.to(input.dtype)
     x = _source(g[..., 0], w, padding_mode, align)
     y = _source(g[..., 1], h, padding_mode, align)
     flat = input.reshape(n, c, h * w)

@@ -5,11 +5,15 @@ binary_cross_entropy_with_logits.
 
 Decompositions over existing ops: log_softmax, gather / index_select, where, elementwise and
 reductions, so every backend runs them. Classes sit on dim 1 (dim 0 for unbatched input).
+The unweighted pointwise losses (and xlogy) go through the pointwise_loss primitive where the
+device has it: one pass with the reduction in the same loop (the WASM kernels); its reference
+and its gradient are pointwise_loss_decomposed.
 """
 import warnings
 
 from .. import _dtype as D
-from .._dispatch import provides
+from .. import _grad_mode
+from .._dispatch import dispatch, provides
 from .._grad_mode import is_grad_enabled
 from .._tensor import Tensor
 from .elementwise import _TNAME, binary, unary, where
@@ -214,6 +218,83 @@ def _cross_entropy_probs(input, target, weight, reduction, label_smoothing, cdim
     return _reduce(loss, reduction)
 
 
+# ---- pointwise losses: one primitive ---------------------------------------------------------
+def _elementwise_loss(kind, x, y, p):
+    """The loss of each element as ops (the decomposition of pointwise_loss)."""
+    if kind == "mse":
+        d = x - y
+        return d * d
+    if kind == "l1":
+        return unary("abs", x - y)
+    if kind == "smooth_l1":
+        z = unary("abs", x - y)
+        return where(binary("lt", z, p), z * z * (0.5 / p), z - 0.5 * p)
+    if kind == "huber":
+        z = unary("abs", x - y)
+        return where(binary("lt", z, p), z * z * 0.5, (z - 0.5 * p) * p)
+    if kind == "bce":      # torch clamps each log at -100 so that 0 * log(0) is 0, not nan
+        log_x = unary("log", x).clamp_min(-100.0)
+        log_1mx = unary("log", 1 - x).clamp_min(-100.0)
+        return unary("neg", y * log_x + (1 - y) * log_1mx)
+    if kind == "bce_logits":   # (1 - y) x - log(sigmoid(x)), the log as min(x, 0) - log1p(e^-|x|)
+        return (1 - y) * x - _log_sigmoid(x)
+    if kind == "kl_div_log":
+        return unary("exp", y) * (y - x)
+    if kind == "kl_div":   # xlogy(y, y): 0 where y == 0 (and nan for y < 0, as log is)
+        tlogt = where(binary("eq", y, 0), Tensor._empty((), y.dtype).zero_(), y * unary("log", y))
+        return tlogt - y * x
+    if kind == "nan_to_zero":      # nansum's elements
+        return where(binary("ne", x, x), 0.0, x)
+    if kind == "not_nan":          # nanmean's count
+        return binary("eq", x, x).to(x.dtype)
+    if kind in ("trunc", "frac"):
+        from .elementwise import trunc_ops
+        t = trunc_ops(x)
+        return t if kind == "trunc" else x - t
+    from .elementwise import xlogy_ops
+    return xlogy_ops(x, y)
+
+
+def _log_sigmoid(x):
+    return x.clamp_max(0.0) - unary("log1p", unary("exp", unary("neg", unary("abs", x))))
+
+
+def pointwise_loss_decomposed(x, y, kind, param, reduction):
+    return _reduce(_elementwise_loss(kind, x, y, param), reduction)
+
+
+def _ref_pointwise_loss(out, x, y, kind, param, reduction):
+    if kind == "bce":
+        _check_bce_range(x, y)
+    with _grad_mode.no_grad():
+        dispatch("copy", out, pointwise_loss_decomposed(x, y, kind, param, reduction)
+                 .reshape(out.shape))
+
+
+REFERENCE = {"pointwise_loss": _ref_pointwise_loss}
+
+
+def pointwise_loss(x, y, kind, param=0.0, reduction="none"):
+    """The loss `kind` of float x and y (same shape) with its reduction: one primitive call
+    (half dtypes computed in float32) where the device has it, else the decomposition."""
+    if x.dtype is not y.dtype or x.dtype.category != 2 or x.device != y.device or \
+            not provides("pointwise_loss", x.device):
+        if kind == "bce":
+            _check_bce_range(x, y)
+        return pointwise_loss_decomposed(x, y, kind, param, reduction)
+    comp = x.dtype if x.dtype in (D.float32, D.float64) else D.float32
+    out = Tensor._empty(tuple(x.shape) if reduction == "none" else (), comp, x.device)
+    dispatch("pointwise_loss", out, x.to(comp), y.to(comp), kind, param, reduction)
+    return out if comp is x.dtype else out.to(x.dtype)
+
+
+def _check_bce_range(x, y):
+    """torch's checks (a nan fails them)."""
+    for t, name in ((x, "input"), (y, "target")):
+        if t.numel() and not ((t >= 0) & (t <= 1)).all().item():
+            raise RuntimeError(f"all elements of {name} should be between 0 and 1")
+
+
 # ---- regression losses -----------------------------------------------------------------------
 def _pointwise_prep(fn, input, target, size_average, reduce, reduction, weight=None):
     _check_tensors(fn, input=input, target=target)
@@ -240,21 +321,24 @@ def _weighted(errors, weight, reduction):
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     x, y, reduction = _pointwise_prep("mse_loss", input, target, size_average, reduce,
                                       reduction, weight)
-    d = x - y
     if weight is not None:
+        d = x - y
         return _weighted(d * d, weight, reduction)
-    if d.dtype.category != 2:
-        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{_TNAME[d.dtype.name]}'")
-    return _reduce(d * d, reduction)
+    dt = D.result_type_of([x, y])
+    if dt.category != 2:
+        raise NotImplementedError(f"\"mse_cpu\" not implemented for '{_TNAME[dt.name]}'")
+    return pointwise_loss(x.to(dt), y.to(dt), "mse", 0.0, reduction)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     x, y, reduction = _pointwise_prep("l1_loss", input, target, size_average, reduce,
                                       reduction, weight)
-    e = unary("abs", x - y)
     if weight is not None:
-        return _weighted(e, weight, reduction)
-    return _reduce(e, reduction)
+        return _weighted(unary("abs", x - y), weight, reduction)
+    dt = D.result_type_of([x, y])
+    if dt.category == 2:
+        return pointwise_loss(x.to(dt), y.to(dt), "l1", 0.0, reduction)
+    return _reduce(unary("abs", x - y), reduction)
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
@@ -264,12 +348,11 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     if beta == 0.0:
         return l1_loss(x, y, reduction=reduction)
-    z = unary("abs", x - y)
-    if z.dtype.category != 2:
+    dt = D.result_type_of([x, y])
+    if dt.category != 2:
         raise NotImplementedError(f"\"smooth_l1_cpu\" not implemented for "
-                                  f"'{_TNAME[z.dtype.name]}'")
-    loss = where(binary("lt", z, beta), z * z * (0.5 / beta), z - 0.5 * beta)
-    return _reduce(loss, reduction)
+                                  f"'{_TNAME[dt.name]}'")
+    return pointwise_loss(x.to(dt), y.to(dt), "smooth_l1", beta, reduction)
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
@@ -277,14 +360,14 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
                                       weight)
     if delta <= 0:
         raise RuntimeError("huber_loss does not support non-positive values for delta.")
-    z = unary("abs", x - y)
-    if z.dtype.category != 2:
+    dt = D.result_type_of([x, y])
+    if dt.category != 2:
         raise NotImplementedError(f"\"huber_cpu\" not implemented for "
-                                  f"'{_TNAME[z.dtype.name]}'")
-    loss = where(binary("lt", z, delta), z * z * 0.5, (z - 0.5 * delta) * delta)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+                                  f"'{_TNAME[dt.name]}'")
+    x, y = x.to(dt), y.to(dt)
+    if weight is None:
+        return pointwise_loss(x, y, "huber", delta, reduction)
+    return _reduce(_elementwise_loss("huber", x, y, delta) * weight, reduction)
 
 
 def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
@@ -300,17 +383,17 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
         raise ValueError(f"{reduction} is not a valid value for reduction")
     if input.dtype.category != 2 or target.dtype.category != 2:
         raise RuntimeError("kl_div: Integral inputs not supported.")
-    if log_target:
-        loss = unary("exp", target) * (target - input)
-    else:   # xlogy(t, t): 0 where t == 0 (and nan for t < 0, as log is)
-        t = target
-        tlogt = where(binary("eq", t, 0), Tensor._empty((), t.dtype).zero_(),
-                      t * unary("log", t))
-        loss = tlogt - target * input
+    kind = "kl_div_log" if log_target else "kl_div"
     if reduction == "batchmean":
-        total = _sum(loss)
+        total = _kl(input, target, kind, "sum")
         return total / input.shape[0] if input.dim() else total
-    return _reduce(loss, reduction)
+    return _kl(input, target, kind, reduction)
+
+
+def _kl(input, target, kind, reduction):
+    if input.shape == target.shape and input.dtype is target.dtype:
+        return pointwise_loss(input, target, kind, 0.0, reduction)
+    return _reduce(_elementwise_loss(kind, input, target, 0.0), reduction)
 
 
 # ---- binary cross entropy --------------------------------------------------------------------
@@ -342,17 +425,10 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if input.dtype.category != 2:
         raise NotImplementedError(f"\"binary_cross_entropy\" not implemented for "
                                   f"'{_TNAME[input.dtype.name]}'")
-    if input.numel() and ((input < 0) | (input > 1)).any().item():
-        raise RuntimeError("all elements of input should be between 0 and 1")
-    if target.numel() and ((target < 0) | (target > 1)).any().item():
-        raise RuntimeError("all elements of target should be between 0 and 1")
-    # torch clamps each log at -100 so that 0 * log(0) is 0, not nan
-    log_x = unary("log", input).clamp_min(-100.0)
-    log_1mx = unary("log", 1 - input).clamp_min(-100.0)
-    loss = unary("neg", target * log_x + (1 - target) * log_1mx)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    if weight is None:      # the range checks happen in the primitive (or before the ops)
+        return pointwise_loss(input, target, "bce", 0.0, reduction)
+    _check_bce_range(input, target)
+    return _reduce(_elementwise_loss("bce", input, target, 0.0) * weight, reduction)
 
 
 def _check_inplace_bcast(input, t, first=False):
@@ -391,9 +467,10 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
                            f"type {_TNAME[target.dtype.name]}")
     _check_inplace_bcast(input, pos_weight, first=True)
     _check_inplace_bcast(input, weight)
+    if pos_weight is None and weight is None and target.dtype is input.dtype:
+        return pointwise_loss(input, target, "bce_logits", 0.0, reduction)
     # log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)): stable for any x
-    log_sig = input.clamp_max(0.0) - unary("log1p", unary("exp", unary("neg", unary("abs",
-                                                                                    input))))
+    log_sig = _log_sigmoid(input)
     if pos_weight is not None:
         log_sig = log_sig * ((pos_weight - 1) * target + 1)
     loss = (1 - target) * input - log_sig

@@ -185,6 +185,16 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     from .._shape import broadcast_shapes
     shape = broadcast_shapes(x1.shape, x2.shape)
     x1, x2 = x1.expand(shape), x2.expand(shape)
+    common = D.result_type_of([x1, x2])
+    if common.category != 2:
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                           f"{D.TNAME[common.name]}")
+    if x1.dtype is x2.dtype and len(shape):
+        return _rowwise(x1, x2, dim, "cosine", eps, 2.0, False)
+    return cosine_similarity_decomposed(x1, x2, dim, eps)
+
+
+def cosine_similarity_decomposed(x1, x2, dim, eps):
     n1 = binary("mul", x1, x1).sum(dim, keepdim=True).sqrt().clamp_min(eps)
     n2 = binary("mul", x2, x2).sum(dim, keepdim=True).sqrt().clamp_min(eps)
     return binary("mul", binary("div", x1, n1), binary("div", x2, n2)).sum(dim)
@@ -192,10 +202,60 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-06, keepdim=False):
     d = max(x1.dim(), x2.dim()) - 1
-    return binary("add", binary("sub", x1, x2), eps).norm(p, dim=d, keepdim=keepdim)
+    if d >= 0 and x1.dtype is x2.dtype and x1.dtype.category == 2:
+        from .._shape import broadcast_shapes
+        shape = broadcast_shapes(x1.shape, x2.shape)
+        return _rowwise(x1.expand(shape), x2.expand(shape), d, "pnorm", eps, p, keepdim)
+    return pairwise_distance_decomposed(x1, x2, d, eps, p, keepdim)
 
 
-def cdist(x1, x2, p=2.0, compute_mode=None):
+def pairwise_distance_decomposed(x1, x2, d, eps, p, keepdim):
+    diff = binary("add", binary("sub", x1, x2), eps)
+    if p == 0:      # the count of nonzero differences
+        return binary("ne", diff, 0).to(diff.dtype).sum(d, keepdim=keepdim)
+    return diff.norm(p, dim=d, keepdim=keepdim)
+
+
+def rowwise_dist_decomposed(a, b, kind, eps, p):
+    """rowwise_dist's decomposition: a, b [rows, n] -> [rows]."""
+    if kind == "cosine":
+        return cosine_similarity_decomposed(a, b, 1, eps)
+    return pairwise_distance_decomposed(a, b, 1, eps, p, False)
+
+
+def _ref_rowwise_dist(out, a, b, kind, eps, p):
+    from .. import _grad_mode
+    with _grad_mode.no_grad():
+        dispatch("copy", out, rowwise_dist_decomposed(a, b, kind, eps, p))
+
+
+REFERENCE = {"rowwise_dist": _ref_rowwise_dist}
+
+
+def _rowwise(x1, x2, dim, kind, eps, p, keepdim):
+    """cosine_similarity / pairwise_distance along dim through the rowwise_dist primitive
+    (half dtypes in float32) where the device has it, else the decomposition."""
+    dim = dim + x1.dim() if dim < 0 else dim
+    if not provides("rowwise_dist", x1.device) or x1.device != x2.device:
+        if kind == "cosine":
+            return cosine_similarity_decomposed(x1, x2, dim, eps)
+        return pairwise_distance_decomposed(x1, x2, dim, eps, p, keepdim)
+    comp = x1.dtype if x1.dtype in (D.float32, D.float64) else D.float32
+    if comp is not x1.dtype:    # eps as torch sees it: in the half dtype (1e-8 is 0 there)
+        eps = Tensor._empty((), x1.dtype, x1.device).fill_(eps).item()
+    a, b = (t.movedim(dim, -1).to(comp) for t in (x1, x2))
+    rest = tuple(a.shape[:-1])
+    n = a.shape[-1]
+    a, b = a.reshape(-1, n), b.reshape(-1, n)
+    out = Tensor._empty((a.shape[0],), comp, a.device)
+    dispatch("rowwise_dist", out, a, b, kind, eps, float(p))
+    out = out.reshape(rest)
+    if keepdim:
+        out = out.unsqueeze(dim)
+    return out if comp is x1.dtype else out.to(x1.dtype)
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """The p-norm distance between each row of x1 (..., P, M) and of x2 (..., R, M)."""
     for name, x in (("X1", x1), ("X2", x2)):
         if x.dim() < 2:
@@ -209,5 +269,23 @@ def cdist(x1, x2, p=2.0, compute_mode=None):
                            f"{x1.shape[-1]} X2: {x2.shape[-1]}")
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
+    mode = {None: 0, "use_mm_for_euclid_dist_if_necessary": 0, "use_mm_for_euclid_dist": 1,
+            "donot_use_mm_for_euclid_dist": 2}.get(compute_mode)
+    if mode is None:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    if p == 2 and (mode == 1 or (mode == 0 and (x1.shape[-2] > 25 or x2.shape[-2] > 25))):
+        return _euclidean_dist(x1, x2)
     from ..linalg import vector_norm
     return vector_norm(binary("sub", x1.unsqueeze(-2), x2.unsqueeze(-3)), p, -1)
+
+
+def _euclidean_dist(x1, x2):
+    """torch's matrix-multiply form of cdist(p=2) for many rows (its values, its gradient):
+    [-2 x1, |x1|^2, 1] @ [x2, 1, |x2|^2]^T, clamped at 0, square-rooted."""
+    from .shape import cat
+    n1 = binary("mul", x1, x1).sum(-1, keepdim=True)
+    n2 = binary("mul", x2, x2).sum(-1, keepdim=True)
+    one1, one2 = (Tensor._empty(tuple(n.shape), n.dtype, n.device).fill_(1) for n in (n1, n2))
+    a = cat([binary("mul", x1, -2), n1, one1], -1)
+    b = cat([x2, one2, n2], -1)
+    return a.matmul(b.transpose(-1, -2)).clamp_min(0).sqrt()

@@ -225,10 +225,13 @@ def log_softmax(x, dim=None, dtype=None):
 
 
 def nansum(x, dim=None, keepdim=False, dtype=None):
-    """sum with nan counted as zero."""
+    """sum with nan counted as zero (one pass where the device has pointwise_loss)."""
     if x.dtype.category == 2:
-        from .elementwise import where
-        x = where(x.isnan(), 0.0, x)
+        from .loss import pointwise_loss
+        whole = dim is None and not keepdim and (dtype is None or D.as_dtype(dtype) is x.dtype)
+        if whole:
+            return pointwise_loss(x, x, "nan_to_zero", 0.0, "sum")
+        x = pointwise_loss(x, x, "nan_to_zero")
     return sum(x, dim, keepdim, dtype)
 
 
@@ -236,5 +239,9 @@ def nanmean(x, dim=None, keepdim=False, dtype=None):
     """mean of the non-nan elements (nan where there are none)."""
     if x.dtype.category < 2:
         mean(x, dtype=dtype)                     # torch's error for integer inputs
-    n = binary("eq", x, x).to(x.dtype).sum(dim, keepdim)     # the non-nan count
+    from .loss import pointwise_loss
+    if dim is None and not keepdim:              # the non-nan count
+        n = pointwise_loss(x, x, "not_nan", 0.0, "sum")
+    else:
+        n = pointwise_loss(x, x, "not_nan").sum(dim, keepdim)
     return binary("div", nansum(x, dim, keepdim, dtype), n)

@@ -3,6 +3,9 @@ from . import attention as _att, conv as _c, elementwise as _e, index as _i, nor
     quant as _q, random as _rand, reduce as _r, search as _search
 from .linear import linear as _linear
 from ...ops.backward_ops import REFERENCE as _backward
+from ...ops.grid_sample import REFERENCE as _grid
+from ...ops.loss import REFERENCE as _loss
+from ...ops.norm import REFERENCE as _dist
 from ...ops.optim_steps import REFERENCE as _steps
 
 IMPL = {
@@ -16,7 +19,7 @@ IMPL = {
     "adaptive_avg_pool2d": _c.adaptive_avg_pool2d, "adaptive_max_pool2d": _c.adaptive_max_pool2d,
     "layer_norm": _norm.layer_norm, "rms_norm": _norm.rms_norm, "sdpa": _att.sdpa,
     # as ops: the fused optimizer steps and backward primitives are composites on this backend
-    **_steps, **_backward,
+    **_steps, **_backward, **_loss, **_grid, **_dist,
     "random": _rand.random,
     **_q.IMPL,
     **_search.IMPL,

@@ -20,6 +20,7 @@ and shortcuts the same way, `family.bind(ctx) -> (impl, shortcuts)`:
   optim        adam_step, sgd_step, rmsprop_step, adagrad_step (one call per parameter)
   backward     act_backward, softmax_backward, norm_backward, cross_entropy
   random       the random fills (torch's CPU generator)
+  loss         pointwise_loss, grid_sample, rowwise_dist (fused composite ops)
 
 Each primitive either computes the whole result with kernels or returns NotImplemented before
 writing anything (the reference backend then runs it); each shortcut returns None to decline.
@@ -50,13 +51,13 @@ def kernels():
 IMPL, SHORTCUTS = {}, {}
 _copier = _converter = ctx = None
 if K is not None:
-    from . import (attention, backward, common, conv, convert, elementwise, gather, matmul,
+    from . import (attention, backward, common, conv, convert, elementwise, gather, loss, matmul,
                    norm, optim, quant, random, reduce, search, sort)
     _copier = Copier(K)
     _converter = convert.make(K, _copier)
     ctx = common.Ctx(K, _copier, _converter)
     for _family in (elementwise, reduce, matmul, attention, norm, conv, gather, convert, quant,
-                    optim, random, search, sort, backward):
+                    optim, random, search, sort, backward, loss):
         _impl, _short = _family.bind(ctx)
         IMPL.update(_impl)
         SHORTCUTS.update(_short)

@@ -307,6 +307,16 @@ X_UNARY.update({("f64", op): "f64_" + op for op in F64_MATH_OPS})
 X_UNARY.update({(dt, "sign"): dt + "_sign" for dt in ("f64", "i64", "i32")})   # xN-sign/
 DIVIDE = {(dt, op): dt + "_" + op for dt in DIVIDE_DTYPES for op in DIVIDE_OPS}
 QGEMV = {q: "f32_" + q + "_gemv_1x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
+# pointwise losses with their reduction (xN-loss/) and grid_sample (xN-grid/)
+POINTWISE_LOSS = {dt: dt + "_pointwise_loss" for dt in ("f32", "f64")}
+GRID_SAMPLE = {dt: dt + "_grid_sample" for dt in ("f32", "f64")}
+ROWWISE_DIST = {dt: dt + "_rowwise_dist" for dt in ("f32", "f64")}    # xN-rowdist/
+_ROWWISE_DIST = (("size", "rows"), ("size", "n"), ("size", "flags"), ("in", "prm"), ("in", "a"),
+                 ("in", "b"), ("out", "out"))
+_POINTWISE_LOSS = (("size", "n"), ("size", "flags"), ("in", "prm"), ("in", "x"), ("in", "y"),
+                   ("out", "out"), ("out", "status"))
+_GRID_SAMPLE = (("size", "n"), ("size", "c"), ("size", "h"), ("size", "w"), ("size", "ho"),
+                ("size", "wo"), ("size", "flags"), ("in", "x"), ("in", "grid"), ("out", "y"))
 QGEMM = {q: "f32_" + q + "_gemm_2x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
 DEQUANTIZE = {q: q + "_dequantize" for q in QUANT_KINDS + QUANT_KINDS_SUB}
 QUANTIZE = {q: q + "_quantize" for q in QUANT_KINDS}
@@ -437,6 +447,12 @@ def _build():
         ks.append(Kernel(name, "xbinary", op, _BINARY, False))
     for (dt, op), name in DIVIDE.items():
         ks.append(Kernel(name, "divide", op, _DIVIDE, False))
+    for name in POINTWISE_LOSS.values():
+        ks.append(Kernel(name, "pointwise_loss", "pointwise_loss", _POINTWISE_LOSS, False))
+    for name in GRID_SAMPLE.values():
+        ks.append(Kernel(name, "grid_sample", "grid_sample", _GRID_SAMPLE, False))
+    for name in ROWWISE_DIST.values():
+        ks.append(Kernel(name, "rowwise_dist", "rowwise_dist", _ROWWISE_DIST, False))
     for q in QUANT_KINDS:
         ks.append(Kernel(QGEMV[q], "qgemv", "gemv", _QGEMV, True))
         ks.append(Kernel(QGEMM[q], "qgemm", "gemm", _QGEMM, True))

@@ -1,0 +1,100 @@
+"""Pointwise losses and grid_sample on wasm_kernels/xN-loss and xN-grid (float32 / float64):
+
+  pointwise_loss(out, x, y, kind, param, reduction)   one pass, reduction in the same loop
+  grid_sample(out, x, grid, mode, padding_mode, align_corners)
+  rowwise_dist(out, a, b, kind, eps, p)               xN-rowdist: cosine / p-norm per row
+
+The float64 losses with a log / exp (bce, bce_logits, kl_div, xlogy) run their decomposition
+(ops/loss.py) on the float64 kernels; anything else the kernels do not cover returns
+NotImplemented and the reference backend runs the decomposition.
+"""
+import math
+
+from ... import _dtype as D
+from ..._tensor import Tensor
+from . import kernel_table as KT
+from .common import typed_scalar
+from .views import fits_i32, region
+
+LOSS_CODE = {k: i for i, k in enumerate(("mse", "l1", "smooth_l1", "huber", "bce", "bce_logits",
+                                         "kl_div", "kl_div_log", "xlogy", "nan_to_zero",
+                                         "not_nan", "trunc", "frac"))}
+# no transcendental: the scalar float64 kernel has them
+_F64_LOSSES = ("mse", "l1", "smooth_l1", "huber", "nan_to_zero", "not_nan", "trunc", "frac")
+REDUCTION_CODE = {"none": 0, "sum": 1, "mean": 2}
+_DT = {D.float32: "f32", D.float64: "f64"}
+_PADDING = {"zeros": 0, "border": 1, "reflection": 2}
+
+
+def bind(ctx):
+    loss_fn = {dt: ctx.K.fn(name) for dt, name in KT.POINTWISE_LOSS.items()}
+    grid_fn = {dt: ctx.K.fn(name) for dt, name in KT.GRID_SAMPLE.items()}
+    dist_fn = {dt: ctx.K.fn(name) for dt, name in KT.ROWWISE_DIST.items()}
+
+    def inputs(ro, *ts):
+        regs = []
+        for t in ts:
+            r = ctx.operand(t, ro, True)
+            if r is None:
+                return None
+            regs.append(r[1])
+        return regs
+
+    def pointwise_loss(out, x, y, kind, param, reduction):
+        dt = _DT.get(x.dtype)
+        if dt is None or y.dtype is not x.dtype or out.dtype is not x.dtype or \
+                not out.is_contiguous() or not fits_i32(x.numel()) or \
+                tuple(x.shape) != tuple(y.shape):
+            return NotImplemented
+        if dt == "f64" and kind not in _F64_LOSSES:
+            from ...ops.loss import REFERENCE
+            return REFERENCE["pointwise_loss"](out, x, y, kind, param, reduction)
+        ro = region(out, True)
+        regs = inputs(ro, x, y)
+        if regs is None:
+            return NotImplemented
+        status = Tensor._empty((1,), D.int32, x.device)
+        prm = typed_scalar(float(param), x.dtype)
+        loss_fn[dt](x.numel(), LOSS_CODE[kind] | REDUCTION_CODE[reduction] << 4, region(prm),
+                    regs[0], regs[1], ro, region(status, True))
+        bad = status.item() if kind == "bce" else 0
+        if bad:
+            raise RuntimeError(f"all elements of {'input' if bad == 1 else 'target'} should "
+                               f"be between 0 and 1")
+        return None
+
+    def grid_sample(out, x, grid, mode, padding_mode, align_corners):
+        dt = _DT.get(x.dtype)
+        if dt is None or grid.dtype is not x.dtype or not out.is_contiguous() or \
+                mode not in ("bilinear", "nearest") or not fits_i32(max(x.numel(), out.numel())):
+            return NotImplemented
+        ro = region(out, True)
+        regs = inputs(ro, x, grid)
+        if regs is None:
+            return NotImplemented
+        n, c, h, w = x.shape
+        ho, wo = grid.shape[1:3]
+        flags = (mode == "nearest") | _PADDING[padding_mode] << 1 | bool(align_corners) << 3
+        if out.numel():
+            grid_fn[dt](n, c, h, w, ho, wo, flags, regs[0], regs[1], ro)
+        return None
+
+    def rowwise_dist(out, a, b, kind, eps, p):
+        dt = _DT.get(a.dtype)
+        if dt is None or b.dtype is not a.dtype or out.dtype is not a.dtype or \
+                not out.is_contiguous() or not fits_i32(a.numel()) or \
+                (kind == "pnorm" and p not in (0, 1, 2, math.inf, -math.inf)):
+            return NotImplemented
+        ro = region(out, True)
+        regs = inputs(ro, a, b)
+        if regs is None:
+            return NotImplemented
+        prm = Tensor._empty((2,), a.dtype, a.device)
+        prm[0], prm[1] = eps, p
+        rows, n = a.shape
+        if rows:
+            dist_fn[dt](rows, n, kind == "pnorm", region(prm), regs[0], regs[1], ro)
+        return None
+
+    return {"pointwise_loss": pointwise_loss, "grid_sample": grid_sample,
+            "rowwise_dist": rowwise_dist}, {}
