@@ -63,7 +63,7 @@ DIMS = ((1, 1, 1, 1), (3, 5, 7, 2), (4, 64, 8, 8), (5, 65, 13, 3), (2, 130, 4, 9
         (2, 3, 4, 0), (9, 200, 64, 64),
         # sgemm form: several query groups of 64; K^T packed per key block (S * E past the
         # panel); E past the panel's limit (one-row form)
-        (70, 75, 8, 8), (6, 1100, 20, 9), (5, 10, 260, 3))
+        (70, 75, 8, 8), (6, 1100, 20, 9), (5, 10, 260, 3), (5, 0, 4, 4), (6, 7, 0, 3))
 
 
 @pytest.mark.parametrize("dims", DIMS, ids=lambda d: "x".join(map(str, d)))
