@@ -5,7 +5,8 @@ reductions / softmax along the last vs a leading axis.
 Kernels are called directly on preallocated tensors (what the op costs once its Python
 wrapper has run); the op-level time (wt.softmax(x, -1) etc., allocation included) is listed
 next to it. GB/s counts one read and one write of the array (the minimum any of these ops
-moves), so "% memcpy" is simply memcpy time / op time. Reductions count the input only.
+moves), so "% memcpy" is simply memcpy time / op time (the kernels and the memcpy timed
+round-robin, so a busy moment hits them alike). Reductions count the input only.
 
 Set WEBTENSOR_WASM_ISA (simd128 | relaxedsimd) first to pick the build. Prints tables and one
 line `BENCH_JSON {...}` that benchmarks/run.py --bandwidth collects. On CPython the kernels
@@ -21,7 +22,7 @@ from webtensor.backends.wasm import backend as wasm_backend
 from webtensor.backends.wasm.loader import Region
 from webtensor.backends.wasm.views import int32_storage, region
 
-from bench_core import best_time  # run.py loads benchmarks/bench_core.py as a module
+from bench_core import best_time, best_times  # run.py loads bench_core.py as a module
 
 ROWS = [(1, 65536), (1, 262144), (1, 1048576), (1, 4194304), (128, 768), (512, 768)]
 AXIS_SHAPES = [(512, 768), (64, 64, 64)]
@@ -55,8 +56,9 @@ def bandwidth_rows(K, rows):
             "rms_norm": lambda: wt.rms_norm(x, [n], w),
         }
         row = {"shape": f"{r}x{n}"}
-        for name, fn in kern.items():
-            t = best_time(fn)
+        # round-robin with memcpy: the ratios hold on a loaded machine
+        for name, t in best_times(kern, seconds=float(os.environ.get("BENCH_BW_SECONDS",
+                                                                        "2"))).items():
             row[name + "_gbs"] = nbytes / t / 1e9
         for name, fn in ops.items():
             row[name + "_op_us"] = best_time(fn) * 1e6

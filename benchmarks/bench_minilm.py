@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """all-MiniLM-L6-v2 at sequence length 128, batch 1, in one headless Chromium run: webtensor
-(webtensor/models/minilm.py inside Pyodide, simd128 and relaxedsimd kernel builds) against
+(webtensor/models/minilm.py inside Pyodide, simd128 and relaxedsimd kernel builds, each eager and
+as a captured graph replayed through webtensor.graphs) against
 onnxruntime-web (WASM EP, single thread) running the same model exported to ONNX here on
 CPython (torch.onnx.export of the same source file under real torch; dev-only, cached in
 .cache/bench/, never in git). Prints a table (ms per forward, tokens/s, error against torch)
@@ -103,22 +104,33 @@ def run(isas=("simd128", "relaxedsimd")):
 
 
 def table(out):
+    """Markdown table: every webtensor build eager and captured (webtensor.graphs), every
+    peer, torch for scale; the last column is onnxruntime-web 1.30.0's latency over the row's."""
     n = out["seq_len"]
-    lines = ["| library (single thread) | ms per forward | tokens/s | max abs err vs torch |",
-             "|---|---:|---:|---:|"]
-    rows = [(f"webtensor {out['wheel'].split('-')[1]} ({isa}, Pyodide)", r)
-            for isa, r in out["webtensor"].items()]
-    rows += [(r.get("version", k), r) for k, r in out["peers"].items()]
-    for name, r in rows:
-        if "ms_per_forward" not in r:
-            lines.append(f"| {name} | error | | |")
+    lines = ["| library (single thread) | ms per forward | tokens/s | max abs err vs torch | "
+             "onnxruntime-web 1.30.0 ÷ this |", "|---|---:|---:|---:|---:|"]
+    ver = out["wheel"].split("-")[1]
+    rows = []
+    for isa, r in out["webtensor"].items():
+        rows.append((f"webtensor {ver} ({isa}, Pyodide)", r.get("ms_per_forward"),
+                     r.get("max_abs_err_vs_torch")))
+        if "captured_ms_per_forward" in r:
+            rows.append((f"webtensor {ver} ({isa}, Pyodide, captured graph; output - eager: "
+                         f"{r['captured_max_abs_diff_vs_eager']:.1e})",
+                         r["captured_ms_per_forward"], r.get("max_abs_err_vs_torch")))
+    rows += [(r.get("version", k), r.get("ms_per_forward"), r.get("max_abs_err_vs_torch"))
+             for k, r in out["peers"].items()]
+    ort = out["peers"].get("ort", {}).get("ms_per_forward")
+    for name, ms, err in rows:
+        if ms is None:
+            lines.append(f"| {name} | error | | | |")
             continue
-        ms = r["ms_per_forward"]
+        ratio = f"{ort / ms:.2f}x" if ort else ""
         lines.append(f"| {name} | {ms:.1f} | {n / ms * 1e3:.0f} | "
-                     f"{r.get('max_abs_err_vs_torch', float('nan')):.1e} |")
+                     f"{err if err is not None else float('nan'):.1e} | {ratio} |")
     lines.append(f"| (torch {__import__('torch').__version__} on CPython, 1 thread, native) | "
                  f"{out['torch_cpython_1thread_ms']:.1f} | "
-                 f"{n / out['torch_cpython_1thread_ms'] * 1e3:.0f} | 0 |")
+                 f"{n / out['torch_cpython_1thread_ms'] * 1e3:.0f} | 0 | |")
     return "\n".join(lines)
 
 

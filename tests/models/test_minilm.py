@@ -65,3 +65,27 @@ def test_sentence_encoder_from_text(model_file, golden):
     for _ in range(2):
         check(enc.encode(golden["sentences"], batch_size=4).tolist(), golden)
     assert enc._forward.ok and enc._forward.graphs
+
+
+def test_captured_forward_equals_eager(model, golden):
+    """The forward captured once with webtensor.graphs on static inputs of a fixed shape, then
+    replayed after new token ids are copied in: the same bits as the eager forward on those
+    ids, for two different batches (the replay reads its inputs anew each time)."""
+    from webtensor import graphs
+    ids = golden["input_ids"]
+    n = min(len(r) for r in ids)
+    batches = [[r[:n] for r in ids[:2]], [r[:n] for r in ids[2:4]]]
+    static_ids = wt.tensor(batches[0])
+    static_mask = wt.ones_like(static_ids)
+    g = graphs.Graph()
+    with wt.no_grad(), graphs.graph(g, device="cpu"):
+        out = model(static_ids, static_mask)
+    assert g.num_kernels > 50        # the whole forward is in the graph
+    for batch in batches[::-1] + batches:
+        x = wt.tensor(batch)
+        with wt.no_grad():
+            eager = model(x, wt.ones_like(x))
+        static_ids.copy_(x)
+        g.replay()
+        assert wt.equal(out, eager), batch
+    g.reset()

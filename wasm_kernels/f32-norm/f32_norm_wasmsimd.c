@@ -62,29 +62,32 @@ static inline float chunk_ss(const float* x, size_t n, float c) {
   return hsum(wasm_f32x4_add(wasm_f32x4_add(a0, a1), wasm_f32x4_add(a2, a3)));
 }
 
-/* y = (x - mean) * r [* w] [+ b] */
+/* y = (x - mean) * r [* w] [+ b]; four vectors per step (independent loads and stores) */
+#define WRITE_LOOP(EXPR)                                                  \
+  for (; k + 16 <= n; k += 16) {                                          \
+    const v128_t t0 = EXPR(0), t1 = EXPR(4), t2 = EXPR(8), t3 = EXPR(12); \
+    wasm_v128_store(y + k, t0);                                           \
+    wasm_v128_store(y + k + 4, t1);                                       \
+    wasm_v128_store(y + k + 8, t2);                                       \
+    wasm_v128_store(y + k + 12, t3);                                      \
+  }                                                                       \
+  for (; k + 4 <= n; k += 4) wasm_v128_store(y + k, EXPR(0))
+#define CENTRED(o) wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(x + k + (o)), mv), rv)
+#define W_B(o) WT_MADD(CENTRED(o), wasm_v128_load(w + k + (o)), wasm_v128_load(b + k + (o)))
+#define W_ONLY(o) wasm_f32x4_mul(CENTRED(o), wasm_v128_load(w + k + (o)))
+#define B_ONLY(o) wasm_f32x4_add(CENTRED(o), wasm_v128_load(b + k + (o)))
 static void write_row(const float* x, size_t n, float mean, float r, const float* w,
                       const float* b, float* y) {
   const v128_t mv = WT_SPLAT(mean), rv = WT_SPLAT(r);
   size_t k = 0;
   if (w && b) {
-    for (; k + 4 <= n; k += 4) {
-      const v128_t t = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(x + k), mv), rv);
-      wasm_v128_store(y + k, WT_MADD(t, wasm_v128_load(w + k), wasm_v128_load(b + k)));
-    }
+    WRITE_LOOP(W_B);
   } else if (w) {
-    for (; k + 4 <= n; k += 4) {
-      const v128_t t = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(x + k), mv), rv);
-      wasm_v128_store(y + k, wasm_f32x4_mul(t, wasm_v128_load(w + k)));
-    }
+    WRITE_LOOP(W_ONLY);
   } else if (b) {
-    for (; k + 4 <= n; k += 4) {
-      const v128_t t = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(x + k), mv), rv);
-      wasm_v128_store(y + k, wasm_f32x4_add(t, wasm_v128_load(b + k)));
-    }
+    WRITE_LOOP(B_ONLY);
   } else {
-    for (; k + 4 <= n; k += 4)
-      wasm_v128_store(y + k, wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(x + k), mv), rv));
+    WRITE_LOOP(CENTRED);
   }
   for (; k < n; k++) {
     float t = (x[k] - mean) * r;
@@ -92,6 +95,43 @@ static void write_row(const float* x, size_t n, float mean, float r, const float
     else if (b) t = t + b[k];
     y[k] = t;
   }
+}
+
+/* y = x * r [* w] (rms_norm: no centring, the same values as centring on 0) */
+#define SCALED(o) wasm_f32x4_mul(wasm_v128_load(x + k + (o)), rv)
+#define SW(o) wasm_f32x4_mul(SCALED(o), wasm_v128_load(w + k + (o)))
+static void write_row_rms(const float* x, size_t n, float r, const float* w, float* y) {
+  const v128_t rv = WT_SPLAT(r);
+  size_t k = 0;
+  if (w) {
+    WRITE_LOOP(SW);
+  } else {
+    WRITE_LOOP(SCALED);
+  }
+  for (; k < n; k++) y[k] = w ? x[k] * r * w[k] : x[k] * r;
+}
+
+/* sum of x^2 over x[0..n) (chunk_ss about 0 without its subtractions) */
+static inline float chunk_sq(const float* x, size_t n) {
+  v128_t a0 = WT_SPLAT(0.0f), a1 = a0, a2 = a0, a3 = a0;
+  size_t k = 0;
+  for (; k + 16 <= n; k += 16) {
+    const v128_t u0 = wasm_v128_load(x + k), u1 = wasm_v128_load(x + k + 4);
+    const v128_t u2 = wasm_v128_load(x + k + 8), u3 = wasm_v128_load(x + k + 12);
+    a0 = WT_MADD(u0, u0, a0);
+    a1 = WT_MADD(u1, u1, a1);
+    a2 = WT_MADD(u2, u2, a2);
+    a3 = WT_MADD(u3, u3, a3);
+  }
+  for (; k + 4 <= n; k += 4) {
+    const v128_t u = wasm_v128_load(x + k);
+    a0 = WT_MADD(u, u, a0);
+  }
+  if (k < n) {
+    const v128_t u = wt_load_partial(x + k, n - k, 0.0f);
+    a1 = WT_MADD(u, u, a1);
+  }
+  return hsum(wasm_f32x4_add(wasm_f32x4_add(a0, a1), wasm_f32x4_add(a2, a3)));
 }
 
 static inline float rsqrt1(float v) { return 1.0f / __builtin_sqrtf(v); }
@@ -131,7 +171,7 @@ WT_EXPORT void WT_SYM(f32_rms_norm)(size_t rows, size_t n, size_t flags, float e
     const float* xr = x + r * n;
     float ss = 0.0f;
     for (size_t c0 = 0; c0 < n; c0 += WT_NORM_CHUNK)
-      ss += chunk_ss(xr + c0, wt_min_size(WT_NORM_CHUNK, n - c0), 0.0f);
-    write_row(xr, n, 0.0f, rsqrt1(ss / (float)n + eps), wp, 0, y + r * n);
+      ss += chunk_sq(xr + c0, wt_min_size(WT_NORM_CHUNK, n - c0));
+    write_row_rms(xr, n, rsqrt1(ss / (float)n + eps), wp, y + r * n);
   }
 }

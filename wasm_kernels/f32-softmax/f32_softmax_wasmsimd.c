@@ -6,11 +6,13 @@
  * gives nan, and any nan gives nan.
  */
 #include "wt_fold.h"
-#include "wt_vmath.h"
+#include "wt_softmax.h"
 
 WT_DEFINE_FOLD(max, wt_op_max, -__builtin_inff(), WT_MAP_ID)
 WT_DEFINE_FOLD(sum, wt_op_add, 0.0f, WT_MAP_ID)
-static inline v128_t map_exp_shift(v128_t v, v128_t m) { return wt_exp(wasm_f32x4_sub(v, m)); }
+/* x - max <= 0 on every lane a fold reads (its tails are padded with 0 only where the lanes
+ * are then masked off) */
+static inline v128_t map_exp_shift(v128_t v, v128_t m) { return wt_exp_nonpos(wasm_f32x4_sub(v, m)); }
 WT_DEFINE_FOLD(sumexp, wt_op_add, 0.0f, map_exp_shift)
 
 /* y = VFN(x, p) elementwise over n contiguous floats */
@@ -43,10 +45,10 @@ static float exp_store_sum(const float* x, float* y, size_t n, v128_t m) {
     v128_t a0 = zero, a1 = zero, a2 = zero, a3 = zero;
     size_t k = k0;
     for (; k + 16 <= kend; k += 16) {
-      const v128_t e0 = f_exp_shift(wasm_v128_load(x + k), m);
-      const v128_t e1 = f_exp_shift(wasm_v128_load(x + k + 4), m);
-      const v128_t e2 = f_exp_shift(wasm_v128_load(x + k + 8), m);
-      const v128_t e3 = f_exp_shift(wasm_v128_load(x + k + 12), m);
+      const v128_t e0 = map_exp_shift(wasm_v128_load(x + k), m);
+      const v128_t e1 = map_exp_shift(wasm_v128_load(x + k + 4), m);
+      const v128_t e2 = map_exp_shift(wasm_v128_load(x + k + 8), m);
+      const v128_t e3 = map_exp_shift(wasm_v128_load(x + k + 12), m);
       wasm_v128_store(y + k, e0);
       wasm_v128_store(y + k + 4, e1);
       wasm_v128_store(y + k + 8, e2);
@@ -57,12 +59,12 @@ static float exp_store_sum(const float* x, float* y, size_t n, v128_t m) {
       a3 = wasm_f32x4_add(a3, e3);
     }
     for (; k + 4 <= kend; k += 4) {
-      const v128_t e = f_exp_shift(wasm_v128_load(x + k), m);
+      const v128_t e = map_exp_shift(wasm_v128_load(x + k), m);
       wasm_v128_store(y + k, e);
       a0 = wasm_f32x4_add(a0, e);
     }
     if (k < kend) {
-      const v128_t e = f_exp_shift(wt_load_partial(x + k, kend - k, 0.0f), m);
+      const v128_t e = map_exp_shift(wt_load_partial(x + k, kend - k, -__builtin_inff()), m);
       wt_store_partial(y + k, kend - k, e);
       a1 = wasm_f32x4_add(a1, wasm_v128_bitselect(e, zero, wt_lane_mask(kend - k)));
     }

@@ -148,6 +148,23 @@ def test_softmax_and_log_softmax(ks):
         assert np.all(np.abs(y - ref) <= tol), ("log_softmax", outer, n, inner)
 
 
+def test_softmax_far_below_the_max(ks):
+    """exp(x - max) for x - max <= 0 (wt_softmax.h): within the bound down to the smallest
+    normal result; results below 2^-126.5 are flushed to 0 (torch's own softmax exp flushes
+    below FLT_MIN); -inf gives exactly 0; log_softmax stays exact there."""
+    d = np.array([0, -1e-3, -1, -20, -60, -87.0, -87.3, -87.6, -87.7, -88, -90, -104, -200,
+                  -np.inf, -3, -0.5, -7], np.float32)
+    for shift in (0.0, 50.0, -30.0):
+        x = (d + np.float32(shift)).reshape(1, -1, 1)
+        y = run(ks, "softmax", x, same_shape=True).astype(np.float64).ravel()
+        xd = x.astype(np.float64).ravel()
+        ref = np.exp(xd - xd.max()) / np.exp(xd - xd.max()).sum()
+        normal = ref >= 2.0 ** -126
+        assert np.all(np.abs(y - ref)[normal] <= 12 * EPS * ref[normal] + 2 ** -149), shift
+        assert np.all((y[~normal] >= 0) & (y[~normal] <= 2.0 ** -126))
+        assert y[np.isneginf(xd)].tolist() == [0.0]
+
+
 def test_cumsum(ks):
     rng = np.random.default_rng(6)
     for outer, n, inner in shapes():

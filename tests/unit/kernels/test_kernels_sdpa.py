@@ -1,13 +1,13 @@
 """wasm_kernels/f32-sdpa (f32_sdpa) called directly, both ISA builds, against a float64 numpy
 attention: edge shapes (L, S, E, Ev of 0, 1, primes, not multiples of 4; S across several
-64-key blocks), strided / broadcast heads, grouped-query heads, causal with L != S, additive
+128-key blocks), strided / broadcast heads, grouped-query heads, causal with L != S, additive
 masks with fully masked rows, NaN/Inf scores."""
 import numpy as np
 import pytest
 
 from conftest_kernels import EPS, backend, call, ks, same_bits_or_nan  # noqa: F401
 
-BK = 64   # WT_SDPA_BK
+BK = 128   # WT_SDPA_BK
 
 
 def ref_attention(q, k, v, mask, causal, scale):
@@ -60,7 +60,10 @@ def check(y, q, k, v, mask, causal, scale, what):
 
 DIMS = ((1, 1, 1, 1), (3, 5, 7, 2), (4, 64, 8, 8), (5, 65, 13, 3), (2, 130, 4, 9),
         (7, 3, 1, 5), (1, 257, 16, 16), (0, 5, 4, 4), (3, 0, 4, 4), (2, 3, 0, 3),
-        (2, 3, 4, 0), (9, 200, 64, 64))
+        (2, 3, 4, 0), (9, 200, 64, 64),
+        # sgemm form: several query groups of 64; K^T packed per key block (S * E past the
+        # panel); E past the panel's limit (one-row form)
+        (70, 75, 8, 8), (6, 1100, 20, 9), (5, 10, 260, 3), (5, 0, 4, 4), (6, 7, 0, 3))
 
 
 @pytest.mark.parametrize("dims", DIMS, ids=lambda d: "x".join(map(str, d)))
@@ -121,11 +124,12 @@ def test_strided_and_broadcast_views(ks):
           "strided")
 
 
-def test_long_sequence_is_streamed(ks):
+@pytest.mark.parametrize("L", [3, 6])
+def test_long_sequence_is_streamed(ks, L):
     """S much larger than a key block, large logits: the online rescaling must keep
-    exp() in range (a naive exp(s) would overflow)."""
+    exp() in range (a naive exp(s) would overflow); one-row and sgemm forms."""
     rng = np.random.default_rng(7)
-    L, S, E = 3, 4099, 16
+    S, E = 4099, 16
     q = (rng.standard_normal((1, 1, L, E)) * 8).astype(np.float32)
     k = (rng.standard_normal((1, 1, S, E)) * 8).astype(np.float32)
     v = rng.standard_normal((1, 1, S, 4)).astype(np.float32)
@@ -150,10 +154,11 @@ def test_mask_with_the_largest_score_in_the_block_tail(ks, S):
 
 @pytest.mark.parametrize("causal", [False, True])
 def test_row_groups_match_rows_alone(ks, causal):
-    """Query rows are processed four at a time (keys and values loaded once for the group);
-    each row must give the same bits as when computed alone, across key-block boundaries,
-    with a mask that fully masks some rows of a group, and (causal) nan / inf values in keys
-    and values no row may see."""
+    """From L = 4 on, query rows go four at a time through the sgemm form; each row must give
+    the same bits whichever group it lands in (the rows permuted), match the row computed
+    alone (one-row form) within the bound, across key-block boundaries, with a mask that fully
+    masks some rows of a group, and (causal) nan / inf values in keys and values no row may
+    see."""
     rng = np.random.default_rng(11 + causal)
     L, S, E, Ev = 11, 70, 5, 7
     q = rng.standard_normal((1, 2, L, E)).astype(np.float32)
@@ -165,6 +170,8 @@ def test_row_groups_match_rows_alone(ks, causal):
     if causal:
         k[:, :, L:] = np.nan
         v[:, :, L:] = np.inf
+    perm = rng.permutation(L)
+    c = np.ascontiguousarray
     for m in (None, mask):
         y, scale = run(ks, q, k, v, mask=m, causal=causal)
         check(y, q, k[:, :, :L] if causal else k, v[:, :, :L] if causal else v,
@@ -172,8 +179,16 @@ def test_row_groups_match_rows_alone(ks, causal):
         for i in range(L):
             # row i alone: a one-row query whose causal limit is i + 1 keys
             n = i + 1 if causal else S
-            c = np.ascontiguousarray
             mi = None if m is None else c(m[:, :, i:i + 1, :n])
             yi, _ = run(ks, c(q[:, :, i:i + 1]), c(k[:, :, :n]), c(v[:, :, :n]), mask=mi,
                         scale=scale)
-            assert same_bits_or_nan(y[:, :, i:i + 1], yi).all(), (i, m is None)
+            check(y[:, :, i:i + 1], c(q[:, :, i:i + 1]), c(k[:, :, :n]), c(v[:, :, :n]), mi,
+                  False, scale, ("alone", i))
+        # the same rows in another order (other groups): causal as an explicit mask
+        full = np.zeros((1, 2, L, S), np.float32) if m is None else m.copy()
+        if causal:
+            full[..., np.triu(np.ones((L, S), bool), 1)] = -np.inf
+            full = full[..., :L]
+        kk, vv = (c(k[:, :, :L]), c(v[:, :, :L])) if causal else (k, v)
+        yp, _ = run(ks, c(q[:, :, perm]), kk, vv, mask=c(full[:, :, perm]), scale=scale)
+        assert same_bits_or_nan(y[:, :, perm], yp).all(), m is None

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// softmax / layer_norm / rms_norm against a memcpy (the x32_copy kernel on contiguous data),
+// the kernels called straight from JS in V8: % of memcpy = memcpy time / kernel time, all four
+// timed round-robin in this process's CPU time (steady on a loaded machine), best of 15 rounds.
+// With several kernel dirs (e.g. a copy of an older build) one figure per dir, "a | b".
+// The Pyodide-level figures are `python benchmarks/run.py --bandwidth` (bench_bandwidth.py).
+//
+//   node --experimental-wasm-relaxed-simd benchmarks/bench_rowwise_kernels.mjs relaxedsimd [dir ...]
+import fs from "node:fs"; import path from "node:path";
+const FILE = { simd128: "webtensor_simd128.wasm", relaxedsimd: "webtensor_relaxedsimd.wasm" };
+const SUF = { simd128: "wasmsimd", relaxedsimd: "wasmrelaxedsimd" };
+const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const isa = process.argv[2] ?? "relaxedsimd";
+const dirs = process.argv.length > 3 ? process.argv.slice(3) : [path.join(REPO, "pyodide_pkg", "webtensor", "kernels")];
+const now = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+function load(kdir) {
+  const memory = new WebAssembly.Memory({ initial: 8192 }); const STACK_TOP = 8 << 20;
+  const env = { memory, __memory_base: new WebAssembly.Global({ value: "i32", mutable: false }, 1024),
+    __table_base: new WebAssembly.Global({ value: "i32", mutable: false }, 0),
+    __stack_pointer: new WebAssembly.Global({ value: "i32", mutable: true }, STACK_TOP),
+    __indirect_function_table: new WebAssembly.Table({ initial: 4096, element: "anyfunc" }) };
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(path.join(kdir, FILE[isa]))), { env });
+  const fn = (n) => inst.exports[`wt_${n}_${SUF[isa]}`] ?? inst.exports[`wt_${n}_wasmsimd`];
+  let top = STACK_TOP;
+  const alloc = (n) => { top = (top + 63) & ~63; const p = top; top += 4 * n;
+    const a = new Float32Array(memory.buffer, p, n); for (let i = 0; i < n; i++) a[i] = Math.random() * 4 - 2; return p; };
+  return { fn, alloc, i32: (v) => { const p = alloc(v.length); new Int32Array(memory.buffer, p, v.length).set(v); return p; } };
+}
+const shapes = [[1, 65536], [1, 262144], [1, 1048576], [1, 4194304], [128, 768], [512, 768], [128, 384]];
+const Ks = dirs.map(load);
+for (const [r, n] of shapes) {
+  const cases = Ks.map((K) => {
+    const x = K.alloc(r * n), y = K.alloc(r * n), w = K.alloc(n), b = K.alloc(n);
+    const sh = K.i32([r * n]), st = K.i32([1]);
+    const cp = K.fn("x32_copy"), sm = K.fn("f32_softmax"), ln = K.fn("f32_layer_norm"), rn = K.fn("f32_rms_norm");
+    return { memcpy: () => cp(1, sh, st, x, y), softmax: () => sm(r, n, 1, x, y),
+             layer_norm: () => ln(r, n, 3, 1e-5, x, w, b, y), rms_norm: () => rn(r, n, 1, 1e-5, x, w, y) };
+  });
+  const names = ["memcpy", "softmax", "layer_norm", "rms_norm"];
+  const best = cases.map(() => Object.fromEntries(names.map((k) => [k, Infinity])));
+  const reps = {};
+  for (const k of names) { let q = 1; for (;;) { const t0 = now(); for (let i = 0; i < q; i++) cases[0][k](); if (now() - t0 > 20) break; q *= 2; } reps[k] = q; }
+  for (let round = 0; round < 15; round++)
+    cases.forEach((c, d) => { for (const k of names) { const t0 = now(); for (let i = 0; i < reps[k]; i++) c[k](); best[d][k] = Math.min(best[d][k], (now() - t0) / reps[k]); } });
+  console.log(`${r}x${n}: ` + best.map((b) => `memcpy ${(8 * r * n / b.memcpy / 1e6).toFixed(1)} GB/s ` +
+    names.slice(1).map((k) => `${k} ${(100 * b.memcpy / b[k]).toFixed(0)}%`).join(" ")).join("  |  "));
+}
