@@ -20,9 +20,12 @@ def _check_bounds(index, size, dim, error, wrap):
 
 
 def _extremes(index):
-    """(smallest, largest) value of an integer index tensor (two reductions), () if empty."""
+    """(smallest, largest) value of an integer index tensor (two reductions), () if empty.
+    On the host: the values are read back anyway, and not every device reduces int64."""
     if not index.numel():
         return ()
+    if index.device.type != "cpu":
+        index = index.cpu()
     return index.amin().item(), index.amax().item()
 
 
