@@ -94,7 +94,11 @@ def rows(out):
     for isa, by_file in out["webtensor"].items():
         for label, r in by_file.items():
             for row in r["rows"]:
-                mode = "captured" if "captured" in row["weights"] else "eager"
+                # "quantized" (eager), "quantized captured" (the replay loop, default
+                # activations), "... captured per call", "... captured <dtype> activations"
+                mode = row["weights"].replace("quantized", "").strip() or "eager"
+                mode = "captured, replay loop" if mode == "captured" else \
+                    mode.replace("captured ", "captured, ")
                 res.append((f"webtensor {isa} {mode}", label, row.get("prefill_tok_s"),
                             row["decode_tok_s"], row.get("heap_mb")))
     for key, r in out["peers"].items():

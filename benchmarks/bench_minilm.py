@@ -108,29 +108,33 @@ def table(out):
     peer, torch for scale; the last column is onnxruntime-web 1.30.0's latency over the row's."""
     n = out["seq_len"]
     lines = ["| library (single thread) | ms per forward | tokens/s | max abs err vs torch | "
-             "onnxruntime-web 1.30.0 ÷ this |", "|---|---:|---:|---:|---:|"]
+             "onnxruntime-web 1.30.0 ÷ this | peak wasm heap − start, ÷ file |",
+             "|---|---:|---:|---:|---:|---:|"]
     ver = out["wheel"].split("-")[1]
     rows = []
     for isa, r in out["webtensor"].items():
+        heap = (f"{r['heap_mb'] - r['heap_start_mb']:.0f} MB, "
+                f"{(r['heap_mb'] - r['heap_start_mb']) / r['file_mb']:.2f}x"
+                if "heap_mb" in r else "")
         rows.append((f"webtensor {ver} ({isa}, Pyodide)", r.get("ms_per_forward"),
-                     r.get("max_abs_err_vs_torch")))
+                     r.get("max_abs_err_vs_torch"), heap))
         if "captured_ms_per_forward" in r:
             rows.append((f"webtensor {ver} ({isa}, Pyodide, captured graph; output - eager: "
                          f"{r['captured_max_abs_diff_vs_eager']:.1e})",
-                         r["captured_ms_per_forward"], r.get("max_abs_err_vs_torch")))
-    rows += [(r.get("version", k), r.get("ms_per_forward"), r.get("max_abs_err_vs_torch"))
+                         r["captured_ms_per_forward"], r.get("max_abs_err_vs_torch"), heap))
+    rows += [(r.get("version", k), r.get("ms_per_forward"), r.get("max_abs_err_vs_torch"), "")
              for k, r in out["peers"].items()]
     ort = out["peers"].get("ort", {}).get("ms_per_forward")
-    for name, ms, err in rows:
+    for name, ms, err, heap in rows:
         if ms is None:
-            lines.append(f"| {name} | error | | | |")
+            lines.append(f"| {name} | error | | | | |")
             continue
         ratio = f"{ort / ms:.2f}x" if ort else ""
         lines.append(f"| {name} | {ms:.1f} | {n / ms * 1e3:.0f} | "
-                     f"{err if err is not None else float('nan'):.1e} | {ratio} |")
+                     f"{err if err is not None else float('nan'):.1e} | {ratio} | {heap} |")
     lines.append(f"| (torch {__import__('torch').__version__} on CPython, 1 thread, native) | "
                  f"{out['torch_cpython_1thread_ms']:.1f} | "
-                 f"{n / out['torch_cpython_1thread_ms'] * 1e3:.0f} | 0 | |")
+                 f"{n / out['torch_cpython_1thread_ms'] * 1e3:.0f} | 0 | | |")
     return "\n".join(lines)
 
 

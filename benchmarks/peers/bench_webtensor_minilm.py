@@ -16,7 +16,13 @@ from webtensor.models import minilm, no_init_weights
 from webtensor.serialization import fetch_async, safetensors
 
 
+def wasm_heap():
+    import pyodide_js
+    return int(pyodide_js._module.HEAP8.length)
+
+
 async def main():
+    heap_start = wasm_heap()
     want = os.environ.get("WEBTENSOR_WASM_ISA")
     if want and backends.get_isa() != want:
         raise RuntimeError(f"asked for the {want} kernels, got {backends.get_isa()}")
@@ -24,7 +30,8 @@ async def main():
     base = urljoin(location.href, "peers/minilm/")     # the runner page's site
     cfg = minilm.BertConfig.from_dict(json.loads(bytes(
         await fetch_async(base + "config.json")).decode()))
-    weights = safetensors.load(await fetch_async(base + "model.safetensors"))
+    file = await fetch_async(base + "model.safetensors")
+    weights = safetensors.load(file)
     with no_init_weights():
         model = minilm.SentenceEmbedder(cfg).eval()
     model.load_hf_state_dict(weights, assign=True)
@@ -50,6 +57,9 @@ async def main():
     out["max_abs_err_vs_torch"] = max(abs(a - b) for a, b in zip(eager, ref))
     out["captured_max_abs_diff_vs_eager"] = max(
         abs(a - b) for a, b in zip(captured[0].tolist(), eager))
+    # wasm memory never shrinks: the heap now is the run's peak (weights fetched, loaded, run)
+    out["heap_start_mb"], out["heap_mb"] = heap_start / 2 ** 20, wasm_heap() / 2 ** 20
+    out["file_mb"] = len(file) / 2 ** 20
     print(f"  {out['isa']}: {t['eager'] * 1e3:.1f} ms per forward eager, "
           f"{t['captured'] * 1e3:.1f} captured (weights fetched + loaded in {load_s:.1f} s)")
     print("MINILM_JSON " + json.dumps(out))
