@@ -34,7 +34,8 @@ LABELS = ("runtime", "weights", "name", "isa", "format", "op", "shape")
 def _label(item, i):
     for k in LABELS:
         if isinstance(item, dict) and isinstance(item.get(k), (str, int)):
-            return f"{k}={item[k]}"
+            # the cliff table has a row per op and dtype
+            return f"{k}={item[k]}" + (f",dtype={item['dtype']}" if "dtype" in item else "")
     return str(i)
 
 

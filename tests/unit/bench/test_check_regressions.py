@@ -44,6 +44,13 @@ def test_list_items_named_by_their_label_not_index():
             "decode_tok_s") in figs
 
 
+def test_rows_of_one_op_in_several_dtypes_stay_apart():
+    figs = cr.figures({"rows": [{"op": "sum", "dtype": "float32", "ms": 1.0},
+                                {"op": "sum", "dtype": "float16", "ms": 5.0}]})
+    assert figs == {("rows", "op=sum,dtype=float32", "ms"): 1.0,
+                    ("rows", "op=sum,dtype=float16", "ms"): 5.0}
+
+
 def test_names_only_webtensor_figures_over_the_limit():
     old = doc(decode=20.0, prefill=160.0, ms=90.0, us=1.0, peer_ms=100.0)
     # decode 20 -> 16 tok/s (1.25x slower), ms 90 -> 100 (1.11x: inside 15%), add10 1 -> 1.3 µs
