@@ -11,59 +11,14 @@
  * tanh(+-inf) = +-1, sigmoid(+-inf) = 1/0, silu(-inf) = nan (subnormal results are rounded,
  * where torch flushes some to 0).
  */
-#include "wt_common.h"
-
-#define D2(c) wasm_f64x2_splat(c)
-#define ADD wasm_f64x2_add
-#define SUB wasm_f64x2_sub
-#define MUL wasm_f64x2_mul
-/* Horner step: p * x + c */
-#define H(p, x, c) ADD(MUL(p, x), D2(c))
-#define SEL wasm_v128_bitselect
-
-#define LOG2E 0x1.71547652b82fep+0
-/* ln2 split (fdlibm's): n * LN2_HI exact for |n| < 2^21 */
-#define LN2_HI 0x1.62e42feep-1
-#define LN2_LO 0x1.a39ef35793c76p-33
-#define MAGIC 0x1.8p52 /* t + 1.5 * 2^52 rounds t to an integer held in the low bits */
-
-static inline v128_t pow2i(v128_t n) { /* 2^n for i64 n in [-1022, 1023] */
-  return wasm_i64x2_shl(wasm_i64x2_add(n, wasm_i64x2_splat(1023)), 52);
-}
-
-/* exp(r), |r| <= ln2/2, minus 1: Taylor to r^13 (truncation 3e-18) */
-static inline v128_t expm1_poly(v128_t r) {
-  v128_t q = D2(1.0 / 6227020800.0);
-  q = H(q, r, 1.0 / 479001600.0);
-  q = H(q, r, 1.0 / 39916800.0);
-  q = H(q, r, 1.0 / 3628800.0);
-  q = H(q, r, 1.0 / 362880.0);
-  q = H(q, r, 1.0 / 40320.0);
-  q = H(q, r, 1.0 / 5040.0);
-  q = H(q, r, 1.0 / 720.0);
-  q = H(q, r, 1.0 / 120.0);
-  q = H(q, r, 1.0 / 24.0);
-  q = H(q, r, 1.0 / 6.0);
-  const v128_t r2 = MUL(r, r);
-  /* r + r^2/2 + r^3 q */
-  return ADD(r, ADD(MUL(r2, D2(0.5)), MUL(MUL(r2, r), q)));
-}
-
-/* x = n ln2 + r for x clamped to [lo, hi]; *ni = n as i64 */
-static inline v128_t reduce_ln2(v128_t x, double lo, double hi, v128_t* ni) {
-  const v128_t xc = wasm_f64x2_pmin(wasm_f64x2_pmax(x, D2(lo)), D2(hi)); /* nan stays */
-  const v128_t t = ADD(MUL(xc, D2(LOG2E)), D2(MAGIC));
-  const v128_t n = SUB(t, D2(MAGIC));
-  *ni = wasm_i64x2_sub(t, D2(MAGIC));
-  return SUB(SUB(xc, MUL(n, D2(LN2_HI))), MUL(n, D2(LN2_LO)));
-}
+#include "wt_f64x2.h"
 
 /* exp(x): 1 ulp. 2^n applied in two steps so subnormal results round once and overflow is
  * inf without selects. */
 static inline v128_t v_exp(v128_t x) {
   v128_t ni;
   const v128_t r = reduce_ln2(x, -746.0, 710.0, &ni);
-  const v128_t p = ADD(expm1_poly(r), D2(1.0));
+  const v128_t p = ADD(expm1_poly(r, 0), D2(1.0));
   const v128_t n1 = wasm_i64x2_shr(ni, 1);
   return MUL(MUL(p, pow2i(n1)), pow2i(wasm_i64x2_sub(ni, n1)));
 }
@@ -77,7 +32,7 @@ OUT_OF_LINE(exp_call, v_exp)
 static inline v128_t v_expm1(v128_t x) {
   v128_t ni;
   const v128_t r = reduce_ln2(x, -38.0, 38.0, &ni);
-  const v128_t em1 = expm1_poly(r);
+  const v128_t em1 = expm1_poly(r, 0);
   const v128_t t = pow2i(ni); /* n in [-55, 55] */
   v128_t y = ADD(MUL(t, em1), SUB(t, D2(1.0)));
   const v128_t big = wasm_f64x2_gt(x, D2(37.5));

@@ -8,15 +8,8 @@
  * as torch's own softmax exp (exp_u20) does below FLT_MIN. ~15 instructions instead of ~25. */
 static inline v128_t wt_exp_nonpos(v128_t x) {
   const v128_t xc = wasm_f32x4_pmax(x, WT_SPLAT(-88.0f));   /* nan and -inf pass / clamp */
-  const v128_t t = wasm_f32x4_add(wasm_f32x4_mul(xc, WT_SPLAT(WT_LOG2E)), WT_SPLAT(0x1.8p23f));
-  const v128_t n = wasm_f32x4_sub(t, WT_SPLAT(0x1.8p23f));
-  v128_t r = WT_MADD(n, WT_SPLAT(-WT_LN2_HI), xc);
-  r = WT_MADD(n, WT_SPLAT(-WT_LN2_LO), r);
-  v128_t q = WT_MADD(WT_SPLAT(1.381459995e-03f), r, WT_SPLAT(8.368715644e-03f));
-  q = WT_MADD(q, r, WT_SPLAT(4.166838899e-02f));
-  q = WT_MADD(q, r, WT_SPLAT(1.666652113e-01f));
-  q = WT_MADD(q, r, WT_SPLAT(4.999999404e-01f));
-  const v128_t p = wasm_f32x4_add(WT_MADD(wasm_f32x4_mul(r, r), q, r), WT_SPLAT(1.0f));
+  v128_t t;
+  const v128_t p = wt_exp_reduced(xc, &t);
   /* t's low bits hold n (n in [-127, 0]): 2^n, with n == -127 giving +0 */
   const v128_t e = wasm_i32x4_shl(wasm_i32x4_add(t, wasm_i32x4_splat(127 - 0x4b400000)), 23);
   return wasm_f32x4_mul(p, e);

@@ -24,6 +24,22 @@ static inline v128_t wt_pow2i(v128_t n) {
   return wasm_i32x4_shl(wasm_i32x4_add(n, wasm_i32x4_splat(127)), 23);
 }
 
+/* exp(r) for xc = n ln2 + r, |r| <= ln2/2 (xc already clamped); *t = xc log2e + 1.5 * 2^23,
+ * whose low mantissa bits are n as an integer (no float->int conversion needed). Shared by
+ * wt_exp2k and wt_softmax.h's wt_exp_nonpos. */
+static inline v128_t wt_exp_reduced(v128_t xc, v128_t* t) {
+  *t = wasm_f32x4_add(wasm_f32x4_mul(xc, WT_SPLAT(WT_LOG2E)), WT_SPLAT(0x1.8p23f));
+  const v128_t n = wasm_f32x4_sub(*t, WT_SPLAT(0x1.8p23f));
+  v128_t r = WT_MADD(n, WT_SPLAT(-WT_LN2_HI), xc);
+  r = WT_MADD(n, WT_SPLAT(-WT_LN2_LO), r);
+  /* exp(r) = 1 + r + r^2 q(r) */
+  v128_t q = WT_MADD(WT_SPLAT(1.381459995e-03f), r, WT_SPLAT(8.368715644e-03f));
+  q = WT_MADD(q, r, WT_SPLAT(4.166838899e-02f));
+  q = WT_MADD(q, r, WT_SPLAT(1.666652113e-01f));
+  q = WT_MADD(q, r, WT_SPLAT(4.999999404e-01f));
+  return wasm_f32x4_add(WT_MADD(wasm_f32x4_mul(r, r), q, r), WT_SPLAT(1.0f));
+}
+
 /* exp(x) * 2^k for a small constant k >= 0: max error 1.5 ulp (1 ulp measured, both builds).
  * k > 0 lets callers keep exp(x) normal where it would be subnormal and scale the final
  * product down once (silu, gelu_tanh). x is clamped so that exp(x) * 2^k is 0 or +inf
@@ -34,18 +50,8 @@ static inline v128_t wt_exp2k(v128_t x, int k) {
   /* pmin/pmax are one x86 instruction each (NaN-propagating min/max are several); a NaN x
    * still passes through both unchanged */
   const v128_t xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, WT_SPLAT(lo)), WT_SPLAT(hi));
-  /* round to nearest by adding 1.5 * 2^23 (the same n as f32x4.nearest, as a separate add);
-   * its low mantissa bits are n as an integer, so no float->int conversion is needed */
-  const v128_t t = wasm_f32x4_add(wasm_f32x4_mul(xc, WT_SPLAT(WT_LOG2E)), WT_SPLAT(0x1.8p23f));
-  const v128_t n = wasm_f32x4_sub(t, WT_SPLAT(0x1.8p23f));
-  v128_t r = WT_MADD(n, WT_SPLAT(-WT_LN2_HI), xc);
-  r = WT_MADD(n, WT_SPLAT(-WT_LN2_LO), r);
-  /* exp(r) = 1 + r + r^2 q(r), |r| <= ln2/2 */
-  v128_t q = WT_MADD(WT_SPLAT(1.381459995e-03f), r, WT_SPLAT(8.368715644e-03f));
-  q = WT_MADD(q, r, WT_SPLAT(4.166838899e-02f));
-  q = WT_MADD(q, r, WT_SPLAT(1.666652113e-01f));
-  q = WT_MADD(q, r, WT_SPLAT(4.999999404e-01f));
-  const v128_t p = wasm_f32x4_add(WT_MADD(wasm_f32x4_mul(r, r), q, r), WT_SPLAT(1.0f));
+  v128_t t;   /* n rounded to nearest by adding 1.5 * 2^23 (the same n as f32x4.nearest) */
+  const v128_t p = wt_exp_reduced(xc, &t);
   /* n + k in [-150, 128]: scale in two steps, exact or rounded once */
   const v128_t ni = wasm_i32x4_add(wasm_i32x4_sub(t, WT_SPLAT(0x1.8p23f)), wasm_i32x4_splat(k));
   const v128_t n1 = wasm_i32x4_shr(ni, 1);

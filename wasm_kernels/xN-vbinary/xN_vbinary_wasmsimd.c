@@ -14,20 +14,9 @@
  *     exponent gives torch's 1 (base 1), +-1 (base -1), else 0.
  * No libm: Taylor series (no fitted coefficients), Cody-Waite reductions.
  */
-#include "wt_common.h"
+#include "wt_f64x2.h"
 
-#define D2(c) wasm_f64x2_splat(c)
-#define ADD wasm_f64x2_add
-#define SUB wasm_f64x2_sub
-#define MUL wasm_f64x2_mul
 #define DIV wasm_f64x2_div
-#define H(p, x, c) ADD(MUL(p, x), D2(c))
-#define SEL wasm_v128_bitselect
-
-#define LOG2E 0x1.71547652b82fep+0
-#define LN2_HI 0x1.62e42feep-1 /* n * LN2_HI exact for |n| < 2^21 */
-#define LN2_LO 0x1.a39ef35793c76p-33
-#define MAGIC 0x1.8p52
 #define INF __builtin_inf()
 
 /* ---- double-double helpers (no fma: Veltkamp splits) ---------------------------------- */
@@ -122,41 +111,11 @@ static inline v128_t log_dd(v128_t x, v128_t* lo) {
   return hi;
 }
 
-/* exp(r) - 1 for |r| <= ln2/2 + 2^-40: Taylor to r^13 (f64, truncation 3e-18), or to r^8
- * (enough for a float32 result) */
-static inline v128_t expm1_poly(v128_t r, int f32) {
-  v128_t q;
-  if (f32) {
-    q = D2(1.0 / 40320.0);
-  } else {
-    q = D2(1.0 / 6227020800.0);
-    q = H(q, r, 1.0 / 479001600.0);
-    q = H(q, r, 1.0 / 39916800.0);
-    q = H(q, r, 1.0 / 3628800.0);
-    q = H(q, r, 1.0 / 362880.0);
-    q = H(q, r, 1.0 / 40320.0);
-  }
-  q = H(q, r, 1.0 / 5040.0);
-  q = H(q, r, 1.0 / 720.0);
-  q = H(q, r, 1.0 / 120.0);
-  q = H(q, r, 1.0 / 24.0);
-  q = H(q, r, 1.0 / 6.0);
-  const v128_t r2 = MUL(r, r);
-  return ADD(r, ADD(MUL(r2, D2(0.5)), MUL(MUL(r2, r), q)));
-}
-
-static inline v128_t pow2i(v128_t n) { /* 2^n for i64 n in [-1022, 1023] */
-  return wasm_i64x2_shl(wasm_i64x2_add(n, wasm_i64x2_splat(1023)), 52);
-}
-
 /* exp(hi + lo), |lo| <= 2^-40 |hi|; hi beyond [-746, 710] gives 0 / inf. 2^n in two steps:
  * subnormal results round once. */
 static inline v128_t exp_dd(v128_t hi, v128_t lo, int f32) {
-  const v128_t xc = wasm_f64x2_pmin(wasm_f64x2_pmax(hi, D2(-746.0)), D2(710.0)); /* nan stays */
-  const v128_t t = ADD(MUL(xc, D2(LOG2E)), D2(MAGIC));
-  const v128_t n = SUB(t, D2(MAGIC));
-  const v128_t ni = wasm_i64x2_sub(t, D2(MAGIC));
-  const v128_t r = ADD(SUB(SUB(xc, MUL(n, D2(LN2_HI))), MUL(n, D2(LN2_LO))), lo);
+  v128_t ni;
+  const v128_t r = ADD(reduce_ln2(hi, -746.0, 710.0, &ni), lo);
   const v128_t p = ADD(expm1_poly(r, f32), D2(1.0));
   const v128_t n1 = wasm_i64x2_shr(ni, 1);
   return MUL(MUL(p, pow2i(n1)), pow2i(wasm_i64x2_sub(ni, n1)));
