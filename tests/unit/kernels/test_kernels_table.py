@@ -59,8 +59,9 @@ def test_modules_are_small(modules, isa):
     # (compile time grows with size), raised from 256 KiB when kernels for every dtype, the
     # random fills and the optimizer steps came in, then from 384 KiB for the int16-activation
     # GEMVs and the search/loss/grid kernels (V8 compiles lazily: `new WebAssembly.Module` of
-    # the 485 KiB module takes 2-13 ms in Node 20; each function compiles on its first call)
-    assert len(modules[isa]) < 512 * 1024
+    # the 485 KiB module takes 2-13 ms in Node 20; each function compiles on its first call),
+    # then from 512 KiB for issue 15's per-dtype kernels (the cliff table's last cells)
+    assert len(modules[isa]) < 640 * 1024
 
 
 def test_simd128_module_needs_no_relaxed_simd(modules):
