@@ -589,3 +589,12 @@ def test_clamp_where_lerp_square_against_numpy():
     s, ts = make_pair((9,), "float64", 4, special=True)
     for op, f in (("isnan", np.isnan), ("isinf", np.isinf), ("isfinite", np.isfinite)):
         assert_np(getattr(wt, op)(s), f(ts.numpy()))
+
+
+@pytest.mark.parametrize("op", ["floor", "ceil", "round", "trunc"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_rounding_keeps_the_sign_of_zero(op, dtype):
+    v = [-0.7, -0.5, -0.3, -0.0, 0.0, 0.3, 0.5, 0.7, -1.5, 2.5]
+    got = getattr(wt, op)(wt.tensor(v, dtype=getattr(wt, dtype))).numpy()
+    want = getattr(torch, op)(torch.tensor(v, dtype=getattr(torch, dtype))).numpy()
+    assert np.array_equal(got, want) and np.array_equal(np.signbit(got), np.signbit(want))

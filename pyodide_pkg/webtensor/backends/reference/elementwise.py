@@ -101,7 +101,7 @@ def _round_like(f):
     def g(x):
         if isinstance(x, int) or x != x or x in (_INF, -_INF):
             return x
-        return float(f(x))
+        return math.copysign(float(f(x)), x)  # -0.5 -> -0.0, as torch keeps the sign
     return g
 
 
