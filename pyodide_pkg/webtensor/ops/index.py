@@ -200,7 +200,7 @@ def index_copy_(x, dim, index, source):
                                f"and source slice shape: {sl(s1)} at dimension 0.")
     shape = [1] * x1.dim()
     shape[d] = n
-    idx = index.reshape(shape).expand(s1.shape).contiguous()
+    idx = index.reshape(shape).expand(s1.shape)
     dispatch("scatter", x1, d, idx, s1, None)
     return x
 

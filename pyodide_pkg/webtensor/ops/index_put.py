@@ -80,16 +80,16 @@ def index_fill(x, dim, index, value):
     d = norm_dim(dim, x.dim())
     size = x.shape[d] if x.dim() else 1
     _check_bounds(index, size, d, IndexError, wrap=True)
-    from .._creation import zeros
-    # the indexed positions along dim as a bool vector (one scatter, no [size, n] compare)
-    hit = zeros(size, dtype=D.bool_, device=x.device)
-    if index.numel():
-        hit = hit.scatter_(0, _wrap(index.to(D.int64).reshape(-1), size), True)
-    if x.dim():
-        hit = hit.reshape([size if k == d else 1 for k in range(x.dim())])
-    else:
-        hit = hit.reshape(())
-    return where(hit, value.to(x.dtype), x)
+    # one scatter of the value into the indexed rows of a copy (the row kernel's fill)
+    x1 = x.reshape(1) if x.dim() == 0 else x
+    idx = _wrap(index.to(D.int64).reshape(-1), size)
+    shape = [1] * x1.dim()
+    shape[d] = idx.shape[0]
+    target = list(x1.shape)
+    target[d] = idx.shape[0]
+    return scatter(x1, d, idx.reshape(shape).expand(target),
+                   value.to(x.dtype).to(x.device).reshape([1] * x1.dim()).expand(target)
+                   ).reshape(x.shape)
 
 
 def _mask_indices(x, indices):
