@@ -166,6 +166,16 @@ def scatter_reduce(x, dim, index, src, reduce, *, include_self=True):
     return r if r.dtype is x.dtype else r.to(x.dtype)
 
 
+def _extremes(index):
+    """(smallest, largest) value of an integer index tensor (two reductions), () if empty.
+    On the host: the values are read back anyway, and not every device reduces int64."""
+    if not index.numel():
+        return ()
+    if index.device.type != "cpu":
+        index = index.cpu()
+    return index.amin().item(), index.amax().item()
+
+
 def index_copy_(x, dim, index, source):
     """x[..., index[i], ...] = source[..., i, ...] along dim, in place: one scatter into x
     (a KV cache written at the positions held in a tensor, as HF's StaticCache does)."""
@@ -198,6 +208,10 @@ def index_copy_(x, dim, index, source):
             raise RuntimeError(f"{name}: Source/destination tensor must have same slice "
                                f"shapes. Destination slice shape: {sl(x1)} at dimension {d} "
                                f"and source slice shape: {sl(s1)} at dimension 0.")
+    for v in _extremes(index):
+        if not 0 <= v < x1.shape[d]:
+            raise IndexError(f"{name}: index {v} is out of bounds for dimension {d} with size "
+                             f"{x1.shape[d]}")
     shape = [1] * x1.dim()
     shape[d] = n
     idx = index.reshape(shape).expand(s1.shape)

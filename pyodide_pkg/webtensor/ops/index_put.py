@@ -6,8 +6,8 @@ from .._shape import broadcast_shapes, norm_dim, prod
 from .._tensor import Tensor
 from .elementwise import _as_tensor, binary, where
 from .._dispatch import dispatch
-from .index import _check_scalar_fits, _index_select, _one_pass, nonzero, scatter, \
-    scatter_add
+from .index import _check_scalar_fits, _extremes, _index_select, _one_pass, nonzero, \
+    scatter, scatter_add
 
 _TN = D.TNAME
 
@@ -17,16 +17,6 @@ def _check_bounds(index, size, dim, error, wrap):
     for v in _extremes(index):
         if v >= size or v < (-size if wrap else 0):
             raise error(f"index {v} is out of bounds for dimension {dim} with size {size}")
-
-
-def _extremes(index):
-    """(smallest, largest) value of an integer index tensor (two reductions), () if empty.
-    On the host: the values are read back anyway, and not every device reduces int64."""
-    if not index.numel():
-        return ()
-    if index.device.type != "cpu":
-        index = index.cpu()
-    return index.amin().item(), index.amax().item()
 
 
 def _wrap(index, size):
