@@ -183,8 +183,11 @@ def put(x, index, source, accumulate=False):
         if not -n <= v < n:
             raise IndexError(f"out of range: tried to access index {v} on a tensor of {n} "
                              "elements.")
-    flat = index_put(x.reshape(-1), (index.reshape(-1),), source.reshape(-1), accumulate)
-    return flat.reshape(x.shape)
+    # one scatter of elements (rows of one) into the flat tensor, checked above
+    rows = _wrap(index.reshape(-1, 1), n)
+    x1, v = x.reshape(n, 1), source.reshape(-1, 1)
+    out = scatter_add(x1, 0, rows, v) if accumulate else scatter(x1, 0, rows, v)
+    return out.reshape(x.shape)
 
 
 def unravel_index(indices, shape):
