@@ -73,7 +73,7 @@ class Gather:
         self.nonzero_fill = ctx.K.fn(KT.NONZERO)
         self.reduce_fns = {dt: ctx.K.fn(KT.SCATTER_REDUCE[short])
                            for dt, short in _REDUCE_DTYPES.items()}
-        self.row_fns = {dt: ctx.K.fn(KT.INDEX_REDUCE[short]) for dt, short in _ROW_DTYPES.items()}
+        self.row_fns = {dt: ctx.K.fn(KT.SCATTER_ROWS[short]) for dt, short in _ROW_DTYPES.items()}
         # float16/bfloat16 sums the kernels leave (NOT_HERE) on the float32 kernels (widen.py)
         self.wide_scatter = widened(ctx, self.scatter, WIDE, reads_out=True)
 
@@ -101,7 +101,7 @@ class Gather:
         return done
 
     def _rows(self, out, dim, index, src, reduce):
-        """The row kernel (xN_index_reduce) when index varies along dim only and spans out's
+        """The row kernel (xN_scatter_rows) when index varies along dim only and spans out's
         other dims: out[.., index[j], ..] (op)= src[.., j, ..]; src may be expanded from one
         element (index_fill: mode fill)."""
         fn, mode = self.row_fns.get(out.dtype), _ROW_MODES.get(reduce, -1)

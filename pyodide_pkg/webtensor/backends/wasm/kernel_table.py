@@ -223,9 +223,9 @@ _SCATTER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), 
 # mode: index into SCATTER_MODES
 SCATTER_MODES = ("sum", "prod", "amax", "amin")
 SCATTER_REDUCE_DTYPES = ("f32", "f64", "i64", "i32", "i16", "i8", "u8", "b8", "f16", "bf16")
-# the row form (a 1-D index): modes of xN_index_reduce
-INDEX_REDUCE_MODES = ("sum", "copy", "fill")
-INDEX_REDUCE_DTYPES = ("f32", "f64", "i64", "i32", "i16", "x8", "b8", "f16", "bf16")
+# the row form (a 1-D index): modes of xN_scatter_rows
+SCATTER_ROWS_MODES = ("sum", "copy", "fill")
+SCATTER_ROWS_DTYPES = ("f32", "f64", "i64", "i32", "i16", "x8", "b8", "f16", "bf16")
 _SCATTER_REDUCE = _SCATTER[:4] + (("size", "mode"),) + _SCATTER[4:]
 # F.fold (col2im): geo = int32 {kh, kw, dh, dw, ph, pw, sh, sw, oh, ow}
 _FOLD = (("size", "planes"), ("size", "H"), ("size", "W"), ("in", "geo"), ("in", "col"),
@@ -267,7 +267,7 @@ GATHER = {bits // 8: "x%d_gather" % bits for bits in COPY_BITS}
 NONZERO_COUNT = "b8_nonzero_count"
 NONZERO = "b8_nonzero"
 SCATTER_REDUCE = {dt: dt + "_scatter_reduce" for dt in SCATTER_REDUCE_DTYPES}
-INDEX_REDUCE = {dt: dt + "_index_reduce" for dt in INDEX_REDUCE_DTYPES}
+SCATTER_ROWS = {dt: dt + "_scatter_rows" for dt in SCATTER_ROWS_DTYPES}
 FOLD = {dt: dt + "_fold" for dt in ("f32", "f64", "f16", "bf16", "b8")}
 ADAM_STEP = "f32_adam_step"
 SGD_STEP, RMSPROP_STEP, ADAGRAD_STEP = "f32_sgd_step", "f32_rmsprop_step", "f32_adagrad_step"
@@ -411,8 +411,8 @@ def _build():
         ks.append(Kernel(GATHER[b], "gather", "gather", _GATHER, False))
     for name in SCATTER_REDUCE.values():
         ks.append(Kernel(name, "scatter_reduce", "scatter", _SCATTER_REDUCE, False))
-    for name in INDEX_REDUCE.values():
-        ks.append(Kernel(name, "index_reduce", "scatter", _SCATTER_REDUCE, False))
+    for name in SCATTER_ROWS.values():
+        ks.append(Kernel(name, "scatter_rows", "scatter", _SCATTER_REDUCE, False))
     for name in FOLD.values():
         ks.append(Kernel(name, "fold", "fold", _FOLD, False))
     ks.append(Kernel(NONZERO_COUNT, "nonzero_count", "nonzero", _NONZERO_COUNT, False))

@@ -1,6 +1,6 @@
 /* Scatter of whole rows by a 1-D index (index_add, index_copy, index_fill, index_put, put: a
  * scatter whose index is one vector expanded over the other dims):
- *   void wt_<dt>_index_reduce_<isa>(size_t outer, size_t n, size_t m, size_t inner,
+ *   void wt_<dt>_scatter_rows_<isa>(size_t outer, size_t n, size_t m, size_t inner,
  *       size_t mode, const int64_t* idx, const T* src, T* y, int32_t* status)
  *   dt: f32 f64 i64 i32 i16 x8 (int8 and uint8) b8 (bool) f16 bf16
  * idx is [m], src is contiguous [outer, m, inner], y is contiguous [outer, n, inner]; for every
@@ -54,8 +54,8 @@ static void copy_rows(size_t outer, size_t n, size_t m, size_t rb, size_t w, siz
 #define SSUM_B8(a, b) ((a) | (b))
 
 /* VSUM: 16 bytes of rows added; SSUM: one element */
-#define DEFINE_INDEX_REDUCE(dt, T, VSUM, SSUM)                                         \
-  WT_EXPORT void WT_SYM(dt##_index_reduce)(size_t outer, size_t n, size_t m, size_t inner,  \
+#define DEFINE_SCATTER_ROWS(dt, T, VSUM, SSUM)                                         \
+  WT_EXPORT void WT_SYM(dt##_scatter_rows)(size_t outer, size_t n, size_t m, size_t inner,  \
       size_t mode, const int64_t* idx, const T* src, T* y, int32_t* status) {               \
     status[0] = wt_first_bad_index(idx, m, n);                                              \
     if (status[0] != -1) return;                                                            \
@@ -82,13 +82,13 @@ static void copy_rows(size_t outer, size_t n, size_t m, size_t rb, size_t w, siz
   }
 
 WT_SMALL_BEGIN
-DEFINE_INDEX_REDUCE(f32, float, wasm_f32x4_add, SSUM_ADD)
-DEFINE_INDEX_REDUCE(f64, double, wasm_f64x2_add, SSUM_ADD)
-DEFINE_INDEX_REDUCE(i64, uint64_t, wasm_i64x2_add, SSUM_ADD)
-DEFINE_INDEX_REDUCE(i32, uint32_t, wasm_i32x4_add, SSUM_ADD)
-DEFINE_INDEX_REDUCE(i16, uint16_t, wasm_i16x8_add, SSUM_ADD)
-DEFINE_INDEX_REDUCE(x8, uint8_t, wasm_i8x16_add, SSUM_ADD) /* int8 and uint8 */
-DEFINE_INDEX_REDUCE(b8, uint8_t, wasm_v128_or, SSUM_B8)
+DEFINE_SCATTER_ROWS(f32, float, wasm_f32x4_add, SSUM_ADD)
+DEFINE_SCATTER_ROWS(f64, double, wasm_f64x2_add, SSUM_ADD)
+DEFINE_SCATTER_ROWS(i64, uint64_t, wasm_i64x2_add, SSUM_ADD)
+DEFINE_SCATTER_ROWS(i32, uint32_t, wasm_i32x4_add, SSUM_ADD)
+DEFINE_SCATTER_ROWS(i16, uint16_t, wasm_i16x8_add, SSUM_ADD)
+DEFINE_SCATTER_ROWS(x8, uint8_t, wasm_i8x16_add, SSUM_ADD) /* int8 and uint8 */
+DEFINE_SCATTER_ROWS(b8, uint8_t, wasm_v128_or, SSUM_B8)
 
 /* float16 / bfloat16 sums: rows through float32, 256 elements at a time */
 static void halves(size_t outer, size_t n, size_t m, size_t inner, size_t mode,
@@ -134,11 +134,11 @@ static void halves(size_t outer, size_t n, size_t m, size_t inner, size_t mode,
   }
 }
 
-WT_EXPORT void WT_SYM(f16_index_reduce)(size_t outer, size_t n, size_t m, size_t inner,
+WT_EXPORT void WT_SYM(f16_scatter_rows)(size_t outer, size_t n, size_t m, size_t inner,
     size_t mode, const int64_t* idx, const uint16_t* src, uint16_t* y, int32_t* status) {
   halves(outer, n, m, inner, mode, idx, src, y, status, 0);
 }
-WT_EXPORT void WT_SYM(bf16_index_reduce)(size_t outer, size_t n, size_t m, size_t inner,
+WT_EXPORT void WT_SYM(bf16_scatter_rows)(size_t outer, size_t n, size_t m, size_t inner,
     size_t mode, const int64_t* idx, const uint16_t* src, uint16_t* y, int32_t* status) {
   halves(outer, n, m, inner, mode, idx, src, y, status, 1);
 }
