@@ -167,12 +167,17 @@ def scatter_reduce(x, dim, index, src, reduce, *, include_self=True):
 
 
 def _extremes(index):
-    """(smallest, largest) value of an integer index tensor (two reductions), () if empty.
-    On the host: the values are read back anyway, and not every device reduces int64."""
-    if not index.numel():
+    """(smallest, largest) value of an integer index tensor, () if empty. On the host (the
+    values are read back anyway, and not every device reduces int64): a short index through
+    Python (cheaper than two reductions' dispatch), a long one by two reductions."""
+    n = index.numel()
+    if not n:
         return ()
     if index.device.type != "cpu":
         index = index.cpu()
+    if n <= 4096:
+        v = index.reshape(-1).tolist()
+        return min(v), max(v)
     return index.amin().item(), index.amax().item()
 
 
