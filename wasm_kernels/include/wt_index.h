@@ -18,6 +18,18 @@ WT_HIDDEN int32_t wt_first_bad_index(const int64_t* idx, size_t total, size_t n)
 WT_HIDDEN void wt_halves_to_f32(const uint16_t* x, float* y, size_t n, int bf);
 WT_HIDDEN void wt_f32_to_halves(const float* x, uint16_t* y, size_t n, int bf);
 
+/* f16_<kind> and bf16_<kind>, the scatter form's entry points, on a file's
+ * halves(..., int bf) */
+#define WT_HALF_SCATTERS(kind)                                                               \
+  WT_EXPORT void WT_SYM(f16_##kind)(size_t outer, size_t n, size_t m, size_t inner,          \
+      size_t mode, const int64_t* idx, const uint16_t* src, uint16_t* y, int32_t* status) {  \
+    halves(outer, n, m, inner, mode, idx, src, y, status, 0);                                \
+  }                                                                                          \
+  WT_EXPORT void WT_SYM(bf16_##kind)(size_t outer, size_t n, size_t m, size_t inner,         \
+      size_t mode, const int64_t* idx, const uint16_t* src, uint16_t* y, int32_t* status) {  \
+    halves(outer, n, m, inner, mode, idx, src, y, status, 1);                                \
+  }
+
 #ifdef WT_INDEX_DEFINE
 WT_HIDDEN int32_t wt_first_bad_index(const int64_t* idx, size_t total, size_t n_) {
   const int64_t n = (int64_t)n_;

@@ -106,13 +106,6 @@ static void halves(size_t outer, size_t n, size_t m, size_t inner, size_t mode,
   }
 }
 
-WT_EXPORT void WT_SYM(f16_scatter_reduce)(size_t outer, size_t n, size_t m, size_t inner,
-    size_t mode, const int64_t* idx, const uint16_t* src, uint16_t* y, int32_t* status) {
-  halves(outer, n, m, inner, mode, idx, src, y, status, 0);
-}
-WT_EXPORT void WT_SYM(bf16_scatter_reduce)(size_t outer, size_t n, size_t m, size_t inner,
-    size_t mode, const int64_t* idx, const uint16_t* src, uint16_t* y, int32_t* status) {
-  halves(outer, n, m, inner, mode, idx, src, y, status, 1);
-}
+WT_HALF_SCATTERS(scatter_reduce)
 
 WT_SMALL_END
