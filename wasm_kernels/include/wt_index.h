@@ -1,6 +1,6 @@
-/* Index checks shared by the gather/scatter kernels (status protocol of backends/wasm/gather.py's
- * bad_index(): the first bad flat position, or -1), float16 / bfloat16 rows <-> float32 (wt_half.h's
- * conversions, bit-exact with torch's) and a byte copy for the gather/scatter kernels. */
+/* Shared by the gather/scatter kernels: index checks (status protocol of backends/wasm/
+ * gather.py's bad_index(): the first bad flat position, or -1), float16 / bfloat16 rows <->
+ * float32 (wt_half.h's conversions, bit-exact with torch's casts) and a byte copy. */
 #pragma once
 #include <stddef.h>
 #include <stdint.h>

@@ -6,8 +6,9 @@
  *   y[p, oy * sh - ph + ki * dh, ox * sw - pw + kj * dw] += col[p, ki, kj, oy, ox]
  * over the positions inside the image, starting from zero, each pixel's terms in (ki, kj)
  * order: torch's col2im loop. One output row at a time, summed in place (float16/bfloat16:
- * in a float row, rounded once at the end like webtensor's scatter_add; bool: or). Rows or block rows wider than WT_FOLD_ROW: status[0] = -2 and nothing written;
- * otherwise -1.
+ * in a float row, rounded once at the end like webtensor's scatter_add; bool: or). Rows or
+ * block rows wider than WT_FOLD_ROW: status[0] = -2 and nothing written (the caller's
+ * composite runs instead); otherwise -1.
  */
 #include "wt_common.h"
 #include "wt_index.h"
@@ -31,7 +32,7 @@ static void zero_bytes(uint8_t* p, size_t nb) {
   for (; i < nb; i++) p[i] = 0;
 }
 
-#define DEFINE_FOLD(dt, T, A, OP, IN, ROW, OUT, BF)                                                 \
+#define DEFINE_FOLD(dt, T, A, OP, IN, ROW, OUT, BF)                                         \
   WT_EXPORT void WT_SYM(dt##_fold)(size_t planes, size_t H, size_t W, const int32_t* geo,     \
                                    const T* col, T* y, int32_t* status) {                     \
     const size_t kh = geo[0], kw = geo[1], dh = geo[2], dw = geo[3], ph = geo[4],             \
