@@ -1,6 +1,7 @@
 """Gather paths on the WASM kernels: index_select / embedding row gather, gather / scatter
-(with reductions) along a dim, nonzero, and where (masked_fill is where with a broadcast
-scalar).
+(with reductions) along a dim, whole-row scatters by a 1-D index (index_add, index_copy,
+index_fill, index_put, put), F.fold's col2im (a shortcut), nonzero, and where (masked_fill is
+where with a broadcast scalar).
 
 index_select copies whole rows of bytes, so every dtype is served; the kernel checks every
 index before writing anything and reports the first bad position, which becomes torch's
