@@ -239,6 +239,16 @@ def example(kernel, rng):
         idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()
         return [2, 5, 4, 3, rng.randrange(4), idx, _typed(rng, short, 24), _typed(rng, short, 30),
                 _fill(1, "i", 9)]
+    if fam == "scatter_rows":   # rows [2, 5, 3] (sum / copy / fill)= [2, 4, 3] at 4 positions
+        short = kernel.name.split("_", 1)[0]
+        idx = array.array("q", rng.sample(range(5), 4)).tobytes()
+        return [2, 5, 4, 3, rng.randrange(3), idx, _typed(rng, short, 24), _typed(rng, short, 30),
+                _fill(1, "i", 9)]
+    if fam == "fold":   # [2, 5, 6] from [2, 2, 3, 6, 2]: padded rows, strided columns
+        short = kernel.name.split("_", 1)[0]
+        geo = array.array("i", [2, 3, 1, 1, 1, 0, 1, 2, 6, 2]).tobytes()
+        return [2, 5, 6, geo, _typed(rng, short, 144), _fill(60, _CODE[short], 0),
+                _fill(1, "i", 9)]
     if kernel.name == "qd16_quantize":     # 3 blocks of 32 floats -> 3 int16 blocks
         return [3, _floats(rng, 96), _fill(3 * 72, "B")]
     if kernel.name == "qd16_dequantize":
@@ -305,7 +315,7 @@ def _qd16_blocks(rng, n):
 
 
 _CODE = {"f32": "f", "f64": "d", "f16": "H", "bf16": "H", "i64": "q", "i32": "i", "i16": "h",
-         "i8": "b", "u8": "B", "b8": "B"}
+         "i8": "b", "u8": "B", "b8": "B", "x8": "B"}
 _BITS_CODE = {8: "B", 16: "H", 32: "I", 64: "Q"}
 
 
@@ -317,7 +327,7 @@ def _typed(rng, short, n):
         return array.array(_CODE[short], vals).tobytes()
     if short in ("f16", "bf16"):
         return array.array("H", [rng.randrange(65536) for _ in range(n)]).tobytes()
-    if short in ("u8", "b8"):
+    if short in ("u8", "b8", "x8"):
         return bytes(rng.randrange(2 if short == "b8" else 256) for _ in range(n))
     lim = {"i8": 127, "i16": 2 ** 15 - 1, "i32": 2 ** 31 - 1, "i64": 2 ** 63 - 1}[short]
     return array.array(_CODE[short], [rng.randint(-lim, lim) for _ in range(n)]).tobytes()

@@ -8,21 +8,7 @@
  * such position) and y is not written; otherwise status[0] = -1. Never reads out of bounds.
  */
 #include "wt_common.h"
-
-static inline void copy_row(uint8_t* y, const uint8_t* x, size_t nb) {
-  size_t i = 0;
-  for (; i + 64 <= nb; i += 64) {
-    const v128_t a = wasm_v128_load(x + i), b = wasm_v128_load(x + i + 16);
-    const v128_t c = wasm_v128_load(x + i + 32), d = wasm_v128_load(x + i + 48);
-    wasm_v128_store(y + i, a);
-    wasm_v128_store(y + i + 16, b);
-    wasm_v128_store(y + i + 32, c);
-    wasm_v128_store(y + i + 48, d);
-  }
-  for (; i + 16 <= nb; i += 16) wasm_v128_store(y + i, wasm_v128_load(x + i));
-  for (; i + 4 <= nb; i += 4) wasm_v128_store32_lane(y + i, wasm_v128_load32_zero(x + i), 0);
-  for (; i < nb; i++) y[i] = x[i];
-}
+#include "wt_index.h"
 
 #define DEFINE_INDEX_SELECT(name, I)                                                       \
   WT_EXPORT void WT_SYM(name)(size_t outer, size_t n, size_t nidx, size_t row_bytes,      \
@@ -47,7 +33,7 @@ static inline void copy_row(uint8_t* y, const uint8_t* x, size_t nb) {
         for (size_t j = 0; j < nidx; j++) yo[j] = xo[idx[j]];                             \
       } else {                                                                            \
         for (size_t j = 0; j < nidx; j++)                                                 \
-          copy_row(y + j * row_bytes, x + (size_t)idx[j] * row_bytes, row_bytes);         \
+          wt_copy_bytes(y + j * row_bytes, x + (size_t)idx[j] * row_bytes, row_bytes);         \
       }                                                                                   \
       y += nidx * row_bytes;                                                              \
     }                                                                                     \

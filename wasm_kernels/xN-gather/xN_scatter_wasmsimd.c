@@ -14,6 +14,11 @@
                               const int64_t* idx, const T* src, T* y, int32_t* status) {  \
     status[0] = wt_first_bad_index(idx, outer * m * inner, n);                            \
     if (status[0] != -1) return;                                                          \
+    if (inner == 1) { /* one flat loop */                                                 \
+      for (size_t o = 0; o < outer; o++, y += n, idx += m, src += m)                      \
+        for (size_t j = 0; j < m; j++) y[idx[j]] = src[j];                                \
+      return;                                                                             \
+    }                                                                                     \
     for (size_t o = 0; o < outer; o++, y += n * inner) {                                  \
       for (size_t j = 0; j < m; j++, idx += inner, src += inner) {                        \
         for (size_t i = 0; i < inner; i++) y[(size_t)idx[i] * inner + i] = src[i];        \

@@ -49,7 +49,9 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     return out if input.dim() == 4 else out.squeeze(0)
 
 
-def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+def fold_plan(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """fold's checks (torch's errors); its geometry: (x as (N, C * kh * kw, L), channels,
+    output size, kernel, dilation, padding, stride, blocks)."""
     if input.dim() not in (2, 3):
         raise RuntimeError("Expected 2D or 3D (batch mode) tensor for input with possibly 0 "
                            "batch size and non-zero dimensions for input, but got: "
@@ -68,9 +70,17 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
                            f"{p}, stride={s}, expected size of input's dimension 2 to match the "
                            f"calculated number of sliding blocks {blocks[0]} * {blocks[1]} = "
                            f"{blocks[0] * blocks[1]}, but got input.size(2)={cols}.")
+    return x, ckk // (k[0] * k[1]), size, k, d, p, s, blocks
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """The composite (every backend, autograd): one scatter_add of the columns into the padded
+    image (the wasm backend's shortcut runs col2im directly)."""
+    x, c, size, k, d, p, s, _ = fold_plan(input, output_size, kernel_size, dilation, padding,
+                                          stride)
     from .._creation import arange, zeros
     from .index import scatter_add
-    c = ckk // (k[0] * k[1])
+    n, ckk, cols = x.shape
     hp, wp = size[0] + 2 * p[0], size[1] + 2 * p[1]
     where_to = _columns(arange(hp * wp, dtype=D.int64).reshape(1, 1, hp, wp), k, d, s)
     index = where_to.to(x.device).reshape(1, 1, -1).expand(n, c, ckk // c * cols)

@@ -166,6 +166,21 @@ def scatter_reduce(x, dim, index, src, reduce, *, include_self=True):
     return r if r.dtype is x.dtype else r.to(x.dtype)
 
 
+def _extremes(index):
+    """(smallest, largest) value of an integer index tensor, () if empty. On the host (the
+    values are read back anyway, and not every device reduces int64): a short index through
+    Python (cheaper than two reductions' dispatch), a long one by two reductions."""
+    n = index.numel()
+    if not n:
+        return ()
+    if index.device.type != "cpu":
+        index = index.cpu()
+    if n <= 4096:
+        v = index.reshape(-1).tolist()
+        return min(v), max(v)
+    return index.amin().item(), index.amax().item()
+
+
 def index_copy_(x, dim, index, source):
     """x[..., index[i], ...] = source[..., i, ...] along dim, in place: one scatter into x
     (a KV cache written at the positions held in a tensor, as HF's StaticCache does)."""
@@ -198,9 +213,13 @@ def index_copy_(x, dim, index, source):
             raise RuntimeError(f"{name}: Source/destination tensor must have same slice "
                                f"shapes. Destination slice shape: {sl(x1)} at dimension {d} "
                                f"and source slice shape: {sl(s1)} at dimension 0.")
+    for v in _extremes(index):
+        if not 0 <= v < x1.shape[d]:
+            raise IndexError(f"{name}: index {v} is out of bounds for dimension {d} with size "
+                             f"{x1.shape[d]}")
     shape = [1] * x1.dim()
     shape[d] = n
-    idx = index.reshape(shape).expand(s1.shape).contiguous()
+    idx = index.reshape(shape).expand(s1.shape)
     dispatch("scatter", x1, d, idx, s1, None)
     return x
 

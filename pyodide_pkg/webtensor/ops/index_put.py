@@ -6,30 +6,26 @@ from .._shape import broadcast_shapes, norm_dim, prod
 from .._tensor import Tensor
 from .elementwise import _as_tensor, binary, where
 from .._dispatch import dispatch
-from .index import _check_scalar_fits, _index_select, _one_pass, nonzero, scatter, \
-    scatter_add
+from .index import _check_scalar_fits, _extremes, _index_select, _one_pass, nonzero, \
+    scatter, scatter_add
 
 _TN = D.TNAME
 
 
 def _check_bounds(index, size, dim, error, wrap):
-    """torch's bounds error for an index along a dim of `size` (negatives allowed if wrap)."""
-    for v in _extremes(index):
+    """torch's bounds error for an index along a dim of `size` (negatives allowed if wrap);
+    the index's extremes."""
+    ext = _extremes(index)
+    for v in ext:
         if v >= size or v < (-size if wrap else 0):
             raise error(f"index {v} is out of bounds for dimension {dim} with size {size}")
+    return ext
 
 
-def _extremes(index):
-    """(smallest, largest) value of an integer index tensor (two reductions), () if empty.
-    On the host: the values are read back anyway, and not every device reduces int64."""
-    if not index.numel():
-        return ()
-    if index.device.type != "cpu":
-        index = index.cpu()
-    return index.amin().item(), index.amax().item()
-
-
-def _wrap(index, size):
+def _wrap(index, size, ext):
+    """Negative indices + size (nothing to do when the smallest, ext[0], is not negative)."""
+    if not ext or ext[0] >= 0:
+        return index
     return where(binary("lt", index, 0), binary("add", index, size), index)
 
 
@@ -79,17 +75,17 @@ def index_fill(x, dim, index, value):
         value = _as_tensor(value, x.dtype)
     d = norm_dim(dim, x.dim())
     size = x.shape[d] if x.dim() else 1
-    _check_bounds(index, size, d, IndexError, wrap=True)
-    from .._creation import zeros
-    # the indexed positions along dim as a bool vector (one scatter, no [size, n] compare)
-    hit = zeros(size, dtype=D.bool_, device=x.device)
-    if index.numel():
-        hit = hit.scatter_(0, _wrap(index.to(D.int64).reshape(-1), size), True)
-    if x.dim():
-        hit = hit.reshape([size if k == d else 1 for k in range(x.dim())])
-    else:
-        hit = hit.reshape(())
-    return where(hit, value.to(x.dtype), x)
+    ext = _check_bounds(index, size, d, IndexError, wrap=True)
+    # one scatter of the value into the indexed rows of a copy (the row kernel's fill)
+    x1 = x.reshape(1) if x.dim() == 0 else x
+    idx = _wrap(index.to(D.int64).reshape(-1), size, ext)
+    shape = [1] * x1.dim()
+    shape[d] = idx.shape[0]
+    target = list(x1.shape)
+    target[d] = idx.shape[0]
+    return scatter(x1, d, idx.reshape(shape).expand(target),
+                   value.to(x.dtype).to(x.device).reshape([1] * x1.dim()).expand(target)
+                   ).reshape(x.shape)
 
 
 def _mask_indices(x, indices):
@@ -129,8 +125,7 @@ def index_put(x, indices, values, accumulate=False):
     bshape = broadcast_shapes(*[t.shape for t in idx]) if idx else ()
     row = None
     for j, t in enumerate(idx):
-        _check_bounds(t, lead[j], j, IndexError, wrap=True)
-        t = _wrap(t, lead[j])
+        t = _wrap(t, lead[j], _check_bounds(t, lead[j], j, IndexError, wrap=True))
         row = t if row is None else binary("add", binary("mul", row, lead[j]), t)
     target = tuple(bshape) + rest
     try:
@@ -189,12 +184,16 @@ def put(x, index, source, accumulate=False):
                          f"elements, but got source.numel() = {source.numel()}, index.numel() "
                          f"= {index.numel()}")
     n = x.numel()
-    for v in _extremes(index):
+    ext = _extremes(index)
+    for v in ext:
         if not -n <= v < n:
             raise IndexError(f"out of range: tried to access index {v} on a tensor of {n} "
                              "elements.")
-    flat = index_put(x.reshape(-1), (index.reshape(-1),), source.reshape(-1), accumulate)
-    return flat.reshape(x.shape)
+    # one scatter of elements (rows of one) into the flat tensor, checked above
+    rows = _wrap(index.reshape(-1, 1), n, ext)
+    x1, v = x.reshape(n, 1), source.reshape(-1, 1)
+    out = scatter_add(x1, 0, rows, v) if accumulate else scatter(x1, 0, rows, v)
+    return out.reshape(x.shape)
 
 
 def unravel_index(indices, shape):

@@ -1,6 +1,7 @@
 """Gather paths on the WASM kernels: index_select / embedding row gather, gather / scatter
-(with reductions) along a dim, nonzero, and where (masked_fill is where with a broadcast
-scalar).
+(with reductions) along a dim, whole-row scatters by a 1-D index (index_add, index_copy,
+index_fill, index_put, put), F.fold's col2im (a shortcut), nonzero, and where (masked_fill is
+where with a broadcast scalar).
 
 index_select copies whole rows of bytes, so every dtype is served; the kernel checks every
 index before writing anything and reports the first bad position, which becomes torch's
@@ -9,6 +10,7 @@ form (scalar, row, column, same shape), materialising inputs whose broadcast pat
 fit two dims.
 """
 from ... import _dtype as D
+from ..._device import CPU
 from ..._storage import Storage
 from . import kernel_table as KT
 from .common import prod, two_d
@@ -18,8 +20,15 @@ from .views import fits_i32, int32_storage, region
 from .widen import WIDE, widened
 
 _INDEX_DTYPES = {D.int64: "i64", D.int32: "i32"}
-_REDUCE_DTYPES = {D.float32: "f32", D.float64: "f64", D.int64: "i64", D.int32: "i32"}
+_REDUCE_DTYPES = {D.float32: "f32", D.float64: "f64", D.int64: "i64", D.int32: "i32",
+                  D.int16: "i16", D.int8: "i8", D.uint8: "u8", D.bool_: "b8",
+                  D.float16: "f16", D.bfloat16: "bf16"}
+_ROW_DTYPES = {**_REDUCE_DTYPES, D.int8: "x8", D.uint8: "x8"}
 _MODES = {"add": 0, "multiply": 1, **{m: k for k, m in enumerate(KT.SCATTER_MODES)}}
+_ROW_MODES = {"add": 0, "sum": 0, None: 1}
+_FOLD_DTYPES = {D.float32: "f32", D.float64: "f64", D.float16: "f16", D.bfloat16: "bf16",
+                D.bool_: "b8"}
+NOT_HERE = -2      # a kernel's status: these values are not for it (the halves' float32 rule)
 
 
 def _narrowed(t, shape, skip):
@@ -50,7 +59,7 @@ def bad_index(fn, *args):
 def bind(ctx):
     g = Gather(ctx)
     return {"where": g.where, "index_select": g.index_select, "scatter": g.scatter,
-            "gather": g.gather, "nonzero": g.nonzero}, {}
+            "gather": g.gather, "nonzero": g.nonzero}, {"fold": g.fold}
 
 
 class Gather:
@@ -60,29 +69,67 @@ class Gather:
         self.where_fns = {b: ctx.K.fn(name) for b, name in KT.WHERE.items()}
         self.scatter_fns = {b: ctx.K.fn(name) for b, name in KT.SCATTER.items()}
         self.gather_fns = {b: ctx.K.fn(name) for b, name in KT.GATHER.items()}
+        self.fold_fns = {dt: ctx.K.fn(KT.FOLD[short]) for dt, short in _FOLD_DTYPES.items()}
         self.nonzero_count = ctx.K.fn(KT.NONZERO_COUNT)
         self.nonzero_fill = ctx.K.fn(KT.NONZERO)
         self.reduce_fns = {dt: ctx.K.fn(KT.SCATTER_REDUCE[short])
                            for dt, short in _REDUCE_DTYPES.items()}
-        # the small dtypes' reductions on the int32 / float32 kernels (widen.py)
+        self.row_fns = {dt: ctx.K.fn(KT.SCATTER_ROWS[short]) for dt, short in _ROW_DTYPES.items()}
+        # float16/bfloat16 sums the kernels leave (NOT_HERE) on the float32 kernels (widen.py)
         self.wide_scatter = widened(ctx, self.scatter, WIDE, reads_out=True)
 
     def scatter(self, out, dim, index, src, reduce):
         """Without reduce (any dtype: index_copy_, a KV cache write) or with a reduction
-        (float32/64, int64/32; the small dtypes through int32 / float32, widen.py:
-        scatter_add, scatter_reduce, index_add, fold, histc, gather's and embedding's
-        backward); src may be larger than index (only index's part is read)."""
-        if reduce is not None and out.dtype in WIDE:
-            return self.wide_scatter(out, dim, index, src, reduce)
-        if reduce is None:
-            fn, mode = self.scatter_fns.get(out.dtype.itemsize), ()
-        else:
-            fn, mode = self.reduce_fns.get(out.dtype), (_MODES.get(reduce),)
-        if fn is None or None in mode or src.dtype is not out.dtype or src.dim() != \
-                index.dim() or any(a < b for a, b in zip(src.shape, index.shape)):
+        (scatter_add, scatter_reduce, index_add, index_put, put, fold, histc, gather's and
+        embedding's backward); src may be larger than index (only index's part is read). An
+        index that is one vector expanded over the other dims (index_add, index_copy,
+        index_fill, index_put) scatters whole rows."""
+        if src.dtype is not out.dtype or src.dim() != index.dim() or any(
+                a < b for a, b in zip(src.shape, index.shape)):
             return NotImplemented
         src = _narrowed(src, index.shape, None)
-        return self._along(fn, mode, dim, index, src, out, out)
+        done = self._rows(out, dim, index, src, reduce)
+        if done is NotImplemented:
+            if reduce is None:
+                fn, mode = self.scatter_fns.get(out.dtype.itemsize), ()
+            else:
+                fn, mode = self.reduce_fns.get(out.dtype), (_MODES.get(reduce),)
+            if fn is None or None in mode:
+                return NotImplemented
+            done = self._along(fn, mode, dim, index, src, out, out)
+        if done == NOT_HERE:
+            return self.wide_scatter(out, dim, index, src, reduce)
+        return done
+
+    def _rows(self, out, dim, index, src, reduce):
+        """The row kernel (xN_scatter_rows) when index varies along dim only and spans out's
+        other dims: out[.., index[j], ..] (op)= src[.., j, ..]; src may be expanded from one
+        element (index_fill: mode fill)."""
+        fn, mode = self.row_fns.get(out.dtype), _ROW_MODES.get(reduce, -1)
+        st = index._strides
+        if fn is None or mode < 0 or index.dtype is not D.int64 or not index.dim() or \
+                not out.is_contiguous() or \
+                index.shape[:dim] != out.shape[:dim] or index.shape[dim + 1:] != \
+                out.shape[dim + 1:] or any(st[d] and index.shape[d] != 1
+                                          for d in range(index.dim()) if d != dim):
+            return NotImplemented
+        m = index.shape[dim]
+        outer, n, inner = prod(out.shape[:dim]), out.shape[dim], prod(out.shape[dim + 1:])
+        if not outer * m * inner:
+            return None
+        if mode == 1 and not any(src._strides):
+            mode, src = 2, src.reshape(-1)[:1]              # one value into every row
+        vec = self.ctx.contiguous(type(index)._make(index._storage, (m,), (st[dim],),
+                                                    index._offset, D.int64))
+        src = self.ctx.contiguous(src)
+        if vec is None or src is None or src._storage is out._storage or \
+                not fits_i32(outer, n, m, inner, out.numel()):
+            return NotImplemented
+        bad = bad_index(fn, outer, n, m, inner, mode, region(vec), region(src),
+                        region(out, True))
+        if bad >= 0:
+            _check_index(vec[bad].item(), n, dim)     # raises torch's error
+        return bad if bad == NOT_HERE else None
 
     def gather(self, out, x, dim, index):
         """index no larger than x but along dim (cross-entropy's target pick,
@@ -118,11 +165,38 @@ class Gather:
             return NotImplemented
         bad = bad_index(fn, outer, n, m, inner, *mode, region(index), region(src),
                         region(y, True))
+        if bad == NOT_HERE:
+            return bad
         if bad != -1:
             _check_index(index.reshape(-1)[bad].item(), n, dim)     # raises torch's error
         if y is not out and not self.ctx.copier.scatter(part, y):
             raise RuntimeError("scatter: could not write back into the output")
         return None
+
+    def fold(self, input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+        """F.fold's shortcut: col2im in one kernel call (None: the op body, whose checks raise
+        torch's errors, runs instead)."""
+        fn = self.fold_fns.get(getattr(input, "dtype", None))
+        if fn is None or input._storage.device is not CPU:
+            return None
+        from ...ops.fold import fold_plan
+        try:
+            x, c, size, k, d, p, s, blocks = fold_plan(input, output_size, kernel_size,
+                                                       dilation, padding, stride)
+        except (RuntimeError, TypeError, ValueError, NotImplementedError):
+            return None
+        x = self.ctx.contiguous(x)
+        n = x.shape[0]
+        geo = (*k, *d, *p, *s, *blocks)
+        if x is None or min(geo[:4] + geo[6:]) < 1 or min(geo[4:6]) < 0 or \
+                not fits_i32(x.numel(), n * c * size[0] * size[1], *geo):
+            return None
+        out = type(x)._empty((n, c, *size), x.dtype)
+        if out.numel() and bad_index(fn, n * c, size[0], size[1],
+                                     Region(int32_storage(geo), 0, 40, False), region(x),
+                                     region(out, True)) == NOT_HERE:
+            return None
+        return out if input.dim() == 3 else out.squeeze(0)
 
     def nonzero(self, x):
         """The [count, ndim] int64 positions of a bool tensor's True elements: a count pass,

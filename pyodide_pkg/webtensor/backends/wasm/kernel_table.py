@@ -222,8 +222,14 @@ _SCATTER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), 
             ("in", "src"), ("out", "y"), ("out", "status"))
 # mode: index into SCATTER_MODES
 SCATTER_MODES = ("sum", "prod", "amax", "amin")
-SCATTER_REDUCE_DTYPES = ("f32", "f64", "i64", "i32")
+SCATTER_REDUCE_DTYPES = ("f32", "f64", "i64", "i32", "i16", "i8", "u8", "b8", "f16", "bf16")
+# the row form (a 1-D index): modes of xN_scatter_rows
+SCATTER_ROWS_MODES = ("sum", "copy", "fill")
+SCATTER_ROWS_DTYPES = ("f32", "f64", "i64", "i32", "i16", "x8", "b8", "f16", "bf16")
 _SCATTER_REDUCE = _SCATTER[:4] + (("size", "mode"),) + _SCATTER[4:]
+# F.fold (col2im): geo = int32 {kh, kw, dh, dw, ph, pw, sh, sw, oh, ow}
+_FOLD = (("size", "planes"), ("size", "H"), ("size", "W"), ("in", "geo"), ("in", "col"),
+         ("out", "y"), ("out", "status"))
 _NONZERO_COUNT = (("size", "n"), ("in", "x"), ("out", "count"))
 _NONZERO = (("size", "ndim"), ("in", "shape"), ("size", "cap"), ("in", "x"), ("out", "y"))
 _MASKED_SELECT = (("size", "n"), ("size", "cap"), ("in", "x"), ("in", "mask"), ("out", "y"))
@@ -261,6 +267,8 @@ GATHER = {bits // 8: "x%d_gather" % bits for bits in COPY_BITS}
 NONZERO_COUNT = "b8_nonzero_count"
 NONZERO = "b8_nonzero"
 SCATTER_REDUCE = {dt: dt + "_scatter_reduce" for dt in SCATTER_REDUCE_DTYPES}
+SCATTER_ROWS = {dt: dt + "_scatter_rows" for dt in SCATTER_ROWS_DTYPES}
+FOLD = {dt: dt + "_fold" for dt in ("f32", "f64", "f16", "bf16", "b8")}
 ADAM_STEP = "f32_adam_step"
 SGD_STEP, RMSPROP_STEP, ADAGRAD_STEP = "f32_sgd_step", "f32_rmsprop_step", "f32_adagrad_step"
 ACT_BACKWARD, SOFTMAX_BACKWARD = "f32_act_backward", "f32_softmax_backward"
@@ -403,6 +411,10 @@ def _build():
         ks.append(Kernel(GATHER[b], "gather", "gather", _GATHER, False))
     for name in SCATTER_REDUCE.values():
         ks.append(Kernel(name, "scatter_reduce", "scatter", _SCATTER_REDUCE, False))
+    for name in SCATTER_ROWS.values():
+        ks.append(Kernel(name, "scatter_rows", "scatter", _SCATTER_REDUCE, False))
+    for name in FOLD.values():
+        ks.append(Kernel(name, "fold", "fold", _FOLD, False))
     ks.append(Kernel(NONZERO_COUNT, "nonzero_count", "nonzero", _NONZERO_COUNT, False))
     ks.append(Kernel(NONZERO, "nonzero", "nonzero", _NONZERO, False))
     for b in MASKED_SELECT:
