@@ -32,7 +32,8 @@ static inline __attribute__((always_inline)) v128_t estrin_rows(const double* r0
                                                                 v128_t t) {
   v128_t a[16];
   for (int i = 0; i < n; i++) a[i] = wasm_f64x2_make(r0[n - 1 - i], r1[n - 1 - i]);
-  return estrin(a, n, t);
+  /* the two lowest terms by Horner's rule: they dominate, and summed last they round least */
+  return ADD(a[0], MUL(t, ADD(a[1], MUL(t, estrin(a + 2, n - 2, t)))));
 }
 
 /* exp family: x = (128 n + j) ln2/128 + r, |r| <= ln2/256; exp(x) = 2^n 2^(j/128) e^r with
@@ -275,30 +276,25 @@ static inline v128_t v_rsqrt(v128_t x) { return wasm_f64x2_div(D2(1.0), wasm_f64
 #define SC_LARGE 0x1.921fb54442d18p+20
 
 /* sin or cos (per lane: odd q) of rh + rl, negated where q & 2; q as i64 lanes */
-__attribute__((noinline)) static v128_t sincos_core(v128_t rh, v128_t rl, v128_t q) {
+static inline v128_t sincos_poly(v128_t rh, v128_t rl, v128_t q) {
   const v128_t z = MUL(rh, rh);
-  v128_t s = D2(1.0 / 355687428096000.0);
-  s = H(s, z, -1.0 / 1307674368000.0);
-  s = H(s, z, 1.0 / 6227020800.0);
-  s = H(s, z, -1.0 / 39916800.0);
-  s = H(s, z, 1.0 / 362880.0);
-  s = H(s, z, -1.0 / 5040.0);
-  s = H(s, z, 1.0 / 120.0);
-  s = H(s, z, -1.0 / 6.0);
+  v128_t a[8];
+  double f = -6.0; /* sin: -1/3!, 1/5!, ..., 1/17! in z */
+  for (int i = 0; i < 8; i++, f *= -(2 * i + 2) * (2 * i + 3)) a[i] = D2(1.0 / f);
+  const v128_t s = estrin(a, 8, z);
   const v128_t hz = MUL(z, D2(0.5));
   const v128_t sn = ADD(rh, ADD(MUL(MUL(rh, z), s), MUL(rl, SUB(D2(1.0), hz))));
-  v128_t c = D2(1.0 / 20922789888000.0);
-  c = H(c, z, -1.0 / 87178291200.0);
-  c = H(c, z, 1.0 / 479001600.0);
-  c = H(c, z, -1.0 / 3628800.0);
-  c = H(c, z, 1.0 / 40320.0);
-  c = H(c, z, -1.0 / 720.0);
-  c = H(c, z, 1.0 / 24.0);
+  f = 24.0; /* cos: 1/4!, -1/6!, ..., 1/16! */
+  for (int i = 0; i < 7; i++, f *= -(2 * i + 3) * (2 * i + 4)) a[i] = D2(1.0 / f);
+  const v128_t c = estrin(a, 7, z);
   const v128_t w = SUB(D2(1.0), hz);
   const v128_t cs = ADD(w, ADD(SUB(SUB(D2(1.0), w), hz), SUB(MUL(MUL(z, z), c), MUL(rh, rl))));
   const v128_t odd = wasm_i64x2_eq(wasm_v128_and(q, wasm_i64x2_splat(1)), wasm_i64x2_splat(1));
   const v128_t y = wasm_v128_bitselect(cs, sn, odd);
   return wasm_v128_xor(y, wasm_i64x2_shl(wasm_u64x2_shr(q, 1), 63));
+}
+__attribute__((noinline)) static v128_t sincos_core(v128_t rh, v128_t rl, v128_t q) {
+  return sincos_poly(rh, rl, q);
 }
 
 /* 2/pi = 0.A2F9836E 4E441529 ... (hex), 40 words */
@@ -383,7 +379,7 @@ static inline v128_t v_sincos(v128_t x, int want_cos) {
   const v128_t rh = ADD(r1, e1);
   const v128_t rl = ADD(SUB(r1, rh), e1);
   const v128_t q = wasm_i64x2_add(wasm_i64x2_sub(tm, D2(MAGIC)), wasm_i64x2_splat(want_cos));
-  v128_t y = sincos_core(rh, rl, q);
+  v128_t y = sincos_poly(rh, rl, q);
   const v128_t ax = wasm_f64x2_abs(x);
   const v128_t large = wasm_v128_and(wasm_f64x2_ge(ax, D2(SC_LARGE)),
                                      wasm_f64x2_lt(ax, D2(__builtin_inf())));
@@ -419,7 +415,7 @@ static inline v128_t v_erf(v128_t x) {
   const v128_t small = wasm_f64x2_lt(ax, D2(0.5));
   v128_t y = D2(0.0);
   if (wasm_v128_any_true(small)) {
-    const v128_t z = MUL(x, x);
+    const v128_t z = MUL(x, x); /* Horner: Estrin's rounding gives 1.6 ulp here */
     v128_t p = D2(ERF_SMALL[0]);
     for (int j = 1; j < 10; j++) p = H(p, z, ERF_SMALL[j]);
     y = MUL(x, p);
@@ -431,8 +427,7 @@ static inline v128_t v_erf(v128_t x) {
     const v128_t t = SUB(ac, ADD(MUL(fi, D2(0.5)), D2(0.75)));
     const double* r0 = ERF_MID[(int)wasm_f64x2_extract_lane(fi, 0)];
     const double* r1 = ERF_MID[(int)wasm_f64x2_extract_lane(fi, 1)];
-    v128_t p = wasm_f64x2_make(r0[0], r1[0]);
-    for (int j = 1; j < 15; j++) p = ADD(MUL(p, t), wasm_f64x2_make(r0[j], r1[j]));
+    v128_t p = estrin_rows(r0, r1, 15, t);
     p = SEL(D2(1.0), p, wasm_f64x2_ge(ax, D2(6.0)));
     p = wasm_v128_or(p, wasm_v128_and(x, wasm_i64x2_splat((int64_t)0x8000000000000000ULL)));
     y = SEL(y, p, small);
