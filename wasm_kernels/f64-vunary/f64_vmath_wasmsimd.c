@@ -421,12 +421,14 @@ static inline v128_t v_erf(v128_t x) {
     y = MUL(x, p);
   }
   if (!wasm_i64x2_all_true(small)) {
-    /* row i = (|x| - 1/2) * 2 in [0, 10] (nan and |x| >= 6: row 10, replaced below) */
+    /* row i = (|x| - 1/2) * 2 in [0, 10] (|x| >= 6: row 10, nan: row 0; replaced below) */
     const v128_t ac = wasm_f64x2_pmin(wasm_f64x2_pmax(ax, D2(0.5)), D2(6.0));
-    const v128_t fi = wasm_f64x2_pmin(wasm_f64x2_floor(MUL(SUB(ac, D2(0.5)), D2(2.0))), D2(10.0));
+    v128_t fi = wasm_f64x2_pmin(wasm_f64x2_floor(MUL(SUB(ac, D2(0.5)), D2(2.0))), D2(10.0));
+    fi = wasm_f64x2_pmax(D2(0.0), fi); /* nan: row 0 */
     const v128_t t = SUB(ac, ADD(MUL(fi, D2(0.5)), D2(0.75)));
-    const double* r0 = ERF_MID[(int)wasm_f64x2_extract_lane(fi, 0)];
-    const double* r1 = ERF_MID[(int)wasm_f64x2_extract_lane(fi, 1)];
+    const v128_t ri = ADD(fi, D2(MAGIC)); /* the row in the low bits (no float-to-int checks) */
+    const double* r0 = ERF_MID[wasm_i64x2_extract_lane(ri, 0) & 15];
+    const double* r1 = ERF_MID[wasm_i64x2_extract_lane(ri, 1) & 15];
     v128_t p = estrin_rows(r0, r1, 15, t);
     p = SEL(D2(1.0), p, wasm_f64x2_ge(ax, D2(6.0)));
     p = wasm_v128_or(p, wasm_v128_and(x, wasm_i64x2_splat((int64_t)0x8000000000000000ULL)));
