@@ -5,8 +5,8 @@
  * silu 4 (below x = -708, where sigmoid is subnormal: (|x| + 16) 2^-1074 absolute; torch gives
  * -0 there), rsqrt 1.5 (torch's 1 / sqrt(x): bit-identical), gelu_tanh 4 (torch's own formula
  * 0.5 x (1 + tanh(u)), which cancels for x < 0: there |x| 2^-52 absolute), sin/cos 1, erf 1.5,
- * gelu 2 (+ |x| 2^-52 for x < 0, torch's formula; see each below). Taylor polynomials
- * (erf: Chebyshev fits) with Cody-Waite reductions; no libm. Edge values as torch:
+ * gelu 2 (+ |x| 2^-52 for x < 0, torch's formula; see each below). Table-driven exp,
+ * minimax / Taylor / Chebyshev polynomials with Cody-Waite reductions; no libm. Edge values as torch:
  * exp(-inf) = 0, log(0) = -inf, log(<0) = nan, log1p(-1) = -inf, expm1(-inf) = -1,
  * tanh(+-inf) = +-1, sigmoid(+-inf) = 1/0, silu(-inf) = nan (subnormal results are rounded,
  * where torch flushes some to 0).
