@@ -262,8 +262,8 @@ static inline v128_t gelu_tanh_post(v128_t x, v128_t e) {
 static inline v128_t v_rsqrt(v128_t x) { return wasm_f64x2_div(D2(1.0), wasm_f64x2_sqrt(x)); }
 
 /* sin, cos: 1 ulp (tests: 0.8 measured). x = k pi/2 + r, |r| <= pi/4, r as double-double
- * from a 4-part Cody-Waite split of pi/2 (k < 2^20: k P1, k P2, k P3 exact); both Taylor
- * polynomials (to r^17 / r^16, truncation < 2^-57), picked and signed by k mod 4. Lanes with
+ * from a 4-part Cody-Waite split of pi/2 (k < 2^20: k P1, k P2, k P3 exact); both minimax
+ * polynomials (degree 13 / 14), picked and signed by k mod 4. Lanes with
  * |x| >= 2^20 pi/2 take a scalar Payne-Hanek reduction (2/pi to 1280 bits) out of line, so
  * sin(1e300) is right as torch's. sin/cos(+-inf, nan) = nan; sin(-0) = -0. */
 #define PIO2_1 0x1.921fb544p+0
@@ -278,15 +278,20 @@ static inline v128_t v_rsqrt(v128_t x) { return wasm_f64x2_div(D2(1.0), wasm_f64
 /* sin or cos (per lane: odd q) of rh + rl, negated where q & 2; q as i64 lanes */
 static inline v128_t sincos_poly(v128_t rh, v128_t rl, v128_t q) {
   const v128_t z = MUL(rh, rh);
-  v128_t a[8];
-  double f = -6.0; /* sin: -1/3!, 1/5!, ..., 1/17! in z */
-  for (int i = 0; i < 8; i++, f *= -(2 * i + 2) * (2 * i + 3)) a[i] = D2(1.0 / f);
-  const v128_t s = estrin(a, 8, z);
+  /* fdlibm k_sin.c / k_cos.c's minimax on |r| <= pi/4 (errors < 2^-58) */
+  static const double S[6] = {-1.66666666666666324348e-01, 8.33333333332248946124e-03,
+                              -1.98412698298579493134e-04, 2.75573137070700676789e-06,
+                              -2.50507602534068634195e-08, 1.58969099521155010221e-10};
+  static const double C[6] = {4.16666666666666019037e-02, -1.38888888888741095749e-03,
+                              2.48015872894767294178e-05, -2.75573143513906633035e-07,
+                              2.08757232129817482790e-09, -1.13596475577881948265e-11};
+  v128_t a[6];
+  for (int i = 0; i < 6; i++) a[i] = D2(S[i]);
+  const v128_t s = estrin(a, 6, z);
   const v128_t hz = MUL(z, D2(0.5));
   const v128_t sn = ADD(rh, ADD(MUL(MUL(rh, z), s), MUL(rl, SUB(D2(1.0), hz))));
-  f = 24.0; /* cos: 1/4!, -1/6!, ..., 1/16! */
-  for (int i = 0; i < 7; i++, f *= -(2 * i + 3) * (2 * i + 4)) a[i] = D2(1.0 / f);
-  const v128_t c = estrin(a, 7, z);
+  for (int i = 0; i < 6; i++) a[i] = D2(C[i]);
+  const v128_t c = estrin(a, 6, z);
   const v128_t w = SUB(D2(1.0), hz);
   const v128_t cs = ADD(w, ADD(SUB(SUB(D2(1.0), w), hz), SUB(MUL(MUL(z, z), c), MUL(rh, rl))));
   const v128_t odd = wasm_i64x2_eq(wasm_v128_and(q, wasm_i64x2_splat(1)), wasm_i64x2_splat(1));
