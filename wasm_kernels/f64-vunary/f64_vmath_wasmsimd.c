@@ -147,23 +147,28 @@ static inline v128_t v_exp(v128_t x) {
 
 
 /* expm1(x): 2 ulp: (s - 1) + s t. Above 37.5 expm1 == exp in f64. */
-static inline v128_t v_expm1(v128_t x) {
-  v128_t t;
-  const v128_t s = exp_parts(wasm_f64x2_pmin(wasm_f64x2_pmax(x, D2(-38.0)), D2(38.0)), &t);
-  v128_t y = ADD(SUB(s, D2(1.0)), MUL(s, t)); /* s - 1 exact where it matters (s in [1/2, 2]) */
+/* lanes above 37.5, near 0 or nan, out of line (one branch keeps the common path straight) */
+__attribute__((noinline)) static v128_t expm1_fix(v128_t x, v128_t y) {
   const v128_t big = wasm_f64x2_gt(x, D2(37.5));
   if (wasm_v128_any_true(big)) y = wasm_v128_bitselect(exp_wide(x), y, big);
   /* |x| < 3 ln2/256, where s - 1 and s t would cancel: Taylor to x^8 (truncation 2^-62) */
   const v128_t ax = wasm_f64x2_abs(x);
   const v128_t near0 = wasm_f64x2_lt(ax, D2(0.0081));
-  if (wasm_v128_any_true(near0)) {
-    v128_t a[7];
-    double f = 2.0;
-    for (int i = 0; i < 7; i++, f *= i + 2) a[i] = D2(1.0 / f);
-    y = SEL(ADD(x, MUL(MUL(x, x), estrin(a, 7, x))), y, near0);
-  }
+  v128_t a[7];
+  double f = 2.0;
+  for (int i = 0; i < 7; i++, f *= i + 2) a[i] = D2(1.0 / f);
+  y = SEL(ADD(x, MUL(MUL(x, x), estrin(a, 7, x))), y, near0);
   /* tiny |x|: x itself (sign of zero, subnormals) */
   return wasm_v128_bitselect(x, y, wasm_f64x2_lt(ax, D2(0x1p-54)));
+}
+static inline v128_t v_expm1(v128_t x) {
+  v128_t t;
+  const v128_t s = exp_parts(wasm_f64x2_pmin(wasm_f64x2_pmax(x, D2(-38.0)), D2(38.0)), &t);
+  const v128_t y = ADD(SUB(s, D2(1.0)), MUL(s, t)); /* s - 1 exact where it matters */
+  const v128_t ax = wasm_f64x2_abs(x);
+  if (!wasm_i64x2_all_true(wasm_v128_and(wasm_f64x2_ge(ax, D2(0.0081)), wasm_f64x2_le(x, D2(37.5)))))
+    return expm1_fix(x, y);
+  return y;
 }
 
 /* log(x): 1 ulp. x = 2^k m, m in [sqrt(1/2), sqrt(2)), f = m - 1, s = f / (2 + f):
@@ -451,9 +456,16 @@ static inline v128_t v_gelu(v128_t x) {
 /* The tail (one element) goes through the kernel itself on a two-element buffer: every
  * element gets the same instructions, the body is emitted once (module size) and the main loop
  * touches no stack. */
-#define F64_UNARY(op, VFN)                                                                  \
+#define F64_UNARY(op, VFN, X2)                                                              \
   WT_EXPORT void WT_SYM(f64_##op)(size_t n, const double* x, double* y) {                   \
     size_t j = 0;                                                                           \
+    /* X2: two independent vectors per step, which the engine overlaps (the short kernels;  \
+     * the long ones gain nothing for twice the code) */                                    \
+    for (; X2 && j + 4 <= n; j += 4) {                                                      \
+      const v128_t a = VFN(wasm_v128_load(x + j)), b = VFN(wasm_v128_load(x + j + 2));       \
+      wasm_v128_store(y + j, a);                                                            \
+      wasm_v128_store(y + j + 2, b);                                                        \
+    }                                                                                       \
     for (; j + 2 <= n; j += 2) wasm_v128_store(y + j, VFN(wasm_v128_load(x + j)));           \
     if (j < n) {                                                                            \
       double t[2] = {x[j], 0.0};                                                            \
@@ -465,13 +477,25 @@ static inline v128_t v_gelu(v128_t x) {
 /* Two passes over blocks of 64 elements where a division would sit in the one long dependency
  * chain of an iteration: PRE (the long part, or the division) into a stack block, then POST;
  * short chains let the engine overlap iterations. POST reads x before writing y (in place ok). */
-#define F64_UNARY2(op, PRE, POST)                                                           \
+/* the first pass over a block of m <= 32 vectors, out of line: sigmoid and silu share one */
+#define F64_PRE_BLOCK(name, PRE, X2)                                                        \
+  __attribute__((noinline)) static void name(const double* x, v128_t* b, size_t m) {        \
+    size_t i = 0;                                                                           \
+    for (; X2 && i + 2 <= m; i += 2) {                                                      \
+      const v128_t p0 = PRE(wasm_v128_load(x + 2 * i));                                     \
+      const v128_t p1 = PRE(wasm_v128_load(x + 2 * i + 2));                                 \
+      b[i] = p0;                                                                            \
+      b[i + 1] = p1;                                                                        \
+    }                                                                                       \
+    for (; i < m; i++) b[i] = PRE(wasm_v128_load(x + 2 * i));                               \
+  }
+#define F64_UNARY2(op, PRE_BLOCK, POST)                                                     \
   WT_EXPORT void WT_SYM(f64_##op)(size_t n, const double* x, double* y) {                   \
     v128_t b[32];                                                                           \
     size_t j = 0;                                                                           \
     while (j + 2 <= n) {                                                                    \
       const size_t m = (n - j) / 2 < 32 ? (n - j) / 2 : 32;                                 \
-      for (size_t i = 0; i < m; i++) b[i] = PRE(wasm_v128_load(x + j + 2 * i));             \
+      PRE_BLOCK(x + j, b, m);                                                               \
       for (size_t i = 0; i < m; i++)                                                        \
         wasm_v128_store(y + j + 2 * i, POST(wasm_v128_load(x + j + 2 * i), b[i]));          \
       j += 2 * m;                                                                           \
@@ -483,16 +507,21 @@ static inline v128_t v_gelu(v128_t x) {
     }                                                                                       \
   }
 
-F64_UNARY(exp, v_exp)
-F64_UNARY(expm1, v_expm1)
-F64_UNARY2(log, log_pre, log_post)
-F64_UNARY2(log1p, log1p_pre, log1p_post)
-F64_UNARY2(tanh, tanh_pre, tanh_post)
-F64_UNARY2(sigmoid, sigmoid_pre, sigmoid_post)
-F64_UNARY2(silu, sigmoid_pre, silu_post)
-F64_UNARY2(gelu_tanh, gelu_tanh_pre, gelu_tanh_post)
-F64_UNARY(rsqrt, v_rsqrt)
-F64_UNARY(sin, v_sin)
-F64_UNARY(cos, v_cos)
-F64_UNARY(erf, v_erf)
-F64_UNARY(gelu, v_gelu)
+F64_PRE_BLOCK(log_block, log_pre, 0)
+F64_PRE_BLOCK(log1p_block, log1p_pre, 0)
+F64_PRE_BLOCK(tanh_block, tanh_pre, 1)
+F64_PRE_BLOCK(sigmoid_block, sigmoid_pre, 1)
+F64_PRE_BLOCK(gelu_tanh_block, gelu_tanh_pre, 0)
+F64_UNARY(exp, v_exp, 1)
+F64_UNARY(expm1, v_expm1, 1)
+F64_UNARY2(log, log_block, log_post)
+F64_UNARY2(log1p, log1p_block, log1p_post)
+F64_UNARY2(tanh, tanh_block, tanh_post)
+F64_UNARY2(sigmoid, sigmoid_block, sigmoid_post)
+F64_UNARY2(silu, sigmoid_block, silu_post)
+F64_UNARY2(gelu_tanh, gelu_tanh_block, gelu_tanh_post)
+F64_UNARY(rsqrt, v_rsqrt, 0)
+F64_UNARY(sin, v_sin, 0)
+F64_UNARY(cos, v_cos, 0)
+F64_UNARY(erf, v_erf, 0)
+F64_UNARY(gelu, v_gelu, 0)
