@@ -12,6 +12,31 @@
  */
 #include "wt_common.h"
 
+/* q.k over E, two doubles at a time in two accumulators (the row loops are f64x2; the rest
+ * size-optimised) */
+static double dot_f64(const double* a, const double* b, size_t n) {
+  v128_t s0 = wasm_f64x2_splat(0.0), s1 = s0;
+  size_t e = 0;
+  for (; e + 4 <= n; e += 4) {
+    s0 = wasm_f64x2_add(s0, wasm_f64x2_mul(wasm_v128_load(a + e), wasm_v128_load(b + e)));
+    s1 = wasm_f64x2_add(s1, wasm_f64x2_mul(wasm_v128_load(a + e + 2), wasm_v128_load(b + e + 2)));
+  }
+  s0 = wasm_f64x2_add(s0, s1);
+  double s = wasm_f64x2_extract_lane(s0, 0) + wasm_f64x2_extract_lane(s0, 1);
+  for (; e < n; e++) s += a[e] * b[e];
+  return s;
+}
+
+/* y = y * c + p * v over n (c == 1: no rescale) */
+static void axpby_f64(double* y, double c, double p, const double* v, size_t n) {
+  const v128_t cv = wasm_f64x2_splat(c), pv = wasm_f64x2_splat(p);
+  size_t e = 0;
+  for (; e + 2 <= n; e += 2)
+    wasm_v128_store(y + e, wasm_f64x2_add(wasm_f64x2_mul(wasm_v128_load(y + e), cv),
+                                          wasm_f64x2_mul(pv, wasm_v128_load(v + e))));
+  for (; e < n; e++) y[e] = y[e] * c + p * v[e];
+}
+
 WT_SMALL_BEGIN
 
 /* e^x in double: x = k ln2 + r (Cody-Waite, fdlibm's split ln2), |r| <= ln2/2, Taylor to
@@ -59,21 +84,20 @@ WT_EXPORT void WT_SYM(f64_sdpa)(size_t batch, size_t heads, size_t kheads, size_
         for (size_t j = 0; j < Se; j++) {
           const double* kj = kh + (ptrdiff_t)j * k_rs;
           const double* vj = vh + (ptrdiff_t)j * v_rs;
-          double s = 0.0;
-          for (size_t e = 0; e < E; e++) s += qi[e] * kj[e];
+          double s = dot_f64(qi, kj, E);
           s *= scale[0];
           if (has_mask) s += mi[j];
           if (s != s || s == __builtin_inf()) bad = 1;
           if (bad || s == -__builtin_inf()) continue;
+          double c = 1.0;
           if (s > m) {                  /* a new maximum: rescale what is summed so far */
-            const double c = exp_f64(m - s);
+            c = exp_f64(m - s);
             l *= c;
-            for (size_t e = 0; e < Ev; e++) y[e] *= c;
             m = s;
           }
           const double p = exp_f64(s - m);
           l += p;
-          for (size_t e = 0; e < Ev; e++) y[e] += p * vj[e];
+          axpby_f64(y, c, p, vj, Ev);
         }
         for (size_t e = 0; e < Ev; e++)
           y[e] = bad ? __builtin_nan("") : l > 0.0 ? y[e] / l : 0.0;
