@@ -101,7 +101,23 @@ def fit_erf_f64():
             print("ERF_MID", c, ", ".join(float(v).hex() for v in p), "error", float(e))
 
 
+def exp_table_f64():
+    """float64 exp family (f64-vunary EXP_T): 2^(j/128) = s (1 + tail), s the nearest double,
+    stored as {tail, bits(s) - j 2^45} (the exponent of 2^n added as k << 45, k = 128 n + j)."""
+    import struct
+    rows = []
+    with mpmath.workprec(200):
+        for j in range(128):
+            v = mpmath.mpf(2) ** (mpmath.mpf(j) / 128)
+            s = float(v)
+            tail = float((v - s) / s)
+            bits = struct.unpack("<Q", struct.pack("<d", s))[0] - (j << 45)
+            rows.append(f"{{{tail.hex()}, 0x{bits:016x}ULL}}")
+    print("EXP_T", ",\n".join(rows))
+
+
 if __name__ == "__main__":
+    exp_table_f64()
     fit_erf_f64()
     fit_exp()
     fit_expm1()

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// The float64 transcendental kernels (wasm_kernels/f64-vunary) called straight from JS in V8:
+// ms per 2^20 elements, on 16384 float64 in [-2, 2) (the cliff table's data range), best of 300
+// calls round-robin over the kernels and dirs: the short calls keep the best one free of a
+// loaded machine's preemption. With several kernel dirs (e.g. main's) one column per dir.
+//
+//   node benchmarks/bench_f64_vmath_kernels.mjs simd128 [dir ...]
+//   node --experimental-wasm-relaxed-simd benchmarks/bench_f64_vmath_kernels.mjs relaxedsimd [dir ...]
+import fs from "node:fs"; import path from "node:path";
+const FILE = { simd128: "webtensor_simd128.wasm", relaxedsimd: "webtensor_relaxedsimd.wasm" };
+const SUF = { simd128: "wasmsimd", relaxedsimd: "wasmrelaxedsimd" };
+const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+const isa = process.argv[2] ?? "simd128";
+const dirs = process.argv.length > 3 ? process.argv.slice(3) : [path.join(REPO, "pyodide_pkg", "webtensor", "kernels")];
+const OPS = ["exp", "expm1", "log", "log1p", "sin", "cos", "tanh", "sigmoid", "silu", "erf", "gelu",
+             "gelu_tanh", "rsqrt"];
+const N = 16384, X = 16 << 20, Y = 20 << 20;
+const Ks = dirs.map((kdir) => {
+  const memory = new WebAssembly.Memory({ initial: 512 });
+  const env = { memory, __memory_base: new WebAssembly.Global({ value: "i32", mutable: false }, 1024),
+    __table_base: new WebAssembly.Global({ value: "i32", mutable: false }, 0),
+    __stack_pointer: new WebAssembly.Global({ value: "i32", mutable: true }, 8 << 20),
+    __indirect_function_table: new WebAssembly.Table({ initial: 4096, element: "anyfunc" }) };
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(path.join(kdir, FILE[isa]))), { env });
+  const x = new Float64Array(memory.buffer, X, N);
+  for (let i = 0; i < N; i++) x[i] = -2 + 4 * (((i * 2654435761) % 1000003) / 1000003);
+  return (op) => inst.exports[`wt_f64_${op}_${SUF[isa]}`] ?? inst.exports[`wt_f64_${op}_wasmsimd`];
+});
+const best = Ks.map(() => Object.fromEntries(OPS.map((k) => [k, Infinity])));
+for (let round = 0; round < 300; round++)
+  Ks.forEach((K, d) => { for (const op of OPS) { const f = K(op); const t0 = performance.now(); f(N, X, Y);
+    best[d][op] = Math.min(best[d][op], (performance.now() - t0) * (1 << 20) / N); } });
+console.log(`float64, ms per 2^20 elements (${isa}; ${dirs.join(" | ")})`);
+for (const op of OPS) console.log(op.padEnd(10) + best.map((b) => b[op].toFixed(2).padStart(8)).join(" "));
