@@ -288,6 +288,9 @@ def bind(ctx):
                 shortcuts[op] = half_unary_shortcut(shortcuts[op], halves)
     for op in KT.ARITH_OPS:
         shortcuts[op + "_"] = inplace_shortcut(binary_fns[op][FLAT], binary_fns[op][FLATC])
+    for op, kop in (("remainder", "remainder"), ("floor_divide", "div_floor"),
+                    ("fmod", "fmod")):
+        shortcuts[op] = divide_shortcut({dt: fn for (dt, o), fn in div_fns.items() if o == kop})
     return {"unary": unary, "binary": binary, "clamp": clamp}, shortcuts
 
 
@@ -408,6 +411,30 @@ def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_
                 fn(1, n, ra, 0, 0, rb, 0, 1, Region(so, 0, n * osz, True))
             else:
                 (flat if p is _P_FLAT else flatc)(n, ra, rb, Region(so, 0, n * osz, True))
+        return out
+    return shortcut
+
+
+def divide_shortcut(fns):
+    """remainder / floor_divide / fmod of two row-major tensors of one dtype and shape: one
+    xN-divide kernel (float16/bfloat16 computed in float32 registers and rounded once, as the
+    op layer's widen / float32 op / round passes; fmod exact, like torch's C fmod). An integer
+    division by zero raises torch's error. Other operands: the op body's business."""
+    def shortcut(a, b):
+        if a.__class__ is not Tensor or b.__class__ is not Tensor or b.dtype is not a.dtype:
+            return None
+        fn = fns.get(a.dtype)
+        if fn is None or (b.shape != a.shape):
+            return None
+        lay = _LAYOUTS.get(a.shape) or _layout(a.shape)
+        if not lay[2] or a._strides != lay[1] or b._strides != lay[1]:
+            return None
+        out, _ = new_out(lay[0], lay[1], lay[2] * a.dtype.itemsize, a.dtype)
+        status, _ = new_out((), (), 4, X_DTYPES["i32"][0])
+        fn(1, lay[2], region(a), 0, 1, region(b), 0, 1, region(out, True),
+           region(status, True))
+        if read_one(status):
+            raise RuntimeError("ZeroDivisionError")
         return out
     return shortcut
 

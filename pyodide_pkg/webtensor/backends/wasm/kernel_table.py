@@ -139,8 +139,8 @@ X_UNARY_OPS = {"f64": ("neg", "abs", "sqrt", "floor", "ceil", "round"),
                "f16": HALF_UNARY_OPS, "bf16": HALF_UNARY_OPS}
 # floor/trunc division and remainder (xN-divide/): the 2-D binary form + an int32 status
 # (1: an integer division by zero)
-DIVIDE_DTYPES = ("f32", "f64", "i64", "i32", "i16", "i8", "u8")
-DIVIDE_OPS = ("remainder", "div_floor", "div_trunc")
+DIVIDE_DTYPES = ("f32", "f64", "f16", "bf16", "i64", "i32", "i16", "i8", "u8")
+DIVIDE_OPS = ("remainder", "div_floor", "div_trunc", "fmod")
 _DIVIDE = _BINARY + (("out", "status"),)
 # NaN-ignoring fmax / fmin of floats (xN-fminmax/), the 2-D binary form
 FMINMAX = {(dt, op): dt + "_" + op for dt in ("f32", "f64") for op in ("fmax", "fmin")}
