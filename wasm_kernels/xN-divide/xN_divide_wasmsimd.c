@@ -6,10 +6,10 @@
  * the dividend's sign).
  * Integers: a zero divisor sets *status = 1 (the caller raises torch's "ZeroDivisionError");
  * its element gets 0. INT_MIN / -1 wraps (no trap; int16/int8 too: -128 // -1 == -128, as
- * torch's). Up to 32 bits they run in i32x4 lanes with the quotient from a float division:
- * trunc(fl(a / b)) is the exact quotient for |a|, |b| < 2^16 in float32 and < 2^31 in float64
- * (fl(a / b) lies within 2^-24 |a / b| of a / b, which is at least 1 / |b| from any other
- * integer). int64: scalar.
+ * torch's). int32 runs in i32x4 lanes, int16 and the 8-bit types in i16x8 lanes, with the
+ * quotient from a float division: trunc(fl(a / b)) is the exact quotient for |a|, |b| <= 2^15
+ * in float32 and < 2^31 in float64 (fl(a / b) lies within 2^-24 |a / b| of a / b, which is at
+ * least 1 / |b| from any other integer). int64: scalar.
  * Floats follow torch's CPU formulas on an exact fmod (remainder = fmod, + b where the signs
  * differ; div_floor from (a - fmod) / b, torch's rounding fix-ups; div_trunc = trunc(a / b)),
  * in the element's own precision, so the results are torch's bit for bit. The fmod is exact
@@ -73,52 +73,55 @@ static v128_t v_i64(v128_t a, v128_t b, int op) {
       i64_1(wasm_i64x2_extract_lane(a, 1), wasm_i64x2_extract_lane(b, 1), op));
 }
 
-/* i32x4 lanes; the quotient from float32 (|a|, |b| < 2^16) or float64 division */
-__attribute__((noinline)) static v128_t v_i32core(v128_t a, v128_t b, int op, int f64) {
+/* int32 lanes: the quotient from float64 division */
+__attribute__((noinline)) static v128_t v_i32(v128_t a, v128_t b, int op) {
   const v128_t z = wasm_i32x4_eq(b, wasm_i32x4_splat(0));
   zero_divisor = wasm_v128_or(zero_divisor, z);
-  v128_t q;
-  if (f64) {
-    const v128_t bh = wasm_i32x4_shuffle(b, b, 2, 3, 2, 3), ah = wasm_i32x4_shuffle(a, a, 2, 3, 2, 3);
-    const v128_t lo = wasm_i32x4_trunc_sat_f64x2_zero(wasm_f64x2_div(
-        wasm_f64x2_convert_low_i32x4(a), wasm_f64x2_convert_low_i32x4(b)));
-    const v128_t hi = wasm_i32x4_trunc_sat_f64x2_zero(wasm_f64x2_div(
-        wasm_f64x2_convert_low_i32x4(ah), wasm_f64x2_convert_low_i32x4(bh)));
-    q = wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5);
-  } else {
-    q = wasm_i32x4_trunc_sat_f32x4(
-        wasm_f32x4_div(wasm_f32x4_convert_i32x4(a), wasm_f32x4_convert_i32x4(b)));
-  }
+  const v128_t bh = wasm_i32x4_shuffle(b, b, 2, 3, 2, 3), ah = wasm_i32x4_shuffle(a, a, 2, 3, 2, 3);
+  const v128_t lo = wasm_i32x4_trunc_sat_f64x2_zero(wasm_f64x2_div(
+      wasm_f64x2_convert_low_i32x4(a), wasm_f64x2_convert_low_i32x4(b)));
+  const v128_t hi = wasm_i32x4_trunc_sat_f64x2_zero(wasm_f64x2_div(
+      wasm_f64x2_convert_low_i32x4(ah), wasm_f64x2_convert_low_i32x4(bh)));
   /* b == -1: -a, wrapping (INT_MIN / -1 saturates in the conversion) */
-  q = SEL(wasm_i32x4_neg(a), q, wasm_i32x4_eq(b, wasm_i32x4_splat(-1)));
+  const v128_t q = SEL(wasm_i32x4_neg(a), wasm_i32x4_shuffle(lo, hi, 0, 1, 4, 5),
+                       wasm_i32x4_eq(b, wasm_i32x4_splat(-1)));
   const v128_t r = wasm_i32x4_sub(a, wasm_i32x4_mul(q, b));
   /* r != 0 with the sign of a opposite to b's: floor and Python's remainder step once */
   const v128_t fix = wasm_v128_andnot(wasm_i32x4_lt(wasm_v128_xor(r, b), wasm_i32x4_splat(0)),
                                       wasm_i32x4_eq(r, wasm_i32x4_splat(0)));
-  v128_t y = op == 0 ? wasm_i32x4_add(r, wasm_v128_and(b, fix))
-           : op == 1 ? wasm_i32x4_add(q, fix)
-           : op == 2 ? q : r;
+  const v128_t y = op == 0 ? wasm_i32x4_add(r, wasm_v128_and(b, fix))
+                 : op == 1 ? wasm_i32x4_add(q, fix)
+                 : op == 2 ? q : r;
   return wasm_v128_andnot(y, z);
 }
-static v128_t v_i32(v128_t a, v128_t b, int op) { return v_i32core(a, b, op, 1); }
-static v128_t v_i16(v128_t a, v128_t b, int op) {
-  return v_lo16(v_i32core(wasm_i32x4_extend_low_i16x8(a), wasm_i32x4_extend_low_i16x8(b), op, 0),
-                v_i32core(wasm_i32x4_extend_high_i16x8(a), wasm_i32x4_extend_high_i16x8(b), op, 0));
+/* the truncated quotient of i32x4 lanes (|a|, |b| <= 2^15) through float32 */
+static inline v128_t q_f32(v128_t a, v128_t b) {
+  return wasm_i32x4_trunc_sat_f32x4(
+      wasm_f32x4_div(wasm_f32x4_convert_i32x4(a), wasm_f32x4_convert_i32x4(b)));
 }
-/* 16 bytes as 4 x i32x4 (signed or not), the low bytes of the results back */
+/* i16x8 lanes (int16, or 8-bit values widened): the quotient's low 16 bits (-32768 / -1
+ * wraps), the rest in 16-bit lanes */
+__attribute__((noinline)) static v128_t v_i16(v128_t a, v128_t b, int op) {
+  const v128_t z = wasm_i16x8_eq(b, wasm_i16x8_splat(0));
+  zero_divisor = wasm_v128_or(zero_divisor, z);
+  const v128_t q = v_lo16(q_f32(wasm_i32x4_extend_low_i16x8(a), wasm_i32x4_extend_low_i16x8(b)),
+                          q_f32(wasm_i32x4_extend_high_i16x8(a), wasm_i32x4_extend_high_i16x8(b)));
+  const v128_t r = wasm_i16x8_sub(a, wasm_i16x8_mul(q, b));
+  const v128_t fix = wasm_v128_andnot(wasm_i16x8_lt(wasm_v128_xor(r, b), wasm_i16x8_splat(0)),
+                                      wasm_i16x8_eq(r, wasm_i16x8_splat(0)));
+  const v128_t y = op == 0 ? wasm_i16x8_add(r, wasm_v128_and(b, fix))
+                 : op == 1 ? wasm_i16x8_add(q, fix)
+                 : op == 2 ? q : r;
+  return wasm_v128_andnot(y, z);
+}
+/* 16 bytes as 2 x i16x8 (signed or not), the low bytes of the results back */
 #define V8(dt, S)                                                                           \
   static v128_t v_##dt(v128_t a, v128_t b, int op) {                                        \
-    const v128_t al = wasm_##S##16x8_extend_low_##S##8x16(a), ah = wasm_##S##16x8_extend_high_##S##8x16(a); \
-    const v128_t bl = wasm_##S##16x8_extend_low_##S##8x16(b), bh = wasm_##S##16x8_extend_high_##S##8x16(b); \
-    const v128_t r0 = v_lo16(v_i32core(wasm_##S##32x4_extend_low_##S##16x8(al),             \
-                                       wasm_##S##32x4_extend_low_##S##16x8(bl), op, 0),     \
-                             v_i32core(wasm_##S##32x4_extend_high_##S##16x8(al),            \
-                                       wasm_##S##32x4_extend_high_##S##16x8(bl), op, 0));   \
-    const v128_t r1 = v_lo16(v_i32core(wasm_##S##32x4_extend_low_##S##16x8(ah),             \
-                                       wasm_##S##32x4_extend_low_##S##16x8(bh), op, 0),     \
-                             v_i32core(wasm_##S##32x4_extend_high_##S##16x8(ah),            \
-                                       wasm_##S##32x4_extend_high_##S##16x8(bh), op, 0));   \
-    return wasm_i8x16_shuffle(r0, r1, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30); \
+    const v128_t lo = v_i16(wasm_##S##16x8_extend_low_##S##8x16(a),                         \
+                            wasm_##S##16x8_extend_low_##S##8x16(b), op);                    \
+    const v128_t hi = v_i16(wasm_##S##16x8_extend_high_##S##8x16(a),                        \
+                            wasm_##S##16x8_extend_high_##S##8x16(b), op);                   \
+    return wasm_i8x16_shuffle(lo, hi, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30); \
   }
 V8(i8, i)
 V8(u8, u)
@@ -162,11 +165,31 @@ __attribute__((noinline)) static v128_t v_fmod64(v128_t a, v128_t b) {
   }
   return r;
 }
-/* float32 lanes: exact in double, so exact after the demotion */
+/* float32 lanes, in double: where every |q| = trunc(|a / b|) < 2^27 (and b finite), q is the
+ * exact quotient (a / b is at least 2^-25 from any other integer, fl(a / b) within 2^-53 |a / b|
+ * of it) and a - q b is exact (q b has at most 51 bits): 6 operations per pair. Otherwise the
+ * double-double path. Either way exact, so exact after the demotion. */
 static v128_t v_fmod32(v128_t a, v128_t b) {
-  const v128_t lo = v_fmod64(wasm_f64x2_promote_low_f32x4(a), wasm_f64x2_promote_low_f32x4(b));
-  const v128_t hi = v_fmod64(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(a, a, 2, 3, 2, 3)),
-                             wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(b, b, 2, 3, 2, 3)));
+  const v128_t al = wasm_f64x2_promote_low_f32x4(a), bl = wasm_f64x2_promote_low_f32x4(b);
+  const v128_t ah = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(a, a, 2, 3, 2, 3));
+  const v128_t bh = wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(b, b, 2, 3, 2, 3));
+  const v128_t ql = wasm_f64x2_trunc(wasm_f64x2_div(al, bl));
+  const v128_t qh = wasm_f64x2_trunc(wasm_f64x2_div(ah, bh));
+  v128_t lo, hi;
+  if (__builtin_expect(wasm_i64x2_all_true(wasm_v128_and(
+                           wasm_f64x2_lt(wasm_f64x2_abs(ql), F2(0x1p27)),
+                           wasm_f64x2_lt(wasm_f64x2_abs(qh), F2(0x1p27)))) &&
+                       wasm_i32x4_all_true(wasm_f32x4_lt(wasm_f32x4_abs(b),
+                                                         wasm_f32x4_splat(__builtin_inff()))), 1)) {
+    lo = wasm_f64x2_sub(al, wasm_f64x2_mul(ql, bl));
+    hi = wasm_f64x2_sub(ah, wasm_f64x2_mul(qh, bh));
+    /* the sign of a (a zero remainder too) */
+    return wasm_v128_bitselect(a, wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo),
+                                                     wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5),
+                               wasm_i32x4_splat((int32_t)0x80000000u));
+  }
+  lo = v_fmod64(al, bl);
+  hi = v_fmod64(ah, bh);
   return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi),
                             0, 1, 4, 5);
 }
