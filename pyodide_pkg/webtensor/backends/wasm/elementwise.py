@@ -89,7 +89,8 @@ def bind(ctx):
                   for op in KT.ARITH_OPS + KT.COMPARE_OPS}
     out_dtype = dict([(op, F32) for op in KT.ARITH_OPS] + [(op, BOOL) for op in KT.COMPARE_OPS])
     int_fns, int_out = {}, {}     # other dtypes: (dtype, op) -> 2-D kernel, out dtype
-    for table, cmp in ((KT.X_BINARY, False), (KT.X_COMPARE, True), (KT.FMINMAX, False),
+    for table, cmp in ((KT.X_BINARY, False), (KT.X_COMPARE, True), (KT.X_LOGICAL, True),
+                       (KT.FMINMAX, False),
                        (KT.VBINARY, False)):
         for (dt, op), name in by_dtype(table).items():
             int_fns[(dt, op)] = K.fn(name)
@@ -206,7 +207,14 @@ def bind(ctx):
         return None
 
     def const(v, dt, shape):
-        t = typed_scalar(v, dt)
+        if dt in _HALF:       # rounded to the half as the op layer's scalars are
+            from ...ops.elementwise import _as_tensor as as_tensor
+            try:
+                t = as_tensor(v, dt)
+            except (OverflowError, ValueError):
+                return None
+        else:
+            t = typed_scalar(v, dt)
         return None if t is None else t.expand(shape)
 
     def via_binary(op, out, x):
