@@ -298,7 +298,8 @@ def bind(ctx):
         shortcuts[op + "_"] = inplace_shortcut(binary_fns[op][FLAT], binary_fns[op][FLATC])
     for op, kop in (("remainder", "remainder"), ("floor_divide", "div_floor"),
                     ("fmod", "fmod")):
-        shortcuts[op] = divide_shortcut({dt: fn for (dt, o), fn in div_fns.items() if o == kop})
+        shortcuts[op] = divide_shortcut({dt: fn for (dt, o), fn in div_fns.items() if o == kop},
+                                        kop, divide)
     return {"unary": unary, "binary": binary, "clamp": clamp}, shortcuts
 
 
@@ -423,19 +424,32 @@ def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_
     return shortcut
 
 
-def divide_shortcut(fns):
-    """remainder / floor_divide / fmod of two row-major tensors of one dtype and shape: one
-    xN-divide kernel (float16/bfloat16 computed in float32 registers and rounded once, as the
-    op layer's widen / float32 op / round passes; fmod exact, like torch's C fmod). An integer
+def divide_shortcut(fns, op, divide):
+    """remainder / floor_divide / fmod of two tensors of one dtype: one xN-divide kernel
+    (float16/bfloat16 computed in float32 registers and rounded once, as the op layer's widen /
+    float32 op / round passes; fmod exact, like torch's C fmod). Row-major operands of one
+    shape call it directly, others through the primitive's 2-D plans (broadcasts). An integer
     division by zero raises torch's error. Other operands: the op body's business."""
+    from ..._shape import broadcast_shapes
+
     def shortcut(a, b):
         if a.__class__ is not Tensor or b.__class__ is not Tensor or b.dtype is not a.dtype:
             return None
         fn = fns.get(a.dtype)
-        if fn is None or (b.shape != a.shape):
+        if fn is None:
             return None
         lay = _LAYOUTS.get(a.shape) or _layout(a.shape)
-        if not lay[2] or a._strides != lay[1] or b._strides != lay[1]:
+        if b.shape != a.shape or a._strides != lay[1] or b._strides != lay[1]:
+            try:
+                shape = broadcast_shapes(a.shape, b.shape)
+            except RuntimeError:
+                return None       # the op body raises torch's error
+            lay = _LAYOUTS.get(shape) or _layout(shape)
+            out, _ = new_out(lay[0], lay[1], lay[2] * a.dtype.itemsize, a.dtype)
+            if divide(op, out, a.expand(shape), b.expand(shape), {}) is NotImplemented:
+                return None
+            return out
+        if not lay[2]:
             return None
         out, _ = new_out(lay[0], lay[1], lay[2] * a.dtype.itemsize, a.dtype)
         status, _ = new_out((), (), 4, X_DTYPES["i32"][0])
