@@ -101,10 +101,6 @@ CASES.update({
     "floor_divide": (lambda m, a, b: m.floor_divide(a, b | 1), INTS),
     "fmod": (lambda m, a, b: m.fmod(a, b | 1), INTS),
     "div_trunc": (lambda m, a, b: m.div(a, b | 1, rounding_mode="trunc"), INTS),
-    # halves: one pass computing in float32 (zero divisors: nan / inf)
-    "remainder_half": (lambda m, a, b: m.remainder(a, b), HALF),
-    "floor_divide_half": (lambda m, a, b: m.floor_divide(a, b), HALF),
-    "fmod_half": (lambda m, a, b: m.fmod(a, b), HALF),
     "unravel_index": (lambda m, a, b: m.unravel_index(a & 255, (16, 4, 4)), ("int16",)),
     # torch's integer matmul / conv wrap in the dtype (computed on the int32 kernels)
     "matmul": (lambda m, a, b: a @ (b.t() if b.dim() == 2 else b), INTS),
