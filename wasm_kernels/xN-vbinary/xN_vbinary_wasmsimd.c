@@ -190,7 +190,7 @@ __attribute__((noinline)) static v128_t v_pow_f32half(v128_t x, v128_t y) {
 
 /* atan2(y, x): see the header */
 #define C1 0x1.a827999fcef32p-2 /* tan(pi/8) rounded; its atan below */
-static inline v128_t v_atan2_f64(v128_t y, v128_t x, int f32) {
+static v128_t v_atan2_f64(v128_t y, v128_t x) {
   const v128_t ay = wasm_f64x2_abs(y), ax = wasm_f64x2_abs(x);
   const v128_t swap = wasm_f64x2_gt(ay, ax);
   v128_t mn = SEL(ax, ay, swap), mx = SEL(ay, ax, swap);
@@ -202,7 +202,7 @@ static inline v128_t v_atan2_f64(v128_t y, v128_t x, int f32) {
   const v128_t mxinf = wasm_f64x2_eq(mx, D2(INF)); /* finite / inf: 0 */
   mn = SEL(D2(0.0), mn, mxinf);
   mx = SEL(D2(1.0), mx, mxinf);
-  if (!f32) { /* keep c mx and mx + c mn finite and exact: mx in [2^-900, 2^990] */
+  { /* keep c mx and mx + c mn finite and exact: mx in [2^-900, 2^990] */
     const v128_t sc = SEL(D2(0x1p-40), SEL(D2(0x1p200), D2(1.0), wasm_f64x2_lt(mx, D2(0x1p-900))),
                           wasm_f64x2_gt(mx, D2(0x1p990)));
     mn = MUL(mn, sc);
@@ -213,9 +213,7 @@ static inline v128_t v_atan2_f64(v128_t y, v128_t x, int f32) {
   /* a = (mn - c mx) / (mx + c mn), c = 0, tan(pi/8) or 1 */
   const v128_t c = SEL(D2(1.0), SEL(D2(C1), D2(0.0), r1), r2);
   v128_t num;
-  if (f32) {
-    num = SUB(mn, MUL(c, mx));
-  } else { /* c mx exactly (c is 0, 1 or C1, split by hand) */
+  { /* c mx exactly (c is 0, 1 or C1, split by hand) */
     v128_t mxh, mxl, ch, cl;
     split(mx, &mxh, &mxl);
     split(c, &ch, &cl);
@@ -225,18 +223,13 @@ static inline v128_t v_atan2_f64(v128_t y, v128_t x, int f32) {
   }
   const v128_t a = DIV(num, ADD(mx, MUL(c, mn)));
   const v128_t z = MUL(a, a);
-  /* atan a = a - a^3/3 + ..., |a| <= tan(pi/16): z <= 0.0396, 11 terms (f32: 6) */
-  v128_t q;
-  if (f32) {
-    q = D2(-1.0 / 11);
-  } else {
-    q = D2(1.0 / 21);
-    q = H(q, z, -1.0 / 19);
-    q = H(q, z, 1.0 / 17);
-    q = H(q, z, -1.0 / 15);
-    q = H(q, z, 1.0 / 13);
-    q = H(q, z, -1.0 / 11);
-  }
+  /* atan a = a - a^3/3 + ..., |a| <= tan(pi/16): z <= 0.0396, 11 terms */
+  v128_t q = D2(1.0 / 21);
+  q = H(q, z, -1.0 / 19);
+  q = H(q, z, 1.0 / 17);
+  q = H(q, z, -1.0 / 15);
+  q = H(q, z, 1.0 / 13);
+  q = H(q, z, -1.0 / 11);
   q = H(q, z, 1.0 / 9);
   q = H(q, z, -1.0 / 7);
   q = H(q, z, 1.0 / 5);
@@ -252,7 +245,6 @@ static inline v128_t v_atan2_f64(v128_t y, v128_t x, int f32) {
   const v128_t nan = wasm_v128_or(wasm_f64x2_ne(x, x), wasm_f64x2_ne(y, y));
   return SEL(D2(__builtin_nan("")), t, nan);
 }
-static inline v128_t v_atan2_f64_full(v128_t y, v128_t x) { return v_atan2_f64(y, x, 0); }
 
 /* float32 atan2 in f32x4 lanes, carried in double-float where it matters (see the header):
  * with t = min/max of |y|, |x| (max scaled to [1, 2) by its exponent), a = (mn - c mx) /
@@ -390,7 +382,7 @@ IPOW(u8, 8, 16, mul_u8, 0)
 
 KERNEL(f64, pow, double, v_pow_f64)
 KERNEL(f32, pow, float, v_pow_f32)
-KERNEL(f64, atan2, double, v_atan2_f64_full)
+KERNEL(f64, atan2, double, v_atan2_f64)
 KERNEL(f32, atan2, float, v_atan2_f32)
 KERNEL(i64, pow, int64_t, v_pow_i64)
 KERNEL(i32, pow, int32_t, v_pow_i32)
