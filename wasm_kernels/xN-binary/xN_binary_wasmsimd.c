@@ -10,7 +10,8 @@
  * float64: IEEE, 0 ulp; maximum/minimum propagate NaN from either side and return `a` when
  * a == b (as the f32 kernels and torch). float16 / bfloat16 arithmetic: widened to float32 in
  * registers, computed there and rounded back once (torch's CPU kernels: float32 opmath), and
- * compared there. Comparisons write bool bytes 0/1.
+ * compared there; their fmax/fmin NaN-ignoring like xN-fminmax's. Comparisons and
+ * logical_and/or/xor (nonzero tests: a float's -0.0 is zero, NaN is not) write bool bytes 0/1.
  */
 #include "wt_common.h"
 #include "wt_half.h"
@@ -63,6 +64,31 @@ static inline v128_t V_u8_mul(v128_t a, v128_t b) {
                             0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
 }
 
+/* logical_and/or/xor: lane masks of the nonzero tests (float: -0.0 is zero, nan is not) */
+#define NZ_i64(v) wasm_i64x2_ne(v, wasm_i64x2_splat(0))
+#define NZ_f64(v) wasm_i64x2_ne(wasm_v128_and(v, wasm_i64x2_splat(INT64_MAX)), wasm_i64x2_splat(0))
+#define NZ_i32(v) wasm_i32x4_ne(v, wasm_i32x4_splat(0))
+#define NZ_i16(v) wasm_i16x8_ne(v, wasm_i16x8_splat(0))
+#define NZ_f16(v) wasm_i16x8_ne(wasm_v128_and(v, wasm_i16x8_splat(0x7FFF)), wasm_i16x8_splat(0))
+#define NZ_bf16 NZ_f16
+#define NZ_u8(v) wasm_i8x16_ne(v, wasm_i8x16_splat(0))
+#define V_LOGICAL(dt)                                                                       \
+  static inline v128_t V_##dt##_logical_and(v128_t a, v128_t b) {                           \
+    return wasm_v128_and(NZ_##dt(a), NZ_##dt(b));                                           \
+  }                                                                                         \
+  static inline v128_t V_##dt##_logical_or(v128_t a, v128_t b) {                            \
+    return wasm_v128_or(NZ_##dt(a), NZ_##dt(b));                                            \
+  }                                                                                         \
+  static inline v128_t V_##dt##_logical_xor(v128_t a, v128_t b) {                           \
+    return wasm_v128_xor(NZ_##dt(a), NZ_##dt(b));                                           \
+  }
+V_LOGICAL(f64)
+V_LOGICAL(i64)
+V_LOGICAL(i32)
+V_LOGICAL(i16)
+V_LOGICAL(f16)
+V_LOGICAL(bf16)
+V_LOGICAL(u8)
 
 /* stores of a vector result: the value, or lane masks -> bool bytes */
 static inline void put_v(void* y, v128_t v) { wasm_v128_store(y, v); }
@@ -160,6 +186,9 @@ DEFINE_DRIVER(u8, uint8_t)
 #define MINMAX(dt, T)                                                                       \
   KERNEL(dt, add, T, T, put_v) KERNEL(dt, sub, T, T, put_v) KERNEL(dt, mul, T, T, put_v)     \
   KERNEL(dt, maximum, T, T, put_v) KERNEL(dt, minimum, T, T, put_v)
+#define LOGICAL(dt, T, PUTM)                                                                \
+  KERNEL(dt, logical_and, T, uint8_t, PUTM) KERNEL(dt, logical_or, T, uint8_t, PUTM)        \
+  KERNEL(dt, logical_xor, T, uint8_t, PUTM)
 #define BITWISE(dt, T)                                                                      \
   KERNEL(dt, bitwise_and, T, T, put_v) KERNEL(dt, bitwise_or, T, T, put_v)                  \
   KERNEL(dt, bitwise_xor, T, T, put_v)
@@ -171,6 +200,9 @@ MINMAX(i16, int16_t) BITWISE(i16, int16_t) COMPARE(i16, int16_t, put_m16)
 MINMAX(u8, uint8_t) BITWISE(u8, uint8_t) COMPARE(u8, uint8_t, put_m8)
 KERNEL(i8, maximum, uint8_t, uint8_t, put_v) KERNEL(i8, minimum, uint8_t, uint8_t, put_v)
 COMPARE(i8, uint8_t, put_m8)
+LOGICAL(f64, double, put_m64) LOGICAL(i64, int64_t, put_m64) LOGICAL(i32, int32_t, put_m32)
+LOGICAL(i16, int16_t, put_m16) LOGICAL(u8, uint8_t, put_m8)
+LOGICAL(f16, int16_t, put_m16) LOGICAL(bf16, int16_t, put_m16)
 
 WT_SMALL_END
 
@@ -189,9 +221,18 @@ WT_SMALL_END
     v_f32x8_from_##dt(b, &b0, &b1);                                                         \
     return v_##dt##x8_from_f32(V_f32_##op(a0, b0), V_f32_##op(a1, b1));                     \
   }
+/* NaN-ignoring (xN-fminmax's rule: a nan operand gives the other, a == b gives a) */
+static inline v128_t V_f32_fmax(v128_t a, v128_t b) {
+  const v128_t r = wasm_v128_bitselect(a, b, wasm_v128_or(wasm_f32x4_ge(a, b), wasm_f32x4_ne(b, b)));
+  return wasm_v128_bitselect(b, r, wasm_f32x4_ne(a, a));
+}
+static inline v128_t V_f32_fmin(v128_t a, v128_t b) {
+  const v128_t r = wasm_v128_bitselect(a, b, wasm_v128_or(wasm_f32x4_le(a, b), wasm_f32x4_ne(b, b)));
+  return wasm_v128_bitselect(b, r, wasm_f32x4_ne(a, a));
+}
 #define V_HALF_ALL(dt)                                                                      \
   V_HALF(dt, add) V_HALF(dt, sub) V_HALF(dt, mul) V_HALF(dt, div) V_HALF(dt, maximum)       \
-  V_HALF(dt, minimum)
+  V_HALF(dt, minimum) V_HALF(dt, fmax) V_HALF(dt, fmin)
 V_HALF_ALL(f16)
 V_HALF_ALL(bf16)
 /* comparisons: widened exactly, compared in float32 (NaN unordered), masks narrowed to 16 bits */
@@ -213,5 +254,8 @@ V_HALF_ALL(bf16)
   V_HALF_CMP(dt, gt) V_HALF_CMP(dt, ge)
 V_HALF_CMP_ALL(f16)
 V_HALF_CMP_ALL(bf16)
-MINMAX(f16, int16_t) KERNEL(f16, div, int16_t, int16_t, put_v) COMPARE(f16, int16_t, put_m16)
-MINMAX(bf16, int16_t) KERNEL(bf16, div, int16_t, int16_t, put_v) COMPARE(bf16, int16_t, put_m16)
+#define HALF_KERNELS(dt)                                                                    \
+  MINMAX(dt, int16_t) KERNEL(dt, div, int16_t, int16_t, put_v) COMPARE(dt, int16_t, put_m16) \
+  KERNEL(dt, fmax, int16_t, int16_t, put_v) KERNEL(dt, fmin, int16_t, int16_t, put_v)
+HALF_KERNELS(f16)
+HALF_KERNELS(bf16)

@@ -7,14 +7,16 @@
  *     (f32_pow 0.52 ulp: a 2^-35 log, the special cases on the f32 lanes). C99/torch special cases: pow(x, 0) = 1 and
  *     pow(1, y) = 1 even for nan, pow(-1, +-inf) = 1, negative base with a non-integer exponent
  *     nan, signed zeros and infinities by the odd-integer rule.
- *   f64_atan2 2 ulp, f32_atan2 0.5 ulp + double rounding: atan(min/max) reduced with one
+ *   f64_atan2 2 ulp: atan(min/max) reduced with one
  *     division to |a| <= tan(pi/16) (offsets 0, atan(tan(pi/8)), pi/4), a Taylor series, then
- *     the octant; C99's signed zeros and infinities.
+ *     the octant; C99's signed zeros and infinities. f32_atan2 0.51 ulp in f32x4 lanes, carried
+ *     in double-float where it matters (v_atan2_f32).
  *   i64/i32/i16/i8/u8 pow: square-and-multiply in the lanes, wrapping like torch's; a negative
  *     exponent gives torch's 1 (base 1), +-1 (base -1), else 0.
  * No libm: Taylor series (no fitted coefficients), Cody-Waite reductions.
  */
 #include "wt_f64x2.h"
+#include "wt_vdrive.h"
 
 #define DIV wasm_f64x2_div
 #define INF __builtin_inf()
@@ -188,7 +190,7 @@ __attribute__((noinline)) static v128_t v_pow_f32half(v128_t x, v128_t y) {
 
 /* atan2(y, x): see the header */
 #define C1 0x1.a827999fcef32p-2 /* tan(pi/8) rounded; its atan below */
-static inline v128_t v_atan2_f64(v128_t y, v128_t x, int f32) {
+static v128_t v_atan2_f64(v128_t y, v128_t x) {
   const v128_t ay = wasm_f64x2_abs(y), ax = wasm_f64x2_abs(x);
   const v128_t swap = wasm_f64x2_gt(ay, ax);
   v128_t mn = SEL(ax, ay, swap), mx = SEL(ay, ax, swap);
@@ -200,7 +202,7 @@ static inline v128_t v_atan2_f64(v128_t y, v128_t x, int f32) {
   const v128_t mxinf = wasm_f64x2_eq(mx, D2(INF)); /* finite / inf: 0 */
   mn = SEL(D2(0.0), mn, mxinf);
   mx = SEL(D2(1.0), mx, mxinf);
-  if (!f32) { /* keep c mx and mx + c mn finite and exact: mx in [2^-900, 2^990] */
+  { /* keep c mx and mx + c mn finite and exact: mx in [2^-900, 2^990] */
     const v128_t sc = SEL(D2(0x1p-40), SEL(D2(0x1p200), D2(1.0), wasm_f64x2_lt(mx, D2(0x1p-900))),
                           wasm_f64x2_gt(mx, D2(0x1p990)));
     mn = MUL(mn, sc);
@@ -211,9 +213,7 @@ static inline v128_t v_atan2_f64(v128_t y, v128_t x, int f32) {
   /* a = (mn - c mx) / (mx + c mn), c = 0, tan(pi/8) or 1 */
   const v128_t c = SEL(D2(1.0), SEL(D2(C1), D2(0.0), r1), r2);
   v128_t num;
-  if (f32) {
-    num = SUB(mn, MUL(c, mx));
-  } else { /* c mx exactly (c is 0, 1 or C1, split by hand) */
+  { /* c mx exactly (c is 0, 1 or C1, split by hand) */
     v128_t mxh, mxl, ch, cl;
     split(mx, &mxh, &mxl);
     split(c, &ch, &cl);
@@ -223,18 +223,13 @@ static inline v128_t v_atan2_f64(v128_t y, v128_t x, int f32) {
   }
   const v128_t a = DIV(num, ADD(mx, MUL(c, mn)));
   const v128_t z = MUL(a, a);
-  /* atan a = a - a^3/3 + ..., |a| <= tan(pi/16): z <= 0.0396, 11 terms (f32: 6) */
-  v128_t q;
-  if (f32) {
-    q = D2(-1.0 / 11);
-  } else {
-    q = D2(1.0 / 21);
-    q = H(q, z, -1.0 / 19);
-    q = H(q, z, 1.0 / 17);
-    q = H(q, z, -1.0 / 15);
-    q = H(q, z, 1.0 / 13);
-    q = H(q, z, -1.0 / 11);
-  }
+  /* atan a = a - a^3/3 + ..., |a| <= tan(pi/16): z <= 0.0396, 11 terms */
+  v128_t q = D2(1.0 / 21);
+  q = H(q, z, -1.0 / 19);
+  q = H(q, z, 1.0 / 17);
+  q = H(q, z, -1.0 / 15);
+  q = H(q, z, 1.0 / 13);
+  q = H(q, z, -1.0 / 11);
   q = H(q, z, 1.0 / 9);
   q = H(q, z, -1.0 / 7);
   q = H(q, z, 1.0 / 5);
@@ -250,9 +245,85 @@ static inline v128_t v_atan2_f64(v128_t y, v128_t x, int f32) {
   const v128_t nan = wasm_v128_or(wasm_f64x2_ne(x, x), wasm_f64x2_ne(y, y));
   return SEL(D2(__builtin_nan("")), t, nan);
 }
-static inline v128_t v_atan2_f64_full(v128_t y, v128_t x) { return v_atan2_f64(y, x, 0); }
-__attribute__((noinline)) static v128_t v_atan2_f32half(v128_t y, v128_t x) {
-  return v_atan2_f64(y, x, 1);
+
+/* float32 atan2 in f32x4 lanes, carried in double-float where it matters (see the header):
+ * with t = min/max of |y|, |x| (max scaled to [1, 2) by its exponent), a = (mn - c mx) /
+ * (mx + c mn) for c = 0 (t <= 1/4), 1/2 (t <= 0.7208) or 1: the numerator exact (Sterbenz),
+ * the denominator as a two-sum, the quotient with its remainder term (Veltkamp products);
+ * |a| <= 1/4, atan a = a + a z P(z) (Taylor to a^13); then B + s (atan c + atan a) with B 0,
+ * pi/2 or pi, all in two-sums, rounded once at the end. */
+#define F4(c) wasm_f32x4_splat(c)
+#define FADD wasm_f32x4_add
+#define FSUB wasm_f32x4_sub
+#define FMUL wasm_f32x4_mul
+static inline v128_t fsplit_hi(v128_t x) { /* 12 high bits of x (|x| < 2^100) */
+  const v128_t t = FMUL(x, F4(4097.0f));
+  return FSUB(t, FSUB(t, x));
+}
+static inline v128_t ftwo_sum(v128_t a, v128_t b, v128_t* e) {
+  const v128_t s = FADD(a, b), bb = FSUB(s, a);
+  *e = FADD(FSUB(a, FSUB(s, bb)), FSUB(b, bb));
+  return s;
+}
+static v128_t v_atan2_f32(v128_t y, v128_t x) {
+  const v128_t ay = wasm_f32x4_abs(y), ax = wasm_f32x4_abs(x);
+  const v128_t swap = wasm_f32x4_gt(ay, ax);
+  v128_t mn = SEL(ax, ay, swap), mx = SEL(ay, ax, swap);
+  /* 0/0 -> 0, inf/inf -> 1, finite/inf -> 0 */
+  const v128_t both_inf = wasm_f32x4_eq(mn, F4(__builtin_inff()));
+  mn = SEL(F4(1.0f), mn, both_inf);
+  mx = SEL(F4(1.0f), mx, both_inf);
+  mx = SEL(F4(1.0f), mx, wasm_f32x4_eq(mx, F4(0.0f)));
+  const v128_t mxinf = wasm_f32x4_eq(mx, F4(__builtin_inff()));
+  mn = SEL(F4(0.0f), mn, mxinf);
+  mx = SEL(F4(1.0f), mx, mxinf);
+  /* scale by 2^-e(mx): mx in [1, 2) (a subnormal mx in [2^-22, 2)) */
+  const v128_t sc = wasm_i32x4_sub(wasm_i32x4_splat(0x7f000000),
+                                   wasm_v128_and(mx, wasm_i32x4_splat(0x7f800000)));
+  const v128_t mn0 = mn, mx0 = mx;
+  mn = FMUL(mn, sc);
+  mx = FMUL(mx, sc);
+  const v128_t r1 = wasm_f32x4_gt(mn, FMUL(mx, F4(0.25f)));
+  const v128_t r2 = wasm_f32x4_gt(mn, FMUL(mx, F4(0x1.7109p-1f))); /* 0.72083 */
+  const v128_t c = SEL(F4(1.0f), SEL(F4(0.5f), F4(0.0f), r1), r2);
+  const v128_t num = FSUB(mn, FMUL(c, mx));       /* exact */
+  const v128_t cm = FMUL(c, mn);                  /* exact, <= mx */
+  const v128_t den = FADD(mx, cm), dl = FSUB(cm, FSUB(den, mx));
+  const v128_t ah = wasm_f32x4_div(num, den);
+  /* num - ah den exactly: ah den = p + e */
+  const v128_t p = FMUL(ah, den);
+  const v128_t ahh = fsplit_hi(ah), ahl = FSUB(ah, ahh), dh = fsplit_hi(den), dlo = FSUB(den, dh);
+  const v128_t e = FADD(FADD(FADD(FSUB(FMUL(ahh, dh), p), FMUL(ahh, dlo)), FMUL(ahl, dh)),
+                        FMUL(ahl, dlo));
+  const v128_t al = wasm_f32x4_div(FSUB(FSUB(FSUB(num, p), e), FMUL(ah, dl)), den);
+  const v128_t z = FMUL(ah, ah);
+  v128_t q = F4(1.0f / 13);
+  q = FADD(FMUL(q, z), F4(-1.0f / 11));
+  q = FADD(FMUL(q, z), F4(1.0f / 9));
+  q = FADD(FMUL(q, z), F4(-1.0f / 7));
+  q = FADD(FMUL(q, z), F4(1.0f / 5));
+  q = FADD(FMUL(q, z), F4(-1.0f / 3));
+  const v128_t small = FADD(al, FMUL(FMUL(ah, z), q)); /* atan a = ah + small */
+  /* angle = B + s (off + atan a): B, s = 0, + / pi/2, - (swap) / pi, - (x < 0) / pi/2, + */
+  const v128_t xneg = wasm_i32x4_lt(x, wasm_i32x4_splat(0));
+  const v128_t neg = wasm_v128_xor(swap, xneg);
+  const v128_t bh = SEL(F4(0x1.921fb6p+0f), SEL(F4(0x1.921fb6p+1f), F4(0.0f), xneg), swap);
+  const v128_t bl = SEL(F4(-0x1.777a5cp-25f), SEL(F4(-0x1.777a5cp-24f), F4(0.0f), xneg), swap);
+  const v128_t oh = SEL(F4(0x1.921fb6p-1f), SEL(F4(0x1.dac670p-2f), F4(0.0f), r1), r2);
+  const v128_t ol = SEL(F4(-0x1.777a5cp-26f), SEL(F4(0x1.586ed4p-28f), F4(0.0f), r1), r2);
+  const v128_t sgn = wasm_v128_and(neg, wasm_i32x4_splat((int32_t)0x80000000u));
+  v128_t e1, e2;
+  const v128_t k = ftwo_sum(bh, wasm_v128_xor(oh, sgn), &e1);
+  const v128_t s = ftwo_sum(k, wasm_v128_xor(ah, sgn), &e2);
+  const v128_t rest = FADD(FADD(e1, e2), FADD(bl, wasm_v128_xor(FADD(ol, small), sgn)));
+  v128_t t = FADD(s, rest);
+  /* atan2 = t < 2^-100 (the scaled mn may have lost bits): the quotient, rounded once */
+  const v128_t tiny = wasm_v128_andnot(wasm_f32x4_lt(mn, F4(0x1p-100f)), wasm_v128_or(swap, xneg));
+  if (__builtin_expect(wasm_v128_any_true(tiny), 0))
+    t = SEL(wasm_f32x4_div(mn0, mx0), t, tiny);
+  t = wasm_v128_or(t, wasm_v128_and(y, wasm_i32x4_splat((int32_t)0x80000000u)));
+  const v128_t nan = wasm_v128_or(wasm_f32x4_ne(x, x), wasm_f32x4_ne(y, y));
+  return SEL(F4(__builtin_nanf("")), t, nan);
 }
 
 /* float32: each half of the f32x4 promoted, computed in double, demoted once */
@@ -266,7 +337,6 @@ __attribute__((noinline)) static v128_t v_atan2_f32half(v128_t y, v128_t x) {
   }
 F32_VIA_F64(v_pow_f32_core, v_pow_f32half)
 static inline v128_t v_pow_f32(v128_t x, v128_t y) { return pow_fix32(x, y, v_pow_f32_core(x, y)); }
-F32_VIA_F64(v_atan2_f32, v_atan2_f32half)
 
 /* ---- integer pow ---------------------------------------------------------------------- */
 static inline v128_t mul_u8(v128_t a, v128_t b) {
@@ -302,65 +372,17 @@ IPOW(i16, 16, 8, mul_i16, 1)
 IPOW(i8, 8, 16, mul_u8, 1)
 IPOW(u8, 8, 16, mul_u8, 0)
 
-/* ---- the 2-D driver: operands gathered into aligned chunks where not contiguous ----------- */
-typedef v128_t (*vop)(v128_t, v128_t);
-#define CHUNK 512 /* bytes */
-
-static void gather(char* d, const char* s, ptrdiff_t cs, size_t k, size_t sz) {
-  for (size_t i = 0; i < k; i++, d += sz, s += cs * (ptrdiff_t)sz)
-    for (size_t b = 0; b < sz; b++) d[b] = s[b];
-}
-
-/* one driver for every kernel, calling the vector op through a pointer (module size; the
- * ops are long, the indirect call is cheap beside them): whole vectors of contiguous rows in
- * place, everything else (strided or broadcast operands, row tails) through zero-padded
- * chunks */
-__attribute__((noinline)) static void drive(size_t m, size_t n, const char* a, int32_t a_rs,
-                                            int32_t a_cs, const char* b, int32_t b_rs,
-                                            int32_t b_cs, char* y, size_t sz, vop f) {
-  _Alignas(16) char ta[CHUNK], tb[CHUNK], ty[CHUNK];
-  const int flat = a_cs == 1 && b_cs == 1;
-  for (size_t i = 0; i < m; i++) {
-    const char* pa = a + (ptrdiff_t)i * a_rs * (ptrdiff_t)sz;
-    const char* pb = b + (ptrdiff_t)i * b_rs * (ptrdiff_t)sz;
-    for (size_t j = 0; j < n;) {
-      size_t k = n - j, bytes;
-      const char *qa = pa + (ptrdiff_t)j * a_cs * (ptrdiff_t)sz,
-                 *qb = pb + (ptrdiff_t)j * b_cs * (ptrdiff_t)sz;
-      char* qy = y;
-      if (flat && k * sz >= 16) {
-        bytes = k * sz & ~(size_t)15;
-      } else {
-        k = wt_min_size(CHUNK / sz, k);
-        bytes = (k * sz + 15) & ~(size_t)15;
-        for (size_t t = 0; t < CHUNK; t++) ta[t] = tb[t] = 0;
-        gather(ta, qa, a_cs, k, sz);
-        gather(tb, qb, b_cs, k, sz);
-        qa = ta, qb = tb, qy = ty;
-      }
-      for (size_t t = 0; t < bytes; t += 16)
-        wasm_v128_store(qy + t, f(wasm_v128_load(qa + t), wasm_v128_load(qb + t)));
-      if (qy == ty)
-        for (size_t t = 0; t < k * sz; t++) y[t] = ty[t];
-      else
-        k = bytes / sz;
-      y += k * sz;
-      j += k;
-    }
-  }
-}
-
 #define KERNEL(dt, op, T, VFN)                                                              \
   WT_EXPORT void WT_SYM(dt##_##op)(size_t m, size_t n, const T* a, int32_t a_rs,            \
                                    int32_t a_cs, const T* b, int32_t b_rs, int32_t b_cs,    \
                                    T* y) {                                                  \
-    drive(m, n, (const char*)a, a_rs, a_cs, (const char*)b, b_rs, b_cs, (char*)y,           \
-          sizeof(T), VFN);                                                                  \
+    wt_vdrive(m, n, (const char*)a, a_rs, a_cs, (const char*)b, b_rs, b_cs, (char*)y,       \
+              sizeof(T), VFN);                                                              \
   }
 
 KERNEL(f64, pow, double, v_pow_f64)
 KERNEL(f32, pow, float, v_pow_f32)
-KERNEL(f64, atan2, double, v_atan2_f64_full)
+KERNEL(f64, atan2, double, v_atan2_f64)
 KERNEL(f32, atan2, float, v_atan2_f32)
 KERNEL(i64, pow, int64_t, v_pow_i64)
 KERNEL(i32, pow, int32_t, v_pow_i32)

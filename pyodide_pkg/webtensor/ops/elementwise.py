@@ -216,10 +216,20 @@ def binary(op, a, b, **params):
                 _reject(_BOOL_REJECT[op], dt)
         if op == "pow" and dt.category == 1 and type(b) is int and b < 0:  # scalar exponent
             raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if op in _LOGICAL and _cpu_direct(a, b) and a.dtype is b.dtype and \
+            a.dtype is not D.float32:
+        # nonzero tests in the kernel: no bool conversion passes
+        shape = broadcast_shapes(a.shape, b.shape)
+        out = _new(shape, D.bool_, CPU)
+        dispatch("binary", op, out, _broadcast(a, shape), _broadcast(b, shape))
+        return out
     comp = _compute(dt)
     if comp is not dt and op in _OPMATH_OTHER and not params:
         if op == "mul" and not isinstance(a, Tensor):       # s * x is torch's x.mul(s)
             a, b = b, a
+    if comp is not dt and op in _HALF_DIRECT and not params and _cpu_direct(a, b) and \
+            not (op in _OPMATH_OTHER and _one_value(b)):
+        comp = dt
     if comp is not dt and op in _OPMATH_OTHER and not params and _one_value(b):
         # torch's float16/bfloat16 mul/div read a one-value `other` at float32, unrounded
         a, b = _same_device(_operand(a, dt, comp), _as_tensor(b, comp))
@@ -233,6 +243,18 @@ def binary(op, a, b, **params):
 
 
 _OPMATH_OTHER = ("mul", "div")
+# float16/bfloat16 ops whose float32 result rounded once is what every CPU backend gives on the
+# half tensors themselves (the wasm kernels compute in float32 registers; the reference in
+# double, where one rounding to a half of + - * / is the same): no widen / round passes
+_HALF_DIRECT = {"add", "sub", "mul", "div", "maximum", "minimum", "fmax", "fmin"}
+
+
+def _cpu_direct(a, b):
+    """a and b are CPU tensors (or a Python number with one): the CPU chain takes halves."""
+    if not isinstance(a, Tensor):
+        a, b = b, a
+    return isinstance(a, Tensor) and a._storage.device is CPU and \
+        (not isinstance(b, Tensor) or b._storage.device is CPU)
 
 
 def _one_value(b):
@@ -310,7 +332,9 @@ def where(condition, input=None, other=None):
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
                            f"with dtype {got}")
     dt = D.result_type_of([input, other])
-    comp = _compute(dt)
+    # a selection: halves need no widening where the backend copies bits (CPU)
+    comp = dt if condition._storage.device is CPU and _cpu_direct(input, other) else \
+        _compute(dt)
     a, b = _same_device(_operand(input, dt, comp), _operand(other, dt, comp))
     if a._storage.device is CPU and condition._storage.device is not CPU:
         a, b = _same_device(condition, a)[1], _same_device(condition, b)[1]
@@ -343,7 +367,9 @@ def clamp(x, min=None, max=None):
     conv = storable(dt) if dt.category == 1 else float
     lo, hi = [None if v is None else conv(D.check_scalar(v, dt, _CTYPE.get(dt.name)))
               for v in (min, max)]
-    comp = _compute(dt)
+    # halves on the CPU: max / min against the bounds rounded to x's dtype, the same values
+    # as the float32 ones rounded once (no half lies between a bound and its rounding)
+    comp = dt if x._storage.device is CPU else _compute(dt)
     out = _new(x.shape, comp, x._storage.device)
     dispatch("clamp", out, _as_tensor(x, comp), lo, hi)
     return out if comp is dt else out.to(dt)

@@ -111,17 +111,51 @@ def test_int_division_by_zero_raises_like_torch(op, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_fmod_composite(dtype):
-    """Float fmod is the op layer's composite (remainder, then + or - b where the signs
-    differ), which rounds where the signs differ (fmod(0.1, -1) is 0.1 - 1 + 1): on kernels it
-    gives what the reference backend gives (up to the sign of a zero remainder: the reference's
-    Python % gives the divisor's, torch and the kernels fmod's); same-sign operands (above)
-    match torch bit for bit."""
+def test_fmod_exact_every_pair(dtype):
+    """fmod of two tensors of one dtype is the xN-divide kernel (also broadcast): C's fmod,
+    exact, like numpy's (torch's vectorised fmod is nan for subnormal divisors)."""
     v = np.array(FLOAT_VALUES + DIVIDENDS, dtype)
     a, b = v[:, None].copy(), v[None, :].copy()
     with FellBack() as fb:
         got = wt.fmod(wt.from_numpy(a), wt.from_numpy(b)).numpy()
     assert not fb.used
-    backends.set_backend("reference")
-    want = wt.fmod(wt.from_numpy(a), wt.from_numpy(b)).numpy()
-    assert ((got == want) | (np.isnan(got) & np.isnan(want))).all()
+    with np.errstate(all="ignore"):
+        want = np.fmod(a, b)
+    assert same_bits(got, want).all()
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16, torch.bfloat16,
+                                   torch.int32, torch.int8, torch.uint8])
+@pytest.mark.parametrize("op", ["remainder", "floor_divide", "fmod"])
+def test_same_shape_one_kernel(op, dtype):
+    """Same-shape row-major operands take one xN-divide kernel (the shortcut): floats and ints
+    bit for bit like torch (fmod exact, as torch's C fmod, every sign pair); float16/bfloat16
+    the float32 op rounded once, as the op layer's passes; an integer zero divisor raises."""
+    g = torch.Generator().manual_seed(9)
+    if dtype.is_floating_point:
+        a = torch.randn(7, 45, generator=g) * 100
+        b = torch.randn(7, 45, generator=g) * 3
+        b[0, :4] = torch.tensor([0.0, float("inf"), float("nan"), -0.0])
+        a[1, :3] = torch.tensor([float("inf"), -0.0, 0.0])
+    else:
+        a = torch.randint(-100 if dtype.is_signed else 0, 100, (7, 45), generator=g)
+        b = torch.randint(1, 20, (7, 45), generator=g) * (torch.randint(0, 2, (7, 45), generator=g) * 2 - 1 if dtype.is_signed else 1)
+    a, b = a.to(dtype), b.to(dtype)
+    f = getattr(torch, op)
+    want = f(a.float(), b.float()).to(dtype) if dtype in (torch.float16, torch.bfloat16) else f(a, b)
+    with FellBack() as fb:
+        got = getattr(wt, op)(_wt(a), _wt(b))
+    assert not fb.used
+    g32 = torch.from_numpy(got.float().numpy() if dtype in (torch.float16, torch.bfloat16) else got.numpy())
+    w32 = want.float() if dtype in (torch.float16, torch.bfloat16) else want
+    assert np.all(same_bits(g32.numpy(), w32.numpy()))
+    if not dtype.is_floating_point:
+        b[3, 5] = 0
+        with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+            getattr(wt, op)(_wt(a), _wt(b))
+
+
+def _wt(t):
+    if t.dtype in (torch.float16, torch.bfloat16):
+        return wt.from_numpy(t.float().numpy()).to(getattr(wt, str(t.dtype)[6:]))
+    return wt.from_numpy(t.numpy().copy())

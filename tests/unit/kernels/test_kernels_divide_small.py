@@ -1,4 +1,4 @@
-"""<i16|i8|u8>_<remainder|div_floor|div_trunc> (xN-divide) for both ISA builds under guard
+"""<i16|i8|u8>_<remainder|div_floor|div_trunc|fmod> (xN-divide) for both ISA builds under guard
 bytes against torch 2.13: every int8 and uint8 pair (nonzero divisor; int8 -128 // -1 wraps to
 -128 as torch's), int16 extremes and random pairs; a zero divisor sets the status word."""
 import numpy as np
@@ -8,7 +8,7 @@ import torch
 from conftest_kernels import backend, call, ks  # noqa: F401
 
 NP = {"i16": np.int16, "i8": np.int8, "u8": np.uint8}
-TORCH = {"remainder": torch.remainder,
+TORCH = {"remainder": torch.remainder, "fmod": torch.fmod,
          "div_floor": lambda a, b: torch.div(a, b, rounding_mode="floor"),
          "div_trunc": lambda a, b: torch.div(a, b, rounding_mode="trunc")}
 

@@ -1,7 +1,8 @@
 """float64 / int64 / int32 / int16 / byte elementwise kernels <dt>_<op> (wasm_kernels/xN-binary)
 for both ISA builds against numpy: wrap-around integer arithmetic, exact float64 (NaN in either
 operand of maximum/minimum wins), bitwise ops, comparisons as 0/1 bytes, signed and unsigned
-bytes, in the 2-D broadcast form (same shape, scalar, row, column and strided operands, on edge
+bytes, logical_and/or/xor as 0/1 bytes (a float's -0.0 false, NaN true), float16/bfloat16
+fmax/fmin, in the 2-D broadcast form (same shape, scalar, row, column and strided operands, on edge
 sizes: 0, odd, past the 64-element chunk of the broadcast path); the unary kernels on every
 tail length."""
 import numpy as np
@@ -15,12 +16,15 @@ OPS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,
        "maximum": np.maximum, "minimum": np.minimum, "bitwise_and": np.bitwise_and,
        "bitwise_or": np.bitwise_or, "bitwise_xor": np.bitwise_xor, "eq": np.equal,
        "ne": np.not_equal, "lt": np.less, "le": np.less_equal, "gt": np.greater,
-       "ge": np.greater_equal}
+       "ge": np.greater_equal, "logical_and": np.logical_and, "logical_or": np.logical_or,
+       "logical_xor": np.logical_xor, "fmax": np.fmax, "fmin": np.fmin}
+BOOL_OUT = KT.COMPARE_OPS + KT.LOGICAL_OPS
 UNARY = {"neg": np.negative, "abs": np.abs, "sqrt": np.sqrt, "floor": np.floor,
          "ceil": np.ceil, "round": np.round, "reciprocal": np.reciprocal, "sign": np.sign}
 NP = {"f64": np.float64, "i64": np.int64, "i32": np.int32, "i16": np.int16, "i8": np.int8,
       "u8": np.uint8, "f16": np.float16, "bf16": np.uint16}     # bf16: its bits
-NAMES = sorted(set(KT.X_BINARY.values()) | set(KT.X_COMPARE.values()))
+NAMES = sorted(set(KT.X_BINARY.values()) | set(KT.X_COMPARE.values()) |
+               set(KT.X_LOGICAL.values()))
 
 
 def values(rng, dt, size):
@@ -50,7 +54,7 @@ def half_op(op, a, b):
         return OPS[op](a, b)
     ta, tb = (torch.from_numpy(x.astype(np.int16)).view(torch.bfloat16) for x in (a, b))
     r = getattr(torch, op)(ta, tb)
-    return r.numpy() if op in KT.COMPARE_OPS else bf16_bits(r)
+    return r.numpy() if op in BOOL_OUT else bf16_bits(r)
 
 
 def operand(rng, dt, m, n, kind):
@@ -68,7 +72,7 @@ def at(buf, rs, cs, m, n):
 @pytest.mark.parametrize("name", NAMES)
 def test_x_binary(ks, name):
     dt, op = name.split("_", 1)
-    cmp = op in KT.COMPARE_OPS
+    cmp = op in BOOL_OUT
     rng = np.random.default_rng(len(name))
     kinds = ("same", "scalar", "row", "col", "strided", "transposed")
     for m, n in ((0, 4), (1, 0), (1, 5), (3, 7), (2, 65), (5, 131)):

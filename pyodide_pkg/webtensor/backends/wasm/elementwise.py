@@ -89,7 +89,8 @@ def bind(ctx):
                   for op in KT.ARITH_OPS + KT.COMPARE_OPS}
     out_dtype = dict([(op, F32) for op in KT.ARITH_OPS] + [(op, BOOL) for op in KT.COMPARE_OPS])
     int_fns, int_out = {}, {}     # other dtypes: (dtype, op) -> 2-D kernel, out dtype
-    for table, cmp in ((KT.X_BINARY, False), (KT.X_COMPARE, True), (KT.FMINMAX, False),
+    for table, cmp in ((KT.X_BINARY, False), (KT.X_COMPARE, True), (KT.X_LOGICAL, True),
+                       (KT.FMINMAX, False),
                        (KT.VBINARY, False)):
         for (dt, op), name in by_dtype(table).items():
             int_fns[(dt, op)] = K.fn(name)
@@ -206,7 +207,14 @@ def bind(ctx):
         return None
 
     def const(v, dt, shape):
-        t = typed_scalar(v, dt)
+        if dt in _HALF:       # rounded to the half as the op layer's scalars are
+            from ...ops.elementwise import _as_tensor as as_tensor
+            try:
+                t = as_tensor(v, dt)
+            except (OverflowError, ValueError):
+                return None
+        else:
+            t = typed_scalar(v, dt)
         return None if t is None else t.expand(shape)
 
     def via_binary(op, out, x):
@@ -288,6 +296,10 @@ def bind(ctx):
                 shortcuts[op] = half_unary_shortcut(shortcuts[op], halves)
     for op in KT.ARITH_OPS:
         shortcuts[op + "_"] = inplace_shortcut(binary_fns[op][FLAT], binary_fns[op][FLATC])
+    for op, kop in (("remainder", "remainder"), ("floor_divide", "div_floor"),
+                    ("fmod", "fmod")):
+        shortcuts[op] = divide_shortcut({dt: fn for (dt, o), fn in div_fns.items() if o == kop},
+                                        kop, divide)
     return {"unary": unary, "binary": binary, "clamp": clamp}, shortcuts
 
 
@@ -408,6 +420,43 @@ def binary_shortcut(fn, flat, flatc, out_dtype, _S=Storage, _Z=_ZERO, plan=plan_
                 fn(1, n, ra, 0, 0, rb, 0, 1, Region(so, 0, n * osz, True))
             else:
                 (flat if p is _P_FLAT else flatc)(n, ra, rb, Region(so, 0, n * osz, True))
+        return out
+    return shortcut
+
+
+def divide_shortcut(fns, op, divide):
+    """remainder / floor_divide / fmod of two tensors of one dtype: one xN-divide kernel
+    (float16/bfloat16 computed in float32 registers and rounded once, as the op layer's widen /
+    float32 op / round passes; fmod exact, like torch's C fmod). Row-major operands of one
+    shape call it directly, others through the primitive's 2-D plans (broadcasts). An integer
+    division by zero raises torch's error. Other operands: the op body's business."""
+    from ..._shape import broadcast_shapes
+
+    def shortcut(a, b):
+        if a.__class__ is not Tensor or b.__class__ is not Tensor or b.dtype is not a.dtype:
+            return None
+        fn = fns.get(a.dtype)
+        if fn is None:
+            return None
+        lay = _LAYOUTS.get(a.shape) or _layout(a.shape)
+        if b.shape != a.shape or a._strides != lay[1] or b._strides != lay[1]:
+            try:
+                shape = broadcast_shapes(a.shape, b.shape)
+            except RuntimeError:
+                return None       # the op body raises torch's error
+            lay = _LAYOUTS.get(shape) or _layout(shape)
+            out, _ = new_out(lay[0], lay[1], lay[2] * a.dtype.itemsize, a.dtype)
+            if divide(op, out, a.expand(shape), b.expand(shape), {}) is NotImplemented:
+                return None
+            return out
+        if not lay[2]:
+            return None
+        out, _ = new_out(lay[0], lay[1], lay[2] * a.dtype.itemsize, a.dtype)
+        status, _ = new_out((), (), 4, X_DTYPES["i32"][0])
+        fn(1, lay[2], region(a), 0, 1, region(b), 0, 1, region(out, True),
+           region(status, True))
+        if read_one(status):
+            raise RuntimeError("ZeroDivisionError")
         return out
     return shortcut
 

@@ -126,10 +126,14 @@ CONVERT_PAIRS = (("f32", "f16"), ("f16", "f32"), ("f32", "bf16"), ("bf16", "f32"
 # and bool's bitwise/maximum/minimum/comparisons (common.X_DTYPES; a one-dtype kernel wins).
 _BITWISE = ("bitwise_and", "bitwise_or", "bitwise_xor")
 _INT_ARITH = ("add", "sub", "mul", "maximum", "minimum") + _BITWISE
+_FMINMAX = ("fmax", "fmin")
 X_ARITH_OPS = {"f64": ARITH_OPS, "i64": _INT_ARITH, "i32": _INT_ARITH, "i16": _INT_ARITH,
-               "u8": _INT_ARITH, "i8": ("maximum", "minimum"), "f16": ARITH_OPS,
-               "bf16": ARITH_OPS}       # f16/bf16: computed in float32 registers
+               "u8": _INT_ARITH, "i8": ("maximum", "minimum"), "f16": ARITH_OPS + _FMINMAX,
+               "bf16": ARITH_OPS + _FMINMAX}       # f16/bf16: computed in float32 registers
 X_COMPARE_DTYPES = ("f64", "i64", "i32", "i16", "i8", "u8", "f16", "bf16")
+# logical_and/or/xor of nonzero tests, bool out (float32's: the op layer's bool conversion)
+LOGICAL_OPS = ("logical_and", "logical_or", "logical_xor")
+X_LOGICAL_DTYPES = ("f64", "i64", "i32", "i16", "u8", "f16", "bf16")
 # float16/bfloat16: the f32-vunary kernels in stack chunks (xN_unary)
 HALF_UNARY_OPS = ("neg", "abs", "sqrt", "floor", "ceil", "round", "sign",
                   "reciprocal", "relu")
@@ -139,8 +143,8 @@ X_UNARY_OPS = {"f64": ("neg", "abs", "sqrt", "floor", "ceil", "round"),
                "f16": HALF_UNARY_OPS, "bf16": HALF_UNARY_OPS}
 # floor/trunc division and remainder (xN-divide/): the 2-D binary form + an int32 status
 # (1: an integer division by zero)
-DIVIDE_DTYPES = ("f32", "f64", "i64", "i32", "i16", "i8", "u8")
-DIVIDE_OPS = ("remainder", "div_floor", "div_trunc")
+DIVIDE_DTYPES = ("f32", "f64", "f16", "bf16", "i64", "i32", "i16", "i8", "u8")
+DIVIDE_OPS = ("remainder", "div_floor", "div_trunc", "fmod")
 _DIVIDE = _BINARY + (("out", "status"),)
 # NaN-ignoring fmax / fmin of floats (xN-fminmax/), the 2-D binary form
 FMINMAX = {(dt, op): dt + "_" + op for dt in ("f32", "f64") for op in ("fmax", "fmin")}
@@ -310,6 +314,7 @@ ARANGE = {dt: dt + "_arange" for dt in ARANGE_DTYPES}
 LINSPACE = {dt: dt + "_linspace" for dt in LINSPACE_DTYPES}
 X_BINARY = {(dt, op): dt + "_" + op for dt, ops in X_ARITH_OPS.items() for op in ops}
 X_COMPARE = {(dt, op): dt + "_" + op for dt in X_COMPARE_DTYPES for op in COMPARE_OPS}
+X_LOGICAL = {(dt, op): dt + "_" + op for dt in X_LOGICAL_DTYPES for op in LOGICAL_OPS}
 X_UNARY = {(dt, op): dt + "_" + op for dt, ops in X_UNARY_OPS.items() for op in ops}
 X_UNARY.update({("f64", op): "f64_" + op for op in F64_MATH_OPS})
 X_UNARY.update({(dt, "sign"): dt + "_sign" for dt in ("f64", "i64", "i32")})   # xN-sign/
@@ -439,7 +444,7 @@ def _build():
         ks.append(Kernel(name, "multinomial", "multinomial", _MULTINOMIAL, True))
     for (dt, op), name in X_BINARY.items():
         ks.append(Kernel(name, "xbinary", op, _BINARY, False))
-    for (dt, op), name in X_COMPARE.items():
+    for (dt, op), name in list(X_COMPARE.items()) + list(X_LOGICAL.items()):
         ks.append(Kernel(name, "xcompare", op, _BINARY, False))
     for (dt, op), name in X_REDUCE.items():
         ks.append(Kernel(name, "xreduce", op, _MIDDLE, False))
