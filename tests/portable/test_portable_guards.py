@@ -279,7 +279,7 @@ def example(kernel, rng):
         probs = array.array(code, [rng.random() + 0.1 for _ in range(15)]).tobytes()
         return [3, 5, 4, bytes(state), probs, _fill(5, code, 0), _fill(12, "q", 0),
                 _fill(1, "i", 0)]
-    if fam == "pointwise_loss":   # n = 37 (8-wide body, 4-wide and partial tails): huber, 'none'
+    if fam == "pointwise_map":   # n = 37 (8-wide body, 4-wide and partial tails): huber, 'none'
         short = kernel.name.split("_", 1)[0]
         return [37, 3, array.array(_CODE[short], [0.7]).tobytes(), _typed(rng, short, 37),
                 _typed(rng, short, 37), _fill(37, _CODE[short], 2), _fill(1, "i", 9)]

@@ -1,0 +1,101 @@
+"""float16 / bfloat16 softmax, log_softmax, layer_norm, rms_norm, group_norm and the pointwise
+losses on the CPU backends: computed in float32 and rounded once (the wasm h16_* kernels stage
+rows through float32 buffers), so each result is the float32 op of the same values rounded to
+the input's dtype, and within torch's tolerance; rows past the kernels' buffer (KT.H16_STAGE)
+take the conversion fallback with the same results."""
+import pytest
+import torch
+import torch.nn.functional as F
+
+import webtensor as wt
+import webtensor.backends
+from webtensor.backends.wasm import kernel_table as KT
+
+HALF = ("float16", "bfloat16")
+TOL = {"float16": dict(rtol=2e-3, atol=2e-3), "bfloat16": dict(rtol=1.6e-2, atol=1.6e-2)}
+
+
+def _pair(shape, dtype, seed, lo=-3.0, hi=3.0):
+    g = torch.Generator().manual_seed(seed)
+    t = (torch.rand(shape, generator=g) * (hi - lo) + lo).to(getattr(torch, dtype))
+    return wt.tensor(t.float().numpy()).to(getattr(wt, dtype)), t
+
+
+def _np(x):
+    return torch.from_numpy(x.float().numpy())
+
+
+def _check(got, via_f32, want, dtype):
+    assert got.dtype is getattr(wt, dtype)
+    if wt.backends.get_backend() == "wasm":    # the reference computes in double
+        assert torch.equal(_np(got), _np(via_f32.to(got.dtype))), "not the float32 result rounded"
+    torch.testing.assert_close(_np(got), want.float(), equal_nan=True, **TOL[dtype])
+
+
+@pytest.mark.parametrize("dtype", HALF)
+@pytest.mark.parametrize("shape,dim", [((7, 33), -1), ((3, 5, 9), 1), ((2, 3, 4), 0),
+                                       ((2, KT.H16_STAGE + 5), -1)])
+@pytest.mark.parametrize("op", ["softmax", "log_softmax"])
+def test_softmax(op, shape, dim, dtype):
+    x, tx = _pair(shape, dtype, 1)
+    _check(getattr(wt, op)(x, dim), getattr(wt, op)(x.float(), dim),
+           getattr(torch, op)(tx, dim), dtype)
+
+
+@pytest.mark.parametrize("dtype", HALF)
+@pytest.mark.parametrize("n", [1, 37, 768, KT.H16_STAGE + 3])
+def test_norms(n, dtype):
+    x, tx = _pair((3, n), dtype, 2, -4.0, 6.0)
+    w, tw = _pair((n,), dtype, 3)
+    b, tb = _pair((n,), dtype, 4)
+    for args, targs in (((), ()), ((w, b), (tw, tb)), ((w,), (tw,)), ((None, b), (None, tb))):
+        f32 = [None if a is None else a.float() for a in args]
+        _check(wt.layer_norm(x, [n], *args), wt.layer_norm(x.float(), [n], *f32),
+               F.layer_norm(tx, [n], *targs), dtype)
+    _check(wt.rms_norm(x, [n], w, 1e-5), wt.rms_norm(x.float(), [n], w.float(), 1e-5),
+           F.rms_norm(tx, [n], tw, 1e-5), dtype)
+    # float32 parameters with half input (torch's CPU rule): the conversion path
+    got = wt.layer_norm(x, [n], w.float(), b.float())
+    torch.testing.assert_close(_np(got), F.layer_norm(tx, [n], tw.float(), tb.float()).float(),
+                               **TOL[dtype])
+
+
+@pytest.mark.parametrize("dtype", HALF)
+def test_group_norm(dtype):
+    x, tx = _pair((2, 6, 5, 4), dtype, 5)
+    _check(wt.group_norm(x, 3), wt.group_norm(x.float(), 3), F.group_norm(tx, 3), dtype)
+
+
+LOSSES = [("mse_loss", {}), ("l1_loss", {}), ("smooth_l1_loss", {"beta": 0.5}),
+          ("huber_loss", {"delta": 0.7}), ("kl_div", {}), ("kl_div", {"log_target": True}),
+          ("binary_cross_entropy", {}), ("binary_cross_entropy_with_logits", {})]
+
+
+@pytest.mark.filterwarnings("ignore:reduction")
+@pytest.mark.parametrize("dtype", HALF)
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+@pytest.mark.parametrize("name,kw", LOSSES)
+def test_pointwise_losses(name, kw, reduction, dtype):
+    unit = name == "binary_cross_entropy"
+    x, tx = _pair((5, 411), dtype, 6, 0.0 if unit else -2.0, 1.0 if unit else 2.0)
+    y, ty = _pair((5, 411), dtype, 7, 0.0, 1.0)
+    got = getattr(wt.nn.functional, name)(x, y, reduction=reduction, **kw)
+    via = getattr(wt.nn.functional, name)(x.float(), y.float(), reduction=reduction, **kw)
+    want = getattr(F, name)(tx, ty, reduction=reduction, **kw)
+    if reduction == "none":
+        _check(got, via, want, dtype)
+    else:    # block-wise double sums: the float32 value may differ in its last bits
+        assert got.dtype is getattr(wt, dtype)
+        torch.testing.assert_close(_np(got), _np(via.to(got.dtype)), **TOL[dtype])
+        torch.testing.assert_close(_np(got), want.float(), **TOL[dtype])
+
+
+@pytest.mark.parametrize("dtype", HALF)
+def test_bce_range_errors(dtype):
+    x, _ = _pair((3, 1500), dtype, 8, 0.0, 1.0)
+    bad_x, bad_y = x.clone(), x.clone()
+    bad_x[2, 1400] = 1.5       # past the first block: both checked before anything is written
+    bad_y[0, 3] = -0.5
+    for a, b, what in ((bad_x, x, "input"), (x, bad_y, "target"), (bad_x, bad_y, "input")):
+        with pytest.raises(RuntimeError, match=f"all elements of {what} should be between 0 and 1"):
+            wt.nn.functional.binary_cross_entropy(a, b)
