@@ -284,6 +284,7 @@ RMS_NORM = "f32_rms_norm"
 F64_LAYER_NORM, F64_RMS_NORM = "f64_layer_norm", "f64_rms_norm"    # xN-norm
 # float16 / bfloat16 rows staged through float32 buffers of H16_STAGE floats (f32-norm: flags
 # & 4 bfloat16; f32-softmax: flags 1 bfloat16, 2 log_softmax; [outer, n, inner] slabs)
+F64_SOFTMAX = "f64_softmax"     # xN-norm: rows of the last dim, flags & 2 log_softmax
 H16_LAYER_NORM, H16_RMS_NORM, H16_SOFTMAX, H16_STAGE = ("h16_layer_norm", "h16_rms_norm",
                                                         "h16_softmax", 16384)
 SDPA = "f32_sdpa"
@@ -384,9 +385,11 @@ def _build():
     ks.append(Kernel(RMS_NORM, "rms_norm", "rms_norm", _RMS_NORM, False))
     ks.append(Kernel(F64_LAYER_NORM, "f64_layer_norm", "layer_norm", _F64_LAYER_NORM, False))
     ks.append(Kernel(F64_RMS_NORM, "f64_rms_norm", "rms_norm", _F64_RMS_NORM, False))
+    ks.append(Kernel(F64_SOFTMAX, "f64_softmax", "softmax", (("size", "rows"), ("size", "n"),
+                     ("size", "flags"), ("in", "x"), ("out", "y")), False))
     ks.append(Kernel(H16_LAYER_NORM, "h16_layer_norm", "layer_norm", _LAYER_NORM, False))
     ks.append(Kernel(H16_RMS_NORM, "h16_rms_norm", "rms_norm", _RMS_NORM, False))
-    ks.append(Kernel(H16_SOFTMAX, "rowwise", "softmax", _MIDDLE[:3] + (("size", "flags"),)
+    ks.append(Kernel(H16_SOFTMAX, "h16_softmax", "softmax", _MIDDLE[:3] + (("size", "flags"),)
                      + _MIDDLE[3:], False))
     ks.append(Kernel(SDPA, "sdpa", "sdpa", _SDPA, True))
     ks.append(Kernel(F64_SDPA, "f64_sdpa", "sdpa", _F64_SDPA, False))

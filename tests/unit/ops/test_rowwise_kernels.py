@@ -2,7 +2,8 @@
 losses on the CPU backends: computed in float32 and rounded once (the wasm h16_* kernels stage
 rows through float32 buffers), so each result is the float32 op of the same values rounded to
 the input's dtype, and within torch's tolerance; rows past the kernels' buffer (KT.H16_STAGE)
-take the conversion fallback with the same results."""
+take the conversion fallback with the same results. float64 softmax / log_softmax of rows
+(the fused f64_softmax kernel) against torch, special rows included."""
 import pytest
 import torch
 import torch.nn.functional as F
@@ -99,3 +100,19 @@ def test_bce_range_errors(dtype):
     for a, b, what in ((bad_x, x, "input"), (x, bad_y, "target"), (bad_x, bad_y, "input")):
         with pytest.raises(RuntimeError, match=f"all elements of {what} should be between 0 and 1"):
             wt.nn.functional.binary_cross_entropy(a, b)
+
+
+@pytest.mark.parametrize("op", ["softmax", "log_softmax"])
+def test_float64_rows(op):
+    g = torch.Generator().manual_seed(9)
+    t = torch.randn(6, 2051, generator=g, dtype=torch.float64) * 30   # past the 2048 block
+    t[1, 7] = float("inf")
+    t[2, :] = float("-inf")
+    t[3, 5] = float("nan")
+    t[4, :] = 0.0
+    x = wt.tensor(t.numpy())
+    want = getattr(torch, op)(t, -1)
+    for dim in (-1, 0):   # rows: the fused kernel; dim 0: the composed path
+        torch.testing.assert_close(torch.from_numpy(getattr(wt, op)(x, dim).numpy()),
+                                   getattr(torch, op)(t, dim), rtol=1e-13, atol=1e-13,
+                                   equal_nan=True)
