@@ -8,8 +8,9 @@
  *   out [n], 1 sum, 2 mean: out [1], summed in double); prm[0]: beta / delta.
  *   status[0] (binary_cross_entropy): 1 if an input is outside [0, 1] (nan included, as torch),
  *   2 if a target is; nothing is written then.
- * float32: SIMD, every kind (log / log1p / exp of wt_vmath.h); float64: SIMD, the kinds
- * without transcendentals (mse, l1, smooth_l1, huber, the nan ones, trunc, frac). One loop
+ * float32: SIMD, every kind (log / log1p / exp of wt_vmath.h); float64: SIMD for the kinds
+ * without transcendentals (mse, l1, smooth_l1, huber, the nan ones, trunc, frac), L1 blocks
+ * through f64-vunary's exp / log / log1p kernels for the others. One loop
  * per kind (the switch outside the loop). Element formulas as torch's CPU kernels.
  */
 #include "wt_common.h"
@@ -228,12 +229,76 @@ static inline __attribute__((always_inline)) void f64_run(size_t kind, size_t n,
   }
 }
 
+/* float64 kinds with a log / exp: blocks in L1, the transcendental by f64-vunary's kernels
+ * (f64_log, f64_log1p, f64_exp: called, 1-2 ulp), the rest per element as torch writes it */
+void WT_SYM(f64_exp)(size_t n, const double* x, double* y);
+void WT_SYM(f64_log)(size_t n, const double* x, double* y);
+void WT_SYM(f64_log1p)(size_t n, const double* x, double* y);
+
+#define WT_F64_BLOCK 512
+static double f64_transcendental(size_t kind, size_t n, size_t reduction, const double* x,
+                                 const double* y, double* out) {
+  static double a[WT_F64_BLOCK], b[WT_F64_BLOCK];
+  double s = 0.0;
+  for (size_t k = 0; k < n; k += WT_F64_BLOCK, x += WT_F64_BLOCK, y += WT_F64_BLOCK) {
+    const size_t m = wt_min_size(WT_F64_BLOCK, n - k);
+    switch (kind) {
+      case LOSS_BCE:
+        for (size_t i = 0; i < m; i++) a[i] = -x[i];
+        WT_SYM(f64_log1p)(m, a, a);
+        WT_SYM(f64_log)(m, x, b);
+        break;
+      case LOSS_BCE_LOGITS:
+        for (size_t i = 0; i < m; i++) a[i] = -__builtin_fabs(x[i]);
+        WT_SYM(f64_exp)(m, a, a);
+        WT_SYM(f64_log1p)(m, a, a);
+        break;
+      case LOSS_KL_DIV_LOG: WT_SYM(f64_exp)(m, y, a); break;
+      default: WT_SYM(f64_log)(m, y, a);   /* kl_div, xlogy */
+    }
+    for (size_t i = 0; i < m; i++) {
+      const double xi = x[i], yi = y[i];
+      double v;
+      switch (kind) {
+        case LOSS_BCE: {     /* (y - 1) max(log1p(-x), -100) - y max(log(x), -100) */
+          const double l1 = a[i] < -100.0 ? -100.0 : a[i], l0 = b[i] < -100.0 ? -100.0 : b[i];
+          v = (yi - 1.0) * l1 - yi * l0;
+          break;
+        }
+        case LOSS_BCE_LOGITS:   /* (1 - y) x - (min(x, 0) - log1p(e^-|x|)), nan kept */
+          v = (1.0 - yi) * xi - ((xi > 0.0 ? 0.0 : xi) - a[i]);
+          break;
+        case LOSS_KL_DIV: v = (yi == 0.0 ? 0.0 : yi * a[i]) - yi * xi; break;
+        case LOSS_KL_DIV_LOG: v = a[i] * (yi - xi); break;
+        default: v = xi == 0.0 && yi == yi ? 0.0 : xi * a[i];   /* xlogy(x, y) */
+      }
+      if (reduction) s += v;
+      else out[k + i] = v;
+    }
+  }
+  return s;
+}
+
 WT_EXPORT void WT_SYM(f64_pointwise_map)(size_t n, size_t flags, const double* prm,
                                           const double* x, const double* y, double* out,
                                           int32_t* status) {
   const size_t kind = flags & 15, reduction = flags >> 4;
   const v128_t p = wasm_f64x2_splat(prm[0]);
   status[0] = 0;
+  if (kind == LOSS_BCE) {   /* torch's checks, before anything is written */
+    int bx = 0, by = 0;
+    for (size_t i = 0; i < n; i++) {
+      bx |= !(x[i] >= 0.0 && x[i] <= 1.0);
+      by |= !(y[i] >= 0.0 && y[i] <= 1.0);
+    }
+    if ((status[0] = bx ? 1 : by ? 2 : 0)) return;
+  }
+  if (kind == LOSS_BCE || kind == LOSS_BCE_LOGITS || kind == LOSS_KL_DIV ||
+      kind == LOSS_KL_DIV_LOG || kind == LOSS_XLOGY) {
+    const double s = f64_transcendental(kind, n, reduction, x, y, out);
+    if (reduction) out[0] = reduction == 2 ? s / (double)n : s;
+    return;
+  }
   switch (kind) {
 #define F64_CASE(k) case k: f64_run(k, n, reduction, p, x, y, out); break;
     F64_CASE(LOSS_MSE) F64_CASE(LOSS_L1) F64_CASE(LOSS_SMOOTH_L1) F64_CASE(LOSS_HUBER)

@@ -116,3 +116,35 @@ def test_float64_rows(op):
         torch.testing.assert_close(torch.from_numpy(getattr(wt, op)(x, dim).numpy()),
                                    getattr(torch, op)(t, dim), rtol=1e-13, atol=1e-13,
                                    equal_nan=True)
+
+
+@pytest.mark.filterwarnings("ignore:reduction")
+@pytest.mark.parametrize("reduction", ["none", "sum", "mean"])
+@pytest.mark.parametrize("name,kw", LOSSES)
+def test_float64_losses(name, kw, reduction):
+    """the float64 kinds with a log / exp: L1 blocks through the f64 exp / log kernels (1100
+    elements: two full blocks and a partial one), edge values included"""
+    g = torch.Generator().manual_seed(10)
+    unit = name == "binary_cross_entropy"
+    tx = torch.rand(1100, generator=g, dtype=torch.float64) * (1 if unit else 8) - (0 if unit else 4)
+    ty = torch.rand(1100, generator=g, dtype=torch.float64)
+    tx[:4] = torch.tensor([0.0, 1.0, 1e-300, 1 - 1e-16]) if unit else torch.tensor(
+        [0.0, -800.0, 800.0, float("nan")])
+    ty[:3] = torch.tensor([0.0, 1.0, 0.0])
+    x, y = wt.tensor(tx.numpy()), wt.tensor(ty.numpy())
+    got = getattr(wt.nn.functional, name)(x, y, reduction=reduction, **kw)
+    want = getattr(F, name)(tx, ty, reduction=reduction, **kw)
+    torch.testing.assert_close(torch.from_numpy(got.numpy()), want, rtol=1e-12, atol=1e-12,
+                               equal_nan=True)
+
+
+def test_float64_bce_range_and_xlogy():
+    x = wt.tensor([0.5, 1.5, 0.2], dtype=wt.float64)
+    with pytest.raises(RuntimeError, match="all elements of input should be between 0 and 1"):
+        wt.nn.functional.binary_cross_entropy(x, x.clamp(0, 1))
+    with pytest.raises(RuntimeError, match="all elements of target should be between 0 and 1"):
+        wt.nn.functional.binary_cross_entropy(x.clamp(0, 1), x)
+    a = torch.tensor([0.0, 0.0, 2.0, -1.0, 3.0], dtype=torch.float64)
+    b = torch.tensor([0.0, float("nan"), 0.0, 5.0, -1.0], dtype=torch.float64)
+    got = wt.xlogy(wt.tensor(a.numpy()), wt.tensor(b.numpy()))
+    torch.testing.assert_close(torch.from_numpy(got.numpy()), torch.xlogy(a, b), equal_nan=True)

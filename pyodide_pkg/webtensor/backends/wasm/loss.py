@@ -5,9 +5,8 @@
   grid_sample(out, x, grid, mode, padding_mode, align_corners)
   rowwise_dist(out, a, b, kind, eps, p)               xN-rowdist: cosine / p-norm per row
 
-The float64 losses with a log / exp (bce, bce_logits, kl_div, xlogy) run their decomposition
-(ops/loss.py) on the float64 kernels; anything else the kernels do not cover returns
-NotImplemented and the reference backend runs the decomposition.
+Anything the kernels do not cover returns NotImplemented and the reference backend runs the
+decomposition (ops/loss.py).
 """
 import math
 
@@ -20,8 +19,6 @@ from .views import fits_i32, region
 LOSS_CODE = {k: i for i, k in enumerate(("mse", "l1", "smooth_l1", "huber", "bce", "bce_logits",
                                          "kl_div", "kl_div_log", "xlogy", "nan_to_zero",
                                          "not_nan", "trunc", "frac"))}
-# no transcendental: the scalar float64 kernel has them
-_F64_LOSSES = ("mse", "l1", "smooth_l1", "huber", "nan_to_zero", "not_nan", "trunc", "frac")
 REDUCTION_CODE = {"none": 0, "sum": 1, "mean": 2}
 _DT = {D.float32: "f32", D.float64: "f64"}
 _MAP_DT = {**_DT, D.float16: "h16", D.bfloat16: "h16"}
@@ -48,9 +45,6 @@ def bind(ctx):
                 not out.is_contiguous() or not fits_i32(x.numel()) or \
                 tuple(x.shape) != tuple(y.shape):
             return NotImplemented
-        if dt == "f64" and kind not in _F64_LOSSES:
-            from ...ops.loss import REFERENCE
-            return REFERENCE["pointwise_map"](out, x, y, kind, param, reduction)
         ro = region(out, True)
         regs = inputs(ro, x, y)
         if regs is None:
