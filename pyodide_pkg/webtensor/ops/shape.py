@@ -256,10 +256,12 @@ def _tri_mask(x, diagonal, lower):
     from .._creation import arange
     from .elementwise import binary
     m, n = x.shape[-2:]
-    # column j against row i + diagonal: [n] and [m, 1] index vectors broadcast by the
-    # comparison kernel (one bool [m, n] pass, no int64 [m, n] difference)
-    first = binary("add", arange(m, device=x.device).view(m, 1), diagonal)
-    return binary("le" if lower else "ge", arange(n, device=x.device), first)
+    # column j against row i + diagonal: [n] and [m, 1] int32 index vectors broadcast by the
+    # comparison kernel (one bool [m, n] pass); the diagonal clamped to where it still
+    # matters, so int32 holds it
+    diagonal = max(-m - 1, min(int(diagonal), n + 1))
+    first = binary("add", arange(m, dtype=D.int32, device=x.device).view(m, 1), diagonal)
+    return binary("le" if lower else "ge", arange(n, dtype=D.int32, device=x.device), first)
 
 
 def _tri(x, diagonal, lower):

@@ -148,3 +148,17 @@ def test_float64_bce_range_and_xlogy():
     b = torch.tensor([0.0, float("nan"), 0.0, 5.0, -1.0], dtype=torch.float64)
     got = wt.xlogy(wt.tensor(a.numpy()), wt.tensor(b.numpy()))
     torch.testing.assert_close(torch.from_numpy(got.numpy()), torch.xlogy(a, b), equal_nan=True)
+
+
+@pytest.mark.parametrize("dtype", ["bool", "float16", "bfloat16", "int8", "int64"])
+def test_tril_triu_in_own_dtype(dtype):
+    """a selection in x's dtype (no promotion of bool to int64 or float16 to float32), any
+    diagonal (clamped before the int32 index vectors)"""
+    t = (torch.arange(2 * 5 * 7).reshape(2, 5, 7) % 3 - 1).to(getattr(torch, dtype))
+    x = wt.tensor(t.float().numpy()).to(getattr(wt, dtype))
+    for d in (-2 ** 40, -6, -1, 0, 3, 7, 2 ** 40):
+        for op in ("tril", "triu"):
+            got = getattr(wt, op)(x, d)
+            assert got.dtype is x.dtype
+            assert torch.equal(torch.from_numpy(got.float().numpy()),
+                               getattr(torch, op)(t, d).float()), (op, d)
