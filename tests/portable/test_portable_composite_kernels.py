@@ -1,7 +1,7 @@
 """The one-pass kernels of composite ops against their decompositions (the same ops the
 reference backend and autograd run), on the device at hand: pointwise_map (the unweighted
-losses, xlogy, trunc/frac and nansum/nanmean's elements, reductions 'none'/'sum'/'mean', float32/float64
-and half through float32),
+losses, xlogy, trunc/frac and nansum/nanmean's elements, reductions 'none'/'sum'/'mean',
+float32/float64 and half through float32),
 grid_sample (every mode, padding and align_corners), rowwise_dist (cosine_similarity,
 pairwise_distance) and cdist's matrix-multiply form, with nan/inf/0 among the inputs.
 Pure Python: this file also runs inside Pyodide."""
