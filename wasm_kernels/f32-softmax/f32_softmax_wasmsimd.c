@@ -82,7 +82,7 @@ static inline v128_t f_logsm(v128_t v, shift2 p) {
   return wasm_f32x4_sub(wasm_f32x4_sub(v, p.m), p.ls);
 }
 
-static __attribute__((noinline)) void softmax_slab(const float* xo, float* yo, size_t n, size_t inner) {
+static inline __attribute__((always_inline)) void softmax_slab(const float* xo, float* yo, size_t n, size_t inner) {
   const v128_t zero = WT_SPLAT(0.0f);
   if (inner == 1) {
     const v128_t m = WT_SPLAT(fold_row_max(xo, n, zero));
@@ -101,7 +101,7 @@ static __attribute__((noinline)) void softmax_slab(const float* xo, float* yo, s
   }
 }
 
-static __attribute__((noinline)) void log_softmax_slab(const float* xo, float* yo, size_t n, size_t inner) {
+static inline __attribute__((always_inline)) void log_softmax_slab(const float* xo, float* yo, size_t n, size_t inner) {
   const v128_t zero = WT_SPLAT(0.0f);
   if (inner == 1) {
     shift2 p;
@@ -144,8 +144,8 @@ WT_EXPORT void WT_SYM(h16_softmax)(size_t outer, size_t n, size_t inner, size_t 
   if (k > WT_H16_STAGE) return;
   for (size_t o = 0; o < outer; o++) {
     wt_h16_to_f32(flags & 1, x + o * k, stage, k);
-    if (flags & 2) log_softmax_slab(stage, stage, n, inner);
-    else softmax_slab(stage, stage, n, inner);
+    if (flags & 2) WT_SYM(f32_log_softmax)(1, n, inner, stage, stage);
+    else WT_SYM(f32_softmax)(1, n, inner, stage, stage);
     wt_f32_to_h16(flags & 1, stage, y + o * k, k);
   }
 }
