@@ -35,7 +35,7 @@ def _check(got, via_f32, want, dtype):
 
 @pytest.mark.parametrize("dtype", HALF)
 @pytest.mark.parametrize("shape,dim", [((7, 33), -1), ((3, 5, 9), 1), ((2, 3, 4), 0),
-                                       ((2, KT.H16_STAGE + 5), -1)])
+                                       ((1, KT.H16_STAGE + 5), -1)])
 @pytest.mark.parametrize("op", ["softmax", "log_softmax"])
 def test_softmax(op, shape, dim, dtype):
     x, tx = _pair(shape, dtype, 1)
@@ -46,10 +46,13 @@ def test_softmax(op, shape, dim, dtype):
 @pytest.mark.parametrize("dtype", HALF)
 @pytest.mark.parametrize("n", [1, 37, 768, KT.H16_STAGE + 3])
 def test_norms(n, dtype):
-    x, tx = _pair((3, n), dtype, 2, -4.0, 6.0)
+    long = n > KT.H16_STAGE      # the fallback: one row, one affine form (kept fast)
+    x, tx = _pair((1 if long else 3, n), dtype, 2, -4.0, 6.0)
     w, tw = _pair((n,), dtype, 3)
     b, tb = _pair((n,), dtype, 4)
-    for args, targs in (((), ()), ((w, b), (tw, tb)), ((w,), (tw,)), ((None, b), (None, tb))):
+    forms = (((w, b), (tw, tb)),) if long else (
+        ((), ()), ((w, b), (tw, tb)), ((w,), (tw,)), ((None, b), (None, tb)))
+    for args, targs in forms:
         f32 = [None if a is None else a.float() for a in args]
         _check(wt.layer_norm(x, [n], *args), wt.layer_norm(x.float(), [n], *f32),
                F.layer_norm(tx, [n], *targs), dtype)
@@ -126,7 +129,8 @@ def test_float64_losses(name, kw, reduction):
     elements: two full blocks and a partial one), edge values included"""
     g = torch.Generator().manual_seed(10)
     unit = name == "binary_cross_entropy"
-    tx = torch.rand(1100, generator=g, dtype=torch.float64) * (1 if unit else 8) - (0 if unit else 4)
+    scale, shift = (1, 0) if unit else (8, 4)
+    tx = torch.rand(1100, generator=g, dtype=torch.float64) * scale - shift
     ty = torch.rand(1100, generator=g, dtype=torch.float64)
     tx[:4] = torch.tensor([0.0, 1.0, 1e-300, 1 - 1e-16]) if unit else torch.tensor(
         [0.0, -800.0, 800.0, float("nan")])
