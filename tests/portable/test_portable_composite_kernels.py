@@ -1,7 +1,7 @@
 """The one-pass kernels of composite ops against their decompositions (the same ops the
-reference backend and autograd run), on the device at hand: pointwise_loss (the unweighted
-losses, xlogy, trunc/frac and nansum/nanmean's elements, reductions 'none'/'sum'/'mean', float32/float64
-and half through float32),
+reference backend and autograd run), on the device at hand: pointwise_map (the unweighted
+losses, xlogy, trunc/frac and nansum/nanmean's elements, reductions 'none'/'sum'/'mean',
+float32/float64 and half through float32),
 grid_sample (every mode, padding and align_corners), rowwise_dist (cosine_similarity,
 pairwise_distance) and cdist's matrix-multiply form, with nan/inf/0 among the inputs.
 Pure Python: this file also runs inside Pyodide."""
@@ -38,7 +38,7 @@ def _vals(n, seed, lo, hi, special=()):
 
 
 def _fused():
-    if not all(_dispatch.provides(p) for p in ("pointwise_loss", "grid_sample", "rowwise_dist")):
+    if not all(_dispatch.provides(p) for p in ("pointwise_map", "grid_sample", "rowwise_dist")):
         pytest.skip("the device's first backend has no fused kernels")
 
 
@@ -61,7 +61,7 @@ _LOSS_INPUTS = {   # kind: (x range, y range, specials of x, specials of y, para
 
 @pytest.mark.parametrize("kind", sorted(_LOSS_INPUTS))
 @pytest.mark.parametrize("dtype", FLOATS)
-def test_pointwise_loss_matches_its_decomposition(kind, dtype):
+def test_pointwise_map_matches_its_decomposition(kind, dtype):
     _fused()
     (xl, xh), (yl, yh), sx, sy, p = _LOSS_INPUTS[kind]
     for n in (1, 7, 37):        # scalar tails, 4- and 8-wide bodies
@@ -71,8 +71,8 @@ def test_pointwise_loss_matches_its_decomposition(kind, dtype):
         for red in ("none", "sum", "mean"):
             if kind in ("nan_to_zero", "not_nan", "trunc", "frac"):
                 y = x
-            got = L.pointwise_loss(x, y, kind, p, red)
-            want = L.pointwise_loss_decomposed(x, y, kind, p, red)
+            got = L.pointwise_map(x, y, kind, p, red)
+            want = L.pointwise_map_decomposed(x, y, kind, p, red)
             assert got.dtype is dt and got.shape == want.shape
             _close(got, want, TOL[dtype] * (n if red == "sum" else 1))
 
@@ -83,8 +83,8 @@ def test_nansum_nanmean_whole_and_along_dims():
         x = wt.tensor(_vals(6 * 37, 9, -3, 3, (math.nan,) * 20), dtype=dt).reshape(6, 37)
         x[5] = math.nan
         for kw in ({}, {"dim": 1}, {"dim": 0, "keepdim": True}):
-            clean = L.pointwise_loss_decomposed(x, x, "nan_to_zero", 0.0, "none")
-            count = L.pointwise_loss_decomposed(x, x, "not_nan", 0.0, "none")
+            clean = L.pointwise_map_decomposed(x, x, "nan_to_zero", 0.0, "none")
+            count = L.pointwise_map_decomposed(x, x, "not_nan", 0.0, "none")
             _close(wt.nansum(x, **kw), clean.sum(**kw), 1e-6)
             _close(wt.nanmean(x, **kw), clean.sum(**kw) / count.sum(**kw), 1e-6)
 

@@ -106,6 +106,15 @@ def example(kernel, rng):
         f = lambda n: _typed(rng, "f64", n)  # noqa: E731
         return [2, 4, 2, 1, 5, 67, 7, 7, 3, array.array("d", [0.4]).tobytes(), f(280), 140, 35,
                 7, f(1876), 938, 469, 7, f(938), 469, 469, 7, f(335), 0, 0, 67, _fill(280, "d")]
+    if fam == "f64_softmax":   # log_softmax of 3 rows of 7 (vector body and a scalar tail)
+        return [3, 7, 2, _typed(rng, "f64", 21), _fill(21, "d")]
+    if fam == "h16_softmax":   # float16 log_softmax: the row form and the column form
+        return [3, 5, 4, 2, _typed(rng, "f16", 60), _fill(60, "H")]
+    if fam == "h16_layer_norm":   # bfloat16, n = 37 (8-wide staging and its tail)
+        return [3, 37, 7, 1e-5, _typed(rng, "bf16", 111), _typed(rng, "bf16", 37),
+                _typed(rng, "bf16", 37), _fill(111, "H")]
+    if fam == "h16_rms_norm":
+        return [3, 37, 1, 1e-5, _typed(rng, "f16", 111), _typed(rng, "f16", 37), _fill(111, "H")]
     if fam == "f64_layer_norm":
         eps = array.array("d", [1e-5]).tobytes()
         return [3, 37, 3, eps, _typed(rng, "f64", 111), _typed(rng, "f64", 37),
@@ -289,8 +298,11 @@ def example(kernel, rng):
         probs = array.array(code, [rng.random() + 0.1 for _ in range(15)]).tobytes()
         return [3, 5, 4, bytes(state), probs, _fill(5, code, 0), _fill(12, "q", 0),
                 _fill(1, "i", 0)]
-    if fam == "pointwise_loss":   # n = 37 (8-wide body, 4-wide and partial tails): huber, 'none'
+    if fam == "pointwise_map":   # n = 37 (8-wide body, 4-wide and partial tails): huber, 'none'
         short = kernel.name.split("_", 1)[0]
+        if short == "h16":   # float16 data, a float32 parameter
+            return [37, 3, array.array("f", [0.7]).tobytes(), _typed(rng, "f16", 37),
+                    _typed(rng, "f16", 37), _fill(37, "H", 2), _fill(1, "i", 9)]
         return [37, 3, array.array(_CODE[short], [0.7]).tobytes(), _typed(rng, short, 37),
                 _typed(rng, short, 37), _fill(37, _CODE[short], 2), _fill(1, "i", 9)]
     if fam == "grid_sample":   # bilinear, reflection, 2 x 3 channels of 4 x 5 onto 3 x 2

@@ -13,6 +13,7 @@
  * Error: |y - y_ref| <= ~(8 + n / WT_NORM_CHUNK) eps |x - mean| rstd |w| + |b| eps.
  */
 #include "wt_common.h"
+#include "wt_half.h"
 
 #define WT_NORM_CHUNK 512
 
@@ -136,42 +137,83 @@ static inline float chunk_sq(const float* x, size_t n) {
 
 static inline float rsqrt1(float v) { return 1.0f / __builtin_sqrtf(v); }
 
+static __attribute__((noinline)) void layer_norm_row(const float* xr, size_t n, float eps, const float* wp,
+                           const float* bp, float* y) {
+  float mean = 0.0f, m2 = 0.0f;
+  size_t seen = 0;
+  for (size_t c0 = 0; c0 < n; c0 += WT_NORM_CHUNK) {
+    const size_t nc = wt_min_size(WT_NORM_CHUNK, n - c0);
+    const float cm = chunk_sum(xr + c0, nc) / (float)nc;
+    const float cs = chunk_ss(xr + c0, nc, cm);
+    if (seen == 0) {
+      mean = cm;
+      m2 = cs;
+    } else {   /* Chan et al.: merge (seen, mean, m2) with (nc, cm, cs) */
+      const float tot = (float)(seen + nc), d = cm - mean;
+      mean += d * ((float)nc / tot);
+      m2 += cs + d * d * ((float)seen * (float)nc / tot);
+    }
+    seen += nc;
+  }
+  write_row(xr, n, mean, rsqrt1(m2 / (float)n + eps), wp, bp, y);
+}
+
+static __attribute__((noinline)) void rms_norm_row(const float* xr, size_t n, float eps, const float* wp, float* y) {
+  float ss = 0.0f;
+  for (size_t c0 = 0; c0 < n; c0 += WT_NORM_CHUNK)
+    ss += chunk_sq(xr + c0, wt_min_size(WT_NORM_CHUNK, n - c0));
+  write_row_rms(xr, n, rsqrt1(ss / (float)n + eps), wp, y);
+}
+
 WT_EXPORT void WT_SYM(f32_layer_norm)(size_t rows, size_t n, size_t flags, float eps,
                                       const float* x, const float* w, const float* b, float* y) {
   if (n == 0) return;
   const float* wp = (flags & 1) ? w : 0;
   const float* bp = (flags & 2) ? b : 0;
-  for (size_t r = 0; r < rows; r++) {
-    const float* xr = x + r * n;
-    float mean = 0.0f, m2 = 0.0f;
-    size_t seen = 0;
-    for (size_t c0 = 0; c0 < n; c0 += WT_NORM_CHUNK) {
-      const size_t nc = wt_min_size(WT_NORM_CHUNK, n - c0);
-      const float cm = chunk_sum(xr + c0, nc) / (float)nc;
-      const float cs = chunk_ss(xr + c0, nc, cm);
-      if (seen == 0) {
-        mean = cm;
-        m2 = cs;
-      } else {   /* Chan et al.: merge (seen, mean, m2) with (nc, cm, cs) */
-        const float tot = (float)(seen + nc), d = cm - mean;
-        mean += d * ((float)nc / tot);
-        m2 += cs + d * d * ((float)seen * (float)nc / tot);
-      }
-      seen += nc;
-    }
-    write_row(xr, n, mean, rsqrt1(m2 / (float)n + eps), wp, bp, y + r * n);
-  }
+  for (size_t r = 0; r < rows; r++) layer_norm_row(x + r * n, n, eps, wp, bp, y + r * n);
 }
 
 WT_EXPORT void WT_SYM(f32_rms_norm)(size_t rows, size_t n, size_t flags, float eps,
                                     const float* x, const float* w, float* y) {
   if (n == 0) return;
   const float* wp = (flags & 1) ? w : 0;
+  for (size_t r = 0; r < rows; r++) rms_norm_row(x + r * n, n, eps, wp, y + r * n);
+}
+
+/* float16 / bfloat16 (flags & 4: bfloat16; w, b of x's dtype): each row (n <= WT_H16_STAGE,
+ * the caller checks) converted into a buffer, the float32 code run there, rounded once on
+ * the way out: torch's opmath float32 without conversion passes over memory. */
+#define WT_H16_STAGE 16384
+static float stage[3][WT_H16_STAGE];
+
+static const float* stage_param(size_t flags, size_t bit, const uint16_t* p, size_t n, float* d) {
+  if (!(flags & bit)) return 0;
+  wt_h16_to_f32((flags & 4) != 0, p, d, n);
+  return d;
+}
+
+WT_EXPORT void WT_SYM(h16_layer_norm)(size_t rows, size_t n, size_t flags, float eps,
+                                      const uint16_t* x, const uint16_t* w, const uint16_t* b,
+                                      uint16_t* y) {
+  if (n == 0 || n > WT_H16_STAGE) return;
+  const int bf = (flags & 4) != 0;
+  const float* wp = stage_param(flags, 1, w, n, stage[1]);
+  const float* bp = stage_param(flags, 2, b, n, stage[2]);
   for (size_t r = 0; r < rows; r++) {
-    const float* xr = x + r * n;
-    float ss = 0.0f;
-    for (size_t c0 = 0; c0 < n; c0 += WT_NORM_CHUNK)
-      ss += chunk_sq(xr + c0, wt_min_size(WT_NORM_CHUNK, n - c0));
-    write_row_rms(xr, n, rsqrt1(ss / (float)n + eps), wp, y + r * n);
+    wt_h16_to_f32(bf, x + r * n, stage[0], n);
+    layer_norm_row(stage[0], n, eps, wp, bp, stage[0]);
+    wt_f32_to_h16(bf, stage[0], y + r * n, n);
+  }
+}
+
+WT_EXPORT void WT_SYM(h16_rms_norm)(size_t rows, size_t n, size_t flags, float eps,
+                                    const uint16_t* x, const uint16_t* w, uint16_t* y) {
+  if (n == 0 || n > WT_H16_STAGE) return;
+  const int bf = (flags & 4) != 0;
+  const float* wp = stage_param(flags, 1, w, n, stage[1]);
+  for (size_t r = 0; r < rows; r++) {
+    wt_h16_to_f32(bf, x + r * n, stage[0], n);
+    rms_norm_row(stage[0], n, eps, wp, stage[0]);
+    wt_f32_to_h16(bf, stage[0], y + r * n, n);
   }
 }

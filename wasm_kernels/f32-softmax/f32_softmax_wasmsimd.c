@@ -7,6 +7,7 @@
  */
 #include "wt_fold.h"
 #include "wt_softmax.h"
+#include "wt_half.h"
 
 WT_DEFINE_FOLD(max, wt_op_max, -__builtin_inff(), WT_MAP_ID)
 WT_DEFINE_FOLD(sum, wt_op_add, 0.0f, WT_MAP_ID)
@@ -81,49 +82,70 @@ static inline v128_t f_logsm(v128_t v, shift2 p) {
   return wasm_f32x4_sub(wasm_f32x4_sub(v, p.m), p.ls);
 }
 
+static inline __attribute__((always_inline)) void softmax_slab(const float* xo, float* yo, size_t n, size_t inner) {
+  const v128_t zero = WT_SPLAT(0.0f);
+  if (inner == 1) {
+    const v128_t m = WT_SPLAT(fold_row_max(xo, n, zero));
+    /* times the reciprocal: one rounding more than dividing (within the stated bound),
+     * and a multiply instead of a slow f32x4.div per vector */
+    const v128_t r = WT_SPLAT(1.0f / exp_store_sum(xo, yo, n, m));
+    MAP_ROW(yo, yo, n, f_mul, r);
+    return;
+  }
+  for (size_t j = 0; j < inner; j += 4) {
+    const size_t c = wt_min_size(4, inner - j);
+    const v128_t m = fold_cols_max(xo + j, n, inner, zero, c);
+    MAP_COLS(xo + j, yo + j, n, inner, c, f_exp_shift, m);
+    const v128_t s = fold_cols_sum(yo + j, n, inner, zero, c);
+    MAP_COLS(yo + j, yo + j, n, inner, c, f_div, s);
+  }
+}
+
+static inline __attribute__((always_inline)) void log_softmax_slab(const float* xo, float* yo, size_t n, size_t inner) {
+  const v128_t zero = WT_SPLAT(0.0f);
+  if (inner == 1) {
+    shift2 p;
+    p.m = WT_SPLAT(fold_row_max(xo, n, zero));
+    p.ls = wt_log(WT_SPLAT(fold_row_sumexp(xo, n, p.m)));
+    MAP_ROW(xo, yo, n, f_logsm, p);
+    return;
+  }
+  for (size_t j = 0; j < inner; j += 4) {
+    const size_t c = wt_min_size(4, inner - j);
+    shift2 p;
+    p.m = fold_cols_max(xo + j, n, inner, zero, c);
+    p.ls = wt_log(fold_cols_sumexp(xo + j, n, inner, p.m, c));
+    MAP_COLS(xo + j, yo + j, n, inner, c, f_logsm, p);
+  }
+}
+
 WT_EXPORT void WT_SYM(f32_softmax)(size_t outer, size_t n, size_t inner, const float* x,
                                    float* y) {
-  const v128_t zero = WT_SPLAT(0.0f);
-  for (size_t o = 0; o < outer; o++) {
-    const float* xo = x + o * n * inner;
-    float* yo = y + o * n * inner;
-    if (inner == 1) {
-      const v128_t m = WT_SPLAT(fold_row_max(xo, n, zero));
-      /* times the reciprocal: one rounding more than dividing (within the stated bound),
-       * and a multiply instead of a slow f32x4.div per vector */
-      const v128_t r = WT_SPLAT(1.0f / exp_store_sum(xo, yo, n, m));
-      MAP_ROW(yo, yo, n, f_mul, r);
-    } else {
-      for (size_t j = 0; j < inner; j += 4) {
-        const size_t c = wt_min_size(4, inner - j);
-        const v128_t m = fold_cols_max(xo + j, n, inner, zero, c);
-        MAP_COLS(xo + j, yo + j, n, inner, c, f_exp_shift, m);
-        const v128_t s = fold_cols_sum(yo + j, n, inner, zero, c);
-        MAP_COLS(yo + j, yo + j, n, inner, c, f_div, s);
-      }
-    }
-  }
+  for (size_t o = 0; o < outer; o++) softmax_slab(x + o * n * inner, y + o * n * inner, n, inner);
 }
 
 WT_EXPORT void WT_SYM(f32_log_softmax)(size_t outer, size_t n, size_t inner, const float* x,
                                        float* y) {
-  const v128_t zero = WT_SPLAT(0.0f);
+  for (size_t o = 0; o < outer; o++)
+    log_softmax_slab(x + o * n * inner, y + o * n * inner, n, inner);
+}
+
+/* float16 / bfloat16: each [n, inner] slab (n * inner <= WT_H16_STAGE, the caller checks)
+ * converted into an L1/L2 buffer, the float32 code run there, rounded once on the way out:
+ * torch's opmath float32 without two conversion passes over memory.
+ *   void wt_h16_softmax_<isa>(size_t outer, size_t n, size_t inner, size_t flags,
+ *                             const uint16_t* x, uint16_t* y)   flags: 1 bfloat16, 2 log_softmax */
+#define WT_H16_STAGE 16384
+static float stage[WT_H16_STAGE];
+
+WT_EXPORT void WT_SYM(h16_softmax)(size_t outer, size_t n, size_t inner, size_t flags,
+                                   const uint16_t* x, uint16_t* y) {
+  const size_t k = n * inner;
+  if (k > WT_H16_STAGE) return;
   for (size_t o = 0; o < outer; o++) {
-    const float* xo = x + o * n * inner;
-    float* yo = y + o * n * inner;
-    if (inner == 1) {
-      shift2 p;
-      p.m = WT_SPLAT(fold_row_max(xo, n, zero));
-      p.ls = wt_log(WT_SPLAT(fold_row_sumexp(xo, n, p.m)));
-      MAP_ROW(xo, yo, n, f_logsm, p);
-    } else {
-      for (size_t j = 0; j < inner; j += 4) {
-        const size_t c = wt_min_size(4, inner - j);
-        shift2 p;
-        p.m = fold_cols_max(xo + j, n, inner, zero, c);
-        p.ls = wt_log(fold_cols_sumexp(xo + j, n, inner, p.m, c));
-        MAP_COLS(xo + j, yo + j, n, inner, c, f_logsm, p);
-      }
-    }
+    wt_h16_to_f32(flags & 1, x + o * k, stage, k);
+    if (flags & 2) WT_SYM(f32_log_softmax)(1, n, inner, stage, stage);
+    else WT_SYM(f32_softmax)(1, n, inner, stage, stage);
+    wt_f32_to_h16(flags & 1, stage, y + o * k, k);
   }
 }

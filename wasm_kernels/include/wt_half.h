@@ -107,3 +107,55 @@ static inline void v_f32x8_from_bf16(v128_t h, v128_t* lo, v128_t* hi) {
   *lo = wasm_i16x8_shuffle(z, h, 0, 8, 1, 9, 2, 10, 3, 11);
   *hi = wasm_i16x8_shuffle(z, h, 4, 12, 5, 13, 6, 14, 7, 15);
 }
+
+/* n float16 (bf = 0) / bfloat16 (bf = 1) values <-> float32, 8 at a time with a padded tail:
+ * the staging of the f16/bf16 row-wise kernels (softmax, norms, losses), which convert a row
+ * or block in L1 around their float32 code instead of converting whole tensors in memory. */
+static inline __attribute__((noinline)) void wt_h16_to_f32(int bf, const uint16_t* s, float* d, size_t n) {
+  for (size_t i = 0; i < n; i += 8) {
+    const size_t r = n - i < 8 ? n - i : 8;
+    uint16_t t[8] = {0};
+    v128_t h, lo, hi;
+    if (r == 8) {
+      h = wasm_v128_load(s + i);
+    } else {
+      for (size_t k = 0; k < r; k++) t[k] = s[i + k];
+      h = wasm_v128_load(t);
+    }
+    if (bf) v_f32x8_from_bf16(h, &lo, &hi);
+    else v_f32x8_from_f16(h, &lo, &hi);
+    if (r == 8) {
+      wasm_v128_store(d + i, lo);
+      wasm_v128_store(d + i + 4, hi);
+    } else {
+      float f[8];
+      wasm_v128_store(f, lo);
+      wasm_v128_store(f + 4, hi);
+      for (size_t k = 0; k < r; k++) d[i + k] = f[k];
+    }
+  }
+}
+
+static inline __attribute__((noinline)) void wt_f32_to_h16(int bf, const float* s, uint16_t* d, size_t n) {
+  for (size_t i = 0; i < n; i += 8) {
+    const size_t r = n - i < 8 ? n - i : 8;
+    float f[8] = {0};
+    v128_t a, b;
+    if (r == 8) {
+      a = wasm_v128_load(s + i);
+      b = wasm_v128_load(s + i + 4);
+    } else {
+      for (size_t k = 0; k < r; k++) f[k] = s[i + k];
+      a = wasm_v128_load(f);
+      b = wasm_v128_load(f + 4);
+    }
+    const v128_t h = bf ? v_bf16x8_from_f32(a, b) : v_f16x8_from_f32(a, b);
+    if (r == 8) {
+      wasm_v128_store(d + i, h);
+    } else {
+      uint16_t t[8];
+      wasm_v128_store(t, h);
+      for (size_t k = 0; k < r; k++) d[i + k] = t[k];
+    }
+  }
+}

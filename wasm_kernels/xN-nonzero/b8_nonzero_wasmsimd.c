@@ -29,6 +29,13 @@ WT_EXPORT void WT_SYM(b8_nonzero_count)(size_t n, const uint8_t* x, int64_t* cou
 
 #define WT_NONZERO_MAX_DIM 64   /* torch's limit on tensor dims */
 
+/* row r of y: the leading coordinates pos[0 .. last), then col */
+static inline int64_t* put_row(int64_t* y, const int64_t* pos, size_t last, int64_t col) {
+  for (size_t d = 0; d < last; d++) y[d] = pos[d];
+  y[last] = col;
+  return y + last + 1;
+}
+
 WT_EXPORT void WT_SYM(b8_nonzero)(size_t ndim, const int32_t* shape, size_t cap,
                                   const uint8_t* x, int64_t* y) {
   if (ndim == 0 || ndim > WT_NONZERO_MAX_DIM) return;
@@ -40,22 +47,36 @@ WT_EXPORT void WT_SYM(b8_nonzero)(size_t ndim, const int32_t* shape, size_t cap,
   }
   const size_t cols = (size_t)shape[ndim - 1], last = ndim - 1;
   if (cols == 0) return;
-  size_t written = 0;
+  size_t left = cap;
   for (size_t r = 0; r < rows; r++, x += cols) {
-    for (size_t j = 0; j < cols;) {
-      if (j + 16 <= cols && !wasm_v128_any_true(wasm_v128_load(x + j))) {
-        j += 16;
+    size_t j = 0;
+    for (; j + 16 <= cols; j += 16) {
+      /* 16 bytes at once: skipped when all zero, 16 rows stored when all nonzero (ndim 1
+       * and 2 as i64x2 vectors), else one row per set bit of the mask */
+      uint32_t m = wasm_i8x16_bitmask(wasm_i8x16_ne(wasm_v128_load(x + j), wasm_i8x16_splat(0)));
+      if (m == 0) continue;
+      if (m == 0xffff && left >= 16 && ndim <= 2) {
+        if (ndim == 1) {
+          v128_t v = wasm_i64x2_make((int64_t)j, (int64_t)j + 1);
+          for (int k = 0; k < 8; k++, y += 2, v = wasm_i64x2_add(v, wasm_i64x2_splat(2)))
+            wasm_v128_store(y, v);
+        } else {
+          v128_t v = wasm_i64x2_make(pos[0], (int64_t)j);
+          for (int k = 0; k < 16; k++, y += 2, v = wasm_i64x2_add(v, wasm_i64x2_make(0, 1)))
+            wasm_v128_store(y, v);
+        }
+        left -= 16;
         continue;
       }
-      const size_t end = j + 16 <= cols ? j + 16 : cols;
-      for (; j < end; j++) {         /* the next row always written, kept when x[j] != 0 */
-        if (written == cap) return;  /* (no branch on the data: dense masks mispredict) */
-        pos[last] = (int64_t)j;
-        for (size_t d = 0; d < ndim; d++) y[d] = pos[d];
-        const size_t nz = x[j] != 0;
-        y += ndim * nz;
-        written += nz;
+      for (; m; m &= m - 1) {
+        if (!left--) return;
+        y = put_row(y, pos, last, (int64_t)(j + __builtin_ctz(m)));
       }
+    }
+    for (; j < cols; j++) {
+      if (!x[j]) continue;
+      if (!left--) return;
+      y = put_row(y, pos, last, (int64_t)j);
     }
     for (size_t d = last; d-- > 0;) {      /* next row: carry through the leading dims */
       if (++pos[d] < shape[d]) break;

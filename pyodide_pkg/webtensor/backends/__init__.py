@@ -121,7 +121,7 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
                                      (ops/backward_ops.py: these five's decompositions, which
                                        the reference runs and the derivatives table
                                        differentiates)
-  pointwise_loss(out, x, y, kind, param, reduction)
+  pointwise_map(out, x, y, kind, param, reduction)
                                      x, y float of one shape; out x's shape ("none") or []
                                        ("sum"/"mean"): kind "mse", "l1", "smooth_l1" /
                                        "huber" (param: beta / delta), "bce" (torch's range

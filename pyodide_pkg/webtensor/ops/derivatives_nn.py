@@ -293,11 +293,11 @@ _LOSS_NAMES = {"mse": "MseLossBackward0", "l1": "L1LossBackward0",
                "trunc": "TruncBackward0", "frac": "FracBackward0"}
 
 
-@derivative("pointwise_loss", (0,), (1, 2))
-def _pointwise_loss(args, kwargs):
-    from .loss import pointwise_loss_decomposed
+@derivative("pointwise_map", (0,), (1, 2))
+def _pointwise_map(args, kwargs):
+    from .loss import pointwise_map_decomposed
     out, x, y, kind, param, reduction = args
-    return _by_decomposition(_LOSS_NAMES[kind], (x, y), lambda x, y: pointwise_loss_decomposed(
+    return _by_decomposition(_LOSS_NAMES[kind], (x, y), lambda x, y: pointwise_map_decomposed(
         x, y, kind, param, reduction))
 
 

@@ -449,8 +449,8 @@ def trunc(x):
     if isinstance(x, Tensor) and x.dtype.category == 1:
         return x.clone()
     if isinstance(x, Tensor) and x.dtype.category == 2:
-        from .loss import pointwise_loss      # one pass where the device has the primitive
-        return pointwise_loss(x, x, "trunc")
+        from .loss import pointwise_map      # one pass where the device has the primitive
+        return pointwise_map(x, x, "trunc")
     return trunc_ops(x)
 
 
@@ -462,8 +462,8 @@ def frac(x):
     _float_only("frac_cpu", x)
     if not isinstance(x, Tensor):
         return sub(x, trunc_ops(x))
-    from .loss import pointwise_loss      # one pass where the device has the primitive
-    return pointwise_loss(x, x, "frac")
+    from .loss import pointwise_map      # one pass where the device has the primitive
+    return pointwise_map(x, x, "frac")
 
 
 def fmod(a, b):
@@ -493,13 +493,13 @@ def xlogy(a, b):
     if a_t.device != b_t.device:
         return xlogy_ops(a_t, b_t)
     from .._shape import broadcast_shapes
-    from .loss import pointwise_loss      # one pass where the device has the primitive
+    from .loss import pointwise_map      # one pass where the device has the primitive
     shape = broadcast_shapes(a_t.shape, b_t.shape)
-    return pointwise_loss(a_t.expand(shape), b_t.expand(shape), "xlogy")
+    return pointwise_map(a_t.expand(shape), b_t.expand(shape), "xlogy")
 
 
 def xlogy_ops(a_t, b_t):
-    """xlogy of two tensors of one float dtype as ops (pointwise_loss's decomposition)."""
+    """xlogy of two tensors of one float dtype as ops (pointwise_map's decomposition)."""
     dt = a_t.dtype
     # a == 0 with b <= 0 or inf: log sees 1 (value 0, and a's gradient 0 at b == 0 as torch's)
     edge = binary("logical_or", binary("le", b_t, 0), isinf(b_t))

@@ -5,14 +5,15 @@ binary_cross_entropy_with_logits.
 
 Decompositions over existing ops: log_softmax, gather / index_select, where, elementwise and
 reductions, so every backend runs them. Classes sit on dim 1 (dim 0 for unbatched input).
-The unweighted pointwise losses (and xlogy) go through the pointwise_loss primitive where the
+The unweighted pointwise losses (and xlogy) go through the pointwise_map primitive where the
 device has it: one pass with the reduction in the same loop (the WASM kernels); its reference
-and its gradient are pointwise_loss_decomposed.
+and its gradient are pointwise_map_decomposed.
 """
 import warnings
 
 from .. import _dtype as D
 from .. import _grad_mode
+from .._device import CPU
 from .._dispatch import dispatch, provides
 from .._grad_mode import is_grad_enabled
 from .._tensor import Tensor
@@ -220,7 +221,7 @@ def _cross_entropy_probs(input, target, weight, reduction, label_smoothing, cdim
 
 # ---- pointwise losses: one primitive ---------------------------------------------------------
 def _elementwise_loss(kind, x, y, p):
-    """The loss of each element as ops (the decomposition of pointwise_loss)."""
+    """The loss of each element as ops (the decomposition of pointwise_map)."""
     if kind == "mse":
         d = x - y
         return d * d
@@ -259,32 +260,36 @@ def _log_sigmoid(x):
     return x.clamp_max(0.0) - unary("log1p", unary("exp", unary("neg", unary("abs", x))))
 
 
-def pointwise_loss_decomposed(x, y, kind, param, reduction):
+def pointwise_map_decomposed(x, y, kind, param, reduction):
     return _reduce(_elementwise_loss(kind, x, y, param), reduction)
 
 
-def _ref_pointwise_loss(out, x, y, kind, param, reduction):
+def _ref_pointwise_map(out, x, y, kind, param, reduction):
     if kind == "bce":
         _check_bce_range(x, y)
+    if x.dtype in (D.float16, D.bfloat16):     # opmath float32, rounded once into out
+        x, y = x.to(D.float32), y.to(D.float32)
     with _grad_mode.no_grad():
-        dispatch("copy", out, pointwise_loss_decomposed(x, y, kind, param, reduction)
+        dispatch("copy", out, pointwise_map_decomposed(x, y, kind, param, reduction)
                  .reshape(out.shape))
 
 
-REFERENCE = {"pointwise_loss": _ref_pointwise_loss}
+REFERENCE = {"pointwise_map": _ref_pointwise_map}
 
 
-def pointwise_loss(x, y, kind, param=0.0, reduction="none"):
+def pointwise_map(x, y, kind, param=0.0, reduction="none"):
     """The loss `kind` of float x and y (same shape) with its reduction: one primitive call
     (half dtypes computed in float32) where the device has it, else the decomposition."""
     if x.dtype is not y.dtype or x.dtype.category != 2 or x.device != y.device or \
-            not provides("pointwise_loss", x.device):
+            not provides("pointwise_map", x.device):
         if kind == "bce":
             _check_bce_range(x, y)
-        return pointwise_loss_decomposed(x, y, kind, param, reduction)
-    comp = x.dtype if x.dtype in (D.float32, D.float64) else D.float32
+        return pointwise_map_decomposed(x, y, kind, param, reduction)
+    # float16 / bfloat16: computed in float32 by the CPU backends themselves (rounded once)
+    comp = x.dtype if x.dtype in (D.float32, D.float64) or x._storage.device is CPU else \
+        D.float32
     out = Tensor._empty(tuple(x.shape) if reduction == "none" else (), comp, x.device)
-    dispatch("pointwise_loss", out, x.to(comp), y.to(comp), kind, param, reduction)
+    dispatch("pointwise_map", out, x.to(comp), y.to(comp), kind, param, reduction)
     return out if comp is x.dtype else out.to(x.dtype)
 
 
@@ -327,7 +332,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     dt = D.result_type_of([x, y])
     if dt.category != 2:
         raise NotImplementedError(f"\"mse_cpu\" not implemented for '{_TNAME[dt.name]}'")
-    return pointwise_loss(x.to(dt), y.to(dt), "mse", 0.0, reduction)
+    return pointwise_map(x.to(dt), y.to(dt), "mse", 0.0, reduction)
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
@@ -337,7 +342,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
         return _weighted(unary("abs", x - y), weight, reduction)
     dt = D.result_type_of([x, y])
     if dt.category == 2:
-        return pointwise_loss(x.to(dt), y.to(dt), "l1", 0.0, reduction)
+        return pointwise_map(x.to(dt), y.to(dt), "l1", 0.0, reduction)
     return _reduce(unary("abs", x - y), reduction)
 
 
@@ -352,7 +357,7 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     if dt.category != 2:
         raise NotImplementedError(f"\"smooth_l1_cpu\" not implemented for "
                                   f"'{_TNAME[dt.name]}'")
-    return pointwise_loss(x.to(dt), y.to(dt), "smooth_l1", beta, reduction)
+    return pointwise_map(x.to(dt), y.to(dt), "smooth_l1", beta, reduction)
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
@@ -366,7 +371,7 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
                                   f"'{_TNAME[dt.name]}'")
     x, y = x.to(dt), y.to(dt)
     if weight is None:
-        return pointwise_loss(x, y, "huber", delta, reduction)
+        return pointwise_map(x, y, "huber", delta, reduction)
     return _reduce(_elementwise_loss("huber", x, y, delta) * weight, reduction)
 
 
@@ -392,7 +397,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 
 def _kl(input, target, kind, reduction):
     if input.shape == target.shape and input.dtype is target.dtype:
-        return pointwise_loss(input, target, kind, 0.0, reduction)
+        return pointwise_map(input, target, kind, 0.0, reduction)
     return _reduce(_elementwise_loss(kind, input, target, 0.0), reduction)
 
 
@@ -426,7 +431,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise NotImplementedError(f"\"binary_cross_entropy\" not implemented for "
                                   f"'{_TNAME[input.dtype.name]}'")
     if weight is None:      # the range checks happen in the primitive (or before the ops)
-        return pointwise_loss(input, target, "bce", 0.0, reduction)
+        return pointwise_map(input, target, "bce", 0.0, reduction)
     _check_bce_range(input, target)
     return _reduce(_elementwise_loss("bce", input, target, 0.0) * weight, reduction)
 
@@ -468,7 +473,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     _check_inplace_bcast(input, pos_weight, first=True)
     _check_inplace_bcast(input, weight)
     if pos_weight is None and weight is None and target.dtype is input.dtype:
-        return pointwise_loss(input, target, "bce_logits", 0.0, reduction)
+        return pointwise_map(input, target, "bce_logits", 0.0, reduction)
     # log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)): stable for any x
     log_sig = _log_sigmoid(input)
     if pos_weight is not None:

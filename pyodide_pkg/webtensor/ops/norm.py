@@ -7,6 +7,7 @@ it runs the decomposition (mean / var / rsqrt / mul / add primitives), see `deco
 """
 from .. import _dtype as D
 from .._tensor import Tensor
+from .._device import CPU
 from .._dispatch import dispatch, provides
 from .elementwise import _compute, binary, unary
 from .reduce import mean, var
@@ -97,6 +98,9 @@ def _run(op, x, shape, params, eps):
     for s in shape:
         n *= s
     comp = _compute(x.dtype)
+    if comp is not x.dtype and x._storage.device is CPU and provides(op, x.device) and \
+            all(p is None or p.dtype is x.dtype for p in params):
+        comp = x.dtype     # the CPU backends compute float16 / bfloat16 in float32 themselves
     xr = _rows(x.to(comp), n)
     ps = [_as(p, comp) for p in params]
     ps = [None if p is None else p.reshape(n) for p in ps]
@@ -168,6 +172,8 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):
     block = (c // g) * spatial
     if x.numel() == 0 or block == 0:
         y = x.to(_compute(x.dtype)).clone()
+    elif weight is None and bias is None:      # rounded once, in layer_norm
+        y = layer_norm(x.reshape(n * g, block), [block], eps=eps)
     else:
         y = layer_norm(x.to(_compute(x.dtype)).reshape(n * g, block), [block], eps=eps)
     pshape = (c,) + (1,) * (x.dim() - 2)

@@ -4,6 +4,7 @@ from collections import namedtuple
 from .. import _dtype as D
 from .._shape import norm_dim, norm_dims
 from .._tensor import Tensor
+from .._device import CPU
 from .._dispatch import dispatch
 from .elementwise import _compute, binary, unary
 
@@ -210,7 +211,9 @@ def _softmax(op, x, dim, dtype):
     if dt.category < 2:
         raise NotImplementedError(f'"{op}_lastdim_kernel_impl" not implemented for '
                                   f"'{_title(dt)}'")
-    comp = _compute(dt)
+    # float16 / bfloat16: computed in float32 by the CPU backends themselves (the wasm kernel
+    # converts in L1, rounding once); other devices get float32 operands
+    comp = dt if x._storage.device is CPU else _compute(dt)
     out = Tensor._empty(x.shape, comp, x.device)
     dispatch(op, out, x.to(dt).to(comp), d)  # dtype= casts the input first (f32 -> f16 rounds)
     return out if comp is dt else out.to(dt)
@@ -225,13 +228,13 @@ def log_softmax(x, dim=None, dtype=None):
 
 
 def nansum(x, dim=None, keepdim=False, dtype=None):
-    """sum with nan counted as zero (one pass where the device has pointwise_loss)."""
+    """sum with nan counted as zero (one pass where the device has pointwise_map)."""
     if x.dtype.category == 2:
-        from .loss import pointwise_loss
+        from .loss import pointwise_map
         whole = dim is None and not keepdim and (dtype is None or D.as_dtype(dtype) is x.dtype)
         if whole:
-            return pointwise_loss(x, x, "nan_to_zero", 0.0, "sum")
-        x = pointwise_loss(x, x, "nan_to_zero")
+            return pointwise_map(x, x, "nan_to_zero", 0.0, "sum")
+        x = pointwise_map(x, x, "nan_to_zero")
     return sum(x, dim, keepdim, dtype)
 
 
@@ -239,9 +242,9 @@ def nanmean(x, dim=None, keepdim=False, dtype=None):
     """mean of the non-nan elements (nan where there are none)."""
     if x.dtype.category < 2:
         mean(x, dtype=dtype)                     # torch's error for integer inputs
-    from .loss import pointwise_loss
+    from .loss import pointwise_map
     if dim is None and not keepdim:              # the non-nan count
-        n = pointwise_loss(x, x, "not_nan", 0.0, "sum")
+        n = pointwise_map(x, x, "not_nan", 0.0, "sum")
     else:
-        n = pointwise_loss(x, x, "not_nan").sum(dim, keepdim)
+        n = pointwise_map(x, x, "not_nan").sum(dim, keepdim)
     return binary("div", nansum(x, dim, keepdim, dtype), n)

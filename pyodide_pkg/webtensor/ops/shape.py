@@ -256,18 +256,33 @@ def _tri_mask(x, diagonal, lower):
     from .._creation import arange
     from .elementwise import binary
     m, n = x.shape[-2:]
-    # column j against row i + diagonal: [n] and [m, 1] index vectors broadcast by the
-    # comparison kernel (one bool [m, n] pass, no int64 [m, n] difference)
-    first = binary("add", arange(m, device=x.device).view(m, 1), diagonal)
-    return binary("le" if lower else "ge", arange(n, device=x.device), first)
+    # column j against row i + diagonal: [n] and [m, 1] int32 index vectors broadcast by the
+    # comparison kernel (one bool [m, n] pass); the diagonal clamped to where it still
+    # matters, so int32 holds it
+    diagonal = max(-m - 1, min(int(diagonal), n + 1))
+    first = binary("add", arange(m, dtype=D.int32, device=x.device).view(m, 1), diagonal)
+    return binary("le" if lower else "ge", arange(n, dtype=D.int32, device=x.device), first)
+
+
+def _tri(x, diagonal, lower):
+    """where(mask, x, 0) in x's own dtype: where(x, 0) would promote bool to int64 and
+    compute float16/bfloat16 in float32 (two conversion passes for a pure selection)."""
+    from .elementwise import _as_tensor
+    mask = _tri_mask(x, diagonal, lower)
+    out = Tensor._empty(x.shape, x.dtype, x.device)
+    zero = _as_tensor(False if x.dtype is D.bool_ else 0, x.dtype)
+    if zero.device != x.device:
+        zero = zero.to(x.device)
+    dispatch("where", out, mask.expand(x.shape), x, zero.expand(x.shape))
+    return out
 
 
 def tril(x, diagonal=0):
-    return where(_tri_mask(x, diagonal, True), x, 0).to(x.dtype)
+    return _tri(x, diagonal, True)
 
 
 def triu(x, diagonal=0):
-    return where(_tri_mask(x, diagonal, False), x, 0).to(x.dtype)
+    return _tri(x, diagonal, False)
 
 
 def broadcast_to(x, shape):

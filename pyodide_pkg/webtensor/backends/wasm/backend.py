@@ -20,7 +20,7 @@ and shortcuts the same way, `family.bind(ctx) -> (impl, shortcuts)`:
   optim        adam_step, sgd_step, rmsprop_step, adagrad_step (one call per parameter)
   backward     act_backward, softmax_backward, norm_backward, cross_entropy
   random       the random fills (torch's CPU generator)
-  loss         pointwise_loss, grid_sample, rowwise_dist (fused composite ops)
+  loss         pointwise_map, grid_sample, rowwise_dist (fused composite ops)
 
 Each primitive either computes the whole result with kernels or returns NotImplemented before
 writing anything (the reference backend then runs it); each shortcut returns None to decline.

@@ -1,7 +1,8 @@
-"""float64 softmax, log_softmax, logsumexp and var over [outer, n, inner], composed from the
-f64 kernels (amax, sub, exp, sum, log, mul, div: f64-vunary and xN-binary/-reduce): torch's own
-steps (subtract the max, exponentiate, sum; var: two passes around the mean), one pass each,
-no float64 row-wise kernel needed.
+"""float64 softmax, log_softmax, logsumexp and var over [outer, n, inner]. softmax and
+log_softmax of rows (inner == 1) run the fused f64_softmax kernel (xN-norm); the rest is
+composed from the f64 kernels (amax, sub, exp, sum, log, mul, div: f64-vunary and
+xN-binary/-reduce): torch's own steps (subtract the max, exponentiate, sum; var: two passes
+around the mean), one pass each.
 
 bind(ctx) -> {op: fn(out region, x region, outer, n, inner)} for the reduce family.
 """
@@ -47,7 +48,12 @@ def bind(ctx):
         amax(outer, n, inner, x, m)
         rows("sub", y, x, m, outer, n, inner)
 
+    fused = K.fn(KT.F64_SOFTMAX)
+
     def softmax(y, x, outer, n, inner):
+        if inner == 1:          # rows: one fused kernel (flags 0 softmax, 2 log_softmax)
+            fused(outer, n, 0, x, y)
+            return
         max_and_shifted(x, y, outer, n, inner)
         k = outer * n * inner
         exp(k, ro(y), y)
@@ -56,6 +62,9 @@ def bind(ctx):
         rows("div", y, ro(y), ro(s), outer, n, inner)
 
     def log_softmax(y, x, outer, n, inner):
+        if inner == 1:
+            fused(outer, n, 2, x, y)
+            return
         max_and_shifted(x, y, outer, n, inner)
         k = outer * n * inner
         e = temp(k)

@@ -294,6 +294,11 @@ X_ADAPTIVE_MAX_POOL2D = {"f64": "f64_adaptive_max_pool2d"}
 LAYER_NORM = "f32_layer_norm"
 RMS_NORM = "f32_rms_norm"
 F64_LAYER_NORM, F64_RMS_NORM = "f64_layer_norm", "f64_rms_norm"    # xN-norm
+# float16 / bfloat16 rows staged through float32 buffers of H16_STAGE floats (f32-norm: flags
+# & 4 bfloat16; f32-softmax: flags 1 bfloat16, 2 log_softmax; [outer, n, inner] slabs)
+F64_SOFTMAX = "f64_softmax"     # xN-norm: rows of the last dim, flags & 2 log_softmax
+H16_LAYER_NORM, H16_RMS_NORM, H16_SOFTMAX, H16_STAGE = ("h16_layer_norm", "h16_rms_norm",
+                                                        "h16_softmax", 16384)
 SDPA = "f32_sdpa"
 F64_SDPA = "f64_sdpa"      # xN-sdpa: the same form, scale a double in memory
 CONVERT = {(src, dst): src + "_" + dst + "_copy" for src, dst in CONVERT_PAIRS}
@@ -321,12 +326,13 @@ X_UNARY.update({(dt, "sign"): dt + "_sign" for dt in ("f64", "i64", "i32")})   #
 DIVIDE = {(dt, op): dt + "_" + op for dt in DIVIDE_DTYPES for op in DIVIDE_OPS}
 QGEMV = {q: "f32_" + q + "_gemv_1x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
 # pointwise losses with their reduction (xN-loss/) and grid_sample (xN-grid/)
-POINTWISE_LOSS = {dt: dt + "_pointwise_loss" for dt in ("f32", "f64")}
+# h16: float16 / bfloat16 data (flags & 64: bfloat16) staged through float32 in L1
+POINTWISE_MAP = {dt: dt + "_pointwise_map" for dt in ("f32", "f64", "h16")}
 GRID_SAMPLE = {dt: dt + "_grid_sample" for dt in ("f32", "f64")}
 ROWWISE_DIST = {dt: dt + "_rowwise_dist" for dt in ("f32", "f64")}    # xN-rowdist/
 _ROWWISE_DIST = (("size", "rows"), ("size", "n"), ("size", "flags"), ("in", "prm"), ("in", "a"),
                  ("in", "b"), ("out", "out"))
-_POINTWISE_LOSS = (("size", "n"), ("size", "flags"), ("in", "prm"), ("in", "x"), ("in", "y"),
+_POINTWISE_MAP = (("size", "n"), ("size", "flags"), ("in", "prm"), ("in", "x"), ("in", "y"),
                    ("out", "out"), ("out", "status"))
 _GRID_SAMPLE = (("size", "n"), ("size", "c"), ("size", "h"), ("size", "w"), ("size", "ho"),
                 ("size", "wo"), ("size", "flags"), ("in", "x"), ("in", "grid"), ("out", "y"))
@@ -392,6 +398,12 @@ def _build():
     ks.append(Kernel(RMS_NORM, "rms_norm", "rms_norm", _RMS_NORM, False))
     ks.append(Kernel(F64_LAYER_NORM, "f64_layer_norm", "layer_norm", _F64_LAYER_NORM, False))
     ks.append(Kernel(F64_RMS_NORM, "f64_rms_norm", "rms_norm", _F64_RMS_NORM, False))
+    ks.append(Kernel(F64_SOFTMAX, "f64_softmax", "softmax", (("size", "rows"), ("size", "n"),
+                     ("size", "flags"), ("in", "x"), ("out", "y")), False))
+    ks.append(Kernel(H16_LAYER_NORM, "h16_layer_norm", "layer_norm", _LAYER_NORM, False))
+    ks.append(Kernel(H16_RMS_NORM, "h16_rms_norm", "rms_norm", _RMS_NORM, False))
+    ks.append(Kernel(H16_SOFTMAX, "h16_softmax", "softmax", _MIDDLE[:3] + (("size", "flags"),)
+                     + _MIDDLE[3:], False))
     ks.append(Kernel(SDPA, "sdpa", "sdpa", _SDPA, True))
     ks.append(Kernel(F64_SDPA, "f64_sdpa", "sdpa", _F64_SDPA, False))
     # dtype conversions, fill, gather, where (backends/wasm/convert.py, gather.py)
@@ -464,8 +476,8 @@ def _build():
         ks.append(Kernel(name, "xbinary", op, _BINARY, False))
     for (dt, op), name in DIVIDE.items():
         ks.append(Kernel(name, "divide", op, _DIVIDE, False))
-    for name in POINTWISE_LOSS.values():
-        ks.append(Kernel(name, "pointwise_loss", "pointwise_loss", _POINTWISE_LOSS, False))
+    for name in POINTWISE_MAP.values():
+        ks.append(Kernel(name, "pointwise_map", "pointwise_map", _POINTWISE_MAP, False))
     for name in GRID_SAMPLE.values():
         ks.append(Kernel(name, "grid_sample", "grid_sample", _GRID_SAMPLE, False))
     for name in ROWWISE_DIST.values():

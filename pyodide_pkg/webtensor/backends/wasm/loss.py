@@ -1,12 +1,12 @@
 """Pointwise losses and grid_sample on wasm_kernels/xN-loss and xN-grid (float32 / float64):
 
-  pointwise_loss(out, x, y, kind, param, reduction)   one pass, reduction in the same loop
+  pointwise_map(out, x, y, kind, param, reduction)   one pass, reduction in the same loop
+      (float16 / bfloat16: h16_pointwise_map, blocks staged through float32 in L1)
   grid_sample(out, x, grid, mode, padding_mode, align_corners)
   rowwise_dist(out, a, b, kind, eps, p)               xN-rowdist: cosine / p-norm per row
 
-The float64 losses with a log / exp (bce, bce_logits, kl_div, xlogy) run their decomposition
-(ops/loss.py) on the float64 kernels; anything else the kernels do not cover returns
-NotImplemented and the reference backend runs the decomposition.
+Anything the kernels do not cover returns NotImplemented and the reference backend runs the
+decomposition (ops/loss.py).
 """
 import math
 
@@ -19,15 +19,14 @@ from .views import fits_i32, region
 LOSS_CODE = {k: i for i, k in enumerate(("mse", "l1", "smooth_l1", "huber", "bce", "bce_logits",
                                          "kl_div", "kl_div_log", "xlogy", "nan_to_zero",
                                          "not_nan", "trunc", "frac"))}
-# no transcendental: the scalar float64 kernel has them
-_F64_LOSSES = ("mse", "l1", "smooth_l1", "huber", "nan_to_zero", "not_nan", "trunc", "frac")
 REDUCTION_CODE = {"none": 0, "sum": 1, "mean": 2}
 _DT = {D.float32: "f32", D.float64: "f64"}
+_MAP_DT = {**_DT, D.float16: "h16", D.bfloat16: "h16"}
 _PADDING = {"zeros": 0, "border": 1, "reflection": 2}
 
 
 def bind(ctx):
-    loss_fn = {dt: ctx.K.fn(name) for dt, name in KT.POINTWISE_LOSS.items()}
+    loss_fn = {dt: ctx.K.fn(name) for dt, name in KT.POINTWISE_MAP.items()}
     grid_fn = {dt: ctx.K.fn(name) for dt, name in KT.GRID_SAMPLE.items()}
     dist_fn = {dt: ctx.K.fn(name) for dt, name in KT.ROWWISE_DIST.items()}
 
@@ -40,22 +39,20 @@ def bind(ctx):
             regs.append(r[1])
         return regs
 
-    def pointwise_loss(out, x, y, kind, param, reduction):
-        dt = _DT.get(x.dtype)
+    def pointwise_map(out, x, y, kind, param, reduction):
+        dt = _MAP_DT.get(x.dtype)
         if dt is None or y.dtype is not x.dtype or out.dtype is not x.dtype or \
                 not out.is_contiguous() or not fits_i32(x.numel()) or \
                 tuple(x.shape) != tuple(y.shape):
             return NotImplemented
-        if dt == "f64" and kind not in _F64_LOSSES:
-            from ...ops.loss import REFERENCE
-            return REFERENCE["pointwise_loss"](out, x, y, kind, param, reduction)
         ro = region(out, True)
         regs = inputs(ro, x, y)
         if regs is None:
             return NotImplemented
         status = Tensor._empty((1,), D.int32, x.device)
-        prm = typed_scalar(float(param), x.dtype)
-        loss_fn[dt](x.numel(), LOSS_CODE[kind] | REDUCTION_CODE[reduction] << 4, region(prm),
+        prm = typed_scalar(float(param), D.float32 if dt == "h16" else x.dtype)
+        flags = LOSS_CODE[kind] | REDUCTION_CODE[reduction] << 4 | (x.dtype is D.bfloat16) << 6
+        loss_fn[dt](x.numel(), flags, region(prm),
                     regs[0], regs[1], ro, region(status, True))
         bad = status.item() if kind == "bce" else 0
         if bad:
@@ -96,5 +93,5 @@ def bind(ctx):
             dist_fn[dt](rows, n, kind == "pnorm", region(prm), regs[0], regs[1], ro)
         return None
 
-    return {"pointwise_loss": pointwise_loss, "grid_sample": grid_sample,
+    return {"pointwise_map": pointwise_map, "grid_sample": grid_sample,
             "rowwise_dist": rowwise_dist}, {}

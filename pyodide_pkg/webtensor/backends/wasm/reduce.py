@@ -20,6 +20,7 @@ from .common import BOOL, F32, I64, X_DTYPES, by_dtype, new_out, prod, typed_sca
 F64 = X_DTYPES["f64"][0]
 from .loader import Region
 from .views import fits_i32, region
+from .widen import widened
 
 _REDUCE_ALL = ("sum", "mean", "prod", "amax", "amin")
 _HALF = (D.float16, D.bfloat16)
@@ -116,7 +117,17 @@ def bind(ctx):
             fn(outer, n, inner, region(x), region(out, True))
         return None
 
+    h16_softmax = K.fn(KT.H16_SOFTMAX)
+    for dt in _HALF:       # flags: 1 bfloat16, 2 log_softmax
+        for op in ("softmax", "log_softmax"):
+            rowwise[(dt, op)] = (lambda f: lambda o, n, i, rx, ro: h16_softmax(o, n, i, f, rx, ro))(
+                (dt is D.bfloat16) | (op == "log_softmax") << 1)
+
     def along(op, out, x, dim):
+        if x.dtype in _HALF and op in ("softmax", "log_softmax"):
+            n = x.shape[dim] if x.dim() else 1
+            if n * prod(x.shape[dim + 1:]) > KT.H16_STAGE:   # beyond the kernel's buffer
+                return half_along[op](out, x, dim)
         fn = rowwise.get((x.dtype, op))
         if x.dtype is F64 and op in f64_rows:
             fn = lambda o, n, i, rx, ro: f64_rows[op](ro, rx, o, n, i)  # noqa: E731
@@ -133,6 +144,9 @@ def bind(ctx):
         outer, n, inner = plan_along(x.shape, dim, numel)
         fn(outer, n, inner, rx, ro)
         return None
+
+    half_along = {op: widened(ctx, lambda out, x, dim, op=op: along(op, out, x, dim), _HALF)
+                  for op in ("softmax", "log_softmax")}
 
     impl = {"reduce": reduce,
             "softmax": lambda out, x, dim: along("softmax", out, x, dim),

@@ -1,0 +1,65 @@
+"""float16 / bfloat16 softmax, log_softmax, layer_norm, rms_norm, group_norm and pointwise
+losses on the device at hand: computed in float32 and rounded once, so on the wasm backend
+(h16_* kernels staging rows through float32) each result equals the float32 op's result
+rounded to the input's dtype, bit for bit; rows past the kernels' buffer take the conversion
+fallback. Pure Python: this file also runs inside Pyodide (tests/unit/ops/test_rowwise_kernels.py
+checks the same paths against torch on CPython)."""
+import random
+
+import pytest
+
+import webtensor as wt
+import webtensor.nn.functional as F
+from webtensor import backends
+
+HALF = ("float16", "bfloat16")
+
+
+def _x(shape, dtype, seed, lo=-3.0, hi=3.0):
+    rng = random.Random(seed)
+    n = 1
+    for s in shape:
+        n *= s
+    return wt.tensor([rng.uniform(lo, hi) for _ in range(n)]).reshape(shape).to(
+        getattr(wt, dtype))
+
+
+def _same(got, via_f32):
+    assert got.dtype is not wt.float32
+    want = via_f32.to(got.dtype)
+    if backends.get_backend() == "wasm":
+        a, b = got.float().reshape(-1).tolist(), want.float().reshape(-1).tolist()
+        assert a == b
+    else:     # the reference computes in double: within one rounding
+        assert (got.float() - want.float()).abs().max().item() <= 1e-2
+
+
+@pytest.mark.parametrize("dtype", HALF)
+def test_softmax_rows_columns_and_long_rows(dtype):
+    for shape, dim in (((5, 37), -1), ((3, 6, 5), 1), ((2, 16400), -1)):
+        x = _x(shape, dtype, 1)
+        for op in ("softmax", "log_softmax"):
+            _same(getattr(wt, op)(x, dim), getattr(wt, op)(x.float(), dim))
+
+
+@pytest.mark.parametrize("dtype", HALF)
+def test_norms(dtype):
+    for n in (37, 16390):
+        x, w, b = _x((3, n), dtype, 2, -4.0, 6.0), _x((n,), dtype, 3), _x((n,), dtype, 4)
+        _same(wt.layer_norm(x, [n], w, b), wt.layer_norm(x.float(), [n], w.float(), b.float()))
+        _same(wt.rms_norm(x, [n], w, 1e-5), wt.rms_norm(x.float(), [n], w.float(), 1e-5))
+    x = _x((2, 6, 5, 4), dtype, 5)
+    _same(F.group_norm(x, 3), F.group_norm(x.float(), 3))
+
+
+@pytest.mark.parametrize("dtype", HALF)
+def test_losses_elementwise(dtype):
+    x, y = _x((4, 300), dtype, 6, 0.0, 1.0), _x((4, 300), dtype, 7, 0.0, 1.0)
+    for name in ("mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss",
+                 "binary_cross_entropy", "binary_cross_entropy_with_logits"):
+        fn = getattr(F, name)
+        _same(fn(x, y, reduction="none"), fn(x.float(), y.float(), reduction="none"))
+    bad = x.clone()
+    bad[3, 299] = 2.0
+    with pytest.raises(RuntimeError, match="all elements of input should be between 0 and 1"):
+        F.binary_cross_entropy(bad, y)
