@@ -50,6 +50,72 @@ def test_unique_large_on_the_sort_kernels(dtype):
         run_both(fn, [x], [t])
 
 
+def _bits(t, m):
+    return [repr(v) for v in t.double().tolist()]     # -0.0 and nan spelled
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16", "int64", "int32",
+                                   "int16", "int8", "uint8", "bool"])
+@pytest.mark.parametrize("spread", [30, 10 ** 6])
+def test_unique_kernel_table_and_radix(dtype, spread):
+    """xN-sort's unique: dense keys counted in a table, spread keys radix sorted (floats with
+    fractions always), every combination of inverse and counts, a strided input; NaN each its
+    own value, last (torch's order among NaNs is its sort's: only the set is compared), and on
+    a short input (where torch's sort is stable) the first signed zero's sign."""
+    g = torch.Generator().manual_seed(spread)
+    t = (torch.rand(3001, generator=g, dtype=torch.float64) * 2 - 1) * spread
+    floating = dtype in ("float32", "float64", "float16", "bfloat16")
+    if floating:
+        t = t.round() if spread == 30 else t
+        t[5::13], t[3::17], t[4::19] = float("nan"), -0.0, 0.0
+    t = (t > 0) if dtype == "bool" else t.to(getattr(torch, dtype))
+    x = wt.tensor(t.tolist(), dtype=getattr(wt, dtype))
+    xs, ts = x.reshape(3001, 1)[1::2], t.reshape(3001, 1)[1::2]
+    for inverse in (False, True):
+        for counts in (False, True):
+            got = wt.unique(xs, return_inverse=inverse, return_counts=counts)
+            want = torch.unique(ts, return_inverse=inverse, return_counts=counts)
+            got, want = (got, want) if isinstance(want, tuple) else ((got,), (want,))
+            assert torch.tensor(got[0].float().tolist()).equal(want[0].float()) if not \
+                floating else torch.allclose(torch.tensor(got[0].float().tolist()),
+                                             want[0].float(), equal_nan=True, rtol=0, atol=0)
+            assert got[0].dtype.name == str(want[0].dtype).split(".")[1]
+            if inverse:
+                gi, wi = torch.tensor(got[1].tolist()), want[1]
+                assert tuple(gi.shape) == tuple(wi.shape)
+                nan = ts.isnan() if floating else torch.zeros_like(wi, dtype=torch.bool)
+                assert gi[~nan].equal(wi[~nan])
+                assert sorted(gi[nan].tolist()) == sorted(wi[nan].tolist())
+            if counts:
+                assert got[-1].tolist() == want[-1].tolist()
+    short = [-0.0, 3.0, float("nan"), 0.0, -1.0, float("nan")] if floating else [0, 3, 0, 1]
+    ts = torch.tensor(short).to(t.dtype)
+    xs = wt.tensor(ts.tolist(), dtype=x.dtype)
+    assert _bits(wt.unique(xs), wt) == _bits(torch.unique(ts), torch)
+    if dtype != "bool":
+        assert _bits(wt.unique(-xs), wt) == _bits(torch.unique(-ts), torch)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "int16", "int8", "uint8", "bool"])
+def test_sort_of_small_dtypes_on_their_own_keys(dtype):
+    """1-2 byte dtypes sort on 8/16-bit keys (no float32 round trip): stable, NaN last and
+    kept bit-exact, -0.0 == +0.0 in order, descending, topk."""
+    g = torch.Generator().manual_seed(7)
+    t = torch.randn(4099, generator=g, dtype=torch.float64) * 20
+    if dtype in ("float16", "bfloat16"):
+        t[5::13], t[3::17], t[4::19] = float("nan"), -0.0, 0.0
+    t = (t > 0) if dtype == "bool" else t.to(getattr(torch, dtype))
+    x = wt.tensor(t.tolist(), dtype=getattr(wt, dtype))
+    for desc in (False, True):
+        run_both(lambda m, a: m.sort(a.reshape(4099, 1), dim=0, descending=desc, stable=True),
+                 [x], [t])
+    run_both(lambda m, a: m.argsort(a, stable=True), [x], [t])
+    run_both(lambda m, a: m.msort(a), [x], [t])
+    if dtype != "bool":            # torch's order among ties is its own: values only
+        run_both(lambda m, a: m.topk(a.nan_to_num() if a.is_floating_point() else a, 9).values,
+                 [x], [t])
+
+
 @pytest.mark.parametrize("dtype", ["int64", "int32", "uint8"])
 def test_bincount(dtype):
     g = torch.Generator().manual_seed(4)
