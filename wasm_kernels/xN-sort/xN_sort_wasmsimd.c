@@ -7,7 +7,7 @@
  *                           int64_t* indices, uint8_t* scratch)
  *     sort / argsort / msort / topk: like torch (and the reference backend) equal keys keep
  *     their order, descending included (the keys are complemented, not the comparison);
- *     values[i] = x[indices[i]] (bit-exact). scratch: n * (2 * sizeof(K) + 8) + 8 bytes.
+ *     values[i] = x[indices[i]] (bit-exact). scratch: n * (2 * sizeof(K) + 8) + 16400 bytes.
  *   void wt_<dt>_unique_<isa>(size_t n, size_t flags, const T* x, T* values, int64_t* inverse,
  *                             int64_t* counts, int64_t* nout, uint8_t* scratch)
  *     torch.unique(x.flatten(), sorted=True) of n >= 1 elements: the distinct values in order
@@ -15,7 +15,7 @@
  *     inverse[i] (flags bit 0) and counts (flags bit 1); nout[0] = how many. Keys whose range
  *     (NaN aside) is at most 2n + 256 are counted in a table (one pass, plus the inverse pass),
  *     others radix sorted (with positions only for the inverse). values / counts hold n
- *     entries; scratch: n * (2 * sizeof(K) + 8) + 1032 bytes. n < 2**31.
+ *     entries; scratch: n * (2 * sizeof(K) + 8) + 16400 bytes. n < 2**31.
  */
 #include "wt_common.h"
 
@@ -61,18 +61,24 @@ static inline int16_t back_i16(uint16_t k) { return (int16_t)(k ^ 0x8000u); }
 static inline int8_t back_i8(uint8_t k) { return (int8_t)(k ^ 0x80u); }
 static inline uint8_t back_u8(uint8_t k) { return k; }
 
-/* LSD radix of n keys ka (positions ia, or none when ia is 0) with kb / ib as the other
- * buffers; returns the buffer holding the sorted keys, *iout its positions */
+/* LSD radix of n keys ka (positions ia, or none when ia is 0) on the low `bits` bits of
+ * k - lo (every key >= lo), with kb / ib as the other buffers; returns the buffer holding the
+ * sorted keys, *iout their positions */
 #define DEFINE_RADIX(K)                                                                     \
-  static K* radix_##K(size_t n, K* ka, K* kb, uint32_t* ia, uint32_t* ib, uint32_t** iout) { \
+  static K* lsd_##K(size_t n, K* ka, K* kb, uint32_t* ia, uint32_t* ib, K lo, unsigned bits, \
+                    uint32_t** iout) {                                                      \
+    const unsigned digits = (bits + 7) / 8;                                                 \
     uint32_t count[sizeof(K)][256];                                                         \
     __builtin_memset(count, 0, sizeof count);                                               \
-    for (size_t i = 0; i < n; i++)                                                          \
-      for (unsigned d = 0; d < sizeof(K); d++) count[d][(ka[i] >> (8 * d)) & 255]++;        \
-    for (unsigned d = 0; d < sizeof(K); d++) {                                              \
+    for (size_t i = 0; i < n; i++) {                                                        \
+      const K k = ka[i] - lo;                                                               \
+      for (unsigned d = 0; d < sizeof(K); d++)                                              \
+        if (d < digits) count[d][(k >> (8 * d)) & 255]++;                                   \
+    }                                                                                       \
+    for (unsigned d = 0; d < digits; d++) {                                                 \
       uint32_t* c = count[d];                                                               \
       const unsigned shift = 8 * d;                                                         \
-      if (n == 0 || c[(ka[0] >> shift) & 255] == n) continue;                               \
+      if (n == 0 || c[((K)(ka[0] - lo) >> shift) & 255] == n) continue;                     \
       uint32_t sum = 0;                                                                     \
       for (unsigned b = 0; b < 256; b++) {                                                  \
         const uint32_t t = c[b];                                                            \
@@ -81,19 +87,62 @@ static inline uint8_t back_u8(uint8_t k) { return k; }
       }                                                                                     \
       if (ia)                                                                               \
         for (size_t i = 0; i < n; i++) {                                                    \
-          const uint32_t p = c[(ka[i] >> shift) & 255]++;                                   \
+          const uint32_t p = c[((K)(ka[i] - lo) >> shift) & 255]++;                         \
           kb[p] = ka[i];                                                                    \
           ib[p] = ia[i];                                                                    \
         }                                                                                   \
       else                                                                                  \
-        for (size_t i = 0; i < n; i++) kb[c[(ka[i] >> shift) & 255]++] = ka[i];             \
+        for (size_t i = 0; i < n; i++) kb[c[((K)(ka[i] - lo) >> shift) & 255]++] = ka[i];   \
       K* tk = ka; ka = kb; kb = tk;                                                         \
       uint32_t* ti = ia; ia = ib; ib = ti;                                                  \
     }                                                                                       \
     *iout = ia;                                                                             \
     return ka;                                                                              \
+  }                                                                                         \
+  /* the whole sort: past WT_MSD_MIN keys spanning more than 16 bits, one pass on the top   \
+   * WT_MSD_BITS bits of k - lo first (c: 2**WT_MSD_BITS + 1 counts), then each bucket (in   \
+   * cache) by lsd */                                                                       \
+  static K* radix_##K(size_t n, K* ka, K* kb, uint32_t* ia, uint32_t* ib, uint32_t* c,      \
+                      uint32_t** iout) {                                                    \
+    K lo = (K)~(K)0, hi = 0;                                                                \
+    for (size_t i = 0; i < n; i++) {                                                        \
+      lo = ka[i] < lo ? ka[i] : lo;                                                         \
+      hi = ka[i] > hi ? ka[i] : hi;                                                         \
+    }                                                                                       \
+    unsigned bits = 0;                                                                      \
+    for (K span = n ? hi - lo : 0; span; span >>= 1) bits++;                                \
+    if (n < WT_MSD_MIN || bits <= 16) return lsd_##K(n, ka, kb, ia, ib, lo, bits, iout);    \
+    const unsigned shift = bits - WT_MSD_BITS;                                              \
+    __builtin_memset(c, 0, 4 << WT_MSD_BITS);                                               \
+    for (size_t i = 0; i < n; i++) c[(K)(ka[i] - lo) >> shift]++;                           \
+    uint32_t sum = 0;                                                                       \
+    for (size_t b = 0; b < ((size_t)1 << WT_MSD_BITS); b++) {                               \
+      const uint32_t t = c[b];                                                              \
+      c[b] = sum;                                                                           \
+      sum += t;                                                                             \
+    }                                                                                       \
+    c[(size_t)1 << WT_MSD_BITS] = sum;                                                      \
+    for (size_t i = 0; i < n; i++) {          /* c[b] ends at bucket b's end */            \
+      const uint32_t p = c[(K)(ka[i] - lo) >> shift]++;                                     \
+      kb[p] = ka[i];                                                                        \
+      if (ia) ib[p] = ia[i];                                                                \
+    }                                                                                       \
+    for (size_t b = 0, s = 0; b < ((size_t)1 << WT_MSD_BITS); s = c[b++]) {                 \
+      const size_t m = c[b] - s;                                                            \
+      uint32_t* io;                                                                         \
+      if (m < 2) continue;                                                                  \
+      K* r = lsd_##K(m, kb + s, ka + s, ia ? ib + s : 0, ia ? ia + s : 0, lo, shift, &io);  \
+      if (r != kb + s) {                                                                    \
+        __builtin_memcpy(kb + s, r, m * sizeof(K));                                         \
+        if (ia) __builtin_memcpy(ib + s, io, m * 4);                                        \
+      }                                                                                     \
+    }                                                                                       \
+    *iout = ib;                                                                             \
+    return kb;                                                                              \
   }
 
+#define WT_MSD_MIN 65536
+#define WT_MSD_BITS 12
 DEFINE_RADIX(uint8_t)
 DEFINE_RADIX(uint16_t)
 DEFINE_RADIX(uint32_t)
@@ -112,7 +161,7 @@ static inline uint32_t* wt_after(void* p) {          /* the next 8-byte aligned 
     for (size_t r = 0; r < rows; r++, x += n, values += n, indices += n) {                  \
       for (size_t i = 0; i < n; i++) ka[i] = key_##dt(x[i]) ^ flip, ia[i] = (uint32_t)i;   \
       uint32_t* is;                                                                         \
-      radix_##K(n, ka, ka + n, ia, ia + n, &is);                                            \
+      radix_##K(n, ka, ka + n, ia, ia + n, ia + 2 * n, &is);                                \
       for (size_t i = 0; i < n; i++) values[i] = x[is[i]], indices[i] = (int64_t)is[i];     \
     }                                                                                       \
   }
@@ -179,7 +228,7 @@ static inline uint32_t* wt_after(void* p) {          /* the next 8-byte aligned 
         m++;                                                                                \
       }                                                                                     \
       uint32_t* is;                                                                         \
-      const K* ks = radix_##K(m, ka, ka + n, inv ? ia : 0, inv ? ia + n : 0, &is);                    \
+      const K* ks = radix_##K(m, ka, ka + n, inv ? ia : 0, inv ? ia + n : 0, ia + 2 * n, &is);                    \
       size_t start = 0;                                                                     \
       for (size_t i = 0; i < m; i++) {                                                      \
         if (i && ks[i] != ks[i - 1]) {                                                      \

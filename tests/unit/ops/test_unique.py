@@ -191,3 +191,29 @@ def test_searchsorted_errors_like_torch():
                       "boundaries tensor must be 1 dimension")
     raises_like_torch(lambda m: m.searchsorted(m.tensor([[1, 3, 5], [2, 4, 6]]),
                                                m.tensor([3])), "first N-1 dimensions")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64"])
+def test_sort_and_unique_past_the_top_digit_pass(dtype):
+    """From 65536 keys spanning more than 16 bits, xN-sort splits on the top 12 bits first and
+    sorts each bucket: still stable (indices), NaN last, descending, unique's inverse."""
+    g = torch.Generator().manual_seed(11)
+    t = torch.randn(70001, generator=g, dtype=torch.float64) * 1e4
+    if dtype.startswith("float"):
+        t[5::97], t[3::89], t[4::83] = float("nan"), -0.0, 0.0
+    t = t.to(getattr(torch, dtype))
+    t[:70000:7] = t[1::7]                                # ties for the stability check
+    x = wt.tensor(t.tolist(), dtype=getattr(wt, dtype))
+    for desc in (False, True):
+        v, i = wt.sort(x, descending=desc, stable=True)
+        tv, ti = torch.sort(t, descending=desc, stable=True)
+        assert i.tolist() == ti.tolist()
+        assert torch.tensor(v.tolist()).to(t.dtype).equal(tv) or dtype.startswith("float")
+    values, inverse, counts = wt.unique(x, return_inverse=True, return_counts=True)
+    tv, ti, tc = torch.unique(t, return_inverse=True, return_counts=True)
+    assert torch.allclose(torch.tensor(values.tolist(), dtype=torch.float64), tv.double(),
+                          rtol=0, atol=0, equal_nan=True)
+    assert counts.tolist() == tc.tolist()
+    ok = ~t.isnan() if dtype.startswith("float") else torch.ones_like(ti, dtype=torch.bool)
+    assert torch.tensor(inverse.tolist())[ok].equal(ti[ok])
+    assert wt.unique(x).numel() == tv.numel()

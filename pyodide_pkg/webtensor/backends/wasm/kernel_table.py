@@ -167,7 +167,7 @@ ARANGE_DTYPES = ("f32", "f64", "i64", "i32")
 LINSPACE_DTYPES = ("f32", "f64")
 _RANGE = (("size", "n"), ("in", "params"), ("out", "y"))
 # stable radix sort of contiguous rows and unique (xN-sort; backends/wasm/sort.py); scratch:
-# n * (2 * key bytes + 8) + 8 bytes (unique: + 1032); bool sorts as u8
+# n * (2 * key bytes + 8) + 16400 bytes; bool sorts as u8
 SORT_DTYPES = ("f32", "f64", "i32", "i64")
 RADIX_DTYPES = SORT_DTYPES + ("f16", "bf16", "i16", "i8", "u8")
 _UNIQUE = (("size", "n"), ("size", "flags"), ("in", "x"), ("out", "values"), ("out", "inverse"),
