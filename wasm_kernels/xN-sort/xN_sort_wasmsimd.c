@@ -7,38 +7,43 @@
  *                           int64_t* indices, uint8_t* scratch)
  *     sort / argsort / msort / topk: like torch (and the reference backend) equal keys keep
  *     their order, descending included (the keys are complemented, not the comparison);
- *     values[i] = x[indices[i]] (bit-exact). scratch: n * (2 * sizeof(K) + 8) + 16400 bytes.
+ *     values[i] = x[indices[i]] (bit-exact). scratch: n * (2 * sizeof(K) + 8) + 8 bytes.
  *   void wt_<dt>_unique_<isa>(size_t n, size_t flags, const T* x, T* values, int64_t* inverse,
- *                             int64_t* counts, int64_t* nout, uint8_t* scratch)
+ *                             int64_t* counts, int64_t* nout, size_t cap, uint8_t* scratch)
  *     torch.unique(x.flatten(), sorted=True) of n >= 1 elements: the distinct values in order
  *     (each first occurrence's bits: -0.0 or +0.0; every NaN is its own value, in x's order),
  *     inverse[i] (flags bit 0) and counts (flags bit 1); nout[0] = how many. Keys whose range
- *     (NaN aside) is at most 2n + 256 are counted in a table (one pass, plus the inverse pass),
- *     others radix sorted (with positions only for the inverse). values / counts hold n
- *     entries; scratch: n * (2 * sizeof(K) + 8) + 16400 bytes. n < 2**31.
+ *     (NaN aside) is at most 2n + 256 are counted in a table (one pass, plus the inverse pass;
+ *     a static one up to 2**16 keys, else in scratch), others radix sorted (with positions
+ *     only for the inverse). values / counts hold n entries; scratch holds cap bytes: when
+ *     that is short of n * (2 * sizeof(K) + 8) + 8 and the keys need it, nothing is written
+ *     but nout[0] = -1 (call again with that much). n < 2**31.
  */
 #include "wt_common.h"
 
+/* branch-free (random signs): x + 0 turns -0.0 into +0.0, negatives complemented */
 static inline uint32_t key_f32(float v) {
-  if (v != v) return 0xFFFFFFFFu;
-  if (v == 0.0f) v = 0.0f;                                    /* -0.0 == +0.0 */
   uint32_t u;
+  v += 0.0f;
   __builtin_memcpy(&u, &v, 4);
-  return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+  const uint32_t k = u ^ ((uint32_t)((int32_t)u >> 31) | 0x80000000u);
+  return v != v ? 0xFFFFFFFFu : k;
 }
 static inline uint64_t key_f64(double v) {
-  if (v != v) return ~(uint64_t)0;
-  if (v == 0.0) v = 0.0;
   uint64_t u;
+  v += 0.0;
   __builtin_memcpy(&u, &v, 8);
-  return (u >> 63) ? ~u : (u | ((uint64_t)1 << 63));
+  const uint64_t k = u ^ ((uint64_t)((int64_t)u >> 63) | ((uint64_t)1 << 63));
+  return v != v ? ~(uint64_t)0 : k;
 }
 /* halves: NaN when the magnitude is above inf's bits */
-#define WT_HKEY(u, inf) (((u) & 0x7FFF) > (inf) ? (uint16_t)0xFFFF                           \
-                         : ((u) & 0x7FFF) == 0 ? (uint16_t)0x8000                             \
-                         : ((u) & 0x8000) ? (uint16_t)~(u) : (uint16_t)((u) | 0x8000))
-static inline uint16_t key_f16(uint16_t u) { return WT_HKEY(u, 0x7C00); }
-static inline uint16_t key_bf16(uint16_t u) { return WT_HKEY(u, 0x7F80); }
+static inline uint16_t key_half(uint16_t u, uint16_t inf) {
+  const uint16_t mag = u & 0x7FFF;
+  const uint16_t k = u ^ ((uint16_t)((int16_t)u >> 15) | 0x8000);
+  return mag > inf ? 0xFFFF : mag == 0 ? 0x8000 : k;
+}
+static inline uint16_t key_f16(uint16_t u) { return key_half(u, 0x7C00); }
+static inline uint16_t key_bf16(uint16_t u) { return key_half(u, 0x7F80); }
 static inline uint32_t key_i32(int32_t v) { return (uint32_t)v ^ 0x80000000u; }
 static inline uint64_t key_i64(int64_t v) { return (uint64_t)v ^ ((uint64_t)1 << 63); }
 static inline uint16_t key_i16(int16_t v) { return (uint16_t)v ^ 0x8000u; }
@@ -99,39 +104,30 @@ static inline uint8_t back_u8(uint8_t k) { return k; }
     *iout = ia;                                                                             \
     return ka;                                                                              \
   }                                                                                         \
-  /* the whole sort: past WT_MSD_MIN keys spanning more than 16 bits, one pass on the top   \
-   * WT_MSD_BITS bits of k - lo first (c: 2**WT_MSD_BITS + 1 counts), then each bucket (in   \
-   * cache) by lsd */                                                                       \
-  static K* radix_##K(size_t n, K* ka, K* kb, uint32_t* ia, uint32_t* ib, uint32_t* c,      \
-                      uint32_t** iout) {                                                    \
-    K lo = (K)~(K)0, hi = 0;                                                                \
-    for (size_t i = 0; i < n; i++) {                                                        \
-      lo = ka[i] < lo ? ka[i] : lo;                                                         \
-      hi = ka[i] > hi ? ka[i] : hi;                                                         \
-    }                                                                                       \
-    unsigned bits = 0;                                                                      \
-    for (K span = n ? hi - lo : 0; span; span >>= 1) bits++;                                \
+  /* past WT_MSD_MIN keys spanning more than 16 bits of k - lo: a pass on the top 8 bits   \
+   * first, then each bucket the same way (in cache once small) */                          \
+  static K* msd_##K(size_t n, K* ka, K* kb, uint32_t* ia, uint32_t* ib, K lo, unsigned bits, \
+                    uint32_t** iout) {                                                      \
     if (n < WT_MSD_MIN || bits <= 16) return lsd_##K(n, ka, kb, ia, ib, lo, bits, iout);    \
-    const unsigned shift = bits - WT_MSD_BITS;                                              \
-    __builtin_memset(c, 0, 4 << WT_MSD_BITS);                                               \
-    for (size_t i = 0; i < n; i++) c[(K)(ka[i] - lo) >> shift]++;                           \
+    const unsigned shift = bits - 8;                                                        \
+    uint32_t c[257] = {0};                                                                  \
+    for (size_t i = 0; i < n; i++) c[((K)(ka[i] - lo) >> shift) & 255]++;                   \
     uint32_t sum = 0;                                                                       \
-    for (size_t b = 0; b < ((size_t)1 << WT_MSD_BITS); b++) {                               \
+    for (unsigned b = 0; b < 256; b++) {                                                    \
       const uint32_t t = c[b];                                                              \
       c[b] = sum;                                                                           \
       sum += t;                                                                             \
     }                                                                                       \
-    c[(size_t)1 << WT_MSD_BITS] = sum;                                                      \
-    for (size_t i = 0; i < n; i++) {          /* c[b] ends at bucket b's end */            \
-      const uint32_t p = c[(K)(ka[i] - lo) >> shift]++;                                     \
+    for (size_t i = 0; i < n; i++) {          /* then c[b] is bucket b's end */             \
+      const uint32_t p = c[((K)(ka[i] - lo) >> shift) & 255]++;                             \
       kb[p] = ka[i];                                                                        \
       if (ia) ib[p] = ia[i];                                                                \
     }                                                                                       \
-    for (size_t b = 0, s = 0; b < ((size_t)1 << WT_MSD_BITS); s = c[b++]) {                 \
+    for (size_t b = 0, s = 0; b < 256; s = c[b++]) {                                        \
       const size_t m = c[b] - s;                                                            \
       uint32_t* io;                                                                         \
       if (m < 2) continue;                                                                  \
-      K* r = lsd_##K(m, kb + s, ka + s, ia ? ib + s : 0, ia ? ia + s : 0, lo, shift, &io);  \
+      K* r = msd_##K(m, kb + s, ka + s, ia ? ib + s : 0, ia ? ia + s : 0, lo, shift, &io);  \
       if (r != kb + s) {                                                                    \
         __builtin_memcpy(kb + s, r, m * sizeof(K));                                         \
         if (ia) __builtin_memcpy(ib + s, io, m * 4);                                        \
@@ -139,10 +135,19 @@ static inline uint8_t back_u8(uint8_t k) { return k; }
     }                                                                                       \
     *iout = ib;                                                                             \
     return kb;                                                                              \
+  }                                                                                         \
+  static K* radix_##K(size_t n, K* ka, K* kb, uint32_t* ia, uint32_t* ib, uint32_t** iout) { \
+    K lo = (K)~(K)0, hi = 0;                                                                \
+    for (size_t i = 0; i < n; i++) {                                                        \
+      lo = ka[i] < lo ? ka[i] : lo;                                                         \
+      hi = ka[i] > hi ? ka[i] : hi;                                                         \
+    }                                                                                       \
+    unsigned bits = 0;                                                                      \
+    for (K span = n ? hi - lo : 0; span; span >>= 1) bits++;                               \
+    return msd_##K(n, ka, kb, ia, ib, lo, bits, iout);                                      \
   }
 
 #define WT_MSD_MIN 65536
-#define WT_MSD_BITS 12
 DEFINE_RADIX(uint8_t)
 DEFINE_RADIX(uint16_t)
 DEFINE_RADIX(uint32_t)
@@ -161,16 +166,19 @@ static inline uint32_t* wt_after(void* p) {          /* the next 8-byte aligned 
     for (size_t r = 0; r < rows; r++, x += n, values += n, indices += n) {                  \
       for (size_t i = 0; i < n; i++) ka[i] = key_##dt(x[i]) ^ flip, ia[i] = (uint32_t)i;   \
       uint32_t* is;                                                                         \
-      radix_##K(n, ka, ka + n, ia, ia + n, ia + 2 * n, &is);                                \
+      radix_##K(n, ka, ka + n, ia, ia + n, &is);                                \
       for (size_t i = 0; i < n; i++) values[i] = x[is[i]], indices[i] = (int64_t)is[i];     \
     }                                                                                       \
   }
+
+#define WT_TABLE 65536
+static uint32_t wt_table[WT_TABLE];     /* unique's counts of dense keys */
 
 /* ISF: a float (the all-ones key is NaN: each one its own value) */
 #define DEFINE_UNIQUE(dt, T, K, ISF)                                                        \
   WT_EXPORT void WT_SYM(dt##_unique)(size_t n, size_t flags, const T* x, T* values,         \
                                      int64_t* inverse, int64_t* counts, int64_t* nout,      \
-                                     uint8_t* scratch) {                                    \
+                                     size_t cap, uint8_t* scratch) {                        \
     const int inv = flags & 1, cnt = (flags >> 1) & 1;                                      \
     const K nan = (K)~(K)0, zero = key_##dt((T)0);                                          \
     K lo = nan, hi = 0;                                                                     \
@@ -182,11 +190,18 @@ static inline uint32_t* wt_after(void* p) {          /* the next 8-byte aligned 
       hi = k > hi ? k : hi;                                                                 \
     }                                                                                       \
     size_t g = 0, zg = (size_t)-1;        /* groups so far, the zero key's group */         \
-    if (nans < n && (uint64_t)(hi - lo) <= 2 * (uint64_t)n + 256) {                         \
-      const size_t range = (size_t)(hi - lo) + 1;                                           \
-      uint32_t* tab = (uint32_t*)scratch;                                                   \
+    const uint64_t span = nans < n ? (uint64_t)(hi - lo) : 0;                               \
+    const int table = span <= 2 * (uint64_t)n + 256 &&                                      \
+                      (span < WT_TABLE || cap >= 4 * span + 4);                             \
+    if (nans < n && !table && cap < n * (2 * sizeof(K) + 8) + 8) {                          \
+      nout[0] = -1;                                                                         \
+      return;                                                                               \
+    }                                                                                       \
+    if (nans < n && table) {                                                                \
+      const size_t range = (size_t)span + 1;                                                \
+      uint32_t* tab = span < WT_TABLE ? wt_table : (uint32_t*)scratch;                      \
       if (!inv && !cnt) {                 /* presence only: stores, no loads */             \
-        uint8_t* seen = scratch;                                                            \
+        uint8_t* seen = (uint8_t*)tab;                                                      \
         __builtin_memset(seen, 0, range);                                                   \
         for (size_t i = 0; i < n; i++) {                                                    \
           const K k = key_##dt(x[i]);                                                       \
@@ -228,7 +243,7 @@ static inline uint32_t* wt_after(void* p) {          /* the next 8-byte aligned 
         m++;                                                                                \
       }                                                                                     \
       uint32_t* is;                                                                         \
-      const K* ks = radix_##K(m, ka, ka + n, inv ? ia : 0, inv ? ia + n : 0, ia + 2 * n, &is);                    \
+      const K* ks = radix_##K(m, ka, ka + n, inv ? ia : 0, inv ? ia + n : 0, &is);                    \
       size_t start = 0;                                                                     \
       for (size_t i = 0; i < m; i++) {                                                      \
         if (i && ks[i] != ks[i - 1]) {                                                      \

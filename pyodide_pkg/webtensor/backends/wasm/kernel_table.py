@@ -167,11 +167,11 @@ ARANGE_DTYPES = ("f32", "f64", "i64", "i32")
 LINSPACE_DTYPES = ("f32", "f64")
 _RANGE = (("size", "n"), ("in", "params"), ("out", "y"))
 # stable radix sort of contiguous rows and unique (xN-sort; backends/wasm/sort.py); scratch:
-# n * (2 * key bytes + 8) + 16400 bytes; bool sorts as u8
+# n * (2 * key bytes + 8) + 8 bytes; bool sorts as u8
 SORT_DTYPES = ("f32", "f64", "i32", "i64")
 RADIX_DTYPES = SORT_DTYPES + ("f16", "bf16", "i16", "i8", "u8")
 _UNIQUE = (("size", "n"), ("size", "flags"), ("in", "x"), ("out", "values"), ("out", "inverse"),
-           ("out", "counts"), ("out", "nout"), ("out", "scratch"))
+           ("out", "counts"), ("out", "nout"), ("size", "cap"), ("out", "scratch"))
 _SORT = (("size", "rows"), ("size", "n"), ("size", "descending"), ("in", "x"),
          ("out", "values"), ("out", "indices"), ("out", "scratch"))
 _CONVERT = (("size", "n"), ("in", "x"), ("out", "y"))

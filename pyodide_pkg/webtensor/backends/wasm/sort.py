@@ -16,7 +16,6 @@ from .loader import Region
 from .views import fits_i32, region
 
 _U8 = X_DTYPES["u8"][0]
-_SLACK = 16400        # scratch past the keys and positions (xN-sort: the top digit's counts)
 
 
 def plan_sort(shape, dim, x_contiguous, out_contiguous):
@@ -47,7 +46,7 @@ def bind(ctx):
             if xs is None:
                 return NotImplemented
             v, i = Tensor._empty(xs.shape, x.dtype), Tensor._empty(xs.shape, I64)
-        scratch = Tensor._empty((n * (2 * x.dtype.itemsize + 8) + _SLACK,), _U8)
+        scratch = Tensor._empty((n * (2 * x.dtype.itemsize + 8) + 8,), _U8)
         fn(rows, n, 1 if descending else 0, region(xs), region(v, True), region(i, True),
            region(scratch, True))
         if not direct:
@@ -66,11 +65,16 @@ def bind(ctx):
         inverse = Tensor._empty((n if want_inverse else 1,), I64)
         counts = Tensor._empty((n if want_counts else 1,), I64)
         nout = Storage(8)
-        scratch = Tensor._empty((n * (2 * x.dtype.itemsize + 8) + _SLACK,), _U8)
-        fn(n, (1 if want_inverse else 0) | (2 if want_counts else 0), region(x),
-           region(values, True), region(inverse, True), region(counts, True),
-           Region(nout, 0, 8, True), region(scratch, True))
-        k = int.from_bytes(nout.view()[:8], "little")
+        cap = 8               # dense keys need no scratch: asked again when the keys do
+        while True:
+            scratch = Tensor._empty((cap,), _U8)
+            fn(n, (1 if want_inverse else 0) | (2 if want_counts else 0), region(x),
+               region(values, True), region(inverse, True), region(counts, True),
+               Region(nout, 0, 8, True), cap, region(scratch, True))
+            k = int.from_bytes(nout.view()[:8], "little", signed=True)
+            if k >= 0:
+                break
+            cap = n * (2 * x.dtype.itemsize + 8) + 8
         small = k < n // 2                    # don't keep n-sized storages behind k entries
         return (values[:k].clone() if small else values[:k], inverse if want_inverse else None,
                 (counts[:k].clone() if small else counts[:k]) if want_counts else None)
