@@ -50,7 +50,7 @@ def _calls(dtype):
         wide = v * 1000
         calls += [lambda: wt.unique(wide), lambda: wt.unique(wide, return_inverse=True),
                   lambda: wt.unique(wide, return_inverse=True, return_counts=True)]
-    if dtype in ("float32", "float64"):
+    if dtype in ("float32", "float64", "float16"):
         calls += [lambda: wt.histc(v, 7, -3, 3), lambda: wt.histc(v[:10].nan_to_num(), 5)]
     if dtype in ("int64", "int32", "uint8"):
         calls += [lambda: wt.bincount(v.abs(), minlength=12)]

@@ -14,6 +14,13 @@
  *     y[bins] += 1 for each x in [range[0], range[1]]: torch's linear bin
  *     (x - lo) * bins / (hi - lo) in T, the top edge in the last bin; NaN and outside skipped
  *     (counted in uint32 for up to 256 bins, so exact where torch's float counts are).
+ *   void wt_f16_histc / wt_bf16_histc(size_t n, size_t bins, const float* range,
+ *                                     const uint16_t* x, uint16_t* y)
+ *     the same in c10's half arithmetic (each operation in float32, rounded to the dtype;
+ *     range holds values of the dtype, y is zeroed): each of the 65536 bit patterns counted,
+ *     then binned once in value order (the bin is monotone in the value, so every bin's count
+ *     is a run: exact, rounded to the dtype once); short inputs bin each element, counting in
+ *     y (exact up to 2048 / 256).
  *   void wt_<dt>_bincount(size_t n, const T* x, int64_t* y)
  *     y[x[i]] += 1 (the caller checked 0 <= x < len(y) and zeroed y).
  *   void wt_<dt>_unique_runs(size_t n, size_t flags, const T* x, T* values, int64_t* first,
@@ -25,6 +32,7 @@
  *     bool as bits (x8..x64).
  */
 #include "wt_common.h"
+#include "wt_half.h"
 
 /* torch's test: go right past s (lower bound: !(s >= x), upper: !(s > x); NaN goes right) */
 #define WT_GO(s, x, right) ((right) ? !((s) > (x)) : !((s) >= (x)))
@@ -169,6 +177,73 @@ static size_t f64_histc_lanes(size_t n, size_t bins, double lo, double hi, const
 
 DEFINE_HISTC(f32, float)
 DEFINE_HISTC(f64, double)
+
+static inline float wt_h2f(uint32_t h, int bf) {
+  if (bf) {
+    const uint32_t u = h << 16;
+    float f;
+    __builtin_memcpy(&f, &u, 4);
+    return f;
+  }
+  v128_t lo, hi;
+  v_f32x8_from_f16(wasm_i16x8_splat((int16_t)h), &lo, &hi);
+  return wasm_f32x4_extract_lane(lo, 0);
+}
+static inline uint32_t wt_f2h(float f, int bf) {
+  const v128_t v = wasm_f32x4_splat(f);
+  return (uint16_t)wasm_i16x8_extract_lane(bf ? v_bf16x8_from_f32(v, v) : v_f16x8_from_f32(v, v),
+                                           0);
+}
+static inline float wt_hround(float f, int bf) { return wt_h2f(wt_f2h(f, bf), bf); }
+
+static uint32_t wt_hcount[65536];
+
+/* torch's bin of e (in [lo, hi]) in half arithmetic, the top edge (and above) in the last */
+static size_t half_bin(float e, float lo, float fb, float den, size_t bins, int bf) {
+  const float q = wt_hround(wt_hround(wt_hround(e - lo, bf) * fb, bf) / den, bf);
+  return !(q >= 0.0f) ? 0 : q >= fb ? bins - 1 : (size_t)q;
+}
+
+static void half_histc(size_t n, size_t bins, const float* range, const uint16_t* x, uint16_t* y,
+                       int bf) {
+  const float lo = range[0], hi = range[1], den = wt_hround(hi - lo, bf);
+  const float fb = wt_hround((float)bins, bf);
+  if (n <= (bf ? 256u : 2048u)) {          /* counts exact in the dtype */
+    for (size_t i = 0; i < n; i++) {
+      const float e = wt_h2f(x[i], bf);
+      if (!(e >= lo && e <= hi)) continue;
+      uint16_t* c = y + half_bin(e, lo, fb, den, bins, bf);
+      *c = (uint16_t)wt_f2h(wt_h2f(*c, bf) + 1.0f, bf);
+    }
+    return;
+  }
+  uint32_t* c = wt_hcount;
+  __builtin_memset(c, 0, sizeof wt_hcount);
+  for (size_t i = 0; i < n; i++) c[x[i]]++;
+  size_t cur = (size_t)-1;
+  uint64_t acc = 0;
+  for (uint32_t k = 0; k < 65536; k++) {  /* bit patterns in value order (NaN: outside) */
+    const uint32_t p = (k & 0x8000) ? (k & 0x7FFF) : (~k & 0xFFFF);
+    if (!c[p]) continue;
+    const float e = wt_h2f(p, bf);
+    if (!(e >= lo && e <= hi)) continue;
+    const size_t b = half_bin(e, lo, fb, den, bins, bf);
+    if (b != cur) {
+      if (cur != (size_t)-1) y[cur] = (uint16_t)wt_f2h((float)acc, bf);
+      cur = b, acc = 0;
+    }
+    acc += c[p];
+  }
+  if (cur != (size_t)-1) y[cur] = (uint16_t)wt_f2h((float)acc, bf);
+}
+WT_EXPORT void WT_SYM(f16_histc)(size_t n, size_t bins, const float* range, const uint16_t* x,
+                                 uint16_t* y) {
+  half_histc(n, bins, range, x, y, 0);
+}
+WT_EXPORT void WT_SYM(bf16_histc)(size_t n, size_t bins, const float* range, const uint16_t* x,
+                                  uint16_t* y) {
+  half_histc(n, bins, range, x, y, 1);
+}
 
 #define DEFINE_BINCOUNT(dt, T)                                                              \
   WT_EXPORT void WT_SYM(dt##_bincount)(size_t n, const T* x, int64_t* y) {                  \

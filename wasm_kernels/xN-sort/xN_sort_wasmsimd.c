@@ -66,6 +66,13 @@ static inline int16_t back_i16(uint16_t k) { return (int16_t)(k ^ 0x8000u); }
 static inline int8_t back_i8(uint8_t k) { return (int8_t)(k ^ 0x80u); }
 static inline uint8_t back_u8(uint8_t k) { return k; }
 
+/* the min / max of 64-bit unsigned keys: scalar (wasm has no unsigned i64x2 compare) */
+#define WT_NOVEC_uint64_t _Pragma("clang loop vectorize(disable)")
+#define WT_NOVEC_uint32_t
+#define WT_NOVEC_uint16_t
+#define WT_NOVEC_uint8_t
+#define WT_NOVEC(K) WT_NOVEC_##K
+
 /* LSD radix of n keys ka (positions ia, or none when ia is 0) on the low `bits` bits of
  * k - lo (every key >= lo), with kb / ib as the other buffers; returns the buffer holding the
  * sorted keys, *iout their positions */
@@ -138,6 +145,7 @@ static inline uint8_t back_u8(uint8_t k) { return k; }
   }                                                                                         \
   static K* radix_##K(size_t n, K* ka, K* kb, uint32_t* ia, uint32_t* ib, uint32_t** iout) { \
     K lo = (K)~(K)0, hi = 0;                                                                \
+    WT_NOVEC(K)                                                                             \
     for (size_t i = 0; i < n; i++) {                                                        \
       lo = ka[i] < lo ? ka[i] : lo;                                                         \
       hi = ka[i] > hi ? ka[i] : hi;                                                         \
@@ -183,6 +191,7 @@ static uint32_t wt_table[WT_TABLE];     /* unique's counts of dense keys */
     const K nan = (K)~(K)0, zero = key_##dt((T)0);                                          \
     K lo = nan, hi = 0;                                                                     \
     size_t nans = 0;                                                                        \
+    WT_NOVEC(K)                                                                             \
     for (size_t i = 0; i < n; i++) {                                                        \
       const K k = key_##dt(x[i]);                                                           \
       if (ISF && k == nan) { nans++; continue; }                                            \
@@ -203,6 +212,7 @@ static uint32_t wt_table[WT_TABLE];     /* unique's counts of dense keys */
       if (!inv && !cnt) {                 /* presence only: stores, no loads */             \
         uint8_t* seen = (uint8_t*)tab;                                                      \
         __builtin_memset(seen, 0, range);                                                   \
+        WT_NOVEC(K)                                                                         \
         for (size_t i = 0; i < n; i++) {                                                    \
           const K k = key_##dt(x[i]);                                                       \
           if (!ISF || k != nan) seen[k - lo] = 1;                                           \

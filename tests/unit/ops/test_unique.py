@@ -166,6 +166,39 @@ def test_histc(dtype):
                       "max must be larger than min")
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("n", [200, 5000])
+def test_histc_of_halves(dtype, n):
+    """f16/bf16_histc: c10's half arithmetic (every operation rounded to the dtype), the
+    range rounded to the dtype, NaN / inf / outside skipped, the top edge in the last bin;
+    long inputs count each bit pattern then bin in value order, short ones bin each element.
+    (torch counts in the dtype per thread, so its counts stop being exact past 2048 / 256
+    where ours are rounded once; and its bfloat16 kernel writes past the histogram when a
+    rounded quotient passes `bins`: only cases clear of both are compared.)"""
+    g = torch.Generator().manual_seed(n)
+    t = (torch.randn(n, generator=g) * 3).to(getattr(torch, dtype))
+    t[::37], t[1::41], t[2::43] = float("nan"), float("inf"), -0.0
+    x = wt.tensor(t.tolist(), dtype=getattr(wt, dtype))
+    limit, compared = 256 if dtype == "bfloat16" else 2048, 0
+    for bins, lo, hi in ((7, -3.3, 2.71), (100, -9.1, 9.2), (300, 0.013, 5.0), (1, -1, 1),
+                         (64, -2.0, 2.0)):
+        if dtype == "bfloat16":
+            h = lambda v: torch.tensor(v, dtype=t.dtype)  # noqa: E731
+            q = (t - h(lo)) * h(bins) / (h(hi) - h(lo))
+            if q[(t >= lo) & (t <= hi)].float().max() > bins:
+                continue
+        if torch.histc(t.float(), bins=bins, min=lo, max=hi).max() > limit:
+            continue
+        want = torch.histc(t, bins=bins, min=lo, max=hi)
+        assert wt.histc(x, bins=bins, min=lo, max=hi).tolist() == want.tolist(), (bins, lo)
+        compared += 1
+    finite = t.nan_to_num(posinf=0.0)
+    want = torch.histc(finite, bins=500)
+    assert wt.histc(wt.tensor(finite.tolist(), dtype=x.dtype), bins=500).tolist() == \
+        want.tolist()
+    assert compared >= 2
+
+
 @settings(max_examples=examples(25))
 @given(vshape=st.sampled_from([(), (5,), (2, 3)]), m=st.integers(0, 6), seed=seeds,
        right=st.booleans(), out_int32=st.booleans(), dtype=st.sampled_from(["float32", "int64"]))

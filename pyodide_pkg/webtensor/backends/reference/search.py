@@ -9,8 +9,21 @@ _F32 = struct.Struct("<f")
 
 
 def _rounder(dtype):
+    """v rounded to dtype after a float32 operation (c10's half arithmetic: float32, then the
+    dtype)."""
+    f32 = lambda v: _F32.unpack(_F32.pack(v))[0]  # noqa: E731
     if dtype is D.float32:
-        return lambda v: _F32.unpack(_F32.pack(v))[0]
+        return f32
+    if dtype is D.float16:
+        return lambda v: struct.unpack("<e", struct.pack("<e", f32(v)))[0]
+    if dtype is D.bfloat16:
+        def bf16(v):
+            u = struct.unpack("<I", _F32.pack(f32(v)))[0]
+            if v != v:
+                return v
+            u = (u + 0x7FFF + ((u >> 16) & 1)) & 0xFFFF0000
+            return struct.unpack("<f", struct.pack("<I", u))[0]
+        return bf16
     return lambda v: v
 
 
@@ -51,8 +64,8 @@ def histc(out, x, lo, hi):
     for e in read(x):
         if not (lo <= e <= hi):
             continue
-        pos = int(r(r(r(e - lo) * bins) / r(hi - lo)))
-        counts[min(pos, bins - 1)] += 1
+        q = r(r(r(e - lo) * r(bins)) / r(hi - lo))
+        counts[min(int(q), bins - 1) if q >= 0 else 0] += 1
     write(out, counts)
 
 

@@ -20,6 +20,7 @@ _AS = {D.float16: D.float32, D.bfloat16: D.float32, D.int16: D.int32, D.int8: D.
 _BINCOUNT = {D.int64: "i64", D.int32: "i32", D.int16: "i16", D.int8: "i8", D.uint8: "u8",
              D.bool_: "u8"}
 _RUNS_BITS = {1: "x8", 2: "x16", 4: "x32", 8: "x64"}
+_HISTC = {D.float32: "f32", D.float64: "f64", D.float16: "f16", D.bfloat16: "bf16"}
 
 
 def bind(ctx):
@@ -35,7 +36,7 @@ class Search:
         fn = ctx.K.fn
         self.search = {dt: fn(KT.SEARCHSORTED[s]) for dt, s in _KEY.items()}
         self.isin_fns = {dt: fn(KT.ISIN[s]) for dt, s in _KEY.items()}
-        self.histc_fns = {dt: fn(KT.HISTC[s]) for dt, s in _KEY.items() if s in KT.HISTC}
+        self.histc_fns = {dt: fn(KT.HISTC[s]) for dt, s in _HISTC.items()}
         self.bincount_fns = {dt: fn(KT.BINCOUNT[s]) for dt, s in _BINCOUNT.items()}
         self.runs = {s: fn(name) for s, name in KT.UNIQUE_RUNS.items()}
         self.select = {b: fn(name) for b, name in KT.MASKED_SELECT.items()}
@@ -91,7 +92,10 @@ class Search:
         x = self.ctx.contiguous(x)
         if x is None or not fits_i32(x.numel(), out.numel()):
             return NotImplemented
-        fmt = "<2f" if x.dtype is F32 else "<2d"
+        fmt = "<2d" if x.dtype is D.float64 else "<2f"
+        if x.dtype.itemsize == 2:             # halves: the range in the dtype (torch's edges)
+            from ..._creation import tensor
+            lo, hi = tensor([lo, hi], dtype=x.dtype).tolist()
         rng = Storage(struct.calcsize(fmt))
         struct.pack_into(fmt, rng.view(), 0, lo, hi)
         fn(x.numel(), out.numel(), Region(rng, 0, rng.nbytes, False), region(x),
