@@ -52,7 +52,7 @@ def _calls(dtype):
                   lambda: wt.unique(wide, return_inverse=True, return_counts=True)]
     if dtype in ("float32", "float64", "float16"):
         calls += [lambda: wt.histc(v, 7, -3, 3), lambda: wt.histc(v[:10].nan_to_num(), 5)]
-    if dtype in ("int64", "int32", "uint8"):
+    if dtype in ("int64", "int32", "int16", "int8", "uint8"):
         calls += [lambda: wt.bincount(v.abs(), minlength=12)]
     mask = wt.tensor([[rng.random() < 0.3 for _ in range(29)] for _ in range(7)])
     x = v[:203].reshape(7, 29)

@@ -22,7 +22,8 @@
  *     is a run: exact, rounded to the dtype once); short inputs bin each element, counting in
  *     y (exact up to 2048 / 256).
  *   void wt_<dt>_bincount(size_t n, const T* x, int64_t* y)
- *     y[x[i]] += 1 (the caller checked 0 <= x < len(y) and zeroed y).
+ *     y[x[i]] += 1 (the caller zeroed y and checked 0 <= x < len(y), or, for 1-2 byte x,
+ *     gave y 2**bits entries: x's unsigned bits index it, negatives in the top half).
  *   void wt_<dt>_unique_runs(size_t n, size_t flags, const T* x, T* values, int64_t* first,
  *                            int64_t* group, int64_t* count)
  *     the runs of equal neighbours of x (n >= 1): values[0 .. k) their first elements,
@@ -245,16 +246,16 @@ WT_EXPORT void WT_SYM(bf16_histc)(size_t n, size_t bins, const float* range, con
   half_histc(n, bins, range, x, y, 1);
 }
 
-#define DEFINE_BINCOUNT(dt, T)                                                              \
+#define DEFINE_BINCOUNT(dt, T, U)                                                           \
   WT_EXPORT void WT_SYM(dt##_bincount)(size_t n, const T* x, int64_t* y) {                  \
-    for (size_t i = 0; i < n; i++) y[(size_t)x[i]]++;                                       \
+    for (size_t i = 0; i < n; i++) y[(size_t)(U)x[i]]++;                                    \
   }
 
-DEFINE_BINCOUNT(i64, int64_t)
-DEFINE_BINCOUNT(i32, int32_t)
-DEFINE_BINCOUNT(i16, int16_t)
-DEFINE_BINCOUNT(i8, int8_t)
-DEFINE_BINCOUNT(u8, uint8_t)
+DEFINE_BINCOUNT(i64, int64_t, int64_t)
+DEFINE_BINCOUNT(i32, int32_t, int32_t)
+DEFINE_BINCOUNT(i16, int16_t, uint16_t)
+DEFINE_BINCOUNT(i8, int8_t, uint8_t)
+DEFINE_BINCOUNT(u8, uint8_t, uint8_t)
 
 #define DEFINE_RUNS(dt, T)                                                                  \
   WT_EXPORT void WT_SYM(dt##_unique_runs)(size_t n, size_t flags, const T* x, T* values,    \

@@ -13,7 +13,7 @@ from .._shape import norm_dim
 from .._grad_mode import no_grad
 from .._tensor import Tensor
 from .elementwise import _py_scalar, binary, where
-from .index import _index_select, scatter_add
+from .index import _index_select, nonzero, scatter_add
 
 
 def _keys(x, dim):
@@ -124,6 +124,26 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
 
 
 _EXACT_F32_COUNT = 1 << 24
+_BINCOUNT_INPUT = "bincount only supports 1-d non-negative integral inputs."
+
+
+def _bincount_by_table(x, bits, minlength):
+    """bincount of a 1-byte or 2-byte integer vector: one counting pass into 2**bits bins
+    indexed by x's unsigned bits (negatives land in the top half: torch's error), no min / max
+    reductions."""
+    from .._creation import zeros
+    table = zeros(1 << bits, dtype=D.int64)
+    dispatch("bincount", table, x)
+    half = 1 << (bits - 1)
+    if x.dtype is not D.uint8 and binary("ne", table[half:], 0).any().item():
+        raise RuntimeError(_BINCOUNT_INPUT)
+    used = nonzero(binary("ne", table, 0)).reshape(-1)
+    size = builtins.max(int(used[-1].item()) + 1, minlength)
+    if size <= table.numel():
+        return table[:size].clone()
+    out = zeros(size, dtype=D.int64)
+    out[:table.numel()] = table
+    return out
 
 
 def bincount(input, weights=None, minlength=0):
@@ -142,8 +162,11 @@ def bincount(input, weights=None, minlength=0):
     from .._creation import ones, zeros
     if input.dim() == 1 and input.numel() == 0:
         return zeros(minlength, dtype=D.int64, device=input.device)
+    bits = 8 * input.dtype.itemsize
+    if weights is None and input.device.type == "cpu" and input.dim() == 1 and bits <= 16:
+        return _bincount_by_table(input, bits, minlength)
     if input.dim() != 1 or input.dtype is not D.uint8 and input.amin().item() < 0:
-        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+        raise RuntimeError(_BINCOUNT_INPUT)
     if weights is not None and (weights.dim() != 1 or weights.shape[0] != input.shape[0]):
         raise RuntimeError("weights should be 1-d and have the same length as input")
     size = builtins.max(int(input.amax().item()) + 1, minlength)

@@ -116,7 +116,7 @@ def test_sort_of_small_dtypes_on_their_own_keys(dtype):
                  [x], [t])
 
 
-@pytest.mark.parametrize("dtype", ["int64", "int32", "uint8"])
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "int8", "uint8"])
 def test_bincount(dtype):
     g = torch.Generator().manual_seed(4)
     t = torch.randint(0, 30, (3000,), generator=g).to(getattr(torch, dtype))
@@ -134,6 +134,12 @@ def test_bincount(dtype):
 def test_bincount_errors_like_torch():
     raises_like_torch(lambda m: m.bincount(m.tensor([1.0])), "not implemented for 'Float'")
     raises_like_torch(lambda m: m.bincount(m.tensor([1, -1])), "non-negative integral")
+    for dt in ("int8", "int16"):        # 1-2 byte inputs count into a table: its top half
+        raises_like_torch(lambda m: m.bincount(m.tensor([1, -128], dtype=getattr(m, dt))),
+                          "non-negative integral")
+    run_both(lambda m: m.bincount(m.tensor([0, 32767, 5], dtype=m.int16), minlength=3), [], [])
+    run_both(lambda m: m.bincount(m.tensor([0, 255], dtype=m.uint8), minlength=300), [], [])
+    run_both(lambda m: m.bincount(m.tensor([0, 0], dtype=m.int8)), [], [])
     raises_like_torch(lambda m: m.bincount(m.tensor([[1]])), "1-d non-negative")
     raises_like_torch(lambda m: m.bincount(m.tensor([1]), minlength=-1), "minlength")
     raises_like_torch(lambda m: m.bincount(m.tensor([1, 2]), m.ones(3)), "same length")
