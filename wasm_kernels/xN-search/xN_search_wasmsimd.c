@@ -28,7 +28,7 @@
  *                            int64_t* group, int64_t* count)
  *     the runs of equal neighbours of x (n >= 1): values[0 .. k) their first elements,
  *     first[0 .. k) their first positions and first[k] = n (flags bit 0), group[i] the run
- *     of element i (flags bit 1), count[0] = k. Floats
+ *     of element i (flags bit 1), count[0] = k. Floats (halves too)
  *     compare as values (-0.0 == 0.0; a NaN is a run of its own, as torch's), integers and
  *     bool as bits (x8..x64).
  */
@@ -257,13 +257,17 @@ DEFINE_BINCOUNT(i16, int16_t, uint16_t)
 DEFINE_BINCOUNT(i8, int8_t, uint8_t)
 DEFINE_BINCOUNT(u8, uint8_t, uint8_t)
 
-#define DEFINE_RUNS(dt, T)                                                                  \
+#define WT_NE(a, b) ((a) != (b))
+/* halves by value: -0.0 == +0.0, a NaN (magnitude above inf's bits) equals nothing */
+#define WT_NE_F16(a, b) (!((a) == (b) && ((a) & 0x7FFF) <= 0x7C00) && (((a) | (b)) & 0x7FFF))
+#define WT_NE_BF16(a, b) (!((a) == (b) && ((a) & 0x7FFF) <= 0x7F80) && (((a) | (b)) & 0x7FFF))
+#define DEFINE_RUNS(dt, T, NE)                                                              \
   WT_EXPORT void WT_SYM(dt##_unique_runs)(size_t n, size_t flags, const T* x, T* values,    \
                                           int64_t* first, int64_t* group, int64_t* count) { \
     const int want_first = flags & 1, want_group = (flags >> 1) & 1;                        \
     int64_t k = 0;                                                                          \
     for (size_t i = 0; i < n; i++) {      /* slot k always written, kept at a new run */    \
-      const int64_t start = i == 0 || x[i] != x[i - 1];    /* (k <= i: inside the outputs) */\
+      const int64_t start = i == 0 || NE(x[i], x[i - 1]);  /* (k <= i: inside the outputs) */\
       values[k] = x[i];                                                                     \
       if (want_first) first[k] = (int64_t)i;                                                \
       k += start;                                                                           \
@@ -273,11 +277,13 @@ DEFINE_BINCOUNT(u8, uint8_t, uint8_t)
     count[0] = k;                                                                           \
   }
 
-DEFINE_RUNS(f32, float)
-DEFINE_RUNS(f64, double)
-DEFINE_RUNS(x64, uint64_t)
-DEFINE_RUNS(x32, uint32_t)
-DEFINE_RUNS(x16, uint16_t)
-DEFINE_RUNS(x8, uint8_t)
+DEFINE_RUNS(f32, float, WT_NE)
+DEFINE_RUNS(f64, double, WT_NE)
+DEFINE_RUNS(f16, uint16_t, WT_NE_F16)
+DEFINE_RUNS(bf16, uint16_t, WT_NE_BF16)
+DEFINE_RUNS(x64, uint64_t, WT_NE)
+DEFINE_RUNS(x32, uint32_t, WT_NE)
+DEFINE_RUNS(x16, uint16_t, WT_NE)
+DEFINE_RUNS(x8, uint8_t, WT_NE)
 
 WT_SMALL_END

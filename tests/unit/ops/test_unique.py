@@ -26,6 +26,15 @@ def test_unique_and_unique_consecutive(shape, dtype, seed, inverse, counts):
                                                        return_counts=counts, dim=d), [x], [tx])
 
 
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_unique_consecutive_of_halves_by_value(dtype):
+    """f16/bf16_unique_runs compare the bits as values: -0.0 == +0.0, NaN never equal."""
+    vals = [0.0, -0.0, float("nan"), float("nan"), 1.0, 1.0, -0.0, float("inf"), float("inf")]
+    t = torch.tensor(vals, dtype=getattr(torch, dtype))
+    run_both(lambda m, a: m.unique_consecutive(a, return_counts=True, return_inverse=True),
+             [wt.tensor(vals, dtype=getattr(wt, dtype))], [t])
+
+
 def test_unique_keeps_each_nan():
     vals = [float("nan"), 1.0, float("nan"), -2.0, 1.0]
     run_both(lambda m, a: m.unique(a, return_counts=True, return_inverse=True),

@@ -301,7 +301,8 @@ SEARCHSORTED = {dt: dt + "_searchsorted" for dt in SORT_DTYPES}
 ISIN = {dt: dt + "_isin" for dt in SORT_DTYPES}
 HISTC = {dt: dt + "_histc" for dt in ("f32", "f64", "f16", "bf16")}
 BINCOUNT = {dt: dt + "_bincount" for dt in ("i64", "i32", "i16", "i8", "u8")}
-UNIQUE_RUNS = {dt: dt + "_unique_runs" for dt in ("f32", "f64", "x64", "x32", "x16", "x8")}
+UNIQUE_RUNS = {dt: dt + "_unique_runs" for dt in ("f32", "f64", "f16", "bf16", "x64", "x32", "x16",
+                                                   "x8")}
 ARANGE = {dt: dt + "_arange" for dt in ARANGE_DTYPES}
 LINSPACE = {dt: dt + "_linspace" for dt in LINSPACE_DTYPES}
 X_BINARY = {(dt, op): dt + "_" + op for dt, ops in X_ARITH_OPS.items() for op in ops}

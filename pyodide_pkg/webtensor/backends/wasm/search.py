@@ -20,7 +20,7 @@ _AS = {D.float16: D.float32, D.bfloat16: D.float32, D.int16: D.int32, D.int8: D.
 _BINCOUNT = {D.int64: "i64", D.int32: "i32", D.int16: "i16", D.int8: "i8", D.uint8: "u8",
              D.bool_: "u8"}
 _RUNS_BITS = {1: "x8", 2: "x16", 4: "x32", 8: "x64"}
-_HISTC = {D.float32: "f32", D.float64: "f64", D.float16: "f16", D.bfloat16: "bf16"}
+_HISTC = {D.float32: "f32", D.float64: "f64", D.float16: "f16", D.bfloat16: "bf16"}   # and runs
 
 
 def bind(ctx):
@@ -115,14 +115,11 @@ class Search:
         return None
 
     def unique_runs(self, x, want_first, want_group):
-        n, keep = x.numel(), x
-        if x.dtype in (D.float16, D.bfloat16):
-            x = self._key(x)
-        else:
-            x = self.ctx.contiguous(x)
+        n = x.numel()
+        x = self.ctx.contiguous(x)
         if x is None or not fits_i32(n + 1):
             return NotImplemented
-        fn = self.runs[_KEY.get(x.dtype) if x.dtype.category == 2 else
+        fn = self.runs[_HISTC[x.dtype] if x.dtype.category == 2 else
                        _RUNS_BITS[x.dtype.itemsize]]
         values = type(x)._empty((n,), x.dtype)
         first = type(x)._empty((n + 1 if want_first else 1,), I64)
@@ -132,7 +129,7 @@ class Search:
            region(values, True), region(first, True), region(group, True),
            Region(count, 0, 8, True))
         k = int.from_bytes(count.view()[:8], "little")
-        values = values[:k] if x.dtype is keep.dtype else values[:k].to(keep.dtype)
+        values = values[:k]
         return (values, first[:k + 1] if want_first else None,
                 group if want_group else None)
 
