@@ -77,8 +77,9 @@ static inline uint8_t back_u8(uint8_t k) { return k; }
  * k - lo (every key >= lo), with kb / ib as the other buffers; returns the buffer holding the
  * sorted keys, *iout their positions */
 #define DEFINE_RADIX(K)                                                                     \
-  static K* lsd_##K(size_t n, K* ka, K* kb, uint32_t* ia, uint32_t* ib, K lo, unsigned bits, \
-                    uint32_t** iout) {                                                      \
+  static __attribute__((noinline)) K* lsd_##K(size_t n, K* ka, K* kb, uint32_t* ia,          \
+                                              uint32_t* ib, K lo, unsigned bits,            \
+                                              uint32_t** iout) {                            \
     const unsigned digits = (bits + 7) / 8;                                                 \
     uint32_t count[sizeof(K)][256];                                                         \
     __builtin_memset(count, 0, sizeof count);                                               \
@@ -113,8 +114,9 @@ static inline uint8_t back_u8(uint8_t k) { return k; }
   }                                                                                         \
   /* past WT_MSD_MIN keys spanning more than 16 bits of k - lo: a pass on the top 8 bits   \
    * first, then each bucket the same way (in cache once small) */                          \
-  static K* msd_##K(size_t n, K* ka, K* kb, uint32_t* ia, uint32_t* ib, K lo, unsigned bits, \
-                    uint32_t** iout) {                                                      \
+  static __attribute__((noinline)) K* msd_##K(size_t n, K* ka, K* kb, uint32_t* ia,          \
+                                              uint32_t* ib, K lo, unsigned bits,            \
+                                              uint32_t** iout) {                            \
     if (n < WT_MSD_MIN || bits <= 16) return lsd_##K(n, ka, kb, ia, ib, lo, bits, iout);    \
     const unsigned shift = bits - 8;                                                        \
     uint32_t c[257] = {0};                                                                  \
@@ -143,7 +145,8 @@ static inline uint8_t back_u8(uint8_t k) { return k; }
     *iout = ib;                                                                             \
     return kb;                                                                              \
   }                                                                                         \
-  static K* radix_##K(size_t n, K* ka, K* kb, uint32_t* ia, uint32_t* ib, uint32_t** iout) { \
+  static __attribute__((noinline)) K* radix_##K(size_t n, K* ka, K* kb, uint32_t* ia,        \
+                                                uint32_t* ib, uint32_t** iout) {            \
     K lo = (K)~(K)0, hi = 0;                                                                \
     WT_NOVEC(K)                                                                             \
     for (size_t i = 0; i < n; i++) {                                                        \
@@ -253,7 +256,7 @@ static uint32_t wt_table[WT_TABLE];     /* unique's counts of dense keys */
         m++;                                                                                \
       }                                                                                     \
       uint32_t* is;                                                                         \
-      const K* ks = radix_##K(m, ka, ka + n, inv ? ia : 0, inv ? ia + n : 0, &is);                    \
+      const K* ks = radix_##K(m, ka, ka + n, inv ? ia : 0, inv ? ia + n : 0, &is);          \
       size_t start = 0;                                                                     \
       for (size_t i = 0; i < m; i++) {                                                      \
         if (i && ks[i] != ks[i - 1]) {                                                      \
@@ -286,14 +289,22 @@ static uint32_t wt_table[WT_TABLE];     /* unique's counts of dense keys */
     nout[0] = (int64_t)g;                                                                   \
   }
 
-#define DEFINE_FAMILY(dt, T, K, ISF) DEFINE_SORT(dt, T, K) DEFINE_UNIQUE(dt, T, K, ISF)
+DEFINE_SORT(f32, float, uint32_t)
+DEFINE_SORT(f64, double, uint64_t)
+DEFINE_SORT(f16, uint16_t, uint16_t)
+DEFINE_SORT(bf16, uint16_t, uint16_t)
+DEFINE_SORT(i32, int32_t, uint32_t)
+DEFINE_SORT(i64, int64_t, uint64_t)
+DEFINE_SORT(i16, int16_t, uint16_t)
+DEFINE_SORT(i8, int8_t, uint8_t)
+DEFINE_SORT(u8, uint8_t, uint8_t)
 
-DEFINE_FAMILY(f32, float, uint32_t, 1)
-DEFINE_FAMILY(f64, double, uint64_t, 1)
-DEFINE_FAMILY(f16, uint16_t, uint16_t, 1)
-DEFINE_FAMILY(bf16, uint16_t, uint16_t, 1)
-DEFINE_FAMILY(i32, int32_t, uint32_t, 0)
-DEFINE_FAMILY(i64, int64_t, uint64_t, 0)
-DEFINE_FAMILY(i16, int16_t, uint16_t, 0)
-DEFINE_FAMILY(i8, int8_t, uint8_t, 0)
-DEFINE_FAMILY(u8, uint8_t, uint8_t, 0)
+DEFINE_UNIQUE(f32, float, uint32_t, 1)
+DEFINE_UNIQUE(f64, double, uint64_t, 1)
+DEFINE_UNIQUE(f16, uint16_t, uint16_t, 1)
+DEFINE_UNIQUE(bf16, uint16_t, uint16_t, 1)
+DEFINE_UNIQUE(i32, int32_t, uint32_t, 0)
+DEFINE_UNIQUE(i64, int64_t, uint64_t, 0)
+DEFINE_UNIQUE(i16, int16_t, uint16_t, 0)
+DEFINE_UNIQUE(i8, int8_t, uint8_t, 0)
+DEFINE_UNIQUE(u8, uint8_t, uint8_t, 0)
