@@ -1,5 +1,5 @@
-"""Reference searchsorted, isin, histc, bincount, unique_runs, unique, masked_select and masked_scatter
-(the xN-search / masked kernels' oracles)."""
+"""Reference searchsorted, isin, histc, bincount, unique_runs, unique, masked_select and
+masked_scatter (the xN-search / xN-sort / masked kernels' oracles)."""
 import struct
 
 from ... import _dtype as D

@@ -1,15 +1,16 @@
 """Search and counting passes on the xN-search kernels (searchsorted, isin, histc, bincount,
 unique's runs) and the masked one-pass kernels (masked_select, masked_scatter).
 
-Inputs are made contiguous first; float16/bfloat16 search as float32 and int16/int8/uint8/bool
-as int32 (exact and order-preserving, as the sort family does).
+Inputs are made contiguous first; searchsorted and isin take float16/bfloat16 as float32 and
+int16/int8/uint8/bool as int32 (exact and order-preserving); histc and unique's runs read halves
+directly.
 """
 import struct
 
 from ... import _dtype as D
 from ..._storage import Storage
 from . import kernel_table as KT
-from .common import F32, I64, prod
+from .common import I64, prod
 from .loader import Region
 from .views import fits_i32, region
 from ..reference.search import SHORT_SOURCE
