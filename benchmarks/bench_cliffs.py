@@ -28,7 +28,7 @@ N = 1 << 20          # elements per cell (sorts: N // 10)
 SMALL = 10_000       # reference-backend cells: timed here, scaled to N
 CLIFF = 10.0
 COMPUTE = {"matmul", "mm", "bmm", "linear", "conv1d", "conv2d", "scaled_dot_product_attention"}
-SORTS = {"sort", "argsort", "msort", "topk"}
+SORTS = {"sort", "argsort", "msort", "topk", "unique"}   # unique (sorted=True) is a sort
 FLOOR_S = 1e-4
 
 

@@ -41,11 +41,18 @@ def _calls(dtype):
                   lambda: wt.bucketize(v, seq[:5]),
                   lambda: wt.isin(v, seq), lambda: wt.isin(v[::3], shuffled, invert=True),
                   lambda: wt.unique(v, return_inverse=True, return_counts=True),
+                  lambda: wt.unique(v), lambda: wt.unique(v[::2], return_counts=True),
+                  lambda: wt.sort(v, stable=True), lambda: wt.argsort(v, descending=True,
+                                                                      stable=True),
                   lambda: wt.unique_consecutive(v[::2], return_inverse=True,
                                                 return_counts=True)]
-    if dtype in ("float32", "float64"):
+    if dtype in ("int64", "int32", "int16"):     # a key range past 2n: the radix path
+        wide = v * 1000
+        calls += [lambda: wt.unique(wide), lambda: wt.unique(wide, return_inverse=True),
+                  lambda: wt.unique(wide, return_inverse=True, return_counts=True)]
+    if dtype in ("float32", "float64", "float16"):
         calls += [lambda: wt.histc(v, 7, -3, 3), lambda: wt.histc(v[:10].nan_to_num(), 5)]
-    if dtype in ("int64", "int32", "uint8"):
+    if dtype in ("int64", "int32", "int16", "int8", "uint8"):
         calls += [lambda: wt.bincount(v.abs(), minlength=12)]
     mask = wt.tensor([[rng.random() < 0.3 for _ in range(29)] for _ in range(7)])
     x = v[:203].reshape(7, 29)

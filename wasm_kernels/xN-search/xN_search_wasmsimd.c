@@ -14,17 +14,26 @@
  *     y[bins] += 1 for each x in [range[0], range[1]]: torch's linear bin
  *     (x - lo) * bins / (hi - lo) in T, the top edge in the last bin; NaN and outside skipped
  *     (counted in uint32 for up to 256 bins, so exact where torch's float counts are).
+ *   void wt_f16_histc / wt_bf16_histc(size_t n, size_t bins, const float* range,
+ *                                     const uint16_t* x, uint16_t* y)
+ *     the same in c10's half arithmetic (each operation in float32, rounded to the dtype;
+ *     range holds values of the dtype, y is zeroed): each of the 65536 bit patterns counted,
+ *     then binned once in value order (the bin is monotone in the value, so every bin's count
+ *     is a run: exact, rounded to the dtype once); short inputs bin each element, counting in
+ *     y (exact up to 2048 / 256).
  *   void wt_<dt>_bincount(size_t n, const T* x, int64_t* y)
- *     y[x[i]] += 1 (the caller checked 0 <= x < len(y) and zeroed y).
+ *     y[x[i]] += 1 (the caller zeroed y and checked 0 <= x < len(y), or, for 1-2 byte x,
+ *     gave y 2**bits entries: x's unsigned bits index it, negatives in the top half).
  *   void wt_<dt>_unique_runs(size_t n, size_t flags, const T* x, T* values, int64_t* first,
  *                            int64_t* group, int64_t* count)
  *     the runs of equal neighbours of x (n >= 1): values[0 .. k) their first elements,
  *     first[0 .. k) their first positions and first[k] = n (flags bit 0), group[i] the run
- *     of element i (flags bit 1), count[0] = k. Floats
+ *     of element i (flags bit 1), count[0] = k. Floats (halves too)
  *     compare as values (-0.0 == 0.0; a NaN is a run of its own, as torch's), integers and
  *     bool as bits (x8..x64).
  */
 #include "wt_common.h"
+#include "wt_half.h"
 
 /* torch's test: go right past s (lower bound: !(s >= x), upper: !(s > x); NaN goes right) */
 #define WT_GO(s, x, right) ((right) ? !((s) > (x)) : !((s) >= (x)))
@@ -170,24 +179,95 @@ static size_t f64_histc_lanes(size_t n, size_t bins, double lo, double hi, const
 DEFINE_HISTC(f32, float)
 DEFINE_HISTC(f64, double)
 
-#define DEFINE_BINCOUNT(dt, T)                                                              \
+static inline float wt_h2f(uint32_t h, int bf) {
+  if (bf) {
+    const uint32_t u = h << 16;
+    float f;
+    __builtin_memcpy(&f, &u, 4);
+    return f;
+  }
+  v128_t lo, hi;
+  v_f32x8_from_f16(wasm_i16x8_splat((int16_t)h), &lo, &hi);
+  return wasm_f32x4_extract_lane(lo, 0);
+}
+static inline uint32_t wt_f2h(float f, int bf) {
+  const v128_t v = wasm_f32x4_splat(f);
+  return (uint16_t)wasm_i16x8_extract_lane(bf ? v_bf16x8_from_f32(v, v) : v_f16x8_from_f32(v, v),
+                                           0);
+}
+static inline float wt_hround(float f, int bf) { return wt_h2f(wt_f2h(f, bf), bf); }
+
+static uint32_t wt_hcount[65536];
+
+/* torch's bin of e (in [lo, hi]) in half arithmetic, the top edge (and above) in the last */
+static size_t half_bin(float e, float lo, float fb, float den, size_t bins, int bf) {
+  const float q = wt_hround(wt_hround(wt_hround(e - lo, bf) * fb, bf) / den, bf);
+  return !(q >= 0.0f) ? 0 : q >= fb ? bins - 1 : (size_t)q;
+}
+
+static void half_histc(size_t n, size_t bins, const float* range, const uint16_t* x, uint16_t* y,
+                       int bf) {
+  const float lo = range[0], hi = range[1], den = wt_hround(hi - lo, bf);
+  const float fb = wt_hround((float)bins, bf);
+  if (n <= (bf ? 256u : 2048u)) {          /* counts exact in the dtype */
+    for (size_t i = 0; i < n; i++) {
+      const float e = wt_h2f(x[i], bf);
+      if (!(e >= lo && e <= hi)) continue;
+      uint16_t* c = y + half_bin(e, lo, fb, den, bins, bf);
+      *c = (uint16_t)wt_f2h(wt_h2f(*c, bf) + 1.0f, bf);
+    }
+    return;
+  }
+  uint32_t* c = wt_hcount;
+  __builtin_memset(c, 0, sizeof wt_hcount);
+  for (size_t i = 0; i < n; i++) c[x[i]]++;
+  size_t cur = (size_t)-1;
+  uint64_t acc = 0;
+  for (uint32_t k = 0; k < 65536; k++) {  /* bit patterns in value order (NaN: outside) */
+    const uint32_t p = (k & 0x8000) ? (k & 0x7FFF) : (~k & 0xFFFF);
+    if (!c[p]) continue;
+    const float e = wt_h2f(p, bf);
+    if (!(e >= lo && e <= hi)) continue;
+    const size_t b = half_bin(e, lo, fb, den, bins, bf);
+    if (b != cur) {
+      if (cur != (size_t)-1) y[cur] = (uint16_t)wt_f2h((float)acc, bf);
+      cur = b, acc = 0;
+    }
+    acc += c[p];
+  }
+  if (cur != (size_t)-1) y[cur] = (uint16_t)wt_f2h((float)acc, bf);
+}
+WT_EXPORT void WT_SYM(f16_histc)(size_t n, size_t bins, const float* range, const uint16_t* x,
+                                 uint16_t* y) {
+  half_histc(n, bins, range, x, y, 0);
+}
+WT_EXPORT void WT_SYM(bf16_histc)(size_t n, size_t bins, const float* range, const uint16_t* x,
+                                  uint16_t* y) {
+  half_histc(n, bins, range, x, y, 1);
+}
+
+#define DEFINE_BINCOUNT(dt, T, U)                                                           \
   WT_EXPORT void WT_SYM(dt##_bincount)(size_t n, const T* x, int64_t* y) {                  \
-    for (size_t i = 0; i < n; i++) y[(size_t)x[i]]++;                                       \
+    for (size_t i = 0; i < n; i++) y[(size_t)(U)x[i]]++;                                    \
   }
 
-DEFINE_BINCOUNT(i64, int64_t)
-DEFINE_BINCOUNT(i32, int32_t)
-DEFINE_BINCOUNT(i16, int16_t)
-DEFINE_BINCOUNT(i8, int8_t)
-DEFINE_BINCOUNT(u8, uint8_t)
+DEFINE_BINCOUNT(i64, int64_t, int64_t)
+DEFINE_BINCOUNT(i32, int32_t, int32_t)
+DEFINE_BINCOUNT(i16, int16_t, uint16_t)
+DEFINE_BINCOUNT(i8, int8_t, uint8_t)
+DEFINE_BINCOUNT(u8, uint8_t, uint8_t)
 
-#define DEFINE_RUNS(dt, T)                                                                  \
+#define WT_NE(a, b) ((a) != (b))
+/* halves by value: -0.0 == +0.0, a NaN (magnitude above inf's bits) equals nothing */
+#define WT_NE_F16(a, b) (!((a) == (b) && ((a) & 0x7FFF) <= 0x7C00) && (((a) | (b)) & 0x7FFF))
+#define WT_NE_BF16(a, b) (!((a) == (b) && ((a) & 0x7FFF) <= 0x7F80) && (((a) | (b)) & 0x7FFF))
+#define DEFINE_RUNS(dt, T, NE)                                                              \
   WT_EXPORT void WT_SYM(dt##_unique_runs)(size_t n, size_t flags, const T* x, T* values,    \
                                           int64_t* first, int64_t* group, int64_t* count) { \
     const int want_first = flags & 1, want_group = (flags >> 1) & 1;                        \
     int64_t k = 0;                                                                          \
     for (size_t i = 0; i < n; i++) {      /* slot k always written, kept at a new run */    \
-      const int64_t start = i == 0 || x[i] != x[i - 1];    /* (k <= i: inside the outputs) */\
+      const int64_t start = i == 0 || NE(x[i], x[i - 1]);  /* (k <= i: inside the outputs) */\
       values[k] = x[i];                                                                     \
       if (want_first) first[k] = (int64_t)i;                                                \
       k += start;                                                                           \
@@ -197,11 +277,13 @@ DEFINE_BINCOUNT(u8, uint8_t)
     count[0] = k;                                                                           \
   }
 
-DEFINE_RUNS(f32, float)
-DEFINE_RUNS(f64, double)
-DEFINE_RUNS(x64, uint64_t)
-DEFINE_RUNS(x32, uint32_t)
-DEFINE_RUNS(x16, uint16_t)
-DEFINE_RUNS(x8, uint8_t)
+DEFINE_RUNS(f32, float, WT_NE)
+DEFINE_RUNS(f64, double, WT_NE)
+DEFINE_RUNS(f16, uint16_t, WT_NE_F16)
+DEFINE_RUNS(bf16, uint16_t, WT_NE_BF16)
+DEFINE_RUNS(x64, uint64_t, WT_NE)
+DEFINE_RUNS(x32, uint32_t, WT_NE)
+DEFINE_RUNS(x16, uint16_t, WT_NE)
+DEFINE_RUNS(x8, uint8_t, WT_NE)
 
 WT_SMALL_END

@@ -56,6 +56,12 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
                                        (int64; None unless want_first), each element's run
                                        (int64; None unless want_group); a NaN is a run of
                                        its own
+  unique(x, want_inverse, want_counts) -> (values, inverse, counts)   x 1-D, numel >= 1:
+                                       torch.unique(x, sorted=True): new tensors of the
+                                       distinct values (each its first occurrence; every NaN
+                                       its own, last), each element's group (int64; None
+                                       unless want_inverse), the counts (int64; None unless
+                                       want_counts)
   masked_select(x, mask) -> out      x and mask (bool) of one shape: a new 1-D tensor of the
                                        x where mask is True, in order
   masked_scatter(out, mask, source)  in place: out's elements where mask (out's shape) is

@@ -47,6 +47,7 @@ NON_DIFFERENTIABLE = {
     "histc": ((0,), "counts (torch: not differentiable)"),
     "bincount": ((0,), "integer counts"),
     "unique_runs": ((), "integer positions (returns its own outputs)"),
+    "unique": ((), "distinct values (torch: not differentiable; returns its own outputs)"),
     # the ops call these two only without grad (x[mask] / where keep the gradient)
     "masked_select": ((), "the op's no-grad path (returns its own output)"),
     "masked_scatter": ((0,), "the op's no-grad path"),

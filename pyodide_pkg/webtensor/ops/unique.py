@@ -13,7 +13,7 @@ from .._shape import norm_dim
 from .._grad_mode import no_grad
 from .._tensor import Tensor
 from .elementwise import _py_scalar, binary, where
-from .index import _index_select, masked_select, nonzero, scatter_add
+from .index import _index_select, nonzero, scatter_add
 
 
 def _keys(x, dim):
@@ -62,59 +62,28 @@ def _result(x, dim, keys, order, return_inverse, return_counts):
     return out[0] if len(out) == 1 else tuple(out)
 
 
-_SORT_AS = {"float16": D.float32, "bfloat16": D.float32, "int16": D.int32, "int8": D.int32,
-            "uint8": D.int32, "bool": D.int32}     # keys the sort kernels take, same order
-
-
-def _flat_unique(x, order, keys, return_inverse, return_counts):
-    """unique over the flat keys (already in order: keys[i] is element order[i] of x, order
-    None for x's own order; keys hold x's values, converted exactly where x's dtype sorts as
-    another): each run of equal keys one group (a nan never equals itself), found by the
-    unique_runs pass with each run's first value; inverse scattered through the order,
-    counts differenced."""
-    n = keys.numel()
+def _flat_unique(x, keys, return_inverse, return_counts):
+    """unique_consecutive over the flat keys (x's values in x's order): each run of equal keys
+    one group (a nan never equals itself), found by the unique_runs pass with each run's first
+    value; counts differenced."""
     values, first, group = dispatch("unique_runs", keys, return_counts, return_inverse)
-    out = [values if values.dtype is x.dtype else values.to(x.dtype)]
+    out = [values]
     if return_inverse:
-        inv = group if order is None else \
-            Tensor._empty((n,), D.int64, x.device).index_copy_(0, order, group)
-        out.append(inv.reshape(x.shape))
+        out.append(group.reshape(x.shape))
     if return_counts:
         out.append(binary("sub", first[1:], first[:-1]))
     return out[0] if len(out) == 1 else tuple(out)
 
 
-_COUNTED = {"bool": 0, "uint8": 0, "int8": 1, "int16": 1}   # 1: shifted by the minimum
-
-
-def _counted_unique(x, return_inverse, return_counts):
-    """unique of a 1-2 byte integer or bool tensor by counting (no sort): a bincount of
-    x - min, the values that occur, their counts, and each element's rank."""
-    flat = x.reshape(-1)
-    lo = int(flat.amin().item()) if _COUNTED[x.dtype.name] else 0
-    key = binary("sub", flat.to(D.int32), lo) if lo else flat
-    hist = Tensor._empty((int(flat.amax().item()) - lo + 1,), D.int64).zero_()
-    dispatch("bincount", hist, key)
-    present = binary("ne", hist, 0)
-    out = [binary("add", nonzero(present).reshape(-1), lo).to(x.dtype)]
-    if return_inverse:
-        rank = binary("sub", present.to(D.int64).cumsum(0), 1)
-        out.append(_index_select(rank, 0, key.to(D.int32)).reshape(x.shape))
-    if return_counts:
-        out.append(masked_select(hist, present))
-    return out[0] if len(out) == 1 else tuple(out)
-
-
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
-    """Sorted unique values (torch sorts on the CPU whatever `sorted` says): counted for
-    1-2 byte dtypes, else sorted then split into runs, on the CPU."""
+    """Sorted unique values (torch sorts on the CPU whatever `sorted` says): the unique
+    primitive on the CPU (counted or radix sorted: xN-sort)."""
     if dim is None and input.numel() and input.device.type == "cpu":
-        if input.dtype.name in _COUNTED:
-            return _counted_unique(input, return_inverse, return_counts)
-        flat = input.reshape(-1)
-        key_dtype = _SORT_AS.get(flat.dtype.name)
-        keys, order = (flat if key_dtype is None else flat.to(key_dtype)).sort(stable=True)
-        return _flat_unique(input, order, keys, return_inverse, return_counts)
+        values, inv, counts = dispatch("unique", input.reshape(-1).contiguous(),
+                                       return_inverse, return_counts)
+        out = [values] + ([inv.reshape(input.shape)] if return_inverse else []) + \
+            ([counts] if return_counts else [])
+        return out[0] if len(out) == 1 else tuple(out)
     d = None if dim is None else norm_dim(dim, input.dim())
     keys = _keys(input, d)
     order = builtins.sorted(range(len(keys)), key=lambda i: _nan_last(keys[i]))
@@ -124,7 +93,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     if dim is None and input.numel() and input.device.type == "cpu":
         flat = input.reshape(-1)
-        return _flat_unique(input, None, flat, return_inverse, return_counts)
+        return _flat_unique(input, flat, return_inverse, return_counts)
     d = None if dim is None else norm_dim(dim, input.dim())
     keys = _keys(input, d)
     return _result(input, d, keys, range(len(keys)), return_inverse, return_counts)
@@ -155,6 +124,26 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
 
 
 _EXACT_F32_COUNT = 1 << 24
+_BINCOUNT_INPUT = "bincount only supports 1-d non-negative integral inputs."
+
+
+def _bincount_by_table(x, bits, minlength):
+    """bincount of a 1-byte or 2-byte integer vector: one counting pass into 2**bits bins
+    indexed by x's unsigned bits (negatives land in the top half: torch's error), no min / max
+    reductions."""
+    from .._creation import zeros
+    table = zeros(1 << bits, dtype=D.int64)
+    dispatch("bincount", table, x)
+    half = 1 << (bits - 1)
+    if x.dtype is not D.uint8 and binary("ne", table[half:], 0).any().item():
+        raise RuntimeError(_BINCOUNT_INPUT)
+    used = nonzero(binary("ne", table, 0)).reshape(-1)
+    size = builtins.max(int(used[-1].item()) + 1, minlength)
+    if size <= table.numel():
+        return table[:size].clone()
+    out = zeros(size, dtype=D.int64)
+    out[:table.numel()] = table
+    return out
 
 
 def bincount(input, weights=None, minlength=0):
@@ -173,8 +162,11 @@ def bincount(input, weights=None, minlength=0):
     from .._creation import ones, zeros
     if input.dim() == 1 and input.numel() == 0:
         return zeros(minlength, dtype=D.int64, device=input.device)
+    bits = 8 * input.dtype.itemsize
+    if weights is None and input.device.type == "cpu" and input.dim() == 1 and bits <= 16:
+        return _bincount_by_table(input, bits, minlength)
     if input.dim() != 1 or input.dtype is not D.uint8 and input.amin().item() < 0:
-        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+        raise RuntimeError(_BINCOUNT_INPUT)
     if weights is not None and (weights.dim() != 1 or weights.shape[0] != input.shape[0]):
         raise RuntimeError("weights should be 1-d and have the same length as input")
     size = builtins.max(int(input.amax().item()) + 1, minlength)
@@ -217,7 +209,7 @@ def histc(input, bins=100, min=0, max=0):
     from .._creation import zeros
     with no_grad():                          # torch: histc has no derivative
         x = input.reshape(-1)
-        if input.device.type == "cpu" and input.dtype in (D.float32, D.float64):
+        if input.device.type == "cpu":
             out = zeros(bins, dtype=input.dtype)
             dispatch("histc", out, x, lo, hi)
             return out

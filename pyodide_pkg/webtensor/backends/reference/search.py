@@ -1,5 +1,5 @@
-"""Reference searchsorted, isin, histc, bincount, unique_runs, masked_select and masked_scatter
-(the xN-search / masked kernels' oracles)."""
+"""Reference searchsorted, isin, histc, bincount, unique_runs, unique, masked_select and
+masked_scatter (the xN-search / xN-sort / masked kernels' oracles)."""
 import struct
 
 from ... import _dtype as D
@@ -9,8 +9,21 @@ _F32 = struct.Struct("<f")
 
 
 def _rounder(dtype):
+    """v rounded to dtype after a float32 operation (c10's half arithmetic: float32, then the
+    dtype)."""
+    f32 = lambda v: _F32.unpack(_F32.pack(v))[0]  # noqa: E731
     if dtype is D.float32:
-        return lambda v: _F32.unpack(_F32.pack(v))[0]
+        return f32
+    if dtype is D.float16:
+        return lambda v: struct.unpack("<e", struct.pack("<e", f32(v)))[0]
+    if dtype is D.bfloat16:
+        def bf16(v):
+            u = struct.unpack("<I", _F32.pack(f32(v)))[0]
+            if v != v:
+                return v
+            u = (u + 0x7FFF + ((u >> 16) & 1)) & 0xFFFF0000
+            return struct.unpack("<f", struct.pack("<I", u))[0]
+        return bf16
     return lambda v: v
 
 
@@ -51,8 +64,8 @@ def histc(out, x, lo, hi):
     for e in read(x):
         if not (lo <= e <= hi):
             continue
-        pos = int(r(r(r(e - lo) * bins) / r(hi - lo)))
-        counts[min(pos, bins - 1)] += 1
+        q = r(r(r(e - lo) * r(bins)) / r(hi - lo))
+        counts[min(int(q), bins - 1) if q >= 0 else 0] += 1
     write(out, counts)
 
 
@@ -87,6 +100,32 @@ def unique_runs(x, want_first, want_group):
     return tuple(out)
 
 
+def unique(x, want_inverse, want_counts):
+    """torch.unique(x, sorted=True) of a 1-D x (numel >= 1): (values, inverse or None, counts or
+    None); equal values keep x's order (a value is its first occurrence: -0.0 or +0.0), every
+    NaN is its own value, last."""
+    from ..._tensor import Tensor
+    vals = read(x)
+    nan = [i for i, v in enumerate(vals) if v != v]
+    order = sorted((i for i, v in enumerate(vals) if v == v), key=lambda i: vals[i]) + nan
+    firsts, group, counts = [], [0] * len(vals), []
+    for n, i in enumerate(order):
+        if n == 0 or i in nan or vals[i] != vals[order[n - 1]]:
+            firsts.append(i)
+            counts.append(0)
+        group[i] = len(firsts) - 1
+        counts[-1] += 1
+    out = [Tensor._empty((len(firsts),), x.dtype)]
+    write(out[0], [vals[i] for i in firsts])
+    for want, data in ((want_inverse, group), (want_counts, counts)):
+        t = None
+        if want:
+            t = Tensor._empty((len(data),), D.int64)
+            write(t, data)
+        out.append(t)
+    return tuple(out)
+
+
 def masked_select(x, mask):
     from ..._tensor import Tensor
     picked = [v for v, m in zip(read(x), read(mask)) if m]
@@ -107,5 +146,5 @@ def masked_scatter(out, mask, source):
 
 
 IMPL = {"searchsorted": searchsorted, "isin": isin, "histc": histc, "bincount": bincount,
-        "unique_runs": unique_runs, "masked_select": masked_select,
+        "unique_runs": unique_runs, "unique": unique, "masked_select": masked_select,
         "masked_scatter": masked_scatter}

@@ -170,9 +170,12 @@ X_SCAN_OPS = {"f64": ("cumsum", "cumprod"), "f32": ("cumprod",), "i64": ("cumsum
 ARANGE_DTYPES = ("f32", "f64", "i64", "i32")
 LINSPACE_DTYPES = ("f32", "f64")
 _RANGE = (("size", "n"), ("in", "params"), ("out", "y"))
-# stable radix sort of contiguous rows (xN-sort; backends/wasm/sort.py); scratch: n * (2 *
-# key bytes + 8) bytes
+# stable radix sort of contiguous rows and unique (xN-sort; backends/wasm/sort.py); scratch:
+# n * (2 * key bytes + 8) + 8 bytes; bool sorts as u8
 SORT_DTYPES = ("f32", "f64", "i32", "i64")
+RADIX_DTYPES = SORT_DTYPES + ("f16", "bf16", "i16", "i8", "u8")
+_UNIQUE = (("size", "n"), ("size", "flags"), ("in", "x"), ("out", "values"), ("out", "inverse"),
+           ("out", "counts"), ("out", "nout"), ("size", "cap"), ("out", "scratch"))
 _SORT = (("size", "rows"), ("size", "n"), ("size", "descending"), ("in", "x"),
          ("out", "values"), ("out", "indices"), ("out", "scratch"))
 _CONVERT = (("size", "n"), ("in", "x"), ("out", "y"))
@@ -307,14 +310,16 @@ RANDOM = {(dt, dist): dt + "_" + dist for dt, dist in RANDOM_DISTS + RANDOM_DRAW
 MULTINOMIAL = {dt: dt + "_multinomial" for dt in MULTINOMIAL_DTYPES}
 X_REDUCE = {(dt, op): dt + "_" + op for dt, ops in X_REDUCE_OPS.items() for op in ops}
 X_SCAN = {(dt, op): dt + "_" + op for dt, ops in X_SCAN_OPS.items() for op in ops}
-SORT = {dt: dt + "_sort" for dt in SORT_DTYPES}
+SORT = {dt: dt + "_sort" for dt in RADIX_DTYPES}
+UNIQUE = {dt: dt + "_unique" for dt in RADIX_DTYPES}
 MASKED_SELECT = {bits // 8: "x%d_masked_select" % bits for bits in COPY_BITS}
 MASKED_SCATTER = {bits // 8: "x%d_masked_scatter" % bits for bits in COPY_BITS}
 SEARCHSORTED = {dt: dt + "_searchsorted" for dt in SORT_DTYPES}
 ISIN = {dt: dt + "_isin" for dt in SORT_DTYPES}
-HISTC = {dt: dt + "_histc" for dt in ("f32", "f64")}
+HISTC = {dt: dt + "_histc" for dt in ("f32", "f64", "f16", "bf16")}
 BINCOUNT = {dt: dt + "_bincount" for dt in ("i64", "i32", "i16", "i8", "u8")}
-UNIQUE_RUNS = {dt: dt + "_unique_runs" for dt in ("f32", "f64", "x64", "x32", "x16", "x8")}
+UNIQUE_RUNS = {dt: dt + "_unique_runs" for dt in ("f32", "f64", "f16", "bf16", "x64", "x32", "x16",
+                                                   "x8")}
 ARANGE = {dt: dt + "_arange" for dt in ARANGE_DTYPES}
 LINSPACE = {dt: dt + "_linspace" for dt in LINSPACE_DTYPES}
 X_BINARY = {(dt, op): dt + "_" + op for dt, ops in X_ARITH_OPS.items() for op in ops}
@@ -468,6 +473,8 @@ def _build():
         ks.append(Kernel(name, "linspace", "linspace", _RANGE, False))
     for name in SORT.values():
         ks.append(Kernel(name, "sort", "sort", _SORT, False))
+    for name in UNIQUE.values():
+        ks.append(Kernel(name, "unique", "unique", _UNIQUE, False))
     for (dt, op), name in X_UNARY.items():
         ks.append(Kernel(name, "xunary", op, _UNARY, False))
     for (dt, op), name in FMINMAX.items():

@@ -1,15 +1,16 @@
 """Search and counting passes on the xN-search kernels (searchsorted, isin, histc, bincount,
 unique's runs) and the masked one-pass kernels (masked_select, masked_scatter).
 
-Inputs are made contiguous first; float16/bfloat16 search as float32 and int16/int8/uint8/bool
-as int32 (exact and order-preserving, as the sort family does).
+Inputs are made contiguous first; searchsorted and isin take float16/bfloat16 as float32 and
+int16/int8/uint8/bool as int32 (exact and order-preserving); histc and unique's runs read halves
+directly.
 """
 import struct
 
 from ... import _dtype as D
 from ..._storage import Storage
 from . import kernel_table as KT
-from .common import F32, I64, prod
+from .common import I64, prod
 from .loader import Region
 from .views import fits_i32, region
 from ..reference.search import SHORT_SOURCE
@@ -20,6 +21,7 @@ _AS = {D.float16: D.float32, D.bfloat16: D.float32, D.int16: D.int32, D.int8: D.
 _BINCOUNT = {D.int64: "i64", D.int32: "i32", D.int16: "i16", D.int8: "i8", D.uint8: "u8",
              D.bool_: "u8"}
 _RUNS_BITS = {1: "x8", 2: "x16", 4: "x32", 8: "x64"}
+_HISTC = {D.float32: "f32", D.float64: "f64", D.float16: "f16", D.bfloat16: "bf16"}   # and runs
 
 
 def bind(ctx):
@@ -35,7 +37,7 @@ class Search:
         fn = ctx.K.fn
         self.search = {dt: fn(KT.SEARCHSORTED[s]) for dt, s in _KEY.items()}
         self.isin_fns = {dt: fn(KT.ISIN[s]) for dt, s in _KEY.items()}
-        self.histc_fns = {dt: fn(KT.HISTC[s]) for dt, s in _KEY.items() if s in KT.HISTC}
+        self.histc_fns = {dt: fn(KT.HISTC[s]) for dt, s in _HISTC.items()}
         self.bincount_fns = {dt: fn(KT.BINCOUNT[s]) for dt, s in _BINCOUNT.items()}
         self.runs = {s: fn(name) for s, name in KT.UNIQUE_RUNS.items()}
         self.select = {b: fn(name) for b, name in KT.MASKED_SELECT.items()}
@@ -91,7 +93,10 @@ class Search:
         x = self.ctx.contiguous(x)
         if x is None or not fits_i32(x.numel(), out.numel()):
             return NotImplemented
-        fmt = "<2f" if x.dtype is F32 else "<2d"
+        fmt = "<2d" if x.dtype is D.float64 else "<2f"
+        if x.dtype.itemsize == 2:             # halves: the range in the dtype (torch's edges)
+            from ..._creation import tensor
+            lo, hi = tensor([lo, hi], dtype=x.dtype).tolist()
         rng = Storage(struct.calcsize(fmt))
         struct.pack_into(fmt, rng.view(), 0, lo, hi)
         fn(x.numel(), out.numel(), Region(rng, 0, rng.nbytes, False), region(x),
@@ -111,14 +116,11 @@ class Search:
         return None
 
     def unique_runs(self, x, want_first, want_group):
-        n, keep = x.numel(), x
-        if x.dtype in (D.float16, D.bfloat16):
-            x = self._key(x)
-        else:
-            x = self.ctx.contiguous(x)
+        n = x.numel()
+        x = self.ctx.contiguous(x)
         if x is None or not fits_i32(n + 1):
             return NotImplemented
-        fn = self.runs[_KEY.get(x.dtype) if x.dtype.category == 2 else
+        fn = self.runs[_HISTC[x.dtype] if x.dtype.category == 2 else
                        _RUNS_BITS[x.dtype.itemsize]]
         values = type(x)._empty((n,), x.dtype)
         first = type(x)._empty((n + 1 if want_first else 1,), I64)
@@ -128,7 +130,7 @@ class Search:
            region(values, True), region(first, True), region(group, True),
            Region(count, 0, 8, True))
         k = int.from_bytes(count.view()[:8], "little")
-        values = values[:k] if x.dtype is keep.dtype else values[:k].to(keep.dtype)
+        values = values[:k]
         return (values, first[:k + 1] if want_first else None,
                 group if want_group else None)
 

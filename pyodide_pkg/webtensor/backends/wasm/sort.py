@@ -1,18 +1,21 @@
 """Sort family: sort(values, indices, x, dim, descending, stable) on the xN-sort radix kernels
-(float32/64, int32/64; stable always, as the reference backend). float16/bfloat16, int16/8,
-uint8 and bool sort as float32 (exact and order-preserving; a NaN comes back as the canonical
-NaN of its dtype). The sorted dim is made the
-last, contiguous one first (a copy when it is not), and the results are written back through
+(every dtype, bool as uint8, halves by their bits; stable always, as the reference backend),
+and unique of a flat tensor on the same kernels. The sorted dim is made the last, contiguous
+one first (a copy when it is not), and the results are written back through
 the strided copy when `values`/`indices` are not laid out that way.
 
   plan_sort(shape, dim, x_contiguous, out_contiguous) -> (rows, n, direct): direct when x
       and the outputs are contiguous with dim last (no copies).
 """
+from ... import _dtype as D
+from ..._storage import Storage
 from ..._tensor import Tensor
 from . import kernel_table as KT
-from .common import F32, I64, X_DTYPES, prod
-from .convert import _EXACT_IN_F32
+from .common import I64, X_DTYPES, prod
+from .loader import Region
 from .views import fits_i32, region
+
+_U8 = X_DTYPES["u8"][0]
 
 
 def plan_sort(shape, dim, x_contiguous, out_contiguous):
@@ -23,20 +26,12 @@ def plan_sort(shape, dim, x_contiguous, out_contiguous):
 
 def bind(ctx):
     fns = {X_DTYPES[short][0]: ctx.fn(name) for short, name in KT.SORT.items()}
-
-    def via_f32(values, indices, x, dim, descending):
-        conv = ctx.converter
-        xf, vf = Tensor._empty(x.shape, F32), Tensor._empty(x.shape, F32)
-        if not conv.convert(xf, x) or sort(vf, indices, xf, dim, descending) is not None:
-            return NotImplemented
-        v = values if values.is_contiguous() else Tensor._empty(x.shape, x.dtype)
-        conv.convert(v, vf)            # exact: vf holds values of x's dtype
-        return None if v is values or ctx.copier.scatter(values, v) else NotImplemented
+    fns[D.bool_] = fns[_U8]
+    uniq = {X_DTYPES[short][0]: ctx.fn(name) for short, name in KT.UNIQUE.items()}
+    uniq[D.bool_] = uniq[_U8]
 
     def sort(values, indices, x, dim, descending=False, stable=False):
         fn = fns.get(x.dtype)
-        if fn is None and x.dtype in _EXACT_IN_F32 and values.dtype is x.dtype:
-            return via_f32(values, indices, x, dim, descending)
         if fn is None or values.dtype is not x.dtype or indices.dtype is not I64:
             return NotImplemented
         rows, n, direct = plan_sort(x.shape, dim, x.is_contiguous(),
@@ -51,8 +46,7 @@ def bind(ctx):
             if xs is None:
                 return NotImplemented
             v, i = Tensor._empty(xs.shape, x.dtype), Tensor._empty(xs.shape, I64)
-        key = 8 if x.dtype.itemsize == 8 else 4
-        scratch = Tensor._empty((n * (2 * key + 8),), X_DTYPES["u8"][0])
+        scratch = Tensor._empty((n * (2 * x.dtype.itemsize + 8) + 8,), _U8)
         fn(rows, n, 1 if descending else 0, region(xs), region(v, True), region(i, True),
            region(scratch, True))
         if not direct:
@@ -61,4 +55,28 @@ def bind(ctx):
                     return NotImplemented     # not reached: same shapes, fresh sources
         return None
 
-    return {"sort": sort}, {}
+    def unique(x, want_inverse, want_counts):
+        """x 1-D contiguous, numel >= 1 (see backends/__init__.py)."""
+        n = x.numel()
+        fn = uniq.get(x.dtype)
+        if fn is None or not x.is_contiguous() or not fits_i32(2 * n + 1):
+            return NotImplemented
+        values = Tensor._empty((n,), x.dtype)
+        inverse = Tensor._empty((n if want_inverse else 1,), I64)
+        counts = Tensor._empty((n if want_counts else 1,), I64)
+        nout = Storage(8)
+        cap = 8               # dense keys need no scratch: asked again when the keys do
+        while True:
+            scratch = Tensor._empty((cap,), _U8)
+            fn(n, (1 if want_inverse else 0) | (2 if want_counts else 0), region(x),
+               region(values, True), region(inverse, True), region(counts, True),
+               Region(nout, 0, 8, True), cap, region(scratch, True))
+            k = int.from_bytes(nout.view()[:8], "little", signed=True)
+            if k >= 0:
+                break
+            cap = n * (2 * x.dtype.itemsize + 8) + 8
+        small = k < n // 2                    # don't keep n-sized storages behind k entries
+        return (values[:k].clone() if small else values[:k], inverse if want_inverse else None,
+                (counts[:k].clone() if small else counts[:k]) if want_counts else None)
+
+    return {"sort": sort, "unique": unique}, {}
