@@ -15,8 +15,13 @@ def _reduce(op, x, dim, keepdim, out_dtype, **params):
         raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
     # all/any treat dim=() as "reduce nothing"; the other reductions as "reduce everything"
     dims = () if op in ("all", "any") and _is_empty_dims(dim) else norm_dims(dim, x.dim())
-    comp = _compute(out_dtype) if op not in ("argmax", "argmin", "all", "any") else None
-    src = x if comp is None or x.dtype is comp else x.to(comp)
+    comp = _compute(out_dtype) if op not in _NO_COMPUTE else None
+    src = x
+    if comp is not None and x.dtype is not comp:
+        if not _reads_narrow(x):
+            src = x.to(comp)
+        elif op in ("amax", "amin"):        # exact in the input dtype
+            comp = out_dtype
     kshape = tuple(1 if d in dims else s for d, s in enumerate(x.shape))
     out = Tensor._empty(kshape, comp or out_dtype, x.device)
     dispatch("reduce", op, out, src, dims, **params)
@@ -25,6 +30,16 @@ def _reduce(op, x, dim, keepdim, out_dtype, **params):
     if not keepdim:
         out = out.view(tuple(s for d, s in enumerate(x.shape) if d not in dims))
     return out
+
+
+_NO_COMPUTE = ("argmax", "argmin", "all", "any", "count_nonzero")
+
+
+def _reads_narrow(x):
+    """The cpu backends read an integer or float16/bfloat16 x straight into the wider
+    accumulation dtype of a reduction or scan (no converted copy). Not under autograd, which
+    records the cast."""
+    return x.device.type == "cpu" and not x.requires_grad
 
 
 def _is_empty_dims(dim):
@@ -178,6 +193,8 @@ def any(x, dim=None, keepdim=False):
 
 
 def count_nonzero(x, dim=None):
+    if isinstance(x, Tensor) and _reads_narrow(x):      # one pass over x's bits
+        return _reduce("count_nonzero", x, dim, False, D.int64)
     return sum(binary("ne", x, 0), dim)
 
 
@@ -188,7 +205,8 @@ def _scan(op, x, dim, dtype):
     dt = D.as_dtype(dtype) or (D.int64 if x.dtype.category < 2 else x.dtype)
     comp = _compute(dt)
     out = Tensor._empty(x.shape, comp, x.device)
-    dispatch(op, out, x.to(comp), d)
+    narrow = x.dtype.category < 2 and comp is D.int64 and _reads_narrow(x)
+    dispatch(op, out, x if narrow else x.to(comp), d)
     return out if comp is dt else out.to(dt)
 
 

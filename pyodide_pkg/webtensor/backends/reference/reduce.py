@@ -98,6 +98,8 @@ def reduce(op, out, x, dims, correction=1):
         res = [all(r) for r in rows]
     elif op == "any":
         res = [any(r) for r in rows]
+    elif op == "count_nonzero":
+        res = [len(r) - r.count(0) for r in rows]
     else:
         raise KeyError(op)
     write(out, res)

@@ -1,5 +1,7 @@
 """Reduce family: reduce(op, out, x, dims) (float32: sum, mean, prod, amax, amin, logsumexp,
-var, argmax, argmin; float64 / int64 / int32 / bytes on xN-reduce, all/any for every dtype),
+var, argmax, argmin; float64 / int64 / int32 / int16 / bytes / float16 / bfloat16 on xN-reduce:
+narrow integers' sum/prod into int64 straight from the input, count_nonzero/all/any of every
+dtype by its bits; a float16/bfloat16 x with a float32 out is converted here first),
 softmax / log_softmax / cumsum / cumprod along one dim, and the reduce-all shortcuts
 (x.sum(), x.mean(), x.prod(), x.amax(), x.amin() with no other argument).
 
@@ -56,11 +58,15 @@ def bind(ctx):
     # (x dtype, op) -> (kernel, out dtype)
     fn_dtype = {(F32, op): (fn, I64 if op in KT.ARGREDUCE_OPS else F32) for op, fn in fns.items()}
     for (dt, op), name in by_dtype(KT.X_REDUCE).items():
-        odt = I64 if op in KT.ARGREDUCE_OPS else BOOL if op in ("all", "any") else dt
-        fn_dtype[(dt, op)] = (K.fn(name), odt)
-    rowwise = {(F32, op): K.fn(name) for op, name in KT.ROWWISE.items()}
-    for (short, op), name in KT.X_SCAN.items():
-        rowwise[(X_DTYPES[short][0], op)] = K.fn(name)
+        wide = op in ("sum", "prod") and dt.category < 2      # integers: int64 accumulation
+        fn_dtype[(dt, op)] = (K.fn(name), I64 if op in KT.ARGREDUCE_OPS or wide else dt)
+    for (kd, op), name in KT.NONZERO_REDUCE.items():
+        for dname in KT.NONZERO_KINDS[kd]:
+            fn_dtype[(getattr(D, dname), op)] = (K.fn(name), I64 if op == "count_nonzero" else BOOL)
+    # (x dtype, op) -> (kernel, out dtype)
+    rowwise = {(F32, op): (K.fn(name), F32) for op, name in KT.ROWWISE.items()}
+    for (short, op), name in by_dtype(KT.X_SCAN).items():
+        rowwise[(short, op)] = (K.fn(name), I64 if short.category < 2 else short)
 
     div_f64 = K.fn(KT.X_BINARY[("f64", "div")])
 
@@ -72,11 +78,8 @@ def bind(ctx):
     f64_rows = f64_rowwise.bind(ctx)     # softmax / log_softmax / logsumexp of float64
 
     def reduce(op, out, x, dims, correction=1, **extra):
-        if op in ("all", "any") and x.dtype not in X_DTYPES["u8"] or \
-                op in KT.ARGREDUCE_OPS and x.dtype in _HALF:
-            # all/any: of x != 0 (the bool conversion); argmax/argmin of float16/bfloat16: of
-            # float32 (exact, same order)
-            x = as_dtype(x, F32 if x.dtype in _HALF and op not in ("all", "any") else BOOL)
+        if x.dtype in _HALF and out.dtype is F32 and (x.dtype, op) not in fn_dtype:
+            x = as_dtype(x, F32)       # sum/mean/prod/var/logsumexp of float16/bfloat16
             if x is None:
                 return NotImplemented
         if op == "mean" and x.dtype is F64:         # the sum, then / n in place
@@ -117,10 +120,10 @@ def bind(ctx):
         return None
 
     def along(op, out, x, dim):
-        fn = rowwise.get((x.dtype, op))
+        fn, odt = rowwise.get((x.dtype, op), (None, None))
         if x.dtype is F64 and op in f64_rows:
-            fn = lambda o, n, i, rx, ro: f64_rows[op](ro, rx, o, n, i)  # noqa: E731
-        if fn is None or out.dtype is not x.dtype or not out.is_contiguous():
+            fn, odt = lambda o, n, i, rx, ro: f64_rows[op](ro, rx, o, n, i), F64  # noqa: E731
+        if fn is None or out.dtype is not odt or not out.is_contiguous():
             return NotImplemented
         numel = out.numel()
         if numel == 0:
