@@ -245,18 +245,17 @@ NONZERO(x64, uint64_t, i64x2, 0xFFFFFFFFFFFFFFFFull)
 NONZERO(f64, uint64_t, i64x2, 0x7FFFFFFFFFFFFFFFll)
 
 /* float16 / bfloat16 amax amin argmax argmin on int16 keys ordered like the values (8 lanes
- * at a time, no conversion): the magnitude bits, complemented for negatives (amax/amin: -0 <
- * +0, and the key maps back to the bits) or negated (argmax/argmin: -0 == +0, torch's first
- * index among equals); NaN (magnitude above INF) -> NANK, the extreme that wins. */
-static inline v128_t hkey8(v128_t v, int16_t inf, int16_t nank, int eqz) {
+ * at a time, no conversion): the magnitude bits, negated for negatives (-0 == +0); NaN
+ * (magnitude above INF) -> NANK, the extreme that wins. The first best element wins (torch's
+ * first index; amax/amin of zeros: the first zero's sign). */
+static inline v128_t hkey8(v128_t v, int16_t inf, int16_t nank) {
   const v128_t m = wasm_v128_and(v, wasm_i16x8_splat(0x7FFF)), neg = wasm_i16x8_shr(v, 15);
-  v128_t k = wasm_v128_xor(m, neg);
-  if (eqz) k = wasm_i16x8_sub(k, neg);
-  return wasm_v128_bitselect(wasm_i16x8_splat(nank), k, wasm_i16x8_gt(m, wasm_i16x8_splat(inf)));
+  return wasm_v128_bitselect(wasm_i16x8_splat(nank), wasm_i16x8_sub(wasm_v128_xor(m, neg), neg),
+                             wasm_i16x8_gt(m, wasm_i16x8_splat(inf)));
 }
-static inline int16_t hkey1(uint16_t b, int16_t inf, int16_t nank, int eqz) {
-  const int16_t m = (int16_t)(b & 0x7FFF), neg = (int16_t)((int16_t)b >> 15);
-  return m > inf ? nank : (int16_t)((m ^ neg) - (eqz ? neg : 0));
+static inline int16_t hkey1(uint16_t b, int16_t inf, int16_t nank) {
+  const int16_t m = (int16_t)(b & 0x7FFF);
+  return m > inf ? nank : b >> 15 ? (int16_t)-m : m;
 }
 #define HGT(v, b) ((v) > (b))
 #define HLT(v, b) ((v) < (b))
@@ -266,35 +265,34 @@ static inline int16_t hkey1(uint16_t b, int16_t inf, int16_t nank, int eqz) {
                                    OUT* y) {                                                \
     for (size_t o = 0; o < outer; o++, x += n * inner, y += inner)                          \
       for (size_t i = 0; i < inner; i++) {                                                  \
-        int16_t best = n ? hkey1(x[i], INF, NANK, ARG) : 0;                                 \
+        int16_t best = n ? hkey1(x[i], INF, NANK) : 0;                                      \
         size_t k = 1, at = 0;                                                               \
         if (inner == 1 && n >= 16) {                                                        \
-          v128_t b = hkey8(wasm_v128_load(x), INF, NANK, ARG);                              \
+          v128_t b = hkey8(wasm_v128_load(x), INF, NANK);                                   \
           for (k = 8; k + 8 <= n; k += 8)                                                   \
-            b = wasm_i16x8_##V(b, hkey8(wasm_v128_load(x + k), INF, NANK, ARG));            \
+            b = wasm_i16x8_##V(b, hkey8(wasm_v128_load(x + k), INF, NANK));                 \
           int16_t lane[8];                                                                  \
           wasm_v128_store(lane, b);                                                         \
           for (size_t l = 0; l < 8; l++) best = BETTER(lane[l], best) ? lane[l] : best;     \
           for (size_t j = k; j < n; j++) {                                                  \
-            const int16_t v = hkey1(x[j], INF, NANK, ARG);                                  \
+            const int16_t v = hkey1(x[j], INF, NANK);                                       \
             if (BETTER(v, best)) best = v;                                                  \
           }                                                                                 \
-          if (ARG) {                              /* the first index holding best */        \
+          if (ARG || best == 0) {                 /* the first index holding best */        \
             const v128_t s = wasm_i16x8_splat(best);                                        \
-            for (k = 0; k + 8 <= n; k += 8) {                                               \
-              const uint32_t m = wasm_i16x8_bitmask(                                        \
-                  wasm_i16x8_eq(hkey8(wasm_v128_load(x + k), INF, NANK, ARG), s));          \
-              if (m) break;                                                                 \
-            }                                                                               \
-            for (at = k; at < n && hkey1(x[at], INF, NANK, ARG) != best; at++) {}           \
+            for (k = 0; k + 8 <= n; k += 8)                                                 \
+              if (wasm_i16x8_bitmask(wasm_i16x8_eq(hkey8(wasm_v128_load(x + k), INF, NANK), s))) \
+                break;                                                                      \
+            for (at = k; at < n && hkey1(x[at], INF, NANK) != best; at++) {}                \
           }                                                                                 \
           k = n;                                                                            \
         }                                                                                   \
         for (; k < n; k++) {                                                                \
-          const int16_t v = hkey1(x[k * inner + i], INF, NANK, ARG);                        \
+          const int16_t v = hkey1(x[k * inner + i], INF, NANK);                             \
           if (BETTER(v, best)) best = v, at = k;                                            \
         }                                                                                   \
-        y[i] = ARG ? (OUT)at : (OUT)(best == NANK ? QNAN : (best ^ ((best >> 15) & 0x7FFF))); \
+        y[i] = ARG ? (OUT)at : (OUT)(best == NANK ? QNAN : best == 0 ? x[at * inner + i]     \
+                                    : best > 0 ? best : 0x8000 | -best);                    \
       }                                                                                     \
   }
 #define HALF_MINMAX(dt, INF, QNAN)                                                           \

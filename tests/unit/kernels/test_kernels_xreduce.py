@@ -2,7 +2,9 @@
 for both ISA builds against numpy over the middle axis of [outer, n, inner]: integer sums and
 products wrap around, amax/amin propagate NaN, argmax/argmin return the first best index (NaN
 the largest), all/any treat -0.0 as zero and NaN as nonzero; float32 cumprod accumulates in
-float64. Shapes cover inner == 1 (the 8-accumulator path), n below and above 8, inner past
+float64; narrow integer sums, products and scans write int64 (wrapping); float16 / bfloat16
+amax/amin/argmax/argmin work on the bits (NaN wins, -0.0 == +0.0 for the index); count_nonzero
+/ all / any by the bits of every dtype. Shapes cover inner == 1 (the 8-accumulator path), n below and above 8, inner past
 the 64-wide chunk, and empty dims."""
 import numpy as np
 import pytest
@@ -11,17 +13,29 @@ from conftest_kernels import backend, call, ks  # noqa: F401
 from webtensor.backends.wasm import kernel_table as KT
 
 NP = {"f32": np.float32, "f64": np.float64, "i64": np.int64, "i32": np.int32, "i16": np.int16,
-      "i8": np.int8, "u8": np.uint8}
+      "i8": np.int8, "u8": np.uint8, "f16": np.float16, "bf16": np.float32}
+# count_nonzero / all / any kinds: a numpy dtype of each (bf16: float32 values rounded to it)
+NZ_NP = {"u8": np.uint8, "x16": np.int16, "h16": np.float16, "x32": np.int32, "f32": np.float32,
+         "x64": np.int64, "f64": np.float64}
 SHAPES = ((1, 1, 1), (3, 5, 1), (2, 37, 1), (1, 1000, 1), (4, 9, 3), (2, 6, 70), (3, 0, 2),
           (0, 4, 2))
 
 
+def bf16(x):
+    """float32 values that are exactly bfloat16 (truncated), and their bits"""
+    b = (np.asarray(x, np.float32).view(np.uint32) >> 16).astype(np.uint16)
+    return (b.astype(np.uint32) << 16).view(np.float32), b
+
+
 def values(rng, dt, size):
-    if dt in ("f32", "f64"):
+    if dt in ("f32", "f64", "f16", "bf16"):
         x = rng.standard_normal(size) * 2
         x[rng.random(size) < 0.3] = 0.0
         x[rng.random(size) < 0.05] = -0.0
-        return x.astype(NP[dt])
+        x[rng.random(size) < 0.02] = np.inf
+        x[rng.random(size) < 0.02] = -np.inf
+        x = x.astype(NP[dt])
+        return bf16(x)[0] if dt == "bf16" else x
     if dt == "u8":
         return (rng.random(size) < 0.8).astype(np.uint8) * rng.integers(1, 255, size,
                                                                          dtype=np.uint8)
@@ -33,7 +47,7 @@ def values(rng, dt, size):
 def want(op, x, dt):
     with np.errstate(all="ignore"):
         if op in ("sum", "prod"):
-            return getattr(np, op)(x, axis=1, dtype=x.dtype)
+            return getattr(np, op)(x, axis=1, dtype=np.int64 if x.dtype.kind in "iu" else x.dtype)
         if op == "mean":
             return x.mean(axis=1) if x.shape[1] else np.full(x.shape[::2], np.nan)
         if op in ("amax", "amin"):
@@ -43,7 +57,8 @@ def want(op, x, dt):
         if op in ("all", "any"):
             return getattr(np, op)(x != 0, axis=1)
         acc = np.float64 if dt in ("f32", "f64") else np.int64
-        return getattr(np, op)(x.astype(acc), axis=1).astype(x.dtype)
+        return getattr(np, op)(x.astype(acc), axis=1).astype(x.dtype if dt != "i64" and acc
+                                                              is np.float64 else acc)
 
 
 @pytest.mark.parametrize("name", sorted(set(KT.X_REDUCE.values()) | set(KT.X_SCAN.values())))
@@ -55,19 +70,51 @@ def test_x_reduce(ks, name):
         if op in ("amax", "amin", "argmax", "argmin") and (n == 0):
             continue      # the op layer raises for an empty reduction
         x = values(rng, dt, outer * n * inner).reshape(outer, n, inner)
-        if dt == "f64" and x.size > 4 and op in ("amax", "amin", "argmax", "argmin"):
+        if dt in ("f64", "f16", "bf16") and x.size > 4 and op in ("amax", "amin", "argmax",
+                                                                   "argmin"):
             x.flat[rng.integers(0, x.size)] = np.nan
         if op in ("prod", "cumprod") and dt in ("f32", "f64"):
             x = (1 + x / 4).astype(x.dtype)          # no overflow over 1000 factors
         ysize = x.size if scan else outer * inner
-        odt = np.int64 if op in KT.ARGREDUCE_OPS else np.uint8 if op in ("all", "any") \
-            else NP[dt]
+        wide = op in ("sum", "prod", "cumsum", "cumprod") and x.dtype.kind in "iu"
+        odt = np.int64 if op in KT.ARGREDUCE_OPS or wide else NP[dt]
+        odt = np.uint16 if dt == "bf16" and odt is np.float32 else odt
         y0 = np.full(ysize + 2, 7, odt)
-        (y,) = call(ks, name, outer, n, inner, x, y0)
+        (y,) = call(ks, name, outer, n, inner, bf16(x)[1] if dt == "bf16" else x, y0)
         assert np.all(y[ysize:] == 7), "wrote past the output"
-        w = np.asarray(want(op, x, dt)).reshape(-1).astype(odt)
+        w = np.asarray(want(op, x, dt)).reshape(-1)
+        if dt == "bf16" and odt is np.uint16:
+            y = (y.astype(np.uint32) << 16).view(np.float32)
+        w = w.astype(y.dtype)
         if dt == "f64" and op in ("sum", "mean", "prod") or dt == "f32":
             np.testing.assert_allclose(y[:ysize], w, rtol=1e-12 if dt == "f64" else 1e-6,
                                        atol=1e-12, err_msg=str((outer, n, inner)))
         else:
             np.testing.assert_array_equal(y[:ysize], w, err_msg=str((outer, n, inner)))
+
+
+@pytest.mark.parametrize("name", sorted(KT.NONZERO_REDUCE.values()))
+def test_nonzero_reduce(ks, name):
+    kd, op = name.split("_", 1)
+    rng = np.random.default_rng(len(name))
+    for outer, n, inner in SHAPES + ((2, 1003, 1),):
+        dt = {np.float16: "f16", np.float32: "f32", np.float64: "f64"}.get(NZ_NP[kd], "i64")
+        x = values(rng, dt, outer * n * inner)
+        x[rng.random(x.size) < 0.3] = 0
+        if dt != "i64":
+            x[rng.random(x.size) < 0.03] = np.nan
+        x = x.astype(NZ_NP[kd]).reshape(outer, n, inner)
+        for late in (False, True) if op != "count_nonzero" else (False,):
+            x2 = x.copy()
+            if late and x.size:    # undecided until the last element of the first row
+                x2[:] = np.where(x2 == 0, 1, x2) if op == "all" else 0
+                x2[0, -1] = 0 if op == "all" else -0.0 if dt != "i64" else 1
+                x2[-1, -1] = 1
+            odt = np.int64 if op == "count_nonzero" else np.uint8
+            y0 = np.full(outer * inner + 2, 7, odt)
+            (y,) = call(ks, name, outer, n, inner, x2, y0)
+            assert np.all(y[outer * inner:] == 7), "wrote past the output"
+            nz = x2 != 0           # -0.0 is zero, NaN nonzero
+            w = nz.sum(axis=1) if op == "count_nonzero" else getattr(np, op)(nz, axis=1)
+            np.testing.assert_array_equal(y[:outer * inner], w.reshape(-1).astype(odt),
+                                          err_msg=str((outer, n, inner)))

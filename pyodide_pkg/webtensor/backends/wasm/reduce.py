@@ -62,7 +62,7 @@ def bind(ctx):
         fn_dtype[(dt, op)] = (K.fn(name), I64 if op in KT.ARGREDUCE_OPS or wide else dt)
     for (kd, op), name in KT.NONZERO_REDUCE.items():
         for dname in KT.NONZERO_KINDS[kd]:
-            fn_dtype[(getattr(D, dname), op)] = (K.fn(name), I64 if op == "count_nonzero" else BOOL)
+            fn_dtype[(D.as_dtype(dname), op)] = (K.fn(name), I64 if op == "count_nonzero" else BOOL)
     # (x dtype, op) -> (kernel, out dtype)
     rowwise = {(F32, op): (K.fn(name), F32) for op, name in KT.ROWWISE.items()}
     for (short, op), name in by_dtype(KT.X_SCAN).items():
