@@ -137,3 +137,84 @@ WT_EXPORT void WT_SYM(f32_logsumexp)(size_t outer, size_t n, size_t inner, const
     }
   }
 }
+
+/* float16 / bfloat16 rows (inner == 1; the caller converts other layouts) into float32
+ * results, torch's opmath: each row converted WT_ROW_BLOCK elements at a time into float32 on
+ * the stack (wt_half.h, exact), folded as above, the block results combined in float32:
+ *   void wt_<h>_<op>_rows_<isa>(size_t rows, size_t n, [float correction,] const uint16_t* x,
+ *                               float* y)      op: sum mean prod var logsumexp */
+#include "wt_half.h"
+
+enum { H_SUM, H_PROD, H_MAX, H_SQDEV, H_SUMEXP };
+
+static size_t h_block(const uint16_t* x, size_t m, float* t, int bf) {
+  for (size_t k = 0; k < m; k += 8) {
+    v128_t h, lo, hi;
+    if (k + 8 <= m) {
+      h = wasm_v128_load(x + k);
+    } else {
+      uint16_t p[8] = {0};
+      for (size_t j = 0; j < m - k; j++) p[j] = x[k + j];
+      h = wasm_v128_load(p);
+    }
+    if (bf) v_f32x8_from_bf16(h, &lo, &hi);
+    else v_f32x8_from_f16(h, &lo, &hi);
+    wasm_v128_store(t + k, lo);
+    wasm_v128_store(t + k + 4, hi);
+  }
+  return m;
+}
+
+static float h_row(const uint16_t* x, size_t n, int bf, int op, v128_t prm) {
+  float t[WT_ROW_BLOCK];
+  v128_t acc = WT_SPLAT(op == H_PROD ? 1.0f : op == H_MAX ? -__builtin_inff() : 0.0f);
+  for (size_t k0 = 0; k0 < n; k0 += WT_ROW_BLOCK) {
+    const size_t m = h_block(x + k0, wt_min_size(WT_ROW_BLOCK, n - k0), t, bf);
+    switch (op) {
+      case H_SUM: acc = wasm_f32x4_add(acc, WT_SPLAT(fold_row_sum(t, m, prm))); break;
+      case H_PROD: acc = wasm_f32x4_mul(acc, WT_SPLAT(fold_row_prod(t, m, prm))); break;
+      case H_MAX: acc = wt_op_max(acc, WT_SPLAT(fold_row_max(t, m, prm))); break;
+      case H_SQDEV: acc = wasm_f32x4_add(acc, WT_SPLAT(fold_row_sqdev(t, m, prm))); break;
+      default: acc = wasm_f32x4_add(acc, WT_SPLAT(fold_row_sumexp(t, m, prm)));
+    }
+  }
+  return wasm_f32x4_extract_lane(acc, 0);
+}
+
+static void h_rows(size_t rows, size_t n, float correction, const uint16_t* x, float* y,
+                   int bf, int op) {
+  const v128_t zero = WT_SPLAT(0.0f);
+  const float dof = (float)n - correction > 0.0f ? (float)n - correction : 0.0f;
+  for (size_t r = 0; r < rows; r++, x += n) {
+    if (op == H_SQDEV) {                                   /* var: the mean, then deviations */
+      y[r] = h_row(x, n, bf, H_SQDEV, WT_SPLAT(h_row(x, n, bf, H_SUM, zero) / (float)n)) / dof;
+    } else if (op == H_SUMEXP) {                           /* logsumexp */
+      const v128_t m = lse_shift(WT_SPLAT(h_row(x, n, bf, H_MAX, zero)));
+      y[r] = wasm_f32x4_extract_lane(
+          wasm_f32x4_add(wt_log(WT_SPLAT(h_row(x, n, bf, H_SUMEXP, m))), m), 0);
+    } else {
+      y[r] = h_row(x, n, bf, op, zero) / (correction ? (float)n : 1.0f);   /* mean: / n */
+    }
+  }
+}
+
+#define HALF_ROWS(h, bf)                                                                     \
+  WT_EXPORT void WT_SYM(h##_sum_rows)(size_t rows, size_t n, const uint16_t* x, float* y) { \
+    h_rows(rows, n, 0.0f, x, y, bf, H_SUM);                                                 \
+  }                                                                                         \
+  WT_EXPORT void WT_SYM(h##_mean_rows)(size_t rows, size_t n, const uint16_t* x, float* y) { \
+    h_rows(rows, n, 1.0f, x, y, bf, H_SUM);                                                 \
+  }                                                                                         \
+  WT_EXPORT void WT_SYM(h##_prod_rows)(size_t rows, size_t n, const uint16_t* x, float* y) { \
+    h_rows(rows, n, 0.0f, x, y, bf, H_PROD);                                                \
+  }                                                                                         \
+  WT_EXPORT void WT_SYM(h##_var_rows)(size_t rows, size_t n, float correction,              \
+                                      const uint16_t* x, float* y) {                        \
+    h_rows(rows, n, correction, x, y, bf, H_SQDEV);                                         \
+  }                                                                                         \
+  WT_EXPORT void WT_SYM(h##_logsumexp_rows)(size_t rows, size_t n, const uint16_t* x,       \
+                                            float* y) {                                     \
+    h_rows(rows, n, 0.0f, x, y, bf, H_SUMEXP);                                              \
+  }
+HALF_ROWS(f16, 0)
+HALF_ROWS(bf16, 1)

@@ -152,19 +152,40 @@ WT_SMALL_BEGIN
   ARGREDUCE_ROWS(dt, argmin, T, LT_NAN, ROW_OK##L, dt##_argmin_row)
 
 /* Integer sum / prod into int64 (torch's accumulation dtype) straight from the narrow input:
- * contiguous rows 4 elements at a time widened to i32x4, then to two i64x2 accumulators. */
-#define LD4_i32(p) wasm_v128_load(p)
-#define LD4_i16(p) wasm_i32x4_load16x4(p)
-#define LD4_i8(p) wasm_i32x4_extend_low_i16x8(wasm_i16x8_extend_low_i8x16(wasm_v128_load32_zero(p)))
-#define LD4_u8(p) wasm_u32x4_extend_low_u16x8(wasm_u16x8_extend_low_u8x16(wasm_v128_load32_zero(p)))
-#define WIDE_ROW(dt, op, T, VOP, C, INIT)                                                    \
+ * contiguous rows STEP elements at a time folded exactly into four 32-bit lanes (pairwise sums;
+ * products of 2 int16 or 4 bytes fit), then two 64-bit accumulators (wrapping). */
+#define STEP_i32 4
+#define STEP_i16 8
+#define STEP_i8 16
+#define STEP_u8 16
+#define SUM4_i32(p) wasm_v128_load(p)
+#define SUM4_i16(p) wasm_i32x4_extadd_pairwise_i16x8(wasm_v128_load(p))
+#define SUM4_i8(p) wasm_i32x4_extadd_pairwise_i16x8(wasm_i16x8_extadd_pairwise_i8x16(wasm_v128_load(p)))
+#define SUM4_u8(p) wasm_u32x4_extadd_pairwise_u16x8(wasm_u16x8_extadd_pairwise_u8x16(wasm_v128_load(p)))
+static inline v128_t prod4_i16(v128_t v) {
+  return wasm_i32x4_mul(wasm_i32x4_extend_low_i16x8(v), wasm_i32x4_extend_high_i16x8(v));
+}
+static inline v128_t prod4_u16(v128_t v) {        /* u16 products: u32 (< 2^32) */
+  return wasm_i32x4_mul(wasm_u32x4_extend_low_u16x8(v), wasm_u32x4_extend_high_u16x8(v));
+}
+#define PROD4_i32(p) wasm_v128_load(p)
+#define PROD4_i16(p) prod4_i16(wasm_v128_load(p))
+#define PROD4_i8(p) prod4_i16(wasm_i16x8_mul(wasm_i16x8_extend_low_i8x16(wasm_v128_load(p)),   \
+                                             wasm_i16x8_extend_high_i8x16(wasm_v128_load(p))))
+#define PROD4_u8(p) prod4_u16(wasm_i16x8_mul(wasm_u16x8_extend_low_u8x16(wasm_v128_load(p)),   \
+                                             wasm_u16x8_extend_high_u8x16(wasm_v128_load(p))))
+#define EXT_i32(half, v) wasm_i64x2_extend_##half##_i32x4(v)
+#define EXT_i16 EXT_i32
+#define EXT_i8 EXT_i32
+#define EXT_u8(half, v) wasm_u64x2_extend_##half##_u32x4(v)
+#define WIDE_ROW(dt, op, T, F4, VOP, C, INIT)                                                \
   static int64_t dt##_##op##_wide(const T* x, size_t n) {                                   \
     v128_t a = wasm_i64x2_splat(INIT), b = a;                                               \
     size_t k = 0;                                                                           \
-    for (; k + 4 <= n; k += 4) {                                                            \
-      const v128_t v = LD4_##dt(x + k);                                                     \
-      a = VOP(a, wasm_i64x2_extend_low_i32x4(v));                                           \
-      b = VOP(b, wasm_i64x2_extend_high_i32x4(v));                                          \
+    for (; k + STEP_##dt <= n; k += STEP_##dt) {                                            \
+      const v128_t v = F4##_##dt(x + k);                                                    \
+      a = VOP(a, EXT_##dt(low, v));                                                         \
+      b = VOP(b, EXT_##dt(high, v));                                                        \
     }                                                                                       \
     a = VOP(a, b);                                                                          \
     int64_t r = C(wasm_i64x2_extract_lane(a, 0), wasm_i64x2_extract_lane(a, 1));            \
@@ -172,8 +193,8 @@ WT_SMALL_BEGIN
     return r;                                                                               \
   }
 #define WIDE(dt, T)                                                                          \
-  WIDE_ROW(dt, sum, T, wasm_i64x2_add, IADD, 0)                                             \
-  WIDE_ROW(dt, prod, T, wasm_i64x2_mul, IMUL, 1)                                            \
+  WIDE_ROW(dt, sum, T, SUM4, wasm_i64x2_add, IADD, 0)                                       \
+  WIDE_ROW(dt, prod, T, PROD4, wasm_i64x2_mul, IMUL, 1)                                     \
   REDUCE_ROWS(dt, sum, T, int64_t, int64_t, 0, IADD, ID, 0, ROW_OK4, dt##_sum_wide)         \
   REDUCE_ROWS(dt, prod, T, int64_t, int64_t, 1, IMUL, ID, 0, ROW_OK4, dt##_prod_wide)       \
   SCAN(dt, cumsum, T, int64_t, int64_t, IADD, 0)                                            \

@@ -204,8 +204,11 @@ def _scan(op, x, dim, dtype):
         return _scan(op, x.reshape(1), 0, dtype).view(())
     dt = D.as_dtype(dtype) or (D.int64 if x.dtype.category < 2 else x.dtype)
     comp = _compute(dt)
+    # integers into int64, float16/bfloat16 in their own dtype (float32 accumulation)
+    narrow = (x.dtype.category < 2 and comp is D.int64 or x.dtype is dt and comp is not dt) \
+        and _reads_narrow(x)
+    comp = dt if narrow and x.dtype is dt else comp
     out = Tensor._empty(x.shape, comp, x.device)
-    narrow = x.dtype.category < 2 and comp is D.int64 and _reads_narrow(x)
     dispatch(op, out, x if narrow else x.to(comp), d)
     return out if comp is dt else out.to(dt)
 

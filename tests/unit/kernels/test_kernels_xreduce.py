@@ -27,6 +27,13 @@ def bf16(x):
     return (b.astype(np.uint32) << 16).view(np.float32), b
 
 
+def bf16_round(x):
+    """float32 -> the nearest bfloat16 (ties to even) as float32; NaN stays NaN"""
+    b = np.asarray(x, np.float32).view(np.uint32).astype(np.uint64)
+    r = ((b + 0x7FFF + ((b >> 16) & 1)) >> 16 << 16).astype(np.uint32).view(np.float32)
+    return np.where(np.isnan(x), np.float32(np.nan), r)
+
+
 def values(rng, dt, size):
     if dt in ("f32", "f64", "f16", "bf16"):
         x = rng.standard_normal(size) * 2
@@ -56,6 +63,9 @@ def want(op, x, dt):
             return (np.argmax if op == "argmax" else np.argmin)(x, axis=1)
         if op in ("all", "any"):
             return getattr(np, op)(x != 0, axis=1)
+        if dt in ("f16", "bf16"):       # float32 accumulation, each prefix rounded
+            y = getattr(np, op)(x.astype(np.float32), axis=1)
+            return y.astype(np.float16) if dt == "f16" else bf16_round(y)
         acc = np.float64 if dt in ("f32", "f64") else np.int64
         return getattr(np, op)(x.astype(acc), axis=1).astype(x.dtype if dt != "i64" and acc
                                                               is np.float64 else acc)
@@ -73,8 +83,9 @@ def test_x_reduce(ks, name):
         if dt in ("f64", "f16", "bf16") and x.size > 4 and op in ("amax", "amin", "argmax",
                                                                    "argmin"):
             x.flat[rng.integers(0, x.size)] = np.nan
-        if op in ("prod", "cumprod") and dt in ("f32", "f64"):
+        if op in ("prod", "cumprod") and dt in ("f32", "f64", "f16", "bf16"):
             x = (1 + x / 4).astype(x.dtype)          # no overflow over 1000 factors
+            x = bf16(x)[0] if dt == "bf16" else x
         ysize = x.size if scan else outer * inner
         wide = op in ("sum", "prod", "cumsum", "cumprod") and x.dtype.kind in "iu"
         odt = np.int64 if op in KT.ARGREDUCE_OPS or wide else NP[dt]
@@ -118,3 +129,32 @@ def test_nonzero_reduce(ks, name):
             w = nz.sum(axis=1) if op == "count_nonzero" else getattr(np, op)(nz, axis=1)
             np.testing.assert_array_equal(y[:outer * inner], w.reshape(-1).astype(odt),
                                           err_msg=str((outer, n, inner)))
+
+
+@pytest.mark.parametrize("name", sorted(KT.HALF_ROWS.values()))
+def test_half_rows(ks, name):
+    """float16 / bfloat16 rows into float32: within float32 rounding of the float64 result of
+    the same (exact) inputs; NaN/inf rows like torch"""
+    h, op = name.split("_")[:2]
+    rng = np.random.default_rng(len(name))
+    for rows, n in ((1, 1), (3, 7), (2, 300), (1, 1000), (2, 0)):
+        x = values(rng, h, rows * n).reshape(rows, n)
+        if op in ("prod",):
+            x = (1 + x / 8).astype(x.dtype)
+        x = bf16(x)[0] if h == "bf16" else x
+        if rows * n > 50:
+            x[0, 5] = np.nan
+        xd = x.astype(np.float64)
+        y0 = np.full(rows + 2, 7, np.float32)
+        args = (1.0,) if op == "var" else ()
+        (y,) = call(ks, name, rows, n, *args, bf16(x)[1] if h == "bf16" else x, y0)
+        assert np.all(y[rows:] == 7), "wrote past the output"
+        with np.errstate(all="ignore"):
+            if op == "var":
+                w = xd.var(axis=1, ddof=1) if n > 1 else np.full(rows, np.nan)
+            elif op == "logsumexp":
+                m = np.where(np.isinf(xd.max(axis=1)), 0, xd.max(axis=1)) if n else np.zeros(rows)
+                w = np.log(np.exp(xd - m[:, None]).sum(axis=1)) + m
+            else:
+                w = getattr(np, op)(xd, axis=1) if n or op != "mean" else np.full(rows, np.nan)
+        np.testing.assert_allclose(y[:rows], w, rtol=3e-5, atol=1e-5, err_msg=str((rows, n)))

@@ -51,6 +51,8 @@ _BINARY = (("size", "m"), ("size", "n"), ("in", "a"), ("i32", "a_rs"), ("i32", "
 # same shape, contiguous (_flat); or b one value (_flatc)
 _BINARY_FLAT = (("size", "n"), ("in", "a"), ("in", "b"), ("out", "y"))
 _MIDDLE = (("size", "outer"), ("size", "n"), ("size", "inner"), ("in", "x"), ("out", "y"))
+_ROWS = (("size", "rows"), ("size", "n"), ("in", "x"), ("out", "y"))
+_HALF_VAR = (("size", "rows"), ("size", "n"), ("f32", "correction"), ("in", "x"), ("out", "y"))
 _VAR = (("size", "outer"), ("size", "n"), ("size", "inner"), ("f32", "correction"),
         ("in", "x"), ("out", "y"))
 _GEMM = (("size", "batch"), ("size", "m"), ("size", "n"), ("size", "k"),
@@ -162,7 +164,11 @@ X_REDUCE_OPS = {"f64": ("sum", "prod", "amax", "amin") + ARGREDUCE_OPS,   # mean
                 "f16": _MINMAX, "bf16": _MINMAX}
 _SCANS = ("cumsum", "cumprod")
 X_SCAN_OPS = {"f64": _SCANS, "f32": ("cumprod",), "i64": _SCANS, "i32": _SCANS, "i16": _SCANS,
-              "i8": _SCANS, "u8": _SCANS}
+              "i8": _SCANS, "u8": _SCANS, "f16": _SCANS, "bf16": _SCANS}   # halves: f32 acc
+# float16 / bfloat16 contiguous rows into float32 results (f32-reduce): (rows, n, x, y), var
+# with a float32 correction before x
+HALF_ROWS_OPS = ("sum", "mean", "prod", "var", "logsumexp")
+HALF_ROWS = {(h, op): h + "_" + op + "_rows" for h in ("f16", "bf16") for op in HALF_ROWS_OPS}
 # count_nonzero / all / any by the bits (xN-reduce): kind -> the dtypes it serves (floats: the
 # sign bit masked off); count_nonzero writes int64, all/any bool bytes
 NONZERO_KINDS = {"u8": ("uint8", "int8", "bool"), "x16": ("int16",),
@@ -444,6 +450,8 @@ def _build():
         ks.append(Kernel(name, "xscan", op, _MIDDLE, False))
     for (kd, op), name in NONZERO_REDUCE.items():
         ks.append(Kernel(name, "xreduce", op, _MIDDLE, False))
+    for (h, op), name in HALF_ROWS.items():
+        ks.append(Kernel(name, "halfrows", op, _HALF_VAR if op == "var" else _ROWS, False))
     for name in ARANGE.values():
         ks.append(Kernel(name, "arange", "arange", _RANGE, False))
     for name in LINSPACE.values():

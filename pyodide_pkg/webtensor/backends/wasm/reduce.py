@@ -68,6 +68,7 @@ def bind(ctx):
     for (short, op), name in by_dtype(KT.X_SCAN).items():
         rowwise[(short, op)] = (K.fn(name), I64 if short.category < 2 else short)
 
+    half_rows = {(X_DTYPES[h][0], op): K.fn(name) for (h, op), name in KT.HALF_ROWS.items()}
     div_f64 = K.fn(KT.X_BINARY[("f64", "div")])
 
     def as_dtype(x, dt):
@@ -79,7 +80,12 @@ def bind(ctx):
 
     def reduce(op, out, x, dims, correction=1, **extra):
         if x.dtype in _HALF and out.dtype is F32 and (x.dtype, op) not in fn_dtype:
-            x = as_dtype(x, F32)       # sum/mean/prod/var/logsumexp of float16/bfloat16
+            # sum/mean/prod/var/logsumexp of float16/bfloat16: rows read in place, other
+            # layouts converted to float32 first
+            r = half_reduce(op, out, x, dims, correction) if not extra else NotImplemented
+            if r is not NotImplemented:
+                return r
+            x = as_dtype(x, F32)
             if x is None:
                 return NotImplemented
         if op == "mean" and x.dtype is F64:         # the sum, then / n in place
@@ -117,6 +123,24 @@ def bind(ctx):
             fn(outer, n, inner, float(correction), region(x), region(out, True))
         else:
             fn(outer, n, inner, region(x), region(out, True))
+        return None
+
+    def half_reduce(op, out, x, dims, correction):
+        fn = half_rows.get((x.dtype, op))
+        p = plan_reduce(x.shape, dims, x.is_contiguous(), x.numel())
+        if fn is None or p is None or not out.is_contiguous() or p[2] != 1:
+            return NotImplemented
+        outer, n, _, order = p
+        n = x.numel() if n is None else n
+        if outer != out.numel() or not fits_i32(outer, n):
+            return NotImplemented
+        if outer == 0:
+            return None
+        if order is not None:
+            x = ctx.contiguous(x.permute(*order) if order else x)
+            if x is None:
+                return NotImplemented
+        fn(outer, n, *((float(correction),) if op == "var" else ()), region(x), region(out, True))
         return None
 
     def along(op, out, x, dim):
