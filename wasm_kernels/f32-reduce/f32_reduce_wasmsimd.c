@@ -138,16 +138,19 @@ WT_EXPORT void WT_SYM(f32_logsumexp)(size_t outer, size_t n, size_t inner, const
   }
 }
 
-/* float16 / bfloat16 rows (inner == 1; the caller converts other layouts) into float32
+/* float16 / bfloat16 rows (inner == 1; the caller permutes other layouts) into float32
  * results, torch's opmath: each row converted WT_ROW_BLOCK elements at a time into float32 on
  * the stack (wt_half.h, exact), folded as above, the block results combined in float32:
  *   void wt_<h>_<op>_rows_<isa>(size_t rows, size_t n, [float correction,] const uint16_t* x,
- *                               float* y)      op: sum mean prod var logsumexp */
+ *                               float* y)  op: sum mean prod var logsumexp nansum nanmean
+ * nansum / nanmean: NaN read as zero; nanmean divides by the count of the others (0/0: NaN). */
 #include "wt_half.h"
 
-enum { H_SUM, H_PROD, H_MAX, H_SQDEV, H_SUMEXP };
+enum { H_SUM, H_PROD, H_MAX, H_SQDEV, H_SUMEXP, H_NANSUM, H_NANMEAN };
 
-static size_t h_block(const uint16_t* x, size_t m, float* t, int bf) {
+/* m halves -> t; nan: NaN -> 0, and the count of the others is returned */
+static size_t h_block(const uint16_t* x, size_t m, float* t, int bf, int nan) {
+  size_t count = m;
   for (size_t k = 0; k < m; k += 8) {
     v128_t h, lo, hi;
     if (k + 8 <= m) {
@@ -159,26 +162,36 @@ static size_t h_block(const uint16_t* x, size_t m, float* t, int bf) {
     }
     if (bf) v_f32x8_from_bf16(h, &lo, &hi);
     else v_f32x8_from_f16(h, &lo, &hi);
+    if (nan) {
+      const v128_t ok_lo = wasm_f32x4_eq(lo, lo), ok_hi = wasm_f32x4_eq(hi, hi);
+      lo = wasm_v128_and(lo, ok_lo);
+      hi = wasm_v128_and(hi, ok_hi);
+      count -= __builtin_popcount(~(wasm_i32x4_bitmask(ok_lo) | wasm_i32x4_bitmask(ok_hi) << 4) & 0xFF);
+    }
     wasm_v128_store(t + k, lo);
     wasm_v128_store(t + k + 4, hi);
   }
-  return m;
+  return count;
 }
 
 static float h_row(const uint16_t* x, size_t n, int bf, int op, v128_t prm) {
   float t[WT_ROW_BLOCK];
   v128_t acc = WT_SPLAT(op == H_PROD ? 1.0f : op == H_MAX ? -__builtin_inff() : 0.0f);
+  size_t count = 0;
   for (size_t k0 = 0; k0 < n; k0 += WT_ROW_BLOCK) {
-    const size_t m = h_block(x + k0, wt_min_size(WT_ROW_BLOCK, n - k0), t, bf);
+    const size_t m = wt_min_size(WT_ROW_BLOCK, n - k0);
+    count += h_block(x + k0, m, t, bf, op >= H_NANSUM);
     switch (op) {
-      case H_SUM: acc = wasm_f32x4_add(acc, WT_SPLAT(fold_row_sum(t, m, prm))); break;
+      case H_SUM:
+      case H_NANSUM:
+      case H_NANMEAN: acc = wasm_f32x4_add(acc, WT_SPLAT(fold_row_sum(t, m, prm))); break;
       case H_PROD: acc = wasm_f32x4_mul(acc, WT_SPLAT(fold_row_prod(t, m, prm))); break;
       case H_MAX: acc = wt_op_max(acc, WT_SPLAT(fold_row_max(t, m, prm))); break;
       case H_SQDEV: acc = wasm_f32x4_add(acc, WT_SPLAT(fold_row_sqdev(t, m, prm))); break;
       default: acc = wasm_f32x4_add(acc, WT_SPLAT(fold_row_sumexp(t, m, prm)));
     }
   }
-  return wasm_f32x4_extract_lane(acc, 0);
+  return wasm_f32x4_extract_lane(acc, 0) / (op == H_NANMEAN ? (float)count : 1.0f);
 }
 
 static void h_rows(size_t rows, size_t n, float correction, const uint16_t* x, float* y,
@@ -215,6 +228,14 @@ static void h_rows(size_t rows, size_t n, float correction, const uint16_t* x, f
   WT_EXPORT void WT_SYM(h##_logsumexp_rows)(size_t rows, size_t n, const uint16_t* x,       \
                                             float* y) {                                     \
     h_rows(rows, n, 0.0f, x, y, bf, H_SUMEXP);                                              \
+  }                                                                                         \
+  WT_EXPORT void WT_SYM(h##_nansum_rows)(size_t rows, size_t n, const uint16_t* x,          \
+                                         float* y) {                                        \
+    h_rows(rows, n, 0.0f, x, y, bf, H_NANSUM);                                              \
+  }                                                                                         \
+  WT_EXPORT void WT_SYM(h##_nanmean_rows)(size_t rows, size_t n, const uint16_t* x,         \
+                                          float* y) {                                       \
+    h_rows(rows, n, 0.0f, x, y, bf, H_NANMEAN);                                             \
   }
 HALF_ROWS(f16, 0)
 HALF_ROWS(bf16, 1)

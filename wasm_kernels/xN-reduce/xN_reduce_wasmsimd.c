@@ -324,6 +324,37 @@ static inline int16_t hkey1(uint16_t b, int16_t inf, int16_t nank) {
 HALF_MINMAX(f16, 0x7C00, 0x7E00)
 HALF_MINMAX(bf16, 0x7F80, 0x7FC0)
 
+/* float64 var: the mean, then the squared deviations (two passes; contiguous rows two f64x2
+ * accumulators at a time); / max(0, n - correction), 0/0 = NaN like torch */
+static double f64_fold(const double* x, size_t n, size_t stride, double mean, int sq) {
+  v128_t a = wasm_f64x2_splat(0.0), b = a;
+  const v128_t vm = wasm_f64x2_splat(mean);
+  size_t k = 0;
+  if (stride == 1)
+    for (; k + 4 <= n; k += 4) {
+      v128_t u = wasm_v128_load(x + k), v = wasm_v128_load(x + k + 2);
+      if (sq) {
+        u = wasm_f64x2_sub(u, vm), v = wasm_f64x2_sub(v, vm);
+        u = wasm_f64x2_mul(u, u), v = wasm_f64x2_mul(v, v);
+      }
+      a = wasm_f64x2_add(a, u), b = wasm_f64x2_add(b, v);
+    }
+  a = wasm_f64x2_add(a, b);
+  double r = wasm_f64x2_extract_lane(a, 0) + wasm_f64x2_extract_lane(a, 1);
+  for (; k < n; k++) {
+    const double d = x[k * stride] - (sq ? mean : 0.0);
+    r += sq ? d * d : d;
+  }
+  return r;
+}
+WT_EXPORT void WT_SYM(f64_var)(size_t outer, size_t n, size_t inner, float correction,
+                               const double* x, double* y) {
+  const double dof = (double)n - correction > 0.0 ? (double)n - correction : 0.0;
+  for (size_t o = 0; o < outer; o++, x += n * inner, y += inner)
+    for (size_t i = 0; i < inner; i++)
+      y[i] = f64_fold(x + i, n, inner, f64_fold(x + i, n, inner, 0.0, 0) / (double)n, 1) / dof;
+}
+
 SCAN(f64, cumsum, double, double, double, ADD, 0.0)
 SCAN(f64, cumprod, double, double, double, MUL, 1.0)
 SCAN(f32, cumprod, float, double, float, MUL, 1.0)

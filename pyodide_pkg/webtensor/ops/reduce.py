@@ -32,6 +32,7 @@ def _reduce(op, x, dim, keepdim, out_dtype, **params):
     return out
 
 
+_HALF = (D.float16, D.bfloat16)
 _NO_COMPUTE = ("argmax", "argmin", "all", "any", "count_nonzero")
 
 
@@ -245,8 +246,19 @@ def log_softmax(x, dim=None, dtype=None):
     return _softmax("log_softmax", x, dim, dtype)
 
 
+def _half_nan(op, x, dim, keepdim, dtype):
+    """nansum / nanmean of float16/bfloat16 in one pass over x (float32 opmath), or None"""
+    if x.dtype in _HALF and (dtype is None or D.as_dtype(dtype) is x.dtype) and \
+            _reads_narrow(x):
+        return _reduce(op, x, dim, keepdim, x.dtype)
+    return None
+
+
 def nansum(x, dim=None, keepdim=False, dtype=None):
     """sum with nan counted as zero (one pass where the device has pointwise_loss)."""
+    r = _half_nan("nansum", x, dim, keepdim, dtype)
+    if r is not None:
+        return r
     if x.dtype.category == 2:
         from .loss import pointwise_loss
         whole = dim is None and not keepdim and (dtype is None or D.as_dtype(dtype) is x.dtype)
@@ -260,6 +272,9 @@ def nanmean(x, dim=None, keepdim=False, dtype=None):
     """mean of the non-nan elements (nan where there are none)."""
     if x.dtype.category < 2:
         mean(x, dtype=dtype)                     # torch's error for integer inputs
+    r = _half_nan("nanmean", x, dim, keepdim, dtype)
+    if r is not None:
+        return r
     from .loss import pointwise_loss
     if dim is None and not keepdim:              # the non-nan count
         n = pointwise_loss(x, x, "not_nan", 0.0, "sum")

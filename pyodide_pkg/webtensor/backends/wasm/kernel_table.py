@@ -167,7 +167,8 @@ X_SCAN_OPS = {"f64": _SCANS, "f32": ("cumprod",), "i64": _SCANS, "i32": _SCANS, 
               "i8": _SCANS, "u8": _SCANS, "f16": _SCANS, "bf16": _SCANS}   # halves: f32 acc
 # float16 / bfloat16 contiguous rows into float32 results (f32-reduce): (rows, n, x, y), var
 # with a float32 correction before x
-HALF_ROWS_OPS = ("sum", "mean", "prod", "var", "logsumexp")
+HALF_ROWS_OPS = ("sum", "mean", "prod", "var", "logsumexp", "nansum", "nanmean")
+F64_VAR = "f64_var"             # xN-reduce: f32_var's form
 HALF_ROWS = {(h, op): h + "_" + op + "_rows" for h in ("f16", "bf16") for op in HALF_ROWS_OPS}
 # count_nonzero / all / any by the bits (xN-reduce): kind -> the dtypes it serves (floats: the
 # sign bit masked off); count_nonzero writes int64, all/any bool bytes
@@ -450,6 +451,7 @@ def _build():
         ks.append(Kernel(name, "xscan", op, _MIDDLE, False))
     for (kd, op), name in NONZERO_REDUCE.items():
         ks.append(Kernel(name, "xreduce", op, _MIDDLE, False))
+    ks.append(Kernel(F64_VAR, "var", "var", _VAR, False))
     for (h, op), name in HALF_ROWS.items():
         ks.append(Kernel(name, "halfrows", op, _HALF_VAR if op == "var" else _ROWS, False))
     for name in ARANGE.values():

@@ -60,6 +60,7 @@ def bind(ctx):
     for (dt, op), name in by_dtype(KT.X_REDUCE).items():
         wide = op in ("sum", "prod") and dt.category < 2      # integers: int64 accumulation
         fn_dtype[(dt, op)] = (K.fn(name), I64 if op in KT.ARGREDUCE_OPS or wide else dt)
+    fn_dtype[(F64, "var")] = (K.fn(KT.F64_VAR), F64)
     for (kd, op), name in KT.NONZERO_REDUCE.items():
         for dname in KT.NONZERO_KINDS[kd]:
             fn_dtype[(D.as_dtype(dname), op)] = (K.fn(name), I64 if op == "count_nonzero" else BOOL)
@@ -80,8 +81,8 @@ def bind(ctx):
 
     def reduce(op, out, x, dims, correction=1, **extra):
         if x.dtype in _HALF and out.dtype is F32 and (x.dtype, op) not in fn_dtype:
-            # sum/mean/prod/var/logsumexp of float16/bfloat16: rows read in place, other
-            # layouts converted to float32 first
+            # sum/mean/prod/var/logsumexp/nansum/nanmean of float16/bfloat16: rows read in
+            # place, other layouts permuted into rows
             r = half_reduce(op, out, x, dims, correction) if not extra else NotImplemented
             if r is not NotImplemented:
                 return r
@@ -99,7 +100,7 @@ def bind(ctx):
         fn, odt = fn_dtype.get((x.dtype, op), (None, None))
         if odt is BOOL and out.dtype is D.uint8:     # all/any of uint8: torch's uint8 0/1
             odt = out.dtype
-        if op in ("logsumexp", "var") and x.dtype is F64:
+        if op == "logsumexp" and x.dtype is F64:
             fn, odt = f64_rows[op], F64
         if fn is None or extra or out.dtype is not odt or not out.is_contiguous():
             return NotImplemented
@@ -116,9 +117,8 @@ def bind(ctx):
                 return NotImplemented
         if outer * inner != numel or not fits_i32(outer, n, inner):
             return NotImplemented
-        if x.dtype is F64 and op in f64_rows:
-            fn(region(out, True), region(x), outer, n, inner,
-               *((float(correction),) if op == "var" else ()))
+        if x.dtype is F64 and op == "logsumexp":
+            fn(region(out, True), region(x), outer, n, inner)
         elif op == "var":
             fn(outer, n, inner, float(correction), region(x), region(out, True))
         else:
@@ -128,8 +128,11 @@ def bind(ctx):
     def half_reduce(op, out, x, dims, correction):
         fn = half_rows.get((x.dtype, op))
         p = plan_reduce(x.shape, dims, x.is_contiguous(), x.numel())
-        if fn is None or p is None or not out.is_contiguous() or p[2] != 1:
+        if fn is None or p is None or not out.is_contiguous():
             return NotImplemented
+        if p[2] != 1:       # reduced dims last: rows
+            p = (p[0] * p[2], p[1], 1,
+                 tuple([d for d in range(x.dim()) if d not in dims] + list(dims)))
         outer, n, _, order = p
         n = x.numel() if n is None else n
         if outer != out.numel() or not fits_i32(outer, n):
