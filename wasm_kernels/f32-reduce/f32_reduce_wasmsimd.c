@@ -174,7 +174,9 @@ static size_t h_block(const uint16_t* x, size_t m, float* t, int bf, int nan) {
   return count;
 }
 
-static float h_row(const uint16_t* x, size_t n, int bf, int op, v128_t prm) {
+/* out of line, op at run time: one copy of each fold in the module */
+__attribute__((noinline)) static float h_row(const uint16_t* x, size_t n, int bf, int op,
+                                             v128_t prm) {
   float t[WT_ROW_BLOCK];
   v128_t acc = WT_SPLAT(op == H_PROD ? 1.0f : op == H_MAX ? -__builtin_inff() : 0.0f);
   size_t count = 0;
@@ -194,7 +196,7 @@ static float h_row(const uint16_t* x, size_t n, int bf, int op, v128_t prm) {
   return wasm_f32x4_extract_lane(acc, 0) / (op == H_NANMEAN ? (float)count : 1.0f);
 }
 
-static void h_rows(size_t rows, size_t n, float correction, const uint16_t* x, float* y,
+__attribute__((noinline)) static void h_rows(size_t rows, size_t n, float correction, const uint16_t* x, float* y,
                    int bf, int op) {
   const v128_t zero = WT_SPLAT(0.0f);
   const float dof = (float)n - correction > 0.0f ? (float)n - correction : 0.0f;
@@ -239,3 +241,37 @@ static void h_rows(size_t rows, size_t n, float correction, const uint16_t* x, f
   }
 HALF_ROWS(f16, 0)
 HALF_ROWS(bf16, 1)
+
+/* float16 / bfloat16 dot products of contiguous rows with one vector (dot, mv), float32
+ * accumulation (torch's opmath) into float32:
+ *   void wt_<h>_dot_rows_<isa>(size_t rows, size_t n, const uint16_t* a, const uint16_t* b,
+ *                              float* y)        y[r] = sum_k a[r, k] * b[k] */
+__attribute__((noinline)) static void h_dot_rows(size_t rows, size_t n, const uint16_t* a, const uint16_t* b, float* y,
+                       int bf) {
+  float ta[WT_ROW_BLOCK], tb[WT_ROW_BLOCK];
+  for (size_t r = 0; r < rows; r++, a += n) {
+    v128_t acc0 = WT_SPLAT(0.0f), acc1 = acc0;
+    for (size_t k0 = 0; k0 < n; k0 += WT_ROW_BLOCK) {
+      const size_t m = wt_min_size(WT_ROW_BLOCK, n - k0);
+      h_block(a + k0, m, ta, bf, 0);
+      h_block(b + k0, m, tb, bf, 0);
+      size_t k = 0;
+      for (; k + 8 <= m; k += 8) {
+        acc0 = WT_MADD(wasm_v128_load(ta + k), wasm_v128_load(tb + k), acc0);
+        acc1 = WT_MADD(wasm_v128_load(ta + k + 4), wasm_v128_load(tb + k + 4), acc1);
+      }
+      for (; k < m; k += 4) {                   /* h_block zero-fills to a multiple of 8 */
+        acc0 = WT_MADD(wasm_v128_load(ta + k), wasm_v128_load(tb + k), acc0);
+      }
+    }
+    y[r] = wasm_f32x4_extract_lane(wt_hsum4(wasm_f32x4_add(acc0, acc1), acc0, acc0, acc0), 0);
+  }
+}
+WT_EXPORT void WT_SYM(f16_dot_rows)(size_t rows, size_t n, const uint16_t* a, const uint16_t* b,
+                                    float* y) {
+  h_dot_rows(rows, n, a, b, y, 0);
+}
+WT_EXPORT void WT_SYM(bf16_dot_rows)(size_t rows, size_t n, const uint16_t* a,
+                                     const uint16_t* b, float* y) {
+  h_dot_rows(rows, n, a, b, y, 1);
+}

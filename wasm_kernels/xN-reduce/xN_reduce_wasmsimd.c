@@ -278,51 +278,95 @@ static inline int16_t hkey1(uint16_t b, int16_t inf, int16_t nank) {
   const int16_t m = (int16_t)(b & 0x7FFF);
   return m > inf ? nank : b >> 15 ? (int16_t)-m : m;
 }
-#define HGT(v, b) ((v) > (b))
-#define HLT(v, b) ((v) < (b))
-/* ARG 0: y = the best value's bits (NaN: QNAN); ARG 1: y = its first index */
-#define HALF_BEST(dt, op, INF, QNAN, NANK, ARG, V, BETTER, OUT)                              \
+#define HBETTER(v, b) (mx ? (v) > (b) : (v) < (b))
+/* arg 0: y = the best value's bits (NaN: qnan); arg 1: y = its first index (int64) */
+static void half_best(size_t outer, size_t n, size_t inner, const uint16_t* x, void* out,
+                      int16_t inf, uint16_t qnan, int mx, int arg) {
+  const int16_t nank = mx ? 0x7FFF : -0x8000;
+  uint16_t* yv = out;
+  int64_t* yi = out;
+  for (size_t o = 0; o < outer; o++, x += n * inner, yv += inner, yi += inner)
+    for (size_t i = 0; i < inner; i++) {
+      int16_t best = n ? hkey1(x[i], inf, nank) : 0;
+      size_t k = 1, at = 0;
+      if (inner == 1 && n >= 16) {
+        v128_t b = hkey8(wasm_v128_load(x), inf, nank);
+        for (k = 8; k + 8 <= n; k += 8) {
+          const v128_t v = hkey8(wasm_v128_load(x + k), inf, nank);
+          b = mx ? wasm_i16x8_max(b, v) : wasm_i16x8_min(b, v);
+        }
+        int16_t lane[8];
+        wasm_v128_store(lane, b);
+        for (size_t l = 0; l < 8; l++) best = HBETTER(lane[l], best) ? lane[l] : best;
+        for (size_t j = k; j < n; j++) {
+          const int16_t v = hkey1(x[j], inf, nank);
+          if (HBETTER(v, best)) best = v;
+        }
+        if (arg || best == 0) {                 /* the first index holding best */
+          const v128_t s = wasm_i16x8_splat(best);
+          for (k = 0; k + 8 <= n; k += 8)
+            if (wasm_i16x8_bitmask(wasm_i16x8_eq(hkey8(wasm_v128_load(x + k), inf, nank), s)))
+              break;
+          for (at = k; at < n && hkey1(x[at], inf, nank) != best; at++) {}
+        }
+        k = n;
+      }
+      for (; k < n; k++) {
+        const int16_t v = hkey1(x[k * inner + i], inf, nank);
+        if (HBETTER(v, best)) best = v, at = k;
+      }
+      if (arg) yi[i] = (int64_t)at;
+      else yv[i] = best == nank ? qnan : best == 0 ? x[at * inner + i]
+                   : best > 0 ? (uint16_t)best : (uint16_t)(0x8000 | -best);
+    }
+}
+#define HALF_BEST(dt, op, INF, QNAN, MX, ARG, OUT)                                           \
   WT_EXPORT void WT_SYM(dt##_##op)(size_t outer, size_t n, size_t inner, const uint16_t* x, \
                                    OUT* y) {                                                \
-    for (size_t o = 0; o < outer; o++, x += n * inner, y += inner)                          \
-      for (size_t i = 0; i < inner; i++) {                                                  \
-        int16_t best = n ? hkey1(x[i], INF, NANK) : 0;                                      \
-        size_t k = 1, at = 0;                                                               \
-        if (inner == 1 && n >= 16) {                                                        \
-          v128_t b = hkey8(wasm_v128_load(x), INF, NANK);                                   \
-          for (k = 8; k + 8 <= n; k += 8)                                                   \
-            b = wasm_i16x8_##V(b, hkey8(wasm_v128_load(x + k), INF, NANK));                 \
-          int16_t lane[8];                                                                  \
-          wasm_v128_store(lane, b);                                                         \
-          for (size_t l = 0; l < 8; l++) best = BETTER(lane[l], best) ? lane[l] : best;     \
-          for (size_t j = k; j < n; j++) {                                                  \
-            const int16_t v = hkey1(x[j], INF, NANK);                                       \
-            if (BETTER(v, best)) best = v;                                                  \
-          }                                                                                 \
-          if (ARG || best == 0) {                 /* the first index holding best */        \
-            const v128_t s = wasm_i16x8_splat(best);                                        \
-            for (k = 0; k + 8 <= n; k += 8)                                                 \
-              if (wasm_i16x8_bitmask(wasm_i16x8_eq(hkey8(wasm_v128_load(x + k), INF, NANK), s))) \
-                break;                                                                      \
-            for (at = k; at < n && hkey1(x[at], INF, NANK) != best; at++) {}                \
-          }                                                                                 \
-          k = n;                                                                            \
-        }                                                                                   \
-        for (; k < n; k++) {                                                                \
-          const int16_t v = hkey1(x[k * inner + i], INF, NANK);                             \
-          if (BETTER(v, best)) best = v, at = k;                                            \
-        }                                                                                   \
-        y[i] = ARG ? (OUT)at : (OUT)(best == NANK ? QNAN : best == 0 ? x[at * inner + i]     \
-                                    : best > 0 ? best : 0x8000 | -best);                    \
-      }                                                                                     \
+    half_best(outer, n, inner, x, y, INF, QNAN, MX, ARG);                                   \
   }
 #define HALF_MINMAX(dt, INF, QNAN)                                                           \
-  HALF_BEST(dt, amax, INF, QNAN, 0x7FFF, 0, max, HGT, uint16_t)                             \
-  HALF_BEST(dt, amin, INF, QNAN, -0x8000, 0, min, HLT, uint16_t)                            \
-  HALF_BEST(dt, argmax, INF, QNAN, 0x7FFF, 1, max, HGT, int64_t)                            \
-  HALF_BEST(dt, argmin, INF, QNAN, -0x8000, 1, min, HLT, int64_t)
+  HALF_BEST(dt, amax, INF, QNAN, 1, 0, uint16_t)                                            \
+  HALF_BEST(dt, amin, INF, QNAN, 0, 0, uint16_t)                                            \
+  HALF_BEST(dt, argmax, INF, QNAN, 1, 1, int64_t)                                           \
+  HALF_BEST(dt, argmin, INF, QNAN, 0, 1, int64_t)
 HALF_MINMAX(f16, 0x7C00, 0x7E00)
 HALF_MINMAX(bf16, 0x7F80, 0x7FC0)
+
+/* int16 / int8 / uint8 dot products of contiguous rows with one vector (dot, mv) in int32
+ * lanes (i32x4.dot_i16x8_s), wrapping: the low 8/16 bits are torch's result in the dtype.
+ *   void wt_<dt>_dot_rows_<isa>(size_t rows, size_t n, const T* a, const T* b, T* y) */
+#define DOT16_i16(p, q) wasm_i32x4_dot_i16x8(wasm_v128_load(p), wasm_v128_load(q))
+#define DOT16_BYTES(E, p, q)                                                                 \
+  wasm_i32x4_add(wasm_i32x4_dot_i16x8(E##_low(wasm_v128_load(p)), E##_low(wasm_v128_load(q))), \
+                 wasm_i32x4_dot_i16x8(E##_high(wasm_v128_load(p)), E##_high(wasm_v128_load(q))))
+#define i8_ext_low wasm_i16x8_extend_low_i8x16
+#define i8_ext_high wasm_i16x8_extend_high_i8x16
+#define u8_ext_low wasm_u16x8_extend_low_u8x16
+#define u8_ext_high wasm_u16x8_extend_high_u8x16
+#define DOT16_i8(p, q) DOT16_BYTES(i8_ext, p, q)
+#define DOT16_u8(p, q) DOT16_BYTES(u8_ext, p, q)
+#define INT_DOT(dt, T)                                                                       \
+  WT_EXPORT void WT_SYM(dt##_dot_rows)(size_t rows, size_t n, const T* a, const T* b, T* y) { \
+    for (size_t r = 0; r < rows; r++, a += n) {                                             \
+      v128_t acc = wasm_i32x4_splat(0);                                                     \
+      size_t k = 0;                                                                         \
+      for (; k + 16 / sizeof(T) <= n; k += 16 / sizeof(T))                                  \
+        acc = wasm_i32x4_add(acc, DOT16_##dt(a + k, b + k));                                \
+      uint32_t s = 0;                                                                       \
+      for (size_t l = 0; l < 4; l++) s += (uint32_t)wt_lane_i32(acc, l);                    \
+      for (; k < n; k++) s += (uint32_t)((int32_t)a[k] * (int32_t)b[k]);                    \
+      y[r] = (T)s;                                                                          \
+    }                                                                                       \
+  }
+static inline int32_t wt_lane_i32(v128_t v, size_t l) {
+  int32_t t[4];
+  wasm_v128_store(t, v);
+  return t[l];
+}
+INT_DOT(i16, int16_t)
+INT_DOT(i8, int8_t)
+INT_DOT(u8, uint8_t)
 
 /* float64 var: the mean, then the squared deviations (two passes; contiguous rows two f64x2
  * accumulators at a time); / max(0, n - correction), 0/0 = NaN like torch */

@@ -51,6 +51,7 @@ _BINARY = (("size", "m"), ("size", "n"), ("in", "a"), ("i32", "a_rs"), ("i32", "
 # same shape, contiguous (_flat); or b one value (_flatc)
 _BINARY_FLAT = (("size", "n"), ("in", "a"), ("in", "b"), ("out", "y"))
 _MIDDLE = (("size", "outer"), ("size", "n"), ("size", "inner"), ("in", "x"), ("out", "y"))
+_DOT_ROWS = (("size", "rows"), ("size", "n"), ("in", "a"), ("in", "b"), ("out", "y"))
 _ROWS = (("size", "rows"), ("size", "n"), ("in", "x"), ("out", "y"))
 _HALF_VAR = (("size", "rows"), ("size", "n"), ("f32", "correction"), ("in", "x"), ("out", "y"))
 _VAR = (("size", "outer"), ("size", "n"), ("size", "inner"), ("f32", "correction"),
@@ -169,6 +170,9 @@ X_SCAN_OPS = {"f64": _SCANS, "f32": ("cumprod",), "i64": _SCANS, "i32": _SCANS, 
 # with a float32 correction before x
 HALF_ROWS_OPS = ("sum", "mean", "prod", "var", "logsumexp", "nansum", "nanmean")
 F64_VAR = "f64_var"             # xN-reduce: f32_var's form
+# dot products of contiguous rows with one vector (dot, mv): float16/bfloat16 into float32
+# (f32-reduce), int16/int8/uint8 in their dtype, wrapping (xN-reduce)
+DOT_ROWS = {dt: dt + "_dot_rows" for dt in ("f16", "bf16", "i16", "i8", "u8")}
 HALF_ROWS = {(h, op): h + "_" + op + "_rows" for h in ("f16", "bf16") for op in HALF_ROWS_OPS}
 # count_nonzero / all / any by the bits (xN-reduce): kind -> the dtypes it serves (floats: the
 # sign bit masked off); count_nonzero writes int64, all/any bool bytes
@@ -452,6 +456,8 @@ def _build():
     for (kd, op), name in NONZERO_REDUCE.items():
         ks.append(Kernel(name, "xreduce", op, _MIDDLE, False))
     ks.append(Kernel(F64_VAR, "var", "var", _VAR, False))
+    for name in DOT_ROWS.values():
+        ks.append(Kernel(name, "dotrows", "dot", _DOT_ROWS, False))
     for (h, op), name in HALF_ROWS.items():
         ks.append(Kernel(name, "halfrows", op, _HALF_VAR if op == "var" else _ROWS, False))
     for name in ARANGE.values():
