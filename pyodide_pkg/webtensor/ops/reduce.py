@@ -155,16 +155,25 @@ def _correction(unbiased, correction):
     return 1 if unbiased is None or unbiased else 0
 
 
-def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def _var(x, dim, unbiased, keepdim, correction, dtype=None):
+    """dtype: the result dtype (std of float16/bfloat16 takes the float32 variance)"""
     if isinstance(dim, bool):  # var(x, False): positional unbiased
         dim, unbiased = None, dim
     if x.dtype.category < 2:
         raise RuntimeError("std and var only support floating point and complex dtypes")
-    return _reduce("var", x, dim, keepdim, x.dtype, correction=_correction(unbiased, correction))
+    return _reduce("var", x, dim, keepdim, dtype or x.dtype,
+                   correction=_correction(unbiased, correction))
+
+
+def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _var(x, dim, unbiased, keepdim, correction)
 
 
 def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return unary("sqrt", var(x, dim, unbiased, keepdim, correction=correction))
+    # float16/bfloat16: the square root of the float32 variance, rounded once (torch's opmath)
+    half = getattr(x, "dtype", None) in _HALF
+    r = unary("sqrt", _var(x, dim, unbiased, keepdim, correction, D.float32 if half else None))
+    return r.to(x.dtype) if half else r
 
 
 def var_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None):

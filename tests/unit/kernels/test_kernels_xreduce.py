@@ -158,3 +158,44 @@ def test_half_rows(ks, name):
             else:
                 w = getattr(np, op)(xd, axis=1) if n or op != "mean" else np.full(rows, np.nan)
         np.testing.assert_allclose(y[:rows], w, rtol=3e-5, atol=1e-5, err_msg=str((rows, n)))
+
+
+@pytest.mark.parametrize("name", sorted(KT.DOT_ROWS.values()))
+def test_dot_rows(ks, name):
+    """y[r] = a[r] . b: int16/int8/uint8 wrapping in the dtype (exact int64 sum, low bits),
+    float16/bfloat16 into float32 within float32 rounding of the float64 sum"""
+    dt = name.split("_")[0]
+    rng = np.random.default_rng(len(name))
+    for rows, n in ((1, 0), (1, 1), (3, 7), (2, 37), (4, 1000)):
+        a, b = (values(rng, dt, rows * n).reshape(rows, n), values(rng, dt, n))
+        if dt in ("f16", "bf16"):
+            a, b = np.nan_to_num(a, posinf=3, neginf=-3), np.nan_to_num(b, posinf=2, neginf=-2)
+        odt = np.float32 if dt in ("f16", "bf16") else NP[dt]
+        y0 = np.full(rows + 2, 7, odt)
+        bits = (lambda t: bf16(t)[1]) if dt == "bf16" else (lambda t: t)
+        (y,) = call(ks, name, rows, n, bits(a), bits(b), y0)
+        assert np.all(y[rows:] == 7), "wrote past the output"
+        if odt is np.float32:
+            w = a.astype(np.float64) @ b.astype(np.float64)
+            np.testing.assert_allclose(y[:rows], w, rtol=1e-5, atol=1e-4 * (1 + n ** .5))
+        else:
+            w = (a.astype(np.int64) @ b.astype(np.int64)).astype(odt)     # wraps
+            np.testing.assert_array_equal(y[:rows], w)
+
+
+def test_f64_var(ks):
+    """float64 var over the middle axis (two-pass), correction 0 / 1 / past n"""
+    rng = np.random.default_rng(5)
+    for outer, n, inner in SHAPES:
+        x = values(rng, "f64", outer * n * inner).reshape(outer, n, inner)
+        x = np.where(np.isinf(x), 1.5, x)
+        if x.size > 4:
+            x.flat[3] = np.nan
+        for corr in (0.0, 1.0, 50.0):
+            y0 = np.full(outer * inner + 2, 7, np.float64)
+            (y,) = call(ks, KT.F64_VAR, outer, n, inner, corr, x, y0)
+            assert np.all(y[outer * inner:] == 7), "wrote past the output"
+            with np.errstate(all="ignore"):
+                m = x.mean(axis=1, keepdims=True)
+                w = ((x - m) ** 2).sum(axis=1) / max(0.0, n - corr)
+            np.testing.assert_allclose(y[:outer * inner], w.reshape(-1), rtol=1e-12, atol=1e-12)
