@@ -1,14 +1,12 @@
-/* Reductions and scans over the middle axis of [outer, n, inner] for float64 / int64 / int32
- * (amax/amin/argmax/argmin also int16 / int8 / uint8 and bool bytes; all/any of bool bytes),
- * f32-reduce's form:
+/* Reductions and scans over the middle axis of [outer, n, inner] for float64 / int64 / int32 /
+ * int16 / int8 / uint8 (bool as uint8) and float16 / bfloat16 bits, f32-reduce's form:
  *   void wt_<dt>_<op>_<isa>(size_t outer, size_t n, size_t inner, const T* x, OUT* y)
  * y[o, i] = op over k of x[o, k, i]  (scans: y has x's shape, y[o, k, i] = op over j <= k).
- * Accumulation as torch's CPU: float64 in float64, integers in int64 (the op layer widens
- * int32/bool/uint8 to int64 for sum/prod/cumsum/cumprod), wrap-around; float32 cumprod in
+ * Accumulation as torch's CPU: float64 in float64, integers in int64 (narrow integers' sum /
+ * prod / cumsum / cumprod read the input and write int64), wrap-around; float32 cumprod in
  * float64. amax/amin: NaN wins; argmax/argmin: the first maximum (a NaN counts as the
- * largest), int64 indices; for contiguous int32/16/8 rows: the best value 128 bits at a time,
- * then the first index holding it; all/any of contiguous rows 16 bytes at a time, stopping at
- * the first deciding vector. all/any: of 0/1 bytes, bool out.
+ * largest), int64 indices; contiguous rows 128 bits at a time where the op allows.
+ * count_nonzero / all / any by the bits of any dtype; dot_rows for dot / mv of small ints.
  * Summation order: 8 interleaved accumulators over a contiguous row, then a fixed tree, so
  * float64 sums differ from a sequential sum by rounding only (|error| <= n * eps * sum|x|).
  */
