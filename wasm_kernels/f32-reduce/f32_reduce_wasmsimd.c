@@ -189,20 +189,35 @@ __attribute__((noinline)) static float h_row(const uint16_t* x, size_t n, int bf
       case H_NANMEAN: acc = wasm_f32x4_add(acc, WT_SPLAT(fold_row_sum(t, m, prm))); break;
       case H_PROD: acc = wasm_f32x4_mul(acc, WT_SPLAT(fold_row_prod(t, m, prm))); break;
       case H_MAX: acc = wt_op_max(acc, WT_SPLAT(fold_row_max(t, m, prm))); break;
-      case H_SQDEV: acc = wasm_f32x4_add(acc, WT_SPLAT(fold_row_sqdev(t, m, prm))); break;
       default: acc = wasm_f32x4_add(acc, WT_SPLAT(fold_row_sumexp(t, m, prm)));
     }
   }
   return wasm_f32x4_extract_lane(acc, 0) / (op == H_NANMEAN ? (float)count : 1.0f);
 }
 
-__attribute__((noinline)) static void h_rows(size_t rows, size_t n, float correction, const uint16_t* x, float* y,
-                   int bf, int op) {
+/* var of one row, one conversion per block: each block's mean and squared deviations from
+ * the float32 copy, merged by Chan's formula */
+static float h_var(const uint16_t* x, size_t n, int bf) {
+  float t[WT_ROW_BLOCK], mean = 0.0f, m2 = 0.0f;
+  for (size_t k0 = 0; k0 < n; k0 += WT_ROW_BLOCK) {
+    const size_t m = wt_min_size(WT_ROW_BLOCK, n - k0);
+    h_block(x + k0, m, t, bf, 0);
+    const float bm = fold_row_sum(t, m, WT_SPLAT(0.0f)) / (float)m;
+    const float bm2 = fold_row_sqdev(t, m, WT_SPLAT(bm));
+    const float d = bm - mean, w = (float)m / (float)(k0 + m);
+    mean += d * w;
+    m2 += bm2 + d * d * (float)k0 * w;
+  }
+  return n ? m2 : __builtin_nanf("");
+}
+
+__attribute__((noinline)) static void h_rows(size_t rows, size_t n, float correction,
+                                             const uint16_t* x, float* y, int bf, int op) {
   const v128_t zero = WT_SPLAT(0.0f);
   const float dof = (float)n - correction > 0.0f ? (float)n - correction : 0.0f;
   for (size_t r = 0; r < rows; r++, x += n) {
-    if (op == H_SQDEV) {                                   /* var: the mean, then deviations */
-      y[r] = h_row(x, n, bf, H_SQDEV, WT_SPLAT(h_row(x, n, bf, H_SUM, zero) / (float)n)) / dof;
+    if (op == H_SQDEV) {                                   /* var */
+      y[r] = h_var(x, n, bf) / dof;
     } else if (op == H_SUMEXP) {                           /* logsumexp */
       const v128_t m = lse_shift(WT_SPLAT(h_row(x, n, bf, H_MAX, zero)));
       y[r] = wasm_f32x4_extract_lane(

@@ -267,12 +267,12 @@ NONZERO(f64, uint64_t, i64x2, 0x7FFFFFFFFFFFFFFFll)
  * at a time, no conversion): the magnitude bits, negated for negatives (-0 == +0); NaN
  * (magnitude above INF) -> NANK, the extreme that wins. The first best element wins (torch's
  * first index; amax/amin of zeros: the first zero's sign). */
-static inline v128_t hkey8(v128_t v, int16_t inf, int16_t nank) {
+__attribute__((always_inline)) static inline v128_t hkey8(v128_t v, int16_t inf, int16_t nank) {
   const v128_t m = wasm_v128_and(v, wasm_i16x8_splat(0x7FFF)), neg = wasm_i16x8_shr(v, 15);
   return wasm_v128_bitselect(wasm_i16x8_splat(nank), wasm_i16x8_sub(wasm_v128_xor(m, neg), neg),
                              wasm_i16x8_gt(m, wasm_i16x8_splat(inf)));
 }
-static inline int16_t hkey1(uint16_t b, int16_t inf, int16_t nank) {
+__attribute__((always_inline)) static inline int16_t hkey1(uint16_t b, int16_t inf, int16_t nank) {
   const int16_t m = (int16_t)(b & 0x7FFF);
   return m > inf ? nank : b >> 15 ? (int16_t)-m : m;
 }
