@@ -53,17 +53,23 @@ static void h_scan(size_t outer, size_t n, size_t inner, const uint16_t* x, uint
       for (size_t k = 0; k < n; k += 8) {
         const size_t m = wt_min_size(8, n - k);
         uint16_t p[8] = {0};
-        for (size_t j = 0; j < m; j++) p[j] = x[k + j];
+        for (size_t j = 0; m < 8 && j < m; j++) p[j] = x[k + j];   /* the tail: a copy */
+        const v128_t h = m == 8 ? wasm_v128_load(x + k) : wasm_v128_load(p);
         v128_t lo, hi;
-        if (bf) v_f32x8_from_bf16(wasm_v128_load(p), &lo, &hi);
-        else v_f32x8_from_f16(wasm_v128_load(p), &lo, &hi);
+        if (bf) v_f32x8_from_bf16(h, &lo, &hi);
+        else v_f32x8_from_f16(h, &lo, &hi);
         wasm_v128_store(t, lo);
         wasm_v128_store(t + 4, hi);
         for (size_t j = 0; j < m; j++) t[j] = acc = prod ? acc * t[j] : acc + t[j];
         lo = wasm_v128_load(t);
         hi = wasm_v128_load(t + 4);
-        wasm_v128_store(p, bf ? v_bf16x8_from_f32(lo, hi) : v_f16x8_from_f32(lo, hi));
-        for (size_t j = 0; j < m; j++) y[k + j] = p[j];
+        const v128_t r = bf ? v_bf16x8_from_f32(lo, hi) : v_f16x8_from_f32(lo, hi);
+        if (m == 8) {
+          wasm_v128_store(y + k, r);
+        } else {
+          wasm_v128_store(p, r);
+          for (size_t j = 0; j < m; j++) y[k + j] = p[j];
+        }
       }
       continue;
     }

@@ -261,25 +261,22 @@ HALF_ROWS(bf16, 1)
  * accumulation (torch's opmath) into float32:
  *   void wt_<h>_dot_rows_<isa>(size_t rows, size_t n, const uint16_t* a, const uint16_t* b,
  *                              float* y)        y[r] = sum_k a[r, k] * b[k] */
-__attribute__((noinline)) static void h_dot_rows(size_t rows, size_t n, const uint16_t* a, const uint16_t* b, float* y,
-                       int bf) {
+__attribute__((noinline)) static void h_dot_rows(size_t rows, size_t n, const uint16_t* a,
+                                                 const uint16_t* b, float* y, int bf) {
   float ta[WT_ROW_BLOCK], tb[WT_ROW_BLOCK];
-  for (size_t r = 0; r < rows; r++, a += n) {
-    v128_t acc0 = WT_SPLAT(0.0f), acc1 = acc0;
-    for (size_t k0 = 0; k0 < n; k0 += WT_ROW_BLOCK) {
-      const size_t m = wt_min_size(WT_ROW_BLOCK, n - k0);
-      h_block(a + k0, m, ta, bf, 0);
-      h_block(b + k0, m, tb, bf, 0);
-      size_t k = 0;
-      for (; k + 8 <= m; k += 8) {
+  for (size_t r = 0; r < rows; r++) y[r] = 0.0f;
+  for (size_t k0 = 0; k0 < n; k0 += WT_ROW_BLOCK) {    /* b's block converted once */
+    const size_t m = wt_min_size(WT_ROW_BLOCK, n - k0);
+    h_block(b + k0, m, tb, bf, 0);
+    for (size_t r = 0; r < rows; r++) {
+      h_block(a + r * n + k0, m, ta, bf, 0);
+      v128_t acc0 = WT_SPLAT(0.0f), acc1 = acc0;
+      for (size_t k = 0; k < m; k += 8) {     /* h_block zero-fills to a multiple of 8 */
         acc0 = WT_MADD(wasm_v128_load(ta + k), wasm_v128_load(tb + k), acc0);
         acc1 = WT_MADD(wasm_v128_load(ta + k + 4), wasm_v128_load(tb + k + 4), acc1);
       }
-      for (; k < m; k += 4) {                   /* h_block zero-fills to a multiple of 8 */
-        acc0 = WT_MADD(wasm_v128_load(ta + k), wasm_v128_load(tb + k), acc0);
-      }
+      y[r] += wasm_f32x4_extract_lane(wt_hsum4(wasm_f32x4_add(acc0, acc1), acc0, acc0, acc0), 0);
     }
-    y[r] = wasm_f32x4_extract_lane(wt_hsum4(wasm_f32x4_add(acc0, acc1), acc0, acc0, acc0), 0);
   }
 }
 WT_EXPORT void WT_SYM(f16_dot_rows)(size_t rows, size_t n, const uint16_t* a, const uint16_t* b,
