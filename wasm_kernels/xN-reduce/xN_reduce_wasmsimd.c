@@ -134,7 +134,6 @@ WT_SMALL_BEGIN
 #define ROW_OK16(n) ((n) >= 16)
 #define ROW_OK8(n) ((n) >= 8)
 #define ROW_OK4(n) ((n) >= 4)
-#define ROW_OK2(n) ((n) >= 2)
 /* amax / amin (128 bits at a time along contiguous rows) */
 #define MINMAX(dt, T, L, V)                                                                  \
   BEST_ROW(dt##_argmax_best, T, L, wasm_##V##_max, GT_NAN)                                  \
@@ -200,7 +199,9 @@ static inline v128_t prod4_u16(v128_t v) {        /* u16 products: u32 (< 2^32) 
 
 REDUCE(f64, sum, double, double, double, 0.0, ADD, ID, 0)
 REDUCE(f64, prod, double, double, double, 1.0, MUL, ID, 0)
-MINMAX(f64, double, 2, f64x2)
+/* float64: 8 scalar accumulators beat one f64x2.max chain (NaN-propagating: long on x64) */
+REDUCE(f64, amax, double, double, double, 0.0, MAXN, ID, 1)
+REDUCE(f64, amin, double, double, double, 0.0, MINN, ID, 1)
 REDUCE(i64, sum, int64_t, int64_t, int64_t, 0, IADD, ID, 0)
 REDUCE(i64, prod, int64_t, int64_t, int64_t, 1, IMUL, ID, 0)
 REDUCE(i64, amax, int64_t, int64_t, int64_t, 0, MAXN, ID, 1)
