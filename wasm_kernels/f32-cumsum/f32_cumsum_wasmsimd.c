@@ -39,3 +39,65 @@ WT_EXPORT void WT_SYM(f32_cumsum)(size_t outer, size_t n, size_t inner, const fl
       for (size_t j = 0; j < inner; j += 4) cumsum_cols(xo + j, yo + j, n, inner, wt_min_size(4, inner - j));
   }
 }
+
+/* float16 / bfloat16 cumsum / cumprod in the same form (uint16_t x, y): float32 accumulation
+ * (torch's CPU acc_type for the half types), each prefix rounded once to the dtype; contiguous
+ * rows converted 8 at a time, other layouts 4 columns at a time. y == x is allowed. */
+#include "wt_half.h"
+
+static void h_scan(size_t outer, size_t n, size_t inner, const uint16_t* x, uint16_t* y,
+                   int bf, int prod) {
+  for (size_t o = 0; o < outer; o++, x += n * inner, y += n * inner) {
+    if (inner == 1) {
+      float acc = prod ? 1.0f : 0.0f, t[8];
+      for (size_t k = 0; k < n; k += 8) {
+        const size_t m = wt_min_size(8, n - k);
+        uint16_t p[8] = {0};
+        for (size_t j = 0; m < 8 && j < m; j++) p[j] = x[k + j];   /* the tail: a copy */
+        const v128_t h = m == 8 ? wasm_v128_load(x + k) : wasm_v128_load(p);
+        v128_t lo, hi;
+        if (bf) v_f32x8_from_bf16(h, &lo, &hi);
+        else v_f32x8_from_f16(h, &lo, &hi);
+        wasm_v128_store(t, lo);
+        wasm_v128_store(t + 4, hi);
+        for (size_t j = 0; j < m; j++) t[j] = acc = prod ? acc * t[j] : acc + t[j];
+        lo = wasm_v128_load(t);
+        hi = wasm_v128_load(t + 4);
+        const v128_t r = bf ? v_bf16x8_from_f32(lo, hi) : v_f16x8_from_f32(lo, hi);
+        if (m == 8) {
+          wasm_v128_store(y + k, r);
+        } else {
+          wasm_v128_store(p, r);
+          for (size_t j = 0; j < m; j++) y[k + j] = p[j];
+        }
+      }
+      continue;
+    }
+    for (size_t i = 0; i < inner; i += 4) {
+      const size_t c = wt_min_size(4, inner - i);
+      v128_t acc = WT_SPLAT(prod ? 1.0f : 0.0f);
+      for (size_t k = 0; k < n; k++) {
+        uint16_t p[8] = {0};
+        for (size_t j = 0; j < c; j++) p[j] = x[k * inner + i + j];
+        const v128_t w = wasm_u32x4_load16x4(p);
+        const v128_t v = bf ? wasm_i32x4_shl(w, 16) : v_f32_from_f16(w);
+        acc = prod ? wasm_f32x4_mul(acc, v) : wasm_f32x4_add(acc, v);
+        const v128_t h = bf ? v_bf16_round(acc) : v_f16_from_f32(acc);
+        wasm_v128_store(p, wasm_u16x8_narrow_i32x4(h, h));
+        for (size_t j = 0; j < c; j++) y[k * inner + i + j] = p[j];
+      }
+    }
+  }
+}
+
+#define HALF_SCAN(h, bf)                                                                     \
+  WT_EXPORT void WT_SYM(h##_cumsum)(size_t outer, size_t n, size_t inner, const uint16_t* x, \
+                                    uint16_t* y) {                                          \
+    h_scan(outer, n, inner, x, y, bf, 0);                                                   \
+  }                                                                                         \
+  WT_EXPORT void WT_SYM(h##_cumprod)(size_t outer, size_t n, size_t inner,                  \
+                                     const uint16_t* x, uint16_t* y) {                      \
+    h_scan(outer, n, inner, x, y, bf, 1);                                                   \
+  }
+HALF_SCAN(f16, 0)
+HALF_SCAN(bf16, 1)

@@ -137,3 +137,153 @@ WT_EXPORT void WT_SYM(f32_logsumexp)(size_t outer, size_t n, size_t inner, const
     }
   }
 }
+
+/* float16 / bfloat16 rows (inner == 1; the caller permutes other layouts) into float32
+ * results, torch's opmath: each row converted WT_ROW_BLOCK elements at a time into float32 on
+ * the stack (wt_half.h, exact), folded as above, the block results combined in float32:
+ *   void wt_<h>_<op>_rows_<isa>(size_t rows, size_t n, [float correction,] const uint16_t* x,
+ *                               float* y)  op: sum mean prod var logsumexp nansum nanmean
+ * nansum / nanmean: NaN read as zero; nanmean divides by the count of the others (0/0: NaN). */
+#include "wt_half.h"
+
+enum { H_SUM, H_PROD, H_MAX, H_SQDEV, H_SUMEXP, H_NANSUM, H_NANMEAN };
+
+/* m halves -> t; nan: NaN -> 0, and the count of the others is returned */
+static size_t h_block(const uint16_t* x, size_t m, float* t, int bf, int nan) {
+  size_t count = m;
+  for (size_t k = 0; k < m; k += 8) {
+    v128_t h, lo, hi;
+    if (k + 8 <= m) {
+      h = wasm_v128_load(x + k);
+    } else {
+      uint16_t p[8] = {0};
+      for (size_t j = 0; j < m - k; j++) p[j] = x[k + j];
+      h = wasm_v128_load(p);
+    }
+    if (bf) v_f32x8_from_bf16(h, &lo, &hi);
+    else v_f32x8_from_f16(h, &lo, &hi);
+    if (nan) {
+      const v128_t ok_lo = wasm_f32x4_eq(lo, lo), ok_hi = wasm_f32x4_eq(hi, hi);
+      lo = wasm_v128_and(lo, ok_lo);
+      hi = wasm_v128_and(hi, ok_hi);
+      count -= __builtin_popcount(~(wasm_i32x4_bitmask(ok_lo) | wasm_i32x4_bitmask(ok_hi) << 4) & 0xFF);
+    }
+    wasm_v128_store(t + k, lo);
+    wasm_v128_store(t + k + 4, hi);
+  }
+  return count;
+}
+
+/* out of line, op at run time: one copy of each fold in the module */
+__attribute__((noinline)) static float h_row(const uint16_t* x, size_t n, int bf, int op,
+                                             v128_t prm) {
+  float t[WT_ROW_BLOCK];
+  v128_t acc = WT_SPLAT(op == H_PROD ? 1.0f : op == H_MAX ? -__builtin_inff() : 0.0f);
+  size_t count = 0;
+  for (size_t k0 = 0; k0 < n; k0 += WT_ROW_BLOCK) {
+    const size_t m = wt_min_size(WT_ROW_BLOCK, n - k0);
+    count += h_block(x + k0, m, t, bf, op >= H_NANSUM);
+    switch (op) {
+      case H_SUM:
+      case H_NANSUM:
+      case H_NANMEAN: acc = wasm_f32x4_add(acc, WT_SPLAT(fold_row_sum(t, m, prm))); break;
+      case H_PROD: acc = wasm_f32x4_mul(acc, WT_SPLAT(fold_row_prod(t, m, prm))); break;
+      case H_MAX: acc = wt_op_max(acc, WT_SPLAT(fold_row_max(t, m, prm))); break;
+      default: acc = wasm_f32x4_add(acc, WT_SPLAT(fold_row_sumexp(t, m, prm)));
+    }
+  }
+  return wasm_f32x4_extract_lane(acc, 0) / (op == H_NANMEAN ? (float)count : 1.0f);
+}
+
+/* var of one row, one conversion per block: each block's mean and squared deviations from
+ * the float32 copy, merged by Chan's formula */
+static float h_var(const uint16_t* x, size_t n, int bf) {
+  float t[WT_ROW_BLOCK], mean = 0.0f, m2 = 0.0f;
+  for (size_t k0 = 0; k0 < n; k0 += WT_ROW_BLOCK) {
+    const size_t m = wt_min_size(WT_ROW_BLOCK, n - k0);
+    h_block(x + k0, m, t, bf, 0);
+    const float bm = fold_row_sum(t, m, WT_SPLAT(0.0f)) / (float)m;
+    const float bm2 = fold_row_sqdev(t, m, WT_SPLAT(bm));
+    const float d = bm - mean, w = (float)m / (float)(k0 + m);
+    mean += d * w;
+    m2 += bm2 + d * d * (float)k0 * w;
+  }
+  return n ? m2 : __builtin_nanf("");
+}
+
+__attribute__((noinline)) static void h_rows(size_t rows, size_t n, float correction,
+                                             const uint16_t* x, float* y, int bf, int op) {
+  const v128_t zero = WT_SPLAT(0.0f);
+  const float dof = (float)n - correction > 0.0f ? (float)n - correction : 0.0f;
+  for (size_t r = 0; r < rows; r++, x += n) {
+    if (op == H_SQDEV) {                                   /* var */
+      y[r] = h_var(x, n, bf) / dof;
+    } else if (op == H_SUMEXP) {                           /* logsumexp */
+      const v128_t m = lse_shift(WT_SPLAT(h_row(x, n, bf, H_MAX, zero)));
+      y[r] = wasm_f32x4_extract_lane(
+          wasm_f32x4_add(wt_log(WT_SPLAT(h_row(x, n, bf, H_SUMEXP, m))), m), 0);
+    } else {
+      y[r] = h_row(x, n, bf, op, zero) / (correction ? (float)n : 1.0f);   /* mean: / n */
+    }
+  }
+}
+
+#define HALF_ROWS(h, bf)                                                                     \
+  WT_EXPORT void WT_SYM(h##_sum_rows)(size_t rows, size_t n, const uint16_t* x, float* y) { \
+    h_rows(rows, n, 0.0f, x, y, bf, H_SUM);                                                 \
+  }                                                                                         \
+  WT_EXPORT void WT_SYM(h##_mean_rows)(size_t rows, size_t n, const uint16_t* x, float* y) { \
+    h_rows(rows, n, 1.0f, x, y, bf, H_SUM);                                                 \
+  }                                                                                         \
+  WT_EXPORT void WT_SYM(h##_prod_rows)(size_t rows, size_t n, const uint16_t* x, float* y) { \
+    h_rows(rows, n, 0.0f, x, y, bf, H_PROD);                                                \
+  }                                                                                         \
+  WT_EXPORT void WT_SYM(h##_var_rows)(size_t rows, size_t n, float correction,              \
+                                      const uint16_t* x, float* y) {                        \
+    h_rows(rows, n, correction, x, y, bf, H_SQDEV);                                         \
+  }                                                                                         \
+  WT_EXPORT void WT_SYM(h##_logsumexp_rows)(size_t rows, size_t n, const uint16_t* x,       \
+                                            float* y) {                                     \
+    h_rows(rows, n, 0.0f, x, y, bf, H_SUMEXP);                                              \
+  }                                                                                         \
+  WT_EXPORT void WT_SYM(h##_nansum_rows)(size_t rows, size_t n, const uint16_t* x,          \
+                                         float* y) {                                        \
+    h_rows(rows, n, 0.0f, x, y, bf, H_NANSUM);                                              \
+  }                                                                                         \
+  WT_EXPORT void WT_SYM(h##_nanmean_rows)(size_t rows, size_t n, const uint16_t* x,         \
+                                          float* y) {                                       \
+    h_rows(rows, n, 0.0f, x, y, bf, H_NANMEAN);                                             \
+  }
+HALF_ROWS(f16, 0)
+HALF_ROWS(bf16, 1)
+
+/* float16 / bfloat16 dot products of contiguous rows with one vector (dot, mv), float32
+ * accumulation (torch's opmath) into float32:
+ *   void wt_<h>_dot_rows_<isa>(size_t rows, size_t n, const uint16_t* a, const uint16_t* b,
+ *                              float* y)        y[r] = sum_k a[r, k] * b[k] */
+__attribute__((noinline)) static void h_dot_rows(size_t rows, size_t n, const uint16_t* a,
+                                                 const uint16_t* b, float* y, int bf) {
+  float ta[WT_ROW_BLOCK], tb[WT_ROW_BLOCK];
+  for (size_t r = 0; r < rows; r++) y[r] = 0.0f;
+  for (size_t k0 = 0; k0 < n; k0 += WT_ROW_BLOCK) {    /* b's block converted once */
+    const size_t m = wt_min_size(WT_ROW_BLOCK, n - k0);
+    h_block(b + k0, m, tb, bf, 0);
+    for (size_t r = 0; r < rows; r++) {
+      h_block(a + r * n + k0, m, ta, bf, 0);
+      v128_t acc0 = WT_SPLAT(0.0f), acc1 = acc0;
+      for (size_t k = 0; k < m; k += 8) {     /* h_block zero-fills to a multiple of 8 */
+        acc0 = WT_MADD(wasm_v128_load(ta + k), wasm_v128_load(tb + k), acc0);
+        acc1 = WT_MADD(wasm_v128_load(ta + k + 4), wasm_v128_load(tb + k + 4), acc1);
+      }
+      y[r] += wasm_f32x4_extract_lane(wt_hsum4(wasm_f32x4_add(acc0, acc1), acc0, acc0, acc0), 0);
+    }
+  }
+}
+WT_EXPORT void WT_SYM(f16_dot_rows)(size_t rows, size_t n, const uint16_t* a, const uint16_t* b,
+                                    float* y) {
+  h_dot_rows(rows, n, a, b, y, 0);
+}
+WT_EXPORT void WT_SYM(bf16_dot_rows)(size_t rows, size_t n, const uint16_t* a,
+                                     const uint16_t* b, float* y) {
+  h_dot_rows(rows, n, a, b, y, 1);
+}

@@ -82,18 +82,31 @@ def bmm(a, b):
     return _matmul(a, b, "bmm")
 
 
+def _half_rows(a, b):
+    """dot / mv of float16/bfloat16 on the cpu backends: the products summed in float32 straight
+    from the halves (torch's opmath), rounded once; None elsewhere (autograd: matmul's path)."""
+    if a.dtype not in (D.float16, D.bfloat16) or a.device.type != "cpu" or \
+            a.requires_grad or b.requires_grad or a.shape[-1] != b.shape[0]:
+        return None
+    out = Tensor._empty((a.shape[0] if a.dim() == 2 else 1, 1), D.float32)
+    dispatch("matmul", out, a if a.dim() == 2 else a.unsqueeze(0), b.unsqueeze(1))
+    return out.to(a.dtype)
+
+
 def dot(a, b):
     _check(a, b, "dot")
     if a.dim() != 1 or b.dim() != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.dim()}D and {b.dim()}D tensors")
-    return matmul(a, b)
+    r = _half_rows(a, b)
+    return matmul(a, b) if r is None else r.view(())
 
 
 def mv(a, b):
     _check(a, b, "mv")
     if a.dim() != 2 or b.dim() != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.dim()}, {b.dim()}")
-    return matmul(a, b)
+    r = _half_rows(a, b)
+    return matmul(a, b) if r is None else r.view(a.shape[0])
 
 
 def outer(a, b):

@@ -16,8 +16,13 @@ def _reduce(op, x, dim, keepdim, out_dtype, **params):
         raise TypeError(f"{op}(): argument 'input' must be Tensor, not {type(x).__name__}")
     # all/any treat dim=() as "reduce nothing"; the other reductions as "reduce everything"
     dims = () if op in ("all", "any") and _is_empty_dims(dim) else norm_dims(dim, x.dim())
-    comp = _compute(out_dtype) if op not in ("argmax", "argmin", "all", "any") else None
-    src = x if comp is None or x.dtype is comp else x.to(comp)
+    comp = _compute(out_dtype) if op not in _NO_COMPUTE else None
+    src = x
+    if comp is not None and x.dtype is not comp:
+        if not _reads_narrow(x):
+            src = x.to(comp)
+        elif op in ("amax", "amin"):        # exact in the input dtype
+            comp = out_dtype
     kshape = tuple(1 if d in dims else s for d, s in enumerate(x.shape))
     out = Tensor._empty(kshape, comp or out_dtype, x.device)
     dispatch("reduce", op, out, src, dims, **params)
@@ -26,6 +31,17 @@ def _reduce(op, x, dim, keepdim, out_dtype, **params):
     if not keepdim:
         out = out.view(tuple(s for d, s in enumerate(x.shape) if d not in dims))
     return out
+
+
+_HALF = (D.float16, D.bfloat16)
+_NO_COMPUTE = ("argmax", "argmin", "all", "any", "count_nonzero")
+
+
+def _reads_narrow(x):
+    """The cpu backends read an integer or float16/bfloat16 x straight into the wider
+    accumulation dtype of a reduction or scan (no converted copy). Not under autograd, which
+    records the cast."""
+    return x.device.type == "cpu" and not x.requires_grad
 
 
 def _is_empty_dims(dim):
@@ -140,16 +156,25 @@ def _correction(unbiased, correction):
     return 1 if unbiased is None or unbiased else 0
 
 
-def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+def _var(x, dim, unbiased, keepdim, correction, dtype=None):
+    """dtype: the result dtype (std of float16/bfloat16 takes the float32 variance)"""
     if isinstance(dim, bool):  # var(x, False): positional unbiased
         dim, unbiased = None, dim
     if x.dtype.category < 2:
         raise RuntimeError("std and var only support floating point and complex dtypes")
-    return _reduce("var", x, dim, keepdim, x.dtype, correction=_correction(unbiased, correction))
+    return _reduce("var", x, dim, keepdim, dtype or x.dtype,
+                   correction=_correction(unbiased, correction))
+
+
+def var(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return _var(x, dim, unbiased, keepdim, correction)
 
 
 def std(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return unary("sqrt", var(x, dim, unbiased, keepdim, correction=correction))
+    # float16/bfloat16: the square root of the float32 variance, rounded once (torch's opmath)
+    half = getattr(x, "dtype", None) in _HALF
+    r = unary("sqrt", _var(x, dim, unbiased, keepdim, correction, D.float32 if half else None))
+    return r.to(x.dtype) if half else r
 
 
 def var_mean(x, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -179,6 +204,8 @@ def any(x, dim=None, keepdim=False):
 
 
 def count_nonzero(x, dim=None):
+    if isinstance(x, Tensor) and _reads_narrow(x):      # one pass over x's bits
+        return _reduce("count_nonzero", x, dim, False, D.int64)
     return sum(binary("ne", x, 0), dim)
 
 
@@ -188,8 +215,12 @@ def _scan(op, x, dim, dtype):
         return _scan(op, x.reshape(1), 0, dtype).view(())
     dt = D.as_dtype(dtype) or (D.int64 if x.dtype.category < 2 else x.dtype)
     comp = _compute(dt)
+    # integers into int64, float16/bfloat16 in their own dtype (float32 accumulation)
+    narrow = (x.dtype.category < 2 and comp is D.int64 or x.dtype is dt and comp is not dt) \
+        and _reads_narrow(x)
+    comp = dt if narrow and x.dtype is dt else comp
     out = Tensor._empty(x.shape, comp, x.device)
-    dispatch(op, out, x.to(comp), d)
+    dispatch(op, out, x if narrow else x.to(comp), d)
     return out if comp is dt else out.to(dt)
 
 
@@ -227,8 +258,19 @@ def log_softmax(x, dim=None, dtype=None):
     return _softmax("log_softmax", x, dim, dtype)
 
 
+def _half_nan(op, x, dim, keepdim, dtype):
+    """nansum / nanmean of float16/bfloat16 in one pass over x (float32 opmath), or None"""
+    if x.dtype in _HALF and (dtype is None or D.as_dtype(dtype) is x.dtype) and \
+            _reads_narrow(x):
+        return _reduce(op, x, dim, keepdim, x.dtype)
+    return None
+
+
 def nansum(x, dim=None, keepdim=False, dtype=None):
     """sum with nan counted as zero (one pass where the device has pointwise_map)."""
+    r = _half_nan("nansum", x, dim, keepdim, dtype)
+    if r is not None:
+        return r
     if x.dtype.category == 2:
         from .loss import pointwise_map
         whole = dim is None and not keepdim and (dtype is None or D.as_dtype(dtype) is x.dtype)
@@ -242,6 +284,9 @@ def nanmean(x, dim=None, keepdim=False, dtype=None):
     """mean of the non-nan elements (nan where there are none)."""
     if x.dtype.category < 2:
         mean(x, dtype=dtype)                     # torch's error for integer inputs
+    r = _half_nan("nanmean", x, dim, keepdim, dtype)
+    if r is not None:
+        return r
     from .loss import pointwise_map
     if dim is None and not keepdim:              # the non-nan count
         n = pointwise_map(x, x, "not_nan", 0.0, "sum")

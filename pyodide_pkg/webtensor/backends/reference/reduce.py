@@ -98,6 +98,12 @@ def reduce(op, out, x, dims, correction=1):
         res = [all(r) for r in rows]
     elif op == "any":
         res = [any(r) for r in rows]
+    elif op == "count_nonzero":
+        res = [len(r) - r.count(0) for r in rows]
+    elif op in ("nansum", "nanmean"):
+        res = [[v for v in r if v == v] for r in rows]
+        res = [_sum(r) / len(r) if r else math.nan for r in res] if op == "nanmean" else \
+            [_sum(r) for r in res]
     else:
         raise KeyError(op)
     write(out, res)

@@ -51,6 +51,9 @@ _BINARY = (("size", "m"), ("size", "n"), ("in", "a"), ("i32", "a_rs"), ("i32", "
 # same shape, contiguous (_flat); or b one value (_flatc)
 _BINARY_FLAT = (("size", "n"), ("in", "a"), ("in", "b"), ("out", "y"))
 _MIDDLE = (("size", "outer"), ("size", "n"), ("size", "inner"), ("in", "x"), ("out", "y"))
+_DOT_ROWS = (("size", "rows"), ("size", "n"), ("in", "a"), ("in", "b"), ("out", "y"))
+_ROWS = (("size", "rows"), ("size", "n"), ("in", "x"), ("out", "y"))
+_HALF_VAR = (("size", "rows"), ("size", "n"), ("f32", "correction"), ("in", "x"), ("out", "y"))
 _VAR = (("size", "outer"), ("size", "n"), ("size", "inner"), ("f32", "correction"),
         ("in", "x"), ("out", "y"))
 _GEMM = (("size", "batch"), ("size", "m"), ("size", "n"), ("size", "k"),
@@ -155,16 +158,32 @@ VBINARY = {(dt, op): dt + "_" + op for dt, ops in (
 # float64 transcendentals (f64-vunary/), the same flat unary form
 F64_MATH_OPS = ("exp", "expm1", "log", "log1p", "tanh", "sigmoid", "silu", "gelu_tanh", "rsqrt",
                 "sin", "cos", "erf", "gelu")
-# reductions and scans over [outer, n, inner] (xN-reduce; backends/wasm/reduce.py): integers
-# accumulate in int64 (the op layer widens them first), argmax/argmin write int64, all/any of
-# bool bytes write bool
-_ALLANY = ("all", "any")
+# reductions and scans over [outer, n, inner] (xN-reduce; backends/wasm/reduce.py): integer
+# sum/prod/cumsum/cumprod read the narrow input and write int64 (torch's accumulation dtype),
+# argmax/argmin write int64; float16/bfloat16 amax/amin/argmax/argmin on the bits
 _MINMAX = ("amax", "amin") + ARGREDUCE_OPS
+_WIDE = ("sum", "prod") + _MINMAX
 X_REDUCE_OPS = {"f64": ("sum", "prod", "amax", "amin") + ARGREDUCE_OPS,   # mean: sum / n
                 "i64": ("sum", "prod", "amax", "amin") + ARGREDUCE_OPS,
-                "i32": _MINMAX, "i16": _MINMAX, "i8": _MINMAX,
-                "u8": _ALLANY + _MINMAX}      # all/any of other dtypes: x != 0 first
-X_SCAN_OPS = {"f64": ("cumsum", "cumprod"), "f32": ("cumprod",), "i64": ("cumsum", "cumprod")}
+                "i32": _WIDE, "i16": _WIDE, "i8": _WIDE, "u8": _WIDE,
+                "f16": _MINMAX, "bf16": _MINMAX}
+_SCANS = ("cumsum", "cumprod")
+X_SCAN_OPS = {"f64": _SCANS, "f32": ("cumprod",), "i64": _SCANS, "i32": _SCANS, "i16": _SCANS,
+              "i8": _SCANS, "u8": _SCANS, "f16": _SCANS, "bf16": _SCANS}   # halves: f32 acc
+# float16 / bfloat16 contiguous rows into float32 results (f32-reduce): (rows, n, x, y), var
+# with a float32 correction before x
+HALF_ROWS_OPS = ("sum", "mean", "prod", "var", "logsumexp", "nansum", "nanmean")
+F64_VAR = "f64_var"             # xN-reduce: f32_var's form
+# dot products of contiguous rows with one vector (dot, mv): float16/bfloat16 into float32
+# (f32-reduce), int16/int8/uint8 in their dtype, wrapping (xN-reduce)
+DOT_ROWS = {dt: dt + "_dot_rows" for dt in ("f16", "bf16", "i16", "i8", "u8")}
+HALF_ROWS = {(h, op): h + "_" + op + "_rows" for h in ("f16", "bf16") for op in HALF_ROWS_OPS}
+# count_nonzero / all / any by the bits (xN-reduce): kind -> the dtypes it serves (floats: the
+# sign bit masked off); count_nonzero writes int64, all/any bool bytes
+NONZERO_KINDS = {"u8": ("uint8", "int8", "bool"), "x16": ("int16",),
+                 "h16": ("float16", "bfloat16"), "x32": ("int32",), "f32": ("float32",),
+                 "x64": ("int64",), "f64": ("float64",)}
+NONZERO_OPS = ("count_nonzero", "all", "any")
 # arange / linspace into a contiguous output (xN-fill; backends/wasm/convert.py); params: float
 # outputs {start, step} / {start, end, step} as doubles, integer outputs {start, step} int64
 ARANGE_DTYPES = ("f32", "f64", "i64", "i32")
@@ -312,6 +331,7 @@ X_REDUCE = {(dt, op): dt + "_" + op for dt, ops in X_REDUCE_OPS.items() for op i
 X_SCAN = {(dt, op): dt + "_" + op for dt, ops in X_SCAN_OPS.items() for op in ops}
 SORT = {dt: dt + "_sort" for dt in RADIX_DTYPES}
 UNIQUE = {dt: dt + "_unique" for dt in RADIX_DTYPES}
+NONZERO_REDUCE = {(kd, op): kd + "_" + op for kd in NONZERO_KINDS for op in NONZERO_OPS}
 MASKED_SELECT = {bits // 8: "x%d_masked_select" % bits for bits in COPY_BITS}
 MASKED_SCATTER = {bits // 8: "x%d_masked_scatter" % bits for bits in COPY_BITS}
 SEARCHSORTED = {dt: dt + "_searchsorted" for dt in SORT_DTYPES}
@@ -467,6 +487,13 @@ def _build():
         ks.append(Kernel(name, "xreduce", op, _MIDDLE, False))
     for (dt, op), name in X_SCAN.items():
         ks.append(Kernel(name, "xscan", op, _MIDDLE, False))
+    for (kd, op), name in NONZERO_REDUCE.items():
+        ks.append(Kernel(name, "xreduce", op, _MIDDLE, False))
+    ks.append(Kernel(F64_VAR, "var", "var", _VAR, False))
+    for name in DOT_ROWS.values():
+        ks.append(Kernel(name, "dotrows", "dot", _DOT_ROWS, False))
+    for (h, op), name in HALF_ROWS.items():
+        ks.append(Kernel(name, "halfrows", op, _HALF_VAR if op == "var" else _ROWS, False))
     for name in ARANGE.values():
         ks.append(Kernel(name, "arange", "arange", _RANGE, False))
     for name in LINSPACE.values():

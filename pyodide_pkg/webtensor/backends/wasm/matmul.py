@@ -3,7 +3,8 @@ GEMM (f32_gemm_4x8), GEMV (M == 1) and LINEAR (f32_linear_4x8: y = act(x @ W^T +
 W [n, k] read in place, which also serves matmul's `x @ W.T`). float64, int64 and int32 run
 on the xN-gemm kernels (X_GEMM: one GEMM for every M; linear is that GEMM with W^T copied,
 then the bias added by the binary add kernel; no fused activation); int16/int8/uint8 through
-int32 (widen.py).
+int32 (widen.py), except one-column products (dot, mv) of int16/int8/uint8 and of
+float16/bfloat16 into float32, summed straight from the small dtype (dot_rows).
 
   plan_matmul(batch, m, n, k, a_bs, a_rs, a_cs, b_bs, b_rs, b_cs, linear)
       -> (kind, copy_a, copy_b, ldb): kind GEMM / GEMV / LINEAR; copy_a / copy_b: that operand
@@ -17,7 +18,7 @@ from ... import _dtype as D
 from ..._storage import _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
 from . import kernel_table as KT
-from .common import F32, new_out
+from .common import F32, X_DTYPES, new_out
 from .loader import Region
 from .views import coalesce, fits_i32, overlaps, region
 from .widen import SMALL_INT, widened
@@ -184,8 +185,32 @@ def bind(ctx):
         return None
 
     # int16/int8/uint8 on the int32 kernels (widen.py: torch's wrap-around, exactly)
-    return {"matmul": widened(ctx, matmul, SMALL_INT), "linear": widened(ctx, linear, SMALL_INT)}, \
+    return {"matmul": dot_rows(ctx, widened(ctx, matmul, SMALL_INT)),
+            "linear": widened(ctx, linear, SMALL_INT)}, \
         {"matmul": matmul_shortcut(gemm, gemv, lin), "linear": linear_shortcut(lin)}
+
+
+def dot_rows(ctx, prim):
+    """matmul `prim` that first takes a @ b with b one column [k, 1] (dot, mv) of int16/int8/uint8
+    (out in the dtype, wrapping like torch) or float16/bfloat16 (out float32, torch's opmath):
+    one pass over the rows of a (DOT_ROWS kernels)."""
+    fns = {X_DTYPES[s][0]: ctx.K.fn(name) for s, name in KT.DOT_ROWS.items()}
+
+    def mm(out, a, b):
+        fn = fns.get(a.dtype)
+        if fn is None or b.dtype is not a.dtype or a.dim() != 2 or b.shape[-1] != 1 or \
+                b.dim() != 2 or out.dtype is not (F32 if a.dtype.category == 2 else a.dtype) or \
+                not out.is_contiguous():
+            return prim(out, a, b)
+        a = a if a.is_contiguous() else ctx.contiguous(a)
+        b = b if b.is_contiguous() else ctx.contiguous(b)
+        m, k = a.shape
+        if a is None or b is None or not fits_i32(m, k):
+            return NotImplemented
+        if m:
+            fn(m, k, region(a), region(b), region(out, True))
+        return None
+    return mm
 
 
 def _rows(t):

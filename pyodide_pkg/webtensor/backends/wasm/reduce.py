@@ -1,5 +1,7 @@
 """Reduce family: reduce(op, out, x, dims) (float32: sum, mean, prod, amax, amin, logsumexp,
-var, argmax, argmin; float64 / int64 / int32 / bytes on xN-reduce, all/any for every dtype),
+var, argmax, argmin; float64 / int64 / int32 / int16 / bytes / float16 / bfloat16 on xN-reduce:
+narrow integers' sum/prod into int64 straight from the input, count_nonzero/all/any of every
+dtype by its bits; a float16/bfloat16 x with a float32 out is converted here first),
 softmax / log_softmax / cumsum / cumprod along one dim, and the reduce-all shortcuts
 (x.sum(), x.mean(), x.prod(), x.amax(), x.amin() with no other argument).
 
@@ -57,12 +59,18 @@ def bind(ctx):
     # (x dtype, op) -> (kernel, out dtype)
     fn_dtype = {(F32, op): (fn, I64 if op in KT.ARGREDUCE_OPS else F32) for op, fn in fns.items()}
     for (dt, op), name in by_dtype(KT.X_REDUCE).items():
-        odt = I64 if op in KT.ARGREDUCE_OPS else BOOL if op in ("all", "any") else dt
-        fn_dtype[(dt, op)] = (K.fn(name), odt)
-    rowwise = {(F32, op): K.fn(name) for op, name in KT.ROWWISE.items()}
-    for (short, op), name in KT.X_SCAN.items():
-        rowwise[(X_DTYPES[short][0], op)] = K.fn(name)
+        wide = op in ("sum", "prod") and dt.category < 2      # integers: int64 accumulation
+        fn_dtype[(dt, op)] = (K.fn(name), I64 if op in KT.ARGREDUCE_OPS or wide else dt)
+    fn_dtype[(F64, "var")] = (K.fn(KT.F64_VAR), F64)
+    for (kd, op), name in KT.NONZERO_REDUCE.items():
+        for dname in KT.NONZERO_KINDS[kd]:
+            fn_dtype[(D.as_dtype(dname), op)] = (K.fn(name), I64 if op == "count_nonzero" else BOOL)
+    # (x dtype, op) -> (kernel, out dtype)
+    rowwise = {(F32, op): (K.fn(name), F32) for op, name in KT.ROWWISE.items()}
+    for (short, op), name in by_dtype(KT.X_SCAN).items():
+        rowwise[(short, op)] = (K.fn(name), I64 if short.category < 2 else short)
 
+    half_rows = {(X_DTYPES[h][0], op): K.fn(name) for (h, op), name in KT.HALF_ROWS.items()}
     div_f64 = K.fn(KT.X_BINARY[("f64", "div")])
 
     def as_dtype(x, dt):
@@ -73,11 +81,13 @@ def bind(ctx):
     f64_rows = f64_rowwise.bind(ctx)     # softmax / log_softmax / logsumexp of float64
 
     def reduce(op, out, x, dims, correction=1, **extra):
-        if op in ("all", "any") and x.dtype not in X_DTYPES["u8"] or \
-                op in KT.ARGREDUCE_OPS and x.dtype in _HALF:
-            # all/any: of x != 0 (the bool conversion); argmax/argmin of float16/bfloat16: of
-            # float32 (exact, same order)
-            x = as_dtype(x, F32 if x.dtype in _HALF and op not in ("all", "any") else BOOL)
+        if x.dtype in _HALF and out.dtype is F32 and (x.dtype, op) not in fn_dtype:
+            # sum/mean/prod/var/logsumexp/nansum/nanmean of float16/bfloat16: rows read in
+            # place, other layouts permuted into rows
+            r = half_reduce(op, out, x, dims, correction) if not extra else NotImplemented
+            if r is not NotImplemented:
+                return r
+            x = as_dtype(x, F32)
             if x is None:
                 return NotImplemented
         if op == "mean" and x.dtype is F64:         # the sum, then / n in place
@@ -91,7 +101,7 @@ def bind(ctx):
         fn, odt = fn_dtype.get((x.dtype, op), (None, None))
         if odt is BOOL and out.dtype is D.uint8:     # all/any of uint8: torch's uint8 0/1
             odt = out.dtype
-        if op in ("logsumexp", "var") and x.dtype is F64:
+        if op == "logsumexp" and x.dtype is F64:
             fn, odt = f64_rows[op], F64
         if fn is None or extra or out.dtype is not odt or not out.is_contiguous():
             return NotImplemented
@@ -108,9 +118,8 @@ def bind(ctx):
                 return NotImplemented
         if outer * inner != numel or not fits_i32(outer, n, inner):
             return NotImplemented
-        if x.dtype is F64 and op in f64_rows:
-            fn(region(out, True), region(x), outer, n, inner,
-               *((float(correction),) if op == "var" else ()))
+        if x.dtype is F64 and op == "logsumexp":
+            fn(region(out, True), region(x), outer, n, inner)
         elif op == "var":
             fn(outer, n, inner, float(correction), region(x), region(out, True))
         else:
@@ -120,18 +129,40 @@ def bind(ctx):
     h16_softmax = K.fn(KT.H16_SOFTMAX)
     for dt in _HALF:       # flags: 1 bfloat16, 2 log_softmax
         for op in ("softmax", "log_softmax"):
-            rowwise[(dt, op)] = (lambda f: lambda o, n, i, rx, ro: h16_softmax(o, n, i, f, rx, ro))(
-                (dt is D.bfloat16) | (op == "log_softmax") << 1)
+            flags = (dt is D.bfloat16) | (op == "log_softmax") << 1
+            rowwise[(dt, op)] = ((lambda f: lambda o, n, i, rx, ro:
+                                  h16_softmax(o, n, i, f, rx, ro))(flags), dt)
+
+    def half_reduce(op, out, x, dims, correction):
+        fn = half_rows.get((x.dtype, op))
+        p = plan_reduce(x.shape, dims, x.is_contiguous(), x.numel())
+        if fn is None or p is None or not out.is_contiguous():
+            return NotImplemented
+        if p[2] != 1:       # reduced dims last: rows
+            p = (p[0] * p[2], p[1], 1,
+                 tuple([d for d in range(x.dim()) if d not in dims] + list(dims)))
+        outer, n, _, order = p
+        n = x.numel() if n is None else n
+        if outer != out.numel() or not fits_i32(outer, n):
+            return NotImplemented
+        if outer == 0:
+            return None
+        if order is not None:
+            x = ctx.contiguous(x.permute(*order) if order else x)
+            if x is None:
+                return NotImplemented
+        fn(outer, n, *((float(correction),) if op == "var" else ()), region(x), region(out, True))
+        return None
 
     def along(op, out, x, dim):
         if x.dtype in _HALF and op in ("softmax", "log_softmax"):
             n = x.shape[dim] if x.dim() else 1
             if n * prod(x.shape[dim + 1:]) > KT.H16_STAGE:   # beyond the kernel's buffer
                 return half_along[op](out, x, dim)
-        fn = rowwise.get((x.dtype, op))
+        fn, odt = rowwise.get((x.dtype, op), (None, None))
         if x.dtype is F64 and op in f64_rows:
-            fn = lambda o, n, i, rx, ro: f64_rows[op](ro, rx, o, n, i)  # noqa: E731
-        if fn is None or out.dtype is not x.dtype or not out.is_contiguous():
+            fn, odt = lambda o, n, i, rx, ro: f64_rows[op](ro, rx, o, n, i), F64  # noqa: E731
+        if fn is None or out.dtype is not odt or not out.is_contiguous():
             return NotImplemented
         numel = out.numel()
         if numel == 0:
