@@ -29,7 +29,8 @@ _BARE = {"sum", "mean", "prod", "amax", "amin"}   # x.sum(): shortcuts for the n
 # The ops a backend may bring shortcuts for (small ops, where Python overhead is the cost);
 # only these pay for the shortcut wrapper. In-place and operator forms get theirs in ops/.
 SHORTCUT_OPS = set(UNARY) | set(BINARY) | _BARE | {"matmul", "linear",
-                                                   "scaled_dot_product_attention"}
+                                                   "scaled_dot_product_attention", "square",
+                                                   "isnan", "isinf", "isfinite", "trunc", "frac"}
 
 
 def _form(name, fn, category):
