@@ -126,19 +126,13 @@ static inline v128_t wt_log_normal(v128_t x, v128_t kadj, v128_t lo, int has_lo)
   return wasm_f32x4_sub(wasm_f32x4_mul(dk, WT_SPLAT(WT_LN2_HI)), t);
 }
 
-/* every lane positive, normal and finite: (bits - FLT_MIN bits) < (inf - FLT_MIN) unsigned */
-static inline int wt_all_normal_pos(v128_t x) {
-  return wasm_i32x4_all_true(wasm_u32x4_lt(wasm_i32x4_sub(x, wasm_i32x4_splat(0x00800000)),
-                                           wasm_i32x4_splat(0x7f000000)));
-}
-
-/* log of the vectors with a lane <= 0, subnormal, inf or nan (out of line) */
-__attribute__((noinline)) static v128_t wt_log_special(v128_t x) {
-  /* subnormals: scale into the normal range first (exact), k - 23 */
+/* log(x + lo) for every x (lo as for wt_log_normal, unused where has_lo is 0): subnormal x
+ * scaled into the normal range (k - 23), then torch's specials: log(0) = -inf,
+ * log(<0) = nan, log(inf) = inf, log(nan) = nan. Branch-free: negative inputs are common. */
+static inline v128_t wt_log_lo(v128_t x, v128_t lo, int has_lo) {
   const v128_t sub = wasm_f32x4_lt(x, WT_SPLAT(0x1p-126f));
   const v128_t xs = wasm_v128_bitselect(wasm_f32x4_mul(x, WT_SPLAT(0x1p23f)), x, sub);
-  v128_t y = wt_log_normal(xs, wasm_v128_and(sub, wasm_i32x4_splat(-23)), x, 0);
-  /* specials: log(0) = -inf, log(<0) = nan, log(inf) = inf, log(nan) = nan */
+  v128_t y = wt_log_normal(xs, wasm_v128_and(sub, wasm_i32x4_splat(-23)), lo, has_lo);
   y = wasm_v128_bitselect(WT_SPLAT(-__builtin_inff()), y, wasm_f32x4_eq(x, WT_SPLAT(0.0f)));
   y = wasm_v128_bitselect(WT_SPLAT(__builtin_nanf("")), y, wasm_f32x4_lt(x, WT_SPLAT(0.0f)));
   const v128_t passthru = wasm_v128_or(wt_isnan(x), wasm_f32x4_eq(x, WT_SPLAT(__builtin_inff())));
@@ -146,24 +140,13 @@ __attribute__((noinline)) static v128_t wt_log_special(v128_t x) {
 }
 
 /* log(x): max error 1 ulp. */
-static inline v128_t wt_log(v128_t x) {
-  return wt_all_normal_pos(x) ? wt_log_normal(x, wasm_i32x4_splat(0), x, 0) : wt_log_special(x);
-}
+static inline v128_t wt_log(v128_t x) { return wt_log_lo(x, x, 0); }
 
-/* log1p(x): max error 2 ulp. log(u + lo), u = 1 + x rounded, lo = x - (u - 1) its rounding
- * error (exact); |x| < 2^-24 gives x (keeps -0 and subnormals). */
+/* log1p(x): max error 2 ulp (measured 0.84). log(u + lo), u = 1 + x rounded,
+ * lo = x - (u - 1) its rounding error (exact); |x| < 2^-24 gives x (keeps -0, subnormals). */
 static inline v128_t wt_log1p(v128_t x) {
   const v128_t u = wasm_f32x4_add(x, WT_SPLAT(1.0f));
-  v128_t y;
-  if (wt_all_normal_pos(u)) {
-    y = wt_log_normal(u, wasm_i32x4_splat(0), wasm_f32x4_sub(x, wasm_f32x4_sub(u, WT_SPLAT(1.0f))),
-                      1);
-  } else {  /* some u = 0 (-inf), < 0 (nan), inf or nan: no correction there */
-    const v128_t c = wasm_f32x4_div(wasm_f32x4_sub(x, wasm_f32x4_sub(u, WT_SPLAT(1.0f))), u);
-    const v128_t nocorr = wasm_v128_or(wasm_f32x4_eq(u, WT_SPLAT(0.0f)),
-                                       wasm_f32x4_eq(u, WT_SPLAT(__builtin_inff())));
-    y = wasm_f32x4_add(wt_log_special(u), wasm_v128_andnot(c, nocorr));
-  }
+  const v128_t y = wt_log_lo(u, wasm_f32x4_sub(x, wasm_f32x4_sub(u, WT_SPLAT(1.0f))), 1);
   return wasm_v128_bitselect(x, y, wasm_f32x4_lt(wt_abs(x), WT_SPLAT(0x1p-24f)));
 }
 
