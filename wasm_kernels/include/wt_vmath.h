@@ -95,20 +95,18 @@ static inline v128_t wt_expm1(v128_t x) {
   return wasm_v128_any_true(big) ? wasm_v128_bitselect(wt_exp(x), y, big) : y;
 }
 
-/* log(x): max error 1 ulp. */
-static inline v128_t wt_log(v128_t x) {
-  /* subnormals: scale into the normal range first */
-  const v128_t sub = wasm_f32x4_lt(x, WT_SPLAT(0x1p-126f));
-  const v128_t xs = wasm_v128_bitselect(wasm_f32x4_mul(x, WT_SPLAT(0x1p23f)), x, sub);
-  const v128_t eadj = wasm_v128_and(sub, wasm_i32x4_splat(-23));
-  /* x = 2^k m with m in [sqrt(1/2), sqrt(2)) */
-  const v128_t ix = wasm_i32x4_add(xs, wasm_i32x4_splat(0x3f800000 - 0x3f3504f3));
-  const v128_t k = wasm_i32x4_add(
-      wasm_i32x4_sub(wasm_u32x4_shr(ix, 23), wasm_i32x4_splat(127)), eadj);
+/* log(x) + lo / x for x > 0 normal and finite, |lo| <= ulp(x) / 2 (log1p's rounding of
+ * 1 + x; has_lo 0: plain log). x = 2^k m, m in [sqrt(1/2), sqrt(2)), f = m - 1:
+ * log(1+f) = f - (hf - s (hf + R(s^2))), s = f/(2+f), hf = f^2/2;
+ * lo / x = lo 2^-k / (1 + f) = lo 2^-k (1 - s)^2 / (1 - s^2) ~ lo 2^-k (1 - s)^2 (s^2 <= 0.03:
+ * 0.06 ulp at most). kadj: added to k (subnormal x scaled by 2^23: -23). */
+static inline v128_t wt_log_normal(v128_t x, v128_t kadj, v128_t lo, int has_lo) {
+  const v128_t ix = wasm_i32x4_add(x, wasm_i32x4_splat(0x3f800000 - 0x3f3504f3));
+  const v128_t k = wasm_i32x4_add(wasm_i32x4_sub(wasm_u32x4_shr(ix, 23), wasm_i32x4_splat(127)),
+                                  kadj);
   const v128_t m = wasm_i32x4_add(wasm_v128_and(ix, wasm_i32x4_splat(0x007fffff)),
                                   wasm_i32x4_splat(0x3f3504f3));
   const v128_t f = wasm_f32x4_sub(m, WT_SPLAT(1.0f));
-  /* log(1+f) = f - (hf - s (hf + R(s^2))), s = f/(2+f), hf = f^2/2 */
   const v128_t s = wasm_f32x4_div(f, wasm_f32x4_add(f, WT_SPLAT(2.0f)));
   const v128_t z = wasm_f32x4_mul(s, s);
   v128_t rz = WT_MADD(WT_SPLAT(2.358147502e-01f), z, WT_SPLAT(2.853734791e-01f));
@@ -117,24 +115,38 @@ static inline v128_t wt_log(v128_t x) {
   rz = wasm_f32x4_mul(rz, z);
   const v128_t hf = wasm_f32x4_mul(wasm_f32x4_mul(f, f), WT_SPLAT(0.5f));
   const v128_t dk = wasm_f32x4_convert_i32x4(k);
-  v128_t t = WT_MADD(s, wasm_f32x4_add(hf, rz), wasm_f32x4_mul(dk, WT_SPLAT(WT_LN2_LO)));
+  v128_t kl = wasm_f32x4_mul(dk, WT_SPLAT(WT_LN2_LO));
+  if (has_lo) {   /* 2^-k for k <= 126 (beyond, lo is far below the result's ulp) */
+    const v128_t sk = wt_pow2i(wasm_i32x4_max(wasm_i32x4_neg(k), wasm_i32x4_splat(-126)));
+    const v128_t oms = wasm_f32x4_sub(WT_SPLAT(1.0f), s);
+    kl = WT_MADD(wasm_f32x4_mul(lo, sk), wasm_f32x4_mul(oms, oms), kl);
+  }
+  v128_t t = WT_MADD(s, wasm_f32x4_add(hf, rz), kl);
   t = wasm_f32x4_sub(wasm_f32x4_sub(hf, t), f);
-  v128_t y = wasm_f32x4_sub(wasm_f32x4_mul(dk, WT_SPLAT(WT_LN2_HI)), t);
-  /* specials: log(0) = -inf, log(<0) = nan, log(inf) = inf, log(nan) = nan */
+  return wasm_f32x4_sub(wasm_f32x4_mul(dk, WT_SPLAT(WT_LN2_HI)), t);
+}
+
+/* log(x + lo) for every x (lo as for wt_log_normal, unused where has_lo is 0): subnormal x
+ * scaled into the normal range (k - 23), then torch's specials: log(0) = -inf,
+ * log(<0) = nan, log(inf) = inf, log(nan) = nan. Branch-free: negative inputs are common. */
+static inline v128_t wt_log_lo(v128_t x, v128_t lo, int has_lo) {
+  const v128_t sub = wasm_f32x4_lt(x, WT_SPLAT(0x1p-126f));
+  const v128_t xs = wasm_v128_bitselect(wasm_f32x4_mul(x, WT_SPLAT(0x1p23f)), x, sub);
+  v128_t y = wt_log_normal(xs, wasm_v128_and(sub, wasm_i32x4_splat(-23)), lo, has_lo);
   y = wasm_v128_bitselect(WT_SPLAT(-__builtin_inff()), y, wasm_f32x4_eq(x, WT_SPLAT(0.0f)));
   y = wasm_v128_bitselect(WT_SPLAT(__builtin_nanf("")), y, wasm_f32x4_lt(x, WT_SPLAT(0.0f)));
   const v128_t passthru = wasm_v128_or(wt_isnan(x), wasm_f32x4_eq(x, WT_SPLAT(__builtin_inff())));
   return wasm_v128_bitselect(x, y, passthru);
 }
 
-/* log1p(x): max error 2 ulp. log(u) corrected by (x - (u - 1)) / u, u = 1 + x rounded. */
+/* log(x): max error 1 ulp. */
+static inline v128_t wt_log(v128_t x) { return wt_log_lo(x, x, 0); }
+
+/* log1p(x): max error 2 ulp (measured 0.84). log(u + lo), u = 1 + x rounded,
+ * lo = x - (u - 1) its rounding error (exact); |x| < 2^-24 gives x (keeps -0, subnormals). */
 static inline v128_t wt_log1p(v128_t x) {
   const v128_t u = wasm_f32x4_add(x, WT_SPLAT(1.0f));
-  v128_t c = wasm_f32x4_div(wasm_f32x4_sub(x, wasm_f32x4_sub(u, WT_SPLAT(1.0f))), u);
-  const v128_t nocorr = wasm_v128_or(wasm_f32x4_eq(u, WT_SPLAT(0.0f)),
-                                     wasm_f32x4_eq(u, WT_SPLAT(__builtin_inff())));
-  c = wasm_v128_andnot(c, nocorr);
-  const v128_t y = wasm_f32x4_add(wt_log(u), c);
+  const v128_t y = wt_log_lo(u, wasm_f32x4_sub(x, wasm_f32x4_sub(u, WT_SPLAT(1.0f))), 1);
   return wasm_v128_bitselect(x, y, wasm_f32x4_lt(wt_abs(x), WT_SPLAT(0x1p-24f)));
 }
 
@@ -148,8 +160,9 @@ static inline v128_t wt_mul_sigmoid(v128_t x, v128_t v, v128_t vl) {
   const v128_t es = wasm_f32x4_mul(wt_exp2k(wasm_f32x4_neg(wasm_f32x4_abs(v)), 64),
                                    wasm_f32x4_sub(WT_SPLAT(1.0f), svl));
   const v128_t d = wasm_f32x4_add(wasm_f32x4_mul(es, WT_SPLAT(0x1p-64f)), WT_SPLAT(1.0f));
+  /* one division: (x / d) es rounds twice like (x es) / d; |x / d| es <= 2^64 |x| e^-|x| */
   const v128_t pos = wasm_f32x4_div(x, d);
-  const v128_t neg = wasm_f32x4_mul(wasm_f32x4_div(wasm_f32x4_mul(x, es), d), WT_SPLAT(0x1p-64f));
+  const v128_t neg = wasm_f32x4_mul(wasm_f32x4_mul(pos, es), WT_SPLAT(0x1p-64f));
   return wasm_v128_bitselect(neg, pos, wasm_f32x4_lt(v, WT_SPLAT(0.0f)));
 }
 

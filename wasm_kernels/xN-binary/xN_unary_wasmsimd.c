@@ -4,13 +4,12 @@
  * integers: abs (wrap-around: abs(INT_MIN) = INT_MIN, as torch); sign of int16/int8 (x clamped
  * to [-1, 1]) and of uint8/bool bytes (min(x, 1)); uint8 abs is a copy. Integer neg (0 - x) and
  * float64 reciprocal (1 / x) run on the binary kernels (backends/wasm/elementwise.py).
- * float16 / bfloat16: neg abs sqrt floor ceil round sign reciprocal relu through the
- * float32 kernels (f32-vunary) in stack chunks: widened exactly, the float32 op, rounded once
- * (torch's float32 opmath), one pass over memory instead of the op layer's three.
+ * float16 / bfloat16 / integer inputs of the float32 ops: f32-vunary/xN_vunary.
+ * isnan / isinf / isfinite of float16 / bfloat16 / float64 (bool out) on the bits, one pass:
+ *   void wt_<dt>_<op>_<isa>(size_t n, const T* x, bool* y)
  * Tails go through a one-vector buffer: every element gets the same instruction.
  */
 #include "wt_common.h"
-#include "wt_half.h"
 
 WT_SMALL_BEGIN
 
@@ -48,55 +47,43 @@ UNARY(i32, abs, int32_t)
 UNARY(i16, abs, int16_t) UNARY(i16, sign, int16_t)
 UNARY(i8, abs, int8_t) UNARY(i8, sign, int8_t) UNARY(u8, sign, uint8_t)
 
-WT_SMALL_END
 
-/* float16 / bfloat16 through the float32 kernels, WT_HCHUNK elements at a time */
-#define WT_HCHUNK 256
-/* the f32 kernels, called directly (a function pointer would be a GOT import in PIC) */
-#define HALF_UNARY_OPS(X)                                                                   \
-  X(0, neg) X(1, abs) X(2, sqrt) X(3, floor) X(4, ceil) X(5, round) X(6, sign)              \
-  X(7, reciprocal) X(8, relu)
-#define DECLARE_F32(i, op) void WT_SYM(f32_##op)(size_t n, const float* x, float* y);
-HALF_UNARY_OPS(DECLARE_F32)
-static void f32_unary_by_code(int code, size_t n, float* buf) {
-  switch (code) {
-#define CALL_F32(i, op) case i: WT_SYM(f32_##op)(n, buf, buf); break;
-    HALF_UNARY_OPS(CALL_F32)
-  }
-}
-#define HALF_UNARY_DRIVER(h)                                                                \
-  static void half_unary_##h(size_t n, const uint16_t* x, uint16_t* y, int code) {      \
-    float buf[WT_HCHUNK];                                                                   \
-    for (size_t i0 = 0; i0 < n; i0 += WT_HCHUNK) {                                          \
-      const size_t k = wt_min_size(WT_HCHUNK, n - i0);                                      \
-      const size_t body = k - k % 8;                                                        \
-      uint16_t t[8] = {0};                                                                  \
-      for (size_t j = body; j < k; j++) t[j - body] = x[i0 + j];                            \
-      for (size_t j = 0; j < k; j += 8) {   /* the buffer has room for a whole last vector */ \
-        v128_t lo, hi;                                                                      \
-        v_f32x8_from_##h(wasm_v128_load(j < body ? x + i0 + j : t), &lo, &hi);              \
-        wasm_v128_store(buf + j, lo);                                                       \
-        wasm_v128_store(buf + j + 4, hi);                                                   \
-      }                                                                                     \
-      f32_unary_by_code(code, k, buf);                                                      \
-      for (size_t j = 0; j < body; j += 8)                                                  \
-        wasm_v128_store(y + i0 + j, v_##h##x8_from_f32(wasm_v128_load(buf + j),             \
-                                                       wasm_v128_load(buf + j + 4)));       \
-      if (body < k) {                                                                       \
-        wasm_v128_store(t, v_##h##x8_from_f32(wasm_v128_load(buf + body),                   \
-                                              wasm_v128_load(buf + body + 4)));             \
-        for (size_t j = body; j < k; j++) y[i0 + j] = t[j - body];                          \
-      }                                                                                     \
+/* |x| bits against the infinity pattern: > nan, == inf, < finite; 16 results per step as
+ * 0 / -1 bytes, & 1 */
+#define CLS_isnan(a, inf, W) wasm_##W##_gt(a, inf)
+#define CLS_isinf(a, inf, W) wasm_##W##_eq(a, inf)
+#define CLS_isfinite(a, inf, W) wasm_##W##_lt(a, inf)
+#define BYTES16(dt, op, T, L, M16)                                                          \
+  static v128_t dt##_##op##_16(const T* x) {                                              \
+    v128_t m[16 / L];                                                                       \
+    for (int q = 0; q < 16 / L; q++) m[q] = M16(wasm_v128_load(x + q * L), op);             \
+    return wasm_v128_and(NARROW_##dt(m), wasm_i8x16_splat(1));                              \
+  }                                                                                         \
+  WT_EXPORT void WT_SYM(dt##_##op)(size_t n, const T* x, uint8_t* y) {                      \
+    size_t j = 0;                                                                           \
+    for (; j + 16 <= n; j += 16) wasm_v128_store(y + j, dt##_##op##_16(x + j));             \
+    if (j < n) {                                                                            \
+      T t[16] = {0};                                                                        \
+      uint8_t b[16];                                                                        \
+      for (size_t k = 0; j + k < n; k++) t[k] = x[j + k];                                   \
+      wasm_v128_store(b, dt##_##op##_16(t));                                                \
+      for (size_t k = 0; j + k < n; k++) y[j + k] = b[k];                                   \
     }                                                                                       \
   }
-HALF_UNARY_DRIVER(f16)
-HALF_UNARY_DRIVER(bf16)
+#define M_f16(v, op) CLS_##op(wasm_v128_and(v, wasm_i16x8_splat(0x7FFF)), wasm_i16x8_splat(0x7C00), i16x8)
+#define M_bf16(v, op) CLS_##op(wasm_v128_and(v, wasm_i16x8_splat(0x7FFF)), wasm_i16x8_splat(0x7F80), i16x8)
+#define M_f64(v, op) CLS_##op(wasm_v128_and(v, wasm_i64x2_splat(0x7FFFFFFFFFFFFFFFll)), \
+                              wasm_i64x2_splat(0x7FF0000000000000ll), i64x2)
+#define NARROW_f16(m) wasm_i8x16_narrow_i16x8(m[0], m[1])
+#define NARROW_bf16(m) wasm_i8x16_narrow_i16x8(m[0], m[1])
+static inline v128_t lo32x2(v128_t a, v128_t b) { return wasm_i32x4_shuffle(a, b, 0, 2, 4, 6); }
+#define NARROW_f64(m) wasm_i8x16_narrow_i16x8(                                              \
+    wasm_i16x8_narrow_i32x4(lo32x2(m[0], m[1]), lo32x2(m[2], m[3])),                       \
+    wasm_i16x8_narrow_i32x4(lo32x2(m[4], m[5]), lo32x2(m[6], m[7])))
+#define CLASSIFY(dt, T, L)                                                                  \
+  BYTES16(dt, isnan, T, L, M_##dt) BYTES16(dt, isinf, T, L, M_##dt) BYTES16(dt, isfinite, T, L, M_##dt)
+CLASSIFY(f16, uint16_t, 8)
+CLASSIFY(bf16, uint16_t, 8)
+CLASSIFY(f64, uint64_t, 2)
 
-#define HALF_UNARY(i, op)                                                                   \
-  WT_EXPORT void WT_SYM(f16_##op)(size_t n, const uint16_t* x, uint16_t* y) {               \
-    half_unary_f16(n, x, y, i);                                                             \
-  }                                                                                         \
-  WT_EXPORT void WT_SYM(bf16_##op)(size_t n, const uint16_t* x, uint16_t* y) {              \
-    half_unary_bf16(n, x, y, i);                                                            \
-  }
-HALF_UNARY_OPS(HALF_UNARY)
+WT_SMALL_END

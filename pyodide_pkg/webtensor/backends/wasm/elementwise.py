@@ -84,6 +84,16 @@ def bind(ctx):
     unary_by_dtype = {(F32, op): fn for op, fn in unary_fns.items()}
     for key, name in by_dtype(KT.X_UNARY).items():
         unary_by_dtype[key] = K.fn(name)
+    # float16/bfloat16 (same dtype out) and integer/bool (float32 out) inputs of the float ops;
+    # isnan/isinf/isfinite (bool out): op -> {input dtype: (kernel, out dtype, None: float32)}
+    converting = {}
+    for (dt, op), name in by_dtype(KT.CV_UNARY).items():
+        fn = K.fn(name)
+        if dt in _HALF:
+            unary_by_dtype[(dt, op)] = fn
+        converting.setdefault(op, {})[dt] = (fn, dt if dt in _HALF else None)
+    for (dt, op), name in by_dtype(KT.CLASSIFY).items():
+        converting.setdefault(op, {})[dt] = (K.fn(name), BOOL)
     # indexed by the plan's kind: FLAT, FLATC, TWO_D
     binary_fns = {op: (K.fn(KT.BINARY_FLAT[op]), K.fn(KT.BINARY_FLATC[op]), K.fn(KT.BINARY[op]))
                   for op in KT.ARITH_OPS + KT.COMPARE_OPS}
@@ -100,9 +110,12 @@ def bind(ctx):
         if op == "gelu" and approximate == "tanh":
             op = "gelu_tanh"
         fn = unary_by_dtype.get((x.dtype, op))
+        odt = x.dtype
+        if fn is None and x.dtype.category < 2:
+            fn, odt = converting.get(op, {}).get(x.dtype, (None, F32))   # int -> float32
         if fn is None and not (extra or decimals):
             return via_binary(op, out, x)
-        if fn is None or extra or decimals or out.dtype is not x.dtype or \
+        if fn is None or extra or decimals or out.dtype is not (odt or F32) or \
                 not out.is_contiguous():
             return NotImplemented
         ro = region(out, True)
@@ -288,12 +301,10 @@ def bind(ctx):
         if halves:
             shortcuts[op] = half_shortcut(shortcuts[op], halves, op in KT.COMPARE_OPS,
                                           op in ("mul", "div"))
-    for op, fn in unary_fns.items():
+    for op in set(unary_fns) | set(converting):
         if op != "gelu_tanh":
-            shortcuts[op] = unary_shortcut(fn)
-            halves = {dt: unary_by_dtype[(dt, op)] for dt in _HALF if (dt, op) in unary_by_dtype}
-            if halves:
-                shortcuts[op] = half_unary_shortcut(shortcuts[op], halves)
+            f32 = unary_shortcut(unary_fns[op]) if op in unary_fns else None
+            shortcuts[op] = converting_shortcut(f32, converting[op]) if op in converting else f32
     for op in KT.ARITH_OPS:
         shortcuts[op + "_"] = inplace_shortcut(binary_fns[op][FLAT], binary_fns[op][FLATC])
     for op, kop in (("remainder", "remainder"), ("floor_divide", "div_floor"),
@@ -508,20 +519,29 @@ def half_shortcut(f32_shortcut, fns, compare, opmath_scalar):
     return shortcut
 
 
-def half_unary_shortcut(f32_shortcut, fns):
-    """fn(x) for float16/bfloat16 row-major x: one kernel (the float32 op in stack chunks)
-    instead of the op layer's widen / float32 op / round passes."""
+def converting_shortcut(f32_shortcut, fns, _get_default=D.get_default_dtype):
+    """fn(x) for row-major x of the dtypes in fns {dtype: (kernel, out dtype; None: the default
+    float dtype, when that is float32)}: float16/bfloat16 and integer inputs of the float ops
+    in one kernel instead of the op layer's widen / float32 op / round passes; isnan & co. of
+    float16/bfloat16/float64 on the bits. float32 x goes to f32_shortcut."""
     def shortcut(x):
-        r = f32_shortcut(x)
-        if r is not None or x.__class__ is not Tensor:
-            return r
-        fn = fns.get(x.dtype)
+        if f32_shortcut is not None:
+            r = f32_shortcut(x)
+            if r is not None:
+                return r
+        if x.__class__ is not Tensor:
+            return None
+        fn, odt = fns.get(x.dtype, (None, None))
         if fn is None:
             return None
+        if odt is None:
+            odt = _get_default()
+            if odt is not F32:
+                return None
         lay = _LAYOUTS.get(x.shape) or _layout(x.shape)
         if not lay[2] or x._strides != lay[1]:
             return None
-        out, _ = new_out(lay[0], lay[1], lay[2] * 2, x.dtype)
+        out, _ = new_out(lay[0], lay[1], lay[2] * odt.itemsize, odt)
         fn(lay[2], region(x), region(out, True))
         return out
     return shortcut

@@ -137,13 +137,20 @@ X_COMPARE_DTYPES = ("f64", "i64", "i32", "i16", "i8", "u8", "f16", "bf16")
 # logical_and/or/xor of nonzero tests, bool out (float32's: the op layer's bool conversion)
 LOGICAL_OPS = ("logical_and", "logical_or", "logical_xor")
 X_LOGICAL_DTYPES = ("f64", "i64", "i32", "i16", "u8", "f16", "bf16")
-# float16/bfloat16: the f32-vunary kernels in stack chunks (xN_unary)
-HALF_UNARY_OPS = ("neg", "abs", "sqrt", "floor", "ceil", "round", "sign",
-                  "reciprocal", "relu")
 X_UNARY_OPS = {"f64": ("neg", "abs", "sqrt", "floor", "ceil", "round"),
                "i64": ("abs",), "i32": ("abs",), "i16": ("abs", "sign"), "i8": ("abs", "sign"),
-               "u8": ("sign",),   # int neg, f64 reciprocal: binary kernels
-               "f16": HALF_UNARY_OPS, "bf16": HALF_UNARY_OPS}
+               "u8": ("sign",)}   # int neg, f64 reciprocal: binary kernels
+# the f32-vunary ops of float16/bfloat16 (same dtype out) and integer/bool (float32 out) inputs,
+# widened and written back in one pass (f32-vunary/xN_vunary); relaxed twins
+HALF_UNARY_OPS = UNARY_OPS + ("trunc", "frac", "square")
+INT_FLOAT_UNARY_OPS = ("sqrt", "reciprocal", "rsqrt", "sin", "cos", "exp", "log", "log1p",
+                       "expm1", "tanh", "sigmoid", "erf")
+CV_UNARY = {(dt, op): dt + "_" + op for dt in ("f16", "bf16") for op in HALF_UNARY_OPS}
+CV_UNARY.update({(dt, op): dt + "_" + op for dt in ("i64", "i32", "i16", "i8", "u8")
+                 for op in INT_FLOAT_UNARY_OPS})
+# isnan / isinf / isfinite on the bits (xN_unary), bool out
+CLASSIFY_OPS = ("isnan", "isinf", "isfinite")
+CLASSIFY = {(dt, op): dt + "_" + op for dt in ("f16", "bf16", "f64") for op in CLASSIFY_OPS}
 # floor/trunc division and remainder (xN-divide/): the 2-D binary form + an int32 status
 # (1: an integer division by zero)
 DIVIDE_DTYPES = ("f32", "f64", "f16", "bf16", "i64", "i32", "i16", "i8", "u8")
@@ -504,6 +511,10 @@ def _build():
         ks.append(Kernel(name, "unique", "unique", _UNIQUE, False))
     for (dt, op), name in X_UNARY.items():
         ks.append(Kernel(name, "xunary", op, _UNARY, False))
+    for (dt, op), name in CV_UNARY.items():
+        ks.append(Kernel(name, "cvunary", op, _UNARY, True))
+    for (dt, op), name in CLASSIFY.items():
+        ks.append(Kernel(name, "classify", op, _UNARY, False))
     for (dt, op), name in FMINMAX.items():
         ks.append(Kernel(name, "xbinary", op, _BINARY, False))
     for (dt, op), name in VBINARY.items():
