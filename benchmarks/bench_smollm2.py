@@ -9,7 +9,8 @@ Prefill: one forward over a PROMPT-token prompt into an empty KV cache (logits o
 position only), best of REPEATS. Decode: DECODE greedy steps after that prefill, one token per
 forward (the sampling cost included, as in generate()). The quantised model decodes with its
 default int16 activations; "quantized captured <a> activations" rows time the captured decode
-per decode_activations (float32 / int16 / int8), interleaved. Heap: Pyodide's wasm memory
+per decode_activations (float32 / int16 / int8), interleaved; BENCH_SMOLLM2_DECODE=0 times the
+prefill alone, BENCH_SMOLLM2_PROFILE=1 the prefill by kernel (run_profile). Heap: Pyodide's wasm memory
 (HEAP8.length) after each phase; wasm memory never shrinks, so it is the peak so far. The
 quantised model is measured first, so its row shows its own peak. Set WEBTENSOR_WASM_ISA
 (simd128 | relaxedsimd) before this runs to pick the kernel build. Prints a table and one line
@@ -280,13 +281,14 @@ def main():
         load = time.perf_counter() - t0
         prefill, decode = run_model(model, ids)
         row = {"weights": mode, "weights_mb": weight_bytes(model) / MB, "load_s": load,
-               "prefill_tok_s": PROMPT / prefill, "decode_tok_s": DECODE / decode,
-               "decode_ms_per_token": 1000 * decode / DECODE,
+               "prefill_tok_s": PROMPT / prefill,
+               "decode_tok_s": DECODE / decode if DECODE else float("nan"),
+               "decode_ms_per_token": 1000 * decode / DECODE if DECODE else float("nan"),
                "heap_mb": (wasm_heap() or 0) / MB}
         result["rows"].append(row)
         print(f"{mode:>10} {row['weights_mb']:7.1f} {load:7.2f} {row['prefill_tok_s']:14.1f} "
               f"{row['decode_tok_s']:13.2f} {row['heap_mb']:8.0f}")
-        if mode == "quantized" and torch.graphs.is_supported("cpu"):
+        if mode == "quantized" and DECODE and torch.graphs.is_supported("cpu"):
             loop, per_call, kernels = run_captured(model, ids)
             for label, suffix, step in (("per call", " per call", per_call),
                                         ("captured", "", loop)):
@@ -305,7 +307,7 @@ def main():
                       f"{row['heap_mb']:8.0f}   (captured, decode_activations={a!r})")
         del model
         gc.collect()
-    if torch.graphs.is_supported("cpu"):
+    if DECODE and torch.graphs.is_supported("cpu"):
         o = result["overhead"] = run_overhead()
         print(f"overhead (SmolLM2's graph at width 36, {o['kernels_per_step']} kernels): ms per "
               f"step eager {o['eager_ms']:.2f}, replay per call {o['replay_per_call_ms']:.2f}, "

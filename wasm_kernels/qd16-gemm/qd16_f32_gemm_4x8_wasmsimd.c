@@ -20,7 +20,7 @@
 #include "wt_qd16.h"
 
 #define QD16_NP 8              /* weight rows per panel: two groups of 4 */
-#define QD16_KB 8              /* blocks (of 32 columns) per panel */
+#define QD16_KB 16             /* blocks (of 32 columns) per panel: 8 KiB of codes */
 
 typedef struct {
   v128_t c[QD16_KB][16][2];    /* [block][pair][group]: 4 rows' two codes each, as i16 */
@@ -28,7 +28,7 @@ typedef struct {
 } qd16_panel;
 
 /* one row's 32 codes of a block as 4 i16x8 (elements 0-7, 8-15, 16-23, 24-31) */
-static inline void qd16_codes_q8_0(const uint8_t* b, v128_t c[4]) {
+static void qd16_codes_q8_0(const uint8_t* b, v128_t c[4]) {
   const v128_t a = wasm_v128_load(b + 2), h = wasm_v128_load(b + 18);
   c[0] = wasm_i16x8_extend_low_i8x16(a);
   c[1] = wasm_i16x8_extend_high_i8x16(a);
@@ -36,7 +36,7 @@ static inline void qd16_codes_q8_0(const uint8_t* b, v128_t c[4]) {
   c[3] = wasm_i16x8_extend_high_i8x16(h);
 }
 
-static inline void qd16_codes_q4_1(const uint8_t* b, v128_t c[4]) {
+static void qd16_codes_q4_1(const uint8_t* b, v128_t c[4]) {
   const v128_t v = wasm_v128_load(b + 4);
   const v128_t lo = wasm_v128_and(v, wasm_i8x16_splat(0x0f)), hi = wasm_u8x16_shr(v, 4);
   c[0] = wasm_u16x8_extend_low_u8x16(lo);
@@ -145,7 +145,9 @@ static inline __attribute__((always_inline)) void qd16_tile(
   }
 }
 
-static inline __attribute__((always_inline)) void qd16_gemm(
+/* one driver for both kinds (module size): the codes through a pointer, once per panel row
+ * and block */
+static __attribute__((noinline)) void qd16_gemm(
     size_t m, size_t n, size_t k, const uint8_t* xq, const uint8_t* w, float* y, size_t bytes,
     int has_m, void (*codes)(const uint8_t*, v128_t*)) {
   const size_t nbk = k / WT_QK, rb = nbk * bytes, xr = nbk * WT_QD16_BYTES;
