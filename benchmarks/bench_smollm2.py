@@ -9,7 +9,8 @@ Prefill: one forward over a PROMPT-token prompt into an empty KV cache (logits o
 position only), best of REPEATS. Decode: DECODE greedy steps after that prefill, one token per
 forward (the sampling cost included, as in generate()). The quantised model decodes with its
 default int16 activations; "quantized captured <a> activations" rows time the captured decode
-per decode_activations (float32 / int16 / int8), interleaved. Heap: Pyodide's wasm memory
+per decode_activations (float32 / int16 / int8), interleaved; BENCH_SMOLLM2_DECODE=0 times the
+prefill alone, BENCH_SMOLLM2_PROFILE=1 the prefill by kernel (run_profile). Heap: Pyodide's wasm memory
 (HEAP8.length) after each phase; wasm memory never shrinks, so it is the peak so far. The
 quantised model is measured first, so its row shows its own peak. Set WEBTENSOR_WASM_ISA
 (simd128 | relaxedsimd) before this runs to pick the kernel build. Prints a table and one line
@@ -177,6 +178,61 @@ def run_overhead(steps=64):
             "replay_per_call_ms": 1000 * per_call, "replay_loop_ms": 1000 * loop}
 
 
+def run_profile(model, ids, reps=REPEATS):
+    """BENCH_SMOLLM2_PROFILE=1: the prefill by kernel. One prefill into an empty KV cache is
+    captured (webtensor.graphs), then every recorded call is timed alone (best of reps, per-call
+    replay), grouped by kernel name (and M x K x N for the GEMMs); the eager prefill and the
+    whole replay are timed too: eager - sum of the calls is the Python op layer."""
+    import collections
+    from webtensor import graphs
+    x = torch.tensor([ids])
+    g = graphs.Graph()
+    with torch.no_grad(), graphs.graph(g, device="cpu"):
+        model(x, model.make_cache(), logits_to_keep=1)
+    c = g._captured
+    calls = [c.runner.per_call(call, args) for call, args in c.calls]
+    names = []
+    for call, args in c.calls:
+        name = call.__name__
+        if "gemm" in name or "linear" in name:
+            name += " " + "x".join(str(a) for a in args[:3] if isinstance(a, int))
+        names.append(name)
+    best = [float("inf")] * len(calls)
+    for _ in range(reps):
+        for i, (fn, a) in enumerate(calls):
+            t0 = time.perf_counter()
+            fn(*a)
+            best[i] = min(best[i], time.perf_counter() - t0)
+
+    def eager():
+        with torch.no_grad():
+            model(x, model.make_cache(), logits_to_keep=1)
+    whole = {"replay": g.replay, "eager": eager}
+    for k, f in whole.items():
+        t = float("inf")
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            f()
+            t = min(t, time.perf_counter() - t0)
+        whole[k] = t
+    g.reset()
+    total, count = collections.defaultdict(float), collections.Counter()
+    for n, b in zip(names, best):
+        total[n] += b
+        count[n] += 1
+    s = sum(best)
+    print(f"prefill of {len(ids)} tokens, isa {backends.get_isa()}: eager "
+          f"{whole['eager'] * 1e3:.1f} ms, replay {whole['replay'] * 1e3:.1f} ms, sum of the "
+          f"{len(calls)} calls timed alone {s * 1e3:.1f} ms")
+    print("| kernel | calls | µs per call | ms per prefill | share of the calls |\n"
+          "|---|---:|---:|---:|---:|")
+    for n in sorted(total, key=lambda k: -total[k]):
+        print(f"| {n} | {count[n]} | {total[n] * 1e6 / count[n]:.0f} | {total[n] * 1e3:.2f} | "
+              f"{100 * total[n] / s:.1f}% |")
+    return {"eager_ms": 1e3 * whole["eager"], "replay_ms": 1e3 * whole["replay"],
+            "calls_ms": 1e3 * s, "kernels": {n: 1e3 * total[n] for n in total}}
+
+
 def heap_of_generate(gf, ids, result):
     """BENCH_SMOLLM2_HEAP=generate: only the Q4_1 model and generate() (a captured decode), in
     a fresh process (wasm memory never shrinks): the heap after each phase is that phase's
@@ -211,6 +267,10 @@ def main():
     ids = prompt_ids(PROMPT)
     if os.environ.get("BENCH_SMOLLM2_HEAP") == "generate":
         return heap_of_generate(gf, ids, result)
+    if os.environ.get("BENCH_SMOLLM2_PROFILE"):
+        result["profile"] = run_profile(smollm2_gguf.build(gf, quantized=True), ids)
+        print("BENCH_JSON " + json.dumps(result))
+        return
     print(f"backend={result['backend']} isa={result['isa']} platform={result['platform']} "
           f"prompt={PROMPT} decode={DECODE}")
     print(f"{'weights':>10} {'MB':>7} {'load s':>7} {'prefill tok/s':>14} {'decode tok/s':>13} "
@@ -221,13 +281,14 @@ def main():
         load = time.perf_counter() - t0
         prefill, decode = run_model(model, ids)
         row = {"weights": mode, "weights_mb": weight_bytes(model) / MB, "load_s": load,
-               "prefill_tok_s": PROMPT / prefill, "decode_tok_s": DECODE / decode,
-               "decode_ms_per_token": 1000 * decode / DECODE,
+               "prefill_tok_s": PROMPT / prefill,
+               "decode_tok_s": DECODE / decode if DECODE else float("nan"),
+               "decode_ms_per_token": 1000 * decode / DECODE if DECODE else float("nan"),
                "heap_mb": (wasm_heap() or 0) / MB}
         result["rows"].append(row)
         print(f"{mode:>10} {row['weights_mb']:7.1f} {load:7.2f} {row['prefill_tok_s']:14.1f} "
               f"{row['decode_tok_s']:13.2f} {row['heap_mb']:8.0f}")
-        if mode == "quantized" and torch.graphs.is_supported("cpu"):
+        if mode == "quantized" and DECODE and torch.graphs.is_supported("cpu"):
             loop, per_call, kernels = run_captured(model, ids)
             for label, suffix, step in (("per call", " per call", per_call),
                                         ("captured", "", loop)):
@@ -246,7 +307,7 @@ def main():
                       f"{row['heap_mb']:8.0f}   (captured, decode_activations={a!r})")
         del model
         gc.collect()
-    if torch.graphs.is_supported("cpu"):
+    if DECODE and torch.graphs.is_supported("cpu"):
         o = result["overhead"] = run_overhead()
         print(f"overhead (SmolLM2's graph at width 36, {o['kernels_per_step']} kernels): ms per "
               f"step eager {o['eager_ms']:.2f}, replay per call {o['replay_per_call_ms']:.2f}, "

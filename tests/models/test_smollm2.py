@@ -6,9 +6,11 @@ Greedy ids must be identical; logits within LOGIT_TOL * max|logit| (float32 kern
 torch's over 30 layers, measured ~5e-6 on CPython; quantised weights are the same values,
 dequantised in registers; the golden values are rounded to 1e-4).
 The quantised path (~100 MB of weights) runs every prompt; the float32 path (~540 MB) one.
-The quantised model decodes with int16 activations (the default); its greedy steps are checked
-against its float-activation path too.
+The quantised model decodes and prefills with int16 activations (the defaults); its greedy
+steps and prefill logits are checked against its float-activation path too, and its logits
+against torch's on the float-activation prefill (the kernels' own error).
 """
+import contextlib
 import json
 
 import pytest
@@ -49,6 +51,15 @@ def quantized(gf):
     return smollm2_gguf.build(gf, quantized=True)
 
 
+@contextlib.contextmanager
+def prefill_activations(model, mode):
+    smollm2_gguf.set_prefill_activations(model, mode)
+    try:
+        yield
+    finally:
+        smollm2_gguf.set_prefill_activations(model, "int16")
+
+
 def _check_logits(logits, p, probe_ids, tol=LOGIT_TOL):
     """logits [1, T, V] against the golden top-5 at the last position and the probes."""
     lim = tol * p["max_abs_logit"]
@@ -83,7 +94,7 @@ def test_chat_template_renders_golden_prompts(gf, golden, generate, tokenizer):
 def test_quantized_logits_and_greedy(quantized, golden, generate):
     eos = golden["config"]["eos_token_id"]
     for p in golden["prompts"]:
-        with torch.no_grad():
+        with torch.no_grad(), prefill_activations(quantized, "float32"):
             logits = quantized(torch.tensor([p["ids"]]))
         assert tuple(logits.shape) == (1, len(p["ids"]), golden["config"]["vocab_size"])
         _check_logits(logits, p, golden["probe_ids"])
@@ -103,8 +114,9 @@ def test_quantized_streaming_and_cache(quantized, golden, generate, tokenizer):
     # a chunked prefill through the cache gives the same last logits as one pass
     ids = torch.tensor([p["ids"]])
     cache = quantized.make_cache()
-    quantized(ids[:, :-4], cache)
-    last = quantized(ids[:, -4:], cache, logits_to_keep=1)[0, -1]
+    with prefill_activations(quantized, "float32"):
+        quantized(ids[:, :-4], cache)
+        last = quantized(ids[:, -4:], cache, logits_to_keep=1)[0, -1]
     assert len(cache) == len(p["ids"])
     top = p["top5_last"]
     assert last.argmax().item() == top[0][0]
@@ -149,6 +161,29 @@ def test_int16_decode_is_the_default_and_keeps_greedy_text(quantized, golden, ge
         assert worst > 0, "int16 and float32 gave identical logits: int16 did not run"
     finally:
         smollm2_gguf.set_decode_activations(quantized, "int16")
+
+
+def test_int16_prefill_is_the_default_and_keeps_the_logits(quantized, golden):
+    """prefill_activations="int16" (the default: the integer-dot GEMMs) against the float
+    path of the same model on every golden prompt: every position's logits within INT16_TOL *
+    max|logit| and the same argmax (the greedy ids of the defaults are checked above)."""
+    assert {m.prefill_activations for m in quantized.modules()
+            if hasattr(m, "prefill_activations")} == {"int16"}
+    with pytest.raises(ValueError, match="prefill_activations must be one of"):
+        smollm2_gguf.set_prefill_activations(quantized, "int4")
+    worst = 0.0
+    for p in golden["prompts"]:
+        rows = {}
+        for a in ("float32", "int16"):
+            with torch.no_grad(), prefill_activations(quantized, a):
+                rows[a] = quantized(torch.tensor([p["ids"]]))[0]
+        ref = rows["float32"]
+        lim = (ref.abs().max() * INT16_TOL).item()
+        d = (rows["int16"] - ref).abs().max().item()
+        assert d <= lim, (p["text"], d, lim)
+        assert rows["int16"].argmax(dim=-1).tolist() == ref.argmax(dim=-1).tolist()
+        worst = max(worst, d / lim)
+    assert worst > 0, "int16 and float32 prefill gave identical logits: int16 did not run"
 
 
 def test_sampling_is_seeded(quantized, golden, generate):

@@ -6,7 +6,8 @@ makes the files and is the dequantisation oracle).
     reference backend and the WASM kernels give the same greedy ids, logits within
     2e-5 * max|logit| (float32 sums in another order; measured 2.2e-7);
   * whole model (30 layers, the kinds cycling per layer): the quantised model (blocks
-    dequantised in registers) against the same file dequantised to float32 (those weights
+    dequantised in registers; float prefill activations) against the same file dequantised
+    to float32 (those weights
     are gguf-py's dequantize bit for bit), on the first golden chat prompt: the same greedy
     ids, logits within 1e-4 * max|logit| (as test_smollm2_torch.py; measured 3.4e-6);
   * decode_activations="int8" (every QuantLinear and the LM head round a decode row to Q8_0
@@ -67,7 +68,7 @@ def test_tiny_file_reference_and_wasm_agree(generate):
     out = {}
     for be in ("wasm", "reference"):
         backends.set_backend(be)
-        model = L.build(gf, quantized=True)
+        model = L.build(gf, quantized=True, prefill_activations="float32")
         assert isinstance(model.lm_head.weight, quant.QuantizedTensor)
         out[be] = _run(model, generate, TINY_PROMPT, 2)
     (lw, gw), (lr, gr) = out["wasm"], out["reference"]
@@ -78,7 +79,7 @@ def test_tiny_file_reference_and_wasm_agree(generate):
 def test_whole_model_quantised_matches_dequantised(mixed, generate):
     path, gf = mixed
     prompt = json.loads(GOLDEN.read_text())["prompts"][0]["ids"]
-    q = L.build(gf, quantized=True)
+    q = L.build(gf, quantized=True, prefill_activations="float32")
     kinds = {type(m.weight).__name__ == "QuantizedTensor" and m.weight.kind
              for m in q.modules() if hasattr(m, "weight")}
     assert {"q4_0", "q5_0", "q5_1", "q4_k", "q6_k"} <= kinds

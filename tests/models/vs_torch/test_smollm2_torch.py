@@ -445,10 +445,11 @@ def test_bad_gguf_inputs(tmp_path):
 # ---- the same files under webtensor ---------------------------------------------------------
 @pytest.fixture(scope="module")
 def wt_side(gf):
-    """(generate module, float32 model, quantised model) with `torch` = webtensor."""
+    """(generate module, float32 model, quantised model: float prefill activations, the
+    int16 default is checked in tests/models/test_smollm2.py) with `torch` = webtensor."""
     g = L.torch_style("generate")
     assert g.torch is wt and L.torch_style("smollm2").nn is wt.nn
-    return g, L.build(gf), L.build(gf, quantized=True)
+    return g, L.build(gf), L.build(gf, quantized=True, prefill_activations="float32")
 
 
 def _np(t):

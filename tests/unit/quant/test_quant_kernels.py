@@ -153,6 +153,35 @@ def test_int16_activation_blocks_bit_exact(ks):
 
 
 @pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("m", [2, 5, 17])
+def test_int16_activation_gemm_edge_shapes(ks, kind, m):
+    """qd16_f32_<kind>_gemm_4x8 (prefill): m rows of int16 blocks; the result is xh @ W^T
+    within the dot-product bound on shapes off the 4-row tile, the 8-row panel and the
+    256-column panel; k == 0 writes zeros; a row holding a NaN block gives a NaN row only."""
+    rng = np.random.default_rng(10 + m)
+    name = f"qd16_f32_{kind}_gemm_4x8"
+    for n in NS:
+        for k in KS + (4096,) * (m == 5):
+            blocks = np_quantize(weights(n, k, seed=n + 3 * k), kind)
+            x = (rng.standard_normal((m, k)) * 10.0 ** rng.uniform(-2, 2, (m, 1))).astype(
+                np.float32)
+            xq, xh = np_qd16(x)
+            (y,) = call(ks, name, m, n, k, xq.reshape(-1), _w_arg(blocks),
+                        np.full(m * n + 1, np.nan, np.float32))
+            assert np.isnan(y[-1]), "wrote past y"
+            check_linear(y[:-1].reshape(m, n), xh, blocks, kind, n, k)
+    y = call(ks, name, m, 5, 0, np.zeros(1, np.uint8), np.zeros(1, np.uint8),
+             np.full(m * 5, np.nan, np.float32))[0]
+    assert np.all(y == 0)
+    x = np.ones((m, 64), np.float32)
+    x[1, 33] = np.nan
+    (xq,) = call(ks, "qd16_quantize", 2 * m, x.reshape(-1), np.zeros(2 * m * 72, np.uint8))
+    y = call(ks, name, m, 3, 64, xq, np_quantize(weights(3, 64), kind),
+             np.zeros(3 * m, np.float32))[0].reshape(m, 3)
+    assert np.all(np.isnan(y[1])) and not np.any(np.isnan(np.delete(y, 1, axis=0)))
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_int16_activation_gemv_edge_shapes(ks, kind):
     """qd16_f32_<kind>_gemv_1x4: x given as int16 blocks; the result is xh @ W^T within the
     dot-product bound; k == 0 writes zeros; a NaN block gives NaN."""

@@ -77,6 +77,8 @@ QUANT_KINDS_SUB = ("q4_0", "q5_0", "q5_1", "q4_k", "q6_k")
 _QGEMV = (("size", "n"), ("size", "k"), ("in", "x"), ("in", "w"), ("out", "y"))
 _QGEMM = (("size", "m"), ("size", "n"), ("size", "k"), ("in", "x"), ("in", "w"), ("out", "y"))
 _QD8GEMV = (("size", "n"), ("size", "k"), ("in", "xq"), ("in", "w"), ("out", "y"))
+_QD16GEMM = (("size", "m"), ("size", "n"), ("size", "k"), ("in", "xq"), ("in", "w"),
+             ("out", "y"))
 _DEQUANTIZE = (("size", "nblocks"), ("in", "blocks"), ("out", "y"))
 _QUANTIZE = (("size", "nblocks"), ("in", "x"), ("out", "blocks"))
 _COPY = (("size", "ndim"), ("in", "shape"), ("in", "strides"), ("in", "x"), ("out", "y"))
@@ -373,6 +375,7 @@ DEQUANTIZE = {q: q + "_dequantize" for q in QUANT_KINDS + QUANT_KINDS_SUB}
 QUANTIZE = {q: q + "_quantize" for q in QUANT_KINDS}
 QD8_GEMV = {q: "qd8_f32_" + q + "_gemv_1x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
 QD16_GEMV = {q: "qd16_f32_" + q + "_gemv_1x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
+QD16_GEMM = {q: "qd16_f32_" + q + "_gemm_4x8" for q in QUANT_KINDS}
 QD16_QUANTIZE, QD16_DEQUANTIZE = "qd16_quantize", "qd16_dequantize"
 
 
@@ -542,6 +545,8 @@ def _build():
     # int16 activations (linear(..., activations="int16"), the decode default), M == 1
     for q in QUANT_KINDS + QUANT_KINDS_SUB:
         ks.append(Kernel(QD16_GEMV[q], "qd16gemv", "gemv", _QD8GEMV, True))
+    for q in QUANT_KINDS:   # int16 activations, M > 1 (prefill)
+        ks.append(Kernel(QD16_GEMM[q], "qgemm", "gemm", _QD16GEMM, True))
     ks.append(Kernel(QD16_QUANTIZE, "quantize", "quantize", _QUANTIZE, False))
     ks.append(Kernel(QD16_DEQUANTIZE, "dequantize", "dequantize", _DEQUANTIZE, False))
     return {k.name: k for k in ks}

@@ -2,6 +2,9 @@
 
 quant_linear: M == 1 -> f32_<kind>_gemv_1x4 (decode: reads the blocks once, dequantising in
 registers); M > 1 -> f32_<kind>_gemm_2x4 (prefill: a dequantised panel reused by every row);
+activations="int16", M > 1, Q8_0 / Q4_1 -> qd16_quantize then qd16_f32_<kind>_gemm_4x8
+(prefill: integer dots on a packed int16 panel, ~1.2x the float GEMM; other kinds round x
+and run the float GEMM);
 activations="int8", M == 1 -> qd8_f32_<kind>_gemv_1x4 (integer dots, llama.cpp style);
 activations="int16", M == 1 -> qd16_quantize then qd16_f32_<kind>_gemv_1x4 (the same, on
 x rounded to int16 per block of 32: the decode default of the GGUF models).
@@ -20,7 +23,8 @@ from .views import fits_i32, region
 
 F32 = D.float32
 QK = 32
-GEMV, GEMM, DEQUANTIZE, QUANTIZE, QD8_GEMV, QD16_GEMV, SELECT = {}, {}, {}, {}, {}, {}, {}
+GEMV, GEMM, DEQUANTIZE, QUANTIZE, QD8_GEMV, QD16_GEMV, QD16_GEMM, SELECT = ({}, {}, {}, {}, {},
+                                                                       {}, {}, {})
 # the activation block formats: (quantiser, dequantiser, bytes per 32 activations)
 ACT_BLOCKS = {"int8": ("q8_0", 34), "int16": ("qd16", 72)}
 
@@ -29,7 +33,7 @@ def bind(ctx):
     """Bind the kernel dicts to ctx.K; returns (primitives, no shortcuts)."""
     for d, names in ((GEMV, KT.QGEMV), (GEMM, KT.QGEMM), (DEQUANTIZE, KT.DEQUANTIZE),
                      (QUANTIZE, KT.QUANTIZE), (QD8_GEMV, KT.QD8_GEMV),
-                     (QD16_GEMV, KT.QD16_GEMV)):
+                     (QD16_GEMV, KT.QD16_GEMV), (QD16_GEMM, KT.QD16_GEMM)):
         d.update({q: ctx.K.fn(name) for q, name in names.items()})
     QUANTIZE["qd16"] = ctx.K.fn(KT.QD16_QUANTIZE)
     DEQUANTIZE["qd16"] = ctx.K.fn(KT.QD16_DEQUANTIZE)
@@ -40,9 +44,12 @@ def bind(ctx):
 
 def plan_quant_linear(m, kind, activations):
     """(kernel dict, quantise x first?) for quant_linear: M == 1 GEMV (int8 / int16
-    activations: the qd8 / qd16 GEMV), M > 1 GEMM (int8 / int16: on the rounded x)."""
+    activations: the qd8 / qd16 GEMV), M > 1 GEMM (int16 on Q8_0 / Q4_1: the qd16 GEMM;
+    else int8 / int16: the float GEMM on the rounded x)."""
     if activations != "float32":
-        return ((QD8_GEMV if activations == "int8" else QD16_GEMV) if m == 1 else GEMM), True
+        if m == 1:
+            return (QD8_GEMV if activations == "int8" else QD16_GEMV), True
+        return (QD16_GEMM if activations == "int16" and kind in QD16_GEMM else GEMM), True
     return (GEMV if m == 1 else GEMM), False
 
 
@@ -120,6 +127,9 @@ def quant_linear(out, x, q, activations="float32"):
         rq = Region(xq, 0, xq.nbytes, False)
         if m == 1:
             kernels[q.kind](n, k, rq, _blocks(q), region(out, True))
+            return None
+        if kernels is QD16_GEMM:
+            kernels[q.kind](m, n, k, rq, _blocks(q), region(out, True))
             return None
         xh = Tensor._empty((m, k), F32)
         rx = region(xh, True)
