@@ -60,8 +60,9 @@ def test_modules_are_small(modules, isa):
     # random fills and the optimizer steps came in, then from 384 KiB for the int16-activation
     # GEMVs and the search/loss/grid kernels (V8 compiles lazily: `new WebAssembly.Module` of
     # the 485 KiB module takes 2-13 ms in Node 20; each function compiles on its first call),
-    # then from 512 KiB for issue 15's per-dtype kernels (the cliff table's last cells)
-    assert len(modules[isa]) < 640 * 1024
+    # then to 768 KiB for issue 15's one-pass kernels of every dtype (the cliff table: the
+    # 640 KiB module's `new WebAssembly.Module` takes ~4 ms in Node 20, lazily compiled)
+    assert len(modules[isa]) < 768 * 1024
 
 
 def test_simd128_module_needs_no_relaxed_simd(modules):
