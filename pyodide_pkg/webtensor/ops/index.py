@@ -5,6 +5,7 @@ from .. import _dtype as D
 from .._shape import broadcast_shapes, norm_dim
 from .._tensor import Tensor
 from .._device import CPU, mismatch
+from .._storage import _capture
 from .._dispatch import dispatch
 from .elementwise import _as_tensor, binary, where
 
@@ -171,7 +172,7 @@ def _extremes(index):
     values are read back anyway, and not every device reduces int64): a short index through
     Python (cheaper than two reductions' dispatch), a long one by two reductions."""
     n = index.numel()
-    if not n:
+    if not n or _capture[0] is not None:   # capturing a graph: the kernel's own check stands
         return ()
     if index.device.type != "cpu":
         index = index.cpu()
