@@ -89,16 +89,28 @@ def fit_erf():
 
 
 def fit_erf_f64():
-    """float64 erf (f64-vunary): erf(x)/x in x^2 on |x| < 1/2, erf(c + t) on |t| <= 1/4 for
-    c = 0.75 ... 5.75; Chebyshev fits at 120 bits, printed as hex doubles (highest first)."""
+    """float64 erf (f64-vunary ERF_SMALL): erf(x)/x in x^2 on |x| < 1/2; Chebyshev fit at 120
+    bits, printed as hex doubles (highest first)."""
     with mpmath.workprec(120):
         p, e = mpmath.chebyfit(lambda z: mpmath.erf(mpmath.sqrt(z)) / mpmath.sqrt(z) if z > 0
                                else 2 / mpmath.sqrt(mpmath.pi), [0, 0.25], 10, error=True)
         print("ERF_SMALL", ", ".join(float(c).hex() for c in p), "error", float(e))
-        for i in range(11):
-            c = 0.75 + 0.5 * i
-            p, e = mpmath.chebyfit(lambda t: mpmath.erf(t + c), [-0.25, 0.25], 15, error=True)
-            print("ERF_MID", c, ", ".join(float(v).hex() for v in p), "error", float(e))
+
+
+def erf_table_f64():
+    """float64 erf on |x| <= 6 (f64-vunary ERF_T, ERF_LO): {erf(r), 2/sqrt(pi) exp(-r^2)} at
+    r = n/64, n = 0 ... 384 (rows 1 and 2 as row 0: r = 0 there), and erf(r) - ERF_T[n][0] as
+    float (a Taylor series in |x| - r on top)."""
+    rows, lows = [], []
+    with mpmath.workprec(200):
+        for n in range(385):
+            r = mpmath.mpf(n) / 64 if n >= 3 else mpmath.mpf(0)
+            hi = float(mpmath.erf(r))
+            rows.append(f"{{{hi.hex()}, "
+                        f"{float(2 / mpmath.sqrt(mpmath.pi) * mpmath.exp(-r * r)).hex()}}}")
+            lows.append(f"{float(np.float32(float(mpmath.erf(r) - hi))).hex()}f")
+    print("ERF_T", ",\n".join(rows))
+    print("ERF_LO", ", ".join(lows))
 
 
 def exp_table_f64():
@@ -118,6 +130,7 @@ def exp_table_f64():
 
 if __name__ == "__main__":
     exp_table_f64()
+    erf_table_f64()
     fit_erf_f64()
     fit_exp()
     fit_expm1()
