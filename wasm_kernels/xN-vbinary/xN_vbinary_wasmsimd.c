@@ -277,10 +277,14 @@ static v128_t v_atan2_f32(v128_t y, v128_t x) {
   const v128_t mxinf = wasm_f32x4_eq(mx, F4(__builtin_inff()));
   mn = SEL(F4(0.0f), mn, mxinf);
   mx = SEL(F4(1.0f), mx, mxinf);
+  /* mx >= 2^126 first by 1/4 (2^-e(mx) below would be subnormal; a mn that loses bits here
+   * makes t < 2^-100: the quotient path below) */
+  const v128_t mn0 = mn, mx0 = mx, big = wasm_f32x4_ge(mx, F4(0x1p126f));
+  mn = SEL(FMUL(mn, F4(0.25f)), mn, big);
+  mx = SEL(FMUL(mx, F4(0.25f)), mx, big);
   /* scale by 2^-e(mx): mx in [1, 2) (a subnormal mx in [2^-22, 2)) */
   const v128_t sc = wasm_i32x4_sub(wasm_i32x4_splat(0x7f000000),
                                    wasm_v128_and(mx, wasm_i32x4_splat(0x7f800000)));
-  const v128_t mn0 = mn, mx0 = mx;
   mn = FMUL(mn, sc);
   mx = FMUL(mx, sc);
   const v128_t r1 = wasm_f32x4_gt(mn, FMUL(mx, F4(0.25f)));

@@ -216,8 +216,8 @@ def binary(op, a, b, **params):
                 _reject(_BOOL_REJECT[op], dt)
         if op == "pow" and dt.category == 1 and type(b) is int and b < 0:  # scalar exponent
             raise RuntimeError("Integers to negative integer powers are not allowed.")
-    if op in _LOGICAL and _cpu_direct(a, b) and a.dtype is b.dtype and \
-            a.dtype is not D.float32:
+    if op in _LOGICAL and isinstance(a, Tensor) and isinstance(b, Tensor) and \
+            _cpu_direct(a, b) and a.dtype is b.dtype and a.dtype is not D.float32:
         # nonzero tests in the kernel: no bool conversion passes
         shape = broadcast_shapes(a.shape, b.shape)
         out = _new(shape, D.bool_, CPU)

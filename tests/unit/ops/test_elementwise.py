@@ -598,3 +598,15 @@ def test_rounding_keeps_the_sign_of_zero(op, dtype):
     got = getattr(wt, op)(wt.tensor(v, dtype=getattr(wt, dtype))).numpy()
     want = getattr(torch, op)(torch.tensor(v, dtype=getattr(torch, dtype))).numpy()
     assert np.array_equal(got, want) and np.array_equal(np.signbit(got), np.signbit(want))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_atan2_of_huge_and_tiny_values(dtype):
+    # float32 atan2 scales by the larger operand's exponent: 2^-e must not underflow there
+    s = [math.nan, math.inf, -math.inf, 0.0, -0.0, 1.0, -2.5, 3e38, -3e38, 1.7e38, 2.0 ** 126,
+         2.0 ** -149, 1e-40, -1e30]
+    a, b = [x for x in s for _ in s], [y for _ in s for y in s]
+    got = wt.atan2(wt.tensor(a, dtype=getattr(wt, dtype)), wt.tensor(b, dtype=getattr(wt, dtype)))
+    want = torch.atan2(torch.tensor(a, dtype=getattr(torch, dtype)),
+                       torch.tensor(b, dtype=getattr(torch, dtype)))
+    assert_np(got, want.numpy(), rtol=2e-7, atol=0)
