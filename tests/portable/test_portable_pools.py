@@ -1,8 +1,8 @@
-"""max_pool1d/max_pool2d on the xN-pool kernels (float64 and the integers, no widening), with and
-without indices, under guard bytes, equal to the reference backend (NaN wins, -0.0/0.0 ties keep
-the first, windows clipped by padding/ceil_mode/dilation). tests/unit/kernels/
-test_pool_dtypes_torch.py checks the same kernels against torch on CPython (integer max_pool1d
-exists only with indices, as torch's). Stdlib only."""
+"""max_pool1d/max_pool2d on the xN-pool kernels (float64, float16, bfloat16 and the integers, as
+they are), with and without indices, under guard bytes, equal to the reference backend (NaN
+wins, -0.0/0.0 ties keep the first, windows clipped by padding/ceil_mode/dilation).
+tests/unit/kernels/test_pool_dtypes_torch.py checks the same kernels against torch on CPython
+(integer max_pool1d exists only with indices, as torch's). Stdlib only."""
 import math
 
 import pytest
@@ -12,6 +12,8 @@ from webtensor.backends.wasm.coverage import FellBack
 from wtcheck import guard_bytes, using_backend
 
 VALUES = {"float64": [-0.0, 0.0, 1.5, -2.0, math.nan, math.inf, -math.inf, 3.0, -1e300, 0.0, 7.0],
+          "float16": [-0.0, 0.0, 1.5, -2.0, math.nan, math.inf, -math.inf, 3.0, -65504.0, 0.0],
+          "bfloat16": [-0.0, 0.0, 1.5, -2.0, math.nan, math.inf, -math.inf, 3.0, -1e30, 0.0],
           "int64": [-2**63, 2**63 - 1, -1, 0, 5, -2**63, 3],
           "int32": [-2**31, 2**31 - 1, -1, 0, 5, -2**31, 3],
           "int16": [-32768, 32767, -1, 0, 5, -32768, 3],
@@ -43,7 +45,7 @@ def run(dt, geom, indices, one_d):
 def test_max_pool_on_kernels_matches_reference(dt):
     for one_d in (False, True):
         for geom in GEOMS:
-            for indices in (False, True) if dt == "float64" or not one_d else (True,):
+            for indices in (False, True) if "float" in dt or not one_d else (True,):
                 with using_backend("wasm"), guard_bytes():
                     with FellBack() as fb:
                         got = run(dt, geom, indices, one_d)

@@ -26,7 +26,7 @@ _CONV.update({dt: (KT.X_GEMM[s], KT.X64_IM2COL if dt.itemsize == 8 else KT.IM2CO
                    KT.X_BINARY[(s, "add")])
               for dt, s in ((D.float64, "f64"), (D.int64, "i64"), (D.int32, "i32"))})
 _X_POOL = {D.float64: "f64", D.int64: "i64", D.int32: "i32", D.int16: "i16", D.int8: "i8",
-           D.uint8: "u8"}   # xN-pool's dtypes
+           D.uint8: "u8", D.float16: "f16", D.bfloat16: "bf16"}   # xN-pool's dtypes
 
 
 def _sub(t, start, n, writable=False):

@@ -283,9 +283,9 @@ AVG_POOL2D = "f32_avg_pool2d"
 ADAPTIVE_AVG_POOL2D = "f32_adaptive_avg_pool2d"
 ADAPTIVE_MAX_POOL2D = "f32_adaptive_max_pool2d"
 # xN-pool: float64 and the integers torch pools (max_pool2d without indices: a row scratch)
-X_MAX_POOL2D_INDICES = {dt: dt + "_max_pool2d_indices"
-                        for dt in ("f64", "i64", "i32", "i16", "i8", "u8")}
-X_MAX_POOL2D = {dt: dt + "_max_pool2d" for dt in ("f64", "i64", "i32", "i16", "i8", "u8")}
+_X_MAX = ("f64", "i64", "i32", "i16", "i8", "u8", "f16", "bf16")
+X_MAX_POOL2D_INDICES = {dt: dt + "_max_pool2d_indices" for dt in _X_MAX}
+X_MAX_POOL2D = {dt: dt + "_max_pool2d" for dt in _X_MAX}
 X_AVG_POOL2D = {dt: dt + "_avg_pool2d" for dt in ("f64", "i64")}
 X_ADAPTIVE_AVG_POOL2D = {"f64": "f64_adaptive_avg_pool2d"}
 X_ADAPTIVE_MAX_POOL2D = {"f64": "f64_adaptive_max_pool2d"}
