@@ -54,7 +54,8 @@ WT_SMALL_BEGIN
 #define WT_ID(x) (x)
 #define WT_ISNAN(x) ((x) != (x))
 #define WT_HALF_KEY(b, INF)                                                                \
-  (((b) & 0x7FFF) > INF ? 0x10000 : (b) & 0x8000 ? -(int32_t)((b) & 0x7FFF) : (int32_t)(b))
+  (((b) & 0x7FFF) > INF ? 0x10000                                                          \
+                        : ((int32_t)((b) & 0x7FFF) ^ -(int32_t)((b) >> 15)) + (int32_t)((b) >> 15))
 #define WT_F16_KEY(b) WT_HALF_KEY(b, 0x7C00)
 #define WT_BF16_KEY(b) WT_HALF_KEY(b, 0x7F80)
 #define WT_F16_NAN(b) (((b) & 0x7FFF) > 0x7C00)
