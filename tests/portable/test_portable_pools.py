@@ -1,4 +1,4 @@
-"""max_pool1d/max_pool2d on the xN-pool kernels (float64, float16, bfloat16 and the integers, as
+"""max_pool1d/max_pool2d on the xN-pool kernels (float32/64, float16, bfloat16 and the integers, as
 they are), with and without indices, under guard bytes, equal to the reference backend (NaN
 wins, -0.0/0.0 ties keep the first, windows clipped by padding/ceil_mode/dilation).
 tests/unit/kernels/test_pool_dtypes_torch.py checks the same kernels against torch on CPython
@@ -12,6 +12,7 @@ from webtensor.backends.wasm.coverage import FellBack
 from wtcheck import guard_bytes, using_backend
 
 VALUES = {"float64": [-0.0, 0.0, 1.5, -2.0, math.nan, math.inf, -math.inf, 3.0, -1e300, 0.0, 7.0],
+          "float32": [-0.0, 0.0, 1.5, -2.0, math.nan, math.inf, -math.inf, 3.0, -1e30, 0.0, 7.0],
           "float16": [-0.0, 0.0, 1.5, -2.0, math.nan, math.inf, -math.inf, 3.0, -65504.0, 0.0],
           "bfloat16": [-0.0, 0.0, 1.5, -2.0, math.nan, math.inf, -math.inf, 3.0, -1e30, 0.0],
           "int64": [-2**63, 2**63 - 1, -1, 0, 5, -2**63, 3],

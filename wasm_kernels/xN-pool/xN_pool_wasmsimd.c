@@ -2,7 +2,8 @@
  * float32 kernels are f32-pool/, whose argument forms these share):
  *   wt_<f64|i64|i32|i16|i8|u8|f16|bf16>_max_pool2d_indices_<isa>(planes, h, w, oh, ow, kh, kw, sh,
  *                                             sw, ph, pw, dh, dw, x, y, idx)   idx: int64, iy * w + ix
- *   wt_<f64|i64|i32|i16|i8|u8|f16|bf16>_max_pool2d_<isa>(same..., x, y, t)   no indices, t: scratch of
+ *   wt_<f64|i64|i32|i16|i8|u8|f16|bf16>_max_pool2d_<isa>(same..., x, y, t)   no indices (also
+ *       float32 as wt_f32_max_pool2d_rows: faster than f32-pool's for 2-wide windows), t: scratch of
  *       (ow - 1) * sw + (kw - 1) * dw + 1 elements (a padded row): per output row, each window
  *       row's max over its columns (vectorised for 2-wide, stride-2 windows) folded into y
  *       row by row, which keeps torch's row-major first maximum (-0.0 vs 0.0)
@@ -191,6 +192,7 @@ WT_EXPORT void WT_SYM(f64_adaptive_max_pool2d)(size_t planes, size_t h, size_t w
 WT_SMALL_END
 
 /* not minsize: the row passes vectorise */
+DEFINE_MAX_POOL_ROWS(f32_max_pool2d_rows, float, -__builtin_inff(), WT_ID, WT_ISNAN)
 DEFINE_MAX_POOL_ROWS(f64_max_pool2d, double, -__builtin_inf(), WT_ID, WT_ISNAN)
 DEFINE_MAX_POOL_ROWS(i64_max_pool2d, int64_t, INT64_MIN, WT_ID, WT_ISNAN)
 DEFINE_MAX_POOL_ROWS(i32_max_pool2d, int32_t, INT32_MIN, WT_ID, WT_ISNAN)

@@ -1,5 +1,5 @@
 """max_pool1d/max_pool2d on the xN-pool kernels (float64, float16, bfloat16 and every integer
-dtype torch pools, no widening), with and without indices, bit for bit against torch 2.13: kernel/stride/padding/
+dtype torch pools, no widening; float32's 2-wide windows without indices), with and without indices, bit for bit against torch 2.13: kernel/stride/padding/
 dilation/ceil_mode geometries that clip windows at every edge, the dtypes' extreme values,
 NaN (wins), -0.0/0.0 ties (the first in row-major order stays), inf.
 (torch's max_pool1d on integers exists only with indices.) Nothing runs on the reference
@@ -12,12 +12,13 @@ import webtensor as wt
 from webtensor import backends
 from webtensor.backends.wasm.coverage import FellBack
 
-DTYPES = ("float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8")
-FLOATS = ("float64", "float16", "bfloat16")
+DTYPES = ("float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8")
+FLOATS = ("float32", "float64", "float16", "bfloat16")
 # (kernel, stride, padding, dilation, ceil_mode)
 GEOMS = [((2, 2), (2, 2), (0, 0), (1, 1), False), ((3, 3), (2, 2), (1, 1), (1, 1), True),
          ((2, 3), (1, 2), (1, 0), (2, 1), False), ((3, 2), (3, 1), (0, 1), (1, 3), True),
-         ((1, 4), (1, 3), (0, 2), (1, 1), True), ((3, 3), (1, 1), (1, 1), (2, 2), False)]
+         ((1, 4), (1, 3), (0, 2), (1, 1), True), ((3, 3), (1, 1), (1, 1), (2, 2), False),
+         ((2, 2), (2, 2), (1, 1), (1, 1), True)]
 
 
 @pytest.fixture(autouse=True)

@@ -25,8 +25,8 @@ _CONV = {F32: (KT.GEMM, KT.IM2COL, KT.BINARY["add"])}
 _CONV.update({dt: (KT.X_GEMM[s], KT.X64_IM2COL if dt.itemsize == 8 else KT.IM2COL,
                    KT.X_BINARY[(s, "add")])
               for dt, s in ((D.float64, "f64"), (D.int64, "i64"), (D.int32, "i32"))})
-_X_POOL = {D.float64: "f64", D.int64: "i64", D.int32: "i32", D.int16: "i16", D.int8: "i8",
-           D.uint8: "u8", D.float16: "f16", D.bfloat16: "bf16"}   # xN-pool's dtypes
+_X_POOL = {F32: "f32", D.float64: "f64", D.int64: "i64", D.int32: "i32", D.int16: "i16",
+           D.int8: "i8", D.uint8: "u8", D.float16: "f16", D.bfloat16: "bf16"}   # xN-pool's dtypes
 
 
 def _sub(t, start, n, writable=False):
@@ -163,7 +163,7 @@ def bind(ctx):
             return None
         x, geom = p
         geom += tuple(kernel_size) + tuple(stride) + tuple(padding) + tuple(dilation)
-        if out.dtype is not F32 and indices is None:   # scratch: a row of windows' row maxes
+        if indices is None and (out.dtype is not F32 or kernel_size[1] == 2):   # row scratch
             ow, kw, sw, dw = geom[4], geom[6], geom[8], geom[12]
             t = Tensor._empty(((ow - 1) * sw + (kw - 1) * dw + 1,), out.dtype)
             x_max[out.dtype](*geom, region(x), region(out, True), region(t, True))

@@ -286,6 +286,7 @@ ADAPTIVE_MAX_POOL2D = "f32_adaptive_max_pool2d"
 _X_MAX = ("f64", "i64", "i32", "i16", "i8", "u8", "f16", "bf16")
 X_MAX_POOL2D_INDICES = {dt: dt + "_max_pool2d_indices" for dt in _X_MAX}
 X_MAX_POOL2D = {dt: dt + "_max_pool2d" for dt in _X_MAX}
+X_MAX_POOL2D["f32"] = "f32_max_pool2d_rows"
 X_AVG_POOL2D = {dt: dt + "_avg_pool2d" for dt in ("f64", "i64")}
 X_ADAPTIVE_AVG_POOL2D = {"f64": "f64_adaptive_avg_pool2d"}
 X_ADAPTIVE_MAX_POOL2D = {"f64": "f64_adaptive_max_pool2d"}
