@@ -1,7 +1,12 @@
 /* 2-D pooling over NCHW planes for float64 and the integers torch pools (scalar loops; the
  * float32 kernels are f32-pool/, whose argument forms these share):
- *   wt_<f64|i64|i32>_max_pool2d_indices_<isa>(planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw,
- *                                             dh, dw, x, y, idx)   idx: int64, iy * w + ix
+ *   wt_<f64|i64|i32|i16|i8|u8|f16|bf16>_max_pool2d_indices_<isa>(planes, h, w, oh, ow, kh, kw, sh,
+ *                                             sw, ph, pw, dh, dw, x, y, idx)   idx: int64, iy * w + ix
+ *   wt_<f64|i64|i32|i16|i8|u8|f16|bf16>_max_pool2d_<isa>(same..., x, y, t)   no indices (also
+ *       float32 as wt_f32_max_pool2d_rows: faster than f32-pool's for 2-wide windows), t: scratch of
+ *       (ow - 1) * sw + (kw - 1) * dw + 1 elements (a padded row): per output row, each window
+ *       row's max over its columns (vectorised for 2-wide, stride-2 windows) folded into y
+ *       row by row, which keeps torch's row-major first maximum (-0.0 vs 0.0)
  *   wt_<f64|i64>_avg_pool2d_<isa>(planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw,
  *                                 count_include_pad, divisor_override (0: none), x, y)
  *   wt_f64_adaptive_avg_pool2d_<isa>(planes, h, w, oh, ow, x, y)
@@ -16,7 +21,7 @@
 
 WT_SMALL_BEGIN
 
-#define DEFINE_MAX_POOL(name, T, LOWEST)                                                   \
+#define DEFINE_MAX_POOL(name, T, LOWEST, K, N)                                                 \
   WT_EXPORT void WT_SYM(name)(size_t planes, size_t h, size_t w, size_t oh, size_t ow,     \
                               size_t kh, size_t kw, size_t sh, size_t sw, size_t ph,       \
                               size_t pw, size_t dh, size_t dw, const T* x, T* y,           \
@@ -36,11 +41,70 @@ WT_SMALL_BEGIN
           for (ptrdiff_t iy = y0; iy < (y1 < H ? y1 : H); iy += (ptrdiff_t)dh)             \
             for (ptrdiff_t ix = x0; ix < (x1 < W ? x1 : W); ix += (ptrdiff_t)dw) {         \
               const T v = x[iy * W + ix];                                                  \
-              if (v > m || v != v) m = v, best = iy * W + ix;                              \
+              if (K(v) > K(m) || N(v)) m = v, best = iy * W + ix;                          \
             }                                                                              \
           *y = m;                                                                          \
           *idx = best;                                                                     \
         }                                                                                  \
+  }
+
+/* torch's max step: a NaN wins, else the first maximum stays */
+#define WT_POOL_MAX(K, N, m, v) (K(v) > K(m) || N(v) ? (v) : (m))
+/* K: the order's key, N: is-NaN. float16/bfloat16 (raw bits): sign-magnitude as a two's
+ * complement int (-0.0 and 0.0 tie), NaN above everything */
+#define WT_ID(x) (x)
+#define WT_ISNAN(x) ((x) != (x))
+#define WT_HALF_KEY(b, INF)                                                                \
+  (((b) & 0x7FFF) > INF ? 0x10000                                                          \
+                        : ((int32_t)((b) & 0x7FFF) ^ -(int32_t)((b) >> 15)) + (int32_t)((b) >> 15))
+#define WT_F16_KEY(b) WT_HALF_KEY(b, 0x7C00)
+#define WT_BF16_KEY(b) WT_HALF_KEY(b, 0x7F80)
+#define WT_F16_NAN(b) (((b) & 0x7FFF) > 0x7C00)
+#define WT_BF16_NAN(b) (((b) & 0x7FFF) > 0x7F80)
+
+#define WT_POOL_VEC _Pragma("clang loop vectorize(enable) interleave_count(1)")
+
+#define WT_POOL_SCALAR _Pragma("clang loop vectorize(disable) unroll(disable)")
+
+#define DEFINE_MAX_POOL_ROWS(name, T, LOWEST, K, N)                                            \
+  WT_EXPORT void WT_SYM(name)(size_t planes, size_t h, size_t w, size_t oh, size_t ow,     \
+                              size_t kh, size_t kw, size_t sh, size_t sw, size_t ph,       \
+                              size_t pw, size_t dh, size_t dw, const T* x, T* y, T* t) {   \
+    const ptrdiff_t H = (ptrdiff_t)h, W = (ptrdiff_t)w, OW = (ptrdiff_t)ow;                \
+    const ptrdiff_t S = (ptrdiff_t)sw, KW = (ptrdiff_t)kw, DW = (ptrdiff_t)dw;             \
+    const ptrdiff_t L = (OW - 1) * S + (KW - 1) * DW + 1, P = (ptrdiff_t)pw;               \
+    const ptrdiff_t n = W < L - P ? W : L - P; /* input columns any window reads */        \
+    const int inplace = P == 0 && L <= W;      /* rows read where they lie */              \
+    WT_POOL_SCALAR for (ptrdiff_t j = 0; j < P; j++) t[j] = LOWEST;                        \
+    WT_POOL_SCALAR for (ptrdiff_t j = P + n; j < L; j++) t[j] = LOWEST;                    \
+    for (size_t p = 0; p < planes; p++, x += H * W)                                        \
+      for (ptrdiff_t oy = 0; oy < (ptrdiff_t)oh; oy++, y += OW) {                          \
+        ptrdiff_t y0 = oy * (ptrdiff_t)sh - (ptrdiff_t)ph;                                 \
+        ptrdiff_t y1 = y0 + (ptrdiff_t)((kh - 1) * dh) + 1;                                \
+        while (y0 < 0) y0 += (ptrdiff_t)dh;                                                \
+        if (y1 > H) y1 = H;                                                                \
+        WT_POOL_VEC for (ptrdiff_t o = 0; o < OW; o++) y[o] = LOWEST;                      \
+        for (ptrdiff_t iy = y0; iy < y1; iy += (ptrdiff_t)dh) {                            \
+          const T* r = x + iy * W; /* the row, from column -P on */                        \
+          if (!inplace) {                                                                  \
+            WT_POOL_VEC for (ptrdiff_t j = 0; j < n; j++) t[P + j] = r[j];                 \
+            r = t;                                                                         \
+          }                                                                                \
+          if (KW == 2 && S == 2 && DW == 1) {                                              \
+            WT_POOL_VEC for (ptrdiff_t o = 0; o < OW; o++) {                               \
+              const T a = WT_POOL_MAX(K, N, r[2 * o], r[2 * o + 1]);                             \
+              y[o] = WT_POOL_MAX(K, N, y[o], a);                                                 \
+            }                                                                              \
+          } else {                                                                         \
+            WT_POOL_SCALAR for (ptrdiff_t o = 0; o < OW; o++) {                            \
+              const T* c = r + o * S;                                                      \
+              T m = y[o];                                                                  \
+              WT_POOL_SCALAR for (ptrdiff_t k = 0; k < KW; k++) m = WT_POOL_MAX(K, N, m, c[k * DW]); \
+              y[o] = m;                                                                    \
+            }                                                                              \
+          }                                                                                \
+        }                                                                                  \
+      }                                                                                    \
   }
 
 /* S: the sum's type (unsigned for integers: wraps); Q: the quotient's */
@@ -74,9 +138,14 @@ WT_SMALL_BEGIN
         }                                                                                  \
   }
 
-DEFINE_MAX_POOL(f64_max_pool2d_indices, double, -__builtin_inf())
-DEFINE_MAX_POOL(i64_max_pool2d_indices, int64_t, INT64_MIN)
-DEFINE_MAX_POOL(i32_max_pool2d_indices, int32_t, INT32_MIN)
+DEFINE_MAX_POOL(f64_max_pool2d_indices, double, -__builtin_inf(), WT_ID, WT_ISNAN)
+DEFINE_MAX_POOL(i64_max_pool2d_indices, int64_t, INT64_MIN, WT_ID, WT_ISNAN)
+DEFINE_MAX_POOL(i32_max_pool2d_indices, int32_t, INT32_MIN, WT_ID, WT_ISNAN)
+DEFINE_MAX_POOL(i16_max_pool2d_indices, int16_t, INT16_MIN, WT_ID, WT_ISNAN)
+DEFINE_MAX_POOL(i8_max_pool2d_indices, int8_t, INT8_MIN, WT_ID, WT_ISNAN)
+DEFINE_MAX_POOL(u8_max_pool2d_indices, uint8_t, 0, WT_ID, WT_ISNAN)
+DEFINE_MAX_POOL(f16_max_pool2d_indices, uint16_t, 0xFC00, WT_F16_KEY, WT_F16_NAN)
+DEFINE_MAX_POOL(bf16_max_pool2d_indices, uint16_t, 0xFF80, WT_BF16_KEY, WT_BF16_NAN)
 DEFINE_AVG_POOL(f64_avg_pool2d, double, double, double)
 DEFINE_AVG_POOL(i64_avg_pool2d, int64_t, uint64_t, int64_t)
 
@@ -121,3 +190,14 @@ WT_EXPORT void WT_SYM(f64_adaptive_max_pool2d)(size_t planes, size_t h, size_t w
 }
 
 WT_SMALL_END
+
+/* not minsize: the row passes vectorise */
+DEFINE_MAX_POOL_ROWS(f32_max_pool2d_rows, float, -__builtin_inff(), WT_ID, WT_ISNAN)
+DEFINE_MAX_POOL_ROWS(f64_max_pool2d, double, -__builtin_inf(), WT_ID, WT_ISNAN)
+DEFINE_MAX_POOL_ROWS(i64_max_pool2d, int64_t, INT64_MIN, WT_ID, WT_ISNAN)
+DEFINE_MAX_POOL_ROWS(i32_max_pool2d, int32_t, INT32_MIN, WT_ID, WT_ISNAN)
+DEFINE_MAX_POOL_ROWS(i16_max_pool2d, int16_t, INT16_MIN, WT_ID, WT_ISNAN)
+DEFINE_MAX_POOL_ROWS(i8_max_pool2d, int8_t, INT8_MIN, WT_ID, WT_ISNAN)
+DEFINE_MAX_POOL_ROWS(u8_max_pool2d, uint8_t, 0, WT_ID, WT_ISNAN)
+DEFINE_MAX_POOL_ROWS(f16_max_pool2d, uint16_t, 0xFC00, WT_F16_KEY, WT_F16_NAN)
+DEFINE_MAX_POOL_ROWS(bf16_max_pool2d, uint16_t, 0xFF80, WT_BF16_KEY, WT_BF16_NAN)

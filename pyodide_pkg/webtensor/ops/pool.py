@@ -97,7 +97,8 @@ def _max_pool(x, k, s, p, d, ceil_mode, return_indices, osz=None):
     dt = x.dtype
     if dt is D.bool_:
         _not_for("max_pool2d", dt)
-    comp = _compute(dt)
+    # a max is exact in any dtype: the CPU kernels take float16/bfloat16 as they are
+    comp = dt if x.is_cpu else _compute(dt)
     # under autograd the backward needs the indices: the forward kernel writes them at once
     want_idx = return_indices or (x.requires_grad and is_grad_enabled())
 

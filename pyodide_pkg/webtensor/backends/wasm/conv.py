@@ -1,7 +1,6 @@
 """conv2d and 2-D pooling on the WASM kernels (float32, NCHW; conv2d also float64, int64 and
 int32 through im2col and the xN-gemm kernels; pooling also float64 and the integer dtypes torch
-pools, on the scalar xN-pool kernels; int16/int8/uint8 conv2d and max_pool2d through int32:
-widen.py).
+pools, on the xN-pool kernels; int16/int8/uint8 conv2d through int32: widen.py).
 
 conv2d: groups == channels with one input channel per group (depthwise) runs the direct
 f32_dwconv2d kernel; everything else is a GEMM per image: out[n] (per group) =
@@ -26,7 +25,8 @@ _CONV = {F32: (KT.GEMM, KT.IM2COL, KT.BINARY["add"])}
 _CONV.update({dt: (KT.X_GEMM[s], KT.X64_IM2COL if dt.itemsize == 8 else KT.IM2COL,
                    KT.X_BINARY[(s, "add")])
               for dt, s in ((D.float64, "f64"), (D.int64, "i64"), (D.int32, "i32"))})
-_X_POOL = {D.float64: "f64", D.int64: "i64", D.int32: "i32"}   # xN-pool's dtypes
+_X_POOL = {F32: "f32", D.float64: "f64", D.int64: "i64", D.int32: "i32", D.int16: "i16",
+           D.int8: "i8", D.uint8: "u8", D.float16: "f16", D.bfloat16: "bf16"}   # xN-pool's dtypes
 
 
 def _sub(t, start, n, writable=False):
@@ -65,9 +65,9 @@ def bind(ctx):
     maxpool, maxpool_idx = K.fn(KT.MAX_POOL2D), K.fn(KT.MAX_POOL2D_INDICES)
     avgpool = K.fn(KT.AVG_POOL2D)
     adaptive_avg, adaptive_max = K.fn(KT.ADAPTIVE_AVG_POOL2D), K.fn(KT.ADAPTIVE_MAX_POOL2D)
-    x_max_idx, x_avg, x_adaptive_avg, x_adaptive_max = (
+    x_max, x_max_idx, x_avg, x_adaptive_avg, x_adaptive_max = (
         {dt: K.fn(names[s]) for dt, s in _X_POOL.items() if s in names}
-        for names in (KT.X_MAX_POOL2D_INDICES, KT.X_AVG_POOL2D, KT.X_ADAPTIVE_AVG_POOL2D,
+        for names in (KT.X_MAX_POOL2D, KT.X_MAX_POOL2D_INDICES, KT.X_AVG_POOL2D, KT.X_ADAPTIVE_AVG_POOL2D,
                       KT.X_ADAPTIVE_MAX_POOL2D))
 
     def inputs(out, *ts, dtypes=(F32,)):
@@ -163,9 +163,11 @@ def bind(ctx):
             return None
         x, geom = p
         geom += tuple(kernel_size) + tuple(stride) + tuple(padding) + tuple(dilation)
-        if out.dtype is not F32:         # one kernel, indices or not
-            if indices is None:
-                indices = Tensor._empty(out.shape, D.int64)
+        if indices is None and (out.dtype is not F32 or kernel_size[1] == 2):   # row scratch
+            ow, kw, sw, dw = geom[4], geom[6], geom[8], geom[12]
+            t = Tensor._empty(((ow - 1) * sw + (kw - 1) * dw + 1,), out.dtype)
+            x_max[out.dtype](*geom, region(x), region(out, True), region(t, True))
+        elif out.dtype is not F32:
             x_max_idx[out.dtype](*geom, region(x), region(out, True), region(indices, True))
         elif indices is None:
             maxpool(*geom, region(x), region(out, True))
@@ -208,8 +210,8 @@ def bind(ctx):
                                                         region(indices, True))
         return None
 
-    # int16/int8/uint8 conv and max pooling on the int32 kernels (widen.py)
+    # int16/int8/uint8 conv on the int32 kernels (widen.py)
     return {"conv2d": widened(ctx, conv2d, SMALL_INT),
-            "max_pool2d": widened(ctx, max_pool2d, SMALL_INT), "avg_pool2d": avg_pool2d,
+            "max_pool2d": max_pool2d, "avg_pool2d": avg_pool2d,
             "adaptive_avg_pool2d": adaptive_avg_pool2d,
             "adaptive_max_pool2d": adaptive_max_pool2d}, {}

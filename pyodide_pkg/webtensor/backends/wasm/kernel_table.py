@@ -317,8 +317,11 @@ MAX_POOL2D_INDICES = "f32_max_pool2d_indices"
 AVG_POOL2D = "f32_avg_pool2d"
 ADAPTIVE_AVG_POOL2D = "f32_adaptive_avg_pool2d"
 ADAPTIVE_MAX_POOL2D = "f32_adaptive_max_pool2d"
-# xN-pool: float64 and the integers torch pools (max_pool2d without indices writes scratch ones)
-X_MAX_POOL2D_INDICES = {dt: dt + "_max_pool2d_indices" for dt in ("f64", "i64", "i32")}
+# xN-pool: float64 and the integers torch pools (max_pool2d without indices: a row scratch)
+_X_MAX = ("f64", "i64", "i32", "i16", "i8", "u8", "f16", "bf16")
+X_MAX_POOL2D_INDICES = {dt: dt + "_max_pool2d_indices" for dt in _X_MAX}
+X_MAX_POOL2D = {dt: dt + "_max_pool2d" for dt in _X_MAX}
+X_MAX_POOL2D["f32"] = "f32_max_pool2d_rows"
 X_AVG_POOL2D = {dt: dt + "_avg_pool2d" for dt in ("f64", "i64")}
 X_ADAPTIVE_AVG_POOL2D = {"f64": "f64_adaptive_avg_pool2d"}
 X_ADAPTIVE_MAX_POOL2D = {"f64": "f64_adaptive_max_pool2d"}
@@ -423,6 +426,7 @@ def _build():
                      _ADAPTIVE + (("out", "idx"),), False))
     for names, fam, op, args in (
             (X_MAX_POOL2D_INDICES, "xmaxpool_indices", "max_pool2d", _MAXPOOL_IDX),
+            (X_MAX_POOL2D, "xmaxpool", "max_pool2d", _MAXPOOL + (("out", "t"),)),
             (X_AVG_POOL2D, "xavgpool", "avg_pool2d", _AVGPOOL),
             (X_ADAPTIVE_AVG_POOL2D, "xadaptive_avgpool", "adaptive_avg_pool2d", _ADAPTIVE),
             (X_ADAPTIVE_MAX_POOL2D, "xadaptive_maxpool", "adaptive_max_pool2d",
