@@ -41,6 +41,8 @@ def example(kernel, rng):
                 _fill(37, "B" if fam.startswith("compare") else "f")]
     if fam in ("reduce", "argreduce", "var"):
         extra = [1.0] if fam == "var" else []
+        if kernel.name.startswith("f64"):   # f64_var: the f32 form in float64
+            return [3, 5, 4] + extra + [_typed(rng, "f64", 60), _fill(12, "d")]
         return [3, 5, 4] + extra + [_floats(rng, 60), _fill(12, "q" if fam == "argreduce"
                                                               else "f")]
     if fam == "rowwise":
@@ -187,8 +189,9 @@ def example(kernel, rng):
     if fam in ("xreduce", "xscan"):     # [3, 5, 4] like the f32 reductions
         short, op = kernel.name.split("_", 1)
         ny = 60 if fam == "xscan" else 12
-        out = "q" if op in kernel_table.ARGREDUCE_OPS else "B" if op in ("all", "any") \
-            else _CODE[short]
+        wide = op in ("sum", "prod", "cumsum", "cumprod") and short[0] in "iu"  # int64 out
+        out = "q" if op in kernel_table.ARGREDUCE_OPS or op == "count_nonzero" or wide else \
+            "B" if op in ("all", "any") else _CODE[short]
         return [3, 5, 4, _typed(rng, short, 60), _fill(ny, out)]
     if fam in ("arange", "linspace"):
         short = kernel.name.split("_", 1)[0]
@@ -231,7 +234,8 @@ def example(kernel, rng):
         return [2, 7, 13, rng.randrange(4), 7, seq, x, _fill(26, "q", 0)]
     if fam == "histc":
         short = kernel.name.split("_", 1)[0]
-        return [37, 5, array.array(_CODE[short], [-100, 250]).tobytes(), _typed(rng, short, 37),
+        rc = "d" if short == "f64" else "f"    # the range: float32 (halves too) / float64
+        return [37, 5, array.array(rc, [-100, 250]).tobytes(), _typed(rng, short, 37),
                 _fill(5, _CODE[short], 0)]
     if fam == "bincount":
         short = kernel.name.split("_", 1)[0]
@@ -313,6 +317,28 @@ def example(kernel, rng):
         short = kernel.name.split("_", 1)[0]
         return [3, 9, 1, array.array(_CODE[short], [1e-6, 2.0]).tobytes(),
                 _typed(rng, short, 27), _typed(rng, short, 27), _fill(3, _CODE[short], 2)]
+    if fam in ("cvunary", "classify"):   # 8-bit inputs past 256 elements: the table path
+        short = kernel.name.split("_", 1)[0]
+        n = 300 if short in ("i8", "u8") else 37
+        out = "B" if fam == "classify" else "H" if short in ("f16", "bf16") else "f"
+        return [n, _typed(rng, short, n), _fill(n, out, 2)]
+    if fam in ("halfrows", "dotrows"):   # 3 rows of 13 (halves into float32)
+        short = kernel.name.split("_", 1)[0]
+        extra = [1.0] if kernel.op == "var" else []
+        b = [_typed(rng, short, 13)] if fam == "dotrows" else []
+        out = "f" if short in ("f16", "bf16") else _CODE[short]
+        return [3, 13] + extra + [_typed(rng, short, 39)] + b + [_fill(3, out, 2)]
+    if fam == "xmaxpool":   # the maxpool example, one scratch row of the input dtype
+        short = kernel.name.split("_", 1)[0]
+        code = _CODE[short]
+        return [2, 7, 11, 4, 6] + win + [_typed(rng, short, 154), _fill(48, code),
+                                         _fill(13, code)]   # (ow - 1) sw + (kw - 1) dw + 1
+    if fam == "unique":     # 37 values, inverse and counts, scratch as sort.py sizes it
+        short = kernel.name.split("_", 1)[0]
+        code = _CODE[short]
+        cap = 37 * (2 * array.array(code).itemsize + 8) + 8
+        return [37, 3, _typed(rng, short, 37), _fill(37, code, 0), _fill(37, "q", 0), _fill(37, "q", 0),
+                _fill(1, "q", 0), cap, _fill(cap, "B", 0)]
     raise AssertionError(f"no example for kernel family {fam}")
 
 
@@ -327,12 +353,14 @@ def _qd16_blocks(rng, n):
 
 
 _CODE = {"f32": "f", "f64": "d", "f16": "H", "bf16": "H", "i64": "q", "i32": "i", "i16": "h",
-         "i8": "b", "u8": "B", "b8": "B", "x8": "B"}
+         "i8": "b", "u8": "B", "b8": "B", "x8": "B", "x16": "h", "h16": "H", "x32": "i",
+         "x64": "q"}
 _BITS_CODE = {8: "B", 16: "H", 32: "I", 64: "Q"}
 
 
 def _typed(rng, short, n):
     """n values of a short dtype name (floats in [-300, 300], some NaN/inf among f32)."""
+    short = {"x16": "i16", "x32": "i32", "x64": "i64", "h16": "f16"}.get(short, short)
     if short in ("f32", "f64"):
         vals = [rng.uniform(-300, 300) for _ in range(n)]
         vals[3], vals[5] = float("nan"), float("inf")
