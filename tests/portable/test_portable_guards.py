@@ -202,7 +202,7 @@ def example(kernel, rng):
         short = kernel.name.split("_", 1)[0]
         ksz = 8 if short.endswith("64") else 4
         return [2, 19, 1, _typed(rng, short, 38), _fill(38, _CODE[short]), _fill(38, "q"),
-                _fill(19 * (2 * ksz + 8), "B")]
+                _fill(19 * (2 * ksz + 8) + 8, "B")]   # + 8: the kernel aligns its keys
     if fam == "xunary":
         short = kernel.name.split("_", 1)[0]
         return [37, _typed(rng, short, 37), _fill(37, _CODE[short], 2)]
