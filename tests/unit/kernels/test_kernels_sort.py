@@ -31,7 +31,9 @@ def key(v):
     return (1, 0) if isinstance(v, float) and math.isnan(v) else (0, v)
 
 
-@pytest.mark.parametrize("name", sorted(KT.SORT.values()))
+# the 4- and 8-byte keys; the 1- and 2-byte dtypes' sorts are tested against torch through the
+# ops (tests/unit/ops/test_unique.py)
+@pytest.mark.parametrize("name", sorted(v for k, v in KT.SORT.items() if k in NP))
 def test_sort(ks, name):
     dt = name.split("_")[0]
     rng = np.random.default_rng(len(name))
@@ -41,7 +43,7 @@ def test_sort(ks, name):
         for desc in (0, 1):
             v0 = np.full(rows * n + 1, 7, NP[dt])
             i0 = np.full(rows * n + 1, 7, np.int64)
-            s0 = np.zeros(max(n * (2 * ksz + 8), 1) + 1, np.uint8)
+            s0 = np.zeros(max(n * (2 * ksz + 8), 1) + 8, np.uint8)   # + 8: key alignment
             v, i, _ = call(ks, name, rows, n, desc, x, v0, i0, s0)
             assert v[-1] == 7 and i[-1] == 7, "wrote past the output"
             for r in range(rows):
