@@ -90,14 +90,7 @@ def unique_runs(x, want_first, want_group):
     values = Tensor._empty((len(first),), x.dtype)
     write(values, [vals[i] for i in first])
     first.append(len(vals))
-    out = [values]
-    for want, data in ((want_first, first), (want_group, group)):
-        t = None
-        if want:
-            t = Tensor._empty((len(data),), D.int64)
-            write(t, data)
-        out.append(t)
-    return tuple(out)
+    return (values, _int64_or_none(want_first, first), _int64_or_none(want_group, group))
 
 
 def unique(x, want_inverse, want_counts):
@@ -115,15 +108,19 @@ def unique(x, want_inverse, want_counts):
             counts.append(0)
         group[i] = len(firsts) - 1
         counts[-1] += 1
-    out = [Tensor._empty((len(firsts),), x.dtype)]
-    write(out[0], [vals[i] for i in firsts])
-    for want, data in ((want_inverse, group), (want_counts, counts)):
-        t = None
-        if want:
-            t = Tensor._empty((len(data),), D.int64)
-            write(t, data)
-        out.append(t)
-    return tuple(out)
+    out = Tensor._empty((len(firsts),), x.dtype)
+    write(out, [vals[i] for i in firsts])
+    return out, _int64_or_none(want_inverse, group), _int64_or_none(want_counts, counts)
+
+
+def _int64_or_none(want, data):
+    """data as a new int64 tensor if it was asked for, else None."""
+    from ..._tensor import Tensor
+    if not want:
+        return None
+    t = Tensor._empty((len(data),), D.int64)
+    write(t, data)
+    return t
 
 
 def masked_select(x, mask):
