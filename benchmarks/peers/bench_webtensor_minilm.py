@@ -12,7 +12,7 @@ from js import location
 import webtensor as torch
 from bench_core import best_times  # loaded as a module by run_peers.run_site
 from webtensor import backends, graphs
-from webtensor.models import minilm, no_init_weights
+from webtensor.models import init_empty_weights, minilm
 from webtensor.serialization import fetch_async, safetensors
 
 
@@ -32,7 +32,7 @@ async def main():
         await fetch_async(base + "config.json")).decode()))
     file = await fetch_async(base + "model.safetensors")
     weights = safetensors.load(file)
-    with no_init_weights():
+    with init_empty_weights():     # the parameters become views of the file's bytes
         model = minilm.SentenceEmbedder(cfg).eval()
     model.load_hf_state_dict(weights, assign=True)
     load_s = time.perf_counter() - t0

@@ -36,6 +36,32 @@ def no_init_weights():
             setattr(init, name, fn)
 
 
+@contextlib.contextmanager
+def init_empty_weights():
+    """Build modules without allocating or initialising their weights, for a checkpoint loaded
+    with load_state_dict(strict=True, assign=True) right after (accelerate's name; torch builds
+    on the "meta" device): every nn.Linear/nn.Embedding weight is a 4-byte tensor broadcast to
+    its shape, so the model never holds a second copy of the file's weights (86 MB for
+    all-MiniLM-L6-v2, 540 MB for SmolLM2 in float32) and no random init runs."""
+    from .. import _creation
+    from .._tensor import Tensor
+    saved = _creation.empty, Tensor.uniform_, Tensor.normal_
+
+    def placeholder(*size, dtype=None, **_):
+        shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) \
+            else size
+        return saved[0](1, dtype=dtype).expand(shape)
+
+    def skip(self, *a, **k):
+        return self
+
+    _creation.empty, Tensor.uniform_, Tensor.normal_ = placeholder, skip, skip
+    try:
+        yield
+    finally:
+        _creation.empty, Tensor.uniform_, Tensor.normal_ = saved
+
+
 class _AsTorchLoader(importlib.abc.Loader):
     """Runs the wrapped source loader with torch aliased to webtensor."""
 

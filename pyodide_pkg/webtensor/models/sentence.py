@@ -13,7 +13,7 @@ import os
 import webtensor
 from webtensor.serialization import read_bytes, safetensors
 
-from . import minilm, no_init_weights
+from . import init_empty_weights, minilm
 
 try:
     from webtensor.tokenizers import Tokenizer
@@ -134,9 +134,8 @@ class SentenceEncoder:
         cfg = minilm.BertConfig.from_dict(read_json("config.json"))
         pooling = _pooling_mode(read_json("1_Pooling/config.json",
                                           {"pooling_mode_mean_tokens": True}))
-        with no_init_weights():
+        with init_empty_weights():     # the parameters become views of the file's bytes
             model = minilm.SentenceEmbedder(cfg, pooling=pooling, normalize=False)
-        # the parameters become views of the file's bytes: no second copy of the weights
         model.load_hf_state_dict(safetensors.load(read("model.safetensors")), assign=True)
         tokenizer = Tokenizer.from_str(read_text("tokenizer.json"))
         st = read_json("sentence_bert_config.json", {})

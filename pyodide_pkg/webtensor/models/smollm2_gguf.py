@@ -33,9 +33,9 @@ d1, d_half+1, ...) for its own RoPE; the model file uses HF's rotate-half layout
 undoes that permutation (on float rows or on whole rows of quantised blocks, which is exact).
 That keeps the state dict identical to a Hugging Face LlamaForCausalLM checkpoint.
 """
-import contextlib
 
 from .. import quant
+from . import init_empty_weights
 from ..serialization import gguf
 from ..serialization.gguf import GGUFError
 
@@ -295,31 +295,6 @@ def _quant_layers():
     return QuantLinear, QuantEmbedding
 
 
-@contextlib.contextmanager
-def _weightless_construction():
-    """Build modules without allocating or initialising their weights (what torch does under
-    `with torch.device("meta")`): every nn.Linear/nn.Embedding weight is a 4-byte tensor
-    broadcast to its shape and init is skipped; load_state_dict(assign=True) then puts the
-    file's tensors in. Saves ~540 MB and minutes of pure-Python random init."""
-    from .. import _creation
-    from .._tensor import Tensor
-    saved = _creation.empty, Tensor.uniform_, Tensor.normal_
-
-    def placeholder(*size, dtype=None, **_):
-        shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) \
-            else size
-        return saved[0](1, dtype=dtype).expand(shape)
-
-    def skip(self, *a, **k):
-        return self
-
-    _creation.empty, Tensor.uniform_, Tensor.normal_ = placeholder, skip, skip
-    try:
-        yield
-    finally:
-        _creation.empty, Tensor.uniform_, Tensor.normal_ = saved
-
-
 def _check_activations(mode, name="decode_activations"):
     if mode not in quant.ACTIVATIONS:
         raise ValueError(f"{name} must be one of {quant.ACTIVATIONS}, got {mode!r}")
@@ -353,7 +328,7 @@ def build(gf, quantized=False, decode_activations="int16", prefill_activations="
     m = torch_style("smollm2")
     kw = config_kwargs(gf)
     sd = state_dict(gf, kw, quantized=quantized)
-    with _weightless_construction():
+    with init_empty_weights():
         model = m.SmolLM2ForCausalLM(m.SmolLM2Config(**kw))
     if quantized:
         QuantLinear, QuantEmbedding = _quant_layers()

@@ -1,4 +1,6 @@
 """Tensors over raw little-endian bytes (shared by the safetensors, torch and GGUF readers)."""
+import io
+
 from .. import _dtype as D
 from .._storage import Storage
 from .._tensor import Tensor
@@ -13,6 +15,46 @@ def writable(data):
     if mv.readonly:
         return bytearray(mv)
     return mv.cast("B") if mv.format != "B" or mv.ndim != 1 else mv
+
+
+class _BufferFile(io.RawIOBase):
+    """A read-only, seekable file over a buffer. io.BytesIO(bytearray) would copy the whole
+    file, and in wasm that copy's memory stays with the heap for good."""
+
+    def __init__(self, buf):
+        self._mv, self._pos = memoryview(buf).cast("B"), 0
+
+    def readable(self):
+        return True
+
+    def seekable(self):
+        return True
+
+    def readinto(self, b):
+        n = max(0, min(len(b), len(self._mv) - self._pos))
+        b[:n] = self._mv[self._pos:self._pos + n]
+        self._pos += n
+        return n
+
+    def seek(self, pos, whence=io.SEEK_SET):
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: len(self._mv)}[whence]
+        if base + pos < 0:
+            raise ValueError(f"negative seek position {base + pos}")
+        self._pos = base + pos
+        return self._pos
+
+    def tell(self):
+        return self._pos
+
+
+class _BufferReader(io.BufferedReader):
+    def getbuffer(self):      # as io.BytesIO's (the pickle checker sizes the stream with it)
+        return self.raw._mv
+
+
+def reader(buf):
+    """A binary file object reading `buf` in place (no copy)."""
+    return _BufferReader(_BufferFile(buf))
 
 
 def storage_over(buf, start, nbytes):

@@ -8,6 +8,19 @@ import os
 import sys
 
 CHUNK = 1 << 20
+HEADROOM = 8        # new_buffer leaves 1/HEADROOM of the file free for what the model allocates
+
+
+def new_buffer(n):
+    """bytearray(n) for a file's bytes, with n // HEADROOM bytes left free below it. wasm memory
+    grows by at least 20% of its size whenever malloc runs out (Emscripten's geometric step)
+    and never shrinks: after a big buffer fills the heap, the model's first small allocations
+    would add ~0.3x the file. Reserving room first makes the heap grow once, by the buffer plus
+    the headroom, and the tensors, tokenizer and activations built next reuse that room."""
+    room = bytearray(n // HEADROOM)
+    data = bytearray(n)
+    del room
+    return data
 
 
 def is_url(src):
@@ -62,7 +75,7 @@ def read_bytes(src, progress=None, sha256=None):
         what = os.fspath(src)
         with open(what, "rb") as f:
             size = os.fstat(f.fileno()).st_size
-            data = bytearray(size)
+            data = new_buffer(size)
             if f.readinto(data) != size:
                 raise OSError(f"short read from {what}")
             if progress:
@@ -116,15 +129,41 @@ async def fetch_async(url, progress=None, sha256=None):
         resp = await pyfetch(url)
         if not resp.ok:
             raise OSError(f"fetching {url} failed: HTTP {resp.status}")
-        total = int(resp.headers.get("content-length") or 0) or None
-        reader = resp.js_response.body.getReader()
-        data = bytearray()
-        while True:
-            chunk = await reader.read()
-            if chunk.done:
-                break
-            data += chunk.value.to_py()
-            if progress:
-                progress(len(data), total)
+        data = await _read_body(resp.js_response, progress)
     _check_sha256(data, sha256, url)
+    return data
+
+
+async def _read_body(js_response, progress):
+    """A fetch() Response's body in one bytearray, allocated once: wasm memory never shrinks,
+    so growing a bytearray chunk by chunk (each realloc may move it) would leave the heap up to
+    ~1.4x the file. With an exact Content-Length (no Content-Encoding) chunks go straight into
+    place; otherwise they wait in JS memory and are copied in at the end."""
+    headers = js_response.headers
+    total = int(headers.get("content-length") or 0) or None
+    exact = total is not None and not headers.get("content-encoding")
+    data = new_buffer(total) if exact else None
+    pending, n = [], 0
+    reader = js_response.body.getReader()
+    while True:
+        chunk = await reader.read()
+        if chunk.done:
+            break
+        value = chunk.value
+        k = value.length
+        if data is not None and not pending and n + k <= len(data):
+            value.assign_to(memoryview(data)[n:n + k])
+        else:
+            pending.append((n, value))
+        n += k
+        if progress:
+            progress(n, total)
+    if data is None or pending or n != len(data):   # no or a wrong Content-Length
+        filled = data
+        data = new_buffer(n)
+        if filled is not None:
+            head = min(len(filled), pending[0][0] if pending else n)
+            data[:head] = memoryview(filled)[:head]
+        for pos, value in pending:
+            value.assign_to(memoryview(data)[pos:pos + value.length])
     return data

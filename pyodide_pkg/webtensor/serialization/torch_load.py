@@ -308,7 +308,7 @@ def _member_span(buf, zf, info):
 
 
 def _load_zip(buf):
-    zf = zipfile.ZipFile(io.BytesIO(buf))
+    zf = zipfile.ZipFile(_raw.reader(buf))
     pkls = [n for n in zf.namelist() if n.endswith("data.pkl") and n.count("/") == 1]
     if len(pkls) != 1:
         raise UnpicklingError("not a torch.save zip archive (expected one <name>/data.pkl)")
@@ -342,7 +342,7 @@ def _load_zip(buf):
 
 # ---- the legacy (pre-1.6) pickle stream ----------------------------------------------------------
 def _load_legacy(buf):
-    f = io.BytesIO(buf)
+    f = _raw.reader(buf)
     if _Unpickler(f, None).load() != LEGACY_MAGIC:
         raise UnpicklingError("invalid magic number; not a torch checkpoint")
     if _Unpickler(f, None).load() != LEGACY_PROTOCOL:
