@@ -171,14 +171,21 @@ def _rope_rows(n_rows, n_heads):
     return [h * hd + 2 * j + s for h in range(n_heads) for s in range(2) for j in range(hd // 2)]
 
 
-def _unpermute_blocks(t, n_heads):
-    """A quantised [N, K] tensor's rows (whole rows of blocks) in HF's order, as a bytearray."""
-    n, k = t.shape
-    row = len(t.data) // n
-    src, out = t.data, bytearray(len(t.data))
-    for i, r in enumerate(_rope_rows(n, n_heads)):
-        out[i * row:(i + 1) * row] = src[r * row:(r + 1) * row]
-    return out
+def _unpermute_blocks(gf, name, n_heads):
+    """A quantised [N, K] tensor's rows (whole rows of blocks) put in HF's order in place, in
+    the file's buffer: a copy would add the Q/K weights (~9% of the file) to a heap that never
+    shrinks. gf remembers the tensors it reordered, so a second state_dict(gf) takes them as
+    they are."""
+    t = gf.tensors[name]
+    done = gf.__dict__.setdefault("_rows_in_hf_order", set())
+    if name not in done:
+        n, k = t.shape
+        row = len(t.data) // n
+        src, out = bytes(t.data), t.data       # one tensor's copy, freed on return
+        for i, r in enumerate(_rope_rows(n, n_heads)):
+            out[i * row:(i + 1) * row] = src[r * row:(r + 1) * row]
+        done.add(name)
+    return t.data
 
 
 def _heads_of(name, cfg):
@@ -200,7 +207,7 @@ def state_dict(gf, cfg=None, quantized=False):
         t = gf.tensors[name]
         heads = _heads_of(name, cfg)
         if t.type in _QUANT_KINDS:
-            data = _unpermute_blocks(t, heads) if heads else t.data
+            data = _unpermute_blocks(gf, name, heads) if heads else t.data
             w = quant.from_blocks(_QUANT_KINDS[t.type], t.shape, data)
             if not quantized:
                 w = quant.dequantize(w)
