@@ -153,6 +153,25 @@ def test_no_init_weights_is_scoped():
     assert wt.nn.Linear(4, 3).weight.abs().sum().item() > 0
 
 
+def test_init_empty_weights_allocates_no_weights_and_is_scoped():
+    """Modules built for load_state_dict(assign=True) hold 4-byte placeholders, not their
+    weights (a second copy of the file in a heap that never shrinks); loading gives the same
+    module as torch's; creation works normally after the block."""
+    from webtensor.models import init_empty_weights
+    with init_empty_weights():
+        lin, emb = wt.nn.Linear(1000, 3000), wt.nn.Embedding(5000, 64)
+    assert lin.weight.shape == (3000, 1000) and emb.weight.shape == (5000, 64)
+    assert lin.weight._storage.nbytes == lin.bias._storage.nbytes == 4
+    assert emb.weight._storage.nbytes == 4
+    torch.manual_seed(0)
+    ref = torch.nn.Linear(1000, 3000)
+    lin.load_state_dict({k: wt.tensor(v.detach().numpy()) for k, v in ref.state_dict().items()},
+                        assign=True)
+    x = torch.randn(2, 1000)
+    assert (lin(wt.tensor(x.numpy())) - wt.tensor(ref(x).detach().numpy())).abs().max() < 1e-5
+    assert wt.empty(5)._storage.nbytes == 20 and wt.nn.Linear(4, 3).weight.abs().sum() > 0
+
+
 def test_import_forms():
     import webtensor.models.minilm as a
     from webtensor.models import minilm as b
