@@ -8,7 +8,7 @@ import os
 import sys
 
 CHUNK = 1 << 20
-HEADROOM = 8        # new_buffer leaves 1/HEADROOM of the file free for what the model allocates
+HEADROOM = 6        # new_buffer leaves 1/HEADROOM of the file free for what the model allocates
 
 
 def new_buffer(n):
