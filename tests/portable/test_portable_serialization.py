@@ -166,6 +166,11 @@ def test_sources_bytes_file_object_and_sha256():
     seen = []
     assert bytes(read_bytes(io.BytesIO(data), progress=lambda d, t: seen.append(d))) == data
     assert seen and seen[-1] == len(data)
+    with open(DIR / "tiny.safetensors", "rb") as f:     # a real file, read from where it is
+        f.read(3)
+        seen.clear()
+        assert bytes(read_bytes(f, progress=lambda d, t: seen.append((d, t)))) == data[3:]
+    assert seen == [(len(data) - 3, len(data) - 3)]
     assert st.load_file(DIR / "tiny.safetensors", sha256=digest)["f32"].shape == (3, 5)
     with pytest.raises(ValueError, match="sha256 mismatch"):
         read_bytes(data, sha256="0" * 64)

@@ -5,6 +5,7 @@ can view it without another copy (kernels need writable memory for their address
 """
 import hashlib
 import os
+import stat
 import sys
 
 CHUNK = 1 << 20
@@ -59,6 +60,29 @@ def _read_stream(read, total, progress):
     return out
 
 
+def _file_size(f):
+    """The bytes left in f if it is a regular file (None for pipes, sockets, io.BytesIO)."""
+    try:
+        st = os.fstat(f.fileno())
+        return st.st_size - f.tell() if stat.S_ISREG(st.st_mode) else None
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _read_file(f, what, progress):
+    """A file object's remaining bytes: a regular file straight into one buffer of its size,
+    anything else chunk by chunk."""
+    size = _file_size(f)
+    if size is None or not hasattr(f, "readinto"):
+        return _read_stream(f.read, None, progress)
+    data = new_buffer(size)
+    if f.readinto(data) != size:
+        raise OSError(f"short read from {what}")
+    if progress:
+        progress(size, size)
+    return data
+
+
 def read_bytes(src, progress=None, sha256=None):
     """The bytes of `src` (bytes-like, path, binary file object, or http(s) URL), checked
     against `sha256` (hex) when given. `progress(done, total)` is called while a URL or file is
@@ -74,15 +98,10 @@ def read_bytes(src, progress=None, sha256=None):
     elif isinstance(src, (str, os.PathLike)):
         what = os.fspath(src)
         with open(what, "rb") as f:
-            size = os.fstat(f.fileno()).st_size
-            data = new_buffer(size)
-            if f.readinto(data) != size:
-                raise OSError(f"short read from {what}")
-            if progress:
-                progress(size, size)
+            data = _read_file(f, what, progress)
     elif hasattr(src, "read"):
         what = getattr(src, "name", "the file object")
-        data = _read_stream(src.read, None, progress)
+        data = _read_file(src, what, progress)
     else:
         raise TypeError(f"expected bytes, a path, a binary file object or an http(s) URL, got "
                         f"{type(src).__name__}")
