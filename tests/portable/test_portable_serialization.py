@@ -171,7 +171,8 @@ def test_sources_bytes_file_object_and_sha256():
         seen.clear()
         assert bytes(read_bytes(f, progress=lambda d, t: seen.append((d, t)))) == data[3:]
     assert seen == [(len(data) - 3, len(data) - 3)]
-    assert st.load_file(DIR / "tiny.safetensors", sha256=digest)["f32"].shape == (3, 5)
+    # a file with float16/bfloat16 tensors is converted tensor by tensor: same tensors
+    assert st.save(st.load_file(DIR / "tiny.safetensors", sha256=digest)) == st.save(st.load(data))
     with pytest.raises(ValueError, match="sha256 mismatch"):
         read_bytes(data, sha256="0" * 64)
     with pytest.raises(TypeError, match="expected bytes, a path"):

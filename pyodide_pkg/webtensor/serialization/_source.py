@@ -40,10 +40,11 @@ def text_progress(done, total, _state={}):
     sys.stderr.flush()
 
 
-def _check_sha256(data, sha256, what):
+def _check_sha256(data, sha256, what, got=None):
+    """ValueError unless data's sha256 (or the hex digest `got`) is `sha256` (None: no check)."""
     if sha256 is None:
         return
-    got = hashlib.sha256(data).hexdigest()
+    got = got or hashlib.sha256(data).hexdigest()
     if got.lower() != sha256.lower():
         raise ValueError(f"sha256 mismatch for {what}: expected {sha256.lower()}, got {got}")
 

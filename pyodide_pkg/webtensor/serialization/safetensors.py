@@ -5,14 +5,16 @@ Layout: u64 little-endian header size N, N bytes of JSON {name: {"dtype", "shape
 header is validated before a tensor is made: sizes, bounds, overlaps, dtypes. Loaded tensors
 view the file's bytes (no copy) unless they are converted.
 """
+import hashlib
 import json
+import os
 import struct
 
 from .. import _dtype as D
 from ._errors import SafetensorError
 from .._tensor import Tensor
 from . import _json, _raw
-from ._source import read_bytes
+from ._source import _check_sha256, is_url, read_bytes, text_progress
 
 MAX_HEADER = 100_000_000
 DTYPES = {"F64": D.float64, "F32": D.float32, "F16": D.float16, "BF16": D.bfloat16,
@@ -21,14 +23,17 @@ DTYPES = {"F64": D.float64, "F32": D.float32, "F16": D.float16, "BF16": D.bfloat
 CODES = {d: c for c, d in DTYPES.items()}
 
 
-def _parse_header(buf):
-    if len(buf) < 8:
-        raise SafetensorError(f"file too small to be safetensors ({len(buf)} bytes)")
+def _parse_header(buf, size=None):
+    """(data start, header, metadata) from buf, the file's bytes or (size given) its first
+    8 + header-size bytes."""
+    size = len(buf) if size is None else size
+    if size < 8:
+        raise SafetensorError(f"file too small to be safetensors ({size} bytes)")
     (n,) = struct.unpack_from("<Q", buf, 0)
     if n > MAX_HEADER:
         raise SafetensorError(f"header size {n} exceeds the limit of {MAX_HEADER} bytes")
-    if 8 + n > len(buf):
-        raise SafetensorError(f"header size {n} runs past the end of the file ({len(buf)} bytes)")
+    if 8 + n > size:
+        raise SafetensorError(f"header size {n} runs past the end of the file ({size} bytes)")
     header = _json.loads(buf[8:8 + n], SafetensorError, "the header")
     if not isinstance(header, dict):
         raise SafetensorError("header must be a JSON object")
@@ -105,7 +110,42 @@ def load_file(filename, device="cpu", to_float32=True, progress=None, sha256=Non
     """{name: Tensor} from a path or URL (optionally checked against a sha256 hex digest)."""
     if str(device) != "cpu":
         raise NotImplementedError(f"safetensors load_file: device {device!r} (only cpu)")
+    if to_float32 and isinstance(filename, (str, os.PathLike)) and not is_url(filename):
+        with open(filename, "rb") as f:
+            out = _load_converting(f, os.fspath(filename), progress, sha256)
+        if out is not None:
+            return out
     return load(read_bytes(filename, progress=progress, sha256=sha256), to_float32)
+
+
+def _load_converting(f, what, progress, sha256):
+    """A file with float16/bfloat16 tensors read tensor by tensor, each converted as it comes
+    (the whole file in memory next to its float32 copy would be 3x the file, in a wasm heap
+    that never shrinks); None if nothing needs converting (then the tensors view one buffer).
+    The header is validated as load() does; the data is packed, so one pass reads it all."""
+    if progress is True:
+        progress = text_progress
+    size = os.fstat(f.fileno()).st_size
+    head = f.read(8)
+    n = struct.unpack_from("<Q", head)[0] if len(head) == 8 else 0
+    head += f.read(min(n, MAX_HEADER, max(size - 8, 0)))
+    start, header, _ = _parse_header(head, size)
+    entries = _entries(header, size - start)
+    if not any(dt in (D.float16, D.bfloat16) for _, dt, _, _, _ in entries):
+        return None
+    digest = hashlib.sha256(head) if sha256 is not None else None
+    tensors = {}
+    for name, dt, shape, begin, end in entries:
+        buf = bytearray(end - begin)
+        if f.readinto(buf) != len(buf):
+            raise OSError(f"short read from {what}")
+        if digest:
+            digest.update(buf)
+        tensors[name] = _raw.to_float32(_raw.tensor_over(buf, 0, dt, shape, nbytes=len(buf)))
+        if progress:
+            progress(start + end, size)
+    _check_sha256(None, sha256, what, digest and digest.hexdigest())
+    return tensors
 
 
 def save(tensors, metadata=None):

@@ -171,3 +171,45 @@ def test_path_and_pathlike_sources(tmp_path):
         assert st.load_file(src)["a"].tolist() == [[0, 1, 2], [3, 4, 5]]
     assert torch.equal(st_torch.load_file(str(tmp_path / "a.safetensors"))["a"],
                        torch.arange(6.0).reshape(2, 3))
+
+
+def test_load_file_converts_half_tensors_one_at_a_time(tmp_path):
+    """A file with float16/bfloat16 tensors loads (to float32) tensor by tensor: the same
+    values as torch's reader, the sha256 and progress of the whole file, and a peak of the
+    float32 tensors plus one file tensor, not the whole file next to its float32 copy."""
+    import tracemalloc
+    g = torch.Generator().manual_seed(0)
+    sd = {f"h{i}": torch.randn(32, 1024, generator=g).to(dt)
+          for i, dt in enumerate([torch.float16, torch.bfloat16] * 8)}
+    sd.update(f32=torch.randn(33, 7, generator=g), ids=torch.arange(-5, 100))
+    path = tmp_path / "half.safetensors"
+    st_torch.save_file(sd, str(path))
+    data = path.read_bytes()
+    seen = []
+
+    def peak_of(load):
+        tracemalloc.start()
+        try:
+            return load(), tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    got, peak = peak_of(lambda: st.load_file(path, progress=lambda d, t: seen.append((d, t)),
+                                             sha256=hashlib.sha256(data).hexdigest()))
+    _, peak_whole = peak_of(lambda: st.load(read_bytes(path)))
+    assert sorted(got) == sorted(sd)
+    for k, v in sd.items():
+        want = v.float() if v.dtype in (torch.float16, torch.bfloat16) else v
+        assert got[k].dtype is getattr(wt, str(want.dtype).split(".")[1]), k
+        assert _raw(got[k]) == _raw(want), k
+    # the file's bytes never all in memory: at least 3/4 of the file below the whole-file load
+    assert peak <= peak_whole - 0.75 * len(data), (peak, peak_whole, len(data))
+    assert seen[-1] == (len(data), len(data))
+    with pytest.raises(ValueError, match="sha256 mismatch"):
+        st.load_file(path, sha256="0" * 64)
+    # the header is checked as load() checks it: a truncated file gets load()'s message
+    (tmp_path / "cut.safetensors").write_bytes(data[:-3])
+    with pytest.raises(wt.serialization.SafetensorError) as cut:
+        st.load_file(tmp_path / "cut.safetensors")
+    with pytest.raises(wt.serialization.SafetensorError) as whole:
+        st.load(data[:-3])
+    assert str(cut.value) == str(whole.value)
