@@ -62,12 +62,9 @@ static inline v128_t wt_exp2k(v128_t x, int k) {
 /* exp(x): max error 1.5 ulp */
 static inline v128_t wt_exp(v128_t x) { return wt_exp2k(x, 0); }
 
-/* expm1(x) for x <= 17.5 (callers whose x can be larger use wt_expm1): max error 2 ulp.
- * Small |x| keeps x exactly (sign of zero, subnormals). pmin/pmax and the 1.5 * 2^23
- * rounding add (see wt_exp2k) instead of min/max, nearest and a float->int conversion: each
- * of those is several x86 instructions. */
-static inline v128_t wt_expm1_core(v128_t x) {
-  const v128_t xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, WT_SPLAT(-17.5f)), WT_SPLAT(17.5f));
+/* expm1(r) for x clamped to [-17.5, hi] = n ln2 + r; *ni = n (i32 lanes) */
+static inline v128_t wt_expm1_reduced(v128_t x, float hi, v128_t* ni) {
+  const v128_t xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, WT_SPLAT(-17.5f)), WT_SPLAT(hi));
   const v128_t t = wasm_f32x4_add(wasm_f32x4_mul(xc, WT_SPLAT(WT_LOG2E)), WT_SPLAT(0x1.8p23f));
   const v128_t n = wasm_f32x4_sub(t, WT_SPLAT(0x1.8p23f));
   v128_t r = WT_MADD(n, WT_SPLAT(-WT_LN2_HI), xc);
@@ -79,20 +76,41 @@ static inline v128_t wt_expm1_core(v128_t x) {
   q = WT_MADD(q, r, WT_SPLAT(1.666666567e-01f));
   const v128_t r2 = wasm_f32x4_mul(r, r);
   const v128_t hr2 = wasm_f32x4_mul(r2, WT_SPLAT(0.5f));
-  const v128_t em1 = wasm_f32x4_add(r, WT_MADD(wasm_f32x4_mul(r2, r), q, hr2));
-  /* expm1(x) = 2^n expm1(r) + (2^n - 1); n in [-26, 26] */
-  const v128_t ni = wasm_i32x4_sub(t, WT_SPLAT(0x1.8p23f));
+  *ni = wasm_i32x4_sub(t, WT_SPLAT(0x1.8p23f));
+  return wasm_f32x4_add(r, WT_MADD(wasm_f32x4_mul(r2, r), q, hr2));
+}
+
+/* expm1(x) = 2^n expm1(r) + (2^n - 1) for n in [-26, 26]; small |x| keeps x exactly (sign
+ * of zero, subnormals) */
+static inline v128_t wt_expm1_small(v128_t x, v128_t em1, v128_t ni) {
   const v128_t p2 = wt_pow2i(ni);
   const v128_t y = WT_MADD(p2, em1, wasm_f32x4_sub(p2, WT_SPLAT(1.0f)));
   return wasm_v128_bitselect(x, y, wasm_f32x4_lt(wt_abs(x), WT_SPLAT(0x1p-25f)));
 }
 
-/* expm1(x): max error 2 ulp. Above 17.5 expm1 == exp in f32: exp(x) = exp(17.5) exp(x - 17.5)
- * would round twice, so those lanes take wt_exp (rare: only then is it computed). */
+/* expm1(x) for x <= 17.5 (callers whose x can be larger use wt_expm1): max error 2 ulp.
+ * pmin/pmax and the 1.5 * 2^23 rounding add (see wt_exp2k) instead of min/max, nearest and a
+ * float->int conversion: each of those is several x86 instructions. */
+static inline v128_t wt_expm1_core(v128_t x) {
+  v128_t ni;
+  const v128_t em1 = wt_expm1_reduced(x, 17.5f, &ni);
+  return wt_expm1_small(x, em1, ni);
+}
+
+/* expm1(x): max error 2 ulp (every float in (17.5, 89): 1.13 ulp measured). Above 17.5
+ * expm1 == exp in f32: those lanes (rare for float data, most of an integer input's) scale
+ * 1 + expm1(r) by 2^n in two steps from the same reduction (clamped at 88.8, where exp
+ * overflows), instead of a second exp. */
 static inline v128_t wt_expm1(v128_t x) {
-  const v128_t y = wt_expm1_core(x);
+  v128_t ni;
+  const v128_t em1 = wt_expm1_reduced(x, 88.8f, &ni);
+  const v128_t y = wt_expm1_small(x, em1, ni);
   const v128_t big = wasm_f32x4_gt(x, WT_SPLAT(17.5f));
-  return wasm_v128_any_true(big) ? wasm_v128_bitselect(wt_exp(x), y, big) : y;
+  if (!wasm_v128_any_true(big)) return y;
+  const v128_t n1 = wasm_i32x4_shr(ni, 1);
+  const v128_t e = wasm_f32x4_add(em1, WT_SPLAT(1.0f));
+  const v128_t yb = wasm_f32x4_mul(wasm_f32x4_mul(e, wt_pow2i(n1)), wt_pow2i(wasm_i32x4_sub(ni, n1)));
+  return wasm_v128_bitselect(yb, y, big);
 }
 
 /* log(x) + lo / x for x > 0 normal and finite, |lo| <= ulp(x) / 2 (log1p's rounding of
