@@ -16,6 +16,12 @@
 #define WT_F64_VMATH_H
 #include "wt_f64x2.h"
 
+/* Constants as opaque values computed once before the loop (as wt_vmath.h's WT_K): Chromium's
+ * V8 re-materialises each v128.const inside a loop where registers run out (3 instructions on
+ * the shuffle port). Here only: xN-vbinary keeps wt_f64x2.h's plain D2. */
+#undef D2
+#define D2(c) ({ v128_t wt_k_ = wasm_f64x2_splat(c); __asm__("" : "+r"(wt_k_)); wt_k_; })
+
 /* Polynomials in Estrin's form, not Horner's: a loop iteration is one long dependency chain
  * (Horner: a mul and an add per coefficient) and engines overlap only a few iterations, so the
  * chain length sets the speed; Estrin's tree is ~3x shorter. */
