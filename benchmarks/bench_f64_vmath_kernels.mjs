@@ -6,14 +6,19 @@
 //
 //   node benchmarks/bench_f64_vmath_kernels.mjs simd128 [dir ...]
 //   node --experimental-wasm-relaxed-simd benchmarks/bench_f64_vmath_kernels.mjs relaxedsimd [dir ...]
+// VM_SRC=f32|i32|i64 times the float32 kernels (f32-vunary) or the integer-input ones (xN_vunary)
+// instead; `neg` (a load and a store per vector) is the memory-bound yardstick.
 import fs from "node:fs"; import path from "node:path";
 const FILE = { simd128: "webtensor_simd128.wasm", relaxedsimd: "webtensor_relaxedsimd.wasm" };
 const SUF = { simd128: "wasmsimd", relaxedsimd: "wasmrelaxedsimd" };
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const isa = process.argv[2] ?? "simd128";
 const dirs = process.argv.length > 3 ? process.argv.slice(3) : [path.join(REPO, "pyodide_pkg", "webtensor", "kernels")];
-const OPS = ["exp", "expm1", "log", "log1p", "sin", "cos", "tanh", "sigmoid", "silu", "erf", "gelu",
-             "gelu_tanh", "rsqrt"];
+const SRC = process.env.VM_SRC ?? "f64";
+const ARR = { f64: Float64Array, f32: Float32Array, i32: Int32Array, i64: BigInt64Array }[SRC];
+const INT_OPS = ["exp", "expm1", "log", "log1p", "sin", "cos", "tanh", "sigmoid", "erf", "rsqrt", "sqrt"];
+const OPS = SRC.startsWith("i") ? INT_OPS : ["neg", "exp", "expm1", "log", "log1p", "sin", "cos", "tanh",
+             "sigmoid", "silu", "erf", "gelu", "gelu_tanh", "rsqrt"].filter((o) => SRC === "f32" || o !== "neg");
 const N = 16384, X = 16 << 20, Y = 20 << 20;
 const Ks = dirs.map((kdir) => {
   const memory = new WebAssembly.Memory({ initial: 512 });
@@ -22,13 +27,16 @@ const Ks = dirs.map((kdir) => {
     __stack_pointer: new WebAssembly.Global({ value: "i32", mutable: true }, 8 << 20),
     __indirect_function_table: new WebAssembly.Table({ initial: 4096, element: "anyfunc" }) };
   const inst = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(path.join(kdir, FILE[isa]))), { env });
-  const x = new Float64Array(memory.buffer, X, N);
-  for (let i = 0; i < N; i++) x[i] = -2 + 4 * (((i * 2654435761) % 1000003) / 1000003);
-  return (op) => inst.exports[`wt_f64_${op}_${SUF[isa]}`] ?? inst.exports[`wt_f64_${op}_wasmsimd`];
+  const x = new ARR(memory.buffer, X, N);   // ints: [-100, 100) as the cliff table's
+  for (let i = 0; i < N; i++) {
+    const u = ((i * 2654435761) % 1000003) / 1000003;
+    x[i] = SRC === "i64" ? BigInt(Math.floor(200 * u) - 100) : SRC === "i32" || process.env.VM_INTS ? Math.floor(200 * u) - 100 : -2 + 4 * u;
+  }
+  return (op) => inst.exports[`wt_${SRC}_${op}_${SUF[isa]}`] ?? inst.exports[`wt_${SRC}_${op}_wasmsimd`];
 });
 const best = Ks.map(() => Object.fromEntries(OPS.map((k) => [k, Infinity])));
 for (let round = 0; round < 300; round++)
   Ks.forEach((K, d) => { for (const op of OPS) { const f = K(op); const t0 = performance.now(); f(N, X, Y);
     best[d][op] = Math.min(best[d][op], (performance.now() - t0) * (1 << 20) / N); } });
-console.log(`float64, ms per 2^20 elements (${isa}; ${dirs.join(" | ")})`);
+console.log(`${SRC}, ms per 2^20 elements (${isa}; ${dirs.join(" | ")})`);
 for (const op of OPS) console.log(op.padEnd(10) + best.map((b) => b[op].toFixed(2).padStart(8)).join(" "));

@@ -12,7 +12,7 @@ import webtensor as wt
 from webtensor.backends.wasm.coverage import FellBack
 from wtcheck import using_backend
 
-# kernel bound (f64_vmath_wasmsimd.c) + 1 ulp for libm's result (torch's own is not exact)
+# kernel bound (f64-vunary/f64_vmath.h) + 1 ulp for libm's result (torch's own is not exact)
 BOUND = {"exp": 2, "expm1": 3, "log": 2, "log1p": 3, "tanh": 4, "sigmoid": 4, "sin": 2,
          "cos": 2, "erf": 2.5}
 SPECIAL = [0.0, -0.0, math.inf, -math.inf, math.nan, 1e-310, -1e-310, 1e-300, 708.0, 707.9,

@@ -10,9 +10,9 @@
 static inline v128_t v_erf(v128_t x) { return wt_erf_scaled(x, 0); }
 
 static inline v128_t v_gelu(v128_t x) {
-  const v128_t f = wasm_f32x4_add(wt_erf_scaled(x, 1), WT_SPLAT(1.0f));
+  const v128_t f = wasm_f32x4_add(wt_erf_scaled(x, 1), WT_K(1.0f));
   /* -inf * 0 = nan as torch; + 0 turns -0 into +0 */
-  return wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(x, WT_SPLAT(0.5f)), f), WT_SPLAT(0.0f));
+  return wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(x, WT_K(0.5f)), f), WT_K(0.0f));
 }
 
 WT_UNARY_KERNEL(erf, v_erf)

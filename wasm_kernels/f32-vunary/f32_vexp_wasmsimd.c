@@ -13,20 +13,20 @@ static inline v128_t v_tanh(v128_t x) {
   /* tanh|x| = e / (e + 2), e = expm1(2|x|): no cancellation anywhere */
   const v128_t a = wasm_f32x4_abs(x);
   const v128_t e = wt_expm1_core(wasm_f32x4_add(a, a));
-  v128_t t = wasm_f32x4_div(e, wasm_f32x4_add(e, WT_SPLAT(2.0f)));
-  t = wasm_v128_bitselect(WT_SPLAT(1.0f), t, wasm_f32x4_gt(a, WT_SPLAT(9.1f)));
+  v128_t t = wasm_f32x4_div(e, wasm_f32x4_add(e, WT_K(2.0f)));
+  t = wasm_v128_bitselect(WT_K(1.0f), t, wasm_f32x4_gt(a, WT_K(9.1f)));
   return wt_copysign(t, x);
 }
 
 static inline v128_t v_sigmoid(v128_t x) {
   /* e = exp(-|x|) in (0, 1]: 1/(1+e) for x >= 0, e/(1+e) for x < 0 (no overflow) */
   const v128_t e = wt_exp(wasm_f32x4_neg(wasm_f32x4_abs(x)));
-  const v128_t d = wasm_f32x4_add(e, WT_SPLAT(1.0f));
-  const v128_t num = wasm_v128_bitselect(e, WT_SPLAT(1.0f), wasm_f32x4_lt(x, WT_SPLAT(0.0f)));
+  const v128_t d = wasm_f32x4_add(e, WT_K(1.0f));
+  const v128_t num = wasm_v128_bitselect(e, WT_K(1.0f), wasm_f32x4_lt(x, WT_K(0.0f)));
   return wasm_f32x4_div(num, d);
 }
 
-static inline v128_t v_silu(v128_t x) { return wt_mul_sigmoid(x, x, WT_SPLAT(0.0f)); }
+static inline v128_t v_silu(v128_t x) { return wt_mul_sigmoid(x, x, WT_K(0.0f)); }
 
 /* 2u = 2 sqrt(2/pi) (x + 0.044715 x^3) of two lanes, in f64 */
 static inline v128_t gelu_tanh_2u(v128_t xd) {
@@ -47,7 +47,7 @@ static inline v128_t v_gelu_tanh(v128_t x) {
   const v128_t lhi = wasm_f32x4_demote_f64x2_zero(wasm_f64x2_sub(uhi, wasm_f64x2_promote_low_f32x4(hhi)));
   v128_t vl = wasm_i32x4_shuffle(llo, lhi, 0, 1, 4, 5);
   /* |2u| overflowing f32 leaves inf - inf = nan in lo */
-  vl = wasm_v128_andnot(vl, wasm_f32x4_eq(wasm_f32x4_abs(vh), WT_SPLAT(__builtin_inff())));
+  vl = wasm_v128_andnot(vl, wasm_f32x4_eq(wasm_f32x4_abs(vh), WT_K(__builtin_inff())));
   return wt_mul_sigmoid(x, vh, vl);
 }
 

@@ -11,6 +11,7 @@
  * 2/pi to 256 bits, so sin(3e38) is right like torch's. sin/cos(+-inf or nan) = nan.
  */
 #include "wt_unary.h"
+#include "wt_vmath.h"
 
 #define PIO2_1 0x1.921fb5p+0             /* pi/2 to 25 bits: n * PIO2_1 exact for n < 2^28 */
 #define PIO2_1T 0x1.110b4611a6263p-26    /* pi/2 - PIO2_1 */
@@ -118,24 +119,24 @@ __attribute__((noinline)) static v128_t fix_large(v128_t x, v128_t y, v128_t lar
 /* |x| <= 4096: see the top. The reduction uses plain mul/sub (exact products), WT_MADD only
  * in the polynomials (cephes' sinf/cosf coefficients on [-pi/4, pi/4]). */
 static inline v128_t sincos_f32(v128_t x, int want_cos) {
-  const v128_t t = wasm_f32x4_add(wasm_f32x4_mul(x, WT_SPLAT(0x1.45f306p-1f)), WT_SPLAT(0x1.8p23f));
-  const v128_t n = wasm_f32x4_sub(t, WT_SPLAT(0x1.8p23f));
+  const v128_t t = wasm_f32x4_add(wasm_f32x4_mul(x, WT_K(0x1.45f306p-1f)), WT_K(0x1.8p23f));
+  const v128_t n = wasm_f32x4_sub(t, WT_K(0x1.8p23f));
   const v128_t q = wasm_i32x4_add(t, wasm_i32x4_splat(want_cos));  /* quadrant in bits 0-1 */
-  const v128_t a = wasm_f32x4_sub(wasm_f32x4_sub(x, wasm_f32x4_mul(n, WT_SPLAT(0x1.92p+0f))),
-                                  wasm_f32x4_mul(n, WT_SPLAT(0x1.fb4p-12f)));
-  const v128_t p3 = wasm_f32x4_mul(n, WT_SPLAT(0x1.444p-24f));
+  const v128_t a = wasm_f32x4_sub(wasm_f32x4_sub(x, wasm_f32x4_mul(n, WT_K(0x1.92p+0f))),
+                                  wasm_f32x4_mul(n, WT_K(0x1.fb4p-12f)));
+  const v128_t p3 = wasm_f32x4_mul(n, WT_K(0x1.444p-24f));
   const v128_t rh = wasm_f32x4_sub(a, p3);
   const v128_t rl = wasm_f32x4_sub(wasm_f32x4_sub(wasm_f32x4_sub(a, rh), p3),
-                                   wasm_f32x4_mul(n, WT_SPLAT(0x1.68c234p-39f)));
+                                   wasm_f32x4_mul(n, WT_K(0x1.68c234p-39f)));
   const v128_t z = wasm_f32x4_mul(rh, rh);
-  v128_t sp = WT_MADD(z, WT_SPLAT(-1.9515295891e-4f), WT_SPLAT(8.3321608736e-3f));
-  sp = WT_MADD(z, sp, WT_SPLAT(-1.6666654611e-1f));
+  v128_t sp = WT_MADD(z, WT_K(-1.9515295891e-4f), WT_K(8.3321608736e-3f));
+  sp = WT_MADD(z, sp, WT_K(-1.6666654611e-1f));
   const v128_t s = wasm_f32x4_add(rh, WT_MADD(wasm_f32x4_mul(rh, z), sp, rl));
-  v128_t cp = WT_MADD(z, WT_SPLAT(2.443315711809948e-5f), WT_SPLAT(-1.388731625493765e-3f));
-  cp = WT_MADD(z, cp, WT_SPLAT(4.166664568298827e-2f));
-  const v128_t hz = wasm_f32x4_mul(z, WT_SPLAT(0.5f));
-  const v128_t w = wasm_f32x4_sub(WT_SPLAT(1.0f), hz);
-  const v128_t tail = wasm_f32x4_sub(wasm_f32x4_sub(WT_SPLAT(1.0f), w), hz);
+  v128_t cp = WT_MADD(z, WT_K(2.443315711809948e-5f), WT_K(-1.388731625493765e-3f));
+  cp = WT_MADD(z, cp, WT_K(4.166664568298827e-2f));
+  const v128_t hz = wasm_f32x4_mul(z, WT_K(0.5f));
+  const v128_t w = wasm_f32x4_sub(WT_K(1.0f), hz);
+  const v128_t tail = wasm_f32x4_sub(wasm_f32x4_sub(WT_K(1.0f), w), hz);
   const v128_t c = wasm_f32x4_add(
       w, wasm_f32x4_add(tail, wasm_f32x4_sub(wasm_f32x4_mul(wasm_f32x4_mul(z, z), cp),
                                              wasm_f32x4_mul(rh, rl))));
@@ -144,8 +145,9 @@ static inline v128_t sincos_f32(v128_t x, int want_cos) {
   return wasm_v128_xor(y, neg);
 }
 
-/* the vectors with some |x| > 4096, inf or nan */
-__attribute__((noinline)) static v128_t sincos_wide(v128_t x, v128_t ax, int want_cos) {
+/* the vectors with some |x| > 4096, inf or nan; small: sincos_f32 of x (kept for lanes <= 4096:
+ * a value's result never depends on its neighbours) */
+__attribute__((noinline)) static v128_t sincos_wide(v128_t x, v128_t ax, v128_t small, int want_cos) {
   const v128_t lo = sincos_f64x2(wasm_f64x2_promote_low_f32x4(x), want_cos);
   const v128_t hi = sincos_f64x2(
       wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(x, x, 2, 3, 2, 3)), want_cos);
@@ -154,16 +156,16 @@ __attribute__((noinline)) static v128_t sincos_wide(v128_t x, v128_t ax, int wan
   const v128_t large = wasm_v128_and(wasm_f32x4_ge(ax, wasm_f32x4_splat(LARGE)),
                                      wasm_f32x4_lt(ax, wasm_f32x4_splat(__builtin_inff())));
   if (wasm_v128_any_true(large)) y = fix_large(x, y, large, want_cos);
-  /* lanes <= 4096 as in an all-small vector: a value's result never depends on its neighbours */
-  return wasm_v128_bitselect(sincos_f32(x, want_cos), y, wasm_f32x4_le(ax, WT_SPLAT(4096.0f)));
+  return wasm_v128_bitselect(small, y, wasm_f32x4_le(ax, wasm_f32x4_splat(4096.0f)));
 }
 
+/* sincos_f32 runs unconditionally (its constants then leave the loop: WT_K) */
 __attribute__((always_inline)) static inline v128_t v_sincos(v128_t x, int want_cos) {
   const v128_t ax = wasm_f32x4_abs(x);
-  v128_t y = wasm_i32x4_all_true(wasm_f32x4_le(ax, WT_SPLAT(4096.0f)))
-                 ? sincos_f32(x, want_cos) : sincos_wide(x, ax, want_cos);
+  v128_t y = sincos_f32(x, want_cos);
+  if (!wasm_i32x4_all_true(wasm_f32x4_le(ax, WT_K(4096.0f)))) y = sincos_wide(x, ax, y, want_cos);
   if (!want_cos) /* sin x == x below 2^-12 (keeps -0 and subnormals) */
-    y = wasm_v128_bitselect(x, y, wasm_f32x4_lt(ax, wasm_f32x4_splat(0x1p-12f)));
+    y = wasm_v128_bitselect(x, y, wasm_f32x4_lt(ax, WT_K(0x1p-12f)));
   return y;
 }
 

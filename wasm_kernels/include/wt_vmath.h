@@ -8,6 +8,14 @@
 #pragma once
 #include "wt_common.h"
 
+/* A float32 constant splat that clang cannot re-materialise: the empty asm makes it an opaque
+ * value, computed once before the loop (LICM) and kept in a local. Chromium's V8 (156)
+ * re-materialises every v128.const at each use inside a loop where registers run out (64-bit
+ * immediate move, GPR->XMM move, shuffle: 3 instructions on the shuffle port; 18 per sin
+ * vector), where a local is kept in a register or spilled and reloaded (one load); Node's V8
+ * (11.3) hoists v128.const itself. */
+#define WT_K(c) ({ v128_t wt_k_ = wasm_f32x4_splat(c); __asm__("" : "+r"(wt_k_)); wt_k_; })
+
 #define WT_LOG2E 0x1.715476p+0f
 /* ln2 split so that n * WT_LN2_HI is exact for |n| < 2^9 */
 #define WT_LN2_HI 0x1.62e400p-1f
@@ -28,16 +36,16 @@ static inline v128_t wt_pow2i(v128_t n) {
  * whose low mantissa bits are n as an integer (no float->int conversion needed). Shared by
  * wt_exp2k and wt_softmax.h's wt_exp_nonpos. */
 static inline v128_t wt_exp_reduced(v128_t xc, v128_t* t) {
-  *t = wasm_f32x4_add(wasm_f32x4_mul(xc, WT_SPLAT(WT_LOG2E)), WT_SPLAT(0x1.8p23f));
-  const v128_t n = wasm_f32x4_sub(*t, WT_SPLAT(0x1.8p23f));
-  v128_t r = WT_MADD(n, WT_SPLAT(-WT_LN2_HI), xc);
-  r = WT_MADD(n, WT_SPLAT(-WT_LN2_LO), r);
+  *t = wasm_f32x4_add(wasm_f32x4_mul(xc, WT_K(WT_LOG2E)), WT_K(0x1.8p23f));
+  const v128_t n = wasm_f32x4_sub(*t, WT_K(0x1.8p23f));
+  v128_t r = WT_MADD(n, WT_K(-WT_LN2_HI), xc);
+  r = WT_MADD(n, WT_K(-WT_LN2_LO), r);
   /* exp(r) = 1 + r + r^2 q(r) */
-  v128_t q = WT_MADD(WT_SPLAT(1.381459995e-03f), r, WT_SPLAT(8.368715644e-03f));
-  q = WT_MADD(q, r, WT_SPLAT(4.166838899e-02f));
-  q = WT_MADD(q, r, WT_SPLAT(1.666652113e-01f));
-  q = WT_MADD(q, r, WT_SPLAT(4.999999404e-01f));
-  return wasm_f32x4_add(WT_MADD(wasm_f32x4_mul(r, r), q, r), WT_SPLAT(1.0f));
+  v128_t q = WT_MADD(WT_K(1.381459995e-03f), r, WT_K(8.368715644e-03f));
+  q = WT_MADD(q, r, WT_K(4.166838899e-02f));
+  q = WT_MADD(q, r, WT_K(1.666652113e-01f));
+  q = WT_MADD(q, r, WT_K(4.999999404e-01f));
+  return wasm_f32x4_add(WT_MADD(wasm_f32x4_mul(r, r), q, r), WT_K(1.0f));
 }
 
 /* exp(x) * 2^k for a small constant k >= 0: max error 1.5 ulp (1 ulp measured, both builds).
@@ -53,7 +61,7 @@ static inline v128_t wt_exp2k(v128_t x, int k) {
   v128_t t;   /* n rounded to nearest by adding 1.5 * 2^23 (the same n as f32x4.nearest) */
   const v128_t p = wt_exp_reduced(xc, &t);
   /* n + k in [-150, 128]: scale in two steps, exact or rounded once */
-  const v128_t ni = wasm_i32x4_add(wasm_i32x4_sub(t, WT_SPLAT(0x1.8p23f)), wasm_i32x4_splat(k));
+  const v128_t ni = wasm_i32x4_add(wasm_i32x4_sub(t, WT_K(0x1.8p23f)), wasm_i32x4_splat(k));
   const v128_t n1 = wasm_i32x4_shr(ni, 1);
   const v128_t n2 = wasm_i32x4_sub(ni, n1);
   return wasm_f32x4_mul(wasm_f32x4_mul(p, wt_pow2i(n1)), wt_pow2i(n2));
@@ -62,37 +70,55 @@ static inline v128_t wt_exp2k(v128_t x, int k) {
 /* exp(x): max error 1.5 ulp */
 static inline v128_t wt_exp(v128_t x) { return wt_exp2k(x, 0); }
 
-/* expm1(x) for x <= 17.5 (callers whose x can be larger use wt_expm1): max error 2 ulp.
- * Small |x| keeps x exactly (sign of zero, subnormals). pmin/pmax and the 1.5 * 2^23
- * rounding add (see wt_exp2k) instead of min/max, nearest and a float->int conversion: each
- * of those is several x86 instructions. */
-static inline v128_t wt_expm1_core(v128_t x) {
-  const v128_t xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, WT_SPLAT(-17.5f)), WT_SPLAT(17.5f));
-  const v128_t t = wasm_f32x4_add(wasm_f32x4_mul(xc, WT_SPLAT(WT_LOG2E)), WT_SPLAT(0x1.8p23f));
-  const v128_t n = wasm_f32x4_sub(t, WT_SPLAT(0x1.8p23f));
-  v128_t r = WT_MADD(n, WT_SPLAT(-WT_LN2_HI), xc);
-  r = WT_MADD(n, WT_SPLAT(-WT_LN2_LO), r);
+/* expm1(r) for x clamped to [-17.5, 17.5] (wide: 88.8) = n ln2 + r; *ni = n (i32 lanes) */
+static inline v128_t wt_expm1_reduced(v128_t x, int wide, v128_t* ni) {
+  const v128_t xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, WT_K(-17.5f)), wide ? WT_K(88.8f) : WT_K(17.5f));
+  const v128_t t = wasm_f32x4_add(wasm_f32x4_mul(xc, WT_K(WT_LOG2E)), WT_K(0x1.8p23f));
+  const v128_t n = wasm_f32x4_sub(t, WT_K(0x1.8p23f));
+  v128_t r = WT_MADD(n, WT_K(-WT_LN2_HI), xc);
+  r = WT_MADD(n, WT_K(-WT_LN2_LO), r);
   /* expm1(r) = r + r^2/2 + r^3 q(r) */
-  v128_t q = WT_MADD(WT_SPLAT(1.982412505e-04f), r, WT_SPLAT(1.393325161e-03f));
-  q = WT_MADD(q, r, WT_SPLAT(8.333419450e-03f));
-  q = WT_MADD(q, r, WT_SPLAT(4.166648164e-02f));
-  q = WT_MADD(q, r, WT_SPLAT(1.666666567e-01f));
+  v128_t q = WT_MADD(WT_K(1.982412505e-04f), r, WT_K(1.393325161e-03f));
+  q = WT_MADD(q, r, WT_K(8.333419450e-03f));
+  q = WT_MADD(q, r, WT_K(4.166648164e-02f));
+  q = WT_MADD(q, r, WT_K(1.666666567e-01f));
   const v128_t r2 = wasm_f32x4_mul(r, r);
-  const v128_t hr2 = wasm_f32x4_mul(r2, WT_SPLAT(0.5f));
-  const v128_t em1 = wasm_f32x4_add(r, WT_MADD(wasm_f32x4_mul(r2, r), q, hr2));
-  /* expm1(x) = 2^n expm1(r) + (2^n - 1); n in [-26, 26] */
-  const v128_t ni = wasm_i32x4_sub(t, WT_SPLAT(0x1.8p23f));
-  const v128_t p2 = wt_pow2i(ni);
-  const v128_t y = WT_MADD(p2, em1, wasm_f32x4_sub(p2, WT_SPLAT(1.0f)));
-  return wasm_v128_bitselect(x, y, wasm_f32x4_lt(wt_abs(x), WT_SPLAT(0x1p-25f)));
+  const v128_t hr2 = wasm_f32x4_mul(r2, WT_K(0.5f));
+  *ni = wasm_i32x4_sub(t, WT_K(0x1.8p23f));
+  return wasm_f32x4_add(r, WT_MADD(wasm_f32x4_mul(r2, r), q, hr2));
 }
 
-/* expm1(x): max error 2 ulp. Above 17.5 expm1 == exp in f32: exp(x) = exp(17.5) exp(x - 17.5)
- * would round twice, so those lanes take wt_exp (rare: only then is it computed). */
+/* expm1(x) = 2^n expm1(r) + (2^n - 1) for n in [-26, 26]; small |x| keeps x exactly (sign
+ * of zero, subnormals) */
+static inline v128_t wt_expm1_small(v128_t x, v128_t em1, v128_t ni) {
+  const v128_t p2 = wt_pow2i(ni);
+  const v128_t y = WT_MADD(p2, em1, wasm_f32x4_sub(p2, WT_K(1.0f)));
+  return wasm_v128_bitselect(x, y, wasm_f32x4_lt(wt_abs(x), WT_K(0x1p-25f)));
+}
+
+/* expm1(x) for x <= 17.5 (callers whose x can be larger use wt_expm1): max error 2 ulp.
+ * pmin/pmax and the 1.5 * 2^23 rounding add (see wt_exp2k) instead of min/max, nearest and a
+ * float->int conversion: each of those is several x86 instructions. */
+static inline v128_t wt_expm1_core(v128_t x) {
+  v128_t ni;
+  const v128_t em1 = wt_expm1_reduced(x, 0, &ni);
+  return wt_expm1_small(x, em1, ni);
+}
+
+/* expm1(x): max error 2 ulp (every float in (17.5, 89): 1.13 ulp measured). Above 17.5
+ * expm1 == exp in f32: those lanes (rare for float data, most of an integer input's) scale
+ * 1 + expm1(r) by 2^n in two steps from the same reduction (clamped at 88.8, where exp
+ * overflows), instead of a second exp. */
 static inline v128_t wt_expm1(v128_t x) {
-  const v128_t y = wt_expm1_core(x);
-  const v128_t big = wasm_f32x4_gt(x, WT_SPLAT(17.5f));
-  return wasm_v128_any_true(big) ? wasm_v128_bitselect(wt_exp(x), y, big) : y;
+  v128_t ni;
+  const v128_t em1 = wt_expm1_reduced(x, 1, &ni);
+  const v128_t y = wt_expm1_small(x, em1, ni);
+  const v128_t big = wasm_f32x4_gt(x, WT_K(17.5f));
+  if (!wasm_v128_any_true(big)) return y;
+  const v128_t n1 = wasm_i32x4_shr(ni, 1);
+  const v128_t e = wasm_f32x4_add(em1, WT_K(1.0f));
+  const v128_t yb = wasm_f32x4_mul(wasm_f32x4_mul(e, wt_pow2i(n1)), wt_pow2i(wasm_i32x4_sub(ni, n1)));
+  return wasm_v128_bitselect(yb, y, big);
 }
 
 /* log(x) + lo / x for x > 0 normal and finite, |lo| <= ulp(x) / 2 (log1p's rounding of
@@ -106,36 +132,36 @@ static inline v128_t wt_log_normal(v128_t x, v128_t kadj, v128_t lo, int has_lo)
                                   kadj);
   const v128_t m = wasm_i32x4_add(wasm_v128_and(ix, wasm_i32x4_splat(0x007fffff)),
                                   wasm_i32x4_splat(0x3f3504f3));
-  const v128_t f = wasm_f32x4_sub(m, WT_SPLAT(1.0f));
-  const v128_t s = wasm_f32x4_div(f, wasm_f32x4_add(f, WT_SPLAT(2.0f)));
+  const v128_t f = wasm_f32x4_sub(m, WT_K(1.0f));
+  const v128_t s = wasm_f32x4_div(f, wasm_f32x4_add(f, WT_K(2.0f)));
   const v128_t z = wasm_f32x4_mul(s, s);
-  v128_t rz = WT_MADD(WT_SPLAT(2.358147502e-01f), z, WT_SPLAT(2.853734791e-01f));
-  rz = WT_MADD(rz, z, WT_SPLAT(4.000033438e-01f));
-  rz = WT_MADD(rz, z, WT_SPLAT(6.666666269e-01f));
+  v128_t rz = WT_MADD(WT_K(2.358147502e-01f), z, WT_K(2.853734791e-01f));
+  rz = WT_MADD(rz, z, WT_K(4.000033438e-01f));
+  rz = WT_MADD(rz, z, WT_K(6.666666269e-01f));
   rz = wasm_f32x4_mul(rz, z);
-  const v128_t hf = wasm_f32x4_mul(wasm_f32x4_mul(f, f), WT_SPLAT(0.5f));
+  const v128_t hf = wasm_f32x4_mul(wasm_f32x4_mul(f, f), WT_K(0.5f));
   const v128_t dk = wasm_f32x4_convert_i32x4(k);
-  v128_t kl = wasm_f32x4_mul(dk, WT_SPLAT(WT_LN2_LO));
+  v128_t kl = wasm_f32x4_mul(dk, WT_K(WT_LN2_LO));
   if (has_lo) {   /* 2^-k for k <= 126 (beyond, lo is far below the result's ulp) */
     const v128_t sk = wt_pow2i(wasm_i32x4_max(wasm_i32x4_neg(k), wasm_i32x4_splat(-126)));
-    const v128_t oms = wasm_f32x4_sub(WT_SPLAT(1.0f), s);
+    const v128_t oms = wasm_f32x4_sub(WT_K(1.0f), s);
     kl = WT_MADD(wasm_f32x4_mul(lo, sk), wasm_f32x4_mul(oms, oms), kl);
   }
   v128_t t = WT_MADD(s, wasm_f32x4_add(hf, rz), kl);
   t = wasm_f32x4_sub(wasm_f32x4_sub(hf, t), f);
-  return wasm_f32x4_sub(wasm_f32x4_mul(dk, WT_SPLAT(WT_LN2_HI)), t);
+  return wasm_f32x4_sub(wasm_f32x4_mul(dk, WT_K(WT_LN2_HI)), t);
 }
 
 /* log(x + lo) for every x (lo as for wt_log_normal, unused where has_lo is 0): subnormal x
  * scaled into the normal range (k - 23), then torch's specials: log(0) = -inf,
  * log(<0) = nan, log(inf) = inf, log(nan) = nan. Branch-free: negative inputs are common. */
 static inline v128_t wt_log_lo(v128_t x, v128_t lo, int has_lo) {
-  const v128_t sub = wasm_f32x4_lt(x, WT_SPLAT(0x1p-126f));
-  const v128_t xs = wasm_v128_bitselect(wasm_f32x4_mul(x, WT_SPLAT(0x1p23f)), x, sub);
+  const v128_t sub = wasm_f32x4_lt(x, WT_K(0x1p-126f));
+  const v128_t xs = wasm_v128_bitselect(wasm_f32x4_mul(x, WT_K(0x1p23f)), x, sub);
   v128_t y = wt_log_normal(xs, wasm_v128_and(sub, wasm_i32x4_splat(-23)), lo, has_lo);
-  y = wasm_v128_bitselect(WT_SPLAT(-__builtin_inff()), y, wasm_f32x4_eq(x, WT_SPLAT(0.0f)));
-  y = wasm_v128_bitselect(WT_SPLAT(__builtin_nanf("")), y, wasm_f32x4_lt(x, WT_SPLAT(0.0f)));
-  const v128_t passthru = wasm_v128_or(wt_isnan(x), wasm_f32x4_eq(x, WT_SPLAT(__builtin_inff())));
+  y = wasm_v128_bitselect(WT_K(-__builtin_inff()), y, wasm_f32x4_eq(x, WT_K(0.0f)));
+  y = wasm_v128_bitselect(WT_K(__builtin_nanf("")), y, wasm_f32x4_lt(x, WT_K(0.0f)));
+  const v128_t passthru = wasm_v128_or(wt_isnan(x), wasm_f32x4_eq(x, WT_K(__builtin_inff())));
   return wasm_v128_bitselect(x, y, passthru);
 }
 
@@ -145,9 +171,9 @@ static inline v128_t wt_log(v128_t x) { return wt_log_lo(x, x, 0); }
 /* log1p(x): max error 2 ulp (measured 0.84). log(u + lo), u = 1 + x rounded,
  * lo = x - (u - 1) its rounding error (exact); |x| < 2^-24 gives x (keeps -0, subnormals). */
 static inline v128_t wt_log1p(v128_t x) {
-  const v128_t u = wasm_f32x4_add(x, WT_SPLAT(1.0f));
-  const v128_t y = wt_log_lo(u, wasm_f32x4_sub(x, wasm_f32x4_sub(u, WT_SPLAT(1.0f))), 1);
-  return wasm_v128_bitselect(x, y, wasm_f32x4_lt(wt_abs(x), WT_SPLAT(0x1p-24f)));
+  const v128_t u = wasm_f32x4_add(x, WT_K(1.0f));
+  const v128_t y = wt_log_lo(u, wasm_f32x4_sub(x, wasm_f32x4_sub(u, WT_K(1.0f))), 1);
+  return wasm_v128_bitselect(x, y, wasm_f32x4_lt(wt_abs(x), WT_K(0x1p-24f)));
 }
 
 /* x * sigmoid(v + vl) for v with the sign of x and a tiny correction vl (silu: v = x, vl = 0;
@@ -158,12 +184,12 @@ static inline v128_t wt_mul_sigmoid(v128_t x, v128_t v, v128_t vl) {
   /* exp(-|v + vl|) = exp(-|v|) (1 - sign(v) vl) */
   const v128_t svl = wasm_v128_xor(vl, wasm_v128_and(v, wasm_i32x4_splat((int32_t)0x80000000u)));
   const v128_t es = wasm_f32x4_mul(wt_exp2k(wasm_f32x4_neg(wasm_f32x4_abs(v)), 64),
-                                   wasm_f32x4_sub(WT_SPLAT(1.0f), svl));
-  const v128_t d = wasm_f32x4_add(wasm_f32x4_mul(es, WT_SPLAT(0x1p-64f)), WT_SPLAT(1.0f));
+                                   wasm_f32x4_sub(WT_K(1.0f), svl));
+  const v128_t d = wasm_f32x4_add(wasm_f32x4_mul(es, WT_K(0x1p-64f)), WT_K(1.0f));
   /* one division: (x / d) es rounds twice like (x es) / d; |x / d| es <= 2^64 |x| e^-|x| */
   const v128_t pos = wasm_f32x4_div(x, d);
-  const v128_t neg = wasm_f32x4_mul(wasm_f32x4_mul(pos, es), WT_SPLAT(0x1p-64f));
-  return wasm_v128_bitselect(neg, pos, wasm_f32x4_lt(v, WT_SPLAT(0.0f)));
+  const v128_t neg = wasm_f32x4_mul(wasm_f32x4_mul(pos, es), WT_K(0x1p-64f));
+  return wasm_v128_bitselect(neg, pos, wasm_f32x4_lt(v, WT_K(0.0f)));
 }
 
 /* erf(x * k) for k = 1 (erf) or 1/sqrt2 (gelu), |x k| clamped to 3.92 (erf rounds to +-1
@@ -182,24 +208,25 @@ static inline v128_t wt_erf_scaled(v128_t x, int gelu_scale) {
        3.809184636e-05f},
       {2.510366142e-01f, 2.852694504e-02f, 1.871117856e-03f, 7.265639579e-05f,
        1.190370199e-06f}};
-  const float c = gelu_scale ? 5.543717384f : 3.92f;
+  const v128_t vc = gelu_scale ? WT_K(5.543717384f) : WT_K(3.92f);
+  const v128_t nvc = gelu_scale ? WT_K(-5.543717384f) : WT_K(-3.92f);
   const float* p = P[gelu_scale];
   const float* q = Q[gelu_scale];
-  const v128_t xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, WT_SPLAT(-c)), WT_SPLAT(c));
+  const v128_t xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, nvc), vc);
   const v128_t t = wasm_f32x4_mul(xc, xc);
-  v128_t pp = WT_MADD(WT_SPLAT(p[5]), t, WT_SPLAT(p[4]));
-  pp = WT_MADD(pp, t, WT_SPLAT(p[3]));
-  pp = WT_MADD(pp, t, WT_SPLAT(p[2]));
-  pp = WT_MADD(pp, t, WT_SPLAT(p[1]));
-  pp = WT_MADD(pp, t, WT_SPLAT(p[0]));
-  v128_t qq = WT_MADD(WT_SPLAT(q[4]), t, WT_SPLAT(q[3]));
-  qq = WT_MADD(qq, t, WT_SPLAT(q[2]));
-  qq = WT_MADD(qq, t, WT_SPLAT(q[1]));
-  qq = WT_MADD(qq, t, WT_SPLAT(q[0]));
-  qq = WT_MADD(qq, t, WT_SPLAT(1.0f));
+  v128_t pp = WT_MADD(WT_K(p[5]), t, WT_K(p[4]));
+  pp = WT_MADD(pp, t, WT_K(p[3]));
+  pp = WT_MADD(pp, t, WT_K(p[2]));
+  pp = WT_MADD(pp, t, WT_K(p[1]));
+  pp = WT_MADD(pp, t, WT_K(p[0]));
+  v128_t qq = WT_MADD(WT_K(q[4]), t, WT_K(q[3]));
+  qq = WT_MADD(qq, t, WT_K(q[2]));
+  qq = WT_MADD(qq, t, WT_K(q[1]));
+  qq = WT_MADD(qq, t, WT_K(q[0]));
+  qq = WT_MADD(qq, t, WT_K(1.0f));
   const v128_t y = wasm_f32x4_mul(xc, wasm_f32x4_div(pp, qq));
   /* exactly +-1 from the clamp on (gelu(-inf) = -inf * 0 = nan relies on it) */
-  return wasm_v128_bitselect(wt_copysign(WT_SPLAT(1.0f), x),
-                             wasm_f32x4_pmin(wasm_f32x4_pmax(y, WT_SPLAT(-1.0f)), WT_SPLAT(1.0f)),
-                             wasm_f32x4_ge(wasm_f32x4_abs(x), WT_SPLAT(c)));
+  return wasm_v128_bitselect(wt_copysign(WT_K(1.0f), x),
+                             wasm_f32x4_pmin(wasm_f32x4_pmax(y, WT_K(-1.0f)), WT_K(1.0f)),
+                             wasm_f32x4_ge(wasm_f32x4_abs(x), vc));
 }
