@@ -108,6 +108,18 @@ static inline void v_f32x8_from_bf16(v128_t h, v128_t* lo, v128_t* hi) {
   *hi = wasm_i16x8_shuffle(z, h, 4, 12, 5, 13, 6, 14, 7, 15);
 }
 
+/* 8 float16 / bfloat16 patterns as i16 keys ordered like their values: sign-magnitude ->
+ * two's complement (-0.0 and 0.0 both 0); NaN keys lie beyond the infinities' (test with
+ * v_h16_nan: inf is 0x7C00 for float16, 0x7F80 for bfloat16). Selections and comparisons of
+ * halves need no conversion. */
+static inline v128_t v_h16_key(v128_t h) {
+  const v128_t s = wasm_i16x8_shr(h, 15);
+  return wasm_i16x8_sub(wasm_v128_xor(wasm_v128_and(h, wasm_i16x8_splat(0x7FFF)), s), s);
+}
+static inline v128_t v_h16_nan(v128_t h, int16_t inf) {
+  return wasm_i16x8_gt(wasm_v128_and(h, wasm_i16x8_splat(0x7FFF)), wasm_i16x8_splat(inf));
+}
+
 /* n float16 (bf = 0) / bfloat16 (bf = 1) values <-> float32, 8 at a time with a padded tail:
  * the staging of the f16/bf16 row-wise kernels (softmax, norms, losses), which convert a row
  * or block in L1 around their float32 code instead of converting whole tensors in memory. */
