@@ -7,7 +7,7 @@
  *   void wt_<dt>_lerp_<isa>(size_t n, const uint16_t* a, const uint16_t* b, float w, uint16_t* y)
  *     torch's float32 opmath form, rounded once: |w| < 0.5 ? a + w (b - a) : b - (1 - w)(b - a)
  *     with the product and sum fused as torch's vector fmadd (in float64: the product of two
- *     floats is exact there).
+ *     floats is exact there; in float32 for a power-of-two coefficient).
  * Tails go through one zero-padded vector: every element gets the same instruction.
  */
 #include "wt_common.h"
@@ -57,22 +57,35 @@ static inline v128_t fma_f32(v128_t w, v128_t c, v128_t base) {
   return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo), wasm_f32x4_demote_f64x2_zero(hi),
                             0, 1, 4, 5);
 }
+/* pow2: the coefficient is a power of two in [2^-100, 2^100], its products exact in float32:
+ * one multiply and one add are the fused form */
 #define LERP(dt)                                                                            \
-  static inline v128_t dt##_lerp8(v128_t a, v128_t b, v128_t w, int small) {                \
+  static inline v128_t dt##_lerp8(v128_t a, v128_t b, v128_t w, int small, int pow2) {      \
     v128_t a0, a1, b0, b1;                                                                  \
     v_f32x8_from_##dt(a, &a0, &a1);                                                         \
     v_f32x8_from_##dt(b, &b0, &b1);                                                         \
     const v128_t c0 = wasm_f32x4_sub(b0, a0), c1 = wasm_f32x4_sub(b1, a1);                  \
-    return v_##dt##x8_from_f32(fma_f32(w, c0, small ? a0 : b0), fma_f32(w, c1, small ? a1 : b1)); \
+    const v128_t s0 = small ? a0 : b0, s1 = small ? a1 : b1;                                \
+    if (pow2)                                                                               \
+      return v_##dt##x8_from_f32(wasm_f32x4_add(wasm_f32x4_mul(w, c0), s0),                 \
+                                 wasm_f32x4_add(wasm_f32x4_mul(w, c1), s1));                \
+    return v_##dt##x8_from_f32(fma_f32(w, c0, s0), fma_f32(w, c1, s1));                     \
   }                                                                                         \
   WT_EXPORT void WT_SYM(dt##_lerp)(size_t n, const uint16_t* a, const uint16_t* b, float w, \
                                    uint16_t* y) {                                           \
     const int small = __builtin_fabsf(w) < 0.5f;                                            \
-    const v128_t wv = wasm_f32x4_splat(small ? w : w - 1.0f);                               \
+    const float c = small ? w : w - 1.0f, ac = __builtin_fabsf(c);                          \
+    union { float f; uint32_t u; } cu = {c};                                                \
+    const int pow2 = (cu.u & 0x7FFFFF) == 0 && ac >= 0x1p-100f && ac <= 0x1p100f;           \
+    const v128_t wv = wasm_f32x4_splat(c);                                                  \
     const uint16_t* x0 = a; const uint16_t* x1 = b;                                         \
-    TAIL8(n, LERP_AT, dt, wv, small)                                                        \
+    if (pow2) {                                                                             \
+      TAIL8(n, LERP_AT, dt, wv, small, 1)                                                   \
+    } else {                                                                                \
+      TAIL8(n, LERP_AT, dt, wv, small, 0)                                                   \
+    }                                                                                       \
   }
-#define LERP_AT(j, dt, wv, small) \
-  dt##_lerp8(wasm_v128_load(x0 + (j)), wasm_v128_load(x1 + (j)), wv, small)
+#define LERP_AT(j, dt, wv, small, pow2) \
+  dt##_lerp8(wasm_v128_load(x0 + (j)), wasm_v128_load(x1 + (j)), wv, small, pow2)
 LERP(f16)
 LERP(bf16)
