@@ -58,7 +58,15 @@ CASES.update({
     "abs": (lambda m, a, b: a.abs(), INTS + HALF),
     "sign": (lambda m, a, b: a.sign(), ALL + HALF),
     "relu": (lambda m, a, b: m.relu(a), INTS + HALF),
-    "square": (lambda m, a, b: a.square(), INTS),
+    "square": (lambda m, a, b: a.square(), ALL),
+    # halves: one selection pass on the bit patterns (bounds rounded to the dtype; lo > hi
+    # gives hi); bool with integer bounds: int64, one conversion or selection
+    "clamp_half": (lambda m, a, b: (a.clamp(-2.3, 7), a.clamp(min=0), a.clamp(max=1.5),
+                                    a.clamp(1, 0), a.clone().clamp_(-0.0, 0.1)), HALF),
+    "clamp_bool": (lambda m, a, b: (a.clamp(0, 1), a.clamp(min=2), a.clamp(-3, 0),
+                                    a.clamp(max=-1), a.clamp(1, 5)), ("bool",)),
+    # (bfloat16: torch's fmax(-0.0, 0.0) is 0.0, its float16/float32 one -0.0, as the kernels')
+    "fmax_half": (lambda m, a, b: (m.fmax(a, b), m.fmin(a, b)), ("float16",)),
     "bitwise_not": (lambda m, a, b: ~a, ALL),
     "logical_not": (lambda m, a, b: m.logical_not(a), ALL + HALF),
     # no result in (-1, 0]: the reference backend loses the sign of -0.0 there
@@ -195,3 +203,40 @@ def test_small_dtype_on_kernels_matches_reference(name, dt, layout):
     with using_backend("reference"):
         want = CASES[name][0](webtensor, *inputs(webtensor, dt, layout))
     assert as_lists(got) == as_lists(want)
+
+
+def _lerp_oracle(fmt, a, b, w):
+    """torch's float32 lerp of two halves rounded once, in Python: |w| < 0.5 ? a + w (b - a) :
+    b - (1 - w) (b - a), the product and sum fused (the product of two floats is exact in a
+    double), then rounded to float32 and to the half format (struct "e"; bfloat16 by hand)."""
+    import struct
+
+    def f32(x):
+        return struct.unpack("<f", struct.pack("<f", x))[0]
+    wf = f32(w)
+    c, base = (wf, a) if abs(wf) < 0.5 else (f32(wf - 1.0), b)
+    r = f32(c * f32(b - a) + base)
+    if fmt == "float16":
+        try:
+            return struct.unpack("<e", struct.pack("<e", r))[0]
+        except OverflowError:
+            return math.copysign(math.inf, r)
+    u = struct.unpack("<I", struct.pack("<f", r))[0]
+    u = (u + 0x7FFF + ((u >> 16) & 1)) >> 16 << 16
+    return struct.unpack("<f", struct.pack("<I", u & 0xFFFFFFFF))[0]
+
+
+@pytest.mark.parametrize("dt", HALF)
+def test_half_lerp_one_rounding(dt):
+    """lerp of float16/bfloat16 with a number weight: one kernel (no reference primitive),
+    rounded once from torch's float32 form (the op layer's three ops would round thrice)."""
+    a0 = [(i * 0.37) % 5 - 2.5 for i in range(37)] + [60000.0, -60000.0]
+    b0 = [(i * 1.13) % 7 - 3.1 for i in range(37)] + [-60000.0, 65504.0]
+    with using_backend("wasm"), guard_bytes(), FellBack() as fb:
+        dtype = getattr(webtensor, dt)
+        a, b = webtensor.tensor(a0, dtype=dtype), webtensor.tensor(b0, dtype=dtype)
+        av, bv = a.tolist(), b.tolist()
+        for w in (0.25, 0.75, -0.3, 1.5):
+            got = webtensor.lerp(a, b, w).tolist()
+            assert got == [_lerp_oracle(dt, x, y, w) for x, y in zip(av, bv)], w
+    assert not fb.used, fb.used

@@ -3,9 +3,9 @@
  * 0x7FC0; f16 -> f32 quiets a signalling NaN. Used by the conversions (xN-convert) and by the
  * f16/bf16 kernels, which compute in float32 registers (xN-binary, xN-reduce).
  * Without a hardware f16 conversion in WASM, float16 is ALU-bound: the 8-lane forms below
- * (v_f32x8_from_f16, v_f16x8_from_f32) take a short integer path when all 8 lanes are normal
- * numbers or zeros and fall back to the general (FP16-library) form otherwise: about half the
- * instructions in the common case, and no denormal operand ever reaches a float multiply. */
+ * (v_f32x8_from_f16, v_f16x8_from_f32) take a short path when no lane is inf/NaN (and, to
+ * half, none rounds to a subnormal) and fall back to the general (FP16-library) form
+ * otherwise: about a third of the instructions in the common case. */
 #pragma once
 #include "wt_common.h"
 
@@ -47,46 +47,49 @@ static inline v128_t v_lo16(v128_t a, v128_t b) {
 
 /* 8 halves -> two f32x4 (lanes 0-3, 4-7) */
 static inline void v_f32x8_from_f16(v128_t h, v128_t* lo, v128_t* hi) {
-  const v128_t x = wasm_v128_and(h, wasm_i16x8_splat(0x7FFF));
-  /* rare lanes: inf/NaN (x > 0x7BFF) and denormals (x - 1 < 0x3FF unsigned: zero wraps) */
-  const v128_t rare = wasm_v128_or(wasm_u16x8_sub_sat(x, wasm_i16x8_splat(0x7BFF)),
-      wasm_u16x8_sub_sat(wasm_i16x8_splat(0x3FF), wasm_i16x8_sub(x, wasm_i16x8_splat(1))));
-  if (__builtin_expect(wasm_v128_any_true(rare), 0)) {
+  /* rare lanes: inf/NaN (|h| > 0x7BFF) */
+  if (__builtin_expect(wasm_v128_any_true(wasm_i16x8_gt(wasm_v128_and(h, wasm_i16x8_splat(0x7FFF)),
+                                                        wasm_i16x8_splat(0x7BFF))), 0)) {
     *lo = v_f32_from_f16(wasm_u32x4_extend_low_u16x8(h));
     *hi = v_f32_from_f16(wasm_u32x4_extend_high_u16x8(h));
     return;
   }
-  /* (x << 13) read as a float is the value * 2^-112, exactly (zero stays zero) */
-  const v128_t z = wasm_i32x4_splat(0), s = wasm_v128_xor(h, x), k = wasm_f32x4_splat(0x1.0p+112f);
-  *lo = wasm_v128_or(
-      wasm_f32x4_mul(wasm_u32x4_shr(wasm_i16x8_shuffle(z, x, 0, 8, 1, 9, 2, 10, 3, 11), 3), k),
-      wasm_i16x8_shuffle(z, s, 0, 8, 1, 9, 2, 10, 3, 11));
-  *hi = wasm_v128_or(
-      wasm_f32x4_mul(wasm_u32x4_shr(wasm_i16x8_shuffle(z, x, 4, 12, 5, 13, 6, 14, 7, 15), 3), k),
-      wasm_i16x8_shuffle(z, s, 4, 12, 5, 13, 6, 14, 7, 15));
+  /* h << 16, shifted right by 3 with the sign kept: sign | |h| << 13, read as a float the
+   * value * 2^-112 exactly (zeros stay, a subnormal half becomes a subnormal float) */
+  const v128_t z = wasm_i32x4_splat(0), k = wasm_f32x4_splat(0x1.0p+112f);
+  const v128_t m = wasm_i32x4_splat((int32_t)0x8FFFFFFFu);
+  *lo = wasm_f32x4_mul(wasm_v128_and(wasm_i32x4_shr(
+      wasm_i16x8_shuffle(z, h, 0, 8, 1, 9, 2, 10, 3, 11), 3), m), k);
+  *hi = wasm_f32x4_mul(wasm_v128_and(wasm_i32x4_shr(
+      wasm_i16x8_shuffle(z, h, 4, 12, 5, 13, 6, 14, 7, 15), 3), m), k);
 }
 
-/* a = |v| in the normal half range or zero: round to nearest even on the integer bits */
-static inline v128_t v_f16_normal(v128_t v, v128_t a) {
+/* a = |v| (not NaN, not a subnormal result): round to nearest even on the integer bits; an
+ * overflow gives >= 0x7C00, a zero (or |v| < 2^-133) a negative number: the caller's
+ * saturating narrowing and cap make them inf and 0 */
+static inline v128_t v_f16_normal(v128_t a) {
   const v128_t odd = wasm_v128_and(wasm_u32x4_shr(a, 13), wasm_i32x4_splat(1));
-  const v128_t r = wasm_u32x4_shr(
+  return wasm_i32x4_shr(
       wasm_i32x4_add(wasm_i32x4_add(a, wasm_i32x4_splat((int32_t)0xC8000FFF)), odd), 13);
-  return wasm_v128_or(wasm_v128_andnot(r, wasm_i32x4_eq(a, wasm_i32x4_splat(0))),
-                      wasm_u32x4_shr(wasm_v128_xor(v, a), 16));
 }
 
 /* two f32x4 -> 8 halves */
 static inline v128_t v_f16x8_from_f32(v128_t v0, v128_t v1) {
-  const v128_t m = wasm_i32x4_splat(0x7FFFFFFF), z = wasm_i32x4_splat(0);
-  const v128_t a0 = wasm_v128_and(v0, m), a1 = wasm_v128_and(v1, m);
-  /* |v| in [2^-14, 65520) (a + bias does not wrap past INT_MAX) or zero */
-  const v128_t bias = wasm_i32x4_splat(0x38801000), lim = wasm_i32x4_splat(0x71000FFF);
-  const v128_t ok = wasm_v128_and(
-      wasm_v128_or(wasm_i32x4_gt(wasm_i32x4_add(a0, bias), lim), wasm_i32x4_eq(a0, z)),
-      wasm_v128_or(wasm_i32x4_gt(wasm_i32x4_add(a1, bias), lim), wasm_i32x4_eq(a1, z)));
-  if (__builtin_expect(!wasm_i32x4_all_true(ok), 0))
+  /* the high 16 bits of each float: sign, exponent, 7 mantissa bits */
+  const v128_t t = wasm_i16x8_shuffle(v0, v1, 1, 3, 5, 7, 9, 11, 13, 15);
+  const v128_t x = wasm_v128_and(t, wasm_i16x8_splat(0x7FFF));
+  /* rare lanes: inf/NaN (x >= 0x7F80) and |v| in [2^-133, 2^-14) (x - 1 < 0x387F unsigned:
+   * x == 0 wraps): subnormal results. Smaller |v| round to zero, larger ones are normal or
+   * overflow to inf (the saturating narrowing, capped at 0x7C00). */
+  const v128_t rare = wasm_v128_or(wasm_u16x8_sub_sat(x, wasm_i16x8_splat(0x7F7F)),
+      wasm_u16x8_sub_sat(wasm_i16x8_splat(0x387F), wasm_i16x8_sub(x, wasm_i16x8_splat(1))));
+  if (__builtin_expect(wasm_v128_any_true(rare), 0))
     return v_lo16(v_f16_from_f32(v0), v_f16_from_f32(v1));
-  return wasm_u16x8_narrow_i32x4(v_f16_normal(v0, a0), v_f16_normal(v1, a1));
+  const v128_t m = wasm_i32x4_splat(0x7FFFFFFF);
+  const v128_t r = wasm_u16x8_narrow_i32x4(v_f16_normal(wasm_v128_and(v0, m)),
+                                           v_f16_normal(wasm_v128_and(v1, m)));
+  return wasm_v128_or(wasm_u16x8_min(r, wasm_i16x8_splat(0x7C00)),
+                      wasm_v128_and(t, wasm_i16x8_splat((int16_t)0x8000)));
 }
 
 static inline v128_t v_bf16_round(v128_t b) {  /* in the low 16 bits, NaN -> 0x7FC0 */
@@ -106,6 +109,18 @@ static inline void v_f32x8_from_bf16(v128_t h, v128_t* lo, v128_t* hi) {
   const v128_t z = wasm_i32x4_splat(0);
   *lo = wasm_i16x8_shuffle(z, h, 0, 8, 1, 9, 2, 10, 3, 11);
   *hi = wasm_i16x8_shuffle(z, h, 4, 12, 5, 13, 6, 14, 7, 15);
+}
+
+/* 8 float16 / bfloat16 patterns as i16 keys ordered like their values: sign-magnitude ->
+ * two's complement (-0.0 and 0.0 both 0); NaN keys lie beyond the infinities' (test with
+ * v_h16_nan: inf is 0x7C00 for float16, 0x7F80 for bfloat16). Selections and comparisons of
+ * halves need no conversion. */
+static inline v128_t v_h16_key(v128_t h) {
+  const v128_t s = wasm_i16x8_shr(h, 15);
+  return wasm_i16x8_sub(wasm_v128_xor(wasm_v128_and(h, wasm_i16x8_splat(0x7FFF)), s), s);
+}
+static inline v128_t v_h16_nan(v128_t h, int16_t inf) {
+  return wasm_i16x8_gt(wasm_v128_and(h, wasm_i16x8_splat(0x7FFF)), wasm_i16x8_splat(inf));
 }
 
 /* n float16 (bf = 0) / bfloat16 (bf = 1) values <-> float32, 8 at a time with a padded tail:

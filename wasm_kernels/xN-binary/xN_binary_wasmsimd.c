@@ -212,8 +212,6 @@ WT_SMALL_END
 #define V_f32_sub(a, b) wasm_f32x4_sub(a, b)
 #define V_f32_mul(a, b) wasm_f32x4_mul(a, b)
 #define V_f32_div(a, b) wasm_f32x4_div(a, b)
-#define V_f32_maximum(a, b) wasm_v128_bitselect(b, wasm_f32x4_pmax(a, b), wasm_f32x4_ne(b, b))
-#define V_f32_minimum(a, b) wasm_v128_bitselect(b, wasm_f32x4_pmin(a, b), wasm_f32x4_ne(b, b))
 #define V_HALF(dt, op)                                                                      \
   static inline v128_t V_##dt##_##op(v128_t a, v128_t b) {                                  \
     v128_t a0, a1, b0, b1;                                                                  \
@@ -221,39 +219,56 @@ WT_SMALL_END
     v_f32x8_from_##dt(b, &b0, &b1);                                                         \
     return v_##dt##x8_from_f32(V_f32_##op(a0, b0), V_f32_##op(a1, b1));                     \
   }
-/* NaN-ignoring (xN-fminmax's rule: a nan operand gives the other, a == b gives a) */
-static inline v128_t V_f32_fmax(v128_t a, v128_t b) {
-  const v128_t r = wasm_v128_bitselect(a, b, wasm_v128_or(wasm_f32x4_ge(a, b), wasm_f32x4_ne(b, b)));
-  return wasm_v128_bitselect(b, r, wasm_f32x4_ne(a, a));
-}
-static inline v128_t V_f32_fmin(v128_t a, v128_t b) {
-  const v128_t r = wasm_v128_bitselect(a, b, wasm_v128_or(wasm_f32x4_le(a, b), wasm_f32x4_ne(b, b)));
-  return wasm_v128_bitselect(b, r, wasm_f32x4_ne(a, a));
-}
-#define V_HALF_ALL(dt)                                                                      \
-  V_HALF(dt, add) V_HALF(dt, sub) V_HALF(dt, mul) V_HALF(dt, div) V_HALF(dt, maximum)       \
-  V_HALF(dt, minimum) V_HALF(dt, fmax) V_HALF(dt, fmin)
-V_HALF_ALL(f16)
-V_HALF_ALL(bf16)
-/* comparisons: widened exactly, compared in float32 (NaN unordered), masks narrowed to 16 bits */
-#define V_f32_eq(a, b) wasm_f32x4_eq(a, b)
-#define V_f32_ne(a, b) wasm_f32x4_ne(a, b)
-#define V_f32_lt(a, b) wasm_f32x4_lt(a, b)
-#define V_f32_le(a, b) wasm_f32x4_le(a, b)
-#define V_f32_gt(a, b) wasm_f32x4_gt(a, b)
-#define V_f32_ge(a, b) wasm_f32x4_ge(a, b)
-#define V_HALF_CMP(dt, op)                                                                  \
-  static inline v128_t V_##dt##_##op(v128_t a, v128_t b) {                                  \
-    v128_t a0, a1, b0, b1;                                                                  \
-    v_f32x8_from_##dt(a, &a0, &a1);                                                         \
-    v_f32x8_from_##dt(b, &b0, &b1);                                                         \
-    return wasm_i16x8_narrow_i32x4(V_f32_##op(a0, b0), V_f32_##op(a1, b1));                 \
-  }
-#define V_HALF_CMP_ALL(dt)                                                                  \
-  V_HALF_CMP(dt, eq) V_HALF_CMP(dt, ne) V_HALF_CMP(dt, lt) V_HALF_CMP(dt, le)               \
-  V_HALF_CMP(dt, gt) V_HALF_CMP(dt, ge)
-V_HALF_CMP_ALL(f16)
-V_HALF_CMP_ALL(bf16)
+V_HALF(f16, add) V_HALF(f16, sub) V_HALF(f16, mul) V_HALF(f16, div)
+V_HALF(bf16, add) V_HALF(bf16, sub) V_HALF(bf16, mul) V_HALF(bf16, div)
+/* Selections and comparisons need no float: on the 16-bit patterns (wt_half.h's v_h16_key,
+ * v_h16_nan), -0.0 == 0.0, NaN unordered. maximum/minimum: NaN from either side as the
+ * canonical quiet NaN, a == b gives a; fmax/fmin NaN-ignoring (xN-fminmax's rule: a NaN
+ * operand gives the other, two give the canonical NaN). Bits in, bits out: no rounding. */
+#define V_HALF_SEL(dt, INF, QNAN)                                                           \
+  static inline v128_t V_##dt##_maximum(v128_t a, v128_t b) {                               \
+    const v128_t r = wasm_v128_bitselect(b, a, wasm_i16x8_lt(v_h16_key(a), v_h16_key(b)));   \
+    return wasm_v128_bitselect(wasm_i16x8_splat(QNAN), r,                                   \
+                               wasm_v128_or(v_h16_nan(a, INF), v_h16_nan(b, INF)));         \
+  }                                                                                         \
+  static inline v128_t V_##dt##_minimum(v128_t a, v128_t b) {                               \
+    const v128_t r = wasm_v128_bitselect(b, a, wasm_i16x8_lt(v_h16_key(b), v_h16_key(a)));   \
+    return wasm_v128_bitselect(wasm_i16x8_splat(QNAN), r,                                   \
+                               wasm_v128_or(v_h16_nan(a, INF), v_h16_nan(b, INF)));         \
+  }                                                                                         \
+  static inline v128_t V_##dt##_fmax(v128_t a, v128_t b) {                                  \
+    const v128_t na = v_h16_nan(a, INF), nb = v_h16_nan(b, INF);                            \
+    const v128_t r = wasm_v128_bitselect(b, a, wasm_v128_or(                                \
+        wasm_i16x8_lt(v_h16_key(a), v_h16_key(b)), na));                                    \
+    return wasm_v128_bitselect(wasm_i16x8_splat(QNAN), wasm_v128_bitselect(a, r, nb),       \
+                               wasm_v128_and(na, nb));                                      \
+  }                                                                                         \
+  static inline v128_t V_##dt##_fmin(v128_t a, v128_t b) {                                  \
+    const v128_t na = v_h16_nan(a, INF), nb = v_h16_nan(b, INF);                            \
+    const v128_t r = wasm_v128_bitselect(b, a, wasm_v128_or(                                \
+        wasm_i16x8_lt(v_h16_key(b), v_h16_key(a)), na));                                    \
+    return wasm_v128_bitselect(wasm_i16x8_splat(QNAN), wasm_v128_bitselect(a, r, nb),       \
+                               wasm_v128_and(na, nb));                                      \
+  }                                                                                         \
+  static inline v128_t dt##_unord(v128_t a, v128_t b) {                                     \
+    return wasm_v128_or(v_h16_nan(a, INF), v_h16_nan(b, INF));                              \
+  }                                                                                         \
+  static inline v128_t V_##dt##_eq(v128_t a, v128_t b) {                                    \
+    return wasm_v128_andnot(wasm_i16x8_eq(v_h16_key(a), v_h16_key(b)), dt##_unord(a, b));   \
+  }                                                                                         \
+  static inline v128_t V_##dt##_ne(v128_t a, v128_t b) {                                    \
+    return wasm_v128_or(wasm_i16x8_ne(v_h16_key(a), v_h16_key(b)), dt##_unord(a, b));       \
+  }                                                                                         \
+  static inline v128_t V_##dt##_lt(v128_t a, v128_t b) {                                    \
+    return wasm_v128_andnot(wasm_i16x8_lt(v_h16_key(a), v_h16_key(b)), dt##_unord(a, b));   \
+  }                                                                                         \
+  static inline v128_t V_##dt##_le(v128_t a, v128_t b) {                                    \
+    return wasm_v128_andnot(wasm_i16x8_le(v_h16_key(a), v_h16_key(b)), dt##_unord(a, b));   \
+  }                                                                                         \
+  static inline v128_t V_##dt##_gt(v128_t a, v128_t b) { return V_##dt##_lt(b, a); }         \
+  static inline v128_t V_##dt##_ge(v128_t a, v128_t b) { return V_##dt##_le(b, a); }
+V_HALF_SEL(f16, 0x7C00, 0x7E00)
+V_HALF_SEL(bf16, 0x7F80, 0x7FC0)
 #define HALF_KERNELS(dt)                                                                    \
   MINMAX(dt, int16_t) KERNEL(dt, div, int16_t, int16_t, put_v) COMPARE(dt, int16_t, put_m16) \
   KERNEL(dt, fmax, int16_t, int16_t, put_v) KERNEL(dt, fmin, int16_t, int16_t, put_v)

@@ -194,6 +194,21 @@ static v128_t v_fmod32(v128_t a, v128_t b) {
                             0, 1, 4, 5);
 }
 
+/* float32 lanes holding halves (at most 11 significant bits): where every q = trunc(|a / b|)
+ * < 2^13 (b finite), fl(|a| / |b|) is within 2^-11 of |a / b|, which is a multiple of 1 / B
+ * (B < 2^11, b's integer significand) away from any other integer: q is exact, and so are
+ * q |b| (24 bits) and |a| - q |b|: 4 float32 operations. Otherwise v_fmod32. */
+static v128_t v_fmod_h(v128_t a, v128_t b) {
+  const v128_t aa = wasm_f32x4_abs(a), ab = wasm_f32x4_abs(b);
+  const v128_t q = wasm_f32x4_trunc(wasm_f32x4_div(aa, ab));
+  if (__builtin_expect(wasm_i32x4_all_true(wasm_v128_and(
+          wasm_f32x4_lt(q, wasm_f32x4_splat(0x1p13f)),
+          wasm_f32x4_lt(ab, wasm_f32x4_splat(__builtin_inff())))), 1))
+    return wasm_v128_bitselect(a, wasm_f32x4_sub(aa, wasm_f32x4_mul(q, ab)),
+                               wasm_i32x4_splat((int32_t)0x80000000u));
+  return v_fmod32(a, b);
+}
+
 /* torch's formulas in the lanes' own precision (F wasm_f32x4 / wasm_f64x2) */
 #define FLOAT_OPS(dt, F, FMOD)                                                              \
   static v128_t dt##_remainder(v128_t a, v128_t b) {                                        \
@@ -219,11 +234,29 @@ static v128_t v_fmod32(v128_t a, v128_t b) {
   static v128_t dt##_fmod(v128_t a, v128_t b) { return FMOD(a, b); }
 FLOAT_OPS(f32, wasm_f32x4, v_fmod32)
 FLOAT_OPS(f64, wasm_f64x2, v_fmod64)
+FLOAT_OPS(h32, wasm_f32x4, v_fmod_h)   /* float32 lanes holding halves */
+/* halves' div_floor where v_fmod_h's short path holds: a - fmod(a, b) is +-q |b| exactly, so
+ * torch's (a - mod) / b is +-q without a division; the fix-ups as in FLOAT_OPS (the floor is
+ * a no-op on integers; a zero takes the quotient's sign, q = 0 carries it) */
+static v128_t h32_div_floor_short(v128_t a, v128_t b) {
+  const v128_t aa = wasm_f32x4_abs(a), ab = wasm_f32x4_abs(b);
+  const v128_t q = wasm_f32x4_trunc(wasm_f32x4_div(aa, ab));
+  if (__builtin_expect(!wasm_i32x4_all_true(wasm_v128_and(
+          wasm_f32x4_lt(q, wasm_f32x4_splat(0x1p13f)),
+          wasm_f32x4_lt(ab, wasm_f32x4_splat(__builtin_inff())))), 0))
+    return h32_div_floor(a, b);
+  const v128_t apart = wasm_i32x4_shr(wasm_v128_xor(a, b), 31);   /* signs of a and b */
+  const v128_t div = wasm_v128_or(q, wasm_v128_and(apart, wasm_i32x4_splat((int32_t)0x80000000u)));
+  /* mod != 0 with the signs of a (mod's) and b apart: one less */
+  const v128_t fix = wasm_v128_andnot(apart, wasm_f32x4_eq(wasm_f32x4_sub(aa, wasm_f32x4_mul(q, ab)),
+                                                           wasm_f32x4_splat(0.0f)));
+  return wasm_v128_bitselect(wasm_f32x4_sub(div, wasm_f32x4_splat(1.0f)), div, fix);
+}
 #define HALF_OPS(dt)                                                                        \
-  WT_HALF_VOP(dt##_remainder, dt, f32_remainder)                                            \
-  WT_HALF_VOP(dt##_div_floor, dt, f32_div_floor)                                            \
+  WT_HALF_VOP(dt##_remainder, dt, h32_remainder)                                            \
+  WT_HALF_VOP(dt##_div_floor, dt, h32_div_floor_short)                                      \
   WT_HALF_VOP(dt##_div_trunc, dt, f32_div_trunc)                                            \
-  WT_HALF_VOP(dt##_fmod, dt, v_fmod32)
+  WT_HALF_VOP(dt##_fmod, dt, v_fmod_h)
 HALF_OPS(f16)
 HALF_OPS(bf16)
 #define INT_VOPS(dt)                                                                        \

@@ -367,6 +367,13 @@ def clamp(x, min=None, max=None):
     conv = storable(dt) if dt.category == 1 else float
     lo, hi = [None if v is None else conv(D.check_scalar(v, dt, _CTYPE.get(dt.name)))
               for v in (min, max)]
+    if x.dtype is D.bool_ and dt.category == 1:
+        # integer bounds: two possible results, one selection (or conversion) pass
+        v0, v1 = [v if lo is None or v >= lo else lo for v in (0, 1)]
+        v0, v1 = [v if hi is None or v <= hi else hi for v in (v0, v1)]
+        if (v0, v1) == (0, 1):
+            return _as_tensor(x, dt)
+        return where(x, _as_tensor(v1, dt), _as_tensor(v0, dt))
     # halves on the CPU: max / min against the bounds rounded to x's dtype, the same values
     # as the float32 ones rounded once (no half lies between a bound and its rounding)
     comp = dt if x._storage.device is CPU else _compute(dt)
@@ -394,7 +401,9 @@ def round(x, decimals=0):
 
 
 def square(x):
-    return binary("pow", x, 2)  # torch: bool -> int64, like pow
+    if isinstance(x, Tensor) and x.dtype is D.bool_:
+        return _as_tensor(x, D.int64)      # torch: bool -> int64, like pow; 0 and 1 stay
+    return binary("pow", x, 2)
 
 
 def lerp(a, b, weight):

@@ -124,6 +124,23 @@ def test_f32_to_f16_rounding_boundaries(ks):
     assert np.array_equal(y, want)
 
 
+def test_f16_short_paths_every_exponent(ks):
+    """Eight floats at a time with one high half each (all 65536: every sign, exponent and top
+    mantissa bits) and the low halves around the rounding points: the short integer paths of
+    wt_half.h (whole vectors of normal results, zeros, overflows) and the general one agree
+    with torch both ways."""
+    hi = np.repeat(np.arange(65536, dtype=np.uint32), 8) << 16
+    low = np.tile(np.array([0, 0x0FFF, 0x1000, 0x1001, 0x2FFF, 0x3000, 0xEFFF, 0xFFFF],
+                           np.uint32), 65536)
+    x = (hi | low).view(np.float32)
+    (y,) = call(ks, "f32_f16_copy", len(x), x, np.zeros(len(x), np.uint16))
+    assert same(y, torch.from_numpy(x).half(), "f16").all()
+    h = np.arange(65536, dtype=np.uint32).astype(np.uint16)
+    h = h[~np.isnan(h.view(np.float16))]   # whole vectors without NaN: the short path
+    (f,) = call(ks, "f16_f32_copy", len(h), h, np.zeros(len(h), np.float32))
+    assert np.array_equal(f.view(np.uint32), h.view(np.float16).astype(np.float32).view(np.uint32))
+
+
 FILL = {8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}
 
 

@@ -13,11 +13,9 @@ out after planning):
 Shortcuts accept float32 row-major CPU tensors (one dict lookup: tensor._LAYOUTS) with a tensor
 of the same shape, a row-major tensor whose shape is a suffix of the other's (residual biases,
 RoPE tables, masks), or a Python float/int; anything else returns None (the general path).
-float16/bfloat16 arithmetic of row-major operands has its own (half_shortcut: one kernel
-computing in float32 registers, where the op layer makes three passes).
+float16/bfloat16 arithmetic of row-major operands and the converting unary ops have their own
+(converting_shortcuts.py: one kernel where the op layer makes widen / op / round passes).
 """
-import struct
-
 from ... import _dtype as D
 from ..._storage import _ZERO, Storage, _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
@@ -25,6 +23,8 @@ from . import kernel_table as KT
 from .common import (BOOL, F32, _new_object, by_dtype, new_out, read_one, scalar, two_d,
                      X_DTYPES, typed_scalar)
 from .loader import Region
+from .converting_shortcuts import converting_shortcut, half_shortcut
+from .half_clamp_lerp import clamp_fn, lerp_shortcut
 from .views import fits_i32, region
 
 FLAT, FLATC, TWO_D = 0, 1, 2
@@ -278,9 +278,14 @@ def bind(ctx):
             return unary(_POW_UNARY[e], out, a)
         return NotImplemented
 
+    half_clamp = clamp_fn({X_DTYPES[dt][0]: K.fn(name) for dt, name in KT.HALF_CLAMP.items()})
+
     def clamp(out, x, lo, hi):
         """min(max(x, lo), hi) on the maximum/minimum kernels, the bounds as one-value
-        operands of x's dtype (NaN in x propagates, lo > hi gives hi: torch's rules)."""
+        operands of x's dtype (NaN in x propagates, lo > hi gives hi: torch's rules); halves
+        in one pass (half_clamp_lerp.py)."""
+        if x.dtype in _HALF and half_clamp(out, x, lo, hi) is None:
+            return None
         if out.dtype is not x.dtype or (x.dtype, "maximum") not in int_fns and \
                 x.dtype is not F32:
             return NotImplemented
@@ -295,6 +300,8 @@ def bind(ctx):
         return None
 
     shortcuts = {}
+    shortcuts["lerp"] = lerp_shortcut({X_DTYPES[dt][0]: K.fn(name)
+                                       for dt, name in KT.HALF_LERP.items()})
     for op, (flat, flatc, fn) in binary_fns.items():
         shortcuts[op] = binary_shortcut(fn, flat, flatc, out_dtype[op])
         halves = {dt: int_fns[(dt, op)] for dt in _HALF if (dt, op) in int_fns}
@@ -468,81 +475,6 @@ def divide_shortcut(fns, op, divide):
            region(status, True))
         if read_one(status):
             raise RuntimeError("ZeroDivisionError")
-        return out
-    return shortcut
-
-
-def holds(dt, v):
-    """float16/bfloat16 dt holds the Python number v exactly."""
-    try:
-        if dt is D.float16:
-            return struct.unpack("<e", struct.pack("<e", v))[0] == v
-        bits = D.bf16_bits_from_float(float(v))
-    except (OverflowError, ValueError):
-        return False
-    return D.float_from_bf16_bits(bits) == v
-
-
-def half_shortcut(f32_shortcut, fns, compare, opmath_scalar):
-    """a op b for float16/bfloat16 row-major a with b of its dtype and shape or a Python
-    number: one kernel computing in float32 registers instead of the op layer's widen /
-    float32 op / round passes (comparisons write bool). The number is rounded to a's dtype
-    first, as torch does, except for mul/div (opmath_scalar), where torch keeps it at float32:
-    those decline a number the dtype does not hold exactly (the op layer's float32 path).
-    Other operands: the float32 shortcut's business."""
-    from ...ops.elementwise import _as_tensor as as_tensor
-
-    def shortcut(a, b):
-        r = f32_shortcut(a, b)
-        if r is not None or a.__class__ is not Tensor:
-            return r
-        fn = fns.get(a.dtype)
-        if fn is None:
-            return None
-        lay = _LAYOUTS.get(a.shape) or _layout(a.shape)
-        if b.__class__ is Tensor:
-            if b.dtype is not a.dtype or (b.shape != a.shape) or b._strides != lay[1]:
-                return None
-            bcs = 1
-        elif b.__class__ is float or b.__class__ is int:
-            v, b, bcs = b, as_tensor(b, a.dtype), 0      # the op layer's shared scalars
-            if opmath_scalar and not holds(a.dtype, v):
-                return None
-        else:
-            return None
-        if not lay[2] or a._strides != lay[1]:
-            return None
-        out, _ = new_out(lay[0], lay[1], lay[2] * (1 if compare else 2),
-                         BOOL if compare else a.dtype)
-        fn(1, lay[2], region(a), 0, 1, region(b), 0, bcs, region(out, True))
-        return out
-    return shortcut
-
-
-def converting_shortcut(f32_shortcut, fns, _get_default=D.get_default_dtype):
-    """fn(x) for row-major x of the dtypes in fns {dtype: (kernel, out dtype; None: the default
-    float dtype, when that is float32)}: float16/bfloat16 and integer inputs of the float ops
-    in one kernel instead of the op layer's widen / float32 op / round passes; isnan & co. of
-    float16/bfloat16/float64 on the bits. float32 x goes to f32_shortcut."""
-    def shortcut(x):
-        if f32_shortcut is not None:
-            r = f32_shortcut(x)
-            if r is not None:
-                return r
-        if x.__class__ is not Tensor:
-            return None
-        fn, odt = fns.get(x.dtype, (None, None))
-        if fn is None:
-            return None
-        if odt is None:
-            odt = _get_default()
-            if odt is not F32:
-                return None
-        lay = _LAYOUTS.get(x.shape) or _layout(x.shape)
-        if not lay[2] or x._strides != lay[1]:
-            return None
-        out, _ = new_out(lay[0], lay[1], lay[2] * odt.itemsize, odt)
-        fn(lay[2], region(x), region(out, True))
         return out
     return shortcut
 

@@ -158,6 +158,12 @@ CLASSIFY = {(dt, op): dt + "_" + op for dt in ("f16", "bf16", "f64") for op in C
 DIVIDE_DTYPES = ("f32", "f64", "f16", "bf16", "i64", "i32", "i16", "i8", "u8")
 DIVIDE_OPS = ("remainder", "div_floor", "div_trunc", "fmod")
 _DIVIDE = _BINARY + (("out", "status"),)
+# clamp / lerp of float16 / bfloat16 in one pass (xN-binary/xN_clamp_lerp): bounds = {lo, hi}
+# patterns of x's dtype; lerp's scalar weight as torch's float32 opmath value
+HALF_CLAMP = {dt: dt + "_clamp" for dt in ("f16", "bf16")}
+_HALF_CLAMP = (("size", "n"), ("in", "x"), ("in", "bounds"), ("out", "y"))
+HALF_LERP = {dt: dt + "_lerp" for dt in ("f16", "bf16")}
+_HALF_LERP = (("size", "n"), ("in", "a"), ("in", "b"), ("f32", "weight"), ("out", "y"))
 # NaN-ignoring fmax / fmin of floats (xN-fminmax/), the 2-D binary form
 FMINMAX = {(dt, op): dt + "_" + op for dt in ("f32", "f64") for op in ("fmax", "fmin")}
 # pow and atan2 of floats, pow of integers (xN-vbinary/), the 2-D binary form
@@ -524,6 +530,10 @@ def _build():
         ks.append(Kernel(name, "classify", op, _UNARY, False))
     for (dt, op), name in FMINMAX.items():
         ks.append(Kernel(name, "xbinary", op, _BINARY, False))
+    for name in HALF_CLAMP.values():
+        ks.append(Kernel(name, "hclamp", "clamp", _HALF_CLAMP, False))
+    for name in HALF_LERP.values():
+        ks.append(Kernel(name, "hlerp", "lerp", _HALF_LERP, False))
     for (dt, op), name in VBINARY.items():
         ks.append(Kernel(name, "xbinary", op, _BINARY, False))
     for (dt, op), name in DIVIDE.items():

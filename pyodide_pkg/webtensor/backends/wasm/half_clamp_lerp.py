@@ -1,0 +1,72 @@
+"""clamp and lerp of float16/bfloat16 in one kernel each (xN-binary/xN_clamp_lerp), where the
+op layer makes two selections (clamp) or three rounded ops (lerp):
+  clamp_fn(fns)  -> clamp(out, x, lo, hi): the clamp primitive's half path (bits in, bits out)
+  lerp_shortcut(fns) -> shortcut(a, b, weight): row-major a, b of one half dtype and shape
+                        with a Python number weight, rounded once from torch's float32 form
+Anything else returns NotImplemented / None: the general path.
+"""
+import struct
+
+from ... import _dtype as D
+from ..._tensor import _LAYOUTS, Tensor, _layout
+from .common import new_out
+from .views import overlaps, region
+
+# -inf, inf: the bound of a missing side
+_NO_BOUND = {D.float16: (0xFC00, 0x7C00), D.bfloat16: (0xFF80, 0x7F80)}
+
+
+def half_bits(dt, v):
+    """The pattern of Python number v rounded to half dtype dt (torch's scalar cast); None for
+    NaN or a value out of range."""
+    v = float(v)
+    if v != v:
+        return None
+    if dt is D.float16:
+        try:
+            return struct.unpack("<H", struct.pack("<e", v))[0]
+        except (OverflowError, struct.error):
+            return None
+    try:
+        return D.bf16_bits_from_float(v)
+    except OverflowError:
+        return None
+
+
+def clamp_fn(fns):
+    def clamp(out, x, lo, hi):
+        fn = fns.get(x.dtype)
+        if fn is None or out.dtype is not x.dtype or x._strides != out._strides or \
+                not out.is_contiguous():
+            return NotImplemented
+        bits = [nb if v is None else half_bits(x.dtype, v)
+                for v, nb in zip((lo, hi), _NO_BOUND[x.dtype])]
+        if None in bits:
+            return NotImplemented
+        ro, rx = region(out, True), region(x)
+        if rx is None or overlaps(rx, ro) and rx.offset != ro.offset:
+            return NotImplemented
+        if not ro.nbytes:
+            return None
+        b, _ = new_out((2,), (1,), 4, D.int16)
+        struct.pack_into("<HH", b._storage.buf, b._storage.base, *bits)
+        fn(ro.nbytes >> 1, rx, region(b), ro)
+        return None
+    return clamp
+
+
+def lerp_shortcut(fns):
+    def shortcut(a, b, weight):
+        if a.__class__ is not Tensor or b.__class__ is not Tensor or b.dtype is not a.dtype or \
+                weight.__class__ not in (float, int):
+            return None
+        fn = fns.get(a.dtype)
+        if fn is None or b.shape != a.shape:
+            return None
+        lay = _LAYOUTS.get(a.shape) or _layout(a.shape)
+        if not lay[2] or a._strides != lay[1] or b._strides != lay[1]:
+            return None
+        out, _ = new_out(lay[0], lay[1], lay[2] * 2, a.dtype)
+        fn(lay[2], region(a), region(b), float(weight), region(out, True))
+        return out
+    return shortcut
