@@ -13,6 +13,14 @@
 #include "wt_half.h"
 
 typedef v128_t (*wt_vop)(v128_t, v128_t);
+/* a run of whole vectors: y[0, bytes) = op(a, b) (WT_VSPAN: the op inlined in the loop, so its
+ * constants are made once per run, not once per vector: V8 builds each v128 constant anew) */
+typedef void (*wt_vspan)(const char*, const char*, char*, size_t);
+#define WT_VSPAN(name, VFN)                                                                 \
+  static void name(const char* a, const char* b, char* y, size_t bytes) {                   \
+    for (size_t t = 0; t < bytes; t += 16)                                                  \
+      wasm_v128_store(y + t, VFN(wasm_v128_load(a + t), wasm_v128_load(b + t)));            \
+  }
 #define WT_VCHUNK 512 /* bytes */
 
 static inline void wt_vgather(char* d, const char* s, ptrdiff_t cs, size_t k, size_t sz) {
@@ -20,9 +28,11 @@ static inline void wt_vgather(char* d, const char* s, ptrdiff_t cs, size_t k, si
     for (size_t b = 0; b < sz; b++) d[b] = s[b];
 }
 
-__attribute__((noinline)) static void wt_vdrive(size_t m, size_t n, const char* a, int32_t a_rs,
-                                                int32_t a_cs, const char* b, int32_t b_rs,
-                                                int32_t b_cs, char* y, size_t sz, wt_vop f) {
+/* f: the op per vector, or span (f NULL): the op per run */
+__attribute__((noinline)) static void wt_vdrive_span(size_t m, size_t n, const char* a,
+                                                     int32_t a_rs, int32_t a_cs, const char* b,
+                                                     int32_t b_rs, int32_t b_cs, char* y,
+                                                     size_t sz, wt_vop f, wt_vspan span) {
   _Alignas(16) char ta[WT_VCHUNK], tb[WT_VCHUNK], ty[WT_VCHUNK];
   const int flat = a_cs == 1 && b_cs == 1;
   for (size_t i = 0; i < m; i++) {
@@ -44,8 +54,11 @@ __attribute__((noinline)) static void wt_vdrive(size_t m, size_t n, const char* 
         wt_vgather(tb, qb, b_cs, k, sz);
         qa = ta, qb = tb, qy = ty;
       }
-      for (size_t t = 0; t < bytes; t += 16)
-        wasm_v128_store(qy + t, f(wasm_v128_load(qa + t), wasm_v128_load(qb + t)));
+      if (span)
+        span(qa, qb, qy, bytes);
+      else
+        for (size_t t = 0; t < bytes; t += 16)
+          wasm_v128_store(qy + t, f(wasm_v128_load(qa + t), wasm_v128_load(qb + t)));
       if (qy == ty)
         for (size_t t = 0; t < k * sz; t++) y[t] = ty[t];
       else
@@ -54,6 +67,12 @@ __attribute__((noinline)) static void wt_vdrive(size_t m, size_t n, const char* 
       j += k;
     }
   }
+}
+
+static inline void wt_vdrive(size_t m, size_t n, const char* a, int32_t a_rs, int32_t a_cs,
+                             const char* b, int32_t b_rs, int32_t b_cs, char* y, size_t sz,
+                             wt_vop f) {
+  wt_vdrive_span(m, n, a, a_rs, a_cs, b, b_rs, b_cs, y, sz, f, 0);
 }
 
 /* name(a, b): 8 float16 (dt f16) or bfloat16 (bf16) lanes through the float32x4 op F32OP */

@@ -13,6 +13,8 @@
  *     in double-float where it matters (v_atan2_f32).
  *   i64/i32/i16/i8/u8 pow: square-and-multiply in the lanes, wrapping like torch's; a negative
  *     exponent gives torch's 1 (base 1), +-1 (base -1), else 0.
+ * f16/bf16 pow and atan2: the float32 op on the widened lanes, rounded once.
+ * The op is inlined in a loop over each run of vectors (WT_VSPAN), not called per vector.
  * No libm: Taylor series (no fitted coefficients), Cody-Waite reductions.
  */
 #include "wt_f64x2.h"
@@ -180,8 +182,7 @@ static inline v128_t v_pow_f64(v128_t x, v128_t y) {
   return pow_fix(x, y, exp_dd(p, e, 0));
 }
 
-/* called twice per f32x4 (each half): out of line (module size) */
-__attribute__((noinline)) static v128_t v_pow_f32half(v128_t x, v128_t y) {
+static inline v128_t v_pow_f32half(v128_t x, v128_t y) {
   const v128_t ax = wasm_f64x2_abs(x);
   const v128_t z = wasm_f64x2_eq(ax, D2(0.0)), inf = wasm_f64x2_eq(ax, D2(INF));
   const v128_t L = SEL(D2(-INF), SEL(D2(INF), log_d(ax), inf), z);
@@ -190,7 +191,7 @@ __attribute__((noinline)) static v128_t v_pow_f32half(v128_t x, v128_t y) {
 
 /* atan2(y, x): see the header */
 #define C1 0x1.a827999fcef32p-2 /* tan(pi/8) rounded; its atan below */
-static v128_t v_atan2_f64(v128_t y, v128_t x) {
+static inline v128_t v_atan2_f64(v128_t y, v128_t x) {
   const v128_t ay = wasm_f64x2_abs(y), ax = wasm_f64x2_abs(x);
   const v128_t swap = wasm_f64x2_gt(ay, ax);
   v128_t mn = SEL(ax, ay, swap), mx = SEL(ay, ax, swap);
@@ -265,7 +266,7 @@ static inline v128_t ftwo_sum(v128_t a, v128_t b, v128_t* e) {
   *e = FADD(FSUB(a, FSUB(s, bb)), FSUB(b, bb));
   return s;
 }
-static v128_t v_atan2_f32(v128_t y, v128_t x) {
+static inline v128_t v_atan2_f32(v128_t y, v128_t x) {
   const v128_t ay = wasm_f32x4_abs(y), ax = wasm_f32x4_abs(x);
   const v128_t swap = wasm_f32x4_gt(ay, ax);
   v128_t mn = SEL(ax, ay, swap), mx = SEL(ay, ax, swap);
@@ -377,12 +378,19 @@ IPOW(i8, 8, 16, mul_u8, 1)
 IPOW(u8, 8, 16, mul_u8, 0)
 
 #define KERNEL(dt, op, T, VFN)                                                              \
+  WT_VSPAN(span_##dt##_##op, VFN)                                                           \
   WT_EXPORT void WT_SYM(dt##_##op)(size_t m, size_t n, const T* a, int32_t a_rs,            \
                                    int32_t a_cs, const T* b, int32_t b_rs, int32_t b_cs,    \
                                    T* y) {                                                  \
-    wt_vdrive(m, n, (const char*)a, a_rs, a_cs, (const char*)b, b_rs, b_cs, (char*)y,       \
-              sizeof(T), VFN);                                                              \
+    wt_vdrive_span(m, n, (const char*)a, a_rs, a_cs, (const char*)b, b_rs, b_cs, (char*)y,  \
+                   sizeof(T), 0, span_##dt##_##op);                                                            \
   }
+
+/* float16 / bfloat16: the float32 op in registers, rounded once (torch's float32 opmath) */
+WT_HALF_VOP(v_pow_f16, f16, v_pow_f32)
+WT_HALF_VOP(v_pow_bf16, bf16, v_pow_f32)
+WT_HALF_VOP(v_atan2_f16, f16, v_atan2_f32)
+WT_HALF_VOP(v_atan2_bf16, bf16, v_atan2_f32)
 
 KERNEL(f64, pow, double, v_pow_f64)
 KERNEL(f32, pow, float, v_pow_f32)
@@ -393,3 +401,7 @@ KERNEL(i32, pow, int32_t, v_pow_i32)
 KERNEL(i16, pow, int16_t, v_pow_i16)
 KERNEL(i8, pow, int8_t, v_pow_i8)
 KERNEL(u8, pow, uint8_t, v_pow_u8)
+KERNEL(f16, pow, uint16_t, v_pow_f16)
+KERNEL(bf16, pow, uint16_t, v_pow_bf16)
+KERNEL(f16, atan2, uint16_t, v_atan2_f16)
+KERNEL(bf16, atan2, uint16_t, v_atan2_bf16)
