@@ -413,11 +413,16 @@ IPOW(u8, 8, 16, mul_u8, 0)
                    sizeof(T), 0, span_##dt##_##op);                                                            \
   }
 
-/* float16 / bfloat16: the float32 op in registers, rounded once (torch's float32 opmath) */
-WT_HALF_VOP(v_pow_f16, f16, v_pow_f32)
-WT_HALF_VOP(v_pow_bf16, bf16, v_pow_f32)
-WT_HALF_VOP(v_atan2_f16, f16, v_atan2_f32)
-WT_HALF_VOP(v_atan2_bf16, bf16, v_atan2_f32)
+/* float16 / bfloat16: the float32 op in registers, rounded once (torch's float32 opmath); the
+ * op called, not inlined (module size; one call per 4 lanes beside a long op) */
+__attribute__((noinline)) static v128_t v_pow_f32_call(v128_t x, v128_t y) { return v_pow_f32(x, y); }
+__attribute__((noinline)) static v128_t v_atan2_f32_call(v128_t y, v128_t x) {
+  return v_atan2_f32(y, x);
+}
+WT_HALF_VOP(v_pow_f16, f16, v_pow_f32_call)
+WT_HALF_VOP(v_pow_bf16, bf16, v_pow_f32_call)
+WT_HALF_VOP(v_atan2_f16, f16, v_atan2_f32_call)
+WT_HALF_VOP(v_atan2_bf16, bf16, v_atan2_f32_call)
 
 KERNEL(f64, pow, double, v_pow_f64)
 KERNEL(f32, pow, float, v_pow_f32)
