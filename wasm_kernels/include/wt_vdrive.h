@@ -1,10 +1,11 @@
 /* The 2-D binary driver of the per-vector kernel families (xN-vbinary, xN-divide):
  *   wt_vdrive(m, n, a, a_rs, a_cs, b, b_rs, b_cs, y, sz, f)
+ *   wt_vdrive_span(m, n, a, a_rs, a_cs, b, b_rs, b_cs, y, sz, NULL, span)
  * y is contiguous [m, n]; a(i, j) = a[i*a_rs + j*a_cs] (elements of sz bytes), likewise b.
- * f maps one 16-byte vector of a and of b to 16 bytes of y. Whole vectors of contiguous rows
- * run in place; everything else (strided or broadcast operands, row tails) goes through
- * padded stack chunks, so every element sees the same instructions. The op is called
- * through a pointer (module size: the ops are long, the indirect call is cheap beside them).
+ * f maps one 16-byte vector of a and of b to 16 bytes of y (called through a pointer per
+ * vector); span (WT_VSPAN) maps a run of vectors, the op inlined in its loop. Whole vectors of
+ * contiguous rows run in place; everything else (strided or broadcast operands, row tails)
+ * goes through padded stack chunks, so every element sees the same instructions.
  * float16 / bfloat16 ops: WT_HALF_VOP wraps a float32x4 op (8 halves widened exactly, the
  * op in float32, rounded back once: torch's float32 opmath).
  */

@@ -1,4 +1,4 @@
-/* pow and atan2 (float64, float32) and integer pow, in the binary 2-D broadcast form:
+/* pow and atan2 (float64, float32, float16, bfloat16) and integer pow, in the binary 2-D form:
  *   void wt_<dt>_<op>_<isa>(size_t m, size_t n, const T* a, int32_t a_rs, int32_t a_cs,
  *                           const T* b, int32_t b_rs, int32_t b_cs, T* y)
  * Max errors vs long-double / mpmath references (tests/unit/kernels/test_kernels_vbinary.py):
@@ -9,8 +9,9 @@
  *     nan, signed zeros and infinities by the odd-integer rule.
  *   f64_atan2 2 ulp: atan(min/max) reduced with one
  *     division to |a| <= tan(pi/16) (offsets 0, atan(tan(pi/8)), pi/4), a Taylor series, then
- *     the octant; C99's signed zeros and infinities. f32_atan2 0.53 ulp (0.520 measured) in f32x4 lanes, carried
- *     in double-float where it matters (v_atan2_f32).
+ *     the octant; C99's signed zeros and infinities. f32_atan2 0.53 ulp (0.520 measured) in
+ *     f32x4 lanes, carried in double-float where it matters (v_atan2_f32); vectors whose
+ *     magnitudes are all in [2^-40, 2^40) skip the special cases and the scaling.
  *   i64/i32/i16/i8/u8 pow: square-and-multiply in the lanes, wrapping like torch's; a negative
  *     exponent gives torch's 1 (base 1), +-1 (base -1), else 0.
  * f16/bf16 pow and atan2: the float32 op on the widened lanes, rounded once.
