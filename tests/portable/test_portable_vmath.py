@@ -1,7 +1,7 @@
 """pow and atan2 on the WASM kernels (wasm_kernels/xN-vbinary) against the reference backend
 (Python's math: libm's pow/atan2, here and inside Pyodide): float64 and float32 within the
 kernels' stated ulp bounds plus the reference's own rounding, C99's special values bit for bit,
-integer pow (wrapping, torch's negative-exponent rule) exactly. Stdlib only: runs on CPython
+float16 / bfloat16 through float32 like torch, integer pow (wrapping, torch's negative-exponent rule) exactly. Stdlib only: runs on CPython
 and in Pyodide (Node, Chromium). No call may fall back to the reference backend."""
 import itertools
 import math
@@ -53,9 +53,10 @@ def test_float_vs_reference(op, dtype):
             x = math.exp(rng.uniform(-80, 80))
             a.append(x), b.append(rng.uniform(-80, 80) / max(abs(math.log(x)), 0.5))
             a.append(-rng.uniform(0.1, 10)), b.append(float(rng.randrange(-60, 60)))
-        else:
-            a.append(rng.gauss(0, 1) * 10 ** rng.uniform(-30, 30))
-            b.append(rng.gauss(0, 1) * 10 ** rng.uniform(-30, 30))
+        else:   # any magnitude, and moderate ones (float32's path without special cases)
+            e = 30 if len(a) % 4 else 10
+            a.append(rng.gauss(0, 1) * 10 ** rng.uniform(-e, e))
+            b.append(rng.gauss(0, 1) * 10 ** rng.uniform(-e, e))
     got, want = _both(op, a, b, dtype)
     bad = []
     for x, y, g, w in zip(a, b, got, want):
@@ -66,6 +67,26 @@ def test_float_vs_reference(op, dtype):
         if not ok:
             bad.append((x, y, g, w))
     assert not bad, f"{op} {dtype}: {len(bad)} differ, e.g. {bad[:6]}"
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("op", ["pow", "atan2"])
+def test_half_vs_reference(op, dtype):
+    """The half kernels (float32 in registers, rounded once to the half) against the reference
+    (double rounded to float32, then to the half): special values bit for bit, the rest equal
+    but where the two float32 values straddle a rounding boundary of the half (1 half ulp)."""
+    rng = random.Random(5)
+    a, b = [list(t) for t in zip(*itertools.product(SPECIAL, SPECIAL))]
+    for i in range(3000):
+        a.append(rng.uniform(-8, 8))
+        b.append(float(round(rng.uniform(-6, 6))) if i % 3 == 0 else rng.uniform(-6, 6))
+    got, want = _both(op, a, b, dtype)
+    rel = 2.0 ** (-10 if dtype == "float16" else -7)
+    bad = [(x, y, g, w) for x, y, g, w in zip(a, b, got, want) if not _same(g, w) and (
+        w != w or w in (math.inf, -math.inf) or w == 0 or abs(g - w) > rel * abs(w))]
+    exact = sum(_same(g, w) for g, w in zip(got, want))
+    assert not bad, f"{op} {dtype}: {len(bad)} differ, e.g. {bad[:6]}"
+    assert exact >= 0.99 * len(a), (op, dtype, exact, len(a))
 
 
 @pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "int8", "uint8"])

@@ -1,4 +1,4 @@
-/* pow and atan2 (float64, float32) and integer pow, in the binary 2-D broadcast form:
+/* pow and atan2 (float64, float32, float16, bfloat16) and integer pow, in the binary 2-D form:
  *   void wt_<dt>_<op>_<isa>(size_t m, size_t n, const T* a, int32_t a_rs, int32_t a_cs,
  *                           const T* b, int32_t b_rs, int32_t b_cs, T* y)
  * Max errors vs long-double / mpmath references (tests/unit/kernels/test_kernels_vbinary.py):
@@ -9,10 +9,13 @@
  *     nan, signed zeros and infinities by the odd-integer rule.
  *   f64_atan2 2 ulp: atan(min/max) reduced with one
  *     division to |a| <= tan(pi/16) (offsets 0, atan(tan(pi/8)), pi/4), a Taylor series, then
- *     the octant; C99's signed zeros and infinities. f32_atan2 0.51 ulp in f32x4 lanes, carried
- *     in double-float where it matters (v_atan2_f32).
+ *     the octant; C99's signed zeros and infinities. f32_atan2 0.53 ulp (0.520 measured) in
+ *     f32x4 lanes, carried in double-float where it matters (v_atan2_f32); vectors whose
+ *     magnitudes are all in [2^-40, 2^40) skip the special cases and the scaling.
  *   i64/i32/i16/i8/u8 pow: square-and-multiply in the lanes, wrapping like torch's; a negative
  *     exponent gives torch's 1 (base 1), +-1 (base -1), else 0.
+ * f16/bf16 pow and atan2: the float32 op on the widened lanes, rounded once.
+ * The op is inlined in a loop over each run of vectors (WT_VSPAN), not called per vector.
  * No libm: Taylor series (no fitted coefficients), Cody-Waite reductions.
  */
 #include "wt_f64x2.h"
@@ -45,12 +48,16 @@ static inline v128_t two_sum(v128_t a, v128_t b, v128_t* e) {
   return s;
 }
 
-/* x = 2^k m, m in [sqrt(1/2), sqrt 2), for finite x > 0 (subnormals too); returns f = m - 1
+/* x = 2^k m, m in [sqrt(1/2), sqrt 2), for finite x > 0 (subnormals too where sub, a
+ * compile-time constant, is set: float32 inputs in double are all normal); returns f = m - 1
  * and k as f64 */
-static inline v128_t reduce_log(v128_t x, v128_t* dk) {
-  const v128_t sub = wasm_f64x2_lt(x, D2(0x1p-1022));
-  const v128_t xs = SEL(MUL(x, D2(0x1p54)), x, sub);
-  const v128_t eadj = wasm_v128_and(sub, wasm_i64x2_splat(-54));
+static inline v128_t reduce_log(v128_t x, v128_t* dk, int sub) {
+  v128_t xs = x, eadj = wasm_i64x2_splat(0);
+  if (sub) {
+    const v128_t s = wasm_f64x2_lt(x, D2(0x1p-1022));
+    xs = SEL(MUL(x, D2(0x1p54)), x, s);
+    eadj = wasm_v128_and(s, wasm_i64x2_splat(-54));
+  }
   const v128_t ix = wasm_i64x2_add(xs, wasm_i64x2_splat(0x3ff0000000000000LL - 0x3fe6a09e667f3bcdLL));
   const v128_t k = wasm_i64x2_add(
       wasm_i64x2_sub(wasm_u64x2_shr(ix, 52), wasm_i64x2_splat(1023)), eadj);
@@ -64,7 +71,7 @@ static inline v128_t reduce_log(v128_t x, v128_t* dk) {
  * s = f / (2 + f), with s, s^3 and the sum carried in double-double. */
 static inline v128_t log_dd(v128_t x, v128_t* lo) {
   v128_t dk;
-  const v128_t f = reduce_log(x, &dk);
+  const v128_t f = reduce_log(x, &dk, 1);
   const v128_t uh = ADD(f, D2(2.0)), ul = SUB(f, SUB(uh, D2(2.0)));
   const v128_t sh = DIV(f, uh);
   v128_t shh, shl, uhh, uhl;
@@ -126,7 +133,7 @@ static inline v128_t exp_dd(v128_t hi, v128_t lo, int f32) {
 /* plain double log for f32_pow (relative error 2^-35: what a float32 result needs) */
 static inline v128_t log_d(v128_t x) {
   v128_t dk;
-  const v128_t f = reduce_log(x, &dk);
+  const v128_t f = reduce_log(x, &dk, 0);
   const v128_t s = DIV(f, ADD(f, D2(2.0)));
   const v128_t z = MUL(s, s);
   v128_t R = D2(2.0 / 11); /* truncation 2 s z^6 / 13 < 2^-35 |log x| */
@@ -180,17 +187,21 @@ static inline v128_t v_pow_f64(v128_t x, v128_t y) {
   return pow_fix(x, y, exp_dd(p, e, 0));
 }
 
-/* called twice per f32x4 (each half): out of line (module size) */
-__attribute__((noinline)) static v128_t v_pow_f32half(v128_t x, v128_t y) {
+static inline v128_t v_pow_f32half(v128_t x, v128_t y) {
   const v128_t ax = wasm_f64x2_abs(x);
   const v128_t z = wasm_f64x2_eq(ax, D2(0.0)), inf = wasm_f64x2_eq(ax, D2(INF));
   const v128_t L = SEL(D2(-INF), SEL(D2(INF), log_d(ax), inf), z);
-  return exp_dd(MUL(y, L), D2(0.0), 1); /* special cases: pow_fix32 on the f32x4 */
+  /* exp(y L) clamped to [-104, 89] (0 / inf as float32 beyond): 2^n is a normal double, one
+   * scaling, the demotion rounds once (subnormal float32 results too). Special cases:
+   * pow_fix32 on the f32x4. */
+  v128_t ni;
+  const v128_t r = reduce_ln2(MUL(y, L), -104.0, 89.0, &ni);
+  return MUL(ADD(expm1_poly(r, 1), D2(1.0)), pow2i(ni));
 }
 
 /* atan2(y, x): see the header */
 #define C1 0x1.a827999fcef32p-2 /* tan(pi/8) rounded; its atan below */
-static v128_t v_atan2_f64(v128_t y, v128_t x) {
+static inline v128_t v_atan2_f64(v128_t y, v128_t x) {
   const v128_t ay = wasm_f64x2_abs(y), ax = wasm_f64x2_abs(x);
   const v128_t swap = wasm_f64x2_gt(ay, ax);
   v128_t mn = SEL(ax, ay, swap), mx = SEL(ay, ax, swap);
@@ -265,28 +276,9 @@ static inline v128_t ftwo_sum(v128_t a, v128_t b, v128_t* e) {
   *e = FADD(FSUB(a, FSUB(s, bb)), FSUB(b, bb));
   return s;
 }
-static v128_t v_atan2_f32(v128_t y, v128_t x) {
-  const v128_t ay = wasm_f32x4_abs(y), ax = wasm_f32x4_abs(x);
-  const v128_t swap = wasm_f32x4_gt(ay, ax);
-  v128_t mn = SEL(ax, ay, swap), mx = SEL(ay, ax, swap);
-  /* 0/0 -> 0, inf/inf -> 1, finite/inf -> 0 */
-  const v128_t both_inf = wasm_f32x4_eq(mn, F4(__builtin_inff()));
-  mn = SEL(F4(1.0f), mn, both_inf);
-  mx = SEL(F4(1.0f), mx, both_inf);
-  mx = SEL(F4(1.0f), mx, wasm_f32x4_eq(mx, F4(0.0f)));
-  const v128_t mxinf = wasm_f32x4_eq(mx, F4(__builtin_inff()));
-  mn = SEL(F4(0.0f), mn, mxinf);
-  mx = SEL(F4(1.0f), mx, mxinf);
-  /* mx >= 2^126 first by 1/4 (2^-e(mx) below would be subnormal; a mn that loses bits here
-   * makes t < 2^-100: the quotient path below) */
-  const v128_t mn0 = mn, mx0 = mx, big = wasm_f32x4_ge(mx, F4(0x1p126f));
-  mn = SEL(FMUL(mn, F4(0.25f)), mn, big);
-  mx = SEL(FMUL(mx, F4(0.25f)), mx, big);
-  /* scale by 2^-e(mx): mx in [1, 2) (a subnormal mx in [2^-22, 2)) */
-  const v128_t sc = wasm_i32x4_sub(wasm_i32x4_splat(0x7f000000),
-                                   wasm_v128_and(mx, wasm_i32x4_splat(0x7f800000)));
-  mn = FMUL(mn, sc);
-  mx = FMUL(mx, sc);
+/* atan2 of |y|, |x| as min mn / max mx (swap: |y| > |x|), mx in [1, 2) or both within
+ * [2^-40, 2^40) (the double-float products stay normal), before the tiny path and y's sign */
+static inline v128_t atan2_f32_core(v128_t mn, v128_t mx, v128_t swap, v128_t x) {
   const v128_t r1 = wasm_f32x4_gt(mn, FMUL(mx, F4(0.25f)));
   const v128_t r2 = wasm_f32x4_gt(mn, FMUL(mx, F4(0x1.7109p-1f))); /* 0.72083 */
   const v128_t c = SEL(F4(1.0f), SEL(F4(0.5f), F4(0.0f), r1), r2);
@@ -320,14 +312,51 @@ static v128_t v_atan2_f32(v128_t y, v128_t x) {
   const v128_t k = ftwo_sum(bh, wasm_v128_xor(oh, sgn), &e1);
   const v128_t s = ftwo_sum(k, wasm_v128_xor(ah, sgn), &e2);
   const v128_t rest = FADD(FADD(e1, e2), FADD(bl, wasm_v128_xor(FADD(ol, small), sgn)));
-  v128_t t = FADD(s, rest);
+  return FADD(s, rest);
+}
+static inline v128_t with_sign_of(v128_t t, v128_t y) {
+  return wasm_v128_or(t, wasm_v128_and(y, wasm_i32x4_splat((int32_t)0x80000000u)));
+}
+/* every lane: zeros, infinities, nan, the extreme exponents (rare vectors: out of line) */
+__attribute__((noinline)) static v128_t v_atan2_f32_full(v128_t y, v128_t x) {
+  const v128_t ay = wasm_f32x4_abs(y), ax = wasm_f32x4_abs(x);
+  const v128_t swap = wasm_f32x4_gt(ay, ax);
+  v128_t mn = SEL(ax, ay, swap), mx = SEL(ay, ax, swap);
+  /* 0/0 -> 0, inf/inf -> 1, finite/inf -> 0 */
+  const v128_t both_inf = wasm_f32x4_eq(mn, F4(__builtin_inff()));
+  mn = SEL(F4(1.0f), mn, both_inf);
+  mx = SEL(F4(1.0f), mx, both_inf);
+  mx = SEL(F4(1.0f), mx, wasm_f32x4_eq(mx, F4(0.0f)));
+  const v128_t mxinf = wasm_f32x4_eq(mx, F4(__builtin_inff()));
+  mn = SEL(F4(0.0f), mn, mxinf);
+  mx = SEL(F4(1.0f), mx, mxinf);
+  /* mx >= 2^126 first by 1/4 (2^-e(mx) below would be subnormal; a mn that loses bits here
+   * makes t < 2^-100: the quotient path below) */
+  const v128_t mn0 = mn, mx0 = mx, big = wasm_f32x4_ge(mx, F4(0x1p126f));
+  mn = SEL(FMUL(mn, F4(0.25f)), mn, big);
+  mx = SEL(FMUL(mx, F4(0.25f)), mx, big);
+  /* scale by 2^-e(mx): mx in [1, 2) (a subnormal mx in [2^-22, 2)) */
+  const v128_t sc = wasm_i32x4_sub(wasm_i32x4_splat(0x7f000000),
+                                   wasm_v128_and(mx, wasm_i32x4_splat(0x7f800000)));
+  mn = FMUL(mn, sc);
+  mx = FMUL(mx, sc);
+  v128_t t = atan2_f32_core(mn, mx, swap, x);
   /* atan2 = t < 2^-100 (the scaled mn may have lost bits): the quotient, rounded once */
+  const v128_t xneg = wasm_i32x4_lt(x, wasm_i32x4_splat(0));
   const v128_t tiny = wasm_v128_andnot(wasm_f32x4_lt(mn, F4(0x1p-100f)), wasm_v128_or(swap, xneg));
-  if (__builtin_expect(wasm_v128_any_true(tiny), 0))
-    t = SEL(wasm_f32x4_div(mn0, mx0), t, tiny);
-  t = wasm_v128_or(t, wasm_v128_and(y, wasm_i32x4_splat((int32_t)0x80000000u)));
+  t = SEL(wasm_f32x4_div(mn0, mx0), t, tiny);
   const v128_t nan = wasm_v128_or(wasm_f32x4_ne(x, x), wasm_f32x4_ne(y, y));
-  return SEL(F4(__builtin_nanf("")), t, nan);
+  return SEL(F4(__builtin_nanf("")), with_sign_of(t, y), nan);
+}
+/* |y| and |x| both in [2^-40, 2^40) (the usual vector): no special case, no scaling */
+static inline v128_t v_atan2_f32(v128_t y, v128_t x) {
+  const v128_t lo = wasm_i32x4_splat(0x2b800000), span = wasm_i32x4_splat(0x28000000);
+  const v128_t ay = wasm_f32x4_abs(y), ax = wasm_f32x4_abs(x);
+  const v128_t ok = wasm_v128_and(wasm_u32x4_lt(wasm_i32x4_sub(ay, lo), span),
+                                  wasm_u32x4_lt(wasm_i32x4_sub(ax, lo), span));
+  if (__builtin_expect(!wasm_i32x4_all_true(ok), 0)) return v_atan2_f32_full(y, x);
+  const v128_t swap = wasm_f32x4_gt(ay, ax);
+  return with_sign_of(atan2_f32_core(SEL(ax, ay, swap), SEL(ay, ax, swap), swap, x), y);
 }
 
 /* float32: each half of the f32x4 promoted, computed in double, demoted once */
@@ -377,12 +406,24 @@ IPOW(i8, 8, 16, mul_u8, 1)
 IPOW(u8, 8, 16, mul_u8, 0)
 
 #define KERNEL(dt, op, T, VFN)                                                              \
+  WT_VSPAN(span_##dt##_##op, VFN)                                                           \
   WT_EXPORT void WT_SYM(dt##_##op)(size_t m, size_t n, const T* a, int32_t a_rs,            \
                                    int32_t a_cs, const T* b, int32_t b_rs, int32_t b_cs,    \
                                    T* y) {                                                  \
-    wt_vdrive(m, n, (const char*)a, a_rs, a_cs, (const char*)b, b_rs, b_cs, (char*)y,       \
-              sizeof(T), VFN);                                                              \
+    wt_vdrive_span(m, n, (const char*)a, a_rs, a_cs, (const char*)b, b_rs, b_cs, (char*)y,  \
+                   sizeof(T), 0, span_##dt##_##op);                                                            \
   }
+
+/* float16 / bfloat16: the float32 op in registers, rounded once (torch's float32 opmath); the
+ * op called, not inlined (module size; one call per 4 lanes beside a long op) */
+__attribute__((noinline)) static v128_t v_pow_f32_call(v128_t x, v128_t y) { return v_pow_f32(x, y); }
+__attribute__((noinline)) static v128_t v_atan2_f32_call(v128_t y, v128_t x) {
+  return v_atan2_f32(y, x);
+}
+WT_HALF_VOP(v_pow_f16, f16, v_pow_f32_call)
+WT_HALF_VOP(v_pow_bf16, bf16, v_pow_f32_call)
+WT_HALF_VOP(v_atan2_f16, f16, v_atan2_f32_call)
+WT_HALF_VOP(v_atan2_bf16, bf16, v_atan2_f32_call)
 
 KERNEL(f64, pow, double, v_pow_f64)
 KERNEL(f32, pow, float, v_pow_f32)
@@ -393,3 +434,7 @@ KERNEL(i32, pow, int32_t, v_pow_i32)
 KERNEL(i16, pow, int16_t, v_pow_i16)
 KERNEL(i8, pow, int8_t, v_pow_i8)
 KERNEL(u8, pow, uint8_t, v_pow_u8)
+KERNEL(f16, pow, uint16_t, v_pow_f16)
+KERNEL(bf16, pow, uint16_t, v_pow_bf16)
+KERNEL(f16, atan2, uint16_t, v_atan2_f16)
+KERNEL(bf16, atan2, uint16_t, v_atan2_bf16)

@@ -228,7 +228,8 @@ def binary(op, a, b, **params):
         if op == "mul" and not isinstance(a, Tensor):       # s * x is torch's x.mul(s)
             a, b = b, a
     if comp is not dt and op in _HALF_DIRECT and not params and _cpu_direct(a, b) and \
-            not (op in _OPMATH_OTHER and _one_value(b)):
+            not (op in _ONE_VALUE_WIDENED and _one_value(b) and
+                 not (op == "pow" and dt is D.bfloat16 and not isinstance(b, Tensor))):
         comp = dt
     if comp is not dt and op in _OPMATH_OTHER and not params and _one_value(b):
         # torch's float16/bfloat16 mul/div read a one-value `other` at float32, unrounded
@@ -246,7 +247,11 @@ _OPMATH_OTHER = ("mul", "div")
 # float16/bfloat16 ops whose float32 result rounded once is what every CPU backend gives on the
 # half tensors themselves (the wasm kernels compute in float32 registers; the reference in
 # double, where one rounding to a half of + - * / is the same): no widen / round passes
-_HALF_DIRECT = {"add", "sub", "mul", "div", "maximum", "minimum", "fmax", "fmin"}
+_HALF_DIRECT = {"add", "sub", "mul", "div", "maximum", "minimum", "fmax", "fmin", "pow", "atan2"}
+# a one-value `other` keeps the float32 path: mul/div read it unrounded, float16 pow's scalar
+# exponents are torch's float32 shortcuts (x*x*x, 1/(x*x) rounded once; bfloat16's round each
+# step: the half kernels)
+_ONE_VALUE_WIDENED = ("mul", "div", "pow")
 
 
 def _cpu_direct(a, b):

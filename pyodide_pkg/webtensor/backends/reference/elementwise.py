@@ -286,6 +286,10 @@ def binary(op, out, a, b, rounding_mode=None):
     if op in ("add", "sub", "mul") and out.dtype.category == 2:
         write(out, [_arith_nan(f, x, y) for x, y in zip(read(a), read(b))])
         return
+    if op in ("pow", "atan2") and out.dtype.category == 2 and out.dtype.itemsize == 2:
+        from .quant import _f32     # torch's float32 opmath, then rounded to the half
+        write(out, [_f32(f(x, y)) for x, y in zip(read(a), read(b))])
+        return
     write(out, [f(x, y) for x, y in zip(read(a), read(b))])
 
 

@@ -267,6 +267,11 @@ def bind(ctx):
         if any(b._strides) or extra or rounding_mode is not None or out.dtype is not a.dtype:
             return NotImplemented
         e = read_one(b)
+        if a.dtype in _HALF:        # read_one gives the half's bits
+            e = struct.unpack("<e", struct.pack("<H", e))[0] if a.dtype is D.float16 else \
+                struct.unpack("<f", struct.pack("<I", e << 16))[0]
+            if a.dtype is D.float16 and e in (3, -2):   # torch: x*x*x, 1/(x*x) rounded once
+                return NotImplemented
         floating = a.dtype.is_floating_point
         if e == 2 or e == 3 or (floating and e == -2):
             if binary("mul", out, a, a) is NotImplemented:

@@ -166,9 +166,11 @@ HALF_LERP = {dt: dt + "_lerp" for dt in ("f16", "bf16")}
 _HALF_LERP = (("size", "n"), ("in", "a"), ("in", "b"), ("f32", "weight"), ("out", "y"))
 # NaN-ignoring fmax / fmin of floats (xN-fminmax/), the 2-D binary form
 FMINMAX = {(dt, op): dt + "_" + op for dt in ("f32", "f64") for op in ("fmax", "fmin")}
-# pow and atan2 of floats, pow of integers (xN-vbinary/), the 2-D binary form
+# pow and atan2 of floats (halves in float32 registers), pow of integers (xN-vbinary/), the 2-D
+# binary form
 VBINARY = {(dt, op): dt + "_" + op for dt, ops in (
-    ("f64", ("pow", "atan2")), ("f32", ("pow", "atan2")), ("i64", ("pow",)), ("i32", ("pow",)),
+    ("f64", ("pow", "atan2")), ("f32", ("pow", "atan2")), ("f16", ("pow", "atan2")),
+    ("bf16", ("pow", "atan2")), ("i64", ("pow",)), ("i32", ("pow",)),
     ("i16", ("pow",)), ("i8", ("pow",)), ("u8", ("pow",))) for op in ops}
 # float64 transcendentals (f64-vunary/), the same flat unary form
 F64_MATH_OPS = ("exp", "expm1", "log", "log1p", "tanh", "sigmoid", "silu", "gelu_tanh", "rsqrt",
