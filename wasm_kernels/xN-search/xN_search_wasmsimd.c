@@ -19,8 +19,8 @@
  *     the same in c10's half arithmetic (each operation in float32, rounded to the dtype;
  *     range holds values of the dtype, y is zeroed): each of the 65536 bit patterns counted,
  *     then binned once in value order (the bin is monotone in the value, so every bin's count
- *     is a run: exact, rounded to the dtype once); short inputs bin each element, counting in
- *     y (exact up to 2048 / 256).
+ *     is a run); short inputs bin each element, counting in y. Either way a count stops at
+ *     2048 / 256 as torch's single-thread count in the dtype does.
  *   void wt_<dt>_bincount(size_t n, const T* x, int64_t* y)
  *     y[x[i]] += 1 (the caller zeroed y and checked 0 <= x < len(y), or, for 1-2 byte x,
  *     gave y 2**bits entries: x's unsigned bits index it, negatives in the top half).
@@ -299,11 +299,13 @@ static size_t f64_histc_lanes(size_t n, size_t bins, double lo, double hi, const
     for (int j = 0; j < 2; j++) {
       const v128_t e = wasm_v128_load(x + i + 2 * j);
       keep[j] = wasm_v128_and(wasm_f64x2_ge(e, vlo), wasm_f64x2_le(e, vhi));
-      p[j] = wasm_i32x4_trunc_sat_f64x2_zero(
-          wasm_f64x2_div(wasm_f64x2_mul(wasm_f64x2_sub(e, vlo), vbins), vspan));
+      /* in range the quotient is in [0, bins]: floor + 2**52 leaves it in the low bits
+       * (a cheaper conversion than trunc_sat_f64x2_zero); outside, masked by keep */
+      p[j] = wasm_f64x2_add(wasm_f64x2_floor(wasm_f64x2_div(
+          wasm_f64x2_mul(wasm_f64x2_sub(e, vlo), vbins), vspan)), wasm_f64x2_splat(0x1p52));
     }
     const v128_t k = wasm_i32x4_shuffle(keep[0], keep[1], 0, 2, 4, 6);
-    v128_t q = wasm_i32x4_shuffle(p[0], p[1], 0, 1, 4, 5);
+    v128_t q = wasm_i32x4_shuffle(p[0], p[1], 0, 2, 4, 6);
     q = wasm_v128_and(wasm_i32x4_add(q, wasm_i32x4_eq(q, top)), k);      /* top -> last */
     const v128_t one = wasm_u32x4_shr(k, 31);
     c[0][wasm_i32x4_extract_lane(q, 0)] += (uint32_t)wasm_i32x4_extract_lane(one, 0);
@@ -373,6 +375,8 @@ static void half_histc(size_t n, size_t bins, const float* range, const uint16_t
     }
     return;
   }
+  /* torch adds 1 in the dtype: a count stops at 2**(significand bits) (x + 1 rounds to x) */
+  const uint64_t cap = bf ? 256 : 2048;
   uint32_t* c = wt_hcount;
   __builtin_memset(c, 0, sizeof wt_hcount);
   for (size_t i = 0; i < n; i++) c[x[i]]++;
@@ -385,12 +389,12 @@ static void half_histc(size_t n, size_t bins, const float* range, const uint16_t
     if (!(e >= lo && e <= hi)) continue;
     const size_t b = half_bin(e, lo, fb, den, bins, bf);
     if (b != cur) {
-      if (cur != (size_t)-1) y[cur] = (uint16_t)wt_f2h((float)acc, bf);
+      if (cur != (size_t)-1) y[cur] = (uint16_t)wt_f2h((float)(acc < cap ? acc : cap), bf);
       cur = b, acc = 0;
     }
     acc += c[p];
   }
-  if (cur != (size_t)-1) y[cur] = (uint16_t)wt_f2h((float)acc, bf);
+  if (cur != (size_t)-1) y[cur] = (uint16_t)wt_f2h((float)(acc < cap ? acc : cap), bf);
 }
 WT_EXPORT void WT_SYM(f16_histc)(size_t n, size_t bins, const float* range, const uint16_t* x,
                                  uint16_t* y) {
