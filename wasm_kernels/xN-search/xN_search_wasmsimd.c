@@ -35,6 +35,15 @@
 #include "wt_common.h"
 #include "wt_half.h"
 
+/* searches of many values: WT_BUCKETS equal buckets over a row's range (double arithmetic:
+ * monotone in the value; NaN and other non-numbers in bucket 0, the lowest) */
+#define WT_BUCKETS 4096
+static uint32_t wt_bucket_lo[WT_BUCKETS];
+static inline size_t wt_bucket(double x, double s0, double scale) {
+  const double t = (x - s0) * scale;
+  return !(t >= 0) ? 0 : t >= (double)(WT_BUCKETS - 1) ? WT_BUCKETS - 1 : (size_t)t;
+}
+
 /* torch's test: go right past s (lower bound: !(s >= x), upper: !(s > x); NaN goes right) */
 #define WT_GO(s, x, right) ((right) ? !((s) > (x)) : !((s) >= (x)))
 #define WT_LANES 8
@@ -72,10 +81,40 @@
     for (size_t i = 0; i + 1 < m; i++) ok &= s[i] <= s[i + 1];    /* false for a NaN */     \
     return ok;                                                                              \
   }                                                                                         \
+  /* many values in a sorted row without NaN: lo[b] = the entries whose bucket is below b  \
+   * (the bucket is monotone in the value, so below any value of bucket b: a lower bound   \
+   * of its answer); two branch-free steps up from there, torch's loop past that (rare) */  \
+  static void dt##_bucketed(const T* s, size_t m, const T* x, size_t k, int right,          \
+                            int64_t* o64, int32_t* o32, uint8_t* hit) {                     \
+    const double s0 = (double)s[0];                                                         \
+    const double scale = (double)(WT_BUCKETS - 1) / ((double)s[m - 1] - s0);                \
+    uint32_t* lo = wt_bucket_lo;                                                            \
+    __builtin_memset(lo, 0, sizeof wt_bucket_lo);                                           \
+    for (size_t j = 0; j < m; j++) lo[wt_bucket((double)s[j], s0, scale)]++;                \
+    for (uint32_t b = 0, acc = 0; b < WT_BUCKETS; b++) {                                    \
+      const uint32_t c = lo[b];                                                             \
+      lo[b] = acc, acc += c;                                                                \
+    }                                                                                       \
+    for (size_t i = 0; i < k; i++) {                                                        \
+      const T e = x[i];                                                                     \
+      size_t p = lo[wt_bucket((double)e, s0, scale)];                                       \
+      for (int step = 0; step < 2; step++)                                                  \
+        p += (p < m) & WT_GO(s[p < m ? p : m - 1], e, right);                               \
+      if (p < m && WT_GO(s[p], e, right)) p += dt##_bound_torch(s + p, m - p, e, right);    \
+      if (o64) o64[i] = (int64_t)p;                                                         \
+      else if (o32) o32[i] = (int32_t)p;                                                    \
+      else hit[i] = p < m && s[p] == e;                                                     \
+    }                                                                                       \
+  }                                                                                         \
   static void dt##_bounds(const T* s, size_t m, const T* x, size_t k, int right,            \
                           size_t* pos, int64_t* o64, int32_t* o32, uint8_t* hit) {          \
     const int fast = dt##_monotone(s, m);                                                   \
     size_t i = 0;                                                                           \
+    if (fast && m > 1 && k >= WT_BUCKETS) {                                                 \
+      if (right) dt##_bucketed(s, m, x, k, 1, o64, o32, hit);                               \
+      else dt##_bucketed(s, m, x, k, 0, o64, o32, hit);                                     \
+      return;                                                                               \
+    }                                                                                       \
     if (fast)                                                                               \
       for (; i + WT_LANES <= k; i += WT_LANES) {                                            \
         if (right) dt##_bound_lanes(s, m, x + i, 1, pos);                                   \

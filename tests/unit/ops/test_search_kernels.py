@@ -252,3 +252,28 @@ def test_unique_consecutive_values_by_run_starts(dtype):
     run_both(lambda m, a: m.unique_consecutive(a), [x], [t])
     run_both(lambda m, a: m.unique_consecutive(a[:1]), [x], [t])
     run_both(lambda m, a: m.unique_consecutive(a.reshape(30, 100).t()), [x], [t])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32"])
+def test_search_of_many_values_by_buckets(dtype):
+    """4096+ values in a sorted row: 4096 buckets over the row's range give each value a lower
+    bound, two steps up, torch's loop beyond (duplicates, skewed rows, infinite ends, one
+    repeated value: every bucket degenerate)"""
+    rng = np.random.default_rng(9)
+    tdt = getattr(torch, dtype)
+    rows = [rng.normal(size=1000), rng.integers(-5, 5, 300), np.full(50, 3.0),
+            rng.exponential(size=700) ** 4 * 1e6]
+    if dtype[0] == "f":
+        rows.append(np.array([-np.inf, -1.0, 0.0, 2.0, np.inf]))
+    for row in rows:
+        ts = torch.tensor(row).to(tdt).sort().values
+        tx = torch.tensor(rng.normal(size=5000) * 3).to(tdt)
+        if dtype[0] == "f":
+            tx[:6] = torch.tensor([np.nan, np.inf, -np.inf, -0.0, 0.0, 3.0]).to(tdt)
+        tx[6:6 + min(14, len(ts))] = ts[:14]
+        s, x = wt.tensor(ts.tolist(), dtype=getattr(wt, dtype)), \
+            wt.tensor(tx.tolist(), dtype=getattr(wt, dtype))
+        for right in (False, True):
+            run_both(lambda m, a, b: m.searchsorted(a, b, right=right, out_int32=right),
+                     [s, x], [ts, tx])
+        run_both(lambda m, a, b: m.isin(b, a), [s, x], [ts, tx])
