@@ -9,7 +9,12 @@
  *   void wt_<dt>_isin(size_t n, size_t m, size_t invert, const T* x, const T* test, uint8_t* y)
  *     y[i] = (x[i] equals one of test's m values, sorted ascending with NaN last) ^ invert.
  *   Rows sorted without NaN (checked: one pass over the row) search 8 values in lockstep,
- *   a fixed number of branch-free steps; other rows take torch's loop one value at a time.
+ *   a fixed number of branch-free steps (4096+ values: from a bucket's lower bound); other
+ *   rows take torch's loop one value at a time. isin of up to 32 test values: in lanes.
+ *   u8 (uint8, bool) / i8 / i16 / f16 / bf16 _searchsorted (seq as float32) and _isin: a
+ *   table over every bit pattern, then one lookup per element.
+ *   void wt_<int>_unravel_index(size_t n, size_t ndim, const int64_t* sizes, const T* x,
+ *                              int64_t* y)       y[d * n + i]: coordinate d of x[i]
  *   void wt_<dt>_histc(size_t n, size_t bins, const T* range, const T* x, T* y)
  *     y[bins] += 1 for each x in [range[0], range[1]]: torch's linear bin
  *     (x - lo) * bins / (hi - lo) in T, the top edge in the last bin; NaN and outside skipped
@@ -84,7 +89,7 @@ static inline size_t wt_bucket(double x, double s0, double scale) {
   /* many values in a sorted row without NaN: lo[b] = the entries whose bucket is below b  \
    * (the bucket is monotone in the value, so below any value of bucket b: a lower bound   \
    * of its answer); two branch-free steps up from there, torch's loop past that (rare) */  \
-  static void dt##_bucketed(const T* s, size_t m, const T* x, size_t k, int right,          \
+  static __attribute__((noinline)) void dt##_bucketed(const T* s, size_t m, const T* x, size_t k, int right,          \
                             int64_t* o64, int32_t* o32, uint8_t* hit) {                     \
     const double s0 = (double)s[0];                                                         \
     const double scale = (double)(WT_BUCKETS - 1) / ((double)s[m - 1] - s0);                \
@@ -111,8 +116,7 @@ static inline size_t wt_bucket(double x, double s0, double scale) {
     const int fast = dt##_monotone(s, m);                                                   \
     size_t i = 0;                                                                           \
     if (fast && m > 1 && k >= WT_BUCKETS) {                                                 \
-      if (right) dt##_bucketed(s, m, x, k, 1, o64, o32, hit);                               \
-      else dt##_bucketed(s, m, x, k, 0, o64, o32, hit);                                     \
+      dt##_bucketed(s, m, x, k, right, o64, o32, hit);                                      \
       return;                                                                               \
     }                                                                                       \
     if (fast)                                                                               \
