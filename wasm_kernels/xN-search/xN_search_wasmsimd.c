@@ -9,8 +9,7 @@
  *   void wt_<dt>_isin(size_t n, size_t m, size_t invert, const T* x, const T* test, uint8_t* y)
  *     y[i] = (x[i] equals one of test's m values, sorted ascending with NaN last) ^ invert.
  *   Rows sorted without NaN (checked: one pass over the row) search 8 values in lockstep,
- *   a fixed number of branch-free steps (4096+ values: from a bucket's lower bound); other
- *   rows take torch's loop one value at a time. isin of up to 32 test values: in lanes.
+ *   a fixed number of branch-free steps; other rows take torch's loop one value at a time. isin of up to 32 test values: in lanes.
  *   u8 (uint8, bool) / i8 / i16 / f16 / bf16 _searchsorted (seq as float32) and _isin: a
  *   table over every bit pattern, then one lookup per element.
  *   void wt_<int>_unravel_index(size_t n, size_t ndim, const int64_t* sizes, const T* x,
@@ -39,15 +38,6 @@
  */
 #include "wt_common.h"
 #include "wt_half.h"
-
-/* searches of many values: WT_BUCKETS equal buckets over a row's range (double arithmetic:
- * monotone in the value; NaN and other non-numbers in bucket 0, the lowest) */
-#define WT_BUCKETS 4096
-static uint32_t wt_bucket_lo[WT_BUCKETS];
-static inline size_t wt_bucket(double x, double s0, double scale) {
-  const double t = (x - s0) * scale;
-  return !(t >= 0) ? 0 : t >= (double)(WT_BUCKETS - 1) ? WT_BUCKETS - 1 : (size_t)t;
-}
 
 /* torch's test: go right past s (lower bound: !(s >= x), upper: !(s > x); NaN goes right) */
 #define WT_GO(s, x, right) ((right) ? !((s) > (x)) : !((s) >= (x)))
@@ -86,39 +76,10 @@ static inline size_t wt_bucket(double x, double s0, double scale) {
     for (size_t i = 0; i + 1 < m; i++) ok &= s[i] <= s[i + 1];    /* false for a NaN */     \
     return ok;                                                                              \
   }                                                                                         \
-  /* many values in a sorted row without NaN: lo[b] = the entries whose bucket is below b  \
-   * (the bucket is monotone in the value, so below any value of bucket b: a lower bound   \
-   * of its answer); two branch-free steps up from there, torch's loop past that (rare) */  \
-  static __attribute__((noinline)) void dt##_bucketed(const T* s, size_t m, const T* x, size_t k, int right,          \
-                            int64_t* o64, int32_t* o32, uint8_t* hit) {                     \
-    const double s0 = (double)s[0];                                                         \
-    const double scale = (double)(WT_BUCKETS - 1) / ((double)s[m - 1] - s0);                \
-    uint32_t* lo = wt_bucket_lo;                                                            \
-    __builtin_memset(lo, 0, sizeof wt_bucket_lo);                                           \
-    for (size_t j = 0; j < m; j++) lo[wt_bucket((double)s[j], s0, scale)]++;                \
-    for (uint32_t b = 0, acc = 0; b < WT_BUCKETS; b++) {                                    \
-      const uint32_t c = lo[b];                                                             \
-      lo[b] = acc, acc += c;                                                                \
-    }                                                                                       \
-    for (size_t i = 0; i < k; i++) {                                                        \
-      const T e = x[i];                                                                     \
-      size_t p = lo[wt_bucket((double)e, s0, scale)];                                       \
-      for (int step = 0; step < 2; step++)                                                  \
-        p += (p < m) & WT_GO(s[p < m ? p : m - 1], e, right);                               \
-      if (p < m && WT_GO(s[p], e, right)) p += dt##_bound_torch(s + p, m - p, e, right);    \
-      if (o64) o64[i] = (int64_t)p;                                                         \
-      else if (o32) o32[i] = (int32_t)p;                                                    \
-      else hit[i] = p < m && s[p] == e;                                                     \
-    }                                                                                       \
-  }                                                                                         \
   static void dt##_bounds(const T* s, size_t m, const T* x, size_t k, int right,            \
                           size_t* pos, int64_t* o64, int32_t* o32, uint8_t* hit) {          \
     const int fast = dt##_monotone(s, m);                                                   \
     size_t i = 0;                                                                           \
-    if (fast && m > 1 && k >= WT_BUCKETS) {                                                 \
-      dt##_bucketed(s, m, x, k, right, o64, o32, hit);                                      \
-      return;                                                                               \
-    }                                                                                       \
     if (fast)                                                                               \
       for (; i + WT_LANES <= k; i += WT_LANES) {                                            \
         if (right) dt##_bound_lanes(s, m, x + i, 1, pos);                                   \
@@ -286,7 +247,8 @@ DEFINE_KEY_SEARCH(bf16, uint16_t, 4, 0x7F80)
     for (size_t d = 0; d < ndim; d++) total *= sizes[d], inv[d] = 1.0 / (double)sizes[d];   \
     for (size_t i = 0; i < n; i++) {                                                        \
       int64_t v = (int64_t)x[i];                                                            \
-      if (v < 0 || v >= total) v = (v % total + total) % total;                             \
+      if (v < 0) v += total;                          /* most negatives: one add */        \
+      if ((uint64_t)v >= (uint64_t)total) v = v % total + (v % total < 0 ? total : 0);      \
       for (size_t d = ndim - 1; d > 0; d--) {                                               \
         const int64_t s = sizes[d];                                                         \
         int64_t q = (int64_t)((double)v * inv[d]), r = v - q * s;                           \
@@ -320,8 +282,11 @@ static size_t f32_histc_lanes(size_t n, size_t bins, float lo, float hi, const f
   for (; i + 4 <= n; i += 4) {
     const v128_t e = wasm_v128_load(x + i);
     const v128_t keep = wasm_v128_and(wasm_f32x4_ge(e, vlo), wasm_f32x4_le(e, vhi));
-    v128_t p = wasm_i32x4_trunc_sat_f32x4(
-        wasm_f32x4_div(wasm_f32x4_mul(wasm_f32x4_sub(e, vlo), vbins), vspan));
+    /* in range the quotient is in [0, bins]: floor + 2**23 leaves it in the low bits (a
+     * cheaper conversion than trunc_sat); outside, masked by keep */
+    v128_t p = wasm_i32x4_sub(wasm_f32x4_add(wasm_f32x4_floor(wasm_f32x4_div(
+        wasm_f32x4_mul(wasm_f32x4_sub(e, vlo), vbins), vspan)), wasm_f32x4_splat(0x1p23f)),
+        wasm_i32x4_splat(0x4B000000));
     p = wasm_v128_and(wasm_i32x4_add(p, wasm_i32x4_eq(p, top)), keep);   /* top -> last */
     const v128_t one = wasm_u32x4_shr(keep, 31);
     c[0][wasm_i32x4_extract_lane(p, 0)] += (uint32_t)wasm_i32x4_extract_lane(one, 0);

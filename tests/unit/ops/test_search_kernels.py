@@ -255,10 +255,9 @@ def test_unique_consecutive_values_by_run_starts(dtype):
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32"])
-def test_search_of_many_values_by_buckets(dtype):
-    """4096+ values in a sorted row: 4096 buckets over the row's range give each value a lower
-    bound, two steps up, torch's loop beyond (duplicates, skewed rows, infinite ends, one
-    repeated value: every bucket degenerate)"""
+def test_search_of_many_values_in_sorted_rows(dtype):
+    """5000 values in sorted rows with duplicates, a skewed range, infinite ends, one repeated
+    value; NaN, infinities and the rows' own entries among the values"""
     rng = np.random.default_rng(9)
     tdt = getattr(torch, dtype)
     rows = [rng.normal(size=1000), rng.integers(-5, 5, 300), np.full(50, 3.0),
