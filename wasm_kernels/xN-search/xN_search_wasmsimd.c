@@ -238,26 +238,32 @@ DEFINE_KEY_SEARCH(bf16, uint16_t, 4, 0x7F80)
 
 /* unravel_index: y[d * n + i] = coordinate d of x[i] in a tensor of sizes[0 .. ndim) (each
  * >= 1, product `total` < 2**31), x taken modulo total (torch's floor_divide then remainder);
- * the quotients in double by a reciprocal, corrected by one step (exact) */
+ * the quotients of v < 2**31 exact by a multiply and a shift (Granlund-Montgomery: magic
+ * ceil(2**(31 + l) / size), l = ceil(log2(size))) */
 #define DEFINE_UNRAVEL(dt, T)                                                               \
   WT_EXPORT void WT_SYM(dt##_unravel_index)(size_t n, size_t ndim, const int64_t* sizes,    \
                                             const T* x, int64_t* y) {                      \
     int64_t total = 1;                                                                      \
-    double inv[16];                                                                         \
-    for (size_t d = 0; d < ndim; d++) total *= sizes[d], inv[d] = 1.0 / (double)sizes[d];   \
+    uint64_t magic[16];                                                                     \
+    uint32_t shift[16];                                                                     \
+    for (size_t d = 0; d < ndim; d++) {                                                     \
+      uint32_t l = 0;                                                                       \
+      while (((uint64_t)1 << l) < (uint64_t)sizes[d]) l++;                                  \
+      shift[d] = 31 + l;                                                                    \
+      magic[d] = (((uint64_t)1 << shift[d]) + (uint64_t)sizes[d] - 1) / (uint64_t)sizes[d]; \
+      total *= sizes[d];                                                                    \
+    }                                                                                       \
     for (size_t i = 0; i < n; i++) {                                                        \
       int64_t v = (int64_t)x[i];                                                            \
-      if (v < 0) v += total;                          /* most negatives: one add */        \
+      v += v < 0 ? total : 0;                        /* most negatives: one add */         \
       if ((uint64_t)v >= (uint64_t)total) v = v % total + (v % total < 0 ? total : 0);      \
+      uint64_t u = (uint64_t)v;                                                             \
       for (size_t d = ndim - 1; d > 0; d--) {                                               \
-        const int64_t s = sizes[d];                                                         \
-        int64_t q = (int64_t)((double)v * inv[d]), r = v - q * s;                           \
-        q += (r >= s) - (r < 0);                                                            \
-        r += (r < 0 ? s : 0) - (r >= s ? s : 0);                                            \
-        y[d * n + i] = r;                                                                   \
-        v = q;                                                                              \
+        const uint64_t q = (u * magic[d]) >> shift[d];                                      \
+        y[d * n + i] = (int64_t)(u - q * (uint64_t)sizes[d]);                               \
+        u = q;                                                                              \
       }                                                                                     \
-      y[i] = v;                                                                             \
+      y[i] = (int64_t)u;                                                                    \
     }                                                                                       \
   }
 
