@@ -236,7 +236,13 @@ def example(kernel, rng):
         x = _typed(rng, short, 26)
         if fam == "isin":
             return [26, 7, 1, x, seq, _fill(26, "B", 0)]
+        if short in kernel_table.KEY_DTYPES:   # float32 boundaries (not sorted: torch's loop)
+            seq = array.array("f", [rng.uniform(-300, 300) for _ in range(14)]).tobytes()
         return [2, 7, 13, rng.randrange(4), 7, seq, x, _fill(26, "q", 0)]
+    if fam == "unravel_index":   # 37 indices (negative ones wrapped) in a [3, 5, 7] tensor
+        short = kernel.name.split("_", 1)[0]
+        return [37, 3, array.array("q", [3, 5, 7]).tobytes(), _typed(rng, short, 37),
+                _fill(111, "q", 0)]
     if fam == "histc":
         short = kernel.name.split("_", 1)[0]
         rc = "d" if short == "f64" else "f"    # the range: float32 (halves too) / float64

@@ -1,7 +1,8 @@
 """The search / counting / masked CPU primitives (xN-search and masked kernels) against the
 reference backend, on both tiers (CPython + wasmtime, Pyodide): inputs past the 8-value
-lockstep search, sequences with NaN or out of order (torch's own loop), N-d boundaries, every
-dtype family, non-contiguous inputs; the WASM side under guard bytes. (tests/unit/ops/
+lockstep search, sequences with NaN or out of order (torch's own loop), N-d boundaries, 1-2 byte
+keys by a table over every bit pattern, unravel_index's one pass, every dtype family,
+non-contiguous inputs; the WASM side under guard bytes. (tests/unit/ops/
 test_search_kernels.py holds both backends to torch.)"""
 import math
 import random
@@ -46,6 +47,13 @@ def _calls(dtype):
                                                                       stable=True),
                   lambda: wt.unique_consecutive(v[::2], return_inverse=True,
                                                 return_counts=True)]
+        calls += [lambda: wt.unique_consecutive(v)]          # run starts + masked_select
+    if dtype in ("int16", "float16"):           # past 8192 values: a table over every pattern
+        big = v.repeat(45)
+        calls += [lambda: wt.searchsorted(seq, big), lambda: wt.isin(big, seq),
+                  lambda: wt.searchsorted(shuffled, big, right=True)]
+    if dtype in ("int64", "int32", "int16", "int8", "uint8"):   # negatives wrap
+        calls += [lambda: wt.unravel_index(v, (3, 5, 7)), lambda: wt.unravel_index(v[:8], 4)]
     if dtype in ("int64", "int32", "int16"):     # a key range past 2n: the radix path
         wide = v * 1000
         calls += [lambda: wt.unique(wide), lambda: wt.unique(wide, return_inverse=True),

@@ -9,7 +9,11 @@
  *   void wt_<dt>_isin(size_t n, size_t m, size_t invert, const T* x, const T* test, uint8_t* y)
  *     y[i] = (x[i] equals one of test's m values, sorted ascending with NaN last) ^ invert.
  *   Rows sorted without NaN (checked: one pass over the row) search 8 values in lockstep,
- *   a fixed number of branch-free steps; other rows take torch's loop one value at a time.
+ *   a fixed number of branch-free steps; other rows take torch's loop one value at a time. isin of up to 32 test values: in lanes.
+ *   u8 (uint8, bool) / i8 / i16 / f16 / bf16 _searchsorted (seq as float32) and _isin: a
+ *   table over every bit pattern, then one lookup per element.
+ *   void wt_<int>_unravel_index(size_t n, size_t ndim, const int64_t* sizes, const T* x,
+ *                              int64_t* y)       y[d * n + i]: coordinate d of x[i]
  *   void wt_<dt>_histc(size_t n, size_t bins, const T* range, const T* x, T* y)
  *     y[bins] += 1 for each x in [range[0], range[1]]: torch's linear bin
  *     (x - lo) * bins / (hi - lo) in T, the top edge in the last bin; NaN and outside skipped
@@ -19,8 +23,8 @@
  *     the same in c10's half arithmetic (each operation in float32, rounded to the dtype;
  *     range holds values of the dtype, y is zeroed): each of the 65536 bit patterns counted,
  *     then binned once in value order (the bin is monotone in the value, so every bin's count
- *     is a run: exact, rounded to the dtype once); short inputs bin each element, counting in
- *     y (exact up to 2048 / 256).
+ *     is a run); short inputs bin each element, counting in y. Either way a count stops at
+ *     2048 / 256 as torch's single-thread count in the dtype does.
  *   void wt_<dt>_bincount(size_t n, const T* x, int64_t* y)
  *     y[x[i]] += 1 (the caller zeroed y and checked 0 <= x < len(y), or, for 1-2 byte x,
  *     gave y 2**bits entries: x's unsigned bits index it, negatives in the top half).
@@ -39,7 +43,7 @@
 #define WT_GO(s, x, right) ((right) ? !((s) > (x)) : !((s) >= (x)))
 #define WT_LANES 8
 
-#define DEFINE_SEARCH(dt, T)                                                                \
+#define DEFINE_SEARCH(dt, T, LANES, VSPLAT, VEQ, WT_BYTES16)                           \
   /* torch's own loop: its midpoints, for rows that are not sorted or hold a NaN */         \
   static inline size_t dt##_bound_torch(const T* s, size_t m, T x, int right) {             \
     size_t lo = 0, hi = m;                                                                  \
@@ -106,15 +110,168 @@
                                    const T* test, uint8_t* y) {                             \
     size_t pos[WT_LANES];                                                                   \
     while (m && test[m - 1] != test[m - 1]) m--;     /* trailing NaNs: never equal */       \
+    if (m <= WT_ISIN_FEW) {               /* a few test values: each compared in lanes */   \
+      const v128_t flip = wasm_i8x16_splat((int8_t)(invert & 1));                           \
+      size_t i = 0;                                                                         \
+      for (; i + 16 <= n; i += 16) {                                                        \
+        v128_t e[16 / LANES], hit[16 / LANES];                                              \
+        for (int j = 0; j < 16 / LANES; j++) {                                              \
+          e[j] = wasm_v128_load(x + i + j * LANES);                                         \
+          hit[j] = wasm_i32x4_splat(0);                                                     \
+        }                                                                                   \
+        for (size_t t = 0; t < m; t++) {                                                    \
+          const v128_t tv = VSPLAT(test[t]);                                                \
+          for (int j = 0; j < 16 / LANES; j++) hit[j] = wasm_v128_or(hit[j], VEQ(e[j], tv)); \
+        }                                                                                   \
+        wasm_v128_store(y + i, wasm_v128_xor(wasm_v128_and(WT_BYTES16(hit),                 \
+                                                           wasm_i8x16_splat(1)), flip));     \
+      }                                                                                     \
+      for (; i < n; i++) {                                                                  \
+        uint8_t h = 0;                                                                      \
+        for (size_t t = 0; t < m; t++) h |= x[i] == test[t];                                \
+        y[i] = h ^ (uint8_t)(invert & 1);                                                   \
+      }                                                                                     \
+      return;                                                                               \
+    }                                                                                       \
     dt##_bounds(test, m, x, n, 0, pos, 0, 0, y);                                            \
     if (invert)                                                                             \
       for (size_t i = 0; i < n; i++) y[i] ^= 1;                                             \
   }
 
-DEFINE_SEARCH(f32, float)
-DEFINE_SEARCH(f64, double)
-DEFINE_SEARCH(i64, int64_t)
-DEFINE_SEARCH(i32, int32_t)
+/* isin: up to this many test values are compared with every element, 16 elements a step */
+#define WT_ISIN_FEW 32
+/* 16 lanes' masks (all ones / zero) to 16 bytes */
+#define WT_BYTES_4(h) wasm_i8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4((h)[0], (h)[1]),       \
+                                               wasm_i16x8_narrow_i32x4((h)[2], (h)[3]))
+#define WT_HALF64(a, b) wasm_i32x4_shuffle(a, b, 0, 2, 4, 6)
+#define WT_BYTES_8(h) wasm_i8x16_narrow_i16x8(                                              \
+    wasm_i16x8_narrow_i32x4(WT_HALF64((h)[0], (h)[1]), WT_HALF64((h)[2], (h)[3])),          \
+    wasm_i16x8_narrow_i32x4(WT_HALF64((h)[4], (h)[5]), WT_HALF64((h)[6], (h)[7])))
+
+DEFINE_SEARCH(f32, float, 4, wasm_f32x4_splat, wasm_f32x4_eq, WT_BYTES_4)
+DEFINE_SEARCH(f64, double, 2, wasm_f64x2_splat, wasm_f64x2_eq, WT_BYTES_8)
+DEFINE_SEARCH(i64, int64_t, 2, wasm_i64x2_splat, wasm_i64x2_eq, WT_BYTES_8)
+DEFINE_SEARCH(i32, int32_t, 4, wasm_i32x4_splat, wasm_i32x4_eq, WT_BYTES_4)
+
+/* 1-2 byte keys (u8: uint8 and bool, i8, i16, f16, bf16): a table over every bit pattern,
+ * then one lookup per element */
+static uint32_t wt_key_table[65536];
+
+static inline float wt_h2f(uint32_t h, int bf) {
+  if (bf) {
+    const uint32_t u = h << 16;
+    float f;
+    __builtin_memcpy(&f, &u, 4);
+    return f;
+  }
+  v128_t lo, hi;
+  v_f32x8_from_f16(wasm_i16x8_splat((int16_t)h), &lo, &hi);
+  return wasm_f32x4_extract_lane(lo, 0);
+}
+/* kind: 0 u8, 1 i8, 2 i16, 3 f16, 4 bf16 */
+static inline float wt_key_value(uint32_t p, int kind) {
+  return kind == 0 ? (float)p : kind == 1 ? (float)(int8_t)p : kind == 2 ? (float)(int16_t)p
+                                                                         : wt_h2f(p, kind == 4);
+}
+/* the k-th pattern in ascending value order (halves: -NaN ... -0.0 +0.0 ... +NaN) */
+static inline uint32_t wt_key_order(uint32_t k, int kind) {
+  return kind == 0 ? k : kind == 1 ? k ^ 0x80 : kind == 2 ? k ^ 0x8000
+         : (k & 0x8000) ? (k & 0x7FFF) : (~k & 0xFFFF);
+}
+
+/* table[p] = torch's insertion point of pattern p's value in s (m float32 values of the
+ * dtype): one merge walk in value order for a sorted row without NaN (NaN goes right past
+ * every entry), torch's loop per pattern otherwise */
+static void key_bounds(const float* s, size_t m, int right, int kind, uint32_t* table) {
+  const uint32_t count = kind < 2 ? 256 : 65536;
+  if (!f32_monotone(s, m)) {
+    for (uint32_t p = 0; p < count; p++)
+      table[p] = (uint32_t)f32_bound_torch(s, m, wt_key_value(p, kind), right);
+    return;
+  }
+  size_t j = 0;
+  for (uint32_t k = 0; k < count; k++) {
+    const uint32_t p = wt_key_order(k, kind);
+    const float v = wt_key_value(p, kind);
+    if (v != v) {
+      table[p] = (uint32_t)m;
+      continue;
+    }
+    while (j < m && WT_GO(s[j], v, right)) j++;
+    table[p] = (uint32_t)j;
+  }
+}
+
+#define DEFINE_KEY_SEARCH(dt, T, KIND, NAN_MAG)                                            \
+  WT_EXPORT void WT_SYM(dt##_searchsorted)(size_t rows, size_t m, size_t k, size_t flags,    \
+                                           size_t seq_rs, const float* seq, const T* v,     \
+                                           void* out) {                                     \
+    uint32_t* tab = wt_key_table;                                                           \
+    for (size_t r = 0; r < rows; r++, seq += seq_rs, v += k) {                              \
+      key_bounds(seq, m, flags & 1, KIND, tab);                                             \
+      if (flags & 2)                                                                        \
+        for (size_t i = 0; i < k; i++) ((int32_t*)out)[r * k + i] = (int32_t)tab[v[i]];     \
+      else                                                                                  \
+        for (size_t i = 0; i < k; i++) ((int64_t*)out)[r * k + i] = tab[v[i]];              \
+    }                                                                                       \
+  }                                                                                         \
+  /* test holds m values of the dtype; halves equal by value (-0.0 == 0.0, NaN never) */    \
+  WT_EXPORT void WT_SYM(dt##_isin)(size_t n, size_t m, size_t invert, const T* x,           \
+                                   const T* test, uint8_t* y) {                             \
+    uint8_t* tab = (uint8_t*)wt_key_table;                                                  \
+    const uint8_t no = (uint8_t)(invert & 1);                                               \
+    __builtin_memset(tab, no, sizeof(T) == 1 ? 256 : 65536);                                \
+    for (size_t t = 0; t < m; t++) {                                                        \
+      const uint32_t p = test[t];                                                           \
+      if (NAN_MAG && (p & 0x7FFF) > NAN_MAG) continue;                                      \
+      tab[p] = no ^ 1;                                                                      \
+      if (NAN_MAG && !(p & 0x7FFF)) tab[p ^ 0x8000] = no ^ 1;                               \
+    }                                                                                       \
+    for (size_t i = 0; i < n; i++) y[i] = tab[x[i]];                                        \
+  }
+
+DEFINE_KEY_SEARCH(u8, uint8_t, 0, 0)
+DEFINE_KEY_SEARCH(i8, uint8_t, 1, 0)
+DEFINE_KEY_SEARCH(i16, uint16_t, 2, 0)
+DEFINE_KEY_SEARCH(f16, uint16_t, 3, 0x7C00)
+DEFINE_KEY_SEARCH(bf16, uint16_t, 4, 0x7F80)
+
+/* unravel_index: y[d * n + i] = coordinate d of x[i] in a tensor of sizes[0 .. ndim) (each
+ * >= 1, product `total` < 2**31), x taken modulo total (torch's floor_divide then remainder);
+ * the quotients of v < 2**31 exact by a multiply and a shift (Granlund-Montgomery: magic
+ * ceil(2**(31 + l) / size), l = ceil(log2(size))) */
+#define DEFINE_UNRAVEL(dt, T)                                                               \
+  WT_EXPORT void WT_SYM(dt##_unravel_index)(size_t n, size_t ndim, const int64_t* sizes,    \
+                                            const T* x, int64_t* y) {                      \
+    int64_t total = 1;                                                                      \
+    uint64_t magic[16];                                                                     \
+    uint32_t shift[16];                                                                     \
+    for (size_t d = 0; d < ndim; d++) {                                                     \
+      uint32_t l = 0;                                                                       \
+      while (((uint64_t)1 << l) < (uint64_t)sizes[d]) l++;                                  \
+      shift[d] = 31 + l;                                                                    \
+      magic[d] = (((uint64_t)1 << shift[d]) + (uint64_t)sizes[d] - 1) / (uint64_t)sizes[d]; \
+      total *= sizes[d];                                                                    \
+    }                                                                                       \
+    for (size_t i = 0; i < n; i++) {                                                        \
+      int64_t v = (int64_t)x[i];                                                            \
+      v += v < 0 ? total : 0;                        /* most negatives: one add */         \
+      if ((uint64_t)v >= (uint64_t)total) v = v % total + (v % total < 0 ? total : 0);      \
+      uint64_t u = (uint64_t)v;                                                             \
+      for (size_t d = ndim - 1; d > 0; d--) {                                               \
+        const uint64_t q = (u * magic[d]) >> shift[d];                                      \
+        y[d * n + i] = (int64_t)(u - q * (uint64_t)sizes[d]);                               \
+        u = q;                                                                              \
+      }                                                                                     \
+      y[i] = (int64_t)u;                                                                    \
+    }                                                                                       \
+  }
+
+DEFINE_UNRAVEL(i64, int64_t)
+DEFINE_UNRAVEL(i32, int32_t)
+DEFINE_UNRAVEL(i16, int16_t)
+DEFINE_UNRAVEL(i8, int8_t)
+DEFINE_UNRAVEL(u8, uint8_t)
 
 WT_SMALL_BEGIN
 
@@ -131,8 +288,11 @@ static size_t f32_histc_lanes(size_t n, size_t bins, float lo, float hi, const f
   for (; i + 4 <= n; i += 4) {
     const v128_t e = wasm_v128_load(x + i);
     const v128_t keep = wasm_v128_and(wasm_f32x4_ge(e, vlo), wasm_f32x4_le(e, vhi));
-    v128_t p = wasm_i32x4_trunc_sat_f32x4(
-        wasm_f32x4_div(wasm_f32x4_mul(wasm_f32x4_sub(e, vlo), vbins), vspan));
+    /* in range the quotient is in [0, bins]: floor + 2**23 leaves it in the low bits (a
+     * cheaper conversion than trunc_sat); outside, masked by keep */
+    v128_t p = wasm_i32x4_sub(wasm_f32x4_add(wasm_f32x4_floor(wasm_f32x4_div(
+        wasm_f32x4_mul(wasm_f32x4_sub(e, vlo), vbins), vspan)), wasm_f32x4_splat(0x1p23f)),
+        wasm_i32x4_splat(0x4B000000));
     p = wasm_v128_and(wasm_i32x4_add(p, wasm_i32x4_eq(p, top)), keep);   /* top -> last */
     const v128_t one = wasm_u32x4_shr(keep, 31);
     c[0][wasm_i32x4_extract_lane(p, 0)] += (uint32_t)wasm_i32x4_extract_lane(one, 0);
@@ -144,8 +304,30 @@ static size_t f32_histc_lanes(size_t n, size_t bins, float lo, float hi, const f
 }
 static size_t f64_histc_lanes(size_t n, size_t bins, double lo, double hi, const double* x,
                               uint32_t c[4][WT_HISTC_SPLIT]) {
-  (void)n, (void)bins, (void)lo, (void)hi, (void)x, (void)c;
-  return 0;
+  const v128_t vlo = wasm_f64x2_splat(lo), vhi = wasm_f64x2_splat(hi);
+  const v128_t vbins = wasm_f64x2_splat((double)(int64_t)bins), vspan = wasm_f64x2_splat(hi - lo);
+  const v128_t top = wasm_i32x4_splat((int32_t)bins);
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t keep[2], p[2];
+    for (int j = 0; j < 2; j++) {
+      const v128_t e = wasm_v128_load(x + i + 2 * j);
+      keep[j] = wasm_v128_and(wasm_f64x2_ge(e, vlo), wasm_f64x2_le(e, vhi));
+      /* in range the quotient is in [0, bins]: floor + 2**52 leaves it in the low bits
+       * (a cheaper conversion than trunc_sat_f64x2_zero); outside, masked by keep */
+      p[j] = wasm_f64x2_add(wasm_f64x2_floor(wasm_f64x2_div(
+          wasm_f64x2_mul(wasm_f64x2_sub(e, vlo), vbins), vspan)), wasm_f64x2_splat(0x1p52));
+    }
+    const v128_t k = wasm_i32x4_shuffle(keep[0], keep[1], 0, 2, 4, 6);
+    v128_t q = wasm_i32x4_shuffle(p[0], p[1], 0, 2, 4, 6);
+    q = wasm_v128_and(wasm_i32x4_add(q, wasm_i32x4_eq(q, top)), k);      /* top -> last */
+    const v128_t one = wasm_u32x4_shr(k, 31);
+    c[0][wasm_i32x4_extract_lane(q, 0)] += (uint32_t)wasm_i32x4_extract_lane(one, 0);
+    c[1][wasm_i32x4_extract_lane(q, 1)] += (uint32_t)wasm_i32x4_extract_lane(one, 1);
+    c[2][wasm_i32x4_extract_lane(q, 2)] += (uint32_t)wasm_i32x4_extract_lane(one, 2);
+    c[3][wasm_i32x4_extract_lane(q, 3)] += (uint32_t)wasm_i32x4_extract_lane(one, 3);
+  }
+  return i;
 }
 
 #define DEFINE_HISTC(dt, T)                                                                 \
@@ -179,17 +361,6 @@ static size_t f64_histc_lanes(size_t n, size_t bins, double lo, double hi, const
 DEFINE_HISTC(f32, float)
 DEFINE_HISTC(f64, double)
 
-static inline float wt_h2f(uint32_t h, int bf) {
-  if (bf) {
-    const uint32_t u = h << 16;
-    float f;
-    __builtin_memcpy(&f, &u, 4);
-    return f;
-  }
-  v128_t lo, hi;
-  v_f32x8_from_f16(wasm_i16x8_splat((int16_t)h), &lo, &hi);
-  return wasm_f32x4_extract_lane(lo, 0);
-}
 static inline uint32_t wt_f2h(float f, int bf) {
   const v128_t v = wasm_f32x4_splat(f);
   return (uint16_t)wasm_i16x8_extract_lane(bf ? v_bf16x8_from_f32(v, v) : v_f16x8_from_f32(v, v),
@@ -218,6 +389,8 @@ static void half_histc(size_t n, size_t bins, const float* range, const uint16_t
     }
     return;
   }
+  /* torch adds 1 in the dtype: a count stops at 2**(significand bits) (x + 1 rounds to x) */
+  const uint64_t cap = bf ? 256 : 2048;
   uint32_t* c = wt_hcount;
   __builtin_memset(c, 0, sizeof wt_hcount);
   for (size_t i = 0; i < n; i++) c[x[i]]++;
@@ -230,12 +403,12 @@ static void half_histc(size_t n, size_t bins, const float* range, const uint16_t
     if (!(e >= lo && e <= hi)) continue;
     const size_t b = half_bin(e, lo, fb, den, bins, bf);
     if (b != cur) {
-      if (cur != (size_t)-1) y[cur] = (uint16_t)wt_f2h((float)acc, bf);
+      if (cur != (size_t)-1) y[cur] = (uint16_t)wt_f2h((float)(acc < cap ? acc : cap), bf);
       cur = b, acc = 0;
     }
     acc += c[p];
   }
-  if (cur != (size_t)-1) y[cur] = (uint16_t)wt_f2h((float)acc, bf);
+  if (cur != (size_t)-1) y[cur] = (uint16_t)wt_f2h((float)(acc < cap ? acc : cap), bf);
 }
 WT_EXPORT void WT_SYM(f16_histc)(size_t n, size_t bins, const float* range, const uint16_t* x,
                                  uint16_t* y) {

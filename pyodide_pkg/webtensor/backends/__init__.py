@@ -47,7 +47,8 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
                                        leading dims those of values), torch's NaN-aware tests
   isin(out, x, test, invert)         out bool: x in test (1-D, same dtype, sorted, NaN last)
   histc(out, x, lo, hi)              out (zeroed, x's float dtype, [bins]) += counts of x in
-                                       [lo, hi] (torch's linear bins in x's dtype)
+                                       [lo, hi] (torch's linear bins in x's dtype; half
+                                       counts stop at 2048 / 256, as torch's in the dtype)
   bincount(out, x)                   out (zeroed int64) [v] += 1 for each v of 1-D integer x,
                                        all in [0, out.numel())
   unique_runs(x, want_first, want_group) -> (values, first, group)   x 1-D, numel >= 1:

@@ -285,9 +285,14 @@ def one_hot(x, num_classes=-1):
             raise RuntimeError("Class values must be smaller than num_classes.")
     elif num_classes == -1:
         raise RuntimeError("Can not infer total number of classes from empty tensor.")
-    # zeros, then a 1 scattered at each class (one write pass, no [.., C] comparison)
+    # zeros, then a 1 scattered at each class straight into them (classes checked above)
     out = zeros(*x.shape, num_classes, dtype=D.int64, device=x.device)
-    return out.scatter_(-1, x.unsqueeze(-1), 1) if x.numel() else out
+    if x.numel() and num_classes:
+        from .._creation import ones
+        idx = x.unsqueeze(-1)
+        dispatch("scatter", out, out.dim() - 1, idx, ones(idx.shape, dtype=D.int64,
+                                                          device=x.device), None)
+    return out
 
 
 def sort(x, dim=-1, descending=False, stable=False):

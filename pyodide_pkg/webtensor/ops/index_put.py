@@ -204,6 +204,7 @@ def unravel_index(indices, shape):
             type(indices).__name__
         raise TypeError(f"expected 'indices' to be integer dtype, but got {got}")
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    indices = indices.to(D.int64)             # torch: against int64 coefficients
     out, stride = [], 1
     for size in reversed(shape):
         q = indices.div(stride, rounding_mode="floor") if stride != 1 else indices

@@ -30,6 +30,7 @@ _BARE = {"sum", "mean", "prod", "amax", "amin"}   # x.sum(): shortcuts for the n
 # only these pay for the shortcut wrapper. In-place and operator forms get theirs in ops/.
 SHORTCUT_OPS = set(UNARY) | set(BINARY) | _BARE | {"matmul", "linear",
                                                    "scaled_dot_product_attention", "fold",
+                                                   "unravel_index",
                                                    "floor_divide", "fmod", "square", "isnan",
                                                    "isinf", "isfinite", "trunc", "frac", "lerp"}
 

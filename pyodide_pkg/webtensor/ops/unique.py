@@ -65,7 +65,13 @@ def _result(x, dim, keys, order, return_inverse, return_counts):
 def _flat_unique(x, keys, return_inverse, return_counts):
     """unique_consecutive over the flat keys (x's values in x's order): each run of equal keys
     one group (a nan never equals itself), found by the unique_runs pass with each run's first
-    value; counts differenced."""
+    value; counts differenced. Values alone: the run starts (x[i] != x[i - 1] by value), then
+    one compaction pass (masked_select)."""
+    if not return_inverse and not return_counts:
+        start = Tensor._empty(keys.shape, D.bool_)
+        start[:1].fill_(True)
+        dispatch("binary", "ne", start[1:], keys[1:], keys[:-1])
+        return dispatch("masked_select", keys, start)
     values, first, group = dispatch("unique_runs", keys, return_counts, return_inverse)
     out = [values]
     if return_inverse:

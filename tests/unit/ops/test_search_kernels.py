@@ -176,3 +176,103 @@ def test_put_and_index_put_bounds_errors():
                       "out of bounds")
     run_both(lambda m, a: a.put(m.tensor([-1, 0, 3]), m.tensor([7.0, 8.0, 9.0]),
                                 accumulate=True), [wt.zeros(2, 3)], [torch.zeros(2, 3)])
+
+
+def _keys(rng, n, dtype):
+    """n values over the dtype's whole range (halves: every bit pattern, NaN, +-0.0, inf)."""
+    if dtype in ("float16", "bfloat16"):
+        bits = torch.tensor(rng.integers(0, 65536, n).astype(np.int16))
+        return bits.view(getattr(torch, dtype)).float().tolist()
+    info = torch.iinfo(getattr(torch, dtype))
+    return rng.integers(info.min, info.max + 1, n).tolist()
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "int16", "int8", "uint8"])
+def test_search_and_isin_of_small_keys_by_table(dtype):
+    """1-2 byte keys past 8192 values: one table over every bit pattern (searchsorted by a
+    merge walk over sorted boundaries, torch's loop for unsorted / NaN ones; isin by value)"""
+    rng = np.random.default_rng(5)
+    v, tv = _pair(_keys(rng, 9000, dtype) + [0.0, -0.0] * (dtype[0] in "fb"), dtype)
+    fine = sorted(x for x in _keys(rng, 40, dtype) if x == x)
+    for seq in (fine, fine[:3], _keys(rng, 25, dtype)):     # sorted, short, unsorted (NaN)
+        s, ts = _pair(seq, dtype)
+        for right in (False, True):
+            run_both(lambda m, a, b: m.searchsorted(a, b, right=right, out_int32=right),
+                     [s, v], [ts, tv])
+    t, tt = _pair(_keys(rng, 30, dtype) + [-0.0], dtype)
+    for invert in (False, True):
+        run_both(lambda m, a, b: m.isin(a, b, invert=invert), [v, t], [tv, tt])
+    run_both(lambda m, a, b: m.isin(a[::3], b), [v, t], [tv, tt])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32"])
+def test_isin_of_few_test_values_in_lanes(dtype):
+    """up to 32 test values (NaN dropped) compared with 16 elements a step, and a tail"""
+    rng = np.random.default_rng(6)
+    vals = _ints(rng, 1000, dtype, -40, 40)
+    if dtype[0] == "f":
+        vals[:4] = [float("nan"), -0.0, 0.0, float("inf")]
+    v, tv = _pair(vals + vals[:7], dtype)
+    for m in (1, 16, 32, 33):
+        tvals = _ints(rng, m, dtype, -40, 40)
+        if dtype[0] == "f" and m > 1:
+            tvals[:2] = [0.0, float("nan")]
+        t, tt = _pair(tvals, dtype)
+        run_both(lambda mod, a, b: mod.isin(a, b), [v, t], [tv, tt])
+        run_both(lambda mod, a, b: mod.isin(a, b, invert=True), [v, t], [tv, tt])
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "int8", "uint8"])
+def test_unravel_index_in_one_pass(dtype):
+    """every coordinate of each index (wrapped modulo the size, negatives too), N-d indices,
+    a size of 1, quotients near a multiple; sizes past 2**31 and 0 take the composite"""
+    rng = np.random.default_rng(7)
+    info = torch.iinfo(getattr(torch, dtype))
+    for shape in ((7,), (3, 5), (1000, 1048), (2, 1, 4, 5), 13, (46341, 46341)):
+        total = int(np.prod(shape))
+        lo, hi = max(info.min, -3 * total), min(info.max, 3 * total)
+        x, tx = _pair(rng.integers(lo, hi + 1, 600).tolist() + [lo, hi, 0], dtype)
+        run_both(lambda m, a: m.unravel_index(a, shape), [x], [tx])
+    x, tx = _pair([[0, 5, 7], [2, 6, 1]], dtype)
+    run_both(lambda m, a: m.unravel_index(a, (2, 4)), [x], [tx])
+    run_both(lambda m, a: m.unravel_index(a, (3, 0)), [x], [tx])
+    run_both(lambda m, a: m.unravel_index(a, (1 << 20, 1 << 12)), [x], [tx])
+
+
+@pytest.mark.parametrize("dtype", DTYPES + ["bool"])
+def test_unique_consecutive_values_by_run_starts(dtype):
+    rng = np.random.default_rng(8)
+    vals = (rng.integers(0, 2, 3000) if dtype == "bool" else
+            rng.integers(0 if dtype == "uint8" else -3, 3, 3000)).tolist()
+    if dtype[0] in "fb" and dtype != "bool":
+        vals[10:16] = [float("nan"), float("nan"), -0.0, 0.0, 1.0, 1.0]
+    t = torch.tensor(vals, dtype=getattr(torch, dtype))
+    x = wt.tensor(t.float().tolist() if dtype == "bfloat16" else t.tolist(),
+                  dtype=getattr(wt, dtype))
+    run_both(lambda m, a: m.unique_consecutive(a), [x], [t])
+    run_both(lambda m, a: m.unique_consecutive(a[:1]), [x], [t])
+    run_both(lambda m, a: m.unique_consecutive(a.reshape(30, 100).t()), [x], [t])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32"])
+def test_search_of_many_values_in_sorted_rows(dtype):
+    """5000 values in sorted rows with duplicates, a skewed range, infinite ends, one repeated
+    value; NaN, infinities and the rows' own entries among the values"""
+    rng = np.random.default_rng(9)
+    tdt = getattr(torch, dtype)
+    rows = [rng.normal(size=1000), rng.integers(-5, 5, 300), np.full(50, 3.0),
+            rng.exponential(size=700) ** 4 * 1e6]
+    if dtype[0] == "f":
+        rows.append(np.array([-np.inf, -1.0, 0.0, 2.0, np.inf]))
+    for row in rows:
+        ts = torch.tensor(row).to(tdt).sort().values
+        tx = torch.tensor(rng.normal(size=5000) * 3).to(tdt)
+        if dtype[0] == "f":
+            tx[:6] = torch.tensor([np.nan, np.inf, -np.inf, -0.0, 0.0, 3.0]).to(tdt)
+        tx[6:6 + min(14, len(ts))] = ts[:14]
+        s, x = wt.tensor(ts.tolist(), dtype=getattr(wt, dtype)), \
+            wt.tensor(tx.tolist(), dtype=getattr(wt, dtype))
+        for right in (False, True):
+            run_both(lambda m, a, b: m.searchsorted(a, b, right=right, out_int32=right),
+                     [s, x], [ts, tx])
+        run_both(lambda m, a, b: m.isin(b, a), [s, x], [ts, tx])

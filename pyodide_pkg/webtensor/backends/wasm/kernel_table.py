@@ -286,6 +286,7 @@ _HISTC = (("size", "n"), ("size", "bins"), ("in", "range"), ("in", "x"), ("out",
 _BINCOUNT = (("size", "n"), ("in", "x"), ("out", "y"))
 _UNIQUE_RUNS = (("size", "n"), ("size", "flags"), ("in", "x"), ("out", "values"),
                 ("out", "first"), ("out", "group"), ("out", "count"))
+_UNRAVEL_INDEX = (("size", "n"), ("size", "ndim"), ("in", "sizes"), ("in", "x"), ("out", "y"))
 _GATHER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), ("in", "idx"),
            ("in", "x"), ("out", "y"), ("out", "status"))
 
@@ -354,8 +355,11 @@ UNIQUE = {dt: dt + "_unique" for dt in RADIX_DTYPES}
 NONZERO_REDUCE = {(kd, op): kd + "_" + op for kd in NONZERO_KINDS for op in NONZERO_OPS}
 MASKED_SELECT = {bits // 8: "x%d_masked_select" % bits for bits in COPY_BITS}
 MASKED_SCATTER = {bits // 8: "x%d_masked_scatter" % bits for bits in COPY_BITS}
-SEARCHSORTED = {dt: dt + "_searchsorted" for dt in SORT_DTYPES}
-ISIN = {dt: dt + "_isin" for dt in SORT_DTYPES}
+# 1-2 byte keys search a table over every bit pattern (u8 also serves bool)
+KEY_DTYPES = ("u8", "i8", "i16", "f16", "bf16")
+SEARCHSORTED = {dt: dt + "_searchsorted" for dt in SORT_DTYPES + KEY_DTYPES}
+ISIN = {dt: dt + "_isin" for dt in SORT_DTYPES + KEY_DTYPES}
+UNRAVEL_INDEX = {dt: dt + "_unravel_index" for dt in ("i64", "i32", "i16", "i8", "u8")}
 HISTC = {dt: dt + "_histc" for dt in ("f32", "f64", "f16", "bf16")}
 BINCOUNT = {dt: dt + "_bincount" for dt in ("i64", "i32", "i16", "i8", "u8")}
 UNIQUE_RUNS = {dt: dt + "_unique_runs" for dt in ("f32", "f64", "f16", "bf16", "x64", "x32", "x16",
@@ -489,7 +493,8 @@ def _build():
     for table, fam, args in ((SEARCHSORTED, "searchsorted", _SEARCHSORTED),
                              (ISIN, "isin", _ISIN), (HISTC, "histc", _HISTC),
                              (BINCOUNT, "bincount", _BINCOUNT),
-                             (UNIQUE_RUNS, "unique_runs", _UNIQUE_RUNS)):
+                             (UNIQUE_RUNS, "unique_runs", _UNIQUE_RUNS),
+                             (UNRAVEL_INDEX, "unravel_index", _UNRAVEL_INDEX)):
         for name in table.values():
             ks.append(Kernel(name, fam, fam, args, False))
     for idx in INDEX_SELECT:

@@ -21,6 +21,10 @@ _AS = {D.float16: D.float32, D.bfloat16: D.float32, D.int16: D.int32, D.int8: D.
 _BINCOUNT = {D.int64: "i64", D.int32: "i32", D.int16: "i16", D.int8: "i8", D.uint8: "u8",
              D.bool_: "u8"}
 _RUNS_BITS = {1: "x8", 2: "x16", 4: "x32", 8: "x64"}
+# 1-2 byte keys: a table over every bit pattern (searchsorted's boundaries as float32)
+_TABLE = {D.uint8: "u8", D.bool_: "u8", D.int8: "i8", D.int16: "i16", D.float16: "f16",
+          D.bfloat16: "bf16"}
+_UNRAVEL = {D.int64: "i64", D.int32: "i32", D.int16: "i16", D.int8: "i8", D.uint8: "u8"}
 _HISTC = {D.float32: "f32", D.float64: "f64", D.float16: "f16", D.bfloat16: "bf16"}   # and runs
 
 
@@ -28,7 +32,8 @@ def bind(ctx):
     S = Search(ctx)
     return {"searchsorted": S.searchsorted, "isin": S.isin, "histc": S.histc,
             "bincount": S.bincount, "unique_runs": S.unique_runs,
-            "masked_select": S.masked_select, "masked_scatter": S.masked_scatter}, {}
+            "masked_select": S.masked_select, "masked_scatter": S.masked_scatter}, \
+        {"unravel_index": S.unravel_index}
 
 
 class Search:
@@ -37,6 +42,9 @@ class Search:
         fn = ctx.K.fn
         self.search = {dt: fn(KT.SEARCHSORTED[s]) for dt, s in _KEY.items()}
         self.isin_fns = {dt: fn(KT.ISIN[s]) for dt, s in _KEY.items()}
+        self.search_table = {dt: fn(KT.SEARCHSORTED[s]) for dt, s in _TABLE.items()}
+        self.isin_table = {dt: fn(KT.ISIN[s]) for dt, s in _TABLE.items()}
+        self.unravel = {dt: fn(KT.UNRAVEL_INDEX[s]) for dt, s in _UNRAVEL.items()}
         self.histc_fns = {dt: fn(KT.HISTC[s]) for dt, s in _HISTC.items()}
         self.bincount_fns = {dt: fn(KT.BINCOUNT[s]) for dt, s in _BINCOUNT.items()}
         self.runs = {s: fn(name) for s, name in KT.UNIQUE_RUNS.items()}
@@ -52,15 +60,28 @@ class Search:
             return k if self.ctx.converter.convert(k, t) else None
         return self.ctx.contiguous(t) if t.dtype in _KEY else None
 
+    @staticmethod
+    def _by_table(dt, per_table):
+        """1-2 byte keys with enough elements per table of every bit pattern to pay for it"""
+        return dt in _TABLE and (dt.itemsize == 1 or per_table >= 8192)
+
     def searchsorted(self, out, seq, values, right):
         m = seq.shape[-1] if seq.dim() else 1
         if not values.numel():
             return None
         if not m or not out.is_contiguous() or out.dtype not in (I64, D.int32):
             return NotImplemented
-        s, v = self._key(seq), self._key(values)
-        if s is None or v is None or s.dtype is not v.dtype:
-            return NotImplemented
+        k = values.shape[-1] if seq.dim() > 1 else values.numel()
+        if seq.dtype is values.dtype and self._by_table(seq.dtype, k):
+            s, v = type(seq)._empty(seq.shape, D.float32), self.ctx.contiguous(values)
+            if v is None or not self.ctx.converter.convert(s, seq):
+                return NotImplemented
+            fn = self.search_table[v.dtype]
+        else:
+            s, v = self._key(seq), self._key(values)
+            if s is None or v is None or s.dtype is not v.dtype:
+                return NotImplemented
+            fn = self.search[s.dtype]
         if seq.dim() <= 1:
             rows, k, rs = 1, values.numel(), 0
         else:
@@ -68,13 +89,19 @@ class Search:
             rows = prod(values.shape[:-1])
         if not fits_i32(rows, m, k, values.numel(), seq.numel()):
             return NotImplemented
-        self.search[s.dtype](rows, m, k, (1 if right else 0) | (2 if out.dtype is D.int32
-                                                                else 0), rs, region(s),
-                             region(v), region(out, True))
+        fn(rows, m, k, (1 if right else 0) | (2 if out.dtype is D.int32 else 0), rs, region(s),
+           region(v), region(out, True))
         return None
 
     def isin(self, out, x, test, invert):
         if not x.numel():
+            return None
+        if x.dtype is test.dtype and self._by_table(x.dtype, x.numel()):
+            x, t = self.ctx.contiguous(x), self.ctx.contiguous(test)
+            if x is None or t is None or not out.is_contiguous():
+                return NotImplemented
+            self.isin_table[x.dtype](x.numel(), t.numel(), 1 if invert else 0, region(x),
+                                     region(t), region(out, True))
             return None
         x, t = self._key(x), self._key(test)
         if x is None or t is None or x.dtype is not t.dtype or not t.numel() or \
@@ -133,6 +160,27 @@ class Search:
         values = values[:k]
         return (values, first[:k + 1] if want_first else None,
                 group if want_group else None)
+
+    def unravel_index(self, indices, shape):
+        """shortcut: one pass writing every coordinate (torch's floor_divide and remainder),
+        for sizes >= 1 whose product is below 2**31; None declines (the op's composite)."""
+        fn = self.unravel.get(getattr(indices, "dtype", None))
+        if fn is None or indices.device.type != "cpu":
+            return None
+        shape = (shape,) if type(shape) is int else tuple(shape)
+        if not 1 <= len(shape) <= 16 or any(type(s) is not int or s < 1 for s in shape) or \
+                prod(shape) >= 1 << 31:
+            return None
+        x = self.ctx.contiguous(indices)
+        if x is None or not fits_i32(x.numel()):
+            return None
+        out = type(x)._empty((len(shape),) + tuple(x.shape), I64)
+        sizes = Storage(8 * len(shape))
+        struct.pack_into("<%dq" % len(shape), sizes.view(), 0, *shape)
+        if x.numel():
+            fn(x.numel(), len(shape), Region(sizes, 0, sizes.nbytes, False), region(x),
+               region(out, True))
+        return tuple(out[d] for d in range(len(shape)))
 
     def _mask(self, mask):
         """(contiguous bool mask, number of Trues) or None."""
