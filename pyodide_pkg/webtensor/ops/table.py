@@ -31,7 +31,8 @@ _BARE = {"sum", "mean", "prod", "amax", "amin"}   # x.sum(): shortcuts for the n
 SHORTCUT_OPS = set(UNARY) | set(BINARY) | _BARE | {"matmul", "linear",
                                                    "scaled_dot_product_attention", "fold",
                                                    "floor_divide", "fmod", "square", "isnan",
-                                                   "isinf", "isfinite", "trunc", "frac"}
+                                                   "isinf", "isfinite", "trunc", "frac", "tril",
+                                                   "triu"}
 
 
 def _form(name, fn, category):
