@@ -19,17 +19,23 @@
 static int32_t sel_base[WT_SEL_PLAN / 16];
 static uint8_t sel_mask[WT_SEL_PLAN];
 
-#define SEL_TYPED(U, j0, j1)                                                               \
+/* y[j] = x[idx[j]] for j in [j0, j1), elements of rb (1/2/4/8) bytes: one small loop per
+ * width (gathers do not vectorise; not unrolled: module size) */
+#define SEL_TYPED(U)                                                                       \
+  _Pragma("clang loop vectorize(disable) unroll(disable)")                                 \
   for (size_t j = j0; j < j1; j++) ((U*)y)[j] = ((const U*)x)[idx[j]]
-#define SEL_ELEMS(rb, j0, j1)                                                              \
-  do {                                                                                     \
-    if (rb == 1) SEL_TYPED(uint8_t, j0, j1);                                               \
-    else if (rb == 2) SEL_TYPED(uint16_t, j0, j1);                                         \
-    else if (rb == 4) SEL_TYPED(uint32_t, j0, j1);                                         \
-    else SEL_TYPED(uint64_t, j0, j1);                                                      \
-  } while (0)
+#define DEFINE_SEL_ELEMS(name, I)                                                          \
+  __attribute__((noinline)) static void name(size_t rb, const uint8_t* x, const I* idx,    \
+                                             uint8_t* y, size_t j0, size_t j1) {           \
+    if (rb == 1) SEL_TYPED(uint8_t);                                                       \
+    else if (rb == 2) SEL_TYPED(uint16_t);                                                 \
+    else if (rb == 4) SEL_TYPED(uint32_t);                                                 \
+    else SEL_TYPED(uint64_t);                                                              \
+  }
+DEFINE_SEL_ELEMS(sel_i64, int64_t)
+DEFINE_SEL_ELEMS(sel_i32, int32_t)
 
-#define DEFINE_INDEX_SELECT(name, I)                                                       \
+#define DEFINE_INDEX_SELECT(name, I, SEL)                                                     \
   WT_EXPORT void WT_SYM(name)(size_t outer, size_t n, size_t nidx, size_t row_bytes,      \
                               const uint8_t* x, const I* idx, uint8_t* y,                 \
                               int32_t* status) {                                          \
@@ -69,11 +75,11 @@ static uint8_t sel_mask[WT_SEL_PLAN];
           wasm_v128_store(y + b * 16, wasm_i8x16_swizzle(wasm_v128_load(x + base),        \
                                                          wasm_v128_load(sel_mask + b * 16))); \
         else                                                                              \
-          SEL_ELEMS(rb, b * per, b * per + per);                                          \
+          SEL(rb, x, idx, y, b * per, b * per + per);                                  \
       }                                                                                   \
-      SEL_ELEMS(rb, blocks * per, nidx);                                                  \
+      SEL(rb, x, idx, y, blocks * per, nidx);                                          \
     }                                                                                     \
   }
 
-DEFINE_INDEX_SELECT(i64_index_select, int64_t)
-DEFINE_INDEX_SELECT(i32_index_select, int32_t)
+DEFINE_INDEX_SELECT(i64_index_select, int64_t, sel_i64)
+DEFINE_INDEX_SELECT(i32_index_select, int32_t, sel_i32)

@@ -79,9 +79,12 @@ DEFINE_SCATTER(u8, uint8_t, uint32_t, WT_ID)
 DEFINE_SCATTER(b8, uint8_t, uint32_t, WT_NZ)
 
 WT_SMALL_END
-/* the halves' float32 loops at full optimisation (their cells ran at 10-15x the memory time
- * under minsize) */
-DEFINE_SCATTER_CORE(h32, float, float, WT_ID)
+/* the halves' float32 sums at full optimisation (scatter_add / index_add of halves ran at
+ * 10-15x the memory time under minsize) */
+static void h32_sum(size_t m, size_t c, size_t is, size_t ss, size_t rs, const int64_t* idx,
+                    const float* src, float* w) {
+  SCATTER_LOOP(float, a + v)
+}
 
 /* float16 / bfloat16: float32's loops on the slab (y's columns [i0, i0 + c) of one outer
  * index) and on blocks of src converted to float32 */
@@ -106,7 +109,8 @@ static void halves(size_t outer, size_t n, size_t m, size_t inner, size_t mode,
         for (size_t j = 0; j < (c == inner ? 1 : mj); j++)
           wt_halves_to_f32(src + (j0 + j) * inner + i0, sbuf + j * c, c == inner ? mj * c : c,
                            bf);
-        h32_core(mj, c, inner, c, c, mode, idx + j0 * inner + i0, sbuf, slab);
+        if (mode) f32_core(mj, c, inner, c, c, mode, idx + j0 * inner + i0, sbuf, slab);
+        else h32_sum(mj, c, inner, c, c, idx + j0 * inner + i0, sbuf, slab);
       }
       for (size_t r = 0; r < rows; r++) wt_f32_to_halves(slab + r * c, y + r * inner + i0, run, bf);
     }

@@ -10,8 +10,8 @@
  * Taps and weights of a block of output pixels first (float16 / bfloat16: the grid block
  * widened to float32, which is exact), then each channel's plane over that block: float32
  * and the halves four pixels at a time in float32 lanes, each tap a 4-lane gather (halves
- * widened in the lanes, the sum rounded once); float64 scalar. Offsets are int32 (the caller
- * checks the sizes).
+ * widened in the lanes, the sum rounded once); float64 scalar, skipping the taps outside.
+ * Offsets are int32 (the caller checks the sizes).
  */
 #include "wt_common.h"
 #include "wt_half.h"
@@ -144,10 +144,8 @@ WT_EXPORT void WT_SYM(f64_grid_sample)(size_t n, size_t c, size_t h, size_t w, s
         double* yc = yb + ch * opl + q0;
         for (size_t q = 0; q < m; q++) {
           double acc = 0;
-          for (size_t k = 0; k < taps; k++) {
-            const double v = xc[off[k][q]];
-            acc += (ok[k][q] ? v : 0) * wt[k][q];
-          }
+          for (size_t k = 0; k < taps; k++)
+            if (ok[k][q]) acc += xc[off[k][q]] * wt[k][q];
           yc[q] = acc;
         }
       }

@@ -146,6 +146,8 @@ DEFINE_MAX_POOL(i8_max_pool2d_indices, int8_t, INT8_MIN, WT_ID, WT_ISNAN)
 DEFINE_MAX_POOL(u8_max_pool2d_indices, uint8_t, 0, WT_ID, WT_ISNAN)
 DEFINE_MAX_POOL(f16_max_pool2d_indices, uint16_t, 0xFC00, WT_F16_KEY, WT_F16_NAN)
 DEFINE_MAX_POOL(bf16_max_pool2d_indices, uint16_t, 0xFF80, WT_BF16_KEY, WT_BF16_NAN)
+DEFINE_AVG_POOL(f64_avg_pool2d, double, double, double)
+DEFINE_AVG_POOL(i64_avg_pool2d, int64_t, uint64_t, int64_t)
 
 /* adaptive windows: [floor(i*n/o), ceil((i+1)*n/o)) */
 static inline ptrdiff_t a_start(ptrdiff_t i, ptrdiff_t n, ptrdiff_t o) { return i * n / o; }
@@ -188,11 +190,6 @@ WT_EXPORT void WT_SYM(f64_adaptive_max_pool2d)(size_t planes, size_t h, size_t w
 }
 
 WT_SMALL_END
-
-/* the averages at full optimisation (avg_pool1d / 2d of float64 and int64 are bandwidth
- * cells; minsize loops cost several times the memory time) */
-DEFINE_AVG_POOL(f64_avg_pool2d, double, double, double)
-DEFINE_AVG_POOL(i64_avg_pool2d, int64_t, uint64_t, int64_t)
 
 /* not minsize: the row passes vectorise */
 DEFINE_MAX_POOL_ROWS(f32_max_pool2d_rows, float, -__builtin_inff(), WT_ID, WT_ISNAN)
