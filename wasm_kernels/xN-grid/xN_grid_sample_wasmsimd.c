@@ -9,9 +9,9 @@
  *   at the clamped offset does not leak in).
  * Taps and weights of a block of output pixels first (float16 / bfloat16: the grid block
  * widened to float32, which is exact), then each channel's plane over that block: float32
- * and the halves four pixels at a time in float32 lanes, each tap a 4-lane gather (halves
- * widened in the lanes, the sum rounded once); float64 scalar, skipping the taps outside.
- * Offsets are int32 (the caller checks the sizes).
+ * four pixels at a time in float32 lanes (each tap a 4-lane gather), the halves eight (a
+ * tap's eight halves widened in one go, the sums rounded once); float64 scalar, skipping
+ * the taps outside. Offsets are int32 (the caller checks the sizes).
  */
 #include "wt_common.h"
 #include "wt_half.h"
@@ -19,7 +19,7 @@
 #define GRID_BLOCK 256
 
 /* the taps of m output pixels from their grid pairs g: offsets (0 outside), weights (0
- * outside), in-image masks (-1 / 0); padded with empty taps to a multiple of 4 pixels */
+ * outside), in-image masks (-1 / 0); padded with empty taps to a multiple of 8 pixels */
 #define GRID_TAPS(dt, C, FLOOR, RINT)                                                          \
   static C dt##_reflect(C v, C lo2, C hi2) {                                                   \
     if (lo2 == hi2) return 0;                                                                  \
@@ -56,7 +56,7 @@
         ok[k][q] = in ? -1 : 0;                                                                \
       }                                                                                        \
     }                                                                                          \
-    for (size_t q = m; q % 4; q++)                                                             \
+    for (size_t q = m; q % 8; q++)                                                             \
       for (int k = 0; k < 4; k++) off[k][q] = 0, wt[k][q] = 0, ok[k][q] = 0;                   \
   }
 
@@ -65,9 +65,6 @@ GRID_TAPS(f64, double, __builtin_floor, __builtin_rint)
 
 /* four pixels' tap k of plane xc as float32 lanes */
 #define LANES_F32(xc, o) wasm_f32x4_make(xc[o[0]], xc[o[1]], xc[o[2]], xc[o[3]])
-#define LANES_U16(xc, o) wasm_u32x4_make(xc[o[0]], xc[o[1]], xc[o[2]], xc[o[3]])
-#define LANES_F16(xc, o) v_f32_from_f16(LANES_U16(xc, o))
-#define LANES_BF16(xc, o) wasm_i32x4_shl(LANES_U16(xc, o), 16)
 /* four float32 results into y (r of them: the block's last group) */
 #define STORE_F32(y, v, r)                                                                     \
   do {                                                                                         \
@@ -79,33 +76,19 @@ GRID_TAPS(f64, double, __builtin_floor, __builtin_rint)
       for (size_t i_ = 0; i_ < r; i_++) (y)[i_] = t_[i_];                                        \
     }                                                                                          \
   } while (0)
-#define STORE_H16(y, h, r)                                                                     \
-  do {                                                                                         \
-    uint16_t t_[8];                                                                            \
-    wasm_v128_store(t_, wasm_u16x8_narrow_i32x4(h, h));                                        \
-    for (size_t i_ = 0; i_ < r; i_++) (y)[i_] = t_[i_];                                          \
-  } while (0)
-#define STORE_F16(y, v, r) STORE_H16(y, v_f16_from_f32(v), r)
-#define STORE_BF16(y, v, r) STORE_H16(y, v_bf16_round(v), r)
-/* the block's grid pairs as float32 (halves widened into a stack buffer) */
-#define GRID_F32(g, m, buf) (g)
-#define GRID_F16(g, m, buf) (wt_h16_to_f32(0, g, buf, 2 * (m)), buf)
-#define GRID_BF16(g, m, buf) (wt_h16_to_f32(1, g, buf, 2 * (m)), buf)
-
-#define GRID_SAMPLE_LANES(dt, T, LANES, STORE, GRID)                                           \
+#define GRID_SAMPLE_LANES(dt, T, LANES, STORE)                                         \
   WT_EXPORT void WT_SYM(dt##_grid_sample)(size_t n, size_t c, size_t h, size_t w, size_t ho,   \
                                           size_t wo, size_t flags, const T* x, const T* grid, \
                                           T* y) {                                              \
     const size_t plane = h * w, opl = ho * wo, taps = flags & 1 ? 1 : 4;                       \
     int32_t off[4][GRID_BLOCK], ok[4][GRID_BLOCK];                                             \
-    float wt[4][GRID_BLOCK], gbuf[2 * GRID_BLOCK];                                             \
-    (void)gbuf;                                                                                \
+    float wt[4][GRID_BLOCK];                                                                   \
     for (size_t b = 0; b < n; b++) {                                                           \
       const T* xb = x + b * c * plane;                                                         \
       T* yb = y + b * c * opl;                                                                 \
       for (size_t q0 = 0; q0 < opl; q0 += GRID_BLOCK) {                                        \
         const size_t m = wt_min_size(GRID_BLOCK, opl - q0);                                    \
-        f32_taps(GRID(grid + 2 * (b * opl + q0), m, gbuf), m, h, w, flags, off, wt, ok);       \
+        f32_taps(grid + 2 * (b * opl + q0), m, h, w, flags, off, wt, ok);                      \
         for (size_t ch = 0; ch < c; ch++) {                                                    \
           const T* xc = xb + ch * plane;                                                       \
           T* yc = yb + ch * opl + q0;                                                          \
@@ -123,9 +106,52 @@ GRID_TAPS(f64, double, __builtin_floor, __builtin_rint)
     }                                                                                          \
   }
 
-GRID_SAMPLE_LANES(f32, float, LANES_F32, STORE_F32, GRID_F32)
-GRID_SAMPLE_LANES(f16, uint16_t, LANES_F16, STORE_F16, GRID_F16)
-GRID_SAMPLE_LANES(bf16, uint16_t, LANES_BF16, STORE_BF16, GRID_BF16)
+GRID_SAMPLE_LANES(f32, float, LANES_F32, STORE_F32)
+
+/* float16 / bfloat16: eight pixels per step, a tap's eight halves widened in one go */
+#define GRID_SAMPLE_H16(dt, BF, FROM8, TO8)                                                    \
+  WT_EXPORT void WT_SYM(dt##_grid_sample)(size_t n, size_t c, size_t h, size_t w, size_t ho,   \
+                                          size_t wo, size_t flags, const uint16_t* x,          \
+                                          const uint16_t* grid, uint16_t* y) {                 \
+    const size_t plane = h * w, opl = ho * wo, taps = flags & 1 ? 1 : 4;                       \
+    int32_t off[4][GRID_BLOCK], ok[4][GRID_BLOCK];                                             \
+    float wt[4][GRID_BLOCK], g[2 * GRID_BLOCK];                                                \
+    for (size_t b = 0; b < n; b++) {                                                           \
+      const uint16_t* xb = x + b * c * plane;                                                  \
+      uint16_t* yb = y + b * c * opl;                                                          \
+      for (size_t q0 = 0; q0 < opl; q0 += GRID_BLOCK) {                                        \
+        const size_t m = wt_min_size(GRID_BLOCK, opl - q0);                                    \
+        wt_h16_to_f32(BF, grid + 2 * (b * opl + q0), g, 2 * m);                                \
+        f32_taps(g, m, h, w, flags, off, wt, ok);                                              \
+        for (size_t ch = 0; ch < c; ch++) {                                                    \
+          const uint16_t* xc = xb + ch * plane;                                                \
+          uint16_t* yc = yb + ch * opl + q0;                                                   \
+          for (size_t q = 0; q < m; q += 8) {                                                  \
+            v128_t a0 = wasm_f32x4_splat(0), a1 = a0, lo, hi;                                  \
+            for (size_t k = 0; k < taps; k++) {                                                \
+              const int32_t* o = off[k] + q;                                                   \
+              FROM8(wasm_u16x8_make(xc[o[0]], xc[o[1]], xc[o[2]], xc[o[3]], xc[o[4]],          \
+                                    xc[o[5]], xc[o[6]], xc[o[7]]), &lo, &hi);                  \
+              lo = wasm_v128_and(lo, wasm_v128_load(ok[k] + q));                               \
+              hi = wasm_v128_and(hi, wasm_v128_load(ok[k] + q + 4));                           \
+              a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(lo, wasm_v128_load(wt[k] + q)));          \
+              a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(hi, wasm_v128_load(wt[k] + q + 4)));      \
+            }                                                                                  \
+            const v128_t r = TO8(a0, a1);                                                      \
+            if (q + 8 <= m) {                                                                  \
+              wasm_v128_store(yc + q, r);                                                      \
+            } else {                                                                           \
+              uint16_t t[8];                                                                   \
+              wasm_v128_store(t, r);                                                           \
+              for (size_t i = 0; i < m - q; i++) yc[q + i] = t[i];                             \
+            }                                                                                  \
+          }                                                                                    \
+        }                                                                                      \
+      }                                                                                        \
+    }                                                                                          \
+  }
+GRID_SAMPLE_H16(f16, 0, v_f32x8_from_f16, v_f16x8_from_f32)
+GRID_SAMPLE_H16(bf16, 1, v_f32x8_from_bf16, v_bf16x8_from_f32)
 
 WT_EXPORT void WT_SYM(f64_grid_sample)(size_t n, size_t c, size_t h, size_t w, size_t ho,
                                        size_t wo, size_t flags, const double* x,
