@@ -4,6 +4,7 @@ guarded storages; nothing outside its output regions may change. A deliberate ov
 caught. Only the standard library: this file also runs inside Pyodide."""
 import array
 import random
+import struct
 
 import pytest
 
@@ -63,9 +64,16 @@ def example(kernel, rng):
     if fam == "copy":
         bits = int(kernel.name[1:kernel.name.index("_")])
         code = {8: "B", 16: "H", 32: "I", 64: "Q"}[bits]
+        if bits in (8, 32):    # [2, 20, 2] with the last dim 20 apart: two rows zipped
+            src = array.array(code, [rng.randrange(200) for _ in range(80)]).tobytes()
+            return [3, array.array("i", [2, 20, 2]).tobytes(),
+                    array.array("i", [40, 1, 20]).tobytes(), src, _fill(80, code)]
         src = array.array(code, [rng.randrange(200) for _ in range(60)]).tobytes()
         return [3, array.array("i", [4, 5, 3]).tobytes(), array.array("i", [1, 4, 20]).tobytes(),
                 src, _fill(60, code)]
+    if fam == "tri":       # [2, 5, 13] of 3-byte elements: rows cut, kept whole and zeroed
+        x = bytes(rng.randrange(1, 256) for _ in range(2 * 5 * 13 * 3))
+        return [2, 5, 13, 3, -2 if kernel.name.endswith("tril") else 9, x, _fill(390, "B")]
     if fam == "copy_strided":   # [4, 5, 3] from a permuted source into a gapped view
         bits = int(kernel.name[1:kernel.name.index("_")])
         code = {8: "B", 16: "H", 32: "I", 64: "Q"}[bits]
@@ -140,8 +148,12 @@ def example(kernel, rng):
         cond = bytes(rng.randrange(2) for _ in range(35))
         a = array.array(code, [rng.randrange(100) for _ in range(70)]).tobytes()
         return [5, 7, cond, 7, 1, a, 14, 2, _fill(7, code, 5), 0, 1, _fill(35, code, 0)]
+    if fam == "index_select" and kernel.name.startswith("i64"):  # 2-byte rows: 16-byte
+        x = bytes(rng.randrange(256) for _ in range(3 * 9 * 2))      # blocks and a tail
+        idx = array.array("q", [j * 9 // 21 for j in range(21)]).tobytes()
+        return [3, 9, 21, 2, x, idx, _fill(3 * 21 * 2, "B", 0), _fill(1, "i", 9)]
     if fam == "index_select":   # [outer 3, n 5, 12-byte rows] gathered by 4 indices
-        code = "q" if kernel.name.startswith("i64") else "i"
+        code = "i"
         x = bytes(rng.randrange(256) for _ in range(3 * 5 * 12))
         return [3, 5, 4, 12, x, array.array(code, [4, 0, 2, 4]).tobytes(),
                 _fill(3 * 4 * 12, "B", 0), _fill(1, "i", 9)]
@@ -215,6 +227,9 @@ def example(kernel, rng):
         code = _BITS_CODE[int(kernel.name[1:kernel.name.index("_")])]
         idx = array.array("q", [rng.randrange(5) for _ in range(24)]).tobytes()
         x = array.array(code, [rng.randrange(100) for _ in range(30)]).tobytes()
+        if kernel.name in ("x8_gather", "x16_gather"):    # inner 1: [2, 7] <- [2, 5]
+            return [2, 5, 7, 1, idx[:14 * 8], x[:10 * len(x) // 30], _fill(14, code, 0),
+                    _fill(1, "i", 9)]
         return [2, 5, 4, 3, idx, x, _fill(24, code, 0), _fill(1, "i", 9)]
     if fam in ("nonzero_count", "nonzero"):   # a [3, 37] bool mask with vector-wide holes
         x = bytes(rng.randrange(2) * (k % 40 > 20) for k in range(111))
@@ -322,8 +337,15 @@ def example(kernel, rng):
                 _typed(rng, short, 37), _fill(37, _CODE[short], 2), _fill(1, "i", 9)]
     if fam == "grid_sample":   # bilinear, reflection, 2 x 3 channels of 4 x 5 onto 3 x 2
         short = kernel.name.split("_", 1)[0]
-        grid = array.array(_CODE[short], [rng.uniform(-1.5, 1.5) for _ in range(24)]).tobytes()
-        return [2, 3, 4, 5, 3, 2, 4, _typed(rng, short, 120), grid, _fill(36, _CODE[short], 2)]
+        vals = [rng.uniform(-1.5, 1.5) for _ in range(24)]
+        if short in ("f16", "bf16"):     # the halves' bits (bfloat16: float32's top half)
+            grid = array.array("H", struct.pack(f"<{len(vals)}e", *vals)) if short == "f16" \
+                else array.array("H", [b >> 16 for b in
+                                       array.array("I", array.array("f", vals).tobytes())])
+        else:
+            grid = array.array(_CODE[short], vals)
+        return [2, 3, 4, 5, 3, 2, 4, _typed(rng, short, 120), grid.tobytes(),
+                _fill(36, _CODE[short], 2)]
     if fam == "rowwise_dist":   # 3 rows of 9, p = 2
         short = kernel.name.split("_", 1)[0]
         return [3, 9, 1, array.array(_CODE[short], [1e-6, 2.0]).tobytes(),

@@ -9,9 +9,15 @@
  * max keeps the first maximum, a NaN always wins (the last NaN's index); avg sums row by row
  * and divides once by torch's divisor. Max is exact; avg's error is <= k eps sum|x| / k.
  * Interior windows of max/avg with stride 1 or 2 run 4 outputs per vector.
+ *   wt_<f16|bf16>_avg_pool2d_<isa>(the avg form on halves): planes widened into a float32
+ *   stage of WT_POOL_STAGE elements (the caller checks that one plane fits), the float32
+ *   kernel run there, each result rounded once (torch's opmath).
  */
 #include "wt_common.h"
+#include "wt_half.h"
 #include "../f32-conv/wt_window.h"
+
+#define WT_POOL_STAGE 16384
 
 /* 4 inputs for outputs o..o+3 at p, stride 1 or 2 */
 static inline v128_t load4s(const float* p, ptrdiff_t s) {
@@ -227,3 +233,32 @@ WT_EXPORT void WT_SYM(f32_adaptive_max_pool2d)(size_t planes, size_t h, size_t w
     }
   }
 }
+
+static float pool_in[WT_POOL_STAGE], pool_out[WT_POOL_STAGE];
+
+static void h16_avg_pool2d(int bf, size_t planes, size_t h, size_t w, size_t oh, size_t ow,
+                           size_t kh, size_t kw, size_t sh, size_t sw, size_t ph, size_t pw,
+                           size_t count_include_pad, int32_t divisor_override,
+                           const uint16_t* x, uint16_t* y) {
+  const size_t in = h * w, out = oh * ow;
+  const size_t per = wt_min_size(WT_POOL_STAGE / in, out ? WT_POOL_STAGE / out : planes);
+  for (size_t p = 0; p < planes; p += per) {
+    const size_t k = wt_min_size(per, planes - p);
+    wt_h16_to_f32(bf, x + p * in, pool_in, k * in);
+    WT_SYM(f32_avg_pool2d)(k, h, w, oh, ow, kh, kw, sh, sw, ph, pw, count_include_pad,
+                           divisor_override, pool_in, pool_out);
+    wt_f32_to_h16(bf, pool_out, y + p * out, k * out);
+  }
+}
+
+#define H16_AVG_POOL(dt, bf)                                                                   \
+  WT_EXPORT void WT_SYM(dt##_avg_pool2d)(size_t planes, size_t h, size_t w, size_t oh,         \
+                                         size_t ow, size_t kh, size_t kw, size_t sh, size_t sw, \
+                                         size_t ph, size_t pw, size_t count_include_pad,        \
+                                         int32_t divisor_override, const uint16_t* x,          \
+                                         uint16_t* y) {                                        \
+    h16_avg_pool2d(bf, planes, h, w, oh, ow, kh, kw, sh, sw, ph, pw, count_include_pad,        \
+                   divisor_override, x, y);                                                    \
+  }
+H16_AVG_POOL(f16, 0)
+H16_AVG_POOL(bf16, 1)

@@ -9,7 +9,8 @@
  * When the second-innermost dim has stride 1 and the innermost does not (a transpose: x.t(),
  * permute(0, 2, 1), NCHW <-> NHWC after coalescing), each [R, C] plane is copied in cache tiles
  * of WT_TILE x WT_TILE elements instead of row by row (which would touch one element per
- * cache line of x); 32-bit elements transpose 4x4 blocks in registers.
+ * cache line of x); 32-bit elements transpose 4x4 blocks in registers; an innermost dim of 2
+ * (pixel_shuffle, complex-style pairs) interleaves two source rows 16 bytes at a time.
  * Exact; x and y must not overlap.
  */
 #include "wt_common.h"
@@ -65,6 +66,30 @@ static void transpose_32(const uint32_t* x, ptrdiff_t ld, size_t R, size_t C, ui
   }
 }
 
+/* y[2 r + c] = x[c * ld + r] for r < R, c < 2: two rows zipped a vector at a time */
+#define DEFINE_ZIP2(bits, T, LO, HI)                                                        \
+  static void zip2_##bits(const T* x, ptrdiff_t ld, size_t R, T* y) {                       \
+    const size_t per = 16 / sizeof(T);                                                      \
+    size_t r = 0;                                                                           \
+    for (; r + per <= R; r += per) {                                                        \
+      const v128_t a = wasm_v128_load(x + r), b = wasm_v128_load(x + ld + r);               \
+      wasm_v128_store(y + 2 * r, LO);                                                       \
+      wasm_v128_store(y + 2 * r + per, HI);                                                 \
+    }                                                                                       \
+    for (; r < R; r++) {                                                                    \
+      y[2 * r] = x[r];                                                                      \
+      y[2 * r + 1] = x[ld + r];                                                             \
+    }                                                                                       \
+  }
+DEFINE_ZIP2(8, uint8_t,
+            wasm_i8x16_shuffle(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23),
+            wasm_i8x16_shuffle(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15,
+                               31))
+DEFINE_ZIP2(16, uint16_t, wasm_i16x8_shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11),
+            wasm_i16x8_shuffle(a, b, 4, 12, 5, 13, 6, 14, 7, 15))
+DEFINE_ZIP2(32, uint32_t, wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), wasm_i32x4_shuffle(a, b, 2, 6, 3, 7))
+DEFINE_ZIP2(64, uint64_t, wasm_i64x2_shuffle(a, b, 0, 2), wasm_i64x2_shuffle(a, b, 1, 3))
+
 #define DEFINE_COPY(bits, T)                                                                \
   /* not inlined: copy and copy_strided share it (module size) */                         \
   __attribute__((noinline)) static void row_##bits(const T* x, ptrdiff_t s, size_t n,     \
@@ -103,7 +128,8 @@ static void transpose_32(const uint32_t* x, ptrdiff_t ld, size_t R, size_t C, ui
       /* planes of [R, n] transposed from x, the outer dims by the odometer below */        \
       const size_t R = (size_t)shape[ndim - 2];                                             \
       for (size_t p = 0; p < rows / R; p++, y += R * n) {                                   \
-        transpose_##bits(x + off, s, R, n, y);                                              \
+        if (n == 2) zip2_##bits(x + off, s, R, y);                                          \
+        else transpose_##bits(x + off, s, R, n, y);                                         \
         for (size_t d = ndim - 2; d-- > 0;) {                                               \
           off += strides[d];                                                                \
           if (++idx[d] < shape[d]) break;                                                   \
@@ -179,3 +205,37 @@ DEFINE_COPY_STRIDED(8, uint8_t)
 DEFINE_COPY_STRIDED(16, uint16_t)
 DEFINE_COPY_STRIDED(32, uint32_t)
 DEFINE_COPY_STRIDED(64, uint64_t)
+
+/* tril / triu of contiguous [planes, m, n] matrices of any element size (bytes), diagonal
+ * clamped by the caller to [-m - 1, n + 1]:
+ *   void wt_x8_<tril|triu>_<isa>(size_t planes, size_t m, size_t n, size_t isz,
+ *                                int32_t diagonal, const uint8_t* x, uint8_t* y)
+ * each row a copy of the kept columns and a zero fill of the others (zero bits: +0, False) */
+static void tri_rows(size_t planes, size_t m, size_t n, size_t isz, int32_t diagonal,
+                     int lower, const uint8_t* x, uint8_t* y) {
+  const size_t rb = n * isz;
+  for (size_t p = 0; p < planes; p++) {
+    for (size_t i = 0; i < m; i++, x += rb, y += rb) {
+      /* columns j < cut are the lower part (j <= i + diagonal) */
+      ptrdiff_t cut = (ptrdiff_t)i + diagonal + 1;
+      cut = cut < 0 ? 0 : cut > (ptrdiff_t)n ? (ptrdiff_t)n : cut;
+      const size_t c = (size_t)cut * isz;
+      const size_t k0 = lower ? 0 : c, k1 = lower ? c : rb;  /* the copied bytes */
+      size_t k = 0;
+      for (; k + 16 <= k0; k += 16) wasm_v128_store(y + k, wasm_i32x4_splat(0));
+      for (; k < k0; k++) y[k] = 0;
+      for (; k + 16 <= k1; k += 16) wasm_v128_store(y + k, wasm_v128_load(x + k));
+      for (; k < k1; k++) y[k] = x[k];
+      for (; k + 16 <= rb; k += 16) wasm_v128_store(y + k, wasm_i32x4_splat(0));
+      for (; k < rb; k++) y[k] = 0;
+    }
+  }
+}
+WT_EXPORT void WT_SYM(x8_tril)(size_t planes, size_t m, size_t n, size_t isz, int32_t diagonal,
+                               const uint8_t* x, uint8_t* y) {
+  tri_rows(planes, m, n, isz, diagonal, 1, x, y);
+}
+WT_EXPORT void WT_SYM(x8_triu)(size_t planes, size_t m, size_t n, size_t isz, int32_t diagonal,
+                               const uint8_t* x, uint8_t* y) {
+  tri_rows(planes, m, n, isz, diagonal - 1, 0, x, y);
+}

@@ -58,7 +58,8 @@ static float slab[WT_SLAB], sbuf[WT_SLAB]; /* the halves' part of y, a block of 
       case 3: SCATTER_LOOP(T, (v != v || v < a) ? v : a) break;                             \
       default: break;                                                                       \
     }                                                                                       \
-  }                                                                                         \
+  }
+#define DEFINE_SCATTER_ENTRY(dt, T)                                                         \
   WT_EXPORT void WT_SYM(dt##_scatter_reduce)(size_t outer, size_t n, size_t m,              \
       size_t inner, size_t mode, const int64_t* idx, const T* src, T* y, int32_t* status) { \
     status[0] = wt_first_bad_index(idx, outer * m * inner, n);                              \
@@ -67,14 +68,23 @@ static float slab[WT_SLAB], sbuf[WT_SLAB]; /* the halves' part of y, a block of 
       dt##_core(m, inner, inner, inner, inner, mode, idx, src, y);                          \
   }
 
-DEFINE_SCATTER_CORE(f32, float, float, WT_ID)
-DEFINE_SCATTER_CORE(f64, double, double, WT_ID)
-DEFINE_SCATTER_CORE(i64, int64_t, uint64_t, WT_ID)
-DEFINE_SCATTER_CORE(i32, int32_t, uint32_t, WT_ID)
-DEFINE_SCATTER_CORE(i16, int16_t, uint32_t, WT_ID)
-DEFINE_SCATTER_CORE(i8, int8_t, uint32_t, WT_ID)
-DEFINE_SCATTER_CORE(u8, uint8_t, uint32_t, WT_ID)
-DEFINE_SCATTER_CORE(b8, uint8_t, uint32_t, WT_NZ)
+#define DEFINE_SCATTER(dt, T, U, FIX) DEFINE_SCATTER_CORE(dt, T, U, FIX) DEFINE_SCATTER_ENTRY(dt, T)
+DEFINE_SCATTER(f32, float, float, WT_ID)
+DEFINE_SCATTER(f64, double, double, WT_ID)
+DEFINE_SCATTER(i64, int64_t, uint64_t, WT_ID)
+DEFINE_SCATTER(i32, int32_t, uint32_t, WT_ID)
+DEFINE_SCATTER(i16, int16_t, uint32_t, WT_ID)
+DEFINE_SCATTER(i8, int8_t, uint32_t, WT_ID)
+DEFINE_SCATTER(u8, uint8_t, uint32_t, WT_ID)
+DEFINE_SCATTER(b8, uint8_t, uint32_t, WT_NZ)
+
+WT_SMALL_END
+/* the halves' float32 sums at full optimisation (scatter_add / index_add of halves ran at
+ * 10-15x the memory time under minsize) */
+static void h32_sum(size_t m, size_t c, size_t is, size_t ss, size_t rs, const int64_t* idx,
+                    const float* src, float* w) {
+  SCATTER_LOOP(float, a + v)
+}
 
 /* float16 / bfloat16: float32's loops on the slab (y's columns [i0, i0 + c) of one outer
  * index) and on blocks of src converted to float32 */
@@ -99,7 +109,8 @@ static void halves(size_t outer, size_t n, size_t m, size_t inner, size_t mode,
         for (size_t j = 0; j < (c == inner ? 1 : mj); j++)
           wt_halves_to_f32(src + (j0 + j) * inner + i0, sbuf + j * c, c == inner ? mj * c : c,
                            bf);
-        f32_core(mj, c, inner, c, c, mode, idx + j0 * inner + i0, sbuf, slab);
+        if (mode) f32_core(mj, c, inner, c, c, mode, idx + j0 * inner + i0, sbuf, slab);
+        else h32_sum(mj, c, inner, c, c, idx + j0 * inner + i0, sbuf, slab);
       }
       for (size_t r = 0; r < rows; r++) wt_f32_to_halves(slab + r * c, y + r * inner + i0, run, bf);
     }
@@ -107,5 +118,3 @@ static void halves(size_t outer, size_t n, size_t m, size_t inner, size_t mode,
 }
 
 WT_HALF_SCATTERS(scatter_reduce)
-
-WT_SMALL_END

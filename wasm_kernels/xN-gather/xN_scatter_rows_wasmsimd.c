@@ -34,6 +34,15 @@ static int index_repeats(const int64_t* idx, size_t m, size_t n) {
 /* modes 1 and 2 for every dtype: rows of rb bytes, elements of w bytes */
 static void copy_rows(size_t outer, size_t n, size_t m, size_t rb, size_t w, size_t mode,
                       const int64_t* idx, const uint8_t* src, uint8_t* y) {
+  if (mode == 1 && rb == w && (w == 1 || w == 2 || w == 4 || w == 8)) { /* put: elements */
+    for (size_t o = 0; o < outer; o++, y += n * w, src += m * w) {
+      if (w == 1) for (size_t j = 0; j < m; j++) y[idx[j]] = src[j];
+      else if (w == 2) for (size_t j = 0; j < m; j++) ((uint16_t*)y)[idx[j]] = ((const uint16_t*)src)[j];
+      else if (w == 4) for (size_t j = 0; j < m; j++) ((uint32_t*)y)[idx[j]] = ((const uint32_t*)src)[j];
+      else for (size_t j = 0; j < m; j++) ((uint64_t*)y)[idx[j]] = ((const uint64_t*)src)[j];
+    }
+    return;
+  }
   uint8_t pat[16];
   for (size_t b = 0; b < 16; b++) pat[b] = src[b % w];
   for (size_t o = 0; o < outer; o++, y += n * rb) {
@@ -90,7 +99,30 @@ DEFINE_SCATTER_ROWS(i16, uint16_t, wasm_i16x8_add, SSUM_ADD)
 DEFINE_SCATTER_ROWS(x8, uint8_t, wasm_i8x16_add, SSUM_ADD) /* int8 and uint8 */
 DEFINE_SCATTER_ROWS(b8, uint8_t, wasm_v128_or, SSUM_B8)
 
-/* float16 / bfloat16 sums: rows through float32, 256 elements at a time */
+WT_SMALL_END
+
+/* y[i] += s[i] for n halves, in float32 lanes (8 at a time; the tail through a stage) */
+#define DEFINE_ADD_HALVES(name, FROM, TO, BF)                                                 \
+  static void name(uint16_t* y, const uint16_t* s, size_t n) {                                \
+    size_t i = 0;                                                                             \
+    for (; i + 8 <= n; i += 8) {                                                              \
+      v128_t a0, a1, b0, b1;                                                                  \
+      FROM(wasm_v128_load(y + i), &a0, &a1);                                                  \
+      FROM(wasm_v128_load(s + i), &b0, &b1);                                                  \
+      wasm_v128_store(y + i, TO(wasm_f32x4_add(a0, b0), wasm_f32x4_add(a1, b1)));             \
+    }                                                                                         \
+    if (i < n) {                                                                              \
+      float a[8], b[8];                                                                       \
+      wt_halves_to_f32(y + i, a, n - i, BF);                                                  \
+      wt_halves_to_f32(s + i, b, n - i, BF);                                                  \
+      for (size_t k = 0; k < n - i; k++) a[k] += b[k];                                        \
+      wt_f32_to_halves(a, y + i, n - i, BF);                                                  \
+    }                                                                                         \
+  }
+DEFINE_ADD_HALVES(add_f16, v_f32x8_from_f16, v_f16x8_from_f32, 0)
+DEFINE_ADD_HALVES(add_bf16, v_f32x8_from_bf16, v_bf16x8_from_f32, 1)
+
+/* float16 / bfloat16 sums: rows through float32 lanes */
 static void halves(size_t outer, size_t n, size_t m, size_t inner, size_t mode,
                    const int64_t* idx, const uint16_t* src, uint16_t* y, int32_t* status,
                    int bf) {
@@ -120,20 +152,9 @@ static void halves(size_t outer, size_t n, size_t m, size_t inner, size_t mode,
     }
     return;
   }
-  for (size_t o = 0; o < outer; o++, y += n * inner) {
-    for (size_t j = 0; j < m; j++, src += inner) {
-      uint16_t* yr = y + (size_t)idx[j] * inner;
-      for (size_t i0 = 0; i0 < inner; i0 += 256) {
-        const size_t c = wt_min_size(inner - i0, 256);
-        wt_halves_to_f32(yr + i0, a, c, bf);
-        wt_halves_to_f32(src + i0, b, c, bf);
-        for (size_t i = 0; i < c; i++) a[i] += b[i];
-        wt_f32_to_halves(a, yr + i0, c, bf);
-      }
-    }
-  }
+  for (size_t o = 0; o < outer; o++, y += n * inner)
+    for (size_t j = 0; j < m; j++, src += inner)
+      (bf ? add_bf16 : add_f16)(y + (size_t)idx[j] * inner, src, inner);
 }
 
 WT_HALF_SCATTERS(scatter_rows)
-
-WT_SMALL_END

@@ -311,9 +311,9 @@ def _rowwise_dist(args, kwargs):
 
 @derivative("grid_sample", (0,), (1, 2))
 def _grid_sample(args, kwargs):
-    from .grid_sample import decomposed
+    from .grid_sample import opmath
     out, x, grid, mode, padding_mode, align_corners = args
-    return _by_decomposition("GridSampler2DBackward0", (x, grid), lambda x, g: decomposed(
+    return _by_decomposition("GridSampler2DBackward0", (x, grid), lambda x, g: opmath(
         x, g, mode, padding_mode, align_corners))
 
 

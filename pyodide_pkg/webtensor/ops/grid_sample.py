@@ -1,8 +1,9 @@
 """F.grid_sample for 4-D inputs (bilinear / nearest; zeros / border / reflection padding):
 coordinates unnormalised as torch does, then the taps gathered from the flattened image and
 weighted (so gradients reach both the input and the grid). Where the device has the
-grid_sample primitive (the WASM kernel: float32 / float64, bilinear / nearest) one call does
-it; the decomposition is its reference and its gradient."""
+grid_sample primitive (the WASM kernel: bilinear / nearest) one call does it; the
+decomposition is its reference and its gradient (float16 / bfloat16 computed in float32 and
+rounded once, as the kernel does)."""
 from .. import _dtype as D
 from .._dispatch import dispatch, provides
 from .._tensor import Tensor
@@ -69,19 +70,25 @@ def grid_sample(input, grid, mode="bilinear", padding_mode="zeros", align_corner
                            f"{D.TNAME[grid.dtype.name]}")
     g = grid
     if provides("grid_sample", input.device) and input.device == grid.device:
-        comp = input.dtype if input.dtype in (D.float32, D.float64) else D.float32
         n, c = input.shape[:2]
-        out = Tensor._empty((n, c) + tuple(grid.shape[1:3]), comp, input.device)
-        dispatch("grid_sample", out, input.to(comp), g.to(comp), mode, padding_mode,
-                 bool(align_corners))
-        return out if comp is input.dtype else out.to(input.dtype)
+        out = Tensor._empty((n, c) + tuple(grid.shape[1:3]), input.dtype, input.device)
+        dispatch("grid_sample", out, input, g, mode, padding_mode, bool(align_corners))
+        return out
+    return decomposed(input, g, mode, padding_mode, align_corners)
+
+
+def opmath(input, g, mode, padding_mode, align_corners):
+    """The primitive's decomposition: float16 / bfloat16 in float32, rounded once."""
+    if input.dtype in (D.float16, D.bfloat16):
+        return decomposed(input.float(), g.float(), mode, padding_mode,
+                          align_corners).to(input.dtype)
     return decomposed(input, g, mode, padding_mode, align_corners)
 
 
 def _ref_grid_sample(out, x, grid, mode, padding_mode, align_corners):
     from .. import _grad_mode
     with _grad_mode.no_grad():
-        dispatch("copy", out, decomposed(x, grid, mode, padding_mode, align_corners))
+        dispatch("copy", out, opmath(x, grid, mode, padding_mode, align_corners))
 
 
 REFERENCE = {"grid_sample": _ref_grid_sample}

@@ -186,7 +186,7 @@ def _avg_pool(x, k, s, p, ceil_mode, count_include_pad, divisor_override, name):
     dt = x.dtype
     if dt.category != 2 and dt is not D.int64:
         _not_for("avg_pool2d", dt)
-    comp = _compute(dt)
+    comp = dt if x.is_cpu else _compute(dt)    # the CPU kernels widen halves per plane
 
     def run(x4, oshape):
         out = Tensor._empty(oshape, comp, x4.device)
@@ -294,6 +294,14 @@ def adaptive_avg_pool2d(input, output_size):
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     osz = _adaptive("adaptive_max_pool2d", input, output_size)
+    h, w = input.shape[-2:]
+    if input.dtype in (D.float32, D.float64) and osz[0] > 0 < osz[1] and not h % osz[0] and \
+            not w % osz[1] and not (input.requires_grad and is_grad_enabled()):
+        # equal windows: max_pool2d's (the same maxima, NaN and first-index rules; no indices
+        # written). Not the halves: max_pool2d's scalar key loop is slower than the float32
+        # adaptive kernel on wide windows
+        k = (h // osz[0], w // osz[1])
+        return _max_pool(input, k, k, (0, 0), (1, 1), False, return_indices, osz)
     dt = input.dtype
     comp = _compute(dt)
 

@@ -32,7 +32,8 @@ SHORTCUT_OPS = set(UNARY) | set(BINARY) | _BARE | {"matmul", "linear",
                                                    "scaled_dot_product_attention", "fold",
                                                    "unravel_index",
                                                    "floor_divide", "fmod", "square", "isnan",
-                                                   "isinf", "isfinite", "trunc", "frac", "lerp"}
+                                                   "isinf", "isfinite", "trunc", "frac", "lerp",
+                                                   "tril", "triu"}
 
 
 def _form(name, fn, category):

@@ -351,3 +351,22 @@ def _pool(name, shape=(1, 4, 5, 5), dtype="float32", *args, **kw):
 ])
 def test_pool_errors(fn, match):
     raises_like_torch(fn, *match)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_halves_avg_pool_and_equal_window_adaptive_max_like_torch(dtype):
+    """Halves' avg_pool2d staged in float32 a few planes at a time (and planes beyond the
+    stage widened whole), rounded once as torch's; adaptive_max_pool2d with equal windows on
+    max_pool2d's kernels (NaN, ties, indices)."""
+    tol = _tol(dtype, 4)
+    for shape, k, s, p in (((3, 5, 9, 11), 3, 2, 1), ((1, 2, 131, 129), 2, 2, 0),
+                           ((2, 4, 1, 300), (1, 3), (1, 2), (0, 1))):
+        x, tx = make_pair(shape, dtype, 1)
+        run_both(lambda m, a: fn_of("avg_pool2d")(m, a, k, s, p), [x], [tx], **tol)
+        run_both(lambda m, a: fn_of("avg_pool2d")(m, a, k, s, p, True, False, 5), [x], [tx],
+                 **tol)
+    run_both(lambda m, a: fn_of("avg_pool1d")(m, a, 2), [x[0]], [tx[0]], **tol)
+    for dt in ("float32", "float64", dtype):
+        x, tx = make_pair((2, 3, 12, 18), dt, 2, special=True)
+        run_both(lambda m, a: fn_of("adaptive_max_pool2d")(m, a, (4, 6)), [x], [tx])
+        run_both(lambda m, a: fn_of("adaptive_max_pool2d")(m, a, 3, True), [x[0]], [tx[0]])

@@ -69,3 +69,24 @@ def test_grid_sample_gradients_and_errors():
                       "expected mode")
     with pytest.raises(NotImplementedError, match="4-D"):
         wt.nn.functional.grid_sample(wt.zeros(1, 1, 2, 2, 2), wt.zeros(1, 1, 1, 1, 3))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "bfloat16"])
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+def test_grid_sample_every_float_dtype_like_torch(dtype, mode):
+    """The kernel's blocks of 256 pixels in lanes of 4 (a partial last group), taps outside
+    masked (inf / NaN in the image), halves computed in float32 and rounded once: torch's
+    float32 result rounded."""
+    x, tx = make_pair((2, 3, 6, 9), dtype, 3, special=True)
+    tg = (torch.rand(2, 17, 19, 2, generator=torch.Generator().manual_seed(4)) * 2.6 - 1.3)
+    tg = tg.to(tx.dtype)
+    tol = {"float16": 2e-3, "bfloat16": 1e-2, "float32": 1e-5}.get(dtype, 1e-9)
+    for padding_mode in ("zeros", "border"):
+        def fn(m, a, g):
+            if m is torch and a.dtype in (torch.float16, torch.bfloat16):
+                return m.nn.functional.grid_sample(
+                    a.float(), g.float(), mode=mode, padding_mode=padding_mode,
+                    align_corners=False).to(a.dtype)
+            return m.nn.functional.grid_sample(a, g, mode=mode, padding_mode=padding_mode,
+                                               align_corners=False)
+        run_both(fn, [x, to_wt(tg)], [tx, tg], rtol=tol, atol=tol)

@@ -199,3 +199,41 @@ def test_transpose_contiguous(dtype):
                         ((1, 40), (1, 0)), ((64, 64), (1, 0))):
         x, tx = make_pair(shape, dtype, len(shape))
         run_both(lambda m, a: a.permute(*perm).contiguous(), [x], [tx])
+
+
+# ---- narrow rows and masked rows (the resampling cells of issue 15) -------------------------
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+def test_narrow_row_gathers_like_torch(dtype):
+    """index_select along the last dim (16-byte blocks swizzled from a plan, the others and the
+    tail element by element), nearest upsampling, gather along the last dim in blocks of 1024
+    indices, and a later block's bad index raising torch's error."""
+    x, tx = make_pair((3, 4, 37), dtype, 1, special=True)
+    for idx in ([j * 37 // 80 for j in range(80)], [36 - j // 3 for j in range(50)],
+                [(7 * j) % 37 for j in range(45)], [j * 2 for j in range(18)]):
+        i, ti = to_wt(torch.tensor(idx)), torch.tensor(idx)
+        run_both(lambda m, a, b: m.index_select(a, -1, b), [x, i], [tx, ti])
+        run_both(lambda m, a, b: m.index_select(a, 1, b.clamp(max=3)), [x, i], [tx, ti])
+    if dtype != "bool":
+        run_both(lambda m, a: m.nn.functional.interpolate(a, scale_factor=2), [x], [tx])
+        y, ty = make_pair((2, 3, 5, 9), dtype, 2)
+        run_both(lambda m, a: m.nn.functional.interpolate(a, size=(7, 20)), [y], [ty])
+    g, tg = make_pair((3, 2500), dtype, 3)
+    ti = torch.randint(0, 2500, (3, 2100), generator=torch.Generator().manual_seed(0))
+    run_both(lambda m, a, b: m.gather(a, 1, b), [g, to_wt(ti)], [tg, ti])
+    ti[2, 1500] = 2500
+    raises_like_torch(lambda m: (g if m is wt else tg).gather(1, to_wt(ti) if m is wt else ti),
+                      "out of bounds")
+
+
+@pytest.mark.parametrize("dtype", ALL_DTYPES)
+def test_pixel_shuffle_and_tri_rows_like_torch(dtype):
+    """pixel_shuffle's zipped rows (vectors and a tail) and tril / triu's copied and zeroed
+    row parts, batched, at every diagonal that cuts a row or none."""
+    x, tx = make_pair((2, 8, 3, 37), dtype, 4, special=True)
+    run_both(lambda m, a: m.nn.functional.pixel_shuffle(a, 2), [x], [tx])
+    run_both(lambda m, a: m.nn.functional.pixel_shuffle(a.transpose(-1, -2), 2), [x], [tx])
+    y, ty = make_pair((2, 5, 37), dtype, 5, special=True)
+    for op in ("tril", "triu"):
+        for d in (-40, -6, -2, 0, 3, 20, 36, 40):
+            run_both(lambda m, a: getattr(m, op)(a, d), [y], [ty])
+        run_both(lambda m, a: getattr(m, op)(a.transpose(-1, -2), 1), [y], [ty])

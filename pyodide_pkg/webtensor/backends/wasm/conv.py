@@ -25,6 +25,7 @@ _CONV = {F32: (KT.GEMM, KT.IM2COL, KT.BINARY["add"])}
 _CONV.update({dt: (KT.X_GEMM[s], KT.X64_IM2COL if dt.itemsize == 8 else KT.IM2COL,
                    KT.X_BINARY[(s, "add")])
               for dt, s in ((D.float64, "f64"), (D.int64, "i64"), (D.int32, "i32"))})
+_HALVES = (D.float16, D.bfloat16)
 _X_POOL = {F32: "f32", D.float64: "f64", D.int64: "i64", D.int32: "i32", D.int16: "i16",
            D.int8: "i8", D.uint8: "u8", D.float16: "f16", D.bfloat16: "bf16"}   # xN-pool's dtypes
 
@@ -176,6 +177,13 @@ def bind(ctx):
         return None
 
     def avg_pool2d(out, x, kernel_size, stride, padding, count_include_pad, divisor_override):
+        if out.dtype in _HALVES and max(x.shape[-2] * x.shape[-1],
+                                        out.shape[-2] * out.shape[-1]) > KT.POOL_STAGE:
+            return wide_avg(out, x, kernel_size, stride, padding, count_include_pad,
+                            divisor_override)     # planes beyond the halves' float32 stage
+        return avg(out, x, kernel_size, stride, padding, count_include_pad, divisor_override)
+
+    def avg(out, x, kernel_size, stride, padding, count_include_pad, divisor_override):
         p = plan_pool(out, x, dtypes=(F32,) + tuple(x_avg))
         if p is None or not fits_i32(divisor_override or 0):
             return NotImplemented
@@ -186,6 +194,8 @@ def bind(ctx):
                                           int(count_include_pad), divisor_override or 0,
                                           region(x), region(out, True))
         return None
+
+    wide_avg = widened(ctx, avg, _HALVES)
 
     def adaptive_avg_pool2d(out, x):
         p = plan_pool(out, x, dtypes=(F32,) + tuple(x_adaptive_avg))

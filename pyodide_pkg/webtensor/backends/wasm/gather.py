@@ -59,7 +59,8 @@ def bad_index(fn, *args):
 def bind(ctx):
     g = Gather(ctx)
     return {"where": g.where, "index_select": g.index_select, "scatter": g.scatter,
-            "gather": g.gather, "nonzero": g.nonzero}, {"fold": g.fold}
+            "gather": g.gather, "nonzero": g.nonzero}, \
+        {"fold": g.fold, "tril": g.tril, "triu": g.triu}
 
 
 class Gather:
@@ -70,6 +71,7 @@ class Gather:
         self.scatter_fns = {b: ctx.K.fn(name) for b, name in KT.SCATTER.items()}
         self.gather_fns = {b: ctx.K.fn(name) for b, name in KT.GATHER.items()}
         self.fold_fns = {dt: ctx.K.fn(KT.FOLD[short]) for dt, short in _FOLD_DTYPES.items()}
+        self.tri_fns = {op: ctx.K.fn(name) for op, name in KT.TRI.items()}
         self.nonzero_count = ctx.K.fn(KT.NONZERO_COUNT)
         self.nonzero_fill = ctx.K.fn(KT.NONZERO)
         self.reduce_fns = {dt: ctx.K.fn(KT.SCATTER_REDUCE[short])
@@ -197,6 +199,28 @@ class Gather:
                                      region(out, True)) == NOT_HERE:
             return None
         return out if input.dim() == 3 else out.squeeze(0)
+
+    def tril(self, x, diagonal=0):
+        return self._tri("tril", x, diagonal)
+
+    def triu(self, x, diagonal=0):
+        return self._tri("triu", x, diagonal)
+
+    def _tri(self, op, x, diagonal):
+        """tril / triu's shortcut: each row a copy of its kept part and a zero fill (any dtype,
+        as bytes); None (the op body: its checks, other devices) otherwise."""
+        if type(diagonal) is not int or getattr(x, "_storage", None) is None or \
+                x._storage.device is not CPU or x.dim() < 2:
+            return None
+        x = self.ctx.contiguous(x)
+        if x is None or not fits_i32(x.numel() * x.dtype.itemsize):
+            return None
+        m, n = x.shape[-2:]
+        out = type(x)._empty(x.shape, x.dtype)
+        if out.numel():
+            self.tri_fns[op](x.numel() // (m * n), m, n, x.dtype.itemsize,
+                             max(-m - 1, min(diagonal, n + 1)), region(x), region(out, True))
+        return out
 
     def nonzero(self, x):
         """The [count, ndim] int64 positions of a bool tensor's True elements: a count pass,

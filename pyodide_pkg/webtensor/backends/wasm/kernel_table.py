@@ -287,6 +287,10 @@ _BINCOUNT = (("size", "n"), ("in", "x"), ("out", "y"))
 _UNIQUE_RUNS = (("size", "n"), ("size", "flags"), ("in", "x"), ("out", "values"),
                 ("out", "first"), ("out", "group"), ("out", "count"))
 _UNRAVEL_INDEX = (("size", "n"), ("size", "ndim"), ("in", "sizes"), ("in", "x"), ("out", "y"))
+
+# tril / triu of [planes, m, n] rows of isz-byte elements (xN-copy)
+_TRI = (("size", "planes"), ("size", "m"), ("size", "n"), ("size", "isz"), ("i32", "diagonal"),
+        ("in", "x"), ("out", "y"))
 _GATHER = (("size", "outer"), ("size", "n"), ("size", "m"), ("size", "inner"), ("in", "idx"),
            ("in", "x"), ("out", "y"), ("out", "status"))
 
@@ -308,6 +312,7 @@ FILL = {bits // 8: "x%d_fill" % bits for bits in COPY_BITS}
 WHERE = {bits // 8: "x%d_where" % bits for bits in COPY_BITS}
 SCATTER = {bits // 8: "x%d_scatter" % bits for bits in COPY_BITS}
 GATHER = {bits // 8: "x%d_gather" % bits for bits in COPY_BITS}
+TRI = {op: "x8_" + op for op in ("tril", "triu")}      # any element size, as bytes
 NONZERO_COUNT = "b8_nonzero_count"
 NONZERO = "b8_nonzero"
 SCATTER_REDUCE = {dt: dt + "_scatter_reduce" for dt in SCATTER_REDUCE_DTYPES}
@@ -331,7 +336,8 @@ _X_MAX = ("f64", "i64", "i32", "i16", "i8", "u8", "f16", "bf16")
 X_MAX_POOL2D_INDICES = {dt: dt + "_max_pool2d_indices" for dt in _X_MAX}
 X_MAX_POOL2D = {dt: dt + "_max_pool2d" for dt in _X_MAX}
 X_MAX_POOL2D["f32"] = "f32_max_pool2d_rows"
-X_AVG_POOL2D = {dt: dt + "_avg_pool2d" for dt in ("f64", "i64")}
+X_AVG_POOL2D = {dt: dt + "_avg_pool2d" for dt in ("f64", "i64", "f16", "bf16")}
+POOL_STAGE = 16384   # the halves' avg_pool2d: float32 stage (elements), one plane at least
 X_ADAPTIVE_AVG_POOL2D = {"f64": "f64_adaptive_avg_pool2d"}
 X_ADAPTIVE_MAX_POOL2D = {"f64": "f64_adaptive_max_pool2d"}
 LAYER_NORM = "f32_layer_norm"
@@ -377,7 +383,7 @@ QGEMV = {q: "f32_" + q + "_gemv_1x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
 # pointwise losses with their reduction (xN-loss/) and grid_sample (xN-grid/)
 # h16: float16 / bfloat16 data (flags & 64: bfloat16) staged through float32 in L1
 POINTWISE_MAP = {dt: dt + "_pointwise_map" for dt in ("f32", "f64", "h16")}
-GRID_SAMPLE = {dt: dt + "_grid_sample" for dt in ("f32", "f64")}
+GRID_SAMPLE = {dt: dt + "_grid_sample" for dt in ("f32", "f64", "f16", "bf16")}
 ROWWISE_DIST = {dt: dt + "_rowwise_dist" for dt in ("f32", "f64")}    # xN-rowdist/
 _ROWWISE_DIST = (("size", "rows"), ("size", "n"), ("size", "flags"), ("in", "prm"), ("in", "a"),
                  ("in", "b"), ("out", "out"))
@@ -483,6 +489,8 @@ def _build():
         ks.append(Kernel(name, "scatter_rows", "scatter", _SCATTER_REDUCE, False))
     for name in FOLD.values():
         ks.append(Kernel(name, "fold", "fold", _FOLD, False))
+    for op, name in TRI.items():
+        ks.append(Kernel(name, "tri", op, _TRI, False))
     ks.append(Kernel(NONZERO_COUNT, "nonzero_count", "nonzero", _NONZERO_COUNT, False))
     ks.append(Kernel(NONZERO, "nonzero", "nonzero", _NONZERO, False))
     for b in MASKED_SELECT:

@@ -1,4 +1,5 @@
-"""Pointwise losses and grid_sample on wasm_kernels/xN-loss and xN-grid (float32 / float64):
+"""Pointwise losses and grid_sample on wasm_kernels/xN-loss and xN-grid (float32 / float64;
+grid_sample also float16 / bfloat16 in float32 lanes):
 
   pointwise_map(out, x, y, kind, param, reduction)   one pass, reduction in the same loop
       (float16 / bfloat16: h16_pointwise_map, blocks staged through float32 in L1)
@@ -22,6 +23,7 @@ LOSS_CODE = {k: i for i, k in enumerate(("mse", "l1", "smooth_l1", "huber", "bce
 REDUCTION_CODE = {"none": 0, "sum": 1, "mean": 2}
 _DT = {D.float32: "f32", D.float64: "f64"}
 _MAP_DT = {**_DT, D.float16: "h16", D.bfloat16: "h16"}
+_GRID_DT = {**_DT, D.float16: "f16", D.bfloat16: "bf16"}
 _PADDING = {"zeros": 0, "border": 1, "reflection": 2}
 
 
@@ -61,9 +63,10 @@ def bind(ctx):
         return None
 
     def grid_sample(out, x, grid, mode, padding_mode, align_corners):
-        dt = _DT.get(x.dtype)
+        dt = _GRID_DT.get(x.dtype)
         if dt is None or grid.dtype is not x.dtype or not out.is_contiguous() or \
-                mode not in ("bilinear", "nearest") or not fits_i32(max(x.numel(), out.numel())):
+                mode not in ("bilinear", "nearest") or 0 in x.shape[2:] or \
+                not fits_i32(max(x.numel(), out.numel())):
             return NotImplemented
         ro = region(out, True)
         regs = inputs(ro, x, grid)
