@@ -16,6 +16,8 @@ RoPE tables, masks), or a Python float/int; anything else returns None (the gene
 float16/bfloat16 arithmetic of row-major operands and the converting unary ops have their own
 (converting_shortcuts.py: one kernel where the op layer makes widen / op / round passes).
 """
+import struct
+
 from ... import _dtype as D
 from ..._storage import _ZERO, Storage, _guards
 from ..._tensor import _LAYOUTS, Tensor, _layout
