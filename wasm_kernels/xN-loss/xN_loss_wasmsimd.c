@@ -113,22 +113,24 @@ static inline double run_sum(const run_state* st) {
 static inline __attribute__((always_inline)) double f32_run(size_t kind, size_t n,
                                                            size_t reduction, v128_t p,
                                                            const float* x, const float* y,
-                                                           float* out, run_state* st) {
+                                                           float* out, run_state* state) {
   const v128_t all = wasm_i32x4_splat(-1);
-  st->acc[0] = st->acc[1] = wasm_f64x2_splat(0.0);
+  run_state st = *state;   /* a local copy stays in registers (out's stores could alias *state) */
+  st.acc[0] = st.acc[1] = wasm_f64x2_splat(0.0);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    const v128_t l0 = loss_step(kind, st, 0, reduction, wasm_v128_load(x + i),
+    const v128_t l0 = loss_step(kind, &st, 0, reduction, wasm_v128_load(x + i),
                                 wasm_v128_load(y + i), p, all);
-    const v128_t l1 = loss_step(kind, st, 1, reduction, wasm_v128_load(x + i + 4),
+    const v128_t l1 = loss_step(kind, &st, 1, reduction, wasm_v128_load(x + i + 4),
                                 wasm_v128_load(y + i + 4), p, all);
     if (reduction == 0) {
       wasm_v128_store(out + i, l0);
       wasm_v128_store(out + i + 4, l1);
     }
   }
-  tail_run(kind, st, n - i, reduction, p, x + i, y + i, out + i);
-  return run_sum(st);
+  tail_run(kind, &st, n - i, reduction, p, x + i, y + i, out + i);
+  *state = st;
+  return run_sum(&st);
 }
 
 /* 1 if an input is outside [0, 1], 2 if a target is, else 0 */
