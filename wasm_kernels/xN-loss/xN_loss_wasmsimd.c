@@ -7,8 +7,7 @@
  *   x, y [n] contiguous; flags & 15: the loss (LOSS_* below), flags >> 4: reduction (0 none:
  *   out [n], 1 sum, 2 mean: out [1], summed in double); prm[0]: beta / delta.
  *   status[0] (binary_cross_entropy): 1 if an input is outside [0, 1] (nan included, as torch),
- *   2 if a target is; out is then undefined (the caller's fresh tensor, discarded: f32 and
- *   h16 check in the same pass).
+ *   2 if a target is; nothing is written then (h16: out is undefined then).
  * float32: SIMD, every kind (log / log1p / exp of wt_vmath.h); float64: SIMD for the kinds
  * without transcendentals (mse, l1, smooth_l1, huber, the nan ones, trunc, frac), L1 blocks
  * through f64-vunary's exp / log / log1p kernels for the others. One loop
@@ -69,80 +68,59 @@ static inline v128_t f64_sum2(v128_t acc, v128_t v) {
   return wasm_f64x2_add(acc, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 0, 1)));
 }
 
-/* lanes of v outside [0, 1] (nan included): torch's bce range check */
-static inline v128_t bce_bad(v128_t v) {
-  return wasm_v128_not(wasm_v128_and(wasm_f32x4_ge(v, WT_SPLAT(0.0f)), wasm_f32x4_le(v, WT_SPLAT(1.0f))));
-}
-
-/* the running state of one pass: the double sums (acc[0]: lanes 0-3 of each group of 8,
- * acc[1]: lanes 4-7, the 4-wide tail into acc[0]) and bce's range flags */
-typedef struct { v128_t acc[2], badx, bady; } run_state;
-
-static inline __attribute__((always_inline)) v128_t loss_step(size_t kind, run_state* st, int j,
-                                                             size_t reduction, v128_t x, v128_t y,
-                                                             v128_t p, v128_t mask) {
-  if (kind == LOSS_BCE) {
-    st->badx = wasm_v128_or(st->badx, wasm_v128_and(bce_bad(x), mask));
-    st->bady = wasm_v128_or(st->bady, wasm_v128_and(bce_bad(y), mask));
-  }
-  const v128_t l = f32_loss4(kind, x, y, p);
-  if (reduction) st->acc[j] = f64_sum2(st->acc[j], wasm_v128_and(l, mask));
-  return l;
-}
-
-/* the tail of a row (r < 8 floats in xs, ys padded with 0.5): 4 lanes at a time into acc[0] */
-static inline __attribute__((always_inline)) void tail_run(size_t kind, run_state* st, size_t r,
-                                                           size_t reduction, v128_t p,
-                                                           const float* x, const float* y,
-                                                           float* out) {
-  for (size_t i = 0; i < r; i += 4) {
-    const size_t k = wt_min_size(r - i, 4);
-    const v128_t l = loss_step(kind, st, 0, reduction, wt_load_partial(x + i, k, 0.5f),
-                               wt_load_partial(y + i, k, 0.5f), p, wt_lane_mask(k));
-    if (!reduction) wt_store_partial(out + i, k, l);
-  }
-}
-
-static inline double run_sum(const run_state* st) {
-  const v128_t a = wasm_f64x2_add(st->acc[0], st->acc[1]);
-  return wasm_f64x2_extract_lane(a, 0) + wasm_f64x2_extract_lane(a, 1);
-}
-
-/* the loss of x[0..n), y[0..n) into out (reduction 0), or its sum in double; bce's range
- * flags into st (checked in the same pass: out is the caller's fresh tensor) */
+/* the loss of x[0..n), y[0..n) into out (reduction 0), or its sum in double */
 static inline __attribute__((always_inline)) double f32_run(size_t kind, size_t n,
                                                            size_t reduction, v128_t p,
                                                            const float* x, const float* y,
-                                                           float* out, run_state* state) {
-  const v128_t all = wasm_i32x4_splat(-1);
-  run_state st = *state;   /* a local copy stays in registers (out's stores could alias *state) */
-  st.acc[0] = st.acc[1] = wasm_f64x2_splat(0.0);
+                                                           float* out) {
+  v128_t acc0 = wasm_f64x2_splat(0.0), acc1 = acc0;
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    const v128_t l0 = loss_step(kind, &st, 0, reduction, wasm_v128_load(x + i),
-                                wasm_v128_load(y + i), p, all);
-    const v128_t l1 = loss_step(kind, &st, 1, reduction, wasm_v128_load(x + i + 4),
-                                wasm_v128_load(y + i + 4), p, all);
+    const v128_t l0 = f32_loss4(kind, wasm_v128_load(x + i), wasm_v128_load(y + i), p);
+    const v128_t l1 = f32_loss4(kind, wasm_v128_load(x + i + 4), wasm_v128_load(y + i + 4), p);
     if (reduction == 0) {
       wasm_v128_store(out + i, l0);
       wasm_v128_store(out + i + 4, l1);
+    } else {
+      acc0 = f64_sum2(acc0, l0);
+      acc1 = f64_sum2(acc1, l1);
     }
   }
-  tail_run(kind, &st, n - i, reduction, p, x + i, y + i, out + i);
-  *state = st;
-  return run_sum(&st);
+  for (; i < n; i += 4) {
+    const size_t r = wt_min_size(n - i, 4);
+    v128_t l = f32_loss4(kind, wt_load_partial(x + i, r, 0.5f), wt_load_partial(y + i, r, 0.5f), p);
+    if (reduction == 0)
+      wt_store_partial(out + i, r, l);
+    else
+      acc0 = f64_sum2(acc0, wasm_v128_and(l, wt_lane_mask(r)));
+  }
+  const v128_t a = wasm_f64x2_add(acc0, acc1);
+  return wasm_f64x2_extract_lane(a, 0) + wasm_f64x2_extract_lane(a, 1);
 }
 
-/* 1 if an input is outside [0, 1], 2 if a target is, else 0 */
-static int32_t bce_status(const run_state* st) {
-  return wasm_v128_any_true(st->badx) ? 1 : wasm_v128_any_true(st->bady) ? 2 : 0;
+/* torch's bce range checks: 1 if an input is outside [0, 1] (nan included), 2 if a target is */
+static int32_t bce_check(size_t n, const float* x, const float* y) {
+  v128_t badx = wasm_i32x4_splat(0), bady = badx;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t a = wasm_v128_load(x + i), b = wasm_v128_load(y + i);
+    badx = wasm_v128_or(badx, wasm_v128_not(wasm_v128_and(wasm_f32x4_ge(a, WT_SPLAT(0.0f)),
+                                                          wasm_f32x4_le(a, WT_SPLAT(1.0f)))));
+    bady = wasm_v128_or(bady, wasm_v128_not(wasm_v128_and(wasm_f32x4_ge(b, WT_SPLAT(0.0f)),
+                                                          wasm_f32x4_le(b, WT_SPLAT(1.0f)))));
+  }
+  int bx = wasm_v128_any_true(badx), by = wasm_v128_any_true(bady);
+  for (; i < n; i++) {
+    bx |= !(x[i] >= 0.0f && x[i] <= 1.0f);
+    by |= !(y[i] >= 0.0f && y[i] <= 1.0f);
+  }
+  return bx ? 1 : by ? 2 : 0;
 }
 
-static __attribute__((noinline)) double f32_map(size_t kind, size_t n, size_t reduction, v128_t p,
-                                                const float* x, const float* y, float* out,
-                                                run_state* st) {
+static __attribute__((noinline)) double f32_map(size_t kind, size_t n, size_t reduction, v128_t p, const float* x,
+                      const float* y, float* out) {
   switch (kind) {   /* one loop per kind (the kind folds into its body) */
-#define F32_CASE(k) case k: return f32_run(k, n, reduction, p, x, y, out, st);
+#define F32_CASE(k) case k: return f32_run(k, n, reduction, p, x, y, out);
     F32_CASE(LOSS_MSE) F32_CASE(LOSS_L1) F32_CASE(LOSS_SMOOTH_L1) F32_CASE(LOSS_HUBER)
     F32_CASE(LOSS_BCE) F32_CASE(LOSS_BCE_LOGITS) F32_CASE(LOSS_KL_DIV) F32_CASE(LOSS_KL_DIV_LOG)
     F32_CASE(LOSS_XLOGY) F32_CASE(LOSS_NAN_TO_ZERO) F32_CASE(LOSS_NOT_NAN) F32_CASE(LOSS_TRUNC)
@@ -155,18 +133,17 @@ WT_EXPORT void WT_SYM(f32_pointwise_map)(size_t n, size_t flags, const float* pr
                                          const float* x, const float* y, float* out,
                                          int32_t* status) {
   const size_t kind = flags & 15, reduction = flags >> 4;
-  run_state st;
-  st.badx = st.bady = wasm_i32x4_splat(0);
-  const double s = f32_map(kind, n, reduction, WT_SPLAT(prm[0]), x, y, out, &st);
-  if ((status[0] = bce_status(&st))) return;
+  status[0] = kind == LOSS_BCE ? bce_check(n, x, y) : 0;   /* before anything is written */
+  if (status[0]) return;
+  const double s = f32_map(kind, n, reduction, WT_SPLAT(prm[0]), x, y, out);
   if (reduction) out[0] = (float)(reduction == 2 ? s / (double)n : s);
 }
 
 /* float16 / bfloat16 (flags & 64: bfloat16; prm float32): blocks of x and y converted into
- * L1 buffers, the float32 loop run there (bce's range check in the same pass), each result
+ * L1 buffers, bce's range check and the float32 loop run there (one conversion), each result
  * rounded once (a reduction: the double sum, rounded to float32 and then to x's dtype, as the
- * float32 path and .to() did). Converting in registers instead saves little (the loss's own
- * arithmetic dominates) and would instantiate every kind twice more. */
+ * float32 path and .to() did). out is undefined after a range error (the caller's fresh
+ * tensor, discarded). */
 #define WT_H16_BLOCK 1024
 WT_EXPORT void WT_SYM(h16_pointwise_map)(size_t n, size_t flags, const float* prm,
                                          const uint16_t* x, const uint16_t* y, uint16_t* out,
@@ -175,17 +152,20 @@ WT_EXPORT void WT_SYM(h16_pointwise_map)(size_t n, size_t flags, const float* pr
   const int bf = (flags >> 6) & 1;
   static float xs[WT_H16_BLOCK], ys[WT_H16_BLOCK], os[WT_H16_BLOCK];
   const v128_t p = WT_SPLAT(prm[0]);
-  run_state st;
-  st.badx = st.bady = wasm_i32x4_splat(0);
+  int32_t bad = 0;
   double s = 0.0;
   for (size_t i = 0; i < n; i += WT_H16_BLOCK) {
     const size_t k = wt_min_size(WT_H16_BLOCK, n - i);
     wt_h16_to_f32(bf, x + i, xs, k);
     wt_h16_to_f32(bf, y + i, ys, k);
-    s += f32_map(kind, k, reduction, p, xs, ys, os, &st);
+    if (kind == LOSS_BCE && bad != 1) {   /* an input error wins over a target error */
+      const int32_t b = bce_check(k, xs, ys);
+      if (b && (!bad || b == 1)) bad = b;
+    }
+    s += f32_map(kind, k, reduction, p, xs, ys, os);
     if (!reduction) wt_f32_to_h16(bf, os, out + i, k);
   }
-  if ((status[0] = bce_status(&st))) return;
+  if ((status[0] = bad)) return;
   if (reduction) {
     os[0] = (float)(reduction == 2 ? s / (double)n : s);
     wt_f32_to_h16(bf, os, out, 1);

@@ -99,8 +99,8 @@ def test_pointwise_losses(name, kw, reduction, dtype):
 def test_bce_range_errors(dtype):
     x, _ = _pair((3, 1500), dtype, 8, 0.0, 1.0)
     bad_x, bad_y, nan_x = x.clone(), x.clone(), x.clone()
-    bad_x[2, 1400] = 1.5       # past the first block, and checked in the loss's own pass:
-    bad_y[0, 3] = -0.5         # an input error wins over an earlier target error
+    bad_x[2, 1400] = 1.5       # past the first block (halves: checked block by block on the
+    bad_y[0, 3] = -0.5         # converted values): an input error wins over an earlier target one
     nan_x[1, 1499] = float("nan")
     for a, b, what in ((bad_x, x, "input"), (x, bad_y, "target"), (bad_x, bad_y, "input"),
                        (nan_x, x, "input")):
