@@ -13,11 +13,11 @@
 #include "wt_common.h"
 #include "wt_half.h"
 
-enum { DT_F32, DT_F64, DT_F16, DT_BF16 };
+enum { DT_F32, DT_F64, DT_F16 };   /* DT_F16: float16 or bfloat16 (flags & 2) */
 typedef struct { v128_t v[2]; } grp;   /* one group of loaded elements as vectors */
 
 #define IS64 (dt == DT_F64)
-#define STEP (dt >= DT_F16 ? 8 : 4)   /* elements per group */
+#define STEP (dt == DT_F16 ? 8 : 4)   /* elements per group */
 #define NV (dt == DT_F32 ? 1 : 2)      /* vectors per group */
 #define VADD(a, b) (IS64 ? wasm_f64x2_add(a, b) : wasm_f32x4_add(a, b))
 #define VSUB(a, b) (IS64 ? wasm_f64x2_sub(a, b) : wasm_f32x4_sub(a, b))
@@ -28,7 +28,8 @@ typedef struct { v128_t v[2]; } grp;   /* one group of loaded elements as vector
 #define VNZ(a) (IS64 ? wasm_v128_and(wasm_f64x2_ne(a, wasm_f64x2_splat(0.0)), wasm_f64x2_splat(1.0)) \
                      : wasm_v128_and(wasm_f32x4_ne(a, WT_SPLAT(0.0f)), WT_SPLAT(1.0f)))
 
-static inline __attribute__((always_inline)) grp load_grp(int dt, const void* p, size_t i) {
+static inline __attribute__((always_inline)) grp load_grp(int dt, int bf, const void* p,
+                                                         size_t i) {
   grp g;
   if (dt == DT_F32) {
     g.v[0] = wasm_v128_load((const float*)p + i);
@@ -37,7 +38,7 @@ static inline __attribute__((always_inline)) grp load_grp(int dt, const void* p,
     g.v[1] = wasm_v128_load((const double*)p + i + 2);
   } else {
     const v128_t h = wasm_v128_load((const uint16_t*)p + i);
-    if (dt == DT_BF16) v_f32x8_from_bf16(h, &g.v[0], &g.v[1]);
+    if (bf) v_f32x8_from_bf16(h, &g.v[0], &g.v[1]);
     else v_f32x8_from_f16(h, &g.v[0], &g.v[1]);
   }
   return g;
@@ -55,7 +56,7 @@ static inline __attribute__((always_inline)) grp load_grp(int dt, const void* p,
 /* acc[k] += TERM(v) over the row's whole groups, i left at the tail */
 #define VSUM(acc, TERM)                                                                        \
   for (; i + STEP <= n; i += STEP) {                                                           \
-    const grp gx = load_grp(dt, x, i), gy = load_grp(dt, y, i);                                \
+    const grp gx = load_grp(dt, bf, x, i), gy = load_grp(dt, bf, y, i);                        \
     for (int j = 0; j < NV; j++) {                                                             \
       const v128_t vx = gx.v[j], vy = gy.v[j];                                                 \
       (void)vx; (void)vy;                                                                      \
@@ -67,10 +68,10 @@ static inline __attribute__((always_inline)) grp load_grp(int dt, const void* p,
 #define TAIL(T, xs, ys)                                                                        \
   T xs[8], ys[8];                                                                              \
   const size_t nt = n - i;                                                                     \
-  if (dt >= DT_F16) {                                                                          \
+  if (dt == DT_F16) {                                                                          \
     if (nt) {                                                                                  \
-      wt_h16_to_f32(dt == DT_BF16, (const uint16_t*)x + i, (float*)xs, nt);                   \
-      wt_h16_to_f32(dt == DT_BF16, (const uint16_t*)y + i, (float*)ys, nt);                   \
+      wt_h16_to_f32(bf, (const uint16_t*)x + i, (float*)xs, nt);                              \
+      wt_h16_to_f32(bf, (const uint16_t*)y + i, (float*)ys, nt);                              \
     }                                                                                          \
   } else {                                                                                     \
     for (size_t k = 0; k < nt; k++) {                                                          \
@@ -81,6 +82,7 @@ static inline __attribute__((always_inline)) grp load_grp(int dt, const void* p,
 
 #define ROW_BODY(T, SQRT)                                                                      \
   const T eps = prm[0], p = prm[1];                                                            \
+  const int bf = (flags & 2) != 0;   /* bfloat16 halves (one instantiation for both) */        \
   const size_t esz = dt == DT_F64 ? 8 : dt == DT_F32 ? 4 : 2;                                  \
   for (size_t r = 0; r < rows; r++) {                                                          \
     const void* x = (const char*)a + r * n * esz;                                              \
@@ -90,7 +92,7 @@ static inline __attribute__((always_inline)) grp load_grp(int dt, const void* p,
     size_t i = 0;                                                                              \
     if (!(flags & 1)) {                                                                        \
       for (; i + STEP <= n; i += STEP) {                                                       \
-        const grp gx = load_grp(dt, x, i), gy = load_grp(dt, y, i);                            \
+        const grp gx = load_grp(dt, bf, x, i), gy = load_grp(dt, bf, y, i);                    \
         for (int j = 0; j < NV; j++) {                                                         \
           acc[IS64 ? j : 0] = VADD(acc[IS64 ? j : 0], VMUL(gx.v[j], gx.v[j]));                 \
           acc2[IS64 ? j : 0] = VADD(acc2[IS64 ? j : 0], VMUL(gy.v[j], gy.v[j]));               \
@@ -122,7 +124,7 @@ static inline __attribute__((always_inline)) grp load_grp(int dt, const void* p,
     }                                                                                          \
     if (p > 1e300 || p < -1e300) {   /* max / min of |d|, nan wins (not for the halves) */    \
       T m = p > 0 ? 0 : (T)__builtin_inf();                                                    \
-      for (; i < n && dt < DT_F16; i++) {                                                      \
+      for (; i < n && dt != DT_F16; i++) {                                                      \
         T d = ((const T*)x)[i] - ((const T*)y)[i] + eps;                                       \
         d = d < 0 ? -d : d;                                                                    \
         if ((p > 0 ? d > m : d < m) || d != d) m = d;                                          \
@@ -162,8 +164,7 @@ WT_EXPORT void WT_SYM(f32_rowwise_dist)(size_t rows, size_t n, size_t flags, con
 
 WT_EXPORT void WT_SYM(h16_rowwise_dist)(size_t rows, size_t n, size_t flags, const float* prm,
                                         const uint16_t* a, const uint16_t* b, float* out) {
-  if (flags & 2) rowdist_f32(DT_BF16, rows, n, flags, prm, a, b, out);
-  else rowdist_f32(DT_F16, rows, n, flags, prm, a, b, out);
+  rowdist_f32(DT_F16, rows, n, flags, prm, a, b, out);   /* flags & 2: bfloat16 */
 }
 
 WT_EXPORT void WT_SYM(f64_rowwise_dist)(size_t rows, size_t n, size_t flags, const double* prm,
