@@ -348,6 +348,9 @@ def example(kernel, rng):
                 _fill(36, _CODE[short], 2)]
     if fam == "rowwise_dist":   # 3 rows of 9, p = 2
         short = kernel.name.split("_", 1)[0]
+        if short == "h16":   # 3 rows of 19 float16 (two groups of 8 and a tail), float32 out
+            return [3, 19, 1, array.array("f", [1e-6, 2.0]).tobytes(), _typed(rng, "f16", 57),
+                    _typed(rng, "f16", 57), _fill(3, "f", 2)]
         return [3, 9, 1, array.array(_CODE[short], [1e-6, 2.0]).tobytes(),
                 _typed(rng, short, 27), _typed(rng, short, 27), _fill(3, _CODE[short], 2)]
     if fam in ("cvunary", "classify"):   # 8-bit inputs past 256 elements: the table path

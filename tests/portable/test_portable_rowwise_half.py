@@ -1,5 +1,5 @@
-"""float16 / bfloat16 softmax, log_softmax, layer_norm, rms_norm, group_norm and pointwise
-losses on the device at hand: computed in float32 and rounded once, so on the wasm backend
+"""float16 / bfloat16 softmax, log_softmax, layer_norm, rms_norm, group_norm, pointwise
+losses and row distances on the device at hand (and row scans, four rows side by side): computed in float32 and rounded once, so on the wasm backend
 (h16_* kernels staging rows through float32) each result equals the float32 op's result
 rounded to the input's dtype, bit for bit; rows past the kernels' buffer take the conversion
 fallback. Pure Python: this file also runs inside Pyodide (tests/unit/ops/test_rowwise_kernels.py
@@ -63,3 +63,28 @@ def test_losses_elementwise(dtype):
     bad[3, 299] = 2.0
     with pytest.raises(RuntimeError, match="all elements of input should be between 0 and 1"):
         F.binary_cross_entropy(bad, y)
+
+
+@pytest.mark.parametrize("dtype", HALF)
+def test_row_distances(dtype):
+    """cosine_similarity / pairwise_distance of half rows (wasm: h16_rowwise_dist, converted
+    in registers): the float32 computation with the eps torch sees (rounded to the dtype)"""
+    x, y = _x((5, 19), dtype, 8), _x((5, 19), dtype, 9)
+    x[0] = 0.0
+    x[2, 18] = float("inf")
+    eps = wt.tensor(1e-6).to(getattr(wt, dtype)).item()
+    for p in (0, 1, 2, float("inf")):
+        _same(F.pairwise_distance(x, y, p=p),
+              F.pairwise_distance(x.float(), y.float(), p=p, eps=eps))
+    _same(wt.cosine_similarity(x[3:], y[3:], dim=1),      # (rows 0 and 2 give nan)
+          wt.cosine_similarity(x[3:].float(), y[3:].float(), dim=1, eps=0.0))
+
+
+@pytest.mark.parametrize("dtype", HALF + ("float32",))
+def test_row_scans_side_by_side(dtype):
+    """cumsum / cumprod of 9 rows (wasm: four at a time, then one) equal each row's own scan"""
+    x = _x((9, 37), dtype, 10, 0.5, 1.5)
+    for op in ("cumsum", "cumprod"):
+        whole = getattr(x, op)(-1).float().reshape(-1).tolist()
+        rows = [v for i in range(9) for v in getattr(x[i:i + 1], op)(-1).float().reshape(-1).tolist()]
+        assert whole == rows

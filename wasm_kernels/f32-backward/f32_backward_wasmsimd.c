@@ -25,6 +25,7 @@
  */
 #include "wt_common.h"
 #include "wt_vmath.h"
+#include "wt_softmax.h"
 
 /* gelu' needs erfc to full relative precision where x << 0 (the forward's erf, a rational
  * in x, is only accurate to 7 ulp of 1): erf and erfc of |z| with exp(-z^2) unrounded. */
@@ -216,7 +217,7 @@ WT_EXPORT void WT_SYM(f32_cross_entropy)(size_t rows, size_t c, size_t flags, fl
     v128_t se = WT_SPLAT(0.0f), sx = WT_SPLAT(0.0f);
     for (j = 0; j + 4 <= c; j += 4) {
       const v128_t v = wasm_v128_load(xr + j);
-      const v128_t e = wt_exp(wasm_f32x4_sub(v, msplat));
+      const v128_t e = wt_exp_nonpos(wasm_f32x4_sub(v, msplat));   /* x - max <= 0 */
       if (grad) wasm_v128_store(dr + j, e);
       se = wasm_f32x4_add(se, e);
       sx = wasm_f32x4_add(sx, v);

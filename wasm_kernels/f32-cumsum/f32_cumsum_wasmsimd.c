@@ -13,6 +13,22 @@ static void cumsum_row(const float* x, float* y, size_t n) {
   }
 }
 
+/* four rows (stride n) side by side: four independent add chains instead of one, the same
+ * sums. A scan is bound by its add's latency, not its throughput. */
+static void cumsum_rows4(const float* x, float* y, size_t n) {
+  double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+  for (size_t k = 0; k < n; k++) {
+    a0 += (double)x[k];
+    a1 += (double)x[n + k];
+    a2 += (double)x[2 * n + k];
+    a3 += (double)x[3 * n + k];
+    y[k] = (float)a0;
+    y[n + k] = (float)a1;
+    y[2 * n + k] = (float)a2;
+    y[3 * n + k] = (float)a3;
+  }
+}
+
 /* c <= 4 adjacent columns as two f64x2 accumulators */
 static void cumsum_cols(const float* x, float* y, size_t n, size_t inner, size_t c) {
   v128_t lo = wasm_f64x2_splat(0.0), hi = wasm_f64x2_splat(0.0);
@@ -31,11 +47,16 @@ static void cumsum_cols(const float* x, float* y, size_t n, size_t inner, size_t
 
 WT_EXPORT void WT_SYM(f32_cumsum)(size_t outer, size_t n, size_t inner, const float* x,
                                   float* y) {
+  if (inner == 1) {
+    size_t o = 0;
+    for (; o + 4 <= outer; o += 4) cumsum_rows4(x + o * n, y + o * n, n);
+    for (; o < outer; o++) cumsum_row(x + o * n, y + o * n, n);
+    return;
+  }
   for (size_t o = 0; o < outer; o++) {
     const float* xo = x + o * n * inner;
     float* yo = y + o * n * inner;
-    if (inner == 1) cumsum_row(xo, yo, n);
-    else
+
       for (size_t j = 0; j < inner; j += 4) cumsum_cols(xo + j, yo + j, n, inner, wt_min_size(4, inner - j));
   }
 }
@@ -45,34 +66,55 @@ WT_EXPORT void WT_SYM(f32_cumsum)(size_t outer, size_t n, size_t inner, const fl
  * rows converted 8 at a time, other layouts 4 columns at a time. y == x is allowed. */
 #include "wt_half.h"
 
+/* the running sum / product of the 4 lanes of v after acc, in lane order (in registers:
+ * scalar stores read back as a vector would stall store forwarding on every group) */
+static inline __attribute__((always_inline)) v128_t scan4(v128_t v, float* acc, int prod) {
+#define WT_SCAN_STEP(l) (*acc = prod ? *acc * wasm_f32x4_extract_lane(v, l) : *acc + wasm_f32x4_extract_lane(v, l))
+  const float r0 = WT_SCAN_STEP(0), r1 = WT_SCAN_STEP(1), r2 = WT_SCAN_STEP(2), r3 = WT_SCAN_STEP(3);
+#undef WT_SCAN_STEP
+  return wasm_f32x4_make(r0, r1, r2, r3);
+}
+
+/* R (1 or 4) contiguous rows of n (stride n) side by side, 8 elements of each at a time: R
+ * independent chains (a scan is bound by its latency, so four rows cost about what one did) */
+static inline __attribute__((always_inline)) void h_scan_rows(const uint16_t* x, uint16_t* y,
+                                                              size_t n, int bf, int prod,
+                                                              int R) {
+  float acc[4];
+  for (int q = 0; q < R; q++) acc[q] = prod ? 1.0f : 0.0f;
+  for (size_t k = 0; k < n; k += 8) {
+    const size_t m = wt_min_size(8, n - k);
+    for (int q = 0; q < R; q++) {
+      const uint16_t* xq = x + q * n + k;
+      uint16_t p[8] = {0};
+      for (size_t j = 0; m < 8 && j < m; j++) p[j] = xq[j];   /* the tail: a copy */
+      const v128_t h = m == 8 ? wasm_v128_load(xq) : wasm_v128_load(p);
+      v128_t lo, hi;
+      if (bf) v_f32x8_from_bf16(h, &lo, &hi);
+      else v_f32x8_from_f16(h, &lo, &hi);
+      lo = scan4(lo, &acc[q], prod);   /* a tail's padding reaches acc only at the row's end */
+      hi = scan4(hi, &acc[q], prod);
+      const v128_t r = bf ? v_bf16x8_from_f32(lo, hi) : v_f16x8_from_f32(lo, hi);
+      uint16_t* yq = y + q * n + k;
+      if (m == 8) {
+        wasm_v128_store(yq, r);
+      } else {
+        wasm_v128_store(p, r);
+        for (size_t j = 0; j < m; j++) yq[j] = p[j];
+      }
+    }
+  }
+}
+
 static void h_scan(size_t outer, size_t n, size_t inner, const uint16_t* x, uint16_t* y,
                    int bf, int prod) {
+  if (inner == 1) {
+    size_t o = 0;
+    for (; o + 4 <= outer; o += 4) h_scan_rows(x + o * n, y + o * n, n, bf, prod, 4);
+    for (; o < outer; o++) h_scan_rows(x + o * n, y + o * n, n, bf, prod, 1);
+    return;
+  }
   for (size_t o = 0; o < outer; o++, x += n * inner, y += n * inner) {
-    if (inner == 1) {
-      float acc = prod ? 1.0f : 0.0f, t[8];
-      for (size_t k = 0; k < n; k += 8) {
-        const size_t m = wt_min_size(8, n - k);
-        uint16_t p[8] = {0};
-        for (size_t j = 0; m < 8 && j < m; j++) p[j] = x[k + j];   /* the tail: a copy */
-        const v128_t h = m == 8 ? wasm_v128_load(x + k) : wasm_v128_load(p);
-        v128_t lo, hi;
-        if (bf) v_f32x8_from_bf16(h, &lo, &hi);
-        else v_f32x8_from_f16(h, &lo, &hi);
-        wasm_v128_store(t, lo);
-        wasm_v128_store(t + 4, hi);
-        for (size_t j = 0; j < m; j++) t[j] = acc = prod ? acc * t[j] : acc + t[j];
-        lo = wasm_v128_load(t);
-        hi = wasm_v128_load(t + 4);
-        const v128_t r = bf ? v_bf16x8_from_f32(lo, hi) : v_f16x8_from_f32(lo, hi);
-        if (m == 8) {
-          wasm_v128_store(y + k, r);
-        } else {
-          wasm_v128_store(p, r);
-          for (size_t j = 0; j < m; j++) y[k + j] = p[j];
-        }
-      }
-      continue;
-    }
     for (size_t i = 0; i < inner; i += 4) {
       const size_t c = wt_min_size(4, inner - i);
       v128_t acc = WT_SPLAT(prod ? 1.0f : 0.0f);

@@ -7,7 +7,7 @@
  *   x, y [n] contiguous; flags & 15: the loss (LOSS_* below), flags >> 4: reduction (0 none:
  *   out [n], 1 sum, 2 mean: out [1], summed in double); prm[0]: beta / delta.
  *   status[0] (binary_cross_entropy): 1 if an input is outside [0, 1] (nan included, as torch),
- *   2 if a target is; nothing is written then.
+ *   2 if a target is; nothing is written then (h16: out is undefined then).
  * float32: SIMD, every kind (log / log1p / exp of wt_vmath.h); float64: SIMD for the kinds
  * without transcendentals (mse, l1, smooth_l1, huber, the nan ones, trunc, frac), L1 blocks
  * through f64-vunary's exp / log / log1p kernels for the others. One loop
@@ -140,8 +140,10 @@ WT_EXPORT void WT_SYM(f32_pointwise_map)(size_t n, size_t flags, const float* pr
 }
 
 /* float16 / bfloat16 (flags & 64: bfloat16; prm float32): blocks of x and y converted into
- * L1 buffers, the float32 loop run there, each result rounded once (a reduction: the double
- * sum, rounded to float32 and then to x's dtype, as the float32 path and .to() did) */
+ * L1 buffers, bce's range check and the float32 loop run there (one conversion), each result
+ * rounded once (a reduction: the double sum, rounded to float32 and then to x's dtype, as the
+ * float32 path and .to() did). out is undefined after a range error (the caller's fresh
+ * tensor, discarded). */
 #define WT_H16_BLOCK 1024
 WT_EXPORT void WT_SYM(h16_pointwise_map)(size_t n, size_t flags, const float* prm,
                                          const uint16_t* x, const uint16_t* y, uint16_t* out,
@@ -150,26 +152,20 @@ WT_EXPORT void WT_SYM(h16_pointwise_map)(size_t n, size_t flags, const float* pr
   const int bf = (flags >> 6) & 1;
   static float xs[WT_H16_BLOCK], ys[WT_H16_BLOCK], os[WT_H16_BLOCK];
   const v128_t p = WT_SPLAT(prm[0]);
-  status[0] = 0;
-  if (kind == LOSS_BCE) {
-    int32_t bad = 0;
-    for (size_t i = 0; i < n && bad != 1; i += WT_H16_BLOCK) {
-      const size_t k = wt_min_size(WT_H16_BLOCK, n - i);
-      wt_h16_to_f32(bf, x + i, xs, k);
-      wt_h16_to_f32(bf, y + i, ys, k);
-      const int32_t b = bce_check(k, xs, ys);
-      if (b && (!bad || b == 1)) bad = b;
-    }
-    if ((status[0] = bad)) return;
-  }
+  int32_t bad = 0;
   double s = 0.0;
   for (size_t i = 0; i < n; i += WT_H16_BLOCK) {
     const size_t k = wt_min_size(WT_H16_BLOCK, n - i);
     wt_h16_to_f32(bf, x + i, xs, k);
     wt_h16_to_f32(bf, y + i, ys, k);
+    if (kind == LOSS_BCE && bad != 1) {   /* an input error wins over a target error */
+      const int32_t b = bce_check(k, xs, ys);
+      if (b && (!bad || b == 1)) bad = b;
+    }
     s += f32_map(kind, k, reduction, p, xs, ys, os);
     if (!reduction) wt_f32_to_h16(bf, os, out + i, k);
   }
+  if ((status[0] = bad)) return;
   if (reduction) {
     os[0] = (float)(reduction == 2 ? s / (double)n : s);
     wt_f32_to_h16(bf, os, out, 1);

@@ -138,7 +138,8 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
   grid_sample(out, x, grid, mode, padding_mode, align_corners)
                                      F.grid_sample of float x [N, C, H, W], grid [N, Ho, Wo, 2]
                                        of x's dtype (ops/grid_sample.py: the decomposition)
-  rowwise_dist(out, a, b, kind, eps, p)   a, b [rows, n] float, out [rows]: kind "cosine"
+  rowwise_dist(out, a, b, kind, eps, p)   a, b [rows, n] float, out [rows] (of a's dtype; float32
+                                       for float16 / bfloat16 a, b, computed in float32): kind "cosine"
                                        (cosine_similarity) or "pnorm" (|a - b + eps|_p,
                                        pairwise_distance) (ops/norm.py: the decomposition)
   random(out, state, dist, a, b)     out (float dtype, CPU) filled as torch's CPU generator

@@ -9,6 +9,7 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from .._device import CPU
 from .._dispatch import dispatch, provides
+from .._grad_mode import is_grad_enabled
 from .elementwise import _compute, binary, unary
 from .reduce import mean, var
 
@@ -231,6 +232,8 @@ def rowwise_dist_decomposed(a, b, kind, eps, p):
 
 def _ref_rowwise_dist(out, a, b, kind, eps, p):
     from .. import _grad_mode
+    if a.dtype is not out.dtype:    # float16 / bfloat16 rows into float32
+        a, b = a.to(out.dtype), b.to(out.dtype)
     with _grad_mode.no_grad():
         dispatch("copy", out, rowwise_dist_decomposed(a, b, kind, eps, p))
 
@@ -249,7 +252,11 @@ def _rowwise(x1, x2, dim, kind, eps, p, keepdim):
     comp = x1.dtype if x1.dtype in (D.float32, D.float64) else D.float32
     if comp is not x1.dtype:    # eps as torch sees it: in the half dtype (1e-8 is 0 there)
         eps = Tensor._empty((), x1.dtype, x1.device).fill_(eps).item()
-    a, b = (t.movedim(dim, -1).to(comp) for t in (x1, x2))
+    # the halves go in as they are where no gradient is taken (the kernel converts in
+    # registers; with a gradient, .to() keeps the float32 decomposition's backward)
+    into = x1.dtype if comp is not x1.dtype and not (
+        is_grad_enabled() and (x1.requires_grad or x2.requires_grad)) else comp
+    a, b = (t.movedim(dim, -1).to(into) for t in (x1, x2))
     rest = tuple(a.shape[:-1])
     n = a.shape[-1]
     a, b = a.reshape(-1, n), b.reshape(-1, n)

@@ -3,7 +3,8 @@ losses on the CPU backends: computed in float32 and rounded once (the wasm h16_*
 rows through float32 buffers), so each result is the float32 op of the same values rounded to
 the input's dtype, and within torch's tolerance; rows past the kernels' buffer (KT.H16_STAGE)
 take the conversion fallback with the same results. float64 softmax / log_softmax of rows
-(the fused f64_softmax kernel) against torch, special rows included."""
+(the fused f64_softmax kernel), layer_norm / rms_norm and losses against torch, special rows
+included; the halves' row distances and the row scans (cumsum / cumprod four rows at a time)."""
 import pytest
 import torch
 import torch.nn.functional as F
@@ -94,15 +95,59 @@ def test_pointwise_losses(name, kw, reduction, dtype):
         torch.testing.assert_close(_np(got), want.float(), **TOL[dtype])
 
 
-@pytest.mark.parametrize("dtype", HALF)
+@pytest.mark.parametrize("dtype", HALF + ("float32",))
 def test_bce_range_errors(dtype):
     x, _ = _pair((3, 1500), dtype, 8, 0.0, 1.0)
-    bad_x, bad_y = x.clone(), x.clone()
-    bad_x[2, 1400] = 1.5       # past the first block: both checked before anything is written
-    bad_y[0, 3] = -0.5
-    for a, b, what in ((bad_x, x, "input"), (x, bad_y, "target"), (bad_x, bad_y, "input")):
-        with pytest.raises(RuntimeError, match=f"all elements of {what} should be between 0 and 1"):
-            wt.nn.functional.binary_cross_entropy(a, b)
+    bad_x, bad_y, nan_x = x.clone(), x.clone(), x.clone()
+    bad_x[2, 1400] = 1.5       # past the first block (halves: checked block by block on the
+    bad_y[0, 3] = -0.5         # converted values): an input error wins over an earlier target one
+    nan_x[1, 1499] = float("nan")
+    for a, b, what in ((bad_x, x, "input"), (x, bad_y, "target"), (bad_x, bad_y, "input"),
+                       (nan_x, x, "input")):
+        for reduction in ("none", "mean"):
+            with pytest.raises(RuntimeError,
+                               match=f"all elements of {what} should be between 0 and 1"):
+                wt.nn.functional.binary_cross_entropy(a, b, reduction=reduction)
+
+
+@pytest.mark.parametrize("dtype", HALF)
+def test_row_distances_of_halves(dtype):
+    """cosine_similarity / pairwise_distance of float16 / bfloat16 rows (h16_rowwise_dist:
+    converted in registers): the float32 computation rounded once, and torch's values; rows
+    of 19 (two groups of 8 and a tail), a zero row, inf and nan"""
+    x, tx = _pair((5, 19), dtype, 11)
+    y, ty = _pair((5, 19), dtype, 12)
+    for t, w in ((tx, x), (ty, y)):
+        t[0] = 0.0
+        w[0] = 0.0
+    tx[2, 18], x[2, 18] = float("inf"), float("inf")
+    ty[3, 4], y[3, 4] = float("nan"), float("nan")
+    def check(got, via_f32, want):   # nan rows included
+        assert got.dtype is getattr(wt, dtype)
+        exact = dict(rtol=0, atol=0) if wt.backends.get_backend() == "wasm" else TOL[dtype]
+        torch.testing.assert_close(_np(got), _np(via_f32.to(got.dtype)), equal_nan=True,
+                                   **exact)
+        torch.testing.assert_close(_np(got), want.float(), equal_nan=True, **TOL[dtype])
+
+    eps = float(torch.tensor(1e-8).to(tx.dtype))     # as torch sees it: 0 (the zero row: nan)
+    check(wt.cosine_similarity(x, y, dim=1),
+          wt.cosine_similarity(x.float(), y.float(), dim=1, eps=eps),
+          F.cosine_similarity(tx, ty, dim=1))
+    eps = float(torch.tensor(1e-6).to(tx.dtype))
+    for p in (0, 1, 2, float("inf")):
+        check(wt.nn.functional.pairwise_distance(x, y, p=p),
+              wt.nn.functional.pairwise_distance(x.float(), y.float(), p=p, eps=eps),
+              F.pairwise_distance(tx, ty, p=p))
+
+
+@pytest.mark.parametrize("dtype", HALF + ("float32",))
+@pytest.mark.parametrize("op", ["cumsum", "cumprod"])
+def test_row_scans(op, dtype):
+    """rows scanned four side by side (9 rows: two groups of four and one alone; 37: a tail):
+    torch's accumulation (float32 for the halves, double for float32 cumsum), bit for bit"""
+    x, t = _pair((9, 37), dtype, 13, 0.5, 1.5)
+    got = getattr(x, op)(-1)
+    assert torch.equal(_np(got), getattr(t, op)(-1).float())
 
 
 @pytest.mark.parametrize("op", ["softmax", "log_softmax"])
@@ -119,6 +164,23 @@ def test_float64_rows(op):
         torch.testing.assert_close(torch.from_numpy(getattr(wt, op)(x, dim).numpy()),
                                    getattr(torch, op)(t, dim), rtol=1e-13, atol=1e-13,
                                    equal_nan=True)
+
+
+@pytest.mark.parametrize("n", [1, 13, 1000])
+def test_float64_norms(n):
+    """f64_layer_norm / f64_rms_norm (eight partial sums, two passes) against torch"""
+    g = torch.Generator().manual_seed(14)
+    t = torch.randn(5, n, generator=g, dtype=torch.float64) * 3 + 1e3
+    w = torch.randn(n, generator=g, dtype=torch.float64)
+    b = torch.randn(n, generator=g, dtype=torch.float64)
+    t[4, 0] = float("nan")
+    x, ww, wb = (wt.tensor(v.numpy()) for v in (t, w, b))
+    for got, want in ((wt.layer_norm(x, [n], ww, wb), F.layer_norm(t, [n], w, b)),
+                      (wt.layer_norm(x, [n]), F.layer_norm(t, [n])),
+                      (wt.rms_norm(x, [n], ww), F.rms_norm(t, [n], w)),
+                      (wt.rms_norm(x, [n]), F.rms_norm(t, [n]))):
+        torch.testing.assert_close(torch.from_numpy(got.numpy()), want, rtol=1e-12,
+                                   atol=1e-12, equal_nan=True)
 
 
 @pytest.mark.filterwarnings("ignore:reduction")

@@ -384,7 +384,8 @@ QGEMV = {q: "f32_" + q + "_gemv_1x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
 # h16: float16 / bfloat16 data (flags & 64: bfloat16) staged through float32 in L1
 POINTWISE_MAP = {dt: dt + "_pointwise_map" for dt in ("f32", "f64", "h16")}
 GRID_SAMPLE = {dt: dt + "_grid_sample" for dt in ("f32", "f64", "f16", "bf16")}
-ROWWISE_DIST = {dt: dt + "_rowwise_dist" for dt in ("f32", "f64")}    # xN-rowdist/
+# xN-rowdist/; h16: float16 / bfloat16 rows (flags & 2: bfloat16), float32 prm and out
+ROWWISE_DIST = {dt: dt + "_rowwise_dist" for dt in ("f32", "f64", "h16")}
 _ROWWISE_DIST = (("size", "rows"), ("size", "n"), ("size", "flags"), ("in", "prm"), ("in", "a"),
                  ("in", "b"), ("out", "out"))
 _POINTWISE_MAP = (("size", "n"), ("size", "flags"), ("in", "prm"), ("in", "x"), ("in", "y"),

@@ -5,6 +5,7 @@ grid_sample also float16 / bfloat16 in float32 lanes):
       (float16 / bfloat16: h16_pointwise_map, blocks staged through float32 in L1)
   grid_sample(out, x, grid, mode, padding_mode, align_corners)
   rowwise_dist(out, a, b, kind, eps, p)               xN-rowdist: cosine / p-norm per row
+      (float16 / bfloat16 rows: h16_rowwise_dist, converted in registers, float32 out)
 
 Anything the kernels do not cover returns NotImplemented and the reference backend runs the
 decomposition (ops/loss.py).
@@ -80,20 +81,24 @@ def bind(ctx):
         return None
 
     def rowwise_dist(out, a, b, kind, eps, p):
-        dt = _DT.get(a.dtype)
-        if dt is None or b.dtype is not a.dtype or out.dtype is not a.dtype or \
+        dt = _MAP_DT.get(a.dtype)
+        half = dt == "h16"      # float16 / bfloat16 rows into float32 (not p = +-inf)
+        if dt is None or b.dtype is not a.dtype or \
+                out.dtype is not (D.float32 if half else a.dtype) or \
                 not out.is_contiguous() or not fits_i32(a.numel()) or \
-                (kind == "pnorm" and p not in (0, 1, 2, math.inf, -math.inf)):
+                (kind == "pnorm" and p not in ((0, 1, 2) if half else
+                                               (0, 1, 2, math.inf, -math.inf))):
             return NotImplemented
         ro = region(out, True)
         regs = inputs(ro, a, b)
         if regs is None:
             return NotImplemented
-        prm = Tensor._empty((2,), a.dtype, a.device)
+        prm = Tensor._empty((2,), out.dtype, a.device)
         prm[0], prm[1] = eps, p
         rows, n = a.shape
         if rows:
-            dist_fn[dt](rows, n, kind == "pnorm", region(prm), regs[0], regs[1], ro)
+            flags = (kind == "pnorm") | (a.dtype is D.bfloat16) << 1
+            dist_fn[dt](rows, n, flags, region(prm), regs[0], regs[1], ro)
         return None
 
     return {"pointwise_map": pointwise_map, "grid_sample": grid_sample,
