@@ -345,6 +345,42 @@ def set_prefill_activations(model, mode):
     return _set_activations(model, "prefill_activations", mode)
 
 
+def _cat_rows(ws):
+    """One QuantizedTensor over the rows of ws (same kind and K) in order: a view when they lie
+    back to back in one buffer (the file's ffn_gate, ffn_up), else one copy of their blocks."""
+    kind, k = ws[0].kind, ws[0].shape[1]
+    n = sum(w.shape[0] for w in ws)
+    bufs = [getattr(w._storage, "buf", None) for w in ws]
+    owner = getattr(bufs[0], "obj", None)
+    if owner is not None and all(getattr(b, "obj", None) is owner for b in bufs) and all(
+            a._storage.address() + a.nbytes == b._storage.address() for a, b in zip(ws, ws[1:])):
+        whole = memoryview(owner).cast("B")
+        start = ws[0]._storage.address() - quant._wrap_buffer(whole).address()
+        return quant.from_blocks(kind, (n, k), whole[start:start + sum(w.nbytes for w in ws)])
+    return quant.from_blocks(kind, (n, k), bytearray(b"".join(w.tobytes() for w in ws)))
+
+
+def fuse_projections(model):
+    """Put each layer's q/k/v QuantLinears into one (attention's qkv_proj) and gate/up into one
+    (the MLP's gate_up_proj), where they share the kind: one GEMV/GEMM and one rounding of
+    the activations instead of three / two, the same numbers (every output row is its own dot
+    product). The separate modules are removed (their blocks live on in the fused ones)."""
+    def fuse(parent, names, fused_name):
+        mods = [getattr(parent, n) for n in names]
+        ws = [m.weight for m in mods]
+        if not all(isinstance(w, quant.QuantizedTensor) for w in ws) or \
+                len({(w.kind, w.shape[1], w.device) for w in ws}) != 1:
+            return
+        setattr(parent, fused_name, type(mods[0])(_cat_rows(ws), mods[0].decode_activations,
+                                                  mods[0].prefill_activations))
+        for n in names:
+            delattr(parent, n)
+    for layer in model.model.layers:
+        fuse(layer.self_attn, ("q_proj", "k_proj", "v_proj"), "qkv_proj")
+        fuse(layer.mlp, ("gate_proj", "up_proj"), "gate_up_proj")
+    return model
+
+
 def build(gf, quantized=False, decode_activations="int16", prefill_activations="int16"):
     """A SmolLM2ForCausalLM (eval mode) with the file's weights (decode_activations,
     prefill_activations: see the module docstring; quantized=True only)."""
@@ -368,6 +404,7 @@ def build(gf, quantized=False, decode_activations="int16", prefill_activations="
         left = [k for k, v in model.state_dict().items() if v.stride() and 0 in v.stride()]
         if left:
             raise GGUFError(f"weights not loaded from the file: {left}")
+        fuse_projections(model)
     else:
         model.load_state_dict(sd, strict=True, assign=True)
         if kw["tie_word_embeddings"]:
