@@ -38,7 +38,6 @@ static inline __attribute__((always_inline)) void qd16_gemv(
     size_t n, size_t k, const uint8_t* xq, const uint8_t* w, float* y, size_t bytes,
     int has_m, v128_t (*dot)(const uint8_t*, const v128_t*)) {
   const size_t nb = k / WT_QK, rb = nb * bytes;
-  const v128_t lo16 = wasm_i32x4_splat(0xffff);
   for (size_t i = 0; i < n; i += 4) {
     /* the last 1-3 rows repeat row n-1 (read again, never stored) */
     const uint8_t* p0 = w + wt_min_size(i, n - 1) * rb;
@@ -53,10 +52,10 @@ static inline __attribute__((always_inline)) void qd16_gemv(
       const float dx = wt_qd16_scale(xb);
       const v128_t s = wt_hsum4_i32(dot(p0, x16), dot(p1, x16), dot(p2, x16), dot(p3, x16));
       const v128_t dm = wt_load4_u32(p0, p1, p2, p3);
-      const v128_t d = wt_f16x4_to_f32(wasm_v128_and(dm, lo16));
+      const v128_t d = wt_f16x4_to_f32(dm);
       acc = WT_MADD(wasm_f32x4_mul(d, wasm_f32x4_splat(dx)), wasm_f32x4_convert_i32x4(s), acc);
       if (has_m)
-        acc = WT_MADD(wt_f16x4_to_f32(wasm_u32x4_shr(dm, 16)),
+        acc = WT_MADD(wt_f16hi_to_f32(dm),
                       wasm_f32x4_splat(dx * (float)wt_qd16_sum(xb)), acc);
     }
     if (n - i >= 4)
