@@ -15,6 +15,8 @@
  */
 #include "wt_qd16.h"
 
+static volatile uint32_t wt_qd16_sink;    /* keeps the touches of qd16_gemv */
+
 static inline void qd16_load_x(const uint8_t* xb, v128_t x16[4]) {
   for (int i = 0; i < 4; i++) x16[i] = wasm_v128_load(xb + WT_QD16_HEAD + 16 * i);
 }
@@ -38,14 +40,23 @@ static inline __attribute__((always_inline)) void qd16_gemv(
     size_t n, size_t k, const uint8_t* xq, const uint8_t* w, float* y, size_t bytes,
     int has_m, v128_t (*dot)(const uint8_t*, const v128_t*)) {
   const size_t nb = k / WT_QK, rb = nb * bytes;
+  uint32_t sink = 0;
   for (size_t i = 0; i < n; i += 4) {
     /* the last 1-3 rows repeat row n-1 (read again, never stored) */
     const uint8_t* p0 = w + wt_min_size(i, n - 1) * rb;
     const uint8_t* p1 = w + wt_min_size(i + 1, n - 1) * rb;
     const uint8_t* p2 = w + wt_min_size(i + 2, n - 1) * rb;
     const uint8_t* p3 = w + wt_min_size(i + 3, n - 1) * rb;
+    /* the next four rows (4 rb bytes) are touched two blocks' bytes a block, so they come
+     * from memory while these are computed (no prefetch instruction in wasm); on the last
+     * group pf walks this group's own first row instead */
+    const int ahead = i + 8 <= n;
+    const uint8_t* pf = ahead ? p3 + rb : p0;
+    const size_t pstep = ahead ? 2 * bytes : bytes;
     v128_t acc = wasm_f32x4_splat(0.0f);
-    for (size_t b = 0; b < nb; b++, p0 += bytes, p1 += bytes, p2 += bytes, p3 += bytes) {
+    for (size_t b = 0; b < nb; b++, p0 += bytes, p1 += bytes, p2 += bytes, p3 += bytes,
+                              pf += pstep) {
+      sink += pf[0] + pf[bytes - 1];
       const uint8_t* xb = xq + b * WT_QD16_BYTES;
       v128_t x16[4];
       qd16_load_x(xb, x16);
@@ -63,6 +74,7 @@ static inline __attribute__((always_inline)) void qd16_gemv(
     else
       wt_store_partial(y + i, n - i, acc);
   }
+  wt_qd16_sink = sink;
 }
 
 WT_EXPORT void WT_SYM(qd16_f32_q8_0_gemv_1x4)(size_t n, size_t k, const uint8_t* xq,
