@@ -47,16 +47,16 @@ static inline __attribute__((always_inline)) void qd16_gemv(
     const uint8_t* p1 = w + wt_min_size(i + 1, n - 1) * rb;
     const uint8_t* p2 = w + wt_min_size(i + 2, n - 1) * rb;
     const uint8_t* p3 = w + wt_min_size(i + 3, n - 1) * rb;
-    /* the next four rows (4 rb bytes) are touched two blocks' bytes a block, so they come
-     * from memory while these are computed (no prefetch instruction in wasm); on the last
-     * group pf walks this group's own first row instead */
+    /* the next four rows (4 rb bytes, contiguous) are touched every 2 blocks' bytes, 4
+     * blocks' a step, so they come from memory while these are computed (wasm has no
+     * prefetch instruction); on the last group pf stays on this group's first byte */
     const int ahead = i + 8 <= n;
     const uint8_t* pf = ahead ? p3 + rb : p0;
-    const size_t pstep = ahead ? 2 * bytes : bytes;
+    const size_t pstep = ahead ? 4 * bytes : 0, poff = ahead ? 2 * bytes : 0;
     v128_t acc = wasm_f32x4_splat(0.0f);
     for (size_t b = 0; b < nb; b++, p0 += bytes, p1 += bytes, p2 += bytes, p3 += bytes,
                               pf += pstep) {
-      sink += pf[0] + pf[bytes - 1];
+      sink += pf[0] + pf[poff];
       const uint8_t* xb = xq + b * WT_QD16_BYTES;
       v128_t x16[4];
       qd16_load_x(xb, x16);
