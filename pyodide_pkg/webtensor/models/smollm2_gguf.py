@@ -26,6 +26,9 @@ Two ways to hold the weights:
                    prompts, logits within 1e-3 * max|logit| of the float path, tests/models);
                    "int8" changes the greedy text (2 of the 3 test prompts); "float32".
                    set_prefill_activations(model, mode) switches a built model.
+                   Each layer's q/k/v and gate/up QuantLinears are fused into one
+                   (qkv_proj, gate_up_proj; fuse_projections): one GEMV/GEMM and one
+                   activation rounding instead of three / two, the same numbers.
 
 llama.cpp's converter permutes the rows of attn_q / attn_k inside each head from HF's rotate-half
 order (first half of the head's dimensions, then the second) into adjacent pairs (d0, d_half,
