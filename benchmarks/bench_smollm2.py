@@ -10,7 +10,8 @@ position only), best of REPEATS. Decode: DECODE greedy steps after that prefill,
 forward (the sampling cost included, as in generate()). The quantised model decodes with its
 default int16 activations; "quantized captured <a> activations" rows time the captured decode
 per decode_activations (float32 / int16 / int8), interleaved; BENCH_SMOLLM2_DECODE=0 times the
-prefill alone, BENCH_SMOLLM2_PROFILE=1 the prefill by kernel (run_profile). Heap: Pyodide's wasm memory
+prefill alone, BENCH_SMOLLM2_PROFILE=1 the prefill by kernel (run_profile; =decode: one
+captured decode step). Heap: Pyodide's wasm memory
 (HEAP8.length) after each phase; wasm memory never shrinks, so it is the peak so far. The
 quantised model is measured first, so its row shows its own peak. Set WEBTENSOR_WASM_ISA
 (simd128 | relaxedsimd) before this runs to pick the kernel build. Prints a table and one line
@@ -178,17 +179,30 @@ def run_overhead(steps=64):
             "replay_per_call_ms": 1000 * per_call, "replay_loop_ms": 1000 * loop}
 
 
-def run_profile(model, ids, reps=REPEATS):
-    """BENCH_SMOLLM2_PROFILE=1: the prefill by kernel. One prefill into an empty KV cache is
-    captured (webtensor.graphs), then every recorded call is timed alone (best of reps, per-call
-    replay), grouped by kernel name (and M x K x N for the GEMMs); the eager prefill and the
+def run_profile(model, ids, reps=REPEATS, decode=False):
+    """BENCH_SMOLLM2_PROFILE=1: the prefill by kernel (=decode: one decode step after the
+    prompt, on a StaticKVCache, as generate() captures it). The step is captured
+    (webtensor.graphs), then every recorded call is timed alone (best of reps, per-call
+    replay), grouped by kernel name (and M x K x N for the GEMMs); the eager step and the
     whole replay are timed too: eager - sum of the calls is the Python op layer."""
     import collections
     from webtensor import graphs
     x = torch.tensor([ids])
     g = graphs.Graph()
-    with torch.no_grad(), graphs.graph(g, device="cpu"):
-        model(x, model.make_cache(), logits_to_keep=1)
+    if decode:
+        with torch.no_grad():
+            cache = model.make_cache(capacity=len(ids) + 4 * reps + 8)
+            x = model(x, cache, logits_to_keep=1)[:, -1].argmax(dim=-1)[:, None]
+
+        def step():
+            with torch.no_grad():
+                return model(x, cache, logits_to_keep=1)
+    else:
+        def step():
+            with torch.no_grad():
+                return model(x, model.make_cache(), logits_to_keep=1)
+    with graphs.graph(g, device="cpu"):
+        step()
     c = g._captured
     calls = [c.runner.per_call(call, args) for call, args in c.calls]
     names = []
@@ -198,16 +212,15 @@ def run_profile(model, ids, reps=REPEATS):
             name += " " + "x".join(str(a) for a in args[:3] if isinstance(a, int))
         names.append(name)
     best = [float("inf")] * len(calls)
+    hot = os.environ.get("BENCH_SMOLLM2_PROFILE_HOT")   # each call repeated: weights in cache
     for _ in range(reps):
         for i, (fn, a) in enumerate(calls):
-            t0 = time.perf_counter()
-            fn(*a)
-            best[i] = min(best[i], time.perf_counter() - t0)
+            for _ in range(3 if hot else 1):
+                t0 = time.perf_counter()
+                fn(*a)
+                best[i] = min(best[i], time.perf_counter() - t0)
 
-    def eager():
-        with torch.no_grad():
-            model(x, model.make_cache(), logits_to_keep=1)
-    whole = {"replay": g.replay, "eager": eager}
+    whole = {"replay": g.replay, "eager": step}
     for k, f in whole.items():
         t = float("inf")
         for _ in range(reps):
@@ -221,7 +234,8 @@ def run_profile(model, ids, reps=REPEATS):
         total[n] += b
         count[n] += 1
     s = sum(best)
-    print(f"prefill of {len(ids)} tokens, isa {backends.get_isa()}: eager "
+    what = "decode step after" if decode else "prefill of"
+    print(f"{what} {len(ids)} tokens, isa {backends.get_isa()}: eager "
           f"{whole['eager'] * 1e3:.1f} ms, replay {whole['replay'] * 1e3:.1f} ms, sum of the "
           f"{len(calls)} calls timed alone {s * 1e3:.1f} ms")
     print("| kernel | calls | µs per call | ms per prefill | share of the calls |\n"
@@ -268,7 +282,8 @@ def main():
     if os.environ.get("BENCH_SMOLLM2_HEAP") == "generate":
         return heap_of_generate(gf, ids, result)
     if os.environ.get("BENCH_SMOLLM2_PROFILE"):
-        result["profile"] = run_profile(smollm2_gguf.build(gf, quantized=True), ids)
+        result["profile"] = run_profile(smollm2_gguf.build(gf, quantized=True), ids,
+                                        decode=os.environ["BENCH_SMOLLM2_PROFILE"] == "decode")
         print("BENCH_JSON " + json.dumps(result))
         return
     print(f"backend={result['backend']} isa={result['isa']} platform={result['platform']} "

@@ -40,16 +40,22 @@ static inline v128_t wt_hsum4_i32(v128_t a0, v128_t a1, v128_t a2, v128_t a3) {
                         wasm_i32x4_shuffle(s01, s23, 2, 3, 6, 7));
 }
 
+/* four binary16 (the HIGH 16 bits of each i32 lane; the low ones are ignored) -> float32,
+ * exactly as wt_f16_to_f32: the arithmetic shift by 3 keeps the sign and puts the half's
+ * exponent and mantissa where a float32's go, i.e. the value times 2^-112 (subnormals too);
+ * times 2^112 is exact. Exponent 31 (inf / NaN) lands on 2^16 (1.m) there: or-ing float32's
+ * all-ones exponent in makes it inf / NaN with the same mantissa. 7 operations a vector. */
+static inline v128_t wt_f16hi_to_f32(v128_t h) {
+  const v128_t y = wasm_v128_and(wasm_i32x4_shr(h, 3), wasm_i32x4_splat((int32_t)0x8fffe000));
+  const v128_t big = wasm_i32x4_gt(wasm_v128_and(y, wasm_i32x4_splat(0x0fffe000)),
+                                   wasm_i32x4_splat(0x0f7fe000));
+  return wasm_v128_or(wasm_f32x4_mul(y, wasm_f32x4_splat(0x1p112f)),
+                      wasm_v128_and(big, wasm_i32x4_splat(0x7f800000)));
+}
+
 /* four binary16 (the low 16 bits of each i32 lane) -> float32, exactly as wt_f16_to_f32 */
 static inline v128_t wt_f16x4_to_f32(v128_t h) {
-  const v128_t em = wasm_v128_and(h, wasm_i32x4_splat(0x7fff));
-  const v128_t sign = wasm_i32x4_shl(wasm_v128_and(h, wasm_i32x4_splat(0x8000)), 16);
-  const v128_t fin = wasm_f32x4_mul(wasm_i32x4_shl(em, 13), wasm_f32x4_splat(0x1p112f));
-  const v128_t special = wasm_v128_or(wasm_i32x4_splat(0x7f800000),
-                                      wasm_i32x4_shl(wasm_v128_and(em, wasm_i32x4_splat(0x3ff)),
-                                                     13));
-  const v128_t big = wasm_i32x4_ge(em, wasm_i32x4_splat(0x7c00));
-  return wasm_v128_or(wasm_v128_bitselect(special, fin, big), sign);
+  return wt_f16hi_to_f32(wasm_i32x4_shl(h, 16));
 }
 
 /* the 32-bit words at p0..p3 as one i32x4 */

@@ -51,7 +51,7 @@ static void qd16_codes_q4_1(const uint8_t* b, v128_t c[4]) {
 static inline __attribute__((always_inline)) void qd16_pack(
     qd16_panel* P, const uint8_t* w, size_t rb, size_t np, size_t nb, size_t bytes, int has_m,
     void (*codes)(const uint8_t*, v128_t*)) {
-  const v128_t zero = wasm_i32x4_splat(0), lo16 = wasm_i32x4_splat(0xffff);
+  const v128_t zero = wasm_i32x4_splat(0);
   for (size_t g = 0; g < 2; g++) {
     const uint8_t* p[4];
     for (size_t r = 0; r < 4; r++) p[r] = w + wt_min_size(4 * g + r, np - 1) * rb;
@@ -73,8 +73,8 @@ static inline __attribute__((always_inline)) void qd16_pack(
       }
       const size_t o = b * bytes;
       const v128_t dm = wt_load4_u32(p[0] + o, p[1] + o, p[2] + o, p[3] + o);
-      P->d[b][g] = wasm_v128_and(live, wt_f16x4_to_f32(wasm_v128_and(dm, lo16)));
-      P->m[b][g] = has_m ? wasm_v128_and(live, wt_f16x4_to_f32(wasm_u32x4_shr(dm, 16))) : zero;
+      P->d[b][g] = wasm_v128_and(live, wt_f16x4_to_f32(dm));
+      P->m[b][g] = has_m ? wasm_v128_and(live, wt_f16hi_to_f32(dm)) : zero;
     }
   }
 }

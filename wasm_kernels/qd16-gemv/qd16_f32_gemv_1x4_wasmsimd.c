@@ -15,6 +15,8 @@
  */
 #include "wt_qd16.h"
 
+static volatile uint32_t wt_qd16_sink;    /* keeps the touches of qd16_gemv */
+
 static inline void qd16_load_x(const uint8_t* xb, v128_t x16[4]) {
   for (int i = 0; i < 4; i++) x16[i] = wasm_v128_load(xb + WT_QD16_HEAD + 16 * i);
 }
@@ -38,25 +40,33 @@ static inline __attribute__((always_inline)) void qd16_gemv(
     size_t n, size_t k, const uint8_t* xq, const uint8_t* w, float* y, size_t bytes,
     int has_m, v128_t (*dot)(const uint8_t*, const v128_t*)) {
   const size_t nb = k / WT_QK, rb = nb * bytes;
-  const v128_t lo16 = wasm_i32x4_splat(0xffff);
+  uint32_t sink = 0;
   for (size_t i = 0; i < n; i += 4) {
     /* the last 1-3 rows repeat row n-1 (read again, never stored) */
     const uint8_t* p0 = w + wt_min_size(i, n - 1) * rb;
     const uint8_t* p1 = w + wt_min_size(i + 1, n - 1) * rb;
     const uint8_t* p2 = w + wt_min_size(i + 2, n - 1) * rb;
     const uint8_t* p3 = w + wt_min_size(i + 3, n - 1) * rb;
+    /* the next four rows (4 rb bytes, contiguous) are touched every 2 blocks' bytes, 4
+     * blocks' a step, so they come from memory while these are computed (wasm has no
+     * prefetch instruction); on the last group pf stays on this group's first byte */
+    const int ahead = i + 8 <= n;
+    const uint8_t* pf = ahead ? p3 + rb : p0;
+    const size_t pstep = ahead ? 4 * bytes : 0, poff = ahead ? 2 * bytes : 0;
     v128_t acc = wasm_f32x4_splat(0.0f);
-    for (size_t b = 0; b < nb; b++, p0 += bytes, p1 += bytes, p2 += bytes, p3 += bytes) {
+    for (size_t b = 0; b < nb; b++, p0 += bytes, p1 += bytes, p2 += bytes, p3 += bytes,
+                              pf += pstep) {
+      sink += pf[0] + pf[poff];
       const uint8_t* xb = xq + b * WT_QD16_BYTES;
       v128_t x16[4];
       qd16_load_x(xb, x16);
       const float dx = wt_qd16_scale(xb);
       const v128_t s = wt_hsum4_i32(dot(p0, x16), dot(p1, x16), dot(p2, x16), dot(p3, x16));
       const v128_t dm = wt_load4_u32(p0, p1, p2, p3);
-      const v128_t d = wt_f16x4_to_f32(wasm_v128_and(dm, lo16));
+      const v128_t d = wt_f16x4_to_f32(dm);
       acc = WT_MADD(wasm_f32x4_mul(d, wasm_f32x4_splat(dx)), wasm_f32x4_convert_i32x4(s), acc);
       if (has_m)
-        acc = WT_MADD(wt_f16x4_to_f32(wasm_u32x4_shr(dm, 16)),
+        acc = WT_MADD(wt_f16hi_to_f32(dm),
                       wasm_f32x4_splat(dx * (float)wt_qd16_sum(xb)), acc);
     }
     if (n - i >= 4)
@@ -64,6 +74,7 @@ static inline __attribute__((always_inline)) void qd16_gemv(
     else
       wt_store_partial(y + i, n - i, acc);
   }
+  wt_qd16_sink = sink;
 }
 
 WT_EXPORT void WT_SYM(qd16_f32_q8_0_gemv_1x4)(size_t n, size_t k, const uint8_t* xq,

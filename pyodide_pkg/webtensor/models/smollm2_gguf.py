@@ -26,6 +26,10 @@ Two ways to hold the weights:
                    prompts, logits within 1e-3 * max|logit| of the float path, tests/models);
                    "int8" changes the greedy text (2 of the 3 test prompts); "float32".
                    set_prefill_activations(model, mode) switches a built model.
+                   Each layer's gate/up QuantLinears are fused into one (gate_up_proj, a
+                   view of the file's bytes; fuse_projections(model, copy=True) fuses q/k/v
+                   too, copying them): one GEMV/GEMM and one activation rounding instead of
+                   two, the same numbers.
 
 llama.cpp's converter permutes the rows of attn_q / attn_k inside each head from HF's rotate-half
 order (first half of the head's dimensions, then the second) into adjacent pairs (d0, d_half,
@@ -327,6 +331,53 @@ def set_prefill_activations(model, mode):
     return _set_activations(model, "prefill_activations", mode)
 
 
+def _cat_rows(ws, copy):
+    """One QuantizedTensor over the rows of ws (same kind and K) in order: a view when they lie
+    back to back in one buffer (the file's ffn_gate, ffn_up), else one copy of their blocks
+    (None without copy=True)."""
+    kind, k = ws[0].kind, ws[0].shape[1]
+    n = sum(w.shape[0] for w in ws)
+    bufs = [getattr(w._storage, "buf", None) for w in ws]
+    owner = getattr(bufs[0], "obj", None)
+    if owner is not None and all(getattr(b, "obj", None) is owner for b in bufs) and all(
+            a._storage.address() + a.nbytes == b._storage.address() for a, b in zip(ws, ws[1:])):
+        whole = memoryview(owner).cast("B")
+        start = ws[0]._storage.address() - quant._wrap_buffer(whole).address()
+        return quant.from_blocks(kind, (n, k), whole[start:start + sum(w.nbytes for w in ws)])
+    if not copy:
+        return None
+    return quant.from_blocks(kind, (n, k), bytearray(b"".join(w.tobytes() for w in ws)))
+
+
+def fuse_projections(model, copy=False):
+    """Put each layer's q/k/v QuantLinears into one (attention's qkv_proj) and gate/up into one
+    (the MLP's gate_up_proj), where they share the kind: one GEMV/GEMM and one rounding of
+    the activations instead of three / two, the same numbers (every output row is its own dot
+    product). The separate modules are removed (their blocks live on in the fused ones).
+    Without copy=True only weights lying back to back in one buffer are fused (a view: gate
+    and up in llama.cpp's files; q/k/v are not adjacent there, and a copy would add ~10% of
+    the file to a heap that never shrinks)."""
+    def fuse(parent, names, fused_name):
+        if getattr(parent, fused_name, None) is not None:      # fused already
+            return
+        mods = [getattr(parent, n) for n in names]
+        ws = [m.weight for m in mods]
+        if not all(isinstance(w, quant.QuantizedTensor) for w in ws) or \
+                len({(w.kind, w.shape[1], w.device) for w in ws}) != 1:
+            return
+        w = _cat_rows(ws, copy)
+        if w is None:
+            return
+        setattr(parent, fused_name, type(mods[0])(w, mods[0].decode_activations,
+                                                  mods[0].prefill_activations))
+        for n in names:
+            delattr(parent, n)
+    for layer in model.model.layers:
+        fuse(layer.self_attn, ("q_proj", "k_proj", "v_proj"), "qkv_proj")
+        fuse(layer.mlp, ("gate_proj", "up_proj"), "gate_up_proj")
+    return model
+
+
 def build(gf, quantized=False, decode_activations="int16", prefill_activations="int16"):
     """A SmolLM2ForCausalLM (eval mode) with the file's weights (decode_activations,
     prefill_activations: see the module docstring; quantized=True only)."""
@@ -350,6 +401,7 @@ def build(gf, quantized=False, decode_activations="int16", prefill_activations="
         left = [k for k, v in model.state_dict().items() if v.stride() and 0 in v.stride()]
         if left:
             raise GGUFError(f"weights not loaded from the file: {left}")
+        fuse_projections(model)
     else:
         model.load_state_dict(sd, strict=True, assign=True)
         if kw["tie_word_embeddings"]:

@@ -523,14 +523,28 @@ def test_webtensor_stream_text(wt_side, tokenizer, prompt_ids, hf_greedy):
 
 def test_quantised_model_memory(wt_side, gf):
     """Quantised weights: the Linear/embedding blocks are the file's (Q/K rows re-ordered),
-    ~1/6 of the float32 bytes."""
+    ~1/6 of the float32 bytes; gate/up in one QuantLinear (fuse_projections), a view of the
+    file's bytes; q/k/v fused only on request (a copy), with the same logits."""
     _, f32, q = wt_side
     qbytes = sum(m.weight.nbytes for m in q.modules()
                  if isinstance(getattr(m, "weight", None), quant.QuantizedTensor)
                  and m is not q.lm_head)
     fbytes = sum(p.numel() * 4 for n, p in f32.named_parameters())   # tied: counted once
     assert sum(isinstance(getattr(m, "weight", None), quant.QuantizedTensor)
-               for m in q.modules()) == 30 * 7 + 2
+               for m in q.modules()) == 30 * 6 + 2
+    layer = q.model.layers[0]
+    assert layer.self_attn.qkv_proj is None and not hasattr(layer.mlp, "up_proj")
+    gate_up, (gate, up) = layer.mlp.gate_up_proj.weight, (gf.tensors[f"blk.0.ffn_{n}.weight"]
+                                                          for n in ("gate", "up"))
+    assert gate_up.tobytes() == bytes(gate.data) + bytes(up.data)
+    assert gate_up._storage.buf.obj is gate.data.obj      # no copy of the file's bytes
+    plain = L.build(gf, quantized=True)
+    fused = L.fuse_projections(L.build(gf, quantized=True), copy=True)
+    assert tuple(fused.model.layers[0].self_attn.qkv_proj.weight.shape) == (576 + 2 * 192, 576)
+    ids = wt.tensor([[1, 9690, 198, 2683, 359]])
+    with wt.no_grad():
+        assert wt.equal(fused(ids), plain(ids))              # each output row its own dot
+        assert wt.equal(fused(ids[:, :1]), plain(ids[:, :1]))      # the decode GEMVs
     assert q.lm_head.weight is q.model.embed_tokens.weight
     assert qbytes < fbytes / 5
 
