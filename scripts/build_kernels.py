@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import types
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SRC = os.path.join(ROOT, "wasm_kernels")
@@ -29,11 +30,11 @@ ZIG_VERSION = "0.17.0"
 
 
 def _load(name):
-    # by path: importing the webtensor package itself is not needed to build
-    spec = importlib.util.spec_from_file_location(name, os.path.join(PKG_WASM, name + ".py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    # by path, as a module of a stand-in package over backends/wasm (kernel_table imports its
+    # kernel_table_quant part): importing the webtensor package itself is not needed to build
+    pkg = sys.modules.setdefault("_wt_wasm_tables", types.ModuleType("_wt_wasm_tables"))
+    pkg.__path__ = [PKG_WASM]
+    return importlib.import_module("_wt_wasm_tables." + name)
 
 
 table = _load("kernel_table")
@@ -70,7 +71,8 @@ def sources(isa):
 
 
 def _inputs():
-    files = [os.path.abspath(__file__), os.path.join(PKG_WASM, "kernel_table.py")]
+    files = [os.path.abspath(__file__)] + [os.path.join(PKG_WASM, f) for f in
+                                            ("kernel_table.py", "kernel_table_quant.py")]
     for dirpath, _, names in os.walk(SRC):
         files += [os.path.join(dirpath, n) for n in names if n.endswith((".c", ".h"))]
     return files

@@ -14,6 +14,11 @@ from torch import nn
 _ACTS = {"gelu": F.gelu, "relu": F.relu,
          "gelu_new": lambda x: F.gelu(x, approximate="tanh"),
          "gelu_pytorch_tanh": lambda x: F.gelu(x, approximate="tanh")}
+# webtensor's F.linear_act applies the activation as the GEMM stores its tile (one pass fewer);
+# under real torch it does not exist and the layer runs act(dense(x))
+_linear_act = getattr(F, "linear_act", None)
+_FUSED_ACTS = {"gelu": "gelu", "relu": "relu", "gelu_new": "gelu_tanh",
+               "gelu_pytorch_tanh": "gelu_tanh"}
 
 
 @dataclass
@@ -120,8 +125,11 @@ class BertIntermediate(nn.Module):
         super().__init__()
         self.dense = nn.Linear(cfg.hidden_size, cfg.intermediate_size)
         self.act = _ACTS[cfg.hidden_act]
+        self.fused_act = _FUSED_ACTS[cfg.hidden_act]
 
     def forward(self, x):
+        if _linear_act is not None:
+            return _linear_act(x, self.dense.weight, self.dense.bias, self.fused_act)
         return self.act(self.dense(x))
 
 

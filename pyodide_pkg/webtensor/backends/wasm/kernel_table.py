@@ -14,6 +14,10 @@ Argument kinds:
 """
 from collections import namedtuple
 
+from .kernel_table_quant import (  # noqa: F401 (the quantised rows of this table)
+    QUANT_KINDS, QUANT_KINDS_SUB, QGEMV, QGEMM, DEQUANTIZE, QUANTIZE, QD8_GEMV, QD16_GEMV,
+    QD16_GEMM, QD16_QUANTIZE, QD16_DEQUANTIZE, quant_kernels)
+
 ISAS = ("simd128", "relaxedsimd")
 SUFFIX = {"simd128": "wasmsimd", "relaxedsimd": "wasmrelaxedsimd"}
 MODULE_FILE = {"simd128": "webtensor_simd128.wasm", "relaxedsimd": "webtensor_relaxedsimd.wasm"}
@@ -69,18 +73,6 @@ _LINEAR = (("size", "batch"), ("size", "m"), ("size", "n"), ("size", "k"),
            ("in", "w"), ("i32", "w_bs"), ("i32", "ldw"),
            ("in", "bias"), ("i32", "has_bias"),
            ("out", "y"), ("i32", "y_bs"), ("i32", "ldy"), ("i32", "act"))
-# quantised weights (webtensor.quant): W [n, k] in GGUF blocks of 32, y = x @ W^T
-QUANT_KINDS = ("q8_0", "q4_1")
-# decoded per sub-block (include/wt_quant.h): gemv (float and int8 activations), gemm and
-# dequantize; no quantiser (read from GGUF files)
-QUANT_KINDS_SUB = ("q4_0", "q5_0", "q5_1", "q4_k", "q6_k")
-_QGEMV = (("size", "n"), ("size", "k"), ("in", "x"), ("in", "w"), ("out", "y"))
-_QGEMM = (("size", "m"), ("size", "n"), ("size", "k"), ("in", "x"), ("in", "w"), ("out", "y"))
-_QD8GEMV = (("size", "n"), ("size", "k"), ("in", "xq"), ("in", "w"), ("out", "y"))
-_QD16GEMM = (("size", "m"), ("size", "n"), ("size", "k"), ("in", "xq"), ("in", "w"),
-             ("out", "y"))
-_DEQUANTIZE = (("size", "nblocks"), ("in", "blocks"), ("out", "y"))
-_QUANTIZE = (("size", "nblocks"), ("in", "x"), ("out", "blocks"))
 _COPY = (("size", "ndim"), ("in", "shape"), ("in", "strides"), ("in", "x"), ("out", "y"))
 _COPY_STRIDED = (("size", "ndim"), ("in", "shape"), ("in", "x_strides"), ("in", "y_strides"),
                  ("in", "x"), ("out", "y"))
@@ -379,7 +371,6 @@ X_UNARY = {(dt, op): dt + "_" + op for dt, ops in X_UNARY_OPS.items() for op in 
 X_UNARY.update({("f64", op): "f64_" + op for op in F64_MATH_OPS})
 X_UNARY.update({(dt, "sign"): dt + "_sign" for dt in ("f64", "i64", "i32")})   # xN-sign/
 DIVIDE = {(dt, op): dt + "_" + op for dt in DIVIDE_DTYPES for op in DIVIDE_OPS}
-QGEMV = {q: "f32_" + q + "_gemv_1x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
 # pointwise losses with their reduction (xN-loss/) and grid_sample (xN-grid/)
 # h16: float16 / bfloat16 data (flags & 64: bfloat16) staged through float32 in L1
 POINTWISE_MAP = {dt: dt + "_pointwise_map" for dt in ("f32", "f64", "h16")}
@@ -392,13 +383,6 @@ _POINTWISE_MAP = (("size", "n"), ("size", "flags"), ("in", "prm"), ("in", "x"), 
                    ("out", "out"), ("out", "status"))
 _GRID_SAMPLE = (("size", "n"), ("size", "c"), ("size", "h"), ("size", "w"), ("size", "ho"),
                 ("size", "wo"), ("size", "flags"), ("in", "x"), ("in", "grid"), ("out", "y"))
-QGEMM = {q: "f32_" + q + "_gemm_2x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
-DEQUANTIZE = {q: q + "_dequantize" for q in QUANT_KINDS + QUANT_KINDS_SUB}
-QUANTIZE = {q: q + "_quantize" for q in QUANT_KINDS}
-QD8_GEMV = {q: "qd8_f32_" + q + "_gemv_1x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
-QD16_GEMV = {q: "qd16_f32_" + q + "_gemv_1x4" for q in QUANT_KINDS + QUANT_KINDS_SUB}
-QD16_GEMM = {q: "qd16_f32_" + q + "_gemm_4x8" for q in QUANT_KINDS}
-QD16_QUANTIZE, QD16_DEQUANTIZE = "qd16_quantize", "qd16_dequantize"
 
 
 def _build():
@@ -560,25 +544,7 @@ def _build():
         ks.append(Kernel(name, "grid_sample", "grid_sample", _GRID_SAMPLE, False))
     for name in ROWWISE_DIST.values():
         ks.append(Kernel(name, "rowwise_dist", "rowwise_dist", _ROWWISE_DIST, False))
-    for q in QUANT_KINDS:
-        ks.append(Kernel(QGEMV[q], "qgemv", "gemv", _QGEMV, True))
-        ks.append(Kernel(QGEMM[q], "qgemm", "gemm", _QGEMM, True))
-        ks.append(Kernel(DEQUANTIZE[q], "dequantize", "dequantize", _DEQUANTIZE, False))
-        ks.append(Kernel(QUANTIZE[q], "quantize", "quantize", _QUANTIZE, False))
-        # int8 (Q8_0) activations, llama.cpp style: linear(..., activations="int8"), M == 1
-        ks.append(Kernel(QD8_GEMV[q], "qd8gemv", "gemv", _QD8GEMV, True))
-    for q in QUANT_KINDS_SUB:
-        ks.append(Kernel(QGEMV[q], "qgemv", "gemv", _QGEMV, True))
-        ks.append(Kernel(QGEMM[q], "qgemm", "gemm", _QGEMM, True))
-        ks.append(Kernel(DEQUANTIZE[q], "dequantize", "dequantize", _DEQUANTIZE, False))
-        ks.append(Kernel(QD8_GEMV[q], "qd8gemv", "gemv", _QD8GEMV, True))
-    # int16 activations (linear(..., activations="int16"), the decode default), M == 1
-    for q in QUANT_KINDS + QUANT_KINDS_SUB:
-        ks.append(Kernel(QD16_GEMV[q], "qd16gemv", "gemv", _QD8GEMV, True))
-    for q in QUANT_KINDS:   # int16 activations, M > 1 (prefill)
-        ks.append(Kernel(QD16_GEMM[q], "qgemm", "gemm", _QD16GEMM, True))
-    ks.append(Kernel(QD16_QUANTIZE, "quantize", "quantize", _QUANTIZE, False))
-    ks.append(Kernel(QD16_DEQUANTIZE, "dequantize", "dequantize", _DEQUANTIZE, False))
+    ks.extend(quant_kernels(Kernel))
     return {k.name: k for k in ks}
 
 
