@@ -151,6 +151,21 @@ def test_every_truncation_of_a_checkpoint_fails_cleanly():
                 (name, cut, e.value)
 
 
+def test_a_lying_zip_size_field_allocates_nothing_it_claims():
+    """zipfile reads a member by its central-directory size: over a BufferedReader that read
+    allocated the claimed 1 GiB first (found by tests/fuzz)."""
+    import tracemalloc
+    data = bytearray((DIR / "tiny_zip.pt").read_bytes())
+    struct.pack_into("<I", data, data.index(b"PK\x01\x02") + 20, 1 << 30)   # compressed size
+    tracemalloc.start()
+    try:
+        webtensor.load(bytes(data))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 << 20, peak
+
+
 def test_hostile_memo_index_is_refused_without_allocating():
     # PROTO 2, NONE, LONG_BINPUT 2**31-1, STOP: a naive C unpickler grows its memo to 16 GB
     evil = b"\x80\x02Nr\xff\xff\xff\x7f."

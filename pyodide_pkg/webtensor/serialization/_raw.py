@@ -19,7 +19,9 @@ def writable(data):
 
 class _BufferFile(io.RawIOBase):
     """A read-only, seekable file over a buffer. io.BytesIO(bytearray) would copy the whole
-    file, and in wasm that copy's memory stays with the heap for good."""
+    file, and in wasm that copy's memory stays with the heap for good. read(n) returns at most
+    what is left, allocating no more (a BufferedReader allocates n first: a lying size field in
+    a hostile zip would cost its claimed size)."""
 
     def __init__(self, buf):
         self._mv, self._pos = memoryview(buf).cast("B"), 0
@@ -30,11 +32,31 @@ class _BufferFile(io.RawIOBase):
     def seekable(self):
         return True
 
+    def read(self, n=-1):
+        end = len(self._mv) if n is None or n < 0 else min(len(self._mv), self._pos + n)
+        out = self._mv[self._pos:end].tobytes()
+        self._pos += len(out)
+        return out
+
+    readall = read
+
     def readinto(self, b):
         n = max(0, min(len(b), len(self._mv) - self._pos))
         b[:n] = self._mv[self._pos:self._pos + n]
         self._pos += n
         return n
+
+    def readline(self, size=-1):
+        end = len(self._mv) if size is None or size < 0 else min(len(self._mv), self._pos + size)
+        at = self._pos
+        while at < end:                     # pickle's text opcodes: short lines
+            chunk = self._mv[at:min(end, at + 256)].tobytes()
+            i = chunk.find(b"\n")
+            if i >= 0:
+                end = at + i + 1
+                break
+            at += len(chunk)
+        return self.read(end - self._pos)
 
     def seek(self, pos, whence=io.SEEK_SET):
         base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: len(self._mv)}[whence]
@@ -46,15 +68,13 @@ class _BufferFile(io.RawIOBase):
     def tell(self):
         return self._pos
 
-
-class _BufferReader(io.BufferedReader):
     def getbuffer(self):      # as io.BytesIO's (the pickle checker sizes the stream with it)
-        return self.raw._mv
+        return self._mv
 
 
 def reader(buf):
     """A binary file object reading `buf` in place (no copy)."""
-    return _BufferReader(_BufferFile(buf))
+    return _BufferFile(buf)
 
 
 def storage_over(buf, start, nbytes):
