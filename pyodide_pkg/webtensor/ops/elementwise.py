@@ -487,12 +487,12 @@ def fmod(a, b):
         _reject("fmod_cpu", dt)
     if dt.category == 1:
         return binary("sub", a, binary("mul", div(a, b, rounding_mode="trunc"), b))
-    r = binary("remainder", a, b)
-    a_t = a if isinstance(a, Tensor) else _as_tensor(a, r.dtype)
-    b_t = b if isinstance(b, Tensor) else _as_tensor(b, r.dtype)
-    fix = binary("logical_and", binary("ne", r, 0),      # (logical ops on bools: kernels)
-                 binary("logical_xor", binary("lt", a_t, 0), binary("lt", b_t, 0)))
-    r = where(fix, binary("sub", r, b_t), r)
+    a_t = a if isinstance(a, Tensor) else _as_tensor(a, dt)
+    b_t = b if isinstance(b, Tensor) else _as_tensor(b, dt)
+    # remainder over a divisor given the dividend's sign is fmod, exactly (remainder(a, b) - b
+    # where the signs differ rounds: float16 fmod(1e-5, -2.25) came out 0)
+    flip = binary("logical_xor", binary("lt", a_t, 0), binary("lt", b_t, 0))
+    r = binary("remainder", a_t, where(flip, unary("neg", b_t), b_t))
     # a finite dividend over an infinite divisor is the dividend itself
     return where(binary("logical_and", isinf(b_t), isfinite(a_t)), a_t, r)
 

@@ -48,6 +48,14 @@ def test_fmod_xlogy_special_values_and_scalars():
         run_both(fn, [i], [ti])
     f16, tf16 = make_pair((5,), "float16", 5)
     run_both(lambda m, p: m.fmod(p, 0.75), [f16], [tf16])
+    # a tiny dividend over a divisor of the other sign: fmod is the dividend (exact), where
+    # remainder(a, b) - b rounds to 0 in float16 (and loses bits in every float dtype)
+    for dt in ("float16", "bfloat16", "float32", "float64"):
+        a = torch.tensor([1e-5, -1e-5, 3.0, -3.0, -0.0, 0.0, 7e-3], dtype=getattr(torch, dt))
+        b = torch.tensor([-2.25, 2.25, -2.25, 2.25, 1.5, -1.5, -1e4], dtype=getattr(torch, dt))
+        run_both(lambda m, p, q: m.fmod(p, q), [wt.tensor(a.tolist(), dtype=getattr(wt, dt)),
+                                                 wt.tensor(b.tolist(), dtype=getattr(wt, dt))],
+                 [a, b])
 
 
 def test_in_place_forms():
