@@ -245,8 +245,10 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                            "first N-1 dimensions of boundaries tensor and input value tensor "
                            f"must match, but we got boundaries tensor {list(seq.shape)} and "
                            f"input value tensor {list(v.shape)}")
+    dt = D.result_type_of([seq, v])
+    if dt is D.bool_:
+        raise NotImplementedError('"searchsorted_out_cpu" not implemented for \'Bool\'')
     if seq.device.type == "cpu" and isinstance(v, Tensor) and v.device.type == "cpu":
-        dt = D.result_type_of([seq, v])
         out = Tensor._empty(v.shape, D.int32 if out_int32 else D.int64)
         dispatch("searchsorted", out, seq.to(dt), v.to(dt), right)
         return out

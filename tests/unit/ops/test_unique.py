@@ -248,6 +248,13 @@ def test_searchsorted_errors_like_torch():
                       "boundaries tensor must be 1 dimension")
     raises_like_torch(lambda m: m.searchsorted(m.tensor([[1, 3, 5], [2, 4, 6]]),
                                                m.tensor([3])), "first N-1 dimensions")
+    # bool sequences and values: torch has no kernel (the promoted dtype decides)
+    raises_like_torch(lambda m: m.searchsorted(m.tensor([False, True]), m.tensor([True])),
+                      "searchsorted_out_cpu", "Bool")
+    raises_like_torch(lambda m: m.bucketize(m.tensor([True]), m.tensor([False, True])),
+                      "searchsorted_out_cpu", "Bool")
+    raises_like_torch(lambda m: m.searchsorted(m.tensor([False, True]), True),
+                      "searchsorted_out_cpu", "Bool")
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64"])
