@@ -17,6 +17,10 @@ scaled linearly (marked ~): at 2**20 they take seconds each.
     python benchmarks/bench_cliffs.py --here    (on this Python: CPython + wasmtime)
     python benchmarks/bench_cliffs.py --compare BEFORE.json AFTER.json   (markdown for
         RESULTS.md: counts, the cells that changed backend, the cliffs left)
+    python benchmarks/bench_cliffs.py --torch    (the same cells under real torch on CPython, one
+        thread, scored against torch's own float32 add: benchmarks/cliffs_torch.json)
+    python benchmarks/bench_cliffs.py --compare-torch OURS.json TORCH.json   (every cliff of
+        ours beside torch's ratio for the same cell)
 """
 import json
 import math
@@ -186,6 +190,90 @@ def compare(before, after):
     return "\n".join(lines)
 
 
+# ---- the same cells under real torch (CPython, one thread): how far from a streaming add
+# each op is on this CPU in torch's own kernels (AVX2 / AVX-512 vector math, Sleef)
+_TORCH_F = {"gelu", "silu", "one_hot", "linear", "conv1d", "conv2d", "max_pool1d", "max_pool2d",
+            "avg_pool1d", "avg_pool2d", "adaptive_avg_pool2d", "adaptive_max_pool2d",
+            "layer_norm", "rms_norm", "group_norm", "scaled_dot_product_attention", "embedding",
+            "unfold", "fold", "grid_sample", "pad", "interpolate", "upsample", "cross_entropy",
+            "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "binary_cross_entropy",
+            "binary_cross_entropy_with_logits", "huber_loss", "kl_div", "cosine_similarity",
+            "pairwise_distance", "pixel_shuffle", "pixel_unshuffle", "softmax", "log_softmax"}
+
+
+def _torch_fn(torch, name):
+    import torch.nn.functional as F
+    if name in _TORCH_F and hasattr(F, name):
+        return getattr(F, name)
+    return getattr(torch, name, None) or getattr(F, name)
+
+
+def _to_torch(v, torch, T):
+    if isinstance(v, T):
+        if v.dtype.name == "bfloat16":
+            return torch.from_numpy(v.float().numpy().copy()).to(torch.bfloat16)
+        return torch.from_numpy(v.numpy().copy())
+    if isinstance(v, (list, tuple)):
+        return type(v)(_to_torch(x, torch, T) for x in v)
+    return v
+
+
+def measure_torch(only=None):
+    import torch
+    import webtensor as wt
+    from webtensor.ops import table as T
+    torch.set_num_threads(1)
+    C = _coverage()
+    rows = []
+
+    def nbytes(x):
+        return x.numel() * x.element_size()
+
+    for name in T.OPS:
+        if only and name not in only:
+            continue
+        for dt in C.DTYPES:
+            try:
+                _, args = C.call(name, dt, N)
+                fn, targs = _torch_fn(torch, name), _to_torch(args, torch, wt.Tensor)
+                res = fn(*targs)
+            except Exception as e:      # torch refuses this dtype / form
+                rows.append({"op": name, "dtype": dt.name, "accepted": False,
+                             "error": type(e).__name__})
+                continue
+            t = timeit(fn, targs)
+            ins = list(_tensors(targs, torch.Tensor))
+            ptrs = {x.untyped_storage().data_ptr() for x in ins}
+            b = sum(nbytes(x) for x in ins) + sum(
+                nbytes(x) for x in _tensors(res, torch.Tensor)
+                if x.untyped_storage().data_ptr() not in ptrs)
+            rows.append({"op": name, "dtype": dt.name, "accepted": True, "ms": t * 1e3,
+                         "bytes": b, "scaled": False, "backend": "torch", "reason": False})
+            print(f"  {name:30s} {dt.name:9s} {t * 1e3:10.3f} ms  torch", file=sys.stderr,
+                  flush=True)
+    score(rows)
+    return {"isa": "torch " + torch.__version__ + " (1 thread)", "n": N, "small": SMALL,
+            "rows": rows, "platform": sys.platform, "version": sys.version.split()[0]}
+
+
+def compare_torch(ours, theirs):
+    """Markdown: every cliff of ours beside torch's own ratio for the same cell (torch's float32
+    add per byte on this CPU as its yardstick)."""
+    t = {(r["op"], r["dtype"]): r for r in theirs["rows"] if r["accepted"]}
+    ran = {r["op"] for r in theirs["rows"]}
+    cs = sorted((r for r in ours["rows"] if r.get("cliff")), key=lambda r: -r["ratio"])
+    both = sum((r["op"], r["dtype"]) in t and t[(r["op"], r["dtype"])]["cliff"] for r in cs)
+    lines = [f"{len(cs)} cliffs; torch's own cell is above {CLIFF:g}x its add in {both} of them; "
+             f"torch has {sum(r['cliff'] for r in t.values())} such cells of {len(t)}.", "",
+             "| op | dtype | webtensor ms (x) | torch ms (x) |", "|---|---|---|---|"]
+    for r in cs:
+        o = t.get((r["op"], r["dtype"]))
+        lines.append(f"| {r['op']} | {r['dtype']} | {r['ms']:.3g} ({r['ratio']:.1f}x) | "
+                     + (f"{o['ms']:.3g} ({o['ratio']:.1f}x) |" if o else
+                        "refused |" if r["op"] in ran else "not run |"))
+    return "\n".join(lines)
+
+
 def run_here():
     """Inside Pyodide: the result as CLIFF_JSON lines of at most 32 KB (the Node runner splits
     longer lines)."""
@@ -217,16 +305,29 @@ def main(argv=None):
     ap.add_argument("--here", action="store_true")
     ap.add_argument("--chromium", action="store_true")
     ap.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"))
+    ap.add_argument("--torch", action="store_true")
+    ap.add_argument("--compare-torch", nargs=2, metavar=("OURS", "TORCH"))
     args = ap.parse_args(argv)
-    if args.compare:
-        before, after = (json.loads(Path(f).read_text()) for f in args.compare)
-        print(compare(before, after))
+    if args.compare or args.compare_torch:
+        a, b = (json.loads(Path(f).read_text()) for f in args.compare or args.compare_torch)
+        print(compare(a, b) if args.compare else compare_torch(a, b))
         return
     if args.ops:
         os.environ["CLIFF_OPS"] = args.ops
-    if args.here:
+    if args.torch and "MALLOC_MMAP_THRESHOLD_" not in os.environ:
+        # glibc maps and unmaps every large block: each torch call would pay page faults for
+        # its output that the wasm heap (reused) never pays; keep freed memory instead
+        env = dict(os.environ, MALLOC_MMAP_THRESHOLD_=str(1 << 32),
+                   MALLOC_TRIM_THRESHOLD_=str(1 << 32))
+        os.execve(sys.executable, [sys.executable, *sys.argv], env)
+    if args.here or args.torch:
         sys.path.insert(0, str(repo / "pyodide_pkg"))
-        result = measure(set(args.ops.split(",")) if args.ops else None)
+        only = set(args.ops.split(",")) if args.ops else None
+        result = measure_torch(only) if args.torch else measure(only)
+        if args.torch:
+            result["runtime"] = "cpython " + sys.version.split()[0]
+            if args.out == ap.get_default("out"):
+                args.out = str(repo / "benchmarks" / "cliffs_torch.json")
     else:
         spec = importlib.util.spec_from_file_location("bench_run", repo / "benchmarks" / "run.py")
         run = importlib.util.module_from_spec(spec)
