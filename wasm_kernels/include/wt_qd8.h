@@ -28,6 +28,7 @@
 
 #ifndef WT_QD8_HELPERS
 #define WT_QD8_HELPERS
+static volatile uint32_t wt_qd8_sink;     /* keeps the touches of the GEMVs below */
 typedef struct {
   v128_t xa, xb;      /* the 32 int8 activations (elements 0-15, 16-31) */
   v128_t x16[4];      /* the same as i16x8 (plain build) */
@@ -218,12 +219,20 @@ WT_EXPORT void WT_SYM(WT_QD8_NAME)(size_t n, size_t k, const WT_QX_T* xq, const 
   const size_t nb = k / WT_QBLK, rb = nb * WT_QBYTES;
   const v128_t zero = wasm_f32x4_splat(0.0f);
   WT_QX_BLOCK x[WT_QD8_NSUB];
+  uint32_t sink = 0;
   /* four rows at a time; the last 1-3 rows repeat row n-1 (read again, never stored) */
   for (size_t i = 0; i < n; i += 4) {
     const uint8_t* p[4];
     for (size_t r = 0; r < 4; r++) p[r] = w + wt_min_size(i + r, n - 1) * rb;
+    /* the next four rows (4 rb bytes, contiguous) are touched a cache line apart, 4 blocks'
+     * bytes a step, so they come from memory while these are computed (as qd16_gemv does;
+     * wasm has no prefetch); on the last group pf stays on this group's first byte */
+    const int ahead = i + 8 <= n;
+    const uint8_t* pf = ahead ? w + (i + 4) * rb : p[0];
+    const size_t pstep = ahead ? 4 * WT_QBYTES : 0, plen = ahead ? 4 * WT_QBYTES : 1;
     v128_t a0 = zero, a1 = zero, a2 = zero, a3 = zero;
-    for (size_t b = 0; b < nb; b++) {
+    for (size_t b = 0; b < nb; b++, pf += pstep) {
+      for (size_t o = 0; o < plen; o += 64) sink += pf[o];
       for (int s = 0; s < WT_QD8_NSUB; s++) WT_QX_LOAD(xq, b * WT_QD8_NSUB + s, x + s);
       a0 = WT_CAT3(wt_qd8_block_, WT_QD8_NAME, _)(p[0] + b * WT_QBYTES, x, a0);
       a1 = WT_CAT3(wt_qd8_block_, WT_QD8_NAME, _)(p[1] + b * WT_QBYTES, x, a1);
@@ -236,6 +245,7 @@ WT_EXPORT void WT_SYM(WT_QD8_NAME)(size_t n, size_t k, const WT_QX_T* xq, const 
     else
       wt_store_partial(y + i, n - i, v);
   }
+  wt_qd8_sink = sink;
 }
 #endif
 

@@ -103,25 +103,43 @@ WT_DEQUANTIZE(q6_k, WT_Q6_K_BYTES, WT_QK_K)
  *   void wt_qd16_quantize_wasmsimd(size_t nblocks, const float* x, uint8_t* blocks)
  * amax = max |x| over the block, d = amax / 32767, id = d ? 1/d : 0, q = nearest-even(x id)
  * (|x id| <= 32767 (1 + 2^-22), so never past int16). A block holding inf or NaN gets a
- * non-finite d (NaN propagates through f32x4.max) and q = 0: its products are NaN. */
+ * non-finite d and q = 0: its products are NaN.
+ * Why so (the same bytes, ~3x faster): max |x| is taken on the bit patterns (|x| as u32
+ * orders like the float, NaN above inf: one pmaxud instead of V8's NaN-careful f32x4.max),
+ * and nearest-even(t) for |t| < 2^22
+ * is t + 1.5 2^23 (the add rounds to an integer, ties to even) less the constant's bits
+ * (instead of nearest + trunc_sat, ~8 instructions each in V8; kept for blocks where x or id
+ * is not finite). */
 WT_EXPORT void WT_SYM(qd16_quantize)(size_t nblocks, const float* x, uint8_t* blocks) {
+  const v128_t mag = wasm_i32x4_splat(0x7fffffff);
+  const v128_t big = wasm_f32x4_splat(12582912.0f), bigi = wasm_i32x4_splat(0x4b400000);
+  const v128_t one = wasm_i16x8_splat(1);
   for (size_t b = 0; b < nblocks; b++, x += WT_QK, blocks += WT_QD16_BYTES) {
-    v128_t v[8], m = wasm_f32x4_splat(0.0f);
+    v128_t v[8], m = wasm_i32x4_splat(0);
     for (int i = 0; i < 8; i++) {
       v[i] = wasm_v128_load(x + 4 * i);
-      m = wasm_f32x4_max(m, wasm_f32x4_abs(v[i]));
+      m = wasm_u32x4_max(m, wasm_v128_and(v[i], mag));
     }
-    m = wasm_f32x4_max(m, wasm_i32x4_shuffle(m, m, 2, 3, 0, 1));
-    m = wasm_f32x4_max(m, wasm_i32x4_shuffle(m, m, 1, 0, 3, 2));
-    const float d = wasm_f32x4_extract_lane(m, 0) / 32767.0f;
-    const v128_t id = wasm_f32x4_splat(d != 0.0f ? 1.0f / d : 0.0f);
+    m = wasm_u32x4_max(m, wasm_i32x4_shuffle(m, m, 2, 3, 0, 1));
+    m = wasm_u32x4_max(m, wasm_i32x4_shuffle(m, m, 1, 0, 3, 2));
+    const uint32_t mb = (uint32_t)wasm_i32x4_extract_lane(m, 0);
+    float amax;
+    __builtin_memcpy(&amax, &mb, 4);
+    const float d = amax / 32767.0f, idf = d != 0.0f ? 1.0f / d : 0.0f;
+    const v128_t id = wasm_f32x4_splat(idf);
+    /* finite x and id (not a block of |x| < ~1e-34, where 1/d overflows): |x id| < 2^22 */
+    const int fast = mb < 0x7f800000u && idf <= 3.40282347e38f;
     v128_t sum = wasm_i32x4_splat(0);
     for (int i = 0; i < 4; i++) {
-      const v128_t q = wasm_i16x8_narrow_i32x4(
-          wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(wasm_f32x4_mul(v[2 * i], id))),
-          wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(wasm_f32x4_mul(v[2 * i + 1], id))));
+      const v128_t t0 = wasm_f32x4_mul(v[2 * i], id), t1 = wasm_f32x4_mul(v[2 * i + 1], id);
+      const v128_t q = fast ? wasm_i16x8_narrow_i32x4(
+                                  wasm_i32x4_sub(wasm_f32x4_add(t0, big), bigi),
+                                  wasm_i32x4_sub(wasm_f32x4_add(t1, big), bigi))
+                            : wasm_i16x8_narrow_i32x4(
+                                  wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(t0)),
+                                  wasm_i32x4_trunc_sat_f32x4(wasm_f32x4_nearest(t1)));
       wasm_v128_store(blocks + WT_QD16_HEAD + 16 * i, q);
-      sum = wasm_i32x4_add(sum, wasm_i32x4_dot_i16x8(q, wasm_i16x8_splat(1)));
+      sum = wasm_i32x4_add(sum, wasm_i32x4_dot_i16x8(q, one));
     }
     sum = wasm_i32x4_add(sum, wasm_i32x4_shuffle(sum, sum, 2, 3, 0, 1));
     sum = wasm_i32x4_add(sum, wasm_i32x4_shuffle(sum, sum, 1, 0, 3, 2));

@@ -152,6 +152,34 @@ def test_int16_activation_blocks_bit_exact(ks):
         assert np.isnan(y[-1])
 
 
+def test_int16_activation_blocks_where_the_rounding_shortcut_does_not_hold(ks):
+    """qd16_quantize rounds x / d by adding 1.5 * 2^23 (exact while |x / d| < 2^22 and both
+    are finite); blocks outside that take nearest + trunc_sat: a block of |x| < ~1e-34 (1/d
+    overflows to inf, so x * (1/d) is 0 * inf = NaN where x == 0) keeps q = 0 at its zeros and
+    saturates elsewhere; a block holding inf or NaN gets a non-finite d, q = 0 and sum 0."""
+    tiny = np.float32(2.0 ** -120)
+    x = np.zeros((4, 32), np.float32)
+    x[0] = (np.arange(32) - 16) * tiny           # zeros at 16, q = +-32767 elsewhere
+    x[1] = np.linspace(-1, 1, 32, dtype=np.float32)
+    x[1, 3] = np.inf
+    x[2] = np.linspace(-1, 1, 32, dtype=np.float32)
+    x[2, 7] = np.nan
+    x[3] = (np.arange(32) % 5) * tiny * 2.0 ** 90    # normal: the shortcut, against np_qd16
+    out = np.full(4 * 72, 0xAB, np.uint8)
+    (got,) = call(ks, "qd16_quantize", 4, x.reshape(-1), out)
+    got = got.reshape(4, 72)
+    d = got[:, :4].copy().view(np.float32)[:, 0]
+    s = got[:, 4:8].copy().view(np.int32)[:, 0]
+    q = got[:, 8:].copy().view(np.int16)
+    assert d[0] == np.float32(16 * tiny) / np.float32(32767)
+    with np.errstate(over="ignore"):
+        assert np.isinf(np.float32(1) / d[0])
+    assert q[0, 16] == 0 and np.all(np.abs(q[0, np.arange(32) != 16].astype(np.int32)) >= 32767)
+    assert np.isinf(d[1]) and np.isnan(d[2])
+    assert np.all(q[1:3] == 0) and np.all(s[1:3] == 0)
+    assert got[3].tobytes() == np_qd16(x[3:4])[0].tobytes()
+
+
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("m", [2, 5, 17])
 def test_int16_activation_gemm_edge_shapes(ks, kind, m):
