@@ -65,6 +65,49 @@ def test_losses_elementwise(dtype):
         F.binary_cross_entropy(bad, y)
 
 
+def _every_value(dtype):
+    """every float16 / bfloat16 value once (nan once), as a tensor of that dtype"""
+    import struct
+    if dtype == "float16":
+        vals = [struct.unpack("<e", struct.pack("<H", b))[0] for b in range(1 << 16)]
+    else:
+        vals = [struct.unpack("<f", struct.pack("<I", b << 16))[0] for b in range(1 << 16)]
+    vals = [v for v in vals if v == v] + [float("nan")]
+    return wt.tensor((vals * 2)[:70000]).to(getattr(wt, dtype))   # past the table's threshold
+
+
+@pytest.mark.parametrize("dtype", HALF)
+def test_losses_of_every_half_value(dtype):
+    """the log / exp losses of >= 65536 halves (wasm: the kernel's per-value table) against
+    the float32 op rounded: every value as the argument of the log / exp, bit for bit"""
+    v = _every_value(dtype)
+    n = v.numel()
+    other = _x((n,), dtype, 10, -2.0, 2.0)
+    unit = v[(v >= 0) & (v <= 1)]
+    unit = unit.repeat(-(-70000 // unit.numel()))[:70000]      # past the table's threshold
+    other_unit = _x((unit.numel(),), dtype, 11, 0.0, 1.0)
+    cases = [(F.binary_cross_entropy, unit, other_unit, {}),
+             (F.binary_cross_entropy, other_unit, unit, {}),
+             (F.binary_cross_entropy_with_logits, v, other, {}),
+             (F.kl_div, other, v, {}), (F.kl_div, other, v, {"log_target": True}),
+             (wt.xlogy, other, v, None), (wt.xlogy, v, v, None)]
+    def same(got, via_f32):     # _same with nans equal
+        nan = (got != got) & (via_f32 != via_f32)
+        _same(got.masked_fill(nan, 0.0), via_f32.masked_fill(nan, 0.0))
+
+    for fn, a, b, kw in cases:
+        if kw is None:
+            same(fn(a, b), fn(a.float(), b.float()))
+            continue
+        same(fn(a, b, reduction="none", **kw), fn(a.float(), b.float(), reduction="none", **kw))
+        finite = (a.float().abs() < 1e3) & (b.float().abs() < 1e3) & (b.float() > 0)
+        a, b = a[finite], b[finite]
+        if a.numel() >= 65536:
+            got = fn(a, b, reduction="mean", **kw).float().item()
+            want = fn(a.float(), b.float(), reduction="mean", **kw).item()
+            assert abs(got - want) <= 1e-2 * abs(want) + 1e-3
+
+
 @pytest.mark.parametrize("dtype", HALF)
 def test_row_distances(dtype):
     """cosine_similarity / pairwise_distance of half rows (wasm: h16_rowwise_dist, converted

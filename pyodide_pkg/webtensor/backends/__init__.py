@@ -133,7 +133,9 @@ Primitives (all tensors are webtensor Tensors; views may be strided, expanded, o
                                        ("sum"/"mean"): kind "mse", "l1", "smooth_l1" /
                                        "huber" (param: beta / delta), "bce" (torch's range
                                        errors), "bce_logits", "kl_div", "kl_div_log", "xlogy",
-                                       "nan_to_zero", "not_nan", "trunc", "frac" (ops/loss.py:
+                                       "nan_to_zero", "not_nan", "trunc", "frac",
+                                       "xlogy_log" (float32 x, y = log(t): xlogy(x, t) of
+                                       integer t) (ops/loss.py:
                                        the decomposition, which the reference runs)
   grid_sample(out, x, grid, mode, padding_mode, align_corners)
                                      F.grid_sample of float x [N, C, H, W], grid [N, Ho, Wo, 2]

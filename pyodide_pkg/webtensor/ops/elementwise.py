@@ -503,11 +503,18 @@ def xlogy(a, b):
     if dt.category < 2:
         dt = D.get_default_dtype()
     a_t = _as_tensor(_py_scalar(a), dt) if not isinstance(a, Tensor) else a.to(dt)
+    from .._shape import broadcast_shapes
+    from .loss import pointwise_map      # one pass where the device has the primitive
+    if isinstance(b, Tensor) and b.dtype.category < 2 and dt is D.float32 and \
+            a_t.device == b.device:
+        # integer b: its log by the integer log kernels (8/16-bit: a lookup per element), never
+        # nan, so xlogy is x log(b) with 0 at x == 0
+        b_log = unary("log", b)
+        shape = broadcast_shapes(a_t.shape, b.shape)
+        return pointwise_map(a_t.expand(shape), b_log.expand(shape), "xlogy_log")
     b_t = _as_tensor(_py_scalar(b), dt) if not isinstance(b, Tensor) else b.to(dt)
     if a_t.device != b_t.device:
         return xlogy_ops(a_t, b_t)
-    from .._shape import broadcast_shapes
-    from .loss import pointwise_map      # one pass where the device has the primitive
     shape = broadcast_shapes(a_t.shape, b_t.shape)
     return pointwise_map(a_t.expand(shape), b_t.expand(shape), "xlogy")
 

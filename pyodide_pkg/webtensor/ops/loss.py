@@ -244,6 +244,8 @@ def _elementwise_loss(kind, x, y, p):
     if kind == "kl_div":   # xlogy(y, y): 0 where y == 0 (and nan for y < 0, as log is)
         tlogt = where(binary("eq", y, 0), Tensor._empty((), y.dtype).zero_(), y * unary("log", y))
         return tlogt - y * x
+    if kind == "xlogy_log":        # xlogy(x, t) of integers, y = log(t): 0 where x == 0
+        return where(binary("eq", x, 0), Tensor._empty((), x.dtype).zero_(), x * y)
     if kind == "nan_to_zero":      # nansum's elements
         return where(binary("ne", x, x), 0.0, x)
     if kind == "not_nan":          # nanmean's count

@@ -276,3 +276,18 @@ def test_legacy_size_average_and_reduce():
         for sa, rd in ((None, False), (False, None), (True, True), (False, True)):
             _run("cross_entropy", (x, t), {"size_average": sa, "reduce": rd})
             _run("mse_loss", (x, x.flip(0)), {"size_average": sa, "reduce": rd})
+
+
+@pytest.mark.parametrize("dtype", ("int8", "uint8", "bool", "int16", "int32", "int64"))
+def test_xlogy_of_integers(dtype):
+    """integer (and bool) xlogy: float32 x log(y), 0 where x == 0 (log(0) = -inf, log(<0) =
+    nan), past 65536 elements (the 16-bit log table's threshold), a float x, broadcasting"""
+    g = torch.Generator().manual_seed(3)
+    lo = 0 if dtype in ("uint8", "bool") else -3
+    for n in (5, 70000):
+        a, b = (torch.randint(lo, 5, (n,), generator=g).to(getattr(torch, dtype))
+                for _ in range(2))
+        run_both(lambda m, p, q: m.xlogy(p, q), [to_wt(a), to_wt(b)], [a, b], 1e-6, 0)
+    x, b = torch.randn(4, 3, generator=g), torch.tensor([0, 1, 2]).to(getattr(torch, dtype))
+    run_both(lambda m, p, q: m.xlogy(p, q), [to_wt(x), to_wt(b)], [x, b], 1e-6, 0)
+    run_both(lambda m, q: m.xlogy(2.5, q), [to_wt(b)], [b], 1e-6, 0)

@@ -372,7 +372,8 @@ X_UNARY.update({("f64", op): "f64_" + op for op in F64_MATH_OPS})
 X_UNARY.update({(dt, "sign"): dt + "_sign" for dt in ("f64", "i64", "i32")})   # xN-sign/
 DIVIDE = {(dt, op): dt + "_" + op for dt in DIVIDE_DTYPES for op in DIVIDE_OPS}
 # pointwise losses with their reduction (xN-loss/) and grid_sample (xN-grid/)
-# h16: float16 / bfloat16 data (flags & 64: bfloat16) staged through float32 in L1
+# h16: float16 / bfloat16 data (flags & 64: bfloat16) staged through float32 in L1;
+# a relaxed twin (log / exp with relaxed madd, like the f32 kernels its tables come from)
 POINTWISE_MAP = {dt: dt + "_pointwise_map" for dt in ("f32", "f64", "h16")}
 GRID_SAMPLE = {dt: dt + "_grid_sample" for dt in ("f32", "f64", "f16", "bf16")}
 # xN-rowdist/; h16: float16 / bfloat16 rows (flags & 2: bfloat16), float32 prm and out
@@ -539,7 +540,7 @@ def _build():
     for (dt, op), name in DIVIDE.items():
         ks.append(Kernel(name, "divide", op, _DIVIDE, False))
     for name in POINTWISE_MAP.values():
-        ks.append(Kernel(name, "pointwise_map", "pointwise_map", _POINTWISE_MAP, False))
+        ks.append(Kernel(name, "pointwise_map", "pointwise_map", _POINTWISE_MAP, True))
     for name in GRID_SAMPLE.values():
         ks.append(Kernel(name, "grid_sample", "grid_sample", _GRID_SAMPLE, False))
     for name in ROWWISE_DIST.values():

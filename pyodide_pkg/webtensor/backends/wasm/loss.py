@@ -20,7 +20,7 @@ from .views import fits_i32, region
 
 LOSS_CODE = {k: i for i, k in enumerate(("mse", "l1", "smooth_l1", "huber", "bce", "bce_logits",
                                          "kl_div", "kl_div_log", "xlogy", "nan_to_zero",
-                                         "not_nan", "trunc", "frac"))}
+                                         "not_nan", "trunc", "frac", "xlogy_log"))}
 REDUCTION_CODE = {"none": 0, "sum": 1, "mean": 2}
 _DT = {D.float32: "f32", D.float64: "f64"}
 _MAP_DT = {**_DT, D.float16: "h16", D.bfloat16: "h16"}
@@ -46,7 +46,7 @@ def bind(ctx):
         dt = _MAP_DT.get(x.dtype)
         if dt is None or y.dtype is not x.dtype or out.dtype is not x.dtype or \
                 not out.is_contiguous() or not fits_i32(x.numel()) or \
-                tuple(x.shape) != tuple(y.shape):
+                tuple(x.shape) != tuple(y.shape) or (kind == "xlogy_log" and dt != "f32"):
             return NotImplemented
         ro = region(out, True)
         regs = inputs(ro, x, y)

@@ -1,0 +1,2 @@
+#define WT_RELAXED 1
+#include "xN_loss_wasmsimd.c"
