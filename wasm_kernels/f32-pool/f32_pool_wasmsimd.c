@@ -11,11 +11,13 @@
  * Interior windows of max/avg with stride 1 or 2 run 4 outputs per vector.
  *   wt_<f16|bf16>_avg_pool2d_<isa>(the avg form on halves): planes widened into a float32
  *   stage of WT_POOL_STAGE elements (the caller checks that one plane fits), the float32
- *   kernel run there, each result rounded once (torch's opmath).
+ *   kernel run there, each result rounded once (torch's opmath); 2-wide stride-2 windows
+ *   (wt_pool.h's pairs path) widen in registers, no stage.
  */
 #include "wt_common.h"
 #include "wt_half.h"
 #include "../f32-conv/wt_window.h"
+#include "wt_pool.h"
 
 #define WT_POOL_STAGE 16384
 
@@ -125,10 +127,64 @@ WT_EXPORT void WT_SYM(f32_max_pool2d_indices)(size_t planes, size_t h, size_t w,
   }
 }
 
+/* avg_pool2d's pairs path (wt_pool.h): 4 outputs per vector from 8 floats of each row */
+static void f32_avg_pairs(int bf, const void* rv, size_t w, ptrdiff_t rows, ptrdiff_t d,
+                          size_t ow, void* yv) {
+  const float* r = rv;
+  float* y = yv;
+  (void)bf;
+  const v128_t dv = wasm_f32x4_splat((float)d);
+  for (size_t o = 0; o < ow; o += 4) {
+    v128_t s = wasm_f32x4_splat(0.0f);   /* torch's 0 start: -0.0 sums give 0.0 */
+    for (ptrdiff_t i = 0; i < rows; i++) {
+      const float* q = r + i * w + 2 * o;
+      const v128_t a = wasm_v128_load(q), b = wasm_v128_load(q + 4);
+      s = wasm_f32x4_add(s, wasm_i32x4_shuffle(a, b, 0, 2, 4, 6));
+      s = wasm_f32x4_add(s, wasm_i32x4_shuffle(a, b, 1, 3, 5, 7));
+    }
+    wasm_v128_store(y + o, wasm_f32x4_div(s, dv));
+  }
+}
+
+/* halves: 8 outputs per step, 16 halves of each row widened in registers; rounded once */
+static __attribute__((minsize, flatten)) void h16_avg_pairs(int bf, const void* rv, size_t w,
+                                                            ptrdiff_t rows, ptrdiff_t d,
+                                                            size_t ow, void* yv) {
+  const uint16_t* r = rv;
+  uint16_t* y = yv;
+  const v128_t dv = wasm_f32x4_splat((float)d);
+  for (size_t o = 0; o < ow; o += 8) {
+    v128_t s0 = wasm_f32x4_splat(0.0f), s1 = s0;
+    for (ptrdiff_t i = 0; i < rows; i++) {
+      const uint16_t* q = r + i * w + 2 * o;
+      v128_t a0, a1, b0, b1;
+      if (bf) {
+        v_f32x8_from_bf16(wasm_v128_load(q), &a0, &a1);
+        v_f32x8_from_bf16(wasm_v128_load(q + 8), &b0, &b1);
+      } else {
+        v_f32x8_from_f16(wasm_v128_load(q), &a0, &a1);
+        v_f32x8_from_f16(wasm_v128_load(q + 8), &b0, &b1);
+      }
+      s0 = wasm_f32x4_add(s0, wasm_i32x4_shuffle(a0, a1, 0, 2, 4, 6));
+      s0 = wasm_f32x4_add(s0, wasm_i32x4_shuffle(a0, a1, 1, 3, 5, 7));
+      s1 = wasm_f32x4_add(s1, wasm_i32x4_shuffle(b0, b1, 0, 2, 4, 6));
+      s1 = wasm_f32x4_add(s1, wasm_i32x4_shuffle(b0, b1, 1, 3, 5, 7));
+    }
+    s0 = wasm_f32x4_div(s0, dv), s1 = wasm_f32x4_div(s1, dv);
+    wasm_v128_store(y + o, bf ? v_bf16x8_from_f32(s0, s1) : v_f16x8_from_f32(s0, s1));
+  }
+}
+
+
 WT_EXPORT void WT_SYM(f32_avg_pool2d)(size_t planes, size_t h, size_t w, size_t oh, size_t ow,
                                       size_t kh, size_t kw, size_t sh, size_t sw, size_t ph,
                                       size_t pw, size_t count_include_pad,
                                       int32_t divisor_override, const float* x, float* y) {
+  if (wt_avg_pairs_ok(kw, sw, pw, w, ow, 4)) {
+    wt_avg_pairs(f32_avg_pairs, 0, 4, planes, h, w, oh, ow, kh, sh, ph, count_include_pad,
+                 divisor_override, (const char*)x, (char*)y);
+    return;
+  }
   const Geom g = geom(h, w, oh, ow, kh, kw, sh, sw, ph, pw, 1, 1);
   const int32_t div_override = divisor_override;
   ptrdiff_t lo, vhi;
@@ -240,6 +296,11 @@ static void h16_avg_pool2d(int bf, size_t planes, size_t h, size_t w, size_t oh,
                            size_t kh, size_t kw, size_t sh, size_t sw, size_t ph, size_t pw,
                            size_t count_include_pad, int32_t divisor_override,
                            const uint16_t* x, uint16_t* y) {
+  if (wt_avg_pairs_ok(kw, sw, pw, w, ow, 8)) {
+    wt_avg_pairs(h16_avg_pairs, bf, 2, planes, h, w, oh, ow, kh, sh, ph, count_include_pad,
+                 divisor_override, (const char*)x, (char*)y);
+    return;
+  }
   const size_t in = h * w, out = oh * ow;
   const size_t per = wt_min_size(WT_POOL_STAGE / in, out ? WT_POOL_STAGE / out : planes);
   for (size_t p = 0; p < planes; p += per) {

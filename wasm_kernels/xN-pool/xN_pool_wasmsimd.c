@@ -18,6 +18,7 @@
  */
 #include "wt_common.h"
 #include "../f32-conv/wt_window.h"
+#include "../f32-pool/wt_pool.h"
 
 WT_SMALL_BEGIN
 
@@ -66,8 +67,9 @@ WT_SMALL_BEGIN
 
 #define WT_POOL_SCALAR _Pragma("clang loop vectorize(disable) unroll(disable)")
 
-#define DEFINE_MAX_POOL_ROWS(name, T, LOWEST, K, N)                                            \
-  WT_EXPORT void WT_SYM(name)(size_t planes, size_t h, size_t w, size_t oh, size_t ow,     \
+/* DECL: the function's linkage, return type and name; VEC: the row loops' pragma */
+#define DEFINE_MAX_POOL_ROWS(DECL, T, LOWEST, K, N, VEC)                                          \
+  DECL(size_t planes, size_t h, size_t w, size_t oh, size_t ow,                            \
                               size_t kh, size_t kw, size_t sh, size_t sw, size_t ph,       \
                               size_t pw, size_t dh, size_t dw, const T* x, T* y, T* t) {   \
     const ptrdiff_t H = (ptrdiff_t)h, W = (ptrdiff_t)w, OW = (ptrdiff_t)ow;                \
@@ -83,15 +85,15 @@ WT_SMALL_BEGIN
         ptrdiff_t y1 = y0 + (ptrdiff_t)((kh - 1) * dh) + 1;                                \
         while (y0 < 0) y0 += (ptrdiff_t)dh;                                                \
         if (y1 > H) y1 = H;                                                                \
-        WT_POOL_VEC for (ptrdiff_t o = 0; o < OW; o++) y[o] = LOWEST;                      \
+        VEC for (ptrdiff_t o = 0; o < OW; o++) y[o] = LOWEST;                      \
         for (ptrdiff_t iy = y0; iy < y1; iy += (ptrdiff_t)dh) {                            \
           const T* r = x + iy * W; /* the row, from column -P on */                        \
           if (!inplace) {                                                                  \
-            WT_POOL_VEC for (ptrdiff_t j = 0; j < n; j++) t[P + j] = r[j];                 \
+            VEC for (ptrdiff_t j = 0; j < n; j++) t[P + j] = r[j];                 \
             r = t;                                                                         \
           }                                                                                \
           if (KW == 2 && S == 2 && DW == 1) {                                              \
-            WT_POOL_VEC for (ptrdiff_t o = 0; o < OW; o++) {                               \
+            VEC for (ptrdiff_t o = 0; o < OW; o++) {                               \
               const T a = WT_POOL_MAX(K, N, r[2 * o], r[2 * o + 1]);                             \
               y[o] = WT_POOL_MAX(K, N, y[o], a);                                                 \
             }                                                                              \
@@ -107,12 +109,64 @@ WT_SMALL_BEGIN
       }                                                                                    \
   }
 
-/* S: the sum's type (unsigned for integers: wraps); Q: the quotient's */
-#define DEFINE_AVG_POOL(name, T, S, Q)                                                     \
+/* avg_pool2d's pairs path (wt_pool.h): 2 outputs per vector from 4 elements of each row */
+static void f64_avg_pairs(int bf, const void* rv, size_t w, ptrdiff_t rows, ptrdiff_t d,
+                          size_t ow, void* yv) {
+  const double* r = rv;
+  double* y = yv;
+  (void)bf;
+  const v128_t dv = wasm_f64x2_splat((double)d);
+  for (size_t o = 0; o < ow; o += 2) {
+    v128_t s = wasm_f64x2_splat(0.0);
+    for (ptrdiff_t i = 0; i < rows; i++) {
+      const double* q = r + i * w + 2 * o;
+      const v128_t a = wasm_v128_load(q), b = wasm_v128_load(q + 2);
+      s = wasm_f64x2_add(s, wasm_i64x2_shuffle(a, b, 0, 2));
+      s = wasm_f64x2_add(s, wasm_i64x2_shuffle(a, b, 1, 3));
+    }
+    wasm_v128_store(y + o, wasm_f64x2_div(s, dv));
+  }
+}
+
+/* int64: sums wrap; a power-of-two divisor truncates toward zero by a shift of the sum biased
+ * by divisor - 1 when negative (no 64-bit division: ~40 cycles each); others divide */
+static void i64_avg_pairs(int bf, const void* rv, size_t w, ptrdiff_t rows, ptrdiff_t d,
+                          size_t ow, void* yv) {
+  const int64_t* r = rv;
+  int64_t* y = yv;
+  (void)bf;
+  const int k = d > 0 && !(d & (d - 1)) ? __builtin_ctzll((unsigned long long)d) : -1;
+  for (size_t o = 0; o < ow; o += 2) {
+    v128_t s = wasm_i64x2_splat(0);
+    for (ptrdiff_t i = 0; i < rows; i++) {
+      const int64_t* q = r + i * w + 2 * o;
+      const v128_t a = wasm_v128_load(q), b = wasm_v128_load(q + 2);
+      s = wasm_i64x2_add(s, wasm_i64x2_shuffle(a, b, 0, 2));
+      s = wasm_i64x2_add(s, wasm_i64x2_shuffle(a, b, 1, 3));
+    }
+    if (k > 0) {
+      const v128_t bias = wasm_u64x2_shr(wasm_i64x2_shr(s, 63), 64 - k);
+      wasm_v128_store(y + o, wasm_i64x2_shr(wasm_i64x2_add(s, bias), k));
+    } else if (k == 0) {
+      wasm_v128_store(y + o, s);
+    } else {
+      y[o] = wasm_i64x2_extract_lane(s, 0) / d;
+      y[o + 1] = wasm_i64x2_extract_lane(s, 1) / d;
+    }
+  }
+}
+
+/* S: the sum's type (unsigned for integers: wraps); Q: the quotient's; PAIRS: the vector rows */
+#define DEFINE_AVG_POOL(name, T, S, Q, PAIRS)                                              \
   WT_EXPORT void WT_SYM(name)(size_t planes, size_t h, size_t w, size_t oh, size_t ow,     \
                               size_t kh, size_t kw, size_t sh, size_t sw, size_t ph,       \
                               size_t pw, size_t count_include_pad,                         \
                               int32_t divisor_override, const T* x, T* y) {                \
+    if (wt_avg_pairs_ok(kw, sw, pw, w, ow, 2)) {                                           \
+      wt_avg_pairs(PAIRS, 0, sizeof(T), planes, h, w, oh, ow, kh, sh, ph,                \
+                   count_include_pad, divisor_override, (const char*)x, (char*)y);         \
+      return;                                                                              \
+    }                                                                                      \
     const ptrdiff_t H = (ptrdiff_t)h, W = (ptrdiff_t)w;                                    \
     for (size_t p = 0; p < planes; p++, x += H * W)                                        \
       for (ptrdiff_t oy = 0; oy < (ptrdiff_t)oh; oy++)                                     \
@@ -146,8 +200,8 @@ DEFINE_MAX_POOL(i8_max_pool2d_indices, int8_t, INT8_MIN, WT_ID, WT_ISNAN)
 DEFINE_MAX_POOL(u8_max_pool2d_indices, uint8_t, 0, WT_ID, WT_ISNAN)
 DEFINE_MAX_POOL(f16_max_pool2d_indices, uint16_t, 0xFC00, WT_F16_KEY, WT_F16_NAN)
 DEFINE_MAX_POOL(bf16_max_pool2d_indices, uint16_t, 0xFF80, WT_BF16_KEY, WT_BF16_NAN)
-DEFINE_AVG_POOL(f64_avg_pool2d, double, double, double)
-DEFINE_AVG_POOL(i64_avg_pool2d, int64_t, uint64_t, int64_t)
+DEFINE_AVG_POOL(f64_avg_pool2d, double, double, double, f64_avg_pairs)
+DEFINE_AVG_POOL(i64_avg_pool2d, int64_t, uint64_t, int64_t, i64_avg_pairs)
 
 /* adaptive windows: [floor(i*n/o), ceil((i+1)*n/o)) */
 static inline ptrdiff_t a_start(ptrdiff_t i, ptrdiff_t n, ptrdiff_t o) { return i * n / o; }
@@ -191,13 +245,24 @@ WT_EXPORT void WT_SYM(f64_adaptive_max_pool2d)(size_t planes, size_t h, size_t w
 
 WT_SMALL_END
 
+#define WT_ROWS(name) WT_EXPORT void WT_SYM(name)
+/* the rows behind xN_pool_fast.h's exported float32/halves kernels: INF the dtype's inf bits */
+#define WT_ROWS_INF(name) static __attribute__((noinline)) void name WT_ROWS_ARGS
+#define WT_ROWS_ARGS(...) (__attribute__((unused)) uint32_t INF, __VA_ARGS__)
+#define WT_H16_KEY(b) WT_HALF_KEY(b, INF)
+#define WT_H16_NAN(b) (((b) & 0x7FFF) > INF)
 /* not minsize: the row passes vectorise */
-DEFINE_MAX_POOL_ROWS(f32_max_pool2d_rows, float, -__builtin_inff(), WT_ID, WT_ISNAN)
-DEFINE_MAX_POOL_ROWS(f64_max_pool2d, double, -__builtin_inf(), WT_ID, WT_ISNAN)
-DEFINE_MAX_POOL_ROWS(i64_max_pool2d, int64_t, INT64_MIN, WT_ID, WT_ISNAN)
-DEFINE_MAX_POOL_ROWS(i32_max_pool2d, int32_t, INT32_MIN, WT_ID, WT_ISNAN)
-DEFINE_MAX_POOL_ROWS(i16_max_pool2d, int16_t, INT16_MIN, WT_ID, WT_ISNAN)
-DEFINE_MAX_POOL_ROWS(i8_max_pool2d, int8_t, INT8_MIN, WT_ID, WT_ISNAN)
-DEFINE_MAX_POOL_ROWS(u8_max_pool2d, uint8_t, 0, WT_ID, WT_ISNAN)
-DEFINE_MAX_POOL_ROWS(f16_max_pool2d, uint16_t, 0xFC00, WT_F16_KEY, WT_F16_NAN)
-DEFINE_MAX_POOL_ROWS(bf16_max_pool2d, uint16_t, 0xFF80, WT_BF16_KEY, WT_BF16_NAN)
+DEFINE_MAX_POOL_ROWS(WT_ROWS_INF(f32_rows), float, -__builtin_inff(), WT_ID, WT_ISNAN, WT_POOL_VEC)
+DEFINE_MAX_POOL_ROWS(WT_ROWS(f64_max_pool2d), double, -__builtin_inf(), WT_ID, WT_ISNAN, WT_POOL_VEC)
+DEFINE_MAX_POOL_ROWS(WT_ROWS(i64_max_pool2d), int64_t, INT64_MIN, WT_ID, WT_ISNAN, WT_POOL_VEC)
+DEFINE_MAX_POOL_ROWS(WT_ROWS(i32_max_pool2d), int32_t, INT32_MIN, WT_ID, WT_ISNAN, WT_POOL_VEC)
+DEFINE_MAX_POOL_ROWS(WT_ROWS(i16_max_pool2d), int16_t, INT16_MIN, WT_ID, WT_ISNAN, WT_POOL_VEC)
+DEFINE_MAX_POOL_ROWS(WT_ROWS(i8_max_pool2d), int8_t, INT8_MIN, WT_ID, WT_ISNAN, WT_POOL_VEC)
+DEFINE_MAX_POOL_ROWS(WT_ROWS(u8_max_pool2d), uint8_t, 0, WT_ID, WT_ISNAN, WT_POOL_VEC)
+/* halves (both kinds, INF tells): their common windows take xN_pool_fast.h's vector paths; the
+ * rest is scalar */
+WT_SMALL_BEGIN
+DEFINE_MAX_POOL_ROWS(WT_ROWS_INF(h16_rows), uint16_t, 0x8000 | INF, WT_H16_KEY, WT_H16_NAN, WT_POOL_SCALAR)
+WT_SMALL_END
+
+#include "xN_pool_fast.h"

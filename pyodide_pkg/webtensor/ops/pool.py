@@ -295,11 +295,10 @@ def adaptive_avg_pool2d(input, output_size):
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     osz = _adaptive("adaptive_max_pool2d", input, output_size)
     h, w = input.shape[-2:]
-    if input.dtype in (D.float32, D.float64) and osz[0] > 0 < osz[1] and not h % osz[0] and \
+    if input.dtype.category == 2 and osz[0] > 0 < osz[1] and not h % osz[0] and \
             not w % osz[1] and not (input.requires_grad and is_grad_enabled()):
         # equal windows: max_pool2d's (the same maxima, NaN and first-index rules; no indices
-        # written). Not the halves: max_pool2d's scalar key loop is slower than the float32
-        # adaptive kernel on wide windows
+        # written; halves compared on their bits, no conversion)
         k = (h // osz[0], w // osz[1])
         return _max_pool(input, k, k, (0, 0), (1, 1), False, return_indices, osz)
     dt = input.dtype

@@ -164,7 +164,10 @@ def bind(ctx):
             return None
         x, geom = p
         geom += tuple(kernel_size) + tuple(stride) + tuple(padding) + tuple(dilation)
-        if indices is None and (out.dtype is not F32 or kernel_size[1] == 2):   # row scratch
+        # the row kernels (scratch t) for all but float32; float32's too for 2-wide windows
+        # and wide undilated ones (a vector per window row: adaptive pooling's equal windows)
+        if indices is None and (out.dtype is not F32 or kernel_size[1] == 2 or
+                                kernel_size[1] >= 8 and dilation[1] == 1):
             ow, kw, sw, dw = geom[4], geom[6], geom[8], geom[12]
             t = Tensor._empty(((ow - 1) * sw + (kw - 1) * dw + 1,), out.dtype)
             x_max[out.dtype](*geom, region(x), region(out, True), region(t, True))
