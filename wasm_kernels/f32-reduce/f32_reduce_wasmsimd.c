@@ -150,10 +150,26 @@ enum { H_SUM, H_PROD, H_MAX, H_SQDEV, H_SUMEXP, H_NANSUM, H_NANMEAN };
 
 /* m halves -> t, zero-filled to a multiple of 8 (wt_hrow.h's row converter); nan: NaN -> 0,
  * and the count of the others is returned */
-static size_t h_block(const uint16_t* x, size_t m, float* t, int bf, int nan) {
-  size_t count = m;
-  wt_hrow_to_f32(bf, x, t, m);
-  for (size_t k = m; k & 7; k++) t[k] = 0.0f;
+static inline __attribute__((always_inline)) size_t h_block(const uint16_t* x, size_t m,
+                                                            float* t, int bf, int nan) {
+  size_t count = m, k = 0;
+  v128_t lo, hi;
+  if (bf) {
+    for (; k + 8 <= m; k += 8) {
+      wt_bin8(wasm_v128_load(x + k), &lo, &hi);
+      wasm_v128_store(t + k, lo);
+      wasm_v128_store(t + k + 4, hi);
+    }
+  } else {
+    const wt_hin kin = wt_hin_k();
+    for (; k + 8 <= m; k += 8) {
+      wt_hin8(wasm_v128_load(x + k), &lo, &hi, &kin);
+      wasm_v128_store(t + k, lo);
+      wasm_v128_store(t + k + 4, hi);
+    }
+  }
+  if (k < m) wt_hrow_to_f32(bf, x + k, t + k, m - k);
+  for (k = m; k & 7; k++) t[k] = 0.0f;
   if (nan)
     for (size_t k = 0; k < m; k += 4) {
       const v128_t v = wasm_v128_load(t + k), ok = wasm_f32x4_eq(v, v);
