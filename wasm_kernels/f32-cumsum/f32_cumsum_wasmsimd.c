@@ -64,7 +64,7 @@ WT_EXPORT void WT_SYM(f32_cumsum)(size_t outer, size_t n, size_t inner, const fl
 /* float16 / bfloat16 cumsum / cumprod in the same form (uint16_t x, y): float32 accumulation
  * (torch's CPU acc_type for the half types), each prefix rounded once to the dtype; contiguous
  * rows converted 8 at a time, other layouts 4 columns at a time. y == x is allowed. */
-#include "wt_half.h"
+#include "wt_hrow.h"
 
 /* the running sum / product of the 4 lanes of v after acc, in lane order (in registers:
  * scalar stores read back as a vector would stall store forwarding on every group) */
@@ -75,14 +75,12 @@ static inline __attribute__((always_inline)) v128_t scan4(v128_t v, float* acc, 
   return wasm_f32x4_make(r0, r1, r2, r3);
 }
 
-/* R (1 or 4) contiguous rows of n (stride n) side by side, 8 elements of each at a time: R
- * independent chains (a scan is bound by its latency, so four rows cost about what one did) */
+/* R (1 or 4) contiguous rows of n (stride n) side by side from column k0, 8 elements of each
+ * at a time, acc[q] the running value of row q (a scan is bound by its latency) */
 static inline __attribute__((always_inline)) void h_scan_rows(const uint16_t* x, uint16_t* y,
                                                               size_t n, int bf, int prod,
-                                                              int R) {
-  float acc[4];
-  for (int q = 0; q < R; q++) acc[q] = prod ? 1.0f : 0.0f;
-  for (size_t k = 0; k < n; k += 8) {
+                                                              int R, size_t k0, float* acc) {
+  for (size_t k = k0; k < n; k += 8) {
     const size_t m = wt_min_size(8, n - k);
     for (int q = 0; q < R; q++) {
       const uint16_t* xq = x + q * n + k;
@@ -106,12 +104,81 @@ static inline __attribute__((always_inline)) void h_scan_rows(const uint16_t* x,
   }
 }
 
+/* one row from column k0 (rows of fewer than four, tails of h_scan4's rows) */
+static __attribute__((noinline)) void h_scan_row(const uint16_t* x, uint16_t* y, size_t n,
+                                                 int bf, int prod, size_t k0, float* acc) {
+  h_scan_rows(x, y, n, bf, prod, 1, k0, acc);
+}
+
+static inline void transpose4(v128_t* v) {
+  const v128_t t0 = wasm_i32x4_shuffle(v[0], v[1], 0, 4, 1, 5);
+  const v128_t t1 = wasm_i32x4_shuffle(v[0], v[1], 2, 6, 3, 7);
+  const v128_t t2 = wasm_i32x4_shuffle(v[2], v[3], 0, 4, 1, 5);
+  const v128_t t3 = wasm_i32x4_shuffle(v[2], v[3], 2, 6, 3, 7);
+  v[0] = wasm_i64x2_shuffle(t0, t2, 0, 2);
+  v[1] = wasm_i64x2_shuffle(t0, t2, 1, 3);
+  v[2] = wasm_i64x2_shuffle(t1, t3, 0, 2);
+  v[3] = wasm_i64x2_shuffle(t1, t3, 1, 3);
+}
+
+/* 8 halves of each of four rows (stride n) <-> v[0..3] (lanes 0-3 of rows 0..3), v[4..7]
+ * (lanes 4-7): out of line, one copy per dtype for both scans */
+static __attribute__((noinline)) void h_load4(int bf, const uint16_t* x, size_t n, v128_t* v) {
+  if (bf) {
+    for (int q = 0; q < 4; q++) wt_bin8(wasm_v128_load(x + q * n), &v[q], &v[q + 4]);
+  } else {
+    const wt_hin k = wt_hin_k();
+    for (int q = 0; q < 4; q++) wt_hin8(wasm_v128_load(x + q * n), &v[q], &v[q + 4], &k);
+  }
+}
+static __attribute__((noinline)) void h_store4(int bf, const v128_t* v, uint16_t* y, size_t n) {
+  if (bf) {
+    const wt_bout k = wt_bout_k();
+    for (int q = 0; q < 4; q++) wasm_v128_store(y + q * n, wt_bout8(v[q], v[q + 4], &k));
+  } else {
+    const wt_hout k = wt_hout_k();
+    for (int q = 0; q < 4; q++) wasm_v128_store(y + q * n, wt_hout8(v[q], v[q + 4], &k));
+  }
+}
+
+/* four rows, their whole 8-column groups: the 4x8 block transposed so that a vector holds one
+ * column of the four rows, then one vector add (or multiply) per column in column order (each
+ * row's own sequential order: bit for bit the scalar chains) and back; then each row's tail.
+ * One copy per op (a select between sum and product would sit on the chain). */
+#define H_SCAN4_FN(name, SCAN_OP, IS_PROD)                                                \
+  static __attribute__((noinline)) void name(const uint16_t* x, uint16_t* y, size_t n,    \
+                                             int bf) {                                    \
+    v128_t acc = WT_SPLAT(IS_PROD ? 1.0f : 0.0f), v[8];                                   \
+    size_t k = 0;                                                                         \
+    for (; k + 8 <= n; k += 8) {                                                          \
+      h_load4(bf, x + k, n, v);                                                           \
+      transpose4(v);                                                                      \
+      transpose4(v + 4);                                                                  \
+      for (int j = 0; j < 8; j++) v[j] = acc = SCAN_OP(acc, v[j]);                        \
+      transpose4(v);                                                                      \
+      transpose4(v + 4);                                                                  \
+      h_store4(bf, v, y + k, n);                                                          \
+    }                                                                                     \
+    float a[4];                                                                           \
+    wasm_v128_store(a, acc);                                                              \
+    if (k < n)                                                                            \
+      for (int q = 0; q < 4; q++) h_scan_row(x + q * n, y + q * n, n, bf, IS_PROD, k, &a[q]); \
+  }
+H_SCAN4_FN(h_cumsum4, wasm_f32x4_add, 0)
+H_SCAN4_FN(h_cumprod4, wasm_f32x4_mul, 1)
+
 static void h_scan(size_t outer, size_t n, size_t inner, const uint16_t* x, uint16_t* y,
                    int bf, int prod) {
   if (inner == 1) {
     size_t o = 0;
-    for (; o + 4 <= outer; o += 4) h_scan_rows(x + o * n, y + o * n, n, bf, prod, 4);
-    for (; o < outer; o++) h_scan_rows(x + o * n, y + o * n, n, bf, prod, 1);
+    for (; o + 4 <= outer; o += 4) {
+      if (prod) h_cumprod4(x + o * n, y + o * n, n, bf);
+      else h_cumsum4(x + o * n, y + o * n, n, bf);
+    }
+    for (; o < outer; o++) {
+      float acc = prod ? 1.0f : 0.0f;
+      h_scan_row(x + o * n, y + o * n, n, bf, prod, 0, &acc);
+    }
     return;
   }
   for (size_t o = 0; o < outer; o++, x += n * inner, y += n * inner) {

@@ -13,7 +13,8 @@
  * Error: |y - y_ref| <= ~(8 + n / WT_NORM_CHUNK) eps |x - mean| rstd |w| + |b| eps.
  */
 #include "wt_common.h"
-#include "wt_half.h"
+#define WT_HROW_DEFINE /* the one copy of the row converters */
+#include "wt_hrow.h"
 
 #define WT_NORM_CHUNK 512
 
@@ -188,7 +189,7 @@ static float stage[3][WT_H16_STAGE];
 
 static const float* stage_param(size_t flags, size_t bit, const uint16_t* p, size_t n, float* d) {
   if (!(flags & bit)) return 0;
-  wt_h16_to_f32((flags & 4) != 0, p, d, n);
+  wt_hrow_to_f32((flags & 4) != 0, p, d, n);
   return d;
 }
 
@@ -200,9 +201,9 @@ WT_EXPORT void WT_SYM(h16_layer_norm)(size_t rows, size_t n, size_t flags, float
   const float* wp = stage_param(flags, 1, w, n, stage[1]);
   const float* bp = stage_param(flags, 2, b, n, stage[2]);
   for (size_t r = 0; r < rows; r++) {
-    wt_h16_to_f32(bf, x + r * n, stage[0], n);
+    wt_hrow_to_f32(bf, x + r * n, stage[0], n);
     layer_norm_row(stage[0], n, eps, wp, bp, stage[0]);
-    wt_f32_to_h16(bf, stage[0], y + r * n, n);
+    wt_hrow_from_f32(bf, stage[0], y + r * n, n);
   }
 }
 
@@ -212,8 +213,8 @@ WT_EXPORT void WT_SYM(h16_rms_norm)(size_t rows, size_t n, size_t flags, float e
   const int bf = (flags & 4) != 0;
   const float* wp = stage_param(flags, 1, w, n, stage[1]);
   for (size_t r = 0; r < rows; r++) {
-    wt_h16_to_f32(bf, x + r * n, stage[0], n);
+    wt_hrow_to_f32(bf, x + r * n, stage[0], n);
     rms_norm_row(stage[0], n, eps, wp, stage[0]);
-    wt_f32_to_h16(bf, stage[0], y + r * n, n);
+    wt_hrow_from_f32(bf, stage[0], y + r * n, n);
   }
 }

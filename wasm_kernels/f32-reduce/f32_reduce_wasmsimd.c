@@ -144,33 +144,38 @@ WT_EXPORT void WT_SYM(f32_logsumexp)(size_t outer, size_t n, size_t inner, const
  *   void wt_<h>_<op>_rows_<isa>(size_t rows, size_t n, [float correction,] const uint16_t* x,
  *                               float* y)  op: sum mean prod var logsumexp nansum nanmean
  * nansum / nanmean: NaN read as zero; nanmean divides by the count of the others (0/0: NaN). */
-#include "wt_half.h"
+#include "wt_hrow.h"
 
 enum { H_SUM, H_PROD, H_MAX, H_SQDEV, H_SUMEXP, H_NANSUM, H_NANMEAN };
 
-/* m halves -> t; nan: NaN -> 0, and the count of the others is returned */
-static size_t h_block(const uint16_t* x, size_t m, float* t, int bf, int nan) {
-  size_t count = m;
-  for (size_t k = 0; k < m; k += 8) {
-    v128_t h, lo, hi;
-    if (k + 8 <= m) {
-      h = wasm_v128_load(x + k);
-    } else {
-      uint16_t p[8] = {0};
-      for (size_t j = 0; j < m - k; j++) p[j] = x[k + j];
-      h = wasm_v128_load(p);
+/* m halves -> t, zero-filled to a multiple of 8 (wt_hrow.h's row converter); nan: NaN -> 0,
+ * and the count of the others is returned */
+static inline __attribute__((always_inline)) size_t h_block(const uint16_t* x, size_t m,
+                                                            float* t, int bf, int nan) {
+  size_t count = m, k = 0;
+  v128_t lo, hi;
+  if (bf) {
+    for (; k + 8 <= m; k += 8) {
+      wt_bin8(wasm_v128_load(x + k), &lo, &hi);
+      wasm_v128_store(t + k, lo);
+      wasm_v128_store(t + k + 4, hi);
     }
-    if (bf) v_f32x8_from_bf16(h, &lo, &hi);
-    else v_f32x8_from_f16(h, &lo, &hi);
-    if (nan) {
-      const v128_t ok_lo = wasm_f32x4_eq(lo, lo), ok_hi = wasm_f32x4_eq(hi, hi);
-      lo = wasm_v128_and(lo, ok_lo);
-      hi = wasm_v128_and(hi, ok_hi);
-      count -= __builtin_popcount(~(wasm_i32x4_bitmask(ok_lo) | wasm_i32x4_bitmask(ok_hi) << 4) & 0xFF);
+  } else {
+    const wt_hin kin = wt_hin_k();
+    for (; k + 8 <= m; k += 8) {
+      wt_hin8(wasm_v128_load(x + k), &lo, &hi, &kin);
+      wasm_v128_store(t + k, lo);
+      wasm_v128_store(t + k + 4, hi);
     }
-    wasm_v128_store(t + k, lo);
-    wasm_v128_store(t + k + 4, hi);
   }
+  if (k < m) wt_hrow_to_f32(bf, x + k, t + k, m - k);
+  for (k = m; k & 7; k++) t[k] = 0.0f;
+  if (nan)
+    for (size_t k = 0; k < m; k += 4) {
+      const v128_t v = wasm_v128_load(t + k), ok = wasm_f32x4_eq(v, v);
+      wasm_v128_store(t + k, wasm_v128_and(v, ok));
+      count -= __builtin_popcount(~wasm_i32x4_bitmask(ok) & 0xF);
+    }
   return count;
 }
 

@@ -7,7 +7,7 @@
  */
 #include "wt_fold.h"
 #include "wt_softmax.h"
-#include "wt_half.h"
+#include "wt_hrow.h"
 
 WT_DEFINE_FOLD(max, wt_op_max, -__builtin_inff(), WT_MAP_ID)
 WT_DEFINE_FOLD(sum, wt_op_add, 0.0f, WT_MAP_ID)
@@ -131,8 +131,10 @@ WT_EXPORT void WT_SYM(f32_log_softmax)(size_t outer, size_t n, size_t inner, con
 }
 
 /* float16 / bfloat16: each [n, inner] slab (n * inner <= WT_H16_STAGE, the caller checks)
- * converted into an L1/L2 buffer, the float32 code run there, rounded once on the way out:
- * torch's opmath float32 without two conversion passes over memory.
+ * converted into an L1/L2 buffer (wt_hrow.h), the float32 code run there, rounded once on
+ * the way out: torch's opmath float32 without two conversion passes over memory. Fusing the
+ * conversions into the max and scale passes was tried: ~1% faster in Node, and the exp pass
+ * out of line (shared by both) cost float32 softmax 20%.
  *   void wt_h16_softmax_<isa>(size_t outer, size_t n, size_t inner, size_t flags,
  *                             const uint16_t* x, uint16_t* y)   flags: 1 bfloat16, 2 log_softmax */
 #define WT_H16_STAGE 16384
@@ -143,9 +145,9 @@ WT_EXPORT void WT_SYM(h16_softmax)(size_t outer, size_t n, size_t inner, size_t 
   const size_t k = n * inner;
   if (k > WT_H16_STAGE) return;
   for (size_t o = 0; o < outer; o++) {
-    wt_h16_to_f32(flags & 1, x + o * k, stage, k);
+    wt_hrow_to_f32(flags & 1, x + o * k, stage, k);
     if (flags & 2) WT_SYM(f32_log_softmax)(1, n, inner, stage, stage);
     else WT_SYM(f32_softmax)(1, n, inner, stage, stage);
-    wt_f32_to_h16(flags & 1, stage, y + o * k, k);
+    wt_hrow_from_f32(flags & 1, stage, y + o * k, k);
   }
 }

@@ -199,9 +199,45 @@ static inline v128_t prod4_u16(v128_t v) {        /* u16 products: u32 (< 2^32) 
 
 REDUCE(f64, sum, double, double, double, 0.0, ADD, ID, 0)
 REDUCE(f64, prod, double, double, double, 1.0, MUL, ID, 0)
-/* float64: 8 scalar accumulators beat one f64x2.max chain (NaN-propagating: long on x64) */
-REDUCE(f64, amax, double, double, double, 0.0, MAXN, ID, 1)
-REDUCE(f64, amin, double, double, double, 0.0, MINN, ID, 1)
+/* float64 amax / amin: 8 accumulators (one f64x2.max chain is NaN-propagating: long on x64).
+ * Contiguous rows of >= 16: the same 8 accumulators as four f64x2 lanes with pmax / pmin (one
+ * instruction; v > acc ? v : acc per lane, as the scalar form), NaNs noted on the side; a row
+ * with a NaN is redone by the scalar form, so the result (which NaN, which zero) is that of
+ * the scalar loop bit for bit. */
+#define F64_BEST_ROW(name, PM, C)                                                            \
+  static double name(const double* x, size_t n) {                                           \
+    const size_t nn = n / NACC;                                                             \
+    v128_t a0 = wasm_v128_load(x), a1 = wasm_v128_load(x + 2), a2 = wasm_v128_load(x + 4);  \
+    v128_t a3 = wasm_v128_load(x + 6), bad = wasm_v128_or(wasm_f64x2_ne(a0, a0),           \
+        wasm_v128_or(wasm_f64x2_ne(a1, a1), wasm_v128_or(wasm_f64x2_ne(a2, a2),            \
+                                                         wasm_f64x2_ne(a3, a3))));          \
+    for (size_t k = 1; k < nn; k++) {                                                       \
+      const double* r = x + k * NACC;                                                       \
+      const v128_t v0 = wasm_v128_load(r), v1 = wasm_v128_load(r + 2);                      \
+      const v128_t v2 = wasm_v128_load(r + 4), v3 = wasm_v128_load(r + 6);                  \
+      a0 = PM(a0, v0), a1 = PM(a1, v1), a2 = PM(a2, v2), a3 = PM(a3, v3);                   \
+      bad = wasm_v128_or(bad, wasm_v128_or(wasm_v128_or(wasm_f64x2_ne(v0, v0),              \
+                                                        wasm_f64x2_ne(v1, v1)),             \
+                                           wasm_v128_or(wasm_f64x2_ne(v2, v2),              \
+                                                        wasm_f64x2_ne(v3, v3))));           \
+    }                                                                                       \
+    double acc[NACC];                                                                       \
+    wasm_v128_store(acc, a0), wasm_v128_store(acc + 2, a1);                                 \
+    wasm_v128_store(acc + 4, a2), wasm_v128_store(acc + 6, a3);                             \
+    if (wasm_v128_any_true(bad)) {                                                          \
+      for (size_t i = 0; i < NACC; i++) acc[i] = x[i];                                      \
+      for (size_t k = 1; k < nn; k++)                                                       \
+        for (size_t i = 0; i < NACC; i++) acc[i] = C(acc[i], x[k * NACC + i]);              \
+    }                                                                                       \
+    for (size_t k = nn * NACC; k < n; k++) acc[0] = C(acc[0], x[k]);                        \
+    for (size_t w = NACC / 2; w; w /= 2)                                                    \
+      for (size_t a = 0; a < w; a++) acc[a] = C(acc[a], acc[a + w]);                        \
+    return acc[0];                                                                          \
+  }
+F64_BEST_ROW(f64_amax_row, wasm_f64x2_pmax, MAXN)
+F64_BEST_ROW(f64_amin_row, wasm_f64x2_pmin, MINN)
+REDUCE_ROWS(f64, amax, double, double, double, 0.0, MAXN, ID, 1, ROW_OK16, f64_amax_row)
+REDUCE_ROWS(f64, amin, double, double, double, 0.0, MINN, ID, 1, ROW_OK16, f64_amin_row)
 REDUCE(i64, sum, int64_t, int64_t, int64_t, 0, IADD, ID, 0)
 REDUCE(i64, prod, int64_t, int64_t, int64_t, 1, IMUL, ID, 0)
 REDUCE(i64, amax, int64_t, int64_t, int64_t, 0, MAXN, ID, 1)
