@@ -15,7 +15,7 @@
  *     magnitudes are all in [2^-40, 2^40) skip the special cases and the scaling.
  *   i64/i32/i16/i8/u8 pow: square-and-multiply in the lanes, wrapping like torch's; a negative
  *     exponent gives torch's 1 (base 1), +-1 (base -1), else 0.
- * f16/bf16 pow and atan2: the float32 op on the widened lanes, rounded once. int8/uint8 pow:
+ * f16/bf16 pow and atan2: the float32 run on blocks of widened lanes, rounded once. int8/uint8 pow:
  *   the exponent reduced first (POW8).
  * The op is inlined in a loop over each run of vectors (WT_VSPAN), not called per vector.
  * No libm: Taylor series (no fitted coefficients), Cody-Waite reductions.
@@ -448,36 +448,58 @@ IPOW(u8, 8, 16, mul_u8, 0)
 POW8(i8, wasm_i8x16_gt)
 POW8(u8, wasm_u8x16_gt)
 
-#define KERNEL(dt, op, T, VFN)                                                              \
-  WT_VSPAN(span_##dt##_##op, VFN)                                                           \
+#define EXPORT(dt, op, T, SPAN)                                                             \
   WT_EXPORT void WT_SYM(dt##_##op)(size_t m, size_t n, const T* a, int32_t a_rs,            \
                                    int32_t a_cs, const T* b, int32_t b_rs, int32_t b_cs,    \
                                    T* y) {                                                  \
     wt_vdrive_span(m, n, (const char*)a, a_rs, a_cs, (const char*)b, b_rs, b_cs, (char*)y,  \
-                   sizeof(T), 0, span_##dt##_##op);                                                            \
+                   sizeof(T), 0, SPAN);                                                     \
   }
+#define KERNEL(dt, op, T, VFN) WT_VSPAN(span_##dt##_##op, VFN) EXPORT(dt, op, T, span_##dt##_##op)
 
-/* float16 / bfloat16: the float32 op in registers, rounded once (torch's float32 opmath); the
- * op called, not inlined (module size; one call per 4 lanes beside a long op) */
-__attribute__((noinline)) static v128_t v_pow_f32_call(v128_t x, v128_t y) { return v_pow_f32(x, y); }
-__attribute__((noinline)) static v128_t v_atan2_f32_call(v128_t y, v128_t x) {
-  return v_atan2_f32(y, x);
-}
-WT_HALF_VOP(v_pow_f16, f16, v_pow_f32_call)
-WT_HALF_VOP(v_pow_bf16, bf16, v_pow_f32_call)
-WT_HALF_VOP(v_atan2_f16, f16, v_atan2_f32_call)
-WT_HALF_VOP(v_atan2_bf16, bf16, v_atan2_f32_call)
+/* float16 / bfloat16: blocks of 64 halves widened exactly into float32, the float32 run (the
+ * op inlined there once, its constants made once per block, not once per 4 lanes), rounded back
+ * once (torch's float32 opmath). A block is read whole before it is written (y may be a). */
+#define HALF_SPAN(name, dt, F32SPAN)                                                        \
+  static void name(const char* a, const char* b, char* y, size_t bytes) {                   \
+    _Alignas(16) char fa[256], fb[256], fy[256];                                            \
+    for (size_t t = 0; t < bytes; t += 128) {                                               \
+      const size_t nb = bytes - t < 128 ? bytes - t : 128;                                  \
+      _Pragma("clang loop unroll(disable)")                                                 \
+      for (size_t u = 0; u < nb; u += 16) {                                                 \
+        v128_t p0, p1;                                                                      \
+        v_f32x8_from_##dt(wasm_v128_load(a + t + u), &p0, &p1);                             \
+        wasm_v128_store(fa + 2 * u, p0);                                                    \
+        wasm_v128_store(fa + 2 * u + 16, p1);                                               \
+        v_f32x8_from_##dt(wasm_v128_load(b + t + u), &p0, &p1);                             \
+        wasm_v128_store(fb + 2 * u, p0);                                                    \
+        wasm_v128_store(fb + 2 * u + 16, p1);                                               \
+      }                                                                                     \
+      F32SPAN(fa, fb, fy, 2 * nb);                                                          \
+      _Pragma("clang loop unroll(disable)")                                                 \
+      for (size_t u = 0; u < nb; u += 16)                                                   \
+        wasm_v128_store(y + t + u, v_##dt##x8_from_f32(wasm_v128_load(fy + 2 * u),          \
+                                                       wasm_v128_load(fy + 2 * u + 16)));   \
+    }                                                                                       \
+  }
+/* the float32 runs, out of line: shared with the half kernels (module size) */
+__attribute__((noinline)) WT_VSPAN(span_f32_pow, v_pow_f32)
+__attribute__((noinline)) WT_VSPAN(span_f32_atan2, v_atan2_f32)
+HALF_SPAN(span_f16_pow, f16, span_f32_pow)
+HALF_SPAN(span_bf16_pow, bf16, span_f32_pow)
+HALF_SPAN(span_f16_atan2, f16, span_f32_atan2)
+HALF_SPAN(span_bf16_atan2, bf16, span_f32_atan2)
 
 KERNEL(f64, pow, double, v_pow_f64)
-KERNEL(f32, pow, float, v_pow_f32)
+EXPORT(f32, pow, float, span_f32_pow)
 KERNEL(f64, atan2, double, v_atan2_f64)
-KERNEL(f32, atan2, float, v_atan2_f32)
+EXPORT(f32, atan2, float, span_f32_atan2)
 KERNEL(i64, pow, int64_t, v_pow_i64)
 KERNEL(i32, pow, int32_t, v_pow_i32)
 KERNEL(i16, pow, int16_t, v_pow_i16)
 KERNEL(i8, pow, int8_t, v_pow8_i8)
 KERNEL(u8, pow, uint8_t, v_pow8_u8)
-KERNEL(f16, pow, uint16_t, v_pow_f16)
-KERNEL(bf16, pow, uint16_t, v_pow_bf16)
-KERNEL(f16, atan2, uint16_t, v_atan2_f16)
-KERNEL(bf16, atan2, uint16_t, v_atan2_bf16)
+EXPORT(f16, pow, uint16_t, span_f16_pow)
+EXPORT(bf16, pow, uint16_t, span_bf16_pow)
+EXPORT(f16, atan2, uint16_t, span_f16_atan2)
+EXPORT(bf16, atan2, uint16_t, span_bf16_atan2)
