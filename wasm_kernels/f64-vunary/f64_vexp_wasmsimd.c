@@ -139,19 +139,6 @@ static inline v128_t v_expm1(v128_t x) {
 
 /* log(x): 1 ulp. x = 2^k m, m in [sqrt(1/2), sqrt(2)), f = m - 1, s = f / (2 + f):
  * log(1 + f) = f - (hf - s (hf + R)), R = 2 atanh(s)/s - 2 in z = s^2 (|s| < 0.1716). */
-/* x = 2^k m: f = m - 1, *k as i64 */
-static inline v128_t log_split(v128_t x, v128_t* kp) {
-  const v128_t sub = wasm_f64x2_lt(x, D2(0x1p-1022));
-  const v128_t xs = wasm_v128_bitselect(MUL(x, D2(0x1p54)), x, sub);
-  const v128_t eadj = wasm_v128_and(sub, wasm_i64x2_splat(-54));
-  const v128_t ix = wasm_i64x2_add(xs, wasm_i64x2_splat(0x3ff0000000000000LL - 0x3fe6a09e667f3bcdLL));
-  const v128_t k = wasm_i64x2_add(
-      wasm_i64x2_sub(wasm_u64x2_shr(ix, 52), wasm_i64x2_splat(1023)), eadj);
-  const v128_t m = wasm_i64x2_add(wasm_v128_and(ix, wasm_i64x2_splat(0x000fffffffffffffLL)),
-                                  wasm_i64x2_splat(0x3fe6a09e667f3bcdLL));
-  *kp = k;
-  return SUB(m, D2(1.0));
-}
 /* the division, in the first pass of F64_UNARY2 */
 static inline v128_t log_pre(v128_t x) {
   v128_t k;

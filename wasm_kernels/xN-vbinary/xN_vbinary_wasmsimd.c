@@ -3,10 +3,11 @@
  *                           const T* b, int32_t b_rs, int32_t b_cs, T* y)
  * Max errors vs long-double / mpmath references (tests/unit/kernels/test_kernels_vbinary.py):
  *   f64_pow 1 ulp: exp(y log|x|) with log|x| in double-double (a 2s + 2s^3/3 split with exact
- *     products) and exp of the double-double product; float32: the same formula in double
- *     (f32_pow 0.52 ulp: a 2^-35 log, the special cases on the f32 lanes). C99/torch special cases: pow(x, 0) = 1 and
- *     pow(1, y) = 1 even for nan, pow(-1, +-inf) = 1, negative base with a non-integer exponent
- *     nan, signed zeros and infinities by the odd-integer rule.
+ *     products) and exp of the double-double product; f32_pow 0.505 ulp (0.5004 measured):
+ *     2^(y log2 x) in double, log2 from the float32 bits with one division, exp2 by a
+ *     64-entry table, demoted once; the special cases on the f32 lanes. C99/torch special
+ *     cases: pow(x, 0) = 1 and pow(1, y) = 1 even for nan, pow(-1, +-inf) = 1, negative base
+ *     with a non-integer exponent nan, signed zeros and infinities by the odd-integer rule.
  *   f64_atan2 2 ulp: atan(min/max) reduced with one
  *     division to |a| <= tan(pi/16) (offsets 0, atan(tan(pi/8)), pi/4), a Taylor series, then
  *     the octant; C99's signed zeros and infinities. f32_atan2 0.53 ulp (0.520 measured) in
@@ -14,15 +15,20 @@
  *     magnitudes are all in [2^-40, 2^40) skip the special cases and the scaling.
  *   i64/i32/i16/i8/u8 pow: square-and-multiply in the lanes, wrapping like torch's; a negative
  *     exponent gives torch's 1 (base 1), +-1 (base -1), else 0.
- * f16/bf16 pow and atan2: the float32 op on the widened lanes, rounded once.
+ * f16/bf16 pow and atan2: the float32 run on blocks of widened lanes, rounded once. int8/uint8 pow:
+ *   the exponent reduced first (POW8).
  * The op is inlined in a loop over each run of vectors (WT_VSPAN), not called per vector.
  * No libm: Taylor series (no fitted coefficients), Cody-Waite reductions.
  */
 #include "wt_f64x2.h"
 #include "wt_vdrive.h"
+#include "../f64-vunary/f64_vmath.h" /* log_split; D2 made once per run */
 
 #define DIV wasm_f64x2_div
 #define INF __builtin_inf()
+/* a vector constant made once per run, not once per use: as f64_vmath.h's D2 (Chromium's V8
+ * re-materialises each v128.const inside the loop) */
+#define OPQ(v) ({ v128_t opq_ = (v); __asm__("" : "+r"(opq_)); opq_; })
 
 /* ---- double-double helpers (no fma: Veltkamp splits) ---------------------------------- */
 static inline void split(v128_t x, v128_t* h, v128_t* l) {
@@ -48,30 +54,12 @@ static inline v128_t two_sum(v128_t a, v128_t b, v128_t* e) {
   return s;
 }
 
-/* x = 2^k m, m in [sqrt(1/2), sqrt 2), for finite x > 0 (subnormals too where sub, a
- * compile-time constant, is set: float32 inputs in double are all normal); returns f = m - 1
- * and k as f64 */
-static inline v128_t reduce_log(v128_t x, v128_t* dk, int sub) {
-  v128_t xs = x, eadj = wasm_i64x2_splat(0);
-  if (sub) {
-    const v128_t s = wasm_f64x2_lt(x, D2(0x1p-1022));
-    xs = SEL(MUL(x, D2(0x1p54)), x, s);
-    eadj = wasm_v128_and(s, wasm_i64x2_splat(-54));
-  }
-  const v128_t ix = wasm_i64x2_add(xs, wasm_i64x2_splat(0x3ff0000000000000LL - 0x3fe6a09e667f3bcdLL));
-  const v128_t k = wasm_i64x2_add(
-      wasm_i64x2_sub(wasm_u64x2_shr(ix, 52), wasm_i64x2_splat(1023)), eadj);
-  const v128_t m = wasm_i64x2_add(wasm_v128_and(ix, wasm_i64x2_splat(0x000fffffffffffffLL)),
-                                  wasm_i64x2_splat(0x3fe6a09e667f3bcdLL));
-  *dk = wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(k, k, 0, 2, 0, 2));
-  return SUB(m, D2(1.0));
-}
-
 /* log(x) = hi + lo for finite x > 0, relative error < 2^-66: log m = 2s + 2s^3/3 + s^5 Q(s^2),
  * s = f / (2 + f), with s, s^3 and the sum carried in double-double. */
 static inline v128_t log_dd(v128_t x, v128_t* lo) {
-  v128_t dk;
-  const v128_t f = reduce_log(x, &dk, 1);
+  v128_t ki;
+  const v128_t f = log_split(x, &ki);
+  const v128_t dk = wasm_f64x2_convert_low_i32x4(wasm_i32x4_shuffle(ki, ki, 0, 2, 0, 2));
   const v128_t uh = ADD(f, D2(2.0)), ul = SUB(f, SUB(uh, D2(2.0)));
   const v128_t sh = DIV(f, uh);
   v128_t shh, shl, uhh, uhl;
@@ -130,41 +118,29 @@ static inline v128_t exp_dd(v128_t hi, v128_t lo, int f32) {
   return MUL(MUL(p, pow2i(n1)), pow2i(wasm_i64x2_sub(ni, n1)));
 }
 
-/* plain double log for f32_pow (relative error 2^-35: what a float32 result needs) */
-static inline v128_t log_d(v128_t x) {
-  v128_t dk;
-  const v128_t f = reduce_log(x, &dk, 0);
-  const v128_t s = DIV(f, ADD(f, D2(2.0)));
-  const v128_t z = MUL(s, s);
-  v128_t R = D2(2.0 / 11); /* truncation 2 s z^6 / 13 < 2^-35 |log x| */
-  R = H(R, z, 2.0 / 9);
-  R = H(R, z, 2.0 / 7);
-  R = H(R, z, 2.0 / 5);
-  R = H(R, z, 2.0 / 3);
-  R = H(R, z, 2.0);
-  return ADD(MUL(dk, D2(0x1.62e42fefa39efp-1)), MUL(s, R));
-}
-
 /* pow's special cases around the core value v = exp(y log|x|) of |x|, for f64x2 (W 64) or
  * f32x4 (W 32) lanes */
 #define POW_FIX(name, F, I, W, SIGN)                                                        \
   static inline v128_t name(v128_t x, v128_t y, v128_t v) {                                 \
+    const v128_t one_ = OPQ(F##_splat(1)), inf_ = OPQ(F##_splat(INF));                      \
     const v128_t yint = F##_eq(F##_trunc(y), y);                                            \
-    const v128_t half = F##_mul(y, F##_splat(0.5));                                         \
+    const v128_t half = F##_mul(y, OPQ(F##_splat(0.5)));                                    \
     const v128_t yodd = wasm_v128_andnot(yint, F##_eq(F##_trunc(half), half));              \
-    const v128_t xneg = I##_lt(x, I##_splat(0)); /* sign bit: -0 and nan too */             \
-    v = wasm_v128_or(v, wasm_v128_and(wasm_v128_and(xneg, yodd), I##_splat(SIGN)));         \
+    const v128_t sgn = OPQ(I##_splat(SIGN));                                                \
+    const v128_t xneg = I##_lt(x, OPQ(I##_splat(0))); /* sign bit: -0 and nan too */        \
+    v = wasm_v128_or(v, wasm_v128_and(wasm_v128_and(xneg, yodd), sgn));                     \
     /* x < 0 (finite) with y not an integer, and x nan: nan */                              \
     const v128_t bad = wasm_v128_or(                                                        \
-        wasm_v128_andnot(wasm_v128_and(F##_lt(x, F##_splat(0)), F##_gt(x, F##_splat(-INF))), \
+        wasm_v128_andnot(wasm_v128_and(F##_lt(x, OPQ(F##_splat(0))),                        \
+                                       F##_gt(x, wasm_v128_or(inf_, sgn))),                 \
                          yint),                                                             \
         F##_ne(x, x));                                                                      \
-    v = SEL(F##_splat(__builtin_nan("")), v, bad);                                          \
+    v = SEL(OPQ(F##_splat(__builtin_nan(""))), v, bad);                                     \
     /* y == 0, x == 1, x == -1 with y = +-inf: 1 */                                         \
     const v128_t one = wasm_v128_or(                                                        \
-        wasm_v128_or(F##_eq(y, F##_splat(0)), F##_eq(x, F##_splat(1))),                     \
-        wasm_v128_and(F##_eq(x, F##_splat(-1)), F##_eq(F##_abs(y), F##_splat(INF))));        \
-    return SEL(F##_splat(1), v, one);                                                       \
+        wasm_v128_or(F##_eq(y, OPQ(F##_splat(0))), F##_eq(x, one_)),                        \
+        wasm_v128_and(F##_eq(x, wasm_v128_or(one_, sgn)), F##_eq(F##_abs(y), inf_)));       \
+    return SEL(one_, v, one);                                                               \
   }
 POW_FIX(pow_fix, wasm_f64x2, wasm_i64x2, 64, (int64_t)0x8000000000000000ULL)
 POW_FIX(pow_fix32, wasm_f32x4, wasm_i32x4, 32, (int32_t)0x80000000u)
@@ -187,16 +163,81 @@ static inline v128_t v_pow_f64(v128_t x, v128_t y) {
   return pow_fix(x, y, exp_dd(p, e, 0));
 }
 
-static inline v128_t v_pow_f32half(v128_t x, v128_t y) {
-  const v128_t ax = wasm_f64x2_abs(x);
-  const v128_t z = wasm_f64x2_eq(ax, D2(0.0)), inf = wasm_f64x2_eq(ax, D2(INF));
-  const v128_t L = SEL(D2(-INF), SEL(D2(INF), log_d(ax), inf), z);
-  /* exp(y L) clamped to [-104, 89] (0 / inf as float32 beyond): 2^n is a normal double, one
-   * scaling, the demotion rounds once (subnormal float32 results too). Special cases:
-   * pow_fix32 on the f32x4. */
-  v128_t ni;
-  const v128_t r = reduce_ln2(MUL(y, L), -104.0, 89.0, &ni);
-  return MUL(ADD(expm1_poly(r, 1), D2(1.0)), pow2i(ni));
+/* POWF_EXP2[j]: the bits of 2^(j/64) (mpmath, rounded once) minus j << 46: adding n << 46 for
+ * n = 64 k + j gives 2^(n/64) (k lands in the exponent field) */
+static const uint64_t POWF_EXP2[64] = {
+  0x3ff0000000000000ULL, 0x3fefec9a3e778061ULL, 0x3fefd9b0d3158574ULL, 0x3fefc74518759bc8ULL,
+  0x3fefb5586cf9890fULL, 0x3fefa3ec32d3d1a2ULL, 0x3fef9301d0125b51ULL, 0x3fef829aaea92de0ULL,
+  0x3fef72b83c7d517bULL, 0x3fef635beb6fcb75ULL, 0x3fef54873168b9aaULL, 0x3fef463b88628cd6ULL,
+  0x3fef387a6e756238ULL, 0x3fef2b4565e27cddULL, 0x3fef1e9df51fdee1ULL, 0x3fef1285a6e4030bULL,
+  0x3fef06fe0a31b715ULL, 0x3feefc08b26416ffULL, 0x3feef1a7373aa9cbULL, 0x3feee7db34e59ff7ULL,
+  0x3feedea64c123422ULL, 0x3feed60a21f72e2aULL, 0x3feece086061892dULL, 0x3feec6a2b5c13cd0ULL,
+  0x3feebfdad5362a27ULL, 0x3feeb9b2769d2ca7ULL, 0x3feeb42b569d4f82ULL, 0x3feeaf4736b527daULL,
+  0x3feeab07dd485429ULL, 0x3feea76f15ad2148ULL, 0x3feea47eb03a5585ULL, 0x3feea23882552225ULL,
+  0x3feea09e667f3bcdULL, 0x3fee9fb23c651a2fULL, 0x3fee9f75e8ec5f74ULL, 0x3fee9feb564267c9ULL,
+  0x3feea11473eb0187ULL, 0x3feea2f336cf4e62ULL, 0x3feea589994cce13ULL, 0x3feea8d99b4492edULL,
+  0x3feeace5422aa0dbULL, 0x3feeb1ae99157736ULL, 0x3feeb737b0cdc5e5ULL, 0x3feebd829fde4e50ULL,
+  0x3feec49182a3f090ULL, 0x3feecc667b5de565ULL, 0x3feed503b23e255dULL, 0x3feede6b5579fdbfULL,
+  0x3feee89f995ad3adULL, 0x3feef3a2b84f15fbULL, 0x3feeff76f2fb5e47ULL, 0x3fef0c1e904bc1d2ULL,
+  0x3fef199bdd85529cULL, 0x3fef27f12e57d14bULL, 0x3fef3720dcef9069ULL, 0x3fef472d4a07897cULL,
+  0x3fef5818dcfba487ULL, 0x3fef69e603db3285ULL, 0x3fef7c97337b9b5fULL, 0x3fef902ee78b3ff6ULL,
+  0x3fefa4afa2a490daULL, 0x3fefba1bee615a27ULL, 0x3fefd0765b6e4540ULL, 0x3fefe7c1819e90d8ULL,
+};
+
+/* float32 pow: 2^(y log2 |x|) in double. log2: |x| = 2^k m from the float32 bits (m in
+ * [sqrt(1/2), sqrt 2), subnormals pre-scaled by 2^23), f = m - 1 exact, s = f / (2 + f),
+ * log2 m = s (2 + 2/3 s^2 + ... + 2/13 s^12) / ln2 (truncation < 2^-39 |log2 m|). exp2: n =
+ * round(64 t), 2^t = 2^(n/64) (POWF_EXP2) * 2^(t - n/64) (Taylor to degree 3: < 2^-34);
+ * t clamped to [-160, 130], where the float32 result is 0 / inf anyway. The double result is
+ * demoted once: 0.5 + 2^-9 ulp. Special cases: pow_fix32 on the f32x4. */
+/* 2^(y log2 x) for two lanes: f = m - 1, y and k as f64; x0 / xinf: the lanes where |x| = 0 /
+ * inf */
+static inline v128_t powf_half(v128_t f, v128_t y, v128_t k, v128_t x0, v128_t xinf) {
+  const v128_t s = DIV(f, ADD(f, D2(2.0)));
+  const v128_t z = MUL(s, s);
+  v128_t R = D2(2.0 / 13 / 0x1.62e42fefa39efp-1);
+  R = H(R, z, 2.0 / 11 / 0x1.62e42fefa39efp-1);
+  R = H(R, z, 2.0 / 9 / 0x1.62e42fefa39efp-1);
+  R = H(R, z, 2.0 / 7 / 0x1.62e42fefa39efp-1);
+  R = H(R, z, 2.0 / 5 / 0x1.62e42fefa39efp-1);
+  R = H(R, z, 2.0 / 3 / 0x1.62e42fefa39efp-1);
+  R = H(R, z, 2.0 / 0x1.62e42fefa39efp-1);
+  v128_t l = ADD(k, MUL(s, R));
+  l = SEL(D2(-INF), SEL(D2(INF), l, xinf), x0);
+  const v128_t t = wasm_f64x2_pmin(wasm_f64x2_pmax(MUL(y, l), D2(-160.0)), D2(130.0));
+  const v128_t kd = ADD(t, D2(0x1.8p46)); /* round(64 t) in the low bits */
+  const v128_t u = SUB(t, SUB(kd, D2(0x1.8p46)));
+  v128_t e = wasm_v128_load64_zero(&POWF_EXP2[wasm_i32x4_extract_lane(kd, 0) & 63]);
+  e = wasm_v128_load64_lane(&POWF_EXP2[wasm_i32x4_extract_lane(kd, 2) & 63], e, 1);
+  e = wasm_i64x2_add(e, wasm_i64x2_shl(kd, 46));
+  /* 2^u = 1 + u ln2 + (u ln2)^2/2 + (u ln2)^3/6, |u| <= 1/128 */
+  const v128_t q = ADD(MUL(u, ADD(D2(0x1.62e42fefa39efp-1), MUL(u, D2(0x1.ebfbdff82c58fp-3)))),
+                       MUL(MUL(u, MUL(u, u)), D2(0x1.c6b08d704a0c0p-5)));
+  return ADD(e, MUL(e, q));
+}
+static inline v128_t v_pow_f32(v128_t x, v128_t y) {
+  const v128_t ax = wasm_f32x4_abs(x);
+  const v128_t sub = wasm_i32x4_lt(ax, OPQ(wasm_i32x4_splat(0x00800000))); /* 0 too: harmless */
+  const v128_t bits = SEL(wasm_f32x4_mul(ax, OPQ(wasm_f32x4_splat(0x1p23f))), ax, sub);
+  const v128_t ix = wasm_i32x4_sub(bits, OPQ(wasm_i32x4_splat(0x3f3504f3))); /* sqrt(1/2) */
+  const v128_t k = wasm_i32x4_sub(wasm_i32x4_shr(ix, 23),
+                                  wasm_v128_and(sub, OPQ(wasm_i32x4_splat(23))));
+  const v128_t m = wasm_i32x4_sub(bits,
+                                  wasm_v128_and(ix, OPQ(wasm_i32x4_splat((int32_t)0xff800000u))));
+  const v128_t f = wasm_f32x4_sub(m, OPQ(wasm_f32x4_splat(1.0f))); /* exact (Sterbenz) */
+  const v128_t x0 = wasm_f32x4_eq(ax, OPQ(wasm_f32x4_splat(0.0f)));
+  const v128_t xinf = wasm_f32x4_eq(ax, OPQ(wasm_f32x4_splat(__builtin_inff())));
+  const v128_t fh = wasm_i32x4_shuffle(f, f, 2, 3, 2, 3), yh = wasm_i32x4_shuffle(y, y, 2, 3, 2, 3);
+  const v128_t kh = wasm_i32x4_shuffle(k, k, 2, 3, 2, 3);
+  const v128_t lo = powf_half(wasm_f64x2_promote_low_f32x4(f), wasm_f64x2_promote_low_f32x4(y),
+                              wasm_f64x2_convert_low_i32x4(k),
+                              wasm_i64x2_extend_low_i32x4(x0), wasm_i64x2_extend_low_i32x4(xinf));
+  const v128_t hi = powf_half(wasm_f64x2_promote_low_f32x4(fh), wasm_f64x2_promote_low_f32x4(yh),
+                              wasm_f64x2_convert_low_i32x4(kh),
+                              wasm_i64x2_extend_high_i32x4(x0), wasm_i64x2_extend_high_i32x4(xinf));
+  const v128_t v = wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo),
+                                      wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5);
+  return pow_fix32(x, y, v);
 }
 
 /* atan2(y, x): see the header */
@@ -359,18 +400,6 @@ static inline v128_t v_atan2_f32(v128_t y, v128_t x) {
   return with_sign_of(atan2_f32_core(SEL(ax, ay, swap), SEL(ay, ax, swap), swap, x), y);
 }
 
-/* float32: each half of the f32x4 promoted, computed in double, demoted once */
-#define F32_VIA_F64(name, HALF)                                                             \
-  static inline v128_t name(v128_t a, v128_t b) {                                           \
-    const v128_t lo = HALF(wasm_f64x2_promote_low_f32x4(a), wasm_f64x2_promote_low_f32x4(b)); \
-    const v128_t hi = HALF(wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(a, a, 2, 3, 2, 3)), \
-                           wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(b, b, 2, 3, 2, 3))); \
-    return wasm_i32x4_shuffle(wasm_f32x4_demote_f64x2_zero(lo),                             \
-                              wasm_f32x4_demote_f64x2_zero(hi), 0, 1, 4, 5);                \
-  }
-F32_VIA_F64(v_pow_f32_core, v_pow_f32half)
-static inline v128_t v_pow_f32(v128_t x, v128_t y) { return pow_fix32(x, y, v_pow_f32_core(x, y)); }
-
 /* ---- integer pow ---------------------------------------------------------------------- */
 static inline v128_t mul_u8(v128_t a, v128_t b) {
   return wasm_i8x16_shuffle(wasm_u16x8_extmul_low_u8x16(a, b), wasm_u16x8_extmul_high_u8x16(a, b),
@@ -381,7 +410,7 @@ static inline v128_t mul_u8(v128_t a, v128_t b) {
 #define mul_i16 wasm_i16x8_mul
 #define IPOW(dt, W, L, MUL, SIGNED)                                                         \
   static inline v128_t v_pow_##dt(v128_t base, v128_t e) {                                  \
-    const v128_t one = wasm_i##W##x##L##_splat(1);                                          \
+    const v128_t one = OPQ(wasm_i##W##x##L##_splat(1));                                          \
     const v128_t neg = SIGNED ? wasm_i##W##x##L##_lt(e, wasm_i##W##x##L##_splat(0))         \
                               : wasm_i##W##x##L##_splat(0);                                 \
     v128_t r = one, p = base, ee = wasm_v128_andnot(e, neg);                                \
@@ -404,37 +433,73 @@ IPOW(i32, 32, 4, mul_i32, 1)
 IPOW(i16, 16, 8, mul_i16, 1)
 IPOW(i8, 8, 16, mul_u8, 1)
 IPOW(u8, 8, 16, mul_u8, 0)
+/* int8 / uint8 exponents: odd bases have b^e = b^(e mod 64) mod 2^8 (the odd residues' group
+ * has exponent 64), even bases b^e = 0 for e >= 8: e > 63 becomes e & 63 (6 squaring rounds
+ * at most, not 7 / 8) and even bases with e > 7 give 0 */
+#define POW8(dt, GT)                                                                        \
+  static inline v128_t v_pow8_##dt(v128_t b, v128_t e) {                                    \
+    const v128_t big = GT(e, wasm_i8x16_splat(63));                                         \
+    const v128_t r = v_pow_##dt(b, SEL(wasm_v128_and(e, wasm_i8x16_splat(63)), e, big));    \
+    const v128_t zero = wasm_v128_and(GT(e, wasm_i8x16_splat(7)),                           \
+                                      wasm_i8x16_eq(wasm_v128_and(b, wasm_i8x16_splat(1)),  \
+                                                    wasm_i8x16_splat(0)));                  \
+    return wasm_v128_andnot(r, zero);                                                       \
+  }
+POW8(i8, wasm_i8x16_gt)
+POW8(u8, wasm_u8x16_gt)
 
-#define KERNEL(dt, op, T, VFN)                                                              \
-  WT_VSPAN(span_##dt##_##op, VFN)                                                           \
+#define EXPORT(dt, op, T, SPAN)                                                             \
   WT_EXPORT void WT_SYM(dt##_##op)(size_t m, size_t n, const T* a, int32_t a_rs,            \
                                    int32_t a_cs, const T* b, int32_t b_rs, int32_t b_cs,    \
                                    T* y) {                                                  \
     wt_vdrive_span(m, n, (const char*)a, a_rs, a_cs, (const char*)b, b_rs, b_cs, (char*)y,  \
-                   sizeof(T), 0, span_##dt##_##op);                                                            \
+                   sizeof(T), 0, SPAN);                                                     \
   }
+#define KERNEL(dt, op, T, VFN) WT_VSPAN(span_##dt##_##op, VFN) EXPORT(dt, op, T, span_##dt##_##op)
 
-/* float16 / bfloat16: the float32 op in registers, rounded once (torch's float32 opmath); the
- * op called, not inlined (module size; one call per 4 lanes beside a long op) */
-__attribute__((noinline)) static v128_t v_pow_f32_call(v128_t x, v128_t y) { return v_pow_f32(x, y); }
-__attribute__((noinline)) static v128_t v_atan2_f32_call(v128_t y, v128_t x) {
-  return v_atan2_f32(y, x);
-}
-WT_HALF_VOP(v_pow_f16, f16, v_pow_f32_call)
-WT_HALF_VOP(v_pow_bf16, bf16, v_pow_f32_call)
-WT_HALF_VOP(v_atan2_f16, f16, v_atan2_f32_call)
-WT_HALF_VOP(v_atan2_bf16, bf16, v_atan2_f32_call)
+/* float16 / bfloat16: blocks of 64 halves widened exactly into float32, the float32 run (the
+ * op inlined there once, its constants made once per block, not once per 4 lanes), rounded back
+ * once (torch's float32 opmath). A block is read whole before it is written (y may be a). */
+#define HALF_SPAN(name, dt, F32SPAN)                                                        \
+  static void name(const char* a, const char* b, char* y, size_t bytes) {                   \
+    _Alignas(16) char fa[256], fb[256], fy[256];                                            \
+    for (size_t t = 0; t < bytes; t += 128) {                                               \
+      const size_t nb = bytes - t < 128 ? bytes - t : 128;                                  \
+      _Pragma("clang loop unroll(disable)")                                                 \
+      for (size_t u = 0; u < nb; u += 16) {                                                 \
+        v128_t p0, p1;                                                                      \
+        v_f32x8_from_##dt(wasm_v128_load(a + t + u), &p0, &p1);                             \
+        wasm_v128_store(fa + 2 * u, p0);                                                    \
+        wasm_v128_store(fa + 2 * u + 16, p1);                                               \
+        v_f32x8_from_##dt(wasm_v128_load(b + t + u), &p0, &p1);                             \
+        wasm_v128_store(fb + 2 * u, p0);                                                    \
+        wasm_v128_store(fb + 2 * u + 16, p1);                                               \
+      }                                                                                     \
+      F32SPAN(fa, fb, fy, 2 * nb);                                                          \
+      _Pragma("clang loop unroll(disable)")                                                 \
+      for (size_t u = 0; u < nb; u += 16)                                                   \
+        wasm_v128_store(y + t + u, v_##dt##x8_from_f32(wasm_v128_load(fy + 2 * u),          \
+                                                       wasm_v128_load(fy + 2 * u + 16)));   \
+    }                                                                                       \
+  }
+/* the float32 runs, out of line: shared with the half kernels (module size) */
+__attribute__((noinline)) WT_VSPAN(span_f32_pow, v_pow_f32)
+__attribute__((noinline)) WT_VSPAN(span_f32_atan2, v_atan2_f32)
+HALF_SPAN(span_f16_pow, f16, span_f32_pow)
+HALF_SPAN(span_bf16_pow, bf16, span_f32_pow)
+HALF_SPAN(span_f16_atan2, f16, span_f32_atan2)
+HALF_SPAN(span_bf16_atan2, bf16, span_f32_atan2)
 
 KERNEL(f64, pow, double, v_pow_f64)
-KERNEL(f32, pow, float, v_pow_f32)
+EXPORT(f32, pow, float, span_f32_pow)
 KERNEL(f64, atan2, double, v_atan2_f64)
-KERNEL(f32, atan2, float, v_atan2_f32)
+EXPORT(f32, atan2, float, span_f32_atan2)
 KERNEL(i64, pow, int64_t, v_pow_i64)
 KERNEL(i32, pow, int32_t, v_pow_i32)
 KERNEL(i16, pow, int16_t, v_pow_i16)
-KERNEL(i8, pow, int8_t, v_pow_i8)
-KERNEL(u8, pow, uint8_t, v_pow_u8)
-KERNEL(f16, pow, uint16_t, v_pow_f16)
-KERNEL(bf16, pow, uint16_t, v_pow_bf16)
-KERNEL(f16, atan2, uint16_t, v_atan2_f16)
-KERNEL(bf16, atan2, uint16_t, v_atan2_bf16)
+KERNEL(i8, pow, int8_t, v_pow8_i8)
+KERNEL(u8, pow, uint8_t, v_pow8_u8)
+EXPORT(f16, pow, uint16_t, span_f16_pow)
+EXPORT(bf16, pow, uint16_t, span_bf16_pow)
+EXPORT(f16, atan2, uint16_t, span_f16_atan2)
+EXPORT(bf16, atan2, uint16_t, span_bf16_atan2)
