@@ -282,3 +282,14 @@ def no_copies():
 def shares_storage(a, b):
     return a._storage is b._storage
 
+
+def torch_gelu(t, approximate="none"):
+    """torch's gelu where its float32 / bfloat16 vector path is sound: some torch 2.13 builds
+    give NaN at +inf (inf * 0 inside) and overflow to inf near the top of the range, where
+    their scalar path and float64 give inf and x (the limits webtensor keeps)."""
+    y = torch.nn.functional.gelu(t, approximate=approximate)
+    if t.dtype == torch.float64:
+        return y
+    y64 = torch.nn.functional.gelu(t.double(), approximate=approximate).to(t.dtype)
+    y = torch.where(~torch.isfinite(y) & torch.isfinite(y64), y64, y)
+    return torch.where(torch.isposinf(t), t, y)

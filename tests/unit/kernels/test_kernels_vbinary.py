@@ -232,7 +232,9 @@ def test_api_half_pow_atan2(wasm, dtype):
         for v in views:
             _check(lambda m, p, q: getattr(m, op)(*v(p, q)), x2, e2, bound=0)
     for s in (2, 3, -1, -2, 0.5, -0.5, 2.5, -1.7, 0, 0.1, 1 / 3):
-        _check(lambda m, p, q: m.pow(p, q), x, s, bound=0)
+        # x ** -0.5: some torch 2.13 builds round bfloat16 1 / sqrt(x) twice (5 of 4000 an
+        # ulp off the once-rounded value webtensor gives), others once
+        _check(lambda m, p, q: m.pow(p, q), x, s, bound=1 if s == -0.5 else 0)
     for s in (2.5, 0.1):
         _check(lambda m, p, q: m.pow(p, q), s, e, bound=0)
     _check(lambda m, p, q: m.pow(p, q), x, torch.tensor(3.0, dtype=dtype), bound=0)
