@@ -8,8 +8,8 @@
  *     the answer matches torch's for any input, NaN and unsorted sequences included.
  *   void wt_<dt>_isin(size_t n, size_t m, size_t invert, const T* x, const T* test, uint8_t* y)
  *     y[i] = (x[i] equals one of test's m values, sorted ascending with NaN last) ^ invert.
- *   Rows sorted without NaN (checked: one pass over the row) search 8 values in lockstep,
- *   a fixed number of branch-free steps; other rows take torch's loop one value at a time. isin of up to 32 test values: in lanes.
+ *   Rows sorted without NaN (checked: one pass over the row): by buckets (k >= m <= 8192),
+ *   else 4 values in lockstep; other rows: torch's loop. isin of up to 32 values: in lanes.
  *   u8 (uint8, bool) / i8 / i16 / f16 / bf16 _searchsorted (seq as float32) and _isin: a
  *   table over every bit pattern, then one lookup per element.
  *   void wt_<int>_unravel_index(size_t n, size_t ndim, const int64_t* sizes, const T* x,
