@@ -276,3 +276,35 @@ def test_search_of_many_values_in_sorted_rows(dtype):
             run_both(lambda m, a, b: m.searchsorted(a, b, right=right, out_int32=right),
                      [s, x], [ts, tx])
         run_both(lambda m, a, b: m.isin(b, a), [s, x], [ts, tx])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32"])
+def test_searchsorted_by_buckets_edges(dtype):
+    """The bucket search of sorted rows (k >= m): the dtype's extremes in the row and among the
+    values (ints: a span past 2**31 / 2**63), -0.0 next to 0.0, runs of equal entries, a row
+    whose values crowd one bucket (declined: the lockstep search), 1027 values (blocks of 256
+    and a tail past the 4-value vector pass); isin of the same rows"""
+    rng = np.random.default_rng(11)
+    tdt = getattr(torch, dtype)
+    info = np.iinfo(dtype) if dtype[0] == "i" else np.finfo(dtype)
+    lo, hi = float(info.min), float(info.max)
+    ints = dtype[0] == "i"
+    rows = [np.concatenate([[lo, hi], rng.integers(-1000, 1000, 200)]),
+            np.concatenate([np.repeat(rng.integers(-20, 20, 30), 7), [-0.0, 0.0, 0.0]]),
+            np.concatenate([rng.integers(0, 3, 60) if ints else rng.random(60) * 1e-6,
+                            [-1e6, 1e6]])]
+    if not ints:
+        rows.append(np.concatenate([[-np.inf, np.inf, -0.0], rng.normal(size=500)]))
+    for row in rows:
+        ts = torch.tensor(row, dtype=torch.float64).to(tdt).sort().values
+        tx = torch.tensor(rng.integers(-1100, 1100, 1027), dtype=torch.float64).to(tdt)
+        tx[:len(ts)] = ts.flip(0)[:1027]
+        tx[-4:] = torch.tensor([lo, hi, 0.0, -0.0], dtype=torch.float64).to(tdt)
+        if not ints:
+            tx[-8:-4] = torch.tensor([np.nan, np.inf, -np.inf, 1e-7], dtype=torch.float64).to(tdt)
+        s, x = wt.tensor(ts.tolist(), dtype=getattr(wt, dtype)), \
+            wt.tensor(tx.tolist(), dtype=getattr(wt, dtype))
+        for right in (False, True):
+            run_both(lambda m, a, b: m.searchsorted(a, b, right=right, out_int32=right),
+                     [s, x], [ts, tx])
+        run_both(lambda m, a, b: m.isin(b, a), [s, x], [ts, tx])
