@@ -382,7 +382,8 @@ _ROWWISE_DIST = (("size", "rows"), ("size", "n"), ("size", "flags"), ("in", "prm
 _POINTWISE_MAP = (("size", "n"), ("size", "flags"), ("in", "prm"), ("in", "x"), ("in", "y"),
                    ("out", "out"), ("out", "status"))
 _GRID_SAMPLE = (("size", "n"), ("size", "c"), ("size", "h"), ("size", "w"), ("size", "ho"),
-                ("size", "wo"), ("size", "flags"), ("in", "x"), ("in", "grid"), ("out", "y"))
+                ("size", "wo"), ("size", "flags"), ("in", "x"), ("in", "grid"), ("out", "y"),
+                ("out", "stage"))
 
 
 def _build():

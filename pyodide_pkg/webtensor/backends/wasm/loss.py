@@ -65,19 +65,21 @@ def bind(ctx):
 
     def grid_sample(out, x, grid, mode, padding_mode, align_corners):
         dt = _GRID_DT.get(x.dtype)
+        n, c, h, w = x.shape
+        staged = -(-c // 4) * 4 * (h * w + 1)   # the kernel's [group][pixel + 1][4] stage
         if dt is None or grid.dtype is not x.dtype or not out.is_contiguous() or \
                 mode not in ("bilinear", "nearest") or 0 in x.shape[2:] or \
-                not fits_i32(max(x.numel(), out.numel())):
+                not fits_i32(max(x.numel(), out.numel(), staged)):
             return NotImplemented
         ro = region(out, True)
         regs = inputs(ro, x, grid)
         if regs is None:
             return NotImplemented
-        n, c, h, w = x.shape
         ho, wo = grid.shape[1:3]
         flags = (mode == "nearest") | _PADDING[padding_mode] << 1 | bool(align_corners) << 3
         if out.numel():
-            grid_fn[dt](n, c, h, w, ho, wo, flags, regs[0], regs[1], ro)
+            stage = Tensor._empty((staged,), D.float64 if dt == "f64" else D.float32, x.device)
+            grid_fn[dt](n, c, h, w, ho, wo, flags, regs[0], regs[1], ro, region(stage, True))
         return None
 
     def rowwise_dist(out, a, b, kind, eps, p):
