@@ -48,6 +48,10 @@ const cases = Ks.map((K) => {
     const s = K.alloc("f64", 8 * (64 * 64 + 1) * 4);
     c[`grid_sample ${dt}`] = () => K.fn(`${dt}_grid_sample`)(...G, 0, xi, g, o, s);
   }
+  for (const [dt, bf] of [["f16", 0], ["bf16", 1]]) {
+    const a = K.alloc(dt, 1024), b = K.alloc(dt, 1024), o = K.alloc(dt, 1024 * 1024);
+    if (K.fn("h16_outer")) c[`outer ${dt}`] = () => K.fn("h16_outer")(1024, 1024, bf, a, b, o);
+  }
   return c;
 });
 const names = Object.keys(cases[0]).filter((k) => !only || only.some((o) => k.includes(o)) || k === "memcpy");

@@ -6,6 +6,7 @@ grid_sample also float16 / bfloat16 in float32 lanes):
   grid_sample(out, x, grid, mode, padding_mode, align_corners)
   rowwise_dist(out, a, b, kind, eps, p)               xN-rowdist: cosine / p-norm per row
       (float16 / bfloat16 rows: h16_rowwise_dist, converted in registers, float32 out)
+  outer(a, b)   shortcut: float16 / bfloat16 vectors without a gradient (h16_outer)
 
 Anything the kernels do not cover returns NotImplemented and the reference backend runs the
 decomposition (ops/loss.py).
@@ -13,6 +14,8 @@ decomposition (ops/loss.py).
 import math
 
 from ... import _dtype as D
+from ..._device import CPU
+from ..._grad_mode import is_grad_enabled
 from ..._tensor import Tensor
 from . import kernel_table as KT
 from .common import typed_scalar
@@ -26,12 +29,14 @@ _DT = {D.float32: "f32", D.float64: "f64"}
 _MAP_DT = {**_DT, D.float16: "h16", D.bfloat16: "h16"}
 _GRID_DT = {**_DT, D.float16: "f16", D.bfloat16: "bf16"}
 _PADDING = {"zeros": 0, "border": 1, "reflection": 2}
+_HALF = (D.float16, D.bfloat16)
 
 
 def bind(ctx):
     loss_fn = {dt: ctx.K.fn(name) for dt, name in KT.POINTWISE_MAP.items()}
     grid_fn = {dt: ctx.K.fn(name) for dt, name in KT.GRID_SAMPLE.items()}
     dist_fn = {dt: ctx.K.fn(name) for dt, name in KT.ROWWISE_DIST.items()}
+    outer_fn = ctx.K.fn(KT.H16_OUTER)
 
     def inputs(ro, *ts):
         regs = []
@@ -103,5 +108,22 @@ def bind(ctx):
             dist_fn[dt](rows, n, flags, region(prm), regs[0], regs[1], ro)
         return None
 
+    def outer(a, b):
+        """outer's shortcut for float16 / bfloat16 vectors; None (the op body) otherwise."""
+        if type(a) is not Tensor or type(b) is not Tensor or a.dtype not in _HALF or \
+                b.dtype is not a.dtype or a.dim() != 1 or b.dim() != 1 or \
+                a._storage.device is not CPU or b._storage.device is not CPU or \
+                (is_grad_enabled() and (a.requires_grad or b.requires_grad)) or \
+                not fits_i32(a.numel() * b.numel()):
+            return None
+        a, b = ctx.contiguous(a), ctx.contiguous(b)
+        if a is None or b is None:
+            return None
+        out = Tensor._empty((a.numel(), b.numel()), a.dtype, a.device)
+        if out.numel():
+            outer_fn(a.numel(), b.numel(), a.dtype is D.bfloat16, region(a), region(b),
+                     region(out, True))
+        return out
+
     return {"pointwise_map": pointwise_map, "grid_sample": grid_sample,
-            "rowwise_dist": rowwise_dist}, {}
+            "rowwise_dist": rowwise_dist}, {"outer": outer}
