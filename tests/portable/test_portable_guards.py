@@ -345,7 +345,8 @@ def example(kernel, rng):
         else:
             grid = array.array(_CODE[short], vals)
         return [2, 3, 4, 5, 3, 2, 4, _typed(rng, short, 120), grid.tobytes(),
-                _fill(36, _CODE[short], 2)]
+                _fill(36, _CODE[short], 2),
+                _fill(4 * 21, "d" if short == "f64" else "f", 2)]   # one group's stage
     if fam == "rowwise_dist":   # 3 rows of 9, p = 2
         short = kernel.name.split("_", 1)[0]
         if short == "h16":   # 3 rows of 19 float16 (two groups of 8 and a tail), float32 out
@@ -353,6 +354,8 @@ def example(kernel, rng):
                     _typed(rng, "f16", 57), _fill(3, "f", 2)]
         return [3, 9, 1, array.array(_CODE[short], [1e-6, 2.0]).tobytes(),
                 _typed(rng, short, 27), _typed(rng, short, 27), _fill(3, _CODE[short], 2)]
+    if fam == "outer":   # float16 3 x 13: one 8-column step and a tail of 5
+        return [3, 13, 0, _typed(rng, "f16", 3), _typed(rng, "f16", 13), _fill(39, "H", 2)]
     if fam in ("cvunary", "classify"):   # 8-bit inputs past 256 elements: the table path
         short = kernel.name.split("_", 1)[0]
         n = 300 if short in ("i8", "u8") else 37

@@ -172,3 +172,34 @@ WT_EXPORT void WT_SYM(f64_rowwise_dist)(size_t rows, size_t n, size_t flags, con
   const int dt = DT_F64;
   ROW_BODY(double, __builtin_sqrt)
 }
+
+/* outer(a, b) of float16 / bfloat16 (flags & 1) vectors (ops/linalg.py's wasm shortcut):
+ *   void wt_h16_outer_<isa>(size_t m, size_t n, size_t flags, const uint16_t* a,
+ *                           const uint16_t* b, uint16_t* out)      out [m, n] contiguous
+ * The product of two halves is exact in float32, so one rounding gives torch's value; b is
+ * widened once per 1024 columns (not once per row, as the broadcast mul did). */
+WT_EXPORT void WT_SYM(h16_outer)(size_t m, size_t n, size_t flags, const uint16_t* a,
+                                 const uint16_t* b, uint16_t* out) {
+  const int bf = flags & 1;
+  float bw[1024], av[1];
+  for (size_t j0 = 0; j0 < n; j0 += 1024) {
+    const size_t nb = wt_min_size(1024, n - j0), nv = nb & ~(size_t)7;
+    wt_h16_to_f32(bf, b + j0, bw, nb);
+    for (size_t i = 0; i < m; i++) {
+      wt_h16_to_f32(bf, a + i, av, 1);
+      const v128_t s = wasm_f32x4_splat(av[0]);
+      uint16_t* o = out + i * n + j0;
+      for (size_t j = 0; j < nv; j += 8) {
+        const v128_t lo = wasm_f32x4_mul(s, wasm_v128_load(bw + j));
+        const v128_t hi = wasm_f32x4_mul(s, wasm_v128_load(bw + j + 4));
+        wasm_v128_store(o + j, bf ? v_bf16x8_from_f32(lo, hi) : v_f16x8_from_f32(lo, hi));
+      }
+      if (nv < nb) {   /* the last < 8 columns (bw's lanes past nb unused) */
+        float t[8];
+        wasm_v128_store(t, wasm_f32x4_mul(s, wasm_v128_load(bw + nv)));
+        wasm_v128_store(t + 4, wasm_f32x4_mul(s, wasm_v128_load(bw + nv + 4)));
+        wt_f32_to_h16(bf, t, o + nv, nb - nv);
+      }
+    }
+  }
+}

@@ -33,7 +33,7 @@ SHORTCUT_OPS = set(UNARY) | set(BINARY) | _BARE | {"matmul", "linear",
                                                    "unravel_index",
                                                    "floor_divide", "fmod", "square", "isnan",
                                                    "isinf", "isfinite", "trunc", "frac", "lerp",
-                                                   "tril", "triu"}
+                                                   "tril", "triu", "outer"}
 
 
 def _form(name, fn, category):

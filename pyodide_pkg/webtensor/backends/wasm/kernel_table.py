@@ -378,12 +378,16 @@ POINTWISE_MAP = {dt: dt + "_pointwise_map" for dt in ("f32", "f64", "h16")}
 GRID_SAMPLE = {dt: dt + "_grid_sample" for dt in ("f32", "f64", "f16", "bf16")}
 # xN-rowdist/; h16: float16 / bfloat16 rows (flags & 2: bfloat16), float32 prm and out
 ROWWISE_DIST = {dt: dt + "_rowwise_dist" for dt in ("f32", "f64", "h16")}
+H16_OUTER = "h16_outer"     # outer of float16 / bfloat16 (flags & 1) vectors (xN-rowdist/)
+_H16_OUTER = (("size", "m"), ("size", "n"), ("size", "flags"), ("in", "a"), ("in", "b"),
+              ("out", "out"))
 _ROWWISE_DIST = (("size", "rows"), ("size", "n"), ("size", "flags"), ("in", "prm"), ("in", "a"),
                  ("in", "b"), ("out", "out"))
 _POINTWISE_MAP = (("size", "n"), ("size", "flags"), ("in", "prm"), ("in", "x"), ("in", "y"),
                    ("out", "out"), ("out", "status"))
 _GRID_SAMPLE = (("size", "n"), ("size", "c"), ("size", "h"), ("size", "w"), ("size", "ho"),
-                ("size", "wo"), ("size", "flags"), ("in", "x"), ("in", "grid"), ("out", "y"))
+                ("size", "wo"), ("size", "flags"), ("in", "x"), ("in", "grid"), ("out", "y"),
+                ("out", "stage"))
 
 
 def _build():
@@ -545,6 +549,7 @@ def _build():
         ks.append(Kernel(name, "grid_sample", "grid_sample", _GRID_SAMPLE, False))
     for name in ROWWISE_DIST.values():
         ks.append(Kernel(name, "rowwise_dist", "rowwise_dist", _ROWWISE_DIST, False))
+    ks.append(Kernel(H16_OUTER, "outer", "outer", _H16_OUTER, False))
     ks.extend(quant_kernels(Kernel))
     return {k.name: k for k in ks}
 

@@ -6,6 +6,7 @@ grid_sample also float16 / bfloat16 in float32 lanes):
   grid_sample(out, x, grid, mode, padding_mode, align_corners)
   rowwise_dist(out, a, b, kind, eps, p)               xN-rowdist: cosine / p-norm per row
       (float16 / bfloat16 rows: h16_rowwise_dist, converted in registers, float32 out)
+  outer(a, b)   shortcut: float16 / bfloat16 vectors without a gradient (h16_outer)
 
 Anything the kernels do not cover returns NotImplemented and the reference backend runs the
 decomposition (ops/loss.py).
@@ -13,6 +14,8 @@ decomposition (ops/loss.py).
 import math
 
 from ... import _dtype as D
+from ..._device import CPU
+from ..._grad_mode import is_grad_enabled
 from ..._tensor import Tensor
 from . import kernel_table as KT
 from .common import typed_scalar
@@ -26,12 +29,14 @@ _DT = {D.float32: "f32", D.float64: "f64"}
 _MAP_DT = {**_DT, D.float16: "h16", D.bfloat16: "h16"}
 _GRID_DT = {**_DT, D.float16: "f16", D.bfloat16: "bf16"}
 _PADDING = {"zeros": 0, "border": 1, "reflection": 2}
+_HALF = (D.float16, D.bfloat16)
 
 
 def bind(ctx):
     loss_fn = {dt: ctx.K.fn(name) for dt, name in KT.POINTWISE_MAP.items()}
     grid_fn = {dt: ctx.K.fn(name) for dt, name in KT.GRID_SAMPLE.items()}
     dist_fn = {dt: ctx.K.fn(name) for dt, name in KT.ROWWISE_DIST.items()}
+    outer_fn = ctx.K.fn(KT.H16_OUTER)
 
     def inputs(ro, *ts):
         regs = []
@@ -65,19 +70,21 @@ def bind(ctx):
 
     def grid_sample(out, x, grid, mode, padding_mode, align_corners):
         dt = _GRID_DT.get(x.dtype)
+        n, c, h, w = x.shape
+        staged = -(-c // 4) * 4 * (h * w + 1)   # the kernel's [group][pixel + 1][4] stage
         if dt is None or grid.dtype is not x.dtype or not out.is_contiguous() or \
                 mode not in ("bilinear", "nearest") or 0 in x.shape[2:] or \
-                not fits_i32(max(x.numel(), out.numel())):
+                not fits_i32(max(x.numel(), out.numel(), staged)):
             return NotImplemented
         ro = region(out, True)
         regs = inputs(ro, x, grid)
         if regs is None:
             return NotImplemented
-        n, c, h, w = x.shape
         ho, wo = grid.shape[1:3]
         flags = (mode == "nearest") | _PADDING[padding_mode] << 1 | bool(align_corners) << 3
         if out.numel():
-            grid_fn[dt](n, c, h, w, ho, wo, flags, regs[0], regs[1], ro)
+            stage = Tensor._empty((staged,), D.float64 if dt == "f64" else D.float32, x.device)
+            grid_fn[dt](n, c, h, w, ho, wo, flags, regs[0], regs[1], ro, region(stage, True))
         return None
 
     def rowwise_dist(out, a, b, kind, eps, p):
@@ -101,5 +108,22 @@ def bind(ctx):
             dist_fn[dt](rows, n, flags, region(prm), regs[0], regs[1], ro)
         return None
 
+    def outer(a, b):
+        """outer's shortcut for float16 / bfloat16 vectors; None (the op body) otherwise."""
+        if type(a) is not Tensor or type(b) is not Tensor or a.dtype not in _HALF or \
+                b.dtype is not a.dtype or a.dim() != 1 or b.dim() != 1 or \
+                a._storage.device is not CPU or b._storage.device is not CPU or \
+                (is_grad_enabled() and (a.requires_grad or b.requires_grad)) or \
+                not fits_i32(a.numel() * b.numel()):
+            return None
+        a, b = ctx.contiguous(a), ctx.contiguous(b)
+        if a is None or b is None:
+            return None
+        out = Tensor._empty((a.numel(), b.numel()), a.dtype, a.device)
+        if out.numel():
+            outer_fn(a.numel(), b.numel(), a.dtype is D.bfloat16, region(a), region(b),
+                     region(out, True))
+        return out
+
     return {"pointwise_map": pointwise_map, "grid_sample": grid_sample,
-            "rowwise_dist": rowwise_dist}, {}
+            "rowwise_dist": rowwise_dist}, {"outer": outer}
