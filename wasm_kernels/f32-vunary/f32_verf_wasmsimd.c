@@ -15,5 +15,5 @@ static inline v128_t v_gelu(v128_t x) {
   return wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(x, WT_K(0.5f)), f), WT_K(0.0f));
 }
 
-WT_UNARY_KERNEL(erf, v_erf)
+WT_UNARY_KERNEL_INT(erf, v_erf)
 WT_UNARY_KERNEL(gelu, v_gelu)

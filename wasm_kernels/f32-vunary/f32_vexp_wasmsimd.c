@@ -51,11 +51,11 @@ static inline v128_t v_gelu_tanh(v128_t x) {
   return wt_mul_sigmoid(x, vh, vl);
 }
 
-WT_UNARY_KERNEL(exp, wt_exp)
-WT_UNARY_KERNEL(expm1, wt_expm1)
-WT_UNARY_KERNEL(log, wt_log)
-WT_UNARY_KERNEL(log1p, wt_log1p)
-WT_UNARY_KERNEL(tanh, v_tanh)
-WT_UNARY_KERNEL(sigmoid, v_sigmoid)
+WT_UNARY_KERNEL_INT(exp, wt_exp)
+WT_UNARY_KERNEL_INT(expm1, wt_expm1)
+WT_UNARY_KERNEL_INT(log, wt_log)
+WT_UNARY_KERNEL_INT(log1p, wt_log1p)
+WT_UNARY_KERNEL_INT(tanh, v_tanh)
+WT_UNARY_KERNEL_INT(sigmoid, v_sigmoid)
 WT_UNARY_KERNEL(silu, v_silu)
 WT_UNARY_KERNEL(gelu_tanh, v_gelu_tanh)

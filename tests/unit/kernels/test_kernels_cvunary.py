@@ -171,3 +171,21 @@ def test_classify_against_torch(ks, name):
         (y,) = call(ks, name, n, x[:n], y0)
         assert np.all(y[n:] == 7), "wrote past the output"
         np.testing.assert_array_equal(y[:n], want[:n], err_msg=f"{name} n={n}")
+
+
+@pytest.mark.parametrize("op", ["sqrt", "exp", "sin"])
+def test_int64_conversion_in_the_load_rounds_like_torch(ks, op):
+    """int64 lanes convert in the kernel's load through float64 where |x| < 2^51 (one
+    rounding) and one by one in a vector with a larger lane: values at that boundary, ties
+    of float32 rounding (2^24 + 1, 2^25 + 2, ...) and large lanes next to small ones."""
+    edge = [2**51 - 1, -(2**51), 2**51, -(2**51) - 1, 2**52 + 1, 2**53 + 1, -(2**63), 2**63 - 1]
+    ties = [s * (2**k + 2**(k - 24)) for k in (24, 25, 40, 50) for s in (1, -1)]
+    x = np.array(edge + ties + [3, -7, 0, 1 << 30] * 4, dtype=np.int64)
+    x = np.concatenate([x, x[::-1], np.roll(x, 1), np.roll(x, 2)])
+    n = x.size
+    (y,) = call(ks, "i64_" + op, n, x, np.zeros(n, np.float32))
+    with np.errstate(all="ignore"):
+        ref = getattr(torch, op)(torch.from_numpy(x)).numpy()
+        want = f32_op(ks, op, torch.from_numpy(x).float().numpy())
+    assert np.array_equal(y, want, equal_nan=True), op
+    np.testing.assert_allclose(y, ref, rtol=ULPS[op] * 2.0 ** -23, atol=1e-37)
