@@ -67,10 +67,12 @@ static inline v128_t wt_load_src(const char* p, int src, v128_t magic) {
     WT_UNARY_LOOP(VFN, 0)                                                                   \
   }
 
-/* the ops integer inputs take (xN_vunary's INT_KERNELS): also wt_f32src_<op> */
-#define WT_UNARY_KERNEL_INT(op, VFN)                                                        \
+/* the ops integer inputs take (xN_vunary's INT_KERNELS): also wt_f32src_<op>, with VFN_INT
+ * (bit for bit VFN's results, faster on integer data) */
+#define WT_UNARY_KERNEL_INT_VIA(op, VFN, VFN_INT)                                           \
   WT_UNARY_KERNEL(op, VFN)                                                                  \
   __attribute__((noinline)) void WT_SYM(f32src_##op)(size_t n, const void* x, float* y,    \
                                                       int src) {                            \
-    WT_UNARY_LOOP(VFN, 1)                                                                   \
+    WT_UNARY_LOOP(VFN_INT, 1)                                                               \
   }
+#define WT_UNARY_KERNEL_INT(op, VFN) WT_UNARY_KERNEL_INT_VIA(op, VFN, VFN)

@@ -189,3 +189,20 @@ def test_int64_conversion_in_the_load_rounds_like_torch(ks, op):
         want = f32_op(ks, op, torch.from_numpy(x).float().numpy())
     assert np.array_equal(y, want, equal_nan=True), op
     np.testing.assert_allclose(y, ref, rtol=ULPS[op] * 2.0 ** -23, atol=1e-37)
+
+
+@pytest.mark.parametrize("dt", ["i32", "i64"])
+def test_int_sigmoid_without_subnormal_operations_is_the_float32_op(ks, dt):
+    """Integer sigmoid takes results below 2^-126 (x < -87.3) through an integer rounding
+    instead of a subnormal division: bit for bit the float32 kernel, every int in
+    [-200, 200] (subnormal results, their rounding boundary at -87 / -88, and 0)."""
+    x = np.arange(-200, 201).astype(NP[dt])
+    (y,) = call(ks, dt + "_sigmoid", x.size, x, np.zeros(x.size, np.float32))
+    want = f32_op(ks, "sigmoid", x.astype(np.float32))
+    assert np.array_equal(y.view(np.int32), want.view(np.int32))
+    # torch flushes these to 0; the float64 sigmoid rounded to float32 decides (as in
+    # test_kernels_unary): within one subnormal step
+    ref = (1 / (1 + np.exp(-x.astype(np.float64)))).astype(np.float32)
+    tiny = ref < 2.0 ** -126
+    assert 0 < tiny.sum() < x.size
+    assert np.all(np.abs(y[tiny].view(np.int32) - ref[tiny].view(np.int32)) <= 1)
