@@ -2,8 +2,8 @@
  *   void wt_<src>_<op>_<isa>(size_t n, const S* x, D* y)
  * src f16 / bf16: y of the same dtype, the float32 op rounded once (torch's float32 opmath);
  * src i64 / i32 / i16 / i8 / u8 (uint8 and bool): y float32 (torch's promotion).
- * int32 / int64: the f32 kernel's own loop converts each vector as it loads it (wt_unary.h's
- * wt_f32src_<op>). Halves and small ints: x is widened exactly into a stack chunk of floats,
+ * int32: the f32 kernel's own loop converts each vector as it loads it (wt_unary.h's
+ * wt_f32i32_<op>). int64 (4 lanes through float64), halves and small ints: x is widened exactly into a stack chunk of floats,
  * the f32 kernel runs on it (f32-vunary: the same code and results as float32 input), the
  * chunk is written out.
  * 8- and 16-bit inputs have at most 65536 distinct values: from n >= that count, the op runs
@@ -41,10 +41,10 @@ enum { D_F32, D_F16, D_BF16 };
 #define F32_FN_0(op) wt_f32_##op##_wasmsimd
 #define DECLARE_F32(i, op, r) void F32_FN_##r(op)(size_t n, const float* x, float* y);
 CV_F32_OPS(DECLARE_F32)
-/* the same kernels on int32 / int64 input, converted in their loads (wt_unary.h) */
-#define SRC_FN_1(op) WT_SYM(f32src_##op)
-#define SRC_FN_0(op) wt_f32src_##op##_wasmsimd
-#define DECLARE_SRC(i, op, r) void SRC_FN_##r(op)(size_t n, const void* x, float* y, int src);
+/* the same kernels on int32 input, converted in their loads (wt_unary.h) */
+#define SRC_FN_1(op) WT_SYM(f32i32_##op)
+#define SRC_FN_0(op) wt_f32i32_##op##_wasmsimd
+#define DECLARE_SRC(i, op, r) void SRC_FN_##r(op)(size_t n, const void* x, float* y);
 INT_OPS(DECLARE_SRC)
 
 #define LOCAL_LOOP(EXPR)                                                                    \
@@ -88,7 +88,20 @@ static void widen(int src, const void* x, size_t k, float* buf) {
                                      ST(0, lo) ST(4, hi) }) break;
     case S_BF16: WIDEN(uint16_t, 8, { v128_t lo, hi; v_f32x8_from_bf16(v, &lo, &hi);
                                       ST(0, lo) ST(4, hi) }) break;
-    /* int32 / int64: never here (cv_unary runs their kernels on the input directly) */
+    case S_I64: {   /* 4 at a time through float64 (wt_unary.h); the 0-padded tail too */
+      const char* s = (const char*)x;
+      int64_t t[4];
+      const v128_t magic = WT_K64(0x4338000000000000LL);
+      for (size_t j = 0; j < k; j += 4) {
+        const char* p = s + j * 8;
+        if (j + 4 > k) {
+          for (size_t q = 0; q < 4; q++) t[q] = j + q < k ? ((const int64_t*)s)[j + q] : 0;
+          p = (const char*)t;
+        }
+        wasm_v128_store(buf + j, wt_f32x4_from_i64(p, magic));
+      }
+    } break;
+    /* int32: never here (cv_unary runs its kernels on the input directly) */
     case S_I16: WIDEN(int16_t, 8, { ST(0, CVT(wasm_i32x4_extend_low_i16x8(v)))
                                     ST(4, CVT(wasm_i32x4_extend_high_i16x8(v))) }) break;
     case S_I8: WIDEN(int8_t, 16, {
@@ -150,10 +163,9 @@ static int table_key = -1;
 
 __attribute__((noinline)) static void cv_unary(size_t n, const void* x, void* y, int src, int code, int dst) {
   const size_t ss = SRC_SIZE[src], values = ss == 1 ? 256 : 65536;
-  if (src == S_I32 || src == S_I64) {   /* one pass: the f32 kernel converts in its load */
-    const int s = src == S_I32 ? WT_SRC_I32 : WT_SRC_I64;
+  if (src == S_I32) {   /* one pass: the f32 kernel converts in its load */
     switch (code) {
-#define CALL_SRC(i, op, r) case i: SRC_FN_##r(op)(n, x, (float*)y, s); return;
+#define CALL_SRC(i, op, r) case i: SRC_FN_##r(op)(n, x, (float*)y); return;
       INT_OPS(CALL_SRC)
     }
   }

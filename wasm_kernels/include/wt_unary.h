@@ -1,8 +1,8 @@
 /* The one loop shape of every contiguous elementwise unary kernel:
  *   void wt_f32_<op>_<isa>(size_t n, const float* x, float* y)
- * and, not exported, the same loop on int32 / int64 input converted in its load (torch's
- * float32 result of an integer input; xN_vunary's integer kernels call it, one pass):
- *   void wt_f32src_<op>_<isa>(size_t n, const void* x, float* y, int src)   src: WT_SRC_*
+ * and, not exported, the same loop on int32 input converted in its load (torch's float32 result
+ * of an integer input; xN_vunary's int32 kernels call it, one pass):
+ *   void wt_f32i32_<op>_<isa>(size_t n, const int32_t* x, float* y)
  * x == y (in place) is allowed. The tail (n % 8) goes through padded temporaries and the same
  * loop body, so nothing outside [x, x+n) is read or outside [y, y+n) written, and the op is
  * inlined twice per kernel, not four times.
@@ -67,12 +67,13 @@ static inline v128_t wt_load_src(const char* p, int src, v128_t magic) {
     WT_UNARY_LOOP(VFN, 0)                                                                   \
   }
 
-/* the ops integer inputs take (xN_vunary's INT_KERNELS): also wt_f32src_<op>, with VFN_INT
- * (bit for bit VFN's results, faster on integer data) */
+/* the ops integer inputs take (xN_vunary's INT_KERNELS): also wt_f32i32_<op> on int32 input,
+ * with VFN_INT (bit for bit VFN's results, faster on integer data). One loop per source:
+ * a loop choosing the source per vector (int32 / int64) ran slower in Chromium's V8. */
 #define WT_UNARY_KERNEL_INT_VIA(op, VFN, VFN_INT)                                           \
   WT_UNARY_KERNEL(op, VFN)                                                                  \
-  __attribute__((noinline)) void WT_SYM(f32src_##op)(size_t n, const void* x, float* y,    \
-                                                      int src) {                            \
-    WT_UNARY_LOOP(VFN_INT, 1)                                                               \
+  void WT_SYM(f32i32_##op)(size_t n, const void* x, float* y) {                             \
+    int src = WT_SRC_I32;                                                                   \
+    WT_UNARY_LOOP(VFN_INT, 0)                                                               \
   }
 #define WT_UNARY_KERNEL_INT(op, VFN) WT_UNARY_KERNEL_INT_VIA(op, VFN, VFN)
