@@ -174,10 +174,10 @@ def test_classify_against_torch(ks, name):
 
 
 @pytest.mark.parametrize("op", ["sqrt", "exp", "sin"])
-def test_int64_conversion_in_the_load_rounds_like_torch(ks, op):
-    """int64 lanes convert in the kernel's load through float64 where |x| < 2^51 (one
-    rounding) and one by one in a vector with a larger lane: values at that boundary, ties
-    of float32 rounding (2^24 + 1, 2^25 + 2, ...) and large lanes next to small ones."""
+def test_int64_conversion_rounds_like_torch(ks, op):
+    """int64 lanes widen 4 at a time through float64 where |x| < 2^51 (one rounding) and
+    one by one in a vector with a larger lane: values at that boundary, ties of float32
+    rounding (2^24 + 1, 2^25 + 2, ...) and large lanes next to small ones."""
     edge = [2**51 - 1, -(2**51), 2**51, -(2**51) - 1, 2**52 + 1, 2**53 + 1, -(2**63), 2**63 - 1]
     ties = [s * (2**k + 2**(k - 24)) for k in (24, 25, 40, 50) for s in (1, -1)]
     x = np.array(edge + ties + [3, -7, 0, 1 << 30] * 4, dtype=np.int64)
