@@ -16,5 +16,5 @@ static inline v128_t v_gelu(v128_t x) {
   return wasm_f32x4_mul(wasm_f32x4_mul(x, WT_K(0.5f)), f);
 }
 
-WT_UNARY_KERNEL(erf, v_erf)
+WT_UNARY_KERNEL_INT(erf, v_erf)
 WT_UNARY_KERNEL(gelu, v_gelu)

@@ -172,5 +172,5 @@ __attribute__((always_inline)) static inline v128_t v_sincos(v128_t x, int want_
 static inline v128_t v_sin(v128_t x) { return v_sincos(x, 0); }
 static inline v128_t v_cos(v128_t x) { return v_sincos(x, 1); }
 
-WT_UNARY_KERNEL(sin, v_sin)
-WT_UNARY_KERNEL(cos, v_cos)
+WT_UNARY_KERNEL_INT(sin, v_sin)
+WT_UNARY_KERNEL_INT(cos, v_cos)

@@ -2,8 +2,10 @@
  *   void wt_<src>_<op>_<isa>(size_t n, const S* x, D* y)
  * src f16 / bf16: y of the same dtype, the float32 op rounded once (torch's float32 opmath);
  * src i64 / i32 / i16 / i8 / u8 (uint8 and bool): y float32 (torch's promotion).
- * x is widened exactly into a stack chunk of floats, the f32 kernel runs on it (f32-vunary:
- * the same code and results as float32 input), the chunk is written out.
+ * int32: the f32 kernel's own loop converts each vector as it loads it (wt_unary.h's
+ * wt_f32i32_<op>). int64 (4 lanes through float64), halves and small ints: x is widened exactly into a stack chunk of floats,
+ * the f32 kernel runs on it (f32-vunary: the same code and results as float32 input), the
+ * chunk is written out.
  * 8- and 16-bit inputs have at most 65536 distinct values: from n >= that count, the op runs
  * once per value into a static table (kept for the next call of the same op and dtypes) and
  * y is a lookup, bit for bit the chunked results at memory speed.
@@ -12,6 +14,7 @@
  */
 #include "wt_common.h"
 #include "wt_half.h"
+#include "wt_unary.h"
 
 enum { S_F16, S_BF16, S_I64, S_I32, S_I16, S_I8, S_U8 };
 enum { D_F32, D_F16, D_BF16 };
@@ -24,6 +27,10 @@ enum { D_F32, D_F16, D_BF16 };
   X(11, cos, 0) X(12, exp, 1) X(13, log, 1) X(14, log1p, 1) X(15, expm1, 1)               \
   X(16, tanh, 1) X(17, sigmoid, 1) X(18, silu, 1) X(19, gelu_tanh, 1) X(20, erf, 1)       \
   X(21, gelu, 1)
+/* the ops of integer inputs (a subset of CV_F32_OPS: code, op, relaxed) */
+#define INT_OPS(X)                                                                          \
+  X(2, sqrt, 0) X(7, reciprocal, 0) X(9, rsqrt, 0) X(10, sin, 0) X(11, cos, 0) X(12, exp, 1) \
+  X(13, log, 1) X(14, log1p, 1) X(15, expm1, 1) X(16, tanh, 1) X(17, sigmoid, 1) X(20, erf, 1)
 /* ops without an f32 kernel of their own (float32 input: the loss family's trunc / frac) */
 #define OP_TRUNC 22
 #define OP_FRAC 23
@@ -34,6 +41,11 @@ enum { D_F32, D_F16, D_BF16 };
 #define F32_FN_0(op) wt_f32_##op##_wasmsimd
 #define DECLARE_F32(i, op, r) void F32_FN_##r(op)(size_t n, const float* x, float* y);
 CV_F32_OPS(DECLARE_F32)
+/* the same kernels on int32 input, converted in their loads (wt_unary.h) */
+#define SRC_FN_1(op) WT_SYM(f32i32_##op)
+#define SRC_FN_0(op) wt_f32i32_##op##_wasmsimd
+#define DECLARE_SRC(i, op, r) void SRC_FN_##r(op)(size_t n, const void* x, float* y);
+INT_OPS(DECLARE_SRC)
 
 #define LOCAL_LOOP(EXPR)                                                                    \
   for (size_t j = 0; j < n; j += 4) {                                                       \
@@ -76,11 +88,20 @@ static void widen(int src, const void* x, size_t k, float* buf) {
                                      ST(0, lo) ST(4, hi) }) break;
     case S_BF16: WIDEN(uint16_t, 8, { v128_t lo, hi; v_f32x8_from_bf16(v, &lo, &hi);
                                       ST(0, lo) ST(4, hi) }) break;
-    case S_I64: {
-      const int64_t* s = (const int64_t*)x;
-      for (size_t j = 0; j < k; j++) buf[j] = (float)s[j];   /* round to nearest, as torch */
+    case S_I64: {   /* 4 at a time through float64 (wt_unary.h); the 0-padded tail too */
+      const char* s = (const char*)x;
+      int64_t t[4];
+      const v128_t magic = WT_K64(0x4338000000000000LL);
+      for (size_t j = 0; j < k; j += 4) {
+        const char* p = s + j * 8;
+        if (j + 4 > k) {
+          for (size_t q = 0; q < 4; q++) t[q] = j + q < k ? ((const int64_t*)s)[j + q] : 0;
+          p = (const char*)t;
+        }
+        wasm_v128_store(buf + j, wt_f32x4_from_i64(p, magic));
+      }
     } break;
-    case S_I32: WIDEN(int32_t, 4, ST(0, CVT(v))) break;
+    /* int32: never here (cv_unary runs its kernels on the input directly) */
     case S_I16: WIDEN(int16_t, 8, { ST(0, CVT(wasm_i32x4_extend_low_i16x8(v)))
                                     ST(4, CVT(wasm_i32x4_extend_high_i16x8(v))) }) break;
     case S_I8: WIDEN(int8_t, 16, {
@@ -142,6 +163,12 @@ static int table_key = -1;
 
 __attribute__((noinline)) static void cv_unary(size_t n, const void* x, void* y, int src, int code, int dst) {
   const size_t ss = SRC_SIZE[src], values = ss == 1 ? 256 : 65536;
+  if (src == S_I32) {   /* one pass: the f32 kernel converts in its load */
+    switch (code) {
+#define CALL_SRC(i, op, r) case i: SRC_FN_##r(op)(n, x, (float*)y); return;
+      INT_OPS(CALL_SRC)
+    }
+  }
   if (ss > 2 || (n < values && table_key != (code * 8 + src) * 4 + dst)) {
     chunks(n, x, y, src, code, dst);
     return;
@@ -192,6 +219,5 @@ HALF_KERNELS(OP_SQUARE, square, 0)
   CV_KERNEL(i64_##op, int64_t, S_I64, i, D_F32) CV_KERNEL(i32_##op, int32_t, S_I32, i, D_F32) \
   CV_KERNEL(i16_##op, int16_t, S_I16, i, D_F32) CV_KERNEL(i8_##op, int8_t, S_I8, i, D_F32)    \
   CV_KERNEL(u8_##op, uint8_t, S_U8, i, D_F32)
-INT_KERNELS(2, sqrt) INT_KERNELS(7, reciprocal) INT_KERNELS(9, rsqrt) INT_KERNELS(10, sin)
-INT_KERNELS(11, cos) INT_KERNELS(12, exp) INT_KERNELS(13, log) INT_KERNELS(14, log1p)
-INT_KERNELS(15, expm1) INT_KERNELS(16, tanh) INT_KERNELS(17, sigmoid) INT_KERNELS(20, erf)
+#define INT_KERNELS_OF(i, op, r) INT_KERNELS(i, op)
+INT_OPS(INT_KERNELS_OF)

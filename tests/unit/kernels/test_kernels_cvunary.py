@@ -172,3 +172,38 @@ def test_classify_against_torch(ks, name):
         (y,) = call(ks, name, n, x[:n], y0)
         assert np.all(y[n:] == 7), "wrote past the output"
         np.testing.assert_array_equal(y[:n], want[:n], err_msg=f"{name} n={n}")
+
+
+@pytest.mark.parametrize("op", ["sqrt", "exp", "sin"])
+def test_int64_conversion_rounds_like_torch(ks, op):
+    """int64 lanes widen 4 at a time through float64 where |x| < 2^51 (one rounding) and
+    one by one in a vector with a larger lane: values at that boundary, ties of float32
+    rounding (2^24 + 1, 2^25 + 2, ...) and large lanes next to small ones."""
+    edge = [2**51 - 1, -(2**51), 2**51, -(2**51) - 1, 2**52 + 1, 2**53 + 1, -(2**63), 2**63 - 1]
+    ties = [s * (2**k + 2**(k - 24)) for k in (24, 25, 40, 50) for s in (1, -1)]
+    x = np.array(edge + ties + [3, -7, 0, 1 << 30] * 4, dtype=np.int64)
+    x = np.concatenate([x, x[::-1], np.roll(x, 1), np.roll(x, 2)])
+    n = x.size
+    (y,) = call(ks, "i64_" + op, n, x, np.zeros(n, np.float32))
+    with np.errstate(all="ignore"):
+        ref = getattr(torch, op)(torch.from_numpy(x)).numpy()
+        want = f32_op(ks, op, torch.from_numpy(x).float().numpy())
+    assert np.array_equal(y, want, equal_nan=True), op
+    np.testing.assert_allclose(y, ref, rtol=ULPS[op] * 2.0 ** -23, atol=1e-37)
+
+
+@pytest.mark.parametrize("dt", ["i32", "i64"])
+def test_int_sigmoid_without_subnormal_operations_is_the_float32_op(ks, dt):
+    """Integer sigmoid takes results below 2^-126 (x < -87.3) through an integer rounding
+    instead of a subnormal division: bit for bit the float32 kernel, every int in
+    [-200, 200] (subnormal results, their rounding boundary at -87 / -88, and 0)."""
+    x = np.arange(-200, 201).astype(NP[dt])
+    (y,) = call(ks, dt + "_sigmoid", x.size, x, np.zeros(x.size, np.float32))
+    want = f32_op(ks, "sigmoid", x.astype(np.float32))
+    assert np.array_equal(y.view(np.int32), want.view(np.int32))
+    # torch flushes these to 0; the float64 sigmoid rounded to float32 decides (as in
+    # test_kernels_unary): within one subnormal step
+    ref = (1 / (1 + np.exp(-x.astype(np.float64)))).astype(np.float32)
+    tiny = ref < 2.0 ** -126
+    assert 0 < tiny.sum() < x.size
+    assert np.all(np.abs(y[tiny].view(np.int32) - ref[tiny].view(np.int32)) <= 1)
