@@ -8,12 +8,8 @@
 //   node --experimental-wasm-relaxed-simd benchmarks/bench_f64_vmath_kernels.mjs relaxedsimd [dir ...]
 // VM_SRC=f32|i32|i64 times the float32 kernels (f32-vunary) or the integer-input ones (xN_vunary)
 // instead; `neg` (a load and a store per vector) is the memory-bound yardstick.
-import fs from "node:fs"; import path from "node:path";
-const FILE = { simd128: "webtensor_simd128.wasm", relaxedsimd: "webtensor_relaxedsimd.wasm" };
-const SUF = { simd128: "wasmsimd", relaxedsimd: "wasmrelaxedsimd" };
-const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const isa = process.argv[2] ?? "simd128";
-const dirs = process.argv.length > 3 ? process.argv.slice(3) : [path.join(REPO, "pyodide_pkg", "webtensor", "kernels")];
+import { args, instantiate } from "./kernel_module.mjs";
+const { isa, dirs } = args("simd128");
 const SRC = process.env.VM_SRC ?? "f64";
 const ARR = { f64: Float64Array, f32: Float32Array, i32: Int32Array, i64: BigInt64Array }[SRC];
 const INT_OPS = ["exp", "expm1", "log", "log1p", "sin", "cos", "tanh", "sigmoid", "erf", "rsqrt", "sqrt"];
@@ -21,18 +17,13 @@ const OPS = SRC.startsWith("i") ? INT_OPS : ["neg", "exp", "expm1", "log", "log1
              "sigmoid", "silu", "erf", "gelu", "gelu_tanh", "rsqrt"].filter((o) => SRC === "f32" || o !== "neg");
 const N = 16384, X = 16 << 20, Y = 20 << 20;
 const Ks = dirs.map((kdir) => {
-  const memory = new WebAssembly.Memory({ initial: 512 });
-  const env = { memory, __memory_base: new WebAssembly.Global({ value: "i32", mutable: false }, 1024),
-    __table_base: new WebAssembly.Global({ value: "i32", mutable: false }, 0),
-    __stack_pointer: new WebAssembly.Global({ value: "i32", mutable: true }, 8 << 20),
-    __indirect_function_table: new WebAssembly.Table({ initial: 4096, element: "anyfunc" }) };
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(path.join(kdir, FILE[isa]))), { env });
+  const { memory, fn } = instantiate(kdir, isa);
   const x = new ARR(memory.buffer, X, N);   // ints: [-100, 100) as the cliff table's
   for (let i = 0; i < N; i++) {
     const u = ((i * 2654435761) % 1000003) / 1000003;
     x[i] = SRC === "i64" ? BigInt(Math.floor(200 * u) - 100) : SRC === "i32" || process.env.VM_INTS ? Math.floor(200 * u) - 100 : -2 + 4 * u;
   }
-  return (op) => inst.exports[`wt_${SRC}_${op}_${SUF[isa]}`] ?? inst.exports[`wt_${SRC}_${op}_wasmsimd`];
+  return (op) => fn(`${SRC}_${op}`);
 });
 const best = Ks.map(() => Object.fromEntries(OPS.map((k) => [k, Infinity])));
 for (let round = 0; round < 300; round++)

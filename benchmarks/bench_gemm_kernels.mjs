@@ -8,30 +8,13 @@
 //
 // Prints GFLOP/s per (case, M x K x N shape); with several kernel dirs (variant builds) one
 // number per dir, "a / b / ...", measured interleaved. Time: best of 5 batches >= 50 ms.
-import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { REPO, STACK_TOP, instantiate } from "./kernel_module.mjs";
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const KDIR = path.join(REPO, "pyodide_pkg", "webtensor", "kernels");
-const FILE = { simd128: "webtensor_simd128.wasm", relaxedsimd: "webtensor_relaxedsimd.wasm" };
-const SUF = { simd128: "wasmsimd", relaxedsimd: "wasmrelaxedsimd" };
 
 function load(kdir, isa) {
-  const bytes = fs.readFileSync(path.join(kdir, FILE[isa]));
-  const memory = new WebAssembly.Memory({ initial: 16384 });   // 1 GiB
-  const MEM_BASE = 1024, STACK_TOP = 8 << 20;                  // data below 1 MiB + stack
-  const env = {
-    memory,
-    __memory_base: new WebAssembly.Global({ value: "i32", mutable: false }, MEM_BASE),
-    __table_base: new WebAssembly.Global({ value: "i32", mutable: false }, 0),
-    __stack_pointer: new WebAssembly.Global({ value: "i32", mutable: true }, STACK_TOP),
-  };
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env });
-  const fn = (name) => {
-    const relaxed = inst.exports[`wt_${name}_${SUF[isa]}`];
-    return relaxed ?? inst.exports[`wt_${name}_wasmsimd`];
-  };
+  const { memory, fn } = instantiate(kdir, isa, 16384);   // 1 GiB
   let top = STACK_TOP;
   // 64-byte aligned, filled with values in [-scale, scale): products of x in [-1, 1) and W in
   // [-1/sqrt(k), 1/sqrt(k)) (nn.Linear's init) keep outputs O(1), as in a model

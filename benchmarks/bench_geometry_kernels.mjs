@@ -5,26 +5,11 @@
 // older build's kernels first): ms per call.
 //
 //   node --experimental-wasm-relaxed-simd benchmarks/bench_geometry_kernels.mjs relaxedsimd [dir ...]
-import fs from "node:fs"; import path from "node:path";
-const FILE = { simd128: "webtensor_simd128.wasm", relaxedsimd: "webtensor_relaxedsimd.wasm" };
-const SUF = { simd128: "wasmsimd", relaxedsimd: "wasmrelaxedsimd" };
-const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const isa = process.argv[2] ?? "relaxedsimd";
-const dirs = process.argv.length > 3 ? process.argv.slice(3) : [path.join(REPO, "pyodide_pkg", "webtensor", "kernels")];
+import { args, instantiate, STACK_TOP, cpuNow as now, f16, bf16 } from "./kernel_module.mjs";
+const { isa, dirs } = args("relaxedsimd");
 const only = process.env.ONLY ? process.env.ONLY.split(",") : null;
-const now = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-const f16 = (v) => { const b = new Float32Array([v]), u = new Uint32Array(b.buffer)[0];   // normal range
-  const s = (u >>> 16) & 0x8000, e = ((u >>> 23) & 0xff) - 112, m = (u >>> 13) & 0x3ff;
-  return e <= 0 ? s : s | (e << 10) | m; };
-const bf16 = (v) => new Uint32Array(new Float32Array([v]).buffer)[0] >>> 16;
 function load(kdir) {
-  const memory = new WebAssembly.Memory({ initial: 16384 }); const STACK_TOP = 8 << 20;
-  const env = { memory, __memory_base: new WebAssembly.Global({ value: "i32", mutable: false }, 1024),
-    __table_base: new WebAssembly.Global({ value: "i32", mutable: false }, 0),
-    __stack_pointer: new WebAssembly.Global({ value: "i32", mutable: true }, STACK_TOP),
-    __indirect_function_table: new WebAssembly.Table({ initial: 4096, element: "anyfunc" }) };
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(path.join(kdir, FILE[isa]))), { env });
-  const fn = (n) => inst.exports[`wt_${n}_${SUF[isa]}`] ?? inst.exports[`wt_${n}_wasmsimd`];
+  const { memory, fn } = instantiate(kdir, isa, 16384);
   let top = STACK_TOP;
   // n elements of dt, uniform in [lo, hi)
   const alloc = (dt, n, lo = -2, hi = 2) => { top = (top + 63) & ~63; const p = top;

@@ -6,27 +6,14 @@
 // the byte count of a float32 loss with a reduction) is the yardstick: a float32 loss's cliff
 // ratio is about ms / neg, a half's 2 ms / neg, a float64's ms / (2 neg).
 //   node --experimental-wasm-relaxed-simd benchmarks/bench_loss_kernels.mjs relaxedsimd [dir ...]
-import fs from "node:fs"; import path from "node:path";
-const FILE = { simd128: "webtensor_simd128.wasm", relaxedsimd: "webtensor_relaxedsimd.wasm" };
-const SUF = { simd128: "wasmsimd", relaxedsimd: "wasmrelaxedsimd" };
-const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const isa = process.argv[2] ?? "relaxedsimd";
-const dirs = process.argv.length > 3 ? process.argv.slice(3) : [path.join(REPO, "pyodide_pkg", "webtensor", "kernels")];
+import { args, instantiate, f16, bf16 } from "./kernel_module.mjs";
+const { isa, dirs } = args("relaxedsimd");
 const KINDS = { mse: 0, l1: 1, smooth_l1: 2, huber: 3, bce: 4, bce_logits: 5, kl_div: 6, xlogy: 8 };
 const N = 65536, O = 12 << 20, P = 13 << 20, S = P + 64;
 const SLOT = { f32: 0, f64: 1, f16: 2, bf16: 3 };   // x, y of each dtype (bce: its own slot)
 const at = (dt, bce) => (16 + 2 * (SLOT[dt] + 4 * bce)) << 20;
-const f16 = (v) => { const f = new Float32Array([v]), u = new Uint32Array(f.buffer)[0];
-  const s = (u >>> 16) & 0x8000, e = ((u >>> 23) & 0xff) - 127 + 15, m = (u >>> 13) & 0x3ff;
-  return e <= 0 ? s : s | (e << 10) | m; };
-const bf16 = (v) => new Uint32Array(new Float32Array([v]).buffer)[0] >>> 16;
 const Ks = dirs.map((kdir) => {
-  const memory = new WebAssembly.Memory({ initial: 512 });
-  const env = { memory, __memory_base: new WebAssembly.Global({ value: "i32", mutable: false }, 1024),
-    __table_base: new WebAssembly.Global({ value: "i32", mutable: false }, 0),
-    __stack_pointer: new WebAssembly.Global({ value: "i32", mutable: true }, 12 << 20),
-    __indirect_function_table: new WebAssembly.Table({ initial: 4096, element: "anyfunc" }) };
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(path.join(kdir, FILE[isa]))), { env });
+  const { memory, fn } = instantiate(kdir, isa, 512, 12 << 20);
   new Float32Array(memory.buffer, P, 2).set([1, 1]); new Float64Array(memory.buffer, P + 8, 1)[0] = 1;
   for (const dt of Object.keys(SLOT)) for (const bce of [0, 1]) {
     for (const [base, salt] of [[at(dt, bce), 0], [at(dt, bce) + (1 << 20), 7]]) {
@@ -34,12 +21,12 @@ const Ks = dirs.map((kdir) => {
       for (let i = 0; i < N; i++) { const u = (((i + salt) * 2654435761) % 1000003) / 1000003, v = bce ? u : -2 + 4 * u;
         a[i] = dt === "f16" ? f16(v) : dt === "bf16" ? bf16(v) : v; } } }
   return (dt, kind) => { const name = dt === "f16" || dt === "bf16" ? "h16" : dt;
-    const f = inst.exports[`wt_${name}_pointwise_map_${SUF[isa]}`] ?? inst.exports[`wt_${name}_pointwise_map_wasmsimd`];
+    const f = fn(`${name}_pointwise_map`);
     const red = kind === "xlogy" ? 0 : 2, flags = KINDS[kind] | red << 4 | (dt === "bf16") << 6;
     const prm = dt === "f64" ? P + 8 : P;
     const X = at(dt, +(kind === "bce")), Y = X + (1 << 20);
     return { run: () => f(N, flags, prm, X, Y, O, S),
-             neg: inst.exports[`wt_f32_neg_wasmsimd`] }; };
+             neg: fn("f32_neg") }; };
 });
 const DTS = (process.env.DTS ?? "f32,f64,f16,bf16").split(","), KS = (process.env.KS ?? Object.keys(KINDS).join(",")).split(",");
 const cells = []; for (const dt of DTS) for (const k of KS) cells.push([dt, k]);

@@ -6,21 +6,10 @@
 // The Pyodide-level figures are `python benchmarks/run.py --bandwidth` (bench_bandwidth.py).
 //
 //   node --experimental-wasm-relaxed-simd benchmarks/bench_rowwise_kernels.mjs relaxedsimd [dir ...]
-import fs from "node:fs"; import path from "node:path";
-const FILE = { simd128: "webtensor_simd128.wasm", relaxedsimd: "webtensor_relaxedsimd.wasm" };
-const SUF = { simd128: "wasmsimd", relaxedsimd: "wasmrelaxedsimd" };
-const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const isa = process.argv[2] ?? "relaxedsimd";
-const dirs = process.argv.length > 3 ? process.argv.slice(3) : [path.join(REPO, "pyodide_pkg", "webtensor", "kernels")];
-const now = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+import { args, instantiate, STACK_TOP, cpuNow as now } from "./kernel_module.mjs";
+const { isa, dirs } = args("relaxedsimd");
 function load(kdir) {
-  const memory = new WebAssembly.Memory({ initial: 8192 }); const STACK_TOP = 8 << 20;
-  const env = { memory, __memory_base: new WebAssembly.Global({ value: "i32", mutable: false }, 1024),
-    __table_base: new WebAssembly.Global({ value: "i32", mutable: false }, 0),
-    __stack_pointer: new WebAssembly.Global({ value: "i32", mutable: true }, STACK_TOP),
-    __indirect_function_table: new WebAssembly.Table({ initial: 4096, element: "anyfunc" }) };
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(path.join(kdir, FILE[isa]))), { env });
-  const fn = (n) => inst.exports[`wt_${n}_${SUF[isa]}`] ?? inst.exports[`wt_${n}_wasmsimd`];
+  const { memory, fn } = instantiate(kdir, isa, 8192);
   let top = STACK_TOP;
   const alloc = (n) => { top = (top + 63) & ~63; const p = top; top += 4 * n;
     const a = new Float32Array(memory.buffer, p, n); for (let i = 0; i < n; i++) a[i] = Math.random() * 4 - 2; return p; };

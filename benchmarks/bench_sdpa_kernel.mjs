@@ -6,24 +6,12 @@
 // all-MiniLM-L6-v2's layer (B 1, 12 heads, 128 x 32, q/k/v read in place from [1, 128, 384]).
 //
 //   node --experimental-wasm-relaxed-simd benchmarks/bench_sdpa_kernel.mjs [kernel dir ...]
-import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { REPO, STACK_TOP, instantiate } from "./kernel_module.mjs";
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const FILE = { simd128: "webtensor_simd128.wasm", relaxedsimd: "webtensor_relaxedsimd.wasm" };
-const SUF = { simd128: "wasmsimd", relaxedsimd: "wasmrelaxedsimd" };
 function load(kdir, isa) {
-  const memory = new WebAssembly.Memory({ initial: 4096 });
-  const STACK_TOP = 8 << 20;
-  const env = { memory,
-    __memory_base: new WebAssembly.Global({ value: "i32", mutable: false }, 1024),
-    __table_base: new WebAssembly.Global({ value: "i32", mutable: false }, 0),
-    __stack_pointer: new WebAssembly.Global({ value: "i32", mutable: true }, STACK_TOP),
-    // the graph-replay loop's call_indirect table (a side module imports it)
-    __indirect_function_table: new WebAssembly.Table({ initial: 4096, element: "anyfunc" }) };
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(path.join(kdir, FILE[isa]))), { env });
-  const f = inst.exports[`wt_f32_sdpa_${SUF[isa]}`];
+  const { memory, fn } = instantiate(kdir, isa, 4096);
+  const f = fn("f32_sdpa");
   let top = STACK_TOP;
   const alloc = (n) => { top = (top + 63) & ~63; const p = top; top += 4 * n;
     const a = new Float32Array(memory.buffer, p, n); for (let i = 0; i < n; i++) a[i] = Math.random() * 2 - 1; return p; };

@@ -8,18 +8,11 @@
 //
 //   node --experimental-wasm-relaxed-simd benchmarks/bench_vbinary_kernels.mjs relaxedsimd [dir ...]
 //   KS=f32_add,f32_pow R=300 node ... (the kernels to time)
-import fs from "node:fs"; import path from "node:path";
-const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
-const isa = process.argv[2] ?? "simd128";
-const dirs = process.argv.length > 3 ? process.argv.slice(3) : [path.join(REPO, "pyodide_pkg", "webtensor", "kernels")];
-const FILE = { simd128: "webtensor_simd128.wasm", relaxedsimd: "webtensor_relaxedsimd.wasm" };
-const SUF = { simd128: "wasmsimd", relaxedsimd: "wasmrelaxedsimd" };
+import { args, instantiate, f16 } from "./kernel_module.mjs";
+const { isa, dirs } = args("simd128");
 const N = 16384, A = 16 << 20, B = 18 << 20, Y = 20 << 20;
 const KS = (process.env.KS ?? "f32_add,f32_pow,f64_pow,f16_pow,bf16_pow,i64_pow,i32_pow,i16_pow,i8_pow,u8_pow,f32_atan2,f64_atan2,bf16_atan2").split(",");
 const SZ = { f32: 4, f64: 8, f16: 2, bf16: 2, i64: 8, i32: 4, i16: 2, i8: 1, u8: 1 };
-const f16 = (v) => { const f = new Float32Array([v]); const u = new Uint32Array(f.buffer)[0];
-  const s = (u >>> 16) & 0x8000, e = ((u >>> 23) & 0xff) - 127 + 15, m = u & 0x7fffff;
-  if (v === 0) return s; if (e <= 0) return s; return s | (e << 10) | (m >>> 13); };
 function fill(mem, off, dt, salt) {
   for (let i = 0; i < N; i++) {
     const u = (((i + salt) * 2654435761) % 1000003) / 1000003; let b = -2 + 4 * u; if ((i + salt) % 97 === 0) b = 0;
@@ -36,20 +29,15 @@ function fill(mem, off, dt, salt) {
   }
 }
 const insts = dirs.map((kdir) => {
-  const memory = new WebAssembly.Memory({ initial: 512 });
-  const env = { memory, __memory_base: new WebAssembly.Global({ value: "i32", mutable: false }, 1024),
-    __table_base: new WebAssembly.Global({ value: "i32", mutable: false }, 0),
-    __stack_pointer: new WebAssembly.Global({ value: "i32", mutable: true }, 8 << 20),
-    __indirect_function_table: new WebAssembly.Table({ initial: 4096, element: "anyfunc" }) };
-  const inst = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(path.join(kdir, FILE[isa]))), { env });
-  return { inst, memory };
+  const { memory, fn } = instantiate(kdir, isa, 512);
+  return { fn, memory };
 });
 const best = dirs.map(() => Object.fromEntries(KS.map((k) => [k, Infinity])));
 for (let r = 0; r < (+process.env.R || 200); r++)
-  insts.forEach(({ inst, memory }, d) => { for (const k of KS) {
+  insts.forEach(({ fn, memory }, d) => { for (const k of KS) {
     const dt = k.split("_")[0];
     if (r === 0) { fill(memory, A, dt, 0); fill(memory, B, dt, 7); }
-    const f = inst.exports[`wt_${k}_${SUF[isa]}`] ?? inst.exports[`wt_${k}_wasmsimd`];
+    const f = fn(k);
     if (!f) continue; const t0 = performance.now(); f(1, N, A, 0, 1, B, 0, 1, Y);
     best[d][k] = Math.min(best[d][k], (performance.now() - t0) * (1 << 20) / N); } });
 console.log(`ms per 2^20 (${isa}; ${dirs.join(" | ")})`);
