@@ -270,12 +270,17 @@ def test_search_of_many_values_in_sorted_rows(dtype):
         if dtype[0] == "f":
             tx[:6] = torch.tensor([np.nan, np.inf, -np.inf, -0.0, 0.0, 3.0]).to(tdt)
         tx[6:6 + min(14, len(ts))] = ts[:14]
-        s, x = wt.tensor(ts.tolist(), dtype=getattr(wt, dtype)), \
-            wt.tensor(tx.tolist(), dtype=getattr(wt, dtype))
-        for right in (False, True):
-            run_both(lambda m, a, b: m.searchsorted(a, b, right=right, out_int32=right),
-                     [s, x], [ts, tx])
-        run_both(lambda m, a, b: m.isin(b, a), [s, x], [ts, tx])
+        _search_both(ts, tx, dtype)
+
+
+def _search_both(ts, tx, dtype):
+    """searchsorted (left and right) and isin of torch row ts and values tx, both backends."""
+    s, x = wt.tensor(ts.tolist(), dtype=getattr(wt, dtype)), \
+        wt.tensor(tx.tolist(), dtype=getattr(wt, dtype))
+    for right in (False, True):
+        run_both(lambda m, a, b: m.searchsorted(a, b, right=right, out_int32=right),
+                 [s, x], [ts, tx])
+    run_both(lambda m, a, b: m.isin(b, a), [s, x], [ts, tx])
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32"])
@@ -302,9 +307,4 @@ def test_searchsorted_by_buckets_edges(dtype):
         tx[-4:] = torch.tensor([lo, hi, 0.0, -0.0], dtype=torch.float64).to(tdt)
         if not ints:
             tx[-8:-4] = torch.tensor([np.nan, np.inf, -np.inf, 1e-7], dtype=torch.float64).to(tdt)
-        s, x = wt.tensor(ts.tolist(), dtype=getattr(wt, dtype)), \
-            wt.tensor(tx.tolist(), dtype=getattr(wt, dtype))
-        for right in (False, True):
-            run_both(lambda m, a, b: m.searchsorted(a, b, right=right, out_int32=right),
-                     [s, x], [ts, tx])
-        run_both(lambda m, a, b: m.isin(b, a), [s, x], [ts, tx])
+        _search_both(ts, tx, dtype)
