@@ -185,7 +185,7 @@ HALF_ROWS_OPS = ("sum", "mean", "prod", "var", "logsumexp", "nansum", "nanmean")
 F64_VAR = "f64_var"             # xN-reduce: f32_var's form
 # dot products of contiguous rows with one vector (dot, mv): float16/bfloat16 into float32
 # (f32-reduce), int16/int8/uint8 in their dtype, wrapping (xN-reduce)
-DOT_ROWS = {dt: dt + "_dot_rows" for dt in ("f16", "bf16", "i16", "i8", "u8")}
+DOT_ROWS = {dt: dt + "_dot_rows" for dt in ("f32", "f16", "bf16", "i16", "i8", "u8")}
 HALF_ROWS = {(h, op): h + "_" + op + "_rows" for h in ("f16", "bf16") for op in HALF_ROWS_OPS}
 # count_nonzero / all / any by the bits (xN-reduce): kind -> the dtypes it serves (floats: the
 # sign bit masked off); count_nonzero writes int64, all/any bool bytes
@@ -515,8 +515,8 @@ def _build():
     for (kd, op), name in NONZERO_REDUCE.items():
         ks.append(Kernel(name, "xreduce", op, _MIDDLE, False))
     ks.append(Kernel(F64_VAR, "var", "var", _VAR, False))
-    for name in DOT_ROWS.values():
-        ks.append(Kernel(name, "dotrows", "dot", _DOT_ROWS, False))
+    for dt, name in DOT_ROWS.items():     # f32: f32-gemv, which has a relaxed-SIMD build
+        ks.append(Kernel(name, "dotrows", "dot", _DOT_ROWS, dt == "f32"))
     for (h, op), name in HALF_ROWS.items():
         ks.append(Kernel(name, "halfrows", op, _HALF_VAR if op == "var" else _ROWS, False))
     for name in ARANGE.values():
