@@ -111,8 +111,10 @@ static inline void put_m32(uint8_t* y, v128_t m) {
 
 /* One 2-D driver per dtype calls the op's row routine through a pointer (code size: ~60
  * kernels share 4 drivers). Operands that are not contiguous along the row (broadcast or
- * strided) are first copied into a stack chunk, so each op has a single vector loop. */
-#define WT_CHUNK 64
+ * strided) are first copied into a stack chunk of 1 KiB, so each op has a single vector loop
+ * (a broadcast value is copied once per row; 64-element chunks, one indirect call per 4
+ * vectors, made int8 `x + 1` cost 2x `x + y`). */
+#define WT_CHUNK(T) (1024 / sizeof(T))
 #define DEFINE_DRIVER(dt, T)                                                                \
   typedef void (*row_##dt)(const T*, const T*, void*, size_t);                             \
   static void fetch_##dt(T* d, const T* s, ptrdiff_t cs, size_t k) {                        \
@@ -135,7 +137,7 @@ static inline void put_m32(uint8_t* y, v128_t m) {
   static void drive_##dt(size_t m, size_t n, const T* a, int32_t a_rs, int32_t a_cs,        \
                          const T* b, int32_t b_rs, int32_t b_cs, char* y, size_t ysz,       \
                          row_##dt row) {                                                    \
-    T ta[WT_CHUNK], tb[WT_CHUNK];                                                           \
+    T ta[WT_CHUNK(T)], tb[WT_CHUNK(T)];                                                     \
     for (size_t i = 0; i < m; i++, y += n * ysz) {                                          \
       const T* pa = a + (ptrdiff_t)i * a_rs;                                                \
       const T* pb = b + (ptrdiff_t)i * b_rs;                                                \
@@ -143,8 +145,8 @@ static inline void put_m32(uint8_t* y, v128_t m) {
         run_##dt(pa, pb, y, ysz, n, row);                                                   \
         continue;                                                                           \
       }                                                                                     \
-      for (size_t j0 = 0; j0 < n; j0 += WT_CHUNK) {                                         \
-        const size_t k = wt_min_size(WT_CHUNK, n - j0);                                     \
+      for (size_t j0 = 0; j0 < n; j0 += WT_CHUNK(T)) {                                      \
+        const size_t k = wt_min_size(WT_CHUNK(T), n - j0);                                  \
         const T* qa = pa + j0;                                                              \
         const T* qb = pb + j0;                                                              \
         if (a_cs != 1) {                                                                    \
