@@ -202,6 +202,32 @@ MINMAX(i16, int16_t) BITWISE(i16, int16_t) COMPARE(i16, int16_t, put_m16)
 MINMAX(u8, uint8_t) BITWISE(u8, uint8_t) COMPARE(u8, uint8_t, put_m8)
 KERNEL(i8, maximum, uint8_t, uint8_t, put_v) KERNEL(i8, minimum, uint8_t, uint8_t, put_v)
 COMPARE(i8, uint8_t, put_m8)
+
+/* clamp in one pass: minimum(maximum(x, lo), hi) with the binary kernels' own maximum/minimum
+ * (the two selections the op layer made, same results); bounds = {lo, hi} in x's dtype (the
+ * dtype's extremes or -inf / inf for a missing one). int8: signed lanes on uint8_t pointers.
+ *   void wt_<dt>_clamp_<isa>(size_t n, const T* x, const T* bounds, T* y) */
+#define CLAMP_KERNEL(dt, T)                                                                 \
+  WT_EXPORT void WT_SYM(dt##_clamp)(size_t n, const T* x, const T* bounds, T* y) {          \
+    enum { L = 16 / sizeof(T) };                                                            \
+    T t[3][L];                                                                              \
+    for (size_t k = 0; k < L; k++) t[0][k] = bounds[0], t[1][k] = bounds[1];                \
+    const v128_t lo = wasm_v128_load(t[0]), hi = wasm_v128_load(t[1]);                      \
+    size_t j = 0;                                                                           \
+    for (; j + L <= n; j += L)                                                              \
+      wasm_v128_store(y + j, V_##dt##_minimum(V_##dt##_maximum(wasm_v128_load(x + j), lo), hi)); \
+    if (j < n) {                                                                            \
+      for (size_t k = 0; k < L; k++) t[2][k] = j + k < n ? x[j + k] : 0;                    \
+      wasm_v128_store(t[2], V_##dt##_minimum(V_##dt##_maximum(wasm_v128_load(t[2]), lo), hi)); \
+      for (size_t k = 0; j + k < n; k++) y[j + k] = t[2][k];                                \
+    }                                                                                       \
+  }
+CLAMP_KERNEL(f64, double)
+CLAMP_KERNEL(i64, int64_t)
+CLAMP_KERNEL(i32, int32_t)
+CLAMP_KERNEL(i16, int16_t)
+CLAMP_KERNEL(i8, uint8_t)
+CLAMP_KERNEL(u8, uint8_t)
 LOGICAL(f64, double, put_m64) LOGICAL(i64, int64_t, put_m64) LOGICAL(i32, int32_t, put_m32)
 LOGICAL(i16, int16_t, put_m16) LOGICAL(u8, uint8_t, put_m8)
 LOGICAL(f16, int16_t, put_m16) LOGICAL(bf16, int16_t, put_m16)
