@@ -197,8 +197,32 @@ static inline v128_t prod4_u16(v128_t v) {        /* u16 products: u32 (< 2^32) 
   SCAN(dt, cumsum, T, int64_t, int64_t, IADD, 0)                                            \
   SCAN(dt, cumprod, T, int64_t, int64_t, IMUL, 1)
 
-REDUCE(f64, sum, double, double, double, 0.0, ADD, ID, 0)
-REDUCE(f64, prod, double, double, double, 1.0, MUL, ID, 0)
+/* float64 / int64 sum and prod of contiguous rows of >= 16: the same 8 accumulators as four
+ * 128-bit vectors (lane i of vector v is accumulator 2v + i), then the same tail and tree:
+ * bit for bit the scalar form's result (the add / multiply chains run two lanes at a time). */
+#define ARITH_ROW(name, T, INIT, VOP, C)                                                      \
+  static T name(const T* x, size_t n) {                                                     \
+    const size_t nn = n / NACC;                                                             \
+    v128_t a0 = INIT, a1 = a0, a2 = a0, a3 = a0;                                            \
+    for (size_t k = 0; k < nn; k++) {                                                       \
+      const T* r = x + k * NACC;                                                            \
+      a0 = VOP(a0, wasm_v128_load(r)), a1 = VOP(a1, wasm_v128_load(r + 2));                 \
+      a2 = VOP(a2, wasm_v128_load(r + 4)), a3 = VOP(a3, wasm_v128_load(r + 6));             \
+    }                                                                                       \
+    T acc[NACC];                                                                            \
+    wasm_v128_store(acc, a0), wasm_v128_store(acc + 2, a1);                                 \
+    wasm_v128_store(acc + 4, a2), wasm_v128_store(acc + 6, a3);                             \
+    for (size_t k = nn * NACC; k < n; k++) acc[0] = C(acc[0], x[k]);                        \
+    for (size_t w = NACC / 2; w; w /= 2)                                                    \
+      for (size_t a = 0; a < w; a++) acc[a] = C(acc[a], acc[a + w]);                        \
+    return acc[0];                                                                          \
+  }
+ARITH_ROW(f64_sum_row, double, wasm_f64x2_splat(0.0), wasm_f64x2_add, ADD)
+ARITH_ROW(f64_prod_row, double, wasm_f64x2_splat(1.0), wasm_f64x2_mul, MUL)
+ARITH_ROW(i64_sum_row, int64_t, wasm_i64x2_splat(0), wasm_i64x2_add, IADD)
+ARITH_ROW(i64_prod_row, int64_t, wasm_i64x2_splat(1), wasm_i64x2_mul, IMUL)
+REDUCE_ROWS(f64, sum, double, double, double, 0.0, ADD, ID, 0, ROW_OK16, f64_sum_row)
+REDUCE_ROWS(f64, prod, double, double, double, 1.0, MUL, ID, 0, ROW_OK16, f64_prod_row)
 /* float64 amax / amin: 8 accumulators (one f64x2.max chain is NaN-propagating: long on x64).
  * Contiguous rows of >= 16: the same 8 accumulators as four f64x2 lanes with pmax / pmin (one
  * instruction; v > acc ? v : acc per lane, as the scalar form), NaNs noted on the side; a row
@@ -238,8 +262,8 @@ F64_BEST_ROW(f64_amax_row, wasm_f64x2_pmax, MAXN)
 F64_BEST_ROW(f64_amin_row, wasm_f64x2_pmin, MINN)
 REDUCE_ROWS(f64, amax, double, double, double, 0.0, MAXN, ID, 1, ROW_OK16, f64_amax_row)
 REDUCE_ROWS(f64, amin, double, double, double, 0.0, MINN, ID, 1, ROW_OK16, f64_amin_row)
-REDUCE(i64, sum, int64_t, int64_t, int64_t, 0, IADD, ID, 0)
-REDUCE(i64, prod, int64_t, int64_t, int64_t, 1, IMUL, ID, 0)
+REDUCE_ROWS(i64, sum, int64_t, int64_t, int64_t, 0, IADD, ID, 0, ROW_OK16, i64_sum_row)
+REDUCE_ROWS(i64, prod, int64_t, int64_t, int64_t, 1, IMUL, ID, 0, ROW_OK16, i64_prod_row)
 REDUCE(i64, amax, int64_t, int64_t, int64_t, 0, MAXN, ID, 1)
 REDUCE(i64, amin, int64_t, int64_t, int64_t, 0, MINN, ID, 1)
 ARGREDUCE(f64, argmax, double, GT_NAN)
