@@ -77,12 +77,13 @@ def _rows8(row, op):
     f = np.add if op == "sum" else np.multiply
     full = len(row) - len(row) % 8
     acc = list(np.full(8, 0.0 if op == "sum" else 1.0))
-    for k in range(0, full, 8):
-        acc = [f(a, v) for a, v in zip(acc, row[k:k + 8])]
-    for v in row[full:]:
-        acc[0] = f(acc[0], v)
-    for w in (4, 2, 1):
-        acc[:w] = [f(acc[a], acc[a + w]) for a in range(w)]
+    with np.errstate(all="ignore"):      # inf - inf: NaN, as in the kernel
+        for k in range(0, full, 8):
+            acc = [f(a, v) for a, v in zip(acc, row[k:k + 8])]
+        for v in row[full:]:
+            acc[0] = f(acc[0], v)
+        for w in (4, 2, 1):
+            acc[:w] = [f(acc[a], acc[a + w]) for a in range(w)]
     return acc[0]
 
 
