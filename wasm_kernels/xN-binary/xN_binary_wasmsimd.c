@@ -222,6 +222,10 @@ COMPARE(i8, uint8_t, put_m8)
       for (size_t k = 0; j + k < n; k++) y[j + k] = t[2][k];                                \
     }                                                                                       \
   }
+/* float32's maximum / minimum as f32-vbinary's (NaN from either side, `a` when a == b) */
+#define V_f32_maximum(a, b) wasm_v128_bitselect(b, wasm_f32x4_pmax(a, b), wasm_f32x4_ne(b, b))
+#define V_f32_minimum(a, b) wasm_v128_bitselect(b, wasm_f32x4_pmin(a, b), wasm_f32x4_ne(b, b))
+CLAMP_KERNEL(f32, float)
 CLAMP_KERNEL(f64, double)
 CLAMP_KERNEL(i64, int64_t)
 CLAMP_KERNEL(i32, int32_t)

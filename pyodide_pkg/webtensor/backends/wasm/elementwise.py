@@ -290,8 +290,8 @@ def bind(ctx):
 
     def clamp(out, x, lo, hi):
         """min(max(x, lo), hi) on the maximum/minimum kernels, the bounds as one-value
-        operands of x's dtype (NaN in x propagates, lo > hi gives hi: torch's rules); halves,
-        float64 and the integers in one pass (half_clamp_lerp.py)."""
+        operands of x's dtype (NaN in x propagates, lo > hi gives hi: torch's rules); in one
+        pass for every dtype but bool (half_clamp_lerp.py)."""
         if one_pass(out, x, lo, hi) is None:
             return None
         if out.dtype is not x.dtype or (x.dtype, "maximum") not in int_fns and \

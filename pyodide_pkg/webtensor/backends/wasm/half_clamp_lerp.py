@@ -1,6 +1,6 @@
 """clamp and lerp of float16/bfloat16 in one kernel each (xN-binary/xN_clamp_lerp), where the
-op layer makes two selections (clamp) or three rounded ops (lerp); clamp of float64 and the
-integers too (xN-binary's X_CLAMP):
+op layer makes two selections (clamp) or three rounded ops (lerp); clamp of float32, float64
+and the integers too (xN-binary's X_CLAMP):
   clamp_fn(fns)  -> clamp(out, x, lo, hi): the clamp primitive's one-pass path (halves: bits
                     in, bits out)
   lerp_shortcut(fns) -> shortcut(a, b, weight): row-major a, b of one half dtype and shape
@@ -16,7 +16,8 @@ from .views import overlaps, region
 
 # the bound of a missing side: -inf, inf (halves' patterns), the integers' extremes
 _NO_BOUND = {D.float16: (0xFC00, 0x7C00), D.bfloat16: (0xFF80, 0x7F80),
-             D.float64: (float("-inf"), float("inf")), D.uint8: (0, 255)}
+             D.float32: (float("-inf"), float("inf")), D.float64: (float("-inf"), float("inf")),
+             D.uint8: (0, 255)}
 for _dt in (D.int64, D.int32, D.int16, D.int8):
     _NO_BOUND[_dt] = (-1 << 8 * _dt.itemsize - 1, (1 << 8 * _dt.itemsize - 1) - 1)
 

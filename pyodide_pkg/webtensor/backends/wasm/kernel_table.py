@@ -153,7 +153,7 @@ _DIVIDE = _BINARY + (("out", "status"),)
 # clamp / lerp of float16 / bfloat16 in one pass (xN-binary/xN_clamp_lerp): bounds = {lo, hi}
 # patterns of x's dtype; lerp's scalar weight as torch's float32 opmath value
 HALF_CLAMP = {dt: dt + "_clamp" for dt in ("f16", "bf16")}
-X_CLAMP = {dt: dt + "_clamp" for dt in ("f64", "i64", "i32", "i16", "i8", "u8")}   # xN-binary
+X_CLAMP = {dt: dt + "_clamp" for dt in ("f32", "f64", "i64", "i32", "i16", "i8", "u8")}  # xN-binary
 _HALF_CLAMP = (("size", "n"), ("in", "x"), ("in", "bounds"), ("out", "y"))
 HALF_LERP = {dt: dt + "_lerp" for dt in ("f16", "bf16")}
 _HALF_LERP = (("size", "n"), ("in", "a"), ("in", "b"), ("f32", "weight"), ("out", "y"))
