@@ -10,8 +10,9 @@
  * another order than the tiles' k order: a few ulp; integers: clang vectorises the loop).
  * Otherwise blocked: k in blocks of KC, n in blocks of NC; each B block is packed into a
  * static panel of NR-wide column strips (zero past n), read by a 4 x NR register tile (two
- * 16-byte vectors per row) with A splatted one scalar at a time. Sums run in k order per block, float64 rounding
- * (not torch's BLAS order: a few ulp apart); integers wrap in two's complement, like torch.
+ * 16-byte vectors per row) with A splatted one scalar at a time. Sums run in k order per
+ * block, float64 rounding (not torch's BLAS order: a few ulp apart); integers wrap in two's
+ * complement, like torch.
  * Built -O3 (not size-optimised): the tile loop must stay in registers.
  */
 #include "wt_common.h"
