@@ -6,6 +6,9 @@ Expected cost: float32 `add` of 2**20 elements, per byte moved, times the cell's
 tensor inputs + outputs; views move none); sorts times log2(n); matmul/linear/conv/attention
 (compute bound) the float32 cell of the same op, per byte of element. At least 0.1 ms (a
 composite op's Python dispatch). A cell above 10x its expected cost is a cliff.
+The float32 add is re-timed before every op (a probe) and each op's cells are scored against the
+median of the 5 probes nearest to it: on a shared machine the add moved 0.27-0.45 ms between
+runs minutes apart, and one global add moved every ratio (and the cliff count by ~50) with it.
 Cells that fall back to the reference backend (pure Python) are timed at 10**4 elements and
 scaled linearly (marked ~): at 2**20 they take seconds each.
 
@@ -93,10 +96,12 @@ def measure(only=None):
     from webtensor.ops import table as T
     C = _coverage()
     Tensor = torch.Tensor
-    rows = []
+    rows, probes = [], []
+    probe = C.call("add", torch.float32, N)
     for name in T.OPS:
         if only and name not in only:
             continue
+        probes.append(timeit(*probe) * 1e3)
         for dt in C.DTYPES:
             try:
                 _, used = C.run_cell(name, dt, SMALL)
@@ -112,28 +117,38 @@ def measure(only=None):
             rows.append({"op": name, "dtype": dt.name, "accepted": True, "ms": t * scale * 1e3,
                          "bytes": b * scale, "scaled": bool(used),
                          "backend": "reference: " + ", ".join(used) if used else "wasm",
-                         "reason": bool(used and C.reason_for(name, dt))})
+                         "reason": bool(used and C.reason_for(name, dt)),
+                         "probe": len(probes) - 1})
             print(f"  {name:30s} {dt.name:9s} {t * scale * 1e3:10.3f} ms  "
                   f"{'~' if used else ' '} {rows[-1]['backend']}", file=sys.stderr, flush=True)
-    score(rows)
-    return {"isa": loader.load().isa, "n": N, "small": SMALL, "rows": rows,
+    score(rows, probes)
+    return {"isa": loader.load().isa, "n": N, "small": SMALL, "rows": rows, "probes": probes,
             "platform": sys.platform, "version": sys.version.split()[0]}
 
 
-def score(rows):
-    """Fill each accepted row's expected_ms and ratio (see the module docstring)."""
+def score(rows, probes=None):
+    """Fill each accepted row's yardstick_ms (float32 add: the median of the 5 probes nearest
+    to the row's op, or the add row where a run has no probes), expected_ms and ratio (see the
+    module docstring)."""
     add = next(r for r in rows if r["op"] == "add" and r["dtype"] == "float32")
-    per_byte = add["ms"] / add["bytes"]
+
+    def yardstick(r):
+        if not probes or r.get("probe") is None:
+            return add["ms"]
+        i = min(max(r["probe"] - 2, 0), max(len(probes) - 5, 0))
+        return sorted(probes[i:i + 5])[len(probes[i:i + 5]) // 2]
     f32 = {r["op"]: r for r in rows if r["dtype"] == "float32" and r.get("accepted")}
     size = {"float64": 8, "int64": 8, "float32": 4, "int32": 4, "float16": 2, "bfloat16": 2,
             "int16": 2, "int8": 1, "uint8": 1, "bool": 1}
     for r in rows:
         if not r["accepted"]:
             continue
+        r["yardstick_ms"] = yardstick(r)
         if r["op"] in COMPUTE and r["op"] in f32 and not f32[r["op"]]["scaled"]:
             exp = f32[r["op"]]["ms"] * max(1, size[r["dtype"]] / 4)
         else:
-            exp = per_byte * r["bytes"] * (math.log2(N // 10) if r["op"] in SORTS else 1)
+            exp = (r["yardstick_ms"] / add["bytes"] * r["bytes"]
+                   * (math.log2(N // 10) if r["op"] in SORTS else 1))
         r["expected_ms"] = max(exp, FLOOR_S * 1e3)
         r["ratio"] = r["ms"] / r["expected_ms"]
         r["cliff"] = r["ratio"] > CLIFF
@@ -224,14 +239,17 @@ def measure_torch(only=None):
     from webtensor.ops import table as T
     torch.set_num_threads(1)
     C = _coverage()
-    rows = []
+    rows, probes = [], []
 
     def nbytes(x):
         return x.numel() * x.element_size()
 
+    _, args = C.call("add", wt.float32, N)
+    probe = (torch.add, _to_torch(args, torch, wt.Tensor))
     for name in T.OPS:
         if only and name not in only:
             continue
+        probes.append(timeit(*probe) * 1e3)
         for dt in C.DTYPES:
             try:
                 _, args = C.call(name, dt, N)
@@ -248,12 +266,13 @@ def measure_torch(only=None):
                 nbytes(x) for x in _tensors(res, torch.Tensor)
                 if x.untyped_storage().data_ptr() not in ptrs)
             rows.append({"op": name, "dtype": dt.name, "accepted": True, "ms": t * 1e3,
-                         "bytes": b, "scaled": False, "backend": "torch", "reason": False})
+                         "bytes": b, "scaled": False, "backend": "torch", "reason": False,
+                         "probe": len(probes) - 1})
             print(f"  {name:30s} {dt.name:9s} {t * 1e3:10.3f} ms  torch", file=sys.stderr,
                   flush=True)
-    score(rows)
+    score(rows, probes)
     return {"isa": "torch " + torch.__version__ + " (1 thread)", "n": N, "small": SMALL,
-            "rows": rows, "platform": sys.platform, "version": sys.version.split()[0]}
+            "rows": rows, "probes": probes, "platform": sys.platform, "version": sys.version.split()[0]}
 
 
 def compare_torch(ours, theirs):
