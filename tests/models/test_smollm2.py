@@ -203,19 +203,3 @@ def test_float32_weights(gf, golden, generate):
         _check_logits(model(torch.tensor([p["ids"]])), p, golden["probe_ids"])
     assert generate.generate(model, p["ids"], golden["new_tokens"],
                              eos_token_id=golden["config"]["eos_token_id"]) == p["greedy"]
-
-
-def test_chunked_captured_prefill_equals_one_pass(quantized, golden, generate):
-    """generate's prefill: an eager head, then one captured chunk step replayed per chunk
-    (positions from the cache's tensor) gives the one-pass prefill's last logits and KV cache
-    bit for bit, and leaves the cache's position and length at the prompt's length."""
-    ids = torch.tensor([golden["prompts"][1]["ids"]])      # 40 tokens: head 8, 4 chunks of 8
-    with torch.no_grad():
-        one = quantized.make_cache(capacity=48)
-        want = quantized(ids, one, logits_to_keep=1)[:, -1]
-        chunked = quantized.make_cache(capacity=48)
-        got = generate.prefill(quantized, ids, chunked, chunk=8)
-    assert got.tolist() == want.tolist()
-    assert len(chunked) == 40 and chunked.position.tolist() == [40]
-    for a, b in zip(chunked.keys + chunked.values, one.keys + one.values):
-        assert a.tolist() == b.tolist()

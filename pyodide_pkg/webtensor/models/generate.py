@@ -116,7 +116,7 @@ def _stream_captured(model, x, max_new_tokens, eos, temperature, top_k, top_p, g
     greedy = temperature == 0
     every = 1 if x.device.type == "cpu" else READ_EVERY
     with torch.no_grad():
-        logits = prefill(model, x, cache)
+        logits = model(x, cache, logits_to_keep=1)[:, -1]
         tok = next_token(logits if greedy else logits.cpu(), temperature, top_k, top_p,
                          generator)
         t = int(tok[0])
@@ -157,31 +157,6 @@ def _stream_captured(model, x, max_new_tokens, eos, temperature, top_k, top_p, g
 
 
 READ_EVERY = 8      # greedy tokens per readback on a device that is not the CPU
-PREFILL_CHUNK = 16  # prompt tokens per replay of the captured prefill step
-
-
-def prefill(model, x, cache, chunk=None):
-    """Logits [1, V] of the prompt's last token, the prompt x [1, T] written into `cache` (a
-    StaticKVCache, empty). The first T - k*chunk tokens (1 to chunk of them) run eagerly --
-    that also makes the cache's buffers, which a capture must not create -- then one step of
-    `chunk` tokens is captured and replayed for each later chunk: the op layer's Python cost
-    once instead of k times. Positions come from the cache's device tensor, as in decode."""
-    chunk = chunk or PREFILL_CHUNK
-    k = (x.shape[1] - 1) // chunk
-    if k < 2:                   # one chunk would be captured and never replayed
-        return model(x, cache, logits_to_keep=1)[:, -1]
-    head = x.shape[1] - k * chunk
-    model(x[:, :head], cache, logits_to_keep=1)
-    static = x[:, head:head + chunk].clone()
-    graph = torch.graphs.Graph()
-    with torch.graphs.graph(graph, device=x.device):
-        logits = model(static, cache, logits_to_keep=1)[:, -1]
-    for i in range(1, k):
-        static.copy_(x[:, head + i * chunk:head + (i + 1) * chunk])
-        graph.replay()
-        cache.length += chunk       # the graph advanced cache.position; the host's count too
-    graph.reset()
-    return logits
 
 
 def generate(model, input_ids, max_new_tokens=32, eos_token_id=None, temperature=0.0,
