@@ -18,11 +18,15 @@ signature id it does not know, and replay() raises naming that kernel.
 
 `replay_loop = False` replays call by call from Python instead (the benchmark's comparison).
 
-Memory: the capture holds every storage its calls touch. At capture end the intermediates --
-storages no tensor outside the graph refers to any more, whose first use is a kernel that
-overwrites them whole (_OVERWRITES) -- move into one pool where those with disjoint lifetimes
-(first to last call) share bytes; the originals are freed. Anything else keeps its storage.
+Memory: a storage whose first recorded use is a kernel that overwrites it whole (_OVERWRITES)
+is held weakly while capturing (a _Slot in the records), so it is freed when its last tensor
+goes, as in eager mode: no later call can use it, and its contents never reach a replay. Any
+other storage is held by the graph. At capture end the slots still alive get their storages
+back, and the intermediates -- dead slots and storages no tensor outside the graph refers to
+any more, first overwritten whole -- move into one pool where those with disjoint lifetimes
+(first to last call) share bytes. Anything else keeps its storage.
 """
+import weakref
 import struct
 import sys
 from array import array
@@ -46,20 +50,85 @@ _f32_bits = struct.Struct("<f")
 _i32 = struct.Struct("<i")
 
 
+class _Slot:
+    """A storage first overwritten whole, held weakly while capturing (ref() is None once
+    its tensors are gone)."""
+    __slots__ = ("ref", "nbytes")
+
+
 class Captured:
     """The recorded kernel calls of one graph, the storages they use, and their replay buffer."""
     __slots__ = ("calls", "storages", "dispatches", "buf", "plan", "runner", "_per_call",
-                 "pooled")
+                 "pooled", "slots", "__weakref__")
 
     def __init__(self):
-        self.calls, self.storages = [], {}
+        self.calls, self.storages, self.slots = [], {}, {}
         self.buf = self.plan = self.runner = self._per_call = None
         self.pooled = (0, 0, 0)     # intermediates pooled, their bytes, the pool's bytes
 
     def record(self, call, args, regions):
+        slots, storages = self.slots, self.storages
+        if all(id(r.storage) in storages or id(r.storage) in slots for r in regions):
+            args = tuple(Region(slots[id(a.storage)], *a[1:])
+                         if type(a) is Region and id(a.storage) in slots else a for a in args)
+        else:
+            k = kernel_table.KERNELS[call.__name__]
+            fresh = k.family in _OVERWRITES
+            reads = {id(a.storage) for (kind, _), a in zip(k.args, args) if kind == "in"}
+            out = []
+            for (kind, _), a in zip(k.args, args):
+                if type(a) is Region:
+                    s = a.storage
+                    key = id(s)
+                    if key not in storages and key not in slots:
+                        if fresh and kind == "out" and key not in reads and a.offset == 0 \
+                                and a.nbytes == s.nbytes > 0:
+                            slot = slots[key] = _Slot()
+                            slot.nbytes = s.nbytes
+                            slot.ref = weakref.ref(s, _forget(self, key))
+                        else:
+                            storages[key] = s
+                    if key in slots:
+                        a = Region(slots[key], *a[1:])
+                out.append(a)
+            args = tuple(out)
         self.calls.append((call, args))
-        for r in regions:
-            self.storages[id(r.storage)] = r.storage
+
+    def resolve(self):
+        """At capture end: live slots get their storages back; dead ones stay for the pool."""
+        live = {}
+        for slot in self.slots.values():
+            s = slot.ref()
+            if s is not None:
+                live[id(slot)] = s
+                self.storages[id(s)] = s
+        for slot in _dead_slots(self):
+            self.storages[id(slot)] = slot
+        self.slots = {}
+        self.calls = [(call, tuple(Region(live[id(a.storage)], *a[1:])
+                                   if type(a) is Region and id(a.storage) in live else a
+                                   for a in args))
+                      for call, args in self.calls]
+
+
+def _forget(c, key):
+    """Weakref callback: the storage died, so its id may be reused by a new storage."""
+    cref = weakref.ref(c)
+
+    def forget(_):
+        cap = cref()
+        if cap is not None:
+            cap.slots.pop(key, None)
+    return forget
+
+
+def _dead_slots(c):
+    seen = {}
+    for _, args in c.calls:
+        for a in args:
+            if type(a) is Region and type(a.storage) is _Slot and a.storage.ref() is None:
+                seen[id(a.storage)] = a.storage
+    return seen.values()
 
 
 def _refusal(name):
@@ -102,6 +171,7 @@ def abort():
 
 def end():
     c = _stop()
+    c.resolve()
     c.dispatches = len(c.calls)
     ks = backend.kernels()
     _check(c, ks)
@@ -142,10 +212,11 @@ def _share_intermediates(c):
                     fresh.add(key)
             last[key] = i
     nregions = {key: len(ids) for key, ids in regions.items()}
-    unshared = {key for key, n in _refs(c.storages, nregions).items() if n == _BASE_REFS}
+    unshared = {key for key, n in _refs(c.storages, nregions).items()
+                if n == _BASE_REFS or type(c.storages[key]) is _Slot}
     keys = sorted(fresh & unshared,
                   key=lambda key: (-c.storages[key].nbytes, first[key]))
-    if len(keys) < 2:
+    if not keys:
         return
     placed, offset = [], {}
     for key in keys:        # largest first, each at the lowest offset free over its lifetime
