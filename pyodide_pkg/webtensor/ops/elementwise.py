@@ -2,6 +2,8 @@
 
 float16/bfloat16 are storage types: ops compute in float32 and round the result back.
 """
+import math
+
 from .. import _dtype as D
 from .._shape import broadcast_shapes
 from .._tensor import Tensor
@@ -216,6 +218,9 @@ def binary(op, a, b, **params):
                 _reject(_BOOL_REJECT[op], dt)
         if op == "pow" and dt.category == 1 and type(b) is int and b < 0:  # scalar exponent
             raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if op == "atan2" and _is_bool(a) and _is_bool(b) and isinstance(a, Tensor) and \
+                isinstance(b, Tensor):
+            return _atan2_bool(a, b)
     if op in _LOGICAL and isinstance(a, Tensor) and isinstance(b, Tensor) and \
             _cpu_direct(a, b) and a.dtype is b.dtype and a.dtype is not D.float32:
         # nonzero tests in the kernel: no bool conversion passes
@@ -241,6 +246,12 @@ def binary(op, a, b, **params):
     out = _new(shape, out_dt, a._storage.device)
     dispatch("binary", op, out, _broadcast(a, shape), _broadcast(b, shape), **params)
     return out if out_dt is not comp or comp is dt else out.to(dt)
+
+
+def _atan2_bool(a, b):
+    """atan2 of two bool tensors has four results (0, 0, pi/2, pi/4, rounded to the default
+    dtype like torch's): two selections instead of two conversion passes and the float kernel."""
+    return where(a, where(b, math.atan2(1, 1), math.atan2(1, 0)), 0.0)
 
 
 _OPMATH_OTHER = ("mul", "div")

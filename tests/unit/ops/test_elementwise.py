@@ -601,6 +601,25 @@ def test_rounding_keeps_the_sign_of_zero(op, dtype):
     assert np.array_equal(got, want) and np.array_equal(np.signbit(got), np.signbit(want))
 
 
+@pytest.mark.parametrize("default", ["float32", "float64"])
+def test_atan2_of_bool_tensors_like_torch(default):
+    # two bool tensors take four results by selection (ops/elementwise.py _atan2_bool): the
+    # values, signs and dtype of every pair and of broadcast shapes, bit for bit
+    a, b = np.array([[False, False, True, True]]).T, np.array([False, True, True, False])
+    old = torch.get_default_dtype()
+    try:
+        wt.set_default_dtype(getattr(wt, default))
+        torch.set_default_dtype(getattr(torch, default))
+        for x, y in ((a, b), (b, a), (a[:, 0], b), (a, np.array(True))):
+            got = wt.atan2(wt.tensor(x), wt.tensor(y))
+            want = torch.atan2(torch.tensor(x), torch.tensor(y))
+            assert str(got.dtype) == str(want.dtype).replace("torch", "webtensor")
+            assert got.numpy().tobytes() == want.numpy().tobytes()
+    finally:
+        wt.set_default_dtype(getattr(wt, str(old).split(".")[1]))
+        torch.set_default_dtype(old)
+
+
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_atan2_of_huge_and_tiny_values(dtype):
     # float32 atan2 scales by the larger operand's exponent: 2^-e must not underflow there
