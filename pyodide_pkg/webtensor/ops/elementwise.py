@@ -220,7 +220,7 @@ def binary(op, a, b, **params):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         if op == "atan2" and _is_bool(a) and _is_bool(b) and isinstance(a, Tensor) and \
                 isinstance(b, Tensor):
-            return _atan2_bool(a, b)
+            return _bool_pairs(lambda x, y: binary("atan2", x, y), a, b)
     if op in _LOGICAL and isinstance(a, Tensor) and isinstance(b, Tensor) and \
             _cpu_direct(a, b) and a.dtype is b.dtype and a.dtype is not D.float32:
         # nonzero tests in the kernel: no bool conversion passes
@@ -248,10 +248,21 @@ def binary(op, a, b, **params):
     return out if out_dt is not comp or comp is dt else out.to(dt)
 
 
-def _atan2_bool(a, b):
-    """atan2 of two bool tensors has four results (0, 0, pi/2, pi/4, rounded to the default
-    dtype like torch's): two selections instead of two conversion passes and the float kernel."""
-    return where(a, where(b, math.atan2(1, 1), math.atan2(1, 0)), 0.0)
+def _bool_pairs(fn, a, b):
+    """fn(a, b) of two bool tensors (a float result): four possible values, fn of the 0/1 pairs
+    in the default dtype (how torch computes it), then selections by a and b instead of two
+    conversion passes and the float op on every element."""
+    from .._creation import tensor
+    dt = D.get_default_dtype()
+    v00, v01, v10, v11 = fn(tensor([0.0, 0.0, 1.0, 1.0], dtype=dt),
+                            tensor([0.0, 1.0, 0.0, 1.0], dtype=dt)).tolist()
+
+    def pick(v0, v1):       # b ? v1 : v0 (one value when they are the same bits)
+        same = v0 == v1 and math.copysign(1, v0) == math.copysign(1, v1) or v0 != v0 and v1 != v1
+        return v0 if same else where(b, v1, v0)
+    hi, lo = pick(v10, v11), pick(v00, v01)
+    shape = broadcast_shapes(a.shape, b.shape)
+    return where(a if a.shape == shape else a.expand(shape), hi, lo)
 
 
 _OPMATH_OTHER = ("mul", "div")
@@ -510,6 +521,8 @@ def fmod(a, b):
 
 def xlogy(a, b):
     """a * log(b), 0 where a == 0 (unless b is nan)."""
+    if _is_bool(a) and _is_bool(b) and isinstance(a, Tensor) and isinstance(b, Tensor):
+        return _bool_pairs(xlogy, a, b)
     dt = D.result_type_of([_py_scalar(a), _py_scalar(b)])
     if dt.category < 2:
         dt = D.get_default_dtype()
