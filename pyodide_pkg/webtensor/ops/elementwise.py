@@ -220,7 +220,7 @@ def binary(op, a, b, **params):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         if op == "atan2" and _is_bool(a) and _is_bool(b) and isinstance(a, Tensor) and \
                 isinstance(b, Tensor):
-            return _bool_pairs(lambda x, y: binary("atan2", x, y), a, b)
+            return _bool_pairs("atan2", lambda x, y: binary("atan2", x, y), a, b)
     if op in _LOGICAL and isinstance(a, Tensor) and isinstance(b, Tensor) and \
             _cpu_direct(a, b) and a.dtype is b.dtype and a.dtype is not D.float32:
         # nonzero tests in the kernel: no bool conversion passes
@@ -248,14 +248,20 @@ def binary(op, a, b, **params):
     return out if out_dt is not comp or comp is dt else out.to(dt)
 
 
-def _bool_pairs(fn, a, b):
+_BOOL_PAIRS = {}     # (op, default dtype) -> op of the 0/1 pairs
+
+
+def _bool_pairs(op, fn, a, b):
     """fn(a, b) of two bool tensors (a float result): four possible values, fn of the 0/1 pairs
     in the default dtype (how torch computes it), then selections by a and b instead of two
     conversion passes and the float op on every element."""
-    from .._creation import tensor
     dt = D.get_default_dtype()
-    v00, v01, v10, v11 = fn(tensor([0.0, 0.0, 1.0, 1.0], dtype=dt),
-                            tensor([0.0, 1.0, 0.0, 1.0], dtype=dt)).tolist()
+    vals = _BOOL_PAIRS.get((op, dt))
+    if vals is None:
+        from .._creation import tensor
+        vals = _BOOL_PAIRS[op, dt] = fn(tensor([0.0, 0.0, 1.0, 1.0], dtype=dt),
+                                        tensor([0.0, 1.0, 0.0, 1.0], dtype=dt)).tolist()
+    v00, v01, v10, v11 = vals
 
     def pick(v0, v1):       # b ? v1 : v0 (one value when they are the same bits)
         same = v0 == v1 and math.copysign(1, v0) == math.copysign(1, v1) or v0 != v0 and v1 != v1
@@ -522,7 +528,7 @@ def fmod(a, b):
 def xlogy(a, b):
     """a * log(b), 0 where a == 0 (unless b is nan)."""
     if _is_bool(a) and _is_bool(b) and isinstance(a, Tensor) and isinstance(b, Tensor):
-        return _bool_pairs(xlogy, a, b)
+        return _bool_pairs("xlogy", xlogy, a, b)
     dt = D.result_type_of([_py_scalar(a), _py_scalar(b)])
     if dt.category < 2:
         dt = D.get_default_dtype()
