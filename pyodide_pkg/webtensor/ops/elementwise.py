@@ -2,6 +2,8 @@
 
 float16/bfloat16 are storage types: ops compute in float32 and round the result back.
 """
+import math
+
 from .. import _dtype as D
 from .._shape import broadcast_shapes
 from .._tensor import Tensor
@@ -216,6 +218,9 @@ def binary(op, a, b, **params):
                 _reject(_BOOL_REJECT[op], dt)
         if op == "pow" and dt.category == 1 and type(b) is int and b < 0:  # scalar exponent
             raise RuntimeError("Integers to negative integer powers are not allowed.")
+        if op == "atan2" and _is_bool(a) and _is_bool(b) and isinstance(a, Tensor) and \
+                isinstance(b, Tensor):
+            return _bool_pairs("atan2", lambda x, y: binary("atan2", x, y), a, b)
     if op in _LOGICAL and isinstance(a, Tensor) and isinstance(b, Tensor) and \
             _cpu_direct(a, b) and a.dtype is b.dtype and a.dtype is not D.float32:
         # nonzero tests in the kernel: no bool conversion passes
@@ -241,6 +246,29 @@ def binary(op, a, b, **params):
     out = _new(shape, out_dt, a._storage.device)
     dispatch("binary", op, out, _broadcast(a, shape), _broadcast(b, shape), **params)
     return out if out_dt is not comp or comp is dt else out.to(dt)
+
+
+_BOOL_PAIRS = {}     # (op, default dtype) -> op of the 0/1 pairs
+
+
+def _bool_pairs(op, fn, a, b):
+    """fn(a, b) of two bool tensors (a float result): four possible values, fn of the 0/1 pairs
+    in the default dtype (how torch computes it), then selections by a and b instead of two
+    conversion passes and the float op on every element."""
+    dt = D.get_default_dtype()
+    vals = _BOOL_PAIRS.get((op, dt))
+    if vals is None:
+        from .._creation import tensor
+        vals = _BOOL_PAIRS[op, dt] = fn(tensor([0.0, 0.0, 1.0, 1.0], dtype=dt),
+                                        tensor([0.0, 1.0, 0.0, 1.0], dtype=dt)).tolist()
+    v00, v01, v10, v11 = vals
+
+    def pick(v0, v1):       # b ? v1 : v0 (one value when they are the same bits)
+        same = v0 == v1 and math.copysign(1, v0) == math.copysign(1, v1) or v0 != v0 and v1 != v1
+        return v0 if same else where(b, v1, v0)
+    hi, lo = pick(v10, v11), pick(v00, v01)
+    shape = broadcast_shapes(a.shape, b.shape)
+    return where(a if a.shape == shape else a.expand(shape), hi, lo)
 
 
 _OPMATH_OTHER = ("mul", "div")
@@ -505,6 +533,8 @@ def fmod(a, b):
 
 def xlogy(a, b):
     """a * log(b), 0 where a == 0 (unless b is nan)."""
+    if _is_bool(a) and _is_bool(b) and isinstance(a, Tensor) and isinstance(b, Tensor):
+        return _bool_pairs("xlogy", xlogy, a, b)
     dt = D.result_type_of([_py_scalar(a), _py_scalar(b)])
     if dt.category < 2:
         dt = D.get_default_dtype()
