@@ -23,7 +23,7 @@ static inline v128_t v_tanh(v128_t x) {
  * subnormal, and each operation producing one costs ~50 cycles of microcode (x86): with e
  * scaled, only the division does (exp(-|x|) itself did too). */
 static inline v128_t sigmoid_parts(v128_t x, v128_t* num) {
-  const v128_t e = wt_exp2k(wasm_f32x4_neg(wasm_f32x4_abs(x)), 64);
+  const v128_t e = wt_exp_nonpos64(wasm_f32x4_neg(wasm_f32x4_abs(x)));
   *num = wasm_v128_bitselect(e, WT_K(0x1p64f), wasm_f32x4_lt(x, WT_K(0.0f)));
   return wasm_f32x4_add(e, WT_K(0x1p64f));
 }
@@ -47,7 +47,7 @@ static inline v128_t v_sigmoid_nosub(v128_t x) {
   return wasm_v128_bitselect(ws, y, wasm_f32x4_lt(num, WT_K(0x1p-62f)));
 }
 
-static inline v128_t v_silu(v128_t x) { return wt_mul_sigmoid(x, x, WT_K(0.0f)); }
+static inline v128_t v_silu(v128_t x) { return wt_mul_sigmoid(x, x, x, 0); }
 
 /* 2u = 2 sqrt(2/pi) (x + 0.044715 x^3) of two lanes, in f64 */
 static inline v128_t gelu_tanh_2u(v128_t xd) {
@@ -69,7 +69,7 @@ static inline v128_t v_gelu_tanh(v128_t x) {
   v128_t vl = wasm_i32x4_shuffle(llo, lhi, 0, 1, 4, 5);
   /* |2u| overflowing f32 leaves inf - inf = nan in lo */
   vl = wasm_v128_andnot(vl, wasm_f32x4_eq(wasm_f32x4_abs(vh), WT_K(__builtin_inff())));
-  return wt_mul_sigmoid(x, vh, vl);
+  return wt_mul_sigmoid(x, vh, vl, 1);
 }
 
 WT_UNARY_KERNEL_INT(exp, wt_exp)

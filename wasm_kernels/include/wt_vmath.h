@@ -67,6 +67,17 @@ static inline v128_t wt_exp2k(v128_t x, int k) {
   return wasm_f32x4_mul(wasm_f32x4_mul(p, wt_pow2i(n1)), wt_pow2i(n2));
 }
 
+/* exp(a) * 2^64 for a <= 0 (or nan), exactly 0 for a < -110: sigmoid, silu and gelu_tanh
+ * scale it by 2^-64 into results that round to 0 below a = -104. n + 64 >= -95 there, so
+ * one 2^n scaling is exact and gives wt_exp2k(a, 64)'s bits; no clamp (out-of-range lanes
+ * are cleared), 6 operations fewer per vector. */
+static inline v128_t wt_exp_nonpos64(v128_t a) {
+  v128_t t;
+  const v128_t p = wt_exp_reduced(a, &t);
+  const v128_t e = wasm_i32x4_shl(wasm_i32x4_sub(t, WT_K(0x1.8p23f - 191.0f)), 23);
+  return wasm_v128_andnot(wasm_f32x4_mul(p, e), wasm_f32x4_lt(a, WT_K(-110.0f)));
+}
+
 /* exp(x): max error 1.5 ulp */
 static inline v128_t wt_exp(v128_t x) { return wt_exp2k(x, 0); }
 
@@ -180,11 +191,12 @@ static inline v128_t wt_log1p(v128_t x) {
  * gelu_tanh: v + vl = 2u in double-f32). For x < 0 it is x e / (1 + e), e = exp(-|v + vl|),
  * with e scaled by 2^64 and one final scaling, so tiny results keep full precision instead
  * of flushing to 0. x = -inf gives -inf * 0 = nan, like torch. */
-static inline v128_t wt_mul_sigmoid(v128_t x, v128_t v, v128_t vl) {
-  /* exp(-|v + vl|) = exp(-|v|) (1 - sign(v) vl) */
-  const v128_t svl = wasm_v128_xor(vl, wasm_v128_and(v, wasm_i32x4_splat((int32_t)0x80000000u)));
-  const v128_t es = wasm_f32x4_mul(wt_exp2k(wasm_f32x4_neg(wasm_f32x4_abs(v)), 64),
-                                   wasm_f32x4_sub(WT_K(1.0f), svl));
+static inline v128_t wt_mul_sigmoid(v128_t x, v128_t v, v128_t vl, int has_vl) {
+  v128_t es = wt_exp_nonpos64(wasm_f32x4_neg(wasm_f32x4_abs(v)));
+  if (has_vl) {   /* exp(-|v + vl|) = exp(-|v|) (1 - sign(v) vl) */
+    const v128_t svl = wasm_v128_xor(vl, wasm_v128_and(v, wasm_i32x4_splat((int32_t)0x80000000u)));
+    es = wasm_f32x4_mul(es, wasm_f32x4_sub(WT_K(1.0f), svl));
+  }
   const v128_t d = wasm_f32x4_add(wasm_f32x4_mul(es, WT_K(0x1p-64f)), WT_K(1.0f));
   /* one division: (x / d) es rounds twice like (x es) / d; |x / d| es <= 2^64 |x| e^-|x| */
   const v128_t pos = wasm_f32x4_div(x, d);
