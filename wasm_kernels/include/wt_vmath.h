@@ -167,9 +167,14 @@ static inline v128_t wt_log_normal(v128_t x, v128_t kadj, v128_t lo, int has_lo)
  * scaled into the normal range (k - 23), then torch's specials: log(0) = -inf,
  * log(<0) = nan, log(inf) = inf, log(nan) = nan. Branch-free: negative inputs are common. */
 static inline v128_t wt_log_lo(v128_t x, v128_t lo, int has_lo) {
-  const v128_t sub = wasm_f32x4_lt(x, WT_K(0x1p-126f));
-  const v128_t xs = wasm_v128_bitselect(wasm_f32x4_mul(x, WT_K(0x1p23f)), x, sub);
-  v128_t y = wt_log_normal(xs, wasm_v128_and(sub, wasm_i32x4_splat(-23)), lo, has_lo);
+  v128_t y;
+  if (has_lo) {   /* log1p's x = 1 + x' rounded is 0 or >= 2^-24: never subnormal */
+    y = wt_log_normal(x, wasm_i32x4_splat(0), lo, 1);
+  } else {
+    const v128_t sub = wasm_f32x4_lt(x, WT_K(0x1p-126f));
+    const v128_t xs = wasm_v128_bitselect(wasm_f32x4_mul(x, WT_K(0x1p23f)), x, sub);
+    y = wt_log_normal(xs, wasm_v128_and(sub, wasm_i32x4_splat(-23)), lo, 0);
+  }
   y = wasm_v128_bitselect(WT_K(-__builtin_inff()), y, wasm_f32x4_eq(x, WT_K(0.0f)));
   y = wasm_v128_bitselect(WT_K(__builtin_nanf("")), y, wasm_f32x4_lt(x, WT_K(0.0f)));
   const v128_t passthru = wasm_v128_or(wt_isnan(x), wasm_f32x4_eq(x, WT_K(__builtin_inff())));
