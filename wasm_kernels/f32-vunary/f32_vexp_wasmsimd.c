@@ -12,7 +12,12 @@
 static inline v128_t v_tanh(v128_t x) {
   /* tanh|x| = e / (e + 2), e = expm1(2|x|): no cancellation anywhere */
   const v128_t a = wasm_f32x4_abs(x);
-  const v128_t e = wt_expm1_core(wasm_f32x4_add(a, a));
+  /* wt_expm1_core without its tiny-x select: below 2^-25, n = 0 and expm1(r) rounds to
+   * r = 2a anyway (the same bits, -0 included: the sign is copied last) */
+  v128_t ni;
+  const v128_t em1 = wt_expm1_reduced(wasm_f32x4_add(a, a), 0, &ni);
+  const v128_t p2 = wt_pow2i(ni);
+  const v128_t e = WT_MADD(p2, em1, wasm_f32x4_sub(p2, WT_K(1.0f)));
   v128_t t = wasm_f32x4_div(e, wasm_f32x4_add(e, WT_K(2.0f)));
   t = wasm_v128_bitselect(WT_K(1.0f), t, wasm_f32x4_gt(a, WT_K(9.1f)));
   return wt_copysign(t, x);
