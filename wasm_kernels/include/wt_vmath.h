@@ -50,9 +50,9 @@ static inline v128_t wt_exp_reduced(v128_t xc, v128_t* t) {
 
 /* exp(x) * 2^k for a small constant k >= 0: max error 1.5 ulp (1 ulp measured, both builds).
  * k > 0 lets callers keep exp(x) normal where it would be subnormal and scale the final
- * product down once (silu, gelu_tanh). x is clamped so that exp(x) * 2^k is 0 or +inf
- * beyond the clamp anyway; the two-step 2^n scaling then gives correctly rounded
- * subnormals and overflow without special-case selects. */
+ * product down once (sigmoid, silu, gelu_tanh now take wt_exp_nonpos64 instead). x is
+ * clamped so that exp(x) * 2^k is 0 or +inf beyond the clamp anyway; the two-step 2^n
+ * scaling then gives correctly rounded subnormals and overflow without special-case selects. */
 static inline v128_t wt_exp2k(v128_t x, int k) {
   const float lo = -104.0f - (float)k * 0.6931472f, hi = 89.0f - (float)k * 0.6931472f;
   /* pmin/pmax are one x86 instruction each (NaN-propagating min/max are several); a NaN x
