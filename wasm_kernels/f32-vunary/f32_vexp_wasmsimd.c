@@ -12,7 +12,12 @@
 static inline v128_t v_tanh(v128_t x) {
   /* tanh|x| = e / (e + 2), e = expm1(2|x|): no cancellation anywhere */
   const v128_t a = wasm_f32x4_abs(x);
-  const v128_t e = wt_expm1_core(wasm_f32x4_add(a, a));
+  /* wt_expm1_core without its tiny-x select: below 2^-25, n = 0 and expm1(r) rounds to
+   * r = 2a anyway (the same bits, -0 included: the sign is copied last) */
+  v128_t ni;
+  const v128_t em1 = wt_expm1_reduced(wasm_f32x4_add(a, a), 0, &ni);
+  const v128_t p2 = wt_pow2i(ni);
+  const v128_t e = WT_MADD(p2, em1, wasm_f32x4_sub(p2, WT_K(1.0f)));
   v128_t t = wasm_f32x4_div(e, wasm_f32x4_add(e, WT_K(2.0f)));
   t = wasm_v128_bitselect(WT_K(1.0f), t, wasm_f32x4_gt(a, WT_K(9.1f)));
   return wt_copysign(t, x);
@@ -23,7 +28,7 @@ static inline v128_t v_tanh(v128_t x) {
  * subnormal, and each operation producing one costs ~50 cycles of microcode (x86): with e
  * scaled, only the division does (exp(-|x|) itself did too). */
 static inline v128_t sigmoid_parts(v128_t x, v128_t* num) {
-  const v128_t e = wt_exp2k(wasm_f32x4_neg(wasm_f32x4_abs(x)), 64);
+  const v128_t e = wt_exp_nonpos64(wasm_f32x4_neg(wasm_f32x4_abs(x)));
   *num = wasm_v128_bitselect(e, WT_K(0x1p64f), wasm_f32x4_lt(x, WT_K(0.0f)));
   return wasm_f32x4_add(e, WT_K(0x1p64f));
 }
@@ -47,7 +52,7 @@ static inline v128_t v_sigmoid_nosub(v128_t x) {
   return wasm_v128_bitselect(ws, y, wasm_f32x4_lt(num, WT_K(0x1p-62f)));
 }
 
-static inline v128_t v_silu(v128_t x) { return wt_mul_sigmoid(x, x, WT_K(0.0f)); }
+static inline v128_t v_silu(v128_t x) { return wt_mul_sigmoid(x, x, x, 0); }
 
 /* 2u = 2 sqrt(2/pi) (x + 0.044715 x^3) of two lanes, in f64 */
 static inline v128_t gelu_tanh_2u(v128_t xd) {
@@ -69,7 +74,7 @@ static inline v128_t v_gelu_tanh(v128_t x) {
   v128_t vl = wasm_i32x4_shuffle(llo, lhi, 0, 1, 4, 5);
   /* |2u| overflowing f32 leaves inf - inf = nan in lo */
   vl = wasm_v128_andnot(vl, wasm_f32x4_eq(wasm_f32x4_abs(vh), WT_K(__builtin_inff())));
-  return wt_mul_sigmoid(x, vh, vl);
+  return wt_mul_sigmoid(x, vh, vl, 1);
 }
 
 WT_UNARY_KERNEL_INT(exp, wt_exp)
