@@ -217,3 +217,25 @@ def test_f64_var(ks):
                 m = x.mean(axis=1, keepdims=True)
                 w = ((x - m) ** 2).sum(axis=1) / max(0.0, n - corr)
             np.testing.assert_allclose(y[:outer * inner], w.reshape(-1), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("op", ["argmax", "argmin"])
+def test_i64_argbest_rows_first_index(ks, op):
+    """int64 argmax/argmin of contiguous rows (2 lanes at a time): the signed order across
+    the whole range (a select on an unsigned or 32-bit compare would pick wrong), the first
+    of repeated best values, the best in the lanes or in the tail"""
+    rng = np.random.default_rng(11)
+    pick = np.argmax if op == "argmax" else np.argmin
+    lo, hi = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+    for n in (16, 17, 31, 64, 257):
+        rows = [rng.integers(lo, hi, n, endpoint=True), rng.integers(-3, 3, n),
+                np.full(n, hi), np.full(n, lo), rng.integers(-2 ** 33, 2 ** 33, n)]
+        rows[4][[1, n - 2]] = hi if op == "argmax" else lo          # a repeated best
+        tail = rng.integers(-10, 10, n)
+        tail[n - 1] = 99 if op == "argmax" else -99                 # the best last
+        rows.append(tail)
+        x = np.stack(rows).astype(np.int64)[:, :, None]
+        y0 = np.full(len(rows) + 2, 7, np.int64)
+        (y,) = call(ks, f"i64_{op}", len(rows), n, 1, x, y0)
+        assert np.all(y[len(rows):] == 7), "wrote past the output"
+        np.testing.assert_array_equal(y[:len(rows)], pick(x[:, :, 0], axis=1), err_msg=str(n))

@@ -379,6 +379,35 @@ def test_topk(data, shape, dtype, layout, seed, largest, special):
     run_both(lambda m, a: a.topk(k, dim, largest).values, [x], [tx])
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32"])
+def test_topk_long_row_matches_the_whole_sort(monkeypatch, dtype):
+    """topk of one long row takes the candidates not worse than a sample's k-th best: its
+    values and indices equal the whole stable sort's, ties (in row order), NaN, -0.0 too"""
+    from webtensor.ops import index as I
+    rng = np.random.default_rng(3)
+    n = 5000
+    rows = [rng.standard_normal(n), rng.integers(-3, 3, n), np.sort(rng.integers(0, 40, n))]
+    if dtype.startswith("float"):
+        odd = rng.standard_normal(n)
+        odd[rng.integers(0, n, 60)] = np.nan
+        odd[rng.integers(0, n, 60)] = -0.0
+        odd[rng.integers(0, n, 60)] = 0.0
+        rows.append(odd)
+    for a in rows:
+        for shape, dim in (((n,), 0), ((1, n), 1), ((n, 1), 0)):
+            x = wt.tensor(a.reshape(shape).tolist(), dtype=getattr(wt, dtype))
+            for k in (1, 4):
+                for largest in (True, False):
+                    got = wt.topk(x, k, dim, largest=largest)
+                    with monkeypatch.context() as mp:
+                        mp.setattr(I, "_TOPK_SAMPLE", n + 1)        # the whole sort
+                        ref = wt.topk(x, k, dim, largest=largest)
+                    assert got.values.shape == ref.values.shape
+                    assert list(map(repr, got.values.reshape(-1).tolist())) == \
+                        list(map(repr, ref.values.reshape(-1).tolist()))    # NaN, -0.0 too
+                    assert got.indices.tolist() == ref.indices.tolist()
+
+
 def test_topk_k_out_of_range_like_torch():
     x, tx = make_pair((3, 4), "float32", 1)
     raises_like_torch(lambda m: m.topk(x if m is wt else tx, 5), "k")
