@@ -218,6 +218,9 @@ def example(kernel, rng):
     if fam == "hclamp":    # bounds {lo, hi} as half patterns
         return [37, _typed(rng, "f16", 37), array.array("H", [0xBC00, 0x3C00]).tobytes(),
                 _fill(37, "H", 2)]
+    if fam == "xclamp":    # bounds {lo, hi} in the dtype
+        short = kernel.name.split("_", 1)[0]
+        return [37, _typed(rng, short, 37), _typed(rng, short, 8), _fill(37, _CODE[short], 2)]
     if fam == "hlerp":
         return [37, _typed(rng, "f16", 37), _typed(rng, "f16", 37), 0.25, _fill(37, "H", 2)]
     if fam == "xunary":

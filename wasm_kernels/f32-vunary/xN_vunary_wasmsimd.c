@@ -169,6 +169,21 @@ __attribute__((noinline)) static void cv_unary(size_t n, const void* x, void* y,
       INT_OPS(CALL_SRC)
     }
   }
+  /* neg / abs of a half: its sign bit, 8 lanes at a time (as torch's Vectorized<Half>); the
+   * table's scalar lookup took 6x as long (the float16 vector form of floor & co., widened and
+   * narrowed, measured slower than the lookup: they keep it) */
+  if (code <= 1 && dst != D_F32) {
+    const uint16_t* s = (const uint16_t*)x;
+    uint16_t* d = (uint16_t*)y;
+    const v128_t m = wasm_i16x8_splat(code ? 0x7FFF : (int16_t)0x8000);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      const v128_t v = wasm_v128_load(s + i);
+      wasm_v128_store(d + i, code ? wasm_v128_and(v, m) : wasm_v128_xor(v, m));
+    }
+    for (; i < n; i++) d[i] = code ? s[i] & 0x7FFF : s[i] ^ 0x8000;
+    return;
+  }
   if (ss > 2 || (n < values && table_key != (code * 8 + src) * 4 + dst)) {
     chunks(n, x, y, src, code, dst);
     return;

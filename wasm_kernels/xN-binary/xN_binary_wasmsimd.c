@@ -111,8 +111,10 @@ static inline void put_m32(uint8_t* y, v128_t m) {
 
 /* One 2-D driver per dtype calls the op's row routine through a pointer (code size: ~60
  * kernels share 4 drivers). Operands that are not contiguous along the row (broadcast or
- * strided) are first copied into a stack chunk, so each op has a single vector loop. */
-#define WT_CHUNK 64
+ * strided) are first copied into a stack chunk of 1 KiB, so each op has a single vector loop
+ * (a broadcast value is copied once per row; 64-element chunks, one indirect call per 4
+ * vectors, made int8 `x + 1` cost 2x `x + y`). */
+#define WT_CHUNK(T) (1024 / sizeof(T))
 #define DEFINE_DRIVER(dt, T)                                                                \
   typedef void (*row_##dt)(const T*, const T*, void*, size_t);                             \
   static void fetch_##dt(T* d, const T* s, ptrdiff_t cs, size_t k) {                        \
@@ -135,7 +137,7 @@ static inline void put_m32(uint8_t* y, v128_t m) {
   static void drive_##dt(size_t m, size_t n, const T* a, int32_t a_rs, int32_t a_cs,        \
                          const T* b, int32_t b_rs, int32_t b_cs, char* y, size_t ysz,       \
                          row_##dt row) {                                                    \
-    T ta[WT_CHUNK], tb[WT_CHUNK];                                                           \
+    T ta[WT_CHUNK(T)], tb[WT_CHUNK(T)];                                                     \
     for (size_t i = 0; i < m; i++, y += n * ysz) {                                          \
       const T* pa = a + (ptrdiff_t)i * a_rs;                                                \
       const T* pb = b + (ptrdiff_t)i * b_rs;                                                \
@@ -143,8 +145,8 @@ static inline void put_m32(uint8_t* y, v128_t m) {
         run_##dt(pa, pb, y, ysz, n, row);                                                   \
         continue;                                                                           \
       }                                                                                     \
-      for (size_t j0 = 0; j0 < n; j0 += WT_CHUNK) {                                         \
-        const size_t k = wt_min_size(WT_CHUNK, n - j0);                                     \
+      for (size_t j0 = 0; j0 < n; j0 += WT_CHUNK(T)) {                                      \
+        const size_t k = wt_min_size(WT_CHUNK(T), n - j0);                                  \
         const T* qa = pa + j0;                                                              \
         const T* qb = pb + j0;                                                              \
         if (a_cs != 1) {                                                                    \
@@ -200,6 +202,36 @@ MINMAX(i16, int16_t) BITWISE(i16, int16_t) COMPARE(i16, int16_t, put_m16)
 MINMAX(u8, uint8_t) BITWISE(u8, uint8_t) COMPARE(u8, uint8_t, put_m8)
 KERNEL(i8, maximum, uint8_t, uint8_t, put_v) KERNEL(i8, minimum, uint8_t, uint8_t, put_v)
 COMPARE(i8, uint8_t, put_m8)
+
+/* clamp in one pass: minimum(maximum(x, lo), hi) with the binary kernels' own maximum/minimum
+ * (the two selections the op layer made, same results); bounds = {lo, hi} in x's dtype (the
+ * dtype's extremes or -inf / inf for a missing one). int8: signed lanes on uint8_t pointers.
+ *   void wt_<dt>_clamp_<isa>(size_t n, const T* x, const T* bounds, T* y) */
+#define CLAMP_KERNEL(dt, T)                                                                 \
+  WT_EXPORT void WT_SYM(dt##_clamp)(size_t n, const T* x, const T* bounds, T* y) {          \
+    enum { L = 16 / sizeof(T) };                                                            \
+    T t[3][L];                                                                              \
+    for (size_t k = 0; k < L; k++) t[0][k] = bounds[0], t[1][k] = bounds[1];                \
+    const v128_t lo = wasm_v128_load(t[0]), hi = wasm_v128_load(t[1]);                      \
+    size_t j = 0;                                                                           \
+    for (; j + L <= n; j += L)                                                              \
+      wasm_v128_store(y + j, V_##dt##_minimum(V_##dt##_maximum(wasm_v128_load(x + j), lo), hi)); \
+    if (j < n) {                                                                            \
+      for (size_t k = 0; k < L; k++) t[2][k] = j + k < n ? x[j + k] : 0;                    \
+      wasm_v128_store(t[2], V_##dt##_minimum(V_##dt##_maximum(wasm_v128_load(t[2]), lo), hi)); \
+      for (size_t k = 0; j + k < n; k++) y[j + k] = t[2][k];                                \
+    }                                                                                       \
+  }
+/* float32's maximum / minimum as f32-vbinary's (NaN from either side, `a` when a == b) */
+#define V_f32_maximum(a, b) wasm_v128_bitselect(b, wasm_f32x4_pmax(a, b), wasm_f32x4_ne(b, b))
+#define V_f32_minimum(a, b) wasm_v128_bitselect(b, wasm_f32x4_pmin(a, b), wasm_f32x4_ne(b, b))
+CLAMP_KERNEL(f32, float)
+CLAMP_KERNEL(f64, double)
+CLAMP_KERNEL(i64, int64_t)
+CLAMP_KERNEL(i32, int32_t)
+CLAMP_KERNEL(i16, int16_t)
+CLAMP_KERNEL(i8, uint8_t)
+CLAMP_KERNEL(u8, uint8_t)
 LOGICAL(f64, double, put_m64) LOGICAL(i64, int64_t, put_m64) LOGICAL(i32, int32_t, put_m32)
 LOGICAL(i16, int16_t, put_m16) LOGICAL(u8, uint8_t, put_m8)
 LOGICAL(f16, int16_t, put_m16) LOGICAL(bf16, int16_t, put_m16)

@@ -5,7 +5,8 @@
  * 0 broadcasts; a negative stride walks its dim backwards, and x then points at the view's
  * lowest-addressed element: flip). ndim <= WT_COPY_MAX_DIM (callers coalesce dims first);
  * ndim == 0 copies one
- * element. The innermost dim gets a vector loop for stride 1 and a fill for stride 0.
+ * element. The innermost dim gets a vector loop for stride 1 (and -1: lanes reversed) and a
+ * fill for stride 0.
  * When the second-innermost dim has stride 1 and the innermost does not (a transpose: x.t(),
  * permute(0, 2, 1), NCHW <-> NHWC after coalescing), each [R, C] plane is copied in cache tiles
  * of WT_TILE x WT_TILE elements instead of row by row (which would touch one element per
@@ -90,6 +91,12 @@ DEFINE_ZIP2(16, uint16_t, wasm_i16x8_shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11),
 DEFINE_ZIP2(32, uint32_t, wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), wasm_i32x4_shuffle(a, b, 2, 6, 3, 7))
 DEFINE_ZIP2(64, uint64_t, wasm_i64x2_shuffle(a, b, 0, 2), wasm_i64x2_shuffle(a, b, 1, 3))
 
+#define REV_8(v) \
+  wasm_i8x16_shuffle(v, v, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define REV_16(v) wasm_i16x8_shuffle(v, v, 7, 6, 5, 4, 3, 2, 1, 0)
+#define REV_32(v) wasm_i32x4_shuffle(v, v, 3, 2, 1, 0)
+#define REV_64(v) wasm_i64x2_shuffle(v, v, 1, 0)
+
 #define DEFINE_COPY(bits, T)                                                                \
   /* not inlined: copy and copy_strided share it (module size) */                         \
   __attribute__((noinline)) static void row_##bits(const T* x, ptrdiff_t s, size_t n,     \
@@ -102,6 +109,14 @@ DEFINE_ZIP2(64, uint64_t, wasm_i64x2_shuffle(a, b, 0, 2), wasm_i64x2_shuffle(a, 
     } else if (s == 0) {                                                                    \
       const T v = x[0];                                                                     \
       for (size_t i = 0; i < n; i++) y[i] = v;                                              \
+    } else if (s == -1) {      /* flip of the last dim: vectors with their lanes reversed */ \
+      const size_t per = 16 / sizeof(T);                                                    \
+      size_t i = 0;                                                                         \
+      _Pragma("clang loop unroll(disable)")                                                 \
+      for (; i + per <= n; i += per)                                                        \
+        wasm_v128_store(y + i, REV_##bits(wasm_v128_load(x - i - (per - 1))));              \
+      _Pragma("clang loop vectorize(disable) unroll(disable)")                              \
+      for (; i < n; i++) y[i] = x[-(ptrdiff_t)i];                                           \
     } else {                                                                                \
       for (size_t i = 0; i < n; i++) y[i] = x[(ptrdiff_t)i * s];                            \
     }                                                                                       \

@@ -5,11 +5,14 @@
  *       int32_t b_bs, int32_t ldb, T* c, int32_t c_bs, int32_t ldc)
  *   C[bi] (m x n, row stride ldc) = A[bi] (m x k, any strides) @ B[bi] (k x n, row stride ldb,
  *   unit column stride); batch bi at a + bi*a_bs, b + bi*b_bs, c + bi*c_bs.
- * n == 1 (mv, dot): a plain dot product per row (the tiles would compute NR columns and
- * pack B for one). Otherwise blocked: k in blocks of KC, n in blocks of NC; each B block is packed into a static panel of
- * NR-wide column strips (zero past n), read by a 4 x NR register tile (two 16-byte vectors per
- * row) with A splatted one scalar at a time. Sums run in k order per block, float64 rounding
- * (not torch's BLAS order: a few ulp apart); integers wrap in two's complement, like torch.
+ * n == 1 (mv, dot): a dot product per row (the tiles would compute NR columns and pack B
+ * for one); float64 in four vector accumulators where A's row and B are contiguous (summed in
+ * another order than the tiles' k order: a few ulp; integers: clang vectorises the loop).
+ * Otherwise blocked: k in blocks of KC, n in blocks of NC; each B block is packed into a
+ * static panel of NR-wide column strips (zero past n), read by a 4 x NR register tile (two
+ * 16-byte vectors per row) with A splatted one scalar at a time. Sums run in k order per
+ * block, float64 rounding (not torch's BLAS order: a few ulp apart); integers wrap in two's
+ * complement, like torch.
  * Built -O3 (not size-optimised): the tile loop must stay in registers.
  */
 #include "wt_common.h"
@@ -26,8 +29,8 @@ typedef uint32_t u32v __attribute__((vector_size(16)));
 static uint64_t panel[KC * NC];   /* the packed B block: KC * NC elements of 8 bytes or less */
 
 /* T: element; S: the scalar type of the arithmetic (unsigned integers wrap); V: 16-byte
- * vector of L lanes of S; NR = 2 * L */
-#define DEFINE_GEMM(name, T, S, V, L, SPLAT)                                               \
+ * vector of L lanes of S; NR = 2 * L; FLOAT: S is floating point */
+#define DEFINE_GEMM(name, T, S, V, L, SPLAT, FLOAT)                                        \
   static void name##_pack(size_t kc, size_t nc, const T* b, ptrdiff_t ldb, S* p) {         \
     for (size_t j0 = 0; j0 < nc; j0 += 2 * L)                                              \
       for (size_t l = 0; l < kc; l++)                                                      \
@@ -76,11 +79,25 @@ static uint64_t panel[KC * NC];   /* the packed B block: KC * NC elements of 8 b
           for (size_t j = 0; j < n; j++) c[(ptrdiff_t)i * ldc + (ptrdiff_t)j] = 0;         \
         continue;                                                                          \
       }                                                                                    \
-      if (n == 1) {        /* mv, dot: one dot product per row, the same k order */        \
+      if (n == 1) {        /* mv, dot: one dot product per row */                          \
         for (size_t i = 0; i < m; i++) {                                                   \
           const T* ar = a + (ptrdiff_t)i * a_rs;                                           \
           S s = 0;                                                                         \
-          for (size_t l = 0; l < k; l++)                                                   \
+          size_t l = 0;                                                                    \
+          if (FLOAT && a_cs == 1 && ldb == 1) {  /* 4 vectors: no add-latency chain */      \
+            V v0 = SPLAT(0), v1 = v0, v2 = v0, v3 = v0, x[4], y[4];                        \
+            for (; l + 4 * L <= k; l += 4 * L) {                                           \
+              __builtin_memcpy(x, ar + l, 64);                                             \
+              __builtin_memcpy(y, b + l, 64);                                              \
+              v0 += x[0] * y[0];                                                           \
+              v1 += x[1] * y[1];                                                           \
+              v2 += x[2] * y[2];                                                           \
+              v3 += x[3] * y[3];                                                           \
+            }                                                                              \
+            v0 = (v0 + v1) + (v2 + v3);                                                    \
+            for (size_t j = 0; j < L; j++) s += v0[j];                                     \
+          }                                                                                \
+          for (; l < k; l++)                                                               \
             s += (S)ar[(ptrdiff_t)l * a_cs] * (S)b[(ptrdiff_t)l * ldb];                    \
           c[(ptrdiff_t)i * ldc] = (T)s;                                                    \
         }                                                                                  \
@@ -105,7 +122,7 @@ static uint64_t panel[KC * NC];   /* the packed B block: KC * NC elements of 8 b
 #define SPLAT_F64(s) ((f64v)wasm_f64x2_splat(s))
 #define SPLAT_U64(s) ((u64v)wasm_i64x2_splat((int64_t)(s)))
 #define SPLAT_U32(s) ((u32v)wasm_i32x4_splat((int32_t)(s)))
-DEFINE_GEMM(f64_gemm_4x4, double, double, f64v, 2, SPLAT_F64)
-DEFINE_GEMM(i64_gemm_4x4, int64_t, uint64_t, u64v, 2, SPLAT_U64)
-DEFINE_GEMM(i32_gemm_4x8, int32_t, uint32_t, u32v, 4, SPLAT_U32)
+DEFINE_GEMM(f64_gemm_4x4, double, double, f64v, 2, SPLAT_F64, 1)
+DEFINE_GEMM(i64_gemm_4x4, int64_t, uint64_t, u64v, 2, SPLAT_U64, 0)
+DEFINE_GEMM(i32_gemm_4x8, int32_t, uint32_t, u32v, 4, SPLAT_U32, 0)
 

@@ -197,8 +197,32 @@ static inline v128_t prod4_u16(v128_t v) {        /* u16 products: u32 (< 2^32) 
   SCAN(dt, cumsum, T, int64_t, int64_t, IADD, 0)                                            \
   SCAN(dt, cumprod, T, int64_t, int64_t, IMUL, 1)
 
-REDUCE(f64, sum, double, double, double, 0.0, ADD, ID, 0)
-REDUCE(f64, prod, double, double, double, 1.0, MUL, ID, 0)
+/* float64 / int64 sum and prod of contiguous rows of >= 16: the same 8 accumulators as four
+ * 128-bit vectors (lane i of vector v is accumulator 2v + i), then the same tail and tree:
+ * bit for bit the scalar form's result (the add / multiply chains run two lanes at a time). */
+#define ARITH_ROW(name, T, INIT, VOP, C)                                                      \
+  static T name(const T* x, size_t n) {                                                     \
+    const size_t nn = n / NACC;                                                             \
+    v128_t a0 = INIT, a1 = a0, a2 = a0, a3 = a0;                                            \
+    for (size_t k = 0; k < nn; k++) {                                                       \
+      const T* r = x + k * NACC;                                                            \
+      a0 = VOP(a0, wasm_v128_load(r)), a1 = VOP(a1, wasm_v128_load(r + 2));                 \
+      a2 = VOP(a2, wasm_v128_load(r + 4)), a3 = VOP(a3, wasm_v128_load(r + 6));             \
+    }                                                                                       \
+    T acc[NACC];                                                                            \
+    wasm_v128_store(acc, a0), wasm_v128_store(acc + 2, a1);                                 \
+    wasm_v128_store(acc + 4, a2), wasm_v128_store(acc + 6, a3);                             \
+    for (size_t k = nn * NACC; k < n; k++) acc[0] = C(acc[0], x[k]);                        \
+    for (size_t w = NACC / 2; w; w /= 2)                                                    \
+      for (size_t a = 0; a < w; a++) acc[a] = C(acc[a], acc[a + w]);                        \
+    return acc[0];                                                                          \
+  }
+ARITH_ROW(f64_sum_row, double, wasm_f64x2_splat(0.0), wasm_f64x2_add, ADD)
+ARITH_ROW(f64_prod_row, double, wasm_f64x2_splat(1.0), wasm_f64x2_mul, MUL)
+ARITH_ROW(i64_sum_row, int64_t, wasm_i64x2_splat(0), wasm_i64x2_add, IADD)
+ARITH_ROW(i64_prod_row, int64_t, wasm_i64x2_splat(1), wasm_i64x2_mul, IMUL)
+REDUCE_ROWS(f64, sum, double, double, double, 0.0, ADD, ID, 0, ROW_OK16, f64_sum_row)
+REDUCE_ROWS(f64, prod, double, double, double, 1.0, MUL, ID, 0, ROW_OK16, f64_prod_row)
 /* float64 amax / amin: 8 accumulators (one f64x2.max chain is NaN-propagating: long on x64).
  * Contiguous rows of >= 16: the same 8 accumulators as four f64x2 lanes with pmax / pmin (one
  * instruction; v > acc ? v : acc per lane, as the scalar form), NaNs noted on the side; a row
@@ -238,14 +262,43 @@ F64_BEST_ROW(f64_amax_row, wasm_f64x2_pmax, MAXN)
 F64_BEST_ROW(f64_amin_row, wasm_f64x2_pmin, MINN)
 REDUCE_ROWS(f64, amax, double, double, double, 0.0, MAXN, ID, 1, ROW_OK16, f64_amax_row)
 REDUCE_ROWS(f64, amin, double, double, double, 0.0, MINN, ID, 1, ROW_OK16, f64_amin_row)
-REDUCE(i64, sum, int64_t, int64_t, int64_t, 0, IADD, ID, 0)
-REDUCE(i64, prod, int64_t, int64_t, int64_t, 1, IMUL, ID, 0)
-REDUCE(i64, amax, int64_t, int64_t, int64_t, 0, MAXN, ID, 1)
-REDUCE(i64, amin, int64_t, int64_t, int64_t, 0, MINN, ID, 1)
+REDUCE_ROWS(i64, sum, int64_t, int64_t, int64_t, 0, IADD, ID, 0, ROW_OK16, i64_sum_row)
+REDUCE_ROWS(i64, prod, int64_t, int64_t, int64_t, 1, IMUL, ID, 0, ROW_OK16, i64_prod_row)
+/* int64 amax / amin / argmax / argmin of contiguous rows of >= 16: four i64x2 accumulators
+ * (no i64x2 max: a gt_s and a select), then the first index holding the best (INT_ROW) */
+#define I64_BEST_ROW(name, A_WINS, BETTER)                                                   \
+  static int64_t name(const int64_t* x, size_t n) {                                         \
+    v128_t b0 = wasm_v128_load(x), b1 = wasm_v128_load(x + 2);                              \
+    v128_t b2 = wasm_v128_load(x + 4), b3 = wasm_v128_load(x + 6);                          \
+    size_t k = 8;                                                                           \
+    for (; k + 8 <= n; k += 8) {                                                            \
+      const v128_t v0 = wasm_v128_load(x + k), v1 = wasm_v128_load(x + k + 2);              \
+      const v128_t v2 = wasm_v128_load(x + k + 4), v3 = wasm_v128_load(x + k + 6);          \
+      b0 = wasm_v128_bitselect(b0, v0, A_WINS(b0, v0));                                     \
+      b1 = wasm_v128_bitselect(b1, v1, A_WINS(b1, v1));                                     \
+      b2 = wasm_v128_bitselect(b2, v2, A_WINS(b2, v2));                                     \
+      b3 = wasm_v128_bitselect(b3, v3, A_WINS(b3, v3));                                     \
+    }                                                                                       \
+    int64_t lane[8], best;                                                                  \
+    wasm_v128_store(lane, b0), wasm_v128_store(lane + 2, b1);                               \
+    wasm_v128_store(lane + 4, b2), wasm_v128_store(lane + 6, b3);                           \
+    best = lane[0];                                                                         \
+    for (size_t i = 1; i < 8; i++)                                                          \
+      if (BETTER(lane[i], best)) best = lane[i];                                            \
+    for (; k < n; k++)                                                                      \
+      if (BETTER(x[k], best)) best = x[k];                                                  \
+    return best;                                                                            \
+  }
+I64_BEST_ROW(i64_argmax_best, wasm_i64x2_gt, GT_NAN)
+I64_BEST_ROW(i64_argmin_best, wasm_i64x2_lt, LT_NAN)
+INT_ROW(i64, argmax, int64_t, 2, i64x2, GT_NAN)
+INT_ROW(i64, argmin, int64_t, 2, i64x2, LT_NAN)
+REDUCE_ROWS(i64, amax, int64_t, int64_t, int64_t, 0, MAXN, ID, 1, ROW_OK16, i64_argmax_best)
+REDUCE_ROWS(i64, amin, int64_t, int64_t, int64_t, 0, MINN, ID, 1, ROW_OK16, i64_argmin_best)
 ARGREDUCE(f64, argmax, double, GT_NAN)
 ARGREDUCE(f64, argmin, double, LT_NAN)
-ARGREDUCE(i64, argmax, int64_t, GT_NAN)
-ARGREDUCE(i64, argmin, int64_t, LT_NAN)
+ARGREDUCE_ROWS(i64, argmax, int64_t, GT_NAN, ROW_OK16, i64_argmax_row)
+ARGREDUCE_ROWS(i64, argmin, int64_t, LT_NAN, ROW_OK16, i64_argmin_row)
 MINMAX_ARG(i32, int32_t, 4, i32x4, i32x4)
 MINMAX_ARG(i16, int16_t, 8, i16x8, i16x8)
 MINMAX_ARG(i8, int8_t, 16, i8x16, i8x16)

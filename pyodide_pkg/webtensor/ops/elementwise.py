@@ -426,18 +426,24 @@ _CNAME = {"float32": "float", "float64": "double", "float16": "c10::Half",
           "bfloat16": "c10::BFloat16"}
 
 
+def _all_bool(x, value):
+    """The answer of a float predicate for an integer / bool x: the same for every element, so
+    a fill (no pass over x)."""
+    return Tensor._empty(x.shape, D.bool_, x.device).fill_(value)
+
+
 def isnan(x):
-    return binary("ne", x, x)
+    return binary("ne", x, x) if x.dtype.category == 2 else _all_bool(x, False)
 
 
 def isinf(x):
     return binary("eq", unary("abs", x), float("inf")) if x.dtype.category == 2 else \
-        binary("ne", x, x)
+        _all_bool(x, False)
 
 
 def isfinite(x):
     if x.dtype.category < 2:
-        return binary("eq", x, x)
+        return _all_bool(x, True)
     return binary("lt", unary("abs", x), float("inf"))
 
 
@@ -550,8 +556,8 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 
 
 def isposinf(x):
-    return binary("eq", x, float("inf")) if x.dtype.category == 2 else binary("ne", x, x)
+    return binary("eq", x, float("inf")) if x.dtype.category == 2 else _all_bool(x, False)
 
 
 def isneginf(x):
-    return binary("eq", x, float("-inf")) if x.dtype.category == 2 else binary("ne", x, x)
+    return binary("eq", x, float("-inf")) if x.dtype.category == 2 else _all_bool(x, False)

@@ -141,3 +141,7 @@ def test_copy_negative_strides(ks, bits):
         y = run_copy_strided(ks, bits, src, shape, strides, [-s for s in ys],
                              int(np.prod(shape)))
         assert np.array_equal(y, view.reshape(-1)[::-1]), (shape, strides)
+    for n in (15, 16, 17, 70):      # a reversed unit-stride row: whole vectors and a tail
+        src = rng.integers(0, np.iinfo(dt).max, 3 * n, dtype=dt, endpoint=True)
+        assert np.array_equal(run_copy(ks, bits, src, [3, n], [n, -1]),
+                              src.reshape(3, n)[:, ::-1].reshape(-1)), n

@@ -75,7 +75,7 @@ def test_x_binary(ks, name):
     cmp = op in BOOL_OUT
     rng = np.random.default_rng(len(name))
     kinds = ("same", "scalar", "row", "col", "strided", "transposed")
-    for m, n in ((0, 4), (1, 0), (1, 5), (3, 7), (2, 65), (5, 131)):
+    for m, n in ((0, 4), (1, 0), (1, 5), (3, 7), (2, 65), (5, 131), (2, 1100)):  # 1 KiB chunks
         for ka, kb in [("same", "same"), ("same", "scalar"), ("scalar", "same"), ("row", "col")] \
                 + [tuple(rng.choice(kinds, 2)) for _ in range(2)]:
             a, (ars, acs) = operand(rng, dt, m, n, ka)

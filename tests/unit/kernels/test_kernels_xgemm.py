@@ -10,7 +10,7 @@ from conftest_kernels import backend, call, ks  # noqa: F401
 NAMES = {"f64": ("f64_gemm_4x4", np.float64), "i64": ("i64_gemm_4x4", np.int64),
          "i32": ("i32_gemm_4x8", np.int32)}
 SHAPES = ((1, 1, 1, 1), (2, 5, 9, 7), (1, 33, 130, 260), (3, 4, 8, 0), (1, 7, 3, 129),
-          (2, 1, 257, 3), (2, 6, 1, 300), (1, 1, 1, 1000))      # the last two: mv, dot
+          (2, 1, 257, 3), (2, 6, 1, 300), (1, 1, 1, 1000), (1, 1, 1, 1003))  # mv, dot (last 3)
 
 
 @pytest.mark.parametrize("short", sorted(NAMES))
@@ -32,14 +32,30 @@ def test_xgemm(ks, short):
         with np.errstate(all="ignore"):
             want = np.matmul(a, b).reshape(-1)          # numpy wraps integers the same way
         got = c[:want.size]
-        if dt is np.float64 and n == 1 and k:        # sums in k order, like the tiles
-            seq = np.cumsum(a * b[:, 0], axis=-1)[..., -1].reshape(-1)
-            assert np.array_equal(got, seq), (batch, m, n, k)
+        if dt is np.float64 and n == 1 and k:        # the kernel's summation order, exactly
+            assert np.array_equal(got, _dot_order(a * b[:, 0], contiguous=m == 1)), (m, k)
         elif dt is np.float64:
             assert np.allclose(got, want, rtol=1e-13, atol=1e-13 * max(k, 1)), (m, n, k)
         else:
             assert np.array_equal(got, want), (batch, m, n, k)
         assert np.all(c[want.size:] == 7)
+
+
+def _dot_order(p, contiguous):
+    """float64 sums of the products p [batch, m, k] in the n == 1 kernel's order: k order for a
+    strided A; for a contiguous one, 8 running sums (lane j of vector v: k = 8i + 2v + j), the
+    vectors added (v0 + v1) + (v2 + v3), then lanes 0 and 1 and the tail in k order."""
+    k = p.shape[-1]
+    if not contiguous:
+        return np.cumsum(p, axis=-1)[..., -1].reshape(-1)
+    full = k - k % 8
+    part = np.cumsum(p[..., :full].reshape(p.shape[:-1] + (-1, 8)), axis=-2)[..., -1, :] \
+        if full else np.zeros(p.shape[:-1] + (8,))
+    lanes = (part[..., 0:2] + part[..., 2:4]) + (part[..., 4:6] + part[..., 6:8])
+    s = (0.0 + lanes[..., 0]) + lanes[..., 1]
+    for q in range(full, k):
+        s = s + p[..., q]
+    return s.reshape(-1)
 
 
 def test_x64_im2col(ks):

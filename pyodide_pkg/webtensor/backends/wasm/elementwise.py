@@ -285,13 +285,14 @@ def bind(ctx):
             return unary(_POW_UNARY[e], out, a)
         return NotImplemented
 
-    half_clamp = clamp_fn({X_DTYPES[dt][0]: K.fn(name) for dt, name in KT.HALF_CLAMP.items()})
+    one_pass = clamp_fn({X_DTYPES[dt][0]: K.fn(name)
+                         for dt, name in (*KT.HALF_CLAMP.items(), *KT.X_CLAMP.items())})
 
     def clamp(out, x, lo, hi):
         """min(max(x, lo), hi) on the maximum/minimum kernels, the bounds as one-value
-        operands of x's dtype (NaN in x propagates, lo > hi gives hi: torch's rules); halves
-        in one pass (half_clamp_lerp.py)."""
-        if x.dtype in _HALF and half_clamp(out, x, lo, hi) is None:
+        operands of x's dtype (NaN in x propagates, lo > hi gives hi: torch's rules); in one
+        pass for every dtype but bool (half_clamp_lerp.py)."""
+        if one_pass(out, x, lo, hi) is None:
             return None
         if out.dtype is not x.dtype or (x.dtype, "maximum") not in int_fns and \
                 x.dtype is not F32:

@@ -1,6 +1,8 @@
 """clamp and lerp of float16/bfloat16 in one kernel each (xN-binary/xN_clamp_lerp), where the
-op layer makes two selections (clamp) or three rounded ops (lerp):
-  clamp_fn(fns)  -> clamp(out, x, lo, hi): the clamp primitive's half path (bits in, bits out)
+op layer makes two selections (clamp) or three rounded ops (lerp); clamp of float32, float64
+and the integers too (xN-binary's X_CLAMP):
+  clamp_fn(fns)  -> clamp(out, x, lo, hi): the clamp primitive's one-pass path (halves: bits
+                    in, bits out)
   lerp_shortcut(fns) -> shortcut(a, b, weight): row-major a, b of one half dtype and shape
                         with a Python number weight, rounded once from torch's float32 form
 Anything else returns NotImplemented / None: the general path.
@@ -12,8 +14,12 @@ from ..._tensor import _LAYOUTS, Tensor, _layout
 from .common import new_out
 from .views import overlaps, region
 
-# -inf, inf: the bound of a missing side
-_NO_BOUND = {D.float16: (0xFC00, 0x7C00), D.bfloat16: (0xFF80, 0x7F80)}
+# the bound of a missing side: -inf, inf (halves' patterns), the integers' extremes
+_NO_BOUND = {D.float16: (0xFC00, 0x7C00), D.bfloat16: (0xFF80, 0x7F80),
+             D.float32: (float("-inf"), float("inf")), D.float64: (float("-inf"), float("inf")),
+             D.uint8: (0, 255)}
+for _dt in (D.int64, D.int32, D.int16, D.int8):
+    _NO_BOUND[_dt] = (-1 << 8 * _dt.itemsize - 1, (1 << 8 * _dt.itemsize - 1) - 1)
 
 
 def half_bits(dt, v):
@@ -39,8 +45,10 @@ def clamp_fn(fns):
         if fn is None or out.dtype is not x.dtype or x._strides != out._strides or \
                 not out.is_contiguous():
             return NotImplemented
-        bits = [nb if v is None else half_bits(x.dtype, v)
-                for v, nb in zip((lo, hi), _NO_BOUND[x.dtype])]
+        dt = x.dtype
+        half = dt in (D.float16, D.bfloat16)
+        bits = [nb if v is None else half_bits(dt, v) if half else v
+                for v, nb in zip((lo, hi), _NO_BOUND[dt])]
         if None in bits:
             return NotImplemented
         ro, rx = region(out, True), region(x)
@@ -48,9 +56,13 @@ def clamp_fn(fns):
             return NotImplemented
         if not ro.nbytes:
             return None
-        b, _ = new_out((2,), (1,), 4, D.int16)
-        struct.pack_into("<HH", b._storage.buf, b._storage.base, *bits)
-        fn(ro.nbytes >> 1, rx, region(b), ro)
+        b, _ = new_out((2,), (1,), 2 * dt.itemsize, dt)
+        try:
+            struct.pack_into("<HH" if half else "<2" + dt.fmt, b._storage.buf, b._storage.base,
+                             *bits)
+        except (struct.error, OverflowError):
+            return NotImplemented
+        fn(ro.nbytes // dt.itemsize, rx, region(b), ro)
         return None
     return clamp
 

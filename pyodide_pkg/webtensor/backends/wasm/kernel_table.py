@@ -153,6 +153,7 @@ _DIVIDE = _BINARY + (("out", "status"),)
 # clamp / lerp of float16 / bfloat16 in one pass (xN-binary/xN_clamp_lerp): bounds = {lo, hi}
 # patterns of x's dtype; lerp's scalar weight as torch's float32 opmath value
 HALF_CLAMP = {dt: dt + "_clamp" for dt in ("f16", "bf16")}
+X_CLAMP = {dt: dt + "_clamp" for dt in ("f32", "f64", "i64", "i32", "i16", "i8", "u8")}  # xN-binary
 _HALF_CLAMP = (("size", "n"), ("in", "x"), ("in", "bounds"), ("out", "y"))
 HALF_LERP = {dt: dt + "_lerp" for dt in ("f16", "bf16")}
 _HALF_LERP = (("size", "n"), ("in", "a"), ("in", "b"), ("f32", "weight"), ("out", "y"))
@@ -185,7 +186,7 @@ HALF_ROWS_OPS = ("sum", "mean", "prod", "var", "logsumexp", "nansum", "nanmean")
 F64_VAR = "f64_var"             # xN-reduce: f32_var's form
 # dot products of contiguous rows with one vector (dot, mv): float16/bfloat16 into float32
 # (f32-reduce), int16/int8/uint8 in their dtype, wrapping (xN-reduce)
-DOT_ROWS = {dt: dt + "_dot_rows" for dt in ("f16", "bf16", "i16", "i8", "u8")}
+DOT_ROWS = {dt: dt + "_dot_rows" for dt in ("f32", "f16", "bf16", "i16", "i8", "u8")}
 HALF_ROWS = {(h, op): h + "_" + op + "_rows" for h in ("f16", "bf16") for op in HALF_ROWS_OPS}
 # count_nonzero / all / any by the bits (xN-reduce): kind -> the dtypes it serves (floats: the
 # sign bit masked off); count_nonzero writes int64, all/any bool bytes
@@ -515,8 +516,8 @@ def _build():
     for (kd, op), name in NONZERO_REDUCE.items():
         ks.append(Kernel(name, "xreduce", op, _MIDDLE, False))
     ks.append(Kernel(F64_VAR, "var", "var", _VAR, False))
-    for name in DOT_ROWS.values():
-        ks.append(Kernel(name, "dotrows", "dot", _DOT_ROWS, False))
+    for dt, name in DOT_ROWS.items():     # f32: f32-gemv, which has a relaxed-SIMD build
+        ks.append(Kernel(name, "dotrows", "dot", _DOT_ROWS, dt == "f32"))
     for (h, op), name in HALF_ROWS.items():
         ks.append(Kernel(name, "halfrows", op, _HALF_VAR if op == "var" else _ROWS, False))
     for name in ARANGE.values():
@@ -537,6 +538,8 @@ def _build():
         ks.append(Kernel(name, "xbinary", op, _BINARY, False))
     for name in HALF_CLAMP.values():
         ks.append(Kernel(name, "hclamp", "clamp", _HALF_CLAMP, False))
+    for name in X_CLAMP.values():
+        ks.append(Kernel(name, "xclamp", "clamp", _HALF_CLAMP, False))
     for name in HALF_LERP.values():
         ks.append(Kernel(name, "hlerp", "lerp", _HALF_LERP, False))
     for (dt, op), name in VBINARY.items():

@@ -3,8 +3,9 @@ GEMM (f32_gemm_4x8), GEMV (M == 1) and LINEAR (f32_linear_4x8: y = act(x @ W^T +
 W [n, k] read in place, which also serves matmul's `x @ W.T`). float64, int64 and int32 run
 on the xN-gemm kernels (X_GEMM: one GEMM for every M; linear is that GEMM with W^T copied,
 then the bias added by the binary add kernel; no fused activation); int16/int8/uint8 through
-int32 (widen.py), except one-column products (dot, mv) of int16/int8/uint8 and of
-float16/bfloat16 into float32, summed straight from the small dtype (dot_rows).
+int32 (widen.py), except one-column products (dot, mv) of float32, int16/int8/uint8 and of
+float16/bfloat16 into float32, summed straight from the dtype (dot_rows: the GEMM/GEMV
+kernels vectorise along B's columns, one lane for one column).
 
   plan_matmul(batch, m, n, k, a_bs, a_rs, a_cs, b_bs, b_rs, b_cs, linear)
       -> (kind, copy_a, copy_b, ldb): kind GEMM / GEMV / LINEAR; copy_a / copy_b: that operand
@@ -238,7 +239,8 @@ def matmul_shortcut(gemm, gemv, lin, plan=plan_matmul):
             return None
         k, n = b.shape
         bst = b._strides
-        if not (bst == (n, 1) or bst == (1, k)):     # row-major, or W.T with W row-major
+        if n == 1 or not (bst == (n, 1) or bst == (1, k)):  # one column: DOT_ROWS (dot_rows)
+            return None                                     # row-major, or W.T
             return None
         if la[0][-1] != k or not (k and n and la[2]):
             return None
