@@ -72,6 +72,31 @@ def test_what_cannot_be_replayed_raises_at_capture():
     assert y.tolist() == [6.0] * 4
 
 
+def test_data_dependent_output_sizes_raise_at_capture():
+    # a replay would keep the captured size: nonzero / masked selection / unique must refuse
+    x = torch.tensor([1.0, 0.0, 2.0, 0.0, 2.0])
+    for step in (lambda: x.nonzero(), lambda: x[x > 0], lambda: torch.unique(x),
+                 lambda: x.unique_consecutive()):
+        with pytest.raises(RuntimeError, match="output size depends on the values"):
+            with graphs.graph(graphs.Graph(), device="cpu"):
+                step()
+
+
+def test_topk_of_a_long_row_replays_on_new_values():
+    # eager topk of a long row keeps a value-dependent set of candidates; captured, it sorts
+    x = torch.tensor(_values(20000, 4))
+    g = graphs.Graph()
+    with graphs.graph(g, device="cpu"):
+        v, i = torch.topk(x, 5)
+    for seed in (5, 6):
+        new = _values(20000, seed)
+        new[seed * 1000] = 9.0
+        x.copy_(torch.tensor(new))
+        g.replay()
+        w, j = torch.topk(x, 5)
+        assert (v.tolist(), i.tolist()) == (w.tolist(), j.tolist())
+
+
 def test_not_available_on_the_reference_backend():
     from webtensor import backends
     backends.set_backend("reference")

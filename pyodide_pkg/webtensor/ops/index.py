@@ -320,9 +320,12 @@ def topk(x, k, dim=-1, largest=True, sorted=True):
     if not 0 <= k <= n:
         raise RuntimeError("selected index k out of range")
     from .._grad_mode import is_grad_enabled
-    # (rows of 1-2 byte elements: their sorts count by bits, already cheap passes)
+    from .._storage import _capture
+    # (rows of 1-2 byte elements: their sorts count by bits, already cheap passes; a CPU graph
+    # capture keeps the whole sort: the candidates' count depends on the values)
     if 0 < k and k * _TOPK_SAMPLE <= n and x.numel() == n and x.device is CPU and \
-            x.dtype.itemsize >= 4 and not (x.requires_grad and is_grad_enabled()):
+            x.dtype.itemsize >= 4 and not (x.requires_grad and is_grad_enabled()) and \
+            _capture[0] is None:
         return _topk_row(x, k, d, largest)
     v, i = sort(x, d, descending=largest, stable=True)
     if x.dim() == 0:

@@ -15,7 +15,7 @@ import struct
 
 from ... import _dtype as D
 from ..._memory import _F32_MAX
-from ..._storage import _ZERO, Storage, _guard_bytes, new_storage
+from ..._storage import _ZERO, Storage, _capture, _guard_bytes, new_storage
 from ..._tensor import Tensor
 from .views import coalesce, overlaps, region
 
@@ -73,6 +73,16 @@ def typed_scalar(v, dtype):
     except (struct.error, OverflowError, TypeError):
         return None
     return t
+
+
+def read_count(storage, what, signed=False):
+    """The int64 a kernel wrote at the start of `storage`: the size of `what`'s output, which
+    depends on the values, so a CPU graph capture refuses it (a replay would keep the captured
+    size and silently drop or leave out elements)."""
+    if _capture[0] is not None:
+        raise RuntimeError(f"webtensor: {what} while capturing a CPU graph: its output size "
+                           f"depends on the values, so a replay could not repeat it")
+    return int.from_bytes(storage.view()[:8], "little", signed=signed)
 
 
 def read_one(t):

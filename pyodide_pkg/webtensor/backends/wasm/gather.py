@@ -13,7 +13,7 @@ from ... import _dtype as D
 from ..._device import CPU
 from ..._storage import Storage
 from . import kernel_table as KT
-from .common import prod, two_d
+from .common import prod, read_count, two_d
 from ..reference.index import _check_index, index_select_error
 from .loader import Region
 from .views import fits_i32, int32_storage, region
@@ -232,7 +232,7 @@ class Gather:
         rx = region(x)
         if x.numel():
             self.nonzero_count(x.numel(), rx, Region(count, 0, 8, True))
-        k = int.from_bytes(count.view()[:8], "little")
+        k = read_count(count, "nonzero")
         out = type(x)._empty((k, x.dim()), D.int64)
         if k and x.dim():
             self.nonzero_fill(x.dim(), Region(int32_storage(x.shape), 0, 4 * x.dim(), False), k,

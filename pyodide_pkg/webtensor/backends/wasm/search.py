@@ -10,7 +10,7 @@ import struct
 from ... import _dtype as D
 from ..._storage import Storage
 from . import kernel_table as KT
-from .common import I64, prod
+from .common import I64, prod, read_count
 from .loader import Region
 from .views import fits_i32, region
 from ..reference.search import SHORT_SOURCE
@@ -156,7 +156,7 @@ class Search:
         fn(n, (1 if want_first else 0) | (2 if want_group else 0), region(x),
            region(values, True), region(first, True), region(group, True),
            Region(count, 0, 8, True))
-        k = int.from_bytes(count.view()[:8], "little")
+        k = read_count(count, "unique_consecutive")
         values = values[:k]
         return (values, first[:k + 1] if want_first else None,
                 group if want_group else None)
@@ -189,7 +189,7 @@ class Search:
             return None
         count = Storage(8)
         self.count(mask.numel(), region(mask), Region(count, 0, 8, True))
-        return mask, int.from_bytes(count.view()[:8], "little")
+        return mask, read_count(count, "a boolean mask selection")
 
     def masked_select(self, x, mask):
         if not x.numel():

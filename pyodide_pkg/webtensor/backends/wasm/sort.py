@@ -11,7 +11,7 @@ from ... import _dtype as D
 from ..._storage import Storage
 from ..._tensor import Tensor
 from . import kernel_table as KT
-from .common import I64, X_DTYPES, prod
+from .common import I64, X_DTYPES, prod, read_count
 from .loader import Region
 from .views import fits_i32, region
 
@@ -71,7 +71,7 @@ def bind(ctx):
             fn(n, (1 if want_inverse else 0) | (2 if want_counts else 0), region(x),
                region(values, True), region(inverse, True), region(counts, True),
                Region(nout, 0, 8, True), cap, region(scratch, True))
-            k = int.from_bytes(nout.view()[:8], "little", signed=True)
+            k = read_count(nout, "unique", signed=True)
             if k >= 0:
                 break
             cap = n * (2 * x.dtype.itemsize + 8) + 8
