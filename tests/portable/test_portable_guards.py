@@ -215,10 +215,7 @@ def example(kernel, rng):
         ksz = 8 if short.endswith("64") else 4
         return [2, 19, 1, _typed(rng, short, 38), _fill(38, _CODE[short]), _fill(38, "q"),
                 _fill(19 * (2 * ksz + 8) + 8, "B")]   # + 8: the kernel aligns its keys
-    if fam == "hclamp":    # bounds {lo, hi} as half patterns
-        return [37, _typed(rng, "f16", 37), array.array("H", [0xBC00, 0x3C00]).tobytes(),
-                _fill(37, "H", 2)]
-    if fam == "xclamp":    # bounds {lo, hi} in the dtype
+    if fam == "clamp":     # bounds {lo, hi} in the dtype (halves: patterns)
         short = kernel.name.split("_", 1)[0]
         return [37, _typed(rng, short, 37), _typed(rng, short, 8), _fill(37, _CODE[short], 2)]
     if fam == "hlerp":

@@ -285,8 +285,7 @@ def bind(ctx):
             return unary(_POW_UNARY[e], out, a)
         return NotImplemented
 
-    one_pass = clamp_fn({X_DTYPES[dt][0]: K.fn(name)
-                         for dt, name in (*KT.HALF_CLAMP.items(), *KT.X_CLAMP.items())})
+    one_pass = clamp_fn({X_DTYPES[dt][0]: K.fn(name) for dt, name in KT.CLAMP.items()})
 
     def clamp(out, x, lo, hi):
         """min(max(x, lo), hi) on the maximum/minimum kernels, the bounds as one-value

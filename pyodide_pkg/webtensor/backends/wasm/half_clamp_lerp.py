@@ -1,6 +1,6 @@
 """clamp and lerp of float16/bfloat16 in one kernel each (xN-binary/xN_clamp_lerp), where the
 op layer makes two selections (clamp) or three rounded ops (lerp); clamp of float32, float64
-and the integers too (xN-binary's X_CLAMP):
+and the integers too (xN-binary's; kernel_table.CLAMP):
   clamp_fn(fns)  -> clamp(out, x, lo, hi): the clamp primitive's one-pass path (halves: bits
                     in, bits out)
   lerp_shortcut(fns) -> shortcut(a, b, weight): row-major a, b of one half dtype and shape

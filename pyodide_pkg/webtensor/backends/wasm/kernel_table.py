@@ -150,11 +150,10 @@ CLASSIFY = {(dt, op): dt + "_" + op for dt in ("f16", "bf16", "f64") for op in C
 DIVIDE_DTYPES = ("f32", "f64", "f16", "bf16", "i64", "i32", "i16", "i8", "u8")
 DIVIDE_OPS = ("remainder", "div_floor", "div_trunc", "fmod")
 _DIVIDE = _BINARY + (("out", "status"),)
-# clamp / lerp of float16 / bfloat16 in one pass (xN-binary/xN_clamp_lerp): bounds = {lo, hi}
-# patterns of x's dtype; lerp's scalar weight as torch's float32 opmath value
-HALF_CLAMP = {dt: dt + "_clamp" for dt in ("f16", "bf16")}
-X_CLAMP = {dt: dt + "_clamp" for dt in ("f32", "f64", "i64", "i32", "i16", "i8", "u8")}  # xN-binary
-_HALF_CLAMP = (("size", "n"), ("in", "x"), ("in", "bounds"), ("out", "y"))
+# clamp in one pass (halves: xN_clamp_lerp, on the bits; the rest: xN_binary's maximum/minimum):
+# bounds = {lo, hi} in x's dtype; lerp of halves, its scalar weight as torch's float32 opmath
+CLAMP = {dt: dt + "_clamp" for dt in ("f16", "bf16", "f32", "f64", "i64", "i32", "i16", "i8", "u8")}
+_CLAMP = (("size", "n"), ("in", "x"), ("in", "bounds"), ("out", "y"))
 HALF_LERP = {dt: dt + "_lerp" for dt in ("f16", "bf16")}
 _HALF_LERP = (("size", "n"), ("in", "a"), ("in", "b"), ("f32", "weight"), ("out", "y"))
 # NaN-ignoring fmax / fmin of floats (xN-fminmax/), the 2-D binary form
@@ -184,8 +183,8 @@ X_SCAN_OPS = {"f64": _SCANS, "f32": ("cumprod",), "i64": _SCANS, "i32": _SCANS, 
 # with a float32 correction before x
 HALF_ROWS_OPS = ("sum", "mean", "prod", "var", "logsumexp", "nansum", "nanmean")
 F64_VAR = "f64_var"             # xN-reduce: f32_var's form
-# dot products of contiguous rows with one vector (dot, mv): float16/bfloat16 into float32
-# (f32-reduce), int16/int8/uint8 in their dtype, wrapping (xN-reduce)
+# dot products of contiguous rows with one vector (dot, mv): float32 (f32-gemv), float16/
+# bfloat16 into float32 (f32-reduce), int16/int8/uint8 in their dtype, wrapping (xN-reduce)
 DOT_ROWS = {dt: dt + "_dot_rows" for dt in ("f32", "f16", "bf16", "i16", "i8", "u8")}
 HALF_ROWS = {(h, op): h + "_" + op + "_rows" for h in ("f16", "bf16") for op in HALF_ROWS_OPS}
 # count_nonzero / all / any by the bits (xN-reduce): kind -> the dtypes it serves (floats: the
@@ -536,10 +535,8 @@ def _build():
         ks.append(Kernel(name, "classify", op, _UNARY, False))
     for (dt, op), name in FMINMAX.items():
         ks.append(Kernel(name, "xbinary", op, _BINARY, False))
-    for name in HALF_CLAMP.values():
-        ks.append(Kernel(name, "hclamp", "clamp", _HALF_CLAMP, False))
-    for name in X_CLAMP.values():
-        ks.append(Kernel(name, "xclamp", "clamp", _HALF_CLAMP, False))
+    for name in CLAMP.values():
+        ks.append(Kernel(name, "clamp", "clamp", _CLAMP, False))
     for name in HALF_LERP.values():
         ks.append(Kernel(name, "hlerp", "lerp", _HALF_LERP, False))
     for (dt, op), name in VBINARY.items():
